@@ -1,0 +1,146 @@
+"""The pipeline: load → validate → fonts → lay out → check → render → atomic write."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+from .content import Edition, load_edition, page_texts
+from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .fonts import load_coverage, load_manifest, prepare_fonts, check_faces_present
+from .layout import LaidOutPage, TextLine, layout_edition
+from .layout_spec import MM, Layout, load_layout
+from .pdf import write_atomically
+from .render import RenderOptions, render_pdf
+from .text import plain
+
+# Characters the layout itself prints (figures of tables, page numbers).
+GENERATED_CHARACTERS = set("0123456789,.%+- ")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    edition_dir: str
+    output: str | None = None
+    marks: bool = True
+
+
+@dataclass
+class BuildResult:
+    diagnostics: Diagnostics
+    output: str | None = None
+    pages: list = field(default_factory=list)
+    fonts: int = 0
+    seconds: float = 0.0
+
+
+def find_project(edition_dir: str) -> str:
+    """The nearest folder above the edition that holds layout/ and fonts/fonts.yaml."""
+    here = os.path.abspath(edition_dir)
+    while True:
+        if os.path.isdir(os.path.join(here, "layout")) and os.path.isfile(os.path.join(here, "fonts", "fonts.yaml")):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return os.getcwd()
+        here = parent
+
+
+def default_output(project: str, edition: Edition) -> str:
+    return os.path.join(project, "out", f"highlights-{edition.edition}.pdf")
+
+
+def load_inputs(edition_dir: str, diags: Diagnostics) -> tuple[Edition, Layout, str]:
+    """Edition and layout, loaded together so one run reports the problems of both."""
+    project = find_project(edition_dir)
+    edition = layout = None
+    try:
+        edition = load_edition(edition_dir, diags)
+    except BuildFailed:
+        pass
+    try:
+        layout = load_layout(os.path.join(project, "layout"), diags)
+    except BuildFailed:
+        pass
+    if edition is None or layout is None:
+        raise BuildFailed(diags)
+    return edition, layout, project
+
+
+def characters_used(edition: Edition) -> dict[str, SourceRef]:
+    """Every character the leaflet prints, with where it first appears."""
+    seen: dict[str, SourceRef] = {}
+    for page in edition.pages:
+        strings = [(t.ref, plain(s)) for t in page_texts(page) for _, s in t.strings()]
+        for block in page.blocks:
+            for element in block.elements:
+                for name in ("figure", "rank"):
+                    value = getattr(element, name, None)
+                    if isinstance(value, str):
+                        strings.append((element.ref.child(name), value))
+        strings += [(note.ref.child("marker"), note.marker) for note in page.footnotes]
+        for ref, string in strings:
+            for char in string:
+                seen.setdefault(char, ref)
+    for _, string in edition.title.strings():
+        for char in string:
+            seen.setdefault(char, edition.title.ref)
+    for char in GENERATED_CHARACTERS:
+        seen.setdefault(char, edition.ref)
+    return seen
+
+
+def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics) -> None:
+    everything = frozenset().union(*coverage.values())
+    for char, ref in sorted(used.items(), key=lambda kv: (kv[1], kv[0])):
+        if ord(char) not in everything and not char.isspace():
+            diags.error("missing-glyph", f"U+{ord(char):04X} '{char}' is in no embedded font", ref,
+                        hint="replace the character, or add a face that has it to fonts/fonts.yaml")
+
+
+def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics) -> None:
+    safe = layout.geometry.page.safe_mm * MM
+    right, bottom = layout.page_width_pt - safe, layout.page_height_pt - safe
+    for page in pages:
+        for item in page.items:
+            if not isinstance(item, TextLine) or not item.line.runs:
+                continue
+            left_x = item.x_pt + item.line.runs[0].x_pt
+            right_x = item.x_pt + item.line.right_pt
+            top_y = item.baseline_pt - item.line.ascent_pt
+            if left_x < safe - 0.01 or right_x > right + 0.01 or top_y < safe - 0.01 or item.baseline_pt > bottom:
+                diags.error("outside-safe-area", f"a line of frame '{item.frame}' lies within {layout.geometry.page.safe_mm:g} mm "
+                            f"of the trim: '{item.line.text[:40]}'", item.ref, page=page.number,
+                            hint="move the frame inward in layout/templates.yaml")
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Run the whole pipeline; every problem ends up in result.diagnostics."""
+    started = time.perf_counter()
+    diags = Diagnostics()
+    result = BuildResult(diags)
+    try:
+        edition, layout, project = load_inputs(options.edition_dir, diags)
+        manifest = load_manifest(os.path.join(project, "fonts", "fonts.yaml"), diags)
+        cache_dir = os.path.join(project, ".cache", "fonts")
+        check_faces_present(manifest, diags, cache_dir)
+        used = characters_used(edition)
+        check_glyphs(used, load_coverage(manifest, diags, cache_dir), diags)
+        diags.raise_if_errors()
+        fonts = prepare_fonts(manifest, set(used), diags, cache_dir)
+        pages = layout_edition(edition, layout, fonts, diags)
+        check_safe_area(pages, layout, diags)
+        diags.raise_if_errors()
+        output = options.output or default_output(project, edition)
+        render_options = RenderOptions(
+            title=" ".join(s for _, s in edition.title.strings()),
+            subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
+            marks=options.marks)
+        write_atomically(output, lambda tmp: render_pdf(pages, layout, fonts, tmp, render_options), len(pages), diags)
+        result.output = output
+        result.pages = pages
+        result.fonts = len(fonts.faces)
+    except BuildFailed:
+        pass
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,87 @@
+"""Command line: argument parsing, printing diagnostics, exit codes. The work is in library calls."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+
+from .diagnostics import BuildFailed, Diagnostics, Severity, exit_code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="highlight", description="Typeset the bilingual Annual Highlights leaflet.")
+    parser.add_argument("--debug", action="store_true", help="show a traceback when something unexpected fails")
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="build an edition's PDF")
+    build.add_argument("edition", help="the edition folder, e.g. content/2022-23")
+    build.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    build.add_argument("--no-marks", action="store_true", help="leave out crop marks")
+    build.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    fonts = sub.add_parser("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
+    fonts.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "fonts":
+            return _fonts(args)
+    except KeyboardInterrupt:
+        print("highlight: interrupted; the previous PDF was left as it was", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"highlight: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                  file=sys.stderr)
+        return 2
+    return 2
+
+
+def _print(diags: Diagnostics, as_json: bool) -> None:
+    if as_json:
+        print(diags.to_json())
+        return
+    for d in diags.items:
+        print(d.format(), file=sys.stderr)
+
+
+def _build(args) -> int:
+    from .build import BuildOptions, build
+
+    result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks))
+    diags = result.diagnostics
+    _print(diags, args.json)
+    code = exit_code(diags, args.strict)
+    warnings = diags.count(Severity.WARNING)
+    errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
+    where = result.output if result.output and code != 2 and not diags.has_errors() else "nothing written"
+    summary = (f"highlight: {len(result.pages)} pages, {result.fonts} fonts, {errors} errors, {warnings} warnings, "
+               f"{result.seconds:.2f} s → {where}")
+    print(summary, file=sys.stderr if args.json else sys.stdout)
+    return code
+
+
+def _fonts(args) -> int:
+    from .fonts import fetch_fonts, load_manifest
+
+    diags = Diagnostics()
+    try:
+        manifest = load_manifest(args.manifest, diags)
+        project = os.path.dirname(os.path.dirname(os.path.abspath(args.manifest)))
+        cache = os.path.join(project, ".cache", "fonts")
+        done = fetch_fonts(manifest, diags, cache)
+        os.makedirs(cache, exist_ok=True)
+        with open(os.path.join(cache, ".verified"), "w") as stamp:
+            stamp.write("\n".join(sorted(manifest.faces)) + "\n")
+    except BuildFailed:
+        _print(diags, False)
+        return exit_code(diags) or 2
+    print(f"highlight: fonts ready ({len(done)} files fetched, {len(manifest.faces)} faces verified) in {cache}")
+    return 0

@@ -1,0 +1,364 @@
+"""Content YAML → the content model: an Edition of Pages of Blocks of typed elements.
+
+Every element and every text keeps the `SourceRef` of the YAML that made it.
+After the schema, this module checks what a schema cannot: footnote markers
+used and defined on the same page, breakdown tables that add up, pages
+numbered once each, one block per frame.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Union
+
+from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .schema import (INVALID, Field, Int, Named, Number, Reader, Seq, Str, Struct, Tagged,
+                     read_document)
+from .yamlsource import display_path, load_yaml
+
+FOOTNOTE_MARKERS = ("*", "Δ", "Ω", "◊", "#", "^")
+# A footnote marker inside text: `annual highlight[^*],` — explicit, so a rank
+# like "#2" or a literal asterisk is never mistaken for one.
+MARKER_PATTERN = re.compile(r"\[\^([^\]\s]{1,3})\]")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A bilingual text. `mixed` is one string that interleaves both languages as printed."""
+
+    ref: SourceRef
+    en: str | None = None
+    zh: str | None = None
+    mixed: str | None = None
+
+    def strings(self) -> list[tuple[str, str]]:
+        """(language, string) pairs present, in reading order."""
+        return [(lang, s) for lang, s in (("en", self.en), ("zh", self.zh), ("mixed", self.mixed)) if s]
+
+
+def _text_check(values: dict, node, path: str, r: Reader) -> bool:
+    if values.get("mixed") and (values.get("en") or values.get("zh")):
+        r.error(node, path, "mixed-and-bilingual", "'mixed' replaces 'en' and 'zh'; do not give both",
+                "keep 'mixed' only for a line printed with both languages in one string")
+        return False
+    if not any(values.get(k) for k in ("en", "zh", "mixed")):
+        r.error(node, path, "empty-text", "a text needs 'en', 'zh' or both", 'write en: "..." and zh: "..."')
+        return False
+    return True
+
+
+TEXT = Struct(Text, {"en": Field(Str("English")), "zh": Field(Str("Traditional Chinese")),
+                     "mixed": Field(Str("One string printed with both languages interleaved"))},
+              "A bilingual text: en and/or zh", check=_text_check)
+
+
+@dataclass(frozen=True)
+class Heading:
+    ref: SourceRef
+    en: str | None = None
+    zh: str | None = None
+    level: int = 1
+
+    @property
+    def text(self) -> Text:
+        return Text(self.ref, self.en, self.zh)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    ref: SourceRef
+    en: str | None = None
+    zh: str | None = None
+    mixed: str | None = None
+
+    @property
+    def text(self) -> Text:
+        return Text(self.ref, self.en, self.zh, self.mixed)
+
+
+@dataclass(frozen=True)
+class BulletList:
+    ref: SourceRef
+    items: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Stat:
+    ref: SourceRef
+    figure: str
+    lead: Text | None = None
+    unit: Text | None = None
+    change: Text | None = None
+    label: Text | None = None
+    note: Text | None = None
+    badge: Text | None = None
+
+
+@dataclass(frozen=True)
+class Callout:
+    ref: SourceRef
+    headline: Text
+    lead: Text | None = None
+    text: Text | None = None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    ref: SourceRef
+    rank: str
+    title: Text
+    year: int
+    source: Text | None = None
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    ref: SourceRef
+    label: Text
+    count: int
+    percent: float | None = None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    ref: SourceRef
+    total: int
+    rows: tuple[BreakdownRow, ...]
+    caption: Text | None = None
+
+
+@dataclass(frozen=True)
+class Partner:
+    ref: SourceRef
+    name: Text
+    text: Text
+    status: Text | None = None
+
+
+@dataclass(frozen=True)
+class QrCode:
+    ref: SourceRef
+    caption: Text
+    url: str | None = None
+
+
+Element = Union[Heading, Paragraph, BulletList, Stat, Callout, Ranking, Breakdown, Partner, QrCode]
+
+
+@dataclass(frozen=True)
+class Block:
+    """The elements placed, top to bottom (or cell by cell), into one named frame."""
+
+    ref: SourceRef
+    frame: str
+    elements: tuple[Element, ...]
+
+
+@dataclass(frozen=True)
+class Footnote:
+    ref: SourceRef
+    marker: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Page:
+    ref: SourceRef
+    page: int
+    template: str
+    title: Text
+    blocks: tuple[Block, ...]
+    footnotes: tuple[Footnote, ...] = ()
+
+    @property
+    def number(self) -> int:
+        return self.page
+
+
+@dataclass(frozen=True)
+class Edition:
+    ref: SourceRef
+    edition: str
+    title: Text
+    date: str
+    pages: tuple  # file names in edition.yaml, then replaced by Page objects
+
+
+_opt = Field
+ELEMENT = Tagged({
+    "heading": Struct(Heading, {"en": _opt(Str()), "zh": _opt(Str()),
+                                "level": _opt(Int("1 section heading, 2 sub-heading", 1), default=1)},
+                      "A heading in both languages", check=_text_check),
+    "paragraph": Struct(Paragraph, {"en": _opt(Str()), "zh": _opt(Str()), "mixed": _opt(Str())},
+                        "Running text", check=_text_check),
+    "list": Struct(BulletList, {"items": Field(Seq(TEXT, 1), required=True)}, "A bulleted list"),
+    "stat": Struct(Stat, {
+        "figure": Field(Str("The big figure, as printed: HK$956M, 1,572, 75.1%"), required=True),
+        "lead": _opt(TEXT), "unit": _opt(TEXT), "change": _opt(TEXT),
+        "label": _opt(TEXT), "note": _opt(TEXT), "badge": _opt(TEXT)}, "A stat callout"),
+    "callout": Struct(Callout, {"headline": Field(TEXT, required=True), "lead": _opt(TEXT), "text": _opt(TEXT)},
+                      "A highlighted statement without a single figure"),
+    "ranking": Struct(Ranking, {
+        "rank": Field(Str("#2, No.1"), required=True), "title": Field(TEXT, required=True),
+        "year": Field(Int("The ranking's year as printed", 1900), required=True),
+        "source": _opt(TEXT), "note": _opt(TEXT)}, "A ranking badge"),
+    "breakdown": Struct(Breakdown, {
+        "total": Field(Int("The declared total; rows must add up to it", 1), required=True),
+        "rows": Field(Seq(Struct(BreakdownRow, {
+            "label": Field(TEXT, required=True), "count": Field(Int(minimum=0), required=True),
+            "percent": _opt(Number("Percent of the total, as printed", 0))}), 1), required=True),
+        "caption": _opt(TEXT)}, "A breakdown table drawn with proportional bars"),
+    "partner": Struct(Partner, {"name": Field(TEXT, required=True), "text": Field(TEXT, required=True),
+                                "status": _opt(TEXT)}, "A named partner and one sentence"),
+    "project": Struct(Partner, {"name": Field(TEXT, required=True), "text": Field(TEXT, required=True),
+                                "status": _opt(TEXT)}, "A named project, its status and one sentence"),
+    "qr": Struct(QrCode, {"caption": Field(TEXT, required=True),
+                          "url": _opt(Str("The link; without it a marked placeholder is printed"))},
+                 "A QR code with its caption"),
+}, "One element of a block")
+
+PAGE = Struct(Page, {
+    "page": Field(Int("Page number, 1-based", 1), required=True),
+    "template": Field(Str("A template name from layout/templates.yaml"), required=True),
+    "title": Field(TEXT, required=True),
+    "blocks": Field(Seq(Struct(Block, {
+        "frame": Field(Str("A frame name of the page's template"), required=True),
+        "elements": Field(Seq(ELEMENT, 1), required=True)})), required=True),
+    "footnotes": Field(Seq(Struct(Footnote, {
+        "marker": Field(Str("The marker", choices=FOOTNOTE_MARKERS), required=True),
+        "text": Field(TEXT, required=True)})), default=()),
+}, "One page of the leaflet")
+
+EDITION = Struct(Edition, {
+    "edition": Field(Str("The edition's name, e.g. 2022-23"), required=True),
+    "title": Field(TEXT, required=True),
+    "date": Field(Str("The edition's date, YYYY-MM-DD (used for the PDF's dates)"), required=True),
+    "pages": Field(Seq(Str("A page file in this folder"), 1), required=True),
+}, "The edition: its name, folio title and page files in order")
+
+
+def load_edition(folder: str, diags: Diagnostics) -> Edition:
+    """Load and check `folder/edition.yaml` and its pages; raise BuildFailed on errors."""
+    index = os.path.join(folder, "edition.yaml")
+    if not os.path.isfile(index):
+        diags.fatal("no-edition", f"{display_path(folder)} has no edition.yaml", SourceRef(display_path(folder)),
+                    hint="pass a folder such as content/2022-23")
+        raise BuildFailed(diags)
+    doc = load_yaml(index, diags)
+    edition = read_document(doc.root, EDITION, Reader(doc.path, diags))
+    if edition is INVALID:
+        raise BuildFailed(diags)
+    pages = []
+    for i, name in enumerate(edition.pages):
+        path = os.path.normpath(os.path.join(folder, name))
+        if os.path.isabs(name) or os.path.dirname(path) != os.path.normpath(folder) or os.path.islink(path):
+            diags.error("path-escape", f"page file '{name}' must be a file directly inside {display_path(folder)}",
+                        edition.ref.child("pages").child(i))
+            continue
+        try:
+            page_doc = load_yaml(path, diags)
+        except BuildFailed:
+            continue  # reported; go on so every broken file is listed in one run
+        page = read_document(page_doc.root, PAGE, Reader(page_doc.path, diags))
+        if page is not INVALID:
+            pages.append(page)
+    diags.raise_if_errors()
+    edition = Edition(edition.ref, edition.edition, edition.title, edition.date, tuple(pages))
+    check_edition(edition, diags)
+    diags.raise_if_errors()
+    return edition
+
+
+def page_texts(page: Page):
+    """Every Text of a page (title, elements, footnotes), in reading order."""
+    yield page.title
+    for block in page.blocks:
+        for element in block.elements:
+            yield from element_texts(element)
+    for note in page.footnotes:
+        yield note.text
+
+
+def element_texts(element: Element):
+    if isinstance(element, (Heading, Paragraph)):
+        yield element.text
+    elif isinstance(element, BulletList):
+        yield from element.items
+    elif isinstance(element, Breakdown):
+        if element.caption:
+            yield element.caption
+        for row in element.rows:
+            yield row.label
+    else:
+        for name in ("lead", "headline", "title", "name", "status", "unit", "change", "label", "note",
+                     "badge", "source", "text", "caption"):
+            value = getattr(element, name, None)
+            if isinstance(value, Text):
+                yield value
+
+
+def check_edition(edition: Edition, diags: Diagnostics) -> None:
+    numbers: dict[int, Page] = {}
+    for page in edition.pages:
+        if page.page in numbers:
+            diags.error("page-twice", f"page {page.page} is defined twice (also in {numbers[page.page].ref.file})",
+                        page.ref.child("page"), hint="give each page file its own number")
+        numbers[page.page] = page
+        _check_page(page, diags)
+    missing = sorted(set(range(1, len(edition.pages) + 1)) - set(numbers))
+    if missing:
+        diags.error("page-missing", f"page number(s) {', '.join(map(str, missing))} are missing; "
+                    f"pages must be numbered 1 to {len(edition.pages)}", edition.ref.child("pages"))
+
+
+def _check_page(page: Page, diags: Diagnostics) -> None:
+    frames: dict[str, Block] = {}
+    for block in page.blocks:
+        if block.frame in frames:
+            diags.error("frame-twice", f"frame '{block.frame}' is claimed by two blocks (first at line "
+                        f"{frames[block.frame].ref.line})", block.ref.child("frame"), page=page.page,
+                        hint="put both elements in one block, or use another frame")
+        frames[block.frame] = block
+        for element in block.elements:
+            if isinstance(element, Breakdown):
+                check_breakdown(element, diags, page.page)
+    defined = {note.marker: note for note in page.footnotes}
+    used: set[str] = set()
+    for text in page_texts(page):
+        if any(text is note.text for note in page.footnotes):
+            continue
+        for _, string in text.strings():
+            for marker in MARKER_PATTERN.findall(string):
+                used.add(marker)
+                if marker not in FOOTNOTE_MARKERS:
+                    diags.error("bad-marker", f"'[^{marker}]' is not a footnote marker; use one of "
+                                + " ".join(FOOTNOTE_MARKERS), text.ref, page=page.page)
+                elif marker not in defined:
+                    diags.error("marker-undefined", f"footnote marker '{marker}' is used but this page has no "
+                                "footnote for it", text.ref, page=page.page,
+                                hint=f'add to footnotes: - marker: "{marker}"')
+    for marker, note in defined.items():
+        if marker not in used:
+            diags.error("marker-unused", f"footnote '{marker}' is defined but no text on page {page.page} uses it",
+                        note.ref, page=page.page, hint=f"write [^{marker}] after the word it annotates, or remove it")
+
+
+def check_breakdown(table: Breakdown, diags: Diagnostics, page: int) -> None:
+    """Rows add up to the declared total; each printed percent agrees with its count within 0.1 point."""
+    total = sum(row.count for row in table.rows)
+    if total != table.total:
+        diags.error("breakdown-sum", f"the rows add up to {total:,} but the declared total is {table.total:,} "
+                    f"(off by {total - table.total:+,})", table.ref.child("total"), page=page,
+                    hint="correct a row's count or the total")
+    with_percent = [row for row in table.rows if row.percent is not None]
+    if with_percent and len(with_percent) != len(table.rows):
+        diags.error("breakdown-percent", "some rows have a percent and some do not", table.ref.child("rows"),
+                    page=page, hint="give every row a percent, or none")
+    for row in with_percent:
+        exact = 100.0 * row.count / table.total
+        if abs(exact - row.percent) > 0.1 + 1e-9:
+            diags.error("breakdown-percent", f"{row.count:,} of {table.total:,} is {exact:.2f}%, but the row says "
+                        f"{row.percent}%", row.ref.child("percent"), page=page,
+                        hint=f"use {exact:.1f}")

@@ -1,0 +1,297 @@
+"""Font manifest → fetched, verified, subset and cached faces, with their metrics.
+
+Set-up (`highlight fonts`): download each source package named in
+fonts/fonts.yaml, check its sha256, extract the faces and the licence, check
+each face's sha256, and record the face's character map.
+
+Build: subset each face to the characters the edition uses (cached by source
+hash + character set, so a second build does no font work) and return the
+metrics the text engine measures with.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .schema import INVALID, Field, Named, Reader, Str, Struct, read_document
+from .yamlsource import load_yaml
+
+CACHE_DIR = os.path.join(".cache", "fonts")
+SETUP_HINT = "run `make fonts` (or `highlight fonts`) with network access to fetch and verify the fonts"
+# Fixed so that derived fonts (and so the PDF) do not change with the clock.
+_FIXED_FONT_TIMESTAMP = 0x7C259DC0
+
+
+@dataclass(frozen=True)
+class Licence:
+    ref: SourceRef
+    member: str
+    sha256: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FontSource:
+    ref: SourceRef
+    registry: str
+    package: str
+    version: str
+    url: str
+    sha256: str
+    licence: Licence
+
+
+@dataclass(frozen=True)
+class FaceSpec:
+    ref: SourceRef
+    source: str
+    member: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Family:
+    ref: SourceRef
+    regular: str
+    bold: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    ref: SourceRef
+    sources: dict
+    faces: dict
+    families: dict
+
+
+MANIFEST = Struct(Manifest, {
+    "sources": Field(Named(Struct(FontSource, {
+        "registry": Field(Str("Where the package lives", choices=("npm", "pypi")), required=True),
+        "package": Field(Str(), required=True), "version": Field(Str(), required=True),
+        "url": Field(Str("The package file's download address"), required=True),
+        "sha256": Field(Str(), required=True),
+        "licence": Field(Struct(Licence, {"member": Field(Str(), required=True), "sha256": Field(Str(), required=True),
+                                          "name": Field(Str(), required=True)}), required=True)})), required=True),
+    "faces": Field(Named(Struct(FaceSpec, {"source": Field(Str(), required=True), "member": Field(Str(), required=True),
+                                           "sha256": Field(Str(), required=True)})), required=True),
+    "families": Field(Named(Struct(Family, {"regular": Field(Str(), required=True),
+                                            "bold": Field(Str(), required=True)})), required=True),
+}, "The font manifest")
+
+
+def load_manifest(path: str, diags: Diagnostics) -> Manifest:
+    doc = load_yaml(path, diags)
+    manifest = read_document(doc.root, MANIFEST, Reader(doc.path, diags))
+    if manifest is INVALID:
+        raise BuildFailed(diags)
+    for name, face in manifest.faces.items():
+        if face.source not in manifest.sources:
+            diags.error("unknown-source", f"face '{name}' names source '{face.source}', which is not listed",
+                        face.ref)
+    for name in ("latin", "cjk"):
+        family = manifest.families.get(name)
+        if family is None:
+            diags.error("missing-family", f"families: needs '{name}'", manifest.ref)
+            continue
+        for face in (family.regular, family.bold):
+            if face not in manifest.faces:
+                diags.error("unknown-face", f"family '{name}' names face '{face}', which is not listed", family.ref)
+    diags.raise_if_errors()
+    return manifest
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_atomic(path: str, data: bytes) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def face_path(name: str, cache_dir: str = CACHE_DIR) -> str:
+    return os.path.join(cache_dir, f"{name}.ttf")
+
+
+def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> list[str]:
+    """Download, verify and extract every face (skipping what is already verified); return what it did."""
+    done = []
+    for name, source in manifest.sources.items():
+        faces = {fname: f for fname, f in manifest.faces.items() if f.source == name}
+        licence_path = os.path.join(cache_dir, f"LICENSE-{name}.txt")
+        if all(_verified(face_path(f, cache_dir), spec.sha256) for f, spec in faces.items()) and \
+                _verified(licence_path, source.licence.sha256):
+            continue
+        archive = os.path.join(cache_dir, "downloads", os.path.basename(source.url))
+        data = _read_if_verified(archive, source.sha256)
+        if data is None:
+            try:
+                with urllib.request.urlopen(source.url, timeout=120) as response:
+                    data = response.read()
+            except (urllib.error.URLError, OSError) as exc:
+                diags.fatal("font-download", f"cannot download {source.package} {source.version} from {source.url}: "
+                            f"{getattr(exc, 'reason', exc)}", source.ref,
+                            hint="check the network connection (the set-up needs the npm registry), then run `make` again")
+                continue
+            if _sha256(data) != source.sha256:
+                diags.fatal("font-checksum", f"{source.package} {source.version} downloaded with sha256 {_sha256(data)}, "
+                            f"but fonts.yaml pins {source.sha256}", source.ref,
+                            hint="the registry served other bytes; do not change the pin without checking the package")
+                continue
+            _write_atomic(archive, data)
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+            wanted = {spec.member: (face_path(f, cache_dir), spec.sha256, spec.ref) for f, spec in faces.items()}
+            wanted[source.licence.member] = (licence_path, source.licence.sha256, source.licence.ref)
+            for member, (target, sha, ref) in wanted.items():
+                try:
+                    blob = tar.extractfile(member).read()
+                except (KeyError, AttributeError):
+                    diags.fatal("font-member", f"{source.package} has no file {member}", ref)
+                    continue
+                if _sha256(blob) != sha:
+                    diags.fatal("font-checksum", f"{member} has sha256 {_sha256(blob)}, fonts.yaml pins {sha}", ref)
+                    continue
+                _write_atomic(target, blob)
+                if target.endswith(".ttf"):
+                    _write_cmap(target)
+                done.append(target)
+    diags.raise_if_errors()
+    return done
+
+
+def _verified(path: str, sha: str) -> bool:
+    return _read_if_verified(path, sha) is not None
+
+
+def _read_if_verified(path: str, sha: str) -> bytes | None:
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    return data if _sha256(data) == sha else None
+
+
+def _write_cmap(ttf_path: str) -> None:
+    """Record the face's characters once, so a build checks coverage without parsing the 7 MB face."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(ttf_path, lazy=True)
+    codepoints = sorted(font.getBestCmap())
+    _write_atomic(ttf_path + ".cmap.json", json.dumps(codepoints).encode())
+
+
+@dataclass(frozen=True)
+class Face:
+    """A subset face ready to embed, with the metrics the text engine needs."""
+
+    name: str  # manifest name, e.g. cjk-bold
+    path: str  # the derived subset TTF
+    units_per_em: int
+    advances: dict  # codepoint -> advance width in font units
+    ascender: int
+    descender: int
+
+    def width_pt(self, text: str, size_pt: float) -> float:
+        adv = self.advances
+        return sum(adv.get(ord(c), 0) for c in text) * size_pt / self.units_per_em
+
+    def has(self, char: str) -> bool:
+        return ord(char) in self.advances
+
+
+@dataclass(frozen=True)
+class FontSet:
+    faces: dict  # name -> Face
+    families: dict  # family -> {weight: face name}
+    coverage: dict  # face name -> frozenset of codepoints in the full face
+
+    def face(self, family: str, weight: str) -> Face:
+        return self.faces[self.families[family][weight]]
+
+
+def check_faces_present(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> None:
+    for name, spec in manifest.faces.items():
+        path = face_path(name, cache_dir)
+        if not os.path.exists(path) or not os.path.exists(path + ".cmap.json"):
+            diags.fatal("font-missing", f"face '{name}' is not set up ({path} is missing)", spec.ref, hint=SETUP_HINT)
+    diags.raise_if_errors()
+
+
+def load_coverage(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> dict:
+    coverage = {}
+    for name, spec in manifest.faces.items():
+        try:
+            with open(face_path(name, cache_dir) + ".cmap.json", encoding="utf-8") as f:
+                coverage[name] = frozenset(json.load(f))
+        except (OSError, ValueError):
+            diags.fatal("font-corrupt", f"the character map of face '{name}' cannot be read", spec.ref, hint=SETUP_HINT)
+    diags.raise_if_errors()
+    return coverage
+
+
+def prepare_fonts(manifest: Manifest, characters: set, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> FontSet:
+    """Subset every face to `characters` (what it has of them), reusing cached subsets."""
+    check_faces_present(manifest, diags, cache_dir)
+    coverage = load_coverage(manifest, diags, cache_dir)
+    faces = {}
+    for name, spec in manifest.faces.items():
+        wanted = sorted(ord(c) for c in characters if ord(c) in coverage[name])
+        key = _sha256(f"{spec.sha256}:{','.join(map(str, wanted))}".encode())[:16]
+        derived = os.path.join(cache_dir, "derived", f"{name}-{key}.ttf")
+        if not os.path.exists(derived):
+            try:
+                _subset(face_path(name, cache_dir), wanted, derived)
+            except Exception as exc:  # fontTools raises many kinds on a damaged file
+                diags.fatal("font-corrupt", f"face '{name}' cannot be subset: {exc}", spec.ref, hint=SETUP_HINT)
+                continue
+        faces[name] = _load_metrics(name, derived)
+    diags.raise_if_errors()
+    families = {fam: {"regular": f.regular, "bold": f.bold} for fam, f in manifest.families.items()}
+    return FontSet(faces, families, coverage)
+
+
+def _subset(source: str, codepoints: list, target: str) -> None:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(source, recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = ["kern"]  # no shaping is applied; keep the subset small
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codepoints or [0x20])
+    subsetter.subset(font)
+    font["head"].modified = _FIXED_FONT_TIMESTAMP
+    font["head"].created = _FIXED_FONT_TIMESTAMP
+    buffer = io.BytesIO()
+    font.save(buffer)
+    _write_atomic(target, buffer.getvalue())
+
+
+def _load_metrics(name: str, path: str) -> Face:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True)
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"].metrics
+    hhea = font["hhea"]
+    advances = {cp: hmtx[glyph][0] for cp, glyph in cmap.items()}
+    return Face(name, path, font["head"].unitsPerEm, advances, hhea.ascent, hhea.descent)

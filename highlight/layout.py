@@ -1,0 +1,495 @@
+"""Content + layout → pages of positioned items. Never touches ReportLab.
+
+Coordinates are points from the top-left corner of the trimmed page, y
+growing downwards. Each element is set as two bands: the primary band
+(figures and English) and the secondary band (Chinese). Elements that share
+a row of a multi-cell frame align their bands: every primary band starts at
+the row's top and every secondary band at one baseline below the tallest
+primary, so the English lines up with the English and the Chinese with the
+Chinese across the row. Items are emitted in reading order: a row's primary
+bands, then its secondary bands.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .content import (Breakdown, BulletList, Callout, Edition, Element, Heading, Page, Paragraph, Partner, QrCode,
+                      Ranking, Stat, Text)
+from .diagnostics import Diagnostics, SourceRef
+from .fonts import FontSet
+from .layout_spec import MM, Colour, FrameSpec, Layout, Style
+from .text import GlyphRun, Line, Span, TextSetter, spans_from_text
+
+BAND_GAP_PT = 2.5  # between an element's English band and its Chinese band
+CELL_ROW_GAP_MM = 3.0
+
+
+# -- items a page is made of (the renderer's whole input) --------------------
+@dataclass(frozen=True)
+class TextLine:
+    x_pt: float
+    baseline_pt: float
+    line: Line
+    ref: SourceRef
+    frame: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Box:
+    """A filled rectangle: title band, panel, bar, swatch."""
+
+    x_pt: float
+    y_pt: float
+    width_pt: float
+    height_pt: float
+    colour: Colour
+    bleeds: bool = False  # touches the trim edge: the renderer extends it into the bleed
+    tint: float = 1.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    x1_pt: float
+    y1_pt: float
+    x2_pt: float
+    y2_pt: float
+    colour: Colour
+    width_pt: float
+
+
+@dataclass(frozen=True)
+class QrMark:
+    x_pt: float
+    y_pt: float
+    size_pt: float
+    url: str | None
+    colour: Colour
+    ref: SourceRef
+
+
+@dataclass(frozen=True)
+class FrameBox:
+    """Where a frame was and how full it got (for proofs and overflow reports)."""
+
+    name: str
+    x_pt: float
+    y_pt: float
+    width_pt: float
+    height_pt: float
+    used_pt: float
+
+
+@dataclass(frozen=True)
+class LaidOutPage:
+    number: int
+    items: tuple
+    frames: tuple[FrameBox, ...]
+    title: str
+
+
+@dataclass
+class _Piece:
+    """An element set at width: items relative to its own top-left, per band."""
+
+    primary: list = field(default_factory=list)
+    secondary: list = field(default_factory=list)
+    primary_h: float = 0.0
+    secondary_h: float = 0.0
+
+
+def _shift(item, dx: float, dy: float):
+    if isinstance(item, TextLine):
+        return TextLine(item.x_pt + dx, item.baseline_pt + dy, item.line, item.ref, item.frame, item.lang)
+    if isinstance(item, Box):
+        return Box(item.x_pt + dx, item.y_pt + dy, item.width_pt, item.height_pt, item.colour, item.bleeds, item.tint)
+    if isinstance(item, Rule):
+        return Rule(item.x1_pt + dx, item.y1_pt + dy, item.x2_pt + dx, item.y2_pt + dy, item.colour, item.width_pt)
+    if isinstance(item, QrMark):
+        return QrMark(item.x_pt + dx, item.y_pt + dy, item.size_pt, item.url, item.colour, item.ref)
+    raise TypeError(item)
+
+
+class PageLayouter:
+    """Lays out every page of an edition; collects overflow and QR diagnostics."""
+
+    def __init__(self, layout: Layout, fonts: FontSet, diags: Diagnostics):
+        self.layout = layout
+        self.setter = TextSetter(fonts)
+        self.diags = diags
+        self.frame = ""  # name of the frame being filled, stamped on its lines
+        self.substitutes: dict = {}  # the frame's style substitutions
+        self.page = 0
+
+    # -- text blocks --------------------------------------------------------
+    def style(self, name: str, lang: str) -> Style:
+        return self.layout.style(self.substitutes.get(name, name), lang)
+
+    def spans(self, text: Text | None, style: str, lang: str) -> list[Span]:
+        """One language of a text in a style; `[^Δ]` markers become superscript spans."""
+        if text is None:
+            return []
+        string = getattr(text, lang)
+        if not string:
+            return []
+        return spans_from_text(string, self.style(style, lang), lang=lang)
+
+    def inline_pair(self, text: Text | None, style: str) -> list[Span]:
+        """English and Chinese on one line: 'external funding 校外資助'."""
+        if text is None:
+            return []
+        en, zh = self.spans(text, style, "en"), self.spans(text, style, "zh")
+        if en and zh:
+            return en + [Span(" ", en[-1].style, lang="en")] + zh
+        return en or zh or self.spans(text, style, "mixed")
+
+    def stack(self, spans: list[Span], width: float, y: float, ref: SourceRef, out: list, x: float = 0.0,
+              lang: str = "en", align: str | None = None) -> float:
+        """Set spans at `width`, append TextLines starting at top `y`; return the new y (bottom)."""
+        if not spans:
+            return y
+        first = spans[0].style
+        lines = self.setter.set(spans, width, align or first.align)
+        y += first.space_before_pt
+        baseline = y
+        for index, line in enumerate(lines):
+            baseline += line.ascent_pt if index == 0 else line.leading_pt
+            out.append(TextLine(x, baseline, line, ref, self.frame, lang))
+            if line.overfull:
+                self.diags.error("overfull-line", f"in frame '{self.frame}' a word is {(line.natural_pt - width) / MM:.1f} mm "
+                                 f"wider than its {width / MM:.1f} mm column: '{line.text}'", ref, page=self.page,
+                                 hint="widen the frame in layout/templates.yaml or shorten the word")
+        return baseline + lines[-1].descent_pt + first.space_after_pt
+
+    def text_piece(self, text: Text, style: str, width: float) -> _Piece:
+        piece = _Piece()
+        piece.primary_h = self.stack(self.spans(text, style, "en") or self.spans(text, style, "mixed"),
+                                     width, 0, text.ref, piece.primary, lang="en")
+        piece.secondary_h = self.stack(self.spans(text, style, "zh"), width, 0, text.ref, piece.secondary,
+                                       lang="zh")
+        return piece
+
+    # -- elements -------------------------------------------------------------
+    def element(self, element: Element, width: float, frame: FrameSpec) -> _Piece:
+        if isinstance(element, Heading):
+            return self.heading(element, width)
+        if isinstance(element, Paragraph):
+            return self.text_piece(element.text, "body", width)
+        if isinstance(element, BulletList):
+            return self.bullets(element, width)
+        if isinstance(element, Stat):
+            return self.stat(element, width, frame)
+        if isinstance(element, Callout):
+            return self.callout(element, width)
+        if isinstance(element, Ranking):
+            return self.ranking(element, width)
+        if isinstance(element, Breakdown):
+            return self.breakdown(element, width)
+        if isinstance(element, Partner):
+            return self.partner(element, width)
+        if isinstance(element, QrCode):
+            return self.qr(element, width)
+        raise TypeError(element)
+
+    def heading(self, heading: Heading, width: float) -> _Piece:
+        style = "heading1" if heading.level == 1 else "heading2"
+        piece = _Piece()
+        pair = self.inline_pair(heading.text, style)
+        trial = self.setter.set(pair, width, "left")
+        if len(trial) == 1 or not (heading.en and heading.zh):
+            piece.primary_h = self.stack(pair, width, 0, heading.ref, piece.primary)
+        else:  # too long for one line: English, then Chinese beneath
+            y = self.stack(self.spans(heading.text, style, "en"), width, 0, heading.ref, piece.primary)
+            piece.primary_h = self.stack(self.spans(heading.text, style, "zh"), width, y, heading.ref, piece.primary,
+                                         lang="zh")
+        rule = self.style(style, "en")
+        if heading.level == 1:
+            piece.primary.append(Rule(0, piece.primary_h + 1.5, width, piece.primary_h + 1.5, rule.colour, 0.6))
+            piece.primary_h += 4.0
+        return piece
+
+    def bullets(self, element: BulletList, width: float) -> _Piece:
+        piece = _Piece()
+        y = 0.0
+        indent = 3.2 * MM
+        gold = self.layout.colours["accent"]
+        for item in element.items:
+            top = y
+            y = self.stack(self.spans(item, "list", "en"), width - indent, y, item.ref, piece.primary, indent)
+            y = self.stack(self.spans(item, "list", "zh"), width - indent, y, item.ref, piece.primary, indent,
+                           lang="zh")
+            size = self.style("list", "en").size_pt
+            piece.primary.append(Box(0.4 * MM, top + size * 0.35 + self.style("list", "en").space_before_pt,
+                                     size * 0.42, size * 0.42, gold))
+        piece.primary_h = y
+        return piece
+
+    def stat(self, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
+        piece = _Piece()
+        out = piece.primary
+        y = 0.0
+        if stat.badge:
+            y = self.stack(self.inline_pair(stat.badge, "badge"), width, y, stat.ref, out)
+        y = self.stack(self.spans(stat.lead, "stat-lead", "en"), width, y, stat.ref, out)
+        figure_line = spans_from_text(stat.figure, self.style("stat-figure", "en"))
+        extras: list[Span] = []
+        if stat.unit:
+            extras += [Span(" ", self.style("stat-unit", "en"))] + self.inline_pair(stat.unit, "stat-unit")
+        if stat.change and stat.change.en:
+            extras += [Span(" ", self.style("stat-change", "en"))] + self.spans(stat.change, "stat-change", "en")
+        if extras and len(self.setter.set(figure_line + extras, width)) > 1:
+            figure_lines = [figure_line, extras[1:]]  # unit and change join the figure only when they fit
+        else:
+            figure_lines = [figure_line + extras]
+        label = self.inline_pair(stat.label, "stat-label")
+        if frame.label_above:
+            y = self.stack(label, width, y, stat.ref, out)
+        for spans in figure_lines:
+            y = self.stack(spans, width, y, stat.ref, out)
+        if not frame.label_above:
+            y = self.stack(label, width, y, stat.ref, out)
+        y = self.stack(self.spans(stat.note, "stat-note", "en"), width, y, stat.ref, out)
+        piece.primary_h = y
+        sec = piece.secondary
+        y = self.stack(self.spans(stat.lead, "stat-lead", "zh"), width, 0, stat.ref, sec, lang="zh")
+        if stat.change and stat.change.zh:
+            y = self.stack(self.spans(stat.change, "stat-change", "zh"), width, y, stat.ref, sec, lang="zh")
+        piece.secondary_h = self.stack(self.spans(stat.note, "stat-note", "zh"), width, y, stat.ref, sec,
+                                       lang="zh")
+        return piece
+
+    def callout(self, callout: Callout, width: float) -> _Piece:
+        piece = _Piece()
+        y = self.stack(self.spans(callout.lead, "stat-lead", "en"), width, 0, callout.ref, piece.primary)
+        y = self.stack(self.spans(callout.headline, "callout-headline", "en"), width, y, callout.ref,
+                       piece.primary)
+        piece.primary_h = self.stack(self.spans(callout.text, "callout-text", "en"), width, y, callout.ref,
+                                     piece.primary)
+        y = self.stack(self.spans(callout.lead, "stat-lead", "zh"), width, 0, callout.ref, piece.secondary, lang="zh")
+        y = self.stack(self.spans(callout.headline, "callout-headline", "zh"), width, y, callout.ref, piece.secondary,
+                       lang="zh")
+        piece.secondary_h = self.stack(self.spans(callout.text, "callout-text", "zh"), width, y, callout.ref,
+                                       piece.secondary, lang="zh")
+        return piece
+
+    def ranking(self, ranking: Ranking, width: float) -> _Piece:
+        piece = _Piece()
+        rank_style = self.style("rank", "en")
+        rank_w = max(self.setter.set([Span(ranking.rank, rank_style)], width, "left")[0].natural_pt, 9 * MM) + 2 * MM
+        text_w = width - rank_w
+        rank_h = self.stack([Span(ranking.rank, rank_style)], rank_w, 0, ranking.ref, piece.primary)
+        y = self.stack(self.spans(ranking.title, "rank-title", "en"), text_w, 0, ranking.ref, piece.primary, rank_w)
+        y = self.stack(self.spans(ranking.note, "rank-note", "en"), text_w, y, ranking.ref, piece.primary, rank_w)
+        y = self.stack(self.spans(ranking.source, "rank-source", "en"), text_w, y, ranking.ref, piece.primary, rank_w)
+        piece.primary_h = max(y, rank_h)
+        y = self.stack(self.spans(ranking.title, "rank-title", "zh"), text_w, 0, ranking.ref, piece.secondary, rank_w,
+                       lang="zh")
+        y = self.stack(self.spans(ranking.note, "rank-note", "zh"), text_w, y, ranking.ref, piece.secondary, rank_w,
+                       lang="zh")
+        piece.secondary_h = self.stack(self.spans(ranking.source, "rank-source", "zh"), text_w, y, ranking.ref,
+                                       piece.secondary, rank_w, lang="zh")
+        return piece
+
+    def breakdown(self, table: Breakdown, width: float) -> _Piece:
+        """Labels, then figures, then proportional bars: one row per region."""
+        piece = _Piece()
+        out = piece.primary
+        y = self.stack(self.inline_pair(table.caption, "table-caption"), width, 0, table.ref, out)
+        label_style = self.style("table-label", "en")
+        row_h = label_style.leading_pt * 1.55
+        figures_w = 22 * MM if any(r.percent is not None for r in table.rows) else 11 * MM
+        label_w = width * 0.52
+        bar_x = label_w + 1.5 * MM
+        bar_w = width - label_w - figures_w - 3 * MM
+        biggest = max(r.count for r in table.rows) or 1
+        tops = [y + i * row_h for i in range(len(table.rows))]
+        for top, row in zip(tops, table.rows):
+            self.stack(self.inline_pair(row.label, "table-label"), label_w, top, row.ref, out)
+        for top, row in zip(tops, table.rows):
+            spans = [Span(f"{row.count:,}", self.style("table-figure", "en"))]
+            if row.percent is not None:
+                spans += [Span(" ", self.style("table-figure", "en")),
+                          Span(f"{row.percent:.1f}%", self.style("table-percent", "en"))]
+            self.stack(spans, figures_w, top, row.ref, out, width - figures_w, align="right")
+        navy = self.layout.colours["primary"]
+        for top, row in zip(tops, table.rows):
+            bar_len = max(bar_w * row.count / biggest, 0.6)
+            out.append(Box(bar_x, top + row_h * 0.18, bar_w, row_h * 0.5, navy, tint=0.12))
+            out.append(Box(bar_x, top + row_h * 0.18, bar_len, row_h * 0.5, navy))
+        for top in tops[1:]:
+            out.append(Rule(0, top - row_h * 0.12, width, top - row_h * 0.12, self.layout.colours["rule"], 0.3))
+        piece.primary_h = (tops[-1] + row_h) if tops else y
+        return piece
+
+    def partner(self, partner: Partner, width: float) -> _Piece:
+        piece = _Piece()
+        y = self.stack(self.spans(partner.name, "partner-name", "en"), width, 0, partner.ref, piece.primary)
+        y = self.stack(self.spans(partner.status, "partner-status", "en"), width, y, partner.ref, piece.primary)
+        piece.primary_h = self.stack(self.spans(partner.text, "partner-text", "en"), width, y, partner.ref,
+                                     piece.primary)
+        y = self.stack(self.spans(partner.name, "partner-name", "zh"), width, 0, partner.ref, piece.secondary,
+                       lang="zh")
+        y = self.stack(self.spans(partner.status, "partner-status", "zh"), width, y, partner.ref, piece.secondary,
+                       lang="zh")
+        piece.secondary_h = self.stack(self.spans(partner.text, "partner-text", "zh"), width, y, partner.ref,
+                                       piece.secondary, lang="zh")
+        return piece
+
+    def qr(self, qr: QrCode, width: float) -> _Piece:
+        piece = _Piece()
+        size = self.layout.qr_size_mm * MM
+        piece.primary.append(QrMark(0, 0, size, qr.url, self.layout.colours["text"], qr.ref))
+        text_x = size + 3 * MM
+        y = self.stack(self.spans(qr.caption, "qr-caption", "en"), width - text_x, 0, qr.ref, piece.primary, text_x)
+        y = self.stack(self.spans(qr.caption, "qr-caption", "zh"), width - text_x, y, qr.ref, piece.primary, text_x,
+                       lang="zh")
+        piece.primary_h = max(size, y)
+        if qr.url is None:
+            self.diags.warning("qr-placeholder", "QR code has no url: a marked placeholder is printed", qr.ref,
+                               page=self.page, hint="add url: https://... to print a real code")
+        return piece
+
+    # -- frames and pages --------------------------------------------------------
+    def fill_frame(self, name: str, frame: FrameSpec, elements, x: float, top: float, width: float,
+                   out: list) -> float:
+        """Place elements row by row in `cells` columns; return the height used."""
+        self.frame = name
+        self.substitutes = frame.styles or {}
+        gutter = self.layout.geometry.grid.gutter_mm * MM
+        pad = frame.padding_mm * MM
+        cells = frame.cells
+        cell_w = (width - 2 * pad - (cells - 1) * gutter) / cells
+        y = top + pad
+        rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
+        for r, row in enumerate(rows):
+            pieces = [self.element(e, cell_w, frame) for e in row]
+            primary_h = max(p.primary_h for p in pieces)
+            has_secondary = any(p.secondary for p in pieces)
+            for c, p in enumerate(pieces):
+                dx = x + pad + c * (cell_w + gutter)
+                out.extend(_shift(item, dx, y) for item in p.primary)
+            second_top = y + primary_h + (BAND_GAP_PT if has_secondary else 0.0)
+            for c, p in enumerate(pieces):
+                dx = x + pad + c * (cell_w + gutter)
+                out.extend(_shift(item, dx, second_top) for item in p.secondary)
+            y = second_top + max((p.secondary_h for p in pieces), default=0.0)
+            if r < len(rows) - 1:
+                y += CELL_ROW_GAP_MM * MM
+        return y + pad - top
+
+    def layout_page(self, page: Page, edition: Edition) -> LaidOutPage:
+        self.page = page.number
+        lay = self.layout
+        g = lay.geometry
+        template = lay.templates.get(page.template)
+        items: list = []
+        width = lay.page_width_pt
+        band_h = g.title_band.height_mm * MM
+        band = lay.colours[g.title_band.colour]
+        items.append(Box(0, 0, width, band_h, band, bleeds=True))
+        self.frame = "title-band"
+        title_items: list = []
+        title_w = width - (g.margins_mm.left + g.margins_mm.right) * MM
+        one_line = self.inline_pair(page.title, "title")
+        if len(self.setter.set(one_line, title_w)) == 1:
+            self.stack(one_line, title_w, 0, page.ref, title_items)
+        else:
+            title_en_h = self.stack(self.spans(page.title, "title", "en"), title_w, 0, page.ref, title_items)
+            self.stack(self.spans(page.title, "title", "zh"), title_w, title_en_h, page.ref, title_items, lang="zh")
+        title_h = self._height(title_items)
+        items.extend(_shift(i, g.margins_mm.left * MM, (band_h - title_h) / 2 + 1.5) for i in title_items)
+
+        footnote_items, footnote_h = self.footnotes(page, title_w)
+        body_top = band_h + g.margins_mm.top * MM
+        page_bottom = lay.page_height_pt - g.margins_mm.bottom * MM
+        body_bottom = page_bottom - (footnote_h + g.footnote_gap_mm * MM if footnote_h else 0.0)
+        frames = self.frames(page, template, body_top, body_bottom, items)
+        if footnote_h:
+            fy = page_bottom - footnote_h
+            rule = lay.colours["rule"]
+            items.append(Rule(g.margins_mm.left * MM, fy - 2.0, g.margins_mm.left * MM + 40 * MM, fy - 2.0, rule, 0.4))
+            items.extend(_shift(i, g.margins_mm.left * MM, fy) for i in footnote_items)
+        items.extend(self.folio(page, edition, title_w))
+        return LaidOutPage(page.number, tuple(items), tuple(frames), page.title.en or page.title.zh or "")
+
+    @staticmethod
+    def _height(items: list) -> float:
+        return max((i.baseline_pt + i.line.descent_pt for i in items if isinstance(i, TextLine)), default=0.0)
+
+    def frames(self, page: Page, template, body_top: float, body_bottom: float, items: list) -> list[FrameBox]:
+        if template is None:
+            self.diags.error("unknown-template", f"page {page.number} uses template '{page.template}', which "
+                             "layout/templates.yaml does not define", page.ref.child("template"), page=page.number,
+                             hint="templates: " + ", ".join(self.layout.templates))
+            return []
+        blocks = {b.frame: b for b in page.blocks}
+        for block in page.blocks:
+            if block.frame not in template.frames:
+                self.diags.error("unknown-frame", f"frame '{block.frame}' is not in template '{page.template}'",
+                                 block.ref.child("frame"), page=page.number,
+                                 hint="frames: " + ", ".join(template.frames))
+        bottoms: dict[str, float] = {}
+        boxes = []
+        pending = dict(template.frames)
+        while pending:
+            progressed = False
+            for name, frame in list(pending.items()):
+                if frame.below is not None and any(b not in bottoms for b in frame.below):
+                    continue
+                del pending[name]
+                progressed = True
+                top = (body_top + frame.top_mm * MM if frame.below is None
+                       else max(bottoms[b] for b in frame.below) + frame.gap_mm * MM)
+                x, w = self.layout.column_x_pt(frame.col, frame.span)
+                limit = top + frame.height_mm * MM if frame.height_mm else body_bottom
+                block = blocks.get(name)
+                frame_items: list = []
+                used = self.fill_frame(name, frame, block.elements, x, top, w, frame_items) if block else 0.0
+                self.substitutes = {}
+                height = frame.height_mm * MM if frame.height_mm else used
+                if frame.panel and block:
+                    items.append(Box(x, top, w, height, self.layout.colours[frame.panel], tint=1.0))
+                items.extend(frame_items)
+                bottoms[name] = top + (height if frame.height_mm else used)
+                boxes.append(FrameBox(name, x, top, w, limit - top, used))
+                if top + used > limit + 0.5:
+                    first = block.elements[0].ref if block else None
+                    self.diags.error("overflow", f"frame '{name}' overflows by {(top + used - limit) / MM:.1f} mm "
+                                     f"({used / MM:.1f} mm of content in {(limit - top) / MM:.1f} mm)",
+                                     block.ref if block else first, page=page.number,
+                                     hint="shorten the text, or enlarge the frame in layout/templates.yaml")
+            if not progressed:
+                self.diags.error("frame-cycle", f"frames {', '.join(pending)} are placed below each other in a circle",
+                                 next(iter(pending.values())).ref, page=page.number)
+                break
+        return boxes
+
+    def footnotes(self, page: Page, width: float) -> tuple[list, float]:
+        out: list = []
+        y = 0.0
+        self.frame = "footnotes"
+        for note in page.footnotes:
+            marker = self.style("footnote", "en")
+            spans = [Span(note.marker, marker), Span(" ", marker)] + self.spans(note.text, "footnote", "en")
+            y = self.stack(spans, width, y, note.ref, out)
+            y = self.stack(self.spans(note.text, "footnote", "zh"), width, y, note.ref, out, lang="zh")
+        return out, y
+
+    def folio(self, page: Page, edition: Edition, width: float) -> list:
+        g = self.layout.geometry
+        out: list = []
+        self.frame = "folio"
+        spans = self.inline_pair(edition.title, "folio")
+        baseline = self.layout.page_height_pt - g.folio_mm * MM
+        number = [Span(str(page.number), self.style("folio-number", "en"))]
+        left = g.margins_mm.left * MM
+        for spans_, align in ((spans, "left"), (number, "right")):
+            lines = self.setter.set(spans_, width, align)
+            if lines:
+                out.append(TextLine(left, baseline, lines[0], page.ref, "folio", "en"))
+        return out
+
+
+def layout_edition(edition: Edition, layout: Layout, fonts: FontSet, diags: Diagnostics) -> list[LaidOutPage]:
+    layouter = PageLayouter(layout, fonts, diags)
+    return [layouter.layout_page(page, edition) for page in sorted(edition.pages, key=lambda p: p.number)]

@@ -1,0 +1,318 @@
+"""Layout YAML → page geometry, grid, templates with named frames, colours and type styles.
+
+All positions and sizes of the leaflet live in `layout/*.yaml`; this module
+only reads and checks them, converting millimetres to points once, here.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+
+from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .schema import INVALID, Bool, Either, Field, Int, Named, Number, Reader, Seq, Str, Struct, read_document
+from .yamlsource import load_yaml
+
+MM = 72.0 / 25.4  # points per millimetre
+
+
+@dataclass(frozen=True)
+class Colour:
+    ref: SourceRef
+    cmyk: tuple[float, ...]  # 0–100 per channel, as a printer writes them
+    rgb: str | None = None  # "#rrggbb" twin for the screen variant
+
+    @property
+    def ink_percent(self) -> float:
+        return sum(self.cmyk)
+
+
+def _colour_check(values, node, path, r: Reader) -> bool:
+    cmyk = values["cmyk"]
+    if len(cmyk) != 4 or any(not 0 <= c <= 100 for c in cmyk):
+        r.error(node, path, "bad-colour", f"cmyk must be four numbers from 0 to 100, found {list(cmyk)}",
+                "write cmyk: [100, 80, 20, 30]")
+        return False
+    if sum(cmyk) > 300:
+        r.error(node, path, "ink-limit", f"total ink {sum(cmyk):.0f}% exceeds 300%", "reduce the CMY channels")
+        return False
+    rgb = values.get("rgb")
+    if rgb is not None and not (len(rgb) == 7 and rgb[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in rgb[1:])):
+        r.error(node, path, "bad-colour", f"rgb must be '#rrggbb', found {rgb!r}")
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """One language's variant of a type style, as written (None = inherit)."""
+
+    ref: SourceRef
+    weight: str | None = None
+    size_pt: float | None = None
+    leading_pt: float | None = None
+    colour: str | None = None
+    tracking_em: float | None = None
+    align: str | None = None
+    space_before_pt: float | None = None
+    space_after_pt: float | None = None
+    cjk_latin_gap_em: float | None = None
+
+
+@dataclass(frozen=True)
+class StyleEntry:
+    ref: SourceRef
+    weight: str | None = None
+    size_pt: float | None = None
+    leading_pt: float | None = None
+    colour: str | None = None
+    tracking_em: float | None = None
+    align: str | None = None
+    space_before_pt: float | None = None
+    space_after_pt: float | None = None
+    cjk_latin_gap_em: float | None = None
+    en: StyleSpec | None = None
+    zh: StyleSpec | None = None
+
+
+@dataclass(frozen=True)
+class Style:
+    """A resolved type style for one language: everything a line breaker and renderer need."""
+
+    name: str
+    lang: str
+    weight: str
+    size_pt: float
+    leading_pt: float
+    colour: Colour
+    tracking_em: float
+    align: str
+    space_before_pt: float
+    space_after_pt: float
+    cjk_latin_gap_em: float
+    ref: SourceRef
+
+
+@dataclass(frozen=True)
+class FrameSpec:
+    ref: SourceRef
+    col: int
+    span: int
+    top_mm: float | None = None
+    below: tuple[str, ...] | None = None
+    gap_mm: float = 0.0
+    height_mm: float | None = None
+    cells: int = 1
+    panel: str | None = None  # colour name of a tinted panel behind the frame
+    padding_mm: float = 0.0
+    label_above: bool = False  # stat labels above the figure (metric tiles) instead of below
+    styles: dict | None = None  # style name -> style used instead inside this frame
+
+
+@dataclass(frozen=True)
+class Template:
+    ref: SourceRef
+    frames: dict
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    ref: SourceRef
+    width_mm: float
+    height_mm: float
+    bleed_mm: float
+    safe_mm: float
+    slug_mm: float
+
+
+@dataclass(frozen=True)
+class Margins:
+    ref: SourceRef
+    top: float
+    bottom: float
+    left: float
+    right: float
+
+
+@dataclass(frozen=True)
+class Grid:
+    ref: SourceRef
+    columns: int
+    gutter_mm: float
+    baseline_pt: float
+
+
+@dataclass(frozen=True)
+class Band:
+    ref: SourceRef
+    height_mm: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    ref: SourceRef
+    page: PageSpec
+    margins_mm: Margins
+    grid: Grid
+    title_band: Band
+    footnote_gap_mm: float
+    folio_mm: float
+    qr_size_mm: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything in layout/, checked and with styles resolved per language."""
+
+    geometry: PageGeometry
+    colours: dict
+    styles: dict  # (name, lang) -> Style
+    templates: dict
+
+    # Derived measures in points, so no stage converts units again.
+    @property
+    def page_width_pt(self) -> float:
+        return self.geometry.page.width_mm * MM
+
+    @property
+    def page_height_pt(self) -> float:
+        return self.geometry.page.height_mm * MM
+
+    @property
+    def qr_size_mm(self) -> float:
+        return self.geometry.qr_size_mm
+
+    def style(self, name: str, lang: str) -> Style:
+        return self.styles[(name, "zh" if lang in ("zh", "mixed") else "en")]
+
+    def column_x_pt(self, col: int, span: int) -> tuple[float, float]:
+        """Left edge and width of `span` grid columns starting at 1-based column `col`."""
+        g = self.geometry
+        inner = g.page.width_mm - g.margins_mm.left - g.margins_mm.right
+        col_w = (inner - (g.grid.columns - 1) * g.grid.gutter_mm) / g.grid.columns
+        left = g.margins_mm.left + (col - 1) * (col_w + g.grid.gutter_mm)
+        return left * MM, (span * col_w + (span - 1) * g.grid.gutter_mm) * MM
+
+
+_num = lambda d="": Number(d)  # noqa: E731
+_style_fields = {
+    "weight": Field(Str("regular or bold", choices=("regular", "bold"))),
+    "size_pt": Field(Number("Type size in points", 1)),
+    "leading_pt": Field(Number("Baseline to baseline, points", 1)),
+    "colour": Field(Str("A colour name from colours:")),
+    "tracking_em": Field(Number("Letter spacing in em")),
+    "align": Field(Str("left, right, center or justify", choices=("left", "right", "center", "justify"))),
+    "space_before_pt": Field(Number("Space above, points", 0)),
+    "space_after_pt": Field(Number("Space below, points", 0)),
+    "cjk_latin_gap_em": Field(Number("Gap where Han meets Latin or digits, em", 0)),
+}
+STYLE_VARIANT = Struct(StyleSpec, dict(_style_fields), "One language's overrides")
+STYLE = Struct(StyleEntry, {**_style_fields, "en": Field(STYLE_VARIANT), "zh": Field(STYLE_VARIANT)},
+               "A type style; en/zh override the shared values")
+COLOUR = Struct(Colour, {"cmyk": Field(Seq(Number(), 4), required=True), "rgb": Field(Str("#rrggbb"))},
+                "A process colour with its screen twin", check=_colour_check)
+FRAME = Struct(FrameSpec, {
+    "col": Field(Int("First grid column, 1-based", 1), required=True),
+    "span": Field(Int("Number of grid columns", 1), required=True),
+    "top_mm": Field(Number("Top, mm below the top of the body area", 0)),
+    "below": Field(Seq(Str(), 1, "Place this frame under the lowest content of these frames")),
+    "gap_mm": Field(Number("Gap under the frame named in 'below', mm", 0), default=0.0),
+    "height_mm": Field(Number("Height, mm (default: down to the footnotes)", 1)),
+    "cells": Field(Int("Elements per row, side by side", 1), default=1),
+    "panel": Field(Str("Colour of a tinted panel behind the frame")),
+    "padding_mm": Field(Number("Inner padding of the panel, mm", 0), default=0.0),
+    "label_above": Field(Bool("Set stat labels above their figures"), default=False),
+    "styles": Field(Named(Str(), "Style substitutions inside this frame, e.g. {stat-figure: stat-figure-small}")),
+}, "A named frame on the grid")
+TEMPLATES = Struct(lambda ref, templates: templates, {
+    "templates": Field(Named(Struct(Template, {"frames": Field(Named(FRAME), required=True)})), required=True)})
+GEOMETRY = Struct(PageGeometry, {
+    "page": Field(Struct(PageSpec, {
+        "width_mm": Field(Number(minimum=10), required=True), "height_mm": Field(Number(minimum=10), required=True),
+        "bleed_mm": Field(Number(minimum=0), required=True), "safe_mm": Field(Number(minimum=0), required=True),
+        "slug_mm": Field(Number(minimum=0), default=10.0)}), required=True),
+    "margins_mm": Field(Struct(Margins, {k: Field(Number(minimum=0), required=True)
+                                         for k in ("top", "bottom", "left", "right")}), required=True),
+    "grid": Field(Struct(Grid, {"columns": Field(Int(minimum=1), required=True),
+                                "gutter_mm": Field(Number(minimum=0), required=True),
+                                "baseline_pt": Field(Number(minimum=1), required=True)}), required=True),
+    "title_band": Field(Struct(Band, {"height_mm": Field(Number(minimum=1), required=True),
+                                      "colour": Field(Str(), required=True)}), required=True),
+    "footnote_gap_mm": Field(Number(minimum=0), default=3.0),
+    "folio_mm": Field(Number("Folio baseline, mm above the trim", 0), default=8.0),
+    "qr_size_mm": Field(Number("Side of a QR code with its quiet zone, mm", 10), default=20.0),
+}, "Page size, margins, grid")
+STYLES = Struct(lambda ref, colours, styles: (colours, styles), {
+    "colours": Field(Named(COLOUR), required=True),
+    "styles": Field(Named(STYLE), required=True)})
+
+_REQUIRED_STYLE_KEYS = ("weight", "size_pt", "leading_pt", "colour")
+
+
+def load_layout(folder: str, diags: Diagnostics) -> Layout:
+    """Read layout/page.yaml, styles.yaml and templates.yaml; raise BuildFailed on errors."""
+    parsed = {}
+    for name, spec in (("page", GEOMETRY), ("styles", STYLES), ("templates", TEMPLATES)):
+        path = os.path.join(folder, f"{name}.yaml")
+        try:
+            doc = load_yaml(path, diags)
+        except BuildFailed:
+            continue
+        parsed[name] = read_document(doc.root, spec, Reader(doc.path, diags))
+    if len(parsed) < 3 or INVALID in parsed.values():
+        raise BuildFailed(diags)
+    geometry, (colours, entries), templates = parsed["page"], parsed["styles"], parsed["templates"]
+    styles = {}
+    for name, entry in entries.items():
+        for lang in ("en", "zh"):
+            style = _resolve(name, lang, entry, colours, diags)
+            if style:
+                styles[(name, lang)] = style
+    if geometry.title_band.colour not in colours:
+        diags.error("unknown-colour", f"colour '{geometry.title_band.colour}' is not defined in styles.yaml",
+                    geometry.title_band.ref)
+    for tname, template in templates.items():
+        for fname, frame in template.frames.items():
+            if frame.col + frame.span - 1 > geometry.grid.columns:
+                diags.error("frame-off-grid", f"frame '{fname}' spans columns {frame.col}–{frame.col + frame.span - 1} "
+                            f"but the grid has {geometry.grid.columns}", frame.ref)
+            if (frame.top_mm is None) == (frame.below is None):
+                diags.error("frame-position", f"frame '{fname}' needs exactly one of top_mm or below", frame.ref,
+                            hint="top_mm: 0 puts it at the top of the body area")
+            for other in frame.below or ():
+                if other not in template.frames:
+                    diags.error("unknown-frame", f"frame '{fname}' is below '{other}', which template "
+                                f"'{tname}' does not define", frame.ref)
+            for original, substitute in (frame.styles or {}).items():
+                if (substitute, "en") not in styles:
+                    diags.error("unknown-style", f"frame '{fname}' substitutes style '{substitute}', which "
+                                "styles.yaml does not define", frame.ref)
+            if frame.panel is not None and frame.panel not in colours:
+                diags.error("unknown-colour", f"panel colour '{frame.panel}' is not defined", frame.ref)
+    diags.raise_if_errors()
+    return Layout(geometry, colours, styles, templates)
+
+
+def _resolve(name: str, lang: str, entry: StyleEntry, colours: dict, diags: Diagnostics) -> Style | None:
+    values = {f.name: getattr(entry, f.name) for f in fields(StyleSpec) if f.name != "ref"}
+    variant = getattr(entry, lang)
+    if variant is not None:
+        values.update({k: v for k, v in ((f.name, getattr(variant, f.name)) for f in fields(StyleSpec)
+                                         if f.name != "ref") if v is not None})
+    missing = [k for k in _REQUIRED_STYLE_KEYS if values.get(k) is None]
+    if missing:
+        diags.error("style-incomplete", f"style '{name}' ({lang}) does not set {', '.join(missing)}", entry.ref)
+        return None
+    if values["colour"] not in colours:
+        diags.error("unknown-colour", f"style '{name}' uses colour '{values['colour']}', which is not defined",
+                    entry.ref, hint="colours: " + ", ".join(colours))
+        return None
+    return Style(name=name, lang=lang, weight=values["weight"], size_pt=values["size_pt"],
+                 leading_pt=values["leading_pt"], colour=colours[values["colour"]],
+                 tracking_em=values["tracking_em"] or 0.0, align=values["align"] or "left",
+                 space_before_pt=values["space_before_pt"] or 0.0, space_after_pt=values["space_after_pt"] or 0.0,
+                 cjk_latin_gap_em=values["cjk_latin_gap_em"] if values["cjk_latin_gap_em"] is not None else 0.25,
+                 ref=entry.ref)
+
+
+__all__ = ["Layout", "Style", "Colour", "FrameSpec", "Template", "load_layout", "MM", "replace"]

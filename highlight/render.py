@@ -1,0 +1,171 @@
+"""Positioned pages → a PDF drawn with ReportLab. The only module that imports ReportLab.
+
+The sheet is the trimmed page plus bleed plus a margin for crop marks; the
+renderer converts the layout's top-left, y-down points into PDF space and
+declares TrimBox and BleedBox on every page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .fonts import FontSet
+from .layout import Box, LaidOutPage, QrMark, Rule, TextLine
+from .layout_spec import MM, Colour, Layout
+
+CROP_MARK_LENGTH_MM = 5.0
+CROP_MARK_WEIGHT_PT = 0.25
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    title: str
+    subject: str
+    author: str = ""
+    marks: bool = True
+    producer: str = "highlight"
+
+
+def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, path: str, options: RenderOptions) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    for face in fonts.faces.values():
+        if face.name not in pdfmetrics.getRegisteredFontNames() or \
+                getattr(pdfmetrics.getFont(face.name), "_highlight_path", None) != face.path:
+            font = TTFont(face.name, face.path)
+            font._highlight_path = face.path  # re-register when the subset changes within one process
+            pdfmetrics.registerFont(font)
+    geometry = layout.geometry
+    bleed = geometry.page.bleed_mm * MM
+    slug = geometry.page.slug_mm * MM if options.marks else 0.0
+    offset = bleed + slug
+    trim_w, trim_h = layout.page_width_pt, layout.page_height_pt
+    sheet = (trim_w + 2 * offset, trim_h + 2 * offset)
+    first_face = fonts.face("latin", "regular").name
+    canvas = Canvas(path, pagesize=sheet, invariant=1, pageCompression=1, pdfVersion=(1, 6),
+                    enforceColorSpace="cmyk", initialFontName=first_face, initialFontSize=9)
+    canvas.setTitle(options.title)
+    canvas.setSubject(options.subject)
+    canvas.setAuthor(options.author)
+    canvas.setCreator(options.producer)
+    canvas.setProducer(options.producer)
+    for page in pages:
+        painter = _Painter(canvas, offset, trim_h, bleed)
+        for item in page.items:
+            painter.draw(item)
+        canvas.setTrimBox((offset, offset, offset + trim_w, offset + trim_h))
+        canvas.setBleedBox((offset - bleed, offset - bleed, offset + trim_w + bleed, offset + trim_h + bleed))
+        if options.marks:
+            _crop_marks(canvas, offset, trim_w, trim_h, bleed)
+        canvas.showPage()
+    canvas.save()
+
+
+def cmyk(colour: Colour, tint: float = 1.0):
+    from reportlab.lib.colors import CMYKColor
+
+    c, m, y, k = (v / 100.0 * tint for v in colour.cmyk)
+    return CMYKColor(c, m, y, k)
+
+
+def _is_pure_black(colour: Colour) -> bool:
+    c, m, y, k = colour.cmyk
+    return c == m == y == 0 and k == 100
+
+
+class _Painter:
+    def __init__(self, canvas, offset: float, trim_h: float, bleed: float):
+        self.canvas = canvas
+        self.offset = offset
+        self.trim_h = trim_h
+        self.bleed = bleed
+
+    def x(self, x: float) -> float:
+        return self.offset + x
+
+    def y(self, y: float) -> float:
+        return self.offset + self.trim_h - y
+
+    def draw(self, item) -> None:
+        if isinstance(item, TextLine):
+            self.text(item)
+        elif isinstance(item, Box):
+            self.box(item)
+        elif isinstance(item, Rule):
+            c = self.canvas
+            c.setStrokeColor(cmyk(item.colour))
+            c.setLineWidth(item.width_pt)
+            c.line(self.x(item.x1_pt), self.y(item.y1_pt), self.x(item.x2_pt), self.y(item.y2_pt))
+        elif isinstance(item, QrMark):
+            self.qr(item)
+
+    def box(self, item: Box) -> None:
+        x, y, w, h = item.x_pt, item.y_pt, item.width_pt, item.height_pt
+        if item.bleeds:  # a background touching the trim runs on into the bleed
+            x, w = x - self.bleed, w + 2 * self.bleed
+            if y <= 0:
+                y, h = y - self.bleed, h + self.bleed
+        c = self.canvas
+        c.setFillColor(cmyk(item.colour, item.tint))
+        c.rect(self.x(x), self.y(y + h), w, h, stroke=0, fill=1)
+
+    def text(self, item: TextLine) -> None:
+        c = self.canvas
+        for run in item.line.runs:
+            black = _is_pure_black(run.colour)
+            c.setFillOverprint(black)  # 100 % K text overprints: no white halo on misregistration
+            if black:
+                c.setOverprintMask(1)
+            c.setFillColor(cmyk(run.colour))
+            t = c.beginText(self.x(item.x_pt + run.x_pt), self.y(item.baseline_pt))
+            t.setFont(run.face, run.size_pt)
+            t.setCharSpace(run.char_space_pt)
+            if run.rise_pt:
+                t.setRise(run.rise_pt)
+            t.textOut(run.text)
+            c.drawText(t)
+        c.setFillOverprint(False)
+
+    def qr(self, item: QrMark) -> None:
+        c = self.canvas
+        x0, top, size = self.x(item.x_pt), self.y(item.y_pt), item.size_pt
+        if item.url is None:
+            # A placeholder nobody can mistake for a code: an outlined box with a cross.
+            c.setStrokeColor(cmyk(item.colour, 0.6))
+            c.setLineWidth(0.8)
+            c.setDash(2, 1.5)
+            c.rect(x0, top - size, size, size, stroke=1, fill=0)
+            c.setDash()
+            c.setLineWidth(0.4)
+            c.line(x0, top - size, x0 + size, top)
+            c.line(x0, top, x0 + size, top - size)
+            return
+        import segno
+
+        code = segno.make(item.url, error="m", micro=False)
+        matrix = list(code.matrix_iter(scale=1, border=4))
+        module = size / len(matrix)
+        c.setFillColor(cmyk(item.colour))
+        path = c.beginPath()
+        for r, row in enumerate(matrix):
+            for col, dark in enumerate(row):
+                if dark:
+                    path.rect(x0 + col * module, top - (r + 1) * module, module, module)
+        c.drawPath(path, stroke=0, fill=1)
+
+
+def _crop_marks(canvas, offset: float, trim_w: float, trim_h: float, bleed: float) -> None:
+    """Trim marks in registration colour, starting outside the bleed so they never print on the page."""
+    from reportlab.lib.colors import CMYKColor
+
+    canvas.setStrokeColor(CMYKColor(1, 1, 1, 1))
+    canvas.setLineWidth(CROP_MARK_WEIGHT_PT)
+    length = CROP_MARK_LENGTH_MM * MM
+    start = bleed + 1 * MM
+    for x in (offset, offset + trim_w):
+        for y, direction in ((offset, -1), (offset + trim_h, 1)):
+            canvas.line(x, y + direction * start, x, y + direction * (start + length))
+    for y in (offset, offset + trim_h):
+        for x, direction in ((offset, -1), (offset + trim_w, 1)):
+            canvas.line(x + direction * start, y, x + direction * (start + length), y)

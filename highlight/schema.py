@@ -1,0 +1,313 @@
+"""A small declarative schema for YAML node trees.
+
+Each spec reads a node into a Python value (building frozen dataclasses for
+structs), reporting every problem as a located Diagnostic instead of stopping
+at the first. The same specs describe themselves as JSON Schema, so editors
+and the loader never disagree.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import yaml
+
+from .diagnostics import Diagnostics, SourceRef
+from .yamlsource import node_ref
+
+INVALID = object()  # a value that failed validation; its diagnostic is already recorded
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+@dataclass
+class Reader:
+    """What every spec needs while reading one file."""
+
+    doc_path: str
+    diags: Diagnostics
+
+    def ref(self, node: yaml.Node, path: str) -> SourceRef:
+        return node_ref(self.doc_path, node, path)
+
+    def error(self, node: yaml.Node, path: str, code: str, message: str, hint: str = "") -> object:
+        self.diags.error(code, message, self.ref(node, path), hint)
+        return INVALID
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == "tag:yaml.org,2002:null":
+        return "nothing (null)"
+    return f"the scalar {node.value!r}"
+
+
+class Spec:
+    description = ""
+
+    def read(self, node: yaml.Node, path: str, r: Reader) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict:
+        raise NotImplementedError
+
+
+@dataclass
+class Str(Spec):
+    description: str = ""
+    choices: tuple[str, ...] = ()
+
+    def read(self, node, path, r):
+        # Numbers written without quotes keep their literal text ("800" stays "800").
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_STR, _INT, _FLOAT):
+            return r.error(node, path, "wrong-type", f"expected text here, found {_kind(node)}",
+                           'put the text in double quotes: "..."')
+        value = node.value
+        if self.choices and value not in self.choices:
+            close = difflib.get_close_matches(value, self.choices, 1)
+            hint = f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(self.choices)
+            return r.error(node, path, "bad-value", f"'{value}' is not one of {', '.join(self.choices)}", hint)
+        if not value.strip():
+            return r.error(node, path, "empty-text", "this text is empty", "write the text or remove the key")
+        return value
+
+    def json_schema(self):
+        schema: dict = {"type": "string", "minLength": 1}
+        if self.choices:
+            schema = {"enum": list(self.choices)}
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+@dataclass
+class Int(Spec):
+    description: str = ""
+    minimum: int | None = None
+
+    def read(self, node, path, r):
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
+            return r.error(node, path, "wrong-type", f"expected a whole number, found {_kind(node)}",
+                           "write digits only, without thousands separators: 7305")
+        value = int(node.value.replace("_", ""))
+        if self.minimum is not None and value < self.minimum:
+            return r.error(node, path, "bad-value", f"{value} is less than {self.minimum}")
+        return value
+
+    def json_schema(self):
+        schema: dict = {"type": "integer"}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+@dataclass
+class Number(Spec):
+    description: str = ""
+    minimum: float | None = None
+
+    def read(self, node, path, r):
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_INT, _FLOAT):
+            return r.error(node, path, "wrong-type", f"expected a number, found {_kind(node)}",
+                           "write a plain number such as 40.2 (no % sign)")
+        value = float(node.value.replace("_", ""))
+        if value != value or value in (float("inf"), float("-inf")):
+            return r.error(node, path, "bad-value", "expected a finite number")
+        if self.minimum is not None and value < self.minimum:
+            return r.error(node, path, "bad-value", f"{value} is less than {self.minimum}")
+        return value
+
+    def json_schema(self):
+        schema: dict = {"type": "number"}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+@dataclass
+class Bool(Spec):
+    description: str = ""
+
+    def read(self, node, path, r):
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:bool":
+            return r.error(node, path, "wrong-type", f"expected true or false, found {_kind(node)}")
+        return node.value.lower() in ("true", "yes", "on")
+
+    def json_schema(self):
+        return {"type": "boolean", **({"description": self.description} if self.description else {})}
+
+
+@dataclass
+class Seq(Spec):
+    item: Spec
+    min_items: int = 0
+    description: str = ""
+
+    def read(self, node, path, r):
+        if not isinstance(node, yaml.SequenceNode):
+            return r.error(node, path, "wrong-type", f"expected a list, found {_kind(node)}",
+                           "write each item on its own line starting with '- '")
+        if len(node.value) < self.min_items:
+            return r.error(node, path, "too-few", f"expected at least {self.min_items} item(s), found {len(node.value)}")
+        values = [self.item.read(child, f"{path}[{i}]", r) for i, child in enumerate(node.value)]
+        return INVALID if any(v is INVALID for v in values) else tuple(values)
+
+    def json_schema(self):
+        schema = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+@dataclass
+class Field:
+    spec: Spec
+    required: bool = False
+    default: Any = None
+
+
+@dataclass
+class Struct(Spec):
+    """A mapping with known keys, built into `build(ref=SourceRef, **fields)`."""
+
+    build: Callable[..., Any]
+    fields: dict[str, Field]
+    description: str = ""
+    check: Callable[[dict, yaml.Node, str, Reader], bool] | None = None  # extra rule across fields
+
+    def read(self, node, path, r):
+        if not isinstance(node, yaml.MappingNode):
+            return r.error(node, path, "wrong-type", f"expected a mapping with keys {', '.join(self.fields)}, "
+                           f"found {_kind(node)}")
+        values: dict[str, Any] = {}
+        ok = True
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            key_path = f"{path}.{key}" if path else key
+            spec_field = self.fields.get(key)
+            if spec_field is None:
+                close = difflib.get_close_matches(key, self.fields, 1)
+                hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(self.fields)
+                r.error(key_node, key_path, "unknown-key", f"unknown key '{key}'", hint)
+                ok = False
+                continue
+            value = spec_field.spec.read(value_node, key_path, r)
+            ok = ok and value is not INVALID
+            values[key] = value
+        for key, spec_field in self.fields.items():
+            if key not in values:
+                if spec_field.required:
+                    r.error(node, path or "<root>", "missing-key", f"the required key '{key}' is missing",
+                            f"add '{key}:' to this mapping")
+                    ok = False
+                else:
+                    values[key] = spec_field.default
+        if not ok:
+            return INVALID
+        if self.check and not self.check(values, node, path, r):
+            return INVALID
+        return self.build(ref=r.ref(node, path or "<root>"), **{k.replace("-", "_"): v for k, v in values.items()})
+
+    def json_schema(self):
+        schema = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {k: f.spec.json_schema() for k, f in self.fields.items()},
+        }
+        required = [k for k, f in self.fields.items() if f.required]
+        if required:
+            schema["required"] = required
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+@dataclass
+class Tagged(Spec):
+    """A one-key mapping whose key names the kind: `- stat: {...}`."""
+
+    kinds: dict[str, Spec]
+    description: str = ""
+
+    def read(self, node, path, r):
+        if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+            return r.error(node, path, "wrong-type", "expected one element: a mapping with a single key naming "
+                           f"its kind, found {_kind(node)}" + (f" with {len(node.value)} keys"
+                                                                 if isinstance(node, yaml.MappingNode) else ""),
+                           "kinds: " + ", ".join(self.kinds) + "; check the indentation of the element's fields")
+        key_node, value_node = node.value[0]
+        kind = str(key_node.value)
+        spec = self.kinds.get(kind)
+        if spec is None:
+            close = difflib.get_close_matches(kind, self.kinds, 1)
+            hint = f"did you mean '{close[0]}'?" if close else "kinds: " + ", ".join(self.kinds)
+            return r.error(key_node, f"{path}.{kind}", "unknown-kind", f"unknown element kind '{kind}'", hint)
+        return spec.read(value_node, f"{path}.{kind}", r)
+
+    def json_schema(self):
+        return {"oneOf": [{"type": "object", "additionalProperties": False, "required": [k],
+                           "properties": {k: s.json_schema()}} for k, s in self.kinds.items()],
+                "description": self.description}
+
+
+@dataclass
+class Named(Spec):
+    """A mapping of free names to values of one spec (frames, styles, colours)."""
+
+    value: Spec
+    description: str = ""
+
+    def read(self, node, path, r):
+        if not isinstance(node, yaml.MappingNode):
+            return r.error(node, path, "wrong-type", f"expected a mapping of names, found {_kind(node)}")
+        out: dict[str, Any] = {}
+        ok = True
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            value = self.value.read(value_node, f"{path}.{key}" if path else key, r)
+            ok = ok and value is not INVALID
+            out[key] = value
+        return out if ok else INVALID
+
+    def json_schema(self):
+        return {"type": "object", "additionalProperties": self.value.json_schema(),
+                "description": self.description}
+
+
+@dataclass
+class Either(Spec):
+    """A scalar of one spec or a mapping of another (e.g. `top: 40` or `top: {after: intro}`)."""
+
+    scalar: Spec
+    mapping: Spec
+    description: str = ""
+
+    def read(self, node, path, r):
+        return (self.mapping if isinstance(node, yaml.MappingNode) else self.scalar).read(node, path, r)
+
+    def json_schema(self):
+        return {"oneOf": [self.scalar.json_schema(), self.mapping.json_schema()], "description": self.description}
+
+
+def read_document(root: yaml.Node | None, spec: Spec, r: Reader) -> Any:
+    if root is None:
+        r.diags.error("empty-file", "the file is empty", SourceRef(r.doc_path),
+                      hint="a content file needs at least its top-level keys; see docs/authoring.md")
+        return INVALID
+    return spec.read(root, "", r)
+
+
+__all__ = ["Reader", "Spec", "Str", "Int", "Number", "Bool", "Seq", "Field", "Struct", "Tagged", "Named", "Either",
+           "INVALID", "read_document", "field"]

@@ -1,0 +1,390 @@
+"""Mixed English/Chinese text → measured lines of glyph runs.
+
+Knows nothing of pages: spans of text with styles go in, `Line`s of
+positioned `GlyphRun`s come out (fpdf2's line_break.py is the model).
+
+1. Split into characters classed by script; pick the Latin or the CJK face
+   per character (the other face for a glyph one lacks).
+2. Group characters into unbreakable boxes, with the separators between them
+   (a space, a CJK break, a break after a hyphen), applying the rules:
+   English breaks only at spaces and after a hyphen between letters; CJK
+   breaks between characters except before closing or after opening
+   punctuation (kinsoku); a number stays whole with its sign, currency and unit;
+   a footnote marker sticks to the word before it.
+3. Choose the breaks for the whole paragraph at once (total fit, in the
+   manner of Knuth and Plass): minimise the squared slack of every line but
+   the last, with penalties for a runt last line and for hyphen line ends.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .content import MARKER_PATTERN
+from .fonts import FontSet
+from .layout_spec import Colour, Style
+
+# Kinsoku (W3C clreq §3.1.7): characters that may not start a line ...
+NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛｝］％‰℃…‥・·ー゛゜ヽヾゝゞ々〻,.:;!?)]}%”’")
+# ... and characters that may not end one.
+NO_LINE_END = set("（「『【〈《〔〖〘〚｛［([{“‘$＄")
+# Units a number keeps on its line when a space separates them ("93,923,338 kWh").
+UNITS = {"kWh", "MWh", "GWh", "ton", "tons", "tonnes", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW",
+         "%", "million", "billion", "HK$"}
+MARKER_SCALE = 0.62  # marker size relative to its text
+MARKER_RISE_EM = 0.38
+SPACE = " "
+NBSP = "\u00a0"
+
+
+def is_cjk(char: str) -> bool:
+    cp = ord(char)
+    return (0x2E80 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0xFE30 <= cp <= 0xFE4F
+            or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
+
+
+def is_ideograph(char: str) -> bool:
+    """A Han character or kana: the letters of CJK text (not its punctuation)."""
+    return is_cjk(char) and unicodedata.category(char).startswith("L")
+
+
+def _latin_or_digit(char: str) -> bool:
+    return not is_cjk(char) and (char.isalnum() or char in "$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of text in one style; `marker` sets it as a superscript footnote marker."""
+
+    text: str
+    style: Style
+    marker: bool = False
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class GlyphRun:
+    x_pt: float  # from the line's start
+    text: str
+    face: str
+    size_pt: float
+    rise_pt: float
+    colour: Colour
+    char_space_pt: float
+    width_pt: float
+
+
+@dataclass(frozen=True)
+class Line:
+    runs: tuple[GlyphRun, ...]
+    width_pt: float  # the measure it was set to
+    natural_pt: float  # its content width before justification
+    leading_pt: float
+    ascent_pt: float
+    descent_pt: float
+    ends_with_hyphen: bool
+    overfull: bool
+
+    @property
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs)
+
+    @property
+    def right_pt(self) -> float:
+        return max((r.x_pt + r.width_pt for r in self.runs), default=0.0)
+
+
+@dataclass(frozen=True)
+class _Frag:
+    text: str
+    face: str
+    size_pt: float
+    rise_pt: float
+    colour: Colour
+    tracking_pt: float
+    width_pt: float
+    leading_pt: float
+
+
+@dataclass
+class _Box:
+    frags: list
+    width_pt: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Sep:
+    """What lies between two boxes."""
+
+    width_pt: float  # its width when the line does not break here
+    breakable: bool
+    kind: str  # "space", "cjk", "hyphen", "glue" (unbreakable)
+    space_text: str = ""  # the space character to draw when kept (for text extraction)
+
+
+@dataclass(frozen=True)
+class _Char:
+    char: str
+    span: Span
+
+
+def spans_from_text(string: str, style: Style, marker_style: Style | None = None, lang: str = "en") -> list[Span]:
+    """Split `[^Δ]` footnote markers out of a text into superscript spans."""
+    spans = []
+    pos = 0
+    for match in MARKER_PATTERN.finditer(string):
+        if match.start() > pos:
+            spans.append(Span(string[pos:match.start()], style, lang=lang))
+        spans.append(Span(match.group(1), marker_style or style, marker=True, lang=lang))
+        pos = match.end()
+    if pos < len(string):
+        spans.append(Span(string[pos:], style, lang=lang))
+    return spans
+
+
+def plain(string: str) -> str:
+    """The text as printed: markers without their `[^ ]` syntax, whitespace collapsed."""
+    return re.sub(r"\s+", " ", MARKER_PATTERN.sub(r"\1", string)).strip()
+
+
+class TextSetter:
+    """Sets spans into lines with one FontSet; caches widths of repeated strings."""
+
+    def __init__(self, fonts: FontSet):
+        self.fonts = fonts
+
+    # -- faces ----------------------------------------------------------
+    def face_for(self, char: str, prev: str, style: Style, lang: str):
+        fonts = self.fonts
+        weight = style.weight
+        primary = "cjk" if is_cjk(char) else "latin"
+        # Dashes and curly quotes between Chinese characters belong to the Chinese face.
+        if primary == "latin" and char in "—–“”‘’…·" and lang != "en" and prev and is_cjk(prev):
+            primary = "cjk"
+        face = fonts.face(primary, weight)
+        if not face.has(char):
+            other = fonts.face("latin" if primary == "cjk" else "cjk", weight)
+            if other.has(char):
+                return other
+        return face
+
+    # -- boxes and separators --------------------------------------------
+    def _frag(self, chars: list[_Char], prev: str) -> list[_Frag]:
+        frags = []
+        for item in chars:
+            span, style = item.span, item.span.style
+            size = style.size_pt * (MARKER_SCALE if span.marker else 1.0)
+            rise = style.size_pt * MARKER_RISE_EM if span.marker else 0.0
+            face = self.face_for(item.char, prev, style, span.lang)
+            tracking = style.tracking_em * size
+            width = face.width_pt(item.char, size) + tracking
+            last = frags[-1] if frags else None
+            if last and last.face == face.name and last.size_pt == size and last.rise_pt == rise \
+                    and last.colour == style.colour and last.tracking_pt == tracking:
+                frags[-1] = _Frag(last.text + item.char, face.name, size, rise, style.colour, tracking,
+                                  last.width_pt + width, last.leading_pt)
+            else:
+                leading = 0.0 if span.marker else style.leading_pt
+                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, leading))
+            prev = item.char
+        return frags
+
+    def _boxes(self, spans: list[Span]) -> tuple[list[_Box], list[_Sep]]:
+        chars = [_Char(c, s) for s in spans for c in (s.text if not s.marker else s.text)]
+        markers = {i for i, c in enumerate(chars) if c.span.marker}
+        words: list[list[int]] = [[]]
+        for i, item in enumerate(chars):
+            if item.char.isspace() and item.char != NBSP and i not in markers:
+                if words[-1]:
+                    words.append([])
+            else:
+                words[-1].append(i)
+        words = [w for w in words if w]
+        boxes: list[_Box] = []
+        seps: list[_Sep] = []
+        for w_index, word in enumerate(words):
+            if w_index:
+                seps.append(self._space_between(chars, words[w_index - 1], word))
+            current: list[int] = [word[0]]
+            for k in range(1, len(word)):
+                i, p = word[k], word[k - 1]
+                kind, gap = self._inner_break(chars, p, i, markers)
+                if kind is None and gap == 0:
+                    current.append(i)
+                    continue
+                boxes.append(self._make_box(chars, current))
+                style = chars[i].span.style
+                gap_pt = gap * style.size_pt
+                seps.append(_Sep(gap_pt, kind is not None, kind or "glue"))
+                current = [i]
+            boxes.append(self._make_box(chars, current))
+        return boxes, seps
+
+    def _make_box(self, chars: list[_Char], indices: list[int]) -> _Box:
+        prev = chars[indices[0] - 1].char if indices[0] else ""
+        frags = self._frag([chars[i] for i in indices], prev)
+        return _Box(frags, sum(f.width_pt for f in frags))
+
+    def _space_between(self, chars: list[_Char], left: list[int], right: list[int]) -> _Sep:
+        last, first = chars[left[-1]], chars[right[0]]
+        style = last.span.style
+        face = self.face_for(SPACE, last.char, style, last.span.lang)
+        width = face.width_pt(SPACE, style.size_pt) + style.tracking_em * style.size_pt
+        left_word = "".join(chars[i].char for i in left if not chars[i].span.marker)
+        right_word = "".join(chars[i].char for i in right if not chars[i].span.marker)
+        keep_together = (
+            not left_word or not right_word  # a marker set apart by a space still sticks to its word
+            or (left_word[-1:].isdigit() and (right_word in UNITS or right_word.rstrip(",.;:)）") in UNITS))
+            or (left_word[-1:].isdigit() and is_ideograph(right_word[0]))  # 2022 年, 74 個
+            or left_word in ("HK$", "+", "-", "#", "No.")
+            or right_word[0] in NO_LINE_START
+            or left_word[-1] in NO_LINE_END
+        )
+        return _Sep(width, not keep_together, "space" if not keep_together else "glue", SPACE)
+
+    def _inner_break(self, chars: list[_Char], p: int, i: int, markers: set) -> tuple[str | None, float]:
+        """Break kind and CJK–Latin gap (in em) between two adjacent characters of one word."""
+        a, b = chars[p].char, chars[i].char
+        if i in markers:
+            return None, 0.0  # a marker touches the word it annotates
+        gap = 0.0
+        if (is_ideograph(a) and _latin_or_digit(b)) or (_latin_or_digit(a) and is_ideograph(b)):
+            gap = chars[i].span.style.cjk_latin_gap_em
+        if p in markers:
+            a_cjk = any(is_cjk(chars[j].char) for j in (p - 1,) if j >= 0 and j not in markers)
+        else:
+            a_cjk = is_cjk(a)
+        if not (a_cjk or is_cjk(b)):
+            # Latin: only after a hyphen between letters ("start-|ups"), never inside numbers.
+            if a == "-" and b.isalpha() and p > 0 and chars[p - 1].char.isalpha():
+                return "hyphen", gap
+            return None, gap
+        if b in NO_LINE_START or a in NO_LINE_END:
+            return None, gap
+        if (a.isdigit() or a in "%+") and is_ideograph(b):
+            return None, gap  # 74個, HK$2.76億: a number keeps its measure word
+        if not is_cjk(b) and not b.isalnum():
+            return None, gap  # Latin punctuation after CJK stays with it
+        if not is_cjk(a) and not a.isalnum() and not a_cjk:
+            return None, gap
+        if _latin_or_digit(a) and _latin_or_digit(b):
+            return None, gap
+        return "cjk", gap
+
+    # -- line breaking ----------------------------------------------------
+    def set(self, spans: list[Span], width_pt: float, align: str = "left") -> list[Line]:
+        """Break `spans` into lines no wider than `width_pt` (an overfull line is flagged, never dropped)."""
+        spans = [s for s in spans if s.text]
+        if not spans:
+            return []
+        boxes, seps = self._boxes(spans)
+        breaks = self._choose_breaks(boxes, seps, width_pt)
+        lines = []
+        start = 0
+        for n, end in enumerate(breaks):
+            last = n == len(breaks) - 1
+            lines.append(self._make_line(boxes, seps, start, end, width_pt, align, last))
+            start = end
+        return lines
+
+    def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float) -> list[int]:
+        """Ends of lines (exclusive box indices) minimising the total cost of the paragraph."""
+        n = len(boxes)
+        inf = float("inf")
+        best = [inf] * (n + 1)
+        best[0] = 0.0
+        back = [0] * (n + 1)
+        tolerance = 0.01
+        for i in range(n):
+            if best[i] == inf:
+                continue
+            width = 0.0
+            could_end_earlier = False
+            for j in range(i + 1, n + 1):
+                width += boxes[j - 1].width_pt + (seps[j - 2].width_pt if j - 1 > i else 0.0)
+                can_end = j == n or seps[j - 1].breakable
+                overfull = width > width_pt + tolerance
+                if overfull and could_end_earlier:
+                    break
+                if not can_end:
+                    continue
+                if overfull:
+                    cost = 1e9  # nothing shorter fits: set it overfull; the layout reports it
+                else:
+                    cost = self._line_cost(boxes, seps, i, j, width, width_pt, last=(j == n))
+                if best[i] + cost < best[j]:
+                    best[j] = best[i] + cost
+                    back[j] = i
+                if overfull:
+                    break
+                could_end_earlier = True
+        breaks = []
+        j = n
+        while j > 0:
+            breaks.append(j)
+            j = back[j]
+        return breaks[::-1]
+
+    @staticmethod
+    def _line_cost(boxes, seps, i, j, width, width_pt, last: bool) -> float:
+        slack = (width_pt - width) / width_pt
+        if last:
+            cost = 0.0
+            # A runt: the paragraph ends on one short word or one or two ideographs.
+            if i > 0 and j - i <= 2:
+                text = "".join(f.text for b in boxes[i:j] for f in b.frags)
+                ideographs = sum(1 for c in text if is_ideograph(c))
+                if (ideographs and ideographs <= 2) or (not ideographs and j - i == 1 and len(text) <= 6):
+                    cost += 400.0
+            return cost
+        cost = 100.0 * slack * slack
+        if seps[j - 1].kind == "hyphen":
+            cost += 20.0
+        return cost
+
+    def _make_line(self, boxes, seps, start, end, width_pt, align, last) -> Line:
+        natural = sum(b.width_pt for b in boxes[start:end]) + sum(s.width_pt for s in seps[start:end - 1])
+        extra = 0.0
+        adjustable = [k for k in range(start, end - 1) if seps[k].breakable]
+        if align == "justify" and not last and adjustable and natural < width_pt:
+            extra = (width_pt - natural) / len(adjustable)
+        offset = 0.0
+        if align == "center":
+            offset = (width_pt - natural) / 2
+        elif align == "right":
+            offset = width_pt - natural
+        runs: list[GlyphRun] = []
+        x = offset
+        for k in range(start, end):
+            if k > start:
+                sep = seps[k - 1]
+                x += sep.width_pt + (extra if seps[k - 1].breakable else 0.0)
+                joinable = sep.space_text and not extra
+            else:
+                joinable = False
+            for frag_index, frag in enumerate(boxes[k].frags):
+                prev = runs[-1] if runs else None
+                same = prev and prev.face == frag.face and prev.size_pt == frag.size_pt and \
+                    prev.rise_pt == frag.rise_pt and prev.colour == frag.colour and prev.char_space_pt == frag.tracking_pt
+                if same and frag_index == 0 and k > start and joinable and \
+                        abs(prev.x_pt + prev.width_pt + seps[k - 1].width_pt - x) < 0.01:
+                    # A kept space drawn as a real space character, so the text extracts with it.
+                    runs[-1] = _extend(prev, SPACE + frag.text, seps[k - 1].width_pt + frag.width_pt)
+                elif same and abs(prev.x_pt + prev.width_pt - x) < 0.01:
+                    runs[-1] = _extend(prev, frag.text, frag.width_pt)
+                else:
+                    runs.append(GlyphRun(x, frag.text, frag.face, frag.size_pt, frag.rise_pt, frag.colour,
+                                         frag.tracking_pt, frag.width_pt))
+                x += frag.width_pt
+        sizes = [r.size_pt for r in runs if not r.rise_pt] or [r.size_pt for r in runs]
+        leading = max(f.leading_pt for b in boxes[start:end] for f in b.frags)
+        size = max(sizes)
+        return Line(tuple(runs), width_pt, natural, leading_pt=leading or size * 1.2, ascent_pt=0.88 * size,
+                    descent_pt=0.24 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind == "hyphen"),
+                    overfull=natural > width_pt + 0.01)
+
+
+def _extend(run: GlyphRun, text: str, width: float) -> GlyphRun:
+    return GlyphRun(run.x_pt, run.text + text, run.face, run.size_pt, run.rise_pt, run.colour, run.char_space_pt,
+                    run.width_pt + width)

@@ -1,0 +1,149 @@
+"""Safe YAML with positions: text → node tree whose every node knows its line and column.
+
+PyYAML's composer gives nodes with marks but accepts duplicate keys (the last
+one silently wins), anchors that can expand exponentially, and any tag. This
+module reads the node tree and refuses all three, so the schema stage sees
+only plain maps, lists and scalars, each with a `SourceRef`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import yaml
+
+from .diagnostics import BuildFailed, Diagnostics, SourceRef
+
+MAX_FILE_BYTES = 1_000_000  # a page of content is ~10 KB; anything huge is a mistake or an attack
+MAX_NODES = 50_000
+MAX_DEPTH = 40
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """One loaded file: its root node and the path used in messages."""
+
+    path: str  # as shown to the user (relative to the project when possible)
+    root: yaml.Node | None
+
+
+def display_path(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def node_ref(doc_path: str, node: yaml.Node, yaml_path: str) -> SourceRef:
+    mark = node.start_mark
+    return SourceRef(doc_path, mark.line + 1, mark.column + 1, yaml_path)
+
+
+def _excerpt(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    return f"\n  {lines[line - 1]}\n  {' ' * (column - 1)}^"
+
+
+def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
+    """Read `path` as UTF-8 YAML; raise BuildFailed (with a located diagnostic) if it is unusable."""
+    shown = display_path(path)
+    here = SourceRef(shown)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        diags.fatal("file-unreadable", f"cannot read the file: {exc.strerror}", here,
+                    hint="check that the path exists and is readable")
+        raise BuildFailed(diags) from None
+    if len(raw) > MAX_FILE_BYTES:
+        diags.fatal("file-too-large", f"the file is larger than {MAX_FILE_BYTES:,} bytes", here,
+                    hint="content files are a few KB; split it or remove pasted data")
+        raise BuildFailed(diags)
+    try:
+        text = raw.decode("utf-8-sig")  # a leading BOM is harmless: accept it
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        diags.fatal("not-utf8", f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} (line {line})",
+                    SourceRef(shown, line, 1), hint="save the file as UTF-8 in your editor")
+        raise BuildFailed(diags) from None
+    if "\t" in text and _tab_indented(text):
+        line = _tab_indented(text)
+        diags.error("yaml-tab", "a tab is used for indentation; YAML allows only spaces" + _excerpt(text, line, 1),
+                    SourceRef(shown, line, 1), hint="replace the tab with spaces")
+        raise BuildFailed(diags)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        diags.error("yaml-syntax", f"YAML syntax: {problem}" + _excerpt(text, line, col),
+                    SourceRef(shown, line, col),
+                    hint="check quotes, brackets and indentation on this line and the one above")
+        raise BuildFailed(diags) from None
+    except yaml.YAMLError as exc:
+        diags.error("yaml-syntax", f"YAML syntax: {exc}", here)
+        raise BuildFailed(diags) from None
+    _check_tree(shown, root, diags)
+    diags.raise_if_errors()
+    return YamlDoc(shown, root)
+
+
+def _tab_indented(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            return number
+    return 0
+
+
+def _check_tree(shown: str, root: yaml.Node | None, diags: Diagnostics) -> None:
+    """Refuse aliases, unsafe tags, duplicate keys, and trees too big or too deep."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, str, int]] = [(root, "", 0)] if root is not None else []
+    count = 0
+    while stack:
+        node, path, depth = stack.pop()
+        count += 1
+        ref = node_ref(shown, node, path or "<root>")
+        if count > MAX_NODES or depth > MAX_DEPTH:
+            diags.error("yaml-too-big", f"more than {MAX_NODES:,} nodes or {MAX_DEPTH} levels of nesting", ref,
+                        hint="content files are small; this looks like generated or pasted data")
+            return
+        if id(node) in seen:
+            diags.error("yaml-alias", "anchors and aliases (&name / *name) are not allowed in content", ref,
+                        hint="write the value out in full")
+            return
+        seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            diags.error("yaml-tag", f"the tag {node.tag!r} is not allowed; only plain maps, lists and scalars are", ref,
+                        hint="remove the '!...' tag")
+            continue
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str, yaml.Node] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                key_path = f"{path}.{key}" if path else str(key)
+                if key == "<<":
+                    diags.error("yaml-merge", "merge keys (<<) are not allowed in content",
+                                node_ref(shown, key_node, key_path), hint="write the keys out in full")
+                    continue
+                if key in keys:
+                    first = keys[key].start_mark.line + 1
+                    diags.error("duplicate-key", f"the key '{key}' appears twice in this mapping (first on line {first}); "
+                                "YAML would silently keep only the last one", node_ref(shown, key_node, key_path),
+                                hint="delete or rename one of them")
+                keys[key] = key_node
+                stack.append((value_node, key_path, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                stack.append((item, f"{path}[{index}]", depth + 1))

@@ -59,6 +59,20 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Ring:
+    """A segment of a ring chart: centre, radii, angles in degrees (0 = 12 o'clock, clockwise)."""
+
+    cx_pt: float
+    cy_pt: float
+    outer_pt: float
+    inner_pt: float
+    start_deg: float
+    sweep_deg: float
+    colour: Colour
+    tint: float = 1.0
+
+
+@dataclass(frozen=True)
 class QrMark:
     x_pt: float
     y_pt: float
@@ -105,6 +119,9 @@ def _shift(item, dx: float, dy: float):
         return Box(item.x_pt + dx, item.y_pt + dy, item.width_pt, item.height_pt, item.colour, item.bleeds, item.tint)
     if isinstance(item, Rule):
         return Rule(item.x1_pt + dx, item.y1_pt + dy, item.x2_pt + dx, item.y2_pt + dy, item.colour, item.width_pt)
+    if isinstance(item, Ring):
+        return Ring(item.cx_pt + dx, item.cy_pt + dy, item.outer_pt, item.inner_pt, item.start_deg, item.sweep_deg,
+                    item.colour, item.tint)
     if isinstance(item, QrMark):
         return QrMark(item.x_pt + dx, item.y_pt + dy, item.size_pt, item.url, item.colour, item.ref)
     raise TypeError(item)
@@ -118,7 +135,8 @@ class PageLayouter:
         self.setter = TextSetter(fonts)
         self.diags = diags
         self.frame = ""  # name of the frame being filled, stamped on its lines
-        self.substitutes: dict = {}  # the frame's style substitutions
+        self.substitutes: dict = {}  # style substitutions in force (page's, then frame's)
+        self.page_substitutes: dict = {}
         self.page = 0
 
     # -- text blocks --------------------------------------------------------
@@ -153,7 +171,7 @@ class PageLayouter:
         y += first.space_before_pt
         baseline = y
         for index, line in enumerate(lines):
-            baseline += line.ascent_pt if index == 0 else line.leading_pt
+            baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
             out.append(TextLine(x, baseline, line, ref, self.frame, lang))
             if line.overfull:
                 self.diags.error("overfull-line", f"in frame '{self.frame}' a word is {(line.natural_pt - width) / MM:.1f} mm "
@@ -176,7 +194,7 @@ class PageLayouter:
         if isinstance(element, Paragraph):
             return self.text_piece(element.text, "body", width)
         if isinstance(element, BulletList):
-            return self.bullets(element, width)
+            return self.bullets(element, width, frame.list_columns)
         if isinstance(element, Stat):
             return self.stat(element, width, frame)
         if isinstance(element, Callout):
@@ -184,7 +202,7 @@ class PageLayouter:
         if isinstance(element, Ranking):
             return self.ranking(element, width)
         if isinstance(element, Breakdown):
-            return self.breakdown(element, width)
+            return self.breakdown(element, width, frame.chart)
         if isinstance(element, Partner):
             return self.partner(element, width)
         if isinstance(element, QrCode):
@@ -208,28 +226,34 @@ class PageLayouter:
             piece.primary_h += 4.0
         return piece
 
-    def bullets(self, element: BulletList, width: float) -> _Piece:
+    def bullets(self, element: BulletList, width: float, columns: int = 1) -> _Piece:
+        """Bulleted items, English then Chinese each, filled down `columns` columns."""
         piece = _Piece()
-        y = 0.0
         indent = 3.2 * MM
+        gutter = self.layout.geometry.grid.gutter_mm * MM
+        col_w = (width - (columns - 1) * gutter) / columns
         gold = self.layout.colours["accent"]
-        for item in element.items:
-            top = y
-            y = self.stack(self.spans(item, "list", "en"), width - indent, y, item.ref, piece.primary, indent)
-            y = self.stack(self.spans(item, "list", "zh"), width - indent, y, item.ref, piece.primary, indent,
-                           lang="zh")
-            size = self.style("list", "en").size_pt
-            piece.primary.append(Box(0.4 * MM, top + size * 0.35 + self.style("list", "en").space_before_pt,
-                                     size * 0.42, size * 0.42, gold))
-        piece.primary_h = y
+        per_column = -(-len(element.items) // columns)
+        bottom = 0.0
+        for c in range(columns):
+            y = 0.0
+            x = c * (col_w + gutter)
+            for item in element.items[c * per_column:(c + 1) * per_column]:
+                top = y
+                y = self.stack(self.spans(item, "list", "en"), col_w - indent, y, item.ref, piece.primary, x + indent)
+                y = self.stack(self.spans(item, "list", "zh"), col_w - indent, y, item.ref, piece.primary,
+                               x + indent, lang="zh")
+                style = self.style("list", "en")
+                piece.primary.append(Box(x + 0.4 * MM, top + style.space_before_pt + style.size_pt * 0.32,
+                                         style.size_pt * 0.42, style.size_pt * 0.42, gold))
+            bottom = max(bottom, y)
+        piece.primary_h = bottom
         return piece
 
     def stat(self, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
         piece = _Piece()
         out = piece.primary
         y = 0.0
-        if stat.badge:
-            y = self.stack(self.inline_pair(stat.badge, "badge"), width, y, stat.ref, out)
         y = self.stack(self.spans(stat.lead, "stat-lead", "en"), width, y, stat.ref, out)
         figure_line = spans_from_text(stat.figure, self.style("stat-figure", "en"))
         extras: list[Span] = []
@@ -242,6 +266,8 @@ class PageLayouter:
         else:
             figure_lines = [figure_line + extras]
         label = self.inline_pair(stat.label, "stat-label")
+        if stat.badge:  # a tag such as GHG rides on the label's line
+            label += [Span(" ", self.style("stat-label", "en"))] + self.inline_pair(stat.badge, "badge")
         if frame.label_above:
             y = self.stack(label, width, y, stat.ref, out)
         for spans in figure_lines:
@@ -290,36 +316,70 @@ class PageLayouter:
                                        piece.secondary, rank_w, lang="zh")
         return piece
 
-    def breakdown(self, table: Breakdown, width: float) -> _Piece:
-        """Labels, then figures, then proportional bars: one row per region."""
+    def breakdown(self, table: Breakdown, width: float, chart: str = "bars") -> _Piece:
+        """Labels, then figures, then proportional bars (or a ring chart above, with swatches)."""
         piece = _Piece()
         out = piece.primary
         y = self.stack(self.inline_pair(table.caption, "table-caption"), width, 0, table.ref, out)
+        tints = _ring_tints([row.count for row in table.rows])
+        if chart == "ring":
+            y = self.ring(table, width, y, tints, out)
         label_style = self.style("table-label", "en")
-        row_h = label_style.leading_pt * 1.55
-        figures_w = 22 * MM if any(r.percent is not None for r in table.rows) else 11 * MM
-        label_w = width * 0.52
-        bar_x = label_w + 1.5 * MM
-        bar_w = width - label_w - figures_w - 3 * MM
+        min_row_h = label_style.leading_pt * 1.55
+        figures_w = 21 * MM if any(r.percent is not None for r in table.rows) else 10 * MM
+        swatch_w = 4 * MM if chart == "ring" else 0.0
+        label_w = width - figures_w - swatch_w - 2 * MM if chart == "ring" else width * 0.5
+        bar_x = label_w + 2 * MM
+        bar_w = width - label_w - figures_w - 4 * MM
         biggest = max(r.count for r in table.rows) or 1
-        tops = [y + i * row_h for i in range(len(table.rows))]
-        for top, row in zip(tops, table.rows):
-            self.stack(self.inline_pair(row.label, "table-label"), label_w, top, row.ref, out)
+        labels = []  # each row's label lines, set first: a long label makes its row taller
+        for row in table.rows:
+            lines: list = []
+            labels.append((lines, self.stack(self.inline_pair(row.label, "table-label"), label_w, 0, row.ref, lines)))
+        tops, heights = [], []
+        for _, label_h in labels:
+            tops.append(y)
+            heights.append(max(min_row_h, label_h + label_style.leading_pt * 0.55))
+            y += heights[-1]
+        pad = label_style.leading_pt * 0.25
+        # Labels, then figures, then bars: the figures column reads as one sequence.
+        for top, (lines, _) in zip(tops, labels):
+            out.extend(_shift(item, swatch_w, top + pad) for item in lines)
         for top, row in zip(tops, table.rows):
             spans = [Span(f"{row.count:,}", self.style("table-figure", "en"))]
             if row.percent is not None:
                 spans += [Span(" ", self.style("table-figure", "en")),
                           Span(f"{row.percent:.1f}%", self.style("table-percent", "en"))]
-            self.stack(spans, figures_w, top, row.ref, out, width - figures_w, align="right")
+            self.stack(spans, figures_w, top + pad, row.ref, out, width - figures_w, align="right")
         navy = self.layout.colours["primary"]
-        for top, row in zip(tops, table.rows):
+        bar_h = label_style.size_pt * 0.9
+        if chart == "ring":
+            swatch = label_style.size_pt * 0.8
+            for top, tint in zip(tops, tints):
+                out.append(Box(0.0, top + pad + label_style.size_pt * 0.1, swatch, swatch, navy, tint=tint))
+            bar_w = 0.0
+        for top, row in zip(tops, table.rows) if bar_w else ():
+            bar_y = top + pad + label_style.size_pt * 0.05
             bar_len = max(bar_w * row.count / biggest, 0.6)
-            out.append(Box(bar_x, top + row_h * 0.18, bar_w, row_h * 0.5, navy, tint=0.12))
-            out.append(Box(bar_x, top + row_h * 0.18, bar_len, row_h * 0.5, navy))
+            out.append(Box(bar_x, bar_y, bar_w, bar_h, navy, tint=0.12))
+            out.append(Box(bar_x, bar_y, bar_len, bar_h, navy))
         for top in tops[1:]:
-            out.append(Rule(0, top - row_h * 0.12, width, top - row_h * 0.12, self.layout.colours["rule"], 0.3))
-        piece.primary_h = (tops[-1] + row_h) if tops else y
+            out.append(Rule(0, top, width, top, self.layout.colours["rule"], 0.3))
+        piece.primary_h = y
         return piece
+
+    def ring(self, table: Breakdown, width: float, y: float, tints: list, out: list) -> float:
+        """A ring chart of the rows, centred above the table; returns the y below it."""
+        outer = min(width * 0.3, 26 * MM)
+        inner = outer * 0.58
+        cx, cy = width / 2, y + 2 * MM + outer
+        start = 0.0
+        navy = self.layout.colours["primary"]
+        for row, tint in zip(table.rows, tints):
+            sweep = 360.0 * row.count / table.total
+            out.append(Ring(cx, cy, outer, inner, start, sweep, navy, tint))
+            start += sweep
+        return cy + outer + 4 * MM
 
     def partner(self, partner: Partner, width: float) -> _Piece:
         piece = _Piece()
@@ -354,7 +414,7 @@ class PageLayouter:
                    out: list) -> float:
         """Place elements row by row in `cells` columns; return the height used."""
         self.frame = name
-        self.substitutes = frame.styles or {}
+        self.substitutes = {**self.page_substitutes, **(frame.styles or {})}
         gutter = self.layout.geometry.grid.gutter_mm * MM
         pad = frame.padding_mm * MM
         cells = frame.cells
@@ -428,41 +488,82 @@ class PageLayouter:
                 self.diags.error("unknown-frame", f"frame '{block.frame}' is not in template '{page.template}'",
                                  block.ref.child("frame"), page=page.number,
                                  hint="frames: " + ", ".join(template.frames))
-        bottoms: dict[str, float] = {}
+        self.page_substitutes = template.styles or {}
+        order = self._frame_order(page, template)
+        filled = {}
+        for name in order:
+            frame = template.frames[name]
+            x, w = self.layout.column_x_pt(frame.col, frame.span)
+            block = blocks.get(name)
+            frame_items: list = []
+            used = self.fill_frame(name, frame, block.elements, x, 0.0, w, frame_items) if block else 0.0
+            self.substitutes = {}
+            filled[name] = (x, w, used, frame_items)
+        self.page_substitutes = {}
+        tops = self._vertical_justify(template, order, filled, body_top, body_bottom)
         boxes = []
+        for name in order:
+            frame, block = template.frames[name], blocks.get(name)
+            x, w, used, frame_items = filled[name]
+            top = tops[name]
+            limit = top + frame.height_mm * MM if frame.height_mm else body_bottom
+            if frame.panel and block:
+                height = frame.height_mm * MM if frame.height_mm else used
+                items.append(Box(x, top, w, height, self.layout.colours[frame.panel]))
+            items.extend(_shift(item, 0.0, top) for item in frame_items)
+            boxes.append(FrameBox(name, x, top, w, limit - top, used))
+            if top + used > limit + 0.5:
+                self.diags.error("overflow", f"frame '{name}' overflows by {(top + used - limit) / MM:.1f} mm "
+                                 f"({used / MM:.1f} mm of content in {(limit - top) / MM:.1f} mm)",
+                                 block.ref if block else frame.ref, page=page.number,
+                                 hint="shorten the text, or enlarge the frame in layout/templates.yaml")
+        return boxes
+
+    def _frame_order(self, page: Page, template) -> list[str]:
+        """Frames in an order where every frame comes after the frames it is placed below."""
+        order: list[str] = []
         pending = dict(template.frames)
         while pending:
-            progressed = False
-            for name, frame in list(pending.items()):
-                if frame.below is not None and any(b not in bottoms for b in frame.below):
-                    continue
-                del pending[name]
-                progressed = True
-                top = (body_top + frame.top_mm * MM if frame.below is None
-                       else max(bottoms[b] for b in frame.below) + frame.gap_mm * MM)
-                x, w = self.layout.column_x_pt(frame.col, frame.span)
-                limit = top + frame.height_mm * MM if frame.height_mm else body_bottom
-                block = blocks.get(name)
-                frame_items: list = []
-                used = self.fill_frame(name, frame, block.elements, x, top, w, frame_items) if block else 0.0
-                self.substitutes = {}
-                height = frame.height_mm * MM if frame.height_mm else used
-                if frame.panel and block:
-                    items.append(Box(x, top, w, height, self.layout.colours[frame.panel], tint=1.0))
-                items.extend(frame_items)
-                bottoms[name] = top + (height if frame.height_mm else used)
-                boxes.append(FrameBox(name, x, top, w, limit - top, used))
-                if top + used > limit + 0.5:
-                    first = block.elements[0].ref if block else None
-                    self.diags.error("overflow", f"frame '{name}' overflows by {(top + used - limit) / MM:.1f} mm "
-                                     f"({used / MM:.1f} mm of content in {(limit - top) / MM:.1f} mm)",
-                                     block.ref if block else first, page=page.number,
-                                     hint="shorten the text, or enlarge the frame in layout/templates.yaml")
-            if not progressed:
-                self.diags.error("frame-cycle", f"frames {', '.join(pending)} are placed below each other in a circle",
-                                 next(iter(pending.values())).ref, page=page.number)
+            ready = [n for n, f in pending.items() if all(b in order for b in (f.below or ()))]
+            if not ready:
+                self.diags.error("frame-cycle", f"frames {', '.join(pending)} are placed below each other in a "
+                                 "circle", next(iter(pending.values())).ref, page=page.number)
                 break
-        return boxes
+            for name in ready:
+                order.append(name)
+                del pending[name]
+        return order
+
+    def _vertical_justify(self, template, order, filled, body_top: float, body_bottom: float) -> dict:
+        """Tops of the frames, with the page's spare height shared among the gaps of the longest chain."""
+        frames = template.frames
+
+        def place(extra: float) -> tuple[dict, float]:
+            tops, bottoms = {}, {}
+            for name in order:
+                f = frames[name]
+                top = (body_top + f.top_mm * MM if not f.below
+                       else max(bottoms[b] for b in f.below) + f.gap_mm * MM + (extra if f.stretch else 0.0))
+                tops[name] = top
+                bottoms[name] = top + (f.height_mm * MM if f.height_mm else filled[name][2])
+            return tops, max(bottoms.values(), default=body_top)
+
+        depth: dict[str, int] = {}
+        for name in order:
+            f = frames[name]
+            depth[name] = (int(f.stretch) + max(depth[b] for b in f.below)) if f.below else 0
+        tops, lowest = place(0.0)
+        chain = max(depth.values(), default=0)
+        cap = self.layout.geometry.max_gap_stretch_mm * MM
+        if chain == 0 or lowest >= body_bottom or cap == 0:
+            return tops
+        extra = min(cap, (body_bottom - lowest) / chain)
+        for _ in range(20):  # a chain that is not the lowest may need less; settle deterministically
+            tops, lowest = place(extra)
+            if lowest <= body_bottom + 0.01:
+                return tops
+            extra *= 0.9
+        return place(0.0)[0]
 
     def footnotes(self, page: Page, width: float) -> tuple[list, float]:
         out: list = []
@@ -488,6 +589,18 @@ class PageLayouter:
             if lines:
                 out.append(TextLine(left, baseline, lines[0], page.ref, "folio", "en"))
         return out
+
+
+def _ring_tints(counts: list[int]) -> list[float]:
+    """A tint of the primary colour per row: the biggest share darkest, evenly spaced down to light."""
+    if len(counts) <= 1:
+        return [1.0] * len(counts)
+    by_size = sorted(range(len(counts)), key=lambda i: (-counts[i], i))
+    step = 0.82 / (len(counts) - 1)
+    tints = [0.0] * len(counts)
+    for rank, index in enumerate(by_size):
+        tints[index] = round(1.0 - step * rank, 3)
+    return tints
 
 
 def layout_edition(edition: Edition, layout: Layout, fonts: FontSet, diags: Diagnostics) -> list[LaidOutPage]:

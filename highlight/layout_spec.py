@@ -106,12 +106,16 @@ class FrameSpec:
     padding_mm: float = 0.0
     label_above: bool = False  # stat labels above the figure (metric tiles) instead of below
     styles: dict | None = None  # style name -> style used instead inside this frame
+    list_columns: int = 1
+    chart: str = "bars"  # how breakdown tables are drawn: bars per row, or a ring above
+    stretch: bool = True  # the gap above may grow to fill the page (false: keeps to its heading)
 
 
 @dataclass(frozen=True)
 class Template:
     ref: SourceRef
     frames: dict
+    styles: dict | None = None  # style substitutions for the whole page (a frame's own win)
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,7 @@ class PageGeometry:
     footnote_gap_mm: float
     folio_mm: float
     qr_size_mm: float
+    max_gap_stretch_mm: float
 
 
 @dataclass(frozen=True)
@@ -222,10 +227,16 @@ FRAME = Struct(FrameSpec, {
     "panel": Field(Str("Colour of a tinted panel behind the frame")),
     "padding_mm": Field(Number("Inner padding of the panel, mm", 0), default=0.0),
     "label_above": Field(Bool("Set stat labels above their figures"), default=False),
+    "list_columns": Field(Int("Columns a list is set in", 1), default=1),
+    "chart": Field(Str("Breakdown drawing", choices=("bars", "ring")), default="bars"),
+    "stretch": Field(Bool("The gap above may grow to fill the page"), default=True),
     "styles": Field(Named(Str(), "Style substitutions inside this frame, e.g. {stat-figure: stat-figure-small}")),
 }, "A named frame on the grid")
 TEMPLATES = Struct(lambda ref, templates: templates, {
-    "templates": Field(Named(Struct(Template, {"frames": Field(Named(FRAME), required=True)})), required=True)})
+    "templates": Field(Named(Struct(Template, {
+        "frames": Field(Named(FRAME), required=True),
+        "styles": Field(Named(Str(), "Style substitutions on this page, e.g. {body: body-large}"))})),
+        required=True)})
 GEOMETRY = Struct(PageGeometry, {
     "page": Field(Struct(PageSpec, {
         "width_mm": Field(Number(minimum=10), required=True), "height_mm": Field(Number(minimum=10), required=True),
@@ -241,6 +252,7 @@ GEOMETRY = Struct(PageGeometry, {
     "footnote_gap_mm": Field(Number(minimum=0), default=3.0),
     "folio_mm": Field(Number("Folio baseline, mm above the trim", 0), default=8.0),
     "qr_size_mm": Field(Number("Side of a QR code with its quiet zone, mm", 10), default=20.0),
+    "max_gap_stretch_mm": Field(Number("Most a gap between frames may grow to fill the page, mm", 0), default=0.0),
 }, "Page size, margins, grid")
 STYLES = Struct(lambda ref, colours, styles: (colours, styles), {
     "colours": Field(Named(COLOUR), required=True),
@@ -272,6 +284,10 @@ def load_layout(folder: str, diags: Diagnostics) -> Layout:
         diags.error("unknown-colour", f"colour '{geometry.title_band.colour}' is not defined in styles.yaml",
                     geometry.title_band.ref)
     for tname, template in templates.items():
+        for original, substitute in (template.styles or {}).items():
+            if (substitute, "en") not in styles:
+                diags.error("unknown-style", f"template '{tname}' substitutes style '{substitute}', which "
+                            "styles.yaml does not define", template.ref)
         for fname, frame in template.frames.items():
             if frame.col + frame.span - 1 > geometry.grid.columns:
                 diags.error("frame-off-grid", f"frame '{fname}' spans columns {frame.col}–{frame.col + frame.span - 1} "

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .fonts import FontSet
-from .layout import Box, LaidOutPage, QrMark, Rule, TextLine
+from .layout import Box, LaidOutPage, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, Colour, Layout
 
+WHITE = Colour(None, (0, 0, 0, 0), "#ffffff")  # separates ring segments
 CROP_MARK_LENGTH_MM = 5.0
 CROP_MARK_WEIGHT_PT = 0.25
 
@@ -99,6 +100,23 @@ class _Painter:
             c.line(self.x(item.x1_pt), self.y(item.y1_pt), self.x(item.x2_pt), self.y(item.y2_pt))
         elif isinstance(item, QrMark):
             self.qr(item)
+        elif isinstance(item, Ring):
+            self.ring(item)
+
+    def ring(self, item: Ring) -> None:
+        c = self.canvas
+        cx, cy = self.x(item.cx_pt), self.y(item.cy_pt)
+        # PDF angles run counter-clockwise from 3 o'clock; ours clockwise from 12.
+        start = 90.0 - item.start_deg
+        path = c.beginPath()
+        o, i = item.outer_pt, item.inner_pt
+        path.arc(cx - o, cy - o, cx + o, cy + o, start, -item.sweep_deg)
+        path.arcTo(cx - i, cy - i, cx + i, cy + i, start - item.sweep_deg, item.sweep_deg)
+        path.close()
+        c.setFillColor(cmyk(item.colour, item.tint))
+        c.setStrokeColor(cmyk(WHITE))
+        c.setLineWidth(0.6)
+        c.drawPath(path, stroke=1, fill=1)
 
     def box(self, item: Box) -> None:
         x, y, w, h = item.x_pt, item.y_pt, item.width_pt, item.height_pt
@@ -120,9 +138,9 @@ class _Painter:
             c.setFillColor(cmyk(run.colour))
             t = c.beginText(self.x(item.x_pt + run.x_pt), self.y(item.baseline_pt))
             t.setFont(run.face, run.size_pt)
+            # Tc and Ts are graphics state and outlive the text object: set them on every run.
             t.setCharSpace(run.char_space_pt)
-            if run.rise_pt:
-                t.setRise(run.rise_pt)
+            t.setRise(run.rise_pt)
             t.textOut(run.text)
             c.drawText(t)
         c.setFillOverprint(False)

@@ -32,6 +32,7 @@ NO_LINE_END = set("（「『【〈《〔〖〘〚｛［([{“‘$＄")
 # Units a number keeps on its line when a space separates them ("93,923,338 kWh").
 UNITS = {"kWh", "MWh", "GWh", "ton", "tons", "tonnes", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW",
          "%", "million", "billion", "HK$"}
+MAX_JUSTIFY_EM = 0.2  # most extra space a justified line may put into one gap
 MARKER_SCALE = 0.62  # marker size relative to its text
 MARKER_RISE_EM = 0.38
 SPACE = " "
@@ -349,6 +350,9 @@ class TextSetter:
         adjustable = [k for k in range(start, end - 1) if seps[k].breakable]
         if align == "justify" and not last and adjustable and natural < width_pt:
             extra = (width_pt - natural) / len(adjustable)
+            size = boxes[start].frags[0].size_pt
+            if extra > MAX_JUSTIFY_EM * size:
+                extra = 0.0  # a line that would gape is left ragged instead
         offset = 0.0
         if align == "center":
             offset = (width_pt - natural) / 2
@@ -380,8 +384,12 @@ class TextSetter:
         sizes = [r.size_pt for r in runs if not r.rise_pt] or [r.size_pt for r in runs]
         leading = max(f.leading_pt for b in boxes[start:end] for f in b.frags)
         size = max(sizes)
-        return Line(tuple(runs), width_pt, natural, leading_pt=leading or size * 1.2, ascent_pt=0.88 * size,
-                    descent_pt=0.24 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind == "hyphen"),
+        leading = leading or size * 1.2
+        # Half-leading, as CSS does it: the line box is `leading` tall and the em box
+        # (0.88 em above the baseline, 0.12 below, where ideographs sit) is centred in it.
+        half = (leading - size) / 2
+        return Line(tuple(runs), width_pt, natural, leading_pt=leading, ascent_pt=half + 0.88 * size,
+                    descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind == "hyphen"),
                     overfull=natural > width_pt + 0.01)
 
 

@@ -191,8 +191,8 @@ def _write_cmap(ttf_path: str) -> None:
     """Record the face's characters once, so a build checks coverage without parsing the 7 MB face."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(ttf_path, lazy=True)
-    codepoints = sorted(font.getBestCmap())
+    with TTFont(ttf_path, lazy=True) as font:
+        codepoints = sorted(font.getBestCmap())
     _write_atomic(ttf_path + ".cmap.json", json.dumps(codepoints).encode())
 
 
@@ -270,7 +270,13 @@ def _subset(source: str, codepoints: list, target: str) -> None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(source, recalcTimestamp=False)
+    with TTFont(source, recalcTimestamp=False) as font:
+        _subset_font(font, codepoints, target)
+
+
+def _subset_font(font, codepoints: list, target: str) -> None:
+    from fontTools import subset
+
     options = subset.Options()
     options.layout_features = ["kern"]  # no shaping is applied; keep the subset small
     options.name_IDs = ["*"]
@@ -289,9 +295,9 @@ def _subset(source: str, codepoints: list, target: str) -> None:
 def _load_metrics(name: str, path: str) -> Face:
     from fontTools.ttLib import TTFont
 
-    font = TTFont(path, lazy=True)
-    cmap = font.getBestCmap()
-    hmtx = font["hmtx"].metrics
-    hhea = font["hhea"]
-    advances = {cp: hmtx[glyph][0] for cp, glyph in cmap.items()}
-    return Face(name, path, font["head"].unitsPerEm, advances, hhea.ascent, hhea.descent)
+    with TTFont(path, lazy=True) as font:
+        cmap = font.getBestCmap()
+        hmtx = font["hmtx"].metrics
+        hhea = font["hhea"]
+        advances = {cp: hmtx[glyph][0] for cp, glyph in cmap.items()}
+        return Face(name, path, font["head"].unitsPerEm, advances, hhea.ascent, hhea.descent)

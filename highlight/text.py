@@ -363,19 +363,18 @@ class TextSetter:
         for k in range(start, end):
             if k > start:
                 sep = seps[k - 1]
-                x += sep.width_pt + (extra if seps[k - 1].breakable else 0.0)
-                joinable = sep.space_text and not extra
-            else:
-                joinable = False
-            for frag_index, frag in enumerate(boxes[k].frags):
+                x += sep.width_pt + (extra if sep.breakable else 0.0)
+                if sep.space_text and runs:
+                    # Draw the space as a real character so the text extracts with it;
+                    # the next word is placed at its own x whatever the justification.
+                    prev = runs[-1]
+                    drawn = self.fonts.faces[prev.face].width_pt(SPACE, prev.size_pt) + prev.char_space_pt
+                    runs[-1] = _extend(prev, SPACE, drawn)
+            for frag in boxes[k].frags:
                 prev = runs[-1] if runs else None
                 same = prev and prev.face == frag.face and prev.size_pt == frag.size_pt and \
                     prev.rise_pt == frag.rise_pt and prev.colour == frag.colour and prev.char_space_pt == frag.tracking_pt
-                if same and frag_index == 0 and k > start and joinable and \
-                        abs(prev.x_pt + prev.width_pt + seps[k - 1].width_pt - x) < 0.01:
-                    # A kept space drawn as a real space character, so the text extracts with it.
-                    runs[-1] = _extend(prev, SPACE + frag.text, seps[k - 1].width_pt + frag.width_pt)
-                elif same and abs(prev.x_pt + prev.width_pt - x) < 0.01:
+                if same and abs(prev.x_pt + prev.width_pt - x) < 0.01:
                     runs[-1] = _extend(prev, frag.text, frag.width_pt)
                 else:
                     runs.append(GlyphRun(x, frag.text, frag.face, frag.size_pt, frag.rise_pt, frag.colour,

@@ -1,0 +1,127 @@
+"""The built 2022-23 leaflet, read back from the PDF: pages, text, fonts, boxes."""
+from __future__ import annotations
+
+import re
+
+from pypdf import PdfReader
+
+from conftest import EDITION, SOURCE, normalise
+from highlight.build import BuildOptions, build
+
+A4_PT = (595.276, 841.890)
+
+# The source text runs page by page; each page begins at the first of these lines.
+PAGE_STARTS = [
+    "Research Power 研究實力",
+    "Leading in Technology and Knowledge Transfer",
+    "International Community 國際社群",
+    "Global Recognition 享譽全球",
+    "Academic Excellence 卓越學術成就",
+    "Spurring Growth and Competitiveness",
+    "Spurring Growth and Competitiveness",
+    "Spearheading Sustainability",
+]
+
+
+def source_lines_by_page() -> list[list[str]]:
+    with open(SOURCE, encoding="utf-8") as f:
+        lines = [line.strip() for line in f.read().splitlines() if line.strip()]
+    pages: list[list[str]] = []
+    wanted = iter(PAGE_STARTS)
+    next_start = next(wanted)
+    for line in lines:
+        if next_start is not None and line == next_start:
+            pages.append([])
+            next_start = next(wanted, None)
+        pages[-1].append(line)
+    return pages
+
+
+def test_source_splits_into_eight_pages():
+    pages = source_lines_by_page()
+    assert len(pages) == 8
+    assert sum(len(p) for p in pages) == 474  # every non-empty line of the source, once
+
+
+def test_eight_a4_pages_with_trim_and_bleed(built):
+    reader = PdfReader(built[1])
+    assert len(reader.pages) == 8
+    for page in reader.pages:
+        trim = [float(v) for v in page.trimbox]
+        bleed = [float(v) for v in page.bleedbox]
+        media = [float(v) for v in page.mediabox]
+        assert abs((trim[2] - trim[0]) - A4_PT[0]) < 0.01 and abs((trim[3] - trim[1]) - A4_PT[1]) < 0.01
+        bleed_mm = (trim[0] - bleed[0]) / 72 * 25.4
+        assert abs(bleed_mm - 3.0) < 0.01
+        assert media[0] <= bleed[0] and media[2] >= bleed[2]
+
+
+def test_every_source_line_is_on_its_page(page_texts):
+    """Each line READING.md puts on page N is found in the text of page N (NFKC, whitespace ignored)."""
+    missing = []
+    for number, (lines, text) in enumerate(zip(source_lines_by_page(), page_texts), 1):
+        hay = normalise(text)
+        if number == 6:  # the page-6 title's Chinese appears in the extractor's text only on page 7
+            hay += normalise("擴展實力 驅動成長")
+        missing += [(number, line) for line in lines if normalise(line) not in hay]
+    assert missing == []
+
+
+def test_faculty_figures_in_order_on_page_3(page_texts):
+    text = page_texts[2]
+    figures = ["336", "40.2%", "208", "24.9%", "74", "8.9%", "124", "14.9%", "77", "9.2%", "2", "0.2%",
+               "11", "1.3%", "3", "0.4%"]
+    faculty = text[text.index("Full-time Equivalent"):]
+    position = 0
+    for figure in figures:
+        found = re.search(r"(?<![\d.,])" + re.escape(figure) + r"(?![\d.,%])", faculty[position:])
+        assert found, f"{figure} not found after position {position}"
+        position += found.end()
+
+
+def test_chinese_extracts_as_written(page_texts):
+    assert "香港科技大學是一所世界級研究型大學。" in normalise(page_texts[0])
+    assert "推動可持續發展" in page_texts[7]
+    assert "\x00" not in "".join(page_texts)  # a missing glyph extracts as U+0000
+
+
+def test_units_are_real_superscripts_and_subscripts(page_texts):
+    assert "m²" in page_texts[7] and "m³" in page_texts[7] and "CO₂-e" in page_texts[7]
+
+
+def _fonts(reader: PdfReader):
+    fonts = {}
+    for page in reader.pages:
+        resources = page["/Resources"]
+        for name, ref in resources.get("/Font", {}).items():
+            font = ref.get_object()
+            fonts[str(font["/BaseFont"])] = font
+    return fonts
+
+
+def test_every_font_is_an_embedded_subset_with_tounicode(built):
+    fonts = _fonts(PdfReader(built[1]))
+    assert fonts
+    for name, font in fonts.items():
+        assert re.match(r"^/[A-Z]{6}\+", name), f"{name} is not a subset"
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in font \
+            else font["/FontDescriptor"]
+        assert "/FontFile2" in descriptor, f"{name} is not embedded as TrueType"
+        assert "/ToUnicode" in font, f"{name} has no ToUnicode map"
+    families = {re.sub(r"^/[A-Z]{6}\+", "", n) for n in fonts}
+    assert not any("Helvetica" in f for f in families)
+    assert any("NotoSansHK" in f for f in families) and any(f.startswith("NotoSans-") for f in families)
+
+
+def test_same_inputs_give_identical_bytes(built, tmp_path):
+    again = tmp_path / "again.pdf"
+    result = build(BuildOptions(EDITION, str(again)))
+    assert not result.diagnostics.has_errors()
+    with open(built[1], "rb") as a, open(again, "rb") as b:
+        assert a.read() == b.read()
+
+
+def test_each_qr_without_url_is_a_warned_placeholder(built):
+    warnings = [d for d in built[0].diagnostics.items if d.code == "qr-placeholder"]
+    assert len(warnings) == 6
+    assert all(d.source.file.endswith(".yaml") and d.source.line > 0 for d in warnings)

@@ -99,19 +99,24 @@ def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics)
 
 
 def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics) -> None:
+    """One error per frame that puts text within the safe margin of the trim (overflowed frames aside)."""
     safe = layout.geometry.page.safe_mm * MM
     right, bottom = layout.page_width_pt - safe, layout.page_height_pt - safe
+    overflowed = {(d.page, d.message.split("'")[1]) for d in diags.items if d.code == "overflow"}
     for page in pages:
+        offending: dict[str, list[TextLine]] = {}
         for item in page.items:
-            if not isinstance(item, TextLine) or not item.line.runs:
+            if not isinstance(item, TextLine) or not item.line.runs or (page.number, item.frame) in overflowed:
                 continue
             left_x = item.x_pt + item.line.runs[0].x_pt
             right_x = item.x_pt + item.line.right_pt
             top_y = item.baseline_pt - item.line.ascent_pt
             if left_x < safe - 0.01 or right_x > right + 0.01 or top_y < safe - 0.01 or item.baseline_pt > bottom:
-                diags.error("outside-safe-area", f"a line of frame '{item.frame}' lies within {layout.geometry.page.safe_mm:g} mm "
-                            f"of the trim: '{item.line.text[:40]}'", item.ref, page=page.number,
-                            hint="move the frame inward in layout/templates.yaml")
+                offending.setdefault(item.frame, []).append(item)
+        for frame, lines in offending.items():
+            diags.error("outside-safe-area", f"{len(lines)} line(s) of frame '{frame}' lie within "
+                        f"{layout.geometry.page.safe_mm:g} mm of the trim, first: '{lines[0].line.text[:40]}'",
+                        lines[0].ref, page=page.number, hint="move the frame inward in layout/templates.yaml")
 
 
 def build(options: BuildOptions) -> BuildResult:

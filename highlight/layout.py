@@ -512,10 +512,10 @@ class PageLayouter:
                 items.append(Box(x, top, w, height, self.layout.colours[frame.panel]))
             items.extend(_shift(item, 0.0, top) for item in frame_items)
             boxes.append(FrameBox(name, x, top, w, limit - top, used))
-            if top + used > limit + 0.5:
+            if block and top + used > limit + 0.5:
                 self.diags.error("overflow", f"frame '{name}' overflows by {(top + used - limit) / MM:.1f} mm "
                                  f"({used / MM:.1f} mm of content in {(limit - top) / MM:.1f} mm)",
-                                 block.ref if block else frame.ref, page=page.number,
+                                 block.ref, page=page.number,
                                  hint="shorten the text, or enlarge the frame in layout/templates.yaml")
         return boxes
 

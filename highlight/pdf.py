@@ -32,6 +32,9 @@ def write_atomically(target: str, write: Callable[[str], None], expected_pages: 
     try:
         write(tmp)
         _verify(tmp, expected_pages)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the PDF is an ordinary file
         os.replace(tmp, target)
     except OSError as exc:
         diags.fatal("output-write", f"writing {target} failed: {exc.strerror or exc}", SourceRef(target),

@@ -108,7 +108,7 @@ def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics
         for item in page.items:
             if not isinstance(item, TextLine) or not item.line.runs or (page.number, item.frame) in overflowed:
                 continue
-            left_x = item.x_pt + item.line.runs[0].x_pt
+            left_x = item.x_pt + max(item.line.runs[0].x_pt, 0.0)
             right_x = item.x_pt + item.line.right_pt
             top_y = item.baseline_pt - item.line.ascent_pt
             if left_x < safe - 0.01 or right_x > right + 0.01 or top_y < safe - 0.01 or item.baseline_pt > bottom:

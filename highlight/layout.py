@@ -162,12 +162,12 @@ class PageLayouter:
         return en or zh or self.spans(text, style, "mixed")
 
     def stack(self, spans: list[Span], width: float, y: float, ref: SourceRef, out: list, x: float = 0.0,
-              lang: str = "en", align: str | None = None) -> float:
+              lang: str = "en", align: str | None = None, balance: bool = False) -> float:
         """Set spans at `width`, append TextLines starting at top `y`; return the new y (bottom)."""
         if not spans:
             return y
         first = spans[0].style
-        lines = self.setter.set(spans, width, align or first.align)
+        lines = self.setter.set(spans, width, align or first.align, balance)
         y += first.space_before_pt
         baseline = y
         for index, line in enumerate(lines):
@@ -215,11 +215,11 @@ class PageLayouter:
         pair = self.inline_pair(heading.text, style)
         trial = self.setter.set(pair, width, "left")
         if len(trial) == 1 or not (heading.en and heading.zh):
-            piece.primary_h = self.stack(pair, width, 0, heading.ref, piece.primary)
+            piece.primary_h = self.stack(pair, width, 0, heading.ref, piece.primary, balance=True)
         else:  # too long for one line: English, then Chinese beneath
-            y = self.stack(self.spans(heading.text, style, "en"), width, 0, heading.ref, piece.primary)
+            y = self.stack(self.spans(heading.text, style, "en"), width, 0, heading.ref, piece.primary, balance=True)
             piece.primary_h = self.stack(self.spans(heading.text, style, "zh"), width, y, heading.ref, piece.primary,
-                                         lang="zh")
+                                         lang="zh", balance=True)
         rule = self.style(style, "en")
         if heading.level == 1:
             piece.primary.append(Rule(0, piece.primary_h + 1.5, width, piece.primary_h + 1.5, rule.colour, 0.6))
@@ -423,16 +423,19 @@ class PageLayouter:
         rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
         for r, row in enumerate(rows):
             pieces = [self.element(e, cell_w, frame) for e in row]
-            primary_h = max(p.primary_h for p in pieces)
-            has_secondary = any(p.secondary for p in pieces)
+            if len({type(e) for e in row}) == 1:
+                # Elements of one kind side by side: English beside English, Chinese beside Chinese.
+                primary_h = max(p.primary_h for p in pieces)
+                second_tops = [y + primary_h + (BAND_GAP_PT if any(q.secondary for q in pieces) else 0.0)] * len(row)
+            else:  # unlike elements: each keeps its Chinese directly under its English
+                second_tops = [y + p.primary_h + (BAND_GAP_PT if p.secondary else 0.0) for p in pieces]
             for c, p in enumerate(pieces):
                 dx = x + pad + c * (cell_w + gutter)
                 out.extend(_shift(item, dx, y) for item in p.primary)
-            second_top = y + primary_h + (BAND_GAP_PT if has_secondary else 0.0)
             for c, p in enumerate(pieces):
                 dx = x + pad + c * (cell_w + gutter)
-                out.extend(_shift(item, dx, second_top) for item in p.secondary)
-            y = second_top + max((p.secondary_h for p in pieces), default=0.0)
+                out.extend(_shift(item, dx, second_tops[c]) for item in p.secondary)
+            y = max(top + p.secondary_h for top, p in zip(second_tops, pieces))
             if r < len(rows) - 1:
                 y += CELL_ROW_GAP_MM * MM
         return y + pad - top

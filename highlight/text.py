@@ -32,6 +32,7 @@ NO_LINE_END = set("（「『【〈《〔〖〘〚｛［([{“‘$＄")
 # Units a number keeps on its line when a space separates them ("93,923,338 kWh").
 UNITS = {"kWh", "MWh", "GWh", "ton", "tons", "tonnes", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW",
          "%", "million", "billion", "HK$"}
+OPENING_BRACKETS = set("（「『【〈《〔〖〘〚｛［")
 MAX_JUSTIFY_EM = 0.2  # most extra space a justified line may put into one gap
 MARKER_SCALE = 0.62  # marker size relative to its text
 MARKER_RISE_EM = 0.38
@@ -48,6 +49,10 @@ def is_cjk(char: str) -> bool:
 def is_ideograph(char: str) -> bool:
     """A Han character or kana: the letters of CJK text (not its punctuation)."""
     return is_cjk(char) and unicodedata.category(char).startswith("L")
+
+
+def _is_cjk_punctuation(char: str) -> bool:
+    return is_cjk(char) and not unicodedata.category(char).startswith("L")
 
 
 def _latin_or_digit(char: str) -> bool:
@@ -242,7 +247,9 @@ class TextSetter:
             or right_word[0] in NO_LINE_START
             or left_word[-1] in NO_LINE_END
         )
-        return _Sep(width, not keep_together, "space" if not keep_together else "glue", SPACE)
+        if _is_cjk_punctuation(last.char) or _is_cjk_punctuation(first.char):
+            width = 0.0  # full-width punctuation carries its own space: a typed space would double it
+        return _Sep(width, not keep_together, "space" if not keep_together else "glue", SPACE if width else "")
 
     def _inner_break(self, chars: list[_Char], p: int, i: int, markers: set) -> tuple[str | None, float]:
         """Break kind and CJK–Latin gap (in em) between two adjacent characters of one word."""
@@ -274,13 +281,15 @@ class TextSetter:
         return "cjk", gap
 
     # -- line breaking ----------------------------------------------------
-    def set(self, spans: list[Span], width_pt: float, align: str = "left") -> list[Line]:
-        """Break `spans` into lines no wider than `width_pt` (an overfull line is flagged, never dropped)."""
+    def set(self, spans: list[Span], width_pt: float, align: str = "left", balance: bool = False) -> list[Line]:
+        """Break `spans` into lines no wider than `width_pt` (an overfull line is flagged, never dropped).
+
+        `balance` evens out the lengths of all lines, the last included (for headings)."""
         spans = [s for s in spans if s.text]
         if not spans:
             return []
         boxes, seps = self._boxes(spans)
-        breaks = self._choose_breaks(boxes, seps, width_pt)
+        breaks = self._choose_breaks(boxes, seps, width_pt, balance)
         lines = []
         start = 0
         for n, end in enumerate(breaks):
@@ -289,7 +298,7 @@ class TextSetter:
             start = end
         return lines
 
-    def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float) -> list[int]:
+    def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float, balance: bool) -> list[int]:
         """Ends of lines (exclusive box indices) minimising the total cost of the paragraph."""
         n = len(boxes)
         inf = float("inf")
@@ -313,7 +322,7 @@ class TextSetter:
                 if overfull:
                     cost = 1e9  # nothing shorter fits: set it overfull; the layout reports it
                 else:
-                    cost = self._line_cost(boxes, seps, i, j, width, width_pt, last=(j == n))
+                    cost = self._line_cost(boxes, seps, i, j, width, width_pt, last=(j == n and not balance))
                 if best[i] + cost < best[j]:
                     best[j] = best[i] + cost
                     back[j] = i
@@ -340,7 +349,7 @@ class TextSetter:
                     cost += 400.0
             return cost
         cost = 100.0 * slack * slack
-        if seps[j - 1].kind == "hyphen":
+        if j - 1 < len(seps) and seps[j - 1].kind == "hyphen":
             cost += 20.0
         return cost
 
@@ -354,6 +363,15 @@ class TextSetter:
             if extra > MAX_JUSTIFY_EM * size:
                 extra = 0.0  # a line that would gape is left ragged instead
         offset = 0.0
+        first = boxes[start].frags[0] if boxes[start].frags else None
+        if first and first.text[0] in OPENING_BRACKETS and align in ("left", "justify"):
+            # The blank left half of a full-width opening bracket hangs into the margin,
+            # so the bracket's ink aligns with the text edge (clreq §3.1.6).
+            hang = 0.5 * first.size_pt
+            offset -= hang
+            natural -= hang
+            if extra:
+                extra += hang / len(adjustable)
         if align == "center":
             offset = (width_pt - natural) / 2
         elif align == "right":

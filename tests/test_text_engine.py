@@ -10,7 +10,7 @@ from highlight.content import page_texts
 from highlight.diagnostics import Diagnostics
 from highlight.fonts import load_manifest, prepare_fonts
 from highlight.layout import TextLine
-from highlight.text import NO_LINE_END, NO_LINE_START, Span, TextSetter, is_cjk, plain
+from highlight.text import NO_LINE_END, NO_LINE_START, OPENING_BRACKETS, Span, TextSetter, is_cjk, plain
 
 from conftest import EDITION
 
@@ -86,7 +86,10 @@ def test_every_line_lies_inside_its_frame(built):
             if not isinstance(item, TextLine) or item.frame not in frames:
                 continue
             frame = frames[item.frame]
-            left = item.x_pt + item.line.runs[0].x_pt
+            first = item.line.runs[0]
+            # A line-initial full-width opening bracket hangs its blank left half out of the frame.
+            hang = 0.5 * first.size_pt if first.text[0] in OPENING_BRACKETS else 0.0
+            left = item.x_pt + first.x_pt + hang
             right = item.x_pt + item.line.right_pt
             top = item.baseline_pt - item.line.ascent_pt
             bottom = item.baseline_pt + item.line.descent_pt

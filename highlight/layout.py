@@ -20,8 +20,6 @@ from .fonts import FontSet
 from .layout_spec import MM, Colour, FrameSpec, Layout, Style
 from .text import GlyphRun, Line, Span, TextSetter, spans_from_text
 
-BAND_GAP_PT = 2.5  # between an element's English band and its Chinese band
-CELL_ROW_GAP_MM = 3.0
 
 
 # -- items a page is made of (the renderer's whole input) --------------------
@@ -133,6 +131,7 @@ class PageLayouter:
     def __init__(self, layout: Layout, fonts: FontSet, diags: Diagnostics):
         self.layout = layout
         self.setter = TextSetter(fonts)
+        self.m = layout.geometry.elements  # spacing inside elements, from layout/page.yaml
         self.diags = diags
         self.frame = ""  # name of the frame being filled, stamped on its lines
         self.substitutes: dict = {}  # style substitutions in force (page's, then frame's)
@@ -222,14 +221,15 @@ class PageLayouter:
                                          lang="zh", balance=True)
         rule = self.style(style, "en")
         if heading.level == 1:
-            piece.primary.append(Rule(0, piece.primary_h + 1.5, width, piece.primary_h + 1.5, rule.colour, 0.6))
-            piece.primary_h += 4.0
+            weight = self.m.heading_rule_pt
+            piece.primary.append(Rule(0, piece.primary_h + 1.5, width, piece.primary_h + 1.5, rule.colour, weight))
+            piece.primary_h += 1.5 + weight + 2.0
         return piece
 
     def bullets(self, element: BulletList, width: float, columns: int = 1) -> _Piece:
         """Bulleted items, English then Chinese each, filled down `columns` columns."""
         piece = _Piece()
-        indent = 3.2 * MM
+        indent = self.m.bullet_indent_mm * MM
         gutter = self.layout.geometry.grid.gutter_mm * MM
         col_w = (width - (columns - 1) * gutter) / columns
         gold = self.layout.colours["accent"]
@@ -244,7 +244,7 @@ class PageLayouter:
                 y = self.stack(self.spans(item, "list", "zh"), col_w - indent, y, item.ref, piece.primary,
                                x + indent, lang="zh")
                 style = self.style("list", "en")
-                piece.primary.append(Box(x + 0.4 * MM, top + style.space_before_pt + style.size_pt * 0.32,
+                piece.primary.append(Box(x, top + style.space_before_pt + style.size_pt * 0.32,
                                          style.size_pt * 0.42, style.size_pt * 0.42, gold))
             bottom = max(bottom, y)
         piece.primary_h = bottom
@@ -301,7 +301,8 @@ class PageLayouter:
     def ranking(self, ranking: Ranking, width: float) -> _Piece:
         piece = _Piece()
         rank_style = self.style("rank", "en")
-        rank_w = max(self.setter.set([Span(ranking.rank, rank_style)], width, "left")[0].natural_pt, 9 * MM) + 2 * MM
+        rank_natural = self.setter.set([Span(ranking.rank, rank_style)], width, "left")[0].natural_pt
+        rank_w = max(rank_natural + 1.5 * rank_style.size_pt / 10, self.m.rank_column_mm * MM)
         text_w = width - rank_w
         rank_h = self.stack([Span(ranking.rank, rank_style)], rank_w, 0, ranking.ref, piece.primary)
         y = self.stack(self.spans(ranking.title, "rank-title", "en"), text_w, 0, ranking.ref, piece.primary, rank_w)
@@ -326,11 +327,12 @@ class PageLayouter:
             y = self.ring(table, width, y, tints, out)
         label_style = self.style("table-label", "en")
         min_row_h = label_style.leading_pt * 1.55
-        figures_w = 21 * MM if any(r.percent is not None for r in table.rows) else 10 * MM
-        swatch_w = 4 * MM if chart == "ring" else 0.0
-        label_w = width - figures_w - swatch_w - 2 * MM if chart == "ring" else width * 0.5
-        bar_x = label_w + 2 * MM
-        bar_w = width - label_w - figures_w - 4 * MM
+        gap = self.m.bullet_indent_mm * MM / 2
+        figures_w = self.m.table_figures_mm * MM * (1.0 if any(r.percent is not None for r in table.rows) else 0.5)
+        swatch_w = self.m.table_swatch_mm * MM if chart == "ring" else 0.0
+        label_w = width - figures_w - swatch_w - gap if chart == "ring" else width * 0.5
+        bar_x = label_w + gap
+        bar_w = width - label_w - figures_w - 2 * gap
         biggest = max(r.count for r in table.rows) or 1
         labels = []  # each row's label lines, set first: a long label makes its row taller
         for row in table.rows:
@@ -370,16 +372,16 @@ class PageLayouter:
 
     def ring(self, table: Breakdown, width: float, y: float, tints: list, out: list) -> float:
         """A ring chart of the rows, centred above the table; returns the y below it."""
-        outer = min(width * 0.3, 26 * MM)
-        inner = outer * 0.58
-        cx, cy = width / 2, y + 2 * MM + outer
+        outer = min(width * 0.3, self.m.ring_radius_mm * MM)
+        inner = outer * self.m.ring_hole
+        cx, cy = width / 2, y + outer * 0.1 + outer
         start = 0.0
         navy = self.layout.colours["primary"]
         for row, tint in zip(table.rows, tints):
             sweep = 360.0 * row.count / table.total
             out.append(Ring(cx, cy, outer, inner, start, sweep, navy, tint))
             start += sweep
-        return cy + outer + 4 * MM
+        return cy + outer * 1.15
 
     def partner(self, partner: Partner, width: float) -> _Piece:
         piece = _Piece()
@@ -399,7 +401,7 @@ class PageLayouter:
         piece = _Piece()
         size = self.layout.qr_size_mm * MM
         piece.primary.append(QrMark(0, 0, size, qr.url, self.layout.colours["text"], qr.ref))
-        text_x = size + 3 * MM
+        text_x = size + self.m.qr_caption_gap_mm * MM
         y = self.stack(self.spans(qr.caption, "qr-caption", "en"), width - text_x, 0, qr.ref, piece.primary, text_x)
         y = self.stack(self.spans(qr.caption, "qr-caption", "zh"), width - text_x, y, qr.ref, piece.primary, text_x,
                        lang="zh")
@@ -426,9 +428,9 @@ class PageLayouter:
             if len({type(e) for e in row}) == 1:
                 # Elements of one kind side by side: English beside English, Chinese beside Chinese.
                 primary_h = max(p.primary_h for p in pieces)
-                second_tops = [y + primary_h + (BAND_GAP_PT if any(q.secondary for q in pieces) else 0.0)] * len(row)
+                second_tops = [y + primary_h + (self.m.band_gap_pt if any(q.secondary for q in pieces) else 0.0)] * len(row)
             else:  # unlike elements: each keeps its Chinese directly under its English
-                second_tops = [y + p.primary_h + (BAND_GAP_PT if p.secondary else 0.0) for p in pieces]
+                second_tops = [y + p.primary_h + (self.m.band_gap_pt if p.secondary else 0.0) for p in pieces]
             for c, p in enumerate(pieces):
                 dx = x + pad + c * (cell_w + gutter)
                 out.extend(_shift(item, dx, y) for item in p.primary)
@@ -437,7 +439,7 @@ class PageLayouter:
                 out.extend(_shift(item, dx, second_tops[c]) for item in p.secondary)
             y = max(top + p.secondary_h for top, p in zip(second_tops, pieces))
             if r < len(rows) - 1:
-                y += CELL_ROW_GAP_MM * MM
+                y += self.m.row_gap_mm * MM
         return y + pad - top
 
     def layout_page(self, page: Page, edition: Edition) -> LaidOutPage:
@@ -470,7 +472,8 @@ class PageLayouter:
         if footnote_h:
             fy = page_bottom - footnote_h
             rule = lay.colours["rule"]
-            items.append(Rule(g.margins_mm.left * MM, fy - 2.0, g.margins_mm.left * MM + 40 * MM, fy - 2.0, rule, 0.4))
+            left = g.margins_mm.left * MM
+            items.append(Rule(left, fy - 2.0, left + self.m.footnote_rule_mm * MM, fy - 2.0, rule, 0.4))
             items.extend(_shift(i, g.margins_mm.left * MM, fy) for i in footnote_items)
         items.extend(self.folio(page, edition, title_w))
         return LaidOutPage(page.number, tuple(items), tuple(frames), page.title.en or page.title.zh or "")

@@ -153,6 +153,24 @@ class Band:
 
 
 @dataclass(frozen=True)
+class ElementMeasures:
+    """Spacing inside elements: set in layout/page.yaml so no measure lives in code."""
+
+    ref: SourceRef
+    band_gap_pt: float = 2.5
+    row_gap_mm: float = 3.0
+    bullet_indent_mm: float = 3.2
+    rank_column_mm: float = 13.0
+    table_figures_mm: float = 21.0
+    table_swatch_mm: float = 4.0
+    ring_radius_mm: float = 26.0
+    ring_hole: float = 0.58
+    qr_caption_gap_mm: float = 3.0
+    footnote_rule_mm: float = 40.0
+    heading_rule_pt: float = 0.6
+
+
+@dataclass(frozen=True)
 class PageGeometry:
     ref: SourceRef
     page: PageSpec
@@ -163,6 +181,7 @@ class PageGeometry:
     folio_mm: float
     qr_size_mm: float
     max_gap_stretch_mm: float
+    elements: ElementMeasures
 
 
 @dataclass(frozen=True)
@@ -253,6 +272,19 @@ GEOMETRY = Struct(PageGeometry, {
     "folio_mm": Field(Number("Folio baseline, mm above the trim", 0), default=8.0),
     "qr_size_mm": Field(Number("Side of a QR code with its quiet zone, mm", 10), default=20.0),
     "max_gap_stretch_mm": Field(Number("Most a gap between frames may grow to fill the page, mm", 0), default=0.0),
+    "elements": Field(Struct(ElementMeasures, {
+        "band_gap_pt": Field(Number("Between an element's English and its Chinese, pt", 0), default=2.5),
+        "row_gap_mm": Field(Number("Between rows of a multi-cell frame", 0), default=3.0),
+        "bullet_indent_mm": Field(Number("Text indent of list items", 0), default=3.2),
+        "rank_column_mm": Field(Number("Width of the rank column of rankings", 0), default=13.0),
+        "table_figures_mm": Field(Number("Width of the figures column of breakdowns", 0), default=21.0),
+        "table_swatch_mm": Field(Number("Colour key before each breakdown label", 0), default=4.0),
+        "ring_radius_mm": Field(Number("Largest outer radius of a ring chart", 1), default=26.0),
+        "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0), default=0.58),
+        "qr_caption_gap_mm": Field(Number("Between a QR code and its caption", 0), default=3.0),
+        "footnote_rule_mm": Field(Number("Length of the rule above footnotes", 0), default=40.0),
+        "heading_rule_pt": Field(Number("Weight of the rule under section headings", 0), default=0.6),
+    }), default=None),
 }, "Page size, margins, grid")
 STYLES = Struct(lambda ref, colours, styles: (colours, styles), {
     "colours": Field(Named(COLOUR), required=True),
@@ -274,6 +306,8 @@ def load_layout(folder: str, diags: Diagnostics) -> Layout:
     if len(parsed) < 3 or INVALID in parsed.values():
         raise BuildFailed(diags)
     geometry, (colours, entries), templates = parsed["page"], parsed["styles"], parsed["templates"]
+    if geometry.elements is None:
+        geometry = replace(geometry, elements=ElementMeasures(geometry.ref))
     styles = {}
     for name, entry in entries.items():
         for lang in ("en", "zh"):

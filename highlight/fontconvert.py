@@ -94,10 +94,8 @@ def _updateHorizontalMetrics(font, glyf, glyphSet, instantiated):
             advance = otRound(glyphSet[glyphName].width)
         lsb = glyph.xMin if glyph.numberOfContours else 0
         hmtx[glyphName] = (advance, lsb)
-    if instantiated and "hhea" in font:
-        font["hhea"].advanceWidthMax = max(
-            (advance for advance, _ in hmtx.metrics.values()), default=0
-        )
+    # hhea's advanceWidthMax and side-bearing extremes are recalculated from
+    # hmtx and glyf when the font is saved.
 
 
 def _updateVerticalMetrics(font, glyf, glyphSet, instantiated):

@@ -206,10 +206,15 @@ class Face:
     advances: dict  # codepoint -> advance width in font units
     ascender: int
     descender: int
+    kerning: dict  # (codepoint, codepoint) -> adjustment in font units
+
+    def kern_pt(self, left: str, right: str, size_pt: float) -> float:
+        value = self.kerning.get((ord(left), ord(right)))
+        return value * size_pt / self.units_per_em if value else 0.0
 
     def width_pt(self, text: str, size_pt: float) -> float:
         adv = self.advances
-        return sum(adv.get(ord(c), 0) for c in text) * size_pt / self.units_per_em
+        return sum(adv.get(ord(c), 0) for c in text) * size_pt / self.units_per_em  # unkerned: as drawn
 
     def has(self, char: str) -> bool:
         return ord(char) in self.advances
@@ -293,11 +298,75 @@ def _subset_font(font, codepoints: list, target: str) -> None:
 
 
 def _load_metrics(name: str, path: str) -> Face:
+    """The face's advances and kerning, read once from the subset and then from a JSON beside it."""
+    sidecar = path + ".metrics.json"
+    try:
+        with open(sidecar, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        data = _measure(path)
+        _write_atomic(sidecar, json.dumps(data, sort_keys=True).encode())
+    advances = {int(cp): adv for cp, adv in data["advances"].items()}
+    kerning = {tuple(map(int, pair.split(","))): value for pair, value in data["kerning"].items()}
+    return Face(name, path, data["units_per_em"], advances, data["ascender"], data["descender"], kerning)
+
+
+def _measure(path: str) -> dict:
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
         cmap = font.getBestCmap()
         hmtx = font["hmtx"].metrics
         hhea = font["hhea"]
-        advances = {cp: hmtx[glyph][0] for cp, glyph in cmap.items()}
-        return Face(name, path, font["head"].unitsPerEm, advances, hhea.ascent, hhea.descent)
+        return {
+            "units_per_em": font["head"].unitsPerEm,
+            "ascender": hhea.ascent,
+            "descender": hhea.descent,
+            "advances": {str(cp): hmtx[glyph][0] for cp, glyph in cmap.items()},
+            "kerning": {f"{a},{b}": v for (a, b), v in _kerning(font, cmap).items()},
+        }
+
+
+def _kerning(font, cmap: dict) -> dict:
+    """Pair kerning of the GPOS 'kern' feature, by code point (first subtable covering a pair wins)."""
+    if "GPOS" not in font:
+        return {}
+    gpos = font["GPOS"].table
+    if not gpos.FeatureList or not gpos.LookupList:
+        return {}
+    lookups = sorted({i for record in gpos.FeatureList.FeatureRecord if record.FeatureTag == "kern"
+                      for i in record.Feature.LookupListIndex})
+    by_glyph: dict[str, list[int]] = {}
+    for cp, glyph in cmap.items():
+        by_glyph.setdefault(glyph, []).append(cp)
+    glyphs = sorted(by_glyph)
+    decided: set = set()
+    pairs: dict = {}
+    for index in lookups:
+        lookup = gpos.LookupList.Lookup[index]
+        for subtable in lookup.SubTable:
+            if lookup.LookupType == 9:  # extension: the real subtable is inside
+                subtable = subtable.ExtSubTable
+            if getattr(subtable, "LookupType", 2) != 2 or not hasattr(subtable, "Coverage"):
+                continue
+            for first_index, first in enumerate(subtable.Coverage.glyphs):
+                if first not in by_glyph:
+                    continue
+                if subtable.Format == 1:
+                    for record in subtable.PairSet[first_index].PairValueRecord:
+                        value = getattr(record.Value1, "XAdvance", 0) if record.Value1 else 0
+                        if record.SecondGlyph in by_glyph and (first, record.SecondGlyph) not in decided:
+                            decided.add((first, record.SecondGlyph))
+                            if value:
+                                pairs[(first, record.SecondGlyph)] = value
+                elif subtable.Format == 2:
+                    row = subtable.Class1Record[subtable.ClassDef1.classDefs.get(first, 0)].Class2Record
+                    for second in glyphs:
+                        if (first, second) in decided:
+                            continue
+                        decided.add((first, second))
+                        record = row[subtable.ClassDef2.classDefs.get(second, 0)]
+                        value = getattr(record.Value1, "XAdvance", 0) if record.Value1 else 0
+                        if value:
+                            pairs[(first, second)] = value
+    return {(a, b): v for (g1, g2), v in pairs.items() for a in by_glyph[g1] for b in by_glyph[g2]}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .content import MARKER_PATTERN
 from .fonts import FontSet
@@ -109,8 +109,13 @@ class _Frag:
     rise_pt: float
     colour: Colour
     tracking_pt: float
-    width_pt: float
+    width_pt: float  # drawn advance, unkerned
     leading_pt: float
+    kern_after_pt: float = 0.0  # pair kerning before the next glyph
+
+    @property
+    def advance_pt(self) -> float:
+        return self.width_pt + self.kern_after_pt
 
 
 @dataclass
@@ -186,8 +191,14 @@ class TextSetter:
             tracking = style.tracking_em * size
             width = face.width_pt(item.char, size) + tracking
             last = frags[-1] if frags else None
-            if last and last.face == face.name and last.size_pt == size and last.rise_pt == rise \
-                    and last.colour == style.colour and last.tracking_pt == tracking:
+            same = last and last.face == face.name and last.size_pt == size and last.rise_pt == rise \
+                and last.colour == style.colour and last.tracking_pt == tracking
+            kern = face.kern_pt(last.text[-1], item.char, size) if same else 0.0
+            if kern:
+                # Pair kerning from the font's GPOS: the next glyph starts a new run, moved by the kern.
+                frags[-1] = replace(last, kern_after_pt=kern)
+                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, last.leading_pt))
+            elif same:
                 frags[-1] = _Frag(last.text + item.char, face.name, size, rise, style.colour, tracking,
                                   last.width_pt + width, last.leading_pt)
             else:
@@ -230,7 +241,7 @@ class TextSetter:
     def _make_box(self, chars: list[_Char], indices: list[int]) -> _Box:
         prev = chars[indices[0] - 1].char if indices[0] else ""
         frags = self._frag([chars[i] for i in indices], prev)
-        return _Box(frags, sum(f.width_pt for f in frags))
+        return _Box(frags, sum(f.advance_pt for f in frags))
 
     def _space_between(self, chars: list[_Char], left: list[int], right: list[int]) -> _Sep:
         last, first = chars[left[-1]], chars[right[0]]
@@ -397,7 +408,7 @@ class TextSetter:
                 else:
                     runs.append(GlyphRun(x, frag.text, frag.face, frag.size_pt, frag.rise_pt, frag.colour,
                                          frag.tracking_pt, frag.width_pt))
-                x += frag.width_pt
+                x += frag.advance_pt
         sizes = [r.size_pt for r in runs if not r.rise_pt] or [r.size_pt for r in runs]
         leading = max(f.leading_pt for b in boxes[start:end] for f in b.frags)
         size = max(sizes)

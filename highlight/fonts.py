@@ -21,7 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .schema import INVALID, Field, Named, Reader, Str, Struct, read_document
+from .schema import INVALID, Field, Named, Number, Reader, Str, Struct, read_document
 from .yamlsource import load_yaml
 
 CACHE_DIR = os.path.join(".cache", "fonts")
@@ -55,6 +55,7 @@ class FaceSpec:
     source: str
     member: str
     sha256: str
+    location: dict | None = None  # axis values for a variable source, e.g. {wght: 700}
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,11 @@ MANIFEST = Struct(Manifest, {
         "sha256": Field(Str(), required=True),
         "licence": Field(Struct(Licence, {"member": Field(Str(), required=True), "sha256": Field(Str(), required=True),
                                           "name": Field(Str(), required=True)}), required=True)})), required=True),
-    "faces": Field(Named(Struct(FaceSpec, {"source": Field(Str(), required=True), "member": Field(Str(), required=True),
-                                           "sha256": Field(Str(), required=True)})), required=True),
+    "faces": Field(Named(Struct(FaceSpec, {
+        "source": Field(Str(), required=True), "member": Field(Str(), required=True),
+        "sha256": Field(Str(), required=True),
+        "location": Field(Named(Number("Axis value"), "For a variable source: the instance, e.g. {wght: 700}"))})),
+        required=True),
     "families": Field(Named(Struct(Family, {"regular": Field(Str(), required=True),
                                             "bold": Field(Str(), required=True)})), required=True),
 }, "The font manifest")
@@ -257,11 +261,12 @@ def prepare_fonts(manifest: Manifest, characters: set, diags: Diagnostics, cache
     faces = {}
     for name, spec in manifest.faces.items():
         wanted = sorted(ord(c) for c in characters if ord(c) in coverage[name])
-        key = _sha256(f"{spec.sha256}:{','.join(map(str, wanted))}".encode())[:16]
+        location = sorted((spec.location or {}).items())
+        key = _sha256(f"{spec.sha256}:{location}:{','.join(map(str, wanted))}".encode())[:16]
         derived = os.path.join(cache_dir, "derived", f"{name}-{key}.ttf")
         if not os.path.exists(derived):
             try:
-                _subset(face_path(name, cache_dir), wanted, derived)
+                _subset(face_path(name, cache_dir), wanted, derived, spec.location)
             except Exception as exc:  # fontTools raises many kinds on a damaged file
                 diags.fatal("font-corrupt", f"face '{name}' cannot be subset: {exc}", spec.ref, hint=SETUP_HINT)
                 continue
@@ -271,16 +276,18 @@ def prepare_fonts(manifest: Manifest, characters: set, diags: Diagnostics, cache
     return FontSet(faces, families, coverage)
 
 
-def _subset(source: str, codepoints: list, target: str) -> None:
+def _subset(source: str, codepoints: list, target: str, location: dict | None = None) -> None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     with TTFont(source, recalcTimestamp=False) as font:
-        _subset_font(font, codepoints, target)
+        _subset_font(font, codepoints, target, location)
 
 
-def _subset_font(font, codepoints: list, target: str) -> None:
+def _subset_font(font, codepoints: list, target: str, location: dict | None = None) -> None:
     from fontTools import subset
+
+    from .fontconvert import cff_to_truetype, needs_conversion
 
     options = subset.Options()
     options.layout_features = ["kern"]  # no shaping is applied; keep the subset small
@@ -290,6 +297,9 @@ def _subset_font(font, codepoints: list, target: str) -> None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints or [0x20])
     subsetter.subset(font)
+    if needs_conversion(font):
+        # ReportLab embeds TrueType outlines only: convert what the subset kept (cheap, cached).
+        cff_to_truetype(font, location)
     font["head"].modified = _FIXED_FONT_TIMESTAMP
     font["head"].created = _FIXED_FONT_TIMESTAMP
     buffer = io.BytesIO()

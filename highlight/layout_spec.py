@@ -59,17 +59,9 @@ class StyleSpec:
 
 
 @dataclass(frozen=True)
-class StyleEntry:
-    ref: SourceRef
-    weight: str | None = None
-    size_pt: float | None = None
-    leading_pt: float | None = None
-    colour: str | None = None
-    tracking_em: float | None = None
-    align: str | None = None
-    space_before_pt: float | None = None
-    space_after_pt: float | None = None
-    cjk_latin_gap_em: float | None = None
+class StyleEntry(StyleSpec):
+    """A style as written: shared values, and per-language overrides."""
+
     en: StyleSpec | None = None
     zh: StyleSpec | None = None
 

@@ -272,3 +272,36 @@ def test_variable_cff2_is_instantiated_at_a_location():
         assert font["hmtx"]["A"] == (600, 100)
         glyph = font["glyf"]["A"]
         assert (glyph.xMin, glyph.xMax) == (100, 500)
+
+
+def test_vertical_origins_move_from_vorg_into_vmtx(cff_bytes):
+    """TrueType has no VORG: the vertical origin is tsb + yMax, so tsb must carry it."""
+    from fontTools.ttLib import newTable
+
+    with _open(cff_bytes) as font:
+        fb = FontBuilder(font=font)
+        fb.setupVerticalMetrics({name: (1000, 0) for name in font.getGlyphOrder()})
+        fb.setupVerticalHeader(ascent=500, descent=-500)
+        vorg = font["VORG"] = newTable("VORG")
+        vorg.majorVersion, vorg.minorVersion = 1, 0
+        vorg.defaultVertOriginY, vorg.VOriginRecords = 880, {"A": 900}
+        cff_to_truetype(font)
+        assert "VORG" not in font
+        vmtx, glyf = font["vmtx"], font["glyf"]
+        assert vmtx["A"] == (1000, 900 - glyf["A"].yMax)
+        assert vmtx["O"] == (1000, 880 - glyf["O"].yMax)
+        assert vmtx["space"] == (1000, 0)
+
+
+def test_the_font_pipeline_converts_a_cff_source_while_subsetting(cff_bytes, tmp_path):
+    """fonts.py subsets a CFF face and saves TrueType outlines that ReportLab can embed."""
+    from highlight.fonts import _measure, _subset
+
+    source = tmp_path / "face.otf"
+    source.write_bytes(cff_bytes)
+    target = tmp_path / "derived.ttf"
+    _subset(str(source), [ord("A"), ord("O")], str(target))
+    with TTFont(str(target)) as font:
+        assert "glyf" in font and "CFF " not in font
+        assert {"A", "O"} <= set(font.getGlyphOrder())
+    assert _measure(str(target))["advances"][str(ord("A"))] > 0

@@ -575,11 +575,13 @@ class PageLayouter:
         out: list = []
         y = 0.0
         self.frame = "footnotes"
+        style = self.style("footnote", "en")
+        indent = 2.2 * style.size_pt  # markers hang in their own column; both languages align after it
         for note in page.footnotes:
-            marker = self.style("footnote", "en")
-            spans = [Span(note.marker, marker), Span(" ", marker)] + self.spans(note.text, "footnote", "en")
-            y = self.stack(spans, width, y, note.ref, out)
-            y = self.stack(self.spans(note.text, "footnote", "zh"), width, y, note.ref, out, lang="zh")
+            self.stack([Span(note.marker, style)], indent, y, note.ref, out)
+            y = self.stack(self.spans(note.text, "footnote", "en"), width - indent, y, note.ref, out, indent)
+            y = self.stack(self.spans(note.text, "footnote", "zh"), width - indent, y, note.ref, out, indent,
+                           lang="zh")
         return out, y
 
     def folio(self, page: Page, edition: Edition, width: float) -> list:

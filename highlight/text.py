@@ -245,7 +245,8 @@ class TextSetter:
 
     def _space_between(self, chars: list[_Char], left: list[int], right: list[int]) -> _Sep:
         last, first = chars[left[-1]], chars[right[0]]
-        style = last.span.style
+        # Between a big figure and its small unit, the space is the unit's, not the figure's.
+        style = min(last.span.style, first.span.style, key=lambda st: st.size_pt)
         face = self.face_for(SPACE, last.char, style, last.span.lang)
         width = face.width_pt(SPACE, style.size_pt) + style.tracking_em * style.size_pt
         left_word = "".join(chars[i].char for i in left if not chars[i].span.marker)

@@ -14,6 +14,8 @@ import yaml
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 
+# libyaml's composer is five times faster than the pure-Python one and keeps the same marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 1_000_000  # a page of content is ~10 KB; anything huge is a mistake or an attack
 MAX_NODES = 50_000
 MAX_DEPTH = 40
@@ -81,7 +83,7 @@ def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
                     SourceRef(shown, line, 1), hint="replace the tab with spaces")
         raise BuildFailed(diags)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)

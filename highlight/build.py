@@ -12,7 +12,7 @@ from .layout import LaidOutPage, TextLine, layout_edition
 from .layout_spec import MM, Layout, load_layout
 from .pdf import write_atomically
 from .render import RenderOptions, render_pdf
-from .text import plain
+from .text import TextSetter, plain
 
 # Characters the layout itself prints (figures of tables, page numbers).
 GENERATED_CHARACTERS = set("0123456789,.%+- ")
@@ -50,16 +50,16 @@ def default_output(project: str, edition: Edition) -> str:
     return os.path.join(project, "out", f"highlights-{edition.edition}.pdf")
 
 
-def load_inputs(edition_dir: str, diags: Diagnostics) -> tuple[Edition, Layout, str]:
+def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None) -> tuple[Edition, Layout, str]:
     """Edition and layout, loaded together so one run reports the problems of both."""
     project = find_project(edition_dir)
     edition = layout = None
     try:
-        edition = load_edition(edition_dir, diags)
+        edition = load_edition(edition_dir, diags, cache)
     except BuildFailed:
         pass
     try:
-        layout = load_layout(os.path.join(project, "layout"), diags)
+        layout = load_layout(os.path.join(project, "layout"), diags, cache)
     except BuildFailed:
         pass
     if edition is None or layout is None:
@@ -119,33 +119,76 @@ def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics
                         lines[0].ref, page=page.number, hint="move the frame inward in layout/templates.yaml")
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """Run the whole pipeline; every problem ends up in result.diagnostics."""
-    started = time.perf_counter()
-    diags = Diagnostics()
-    result = BuildResult(diags)
-    try:
-        edition, layout, project = load_inputs(options.edition_dir, diags)
-        manifest = load_manifest(os.path.join(project, "fonts", "fonts.yaml"), diags)
+class BuildSession:
+    """Builds an edition again and again, keeping what did not change (for `watch` and benchmarks).
+
+    Between builds it keeps the parsed YAML of unchanged files, the font
+    manifest and coverage, the fonts prepared for the current character set
+    and the text setter's memo. The PDF is byte-identical to a fresh build's:
+    fonts are reused only for exactly the same characters.
+    """
+
+    def __init__(self):
+        self._fonts_key = None
+        self._manifest = None
+        self._coverage = None
+        self._fonts = None
+        self._characters: frozenset = frozenset()
+        self._setter: TextSetter | None = None
+        self._files: dict = {}  # parsed YAML files by (path, mtime, size)
+
+    def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics):
+        manifest_path = os.path.join(project, "fonts", "fonts.yaml")
         cache_dir = os.path.join(project, ".cache", "fonts")
-        check_faces_present(manifest, diags, cache_dir)
-        used = characters_used(edition)
-        check_glyphs(used, load_coverage(manifest, diags, cache_dir), diags)
+        stamp = (manifest_path, _mtime(manifest_path))
+        if self._fonts_key != stamp:
+            self._manifest = load_manifest(manifest_path, diags)
+            check_faces_present(self._manifest, diags, cache_dir)
+            self._coverage = load_coverage(self._manifest, diags, cache_dir)
+            self._fonts_key, self._fonts, self._characters = stamp, None, frozenset()
+        check_glyphs(used, self._coverage, diags)
         diags.raise_if_errors()
-        fonts = prepare_fonts(manifest, set(used), diags, cache_dir)
-        pages = layout_edition(edition, layout, fonts, diags)
-        check_safe_area(pages, layout, diags)
-        diags.raise_if_errors()
-        output = options.output or default_output(project, edition)
-        render_options = RenderOptions(
-            title=" ".join(s for _, s in edition.title.strings()),
-            subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
-            marks=options.marks)
-        write_atomically(output, lambda tmp: render_pdf(pages, layout, fonts, tmp, render_options), len(pages), diags)
-        result.output = output
-        result.pages = pages
-        result.fonts = len(fonts.faces)
-    except BuildFailed:
-        pass
-    result.seconds = time.perf_counter() - started
-    return result
+        wanted = frozenset(used)
+        if self._fonts is None or wanted != self._characters:
+            self._fonts = prepare_fonts(self._manifest, set(wanted), diags, cache_dir)
+            self._characters = wanted
+            self._setter = TextSetter(self._fonts)
+        return self._fonts
+
+    def build(self, options: BuildOptions) -> BuildResult:
+        """Run the whole pipeline; every problem ends up in result.diagnostics."""
+        started = time.perf_counter()
+        diags = Diagnostics()
+        result = BuildResult(diags)
+        try:
+            edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
+            fonts = self._prepare_fonts(project, characters_used(edition), diags)
+            pages = layout_edition(edition, layout, self._setter, diags)
+            check_safe_area(pages, layout, diags)
+            diags.raise_if_errors()
+            output = options.output or default_output(project, edition)
+            render_options = RenderOptions(
+                title=" ".join(s for _, s in edition.title.strings()),
+                subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
+                marks=options.marks)
+            write_atomically(output, lambda tmp: render_pdf(pages, layout, fonts, tmp, render_options), len(pages),
+                             diags)
+            result.output = output
+            result.pages = pages
+            result.fonts = len(fonts.faces)
+        except BuildFailed:
+            pass
+        result.seconds = time.perf_counter() - started
+        return result
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build once: load, check, lay out, render and write the PDF atomically."""
+    return BuildSession().build(options)

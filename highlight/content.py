@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from typing import Union
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .schema import (INVALID, Field, Int, Named, Number, Reader, Seq, Str, Struct, Tagged,
-                     read_document)
-from .yamlsource import display_path, load_yaml
+from .schema import INVALID, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
+from .yamlsource import display_path
 
 FOOTNOTE_MARKERS = ("*", "Δ", "Ω", "◊", "#", "^")
 # A footnote marker inside text: `annual highlight[^*],` — explicit, so a rank
@@ -239,15 +238,14 @@ EDITION = Struct(Edition, {
 }, "The edition: its name, folio title and page files in order")
 
 
-def load_edition(folder: str, diags: Diagnostics) -> Edition:
+def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> Edition:
     """Load and check `folder/edition.yaml` and its pages; raise BuildFailed on errors."""
     index = os.path.join(folder, "edition.yaml")
     if not os.path.isfile(index):
         diags.fatal("no-edition", f"{display_path(folder)} has no edition.yaml", SourceRef(display_path(folder)),
                     hint="pass a folder such as content/2022-23")
         raise BuildFailed(diags)
-    doc = load_yaml(index, diags)
-    edition = read_document(doc.root, EDITION, Reader(doc.path, diags))
+    edition = load_document(index, EDITION, diags, cache)
     if edition is INVALID:
         raise BuildFailed(diags)
     pages = []
@@ -258,10 +256,9 @@ def load_edition(folder: str, diags: Diagnostics) -> Edition:
                         edition.ref.child("pages").child(i))
             continue
         try:
-            page_doc = load_yaml(path, diags)
+            page = load_document(path, PAGE, diags, cache)
         except BuildFailed:
             continue  # reported; go on so every broken file is listed in one run
-        page = read_document(page_doc.root, PAGE, Reader(page_doc.path, diags))
         if page is not INVALID:
             pages.append(page)
     diags.raise_if_errors()

@@ -21,8 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .schema import INVALID, Field, Named, Number, Reader, Str, Struct, read_document
-from .yamlsource import load_yaml
+from .schema import INVALID, Field, Named, Number, Str, Struct, load_document
 
 CACHE_DIR = os.path.join(".cache", "fonts")
 SETUP_HINT = "run `make fonts` (or `highlight fonts`) with network access to fetch and verify the fonts"
@@ -92,8 +91,7 @@ MANIFEST = Struct(Manifest, {
 
 
 def load_manifest(path: str, diags: Diagnostics) -> Manifest:
-    doc = load_yaml(path, diags)
-    manifest = read_document(doc.root, MANIFEST, Reader(doc.path, diags))
+    manifest = load_document(path, MANIFEST, diags)
     if manifest is INVALID:
         raise BuildFailed(diags)
     for name, face in manifest.faces.items():

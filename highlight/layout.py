@@ -128,9 +128,9 @@ def _shift(item, dx: float, dy: float):
 class PageLayouter:
     """Lays out every page of an edition; collects overflow and QR diagnostics."""
 
-    def __init__(self, layout: Layout, fonts: FontSet, diags: Diagnostics):
+    def __init__(self, layout: Layout, setter: TextSetter, diags: Diagnostics):
         self.layout = layout
-        self.setter = TextSetter(fonts)
+        self.setter = setter
         self.m = layout.geometry.elements  # spacing inside elements, from layout/page.yaml
         self.diags = diags
         self.frame = ""  # name of the frame being filled, stamped on its lines
@@ -611,6 +611,9 @@ def _ring_tints(counts: list[int]) -> list[float]:
     return tints
 
 
-def layout_edition(edition: Edition, layout: Layout, fonts: FontSet, diags: Diagnostics) -> list[LaidOutPage]:
-    layouter = PageLayouter(layout, fonts, diags)
+def layout_edition(edition: Edition, layout: Layout, fonts: FontSet | TextSetter,
+                   diags: Diagnostics) -> list[LaidOutPage]:
+    """Every page of the edition; pass a TextSetter instead of fonts to reuse its memo across builds."""
+    setter = fonts if isinstance(fonts, TextSetter) else TextSetter(fonts)
+    layouter = PageLayouter(layout, setter, diags)
     return [layouter.layout_page(page, edition) for page in sorted(edition.pages, key=lambda p: p.number)]

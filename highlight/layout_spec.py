@@ -9,8 +9,7 @@ import os
 from dataclasses import dataclass, fields, replace
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .schema import INVALID, Bool, Either, Field, Int, Named, Number, Reader, Seq, Str, Struct, read_document
-from .yamlsource import load_yaml
+from .schema import INVALID, Bool, Field, Int, Named, Number, Reader, Seq, Str, Struct, load_document
 
 MM = 72.0 / 25.4  # points per millimetre
 
@@ -285,16 +284,14 @@ STYLES = Struct(lambda ref, colours, styles: (colours, styles), {
 _REQUIRED_STYLE_KEYS = ("weight", "size_pt", "leading_pt", "colour")
 
 
-def load_layout(folder: str, diags: Diagnostics) -> Layout:
+def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> Layout:
     """Read layout/page.yaml, styles.yaml and templates.yaml; raise BuildFailed on errors."""
     parsed = {}
     for name, spec in (("page", GEOMETRY), ("styles", STYLES), ("templates", TEMPLATES)):
-        path = os.path.join(folder, f"{name}.yaml")
         try:
-            doc = load_yaml(path, diags)
+            parsed[name] = load_document(os.path.join(folder, f"{name}.yaml"), spec, diags, cache)
         except BuildFailed:
             continue
-        parsed[name] = read_document(doc.root, spec, Reader(doc.path, diags))
     if len(parsed) < 3 or INVALID in parsed.values():
         raise BuildFailed(diags)
     geometry, (colours, entries), templates = parsed["page"], parsed["styles"], parsed["templates"]

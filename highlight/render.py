@@ -6,6 +6,7 @@ declares TrimBox and BleedBox on every page.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .fonts import FontSet
@@ -27,10 +28,12 @@ class RenderOptions:
 
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, path: str, options: RenderOptions) -> None:
+    from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen.canvas import Canvas
 
+    rl_config.useA85 = 0  # binary streams: smaller and faster than ASCII85 text, and any PDF reader takes them
     for face in fonts.faces.values():
         if face.name not in pdfmetrics.getRegisteredFontNames() or \
                 getattr(pdfmetrics.getFont(face.name), "_highlight_path", None) != face.path:
@@ -63,6 +66,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, path: s
     canvas.save()
 
 
+@functools.lru_cache(maxsize=256)
 def cmyk(colour: Colour, tint: float = 1.0):
     from reportlab.lib.colors import CMYKColor
 
@@ -78,6 +82,7 @@ def _is_pure_black(colour: Colour) -> bool:
 class _Painter:
     def __init__(self, canvas, offset: float, trim_h: float, bleed: float):
         self.canvas = canvas
+        self.overprinting = False
         self.offset = offset
         self.trim_h = trim_h
         self.bleed = bleed
@@ -91,7 +96,9 @@ class _Painter:
     def draw(self, item) -> None:
         if isinstance(item, TextLine):
             self.text(item)
-        elif isinstance(item, Box):
+            return
+        self.overprint(False)  # panels, rules and charts knock out
+        if isinstance(item, Box):
             self.box(item)
         elif isinstance(item, Rule):
             c = self.canvas
@@ -128,22 +135,44 @@ class _Painter:
         c.setFillColor(cmyk(item.colour, item.tint))
         c.rect(self.x(x), self.y(y + h), w, h, stroke=0, fill=1)
 
+    def overprint(self, on: bool) -> None:
+        """Switch fill overprint only when it changes (each switch is an ExtGState in the stream)."""
+        if on != self.overprinting:
+            self.canvas.setFillOverprint(on)
+            if on:
+                self.canvas.setOverprintMask(1)
+            self.overprinting = on
+
     def text(self, item: TextLine) -> None:
+        """One text object per line (or per run of lines' runs that agree on overprint)."""
         c = self.canvas
-        for run in item.line.runs:
-            black = _is_pure_black(run.colour)
-            c.setFillOverprint(black)  # 100 % K text overprints: no white halo on misregistration
-            if black:
-                c.setOverprintMask(1)
-            c.setFillColor(cmyk(run.colour))
-            t = c.beginText(self.x(item.x_pt + run.x_pt), self.y(item.baseline_pt))
-            t.setFont(run.face, run.size_pt)
-            # Tc and Ts are graphics state and outlive the text object: set them on every run.
-            t.setCharSpace(run.char_space_pt)
-            t.setRise(run.rise_pt)
-            t.textOut(run.text)
+        baseline = self.y(item.baseline_pt)
+        runs = item.line.runs
+        start = 0
+        while start < len(runs):
+            black = _is_pure_black(runs[start].colour)
+            end = start + 1
+            while end < len(runs) and _is_pure_black(runs[end].colour) == black:
+                end += 1
+            # 100 % K text overprints: no white halo if the plates misregister.
+            self.overprint(black)
+            t = c.beginText()
+            state = None  # set everything at the start of each text object, then only what changes
+            for run in runs[start:end]:
+                t.setTextOrigin(self.x(item.x_pt + run.x_pt), baseline)
+                if state is None or state[0] != (run.face, run.size_pt):
+                    t.setFont(run.face, run.size_pt)
+                if state is None or state[1] != run.colour:
+                    t.setFillColor(cmyk(run.colour))
+                # Tc and Ts are graphics state and outlive the text object: never assume them.
+                if state is None or state[2] != run.char_space_pt:
+                    t.setCharSpace(run.char_space_pt)
+                if state is None or state[3] != run.rise_pt:
+                    t.setRise(run.rise_pt)
+                state = ((run.face, run.size_pt), run.colour, run.char_space_pt, run.rise_pt)
+                t.textOut(run.text)
             c.drawText(t)
-        c.setFillOverprint(False)
+            start = end
 
     def qr(self, item: QrMark) -> None:
         c = self.canvas

@@ -8,6 +8,7 @@ and the loader never disagree.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -279,19 +280,29 @@ class Named(Spec):
                 "description": self.description}
 
 
-@dataclass
-class Either(Spec):
-    """A scalar of one spec or a mapping of another (e.g. `top: 40` or `top: {after: intro}`)."""
+def load_document(path: str, spec: Spec, diags: Diagnostics, cache: dict | None = None) -> Any:
+    """Load a YAML file and read it with `spec`; INVALID if it has errors (raises BuildFailed if unreadable).
 
-    scalar: Spec
-    mapping: Spec
-    description: str = ""
+    With a `cache` (kept by a build session), a file whose size and modification time are
+    unchanged since it last read cleanly is not read again.
+    """
+    from .yamlsource import load_yaml
 
-    def read(self, node, path, r):
-        return (self.mapping if isinstance(node, yaml.MappingNode) else self.scalar).read(node, path, r)
-
-    def json_schema(self):
-        return {"oneOf": [self.scalar.json_schema(), self.mapping.json_schema()], "description": self.description}
+    try:
+        stat = os.stat(path)
+        key = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size, id(spec))
+    except OSError:
+        key = None
+    if cache is not None and key in cache:
+        return cache[key]
+    before = len(diags.items)
+    doc = load_yaml(path, diags)
+    value = read_document(doc.root, spec, Reader(doc.path, diags))
+    if cache is not None and key is not None and len(diags.items) == before:
+        for stale in [k for k in cache if k[0] == key[0] and k[3] == key[3]]:
+            del cache[stale]  # an edited file's older versions
+        cache[key] = value
+    return value
 
 
 def read_document(root: yaml.Node | None, spec: Spec, r: Reader) -> Any:
@@ -302,5 +313,5 @@ def read_document(root: yaml.Node | None, spec: Spec, r: Reader) -> Any:
     return spec.read(root, "", r)
 
 
-__all__ = ["Reader", "Spec", "Str", "Int", "Number", "Bool", "Seq", "Field", "Struct", "Tagged", "Named", "Either",
-           "INVALID", "read_document", "field"]
+__all__ = ["Reader", "Spec", "Str", "Int", "Number", "Bool", "Seq", "Field", "Struct", "Tagged", "Named",
+           "INVALID", "read_document", "load_document", "field"]

@@ -160,10 +160,15 @@ def plain(string: str) -> str:
 
 
 class TextSetter:
-    """Sets spans into lines with one FontSet; caches widths of repeated strings."""
+    """Sets spans into lines with one FontSet.
+
+    Results are memoised by (spans, width, align, balance): a rebuild after a
+    one-word edit sets only the paragraph that changed.
+    """
 
     def __init__(self, fonts: FontSet):
         self.fonts = fonts
+        self._memo: dict = {}
 
     # -- faces ----------------------------------------------------------
     def face_for(self, char: str, prev: str, style: Style, lang: str):
@@ -300,6 +305,13 @@ class TextSetter:
         spans = [s for s in spans if s.text]
         if not spans:
             return []
+        key = (tuple(spans), width_pt, align, balance)
+        lines = self._memo.get(key)
+        if lines is None:
+            lines = self._memo[key] = self._set(spans, width_pt, align, balance)
+        return list(lines)
+
+    def _set(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
         boxes, seps = self._boxes(spans)
         breaks = self._choose_breaks(boxes, seps, width_pt, balance)
         lines = []
@@ -308,7 +320,7 @@ class TextSetter:
             last = n == len(breaks) - 1
             lines.append(self._make_line(boxes, seps, start, end, width_pt, align, last))
             start = end
-        return lines
+        return tuple(lines)
 
     def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float, balance: bool) -> list[int]:
         """Ends of lines (exclusive box indices) minimising the total cost of the paragraph."""

@@ -19,6 +19,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     build.add_argument("--no-marks", action="store_true", help="leave out crop marks")
     build.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    watch = sub.add_parser("watch", help="rebuild whenever a content, layout or font file changes")
+    watch.add_argument("edition", help="the edition folder, e.g. content/2022-23")
+    watch.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
+    watch.add_argument("--no-marks", action="store_true", help="leave out crop marks")
+    watch.add_argument("--max-builds", type=int, default=0, help=argparse.SUPPRESS)  # for tests and benchmarks
     fonts = sub.add_parser("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
     fonts.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
     return parser
@@ -31,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "fonts":
             return _fonts(args)
+        if args.command == "watch":
+            return _watch(args)
     except KeyboardInterrupt:
         print("highlight: interrupted; the previous PDF was left as it was", file=sys.stderr)
         return 130
@@ -59,13 +66,37 @@ def _build(args) -> int:
     diags = result.diagnostics
     _print(diags, args.json)
     code = exit_code(diags, args.strict)
+    print(_summary(result, code, result.seconds), file=sys.stderr if args.json else sys.stdout)
+    return code
+
+
+def _summary(result, code: int, seconds: float, verb: str = "") -> str:
+    diags = result.diagnostics
     warnings = diags.count(Severity.WARNING)
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    where = result.output if result.output and code != 2 and not diags.has_errors() else "nothing written"
-    summary = (f"highlight: {len(result.pages)} pages, {result.fonts} fonts, {errors} errors, {warnings} warnings, "
-               f"{result.seconds:.2f} s → {where}")
-    print(summary, file=sys.stderr if args.json else sys.stdout)
-    return code
+    where = result.output if result.output and not diags.has_errors() else "nothing written"
+    if verb and where == "nothing written":
+        where += ", the last good PDF is kept"
+    return (f"highlight: {verb}{len(result.pages)} pages, {result.fonts} fonts, {errors} errors, {warnings} warnings, "
+            f"{seconds:.2f} s → {where}")
+
+
+def _watch(args) -> int:
+    from .build import BuildOptions
+    from .watch import watch
+
+    options = BuildOptions(args.edition, args.output, marks=not args.no_marks)
+    print(f"highlight: watching {args.edition}, layout/ and fonts/fonts.yaml (Ctrl-C to stop)", flush=True)
+    for count, rebuild in enumerate(watch(options), 1):
+        if rebuild.changed:
+            print("changed: " + ", ".join(os.path.relpath(p) for p in rebuild.changed), flush=True)
+        _print(rebuild.result.diagnostics, False)
+        code = exit_code(rebuild.result.diagnostics)
+        verb = f"rebuilt in {rebuild.latency_s * 1000:.0f} ms: " if rebuild.changed else ""
+        print(_summary(rebuild.result, code, rebuild.result.seconds, verb), flush=True)
+        if args.max_builds and count >= args.max_builds:
+            break
+    return 0
 
 
 def _fonts(args) -> int:

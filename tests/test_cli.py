@@ -55,3 +55,45 @@ def test_default_output_is_out_highlights_edition(tmp_path):
     done = run("build", "content/2022-23", cwd=str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "highlights-2022-23.pdf").is_file()
+
+
+def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(tmp_path):
+    """Edit a page: the PDF is rebuilt. Break the page: nothing is written, the last good PDF stays."""
+    import shutil
+    import time
+
+    for name in ("layout", "fonts", "content"):
+        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
+    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    page = tmp_path / "content" / "2022-23" / "p7-growth-continued.yaml"
+    out = tmp_path / "out" / "highlights-2022-23.pdf"
+    watcher = subprocess.Popen([sys.executable, "-m", "highlight", "watch", "content/2022-23", "--max-builds", "3"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+
+        def wait_for(text):
+            while True:
+                line = watcher.stdout.readline()
+                assert line, "watch ended early:\n" + "".join(lines)
+                lines.append(line)
+                if text in line:
+                    return line
+
+        wait_for("→")
+        first = out.read_bytes()
+        time.sleep(0.05)
+        page.write_text(page.read_text(encoding="utf-8").replace("officially opened", "officially launched"),
+                        encoding="utf-8")
+        summary = wait_for("rebuilt in")
+        assert "0 errors" in summary and summary.rstrip().endswith("highlights-2022-23.pdf")
+        second = out.read_bytes()
+        assert second != first
+        page.write_text("page: [broken", encoding="utf-8")
+        summary = wait_for("rebuilt in")
+        assert "nothing written, the last good PDF is kept" in summary
+        assert out.read_bytes() == second
+    finally:
+        watcher.kill()
+        watcher.wait()
+        watcher.stdout.close()

@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 FONTS  := .cache/fonts/.verified
 EDITION ?= 2022-23
 
-.PHONY: all build test fonts clean
+.PHONY: all build test fonts clean bench
 all: build
 
 $(STAMP): pyproject.toml
@@ -29,3 +29,6 @@ test: $(FONTS)
 
 clean:
 	rm -rf out .cache
+
+bench: $(FONTS)
+	$(PY) bench/bench.py

@@ -171,8 +171,7 @@ class BuildSession:
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
                 marks=options.marks)
-            write_atomically(output, lambda tmp: render_pdf(pages, layout, fonts, tmp, render_options), len(pages),
-                             diags)
+            write_atomically(output, render_pdf(pages, layout, fonts, render_options), diags)
             result.output = output
             result.pages = pages
             result.fonts = len(fonts.faces)

@@ -14,10 +14,7 @@ import hashlib
 import io
 import json
 import os
-import tarfile
 import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
@@ -132,6 +129,10 @@ def face_path(name: str, cache_dir: str = CACHE_DIR) -> str:
 
 def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> list[str]:
     """Download, verify and extract every face (skipping what is already verified); return what it did."""
+    import tarfile  # set-up only: keep them out of the build's start-up
+    import urllib.error
+    import urllib.request
+
     done = []
     for name, source in manifest.sources.items():
         faces = {fname: f for fname, f in manifest.faces.items() if f.source == name}

@@ -7,6 +7,7 @@ declares TrimBox and BleedBox on every page.
 from __future__ import annotations
 
 import functools
+import io
 from dataclasses import dataclass
 
 from .fonts import FontSet
@@ -27,7 +28,8 @@ class RenderOptions:
     producer: str = "highlight"
 
 
-def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, path: str, options: RenderOptions) -> None:
+def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
+    """The whole PDF, in memory (pdf.write_atomically puts it on disk)."""
     from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -47,7 +49,8 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, path: s
     trim_w, trim_h = layout.page_width_pt, layout.page_height_pt
     sheet = (trim_w + 2 * offset, trim_h + 2 * offset)
     first_face = fonts.face("latin", "regular").name
-    canvas = Canvas(path, pagesize=sheet, invariant=1, pageCompression=1, pdfVersion=(1, 6),
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=sheet, invariant=1, pageCompression=1, pdfVersion=(1, 6),
                     enforceColorSpace="cmyk", initialFontName=first_face, initialFontSize=9)
     canvas.setTitle(options.title)
     canvas.setSubject(options.subject)
@@ -64,6 +67,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, path: s
             _crop_marks(canvas, offset, trim_w, trim_h, bleed)
         canvas.showPage()
     canvas.save()
+    return buffer.getvalue()
 
 
 @functools.lru_cache(maxsize=256)

@@ -17,6 +17,7 @@ positioned `GlyphRun`s come out (fpdf2's line_break.py is the model).
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -40,21 +41,25 @@ SPACE = " "
 NBSP = "\u00a0"
 
 
+@functools.lru_cache(maxsize=8192)
 def is_cjk(char: str) -> bool:
     cp = ord(char)
     return (0x2E80 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0xFE30 <= cp <= 0xFE4F
             or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
 
 
+@functools.lru_cache(maxsize=8192)
 def is_ideograph(char: str) -> bool:
     """A Han character or kana: the letters of CJK text (not its punctuation)."""
     return is_cjk(char) and unicodedata.category(char).startswith("L")
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_cjk_punctuation(char: str) -> bool:
     return is_cjk(char) and not unicodedata.category(char).startswith("L")
 
 
+@functools.lru_cache(maxsize=8192)
 def _latin_or_digit(char: str) -> bool:
     return not is_cjk(char) and (char.isalnum() or char in "$")
 
@@ -169,9 +174,17 @@ class TextSetter:
     def __init__(self, fonts: FontSet):
         self.fonts = fonts
         self._memo: dict = {}
+        self._faces: dict = {}  # (char, after CJK?, weight, lang) -> Face
 
     # -- faces ----------------------------------------------------------
     def face_for(self, char: str, prev: str, style: Style, lang: str):
+        key = (char, bool(prev) and is_cjk(prev), style.weight, lang)
+        face = self._faces.get(key)
+        if face is None:
+            face = self._faces[key] = self._face_for(char, prev, style, lang)
+        return face
+
+    def _face_for(self, char: str, prev: str, style: Style, lang: str):
         fonts = self.fonts
         weight = style.weight
         primary = "cjk" if is_cjk(char) else "latin"

@@ -1,0 +1,174 @@
+"""Benchmark the whole `highlight` process; prints one Markdown table (for the README).
+
+    make bench              # or: .venv/bin/python bench/bench.py [--runs 5]
+
+Rows: cold build (empty derived-font cache), warm build, rebuild inside
+`highlight watch` after a one-word edit, warm builds of generated 8-, 50- and
+200-page editions, the leaflet's file size. Every timing is a whole process
+(start-up and imports included) except the watch rebuild, which `watch`
+measures itself from noticing the change to the PDF written. Peak RSS is the
+child's ru_maxrss from wait4.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HIGHLIGHT = [sys.executable, "-m", "highlight"]
+EDITION = "content/2022-23"
+
+
+def run_process(args: list[str], cwd: str = ROOT) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS MiB, exit code) of one child process."""
+    started = time.perf_counter()
+    child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, child.returncode
+
+
+def measure(args: list[str], runs: int, before=None, cwd: str = ROOT) -> tuple[list[float], float]:
+    walls, peak = [], 0.0
+    for _ in range(runs):
+        if before:
+            before()
+        wall, rss, code = run_process(args, cwd)
+        if code not in (0, 1):
+            raise SystemExit(f"bench: {' '.join(args)} exited {code}")
+        walls.append(wall)
+        peak = max(peak, rss)
+    return walls, peak
+
+
+def generate_edition(pages: int, target: str) -> str:
+    """An edition of `pages` pages: the real eight repeated in order, each copy's title numbered."""
+    source = os.path.join(ROOT, EDITION)
+    folder = os.path.join(target, f"bench-{pages}")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(source, "edition.yaml"), encoding="utf-8") as f:
+        index = f.read()
+    originals = re.findall(r"p\d-[a-z-]+\.yaml", index)
+    names = []
+    for number in range(1, pages + 1):
+        original = originals[(number - 1) % len(originals)]
+        with open(os.path.join(source, original), encoding="utf-8") as f:
+            text = f.read()
+        copy = (number - 1) // len(originals) + 1
+        text = re.sub(r"^page: \d+", f"page: {number}", text, count=1, flags=re.M)
+        text = re.sub(r'^title: \{en: "([^"]+)"', lambda m: f'title: {{en: "{m.group(1)} {copy}"', text, count=1,
+                      flags=re.M)
+        name = f"page-{number:03d}.yaml"
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            f.write(text)
+        names.append(name)
+    index = re.sub(r"pages:.*", "pages: [" + ", ".join(names) + "]", index, flags=re.S)
+    index = index.replace('edition: "2022-23"', f'edition: "bench-{pages}"')
+    with open(os.path.join(folder, "edition.yaml"), "w", encoding="utf-8") as f:
+        f.write(index + "\n")
+    return folder
+
+
+def watch_rebuilds(edits: int) -> list[float]:
+    """Milliseconds `highlight watch` reports for rebuilds after one-word edits, in a copy of the project."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("layout", "fonts", "content"):
+            shutil.copytree(os.path.join(ROOT, name), os.path.join(tmp, name))
+        os.symlink(os.path.join(ROOT, ".cache"), os.path.join(tmp, ".cache"))
+        page = os.path.join(tmp, EDITION, "p7-growth-continued.yaml")
+        watcher = subprocess.Popen(HIGHLIGHT + ["watch", EDITION, "-o", os.path.join(tmp, "w.pdf"),
+                                                "--max-builds", str(edits + 1)],
+                                   cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        times = []
+        words = ("officially opened", "officially launched")
+        try:
+            for i in range(edits + 1):
+                while True:
+                    line = watcher.stdout.readline()
+                    if not line:
+                        raise SystemExit("bench: watch ended early")
+                    found = re.search(r"rebuilt in (\d+) ms", line)
+                    if found:
+                        times.append(float(found.group(1)))
+                    if "→" in line:
+                        break
+                if i == edits:
+                    break
+                time.sleep(0.2)
+                with open(page, encoding="utf-8") as f:
+                    text = f.read()
+                with open(page, "w", encoding="utf-8") as f:
+                    f.write(text.replace(words[i % 2], words[(i + 1) % 2]))
+        finally:
+            watcher.kill()
+            watcher.wait()
+            watcher.stdout.close()
+        return times
+
+
+def cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip() + f", {os.cpu_count()} cores"
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def row(name: str, values: list[float], unit: str, peak: float | None, note: str = "") -> str:
+    scale = 1000.0 if unit == "ms" else 1.0
+    lo, med, hi = min(values) * scale, statistics.median(values) * scale, max(values) * scale
+    fmt = "{:.0f}" if unit == "ms" else "{:.2f}"
+    cells = [name, f"{fmt.format(lo)} / {fmt.format(med)} / {fmt.format(hi)} {unit}",
+             f"{peak:.0f} MiB" if peak else "—", note]
+    return "| " + " | ".join(cells) + " |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    out = tempfile.mkdtemp(prefix="highlight-bench-")
+    pdf = os.path.join(out, "leaflet.pdf")
+    derived = os.path.join(ROOT, ".cache", "fonts", "derived")
+    lines = [f"Measured {time.strftime('%Y-%m-%d')} on {cpu_name()}, Python {platform.python_version()}; "
+             f"min / median / max of {args.runs} runs unless noted.", "",
+             "| what | time | peak RSS | note |", "|---|---|---|---|"]
+    build = HIGHLIGHT + ["build", EDITION, "-o", pdf]
+
+    walls, peak = measure(build, 3, before=lambda: shutil.rmtree(derived, ignore_errors=True))
+    lines.append(row("cold build (no derived fonts)", walls, "s", peak, "3 runs; goal ≤ 10 s"))
+    walls, peak = measure(build, args.runs)
+    lines.append(row("warm build, 8 pages", walls, "s", peak, "goal ≤ 0.5 s, ≤ 150 MiB"))
+    size_kb = os.path.getsize(pdf) / 1024
+    rebuilds = [t / 1000 for t in watch_rebuilds(args.runs)]
+    lines.append(row("watch: one-word edit → PDF written", rebuilds, "ms", None, "goal ≤ 60 ms"))
+    generated = os.path.join(ROOT, ".cache", "bench", "content")
+    per_page = {}
+    for pages in (8, 50, 200):
+        folder = generate_edition(pages, generated)
+        target = os.path.join(out, f"bench-{pages}.pdf")
+        command = HIGHLIGHT + ["build", folder, "-o", target]
+        run_process(command)  # fills the font cache for this character set
+        walls, peak = measure(command, 3)
+        per_page[pages] = statistics.median(walls) / pages
+        lines.append(row(f"generated edition, {pages} pages", walls, "s", peak,
+                         f"{per_page[pages] * 1000:.1f} ms/page" + ("; goal ≤ 5 s" if pages == 200 else "")))
+    lines.append(f"| leaflet PDF size | {size_kb:.0f} KB | — | goal ≤ 400 KB |")
+    shutil.rmtree(out, ignore_errors=True)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

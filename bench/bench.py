@@ -12,6 +12,7 @@ child's ru_maxrss from wait4.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import re
@@ -43,15 +44,34 @@ def measure(args: list[str], runs: int, before=None, cwd: str = ROOT) -> tuple[l
         if before:
             before()
         wall, rss, code = run_process(args, cwd)
-        if code not in (0, 1):
+        if code != 0:  # a failed build skips rendering: its time would flatter us
             raise SystemExit(f"bench: {' '.join(args)} exited {code}")
         walls.append(wall)
         peak = max(peak, rss)
     return walls, peak
 
 
+VOWELS = "aeiou"
+PERMUTATIONS = ["".join(p) for p in itertools.permutations(VOWELS)]  # 120: one per copy of the eight pages
+
+
+def _vary(text: str, copy: int) -> str:
+    """The English of every quoted string with its vowels permuted, a permutation per copy: same length and
+    characters, different words, so each copy is set afresh (no memo hit) and its lines break differently."""
+    if copy <= 1:
+        return text
+    table = str.maketrans(VOWELS, PERMUTATIONS[(copy - 1) % len(PERMUTATIONS)])
+
+    def swap(match: re.Match) -> str:
+        return match.group(1) + match.group(2).translate(table) + '"'
+
+    # Titles keep their words: the title band holds two lines and a longer variant would not fit.
+    return "\n".join(line if line.startswith("title:") else re.sub(r'(\ben: ")([^"]*)"', swap, line)
+                     for line in text.split("\n"))
+
+
 def generate_edition(pages: int, target: str) -> str:
-    """An edition of `pages` pages: the real eight repeated in order, each copy's title numbered."""
+    """An edition of `pages` pages: the real eight repeated, each copy's English varied."""
     source = os.path.join(ROOT, EDITION)
     folder = os.path.join(target, f"bench-{pages}")
     os.makedirs(folder, exist_ok=True)
@@ -64,9 +84,8 @@ def generate_edition(pages: int, target: str) -> str:
         with open(os.path.join(source, original), encoding="utf-8") as f:
             text = f.read()
         copy = (number - 1) // len(originals) + 1
+        text = _vary(text, copy)
         text = re.sub(r"^page: \d+", f"page: {number}", text, count=1, flags=re.M)
-        text = re.sub(r'^title: \{en: "([^"]+)"', lambda m: f'title: {{en: "{m.group(1)} {copy}"', text, count=1,
-                      flags=re.M)
         name = f"page-{number:03d}.yaml"
         with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
             f.write(text)
@@ -155,16 +174,21 @@ def main() -> None:
     rebuilds = [t / 1000 for t in watch_rebuilds(args.runs)]
     lines.append(row("watch: one-word edit → PDF written", rebuilds, "ms", None, "goal ≤ 60 ms"))
     generated = os.path.join(ROOT, ".cache", "bench", "content")
-    per_page = {}
+    per_page, medians = {}, {}
     for pages in (8, 50, 200):
         folder = generate_edition(pages, generated)
         target = os.path.join(out, f"bench-{pages}.pdf")
         command = HIGHLIGHT + ["build", folder, "-o", target]
         run_process(command)  # fills the font cache for this character set
         walls, peak = measure(command, 3)
-        per_page[pages] = statistics.median(walls) / pages
+        medians[pages] = statistics.median(walls)
+        per_page[pages] = medians[pages] / pages
+        note = f"{per_page[pages] * 1000:.1f} ms/page overall"
+        if pages > 8:
+            smaller = 8 if pages == 50 else 50
+            note += f", {(medians[pages] - medians[smaller]) / (pages - smaller) * 1000:.1f} ms per added page"
         lines.append(row(f"generated edition, {pages} pages", walls, "s", peak,
-                         f"{per_page[pages] * 1000:.1f} ms/page" + ("; goal ≤ 5 s" if pages == 200 else "")))
+                         note + ("; goal ≤ 5 s" if pages == 200 else "")))
     lines.append(f"| leaflet PDF size | {size_kb:.0f} KB | — | goal ≤ 400 KB |")
     shutil.rmtree(out, ignore_errors=True)
     print("\n".join(lines))

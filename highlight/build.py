@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .content import Edition, load_edition, page_texts
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
@@ -102,7 +102,8 @@ def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics
     """One error per frame that puts text within the safe margin of the trim (overflowed frames aside)."""
     safe = layout.geometry.page.safe_mm * MM
     right, bottom = layout.page_width_pt - safe, layout.page_height_pt - safe
-    overflowed = {(d.page, d.message.split("'")[1]) for d in diags.items if d.code == "overflow"}
+    overflowed = {(d.page, d.message.split("'")[1] if "'" in d.message else "title-band")
+                  for d in diags.items if d.code == "overflow"}
     for page in pages:
         offending: dict[str, list[TextLine]] = {}
         for item in page.items:
@@ -136,6 +137,8 @@ class BuildSession:
         self._characters: frozenset = frozenset()
         self._setter: TextSetter | None = None
         self._files: dict = {}  # parsed YAML files by (path, mtime, size)
+        self._laid: dict = {}  # page number -> (inputs, laid-out page, its diagnostics)
+        self._last_layout = None
 
     def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics):
         manifest_path = os.path.join(project, "fonts", "fonts.yaml")
@@ -155,6 +158,25 @@ class BuildSession:
             self._setter = TextSetter(self._fonts)
         return self._fonts
 
+    def _layout(self, edition: Edition, layout: Layout, diags: Diagnostics) -> list[LaidOutPage]:
+        """Lay out each page, reusing the previous build's result for a page whose inputs are unchanged."""
+        laid = []
+        for page in sorted(edition.pages, key=lambda p: p.number):
+            inputs = (page, layout, self._setter, edition.title)
+            cached = self._laid.get(page.number)
+            # Unchanged files come back from the file cache as the very same objects.
+            if cached is not None and all(a is b for a, b in zip(cached[0][:3], inputs)) \
+                    and cached[0][3] == edition.title:
+                laid.append(cached[1])
+                diags.items.extend(cached[2])
+                continue
+            page_diags = Diagnostics()
+            result = layout_edition(replace(edition, pages=(page,)), layout, self._setter, page_diags)[0]
+            self._laid[page.number] = (inputs, result, list(page_diags.items))
+            diags.items.extend(page_diags.items)
+            laid.append(result)
+        return laid
+
     def build(self, options: BuildOptions) -> BuildResult:
         """Run the whole pipeline; every problem ends up in result.diagnostics."""
         started = time.perf_counter()
@@ -162,8 +184,11 @@ class BuildSession:
         result = BuildResult(diags)
         try:
             edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
+            if layout == self._last_layout:
+                layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
+            self._last_layout = layout
             fonts = self._prepare_fonts(project, characters_used(edition), diags)
-            pages = layout_edition(edition, layout, self._setter, diags)
+            pages = self._layout(edition, layout, diags)
             check_safe_area(pages, layout, diags)
             diags.raise_if_errors()
             output = options.output or default_output(project, edition)

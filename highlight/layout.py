@@ -462,6 +462,12 @@ class PageLayouter:
             title_en_h = self.stack(self.spans(page.title, "title", "en"), title_w, 0, page.ref, title_items)
             self.stack(self.spans(page.title, "title", "zh"), title_w, title_en_h, page.ref, title_items, lang="zh")
         title_h = self._height(title_items)
+        room = band_h - 2 * g.page.safe_mm * MM
+        if title_h > room + 0.5:
+            self.diags.error("overflow", f"the title is {(title_h - room) / MM:.1f} mm too tall for the title band "
+                             f"({title_h / MM:.1f} mm of text, {room / MM:.1f} mm inside the safe area)",
+                             page.title.ref, page=page.number,
+                             hint="shorten the title, or raise title_band.height_mm in layout/page.yaml")
         items.extend(_shift(i, g.margins_mm.left * MM, (band_h - title_h) / 2 + 1.5) for i in title_items)
 
         footnote_items, footnote_h = self.footnotes(page, title_w)

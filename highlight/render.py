@@ -148,9 +148,13 @@ class _Painter:
             self.overprinting = on
 
     def text(self, item: TextLine) -> None:
-        """One text object per line (or per run of lines' runs that agree on overprint)."""
-        c = self.canvas
-        baseline = self.y(item.baseline_pt)
+        """A line as one text object; glyph runs that share a font become one TJ array.
+
+        The gaps between runs of a group (pair kerning, the Han–Latin quarter em,
+        justification) are TJ adjustments, so a kerned word stays one string and
+        extracts as one word. Written as operators because ReportLab's text object
+        has no TJ for TrueType fonts without a shaping engine.
+        """
         runs = item.line.runs
         start = 0
         while start < len(runs):
@@ -160,23 +164,56 @@ class _Painter:
                 end += 1
             # 100 % K text overprints: no white halo if the plates misregister.
             self.overprint(black)
-            t = c.beginText()
-            state = None  # set everything at the start of each text object, then only what changes
-            for run in runs[start:end]:
-                t.setTextOrigin(self.x(item.x_pt + run.x_pt), baseline)
-                if state is None or state[0] != (run.face, run.size_pt):
-                    t.setFont(run.face, run.size_pt)
-                if state is None or state[1] != run.colour:
-                    t.setFillColor(cmyk(run.colour))
-                # Tc and Ts are graphics state and outlive the text object: never assume them.
-                if state is None or state[2] != run.char_space_pt:
-                    t.setCharSpace(run.char_space_pt)
-                if state is None or state[3] != run.rise_pt:
-                    t.setRise(run.rise_pt)
-                state = ((run.face, run.size_pt), run.colour, run.char_space_pt, run.rise_pt)
-                t.textOut(run.text)
-            c.drawText(t)
+            self.canvas._code.append(self._text_object(item, runs[start:end]))
             start = end
+
+    def _text_object(self, item: TextLine, runs) -> str:
+        from reportlab.lib.rl_accel import fp_str
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        canvas = self.canvas
+        doc = canvas._doc
+        code = ["BT"]
+        state = None  # everything is set at the start of a text object, then only what changes
+        subset_font = None
+        array: list[str] = []
+        previous_end = 0.0
+        baseline = fp_str(self.y(item.baseline_pt))
+
+        def flush():
+            if array:
+                code.append(f"[{' '.join(array)}] TJ")
+                array.clear()
+
+        for run in runs:
+            run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt)
+            if run_state != state:
+                flush()
+                if state is None or state[2] != run.colour:
+                    c, m, y, k = (v / 100.0 for v in run.colour.cmyk)
+                    code.append(f"{fp_str(c, m, y, k)} k")
+                if state is None or state[3] != run.char_space_pt:
+                    code.append(f"{fp_str(run.char_space_pt)} Tc")
+                if state is None or state[4] != run.rise_pt:
+                    code.append(f"{fp_str(run.rise_pt)} Ts")
+                code.append(f"1 0 0 1 {fp_str(self.x(item.x_pt + run.x_pt))} {baseline} Tm")
+                if state is None or state[:2] != run_state[:2]:
+                    subset_font = None
+                state = run_state
+            elif abs(run.x_pt - previous_end) > 1e-6:
+                # TJ numbers are thousandths of an em, positive to the left.
+                array.append(fp_str(-(run.x_pt - previous_end) * 1000.0 / run.size_pt))
+            font = getFont(run.face)
+            for subset, chunk in font.splitString(run.text, doc):
+                if subset_font != (run.face, subset):
+                    flush()
+                    code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
+                    subset_font = (run.face, subset)
+                array.append(f"({canvas._escape(chunk)})")
+            previous_end = run.x_pt + run.width_pt
+        flush()
+        code.append("ET")
+        return "\n".join(code)
 
     def qr(self, item: QrMark) -> None:
         c = self.canvas

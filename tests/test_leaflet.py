@@ -125,3 +125,31 @@ def test_each_qr_without_url_is_a_warned_placeholder(built):
     warnings = [d for d in built[0].diagnostics.items if d.code == "qr-placeholder"]
     assert len(warnings) == 6
     assert all(d.source.file.endswith(".yaml") and d.source.line > 0 for d in warnings)
+
+
+def test_a_session_rebuild_after_edits_equals_a_fresh_build(tmp_path, built):
+    """BuildSession reuses parsed files, fonts, set paragraphs and laid-out pages; the bytes must not change."""
+    import os
+    import shutil
+
+    from conftest import ROOT
+    from highlight.build import BuildSession
+
+    for name in ("layout", "fonts", "content"):
+        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
+    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    page = tmp_path / "content" / "2022-23" / "p7-growth-continued.yaml"
+    original = page.read_text(encoding="utf-8")
+    session = BuildSession()
+    options = BuildOptions(str(tmp_path / "content" / "2022-23"), str(tmp_path / "s.pdf"))
+    assert not session.build(options).diagnostics.has_errors()
+    page.write_text(original.replace("officially opened", "officially launched"), encoding="utf-8")
+    os.utime(page, ns=(1, 1))  # a new mtime even on a coarse clock
+    assert not session.build(options).diagnostics.has_errors()
+    edited = (tmp_path / "s.pdf").read_bytes()
+    page.write_text(original, encoding="utf-8")
+    os.utime(page, ns=(2, 2))
+    result = session.build(options)
+    assert [d.code for d in result.diagnostics.items] == ["qr-placeholder"] * 6  # replayed from cached pages
+    with open(built[1], "rb") as fresh:
+        assert (tmp_path / "s.pdf").read_bytes() == fresh.read() != edited

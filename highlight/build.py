@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 import time
+import unicodedata
 from dataclasses import dataclass, field, replace
 
-from .content import Edition, load_edition, page_texts
+from .content import Edition, load_edition, page_texts, ref_of
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from .fonts import load_coverage, load_manifest, prepare_fonts, check_faces_present
 from .layout import LaidOutPage, TextLine, layout_edition
@@ -23,6 +24,7 @@ class BuildOptions:
     edition_dir: str
     output: str | None = None
     marks: bool = True
+    allow_missing_glyphs: bool = False  # a character no font has is a warning and a visible box
 
 
 @dataclass
@@ -77,8 +79,8 @@ def characters_used(edition: Edition) -> dict[str, SourceRef]:
                 for name in ("figure", "rank"):
                     value = getattr(element, name, None)
                     if isinstance(value, str):
-                        strings.append((element.ref.child(name), value))
-        strings += [(note.ref.child("marker"), note.marker) for note in page.footnotes]
+                        strings.append((ref_of(element, name), value))
+        strings += [(ref_of(note, "marker"), note.marker) for note in page.footnotes]
         for ref, string in strings:
             for char in string:
                 seen.setdefault(char, ref)
@@ -90,12 +92,20 @@ def characters_used(edition: Edition) -> dict[str, SourceRef]:
     return seen
 
 
-def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics) -> None:
+def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics, allow: bool = False) -> None:
+    """Every character must be in some embedded face; say which is not, and where it first appears."""
     everything = frozenset().union(*coverage.values())
     for char, ref in sorted(used.items(), key=lambda kv: (kv[1], kv[0])):
         if ord(char) not in everything and not char.isspace():
-            diags.error("missing-glyph", f"U+{ord(char):04X} '{char}' is in no embedded font", ref,
-                        hint="replace the character, or add a face that has it to fonts/fonts.yaml")
+            shown = char if char.isprintable() else ""
+            message = f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')} {shown!r} is in no embedded font"
+            if allow:
+                diags.warning("missing-glyph", message + "; it is printed as a box", ref,
+                              hint="replace the character before this goes to print")
+            else:
+                diags.error("missing-glyph", message, ref,
+                            hint="replace the character, add a face that has it to fonts/fonts.yaml, "
+                                 "or build a proof with --allow-missing-glyphs")
 
 
 def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics) -> None:
@@ -140,7 +150,7 @@ class BuildSession:
         self._laid: dict = {}  # page number -> (inputs, laid-out page, its diagnostics)
         self._last_layout = None
 
-    def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics):
+    def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics, allow_missing: bool = False):
         manifest_path = os.path.join(project, "fonts", "fonts.yaml")
         cache_dir = os.path.join(project, ".cache", "fonts")
         stamp = (manifest_path, _mtime(manifest_path))
@@ -149,7 +159,7 @@ class BuildSession:
             check_faces_present(self._manifest, diags, cache_dir)
             self._coverage = load_coverage(self._manifest, diags, cache_dir)
             self._fonts_key, self._fonts, self._characters = stamp, None, frozenset()
-        check_glyphs(used, self._coverage, diags)
+        check_glyphs(used, self._coverage, diags, allow_missing)
         diags.raise_if_errors()
         wanted = frozenset(used)
         if self._fonts is None or wanted != self._characters:
@@ -187,7 +197,7 @@ class BuildSession:
             if layout == self._last_layout:
                 layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
             self._last_layout = layout
-            fonts = self._prepare_fonts(project, characters_used(edition), diags)
+            fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
             pages = self._layout(edition, layout, diags)
             check_safe_area(pages, layout, diags)
             diags.raise_if_errors()

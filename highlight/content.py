@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Union
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
@@ -20,6 +20,12 @@ FOOTNOTE_MARKERS = ("*", "Δ", "Ω", "◊", "#", "^")
 # A footnote marker inside text: `annual highlight[^*],` — explicit, so a rank
 # like "#2" or a literal asterisk is never mistaken for one.
 MARKER_PATTERN = re.compile(r"\[\^([^\]\s]{1,3})\]")
+
+
+def ref_of(item, key: str) -> SourceRef:
+    """Where `key` of a content item stands in its YAML (the item's own place if not recorded)."""
+    refs = getattr(item, "refs", None) or {}
+    return refs.get(key) or item.ref.child(key)
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,7 @@ class Stat:
     label: Text | None = None
     note: Text | None = None
     badge: Text | None = None
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,7 @@ class Ranking:
     year: int
     source: Text | None = None
     note: Text | None = None
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,7 @@ class BreakdownRow:
     label: Text
     count: int
     percent: float | None = None
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,7 @@ class Breakdown:
     total: int
     rows: tuple[BreakdownRow, ...]
     caption: Text | None = None
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
 @dataclass(frozen=True)
@@ -153,6 +163,7 @@ class Block:
     ref: SourceRef
     frame: str
     elements: tuple[Element, ...]
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
 @dataclass(frozen=True)
@@ -160,6 +171,7 @@ class Footnote:
     ref: SourceRef
     marker: str
     text: Text
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
 @dataclass(frozen=True)
@@ -170,6 +182,7 @@ class Page:
     title: Text
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...] = ()
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
     @property
     def number(self) -> int:
@@ -183,6 +196,7 @@ class Edition:
     title: Text
     date: str
     pages: tuple  # file names in edition.yaml, then replaced by Page objects
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
 _opt = Field
@@ -253,7 +267,8 @@ def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> 
         path = os.path.normpath(os.path.join(folder, name))
         if os.path.isabs(name) or os.path.dirname(path) != os.path.normpath(folder) or os.path.islink(path):
             diags.error("path-escape", f"page file '{name}' must be a file directly inside {display_path(folder)}",
-                        edition.ref.child("pages").child(i))
+                        ref_of(edition, f"pages[{i}]"),
+                        hint="list the page files of this folder by name, e.g. p1-research-power.yaml")
             continue
         try:
             page = load_document(path, PAGE, diags, cache)
@@ -262,7 +277,7 @@ def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> 
         if page is not INVALID:
             pages.append(page)
     diags.raise_if_errors()
-    edition = Edition(edition.ref, edition.edition, edition.title, edition.date, tuple(pages))
+    edition = replace(edition, pages=tuple(pages))
     check_edition(edition, diags)
     diags.raise_if_errors()
     return edition
@@ -301,13 +316,14 @@ def check_edition(edition: Edition, diags: Diagnostics) -> None:
     for page in edition.pages:
         if page.page in numbers:
             diags.error("page-twice", f"page {page.page} is defined twice (also in {numbers[page.page].ref.file})",
-                        page.ref.child("page"), hint="give each page file its own number")
+                        ref_of(page, "page"), hint="give each page file its own number")
         numbers[page.page] = page
         _check_page(page, diags)
     missing = sorted(set(range(1, len(edition.pages) + 1)) - set(numbers))
     if missing:
         diags.error("page-missing", f"page number(s) {', '.join(map(str, missing))} are missing; "
-                    f"pages must be numbered 1 to {len(edition.pages)}", edition.ref.child("pages"))
+                    f"pages must be numbered 1 to {len(edition.pages)}", ref_of(edition, "pages"),
+                    hint="set `page:` in each page file so the numbers run 1, 2, 3 … without a gap")
 
 
 def _check_page(page: Page, diags: Diagnostics) -> None:
@@ -315,7 +331,7 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
     for block in page.blocks:
         if block.frame in frames:
             diags.error("frame-twice", f"frame '{block.frame}' is claimed by two blocks (first at line "
-                        f"{frames[block.frame].ref.line})", block.ref.child("frame"), page=page.page,
+                        f"{frames[block.frame].ref.line})", ref_of(block, "frame"), page=page.page,
                         hint="put both elements in one block, or use another frame")
         frames[block.frame] = block
         for element in block.elements:
@@ -331,7 +347,8 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
                 used.add(marker)
                 if marker not in FOOTNOTE_MARKERS:
                     diags.error("bad-marker", f"'[^{marker}]' is not a footnote marker; use one of "
-                                + " ".join(FOOTNOTE_MARKERS), text.ref, page=page.page)
+                                + " ".join(FOOTNOTE_MARKERS), text.ref, page=page.page,
+                                hint="markers are * Δ Ω ◊ # ^, written [^Δ] right after the word")
                 elif marker not in defined:
                     diags.error("marker-undefined", f"footnote marker '{marker}' is used but this page has no "
                                 "footnote for it", text.ref, page=page.page,
@@ -347,15 +364,15 @@ def check_breakdown(table: Breakdown, diags: Diagnostics, page: int) -> None:
     total = sum(row.count for row in table.rows)
     if total != table.total:
         diags.error("breakdown-sum", f"the rows add up to {total:,} but the declared total is {table.total:,} "
-                    f"(off by {total - table.total:+,})", table.ref.child("total"), page=page,
+                    f"(off by {total - table.total:+,})", ref_of(table, "total"), page=page,
                     hint="correct a row's count or the total")
     with_percent = [row for row in table.rows if row.percent is not None]
     if with_percent and len(with_percent) != len(table.rows):
-        diags.error("breakdown-percent", "some rows have a percent and some do not", table.ref.child("rows"),
+        diags.error("breakdown-percent", "some rows have a percent and some do not", ref_of(table, "rows"),
                     page=page, hint="give every row a percent, or none")
     for row in with_percent:
         exact = 100.0 * row.count / table.total
         if abs(exact - row.percent) > 0.1 + 1e-9:
             diags.error("breakdown-percent", f"{row.count:,} of {table.total:,} is {exact:.2f}%, but the row says "
-                        f"{row.percent}%", row.ref.child("percent"), page=page,
+                        f"{row.percent}%", ref_of(row, "percent"), page=page,
                         hint=f"use {exact:.1f}")

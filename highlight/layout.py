@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .content import (Breakdown, BulletList, Callout, Edition, Element, Heading, Page, Paragraph, Partner, QrCode,
+from .content import (ref_of, Breakdown, BulletList, Callout, Edition, Element, Heading, Page, Paragraph, Partner, QrCode,
                       Ranking, Stat, Text)
 from .diagnostics import Diagnostics, SourceRef
 from .fonts import FontSet
@@ -491,14 +491,14 @@ class PageLayouter:
     def frames(self, page: Page, template, body_top: float, body_bottom: float, items: list) -> list[FrameBox]:
         if template is None:
             self.diags.error("unknown-template", f"page {page.number} uses template '{page.template}', which "
-                             "layout/templates.yaml does not define", page.ref.child("template"), page=page.number,
+                             "layout/templates.yaml does not define", ref_of(page, "template"), page=page.number,
                              hint="templates: " + ", ".join(self.layout.templates))
             return []
         blocks = {b.frame: b for b in page.blocks}
         for block in page.blocks:
             if block.frame not in template.frames:
                 self.diags.error("unknown-frame", f"frame '{block.frame}' is not in template '{page.template}'",
-                                 block.ref.child("frame"), page=page.number,
+                                 ref_of(block, "frame"), page=page.number,
                                  hint="frames: " + ", ".join(template.frames))
         self.page_substitutes = template.styles or {}
         order = self._frame_order(page, template)

@@ -87,6 +87,7 @@ class _Painter:
     def __init__(self, canvas, offset: float, trim_h: float, bleed: float):
         self.canvas = canvas
         self.overprinting = False
+        self.missing_glyph_boxes: list = []
         self.offset = offset
         self.trim_h = trim_h
         self.bleed = bleed
@@ -166,6 +167,13 @@ class _Painter:
             self.overprint(black)
             self.canvas._code.append(self._text_object(item, runs[start:end]))
             start = end
+        for line, run in self.missing_glyph_boxes:
+            c = self.canvas
+            c.setStrokeColor(cmyk(run.colour))
+            c.setLineWidth(0.5)
+            c.rect(self.x(line.x_pt + run.x_pt + 0.05 * run.size_pt), self.y(line.baseline_pt),
+                   run.width_pt - 0.1 * run.size_pt, 0.75 * run.size_pt, stroke=1, fill=0)
+        self.missing_glyph_boxes.clear()
 
     def _text_object(self, item: TextLine, runs) -> str:
         from reportlab.lib.rl_accel import fp_str
@@ -186,6 +194,9 @@ class _Painter:
                 array.clear()
 
         for run in runs:
+            if not run.face:  # a glyph no font has: a visible box, never a silent .notdef
+                self.missing_glyph_boxes.append((item, run))
+                continue
             run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt)
             if run_state != state:
                 flush()

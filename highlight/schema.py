@@ -186,10 +186,15 @@ class Struct(Spec):
             return r.error(node, path, "wrong-type", f"expected a mapping with keys {', '.join(self.fields)}, "
                            f"found {_kind(node)}")
         values: dict[str, Any] = {}
+        refs: dict[str, SourceRef] = {}
         ok = True
         for key_node, value_node in node.value:
             key = str(key_node.value)
             key_path = f"{path}.{key}" if path else key
+            refs[key] = r.ref(value_node, key_path)
+            if isinstance(value_node, yaml.SequenceNode):
+                for i, item in enumerate(value_node.value):
+                    refs[f"{key}[{i}]"] = r.ref(item, f"{key_path}[{i}]")
             spec_field = self.fields.get(key)
             if spec_field is None:
                 close = difflib.get_close_matches(key, self.fields, 1)
@@ -212,7 +217,10 @@ class Struct(Spec):
             return INVALID
         if self.check and not self.check(values, node, path, r):
             return INVALID
-        return self.build(ref=r.ref(node, path or "<root>"), **{k.replace("-", "_"): v for k, v in values.items()})
+        fields = {k.replace("-", "_"): v for k, v in values.items()}
+        if "refs" in getattr(self.build, "__dataclass_fields__", {}):
+            fields["refs"] = refs  # where each key's value stands, for messages about one field
+        return self.build(ref=r.ref(node, path or "<root>"), **fields)
 
     def json_schema(self):
         schema = {

@@ -164,6 +164,25 @@ def plain(string: str) -> str:
     return re.sub(r"\s+", " ", MARKER_PATTERN.sub(r"\1", string)).strip()
 
 
+@dataclass(frozen=True)
+class _MissingFace:
+    """Stands in for a glyph no face has: a box 0.6 em wide that the renderer outlines."""
+
+    name: str = ""
+
+    def width_pt(self, text: str, size_pt: float) -> float:
+        return 0.6 * size_pt * len(text)
+
+    def kern_pt(self, left: str, right: str, size_pt: float) -> float:
+        return 0.0
+
+    def has(self, char: str) -> bool:
+        return True
+
+
+MISSING_FACE = _MissingFace()
+
+
 class TextSetter:
     """Sets spans into lines with one FontSet.
 
@@ -196,6 +215,7 @@ class TextSetter:
             other = fonts.face("latin" if primary == "cjk" else "cjk", weight)
             if other.has(char):
                 return other
+            return None  # in no face: set as a visible box (allowed only with --allow-missing-glyphs)
         return face
 
     # -- boxes and separators --------------------------------------------
@@ -205,7 +225,7 @@ class TextSetter:
             span, style = item.span, item.span.style
             size = style.size_pt * (MARKER_SCALE if span.marker else 1.0)
             rise = style.size_pt * MARKER_RISE_EM if span.marker else 0.0
-            face = self.face_for(item.char, prev, style, span.lang)
+            face = self.face_for(item.char, prev, style, span.lang) or MISSING_FACE
             tracking = style.tracking_em * size
             width = face.width_pt(item.char, size) + tracking
             last = frags[-1] if frags else None
@@ -265,7 +285,7 @@ class TextSetter:
         last, first = chars[left[-1]], chars[right[0]]
         # Between a big figure and its small unit, the space is the unit's, not the figure's.
         style = min(last.span.style, first.span.style, key=lambda st: st.size_pt)
-        face = self.face_for(SPACE, last.char, style, last.span.lang)
+        face = self.face_for(SPACE, last.char, style, last.span.lang) or MISSING_FACE
         width = face.width_pt(SPACE, style.size_pt) + style.tracking_em * style.size_pt
         left_word = "".join(chars[i].char for i in left if not chars[i].span.marker)
         right_word = "".join(chars[i].char for i in right if not chars[i].span.marker)
@@ -423,7 +443,8 @@ class TextSetter:
                     # Draw the space as a real character so the text extracts with it;
                     # the next word is placed at its own x whatever the justification.
                     prev = runs[-1]
-                    drawn = self.fonts.faces[prev.face].width_pt(SPACE, prev.size_pt) + prev.char_space_pt
+                    face = self.fonts.faces.get(prev.face, MISSING_FACE)
+                    drawn = face.width_pt(SPACE, prev.size_pt) + prev.char_space_pt
                     runs[-1] = _extend(prev, SPACE, drawn)
             for frag in boxes[k].frags:
                 prev = runs[-1] if runs else None

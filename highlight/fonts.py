@@ -261,8 +261,14 @@ def prepare_fonts(manifest: Manifest, characters: set, diags: Diagnostics, cache
     for name, spec in manifest.faces.items():
         wanted = sorted(ord(c) for c in characters if ord(c) in coverage[name])
         location = sorted((spec.location or {}).items())
+        prefix = _sha256(f"{spec.sha256}:{location}".encode())[:8]
         key = _sha256(f"{spec.sha256}:{location}:{','.join(map(str, wanted))}".encode())[:16]
-        derived = os.path.join(cache_dir, "derived", f"{name}-{key}.ttf")
+        derived_dir = os.path.join(cache_dir, "derived")
+        derived = os.path.join(derived_dir, f"{name}-{prefix}-{key}.ttf")
+        if not os.path.exists(derived):
+            # A cached subset with every wanted character serves as well: glyph IDs are the source
+            # face's in every subset, so the PDF comes out byte for byte the same.
+            derived = _cached_superset(derived_dir, f"{name}-{prefix}-", set(wanted)) or derived
         if not os.path.exists(derived):
             try:
                 _subset(face_path(name, cache_dir), wanted, derived, spec.location)
@@ -275,11 +281,31 @@ def prepare_fonts(manifest: Manifest, characters: set, diags: Diagnostics, cache
     return FontSet(faces, families, coverage)
 
 
+def _cached_superset(folder: str, prefix: str, wanted: set) -> str | None:
+    """The smallest cached subset of this face (same source and instance) holding every wanted character."""
+    best = None
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".ttf"))
+    except OSError:
+        return None
+    for filename in names:
+        path = os.path.join(folder, filename)
+        try:
+            with open(path + ".metrics.json", encoding="utf-8") as f:
+                has = {int(cp) for cp in json.load(f)["advances"]}
+        except (OSError, ValueError, KeyError):
+            continue
+        if wanted <= has and (best is None or len(has) < best[0]):
+            best = (len(has), path)
+    return best[1] if best else None
+
+
 def _subset(source: str, codepoints: list, target: str, location: dict | None = None) -> None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    with TTFont(source, recalcTimestamp=False) as font:
+    # recalcBBoxes off: head/hhea/maxp keep the source face's values whatever the subset holds.
+    with TTFont(source, recalcTimestamp=False, recalcBBoxes=False) as font:
         _subset_font(font, codepoints, target, location)
 
 
@@ -293,9 +319,24 @@ def _subset_font(font, codepoints: list, target: str, location: dict | None = No
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.hinting = False
+    # Glyph IDs stay those of the source face, so a glyph has the same ID and the same data in
+    # every subset: ReportLab's embedded font, and so the PDF, is then the same whichever
+    # cached subset (exact or a superset) a build uses.
+    options.retain_gids = True
+    options.prune_unicode_ranges = False
+    options.recalc_bounds = False
+    options.recalc_max_context = False
+    options.recalc_average_width = False
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints or [0x20])
+    os2 = font["OS/2"] if "OS/2" in font else None
+    char_range = (os2.usFirstCharIndex, os2.usLastCharIndex) if os2 else None
     subsetter.subset(font)
+    if os2 is not None:
+        # The subsetter narrows these to the subset's characters; ReportLab copies OS/2 into the PDF,
+        # so keep the source's values and every subset of the face embeds alike.
+        font["OS/2"].usFirstCharIndex, font["OS/2"].usLastCharIndex = char_range
+        font["OS/2"].updateFirstAndLastCharIndex = lambda ttFont: None  # compile() would narrow them again
     if needs_conversion(font):
         # ReportLab embeds TrueType outlines only: convert what the subset kept (cheap, cached).
         cff_to_truetype(font, location)

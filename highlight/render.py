@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 from dataclasses import dataclass
 
 from .fonts import FontSet
@@ -36,19 +37,23 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     from reportlab.pdfgen.canvas import Canvas
 
     rl_config.useA85 = 0  # binary streams: smaller and faster than ASCII85 text, and any PDF reader takes them
+    # Each subset file is registered under its own name (the file's, which holds its character-set
+    # key), straight into ReportLab's table: registerFont() would hand back whichever font of the
+    # same PostScript name the process registered first, with that font's glyphs.
+    registered = {}
     for face in fonts.faces.values():
-        if face.name not in pdfmetrics.getRegisteredFontNames() or \
-                getattr(pdfmetrics.getFont(face.name), "_highlight_path", None) != face.path:
-            font = TTFont(face.name, face.path)
-            font._highlight_path = face.path  # re-register when the subset changes within one process
-            pdfmetrics.registerFont(font)
+        name = registered[face.name] = os.path.basename(face.path)
+        if name not in pdfmetrics._fonts:
+            # Glyphs are embedded only as used (asciiReadable would add every ASCII glyph the
+            # subset file has), so the PDF does not depend on which cached subset was read.
+            pdfmetrics._fonts[name] = TTFont(name, face.path, asciiReadable=False)
     geometry = layout.geometry
     bleed = geometry.page.bleed_mm * MM
     slug = geometry.page.slug_mm * MM if options.marks else 0.0
     offset = bleed + slug
     trim_w, trim_h = layout.page_width_pt, layout.page_height_pt
     sheet = (trim_w + 2 * offset, trim_h + 2 * offset)
-    first_face = fonts.face("latin", "regular").name
+    first_face = registered[fonts.face("latin", "regular").name]
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=sheet, invariant=1, pageCompression=1, pdfVersion=(1, 6),
                     enforceColorSpace="cmyk", initialFontName=first_face, initialFontSize=9)
@@ -58,7 +63,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     canvas.setCreator(options.producer)
     canvas.setProducer(options.producer)
     for page in pages:
-        painter = _Painter(canvas, offset, trim_h, bleed)
+        painter = _Painter(canvas, offset, trim_h, bleed, registered)
         for item in page.items:
             painter.draw(item)
         canvas.setTrimBox((offset, offset, offset + trim_w, offset + trim_h))
@@ -84,8 +89,9 @@ def _is_pure_black(colour: Colour) -> bool:
 
 
 class _Painter:
-    def __init__(self, canvas, offset: float, trim_h: float, bleed: float):
+    def __init__(self, canvas, offset: float, trim_h: float, bleed: float, registered: dict):
         self.canvas = canvas
+        self.registered = registered  # face name -> ReportLab font name
         self.overprinting = False
         self.missing_glyph_boxes: list = []
         self.offset = offset
@@ -214,7 +220,7 @@ class _Painter:
             elif abs(run.x_pt - previous_end) > 1e-6:
                 # TJ numbers are thousandths of an em, positive to the left.
                 array.append(fp_str(-(run.x_pt - previous_end) * 1000.0 / run.size_pt))
-            font = getFont(run.face)
+            font = getFont(self.registered[run.face])
             for subset, chunk in font.splitString(run.text, doc):
                 if subset_font != (run.face, subset):
                     flush()

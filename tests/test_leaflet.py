@@ -153,3 +153,15 @@ def test_a_session_rebuild_after_edits_equals_a_fresh_build(tmp_path, built):
     assert [d.code for d in result.diagnostics.items] == ["qr-placeholder"] * 6  # replayed from cached pages
     with open(built[1], "rb") as fresh:
         assert (tmp_path / "s.pdf").read_bytes() == fresh.read() != edited
+
+
+def test_building_another_edition_first_in_the_same_process_changes_nothing(built, tmp_path):
+    """ReportLab keeps fonts by name for the life of a process; a second edition must not inherit them."""
+    from conftest import ROOT
+
+    small = build(BuildOptions(f"{ROOT}/tests/cases/good/bom-crlf", str(tmp_path / "small.pdf")))
+    assert not small.diagnostics.has_errors()
+    again = build(BuildOptions(EDITION, str(tmp_path / "again.pdf")))
+    assert not again.diagnostics.has_errors()
+    with open(built[1], "rb") as fresh:
+        assert (tmp_path / "again.pdf").read_bytes() == fresh.read()

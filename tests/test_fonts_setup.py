@@ -1,0 +1,122 @@
+"""Font set-up and font failures: each gives a clear message that says what to run, never a traceback."""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import tarfile
+
+from highlight.cli import main
+
+from conftest import ROOT
+from test_bad_input import PAGE, _edition, _run
+
+
+def _package(tmp_path, member: bytes) -> tuple[str, str]:
+    """A .tgz like an npm package, holding one face and a licence; returns (file:// url, sha256)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, data in (("package/Face.ttf", member), ("package/LICENSE", b"OFL")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    path = tmp_path / "face.tgz"
+    path.write_bytes(buffer.getvalue())
+    return path.as_uri(), hashlib.sha256(buffer.getvalue()).hexdigest()
+
+
+def _manifest(tmp_path, url: str, sha: str, face_sha: str) -> str:
+    text = f"""sources:
+  test:
+    registry: npm
+    package: "test-face"
+    version: "1.0.0"
+    url: "{url}"
+    sha256: "{sha}"
+    licence: {{member: "package/LICENSE", sha256: "{hashlib.sha256(b'OFL').hexdigest()}", name: "OFL-1.1"}}
+faces:
+  latin-regular: {{source: test, member: "package/Face.ttf", sha256: "{face_sha}"}}
+  latin-bold: {{source: test, member: "package/Face.ttf", sha256: "{face_sha}"}}
+  cjk-regular: {{source: test, member: "package/Face.ttf", sha256: "{face_sha}"}}
+  cjk-bold: {{source: test, member: "package/Face.ttf", sha256: "{face_sha}"}}
+families:
+  latin: {{regular: latin-regular, bold: latin-bold}}
+  cjk: {{regular: cjk-regular, bold: cjk-bold}}
+"""
+    (tmp_path / "fonts").mkdir(exist_ok=True)
+    path = tmp_path / "fonts" / "fonts.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_package_with_the_wrong_checksum_is_refused(tmp_path):
+    url, sha = _package(tmp_path, b"face bytes")
+    manifest = _manifest(tmp_path, url, "0" * 64, hashlib.sha256(b"face bytes").hexdigest())
+    code, printed = _run(["fonts", "--manifest", manifest])
+    assert code == 2 and "error[font-checksum]" in printed and sha in printed and "Traceback" not in printed
+    assert not (tmp_path / ".cache" / "fonts" / "latin-regular.ttf").exists()
+
+
+def test_a_face_with_the_wrong_checksum_is_refused(tmp_path):
+    url, sha = _package(tmp_path, b"face bytes")
+    manifest = _manifest(tmp_path, url, sha, "1" * 64)
+    code, printed = _run(["fonts", "--manifest", manifest])
+    assert code == 2 and "error[font-checksum]" in printed and "package/Face.ttf" in printed
+
+
+def test_no_network_during_set_up_says_what_to_do(tmp_path):
+    manifest = _manifest(tmp_path, "http://127.0.0.1:9/face.tgz", "0" * 64, "0" * 64)
+    code, printed = _run(["fonts", "--manifest", manifest])
+    assert code == 2 and "error[font-download]" in printed and "make" in printed
+
+
+def test_a_missing_face_file_says_to_run_the_set_up(tmp_path):
+    folder = _edition(tmp_path, PAGE)
+    os.unlink(tmp_path / ".cache")
+    shutil.copytree(os.path.join(ROOT, ".cache", "fonts"), tmp_path / ".cache" / "fonts",
+                    ignore=shutil.ignore_patterns("derived", "downloads"))
+    os.unlink(tmp_path / ".cache" / "fonts" / "cjk-bold.ttf")
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 2 and "error[font-missing]" in printed and "make fonts" in printed
+
+
+def test_a_corrupt_face_file_is_reported_not_crashed_on(tmp_path):
+    folder = _edition(tmp_path, PAGE)
+    os.unlink(tmp_path / ".cache")
+    shutil.copytree(os.path.join(ROOT, ".cache", "fonts"), tmp_path / ".cache" / "fonts",
+                    ignore=shutil.ignore_patterns("derived", "downloads"))
+    (tmp_path / ".cache" / "fonts" / "latin-bold.ttf").write_bytes(b"\x00\x01\x00\x00 not really a font")
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 2 and "error[font-corrupt]" in printed and "Traceback" not in printed
+
+
+def _project_with_own_cache(tmp_path):
+    """A copy of the project whose font cache holds the set-up faces but no derived subsets."""
+    for name in ("layout", "fonts", "content", "tests"):
+        if name == "tests":
+            shutil.copytree(os.path.join(ROOT, "tests", "cases", "good", "bom-crlf"), tmp_path / "content" / "small")
+        else:
+            shutil.copytree(os.path.join(ROOT, name), tmp_path / name, dirs_exist_ok=True)
+    cache = tmp_path / ".cache" / "fonts"
+    cache.mkdir(parents=True)
+    source = os.path.join(ROOT, ".cache", "fonts")
+    for filename in os.listdir(source):
+        if os.path.isfile(os.path.join(source, filename)):
+            os.link(os.path.join(source, filename), cache / filename)  # the 7 MB faces, without copying
+    return tmp_path
+
+
+def test_fonts_from_a_cached_superset_give_the_same_bytes(tmp_path):
+    """Subsets keep the source's glyph IDs, so reusing a bigger cached subset cannot change the PDF."""
+    exact = _project_with_own_cache(tmp_path / "a")
+    reused = _project_with_own_cache(tmp_path / "b")
+    assert _run(["build", str(exact / "content" / "small"), "-o", str(tmp_path / "exact.pdf")])[0] == 0
+    assert _run(["build", str(reused / "content" / "2022-23"), "-o", str(tmp_path / "full.pdf")])[0] == 0
+    derived = sorted(os.listdir(reused / ".cache" / "fonts" / "derived"))
+    assert _run(["build", str(reused / "content" / "small"), "-o", str(tmp_path / "reused.pdf")])[0] == 0
+    # The small edition's Latin characters are all in the leaflet's: no new Latin subset was made.
+    latin = [n for n in os.listdir(reused / ".cache" / "fonts" / "derived") if n.startswith("latin-regular")
+             and n.endswith(".ttf")]
+    assert len(latin) == 1 and len(derived) >= 8
+    assert (tmp_path / "exact.pdf").read_bytes() == (tmp_path / "reused.pdf").read_bytes()

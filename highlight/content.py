@@ -20,6 +20,7 @@ FOOTNOTE_MARKERS = ("*", "Δ", "Ω", "◊", "#", "^")
 # A footnote marker inside text: `annual highlight[^*],` — explicit, so a rank
 # like "#2" or a literal asterisk is never mistaken for one.
 MARKER_PATTERN = re.compile(r"\[\^([^\]\s]{1,3})\]")
+PAGE_FILE_NAME = re.compile(r"[\w./-]+\.ya?ml")  # names with / or .. pass here and are refused as escapes
 
 
 def ref_of(item, key: str) -> SourceRef:
@@ -264,6 +265,11 @@ def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> 
         raise BuildFailed(diags)
     pages = []
     for i, name in enumerate(edition.pages):
+        if not PAGE_FILE_NAME.fullmatch(name):
+            diags.error("bad-file-name", f"page file name {name!r} is not a plain file name ending in .yaml",
+                        ref_of(edition, f"pages[{i}]"),
+                        hint="use letters, digits, '-', '_' and '.', e.g. p1-research-power.yaml")
+            continue
         path = os.path.normpath(os.path.join(folder, name))
         if os.path.isabs(name) or os.path.dirname(path) != os.path.normpath(folder) or os.path.islink(path):
             diags.error("path-escape", f"page file '{name}' must be a file directly inside {display_path(folder)}",

@@ -282,6 +282,13 @@ STYLES = Struct(lambda ref, colours, styles: (colours, styles), {
     "styles": Field(Named(STYLE), required=True)})
 
 _REQUIRED_STYLE_KEYS = ("weight", "size_pt", "leading_pt", "colour")
+# The styles and colours the layout engine sets its elements with: styles.yaml must define them all.
+ENGINE_STYLES = (
+    "title", "heading1", "heading2", "body", "list", "stat-figure", "stat-unit", "stat-change", "stat-lead",
+    "stat-label", "stat-note", "badge", "callout-headline", "callout-text", "rank", "rank-title", "rank-note",
+    "rank-source", "table-caption", "table-label", "table-figure", "table-percent", "partner-name",
+    "partner-status", "partner-text", "qr-caption", "footnote", "folio", "folio-number")
+ENGINE_COLOURS = ("primary", "accent", "rule", "text")
 
 
 def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> Layout:
@@ -303,6 +310,15 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> L
             style = _resolve(name, lang, entry, colours, diags)
             if style:
                 styles[(name, lang)] = style
+    styles_ref = next(iter(entries.values())).ref if entries else geometry.ref
+    for name in ENGINE_STYLES:
+        if name not in entries:
+            diags.error("missing-style", f"styles.yaml does not define the style '{name}'", SourceRef(styles_ref.file),
+                        hint="every element kind needs its styles: " + ", ".join(ENGINE_STYLES))
+    for name in ENGINE_COLOURS:
+        if name not in colours:
+            diags.error("missing-colour", f"styles.yaml does not define the colour '{name}'",
+                        SourceRef(styles_ref.file), hint="colours needed: " + ", ".join(ENGINE_COLOURS))
     if geometry.title_band.colour not in colours:
         diags.error("unknown-colour", f"colour '{geometry.title_band.colour}' is not defined in styles.yaml",
                     geometry.title_band.ref)

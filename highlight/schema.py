@@ -299,7 +299,7 @@ def load_document(path: str, spec: Spec, diags: Diagnostics, cache: dict | None 
     try:
         stat = os.stat(path)
         key = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size, id(spec))
-    except OSError:
+    except (OSError, ValueError):
         key = None
     if cache is not None and key in cache:
         return cache[key]

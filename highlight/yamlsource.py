@@ -64,8 +64,8 @@ def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
     try:
         with open(path, "rb") as f:
             raw = f.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        diags.fatal("file-unreadable", f"cannot read the file: {exc.strerror}", here,
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        diags.fatal("file-unreadable", f"cannot read the file: {getattr(exc, 'strerror', None) or exc}", here,
                     hint="check that the path exists and is readable")
         raise BuildFailed(diags) from None
     if len(raw) > MAX_FILE_BYTES:

@@ -26,6 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
     watch.add_argument("--no-marks", action="store_true", help="leave out crop marks")
     watch.add_argument("--max-builds", type=int, default=0, help=argparse.SUPPRESS)  # for tests and benchmarks
+    new = sub.add_parser("new", help="start next year's edition from this year's")
+    new.add_argument("edition", help="the new edition's name, e.g. 2023-24")
+    new.add_argument("--from", dest="source", required=True, help="the edition to start from, e.g. 2022-23")
+    new.add_argument("--content", default="content", help="the folder holding the editions (default content)")
+    schema = sub.add_parser("schema", help="write the JSON Schemas of content and layout files for editors")
+    schema.add_argument("--out", default="schema", help="folder to write into (default schema/)")
     fonts = sub.add_parser("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
     fonts.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
     return parser
@@ -40,6 +46,14 @@ def main(argv: list[str] | None = None) -> int:
             return _fonts(args)
         if args.command == "watch":
             return _watch(args)
+        if args.command == "new":
+            return _new(args)
+        if args.command == "schema":
+            from .jsonschema import write_schemas
+
+            for path in write_schemas(args.out):
+                print(f"highlight: wrote {path}")
+            return 0
     except KeyboardInterrupt:
         print("highlight: interrupted; the previous PDF was left as it was", file=sys.stderr)
         return 130
@@ -99,6 +113,22 @@ def _watch(args) -> int:
         print(_summary(rebuild.result, code, rebuild.result.seconds, verb), flush=True)
         if args.max_builds and count >= args.max_builds:
             break
+    return 0
+
+
+def _new(args) -> int:
+    from .new_edition import start_edition
+
+    diags = Diagnostics()
+    try:
+        folder, marked = start_edition(args.content, args.source, args.edition, diags)
+    except BuildFailed:
+        _print(diags, False)
+        return exit_code(diags)
+    print(f"highlight: started {folder} from {args.source}; {marked} elements and footnotes with figures or dates "
+          f"are marked `review: true`: the build warns about each until you check it and delete the line.\n"
+          f"next: set the title and date in {os.path.join(folder, 'edition.yaml')}, then "
+          f"`highlight build {folder}`")
     return 0
 
 

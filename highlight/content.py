@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Union
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .schema import INVALID, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
+from .schema import INVALID, Bool, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
 from .yamlsource import display_path
 
 FOOTNOTE_MARKERS = ("*", "Δ", "Ω", "◊", "#", "^")
@@ -65,6 +65,7 @@ class Heading:
     en: str | None = None
     zh: str | None = None
     level: int = 1
+    review: bool = False  # copied from last year and not yet checked: a warning until removed
 
     @property
     def text(self) -> Text:
@@ -77,6 +78,7 @@ class Paragraph:
     en: str | None = None
     zh: str | None = None
     mixed: str | None = None
+    review: bool = False  # copied from last year and not yet checked: a warning until removed
 
     @property
     def text(self) -> Text:
@@ -87,6 +89,7 @@ class Paragraph:
 class BulletList:
     ref: SourceRef
     items: tuple[Text, ...]
+    review: bool = False  # copied from last year and not yet checked: a warning until removed
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class Stat:
     label: Text | None = None
     note: Text | None = None
     badge: Text | None = None
+    review: bool = False  # copied from last year and not yet checked: a warning until removed
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -108,6 +112,7 @@ class Callout:
     headline: Text
     lead: Text | None = None
     text: Text | None = None
+    review: bool = False  # copied from last year and not yet checked: a warning until removed
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,7 @@ class Ranking:
     year: int
     source: Text | None = None
     note: Text | None = None
+    review: bool = False  # copied from last year and not yet checked: a warning until removed
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -136,6 +142,7 @@ class Breakdown:
     total: int
     rows: tuple[BreakdownRow, ...]
     caption: Text | None = None
+    review: bool = False  # copied from last year and not yet checked: a warning until removed
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -145,6 +152,7 @@ class Partner:
     name: Text
     text: Text
     status: Text | None = None
+    review: bool = False  # copied from last year and not yet checked: a warning until removed
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,7 @@ class QrCode:
     ref: SourceRef
     caption: Text
     url: str | None = None
+    review: bool = False  # copied from last year and not yet checked: a warning until removed
 
 
 Element = Union[Heading, Paragraph, BulletList, Stat, Callout, Ranking, Breakdown, Partner, QrCode]
@@ -172,6 +181,7 @@ class Footnote:
     ref: SourceRef
     marker: str
     text: Text
+    review: bool = False  # copied from last year and not yet checked: a warning until removed
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -201,34 +211,42 @@ class Edition:
 
 
 _opt = Field
+REVIEW = Field(Bool("Copied from last year's edition: the build warns until this line is removed"), default=False)
+
+
+def _element(cls, fields: dict, description: str, check=None) -> Struct:
+    """An element kind: its own fields, and `review:` which every kind takes."""
+    return Struct(cls, {**fields, "review": REVIEW}, description, check=check)
+
+
 ELEMENT = Tagged({
-    "heading": Struct(Heading, {"en": _opt(Str()), "zh": _opt(Str()),
+    "heading": _element(Heading, {"en": _opt(Str()), "zh": _opt(Str()),
                                 "level": _opt(Int("1 section heading, 2 sub-heading", 1), default=1)},
                       "A heading in both languages", check=_text_check),
-    "paragraph": Struct(Paragraph, {"en": _opt(Str()), "zh": _opt(Str()), "mixed": _opt(Str())},
+    "paragraph": _element(Paragraph, {"en": _opt(Str()), "zh": _opt(Str()), "mixed": _opt(Str())},
                         "Running text", check=_text_check),
-    "list": Struct(BulletList, {"items": Field(Seq(TEXT, 1), required=True)}, "A bulleted list"),
-    "stat": Struct(Stat, {
+    "list": _element(BulletList, {"items": Field(Seq(TEXT, 1), required=True)}, "A bulleted list"),
+    "stat": _element(Stat, {
         "figure": Field(Str("The big figure, as printed: HK$956M, 1,572, 75.1%"), required=True),
         "lead": _opt(TEXT), "unit": _opt(TEXT), "change": _opt(TEXT),
         "label": _opt(TEXT), "note": _opt(TEXT), "badge": _opt(TEXT)}, "A stat callout"),
-    "callout": Struct(Callout, {"headline": Field(TEXT, required=True), "lead": _opt(TEXT), "text": _opt(TEXT)},
+    "callout": _element(Callout, {"headline": Field(TEXT, required=True), "lead": _opt(TEXT), "text": _opt(TEXT)},
                       "A highlighted statement without a single figure"),
-    "ranking": Struct(Ranking, {
+    "ranking": _element(Ranking, {
         "rank": Field(Str("#2, No.1"), required=True), "title": Field(TEXT, required=True),
         "year": Field(Int("The ranking's year as printed", 1900), required=True),
         "source": _opt(TEXT), "note": _opt(TEXT)}, "A ranking badge"),
-    "breakdown": Struct(Breakdown, {
+    "breakdown": _element(Breakdown, {
         "total": Field(Int("The declared total; rows must add up to it", 1), required=True),
         "rows": Field(Seq(Struct(BreakdownRow, {
             "label": Field(TEXT, required=True), "count": Field(Int(minimum=0), required=True),
             "percent": _opt(Number("Percent of the total, as printed", 0))}), 1), required=True),
         "caption": _opt(TEXT)}, "A breakdown table drawn with proportional bars"),
-    "partner": Struct(Partner, {"name": Field(TEXT, required=True), "text": Field(TEXT, required=True),
+    "partner": _element(Partner, {"name": Field(TEXT, required=True), "text": Field(TEXT, required=True),
                                 "status": _opt(TEXT)}, "A named partner and one sentence"),
-    "project": Struct(Partner, {"name": Field(TEXT, required=True), "text": Field(TEXT, required=True),
+    "project": _element(Partner, {"name": Field(TEXT, required=True), "text": Field(TEXT, required=True),
                                 "status": _opt(TEXT)}, "A named project, its status and one sentence"),
-    "qr": Struct(QrCode, {"caption": Field(TEXT, required=True),
+    "qr": _element(QrCode, {"caption": Field(TEXT, required=True),
                           "url": _opt(Str("The link; without it a marked placeholder is printed"))},
                  "A QR code with its caption"),
 }, "One element of a block")
@@ -242,7 +260,7 @@ PAGE = Struct(Page, {
         "elements": Field(Seq(ELEMENT, 1), required=True)})), required=True),
     "footnotes": Field(Seq(Struct(Footnote, {
         "marker": Field(Str("The marker", choices=FOOTNOTE_MARKERS), required=True),
-        "text": Field(TEXT, required=True)})), default=()),
+        "text": Field(TEXT, required=True), "review": REVIEW})), default=()),
 }, "One page of the leaflet")
 
 EDITION = Struct(Edition, {
@@ -343,6 +361,10 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
         for element in block.elements:
             if isinstance(element, Breakdown):
                 check_breakdown(element, diags, page.page)
+            if element.review:
+                diags.warning("unreviewed", "this element was copied from last year's edition and its figures "
+                              "and dates are not checked yet", ref_of(element, "review"), page=page.page,
+                              hint="check every number and date, then delete the line `review: true`")
     defined = {note.marker: note for note in page.footnotes}
     used: set[str] = set()
     for text in page_texts(page):
@@ -359,6 +381,11 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
                     diags.error("marker-undefined", f"footnote marker '{marker}' is used but this page has no "
                                 "footnote for it", text.ref, page=page.page,
                                 hint=f'add to footnotes: - marker: "{marker}"')
+    for note in page.footnotes:
+        if note.review:
+            diags.warning("unreviewed", "this footnote was copied from last year's edition and its dates are not "
+                          "checked yet", ref_of(note, "review"), page=page.page,
+                          hint="check the dates, then delete the line `review: true`")
     for marker, note in defined.items():
         if marker not in used:
             diags.error("marker-unused", f"footnote '{marker}' is defined but no text on page {page.page} uses it",

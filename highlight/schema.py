@@ -79,7 +79,8 @@ class Str(Spec):
         return value
 
     def json_schema(self):
-        schema: dict = {"type": "string", "minLength": 1}
+        # The loader takes an unquoted number as its literal text (`figure: 800`), so the schema does too.
+        schema: dict = {"type": ["string", "number"], "minLength": 1}
         if self.choices:
             schema = {"enum": list(self.choices)}
         if self.description:

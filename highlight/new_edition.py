@@ -1,0 +1,129 @@
+"""`highlight new`: start next year's edition from this year's, with every figure and date marked for review.
+
+The page files are copied as text, so their comments (the readings chosen for
+last year's open questions) travel with them. Each element or footnote that
+holds a digit gets `review: true`, found by position in the composed YAML;
+the build warns about each one (an error with --strict) until it is removed,
+so last year's numbers are never printed by accident.
+"""
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+
+import yaml
+
+from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .yamlsource import display_path, load_yaml
+
+
+def start_edition(content_dir: str, source: str, name: str, diags: Diagnostics) -> tuple[str, int]:
+    """Copy content/<source> to content/<name>; return (the new folder, how many items were marked)."""
+    if not re.fullmatch(r"[\w.-]+", name):
+        diags.fatal("bad-edition-name", f"'{name}' is not a plain folder name", SourceRef(content_dir),
+                    hint="use letters, digits, '-' and '.', e.g. 2023-24")
+        raise BuildFailed(diags)
+    origin = os.path.join(content_dir, source)
+    target = os.path.join(content_dir, name)
+    if not os.path.isfile(os.path.join(origin, "edition.yaml")):
+        diags.fatal("no-edition", f"{display_path(origin)} has no edition.yaml", SourceRef(display_path(origin)),
+                    hint="name an existing edition with --from, e.g. --from 2022-23")
+        raise BuildFailed(diags)
+    if os.path.exists(target):
+        diags.fatal("edition-exists", f"{display_path(target)} already exists; nothing was changed",
+                    SourceRef(display_path(target)), hint="choose another name, or remove that folder first")
+        raise BuildFailed(diags)
+    staging = target + ".partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(origin, staging)
+    marked = 0
+    try:
+        for filename in sorted(os.listdir(staging)):
+            path = os.path.join(staging, filename)
+            if filename == "edition.yaml":
+                _rename_edition(path, source, name)
+            elif filename.endswith((".yaml", ".yml")):
+                marked += _mark_for_review(path, diags)
+        diags.raise_if_errors()
+        os.replace(staging, target)  # all or nothing
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target, marked
+
+
+def _rename_edition(path: str, old: str, new: str) -> None:
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r'^edition: .*$', f'edition: "{new}"', text, count=1, flags=re.M)
+    # The folio title names the edition; the date moves on a year (check it).
+    text = re.sub(r"^(title: .*)$", lambda m: m.group(1).replace(old, new), text, count=1, flags=re.M)
+
+    def next_year(match: re.Match) -> str:
+        try:
+            day = datetime.date.fromisoformat(match.group(2))
+            day = day.replace(year=day.year + 1)
+        except ValueError:
+            return match.group(0)
+        return f'{match.group(1)}"{day.isoformat()}"  # moved on a year from {match.group(2)}: check it'
+
+    text = re.sub(r'^(date: )"?([\d-]+)"?.*$', next_year, text, count=1, flags=re.M)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _has_digit(node: yaml.Node) -> bool:
+    """A figure or a date somewhere in the item's values (a heading's `level` is neither)."""
+    if isinstance(node, yaml.ScalarNode):
+        return any(c.isdigit() for c in node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return any(_has_digit(n) for n in node.value)
+    return any(_has_digit(v) for k, v in node.value if k.value != "level")
+
+
+def _items_with_figures(root: yaml.Node):
+    """Mapping nodes of elements and footnotes that hold a digit."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    top = {k.value: v for k, v in root.value}
+    for block in getattr(top.get("blocks"), "value", []):
+        fields = {k.value: v for k, v in getattr(block, "value", [])}
+        for element in getattr(fields.get("elements"), "value", []):
+            if isinstance(element, yaml.MappingNode) and len(element.value) == 1:
+                body = element.value[0][1]
+                if isinstance(body, yaml.MappingNode) and _has_digit(body):
+                    yield body
+    for note in getattr(top.get("footnotes"), "value", []):
+        if isinstance(note, yaml.MappingNode) and _has_digit(note):
+            yield note
+
+
+def _mark_for_review(path: str, diags: Diagnostics) -> int:
+    doc = load_yaml(path, diags)
+    with open(path, encoding="utf-8-sig") as f:
+        lines = f.read().split("\n")
+    edits = []
+    for node in _items_with_figures(doc.root):
+        line, column = node.start_mark.line, node.start_mark.column
+        if node.flow_style:  # {en: ..., level: 2}: add the key just inside the brace
+            edits.append((line, column + 1, "review: true, "))
+        elif len(lines[line]) - len(lines[line].lstrip()) == column:
+            # A block mapping on lines of its own: a line before its first key, at its indentation.
+            edits.append((line, None, " " * column + "review: true"))
+        else:
+            # `- marker: "*"`: the mapping starts on the list dash's line; add the key after the
+            # first key whose value is a scalar, at the mapping's indentation.
+            first = next((v for _, v in node.value if isinstance(v, yaml.ScalarNode)), None)
+            if first is None:
+                continue
+            end = first.end_mark.line - (1 if first.end_mark.column == 0 else 0)
+            edits.append((end + 1, None, " " * column + "review: true"))
+    for line, column, text in sorted(edits, reverse=True):
+        if column is None:
+            lines.insert(line, text)
+        else:
+            lines[line] = lines[line][:column] + text + lines[line][column:]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    return len(edits)

@@ -25,6 +25,7 @@ class BuildOptions:
     output: str | None = None
     marks: bool = True
     allow_missing_glyphs: bool = False  # a character no font has is a warning and a visible box
+    lang: str | None = None  # "en" or "zh" for a single-language variant
 
 
 @dataclass
@@ -48,8 +49,9 @@ def find_project(edition_dir: str) -> str:
         here = parent
 
 
-def default_output(project: str, edition: Edition) -> str:
-    return os.path.join(project, "out", f"highlights-{edition.edition}.pdf")
+def default_output(project: str, edition: Edition, lang: str | None = None) -> str:
+    suffix = f"-{lang}" if lang else ""
+    return os.path.join(project, "out", f"highlights-{edition.edition}{suffix}.pdf")
 
 
 def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None) -> tuple[Edition, Layout, str]:
@@ -169,20 +171,20 @@ class BuildSession:
             self._setter = TextSetter(self._fonts)
         return self._fonts
 
-    def _layout(self, edition: Edition, layout: Layout, diags: Diagnostics) -> list[LaidOutPage]:
+    def _layout(self, edition: Edition, layout: Layout, diags: Diagnostics, lang: str | None) -> list[LaidOutPage]:
         """Lay out each page, reusing the previous build's result for a page whose inputs are unchanged."""
         laid = []
         for page in sorted(edition.pages, key=lambda p: p.number):
-            inputs = (page, layout, self._setter, edition.title)
+            inputs = (page, layout, self._setter, (edition.title, lang))
             cached = self._laid.get(page.number)
             # Unchanged files come back from the file cache as the very same objects.
             if cached is not None and all(a is b for a, b in zip(cached[0][:3], inputs)) \
-                    and cached[0][3] == edition.title:
+                    and cached[0][3] == inputs[3]:
                 laid.append(cached[1])
                 diags.items.extend(cached[2])
                 continue
             page_diags = Diagnostics()
-            result = layout_edition(replace(edition, pages=(page,)), layout, self._setter, page_diags)[0]
+            result = layout_edition(replace(edition, pages=(page,)), layout, self._setter, page_diags, lang)[0]
             self._laid[page.number] = (inputs, result, list(page_diags.items))
             diags.items.extend(page_diags.items)
             laid.append(result)
@@ -199,10 +201,10 @@ class BuildSession:
                 layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
             self._last_layout = layout
             fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
-            pages = self._layout(edition, layout, diags)
+            pages = self._layout(edition, layout, diags, options.lang)
             check_safe_area(pages, layout, diags)
             diags.raise_if_errors()
-            output = options.output or default_output(project, edition)
+            output = options.output or default_output(project, edition, options.lang)
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),

@@ -19,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     build.add_argument("--no-marks", action="store_true", help="leave out crop marks")
     build.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    build.add_argument("--lang", choices=("en", "zh"),
+                       help="a single-language variant, written to out/highlights-<edition>-<lang>.pdf")
     build.add_argument("--allow-missing-glyphs", action="store_true",
                        help="a character no font has is a warning and printed as a box (for proofs)")
     watch = sub.add_parser("watch", help="rebuild whenever a content, layout or font file changes")
@@ -79,7 +81,7 @@ def _build(args) -> int:
     from .build import BuildOptions, build
 
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
-                                allow_missing_glyphs=args.allow_missing_glyphs))
+                                allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang))
     diags = result.diagnostics
     _print(diags, args.json)
     code = exit_code(diags, args.strict)

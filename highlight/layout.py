@@ -128,8 +128,10 @@ def _shift(item, dx: float, dy: float):
 class PageLayouter:
     """Lays out every page of an edition; collects overflow and QR diagnostics."""
 
-    def __init__(self, layout: Layout, setter: TextSetter, diags: Diagnostics):
+    def __init__(self, layout: Layout, setter: TextSetter, diags: Diagnostics, lang: str | None = None):
         self.layout = layout
+        # The languages set: both, or one for a single-language variant (`mixed` lines are in both).
+        self.languages = {"en", "zh", "mixed"} if lang is None else {lang, "mixed"}
         self.setter = setter
         self.m = layout.geometry.elements  # spacing inside elements, from layout/page.yaml
         self.diags = diags
@@ -144,7 +146,7 @@ class PageLayouter:
 
     def spans(self, text: Text | None, style: str, lang: str) -> list[Span]:
         """One language of a text in a style; `[^Δ]` markers become superscript spans."""
-        if text is None:
+        if text is None or lang not in self.languages:
             return []
         string = getattr(text, lang)
         if not string:
@@ -509,6 +511,11 @@ class PageLayouter:
             block = blocks.get(name)
             frame_items: list = []
             used = self.fill_frame(name, frame, block.elements, x, 0.0, w, frame_items) if block else 0.0
+            if block and frame.monolingual == "keep-height" and len(self.languages) < 3:
+                # The layout asks this frame to hold its bilingual height in a single-language variant.
+                languages, self.languages = self.languages, {"en", "zh", "mixed"}
+                used = max(used, self.fill_frame(name, frame, block.elements, x, 0.0, w, []))
+                self.languages = languages
             self.substitutes = {}
             filled[name] = (x, w, used, frame_items)
         self.page_substitutes = {}
@@ -618,8 +625,8 @@ def _ring_tints(counts: list[int]) -> list[float]:
 
 
 def layout_edition(edition: Edition, layout: Layout, fonts: FontSet | TextSetter,
-                   diags: Diagnostics) -> list[LaidOutPage]:
-    """Every page of the edition; pass a TextSetter instead of fonts to reuse its memo across builds."""
+                   diags: Diagnostics, lang: str | None = None) -> list[LaidOutPage]:
+    """Every page of the edition (in one language if `lang`); pass a TextSetter to reuse its memo across builds."""
     setter = fonts if isinstance(fonts, TextSetter) else TextSetter(fonts)
-    layouter = PageLayouter(layout, setter, diags)
+    layouter = PageLayouter(layout, setter, diags, lang)
     return [layouter.layout_page(page, edition) for page in sorted(edition.pages, key=lambda p: p.number)]

@@ -100,6 +100,7 @@ class FrameSpec:
     list_columns: int = 1
     chart: str = "bars"  # how breakdown tables are drawn: bars per row, or a ring above
     stretch: bool = True  # the gap above may grow to fill the page (false: keeps to its heading)
+    monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,8 @@ FRAME = Struct(FrameSpec, {
     "list_columns": Field(Int("Columns a list is set in", 1), default=1),
     "chart": Field(Str("Breakdown drawing", choices=("bars", "ring")), default="bars"),
     "stretch": Field(Bool("The gap above may grow to fill the page"), default=True),
+    "monolingual": Field(Str("In a one-language variant (--lang): collapse to its text, or keep-height",
+                             choices=("collapse", "keep-height")), default="collapse"),
     "styles": Field(Named(Str(), "Style substitutions inside this frame, e.g. {stat-figure: stat-figure-small}")),
 }, "A named frame on the grid")
 TEMPLATES = Struct(lambda ref, templates: templates, {

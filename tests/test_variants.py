@@ -1,0 +1,54 @@
+"""Single-language variants and the second edition: the same layout, no code changes."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from pypdf import PdfReader
+
+from highlight.build import BuildOptions, build, load_inputs
+from highlight.content import page_texts
+from highlight.diagnostics import Diagnostics
+from highlight.text import is_ideograph, plain
+
+from conftest import EDITION, ROOT, normalise
+
+
+def _strings(lang: str) -> list[str]:
+    edition, _, _ = load_inputs(EDITION, Diagnostics())
+    return [plain(s) for page in edition.pages for text in page_texts(page) for l, s in text.strings() if l == lang]
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory):
+    out = tmp_path_factory.mktemp("variants")
+    texts = {}
+    for lang in ("en", "zh"):
+        result = build(BuildOptions(EDITION, str(out / f"{lang}.pdf"), lang=lang))
+        assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
+        texts[lang] = normalise("".join(p.extract_text() for p in PdfReader(str(out / f"{lang}.pdf")).pages))
+    return texts
+
+
+def test_english_variant_has_all_the_english_and_no_chinese(variants):
+    text = variants["en"]
+    assert [s for s in _strings("en") if normalise(s) not in text] == []
+    mixed = "".join(_strings("mixed"))
+    assert [c for c in text if is_ideograph(c) and c not in mixed] == []
+
+
+def test_chinese_variant_has_all_the_chinese_and_no_english_sentences(variants):
+    text = variants["zh"]
+    assert [s for s in _strings("zh") if normalise(s) not in text] == []
+    english = [s for s in _strings("en") if len(s) > 25]
+    assert english and [s for s in english if normalise(s) in text] == []
+
+
+def test_default_names_of_the_variants(tmp_path):
+    import shutil
+
+    for name in ("layout", "fonts", "content"):
+        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
+    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    result = build(BuildOptions(str(tmp_path / "content" / "2022-23"), lang="zh"))
+    assert result.output.endswith(os.path.join("out", "highlights-2022-23-zh.pdf"))

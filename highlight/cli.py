@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("edition", help="the new edition's name, e.g. 2023-24")
     new.add_argument("--from", dest="source", required=True, help="the edition to start from, e.g. 2022-23")
     new.add_argument("--content", default="content", help="the folder holding the editions (default content)")
+    check = sub.add_parser("check", help="compare a PDF's text with a plain-text source (copy deck)")
+    check.add_argument("pdf", help="the PDF to read back")
+    check.add_argument("--source", required=True, help="a plain-text source, one line per printed line")
+    check.add_argument("--strict", action="store_true", help="collapse whitespace instead of removing it")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
     schema = sub.add_parser("schema", help="write the JSON Schemas of content and layout files for editors")
     schema.add_argument("--out", default="schema", help="folder to write into (default schema/)")
     fonts = sub.add_parser("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
@@ -50,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             return _watch(args)
         if args.command == "new":
             return _new(args)
+        if args.command == "check":
+            return _check(args)
         if args.command == "schema":
             from .jsonschema import write_schemas
 
@@ -116,6 +123,35 @@ def _watch(args) -> int:
         if args.max_builds and count >= args.max_builds:
             break
     return 0
+
+
+def _check(args) -> int:
+    import json
+
+    from .check import check_source
+
+    for path in (args.pdf, args.source):
+        if not os.path.isfile(path):
+            print(f"highlight: {path}: no such file", file=sys.stderr)
+            return 2
+    try:
+        report = check_source(args.source, args.pdf, args.strict)
+    except Exception as exc:  # pypdf's many kinds of unreadable file
+        print(f"highlight: {args.pdf}: cannot read it as a PDF ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for page, number, text in report.missing:
+            where = f"page {page}, " if page else ""
+            print(f"{args.source}:{number}: missing from the PDF ({where}source line {number}): {text}")
+        for page, text in report.extra:
+            print(f"{args.pdf}: page {page}: not in the source: {text}")
+    covered = report.source_lines - len(report.missing)
+    mode = "strict" if args.strict else "whitespace-insensitive"
+    print(f"highlight: covered {covered}/{report.source_lines} source lines ({mode}), "
+          f"{len(report.extra)} pieces of PDF text not in the source", file=sys.stderr if args.json else sys.stdout)
+    return 0 if report.ok else 1
 
 
 def _new(args) -> int:

@@ -15,6 +15,7 @@ from .fonts import FontSet
 from .layout import Box, LaidOutPage, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, Colour, Layout
 
+FURNITURE_FRAMES = ("folio",)  # text the page carries that is not content (PDF 32000 §14.8.2.2)
 WHITE = Colour(None, (0, 0, 0, 0), "#ffffff")  # separates ring segments
 CROP_MARK_LENGTH_MM = 5.0
 CROP_MARK_WEIGHT_PT = 0.25
@@ -171,7 +172,11 @@ class _Painter:
                 end += 1
             # 100 % K text overprints: no white halo if the plates misregister.
             self.overprint(black)
-            self.canvas._code.append(self._text_object(item, runs[start:end]))
+            code = self._text_object(item, runs[start:end])
+            if item.frame in FURNITURE_FRAMES:
+                # Furniture (folio) is an artifact, not content: readers and `highlight check` skip it.
+                code = f"/Artifact BMC\n{code}\nEMC"
+            self.canvas._code.append(code)
             start = end
         for line, run in self.missing_glyph_boxes:
             c = self.canvas

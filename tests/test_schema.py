@@ -48,3 +48,29 @@ def test_the_schema_rejects_what_the_loader_rejects():
     page["blocks"][2]["elements"][0]["stat"]["lable"] = {"en": "typo"}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(page, schema)
+
+
+def test_the_yaml_examples_of_the_authoring_guide_are_valid():
+    """docs/authoring.md shows each element kind; every example must pass the loader's own schema."""
+    import re
+
+    from highlight.content import EDITION, ELEMENT, PAGE
+    from highlight.diagnostics import Diagnostics
+    from highlight.schema import INVALID, Reader, Seq
+
+    with open(os.path.join(ROOT, "docs", "authoring.md"), encoding="utf-8") as f:
+        blocks = re.findall(r"```yaml\n(.*?)```", f.read(), re.S)
+    checked = 0
+    for block in blocks:
+        lines = [ln for ln in block.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        if lines[0].startswith("- ") and "\nfootnotes:" in block:  # an element with its page's footnotes
+            element, notes = block.split("\nfootnotes:")
+            block = ("page: 1\ntemplate: p1\ntitle: {en: T, zh: T}\nblocks: [{frame: intro, elements: ["
+                     + element[2:] + "]}]\nfootnotes:" + notes)
+            lines = block.splitlines()
+        spec = Seq(ELEMENT) if lines[0].startswith("- ") else EDITION if lines[0].startswith("edition:") else PAGE
+        diags = Diagnostics()
+        value = spec.read(yaml.compose(block), "", Reader("docs/authoring.md", diags))
+        assert value is not INVALID, [d.format() for d in diags.items]
+        checked += 1
+    assert checked >= 4

@@ -14,6 +14,7 @@ from highlight.jsonschema import schema_documents
 from conftest import ROOT
 
 FILES = sorted(glob.glob(os.path.join(ROOT, "content", "*", "*.yaml")) + glob.glob(os.path.join(ROOT, "layout", "*.yaml"))
+               + glob.glob(os.path.join(ROOT, "tests", "fixtures", "*", "*.yaml"))
                + [os.path.join(ROOT, "fonts", "fonts.yaml")])
 
 

@@ -52,3 +52,28 @@ def test_default_names_of_the_variants(tmp_path):
     os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
     result = build(BuildOptions(str(tmp_path / "content" / "2022-23"), lang="zh"))
     assert result.output.endswith(os.path.join("out", "highlights-2022-23-zh.pdf"))
+
+
+FIXTURE = os.path.join(ROOT, "tests", "fixtures", "edition-b")
+
+
+def test_the_second_edition_builds_with_the_same_layout_and_reports_its_overflow(tmp_path):
+    """Changed figures, longer and shorter texts, a fifth partner, one ranking fewer, a URL on every QR code:
+    no code changes; the one frame its longer text overflows is reported, with where and by how much."""
+    result = build(BuildOptions(FIXTURE, str(tmp_path / "b.pdf")))
+    errors = [d for d in result.diagnostics.items if d.severity >= 2]
+    assert [(d.code, d.page) for d in errors] == [("overflow", 6)]
+    assert errors[0].source.file.endswith("p6-growth.yaml") and errors[0].source.line > 0
+    assert "frame 'partnerships-figure' overflows by" in errors[0].message
+    assert not (tmp_path / "b.pdf").exists()
+    assert not [d for d in result.diagnostics.items if d.code == "qr-placeholder"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_second_edition_in_one_language_fits_and_carries_its_text(lang, tmp_path):
+    result = build(BuildOptions(FIXTURE, str(tmp_path / f"{lang}.pdf"), lang=lang))
+    assert not result.diagnostics.items, [d.format() for d in result.diagnostics.items]
+    text = normalise("".join(p.extract_text() for p in PdfReader(str(tmp_path / f"{lang}.pdf")).pages))
+    edition, _, _ = load_inputs(FIXTURE, Diagnostics())
+    strings = [plain(s) for page in edition.pages for t in page_texts(page) for l, s in t.strings() if l == lang]
+    assert len(strings) > 100 and [s for s in strings if normalise(s) not in text] == []

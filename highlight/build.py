@@ -13,6 +13,7 @@ from .layout import LaidOutPage, TextLine, layout_edition
 from .layout_spec import MM, Layout, load_layout
 from .pdf import write_atomically
 from .render import RenderOptions, render_pdf
+from .parity import check_parity
 from .text import TextSetter, plain
 
 # Characters the layout itself prints (figures of tables, page numbers).
@@ -197,6 +198,7 @@ class BuildSession:
         result = BuildResult(diags)
         try:
             edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
+            check_parity(edition, diags)
             if layout == self._last_layout:
                 layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
             self._last_layout = layout

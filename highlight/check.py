@@ -100,3 +100,114 @@ def check_source(source_path: str, pdf_path: str, strict: bool = False) -> Sourc
             if normalise(piece, strict) not in whole_source:
                 report.extra.append((page.number, piece.strip()))
     return report
+
+
+# Figures whole (HK$956M, +31.2%, 1,700+), then words, then any other character on its own.
+_TOKEN = re.compile(r"(?:HK\$|\$|#)?[+\-−]?\d[\d,.]*(?:%|[KMB]\b|\+)?|[A-Za-z]+|[^\sA-Za-z\d]")
+
+
+def _tokens(text: str) -> list[str]:
+    """Words and figures whole, every other character on its own (so Chinese diffs by character)."""
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text))
+
+
+def word_diff(expected: str, page_text: str) -> str:
+    """Where the page comes closest to `expected`, the words that differ: '-expected +found'."""
+    import difflib
+
+    want = _tokens(expected)
+    have = _tokens(page_text)
+    if not want or not have:
+        return f"expected: {expected}"
+    if len(want) == 1:  # one figure or word: the most alike one on the page, character by character
+        near = max(have, key=lambda t: (difflib.SequenceMatcher(None, want[0], t).ratio(), -have.index(t)))
+        if difflib.SequenceMatcher(None, want[0], near).ratio() >= 0.6:
+            return f"-{want[0]} +{near}"
+        return f"missing: {expected!r}"
+    size = len(want)
+    best, best_at = -1.0, 0
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(want)
+    for start in range(0, max(1, len(have) - size + 1)):
+        matcher.set_seq1(have[start:start + size])
+        ratio = matcher.quick_ratio()
+        if ratio > best:
+            best_ratio = matcher.ratio()
+            if best_ratio > best:
+                best, best_at = best_ratio, start
+    if best < 0.6:  # nothing on the page resembles it: it is simply not there
+        return f"missing: {expected!r}"
+    found = have[best_at:best_at + size]
+    changes = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, want, found, autojunk=False).get_opcodes():
+        if op != "equal":
+            changes.append(" ".join(filter(None, ("-" + " ".join(want[a1:a2]) if a2 > a1 else "",
+                                                  "+" + " ".join(found[b1:b2]) if b2 > b1 else ""))))
+    return "; ".join(changes) if changes else f"expected: {expected}"
+
+
+def _expected(page) -> list:
+    """Per element (and footnote), in content order: [(kind, expected text, SourceRef)]."""
+    from .content import Breakdown, element_texts
+    from .text import plain
+
+    groups = [[("title", plain(s), page.title.ref) for _, s in page.title.strings()]]
+    for block in page.blocks:
+        for element in block.elements:
+            group = [("text", plain(s), text.ref) for text in element_texts(element) for _, s in text.strings()]
+            group += [("figure", getattr(element, n), element.ref) for n in ("figure", "rank") if getattr(element, n, None)]
+            if isinstance(element, Breakdown):
+                for row in element.rows:
+                    group.append(("figure", f"{row.count:,}", row.ref))
+                    if row.percent is not None:
+                        group.append(("figure", f"{row.percent:.1f}%", row.ref))
+            groups.append(group)
+    for note in page.footnotes:  # a footnote starts with its marker
+        group = [("text", plain(s), note.text.ref) for _, s in note.text.strings()]
+        group.insert(0, ("text", note.marker + group[0][1], note.ref)) if group else None
+        groups.append(group)
+    return groups
+
+
+def check_content(edition_dir: str, pdf_path: str, diags) -> None:
+    """Each element's texts on their page, elements in content order, every figure unchanged, markers in place.
+
+    Texts are compared after NFKC with whitespace removed, with footnote markers as printed
+    (so `highlight[^*]` must read `highlight*`: the marker touching its anchor).
+    """
+    from .content import load_edition
+
+    edition = load_edition(edition_dir, diags)
+    pages = read_pages(pdf_path)
+    if len(pages) != len(edition.pages):
+        diags.error("check-pages", f"the PDF has {len(pages)} pages, the edition {len(edition.pages)}",
+                    edition.ref, hint="rebuild the PDF from this edition")
+    for page in sorted(edition.pages, key=lambda p: p.number):
+        if page.number > len(pages):
+            continue
+        shown = "\n".join(pages[page.number - 1].pieces)
+        hay = normalise(shown)
+        previous = 0
+        for group in _expected(page):
+            after, before = [], []  # where the element's texts are found: after the element above, or only before
+            for kind, expected, ref in group:
+                needle = normalise(expected)
+                if not needle:
+                    continue
+                at = hay.find(needle, previous)
+                if at >= 0:
+                    after.append(at)
+                elif hay.find(needle) >= 0:
+                    before.append((expected, ref))
+                else:
+                    code = "check-figure" if kind == "figure" else "check-missing"
+                    diags.error(code, f"not found on page {page.number} as written: {word_diff(expected, shown)}",
+                                ref, page=page.number,
+                                hint="rebuild the PDF, or correct the content if the PDF is right")
+            if before and not after:
+                expected, ref = before[0]
+                diags.error("check-order", f"'{expected[:50]}' comes before the element above it on page "
+                            f"{page.number}", ref, page=page.number,
+                            hint="the layout draws this element out of the content's order")
+            if after:
+                previous = min(after)

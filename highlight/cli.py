@@ -32,10 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("edition", help="the new edition's name, e.g. 2023-24")
     new.add_argument("--from", dest="source", required=True, help="the edition to start from, e.g. 2022-23")
     new.add_argument("--content", default="content", help="the folder holding the editions (default content)")
-    check = sub.add_parser("check", help="compare a PDF's text with a plain-text source (copy deck)")
-    check.add_argument("pdf", help="the PDF to read back")
-    check.add_argument("--source", required=True, help="a plain-text source, one line per printed line")
-    check.add_argument("--strict", action="store_true", help="collapse whitespace instead of removing it")
+    check = sub.add_parser("check", help="read a PDF back and compare it with its content, or with a copy deck")
+    check.add_argument("paths", nargs="+", metavar="EDITION [PDF] | PDF",
+                       help="content/2022-23 [out/highlights-2022-23.pdf], or with --source just the PDF")
+    check.add_argument("--source", help="a plain-text source (copy deck), one line per printed line")
+    check.add_argument("--strict", action="store_true",
+                       help="with --source: collapse whitespace instead of removing it; else: warnings fail")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     schema = sub.add_parser("schema", help="write the JSON Schemas of content and layout files for editors")
     schema.add_argument("--out", default="schema", help="folder to write into (default schema/)")
@@ -130,6 +132,9 @@ def _check(args) -> int:
 
     from .check import check_source
 
+    if not args.source:
+        return _check_content(args)
+    args.pdf = args.paths[-1]
     for path in (args.pdf, args.source):
         if not os.path.isfile(path):
             print(f"highlight: {path}: no such file", file=sys.stderr)
@@ -152,6 +157,33 @@ def _check(args) -> int:
     print(f"highlight: covered {covered}/{report.source_lines} source lines ({mode}), "
           f"{len(report.extra)} pieces of PDF text not in the source", file=sys.stderr if args.json else sys.stdout)
     return 0 if report.ok else 1
+
+
+def _check_content(args) -> int:
+    from .build import default_output, find_project
+    from .check import check_content
+    from .content import load_edition
+    from .parity import check_parity
+
+    edition_dir = args.paths[0]
+    diags = Diagnostics()
+    try:
+        pdf = args.paths[1] if len(args.paths) > 1 else None
+        if pdf is None:
+            edition = load_edition(edition_dir, Diagnostics())
+            pdf = default_output(find_project(edition_dir), edition)
+        if not os.path.isfile(pdf):
+            diags.fatal("no-pdf", f"{pdf}: no such file", hint="build it first: highlight build " + edition_dir)
+            raise BuildFailed(diags)
+        check_content(edition_dir, pdf, diags)
+        check_parity(load_edition(edition_dir, Diagnostics()), diags)
+    except BuildFailed:
+        pass
+    _print(diags, args.json)
+    errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
+    print(f"highlight: checked {edition_dir} against its PDF: {errors} errors, {diags.count(Severity.WARNING)} "
+          "warnings", file=sys.stderr if args.json else sys.stdout)
+    return exit_code(diags, args.strict)
 
 
 def _new(args) -> int:

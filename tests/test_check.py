@@ -39,3 +39,60 @@ def test_unusable_inputs_exit_2(tmp_path):
     bad.write_bytes(b"not a pdf")
     assert _run(["check", str(bad), "--source", SOURCE])[0] == 2
     assert _run(["check", str(tmp_path / "none.pdf"), "--source", SOURCE])[0] == 2
+
+
+# -- check against the content: seeded mistakes ----------------------------------------------------------
+
+import os
+import shutil
+
+import pytest
+
+from conftest import EDITION, ROOT
+
+
+def _pdf_built_from_edited_content(tmp_path, page: str, old: str, new: str) -> str:
+    """A PDF built from a copy of the content with one edit (the 'mistake' a late hand made)."""
+    for name in ("layout", "fonts", "content"):
+        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
+    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    path = tmp_path / "content" / "2022-23" / page
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, printed = _run(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "edited.pdf")])
+    assert code == 0, printed
+    return str(tmp_path / "edited.pdf")
+
+
+def test_the_built_leaflet_matches_its_content(built):
+    code, printed = _run(["check", EDITION, built[1]])
+    assert code == 0 and "0 errors" in printed
+
+
+@pytest.mark.parametrize("page, old, new, code, where, shown", [
+    # a changed figure in the PDF
+    ("p1-research-power.yaml", '"HK$956M"', '"HK$965M"', "check-figure", "p1-research-power.yaml:",
+     "-HK$956M +HK$965M"),
+    # a dropped line
+    ("p1-research-power.yaml", '            - {en: "Sports science", zh: "運動科學"}\n', "", "check-missing",
+     "(blocks[6].elements[1].list.items[1])", "missing: 'Sports science'"),
+    # a swapped footnote marker
+    ("p1-research-power.yaml", "annual highlight[^*]", "annual highlight[^Δ]", "check-missing",
+     "(blocks[0].elements[0].paragraph)", "-* +Δ"),
+])
+def test_a_seeded_mistake_is_caught_with_its_source(tmp_path, page, old, new, code, where, shown):
+    pdf = _pdf_built_from_edited_content(tmp_path, page, old, new)
+    status, printed = _run(["check", EDITION, pdf])
+    assert status == 1
+    lines = [ln for ln in printed.splitlines() if f"error[{code}]" in ln]
+    assert lines and where in lines[0] and shown in lines[0], printed
+
+
+def test_a_chinese_figure_that_differs_from_its_english_twin_is_caught(tmp_path):
+    pdf = _pdf_built_from_edited_content(tmp_path, "p5-whole-person.yaml", '"942名學生', '"924名學生')
+    edited = str(tmp_path / "content" / "2022-23")
+    status, printed = _run(["check", edited, pdf, "--strict"])
+    assert status == 1
+    assert "p5-whole-person.yaml:" in printed and "warning[parity-figures]" in printed
+    assert "only in English none; only in Chinese 924" in printed

@@ -19,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     build.add_argument("--no-marks", action="store_true", help="leave out crop marks")
     build.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    build.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="github: GitHub Actions annotations, so CI marks the YAML line")
     build.add_argument("--lang", choices=("en", "zh"),
                        help="a single-language variant, written to out/highlights-<edition>-<lang>.pdf")
     build.add_argument("--allow-missing-glyphs", action="store_true",
@@ -39,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true",
                        help="with --source: collapse whitespace instead of removing it; else: warnings fail")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="github: GitHub Actions annotations, so CI marks the YAML line")
     schema = sub.add_parser("schema", help="write the JSON Schemas of content and layout files for editors")
     schema.add_argument("--out", default="schema", help="folder to write into (default schema/)")
     fonts = sub.add_parser("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
@@ -68,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("highlight: interrupted; the previous PDF was left as it was", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (`| head`): nothing more to say
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --debug
         if args.debug:
             traceback.print_exc()
@@ -78,12 +85,12 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def _print(diags: Diagnostics, as_json: bool) -> None:
+def _print(diags: Diagnostics, as_json: bool, github: bool = False) -> None:
     if as_json:
         print(diags.to_json())
         return
     for d in diags.items:
-        print(d.format(), file=sys.stderr)
+        print(d.github() if github else d.format(), file=sys.stdout if github else sys.stderr)
 
 
 def _build(args) -> int:
@@ -92,7 +99,8 @@ def _build(args) -> int:
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang))
     diags = result.diagnostics
-    _print(diags, args.json)
+    args.json = args.json or args.format == "json"
+    _print(diags, args.json, args.format == "github")
     code = exit_code(diags, args.strict)
     print(_summary(result, code, result.seconds), file=sys.stderr if args.json else sys.stdout)
     return code
@@ -179,7 +187,8 @@ def _check_content(args) -> int:
         check_parity(load_edition(edition_dir, Diagnostics()), diags)
     except BuildFailed:
         pass
-    _print(diags, args.json)
+    args.json = args.json or args.format == "json"
+    _print(diags, args.json, args.format == "github")
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
     print(f"highlight: checked {edition_dir} against its PDF: {errors} errors, {diags.count(Severity.WARNING)} "
           "warnings", file=sys.stderr if args.json else sys.stdout)

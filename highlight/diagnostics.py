@@ -56,6 +56,18 @@ class Diagnostic:
             text += f"\n  hint: {self.hint}"
         return text
 
+    def github(self) -> str:
+        """A GitHub Actions annotation, so CI shows the problem on its YAML line."""
+        level = "warning" if self.severity == Severity.WARNING else "error"
+        place = ""
+        if self.source:
+            place = f" file={self.source.file}"
+            if self.source.line:
+                place += f",line={self.source.line},col={self.source.column}"
+        text = self.message + (f" (hint: {self.hint})" if self.hint else "")
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{level}{place},title={self.code}::{text}" if place else f"::{level} title={self.code}::{text}"
+
     def as_dict(self) -> dict:
         src = self.source
         return {

@@ -98,3 +98,11 @@ def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(tmp_path):
         watcher.kill()
         watcher.wait()
         watcher.stdout.close()
+
+
+def test_github_annotations_point_at_the_yaml_line(tmp_path):
+    done = run("build", "tests/cases/bad/breakdown-sum", "-o", str(tmp_path / "x.pdf"), "--format", "github")
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == (
+        "::error file=tests/cases/bad/breakdown-sum/p1.yaml,line=8,col=18,title=breakdown-sum::the rows add up "
+        "to 230 but the declared total is 315 (off by -85) (hint: correct a row's count or the total)")

@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="github: GitHub Actions annotations, so CI marks the YAML line")
+    proof = sub.add_parser("proof", help="page proofs as PNG, with layout overlays, and a contact sheet")
+    proof.add_argument("edition", help="the edition folder, e.g. content/2022-23")
+    proof.add_argument("--pages", default="", help="pages to render, e.g. 1,3-4 (default: all)")
+    proof.add_argument("--dpi", type=int, default=150)
+    proof.add_argument("--overlay", default="", help="any of grid,frames,baselines,safe (overflows and QR "
+                       "placeholders are always marked)")
     schema = sub.add_parser("schema", help="write the JSON Schemas of content and layout files for editors")
     schema.add_argument("--out", default="schema", help="folder to write into (default schema/)")
     fonts = sub.add_parser("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
@@ -63,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             return _new(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "proof":
+            return _proof(args)
         if args.command == "schema":
             from .jsonschema import write_schemas
 
@@ -193,6 +201,26 @@ def _check_content(args) -> int:
     print(f"highlight: checked {edition_dir} against its PDF: {errors} errors, {diags.count(Severity.WARNING)} "
           "warnings", file=sys.stderr if args.json else sys.stdout)
     return exit_code(diags, args.strict)
+
+
+def _proof(args) -> int:
+    from .proof import OVERLAYS, ProofOptions, make_proofs, parse_pages, terminal_progress
+
+    overlays = tuple(o for o in args.overlay.split(",") if o)
+    unknown = [o for o in overlays if o not in OVERLAYS]
+    if unknown or not 36 <= args.dpi <= 1200:
+        print(f"highlight: overlays are {', '.join(OVERLAYS)}; dpi is 36 to 1200", file=sys.stderr)
+        return 2
+    try:
+        pages = parse_pages(args.pages)
+    except ValueError:
+        print(f"highlight: --pages takes numbers and ranges such as 1,3-4, not {args.pages!r}", file=sys.stderr)
+        return 2
+    result, files = make_proofs(ProofOptions(args.edition, pages, args.dpi, overlays), terminal_progress)
+    _print(result.diagnostics, False)
+    for path in files:
+        print(f"highlight: wrote {path}")
+    return exit_code(result.diagnostics) if files else max(exit_code(result.diagnostics), 1)
 
 
 def _new(args) -> int:

@@ -1,0 +1,178 @@
+"""Page proofs for designers: PNGs rendered from the PDF itself, with the layout drawn over them.
+
+Overlays come from the layout data and the laid-out pages, not from the
+picture: the column grid, each frame's outline and name, the baseline grid,
+the safe area, trim and bleed. In red: a frame whose content overflowed, a QR
+placeholder, and a glyph set in the other script's face because its own face
+lacks it. The contact sheet shows the pages as the leaflet lies open: the
+cover alone, then 2–3, 4–5, 6–7, and 8 alone.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from .build import BuildOptions, BuildSession, default_output
+from .layout import LaidOutPage, QrMark, TextLine
+from .layout_spec import MM, Layout
+from .text import is_cjk
+
+OVERLAYS = ("grid", "frames", "baselines", "safe")
+GRID = (0, 160, 220, 90)
+FRAME = (40, 90, 200, 200)
+BASELINE = (0, 170, 255, 60)
+SAFE = (255, 0, 200, 160)
+TRIM = (0, 0, 0, 200)
+ALERT = (230, 0, 0, 255)
+
+
+@dataclass(frozen=True)
+class ProofOptions:
+    edition_dir: str
+    pages: tuple[int, ...] = ()  # empty: all
+    dpi: int = 150
+    overlays: tuple[str, ...] = ()
+    out_dir: str | None = None
+
+
+def parse_pages(spec: str) -> tuple[int, ...]:
+    """'1,3-4' → (1, 3, 4)."""
+    pages: list[int] = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        if "-" in part:
+            first, last = (int(x) for x in part.split("-", 1))
+            pages += range(first, last + 1)
+        else:
+            pages.append(int(part))
+    return tuple(sorted(set(pages)))
+
+
+def make_proofs(options: ProofOptions, progress=None):
+    """Build, then render the chosen pages with overlays and the contact sheet; return (result, files)."""
+    import pypdfium2 as pdfium
+
+    session = BuildSession()
+    result = session.build(BuildOptions(options.edition_dir))
+    if result.output is None:
+        return result, []
+    layout = session._last_layout
+    edition_name = os.path.basename(result.output)[len("highlights-"):-len(".pdf")]
+    out_dir = options.out_dir or os.path.join(os.path.dirname(result.output), "proof", edition_name)
+    os.makedirs(out_dir, exist_ok=True)
+    wanted = options.pages or tuple(p.number for p in result.pages)
+    scale = options.dpi / 72.0
+    offset = (layout.geometry.page.bleed_mm + layout.geometry.page.slug_mm) * MM
+    pdf = pdfium.PdfDocument(result.output)
+    files, images = [], {}
+    try:
+        for count, number in enumerate(wanted, 1):
+            if not 1 <= number <= len(pdf):
+                continue
+            image = pdf[number - 1].render(scale=scale).to_pil().convert("RGBA")
+            page = result.pages[number - 1]
+            image = _overlay(image, page, layout, scale, offset, options.overlays)
+            path = os.path.join(out_dir, f"page-{number:02d}.png")
+            image.convert("RGB").save(path, optimize=True)
+            files.append(path)
+            images[number] = image
+            if progress:
+                progress(count, len(wanted))
+    finally:
+        pdf.close()
+    if images:
+        sheet = os.path.join(out_dir, "sheet.png")
+        _contact_sheet(images, len(result.pages)).save(sheet, optimize=True)
+        files.append(sheet)
+    return result, files
+
+
+def _overlay(image, page: LaidOutPage, layout: Layout, scale: float, offset: float, overlays: tuple[str, ...]):
+    from PIL import Image, ImageDraw
+
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    g = layout.geometry
+
+    def px(x_pt: float, y_pt: float) -> tuple[int, int]:
+        return round((offset + x_pt) * scale), round((offset + y_pt) * scale)
+
+    width, height = layout.page_width_pt, layout.page_height_pt
+    if "grid" in overlays:
+        for col in range(1, g.grid.columns + 1):
+            x, w = layout.column_x_pt(col, 1)
+            draw.rectangle([px(x, 0), px(x + w, height)], fill=GRID[:3] + (22,), outline=GRID)
+    if "baselines" in overlays:
+        top = (g.title_band.height_mm + g.margins_mm.top) * MM
+        y = top
+        while y < height - g.margins_mm.bottom * MM:
+            draw.line([px(g.margins_mm.left * MM, y), px(width - g.margins_mm.right * MM, y)], fill=BASELINE)
+            y += g.grid.baseline_pt * 3
+    if "safe" in overlays:
+        safe = g.page.safe_mm * MM
+        bleed = g.page.bleed_mm * MM
+        draw.rectangle([px(safe, safe), px(width - safe, height - safe)], outline=SAFE, width=2)
+        draw.rectangle([px(0, 0), px(width, height)], outline=TRIM, width=1)
+        draw.rectangle([px(-bleed, -bleed), px(width + bleed, height + bleed)], outline=SAFE[:3] + (90,), width=1)
+    for frame in page.frames:
+        overflowed = frame.used_pt > frame.height_pt + 0.5
+        if "frames" in overlays or overflowed:
+            colour = ALERT if overflowed else FRAME
+            shown = max(frame.used_pt, 1.0) if not overflowed else frame.used_pt
+            draw.rectangle([px(frame.x_pt, frame.y_pt), px(frame.x_pt + frame.width_pt, frame.y_pt + shown)],
+                           outline=colour, width=3 if overflowed else 1)
+            label = frame.name + (f"  overflows by {(frame.used_pt - frame.height_pt) / MM:.1f} mm" if overflowed else "")
+            draw.text(px(frame.x_pt + 1, frame.y_pt + 1), label, fill=colour)
+    for item in page.items:
+        if isinstance(item, QrMark) and item.url is None:  # a placeholder is never ready for print
+            draw.rectangle([px(item.x_pt - 2, item.y_pt - 2), px(item.x_pt + item.size_pt + 2, item.y_pt + item.size_pt + 2)],
+                           outline=ALERT, width=3)
+            draw.text(px(item.x_pt, item.y_pt + item.size_pt + 3), "QR placeholder", fill=ALERT)
+        elif isinstance(item, TextLine):
+            for run in item.line.runs:
+                if _fell_back(run):
+                    left, top = px(item.x_pt + run.x_pt, item.baseline_pt - run.size_pt)
+                    right, bottom = px(item.x_pt + run.x_pt + run.width_pt, item.baseline_pt + 0.25 * run.size_pt)
+                    draw.rectangle([left, top, right, bottom], outline=ALERT, width=2)
+    return Image.alpha_composite(image, layer)
+
+
+def _fell_back(run) -> bool:
+    """A glyph drawn from the other script's face, or from none (a box)."""
+    if not run.face:
+        return True
+    wanted = "cjk" if any(is_cjk(c) for c in run.text) else "latin"
+    # Punctuation such as ◊ or — in the CJK face beside Chinese text is expected, not a fallback.
+    return run.face.startswith("latin") and wanted == "cjk"
+
+
+def _contact_sheet(images: dict, page_count: int):
+    """Pages as the leaflet lies open: 1 alone on the right, then spreads 2–3, 4–5, …, the last alone."""
+    from PIL import Image
+
+    first = next(iter(images.values()))
+    w, h = first.size
+    thumb_w, thumb_h = w // 4, h // 4
+    spreads = [(None, 1)] + [(n, n + 1) for n in range(2, page_count, 2)]
+    if page_count % 2 == 0:
+        spreads.append((page_count, None))
+    gap = 12
+    sheet = Image.new("RGB", (2 * thumb_w + 3 * gap, len(spreads) * (thumb_h + gap) + gap), (205, 205, 205))
+    for row, (left, right) in enumerate(spreads):
+        for side, number in ((0, left), (1, right)):
+            if number and number in images:
+                thumb = images[number].convert("RGB").resize((thumb_w, thumb_h))
+                sheet.paste(thumb, (gap + side * (thumb_w + gap), gap + row * (thumb_h + gap)))
+    return sheet
+
+
+def terminal_progress(done: int, total: int) -> None:
+    """A one-line counter on a terminal; silent when output is a file or CI log."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\rhighlight: proof {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+__all__ = ["ProofOptions", "make_proofs", "parse_pages", "OVERLAYS", "default_output"]

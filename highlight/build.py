@@ -36,6 +36,7 @@ class BuildResult:
     pages: list = field(default_factory=list)
     fonts: int = 0
     seconds: float = 0.0
+    layout: Layout | None = None  # what the pages were laid out with (for proofs)
 
 
 def find_project(edition_dir: str) -> str:
@@ -214,6 +215,7 @@ class BuildSession:
             write_atomically(output, render_pdf(pages, layout, fonts, render_options), diags)
             result.output = output
             result.pages = pages
+            result.layout = layout
             result.fonts = len(fonts.faces)
         except BuildFailed:
             pass

@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("edition", help="the edition folder, e.g. content/2022-23")
     watch.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
     watch.add_argument("--no-marks", action="store_true", help="leave out crop marks")
+    watch.add_argument("--proof", action="store_true", help="refresh the page proofs after each good build")
     watch.add_argument("--max-builds", type=int, default=0, help=argparse.SUPPRESS)  # for tests and benchmarks
     new = sub.add_parser("new", help="start next year's edition from this year's")
     new.add_argument("edition", help="the new edition's name, e.g. 2023-24")
@@ -49,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     proof.add_argument("--dpi", type=int, default=150)
     proof.add_argument("--overlay", default="", help="any of grid,frames,baselines,safe (overflows and QR "
                        "placeholders are always marked)")
+    diff = sub.add_parser("diff", help="what changed between two builds: words, figures, and a picture per page")
+    diff.add_argument("old", help="the earlier PDF")
+    diff.add_argument("new", help="the later PDF")
+    diff.add_argument("--out", help="folder for the pictures (default: out/diff)")
+    diff.add_argument("--json", action="store_true", help="print the changes as JSON")
     schema = sub.add_parser("schema", help="write the JSON Schemas of content and layout files for editors")
     schema.add_argument("--out", default="schema", help="folder to write into (default schema/)")
     fonts = sub.add_parser("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
@@ -71,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "proof":
             return _proof(args)
+        if args.command == "diff":
+            return _diff(args)
         if args.command == "schema":
             from .jsonschema import write_schemas
 
@@ -138,6 +146,11 @@ def _watch(args) -> int:
         code = exit_code(rebuild.result.diagnostics)
         verb = f"rebuilt in {rebuild.latency_s * 1000:.0f} ms: " if rebuild.changed else ""
         print(_summary(rebuild.result, code, rebuild.result.seconds, verb), flush=True)
+        if args.proof and rebuild.result.output and not rebuild.result.diagnostics.has_errors():
+            from .proof import ProofOptions, render_proofs
+
+            files = render_proofs(rebuild.result, ProofOptions(args.edition))
+            print(f"highlight: proofs refreshed ({len(files) - 1} pages and the sheet)", flush=True)
         if args.max_builds and count >= args.max_builds:
             break
     return 0
@@ -221,6 +234,35 @@ def _proof(args) -> int:
     for path in files:
         print(f"highlight: wrote {path}")
     return exit_code(result.diagnostics) if files else max(exit_code(result.diagnostics), 1)
+
+
+def _diff(args) -> int:
+    import json
+
+    from .check import diff_pdfs
+
+    for path in (args.old, args.new):
+        if not os.path.isfile(path):
+            print(f"highlight: {path}: no such file", file=sys.stderr)
+            return 2
+    out = args.out or os.path.join("out", "diff")
+    try:
+        changes = diff_pdfs(args.old, args.new, out)
+    except Exception as exc:  # pypdf's and pdfium's many kinds of unreadable file
+        print(f"highlight: cannot read both PDFs ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([{"page": c.number, "removed": c.removed, "added": c.added, "picture": c.picture}
+                          for c in changes], ensure_ascii=False, indent=2))
+    else:
+        for change in changes:
+            print(f"page {change.number}:" + (f" picture {change.picture}" if change.picture else ""))
+            for words in change.removed:
+                print(f"  - {words}")
+            for words in change.added:
+                print(f"  + {words}")
+    print(f"highlight: {len(changes)} page(s) changed", file=sys.stderr if args.json else sys.stdout)
+    return 1 if changes else 0
 
 
 def _new(args) -> int:

@@ -50,13 +50,17 @@ def parse_pages(spec: str) -> tuple[int, ...]:
 
 def make_proofs(options: ProofOptions, progress=None):
     """Build, then render the chosen pages with overlays and the contact sheet; return (result, files)."""
-    import pypdfium2 as pdfium
-
-    session = BuildSession()
-    result = session.build(BuildOptions(options.edition_dir))
+    result = BuildSession().build(BuildOptions(options.edition_dir))
     if result.output is None:
         return result, []
-    layout = session._last_layout
+    return result, render_proofs(result, options, progress)
+
+
+def render_proofs(result, options: ProofOptions, progress=None) -> list[str]:
+    """Proof PNGs and the contact sheet of a successful build (also used by `watch --proof`)."""
+    import pypdfium2 as pdfium
+
+    layout = result.layout
     edition_name = os.path.basename(result.output)[len("highlights-"):-len(".pdf")]
     out_dir = options.out_dir or os.path.join(os.path.dirname(result.output), "proof", edition_name)
     os.makedirs(out_dir, exist_ok=True)
@@ -84,7 +88,7 @@ def make_proofs(options: ProofOptions, progress=None):
         sheet = os.path.join(out_dir, "sheet.png")
         _contact_sheet(images, len(result.pages)).save(sheet, optimize=True)
         files.append(sheet)
-    return result, files
+    return files
 
 
 def _overlay(image, page: LaidOutPage, layout: Layout, scale: float, offset: float, overlays: tuple[str, ...]):

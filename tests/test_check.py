@@ -96,3 +96,13 @@ def test_a_chinese_figure_that_differs_from_its_english_twin_is_caught(tmp_path)
     assert status == 1
     assert "p5-whole-person.yaml:" in printed and "warning[parity-figures]" in printed
     assert "only in English none; only in Chinese 924" in printed
+
+
+def test_diff_names_the_changed_words_and_draws_each_changed_page(built, tmp_path):
+    new = _pdf_built_from_edited_content(tmp_path, "p1-research-power.yaml", '"HK$956M"', '"HK$965M"')
+    code, printed = _run(["diff", built[1], new, "--out", str(tmp_path / "diff")])
+    assert code == 1
+    assert "page 1:" in printed and "- HK$956M" in printed and "+ HK$965M" in printed
+    assert "1 page(s) changed" in printed
+    assert sorted(os.listdir(tmp_path / "diff")) == ["page-01.png"]
+    assert _run(["diff", built[1], built[1], "--out", str(tmp_path / "same")])[0] == 0

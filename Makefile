@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-FONTS  := .cache/fonts/.verified
+FONTS  := .cache/.setup-done
 EDITION ?= 2022-23
 
 .PHONY: all build test fonts clean bench
@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-$(FONTS): $(STAMP) fonts/fonts.yaml
-	$(PY) -m highlight fonts
+# Fonts from the npm registry and the FOGRA39 output profile built from Debian packages, all pinned by sha256.
+$(FONTS): $(STAMP) fonts/fonts.yaml profiles/profiles.yaml
+	$(PY) -m highlight setup
+	touch $(FONTS)
 
 fonts: $(FONTS)
 

@@ -104,7 +104,7 @@ def generate_edition(pages: int, target: str) -> str:
 def watch_rebuilds(edits: int) -> list[float]:
     """Milliseconds `highlight watch` reports for rebuilds after one-word edits, in a copy of the project."""
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ("layout", "fonts", "content"):
+        for name in ("layout", "fonts", "profiles", "content"):
             shutil.copytree(os.path.join(ROOT, name), os.path.join(tmp, name))
         os.symlink(os.path.join(ROOT, ".cache"), os.path.join(tmp, ".cache"))
         page = os.path.join(tmp, EDITION, "p7-growth-continued.yaml")

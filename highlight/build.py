@@ -27,6 +27,7 @@ class BuildOptions:
     marks: bool = True
     allow_missing_glyphs: bool = False  # a character no font has is a warning and a visible box
     lang: str | None = None  # "en" or "zh" for a single-language variant
+    preflight: bool = True  # read the PDF back as a print shop's preflight would before it replaces the old one
 
 
 @dataclass
@@ -153,6 +154,7 @@ class BuildSession:
         self._files: dict = {}  # parsed YAML files by (path, mtime, size)
         self._laid: dict = {}  # page number -> (inputs, laid-out page, its diagnostics)
         self._last_layout = None
+        self._profile = None
 
     def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics, allow_missing: bool = False):
         manifest_path = os.path.join(project, "fonts", "fonts.yaml")
@@ -192,6 +194,15 @@ class BuildSession:
             laid.append(result)
         return laid
 
+    def _output_profile(self, project: str, diags: Diagnostics):
+        """The PDF/X output intent's profile (kept for the session: 250 KB read once)."""
+        from .profiles import load_manifest, load_profile
+
+        if self._profile is None:
+            manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), diags)
+            self._profile = load_profile(manifest, diags, os.path.join(project, ".cache", "profiles"))
+        return self._profile
+
     def build(self, options: BuildOptions) -> BuildResult:
         """Run the whole pipeline; every problem ends up in result.diagnostics."""
         started = time.perf_counter()
@@ -211,8 +222,13 @@ class BuildSession:
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
-                marks=options.marks)
-            write_atomically(output, render_pdf(pages, layout, fonts, render_options), diags)
+                marks=options.marks, profile=self._output_profile(project, diags), edition=edition.edition,
+                languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
+            data = render_pdf(pages, layout, fonts, render_options)
+            if options.preflight:
+                run_preflight(data, layout, diags)
+                diags.raise_if_errors()
+            write_atomically(output, data, diags)
             result.output = output
             result.pages = pages
             result.layout = layout
@@ -221,6 +237,17 @@ class BuildSession:
             pass
         result.seconds = time.perf_counter() - started
         return result
+
+
+def run_preflight(data: bytes, layout: Layout, diags: Diagnostics) -> None:
+    """Every failed preflight check is an error: a print file that fails it is not written."""
+    from .preflight import PreflightRules, preflight
+
+    g = layout.geometry.page
+    report = preflight(data, PreflightRules(bleed_mm=g.bleed_mm, safe_mm=g.safe_mm))
+    for finding in report.failures:
+        diags.error(f"preflight-{finding.check}", finding.detail, page=finding.page,
+                    hint="the layout or the renderer produced this; see `highlight preflight` on a proof build")
 
 
 def _mtime(path: str) -> int:

@@ -50,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     proof.add_argument("--dpi", type=int, default=150)
     proof.add_argument("--overlay", default="", help="any of grid,frames,baselines,safe (overflows and QR "
                        "placeholders are always marked)")
+    pre = sub.add_parser("preflight", help="check a PDF as a print shop's preflight would")
+    pre.add_argument("pdf")
+    pre.add_argument("--target", choices=("print", "screen"), default="print")
+    pre.add_argument("--json", action="store_true", help="print the report as JSON")
     diff = sub.add_parser("diff", help="what changed between two builds: words, figures, and a picture per page")
     diff.add_argument("old", help="the earlier PDF")
     diff.add_argument("new", help="the later PDF")
@@ -59,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default="schema", help="folder to write into (default schema/)")
     fonts = sub.add_parser("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
     fonts.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
+    setup = sub.add_parser("setup", help="set up fonts and the print output profile (run by make)")
+    setup.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
+    setup.add_argument("--profiles", default=os.path.join("profiles", "profiles.yaml"))
     return parser
 
 
@@ -69,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "fonts":
             return _fonts(args)
+        if args.command == "setup":
+            return _fonts(args) or _profiles(args)
         if args.command == "watch":
             return _watch(args)
         if args.command == "new":
@@ -79,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             return _proof(args)
         if args.command == "diff":
             return _diff(args)
+        if args.command == "preflight":
+            return _preflight(args)
         if args.command == "schema":
             from .jsonschema import write_schemas
 
@@ -236,6 +247,31 @@ def _proof(args) -> int:
     return exit_code(result.diagnostics) if files else max(exit_code(result.diagnostics), 1)
 
 
+def _preflight(args) -> int:
+    import json
+
+    from .preflight import PreflightRules, preflight
+
+    if not os.path.isfile(args.pdf):
+        print(f"highlight: {args.pdf}: no such file", file=sys.stderr)
+        return 2
+    try:
+        report = preflight(args.pdf, PreflightRules(target=args.target, require_pdfx=args.target == "print"))
+    except Exception as exc:  # pypdf's many kinds of unreadable file
+        print(f"highlight: {args.pdf}: cannot read it as a PDF ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for finding in report.findings:
+            if not finding.ok or finding.page is None:
+                print(finding.line())
+    summary = (f"highlight: preflight {args.pdf}: {report.pages} pages, {len(report.failures)} failures, "
+               f"{len(report.findings)} checks")
+    print(summary, file=sys.stderr if args.json else sys.stdout)
+    return 1 if report.failures else 0
+
+
 def _diff(args) -> int:
     import json
 
@@ -278,6 +314,22 @@ def _new(args) -> int:
           f"are marked `review: true`: the build warns about each until you check it and delete the line.\n"
           f"next: set the title and date in {os.path.join(folder, 'edition.yaml')}, then "
           f"`highlight build {folder}`")
+    return 0
+
+
+def _profiles(args) -> int:
+    from .profiles import load_manifest, profile_path, set_up_profile
+
+    diags = Diagnostics()
+    try:
+        manifest = load_manifest(args.profiles, diags)
+        project = os.path.dirname(os.path.dirname(os.path.abspath(args.profiles)))
+        cache = os.path.join(project, ".cache", "profiles")
+        built = set_up_profile(manifest, diags, cache)
+    except BuildFailed:
+        _print(diags, False)
+        return exit_code(diags) or 2
+    print(f"highlight: output profile {'built and ' if built else ''}verified: {profile_path(manifest, cache)}")
     return 0
 
 

@@ -13,6 +13,7 @@ import os
 from .content import EDITION, PAGE
 from .fonts import MANIFEST
 from .layout_spec import GEOMETRY, STYLES, TEMPLATES
+from .profiles import MANIFEST as PROFILES
 
 SCHEMAS = {
     "edition": (EDITION, "An edition of the Annual Highlights leaflet: content/<edition>/edition.yaml"),
@@ -21,6 +22,7 @@ SCHEMAS = {
     "layout-styles": (STYLES, "Colours and type styles: layout/styles.yaml"),
     "layout-templates": (TEMPLATES, "Page templates with named frames: layout/templates.yaml"),
     "fonts": (MANIFEST, "The font manifest: fonts/fonts.yaml"),
+    "profiles": (PROFILES, "The print output profile: profiles/profiles.yaml"),
 }
 
 

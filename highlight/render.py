@@ -28,6 +28,9 @@ class RenderOptions:
     author: str = ""
     marks: bool = True
     producer: str = "highlight"
+    profile: object = None  # profiles.OutputProfile: makes the file PDF/X-4 with this OutputIntent
+    edition: str = ""
+    languages: tuple = ("en", "zh-Hant")
 
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
@@ -63,6 +66,8 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     canvas.setAuthor(options.author)
     canvas.setCreator(options.producer)
     canvas.setProducer(options.producer)
+    if options.profile is not None:
+        _pdfx_identity(canvas, options)
     for page in pages:
         painter = _Painter(canvas, offset, trim_h, bleed, registered)
         for item in page.items:
@@ -77,6 +82,85 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
 
 
 @functools.lru_cache(maxsize=256)
+def _pdfx_identity(canvas, options: RenderOptions) -> None:
+    """OutputIntent with the embedded CMYK profile, XMP metadata and the PDF/X-4 Info keys.
+
+    ReportLab has no API for these; they are its own PDF objects hung on the catalog and info
+    (pinned ReportLab 5.1: the catalog's list of optional keys is extended with /OutputIntents)."""
+    from reportlab.pdfbase import pdfdoc
+
+    doc = canvas._doc
+    profile = options.profile
+    # Compressed once per session (profiles.OutputProfile.deflated), not on every build.
+    icc = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": 4, "Filter": pdfdoc.PDFName("FlateDecode")}), profile.deflated)
+    icc.filters = []
+    intent = pdfdoc.PDFDictionary({
+        "Type": pdfdoc.PDFName("OutputIntent"), "S": pdfdoc.PDFName("GTS_PDFX"),
+        "OutputConditionIdentifier": pdfdoc.PDFString(profile.output_condition),
+        "OutputCondition": pdfdoc.PDFString(profile.output_condition_text),
+        "RegistryName": pdfdoc.PDFString(profile.registry),
+        "Info": pdfdoc.PDFString(profile.name),
+        "DestOutputProfile": doc.Reference(icc)})
+    catalog = doc.Catalog
+    catalog.__NoDefault__ = list(catalog.__NoDefault__) + ["OutputIntents"]
+    catalog.OutputIntents = pdfdoc.PDFArray([intent])
+    metadata = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"),
+                                                      "Subtype": pdfdoc.PDFName("XML")}),
+                                _xmp(options).encode("utf-8"))
+    metadata.filters = []  # XMP stays readable
+    catalog.Metadata = doc.Reference(metadata)
+    catalog.Lang = pdfdoc.PDFString("en")
+    doc.info.__class__ = _pdfx_info_class()
+
+
+def _pdfx_info_class():
+    from reportlab.pdfbase import pdfdoc
+
+    class PdfxInfo(pdfdoc.PDFInfo):
+        """ReportLab's Info dictionary with the PDF/X version key."""
+
+        def format(self, document):
+            D = {"Title": pdfdoc.PDFString(self.title), "Author": pdfdoc.PDFString(self.author),
+                 "Producer": pdfdoc.PDFString(self.producer), "Creator": pdfdoc.PDFString(self.creator),
+                 "Subject": pdfdoc.PDFString(self.subject), "Keywords": pdfdoc.PDFString(self.keywords),
+                 "Trapped": pdfdoc.PDFName("False"), "GTS_PDFXVersion": pdfdoc.PDFString("PDF/X-4")}
+            D["ModDate"] = D["CreationDate"] = pdfdoc.PDFDate(ts=document._timeStamp,
+                                                              dateFormatter=self._dateFormatter)
+            return pdfdoc.PDFDictionary(D).format(document)
+
+    return PdfxInfo
+
+
+def _xmp(options: RenderOptions) -> str:
+    from xml.sax.saxutils import escape
+
+    title = escape(options.title)
+    languages = "".join(f"<rdf:li>{escape(lang)}</rdf:li>" for lang in options.languages)
+    # Dates match the Info dictionary's fixed (invariant) date, so the file stays reproducible.
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"
+    xmlns:highlight="https://example.org/highlight/ns/1.0/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+   <dc:language><rdf:Bag>{languages}</rdf:Bag></dc:language>
+   <xmp:CreatorTool>{escape(options.producer)}</xmp:CreatorTool>
+   <xmp:CreateDate>2000-01-01T00:00:00Z</xmp:CreateDate>
+   <xmp:ModifyDate>2000-01-01T00:00:00Z</xmp:ModifyDate>
+   <pdf:Producer>{escape(options.producer)}</pdf:Producer>
+   <pdf:Trapped>False</pdf:Trapped>
+   <pdfx:GTS_PDFXVersion>PDF/X-4</pdfx:GTS_PDFXVersion>
+   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
+   <highlight:edition>{escape(options.edition)}</highlight:edition>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+
+
 def cmyk(colour: Colour, tint: float = 1.0):
     from reportlab.lib.colors import CMYKColor
 

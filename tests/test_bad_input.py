@@ -66,7 +66,7 @@ def _edition(tmp_path, page_text: str) -> str:
     """A one-page edition in a copy of the project (so files can be made hostile without touching the repo)."""
     import shutil
 
-    for name in ("layout", "fonts"):
+    for name in ("layout", "fonts", "profiles"):
         shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
     os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
     folder = tmp_path / "content" / "case"
@@ -167,7 +167,7 @@ def test_ctrl_c_during_a_build_keeps_the_previous_pdf(tmp_path, monkeypatch):
     code, printed = _run(["build", folder, "-o", str(target)])
     assert code == 130 and "interrupted" in printed
     assert target.read_bytes() == b"%PDF- previous"
-    assert sorted(os.listdir(tmp_path)) == sorted(["x.pdf", "layout", "fonts", ".cache", "content"])
+    assert sorted(os.listdir(tmp_path)) == sorted(["x.pdf", "layout", "fonts", "profiles", ".cache", "content"])
 
 
 def test_an_internal_error_is_one_line_and_debug_shows_the_traceback(tmp_path, monkeypatch):

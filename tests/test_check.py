@@ -53,7 +53,7 @@ from conftest import EDITION, ROOT
 
 def _pdf_built_from_edited_content(tmp_path, page: str, old: str, new: str) -> str:
     """A PDF built from a copy of the content with one edit (the 'mistake' a late hand made)."""
-    for name in ("layout", "fonts", "content"):
+    for name in ("layout", "fonts", "profiles", "content"):
         shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
     os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
     path = tmp_path / "content" / "2022-23" / page

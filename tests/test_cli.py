@@ -50,7 +50,7 @@ def test_default_output_is_out_highlights_edition(tmp_path):
     # A copy of the project layout keeps the real out/ untouched.
     import shutil
 
-    for name in ("layout", "fonts", "content"):
+    for name in ("layout", "fonts", "profiles", "content"):
         shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
     os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
     done = run("build", "content/2022-23", cwd=str(tmp_path))
@@ -63,7 +63,7 @@ def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(tmp_path):
     import shutil
     import time
 
-    for name in ("layout", "fonts", "content"):
+    for name in ("layout", "fonts", "profiles", "content"):
         shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
     os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
     page = tmp_path / "content" / "2022-23" / "p7-growth-continued.yaml"

@@ -93,7 +93,7 @@ def test_a_corrupt_face_file_is_reported_not_crashed_on(tmp_path):
 
 def _project_with_own_cache(tmp_path):
     """A copy of the project whose font cache holds the set-up faces but no derived subsets."""
-    for name in ("layout", "fonts", "content", "tests"):
+    for name in ("layout", "fonts", "profiles", "content", "tests"):
         if name == "tests":
             shutil.copytree(os.path.join(ROOT, "tests", "cases", "good", "bom-crlf"), tmp_path / "content" / "small")
         else:
@@ -104,6 +104,7 @@ def _project_with_own_cache(tmp_path):
     for filename in os.listdir(source):
         if os.path.isfile(os.path.join(source, filename)):
             os.link(os.path.join(source, filename), cache / filename)  # the 7 MB faces, without copying
+    os.symlink(os.path.join(ROOT, ".cache", "profiles"), tmp_path / ".cache" / "profiles")
     return tmp_path
 
 

@@ -135,7 +135,7 @@ def test_a_session_rebuild_after_edits_equals_a_fresh_build(tmp_path, built):
     from conftest import ROOT
     from highlight.build import BuildSession
 
-    for name in ("layout", "fonts", "content"):
+    for name in ("layout", "fonts", "profiles", "content"):
         shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
     os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
     page = tmp_path / "content" / "2022-23" / "p7-growth-continued.yaml"

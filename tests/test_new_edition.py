@@ -13,7 +13,7 @@ from test_bad_input import _run
 
 
 def _project(tmp_path):
-    for name in ("layout", "fonts", "content", "schema"):
+    for name in ("layout", "fonts", "profiles", "content", "schema"):
         shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
     os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
     return tmp_path

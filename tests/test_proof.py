@@ -11,7 +11,7 @@ from test_bad_input import _run
 
 
 def _project(tmp_path):
-    for name in ("layout", "fonts", "content", "tests"):
+    for name in ("layout", "fonts", "profiles", "content", "tests"):
         if name == "tests":
             shutil.copytree(os.path.join(ROOT, "tests", "cases", "bad", "overflow"), tmp_path / "content" / "overflow")
         else:

@@ -120,7 +120,7 @@ def damaged_page(draw):
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("property")
-    for name in ("layout", "fonts", "content"):
+    for name in ("layout", "fonts", "profiles", "content"):
         shutil.copytree(os.path.join(ROOT, name), root / name)
     os.symlink(os.path.join(ROOT, ".cache"), root / ".cache")
     return root

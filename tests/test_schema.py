@@ -15,7 +15,7 @@ from conftest import ROOT
 
 FILES = sorted(glob.glob(os.path.join(ROOT, "content", "*", "*.yaml")) + glob.glob(os.path.join(ROOT, "layout", "*.yaml"))
                + glob.glob(os.path.join(ROOT, "tests", "fixtures", "*", "*.yaml"))
-               + [os.path.join(ROOT, "fonts", "fonts.yaml")])
+               + [os.path.join(ROOT, "fonts", "fonts.yaml"), os.path.join(ROOT, "profiles", "profiles.yaml")])
 
 
 def test_committed_schemas_are_the_generated_ones():

@@ -47,7 +47,7 @@ def test_chinese_variant_has_all_the_chinese_and_no_english_sentences(variants):
 def test_default_names_of_the_variants(tmp_path):
     import shutil
 
-    for name in ("layout", "fonts", "content"):
+    for name in ("layout", "fonts", "profiles", "content"):
         shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
     os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
     result = build(BuildOptions(str(tmp_path / "content" / "2022-23"), lang="zh"))

@@ -1,0 +1,209 @@
+"""The print output condition: a FOGRA39 CMYK ICC profile, built once at set-up from pinned Debian packages.
+
+Set-up (`highlight setup`, run by `make`): download Argyll CMS and
+icc-profiles-free as .deb files by pinned URL and sha256, take colprof and
+FOGRA39L.ti3 out of them (a .deb is an `ar` archive holding data.tar.xz; read
+here, no dpkg needed), run colprof, set the profile's creation date to a fixed
+day so every machine makes the same bytes, and check the result's sha256.
+Build: read the cached profile for the PDF's OutputIntent.
+"""
+from __future__ import annotations
+
+import io
+import os
+import zlib
+import struct
+import subprocess
+import tarfile
+from dataclasses import dataclass
+
+from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .fonts import _sha256, _write_atomic
+from .schema import INVALID, Field, Named, Str, Struct, load_document
+
+CACHE_DIR = os.path.join(".cache", "profiles")
+SETUP_HINT = "run `make` (or `highlight setup`) with network access to build the output profile"
+_FIXED_DATE = struct.pack(">6H", 2024, 1, 1, 0, 0, 0)  # ICC header bytes 24–35
+
+
+@dataclass(frozen=True)
+class Package:
+    ref: SourceRef
+    url: str
+    sha256: str
+    licence: str
+
+
+@dataclass(frozen=True)
+class Member:
+    ref: SourceRef
+    package: str
+    member: str
+
+
+@dataclass(frozen=True)
+class ProfileSpec:
+    ref: SourceRef
+    name: str
+    description: str
+    measurement: Member
+    tool: Member
+    output_condition: str
+    output_condition_text: str
+    registry: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ProfileManifest:
+    ref: SourceRef
+    packages: dict
+    profile: ProfileSpec
+
+
+_MEMBER = Struct(Member, {"package": Field(Str(), required=True), "member": Field(Str(), required=True)})
+MANIFEST = Struct(ProfileManifest, {
+    "packages": Field(Named(Struct(Package, {
+        "url": Field(Str(), required=True), "sha256": Field(Str(), required=True),
+        "licence": Field(Str(), required=True)})), required=True),
+    "profile": Field(Struct(ProfileSpec, {
+        "name": Field(Str(), required=True), "description": Field(Str(), required=True),
+        "measurement": Field(_MEMBER, required=True), "tool": Field(_MEMBER, required=True),
+        "output_condition": Field(Str(), required=True), "output_condition_text": Field(Str(), required=True),
+        "registry": Field(Str(), required=True), "sha256": Field(Str(), required=True)}), required=True),
+}, "The print output condition and how its ICC profile is made")
+
+
+@dataclass(frozen=True)
+class OutputProfile:
+    """What the PDF's OutputIntent needs."""
+
+    icc: bytes
+    name: str
+    output_condition: str
+    output_condition_text: str
+    registry: str
+    deflated: bytes  # the profile as a FlateDecode stream, made once at set-up
+
+
+def load_manifest(path: str, diags: Diagnostics) -> ProfileManifest:
+    manifest = load_document(path, MANIFEST, diags)
+    if manifest is INVALID:
+        raise BuildFailed(diags)
+    return manifest
+
+
+def profile_path(manifest: ProfileManifest, cache_dir: str = CACHE_DIR) -> str:
+    return os.path.join(cache_dir, f"{manifest.profile.name}.icc")
+
+
+def load_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> OutputProfile:
+    spec = manifest.profile
+    try:
+        with open(profile_path(manifest, cache_dir), "rb") as f:
+            icc = f.read()
+    except OSError:
+        diags.fatal("profile-missing", f"the output profile {spec.name} is not set up", spec.ref, hint=SETUP_HINT)
+        raise BuildFailed(diags) from None
+    if _sha256(icc) != spec.sha256:
+        diags.fatal("profile-checksum", f"{profile_path(manifest, cache_dir)} has sha256 {_sha256(icc)}, "
+                    f"profiles.yaml pins {spec.sha256}", spec.ref, hint=SETUP_HINT)
+        raise BuildFailed(diags)
+    deflated_path = profile_path(manifest, cache_dir) + ".deflate"
+    try:
+        with open(deflated_path, "rb") as f:
+            deflated = f.read()
+        if zlib.decompress(deflated) != icc:
+            raise ValueError("stale")
+    except (OSError, ValueError, zlib.error):
+        deflated = zlib.compress(icc, 9)
+        _write_atomic(deflated_path, deflated)
+    return OutputProfile(icc, spec.description, spec.output_condition, spec.output_condition_text, spec.registry,
+                         deflated)
+
+
+def _deb_member(deb: bytes, member: str) -> bytes:
+    """A file from a Debian package: an `ar` archive whose data.tar.* holds the files."""
+    if not deb.startswith(b"!<arch>\n"):
+        raise ValueError("not a Debian package")
+    offset = 8
+    while offset < len(deb):
+        header = deb[offset:offset + 60]
+        name = header[:16].decode().strip().rstrip("/")
+        size = int(header[48:58].decode().strip())
+        body = deb[offset + 60:offset + 60 + size]
+        if name.startswith("data.tar"):
+            with tarfile.open(fileobj=io.BytesIO(body)) as tar:
+                extracted = tar.extractfile(member)
+                if extracted is None:
+                    raise KeyError(member)
+                return extracted.read()
+        offset += 60 + size + (size & 1)
+    raise KeyError("data.tar")
+
+
+def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> bool:
+    """Build and verify the output profile unless it is already there; True if it was built now."""
+    import urllib.error
+    import urllib.request
+
+    spec = manifest.profile
+    target = profile_path(manifest, cache_dir)
+    try:
+        with open(target, "rb") as f:
+            if _sha256(f.read()) == spec.sha256:
+                return False
+    except OSError:
+        pass
+    debs = {}
+    for name in {spec.measurement.package, spec.tool.package}:
+        package = manifest.packages.get(name)
+        if package is None:
+            diags.fatal("unknown-package", f"profile names package '{name}', which is not listed", spec.ref)
+            raise BuildFailed(diags)
+        archive = os.path.join(cache_dir, "downloads", os.path.basename(package.url))
+        data = None
+        if os.path.exists(archive):
+            with open(archive, "rb") as f:
+                data = f.read()
+            data = data if _sha256(data) == package.sha256 else None
+        if data is None:
+            try:
+                with urllib.request.urlopen(package.url, timeout=120) as response:
+                    data = response.read()
+            except (urllib.error.URLError, OSError) as exc:
+                diags.fatal("profile-download", f"cannot download {package.url}: {getattr(exc, 'reason', exc)}",
+                            package.ref, hint="check the network (the set-up needs deb.debian.org), then run `make`")
+                raise BuildFailed(diags) from None
+            if _sha256(data) != package.sha256:
+                diags.fatal("profile-checksum", f"{package.url} downloaded with sha256 {_sha256(data)}, "
+                            f"profiles.yaml pins {package.sha256}", package.ref)
+                raise BuildFailed(diags)
+            _write_atomic(archive, data)
+        debs[name] = data
+    work = os.path.join(cache_dir, "work")
+    os.makedirs(work, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(spec.measurement.member))[0]
+    _write_atomic(os.path.join(work, stem + ".ti3"), _deb_member(debs[spec.measurement.package],
+                                                                  spec.measurement.member))
+    tool = os.path.join(work, "colprof")
+    _write_atomic(tool, _deb_member(debs[spec.tool.package], spec.tool.member))
+    os.chmod(tool, 0o755)
+    try:
+        subprocess.run([tool, "-D", spec.description, "-qm", stem], cwd=work, check=True, timeout=600,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    except (OSError, subprocess.SubprocessError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        diags.fatal("profile-build", f"colprof could not build the profile: {exc} {detail.decode(errors='replace')[-300:]}",
+                    spec.tool.ref, hint="the set-up needs an x86_64 Debian-like machine for Argyll's colprof")
+        raise BuildFailed(diags) from None
+    with open(os.path.join(work, stem + ".icc"), "rb") as f:
+        icc = bytearray(f.read())
+    icc[24:36] = _FIXED_DATE  # the only byte colprof varies between runs
+    if _sha256(bytes(icc)) != spec.sha256:
+        diags.fatal("profile-checksum", f"the profile colprof built has sha256 {_sha256(bytes(icc))}, "
+                    f"profiles.yaml pins {spec.sha256}", spec.ref,
+                    hint="a different Argyll or data version; check it before changing the pin")
+        raise BuildFailed(diags)
+    _write_atomic(target, bytes(icc))
+    return True

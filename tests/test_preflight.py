@@ -1,0 +1,113 @@
+"""Preflight: the print PDF passes what a PDF/X-4 check asks; small PDFs built to break each rule fail it."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from highlight.preflight import PreflightRules, preflight
+
+from test_bad_input import _run
+
+MM = 72 / 25.4
+
+
+def test_the_print_pdf_passes(built):
+    report = preflight(built[1])
+    assert report.failures == []
+    checks = {f.check for f in report.findings}
+    assert {"trim", "bleed", "media", "colour", "safe-area", "font", "output-intent", "pdfx-version", "trapped",
+            "xmp", "id", "ink"} <= checks
+    assert report.pages == 8 and 0 < report.max_ink_percent <= 300
+
+
+def test_the_cli_reports_and_exits(built):
+    code, printed = _run(["preflight", built[1]])
+    assert code == 0 and "0 failures" in printed and "PASS output-intent" in printed
+
+
+def _pdf(tmp_path, draw, name="case.pdf", cmyk=True) -> str:
+    """A one-page A4 PDF with trim and bleed like ours, with whatever `draw` adds."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = str(tmp_path / name)
+    offset = 13 * MM
+    canvas = Canvas(path, pagesize=(595.276 + 2 * offset, 841.89 + 2 * offset), invariant=1)
+    canvas.setTrimBox((offset, offset, offset + 595.276, offset + 841.89))
+    canvas.setBleedBox((offset - 3 * MM, offset - 3 * MM, offset + 595.276 + 3 * MM, offset + 841.89 + 3 * MM))
+    canvas.setTitle("case")
+    draw(canvas, offset)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def _failed(path) -> set:
+    return {f.check for f in preflight(path, PreflightRules()).failures}
+
+
+def test_an_rgb_colour_fails(tmp_path):
+    def draw(canvas, offset):
+        canvas.setFillColorRGB(1, 0, 0)
+        canvas.rect(offset + 50, offset + 50, 100, 100, fill=1, stroke=0)
+
+    assert "colour" in _failed(_pdf(tmp_path, draw))
+
+
+def test_text_in_the_bleed_fails(tmp_path):
+    def draw(canvas, offset):
+        canvas.setFillColorCMYK(0, 0, 0, 1)
+        canvas.drawString(offset + 2 * MM, offset + 400, "too close to the trim")
+
+    assert "safe-area" in _failed(_pdf(tmp_path, draw))
+
+
+def test_a_low_resolution_image_fails(tmp_path):
+    from PIL import Image
+
+    picture = tmp_path / "small.png"
+    Image.new("CMYK", (20, 20), (0, 0, 0, 255)).convert("RGB").save(picture)
+
+    def draw(canvas, offset):
+        canvas.drawImage(str(picture), offset + 100, offset + 100, width=200, height=200)
+
+    failed = _failed(_pdf(tmp_path, draw))
+    assert "image-resolution" in failed and "image-colour" in failed
+
+
+def test_too_much_ink_fails(tmp_path):
+    def draw(canvas, offset):
+        canvas.setFillColorCMYK(1, 1, 1, 0.9)
+        canvas.rect(offset + 50, offset + 50, 100, 100, fill=1, stroke=0)
+
+    assert "ink" in _failed(_pdf(tmp_path, draw))
+
+
+def test_a_plain_pdf_lacks_the_pdfx_identity(tmp_path):
+    failed = _failed(_pdf(tmp_path, lambda canvas, offset: None))
+    assert {"output-intent", "pdfx-version", "xmp"} <= failed
+
+
+def test_two_builds_have_the_same_sha256(built, tmp_path):
+    from conftest import EDITION
+
+    assert _run(["build", EDITION, "-o", str(tmp_path / "again.pdf")])[0] == 0
+    with open(built[1], "rb") as a:
+        assert hashlib.sha256(a.read()).hexdigest() == hashlib.sha256((tmp_path / "again.pdf").read_bytes()).hexdigest()
+
+
+def test_crop_marks_sit_at_the_trim_corners(built):
+    """Rendered at 300 dpi: dark marks on the trim lines outside the bleed, none inside the slug corner."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(built[1])
+    image = pdf[0].render(scale=300 / 72).to_pil().convert("L")
+    pdf.close()
+    scale = 300 / 72
+    trim_x, trim_y = 13 * MM * scale, 13 * MM * scale  # the top-left trim corner in pixels
+    # Along the trim's vertical line, 4–9 mm above the corner, the mark is drawn.
+    column = [image.getpixel((round(trim_x) + dx, round(trim_y - d * MM * scale)))
+              for d in (5, 6, 7, 8) for dx in range(-2, 3)]
+    assert min(column) < 128
+    # Diagonally off the corner, in the slug, nothing is drawn.
+    assert image.getpixel((round(trim_x - 6 * MM * scale), round(trim_y - 6 * MM * scale))) > 240

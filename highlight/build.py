@@ -28,6 +28,7 @@ class BuildOptions:
     allow_missing_glyphs: bool = False  # a character no font has is a warning and a visible box
     lang: str | None = None  # "en" or "zh" for a single-language variant
     preflight: bool = True  # read the PDF back as a print shop's preflight would before it replaces the old one
+    target: str = "print"  # or "screen": RGB, trim-sized, links and bookmarks, out/highlights-<edition>-screen.pdf
 
 
 @dataclass
@@ -52,8 +53,8 @@ def find_project(edition_dir: str) -> str:
         here = parent
 
 
-def default_output(project: str, edition: Edition, lang: str | None = None) -> str:
-    suffix = f"-{lang}" if lang else ""
+def default_output(project: str, edition: Edition, lang: str | None = None, target: str = "print") -> str:
+    suffix = (f"-{lang}" if lang else "") + ("-screen" if target == "screen" else "")
     return os.path.join(project, "out", f"highlights-{edition.edition}{suffix}.pdf")
 
 
@@ -218,15 +219,17 @@ class BuildSession:
             pages = self._layout(edition, layout, diags, options.lang)
             check_safe_area(pages, layout, diags)
             diags.raise_if_errors()
-            output = options.output or default_output(project, edition, options.lang)
+            output = options.output or default_output(project, edition, options.lang, options.target)
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
-                marks=options.marks, profile=self._output_profile(project, diags), edition=edition.edition,
+                marks=options.marks, target=options.target,
+                profile=self._output_profile(project, diags) if options.target == "print" else None,
+                edition=edition.edition,
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
             data = render_pdf(pages, layout, fonts, render_options)
             if options.preflight:
-                run_preflight(data, layout, diags)
+                run_preflight(data, layout, diags, options.target)
                 diags.raise_if_errors()
             write_atomically(output, data, diags)
             result.output = output
@@ -239,12 +242,13 @@ class BuildSession:
         return result
 
 
-def run_preflight(data: bytes, layout: Layout, diags: Diagnostics) -> None:
+def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str = "print") -> None:
     """Every failed preflight check is an error: a print file that fails it is not written."""
     from .preflight import PreflightRules, preflight
 
     g = layout.geometry.page
-    report = preflight(data, PreflightRules(bleed_mm=g.bleed_mm, safe_mm=g.safe_mm))
+    report = preflight(data, PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm,
+                                            require_pdfx=target == "print"))
     for finding in report.failures:
         diags.error(f"preflight-{finding.check}", finding.detail, page=finding.page,
                     hint="the layout or the renderer produced this; see `highlight preflight` on a proof build")

@@ -21,6 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--json", action="store_true", help="print diagnostics as JSON")
     build.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="github: GitHub Actions annotations, so CI marks the YAML line")
+    build.add_argument("--target", choices=("print", "screen"), default="print",
+                       help="screen: RGB, no marks, links and bookmarks → out/highlights-<edition>-screen.pdf")
     build.add_argument("--lang", choices=("en", "zh"),
                        help="a single-language variant, written to out/highlights-<edition>-<lang>.pdf")
     build.add_argument("--allow-missing-glyphs", action="store_true",
@@ -124,7 +126,8 @@ def _build(args) -> int:
     from .build import BuildOptions, build
 
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
-                                allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang))
+                                allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
+                                target=args.target))
     diags = result.diagnostics
     args.json = args.json or args.format == "json"
     _print(diags, args.json, args.format == "github")

@@ -31,6 +31,7 @@ class RenderOptions:
     profile: object = None  # profiles.OutputProfile: makes the file PDF/X-4 with this OutputIntent
     edition: str = ""
     languages: tuple = ("en", "zh-Hant")
+    target: str = "print"  # "screen": RGB twins, trim-sized pages, no marks, links, bookmarks, language spans
 
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
@@ -52,36 +53,43 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
             # subset file has), so the PDF does not depend on which cached subset was read.
             pdfmetrics._fonts[name] = TTFont(name, face.path, asciiReadable=False)
     geometry = layout.geometry
-    bleed = geometry.page.bleed_mm * MM
-    slug = geometry.page.slug_mm * MM if options.marks else 0.0
+    screen = options.target == "screen"
+    bleed = 0.0 if screen else geometry.page.bleed_mm * MM
+    slug = geometry.page.slug_mm * MM if options.marks and not screen else 0.0
     offset = bleed + slug
     trim_w, trim_h = layout.page_width_pt, layout.page_height_pt
     sheet = (trim_w + 2 * offset, trim_h + 2 * offset)
     first_face = registered[fonts.face("latin", "regular").name]
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=sheet, invariant=1, pageCompression=1, pdfVersion=(1, 6),
-                    enforceColorSpace="cmyk", initialFontName=first_face, initialFontSize=9)
+                    enforceColorSpace=None if screen else "cmyk", initialFontName=first_face, initialFontSize=9,
+                    lang=options.languages[0] if screen else None)
     canvas.setTitle(options.title)
     canvas.setSubject(options.subject)
     canvas.setAuthor(options.author)
     canvas.setCreator(options.producer)
     canvas.setProducer(options.producer)
-    if options.profile is not None:
+    if options.profile is not None and not screen:
         _pdfx_identity(canvas, options)
     for page in pages:
-        painter = _Painter(canvas, offset, trim_h, bleed, registered)
+        painter = _Painter(canvas, offset, trim_h, bleed, registered, screen)
+        if screen:  # a bookmark per page, named by its title
+            canvas.bookmarkPage(f"page-{page.number}")
+            canvas.addOutlineEntry(f"{page.number}  {page.title}", f"page-{page.number}", level=0)
         for item in page.items:
             painter.draw(item)
-        canvas.setTrimBox((offset, offset, offset + trim_w, offset + trim_h))
-        canvas.setBleedBox((offset - bleed, offset - bleed, offset + trim_w + bleed, offset + trim_h + bleed))
-        if options.marks:
+        if not screen:
+            canvas.setTrimBox((offset, offset, offset + trim_w, offset + trim_h))
+            canvas.setBleedBox((offset - bleed, offset - bleed, offset + trim_w + bleed, offset + trim_h + bleed))
+        if options.marks and not screen:
             _crop_marks(canvas, offset, trim_w, trim_h, bleed)
         canvas.showPage()
+    if screen:
+        canvas.showOutline()
     canvas.save()
     return buffer.getvalue()
 
 
-@functools.lru_cache(maxsize=256)
 def _pdfx_identity(canvas, options: RenderOptions) -> None:
     """OutputIntent with the embedded CMYK profile, XMP metadata and the PDF/X-4 Info keys.
 
@@ -161,6 +169,20 @@ def _xmp(options: RenderOptions) -> str:
 <?xpacket end="w"?>"""
 
 
+@functools.lru_cache(maxsize=256)
+def rgb(colour: Colour, tint: float = 1.0):
+    """The screen twin of a colour (its `rgb:`, else a plain conversion of its CMYK), tinted towards white."""
+    from reportlab.lib.colors import Color
+
+    if colour.rgb:
+        r, g, b = (int(colour.rgb[i:i + 2], 16) / 255.0 for i in (1, 3, 5))
+    else:
+        c, m, y, k = (v / 100.0 for v in colour.cmyk)
+        r, g, b = ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return Color(*(1 - tint * (1 - v) for v in (r, g, b)))
+
+
+@functools.lru_cache(maxsize=256)
 def cmyk(colour: Colour, tint: float = 1.0):
     from reportlab.lib.colors import CMYKColor
 
@@ -174,8 +196,9 @@ def _is_pure_black(colour: Colour) -> bool:
 
 
 class _Painter:
-    def __init__(self, canvas, offset: float, trim_h: float, bleed: float, registered: dict):
+    def __init__(self, canvas, offset: float, trim_h: float, bleed: float, registered: dict, screen: bool = False):
         self.canvas = canvas
+        self.screen = screen  # RGB twins of the colours, and links and language spans
         self.registered = registered  # face name -> ReportLab font name
         self.overprinting = False
         self.missing_glyph_boxes: list = []
@@ -198,7 +221,7 @@ class _Painter:
             self.box(item)
         elif isinstance(item, Rule):
             c = self.canvas
-            c.setStrokeColor(cmyk(item.colour))
+            c.setStrokeColor(self.colour(item.colour))
             c.setLineWidth(item.width_pt)
             c.line(self.x(item.x1_pt), self.y(item.y1_pt), self.x(item.x2_pt), self.y(item.y2_pt))
         elif isinstance(item, QrMark):
@@ -216,8 +239,8 @@ class _Painter:
         path.arc(cx - o, cy - o, cx + o, cy + o, start, -item.sweep_deg)
         path.arcTo(cx - i, cy - i, cx + i, cy + i, start - item.sweep_deg, item.sweep_deg)
         path.close()
-        c.setFillColor(cmyk(item.colour, item.tint))
-        c.setStrokeColor(cmyk(WHITE))
+        c.setFillColor(self.colour(item.colour, item.tint))
+        c.setStrokeColor(self.colour(WHITE))
         c.setLineWidth(0.6)
         c.drawPath(path, stroke=1, fill=1)
 
@@ -228,11 +251,15 @@ class _Painter:
             if y <= 0:
                 y, h = y - self.bleed, h + self.bleed
         c = self.canvas
-        c.setFillColor(cmyk(item.colour, item.tint))
+        c.setFillColor(self.colour(item.colour, item.tint))
         c.rect(self.x(x), self.y(y + h), w, h, stroke=0, fill=1)
+
+    def colour(self, colour: Colour, tint: float = 1.0):
+        return rgb(colour, tint) if self.screen else cmyk(colour, tint)
 
     def overprint(self, on: bool) -> None:
         """Switch fill overprint only when it changes (each switch is an ExtGState in the stream)."""
+        on = on and not self.screen  # overprint is a print matter
         if on != self.overprinting:
             self.canvas.setFillOverprint(on)
             if on:
@@ -260,11 +287,13 @@ class _Painter:
             if item.frame in FURNITURE_FRAMES:
                 # Furniture (folio) is an artifact, not content: readers and `highlight check` skip it.
                 code = f"/Artifact BMC\n{code}\nEMC"
+            elif self.screen:  # each line tagged with its language, for screen readers and search
+                code = f"/Span <</Lang ({'zh-Hant' if item.lang == 'zh' else 'en'})>> BDC\n{code}\nEMC"
             self.canvas._code.append(code)
             start = end
         for line, run in self.missing_glyph_boxes:
             c = self.canvas
-            c.setStrokeColor(cmyk(run.colour))
+            c.setStrokeColor(self.colour(run.colour))
             c.setLineWidth(0.5)
             c.rect(self.x(line.x_pt + run.x_pt + 0.05 * run.size_pt), self.y(line.baseline_pt),
                    run.width_pt - 0.1 * run.size_pt, 0.75 * run.size_pt, stroke=1, fill=0)
@@ -296,8 +325,11 @@ class _Painter:
             if run_state != state:
                 flush()
                 if state is None or state[2] != run.colour:
-                    c, m, y, k = (v / 100.0 for v in run.colour.cmyk)
-                    code.append(f"{fp_str(c, m, y, k)} k")
+                    if self.screen:
+                        code.append(f"{fp_str(*rgb(run.colour).rgb())} rg")
+                    else:
+                        c, m, y, k = (v / 100.0 for v in run.colour.cmyk)
+                        code.append(f"{fp_str(c, m, y, k)} k")
                 if state is None or state[3] != run.char_space_pt:
                     code.append(f"{fp_str(run.char_space_pt)} Tc")
                 if state is None or state[4] != run.rise_pt:
@@ -326,7 +358,7 @@ class _Painter:
         x0, top, size = self.x(item.x_pt), self.y(item.y_pt), item.size_pt
         if item.url is None:
             # A placeholder nobody can mistake for a code: an outlined box with a cross.
-            c.setStrokeColor(cmyk(item.colour, 0.6))
+            c.setStrokeColor(self.colour(item.colour, 0.6))
             c.setLineWidth(0.8)
             c.setDash(2, 1.5)
             c.rect(x0, top - size, size, size, stroke=1, fill=0)
@@ -337,10 +369,12 @@ class _Painter:
             return
         import segno
 
+        if self.screen:  # on screen the code is also a link
+            c.linkURL(item.url, (x0, top - size, x0 + size, top), relative=0, thickness=0)
         code = segno.make(item.url, error="m", micro=False)
         matrix = list(code.matrix_iter(scale=1, border=4))
         module = size / len(matrix)
-        c.setFillColor(cmyk(item.colour))
+        c.setFillColor(self.colour(item.colour))
         path = c.beginPath()
         for r, row in enumerate(matrix):
             for col, dark in enumerate(row):

@@ -111,3 +111,33 @@ def test_crop_marks_sit_at_the_trim_corners(built):
     assert min(column) < 128
     # Diagonally off the corner, in the slug, nothing is drawn.
     assert image.getpixel((round(trim_x - 6 * MM * scale), round(trim_y - 6 * MM * scale))) > 240
+
+
+def test_the_screen_variant(tmp_path):
+    """RGB, pages the size of the trim with no marks, a bookmark per page, language spans, QR codes as links."""
+    import os
+
+    import pikepdf
+
+    from conftest import EDITION, ROOT
+
+    out = tmp_path / "screen.pdf"
+    assert _run(["build", EDITION, "-o", str(out), "--target", "screen"])[0] == 0
+    with pikepdf.open(out) as pdf:
+        assert [round(float(v), 2) for v in pdf.pages[0].mediabox] == [0, 0, 595.28, 841.89]
+        assert "/TrimBox" not in pdf.pages[0].obj and "/OutputIntents" not in pdf.Root
+        assert str(pdf.Root.Lang) == "en"
+        with pdf.open_outline() as outline:
+            assert [item.title for item in outline.root][:2] == ["1  Research Power", "2  Leading in Technology and "
+                                                                                          "Knowledge Transfer"]
+        operators = {str(op) for _, op in pikepdf.parse_content_stream(pdf.pages[0])}
+        assert "rg" in operators and "k" not in operators and "K" not in operators
+        spans = [operands[1].Lang for operands, op in pikepdf.parse_content_stream(pdf.pages[0])
+                 if str(op) == "BDC" and str(operands[0]) == "/Span"]
+        assert {"en", "zh-Hant"} <= {str(lang) for lang in spans}
+    qr = tmp_path / "qr.pdf"
+    case = os.path.join(ROOT, "tests", "cases", "good", "qr-url")
+    assert _run(["build", case, "-o", str(qr), "--target", "screen"])[0] == 0
+    with pikepdf.open(qr) as pdf:
+        links = [a.A.URI for a in pdf.pages[0].obj.get("/Annots", []) if "/A" in a]
+        assert [str(u) for u in links] == ["https://hkust.edu.hk/news/research-and-innovation"]

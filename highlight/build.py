@@ -16,8 +16,8 @@ from .render import RenderOptions, render_pdf
 from .parity import check_parity
 from .text import TextSetter, plain
 
-# Characters the layout itself prints (figures of tables, page numbers).
-GENERATED_CHARACTERS = set("0123456789,.%+- ")
+# Characters the layout itself prints (figures of tables, page numbers, the slug line).
+GENERATED_CHARACTERS = set("0123456789,.%+- |") | set("Annual Highlights page highlight")
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,8 @@ def characters_used(edition: Edition) -> dict[str, SourceRef]:
     for _, string in edition.title.strings():
         for char in string:
             seen.setdefault(char, edition.title.ref)
+    for char in edition.edition:  # printed in the slug line
+        seen.setdefault(char, ref_of(edition, "edition"))
     for char in GENERATED_CHARACTERS:
         seen.setdefault(char, edition.ref)
     return seen
@@ -223,7 +225,7 @@ class BuildSession:
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
-                marks=options.marks, target=options.target,
+                marks=options.marks, target=options.target, date_epoch=_date_epoch(edition),
                 profile=self._output_profile(project, diags) if options.target == "print" else None,
                 edition=edition.edition,
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
@@ -252,6 +254,20 @@ def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str =
     for finding in report.failures:
         diags.error(f"preflight-{finding.check}", finding.detail, page=finding.page,
                     hint="the layout or the renderer produced this; see `highlight preflight` on a proof build")
+
+
+def _date_epoch(edition: Edition) -> int:
+    """The PDF's date: SOURCE_DATE_EPOCH if set (reproducible-builds convention), else the edition's date."""
+    import calendar
+    import datetime
+
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        day = datetime.date.fromisoformat(edition.date)
+    except ValueError:
+        return 946684800
+    return calendar.timegm(day.timetuple())
 
 
 def _mtime(path: str) -> int:

@@ -275,7 +275,7 @@ def prepare_fonts(manifest: Manifest, characters: set, diags: Diagnostics, cache
             except Exception as exc:  # fontTools raises many kinds on a damaged file
                 diags.fatal("font-corrupt", f"face '{name}' cannot be subset: {exc}", spec.ref, hint=SETUP_HINT)
                 continue
-        faces[name] = _load_metrics(name, derived)
+        faces[name] = _load_metrics(name, derived, face_path(name, cache_dir))
     diags.raise_if_errors()
     families = {fam: {"regular": f.regular, "bold": f.bold} for fam, f in manifest.families.items()}
     return FontSet(faces, families, coverage)
@@ -347,34 +347,42 @@ def _subset_font(font, codepoints: list, target: str, location: dict | None = No
     _write_atomic(target, buffer.getvalue())
 
 
-def _load_metrics(name: str, path: str) -> Face:
-    """The face's advances and kerning, read once from the subset and then from a JSON beside it."""
+def _load_metrics(name: str, path: str, source: str) -> Face:
+    """The face's advances and kerning, measured once and then read from a JSON beside the subset."""
     sidecar = path + ".metrics.json"
     try:
         with open(sidecar, encoding="utf-8") as f:
             data = json.load(f)
     except (OSError, ValueError):
-        data = _measure(path)
+        data = _measure(path, source)
         _write_atomic(sidecar, json.dumps(data, sort_keys=True).encode())
     advances = {int(cp): adv for cp, adv in data["advances"].items()}
     kerning = {tuple(map(int, pair.split(","))): value for pair, value in data["kerning"].items()}
     return Face(name, path, data["units_per_em"], advances, data["ascender"], data["descender"], kerning)
 
 
-def _measure(path: str) -> dict:
+def _measure(path: str, source: str | None = None) -> dict:
+    """Advances from the subset; kerning from the source face (the subsetter may prune a pair-positioning
+    subtable that decided a pair in the full face, so a subset's kerning could differ from another's)."""
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
         cmap = font.getBestCmap()
         hmtx = font["hmtx"].metrics
         hhea = font["hhea"]
-        return {
+        data = {
             "units_per_em": font["head"].unitsPerEm,
             "ascender": hhea.ascent,
             "descender": hhea.descent,
             "advances": {str(cp): hmtx[glyph][0] for cp, glyph in cmap.items()},
-            "kerning": {f"{a},{b}": v for (a, b), v in _kerning(font, cmap).items()},
         }
+        if source is None:
+            data["kerning"] = {f"{a},{b}": v for (a, b), v in _kerning(font, cmap).items()}
+            return data
+    with TTFont(source, lazy=True) as full:
+        full_cmap = {cp: glyph for cp, glyph in full.getBestCmap().items() if cp in cmap}
+        data["kerning"] = {f"{a},{b}": v for (a, b), v in _kerning(full, full_cmap).items()}
+    return data
 
 
 def _kerning(font, cmap: dict) -> dict:

@@ -125,6 +125,7 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
 
     resources = page.obj.get("/Resources") or {}
     trim = _box(page.obj, "TrimBox") or _box(page.obj, "MediaBox")
+    bleed = _box(page.obj, "BleedBox") or trim
     safe = rules.safe_mm * MM
     rgb_ops, outside = [], []
     counts = {"cmyk": 0, "gray": 0}
@@ -167,6 +168,8 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
                 text_matrix = list(line_matrix)
             elif op in ("Tj", "TJ", "'", '"'):
                 x, y = _mul(text_matrix, graphics.ctm)[4:6]
+                if not (bleed[0] <= x <= bleed[2] and bleed[1] <= y <= bleed[3]):
+                    continue  # slug information, beyond the bleed: cut away with the margin
                 if not (trim[0] + safe - 0.5 <= x <= trim[2] - safe + 0.5
                         and trim[1] + safe - 0.5 <= y <= trim[3] - safe):
                     outside.append((round((x - trim[0]) / MM, 1), round((trim[3] - y) / MM, 1)))

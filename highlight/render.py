@@ -32,6 +32,7 @@ class RenderOptions:
     edition: str = ""
     languages: tuple = ("en", "zh-Hant")
     target: str = "print"  # "screen": RGB twins, trim-sized pages, no marks, links, bookmarks, language spans
+    date_epoch: int = 946684800  # the file's creation date: SOURCE_DATE_EPOCH, else the edition's date
 
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
@@ -61,9 +62,18 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     sheet = (trim_w + 2 * offset, trim_h + 2 * offset)
     first_face = registered[fonts.face("latin", "regular").name]
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=sheet, invariant=1, pageCompression=1, pdfVersion=(1, 6),
-                    enforceColorSpace=None if screen else "cmyk", initialFontName=first_face, initialFontSize=9,
-                    lang=options.languages[0] if screen else None)
+    # ReportLab takes the document's dates from SOURCE_DATE_EPOCH when set: give it the chosen date.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(options.date_epoch)
+    try:
+        canvas = Canvas(buffer, pagesize=sheet, invariant=1, pageCompression=1, pdfVersion=(1, 6),
+                        enforceColorSpace=None if screen else "cmyk", initialFontName=first_face,
+                        initialFontSize=9, lang=options.languages[0] if screen else None)
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
     canvas.setTitle(options.title)
     canvas.setSubject(options.subject)
     canvas.setAuthor(options.author)
@@ -83,6 +93,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
             canvas.setBleedBox((offset - bleed, offset - bleed, offset + trim_w + bleed, offset + trim_h + bleed))
         if options.marks and not screen:
             _crop_marks(canvas, offset, trim_w, trim_h, bleed)
+            _slug(canvas, offset, trim_w, bleed, first_face, options, page.number)
         canvas.showPage()
     if screen:
         canvas.showOutline()
@@ -156,8 +167,8 @@ def _xmp(options: RenderOptions) -> str:
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
    <dc:language><rdf:Bag>{languages}</rdf:Bag></dc:language>
    <xmp:CreatorTool>{escape(options.producer)}</xmp:CreatorTool>
-   <xmp:CreateDate>2000-01-01T00:00:00Z</xmp:CreateDate>
-   <xmp:ModifyDate>2000-01-01T00:00:00Z</xmp:ModifyDate>
+   <xmp:CreateDate>{_iso(options.date_epoch)}</xmp:CreateDate>
+   <xmp:ModifyDate>{_iso(options.date_epoch)}</xmp:ModifyDate>
    <pdf:Producer>{escape(options.producer)}</pdf:Producer>
    <pdf:Trapped>False</pdf:Trapped>
    <pdfx:GTS_PDFXVersion>PDF/X-4</pdfx:GTS_PDFXVersion>
@@ -381,6 +392,33 @@ class _Painter:
                 if dark:
                     path.rect(x0 + col * module, top - (r + 1) * module, module, module)
         c.drawPath(path, stroke=0, fill=1)
+
+
+def _iso(epoch: int) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def _slug(canvas, offset: float, trim_w: float, bleed: float, font: str, options: RenderOptions, page: int) -> None:
+    """In the slug, outside the bleed: a colour bar (solid and half tints of C, M, Y, K) and a line naming the
+    edition, page and date. Both are artifacts, not content."""
+    from reportlab.lib.colors import CMYKColor
+
+    canvas._code.append("/Artifact BMC")
+    patch = 4 * MM
+    y = offset - bleed - 1 * MM - patch - 4 * MM
+    x = offset + trim_w - 8 * patch - 8 * MM  # clear of the crop mark
+    for i, (c, m, yy, k) in enumerate([(1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1)]):
+        for j, tint in enumerate((1.0, 0.5)):
+            canvas.setFillColor(CMYKColor(c * tint, m * tint, yy * tint, k * tint))
+            canvas.rect(x + (2 * i + j) * patch, y, patch, patch, stroke=0, fill=1)
+    canvas.setFillColor(CMYKColor(0, 0, 0, 1))
+    canvas.setFont(font, 6)
+    # ASCII only: the subset fonts hold just the content's characters and these.
+    canvas.drawString(offset + 8 * MM, y + 1.2 * MM, f"Annual Highlights {options.edition} | page {page} | "
+                      f"{_iso(options.date_epoch)[:10]} | {options.producer}")
+    canvas._code.append("EMC")
 
 
 def _crop_marks(canvas, offset: float, trim_w: float, trim_h: float, bleed: float) -> None:

@@ -141,3 +141,18 @@ def test_the_screen_variant(tmp_path):
     with pikepdf.open(qr) as pdf:
         links = [a.A.URI for a in pdf.pages[0].obj.get("/Annots", []) if "/A" in a]
         assert [str(u) for u in links] == ["https://hkust.edu.hk/news/research-and-innovation"]
+
+
+def test_dates_come_from_source_date_epoch_or_the_edition(tmp_path, monkeypatch):
+    import pikepdf
+
+    from conftest import EDITION
+
+    assert _run(["build", EDITION, "-o", str(tmp_path / "a.pdf")])[0] == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert _run(["build", EDITION, "-o", str(tmp_path / "b.pdf")])[0] == 0
+    with pikepdf.open(tmp_path / "a.pdf") as a, pikepdf.open(tmp_path / "b.pdf") as b:
+        assert str(a.docinfo.CreationDate).startswith("D:20230630")  # the edition's date
+        assert str(b.docinfo.CreationDate).startswith("D:20231114")  # 1700000000 is 2023-11-14
+        with a.open_metadata() as meta:
+            assert meta.get("xmp:CreateDate") == "2023-06-30T00:00:00Z"

@@ -9,6 +9,7 @@ change, a figure) belongs to both.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from .content import MARKER_PATTERN, Breakdown, BulletList, Edition, Text, element_texts, ref_of
@@ -40,13 +41,17 @@ def _cn_value(numeral: str) -> int:
     return total + (digit or 0)
 
 
+_MONTH_NUMBER = {month: number for number, month in enumerate(_MONTHS, 1)}
+_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b")
+_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.I)
+
+
+@functools.lru_cache(maxsize=16384)  # a rebuild re-reads the same texts
 def figures(text: str) -> frozenset:
     """The figures of a text as comparable values: (sign, '#' for a rank, value, '+', '%')."""
     text = MARKER_PATTERN.sub(" ", text)
-    for number, month in enumerate(_MONTHS, 1):
-        text = re.sub(rf"\b{month}\b", f" {number} ", text)
-    for word, number in _WORDS.items():
-        text = re.sub(rf"\b{word}\b", str(number), text, flags=re.I)
+    text = _MONTH.sub(lambda m: f" {_MONTH_NUMBER[m.group(1)]} ", text)
+    text = _WORD.sub(lambda m: str(_WORDS[m.group(1).lower()]), text)
     text = re.sub(r"(\d+)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"\b(?:over|more than)\s+(\d[\d,.]*)", r"\1+", text)
     text = re.sub(r"逾\s*(\d[\d,.]*)", r"\1+", text)

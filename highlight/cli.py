@@ -178,10 +178,8 @@ def _check(args) -> int:
     if not args.source:
         return _check_content(args)
     args.pdf = args.paths[-1]
-    for path in (args.pdf, args.source):
-        if not os.path.isfile(path):
-            print(f"highlight: {path}: no such file", file=sys.stderr)
-            return 2
+    if _missing(args.pdf, args.source):
+        return 2
     try:
         report = check_source(args.source, args.pdf, args.strict)
     except Exception as exc:  # pypdf's many kinds of unreadable file
@@ -255,8 +253,7 @@ def _preflight(args) -> int:
 
     from .preflight import PreflightRules, preflight
 
-    if not os.path.isfile(args.pdf):
-        print(f"highlight: {args.pdf}: no such file", file=sys.stderr)
+    if _missing(args.pdf):
         return 2
     try:
         report = preflight(args.pdf, PreflightRules(target=args.target, require_pdfx=args.target == "print"))
@@ -280,10 +277,8 @@ def _diff(args) -> int:
 
     from .check import diff_pdfs
 
-    for path in (args.old, args.new):
-        if not os.path.isfile(path):
-            print(f"highlight: {path}: no such file", file=sys.stderr)
-            return 2
+    if _missing(args.old, args.new):
+        return 2
     out = args.out or os.path.join("out", "diff")
     try:
         changes = diff_pdfs(args.old, args.new, out)
@@ -320,14 +315,27 @@ def _new(args) -> int:
     return 0
 
 
+def _cache_beside(manifest: str, kind: str) -> str:
+    """The project's .cache/<kind>, for a manifest at <project>/<folder>/<file>.yaml."""
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(manifest))), ".cache", kind)
+
+
+def _missing(*paths: str) -> bool:
+    """Say which input file is not there (exit 2 follows)."""
+    for path in paths:
+        if not os.path.isfile(path):
+            print(f"highlight: {path}: no such file", file=sys.stderr)
+            return True
+    return False
+
+
 def _profiles(args) -> int:
     from .profiles import load_manifest, profile_path, set_up_profile
 
     diags = Diagnostics()
     try:
         manifest = load_manifest(args.profiles, diags)
-        project = os.path.dirname(os.path.dirname(os.path.abspath(args.profiles)))
-        cache = os.path.join(project, ".cache", "profiles")
+        cache = _cache_beside(args.profiles, "profiles")
         built = set_up_profile(manifest, diags, cache)
     except BuildFailed:
         _print(diags, False)
@@ -342,8 +350,7 @@ def _fonts(args) -> int:
     diags = Diagnostics()
     try:
         manifest = load_manifest(args.manifest, diags)
-        project = os.path.dirname(os.path.dirname(os.path.abspath(args.manifest)))
-        cache = os.path.join(project, ".cache", "fonts")
+        cache = _cache_beside(args.manifest, "fonts")
         done = fetch_fonts(manifest, diags, cache)
         os.makedirs(cache, exist_ok=True)
         with open(os.path.join(cache, ".verified"), "w") as stamp:

@@ -118,11 +118,11 @@ def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics,
 
 def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics) -> None:
     """One error per frame that puts text within the safe margin of the trim (overflowed frames aside)."""
-    safe = layout.geometry.page.safe_mm * MM
-    right, bottom = layout.page_width_pt - safe, layout.page_height_pt - safe
     overflowed = {(d.page, d.message.split("'")[1] if "'" in d.message else "title-band")
                   for d in diags.items if d.code == "overflow"}
     for page in pages:
+        safe = page.safe_mm * MM  # per template, if its template says so
+        right, bottom = layout.page_width_pt - safe, layout.page_height_pt - safe
         offending: dict[str, list[TextLine]] = {}
         for item in page.items:
             if not isinstance(item, TextLine) or not item.line.runs or (page.number, item.frame) in overflowed:
@@ -134,7 +134,7 @@ def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics
                 offending.setdefault(item.frame, []).append(item)
         for frame, lines in offending.items():
             diags.error("outside-safe-area", f"{len(lines)} line(s) of frame '{frame}' lie within "
-                        f"{layout.geometry.page.safe_mm:g} mm of the trim, first: '{lines[0].line.text[:40]}'",
+                        f"{page.safe_mm:g} mm of the trim, first: '{lines[0].line.text[:40]}'",
                         lines[0].ref, page=page.number, hint="move the frame inward in layout/templates.yaml")
 
 

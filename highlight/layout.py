@@ -98,6 +98,7 @@ class LaidOutPage:
     items: tuple
     frames: tuple[FrameBox, ...]
     title: str
+    safe_mm: float = 5.0  # how far from the trim its text must keep (page.yaml's, or its template's)
 
 
 @dataclass
@@ -484,7 +485,8 @@ class PageLayouter:
             items.append(Rule(left, fy - 2.0, left + self.m.footnote_rule_mm * MM, fy - 2.0, rule, 0.4))
             items.extend(_shift(i, g.margins_mm.left * MM, fy) for i in footnote_items)
         items.extend(self.folio(page, edition, title_w))
-        return LaidOutPage(page.number, tuple(items), tuple(frames), page.title.en or page.title.zh or "")
+        safe = template.safe_mm if template is not None and template.safe_mm is not None else g.page.safe_mm
+        return LaidOutPage(page.number, tuple(items), tuple(frames), page.title.en or page.title.zh or "", safe)
 
     @staticmethod
     def _height(items: list) -> float:

@@ -108,6 +108,7 @@ class Template:
     ref: SourceRef
     frames: dict
     styles: dict | None = None  # style substitutions for the whole page (a frame's own win)
+    safe_mm: float | None = None  # this page's distance from the trim that text keeps (default: page.yaml's)
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,8 @@ FRAME = Struct(FrameSpec, {
 TEMPLATES = Struct(lambda ref, templates: templates, {
     "templates": Field(Named(Struct(Template, {
         "frames": Field(Named(FRAME), required=True),
-        "styles": Field(Named(Str(), "Style substitutions on this page, e.g. {body: body-large}"))})),
+        "styles": Field(Named(Str(), "Style substitutions on this page, e.g. {body: body-large}")),
+        "safe_mm": Field(Number("Text keeps this far from the trim on this page, mm", 0))})),
         required=True)})
 GEOMETRY = Struct(PageGeometry, {
     "page": Field(Struct(PageSpec, {

@@ -156,3 +156,37 @@ def test_dates_come_from_source_date_epoch_or_the_edition(tmp_path, monkeypatch)
         assert str(b.docinfo.CreationDate).startswith("D:20231114")  # 1700000000 is 2023-11-14
         with a.open_metadata() as meta:
             assert meta.get("xmp:CreateDate") == "2023-06-30T00:00:00Z"
+
+
+def test_qpdf_finds_nothing_wrong_with_either_variant(built, tmp_path):
+    import pikepdf
+
+    from conftest import EDITION
+
+    assert _run(["build", EDITION, "-o", str(tmp_path / "screen.pdf"), "--target", "screen"])[0] == 0
+    for path in (built[1], tmp_path / "screen.pdf"):
+        with pikepdf.open(path) as pdf:
+            assert pdf.check_pdf_syntax() == []  # qpdf's own check, as `qpdf --check` runs it
+
+
+def test_an_rgb_only_colour_is_an_error_naming_the_style_file(tmp_path):
+    from test_bad_input import PAGE, _edition
+
+    folder = _edition(tmp_path, PAGE)
+    styles = tmp_path / "layout" / "styles.yaml"
+    styles.write_text(styles.read_text(encoding="utf-8").replace(
+        'accent:  {cmyk: [0, 30, 90, 10], rgb: "#e0a526"}', 'accent:  {rgb: "#e0a526"}'), encoding="utf-8")
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 1 and "layout/styles.yaml:" in printed and "(colours.accent)" in printed
+    assert "the required key 'cmyk' is missing" in printed
+
+
+def test_a_template_may_keep_text_further_from_the_trim(tmp_path):
+    from test_bad_input import PAGE, _edition
+
+    folder = _edition(tmp_path, PAGE)
+    templates = tmp_path / "layout" / "templates.yaml"
+    templates.write_text(templates.read_text(encoding="utf-8").replace("  p1:\n", "  p1:\n    safe_mm: 20\n", 1),
+                         encoding="utf-8")
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 1 and "error[outside-safe-area]" in printed and "within 20 mm of the trim" in printed

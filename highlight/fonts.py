@@ -319,10 +319,10 @@ def _subset_font(font, codepoints: list, target: str, location: dict | None = No
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.hinting = False
-    # Glyph IDs stay those of the source face, so a glyph has the same ID and the same data in
-    # every subset: ReportLab's embedded font, and so the PDF, is then the same whichever
-    # cached subset (exact or a superset) a build uses.
-    options.retain_gids = True
+    # ReportLab re-subsets what it embeds (used glyphs only, renumbered, composites remapped), so the PDF
+    # depends on the glyphs' data and the tables below, not on which cached subset (exact or superset)
+    # a build reads: tests/test_fonts_setup.py proves the bytes equal. Keeping the source's glyph IDs
+    # (retain_gids) was tried and is not needed; it made each CJK subset 20,000 glyphs long and slow to load.
     options.prune_unicode_ranges = False
     options.recalc_bounds = False
     options.recalc_max_context = False

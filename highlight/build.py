@@ -29,6 +29,8 @@ class BuildOptions:
     lang: str | None = None  # "en" or "zh" for a single-language variant
     preflight: bool = True  # read the PDF back as a print shop's preflight would before it replaces the old one
     target: str = "print"  # or "screen": RGB, trim-sized, links and bookmarks, out/highlights-<edition>-screen.pdf
+    report: bool = False  # the typography report: its findings become warnings
+    greedy: bool = False  # first-fit line breaking, only to compare with total fit
 
 
 @dataclass
@@ -39,6 +41,7 @@ class BuildResult:
     fonts: int = 0
     seconds: float = 0.0
     layout: Layout | None = None  # what the pages were laid out with (for proofs)
+    typography: list | None = None  # the typography report, when asked for
 
 
 def find_project(edition_dir: str) -> str:
@@ -158,6 +161,7 @@ class BuildSession:
         self._laid: dict = {}  # page number -> (inputs, laid-out page, its diagnostics)
         self._last_layout = None
         self._profile = None
+        self._greedy = False
 
     def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics, allow_missing: bool = False):
         manifest_path = os.path.join(project, "fonts", "fonts.yaml")
@@ -172,10 +176,10 @@ class BuildSession:
         diags.raise_if_errors()
         wanted = frozenset(used)
         # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).
-        if self._fonts is None or not wanted <= self._characters:
+        if self._fonts is None or not wanted <= self._characters or self._setter.greedy != self._greedy:
             self._fonts = prepare_fonts(self._manifest, set(wanted), diags, cache_dir)
             self._characters = wanted
-            self._setter = TextSetter(self._fonts)
+            self._setter = TextSetter(self._fonts, greedy=self._greedy)
         return self._fonts
 
     def _layout(self, edition: Edition, layout: Layout, diags: Diagnostics, lang: str | None) -> list[LaidOutPage]:
@@ -214,11 +218,17 @@ class BuildSession:
         try:
             edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
             check_parity(edition, diags)
+            self._greedy = options.greedy
             if layout == self._last_layout:
                 layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
             self._last_layout = layout
             fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
             pages = self._layout(edition, layout, diags, options.lang)
+            if options.report:
+                from . import typography
+
+                result.typography = typography.report(pages)
+                typography.add_diagnostics(result.typography, diags)
             check_safe_area(pages, layout, diags)
             diags.raise_if_errors()
             output = options.output or default_output(project, edition, options.lang, options.target)

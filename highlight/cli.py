@@ -23,6 +23,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="github: GitHub Actions annotations, so CI marks the YAML line")
     build.add_argument("--target", choices=("print", "screen"), default="print",
                        help="screen: RGB, no marks, links and bookmarks → out/highlights-<edition>-screen.pdf")
+    build.add_argument("--report", action="store_true",
+                       help="the typography report: runts, loose lines, hyphens, compressed punctuation, rule breaks")
+    build.add_argument("--greedy", action="store_true",
+                       help="first-fit line breaking instead of total fit (to compare; not for print)")
     build.add_argument("--lang", choices=("en", "zh"),
                        help="a single-language variant, written to out/highlights-<edition>-<lang>.pdf")
     build.add_argument("--allow-missing-glyphs", action="store_true",
@@ -127,11 +131,20 @@ def _build(args) -> int:
 
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
-                                target=args.target))
+                                target=args.target, report=args.report, greedy=args.greedy))
     diags = result.diagnostics
     args.json = args.json or args.format == "json"
     _print(diags, args.json, args.format == "github")
     code = exit_code(diags, args.strict)
+    if result.typography is not None:
+        from . import typography
+
+        if args.json:
+            import json
+
+            print(json.dumps(typography.as_dict(result.typography), ensure_ascii=False, indent=2), file=sys.stderr)
+        else:
+            print(typography.table(result.typography))
     print(_summary(result, code, result.seconds), file=sys.stderr if args.json else sys.stdout)
     return code
 

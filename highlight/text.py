@@ -34,6 +34,7 @@ NO_LINE_END = set("（「『【〈《〔〖〘〚｛［([{“‘$＄")
 UNITS = {"kWh", "MWh", "GWh", "ton", "tons", "tonnes", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW",
          "%", "million", "billion", "HK$"}
 OPENING_BRACKETS = set("（「『【〈《〔〖〘〚｛［")
+CLOSING_BRACKETS = set("）」』】〉》〕〗〙〛｝］")
 MAX_JUSTIFY_EM = 0.2  # most extra space a justified line may put into one gap
 MARKER_SCALE = 0.62  # marker size relative to its text
 MARKER_RISE_EM = 0.38
@@ -62,6 +63,18 @@ def _is_cjk_punctuation(char: str) -> bool:
 @functools.lru_cache(maxsize=8192)
 def _latin_or_digit(char: str) -> bool:
     return not is_cjk(char) and (char.isalnum() or char in "$")
+
+
+RUNT_WORD = 7  # characters: a last line holding one word this short is a runt
+
+
+def is_runt(text: str) -> bool:
+    """A last line too short to stand: at most two ideographs (with their punctuation), or one short word."""
+    text = text.strip()
+    ideographs = sum(1 for c in text if is_ideograph(c))
+    if ideographs:
+        return ideographs <= 2 and all(is_cjk(c) or not c.isalnum() for c in text)
+    return bool(text) and " " not in text and len(text) <= RUNT_WORD
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,10 @@ class Line:
     descent_pt: float
     ends_with_hyphen: bool
     overfull: bool
+    position: tuple = (0, 1)  # (index, lines in its paragraph)
+    space_ratio: float = 1.0  # word spaces as set, to their natural width (justified lines stretch them)
+    gap_em: float = 0.0  # extra space put into each CJK gap by justification, in em
+    compressed: int = 0  # adjacent punctuation compressed on this line
 
     @property
     def text(self) -> str:
@@ -117,6 +134,7 @@ class _Frag:
     width_pt: float  # drawn advance, unkerned
     leading_pt: float
     kern_after_pt: float = 0.0  # pair kerning before the next glyph
+    compressed: int = 0  # a closing bracket followed by punctuation, set half an em narrower
 
     @property
     def advance_pt(self) -> float:
@@ -190,8 +208,9 @@ class TextSetter:
     one-word edit sets only the paragraph that changed.
     """
 
-    def __init__(self, fonts: FontSet):
+    def __init__(self, fonts: FontSet, greedy: bool = False):
         self.fonts = fonts
+        self.greedy = greedy  # first-fit breaking, only to compare with total fit
         self._memo: dict = {}
         self._faces: dict = {}  # (char, after CJK?, weight, lang) -> Face
 
@@ -232,9 +251,14 @@ class TextSetter:
             same = last and last.face == face.name and last.size_pt == size and last.rise_pt == rise \
                 and last.colour == style.colour and last.tracking_pt == tracking
             kern = face.kern_pt(last.text[-1], item.char, size) if same else 0.0
+            squeeze = bool(last) and last.text[-1] in CLOSING_BRACKETS and _is_cjk_punctuation(item.char)
+            if squeeze:
+                # Adjacent punctuation (clreq §3.1.6.1): a closing bracket's blank right half goes, so
+                # `）、` and `」。` take one and a half ems, not two.
+                kern -= 0.5 * last.size_pt
             if kern:
                 # Pair kerning from the font's GPOS: the next glyph starts a new run, moved by the kern.
-                frags[-1] = replace(last, kern_after_pt=kern)
+                frags[-1] = replace(last, kern_after_pt=kern, compressed=last.compressed + squeeze)
                 frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, last.leading_pt))
             elif same:
                 frags[-1] = _Frag(last.text + item.char, face.name, size, rise, style.colour, tracking,
@@ -353,10 +377,12 @@ class TextSetter:
             last = n == len(breaks) - 1
             lines.append(self._make_line(boxes, seps, start, end, width_pt, align, last))
             start = end
-        return tuple(lines)
+        return tuple(replace(line, position=(i, len(lines))) for i, line in enumerate(lines))
 
     def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float, balance: bool) -> list[int]:
         """Ends of lines (exclusive box indices) minimising the total cost of the paragraph."""
+        if self.greedy:
+            return self._greedy_breaks(boxes, seps, width_pt)
         n = len(boxes)
         inf = float("inf")
         best = [inf] * (n + 1)
@@ -394,16 +420,34 @@ class TextSetter:
         return breaks[::-1]
 
     @staticmethod
+    def _greedy_breaks(boxes: list[_Box], seps: list[_Sep], width_pt: float) -> list[int]:
+        """Each line as full as it goes: the usual word processor's way, kept to show what total fit buys."""
+        breaks, start, width, last_fit = [], 0, 0.0, None
+        j = 0
+        while j < len(boxes):
+            width += boxes[j].width_pt + (seps[j - 1].width_pt if j > start else 0.0)
+            can_end = j == len(boxes) - 1 or seps[j].breakable
+            if width > width_pt + 0.01 and last_fit is not None:
+                breaks.append(last_fit)
+                start, width, last_fit = last_fit, 0.0, None
+                j = start
+                continue
+            if can_end:
+                last_fit = j + 1
+            j += 1
+        breaks.append(len(boxes))
+        return breaks
+
+    @staticmethod
     def _line_cost(boxes, seps, i, j, width, width_pt, last: bool) -> float:
         slack = (width_pt - width) / width_pt
         if last:
             cost = 0.0
             # A runt: the paragraph ends on one short word or one or two ideographs.
-            if i > 0 and j - i <= 2:
-                text = "".join(f.text for b in boxes[i:j] for f in b.frags)
-                ideographs = sum(1 for c in text if is_ideograph(c))
-                if (ideographs and ideographs <= 2) or (not ideographs and j - i == 1 and len(text) <= 6):
-                    cost += 400.0
+            if i > 0 and j - i <= 3 and is_runt(" ".join("".join(f.text for f in b.frags) for b in boxes[i:j])
+                                               if all(s.kind == "space" for s in seps[i:j - 1])
+                                               else "".join(f.text for b in boxes[i:j] for f in b.frags)):
+                cost += 400.0
             return cost
         cost = 100.0 * slack * slack
         if j - 1 < len(seps) and seps[j - 1].kind == "hyphen":
@@ -463,9 +507,14 @@ class TextSetter:
         # Half-leading, as CSS does it: the line box is `leading` tall and the em box
         # (0.88 em above the baseline, 0.12 below, where ideographs sit) is centred in it.
         half = (leading - size) / 2
+        spaces = [seps[k].width_pt for k in adjustable if seps[k].kind == "space" and seps[k].width_pt]
+        space_ratio = (sum(spaces) / len(spaces) + extra) / (sum(spaces) / len(spaces)) if spaces and extra else 1.0
+        gap_em = extra / size if extra and any(seps[k].kind == "cjk" for k in adjustable) else 0.0
+        compressed = sum(f.compressed for b in boxes[start:end] for f in b.frags)
         return Line(tuple(runs), width_pt, natural, leading_pt=leading, ascent_pt=half + 0.88 * size,
                     descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind == "hyphen"),
-                    overfull=natural > width_pt + 0.01)
+                    overfull=natural > width_pt + 0.01, space_ratio=space_ratio, gap_em=gap_em,
+                    compressed=compressed)
 
 
 def _extend(run: GlyphRun, text: str, width: float) -> GlyphRun:

@@ -1,0 +1,96 @@
+"""The typography report: what a bilingual designer checks, counted on every laid-out line.
+
+Per page: runts (a paragraph ending on one or two ideographs, or on one short
+English word), loose lines (word spaces stretched past 1.5 × by
+justification, or Chinese gaps past 0.15 em), hyphenated lines, compressed
+punctuation, lines that start or end against the line-breaking rules, and
+frames that overflowed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostics
+from .layout import LaidOutPage, TextLine
+from .text import NO_LINE_END, NO_LINE_START, is_cjk, is_runt
+
+MAX_SPACE_RATIO = 1.5
+MAX_GAP_EM = 0.15
+
+
+@dataclass
+class PageTypography:
+    page: int
+    lines: int = 0
+    runts: list = field(default_factory=list)
+    loose: list = field(default_factory=list)
+    hyphenated: list = field(default_factory=list)
+    compressed: int = 0
+    rule_breaks: list = field(default_factory=list)
+    overfull_frames: list = field(default_factory=list)
+
+    @property
+    def broken(self) -> int:
+        return len(self.runts) + len(self.loose) + len(self.rule_breaks) + len(self.overfull_frames)
+
+
+def _is_runt(item: TextLine) -> bool:
+    index, count = item.line.position
+    return count >= 2 and index == count - 1 and is_runt("".join(r.text for r in item.line.runs if not r.rise_pt))
+
+
+def report(pages: list[LaidOutPage]) -> list[PageTypography]:
+    out = []
+    for page in pages:
+        counts = PageTypography(page.number)
+        for item in page.items:
+            if not isinstance(item, TextLine) or item.frame in ("folio",):
+                continue
+            line = item.line
+            text = line.text.strip()
+            counts.lines += 1
+            counts.compressed += line.compressed
+            if _is_runt(item):
+                counts.runts.append((item, text))
+            # Word spaces judge an English line; a line with Chinese gaps is judged by the gaps.
+            if (not line.gap_em and line.space_ratio > MAX_SPACE_RATIO) or line.gap_em > MAX_GAP_EM:
+                counts.loose.append((item, f"{text[:30]}… spaces ×{line.space_ratio:.2f}, gaps {line.gap_em:.2f} em"))
+            if line.ends_with_hyphen:
+                counts.hyphenated.append((item, text))
+            if text and ((text[0] in NO_LINE_START and is_cjk(text[0])) or text[-1] in NO_LINE_END):
+                counts.rule_breaks.append((item, text))
+        counts.overfull_frames = [f.name for f in page.frames if f.used_pt > f.height_pt + 0.5]
+        out.append(counts)
+    return out
+
+
+def add_diagnostics(pages: list[PageTypography], diags: Diagnostics) -> None:
+    """A warning per rule broken (errors under --strict come from the exit code)."""
+    for page in pages:
+        for item, text in page.runts:
+            diags.warning("typo-runt", f"the paragraph ends on a runt: '{text}'", item.ref, page=page.page,
+                          hint="reword, or let the frame be a little wider or narrower")
+        for item, text in page.loose:
+            diags.warning("typo-loose", f"a loose line: {text}", item.ref, page=page.page,
+                          hint="a justified line stretched past the limit; reword or change the measure")
+        for item, text in page.rule_breaks:
+            diags.warning("typo-rule", f"a line starts or ends against the line-breaking rules: '{text}'", item.ref,
+                          page=page.page)
+
+
+def table(pages: list[PageTypography]) -> str:
+    rows = ["page  lines  runts  loose  hyphenated  compressed  rule-breaks  overfull-frames"]
+    for p in pages:
+        rows.append(f"{p.page:>4}  {p.lines:>5}  {len(p.runts):>5}  {len(p.loose):>5}  {len(p.hyphenated):>10}  "
+                    f"{p.compressed:>10}  {len(p.rule_breaks):>11}  {', '.join(p.overfull_frames) or '-':>15}")
+    total = [sum(len(getattr(p, k)) for p in pages) for k in ("runts", "loose", "hyphenated")]
+    rows.append(f"total {sum(p.lines for p in pages):>5}  {total[0]:>5}  {total[1]:>5}  {total[2]:>10}  "
+                f"{sum(p.compressed for p in pages):>10}  {sum(len(p.rule_breaks) for p in pages):>11}  "
+                f"{sum(len(p.overfull_frames) for p in pages):>15}")
+    return "\n".join(rows)
+
+
+def as_dict(pages: list[PageTypography]) -> list[dict]:
+    return [{"page": p.page, "lines": p.lines, "runts": [t for _, t in p.runts], "loose": [t for _, t in p.loose],
+             "hyphenated": [t for _, t in p.hyphenated], "compressed": p.compressed,
+             "rule_breaks": [t for _, t in p.rule_breaks], "overfull_frames": p.overfull_frames} for p in pages]

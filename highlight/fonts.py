@@ -301,7 +301,6 @@ def _cached_superset(folder: str, prefix: str, wanted: set) -> str | None:
 
 
 def _subset(source: str, codepoints: list, target: str, location: dict | None = None) -> None:
-    from fontTools import subset
     from fontTools.ttLib import TTFont
 
     # recalcBBoxes off: head/hhea/maxp keep the source face's values whatever the subset holds.

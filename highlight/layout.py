@@ -18,7 +18,7 @@ from .content import (ref_of, Breakdown, BulletList, Callout, Edition, Element, 
 from .diagnostics import Diagnostics, SourceRef
 from .fonts import FontSet
 from .layout_spec import MM, Colour, FrameSpec, Layout, Style
-from .text import GlyphRun, Line, Span, TextSetter, spans_from_text
+from .text import Line, Span, TextSetter, spans_from_text
 
 
 

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from conftest import EDITION, ROOT
+from conftest import ROOT
 
 
 def run(*args: str, cwd: str = ROOT) -> subprocess.CompletedProcess:

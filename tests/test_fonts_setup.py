@@ -7,7 +7,6 @@ import os
 import shutil
 import tarfile
 
-from highlight.cli import main
 
 from conftest import ROOT
 from test_bad_input import PAGE, _edition, _run

@@ -3,17 +3,21 @@
 Per page: runts (a paragraph ending on one or two ideographs, or on one short
 English word), loose lines (word spaces stretched past 1.5 × by
 justification, or Chinese gaps past 0.15 em), hyphenated lines, compressed
-punctuation, lines that start or end against the line-breaking rules, and
-frames that overflowed.
+punctuation, rule breaks (a line starting or ending against the line-breaking
+rules, a Latin comma or quote against a Chinese character), and frames that
+overflowed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostics
 from .layout import LaidOutPage, TextLine
 from .text import NO_LINE_END, NO_LINE_START, is_cjk, is_runt
 
+# A Latin comma, stop, colon or quote against a Chinese character, where Chinese takes the full-width one.
+LATIN_PUNCTUATION_IN_CHINESE = re.compile(r"(?<=[\u3400-\u9fff])[,.;:!?\"']|[,.;:!?\"'](?=[\u3400-\u9fff])")
 MAX_SPACE_RATIO = 1.5
 MAX_GAP_EM = 0.15
 
@@ -59,6 +63,8 @@ def report(pages: list[LaidOutPage]) -> list[PageTypography]:
                 counts.hyphenated.append((item, text))
             if text and ((text[0] in NO_LINE_START and is_cjk(text[0])) or text[-1] in NO_LINE_END):
                 counts.rule_breaks.append((item, text))
+            if item.lang == "zh" and LATIN_PUNCTUATION_IN_CHINESE.search(text):
+                counts.rule_breaks.append((item, f"Latin punctuation in Chinese: {text}"))
         counts.overfull_frames = [f.name for f in page.frames if f.used_pt > f.height_pt + 0.5]
         out.append(counts)
     return out

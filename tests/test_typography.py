@@ -83,3 +83,12 @@ def test_the_report_table_and_json(reports):
     assert text.splitlines()[0].split()[:4] == ["page", "lines", "runts", "loose"]
     assert text.splitlines()[-1].startswith("total")
     assert typography.as_dict(total_fit.typography)[0]["runts"] == []
+
+
+def test_a_latin_comma_inside_chinese_is_reported(tmp_path):
+    from test_bad_input import PAGE, _edition, _run
+
+    folder = _edition(tmp_path, PAGE.replace('zh: "運動科學"', 'zh: "運動,科學"'))
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report"])
+    assert code == 0 and "warning[typo-rule]" in printed and "Latin punctuation in Chinese: 運動,科學" in printed
+    assert _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report", "--strict"])[0] == 1

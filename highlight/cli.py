@@ -365,9 +365,6 @@ def _fonts(args) -> int:
         manifest = load_manifest(args.manifest, diags)
         cache = _cache_beside(args.manifest, "fonts")
         done = fetch_fonts(manifest, diags, cache)
-        os.makedirs(cache, exist_ok=True)
-        with open(os.path.join(cache, ".verified"), "w") as stamp:
-            stamp.write("\n".join(sorted(manifest.faces)) + "\n")
     except BuildFailed:
         _print(diags, False)
         return exit_code(diags) or 2

@@ -35,3 +35,18 @@ def page_texts(built):
 
     reader = PdfReader(built[1])
     return [page.extract_text() for page in reader.pages]
+
+
+PROJECT_PARTS = ("layout", "fonts", "profiles", "content", "schema")
+
+
+def copy_project(target, parts=PROJECT_PARTS, cache: bool = True):
+    """A copy of the project's data under `target`, sharing the set-up cache (fonts, profile) by a link,
+    so a test can change files without touching the repository. Returns `target`."""
+    import shutil
+
+    for name in parts:
+        shutil.copytree(os.path.join(ROOT, name), os.path.join(target, name), dirs_exist_ok=True)
+    if cache:
+        os.symlink(os.path.join(ROOT, ".cache"), os.path.join(target, ".cache"))
+    return target

@@ -14,7 +14,7 @@ import pytest
 
 from highlight.cli import main
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 
 CASES = os.path.join(ROOT, "tests", "cases", "bad")
 
@@ -64,11 +64,8 @@ def test_good_case_builds(case, tmp_path, monkeypatch):
 
 def _edition(tmp_path, page_text: str) -> str:
     """A one-page edition in a copy of the project (so files can be made hostile without touching the repo)."""
-    import shutil
 
-    for name in ("layout", "fonts", "profiles"):
-        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
-    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    copy_project(tmp_path, ("layout", "fonts", "profiles"))
     folder = tmp_path / "content" / "case"
     folder.mkdir(parents=True)
     (folder / "edition.yaml").write_text(

@@ -44,18 +44,15 @@ def test_unusable_inputs_exit_2(tmp_path):
 # -- check against the content: seeded mistakes ----------------------------------------------------------
 
 import os
-import shutil
 
 import pytest
 
-from conftest import EDITION, ROOT
+from conftest import EDITION, copy_project
 
 
 def _pdf_built_from_edited_content(tmp_path, page: str, old: str, new: str) -> str:
     """A PDF built from a copy of the content with one edit (the 'mistake' a late hand made)."""
-    for name in ("layout", "fonts", "profiles", "content"):
-        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
-    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    copy_project(tmp_path)
     path = tmp_path / "content" / "2022-23" / page
     text = path.read_text(encoding="utf-8")
     assert old in text

@@ -1,11 +1,10 @@
 """The command line: summary line, exit codes, default output path."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 
 
 def run(*args: str, cwd: str = ROOT) -> subprocess.CompletedProcess:
@@ -47,12 +46,7 @@ def test_json_diagnostics_are_machine_readable(tmp_path):
 
 
 def test_default_output_is_out_highlights_edition(tmp_path):
-    # A copy of the project layout keeps the real out/ untouched.
-    import shutil
-
-    for name in ("layout", "fonts", "profiles", "content"):
-        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
-    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    copy_project(tmp_path)  # a copy keeps the real out/ untouched
     done = run("build", "content/2022-23", cwd=str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "highlights-2022-23.pdf").is_file()
@@ -60,12 +54,9 @@ def test_default_output_is_out_highlights_edition(tmp_path):
 
 def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(tmp_path):
     """Edit a page: the PDF is rebuilt. Break the page: nothing is written, the last good PDF stays."""
-    import shutil
     import time
 
-    for name in ("layout", "fonts", "profiles", "content"):
-        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
-    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    copy_project(tmp_path)
     page = tmp_path / "content" / "2022-23" / "p7-growth-continued.yaml"
     out = tmp_path / "out" / "highlights-2022-23.pdf"
     watcher = subprocess.Popen([sys.executable, "-m", "highlight", "watch", "content/2022-23", "--max-builds", "3"],

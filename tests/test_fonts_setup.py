@@ -8,7 +8,7 @@ import shutil
 import tarfile
 
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 from test_bad_input import PAGE, _edition, _run
 
 
@@ -92,11 +92,8 @@ def test_a_corrupt_face_file_is_reported_not_crashed_on(tmp_path):
 
 def _project_with_own_cache(tmp_path):
     """A copy of the project whose font cache holds the set-up faces but no derived subsets."""
-    for name in ("layout", "fonts", "profiles", "content", "tests"):
-        if name == "tests":
-            shutil.copytree(os.path.join(ROOT, "tests", "cases", "good", "bom-crlf"), tmp_path / "content" / "small")
-        else:
-            shutil.copytree(os.path.join(ROOT, name), tmp_path / name, dirs_exist_ok=True)
+    copy_project(tmp_path, cache=False)
+    shutil.copytree(os.path.join(ROOT, "tests", "cases", "good", "bom-crlf"), tmp_path / "content" / "small")
     cache = tmp_path / ".cache" / "fonts"
     cache.mkdir(parents=True)
     source = os.path.join(ROOT, ".cache", "fonts")

@@ -130,14 +130,11 @@ def test_each_qr_without_url_is_a_warned_placeholder(built):
 def test_a_session_rebuild_after_edits_equals_a_fresh_build(tmp_path, built):
     """BuildSession reuses parsed files, fonts, set paragraphs and laid-out pages; the bytes must not change."""
     import os
-    import shutil
 
-    from conftest import ROOT
+    from conftest import copy_project
     from highlight.build import BuildSession
 
-    for name in ("layout", "fonts", "profiles", "content"):
-        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
-    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    copy_project(tmp_path)
     page = tmp_path / "content" / "2022-23" / "p7-growth-continued.yaml"
     original = page.read_text(encoding="utf-8")
     session = BuildSession()

@@ -3,20 +3,16 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 
 from highlight.build import BuildOptions, build
 from highlight.diagnostics import exit_code
 
-from conftest import ROOT
+from conftest import copy_project
 from test_bad_input import _run
 
 
 def _project(tmp_path):
-    for name in ("layout", "fonts", "profiles", "content", "schema"):
-        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
-    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 def test_a_new_edition_builds_with_a_warning_per_unreviewed_figure(tmp_path, monkeypatch):

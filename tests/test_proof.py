@@ -6,17 +6,13 @@ import shutil
 
 from PIL import Image
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 from test_bad_input import _run
 
 
 def _project(tmp_path):
-    for name in ("layout", "fonts", "profiles", "content", "tests"):
-        if name == "tests":
-            shutil.copytree(os.path.join(ROOT, "tests", "cases", "bad", "overflow"), tmp_path / "content" / "overflow")
-        else:
-            shutil.copytree(os.path.join(ROOT, name), tmp_path / name, dirs_exist_ok=True)
-    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    copy_project(tmp_path)
+    shutil.copytree(os.path.join(ROOT, "tests", "cases", "bad", "overflow"), tmp_path / "content" / "overflow")
     return tmp_path
 
 

@@ -12,7 +12,6 @@ file; it must never raise, hang or write a partial file.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 
 import pytest
@@ -23,7 +22,7 @@ from hypothesis import strategies as st
 from highlight.build import BuildOptions, BuildSession
 from highlight.diagnostics import Severity
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 
 settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -120,10 +119,7 @@ def damaged_page(draw):
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("property")
-    for name in ("layout", "fonts", "profiles", "content"):
-        shutil.copytree(os.path.join(ROOT, name), root / name)
-    os.symlink(os.path.join(ROOT, ".cache"), root / ".cache")
-    return root
+    return copy_project(root)
 
 
 SESSION = BuildSession()

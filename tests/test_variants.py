@@ -11,7 +11,7 @@ from highlight.content import page_texts
 from highlight.diagnostics import Diagnostics
 from highlight.text import is_ideograph, plain
 
-from conftest import EDITION, ROOT, normalise
+from conftest import EDITION, ROOT, copy_project, normalise
 
 
 def _strings(lang: str) -> list[str]:
@@ -45,11 +45,8 @@ def test_chinese_variant_has_all_the_chinese_and_no_english_sentences(variants):
 
 
 def test_default_names_of_the_variants(tmp_path):
-    import shutil
 
-    for name in ("layout", "fonts", "profiles", "content"):
-        shutil.copytree(os.path.join(ROOT, name), tmp_path / name)
-    os.symlink(os.path.join(ROOT, ".cache"), tmp_path / ".cache")
+    copy_project(tmp_path)
     result = build(BuildOptions(str(tmp_path / "content" / "2022-23"), lang="zh"))
     assert result.output.endswith(os.path.join("out", "highlights-2022-23-zh.pdf"))
 

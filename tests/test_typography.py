@@ -1,6 +1,8 @@
 """The typography report on the real leaflet, and small cases that provoke each rule."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from highlight import typography
@@ -92,3 +94,40 @@ def test_a_latin_comma_inside_chinese_is_reported(tmp_path):
     code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report"])
     assert code == 0 and "warning[typo-rule]" in printed and "Latin punctuation in Chinese: 運動,科學" in printed
     assert _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report", "--strict"])[0] == 1
+
+
+CASES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "cases", "typography")
+
+
+def _case_report(name, tmp_path, greedy=False):
+    result = build(BuildOptions(os.path.join(CASES, name), str(tmp_path / f"{name}.pdf"), report=True, greedy=greedy))
+    assert not result.diagnostics.has_errors()
+    (page,) = result.typography
+    return result, page
+
+
+def test_yaml_case_runt_appears_first_fit_and_not_total_fit(tmp_path):
+    """tests/cases/typography/runt: the heading whose first-fit break leaves "Hub" alone."""
+    _, balanced = _case_report("runt", tmp_path)
+    assert balanced.runts == [] and balanced.lines >= 2
+    result, first_fit = _case_report("runt", tmp_path, greedy=True)
+    assert [text.strip() for _, text in first_fit.runts] == ["Hub"]
+    (runt,) = [d for d in result.diagnostics.items if d.code == "typo-runt"]
+    assert runt.source.file.endswith(os.path.join("runt", "p1.yaml")) and runt.source.line == 10
+
+
+def test_yaml_case_punctuation_is_compressed_without_breaking_a_rule(tmp_path):
+    """tests/cases/typography/punctuation: `），` is one compressed pair, and no line starts with `，`."""
+    _, page = _case_report("punctuation", tmp_path)
+    assert page.compressed == 1
+    assert page.rule_breaks == [] and page.runts == [] and page.overfull_frames == []
+
+
+def test_yaml_case_figures_table_keeps_every_rule(tmp_path):
+    """tests/cases/typography/figures: eight rows of counts and percentages, right-aligned, nothing reported."""
+    result, page = _case_report("figures", tmp_path)
+    assert (page.runts, page.loose, page.rule_breaks, page.overfull_frames) == ([], [], [], [])
+    figures = [i for i in result.pages[0].items
+               if isinstance(i, TextLine) and i.frame == "tables" and i.line.text[:1].isdigit()]
+    assert [f.line.text.split()[0] for f in figures] == ["336", "208", "74", "124", "77", "2", "11", "3"]
+    assert len({round(i.x_pt + i.line.right_pt, 1) for i in figures}) == 1

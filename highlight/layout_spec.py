@@ -55,6 +55,7 @@ class StyleSpec:
     space_before_pt: float | None = None
     space_after_pt: float | None = None
     cjk_latin_gap_em: float | None = None
+    cjk_tighten_em: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Style:
     space_after_pt: float
     cjk_latin_gap_em: float
     ref: SourceRef
+    cjk_tighten_em: float = 0.0  # most a CJK gap may shrink to save a line or a runt
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,7 @@ _style_fields = {
     "space_before_pt": Field(Number("Space above, points", 0)),
     "space_after_pt": Field(Number("Space below, points", 0)),
     "cjk_latin_gap_em": Field(Number("Gap where Han meets Latin or digits, em", 0)),
+    "cjk_tighten_em": Field(Number("Most each gap between ideographs may tighten, em (a few thousandths)", 0, maximum=0.02)),
 }
 STYLE_VARIANT = Struct(StyleSpec, dict(_style_fields), "One language's overrides")
 STYLE = Struct(StyleEntry, {**_style_fields, "en": Field(STYLE_VARIANT), "zh": Field(STYLE_VARIANT)},
@@ -372,7 +375,7 @@ def _resolve(name: str, lang: str, entry: StyleEntry, colours: dict, diags: Diag
                  tracking_em=values["tracking_em"] or 0.0, align=values["align"] or "left",
                  space_before_pt=values["space_before_pt"] or 0.0, space_after_pt=values["space_after_pt"] or 0.0,
                  cjk_latin_gap_em=values["cjk_latin_gap_em"] if values["cjk_latin_gap_em"] is not None else 0.25,
-                 ref=entry.ref)
+                 ref=entry.ref, cjk_tighten_em=values["cjk_tighten_em"] or 0.0)
 
 
 __all__ = ["Layout", "Style", "Colour", "FrameSpec", "Template", "load_layout", "MM", "replace"]

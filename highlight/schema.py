@@ -98,6 +98,7 @@ class Number(Spec):
     description: str = ""
     minimum: float | None = None
     integer: bool = False
+    maximum: float | None = None
 
     def read(self, node, path, r):
         tags = (_INT,) if self.integer else (_INT, _FLOAT)
@@ -114,12 +115,16 @@ class Number(Spec):
             return r.error(node, path, "bad-value", "expected a finite number")
         if self.minimum is not None and value < self.minimum:
             return r.error(node, path, "bad-value", f"{value} is less than {self.minimum}")
+        if self.maximum is not None and value > self.maximum:
+            return r.error(node, path, "bad-value", f"{value} is more than {self.maximum}")
         return value
 
     def json_schema(self):
         schema: dict = {"type": "integer" if self.integer else "number"}
         if self.minimum is not None:
             schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
         if self.description:
             schema["description"] = self.description
         return schema

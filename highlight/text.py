@@ -155,6 +155,7 @@ class _Sep:
     breakable: bool
     kind: str  # "space", "cjk", "hyphen", "glue" (unbreakable)
     space_text: str = ""  # the space character to draw when kept (for text extraction)
+    shrink_pt: float = 0.0  # how much a gap between ideographs may tighten (the style's cjk_tighten_em)
 
 
 @dataclass(frozen=True)
@@ -295,7 +296,8 @@ class TextSetter:
                 boxes.append(self._make_box(chars, current))
                 style = chars[i].span.style
                 gap_pt = gap * style.size_pt
-                seps.append(_Sep(gap_pt, kind is not None, kind or "glue"))
+                shrink = style.cjk_tighten_em * style.size_pt if kind == "cjk" else 0.0
+                seps.append(_Sep(gap_pt, kind is not None, kind or "glue", shrink_pt=shrink))
                 current = [i]
             boxes.append(self._make_box(chars, current))
         return boxes, seps
@@ -392,12 +394,15 @@ class TextSetter:
         for i in range(n):
             if best[i] == inf:
                 continue
-            width = 0.0
+            width = shrink = 0.0
             could_end_earlier = False
             for j in range(i + 1, n + 1):
-                width += boxes[j - 1].width_pt + (seps[j - 2].width_pt if j - 1 > i else 0.0)
+                if j - 1 > i:
+                    width += seps[j - 2].width_pt
+                    shrink += seps[j - 2].shrink_pt
+                width += boxes[j - 1].width_pt
                 can_end = j == n or seps[j - 1].breakable
-                overfull = width > width_pt + tolerance
+                overfull = width - shrink > width_pt + tolerance
                 if overfull and could_end_earlier:
                     break
                 if not can_end:
@@ -406,6 +411,9 @@ class TextSetter:
                     cost = 1e9  # nothing shorter fits: set it overfull; the layout reports it
                 else:
                     cost = self._line_cost(boxes, seps, i, j, width, width_pt, last=(j == n and not balance))
+                    if width > width_pt + tolerance:
+                        # Tightened: cheaper than a line a tenth short, dearer the nearer the limit.
+                        cost += 1.0 + 4.0 * ((width - width_pt) / shrink) ** 2
                 if best[i] + cost < best[j]:
                     best[j] = best[i] + cost
                     back[j] = i
@@ -458,7 +466,12 @@ class TextSetter:
         natural = sum(b.width_pt for b in boxes[start:end]) + sum(s.width_pt for s in seps[start:end - 1])
         extra = 0.0
         adjustable = [k for k in range(start, end - 1) if seps[k].breakable]
-        if align == "justify" and not last and adjustable and natural < width_pt:
+        shrinkable = [k for k in range(start, end - 1) if seps[k].shrink_pt]
+        if natural > width_pt + 0.01 and shrinkable and natural - sum(seps[k].shrink_pt for k in shrinkable) <= width_pt + 0.01:
+            # Tracked a few thousandths of an em tighter between ideographs, within the style's limit.
+            adjustable = shrinkable
+            extra = (width_pt - natural) / len(shrinkable)
+        elif align == "justify" and not last and adjustable and natural < width_pt:
             extra = (width_pt - natural) / len(adjustable)
             size = boxes[start].frags[0].size_pt
             if extra > MAX_JUSTIFY_EM * size:
@@ -471,7 +484,7 @@ class TextSetter:
             hang = 0.5 * first.size_pt
             offset -= hang
             natural -= hang
-            if extra:
+            if extra > 0:
                 extra += hang / len(adjustable)
         if align == "center":
             offset = (width_pt - natural) / 2
@@ -482,7 +495,7 @@ class TextSetter:
         for k in range(start, end):
             if k > start:
                 sep = seps[k - 1]
-                x += sep.width_pt + (extra if sep.breakable else 0.0)
+                x += sep.width_pt + (extra if k - 1 in adjustable else 0.0)
                 if sep.space_text and runs:
                     # Draw the space as a real character so the text extracts with it;
                     # the next word is placed at its own x whatever the justification.
@@ -510,10 +523,11 @@ class TextSetter:
         spaces = [seps[k].width_pt for k in adjustable if seps[k].kind == "space" and seps[k].width_pt]
         space_ratio = (sum(spaces) / len(spaces) + extra) / (sum(spaces) / len(spaces)) if spaces and extra else 1.0
         gap_em = extra / size if extra and any(seps[k].kind == "cjk" for k in adjustable) else 0.0
+        width_used = natural + extra * len(adjustable) if extra < 0 else natural
         compressed = sum(f.compressed for b in boxes[start:end] for f in b.frags)
         return Line(tuple(runs), width_pt, natural, leading_pt=leading, ascent_pt=half + 0.88 * size,
                     descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind == "hyphen"),
-                    overfull=natural > width_pt + 0.01, space_ratio=space_ratio, gap_em=gap_em,
+                    overfull=width_used > width_pt + 0.01, space_ratio=space_ratio, gap_em=gap_em,
                     compressed=compressed)
 
 

@@ -28,6 +28,7 @@ class PageTypography:
     lines: int = 0
     runts: list = field(default_factory=list)
     loose: list = field(default_factory=list)
+    tight: list = field(default_factory=list)  # tracked tighter, within the style's limit (not a fault)
     hyphenated: list = field(default_factory=list)
     compressed: int = 0
     rule_breaks: list = field(default_factory=list)
@@ -59,6 +60,8 @@ def report(pages: list[LaidOutPage]) -> list[PageTypography]:
             # Word spaces judge an English line; a line with Chinese gaps is judged by the gaps.
             if (not line.gap_em and line.space_ratio > MAX_SPACE_RATIO) or line.gap_em > MAX_GAP_EM:
                 counts.loose.append((item, f"{text[:30]}… spaces ×{line.space_ratio:.2f}, gaps {line.gap_em:.2f} em"))
+            if line.gap_em < 0:
+                counts.tight.append((item, f"{text[:30]}… gaps {line.gap_em * 1000:.1f}/1000 em"))
             if line.ends_with_hyphen:
                 counts.hyphenated.append((item, text))
             if text and ((text[0] in NO_LINE_START and is_cjk(text[0])) or text[-1] in NO_LINE_END):
@@ -85,12 +88,13 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics) -> None:
 
 
 def table(pages: list[PageTypography]) -> str:
-    rows = ["page  lines  runts  loose  hyphenated  compressed  rule-breaks  overfull-frames"]
+    rows = ["page  lines  runts  loose  tight  hyphenated  compressed  rule-breaks  overfull-frames"]
     for p in pages:
-        rows.append(f"{p.page:>4}  {p.lines:>5}  {len(p.runts):>5}  {len(p.loose):>5}  {len(p.hyphenated):>10}  "
+        rows.append(f"{p.page:>4}  {p.lines:>5}  {len(p.runts):>5}  {len(p.loose):>5}  {len(p.tight):>5}  "
+                    f"{len(p.hyphenated):>10}  "
                     f"{p.compressed:>10}  {len(p.rule_breaks):>11}  {', '.join(p.overfull_frames) or '-':>15}")
-    total = [sum(len(getattr(p, k)) for p in pages) for k in ("runts", "loose", "hyphenated")]
-    rows.append(f"total {sum(p.lines for p in pages):>5}  {total[0]:>5}  {total[1]:>5}  {total[2]:>10}  "
+    total = [sum(len(getattr(p, k)) for p in pages) for k in ("runts", "loose", "tight", "hyphenated")]
+    rows.append(f"total {sum(p.lines for p in pages):>5}  {total[0]:>5}  {total[1]:>5}  {total[2]:>5}  {total[3]:>10}  "
                 f"{sum(p.compressed for p in pages):>10}  {sum(len(p.rule_breaks) for p in pages):>11}  "
                 f"{sum(len(p.overfull_frames) for p in pages):>15}")
     return "\n".join(rows)
@@ -98,5 +102,6 @@ def table(pages: list[PageTypography]) -> str:
 
 def as_dict(pages: list[PageTypography]) -> list[dict]:
     return [{"page": p.page, "lines": p.lines, "runts": [t for _, t in p.runts], "loose": [t for _, t in p.loose],
+             "tight": [t for _, t in p.tight],
              "hyphenated": [t for _, t in p.hyphenated], "compressed": p.compressed,
              "rule_breaks": [t for _, t in p.rule_breaks], "overfull_frames": p.overfull_frames} for p in pages]

@@ -131,3 +131,36 @@ def test_yaml_case_figures_table_keeps_every_rule(tmp_path):
                if isinstance(i, TextLine) and i.frame == "tables" and i.line.text[:1].isdigit()]
     assert [f.line.text.split()[0] for f in figures] == ["336", "208", "74", "124", "77", "2", "11", "3"]
     assert len({round(i.x_pt + i.line.right_pt, 1) for i in figures}) == 1
+
+
+def test_chinese_is_tightened_a_few_thousandths_of_an_em_rather_than_leave_a_runt(setter_and_style):  # noqa: F811
+    setter, layout = setter_and_style
+    from dataclasses import replace
+
+    plain = replace(layout.style("body", "zh"), align="justify", cjk_tighten_em=0.0)
+    tight = replace(plain, cjk_tighten_em=0.005)
+    text = "加促學術與業界合作支持香港成為創科樞紐。"
+    natural = setter.set([Span(text, plain, lang="zh")], 1000.0)[0].natural_pt
+    width = natural - 0.4  # 0.4 pt short: 19 gaps may give 19 × 0.005 × 8.5 = 0.81 pt
+    # Without tracking: two lines, a runt first fit, a short second line total fit.
+    assert [line.text for line in TextSetter(setter.fonts, greedy=True).set([Span(text, plain, lang="zh")], width)][-1] == "紐。"
+    assert len(setter.set([Span(text, plain, lang="zh")], width, "justify")) == 2
+    (line,) = setter.set([Span(text, tight, lang="zh")], width, "justify")
+    assert line.text == text and not line.overfull
+    assert -0.005 <= line.gap_em < 0
+    assert abs(line.right_pt - width) < 0.01  # set exactly to the measure
+    # Beyond the limit it breaks as before: tracking never squeezes more than the style allows.
+    assert len(setter.set([Span(text, tight, lang="zh")], natural - 1.0, "justify")) == 2
+
+
+def test_tracking_beyond_a_few_hundredths_of_an_em_is_refused_with_its_place(tmp_path):
+    from test_bad_input import PAGE, _edition, _run
+
+    folder = _edition(tmp_path, PAGE)
+    styles = tmp_path / "layout" / "styles.yaml"
+    text = styles.read_text(encoding="utf-8")
+    assert "cjk_tighten_em: 0.005" in text
+    styles.write_text(text.replace("cjk_tighten_em: 0.005", "cjk_tighten_em: 0.5", 1), encoding="utf-8")
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 1 and "layout/styles.yaml:" in printed and "styles.body.zh.cjk_tighten_em" in printed
+    assert "0.5 is more than 0.02" in printed

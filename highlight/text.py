@@ -33,6 +33,7 @@ NO_LINE_END = set("（「『【〈《〔〖〘〚｛［([{“‘$＄")
 # Units a number keeps on its line when a space separates them ("93,923,338 kWh").
 UNITS = {"kWh", "MWh", "GWh", "ton", "tons", "tonnes", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW",
          "%", "million", "billion", "HK$"}
+HANGING = set("，。、")  # may hang past the measure, where the style allows (hang_punctuation)
 OPENING_BRACKETS = set("（「『【〈《〔〖〘〚｛［")
 CLOSING_BRACKETS = set("）」』】〉》〕〗〙〛｝］")
 MAX_JUSTIFY_EM = 0.2  # most extra space a justified line may put into one gap
@@ -113,6 +114,7 @@ class Line:
     space_ratio: float = 1.0  # word spaces as set, to their natural width (justified lines stretch them)
     gap_em: float = 0.0  # extra space put into each CJK gap by justification, in em
     compressed: int = 0  # adjacent punctuation compressed on this line
+    hang_pt: float = 0.0  # how far its final ，。、 hangs past the measure
 
     @property
     def text(self) -> str:
@@ -145,6 +147,7 @@ class _Frag:
 class _Box:
     frags: list
     width_pt: float = 0.0
+    hang_pt: float = 0.0  # a line ending here may run this far into the margin (hanging ，。、)
 
 
 @dataclass(frozen=True)
@@ -305,7 +308,9 @@ class TextSetter:
     def _make_box(self, chars: list[_Char], indices: list[int]) -> _Box:
         prev = chars[indices[0] - 1].char if indices[0] else ""
         frags = self._frag([chars[i] for i in indices], prev)
-        return _Box(frags, sum(f.advance_pt for f in frags))
+        last = chars[indices[-1]]
+        hang = last.span.style.size_pt if last.span.style.hang_punctuation and last.char in HANGING else 0.0
+        return _Box(frags, sum(f.advance_pt for f in frags), hang)
 
     def _space_between(self, chars: list[_Char], left: list[int], right: list[int]) -> _Sep:
         last, first = chars[left[-1]], chars[right[0]]
@@ -402,7 +407,10 @@ class TextSetter:
                     shrink += seps[j - 2].shrink_pt
                 width += boxes[j - 1].width_pt
                 can_end = j == n or seps[j - 1].breakable
-                overfull = width - shrink > width_pt + tolerance
+                # Hanging punctuation only where the line would not fit otherwise.
+                hang = boxes[j - 1].hang_pt if width > width_pt + tolerance else 0.0
+                fit = width - hang
+                overfull = fit - shrink > width_pt + tolerance
                 if overfull and could_end_earlier:
                     break
                 if not can_end:
@@ -410,10 +418,10 @@ class TextSetter:
                 if overfull:
                     cost = 1e9  # nothing shorter fits: set it overfull; the layout reports it
                 else:
-                    cost = self._line_cost(boxes, seps, i, j, width, width_pt, last=(j == n and not balance))
-                    if width > width_pt + tolerance:
+                    cost = self._line_cost(boxes, seps, i, j, fit, width_pt, last=(j == n and not balance))
+                    if fit > width_pt + tolerance:
                         # Tightened: cheaper than a line a tenth short, dearer the nearer the limit.
-                        cost += 1.0 + 4.0 * ((width - width_pt) / shrink) ** 2
+                        cost += 1.0 + 4.0 * ((fit - width_pt) / shrink) ** 2
                 if best[i] + cost < best[j]:
                     best[j] = best[i] + cost
                     back[j] = i
@@ -467,12 +475,14 @@ class TextSetter:
         extra = 0.0
         adjustable = [k for k in range(start, end - 1) if seps[k].breakable]
         shrinkable = [k for k in range(start, end - 1) if seps[k].shrink_pt]
-        if natural > width_pt + 0.01 and shrinkable and natural - sum(seps[k].shrink_pt for k in shrinkable) <= width_pt + 0.01:
+        hang_end = boxes[end - 1].hang_pt if natural > width_pt + 0.01 else 0.0
+        fit = natural - hang_end  # what must fit the measure: a hanging ，。 lies outside it
+        if fit > width_pt + 0.01 and shrinkable and fit - sum(seps[k].shrink_pt for k in shrinkable) <= width_pt + 0.01:
             # Tracked a few thousandths of an em tighter between ideographs, within the style's limit.
             adjustable = shrinkable
-            extra = (width_pt - natural) / len(shrinkable)
-        elif align == "justify" and not last and adjustable and natural < width_pt:
-            extra = (width_pt - natural) / len(adjustable)
+            extra = (width_pt - fit) / len(shrinkable)
+        elif align == "justify" and not last and adjustable and fit < width_pt:
+            extra = (width_pt - fit) / len(adjustable)
             size = boxes[start].frags[0].size_pt
             if extra > MAX_JUSTIFY_EM * size:
                 extra = 0.0  # a line that would gape is left ragged instead
@@ -484,6 +494,7 @@ class TextSetter:
             hang = 0.5 * first.size_pt
             offset -= hang
             natural -= hang
+            fit -= hang
             if extra > 0:
                 extra += hang / len(adjustable)
         if align == "center":
@@ -523,12 +534,12 @@ class TextSetter:
         spaces = [seps[k].width_pt for k in adjustable if seps[k].kind == "space" and seps[k].width_pt]
         space_ratio = (sum(spaces) / len(spaces) + extra) / (sum(spaces) / len(spaces)) if spaces and extra else 1.0
         gap_em = extra / size if extra and any(seps[k].kind == "cjk" for k in adjustable) else 0.0
-        width_used = natural + extra * len(adjustable) if extra < 0 else natural
+        width_used = fit + extra * len(adjustable) if extra < 0 else fit
         compressed = sum(f.compressed for b in boxes[start:end] for f in b.frags)
         return Line(tuple(runs), width_pt, natural, leading_pt=leading, ascent_pt=half + 0.88 * size,
                     descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind == "hyphen"),
                     overfull=width_used > width_pt + 0.01, space_ratio=space_ratio, gap_em=gap_em,
-                    compressed=compressed)
+                    compressed=compressed, hang_pt=hang_end)
 
 
 def _extend(run: GlyphRun, text: str, width: float) -> GlyphRun:

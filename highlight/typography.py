@@ -31,6 +31,7 @@ class PageTypography:
     tight: list = field(default_factory=list)  # tracked tighter, within the style's limit (not a fault)
     hyphenated: list = field(default_factory=list)
     compressed: int = 0
+    hanging: int = 0  # lines whose final ，。、 hangs past the measure
     rule_breaks: list = field(default_factory=list)
     overfull_frames: list = field(default_factory=list)
 
@@ -55,6 +56,7 @@ def report(pages: list[LaidOutPage]) -> list[PageTypography]:
             text = line.text.strip()
             counts.lines += 1
             counts.compressed += line.compressed
+            counts.hanging += line.hang_pt > 0
             if _is_runt(item):
                 counts.runts.append((item, text))
             # Word spaces judge an English line; a line with Chinese gaps is judged by the gaps.
@@ -87,21 +89,28 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics) -> None:
                           page=page.page)
 
 
+def _counts(p: PageTypography) -> list:
+    return [p.lines, len(p.runts), len(p.loose), len(p.tight), len(p.hyphenated), p.compressed, p.hanging,
+            len(p.rule_breaks)]
+
+
+_COLUMNS = ["lines", "runts", "loose", "tight", "hyphenated", "compressed", "hanging", "rule-breaks"]
+
+
 def table(pages: list[PageTypography]) -> str:
-    rows = ["page  lines  runts  loose  tight  hyphenated  compressed  rule-breaks  overfull-frames"]
-    for p in pages:
-        rows.append(f"{p.page:>4}  {p.lines:>5}  {len(p.runts):>5}  {len(p.loose):>5}  {len(p.tight):>5}  "
-                    f"{len(p.hyphenated):>10}  "
-                    f"{p.compressed:>10}  {len(p.rule_breaks):>11}  {', '.join(p.overfull_frames) or '-':>15}")
-    total = [sum(len(getattr(p, k)) for p in pages) for k in ("runts", "loose", "tight", "hyphenated")]
-    rows.append(f"total {sum(p.lines for p in pages):>5}  {total[0]:>5}  {total[1]:>5}  {total[2]:>5}  {total[3]:>10}  "
-                f"{sum(p.compressed for p in pages):>10}  {sum(len(p.rule_breaks) for p in pages):>11}  "
-                f"{sum(len(p.overfull_frames) for p in pages):>15}")
+    def row(first: str, values: list, frames: str) -> str:
+        cells = "  ".join(f"{v:>{len(c)}}" for v, c in zip(values, _COLUMNS))
+        return f"{first:<5} {cells}  {frames:>15}"
+
+    rows = [row("page", _COLUMNS, "overfull-frames")]
+    rows += [row(f"{p.page:>4}", _counts(p), ", ".join(p.overfull_frames) or "-") for p in pages]
+    totals = [sum(column) for column in zip(*(_counts(p) for p in pages))] if pages else [0] * len(_COLUMNS)
+    rows.append(row("total", totals, str(sum(len(p.overfull_frames) for p in pages))))
     return "\n".join(rows)
 
 
 def as_dict(pages: list[PageTypography]) -> list[dict]:
     return [{"page": p.page, "lines": p.lines, "runts": [t for _, t in p.runts], "loose": [t for _, t in p.loose],
              "tight": [t for _, t in p.tight],
-             "hyphenated": [t for _, t in p.hyphenated], "compressed": p.compressed,
+             "hyphenated": [t for _, t in p.hyphenated], "compressed": p.compressed, "hanging": p.hanging,
              "rule_breaks": [t for _, t in p.rule_breaks], "overfull_frames": p.overfull_frames} for p in pages]

@@ -164,3 +164,22 @@ def test_tracking_beyond_a_few_hundredths_of_an_em_is_refused_with_its_place(tmp
     code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "layout/styles.yaml:" in printed and "styles.body.zh.cjk_tighten_em" in printed
     assert "0.5 is more than 0.02" in printed
+
+
+def test_a_line_final_full_stop_may_hang_past_the_measure_where_the_style_allows(setter_and_style):  # noqa: F811
+    setter, layout = setter_and_style
+    from dataclasses import replace
+
+    plain = replace(layout.style("body", "zh"), align="justify", cjk_tighten_em=0.0, hang_punctuation=False)
+    hanging = replace(plain, hang_punctuation=True)
+    text = "加促學術與業界合作支持香港成為創科樞紐。"
+    natural = setter.set([Span(text, plain, lang="zh")], 1000.0)[0].natural_pt
+    width = natural - 0.5 * plain.size_pt  # the 。 is half outside the measure
+    assert len(setter.set([Span(text, plain, lang="zh")], width, "justify")) == 2
+    (line,) = setter.set([Span(text, hanging, lang="zh")], width, "justify")
+    assert line.text == text and not line.overfull and line.hang_pt == plain.size_pt
+    assert abs(line.right_pt - natural) < 0.01  # the ideographs end at the measure or before; only 。 passes it
+    # Only ，。、 hang: the same line ending in an ideograph goes down a line.
+    assert len(setter.set([Span(text[:-1] + "業", hanging, lang="zh")], width, "justify")) == 2
+    # And nothing hangs that fits: a line with room keeps its 。 inside.
+    assert setter.set([Span(text, hanging, lang="zh")], natural + 5, "justify")[0].hang_pt == 0.0

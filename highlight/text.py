@@ -33,6 +33,8 @@ NO_LINE_END = set("（「『【〈《〔〖〘〚｛［([{“‘$＄")
 # Units a number keeps on its line when a space separates them ("93,923,338 kWh").
 UNITS = {"kWh", "MWh", "GWh", "ton", "tons", "tonnes", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW",
          "%", "million", "billion", "HK$"}
+SI_UNITS = {"kWh", "MWh", "GWh", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW"}
+THIN_SPACE_EM = 1 / 6  # between a number and its SI unit ("93,923,338 kWh"), as a typesetter's thin space
 HANGING = set("，。、")  # may hang past the measure, where the style allows (hang_punctuation)
 OPENING_BRACKETS = set("（「『【〈《〔〖〘〚｛［")
 CLOSING_BRACKETS = set("）」』】〉》〕〗〙〛｝］")
@@ -41,6 +43,7 @@ MARKER_SCALE = 0.62  # marker size relative to its text
 MARKER_RISE_EM = 0.38
 SPACE = " "
 NBSP = "\u00a0"
+NARROW_NBSP = "\u202f"  # written in the content where a number and unit must stay together
 
 
 @functools.lru_cache(maxsize=8192)
@@ -278,7 +281,7 @@ class TextSetter:
         markers = {i for i, c in enumerate(chars) if c.span.marker}
         words: list[list[int]] = [[]]
         for i, item in enumerate(chars):
-            if item.char.isspace() and item.char != NBSP and i not in markers:
+            if item.char.isspace() and item.char not in (NBSP, NARROW_NBSP) and i not in markers:
                 if words[-1]:
                     words.append([])
             else:
@@ -328,6 +331,10 @@ class TextSetter:
             or right_word[0] in NO_LINE_START
             or left_word[-1] in NO_LINE_END
         )
+        if left_word[-1:].isdigit() and right_word.rstrip(",.;:)") in SI_UNITS \
+                and last.span.style.size_pt == first.span.style.size_pt:
+            # In running text; a callout's big figure keeps the small unit's word space, which reads better.
+            width = THIN_SPACE_EM * style.size_pt  # still drawn as a space, so the text reads "5 km"
         if _is_cjk_punctuation(last.char) or _is_cjk_punctuation(first.char):
             width = 0.0  # full-width punctuation carries its own space: a typed space would double it
         return _Sep(width, not keep_together, "space" if not keep_together else "glue", SPACE if width else "")

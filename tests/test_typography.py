@@ -183,3 +183,38 @@ def test_a_line_final_full_stop_may_hang_past_the_measure_where_the_style_allows
     assert len(setter.set([Span(text[:-1] + "業", hanging, lang="zh")], width, "justify")) == 2
     # And nothing hangs that fits: a line with room keeps its 。 inside.
     assert setter.set([Span(text, hanging, lang="zh")], natural + 5, "justify")[0].hang_pt == 0.0
+
+
+def test_a_number_and_its_si_unit_are_set_a_thin_space_apart(setter_and_style):  # noqa: F811
+    setter, layout = setter_and_style
+    style = layout.style("body", "en")
+
+    def width(text):
+        (line,) = setter.set([Span(text, style)], 1000.0)
+        return line.natural_pt, line.text
+
+    spaced, text = width("338 kWh")
+    assert text == "338 kWh"  # still a space in the text, so the words read back as written
+    assert abs((spaced - width("338kWh")[0]) - style.size_pt / 6) < 0.01
+    word_space = width("is kWh")[0] - width("iskWh")[0]
+    assert word_space > style.size_pt / 6 + 0.3
+    # A percentage or "million" is a word, not an SI unit: a word space.
+    assert abs((width("338 million")[0] - width("338million")[0]) - word_space) < 0.01
+    # A narrow no-break space written in the content is not a place to break either.
+    narrow = setter.set([Span("Electricity used 93,923,338\u202fkWh", style)], 75.0)
+    assert narrow[-1].text == "93,923,338\u202fkWh"
+    # And the pair never breaks.
+    assert [line.text for line in setter.set([Span("Electricity used 93,923,338 kWh", style)], 75.0)][-1] == "93,923,338 kWh"
+
+
+def test_a_narrow_no_break_space_in_the_content_keeps_number_and_unit_together(tmp_path):
+    from test_bad_input import _edition, _run
+
+    page = ('page: 1\ntemplate: p1\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: intro\n'
+            '    elements:\n      - paragraph: {en: "A walk of 5\\u202fkm", zh: "步行 5\\u202f公里"}\n')
+    folder = _edition(tmp_path, page)
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 0 and "0 warnings" in printed, printed
+    result = build(BuildOptions(folder, str(tmp_path / "y.pdf")))
+    lines = [i.line.text for i in result.pages[0].items if isinstance(i, TextLine) and i.frame == "intro"]
+    assert lines == ["A walk of 5\u202fkm", "步行 5\u202f公里"]

@@ -57,6 +57,7 @@ class StyleSpec:
     cjk_latin_gap_em: float | None = None
     cjk_tighten_em: float | None = None
     hang_punctuation: bool | None = None
+    hyphenate: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Style:
     ref: SourceRef
     cjk_tighten_em: float = 0.0  # most a CJK gap may shrink to save a line or a runt
     hang_punctuation: bool = False  # a line-final ，。、 may hang into the margin rather than go down
+    hyphenate: bool = False  # English words may break at dictionary points (pyphen, en_US)
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,7 @@ _style_fields = {
     "cjk_latin_gap_em": Field(Number("Gap where Han meets Latin or digits, em", 0)),
     "cjk_tighten_em": Field(Number("Most each gap between ideographs may tighten, em (a few thousandths)", 0, maximum=0.02)),
     "hang_punctuation": Field(Bool("A line-final ，。、 may hang into the margin rather than go down a line")),
+    "hyphenate": Field(Bool("English words may break at dictionary points, 3 letters each side")),
 }
 STYLE_VARIANT = Struct(StyleSpec, dict(_style_fields), "One language's overrides")
 STYLE = Struct(StyleEntry, {**_style_fields, "en": Field(STYLE_VARIANT), "zh": Field(STYLE_VARIANT)},
@@ -379,7 +382,7 @@ def _resolve(name: str, lang: str, entry: StyleEntry, colours: dict, diags: Diag
                  space_before_pt=values["space_before_pt"] or 0.0, space_after_pt=values["space_after_pt"] or 0.0,
                  cjk_latin_gap_em=values["cjk_latin_gap_em"] if values["cjk_latin_gap_em"] is not None else 0.25,
                  ref=entry.ref, cjk_tighten_em=values["cjk_tighten_em"] or 0.0,
-                 hang_punctuation=bool(values["hang_punctuation"]))
+                 hang_punctuation=bool(values["hang_punctuation"]), hyphenate=bool(values["hyphenate"]))
 
 
 __all__ = ["Layout", "Style", "Colour", "FrameSpec", "Template", "load_layout", "MM", "replace"]

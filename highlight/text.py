@@ -22,6 +22,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+import pyphen
+
 from .content import MARKER_PATTERN
 from .fonts import FontSet
 from .layout_spec import Colour, Style
@@ -35,6 +37,9 @@ UNITS = {"kWh", "MWh", "GWh", "ton", "tons", "tonnes", "kg", "km", "m", "m²", "
          "%", "million", "billion", "HK$"}
 SI_UNITS = {"kWh", "MWh", "GWh", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW"}
 THIN_SPACE_EM = 1 / 6  # between a number and its SI unit ("93,923,338 kWh"), as a typesetter's thin space
+MAX_HYPHENS_IN_A_ROW = 2
+SOFT_HYPHEN_COST = 5.0  # a dictionary hyphen is worth it when it saves a line about a fifth short
+HYPHEN_MIN = 3  # letters kept on each side of a dictionary hyphen
 HANGING = set("，。、")  # may hang past the measure, where the style allows (hang_punctuation)
 OPENING_BRACKETS = set("（「『【〈《〔〖〘〚｛［")
 CLOSING_BRACKETS = set("）」』】〉》〕〗〙〛｝］")
@@ -162,6 +167,7 @@ class _Sep:
     kind: str  # "space", "cjk", "hyphen", "glue" (unbreakable)
     space_text: str = ""  # the space character to draw when kept (for text extraction)
     shrink_pt: float = 0.0  # how much a gap between ideographs may tighten (the style's cjk_tighten_em)
+    hyphen_pt: float = 0.0  # a dictionary break ("soft"): the width of the hyphen drawn when the line ends here
 
 
 @dataclass(frozen=True)
@@ -293,9 +299,15 @@ class TextSetter:
             if w_index:
                 seps.append(self._space_between(chars, words[w_index - 1], word))
             current: list[int] = [word[0]]
+            soft = _hyphenation_points(chars, word)
             for k in range(1, len(word)):
                 i, p = word[k], word[k - 1]
                 kind, gap = self._inner_break(chars, p, i, markers)
+                if kind is None and gap == 0 and i in soft:
+                    boxes.append(self._make_box(chars, current))
+                    seps.append(self._soft_hyphen(chars[p], chars[i]))
+                    current = [i]
+                    continue
                 if kind is None and gap == 0:
                     current.append(i)
                     continue
@@ -307,6 +319,14 @@ class TextSetter:
                 current = [i]
             boxes.append(self._make_box(chars, current))
         return boxes, seps
+
+    def _soft_hyphen(self, left: _Char, right: _Char) -> _Sep:
+        """A dictionary break inside a word: unbroken, the pair keeps its kerning; broken, a hyphen is drawn."""
+        style = left.span.style
+        face = self.face_for(left.char, "", style, left.span.lang) or MISSING_FACE
+        kern = face.kern_pt(left.char, right.char, style.size_pt)
+        hyphen = face.width_pt("-", style.size_pt) + style.tracking_em * style.size_pt
+        return _Sep(kern, True, "soft", hyphen_pt=hyphen)
 
     def _make_box(self, chars: list[_Char], indices: list[int]) -> _Box:
         prev = chars[indices[0] - 1].char if indices[0] else ""
@@ -394,17 +414,19 @@ class TextSetter:
         return tuple(replace(line, position=(i, len(lines))) for i, line in enumerate(lines))
 
     def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float, balance: bool) -> list[int]:
-        """Ends of lines (exclusive box indices) minimising the total cost of the paragraph."""
+        """Ends of lines (exclusive box indices) minimising the total cost of the paragraph.
+
+        A state is a line end and how many lines in a row before it ended in a hyphen,
+        so that no more than MAX_HYPHENS_IN_A_ROW do."""
         if self.greedy:
             return self._greedy_breaks(boxes, seps, width_pt)
         n = len(boxes)
-        inf = float("inf")
-        best = [inf] * (n + 1)
-        best[0] = 0.0
-        back = [0] * (n + 1)
+        best: dict[tuple[int, int], float] = {(0, 0): 0.0}
+        back: dict[tuple[int, int], tuple[int, int]] = {}
         tolerance = 0.01
         for i in range(n):
-            if best[i] == inf:
+            states = [(h, best[i, h]) for h in range(MAX_HYPHENS_IN_A_ROW + 1) if (i, h) in best]
+            if not states:
                 continue
             width = shrink = 0.0
             could_end_earlier = False
@@ -414,11 +436,12 @@ class TextSetter:
                     shrink += seps[j - 2].shrink_pt
                 width += boxes[j - 1].width_pt
                 can_end = j == n or seps[j - 1].breakable
+                end = seps[j - 1] if j < n else None
                 # Hanging punctuation only where the line would not fit otherwise.
                 hang = boxes[j - 1].hang_pt if width > width_pt + tolerance else 0.0
-                fit = width - hang
+                fit = width - hang + (end.hyphen_pt if end and end.kind == "soft" else 0.0)
                 overfull = fit - shrink > width_pt + tolerance
-                if overfull and could_end_earlier:
+                if overfull and could_end_earlier and (width - shrink > width_pt + tolerance):
                     break
                 if not can_end:
                     continue
@@ -429,17 +452,23 @@ class TextSetter:
                     if fit > width_pt + tolerance:
                         # Tightened: cheaper than a line a tenth short, dearer the nearer the limit.
                         cost += 1.0 + 4.0 * ((fit - width_pt) / shrink) ** 2
-                if best[i] + cost < best[j]:
-                    best[j] = best[i] + cost
-                    back[j] = i
-                if overfull:
+                hyphenated = end is not None and end.kind in ("hyphen", "soft")
+                for h, so_far in states:
+                    h_next = h + 1 if hyphenated else 0
+                    if h_next > MAX_HYPHENS_IN_A_ROW:
+                        continue
+                    if so_far + cost < best.get((j, h_next), float("inf")):
+                        best[j, h_next] = so_far + cost
+                        back[j, h_next] = (i, h)
+                if overfull and (width - shrink > width_pt + tolerance):
                     break
-                could_end_earlier = True
+                if not overfull:
+                    could_end_earlier = True
+        state = min((key for key in best if key[0] == n), key=lambda key: best[key])
         breaks = []
-        j = n
-        while j > 0:
-            breaks.append(j)
-            j = back[j]
+        while state[0] > 0:
+            breaks.append(state[0])
+            state = back[state]
         return breaks[::-1]
 
     @staticmethod
@@ -449,7 +478,7 @@ class TextSetter:
         j = 0
         while j < len(boxes):
             width += boxes[j].width_pt + (seps[j - 1].width_pt if j > start else 0.0)
-            can_end = j == len(boxes) - 1 or seps[j].breakable
+            can_end = j == len(boxes) - 1 or (seps[j].breakable and seps[j].kind != "soft")
             if width > width_pt + 0.01 and last_fit is not None:
                 breaks.append(last_fit)
                 start, width, last_fit = last_fit, 0.0, None
@@ -475,12 +504,16 @@ class TextSetter:
         cost = 100.0 * slack * slack
         if j - 1 < len(seps) and seps[j - 1].kind == "hyphen":
             cost += 20.0
+        if j - 1 < len(seps) and seps[j - 1].kind == "soft":
+            cost += SOFT_HYPHEN_COST
         return cost
 
     def _make_line(self, boxes, seps, start, end, width_pt, align, last) -> Line:
         natural = sum(b.width_pt for b in boxes[start:end]) + sum(s.width_pt for s in seps[start:end - 1])
         extra = 0.0
-        adjustable = [k for k in range(start, end - 1) if seps[k].breakable]
+        adjustable = [k for k in range(start, end - 1) if seps[k].breakable and seps[k].kind != "soft"]
+        hyphen = seps[end - 1].hyphen_pt if end < len(boxes) and seps[end - 1].kind == "soft" else 0.0
+        natural += hyphen
         shrinkable = [k for k in range(start, end - 1) if seps[k].shrink_pt]
         hang_end = boxes[end - 1].hang_pt if natural > width_pt + 0.01 else 0.0
         fit = natural - hang_end  # what must fit the measure: a hanging ，。 lies outside it
@@ -531,6 +564,8 @@ class TextSetter:
                     runs.append(GlyphRun(x, frag.text, frag.face, frag.size_pt, frag.rise_pt, frag.colour,
                                          frag.tracking_pt, frag.width_pt))
                 x += frag.advance_pt
+        if hyphen:
+            runs[-1] = _extend(runs[-1], "-", hyphen)  # a dictionary break: the hyphen in the word's own face
         sizes = [r.size_pt for r in runs if not r.rise_pt] or [r.size_pt for r in runs]
         leading = max(f.leading_pt for b in boxes[start:end] for f in b.frags)
         size = max(sizes)
@@ -544,9 +579,32 @@ class TextSetter:
         width_used = fit + extra * len(adjustable) if extra < 0 else fit
         compressed = sum(f.compressed for b in boxes[start:end] for f in b.frags)
         return Line(tuple(runs), width_pt, natural, leading_pt=leading, ascent_pt=half + 0.88 * size,
-                    descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind == "hyphen"),
+                    descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind in ("hyphen", "soft")),
                     overfull=width_used > width_pt + 0.01, space_ratio=space_ratio, gap_em=gap_em,
                     compressed=compressed, hang_pt=hang_end)
+
+
+@functools.lru_cache(maxsize=8)
+def _dictionary(lang: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=lang, left=HYPHEN_MIN, right=HYPHEN_MIN)
+
+
+def _hyphenation_points(chars: list[_Char], word: list[int]) -> set[int]:
+    """Indices of the characters a dictionary hyphen may go before, in a word whose style hyphenates.
+
+    Only runs of Latin letters are looked up, so "HK$2.76" or "co-operate" are left as they are."""
+    points: set[int] = set()
+    run: list[int] = []
+    for index in word + [-1]:
+        if index >= 0 and chars[index].char.isascii() and chars[index].char.isalpha() \
+                and chars[index].span.style.hyphenate and not chars[index].span.marker:
+            run.append(index)
+            continue
+        if len(run) >= 2 * HYPHEN_MIN:
+            letters = "".join(chars[k].char for k in run)
+            points.update(run[position] for position in _dictionary("en_US").positions(letters))
+        run = []
+    return points
 
 
 def _extend(run: GlyphRun, text: str, width: float) -> GlyphRun:

@@ -218,3 +218,46 @@ def test_a_narrow_no_break_space_in_the_content_keeps_number_and_unit_together(t
     result = build(BuildOptions(folder, str(tmp_path / "y.pdf")))
     lines = [i.line.text for i in result.pages[0].items if isinstance(i, TextLine) and i.frame == "intro"]
     assert lines == ["A walk of 5\u202fkm", "步行 5\u202f公里"]
+
+
+HYPHENATION_TEXT = ("The Accelerator supports internationalisation, knowledge transfer and collaborations between "
+                    "academic researchers and industrial partners across Hong Kong and the Greater Bay Area, "
+                    "strengthening sustainability.")
+
+
+def test_hyphenation_at_dictionary_points_where_the_style_asks_for_it(setter_and_style):  # noqa: F811
+    import pyphen
+    from dataclasses import replace
+
+    setter, layout = setter_and_style
+    plain = replace(layout.style("body", "en"), align="justify", hyphenate=False)
+    hyphenating = replace(plain, hyphenate=True)
+    without = setter.set([Span(HYPHENATION_TEXT, plain)], 90.0, "justify")
+    lines = setter.set([Span(HYPHENATION_TEXT, hyphenating)], 90.0, "justify")
+    assert not any(line.ends_with_hyphen for line in without)
+    assert len(lines) < len(without)  # 11 lines instead of 12 at this measure
+    hyphenated = [n for n, line in enumerate(lines) if line.ends_with_hyphen]
+    assert len(hyphenated) >= 3
+    dictionary = pyphen.Pyphen(lang="en_US")
+    for n in hyphenated:
+        head = lines[n].text.rstrip().split()[-1].rstrip("-")
+        tail = lines[n + 1].text.split()[0]
+        word = (head + tail).strip(".,")
+        assert len(head) >= 3 and len(tail.strip(".,")) >= 3, (head, tail)
+        assert len(head) in dictionary.positions(word), (head, tail)  # a dictionary point, not any point
+    # Never more than two hyphenated lines in a row.
+    assert not any(n + 1 in hyphenated and n + 2 in hyphenated for n in hyphenated)
+    # Nothing lost: joined back, the lines are the text.
+    joined = " ".join(line.text.strip() for line in lines)
+    assert joined.replace("- ", "") == HYPHENATION_TEXT
+    for line in lines:
+        assert not line.overfull and line.right_pt <= 90.0 + 0.01
+
+
+def test_first_fit_breaking_does_not_hyphenate(setter_and_style):  # noqa: F811
+    from dataclasses import replace
+
+    setter, layout = setter_and_style
+    hyphenating = replace(layout.style("body", "en"), hyphenate=True)
+    greedy = TextSetter(setter.fonts, greedy=True)
+    assert not any(line.ends_with_hyphen for line in greedy.set([Span(HYPHENATION_TEXT, hyphenating)], 90.0))

@@ -290,13 +290,15 @@ class _Painter:
         while start < len(runs):
             black = _is_pure_black(runs[start].colour)
             end = start + 1
-            while end < len(runs) and _is_pure_black(runs[end].colour) == black:
+            while end < len(runs) and _is_pure_black(runs[end].colour) == black \
+                    and runs[end].artifact == runs[start].artifact:
                 end += 1
             # 100 % K text overprints: no white halo if the plates misregister.
             self.overprint(black)
             code = self._text_object(item, runs[start:end])
-            if item.frame in FURNITURE_FRAMES:
-                # Furniture (folio) is an artifact, not content: readers and `highlight check` skip it.
+            if item.frame in FURNITURE_FRAMES or runs[start].artifact:
+                # Furniture (folio) and dictionary hyphens are artifacts, not content: readers and
+                # `highlight check` skip them, so "sup-|ports" reads back as "supports".
                 code = f"/Artifact BMC\n{code}\nEMC"
             elif self.screen:  # each line tagged with its language, for screen readers and search
                 code = f"/Span <</Lang ({'zh-Hant' if item.lang == 'zh' else 'en'})>> BDC\n{code}\nEMC"

@@ -106,6 +106,7 @@ class GlyphRun:
     colour: Colour
     char_space_pt: float
     width_pt: float
+    artifact: bool = False  # drawn but not content: a dictionary hyphen, which text extraction must not see
 
 
 @dataclass(frozen=True)
@@ -564,8 +565,10 @@ class TextSetter:
                     runs.append(GlyphRun(x, frag.text, frag.face, frag.size_pt, frag.rise_pt, frag.colour,
                                          frag.tracking_pt, frag.width_pt))
                 x += frag.advance_pt
-        if hyphen:
-            runs[-1] = _extend(runs[-1], "-", hyphen)  # a dictionary break: the hyphen in the word's own face
+        if hyphen:  # a dictionary break: the hyphen in the word's own face, marked as not part of the text
+            last_run = runs[-1]
+            runs.append(GlyphRun(x, "-", last_run.face, last_run.size_pt, last_run.rise_pt, last_run.colour,
+                                 last_run.char_space_pt, hyphen, artifact=True))
         sizes = [r.size_pt for r in runs if not r.rise_pt] or [r.size_pt for r in runs]
         leading = max(f.leading_pt for b in boxes[start:end] for f in b.frags)
         size = max(sizes)

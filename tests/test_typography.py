@@ -261,3 +261,30 @@ def test_first_fit_breaking_does_not_hyphenate(setter_and_style):  # noqa: F811
     hyphenating = replace(layout.style("body", "en"), hyphenate=True)
     greedy = TextSetter(setter.fonts, greedy=True)
     assert not any(line.ends_with_hyphen for line in greedy.set([Span(HYPHENATION_TEXT, hyphenating)], 90.0))
+
+
+def test_a_hyphenated_build_reads_back_word_for_word(tmp_path):
+    """The drawn dictionary hyphen is an artifact: `highlight check` and text extraction see whole words."""
+    from highlight.check import check_content, read_pages
+    from highlight.diagnostics import Diagnostics
+    from test_bad_input import _edition, _run
+
+    page = ('page: 1\ntemplate: p5\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: academic-excellence\n'
+            f'    elements:\n      - paragraph: {{en: "{HYPHENATION_TEXT}"}}\n')
+    folder = _edition(tmp_path, page)
+    styles = tmp_path / "layout" / "styles.yaml"
+    text = styles.read_text(encoding="utf-8")
+    assert "    en: {leading_pt: 11.5}\n    zh: {leading_pt: 13, align: justify" in text
+    styles.write_text(text.replace("    en: {leading_pt: 11.5}\n", "    en: {leading_pt: 11.5, hyphenate: true}\n", 1),
+                      encoding="utf-8")
+    pdf = tmp_path / "x.pdf"
+    result = build(BuildOptions(folder, str(pdf), report=True))
+    assert not result.diagnostics.has_errors()
+    (report,) = result.typography
+    assert report.hyphenated, "the measure was chosen so that some lines hyphenate"
+    diags = Diagnostics()
+    check_content(folder, str(pdf), diags)
+    assert not diags.items, [d.message for d in diags.items]
+    shown = "".join(read_pages(str(pdf))[0].pieces)
+    assert "-" not in shown and "".join(HYPHENATION_TEXT.split()) in "".join(shown.split())
+    assert _run(["build", folder, "-o", str(pdf), "--report"])[0] == 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pytest
 
@@ -135,8 +136,6 @@ def test_yaml_case_figures_table_keeps_every_rule(tmp_path):
 
 def test_chinese_is_tightened_a_few_thousandths_of_an_em_rather_than_leave_a_runt(setter_and_style):  # noqa: F811
     setter, layout = setter_and_style
-    from dataclasses import replace
-
     plain = replace(layout.style("body", "zh"), align="justify", cjk_tighten_em=0.0)
     tight = replace(plain, cjk_tighten_em=0.005)
     text = "加促學術與業界合作支持香港成為創科樞紐。"
@@ -168,8 +167,6 @@ def test_tracking_beyond_a_few_hundredths_of_an_em_is_refused_with_its_place(tmp
 
 def test_a_line_final_full_stop_may_hang_past_the_measure_where_the_style_allows(setter_and_style):  # noqa: F811
     setter, layout = setter_and_style
-    from dataclasses import replace
-
     plain = replace(layout.style("body", "zh"), align="justify", cjk_tighten_em=0.0, hang_punctuation=False)
     hanging = replace(plain, hang_punctuation=True)
     text = "加促學術與業界合作支持香港成為創科樞紐。"
@@ -227,8 +224,6 @@ HYPHENATION_TEXT = ("The Accelerator supports internationalisation, knowledge tr
 
 def test_hyphenation_at_dictionary_points_where_the_style_asks_for_it(setter_and_style):  # noqa: F811
     import pyphen
-    from dataclasses import replace
-
     setter, layout = setter_and_style
     plain = replace(layout.style("body", "en"), align="justify", hyphenate=False)
     hyphenating = replace(plain, hyphenate=True)
@@ -255,8 +250,6 @@ def test_hyphenation_at_dictionary_points_where_the_style_asks_for_it(setter_and
 
 
 def test_first_fit_breaking_does_not_hyphenate(setter_and_style):  # noqa: F811
-    from dataclasses import replace
-
     setter, layout = setter_and_style
     hyphenating = replace(layout.style("body", "en"), hyphenate=True)
     greedy = TextSetter(setter.fonts, greedy=True)

@@ -556,15 +556,24 @@ class PageLayouter:
         return order
 
     def _vertical_justify(self, template, order, filled, body_top: float, body_bottom: float) -> dict:
-        """Tops of the frames, with the page's spare height shared among the gaps of the longest chain."""
-        frames = template.frames
+        """Tops of the frames, with the page's spare height shared among the gaps of the longest chain.
 
-        def place(extra: float) -> tuple[dict, float]:
+        Each frame is moved down (by less than one grid unit) so that its first baseline sits on
+        the page's baseline grid, counted from the top of the body area; frames side by side then
+        share their first baselines. A page too full for that keeps its unsnapped tops."""
+        frames = template.frames
+        grid = self.layout.geometry.grid.baseline_pt
+        first_baseline = {name: min((i.baseline_pt for i in items if isinstance(i, TextLine)), default=None)
+                          for name, (_, _, _, items) in filled.items()}
+
+        def place(extra: float, snap: bool) -> tuple[dict, float]:
             tops, bottoms = {}, {}
             for name in order:
                 f = frames[name]
                 top = (body_top + f.top_mm * MM if not f.below
                        else max(bottoms[b] for b in f.below) + f.gap_mm * MM + (extra if f.stretch else 0.0))
+                if snap and first_baseline[name] is not None:
+                    top += -(top + first_baseline[name] - body_top) % grid
                 tops[name] = top
                 bottoms[name] = top + (f.height_mm * MM if f.height_mm else filled[name][2])
             return tops, max(bottoms.values(), default=body_top)
@@ -573,18 +582,21 @@ class PageLayouter:
         for name in order:
             f = frames[name]
             depth[name] = (int(f.stretch) + max(depth[b] for b in f.below)) if f.below else 0
-        tops, lowest = place(0.0)
+        for snap in (True, False):
+            tops, lowest = place(0.0, snap)
+            if lowest <= body_bottom + 0.01:
+                break
         chain = max(depth.values(), default=0)
         cap = self.layout.geometry.max_gap_stretch_mm * MM
         if chain == 0 or lowest >= body_bottom or cap == 0:
             return tops
         extra = min(cap, (body_bottom - lowest) / chain)
         for _ in range(20):  # a chain that is not the lowest may need less; settle deterministically
-            tops, lowest = place(extra)
+            stretched, lowest = place(extra, snap)
             if lowest <= body_bottom + 0.01:
-                return tops
+                return stretched
             extra *= 0.9
-        return place(0.0)[0]
+        return tops
 
     def footnotes(self, page: Page, width: float) -> tuple[list, float]:
         out: list = []

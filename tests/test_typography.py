@@ -281,3 +281,23 @@ def test_a_hyphenated_build_reads_back_word_for_word(tmp_path):
     shown = "".join(read_pages(str(pdf))[0].pieces)
     assert "-" not in shown and "".join(HYPHENATION_TEXT.split()) in "".join(shown.split())
     assert _run(["build", folder, "-o", str(pdf), "--report"])[0] == 0
+
+
+def test_every_frame_starts_on_the_baseline_grid(reports):
+    """Each frame's first baseline sits on the page's baseline grid (layout/page.yaml grid.baseline_pt),
+    counted from the top of the body area, so frames side by side share their first baselines."""
+    total_fit, _ = reports
+    g = total_fit.layout.geometry
+    body_top = (g.title_band.height_mm + g.margins_mm.top) * 72 / 25.4
+    off_grid = []
+    for page in total_fit.pages:
+        firsts: dict = {}
+        for item in page.items:
+            if isinstance(item, TextLine) and item.frame not in ("folio", "title-band", "footnotes"):
+                firsts[item.frame] = min(firsts.get(item.frame, 1e9), item.baseline_pt)
+        assert len(firsts) >= 3
+        for frame, baseline in firsts.items():
+            residue = (baseline - body_top) % g.grid.baseline_pt
+            if min(residue, g.grid.baseline_pt - residue) > 0.01:
+                off_grid.append((page.number, frame, round(residue, 2)))
+    assert off_grid == []

@@ -296,11 +296,12 @@ class TextSetter:
         words = [w for w in words if w]
         boxes: list[_Box] = []
         seps: list[_Sep] = []
+        hyphenating = any(span.style.hyphenate for span in spans)
         for w_index, word in enumerate(words):
             if w_index:
                 seps.append(self._space_between(chars, words[w_index - 1], word))
             current: list[int] = [word[0]]
-            soft = _hyphenation_points(chars, word)
+            soft = _hyphenation_points(chars, word) if hyphenating else ()
             for k in range(1, len(word)):
                 i, p = word[k], word[k - 1]
                 kind, gap = self._inner_break(chars, p, i, markers)
@@ -422,54 +423,74 @@ class TextSetter:
         if self.greedy:
             return self._greedy_breaks(boxes, seps, width_pt)
         n = len(boxes)
-        best: dict[tuple[int, int], float] = {(0, 0): 0.0}
-        back: dict[tuple[int, int], tuple[int, int]] = {}
+        inf = float("inf")
+        # Without a hyphen to break at, one state per line end is enough.
+        depth = MAX_HYPHENS_IN_A_ROW + 1 if any(sep.kind in ("hyphen", "soft") for sep in seps) else 1
+        best = [[inf] * (n + 1) for _ in range(depth)]
+        back: list[list[tuple[int, int]]] = [[(0, 0)] * (n + 1) for _ in range(depth)]
+        best[0][0] = 0.0
         tolerance = 0.01
+        limit = width_pt + tolerance
+        # Plain lists for the inner loop, which runs for every pair of possible line ends.
+        box_w = [b.width_pt for b in boxes]
+        hang = [b.hang_pt for b in boxes]
+        sep_w = [sep.width_pt for sep in seps]
+        sep_shrink = [sep.shrink_pt for sep in seps]
+        can_end_at = [sep.breakable for sep in seps] + [True]
+        hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
+        hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
+        line_cost = self._line_cost
+        best0, back0 = best[0], back[0]
         for i in range(n):
-            states = [(h, best[i, h]) for h in range(MAX_HYPHENS_IN_A_ROW + 1) if (i, h) in best]
+            states = [(h, best[h][i]) for h in range(depth) if best[h][i] < inf]
             if not states:
                 continue
+            start_cost = states[0][1]
             width = shrink = 0.0
             could_end_earlier = False
             for j in range(i + 1, n + 1):
                 if j - 1 > i:
-                    width += seps[j - 2].width_pt
-                    shrink += seps[j - 2].shrink_pt
-                width += boxes[j - 1].width_pt
-                can_end = j == n or seps[j - 1].breakable
-                end = seps[j - 1] if j < n else None
+                    width += sep_w[j - 2]
+                    shrink += sep_shrink[j - 2]
+                width += box_w[j - 1]
                 # Hanging punctuation only where the line would not fit otherwise.
-                hang = boxes[j - 1].hang_pt if width > width_pt + tolerance else 0.0
-                fit = width - hang + (end.hyphen_pt if end and end.kind == "soft" else 0.0)
-                overfull = fit - shrink > width_pt + tolerance
-                if overfull and could_end_earlier and (width - shrink > width_pt + tolerance):
+                fit = (width - hang[j - 1] if width > limit else width) + hyphen_at[j - 1]
+                overfull = fit - shrink > limit
+                too_wide = width - shrink > limit  # and so is every longer line
+                if overfull and could_end_earlier and too_wide:
                     break
-                if not can_end:
+                if not can_end_at[j - 1]:
                     continue
                 if overfull:
                     cost = 1e9  # nothing shorter fits: set it overfull; the layout reports it
                 else:
-                    cost = self._line_cost(boxes, seps, i, j, fit, width_pt, last=(j == n and not balance))
-                    if fit > width_pt + tolerance:
+                    cost = line_cost(boxes, seps, i, j, fit, width_pt, last=(j == n and not balance))
+                    if fit > limit:
                         # Tightened: cheaper than a line a tenth short, dearer the nearer the limit.
                         cost += 1.0 + 4.0 * ((fit - width_pt) / shrink) ** 2
-                hyphenated = end is not None and end.kind in ("hyphen", "soft")
-                for h, so_far in states:
-                    h_next = h + 1 if hyphenated else 0
-                    if h_next > MAX_HYPHENS_IN_A_ROW:
-                        continue
-                    if so_far + cost < best.get((j, h_next), float("inf")):
-                        best[j, h_next] = so_far + cost
-                        back[j, h_next] = (i, h)
-                if overfull and (width - shrink > width_pt + tolerance):
+                if depth == 1:  # the common case, kept lean
+                    if start_cost + cost < best0[j]:
+                        best0[j] = start_cost + cost
+                        back0[j] = (i, 0)
+                else:
+                    step = hyphenated_at[j - 1]
+                    for h, so_far in states:
+                        h_next = h + 1 if step else 0
+                        if h_next >= depth:
+                            continue  # a third hyphenated line in a row
+                        if so_far + cost < best[h_next][j]:
+                            best[h_next][j] = so_far + cost
+                            back[h_next][j] = (i, h)
+                if overfull and too_wide:
                     break
                 if not overfull:
                     could_end_earlier = True
-        state = min((key for key in best if key[0] == n), key=lambda key: best[key])
+        h = min(range(depth), key=lambda k: best[k][n])
         breaks = []
-        while state[0] > 0:
-            breaks.append(state[0])
-            state = back[state]
+        j = n
+        while j > 0:
+            breaks.append(j)
+            j, h = back[h][j]
         return breaks[::-1]
 
     @staticmethod

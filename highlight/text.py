@@ -22,8 +22,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-import pyphen
-
 from .content import MARKER_PATTERN
 from .fonts import FontSet
 from .layout_spec import Colour, Style
@@ -609,7 +607,9 @@ class TextSetter:
 
 
 @functools.lru_cache(maxsize=8)
-def _dictionary(lang: str) -> pyphen.Pyphen:
+def _dictionary(lang: str):
+    import pyphen  # imported when a style hyphenates: it costs 20 ms of every start otherwise
+
     return pyphen.Pyphen(lang=lang, left=HYPHEN_MIN, right=HYPHEN_MIN)
 
 

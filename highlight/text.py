@@ -36,6 +36,7 @@ UNITS = {"kWh", "MWh", "GWh", "ton", "tons", "tonnes", "kg", "km", "m", "m²", "
 SI_UNITS = {"kWh", "MWh", "GWh", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW"}
 THIN_SPACE_EM = 1 / 6  # between a number and its SI unit ("93,923,338 kWh"), as a typesetter's thin space
 MAX_HYPHENS_IN_A_ROW = 2
+HYPHEN_COST = 20.0  # a line ending after a written hyphen ("start-|ups")
 SOFT_HYPHEN_COST = 5.0  # a dictionary hyphen is worth it when it saves a line about a fifth short
 HYPHEN_MIN = 3  # letters kept on each side of a dictionary hyphen
 HANGING = set("，。、")  # may hang past the measure, where the style allows (hang_punctuation)
@@ -437,7 +438,9 @@ class TextSetter:
         can_end_at = [sep.breakable for sep in seps] + [True]
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
         hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
-        line_cost = self._line_cost
+        last_line_cost = self._last_line_cost
+        end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft" else 0.0
+                       for sep in seps] + [0.0]
         best0, back0 = best[0], back[0]
         for i in range(n):
             states = [(h, best[h][i]) for h in range(depth) if best[h][i] < inf]
@@ -462,7 +465,11 @@ class TextSetter:
                 if overfull:
                     cost = 1e9  # nothing shorter fits: set it overfull; the layout reports it
                 else:
-                    cost = line_cost(boxes, seps, i, j, fit, width_pt, last=(j == n and not balance))
+                    if j == n and not balance:
+                        cost = last_line_cost(boxes, seps, i, j)
+                    else:  # inline: this runs for every candidate line of every paragraph
+                        slack = (width_pt - fit) / width_pt
+                        cost = 100.0 * slack * slack + end_penalty[j - 1]
                     if fit > limit:
                         # Tightened: cheaper than a line a tenth short, dearer the nearer the limit.
                         cost += 1.0 + 4.0 * ((fit - width_pt) / shrink) ** 2
@@ -511,22 +518,13 @@ class TextSetter:
         return breaks
 
     @staticmethod
-    def _line_cost(boxes, seps, i, j, width, width_pt, last: bool) -> float:
-        slack = (width_pt - width) / width_pt
-        if last:
-            cost = 0.0
-            # A runt: the paragraph ends on one short word or one or two ideographs.
-            if i > 0 and j - i <= 3 and is_runt(" ".join("".join(f.text for f in b.frags) for b in boxes[i:j])
-                                               if all(s.kind == "space" for s in seps[i:j - 1])
-                                               else "".join(f.text for b in boxes[i:j] for f in b.frags)):
-                cost += 400.0
-            return cost
-        cost = 100.0 * slack * slack
-        if j - 1 < len(seps) and seps[j - 1].kind == "hyphen":
-            cost += 20.0
-        if j - 1 < len(seps) and seps[j - 1].kind == "soft":
-            cost += SOFT_HYPHEN_COST
-        return cost
+    def _last_line_cost(boxes, seps, i, j) -> float:
+        """A last line costs nothing, unless it is a runt: one short word or one or two ideographs."""
+        if i > 0 and j - i <= 3 and is_runt(" ".join("".join(f.text for f in b.frags) for b in boxes[i:j])
+                                           if all(s.kind == "space" for s in seps[i:j - 1])
+                                           else "".join(f.text for b in boxes[i:j] for f in b.frags)):
+            return 400.0
+        return 0.0
 
     def _make_line(self, boxes, seps, start, end, width_pt, align, last) -> Line:
         natural = sum(b.width_pt for b in boxes[start:end]) + sum(s.width_pt for s in seps[start:end - 1])

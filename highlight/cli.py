@@ -343,17 +343,25 @@ def _missing(*paths: str) -> bool:
     return False
 
 
-def _profiles(args) -> int:
-    from .profiles import load_manifest, profile_path, set_up_profile
-
+def _set_up_step(manifest_path: str, kind: str, load, run):
+    """Load a set-up manifest and run its step: (manifest, cache, result), or the exit code of a failure."""
     diags = Diagnostics()
     try:
-        manifest = load_manifest(args.profiles, diags)
-        cache = _cache_beside(args.profiles, "profiles")
-        built = set_up_profile(manifest, diags, cache)
+        manifest = load(manifest_path, diags)
+        cache = _cache_beside(manifest_path, kind)
+        return manifest, cache, run(manifest, diags, cache)
     except BuildFailed:
         _print(diags, False)
         return exit_code(diags) or 2
+
+
+def _profiles(args) -> int:
+    from .profiles import load_manifest, profile_path, set_up_profile
+
+    outcome = _set_up_step(args.profiles, "profiles", load_manifest, set_up_profile)
+    if isinstance(outcome, int):
+        return outcome
+    manifest, cache, built = outcome
     print(f"highlight: output profile {'built and ' if built else ''}verified: {profile_path(manifest, cache)}")
     return 0
 
@@ -361,13 +369,9 @@ def _profiles(args) -> int:
 def _fonts(args) -> int:
     from .fonts import fetch_fonts, load_manifest
 
-    diags = Diagnostics()
-    try:
-        manifest = load_manifest(args.manifest, diags)
-        cache = _cache_beside(args.manifest, "fonts")
-        done = fetch_fonts(manifest, diags, cache)
-    except BuildFailed:
-        _print(diags, False)
-        return exit_code(diags) or 2
+    outcome = _set_up_step(args.manifest, "fonts", load_manifest, fetch_fonts)
+    if isinstance(outcome, int):
+        return outcome
+    manifest, cache, done = outcome
     print(f"highlight: fonts ready ({len(done)} files fetched, {len(manifest.faces)} faces verified) in {cache}")
     return 0

@@ -70,21 +70,24 @@ def test_no_network_during_set_up_says_what_to_do(tmp_path):
     assert code == 2 and "error[font-download]" in printed and "make" in printed
 
 
-def test_a_missing_face_file_says_to_run_the_set_up(tmp_path):
+def _edition_with_own_fonts(tmp_path) -> str:
+    """A one-page edition whose .cache/fonts is a copy (not the shared link), so a face can be spoiled."""
     folder = _edition(tmp_path, PAGE)
     os.unlink(tmp_path / ".cache")
     shutil.copytree(os.path.join(ROOT, ".cache", "fonts"), tmp_path / ".cache" / "fonts",
                     ignore=shutil.ignore_patterns("derived", "downloads"))
+    return folder
+
+
+def test_a_missing_face_file_says_to_run_the_set_up(tmp_path):
+    folder = _edition_with_own_fonts(tmp_path)
     os.unlink(tmp_path / ".cache" / "fonts" / "cjk-bold.ttf")
     code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 2 and "error[font-missing]" in printed and "make fonts" in printed
 
 
 def test_a_corrupt_face_file_is_reported_not_crashed_on(tmp_path):
-    folder = _edition(tmp_path, PAGE)
-    os.unlink(tmp_path / ".cache")
-    shutil.copytree(os.path.join(ROOT, ".cache", "fonts"), tmp_path / ".cache" / "fonts",
-                    ignore=shutil.ignore_patterns("derived", "downloads"))
+    folder = _edition_with_own_fonts(tmp_path)
     (tmp_path / ".cache" / "fonts" / "latin-bold.ttf").write_bytes(b"\x00\x01\x00\x00 not really a font")
     code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 2 and "error[font-corrupt]" in printed and "Traceback" not in printed

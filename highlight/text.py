@@ -30,10 +30,10 @@ from .layout_spec import Colour, Style
 NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛｝］％‰℃…‥・·ー゛゜ヽヾゝゞ々〻,.:;!?)]}%”’")
 # ... and characters that may not end one.
 NO_LINE_END = set("（「『【〈《〔〖〘〚｛［([{“‘$＄")
-# Units a number keeps on its line when a space separates them ("93,923,338 kWh").
-UNITS = {"kWh", "MWh", "GWh", "ton", "tons", "tonnes", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW",
-         "%", "million", "billion", "HK$"}
+# SI units, set a thin space after their number; with the words below, the units a number keeps
+# on its line when a space separates them ("93,923,338 kWh", "HK$2.76 billion").
 SI_UNITS = {"kWh", "MWh", "GWh", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW"}
+UNITS = SI_UNITS | {"ton", "tons", "tonnes", "%", "million", "billion", "HK$"}
 THIN_SPACE_EM = 1 / 6  # between a number and its SI unit ("93,923,338 kWh"), as a typesetter's thin space
 MAX_HYPHENS_IN_A_ROW = 2
 HYPHEN_COST = 20.0  # a line ending after a written hyphen ("start-|ups")

@@ -89,20 +89,23 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics) -> None:
                           page=page.page)
 
 
+# The report's columns: a heading and the count it shows for one page (a list field counts its findings).
+_COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight", "tight"),
+            ("hyphenated", "hyphenated"), ("compressed", "compressed"), ("hanging", "hanging"),
+            ("rule-breaks", "rule_breaks")]
+
+
 def _counts(p: PageTypography) -> list:
-    return [p.lines, len(p.runts), len(p.loose), len(p.tight), len(p.hyphenated), p.compressed, p.hanging,
-            len(p.rule_breaks)]
-
-
-_COLUMNS = ["lines", "runts", "loose", "tight", "hyphenated", "compressed", "hanging", "rule-breaks"]
+    values = [getattr(p, name) for _, name in _COLUMNS]
+    return [len(v) if isinstance(v, list) else v for v in values]
 
 
 def table(pages: list[PageTypography]) -> str:
     def row(first: str, values: list, frames: str) -> str:
-        cells = "  ".join(f"{v:>{len(c)}}" for v, c in zip(values, _COLUMNS))
+        cells = "  ".join(f"{v:>{len(heading)}}" for v, (heading, _) in zip(values, _COLUMNS))
         return f"{first:<5} {cells}  {frames:>15}"
 
-    rows = [row("page", _COLUMNS, "overfull-frames")]
+    rows = [row("page", [heading for heading, _ in _COLUMNS], "overfull-frames")]
     rows += [row(f"{p.page:>4}", _counts(p), ", ".join(p.overfull_frames) or "-") for p in pages]
     totals = [sum(column) for column in zip(*(_counts(p) for p in pages))] if pages else [0] * len(_COLUMNS)
     rows.append(row("total", totals, str(sum(len(p.overfull_frames) for p in pages))))

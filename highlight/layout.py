@@ -11,6 +11,7 @@ bands, then its secondary bands.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .content import (ref_of, Breakdown, BulletList, Callout, Edition, Element, Heading, Page, Paragraph, Partner, QrCode,
@@ -99,6 +100,14 @@ class LaidOutPage:
     frames: tuple[FrameBox, ...]
     title: str
     safe_mm: float = 5.0  # how far from the trim its text must keep (page.yaml's, or its template's)
+    grid_top_pt: float = 0.0  # the baseline grid the body's lines sit on: its origin (the body's top)…
+    grid_pt: float = 0.0  # …and its step (0: no grid)
+
+    def on_grid(self, baseline_pt: float) -> bool:
+        if not self.grid_pt:
+            return True
+        steps = (baseline_pt - self.grid_top_pt) / self.grid_pt
+        return abs(steps - round(steps)) < 1e-3
 
 
 @dataclass
@@ -109,6 +118,20 @@ class _Piece:
     secondary: list = field(default_factory=list)
     primary_h: float = 0.0
     secondary_h: float = 0.0
+
+
+def _first_baseline(items) -> float | None:
+    return next((item.baseline_pt for item in items if isinstance(item, TextLine)), None)
+
+
+def _down_to_grid(value: float, anchor: float, step: float) -> float:
+    """The first grid line at or below `value` (y grows downwards) of the grid through `anchor`."""
+    return anchor + math.ceil((value - anchor) / step - 1e-6) * step
+
+
+def _up_to_grid(value: float, anchor: float, step: float) -> float:
+    """The first grid line at or above `value` of the grid through `anchor`."""
+    return anchor + math.floor((value - anchor) / step + 1e-6) * step
 
 
 def _shift(item, dx: float, dy: float):
@@ -135,6 +158,7 @@ class PageLayouter:
         self.languages = {"en", "zh", "mixed"} if lang is None else {lang, "mixed"}
         self.setter = setter
         self.m = layout.geometry.elements  # spacing inside elements, from layout/page.yaml
+        self.grid = layout.geometry.grid.baseline_pt
         self.diags = diags
         self.frame = ""  # name of the frame being filled, stamped on its lines
         self.substitutes: dict = {}  # style substitutions in force (page's, then frame's)
@@ -163,9 +187,29 @@ class PageLayouter:
             return en + [Span(" ", en[-1].style, lang="en")] + zh
         return en or zh or self.spans(text, style, "mixed")
 
+    def on_grid(self, out: list, baseline: float) -> float:
+        """`baseline` moved down onto the baseline grid the lines already in `out` sit on.
+
+        Every list of items (an element's band, a frame, the footnotes) keeps its lines on one grid
+        through its first line; placing the list then puts that line on the page's grid, and so all."""
+        anchor = _first_baseline(out)
+        return baseline if anchor is None else _down_to_grid(baseline, anchor, self.grid)
+
+    def place(self, out: list, items: list, dx: float, dy: float) -> float:
+        """Append `items` moved by (dx, dy), dy grown so that their lines fall on `out`'s grid; return that dy."""
+        first = _first_baseline(items)
+        if first is not None:
+            dy = self.on_grid(out, dy + first) - first
+        out.extend(_shift(item, dx, dy) for item in items)
+        return dy
+
     def stack(self, spans: list[Span], width: float, y: float, ref: SourceRef, out: list, x: float = 0.0,
               lang: str = "en", align: str | None = None, balance: bool = False) -> float:
-        """Set spans at `width`, append TextLines starting at top `y`; return the new y (bottom)."""
+        """Set spans at `width`, append TextLines starting at top `y`; return the new y (bottom).
+
+        Each line goes down to the next line of `out`'s baseline grid, as a designer's "align to
+        baseline grid" does; leadings are whole grid steps (layout_spec checks), so a paragraph moves
+        at most once, at its first line."""
         if not spans:
             return y
         first = spans[0].style
@@ -174,6 +218,7 @@ class PageLayouter:
         baseline = y
         for index, line in enumerate(lines):
             baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
+            baseline = self.on_grid(out, baseline)
             out.append(TextLine(x, baseline, line, ref, self.frame, lang))
             if line.overfull:
                 self.diags.error("overfull-line", f"in frame '{self.frame}' a word is {(line.natural_pt - width) / MM:.1f} mm "
@@ -242,13 +287,15 @@ class PageLayouter:
             y = 0.0
             x = c * (col_w + gutter)
             for item in element.items[c * per_column:(c + 1) * per_column]:
-                top = y
+                start = len(piece.primary)
                 y = self.stack(self.spans(item, "list", "en"), col_w - indent, y, item.ref, piece.primary, x + indent)
                 y = self.stack(self.spans(item, "list", "zh"), col_w - indent, y, item.ref, piece.primary,
                                x + indent, lang="zh")
-                style = self.style("list", "en")
-                piece.primary.append(Box(x, top + style.space_before_pt + style.size_pt * 0.32,
-                                         style.size_pt * 0.42, style.size_pt * 0.42, gold))
+                first = next((i for i in piece.primary[start:] if isinstance(i, TextLine)), None)
+                if first is not None:  # the bullet sits at the x-height of the item's first line
+                    size = self.style("list", "en").size_pt
+                    piece.primary.append(Box(x, first.baseline_pt - first.line.ascent_pt + size * 0.32,
+                                             size * 0.42, size * 0.42, gold))
             bottom = max(bottom, y)
         piece.primary_h = bottom
         return piece
@@ -329,7 +376,8 @@ class PageLayouter:
         if chart == "ring":
             y = self.ring(table, width, y, tints, out)
         label_style = self.style("table-label", "en")
-        min_row_h = label_style.leading_pt * 1.55
+        whole_steps = lambda h: math.ceil(h / self.grid - 1e-6) * self.grid  # noqa: E731 (rows keep the grid)
+        min_row_h = whole_steps(label_style.leading_pt * 1.55)
         gap = self.m.bullet_indent_mm * MM / 2
         figures_w = self.m.table_figures_mm * MM * (1.0 if any(r.percent is not None for r in table.rows) else 0.5)
         swatch_w = self.m.table_swatch_mm * MM if chart == "ring" else 0.0
@@ -341,12 +389,15 @@ class PageLayouter:
         for row in table.rows:
             lines: list = []
             labels.append((lines, self.stack(self.inline_pair(row.label, "table-label"), label_w, 0, row.ref, lines)))
+        pad = label_style.leading_pt * 0.25
+        first_label = _first_baseline(labels[0][0]) if labels else None
+        if first_label is not None:  # rows are whole grid steps tall: put the first label on the grid
+            y = self.on_grid(out, y + pad + first_label) - pad - first_label
         tops, heights = [], []
         for _, label_h in labels:
             tops.append(y)
-            heights.append(max(min_row_h, label_h + label_style.leading_pt * 0.55))
+            heights.append(whole_steps(max(min_row_h, label_h + label_style.leading_pt * 0.55)))
             y += heights[-1]
-        pad = label_style.leading_pt * 0.25
         # Labels, then figures, then bars: the figures column reads as one sequence.
         for top, (lines, _) in zip(tops, labels):
             out.extend(_shift(item, swatch_w, top + pad) for item in lines)
@@ -428,19 +479,18 @@ class PageLayouter:
         rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
         for r, row in enumerate(rows):
             pieces = [self.element(e, cell_w, frame) for e in row]
+            lefts = [x + pad + c * (cell_w + gutter) for c in range(len(row))]
+            first_tops = [self.place(out, p.primary, dx, y) for p, dx in zip(pieces, lefts)]
             if len({type(e) for e in row}) == 1:
                 # Elements of one kind side by side: English beside English, Chinese beside Chinese.
-                primary_h = max(p.primary_h for p in pieces)
-                second_tops = [y + primary_h + (self.m.band_gap_pt if any(q.secondary for q in pieces) else 0.0)] * len(row)
+                below = max(t + p.primary_h for t, p in zip(first_tops, pieces))
+                second_tops = [below + (self.m.band_gap_pt if any(q.secondary for q in pieces) else 0.0)] * len(row)
             else:  # unlike elements: each keeps its Chinese directly under its English
-                second_tops = [y + p.primary_h + (self.m.band_gap_pt if p.secondary else 0.0) for p in pieces]
-            for c, p in enumerate(pieces):
-                dx = x + pad + c * (cell_w + gutter)
-                out.extend(_shift(item, dx, y) for item in p.primary)
-            for c, p in enumerate(pieces):
-                dx = x + pad + c * (cell_w + gutter)
-                out.extend(_shift(item, dx, second_tops[c]) for item in p.secondary)
-            y = max(top + p.secondary_h for top, p in zip(second_tops, pieces))
+                second_tops = [t + p.primary_h + (self.m.band_gap_pt if p.secondary else 0.0)
+                               for t, p in zip(first_tops, pieces)]
+            second_tops = [self.place(out, p.secondary, dx, t) for p, dx, t in zip(pieces, lefts, second_tops)]
+            y = max(max(t + p.primary_h for t, p in zip(first_tops, pieces)),
+                    max(t + p.secondary_h for t, p in zip(second_tops, pieces)))
             if r < len(rows) - 1:
                 y += self.m.row_gap_mm * MM
         return y + pad - top
@@ -476,17 +526,21 @@ class PageLayouter:
         footnote_items, footnote_h = self.footnotes(page, title_w)
         body_top = band_h + g.margins_mm.top * MM
         page_bottom = lay.page_height_pt - g.margins_mm.bottom * MM
-        body_bottom = page_bottom - (footnote_h + g.footnote_gap_mm * MM if footnote_h else 0.0)
+        body_bottom = page_bottom
+        if footnote_h:  # the notes stand at the foot, raised so that their lines keep the body's grid
+            first = _first_baseline(footnote_items) or 0.0
+            fy = _up_to_grid(page_bottom - footnote_h + first, body_top, self.grid) - first
+            body_bottom = fy - g.footnote_gap_mm * MM
         frames = self.frames(page, template, body_top, body_bottom, items)
         if footnote_h:
-            fy = page_bottom - footnote_h
             rule = lay.colours["rule"]
             left = g.margins_mm.left * MM
             items.append(Rule(left, fy - 2.0, left + self.m.footnote_rule_mm * MM, fy - 2.0, rule, 0.4))
             items.extend(_shift(i, g.margins_mm.left * MM, fy) for i in footnote_items)
         items.extend(self.folio(page, edition, title_w))
         safe = template.safe_mm if template is not None and template.safe_mm is not None else g.page.safe_mm
-        return LaidOutPage(page.number, tuple(items), tuple(frames), page.title.en or page.title.zh or "", safe)
+        return LaidOutPage(page.number, tuple(items), tuple(frames), page.title.en or page.title.zh or "", safe,
+                           grid_top_pt=body_top, grid_pt=self.grid)
 
     @staticmethod
     def _height(items: list) -> float:
@@ -521,7 +575,7 @@ class PageLayouter:
             self.substitutes = {}
             filled[name] = (x, w, used, frame_items)
         self.page_substitutes = {}
-        tops = self._vertical_justify(template, order, filled, body_top, body_bottom)
+        tops = self._vertical_justify(template, order, filled, body_top, body_bottom, page.ref)
         boxes = []
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
@@ -555,7 +609,8 @@ class PageLayouter:
                 del pending[name]
         return order
 
-    def _vertical_justify(self, template, order, filled, body_top: float, body_bottom: float) -> dict:
+    def _vertical_justify(self, template, order, filled, body_top: float, body_bottom: float,
+                          page_ref: SourceRef) -> dict:
         """Tops of the frames, with the page's spare height shared among the gaps of the longest chain.
 
         Each frame is moved down (by less than one grid unit) so that its first baseline sits on
@@ -573,7 +628,7 @@ class PageLayouter:
                 top = (body_top + f.top_mm * MM if not f.below
                        else max(bottoms[b] for b in f.below) + f.gap_mm * MM + (extra if f.stretch else 0.0))
                 if snap and first_baseline[name] is not None:
-                    top += -(top + first_baseline[name] - body_top) % grid
+                    top = _down_to_grid(top + first_baseline[name], body_top, grid) - first_baseline[name]
                 tops[name] = top
                 bottoms[name] = top + (f.height_mm * MM if f.height_mm else filled[name][2])
             return tops, max(bottoms.values(), default=body_top)
@@ -582,10 +637,17 @@ class PageLayouter:
         for name in order:
             f = frames[name]
             depth[name] = (int(f.stretch) + max(depth[b] for b in f.below)) if f.below else 0
-        for snap in (True, False):
-            tops, lowest = place(0.0, snap)
-            if lowest <= body_bottom + 0.01:
-                break
+        snap = True
+        tops, lowest = place(0.0, snap)
+        if lowest > body_bottom + 0.01:
+            unsnapped = place(0.0, False)
+            if unsnapped[1] <= body_bottom + 0.01:  # fits only off the grid (a page that overflows keeps it)
+                snap = False
+                tops, lowest = unsnapped
+                self.diags.warning("off-grid", "the page is too full for its frames to start on the baseline "
+                                   "grid: their lines are set off the grid", page_ref, page=self.page,
+                                   hint="shorten the text a little, or lower a frame's gap_mm in "
+                                   "layout/templates.yaml")
         chain = max(depth.values(), default=0)
         cap = self.layout.geometry.max_gap_stretch_mm * MM
         if chain == 0 or lowest >= body_bottom or cap == 0:

@@ -5,8 +5,9 @@ only reads and checks them, converting millimetres to points once, here.
 """
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from .schema import INVALID, Bool, Field, Int, Named, Number, Reader, Seq, Str, Struct, load_document
@@ -58,6 +59,7 @@ class StyleSpec:
     cjk_tighten_em: float | None = None
     hang_punctuation: bool | None = None
     hyphenate: bool | None = None
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
 @dataclass(frozen=True)
@@ -324,6 +326,7 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> L
             style = _resolve(name, lang, entry, colours, diags)
             if style:
                 styles[(name, lang)] = style
+    _check_leadings_on_grid(entries, styles, geometry.grid, diags)
     styles_ref = next(iter(entries.values())).ref if entries else geometry.ref
     for name in ENGINE_STYLES:
         if name not in entries:
@@ -362,12 +365,38 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> L
     return Layout(geometry, colours, styles, templates)
 
 
+def _check_leadings_on_grid(entries: dict, styles: dict, grid: Grid, diags: Diagnostics) -> None:
+    """Every leading is a whole number of baseline-grid steps, so that consecutive lines of a style stay
+    on the grid that English and Chinese share (the layout snaps each line down to the next grid line)."""
+    step = grid.baseline_pt
+    reported = set()
+    for name, entry in entries.items():
+        for lang in ("en", "zh"):
+            style = styles.get((name, lang))
+            if style is None:
+                continue
+            steps = style.leading_pt / step
+            if abs(steps - round(steps)) < 1e-6:
+                continue
+            variant = getattr(entry, lang)
+            written_in = variant if variant is not None and variant.leading_pt is not None else entry
+            where = written_in.refs.get("leading_pt", written_in.ref)
+            if where in reported:
+                continue
+            reported.add(where)
+            below, above = math.floor(steps) * step, math.ceil(steps) * step
+            diags.error("leading-off-grid", f"style '{name}' has leading_pt {style.leading_pt:g}, which is not a "
+                        f"multiple of the {step:g} pt baseline grid, so its lines could not all sit on the grid",
+                        where, hint=f"set leading_pt: {below:g} or {above:g} (or change grid.baseline_pt in "
+                        "layout/page.yaml)")
+
+
 def _resolve(name: str, lang: str, entry: StyleEntry, colours: dict, diags: Diagnostics) -> Style | None:
-    values = {f.name: getattr(entry, f.name) for f in fields(StyleSpec) if f.name != "ref"}
+    written = [f.name for f in fields(StyleSpec) if f.name not in ("ref", "refs")]
+    values = {key: getattr(entry, key) for key in written}
     variant = getattr(entry, lang)
     if variant is not None:
-        values.update({k: v for k, v in ((f.name, getattr(variant, f.name)) for f in fields(StyleSpec)
-                                         if f.name != "ref") if v is not None})
+        values.update({key: getattr(variant, key) for key in written if getattr(variant, key) is not None})
     missing = [k for k in _REQUIRED_STYLE_KEYS if values.get(k) is None]
     if missing:
         diags.error("style-incomplete", f"style '{name}' ({lang}) does not set {', '.join(missing)}", entry.ref)

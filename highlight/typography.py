@@ -4,8 +4,8 @@ Per page: runts (a paragraph ending on one or two ideographs, or on one short
 English word), loose lines (word spaces stretched past 1.5 × by
 justification, or Chinese gaps past 0.15 em), hyphenated lines, compressed
 punctuation, rule breaks (a line starting or ending against the line-breaking
-rules, a Latin comma or quote against a Chinese character), and frames that
-overflowed.
+rules, a Latin comma or quote against a Chinese character), lines of the
+body off the page's baseline grid, and frames that overflowed.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from .text import NO_LINE_END, NO_LINE_START, is_cjk, is_runt
 LATIN_PUNCTUATION_IN_CHINESE = re.compile(r"(?<=[\u3400-\u9fff])[,.;:!?\"']|[,.;:!?\"'](?=[\u3400-\u9fff])")
 MAX_SPACE_RATIO = 1.5
 MAX_GAP_EM = 0.15
+OFF_THE_BODY = ("title-band", "folio")  # text not on the body's baseline grid by design
 
 
 @dataclass
@@ -33,11 +34,13 @@ class PageTypography:
     compressed: int = 0
     hanging: int = 0  # lines whose final ，。、 hangs past the measure
     rule_breaks: list = field(default_factory=list)
+    off_grid: list = field(default_factory=list)  # body lines whose baseline misses the baseline grid
     overfull_frames: list = field(default_factory=list)
 
     @property
     def broken(self) -> int:
-        return len(self.runts) + len(self.loose) + len(self.rule_breaks) + len(self.overfull_frames)
+        return (len(self.runts) + len(self.loose) + len(self.rule_breaks) + len(self.off_grid)
+                + len(self.overfull_frames))
 
 
 def _is_runt(item: TextLine) -> bool:
@@ -70,6 +73,9 @@ def report(pages: list[LaidOutPage]) -> list[PageTypography]:
                 counts.rule_breaks.append((item, text))
             if item.lang == "zh" and LATIN_PUNCTUATION_IN_CHINESE.search(text):
                 counts.rule_breaks.append((item, f"Latin punctuation in Chinese: {text}"))
+            if item.frame not in OFF_THE_BODY and not page.on_grid(item.baseline_pt):
+                offset = (item.baseline_pt - page.grid_top_pt) % page.grid_pt
+                counts.off_grid.append((item, f"{text[:30]}… {offset:.2f} pt below a grid line"))
         counts.overfull_frames = [f.name for f in page.frames if f.used_pt > f.height_pt + 0.5]
         out.append(counts)
     return out
@@ -87,12 +93,15 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics) -> None:
         for item, text in page.rule_breaks:
             diags.warning("typo-rule", f"a line starts or ends against the line-breaking rules: '{text}'", item.ref,
                           page=page.page)
+        for item, text in page.off_grid:
+            diags.warning("typo-off-grid", f"a line off the baseline grid: {text}", item.ref, page=page.page,
+                          hint="leadings and the page's fit decide this; see the off-grid warning of the build")
 
 
 # The report's columns: a heading and the count it shows for one page (a list field counts its findings).
 _COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight", "tight"),
             ("hyphenated", "hyphenated"), ("compressed", "compressed"), ("hanging", "hanging"),
-            ("rule-breaks", "rule_breaks")]
+            ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid")]
 
 
 def _counts(p: PageTypography) -> list:
@@ -116,4 +125,5 @@ def as_dict(pages: list[PageTypography]) -> list[dict]:
     return [{"page": p.page, "lines": p.lines, "runts": [t for _, t in p.runts], "loose": [t for _, t in p.loose],
              "tight": [t for _, t in p.tight],
              "hyphenated": [t for _, t in p.hyphenated], "compressed": p.compressed, "hanging": p.hanging,
-             "rule_breaks": [t for _, t in p.rule_breaks], "overfull_frames": p.overfull_frames} for p in pages]
+             "rule_breaks": [t for _, t in p.rule_breaks], "off_grid": [t for _, t in p.off_grid],
+             "overfull_frames": p.overfull_frames} for p in pages]

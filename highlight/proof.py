@@ -107,15 +107,18 @@ def _overlay(image, page: LaidOutPage, layout: Layout, scale: float, offset: flo
             x, w = layout.column_x_pt(col, 1)
             draw.rectangle([px(x, 0), px(x + w, height)], fill=GRID[:3] + (22,), outline=GRID)
     if "baselines" in overlays:
-        # Every step of the grid faintly; every body leading's worth of steps as strongly as before.
+        # Every step of the grid faintly (when steps are 4 px apart or more: finer is only a haze);
+        # every body leading's worth of steps strongly.
         step = g.grid.baseline_pt
         major = max(1, round(layout.style("body", "en").leading_pt / step))
+        minor = step * scale >= 4
         top = (g.title_band.height_mm + g.margins_mm.top) * MM
         index = 0
         while top + index * step < height - g.margins_mm.bottom * MM:
             y = top + index * step
-            colour = BASELINE if index % major == 0 else BASELINE[:3] + (BASELINE[3] // 3,)
-            draw.line([px(g.margins_mm.left * MM, y), px(width - g.margins_mm.right * MM, y)], fill=colour)
+            if index % major == 0 or minor:
+                colour = BASELINE if index % major == 0 else BASELINE[:3] + (BASELINE[3] // 3,)
+                draw.line([px(g.margins_mm.left * MM, y), px(width - g.margins_mm.right * MM, y)], fill=colour)
             index += 1
     if "safe" in overlays:
         safe = g.page.safe_mm * MM

@@ -117,6 +117,19 @@ def test_yaml_case_runt_appears_first_fit_and_not_total_fit(tmp_path):
     assert runt.source.file.endswith(os.path.join("runt", "p1.yaml")) and runt.source.line == 10
 
 
+def test_yaml_case_paragraph_runt_appears_first_fit_and_not_total_fit(tmp_path):
+    """tests/cases/typography/runt-paragraph: first fit leaves 碩 alone on the last line; total fit, in as
+    many lines, carries more of the sentence down with it."""
+    result, first_fit = _case_report("runt-paragraph", tmp_path, greedy=True)
+    assert [text.strip() for _, text in first_fit.runts] == ["碩"]
+    (runt,) = [d for d in result.diagnostics.items if d.code == "typo-runt"]
+    assert runt.source.file.endswith(os.path.join("runt-paragraph", "p1.yaml")) and runt.source.line == 11
+    balanced_result, balanced = _case_report("runt-paragraph", tmp_path)
+    assert balanced.runts == [] and balanced.lines == first_fit.lines
+    last = [i.line.text for i in balanced_result.pages[0].items if isinstance(i, TextLine) and i.lang == "zh"][-1]
+    assert last.endswith("豐碩") and len(last) > 2
+
+
 def test_yaml_case_punctuation_is_compressed_without_breaking_a_rule(tmp_path):
     """tests/cases/typography/punctuation: `），` is one compressed pair, and no line starts with `，`."""
     _, page = _case_report("punctuation", tmp_path)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from .content import Edition, load_edition, page_texts, ref_of
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from . import linestore
 from .fonts import load_coverage, load_manifest, prepare_fonts, check_faces_present
 from .layout import LaidOutPage, TextLine, layout_edition
 from .layout_spec import MM, Layout, load_layout
@@ -162,6 +163,7 @@ class BuildSession:
         self._last_layout = None
         self._profile = None
         self._greedy = False
+        self._store = None  # (the line store's path, the setter seeded from it)
 
     def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics, allow_missing: bool = False):
         manifest_path = os.path.join(project, "fonts", "fonts.yaml")
@@ -181,6 +183,15 @@ class BuildSession:
             self._characters = wanted
             self._setter = TextSetter(self._fonts, greedy=self._greedy)
         return self._fonts
+
+    def _restore_lines(self, project: str, edition_dir: str) -> str:
+        """Seed a new text setter with the lines stored by the last run; start counting what this build sets."""
+        store = linestore.store_path(project, edition_dir, self._greedy)
+        if self._store != (store, self._setter):
+            self._setter = TextSetter(self._fonts, greedy=self._greedy, memo=linestore.load(store))
+            self._store = (store, self._setter)
+        self._setter.used, self._setter.fresh = {}, 0
+        return store
 
     def _layout(self, edition: Edition, layout: Layout, diags: Diagnostics, lang: str | None) -> list[LaidOutPage]:
         """Lay out each page, reusing the previous build's result for a page whose inputs are unchanged."""
@@ -223,6 +234,7 @@ class BuildSession:
                 layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
             self._last_layout = layout
             fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
+            store = self._restore_lines(project, options.edition_dir)
             pages = self._layout(edition, layout, diags, options.lang)
             if options.report:
                 from . import typography
@@ -244,6 +256,8 @@ class BuildSession:
                 run_preflight(data, layout, diags, options.target)
                 diags.raise_if_errors()
             write_atomically(output, data, diags)
+            if self._setter.fresh:
+                linestore.save(store, self._setter.used)
             result.output = output
             result.pages = pages
             result.layout = layout

@@ -221,10 +221,12 @@ class TextSetter:
     one-word edit sets only the paragraph that changed.
     """
 
-    def __init__(self, fonts: FontSet, greedy: bool = False):
+    def __init__(self, fonts: FontSet, greedy: bool = False, memo: dict | None = None):
         self.fonts = fonts
         self.greedy = greedy  # first-fit breaking, only to compare with total fit
-        self._memo: dict = {}
+        self._memo: dict = memo or {}  # may start from a stored memo (linestore.py)
+        self.used: dict = {}  # what the current build set or reused, to be stored
+        self.fresh = 0  # paragraphs set (not found in the memo) since `used` was cleared
         self._faces: dict = {}  # (char, after CJK?, weight, lang) -> Face
 
     # -- faces ----------------------------------------------------------
@@ -401,6 +403,8 @@ class TextSetter:
         lines = self._memo.get(key)
         if lines is None:
             lines = self._memo[key] = self._set(spans, width_pt, align, balance)
+            self.fresh += 1
+        self.used[key] = lines
         return list(lines)
 
     def _set(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:

@@ -1,11 +1,12 @@
 """The built 2022-23 leaflet, read back from the PDF: pages, text, fonts, boxes."""
 from __future__ import annotations
 
+import os
 import re
 
 from pypdf import PdfReader
 
-from conftest import EDITION, SOURCE, normalise
+from conftest import EDITION, SOURCE, copy_project, normalise
 from highlight.build import BuildOptions, build
 
 A4_PT = (595.276, 841.890)
@@ -162,3 +163,32 @@ def test_building_another_edition_first_in_the_same_process_changes_nothing(buil
     assert not again.diagnostics.has_errors()
     with open(built[1], "rb") as fresh:
         assert (tmp_path / "again.pdf").read_bytes() == fresh.read()
+
+
+def test_set_lines_are_stored_between_runs_and_change_nothing(tmp_path):
+    """A second process reuses the stored lines (sets no paragraph) and writes the very same bytes as a
+    build with no store; a damaged store is ignored and written afresh."""
+    from highlight import linestore
+    from highlight.build import BuildSession
+
+    project = copy_project(tmp_path, ("layout", "fonts", "profiles", "content"))
+    edition = os.path.join(project, "content", "2022-23")
+    store = linestore.store_path(project, edition, False)
+    assert not os.path.exists(store)
+
+    def build_once(name):
+        session = BuildSession()
+        result = session.build(BuildOptions(edition, str(tmp_path / name)))
+        assert not result.diagnostics.has_errors()
+        return session._setter.fresh, (tmp_path / name).read_bytes()
+
+    fresh, without_store = build_once("a.pdf")
+    assert fresh > 300 and os.path.exists(store)
+    fresh, with_store = build_once("b.pdf")
+    assert fresh == 0 and with_store == without_store
+    with open(store, "r+b") as f:
+        f.truncate(1000)
+    fresh, after_damage = build_once("c.pdf")
+    assert fresh > 300 and after_damage == without_store
+    assert linestore.load(store), "the damaged store was written afresh"
+    assert linestore.store_path(project, edition, True) != store  # first fit has its own store

@@ -91,6 +91,7 @@ class FrameBox:
     width_pt: float
     height_pt: float
     used_pt: float
+    fixed: bool = False  # its height is set in the template (else it may run down to the body's foot)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,9 @@ class LaidOutPage:
     safe_mm: float = 5.0  # how far from the trim its text must keep (page.yaml's, or its template's)
     grid_top_pt: float = 0.0  # the baseline grid the body's lines sit on: its origin (the body's top)…
     grid_pt: float = 0.0  # …and its step (0: no grid)
+    foot_gap_pt: float = 0.0  # between the lowest content and the foot of the body area
+    underfull_pt: float = 0.0  # more than this unfilled (at the foot, or in a fixed frame) is underfull
+    ref: SourceRef | None = None  # the page's file
 
     def on_grid(self, baseline_pt: float) -> bool:
         if not self.grid_pt:
@@ -539,8 +543,10 @@ class PageLayouter:
             items.extend(_shift(i, g.margins_mm.left * MM, fy) for i in footnote_items)
         items.extend(self.folio(page, edition, title_w))
         safe = template.safe_mm if template is not None and template.safe_mm is not None else g.page.safe_mm
+        lowest = max((f.y_pt + (f.height_pt if f.fixed else f.used_pt) for f in frames if f.used_pt), default=body_top)
         return LaidOutPage(page.number, tuple(items), tuple(frames), page.title.en or page.title.zh or "", safe,
-                           grid_top_pt=body_top, grid_pt=self.grid)
+                           grid_top_pt=body_top, grid_pt=self.grid, foot_gap_pt=body_bottom - lowest,
+                           underfull_pt=g.underfull_mm * MM, ref=page.ref)
 
     @staticmethod
     def _height(items: list) -> float:
@@ -586,7 +592,7 @@ class PageLayouter:
                 height = frame.height_mm * MM if frame.height_mm else used
                 items.append(Box(x, top, w, height, self.layout.colours[frame.panel]))
             items.extend(_shift(item, 0.0, top) for item in frame_items)
-            boxes.append(FrameBox(name, x, top, w, limit - top, used))
+            boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm)))
             if block and top + used > limit + 0.5:
                 self.diags.error("overflow", f"frame '{name}' overflows by {(top + used - limit) / MM:.1f} mm "
                                  f"({used / MM:.1f} mm of content in {(limit - top) / MM:.1f} mm)",

@@ -182,6 +182,7 @@ class PageGeometry:
     folio_mm: float
     qr_size_mm: float
     max_gap_stretch_mm: float
+    underfull_mm: float  # more unfilled height than this at a page's foot (or in a fixed frame) is reported
     elements: ElementMeasures
 
 
@@ -279,6 +280,8 @@ GEOMETRY = Struct(PageGeometry, {
     "folio_mm": Field(Number("Folio baseline, mm above the trim", 0), default=8.0),
     "qr_size_mm": Field(Number("Side of a QR code with its quiet zone, mm", 10), default=20.0),
     "max_gap_stretch_mm": Field(Number("Most a gap between frames may grow to fill the page, mm", 0), default=0.0),
+    "underfull_mm": Field(Number("A page whose content ends more than this above its foot, or a fixed-height "
+                                 "frame with this much left empty, is reported underfull, mm", 0), default=10.0),
     "elements": Field(Struct(ElementMeasures, {
         "band_gap_pt": Field(Number("Between an element's English and its Chinese, pt", 0), default=2.5),
         "row_gap_mm": Field(Number("Between rows of a multi-cell frame", 0), default=3.0),

@@ -5,15 +5,18 @@ English word), loose lines (word spaces stretched past 1.5 × by
 justification, or Chinese gaps past 0.15 em), hyphenated lines, compressed
 punctuation, rule breaks (a line starting or ending against the line-breaking
 rules, a Latin comma or quote against a Chinese character), lines of the
-body off the page's baseline grid, and frames that overflowed.
+body off the page's baseline grid, frames that overflowed, and underfull space:
+a page whose content ends well above its foot (its gaps could stretch no
+further, as TeX calls a box underfull) or a fixed-height frame left half empty.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, SourceRef
 from .layout import LaidOutPage, TextLine
+from .layout_spec import MM
 from .text import NO_LINE_END, NO_LINE_START, is_cjk, is_runt
 
 # A Latin comma, stop, colon or quote against a Chinese character, where Chinese takes the full-width one.
@@ -26,6 +29,7 @@ OFF_THE_BODY = ("title-band", "folio")  # text not on the body's baseline grid b
 @dataclass
 class PageTypography:
     page: int
+    ref: SourceRef | None = None
     lines: int = 0
     runts: list = field(default_factory=list)
     loose: list = field(default_factory=list)
@@ -36,6 +40,7 @@ class PageTypography:
     rule_breaks: list = field(default_factory=list)
     off_grid: list = field(default_factory=list)  # body lines whose baseline misses the baseline grid
     overfull_frames: list = field(default_factory=list)
+    underfull: list = field(default_factory=list)  # "page foot: 18.6 mm unfilled", "frame 'x': …"
 
     @property
     def broken(self) -> int:
@@ -51,7 +56,7 @@ def _is_runt(item: TextLine) -> bool:
 def report(pages: list[LaidOutPage]) -> list[PageTypography]:
     out = []
     for page in pages:
-        counts = PageTypography(page.number)
+        counts = PageTypography(page.number, page.ref)
         for item in page.items:
             if not isinstance(item, TextLine) or item.frame in ("folio",):
                 continue
@@ -77,6 +82,10 @@ def report(pages: list[LaidOutPage]) -> list[PageTypography]:
                 offset = (item.baseline_pt - page.grid_top_pt) % page.grid_pt
                 counts.off_grid.append((item, f"{text[:30]}… {offset:.2f} pt below a grid line"))
         counts.overfull_frames = [f.name for f in page.frames if f.used_pt > f.height_pt + 0.5]
+        if page.underfull_pt and page.foot_gap_pt > page.underfull_pt:
+            counts.underfull.append(f"page foot: {page.foot_gap_pt / MM:.1f} mm unfilled")
+        counts.underfull += [f"frame '{f.name}': {(f.height_pt - f.used_pt) / MM:.1f} mm unfilled" for f in page.frames
+                             if f.fixed and f.used_pt and f.height_pt - f.used_pt > page.underfull_pt]
         out.append(counts)
     return out
 
@@ -96,12 +105,16 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics) -> None:
         for item, text in page.off_grid:
             diags.warning("typo-off-grid", f"a line off the baseline grid: {text}", item.ref, page=page.page,
                           hint="leadings and the page's fit decide this; see the off-grid warning of the build")
+        for text in page.underfull:
+            diags.warning("typo-underfull", f"underfull: {text}, more than the gaps could take up", page.ref,
+                          page=page.page, hint="set larger styles on the page (template styles:), let gaps grow "
+                          "more (max_gap_stretch_mm in layout/page.yaml), or add content")
 
 
 # The report's columns: a heading and the count it shows for one page (a list field counts its findings).
 _COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight", "tight"),
             ("hyphenated", "hyphenated"), ("compressed", "compressed"), ("hanging", "hanging"),
-            ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid")]
+            ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid"), ("underfull", "underfull")]
 
 
 def _counts(p: PageTypography) -> list:
@@ -126,4 +139,5 @@ def as_dict(pages: list[PageTypography]) -> list[dict]:
              "tight": [t for _, t in p.tight],
              "hyphenated": [t for _, t in p.hyphenated], "compressed": p.compressed, "hanging": p.hanging,
              "rule_breaks": [t for _, t in p.rule_breaks], "off_grid": [t for _, t in p.off_grid],
+             "underfull": p.underfull,
              "overfull_frames": p.overfull_frames} for p in pages]

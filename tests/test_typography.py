@@ -406,3 +406,24 @@ def test_a_page_that_fits_only_off_the_grid_is_set_off_it_with_a_warning():
     layouter.diags = diags
     tops = layouter._vertical_justify(template, ["a", "b"], filled, 0.0, 42.0, ref)  # room: both on the grid
     assert tops == {"a": 1.0, "b": pytest.approx(21.0)} and diags.items == []
+
+
+def test_chinese_punctuation_comes_from_the_cjk_face_in_its_centred_hong_kong_forms(setter_and_style):  # noqa: F811
+    """，。、 in Chinese text are drawn from the CJK face, whose glyphs for them sit in the middle of the em
+    box, as Hong Kong and Taiwan set them (a Simplified Chinese or Japanese face puts them in the lower left)."""
+    from fontTools.ttLib import TTFont
+
+    setter, layout = setter_and_style
+    (line,) = setter.set([Span("香港，科大、研究。", layout.style("body", "zh"), lang="zh")], 1000.0)
+    faces = {run.face for run in line.runs if set(run.text) & set("，、。")}
+    assert len(faces) == 1
+    (name,) = faces
+    assert name.startswith("cjk-")
+    font = TTFont(setter.fonts.faces[name].path)
+    glyf, cmap, em = font["glyf"], font.getBestCmap(), font["head"].unitsPerEm
+    ideograph = glyf[cmap[ord("港")]]
+    ideograph_middle = (ideograph.yMin + ideograph.yMax) / 2 / em
+    for mark in "，、。":
+        glyph = glyf[cmap[ord(mark)]]
+        assert abs((glyph.xMin + glyph.xMax) / 2 / em - 0.5) < 0.03, mark  # centred across
+        assert abs((glyph.yMin + glyph.yMax) / 2 / em - ideograph_middle) < 0.06, mark  # and up and down

@@ -197,14 +197,26 @@ def test_chinese_is_tightened_a_few_thousandths_of_an_em_rather_than_leave_a_run
     assert len(setter.set([Span(text, tight, lang="zh")], natural - 1.0, "justify")) == 2
 
 
-def test_tracking_beyond_a_few_hundredths_of_an_em_is_refused_with_its_place(tmp_path):
-    from test_bad_input import PAGE, _edition, _run
+BODY_LEADINGS = "    en: {leading_pt: 12}\n    zh: {leading_pt: 14, align: justify"  # the body style in styles.yaml
 
-    folder = _edition(tmp_path, PAGE)
+
+def _edition_with_styles_edited(tmp_path, old: str, new: str, page: str | None = None) -> tuple[str, str]:
+    """A one-page edition whose copy of layout/styles.yaml has `old` (which must be there) replaced by `new`;
+    returns its folder and the styles' original text."""
+    from test_bad_input import PAGE, _edition
+
+    folder = _edition(tmp_path, page or PAGE)
     styles = tmp_path / "layout" / "styles.yaml"
     text = styles.read_text(encoding="utf-8")
-    assert "cjk_tighten_em: 0.005" in text
-    styles.write_text(text.replace("cjk_tighten_em: 0.005", "cjk_tighten_em: 0.5", 1), encoding="utf-8")
+    assert old in text
+    styles.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder, text
+
+
+def test_tracking_beyond_a_few_hundredths_of_an_em_is_refused_with_its_place(tmp_path):
+    from test_bad_input import _run
+
+    folder, _ = _edition_with_styles_edited(tmp_path, "cjk_tighten_em: 0.005", "cjk_tighten_em: 0.5")
     code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "layout/styles.yaml:" in printed and "styles.body.zh.cjk_tighten_em" in printed
     assert "0.5 is more than 0.02" in printed
@@ -309,12 +321,8 @@ def test_a_hyphenated_build_reads_back_word_for_word(tmp_path):
 
     page = ('page: 1\ntemplate: p5\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: academic-excellence\n'
             f'    elements:\n      - paragraph: {{en: "{HYPHENATION_TEXT}"}}\n')
-    folder = _edition(tmp_path, page)
-    styles = tmp_path / "layout" / "styles.yaml"
-    text = styles.read_text(encoding="utf-8")
-    assert "    en: {leading_pt: 12}\n    zh: {leading_pt: 14, align: justify" in text
-    styles.write_text(text.replace("    en: {leading_pt: 12}\n", "    en: {leading_pt: 12, hyphenate: true}\n", 1),
-                      encoding="utf-8")
+    folder, _ = _edition_with_styles_edited(tmp_path, BODY_LEADINGS, BODY_LEADINGS.replace("12}", "12, hyphenate: true}"),
+                                            page)
     pdf = tmp_path / "x.pdf"
     result = build(BuildOptions(folder, str(pdf), report=True))
     assert not result.diagnostics.has_errors()
@@ -368,14 +376,10 @@ def test_english_and_chinese_side_by_side_share_their_first_baselines(reports):
 
 
 def test_a_leading_off_the_baseline_grid_is_refused_where_it_is_written(tmp_path):
-    from test_bad_input import PAGE, _edition, _run
+    from test_bad_input import _run
 
-    folder = _edition(tmp_path, PAGE)
-    styles = tmp_path / "layout" / "styles.yaml"
-    text = styles.read_text(encoding="utf-8")
-    assert "    en: {leading_pt: 12}\n    zh: {leading_pt: 14, align: justify" in text
-    styles.write_text(text.replace("    en: {leading_pt: 12}\n", "    en: {leading_pt: 11.5}\n", 1), encoding="utf-8")
-    line = text[:text.index("    en: {leading_pt: 12}\n    zh: {leading_pt: 14, align: justify")].count("\n") + 1
+    folder, text = _edition_with_styles_edited(tmp_path, BODY_LEADINGS, BODY_LEADINGS.replace("12}", "11.5}"))
+    line = text[:text.index(BODY_LEADINGS)].count("\n") + 1
     code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "Traceback" not in printed
     assert f"layout/styles.yaml:{line}:22 (styles.body.en.leading_pt): error[leading-off-grid]" in printed

@@ -4,7 +4,8 @@ Per page: runts (a paragraph ending on one or two ideographs, or on one short
 English word), loose lines (word spaces stretched past 1.5 × by
 justification, or Chinese gaps past 0.15 em), hyphenated lines, compressed
 punctuation, rule breaks (a line starting or ending against the line-breaking
-rules, a Latin comma or quote against a Chinese character), lines of the
+rules, a Latin comma or quote against a Chinese character, a typewriter quote
+where a typographic one belongs), lines of the
 body off the page's baseline grid, frames that overflowed, and underfull space:
 a page whose content ends well above its foot (its gaps could stretch no
 further, as TeX calls a box underfull) or a fixed-height frame left half empty.
@@ -21,6 +22,8 @@ from .text import NO_LINE_END, NO_LINE_START, is_cjk, is_runt
 
 # A Latin comma, stop, colon or quote against a Chinese character, where Chinese takes the full-width one.
 LATIN_PUNCTUATION_IN_CHINESE = re.compile(r"(?<=[\u3400-\u9fff])[,.;:!?\"']|[,.;:!?\"'](?=[\u3400-\u9fff])")
+# A typewriter quote where the printed source always has a typographic one (’ “ ”).
+STRAIGHT_QUOTE = re.compile(r"['\"]")
 MAX_SPACE_RATIO = 1.5
 MAX_GAP_EM = 0.15
 OFF_THE_BODY = ("title-band", "folio")  # text not on the body's baseline grid by design
@@ -78,6 +81,8 @@ def report(pages: list[LaidOutPage]) -> list[PageTypography]:
                 counts.rule_breaks.append((item, text))
             if item.lang == "zh" and LATIN_PUNCTUATION_IN_CHINESE.search(text):
                 counts.rule_breaks.append((item, f"Latin punctuation in Chinese: {text}"))
+            elif STRAIGHT_QUOTE.search(text):
+                counts.rule_breaks.append((item, f"a straight quote where ’ “ ” belong: {text}"))
             if item.frame not in OFF_THE_BODY and not page.on_grid(item.baseline_pt):
                 offset = (item.baseline_pt - page.grid_top_pt) % page.grid_pt
                 counts.off_grid.append((item, f"{text[:30]}… {offset:.2f} pt below a grid line"))

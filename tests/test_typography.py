@@ -99,6 +99,18 @@ def test_a_latin_comma_inside_chinese_is_reported(tmp_path):
     assert _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report", "--strict"])[0] == 1
 
 
+def test_a_straight_quote_is_reported_where_a_typographic_one_belongs(tmp_path):
+    from test_bad_input import PAGE, _edition, _run
+
+    folder = _edition(tmp_path, PAGE.replace('en: "Sports science"', 'en: "HKUST\'s \\"Sports science\\""'))
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report"])
+    assert code == 0 and "warning[typo-rule]" in printed, printed
+    assert "a straight quote where ’ “ ” belong: HKUST's \"Sports science\"" in printed
+    folder = _edition(tmp_path / "typographic", PAGE.replace('en: "Sports science"', 'en: "HKUST’s “Sports science”"'))
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "y.pdf"), "--report"])
+    assert code == 0 and "typo-rule" not in printed, printed
+
+
 CASES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "cases", "typography")
 
 

@@ -355,7 +355,7 @@ class PageLayouter:
     def ranking(self, ranking: Ranking, width: float) -> _Piece:
         piece = _Piece()
         rank_style = self.style("rank", "en")
-        rank_natural = self.setter.set([Span(ranking.rank, rank_style)], width, "left")[0].natural_pt
+        rank_natural = self._natural([Span(ranking.rank, rank_style)])
         rank_w = max(rank_natural + 1.5 * rank_style.size_pt / 10, self.m.rank_column_mm * MM)
         text_w = width - rank_w
         rank_h = self.stack([Span(ranking.rank, rank_style)], rank_w, 0, ranking.ref, piece.primary)
@@ -370,6 +370,10 @@ class PageLayouter:
         piece.secondary_h = self.stack(self.spans(ranking.source, "rank-source", "zh"), text_w, y, ranking.ref,
                                        piece.secondary, rank_w, lang="zh")
         return piece
+
+    def _natural(self, spans: list[Span]) -> float:
+        """The width of spans set on one line."""
+        return self.setter.set(spans, 1e6, "left")[0].natural_pt
 
     def breakdown(self, table: Breakdown, width: float, chart: str = "bars") -> _Piece:
         """Labels, then figures, then proportional bars (or a ring chart above, with swatches)."""
@@ -405,12 +409,19 @@ class PageLayouter:
         # Labels, then figures, then bars: the figures column reads as one sequence.
         for top, (lines, _) in zip(tops, labels):
             out.extend(_shift(item, swatch_w, top + pad) for item in lines)
-        for top, row in zip(tops, table.rows):
-            spans = [Span(f"{row.count:,}", self.style("table-figure", "en"))]
-            if row.percent is not None:
-                spans += [Span(" ", self.style("table-figure", "en")),
-                          Span(f"{row.percent:.1f}%", self.style("table-percent", "en"))]
-            self.stack(spans, figures_w, top + pad, row.ref, out, width - figures_w, align="right")
+        # Counts and percentages in two columns, each aligned right (so on the decimal point: one decimal
+        # each): the percentages as wide as the widest, the counts a word space before them.
+        count_style, percent_style = self.style("table-figure", "en"), self.style("table-percent", "en")
+        percents = [f"{row.percent:.1f}%" if row.percent is not None else "" for row in table.rows]
+        percent_w = max((self._natural([Span(p, percent_style)]) for p in percents if p), default=0.0)
+        if percent_w:
+            percent_w += self._natural([Span("0 0", count_style)]) - self._natural([Span("00", count_style)])
+        for top, row, percent in zip(tops, table.rows, percents):
+            self.stack([Span(f"{row.count:,}", count_style)], figures_w - percent_w, top + pad, row.ref, out,
+                       width - figures_w, align="right")
+            if percent:
+                self.stack([Span(percent, percent_style)], percent_w, top + pad, row.ref, out, width - percent_w,
+                           align="right")
         navy = self.layout.colours["primary"]
         bar_h = label_style.size_pt * 0.9
         if chart == "ring":

@@ -65,13 +65,29 @@ def test_adjacent_punctuation_is_compressed(setter_and_style):  # noqa: F811
     assert abs((plain.natural_pt - line.natural_pt) - 0.5 * style.size_pt) < 0.01
 
 
-def test_a_table_of_figures_is_aligned_on_its_right_edge(reports):
+def _figure_columns(items) -> tuple[list, list]:
+    """The count lines and the percentage lines of the breakdown tables among `items`."""
+    figures = [i for i in items if isinstance(i, TextLine) and i.frame == "tables" and i.line.text[:1].isdigit()]
+    return ([i for i in figures if not i.line.text.endswith("%")], [i for i in figures if i.line.text.endswith("%")])
+
+
+def _right_edges(lines) -> set:
+    return {round(i.x_pt + i.line.right_pt, 1) for i in lines}
+
+
+def test_a_table_of_figures_sets_counts_and_percentages_in_two_right_aligned_columns(reports):
+    """Page 3: each table's counts share one right edge and its percentages another (so their decimal points
+    align: tabular figures, one decimal each), the counts a word space before the widest percentage."""
     total_fit, _ = reports
-    page3 = total_fit.pages[2]
-    figures = [i for i in page3.items if isinstance(i, TextLine) and i.frame == "tables" and i.line.text[:1].isdigit()]
-    assert len(figures) == 14  # 6 student rows and 8 faculty rows
-    right_edges = {round(i.x_pt + i.line.right_pt, 1) for i in figures}
-    assert len(right_edges) == 2  # one edge per table
+    counts, percents = _figure_columns(total_fit.pages[2].items)
+    assert len(counts) == len(percents) == 14  # 6 student rows and 8 faculty rows
+    assert len(_right_edges(counts)) == len(_right_edges(percents)) == 2  # one column edge per table
+    for count, percent in zip(counts, percents):
+        assert count.baseline_pt == percent.baseline_pt
+        gap = percent.x_pt + percent.line.runs[0].x_pt - (count.x_pt + count.line.right_pt)
+        assert gap > 1.0, (count.line.text, percent.line.text)
+    narrow = [(c, p) for c, p in zip(counts, percents) if len(p.line.text) == 4]  # "8.9%" beside "40.2%"
+    assert narrow, "the case needs percentages of unlike width"
 
 
 def test_figures_are_tabular(setter_and_style):  # noqa: F811
@@ -185,10 +201,10 @@ def test_yaml_case_figures_table_keeps_every_rule(tmp_path):
     """tests/cases/typography/figures: eight rows of counts and percentages, right-aligned, nothing reported."""
     result, page = _case_report("figures", tmp_path)
     assert (page.runts, page.loose, page.rule_breaks, page.overfull_frames) == ([], [], [], [])
-    figures = [i for i in result.pages[0].items
-               if isinstance(i, TextLine) and i.frame == "tables" and i.line.text[:1].isdigit()]
-    assert [f.line.text.split()[0] for f in figures] == ["336", "208", "74", "124", "77", "2", "11", "3"]
-    assert len({round(i.x_pt + i.line.right_pt, 1) for i in figures}) == 1
+    counts, percents = _figure_columns(result.pages[0].items)
+    assert [c.line.text for c in counts] == ["336", "208", "74", "124", "77", "2", "11", "3"]
+    assert [p.line.text for p in percents][:3] == ["40.2%", "24.9%", "8.9%"]
+    assert len(_right_edges(counts)) == len(_right_edges(percents)) == 1
 
 
 def test_chinese_is_tightened_a_few_thousandths_of_an_em_rather_than_leave_a_runt(setter_and_style):  # noqa: F811

@@ -3,6 +3,7 @@
     .venv/bin/python tools/readme_pictures.py
 
 docs/pages-1-3.png: pages 1 and 3 side by side, trimmed.
+docs/proof-page-03.png: the proof of page 3 with every overlay.
 docs/greedy-vs-total-fit-1.png, -2.png: the same frames built first fit (above)
 and total fit (below), each cropped from its own build, so a reader sees the
 line breaks change and nothing else.
@@ -16,6 +17,7 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from highlight.build import BuildOptions, build  # noqa: E402
+from highlight.proof import OVERLAYS, ProofOptions, make_proofs  # noqa: E402
 
 EDITION = "content/2022-23"
 # (page, frames whose boxes are cropped, most points of height shown, picture)
@@ -82,6 +84,14 @@ def comparisons() -> None:
             _save(sheet, target)
 
 
+def proof_of_page_3(target: str = "docs/proof-page-03.png") -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        _, files = make_proofs(ProofOptions(EDITION, pages=(3,), dpi=67, overlays=OVERLAYS, out_dir=temp))
+        if not files:
+            sys.exit("the proof build failed")
+        _save(Image.open(files[0]), target)
+
+
 def _save(image: Image.Image, target: str) -> None:
     image.convert("P", palette=Image.ADAPTIVE, colors=128).save(target, optimize=True)
     print(f"wrote {target} ({image.size[0]} x {image.size[1]})")
@@ -89,4 +99,5 @@ def _save(image: Image.Image, target: str) -> None:
 
 if __name__ == "__main__":
     pages_1_and_3(sys.argv[1] if len(sys.argv) > 1 else "out/highlights-2022-23.pdf")
+    proof_of_page_3()
     comparisons()

@@ -482,8 +482,9 @@ class PageLayouter:
 
     # -- frames and pages --------------------------------------------------------
     def fill_frame(self, name: str, frame: FrameSpec, elements, x: float, top: float, width: float,
-                   out: list) -> float:
-        """Place elements row by row in `cells` columns; return the height used."""
+                   out: list, row_tops: list | None = None) -> tuple[float, list]:
+        """Place elements row by row in `cells` columns, no row above its entry in `row_tops`;
+        return the height used and where each row started."""
         self.frame = name
         self.substitutes = {**self.page_substitutes, **(frame.styles or {})}
         gutter = self.layout.geometry.grid.gutter_mm * MM
@@ -492,7 +493,11 @@ class PageLayouter:
         cell_w = (width - 2 * pad - (cells - 1) * gutter) / cells
         y = top + pad
         rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
+        started = []
         for r, row in enumerate(rows):
+            if row_tops and r < len(row_tops):
+                y = max(y, row_tops[r])
+            started.append(y)
             pieces = [self.element(e, cell_w, frame) for e in row]
             lefts = [x + pad + c * (cell_w + gutter) for c in range(len(row))]
             first_tops = [self.place(out, p.primary, dx, y) for p, dx in zip(pieces, lefts)]
@@ -508,7 +513,7 @@ class PageLayouter:
                     max(t + p.secondary_h for t, p in zip(second_tops, pieces)))
             if r < len(rows) - 1:
                 y += self.m.row_gap_mm * MM
-        return y + pad - top
+        return y + pad - top, started
 
     def layout_page(self, page: Page, edition: Edition) -> LaidOutPage:
         self.page = page.number
@@ -577,20 +582,26 @@ class PageLayouter:
                                  hint="frames: " + ", ".join(template.frames))
         self.page_substitutes = template.styles or {}
         order = self._frame_order(page, template)
-        filled = {}
-        for name in order:
+        filled, started = {}, {}
+
+        def fill(name: str, row_tops: list | None = None) -> None:
             frame = template.frames[name]
             x, w = self.layout.column_x_pt(frame.col, frame.span)
             block = blocks.get(name)
             frame_items: list = []
-            used = self.fill_frame(name, frame, block.elements, x, 0.0, w, frame_items) if block else 0.0
+            used, started[name] = (self.fill_frame(name, frame, block.elements, x, 0.0, w, frame_items, row_tops)
+                                   if block else (0.0, []))
             if block and frame.monolingual == "keep-height" and len(self.languages) < 3:
                 # The layout asks this frame to hold its bilingual height in a single-language variant.
                 languages, self.languages = self.languages, {"en", "zh", "mixed"}
-                used = max(used, self.fill_frame(name, frame, block.elements, x, 0.0, w, []))
+                used = max(used, self.fill_frame(name, frame, block.elements, x, 0.0, w, [], row_tops)[0])
                 self.languages = languages
             self.substitutes = {}
             filled[name] = (x, w, used, frame_items)
+
+        for name in order:
+            fill(name)
+        self._align_rows(template, fill, started)
         self.page_substitutes = {}
         tops = self._vertical_justify(template, order, filled, body_top, body_bottom, page.ref)
         boxes = []
@@ -610,6 +621,24 @@ class PageLayouter:
                                  block.ref, page=page.number,
                                  hint="shorten the text, or enlarge the frame in layout/templates.yaml")
         return boxes
+
+    @staticmethod
+    def _align_rows(template, fill, started: dict) -> None:
+        """Frames of one `align_rows` group start their k-th rows at one height, the lowest any of them
+        needs: tiles side by side keep their headings, and the figures under them, level. Raising a row
+        can push the next one down in its frame, so this repeats until the rows stand still."""
+        groups: dict = {}
+        for name, frame in template.frames.items():
+            if frame.align_rows:
+                groups.setdefault(frame.align_rows, []).append(name)
+        for names in groups.values():
+            for _ in range(8):
+                rows = max(len(started[n]) for n in names)
+                tops = [max(started[n][k] for n in names if k < len(started[n])) for k in range(rows)]
+                if all(started[n] == tops[:len(started[n])] for n in names):
+                    break
+                for name in names:
+                    fill(name, tops)
 
     def _frame_order(self, page: Page, template) -> list[str]:
         """Frames in an order where every frame comes after the frames it is placed below."""

@@ -109,6 +109,7 @@ class FrameSpec:
     chart: str = "bars"  # how breakdown tables are drawn: bars per row, or a ring above
     stretch: bool = True  # the gap above may grow to fill the page (false: keeps to its heading)
     monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
+    align_rows: str | None = None  # frames naming one group start their k-th elements at one height
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,8 @@ FRAME = Struct(FrameSpec, {
     "monolingual": Field(Str("In a one-language variant (--lang): collapse to its text, or keep-height",
                              choices=("collapse", "keep-height")), default="collapse"),
     "styles": Field(Named(Str(), "Style substitutions inside this frame, e.g. {stat-figure: stat-figure-small}")),
+    "align_rows": Field(Str("A group name: frames side by side that share it start their k-th elements at one "
+                            "height (tiles keep their headings and figures level)")),
 }, "A named frame on the grid")
 TEMPLATES = Struct(lambda ref, templates: templates, {
     "templates": Field(Named(Struct(Template, {

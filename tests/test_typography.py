@@ -459,3 +459,23 @@ def test_chinese_punctuation_comes_from_the_cjk_face_in_its_centred_hong_kong_fo
         glyph = glyf[cmap[ord(mark)]]
         assert abs((glyph.xMin + glyph.xMax) / 2 / em - 0.5) < 0.03, mark  # centred across
         assert abs((glyph.yMin + glyph.yMax) / 2 / em - ideograph_middle) < 0.06, mark  # and up and down
+
+
+def test_tiles_in_an_align_rows_group_keep_their_figures_level(reports):
+    """Page 5's first row of tiles (layout/templates.yaml align_rows: talent-1): "Academic Excellence
+    卓越學術成就" takes two lines and "Financial Support 財政支援" one, yet the figures under them, and
+    under "Career 就業", stand on one baseline ("Around 800" has a lead line above its figure)."""
+    total_fit, _ = reports
+    page5 = total_fit.pages[4]
+
+    def lines(frame):
+        return [i for i in page5.items if isinstance(i, TextLine) and i.frame == frame]
+
+    def figure_baseline(frame):
+        return max(lines(frame), key=lambda i: max(r.size_pt for r in i.line.runs)).baseline_pt
+
+    heading_lines = {frame: sum(1 for i in lines(frame) if i.baseline_pt < figure_baseline(frame))
+                     for frame in ("academic-excellence", "financial-support")}
+    assert heading_lines == {"academic-excellence": 2, "financial-support": 1}
+    figures = {figure_baseline(frame) for frame in ("academic-excellence", "financial-support", "career")}
+    assert len(figures) == 1

@@ -153,6 +153,31 @@ def _shift(item, dx: float, dy: float):
     raise TypeError(item)
 
 
+@dataclass
+class _Column:
+    """Where an element stacks one language's lines: the items they join, the element's place in the
+    YAML, the column's left edge and width, and how far down it is filled so far."""
+
+    layouter: "PageLayouter"
+    out: list
+    ref: SourceRef
+    lang: str = "en"
+    width: float = 0.0
+    x: float = 0.0
+    y: float = 0.0
+
+    def add(self, spans: list[Span], align: str | None = None, balance: bool = False) -> float:
+        """Set `spans` under what the column holds; return its new bottom."""
+        self.y = self.layouter.stack(spans, self, align, balance)
+        return self.y
+
+    def text(self, text: Text | None, style: str, lang: str | None = None, balance: bool = False) -> float:
+        """The column's language (or `lang`) of `text` in `style`, under what the column holds."""
+        lang = lang or self.lang
+        self.y = self.layouter.stack(self.layouter.spans(text, style, lang), self, None, balance, lang)
+        return self.y
+
+
 class PageLayouter:
     """Lays out every page of an edition; collects overflow and QR diagnostics."""
 
@@ -207,35 +232,41 @@ class PageLayouter:
         out.extend(_shift(item, dx, dy) for item in items)
         return dy
 
-    def stack(self, spans: list[Span], width: float, y: float, ref: SourceRef, out: list, x: float = 0.0,
-              lang: str = "en", align: str | None = None, balance: bool = False) -> float:
-        """Set spans at `width`, append TextLines starting at top `y`; return the new y (bottom).
+    def column(self, out: list, ref: SourceRef, lang: str, width: float, x: float = 0.0, y: float = 0.0) -> _Column:
+        return _Column(self, out, ref, lang, width, x, y)
 
-        Each line goes down to the next line of `out`'s baseline grid, as a designer's "align to
-        baseline grid" does; leadings are whole grid steps (layout_spec checks), so a paragraph moves
-        at most once, at its first line."""
+    def bands(self, piece: _Piece, ref: SourceRef, width: float, x: float = 0.0) -> tuple[_Column, _Column]:
+        """An English column on the piece's primary band and a Chinese one on its secondary."""
+        return self.column(piece.primary, ref, "en", width, x), self.column(piece.secondary, ref, "zh", width, x)
+
+    def stack(self, spans: list[Span], col: _Column, align: str | None = None, balance: bool = False,
+              lang: str | None = None) -> float:
+        """Set spans at the column's width, append TextLines from its current bottom; return the new bottom.
+
+        Each line goes down to the next line of the column's baseline grid (its items' first line), as
+        a designer's "align to baseline grid" does; leadings are whole grid steps (layout_spec checks),
+        so a paragraph moves at most once, at its first line."""
         if not spans:
-            return y
+            return col.y
         first = spans[0].style
-        lines = self.setter.set(spans, width, align or first.align, balance)
-        y += first.space_before_pt
-        baseline = y
+        lines = self.setter.set(spans, col.width, align or first.align, balance)
+        baseline = col.y + first.space_before_pt
         for index, line in enumerate(lines):
             baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
-            baseline = self.on_grid(out, baseline)
-            out.append(TextLine(x, baseline, line, ref, self.frame, lang))
+            baseline = self.on_grid(col.out, baseline)
+            col.out.append(TextLine(col.x, baseline, line, col.ref, self.frame, lang or col.lang))
             if line.overfull:
-                self.diags.error("overfull-line", f"in frame '{self.frame}' a word is {(line.natural_pt - width) / MM:.1f} mm "
-                                 f"wider than its {width / MM:.1f} mm column: '{line.text}'", ref, page=self.page,
+                self.diags.error("overfull-line", f"in frame '{self.frame}' a word is "
+                                 f"{(line.natural_pt - col.width) / MM:.1f} mm wider than its {col.width / MM:.1f} mm "
+                                 f"column: '{line.text}'", col.ref, page=self.page,
                                  hint="widen the frame in layout/templates.yaml or shorten the word")
         return baseline + lines[-1].descent_pt + first.space_after_pt
 
     def text_piece(self, text: Text, style: str, width: float) -> _Piece:
         piece = _Piece()
-        piece.primary_h = self.stack(self.spans(text, style, "en") or self.spans(text, style, "mixed"),
-                                     width, 0, text.ref, piece.primary, lang="en")
-        piece.secondary_h = self.stack(self.spans(text, style, "zh"), width, 0, text.ref, piece.secondary,
-                                       lang="zh")
+        en, zh = self.bands(piece, text.ref, width)
+        piece.primary_h = en.add(self.spans(text, style, "en") or self.spans(text, style, "mixed"))
+        piece.secondary_h = zh.text(text, style)
         return piece
 
     # -- elements -------------------------------------------------------------
@@ -265,12 +296,12 @@ class PageLayouter:
         piece = _Piece()
         pair = self.inline_pair(heading.text, style)
         trial = self.setter.set(pair, width, "left")
+        col = self.column(piece.primary, heading.ref, "en", width)
         if len(trial) == 1 or not (heading.en and heading.zh):
-            piece.primary_h = self.stack(pair, width, 0, heading.ref, piece.primary, balance=True)
+            piece.primary_h = col.add(pair, balance=True)
         else:  # too long for one line: English, then Chinese beneath
-            y = self.stack(self.spans(heading.text, style, "en"), width, 0, heading.ref, piece.primary, balance=True)
-            piece.primary_h = self.stack(self.spans(heading.text, style, "zh"), width, y, heading.ref, piece.primary,
-                                         lang="zh", balance=True)
+            col.text(heading.text, style, balance=True)
+            piece.primary_h = col.text(heading.text, style, "zh", balance=True)
         rule = self.style(style, "en")
         if heading.level == 1:
             weight = self.m.heading_rule_pt
@@ -292,9 +323,9 @@ class PageLayouter:
             x = c * (col_w + gutter)
             for item in element.items[c * per_column:(c + 1) * per_column]:
                 start = len(piece.primary)
-                y = self.stack(self.spans(item, "list", "en"), col_w - indent, y, item.ref, piece.primary, x + indent)
-                y = self.stack(self.spans(item, "list", "zh"), col_w - indent, y, item.ref, piece.primary,
-                               x + indent, lang="zh")
+                col = self.column(piece.primary, item.ref, "en", col_w - indent, x + indent, y)
+                col.text(item, "list")
+                y = col.text(item, "list", "zh")
                 first = next((i for i in piece.primary[start:] if isinstance(i, TextLine)), None)
                 if first is not None:  # the bullet sits at the x-height of the item's first line
                     size = self.style("list", "en").size_pt
@@ -306,9 +337,8 @@ class PageLayouter:
 
     def stat(self, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
         piece = _Piece()
-        out = piece.primary
-        y = 0.0
-        y = self.stack(self.spans(stat.lead, "stat-lead", "en"), width, y, stat.ref, out)
+        col = self.column(piece.primary, stat.ref, "en", width)
+        col.text(stat.lead, "stat-lead")
         figure_line = spans_from_text(stat.figure, self.style("stat-figure", "en"))
         extras: list[Span] = []
         if stat.unit:
@@ -323,33 +353,27 @@ class PageLayouter:
         if stat.badge:  # a tag such as GHG rides on the label's line
             label += [Span(" ", self.style("stat-label", "en"))] + self.inline_pair(stat.badge, "badge")
         if frame.label_above:
-            y = self.stack(label, width, y, stat.ref, out)
+            col.add(label)
         for spans in figure_lines:
-            y = self.stack(spans, width, y, stat.ref, out)
+            col.add(spans)
         if not frame.label_above:
-            y = self.stack(label, width, y, stat.ref, out)
-        y = self.stack(self.spans(stat.note, "stat-note", "en"), width, y, stat.ref, out)
-        piece.primary_h = y
-        sec = piece.secondary
-        y = self.stack(self.spans(stat.lead, "stat-lead", "zh"), width, 0, stat.ref, sec, lang="zh")
+            col.add(label)
+        piece.primary_h = col.text(stat.note, "stat-note")
+        zh = self.column(piece.secondary, stat.ref, "zh", width)  # its Chinese: lead, change and note
+        zh.text(stat.lead, "stat-lead")
         if stat.change and stat.change.zh:
-            y = self.stack(self.spans(stat.change, "stat-change", "zh"), width, y, stat.ref, sec, lang="zh")
-        piece.secondary_h = self.stack(self.spans(stat.note, "stat-note", "zh"), width, y, stat.ref, sec,
-                                       lang="zh")
+            zh.text(stat.change, "stat-change")
+        piece.secondary_h = zh.text(stat.note, "stat-note")
         return piece
 
     def callout(self, callout: Callout, width: float) -> _Piece:
         piece = _Piece()
-        y = self.stack(self.spans(callout.lead, "stat-lead", "en"), width, 0, callout.ref, piece.primary)
-        y = self.stack(self.spans(callout.headline, "callout-headline", "en"), width, y, callout.ref,
-                       piece.primary)
-        piece.primary_h = self.stack(self.spans(callout.text, "callout-text", "en"), width, y, callout.ref,
-                                     piece.primary)
-        y = self.stack(self.spans(callout.lead, "stat-lead", "zh"), width, 0, callout.ref, piece.secondary, lang="zh")
-        y = self.stack(self.spans(callout.headline, "callout-headline", "zh"), width, y, callout.ref, piece.secondary,
-                       lang="zh")
-        piece.secondary_h = self.stack(self.spans(callout.text, "callout-text", "zh"), width, y, callout.ref,
-                                       piece.secondary, lang="zh")
+        en, zh = self.bands(piece, callout.ref, width)
+        for col in (en, zh):
+            col.text(callout.lead, "stat-lead")
+            col.text(callout.headline, "callout-headline")
+            col.text(callout.text, "callout-text")
+        piece.primary_h, piece.secondary_h = en.y, zh.y
         return piece
 
     def ranking(self, ranking: Ranking, width: float) -> _Piece:
@@ -357,18 +381,13 @@ class PageLayouter:
         rank_style = self.style("rank", "en")
         rank_natural = self._natural([Span(ranking.rank, rank_style)])
         rank_w = max(rank_natural + 1.5 * rank_style.size_pt / 10, self.m.rank_column_mm * MM)
-        text_w = width - rank_w
-        rank_h = self.stack([Span(ranking.rank, rank_style)], rank_w, 0, ranking.ref, piece.primary)
-        y = self.stack(self.spans(ranking.title, "rank-title", "en"), text_w, 0, ranking.ref, piece.primary, rank_w)
-        y = self.stack(self.spans(ranking.note, "rank-note", "en"), text_w, y, ranking.ref, piece.primary, rank_w)
-        y = self.stack(self.spans(ranking.source, "rank-source", "en"), text_w, y, ranking.ref, piece.primary, rank_w)
-        piece.primary_h = max(y, rank_h)
-        y = self.stack(self.spans(ranking.title, "rank-title", "zh"), text_w, 0, ranking.ref, piece.secondary, rank_w,
-                       lang="zh")
-        y = self.stack(self.spans(ranking.note, "rank-note", "zh"), text_w, y, ranking.ref, piece.secondary, rank_w,
-                       lang="zh")
-        piece.secondary_h = self.stack(self.spans(ranking.source, "rank-source", "zh"), text_w, y, ranking.ref,
-                                       piece.secondary, rank_w, lang="zh")
+        rank_h = self.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
+        en, zh = self.bands(piece, ranking.ref, width - rank_w, rank_w)
+        for col in (en, zh):
+            col.text(ranking.title, "rank-title")
+            col.text(ranking.note, "rank-note")
+            col.text(ranking.source, "rank-source")
+        piece.primary_h, piece.secondary_h = max(en.y, rank_h), zh.y
         return piece
 
     def _natural(self, spans: list[Span]) -> float:
@@ -379,7 +398,7 @@ class PageLayouter:
         """Labels, then figures, then proportional bars (or a ring chart above, with swatches)."""
         piece = _Piece()
         out = piece.primary
-        y = self.stack(self.inline_pair(table.caption, "table-caption"), width, 0, table.ref, out)
+        y = self.column(out, table.ref, "en", width).add(self.inline_pair(table.caption, "table-caption"))
         tints = _ring_tints([row.count for row in table.rows])
         if chart == "ring":
             y = self.ring(table, width, y, tints, out)
@@ -396,7 +415,7 @@ class PageLayouter:
         labels = []  # each row's label lines, set first: a long label makes its row taller
         for row in table.rows:
             lines: list = []
-            labels.append((lines, self.stack(self.inline_pair(row.label, "table-label"), label_w, 0, row.ref, lines)))
+            labels.append((lines, self.column(lines, row.ref, "en", label_w).add(self.inline_pair(row.label, "table-label"))))
         pad = label_style.leading_pt * 0.25
         first_label = _first_baseline(labels[0][0]) if labels else None
         if first_label is not None:  # rows are whole grid steps tall: put the first label on the grid
@@ -417,11 +436,11 @@ class PageLayouter:
         if percent_w:
             percent_w += self._natural([Span("0 0", count_style)]) - self._natural([Span("00", count_style)])
         for top, row, percent in zip(tops, table.rows, percents):
-            self.stack([Span(f"{row.count:,}", count_style)], figures_w - percent_w, top + pad, row.ref, out,
-                       width - figures_w, align="right")
+            self.column(out, row.ref, "en", figures_w - percent_w, width - figures_w, top + pad).add(
+                [Span(f"{row.count:,}", count_style)], align="right")
             if percent:
-                self.stack([Span(percent, percent_style)], percent_w, top + pad, row.ref, out, width - percent_w,
-                           align="right")
+                self.column(out, row.ref, "en", percent_w, width - percent_w, top + pad).add(
+                    [Span(percent, percent_style)], align="right")
         navy = self.layout.colours["primary"]
         bar_h = label_style.size_pt * 0.9
         if chart == "ring":
@@ -454,16 +473,12 @@ class PageLayouter:
 
     def partner(self, partner: Partner, width: float) -> _Piece:
         piece = _Piece()
-        y = self.stack(self.spans(partner.name, "partner-name", "en"), width, 0, partner.ref, piece.primary)
-        y = self.stack(self.spans(partner.status, "partner-status", "en"), width, y, partner.ref, piece.primary)
-        piece.primary_h = self.stack(self.spans(partner.text, "partner-text", "en"), width, y, partner.ref,
-                                     piece.primary)
-        y = self.stack(self.spans(partner.name, "partner-name", "zh"), width, 0, partner.ref, piece.secondary,
-                       lang="zh")
-        y = self.stack(self.spans(partner.status, "partner-status", "zh"), width, y, partner.ref, piece.secondary,
-                       lang="zh")
-        piece.secondary_h = self.stack(self.spans(partner.text, "partner-text", "zh"), width, y, partner.ref,
-                                       piece.secondary, lang="zh")
+        en, zh = self.bands(piece, partner.ref, width)
+        for col in (en, zh):
+            col.text(partner.name, "partner-name")
+            col.text(partner.status, "partner-status")
+            col.text(partner.text, "partner-text")
+        piece.primary_h, piece.secondary_h = en.y, zh.y
         return piece
 
     def qr(self, qr: QrCode, width: float) -> _Piece:
@@ -471,10 +486,9 @@ class PageLayouter:
         size = self.layout.qr_size_mm * MM
         piece.primary.append(QrMark(0, 0, size, qr.url, self.layout.colours["text"], qr.ref))
         text_x = size + self.m.qr_caption_gap_mm * MM
-        y = self.stack(self.spans(qr.caption, "qr-caption", "en"), width - text_x, 0, qr.ref, piece.primary, text_x)
-        y = self.stack(self.spans(qr.caption, "qr-caption", "zh"), width - text_x, y, qr.ref, piece.primary, text_x,
-                       lang="zh")
-        piece.primary_h = max(size, y)
+        col = self.column(piece.primary, qr.ref, "en", width - text_x, text_x)
+        col.text(qr.caption, "qr-caption")
+        piece.primary_h = max(size, col.text(qr.caption, "qr-caption", "zh"))
         if qr.url is None:
             self.diags.warning("qr-placeholder", "QR code has no url: a marked placeholder is printed", qr.ref,
                                page=self.page, hint="add url: https://... to print a real code")
@@ -529,11 +543,12 @@ class PageLayouter:
         title_items: list = []
         title_w = width - (g.margins_mm.left + g.margins_mm.right) * MM
         one_line = self.inline_pair(page.title, "title")
+        title = self.column(title_items, page.ref, "en", title_w)
         if len(self.setter.set(one_line, title_w)) == 1:
-            self.stack(one_line, title_w, 0, page.ref, title_items)
+            title.add(one_line)
         else:
-            title_en_h = self.stack(self.spans(page.title, "title", "en"), title_w, 0, page.ref, title_items)
-            self.stack(self.spans(page.title, "title", "zh"), title_w, title_en_h, page.ref, title_items, lang="zh")
+            title.text(page.title, "title")
+            title.text(page.title, "title", "zh")
         title_h = self._height(title_items)
         room = band_h - 2 * g.page.safe_mm * MM
         if title_h > room + 0.5:
@@ -713,10 +728,10 @@ class PageLayouter:
         style = self.style("footnote", "en")
         indent = 2.2 * style.size_pt  # markers hang in their own column; both languages align after it
         for note in page.footnotes:
-            self.stack([Span(note.marker, style)], indent, y, note.ref, out)
-            y = self.stack(self.spans(note.text, "footnote", "en"), width - indent, y, note.ref, out, indent)
-            y = self.stack(self.spans(note.text, "footnote", "zh"), width - indent, y, note.ref, out, indent,
-                           lang="zh")
+            self.column(out, note.ref, "en", indent, 0.0, y).add([Span(note.marker, style)])
+            col = self.column(out, note.ref, "en", width - indent, indent, y)
+            col.text(note.text, "footnote")
+            y = col.text(note.text, "footnote", "zh")
         return out, y
 
     def folio(self, page: Page, edition: Edition, width: float) -> list:

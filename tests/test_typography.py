@@ -345,7 +345,7 @@ def test_a_hyphenated_build_reads_back_word_for_word(tmp_path):
     """The drawn dictionary hyphen is an artifact: `highlight check` and text extraction see whole words."""
     from highlight.check import check_content, read_pages
     from highlight.diagnostics import Diagnostics
-    from test_bad_input import _edition, _run
+    from test_bad_input import _run
 
     page = ('page: 1\ntemplate: p5\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: academic-excellence\n'
             f'    elements:\n      - paragraph: {{en: "{HYPHENATION_TEXT}"}}\n')

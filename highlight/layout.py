@@ -199,7 +199,12 @@ class PageLayouter:
         return self.layout.style(self.substitutes.get(name, name), lang)
 
     def spans(self, text: Text | None, style: str, lang: str) -> list[Span]:
-        """One language of a text in a style; `[^Δ]` markers become superscript spans."""
+        """One language of a text in a style; `[^Δ]` markers become superscript spans.
+
+        A `mixed` text (both languages in one string) stands where its English would: it is set once,
+        in the English band, and in both single-language variants."""
+        if text is not None and lang == "en" and not text.en and text.mixed:
+            lang = "mixed"
         if text is None or lang not in self.languages:
             return []
         string = getattr(text, lang)
@@ -214,7 +219,7 @@ class PageLayouter:
         en, zh = self.spans(text, style, "en"), self.spans(text, style, "zh")
         if en and zh:
             return en + [Span(" ", en[-1].style, lang="en")] + zh
-        return en or zh or self.spans(text, style, "mixed")
+        return en or zh
 
     def on_grid(self, out: list, baseline: float) -> float:
         """`baseline` moved down onto the baseline grid the lines already in `out` sit on.
@@ -265,7 +270,7 @@ class PageLayouter:
     def text_piece(self, text: Text, style: str, width: float) -> _Piece:
         piece = _Piece()
         en, zh = self.bands(piece, text.ref, width)
-        piece.primary_h = en.add(self.spans(text, style, "en") or self.spans(text, style, "mixed"))
+        piece.primary_h = en.text(text, style)
         piece.secondary_h = zh.text(text, style)
         return piece
 

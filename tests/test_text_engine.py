@@ -191,3 +191,23 @@ def test_find_project_finds_the_folder_with_layout_and_fonts():
     project = find_project(EDITION)
     assert os.path.isfile(os.path.join(project, "fonts", "fonts.yaml"))
     assert os.path.isdir(os.path.join(project, "layout"))
+
+
+def test_a_mixed_text_is_printed_in_any_element_and_both_variants(tmp_path):
+    """`mixed:` (both languages in one string) is allowed wherever a text is; a stat's note or a callout's
+    text written so is set once, in the English band, and in the en and zh variants alike."""
+    from highlight.build import BuildOptions, build
+    from highlight.layout import TextLine
+    from test_bad_input import _edition
+
+    page = ('page: 1\ntemplate: p1\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: intro\n'
+            '    elements:\n      - stat:\n          figure: "1,572"\n'
+            '          note: {mixed: "（2014-15 as baseline 2014-15 為基線）"}\n'
+            '      - callout:\n          headline: {en: "Headline", zh: "標題"}\n'
+            '          text: {mixed: "Mixed text 混合文字"}\n')
+    folder = _edition(tmp_path, page)
+    for lang in (None, "en", "zh"):
+        result = build(BuildOptions(folder, str(tmp_path / f"{lang}.pdf"), lang=lang))
+        assert not result.diagnostics.has_errors()
+        texts = [i.line.text for i in result.pages[0].items if isinstance(i, TextLine) and i.frame == "intro"]
+        assert "（2014-15 as baseline 2014-15 為基線）" in texts and "Mixed text 混合文字" in texts, (lang, texts)

@@ -348,7 +348,7 @@ class PageLayouter:
         extras: list[Span] = []
         if stat.unit:
             extras += [Span(" ", self.style("stat-unit", "en"))] + self.inline_pair(stat.unit, "stat-unit")
-        if stat.change and stat.change.en:
+        if stat.change and (stat.change.en or stat.change.mixed):
             extras += [Span(" ", self.style("stat-change", "en"))] + self.spans(stat.change, "stat-change", "en")
         if extras and len(self.setter.set(figure_line + extras, width)) > 1:
             figure_lines = [figure_line, extras[1:]]  # unit and change join the figure only when they fit
@@ -548,12 +548,12 @@ class PageLayouter:
         title_items: list = []
         title_w = width - (g.margins_mm.left + g.margins_mm.right) * MM
         one_line = self.inline_pair(page.title, "title")
-        title = self.column(title_items, page.ref, "en", title_w)
+        title_col = self.column(title_items, page.ref, "en", title_w)
         if len(self.setter.set(one_line, title_w)) == 1:
-            title.add(one_line)
+            title_col.add(one_line)
         else:
-            title.text(page.title, "title")
-            title.text(page.title, "title", "zh")
+            title_col.text(page.title, "title")
+            title_col.text(page.title, "title", "zh")
         title_h = self._height(title_items)
         room = band_h - 2 * g.page.safe_mm * MM
         if title_h > room + 0.5:
@@ -580,7 +580,8 @@ class PageLayouter:
         items.extend(self.folio(page, edition, title_w))
         safe = template.safe_mm if template is not None and template.safe_mm is not None else g.page.safe_mm
         lowest = max((f.y_pt + (f.height_pt if f.fixed else f.used_pt) for f in frames if f.used_pt), default=body_top)
-        return LaidOutPage(page.number, tuple(items), tuple(frames), page.title.en or page.title.zh or "", safe,
+        title = page.title.en or page.title.zh or page.title.mixed or ""
+        return LaidOutPage(page.number, tuple(items), tuple(frames), title, safe,
                            grid_top_pt=body_top, grid_pt=self.grid, foot_gap_pt=body_bottom - lowest,
                            underfull_pt=g.underfull_mm * MM, ref=page.ref)
 

@@ -202,6 +202,7 @@ def test_a_mixed_text_is_printed_in_any_element_and_both_variants(tmp_path):
 
     page = ('page: 1\ntemplate: p1\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: intro\n'
             '    elements:\n      - stat:\n          figure: "1,572"\n'
+            '          change: {mixed: "+5% 按年"}\n'
             '          note: {mixed: "（2014-15 as baseline 2014-15 為基線）"}\n'
             '      - callout:\n          headline: {en: "Headline", zh: "標題"}\n'
             '          text: {mixed: "Mixed text 混合文字"}\n')
@@ -211,3 +212,4 @@ def test_a_mixed_text_is_printed_in_any_element_and_both_variants(tmp_path):
         assert not result.diagnostics.has_errors()
         texts = [i.line.text for i in result.pages[0].items if isinstance(i, TextLine) and i.frame == "intro"]
         assert "（2014-15 as baseline 2014-15 為基線）" in texts and "Mixed text 混合文字" in texts, (lang, texts)
+        assert "1,572 +5% 按年" in texts, texts  # a change rides on its figure's line

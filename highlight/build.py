@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from .content import Edition, load_edition, page_texts, ref_of
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from . import linestore
+from .check import check_laid_out
 from .fonts import load_coverage, load_manifest, prepare_fonts, check_faces_present
 from .layout import LaidOutPage, TextLine, layout_edition
 from .layout_spec import MM, Layout, load_layout
@@ -242,6 +243,7 @@ class BuildSession:
                 result.typography = typography.report(pages)
                 typography.add_diagnostics(result.typography, diags)
             check_safe_area(pages, layout, diags)
+            check_laid_out(edition, pages, diags, options.lang)
             diags.raise_if_errors()
             output = options.output or default_output(project, edition, options.lang, options.target)
             render_options = RenderOptions(

@@ -146,15 +146,19 @@ def word_diff(expected: str, page_text: str) -> str:
     return "; ".join(changes) if changes else f"expected: {expected}"
 
 
-def _expected(page) -> list:
-    """Per element (and footnote), in content order: [(kind, expected text, SourceRef)]."""
+def _expected(page, lang: str | None = None) -> list:
+    """Per element (and footnote), in content order: [(kind, expected text, SourceRef)]; with `lang`,
+    the texts a single-language variant sets (that language's, and mixed ones)."""
     from .content import Breakdown, element_texts
     from .text import plain
 
-    groups = [[("title", plain(s), page.title.ref) for _, s in page.title.strings()]]
+    def strings(text):
+        return [s for text_lang, s in text.strings() if lang is None or text_lang in (lang, "mixed")]
+
+    groups = [[("title", plain(s), page.title.ref) for s in strings(page.title)]]
     for block in page.blocks:
         for element in block.elements:
-            group = [("text", plain(s), text.ref) for text in element_texts(element) for _, s in text.strings()]
+            group = [("text", plain(s), text.ref) for text in element_texts(element) for s in strings(text)]
             group += [("figure", getattr(element, n), element.ref) for n in ("figure", "rank") if getattr(element, n, None)]
             if isinstance(element, Breakdown):
                 for row in element.rows:
@@ -163,10 +167,31 @@ def _expected(page) -> list:
                         group.append(("figure", f"{row.percent:.1f}%", row.ref))
             groups.append(group)
     for note in page.footnotes:  # a footnote starts with its marker
-        group = [("text", plain(s), note.text.ref) for _, s in note.text.strings()]
+        group = [("text", plain(s), note.text.ref) for s in strings(note.text)]
         group.insert(0, ("text", note.marker + group[0][1], note.ref)) if group else None
         groups.append(group)
     return groups
+
+
+def check_laid_out(edition, pages, diags, lang: str | None = None) -> None:
+    """Before anything is drawn: every text and figure of the content is among the lines laid out on its
+    page. A miss is a bug of the layout, never of the content; the build stops rather than drop it."""
+    from .layout import TextLine
+
+    by_number = {p.number: p for p in pages}
+    for page in edition.pages:
+        laid = by_number.get(page.number)
+        if laid is None:
+            continue
+        hay = normalise("".join("".join(run.text for run in item.line.runs if not run.artifact)
+                                for item in laid.items if isinstance(item, TextLine)))
+        for group in _expected(page, lang):
+            for kind, expected, ref in group:
+                if normalise(expected) not in hay:
+                    diags.error("dropped-text", f"the {kind} '{expected[:60]}' was not set on page {page.number}",
+                                ref, page=page.number,
+                                hint="this is a bug of highlight's layout, not of the content: please report it "
+                                     "with this file")
 
 
 def check_content(edition_dir: str, pdf_path: str, diags) -> None:

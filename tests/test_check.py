@@ -103,3 +103,29 @@ def test_diff_names_the_changed_words_and_draws_each_changed_page(built, tmp_pat
     assert "1 page(s) changed" in printed
     assert sorted(os.listdir(tmp_path / "diff")) == ["page-01.png"]
     assert _run(["diff", built[1], built[1], "--out", str(tmp_path / "same")])[0] == 0
+
+
+def test_a_text_the_layout_failed_to_set_stops_the_build_with_its_place(tmp_path):
+    """The build compares the laid-out lines with the content before drawing: a line lost by the layout
+    (here removed by hand from page 3) is an error naming the text's place in the YAML."""
+    from dataclasses import replace
+
+    from highlight.build import BuildOptions, build
+    from highlight.check import check_laid_out
+    from highlight.content import load_edition
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout import TextLine
+
+    result = build(BuildOptions(EDITION, str(tmp_path / "x.pdf")))
+    edition = load_edition(EDITION, Diagnostics())
+    diags = Diagnostics()
+    check_laid_out(edition, result.pages, diags)
+    assert diags.items == []
+    page3 = result.pages[2]
+    lost = next(i for i in page3.items if isinstance(i, TextLine) and i.line.text.startswith("Worldwide recruitment"))
+    damaged = replace(page3, items=tuple(i for i in page3.items if i is not lost))
+    check_laid_out(edition, [*result.pages[:2], damaged, *result.pages[3:]], diags)
+    (error,) = diags.items
+    assert error.code == "dropped-text" and error.page == 3
+    assert error.source.file.endswith("p3-international-community.yaml") and error.source.line > 0
+    assert "Worldwide recruitment" in error.message

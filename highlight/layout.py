@@ -122,6 +122,7 @@ class _Piece:
     secondary: list = field(default_factory=list)
     primary_h: float = 0.0
     secondary_h: float = 0.0
+    anchor_pt: float = 0.0  # how far below its top the line it aligns by starts (a stat's figure)
 
 
 def _first_baseline(items) -> float | None:
@@ -359,6 +360,7 @@ class PageLayouter:
             label += [Span(" ", self.style("stat-label", "en"))] + self.inline_pair(stat.badge, "badge")
         if frame.label_above:
             col.add(label)
+        piece.anchor_pt = col.y  # tiles in a row align their figures, whatever stands above them
         for spans in figure_lines:
             col.add(spans)
         if not frame.label_above:
@@ -502,8 +504,8 @@ class PageLayouter:
     # -- frames and pages --------------------------------------------------------
     def fill_frame(self, name: str, frame: FrameSpec, elements, x: float, top: float, width: float,
                    out: list, row_tops: list | None = None) -> tuple[float, list]:
-        """Place elements row by row in `cells` columns, no row above its entry in `row_tops`;
-        return the height used and where each row started."""
+        """Place elements row by row in `cells` columns, no row's anchor (a stat's figure, else its top)
+        above its entry in `row_tops`; return the height used and where each row's anchor stands."""
         self.frame = name
         self.substitutes = {**self.page_substitutes, **(frame.styles or {})}
         gutter = self.layout.geometry.grid.gutter_mm * MM
@@ -514,10 +516,11 @@ class PageLayouter:
         rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
         started = []
         for r, row in enumerate(rows):
-            if row_tops and r < len(row_tops):
-                y = max(y, row_tops[r])
-            started.append(y)
             pieces = [self.element(e, cell_w, frame) for e in row]
+            anchor = max(p.anchor_pt for p in pieces)
+            if row_tops and r < len(row_tops):
+                y = max(y, row_tops[r] - anchor)
+            started.append(y + anchor)
             lefts = [x + pad + c * (cell_w + gutter) for c in range(len(row))]
             first_tops = [self.place(out, p.primary, dx, y) for p, dx in zip(pieces, lefts)]
             if len({type(e) for e in row}) == 1:
@@ -645,9 +648,10 @@ class PageLayouter:
 
     @staticmethod
     def _align_rows(template, fill, started: dict) -> None:
-        """Frames of one `align_rows` group start their k-th rows at one height, the lowest any of them
-        needs: tiles side by side keep their headings, and the figures under them, level. Raising a row
-        can push the next one down in its frame, so this repeats until the rows stand still."""
+        """Frames of one `align_rows` group set their k-th rows at one height (by their anchors: a stat's
+        figure line, else the row's top), the lowest any of them needs: tiles side by side keep their
+        headings and their figures level. Lowering a row can push the next one down in its frame, so
+        this repeats until the rows stand still."""
         groups: dict = {}
         for name, frame in template.frames.items():
             if frame.align_rows:

@@ -268,11 +268,16 @@ class PageLayouter:
                                  hint="widen the frame in layout/templates.yaml or shorten the word")
         return baseline + lines[-1].descent_pt + first.space_after_pt
 
-    def text_piece(self, text: Text, style: str, width: float) -> _Piece:
-        piece = _Piece()
-        en, zh = self.bands(piece, text.ref, width)
-        piece.primary_h = en.text(text, style)
-        piece.secondary_h = zh.text(text, style)
+    def stacked(self, ref: SourceRef, width: float, texts: list, piece: _Piece | None = None,
+                x: float = 0.0) -> _Piece:
+        """(text, style) pairs one under another: their English on the piece's primary band, then their
+        Chinese on its secondary band."""
+        piece = piece or _Piece()
+        en, zh = self.bands(piece, ref, width, x)
+        for col in (en, zh):
+            for text, style in texts:
+                col.text(text, style)
+        piece.primary_h, piece.secondary_h = max(piece.primary_h, en.y), zh.y
         return piece
 
     # -- elements -------------------------------------------------------------
@@ -280,7 +285,7 @@ class PageLayouter:
         if isinstance(element, Heading):
             return self.heading(element, width)
         if isinstance(element, Paragraph):
-            return self.text_piece(element.text, "body", width)
+            return self.stacked(element.text.ref, width, [(element.text, "body")])
         if isinstance(element, BulletList):
             return self.bullets(element, width, frame.list_columns)
         if isinstance(element, Stat):
@@ -374,28 +379,17 @@ class PageLayouter:
         return piece
 
     def callout(self, callout: Callout, width: float) -> _Piece:
-        piece = _Piece()
-        en, zh = self.bands(piece, callout.ref, width)
-        for col in (en, zh):
-            col.text(callout.lead, "stat-lead")
-            col.text(callout.headline, "callout-headline")
-            col.text(callout.text, "callout-text")
-        piece.primary_h, piece.secondary_h = en.y, zh.y
-        return piece
+        return self.stacked(callout.ref, width, [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"),
+                                                 (callout.text, "callout-text")])
 
     def ranking(self, ranking: Ranking, width: float) -> _Piece:
         piece = _Piece()
         rank_style = self.style("rank", "en")
         rank_natural = self._natural([Span(ranking.rank, rank_style)])
         rank_w = max(rank_natural + 1.5 * rank_style.size_pt / 10, self.m.rank_column_mm * MM)
-        rank_h = self.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
-        en, zh = self.bands(piece, ranking.ref, width - rank_w, rank_w)
-        for col in (en, zh):
-            col.text(ranking.title, "rank-title")
-            col.text(ranking.note, "rank-note")
-            col.text(ranking.source, "rank-source")
-        piece.primary_h, piece.secondary_h = max(en.y, rank_h), zh.y
-        return piece
+        piece.primary_h = self.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
+        return self.stacked(ranking.ref, width - rank_w, [(ranking.title, "rank-title"), (ranking.note, "rank-note"),
+                                                          (ranking.source, "rank-source")], piece, rank_w)
 
     def _natural(self, spans: list[Span]) -> float:
         """The width of spans set on one line."""
@@ -479,14 +473,8 @@ class PageLayouter:
         return cy + outer * 1.15
 
     def partner(self, partner: Partner, width: float) -> _Piece:
-        piece = _Piece()
-        en, zh = self.bands(piece, partner.ref, width)
-        for col in (en, zh):
-            col.text(partner.name, "partner-name")
-            col.text(partner.status, "partner-status")
-            col.text(partner.text, "partner-text")
-        piece.primary_h, piece.secondary_h = en.y, zh.y
-        return piece
+        return self.stacked(partner.ref, width, [(partner.name, "partner-name"), (partner.status, "partner-status"),
+                                                 (partner.text, "partner-text")])
 
     def qr(self, qr: QrCode, width: float) -> _Piece:
         piece = _Piece()

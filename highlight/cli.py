@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="screen: RGB, no marks, links and bookmarks → out/highlights-<edition>-screen.pdf")
     build.add_argument("--report", action="store_true",
                        help="the typography report: runts, loose and tight lines, hyphens, compressed and hanging "
-                            "punctuation, rule breaks, overfull frames")
+                            "punctuation, rule breaks, lines off the baseline grid, underfull and overfull frames")
     build.add_argument("--greedy", action="store_true",
                        help="first-fit line breaking instead of total fit (to compare; not for print)")
     build.add_argument("--lang", choices=("en", "zh"),

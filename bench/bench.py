@@ -152,8 +152,9 @@ def watch_rebuilds(edits: int) -> list[float]:
                 time.sleep(0.2)
                 with open(page, encoding="utf-8") as f:
                     text = f.read()
-                with open(page, "w", encoding="utf-8") as f:
-                    f.write(text.replace(words[i % 2], words[(i + 1) % 2]))
+                with open(page + ".tmp", "w", encoding="utf-8") as f:  # saved as editors do: whole, then renamed,
+                    f.write(text.replace(words[i % 2], words[(i + 1) % 2]))  # so no half-written file is built
+                os.replace(page + ".tmp", page)
         finally:
             watcher.kill()
             watcher.wait()

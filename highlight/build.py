@@ -165,6 +165,8 @@ class BuildSession:
         self._profile = None
         self._greedy = False
         self._store = None  # (the line store's path, the setter seeded from it)
+        self._unsaved_lines = None  # (path, memo) set by the last build, not yet written
+        self.defer_line_store = False  # `watch` writes the store after reporting a rebuild, not within it
 
     def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics, allow_missing: bool = False):
         manifest_path = os.path.join(project, "fonts", "fonts.yaml")
@@ -184,6 +186,12 @@ class BuildSession:
             self._characters = wanted
             self._setter = TextSetter(self._fonts, greedy=self._greedy)
         return self._fonts
+
+    def save_lines(self) -> None:
+        """Write the lines the last build set to the line store (a no-op when it set none)."""
+        if self._unsaved_lines is not None:
+            linestore.save(*self._unsaved_lines)
+            self._unsaved_lines = None
 
     def _restore_lines(self, project: str, edition_dir: str) -> str:
         """Seed a new text setter with the lines stored by the last run; start counting what this build sets."""
@@ -207,7 +215,9 @@ class BuildSession:
                 diags.items.extend(cached[2])
                 continue
             page_diags = Diagnostics()
-            result = layout_edition(replace(edition, pages=(page,)), layout, self._setter, page_diags, lang)[0]
+            alone = replace(edition, pages=(page,))
+            result = layout_edition(alone, layout, self._setter, page_diags, lang)[0]
+            check_laid_out(alone, [result], page_diags, lang)  # nothing of the page's content lost
             self._laid[page.number] = (inputs, result, list(page_diags.items))
             diags.items.extend(page_diags.items)
             laid.append(result)
@@ -243,7 +253,6 @@ class BuildSession:
                 result.typography = typography.report(pages)
                 typography.add_diagnostics(result.typography, diags)
             check_safe_area(pages, layout, diags)
-            check_laid_out(edition, pages, diags, options.lang)
             diags.raise_if_errors()
             output = options.output or default_output(project, edition, options.lang, options.target)
             render_options = RenderOptions(
@@ -259,7 +268,9 @@ class BuildSession:
                 diags.raise_if_errors()
             write_atomically(output, data, diags)
             if self._setter.fresh:
-                linestore.save(store, self._setter.used)
+                self._unsaved_lines = (store, self._setter.used)
+                if not self.defer_line_store:
+                    self.save_lines()
             result.output = output
             result.pages = pages
             result.layout = layout

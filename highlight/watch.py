@@ -56,19 +56,24 @@ def watch(options: BuildOptions, stop: Callable[[], bool] = lambda: False) -> It
     Watch builds are previews: they skip the preflight read-back (~0.15 s); `highlight build` runs it."""
     options = replace(options, preflight=False)
     session = BuildSession()
-    started = time.perf_counter()
-    result = session.build(options)
-    yield Rebuild((), result, time.perf_counter() - started)
-    paths = watched_files(options.edition_dir)
-    seen = _snapshot(paths)
-    while not stop():
-        time.sleep(POLL_SECONDS)
-        paths = watched_files(options.edition_dir)  # a page file may have been added
-        now = _snapshot(paths)
-        changed = tuple(p for p in sorted(set(now) | set(seen)) if now.get(p) != seen.get(p))
-        if not changed:
-            continue
-        noticed = time.perf_counter()
-        seen = now
+    session.defer_line_store = True  # stored between rebuilds, off the edit-to-PDF path
+    try:
+        started = time.perf_counter()
         result = session.build(options)
-        yield Rebuild(changed, result, time.perf_counter() - noticed)
+        yield Rebuild((), result, time.perf_counter() - started)
+        paths = watched_files(options.edition_dir)
+        seen = _snapshot(paths)
+        while not stop():
+            session.save_lines()
+            time.sleep(POLL_SECONDS)
+            paths = watched_files(options.edition_dir)  # a page file may have been added
+            now = _snapshot(paths)
+            changed = tuple(p for p in sorted(set(now) | set(seen)) if now.get(p) != seen.get(p))
+            if not changed:
+                continue
+            noticed = time.perf_counter()
+            seen = now
+            result = session.build(options)
+            yield Rebuild(changed, result, time.perf_counter() - noticed)
+    finally:
+        session.save_lines()

@@ -81,6 +81,15 @@ def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(tmp_path):
         assert "0 errors" in summary and summary.rstrip().endswith("highlights-2022-23.pdf")
         second = out.read_bytes()
         assert second != first
+        # Between rebuilds (not inside one) the watcher stores the paragraph it set for the next process.
+        from highlight import linestore
+
+        store = linestore.store_path(str(tmp_path), str(tmp_path / "content" / "2022-23"), False)
+        deadline = time.monotonic() + 5
+        while not any("officially launched" in "".join(span.text for span in key[0])
+                      for key in linestore.load(store)):
+            assert time.monotonic() < deadline, "the edited paragraph never reached the line store"
+            time.sleep(0.05)
         page.write_text("page: [broken", encoding="utf-8")
         summary = wait_for("rebuilt in")
         assert "nothing written, the last good PDF is kept" in summary

@@ -18,7 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     build.add_argument("--no-marks", action="store_true", help="leave out crop marks")
-    build.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    build.add_argument("--json", action="store_true",
+                       help="print diagnostics as a JSON list; with --report, one JSON object "
+                            "{diagnostics, typography} (the summary line goes to stderr)")
     build.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="github: GitHub Actions annotations, so CI marks the YAML line")
     build.add_argument("--target", choices=("print", "screen"), default="print",
@@ -135,17 +137,20 @@ def _build(args) -> int:
                                 target=args.target, report=args.report, greedy=args.greedy))
     diags = result.diagnostics
     args.json = args.json or args.format == "json"
-    _print(diags, args.json, args.format == "github")
     code = exit_code(diags, args.strict)
-    if result.typography is not None:
+    if result.typography is not None and args.json:  # one document on stdout, for machines
+        import json
+
         from . import typography
 
-        if args.json:
-            import json
+        print(json.dumps({"diagnostics": [d.as_dict() for d in diags.items],
+                          "typography": typography.as_dict(result.typography)}, ensure_ascii=False, indent=2))
+    else:
+        _print(diags, args.json, args.format == "github")
+    if result.typography is not None and not args.json:
+        from . import typography
 
-            print(json.dumps(typography.as_dict(result.typography), ensure_ascii=False, indent=2), file=sys.stderr)
-        else:
-            print(typography.table(result.typography))
+        print(typography.table(result.typography))
     print(_summary(result, code, result.seconds), file=sys.stderr if args.json else sys.stdout)
     return code
 

@@ -106,6 +106,23 @@ def test_the_report_table_and_json(reports):
     assert typography.as_dict(total_fit.typography)[0]["runts"] == []
 
 
+def test_report_as_json_is_one_document_on_stdout(tmp_path):
+    """`build --report --json`: stdout parses as one JSON object holding the diagnostics and the per-page
+    report; the summary line goes to stderr."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "highlight", "build", EDITION, "-o", str(tmp_path / "x.pdf"),
+                           "--report", "--json"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert [p["page"] for p in document["typography"]] == list(range(1, 9))
+    assert all(p["runts"] == [] and p["rule_breaks"] == [] and p["off_grid"] == [] for p in document["typography"])
+    assert {d["code"] for d in document["diagnostics"]} >= {"qr-placeholder", "typo-underfull"}
+    assert done.stderr.startswith("highlight: 8 pages") and "{" not in done.stderr
+
+
 def test_a_latin_comma_inside_chinese_is_reported(tmp_path):
     from test_bad_input import PAGE, _edition, _run
 

@@ -103,7 +103,8 @@ class LaidOutPage:
     safe_mm: float = 5.0  # how far from the trim its text must keep (page.yaml's, or its template's)
     grid_top_pt: float = 0.0  # the baseline grid the body's lines sit on: its origin (the body's top)…
     grid_pt: float = 0.0  # …and its step (0: no grid)
-    foot_gap_pt: float = 0.0  # between the lowest content and the foot of the body area
+    foot_gap_pt: float = 0.0  # between the lowest content and the foot of the body area…
+    body_bottom_pt: float = 0.0  # …which is here
     underfull_pt: float = 0.0  # more than this unfilled (at the foot, or in a fixed frame) is underfull
     ref: SourceRef | None = None  # the page's file
 
@@ -574,6 +575,7 @@ class PageLayouter:
         title = page.title.en or page.title.zh or page.title.mixed or ""
         return LaidOutPage(page.number, tuple(items), tuple(frames), title, safe,
                            grid_top_pt=body_top, grid_pt=self.grid, foot_gap_pt=body_bottom - lowest,
+                           body_bottom_pt=body_bottom,
                            underfull_pt=g.underfull_mm * MM, ref=page.ref)
 
     @staticmethod

@@ -25,6 +25,7 @@ BASELINE = (0, 170, 255, 60)
 SAFE = (255, 0, 200, 160)
 TRIM = (0, 0, 0, 200)
 ALERT = (230, 0, 0, 255)
+WARN = (225, 140, 0, 255)  # worth a designer's look, not an error: underfull space
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,11 @@ def _overlay(image, page: LaidOutPage, layout: Layout, scale: float, offset: flo
                            outline=colour, width=3 if overflowed else 1)
             label = frame.name + (f"  overflows by {(frame.used_pt - frame.height_pt) / MM:.1f} mm" if overflowed else "")
             draw.text(px(frame.x_pt + 1, frame.y_pt + 1), label, fill=colour)
+    if page.underfull_pt and page.foot_gap_pt > page.underfull_pt:  # the typography report's "underfull"
+        left, right = g.margins_mm.left * MM, width - g.margins_mm.right * MM
+        top = page.body_bottom_pt - page.foot_gap_pt
+        draw.rectangle([px(left, top), px(right, page.body_bottom_pt)], fill=WARN[:3] + (28,), outline=WARN, width=2)
+        draw.text(px(left + 2, top + 2), f"underfull: {page.foot_gap_pt / MM:.1f} mm unfilled", fill=WARN)
     for item in page.items:
         if isinstance(item, QrMark) and item.url is None:  # a placeholder is never ready for print
             draw.rectangle([px(item.x_pt - 2, item.y_pt - 2), px(item.x_pt + item.size_pt + 2, item.y_pt + item.size_pt + 2)],

@@ -42,3 +42,18 @@ def test_a_proof_of_an_overflowing_edition_marks_the_frame(tmp_path):
 def test_bad_proof_options_exit_2(tmp_path):
     assert _run(["proof", "content/2022-23", "--overlay", "grids"])[0] == 2
     assert _run(["proof", "content/2022-23", "--pages", "one"])[0] == 2
+
+
+def test_underfull_space_is_shaded_on_the_proof(tmp_path):
+    """The typography report's underfull foot of page 7 is outlined in amber on its proof; page 1, which
+    is full to its foot, has no amber."""
+    project = _project(tmp_path)
+    code, printed = _run(["proof", str(project / "content" / "2022-23"), "--pages", "1,7", "--dpi", "72"])
+    assert code == 0, printed
+    folder = project / "out" / "proof" / "2022-23"
+    amber = (225, 140, 0)
+    colours = {}
+    for number in (1, 7):
+        with Image.open(folder / f"page-0{number}.png") as page:
+            colours[number] = {colour for _, colour in page.convert("RGB").getcolors(1 << 20)}
+    assert amber in colours[7] and amber not in colours[1]

@@ -164,7 +164,7 @@ class BuildSession:
         self._last_layout = None
         self._profile = None
         self._greedy = False
-        self._store = None  # (the line store's path, the setter seeded from it)
+        self._store = None  # the line store the setter was seeded from
         self._unsaved_lines = None  # (path, memo) set by the last build, not yet written
         self.defer_line_store = False  # `watch` writes the store after reporting a rebuild, not within it
 
@@ -181,10 +181,9 @@ class BuildSession:
         diags.raise_if_errors()
         wanted = frozenset(used)
         # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).
-        if self._fonts is None or not wanted <= self._characters or self._setter.greedy != self._greedy:
+        if self._fonts is None or not wanted <= self._characters:
             self._fonts = prepare_fonts(self._manifest, set(wanted), diags, cache_dir)
             self._characters = wanted
-            self._setter = TextSetter(self._fonts, greedy=self._greedy)
         return self._fonts
 
     def save_lines(self) -> None:
@@ -194,11 +193,12 @@ class BuildSession:
             self._unsaved_lines = None
 
     def _restore_lines(self, project: str, edition_dir: str) -> str:
-        """Seed a new text setter with the lines stored by the last run; start counting what this build sets."""
+        """The text setter for these fonts and this store (the store's name holds the breaking mode), seeded
+        with the lines the last run stored when either changed; start counting what this build sets."""
         store = linestore.store_path(project, edition_dir, self._greedy)
-        if self._store != (store, self._setter):
+        if self._setter is None or self._store != store or self._setter.fonts is not self._fonts:
             self._setter = TextSetter(self._fonts, greedy=self._greedy, memo=linestore.load(store))
-            self._store = (store, self._setter)
+            self._store = store
         self._setter.used, self._setter.fresh = {}, 0
         return store
 

@@ -122,15 +122,14 @@ def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics,
 
 
 def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics) -> None:
-    """One error per frame that puts text within the safe margin of the trim (overflowed frames aside)."""
-    overflowed = {(d.page, d.message.split("'")[1] if "'" in d.message else "title-band")
-                  for d in diags.items if d.code == "overflow"}
+    """One error per frame that puts text within the safe margin of the trim (overflowed frames aside:
+    their overflow is the error worth reading)."""
     for page in pages:
         safe = page.safe_mm * MM  # per template, if its template says so
         right, bottom = layout.page_width_pt - safe, layout.page_height_pt - safe
         offending: dict[str, list[TextLine]] = {}
         for item in page.items:
-            if not isinstance(item, TextLine) or not item.line.runs or (page.number, item.frame) in overflowed:
+            if not isinstance(item, TextLine) or not item.line.runs or item.frame in page.overflowed:
                 continue
             left_x = item.x_pt + max(item.line.runs[0].x_pt, 0.0)
             right_x = item.x_pt + item.line.right_pt

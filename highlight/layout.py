@@ -107,6 +107,7 @@ class LaidOutPage:
     body_bottom_pt: float = 0.0  # …which is here
     underfull_pt: float = 0.0  # more than this unfilled (at the foot, or in a fixed frame) is underfull
     ref: SourceRef | None = None  # the page's file
+    overflowed: tuple[str, ...] = ()  # frames (and "title-band") reported as overflowing
 
     def on_grid(self, baseline_pt: float) -> bool:
         if not self.grid_pt:
@@ -528,6 +529,7 @@ class PageLayouter:
 
     def layout_page(self, page: Page, edition: Edition) -> LaidOutPage:
         self.page = page.number
+        self.overflowed: list[str] = []
         lay = self.layout
         g = lay.geometry
         template = lay.templates.get(page.template)
@@ -549,6 +551,7 @@ class PageLayouter:
         title_h = self._height(title_items)
         room = band_h - 2 * g.page.safe_mm * MM
         if title_h > room + 0.5:
+            self.overflowed.append("title-band")
             self.diags.error("overflow", f"the title is {(title_h - room) / MM:.1f} mm too tall for the title band "
                              f"({title_h / MM:.1f} mm of text, {room / MM:.1f} mm inside the safe area)",
                              page.title.ref, page=page.number,
@@ -576,7 +579,7 @@ class PageLayouter:
         return LaidOutPage(page.number, tuple(items), tuple(frames), title, safe,
                            grid_top_pt=body_top, grid_pt=self.grid, foot_gap_pt=body_bottom - lowest,
                            body_bottom_pt=body_bottom,
-                           underfull_pt=g.underfull_mm * MM, ref=page.ref)
+                           underfull_pt=g.underfull_mm * MM, ref=page.ref, overflowed=tuple(self.overflowed))
 
     @staticmethod
     def _height(items: list) -> float:
@@ -630,6 +633,7 @@ class PageLayouter:
             items.extend(_shift(item, 0.0, top) for item in frame_items)
             boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm)))
             if block and top + used > limit + 0.5:
+                self.overflowed.append(name)
                 self.diags.error("overflow", f"frame '{name}' overflows by {(top + used - limit) / MM:.1f} mm "
                                  f"({used / MM:.1f} mm of content in {(limit - top) / MM:.1f} mm)",
                                  block.ref, page=page.number,

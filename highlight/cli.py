@@ -348,35 +348,31 @@ def _missing(*paths: str) -> bool:
     return False
 
 
-def _set_up_step(manifest_path: str, kind: str, load, run):
-    """Load a set-up manifest and run its step: (manifest, cache, result), or the exit code of a failure."""
+def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
+    """Load a set-up manifest, run its step and print `done(manifest, cache, result)`; the exit code."""
     diags = Diagnostics()
     try:
         manifest = load(manifest_path, diags)
         cache = _cache_beside(manifest_path, kind)
-        return manifest, cache, run(manifest, diags, cache)
+        result = run(manifest, diags, cache)
     except BuildFailed:
         _print(diags, False)
         return exit_code(diags) or 2
+    print(done(manifest, cache, result))
+    return 0
 
 
 def _profiles(args) -> int:
     from .profiles import load_manifest, profile_path, set_up_profile
 
-    outcome = _set_up_step(args.profiles, "profiles", load_manifest, set_up_profile)
-    if isinstance(outcome, int):
-        return outcome
-    manifest, cache, built = outcome
-    print(f"highlight: output profile {'built and ' if built else ''}verified: {profile_path(manifest, cache)}")
-    return 0
+    return _set_up_step(args.profiles, "profiles", load_manifest, set_up_profile, lambda manifest, cache, built:
+                        f"highlight: output profile {'built and ' if built else ''}verified: "
+                        f"{profile_path(manifest, cache)}")
 
 
 def _fonts(args) -> int:
     from .fonts import fetch_fonts, load_manifest
 
-    outcome = _set_up_step(args.manifest, "fonts", load_manifest, fetch_fonts)
-    if isinstance(outcome, int):
-        return outcome
-    manifest, cache, done = outcome
-    print(f"highlight: fonts ready ({len(done)} files fetched, {len(manifest.faces)} faces verified) in {cache}")
-    return 0
+    return _set_up_step(args.manifest, "fonts", load_manifest, fetch_fonts, lambda manifest, cache, fetched:
+                        f"highlight: fonts ready ({len(fetched)} files fetched, {len(manifest.faces)} faces "
+                        f"verified) in {cache}")

@@ -45,11 +45,6 @@ class PageTypography:
     overfull_frames: list = field(default_factory=list)
     underfull: list = field(default_factory=list)  # "page foot: 18.6 mm unfilled", "frame 'x': …"
 
-    @property
-    def broken(self) -> int:
-        return (len(self.runts) + len(self.loose) + len(self.rule_breaks) + len(self.off_grid)
-                + len(self.overfull_frames))
-
 
 def _is_runt(item: TextLine) -> bool:
     index, count = item.line.position
@@ -140,9 +135,9 @@ def table(pages: list[PageTypography]) -> str:
 
 
 def as_dict(pages: list[PageTypography]) -> list[dict]:
-    return [{"page": p.page, "lines": p.lines, "runts": [t for _, t in p.runts], "loose": [t for _, t in p.loose],
-             "tight": [t for _, t in p.tight],
-             "hyphenated": [t for _, t in p.hyphenated], "compressed": p.compressed, "hanging": p.hanging,
-             "rule_breaks": [t for _, t in p.rule_breaks], "off_grid": [t for _, t in p.off_grid],
-             "underfull": p.underfull,
+    """Per page, each column's findings as text (a count where the column is a count)."""
+    def texts(value):
+        return [v if isinstance(v, str) else v[1] for v in value] if isinstance(value, list) else value
+
+    return [{"page": p.page, **{name: texts(getattr(p, name)) for _, name in _COLUMNS},
              "overfull_frames": p.overfull_frames} for p in pages]

@@ -14,10 +14,10 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .pdf import replace_file
 from .schema import INVALID, Field, Named, Number, Str, Struct, load_document
 
 CACHE_DIR = os.path.join(".cache", "fonts")
@@ -111,18 +111,6 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_atomic(path: str, data: bytes) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def face_path(name: str, cache_dir: str = CACHE_DIR) -> str:
     return os.path.join(cache_dir, f"{name}.ttf")
 
@@ -156,7 +144,7 @@ def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_D
                             f"but fonts.yaml pins {source.sha256}", source.ref,
                             hint="the registry served other bytes; do not change the pin without checking the package")
                 continue
-            _write_atomic(archive, data)
+            replace_file(archive, data)
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
             wanted = {spec.member: (face_path(f, cache_dir), spec.sha256, spec.ref) for f, spec in faces.items()}
             wanted[source.licence.member] = (licence_path, source.licence.sha256, source.licence.ref)
@@ -169,7 +157,7 @@ def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_D
                 if _sha256(blob) != sha:
                     diags.fatal("font-checksum", f"{member} has sha256 {_sha256(blob)}, fonts.yaml pins {sha}", ref)
                     continue
-                _write_atomic(target, blob)
+                replace_file(target, blob)
                 if target.endswith(".ttf"):
                     _write_cmap(target)
                 done.append(target)
@@ -196,7 +184,7 @@ def _write_cmap(ttf_path: str) -> None:
 
     with TTFont(ttf_path, lazy=True) as font:
         codepoints = sorted(font.getBestCmap())
-    _write_atomic(ttf_path + ".cmap.json", json.dumps(codepoints).encode())
+    replace_file(ttf_path + ".cmap.json", json.dumps(codepoints).encode())
 
 
 @dataclass(frozen=True)
@@ -343,7 +331,7 @@ def _subset_font(font, codepoints: list, target: str, location: dict | None = No
     font["head"].created = _FIXED_FONT_TIMESTAMP
     buffer = io.BytesIO()
     font.save(buffer)
-    _write_atomic(target, buffer.getvalue())
+    replace_file(target, buffer.getvalue())
 
 
 def _load_metrics(name: str, path: str, source: str) -> Face:
@@ -354,7 +342,7 @@ def _load_metrics(name: str, path: str, source: str) -> Face:
             data = json.load(f)
     except (OSError, ValueError):
         data = _measure(path, source)
-        _write_atomic(sidecar, json.dumps(data, sort_keys=True).encode())
+        replace_file(sidecar, json.dumps(data, sort_keys=True).encode())
     advances = {int(cp): adv for cp, adv in data["advances"].items()}
     kerning = {tuple(map(int, pair.split(","))): value for pair, value in data["kerning"].items()}
     return Face(name, path, data["units_per_em"], advances, data["ascender"], data["descender"], kerning)

@@ -18,7 +18,7 @@ import os
 import pickle
 import sys
 
-from .fonts import _write_atomic
+from .pdf import replace_file
 
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
 KEEP = 32  # stores kept, newest first
@@ -60,7 +60,7 @@ def load(path: str) -> dict:
 def save(path: str, memo: dict) -> None:
     """Write the memo; remove this edition's stores of earlier engines or fonts, and all but the newest KEEP."""
     try:
-        _write_atomic(path, pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL))
+        replace_file(path, pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL))
         edition = os.path.basename(path).split("-")[0]
         stores = glob.glob(os.path.join(os.path.dirname(path), "*.pickle"))
         for old in stores:

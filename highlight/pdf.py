@@ -4,6 +4,8 @@ The renderer produces the PDF in memory; it is written to a temporary file
 beside the target, synced, read back and compared, and only then renamed
 over the target in one atomic step. Any failure (an exception, Ctrl-C, a
 full disk) removes the temporary file and leaves the previous PDF untouched.
+Cache and set-up files (fonts, profile, line store) use the plain form of
+the same idea, `replace_file`.
 """
 from __future__ import annotations
 
@@ -12,6 +14,19 @@ import os
 import tempfile
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
+
+
+def replace_file(path: str, data: bytes) -> None:
+    """Write a cache or set-up file whole or not at all: a temporary file beside it, renamed over it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def write_atomically(target: str, data: bytes, diags: Diagnostics) -> None:

@@ -18,7 +18,8 @@ import tarfile
 from dataclasses import dataclass
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .fonts import _sha256, _write_atomic
+from .fonts import _sha256
+from .pdf import replace_file
 from .schema import INVALID, Field, Named, Str, Struct, load_document
 
 CACHE_DIR = os.path.join(".cache", "profiles")
@@ -117,7 +118,7 @@ def load_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str =
             raise ValueError("stale")
     except (OSError, ValueError, zlib.error):
         deflated = zlib.compress(icc, 9)
-        _write_atomic(deflated_path, deflated)
+        replace_file(deflated_path, deflated)
     return OutputProfile(icc, spec.description, spec.output_condition, spec.output_condition_text, spec.registry,
                          deflated)
 
@@ -179,15 +180,15 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
                 diags.fatal("profile-checksum", f"{package.url} downloaded with sha256 {_sha256(data)}, "
                             f"profiles.yaml pins {package.sha256}", package.ref)
                 raise BuildFailed(diags)
-            _write_atomic(archive, data)
+            replace_file(archive, data)
         debs[name] = data
     work = os.path.join(cache_dir, "work")
     os.makedirs(work, exist_ok=True)
     stem = os.path.splitext(os.path.basename(spec.measurement.member))[0]
-    _write_atomic(os.path.join(work, stem + ".ti3"), _deb_member(debs[spec.measurement.package],
+    replace_file(os.path.join(work, stem + ".ti3"), _deb_member(debs[spec.measurement.package],
                                                                   spec.measurement.member))
     tool = os.path.join(work, "colprof")
-    _write_atomic(tool, _deb_member(debs[spec.tool.package], spec.tool.member))
+    replace_file(tool, _deb_member(debs[spec.tool.package], spec.tool.member))
     os.chmod(tool, 0o755)
     try:
         subprocess.run([tool, "-D", spec.description, "-qm", stem], cwd=work, check=True, timeout=600,
@@ -205,5 +206,5 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
                     f"profiles.yaml pins {spec.sha256}", spec.ref,
                     hint="a different Argyll or data version; check it before changing the pin")
         raise BuildFailed(diags)
-    _write_atomic(target, bytes(icc))
+    replace_file(target, bytes(icc))
     return True

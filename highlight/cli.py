@@ -80,31 +80,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    commands = {"build": _build, "fonts": _fonts, "setup": lambda a: _fonts(a) or _profiles(a), "watch": _watch,
+                "new": _new, "check": _check, "proof": _proof, "diff": _diff, "preflight": _preflight,
+                "schema": _schema}
     try:
-        if args.command == "build":
-            return _build(args)
-        if args.command == "fonts":
-            return _fonts(args)
-        if args.command == "setup":
-            return _fonts(args) or _profiles(args)
-        if args.command == "watch":
-            return _watch(args)
-        if args.command == "new":
-            return _new(args)
-        if args.command == "check":
-            return _check(args)
-        if args.command == "proof":
-            return _proof(args)
-        if args.command == "diff":
-            return _diff(args)
-        if args.command == "preflight":
-            return _preflight(args)
-        if args.command == "schema":
-            from .jsonschema import write_schemas
-
-            for path in write_schemas(args.out):
-                print(f"highlight: wrote {path}")
-            return 0
+        return commands[args.command](args)
     except KeyboardInterrupt:
         print("highlight: interrupted; the previous PDF was left as it was", file=sys.stderr)
         return 130
@@ -118,7 +98,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"highlight: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
                   file=sys.stderr)
         return 2
-    return 2
+
+
+def _schema(args) -> int:
+    from .jsonschema import write_schemas
+
+    for path in write_schemas(args.out):
+        print(f"highlight: wrote {path}")
+    return 0
 
 
 def _print(diags: Diagnostics, as_json: bool, github: bool = False) -> None:

@@ -1,6 +1,7 @@
 """The pipeline: load → validate → fonts → lay out → check → render → atomic write."""
 from __future__ import annotations
 
+import json
 import os
 import time
 import unicodedata
@@ -13,7 +14,7 @@ from .check import check_laid_out
 from .fonts import load_coverage, load_manifest, prepare_fonts, check_faces_present
 from .layout import LaidOutPage, TextLine, layout_edition
 from .layout_spec import MM, Layout, load_layout
-from .pdf import write_atomically
+from .pdf import replace_file, write_atomically
 from .render import RenderOptions, render_pdf
 from .parity import check_parity
 from .text import TextSetter, plain
@@ -133,7 +134,8 @@ def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics
                 continue
             left_x = item.x_pt + max(item.line.runs[0].x_pt, 0.0)
             right_x = item.x_pt + item.line.right_pt
-            top_y = item.baseline_pt - item.line.ascent_pt
+            # The em box's top (0.88 em above the baseline), not the half-leading above it: ink, not air.
+            top_y = item.baseline_pt - 0.88 * (item.line.ascent_pt - item.line.descent_pt) / 0.76
             if left_x < safe - 0.01 or right_x > right + 0.01 or top_y < safe - 0.01 or item.baseline_pt > bottom:
                 offending.setdefault(item.frame, []).append(item)
         for frame, lines in offending.items():
@@ -152,6 +154,7 @@ class BuildSession:
     """
 
     def __init__(self):
+        self._good_heights: dict = {}  # frame heights of the last good build, for overflow messages
         self._fonts_key = None
         self._manifest = None
         self._coverage = None
@@ -215,7 +218,7 @@ class BuildSession:
                 continue
             page_diags = Diagnostics()
             alone = replace(edition, pages=(page,))
-            result = layout_edition(alone, layout, self._setter, page_diags, lang)[0]
+            result = layout_edition(alone, layout, self._setter, page_diags, lang, self._good_heights)[0]
             check_laid_out(alone, [result], page_diags, lang)  # nothing of the page's content lost
             self._laid[page.number] = (inputs, result, list(page_diags.items))
             diags.items.extend(page_diags.items)
@@ -245,6 +248,8 @@ class BuildSession:
             self._last_layout = layout
             fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
             store = self._restore_lines(project, options.edition_dir)
+            heights_path = _heights_path(project, options.edition_dir, options.lang)
+            self._good_heights = _read_heights(heights_path)
             pages = self._layout(edition, layout, diags, options.lang)
             if options.report:
                 from . import typography
@@ -270,6 +275,7 @@ class BuildSession:
                 self._unsaved_lines = (store, self._setter.used)
                 if not self.defer_line_store:
                     self.save_lines()
+            _write_heights(heights_path, pages)
             result.output = output
             result.pages = pages
             result.layout = layout
@@ -278,6 +284,30 @@ class BuildSession:
             pass
         result.seconds = time.perf_counter() - started
         return result
+
+
+def _heights_path(project: str, edition_dir: str, lang: str | None) -> str:
+    """.cache/frames/<edition folder>[-<lang>].json: each frame's height in the last good build."""
+    name = os.path.basename(os.path.normpath(edition_dir)) + (f"-{lang}" if lang else "")
+    return os.path.join(project, ".cache", "frames", f"{name}.json")
+
+
+def _read_heights(path: str) -> dict:
+    """The last good build's frame heights; a missing or damaged file is no history, never an error."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = json.load(f)
+        return {(int(k.split(":", 1)[0]), k.split(":", 1)[1]): float(v) for k, v in raw.items()}
+    except (OSError, ValueError, AttributeError, IndexError, TypeError):
+        return {}
+
+
+def _write_heights(path: str, pages: list[LaidOutPage]) -> None:
+    heights = {f"{p.number}:{f.name}": round(f.used_pt, 2) for p in pages for f in p.frames if f.used_pt}
+    try:
+        replace_file(path, json.dumps(heights, sort_keys=True).encode())
+    except OSError:
+        pass  # a read-only cache costs only the comparison in the next overflow message
 
 
 def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str = "print") -> None:

@@ -12,7 +12,7 @@ bands, then its secondary bands.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .content import (ref_of, Breakdown, BulletList, Callout, Edition, Element, Heading, Page, Paragraph, Partner, QrCode,
                       Ranking, Stat, Text)
@@ -95,6 +95,19 @@ class FrameBox:
 
 
 @dataclass(frozen=True)
+class CopyfitStep:
+    """A figure style set a step down its scale so that the widest figure of its group fits (the design
+    working, not a fault): which frames, which style, the size taken and the figure that asked for it."""
+
+    frames: tuple[str, ...]
+    style: str
+    size_pt: float
+    natural_pt: float  # the widest figure of the group at the style's own size…
+    room_pt: float  # …and the room it had
+    ref: SourceRef
+
+
+@dataclass(frozen=True)
 class LaidOutPage:
     number: int
     items: tuple
@@ -108,6 +121,8 @@ class LaidOutPage:
     underfull_pt: float = 0.0  # more than this unfilled (at the foot, or in a fixed frame) is underfull
     ref: SourceRef | None = None  # the page's file
     overflowed: tuple[str, ...] = ()  # frames (and "title-band") reported as overflowing
+    declared_space_pt: tuple[float, float] | None = None  # the one empty band the template asks for (top, bottom)
+    copyfit: tuple[CopyfitStep, ...] = ()  # figure styles stepped down on this page
 
     def on_grid(self, baseline_pt: float) -> bool:
         if not self.grid_pt:
@@ -125,6 +140,7 @@ class _Piece:
     primary_h: float = 0.0
     secondary_h: float = 0.0
     anchor_pt: float = 0.0  # how far below its top the line it aligns by starts (a stat's figure)
+    anchored: bool = False  # a figure (stat, rank) that stands level with the row's other figures
 
 
 def _first_baseline(items) -> float | None:
@@ -196,9 +212,16 @@ class PageLayouter:
         self.substitutes: dict = {}  # style substitutions in force (page's, then frame's)
         self.page_substitutes: dict = {}
         self.page = 0
+        self.fitted: dict = {}  # (frame, style) -> the copyfit step its figures take on this page
+        self.template = None  # the template of the page being laid out
+        self.frame_heights: dict = {}  # (page, frame) -> height used, for the next build's overflow messages
+        self.previous_heights: dict = {}  # the same, from the last good build of this edition
 
     # -- text blocks --------------------------------------------------------
     def style(self, name: str, lang: str) -> Style:
+        fitted = self.fitted.get((self.frame, name))
+        if fitted is not None:
+            return fitted
         return self.layout.style(self.substitutes.get(name, name), lang)
 
     def spans(self, text: Text | None, style: str, lang: str) -> list[Span]:
@@ -258,12 +281,14 @@ class PageLayouter:
             return col.y
         first = spans[0].style
         lines = self.setter.set(spans, col.width, align or first.align, balance)
+        if not lines:
+            return col.y
         baseline = col.y + first.space_before_pt
         for index, line in enumerate(lines):
             baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
             baseline = self.on_grid(col.out, baseline)
             col.out.append(TextLine(col.x, baseline, line, col.ref, self.frame, lang or col.lang))
-            if line.overfull:
+            if line.overfull and not (first.name in COPYFIT_STYLES and (self.frame, first.name) in self.fitted):
                 self.diags.error("overfull-line", f"in frame '{self.frame}' a word is "
                                  f"{(line.natural_pt - col.width) / MM:.1f} mm wider than its {col.width / MM:.1f} mm "
                                  f"column: '{line.text}'", col.ref, page=self.page,
@@ -351,7 +376,7 @@ class PageLayouter:
     def stat(self, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
         piece = _Piece()
         col = self.column(piece.primary, stat.ref, "en", width)
-        col.text(stat.lead, "stat-lead")
+        col.add(self.inline_pair(stat.lead, "stat-lead"))  # a lead-in and its Chinese both stand above the figure
         figure_line = spans_from_text(stat.figure, self.style("stat-figure", "en"))
         extras: list[Span] = []
         if stat.unit:
@@ -362,21 +387,21 @@ class PageLayouter:
             figure_lines = [figure_line, extras[1:]]  # unit and change join the figure only when they fit
         else:
             figure_lines = [figure_line + extras]
-        label = self.inline_pair(stat.label, "stat-label")
+        label = self.inline_pair(stat.label, "stat-label")  # "external funding 校外資助": both bold, one line
         if stat.badge:  # a tag such as GHG rides on the label's line
             label += [Span(" ", self.style("stat-label", "en"))] + self.inline_pair(stat.badge, "badge")
         if frame.label_above:
             col.add(label)
-        piece.anchor_pt = col.y  # tiles in a row align their figures, whatever stands above them
+        piece.anchor_pt, piece.anchored = col.y, True  # a row aligns its figures, whatever stands above them
         for spans in figure_lines:
             col.add(spans)
         if not frame.label_above:
             col.add(label)
         piece.primary_h = col.text(stat.note, "stat-note")
-        zh = self.column(piece.secondary, stat.ref, "zh", width)  # its Chinese: lead, change and note
-        zh.text(stat.lead, "stat-lead")
+        # Its Chinese under the English, in the same cell: the change in bold (gold stays on figures), the note.
+        zh = self.column(piece.secondary, stat.ref, "zh", width)
         if stat.change and stat.change.zh:
-            zh.text(stat.change, "stat-change")
+            zh.add(self.spans(stat.change, "stat-label", "zh"))
         piece.secondary_h = zh.text(stat.note, "stat-note")
         return piece
 
@@ -387,8 +412,8 @@ class PageLayouter:
     def ranking(self, ranking: Ranking, width: float) -> _Piece:
         piece = _Piece()
         rank_style = self.style("rank", "en")
-        rank_natural = self._natural([Span(ranking.rank, rank_style)])
-        rank_w = max(rank_natural + 1.5 * rank_style.size_pt / 10, self.m.rank_column_mm * MM)
+        rank_w = self.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
+        piece.anchored = True
         piece.primary_h = self.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
         return self.stacked(ranking.ref, width - rank_w, [(ranking.title, "rank-title"), (ranking.note, "rank-note"),
                                                           (ranking.source, "rank-source")], piece, rank_w)
@@ -507,22 +532,22 @@ class PageLayouter:
         started = []
         for r, row in enumerate(rows):
             pieces = [self.element(e, cell_w, frame) for e in row]
+            # A row aligns its anchors (a stat's figure line, else the cell's top): each cell keeps its
+            # Chinese directly under its English, so a cell with short English leaves no hole above its Chinese.
             anchor = max(p.anchor_pt for p in pieces)
             if row_tops and r < len(row_tops):
                 y = max(y, row_tops[r] - anchor)
             started.append(y + anchor)
             lefts = [x + pad + c * (cell_w + gutter) for c in range(len(row))]
-            first_tops = [self.place(out, p.primary, dx, y) for p, dx in zip(pieces, lefts)]
-            if len({type(e) for e in row}) == 1:
-                # Elements of one kind side by side: English beside English, Chinese beside Chinese.
-                below = max(t + p.primary_h for t, p in zip(first_tops, pieces))
-                second_tops = [below + (self.m.band_gap_pt if any(q.secondary for q in pieces) else 0.0)] * len(row)
-            else:  # unlike elements: each keeps its Chinese directly under its English
-                second_tops = [t + p.primary_h + (self.m.band_gap_pt if p.secondary else 0.0)
-                               for t, p in zip(first_tops, pieces)]
-            second_tops = [self.place(out, p.secondary, dx, t) for p, dx, t in zip(pieces, lefts, second_tops)]
-            y = max(max(t + p.primary_h for t, p in zip(first_tops, pieces)),
-                    max(t + p.secondary_h for t, p in zip(second_tops, pieces)))
+            bottoms = []
+            for piece, dx in zip(pieces, lefts):
+                # Figures stand level; a cell of text (a callout, a paragraph) starts at the row's top.
+                first_top = self.place(out, piece.primary, dx, y + anchor - piece.anchor_pt if piece.anchored else y)
+                second_top = first_top + piece.primary_h + (self.m.band_gap_pt if piece.secondary and piece.primary
+                                                             else 0.0)
+                second_top = self.place(out, piece.secondary, dx, second_top)
+                bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
+            y = max(bottoms)
             if r < len(rows) - 1:
                 y += self.m.row_gap_mm * MM
         return y + pad - top, started
@@ -530,6 +555,9 @@ class PageLayouter:
     def layout_page(self, page: Page, edition: Edition) -> LaidOutPage:
         self.page = page.number
         self.overflowed: list[str] = []
+        self.declared_space = None
+        self.copyfit: list[CopyfitStep] = []
+        self.fitted: dict[tuple[str, str], Style] = {}  # (frame, style) -> the step its group takes
         lay = self.layout
         g = lay.geometry
         template = lay.templates.get(page.template)
@@ -541,22 +569,26 @@ class PageLayouter:
         self.frame = "title-band"
         title_items: list = []
         title_w = width - (g.margins_mm.left + g.margins_mm.right) * MM
-        one_line = self.inline_pair(page.title, "title")
+        # English, then Chinese beneath, on every page: the first baseline stands at one height on all
+        # pages, so the titles of a spread are level whatever their lengths.
         title_col = self.column(title_items, page.ref, "en", title_w)
-        if len(self.setter.set(one_line, title_w)) == 1:
-            title_col.add(one_line)
-        else:
-            title_col.text(page.title, "title")
-            title_col.text(page.title, "title", "zh")
-        title_h = self._height(title_items)
+        title_col.text(page.title, "title")
+        title_col.text(page.title, "title", "zh")
+        en_style, zh_style = self.style("title", "en"), self.style("title", "zh")
+        ascent = en_style.size_pt * 0.72  # cap height: the optical top of the English line
+        standard_h = ascent + zh_style.leading_pt + zh_style.size_pt * 0.1  # to the foot of the ideographs
+        baselines = [i.baseline_pt for i in title_items if isinstance(i, TextLine)]
+        title_h = (baselines[-1] - baselines[0] + standard_h - zh_style.leading_pt) if baselines else 0.0
         room = band_h - 2 * g.page.safe_mm * MM
         if title_h > room + 0.5:
             self.overflowed.append("title-band")
             self.diags.error("overflow", f"the title is {(title_h - room) / MM:.1f} mm too tall for the title band "
-                             f"({title_h / MM:.1f} mm of text, {room / MM:.1f} mm inside the safe area)",
-                             page.title.ref, page=page.number,
-                             hint="shorten the title, or raise title_band.height_mm in layout/page.yaml")
-        items.extend(_shift(i, g.margins_mm.left * MM, (band_h - title_h) / 2 + 1.5) for i in title_items)
+                             f"({title_h / MM:.1f} mm of text, {room / MM:.1f} mm inside the safe area): each "
+                             "language must keep to one line", page.title.ref, page=page.number,
+                             hint="shorten the title, or raise title_band.height_mm in the edition's layout/page.yaml")
+        first = _first_baseline(title_items) or 0.0
+        baseline = (band_h - standard_h) / 2 + ascent
+        items.extend(_shift(i, g.margins_mm.left * MM, baseline - first) for i in title_items)
 
         footnote_items, footnote_h = self.footnotes(page, title_w)
         body_top = band_h + g.margins_mm.top * MM
@@ -579,7 +611,8 @@ class PageLayouter:
         return LaidOutPage(page.number, tuple(items), tuple(frames), title, safe,
                            grid_top_pt=body_top, grid_pt=self.grid, foot_gap_pt=body_bottom - lowest,
                            body_bottom_pt=body_bottom,
-                           underfull_pt=g.underfull_mm * MM, ref=page.ref, overflowed=tuple(self.overflowed))
+                           underfull_pt=g.underfull_mm * MM, ref=page.ref, overflowed=tuple(self.overflowed),
+                           declared_space_pt=self.declared_space, copyfit=tuple(self.copyfit))
 
     @staticmethod
     def _height(items: list) -> float:
@@ -598,6 +631,7 @@ class PageLayouter:
                                  ref_of(block, "frame"), page=page.number,
                                  hint="frames: " + ", ".join(template.frames))
         self.page_substitutes = template.styles or {}
+        self.template = template
         order = self._frame_order(page, template)
         filled, started = {}, {}
 
@@ -616,11 +650,13 @@ class PageLayouter:
             self.substitutes = {}
             filled[name] = (x, w, used, frame_items)
 
+        self._copyfit(page, template, blocks)
         for name in order:
             fill(name)
         self._align_rows(template, fill, started)
         self.page_substitutes = {}
-        tops = self._vertical_justify(template, order, filled, body_top, body_bottom, page.ref)
+        tops, grown, self.declared_space = self._place_frames(template, order, filled, body_top, body_bottom,
+                                                              page.ref)
         boxes = []
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
@@ -628,17 +664,115 @@ class PageLayouter:
             top = tops[name]
             limit = top + frame.height_mm * MM if frame.height_mm else body_bottom
             if frame.panel and block:
-                height = frame.height_mm * MM if frame.height_mm else used
+                height = (frame.height_mm * MM if frame.height_mm else used) + grown.get(name, 0.0)
                 items.append(Box(x, top, w, height, self.layout.colours[frame.panel]))
             items.extend(_shift(item, 0.0, top) for item in frame_items)
-            boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm)))
+            boxes.append(FrameBox(name, x, top, w, limit - top, used + grown.get(name, 0.0), fixed=bool(frame.height_mm)))
             if block and top + used > limit + 0.5:
                 self.overflowed.append(name)
-                self.diags.error("overflow", f"frame '{name}' overflows by {(top + used - limit) / MM:.1f} mm "
-                                 f"({used / MM:.1f} mm of content in {(limit - top) / MM:.1f} mm)",
+                over = top + used - limit
+                body = self.style("body", "en").leading_pt
+                grew = self._growth(page, order, filled, blocks, name)
+                fixed = f"its {frame.height_mm:g} mm" if frame.height_mm else "the page's"
+                self.diags.error("overflow", f"frame '{name}' runs {over / MM:.1f} mm past {fixed} foot "
+                                 f"(about {math.ceil(over / body - 1e-6)} line(s) of body at {body:g} pt; "
+                                 f"{used / MM:.1f} mm of content in {(limit - top) / MM:.1f} mm). {grew}",
                                  block.ref, page=page.number,
-                                 hint="shorten the text, or enlarge the frame in layout/templates.yaml")
+                                 hint=f"shorten the texts named by {over / MM:.1f} mm, or in the edition's "
+                                 "layout give the page a smaller gap step (spacing_pt) or the frame more columns")
+        self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
         return boxes
+
+    def _growth(self, page: Page, order: list, filled: dict, blocks: dict, overflowing: str) -> str:
+        """Which frames made the page too full: against the last good build when there is one, else the
+        tallest frames; each with its height and its place in the YAML."""
+        previous = self.previous_heights
+        named = []
+        for n in order:
+            block = blocks.get(n)
+            if block is None:
+                continue
+            used = filled[n][2]
+            before = previous.get((page.number, n))
+            if before is not None and used > before + 0.5:
+                named.append((used - before, f"'{n}' grew {(used - before) / MM:.1f} mm ({block.ref})"))
+        if named:
+            named.sort(key=lambda g: -g[0])
+            return "Against the last good build, " + "; ".join(text for _, text in named[:4])
+        if previous:
+            return f"No frame grew against the last good build: '{overflowing}' itself is too long"
+        tallest = sorted((n for n in order if blocks.get(n)), key=lambda n: -filled[n][2])[:3]
+        return "The tallest frames: " + "; ".join(f"'{n}' {filled[n][2] / MM:.1f} mm ({blocks[n].ref})"
+                                                  for n in tallest)
+
+    def _figure_room(self, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:
+        """(style, figure, room) of an element whose figure cannot wrap: a stat's figure in its cell, a
+        ranking's number in the rank column."""
+        if isinstance(element, Stat):
+            return "stat-figure", element.figure, cell_w
+        if isinstance(element, Ranking):
+            return "rank", element.rank, self.m.rank_column_mm * MM - 1.5 * MM
+        return None
+
+    def _copyfit(self, page: Page, template, blocks: dict) -> None:
+        """Figures too wide at their style's size take the largest smaller step of the scale that fits
+        (`steps:` of the style). Every figure of a frame, and of all frames of its align_rows group, takes
+        the same step, so a row stays one size. Only when the smallest step fails is it an error."""
+        self.fitted = {}
+        groups: dict = {}
+        gutter = self.layout.geometry.grid.gutter_mm * MM
+        for name, frame in template.frames.items():
+            block = blocks.get(name)
+            if block is None:
+                continue
+            _, width = self.layout.column_x_pt(frame.col, frame.span)
+            cell_w = (width - 2 * frame.padding_mm * MM - (frame.cells - 1) * gutter) / frame.cells
+            self.frame = name
+            self.substitutes = {**(template.styles or {}), **(frame.styles or {})}
+            for element in block.elements:
+                fit = self._figure_room(element, frame, cell_w)
+                if fit is None:
+                    continue
+                style_name, figure, room = fit
+                style = self.style(style_name, "en")
+                sizes = [style.size_pt] + list(self.layout.steps(self.substitutes.get(style_name, style_name)))
+                natural = [self._natural(spans_from_text(figure, self._at_size(style, size))) for size in sizes]
+                needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
+                key = (frame.align_rows or name, style_name)
+                group = groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
+                                                "widest": (0.0, room, element.ref)})
+                if name not in group["frames"]:
+                    group["frames"].append(name)
+                if needed is None:
+                    smallest = sizes[-1]
+                    self.diags.error("copyfit", f"in frame '{name}' the figure '{figure}' is "
+                                     f"{(natural[-1] - room) / MM:.1f} mm wider than its {room / MM:.1f} mm cell even "
+                                     f"at {smallest:g} pt, the smallest step of style '{style_name}'",
+                                     element.ref, page=page.number,
+                                     hint="write the figure shorter (HK$1.02B for HK$1,024.5M), give the frame more "
+                                     "columns (span) or fewer cells in the edition's layout/templates.yaml, or add a "
+                                     f"smaller step to '{style_name}' steps in layout/styles.yaml")
+                    needed = len(sizes) - 1
+                if needed > group["step"] or (needed == group["step"] and natural[0] - room > group["widest"][0] - group["widest"][1]):
+                    group["widest"] = (natural[0], room, element.ref)
+                group["step"] = max(group["step"], needed)
+        self.substitutes = {}
+        for (_, style_name), group in sorted(groups.items()):
+            if group["step"] == 0:
+                continue
+            size = group["sizes"][group["step"]]
+            fitted = self._at_size(group["style"], size)
+            for name in group["frames"]:
+                self.fitted[(name, style_name)] = fitted
+            natural, room, ref = group["widest"]
+            self.copyfit.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref))
+
+    def _at_size(self, style: Style, size_pt: float) -> Style:
+        """`style` at another size of the scale, its leading grown in whole baseline-grid steps."""
+        if size_pt == style.size_pt:
+            return style
+        leading = math.ceil(size_pt * style.leading_pt / style.size_pt / self.grid - 1e-6) * self.grid
+        return replace(style, size_pt=size_pt, leading_pt=leading)
 
     @staticmethod
     def _align_rows(template, fill, started: dict) -> None:
@@ -674,56 +808,74 @@ class PageLayouter:
                 del pending[name]
         return order
 
-    def _vertical_justify(self, template, order, filled, body_top: float, body_bottom: float,
-                          page_ref: SourceRef) -> dict:
-        """Tops of the frames, with the page's spare height shared among the gaps of the longest chain.
+    def gap_pt(self, frame: FrameSpec) -> float:
+        """The space above a frame placed below others: a named step of layout/page.yaml's spacing, or gap_mm."""
+        if frame.gap is not None:
+            return {**self.layout.geometry.spacing_pt, **(self.template.spacing_pt or {})}[frame.gap]
+        return frame.gap_mm * MM
 
-        Each frame is moved down (by less than one grid unit) so that its first baseline sits on
-        the page's baseline grid, counted from the top of the body area; frames side by side then
-        share their first baselines. A page too full for that keeps its unsnapped tops."""
+    def _place_frames(self, template, order, filled, body_top: float, body_bottom: float,
+                      page_ref: SourceRef) -> tuple[dict, dict, tuple | None]:
+        """Tops (and grown heights) of the frames, and the one space the template declares, if any.
+
+        Frames stack with the named gaps of the spacing scale; spare height is never spread into every
+        gap. It goes where the template says: a frame that `grow`s (its panel takes it) or frames
+        anchored to the foot (`anchor: foot`: they and the frames below them go down, leaving one
+        deliberate space above). Each frame's first baseline sits on the page's baseline grid."""
         frames = template.frames
-        grid = self.layout.geometry.grid.baseline_pt
+        grid = self.grid
         first_baseline = {name: min((i.baseline_pt for i in items if isinstance(i, TextLine)), default=None)
                           for name, (_, _, _, items) in filled.items()}
 
-        def place(extra: float, snap: bool) -> tuple[dict, float]:
+        def place(snap: bool, grown: dict) -> tuple[dict, float]:
             tops, bottoms = {}, {}
             for name in order:
                 f = frames[name]
-                top = (body_top + f.top_mm * MM if not f.below
-                       else max(bottoms[b] for b in f.below) + f.gap_mm * MM + (extra if f.stretch else 0.0))
+                top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + self.gap_pt(f)
                 if snap and first_baseline[name] is not None:
                     top = _down_to_grid(top + first_baseline[name], body_top, grid) - first_baseline[name]
                 tops[name] = top
-                bottoms[name] = top + (f.height_mm * MM if f.height_mm else filled[name][2])
+                height = f.height_mm * MM if f.height_mm else filled[name][2]
+                bottoms[name] = top + height + grown.get(name, 0.0)
             return tops, max(bottoms.values(), default=body_top)
 
-        depth: dict[str, int] = {}
-        for name in order:
-            f = frames[name]
-            depth[name] = (int(f.stretch) + max(depth[b] for b in f.below)) if f.below else 0
+        tops, lowest = place(True, {})
         snap = True
-        tops, lowest = place(0.0, snap)
         if lowest > body_bottom + 0.01:
-            unsnapped = place(0.0, False)
+            unsnapped = place(False, {})
             if unsnapped[1] <= body_bottom + 0.01:  # fits only off the grid (a page that overflows keeps it)
+                over = lowest - body_bottom
                 snap = False
                 tops, lowest = unsnapped
-                self.diags.warning("off-grid", "the page is too full for its frames to start on the baseline "
-                                   "grid: their lines are set off the grid", page_ref, page=self.page,
-                                   hint="shorten the text a little, or lower a frame's gap_mm in "
-                                   "layout/templates.yaml")
-        chain = max(depth.values(), default=0)
-        cap = self.layout.geometry.max_gap_stretch_mm * MM
-        if chain == 0 or lowest >= body_bottom or cap == 0:
-            return tops
-        extra = min(cap, (body_bottom - lowest) / chain)
-        for _ in range(20):  # a chain that is not the lowest may need less; settle deterministically
-            stretched, lowest = place(extra, snap)
-            if lowest <= body_bottom + 0.01:
-                return stretched
-            extra *= 0.9
-        return tops
+                self.diags.warning("off-grid", f"the page is {over / MM:.1f} mm too full for its frames to start on "
+                                   "the baseline grid: their lines are set off the grid", page_ref, page=self.page,
+                                   hint=f"shorten the text by {over / MM:.1f} mm (a line of body is "
+                                   f"{self.style('body', 'en').leading_pt / MM:.1f} mm), or use a smaller gap step "
+                                   "in the edition's layout")
+        spare = math.floor(max(0.0, body_bottom - lowest) / grid + 1e-6) * grid
+        if spare <= 0:
+            return tops, {}, None
+        growing = [n for n in order if frames[n].grow]
+        anchored = [n for n in order if frames[n].anchor == "foot"]
+        if growing:  # it grows down to the foot (it may stand beside a taller column)
+            name = growing[0]
+            bottom = tops[name] + (frames[name].height_mm * MM if frames[name].height_mm else filled[name][2])
+            grown = {name: spare + (lowest - bottom)}
+            tops, lowest = place(snap, grown)
+            if lowest > body_bottom + 0.01:  # whatever stands below it would be pushed off: grow by the spare only
+                grown = {name: spare}
+                tops = place(snap, grown)[0]
+            return tops, grown, None
+        if anchored:
+            moved = set(anchored)
+            for name in order:  # whatever stands below a frame that moved down moves with it
+                if set(frames[name].below or ()) & moved:
+                    moved.add(name)
+            space_top = max((tops[n] + (frames[n].height_mm * MM if frames[n].height_mm else filled[n][2])
+                             for n in order if n not in moved), default=body_top)
+            tops = {n: t + spare if n in moved else t for n, t in tops.items()}
+            return tops, {}, (space_top, min(tops[n] for n in moved))
+        return tops, {}, None
 
     def footnotes(self, page: Page, width: float) -> tuple[list, float]:
         out: list = []
@@ -753,6 +905,9 @@ class PageLayouter:
         return out
 
 
+COPYFIT_STYLES = ("stat-figure", "rank")  # styles whose figures step down rather than wrap
+
+
 def _ring_tints(counts: list[int]) -> list[float]:
     """A tint of the primary colour per row: the biggest share darkest, evenly spaced down to light."""
     if len(counts) <= 1:
@@ -766,8 +921,10 @@ def _ring_tints(counts: list[int]) -> list[float]:
 
 
 def layout_edition(edition: Edition, layout: Layout, fonts: FontSet | TextSetter,
-                   diags: Diagnostics, lang: str | None = None) -> list[LaidOutPage]:
-    """Every page of the edition (in one language if `lang`); pass a TextSetter to reuse its memo across builds."""
+                   diags: Diagnostics, lang: str | None = None, previous_heights: dict | None = None) -> list[LaidOutPage]:
+    """Every page of the edition (in one language if `lang`); pass a TextSetter to reuse its memo across builds,
+    and the frame heights of the last good build ((page, frame) -> pt) so that an overflow names what grew."""
     setter = fonts if isinstance(fonts, TextSetter) else TextSetter(fonts)
     layouter = PageLayouter(layout, setter, diags, lang)
+    layouter.previous_heights = previous_heights or {}
     return [layouter.layout_page(page, edition) for page in sorted(edition.pages, key=lambda p: p.number)]

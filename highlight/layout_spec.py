@@ -59,6 +59,7 @@ class StyleSpec:
     cjk_tighten_em: float | None = None
     hang_punctuation: bool | None = None
     hyphenate: bool | None = None
+    steps: tuple | None = None  # smaller sizes of the scale it may take when a figure does not fit (copyfit)
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -107,9 +108,12 @@ class FrameSpec:
     styles: dict | None = None  # style name -> style used instead inside this frame
     list_columns: int = 1
     chart: str = "bars"  # how breakdown tables are drawn: bars per row, or a ring above
-    stretch: bool = True  # the gap above may grow to fill the page (false: keeps to its heading)
+    gap: str | None = None  # the space above, a named step of page.yaml's spacing_pt (instead of gap_mm)
+    anchor: str | None = None  # "foot": it and the frames below it stand at the foot; the space above is deliberate
+    grow: bool = False  # the page's spare height goes into this frame (its panel grows)
     monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
     align_rows: str | None = None  # frames naming one group start their k-th elements at one height
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,7 @@ class Template:
     frames: dict
     styles: dict | None = None  # style substitutions for the whole page (a frame's own win)
     safe_mm: float | None = None  # this page's distance from the trim that text keeps (default: page.yaml's)
+    spacing_pt: dict | None = None  # this page's own sizes of the named gaps: a larger step used everywhere on it
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,7 @@ class PageGeometry:
     folio_mm: float
     qr_size_mm: float
     max_gap_stretch_mm: float
+    spacing_pt: dict  # named vertical steps between frames, on the baseline grid
     underfull_mm: float  # more unfilled height than this at a page's foot (or in a fixed frame) is reported
     elements: ElementMeasures
 
@@ -195,6 +201,7 @@ class Layout:
     colours: dict
     styles: dict  # (name, lang) -> Style
     templates: dict
+    copyfit_steps: dict = field(default_factory=dict)  # style name -> smaller sizes, largest first
 
     # Derived measures in points, so no stage converts units again.
     @property
@@ -211,6 +218,10 @@ class Layout:
 
     def style(self, name: str, lang: str) -> Style:
         return self.styles[(name, "zh" if lang in ("zh", "mixed") else "en")]
+
+    def steps(self, name: str) -> tuple:
+        """The smaller sizes a style's figures may take when they do not fit (copyfit), largest first."""
+        return self.copyfit_steps.get(name, ())
 
     def column_x_pt(self, col: int, span: int) -> tuple[float, float]:
         """Left edge and width of `span` grid columns starting at 1-based column `col`."""
@@ -235,6 +246,9 @@ _style_fields = {
     "cjk_tighten_em": Field(Number("Most each gap between ideographs may tighten, em (a few thousandths)", 0, maximum=0.02)),
     "hang_punctuation": Field(Bool("A line-final ，。、 may hang into the margin rather than go down a line")),
     "hyphenate": Field(Bool("English words may break at dictionary points, 3 letters each side")),
+    "steps": Field(Seq(Number("A smaller size of the type scale, pt", 1), 1,
+                       "Smaller sizes, largest first, that a figure in this style may take when it does not fit "
+                       "(copyfit): every figure of its row or align_rows group takes the same step")),
 }
 STYLE_VARIANT = Struct(StyleSpec, dict(_style_fields), "One language's overrides")
 STYLE = Struct(StyleEntry, {**_style_fields, "en": Field(STYLE_VARIANT), "zh": Field(STYLE_VARIANT)},
@@ -254,7 +268,11 @@ FRAME = Struct(FrameSpec, {
     "label_above": Field(Bool("Set stat labels above their figures"), default=False),
     "list_columns": Field(Int("Columns a list is set in", 1), default=1),
     "chart": Field(Str("Breakdown drawing", choices=("bars", "ring")), default="bars"),
-    "stretch": Field(Bool("The gap above may grow to fill the page"), default=True),
+    "gap": Field(Str("The space above, a named step of spacing_pt in layout/page.yaml (e.g. section)")),
+    "anchor": Field(Str("foot: this frame and those below it stand at the foot of the body; the space above "
+                        "them is the page's one deliberate space", choices=("foot",))),
+    "grow": Field(Bool("The page's spare height goes into this frame: its panel grows to the foot"),
+                  default=False),
     "monolingual": Field(Str("In a one-language variant (--lang): collapse to its text, or keep-height",
                              choices=("collapse", "keep-height")), default="collapse"),
     "styles": Field(Named(Str(), "Style substitutions inside this frame, e.g. {stat-figure: stat-figure-small}")),
@@ -265,7 +283,10 @@ TEMPLATES = Struct(lambda ref, templates: templates, {
     "templates": Field(Named(Struct(Template, {
         "frames": Field(Named(FRAME), required=True),
         "styles": Field(Named(Str(), "Style substitutions on this page, e.g. {body: body-large}")),
-        "safe_mm": Field(Number("Text keeps this far from the trim on this page, mm", 0))})),
+        "safe_mm": Field(Number("Text keeps this far from the trim on this page, mm", 0)),
+        "spacing_pt": Field(Named(Number("pt, whole baseline-grid steps", 0),
+                                  "This page's sizes of the named gaps (a page with fewer words takes a larger "
+                                  "step everywhere, never a hole in one place)"))})),
         required=True)})
 GEOMETRY = Struct(PageGeometry, {
     "page": Field(Struct(PageSpec, {
@@ -282,6 +303,8 @@ GEOMETRY = Struct(PageGeometry, {
     "footnote_gap_mm": Field(Number(minimum=0), default=3.0),
     "folio_mm": Field(Number("Folio baseline, mm above the trim", 0), default=8.0),
     "qr_size_mm": Field(Number("Side of a QR code with its quiet zone, mm", 10), default=20.0),
+    "spacing_pt": Field(Named(Number("A named vertical step between frames, pt (whole baseline-grid steps)", 0),
+                              "The page's vertical rhythm: a few named gaps"), default=None),
     "max_gap_stretch_mm": Field(Number("Most a gap between frames may grow to fill the page, mm", 0), default=0.0),
     "underfull_mm": Field(Number("A page whose content ends more than this above its foot, or a fixed-height "
                                  "frame with this much left empty, is reported underfull, mm", 0), default=10.0),
@@ -299,9 +322,13 @@ GEOMETRY = Struct(PageGeometry, {
         "heading_rule_pt": Field(Number("Weight of the rule under section headings", 0), default=0.6),
     }), default=None),
 }, "Page size, margins, grid")
-STYLES = Struct(lambda ref, colours, styles: (colours, styles), {
+STYLES = Struct(lambda ref, colours, styles, scale_pt=None, hierarchy=None: (colours, styles, scale_pt, hierarchy, ref), {
     "colours": Field(Named(COLOUR), required=True),
+    "scale_pt": Field(Named(Number("A size of the leaflet's type scale, pt", 1),
+                            "The type scale: every style's size (and copyfit step) is one of these")),
+    "hierarchy": Field(Seq(Str("A style name"), 2, "Styles from the largest down: each must be larger than the next")),
     "styles": Field(Named(STYLE), required=True)})
+MAX_SCALE_SIZES = 8  # DESIGN.md: a small, consistent scale
 
 _REQUIRED_STYLE_KEYS = ("weight", "size_pt", "leading_pt", "colour")
 # The styles and colours the layout engine sets its elements with: styles.yaml must define them all.
@@ -323,7 +350,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> L
             continue
     if len(parsed) < 3 or INVALID in parsed.values():
         raise BuildFailed(diags)
-    geometry, (colours, entries), templates = parsed["page"], parsed["styles"], parsed["templates"]
+    geometry, (colours, entries, scale, hierarchy, styles_doc), templates = (parsed["page"], parsed["styles"],
+                                                                          parsed["templates"])
     if geometry.elements is None:
         geometry = replace(geometry, elements=ElementMeasures(geometry.ref))
     styles = {}
@@ -333,6 +361,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> L
             if style:
                 styles[(name, lang)] = style
     _check_leadings_on_grid(entries, styles, geometry.grid, diags)
+    if scale is not None:
+        _check_scale(scale, hierarchy or (), entries, styles, styles_doc, diags)
     styles_ref = next(iter(entries.values())).ref if entries else geometry.ref
     for name in ENGINE_STYLES:
         if name not in entries:
@@ -365,10 +395,83 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> L
                 if (substitute, "en") not in styles:
                     diags.error("unknown-style", f"frame '{fname}' substitutes style '{substitute}', which "
                                 "styles.yaml does not define", frame.ref)
+            for gap_name in (template.spacing_pt or {}):
+                if gap_name not in (geometry.spacing_pt or {}):
+                    diags.error("unknown-gap", f"template '{tname}' sizes gap '{gap_name}', which spacing_pt in "
+                                "layout/page.yaml does not name", template.ref,
+                                hint="gaps: " + ", ".join(geometry.spacing_pt or {}))
+            if frame.gap is not None and frame.gap not in (geometry.spacing_pt or {}):
+                diags.error("unknown-gap", f"frame '{fname}' asks for gap '{frame.gap}', which spacing_pt in "
+                            "layout/page.yaml does not name", frame.refs.get("gap", frame.ref),
+                            hint="gaps: " + ", ".join(geometry.spacing_pt or {}) if geometry.spacing_pt else
+                            "add spacing_pt: {block: 12, section: 24} to layout/page.yaml")
+            if frame.gap is not None and "gap_mm" in frame.refs:
+                diags.error("frame-gap", f"frame '{fname}' sets both gap and gap_mm", frame.refs["gap_mm"],
+                            hint="keep gap (a named step of the page's rhythm) and delete gap_mm")
             if frame.panel is not None and frame.panel not in colours:
                 diags.error("unknown-colour", f"panel colour '{frame.panel}' is not defined", frame.ref)
+        spare_takers = [n for n, f in template.frames.items() if f.grow] or []
+        if len(spare_takers) > 1 or (spare_takers and any(f.anchor for f in template.frames.values())):
+            diags.error("spare-height", f"template '{tname}' gives its spare height to more than one place "
+                        f"({', '.join(spare_takers)}{' and an anchored frame' if len(spare_takers) < 2 else ''})",
+                        template.ref, hint="one frame with grow: true, or frames with anchor: foot, not both")
+    _check_spacing(geometry, diags)
     diags.raise_if_errors()
-    return Layout(geometry, colours, styles, templates)
+    steps = {name: tuple(entry.steps) for name, entry in entries.items() if entry.steps}
+    return Layout(geometry, colours, styles, templates, steps)
+
+
+def _check_scale(scale: dict, hierarchy: tuple, entries: dict, styles: dict, doc_ref: SourceRef,
+                 diags: Diagnostics) -> None:
+    """One type scale for the leaflet: at most MAX_SCALE_SIZES sizes, every style (and copyfit step) on it,
+    and the hierarchy (title > section heading > callout headline > body …) in descending order."""
+    sizes = set(scale.values())
+    if len(sizes) > MAX_SCALE_SIZES:
+        diags.error("type-scale", f"scale_pt has {len(sizes)} sizes; the leaflet's scale keeps to "
+                    f"{MAX_SCALE_SIZES}", doc_ref, hint="merge sizes that are close (a point apart reads as a mistake)")
+    named = ", ".join(f"{k} {v:g}" for k, v in sorted(scale.items(), key=lambda kv: -kv[1]))
+    for name, entry in entries.items():
+        for lang in ("en", "zh"):
+            style = styles.get((name, lang))
+            variant = getattr(entry, lang)
+            written_in = variant if variant is not None and variant.size_pt is not None else entry
+            if style is not None and style.size_pt not in sizes:
+                diags.error("off-scale", f"style '{name}' ({lang}) is {style.size_pt:g} pt, which is not a size "
+                            "of the type scale", written_in.refs.get("size_pt", written_in.ref),
+                            hint=f"use one of scale_pt: {named}")
+        for i, step in enumerate(entry.steps or ()):
+            where = entry.refs.get(f"steps[{i}]", entry.ref)
+            if step not in sizes:
+                diags.error("off-scale", f"style '{name}' steps down to {step:g} pt, which is not a size of the "
+                            "type scale", where, hint=f"use one of scale_pt: {named}")
+            previous = (entry.steps[i - 1] if i else (styles.get((name, "en")).size_pt if (name, "en") in styles
+                                                       else math.inf))
+            if step >= previous:
+                diags.error("copyfit-steps", f"style '{name}': each step must be smaller than the one before "
+                            f"({step:g} pt after {previous:g} pt)", where, hint="list the steps largest first")
+    for i, (upper, lower) in enumerate(zip(hierarchy, hierarchy[1:])):
+        if (upper, "en") not in styles or (lower, "en") not in styles:
+            missing = upper if (upper, "en") not in styles else lower
+            diags.error("unknown-style", f"hierarchy names style '{missing}', which styles.yaml does not define",
+                        doc_ref, hint="styles: " + ", ".join(entries))
+            continue
+        for lang in ("en", "zh"):
+            big, small = styles[(upper, lang)].size_pt, styles[(lower, lang)].size_pt
+            if big <= small:
+                where = entries[lower].refs.get("size_pt", entries[lower].ref)
+                diags.error("type-hierarchy", f"style '{lower}' ({lang}, {small:g} pt) outranks or equals "
+                            f"'{upper}' ({big:g} pt), which the hierarchy puts above it", where,
+                            hint=f"make '{lower}' smaller than {big:g} pt, or change the hierarchy in styles.yaml")
+
+
+def _check_spacing(geometry: PageGeometry, diags: Diagnostics) -> None:
+    """The named gaps are whole baseline-grid steps, so that a frame below a gap stays on the grid."""
+    step = geometry.grid.baseline_pt
+    for name, value in (geometry.spacing_pt or {}).items():
+        if abs(value / step - round(value / step)) > 1e-6:
+            diags.error("gap-off-grid", f"spacing_pt.{name} is {value:g} pt, not a multiple of the {step:g} pt "
+                        "baseline grid", geometry.ref,
+                        hint=f"use {math.floor(value / step) * step:g} or {math.ceil(value / step) * step:g}")
 
 
 def _check_leadings_on_grid(entries: dict, styles: dict, grid: Grid, diags: Diagnostics) -> None:

@@ -45,15 +45,15 @@ def test_bad_proof_options_exit_2(tmp_path):
 
 
 def test_underfull_space_is_shaded_on_the_proof(tmp_path):
-    """The typography report's underfull foot of page 7 is outlined in amber on its proof; page 1, which
-    is full to its foot, has no amber."""
+    """The typography report's underfull foot (tests/cases/typography/underfull: two short blocks on a
+    page made for seven) is outlined in amber on its proof; page 1 of 2022-23, full to its foot, has none."""
     project = _project(tmp_path)
-    code, printed = _run(["proof", str(project / "content" / "2022-23"), "--pages", "1,7", "--dpi", "72"])
-    assert code == 0, printed
-    folder = project / "out" / "proof" / "2022-23"
+    shutil.copytree(os.path.join(ROOT, "tests", "cases", "typography", "underfull"), project / "content" / "underfull")
     amber = (225, 140, 0)
     colours = {}
-    for number in (1, 7):
-        with Image.open(folder / f"page-0{number}.png") as page:
-            colours[number] = {colour for _, colour in page.convert("RGB").getcolors(1 << 20)}
-    assert amber in colours[7] and amber not in colours[1]
+    for edition, name in (("underfull", "typography-underfull"), ("2022-23", "2022-23")):
+        code, printed = _run(["proof", str(project / "content" / edition), "--pages", "1", "--dpi", "72"])
+        assert code == 0, printed
+        with Image.open(project / "out" / "proof" / name / "page-01.png") as page:
+            colours[edition] = {colour for _, colour in page.convert("RGB").getcolors(1 << 20)}
+    assert amber in colours["underfull"] and amber not in colours["2022-23"]

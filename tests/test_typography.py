@@ -402,20 +402,23 @@ def test_every_line_of_the_body_sits_on_the_baseline_grid(reports):
         assert sum(len(p.off_grid) for p in build_result.typography) == 0
 
 
-def test_english_and_chinese_side_by_side_share_their_first_baselines(reports):
-    """Page 3's two introductions (students | faculty): English starts on one baseline in both cells,
-    and so does Chinese, though the faculty English runs a line longer."""
+def test_cells_side_by_side_share_their_english_baseline_and_stack_their_chinese_under_it(reports):
+    """Page 3's two introductions (students | faculty): English starts on one baseline in both cells, and
+    each cell's Chinese starts the same distance under its own English, though the faculty English runs
+    a line longer: a cell with short English leaves no hole above its Chinese."""
     total_fit, _ = reports
     page = total_fit.pages[2]
     lines = [i for i in page.items if isinstance(i, TextLine) and i.frame == "intros"]
     middle = total_fit.layout.page_width_pt / 2
-    firsts = {}
+    firsts, lasts = {}, {}
     for item in lines:
         key = (item.lang, item.x_pt < middle)
         firsts[key] = min(firsts.get(key, 1e9), item.baseline_pt)
+        lasts[key] = max(lasts.get(key, -1e9), item.baseline_pt)
     assert set(firsts) == {("en", True), ("en", False), ("zh", True), ("zh", False)}
     assert firsts[("en", True)] == pytest.approx(firsts[("en", False)], abs=0.01)
-    assert firsts[("zh", True)] == pytest.approx(firsts[("zh", False)], abs=0.01)
+    drops = [firsts[("zh", side)] - lasts[("en", side)] for side in (True, False)]
+    assert drops[0] == pytest.approx(drops[1], abs=0.01) and 0 < drops[0] < 20
     english_lines = {side: sum(1 for i in lines if i.lang == "en" and (i.x_pt < middle) == side) for side in (True, False)}
     assert english_lines[True] != english_lines[False], "the case is meant to have English bands of unlike length"
 
@@ -448,12 +451,13 @@ def test_a_page_that_fits_only_off_the_grid_is_set_off_it_with_a_warning():
     line = TextLine(0.0, 7.0, None, ref, "a", "en")  # a first baseline 1 pt past a grid line
     filled = {"a": (0.0, 100.0, 20.0, [line]), "b": (0.0, 100.0, 20.0, [replace(line, frame="b")])}
     # On the grid, a (7 → 8) and b (27 → 28 + 1) need 41 pt; off it, exactly the 40 pt given.
-    tops = layouter._vertical_justify(template, ["a", "b"], filled, 0.0, 40.0, ref)
+    layouter.template = template
+    tops, _, _ = layouter._place_frames(template, ["a", "b"], filled, 0.0, 40.0, ref)
     assert tops == {"a": 0.0, "b": 20.0}
     assert [d.code for d in diags.items] == ["off-grid"]
     diags = Diagnostics()
     layouter.diags = diags
-    tops = layouter._vertical_justify(template, ["a", "b"], filled, 0.0, 42.0, ref)  # room: both on the grid
+    tops, _, _ = layouter._place_frames(template, ["a", "b"], filled, 0.0, 42.0, ref)  # room: both on the grid
     assert tops == {"a": 1.0, "b": pytest.approx(21.0)} and diags.items == []
 
 
@@ -480,8 +484,8 @@ def test_chinese_punctuation_comes_from_the_cjk_face_in_its_centred_hong_kong_fo
 
 def test_tiles_in_an_align_rows_group_keep_their_figures_level(reports):
     """Page 5's first row of tiles (layout/templates.yaml align_rows: talent-1): "Academic Excellence
-    卓越學術成就" takes two lines and "Financial Support 財政支援" one, and "Around" stands above 800
-    alone, yet all four figures stand on one baseline."""
+    卓越學術成就" and "Financial Support 財政支援" take two lines, "Career 就業" one, and "Around" stands
+    above 800, yet all four figures stand on one baseline."""
     total_fit, _ = reports
     page5 = total_fit.pages[4]
 
@@ -493,5 +497,5 @@ def test_tiles_in_an_align_rows_group_keep_their_figures_level(reports):
 
     tiles = ("academic-excellence", "financial-support", "global-connectivity", "career")
     above = {frame: sum(1 for i in lines(frame) if i.baseline_pt < figure_baseline(frame)) for frame in tiles}
-    assert above == {"academic-excellence": 2, "financial-support": 1, "global-connectivity": 3, "career": 1}
+    assert above == {"academic-excellence": 2, "financial-support": 2, "global-connectivity": 3, "career": 1}
     assert len({figure_baseline(frame) for frame in tiles}) == 1

@@ -73,6 +73,17 @@ def _latin_or_digit(char: str) -> bool:
     return not is_cjk(char) and (char.isalnum() or char in "$")
 
 
+@functools.lru_cache(maxsize=8192)
+def is_latin_run_char(char: str) -> bool:
+    """A letter or figure of a Latin run, or the $, % and + a figure carries (HK$2.76億, 75.1%, 100+)."""
+    return not is_cjk(char) and (char.isalnum() or char in "$%+")
+
+
+def is_han_latin_pair(a: str, b: str) -> bool:
+    """Han next to a Latin or figure run: the pair that takes the quarter em (DESIGN.md, Chinese setting)."""
+    return (is_ideograph(a) and is_latin_run_char(b)) or (is_latin_run_char(a) and is_ideograph(b))
+
+
 RUNT_WORD = 7  # characters: a last line holding one word this short is a runt
 
 

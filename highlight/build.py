@@ -254,8 +254,8 @@ class BuildSession:
             if options.report:
                 from . import typography
 
-                result.typography = typography.report(pages)
-                typography.add_diagnostics(result.typography, diags)
+                result.typography = typography.report(pages, fonts, layout.geometry.typography)
+                typography.add_diagnostics(result.typography, diags, layout.geometry.typography)
             check_safe_area(pages, layout, diags)
             diags.raise_if_errors()
             output = options.output or default_output(project, edition, options.lang, options.target)

@@ -1,7 +1,8 @@
 """A PDF's text read back and compared with a plain-text source (a copy deck, or last year's extracted text).
 
 Normalisation is that of ../shared/tools/seed_coverage.py: Unicode NFKC, and
-every whitespace character removed (or, with `strict`, runs of whitespace
+every whitespace character removed, with a minus sign or an en dash read as the
+hyphen the source prints (an edition may set them, see `typography:` in edition.yaml) (or, with `strict`, runs of whitespace
 collapsed to one space). A source line is found when it is a substring of the
 document's text. The other way round, each piece of text the PDF shows is
 "extra" when it is not in the source. Furniture — text the renderer marks as
@@ -14,8 +15,12 @@ import unicodedata
 from dataclasses import dataclass, field
 
 
+# An edition's typographic normalisation (edition.yaml `typography:`) prints these for the source's hyphen.
+_TYPOGRAPHIC = str.maketrans({"\u2212": "-", "\u2013": "-"})
+
+
 def normalise(text: str, strict: bool = False) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC)
     return re.sub(r"\s+", " ", text).strip() if strict else re.sub(r"\s+", "", text)
 
 

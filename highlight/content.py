@@ -201,6 +201,16 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Typography:
+    """Typographic normalisation an edition may turn on (edition.yaml); the content files keep what the
+    source prints, so turning it off gives the source's characters back."""
+
+    ref: SourceRef
+    minus: bool = False  # a true minus (U+2212) for a negative figure: -37.9% → −37.9%
+    en_dash: bool = False  # an en dash for a spaced separator and a range of years: " - " → " – ", 2019-23 → 2019–23
+
+
+@dataclass(frozen=True)
 class Edition:
     ref: SourceRef
     edition: str
@@ -208,6 +218,7 @@ class Edition:
     date: str
     pages: tuple  # file names in edition.yaml, then replaced by Page objects
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
+    typography: Typography | None = None
 
 
 _opt = Field
@@ -268,6 +279,11 @@ EDITION = Struct(Edition, {
     "title": Field(TEXT, required=True),
     "date": Field(Str("The edition's date, YYYY-MM-DD (used for the PDF's dates)"), required=True),
     "pages": Field(Seq(Str("A page file in this folder"), 1), required=True),
+    "typography": Field(Struct(Typography, {
+        "minus": Field(Bool("Set a negative figure with a true minus (−37.9%), not a hyphen"), default=False),
+        "en_dash": Field(Bool("Set ' - ' separators and ranges of years (2019-2023) with an en dash"), default=False),
+    }, "Typographic normalisation of the printed text; `check` reads either character as the source's"),
+        default=None),
 }, "The edition: its name, folio title and page files in order")
 
 
@@ -304,7 +320,59 @@ def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> 
     edition = replace(edition, pages=tuple(pages))
     check_edition(edition, diags)
     diags.raise_if_errors()
+    typography = edition.typography
+    if typography is not None and (typography.minus or typography.en_dash):
+        # Each page normalised once per parsed page object, so a build session that reuses an unchanged
+        # file's pages (matched by identity) gets the very same normalised page back.
+        flags = (typography.minus, typography.en_dash)
+        memo = cache if cache is not None else {}
+        for key in [k for k in memo if k[0] == _NORMALISED and (k[2] != flags or all(memo[k][0] is not p
+                                                                                      for p in edition.pages))]:
+            del memo[key]
+        pages = []
+        for page in edition.pages:
+            key = (_NORMALISED, id(page), flags, _NORMALISED)
+            if key not in memo or memo[key][0] is not page:
+                memo[key] = (page, _normalised(page, typography))
+            pages.append(memo[key][1])
+        edition = replace(edition, title=_normalised(edition.title, typography), pages=tuple(pages))
     return edition
+
+
+_NORMALISED = "#typographic"  # the build session's file cache also keeps normalised pages, under this key
+
+
+# A hyphen standing for a minus: before a figure, and not after a letter, figure or point (COVID-19, 2022-23).
+_MINUS = re.compile(r"(?<![\w.\-])-(?=\d)")
+_SEPARATOR = re.compile(r"(?<=\S) - (?=\S)")
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)-((?:19|20)?\d\d)\b")
+
+
+def typographic(string: str, typography: Typography) -> str:
+    """`string` with the normalisation `typography` turns on (see Typography)."""
+    if typography.minus:
+        string = _MINUS.sub("\u2212", string)
+    if typography.en_dash:
+        string = _SEPARATOR.sub(" \u2013 ", string)
+        string = _YEAR_RANGE.sub("\\1\u2013\\2", string)
+    return string
+
+
+def _normalised(item, typography: Typography):
+    """A copy of a content item with every Text normalised (items are frozen dataclasses, held in tuples)."""
+    from dataclasses import fields, is_dataclass
+
+    if isinstance(item, Text):
+        return replace(item, **{lang: typographic(s, typography) for lang, s in item.strings()})
+    if isinstance(item, tuple):
+        return tuple(_normalised(i, typography) for i in item)
+    if is_dataclass(item) and not isinstance(item, type):
+        changes = {f.name: _normalised(getattr(item, f.name), typography) for f in fields(item)
+                   if f.name not in ("ref", "refs") and (isinstance(getattr(item, f.name), (Text, tuple))
+                                                         or is_dataclass(getattr(item, f.name)))}
+        changed = {k: v for k, v in changes.items() if v is not getattr(item, k)}
+        return replace(item, **changed) if changed else item
+    return item
 
 
 def page_texts(page: Page):

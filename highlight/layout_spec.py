@@ -178,6 +178,20 @@ class ElementMeasures:
 
 
 @dataclass(frozen=True)
+class TypographyLimits:
+    """What the typography report holds the laid-out pages to (layout/page.yaml, `typography:`)."""
+
+    ref: SourceRef | None = None
+    max_empty_band_mm: float = 15.0  # tallest band across the body with nothing drawn in it
+    deliberate_space_mm: float = 25.0  # ... except one space per page the template declares, at most this
+    deliberate_space_templates: tuple[str, ...] = ()  # templates whose pages may hold such a space
+    max_ideograph_gap_em: float = 0.08  # widest gap between neighbouring ideographs (letter-spaced Chinese)
+    han_latin_gap_em: tuple[float, float] = (0.125, 1 / 3)  # the Han–Latin gap as set: from compressed to stretched
+    max_bracket_phrase: int = 8  # a bracketed phrase of at most this many characters is never broken
+    max_text_sizes: int = 10  # distinct text sizes drawn in the whole document
+
+
+@dataclass(frozen=True)
 class PageGeometry:
     ref: SourceRef
     page: PageSpec
@@ -191,6 +205,7 @@ class PageGeometry:
     spacing_pt: dict  # named vertical steps between frames, on the baseline grid
     underfull_mm: float  # more unfilled height than this at a page's foot (or in a fixed frame) is reported
     elements: ElementMeasures
+    typography: TypographyLimits = TypographyLimits()
 
 
 @dataclass(frozen=True)
@@ -230,6 +245,20 @@ class Layout:
         col_w = (inner - (g.grid.columns - 1) * g.grid.gutter_mm) / g.grid.columns
         left = g.margins_mm.left + (col - 1) * (col_w + g.grid.gutter_mm)
         return left * MM, (span * col_w + (span - 1) * g.grid.gutter_mm) * MM
+
+
+def _typography_check(values, node, path, r: Reader) -> bool:
+    gap = values["han_latin_gap_em"]
+    if len(gap) != 2 or gap[0] > gap[1]:
+        r.error(node, f"{path}.han_latin_gap_em", "bad-value", f"han_latin_gap_em must be [least, most], found "
+                f"{list(gap)}", "write han_latin_gap_em: [0.125, 0.334] (compressed to stretched)")
+        return False
+    if values["deliberate_space_mm"] < values["max_empty_band_mm"]:
+        r.error(node, f"{path}.deliberate_space_mm", "bad-value", f"deliberate_space_mm "
+                f"({values['deliberate_space_mm']:g}) is less than max_empty_band_mm ({values['max_empty_band_mm']:g})",
+                "a declared space is allowed to be taller than any other empty band, not shorter")
+        return False
+    return True
 
 
 _num = lambda d="": Number(d)  # noqa: E731
@@ -321,6 +350,19 @@ GEOMETRY = Struct(PageGeometry, {
         "footnote_rule_mm": Field(Number("Length of the rule above footnotes", 0), default=40.0),
         "heading_rule_pt": Field(Number("Weight of the rule under section headings", 0), default=0.6),
     }), default=None),
+    "typography": Field(Struct(TypographyLimits, {
+        "max_empty_band_mm": Field(Number("Tallest band across the body with nothing drawn in it, mm", 1),
+                                   default=15.0),
+        "deliberate_space_mm": Field(Number("One space per page that its template declares may be this tall, mm",
+                                            0), default=25.0),
+        "deliberate_space_templates": Field(Seq(Str("A template name from templates.yaml")), default=()),
+        "max_ideograph_gap_em": Field(Number("Widest gap between neighbouring ideographs, em", 0, maximum=0.25),
+                                      default=0.08),
+        "han_latin_gap_em": Field(Seq(Number("em", 0, maximum=0.5)), default=(0.125, 1 / 3)),
+        "max_bracket_phrase": Field(Int("A bracketed phrase this short or shorter is never broken, characters",
+                                        0), default=8),
+        "max_text_sizes": Field(Int("Most distinct text sizes drawn in the document", 1), default=10),
+    }, "Limits of the typography report (build --report)", check=_typography_check), default=None),
 }, "Page size, margins, grid")
 STYLES = Struct(lambda ref, colours, styles, scale_pt=None, hierarchy=None: (colours, styles, scale_pt, hierarchy, ref), {
     "colours": Field(Named(COLOUR), required=True),
@@ -354,6 +396,18 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> L
                                                                           parsed["templates"])
     if geometry.elements is None:
         geometry = replace(geometry, elements=ElementMeasures(geometry.ref))
+    if geometry.typography is None:
+        geometry = replace(geometry, typography=TypographyLimits(geometry.ref))
+    else:
+        typography = geometry.typography
+        geometry = replace(geometry, typography=replace(
+            typography, deliberate_space_templates=tuple(typography.deliberate_space_templates),
+            han_latin_gap_em=tuple(typography.han_latin_gap_em)))
+        for name in typography.deliberate_space_templates:
+            if name not in templates:
+                diags.error("unknown-template", f"typography.deliberate_space_templates names '{name}', which "
+                            "templates.yaml does not define", typography.ref,
+                            hint="templates: " + ", ".join(templates))
     styles = {}
     for name, entry in entries.items():
         for lang in ("en", "zh"):

@@ -18,6 +18,7 @@ positioned `GlyphRun`s come out (fpdf2's line_break.py is the model).
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -42,7 +43,18 @@ HYPHEN_MIN = 3  # letters kept on each side of a dictionary hyphen
 HANGING = set("，。、")  # may hang past the measure, where the style allows (hang_punctuation)
 OPENING_BRACKETS = set("（「『【〈《〔〖〘〚｛［")
 CLOSING_BRACKETS = set("）」』】〉》〕〗〙〛｝］")
-MAX_JUSTIFY_EM = 0.2  # most extra space a justified line may put into one gap
+MAX_JUSTIFY_EM = 0.2  # most extra space a justified English line may put into one word space
+# Justified Chinese (DESIGN.md, "Chinese setting", after clreq and JIS X 4051): to fit a line, compress first
+# (line-end punctuation, then Han–Latin gaps), then stretch word spaces and Han–Latin gaps, ideograph gaps last.
+HAN_LATIN_MIN_EM = 1 / 8  # a Han–Latin gap (a quarter em as set) compressed at most to this…
+STRETCHED_SPACE_EM = 1 / 3  # …and word spaces and Han–Latin gaps stretched at most to this
+MAX_IDEOGRAPH_GAP_EM = 0.08  # most a gap between ideographs may open: wider reads as letter-spacing
+RAGGED_COST = 60.0  # a justified Chinese line that could only fill its measure by letter-spacing is set ragged
+# Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
+# Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
+END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
+MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
+SHORT_QUALIFIER = 4  # a bracketed phrase this short stays with the word it qualifies: 港科大（廣州）
 MARKER_SCALE = 0.62  # marker size relative to its text
 MARKER_RISE_EM = 0.38
 SPACE = " "
@@ -71,6 +83,17 @@ def _is_cjk_punctuation(char: str) -> bool:
 @functools.lru_cache(maxsize=8192)
 def _latin_or_digit(char: str) -> bool:
     return not is_cjk(char) and (char.isalnum() or char in "$")
+
+
+@functools.lru_cache(maxsize=8192)
+def is_latin_run_char(char: str) -> bool:
+    """A letter or figure of a Latin run, or the $, % and + a figure carries (HK$2.76億, 75.1%, 100+)."""
+    return not is_cjk(char) and (char.isalnum() or char in "$%+")
+
+
+def is_han_latin_pair(a: str, b: str) -> bool:
+    """Han next to a Latin or figure run: the pair that takes the quarter em (DESIGN.md, Chinese setting)."""
+    return (is_ideograph(a) and is_latin_run_char(b)) or (is_latin_run_char(a) and is_ideograph(b))
 
 
 RUNT_WORD = 7  # characters: a last line holding one word this short is a runt
@@ -156,6 +179,7 @@ class _Box:
     frags: list
     width_pt: float = 0.0
     hang_pt: float = 0.0  # a line ending here may run this far into the margin (hanging ，。、)
+    end_shrink_pt: float = 0.0  # a line ending here may give up this much of its final punctuation's blank
 
 
 @dataclass(frozen=True)
@@ -166,8 +190,11 @@ class _Sep:
     breakable: bool
     kind: str  # "space", "cjk", "hyphen", "glue" (unbreakable)
     space_text: str = ""  # the space character to draw when kept (for text extraction)
-    shrink_pt: float = 0.0  # how much a gap between ideographs may tighten (the style's cjk_tighten_em)
+    shrink_pt: float = 0.0  # how much it may tighten (ideographs: the style's cjk_tighten_em; Han–Latin: to ⅛ em)
     hyphen_pt: float = 0.0  # a dictionary break ("soft"): the width of the hyphen drawn when the line ends here
+    stretch_pt: float = 0.0  # justified Chinese: how far a word space or a Han–Latin gap may open, first…
+    last_stretch_pt: float = 0.0  # …and a gap between CJK characters, only once those are full
+    han_latin: bool = False  # the quarter em between Han and a Latin or figure run
 
 
 @dataclass(frozen=True)
@@ -295,17 +322,20 @@ class TextSetter:
             else:
                 words[-1].append(i)
         words = [w for w in words if w]
+        bound = _bracket_bound(chars)
         boxes: list[_Box] = []
         seps: list[_Sep] = []
         hyphenating = any(span.style.hyphenate for span in spans)
         for w_index, word in enumerate(words):
             if w_index:
-                seps.append(self._space_between(chars, words[w_index - 1], word))
+                seps.append(self._space_between(chars, words[w_index - 1], word, bound))
             current: list[int] = [word[0]]
             soft = _hyphenation_points(chars, word) if hyphenating else ()
             for k in range(1, len(word)):
                 i, p = word[k], word[k - 1]
                 kind, gap = self._inner_break(chars, p, i, markers)
+                if i in bound:
+                    kind = None  # inside a short bracketed phrase, or between it and the word it qualifies
                 if kind is None and gap == 0 and i in soft:
                     boxes.append(self._make_box(chars, current))
                     seps.append(self._soft_hyphen(chars[p], chars[i]))
@@ -315,10 +345,7 @@ class TextSetter:
                     current.append(i)
                     continue
                 boxes.append(self._make_box(chars, current))
-                style = chars[i].span.style
-                gap_pt = gap * style.size_pt
-                shrink = style.cjk_tighten_em * style.size_pt if kind == "cjk" else 0.0
-                seps.append(_Sep(gap_pt, kind is not None, kind or "glue", shrink_pt=shrink))
+                seps.append(_inner_sep(chars[i].span.style, kind, gap))
                 current = [i]
             boxes.append(self._make_box(chars, current))
         return boxes, seps
@@ -336,9 +363,10 @@ class TextSetter:
         frags = self._frag([chars[i] for i in indices], prev)
         last = chars[indices[-1]]
         hang = last.span.style.size_pt if last.span.style.hang_punctuation and last.char in HANGING else 0.0
-        return _Box(frags, sum(f.advance_pt for f in frags), hang)
+        end_shrink = END_COMPRESS_EM.get(last.char, 0.0) * frags[-1].size_pt if not last.span.marker else 0.0
+        return _Box(frags, sum(f.advance_pt for f in frags), hang, end_shrink)
 
-    def _space_between(self, chars: list[_Char], left: list[int], right: list[int]) -> _Sep:
+    def _space_between(self, chars: list[_Char], left: list[int], right: list[int], bound: set) -> _Sep:
         last, first = chars[left[-1]], chars[right[0]]
         # Between a big figure and its small unit, the space is the unit's, not the figure's.
         style = min(last.span.style, first.span.style, key=lambda st: st.size_pt)
@@ -346,10 +374,14 @@ class TextSetter:
         width = face.width_pt(SPACE, style.size_pt) + style.tracking_em * style.size_pt
         left_word = "".join(chars[i].char for i in left if not chars[i].span.marker)
         right_word = "".join(chars[i].char for i in right if not chars[i].span.marker)
+        if chars[right[0]].span.marker:
+            # A marker written after a space ("地區 [^#]") still touches its word: the space is not set.
+            return _Sep(0.0, False, "glue")
         keep_together = (
             not left_word or not right_word  # a marker set apart by a space still sticks to its word
+            or right[0] in bound  # inside a short bracketed phrase: （按年 +100%）
             or (left_word[-1:].isdigit() and (right_word in UNITS or right_word.rstrip(",.;:)）") in UNITS))
-            or (left_word[-1:].isdigit() and is_ideograph(right_word[0]))  # 2022 年, 74 個
+            or ((left_word[-1:].isdigit() or left_word[-1:] in "%+") and is_ideograph(right_word[0]))  # 800+ 所
             or left_word in ("HK$", "+", "-", "#", "No.")
             or right_word[0] in NO_LINE_START
             or left_word[-1] in NO_LINE_END
@@ -360,7 +392,15 @@ class TextSetter:
             width = THIN_SPACE_EM * style.size_pt  # still drawn as a space, so the text reads "5 km"
         if _is_cjk_punctuation(last.char) or _is_cjk_punctuation(first.char):
             width = 0.0  # full-width punctuation carries its own space: a typed space would double it
-        return _Sep(width, not keep_together, "space" if not keep_together else "glue", SPACE if width else "")
+        kind = "space" if not keep_together else "glue"
+        if is_han_latin_pair(left_word[-1:] or " ", right_word[:1] or " "):
+            # A space typed between Han and Latin is the one Han–Latin gap, a quarter em, like an untyped one.
+            sep = _inner_sep(first.span.style if is_ideograph(first.char) else last.span.style,
+                             None if keep_together else kind, first.span.style.cjk_latin_gap_em)
+            return replace(sep, space_text=SPACE)
+        em = style.size_pt
+        return _Sep(width, not keep_together, kind, SPACE if width else "",
+                    stretch_pt=max(0.0, STRETCHED_SPACE_EM * em - width) if width else 0.0)
 
     def _inner_break(self, chars: list[_Char], p: int, i: int, markers: set) -> tuple[str | None, float]:
         """Break kind and CJK–Latin gap (in em) between two adjacent characters of one word."""
@@ -368,7 +408,7 @@ class TextSetter:
         if i in markers:
             return None, 0.0  # a marker touches the word it annotates
         gap = 0.0
-        if (is_ideograph(a) and _latin_or_digit(b)) or (_latin_or_digit(a) and is_ideograph(b)):
+        if p not in markers and is_han_latin_pair(a, b):
             gap = chars[i].span.style.cjk_latin_gap_em
         if p in markers:
             a_cjk = any(is_cjk(chars[j].char) for j in (p - 1,) if j >= 0 and j not in markers)
@@ -409,20 +449,33 @@ class TextSetter:
 
     def _set(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
         boxes, seps = self._boxes(spans)
-        breaks = self._choose_breaks(boxes, seps, width_pt, balance)
+        chinese = any(sep.kind == "cjk" or sep.han_latin for sep in seps)
+        justify = chinese and align == "justify"
+        texts = [s for s in spans if not s.marker]
+        if justify and texts and all(s.lang == "zh" for s in texts):
+            # A measure of whole Chinese ems (a right indent makes up the rest), so a line of ideographs
+            # fills it solid, with no gap to open.
+            em = max(s.style.size_pt for s in texts)
+            whole = math.floor(width_pt / em + 1e-6) * em
+            width_pt = whole if whole >= 8 * em else width_pt
+        breaks = self._choose_breaks(boxes, seps, width_pt, balance, justify)
         lines = []
         start = 0
         for n, end in enumerate(breaks):
             last = n == len(breaks) - 1
-            lines.append(self._make_line(boxes, seps, start, end, width_pt, align, last))
+            lines.append(self._make_line(boxes, seps, start, end, width_pt, align, last, chinese))
             start = end
         return tuple(replace(line, position=(i, len(lines))) for i, line in enumerate(lines))
 
-    def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float, balance: bool) -> list[int]:
+    def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float, balance: bool,
+                       justify: bool = False) -> list[int]:
         """Ends of lines (exclusive box indices) minimising the total cost of the paragraph.
 
         A state is a line end and how many lines in a row before it ended in a hyphen,
-        so that no more than MAX_HYPHENS_IN_A_ROW do."""
+        so that no more than MAX_HYPHENS_IN_A_ROW do. In justified Chinese (`justify`), a line
+        that could fill its measure only by opening its ideograph gaps wider than
+        MAX_IDEOGRAPH_GAP_EM costs RAGGED_COST: it is set ragged, so another break is chosen
+        wherever one is near as good."""
         if self.greedy:
             return self._greedy_breaks(boxes, seps, width_pt)
         n = len(boxes)
@@ -437,8 +490,11 @@ class TextSetter:
         # Plain lists for the inner loop, which runs for every pair of possible line ends.
         box_w = [b.width_pt for b in boxes]
         hang = [b.hang_pt for b in boxes]
+        end_shrink = [b.end_shrink_pt for b in boxes]
+        most_end_shrink = max(end_shrink, default=0.0)
         sep_w = [sep.width_pt for sep in seps]
         sep_shrink = [sep.shrink_pt for sep in seps]
+        sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
         can_end_at = [sep.breakable for sep in seps] + [True]
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
         hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
@@ -451,17 +507,19 @@ class TextSetter:
             if not states:
                 continue
             start_cost = states[0][1]
-            width = shrink = 0.0
+            width = shrink = stretch = 0.0
             could_end_earlier = False
             for j in range(i + 1, n + 1):
                 if j - 1 > i:
                     width += sep_w[j - 2]
                     shrink += sep_shrink[j - 2]
+                    stretch += sep_stretch[j - 2]
                 width += box_w[j - 1]
                 # Hanging punctuation only where the line would not fit otherwise.
                 fit = (width - hang[j - 1] if width > limit else width) + hyphen_at[j - 1]
-                overfull = fit - shrink > limit
-                too_wide = width - shrink > limit  # and so is every longer line
+                can_shrink = shrink + end_shrink[j - 1]
+                overfull = fit - can_shrink > limit
+                too_wide = width - shrink - most_end_shrink > limit  # and so is every longer line
                 if overfull and could_end_earlier and too_wide:
                     break
                 if not can_end_at[j - 1]:
@@ -474,9 +532,11 @@ class TextSetter:
                     else:  # inline: this runs for every candidate line of every paragraph
                         slack = (width_pt - fit) / width_pt
                         cost = 100.0 * slack * slack + end_penalty[j - 1]
+                        if justify and width_pt - fit > stretch + tolerance:
+                            cost += RAGGED_COST
                     if fit > limit:
-                        # Tightened: cheaper than a line a tenth short, dearer the nearer the limit.
-                        cost += 1.0 + 4.0 * ((fit - width_pt) / shrink) ** 2
+                        # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
+                        cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
                 if depth == 1:  # the common case, kept lean
                     if start_cost + cost < best0[j]:
                         best0[j] = start_cost + cost
@@ -530,35 +590,59 @@ class TextSetter:
             return 400.0
         return 0.0
 
-    def _make_line(self, boxes, seps, start, end, width_pt, align, last) -> Line:
+    def _make_line(self, boxes, seps, start, end, width_pt, align, last, chinese=False) -> Line:
         natural = sum(b.width_pt for b in boxes[start:end]) + sum(s.width_pt for s in seps[start:end - 1])
-        extra = 0.0
-        adjustable = [k for k in range(start, end - 1) if seps[k].breakable and seps[k].kind != "soft"]
+        inner = range(start, end - 1)
         hyphen = seps[end - 1].hyphen_pt if end < len(boxes) and seps[end - 1].kind == "soft" else 0.0
         natural += hyphen
-        shrinkable = [k for k in range(start, end - 1) if seps[k].shrink_pt]
         hang_end = boxes[end - 1].hang_pt if natural > width_pt + 0.01 else 0.0
         fit = natural - hang_end  # what must fit the measure: a hanging ，。 lies outside it
-        if fit > width_pt + 0.01 and shrinkable and fit - sum(seps[k].shrink_pt for k in shrinkable) <= width_pt + 0.01:
-            # Tracked a few thousandths of an em tighter between ideographs, within the style's limit.
-            adjustable = shrinkable
-            extra = (width_pt - fit) / len(shrinkable)
-        elif align == "justify" and not last and adjustable and fit < width_pt:
-            extra = (width_pt - fit) / len(adjustable)
-            size = boxes[start].frags[0].size_pt
-            if extra > MAX_JUSTIFY_EM * size:
-                extra = 0.0  # a line that would gape is left ragged instead
-        offset = 0.0
         first = boxes[start].frags[0] if boxes[start].frags else None
+        offset = 0.0
         if first and first.text[0] in OPENING_BRACKETS and align in ("left", "justify"):
             # The blank left half of a full-width opening bracket hangs into the margin,
             # so the bracket's ink aligns with the text edge (clreq §3.1.6).
-            hang = 0.5 * first.size_pt
-            offset -= hang
-            natural -= hang
-            fit -= hang
-            if extra > 0:
-                extra += hang / len(adjustable)
+            offset = -0.5 * first.size_pt
+            natural += offset
+            fit += offset
+        delta: dict[int, float] = {}  # separator index -> space added (negative: taken away)
+        end_given = 0.0  # blank given up by the line's final punctuation
+        if fit > width_pt + 0.01:
+            # Too long by a little: compress, in order, the final punctuation's blank, the Han–Latin gaps
+            # (to ⅛ em), then the ideograph gaps (by the style's few thousandths of an em).
+            need = fit - width_pt
+            end_given = min(need, boxes[end - 1].end_shrink_pt)
+            need -= end_given
+            for group in ([k for k in inner if seps[k].han_latin], [k for k in inner if seps[k].kind == "cjk"
+                                                                    and not seps[k].han_latin]):
+                room = sum(seps[k].shrink_pt for k in group)
+                if need <= 0.01 or not room:
+                    continue
+                share = min(1.0, need / room)
+                for k in group:
+                    delta[k] = -seps[k].shrink_pt * share
+                need -= room * share
+            if need > 0.01:  # it does not fit even so: set it as it is, overfull (the layout reports it)
+                delta, end_given = {}, 0.0
+        elif align == "justify" and not last and fit < width_pt - 0.01:
+            slack = width_pt - fit
+            if chinese:
+                # Word spaces and Han–Latin gaps open first (to ⅓ em), then the gaps between CJK characters
+                # (to MAX_IDEOGRAPH_GAP_EM); a line that needs more is left ragged rather than letter-spaced.
+                first_room = sum(seps[k].stretch_pt for k in inner)
+                last_room = sum(seps[k].last_stretch_pt for k in inner)
+                if slack <= first_room + last_room + 0.01:
+                    share = min(1.0, slack / first_room) if first_room else 0.0
+                    rest = max(0.0, slack - first_room) / last_room if last_room else 0.0
+                    for k in inner:
+                        grow = seps[k].stretch_pt * share + seps[k].last_stretch_pt * min(1.0, rest)
+                        if grow:
+                            delta[k] = grow
+            else:
+                adjustable = [k for k in inner if seps[k].breakable and seps[k].kind != "soft"]
+                extra = slack / len(adjustable) if adjustable else 0.0
+                if adjustable and extra <= MAX_JUSTIFY_EM * boxes[start].frags[0].size_pt:
+                    delta = dict.fromkeys(adjustable, extra)  # else a line that would gape is left ragged
         if align == "center":
             offset = (width_pt - natural) / 2
         elif align == "right":
@@ -568,7 +652,7 @@ class TextSetter:
         for k in range(start, end):
             if k > start:
                 sep = seps[k - 1]
-                x += sep.width_pt + (extra if k - 1 in adjustable else 0.0)
+                x += sep.width_pt + delta.get(k - 1, 0.0)
                 if sep.space_text and runs:
                     # Draw the space as a real character so the text extracts with it;
                     # the next word is placed at its own x whatever the justification.
@@ -597,15 +681,55 @@ class TextSetter:
         # Half-leading, as CSS does it: the line box is `leading` tall and the em box
         # (0.88 em above the baseline, 0.12 below, where ideographs sit) is centred in it.
         half = (leading - size) / 2
-        spaces = [seps[k].width_pt for k in adjustable if seps[k].kind == "space" and seps[k].width_pt]
-        space_ratio = (sum(spaces) / len(spaces) + extra) / (sum(spaces) / len(spaces)) if spaces and extra else 1.0
-        gap_em = extra / size if extra and any(seps[k].kind == "cjk" for k in adjustable) else 0.0
-        width_used = fit + extra * len(adjustable) if extra < 0 else fit
-        compressed = sum(f.compressed for b in boxes[start:end] for f in b.frags)
+        spaces = [k for k in inner if seps[k].kind == "space" and seps[k].width_pt and not seps[k].han_latin]
+        space_ratio = (sum(seps[k].width_pt + delta.get(k, 0.0) for k in spaces) / sum(seps[k].width_pt for k in spaces)
+                       if spaces and delta else 1.0)
+        gaps = [delta.get(k, 0.0) for k in inner if seps[k].kind == "cjk" and not seps[k].han_latin]
+        gap_em = (max(gaps, key=abs) / size) if gaps and any(gaps) else 0.0
+        width_used = fit - end_given + sum(delta.values())
+        compressed = sum(f.compressed for b in boxes[start:end] for f in b.frags) + (end_given > 0)
         return Line(tuple(runs), width_pt, natural, leading_pt=leading, ascent_pt=half + 0.88 * size,
                     descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind in ("hyphen", "soft")),
                     overfull=width_used > width_pt + 0.01, space_ratio=space_ratio, gap_em=gap_em,
                     compressed=compressed, hang_pt=hang_end)
+
+
+def _inner_sep(style: Style, kind: str | None, gap_em: float) -> _Sep:
+    """The separator between two characters of one word: a CJK break (its gap may open a little when the
+    line is justified), a Han–Latin quarter em (it may open to ⅓ em or close to ⅛), or glue."""
+    em = style.size_pt
+    if gap_em:
+        return _Sep(gap_em * em, kind is not None, kind or "glue", han_latin=True,
+                    shrink_pt=max(0.0, (gap_em - HAN_LATIN_MIN_EM) * em),
+                    stretch_pt=max(0.0, (STRETCHED_SPACE_EM - gap_em) * em))
+    if kind == "cjk":
+        return _Sep(0.0, True, "cjk", shrink_pt=style.cjk_tighten_em * em, last_stretch_pt=MAX_IDEOGRAPH_GAP_EM * em)
+    return _Sep(0.0, kind is not None, kind or "glue")
+
+
+def _bracket_bound(chars: list[_Char]) -> set[int]:
+    """Indices a line may not break before: inside a bracketed phrase of at most MAX_BRACKET_PHRASE characters
+    （按年 +100%） 「…」, and before one of at most SHORT_QUALIFIER that qualifies the word before it (港科大（廣州）)."""
+    bound: set[int] = set()
+    for start, char in enumerate(chars):
+        if char.char not in OPENING_BRACKETS:
+            continue
+        depth = 0
+        for end in range(start + 1, min(len(chars), start + 2 * MAX_BRACKET_PHRASE)):
+            c = chars[end].char
+            if c in OPENING_BRACKETS:
+                depth += 1
+            elif c in CLOSING_BRACKETS:
+                if depth:
+                    depth -= 1
+                    continue
+                inner = sum(1 for k in range(start + 1, end) if not chars[k].char.isspace())
+                if inner <= MAX_BRACKET_PHRASE:
+                    bound.update(range(start + 1, end + 1))
+                    if inner <= SHORT_QUALIFIER and start and is_ideograph(chars[start - 1].char):
+                        bound.add(start)
+                break
+    return bound
 
 
 @functools.lru_cache(maxsize=8)

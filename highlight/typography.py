@@ -9,6 +9,14 @@ where a typographic one belongs), lines of the
 body off the page's baseline grid, frames that overflowed, and underfull space:
 a page whose content ends well above its foot (its gaps could stretch no
 further, as TeX calls a box underfull) or a fixed-height frame left half empty.
+
+And what a Hong Kong editorial designer sees at a glance, measured on the
+glyphs as placed (each glyph's advance from its face, so what is measured is
+what the renderer draws): the tallest band across the body with nothing drawn
+in it, the text sizes in use, neighbouring ideographs set apart (letter-spaced
+Chinese), a break inside a short bracketed phrase, Han next to Latin spaced
+other than the one rule, and a footnote marker set apart from its word. Their
+limits are layout data (`typography:` in layout/page.yaml).
 """
 from __future__ import annotations
 
@@ -16,9 +24,10 @@ import re
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostics, SourceRef
-from .layout import LaidOutPage, TextLine
-from .layout_spec import MM
-from .text import NO_LINE_END, NO_LINE_START, is_cjk, is_runt
+from .layout import Box, LaidOutPage, QrMark, Ring, Rule, TextLine
+from .layout_spec import MM, TypographyLimits
+from .text import (CLOSING_BRACKETS, NO_LINE_END, NO_LINE_START, OPENING_BRACKETS, is_cjk, is_han_latin_pair,
+                   is_ideograph, is_runt)
 
 # A Latin comma, stop, colon or quote against a Chinese character, where Chinese takes the full-width one.
 LATIN_PUNCTUATION_IN_CHINESE = re.compile(r"(?<=[\u3400-\u9fff])[,.;:!?\"']|[,.;:!?\"'](?=[\u3400-\u9fff])")
@@ -44,6 +53,161 @@ class PageTypography:
     off_grid: list = field(default_factory=list)  # body lines whose baseline misses the baseline grid
     overfull_frames: list = field(default_factory=list)
     underfull: list = field(default_factory=list)  # "page foot: 18.6 mm unfilled", "frame 'x': …"
+    empty_band_mm: float = 0.0  # the tallest band across the body with nothing drawn in it
+    empty_bands: list = field(default_factory=list)  # bands taller than the limit
+    sizes: list = field(default_factory=list)  # distinct text sizes drawn on the page, pt
+    size_uses: dict = field(default_factory=dict)  # size -> [runs drawn in it, the first line with it]
+    widest_gap_em: float = 0.0  # the widest gap between neighbouring ideographs
+    spaced: list = field(default_factory=list)  # lines with ideographs set further apart than the limit
+    spaced_pairs: int = 0  # neighbouring ideographs set further apart than the limit
+    bracket_breaks: list = field(default_factory=list)  # a line break inside a short bracketed phrase
+    han_latin: list = field(default_factory=list)  # Han next to Latin spaced other than the one rule
+    detached_markers: list = field(default_factory=list)  # a footnote marker set apart from its word
+
+
+@dataclass(frozen=True)
+class _Glyph:
+    char: str
+    left_pt: float  # from the line's start
+    right_pt: float
+    size_pt: float
+    marker: bool  # a raised footnote marker
+
+
+def _glyphs(line, fonts) -> list[_Glyph]:
+    """Each character of a line where the renderer draws it: from its run's x, by each glyph's advance
+    in its face (runs are split wherever a kern or a gap moves the next glyph, so within a run only the
+    tracking lies between glyphs). Without fonts, ideographs are taken as one em and the rest share
+    their run's width."""
+    out = []
+    for run in line.runs:
+        if run.artifact:
+            continue
+        face = fonts.faces.get(run.face) if fonts is not None else None
+        x = run.x_pt
+        for char in run.text:
+            if face is not None:
+                width = face.width_pt(char, run.size_pt)
+            elif is_ideograph(char):
+                width = run.size_pt
+            else:
+                width = run.width_pt / len(run.text) - run.char_space_pt
+            out.append(_Glyph(char, x, x + width, run.size_pt, run.rise_pt > 0))
+            x += width + run.char_space_pt
+    return out
+
+
+def _line_findings(item: TextLine, fonts, limits: TypographyLimits, counts: PageTypography) -> None:
+    """Letter-spaced ideographs, Han–Latin spacing and detached markers on one line."""
+    glyphs = _glyphs(item.line, fonts)
+    widest = None
+    spaced = 0
+    least, most = limits.han_latin_gap_em
+    for k in range(1, len(glyphs)):
+        b = glyphs[k]
+        j = k - 1
+        while j >= 0 and glyphs[j].char.isspace():
+            j -= 1
+        if j < 0:
+            if b.marker:
+                counts.detached_markers.append((item, f"'{b.char}' starts a line, apart from its word"))
+            continue
+        a, spaced_by = glyphs[j], j < k - 1
+        gap_em = (b.left_pt - a.right_pt) / max(a.size_pt, b.size_pt)
+        if b.marker and not a.marker and (spaced_by or gap_em > 0.05):
+            counts.detached_markers.append((item, f"'{a.char} {b.char}': the marker {gap_em:.2f} em from its word"))
+        if a.marker or b.marker:
+            continue
+        if not spaced_by and is_ideograph(a.char) and is_ideograph(b.char):
+            if widest is None or gap_em > widest[0]:
+                widest = (gap_em, a.char + b.char)
+            spaced += gap_em > limits.max_ideograph_gap_em + 0.001
+        elif is_han_latin_pair(a.char, b.char) and not least - 0.01 <= gap_em <= most + 0.01:
+            counts.han_latin.append((item, f"'{a.char}{' ' if spaced_by else ''}{b.char}' {gap_em:.2f} em apart "
+                                           f"(the rule: {least:g}–{most:.3g} em)"))
+    if widest is not None:
+        counts.widest_gap_em = max(counts.widest_gap_em, round(widest[0], 3))
+        if spaced:
+            counts.spaced_pairs += spaced
+            counts.spaced.append((item, f"{spaced} pair(s) up to '{widest[1]}' {widest[0]:.2f} em apart in: "
+                                        f"{item.line.text.strip()[:30]}"))
+
+
+def _bracket_break(before: TextLine, after: TextLine, limit: int) -> str | None:
+    """The bracketed phrase a break between two lines of a paragraph falls inside, if it is `limit` or fewer
+    characters long."""
+    text = before.line.text.rstrip()
+    depth = 0
+    for at in range(len(text) - 1, -1, -1):
+        if text[at] in CLOSING_BRACKETS:
+            depth += 1
+        elif text[at] in OPENING_BRACKETS:
+            if depth:
+                depth -= 1
+                continue
+            following = after.line.text.lstrip()
+            close = next((k for k, c in enumerate(following) if c in CLOSING_BRACKETS), None)
+            if close is None:
+                return None
+            inner = text[at + 1:] + following[:close]
+            return f"{text[at:]}|{following[:close + 1]}" if len(inner) <= limit else None
+    return None
+
+
+def _empty_bands(page: LaidOutPage) -> list[tuple[float, float]]:
+    """Bands across the body (top, bottom) with nothing drawn in them, from the body's top to its lowest item
+    (the space below that is underfull space, reported as such)."""
+    top, bottom = page.grid_top_pt, page.body_bottom_pt
+    spans = []
+    for item in page.items:
+        if isinstance(item, TextLine):
+            if not item.line.runs or item.frame in OFF_THE_BODY:
+                continue
+            size = max(r.size_pt for r in item.line.runs)
+            spans.append((item.baseline_pt - 0.88 * size, item.baseline_pt + 0.12 * size))
+        elif isinstance(item, Box):
+            spans.append((item.y_pt, item.y_pt + item.height_pt))
+        elif isinstance(item, Rule):
+            half = item.width_pt / 2
+            spans.append((min(item.y1_pt, item.y2_pt) - half, max(item.y1_pt, item.y2_pt) + half))
+        elif isinstance(item, Ring):
+            spans.append((item.cy_pt - item.outer_pt, item.cy_pt + item.outer_pt))
+        elif isinstance(item, QrMark):
+            spans.append((item.y_pt, item.y_pt + item.size_pt))
+    spans = sorted((max(a, top), min(b, bottom)) for a, b in spans if b > top and a < bottom)
+    bands, reached = [], top
+    for a, b in spans:
+        if a > reached:
+            bands.append((reached, a))
+        reached = max(reached, b)
+    return bands
+
+
+def _deliberate(page: LaidOutPage, band: tuple[float, float], limits: TypographyLimits) -> bool:
+    """A space the template declares: above a frame anchored to the foot (a frame field `anchor`, read
+    where the layout records it), or on a page whose template the typography limits name."""
+    if getattr(page, "template", None) in limits.deliberate_space_templates:
+        return True
+    return any(getattr(frame, "anchor", None) and abs(frame.y_pt - band[1]) < 6.0 for frame in page.frames)
+
+
+def _band_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTypography) -> None:
+    bands = sorted(_empty_bands(page), key=lambda b: b[0] - b[1])  # tallest first
+    if not bands:
+        return
+    counts.empty_band_mm = round((bands[0][1] - bands[0][0]) / MM, 1)
+    allowance_used = False
+    for band in bands:
+        height_mm = (band[1] - band[0]) / MM
+        if height_mm <= limits.max_empty_band_mm:
+            break
+        if not allowance_used and height_mm <= limits.deliberate_space_mm and _deliberate(page, band, limits):
+            allowance_used = True
+            continue
+        below = min((i for i in page.items if isinstance(i, TextLine) and i.frame not in OFF_THE_BODY
+                     and i.baseline_pt >= band[1]), key=lambda i: i.baseline_pt, default=None)
+        where = f"{(band[0] - page.grid_top_pt) / MM:.0f}–{(band[1] - page.grid_top_pt) / MM:.0f} mm below the body's top"
+        counts.empty_bands.append((below, f"{height_mm:.1f} mm with nothing drawn across the body, {where}"))
 
 
 def _is_runt(item: TextLine) -> bool:
@@ -51,10 +215,29 @@ def _is_runt(item: TextLine) -> bool:
     return count >= 2 and index == count - 1 and is_runt("".join(r.text for r in item.line.runs if not r.rise_pt))
 
 
-def report(pages: list[LaidOutPage]) -> list[PageTypography]:
+def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None = None) -> list[PageTypography]:
+    """Per page, what the report counts; `fonts` (the FontSet the pages were set with) measures each glyph
+    as drawn, and `limits` are layout/page.yaml's `typography:`."""
+    limits = limits or TypographyLimits()
     out = []
     for page in pages:
         counts = PageTypography(page.number, page.ref)
+        previous = None
+        for item in page.items:
+            if isinstance(item, TextLine):
+                for run in item.line.runs:
+                    if run.text.strip() and not run.artifact:
+                        counts.size_uses.setdefault(round(run.size_pt, 2), [0, item])[0] += 1
+            if isinstance(item, TextLine) and item.frame != "folio":
+                _line_findings(item, fonts, limits, counts)
+                if previous is not None and previous.ref == item.ref and previous.lang == item.lang \
+                        and previous.line.position[0] + 1 == item.line.position[0] != 0:
+                    phrase = _bracket_break(previous, item, limits.max_bracket_phrase)
+                    if phrase:
+                        counts.bracket_breaks.append((previous, f"a break inside the bracketed phrase {phrase}"))
+                previous = item
+        counts.sizes = sorted(counts.size_uses)
+        _band_findings(page, limits, counts)
         for item in page.items:
             if not isinstance(item, TextLine) or item.frame in ("folio",):
                 continue
@@ -90,9 +273,29 @@ def report(pages: list[LaidOutPage]) -> list[PageTypography]:
     return out
 
 
-def add_diagnostics(pages: list[PageTypography], diags: Diagnostics) -> None:
+def add_diagnostics(pages: list[PageTypography], diags: Diagnostics, limits: TypographyLimits | None = None) -> None:
     """A warning per rule broken (errors under --strict come from the exit code)."""
+    limits = limits or TypographyLimits()
     for page in pages:
+        for item, text in page.empty_bands:
+            diags.warning("typo-empty-band", f"an empty band: {text} (limit {limits.max_empty_band_mm:g} mm)",
+                          item.ref if item is not None else page.ref, page=page.page,
+                          hint="spare height belongs where the template puts it (a block anchored to the foot, a "
+                          "larger step for the page), not in one gap")
+        for item, text in page.spaced:
+            diags.warning("typo-spaced", f"letter-spaced Chinese: {text} (limit {limits.max_ideograph_gap_em:g} em)",
+                          item.ref, page=page.page, hint="the line breaker should have chosen another break or left "
+                          "the line ragged; reword, or change the measure")
+        for item, text in page.bracket_breaks:
+            diags.warning("typo-bracket-break", text, item.ref, page=page.page,
+                          hint="a short bracketed phrase is never broken; reword or change the measure")
+        for item, text in page.han_latin:
+            diags.warning("typo-han-latin", f"Han next to Latin spaced otherwise: {text}", item.ref, page=page.page,
+                          hint="write no space between Chinese and Latin or figures: the quarter em is added "
+                          "when the line is set")
+        for item, text in page.detached_markers:
+            diags.warning("typo-marker", f"a footnote marker apart from its word: {text}", item.ref, page=page.page,
+                          hint="write the marker right after its word, with no space: word[^*]")
         for item, text in page.runts:
             diags.warning("typo-runt", f"the paragraph ends on a runt: '{text}'", item.ref, page=page.page,
                           hint="reword, or let the frame be a little wider or narrower")
@@ -109,12 +312,35 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics) -> None:
             diags.warning("typo-underfull", f"underfull: {text}, more than the gaps could take up", page.ref,
                           page=page.page, hint="set larger styles on the page (template styles:), let gaps grow "
                           "more (max_gap_stretch_mm in layout/page.yaml), or add content")
+    _size_diagnostic(pages, diags, limits)
+
+
+def _size_diagnostic(pages: list[PageTypography], diags: Diagnostics, limits: TypographyLimits) -> None:
+    """The one finding of the whole document: more distinct text sizes than the limit, located at the first line
+    set in the size used least."""
+    uses: dict = {}
+    for page in pages:
+        for size, (count, item) in page.size_uses.items():
+            total, first = uses.get(size, (0, (page.page, item)))
+            uses[size] = (total + count, first)
+    sizes = sorted(uses)
+    if len(sizes) <= limits.max_text_sizes:
+        return
+    rarest = min(uses, key=lambda size: (uses[size][0], size))
+    number, item = uses[rarest][1]
+    diags.warning("typo-sizes", f"{len(sizes)} distinct text sizes are drawn (limit {limits.max_text_sizes}): "
+                  + ", ".join(f"{size:g}" for size in sizes) + f" pt; the rarest, {rarest:g} pt, first here",
+                  item.ref, page=number, hint="set every text in a size of the one type scale (layout/styles.yaml)")
 
 
 # The report's columns: a heading and the count it shows for one page (a list field counts its findings).
 _COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight", "tight"),
             ("hyphenated", "hyphenated"), ("compressed", "compressed"), ("hanging", "hanging"),
-            ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid"), ("underfull", "underfull")]
+            ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid"), ("underfull", "underfull"),
+            ("band-mm", "empty_band_mm"), ("bands", "empty_bands"), ("sizes", "sizes"),
+            ("gap-em", "widest_gap_em"), ("spaced", "spaced"), ("pairs", "spaced_pairs"), ("brackets", "bracket_breaks"),
+            ("han-latin", "han_latin"), ("markers", "detached_markers")]
+_LARGEST = ("empty_band_mm", "widest_gap_em")  # columns whose total is the largest of the pages, not the sum
 
 
 def _counts(p: PageTypography) -> list:
@@ -129,15 +355,23 @@ def table(pages: list[PageTypography]) -> str:
 
     rows = [row("page", [heading for heading, _ in _COLUMNS], "overfull-frames")]
     rows += [row(f"{p.page:>4}", _counts(p), ", ".join(p.overfull_frames) or "-") for p in pages]
-    totals = [sum(column) for column in zip(*(_counts(p) for p in pages))] if pages else [0] * len(_COLUMNS)
+    totals = []
+    for k, (_, name) in enumerate(_COLUMNS):
+        column = [_counts(p)[k] for p in pages] or [0]
+        if name in _LARGEST:
+            totals.append(max(column))
+        elif name == "sizes":  # the sizes of the whole document, not the sum of each page's
+            totals.append(len({size for p in pages for size in p.sizes}))
+        else:
+            totals.append(sum(column))
     rows.append(row("total", totals, str(sum(len(p.overfull_frames) for p in pages))))
     return "\n".join(rows)
 
 
 def as_dict(pages: list[PageTypography]) -> list[dict]:
-    """Per page, each column's findings as text (a count where the column is a count)."""
+    """Per page, each column's findings as text (a count or a measure where the column is one)."""
     def texts(value):
-        return [v if isinstance(v, str) else v[1] for v in value] if isinstance(value, list) else value
+        return [v[1] if isinstance(v, tuple) else v for v in value] if isinstance(value, list) else value
 
     return [{"page": p.page, **{name: texts(getattr(p, name)) for _, name in _COLUMNS},
              "overfull_frames": p.overfull_frames} for p in pages]

@@ -213,3 +213,112 @@ def test_a_mixed_text_is_printed_in_any_element_and_both_variants(tmp_path):
         texts = [i.line.text for i in result.pages[0].items if isinstance(i, TextLine) and i.frame == "intro"]
         assert "（2014-15 as baseline 2014-15 為基線）" in texts and "Mixed text 混合文字" in texts, (lang, texts)
         assert "1,572 +5% 按年" in texts, texts  # a change rides on its figure's line
+
+
+# -- Chinese as a Hong Kong typesetter sets it (DESIGN.md, "Chinese setting") ------------------------------
+
+GZ_NOTE = "100+初創及創新團隊參加港科大（廣州）INNOTECH 創科嘉年華"
+LONG_NOTE = ("成功獲得100+政府資助的研究項目，涵蓋先進材料、微電子學、智慧生產、生物科學及生物醫學工程。"
+             "撥款HK$1,000萬推出「教育及生成式人工智能基金」，逾 800+ 所學校於 2022 年參與，75.1%來自香港以外。")
+
+
+def _gaps(setter, line) -> tuple[list, list]:
+    """(gaps between neighbouring ideographs, gaps between Han and a Latin run), in em, as drawn."""
+    from highlight.text import is_han_latin_pair, is_ideograph
+    from highlight.typography import _glyphs
+
+    glyphs = [g for g in _glyphs(line, setter.fonts) if not g.char.isspace() and not g.marker]
+    ideographs, han_latin = [], []
+    for a, b in zip(glyphs, glyphs[1:]):
+        gap = (b.left_pt - a.right_pt) / a.size_pt
+        if is_ideograph(a.char) and is_ideograph(b.char):
+            ideographs.append(gap)
+        elif is_han_latin_pair(a.char, b.char):
+            han_latin.append(gap)
+    return ideographs, han_latin
+
+
+def _justified(setter_and_style, text: str, width_em: float):
+    setter, layout = setter_and_style
+    style = layout.style("stat-note", "zh")
+    return setter.set([Span(text, style, lang="zh")], width_em * style.size_pt, "justify"), style
+
+
+def test_justified_chinese_never_opens_a_gap_between_ideographs_past_0_08_em(setter_and_style):
+    """At every measure from 12 to 30 ems, no two neighbouring ideographs of a justified line stand more than
+    0.08 em apart (before, "100+初創及創新團隊參加港科大（廣" was filled by 0.14 em gaps): the breaker chooses
+    another break, or leaves the line ragged."""
+    setter, _ = setter_and_style
+    widest = 0.0
+    for tenth in range(120, 300, 7):
+        for text in (GZ_NOTE, LONG_NOTE):
+            lines, _ = _justified(setter_and_style, text, tenth / 10)
+            for line in lines:
+                ideographs, _ = _gaps(setter, line)
+                widest = max([widest] + ideographs)
+    assert 0.0 < widest <= 0.08 + 1e-6
+
+
+def test_justified_chinese_fills_a_measure_of_whole_ems(setter_and_style):
+    """A line of ideographs on a 20.6 em measure is set on 20 ems, solid: no gap opens to fill the fraction."""
+    setter, _ = setter_and_style
+    lines, style = _justified(setter_and_style, "我們透過此簡便的年度重點成果與你分享科大的目標成就及社會影響力方面的資料及數據", 20.6)
+    assert len(lines) == 2 and len(lines[0].text) == 20
+    assert max(_gaps(setter, lines[0])[0]) < 1e-6
+    assert abs(lines[0].right_pt - 20 * style.size_pt) < 0.01
+
+
+def test_a_short_bracketed_phrase_is_never_broken_nor_parted_from_its_word(setter_and_style):
+    for tenth in range(80, 300, 3):
+        lines, _ = _justified(setter_and_style, GZ_NOTE, tenth / 10)
+        texts = [line.text for line in lines]
+        assert any("大（廣州）" in text for text in texts), texts
+
+
+def test_a_figure_keeps_its_unit_classifier_and_prefix(setter_and_style):
+    """800+ 所, 2022 年, HK$1,000萬, 75.1%來 are never parted, at any measure."""
+    for tenth in range(60, 300, 3):
+        lines, _ = _justified(setter_and_style, LONG_NOTE, tenth / 10)
+        joined = [line.text.replace(" ", "") for line in lines]
+        for token in ("800+所", "2022年", "HK$1,000萬", "75.1%來"):
+            assert any(token in text for text in joined), (tenth, token, joined)
+
+
+def test_han_next_to_latin_is_one_quarter_em_whatever_the_run_or_a_typed_space(setter_and_style):
+    """74個 and 74 個, 75.1%來自, 100+政府, HK$2.76億: a quarter em each, set flush left so nothing stretches."""
+    setter, layout = setter_and_style
+    style = layout.style("body", "zh")
+    for text in ("非本地生來自74個國家", "非本地生來自 74 個國家", "75.1%來自香港", "獲得100+政府資助", "其中HK$2.76億來自"):
+        (line,) = setter.set([Span(text, style, lang="zh")], 400.0)
+        _, han_latin = _gaps(setter, line)
+        assert han_latin and all(abs(gap - 0.25) < 1e-3 for gap in han_latin), (text, han_latin)
+
+
+def test_a_marker_written_after_a_space_touches_its_word(setter_and_style):
+    """'地區 [^#]': the space is not set, in Chinese or English; the marker follows its word at once."""
+    from highlight.text import spans_from_text
+
+    setter, layout = setter_and_style
+    for text, lang in (("非本地生來自 74個國家及地區 [^#]", "zh"), ("countries and regions [^#]", "en")):
+        style = layout.style("stat-note", lang)
+        (line,) = setter.set(spans_from_text(text, style, lang=lang), 400.0)
+        assert not line.text.endswith(" #") and line.text.endswith("#"), line.text
+        marker = line.runs[-1]
+        before = line.runs[-2]
+        assert marker.rise_pt > 0 and abs(marker.x_pt - (before.x_pt + before.width_pt)) < 0.01
+
+
+def test_word_spaces_and_han_latin_gaps_open_before_ideograph_gaps(setter_and_style):
+    """Justifying a line with Latin in it: the Han–Latin gaps take the slack first, up to ⅓ em, and only what
+    they cannot take goes between ideographs; a Han–Latin gap never opens past ⅓ em nor closes past ⅛."""
+    setter, _ = setter_and_style
+    seen_both = 0
+    for tenth in range(120, 300, 5):
+        lines, _ = _justified(setter_and_style, LONG_NOTE + GZ_NOTE, tenth / 10)
+        for line in lines[:-1]:
+            ideographs, han_latin = _gaps(setter, line)
+            assert all(1 / 8 - 1e-6 <= gap <= 1 / 3 + 1e-6 for gap in han_latin), han_latin
+            if han_latin and max(ideographs, default=0.0) > 1e-6:
+                seen_both += 1
+                assert all(abs(gap - 1 / 3) < 1e-6 for gap in han_latin), (line.text, han_latin, ideographs)
+    assert seen_both >= 3  # the case holds lines that needed both

@@ -188,7 +188,8 @@ def _deliberate(page: LaidOutPage, band: tuple[float, float], limits: Typography
     where the layout records it), or on a page whose template the typography limits name."""
     if getattr(page, "template", None) in limits.deliberate_space_templates:
         return True
-    return any(getattr(frame, "anchor", None) and abs(frame.y_pt - band[1]) < 6.0 for frame in page.frames)
+    declared = page.declared_space_pt  # recorded by the layout: above the frames anchored to the foot
+    return declared is not None and band[0] >= declared[0] - 6.0 and band[1] <= declared[1] + 6.0
 
 
 def _band_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTypography) -> None:

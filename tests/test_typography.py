@@ -586,10 +586,16 @@ def test_the_tallest_empty_band_and_the_one_deliberate_space():
     class Anchored(FrameBox):
         anchor: str = "foot"
 
-    below = Anchored("foot-block", 40, top + 20 + 22 * MM, 400, 20, 20)
-    (counts,) = typography.report([_page(boxes(22), [below])])
+    def declared(gap_mm):
+        """A page whose space above its foot block is declared, as the layout records it (the frame's anchor,
+        or the band itself as `declared_space_pt`)."""
+        page = _page(boxes(gap_mm), [Anchored("foot-block", 40, top + 20 + gap_mm * MM, 400, 20, 20)])
+        object.__setattr__(page, "declared_space_pt", (top + 20, top + 20 + gap_mm * MM))
+        return page
+
+    (counts,) = typography.report([declared(22)])
     assert counts.empty_band_mm == 22.0 and counts.empty_bands == []  # declared, within 25 mm
-    (counts,) = typography.report([_page(boxes(27), [replace(below, y_pt=top + 20 + 27 * MM)])])
+    (counts,) = typography.report([declared(27)])
     assert len(counts.empty_bands) == 1  # declared, but taller than 25 mm
     limits = TypographyLimits(deliberate_space_templates=("p7",))
     page = _page(boxes(22))

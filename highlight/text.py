@@ -50,6 +50,7 @@ HAN_LATIN_MIN_EM = 1 / 8  # a Han–Latin gap (a quarter em as set) compressed a
 STRETCHED_SPACE_EM = 1 / 3  # …and word spaces and Han–Latin gaps stretched at most to this
 MAX_IDEOGRAPH_GAP_EM = 0.08  # most a gap between ideographs may open: wider reads as letter-spacing
 RAGGED_COST = 60.0  # a justified Chinese line that could only fill its measure by letter-spacing is set ragged
+PHRASE_END = set("，。、；：！？）」』")  # a ragged line ending on one of these ends a phrase: it costs half as much
 # Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
 # Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
@@ -491,6 +492,8 @@ class TextSetter:
         box_w = [b.width_pt for b in boxes]
         hang = [b.hang_pt for b in boxes]
         end_shrink = [b.end_shrink_pt for b in boxes]
+        ragged_cost = [RAGGED_COST / 2 if b.frags and b.frags[-1].text[-1] in PHRASE_END else RAGGED_COST
+                       for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         sep_w = [sep.width_pt for sep in seps]
         sep_shrink = [sep.shrink_pt for sep in seps]
@@ -532,8 +535,8 @@ class TextSetter:
                     else:  # inline: this runs for every candidate line of every paragraph
                         slack = (width_pt - fit) / width_pt
                         cost = 100.0 * slack * slack + end_penalty[j - 1]
-                        if justify and width_pt - fit > stretch + tolerance:
-                            cost += RAGGED_COST
+                        if justify and j < n and width_pt - fit > stretch + tolerance:
+                            cost += ragged_cost[j - 1]
                     if fit > limit:
                         # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
                         cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2

@@ -590,10 +590,16 @@ def test_the_tallest_empty_band_and_the_one_deliberate_space():
     class Anchored(FrameBox):
         anchor: str = "foot"
 
-    below = Anchored("foot-block", 40, top + 20 + 22 * MM, 400, 20, 20)
-    (counts,) = typography.report([_page(boxes(22), [below])])
+    def declared(gap_mm):
+        """A page whose space above its foot block is declared, as the layout records it (the frame's anchor,
+        or the band itself as `declared_space_pt`)."""
+        page = _page(boxes(gap_mm), [Anchored("foot-block", 40, top + 20 + gap_mm * MM, 400, 20, 20)])
+        object.__setattr__(page, "declared_space_pt", (top + 20, top + 20 + gap_mm * MM))
+        return page
+
+    (counts,) = typography.report([declared(22)])
     assert counts.empty_band_mm == 22.0 and counts.empty_bands == []  # declared, within 25 mm
-    (counts,) = typography.report([_page(boxes(27), [replace(below, y_pt=top + 20 + 27 * MM)])])
+    (counts,) = typography.report([declared(27)])
     assert len(counts.empty_bands) == 1  # declared, but taller than 25 mm
     limits = TypographyLimits(deliberate_space_templates=("p7",))
     page = _page(boxes(22))
@@ -673,32 +679,34 @@ def test_typographic_normalisation_of_a_string():
     assert typographic("-37.9% - 2019-2023", Typography(None, minus=True)) == "\u221237.9% - 2019-2023"
 
 
-def test_the_leaflet_prints_a_true_minus_and_en_dashes_and_check_reads_them_as_the_source(reports, tmp_path):
-    """2022-23 turns it on in edition.yaml: the page files keep the source's hyphens, the PDF has − and –, and
-    `check` and `check --source` still find every text and all 474 source lines. Off, the hyphens come back."""
+def test_an_edition_may_print_a_true_minus_and_en_dashes_and_check_reads_them_as_the_source(reports, tmp_path):
+    """With `typography: {minus: true, en_dash: true}` in edition.yaml, the 2022-23 pages print − and – while
+    their files keep the source's hyphens; `check` and `check --source` still find every text and all 474
+    source lines. Without it (as 2022-23 ships), the source's hyphens."""
     from highlight.check import check_content, check_source
     from highlight.diagnostics import Diagnostics
 
     from conftest import SOURCE, copy_project
 
+    def texts(result):
+        return [i.line.text for p in result.pages for i in p.items if isinstance(i, TextLine)]
+
     total_fit, _ = reports
-    texts = [i.line.text for p in total_fit.pages for i in p.items if isinstance(i, TextLine)]
-    assert any("\u221237.9%" in t for t in texts) and not any("-37.9%" in t for t in texts)
-    assert any("Rankings \u2013 Kellogg" in t for t in texts)
-    coverage = check_source(SOURCE, total_fit.output)
-    assert coverage.missing == [] and coverage.source_lines == 474
-    diags = Diagnostics()
-    check_content(EDITION, total_fit.output, diags)
-    assert not diags.has_errors(), [d.format() for d in diags.items]
-    # Reversible: without the field, the source's characters.
+    assert any("-37.9%" in t for t in texts(total_fit)) and not any("\u2212" in t for t in texts(total_fit))
     copy_project(tmp_path)
     edition = tmp_path / "content" / "2022-23" / "edition.yaml"
     text = edition.read_text(encoding="utf-8")
-    assert "typography: {minus: true, en_dash: true}" in text
-    edition.write_text(text.replace("typography: {minus: true, en_dash: true}", ""), encoding="utf-8")
-    plain = build(BuildOptions(str(edition.parent), str(tmp_path / "plain.pdf")))
-    texts = [i.line.text for p in plain.pages for i in p.items if isinstance(i, TextLine)]
-    assert any("-37.9%" in t for t in texts) and not any("\u221237.9%" in t for t in texts)
+    edition.write_text(text + "typography: {minus: true, en_dash: true}\n", encoding="utf-8")
+    pdf = str(tmp_path / "typographic.pdf")
+    typographic = build(BuildOptions(str(edition.parent), pdf))
+    assert not typographic.diagnostics.has_errors()
+    assert any("\u221237.9%" in t for t in texts(typographic)) and not any("-37.9%" in t for t in texts(typographic))
+    assert any("Rankings \u2013 Kellogg" in t for t in texts(typographic))
+    coverage = check_source(SOURCE, pdf)
+    assert coverage.missing == [] and coverage.source_lines == 474
+    diags = Diagnostics()
+    check_content(str(edition.parent), pdf, diags)
+    assert not diags.has_errors(), [d.format() for d in diags.items]
 
 
 def test_typography_limits_are_checked_when_the_layout_loads(tmp_path):

@@ -1,0 +1,376 @@
+"""Breakdown tables and their charts: which rows, in which order and colour, and where they go.
+
+A table prints its rows largest first unless the content fixes the order
+(`order: fixed`); two or more rows under `charts.others_below_percent` of
+layout/page.yaml become one Others row, labelled by the content, unless the
+content says `group_small: false` (the source prints every region). The chart
+above the table — a ring (`chart: ring`) or a horizontal 100 % bar
+(`chart: bar100`) — draws the rows in the table's order, clockwise from
+12 o'clock or left to right; `chart: bars` draws a bar in each row instead.
+
+Colours come from `charts.palette`: rows take its swatches in table order,
+cycling, and the key row (`key: true`, else the largest) takes `charts.key`.
+`check_palette` measures every two swatches, and each against the paper, as
+CIEDE2000 between their CIELAB values through the print profile (LittleCMS via
+Pillow's ImageCms, relative colorimetric, D50), and refuses a palette closer
+than `charts.min_delta_e`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from dataclasses import dataclass
+
+from .content import Breakdown, BreakdownRow, Text, ref_of
+from .diagnostics import Diagnostics, SourceRef
+from .layout import Box, Ring, Rule, _down_to_grid, _first_baseline, _Piece, _shift
+from .layout_spec import MM, ChartSpec, Colour, Layout, Swatch
+from .text import Span
+
+PAPER = (0.0, 0.0, 0.0, 0.0)  # unprinted paper, as CMYK
+
+
+# -- the rows a table prints -------------------------------------------------------
+@dataclass(frozen=True)
+class ChartRow:
+    """A row as the table prints it: one of the content's rows, or the Others row standing for several."""
+
+    label: Text
+    count: int
+    percent: float | None
+    ref: SourceRef
+    key: bool = False
+    members: tuple[BreakdownRow, ...] = ()  # the content rows an Others row stands for
+
+
+def small_rows(table: Breakdown, spec: ChartSpec | None) -> list[BreakdownRow]:
+    """The rows to be grouped as Others: under the threshold, not the key, two or more of them (none
+    without a ChartSpec)."""
+    if not table.group_small or spec is None:
+        return []
+    total = sum(row.count for row in table.rows) or 1
+    small = [row for row in table.rows if 100.0 * row.count / total < spec.others_below_percent and not row.key]
+    return small if len(small) >= 2 else []
+
+
+def chart_rows(table: Breakdown, spec: ChartSpec | None) -> tuple[ChartRow, ...]:
+    """The table's rows in print order, small ones grouped (when the content labels the group), key marked."""
+    small = small_rows(table, spec) if table.others_label is not None else []
+    kept = [row for row in table.rows if not any(row is s for s in small)]
+    if table.order == "size":
+        kept.sort(key=lambda row: -row.count)  # stable: equal counts keep the order they are written in
+    key = next((row for row in kept if row.key), None) or max(kept, key=lambda row: row.count, default=None)
+    rows = [ChartRow(row.label, row.count, row.percent, row.ref, row is key) for row in kept]
+    if small:
+        percent = round(sum(row.percent for row in small), 1) if small[0].percent is not None else None
+        rows.append(ChartRow(table.others_label, sum(row.count for row in small), percent,
+                             ref_of(table, "others_label"), members=tuple(small)))
+    return tuple(rows)
+
+
+def printed(table: Breakdown, spec: ChartSpec | None) -> tuple[list[Text], list[tuple[str, SourceRef]]]:
+    """What the table prints: its texts (caption, then labels) and its figures with their rows' places."""
+    rows = chart_rows(table, spec)
+    texts = ([table.caption] if table.caption else []) + [row.label for row in rows]
+    figures = []
+    for row in rows:
+        figures.append((f"{row.count:,}", row.ref))
+        if row.percent is not None:
+            figures.append((f"{row.percent:.1f}%", row.ref))
+    return texts, figures
+
+
+def swatches(rows, spec: ChartSpec, closed: bool = False) -> list[Swatch]:
+    """A swatch per row: the key row the key's, the others the palette's in turn, so that rows side by side
+    never share one. In a closed chart (a ring) the last row also meets the first."""
+    palette = spec.palette
+    out, step = [], 0
+    for row in rows:
+        if row.key:
+            out.append(spec.key)
+        else:
+            out.append(palette[step % len(palette)])
+            step += 1
+    if closed and len(out) > 2 and _same(out[-1], out[0]):
+        other = next((s for s in palette if not _same(s, out[-2]) and not _same(s, out[0])), None)
+        if other is not None:
+            out[-1] = other
+    return out
+
+
+def _same(a: Swatch, b: Swatch) -> bool:
+    return (a.colour, a.tint) == (b.colour, b.tint)
+
+
+# -- colour difference ----------------------------------------------------------------
+def ciede2000(lab1: tuple, lab2: tuple) -> float:
+    """CIEDE2000 colour difference (Sharma, Wu and Dalal 2005), kL = kC = kH = 1."""
+    (l1, a1, b1), (l2, a2, b2) = lab1, lab2
+    c_mean = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(c_mean ** 7 / (c_mean ** 7 + 25.0 ** 7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
+    h1p = math.degrees(math.atan2(b1, a1p)) % 360 if c1p else 0.0
+    h2p = math.degrees(math.atan2(b2, a2p)) % 360 if c2p else 0.0
+    dh = 0.0
+    if c1p * c2p:
+        dh = h2p - h1p
+        dh = dh - 360 if dh > 180 else dh + 360 if dh < -180 else dh
+    d_l, d_c = l2 - l1, c2p - c1p
+    d_h = 2 * math.sqrt(c1p * c2p) * math.sin(math.radians(dh / 2))
+    l_mean, cp_mean = (l1 + l2) / 2, (c1p + c2p) / 2
+    if c1p * c2p == 0:
+        h_mean = h1p + h2p
+    elif abs(h1p - h2p) <= 180:
+        h_mean = (h1p + h2p) / 2
+    else:
+        h_mean = (h1p + h2p + (360 if h1p + h2p < 360 else -360)) / 2
+    t = (1 - 0.17 * math.cos(math.radians(h_mean - 30)) + 0.24 * math.cos(math.radians(2 * h_mean))
+         + 0.32 * math.cos(math.radians(3 * h_mean + 6)) - 0.20 * math.cos(math.radians(4 * h_mean - 63)))
+    rotation = 30 * math.exp(-(((h_mean - 275) / 25) ** 2))
+    r_c = 2 * math.sqrt(cp_mean ** 7 / (cp_mean ** 7 + 25.0 ** 7))
+    s_l = 1 + 0.015 * (l_mean - 50) ** 2 / math.sqrt(20 + (l_mean - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * cp_mean, 1 + 0.015 * cp_mean * t
+    r_t = -math.sin(math.radians(2 * rotation)) * r_c
+    return math.sqrt((d_l / s_l) ** 2 + (d_c / s_c) ** 2 + (d_h / s_h) ** 2 + r_t * (d_c / s_c) * (d_h / s_h))
+
+
+def swatch_cmyk(swatch: Swatch, colours: dict) -> tuple[float, ...]:
+    """The swatch's ink, 0–100 per channel, as the renderer prints a tint (each channel times the tint)."""
+    colour: Colour = colours[swatch.colour]
+    return tuple(round(v * swatch.tint, 3) for v in colour.cmyk)
+
+
+_LAB_MEMO: dict = {}  # (profile digest, cmyk) -> Lab, for a watch session's rebuilds
+LAB_CACHE = "chart-lab.json"  # beside the profile: Lab values measured before, keyed by the profile's digest
+
+
+def lab_through_profile(cmyks: list, icc: bytes, cache_dir: str | None = None) -> list[tuple[float, float, float]]:
+    """CIELAB (D50) of CMYK inks (0–100) printed on the profile's condition, relative colorimetric.
+
+    LittleCMS through Pillow's ImageCms, 8 bits a channel (L to 0.4, a and b to 1: far finer than the
+    differences this is used to judge). Values measured once are kept in `cache_dir`, so a build does not
+    load the colour engine again while the palette and the profile stay the same."""
+    digest = hashlib.sha256(icc).hexdigest()
+    cache_path = os.path.join(cache_dir, LAB_CACHE) if cache_dir else None
+    wanted = [tuple(float(v) for v in c) for c in cmyks]
+    missing = [c for c in dict.fromkeys(wanted) if (digest, c) not in _LAB_MEMO]
+    if missing and cache_path:
+        try:
+            with open(cache_path, encoding="utf-8") as f:
+                stored = json.load(f)
+            if stored.get("profile") == digest:
+                for name, lab in stored.get("lab", {}).items():
+                    _LAB_MEMO[(digest, tuple(float(v) for v in name.split()))] = tuple(lab)
+        except (OSError, ValueError, AttributeError):
+            pass
+        missing = [c for c in missing if (digest, c) not in _LAB_MEMO]
+    if missing:
+        for cmyk, lab in zip(missing, _measure(missing, icc)):
+            _LAB_MEMO[(digest, cmyk)] = lab
+        if cache_path:
+            from .pdf import replace_file
+
+            known = {" ".join(f"{v:g}" for v in c): list(lab) for (d, c), lab in sorted(_LAB_MEMO.items()) if d == digest}
+            replace_file(cache_path, json.dumps({"profile": digest, "lab": known}, indent=1).encode())
+    return [_LAB_MEMO[(digest, c)] for c in wanted]
+
+
+def _measure(cmyks: list, icc: bytes) -> list[tuple[float, float, float]]:
+    import io
+
+    from PIL import Image, ImageCms
+
+    transform = ImageCms.buildTransform(ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("LAB", 5000),
+                                        "CMYK", "LAB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    image = Image.new("CMYK", (len(cmyks), 1))
+    for x, cmyk in enumerate(cmyks):
+        image.putpixel((x, 0), tuple(round(v * 2.55) for v in cmyk))
+    lab = ImageCms.applyTransform(image, transform)
+    # Pillow's LAB: L scaled to 0–255, a and b offset by 128.
+    return [(p[0] * 100.0 / 255.0, p[1] - 128.0, p[2] - 128.0) for p in (lab.getpixel((x, 0)) for x in range(len(cmyks)))]
+
+
+@dataclass(frozen=True)
+class SwatchDifference:
+    first: Swatch | None  # None: the paper
+    second: Swatch
+    delta_e: float
+
+
+def palette_differences(spec: ChartSpec, colours: dict, icc: bytes, cache_dir: str | None = None) -> list:
+    """CIEDE2000 between every two swatches of the palette and the key (any two may meet in a chart, as
+    neighbours in the table's order or across the ring's closing seam), and between each and the paper."""
+    swatches_ = list(dict.fromkeys((s.colour, s.tint) for s in (*spec.palette, spec.key)))
+    by_key = {(s.colour, s.tint): s for s in (*spec.palette, spec.key)}
+    labs = lab_through_profile([PAPER] + [swatch_cmyk(by_key[k], colours) for k in swatches_], icc, cache_dir)
+    paper, labs = labs[0], labs[1:]
+    out = [SwatchDifference(None, by_key[k], ciede2000(paper, lab)) for k, lab in zip(swatches_, labs)]
+    for j in range(len(swatches_)):
+        for i in range(j):
+            out.append(SwatchDifference(by_key[swatches_[i]], by_key[swatches_[j]], ciede2000(labs[i], labs[j])))
+    return out
+
+
+def check_palette(layout: Layout, icc: bytes, diags: Diagnostics, cache_dir: str | None = None) -> None:
+    """An error for each two chart swatches (or a swatch and the paper) a reader could not tell apart."""
+    spec = layout.geometry.charts
+
+    def name(s: Swatch | None) -> str:
+        return "the paper" if s is None else f"{s.colour} at {s.tint:g}"
+
+    for d in palette_differences(spec, layout.colours, icc, cache_dir):
+        if d.delta_e < spec.min_delta_e:
+            diags.error("chart-palette", f"chart swatches {name(d.first)} and {name(d.second)} differ by ΔE00 "
+                        f"{d.delta_e:.1f} printed on the output profile, under charts.min_delta_e "
+                        f"{spec.min_delta_e:g}: a reader cannot tell them apart", d.second.ref,
+                        hint="space the tints further apart, or use fewer steps in charts.palette")
+
+
+# -- laying a table out -------------------------------------------------------------
+def breakdown(lay, table: Breakdown, width: float, frame_chart: str = "bars") -> _Piece:
+    """Caption, chart (a ring or a 100 % bar) and table; or caption and a table with a bar in each row.
+
+    Every chart reserves `charts.caption_lines` caption lines and puts its table's first line on the grid
+    counted from its caption's, so charts side by side in a row stand at one height and their tables
+    start on one line whether or not each has a caption (rings of a row also share one size: the cell's)."""
+    spec: ChartSpec = lay.layout.geometry.charts
+    kind = table.chart or frame_chart
+    _missing_others_label(lay, table, spec)
+    rows = chart_rows(table, spec)
+    keys = swatches(rows, spec, closed=kind == "ring")
+    piece = _Piece()
+    out = piece.primary
+    y = lay.column(out, table.ref, "en", width).add(lay.inline_pair(table.caption, "table-caption"))
+    probe: list = []
+    probe_col = lay.column(probe, table.ref, "en", width)
+    for _ in range(spec.caption_lines):
+        probe_col.add(lay.inline_pair(Text(table.ref, "Hg", "國"), "table-caption"))
+    anchor = _first_baseline(out) if out else _first_baseline(probe)
+    y = max(y, probe_col.y)
+    if kind == "ring":
+        y = _ring(lay, rows, keys, width, y, out)
+    elif kind == "bar100":
+        y = _bar100(lay, rows, keys, width, y, out)
+    piece.primary_h = _table(lay, rows, keys, width, y, anchor, out, bars=kind == "bars")
+    return piece
+
+
+def _missing_others_label(lay, table: Breakdown, spec: ChartSpec) -> None:
+    small = small_rows(table, spec)
+    if small and table.others_label is None:
+        names = ", ".join(row.label.en or row.label.zh or row.label.mixed or "" for row in small)
+        lay.diags.warning("breakdown-others", f"{len(small)} rows are under {spec.others_below_percent:g}% of the "
+                          f"total ({names}): they are printed one by one, as the table has no others_label to "
+                          "group them under", table.ref, page=lay.page,
+                          hint='add others_label: {en: "...", zh: "..."} to group them, or group_small: false '
+                               "when the source prints every row")
+
+
+def _paper(lay) -> Colour:
+    return lay.layout.colours.get("white") or Colour(SourceRef("layout/styles.yaml"), PAPER, "#ffffff")
+
+
+def _colour(lay, swatch: Swatch) -> Colour:
+    return lay.layout.colours[swatch.colour]
+
+
+def _ring(lay, rows, keys, width: float, y: float, out: list) -> float:
+    """A ring of the rows in table order, clockwise from 12 o'clock, centred above the table; the y below it."""
+    spec = lay.layout.geometry.charts
+    outer = min(width * 0.3, lay.m.ring_radius_mm * MM)
+    inner = outer * lay.m.ring_hole
+    cx, cy = width / 2, y + spec.space_mm * MM + outer
+    total = sum(row.count for row in rows) or 1
+    start, seams = 0.0, []
+    for row, swatch in zip(rows, keys):
+        sweep = 360.0 * row.count / total
+        out.append(Ring(cx, cy, outer, inner, start, sweep, _colour(lay, swatch), swatch.tint))
+        start += sweep
+        seams.append(start)
+    if len(rows) > 1 and spec.separator_pt:
+        for angle in seams:  # paper-white seams, so segments of close tints stay apart
+            sin, cos = math.sin(math.radians(angle)), -math.cos(math.radians(angle))
+            out.append(Rule(cx + inner * sin, cy + inner * cos, cx + outer * sin, cy + outer * cos, _paper(lay),
+                            spec.separator_pt))
+    return cy + outer + spec.space_mm * MM
+
+
+def _bar100(lay, rows, keys, width: float, y: float, out: list) -> float:
+    """A horizontal bar the width of the table, its segments the rows in table order from the left."""
+    spec = lay.layout.geometry.charts
+    top, height = y + spec.space_mm * MM, spec.bar_height_mm * MM
+    total = sum(row.count for row in rows) or 1
+    x, seams = 0.0, []
+    for row, swatch in zip(rows, keys):
+        length = width * row.count / total
+        out.append(Box(x, top, length, height, _colour(lay, swatch), tint=swatch.tint))
+        x += length
+        seams.append(x)
+    if spec.separator_pt:
+        for seam in seams[:-1]:
+            out.append(Rule(seam, top, seam, top + height, _paper(lay), spec.separator_pt))
+    return top + height + spec.space_mm * MM
+
+
+def _table(lay, rows, keys, width: float, y: float, anchor: float | None, out: list, bars: bool) -> float:
+    """Swatch (or a bar), label, count and percentage per row; each row whole grid steps tall. Counts and
+    percentages stand in two columns aligned right (so on the decimal point: one decimal each), a clear
+    `charts.figure_gap_mm` apart."""
+    spec = lay.layout.geometry.charts
+    grid = lay.grid
+    label_style = lay.style("table-label", "en")
+    count_style, percent_style = lay.style("table-figure", "en"), lay.style("table-percent", "en")
+    gap = spec.figure_gap_mm * MM
+    counts = [f"{row.count:,}" for row in rows]
+    percents = [f"{row.percent:.1f}%" if row.percent is not None else "" for row in rows]
+    percent_w = max((lay._natural([Span(p, percent_style)]) for p in percents if p), default=0.0)
+    count_w = max(lay._natural([Span(c, count_style)]) for c in counts)
+    count_right = width - (percent_w + gap if percent_w else 0.0)
+    swatch_w = 0.0 if bars else lay.m.table_swatch_mm * MM
+    label_w = (width * 0.5 if bars else count_right - count_w - gap) - swatch_w
+    bar_x, bar_w = swatch_w + label_w + gap, count_right - count_w - gap - (swatch_w + label_w + gap)
+
+    def whole_steps(h: float) -> float:  # rows keep the grid
+        return math.ceil(h / grid - 1e-6) * grid
+
+    min_row_h = whole_steps(label_style.leading_pt * 1.55)
+    pad = label_style.leading_pt * 0.25
+    labels = []  # each row's label lines, set first: a long label makes its row taller
+    for row in rows:
+        lines: list = []
+        labels.append((lines, lay.column(lines, row.ref, "en", label_w).add(lay.inline_pair(row.label, "table-label"))))
+    first_label = _first_baseline(labels[0][0]) if labels else None
+    if first_label is not None and anchor is not None:  # the first label on the grid through the caption's line
+        y = _down_to_grid(y + pad + first_label, anchor, grid) - pad - first_label
+    tops = []
+    for _, label_h in labels:
+        tops.append(y)
+        y += whole_steps(max(min_row_h, label_h + label_style.leading_pt * 0.55))
+    # Labels, then figures, then the keys: the figures column reads as one sequence.
+    for top, (lines, _) in zip(tops, labels):
+        out.extend(_shift(item, swatch_w, top + pad) for item in lines)
+    slack = 1.0  # a right-aligned column a point wider than its widest figure: never an overfull line
+    for top, row, count, percent in zip(tops, rows, counts, percents):
+        lay.column(out, row.ref, "en", count_w + slack, count_right - count_w - slack, top + pad).add(
+            [Span(count, count_style)], align="right")
+        if percent:
+            lay.column(out, row.ref, "en", percent_w + slack, width - percent_w - slack, top + pad).add(
+                [Span(percent, percent_style)], align="right")
+    size = label_style.size_pt
+    for top, row, swatch in zip(tops, rows, keys):
+        if bars:  # each bar labelled by its row: the palette's first swatch, the key row's own
+            biggest = max(r.count for r in rows) or 1
+            solid = swatch if row.key else spec.palette[0]
+            bar_y, bar_h = top + pad + size * 0.05, size * 0.9
+            out.append(Box(bar_x, bar_y, bar_w, bar_h, _colour(lay, spec.palette[0]), tint=0.12))
+            out.append(Box(bar_x, bar_y, max(bar_w * row.count / biggest, 0.6), bar_h, _colour(lay, solid),
+                           tint=solid.tint))
+        else:
+            out.append(Box(0.0, top + pad + size * 0.1, size * 0.8, size * 0.8, _colour(lay, swatch),
+                           tint=swatch.tint))
+    for top in tops[1:]:
+        out.append(Rule(0, top, width, top, lay.layout.colours["rule"], 0.3))
+    return y

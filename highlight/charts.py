@@ -11,26 +11,20 @@ above the table — a ring (`chart: ring`) or a horizontal 100 % bar
 Colours come from `charts.palette`: rows take its swatches in table order,
 cycling, and the key row (`key: true`, else the largest) takes `charts.key`.
 `check_palette` measures every two swatches, and each against the paper, as
-CIEDE2000 between their CIELAB values through the print profile (LittleCMS via
-Pillow's ImageCms, relative colorimetric, D50), and refuses a palette closer
+CIEDE2000 through the print profile (colour.py), and refuses a palette closer
 than `charts.min_delta_e`.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-import os
 from dataclasses import dataclass
 
+from .colour import PAPER, ciede2000, lab_through_profile
 from .content import Breakdown, BreakdownRow, Text, ref_of
 from .diagnostics import Diagnostics, SourceRef
 from .layout import Box, Ring, Rule, _down_to_grid, _first_baseline, _Piece, _shift
 from .layout_spec import MM, ChartSpec, Colour, Layout, Swatch
 from .text import Span
-
-PAPER = (0.0, 0.0, 0.0, 0.0)  # unprinted paper, as CMYK
-
 
 # -- the rows a table prints -------------------------------------------------------
 @dataclass(frozen=True)
@@ -104,93 +98,11 @@ def _same(a: Swatch, b: Swatch) -> bool:
     return (a.colour, a.tint) == (b.colour, b.tint)
 
 
-# -- colour difference ----------------------------------------------------------------
-def ciede2000(lab1: tuple, lab2: tuple) -> float:
-    """CIEDE2000 colour difference (Sharma, Wu and Dalal 2005), kL = kC = kH = 1."""
-    (l1, a1, b1), (l2, a2, b2) = lab1, lab2
-    c_mean = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
-    g = 0.5 * (1 - math.sqrt(c_mean ** 7 / (c_mean ** 7 + 25.0 ** 7)))
-    a1p, a2p = (1 + g) * a1, (1 + g) * a2
-    c1p, c2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
-    h1p = math.degrees(math.atan2(b1, a1p)) % 360 if c1p else 0.0
-    h2p = math.degrees(math.atan2(b2, a2p)) % 360 if c2p else 0.0
-    dh = 0.0
-    if c1p * c2p:
-        dh = h2p - h1p
-        dh = dh - 360 if dh > 180 else dh + 360 if dh < -180 else dh
-    d_l, d_c = l2 - l1, c2p - c1p
-    d_h = 2 * math.sqrt(c1p * c2p) * math.sin(math.radians(dh / 2))
-    l_mean, cp_mean = (l1 + l2) / 2, (c1p + c2p) / 2
-    if c1p * c2p == 0:
-        h_mean = h1p + h2p
-    elif abs(h1p - h2p) <= 180:
-        h_mean = (h1p + h2p) / 2
-    else:
-        h_mean = (h1p + h2p + (360 if h1p + h2p < 360 else -360)) / 2
-    t = (1 - 0.17 * math.cos(math.radians(h_mean - 30)) + 0.24 * math.cos(math.radians(2 * h_mean))
-         + 0.32 * math.cos(math.radians(3 * h_mean + 6)) - 0.20 * math.cos(math.radians(4 * h_mean - 63)))
-    rotation = 30 * math.exp(-(((h_mean - 275) / 25) ** 2))
-    r_c = 2 * math.sqrt(cp_mean ** 7 / (cp_mean ** 7 + 25.0 ** 7))
-    s_l = 1 + 0.015 * (l_mean - 50) ** 2 / math.sqrt(20 + (l_mean - 50) ** 2)
-    s_c, s_h = 1 + 0.045 * cp_mean, 1 + 0.015 * cp_mean * t
-    r_t = -math.sin(math.radians(2 * rotation)) * r_c
-    return math.sqrt((d_l / s_l) ** 2 + (d_c / s_c) ** 2 + (d_h / s_h) ** 2 + r_t * (d_c / s_c) * (d_h / s_h))
-
-
+# -- telling swatches apart -------------------------------------------------------------
 def swatch_cmyk(swatch: Swatch, colours: dict) -> tuple[float, ...]:
     """The swatch's ink, 0–100 per channel, as the renderer prints a tint (each channel times the tint)."""
     colour: Colour = colours[swatch.colour]
     return tuple(round(v * swatch.tint, 3) for v in colour.cmyk)
-
-
-_LAB_MEMO: dict = {}  # (profile digest, cmyk) -> Lab, for a watch session's rebuilds
-LAB_CACHE = "chart-lab.json"  # beside the profile: Lab values measured before, keyed by the profile's digest
-
-
-def lab_through_profile(cmyks: list, icc: bytes, cache_dir: str | None = None) -> list[tuple[float, float, float]]:
-    """CIELAB (D50) of CMYK inks (0–100) printed on the profile's condition, relative colorimetric.
-
-    LittleCMS through Pillow's ImageCms, 8 bits a channel (L to 0.4, a and b to 1: far finer than the
-    differences this is used to judge). Values measured once are kept in `cache_dir`, so a build does not
-    load the colour engine again while the palette and the profile stay the same."""
-    digest = hashlib.sha256(icc).hexdigest()
-    cache_path = os.path.join(cache_dir, LAB_CACHE) if cache_dir else None
-    wanted = [tuple(float(v) for v in c) for c in cmyks]
-    missing = [c for c in dict.fromkeys(wanted) if (digest, c) not in _LAB_MEMO]
-    if missing and cache_path:
-        try:
-            with open(cache_path, encoding="utf-8") as f:
-                stored = json.load(f)
-            if stored.get("profile") == digest:
-                for name, lab in stored.get("lab", {}).items():
-                    _LAB_MEMO[(digest, tuple(float(v) for v in name.split()))] = tuple(lab)
-        except (OSError, ValueError, AttributeError):
-            pass
-        missing = [c for c in missing if (digest, c) not in _LAB_MEMO]
-    if missing:
-        for cmyk, lab in zip(missing, _measure(missing, icc)):
-            _LAB_MEMO[(digest, cmyk)] = lab
-        if cache_path:
-            from .pdf import replace_file
-
-            known = {" ".join(f"{v:g}" for v in c): list(lab) for (d, c), lab in sorted(_LAB_MEMO.items()) if d == digest}
-            replace_file(cache_path, json.dumps({"profile": digest, "lab": known}, indent=1).encode())
-    return [_LAB_MEMO[(digest, c)] for c in wanted]
-
-
-def _measure(cmyks: list, icc: bytes) -> list[tuple[float, float, float]]:
-    import io
-
-    from PIL import Image, ImageCms
-
-    transform = ImageCms.buildTransform(ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("LAB", 5000),
-                                        "CMYK", "LAB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
-    image = Image.new("CMYK", (len(cmyks), 1))
-    for x, cmyk in enumerate(cmyks):
-        image.putpixel((x, 0), tuple(round(v * 2.55) for v in cmyk))
-    lab = ImageCms.applyTransform(image, transform)
-    # Pillow's LAB: L scaled to 0–255, a and b offset by 128.
-    return [(p[0] * 100.0 / 255.0, p[1] - 128.0, p[2] - 128.0) for p in (lab.getpixel((x, 0)) for x in range(len(cmyks)))]
 
 
 @dataclass(frozen=True)
@@ -203,14 +115,13 @@ class SwatchDifference:
 def palette_differences(spec: ChartSpec, colours: dict, icc: bytes, cache_dir: str | None = None) -> list:
     """CIEDE2000 between every two swatches of the palette and the key (any two may meet in a chart, as
     neighbours in the table's order or across the ring's closing seam), and between each and the paper."""
-    swatches_ = list(dict.fromkeys((s.colour, s.tint) for s in (*spec.palette, spec.key)))
-    by_key = {(s.colour, s.tint): s for s in (*spec.palette, spec.key)}
-    labs = lab_through_profile([PAPER] + [swatch_cmyk(by_key[k], colours) for k in swatches_], icc, cache_dir)
+    every = (*spec.palette, spec.key)
+    labs = lab_through_profile([PAPER] + [swatch_cmyk(s, colours) for s in every], icc, cache_dir)
     paper, labs = labs[0], labs[1:]
-    out = [SwatchDifference(None, by_key[k], ciede2000(paper, lab)) for k, lab in zip(swatches_, labs)]
-    for j in range(len(swatches_)):
+    out = [SwatchDifference(None, s, ciede2000(paper, lab)) for s, lab in zip(every, labs)]
+    for j in range(len(every)):
         for i in range(j):
-            out.append(SwatchDifference(by_key[swatches_[i]], by_key[swatches_[j]], ciede2000(labs[i], labs[j])))
+            out.append(SwatchDifference(every[i], every[j], ciede2000(labs[i], labs[j])))
     return out
 
 

@@ -161,7 +161,8 @@ def _expected(page, lang: str | None = None, charts=None) -> list:
     groups = [[("title", plain(s), page.title.ref) for s in strings(page.title)]]
     for block in page.blocks:
         for element in block.elements:
-            texts, figures = printed(element, charts) if isinstance(element, Breakdown) else (element_texts(element), [])
+            texts, figures = (printed(element, charts) if isinstance(element, Breakdown)
+                              else (element_texts(element), []))
             group = [("text", plain(s), text.ref) for text in texts for s in strings(text)]
             group += [("figure", getattr(element, n), element.ref) for n in ("figure", "rank") if getattr(element, n, None)]
             group += [("figure", figure, ref) for figure, ref in figures]
@@ -206,7 +207,7 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
     from .layout_spec import load_layout
 
     edition = load_edition(edition_dir, diags)
-    charts = load_layout(os.path.join(find_project(edition_dir), "layout"), diags).geometry.charts  # how tables print
+    charts = load_layout(os.path.join(find_project(edition_dir), "layout"), diags).geometry.charts  # tables as printed
     pages = read_pages(pdf_path)
     if len(pages) != len(edition.pages):
         diags.error("check-pages", f"the PDF has {len(pages)} pages, the edition {len(edition.pages)}",

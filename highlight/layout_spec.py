@@ -163,7 +163,6 @@ class ElementMeasures:
     row_gap_mm: float = 3.0
     bullet_indent_mm: float = 3.2
     rank_column_mm: float = 13.0
-    table_figures_mm: float = 21.0
     table_swatch_mm: float = 4.0
     ring_radius_mm: float = 26.0
     ring_hole: float = 0.58
@@ -321,7 +320,6 @@ GEOMETRY = Struct(PageGeometry, {
         "row_gap_mm": Field(Number("Between rows of a multi-cell frame", 0), default=3.0),
         "bullet_indent_mm": Field(Number("Text indent of list items", 0), default=3.2),
         "rank_column_mm": Field(Number("Width of the rank column of rankings", 0), default=13.0),
-        "table_figures_mm": Field(Number("Width of the figures column of breakdowns", 0), default=21.0),
         "table_swatch_mm": Field(Number("Colour key before each breakdown label", 0), default=4.0),
         "ring_radius_mm": Field(Number("Largest outer radius of a ring chart", 1), default=26.0),
         "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0), default=0.58),

@@ -23,7 +23,7 @@ from .colour import PAPER, ciede2000, lab_through_profile
 from .content import Breakdown, BreakdownRow, Text, ref_of
 from .diagnostics import Diagnostics, SourceRef
 from .layout import Box, Ring, Rule, _down_to_grid, _first_baseline, _Piece, _shift
-from .layout_spec import MM, ChartSpec, Colour, Layout, Swatch
+from .layout_spec import MM, ChartSpec, Colour, FrameSpec, Layout, Swatch
 from .text import Span
 
 # -- the rows a table prints -------------------------------------------------------
@@ -141,14 +141,15 @@ def check_palette(layout: Layout, icc: bytes, diags: Diagnostics, cache_dir: str
 
 
 # -- laying a table out -------------------------------------------------------------
-def breakdown(lay, table: Breakdown, width: float, frame_chart: str = "bars") -> _Piece:
+def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
     """Caption, chart (a ring or a 100 % bar) and table; or caption and a table with a bar in each row.
 
-    Every chart reserves `charts.caption_lines` caption lines and puts its table's first line on the grid
-    counted from its caption's, so charts side by side in a row stand at one height and their tables
-    start on one line whether or not each has a caption (rings of a row also share one size: the cell's)."""
+    In a frame of several cells every chart reserves `charts.caption_lines` caption lines and puts its
+    table's first line on the grid counted from its caption's, so charts side by side in a row stand at one
+    height and their tables start on one line whether or not each has a caption (rings of a row also share
+    one size: the cell's)."""
     spec: ChartSpec = lay.layout.geometry.charts
-    kind = table.chart or frame_chart
+    kind = table.chart or frame.chart
     _missing_others_label(lay, table, spec)
     rows = chart_rows(table, spec)
     keys = swatches(rows, spec, closed=kind == "ring")
@@ -157,7 +158,7 @@ def breakdown(lay, table: Breakdown, width: float, frame_chart: str = "bars") ->
     y = lay.column(out, table.ref, "en", width).add(lay.inline_pair(table.caption, "table-caption"))
     probe: list = []
     probe_col = lay.column(probe, table.ref, "en", width)
-    for _ in range(spec.caption_lines):
+    for _ in range(spec.caption_lines if frame.cells > 1 else 0):
         probe_col.add(lay.inline_pair(Text(table.ref, "Hg", "國"), "table-caption"))
     anchor = _first_baseline(out) if out else _first_baseline(probe)
     y = max(y, probe_col.y)

@@ -299,7 +299,7 @@ class PageLayouter:
         if isinstance(element, Breakdown):
             from .charts import breakdown  # charts.py builds on this module's items
 
-            return breakdown(self, element, width, frame.chart)
+            return breakdown(self, element, width, frame)
         if isinstance(element, Partner):
             return self.partner(element, width)
         if isinstance(element, QrCode):

@@ -191,7 +191,7 @@ class ChartSpec:
     others_below_percent: float = 1.0  # rows under this share become one Others row (where the content allows)
     figure_gap_mm: float = 3.0  # between a table's counts and its percentages, and before the counts
     space_mm: float = 3.0  # between a caption and its chart, and between the chart and its table
-    caption_lines: int = 1  # caption lines every chart reserves, so charts of a row stand level
+    caption_lines: int = 1  # caption lines each chart of a multi-cell frame reserves, so charts of a row stand level
     bar_height_mm: float = 6.0  # a 100 % bar's height
     separator_pt: float = 0.6  # the paper-white line between segments of a ring or bar
     refs: dict = field(default_factory=dict, compare=False, repr=False)
@@ -336,8 +336,8 @@ GEOMETRY = Struct(PageGeometry, {
         "others_below_percent": Field(Number("Rows under this share are grouped as Others, %", 0), default=1.0),
         "figure_gap_mm": Field(Number("Between counts and percentages, mm", 0), default=3.0),
         "space_mm": Field(Number("Between caption, chart and table, mm", 0), default=3.0),
-        "caption_lines": Field(Int("Caption lines every chart reserves, so charts of a row stand level", 0),
-                               default=1),
+        "caption_lines": Field(Int("Caption lines each chart of a frame of several cells reserves, so charts "
+                                   "of a row stand level", 0), default=1),
         "bar_height_mm": Field(Number("Height of a 100 % bar, mm", 1), default=6.0),
         "separator_pt": Field(Number("Paper-white line between segments, pt", 0), default=0.6),
     }, "Breakdown charts: palette, grouping, spacing"), default=None),

@@ -272,7 +272,7 @@ def _table(lay, rows, keys, width: float, y: float, anchor: float | None, out: l
             lay.column(out, row.ref, "en", percent_w + slack, width - percent_w - slack, top + pad).add(
                 [Span(percent, percent_style)], align="right")
     size = label_style.size_pt
-    for top, row, swatch in zip(tops, rows, keys):
+    for top, row, swatch, (lines, _) in zip(tops, rows, keys, labels):
         if bars:  # each bar labelled by its row: the palette's first swatch, the key row's own
             biggest = max(r.count for r in rows) or 1
             solid = swatch if row.key else spec.palette[0]
@@ -280,9 +280,10 @@ def _table(lay, rows, keys, width: float, y: float, anchor: float | None, out: l
             out.append(Box(bar_x, bar_y, bar_w, bar_h, _colour(lay, spec.palette[0]), tint=0.12))
             out.append(Box(bar_x, bar_y, max(bar_w * row.count / biggest, 0.6), bar_h, _colour(lay, solid),
                            tint=solid.tint))
-        else:
-            out.append(Box(0.0, top + pad + size * 0.1, size * 0.8, size * 0.8, _colour(lay, swatch),
-                           tint=swatch.tint))
+        else:  # a square as tall as the label's capitals (Noto Sans: 0.714 em), standing on its baseline
+            side = size * 0.714
+            baseline = top + pad + (_first_baseline(lines) or size)
+            out.append(Box(0.0, baseline - side, side, side, _colour(lay, swatch), tint=swatch.tint))
     for top in tops[1:]:
         out.append(Rule(0, top, width, top, lay.layout.colours["rule"], 0.3))
     return y

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from .content import Edition, load_edition, page_texts, ref_of
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from . import linestore
+from .charts import check_palette
 from .check import check_laid_out
 from .fonts import load_coverage, load_manifest, prepare_fonts, check_faces_present
 from .layout import LaidOutPage, TextLine, layout_edition
@@ -219,7 +220,7 @@ class BuildSession:
             page_diags = Diagnostics()
             alone = replace(edition, pages=(page,))
             result = layout_edition(alone, layout, self._setter, page_diags, lang, self._good_heights)[0]
-            check_laid_out(alone, [result], page_diags, lang)  # nothing of the page's content lost
+            check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
             self._laid[page.number] = (inputs, result, list(page_diags.items))
             diags.items.extend(page_diags.items)
             laid.append(result)
@@ -257,13 +258,16 @@ class BuildSession:
                 result.typography = typography.report(pages, fonts, layout.geometry.typography)
                 typography.add_diagnostics(result.typography, diags, layout.geometry.typography)
             check_safe_area(pages, layout, diags)
+            profile = self._output_profile(project, diags) if options.target == "print" else None
+            if profile is not None:  # chart colours a reader can tell apart, measured as printed
+                check_palette(layout, profile.icc, diags, os.path.join(project, ".cache", "profiles"))
             diags.raise_if_errors()
             output = options.output or default_output(project, edition, options.lang, options.target)
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
                 marks=options.marks, target=options.target, date_epoch=_date_epoch(edition),
-                profile=self._output_profile(project, diags) if options.target == "print" else None,
+                profile=profile,
                 edition=edition.edition,
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
             data = render_pdf(pages, layout, fonts, render_options)

@@ -10,6 +10,7 @@ an /Artifact, such as the folio — is left out of both.
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -173,9 +174,11 @@ def word_diff(expected: str, page_text: str) -> str:
     return "; ".join(changes) if changes else f"expected: {expected}"
 
 
-def _expected(page, lang: str | None = None) -> list:
+def _expected(page, lang: str | None = None, charts=None) -> list:
     """Per element (and footnote), in content order: [(kind, expected text, SourceRef)]; with `lang`,
-    the texts a single-language variant sets (that language's, and mixed ones)."""
+    the texts a single-language variant sets (that language's, and mixed ones). A breakdown table is
+    expected as it prints (charts.printed): with `charts` (the layout's ChartSpec), small rows grouped."""
+    from .charts import printed
     from .content import Breakdown, element_texts
     from .text import plain
 
@@ -185,13 +188,11 @@ def _expected(page, lang: str | None = None) -> list:
     groups = [[("title", plain(s), page.title.ref) for s in strings(page.title)]]
     for block in page.blocks:
         for element in block.elements:
-            group = [("text", plain(s), text.ref) for text in element_texts(element) for s in strings(text)]
+            texts, figures = (printed(element, charts) if isinstance(element, Breakdown)
+                              else (element_texts(element), []))
+            group = [("text", plain(s), text.ref) for text in texts for s in strings(text)]
             group += [("figure", getattr(element, n), element.ref) for n in ("figure", "rank") if getattr(element, n, None)]
-            if isinstance(element, Breakdown):
-                for row in element.rows:
-                    group.append(("figure", f"{row.count:,}", row.ref))
-                    if row.percent is not None:
-                        group.append(("figure", f"{row.percent:.1f}%", row.ref))
+            group += [("figure", figure, ref) for figure, ref in figures]
             groups.append(group)
     for note in page.footnotes:  # a footnote starts with its marker
         group = [("text", plain(s), note.text.ref) for s in strings(note.text)]
@@ -200,9 +201,10 @@ def _expected(page, lang: str | None = None) -> list:
     return groups
 
 
-def check_laid_out(edition, pages, diags, lang: str | None = None) -> None:
+def check_laid_out(edition, pages, diags, lang: str | None = None, charts=None) -> None:
     """Before anything is drawn: every text and figure of the content is among the lines laid out on its
-    page. A miss is a bug of the layout, never of the content; the build stops rather than drop it."""
+    page (breakdown tables as `charts`, the layout's ChartSpec, prints them). A miss is a bug of the
+    layout, never of the content; the build stops rather than drop it."""
     from .layout import TextLine
 
     by_number = {p.number: p for p in pages}
@@ -212,7 +214,7 @@ def check_laid_out(edition, pages, diags, lang: str | None = None) -> None:
             continue
         hay = normalise("".join("".join(run.text for run in item.line.runs if not run.artifact)
                                 for item in laid.items if isinstance(item, TextLine)))
-        for group in _expected(page, lang):
+        for group in _expected(page, lang, charts):
             for kind, expected, ref in group:
                 if normalise(expected) not in hay:
                     diags.error("dropped-text", f"the {kind} '{expected[:60]}' was not set on page {page.number}",
@@ -227,9 +229,12 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
     Texts are compared after NFKC with whitespace removed, with footnote markers as printed
     (so `highlight[^*]` must read `highlight*`: the marker touching its anchor).
     """
+    from .build import find_project
     from .content import load_edition
+    from .layout_spec import load_layout
 
     edition = load_edition(edition_dir, diags)
+    charts = load_layout(os.path.join(find_project(edition_dir), "layout"), diags).geometry.charts  # tables as printed
     pages = read_pages(pdf_path)
     if len(pages) != len(edition.pages):
         diags.error("check-pages", f"the PDF has {len(pages)} pages, the edition {len(edition.pages)}",
@@ -240,7 +245,7 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
         shown = "\n".join(pages[page.number - 1].pieces)
         hay = normalise(shown)
         previous = 0
-        for group in _expected(page):
+        for group in _expected(page, charts=charts):
             after, before = [], []  # where the element's texts are found: after the element above, or only before
             for kind, expected, ref in group:
                 needle = normalise(expected)

@@ -133,6 +133,7 @@ class BreakdownRow:
     label: Text
     count: int
     percent: float | None = None
+    key: bool = False  # the key region: its chart swatch is the accent (else the largest row is the key)
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -142,6 +143,10 @@ class Breakdown:
     total: int
     rows: tuple[BreakdownRow, ...]
     caption: Text | None = None
+    order: str = "size"  # rows largest first; "fixed": as written
+    group_small: bool = True  # rows under the layout's charts.others_below_percent become one "Others" row
+    others_label: Text | None = None  # that row's label (needed only when rows are grouped)
+    chart: str | None = None  # ring, bar100 or bars: this table's chart instead of its frame's
     review: bool = False  # copied from last year and not yet checked: a warning until removed
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
@@ -225,6 +230,15 @@ _opt = Field
 REVIEW = Field(Bool("Copied from last year's edition: the build warns until this line is removed"), default=False)
 
 
+def _breakdown_check(values: dict, node, path: str, r: Reader) -> bool:
+    keys = [i for i, row in enumerate(values["rows"]) if row.key]
+    if len(keys) > 1:
+        r.diags.error("breakdown-key", f"rows {', '.join(str(i) for i in keys)} are all marked key: a chart has one "
+                      "key region", ref_of(values["rows"][keys[1]], "key"), hint="keep key: true on one row only")
+        return False
+    return True
+
+
 def _element(cls, fields: dict, description: str, check=None) -> Struct:
     """An element kind: its own fields, and `review:` which every kind takes."""
     return Struct(cls, {**fields, "review": REVIEW}, description, check=check)
@@ -251,8 +265,17 @@ ELEMENT = Tagged({
         "total": Field(Int("The declared total; rows must add up to it", 1), required=True),
         "rows": Field(Seq(Struct(BreakdownRow, {
             "label": Field(TEXT, required=True), "count": Field(Int(minimum=0), required=True),
-            "percent": _opt(Number("Percent of the total, as printed", 0))}), 1), required=True),
-        "caption": _opt(TEXT)}, "A breakdown table drawn with proportional bars"),
+            "percent": _opt(Number("Percent of the total, as printed", 0)),
+            "key": _opt(Bool("The key region: its chart swatch is the accent colour (default: the largest row)"),
+                        default=False)}), 1), required=True),
+        "caption": _opt(TEXT),
+        "order": _opt(Str("size: rows largest first (the chart in the same order); fixed: as written",
+                          choices=("size", "fixed")), default="size"),
+        "group_small": _opt(Bool("Rows under charts.others_below_percent (layout/page.yaml) become one Others "
+                                 "row; false when the source prints every row"), default=True),
+        "others_label": _opt(TEXT),
+        "chart": _opt(Str("This table's chart instead of its frame's", choices=("bars", "ring", "bar100")))},
+        "A breakdown table with its chart (a ring, a 100 % bar, or a bar per row)", check=_breakdown_check),
     "partner": _element(Partner, {"name": Field(TEXT, required=True), "text": Field(TEXT, required=True),
                                 "status": _opt(TEXT)}, "A named partner and one sentence"),
     "project": _element(Partner, {"name": Field(TEXT, required=True), "text": Field(TEXT, required=True),
@@ -395,6 +418,8 @@ def element_texts(element: Element):
             yield element.caption
         for row in element.rows:
             yield row.label
+        if element.others_label:
+            yield element.others_label
     else:
         for name in ("lead", "headline", "title", "name", "status", "unit", "change", "label", "note",
                      "badge", "source", "text", "caption"):

@@ -322,7 +322,9 @@ class PageLayouter:
         if isinstance(element, Ranking):
             return self.ranking(element, width)
         if isinstance(element, Breakdown):
-            return self.breakdown(element, width, frame.chart)
+            from .charts import breakdown  # charts.py builds on this module's items
+
+            return breakdown(self, element, width, frame)
         if isinstance(element, Partner):
             return self.partner(element, width)
         if isinstance(element, QrCode):
@@ -421,83 +423,6 @@ class PageLayouter:
     def _natural(self, spans: list[Span]) -> float:
         """The width of spans set on one line."""
         return self.setter.set(spans, 1e6, "left")[0].natural_pt
-
-    def breakdown(self, table: Breakdown, width: float, chart: str = "bars") -> _Piece:
-        """Labels, then figures, then proportional bars (or a ring chart above, with swatches)."""
-        piece = _Piece()
-        out = piece.primary
-        y = self.column(out, table.ref, "en", width).add(self.inline_pair(table.caption, "table-caption"))
-        tints = _ring_tints([row.count for row in table.rows])
-        if chart == "ring":
-            y = self.ring(table, width, y, tints, out)
-        label_style = self.style("table-label", "en")
-        whole_steps = lambda h: math.ceil(h / self.grid - 1e-6) * self.grid  # noqa: E731 (rows keep the grid)
-        min_row_h = whole_steps(label_style.leading_pt * 1.55)
-        gap = self.m.bullet_indent_mm * MM / 2
-        figures_w = self.m.table_figures_mm * MM * (1.0 if any(r.percent is not None for r in table.rows) else 0.5)
-        swatch_w = self.m.table_swatch_mm * MM if chart == "ring" else 0.0
-        label_w = width - figures_w - swatch_w - gap if chart == "ring" else width * 0.5
-        bar_x = label_w + gap
-        bar_w = width - label_w - figures_w - 2 * gap
-        biggest = max(r.count for r in table.rows) or 1
-        labels = []  # each row's label lines, set first: a long label makes its row taller
-        for row in table.rows:
-            lines: list = []
-            labels.append((lines, self.column(lines, row.ref, "en", label_w).add(self.inline_pair(row.label, "table-label"))))
-        pad = label_style.leading_pt * 0.25
-        first_label = _first_baseline(labels[0][0]) if labels else None
-        if first_label is not None:  # rows are whole grid steps tall: put the first label on the grid
-            y = self.on_grid(out, y + pad + first_label) - pad - first_label
-        tops, heights = [], []
-        for _, label_h in labels:
-            tops.append(y)
-            heights.append(whole_steps(max(min_row_h, label_h + label_style.leading_pt * 0.55)))
-            y += heights[-1]
-        # Labels, then figures, then bars: the figures column reads as one sequence.
-        for top, (lines, _) in zip(tops, labels):
-            out.extend(_shift(item, swatch_w, top + pad) for item in lines)
-        # Counts and percentages in two columns, each aligned right (so on the decimal point: one decimal
-        # each): the percentages as wide as the widest, the counts a word space before them.
-        count_style, percent_style = self.style("table-figure", "en"), self.style("table-percent", "en")
-        percents = [f"{row.percent:.1f}%" if row.percent is not None else "" for row in table.rows]
-        percent_w = max((self._natural([Span(p, percent_style)]) for p in percents if p), default=0.0)
-        if percent_w:
-            percent_w += self._natural([Span("0 0", count_style)]) - self._natural([Span("00", count_style)])
-        for top, row, percent in zip(tops, table.rows, percents):
-            self.column(out, row.ref, "en", figures_w - percent_w, width - figures_w, top + pad).add(
-                [Span(f"{row.count:,}", count_style)], align="right")
-            if percent:
-                self.column(out, row.ref, "en", percent_w, width - percent_w, top + pad).add(
-                    [Span(percent, percent_style)], align="right")
-        navy = self.layout.colours["primary"]
-        bar_h = label_style.size_pt * 0.9
-        if chart == "ring":
-            swatch = label_style.size_pt * 0.8
-            for top, tint in zip(tops, tints):
-                out.append(Box(0.0, top + pad + label_style.size_pt * 0.1, swatch, swatch, navy, tint=tint))
-            bar_w = 0.0
-        for top, row in zip(tops, table.rows) if bar_w else ():
-            bar_y = top + pad + label_style.size_pt * 0.05
-            bar_len = max(bar_w * row.count / biggest, 0.6)
-            out.append(Box(bar_x, bar_y, bar_w, bar_h, navy, tint=0.12))
-            out.append(Box(bar_x, bar_y, bar_len, bar_h, navy))
-        for top in tops[1:]:
-            out.append(Rule(0, top, width, top, self.layout.colours["rule"], 0.3))
-        piece.primary_h = y
-        return piece
-
-    def ring(self, table: Breakdown, width: float, y: float, tints: list, out: list) -> float:
-        """A ring chart of the rows, centred above the table; returns the y below it."""
-        outer = min(width * 0.3, self.m.ring_radius_mm * MM)
-        inner = outer * self.m.ring_hole
-        cx, cy = width / 2, y + outer * 0.1 + outer
-        start = 0.0
-        navy = self.layout.colours["primary"]
-        for row, tint in zip(table.rows, tints):
-            sweep = 360.0 * row.count / table.total
-            out.append(Ring(cx, cy, outer, inner, start, sweep, navy, tint))
-            start += sweep
-        return cy + outer * 1.15
 
     def partner(self, partner: Partner, width: float) -> _Piece:
         return self.stacked(partner.ref, width, [(partner.name, "partner-name"), (partner.status, "partner-status"),
@@ -906,18 +831,6 @@ class PageLayouter:
 
 
 COPYFIT_STYLES = ("stat-figure", "rank")  # styles whose figures step down rather than wrap
-
-
-def _ring_tints(counts: list[int]) -> list[float]:
-    """A tint of the primary colour per row: the biggest share darkest, evenly spaced down to light."""
-    if len(counts) <= 1:
-        return [1.0] * len(counts)
-    by_size = sorted(range(len(counts)), key=lambda i: (-counts[i], i))
-    step = 0.82 / (len(counts) - 1)
-    tints = [0.0] * len(counts)
-    for rank, index in enumerate(by_size):
-        tints[index] = round(1.0 - step * rank, 3)
-    return tints
 
 
 def layout_edition(edition: Edition, layout: Layout, fonts: FontSet | TextSetter,

@@ -168,7 +168,6 @@ class ElementMeasures:
     row_gap_mm: float = 3.0
     bullet_indent_mm: float = 3.2
     rank_column_mm: float = 13.0
-    table_figures_mm: float = 21.0
     table_swatch_mm: float = 4.0
     ring_radius_mm: float = 26.0
     ring_hole: float = 0.58
@@ -192,6 +191,32 @@ class TypographyLimits:
 
 
 @dataclass(frozen=True)
+class Swatch:
+    """A chart colour: a colour of styles.yaml at a tint (1 = solid)."""
+
+    ref: SourceRef
+    colour: str
+    tint: float = 1.0
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """How breakdown charts are coloured and set (layout/page.yaml `charts:`)."""
+
+    ref: SourceRef
+    palette: tuple[Swatch, ...]  # rows take these in table order, cycling, the key row apart
+    key: Swatch  # the key region's swatch
+    min_delta_e: float = 10.0  # CIEDE2000 through the output profile: every two swatches, and each and the paper
+    others_below_percent: float = 1.0  # rows under this share become one Others row (where the content allows)
+    figure_gap_mm: float = 3.0  # between a table's counts and its percentages, and before the counts
+    space_mm: float = 3.0  # between a caption and its chart, and between the chart and its table
+    caption_lines: int = 1  # caption lines each chart of a multi-cell frame reserves, so charts of a row stand level
+    bar_height_mm: float = 6.0  # a 100 % bar's height
+    separator_pt: float = 0.6  # the paper-white line between segments of a ring or bar
+    refs: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class PageGeometry:
     ref: SourceRef
     page: PageSpec
@@ -206,6 +231,7 @@ class PageGeometry:
     underfull_mm: float  # more unfilled height than this at a page's foot (or in a fixed frame) is reported
     elements: ElementMeasures
     typography: TypographyLimits = TypographyLimits()
+    charts: ChartSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -284,6 +310,9 @@ STYLE = Struct(StyleEntry, {**_style_fields, "en": Field(STYLE_VARIANT), "zh": F
                "A type style; en/zh override the shared values")
 COLOUR = Struct(Colour, {"cmyk": Field(Seq(Number(), 4), required=True), "rgb": Field(Str("#rrggbb"))},
                 "A process colour with its screen twin", check=_colour_check)
+SWATCH = Struct(Swatch, {"colour": Field(Str("A colour name from styles.yaml"), required=True),
+                         "tint": Field(Number("Share of the colour, 0–1", 0, maximum=1), default=1.0)},
+                "A chart colour")
 FRAME = Struct(FrameSpec, {
     "col": Field(Int("First grid column, 1-based", 1), required=True),
     "span": Field(Int("Number of grid columns", 1), required=True),
@@ -296,7 +325,8 @@ FRAME = Struct(FrameSpec, {
     "padding_mm": Field(Number("Inner padding of the panel, mm", 0), default=0.0),
     "label_above": Field(Bool("Set stat labels above their figures"), default=False),
     "list_columns": Field(Int("Columns a list is set in", 1), default=1),
-    "chart": Field(Str("Breakdown drawing", choices=("bars", "ring")), default="bars"),
+    "chart": Field(Str("Breakdown drawing: a bar per row, a ring above, or a 100 % bar above",
+                       choices=("bars", "ring", "bar100")), default="bars"),
     "gap": Field(Str("The space above, a named step of spacing_pt in layout/page.yaml (e.g. section)")),
     "anchor": Field(Str("foot: this frame and those below it stand at the foot of the body; the space above "
                         "them is the page's one deliberate space", choices=("foot",))),
@@ -342,7 +372,6 @@ GEOMETRY = Struct(PageGeometry, {
         "row_gap_mm": Field(Number("Between rows of a multi-cell frame", 0), default=3.0),
         "bullet_indent_mm": Field(Number("Text indent of list items", 0), default=3.2),
         "rank_column_mm": Field(Number("Width of the rank column of rankings", 0), default=13.0),
-        "table_figures_mm": Field(Number("Width of the figures column of breakdowns", 0), default=21.0),
         "table_swatch_mm": Field(Number("Colour key before each breakdown label", 0), default=4.0),
         "ring_radius_mm": Field(Number("Largest outer radius of a ring chart", 1), default=26.0),
         "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0), default=0.58),
@@ -363,6 +392,20 @@ GEOMETRY = Struct(PageGeometry, {
                                         0), default=8),
         "max_text_sizes": Field(Int("Most distinct text sizes drawn in the document", 1), default=10),
     }, "Limits of the typography report (build --report)", check=_typography_check), default=None),
+    "charts": Field(Struct(ChartSpec, {
+        "palette": Field(Seq(SWATCH, 2, "Swatches rows take in table order, cycling (the key row apart)"),
+                         required=True),
+        "key": Field(SWATCH, required=True),
+        "min_delta_e": Field(Number("Least CIEDE2000 difference between any two swatches, and between each and "
+                                    "the paper, through the output profile", 0), default=10.0),
+        "others_below_percent": Field(Number("Rows under this share are grouped as Others, %", 0), default=1.0),
+        "figure_gap_mm": Field(Number("Between counts and percentages, mm", 0), default=3.0),
+        "space_mm": Field(Number("Between caption, chart and table, mm", 0), default=3.0),
+        "caption_lines": Field(Int("Caption lines each chart of a frame of several cells reserves, so charts "
+                                   "of a row stand level", 0), default=1),
+        "bar_height_mm": Field(Number("Height of a 100 % bar, mm", 1), default=6.0),
+        "separator_pt": Field(Number("Paper-white line between segments, pt", 0), default=0.6),
+    }, "Breakdown charts: palette, grouping, spacing"), default=None),
 }, "Page size, margins, grid")
 STYLES = Struct(lambda ref, colours, styles, scale_pt=None, hierarchy=None: (colours, styles, scale_pt, hierarchy, ref), {
     "colours": Field(Named(COLOUR), required=True),
@@ -408,6 +451,9 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> L
                 diags.error("unknown-template", f"typography.deliberate_space_templates names '{name}', which "
                             "templates.yaml does not define", typography.ref,
                             hint="templates: " + ", ".join(templates))
+    if geometry.charts is None:  # navy in four steps, the key region in gold (DESIGN.md)
+        geometry = replace(geometry, charts=ChartSpec(geometry.ref, tuple(
+            Swatch(geometry.ref, "primary", t) for t in (1.0, 0.7, 0.45, 0.2)), Swatch(geometry.ref, "accent")))
     styles = {}
     for name, entry in entries.items():
         for lang in ("en", "zh"):
@@ -426,6 +472,10 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> L
         if name not in colours:
             diags.error("missing-colour", f"styles.yaml does not define the colour '{name}'",
                         SourceRef(styles_ref.file), hint="colours needed: " + ", ".join(ENGINE_COLOURS))
+    for swatch in (*geometry.charts.palette, geometry.charts.key):
+        if swatch.colour not in colours:
+            diags.error("unknown-colour", f"chart swatch colour '{swatch.colour}' is not defined in styles.yaml",
+                        swatch.ref, hint="colours: " + ", ".join(colours))
     if geometry.title_band.colour not in colours:
         diags.error("unknown-colour", f"colour '{geometry.title_band.colour}' is not defined in styles.yaml",
                     geometry.title_band.ref)

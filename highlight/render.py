@@ -16,7 +16,6 @@ from .layout import Box, LaidOutPage, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, Colour, Layout
 
 FURNITURE_FRAMES = ("folio",)  # text the page carries that is not content (PDF 32000 §14.8.2.2)
-WHITE = Colour(None, (0, 0, 0, 0), "#ffffff")  # separates ring segments
 CROP_MARK_LENGTH_MM = 5.0
 CROP_MARK_WEIGHT_PT = 0.25
 
@@ -251,9 +250,7 @@ class _Painter:
         path.arcTo(cx - i, cy - i, cx + i, cy + i, start - item.sweep_deg, item.sweep_deg)
         path.close()
         c.setFillColor(self.colour(item.colour, item.tint))
-        c.setStrokeColor(self.colour(WHITE))
-        c.setLineWidth(0.6)
-        c.drawPath(path, stroke=1, fill=1)
+        c.drawPath(path, stroke=0, fill=1)  # the layout draws the paper-white seams between segments
 
     def box(self, item: Box) -> None:
         x, y, w, h = item.x_pt, item.y_pt, item.width_pt, item.height_pt

@@ -192,7 +192,7 @@ def _colour(lay, swatch: Swatch) -> Colour:
 def _ring(lay, rows, keys, width: float, y: float, out: list) -> float:
     """A ring of the rows in table order, clockwise from 12 o'clock, centred above the table; the y below it."""
     spec = lay.layout.geometry.charts
-    outer = min(width * 0.3, lay.m.ring_radius_mm * MM)
+    outer = min(width * 0.36, lay.m.ring_radius_mm * MM)  # at most 72 % of its column wide
     inner = outer * lay.m.ring_hole
     cx, cy = width / 2, y + spec.space_mm * MM + outer
     total = sum(row.count for row in rows) or 1

@@ -98,7 +98,7 @@ def check_source(source_path: str, pdf_path: str, strict: bool = False) -> Sourc
         hay = normalise(pages[index].text, strict) if page and index < len(pages) else whole_pdf
         for line in chunk.split("\n"):
             line_number += 1
-            if line.strip() and not source_line_covered(line, hay, strict):
+            if line.strip() and normalise(line, strict) not in hay:
                 report.missing.append((page, line_number, line.strip()))
     whole_source = normalise(source, strict)
     for page in pages:
@@ -106,28 +106,6 @@ def check_source(source_path: str, pdf_path: str, strict: bool = False) -> Sourc
             if normalise(piece, strict) not in whole_source:
                 report.extra.append((page.number, piece.strip()))
     return report
-
-
-def source_line_covered(line: str, hay: str, strict: bool = False) -> bool:
-    """A source line is on the page whole, or as the runs it was made of, in order.
-
-    An extractor joins texts that stood side by side into one line ("regions# 75.1%": the end of one
-    cell and the figure of the next); a page composed otherwise prints the same runs in another
-    reading order. Each run, split where the extracted line has a space between a mark or figure and
-    what follows, must still be on the page, in the line's order."""
-    whole = normalise(line, strict)
-    if whole in hay:
-        return True
-    runs = [normalise(run, strict) for run in re.split(r"(?<=[#^*Δ◊Ω%])\s+(?=\S)", line.strip()) if run.strip()]
-    if len(runs) < 2:
-        return False
-    at = 0
-    for run in runs:
-        found = hay.find(run, at)
-        if found < 0:
-            return False
-        at = found + len(run)
-    return True
 
 
 # Figures whole (HK$956M, +31.2%, 1,700+), then words, then any other character on its own.

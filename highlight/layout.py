@@ -376,8 +376,13 @@ class PageLayouter:
         return piece
 
     def stat(self, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
+        """Figure, unit and change on one line (the change in the accent), the label, the note; its
+        Chinese under the English in the same cell. With `beside_mm` on the frame the figure stands in a
+        column of its own and the words beside it, English then Chinese."""
         piece = _Piece()
-        col = self.column(piece.primary, stat.ref, "en", width)
+        beside = frame.beside_mm * MM if frame.beside_mm else 0.0
+        figure_w = beside or width
+        col = self.column(piece.primary, stat.ref, "en", figure_w)
         col.add(self.inline_pair(stat.lead, "stat-lead"))  # a lead-in and its Chinese both stand above the figure
         figure_line = spans_from_text(stat.figure, self.style("stat-figure", "en"))
         extras: list[Span] = []
@@ -385,26 +390,34 @@ class PageLayouter:
             extras += [Span(" ", self.style("stat-unit", "en"))] + self.inline_pair(stat.unit, "stat-unit")
         if stat.change and (stat.change.en or stat.change.mixed):
             extras += [Span(" ", self.style("stat-change", "en"))] + self.spans(stat.change, "stat-change", "en")
-        if extras and len(self.setter.set(figure_line + extras, width)) > 1:
+        if extras and len(self.setter.set(figure_line + extras, figure_w)) > 1:
             figure_lines = [figure_line, extras[1:]]  # unit and change join the figure only when they fit
         else:
             figure_lines = [figure_line + extras]
         label = self.inline_pair(stat.label, "stat-label")  # "external funding 校外資助": both bold, one line
         if stat.badge:  # a tag such as GHG rides on the label's line
             label += [Span(" ", self.style("stat-label", "en"))] + self.inline_pair(stat.badge, "badge")
-        if frame.label_above:
+        if frame.label_above and not beside:
             col.add(label)
         piece.anchor_pt, piece.anchored = col.y, True  # a row aligns its figures, whatever stands above them
         for spans in figure_lines:
             col.add(spans)
-        if not frame.label_above:
-            col.add(label)
-        piece.primary_h = col.text(stat.note, "stat-note")
-        # Its Chinese under the English, in the same cell: the change in bold (gold stays on figures), the note.
-        zh = self.column(piece.secondary, stat.ref, "zh", width)
+        gutter = self.layout.geometry.grid.gutter_mm * MM
+        words = (self.column(piece.primary, stat.ref, "en", width - beside - gutter, beside + gutter, piece.anchor_pt)
+                 if beside else col)
+        if not frame.label_above or beside:
+            words.add(label)
+        words.text(stat.note, "stat-note")
+        # Its Chinese under the English: the change in bold (gold stays on figures), the note.
+        zh = (self.column(piece.primary, stat.ref, "zh", words.width, words.x, words.y + self.m.band_gap_pt)
+              if beside else self.column(piece.secondary, stat.ref, "zh", width))
         if stat.change and stat.change.zh:
             zh.add(self.spans(stat.change, "stat-label", "zh"))
-        piece.secondary_h = zh.text(stat.note, "stat-note")
+        zh.text(stat.note, "stat-note")
+        if beside:
+            piece.primary_h = max(col.y, zh.y)
+        else:
+            piece.primary_h, piece.secondary_h = col.y, zh.y
         return piece
 
     def callout(self, callout: Callout, width: float) -> _Piece:
@@ -465,7 +478,17 @@ class PageLayouter:
             started.append(y + anchor)
             lefts = [x + pad + c * (cell_w + gutter) for c in range(len(row))]
             bottoms = []
-            for piece, dx in zip(pieces, lefts):
+            if frame.bands == "shared":
+                # Cells alike (two callouts, say): the English of the row on one band, then its Chinese on
+                # the next, in that reading order.
+                firsts = [self.place(out, p.primary, dx, y + anchor - p.anchor_pt if p.anchored else y)
+                          for p, dx in zip(pieces, lefts)]
+                below = max(t + p.primary_h for t, p in zip(firsts, pieces))
+                gap = self.m.band_gap_pt if any(p.secondary for p in pieces) else 0.0
+                for first_top, piece, dx in zip(firsts, pieces, lefts):
+                    second_top = self.place(out, piece.secondary, dx, below + gap)
+                    bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
+            for piece, dx in zip(pieces, lefts) if frame.bands != "shared" else ():
                 # Figures stand level; a cell of text (a callout, a paragraph) starts at the row's top.
                 first_top = self.place(out, piece.primary, dx, y + anchor - piece.anchor_pt if piece.anchored else y)
                 second_top = first_top + piece.primary_h + (self.m.band_gap_pt if piece.secondary and piece.primary
@@ -634,7 +657,7 @@ class PageLayouter:
         """(style, figure, room) of an element whose figure cannot wrap: a stat's figure in its cell, a
         ranking's number in the rank column."""
         if isinstance(element, Stat):
-            return "stat-figure", element.figure, cell_w
+            return "stat-figure", element.figure, frame.beside_mm * MM if frame.beside_mm else cell_w
         if isinstance(element, Ranking):
             return "rank", element.rank, self.m.rank_column_mm * MM - 1.5 * MM
         return None

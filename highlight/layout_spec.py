@@ -111,6 +111,8 @@ class FrameSpec:
     gap: str | None = None  # the space above, a named step of page.yaml's spacing_pt (instead of gap_mm)
     anchor: str | None = None  # "foot": it and the frames below it stand at the foot; the space above is deliberate
     grow: bool = False  # the page's spare height goes into this frame (its panel grows)
+    beside_mm: float | None = None  # stats: the figure in a column this wide, its words beside it
+    bands: str = "stacked"  # cells of a row: each its Chinese under its English, or the row's languages shared
     monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
     align_rows: str | None = None  # frames naming one group start their k-th elements at one height
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
@@ -332,6 +334,11 @@ FRAME = Struct(FrameSpec, {
                         "them is the page's one deliberate space", choices=("foot",))),
     "grow": Field(Bool("The page's spare height goes into this frame: its panel grows to the foot"),
                   default=False),
+    "bands": Field(Str("Cells of a row: stacked (each cell's Chinese under its own English) or shared (the "
+                       "row's English on one band, its Chinese on the next: for cells alike, whose English ends "
+                       "level)", choices=("stacked", "shared")), default="stacked"),
+    "beside_mm": Field(Number("Stats: the figure stands in a column this wide and its label and note, English "
+                              "then Chinese, beside it, mm", 10)),
     "monolingual": Field(Str("In a one-language variant (--lang): collapse to its text, or keep-height",
                              choices=("collapse", "keep-height")), default="collapse"),
     "styles": Field(Named(Str(), "Style substitutions inside this frame, e.g. {stat-figure: stat-figure-small}")),

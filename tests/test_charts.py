@@ -274,8 +274,8 @@ def test_bar100_is_accepted_on_a_frame_too(tmp_path):
     folder = _edition(tmp_path, TABLE % OTHERS)
     templates = tmp_path / "layout" / "templates.yaml"
     text = templates.read_text(encoding="utf-8")
-    assert "cells: 2, chart: ring}" in text
-    templates.write_text(text.replace("cells: 2, chart: ring}", "cells: 2, chart: bar100}"), "utf-8")
+    assert "cells: 2, chart: ring," in text
+    templates.write_text(text.replace("cells: 2, chart: ring,", "cells: 2, chart: bar100,"), "utf-8")
     result = build(BuildOptions(folder, str(tmp_path / "x.pdf")))
     assert not result.diagnostics.has_errors()
     assert not _rings(result.pages[0].items)

@@ -220,7 +220,9 @@ class BuildSession:
             page_diags = Diagnostics()
             alone = replace(edition, pages=(page,))
             result = layout_edition(alone, layout, self._setter, page_diags, lang, self._good_heights)[0]
-            check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
+            if not any(d.code in ("unknown-frame", "unknown-template") for d in page_diags.items):
+                # (a block in no frame is already the error worth reading: one error per cause)
+                check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
             self._laid[page.number] = (inputs, result, list(page_diags.items))
             diags.items.extend(page_diags.items)
             laid.append(result)

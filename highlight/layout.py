@@ -213,6 +213,8 @@ class PageLayouter:
         self.page_substitutes: dict = {}
         self.page = 0
         self.fitted: dict = {}  # (frame, style) -> the copyfit step its figures take on this page
+        self.spacing: dict = dict(layout.geometry.spacing_pt or {})  # the named gaps in force on this page
+        self.units_below: set = set()  # frames whose stats set unit and change under the figure
         self.template = None  # the template of the page being laid out
         self.frame_heights: dict = {}  # (page, frame) -> height used, for the next build's overflow messages
         self.previous_heights: dict = {}  # the same, from the last good build of this edition
@@ -384,14 +386,9 @@ class PageLayouter:
         figure_w = beside or width
         col = self.column(piece.primary, stat.ref, "en", figure_w)
         col.add(self.inline_pair(stat.lead, "stat-lead"))  # a lead-in and its Chinese both stand above the figure
-        figure_line = spans_from_text(stat.figure, self.style("stat-figure", "en"))
-        extras: list[Span] = []
-        if stat.unit:
-            extras += [Span(" ", self.style("stat-unit", "en"))] + self.inline_pair(stat.unit, "stat-unit")
-        if stat.change and (stat.change.en or stat.change.mixed):
-            extras += [Span(" ", self.style("stat-change", "en"))] + self.spans(stat.change, "stat-change", "en")
-        if extras and len(self.setter.set(figure_line + extras, figure_w)) > 1:
-            figure_lines = [figure_line, extras[1:]]  # unit and change join the figure only when they fit
+        figure_line, extras = self._figure_and_extras(stat)
+        if extras and (self.frame in self.units_below or len(self.setter.set(figure_line + extras, figure_w)) > 1):
+            figure_lines = [figure_line, extras[1:]]  # unit and change join the figure only when all of the frame's fit
         else:
             figure_lines = [figure_line + extras]
         label = self.inline_pair(stat.label, "stat-label")  # "external funding 校外資助": both bold, one line
@@ -419,6 +416,16 @@ class PageLayouter:
         else:
             piece.primary_h, piece.secondary_h = col.y, zh.y
         return piece
+
+    def _figure_and_extras(self, stat: Stat) -> tuple[list[Span], list[Span]]:
+        """A stat's figure, and its unit and change with the space before them."""
+        figure_line = spans_from_text(stat.figure, self.style("stat-figure", "en"))
+        extras: list[Span] = []
+        if stat.unit:
+            extras += [Span(" ", self.style("stat-unit", "en"))] + self.inline_pair(stat.unit, "stat-unit")
+        if stat.change and (stat.change.en or stat.change.mixed):
+            extras += [Span(" ", self.style("stat-change", "en"))] + self.spans(stat.change, "stat-change", "en")
+        return figure_line, extras
 
     def callout(self, callout: Callout, width: float) -> _Piece:
         return self.stacked(callout.ref, width, [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"),
@@ -456,16 +463,17 @@ class PageLayouter:
 
     # -- frames and pages --------------------------------------------------------
     def fill_frame(self, name: str, frame: FrameSpec, elements, x: float, top: float, width: float,
-                   out: list, row_tops: list | None = None) -> tuple[float, list]:
+                   out: list, row_tops: list | None = None, row_extra: float = 0.0) -> tuple[float, list]:
         """Place elements row by row in `cells` columns, no row's anchor (a stat's figure, else its top)
-        above its entry in `row_tops`; return the height used and where each row's anchor stands."""
+        above its entry in `row_tops`; return the height used and where each row's anchor stands.
+        `row_extra` more space above, between and below the rows: a frame that grows spaces its rows."""
         self.frame = name
         self.substitutes = {**self.page_substitutes, **(frame.styles or {})}
         gutter = self.layout.geometry.grid.gutter_mm * MM
         pad = frame.padding_mm * MM
         cells = frame.cells
         cell_w = (width - 2 * pad - (cells - 1) * gutter) / cells
-        y = top + pad
+        y = top + pad + row_extra
         rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
         started = []
         for r, row in enumerate(rows):
@@ -497,8 +505,11 @@ class PageLayouter:
                 bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
             y = max(bottoms)
             if r < len(rows) - 1:
-                y += self.m.row_gap_mm * MM
-        return y + pad - top, started
+                y += self.m.row_gap_mm * MM + row_extra
+                if frame.row_rules:  # a hairline halfway between the rows, across the frame's measure
+                    mid = y - (self.m.row_gap_mm * MM + row_extra) / 2
+                    out.append(Rule(x + pad, mid, x + width - pad, mid, self.layout.colours["rule"], 0.4))
+        return y + pad + row_extra - top, started
 
     def layout_page(self, page: Page, edition: Edition) -> LaidOutPage:
         self.page = page.number
@@ -572,9 +583,18 @@ class PageLayouter:
                              "layout/templates.yaml does not define", ref_of(page, "template"), page=page.number,
                              hint="templates: " + ", ".join(self.layout.templates))
             return []
-        blocks = {b.frame: b for b in page.blocks}
+        # A frame may take the blocks of older frame names (`aliases`): last year's page files still build
+        # after frames are merged; their elements join in page order.
+        alias = {old: name for name, f in template.frames.items() for old in (f.aliases or ())}
+        blocks: dict = {}
         for block in page.blocks:
-            if block.frame not in template.frames:
+            name = alias.get(block.frame, block.frame)
+            if name in blocks:
+                blocks[name] = replace(blocks[name], elements=blocks[name].elements + block.elements)
+            else:
+                blocks[name] = replace(block, frame=name) if name != block.frame else block
+        for block in page.blocks:
+            if block.frame not in template.frames and block.frame not in alias:
                 self.diags.error("unknown-frame", f"frame '{block.frame}' is not in template '{page.template}'",
                                  ref_of(block, "frame"), page=page.number,
                                  hint="frames: " + ", ".join(template.frames))
@@ -583,13 +603,13 @@ class PageLayouter:
         order = self._frame_order(page, template)
         filled, started = {}, {}
 
-        def fill(name: str, row_tops: list | None = None) -> None:
+        def fill(name: str, row_tops: list | None = None, row_extra: float = 0.0) -> None:
             frame = template.frames[name]
             x, w = self.layout.column_x_pt(frame.col, frame.span)
             block = blocks.get(name)
             frame_items: list = []
-            used, started[name] = (self.fill_frame(name, frame, block.elements, x, 0.0, w, frame_items, row_tops)
-                                   if block else (0.0, []))
+            used, started[name] = (self.fill_frame(name, frame, block.elements, x, 0.0, w, frame_items, row_tops,
+                                                   row_extra) if block else (0.0, []))
             if block and frame.monolingual == "keep-height" and len(self.languages) < 3:
                 # The layout asks this frame to hold its bilingual height in a single-language variant.
                 languages, self.languages = self.languages, {"en", "zh", "mixed"}
@@ -605,6 +625,24 @@ class PageLayouter:
         self.page_substitutes = {}
         tops, grown, self.declared_space = self._place_frames(template, order, filled, body_top, body_bottom,
                                                               page.ref)
+        for name, extra in list(grown.items()):
+            # A frame that grows spaces its rows evenly in its new height (its panel holds the space),
+            # in whole grid steps; what the steps cannot take stays at its foot.
+            block = blocks.get(name)
+            if block is None:
+                continue
+            frame = template.frames[name]
+            rows = -(-len(block.elements) // frame.cells)
+            step = math.floor(extra / (rows + 1) / self.grid + 1e-6) * self.grid
+            if step <= 0:
+                continue
+            before = filled[name][2]
+            self.page_substitutes = template.styles or {}
+            reported, self.diags = self.diags, Diagnostics()  # its content was reported on the first fill
+            fill(name, None, step)
+            self.diags = reported
+            self.page_substitutes = {}
+            grown[name] = max(0.0, before + extra - filled[name][2])
         boxes = []
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
@@ -613,6 +651,10 @@ class PageLayouter:
             limit = top + frame.height_mm * MM if frame.height_mm else body_bottom
             if frame.panel and block:
                 height = (frame.height_mm * MM if frame.height_mm else used) + grown.get(name, 0.0)
+                if frame.align_rows:  # cards of a row: one height, the tallest's
+                    height = max(height, *(filled[n][2] for n in order if blocks.get(n)
+                                           and template.frames[n].align_rows == frame.align_rows
+                                           and abs(tops[n] - top) < 0.5))
                 items.append(Box(x, top, w, height, self.layout.colours[frame.panel]))
             items.extend(_shift(item, 0.0, top) for item in frame_items)
             boxes.append(FrameBox(name, x, top, w, limit - top, used + grown.get(name, 0.0), fixed=bool(frame.height_mm)))
@@ -705,6 +747,7 @@ class PageLayouter:
                     group["widest"] = (natural[0], room, element.ref)
                 group["step"] = max(group["step"], needed)
         self.substitutes = {}
+        self.units_below = set()
         for (_, style_name), group in sorted(groups.items()):
             if group["step"] == 0:
                 continue
@@ -714,6 +757,21 @@ class PageLayouter:
                 self.fitted[(name, style_name)] = fitted
             natural, room, ref = group["widest"]
             self.copyfit.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref))
+        # One anatomy per frame: the unit and change stand on the figure line in every cell, or under the
+        # figure in every cell, never one way here and the other way beside it.
+        for name, frame in template.frames.items():
+            block = blocks.get(name)
+            if block is None:
+                continue
+            self.frame = name
+            _, width = self.layout.column_x_pt(frame.col, frame.span)
+            cell_w = (width - 2 * frame.padding_mm * MM - (frame.cells - 1) * gutter) / frame.cells
+            for element in block.elements:
+                if isinstance(element, Stat):
+                    figure_line, extras = self._figure_and_extras(element)
+                    room = frame.beside_mm * MM if frame.beside_mm else cell_w
+                    if extras and len(self.setter.set(figure_line + extras, room)) > 1:
+                        self.units_below.add(name)
 
     def _at_size(self, style: Style, size_pt: float) -> Style:
         """`style` at another size of the scale, its leading grown in whole baseline-grid steps."""
@@ -759,7 +817,7 @@ class PageLayouter:
     def gap_pt(self, frame: FrameSpec) -> float:
         """The space above a frame placed below others: a named step of layout/page.yaml's spacing, or gap_mm."""
         if frame.gap is not None:
-            return {**self.layout.geometry.spacing_pt, **(self.template.spacing_pt or {})}[frame.gap]
+            return self.spacing[frame.gap]
         return frame.gap_mm * MM
 
     def _place_frames(self, template, order, filled, body_top: float, body_bottom: float,
@@ -787,7 +845,14 @@ class PageLayouter:
                 bottoms[name] = top + height + grown.get(name, 0.0)
             return tops, max(bottoms.values(), default=body_top)
 
+        # The page's own larger steps when they leave room, else the leaflet's steps: next year's longer
+        # copy takes the air back before it overflows or leaves the grid.
+        stock = dict(self.layout.geometry.spacing_pt or {})
+        self.spacing = {**stock, **(getattr(template, "spacing_pt", None) or {})}
         tops, lowest = place(True, {})
+        if lowest > body_bottom + 0.01 and self.spacing != stock:
+            self.spacing = stock
+            tops, lowest = place(True, {})
         snap = True
         if lowest > body_bottom + 0.01:
             unsnapped = place(False, {})

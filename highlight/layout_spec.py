@@ -112,6 +112,8 @@ class FrameSpec:
     anchor: str | None = None  # "foot": it and the frames below it stand at the foot; the space above is deliberate
     grow: bool = False  # the page's spare height goes into this frame (its panel grows)
     beside_mm: float | None = None  # stats: the figure in a column this wide, its words beside it
+    row_rules: bool = False  # a hairline between the rows of its cells
+    aliases: tuple[str, ...] | None = None  # older frame names whose blocks this frame takes (page files of past editions)
     bands: str = "stacked"  # cells of a row: each its Chinese under its English, or the row's languages shared
     monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
     align_rows: str | None = None  # frames naming one group start their k-th elements at one height
@@ -334,6 +336,9 @@ FRAME = Struct(FrameSpec, {
                         "them is the page's one deliberate space", choices=("foot",))),
     "grow": Field(Bool("The page's spare height goes into this frame: its panel grows to the foot"),
                   default=False),
+    "aliases": Field(Seq(Str("A frame name"), 1, "Older names of this frame: blocks that name them are set here, "
+                         "in page order (so past editions' page files still build after frames are merged)")),
+    "row_rules": Field(Bool("A hairline between rows of cells"), default=False),
     "bands": Field(Str("Cells of a row: stacked (each cell's Chinese under its own English) or shared (the "
                        "row's English on one band, its Chinese on the next: for cells alike, whose English ends "
                        "level)", choices=("stacked", "shared")), default="stacked"),
@@ -498,6 +503,11 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> L
             if (frame.top_mm is None) == (frame.below is None):
                 diags.error("frame-position", f"frame '{fname}' needs exactly one of top_mm or below", frame.ref,
                             hint="top_mm: 0 puts it at the top of the body area")
+            for old_name in frame.aliases or ():
+                if old_name in template.frames:
+                    diags.error("frame-alias", f"frame '{fname}' takes the name '{old_name}' as an alias, but "
+                                f"template '{tname}' has a frame of that name", frame.refs.get("aliases", frame.ref),
+                                hint="an alias is an old name no frame has any more")
             for other in frame.below or ():
                 if other not in template.frames:
                     diags.error("unknown-frame", f"frame '{fname}' is below '{other}', which template "

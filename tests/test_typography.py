@@ -505,7 +505,8 @@ def test_tiles_in_an_align_rows_group_keep_their_figures_level(reports):
     tiles = ("academic-excellence", "financial-support", "global-connectivity", "career")
     above = {frame: sum(1 for i in lines(frame) if i.baseline_pt < figure_baseline(frame)) for frame in tiles}
     assert above == {"academic-excellence": 3, "financial-support": 2, "global-connectivity": 4, "career": 1}
-    assert len({figure_baseline(frame) for frame in tiles}) == 1
+    baselines = [figure_baseline(frame) for frame in tiles]
+    assert max(baselines) - min(baselines) < 0.01
 
 
 # -- what a Hong Kong editorial designer sees (issue 13, part 7) --------------------------------------------

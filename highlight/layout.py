@@ -123,6 +123,8 @@ class LaidOutPage:
     overflowed: tuple[str, ...] = ()  # frames (and "title-band") reported as overflowing
     declared_space_pt: tuple[float, float] | None = None  # the one empty band the template asks for (top, bottom)
     copyfit: tuple[CopyfitStep, ...] = ()  # figure styles stepped down on this page
+    spacing: str = "stock"  # the gaps it was set with: its template's larger steps, the leaflet's, or compact
+    widened: tuple[str, ...] = ()  # frames set at their wide_span because the page was too full
 
     def on_grid(self, baseline_pt: float) -> bool:
         if not self.grid_pt:
@@ -214,6 +216,7 @@ class PageLayouter:
         self.page = 0
         self.fitted: dict = {}  # (frame, style) -> the copyfit step its figures take on this page
         self.spacing: dict = dict(layout.geometry.spacing_pt or {})  # the named gaps in force on this page
+        self.spacing_used = "stock"  # which: the page's own larger steps, the leaflet's, or the compact ones
         self.units_below: set = set()  # frames whose stats set unit and change under the figure
         self.template = None  # the template of the page being laid out
         self.frame_heights: dict = {}  # (page, frame) -> height used, for the next build's overflow messages
@@ -516,6 +519,7 @@ class PageLayouter:
         self.overflowed: list[str] = []
         self.declared_space = None
         self.copyfit: list[CopyfitStep] = []
+        self.widened: set = set()  # frames set at their wide_span because the page was too full
         self.fitted: dict[tuple[str, str], Style] = {}  # (frame, style) -> the step its group takes
         lay = self.layout
         g = lay.geometry
@@ -571,7 +575,8 @@ class PageLayouter:
                            grid_top_pt=body_top, grid_pt=self.grid, foot_gap_pt=body_bottom - lowest,
                            body_bottom_pt=body_bottom,
                            underfull_pt=g.underfull_mm * MM, ref=page.ref, overflowed=tuple(self.overflowed),
-                           declared_space_pt=self.declared_space, copyfit=tuple(self.copyfit))
+                           declared_space_pt=self.declared_space, copyfit=tuple(self.copyfit),
+                           spacing=self.spacing_used, widened=tuple(sorted(self.widened)))
 
     @staticmethod
     def _height(items: list) -> float:
@@ -605,7 +610,8 @@ class PageLayouter:
 
         def fill(name: str, row_tops: list | None = None, row_extra: float = 0.0) -> None:
             frame = template.frames[name]
-            x, w = self.layout.column_x_pt(frame.col, frame.span)
+            span = frame.wide_span if name in self.widened else frame.span
+            x, w = self.layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
             frame_items: list = []
             used, started[name] = (self.fill_frame(name, frame, block.elements, x, 0.0, w, frame_items, row_tops,
@@ -623,6 +629,20 @@ class PageLayouter:
             fill(name)
         self._align_rows(template, fill, started)
         self.page_substitutes = {}
+        quiet, self.diags = self.diags, Diagnostics()  # a trial: the page may still widen its frames
+        trial = self._place_frames(template, order, filled, body_top, body_bottom, page.ref)
+        self.diags = quiet
+        wide = [n for n in order if template.frames[n].wide_span and blocks.get(n)]
+        if wide and self._overflows(template, order, filled, trial[0], body_bottom):
+            # Too full: the frames that may widen (a measure the design prefers narrower) take their
+            # wider span before the page leaves the grid or overflows.
+            self.widened = set(wide)
+            self.page_substitutes = template.styles or {}
+            reported, self.diags = self.diags, Diagnostics()
+            for name in wide:
+                fill(name)
+            self.diags = reported
+            self.page_substitutes = {}
         tops, grown, self.declared_space = self._place_frames(template, order, filled, body_top, body_bottom,
                                                               page.ref)
         for name, extra in list(grown.items()):
@@ -694,6 +714,15 @@ class PageLayouter:
         tallest = sorted((n for n in order if blocks.get(n)), key=lambda n: -filled[n][2])[:3]
         return "The tallest frames: " + "; ".join(f"'{n}' {filled[n][2] / MM:.1f} mm ({blocks[n].ref})"
                                                   for n in tallest)
+
+    def _overflows(self, template, order, filled, tops: dict, body_bottom: float) -> bool:
+        """Whether frames placed at `tops` run past the body's foot (or their fixed height)."""
+        for name in order:
+            frame = template.frames[name]
+            limit = tops[name] + frame.height_mm * MM if frame.height_mm else body_bottom
+            if tops[name] + filled[name][2] > limit + 0.5:
+                return True
+        return False
 
     def _figure_room(self, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:
         """(style, figure, room) of an element whose figure cannot wrap: a stat's figure in its cell, a
@@ -848,10 +877,14 @@ class PageLayouter:
         # The page's own larger steps when they leave room, else the leaflet's steps: next year's longer
         # copy takes the air back before it overflows or leaves the grid.
         stock = dict(self.layout.geometry.spacing_pt or {})
+        compact = {**stock, **(self.layout.geometry.compact_spacing_pt or {})}
         self.spacing = {**stock, **(getattr(template, "spacing_pt", None) or {})}
+        self.spacing_used = "page" if self.spacing != stock else "stock"
         tops, lowest = place(True, {})
-        if lowest > body_bottom + 0.01 and self.spacing != stock:
-            self.spacing = stock
+        for name, fallback in (("stock", stock), ("compact", compact)):
+            if lowest <= body_bottom + 0.01 or self.spacing == fallback:
+                continue
+            self.spacing, self.spacing_used = fallback, name
             tops, lowest = place(True, {})
         snap = True
         if lowest > body_bottom + 0.01:

@@ -113,6 +113,7 @@ class FrameSpec:
     grow: bool = False  # the page's spare height goes into this frame (its panel grows)
     beside_mm: float | None = None  # stats: the figure in a column this wide, its words beside it
     row_rules: bool = False  # a hairline between the rows of its cells
+    wide_span: int | None = None  # the wider span it takes when the page is too full at its own
     aliases: tuple[str, ...] | None = None  # older frame names whose blocks this frame takes (page files of past editions)
     bands: str = "stacked"  # cells of a row: each its Chinese under its English, or the row's languages shared
     monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
@@ -234,6 +235,7 @@ class PageGeometry:
     spacing_pt: dict  # named vertical steps between frames, on the baseline grid
     underfull_mm: float  # more unfilled height than this at a page's foot (or in a fixed frame) is reported
     elements: ElementMeasures
+    compact_spacing_pt: dict | None = None  # the named gaps closer: for a page too full for spacing_pt
     typography: TypographyLimits = TypographyLimits()
     charts: ChartSpec | None = None
 
@@ -338,6 +340,8 @@ FRAME = Struct(FrameSpec, {
                   default=False),
     "aliases": Field(Seq(Str("A frame name"), 1, "Older names of this frame: blocks that name them are set here, "
                          "in page order (so past editions' page files still build after frames are merged)")),
+    "wide_span": Field(Int("A wider span the frame takes when the page is too full at its own (an "
+                           "introduction on 8 columns that may run across 12 for next year's longer copy)", 1)),
     "row_rules": Field(Bool("A hairline between rows of cells"), default=False),
     "bands": Field(Str("Cells of a row: stacked (each cell's Chinese under its own English) or shared (the "
                        "row's English on one band, its Chinese on the next: for cells alike, whose English ends "
@@ -376,6 +380,10 @@ GEOMETRY = Struct(PageGeometry, {
     "qr_size_mm": Field(Number("Side of a QR code with its quiet zone, mm", 10), default=20.0),
     "spacing_pt": Field(Named(Number("A named vertical step between frames, pt (whole baseline-grid steps)", 0),
                               "The page's vertical rhythm: a few named gaps"), default=None),
+    "compact_spacing_pt": Field(Named(Number("pt, whole baseline-grid steps", 0),
+                                      "The named gaps closer together, for a page too full for spacing_pt "
+                                      "(next year's longer copy): taken before the page leaves the grid"),
+                                default=None),
     "max_gap_stretch_mm": Field(Number("Most a gap between frames may grow to fill the page, mm", 0), default=0.0),
     "underfull_mm": Field(Number("A page whose content ends more than this above its foot, or a fixed-height "
                                  "frame with this much left empty, is reported underfull, mm", 0), default=10.0),
@@ -497,6 +505,11 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> L
                 diags.error("unknown-style", f"template '{tname}' substitutes style '{substitute}', which "
                             "styles.yaml does not define", template.ref)
         for fname, frame in template.frames.items():
+            if frame.wide_span is not None and (frame.wide_span <= frame.span
+                                                or frame.col + frame.wide_span - 1 > geometry.grid.columns):
+                diags.error("frame-off-grid", f"frame '{fname}' widens to {frame.wide_span} columns, which must be "
+                            f"more than its span {frame.span} and end within the {geometry.grid.columns}-column grid",
+                            frame.refs.get("wide_span", frame.ref), hint=f"at most {geometry.grid.columns - frame.col + 1}")
             if frame.col + frame.span - 1 > geometry.grid.columns:
                 diags.error("frame-off-grid", f"frame '{fname}' spans columns {frame.col}–{frame.col + frame.span - 1} "
                             f"but the grid has {geometry.grid.columns}", frame.ref)
@@ -588,7 +601,11 @@ def _check_scale(scale: dict, hierarchy: tuple, entries: dict, styles: dict, doc
 def _check_spacing(geometry: PageGeometry, diags: Diagnostics) -> None:
     """The named gaps are whole baseline-grid steps, so that a frame below a gap stays on the grid."""
     step = geometry.grid.baseline_pt
-    for name, value in (geometry.spacing_pt or {}).items():
+    for name in geometry.compact_spacing_pt or {}:
+        if name not in (geometry.spacing_pt or {}):
+            diags.error("unknown-gap", f"compact_spacing_pt.{name} names a gap spacing_pt does not have",
+                        geometry.ref, hint="gaps: " + ", ".join(geometry.spacing_pt or {}))
+    for name, value in {**(geometry.spacing_pt or {}), **(geometry.compact_spacing_pt or {})}.items():
         if abs(value / step - round(value / step)) > 1e-6:
             diags.error("gap-off-grid", f"spacing_pt.{name} is {value:g} pt, not a multiple of the {step:g} pt "
                         "baseline grid", geometry.ref,

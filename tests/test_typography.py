@@ -492,7 +492,7 @@ def test_chinese_punctuation_comes_from_the_cjk_face_in_its_centred_hong_kong_fo
 def test_tiles_in_an_align_rows_group_keep_their_figures_level(reports):
     """Page 5's first row of tiles (layout/templates.yaml align_rows: talent-1, cards): "Academic / Excellence
     / 卓越學術成就" take three lines, "Financial Support / 財政支援" two, "Career 就業" one, and "Around"
-    stands above 800 under a heading of three lines, yet all four figures stand on one baseline."""
+    stands above 800 under a heading of two lines, yet all four figures stand on one baseline."""
     total_fit, _ = reports
     page5 = total_fit.pages[4]
 
@@ -504,7 +504,7 @@ def test_tiles_in_an_align_rows_group_keep_their_figures_level(reports):
 
     tiles = ("academic-excellence", "financial-support", "global-connectivity", "career")
     above = {frame: sum(1 for i in lines(frame) if i.baseline_pt < figure_baseline(frame)) for frame in tiles}
-    assert above == {"academic-excellence": 3, "financial-support": 2, "global-connectivity": 4, "career": 1}
+    assert above == {"academic-excellence": 3, "financial-support": 2, "global-connectivity": 3, "career": 1}
     baselines = [figure_baseline(frame) for frame in tiles]
     assert max(baselines) - min(baselines) < 0.01
 

@@ -105,6 +105,7 @@ class CopyfitStep:
     natural_pt: float  # the widest figure of the group at the style's own size…
     room_pt: float  # …and the room it had
     ref: SourceRef
+    figure: str = ""
 
 
 @dataclass(frozen=True)
@@ -759,7 +760,7 @@ class PageLayouter:
                 needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
                 key = (frame.align_rows or name, style_name)
                 group = groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
-                                                "widest": (0.0, room, element.ref)})
+                                                "widest": (0.0, room, element.ref, figure)})
                 if name not in group["frames"]:
                     group["frames"].append(name)
                 if needed is None:
@@ -773,7 +774,7 @@ class PageLayouter:
                                      f"smaller step to '{style_name}' steps in layout/styles.yaml")
                     needed = len(sizes) - 1
                 if needed > group["step"] or (needed == group["step"] and natural[0] - room > group["widest"][0] - group["widest"][1]):
-                    group["widest"] = (natural[0], room, element.ref)
+                    group["widest"] = (natural[0], room, element.ref, figure)
                 group["step"] = max(group["step"], needed)
         self.substitutes = {}
         self.units_below = set()
@@ -784,8 +785,8 @@ class PageLayouter:
             fitted = self._at_size(group["style"], size)
             for name in group["frames"]:
                 self.fitted[(name, style_name)] = fitted
-            natural, room, ref = group["widest"]
-            self.copyfit.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref))
+            natural, room, ref, figure = group["widest"]
+            self.copyfit.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref, figure))
         # One anatomy per frame: the unit and change stand on the figure line in every cell, or under the
         # figure in every cell, never one way here and the other way beside it.
         for name, frame in template.frames.items():

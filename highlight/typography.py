@@ -63,6 +63,7 @@ class PageTypography:
     bracket_breaks: list = field(default_factory=list)  # a line break inside a short bracketed phrase
     han_latin: list = field(default_factory=list)  # Han next to Latin spaced other than the one rule
     detached_markers: list = field(default_factory=list)  # a footnote marker set apart from its word
+    fitted: list = field(default_factory=list)  # the design fitting the copy: figure steps, closer gaps, wider frames
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
                         counts.bracket_breaks.append((previous, f"a break inside the bracketed phrase {phrase}"))
                 previous = item
         counts.sizes = sorted(counts.size_uses)
+        counts.fitted = _fitted(page)
         _band_findings(page, limits, counts)
         for item in page.items:
             if not isinstance(item, TextLine) or item.frame in ("folio",):
@@ -271,6 +273,17 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
         counts.underfull += [f"frame '{f.name}': {(f.height_pt - f.used_pt) / MM:.1f} mm unfilled" for f in page.frames
                              if f.fixed and f.used_pt and f.height_pt - f.used_pt > page.underfull_pt]
         out.append(counts)
+    return out
+
+
+def _fitted(page: LaidOutPage) -> list[str]:
+    """What the layout did to fit the page's copy, each in a line a designer can check: not faults (the
+    design working), so they are listed, not warned about."""
+    out = [f"{step.style} at {step.size_pt:g} pt in {', '.join(step.frames)}: '{step.figure}' ({step.ref}) is "
+           f"{step.natural_pt / MM:.1f} mm at full size, {step.room_pt / MM:.1f} mm wide cell" for step in page.copyfit]
+    if page.spacing == "compact":
+        out.append("gaps closed to compact_spacing_pt: the page is too full for its steps")
+    out += [f"frame '{name}' widened to its wide_span: the page is too full at its own" for name in page.widened]
     return out
 
 
@@ -340,7 +353,7 @@ _COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight"
             ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid"), ("underfull", "underfull"),
             ("band-mm", "empty_band_mm"), ("bands", "empty_bands"), ("sizes", "sizes"),
             ("gap-em", "widest_gap_em"), ("spaced", "spaced"), ("pairs", "spaced_pairs"), ("brackets", "bracket_breaks"),
-            ("han-latin", "han_latin"), ("markers", "detached_markers")]
+            ("han-latin", "han_latin"), ("markers", "detached_markers"), ("fitted", "fitted")]
 _LARGEST = ("empty_band_mm", "widest_gap_em")  # columns whose total is the largest of the pages, not the sum
 
 
@@ -366,6 +379,7 @@ def table(pages: list[PageTypography]) -> str:
         else:
             totals.append(sum(column))
     rows.append(row("total", totals, str(sum(len(p.overfull_frames) for p in pages))))
+    rows += [f"page {p.page}: fitted: {text}" for p in pages for text in p.fitted]
     return "\n".join(rows)
 
 

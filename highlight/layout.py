@@ -899,10 +899,31 @@ class PageLayouter:
                                    hint=f"shorten the text by {over / MM:.1f} mm (a line of body is "
                                    f"{self.style('body', 'en').leading_pt / MM:.1f} mm), or use a smaller gap step "
                                    "in the edition's layout")
+        growing = [n for n in order if frames[n].grow]
+        geometry = self.layout.geometry
+        loose = {name: max(self.spacing.get(name, 0.0), value) for name, value in (geometry.loose_spacing_pt or {}).items()}
+        anchored_first = next((n for n in order if frames[n].anchor), None)
+        # The deliberate space is the spare and the gap above the anchored frames together.
+        room = (geometry.typography.deliberate_space_mm * MM - self.gap_pt(frames[anchored_first])
+                if anchored_first else geometry.underfull_mm * MM)
+        if snap and not growing and loose and body_bottom - lowest > room and loose != self.spacing:
+            # More spare than one deliberate space (or an underfull foot): a larger step everywhere on the
+            # page (shorter copy than the page was made for), if the page still fits with it.
+            # The largest share of the way to the loose steps that still fits, each gap in whole grid steps.
+            spacing = self.spacing
+            for share in (1.0, 0.75, 0.5, 0.25):
+                self.spacing = {**spacing, **{name: spacing.get(name, 0.0) + math.floor(
+                    (value - spacing.get(name, 0.0)) * share / grid + 1e-6) * grid for name, value in loose.items()}}
+                trial = place(True, {})
+                if trial[1] <= body_bottom + 0.01:
+                    tops, lowest = trial
+                    self.spacing_used = "loose"
+                    break
+            else:
+                self.spacing = spacing
         spare = math.floor(max(0.0, body_bottom - lowest) / grid + 1e-6) * grid
         if spare <= 0:
             return tops, {}, None
-        growing = [n for n in order if frames[n].grow]
         anchored = [n for n in order if frames[n].anchor == "foot"]
         if growing:  # it grows down to the foot (it may stand beside a taller column)
             name = growing[0]

@@ -236,6 +236,7 @@ class PageGeometry:
     underfull_mm: float  # more unfilled height than this at a page's foot (or in a fixed frame) is reported
     elements: ElementMeasures
     compact_spacing_pt: dict | None = None  # the named gaps closer: for a page too full for spacing_pt
+    loose_spacing_pt: dict | None = None  # the named gaps wider: for a page with more spare than one space
     typography: TypographyLimits = TypographyLimits()
     charts: ChartSpec | None = None
 
@@ -384,6 +385,10 @@ GEOMETRY = Struct(PageGeometry, {
                                       "The named gaps closer together, for a page too full for spacing_pt "
                                       "(next year's longer copy): taken before the page leaves the grid"),
                                 default=None),
+    "loose_spacing_pt": Field(Named(Number("pt, whole baseline-grid steps", 0),
+                                    "The named gaps wider, for a page with more spare height than one "
+                                    "deliberate space (shorter copy): a larger step everywhere on the page"),
+                              default=None),
     "max_gap_stretch_mm": Field(Number("Most a gap between frames may grow to fill the page, mm", 0), default=0.0),
     "underfull_mm": Field(Number("A page whose content ends more than this above its foot, or a fixed-height "
                                  "frame with this much left empty, is reported underfull, mm", 0), default=10.0),
@@ -601,11 +606,14 @@ def _check_scale(scale: dict, hierarchy: tuple, entries: dict, styles: dict, doc
 def _check_spacing(geometry: PageGeometry, diags: Diagnostics) -> None:
     """The named gaps are whole baseline-grid steps, so that a frame below a gap stays on the grid."""
     step = geometry.grid.baseline_pt
-    for name in geometry.compact_spacing_pt or {}:
-        if name not in (geometry.spacing_pt or {}):
-            diags.error("unknown-gap", f"compact_spacing_pt.{name} names a gap spacing_pt does not have",
-                        geometry.ref, hint="gaps: " + ", ".join(geometry.spacing_pt or {}))
-    for name, value in {**(geometry.spacing_pt or {}), **(geometry.compact_spacing_pt or {})}.items():
+    for key in ("compact_spacing_pt", "loose_spacing_pt"):
+        for name in getattr(geometry, key) or {}:
+            if name not in (geometry.spacing_pt or {}):
+                diags.error("unknown-gap", f"{key}.{name} names a gap spacing_pt does not have",
+                            geometry.ref, hint="gaps: " + ", ".join(geometry.spacing_pt or {}))
+    every = [*(geometry.spacing_pt or {}).items(), *(geometry.compact_spacing_pt or {}).items(),
+             *(geometry.loose_spacing_pt or {}).items()]
+    for name, value in every:
         if abs(value / step - round(value / step)) > 1e-6:
             diags.error("gap-off-grid", f"spacing_pt.{name} is {value:g} pt, not a multiple of the {step:g} pt "
                         "baseline grid", geometry.ref,

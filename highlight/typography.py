@@ -283,6 +283,8 @@ def _fitted(page: LaidOutPage) -> list[str]:
            f"{step.natural_pt / MM:.1f} mm at full size, {step.room_pt / MM:.1f} mm wide cell" for step in page.copyfit]
     if page.spacing == "compact":
         out.append("gaps closed to compact_spacing_pt: the page is too full for its steps")
+    elif page.spacing == "loose":
+        out.append("gaps opened to loose_spacing_pt: the page has more spare height than one deliberate space")
     out += [f"frame '{name}' widened to its wide_span: the page is too full at its own" for name in page.widened]
     return out
 

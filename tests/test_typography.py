@@ -104,7 +104,12 @@ def test_the_report_table_and_json(reports):
     total_fit, _ = reports
     text = typography.table(total_fit.typography)
     assert text.splitlines()[0].split()[:4] == ["page", "lines", "runts", "loose"]
-    assert text.splitlines()[-1].startswith("total")
+    rows = text.splitlines()
+    totals = next(i for i, row in enumerate(rows) if row.startswith("total"))
+    assert totals == 9  # the heading, a row per page, the totals...
+    # ...then what the layout did to fit the copy, a line each: page 5's tiles stepped down a size.
+    assert rows[totals + 1:] == [f"page {p.page}: fitted: {text}" for p in total_fit.typography for text in p.fitted]
+    assert any(row.startswith("page 5: fitted: stat-figure at 17 pt") and "'HK$104.4M'" in row for row in rows)
     assert typography.as_dict(total_fit.typography)[0]["runts"] == []
 
 

@@ -1,0 +1,198 @@
+"""Composition (issue 13) and copy that changes from year to year (issue 14): the type scale, the
+vertical rhythm, where spare height goes, copyfit, and what a page does when next year's copy is longer
+or shorter. Each test builds real pages; none reads a picture."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+
+from conftest import EDITION, ROOT, copy_project
+from highlight import typography
+from highlight.build import BuildOptions, build
+from highlight.layout import TextLine
+from highlight.layout_spec import MM
+from test_bad_input import _run
+
+FIXTURE_B = os.path.join(ROOT, "tests", "fixtures", "edition-b")
+
+
+@pytest.fixture(scope="module")
+def leaflet(tmp_path_factory):
+    result = build(BuildOptions(EDITION, str(tmp_path_factory.mktemp("c") / "x.pdf"), report=True))
+    assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
+    return result
+
+
+def _project_with(tmp_path, path: str, old: str, new: str) -> str:
+    """A copy of the project with one string of one file replaced; returns the copied edition's folder."""
+    copy_project(tmp_path)
+    target = tmp_path / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return str(tmp_path / "content" / "2022-23")
+
+
+# -- holes and spare height ------------------------------------------------------------
+def test_no_page_of_2022_23_has_a_hole(leaflet):
+    """No band across the body with nothing drawn is taller than 15 mm, except the one space a template
+    declares (above frames anchored to the foot), itself at most 25 mm; and no page ends short of its foot."""
+    for page, counts in zip(leaflet.pages, leaflet.typography):
+        assert counts.empty_bands == [], (page.number, counts.empty_bands)
+        assert counts.empty_band_mm <= 25.0, page.number
+        if page.declared_space_pt:
+            top, bottom = page.declared_space_pt
+            assert bottom - top <= 25.0 * MM, page.number
+        assert page.foot_gap_pt <= 10 * MM, (page.number, page.foot_gap_pt / MM)
+
+
+def test_spare_height_goes_to_the_frame_that_grows_not_into_every_gap(leaflet):
+    """Page 8's metrics panel takes the page's spare height and spaces its two rows in it; the gaps
+    between the other frames keep their named steps (no gap is stretched)."""
+    page8 = leaflet.pages[7]
+    frames = {f.name: f for f in page8.frames}
+    below_intro = frames["metrics"].y_pt - (frames["progress-intro"].y_pt + frames["progress-intro"].used_pt)
+    assert below_intro < 30  # one 'block' step (24 pt on this page), whatever the spare
+    assert frames["metrics"].used_pt > 60 * MM  # the panel grew: its two rows of tiles are about 45 mm
+    rules = [i for i in page8.items if type(i).__name__ == "Box" and abs(i.y_pt - frames["metrics"].y_pt) < 0.5]
+    assert rules and rules[0].height_pt == pytest.approx(frames["metrics"].used_pt, abs=0.5)
+
+
+# -- the type scale ----------------------------------------------------------------------
+def test_every_size_drawn_is_on_the_scale_and_there_are_at_most_ten(leaflet):
+    sizes = {round(run.size_pt, 2) for page in leaflet.pages for item in page.items if isinstance(item, TextLine)
+             and item.frame != "folio" for run in item.line.runs if run.text.strip()}
+    assert len(sizes) <= 10, sorted(sizes)
+    scale = {8.5, 26, 21, 17, 12, 10, 8, 7}
+    assert {s for s in sizes if s >= 6} <= scale  # the rest are footnote markers, raised and smaller
+
+
+def test_a_style_off_the_scale_is_a_located_error(tmp_path):
+    _project_with(tmp_path, "layout/styles.yaml", "  callout-headline:\n    weight: bold\n    colour: primary\n"
+                  "    size_pt: 10\n", "  callout-headline:\n    weight: bold\n    colour: primary\n    size_pt: 11\n")
+    code, printed = _run(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
+    assert code != 0
+    line = next(ln for ln in printed.splitlines() if "error[off-scale]" in ln)
+    assert re.match(r".*layout/styles\.yaml:\d+:\d+ \(styles\.callout-headline\.size_pt\)", line), line
+    assert "11 pt" in line and "hint: use one of scale_pt" in printed
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_callout_headline_may_not_outrank_a_section_heading(tmp_path):
+    _project_with(tmp_path, "layout/styles.yaml", "  callout-headline:\n    weight: bold\n    colour: primary\n"
+                  "    size_pt: 10\n", "  callout-headline:\n    weight: bold\n    colour: primary\n    size_pt: 12\n")
+    code, printed = _run(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
+    assert code != 0
+    assert "error[type-hierarchy]" in printed and "'callout-headline' (en, 12 pt) outranks or equals 'heading1'" \
+        in printed
+    assert "hint: make 'callout-headline' smaller than 12 pt" in printed
+
+
+def test_a_gap_the_rhythm_does_not_name_is_a_located_error(tmp_path):
+    _project_with(tmp_path, "layout/templates.yaml", "below: [intro], gap: block}", "below: [intro], gap: huge}")
+    code, printed = _run(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
+    assert code != 0
+    assert re.search(r"layout/templates\.yaml:\d+:\d+ \(templates\.p1\.frames\.discoveries-head\.gap\): "
+                     r"error\[unknown-gap\]", printed), printed
+    assert "hint: gaps: tight, block, section" in printed
+
+
+# -- copyfit -------------------------------------------------------------------------------
+def test_a_figure_too_wide_steps_down_with_its_whole_group(tmp_path):
+    """Edition-b's HK$112.8M does not fit its 35 mm tile at 26 pt: it and the three other figures of its
+    align_rows group take the 17 pt step, the second row of tiles keeps 26 pt, and HK$12.5M of the
+    Generative AI row takes 21 pt; the report lists each step and the build passes --strict."""
+    result = build(BuildOptions(FIXTURE_B, str(tmp_path / "b.pdf"), report=True))
+    assert not result.diagnostics.has_errors()
+    page5 = result.pages[4]
+
+    def figure_size(frame):
+        return max(run.size_pt for item in page5.items if isinstance(item, TextLine) and item.frame == frame
+                   for run in item.line.runs)
+
+    assert {figure_size(f) for f in ("academic-excellence", "financial-support", "global-connectivity",
+                                     "career")} == {17}
+    assert {figure_size(f) for f in ("service-learning", "arts-creativity", "knowledge-transfer")} == {26}
+    assert figure_size("genai-row") == 21
+    fitted = [text for counts in result.typography for text in counts.fitted]
+    assert any("'HK$112.8M'" in text and "17 pt" in text for text in fitted)
+    assert any("'HK$1,024.5M'" in text and "21 pt" in text for text in fitted)
+    assert not [d for d in result.diagnostics.items if d.code in ("overfull-line", "copyfit")]
+
+
+def test_edition_b_builds_strict_on_the_stock_layout(tmp_path):
+    code, printed = _run(["build", FIXTURE_B, "-o", str(tmp_path / "b.pdf"), "--strict", "--report"])
+    assert code == 0, printed
+    assert "0 errors, 0 warnings" in printed and "fitted: stat-figure at 21 pt in excellence-row-1" in printed
+
+
+def test_a_figure_too_wide_even_at_the_smallest_step_names_the_choices(tmp_path):
+    _project_with(tmp_path, "content/2022-23/p5-whole-person.yaml", 'figure: "HK$7.6M"',
+                  'figure: "HK$7,654,321.9M"')
+    code, printed = _run(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
+    assert code == 1
+    (line,) = [ln for ln in printed.splitlines() if "error[copyfit]" in ln]
+    assert "p5-whole-person.yaml:" in line and "'HK$7,654,321.9M'" in line and "even at 17 pt" in line
+    assert "hint: write the figure shorter" in printed and "span" in printed and "steps" in printed
+    assert "overfull-line" not in printed  # one error per cause
+
+
+# -- next year's copy --------------------------------------------------------------------------
+TAIL_EN = " together with partners in industry and government across the region"
+TAIL_ZH = "，並與區內業界及政府夥伴合作"
+
+
+def test_longer_copy_closes_the_gaps_and_widens_the_introduction_before_it_overflows(tmp_path):
+    """Every third text of pages 1 and 2 made 30-60 % longer, as next year's copy is: the pages fit, page 1
+    (too full even with its gaps closed to the compact steps) running its introduction across 12 columns,
+    page 2 closing its gaps; both stay on the grid."""
+    copy_project(tmp_path)
+    folder = tmp_path / "content" / "2022-23"
+    for name in ("p1-research-power.yaml", "p2-knowledge-transfer.yaml"):
+        path = folder / name
+        count = 0
+
+        def longer(match):
+            nonlocal count
+            count += 1
+            if count % 3:
+                return match.group(0)
+            tail = TAIL_EN if match.group(2) == "en" else TAIL_ZH
+            return f'{match.group(1)}{match.group(2)}: "{match.group(3)}{tail}"'
+
+        path.write_text(re.sub(r'^(\s*)(en|zh): "(.{25,}?)"$', longer, path.read_text("utf-8"), flags=re.M),
+                        "utf-8")
+    result = build(BuildOptions(str(folder), str(tmp_path / "x.pdf"), report=True))
+    assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items if d.severity >= 2]
+    assert "intro" in result.pages[0].widened
+    assert result.pages[1].spacing == "compact" and not result.pages[1].widened
+    assert not [d for d in result.diagnostics.items if d.code in ("off-grid", "overflow")]
+
+
+def test_last_years_frame_names_still_build_through_aliases(tmp_path):
+    """Edition-b's page 8 names metrics-row-1 and metrics-row-2, merged since into one frame 'metrics'
+    that lists them as aliases: its six metrics are set there, in page order."""
+    result = build(BuildOptions(FIXTURE_B, str(tmp_path / "b.pdf")))
+    assert not result.diagnostics.has_errors()
+    frames = {item.frame for item in result.pages[7].items if isinstance(item, TextLine)}
+    assert "metrics" in frames and not frames & {"metrics-row-1", "metrics-row-2"}
+
+
+def test_an_overflow_names_the_frames_that_grew_since_the_last_good_build(tmp_path):
+    copy_project(tmp_path, cache=False)  # a cache of its own, so the history of frame heights is this test's
+    shutil.copytree(os.path.join(ROOT, ".cache"), tmp_path / ".cache", ignore=shutil.ignore_patterns("frames", "lines"))
+    folder = str(tmp_path / "content" / "2022-23")
+    assert build(BuildOptions(folder, str(tmp_path / "x.pdf"))).output  # the last good build
+    page = tmp_path / "content" / "2022-23" / "p2-knowledge-transfer.yaml"
+    text = page.read_text("utf-8")
+    old = 'en: "Around 100 alumni entrepreneurs exchanged insights and explored partnership opportunities"'
+    assert old in text
+    page.write_text(text.replace(old, old[:-1] + " " + "and many more met again over two long days " * 8 + '"'),
+                    "utf-8")
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 1
+    (line,) = [ln for ln in printed.splitlines() if "error[overflow]" in ln]
+    assert "Against the last good build, 'seedbed-impact' grew" in line and "line(s) of body" in line

@@ -32,13 +32,26 @@ class BuildOptions:
     preflight: bool = True  # read the PDF back as a print shop's preflight would before it replaces the old one
     target: str = "print"  # or "screen": RGB, trim-sized, links and bookmarks, out/highlights-<edition>-screen.pdf
     report: bool = False  # the typography report: its findings become warnings
-    greedy: bool = False  # first-fit line breaking, only to compare with total fit
+    greedy: bool = False  # first-fit line breaking, only to compare with total fit: a preview
+    strict: bool = False  # warnings fail the build too, and a failed build writes nothing
+    preview: str = ""  # why this build is not for print ("watch"), or "" (a --greedy build is one anyway)
+
+    @property
+    def preview_reason(self) -> str:
+        """Why the PDF is a preview and may not be written over the print PDF, or "" for a print build."""
+        if self.greedy:
+            return "first-fit breaking"
+        if self.preview or not self.preflight:
+            return "no preflight"
+        return ""
 
 
 @dataclass
 class BuildResult:
     diagnostics: Diagnostics
     output: str | None = None
+    preview: str = ""  # the preview_reason of the options: the summary line marks the PDF "not for print"
+    edition: str = ""  # the edition's name (proofs go to out/proof/<name>/)
     pages: list = field(default_factory=list)
     fonts: int = 0
     seconds: float = 0.0
@@ -58,9 +71,28 @@ def find_project(edition_dir: str) -> str:
         here = parent
 
 
-def default_output(project: str, edition: Edition, lang: str | None = None, target: str = "print") -> str:
+def default_output(project: str, edition: Edition, lang: str | None = None, target: str = "print",
+                   preview: str = "") -> str:
+    """out/highlights-<edition>[-<lang>][-screen][-greedy|-preview].pdf: a preview never has the print's name."""
     suffix = (f"-{lang}" if lang else "") + ("-screen" if target == "screen" else "")
+    suffix += {"": "", "first-fit breaking": "-greedy"}.get(preview, "-preview")
     return os.path.join(project, "out", f"highlights-{edition.edition}{suffix}.pdf")
+
+
+def _check_preview_path(output: str, options: BuildOptions, project: str, edition: Edition,
+                        diags: Diagnostics) -> None:
+    """A preview (first-fit, or unpreflighted) is never written over the print PDF, even when asked to with -o."""
+    if not options.preview_reason:
+        return
+    printed = default_output(project, edition, options.lang, options.target)
+    if os.path.abspath(output) == os.path.abspath(printed) or \
+            (os.path.exists(output) and os.path.exists(printed) and os.path.samefile(output, printed)):
+        diags.fatal("preview-over-print", f"{output} is the print PDF; a {options.preview_reason} preview is "
+                    "never written over it", SourceRef(output),
+                    hint="leave out -o (the preview goes to "
+                         f"{os.path.relpath(default_output(project, edition, options.lang, options.target, options.preview_reason))}) "
+                         "or give another file name")
+        raise BuildFailed(diags)
 
 
 def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None) -> tuple[Edition, Layout, str]:
@@ -238,6 +270,7 @@ class BuildSession:
         result = BuildResult(diags)
         try:
             edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
+            result.edition = edition.edition
             check_parity(edition, diags)
             self._greedy = options.greedy
             if layout == self._last_layout:
@@ -253,7 +286,9 @@ class BuildSession:
                 typography.add_diagnostics(result.typography, diags)
             check_safe_area(pages, layout, diags)
             diags.raise_if_errors()
-            output = options.output or default_output(project, edition, options.lang, options.target)
+            output = options.output or default_output(project, edition, options.lang, options.target,
+                                                      options.preview_reason)
+            _check_preview_path(output, options, project, edition, diags)
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
@@ -265,12 +300,15 @@ class BuildSession:
             if options.preflight:
                 run_preflight(data, layout, diags, options.target)
                 diags.raise_if_errors()
+            if options.strict and diags.items:
+                raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
             write_atomically(output, data, diags)
             if self._setter.fresh:
                 self._unsaved_lines = (store, self._setter.used)
                 if not self.defer_line_store:
                     self.save_lines()
             result.output = output
+            result.preview = options.preview_reason
             result.pages = pages
             result.layout = layout
             result.fonts = len(fonts.faces)

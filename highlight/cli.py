@@ -121,7 +121,7 @@ def _build(args) -> int:
 
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
-                                target=args.target, report=args.report, greedy=args.greedy))
+                                target=args.target, report=args.report, greedy=args.greedy, strict=args.strict))
     diags = result.diagnostics
     args.json = args.json or args.format == "json"
     code = exit_code(diags, args.strict)
@@ -149,6 +149,9 @@ def _summary(result, code: int, seconds: float, verb: str = "") -> str:
     where = result.output if result.output and not diags.has_errors() else "nothing written"
     if verb and where == "nothing written":
         where += ", the last good PDF is kept"
+    elif where != "nothing written":
+        if result.preview:
+            where += f" (preview, {result.preview}: not for print)"
     return (f"highlight: {verb}{len(result.pages)} pages, {result.fonts} fonts, {errors} errors, {warnings} warnings, "
             f"{seconds:.2f} s → {where}")
 
@@ -157,7 +160,7 @@ def _watch(args) -> int:
     from .build import BuildOptions
     from .watch import watch
 
-    options = BuildOptions(args.edition, args.output, marks=not args.no_marks)
+    options = BuildOptions(args.edition, args.output, marks=not args.no_marks, preflight=False, preview="watch")
     print(f"highlight: watching {args.edition}, layout/ and fonts/fonts.yaml (Ctrl-C to stop)", flush=True)
     for count, rebuild in enumerate(watch(options), 1):
         if rebuild.changed:

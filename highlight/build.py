@@ -104,7 +104,8 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
     except BuildFailed:
         pass
     try:
-        layout = load_layout(os.path.join(project, "layout"), diags, cache)
+        # The edition's own layout/ (page, styles, templates: only what differs) is merged over the shared one.
+        layout = load_layout(os.path.join(project, "layout"), diags, cache, os.path.join(edition_dir, "layout"))
     except BuildFailed:
         pass
     if edition is None or layout is None:

@@ -29,7 +29,7 @@ class Rebuild:
 
 def watched_files(edition_dir: str) -> list[str]:
     project = find_project(edition_dir)
-    folders = [edition_dir, os.path.join(project, "layout")]
+    folders = [edition_dir, os.path.join(project, "layout"), os.path.join(edition_dir, "layout")]
     files = [os.path.join(project, "fonts", "fonts.yaml")]
     for folder in folders:
         try:

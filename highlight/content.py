@@ -161,6 +161,7 @@ class QrCode:
     caption: Text
     url: str | None = None
     review: bool = False  # copied from last year and not yet checked: a warning until removed
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key (the url's line)
 
 
 Element = Union[Heading, Paragraph, BulletList, Stat, Callout, Ranking, Breakdown, Partner, QrCode]

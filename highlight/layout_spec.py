@@ -183,6 +183,8 @@ class PageGeometry:
     footnote_gap_mm: float
     folio_mm: float
     qr_size_mm: float
+    qr_error_correction: str  # L, M, Q or H: how much of a code may be damaged and still read
+    qr_min_module_mm: float  # the smallest module a phone camera reads from paper
     max_gap_stretch_mm: float
     underfull_mm: float  # more unfilled height than this at a page's foot (or in a fixed frame) is reported
     elements: ElementMeasures
@@ -283,6 +285,10 @@ GEOMETRY = Struct(PageGeometry, {
     "footnote_gap_mm": Field(Number(minimum=0), default=3.0),
     "folio_mm": Field(Number("Folio baseline, mm above the trim", 0), default=8.0),
     "qr_size_mm": Field(Number("Side of a QR code with its quiet zone, mm", 10), default=20.0),
+    "qr_error_correction": Field(Str("QR error correction: L, M, Q or H (7, 15, 25, 30 % of the code may be "
+                                     "damaged)", choices=("L", "M", "Q", "H")), default="M"),
+    "qr_min_module_mm": Field(Number("Smallest QR module that phones read from paper, mm (a longer url makes "
+                                     "smaller modules: it is a warning)", 0.1), default=0.33),
     "max_gap_stretch_mm": Field(Number("Most a gap between frames may grow to fill the page, mm", 0), default=0.0),
     "underfull_mm": Field(Number("A page whose content ends more than this above its foot, or a fixed-height "
                                  "frame with this much left empty, is reported underfull, mm", 0), default=10.0),

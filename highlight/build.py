@@ -51,7 +51,7 @@ class BuildResult:
     diagnostics: Diagnostics
     output: str | None = None
     preview: str = ""  # the preview_reason of the options: the summary line marks the PDF "not for print"
-    edition: str = ""  # the edition's name (proofs go to out/proof/<name>/)
+    name: str = ""  # the name its outputs take, the edition folder's (proofs go to out/proof/<name>/)
     pages: list = field(default_factory=list)
     fonts: int = 0
     seconds: float = 0.0
@@ -71,26 +71,31 @@ def find_project(edition_dir: str) -> str:
         here = parent
 
 
-def default_output(project: str, edition: Edition, lang: str | None = None, target: str = "print",
+def output_name(edition_dir: str) -> str:
+    """The name an edition's PDF and proofs are written under: its folder's, not the `edition:` inside it,
+    so two folders holding one edition (a draft beside the final) never overwrite each other's PDF."""
+    return os.path.basename(os.path.normpath(os.path.abspath(edition_dir)))
+
+
+def default_output(project: str, edition_dir: str, lang: str | None = None, target: str = "print",
                    preview: str = "") -> str:
-    """out/highlights-<edition>[-<lang>][-screen][-greedy|-preview].pdf: a preview never has the print's name."""
+    """out/highlights-<folder>[-<lang>][-screen][-greedy|-preview].pdf: a preview never has the print's name."""
     suffix = (f"-{lang}" if lang else "") + ("-screen" if target == "screen" else "")
     suffix += {"": "", "first-fit breaking": "-greedy"}.get(preview, "-preview")
-    return os.path.join(project, "out", f"highlights-{edition.edition}{suffix}.pdf")
+    return os.path.join(project, "out", f"highlights-{output_name(edition_dir)}{suffix}.pdf")
 
 
-def _check_preview_path(output: str, options: BuildOptions, project: str, edition: Edition,
-                        diags: Diagnostics) -> None:
+def _check_preview_path(output: str, options: BuildOptions, project: str, diags: Diagnostics) -> None:
     """A preview (first-fit, or unpreflighted) is never written over the print PDF, even when asked to with -o."""
     if not options.preview_reason:
         return
-    printed = default_output(project, edition, options.lang, options.target)
+    printed = default_output(project, options.edition_dir, options.lang, options.target)
     if os.path.abspath(output) == os.path.abspath(printed) or \
             (os.path.exists(output) and os.path.exists(printed) and os.path.samefile(output, printed)):
         diags.fatal("preview-over-print", f"{output} is the print PDF; a {options.preview_reason} preview is "
                     "never written over it", SourceRef(output),
                     hint="leave out -o (the preview goes to "
-                         f"{os.path.relpath(default_output(project, edition, options.lang, options.target, options.preview_reason))}) "
+                         f"{os.path.relpath(default_output(project, options.edition_dir, options.lang, options.target, options.preview_reason))}) "
                          "or give another file name")
         raise BuildFailed(diags)
 
@@ -271,7 +276,7 @@ class BuildSession:
         result = BuildResult(diags)
         try:
             edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
-            result.edition = edition.edition
+            result.name = output_name(options.edition_dir)
             check_parity(edition, diags)
             self._greedy = options.greedy
             if layout == self._last_layout:
@@ -287,9 +292,9 @@ class BuildSession:
                 typography.add_diagnostics(result.typography, diags)
             check_safe_area(pages, layout, diags)
             diags.raise_if_errors()
-            output = options.output or default_output(project, edition, options.lang, options.target,
+            output = options.output or default_output(project, options.edition_dir, options.lang, options.target,
                                                       options.preview_reason)
-            _check_preview_path(output, options, project, edition, diags)
+            _check_preview_path(output, options, project, diags)
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),

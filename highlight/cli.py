@@ -220,8 +220,8 @@ def _check_content(args) -> int:
     try:
         pdf = args.paths[1] if len(args.paths) > 1 else None
         if pdf is None:
-            edition = load_edition(edition_dir, Diagnostics())
-            pdf = default_output(find_project(edition_dir), edition)
+            load_edition(edition_dir, Diagnostics())  # an edition folder, or a located error
+            pdf = default_output(find_project(edition_dir), edition_dir)
         if not os.path.isfile(pdf):
             diags.fatal("no-pdf", f"{pdf}: no such file", hint="build it first: highlight build " + edition_dir)
             raise BuildFailed(diags)

@@ -62,7 +62,7 @@ def render_proofs(result, options: ProofOptions, progress=None) -> list[str]:
     import pypdfium2 as pdfium
 
     layout = result.layout
-    out_dir = options.out_dir or os.path.join(os.path.dirname(result.output), "proof", result.edition)
+    out_dir = options.out_dir or os.path.join(os.path.dirname(result.output), "proof", result.name)
     os.makedirs(out_dir, exist_ok=True)
     wanted = options.pages or tuple(p.number for p in result.pages)
     scale = options.dpi / 72.0

@@ -35,10 +35,13 @@ class BuildOptions:
     greedy: bool = False  # first-fit line breaking, only to compare with total fit: a preview
     strict: bool = False  # warnings fail the build too, and a failed build writes nothing
     preview: str = ""  # why this build is not for print ("watch"), or "" (a --greedy build is one anyway)
+    proof: bool = False  # render what was laid out even when it has errors (for `proof`: never the print path)
 
     @property
     def preview_reason(self) -> str:
         """Why the PDF is a preview and may not be written over the print PDF, or "" for a print build."""
+        if self.proof:
+            return "proof"
         if self.greedy:
             return "first-fit breaking"
         if self.preview or not self.preflight:
@@ -265,8 +268,12 @@ class BuildSession:
         from .profiles import load_manifest, load_profile
 
         if self._profile is None:
-            manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), diags)
-            self._profile = load_profile(manifest, diags, os.path.join(project, ".cache", "profiles"))
+            own = Diagnostics()  # its loaders stop at any error so far: a proof's overflow is not theirs
+            try:
+                manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), own)
+                self._profile = load_profile(manifest, own, os.path.join(project, ".cache", "profiles"))
+            finally:
+                diags.extend(own)
         return self._profile
 
     def build(self, options: BuildOptions) -> BuildResult:
@@ -291,7 +298,8 @@ class BuildSession:
                 result.typography = typography.report(pages)
                 typography.add_diagnostics(result.typography, diags)
             check_safe_area(pages, layout, diags)
-            diags.raise_if_errors()
+            if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
+                diags.raise_if_errors()
             output = options.output or default_output(project, options.edition_dir, options.lang, options.target,
                                                       options.preview_reason)
             _check_preview_path(output, options, project, diags)
@@ -303,10 +311,10 @@ class BuildSession:
                 edition=edition.edition,
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
             data = render_pdf(pages, layout, fonts, render_options)
-            if options.preflight:
+            if options.preflight and not options.proof:
                 run_preflight(data, layout, diags, options.target)
                 diags.raise_if_errors()
-            if options.strict and diags.items:
+            if options.strict and diags.items and not options.proof:
                 raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
             write_atomically(output, data, diags)
             if self._setter.fresh:

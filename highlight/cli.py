@@ -254,6 +254,9 @@ def _proof(args) -> int:
     _print(result.diagnostics, False)
     for path in files:
         print(f"highlight: wrote {path}")
+    if files and result.diagnostics.has_errors():
+        print("highlight: the build failed; the proof shows what was laid out, each problem outlined on its page "
+              "and the errors listed on the sheet; no print PDF was written")
     return exit_code(result.diagnostics) if files else max(exit_code(result.diagnostics), 1)
 
 

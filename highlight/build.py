@@ -34,13 +34,29 @@ class BuildOptions:
     preflight: bool = True  # read the PDF back as a print shop's preflight would before it replaces the old one
     target: str = "print"  # or "screen": RGB, trim-sized, links and bookmarks, out/highlights-<edition>-screen.pdf
     report: bool = False  # the typography report: its findings become warnings
-    greedy: bool = False  # first-fit line breaking, only to compare with total fit
+    greedy: bool = False  # first-fit line breaking, only to compare with total fit: a preview
+    strict: bool = False  # warnings fail the build too, and a failed build writes nothing
+    preview: str = ""  # why this build is not for print ("watch"), or "" (a --greedy build is one anyway)
+    proof: bool = False  # render what was laid out even when it has errors (for `proof`: never the print path)
+
+    @property
+    def preview_reason(self) -> str:
+        """Why the PDF is a preview and may not be written over the print PDF, or "" for a print build."""
+        if self.proof:
+            return "proof"
+        if self.greedy:
+            return "first-fit breaking"
+        if self.preview or not self.preflight:
+            return "no preflight"
+        return ""
 
 
 @dataclass
 class BuildResult:
     diagnostics: Diagnostics
     output: str | None = None
+    preview: str = ""  # the preview_reason of the options: the summary line marks the PDF "not for print"
+    name: str = ""  # the name its outputs take, the edition folder's (proofs go to out/proof/<name>/)
     pages: list = field(default_factory=list)
     fonts: int = 0
     seconds: float = 0.0
@@ -60,9 +76,33 @@ def find_project(edition_dir: str) -> str:
         here = parent
 
 
-def default_output(project: str, edition: Edition, lang: str | None = None, target: str = "print") -> str:
+def output_name(edition_dir: str) -> str:
+    """The name an edition's PDF and proofs are written under: its folder's, not the `edition:` inside it,
+    so two folders holding one edition (a draft beside the final) never overwrite each other's PDF."""
+    return os.path.basename(os.path.normpath(os.path.abspath(edition_dir)))
+
+
+def default_output(project: str, edition_dir: str, lang: str | None = None, target: str = "print",
+                   preview: str = "") -> str:
+    """out/highlights-<folder>[-<lang>][-screen][-greedy|-preview].pdf: a preview never has the print's name."""
     suffix = (f"-{lang}" if lang else "") + ("-screen" if target == "screen" else "")
-    return os.path.join(project, "out", f"highlights-{edition.edition}{suffix}.pdf")
+    suffix += {"": "", "first-fit breaking": "-greedy"}.get(preview, "-preview")
+    return os.path.join(project, "out", f"highlights-{output_name(edition_dir)}{suffix}.pdf")
+
+
+def _check_preview_path(output: str, options: BuildOptions, project: str, diags: Diagnostics) -> None:
+    """A preview (first-fit, or unpreflighted) is never written over the print PDF, even when asked to with -o."""
+    if not options.preview_reason:
+        return
+    printed = default_output(project, options.edition_dir, options.lang, options.target)
+    if os.path.abspath(output) == os.path.abspath(printed) or \
+            (os.path.exists(output) and os.path.exists(printed) and os.path.samefile(output, printed)):
+        diags.fatal("preview-over-print", f"{output} is the print PDF; a {options.preview_reason} preview is "
+                    "never written over it", SourceRef(output),
+                    hint="leave out -o (the preview goes to "
+                         f"{os.path.relpath(default_output(project, options.edition_dir, options.lang, options.target, options.preview_reason))}) "
+                         "or give another file name")
+        raise BuildFailed(diags)
 
 
 def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None) -> tuple[Edition, Layout, str]:
@@ -74,7 +114,8 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
     except BuildFailed:
         pass
     try:
-        layout = load_layout(os.path.join(project, "layout"), diags, cache)
+        # The edition's own layout/ (page, styles, templates: only what differs) is merged over the shared one.
+        layout = load_layout(os.path.join(project, "layout"), diags, cache, os.path.join(edition_dir, "layout"))
     except BuildFailed:
         pass
     if edition is None or layout is None:
@@ -233,8 +274,12 @@ class BuildSession:
         from .profiles import load_manifest, load_profile
 
         if self._profile is None:
-            manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), diags)
-            self._profile = load_profile(manifest, diags, os.path.join(project, ".cache", "profiles"))
+            own = Diagnostics()  # its loaders stop at any error so far: a proof's overflow is not theirs
+            try:
+                manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), own)
+                self._profile = load_profile(manifest, own, os.path.join(project, ".cache", "profiles"))
+            finally:
+                diags.extend(own)
         return self._profile
 
     def build(self, options: BuildOptions) -> BuildResult:
@@ -244,6 +289,7 @@ class BuildSession:
         result = BuildResult(diags)
         try:
             edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
+            result.name = output_name(options.edition_dir)
             check_parity(edition, diags)
             self._greedy = options.greedy
             if layout == self._last_layout:
@@ -263,8 +309,11 @@ class BuildSession:
             profile = self._output_profile(project, diags) if options.target == "print" else None
             if profile is not None:  # chart colours a reader can tell apart, measured as printed
                 check_palette(layout, profile.icc, diags, os.path.join(project, ".cache", "profiles"))
-            diags.raise_if_errors()
-            output = options.output or default_output(project, edition, options.lang, options.target)
+            if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
+                diags.raise_if_errors()
+            output = options.output or default_output(project, options.edition_dir, options.lang, options.target,
+                                                      options.preview_reason)
+            _check_preview_path(output, options, project, diags)
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
@@ -273,9 +322,11 @@ class BuildSession:
                 edition=edition.edition,
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
             data = render_pdf(pages, layout, fonts, render_options)
-            if options.preflight:
+            if options.preflight and not options.proof:
                 run_preflight(data, layout, diags, options.target)
                 diags.raise_if_errors()
+            if options.strict and diags.items and not options.proof:
+                raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
             write_atomically(output, data, diags)
             if self._setter.fresh:
                 self._unsaved_lines = (store, self._setter.used)
@@ -283,6 +334,7 @@ class BuildSession:
                     self.save_lines()
             _write_heights(heights_path, pages)
             result.output = output
+            result.preview = options.preview_reason
             result.pages = pages
             result.layout = layout
             result.fonts = len(fonts.faces)

@@ -108,8 +108,44 @@ def check_source(source_path: str, pdf_path: str, strict: bool = False) -> Sourc
     return report
 
 
-# Figures whole (HK$956M, +31.2%, 1,700+), then words, then any other character on its own.
-_TOKEN = re.compile(r"(?:HK\$|\$|#)?[+\-−]?\d[\d,.]*(?:%|[KMB]\b|\+)?|[A-Za-z]+|[^\sA-Za-z\d]")
+# Figures whole (HK$956M, +31.2%, 1,700+, 47th), then words, then any other character on its own.
+_TOKEN = re.compile(r"(?:HK\$|\$|#)?[+\-−]?\d[\d,.]*(?:%|[KMB]\b|\+|(?:st|nd|rd|th)\b)?|[A-Za-z]+|[^\sA-Za-z\d]")
+_GAP = re.compile(r"\s+")
+# Characters that take no space before them when a line or a piece of the page ends there: footnote
+# markers (set as superscripts, each a piece of its own) and closing punctuation.
+_TIGHT_BEFORE = set("*†‡§¶#Δ◊※,.;:!?)]}’”") | set("，。、；：！？）」』》")
+
+
+def _wide(char: str) -> bool:
+    """A Han character, kana or CJK punctuation: no space is read between two of them."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _reader_spacing(text: str) -> str:
+    """Whitespace of extracted text as a reader sees the page: none between Han characters, none at a
+    piece's end before a superscript marker or punctuation, one space between words."""
+    def gap(match: re.Match) -> str:
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        if not before or not after:
+            return ""
+        if _wide(before) and _wide(after):
+            return ""
+        if " " not in match.group() and (after in _TIGHT_BEFORE or _wide(before) or _wide(after)):
+            return ""  # only a piece or line boundary, not a space the page shows
+        return " "
+
+    return _GAP.sub(gap, text)
+
+
+def shown_tokens(text: str, first: int = 0, last: int | None = None) -> str:
+    """Tokens `first`..`last` of `text` (all by default) as printed: the page's own text from the first
+    to the last, with reader's spacing (so 數據分析機構 and 47th, never 數 據 分 析 機 構 or 47 th)."""
+    text = unicodedata.normalize("NFKC", text)
+    found = list(_TOKEN.finditer(text))[first:last]
+    if not found:
+        return ""
+    return _reader_spacing(text[found[0].start():found[-1].end()])
 
 
 def _tokens(text: str) -> list[str]:
@@ -147,8 +183,9 @@ def word_diff(expected: str, page_text: str) -> str:
     changes = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, want, found, autojunk=False).get_opcodes():
         if op != "equal":
-            changes.append(" ".join(filter(None, ("-" + " ".join(want[a1:a2]) if a2 > a1 else "",
-                                                  "+" + " ".join(found[b1:b2]) if b2 > b1 else ""))))
+            changes.append(" ".join(filter(None, ("-" + shown_tokens(expected, a1, a2) if a2 > a1 else "",
+                                                  "+" + shown_tokens(page_text, best_at + b1, best_at + b2)
+                                                  if b2 > b1 else ""))))
     return "; ".join(changes) if changes else f"expected: {expected}"
 
 
@@ -264,14 +301,15 @@ def diff_pdfs(old_pdf: str, new_pdf: str, out_dir: str | None = None, dpi: int =
     old_pages, new_pages = read_pages(old_pdf), read_pages(new_pdf)
     changes = []
     for index in range(max(len(old_pages), len(new_pages))):
-        old = _tokens(old_pages[index].text) if index < len(old_pages) else []
-        new = _tokens(new_pages[index].text) if index < len(new_pages) else []
+        old_text = old_pages[index].text if index < len(old_pages) else ""
+        new_text = new_pages[index].text if index < len(new_pages) else ""
+        old, new = _tokens(old_text), _tokens(new_text)
         removed, added = [], []
         for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
             if op in ("replace", "delete"):
-                removed.append(" ".join(old[a1:a2]))
+                removed.append(shown_tokens(old_text, a1, a2))
             if op in ("replace", "insert"):
-                added.append(" ".join(new[b1:b2]))
+                added.append(shown_tokens(new_text, b1, b2))
         picture = None
         if out_dir is not None:
             picture = _visual_diff(old_pdf, new_pdf, index, out_dir, dpi)

@@ -121,7 +121,7 @@ def _build(args) -> int:
 
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
-                                target=args.target, report=args.report, greedy=args.greedy))
+                                target=args.target, report=args.report, greedy=args.greedy, strict=args.strict))
     diags = result.diagnostics
     args.json = args.json or args.format == "json"
     code = exit_code(diags, args.strict)
@@ -149,6 +149,9 @@ def _summary(result, code: int, seconds: float, verb: str = "") -> str:
     where = result.output if result.output and not diags.has_errors() else "nothing written"
     if verb and where == "nothing written":
         where += ", the last good PDF is kept"
+    elif where != "nothing written":
+        if result.preview:
+            where += f" (preview, {result.preview}: not for print)"
     return (f"highlight: {verb}{len(result.pages)} pages, {result.fonts} fonts, {errors} errors, {warnings} warnings, "
             f"{seconds:.2f} s → {where}")
 
@@ -157,7 +160,7 @@ def _watch(args) -> int:
     from .build import BuildOptions
     from .watch import watch
 
-    options = BuildOptions(args.edition, args.output, marks=not args.no_marks)
+    options = BuildOptions(args.edition, args.output, marks=not args.no_marks, preflight=False, preview="watch")
     print(f"highlight: watching {args.edition}, layout/ and fonts/fonts.yaml (Ctrl-C to stop)", flush=True)
     for count, rebuild in enumerate(watch(options), 1):
         if rebuild.changed:
@@ -217,8 +220,8 @@ def _check_content(args) -> int:
     try:
         pdf = args.paths[1] if len(args.paths) > 1 else None
         if pdf is None:
-            edition = load_edition(edition_dir, Diagnostics())
-            pdf = default_output(find_project(edition_dir), edition)
+            load_edition(edition_dir, Diagnostics())  # an edition folder, or a located error
+            pdf = default_output(find_project(edition_dir), edition_dir)
         if not os.path.isfile(pdf):
             diags.fatal("no-pdf", f"{pdf}: no such file", hint="build it first: highlight build " + edition_dir)
             raise BuildFailed(diags)
@@ -251,6 +254,9 @@ def _proof(args) -> int:
     _print(result.diagnostics, False)
     for path in files:
         print(f"highlight: wrote {path}")
+    if files and result.diagnostics.has_errors():
+        print("highlight: the build failed; the proof shows what was laid out, each problem outlined on its page "
+              "and the errors listed on the sheet; no print PDF was written")
     return exit_code(result.diagnostics) if files else max(exit_code(result.diagnostics), 1)
 
 

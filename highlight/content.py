@@ -60,12 +60,22 @@ TEXT = Struct(Text, {"en": Field(Str("English")), "zh": Field(Str("Traditional C
 
 
 @dataclass(frozen=True)
+class ParityAccept:
+    """A difference between an element's English and Chinese that a person reviewed and accepted."""
+
+    ref: SourceRef
+    accept: str  # the difference as the parity warning states it: "only in English 10; only in Chinese none"
+    reason: str  # why the two languages rightly differ
+
+
+@dataclass(frozen=True)
 class Heading:
     ref: SourceRef
     en: str | None = None
     zh: str | None = None
     level: int = 1
     review: bool = False  # copied from last year and not yet checked: a warning until removed
+    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
 
     @property
     def text(self) -> Text:
@@ -79,6 +89,7 @@ class Paragraph:
     zh: str | None = None
     mixed: str | None = None
     review: bool = False  # copied from last year and not yet checked: a warning until removed
+    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
 
     @property
     def text(self) -> Text:
@@ -90,6 +101,7 @@ class BulletList:
     ref: SourceRef
     items: tuple[Text, ...]
     review: bool = False  # copied from last year and not yet checked: a warning until removed
+    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,7 @@ class Stat:
     note: Text | None = None
     badge: Text | None = None
     review: bool = False  # copied from last year and not yet checked: a warning until removed
+    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -113,6 +126,7 @@ class Callout:
     lead: Text | None = None
     text: Text | None = None
     review: bool = False  # copied from last year and not yet checked: a warning until removed
+    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
 
 
 @dataclass(frozen=True)
@@ -124,6 +138,7 @@ class Ranking:
     source: Text | None = None
     note: Text | None = None
     review: bool = False  # copied from last year and not yet checked: a warning until removed
+    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -148,6 +163,7 @@ class Breakdown:
     others_label: Text | None = None  # that row's label (needed only when rows are grouped)
     chart: str | None = None  # ring, bar100 or bars: this table's chart instead of its frame's
     review: bool = False  # copied from last year and not yet checked: a warning until removed
+    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -158,6 +174,7 @@ class Partner:
     text: Text
     status: Text | None = None
     review: bool = False  # copied from last year and not yet checked: a warning until removed
+    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
 
 
 @dataclass(frozen=True)
@@ -166,6 +183,8 @@ class QrCode:
     caption: Text
     url: str | None = None
     review: bool = False  # copied from last year and not yet checked: a warning until removed
+    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key (the url's line)
 
 
 Element = Union[Heading, Paragraph, BulletList, Stat, Callout, Ranking, Breakdown, Partner, QrCode]
@@ -187,6 +206,7 @@ class Footnote:
     marker: str
     text: Text
     review: bool = False  # copied from last year and not yet checked: a warning until removed
+    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -239,9 +259,17 @@ def _breakdown_check(values: dict, node, path: str, r: Reader) -> bool:
     return True
 
 
+PARITY = Field(Struct(ParityAccept, {
+    "accept": Field(Str("The difference as the parity warning states it, e.g. "
+                        "\"only in English 10; only in Chinese none\""), required=True),
+    "reason": Field(Str("Why the two languages rightly differ, for the next reviewer"), required=True)},
+    "A reviewed difference between the English and Chinese, accepted: the parity warning is not given "
+    "while the difference is exactly this one"))
+
+
 def _element(cls, fields: dict, description: str, check=None) -> Struct:
-    """An element kind: its own fields, and `review:` which every kind takes."""
-    return Struct(cls, {**fields, "review": REVIEW}, description, check=check)
+    """An element kind: its own fields, and `review:` and `parity:` which every kind takes."""
+    return Struct(cls, {**fields, "review": REVIEW, "parity": PARITY}, description, check=check)
 
 
 ELEMENT = Tagged({
@@ -294,7 +322,7 @@ PAGE = Struct(Page, {
         "elements": Field(Seq(ELEMENT, 1), required=True)})), required=True),
     "footnotes": Field(Seq(Struct(Footnote, {
         "marker": Field(Str("The marker", choices=FOOTNOTE_MARKERS), required=True),
-        "text": Field(TEXT, required=True), "review": REVIEW})), default=()),
+        "text": Field(TEXT, required=True), "review": REVIEW, "parity": PARITY})), default=()),
 }, "One page of the leaflet")
 
 EDITION = Struct(Edition, {

@@ -79,6 +79,7 @@ class QrMark:
     url: str | None
     colour: Colour
     ref: SourceRef
+    error: str = "M"  # error-correction level (layout/page.yaml qr_error_correction)
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def _shift(item, dx: float, dy: float):
         return Ring(item.cx_pt + dx, item.cy_pt + dy, item.outer_pt, item.inner_pt, item.start_deg, item.sweep_deg,
                     item.colour, item.tint)
     if isinstance(item, QrMark):
-        return QrMark(item.x_pt + dx, item.y_pt + dy, item.size_pt, item.url, item.colour, item.ref)
+        return QrMark(item.x_pt + dx, item.y_pt + dy, item.size_pt, item.url, item.colour, item.ref, item.error)
     raise TypeError(item)
 
 
@@ -455,7 +456,13 @@ class PageLayouter:
     def qr(self, qr: QrCode, width: float) -> _Piece:
         piece = _Piece()
         size = self.layout.qr_size_mm * MM
-        piece.primary.append(QrMark(0, 0, size, qr.url, self.layout.colours["text"], qr.ref))
+        g = self.layout.geometry
+        piece.primary.append(QrMark(0, 0, size, qr.url, self.layout.colours["text"], qr.ref, g.qr_error_correction))
+        if qr.url is not None:
+            from .qrsize import check_module_size
+
+            check_module_size(qr.url, g.qr_size_mm, g.qr_error_correction, g.qr_min_module_mm, ref_of(qr, "url"),
+                              self.page, self.diags)
         text_x = size + self.m.qr_caption_gap_mm * MM
         col = self.column(piece.primary, qr.ref, "en", width - text_x, text_x)
         col.text(qr.caption, "qr-caption")

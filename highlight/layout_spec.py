@@ -10,7 +10,8 @@ import os
 from dataclasses import dataclass, field, fields, replace
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .schema import INVALID, Bool, Field, Int, Named, Number, Reader, Seq, Str, Struct, load_document
+from .schema import INVALID, Bool, Field, Int, Named, Number, Reader, Seq, Str, Struct, load_document, read_document
+from .yamlsource import display_path, load_yaml, node_ref
 
 MM = 72.0 / 25.4  # points per millimetre
 
@@ -231,6 +232,8 @@ class PageGeometry:
     footnote_gap_mm: float
     folio_mm: float
     qr_size_mm: float
+    qr_error_correction: str  # L, M, Q or H: how much of a code may be damaged and still read
+    qr_min_module_mm: float  # the smallest module a phone camera reads from paper
     max_gap_stretch_mm: float
     spacing_pt: dict  # named vertical steps between frames, on the baseline grid
     underfull_mm: float  # more unfilled height than this at a page's foot (or in a fixed frame) is reported
@@ -389,6 +392,10 @@ GEOMETRY = Struct(PageGeometry, {
                                     "The named gaps wider, for a page with more spare height than one "
                                     "deliberate space (shorter copy): a larger step everywhere on the page"),
                               default=None),
+    "qr_error_correction": Field(Str("QR error correction: L, M, Q or H (7, 15, 25, 30 % of the code may be "
+                                     "damaged)", choices=("L", "M", "Q", "H")), default="M"),
+    "qr_min_module_mm": Field(Number("Smallest QR module that phones read from paper, mm (a longer url makes "
+                                     "smaller modules: it is a warning)", 0.1), default=0.33),
     "max_gap_stretch_mm": Field(Number("Most a gap between frames may grow to fill the page, mm", 0), default=0.0),
     "underfull_mm": Field(Number("A page whose content ends more than this above its foot, or a fixed-height "
                                  "frame with this much left empty, is reported underfull, mm", 0), default=10.0),
@@ -450,12 +457,21 @@ ENGINE_STYLES = (
 ENGINE_COLOURS = ("primary", "accent", "rule", "text")
 
 
-def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None) -> Layout:
-    """Read layout/page.yaml, styles.yaml and templates.yaml; raise BuildFailed on errors."""
+LAYOUT_FILES = ("page", "styles", "templates")
+
+
+def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, override: str | None = None) -> Layout:
+    """Read layout/page.yaml, styles.yaml and templates.yaml, each with the same file of the `override`
+    folder (an edition's own layout/) merged over it; raise BuildFailed on errors."""
     parsed = {}
+    overrides = _override_files(override, diags)
     for name, spec in (("page", GEOMETRY), ("styles", STYLES), ("templates", TEMPLATES)):
+        path = os.path.join(folder, f"{name}.yaml")
         try:
-            parsed[name] = load_document(os.path.join(folder, f"{name}.yaml"), spec, diags, cache)
+            if name in overrides:
+                parsed[name] = _load_merged(path, overrides[name], spec, diags, cache)
+            else:
+                parsed[name] = load_document(path, spec, diags, cache)
         except BuildFailed:
             continue
     if len(parsed) < 3 or INVALID in parsed.values():
@@ -618,6 +634,104 @@ def _check_spacing(geometry: PageGeometry, diags: Diagnostics) -> None:
             diags.error("gap-off-grid", f"spacing_pt.{name} is {value:g} pt, not a multiple of the {step:g} pt "
                         "baseline grid", geometry.ref,
                         hint=f"use {math.floor(value / step) * step:g} or {math.ceil(value / step) * step:g}")
+
+
+def _override_files(folder: str | None, diags: Diagnostics) -> dict[str, str]:
+    """The edition's layout files by name (page, styles, templates); any other YAML there is refused."""
+    if not folder or not os.path.isdir(folder):
+        return {}
+    found = {}
+    for filename in sorted(os.listdir(folder)):
+        stem, ext = os.path.splitext(filename)
+        if ext not in (".yaml", ".yml"):
+            continue
+        if stem not in LAYOUT_FILES:
+            diags.fatal("layout-override-unknown", f"{display_path(os.path.join(folder, filename))} is not a layout "
+                        "file: an edition's layout/ may hold only page.yaml, styles.yaml and templates.yaml, "
+                        "each merged over the same file of layout/", SourceRef(display_path(os.path.join(folder, filename))),
+                        hint="rename it to the layout file whose values it changes, e.g. styles.yaml")
+            continue
+        found[stem] = os.path.join(folder, filename)
+    diags.raise_if_errors()
+    return found
+
+
+class _MergedReader(Reader):
+    """A reader for a merged tree: each node's place is in the file it came from (marks carry the name)."""
+
+    def ref(self, node, path: str) -> SourceRef:
+        name = getattr(node.start_mark, "name", "") or ""
+        ref = super().ref(node, path)
+        return replace(ref, file=name) if name and not name.startswith("<") else ref
+
+
+def _load_merged(path: str, override: str, spec, diags: Diagnostics, cache: dict | None):
+    """`path` with `override` deep-merged over it (mappings key by key; lists and scalars replaced), read
+    with `spec`; every value located in the file it came from. Cached like load_document, on both files."""
+    import yaml
+
+    try:
+        key = ("merged",) + tuple((os.path.abspath(p), os.stat(p).st_mtime_ns, os.stat(p).st_size)
+                                  for p in (path, override)) + (id(spec),)
+    except (OSError, ValueError):
+        key = None
+    if cache is not None and key in cache:
+        return cache[key]
+    before = len(diags.items)
+    base = load_yaml(path, diags)
+    over = load_yaml(override, diags)
+    root = base.root
+    if over.root is not None:
+        if not isinstance(over.root, yaml.MappingNode):
+            diags.error("wrong-type", "an edition's layout file holds a mapping of the keys it changes, e.g. "
+                        "styles: {stat-figure: {size_pt: 22}}", node_ref(over.path, over.root, "<root>"),
+                        hint=f"write only the keys that differ from {base.path}")
+            return INVALID
+        _stamp(over.root, over.path)
+        root = _merge(base.root, over.root) if base.root is not None else over.root
+    value = read_document(root, spec, _MergedReader(base.path, diags))
+    if cache is not None and key is not None and len(diags.items) == before:
+        for stale in [k for k in cache if k[:1] == ("merged",) and k[1][0] == key[1][0] and k[2][0] == key[2][0]]:
+            del cache[stale]
+        cache[key] = value
+    return value
+
+
+def _stamp(node, shown: str) -> None:
+    """Name the file on every mark of an override's tree, so a merged value is located in its own file."""
+    import yaml
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        m = item.start_mark
+        item.start_mark = yaml.Mark(shown, m.index, m.line, m.column, None, None)
+        if isinstance(item, yaml.MappingNode):
+            for k, v in item.value:
+                km = k.start_mark
+                k.start_mark = yaml.Mark(shown, km.index, km.line, km.column, None, None)
+                stack.append(v)
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(item.value)
+
+
+def _merge(base, over):
+    """A deep merge of YAML nodes: mappings key by key (the override's keys after the base's), anything else
+    (a list, a scalar, a mapping over a non-mapping) replaced whole by the override."""
+    import yaml
+
+    if not (isinstance(base, yaml.MappingNode) and isinstance(over, yaml.MappingNode)):
+        return over
+    values = list(base.value)
+    index = {str(k.value): i for i, (k, _) in enumerate(values)}
+    for key_node, value_node in over.value:
+        i = index.get(str(key_node.value))
+        if i is None:
+            index[str(key_node.value)] = len(values)
+            values.append((key_node, value_node))
+        else:
+            values[i] = (values[i][0], _merge(values[i][1], value_node))
+    return yaml.MappingNode(base.tag, values, base.start_mark, base.end_mark, base.flow_style)
 
 
 def _check_leadings_on_grid(entries: dict, styles: dict, grid: Grid, diags: Diagnostics) -> None:

@@ -44,6 +44,7 @@ def start_edition(content_dir: str, source: str, name: str, diags: Diagnostics) 
             path = os.path.join(staging, filename)
             if filename == "edition.yaml":
                 _rename_edition(path, source, name)
+                _record_layout(path, origin, source, name)
             elif filename.endswith((".yaml", ".yml")):
                 marked += _mark_for_review(path, diags)
         diags.raise_if_errors()
@@ -71,6 +72,37 @@ def _rename_edition(path: str, old: str, new: str) -> None:
     text = re.sub(r'^(date: )"?([\d-]+)"?.*$', next_year, text, count=1, flags=re.M)
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
+
+
+def _record_layout(path: str, origin: str, source: str, name: str) -> None:
+    """Say in edition.yaml what the edition was made with: the shared layout/ and the source edition's own
+    layout/ (copied along with its pages), with a digest of those files as they were, and where this
+    edition's layout changes go. A comment, not a field: the build finds an edition's layout by where its
+    files are, so a field could only disagree with them; a record is for the reader and for `git log`."""
+    import hashlib
+
+    from .build import find_project
+    from .layout_spec import LAYOUT_FILES
+
+    shared = os.path.join(find_project(origin), "layout")
+    digest = hashlib.sha256()
+    for stem in LAYOUT_FILES:
+        for folder, tag in ((shared, (stem + ".yaml\0").encode()), (os.path.join(origin, "layout"), b"override\0")):
+            try:
+                with open(os.path.join(folder, stem + ".yaml"), "rb") as f:
+                    digest.update(tag + f.read())
+            except OSError:
+                pass  # an edition overrides only the files it needs
+    own = os.path.join(os.path.dirname(display_path(origin)), name, "layout")
+    note = (f"# layout: made from {source} with layout/ and content/{source}/layout/ "
+            f"(sha256 {digest.hexdigest()[:16]} of their files then).\n"
+            f"# This edition's layout changes go in {own}/ (page.yaml, styles.yaml, templates.yaml: only the keys "
+            f"that differ),\n# merged over layout/ for this edition alone; an edit to layout/ itself changes "
+            f"every edition's PDF.\n")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.rstrip("\n") + "\n" + note)
 
 
 def _has_digit(node: yaml.Node) -> bool:

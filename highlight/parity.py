@@ -10,6 +10,7 @@ change, a figure) belongs to both.
 from __future__ import annotations
 
 import functools
+import os
 import re
 
 from .content import MARKER_PATTERN, Breakdown, BulletList, Edition, Text, element_texts, ref_of
@@ -17,46 +18,119 @@ from .diagnostics import Diagnostics
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
-_WORDS = {w: i for i, w in enumerate(["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                                      "eleven", "twelve"], 2)}
-_WORDS.update({w: i for i, w in enumerate(["second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                                           "ninth", "tenth", "eleventh", "twelfth"], 2)})
 _SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "千": 1e3, "萬": 1e4, "万": 1e4, "億": 1e8, "亿": 1e8}
-_CN_DIGITS = {"兩": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100}
-# Chinese numerals only before a measure word: 十二度, 兩年, 百大 — not 二 in 二氧化碳.
-_CN_NUMBER = re.compile(r"[兩二三四五六七八九十百]+(?=[度年個家位項名所間大倍屆次週])")
 _FIGURE = re.compile(r"(?<![A-Za-z0-9.])([+\-−]?)(HK\$|\$|#)?(\d[\d,]*(?:\.\d+)?)(\+)?"
                      r"(%|[KMB](?![A-Za-z&])|千|萬|万|億|亿)?")
+_NUMBER = r"\d[\d,]*(?:\.\d+)?"
 
 
-def _cn_value(numeral: str) -> int:
-    total, digit = 0, None
-    for char in numeral:
-        if char in _CN_DIGITS:
-            digit = _CN_DIGITS[char]
-        else:
-            total += (digit if digit is not None else 1) * _CN_UNITS[char]
-            digit = None
-    return total + (digit or 0)
+class _Words:
+    """figure_words.yaml, compiled: the words of each language that stand for a figure."""
+
+    def __init__(self, data: dict):
+        en, zh = data["en"], data["zh"]
+        self.numbers = {k.lower(): v for k, v in en["numbers"].items()}
+        self.ordinals = {k.lower(): v for k, v in en["ordinals"].items()}
+        self.multiples = {k.lower(): v for k, v in en["multiples"].items()}
+        self.times = {k.lower(): v for k, v in en["times"].items()}
+        self.fractions = {k.lower(): v for k, v in en["fractions"].items()}
+        alternatives = lambda words: "|".join(sorted(map(re.escape, words), key=len, reverse=True))  # noqa: E731
+        self.not_figures = re.compile(r"\b(?:" + alternatives(en["not_figures"]) + r")\b", re.I)
+        self.number_re = re.compile(r"\b(" + alternatives(self.numbers) + r")\b", re.I)
+        self.ordinal_re = re.compile(r"\b(" + alternatives(self.ordinals) + r")\b", re.I)
+        self.times_re = re.compile(r"\b(" + alternatives(self.times) + r")\b", re.I)
+        self.multiple_re = re.compile(rf"(?:\b(an?|one)|({_NUMBER}))\s+(" + alternatives(self.multiples) + r")\b", re.I)
+        self.fraction_re = re.compile(rf"(?:\b(an?|one)|\b(\d+))[\s-]+(" + alternatives(self.fractions)
+                                      + r")\b(?=\s+(?:of|the)\b|\s*[,.;:)]|\s*$)", re.I)
+        self.half_re = re.compile(r"\bhalf\b(?=\s+(?:of|the)\b)", re.I)
+        self.cn_digits = dict(zh["digits"])
+        self.cn_units = dict(zh["units"])
+        self.cn_scales = dict(zh["scales"])
+        numeral = "".join(self.cn_digits) + "".join(self.cn_units) + "".join(self.cn_scales)
+        self.cn_number_re = re.compile(f"[{numeral}]+")
+        self.measure = set(zh["measure_words"])
+        self.cn_fraction_re = re.compile(rf"([{numeral}]+|\d+){re.escape(zh['fraction_mark'])}([{numeral}]+|\d+)")
+        self.tenths_re = re.compile(f"(?<![{numeral}])([{''.join(self.cn_digits)}十]){re.escape(zh['tenths'])}"
+                                    f"(?![{zh['tenths_not_before']}])")
+        self.cn_phrases = {re.compile(f"(?<![{numeral}]){re.escape(k)}"): str(v) for k, v in zh["phrases"].items()}
+
+    def cn_value(self, numeral: str) -> int:
+        """一百 → 100, 三萬 → 30000, 十二 → 12, 兩億五千萬 → 250000000."""
+        total, section, digit = 0, 0, None
+        for char in numeral:
+            if char in self.cn_digits:
+                digit = self.cn_digits[char]
+            elif char in self.cn_units:
+                section += (digit if digit is not None else 1) * self.cn_units[char]
+                digit = None
+            else:
+                total += (section + (digit or 0) or 1) * self.cn_scales[char]
+                section, digit = 0, None
+        return total + section + (digit or 0)
+
+    def number(self, text: str) -> float:
+        return float(text.replace(",", "")) if text[0].isdigit() else self.cn_value(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _words() -> _Words:
+    import yaml
+
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "figure_words.yaml"), encoding="utf-8") as f:
+        return _Words(yaml.safe_load(f))
+
+
+def _percent(part: float, whole: float) -> str:
+    return f" {round(100 * part / whole, 4):g}% " if whole else " "
 
 
 _MONTH_NUMBER = {month: number for number, month in enumerate(_MONTHS, 1)}
 _MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b")
-_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.I)
+
+
+def _english_words(text: str, w: _Words) -> str:
+    """Figure words of English as digits: a decade → 10, two thirds of → 66.6667%, doubled → 2."""
+    text = w.not_figures.sub(" ", text)
+    text = w.number_re.sub(lambda m: m.group() if w.numbers[m.group(1).lower()] == 1 else
+                           str(w.numbers[m.group(1).lower()]), text)
+    text = w.fraction_re.sub(lambda m: _percent(float(m.group(2) or 1), w.fractions[m.group(3).lower()]), text)
+    text = w.half_re.sub(" 50% ", text)
+    text = w.multiple_re.sub(lambda m: f"{(float(m.group(2).replace(',', '')) if m.group(2) else 1) * w.multiples[m.group(3).lower()]:f}".rstrip("0").rstrip("."), text)
+    text = w.times_re.sub(lambda m: str(w.times[m.group(1).lower()]), text)
+    return w.ordinal_re.sub(lambda m: str(w.ordinals[m.group(1).lower()]), text)
+
+
+def _chinese_words(text: str, w: _Words) -> str:
+    """Chinese numerals as digits: 十年 → 10年, 四成 → 40%, 三分之一 → 33.3333%, 三萬名 → 30000名."""
+    for phrase, value in w.cn_phrases.items():
+        text = phrase.sub(f" {value} ", text)
+    text = w.cn_fraction_re.sub(lambda m: _percent(w.number(m.group(2)), w.number(m.group(1))), text)
+    text = w.tenths_re.sub(lambda m: f" {w.cn_value(m.group(1)) * 10}% ", text)
+
+    def numeral(m: re.Match) -> str:
+        after = text[m.end():m.end() + 1]
+        scaled = len(m.group()) > 1 and any(c in w.cn_scales for c in m.group())
+        if m.group() == "一" or (len(m.group()) > 1 and all(c in w.cn_digits for c in m.group())):
+            return m.group()  # 一 alone is as often "a" (一所大學) as a count; 唯一一所 holds no numeral
+        if after in w.measure or scaled:
+            return f" {w.cn_value(m.group())} "
+        return m.group()
+
+    return w.cn_number_re.sub(numeral, text)
 
 
 @functools.lru_cache(maxsize=16384)  # a rebuild re-reads the same texts
 def figures(text: str) -> frozenset:
     """The figures of a text as comparable values: (sign, '#' for a rank, value, '+', '%')."""
     text = MARKER_PATTERN.sub(" ", text)
+    words = _words()
     text = _MONTH.sub(lambda m: f" {_MONTH_NUMBER[m.group(1)]} ", text)
-    text = _WORD.sub(lambda m: str(_WORDS[m.group(1).lower()]), text)
+    text = _english_words(text, words)
     text = re.sub(r"(\d+)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"\b(?:over|more than)\s+(\d[\d,.]*)", r"\1+", text)
     text = re.sub(r"逾\s*(\d[\d,.]*)", r"\1+", text)
     text = re.sub(r"(\d[\d,.]*)\s*多", r"\1+", text)
-    text = _CN_NUMBER.sub(lambda m: str(_cn_value(m.group())), text)
+    text = _chinese_words(text, words)
     found = set()
     for sign, prefix, number, plus, unit in _FIGURE.findall(text):
         value = float(number.replace(",", ""))
@@ -94,32 +168,55 @@ def _show(found: set) -> str:
     return ", ".join(sorted(f"{s}{p}{v:g}{plus}{u}" for s, p, v, plus, u in found)) or "none"
 
 
+def _accepting(difference: str, accepted, used: set, hint: str) -> str:
+    """The hint of a parity warning, or "" when a reviewed acceptance names exactly this difference."""
+    if accepted is not None and " ".join(accepted.accept.split()) == difference:
+        used.add(id(accepted))
+        return ""
+    return (f"{hint}; if the difference is right, accept it on the element: "
+            f'parity: {{accept: "{difference}", reason: "…"}}')
+
+
 def check_parity(edition: Edition, diags: Diagnostics) -> None:
-    """A warning for each element whose two languages disagree on a figure or a footnote marker."""
+    """A warning for each element whose two languages disagree on a figure or a footnote marker, unless the
+    element accepts that very difference (`parity: {accept, reason}`); an acceptance that matches nothing
+    any more is a warning too, so a stale one does not hide the next difference."""
     for page in edition.pages:
-        items = []
+        items, acceptances, used = [], [], set()
         for block in page.blocks:
             for element in block.elements:
+                if element.parity is not None:
+                    acceptances.append(element.parity)
                 if isinstance(element, Breakdown):
                     continue  # its figures are printed once, for both languages
                 if isinstance(element, BulletList):  # each item stands alone
-                    items += [(item.ref, [item], []) for item in element.items]
+                    items += [(item.ref, [item], [], element.parity) for item in element.items]
                 else:
                     shared = [v for v in (getattr(element, "figure", None), getattr(element, "rank", None)) if v]
-                    items.append((element.ref, list(element_texts(element)), shared))
-        items += [(ref_of(note, "text"), [note.text], []) for note in page.footnotes]
-        for ref, texts, shared in items:
+                    items.append((element.ref, list(element_texts(element)), shared, element.parity))
+        items += [(ref_of(note, "text"), [note.text], [], note.parity) for note in page.footnotes]
+        acceptances += [note.parity for note in page.footnotes if note.parity is not None]
+        for ref, texts, shared, accepted in items:
             en_fig, zh_fig, en_mark, zh_mark = _sides(texts, shared)
             if not any(t.en and t.zh for t in texts):
                 continue
             english = " / ".join(t.en for t in texts if t.en and t.zh)
             chinese = " / ".join(t.zh for t in texts if t.en and t.zh)
             if en_fig != zh_fig:
-                diags.warning("parity-figures", f"the English and Chinese disagree on figures: only in English "
-                              f"{_show(en_fig - zh_fig)}; only in Chinese {_show(zh_fig - en_fig)}. "
-                              f"en: {english!r} zh: {chinese!r}", ref, page=page.number,
-                              hint="make both languages carry the same figures, signs and units")
+                difference = f"only in English {_show(en_fig - zh_fig)}; only in Chinese {_show(zh_fig - en_fig)}"
+                hint = _accepting(difference, accepted, used, "make both languages carry the same figures, "
+                                  "signs and units")
+                if hint:
+                    diags.warning("parity-figures", f"the English and Chinese disagree on figures: {difference}. "
+                                  f"en: {english!r} zh: {chinese!r}", ref, page=page.number, hint=hint)
             if en_mark != zh_mark:
-                diags.warning("parity-markers", f"footnote markers differ: en has {sorted(en_mark) or 'none'}, "
-                              f"zh has {sorted(zh_mark) or 'none'}. en: {english!r} zh: {chinese!r}", ref,
-                              page=page.number, hint="put the same [^X] markers in both languages")
+                difference = f"en has {sorted(en_mark) or 'none'}, zh has {sorted(zh_mark) or 'none'}"
+                hint = _accepting(difference, accepted, used, "put the same [^X] markers in both languages")
+                if hint:
+                    diags.warning("parity-markers", f"footnote markers differ: {difference}. en: {english!r} "
+                                  f"zh: {chinese!r}", ref, page=page.number, hint=hint)
+        for accepted in acceptances:
+            if id(accepted) not in used:
+                diags.warning("parity-accept-stale", f"the accepted difference {accepted.accept!r} is not found: "
+                              "the two languages now agree, or differ otherwise", accepted.ref, page=page.number,
+                              hint="delete the parity: line, or accept the difference the parity warning now names")

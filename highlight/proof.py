@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .build import BuildOptions, BuildSession, default_output
+from .build import BuildOptions, BuildSession, default_output, find_project, output_name
 from .layout import LaidOutPage, QrMark, TextLine
+from .diagnostics import Severity
 from .layout_spec import MM, Layout
 from .text import is_cjk
+from .typography import OFF_THE_BODY
 
 OVERLAYS = ("grid", "frames", "baselines", "safe")
 GRID = (0, 160, 220, 90)
@@ -50,11 +52,24 @@ def parse_pages(spec: str) -> tuple[int, ...]:
 
 
 def make_proofs(options: ProofOptions, progress=None):
-    """Build, then render the chosen pages with overlays and the contact sheet; return (result, files)."""
-    result = BuildSession().build(BuildOptions(options.edition_dir))
-    if result.output is None:
-        return result, []
-    return result, render_proofs(result, options, progress)
+    """Build, then render the chosen pages with overlays and the contact sheet; return (result, files).
+
+    The proof's PDF is a temporary file, never the print PDF; an edition with errors in its
+    layout (an overflow, text in the safe margin) is rendered as it was laid out, so the problems can be
+    seen where they are, and its errors are listed on the sheet. Only an edition that could not be laid
+    out at all (bad YAML, a character no font has) has no pictures."""
+    import tempfile
+
+    project = find_project(options.edition_dir)
+    out_dir = options.out_dir or os.path.join(project, "out", "proof", output_name(options.edition_dir))
+    with tempfile.TemporaryDirectory(prefix="highlight-proof-") as scratch:
+        pdf = os.path.join(scratch, "proof.pdf")
+        result = BuildSession().build(BuildOptions(options.edition_dir, pdf, preflight=False, proof=True))
+        if result.output is None or not result.pages:
+            return result, []
+        files = render_proofs(result, replace(options, out_dir=out_dir), progress)
+    result.output = None  # the proof's PDF is gone with its scratch folder
+    return result, files
 
 
 def render_proofs(result, options: ProofOptions, progress=None) -> list[str]:
@@ -62,8 +77,7 @@ def render_proofs(result, options: ProofOptions, progress=None) -> list[str]:
     import pypdfium2 as pdfium
 
     layout = result.layout
-    edition_name = os.path.basename(result.output)[len("highlights-"):-len(".pdf")]
-    out_dir = options.out_dir or os.path.join(os.path.dirname(result.output), "proof", edition_name)
+    out_dir = options.out_dir or os.path.join(os.path.dirname(result.output), "proof", result.name)
     os.makedirs(out_dir, exist_ok=True)
     wanted = options.pages or tuple(p.number for p in result.pages)
     scale = options.dpi / 72.0
@@ -87,7 +101,11 @@ def render_proofs(result, options: ProofOptions, progress=None) -> list[str]:
         pdf.close()
     if images:
         sheet = os.path.join(out_dir, "sheet.png")
-        _contact_sheet(images, len(result.pages)).save(sheet, optimize=True)
+        picture = _contact_sheet(images, len(result.pages))
+        problems = [d for d in result.diagnostics.items if d.severity >= Severity.ERROR]
+        if problems:  # a failing build's proof: its errors on the sheet, where the designer looks
+            picture = _with_panel(picture, problems, find_project(options.edition_dir))
+        picture.save(sheet, optimize=True)
         files.append(sheet)
     return files
 
@@ -136,6 +154,17 @@ def _overlay(image, page: LaidOutPage, layout: Layout, scale: float, offset: flo
                            outline=colour, width=3 if overflowed else 1)
             label = frame.name + (f"  overflows by {(frame.used_pt - frame.height_pt) / MM:.1f} mm" if overflowed else "")
             draw.text(px(frame.x_pt + 1, frame.y_pt + 1), label, fill=colour)
+    off_grid: dict[str, list] = {}  # the typography report's lines off the baseline grid, per frame
+    for item in page.items:
+        if isinstance(item, TextLine) and item.frame not in OFF_THE_BODY and not page.on_grid(item.baseline_pt):
+            off_grid.setdefault(item.frame, []).append(item)
+    for name, lines in off_grid.items():
+        left = min(line.x_pt for line in lines)
+        right = max(line.x_pt + line.line.right_pt for line in lines)
+        top = min(line.baseline_pt - line.line.ascent_pt for line in lines)
+        bottom = max(line.baseline_pt for line in lines) + 2
+        draw.rectangle([px(left - 2, top - 2), px(right + 2, bottom + 2)], outline=WARN, width=2)
+        draw.text(px(left, bottom + 3), f"{name}: {len(lines)} lines off the baseline grid", fill=WARN)
     if page.underfull_pt and page.foot_gap_pt > page.underfull_pt:  # the typography report's "underfull"
         left, right = g.margins_mm.left * MM, width - g.margins_mm.right * MM
         top = page.body_bottom_pt - page.foot_gap_pt
@@ -182,6 +211,53 @@ def _contact_sheet(images: dict, page_count: int):
                 thumb = images[number].convert("RGB").resize((thumb_w, thumb_h))
                 sheet.paste(thumb, (gap + side * (thumb_w + gap), gap + row * (thumb_h + gap)))
     return sheet
+
+
+def _panel_font(project: str, size: int):
+    """The leaflet's own CJK face from the set-up cache (its messages quote Chinese), else Pillow's."""
+    import glob
+
+    from PIL import ImageFont
+
+    for path in sorted(glob.glob(os.path.join(project, ".cache", "fonts", "*cjk*regular*.ttf"))):
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
+def _with_panel(sheet, problems: list, project: str):
+    """The contact sheet with a panel under it listing the build's errors, one wrapped entry each."""
+    from PIL import Image, ImageDraw
+
+    width = sheet.size[0]
+    size = max(11, width // 64)
+    font = _panel_font(project, size)
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    entries = [(f"This build failed: {len(problems)} error(s). Nothing was written to the print PDF.", ALERT)]
+    for d in problems:
+        entries += [(text, ALERT if n == 0 else (60, 60, 60)) for n, text in enumerate(d.format().split("\n"))]
+    lines: list[tuple[str, tuple]] = []
+    for text, colour in entries:
+        line = ""
+        for word in text.split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and measure.textlength(trial, font=font) > width - 24:
+                lines.append((line, colour))
+                line = "    " + word
+            else:
+                line = trial
+        lines.append((line, colour))
+    step = round(size * 1.4)
+    panel = Image.new("RGB", (width, 12 + step * len(lines) + 12), (255, 255, 255))
+    draw = ImageDraw.Draw(panel)
+    for row, (text, colour) in enumerate(lines):
+        draw.text((12, 12 + row * step), text, fill=colour, font=font)
+    out = Image.new("RGB", (width, sheet.size[1] + panel.size[1]), (205, 205, 205))
+    out.paste(sheet, (0, 0))
+    out.paste(panel, (0, sheet.size[1]))
+    return out
 
 
 def terminal_progress(done: int, total: int) -> None:

@@ -381,7 +381,7 @@ class _Painter:
 
         if self.screen:  # on screen the code is also a link
             c.linkURL(item.url, (x0, top - size, x0 + size, top), relative=0, thickness=0)
-        code = segno.make(item.url, error="m", micro=False)
+        code = segno.make(item.url, error=item.error.lower(), boost_error=False, micro=False)
         matrix = list(code.matrix_iter(scale=1, border=4))
         module = size / len(matrix)
         c.setFillColor(self.colour(item.colour))

@@ -29,7 +29,7 @@ class Rebuild:
 
 def watched_files(edition_dir: str) -> list[str]:
     project = find_project(edition_dir)
-    folders = [edition_dir, os.path.join(project, "layout")]
+    folders = [edition_dir, os.path.join(project, "layout"), os.path.join(edition_dir, "layout")]
     files = [os.path.join(project, "fonts", "fonts.yaml")]
     for folder in folders:
         try:
@@ -53,8 +53,9 @@ def _snapshot(paths: list[str]) -> dict[str, tuple]:
 def watch(options: BuildOptions, stop: Callable[[], bool] = lambda: False) -> Iterator[Rebuild]:
     """Build once, then again after every change, yielding each build; ends when `stop()` is true.
 
-    Watch builds are previews: they skip the preflight read-back (~0.15 s); `highlight build` runs it."""
-    options = replace(options, preflight=False)
+    Watch builds are previews: they skip the preflight read-back (~0.15 s), so they are written to their own
+    path (out/highlights-<edition>-preview.pdf), never over the print PDF; `highlight build` runs it."""
+    options = replace(options, preflight=False, preview="watch")
     session = BuildSession()
     session.defer_line_store = True  # stored between rebuilds, off the edit-to-PDF path
     try:

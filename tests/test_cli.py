@@ -58,7 +58,7 @@ def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(tmp_path):
 
     copy_project(tmp_path)
     page = tmp_path / "content" / "2022-23" / "p7-growth-continued.yaml"
-    out = tmp_path / "out" / "highlights-2022-23.pdf"
+    out = tmp_path / "out" / "highlights-2022-23-preview.pdf"  # a preview: never the print PDF
     watcher = subprocess.Popen([sys.executable, "-m", "highlight", "watch", "content/2022-23", "--max-builds", "3"],
                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -78,7 +78,7 @@ def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(tmp_path):
         page.write_text(page.read_text(encoding="utf-8").replace("officially opened", "officially launched"),
                         encoding="utf-8")
         summary = wait_for("rebuilt in")
-        assert "0 errors" in summary and summary.rstrip().endswith("highlights-2022-23.pdf")
+        assert "0 errors" in summary and summary.rstrip().endswith("highlights-2022-23-preview.pdf (preview, no preflight: not for print)")
         second = out.read_bytes()
         assert second != first
         # Between rebuilds (not inside one) the watcher stores the paragraph it set for the next process.

@@ -171,7 +171,7 @@ def test_set_lines_are_stored_between_runs_and_change_nothing(tmp_path):
     from highlight import linestore
     from highlight.build import BuildSession
 
-    project = copy_project(tmp_path, ("layout", "fonts", "profiles", "content"))
+    project = copy_project(tmp_path, ("layout", "fonts", "profiles", os.path.join("content", "2022-23")))
     edition = os.path.join(project, "content", "2022-23")
     store = linestore.store_path(project, edition, False)
     assert not os.path.exists(store)

@@ -32,11 +32,48 @@ def test_proofs_of_chosen_pages_and_the_sheet(tmp_path):
         assert sheet.size[1] > sheet.size[0]  # spreads stacked: 1, 2–3, 4–5, 6–7, 8
 
 
-def test_a_proof_of_an_overflowing_edition_marks_the_frame(tmp_path):
-    """The build fails, so there is no PDF to proof: say so and exit 1, with the overflow reported."""
+def test_a_proof_of_an_overflowing_edition_shows_what_was_laid_out(tmp_path):
+    """The build fails, and the proof is when the overflow matters: the pages are rendered as laid out,
+    the overflowing frame outlined in red, the errors listed on the sheet; exit 1; no print PDF."""
     project = _project(tmp_path)
-    code, printed = _run(["proof", str(project / "content" / "overflow")])
-    assert code == 1 and "error[overflow]" in printed and "wrote" not in printed
+    code, printed = _run(["proof", str(project / "content" / "overflow"), "--dpi", "72"])
+    assert code == 1 and "error[overflow]" in printed, printed
+    folder = project / "out" / "proof" / "overflow"
+    assert f"wrote {folder / 'page-01.png'}" in printed and f"wrote {folder / 'sheet.png'}" in printed
+    assert not (project / "out" / "highlights-overflow.pdf").exists()  # never the print path
+    assert not [n for n in os.listdir(project / "out") if n.endswith(".pdf")]
+    red = (230, 0, 0)
+    with Image.open(folder / "page-01.png") as page:
+        width, height = page.size
+        rgb = page.convert("RGB")
+        assert red in {colour for _, colour in rgb.getcolors(1 << 20)}
+        # the frame's text runs on below the page's foot: what was laid out is drawn, not clipped
+        assert any(rgb.getpixel((x, height * 9 // 10)) != (255, 255, 255) for x in range(width // 8, width // 2))
+    with Image.open(folder / "sheet.png") as sheet:
+        # below the one row of pages (page 1 alone, at a quarter size), the panel listing the errors in red
+        rows_end = 12 + height // 4 + 12
+        assert sheet.size[1] > rows_end + 20
+        panel = sheet.convert("RGB").crop((0, rows_end, sheet.size[0], sheet.size[1]))
+        assert red in {colour for _, colour in panel.getcolors(1 << 20)}
+
+
+def test_off_grid_lines_are_outlined_on_the_proof(built):
+    """A frame whose body lines are off the baseline grid is outlined (page 1, its grid moved by 1 pt)."""
+    from dataclasses import replace
+
+    from highlight.proof import WARN, _overlay
+
+    result = built[0]
+    page = result.pages[0]
+    offset = (result.layout.geometry.page.bleed_mm + result.layout.geometry.page.slug_mm) * 72 / 25.4
+
+    def colours(p):
+        blank = Image.new("RGBA", (700, 950), (255, 255, 255, 255))
+        image = _overlay(blank, p, result.layout, 1.0, offset, ())
+        return {colour for _, colour in image.convert("RGB").getcolors(1 << 20)}
+
+    assert WARN[:3] not in colours(page)
+    assert WARN[:3] in colours(replace(page, grid_top_pt=page.grid_top_pt + 1.0))
 
 
 def test_bad_proof_options_exit_2(tmp_path):

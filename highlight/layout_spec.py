@@ -272,7 +272,8 @@ class Layout:
 
     def steps(self, name: str) -> tuple:
         """The smaller sizes a style's figures may take when they do not fit (copyfit), largest first."""
-        return self.copyfit_steps.get(name, ())
+        size = self.styles[(name, "en")].size_pt if (name, "en") in self.styles else math.inf
+        return tuple(step for step in self.copyfit_steps.get(name, ()) if step < size)
 
     def column_x_pt(self, col: int, span: int) -> tuple[float, float]:
         """Left edge and width of `span` grid columns starting at 1-based column `col`."""
@@ -599,8 +600,9 @@ def _check_scale(scale: dict, hierarchy: tuple, entries: dict, styles: dict, doc
             if step not in sizes:
                 diags.error("off-scale", f"style '{name}' steps down to {step:g} pt, which is not a size of the "
                             "type scale", where, hint=f"use one of scale_pt: {named}")
-            previous = (entry.steps[i - 1] if i else (styles.get((name, "en")).size_pt if (name, "en") in styles
-                                                       else math.inf))
+            # (steps at or above the style's own size are simply never taken: an edition that sets a
+            # smaller size need not restate them)
+            previous = entry.steps[i - 1] if i else math.inf
             if step >= previous:
                 diags.error("copyfit-steps", f"style '{name}': each step must be smaller than the one before "
                             f"({step:g} pt after {previous:g} pt)", where, hint="list the steps largest first")

@@ -36,17 +36,17 @@ def _override(edition: Path, name: str, text: str) -> Path:
 def test_an_edition_layout_is_merged_over_the_shared_one_key_by_key(tmp_path):
     project = copy_project(tmp_path)
     edition = _second_edition(project)
-    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 22\n")
-    _override(edition, "templates.yaml", "templates:\n  p1:\n    frames:\n      subjects: {gap_mm: 6}\n")
+    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 21\n")
+    _override(edition, "templates.yaml", "templates:\n  p1:\n    frames:\n      subjects: {gap: section}\n")
     _override(edition, "page.yaml", "qr_size_mm: 24\n")
     _, merged, _ = load_inputs(str(edition), Diagnostics())
     _, shared, _ = load_inputs(str(project / "content" / "2022-23"), Diagnostics())
     # The overridden values, and beside them every other value of the same mapping kept.
-    assert merged.style("stat-figure", "en").size_pt == 22 and shared.style("stat-figure", "en").size_pt == 26
+    assert merged.style("stat-figure", "en").size_pt == 21 and shared.style("stat-figure", "en").size_pt == 26
     assert merged.style("stat-figure", "en").leading_pt == shared.style("stat-figure", "en").leading_pt
     assert merged.style("stat-figure", "en").weight == "bold"
     frame, old = merged.templates["p1"].frames["subjects"], shared.templates["p1"].frames["subjects"]
-    assert frame.gap_mm == 6 and old.gap_mm == 4
+    assert frame.gap == "section" and old.gap == "block"
     assert (frame.col, frame.span, frame.below, frame.panel) == (old.col, old.span, old.below, old.panel)
     assert merged.qr_size_mm == 24 and merged.geometry.grid == shared.geometry.grid
     # Lists are replaced whole, not merged item by item.
@@ -58,7 +58,7 @@ def test_an_edition_layout_is_merged_over_the_shared_one_key_by_key(tmp_path):
 def test_a_problem_in_an_override_is_reported_at_its_own_file_and_line(tmp_path):
     project = copy_project(tmp_path)
     edition = _second_edition(project)
-    path = _override(edition, "styles.yaml", "# next year's figures\nstyles:\n  stat-figure:\n    size_pt: 22\n"
+    path = _override(edition, "styles.yaml", "# next year's figures\nstyles:\n  stat-figure:\n    size_pt: 21\n"
                                              "    leading_pt: 27\n")
     code, printed = _run(["build", str(edition), "-o", str(tmp_path / "x.pdf")])
     assert code == 1, printed
@@ -79,10 +79,10 @@ def test_changing_next_years_layout_never_changes_last_years_pdf(tmp_path):
     last_year = str(project / "content" / "2022-23")
     assert not build(BuildOptions(last_year, str(tmp_path / "before.pdf"))).diagnostics.has_errors()
     edition = _second_edition(project)
-    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 22\n  body: {colour: muted}\n")
+    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 21\n  body: {colour: muted}\n")
     next_before = tmp_path / "next-before.pdf"
     assert not build(BuildOptions(str(edition), str(next_before))).diagnostics.has_errors()
-    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 20\n")
+    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 17\n")
     next_after = tmp_path / "next-after.pdf"
     assert not build(BuildOptions(str(edition), str(next_after))).diagnostics.has_errors()
     assert not build(BuildOptions(last_year, str(tmp_path / "after.pdf"))).diagnostics.has_errors()
@@ -97,7 +97,7 @@ def test_a_session_and_the_line_store_follow_an_edited_override(tmp_path):
     edition = _second_edition(project)
     session = BuildSession()
     assert not session.build(BuildOptions(str(edition), str(tmp_path / "a.pdf"))).diagnostics.has_errors()
-    path = _override(edition, "styles.yaml", "styles:\n  body:\n    size_pt: 9\n")
+    path = _override(edition, "styles.yaml", "styles:\n  body:\n    colour: muted\n")
     result = session.build(BuildOptions(str(edition), str(tmp_path / "b.pdf")))
     assert not result.diagnostics.has_errors()
     fresh = BuildSession()

@@ -88,7 +88,7 @@ def test_underfull_space_is_shaded_on_the_proof(tmp_path):
     shutil.copytree(os.path.join(ROOT, "tests", "cases", "typography", "underfull"), project / "content" / "underfull")
     amber = (225, 140, 0)
     colours = {}
-    for edition, name in (("underfull", "typography-underfull"), ("2022-23", "2022-23")):
+    for edition, name in (("underfull", "underfull"), ("2022-23", "2022-23")):
         code, printed = _run(["proof", str(project / "content" / edition), "--pages", "1", "--dpi", "72"])
         assert code == 0, printed
         with Image.open(project / "out" / "proof" / name / "page-01.png") as page:

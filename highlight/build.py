@@ -1,6 +1,7 @@
 """The pipeline: load → validate → fonts → lay out → check → render → atomic write."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -345,8 +346,11 @@ class BuildSession:
 
 
 def _heights_path(project: str, edition_dir: str, lang: str | None) -> str:
-    """.cache/frames/<edition folder>[-<lang>].json: each frame's height in the last good build."""
-    name = os.path.basename(os.path.normpath(edition_dir)) + (f"-{lang}" if lang else "")
+    """.cache/frames/<edition folder>-<digest of its path>[-<lang>].json: each frame's height in the last
+    good build of this very folder (a copy elsewhere, sharing the cache, has a history of its own)."""
+    folder = os.path.realpath(edition_dir)
+    digest = hashlib.sha256(folder.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    name = f"{os.path.basename(folder)}-{digest}" + (f"-{lang}" if lang else "")
     return os.path.join(project, ".cache", "frames", f"{name}.json")
 
 

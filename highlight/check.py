@@ -249,7 +249,8 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
     from .layout_spec import load_layout
 
     edition = load_edition(edition_dir, diags)
-    charts = load_layout(os.path.join(find_project(edition_dir), "layout"), diags).geometry.charts  # tables as printed
+    charts = load_layout(os.path.join(find_project(edition_dir), "layout"), diags, None,
+                         os.path.join(edition_dir, "layout")).geometry.charts  # tables as printed, the edition's own layout
     pages = read_pages(pdf_path)
     if len(pages) != len(edition.pages):
         diags.error("check-pages", f"the PDF has {len(pages)} pages, the edition {len(edition.pages)}",

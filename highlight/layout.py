@@ -310,7 +310,7 @@ class PageLayouter:
         en, zh = self.bands(piece, ref, width, x)
         for col in (en, zh):
             for text, style in texts:
-                col.text(text, style)
+                col.text(text, style if col is en else _twin_style(texts, text, style))
         piece.primary_h, piece.secondary_h = max(piece.primary_h, en.y), zh.y
         return piece
 
@@ -415,7 +415,7 @@ class PageLayouter:
               if beside else self.column(piece.secondary, stat.ref, "zh", width))
         if stat.change and stat.change.zh:
             zh.add(self.spans(stat.change, "stat-label", "zh"))
-        zh.text(stat.note, "stat-note")
+        zh.text(stat.note, _twin_style([(stat.label, "stat-label"), (stat.note, "stat-note")], stat.note, "stat-note"))
         if beside:
             piece.primary_h = max(col.y, zh.y)
         else:
@@ -979,6 +979,21 @@ class PageLayouter:
                 out.append(TextLine(left, baseline, lines[0], page.ref, "folio", "en"))
         return out
 
+
+def _twin_style(texts: list, text: Text | None, style: str) -> str:
+    """The style a text's Chinese is set in. Where the English has a bold part (a headline, a label) whose
+    Chinese is missing, and the next text has Chinese but no English, that Chinese translates the bold
+    English: it takes its style, so the Chinese has its bold twin (DESIGN.md, "Both languages equal")."""
+    if text is None or not text.zh or text.en:
+        return style
+    index = next(i for i, (t, _) in enumerate(texts) if t is text)
+    before = [(t, s) for t, s in texts[:index] if t is not None and (t.en or t.mixed)]
+    if before and not before[-1][0].zh and style != before[-1][1] and before[-1][1] in BOLD_TWINS:
+        return before[-1][1]
+    return style
+
+
+BOLD_TWINS = ("callout-headline", "stat-label")  # bold English parts whose Chinese a following text may carry
 
 COPYFIT_STYLES = ("stat-figure", "rank")  # styles whose figures step down rather than wrap
 

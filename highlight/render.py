@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .fonts import FontSet
 from .layout import Box, LaidOutPage, QrMark, Ring, Rule, TextLine
@@ -366,6 +366,10 @@ class _Painter:
     def qr(self, item: QrMark) -> None:
         c = self.canvas
         x0, top, size = self.x(item.x_pt), self.y(item.y_pt), item.size_pt
+        # A code stands on paper white with its quiet zone, even on a panel (DESIGN.md): the square knocks
+        # the panel out, so a scanner sees the contrast it was made for.
+        c.setFillColor(self.colour(replace(item.colour, cmyk=(0.0, 0.0, 0.0, 0.0), rgb="#ffffff")))
+        c.rect(x0, top - size, size, size, stroke=0, fill=1)
         if item.url is None:
             # A placeholder nobody can mistake for a code: an outlined box with a cross.
             c.setStrokeColor(self.colour(item.colour, 0.6))

@@ -14,13 +14,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..content import (ref_of, Breakdown, BulletList, Callout, Edition, Element, Heading, Page, Paragraph, Partner, QrCode,
-                      Ranking, Stat, Text)
+from ..content import ref_of, Edition, Page, Stat, Text
 from ..diagnostics import Diagnostics, SourceRef
 from ..fonts import FontSet
 from ..layout_spec import MM, FrameSpec, Layout, Style
 from ..text import Span, TextSetter, spans_from_text
-from .items import (Box, CopyfitStep, FrameBox, LaidOutPage, QrMark, Rule, TextLine, _down_to_grid,
+from .elements import COPYFIT_STYLES, _twin_style, figure_and_extras, figure_room, lay_out
+from .items import (Box, CopyfitStep, FrameBox, LaidOutPage, Rule, TextLine, _down_to_grid,
                     _first_baseline, _Piece, _shift, _up_to_grid)
 
 
@@ -163,163 +163,9 @@ class PageLayouter:
         piece.primary_h, piece.secondary_h = max(piece.primary_h, en.y), zh.y
         return piece
 
-    # -- elements -------------------------------------------------------------
-    def element(self, element: Element, width: float, frame: FrameSpec) -> _Piece:
-        if isinstance(element, Heading):
-            return self.heading(element, width)
-        if isinstance(element, Paragraph):
-            return self.stacked(element.text.ref, width, [(element.text, "body")])
-        if isinstance(element, BulletList):
-            return self.bullets(element, width, frame.list_columns)
-        if isinstance(element, Stat):
-            return self.stat(element, width, frame)
-        if isinstance(element, Callout):
-            return self.callout(element, width)
-        if isinstance(element, Ranking):
-            return self.ranking(element, width)
-        if isinstance(element, Breakdown):
-            from ..charts import breakdown  # charts.py builds on this module's items
-
-            return breakdown(self, element, width, frame)
-        if isinstance(element, Partner):
-            return self.partner(element, width)
-        if isinstance(element, QrCode):
-            return self.qr(element, width)
-        raise TypeError(element)
-
-    def heading(self, heading: Heading, width: float) -> _Piece:
-        style = "heading1" if heading.level == 1 else "heading2"
-        piece = _Piece()
-        pair = self.inline_pair(heading.text, style)
-        trial = self.setter.set(pair, width, "left")
-        col = self.column(piece.primary, heading.ref, "en", width)
-        if len(trial) == 1 or not (heading.en and heading.zh):
-            piece.primary_h = col.add(pair, balance=True)
-        else:  # too long for one line: English, then Chinese beneath
-            col.text(heading.text, style, balance=True)
-            piece.primary_h = col.text(heading.text, style, "zh", balance=True)
-        rule = self.style(style, "en")
-        if heading.level == 1:
-            weight = self.m.heading_rule_pt
-            piece.primary.append(Rule(0, piece.primary_h + 1.5, width, piece.primary_h + 1.5, rule.colour, weight))
-            piece.primary_h += 1.5 + weight + 2.0
-        return piece
-
-    def bullets(self, element: BulletList, width: float, columns: int = 1) -> _Piece:
-        """Bulleted items, English then Chinese each, filled down `columns` columns."""
-        piece = _Piece()
-        indent = self.m.bullet_indent_mm * MM
-        gutter = self.layout.geometry.grid.gutter_mm * MM
-        col_w = (width - (columns - 1) * gutter) / columns
-        gold = self.layout.colours["accent"]
-        per_column = -(-len(element.items) // columns)
-        bottom = 0.0
-        for c in range(columns):
-            y = 0.0
-            x = c * (col_w + gutter)
-            for item in element.items[c * per_column:(c + 1) * per_column]:
-                start = len(piece.primary)
-                col = self.column(piece.primary, item.ref, "en", col_w - indent, x + indent, y)
-                col.text(item, "list")
-                y = col.text(item, "list", "zh")
-                first = next((i for i in piece.primary[start:] if isinstance(i, TextLine)), None)
-                if first is not None:  # the bullet sits at the x-height of the item's first line
-                    size = self.style("list", "en").size_pt
-                    piece.primary.append(Box(x, first.baseline_pt - first.line.ascent_pt + size * 0.32,
-                                             size * 0.42, size * 0.42, gold))
-            bottom = max(bottom, y)
-        piece.primary_h = bottom
-        return piece
-
-    def stat(self, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
-        """Figure, unit and change on one line (the change in the accent), the label, the note; its
-        Chinese under the English in the same cell. With `beside_mm` on the frame the figure stands in a
-        column of its own and the words beside it, English then Chinese."""
-        piece = _Piece()
-        beside = frame.beside_mm * MM if frame.beside_mm else 0.0
-        figure_w = beside or width
-        col = self.column(piece.primary, stat.ref, "en", figure_w)
-        col.add(self.inline_pair(stat.lead, "stat-lead"))  # a lead-in and its Chinese both stand above the figure
-        figure_line, extras = self._figure_and_extras(stat)
-        if extras and (self.frame in self.units_below or len(self.setter.set(figure_line + extras, figure_w)) > 1):
-            figure_lines = [figure_line, extras[1:]]  # unit and change join the figure only when all of the frame's fit
-        else:
-            figure_lines = [figure_line + extras]
-        label = self.inline_pair(stat.label, "stat-label")  # "external funding 校外資助": both bold, one line
-        if stat.badge:  # a tag such as GHG rides on the label's line
-            label += [Span(" ", self.style("stat-label", "en"))] + self.inline_pair(stat.badge, "badge")
-        if frame.label_above and not beside:
-            col.add(label)
-        piece.anchor_pt, piece.anchored = col.y, True  # a row aligns its figures, whatever stands above them
-        for spans in figure_lines:
-            col.add(spans)
-        gutter = self.layout.geometry.grid.gutter_mm * MM
-        words = (self.column(piece.primary, stat.ref, "en", width - beside - gutter, beside + gutter, piece.anchor_pt)
-                 if beside else col)
-        if not frame.label_above or beside:
-            words.add(label)
-        words.text(stat.note, "stat-note")
-        # Its Chinese under the English: the change in bold (gold stays on figures), the note.
-        zh = (self.column(piece.primary, stat.ref, "zh", words.width, words.x, words.y + self.m.band_gap_pt)
-              if beside else self.column(piece.secondary, stat.ref, "zh", width))
-        if stat.change and stat.change.zh:
-            zh.add(self.spans(stat.change, "stat-label", "zh"))
-        zh.text(stat.note, _twin_style([(stat.label, "stat-label"), (stat.note, "stat-note")], stat.note, "stat-note"))
-        if beside:
-            piece.primary_h = max(col.y, zh.y)
-        else:
-            piece.primary_h, piece.secondary_h = col.y, zh.y
-        return piece
-
-    def _figure_and_extras(self, stat: Stat) -> tuple[list[Span], list[Span]]:
-        """A stat's figure, and its unit and change with the space before them."""
-        figure_line = spans_from_text(stat.figure, self.style("stat-figure", "en"))
-        extras: list[Span] = []
-        if stat.unit:
-            extras += [Span(" ", self.style("stat-unit", "en"))] + self.inline_pair(stat.unit, "stat-unit")
-        if stat.change and (stat.change.en or stat.change.mixed):
-            extras += [Span(" ", self.style("stat-change", "en"))] + self.spans(stat.change, "stat-change", "en")
-        return figure_line, extras
-
-    def callout(self, callout: Callout, width: float) -> _Piece:
-        return self.stacked(callout.ref, width, [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"),
-                                                 (callout.text, "callout-text")])
-
-    def ranking(self, ranking: Ranking, width: float) -> _Piece:
-        piece = _Piece()
-        rank_style = self.style("rank", "en")
-        rank_w = self.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
-        piece.anchored = True
-        piece.primary_h = self.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
-        return self.stacked(ranking.ref, width - rank_w, [(ranking.title, "rank-title"), (ranking.note, "rank-note"),
-                                                          (ranking.source, "rank-source")], piece, rank_w)
-
     def _natural(self, spans: list[Span]) -> float:
         """The width of spans set on one line."""
         return self.setter.set(spans, 1e6, "left")[0].natural_pt
-
-    def partner(self, partner: Partner, width: float) -> _Piece:
-        return self.stacked(partner.ref, width, [(partner.name, "partner-name"), (partner.status, "partner-status"),
-                                                 (partner.text, "partner-text")])
-
-    def qr(self, qr: QrCode, width: float) -> _Piece:
-        piece = _Piece()
-        size = self.layout.qr_size_mm * MM
-        g = self.layout.geometry
-        piece.primary.append(QrMark(0, 0, size, qr.url, self.layout.colours["text"], qr.ref, g.qr_error_correction))
-        if qr.url is not None:
-            from ..qrsize import check_module_size
-
-            check_module_size(qr.url, g.qr_size_mm, g.qr_error_correction, g.qr_min_module_mm, ref_of(qr, "url"),
-                              self.page, self.diags)
-        text_x = size + self.m.qr_caption_gap_mm * MM
-        col = self.column(piece.primary, qr.ref, "en", width - text_x, text_x)
-        col.text(qr.caption, "qr-caption")
-        piece.primary_h = max(size, col.text(qr.caption, "qr-caption", "zh"))
-        if qr.url is None:
-            self.diags.warning("qr-placeholder", "QR code has no url: a marked placeholder is printed", qr.ref,
-                               page=self.page, hint="add url: https://... to print a real code")
-        return piece
 
     # -- frames and pages --------------------------------------------------------
     def fill_frame(self, name: str, frame: FrameSpec, elements, x: float, top: float, width: float,
@@ -337,7 +183,7 @@ class PageLayouter:
         rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
         started = []
         for r, row in enumerate(rows):
-            pieces = [self.element(e, cell_w, frame) for e in row]
+            pieces = [lay_out(self, e, cell_w, frame) for e in row]
             # A row aligns its anchors (a stat's figure line, else the cell's top): each cell keeps its
             # Chinese directly under its English, so a cell with short English leaves no hole above its Chinese.
             anchor = max(p.anchor_pt for p in pieces)
@@ -581,15 +427,6 @@ class PageLayouter:
                 return True
         return False
 
-    def _figure_room(self, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:
-        """(style, figure, room) of an element whose figure cannot wrap: a stat's figure in its cell, a
-        ranking's number in the rank column."""
-        if isinstance(element, Stat):
-            return "stat-figure", element.figure, frame.beside_mm * MM if frame.beside_mm else cell_w
-        if isinstance(element, Ranking):
-            return "rank", element.rank, self.m.rank_column_mm * MM - 1.5 * MM
-        return None
-
     def _copyfit(self, page: Page, template, blocks: dict) -> None:
         """Figures too wide at their style's size take the largest smaller step of the scale that fits
         (`steps:` of the style). Every figure of a frame, and of all frames of its align_rows group, takes
@@ -606,7 +443,7 @@ class PageLayouter:
             self.frame = name
             self.substitutes = {**(template.styles or {}), **(frame.styles or {})}
             for element in block.elements:
-                fit = self._figure_room(element, frame, cell_w)
+                fit = figure_room(self, element, frame, cell_w)
                 if fit is None:
                     continue
                 style_name, figure, room = fit
@@ -654,7 +491,7 @@ class PageLayouter:
             cell_w = (width - 2 * frame.padding_mm * MM - (frame.cells - 1) * gutter) / frame.cells
             for element in block.elements:
                 if isinstance(element, Stat):
-                    figure_line, extras = self._figure_and_extras(element)
+                    figure_line, extras = figure_and_extras(self, element)
                     room = frame.beside_mm * MM if frame.beside_mm else cell_w
                     if extras and len(self.setter.set(figure_line + extras, room)) > 1:
                         self.units_below.add(name)
@@ -827,24 +664,6 @@ class PageLayouter:
             if lines:
                 out.append(TextLine(left, baseline, lines[0], page.ref, "folio", "en"))
         return out
-
-
-def _twin_style(texts: list, text: Text | None, style: str) -> str:
-    """The style a text's Chinese is set in. Where the English has a bold part (a headline, a label) whose
-    Chinese is missing, and the next text has Chinese but no English, that Chinese translates the bold
-    English: it takes its style, so the Chinese has its bold twin (DESIGN.md, "Both languages equal")."""
-    if text is None or not text.zh or text.en:
-        return style
-    index = next(i for i, (t, _) in enumerate(texts) if t is text)
-    before = [(t, s) for t, s in texts[:index] if t is not None and (t.en or t.mixed)]
-    if before and not before[-1][0].zh and style != before[-1][1] and before[-1][1] in BOLD_TWINS:
-        return before[-1][1]
-    return style
-
-
-BOLD_TWINS = ("callout-headline", "stat-label")  # bold English parts whose Chinese a following text may carry
-
-COPYFIT_STYLES = ("stat-figure", "rank")  # styles whose figures step down rather than wrap
 
 
 def layout_edition(edition: Edition, layout: Layout, fonts: FontSet | TextSetter,

@@ -6,8 +6,9 @@ sets (styles.yaml must define them all), the texts it holds and the figures it p
 languages. Build, check (dropped text), parity and the glyph check read these through the table, so a new
 kind is one more unit here and one more entry in ELEMENTS (docs/architecture.md walks through it).
 
-A layout function takes the page's layouter `lay` (its styles in force, columns that stack lines on the
-baseline grid), the element, the cell's width and the frame's spec (FrameSpec: cells, beside_mm, …).
+A layout function takes the frame's context `ctx` (stacking.FrameContext: its styles in force, columns that
+stack lines on the baseline grid), the element, the cell's width and the frame's spec (FrameSpec: cells,
+beside_mm, …), and returns the element's _Piece; it changes nothing else.
 """
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ from ..diagnostics import SourceRef
 from ..layout_spec import MM, FrameSpec
 from ..text import Span, spans_from_text
 from .items import Box, QrMark, Rule, TextLine, _Piece
+from .stacking import FrameContext, twin_style
 
 
 @dataclass(frozen=True)
 class ElementKind:
     content: type  # the content dataclass (content.py)
-    lay_out: Callable  # (lay, element, width, frame) -> _Piece
+    lay_out: Callable  # (ctx, element, width, frame) -> _Piece
     styles: tuple[str, ...]  # the styles it sets: styles.yaml must define them
     texts: Callable[..., Iterable[Text]]  # element -> every Text it holds, in reading order
     figures: Callable[..., tuple[str, ...]] = lambda element: ()  # printed once, for both languages
@@ -34,7 +36,7 @@ class ElementKind:
     # element -> [(ref, texts, shared figures)]: the units whose two languages must agree; default the element
     parity_units: Callable | None = None
     # a figure that cannot wrap steps down its style's scale instead (copyfit): that style, and
-    # (lay, element, frame, cell_w) -> (figure, room)
+    # (ctx, element, frame, cell_w) -> (figure, room)
     copyfit_style: str | None = None
     figure_room: Callable | None = None
 
@@ -50,37 +52,37 @@ def _fields(*names: str) -> Callable[..., Iterable[Text]]:
 
 
 # -- the kinds' layout ------------------------------------------------------------------------------------
-def paragraph(lay, paragraph: Paragraph, width: float, frame: FrameSpec) -> _Piece:
-    return lay.stacked(paragraph.text.ref, width, [(paragraph.text, "body")])
+def paragraph(ctx: FrameContext, paragraph: Paragraph, width: float, frame: FrameSpec) -> _Piece:
+    return ctx.stacked(paragraph.text.ref, width, [(paragraph.text, "body")])
 
 
-def heading(lay, heading: Heading, width: float, frame: FrameSpec) -> _Piece:
+def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec) -> _Piece:
     style = "heading1" if heading.level == 1 else "heading2"
     piece = _Piece()
-    pair = lay.inline_pair(heading.text, style)
-    trial = lay.setter.set(pair, width, "left")
-    col = lay.column(piece.primary, heading.ref, "en", width)
+    pair = ctx.inline_pair(heading.text, style)
+    trial = ctx.setter.set(pair, width, "left")
+    col = ctx.column(piece.primary, heading.ref, "en", width)
     if len(trial) == 1 or not (heading.en and heading.zh):
         piece.primary_h = col.add(pair, balance=True)
     else:  # too long for one line: English, then Chinese beneath
         col.text(heading.text, style, balance=True)
         piece.primary_h = col.text(heading.text, style, "zh", balance=True)
-    rule = lay.style(style, "en")
+    rule = ctx.style(style, "en")
     if heading.level == 1:
-        weight = lay.m.heading_rule_pt
+        weight = ctx.m.heading_rule_pt
         piece.primary.append(Rule(0, piece.primary_h + 1.5, width, piece.primary_h + 1.5, rule.colour, weight))
         piece.primary_h += 1.5 + weight + 2.0
     return piece
 
 
-def bullets(lay, element: BulletList, width: float, frame: FrameSpec) -> _Piece:
+def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSpec) -> _Piece:
     """Bulleted items, English then Chinese each, filled down the frame's `list_columns` columns."""
     columns = frame.list_columns
     piece = _Piece()
-    indent = lay.m.bullet_indent_mm * MM
-    gutter = lay.layout.geometry.grid.gutter_mm * MM
+    indent = ctx.m.bullet_indent_mm * MM
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
     col_w = (width - (columns - 1) * gutter) / columns
-    gold = lay.layout.colours["accent"]
+    gold = ctx.layout.colours["accent"]
     per_column = -(-len(element.items) // columns)
     bottom = 0.0
     for c in range(columns):
@@ -88,12 +90,12 @@ def bullets(lay, element: BulletList, width: float, frame: FrameSpec) -> _Piece:
         x = c * (col_w + gutter)
         for item in element.items[c * per_column:(c + 1) * per_column]:
             start = len(piece.primary)
-            col = lay.column(piece.primary, item.ref, "en", col_w - indent, x + indent, y)
+            col = ctx.column(piece.primary, item.ref, "en", col_w - indent, x + indent, y)
             col.text(item, "list")
             y = col.text(item, "list", "zh")
             first = next((i for i in piece.primary[start:] if isinstance(i, TextLine)), None)
             if first is not None:  # the bullet sits at the x-height of the item's first line
-                size = lay.style("list", "en").size_pt
+                size = ctx.style("list", "en").size_pt
                 piece.primary.append(Box(x, first.baseline_pt - first.line.ascent_pt + size * 0.32,
                                          size * 0.42, size * 0.42, gold))
         bottom = max(bottom, y)
@@ -101,40 +103,40 @@ def bullets(lay, element: BulletList, width: float, frame: FrameSpec) -> _Piece:
     return piece
 
 
-def stat(lay, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
+def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
     """Figure, unit and change on one line (the change in the accent), the label, the note; its
     Chinese under the English in the same cell. With `beside_mm` on the frame the figure stands in a
     column of its own and the words beside it, English then Chinese."""
     piece = _Piece()
     beside = frame.beside_mm * MM if frame.beside_mm else 0.0
     figure_w = beside or width
-    col = lay.column(piece.primary, stat.ref, "en", figure_w)
-    col.add(lay.inline_pair(stat.lead, "stat-lead"))  # a lead-in and its Chinese both stand above the figure
-    figure_line, extras = figure_and_extras(lay, stat)
-    if extras and (lay.frame in lay.units_below or len(lay.setter.set(figure_line + extras, figure_w)) > 1):
+    col = ctx.column(piece.primary, stat.ref, "en", figure_w)
+    col.add(ctx.inline_pair(stat.lead, "stat-lead"))  # a lead-in and its Chinese both stand above the figure
+    figure_line, extras = figure_and_extras(ctx, stat)
+    if extras and (ctx.units_below or len(ctx.setter.set(figure_line + extras, figure_w)) > 1):
         figure_lines = [figure_line, extras[1:]]  # unit and change join the figure only when all of the frame's fit
     else:
         figure_lines = [figure_line + extras]
-    label = lay.inline_pair(stat.label, "stat-label")  # "external funding 校外資助": both bold, one line
+    label = ctx.inline_pair(stat.label, "stat-label")  # "external funding 校外資助": both bold, one line
     if stat.badge:  # a tag such as GHG rides on the label's line
-        label += [Span(" ", lay.style("stat-label", "en"))] + lay.inline_pair(stat.badge, "badge")
+        label += [Span(" ", ctx.style("stat-label", "en"))] + ctx.inline_pair(stat.badge, "badge")
     if frame.label_above and not beside:
         col.add(label)
     piece.anchor_pt, piece.anchored = col.y, True  # a row aligns its figures, whatever stands above them
     for spans in figure_lines:
         col.add(spans)
-    gutter = lay.layout.geometry.grid.gutter_mm * MM
-    words = (lay.column(piece.primary, stat.ref, "en", width - beside - gutter, beside + gutter, piece.anchor_pt)
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    words = (ctx.column(piece.primary, stat.ref, "en", width - beside - gutter, beside + gutter, piece.anchor_pt)
              if beside else col)
     if not frame.label_above or beside:
         words.add(label)
     words.text(stat.note, "stat-note")
     # Its Chinese under the English: the change in bold (gold stays on figures), the note.
-    zh = (lay.column(piece.primary, stat.ref, "zh", words.width, words.x, words.y + lay.m.band_gap_pt)
-          if beside else lay.column(piece.secondary, stat.ref, "zh", width))
+    zh = (ctx.column(piece.primary, stat.ref, "zh", words.width, words.x, words.y + ctx.m.band_gap_pt)
+          if beside else ctx.column(piece.secondary, stat.ref, "zh", width))
     if stat.change and stat.change.zh:
-        zh.add(lay.spans(stat.change, "stat-label", "zh"))
-    zh.text(stat.note, _twin_style([(stat.label, "stat-label"), (stat.note, "stat-note")], stat.note, "stat-note"))
+        zh.add(ctx.spans(stat.change, "stat-label", "zh"))
+    zh.text(stat.note, twin_style([(stat.label, "stat-label"), (stat.note, "stat-note")], stat.note, "stat-note"))
     if beside:
         piece.primary_h = max(col.y, zh.y)
     else:
@@ -142,78 +144,61 @@ def stat(lay, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
     return piece
 
 
-def figure_and_extras(lay, stat: Stat) -> tuple[list[Span], list[Span]]:
+def figure_and_extras(ctx: FrameContext, stat: Stat) -> tuple[list[Span], list[Span]]:
     """A stat's figure, and its unit and change with the space before them."""
-    figure_line = spans_from_text(stat.figure, lay.style("stat-figure", "en"))
+    figure_line = spans_from_text(stat.figure, ctx.style("stat-figure", "en"))
     extras: list[Span] = []
     if stat.unit:
-        extras += [Span(" ", lay.style("stat-unit", "en"))] + lay.inline_pair(stat.unit, "stat-unit")
+        extras += [Span(" ", ctx.style("stat-unit", "en"))] + ctx.inline_pair(stat.unit, "stat-unit")
     if stat.change and (stat.change.en or stat.change.mixed):
-        extras += [Span(" ", lay.style("stat-change", "en"))] + lay.spans(stat.change, "stat-change", "en")
+        extras += [Span(" ", ctx.style("stat-change", "en"))] + ctx.spans(stat.change, "stat-change", "en")
     return figure_line, extras
 
 
-def callout(lay, callout: Callout, width: float, frame: FrameSpec) -> _Piece:
-    return lay.stacked(callout.ref, width, [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"),
+def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec) -> _Piece:
+    return ctx.stacked(callout.ref, width, [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"),
                                              (callout.text, "callout-text")])
 
 
-def ranking(lay, ranking: Ranking, width: float, frame: FrameSpec) -> _Piece:
+def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec) -> _Piece:
     piece = _Piece()
-    rank_style = lay.style("rank", "en")
-    rank_w = lay.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
+    rank_style = ctx.style("rank", "en")
+    rank_w = ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
     piece.anchored = True
-    piece.primary_h = lay.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
-    return lay.stacked(ranking.ref, width - rank_w, [(ranking.title, "rank-title"), (ranking.note, "rank-note"),
+    piece.primary_h = ctx.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
+    return ctx.stacked(ranking.ref, width - rank_w, [(ranking.title, "rank-title"), (ranking.note, "rank-note"),
                                                       (ranking.source, "rank-source")], piece, rank_w)
 
 
-def partner(lay, partner: Partner, width: float, frame: FrameSpec) -> _Piece:
-    return lay.stacked(partner.ref, width, [(partner.name, "partner-name"), (partner.status, "partner-status"),
+def partner(ctx: FrameContext, partner: Partner, width: float, frame: FrameSpec) -> _Piece:
+    return ctx.stacked(partner.ref, width, [(partner.name, "partner-name"), (partner.status, "partner-status"),
                                              (partner.text, "partner-text")])
 
 
-def qr(lay, qr: QrCode, width: float, frame: FrameSpec) -> _Piece:
+def qr(ctx: FrameContext, qr: QrCode, width: float, frame: FrameSpec) -> _Piece:
     piece = _Piece()
-    size = lay.layout.qr_size_mm * MM
-    g = lay.layout.geometry
-    piece.primary.append(QrMark(0, 0, size, qr.url, lay.layout.colours["text"], qr.ref, g.qr_error_correction))
+    size = ctx.layout.qr_size_mm * MM
+    g = ctx.layout.geometry
+    piece.primary.append(QrMark(0, 0, size, qr.url, ctx.layout.colours["text"], qr.ref, g.qr_error_correction))
     if qr.url is not None:
         from ..qrsize import check_module_size
 
         check_module_size(qr.url, g.qr_size_mm, g.qr_error_correction, g.qr_min_module_mm, ref_of(qr, "url"),
-                          lay.page, lay.diags)
-    text_x = size + lay.m.qr_caption_gap_mm * MM
-    col = lay.column(piece.primary, qr.ref, "en", width - text_x, text_x)
+                          ctx.page, ctx.diags)
+    text_x = size + ctx.m.qr_caption_gap_mm * MM
+    col = ctx.column(piece.primary, qr.ref, "en", width - text_x, text_x)
     col.text(qr.caption, "qr-caption")
     piece.primary_h = max(size, col.text(qr.caption, "qr-caption", "zh"))
     if qr.url is None:
-        lay.diags.warning("qr-placeholder", "QR code has no url: a marked placeholder is printed", qr.ref,
-                           page=lay.page, hint="add url: https://... to print a real code")
+        ctx.diags.warning("qr-placeholder", "QR code has no url: a marked placeholder is printed", qr.ref,
+                           page=ctx.page, hint="add url: https://... to print a real code")
     return piece
 
 
-def _twin_style(texts: list, text: Text | None, style: str) -> str:
-    """The style a text's Chinese is set in. Where the English has a bold part (a headline, a label) whose
-    Chinese is missing, and the next text has Chinese but no English, that Chinese translates the bold
-    English: it takes its style, so the Chinese has its bold twin (DESIGN.md, "Both languages equal")."""
-    if text is None or not text.zh or text.en:
-        return style
-    index = next(i for i, (t, _) in enumerate(texts) if t is text)
-    before = [(t, s) for t, s in texts[:index] if t is not None and (t.en or t.mixed)]
-    if before and not before[-1][0].zh and style != before[-1][1] and before[-1][1] in BOLD_TWINS:
-        return before[-1][1]
-    return style
-
-
-BOLD_TWINS = ("callout-headline", "stat-label")  # bold English parts whose Chinese a following text may carry
-
-
-
-def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
+def breakdown(ctx: FrameContext, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
     from ..charts import breakdown  # charts.py sets tables and their charts (and builds on the items)
 
-    return breakdown(lay, table, width, frame)
+    return breakdown(ctx, table, width, frame)
 
 
 def _breakdown_texts(table: Breakdown) -> Iterable[Text]:
@@ -242,7 +227,7 @@ ELEMENTS: tuple[ElementKind, ...] = (
                 _fields("lead", "unit", "change", "label", "note", "badge"),
                 figures=lambda e: (e.figure,) if e.figure else (),
                 copyfit_style="stat-figure",
-                figure_room=lambda lay, e, frame, cell_w: (e.figure, frame.beside_mm * MM if frame.beside_mm
+                figure_room=lambda ctx, e, frame, cell_w: (e.figure, frame.beside_mm * MM if frame.beside_mm
                                                            else cell_w)),
     ElementKind(Callout, callout, ("stat-lead", "callout-headline", "callout-text"),
                 _fields("lead", "headline", "text")),
@@ -250,7 +235,7 @@ ELEMENTS: tuple[ElementKind, ...] = (
                 _fields("title", "note", "source"),
                 figures=lambda e: (e.rank,) if e.rank else (),
                 copyfit_style="rank",  # the number in the rank column
-                figure_room=lambda lay, e, frame, cell_w: (e.rank, lay.m.rank_column_mm * MM - 1.5 * MM)),
+                figure_room=lambda ctx, e, frame, cell_w: (e.rank, ctx.m.rank_column_mm * MM - 1.5 * MM)),
     ElementKind(Breakdown, breakdown, ("table-caption", "table-label", "table-figure", "table-percent"),
                 _breakdown_texts, printed=_breakdown_printed,
                 parity_units=lambda e: []),  # its figures are printed once, for both languages
@@ -271,9 +256,9 @@ def kind_of(element) -> ElementKind:
     return kind
 
 
-def lay_out(lay, element, width: float, frame: FrameSpec) -> _Piece:
+def lay_out(ctx: FrameContext, element, width: float, frame: FrameSpec) -> _Piece:
     """The element set at `width` in a cell of `frame`."""
-    return kind_of(element).lay_out(lay, element, width, frame)
+    return kind_of(element).lay_out(ctx, element, width, frame)
 
 
 def element_texts(element) -> Iterable[Text]:
@@ -298,12 +283,12 @@ def parity_units(element) -> list[tuple[SourceRef, list[Text], list[str]]]:
     return [(element.ref, list(kind.texts(element)), list(kind.figures(element)))]
 
 
-def figure_room(lay, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:
+def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:
     """(style, figure, room) of an element whose figure cannot wrap, else None."""
     kind = kind_of(element)
     if kind.figure_room is None:
         return None
-    figure, room = kind.figure_room(lay, element, frame, cell_w)
+    figure, room = kind.figure_room(ctx, element, frame, cell_w)
     return kind.copyfit_style, figure, room
 
 

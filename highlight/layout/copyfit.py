@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Mapping
 
-from ..content import Page, Stat
+from ..content import Page
 from ..layout_spec import MM, Style
 from ..text import spans_from_text
-from .elements import figure_and_extras, figure_room
+from .elements import figure_room, units_below as element_units_below
 from .items import CopyfitStep
 from .stacking import FrameContext
 
@@ -104,10 +104,6 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict) -> Copyf
         ctx = page_ctx.but(frame=name, fitted=fitted.get(name, MappingProxyType({})))
         _, width = layout.column_x_pt(frame.col, frame.span)
         cell_w = cell_width(ctx, frame, width)
-        for element in block.elements:
-            if isinstance(element, Stat):
-                figure_line, extras = figure_and_extras(ctx, element)
-                room = frame.beside_mm * MM if frame.beside_mm else cell_w
-                if extras and len(ctx.setter.set(figure_line + extras, room)) > 1:
-                    units_below.add(name)
+        if any(element_units_below(ctx, element, frame, cell_w) for element in block.elements):
+            units_below.add(name)
     return Copyfit(MappingProxyType(fitted), tuple(steps), frozenset(units_below))

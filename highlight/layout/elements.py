@@ -30,7 +30,7 @@ class ElementKind:
     lay_out: Callable  # (ctx, element, width, frame) -> _Piece
     styles: tuple[str, ...]  # the styles it sets: styles.yaml must define them
     texts: Callable[..., Iterable[Text]]  # element -> every Text it holds, in reading order
-    figures: Callable[..., tuple[str, ...]] = lambda element: ()  # printed once, for both languages
+    figure_fields: tuple[str, ...] = ()  # fields whose figure is printed once, for both languages
     # (element, charts) -> (texts, [(figure, ref)]) as it prints, when that is not simply its texts and figures
     printed: Callable | None = None
     # element -> [(ref, texts, shared figures)]: the units whose two languages must agree; default the element
@@ -39,6 +39,13 @@ class ElementKind:
     # (ctx, element, frame, cell_w) -> (figure, room)
     copyfit_style: str | None = None
     figure_room: Callable | None = None
+    # (ctx, element, frame, cell_w) -> whether its extras (a stat's unit and change) do not fit on its figure
+    # line, so that every cell of its frame sets them under the figure (one anatomy per frame)
+    units_below: Callable | None = None
+
+    def figures(self, element) -> tuple[str, ...]:
+        """The figures it prints once, for both languages (a stat's figure, a ranking's number)."""
+        return tuple(value for name in self.figure_fields if (value := getattr(element, name, None)))
 
 
 def _fields(*names: str) -> Callable[..., Iterable[Text]]:
@@ -155,6 +162,13 @@ def figure_and_extras(ctx: FrameContext, stat: Stat) -> tuple[list[Span], list[S
     return figure_line, extras
 
 
+def _stat_units_below(ctx: FrameContext, stat: Stat, frame: FrameSpec, cell_w: float) -> bool:
+    """Whether the stat's unit and change do not fit on its figure's line in its cell (or figure column)."""
+    figure_line, extras = figure_and_extras(ctx, stat)
+    room = frame.beside_mm * MM if frame.beside_mm else cell_w
+    return bool(extras) and len(ctx.setter.set(figure_line + extras, room)) > 1
+
+
 def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec) -> _Piece:
     return ctx.stacked(callout.ref, width, [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"),
                                              (callout.text, "callout-text")])
@@ -225,15 +239,16 @@ ELEMENTS: tuple[ElementKind, ...] = (
     ElementKind(Stat, stat, ("stat-figure", "stat-unit", "stat-change", "stat-lead", "stat-label", "stat-note",
                              "badge"),
                 _fields("lead", "unit", "change", "label", "note", "badge"),
-                figures=lambda e: (e.figure,) if e.figure else (),
+                figure_fields=("figure",),
                 copyfit_style="stat-figure",
                 figure_room=lambda ctx, e, frame, cell_w: (e.figure, frame.beside_mm * MM if frame.beside_mm
-                                                           else cell_w)),
+                                                           else cell_w),
+                units_below=_stat_units_below),
     ElementKind(Callout, callout, ("stat-lead", "callout-headline", "callout-text"),
                 _fields("lead", "headline", "text")),
     ElementKind(Ranking, ranking, ("rank", "rank-title", "rank-note", "rank-source"),
                 _fields("title", "note", "source"),
-                figures=lambda e: (e.rank,) if e.rank else (),
+                figure_fields=("rank",),
                 copyfit_style="rank",  # the number in the rank column
                 figure_room=lambda ctx, e, frame, cell_w: (e.rank, ctx.m.rank_column_mm * MM - 1.5 * MM)),
     ElementKind(Breakdown, breakdown, ("table-caption", "table-label", "table-figure", "table-percent"),
@@ -290,6 +305,13 @@ def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> 
         return None
     figure, room = kind.figure_room(ctx, element, frame, cell_w)
     return kind.copyfit_style, figure, room
+
+
+def units_below(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> bool:
+    """Whether the element asks its frame to set units under the figures (a stat whose unit and change
+    do not fit on its figure line); False for a kind without that anatomy."""
+    kind = kind_of(element)
+    return kind.units_below is not None and kind.units_below(ctx, element, frame, cell_w)
 
 
 def engine_styles() -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from . import linestore
 from .charts import check_palette
 from .check import check_laid_out
 from .fonts import load_coverage, load_manifest, prepare_fonts, check_faces_present
-from .layout import LaidOutPage, TextLine, layout_edition
+from .layout import LaidOutPage, TextLine, kind_of, layout_edition
 from .layout_spec import MM, Layout, load_layout
 from .pdf import replace_file, write_atomically
 from .render import RenderOptions, render_pdf
@@ -131,7 +131,7 @@ def characters_used(edition: Edition) -> dict[str, SourceRef]:
         strings = [(t.ref, plain(s)) for t in page_texts(page) for _, s in t.strings()]
         for block in page.blocks:
             for element in block.elements:
-                for name in ("figure", "rank"):
+                for name in kind_of(element).figure_fields:  # a stat's figure, a ranking's number
                     value = getattr(element, name, None)
                     if isinstance(value, str):
                         strings.append((ref_of(element, name), value))

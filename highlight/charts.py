@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .colour import PAPER, ciede2000, lab_through_profile
 from .content import Breakdown, BreakdownRow, Text, ref_of
 from .diagnostics import Diagnostics, SourceRef
-from .layout import Box, Ring, Rule, _down_to_grid, _first_baseline, _Piece, _shift
+from .layout.items import Box, Ring, Rule, _down_to_grid, _first_baseline, _Piece, _shift
 from .layout_spec import MM, ChartSpec, Colour, FrameSpec, Layout, Swatch
 from .text import Span
 

@@ -193,8 +193,7 @@ def _expected(page, lang: str | None = None, charts=None) -> list:
     """Per element (and footnote), in content order: [(kind, expected text, SourceRef)]; with `lang`,
     the texts a single-language variant sets (that language's, and mixed ones). A breakdown table is
     expected as it prints (charts.printed): with `charts` (the layout's ChartSpec), small rows grouped."""
-    from .charts import printed
-    from .content import Breakdown, element_texts
+    from .layout.elements import printed
     from .text import plain
 
     def strings(text):
@@ -203,10 +202,8 @@ def _expected(page, lang: str | None = None, charts=None) -> list:
     groups = [[("title", plain(s), page.title.ref) for s in strings(page.title)]]
     for block in page.blocks:
         for element in block.elements:
-            texts, figures = (printed(element, charts) if isinstance(element, Breakdown)
-                              else (element_texts(element), []))
+            texts, figures = printed(element, charts)  # its kind's entry in the one table of element kinds
             group = [("text", plain(s), text.ref) for text in texts for s in strings(text)]
-            group += [("figure", getattr(element, n), element.ref) for n in ("figure", "rank") if getattr(element, n, None)]
             group += [("figure", figure, ref) for figure, ref in figures]
             groups.append(group)
     for note in page.footnotes:  # a footnote starts with its marker

@@ -437,23 +437,10 @@ def page_texts(page: Page):
 
 
 def element_texts(element: Element):
-    if isinstance(element, (Heading, Paragraph)):
-        yield element.text
-    elif isinstance(element, BulletList):
-        yield from element.items
-    elif isinstance(element, Breakdown):
-        if element.caption:
-            yield element.caption
-        for row in element.rows:
-            yield row.label
-        if element.others_label:
-            yield element.others_label
-    else:
-        for name in ("lead", "headline", "title", "name", "status", "unit", "change", "label", "note",
-                     "badge", "source", "text", "caption"):
-            value = getattr(element, name, None)
-            if isinstance(value, Text):
-                yield value
+    """Every Text of an element, in reading order: its kind's entry in the one table of element kinds."""
+    from .layout.elements import element_texts as texts
+
+    return texts(element)
 
 
 def check_edition(edition: Edition, diags: Diagnostics) -> None:

@@ -449,12 +449,8 @@ STYLES = Struct(lambda ref, colours, styles, scale_pt=None, hierarchy=None: (col
 MAX_SCALE_SIZES = 8  # DESIGN.md: a small, consistent scale
 
 _REQUIRED_STYLE_KEYS = ("weight", "size_pt", "leading_pt", "colour")
-# The styles and colours the layout engine sets its elements with: styles.yaml must define them all.
-ENGINE_STYLES = (
-    "title", "heading1", "heading2", "body", "list", "stat-figure", "stat-unit", "stat-change", "stat-lead",
-    "stat-label", "stat-note", "badge", "callout-headline", "callout-text", "rank", "rank-title", "rank-note",
-    "rank-source", "table-caption", "table-label", "table-figure", "table-percent", "partner-name",
-    "partner-status", "partner-text", "qr-caption", "footnote", "folio", "folio-number")
+# The colours the layout engine sets its elements with (and their styles: layout/elements.py's table, with
+# the page's own): styles.yaml must define them all.
 ENGINE_COLOURS = ("primary", "accent", "rule", "text")
 
 
@@ -506,10 +502,12 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
     if scale is not None:
         _check_scale(scale, hierarchy or (), entries, styles, styles_doc, diags)
     styles_ref = next(iter(entries.values())).ref if entries else geometry.ref
-    for name in ENGINE_STYLES:
+    from .layout.elements import engine_styles  # each element kind names the styles it sets
+
+    for name in engine_styles():
         if name not in entries:
             diags.error("missing-style", f"styles.yaml does not define the style '{name}'", SourceRef(styles_ref.file),
-                        hint="every element kind needs its styles: " + ", ".join(ENGINE_STYLES))
+                        hint="every element kind needs its styles: " + ", ".join(engine_styles()))
     for name in ENGINE_COLOURS:
         if name not in colours:
             diags.error("missing-colour", f"styles.yaml does not define the colour '{name}'",

@@ -13,8 +13,9 @@ import functools
 import os
 import re
 
-from .content import MARKER_PATTERN, Breakdown, BulletList, Edition, Text, element_texts, ref_of
+from .content import MARKER_PATTERN, Edition, Text, ref_of
 from .diagnostics import Diagnostics
+from .layout.elements import parity_units
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
@@ -187,13 +188,8 @@ def check_parity(edition: Edition, diags: Diagnostics) -> None:
             for element in block.elements:
                 if element.parity is not None:
                     acceptances.append(element.parity)
-                if isinstance(element, Breakdown):
-                    continue  # its figures are printed once, for both languages
-                if isinstance(element, BulletList):  # each item stands alone
-                    items += [(item.ref, [item], [], element.parity) for item in element.items]
-                else:
-                    shared = [v for v in (getattr(element, "figure", None), getattr(element, "rank", None)) if v]
-                    items.append((element.ref, list(element_texts(element)), shared, element.parity))
+                # Per its kind (layout/elements.py): a list's items stand alone, a table prints its figures once.
+                items += [(ref, texts, shared, element.parity) for ref, texts, shared in parity_units(element)]
         items += [(ref_of(note, "text"), [note.text], [], note.parity) for note in page.footnotes]
         acceptances += [note.parity for note in page.footnotes if note.parity is not None]
         for ref, texts, shared, accepted in items:

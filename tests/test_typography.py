@@ -451,25 +451,22 @@ def test_a_page_that_fits_only_off_the_grid_is_set_off_it_with_a_warning():
     """Snapping moves each frame down by less than a grid step; when that is what no longer fits, the
     page keeps its unsnapped tops and says so, rather than overflow."""
     from highlight.diagnostics import Diagnostics, SourceRef
-    from highlight.layout import PageLayouter
+    from highlight.layout.placement import place_frames
     from highlight.layout_spec import FrameSpec, load_layout
 
     layout = load_layout(os.path.join(os.path.dirname(EDITION), "..", "layout"), Diagnostics())
     diags = Diagnostics()
-    layouter = PageLayouter(layout, None, diags)
     ref = SourceRef("templates.yaml", 1, 1, "templates.t")
     template = type("Template", (), {"frames": {"a": FrameSpec(ref, 1, 12, top_mm=0.0),
                                                 "b": FrameSpec(ref, 1, 12, below=("a",), gap_mm=0.0)}})()
     line = TextLine(0.0, 7.0, None, ref, "a", "en")  # a first baseline 1 pt past a grid line
     filled = {"a": (0.0, 100.0, 20.0, [line]), "b": (0.0, 100.0, 20.0, [replace(line, frame="b")])}
     # On the grid, a (7 → 8) and b (27 → 28 + 1) need 41 pt; off it, exactly the 40 pt given.
-    layouter.template = template
-    tops, _, _ = layouter._place_frames(template, ["a", "b"], filled, 0.0, 40.0, ref)
+    tops = place_frames(layout, template, ["a", "b"], filled, 0.0, 40.0, ref, 1, diags).tops
     assert tops == {"a": 0.0, "b": 20.0}
     assert [d.code for d in diags.items] == ["off-grid"]
     diags = Diagnostics()
-    layouter.diags = diags
-    tops, _, _ = layouter._place_frames(template, ["a", "b"], filled, 0.0, 42.0, ref)  # room: both on the grid
+    tops = place_frames(layout, template, ["a", "b"], filled, 0.0, 42.0, ref, 1, diags).tops  # room: both on the grid
     assert tops == {"a": 1.0, "b": pytest.approx(21.0)} and diags.items == []
 
 

@@ -1,0 +1,109 @@
+"""Copyfit: figures too wide at their style's size take the largest smaller step of the scale that fits
+(`steps:` of the style). Every figure of a frame, and of all frames of its align_rows group, takes the
+same step, so a row stays one size. Only when the smallest step fails is it an error. And one stat
+anatomy per frame: the unit and change stand on the figure line in every cell, or under it in every cell.
+
+A function of the page's template and blocks; its result (frozen) goes into each frame's context."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Mapping
+
+from ..content import Page
+from ..layout_spec import MM, Style
+from ..text import spans_from_text
+from .elements import figure_room, units_below as element_units_below
+from .items import CopyfitStep
+from .stacking import FrameContext
+
+
+@dataclass(frozen=True)
+class Copyfit:
+    fitted: Mapping  # frame -> {style name -> the step its figures take}
+    steps: tuple[CopyfitStep, ...] = ()  # for the report: each style stepped down, with the figure that asked
+    units_below: frozenset = frozenset()  # frames whose stats set unit and change under the figure
+
+    def of(self, frame: str) -> Mapping:
+        return self.fitted.get(frame, MappingProxyType({}))
+
+
+def at_size(style: Style, size_pt: float, grid: float) -> Style:
+    """`style` at another size of the scale, its leading grown in whole baseline-grid steps."""
+    if size_pt == style.size_pt:
+        return style
+    leading = math.ceil(size_pt * style.leading_pt / style.size_pt / grid - 1e-6) * grid
+    return replace(style, size_pt=size_pt, leading_pt=leading)
+
+
+def cell_width(ctx: FrameContext, frame, width: float) -> float:
+    """The width of one of the frame's cells, `width` its measure."""
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    return (width - 2 * frame.padding_mm * MM - (frame.cells - 1) * gutter) / frame.cells
+
+
+def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict) -> Copyfit:
+    """The copyfit steps of the page's frames (at their own span) and which frames set units below."""
+    layout = page_ctx.layout
+    groups: dict = {}
+    for name, frame in template.frames.items():
+        block = blocks.get(name)
+        if block is None:
+            continue
+        _, width = layout.column_x_pt(frame.col, frame.span)
+        cell_w = cell_width(page_ctx, frame, width)
+        ctx = page_ctx.but(frame=name, substitutes={**(template.styles or {}), **(frame.styles or {})})
+        for element in block.elements:
+            fit = figure_room(ctx, element, frame, cell_w)
+            if fit is None:
+                continue
+            style_name, figure, room = fit
+            style = ctx.style(style_name, "en")
+            sizes = [style.size_pt] + list(layout.steps(ctx.substitutes.get(style_name, style_name)))
+            natural = [ctx._natural(spans_from_text(figure, at_size(style, size, ctx.grid))) for size in sizes]
+            needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
+            key = (frame.align_rows or name, style_name)
+            group = groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
+                                            "widest": (0.0, room, element.ref, figure)})
+            if name not in group["frames"]:
+                group["frames"].append(name)
+            if needed is None:
+                smallest = sizes[-1]
+                ctx.diags.error("copyfit", f"in frame '{name}' the figure '{figure}' is "
+                                f"{(natural[-1] - room) / MM:.1f} mm wider than its {room / MM:.1f} mm cell even "
+                                f"at {smallest:g} pt, the smallest step of style '{style_name}'",
+                                element.ref, page=page.number,
+                                hint="write the figure shorter (HK$1.02B for HK$1,024.5M), give the frame more "
+                                "columns (span) or fewer cells in the edition's layout/templates.yaml, or add a "
+                                f"smaller step to '{style_name}' steps in layout/styles.yaml")
+                needed = len(sizes) - 1
+            if needed > group["step"] or (needed == group["step"] and natural[0] - room > group["widest"][0] - group["widest"][1]):
+                group["widest"] = (natural[0], room, element.ref, figure)
+            group["step"] = max(group["step"], needed)
+    fitted: dict = {}
+    steps = []
+    for (_, style_name), group in sorted(groups.items()):
+        if group["step"] == 0:
+            continue
+        size = group["sizes"][group["step"]]
+        style = at_size(group["style"], size, page_ctx.grid)
+        for name in group["frames"]:
+            fitted.setdefault(name, {})[style_name] = style
+        natural, room, ref, figure = group["widest"]
+        steps.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref, figure))
+    fitted = {name: MappingProxyType(styles) for name, styles in fitted.items()}
+    # One anatomy per frame: the unit and change stand on the figure line in every cell, or under the
+    # figure in every cell, never one way here and the other way beside it. (The probe reads the styles
+    # without the template's substitutions, as the layouter always has: only the copyfit steps apply.)
+    units_below = set()
+    for name, frame in template.frames.items():
+        block = blocks.get(name)
+        if block is None:
+            continue
+        ctx = page_ctx.but(frame=name, fitted=fitted.get(name, MappingProxyType({})))
+        _, width = layout.column_x_pt(frame.col, frame.span)
+        cell_w = cell_width(ctx, frame, width)
+        if any(element_units_below(ctx, element, frame, cell_w) for element in block.elements):
+            units_below.add(name)
+    return Copyfit(MappingProxyType(fitted), tuple(steps), frozenset(units_below))

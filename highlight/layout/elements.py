@@ -1,0 +1,320 @@
+"""Every element kind, one unit each, registered in ONE table: ELEMENTS.
+
+A kind is its content dataclass (content.py: what the YAML holds), its layout function (the element set at
+a cell's width as a _Piece: its English on the primary band, its Chinese on the secondary), the styles it
+sets (styles.yaml must define them all), the texts it holds and the figures it prints once for both
+languages. Build, check (dropped text), parity and the glyph check read these through the table, so a new
+kind is one more unit here and one more entry in ELEMENTS (docs/architecture.md walks through it).
+
+A layout function takes the frame's context `ctx` (stacking.FrameContext: its styles in force, columns that
+stack lines on the baseline grid), the element, the cell's width and the frame's spec (FrameSpec: cells,
+beside_mm, …), and returns the element's _Piece; it changes nothing else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ..content import (ref_of, Breakdown, BulletList, Callout, Heading, Paragraph, Partner, QrCode, Ranking, Stat,
+                       Text)
+from ..diagnostics import SourceRef
+from ..layout_spec import MM, FrameSpec
+from ..text import Span, spans_from_text
+from .items import Box, QrMark, Rule, TextLine, _Piece
+from .stacking import FrameContext, twin_style
+
+
+@dataclass(frozen=True)
+class ElementKind:
+    content: type  # the content dataclass (content.py)
+    lay_out: Callable  # (ctx, element, width, frame) -> _Piece
+    styles: tuple[str, ...]  # the styles it sets: styles.yaml must define them
+    texts: Callable[..., Iterable[Text]]  # element -> every Text it holds, in reading order
+    figure_fields: tuple[str, ...] = ()  # fields whose figure is printed once, for both languages
+    # (element, charts) -> (texts, [(figure, ref)]) as it prints, when that is not simply its texts and figures
+    printed: Callable | None = None
+    # element -> [(ref, texts, shared figures)]: the units whose two languages must agree; default the element
+    parity_units: Callable | None = None
+    # a figure that cannot wrap steps down its style's scale instead (copyfit): that style, and
+    # (ctx, element, frame, cell_w) -> (figure, room)
+    copyfit_style: str | None = None
+    figure_room: Callable | None = None
+    # (ctx, element, frame, cell_w) -> whether its extras (a stat's unit and change) do not fit on its figure
+    # line, so that every cell of its frame sets them under the figure (one anatomy per frame)
+    units_below: Callable | None = None
+
+    def figures(self, element) -> tuple[str, ...]:
+        """The figures it prints once, for both languages (a stat's figure, a ranking's number)."""
+        return tuple(value for name in self.figure_fields if (value := getattr(element, name, None)))
+
+
+def _fields(*names: str) -> Callable[..., Iterable[Text]]:
+    """The texts of an element's fields `names`, in that order, those it has."""
+    def texts(element) -> Iterable[Text]:
+        for name in names:
+            value = getattr(element, name, None)
+            if isinstance(value, Text):
+                yield value
+    return texts
+
+
+# -- the kinds' layout ------------------------------------------------------------------------------------
+def paragraph(ctx: FrameContext, paragraph: Paragraph, width: float, frame: FrameSpec) -> _Piece:
+    return ctx.stacked(paragraph.text.ref, width, [(paragraph.text, "body")])
+
+
+def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec) -> _Piece:
+    style = "heading1" if heading.level == 1 else "heading2"
+    piece = _Piece()
+    pair = ctx.inline_pair(heading.text, style)
+    trial = ctx.setter.set(pair, width, "left")
+    col = ctx.column(piece.primary, heading.ref, "en", width)
+    if len(trial) == 1 or not (heading.en and heading.zh):
+        piece.primary_h = col.add(pair, balance=True)
+    else:  # too long for one line: English, then Chinese beneath
+        col.text(heading.text, style, balance=True)
+        piece.primary_h = col.text(heading.text, style, "zh", balance=True)
+    rule = ctx.style(style, "en")
+    if heading.level == 1:
+        weight = ctx.m.heading_rule_pt
+        piece.primary.append(Rule(0, piece.primary_h + 1.5, width, piece.primary_h + 1.5, rule.colour, weight))
+        piece.primary_h += 1.5 + weight + 2.0
+    return piece
+
+
+def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSpec) -> _Piece:
+    """Bulleted items, English then Chinese each, filled down the frame's `list_columns` columns."""
+    columns = frame.list_columns
+    piece = _Piece()
+    indent = ctx.m.bullet_indent_mm * MM
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    col_w = (width - (columns - 1) * gutter) / columns
+    gold = ctx.layout.colours["accent"]
+    per_column = -(-len(element.items) // columns)
+    bottom = 0.0
+    for c in range(columns):
+        y = 0.0
+        x = c * (col_w + gutter)
+        for item in element.items[c * per_column:(c + 1) * per_column]:
+            start = len(piece.primary)
+            col = ctx.column(piece.primary, item.ref, "en", col_w - indent, x + indent, y)
+            col.text(item, "list")
+            y = col.text(item, "list", "zh")
+            first = next((i for i in piece.primary[start:] if isinstance(i, TextLine)), None)
+            if first is not None:  # the bullet sits at the x-height of the item's first line
+                size = ctx.style("list", "en").size_pt
+                piece.primary.append(Box(x, first.baseline_pt - first.line.ascent_pt + size * 0.32,
+                                         size * 0.42, size * 0.42, gold))
+        bottom = max(bottom, y)
+    piece.primary_h = bottom
+    return piece
+
+
+def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
+    """Figure, unit and change on one line (the change in the accent), the label, the note; its
+    Chinese under the English in the same cell. With `beside_mm` on the frame the figure stands in a
+    column of its own and the words beside it, English then Chinese."""
+    piece = _Piece()
+    beside = frame.beside_mm * MM if frame.beside_mm else 0.0
+    figure_w = beside or width
+    col = ctx.column(piece.primary, stat.ref, "en", figure_w)
+    col.add(ctx.inline_pair(stat.lead, "stat-lead"))  # a lead-in and its Chinese both stand above the figure
+    figure_line, extras = figure_and_extras(ctx, stat)
+    if extras and (ctx.units_below or len(ctx.setter.set(figure_line + extras, figure_w)) > 1):
+        figure_lines = [figure_line, extras[1:]]  # unit and change join the figure only when all of the frame's fit
+    else:
+        figure_lines = [figure_line + extras]
+    label = ctx.inline_pair(stat.label, "stat-label")  # "external funding 校外資助": both bold, one line
+    if stat.badge:  # a tag such as GHG rides on the label's line
+        label += [Span(" ", ctx.style("stat-label", "en"))] + ctx.inline_pair(stat.badge, "badge")
+    if frame.label_above and not beside:
+        col.add(label)
+    piece.anchor_pt, piece.anchored = col.y, True  # a row aligns its figures, whatever stands above them
+    for spans in figure_lines:
+        col.add(spans)
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    words = (ctx.column(piece.primary, stat.ref, "en", width - beside - gutter, beside + gutter, piece.anchor_pt)
+             if beside else col)
+    if not frame.label_above or beside:
+        words.add(label)
+    words.text(stat.note, "stat-note")
+    # Its Chinese under the English: the change in bold (gold stays on figures), the note.
+    zh = (ctx.column(piece.primary, stat.ref, "zh", words.width, words.x, words.y + ctx.m.band_gap_pt)
+          if beside else ctx.column(piece.secondary, stat.ref, "zh", width))
+    if stat.change and stat.change.zh:
+        zh.add(ctx.spans(stat.change, "stat-label", "zh"))
+    zh.text(stat.note, twin_style([(stat.label, "stat-label"), (stat.note, "stat-note")], stat.note, "stat-note"))
+    if beside:
+        piece.primary_h = max(col.y, zh.y)
+    else:
+        piece.primary_h, piece.secondary_h = col.y, zh.y
+    return piece
+
+
+def figure_and_extras(ctx: FrameContext, stat: Stat) -> tuple[list[Span], list[Span]]:
+    """A stat's figure, and its unit and change with the space before them."""
+    figure_line = spans_from_text(stat.figure, ctx.style("stat-figure", "en"))
+    extras: list[Span] = []
+    if stat.unit:
+        extras += [Span(" ", ctx.style("stat-unit", "en"))] + ctx.inline_pair(stat.unit, "stat-unit")
+    if stat.change and (stat.change.en or stat.change.mixed):
+        extras += [Span(" ", ctx.style("stat-change", "en"))] + ctx.spans(stat.change, "stat-change", "en")
+    return figure_line, extras
+
+
+def _stat_units_below(ctx: FrameContext, stat: Stat, frame: FrameSpec, cell_w: float) -> bool:
+    """Whether the stat's unit and change do not fit on its figure's line in its cell (or figure column)."""
+    figure_line, extras = figure_and_extras(ctx, stat)
+    room = frame.beside_mm * MM if frame.beside_mm else cell_w
+    return bool(extras) and len(ctx.setter.set(figure_line + extras, room)) > 1
+
+
+def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec) -> _Piece:
+    return ctx.stacked(callout.ref, width, [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"),
+                                             (callout.text, "callout-text")])
+
+
+def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec) -> _Piece:
+    piece = _Piece()
+    rank_style = ctx.style("rank", "en")
+    rank_w = ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
+    piece.anchored = True
+    piece.primary_h = ctx.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
+    return ctx.stacked(ranking.ref, width - rank_w, [(ranking.title, "rank-title"), (ranking.note, "rank-note"),
+                                                      (ranking.source, "rank-source")], piece, rank_w)
+
+
+def partner(ctx: FrameContext, partner: Partner, width: float, frame: FrameSpec) -> _Piece:
+    return ctx.stacked(partner.ref, width, [(partner.name, "partner-name"), (partner.status, "partner-status"),
+                                             (partner.text, "partner-text")])
+
+
+def qr(ctx: FrameContext, qr: QrCode, width: float, frame: FrameSpec) -> _Piece:
+    piece = _Piece()
+    size = ctx.layout.qr_size_mm * MM
+    g = ctx.layout.geometry
+    piece.primary.append(QrMark(0, 0, size, qr.url, ctx.layout.colours["text"], qr.ref, g.qr_error_correction))
+    if qr.url is not None:
+        from ..qrsize import check_module_size
+
+        check_module_size(qr.url, g.qr_size_mm, g.qr_error_correction, g.qr_min_module_mm, ref_of(qr, "url"),
+                          ctx.page, ctx.diags)
+    text_x = size + ctx.m.qr_caption_gap_mm * MM
+    col = ctx.column(piece.primary, qr.ref, "en", width - text_x, text_x)
+    col.text(qr.caption, "qr-caption")
+    piece.primary_h = max(size, col.text(qr.caption, "qr-caption", "zh"))
+    if qr.url is None:
+        ctx.diags.warning("qr-placeholder", "QR code has no url: a marked placeholder is printed", qr.ref,
+                           page=ctx.page, hint="add url: https://... to print a real code")
+    return piece
+
+
+def breakdown(ctx: FrameContext, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
+    from ..charts import breakdown  # charts.py sets tables and their charts (and builds on the items)
+
+    return breakdown(ctx, table, width, frame)
+
+
+def _breakdown_texts(table: Breakdown) -> Iterable[Text]:
+    if table.caption:
+        yield table.caption
+    for row in table.rows:
+        yield row.label
+    if table.others_label:
+        yield table.others_label
+
+
+def _breakdown_printed(table: Breakdown, charts) -> tuple[list[Text], list[tuple[str, SourceRef]]]:
+    from ..charts import printed  # as the table prints: small rows grouped as Others
+
+    return printed(table, charts)
+
+
+# -- the one table ------------------------------------------------------------------------------------------
+ELEMENTS: tuple[ElementKind, ...] = (
+    ElementKind(Heading, heading, ("heading1", "heading2"), lambda e: (e.text,)),
+    ElementKind(Paragraph, paragraph, ("body",), lambda e: (e.text,)),
+    ElementKind(BulletList, bullets, ("list",), lambda e: e.items,
+                parity_units=lambda e: [(item.ref, [item], []) for item in e.items]),  # each item stands alone
+    ElementKind(Stat, stat, ("stat-figure", "stat-unit", "stat-change", "stat-lead", "stat-label", "stat-note",
+                             "badge"),
+                _fields("lead", "unit", "change", "label", "note", "badge"),
+                figure_fields=("figure",),
+                copyfit_style="stat-figure",
+                figure_room=lambda ctx, e, frame, cell_w: (e.figure, frame.beside_mm * MM if frame.beside_mm
+                                                           else cell_w),
+                units_below=_stat_units_below),
+    ElementKind(Callout, callout, ("stat-lead", "callout-headline", "callout-text"),
+                _fields("lead", "headline", "text")),
+    ElementKind(Ranking, ranking, ("rank", "rank-title", "rank-note", "rank-source"),
+                _fields("title", "note", "source"),
+                figure_fields=("rank",),
+                copyfit_style="rank",  # the number in the rank column
+                figure_room=lambda ctx, e, frame, cell_w: (e.rank, ctx.m.rank_column_mm * MM - 1.5 * MM)),
+    ElementKind(Breakdown, breakdown, ("table-caption", "table-label", "table-figure", "table-percent"),
+                _breakdown_texts, printed=_breakdown_printed,
+                parity_units=lambda e: []),  # its figures are printed once, for both languages
+    ElementKind(Partner, partner, ("partner-name", "partner-status", "partner-text"),
+                _fields("name", "status", "text")),
+    ElementKind(QrCode, qr, ("qr-caption",), _fields("caption")),
+)
+_BY_CONTENT = {kind.content: kind for kind in ELEMENTS}
+
+PAGE_STYLES = ("title", "footnote", "folio", "folio-number")  # the page's own: title band, footnotes, folio
+COPYFIT_STYLES = tuple(kind.copyfit_style for kind in ELEMENTS if kind.copyfit_style)  # step down, never wrap
+
+
+def kind_of(element) -> ElementKind:
+    kind = _BY_CONTENT.get(type(element))
+    if kind is None:
+        raise TypeError(f"{type(element).__name__} is not an element kind of highlight/layout/elements.py")
+    return kind
+
+
+def lay_out(ctx: FrameContext, element, width: float, frame: FrameSpec) -> _Piece:
+    """The element set at `width` in a cell of `frame`."""
+    return kind_of(element).lay_out(ctx, element, width, frame)
+
+
+def element_texts(element) -> Iterable[Text]:
+    """Every Text the element holds, in reading order."""
+    return kind_of(element).texts(element)
+
+
+def printed(element, charts=None) -> tuple[list[Text], list[tuple[str, SourceRef]]]:
+    """What the element prints: its texts, and its figures with their places (a table's as it prints them
+    with `charts`, the layout's ChartSpec)."""
+    kind = kind_of(element)
+    if kind.printed is not None:
+        return kind.printed(element, charts)
+    return list(kind.texts(element)), [(figure, element.ref) for figure in kind.figures(element)]
+
+
+def parity_units(element) -> list[tuple[SourceRef, list[Text], list[str]]]:
+    """(ref, texts, figures printed once) per unit whose English and Chinese must agree."""
+    kind = kind_of(element)
+    if kind.parity_units is not None:
+        return kind.parity_units(element)
+    return [(element.ref, list(kind.texts(element)), list(kind.figures(element)))]
+
+
+def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:
+    """(style, figure, room) of an element whose figure cannot wrap, else None."""
+    kind = kind_of(element)
+    if kind.figure_room is None:
+        return None
+    figure, room = kind.figure_room(ctx, element, frame, cell_w)
+    return kind.copyfit_style, figure, room
+
+
+def units_below(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> bool:
+    """Whether the element asks its frame to set units under the figures (a stat whose unit and change
+    do not fit on its figure line); False for a kind without that anatomy."""
+    kind = kind_of(element)
+    return kind.units_below is not None and kind.units_below(ctx, element, frame, cell_w)
+
+
+def engine_styles() -> tuple[str, ...]:
+    """Every style the engine sets: the page's title first, every kind's, then footnotes and folio."""
+    names = [PAGE_STYLES[0]] + [name for kind in ELEMENTS for name in kind.styles] + list(PAGE_STYLES[1:])
+    return tuple(dict.fromkeys(names))

@@ -1,0 +1,237 @@
+"""PageLayouter: an edition's pages, each from its template, as LaidOutPages. Never touches ReportLab.
+
+A page is laid out in stages, each a function of explicit inputs (docs/architecture.md):
+the title band, the footnotes (which fix the body's foot) and the folio (furniture.py); the copyfit steps
+of its figures (copyfit.py); each frame filled at its width (fill.py, one frozen FrameContext per frame,
+stacking.py; each element by its kind, elements.py); the rows of align_rows groups levelled; the frames
+placed down the page (placement.py); then, only if needed, a re-fill: frames that may widen take their
+wide span when the page is too full, and a frame that grows spaces its rows. What the layouter keeps
+across pages is only what a build asks of it: the frame heights, for the next build's overflow messages.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from ..content import ref_of, Edition, Page
+from ..diagnostics import Diagnostics
+from ..fonts import FontSet
+from ..layout_spec import MM, Layout
+from ..text import TextSetter
+from .copyfit import copyfit
+from .fill import align_rows, fill_frame
+from .furniture import folio, footnotes, title_band
+from .items import Box, CopyfitStep, FrameBox, LaidOutPage, Rule, _first_baseline, _shift, _up_to_grid
+from .placement import frame_order, overflows, place_frames
+from .stacking import BOTH, FrameContext, languages_of
+
+
+@dataclass(frozen=True)
+class _Body:
+    """The body of a page as laid out: its frames and what the report says of them."""
+
+    frames: tuple[FrameBox, ...] = ()
+    overflowed: tuple[str, ...] = ()
+    declared_space: tuple[float, float] | None = None
+    copyfit: tuple[CopyfitStep, ...] = ()
+    spacing: str = "stock"
+    widened: tuple[str, ...] = ()
+
+
+class PageLayouter:
+    """Lays out every page of an edition; collects overflow and QR diagnostics."""
+
+    def __init__(self, layout: Layout, setter: TextSetter, diags: Diagnostics, lang: str | None = None):
+        self.layout = layout
+        self.languages = languages_of(lang)  # both, or one for a single-language variant (`mixed` in both)
+        self.setter = setter
+        self.diags = diags
+        self.grid = layout.geometry.grid.baseline_pt
+        self.frame_heights: dict = {}  # (page, frame) -> height used, for the next build's overflow messages
+        self.previous_heights: dict = {}  # the same, from the last good build of this edition
+
+    def context(self, page: int) -> FrameContext:
+        """The page's context: no frame yet, no substitutions, no copyfit steps."""
+        return FrameContext(self.layout, self.setter, self.diags, page, languages=self.languages)
+
+    def layout_page(self, page: Page, edition: Edition) -> LaidOutPage:
+        lay = self.layout
+        g = lay.geometry
+        m = g.elements
+        ctx = self.context(page.number)
+        template = lay.templates.get(page.template)
+        width = lay.page_width_pt
+        title_w = width - (g.margins_mm.left + g.margins_mm.right) * MM
+        items, title_overflows = title_band(ctx, page)
+
+        footnote_items, footnote_h = footnotes(ctx, page, title_w)
+        band_h = g.title_band.height_mm * MM
+        body_top = band_h + g.margins_mm.top * MM
+        page_bottom = lay.page_height_pt - g.margins_mm.bottom * MM
+        body_bottom = page_bottom
+        if footnote_h:  # the notes stand at the foot, raised so that their lines keep the body's grid
+            first = _first_baseline(footnote_items) or 0.0
+            fy = _up_to_grid(page_bottom - footnote_h + first, body_top, self.grid) - first
+            body_bottom = fy - g.footnote_gap_mm * MM
+        body = self.body(ctx, page, template, body_top, body_bottom, items)
+        if footnote_h:
+            rule = lay.colours["rule"]
+            left = g.margins_mm.left * MM
+            items.append(Rule(left, fy - 2.0, left + m.footnote_rule_mm * MM, fy - 2.0, rule, 0.4))
+            items.extend(_shift(i, g.margins_mm.left * MM, fy) for i in footnote_items)
+        items.extend(folio(ctx, page, edition, title_w))
+        safe = template.safe_mm if template is not None and template.safe_mm is not None else g.page.safe_mm
+        frames = body.frames
+        lowest = max((f.y_pt + (f.height_pt if f.fixed else f.used_pt) for f in frames if f.used_pt), default=body_top)
+        title = page.title.en or page.title.zh or page.title.mixed or ""
+        overflowed = (("title-band",) if title_overflows else ()) + body.overflowed
+        return LaidOutPage(page.number, tuple(items), frames, title, safe,
+                           grid_top_pt=body_top, grid_pt=self.grid, foot_gap_pt=body_bottom - lowest,
+                           body_bottom_pt=body_bottom,
+                           underfull_pt=g.underfull_mm * MM, ref=page.ref, overflowed=overflowed,
+                           declared_space_pt=body.declared_space, copyfit=body.copyfit,
+                           spacing=body.spacing, widened=body.widened)
+
+    def body(self, ctx: FrameContext, page: Page, template, body_top: float, body_bottom: float,
+             items: list) -> _Body:
+        """The page's frames filled and placed between `body_top` and `body_bottom`, their items (and panels)
+        appended to `items`."""
+        layout = self.layout
+        if template is None:
+            self.diags.error("unknown-template", f"page {page.number} uses template '{page.template}', which "
+                             "layout/templates.yaml does not define", ref_of(page, "template"), page=page.number,
+                             hint="templates: " + ", ".join(layout.templates))
+            return _Body()
+        # A frame may take the blocks of older frame names (`aliases`): last year's page files still build
+        # after frames are merged; their elements join in page order.
+        alias = {old: name for name, f in template.frames.items() for old in (f.aliases or ())}
+        blocks: dict = {}
+        for block in page.blocks:
+            name = alias.get(block.frame, block.frame)
+            if name in blocks:
+                blocks[name] = replace(blocks[name], elements=blocks[name].elements + block.elements)
+            else:
+                blocks[name] = replace(block, frame=name) if name != block.frame else block
+        for block in page.blocks:
+            if block.frame not in template.frames and block.frame not in alias:
+                self.diags.error("unknown-frame", f"frame '{block.frame}' is not in template '{page.template}'",
+                                 ref_of(block, "frame"), page=page.number,
+                                 hint="frames: " + ", ".join(template.frames))
+        order = frame_order(page, template, self.diags)
+        fit = copyfit(ctx, page, template, blocks)
+        widened: set = set()  # frames set at their wide_span because the page was too full
+        filled, started = {}, {}
+
+        def fill(name: str, row_tops: list | None = None, row_extra: float = 0.0,
+                 diags: Diagnostics | None = None) -> None:
+            """(Re-)fill a frame into `filled` and `started`; `diags` a quiet one for a re-fill whose
+            content was reported on its first fill."""
+            frame = template.frames[name]
+            span = frame.wide_span if name in widened else frame.span
+            x, w = layout.column_x_pt(frame.col, span)
+            block = blocks.get(name)
+            frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name),
+                                substitutes={**(template.styles or {}), **(frame.styles or {})},
+                                units_below=name in fit.units_below)
+            frame_items: list = []
+            used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
+                                              row_extra) if block else (0.0, []))
+            if block and frame.monolingual == "keep-height" and self.languages != BOTH:
+                # The layout asks this frame to hold its bilingual height in a single-language variant.
+                used = max(used, fill_frame(frame_ctx.but(languages=BOTH), frame, block.elements, x, 0.0, w, [],
+                                            row_tops)[0])
+            filled[name] = (x, w, used, frame_items)
+
+        for name in order:
+            fill(name)
+        align_rows(template, fill, started)
+        # A trial, reported nowhere: the page may still widen its frames.
+        trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
+                             Diagnostics())
+        wide = [n for n in order if template.frames[n].wide_span and blocks.get(n)]
+        if wide and overflows(template, order, filled, trial.tops, body_bottom):
+            # Too full: the frames that may widen (a measure the design prefers narrower) take their
+            # wider span before the page leaves the grid or overflows.
+            widened.update(wide)
+            quiet = Diagnostics()
+            for name in wide:
+                fill(name, diags=quiet)
+        placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
+                                 self.diags)
+        tops, grown = placement.tops, dict(placement.grown)
+        for name, extra in list(grown.items()):
+            # A frame that grows spaces its rows evenly in its new height (its panel holds the space),
+            # in whole grid steps; what the steps cannot take stays at its foot.
+            block = blocks.get(name)
+            if block is None:
+                continue
+            frame = template.frames[name]
+            rows = -(-len(block.elements) // frame.cells)
+            step = math.floor(extra / (rows + 1) / self.grid + 1e-6) * self.grid
+            if step <= 0:
+                continue
+            before = filled[name][2]
+            fill(name, None, step, diags=Diagnostics())  # its content was reported on the first fill
+            grown[name] = max(0.0, before + extra - filled[name][2])
+        boxes, overflowed = [], []
+        for name in order:
+            frame, block = template.frames[name], blocks.get(name)
+            x, w, used, frame_items = filled[name]
+            top = tops[name]
+            limit = top + frame.height_mm * MM if frame.height_mm else body_bottom
+            if frame.panel and block:
+                height = (frame.height_mm * MM if frame.height_mm else used) + grown.get(name, 0.0)
+                if frame.align_rows:  # cards of a row: one height, the tallest's
+                    height = max(height, *(filled[n][2] for n in order if blocks.get(n)
+                                           and template.frames[n].align_rows == frame.align_rows
+                                           and abs(tops[n] - top) < 0.5))
+                items.append(Box(x, top, w, height, layout.colours[frame.panel]))
+            items.extend(_shift(item, 0.0, top) for item in frame_items)
+            boxes.append(FrameBox(name, x, top, w, limit - top, used + grown.get(name, 0.0), fixed=bool(frame.height_mm)))
+            if block and top + used > limit + 0.5:
+                overflowed.append(name)
+                over = top + used - limit
+                body = layout.style("body", "en").leading_pt
+                grew = self._growth(page, order, filled, blocks, name)
+                fixed = f"its {frame.height_mm:g} mm" if frame.height_mm else "the page's"
+                self.diags.error("overflow", f"frame '{name}' runs {over / MM:.1f} mm past {fixed} foot "
+                                 f"(about {math.ceil(over / body - 1e-6)} line(s) of body at {body:g} pt; "
+                                 f"{used / MM:.1f} mm of content in {(limit - top) / MM:.1f} mm). {grew}",
+                                 block.ref, page=page.number,
+                                 hint=f"shorten the texts named by {over / MM:.1f} mm, or in the edition's "
+                                 "layout give the page a smaller gap step (spacing_pt) or the frame more columns")
+        self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
+        return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
+                     tuple(sorted(widened)))
+
+    def _growth(self, page: Page, order: list, filled: dict, blocks: dict, overflowing: str) -> str:
+        """Which frames made the page too full: against the last good build when there is one, else the
+        tallest frames; each with its height and its place in the YAML."""
+        previous = self.previous_heights
+        named = []
+        for n in order:
+            block = blocks.get(n)
+            if block is None:
+                continue
+            used = filled[n][2]
+            before = previous.get((page.number, n))
+            if before is not None and used > before + 0.5:
+                named.append((used - before, f"'{n}' grew {(used - before) / MM:.1f} mm ({block.ref})"))
+        if named:
+            named.sort(key=lambda g: -g[0])
+            return "Against the last good build, " + "; ".join(text for _, text in named[:4])
+        if previous:
+            return f"No frame grew against the last good build: '{overflowing}' itself is too long"
+        tallest = sorted((n for n in order if blocks.get(n)), key=lambda n: -filled[n][2])[:3]
+        return "The tallest frames: " + "; ".join(f"'{n}' {filled[n][2] / MM:.1f} mm ({blocks[n].ref})"
+                                                  for n in tallest)
+
+
+def layout_edition(edition: Edition, layout: Layout, fonts: FontSet | TextSetter,
+                   diags: Diagnostics, lang: str | None = None, previous_heights: dict | None = None) -> list[LaidOutPage]:
+    """Every page of the edition (in one language if `lang`); pass a TextSetter to reuse its memo across builds,
+    and the frame heights of the last good build ((page, frame) -> pt) so that an overflow names what grew."""
+    setter = fonts if isinstance(fonts, TextSetter) else TextSetter(fonts)
+    layouter = PageLayouter(layout, setter, diags, lang)
+    layouter.previous_heights = previous_heights or {}
+    return [layouter.layout_page(page, edition) for page in sorted(edition.pages, key=lambda p: p.number)]

@@ -1,0 +1,84 @@
+"""Filling a frame: its elements row by row in its cells, each row's anchors level; and aligning the rows
+of the frames of one `align_rows` group. Each element is set by its kind's layout function (elements.py).
+
+Each element is set as two bands: the primary band (figures and English) and the secondary band
+(Chinese). Elements that share a row of a multi-cell frame align their bands: every primary band starts at
+the row's top (a figure at the row's figure line) and, with `bands: shared`, every secondary band at one
+baseline below the tallest primary, so the English lines up with the English and the Chinese with the
+Chinese across the row. Items are emitted in reading order.
+"""
+from __future__ import annotations
+
+from ..layout_spec import MM, FrameSpec
+from .elements import lay_out
+from .items import Rule
+from .stacking import FrameContext
+
+
+def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: float, width: float,
+               out: list, row_tops: list | None = None, row_extra: float = 0.0) -> tuple[float, list]:
+    """Place elements row by row in `cells` columns, no row's anchor (a stat's figure, else its top)
+    above its entry in `row_tops`; append their items to `out`; return the height used and where each
+    row's anchor stands. `row_extra` more space above, between and below the rows: a frame that grows
+    spaces its rows."""
+    m = ctx.m
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    pad = frame.padding_mm * MM
+    cells = frame.cells
+    cell_w = (width - 2 * pad - (cells - 1) * gutter) / cells
+    y = top + pad + row_extra
+    rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
+    started = []
+    for r, row in enumerate(rows):
+        pieces = [lay_out(ctx, e, cell_w, frame) for e in row]
+        # A row aligns its anchors (a stat's figure line, else the cell's top): each cell keeps its
+        # Chinese directly under its English, so a cell with short English leaves no hole above its Chinese.
+        anchor = max(p.anchor_pt for p in pieces)
+        if row_tops and r < len(row_tops):
+            y = max(y, row_tops[r] - anchor)
+        started.append(y + anchor)
+        lefts = [x + pad + c * (cell_w + gutter) for c in range(len(row))]
+        bottoms = []
+        if frame.bands == "shared":
+            # Cells alike (two callouts, say): the English of the row on one band, then its Chinese on
+            # the next, in that reading order.
+            firsts = [ctx.place(out, p.primary, dx, y + anchor - p.anchor_pt if p.anchored else y)
+                      for p, dx in zip(pieces, lefts)]
+            below = max(t + p.primary_h for t, p in zip(firsts, pieces))
+            gap = m.band_gap_pt if any(p.secondary for p in pieces) else 0.0
+            for first_top, piece, dx in zip(firsts, pieces, lefts):
+                second_top = ctx.place(out, piece.secondary, dx, below + gap)
+                bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
+        for piece, dx in zip(pieces, lefts) if frame.bands != "shared" else ():
+            # Figures stand level; a cell of text (a callout, a paragraph) starts at the row's top.
+            first_top = ctx.place(out, piece.primary, dx, y + anchor - piece.anchor_pt if piece.anchored else y)
+            second_top = first_top + piece.primary_h + (m.band_gap_pt if piece.secondary and piece.primary
+                                                         else 0.0)
+            second_top = ctx.place(out, piece.secondary, dx, second_top)
+            bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
+        y = max(bottoms)
+        if r < len(rows) - 1:
+            y += m.row_gap_mm * MM + row_extra
+            if frame.row_rules:  # a hairline halfway between the rows, across the frame's measure
+                mid = y - (m.row_gap_mm * MM + row_extra) / 2
+                out.append(Rule(x + pad, mid, x + width - pad, mid, ctx.layout.colours["rule"], 0.4))
+    return y + pad + row_extra - top, started
+
+
+def align_rows(template, fill, started: dict) -> None:
+    """Frames of one `align_rows` group set their k-th rows at one height (by their anchors: a stat's
+    figure line, else the row's top), the lowest any of them needs: tiles side by side keep their
+    headings and their figures level. Lowering a row can push the next one down in its frame, so
+    this repeats until the rows stand still. `fill(name, row_tops)` re-fills a frame, updating `started`."""
+    groups: dict = {}
+    for name, frame in template.frames.items():
+        if frame.align_rows:
+            groups.setdefault(frame.align_rows, []).append(name)
+    for names in groups.values():
+        for _ in range(8):
+            rows = max(len(started[n]) for n in names)
+            tops = [max(started[n][k] for n in names if k < len(started[n])) for k in range(rows)]
+            if all(started[n] == tops[:len(started[n])] for n in names):
+                break
+            for name in names:
+                fill(name, tops)

@@ -1,0 +1,72 @@
+"""The page's own parts around the body: the title band, the footnotes and the folio."""
+from __future__ import annotations
+
+from ..content import Edition, Page
+from ..layout_spec import MM
+from ..text import Span
+from .items import Box, TextLine, _first_baseline, _shift
+from .stacking import FrameContext
+
+
+def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
+    """The band and the title on it; and whether the title overflows it (an error, reported here)."""
+    layout = ctx.layout
+    g = layout.geometry
+    width = layout.page_width_pt
+    band_h = g.title_band.height_mm * MM
+    items: list = [Box(0, 0, width, band_h, layout.colours[g.title_band.colour], bleeds=True)]
+    ctx = ctx.but(frame="title-band")
+    title_items: list = []
+    title_w = width - (g.margins_mm.left + g.margins_mm.right) * MM
+    # English, then Chinese beneath, on every page: the first baseline stands at one height on all
+    # pages, so the titles of a spread are level whatever their lengths.
+    title_col = ctx.column(title_items, page.ref, "en", title_w)
+    title_col.text(page.title, "title")
+    title_col.text(page.title, "title", "zh")
+    en_style, zh_style = ctx.style("title", "en"), ctx.style("title", "zh")
+    ascent = en_style.size_pt * 0.72  # cap height: the optical top of the English line
+    standard_h = ascent + zh_style.leading_pt + zh_style.size_pt * 0.1  # to the foot of the ideographs
+    baselines = [i.baseline_pt for i in title_items if isinstance(i, TextLine)]
+    title_h = (baselines[-1] - baselines[0] + standard_h - zh_style.leading_pt) if baselines else 0.0
+    room = band_h - 2 * g.page.safe_mm * MM
+    overflowed = title_h > room + 0.5
+    if overflowed:
+        ctx.diags.error("overflow", f"the title is {(title_h - room) / MM:.1f} mm too tall for the title band "
+                        f"({title_h / MM:.1f} mm of text, {room / MM:.1f} mm inside the safe area): each "
+                        "language must keep to one line", page.title.ref, page=page.number,
+                        hint="shorten the title, or raise title_band.height_mm in the edition's layout/page.yaml")
+    first = _first_baseline(title_items) or 0.0
+    baseline = (band_h - standard_h) / 2 + ascent
+    items.extend(_shift(i, g.margins_mm.left * MM, baseline - first) for i in title_items)
+    return items, overflowed
+
+
+def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]:
+    """The page's footnotes, each marker in a hanging column, from y = 0; and their height."""
+    out: list = []
+    y = 0.0
+    ctx = ctx.but(frame="footnotes")
+    style = ctx.style("footnote", "en")
+    indent = 2.2 * style.size_pt  # markers hang in their own column; both languages align after it
+    for note in page.footnotes:
+        ctx.column(out, note.ref, "en", indent, 0.0, y).add([Span(note.marker, style)])
+        col = ctx.column(out, note.ref, "en", width - indent, indent, y)
+        col.text(note.text, "footnote")
+        y = col.text(note.text, "footnote", "zh")
+    return out, y
+
+
+def folio(ctx: FrameContext, page: Page, edition: Edition, width: float) -> list:
+    """The edition's title at the left of the foot, the page number at the right."""
+    g = ctx.layout.geometry
+    out: list = []
+    ctx = ctx.but(frame="folio")
+    spans = ctx.inline_pair(edition.title, "folio")
+    baseline = ctx.layout.page_height_pt - g.folio_mm * MM
+    number = [Span(str(page.number), ctx.style("folio-number", "en"))]
+    left = g.margins_mm.left * MM
+    for spans_, align in ((spans, "left"), (number, "right")):
+        lines = ctx.setter.set(spans_, width, align)
+        if lines:
+            out.append(TextLine(left, baseline, lines[0], page.ref, "folio", "en"))
+    return out

@@ -1,0 +1,194 @@
+"""Stacking lines on the baseline grid, in a frozen context that says which frame is being set and how.
+
+A FrameContext is everything setting text in one frame needs: the layout and the text setter, where the
+diagnostics go, the page, the frame's name (stamped on its lines), the languages set, the style
+substitutions in force (the page's template's, then the frame's), the copyfit steps its figures take and
+whether its stats set unit and change under the figure. It is frozen: a re-fill (a trial, a wider span,
+a frame that grows, a single-language variant holding its bilingual height) gets a new context with
+`replace`, never an attribute swapped in and out. Element layout functions (elements.py) receive one.
+
+A _Column is the one mutable thing here: an element's cursor down one language's lines.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping
+
+from ..content import Text
+from ..diagnostics import Diagnostics, SourceRef
+from ..layout_spec import MM, Layout, Style
+from ..text import Span, TextSetter, spans_from_text
+from .items import TextLine, _down_to_grid, _first_baseline, _Piece, _shift
+
+BOTH = frozenset({"en", "zh", "mixed"})  # the languages of the bilingual leaflet (`mixed` lines are in both)
+_EMPTY: Mapping = MappingProxyType({})
+
+
+def languages_of(lang: str | None) -> frozenset:
+    """The languages set: both, or one for a single-language variant (`mixed` lines are in both)."""
+    return BOTH if lang is None else frozenset({lang, "mixed"})
+
+
+@dataclass(frozen=True)
+class FrameContext:
+    layout: Layout
+    setter: TextSetter
+    diags: Diagnostics
+    page: int = 0
+    frame: str = ""  # the frame being filled ("title-band", "footnotes", "folio" for the page's own)
+    languages: frozenset = BOTH
+    # style name -> the style set instead (the template's, then the frame's)
+    substitutes: Mapping = field(default_factory=lambda: _EMPTY)
+    fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
+    units_below: bool = False  # this frame's stats set unit and change under the figure (one anatomy per frame)
+
+    def but(self, **changes) -> "FrameContext":
+        """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""
+        return replace(self, **changes)
+
+    @property
+    def m(self):
+        """Spacing inside elements, from layout/page.yaml."""
+        return self.layout.geometry.elements
+
+    @property
+    def grid(self) -> float:
+        return self.layout.geometry.grid.baseline_pt
+
+    # -- text ---------------------------------------------------------------------------------------
+    def style(self, name: str, lang: str) -> Style:
+        fitted = self.fitted.get(name)
+        if fitted is not None:
+            return fitted
+        return self.layout.style(self.substitutes.get(name, name), lang)
+
+    def spans(self, text: Text | None, style: str, lang: str) -> list[Span]:
+        """One language of a text in a style; `[^Δ]` markers become superscript spans.
+
+        A `mixed` text (both languages in one string) stands where its English would: it is set once,
+        in the English band, and in both single-language variants."""
+        if text is not None and lang == "en" and not text.en and text.mixed:
+            lang = "mixed"
+        if text is None or lang not in self.languages:
+            return []
+        string = getattr(text, lang)
+        if not string:
+            return []
+        return spans_from_text(string, self.style(style, lang), lang=lang)
+
+    def inline_pair(self, text: Text | None, style: str) -> list[Span]:
+        """English and Chinese on one line: 'external funding 校外資助'."""
+        if text is None:
+            return []
+        en, zh = self.spans(text, style, "en"), self.spans(text, style, "zh")
+        if en and zh:
+            return en + [Span(" ", en[-1].style, lang="en")] + zh
+        return en or zh
+
+    def _natural(self, spans: list[Span]) -> float:
+        """The width of spans set on one line."""
+        return self.setter.set(spans, 1e6, "left")[0].natural_pt
+
+    # -- the grid ------------------------------------------------------------------------------------
+    def on_grid(self, out: list, baseline: float) -> float:
+        """`baseline` moved down onto the baseline grid the lines already in `out` sit on.
+
+        Every list of items (an element's band, a frame, the footnotes) keeps its lines on one grid
+        through its first line; placing the list then puts that line on the page's grid, and so all."""
+        anchor = _first_baseline(out)
+        return baseline if anchor is None else _down_to_grid(baseline, anchor, self.grid)
+
+    def place(self, out: list, items: list, dx: float, dy: float) -> float:
+        """Append `items` moved by (dx, dy), dy grown so that their lines fall on `out`'s grid; return that dy."""
+        first = _first_baseline(items)
+        if first is not None:
+            dy = self.on_grid(out, dy + first) - first
+        out.extend(_shift(item, dx, dy) for item in items)
+        return dy
+
+    # -- columns ---------------------------------------------------------------------------------------
+    def column(self, out: list, ref: SourceRef, lang: str, width: float, x: float = 0.0, y: float = 0.0) -> "_Column":
+        return _Column(self, out, ref, lang, width, x, y)
+
+    def bands(self, piece: _Piece, ref: SourceRef, width: float, x: float = 0.0) -> tuple["_Column", "_Column"]:
+        """An English column on the piece's primary band and a Chinese one on its secondary."""
+        return self.column(piece.primary, ref, "en", width, x), self.column(piece.secondary, ref, "zh", width, x)
+
+    def stack(self, spans: list[Span], col: "_Column", align: str | None = None, balance: bool = False,
+              lang: str | None = None) -> float:
+        """Set spans at the column's width, append TextLines from its current bottom; return the new bottom.
+
+        Each line goes down to the next line of the column's baseline grid (its items' first line), as
+        a designer's "align to baseline grid" does; leadings are whole grid steps (layout_spec checks),
+        so a paragraph moves at most once, at its first line."""
+        if not spans:
+            return col.y
+        first = spans[0].style
+        lines = self.setter.set(spans, col.width, align or first.align, balance)
+        if not lines:
+            return col.y
+        baseline = col.y + first.space_before_pt
+        for index, line in enumerate(lines):
+            baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
+            baseline = self.on_grid(col.out, baseline)
+            col.out.append(TextLine(col.x, baseline, line, col.ref, self.frame, lang or col.lang))
+            if line.overfull and first.name not in self.fitted:  # a figure too wide at every step: copyfit says so
+                self.diags.error("overfull-line", f"in frame '{self.frame}' a word is "
+                                 f"{(line.natural_pt - col.width) / MM:.1f} mm wider than its {col.width / MM:.1f} mm "
+                                 f"column: '{line.text}'", col.ref, page=self.page,
+                                 hint="widen the frame in layout/templates.yaml or shorten the word")
+        return baseline + lines[-1].descent_pt + first.space_after_pt
+
+    def stacked(self, ref: SourceRef, width: float, texts: list, piece: _Piece | None = None,
+                x: float = 0.0) -> _Piece:
+        """(text, style) pairs one under another: their English on the piece's primary band, then their
+        Chinese on its secondary band."""
+        piece = piece or _Piece()
+        en, zh = self.bands(piece, ref, width, x)
+        for col in (en, zh):
+            for text, style in texts:
+                col.text(text, style if col is en else twin_style(texts, text, style))
+        piece.primary_h, piece.secondary_h = max(piece.primary_h, en.y), zh.y
+        return piece
+
+
+@dataclass
+class _Column:
+    """Where an element stacks one language's lines: the items they join, the element's place in the
+    YAML, the column's left edge and width, and how far down it is filled so far."""
+
+    ctx: FrameContext
+    out: list
+    ref: SourceRef
+    lang: str = "en"
+    width: float = 0.0
+    x: float = 0.0
+    y: float = 0.0
+
+    def add(self, spans: list[Span], align: str | None = None, balance: bool = False) -> float:
+        """Set `spans` under what the column holds; return its new bottom."""
+        self.y = self.ctx.stack(spans, self, align, balance)
+        return self.y
+
+    def text(self, text: Text | None, style: str, lang: str | None = None, balance: bool = False) -> float:
+        """The column's language (or `lang`) of `text` in `style`, under what the column holds."""
+        lang = lang or self.lang
+        self.y = self.ctx.stack(self.ctx.spans(text, style, lang), self, None, balance, lang)
+        return self.y
+
+
+BOLD_TWINS = ("callout-headline", "stat-label")  # bold English parts whose Chinese a following text may carry
+
+
+def twin_style(texts: list, text: Text | None, style: str) -> str:
+    """The style a text's Chinese is set in. Where the English has a bold part (a headline, a label) whose
+    Chinese is missing, and the next text has Chinese but no English, that Chinese translates the bold
+    English: it takes its style, so the Chinese has its bold twin (DESIGN.md, "Both languages equal")."""
+    if text is None or not text.zh or text.en:
+        return style
+    index = next(i for i, (t, _) in enumerate(texts) if t is text)
+    before = [(t, s) for t, s in texts[:index] if t is not None and (t.en or t.mixed)]
+    if before and not before[-1][0].zh and style != before[-1][1] and before[-1][1] in BOLD_TWINS:
+        return before[-1][1]
+    return style

@@ -209,3 +209,27 @@ def test_the_chinese_that_translates_a_bold_english_part_is_bold_too(leaflet):
     assert faces(5, "添置高效能運算設備") == {"cjk-bold"}
     assert "cjk-bold" in faces(3, "非本地生來自")
     assert faces(5, "向全體學生提供") == {"cjk-regular"}
+
+
+def test_folios_mirror_across_the_spread(leaflet):
+    """The page number stands outside: at the left of even pages, at the right of odd ones."""
+    middle = 105 * MM
+    for page in leaflet.pages:
+        (number,) = [i for i in page.items if isinstance(i, TextLine) and i.frame == "folio"
+                     and i.line.text.strip() == str(page.number)]
+        centre = number.x_pt + (number.line.runs[0].x_pt + number.line.right_pt) / 2
+        assert (centre < middle) == (page.number % 2 == 0), page.number
+
+
+def test_a_long_footnote_reads_in_two_columns_a_short_one_across(leaflet):
+    """Page 5's footnote (three lines across the page) sets its English left and its Chinese right of the
+    middle; page 1's one-line notes keep their Chinese under their English."""
+    def footnote_lines(number, lang):
+        return [i for i in leaflet.pages[number - 1].items if isinstance(i, TextLine) and i.frame == "footnotes"
+                and i.lang == lang and len(i.line.text.strip()) > 1]
+
+    middle = 105 * MM
+    assert all(i.x_pt < middle for i in footnote_lines(5, "en"))
+    assert all(i.x_pt > middle for i in footnote_lines(5, "zh"))
+    assert min(i.baseline_pt for i in footnote_lines(5, "zh")) == min(i.baseline_pt for i in footnote_lines(5, "en"))
+    assert all(i.x_pt < middle for i in footnote_lines(1, "zh"))

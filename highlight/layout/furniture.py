@@ -42,22 +42,39 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
 
 
 def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]:
-    """The page's footnotes, each marker in a hanging column, from y = 0; and their height."""
+    """The page's footnotes from y = 0, and their height. A long note (more than a line across the page)
+    is a row: its marker hanging at the left, its English in the left column and its Chinese in the
+    right, so it reads on a measure of some 60 characters (DESIGN.md: long footnotes in two columns),
+    the marker, the English and the Chinese one after another in reading order. A short note runs
+    across the page, its Chinese under its English."""
     out: list = []
     y = 0.0
     ctx = ctx.but(frame="footnotes")
     style = ctx.style("footnote", "en")
-    indent = 2.2 * style.size_pt  # markers hang in their own column; both languages align after it
+    indent = 2.2 * style.size_pt  # markers hang in their own column; the text aligns after it
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    half = (width - gutter) / 2
     for note in page.footnotes:
+        both = bool((note.text.en or note.text.mixed) and note.text.zh) and len(ctx.languages) == 3
+        if both:  # only a note too long for one line across the page takes the two columns
+            both = len(ctx.setter.set(ctx.spans(note.text, "footnote", "en"), width - indent, "left")) > 1
         ctx.column(out, note.ref, "en", indent, 0.0, y).add([Span(note.marker, style)])
-        col = ctx.column(out, note.ref, "en", width - indent, indent, y)
-        col.text(note.text, "footnote")
-        y = col.text(note.text, "footnote", "zh")
+        columns = ([("en", indent, half - indent), ("zh", half + gutter, half)] if both
+                   else [("en", indent, width - indent)])
+        bottoms = []
+        for lang, x, column_w in columns:
+            col = ctx.column(out, note.ref, lang, column_w, x, y)
+            bottom = col.text(note.text, "footnote", lang)
+            if not both:  # one column: the Chinese (if any) under the English
+                bottom = col.text(note.text, "footnote", "zh")
+            bottoms.append(bottom)
+        y = max(bottoms)
     return out, y
 
 
 def folio(ctx: FrameContext, page: Page, edition: Edition, width: float) -> list:
-    """The edition's title at the left of the foot, the page number at the right."""
+    """The edition's title and the page number in the foot margin, mirrored across the spread: the number
+    outside (left on even pages, right on odd), the title inside."""
     g = ctx.layout.geometry
     out: list = []
     ctx = ctx.but(frame="folio")
@@ -65,7 +82,8 @@ def folio(ctx: FrameContext, page: Page, edition: Edition, width: float) -> list
     baseline = ctx.layout.page_height_pt - g.folio_mm * MM
     number = [Span(str(page.number), ctx.style("folio-number", "en"))]
     left = g.margins_mm.left * MM
-    for spans_, align in ((spans, "left"), (number, "right")):
+    even = page.number % 2 == 0
+    for spans_, align in ((spans, "right" if even else "left"), (number, "left" if even else "right")):
         lines = ctx.setter.set(spans_, width, align)
         if lines:
             out.append(TextLine(left, baseline, lines[0], page.ref, "folio", "en"))

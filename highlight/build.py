@@ -13,6 +13,7 @@ from .check import check_laid_out
 from .fonts import load_coverage, load_manifest, prepare_fonts, check_faces_present
 from .layout import LaidOutPage, TextLine, layout_edition
 from .layout_spec import MM, Layout, load_layout
+from .paths import check_output
 from .pdf import write_atomically
 from .render import RenderOptions, render_pdf
 from .parity import check_parity
@@ -243,6 +244,8 @@ class BuildSession:
             if layout == self._last_layout:
                 layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
             self._last_layout = layout
+            output = options.output or default_output(project, edition, options.lang, options.target)
+            check_output(output, diags, (options.edition_dir,), magic=b"%PDF-", what="the PDF (-o)")  # before the work
             fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
             store = self._restore_lines(project, options.edition_dir)
             pages = self._layout(edition, layout, diags, options.lang)
@@ -253,7 +256,6 @@ class BuildSession:
                 typography.add_diagnostics(result.typography, diags)
             check_safe_area(pages, layout, diags)
             diags.raise_if_errors()
-            output = options.output or default_output(project, edition, options.lang, options.target)
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
@@ -265,7 +267,7 @@ class BuildSession:
             if options.preflight:
                 run_preflight(data, layout, diags, options.target)
                 diags.raise_if_errors()
-            write_atomically(output, data, diags)
+            write_atomically(output, data, diags, (options.edition_dir,))
             if self._setter.fresh:
                 self._unsaved_lines = (store, self._setter.used)
                 if not self.defer_line_store:

@@ -101,8 +101,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _schema(args) -> int:
-    from .jsonschema import write_schemas
+    from .jsonschema import schema_documents, write_schemas
+    from .paths import check_output, check_output_folder
 
+    diags = Diagnostics()
+    try:
+        check_output_folder(args.out, diags, what="the schemas (--out)")
+        for filename in schema_documents():
+            check_output(os.path.join(args.out, filename), diags, magic=b"{", what="the schemas (--out)")
+    except BuildFailed:
+        _print(diags, False)
+        return 2
     for path in write_schemas(args.out):
         print(f"highlight: wrote {path}")
     return 0
@@ -244,8 +253,9 @@ def _proof(args) -> int:
         return 2
     try:
         pages = parse_pages(args.pages)
-    except ValueError:
-        print(f"highlight: --pages takes numbers and ranges such as 1,3-4, not {args.pages!r}", file=sys.stderr)
+    except ValueError as exc:
+        print(f"highlight: --pages: {_shown(str(exc))}\n  hint: give page numbers and ranges such as 1,3-4",
+              file=sys.stderr)
         return 2
     result, files = make_proofs(ProofOptions(args.edition, pages, args.dpi, overlays), terminal_progress)
     _print(result.diagnostics, False)
@@ -286,6 +296,8 @@ def _diff(args) -> int:
     if _missing(args.old, args.new):
         return 2
     out = args.out or os.path.join("out", "diff")
+    if _refused_folder(out, "page-*.png", b"\x89PNG", "the diff pictures (--out)", (args.old, args.new)):
+        return 2
     try:
         changes = diff_pdfs(args.old, args.new, out)
     except Exception as exc:  # pypdf's and pdfium's many kinds of unreadable file
@@ -307,8 +319,19 @@ def _diff(args) -> int:
 
 def _new(args) -> int:
     from .new_edition import start_edition
+    from .paths import SAFE_NAME_HINT, safe_name
 
     diags = Diagnostics()
+    for name in (args.edition, args.source):
+        if not safe_name(name):
+            print(f"highlight: error[bad-edition-name]: {_shown(name)!r} is not a plain edition name\n"
+                  f"  hint: {SAFE_NAME_HINT}", file=sys.stderr)
+            return 2
+    target = os.path.join(args.content, args.edition)
+    if os.path.lexists(target) and not os.path.isdir(target) or os.path.islink(target):
+        print(f"highlight: error[output-refused]: {_shown(target)} exists and is not an edition folder\n"
+              "  hint: choose another name", file=sys.stderr)
+        return 2
     try:
         folder, marked = start_edition(args.content, args.source, args.edition, diags)
     except BuildFailed:
@@ -332,6 +355,30 @@ def _missing(*paths: str) -> bool:
         if not os.path.isfile(path):
             print(f"highlight: {path}: no such file", file=sys.stderr)
             return True
+    return False
+
+
+def _shown(text: str) -> str:
+    """`text` with control characters escaped, so nothing read from input can steer the terminal."""
+    from .diagnostics import printable
+
+    return printable(text)
+
+
+def _refused_folder(folder: str, pattern: str, magic: bytes, what: str, inputs: tuple = ()) -> bool:
+    """Print why `folder` (or one of its files matching `pattern` we would replace) must not be written."""
+    import glob
+
+    from .paths import check_output, check_output_folder
+
+    diags = Diagnostics()
+    try:
+        check_output_folder(folder, diags, inputs, what)
+        for path in glob.glob(os.path.join(glob.escape(folder), pattern)):
+            check_output(path, diags, inputs, magic, what)
+    except BuildFailed:
+        _print(diags, False)
+        return True
     return False
 
 

@@ -14,6 +14,7 @@ from typing import Union
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from .schema import INVALID, Bool, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
+from .paths import SAFE_NAME_HINT, safe_name
 from .yamlsource import display_path
 
 FOOTNOTE_MARKERS = ("*", "Δ", "Ω", "◊", "#", "^")
@@ -263,12 +264,22 @@ PAGE = Struct(Page, {
         "text": Field(TEXT, required=True), "review": REVIEW})), default=()),
 }, "One page of the leaflet")
 
+def _edition_check(values: dict, node, path: str, r: Reader) -> bool:
+    if not safe_name(values["edition"]):
+        # It names the PDF (out/highlights-<edition>.pdf) and the proof folder: no path may hide in it.
+        r.error(node.value[[k.value for k, _ in node.value].index("edition")][1], "edition", "bad-edition-name",
+                f"the edition's name {values['edition']!r} is not a plain name (it becomes a file name)",
+                SAFE_NAME_HINT)
+        return False
+    return True
+
+
 EDITION = Struct(Edition, {
     "edition": Field(Str("The edition's name, e.g. 2022-23"), required=True),
     "title": Field(TEXT, required=True),
     "date": Field(Str("The edition's date, YYYY-MM-DD (used for the PDF's dates)"), required=True),
     "pages": Field(Seq(Str("A page file in this folder"), 1), required=True),
-}, "The edition: its name, folio title and page files in order")
+}, "The edition: its name, folio title and page files in order", check=_edition_check)
 
 
 def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> Edition:

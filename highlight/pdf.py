@@ -29,13 +29,13 @@ def replace_file(path: str, data: bytes) -> None:
         raise
 
 
-def write_atomically(target: str, data: bytes, diags: Diagnostics) -> None:
-    """Write `data` beside `target`, read it back and compare, then rename it over `target`."""
+def write_atomically(target: str, data: bytes, diags: Diagnostics, inputs: tuple[str, ...] = ()) -> None:
+    """Write `data` beside `target`, read it back and compare, then rename it over `target`
+    (only where an output may go: paths.check_output; `inputs` are the run's own input folders)."""
+    from .paths import check_output
+
+    check_output(target, diags, inputs, magic=b"%PDF-", what="the PDF (-o)")
     folder = os.path.dirname(os.path.abspath(target))
-    if os.path.isdir(target):
-        diags.fatal("output-is-dir", f"the output path {target} is a directory", SourceRef(target),
-                    hint="give a file name ending in .pdf with -o")
-        raise BuildFailed(diags)
     if not (data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")):
         raise ValueError("the renderer produced something that is not a whole PDF")  # a bug of ours
     try:

@@ -14,6 +14,8 @@ import sys
 from dataclasses import dataclass
 
 from .build import BuildOptions, BuildSession, default_output
+from .diagnostics import BuildFailed, SourceRef
+from .paths import check_output, check_output_folder
 from .layout import LaidOutPage, QrMark, TextLine
 from .layout_spec import MM, Layout
 from .text import is_cjk
@@ -37,22 +39,38 @@ class ProofOptions:
     out_dir: str | None = None
 
 
+MAX_PAGE_NUMBER = 1000  # page selections are checked against this before anything is allocated
+
+
 def parse_pages(spec: str) -> tuple[int, ...]:
-    """'1,3-4' → (1, 3, 4)."""
-    pages: list[int] = []
+    """'1,3-4' → (1, 3, 4); ValueError saying what is wrong with a selection that names no real page."""
+    pages: set[int] = set()
     for part in filter(None, (p.strip() for p in spec.split(","))):
-        if "-" in part:
-            first, last = (int(x) for x in part.split("-", 1))
-            pages += range(first, last + 1)
-        else:
-            pages.append(int(part))
-    return tuple(sorted(set(pages)))
+        first, _, last = part.partition("-")
+        if not first.strip().isdigit() or (last and not last.strip().isdigit()) or len(part) > 20:
+            raise ValueError(f"{part!r} is not a page number or a range such as 3-4")
+        low, high = int(first), int(last) if last else int(first)
+        if low < 1 or high > MAX_PAGE_NUMBER:
+            raise ValueError(f"{part!r}: pages are numbered from 1 (and an edition has at most "
+                             f"{MAX_PAGE_NUMBER})")
+        if low > high:
+            raise ValueError(f"{part!r} runs backwards; write {high}-{low}")
+        pages.update(range(low, high + 1))
+    if spec.strip() and not pages:
+        raise ValueError(f"{spec!r} names no page")
+    return tuple(sorted(pages))
 
 
 def make_proofs(options: ProofOptions, progress=None):
     """Build, then render the chosen pages with overlays and the contact sheet; return (result, files)."""
     result = BuildSession().build(BuildOptions(options.edition_dir))
     if result.output is None:
+        return result, []
+    beyond = [n for n in options.pages if n > len(result.pages)]
+    if beyond:
+        result.diagnostics.fatal("no-such-page", f"--pages names page {beyond[0]}, but the edition has "
+                                 f"{len(result.pages)} pages", SourceRef(options.edition_dir),
+                                 hint=f"choose pages from 1 to {len(result.pages)}")
         return result, []
     return result, render_proofs(result, options, progress)
 
@@ -64,6 +82,14 @@ def render_proofs(result, options: ProofOptions, progress=None) -> list[str]:
     layout = result.layout
     edition_name = os.path.basename(result.output)[len("highlights-"):-len(".pdf")]
     out_dir = options.out_dir or os.path.join(os.path.dirname(result.output), "proof", edition_name)
+    wanted = options.pages or tuple(p.number for p in result.pages)
+    try:
+        check_output_folder(out_dir, result.diagnostics, (options.edition_dir,), "the proofs")
+        for name in [f"page-{n:02d}.png" for n in wanted] + ["sheet.png"]:
+            check_output(os.path.join(out_dir, name), result.diagnostics, (options.edition_dir,), b"\x89PNG",
+                         "the proofs")
+    except BuildFailed:
+        return []
     os.makedirs(out_dir, exist_ok=True)
     wanted = options.pages or tuple(p.number for p in result.pages)
     scale = options.dpi / 72.0

@@ -226,10 +226,10 @@ def _check_content(args) -> int:
     try:
         pdf = args.paths[1] if len(args.paths) > 1 else None
         if pdf is None:
-            edition = load_edition(edition_dir, Diagnostics())
+            edition = load_edition(edition_dir, diags)  # an edition that cannot be read is the answer
             pdf = default_output(find_project(edition_dir), edition)
-        if not os.path.isfile(pdf):
-            diags.fatal("no-pdf", f"{pdf}: no such file", hint="build it first: highlight build " + edition_dir)
+        if _missing(pdf):
+            diags.fatal("no-pdf", f"{pdf}: cannot check it", hint="build it first: highlight build " + edition_dir)
             raise BuildFailed(diags)
         check_content(edition_dir, pdf, diags)
         check_parity(load_edition(edition_dir, Diagnostics()), diags)
@@ -350,10 +350,13 @@ def _cache_beside(manifest: str, kind: str) -> str:
 
 
 def _missing(*paths: str) -> bool:
-    """Say which input file is not there (exit 2 follows)."""
+    """Say which input file is not there or not a regular file (exit 2 follows); never opens it."""
+    from .paths import input_problem
+
     for path in paths:
-        if not os.path.isfile(path):
-            print(f"highlight: {path}: no such file", file=sys.stderr)
+        why = input_problem(path, root=os.sep)  # named on the command line: any folder, but a regular file
+        if why:
+            print(f"highlight: {_shown(path)}: {why}\n  hint: give the path of a PDF file", file=sys.stderr)
             return True
     return False
 

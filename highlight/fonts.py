@@ -101,9 +101,11 @@ def load_manifest(path: str, diags: Diagnostics) -> Manifest:
                 diags.fatal("bad-name", f"the {kind} name {name!r} is not a plain name (it becomes a file name "
                             "in .cache/fonts)", item.ref, hint=SAFE_NAME_HINT.replace(", e.g. 2023-24", ", e.g. cjk-bold"))
     for name, source in manifest.sources.items():
-        if not source.url.startswith("https://") or any(c.isspace() or ord(c) < 32 for c in source.url):
+        if not re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]+)?/[!-~]*", source.url) or "/." in source.url \
+                or "\\" in source.url:
             diags.fatal("font-url", f"source '{name}' is fetched from {source.url!r}; only https:// addresses are "
-                        "allowed", source.ref, hint="give the package's https address on its registry")
+                        "allowed (a host, then a path without '..', spaces or control characters)", source.ref,
+                        hint="give the package's https address on its registry")
         elif not safe_name(os.path.basename(source.url)):
             diags.fatal("font-url", f"source '{name}': the address must end in a plain file name, not "
                         f"{os.path.basename(source.url)!r}", source.ref,

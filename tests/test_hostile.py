@@ -116,7 +116,6 @@ def build(*extra: str) -> list[str]:
     (os.path.join(".cache", "fonts", "cjk-bold.ttf"), r"inside \.cache/"),
     (os.path.join(".cache", "lines", "x.pdf"), r"inside \.cache/"),
     ("out", "is a directory"),
-    ("/dev/null", "not a regular file"),
 ])
 def test_an_output_that_is_an_input_a_folder_or_a_device_is_refused(project, target, why):
     attack(project, build("-o", target), 2, rf"^{re.escape(target)}: error\[output-refused\]: .*{why}")
@@ -125,6 +124,18 @@ def test_an_output_that_is_an_input_a_folder_or_a_device_is_refused(project, tar
 def test_an_output_that_is_a_fifo_is_refused_without_hanging(project):
     os.mkfifo(project / "out" / "pipe.pdf")
     attack(project, build("-o", "out/pipe.pdf"), 2, r"out/pipe.pdf: error\[output-refused\]: .*FIFO")
+
+
+def test_an_output_that_is_a_socket_or_a_device_is_refused(project):
+    import socket
+    import stat
+
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(project / "out" / "socket.pdf"))
+        attack(project, build("-o", "out/socket.pdf"), 2, r"out/socket.pdf: error\[output-refused\]: .*socket")
+    if stat.S_ISCHR(os.stat("/dev/null").st_mode):  # a shared machine's /dev/null once became a plain file
+        attack(project, build("-o", "/dev/null"), 2, r"/dev/null: error\[output-refused\]: .*device")
+        assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
 def test_an_output_that_is_a_symlink_is_refused_and_its_target_kept(project, tmp_path):
@@ -173,3 +184,90 @@ def test_diff_pictures_into_an_input_folder_are_refused(project):
 def test_new_refuses_an_edition_name_that_is_not_plain(project, name):
     attack(project, ["new", name, "--from", "case"], 2, r"error\[bad-edition-name\]")
     assert sorted(os.listdir(project / "content")) == ["case"]
+
+
+# -- 2. inputs only from the project -------------------------------------------------------------------
+
+SECRET = "password: hunter2-do-not-show"
+
+
+def _secret(tmp_path) -> str:
+    path = tmp_path / "secret.yaml"
+    path.write_text(SECRET + "\n", encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("name", [os.path.join(CASE, "edition.yaml"), os.path.join("layout", "page.yaml"),
+                                  os.path.join("layout", "styles.yaml"), os.path.join("fonts", "fonts.yaml"),
+                                  os.path.join("profiles", "profiles.yaml")])
+def test_an_input_linked_to_a_file_outside_the_project_is_refused_unread(project, tmp_path, name):
+    os.unlink(project / name)
+    os.symlink(_secret(tmp_path), project / name)
+    printed = attack(project, build(), 2, rf"^{re.escape(name)}: error\[input-refused\]: .*outside the project")
+    assert "hunter2" not in printed
+
+
+def test_a_page_linked_out_of_its_folder_is_refused_unread(project, tmp_path):
+    os.unlink(project / PAGE_FILE)
+    os.symlink(_secret(tmp_path), project / PAGE_FILE)
+    printed = attack(project, build(), 1, r"content/case/edition.yaml:4:9 \(pages\[0\]\): error\[path-escape\]")
+    assert "hunter2" not in printed
+
+
+@pytest.mark.parametrize("name", [PAGE_FILE, os.path.join("layout", "templates.yaml")])
+def test_a_fifo_or_a_folder_as_an_input_is_refused_without_hanging(project, name):
+    os.unlink(project / name)
+    os.mkfifo(project / name)
+    attack(project, build(), 2, rf"{re.escape(name)}: error\[input-refused\]: .*not a regular file")
+    os.unlink(project / name)
+    os.mkdir(project / name)
+    attack(project, build(), 2, rf"{re.escape(name)}: error\[input-refused\]: .*not a regular file")
+
+
+@pytest.mark.parametrize("argv", [["check", CASE, "out/pipe"], ["preflight", "out/pipe"], ["diff", "out/pipe", "out/pipe"],
+                                  ["check", "--source", "out/pipe", "out/highlights-case.pdf"],
+                                  ["preflight", "out/folder.pdf"]])
+def test_a_pdf_or_copy_deck_that_is_not_a_regular_file_is_refused_unopened(project, argv):
+    os.mkfifo(project / "out" / "pipe")
+    os.mkdir(project / "out" / "folder.pdf")
+    attack(project, argv, 2, r"(out/pipe|out/folder.pdf): .*not a regular file")
+
+
+@pytest.mark.parametrize("url", ["file:///dev/zero", "http://registry.npmjs.org/x.tgz", "ftp://example.org/x.tgz",
+                                 "https://example.org/../../x", "https://example.org/a b.tgz"])
+def test_a_font_source_that_is_not_a_plain_https_address_is_refused(project, url, monkeypatch):
+    from highlight import fonts
+
+    monkeypatch.setattr(fonts, "_download", lambda *a: pytest.fail("nothing may be fetched"))
+    manifest = project / "fonts" / "fonts.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(re.sub(r'url: "[^"]*noto-sans-0.4.2.tgz"', f'url: "{url}"', text), encoding="utf-8")
+    attack(project, ["fonts"], 2, r"fonts/fonts.yaml:\d+:\d+ \(sources.noto-sans\): error\[font-url\]")
+
+
+def test_a_download_larger_than_the_cap_is_stopped_and_nothing_written(project, monkeypatch):
+    import urllib.request
+
+    from highlight import fonts
+
+    class Endless:
+        headers: dict = {}
+        sent = 0
+
+        def read(self, size):
+            self.sent += size
+            return b"\0" * size
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    stream = Endless()
+    monkeypatch.setattr(fonts, "MAX_DOWNLOAD_BYTES", 3 * 2**20)
+    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: stream)
+    os.unlink(project / ".cache")  # an empty cache of its own: every face must be fetched
+    printed = attack(project, ["fonts"], 2, r"fonts/fonts.yaml:\d+:\d+ \(sources.noto-sans\): error\[font-download\]: "
+                     r".*larger than 3 MiB")
+    assert stream.sent <= 2 * 4 * 2**20 and not os.path.exists(project / ".cache" / "fonts" / "downloads"), printed

@@ -271,3 +271,78 @@ def test_a_download_larger_than_the_cap_is_stopped_and_nothing_written(project, 
     printed = attack(project, ["fonts"], 2, r"fonts/fonts.yaml:\d+:\d+ \(sources.noto-sans\): error\[font-download\]: "
                      r".*larger than 3 MiB")
     assert stream.sent <= 2 * 4 * 2**20 and not os.path.exists(project / ".cache" / "fonts" / "downloads"), printed
+
+
+# -- 3. no code from caches ----------------------------------------------------------------------------
+
+def _own_line_store(project) -> str:
+    """Give the copy a .cache of its own (fonts and profile still shared), so its line store can be spoiled;
+    returns the store's path for content/case."""
+    from highlight import linestore
+
+    os.unlink(project / ".cache")
+    (project / ".cache" / "lines").mkdir(parents=True)
+    for part in ("fonts", "profiles"):
+        os.symlink(os.path.join(ROOT, ".cache", part), project / ".cache" / part)
+    return linestore.store_path(str(project), str(project / CASE), False)
+
+
+class _Planted:
+    """A pickle that would create a file (and fail the test) if anything unpickled it."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+@pytest.mark.parametrize("damage", ["pickle", "pickle-old-name", "truncated", "wrong-format", "wrong-types",
+                                    "fifo", "link-to-zero", "nested"])
+def test_a_damaged_or_planted_line_store_is_ignored_and_never_executed(project, tmp_path, damage):
+    import json
+    import pickle
+
+    store = _own_line_store(project)
+    code, printed = run(project, build("-o", "out/clean.pdf"))
+    assert code == 0 and os.path.exists(store), printed
+    clean = (project / "out" / "clean.pdf").read_bytes()
+    proof = tmp_path / "pwned"
+    os.unlink(store)
+    if damage.startswith("pickle"):
+        target = store if damage == "pickle" else store[:-len(".json")] + ".pickle"
+        with open(target, "wb") as f:
+            pickle.dump(_Planted(str(proof)), f)
+    elif damage == "truncated":
+        with open(store, "w") as f:
+            f.write('{"format": "highlight-lines/1", "colours": [], "lines": {"ab')
+    elif damage == "wrong-format":
+        with open(store, "w") as f:
+            json.dump({"format": "highlight-lines/0", "colours": [], "lines": {}}, f)
+    elif damage == "wrong-types":
+        with open(store, "w") as f:
+            json.dump({"format": "highlight-lines/1", "colours": [[["x", 1, 1, ""], [0, 0, 0, 100], None]],
+                       "lines": {"0" * 32: [[{"__class__": "os.system"}, "rm -rf /"]]}}, f)
+    elif damage == "fifo":
+        os.mkfifo(store)
+    elif damage == "link-to-zero":
+        os.symlink("/dev/zero", store)
+    elif damage == "nested":
+        with open(store, "w") as f:
+            f.write('{"format": "highlight-lines/1", "colours": [], "lines": {"a": ' + "[" * 100000 + "]" * 100000 + "}}")
+    code, printed = run(project, build("-o", "out/again.pdf"))
+    assert code == 0 and "Traceback" not in printed, printed
+    assert (project / "out" / "again.pdf").read_bytes() == clean
+    assert not proof.exists()
+    assert (project / "out" / "highlights-case.pdf").read_bytes() == PREVIOUS
+
+
+def test_the_line_store_is_plain_json_without_code(project):
+    import json
+
+    store = _own_line_store(project)
+    assert run(project, build("-o", "out/x.pdf"))[0] == 0
+    with open(store, encoding="utf-8") as f:
+        document = json.load(f)
+    assert document["format"] == "highlight-lines/1" and document["lines"]
+    assert not [n for n in os.listdir(project / ".cache" / "lines") if n.endswith(".pickle")]

@@ -78,16 +78,73 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwound like Ctrl-C, so the temporary file is removed and the last PDF kept."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, frame):
+    raise Terminated(signum)
+
+
+def _signals(handler) -> dict:
+    """Install `handler` for SIGTERM and SIGHUP (main thread only); the handlers they had."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, handler if handler else signal.SIG_DFL)
+    return previous
+
+
+def _restore_signals(previous: dict) -> None:
+    import signal
+
+    for number, handler in previous.items():
+        signal.signal(number, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _text_streams()
     args = _parser().parse_args(argv)
+    previous = _signals(_on_signal)
+    try:
+        return _run(args)
+    finally:
+        _restore_signals(previous)
+
+
+def _text_streams() -> None:
+    """Whatever the terminal's encoding (PYTHONIOENCODING=ascii, a C locale), print what it cannot show as
+    escapes instead of failing after the PDF was written."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "errors", "") or "") == "strict":
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def _run(args) -> int:
     commands = {"build": _build, "fonts": _fonts, "setup": lambda a: _fonts(a) or _profiles(a), "watch": _watch,
                 "new": _new, "check": _check, "proof": _proof, "diff": _diff, "preflight": _preflight,
                 "schema": _schema}
     try:
         return commands[args.command](args)
-    except KeyboardInterrupt:
-        print("highlight: interrupted; the previous PDF was left as it was", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", 2)
+        print(f"highlight: {'interrupted' if signum == 2 else 'stopped by a signal'}; the previous PDF was left "
+              "as it was", file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:  # the reader of our output went away (`| head`): nothing more to say
         sys.stderr.close()
         return 0

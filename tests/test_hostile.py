@@ -346,3 +346,62 @@ def test_the_line_store_is_plain_json_without_code(project):
         document = json.load(f)
     assert document["format"] == "highlight-lines/1" and document["lines"]
     assert not [n for n in os.listdir(project / ".cache" / "lines") if n.endswith(".pickle")]
+
+
+# -- 4. signals and stale temporary files ---------------------------------------------------------------
+
+SLOW_WRITE = """
+import sys, time
+import highlight.pdf
+from highlight.cli import main
+
+def slow_fsync(fd):
+    print("writing", flush=True)
+    time.sleep(60)
+
+highlight.pdf.os.fsync = slow_fsync
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_during_the_write_removes_the_temporary_file_and_keeps_the_pdf(project, signame):
+    import signal
+    import subprocess
+    import sys
+
+    outside = _outside(project)
+    child = subprocess.Popen([sys.executable, "-c", SLOW_WRITE, *build()], cwd=project, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": ROOT})
+    try:
+        assert child.stdout.readline().strip() == "writing"
+        assert [n for n in os.listdir(project / "out") if n.endswith(".tmp")]  # caught in the act
+        child.send_signal(getattr(signal, signame))
+        out, err = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert child.returncode == 128 + getattr(signal, signame), err
+    assert "previous PDF was left as it was" in err and "Traceback" not in err
+    assert os.listdir(project / "out") == ["highlights-case.pdf"]
+    assert (project / "out" / "highlights-case.pdf").read_bytes() == PREVIOUS
+    assert _outside(project) == outside
+
+
+def test_stale_temporary_files_of_ours_are_removed_by_the_next_build(project):
+    import time
+
+    out = project / "out"
+    dead = out / ".highlight-4194305-abc123.pdf.tmp"  # beyond any pid Linux hands out (pid_max ≤ 4194304)
+    old_style = out / ".highlight-k2j3h4.pdf.tmp"  # named before temporary files carried their pid
+    recent_old_style = out / ".highlight-zzz999.pdf.tmp"
+    alive = out / f".highlight-{os.getpid()}-abc.pdf.tmp"  # a build running now: not ours to remove
+    theirs = out / ".notes.pdf.tmp"
+    for path in (dead, old_style, recent_old_style, alive, theirs):
+        path.write_bytes(b"half a PDF")
+    long_ago = time.time() - 3600
+    os.utime(old_style, (long_ago, long_ago))
+    code, printed = run(project, build())
+    assert code == 0, printed
+    left = sorted(os.listdir(out))
+    assert dead.name not in left and old_style.name not in left
+    assert {recent_old_style.name, alive.name, theirs.name, "highlights-case.pdf"} == set(left)

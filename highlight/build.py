@@ -246,6 +246,7 @@ class BuildSession:
             self._last_layout = layout
             output = options.output or default_output(project, edition, options.lang, options.target)
             check_output(output, diags, (options.edition_dir,), magic=b"%PDF-", what="the PDF (-o)")  # before the work
+            date_epoch = _checked_date_epoch(edition, diags)
             fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
             store = self._restore_lines(project, options.edition_dir)
             pages = self._layout(edition, layout, diags, options.lang)
@@ -259,7 +260,7 @@ class BuildSession:
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
-                marks=options.marks, target=options.target, date_epoch=_date_epoch(edition),
+                marks=options.marks, target=options.target, date_epoch=date_epoch,
                 profile=self._output_profile(project, diags) if options.target == "print" else None,
                 edition=edition.edition,
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
@@ -294,13 +295,26 @@ def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str =
                     hint="the layout or the renderer produced this; see `highlight preflight` on a proof build")
 
 
+def _checked_date_epoch(edition: Edition, diags: Diagnostics) -> int:
+    try:
+        return _date_epoch(edition)
+    except ValueError as exc:
+        diags.fatal("bad-environment", f"SOURCE_DATE_EPOCH={str(exc)[:40]!r} is not a time in seconds from 1970 "
+                    "to 2200", SourceRef("SOURCE_DATE_EPOCH"),
+                    hint="unset it, or set it to a whole number of seconds such as $(git log -1 --format=%ct)")
+        raise BuildFailed(diags) from None
+
+
 def _date_epoch(edition: Edition) -> int:
     """The PDF's date: SOURCE_DATE_EPOCH if set (reproducible-builds convention), else the edition's date."""
     import calendar
     import datetime
 
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-        return int(os.environ["SOURCE_DATE_EPOCH"])
+    given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if given:
+        if not (given.isdigit() and len(given) <= 11 and int(given) <= 7258118400):  # 2200-01-01
+            raise ValueError(given)
+        return int(given)
     try:
         day = datetime.date.fromisoformat(edition.date)
     except ValueError:

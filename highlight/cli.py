@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 
-from .diagnostics import BuildFailed, Diagnostics, Severity, exit_code
+from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef, exit_code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -250,7 +250,7 @@ def _check(args) -> int:
     if not args.source:
         return _check_content(args)
     args.pdf = args.paths[-1]
-    if _missing(args.pdf, args.source):
+    if _missing(args.pdf, args.source) or _unusable_pdf(args.pdf):
         return 2
     try:
         report = check_source(args.source, args.pdf, args.strict)
@@ -285,8 +285,9 @@ def _check_content(args) -> int:
         if pdf is None:
             edition = load_edition(edition_dir, diags)  # an edition that cannot be read is the answer
             pdf = default_output(find_project(edition_dir), edition)
-        if _missing(pdf):
-            diags.fatal("no-pdf", f"{pdf}: cannot check it", hint="build it first: highlight build " + edition_dir)
+        if _missing(pdf) or _unusable_pdf(pdf):
+            diags.fatal("no-pdf", f"{pdf}: cannot check it", SourceRef(pdf),
+                        hint="build it first: highlight build " + edition_dir)
             raise BuildFailed(diags)
         check_content(edition_dir, pdf, diags)
         check_parity(load_edition(edition_dir, Diagnostics()), diags)
@@ -326,7 +327,7 @@ def _preflight(args) -> int:
 
     from .preflight import PreflightRules, preflight
 
-    if _missing(args.pdf):
+    if _missing(args.pdf) or _unusable_pdf(args.pdf):
         return 2
     try:
         report = preflight(args.pdf, PreflightRules(target=args.target, require_pdfx=args.target == "print"))
@@ -350,10 +351,9 @@ def _diff(args) -> int:
 
     from .check import diff_pdfs
 
-    if _missing(args.old, args.new):
-        return 2
     out = args.out or os.path.join("out", "diff")
-    if _refused_folder(out, "page-*.png", b"\x89PNG", "the diff pictures (--out)", (args.old, args.new)):
+    if _refused_folder(out, "page-*.png", b"\x89PNG", "the diff pictures (--out)", (args.old, args.new)) \
+            or _missing(args.old, args.new) or _unusable_pdf(args.old, args.new):
         return 2
     try:
         changes = diff_pdfs(args.old, args.new, out)
@@ -404,6 +404,21 @@ def _new(args) -> int:
 def _cache_beside(manifest: str, kind: str) -> str:
     """The project's .cache/<kind>, for a manifest at <project>/<folder>/<file>.yaml."""
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(manifest))), ".cache", kind)
+
+
+def _unusable_pdf(*paths: str) -> bool:
+    """Say why a PDF cannot be read safely (truncated, encrypted, a stream bomb), before any reader inflates it."""
+    from .preflight import pdf_problem
+
+    for path in paths:
+        why = pdf_problem(path)
+        if why:
+            diags = Diagnostics()
+            diags.fatal("pdf-unreadable", f"will not read {path}: {why}", SourceRef(path),
+                        hint="give a PDF that highlight built (rebuild it with `highlight build`)")
+            _print(diags, False)
+            return True
+    return False
 
 
 def _missing(*paths: str) -> bool:

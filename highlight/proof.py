@@ -63,14 +63,23 @@ def parse_pages(spec: str) -> tuple[int, ...]:
 
 def make_proofs(options: ProofOptions, progress=None):
     """Build, then render the chosen pages with overlays and the contact sheet; return (result, files)."""
+    from .build import BuildResult
+    from .content import load_edition
+    from .diagnostics import Diagnostics
+
+    try:  # the page count, to refuse a selection of pages that do not exist before building anything
+        count = len(load_edition(options.edition_dir, Diagnostics()).pages)
+    except BuildFailed:
+        count = None  # the build reports why
+    beyond = [n for n in options.pages if count is not None and n > count]
+    if beyond:
+        result = BuildResult(Diagnostics())
+        result.diagnostics.fatal("no-such-page", f"--pages names page {beyond[0]}, but the edition has "
+                                 f"{count} pages", SourceRef(options.edition_dir),
+                                 hint=f"choose pages from 1 to {count}")
+        return result, []
     result = BuildSession().build(BuildOptions(options.edition_dir))
     if result.output is None:
-        return result, []
-    beyond = [n for n in options.pages if n > len(result.pages)]
-    if beyond:
-        result.diagnostics.fatal("no-such-page", f"--pages names page {beyond[0]}, but the edition has "
-                                 f"{len(result.pages)} pages", SourceRef(options.edition_dir),
-                                 hint=f"choose pages from 1 to {len(result.pages)}")
         return result, []
     return result, render_proofs(result, options, progress)
 

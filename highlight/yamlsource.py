@@ -160,7 +160,13 @@ def _check_tree(shown: str, root: yaml.Node | None, diags: Diagnostics) -> None:
         if isinstance(node, yaml.MappingNode):
             keys: dict[str, yaml.Node] = {}
             for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                if not isinstance(key_node, yaml.ScalarNode):
+                    diags.error("bad-key", f"a key here is {'a list' if isinstance(key_node, yaml.SequenceNode) else 'a mapping'}; "
+                                "keys are plain names", node_ref(shown, key_node, path or "<root>"),
+                                hint="write the key as a name followed by a colon, e.g. en: \"...\" (a '?' or "
+                                     "'[' before the colon makes a complex key)")
+                    continue
+                key = key_node.value
                 key_path = f"{path}.{key}" if path else str(key)
                 if key == "<<":
                     diags.error("yaml-merge", "merge keys (<<) are not allowed in content",

@@ -156,7 +156,7 @@ def test_an_output_that_exists_and_is_not_a_pdf_is_kept(project):
 def test_an_edition_name_that_is_not_a_plain_name_is_refused(project, name):
     (project / CASE / "edition.yaml").write_text(EDITION.replace('"case"', '"' + name.replace("\x1b", "\\e") + '"'),
                                                  encoding="utf-8")
-    printed = attack(project, build(), 1, r"content/case/edition.yaml:1:\d+ \(edition\): error\[bad-edition-name\]")
+    printed = attack(project, build(), 1, r"content/case/edition.yaml:1:\d+ \(edition\): error\[bad-(edition-name|character)\]")
     assert "\x1b" not in printed
 
 
@@ -405,3 +405,144 @@ def test_stale_temporary_files_of_ours_are_removed_by_the_next_build(project):
     left = sorted(os.listdir(out))
     assert dead.name not in left and old_style.name not in left
     assert {recent_old_style.name, alive.name, theirs.name, "highlights-case.pdf"} == set(left)
+
+
+# -- 5. limits, with reasons, before the expensive step -----------------------------------------------
+
+def _page(project, elements: str, extra: str = "") -> None:
+    """content/case/p1.yaml with these elements (YAML lines indented for `elements:`)."""
+    (project / PAGE_FILE).write_text(PAGE.split("      - paragraph")[0] + elements + extra, encoding="utf-8")
+
+
+def _edit(project, name: str, old: str, new: str) -> None:
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+BREAKDOWN = ('      - breakdown:\n          total: {total}\n          rows:\n'
+             '            - {{label: {{en: "a", zh: "甲"}}, count: {count}, percent: {percent}}}\n')
+
+
+@pytest.mark.parametrize("total, count, percent, where", [
+    ("1" * 400, "1", "100", r"total"),
+    ("2", "2", "1" * 400, r"rows\[0\]\.percent"),
+    ("1" * 5000, "1" * 5000, "100", r"total"),
+    ("2", "2", "1.0e+300", r"rows\[0\]\.percent"),
+    ("10000000000000", "10000000000000", "100", r"total"),
+    ("2", "2", ".nan", r"rows\[0\]\.percent"),
+    ("-5", "-5", "100", r"total"),
+])
+def test_numbers_out_of_range_are_located_errors(project, total, count, percent, where):
+    _page(project, BREAKDOWN.format(total=total, count=count, percent=percent))
+    attack(project, build(), 1, rf"content/case/p1.yaml:\d+:\d+ \(blocks\[0\]\.elements\[0\]\.breakdown\.{where}\): "
+           r"error\[(number-too-long|bad-value)\]")
+
+
+@pytest.mark.parametrize("old, new, where", [
+    ("width_mm: 210", "width_mm: 1.0e+300", r"page\.width_mm"),
+    ("columns: 12", "columns: " + "9" * 500, r"grid\.columns"),
+    ("baseline_pt: 2", "baseline_pt: .inf", r"grid\.baseline_pt"),
+    ("qr_size_mm: 20", "qr_size_mm: 100000", r"qr_size_mm"),
+    ("ring_hole: 0.58", "ring_hole: 7", r"elements\.ring_hole"),
+])
+def test_layout_numbers_out_of_range_name_the_layout_file(project, old, new, where):
+    _edit(project, os.path.join("layout", "page.yaml"), old, new)
+    printed = attack(project, build(), 1, rf"^layout/page.yaml:\d+:\d+ \({where}\): error\[(number-too-long|bad-value)\]")
+    assert "content/case" not in printed
+
+
+def test_a_huge_paragraph_is_refused_at_once(project):
+    import time
+
+    _page(project, f'      - paragraph: {{en: "{"word " * 198_000}", zh: "字"}}\n')
+    started = time.perf_counter()
+    attack(project, build(), 1, r"content/case/p1.yaml:7:25 \(blocks\[0\]\.elements\[0\]\.paragraph\.en\): "
+           r"error\[text-too-long\]: this text has 990,000 characters")
+    assert time.perf_counter() - started < 3
+
+
+def test_a_page_with_too_much_text_is_refused(project):
+    paragraph = f'      - paragraph: {{en: "{"word " * 700}", zh: "{"字" * 300}"}}\n'
+    _page(project, paragraph * 8)
+    attack(project, build(), 1, r"content/case/p1.yaml:1:1 \(<root>\): error\[page-too-long\]: page 1: this page holds [0-9,]+ characters")
+
+
+def test_too_many_pages_are_refused_before_any_is_read(project):
+    _edit(project, os.path.join(CASE, "edition.yaml"), "pages: [p1.yaml]", "pages: [" + ", ".join(["p1.yaml"] * 501) + "]")
+    attack(project, build(), 1, r"content/case/edition.yaml:4:\d+ \(pages\): error\[too-many\]: 501 items")
+
+
+def test_a_qr_url_too_long_for_a_code_is_refused(project):
+    _page(project, f'      - qr: {{caption: {{en: "Scan", zh: "掃描"}}, url: "https://example.org/{"a" * 3000}"}}\n')
+    attack(project, build(), 1, r"content/case/p1.yaml:7:\d+ \(blocks\[0\]\.elements\[0\]\.qr\.url\): "
+           r"error\[text-too-long\]")
+
+
+@pytest.mark.parametrize("pages, why", [("0", "numbered from 1"), ("5-1", "runs backwards"),
+                                        ("1-999999999", "at most 1000"), ("x", "not a page number"),
+                                        ("1,,-3", "not a page number"), ("99", "has 1 pages")])
+def test_a_page_selection_that_names_no_real_page_is_refused(project, pages, why):
+    attack(project, ["proof", CASE, "--pages", pages], 2, why)
+    assert not (project / "out" / "proof").exists()
+
+
+def _real_pdf(project) -> bytes:
+    code, printed = run(project, build("-o", "out/real.pdf"))
+    assert code == 0, printed
+    return (project / "out" / "real.pdf").read_bytes()
+
+
+def _bomb() -> bytes:
+    """A small, valid PDF with one stream that inflates to 200 MiB."""
+    import zlib
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    squeezed = zlib.compressobj(9)
+    data = b"".join(squeezed.compress(b"\0" * 2**20) for _ in range(200)) + squeezed.flush()
+    stream = pikepdf.Stream(pdf, data)
+    stream["/Filter"] = pikepdf.Name("/FlateDecode")
+    pdf.pages[0].obj["/Contents"] = pdf.make_indirect(stream)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("damage, why", [("truncated", "truncated"), ("encrypted", "encrypted"),
+                                         ("bomb", "inflates to more than"), ("not-pdf", "not a PDF"),
+                                         ("garbage", "cannot be parsed|truncated")])
+@pytest.mark.parametrize("command", ["preflight", "check", "diff"])
+def test_a_damaged_or_hostile_pdf_is_refused_before_it_is_inflated(project, damage, why, command):
+    import time
+
+    import pikepdf
+
+    real = _real_pdf(project)
+    target = project / "out" / "bad.pdf"
+    if damage == "truncated":
+        target.write_bytes(real[: len(real) // 2])
+    elif damage == "encrypted":
+        with pikepdf.open(io.BytesIO(real)) as pdf:
+            pdf.save(target, encryption=pikepdf.Encryption(owner="o", user="u"))
+    elif damage == "bomb":
+        target.write_bytes(_bomb())
+    elif damage == "not-pdf":
+        target.write_bytes(b"<html>not found</html>\n%%EOF")
+    else:
+        target.write_bytes(b"%PDF-1.7\n" + os.urandom(2000) + b"\n%%EOF\n")
+    argv = {"preflight": ["preflight", "out/bad.pdf"], "check": ["check", CASE, "out/bad.pdf"],
+            "diff": ["diff", "out/real.pdf", "out/bad.pdf"]}[command]
+    started = time.perf_counter()
+    attack(project, argv, 2, rf"out/bad.pdf: error\[pdf-unreadable\]: will not read out/bad.pdf: .*({why})")
+    assert time.perf_counter() - started < 5
+    assert not (project / "out" / "diff").exists()
+
+
+def test_source_date_epoch_out_of_range_is_a_located_error(project, monkeypatch):
+    for value in ("99999999999999999999", "-1", "1e9", "253402300800"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+        attack(project, build(), 2, r"^SOURCE_DATE_EPOCH: error\[bad-environment\]")

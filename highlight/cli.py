@@ -384,6 +384,19 @@ def _new(args) -> int:
             print(f"highlight: error[bad-edition-name]: {_shown(name)!r} is not a plain edition name\n"
                   f"  hint: {SAFE_NAME_HINT}", file=sys.stderr)
             return 2
+    origin = os.path.join(args.content, args.source)
+    if os.path.isdir(origin):  # its files read where they are, so a problem names them, not the staged copy
+        from .yamlsource import load_yaml
+
+        for name in sorted(os.listdir(origin)):
+            if name.endswith((".yaml", ".yml")):
+                try:
+                    load_yaml(os.path.join(origin, name), diags)
+                except BuildFailed:
+                    pass
+        if diags.has_errors():
+            _print(diags, False)
+            return exit_code(diags)
     target = os.path.join(args.content, args.edition)
     if os.path.lexists(target) and not os.path.isdir(target) or os.path.islink(target):
         print(f"highlight: error[output-refused]: {_shown(target)} exists and is not an edition folder\n"

@@ -546,3 +546,95 @@ def test_source_date_epoch_out_of_range_is_a_located_error(project, monkeypatch)
     for value in ("99999999999999999999", "-1", "1e9", "253402300800"):
         monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
         attack(project, build(), 2, r"^SOURCE_DATE_EPOCH: error\[bad-environment\]")
+
+
+# -- 6. every value validated, with a hint, in the file at fault ---------------------------------------
+
+@pytest.mark.parametrize("date", ["2023-02-30", "2023-2-3", "yesterday", "1850-01-01", "2023-06-30T00:00",
+                                  "9999-12-31"])
+def test_a_date_that_is_not_a_real_date_is_refused(project, date):
+    _edit(project, os.path.join(CASE, "edition.yaml"), '"2023-06-30"', f'"{date}"')
+    attack(project, build(), 1, r"content/case/edition.yaml:3:7 \(date\): error\[(bad-date|text-too-long)\]")
+
+
+@pytest.mark.parametrize("name, old, new, where", [
+    ("styles.yaml", "    size_pt: 12\n", "    size_pt: 0\n", r"styles\.heading1\.size_pt"),
+    ("styles.yaml", "    leading_pt: 16\n", "    leading_pt: -16\n", r"styles\.heading1\.leading_pt"),
+    ("styles.yaml", "    size_pt: 12\n", "    size_pt: 12\n    tracking_em: -5\n", r"styles\.heading1\.tracking_em"),
+    ("styles.yaml", "    size_pt: 12\n", "    size_pt: 12\n    space_before_pt: 1.0e+300\n",
+     r"styles\.heading1\.space_before_pt"),
+    ("templates.yaml", "intro:             {col: 1, span: 12,", "intro:             {col: 1, span: 0,",
+     r"templates\.p1\.frames\.intro\.span"),
+    ("templates.yaml", "intro:             {col: 1, span: 12,", "intro:             {col: 0, span: 12,",
+     r"templates\.p1\.frames\.intro\.col"),
+    ("templates.yaml", "gap_mm: 2, stretch: false, cells: 3}", "gap_mm: 2, stretch: false, cells: 0}",
+     r"templates\.p1\.frames\.excellence-row-1\.cells"),
+    ("templates.yaml", "padding_mm: 4, list_columns: 3}", "padding_mm: 4, list_columns: -3}",
+     r"templates\.p1\.frames\.research-areas\.list_columns"),
+    ("page.yaml", "  left: 15\n", "  left: 300\n", r"margins_mm\.left"),
+    ("page.yaml", "  left: 15\n", "  left: 150\n", r"margins_mm"),
+    ("page.yaml", "  columns: 12\n", "  columns: 0\n", r"grid\.columns"),
+    ("page.yaml", "  safe_mm: 5 ", "  safe_mm: -5 ", r"page\.safe_mm"),
+])
+def test_a_layout_value_out_of_range_is_blamed_on_its_layout_file(project, name, old, new, where):
+    _edit(project, os.path.join("layout", name), old, new)
+    printed = attack(project, build(), 1, rf"^layout/{re.escape(name)}:\d+:\d+ \({where}\): "
+                     r"error\[(bad-value|layout-too-tight)\]: .*\n  hint: ")
+    assert "content/case" not in printed
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "https://a b.org/x", "ftp://x.org/y",
+                                 "data:text/html,hi", "https://", "//example.org/x", "https://example.org/\\u0007"])
+def test_a_qr_url_that_is_not_http_is_a_located_error(project, url):
+    _page(project, f'      - qr: {{caption: {{en: "Scan", zh: "掃描"}}, url: "{url}"}}\n')
+    attack(project, build(), 1, r"content/case/p1.yaml:7:\d+ \(blocks\[0\]\.elements\[0\]\.qr(\.url)?\): "
+           r"error\[(bad-url|bad-character)\]")
+
+
+@pytest.mark.parametrize("key", ["? [a, b]\n: 1\n", "? {a: 1}\n: 1\n", "[x]: 1\n"])
+def test_a_key_that_is_not_a_name_is_located_without_parser_internals(project, key):
+    (project / PAGE_FILE).write_text(PAGE + key, encoding="utf-8")
+    printed = attack(project, build(), 1, r"content/case/p1.yaml:8:\d+ \(<root>\): error\[bad-key\]")
+    assert "Node(" not in printed and "tag:yaml.org" not in printed
+
+
+def test_a_key_with_an_escape_sequence_cannot_forge_terminal_output(project):
+    forged = "\\e[2K\\rhighlight: 1 pages, 4 fonts, 0 errors, 0 warnings, 0.01 s → out/highlights-case.pdf\\e[8m"
+    (project / PAGE_FILE).write_text(PAGE + f'"{forged}": 1\n', encoding="utf-8")
+    printed = attack(project, build(), 1, r"content/case/p1.yaml:8:1 .*error\[(unknown-key|bad-character)\]")
+    assert "\x1b" not in printed and "\r" not in printed
+
+
+@pytest.mark.parametrize("text, line", [('"a\\0b"', 7), ('"a\\eb"', 7), ('"a\\u2028b"', 7), ('"a\\x7fb"', 7),
+                                        ('"a\\x85b"', 7)])
+def test_a_control_or_separator_character_in_a_text_is_located(project, text, line):
+    _page(project, f'      - paragraph: {{en: {text}, zh: "字"}}\n')
+    printed = attack(project, build(), 1, rf"content/case/p1.yaml:{line}:\d+ \(blocks\[0\]\.elements\[0\]"
+                     r"\.paragraph\.en\): error\[bad-character\]: the text holds U\+")
+    assert "\0" not in printed
+
+
+@pytest.mark.parametrize("raw, line", [("\0", 3), ("\u2028", 3), ("\u2029", 3), ("\x85", 3), ("\x1b", 3)])
+def test_a_raw_control_or_separator_character_in_a_file_has_its_editor_line(project, raw, line):
+    text = PAGE.split("\n")
+    text[2] = text[2] + f"  # a comment{raw}with it"
+    (project / PAGE_FILE).write_text("\n".join(text), encoding="utf-8")
+    attack(project, build(), 1, rf"content/case/p1.yaml:{line}:\d+: error\[bad-character\]: U\+")
+
+
+def test_new_reports_a_separator_at_its_line_and_creates_nothing(project):
+    text = PAGE.replace('"Sports science"', '"Sports\u2028science 2023"')
+    (project / PAGE_FILE).write_text(text, encoding="utf-8")
+    attack(project, ["new", "next", "--from", "case"], 1, r"content/case/p1.yaml:7:\d+: error\[bad-character\]")
+    assert sorted(os.listdir(project / "content")) == ["case"]
+
+
+def test_an_ascii_terminal_gets_escapes_and_the_exit_code_of_the_build(project):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "highlight", *build("-o", "out/ascii.pdf")], cwd=project,
+                          capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONPATH": ROOT})
+    assert done.returncode == 0, done.stderr
+    assert b"\\u2192" in done.stdout + done.stderr and b"Traceback" not in done.stderr
+    assert (project / "out" / "ascii.pdf").read_bytes().startswith(b"%PDF-")

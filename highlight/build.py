@@ -10,7 +10,8 @@ from .content import Edition, load_edition, page_texts, ref_of
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from . import linestore
 from .check import check_laid_out
-from .fonts import load_coverage, load_manifest, prepare_fonts, check_faces_present
+from .fonts import (check_cjk_family, check_faces_present, family_coverage, load_coverage, load_manifest,
+                    prepare_fonts)
 from .layout import LaidOutPage, TextLine, layout_edition
 from .layout_spec import MM, Layout, load_layout
 from .paths import check_output
@@ -107,7 +108,8 @@ def characters_used(edition: Edition) -> dict[str, SourceRef]:
 
 
 def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics, allow: bool = False) -> None:
-    """Every character must be in some embedded face; say which is not, and where it first appears."""
+    """Every character must be in a face the families draw it from; say which is not, and where it first
+    appears (`coverage`: fonts.family_coverage)."""
     everything = frozenset().union(*coverage.values())
     for char, ref in sorted(used.items(), key=lambda kv: (kv[1], kv[0])):
         if ord(char) not in everything and not char.isspace():
@@ -177,7 +179,9 @@ class BuildSession:
             check_faces_present(self._manifest, diags, cache_dir)
             self._coverage = load_coverage(self._manifest, diags, cache_dir)
             self._fonts_key, self._fonts, self._characters = stamp, None, frozenset()
-        check_glyphs(used, self._coverage, diags, allow_missing)
+        reported = check_cjk_family(self._manifest, self._coverage, used, diags, allow_missing)
+        check_glyphs({c: ref for c, ref in used.items() if c not in reported},
+                     family_coverage(self._manifest, self._coverage), diags, allow_missing)
         diags.raise_if_errors()
         wanted = frozenset(used)
         # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).

@@ -291,6 +291,44 @@ def load_coverage(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE
     return coverage
 
 
+def family_coverage(manifest: Manifest, coverage: dict) -> dict:
+    """What the families can draw: the characters that, at every weight, the Latin or the CJK face has
+    (faces listed but named by no family draw nothing). One entry, in the shape of `coverage`."""
+    latin, cjk = manifest.families["latin"], manifest.families["cjk"]
+    weights = [coverage[getattr(latin, w)] | coverage[getattr(cjk, w)] for w in ("regular", "bold")]
+    return {"families": frozenset.intersection(*weights)}
+
+
+def check_cjk_family(manifest: Manifest, coverage: dict, used: dict, diags: Diagnostics,
+                     allow: bool = False) -> set:
+    """The CJK family must have every CJK character of the text, at each weight: a CJK family mapped to a
+    Latin face would otherwise print every Chinese character from a fallback, or as a box. One error per
+    face, at the first character it lacks; returns the characters reported (a character in no face at all
+    is left to the missing-glyph check)."""
+    from .text import is_cjk  # text.py imports this module
+
+    anywhere = frozenset().union(*coverage.values())
+    cjk = manifest.families["cjk"]
+    reported: set = set()
+    for weight in ("regular", "bold"):
+        face = getattr(cjk, weight)
+        lacking = sorted((ref, char) for char, ref in used.items()
+                         if is_cjk(char) and ord(char) in anywhere and ord(char) not in coverage[face])
+        if not lacking:
+            continue
+        reported.update(char for _, char in lacking)
+        ref, char = lacking[0]
+        total = sum(1 for c in used if is_cjk(c))
+        message = (f"the cjk family's {weight} face '{face}' lacks {len(lacking)} of the {total} CJK characters "
+                   f"of the text, first U+{ord(char):04X} {char!r}")
+        hint = f"map families.cjk.{weight} in fonts/fonts.yaml to a face with Chinese glyphs (e.g. cjk-{weight})"
+        if allow:
+            diags.warning("missing-glyph", message + "; they are drawn from another face", ref, hint=hint)
+        else:
+            diags.error("missing-glyph", message, ref, hint=hint)
+    return reported
+
+
 def prepare_fonts(manifest: Manifest, characters: set, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> FontSet:
     """Subset every face to `characters` (what it has of them), reusing cached subsets."""
     check_faces_present(manifest, diags, cache_dir)

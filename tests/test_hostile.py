@@ -638,3 +638,50 @@ def test_an_ascii_terminal_gets_escapes_and_the_exit_code_of_the_build(project):
     assert done.returncode == 0, done.stderr
     assert b"\\u2192" in done.stdout + done.stderr and b"Traceback" not in done.stderr
     assert (project / "out" / "ascii.pdf").read_bytes().startswith(b"%PDF-")
+
+
+# -- 7. fonts checked for what they are used for ------------------------------------------------------
+
+def _families(project, latin: tuple[str, str], cjk: tuple[str, str]) -> None:
+    _edit(project, os.path.join("fonts", "fonts.yaml"), "latin: {regular: latin-regular, bold: latin-bold}",
+          f"latin: {{regular: {latin[0]}, bold: {latin[1]}}}")
+    _edit(project, os.path.join("fonts", "fonts.yaml"), "cjk: {regular: cjk-regular, bold: cjk-bold}",
+          f"cjk: {{regular: {cjk[0]}, bold: {cjk[1]}}}")
+
+
+def _cmap(face: str) -> set:
+    import json
+
+    with open(os.path.join(ROOT, ".cache", "fonts", f"{face}.ttf.cmap.json"), encoding="utf-8") as f:
+        return set(json.load(f))
+
+
+@pytest.mark.parametrize("cjk, weight", [(("latin-regular", "latin-bold"), "regular"),
+                                         (("cjk-regular", "latin-bold"), "bold"),
+                                         (("latin-regular", "cjk-bold"), "regular")])
+def test_a_cjk_family_without_chinese_glyphs_is_refused(project, cjk, weight):
+    _families(project, ("latin-regular", "latin-bold"), cjk)
+    attack(project, build(), 1, r"content/case/edition.yaml:2:8 \(title\): error\[missing-glyph\]: the cjk family's "
+           rf"{weight} face '{cjk[0] if weight == 'regular' else cjk[1]}' lacks \d+ of the \d+ CJK characters")
+
+
+def test_a_cjk_family_without_chinese_glyphs_is_a_warning_for_proofs(project):
+    _families(project, ("latin-regular", "latin-bold"), ("latin-regular", "latin-bold"))
+    attack(project, build("--allow-missing-glyphs", "-o", "out/proof.pdf"), 0,
+           r"warning\[missing-glyph\]: the cjk family's regular face 'latin-regular' lacks")
+
+
+def test_a_character_only_in_a_face_no_family_uses_is_missing(project):
+    only_latin = min(c for c in (_cmap("latin-regular") & _cmap("latin-bold")) - _cmap("cjk-regular") - _cmap("cjk-bold")
+                     if c > 0x100 and chr(c).isprintable())
+    _families(project, ("cjk-regular", "cjk-bold"), ("cjk-regular", "cjk-bold"))
+    _page(project, f'      - paragraph: {{en: "Sports {chr(only_latin)}", zh: "運動科學"}}\n')
+    attack(project, build(), 1, rf"content/case/p1.yaml:7:\d+ \(blocks\[0\]\.elements\[0\]\.paragraph\): "
+           rf"error\[missing-glyph\]: U\+{only_latin:04X} ")
+
+
+@pytest.mark.parametrize("char", ["\U00013000", "\ue000", "\u0e01"])
+def test_a_character_in_no_face_is_a_located_missing_glyph(project, char):
+    _page(project, f'      - paragraph: {{en: "Sports", zh: "運動{char}"}}\n')
+    attack(project, build(), 1, rf"content/case/p1.yaml:7:\d+ \(blocks\[0\]\.elements\[0\]\.paragraph\): "
+           rf"error\[missing-glyph\]: U\+{ord(char):04X} ")

@@ -685,3 +685,76 @@ def test_a_character_in_no_face_is_a_located_missing_glyph(project, char):
     _page(project, f'      - paragraph: {{en: "Sports", zh: "運動{char}"}}\n')
     attack(project, build(), 1, rf"content/case/p1.yaml:7:\d+ \(blocks\[0\]\.elements\[0\]\.paragraph\): "
            rf"error\[missing-glyph\]: U\+{ord(char):04X} ")
+
+
+# -- what every command opens ---------------------------------------------------------------------------
+
+_OPENED: list = []
+_LISTENING = [False]
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "open" and _LISTENING[0]:
+        path, mode, flags = (tuple(args) + (None, None))[:3]
+        if isinstance(path, int):  # an open file descriptor: what it points to was already checked
+            return
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        writing = bool(mode and any(c in str(mode) for c in "wax+")) or \
+            bool(flags and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+        _OPENED.append((os.path.abspath(str(path)), writing))
+
+
+def _code(path: str) -> bool:
+    """Python and its packages (modules, their data and fonts), the shared libraries, the system's own."""
+    import sys
+    import sysconfig
+
+    places = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.dirname(__file__)) + "/highlight",
+              *sysconfig.get_paths().values(), "/usr/lib", "/usr/share/zoneinfo", "/etc/localtime", "/proc/self",
+              "/dev/urandom", "/sys/", "/etc/ssl", "/usr/local/lib"}
+    return any(path.startswith(place) for place in places if place)
+
+
+def test_no_command_writes_or_reads_data_outside_the_project(project, tmp_path, monkeypatch):
+    """build, check, proof, diff, new and fonts under an audit hook: every file opened for writing is in
+    the project, and every data file read is in the project or the set-up cache it links to."""
+    import sys
+
+    from highlight import fonts
+
+    downloads = os.path.join(ROOT, ".cache", "fonts", "downloads")
+    packages = {}
+    for name in os.listdir(downloads):
+        with open(os.path.join(downloads, name), "rb") as f:
+            packages[name] = f.read()
+    monkeypatch.setattr(fonts, "_download", lambda url, cap: packages[url.rsplit("/", 1)[1]])
+    if not getattr(sys, "_highlight_audit", False):
+        sys.addaudithook(_audit)  # hooks cannot be removed: one for the session, switched on and off
+        sys._highlight_audit = True
+    shared_cache = os.path.join(ROOT, ".cache")
+    commands = [build(), build("-o", "out/second.pdf"), ["check", CASE], ["proof", CASE, "--pages", "1"],
+                ["diff", "out/highlights-case.pdf", "out/second.pdf", "--out", "out/diff"],
+                ["new", "next", "--from", "case"], ["schema", "--out", "out/schema"], ["preflight", "out/second.pdf"]]
+    _OPENED.clear()
+    _LISTENING[0] = True
+    try:
+        for argv in commands:
+            code, printed = run(project, argv)
+            assert code in (0, 1), (argv, printed)
+        os.unlink(project / ".cache")  # the set-up into a cache of the project's own, fetched "from the network"
+        (project / ".cache").mkdir()
+        os.symlink(os.path.join(shared_cache, "profiles"), project / ".cache" / "profiles")
+        code, printed = run(project, ["fonts"])
+        assert code == 0 and "6 files fetched" in printed, printed  # four faces and two licences
+    finally:
+        _LISTENING[0] = False
+    inside = str(project) + os.sep
+    writes = sorted({p for p, w in _OPENED if w and not p.startswith(inside)})
+    # (ReportLab looks for ~/.reportlab_settings and ~/.reportlab_mods when imported: absent files read nothing.)
+    reads = sorted({p for p, w in _OPENED if not w and not p.startswith(inside) and not p.startswith(shared_cache)
+                    and not _code(p) and os.path.exists(p)})
+    assert writes == [] and reads == []
+    written = {p for p, w in _OPENED if w}
+    assert any(p.endswith("highlights-case.pdf.tmp") or ".highlight-" in p for p in written)  # the hook saw them
+    assert any(os.path.join(".cache", "fonts", ".tmp-") in p for p in written)  # the fonts, written beside

@@ -126,16 +126,13 @@ def test_an_output_that_is_a_fifo_is_refused_without_hanging(project):
     attack(project, build("-o", "out/pipe.pdf"), 2, r"out/pipe.pdf: error\[output-refused\]: .*FIFO")
 
 
-def test_an_output_that_is_a_socket_or_a_device_is_refused(project):
+def test_an_output_that_is_a_socket_is_refused(project):
     import socket
-    import stat
 
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(str(project / "out" / "socket.pdf"))
         attack(project, build("-o", "out/socket.pdf"), 2, r"out/socket.pdf: error\[output-refused\]: .*socket")
-    if stat.S_ISCHR(os.stat("/dev/null").st_mode):  # a shared machine's /dev/null once became a plain file
-        attack(project, build("-o", "/dev/null"), 2, r"/dev/null: error\[output-refused\]: .*device")
-        assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    # (Not /dev/null itself: run as root against the old code, that test replaced the machine's /dev/null.)
 
 
 def test_an_output_that_is_a_symlink_is_refused_and_its_target_kept(project, tmp_path):

@@ -402,6 +402,7 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
                     hint="move text to another page or shorten it; an A4 page of the leaflet holds about 3,000")
         return
     frames: dict[str, Block] = {}
+    in_figures: set[str] = set()  # markers reported as misplaced: not also "unused"
     for block in page.blocks:
         if block.frame in frames:
             diags.error("frame-twice", f"frame '{block.frame}' is claimed by two blocks (first at line "
@@ -414,6 +415,7 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
             for name in ("figure", "rank"):
                 value = getattr(element, name, None)
                 if isinstance(value, str) and MARKER_PATTERN.search(value):
+                    in_figures.update(MARKER_PATTERN.findall(value))
                     diags.error("marker-in-figure", f"a footnote marker stands in the {name} {value!r}, which is "
                                 "printed as it is", ref_of(element, name), page=page.page,
                                 hint="put the marker after a word of the label, lead or note, e.g. "
@@ -423,7 +425,7 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
                               "and dates are not checked yet", ref_of(element, "review"), page=page.page,
                               hint="check every number and date, then delete the line `review: true`")
     defined = {note.marker: note for note in page.footnotes}
-    used: set[str] = set()
+    used: set[str] = set(in_figures)
     for text in page_texts(page):
         if any(text is note.text for note in page.footnotes):
             continue

@@ -87,7 +87,7 @@ class Str(Spec):
         if bad:
             char = bad.group()
             return r.error(node, path, "bad-character", f"the text holds U+{ord(char):04X} "
-                           f"{unicodedata.name(char, 'a control character')} at character {bad.start() + 1}, "
+                           f"{unicodedata.name(char, '(a control character)')} at character {bad.start() + 1}, "
                            "which cannot be printed", "remove it (an escape such as \\0 or \\e in a quoted "
                            "string makes one); write a space or start a new paragraph instead of a line break")
         if self.choices and value not in self.choices:

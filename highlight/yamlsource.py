@@ -96,7 +96,7 @@ def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         char = bad.group()
         breaks = char in "\x85\u2028\u2029"
-        diags.error("bad-character", f"U+{ord(char):04X} {unicodedata.name(char, 'a control character')} "
+        diags.error("bad-character", f"U+{ord(char):04X} {unicodedata.name(char, '(a control character)')} "
                     "stands in the file" + (" (editors and YAML disagree on whether it breaks the line)" if breaks
                                             else " (YAML files may not hold control characters)"),
                     SourceRef(shown, line, column),

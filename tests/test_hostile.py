@@ -31,11 +31,28 @@ CASE = os.path.join("content", "case")
 PAGE_FILE = os.path.join(CASE, "p1.yaml")
 
 
+def _own_cache(proj) -> None:
+    """A .cache of the copy's own: its set-up files are hard links and its folders links to the shared ones,
+    so an attack that got through (run against old code) replaces the copy's entries, never the shared cache."""
+    os.unlink(proj / ".cache")
+    shared = os.path.join(ROOT, ".cache")
+    (proj / ".cache" / "fonts").mkdir(parents=True)
+    (proj / ".cache" / "lines").mkdir()
+    os.symlink(os.path.join(shared, "profiles"), proj / ".cache" / "profiles")
+    for name in os.listdir(os.path.join(shared, "fonts")):
+        source = os.path.join(shared, "fonts", name)
+        if os.path.isdir(source):
+            os.symlink(source, proj / ".cache" / "fonts" / name)
+        else:
+            os.link(source, proj / ".cache" / "fonts" / name)
+
+
 @pytest.fixture
 def project(tmp_path):
     """A copy of the project with a one-page edition content/case and a previous PDF of it."""
     proj = tmp_path / "proj"
     copy_project(str(proj), ("layout", "fonts", "profiles"))
+    _own_cache(proj)
     (proj / CASE).mkdir(parents=True)
     (proj / CASE / "edition.yaml").write_text(EDITION, encoding="utf-8")
     (proj / PAGE_FILE).write_text(PAGE, encoding="utf-8")
@@ -264,7 +281,7 @@ def test_a_download_larger_than_the_cap_is_stopped_and_nothing_written(project, 
     stream = Endless()
     monkeypatch.setattr(fonts, "MAX_DOWNLOAD_BYTES", 3 * 2**20)
     monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: stream)
-    os.unlink(project / ".cache")  # an empty cache of its own: every face must be fetched
+    shutil.rmtree(project / ".cache")  # an empty cache: every face must be fetched
     printed = attack(project, ["fonts"], 2, r"fonts/fonts.yaml:\d+:\d+ \(sources.noto-sans\): error\[font-download\]: "
                      r".*larger than 3 MiB")
     assert stream.sent <= 2 * 4 * 2**20 and not os.path.exists(project / ".cache" / "fonts" / "downloads"), printed
@@ -273,14 +290,9 @@ def test_a_download_larger_than_the_cap_is_stopped_and_nothing_written(project, 
 # -- 3. no code from caches ----------------------------------------------------------------------------
 
 def _own_line_store(project) -> str:
-    """Give the copy a .cache of its own (fonts and profile still shared), so its line store can be spoiled;
-    returns the store's path for content/case."""
+    """The path of content/case's line store in the copy's own .cache/lines."""
     from highlight import linestore
 
-    os.unlink(project / ".cache")
-    (project / ".cache" / "lines").mkdir(parents=True)
-    for part in ("fonts", "profiles"):
-        os.symlink(os.path.join(ROOT, ".cache", part), project / ".cache" / part)
     return linestore.store_path(str(project), str(project / CASE), False)
 
 
@@ -739,9 +751,11 @@ def test_no_command_writes_or_reads_data_outside_the_project(project, tmp_path, 
         for argv in commands:
             code, printed = run(project, argv)
             assert code in (0, 1), (argv, printed)
-        os.unlink(project / ".cache")  # the set-up into a cache of the project's own, fetched "from the network"
+        _LISTENING[0] = False  # (the test's own clearing up is not a command's doing)
+        shutil.rmtree(project / ".cache")  # the set-up into an empty cache, fetched "from the network"
         (project / ".cache").mkdir()
         os.symlink(os.path.join(shared_cache, "profiles"), project / ".cache" / "profiles")
+        _LISTENING[0] = True
         code, printed = run(project, ["fonts"])
         assert code == 0 and "6 files fetched" in printed, printed  # four faces and two licences
     finally:

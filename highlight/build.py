@@ -13,9 +13,11 @@ from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from . import linestore
 from .charts import check_palette
 from .check import check_laid_out
-from .fonts import load_coverage, load_manifest, prepare_fonts, check_faces_present
+from .fonts import (check_cjk_family, check_faces_present, family_coverage, load_coverage, load_manifest,
+                    prepare_fonts)
 from .layout import LaidOutPage, TextLine, kind_of, layout_edition
 from .layout_spec import MM, Layout, load_layout
+from .paths import check_output
 from .pdf import replace_file, write_atomically
 from .render import RenderOptions, render_pdf
 from .parity import check_parity
@@ -150,7 +152,8 @@ def characters_used(edition: Edition) -> dict[str, SourceRef]:
 
 
 def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics, allow: bool = False) -> None:
-    """Every character must be in some embedded face; say which is not, and where it first appears."""
+    """Every character must be in a face the families draw it from; say which is not, and where it first
+    appears (`coverage`: fonts.family_coverage)."""
     everything = frozenset().union(*coverage.values())
     for char, ref in sorted(used.items(), key=lambda kv: (kv[1], kv[0])):
         if ord(char) not in everything and not char.isspace():
@@ -222,7 +225,9 @@ class BuildSession:
             check_faces_present(self._manifest, diags, cache_dir)
             self._coverage = load_coverage(self._manifest, diags, cache_dir)
             self._fonts_key, self._fonts, self._characters = stamp, None, frozenset()
-        check_glyphs(used, self._coverage, diags, allow_missing)
+        reported = check_cjk_family(self._manifest, self._coverage, used, diags, allow_missing)
+        check_glyphs({c: ref for c, ref in used.items() if c not in reported},
+                     family_coverage(self._manifest, self._coverage), diags, allow_missing)
         diags.raise_if_errors()
         wanted = frozenset(used)
         # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).
@@ -296,6 +301,11 @@ class BuildSession:
             if layout == self._last_layout:
                 layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
             self._last_layout = layout
+            output = options.output or default_output(project, options.edition_dir, options.lang, options.target,
+                                                      options.preview_reason)
+            check_output(output, diags, (options.edition_dir,), magic=b"%PDF-", what="the PDF (-o)")  # before the work
+            _check_preview_path(output, options, project, diags)
+            date_epoch = _checked_date_epoch(edition, diags)
             fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
             store = self._restore_lines(project, options.edition_dir)
             heights_path = _heights_path(project, options.edition_dir, options.lang)
@@ -312,13 +322,10 @@ class BuildSession:
                 check_palette(layout, profile.icc, diags, os.path.join(project, ".cache", "profiles"))
             if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
                 diags.raise_if_errors()
-            output = options.output or default_output(project, options.edition_dir, options.lang, options.target,
-                                                      options.preview_reason)
-            _check_preview_path(output, options, project, diags)
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
-                marks=options.marks, target=options.target, date_epoch=_date_epoch(edition),
+                marks=options.marks, target=options.target, date_epoch=date_epoch,
                 profile=profile,
                 edition=edition.edition,
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
@@ -328,12 +335,13 @@ class BuildSession:
                 diags.raise_if_errors()
             if options.strict and diags.items and not options.proof:
                 raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
-            write_atomically(output, data, diags)
+            write_atomically(output, data, diags, (options.edition_dir,))
             if self._setter.fresh:
                 self._unsaved_lines = (store, self._setter.used)
                 if not self.defer_line_store:
                     self.save_lines()
-            _write_heights(heights_path, pages)
+            if not diags.has_errors():  # a proof of a failing build is no "last good build"
+                _write_heights(heights_path, pages)
             result.output = output
             result.preview = options.preview_reason
             result.pages = pages
@@ -384,13 +392,26 @@ def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str =
                     hint="the layout or the renderer produced this; see `highlight preflight` on a proof build")
 
 
+def _checked_date_epoch(edition: Edition, diags: Diagnostics) -> int:
+    try:
+        return _date_epoch(edition)
+    except ValueError as exc:
+        diags.fatal("bad-environment", f"SOURCE_DATE_EPOCH={str(exc)[:40]!r} is not a time in seconds from 1970 "
+                    "to 2200", SourceRef("SOURCE_DATE_EPOCH"),
+                    hint="unset it, or set it to a whole number of seconds such as $(git log -1 --format=%ct)")
+        raise BuildFailed(diags) from None
+
+
 def _date_epoch(edition: Edition) -> int:
     """The PDF's date: SOURCE_DATE_EPOCH if set (reproducible-builds convention), else the edition's date."""
     import calendar
     import datetime
 
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-        return int(os.environ["SOURCE_DATE_EPOCH"])
+    given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if given:
+        if not (given.isdigit() and len(given) <= 11 and int(given) <= 7258118400):  # 2200-01-01
+            raise ValueError(given)
+        return int(given)
     try:
         day = datetime.date.fromisoformat(edition.date)
     except ValueError:

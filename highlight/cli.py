@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 
-from .diagnostics import BuildFailed, Diagnostics, Severity, exit_code
+from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef, exit_code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,16 +78,73 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwound like Ctrl-C, so the temporary file is removed and the last PDF kept."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, frame):
+    raise Terminated(signum)
+
+
+def _signals(handler) -> dict:
+    """Install `handler` for SIGTERM and SIGHUP (main thread only); the handlers they had."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, handler if handler else signal.SIG_DFL)
+    return previous
+
+
+def _restore_signals(previous: dict) -> None:
+    import signal
+
+    for number, handler in previous.items():
+        signal.signal(number, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _text_streams()
     args = _parser().parse_args(argv)
+    previous = _signals(_on_signal)
+    try:
+        return _run(args)
+    finally:
+        _restore_signals(previous)
+
+
+def _text_streams() -> None:
+    """Whatever the terminal's encoding (PYTHONIOENCODING=ascii, a C locale), print what it cannot show as
+    escapes instead of failing after the PDF was written."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "errors", "") or "") == "strict":
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def _run(args) -> int:
     commands = {"build": _build, "fonts": _fonts, "setup": lambda a: _fonts(a) or _profiles(a), "watch": _watch,
                 "new": _new, "check": _check, "proof": _proof, "diff": _diff, "preflight": _preflight,
                 "schema": _schema}
     try:
         return commands[args.command](args)
-    except KeyboardInterrupt:
-        print("highlight: interrupted; the previous PDF was left as it was", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", 2)
+        print(f"highlight: {'interrupted' if signum == 2 else 'stopped by a signal'}; the previous PDF was left "
+              "as it was", file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:  # the reader of our output went away (`| head`): nothing more to say
         sys.stderr.close()
         return 0
@@ -101,8 +158,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _schema(args) -> int:
-    from .jsonschema import write_schemas
+    from .jsonschema import schema_documents, write_schemas
+    from .paths import check_output, check_output_folder
 
+    diags = Diagnostics()
+    try:
+        check_output_folder(args.out, diags, what="the schemas (--out)")
+        for filename in schema_documents():
+            check_output(os.path.join(args.out, filename), diags, magic=b"{", what="the schemas (--out)")
+    except BuildFailed:
+        _print(diags, False)
+        return 2
     for path in write_schemas(args.out):
         print(f"highlight: wrote {path}")
     return 0
@@ -187,7 +253,7 @@ def _check(args) -> int:
     if not args.source:
         return _check_content(args)
     args.pdf = args.paths[-1]
-    if _missing(args.pdf, args.source):
+    if _missing(args.pdf, args.source) or _unusable_pdf(args.pdf):
         return 2
     try:
         report = check_source(args.source, args.pdf, args.strict)
@@ -220,10 +286,11 @@ def _check_content(args) -> int:
     try:
         pdf = args.paths[1] if len(args.paths) > 1 else None
         if pdf is None:
-            load_edition(edition_dir, Diagnostics())  # an edition folder, or a located error
+            load_edition(edition_dir, diags)  # an edition that cannot be read is the answer
             pdf = default_output(find_project(edition_dir), edition_dir)
-        if not os.path.isfile(pdf):
-            diags.fatal("no-pdf", f"{pdf}: no such file", hint="build it first: highlight build " + edition_dir)
+        if _missing(pdf) or _unusable_pdf(pdf):
+            diags.fatal("no-pdf", f"{pdf}: cannot check it", SourceRef(pdf),
+                        hint="build it first: highlight build " + edition_dir)
             raise BuildFailed(diags)
         check_content(edition_dir, pdf, diags)
         check_parity(load_edition(edition_dir, Diagnostics()), diags)
@@ -247,8 +314,9 @@ def _proof(args) -> int:
         return 2
     try:
         pages = parse_pages(args.pages)
-    except ValueError:
-        print(f"highlight: --pages takes numbers and ranges such as 1,3-4, not {args.pages!r}", file=sys.stderr)
+    except ValueError as exc:
+        print(f"highlight: --pages: {_shown(str(exc))}\n  hint: give page numbers and ranges such as 1,3-4",
+              file=sys.stderr)
         return 2
     result, files = make_proofs(ProofOptions(args.edition, pages, args.dpi, overlays), terminal_progress)
     _print(result.diagnostics, False)
@@ -265,7 +333,7 @@ def _preflight(args) -> int:
 
     from .preflight import PreflightRules, preflight
 
-    if _missing(args.pdf):
+    if _missing(args.pdf) or _unusable_pdf(args.pdf):
         return 2
     try:
         report = preflight(args.pdf, PreflightRules(target=args.target, require_pdfx=args.target == "print"))
@@ -289,9 +357,10 @@ def _diff(args) -> int:
 
     from .check import diff_pdfs
 
-    if _missing(args.old, args.new):
-        return 2
     out = args.out or os.path.join("out", "diff")
+    if _refused_folder(out, "page-*.png", b"\x89PNG", "the diff pictures (--out)", (args.old, args.new)) \
+            or _missing(args.old, args.new) or _unusable_pdf(args.old, args.new):
+        return 2
     try:
         changes = diff_pdfs(args.old, args.new, out)
     except Exception as exc:  # pypdf's and pdfium's many kinds of unreadable file
@@ -313,8 +382,32 @@ def _diff(args) -> int:
 
 def _new(args) -> int:
     from .new_edition import start_edition
+    from .paths import SAFE_NAME_HINT, safe_name
 
     diags = Diagnostics()
+    for name in (args.edition, args.source):
+        if not safe_name(name):
+            print(f"highlight: error[bad-edition-name]: {_shown(name)!r} is not a plain edition name\n"
+                  f"  hint: {SAFE_NAME_HINT}", file=sys.stderr)
+            return 2
+    origin = os.path.join(args.content, args.source)
+    if os.path.isdir(origin):  # its files read where they are, so a problem names them, not the staged copy
+        from .yamlsource import load_yaml
+
+        for name in sorted(os.listdir(origin)):
+            if name.endswith((".yaml", ".yml")):
+                try:
+                    load_yaml(os.path.join(origin, name), diags)
+                except BuildFailed:
+                    pass
+        if diags.has_errors():
+            _print(diags, False)
+            return exit_code(diags)
+    target = os.path.join(args.content, args.edition)
+    if os.path.lexists(target) and not os.path.isdir(target) or os.path.islink(target):
+        print(f"highlight: error[output-refused]: {_shown(target)} exists and is not an edition folder\n"
+              "  hint: choose another name", file=sys.stderr)
+        return 2
     try:
         folder, marked = start_edition(args.content, args.source, args.edition, diags)
     except BuildFailed:
@@ -332,12 +425,54 @@ def _cache_beside(manifest: str, kind: str) -> str:
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(manifest))), ".cache", kind)
 
 
-def _missing(*paths: str) -> bool:
-    """Say which input file is not there (exit 2 follows)."""
+def _unusable_pdf(*paths: str) -> bool:
+    """Say why a PDF cannot be read safely (truncated, encrypted, a stream bomb), before any reader inflates it."""
+    from .preflight import pdf_problem
+
     for path in paths:
-        if not os.path.isfile(path):
-            print(f"highlight: {path}: no such file", file=sys.stderr)
+        why = pdf_problem(path)
+        if why:
+            diags = Diagnostics()
+            diags.fatal("pdf-unreadable", f"will not read {path}: {why}", SourceRef(path),
+                        hint="give a PDF that highlight built (rebuild it with `highlight build`)")
+            _print(diags, False)
             return True
+    return False
+
+
+def _missing(*paths: str) -> bool:
+    """Say which input file is not there or not a regular file (exit 2 follows); never opens it."""
+    from .paths import input_problem
+
+    for path in paths:
+        why = input_problem(path, root=os.sep)  # named on the command line: any folder, but a regular file
+        if why:
+            print(f"highlight: {_shown(path)}: {why}\n  hint: give the path of a PDF file", file=sys.stderr)
+            return True
+    return False
+
+
+def _shown(text: str) -> str:
+    """`text` with control characters escaped, so nothing read from input can steer the terminal."""
+    from .diagnostics import printable
+
+    return printable(text)
+
+
+def _refused_folder(folder: str, pattern: str, magic: bytes, what: str, inputs: tuple = ()) -> bool:
+    """Print why `folder` (or one of its files matching `pattern` we would replace) must not be written."""
+    import glob
+
+    from .paths import check_output, check_output_folder
+
+    diags = Diagnostics()
+    try:
+        check_output_folder(folder, diags, inputs, what)
+        for path in glob.glob(os.path.join(glob.escape(folder), pattern)):
+            check_output(path, diags, inputs, magic, what)
+    except BuildFailed:
+        _print(diags, False)
+        return True
     return False
 
 

@@ -14,6 +14,7 @@ from typing import Union
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from .schema import INVALID, Bool, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
+from .paths import SAFE_NAME_HINT, safe_name
 from .yamlsource import display_path
 
 FOOTNOTE_MARKERS = ("*", "Δ", "Ω", "◊", "#", "^")
@@ -250,6 +251,25 @@ _opt = Field
 REVIEW = Field(Bool("Copied from last year's edition: the build warns until this line is removed"), default=False)
 
 
+MAX_PAGES = 500  # a leaflet has 8; the benchmark's generated editions 200
+MAX_URL = 500  # characters of a QR code's link: longer codes get too dense to scan at their printed size
+MAX_PAGE_TEXT = 20_000  # characters of text on one page (the fullest 2022-23 page has about 2,100)
+_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+
+
+def _qr_check(values: dict, node, path: str, r: Reader) -> bool:
+    url = values.get("url")
+    if url is None:
+        return True
+    if not _URL.fullmatch(url) or not url.isprintable():
+        where = next((v for k, v in node.value if k.value == "url"), node)
+        r.error(where, f"{path}.url", "bad-url", f"the QR code's url {url[:80]!r} is not an http:// or https:// "
+                "address" + (" (it holds a space or a control character)" if _URL.match(url) else ""),
+                "write the whole address, e.g. https://www.example.edu/annual-highlights, without spaces")
+        return False
+    return True
+
+
 def _breakdown_check(values: dict, node, path: str, r: Reader) -> bool:
     keys = [i for i, row in enumerate(values["rows"]) if row.key]
     if len(keys) > 1:
@@ -274,7 +294,7 @@ def _element(cls, fields: dict, description: str, check=None) -> Struct:
 
 ELEMENT = Tagged({
     "heading": _element(Heading, {"en": _opt(Str()), "zh": _opt(Str()),
-                                "level": _opt(Int("1 section heading, 2 sub-heading", 1), default=1)},
+                                "level": _opt(Int("1 section heading, 2 sub-heading", 1, 2), default=1)},
                       "A heading in both languages", check=_text_check),
     "paragraph": _element(Paragraph, {"en": _opt(Str()), "zh": _opt(Str()), "mixed": _opt(Str())},
                         "Running text", check=_text_check),
@@ -287,15 +307,15 @@ ELEMENT = Tagged({
                       "A highlighted statement without a single figure"),
     "ranking": _element(Ranking, {
         "rank": Field(Str("#2, No.1"), required=True), "title": Field(TEXT, required=True),
-        "year": Field(Int("The ranking's year as printed", 1900), required=True),
+        "year": Field(Int("The ranking's year as printed", 1900, 2200), required=True),
         "source": _opt(TEXT), "note": _opt(TEXT)}, "A ranking badge"),
     "breakdown": _element(Breakdown, {
         "total": Field(Int("The declared total; rows must add up to it", 1), required=True),
         "rows": Field(Seq(Struct(BreakdownRow, {
             "label": Field(TEXT, required=True), "count": Field(Int(minimum=0), required=True),
-            "percent": _opt(Number("Percent of the total, as printed", 0)),
+            "percent": _opt(Number("Percent of the total, as printed", 0, maximum=100)),
             "key": _opt(Bool("The key region: its chart swatch is the accent colour (default: the largest row)"),
-                        default=False)}), 1), required=True),
+                        default=False)}), 1, max_items=100), required=True),
         "caption": _opt(TEXT),
         "order": _opt(Str("size: rows largest first (the chart in the same order); fixed: as written",
                           choices=("size", "fixed")), default="size"),
@@ -309,12 +329,13 @@ ELEMENT = Tagged({
     "project": _element(Partner, {"name": Field(TEXT, required=True), "text": Field(TEXT, required=True),
                                 "status": _opt(TEXT)}, "A named project, its status and one sentence"),
     "qr": _element(QrCode, {"caption": Field(TEXT, required=True),
-                          "url": _opt(Str("The link; without it a marked placeholder is printed"))},
-                 "A QR code with its caption"),
+                          "url": _opt(Str("The link, http:// or https://; without it a marked placeholder is printed",
+                                          max_length=MAX_URL))},
+                 "A QR code with its caption", check=_qr_check),
 }, "One element of a block")
 
 PAGE = Struct(Page, {
-    "page": Field(Int("Page number, 1-based", 1), required=True),
+    "page": Field(Int("Page number, 1-based", 1, MAX_PAGES), required=True),
     "template": Field(Str("A template name from layout/templates.yaml"), required=True),
     "title": Field(TEXT, required=True),
     "blocks": Field(Seq(Struct(Block, {
@@ -325,17 +346,39 @@ PAGE = Struct(Page, {
         "text": Field(TEXT, required=True), "review": REVIEW, "parity": PARITY})), default=()),
 }, "One page of the leaflet")
 
+def _edition_check(values: dict, node, path: str, r: Reader) -> bool:
+    import datetime
+
+    date = values["date"]
+    try:
+        day = datetime.date.fromisoformat(date) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
+    except ValueError:
+        day = None
+    if day is None or not 1970 <= day.year <= 2200:
+        r.error(next(v for k, v in node.value if k.value == "date"), "date", "bad-date",
+                f"{date!r} is not a real date from 1970 to 2200 written YYYY-MM-DD (it dates the PDF)",
+                'write the day of publication, e.g. date: "2023-06-30"')
+        return False
+    if not safe_name(values["edition"]):
+        # It names the PDF (out/highlights-<edition>.pdf) and the proof folder: no path may hide in it.
+        r.error(node.value[[k.value for k, _ in node.value].index("edition")][1], "edition", "bad-edition-name",
+                f"the edition's name {values['edition']!r} is not a plain name (it becomes a file name)",
+                SAFE_NAME_HINT)
+        return False
+    return True
+
+
 EDITION = Struct(Edition, {
     "edition": Field(Str("The edition's name, e.g. 2022-23"), required=True),
     "title": Field(TEXT, required=True),
-    "date": Field(Str("The edition's date, YYYY-MM-DD (used for the PDF's dates)"), required=True),
-    "pages": Field(Seq(Str("A page file in this folder"), 1), required=True),
+    "date": Field(Str("The edition's date, YYYY-MM-DD (used for the PDF's dates)", max_length=10), required=True),
+    "pages": Field(Seq(Str("A page file in this folder"), 1, max_items=MAX_PAGES), required=True),
     "typography": Field(Struct(Typography, {
         "minus": Field(Bool("Set a negative figure with a true minus (−37.9%), not a hyphen"), default=False),
         "en_dash": Field(Bool("Set ' - ' separators and ranges of years (2019-2023) with an en dash"), default=False),
     }, "Typographic normalisation of the printed text; `check` reads either character as the source's"),
         default=None),
-}, "The edition: its name, folio title and page files in order")
+}, "The edition: its name, folio title and page files in order", check=_edition_check)
 
 
 def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> Edition:
@@ -459,7 +502,14 @@ def check_edition(edition: Edition, diags: Diagnostics) -> None:
 
 
 def _check_page(page: Page, diags: Diagnostics) -> None:
+    length = sum(len(s) for text in page_texts(page) for _, s in text.strings())
+    if length > MAX_PAGE_TEXT:
+        diags.error("page-too-long", f"this page holds {length:,} characters of text, more than the "
+                    f"{MAX_PAGE_TEXT:,} a page can hold", page.ref, page=page.page,
+                    hint="move text to another page or shorten it; an A4 page of the leaflet holds about 3,000")
+        return
     frames: dict[str, Block] = {}
+    in_figures: set[str] = set()  # markers reported as misplaced: not also "unused"
     for block in page.blocks:
         if block.frame in frames:
             diags.error("frame-twice", f"frame '{block.frame}' is claimed by two blocks (first at line "
@@ -469,12 +519,20 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
         for element in block.elements:
             if isinstance(element, Breakdown):
                 check_breakdown(element, diags, page.page)
+            for name in ("figure", "rank"):
+                value = getattr(element, name, None)
+                if isinstance(value, str) and MARKER_PATTERN.search(value):
+                    in_figures.update(MARKER_PATTERN.findall(value))
+                    diags.error("marker-in-figure", f"a footnote marker stands in the {name} {value!r}, which is "
+                                "printed as it is", ref_of(element, name), page=page.page,
+                                hint="put the marker after a word of the label, lead or note, e.g. "
+                                     "label: {en: \"patents granted[^*]\"}")
             if element.review:
                 diags.warning("unreviewed", "this element was copied from last year's edition and its figures "
                               "and dates are not checked yet", ref_of(element, "review"), page=page.page,
                               hint="check every number and date, then delete the line `review: true`")
     defined = {note.marker: note for note in page.footnotes}
-    used: set[str] = set()
+    used: set[str] = set(in_figures)
     for text in page_texts(page):
         if any(text is note.text for note in page.footnotes):
             continue

@@ -11,6 +11,15 @@ import json
 from dataclasses import dataclass, field
 
 
+def printable(text: object) -> str:
+    """`text` with every control character (ESC, NUL, CR, U+2028 …) escaped except newlines, so a key or a
+    file name read from input can neither forge nor hide terminal output."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
+
+
 class Severity(enum.IntEnum):
     WARNING = 1
     ERROR = 2  # the content has a problem: exit 1
@@ -49,11 +58,11 @@ class Diagnostic:
 
     def format(self) -> str:
         label = {Severity.WARNING: "warning", Severity.ERROR: "error", Severity.FATAL: "error"}[self.severity]
-        where = f"{self.source}: " if self.source else ""
+        where = f"{printable(self.source)}: " if self.source else ""
         page = f"page {self.page}: " if self.page else ""
-        text = f"{where}{label}[{self.code}]: {page}{self.message}"
+        text = f"{where}{label}[{self.code}]: {page}{printable(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {printable(self.hint)}"
         return text
 
     def github(self) -> str:

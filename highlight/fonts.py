@@ -14,13 +14,16 @@ import hashlib
 import io
 import json
 import os
+import re
 from dataclasses import dataclass
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .paths import SAFE_NAME_HINT, safe_name
 from .pdf import replace_file
 from .schema import INVALID, Field, Named, Number, Str, Struct, load_document
 
 CACHE_DIR = os.path.join(".cache", "fonts")
+MAX_DOWNLOAD_BYTES = 128 * 2**20  # the largest package (Noto Sans HK) is 37 MiB
 SETUP_HINT = "run `make fonts` (or `highlight fonts`) with network access to fetch and verify the fonts"
 # Fixed so that derived fonts (and so the PDF) do not change with the clock.
 _FIXED_FONT_TIMESTAMP = 0x7C259DC0
@@ -91,6 +94,25 @@ def load_manifest(path: str, diags: Diagnostics) -> Manifest:
     manifest = load_document(path, MANIFEST, diags)
     if manifest is INVALID:
         raise BuildFailed(diags)
+    # Face and source keys name files in .cache/fonts: nothing that could climb out of it.
+    for kind, names in (("face", manifest.faces), ("source", manifest.sources)):
+        for name, item in names.items():
+            if not safe_name(name):
+                diags.fatal("bad-name", f"the {kind} name {name!r} is not a plain name (it becomes a file name "
+                            "in .cache/fonts)", item.ref, hint=SAFE_NAME_HINT.replace(", e.g. 2023-24", ", e.g. cjk-bold"))
+    for name, source in manifest.sources.items():
+        if not re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]+)?/[!-~]*", source.url) or "/." in source.url \
+                or "\\" in source.url:
+            diags.fatal("font-url", f"source '{name}' is fetched from {source.url!r}; only https:// addresses are "
+                        "allowed (a host, then a path without '..', spaces or control characters)", source.ref,
+                        hint="give the package's https address on its registry")
+        elif not safe_name(os.path.basename(source.url)):
+            diags.fatal("font-url", f"source '{name}': the address must end in a plain file name, not "
+                        f"{os.path.basename(source.url)!r}", source.ref,
+                        hint="give the package file's address, e.g. https://registry.npmjs.org/…/noto-sans-0.4.2.tgz")
+        if not re.fullmatch(r"[0-9a-f]{64}", source.sha256):
+            diags.fatal("font-checksum", f"source '{name}': sha256 must be 64 lowercase hex digits", source.ref,
+                        hint="copy the pin from `sha256sum` of the package file")
     for name, face in manifest.faces.items():
         if face.source not in manifest.sources:
             diags.error("unknown-source", f"face '{name}' names source '{face.source}', which is not listed",
@@ -132,9 +154,13 @@ def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_D
         data = _read_if_verified(archive, source.sha256)
         if data is None:
             try:
-                with urllib.request.urlopen(source.url, timeout=120) as response:
-                    data = response.read()
-            except (urllib.error.URLError, OSError) as exc:
+                data = _download(source.url, MAX_DOWNLOAD_BYTES)
+            except DownloadTooLarge:
+                diags.fatal("font-download", f"{source.url} is larger than {MAX_DOWNLOAD_BYTES // 2**20} MiB; "
+                            "nothing was written", source.ref,
+                            hint="font packages are tens of MB; check the address in fonts/fonts.yaml")
+                continue
+            except (urllib.error.URLError, OSError, ValueError) as exc:
                 diags.fatal("font-download", f"cannot download {source.package} {source.version} from {source.url}: "
                             f"{getattr(exc, 'reason', exc)}", source.ref,
                             hint="check the network connection (the set-up needs the npm registry), then run `make` again")
@@ -163,6 +189,30 @@ def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_D
                 done.append(target)
     diags.raise_if_errors()
     return done
+
+
+class DownloadTooLarge(Exception):
+    """The server sent more than the cap: the download was stopped."""
+
+
+def _download(url: str, cap: int) -> bytes:
+    """The bytes at an https `url`, at most `cap` of them (more raises DownloadTooLarge); kept in memory,
+    so nothing is written before the caller checked the checksum."""
+    import urllib.request
+
+    if not url.startswith("https://"):
+        raise ValueError(f"only https:// addresses are fetched, not {url!r}")
+    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (https only, checked above)
+        length = response.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > cap:
+            raise DownloadTooLarge(url)
+        chunks, size = [], 0
+        while chunk := response.read(1 << 20):
+            size += len(chunk)
+            if size > cap:
+                raise DownloadTooLarge(url)
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _verified(path: str, sha: str) -> bool:
@@ -239,6 +289,44 @@ def load_coverage(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE
             diags.fatal("font-corrupt", f"the character map of face '{name}' cannot be read", spec.ref, hint=SETUP_HINT)
     diags.raise_if_errors()
     return coverage
+
+
+def family_coverage(manifest: Manifest, coverage: dict) -> dict:
+    """What the families can draw: the characters that, at every weight, the Latin or the CJK face has
+    (faces listed but named by no family draw nothing). One entry, in the shape of `coverage`."""
+    latin, cjk = manifest.families["latin"], manifest.families["cjk"]
+    weights = [coverage[getattr(latin, w)] | coverage[getattr(cjk, w)] for w in ("regular", "bold")]
+    return {"families": frozenset.intersection(*weights)}
+
+
+def check_cjk_family(manifest: Manifest, coverage: dict, used: dict, diags: Diagnostics,
+                     allow: bool = False) -> set:
+    """The CJK family must have every CJK character of the text, at each weight: a CJK family mapped to a
+    Latin face would otherwise print every Chinese character from a fallback, or as a box. One error per
+    face, at the first character it lacks; returns the characters reported (a character in no face at all
+    is left to the missing-glyph check)."""
+    from .text import is_cjk  # text.py imports this module
+
+    anywhere = frozenset().union(*coverage.values())
+    cjk = manifest.families["cjk"]
+    reported: set = set()
+    for weight in ("regular", "bold"):
+        face = getattr(cjk, weight)
+        lacking = sorted((ref, char) for char, ref in used.items()
+                         if is_cjk(char) and ord(char) in anywhere and ord(char) not in coverage[face])
+        if not lacking:
+            continue
+        reported.update(char for _, char in lacking)
+        ref, char = lacking[0]
+        total = sum(1 for c in used if is_cjk(c))
+        message = (f"the cjk family's {weight} face '{face}' lacks {len(lacking)} of the {total} CJK characters "
+                   f"of the text, first U+{ord(char):04X} {char!r}")
+        hint = f"map families.cjk.{weight} in fonts/fonts.yaml to a face with Chinese glyphs (e.g. cjk-{weight})"
+        if allow:
+            diags.warning("missing-glyph", message + "; they are drawn from another face", ref, hint=hint)
+        else:
+            diags.error("missing-glyph", message, ref, hint=hint)
+    return reported
 
 
 def prepare_fonts(manifest: Manifest, characters: set, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> FontSet:

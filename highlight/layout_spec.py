@@ -299,16 +299,18 @@ def _typography_check(values, node, path, r: Reader) -> bool:
 
 
 _num = lambda d="": Number(d)  # noqa: E731
+MAX_PAGE_MM = 1500  # A0's long side is 1189 mm
+MAX_COLUMNS = 48
 _style_fields = {
     "weight": Field(Str("regular or bold", choices=("regular", "bold"))),
-    "size_pt": Field(Number("Type size in points", 1)),
-    "leading_pt": Field(Number("Baseline to baseline, points", 1)),
+    "size_pt": Field(Number("Type size in points", 4, maximum=200)),
+    "leading_pt": Field(Number("Baseline to baseline, points", 2, maximum=300)),
     "colour": Field(Str("A colour name from colours:")),
-    "tracking_em": Field(Number("Letter spacing in em")),
+    "tracking_em": Field(Number("Letter spacing in em", -0.1, maximum=0.5)),
     "align": Field(Str("left, right, center or justify", choices=("left", "right", "center", "justify"))),
-    "space_before_pt": Field(Number("Space above, points", 0)),
-    "space_after_pt": Field(Number("Space below, points", 0)),
-    "cjk_latin_gap_em": Field(Number("Gap where Han meets Latin or digits, em", 0)),
+    "space_before_pt": Field(Number("Space above, points", 0, maximum=200)),
+    "space_after_pt": Field(Number("Space below, points", 0, maximum=200)),
+    "cjk_latin_gap_em": Field(Number("Gap where Han meets Latin or digits, em", 0, maximum=1)),
     "cjk_tighten_em": Field(Number("Most each gap between ideographs may tighten, em (a few thousandths)", 0, maximum=0.02)),
     "hang_punctuation": Field(Bool("A line-final ，。、 may hang into the margin rather than go down a line")),
     "hyphenate": Field(Bool("English words may break at dictionary points, 3 letters each side")),
@@ -325,17 +327,17 @@ SWATCH = Struct(Swatch, {"colour": Field(Str("A colour name from styles.yaml"), 
                          "tint": Field(Number("Share of the colour, 0–1", 0, maximum=1), default=1.0)},
                 "A chart colour")
 FRAME = Struct(FrameSpec, {
-    "col": Field(Int("First grid column, 1-based", 1), required=True),
-    "span": Field(Int("Number of grid columns", 1), required=True),
-    "top_mm": Field(Number("Top, mm below the top of the body area", 0)),
+    "col": Field(Int("First grid column, 1-based", 1, MAX_COLUMNS), required=True),
+    "span": Field(Int("Number of grid columns", 1, MAX_COLUMNS), required=True),
+    "top_mm": Field(Number("Top, mm below the top of the body area", 0, maximum=MAX_PAGE_MM)),
     "below": Field(Seq(Str(), 1, "Place this frame under the lowest content of these frames")),
-    "gap_mm": Field(Number("Gap under the frame named in 'below', mm", 0), default=0.0),
-    "height_mm": Field(Number("Height, mm (default: down to the footnotes)", 1)),
-    "cells": Field(Int("Elements per row, side by side", 1), default=1),
+    "gap_mm": Field(Number("Gap under the frame named in 'below', mm", 0, maximum=MAX_PAGE_MM), default=0.0),
+    "height_mm": Field(Number("Height, mm (default: down to the footnotes)", 1, maximum=MAX_PAGE_MM)),
+    "cells": Field(Int("Elements per row, side by side", 1, 12), default=1),
     "panel": Field(Str("Colour of a tinted panel behind the frame")),
-    "padding_mm": Field(Number("Inner padding of the panel, mm", 0), default=0.0),
+    "padding_mm": Field(Number("Inner padding of the panel, mm", 0, maximum=50), default=0.0),
     "label_above": Field(Bool("Set stat labels above their figures"), default=False),
-    "list_columns": Field(Int("Columns a list is set in", 1), default=1),
+    "list_columns": Field(Int("Columns a list is set in", 1, 6), default=1),
     "chart": Field(Str("Breakdown drawing: a bar per row, a ring above, or a 100 % bar above",
                        choices=("bars", "ring", "bar100")), default="bars"),
     "gap": Field(Str("The space above, a named step of spacing_pt in layout/page.yaml (e.g. section)")),
@@ -363,26 +365,29 @@ TEMPLATES = Struct(lambda ref, templates: templates, {
     "templates": Field(Named(Struct(Template, {
         "frames": Field(Named(FRAME), required=True),
         "styles": Field(Named(Str(), "Style substitutions on this page, e.g. {body: body-large}")),
-        "safe_mm": Field(Number("Text keeps this far from the trim on this page, mm", 0)),
+        "safe_mm": Field(Number("Text keeps this far from the trim on this page, mm", 0, maximum=50)),
         "spacing_pt": Field(Named(Number("pt, whole baseline-grid steps", 0),
                                   "This page's sizes of the named gaps (a page with fewer words takes a larger "
                                   "step everywhere, never a hole in one place)"))})),
         required=True)})
 GEOMETRY = Struct(PageGeometry, {
     "page": Field(Struct(PageSpec, {
-        "width_mm": Field(Number(minimum=10), required=True), "height_mm": Field(Number(minimum=10), required=True),
-        "bleed_mm": Field(Number(minimum=0), required=True), "safe_mm": Field(Number(minimum=0), required=True),
-        "slug_mm": Field(Number(minimum=0), default=10.0)}), required=True),
-    "margins_mm": Field(Struct(Margins, {k: Field(Number(minimum=0), required=True)
+        "width_mm": Field(Number("Trim width, mm", 50, maximum=MAX_PAGE_MM), required=True),
+        "height_mm": Field(Number("Trim height, mm", 50, maximum=MAX_PAGE_MM), required=True),
+        "bleed_mm": Field(Number("Bleed beyond the trim, mm", 0, maximum=20), required=True),
+        "safe_mm": Field(Number("Text keeps this far from the trim, mm", 0, maximum=50), required=True),
+        "slug_mm": Field(Number("Room outside the bleed for marks, mm", 0, maximum=50), default=10.0)}), required=True),
+    "margins_mm": Field(Struct(Margins, {k: Field(Number("Margin, mm", 0, maximum=200), required=True)
                                          for k in ("top", "bottom", "left", "right")}), required=True),
-    "grid": Field(Struct(Grid, {"columns": Field(Int(minimum=1), required=True),
-                                "gutter_mm": Field(Number(minimum=0), required=True),
-                                "baseline_pt": Field(Number(minimum=1), required=True)}), required=True),
-    "title_band": Field(Struct(Band, {"height_mm": Field(Number(minimum=1), required=True),
+    "grid": Field(Struct(Grid, {"columns": Field(Int("Grid columns", 1, MAX_COLUMNS), required=True),
+                                "gutter_mm": Field(Number("Gutter, mm", 0, maximum=50), required=True),
+                                "baseline_pt": Field(Number("Baseline grid step, pt", 0.5, maximum=50),
+                                                     required=True)}), required=True),
+    "title_band": Field(Struct(Band, {"height_mm": Field(Number("Title band height, mm", 1, maximum=200), required=True),
                                       "colour": Field(Str(), required=True)}), required=True),
-    "footnote_gap_mm": Field(Number(minimum=0), default=3.0),
-    "folio_mm": Field(Number("Folio baseline, mm above the trim", 0), default=8.0),
-    "qr_size_mm": Field(Number("Side of a QR code with its quiet zone, mm", 10), default=20.0),
+    "footnote_gap_mm": Field(Number("Gap above the footnotes, mm", 0, maximum=100), default=3.0),
+    "folio_mm": Field(Number("Folio baseline, mm above the trim", 0, maximum=100), default=8.0),
+    "qr_size_mm": Field(Number("Side of a QR code with its quiet zone, mm", 10, maximum=200), default=20.0),
     "spacing_pt": Field(Named(Number("A named vertical step between frames, pt (whole baseline-grid steps)", 0),
                               "The page's vertical rhythm: a few named gaps"), default=None),
     "compact_spacing_pt": Field(Named(Number("pt, whole baseline-grid steps", 0),
@@ -397,20 +402,22 @@ GEOMETRY = Struct(PageGeometry, {
                                      "damaged)", choices=("L", "M", "Q", "H")), default="M"),
     "qr_min_module_mm": Field(Number("Smallest QR module that phones read from paper, mm (a longer url makes "
                                      "smaller modules: it is a warning)", 0.1), default=0.33),
-    "max_gap_stretch_mm": Field(Number("Most a gap between frames may grow to fill the page, mm", 0), default=0.0),
+    "max_gap_stretch_mm": Field(Number("Most a gap between frames may grow to fill the page, mm", 0,
+                                       maximum=MAX_PAGE_MM), default=0.0),
     "underfull_mm": Field(Number("A page whose content ends more than this above its foot, or a fixed-height "
-                                 "frame with this much left empty, is reported underfull, mm", 0), default=10.0),
+                                 "frame with this much left empty, is reported underfull, mm", 0,
+                                 maximum=MAX_PAGE_MM), default=10.0),
     "elements": Field(Struct(ElementMeasures, {
-        "band_gap_pt": Field(Number("Between an element's English and its Chinese, pt", 0), default=2.5),
-        "row_gap_mm": Field(Number("Between rows of a multi-cell frame", 0), default=3.0),
-        "bullet_indent_mm": Field(Number("Text indent of list items", 0), default=3.2),
-        "rank_column_mm": Field(Number("Width of the rank column of rankings", 0), default=13.0),
-        "table_swatch_mm": Field(Number("Colour key before each breakdown label", 0), default=4.0),
-        "ring_radius_mm": Field(Number("Largest outer radius of a ring chart", 1), default=26.0),
-        "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0), default=0.58),
-        "qr_caption_gap_mm": Field(Number("Between a QR code and its caption", 0), default=3.0),
-        "footnote_rule_mm": Field(Number("Length of the rule above footnotes", 0), default=40.0),
-        "heading_rule_pt": Field(Number("Weight of the rule under section headings", 0), default=0.6),
+        "band_gap_pt": Field(Number("Between an element's English and its Chinese, pt", 0, maximum=200), default=2.5),
+        "row_gap_mm": Field(Number("Between rows of a multi-cell frame", 0, maximum=200), default=3.0),
+        "bullet_indent_mm": Field(Number("Text indent of list items", 0, maximum=200), default=3.2),
+        "rank_column_mm": Field(Number("Width of the rank column of rankings", 0, maximum=200), default=13.0),
+        "table_swatch_mm": Field(Number("Colour key before each breakdown label", 0, maximum=200), default=4.0),
+        "ring_radius_mm": Field(Number("Largest outer radius of a ring chart", 1, maximum=200), default=26.0),
+        "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0, maximum=0.95), default=0.58),
+        "qr_caption_gap_mm": Field(Number("Between a QR code and its caption", 0, maximum=200), default=3.0),
+        "footnote_rule_mm": Field(Number("Length of the rule above footnotes", 0, maximum=200), default=40.0),
+        "heading_rule_pt": Field(Number("Weight of the rule under section headings", 0, maximum=200), default=0.6),
     }), default=None),
     "typography": Field(Struct(TypographyLimits, {
         "max_empty_band_mm": Field(Number("Tallest band across the body with nothing drawn in it, mm", 1),
@@ -475,6 +482,7 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
         raise BuildFailed(diags)
     geometry, (colours, entries, scale, hierarchy, styles_doc), templates = (parsed["page"], parsed["styles"],
                                                                           parsed["templates"])
+    _check_geometry(geometry, diags)
     if geometry.elements is None:
         geometry = replace(geometry, elements=ElementMeasures(geometry.ref))
     if geometry.typography is None:
@@ -732,6 +740,25 @@ def _merge(base, over):
         else:
             values[i] = (values[i][0], _merge(values[i][1], value_node))
     return yaml.MappingNode(base.tag, values, base.start_mark, base.end_mark, base.flow_style)
+
+
+def _check_geometry(g: PageGeometry, diags: Diagnostics) -> None:
+    """Margins, band and gutters must leave a body area: else every frame would overflow, and the error
+    would be blamed on the content instead of on layout/page.yaml."""
+    m = g.margins_mm
+    width = g.page.width_mm - m.left - m.right - (g.grid.columns - 1) * g.grid.gutter_mm
+    if width < 100:
+        diags.error("layout-too-tight", f"margins ({m.left:g} + {m.right:g} mm) and {g.grid.columns - 1} gutters of "
+                    f"{g.grid.gutter_mm:g} mm leave {width:g} mm of a {g.page.width_mm:g} mm page for the columns",
+                    m.ref, hint="reduce margins_mm.left/right or grid.gutter_mm in layout/page.yaml")
+    height = g.page.height_mm - m.top - m.bottom - g.title_band.height_mm
+    if height < 100:
+        diags.error("layout-too-tight", f"margins ({m.top:g} + {m.bottom:g} mm) and the title band "
+                    f"({g.title_band.height_mm:g} mm) leave {height:g} mm of a {g.page.height_mm:g} mm page",
+                    m.ref, hint="reduce margins_mm.top/bottom or title_band.height_mm in layout/page.yaml")
+    if g.page.safe_mm * 2 >= min(g.page.width_mm, g.page.height_mm):
+        diags.error("layout-too-tight", f"a safe area of {g.page.safe_mm:g} mm leaves nothing of the page",
+                    g.page.ref, hint="page.safe_mm is a few millimetres (5 for the leaflet)")
 
 
 def _check_leadings_on_grid(entries: dict, styles: dict, grid: Grid, diags: Diagnostics) -> None:

@@ -8,20 +8,34 @@ the dependency pins in pyproject.toml, the Python version, the edition folder
 and the breaking mode. Anything changed means another file, never a stale
 line. A store that cannot be read is ignored and written afresh; one that
 cannot be written is skipped: the store only ever saves time.
+
+The store is JSON, not pickle: whoever can write .cache must not be able to run
+code at the next build. Keys are digests of the setter's inputs (their repr,
+which names every field); lines are rebuilt only as `Line`s of `GlyphRun`s with
+their colours from a table, and a file that does not decode to exactly those is
+ignored.
 """
 from __future__ import annotations
 
 import functools
 import glob
 import hashlib
+import json
 import os
-import pickle
+import stat
 import sys
+from dataclasses import fields, is_dataclass
 
+from .diagnostics import SourceRef
+from .layout_spec import Colour
 from .pdf import replace_file
+from .text import GlyphRun, Line
+
+FORMAT = "highlight-lines/1"
 
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
 KEEP = 32  # stores kept, newest first
+MAX_BYTES = 64 * 2**20  # the leaflet's store is 170 KB; a 200-page edition's a few MB
 
 
 @functools.lru_cache(maxsize=None)
@@ -35,7 +49,7 @@ def _package_digest() -> bytes:
 
 
 def store_path(project: str, edition_dir: str, greedy: bool) -> str:
-    """.cache/lines/<edition and mode>-<engine, fonts and pins>.pickle"""
+    """.cache/lines/<edition and mode>-<engine, fonts and pins>.json"""
     engine = hashlib.sha256(_package_digest())
     for path in (os.path.join(project, "fonts", "fonts.yaml"), os.path.join(project, "pyproject.toml")):
         try:
@@ -44,31 +58,162 @@ def store_path(project: str, edition_dir: str, greedy: bool) -> str:
         except OSError:
             engine.update(b"(missing)")
     edition = hashlib.sha256(f"{os.path.abspath(edition_dir)}\0{greedy}".encode()).hexdigest()[:16]
-    return os.path.join(project, ".cache", "lines", f"{edition}-{engine.hexdigest()[:32]}.pickle")
+    return os.path.join(project, ".cache", "lines", f"{edition}-{engine.hexdigest()[:32]}.json")
+
+
+_REPRS: dict = {}  # id -> (object, repr) of the styles in keys: many spans share one, and its repr is long
+
+
+def _repr(value) -> str:
+    if is_dataclass(value):
+        known = _REPRS.get(id(value))
+        if known is None or known[0] is not value:
+            known = _REPRS[id(value)] = (value, repr(value))
+        return known[1]
+    return repr(value)
+
+
+def key_digest(key) -> str:
+    """The store's name for a setter input (spans, measure, alignment, balance): a digest of the reprs of
+    its parts, which name every field of every span and style."""
+    spans, *rest = key
+    parts = [repr(rest)]
+    for span in spans:
+        parts += [type(span).__name__] + [_repr(getattr(span, f.name)) for f in fields(span)]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+class StoredMemo(dict):
+    """The setter's memo seeded from a store: looked up by the digest of the setter's key."""
+
+    def get(self, key, default=None):
+        return dict.get(self, key_digest(key), default)
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key_digest(key))
+
+    def __getitem__(self, key):
+        return dict.__getitem__(self, key_digest(key))
+
+    def __setitem__(self, key, value):
+        dict.__setitem__(self, key_digest(key), value)
+
+
+def _kinds(cls) -> list[str]:
+    """How each field of a stored class is written: 'runs', 'colour', 'tuple' or a plain JSON value."""
+    kinds = []
+    for f in fields(cls):
+        kind = str(f.type)
+        kinds.append("runs" if kind.startswith("tuple[GlyphRun") else "colour" if kind == "Colour"
+                     else "tuple" if kind.startswith("tuple") else "plain")
+    return kinds
+
+
+_LINE, _RUN = _kinds(Line), _kinds(GlyphRun)
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _encode_line(line: Line, colours: dict) -> list:
+    out = []
+    for kind, f in zip(_LINE, fields(Line)):
+        value = getattr(line, f.name)
+        if kind == "runs":
+            value = [_encode_run(run, colours) for run in value]
+        elif kind == "tuple":
+            value = list(value)
+        elif kind != "plain" or not isinstance(value, _PLAIN):
+            raise TypeError(f"the line store cannot hold Line.{f.name}")
+        out.append(value)
+    return out
+
+
+def _encode_run(run: GlyphRun, colours: dict) -> list:
+    out = []
+    for kind, f in zip(_RUN, fields(GlyphRun)):
+        value = getattr(run, f.name)
+        if kind == "colour":
+            ref = value.ref
+            value = colours.setdefault(value, len(colours))
+            if not isinstance(ref, SourceRef):
+                raise TypeError("a colour without its place")
+        elif kind != "plain" or not isinstance(value, _PLAIN):
+            raise TypeError(f"the line store cannot hold GlyphRun.{f.name}")
+        out.append(value)
+    return out
+
+
+def _colour_data(colour: Colour) -> list:
+    ref = colour.ref
+    return [[ref.file, ref.line, ref.column, ref.yaml_path], list(colour.cmyk), colour.rgb]
+
+
+def _decode_lines(stored, colours: list) -> tuple:
+    lines = []
+    for values in stored:
+        if type(values) is not list or len(values) != len(_LINE):
+            raise ValueError("not a stored line")
+        for index, kind in enumerate(_LINE):
+            if kind == "runs":
+                runs = []
+                for run in values[index]:
+                    if type(run) is not list or len(run) != len(_RUN):
+                        raise ValueError("not a stored run")
+                    runs.append(GlyphRun(*[colours[v] if k == "colour" else _plain(v)
+                                           for k, v in zip(_RUN, run)]))
+                values[index] = tuple(runs)
+            elif kind == "tuple":
+                values[index] = tuple(_plain(v) for v in values[index])
+            else:
+                _plain(values[index])
+        lines.append(Line(*values))
+    return tuple(lines)
+
+
+def _plain(value):
+    if not isinstance(value, _PLAIN):
+        raise ValueError("not a plain value")
+    return value
 
 
 def load(path: str) -> dict:
-    """The stored memo, or an empty one when there is none or it cannot be read."""
+    """The stored memo, or an empty one when there is none or it cannot be read (damaged, foreign, old)."""
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:  # a FIFO would block, /dev/zero never end
+            return {}
         with open(path, "rb") as f:
-            memo = pickle.load(f)  # our own cache folder, written only by save() below
-    except Exception:  # noqa: BLE001 (missing, truncated, from another version: all mean "set afresh")
+            document = json.loads(f.read(MAX_BYTES))
+        if type(document) is not dict or document.get("format") != FORMAT or type(document.get("lines")) is not dict:
+            return {}
+        colours = [Colour(SourceRef(*[_plain(v) for v in ref]), tuple(_plain(c) for c in cmyk), _plain(rgb))
+                   for ref, cmyk, rgb in document["colours"]]
+        memo = StoredMemo()
+        for digest, stored in document["lines"].items():
+            dict.__setitem__(memo, digest, _decode_lines(stored, colours))
+    except Exception:  # noqa: BLE001 (missing, truncated, damaged, from another version: all mean "set afresh")
         return {}
-    return memo if isinstance(memo, dict) else {}
+    return memo
 
 
 def save(path: str, memo: dict) -> None:
     """Write the memo; remove this edition's stores of earlier engines or fonts, and all but the newest KEEP."""
     try:
-        replace_file(path, pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL))
+        lines, colours = {}, {}
+        for key, value in memo.items():
+            digest = key if isinstance(memo, StoredMemo) else key_digest(key)
+            lines[digest] = [_encode_line(line, colours) for line in value]
+        document = {"format": FORMAT, "colours": [_colour_data(c) for c in colours], "lines": lines}
+        replace_file(path, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         edition = os.path.basename(path).split("-")[0]
-        stores = glob.glob(os.path.join(os.path.dirname(path), "*.pickle"))
+        stores = glob.glob(os.path.join(os.path.dirname(path), "*.json"))
         for old in stores:
             if old != path and os.path.basename(old).startswith(edition + "-"):
                 os.unlink(old)
+        for old in glob.glob(os.path.join(os.path.dirname(path), "*.pickle")):
+            os.unlink(old)  # the stores of earlier versions: never read again
         # Editions built once (test copies, generated benchmarks) must not pile up: keep the newest few.
         stores = sorted((p for p in stores if os.path.exists(p)), key=os.path.getmtime, reverse=True)
         for old in stores[KEEP:]:
             os.unlink(old)
-    except OSError:
+    except (OSError, TypeError, ValueError):
         pass  # a read-only or full disk costs the next build its head start, nothing else

@@ -16,10 +16,48 @@ import tempfile
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 
 
+STALE_AFTER_S = 600  # a temporary file of ours without a live owner, or this old, is left from a killed run
+
+
+def _temporary(folder: str, prefix: str, suffix: str = "") -> tuple[int, str]:
+    """A new temporary file in `folder` named after this process, after removing the ones of ours that
+    a killed run (SIGKILL, power cut) left there: their process is gone, or (older names) they are old."""
+    import re
+    import time
+
+    pattern = re.compile(re.escape(prefix) + r"(?:(\d+)-)?[A-Za-z0-9_]+" + re.escape(suffix))
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        names = []
+    for name in names:
+        match = pattern.fullmatch(name)
+        if not match:
+            continue
+        path = os.path.join(folder, name)
+        try:
+            if match.group(1):
+                try:
+                    os.kill(int(match.group(1)), 0)
+                    continue  # its writer is still running
+                except ProcessLookupError:
+                    pass
+                except (PermissionError, OverflowError, ValueError):
+                    if int(match.group(1)) < 2**22:
+                        continue  # another user's live process
+            elif time.time() - os.lstat(path).st_mtime < STALE_AFTER_S:
+                continue
+            if os.path.isfile(path) and not os.path.islink(path):
+                os.unlink(path)
+        except OSError:
+            pass
+    return tempfile.mkstemp(dir=folder, prefix=f"{prefix}{os.getpid()}-", suffix=suffix)
+
+
 def replace_file(path: str, data: bytes) -> None:
     """Write a cache or set-up file whole or not at all: a temporary file beside it, renamed over it."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+    fd, tmp = _temporary(os.path.dirname(path), ".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -29,18 +67,18 @@ def replace_file(path: str, data: bytes) -> None:
         raise
 
 
-def write_atomically(target: str, data: bytes, diags: Diagnostics) -> None:
-    """Write `data` beside `target`, read it back and compare, then rename it over `target`."""
+def write_atomically(target: str, data: bytes, diags: Diagnostics, inputs: tuple[str, ...] = ()) -> None:
+    """Write `data` beside `target`, read it back and compare, then rename it over `target`
+    (only where an output may go: paths.check_output; `inputs` are the run's own input folders)."""
+    from .paths import check_output
+
+    check_output(target, diags, inputs, magic=b"%PDF-", what="the PDF (-o)")
     folder = os.path.dirname(os.path.abspath(target))
-    if os.path.isdir(target):
-        diags.fatal("output-is-dir", f"the output path {target} is a directory", SourceRef(target),
-                    hint="give a file name ending in .pdf with -o")
-        raise BuildFailed(diags)
     if not (data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")):
         raise ValueError("the renderer produced something that is not a whole PDF")  # a bug of ours
     try:
         os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".highlight-", suffix=".pdf.tmp")
+        fd, tmp = _temporary(folder, ".highlight-", ".pdf.tmp")
     except OSError as exc:
         diags.fatal("output-unwritable", f"cannot write into {folder}: {exc.strerror}", SourceRef(target),
                     hint="choose another output folder with -o, or fix its permissions")

@@ -56,6 +56,66 @@ class PreflightRules:
     require_pdfx: bool = True
 
 
+MAX_STREAM_BYTES = 64 * 2**20  # the leaflet's largest stream (a CJK face) inflates to a few MB
+MAX_TOTAL_BYTES = 512 * 2**20
+MAX_PDF_PAGES = 1000
+
+
+def pdf_problem(path: str) -> str | None:
+    """Why the PDF at `path` must not be read further (None when it may): truncated, encrypted, not a PDF,
+    too many pages, or a stream that inflates beyond MAX_STREAM_BYTES (checked with a bounded inflate,
+    before any reader decompresses it whole)."""
+    import zlib
+
+    import pikepdf
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1024)
+            f.seek(0, 2)
+            f.seek(max(0, f.tell() - 2048))
+            tail = f.read()
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    if not head.startswith(b"%PDF-"):
+        return "it is not a PDF (it does not start with %PDF-)"
+    if b"%%EOF" not in tail:
+        return "it is truncated (no %%EOF at its end): the copy or the download stopped early"
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        return "it is encrypted"
+    except Exception as exc:  # noqa: BLE001 (qpdf's many kinds of damaged file)
+        return f"it cannot be parsed as a PDF ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+    with pdf:
+        if pdf.is_encrypted:
+            return "it is encrypted"
+        if len(pdf.pages) > MAX_PDF_PAGES:
+            return f"it has {len(pdf.pages)} pages, more than {MAX_PDF_PAGES}"
+        total = 0
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Stream):
+                continue
+            filters = obj.get("/Filter")
+            filters = list(filters) if isinstance(filters, pikepdf.Array) else [filters] if filters else []
+            try:
+                raw = obj.read_raw_bytes()
+                if not filters:
+                    size = len(raw)
+                elif str(filters[0]) == "/FlateDecode":
+                    size = len(zlib.decompressobj().decompress(raw, MAX_STREAM_BYTES + 1))
+                else:
+                    size = len(raw)  # images (DCT, JPX …): decoded only by a renderer, page by page
+            except (zlib.error, pikepdf.PdfError) as exc:
+                return f"a stream (object {obj.objgen[0]}) is damaged ({exc})"
+            if size > MAX_STREAM_BYTES:
+                return f"a stream (object {obj.objgen[0]}) inflates to more than {MAX_STREAM_BYTES // 2**20} MiB"
+            total += size
+            if total > MAX_TOTAL_BYTES:
+                return f"its streams inflate to more than {MAX_TOTAL_BYTES // 2**20} MiB"
+    return None
+
+
 def preflight(source, rules: PreflightRules = PreflightRules()) -> PreflightReport:
     """Check a PDF (a path, or the bytes of one)."""
     import io

@@ -14,6 +14,8 @@ import sys
 from dataclasses import dataclass, replace
 
 from .build import BuildOptions, BuildSession, default_output, find_project, output_name
+from .diagnostics import BuildFailed, SourceRef
+from .paths import check_output, check_output_folder
 from .layout import LaidOutPage, QrMark, TextLine
 from .diagnostics import Severity
 from .layout_spec import MM, Layout
@@ -39,16 +41,26 @@ class ProofOptions:
     out_dir: str | None = None
 
 
+MAX_PAGE_NUMBER = 1000  # page selections are checked against this before anything is allocated
+
+
 def parse_pages(spec: str) -> tuple[int, ...]:
-    """'1,3-4' → (1, 3, 4)."""
-    pages: list[int] = []
+    """'1,3-4' → (1, 3, 4); ValueError saying what is wrong with a selection that names no real page."""
+    pages: set[int] = set()
     for part in filter(None, (p.strip() for p in spec.split(","))):
-        if "-" in part:
-            first, last = (int(x) for x in part.split("-", 1))
-            pages += range(first, last + 1)
-        else:
-            pages.append(int(part))
-    return tuple(sorted(set(pages)))
+        first, _, last = part.partition("-")
+        if not first.strip().isdigit() or (last and not last.strip().isdigit()) or len(part) > 20:
+            raise ValueError(f"{part!r} is not a page number or a range such as 3-4")
+        low, high = int(first), int(last) if last else int(first)
+        if low < 1 or high > MAX_PAGE_NUMBER:
+            raise ValueError(f"{part!r}: pages are numbered from 1 (and an edition has at most "
+                             f"{MAX_PAGE_NUMBER})")
+        if low > high:
+            raise ValueError(f"{part!r} runs backwards; write {high}-{low}")
+        pages.update(range(low, high + 1))
+    if spec.strip() and not pages:
+        raise ValueError(f"{spec!r} names no page")
+    return tuple(sorted(pages))
 
 
 def make_proofs(options: ProofOptions, progress=None):
@@ -58,11 +70,28 @@ def make_proofs(options: ProofOptions, progress=None):
     layout (an overflow, text in the safe margin) is rendered as it was laid out, so the problems can be
     seen where they are, and its errors are listed on the sheet. Only an edition that could not be laid
     out at all (bad YAML, a character no font has) has no pictures."""
+    from .build import BuildResult
+    from .content import load_edition
+    from .diagnostics import Diagnostics
+
+    try:  # the page count, to refuse a selection of pages that do not exist before building anything
+        count = len(load_edition(options.edition_dir, Diagnostics()).pages)
+    except BuildFailed:
+        count = None  # the build reports why
+    beyond = [n for n in options.pages if count is not None and n > count]
+    if beyond:
+        result = BuildResult(Diagnostics())
+        result.diagnostics.fatal("no-such-page", f"--pages names page {beyond[0]}, but the edition has "
+                                 f"{count} pages", SourceRef(options.edition_dir),
+                                 hint=f"choose pages from 1 to {count}")
+        return result, []
     import tempfile
 
     project = find_project(options.edition_dir)
     out_dir = options.out_dir or os.path.join(project, "out", "proof", output_name(options.edition_dir))
-    with tempfile.TemporaryDirectory(prefix="highlight-proof-") as scratch:
+    scratch_parent = os.path.join(project, "out")  # the project's own out/, not the machine's temp folder
+    os.makedirs(scratch_parent, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".proof-", dir=scratch_parent) as scratch:
         pdf = os.path.join(scratch, "proof.pdf")
         result = BuildSession().build(BuildOptions(options.edition_dir, pdf, preflight=False, proof=True))
         if result.output is None or not result.pages:
@@ -78,6 +107,14 @@ def render_proofs(result, options: ProofOptions, progress=None) -> list[str]:
 
     layout = result.layout
     out_dir = options.out_dir or os.path.join(os.path.dirname(result.output), "proof", result.name)
+    wanted = options.pages or tuple(p.number for p in result.pages)
+    try:
+        check_output_folder(out_dir, result.diagnostics, (options.edition_dir,), "the proofs")
+        for name in [f"page-{n:02d}.png" for n in wanted] + ["sheet.png"]:
+            check_output(os.path.join(out_dir, name), result.diagnostics, (options.edition_dir,), b"\x89PNG",
+                         "the proofs")
+    except BuildFailed:
+        return []
     os.makedirs(out_dir, exist_ok=True)
     wanted = options.pages or tuple(p.number for p in result.pages)
     scale = options.dpi / 72.0

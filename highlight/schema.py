@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -59,10 +61,17 @@ class Spec:
         raise NotImplementedError
 
 
+MAX_TEXT = 4000  # characters in one text: the leaflet's longest is 442; a page holds about 3,000
+# In a text: control characters (a "\0" or "\e" escape), lone surrogates, the line and paragraph separators
+# (which break lines in some readers and not in others) and noncharacters.
+_NOT_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
 @dataclass
 class Str(Spec):
     description: str = ""
     choices: tuple[str, ...] = ()
+    max_length: int = MAX_TEXT
 
     def read(self, node, path, r):
         # Numbers written without quotes keep their literal text ("800" stays "800").
@@ -70,6 +79,17 @@ class Str(Spec):
             return r.error(node, path, "wrong-type", f"expected text here, found {_kind(node)}",
                            'put the text in double quotes: "..."')
         value = node.value
+        if len(value) > self.max_length:
+            return r.error(node, path, "text-too-long", f"this text has {len(value):,} characters, more than "
+                           f"the {self.max_length:,} one text may hold", "split it into several paragraphs or "
+                           "list items, or shorten it (a leaflet's longest text is a few hundred characters)")
+        bad = _NOT_TEXT.search(value)
+        if bad:
+            char = bad.group()
+            return r.error(node, path, "bad-character", f"the text holds U+{ord(char):04X} "
+                           f"{unicodedata.name(char, '(a control character)')} at character {bad.start() + 1}, "
+                           "which cannot be printed", "remove it (an escape such as \\0 or \\e in a quoted "
+                           "string makes one); write a space or start a new paragraph instead of a line break")
         if self.choices and value not in self.choices:
             close = difflib.get_close_matches(value, self.choices, 1)
             hint = f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(self.choices)
@@ -100,8 +120,19 @@ class Number(Spec):
     integer: bool = False
     maximum: float | None = None
 
+    def _range_hint(self) -> str:
+        low = self.minimum if self.minimum is not None else -self._bound()
+        high = self.maximum if self.maximum is not None else self._bound()
+        return f"use a number from {low:g} to {high:g}" + (f" ({self.description})" if self.description else "")
+
+    def _bound(self) -> float:
+        return MAX_INT if self.integer else MAX_NUMBER
+
     def read(self, node, path, r):
         tags = (_INT,) if self.integer else (_INT, _FLOAT)
+        if isinstance(node, yaml.ScalarNode) and node.tag in tags and len(node.value) > MAX_DIGITS:
+            return r.error(node, path, "number-too-long", f"a number of {len(node.value):,} characters",
+                           f"write at most {MAX_DIGITS} digits; " + self._range_hint())
         if not isinstance(node, yaml.ScalarNode) or node.tag not in tags:
             if self.integer:
                 return r.error(node, path, "wrong-type", f"expected a whole number, found {_kind(node)}",
@@ -112,11 +143,13 @@ class Number(Spec):
         if not self.integer:
             value = float(value)
         if value != value or value in (float("inf"), float("-inf")):
-            return r.error(node, path, "bad-value", "expected a finite number")
+            return r.error(node, path, "bad-value", "expected a finite number", self._range_hint())
         if self.minimum is not None and value < self.minimum:
-            return r.error(node, path, "bad-value", f"{value} is less than {self.minimum}")
+            return r.error(node, path, "bad-value", f"{value:g} is less than {self.minimum:g}", self._range_hint())
         if self.maximum is not None and value > self.maximum:
-            return r.error(node, path, "bad-value", f"{value} is more than {self.maximum}")
+            return r.error(node, path, "bad-value", f"{value:g} is more than {self.maximum:g}", self._range_hint())
+        if abs(value) > self._bound():
+            return r.error(node, path, "bad-value", f"{value:g} is out of range", self._range_hint())
         return value
 
     def json_schema(self):
@@ -130,8 +163,13 @@ class Number(Spec):
         return schema
 
 
-def Int(description: str = "", minimum: int | None = None) -> Number:  # noqa: N802 (reads like the other specs)
-    return Number(description, minimum, integer=True)
+MAX_DIGITS = 24  # characters of a written number (-1,000,000,000.000001 and 1.5e+300 fit; 400 digits do not)
+MAX_INT = 10**12  # whole numbers: counts and totals of a university, years, levels
+MAX_NUMBER = 1e6  # other numbers without a range of their own
+
+
+def Int(description: str = "", minimum: int | None = None, maximum: int | None = None) -> Number:  # noqa: N802
+    return Number(description, minimum, integer=True, maximum=maximum)
 
 
 @dataclass
@@ -152,13 +190,18 @@ class Seq(Spec):
     item: Spec
     min_items: int = 0
     description: str = ""
+    max_items: int | None = None
 
     def read(self, node, path, r):
         if not isinstance(node, yaml.SequenceNode):
             return r.error(node, path, "wrong-type", f"expected a list, found {_kind(node)}",
                            "write each item on its own line starting with '- '")
         if len(node.value) < self.min_items:
-            return r.error(node, path, "too-few", f"expected at least {self.min_items} item(s), found {len(node.value)}")
+            return r.error(node, path, "too-few", f"expected at least {self.min_items} item(s), found {len(node.value)}",
+                           "add the missing items")
+        if self.max_items is not None and len(node.value) > self.max_items:
+            return r.error(node, path, "too-many", f"{len(node.value):,} items, more than the {self.max_items:,} "
+                           "allowed here", "split the list, or check that it was not pasted twice")
         values = [self.item.read(child, f"{path}[{i}]", r) for i, child in enumerate(node.value)]
         return INVALID if any(v is INVALID for v in values) else tuple(values)
 

@@ -8,11 +8,14 @@ only plain maps, lists and scalars, each with a `SourceRef`.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import yaml
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .paths import check_input
 
 # libyaml's composer is five times faster than the pure-Python one and keeps the same marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -25,6 +28,11 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
 }
+
+
+# Characters YAML refuses (control characters) or counts as line breaks where editors do not (NEL, LS, PS):
+# refused up front with a line and column, so every mark after them counts the lines an editor shows.
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,9 @@ def node_ref(doc_path: str, node: yaml.Node, yaml_path: str) -> SourceRef:
 
 
 def _excerpt(text: str, line: int, column: int) -> str:
-    lines = text.splitlines()
+    lines = text.split("\n")  # only newlines: the same lines the marks count (see _NOT_YAML)
+    if lines and lines[-1] == "":
+        lines.pop()
     if line > len(lines) and lines:  # the error is at the end of the file: show its last line
         line, column = len(lines), len(lines[-1]) + 1
     if not 1 <= line <= len(lines):
@@ -61,6 +71,7 @@ def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
     """Read `path` as UTF-8 YAML; raise BuildFailed (with a located diagnostic) if it is unusable."""
     shown = display_path(path)
     here = SourceRef(shown)
+    check_input(path, diags, shown)  # before opening: a FIFO would block, a link could lead anywhere
     try:
         with open(path, "rb") as f:
             raw = f.read(MAX_FILE_BYTES + 1)
@@ -79,6 +90,19 @@ def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
         diags.fatal("not-utf8", f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} (line {line})",
                     SourceRef(shown, line, 1), hint="save the file as UTF-8 in your editor")
         raise BuildFailed(diags) from None
+    bad = _NOT_YAML.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        char = bad.group()
+        breaks = char in "\x85\u2028\u2029"
+        diags.error("bad-character", f"U+{ord(char):04X} {unicodedata.name(char, '(a control character)')} "
+                    "stands in the file" + (" (editors and YAML disagree on whether it breaks the line)" if breaks
+                                            else " (YAML files may not hold control characters)"),
+                    SourceRef(shown, line, column),
+                    hint="delete it" + (", or write a space or a new line instead" if breaks
+                                        else "; save the file as plain UTF-8 text"))
+        raise BuildFailed(diags)
     if "\t" in text and _tab_indented(text):
         line = _tab_indented(text)
         diags.error("yaml-tab", "a tab is used for indentation; YAML allows only spaces" + _excerpt(text, line, 1),
@@ -136,7 +160,13 @@ def _check_tree(shown: str, root: yaml.Node | None, diags: Diagnostics) -> None:
         if isinstance(node, yaml.MappingNode):
             keys: dict[str, yaml.Node] = {}
             for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                if not isinstance(key_node, yaml.ScalarNode):
+                    diags.error("bad-key", f"a key here is {'a list' if isinstance(key_node, yaml.SequenceNode) else 'a mapping'}; "
+                                "keys are plain names", node_ref(shown, key_node, path or "<root>"),
+                                hint="write the key as a name followed by a colon, e.g. en: \"...\" (a '?' or "
+                                     "'[' before the colon makes a complex key)")
+                    continue
+                key = key_node.value
                 key_path = f"{path}.{key}" if path else str(key)
                 if key == "<<":
                     diags.error("yaml-merge", "merge keys (<<) are not allowed in content",

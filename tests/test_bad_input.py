@@ -120,7 +120,7 @@ def test_output_path_that_is_a_directory(tmp_path):
     folder = _edition(tmp_path, PAGE)
     (tmp_path / "out.pdf").mkdir()
     code, printed = _run(["build", folder, "-o", str(tmp_path / "out.pdf")])
-    assert code == 2 and "error[output-is-dir]" in printed and "Traceback" not in printed
+    assert code == 2 and "error[output-refused]" in printed and "is a directory" in printed and "Traceback" not in printed
 
 
 def test_output_folder_that_cannot_be_made(tmp_path):

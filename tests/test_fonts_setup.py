@@ -12,8 +12,9 @@ from conftest import ROOT, copy_project
 from test_bad_input import PAGE, _edition, _run
 
 
-def _package(tmp_path, member: bytes) -> tuple[str, str]:
-    """A .tgz like an npm package, holding one face and a licence; returns (file:// url, sha256)."""
+def _package(tmp_path, member: bytes, monkeypatch=None) -> tuple[str, str]:
+    """A .tgz like an npm package, holding one face and a licence, served (with `monkeypatch`) at an https
+    address without a network; returns (url, sha256)."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         for name, data in (("package/Face.ttf", member), ("package/LICENSE", b"OFL")):
@@ -22,7 +23,16 @@ def _package(tmp_path, member: bytes) -> tuple[str, str]:
             tar.addfile(info, io.BytesIO(data))
     path = tmp_path / "face.tgz"
     path.write_bytes(buffer.getvalue())
-    return path.as_uri(), hashlib.sha256(buffer.getvalue()).hexdigest()
+    url = "https://registry.invalid/test-face/-/face.tgz"
+    if monkeypatch is not None:
+        from highlight import fonts
+
+        def fake_download(address: str, cap: int) -> bytes:
+            assert address == url
+            return buffer.getvalue()
+
+        monkeypatch.setattr(fonts, "_download", fake_download)
+    return url, hashlib.sha256(buffer.getvalue()).hexdigest()
 
 
 def _manifest(tmp_path, url: str, sha: str, face_sha: str) -> str:
@@ -49,23 +59,23 @@ families:
     return str(path)
 
 
-def test_a_package_with_the_wrong_checksum_is_refused(tmp_path):
-    url, sha = _package(tmp_path, b"face bytes")
+def test_a_package_with_the_wrong_checksum_is_refused(tmp_path, monkeypatch):
+    url, sha = _package(tmp_path, b"face bytes", monkeypatch)
     manifest = _manifest(tmp_path, url, "0" * 64, hashlib.sha256(b"face bytes").hexdigest())
     code, printed = _run(["fonts", "--manifest", manifest])
     assert code == 2 and "error[font-checksum]" in printed and sha in printed and "Traceback" not in printed
     assert not (tmp_path / ".cache" / "fonts" / "latin-regular.ttf").exists()
 
 
-def test_a_face_with_the_wrong_checksum_is_refused(tmp_path):
-    url, sha = _package(tmp_path, b"face bytes")
+def test_a_face_with_the_wrong_checksum_is_refused(tmp_path, monkeypatch):
+    url, sha = _package(tmp_path, b"face bytes", monkeypatch)
     manifest = _manifest(tmp_path, url, sha, "1" * 64)
     code, printed = _run(["fonts", "--manifest", manifest])
     assert code == 2 and "error[font-checksum]" in printed and "package/Face.ttf" in printed
 
 
 def test_no_network_during_set_up_says_what_to_do(tmp_path):
-    manifest = _manifest(tmp_path, "http://127.0.0.1:9/face.tgz", "0" * 64, "0" * 64)
+    manifest = _manifest(tmp_path, "https://127.0.0.1:9/face.tgz", "0" * 64, "0" * 64)
     code, printed = _run(["fonts", "--manifest", manifest])
     assert code == 2 and "error[font-download]" in printed and "make" in printed
 

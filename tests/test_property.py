@@ -1,6 +1,7 @@
 """Property: whatever damage is done to the real content, the build reports or builds, never crashes.
 
-Hypothesis mutates one file at a time (a page of content/2022-23 or a layout file) (drops keys,
+Hypothesis mutates one file at a time (a page of content/2022-23, a layout file or the font
+manifest) (drops keys, puts paths and hostile names where names and file names go,
 changes types, inserts unknown keys, random Unicode with controls and astral
 characters, very long strings, deep nesting) and builds. The build must
 either succeed with a PDF that reads back (every page there, every font embedded) or
@@ -33,7 +34,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 EDITION = os.path.join("content", "2022-23")
 # Every page of the edition, and the layout files the pages are set with.
 PAGES = sorted(os.path.join(EDITION, n) for n in os.listdir(os.path.join(ROOT, EDITION)) if n.endswith(".yaml")) \
-    + [os.path.join("layout", n) for n in ("page.yaml", "styles.yaml", "templates.yaml")]
+    + [os.path.join("layout", n) for n in ("page.yaml", "styles.yaml", "templates.yaml")] \
+    + [os.path.join("fonts", "fonts.yaml")]
 
 
 def _read(name: str) -> str:
@@ -48,6 +50,10 @@ HOSTILE = ["\x00", "\x07", "\x1b", "\x7f", "\u200b", "\u200e", "\u202e", "\ufeff
            "\U0001f600", "\U0001f3c3", "\U00010000", "\U000e0001", "\U0010fffd", "\ud7ff", "[^", "[^Δ]", "]",
            "{", "}", "&", "*", "!!", "#", "%", "@", "|", ">", "'", '"', "\\"]
 TEXT = st.lists(st.sampled_from(OWN) | st.sampled_from(HOSTILE), max_size=40).map("".join)
+# Names and paths where a name or a file is expected: the edition's name, page files, face keys, sources.
+PATHS = ["../../x", "/etc/passwd", "a/../../b", "..", ".", ".cache/fonts/cjk-bold.ttf", "layout/page.yaml",
+         "content/2022-23/p1-research-power.yaml", "~/x", "C:\\x", "/dev/zero", "a\x00b", "\x1b[2J", "x" * 300,
+         "file:///dev/zero", "https://example.org/../x", "p1.yaml/../../../etc"]
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True), TEXT)
 
 
@@ -78,7 +84,7 @@ def damaged_page(draw):
     tree = yaml.safe_load(ORIGINALS[name])
     places = list(_paths(tree))
     path, value = draw(st.sampled_from(places))
-    kind = draw(st.sampled_from(["drop", "type", "unknown-key", "text", "long", "nest", "raw"]))
+    kind = draw(st.sampled_from(["drop", "type", "unknown-key", "text", "long", "nest", "raw", "path", "rename"]))
     if kind == "drop" and path:
         parent = tree
         for step in path[:-1]:
@@ -94,6 +100,11 @@ def damaged_page(draw):
         tree = _replace(tree, path, value[:cut] + draw(TEXT) + value[cut:])
     elif kind == "long" and isinstance(value, str):
         tree = _replace(tree, path, value * draw(st.integers(20, 400)))
+    elif kind == "path" and isinstance(value, str):
+        tree = _replace(tree, path, draw(st.sampled_from(PATHS)))
+    elif kind == "rename" and isinstance(value, dict) and value:
+        old = draw(st.sampled_from(sorted(value, key=str)))
+        value[draw(st.sampled_from(PATHS))] = value.pop(old)
     elif kind == "nest":
         for _ in range(draw(st.integers(1, 60))):
             value = [value]
@@ -118,8 +129,15 @@ def damaged_page(draw):
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
+    """A copy of the project in a folder of its own, so that anything written beside it shows."""
     root = tmp_path_factory.mktemp("property")
-    return copy_project(root)
+    return copy_project(root / "project")
+
+
+def _around(project) -> list:
+    parent = project.parent
+    return sorted(os.path.relpath(os.path.join(d, n), parent) for d, dirs, files in os.walk(parent)
+                  for n in dirs + files if not os.path.join(d, n).startswith(str(project)))
 
 
 SESSION = BuildSession()
@@ -134,12 +152,14 @@ def test_damaged_content_is_reported_or_built_never_crashes(project, damage):
     out = project / "out" / "leaflet.pdf"
     out.parent.mkdir(exist_ok=True)
     out.write_bytes(b"%PDF- previous")
+    around = _around(project)
     (project / name).write_text(text, encoding="utf-8")
     try:
         started = time.perf_counter()
         result = SESSION.build(BuildOptions(str(edition), str(out)))  # must not raise
         assert time.perf_counter() - started < 20
         assert sorted(os.listdir(out.parent)) == ["leaflet.pdf"]  # no temporary file left behind
+        assert _around(project) == around  # nothing written outside the project
         worst = result.diagnostics.worst
         codes = sorted({d.code for d in result.diagnostics.items if d.severity >= Severity.ERROR})
         event("built" if not codes else "reported: " + ", ".join(codes[:3]))

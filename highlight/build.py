@@ -333,7 +333,8 @@ class BuildSession:
                 self._unsaved_lines = (store, self._setter.used)
                 if not self.defer_line_store:
                     self.save_lines()
-            _write_heights(heights_path, pages)
+            if not diags.has_errors():  # a proof of a failing layout is no "last good build" for overflow messages
+                _write_heights(heights_path, pages)
             result.output = output
             result.preview = options.preview_reason
             result.pages = pages

@@ -39,6 +39,7 @@ ASSET_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; cha
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Where a click opens the editor; {path} is absolute (so vscode://file/home/…), {line} and {column} 1-based.
 DEFAULT_EDITOR = "vscode://file{path}:{line}:{column}"
+POLL_SECONDS = 0.02  # 25 stat calls a round cost microseconds; a save shows 15 ms sooner on average than at watch's 50
 FINDINGS = ("runts", "loose", "hyphenated", "rule_breaks", "off_grid", "spaced", "bracket_breaks", "han_latin",
             "detached_markers")
 
@@ -77,6 +78,7 @@ class LiveProof:
         self.latency_s = 0.0  # last rebuild: noticing the change → pictures written
         self._rendered: dict[int, LaidOutPage] = {}  # page number -> the laid-out page its PNG shows
         self._versions: dict[int, int] = {}
+        self._reports: dict[int, tuple] = {}  # page number -> (laid-out page, fonts, its typography report)
         self.changed = threading.Condition()
         self.stopping = threading.Event()
 
@@ -85,10 +87,10 @@ class LiveProof:
         """Build, then rebuild after every save until `stopping` is set; `on_build(result, latency_s, first)`
         after each."""
         os.makedirs(self.serve_dir, exist_ok=True)
-        options = BuildOptions(self.options.edition_dir, self.scratch_pdf, preflight=False, proof=True, report=True)
+        options = BuildOptions(self.options.edition_dir, self.scratch_pdf, preflight=False, proof=True)
         count = 0
         try:
-            for rebuild in watch(options, stop=self.stopping.is_set):
+            for rebuild in watch(options, stop=self.stopping.is_set, poll_s=POLL_SECONDS):
                 started = time.perf_counter()
                 self._take(rebuild.result)
                 self.latency_s = rebuild.latency_s + time.perf_counter() - started
@@ -104,6 +106,7 @@ class LiveProof:
     def _take(self, result) -> None:
         """A proof build writes what it laid out, errors and all, to the scratch PDF: only a good one becomes
         the preview and its pictures; a failing one keeps the last good pages and is outlined over them."""
+        self._report(result)
         good = result.output is not None and not result.diagnostics.has_errors()
         diagnostics = [d.as_dict() for d in result.diagnostics.items]
         if good:
@@ -128,6 +131,24 @@ class LiveProof:
                 self.failed = failed
             self.changed.notify_all()
 
+    def _report(self, result) -> None:
+        """The typography report (its findings are warnings, as with `build --report`), made afresh only for
+        the pages laid out again: the build reports every page, 25 ms a save that a designer would wait for."""
+        from . import typography
+
+        if not result.pages or result.layout is None:
+            return
+        limits = result.layout.geometry.typography
+        reports = []
+        for page in result.pages:
+            cached = self._reports.get(page.number)
+            if cached is None or cached[0] is not page or cached[1] is not result.font_set:
+                cached = (page, result.font_set, typography.report([page], result.font_set, limits)[0])
+                self._reports[page.number] = cached
+            reports.append(cached[2])
+        result.typography = reports
+        typography.add_diagnostics(reports, result.diagnostics, limits)
+
     def _image_url(self, number: int) -> str:
         return f"/out/serve/{self.name}/page-{number:02d}.png?v={self._versions[number]}"
 
@@ -144,7 +165,7 @@ class LiveProof:
         pdf = pdfium.PdfDocument(self.preview_pdf)
         try:
             for page in todo:
-                image = pdf[page.number - 1].render(scale=self.options.dpi / 72).to_pil().convert("RGB")
+                image = pdf[page.number - 1].render(scale=self.options.dpi / 72).to_pil()
                 path = os.path.join(self.serve_dir, f"page-{page.number:02d}.png")
                 image.save(path + ".tmp", format="PNG", compress_level=1)
                 os.replace(path + ".tmp", path)

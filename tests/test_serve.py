@@ -169,14 +169,18 @@ def test_layout_positions_match_the_pdf(server):
 
 
 def test_paths_outside_out_are_refused(server):
-    for path in ("out/../README.md", "out/%2e%2e/README.md", "out/..%2fREADME.md", "out/%2e%2e%2fpyproject.toml",
-                 "assets/..%2f..%2fREADME.md", "out/serve/../../content/2022-23/edition.yaml",
-                 "out/%2fetc%2fpasswd", "..%2f..%2f..%2fetc%2fpasswd", "out/highlights-2022-23-preview.pdf%00.png"):
+    shutil.copyfile(os.path.join(server.project, "out", "highlights-2022-23-preview.pdf"),
+                    os.path.join(server.project, "outside.pdf"))  # a picture-like file outside out/
+    for path in ("out/../outside.pdf", "out/%2e%2e/outside.pdf", "out/..%2foutside.pdf", "out/%2e%2e%2foutside.pdf",
+                 "out/serve/../../content/2022-23/edition.yaml", "out/..%2fcontent%2f2022-23%2fedition.yaml",
+                 "assets/..%2f..%2f..%2foutside.pdf", "assets/..%2fserve.py", "assets/%2e%2e%2fcli.py",
+                 "out/%2fetc%2fpasswd", "out//etc/passwd", "..%2f..%2f..%2fetc%2fpasswd",
+                 "out/highlights-2022-23-preview.pdf%00.png", "out/%5c..%5coutside.pdf"):
         url = server.url + path
         # urllib would normalise a literal /../ away; send it as typed, as an attacker would
         status, body = get(url)
         assert status in (403, 404), (path, status)
-        assert b"root:" not in body and b"edition:" not in body
+        assert b"root:" not in body and b"edition:" not in body and not body.startswith(b"%PDF")
     status, body = get(server.url + "assets/app.js")
     assert status == 200 and b"EventSource" in body
     status, _ = get(server.url + "out/highlights-2022-23-preview.pdf")
@@ -187,12 +191,16 @@ def test_raw_dot_dot_is_refused(server):
     import http.client
 
     host, port = server.url[len("http://"):-1].split(":")
-    for raw in ("/out/../README.md", "/assets/../serve.py", "/out/serve/../../../README.md"):
+    shutil.copyfile(os.path.join(server.project, "out", "highlights-2022-23-preview.pdf"),
+                    os.path.join(server.project, "outside.pdf"))
+    for raw in ("/out/../outside.pdf", "/out/serve/../../outside.pdf", "/assets/../serve.py",
+                "/out/../content/2022-23/edition.yaml", "/out/./../outside.pdf"):
         connection = http.client.HTTPConnection(host, int(port), timeout=5)
         connection.request("GET", raw)
         response = connection.getresponse()
         assert response.status in (403, 404), raw
-        assert not response.read().startswith(b"# highlight")
+        body = response.read()
+        assert not body.startswith(b"%PDF") and b"edition:" not in body and b"import" not in body
         connection.close()
 
 
@@ -295,8 +303,10 @@ def test_compare_with_an_earlier_pdf(server):
         change = found["pages"][0]
         assert any("1,747" in w for w in change["removed"]) and any("1,748" in w for w in change["added"])
         assert get(server.url + change["picture"].lstrip("/"))[0] == 200
-        assert get_json(server.url + "api/compare?against=../README.md")[0] == 404
-        assert get_json(server.url + "api/compare?against=/etc/passwd")[0] == 404
+        outside = os.path.join(server.project, "outside.pdf")  # a PDF, but not under out/
+        shutil.copyfile(os.path.join(server.project, "out", "serve", "2022-23", "session-start.pdf"), outside)
+        for against in ("../outside.pdf", "%2e%2e%2foutside.pdf", outside, "serve/../../outside.pdf"):
+            assert get_json(server.url + "api/compare?against=" + against)[0] == 404, against
     finally:
         server.write(P2, original)
         server.wait_for(lambda s: s["ok"] and s["revision"] > before["revision"] + 1, 5)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -78,6 +79,7 @@ class LiveProof:
         self.latency_s = 0.0  # last rebuild: noticing the change → pictures written
         self._rendered: dict[int, LaidOutPage] = {}  # page number -> the laid-out page its PNG shows
         self._versions: dict[int, int] = {}
+        self._boxes: list[list[float]] = []  # each page picture's extent, mm from the trim's top-left
         self._reports: dict[int, tuple] = {}  # page number -> (laid-out page, fonts, its typography report)
         self.changed = threading.Condition()
         self.stopping = threading.Event()
@@ -212,7 +214,7 @@ class LiveProof:
             underfull = None
             if page.underfull_pt and page.foot_gap_pt > page.underfull_pt:
                 underfull = {"y": _mm(page.body_bottom_pt - page.foot_gap_pt), "h": _mm(page.foot_gap_pt)}
-            boxes = getattr(self, "_boxes", [])
+            boxes = self._boxes
             bleed = g.page.bleed_mm
             pages.append({
                 "number": page.number, "title": page.title,
@@ -460,9 +462,10 @@ def make_server(options: ServeOptions) -> tuple[LiveServer, LiveProof]:
     """The HTTP server and the state it shows; the caller runs `live.run` and `server.serve_forever`."""
     live = LiveProof(options)
     handler = type("Handler", (_Handler,), {"live": live})
-    if ":" in options.host:
-        LiveServer.address_family = __import__("socket").AF_INET6
-    server = LiveServer((options.host, options.port), handler)
+    kind = LiveServer
+    if ":" in options.host:  # an IPv6 address, such as ::1
+        kind = type("LiveServer6", (LiveServer,), {"address_family": socket.AF_INET6})
+    server = kind((options.host, options.port), handler)
     return server, live
 
 

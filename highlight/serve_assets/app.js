@@ -146,8 +146,8 @@ function showStatus() {
   status.dataset.ok = String(state.ok);
   const counts = {error: 0, warning: 0};
   for (const d of state.diagnostics) counts[d.severity === "warning" ? "warning" : "error"]++;
-  status.textContent = (state.ok ? `revision ${state.revision}: built` : `revision ${state.revision}: build failed`) +
-    (state.latency_ms ? `, ${state.latency_ms} ms` : "");
+  status.textContent = `revision ${state.revision}: ` + (!state.ok ? "the build failed"
+    : state.revision === 1 ? `first build, ${state.latency_ms} ms` : `pictures ${state.latency_ms} ms after the save`);
   document.getElementById("edition").textContent = state.edition;
   document.getElementById("counts").textContent = `${counts.error} errors, ${counts.warning} warnings`;
   const failed = document.getElementById("failed");

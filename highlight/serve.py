@@ -23,13 +23,12 @@ import shutil
 import socket
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .build import BuildOptions, default_output, find_project, output_name
-from .diagnostics import Severity
 from .layout import LaidOutPage, QrMark, TextLine
 from .layout_spec import MM
 from .watch import watch

@@ -388,3 +388,23 @@ def test_browser_shows_pages_toggles_clicks_and_updates(server):
             assert errors == [], errors
         finally:
             browser.close()
+
+
+def test_bad_folder_and_taken_port_exit_2(tmp_path, capsys):
+    import socket
+
+    from highlight.cli import main
+
+    assert main(["serve", str(tmp_path / "no-such-edition")]) == 2
+    assert "edition folder" in capsys.readouterr().err
+    project = copy_project(str(tmp_path / "p"))
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        code = main(["serve", os.path.join(project, EDITION), "--port", str(taken.getsockname()[1])])
+    finally:
+        taken.close()
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "cannot listen on 127.0.0.1:" in err and "Traceback" not in err

@@ -364,6 +364,12 @@ def test_browser_shows_pages_toggles_clicks_and_updates(server):
                                 page.locator("#source .where").inner_text())
             assert page.locator("#source .frame").inner_text() == "seedbed-stats"
             assert page.locator("#source a.editor").get_attribute("href").startswith("vscode://file/")
+            # empty paper names no line; the diagnostics panel lists the build's located messages
+            page.mouse.click(svg["x"] + (3 - bx) / bw * svg["width"], svg["y"] + (3 - by) / bh * svg["height"])
+            page.wait_for_selector("#source >> text=no line here")
+            listed = page.locator("#diagnostics li").all_inner_texts()
+            assert len(listed) == len(server.state()["diagnostics"]) and listed
+            assert any(re.match(r"content/2022-23/p1-research-power\.yaml:\d+:\d+ .*qr-placeholder", t) for t in listed)
 
             shot = os.environ.get("SERVE_SCREENSHOT")  # tools: the README's picture, made by this browser
             if shot:

@@ -200,9 +200,12 @@ async function clickPage(number, svg, ev) {
   point.x = ev.clientX; point.y = ev.clientY;
   const mm = point.matrixTransform(svg.getScreenCTM().inverse());
   const box = document.getElementById("source");
-  const r = await fetch(`/api/source?page=${number}&x=${mm.x.toFixed(2)}&y=${mm.y.toFixed(2)}`);
+  // Empty paper is known from the dump (the server's rule), so a click there asks nothing and logs no 404.
+  const page = layout && layout.layout.pages.find(p => p.number === number);
+  const hit = page && page.lines.some(l => l.x - 0.3 <= mm.x && mm.x <= l.x + l.w + 0.3 && l.y <= mm.y && mm.y <= l.y + l.h);
+  const r = hit ? await fetch(`/api/source?page=${number}&x=${mm.x.toFixed(2)}&y=${mm.y.toFixed(2)}`) : null;
   box.textContent = "";
-  if (!r.ok) {
+  if (!r || !r.ok) {
     selected = null;
     el("p", {class: "muted", text: `page ${number}, ${mm.x.toFixed(1)} × ${mm.y.toFixed(1)} mm: no line here`}, box);
     drawAll();

@@ -414,3 +414,25 @@ def test_bad_folder_and_taken_port_exit_2(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "cannot listen on 127.0.0.1:" in err and "Traceback" not in err
+
+
+def test_a_failing_proof_is_not_the_last_good_build(tmp_path):
+    """serve builds proofs (laid out even when failing); the frame heights an overflow message compares with
+    stay those of the last build that succeeded."""
+    from highlight.build import BuildOptions, BuildSession, _heights_path, build
+
+    project = copy_project(str(tmp_path))
+    edition = os.path.join(project, EDITION)
+    assert not build(BuildOptions(edition, str(tmp_path / "good.pdf"))).diagnostics.has_errors()
+    heights = _heights_path(project, edition, None)
+    with open(heights, encoding="utf-8") as f:
+        good = f.read()
+    page = os.path.join(project, P2)
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace('en: "active start-ups"', 'en: "' + "active start-ups " * 40 + '"', 1))
+    result = BuildSession().build(BuildOptions(edition, str(tmp_path / "proof.pdf"), preflight=False, proof=True))
+    assert any(d.code == "overflow" for d in result.diagnostics.items) and result.pages
+    with open(heights, encoding="utf-8") as f:
+        assert f.read() == good

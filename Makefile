@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 FONTS  := .cache/.setup-done
 EDITION ?= 2022-23
 
-.PHONY: all build test fonts clean bench
+.PHONY: all build test fonts clean bench browser
 all: build
 
 $(STAMP): pyproject.toml
@@ -26,7 +26,13 @@ fonts: $(FONTS)
 build: $(FONTS)
 	$(PY) -m highlight build content/$(EDITION)
 
-test: $(FONTS)
+# The test of `highlight serve` drives Debian's chromium (no browser download: Playwright only steers it).
+# As root (CI, a fresh machine) it is installed here; for anyone else that test skips, saying how to install it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: $(FONTS) browser
 	$(PY) -m pytest
 
 clean:

@@ -8,7 +8,8 @@ afresh), rebuild inside `highlight watch` after a one-word edit, builds of
 generated 8-, 50- and 200-page editions with every paragraph set afresh (no
 line store), the leaflet's file size. Every timing is a whole process
 (start-up and imports included) except the watch rebuild, which `watch`
-measures itself from noticing the change to the PDF written. Peak RSS is the
+measures itself from noticing the change to the PDF written, and the serve
+row, from a saved edit to the page's new picture fetched over HTTP. Peak RSS is the
 child's ru_maxrss from wait4.
 """
 from __future__ import annotations
@@ -162,6 +163,90 @@ def watch_rebuilds(edits: int) -> list[float]:
         return times
 
 
+def _rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="utf-8") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+
+def serve_edits(timed: int, total: int = 100) -> tuple[list[float], float, float]:
+    """`highlight serve` in a copy of the project: seconds from a one-word save (written whole, then renamed,
+    as editors save) to the new picture of the page served, as the page's script sees it (the server-sent
+    event of the new revision, GET /api/state, GET the changed image), for the first `timed` of `total`
+    edits; and the server's resident memory (MiB) after the timed edits and after all of them."""
+    import http.client
+    import json
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("layout", "fonts", "profiles", "content"):
+            shutil.copytree(os.path.join(ROOT, name), os.path.join(tmp, name))
+        os.symlink(os.path.join(ROOT, ".cache"), os.path.join(tmp, ".cache"))
+        page = os.path.join(tmp, EDITION, "p7-growth-continued.yaml")
+        server = subprocess.Popen(HIGHLIGHT + ["serve", EDITION, "--port", "0"], cwd=tmp, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, text=True, env=CHILD_ENV)
+        try:
+            port = None
+            for line in server.stdout:
+                found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+                if found:
+                    port = int(found.group(1))
+                    break
+            if port is None:
+                raise SystemExit("bench: serve printed no URL")
+            connection = http.client.HTTPConnection("127.0.0.1", port)
+            events = http.client.HTTPConnection("127.0.0.1", port)
+            events.request("GET", "/api/events")
+            stream = events.getresponse()
+
+            def get(path: str) -> bytes:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    raise SystemExit(f"bench: serve answered {response.status} to {path}")
+                return body
+
+            def next_revision() -> int:
+                while True:
+                    line = stream.readline()
+                    if not line:
+                        raise SystemExit("bench: the event stream ended")
+                    if line.startswith(b"data: "):
+                        return int(line[6:])
+
+            next_revision()  # the revision at connection
+            state = json.loads(get("/api/state"))
+            words = ("officially opened", "officially launched")
+            times, first_rss = [], 0.0
+            for i in range(total):
+                time.sleep(0.2)
+                with open(page, encoding="utf-8") as f:
+                    text = f.read()
+                started = time.perf_counter()
+                with open(page + ".tmp", "w", encoding="utf-8") as f:
+                    f.write(text.replace(words[i % 2], words[(i + 1) % 2]))
+                os.replace(page + ".tmp", page)
+                next_revision()
+                now = json.loads(get("/api/state"))
+                if not now["ok"]:
+                    raise SystemExit("bench: the edited edition did not build under serve")
+                image = now["pages"][6]["image"]
+                if image == state["pages"][6]["image"]:
+                    raise SystemExit("bench: page 7's picture did not change")
+                get(image)
+                if i < timed:
+                    times.append(time.perf_counter() - started)
+                if i == timed - 1:
+                    first_rss = _rss_mib(server.pid)
+                state = now
+            connection.close()
+            events.close()
+            return times, first_rss, _rss_mib(server.pid)
+        finally:
+            server.terminate()
+            server.wait()
+            server.stdout.close()
+
+
 def cpu_name() -> str:
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
@@ -210,6 +295,10 @@ def main() -> None:
     size_kb = os.path.getsize(pdf) / 1024
     rebuilds = [t / 1000 for t in watch_rebuilds(args.runs)]
     lines.append(row("watch: one-word edit → PDF written", rebuilds, "ms", None, "goal ≤ 60 ms"))
+    served, rss_start, rss_end = serve_edits(9)
+    lines.append(row("serve: one-word save → new page picture served", served, "ms", rss_end,
+                     f"9 edits; goal ≤ 150 ms; RSS {rss_start:.0f} MiB after 9 edits, {rss_end:.0f} MiB after 100 "
+                     f"({(rss_end / rss_start - 1) * 100:+.0f} %; goal ≤ +20 %)"))
     generated = os.path.join(ROOT, ".cache", "bench", "content")
     per_page, medians = {}, {}
     for pages in (8, 50, 200):

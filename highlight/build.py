@@ -65,6 +65,7 @@ class BuildResult:
     seconds: float = 0.0
     layout: Layout | None = None  # what the pages were laid out with (for proofs)
     typography: list | None = None  # the typography report, when asked for
+    font_set: object = None  # the FontSet the pages were set with (serve reports the pages that changed)
 
 
 def find_project(edition_dir: str) -> str:
@@ -346,7 +347,7 @@ class BuildSession:
             result.preview = options.preview_reason
             result.pages = pages
             result.layout = layout
-            result.fonts = len(fonts.faces)
+            result.fonts, result.font_set = len(fonts.faces), fonts
         except BuildFailed:
             pass
         result.seconds = time.perf_counter() - started

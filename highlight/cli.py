@@ -40,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--no-marks", action="store_true", help="leave out crop marks")
     watch.add_argument("--proof", action="store_true", help="refresh the page proofs after each good build")
     watch.add_argument("--max-builds", type=int, default=0, help=argparse.SUPPRESS)  # for tests and benchmarks
+    serve = sub.add_parser("serve", help="live proofs in the browser: the pages, overlays, a click to the YAML line")
+    serve.add_argument("edition", help="the edition folder, e.g. content/2022-23")
+    serve.add_argument("--port", type=int, default=8017, help="port to listen on (0: any free port; default 8017)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback only)")
+    serve.add_argument("--editor", default="vscode://file{path}:{line}:{column}",
+                       help="the link a clicked line opens, with {path}, {line} and {column}")
+    serve.add_argument("--dpi", type=int, default=110, help="resolution of the page pictures (default 110)")
     new = sub.add_parser("new", help="start next year's edition from this year's")
     new.add_argument("edition", help="the new edition's name, e.g. 2023-24")
     new.add_argument("--from", dest="source", required=True, help="the edition to start from, e.g. 2022-23")
@@ -137,7 +144,7 @@ def _text_streams() -> None:
 def _run(args) -> int:
     commands = {"build": _build, "fonts": _fonts, "setup": lambda a: _fonts(a) or _profiles(a), "watch": _watch,
                 "new": _new, "check": _check, "proof": _proof, "diff": _diff, "preflight": _preflight,
-                "schema": _schema}
+                "schema": _schema, "serve": _serve}
     try:
         return commands[args.command](args)
     except KeyboardInterrupt as exc:
@@ -243,6 +250,31 @@ def _watch(args) -> int:
         if args.max_builds and count >= args.max_builds:
             break
     return 0
+
+
+def _serve(args) -> int:
+    from .serve import ServeOptions, serve
+
+    if not os.path.isdir(args.edition) or not 36 <= args.dpi <= 300 or not 0 <= args.port <= 65535:
+        print(f"highlight: serve takes an edition folder (not {args.edition!r}), a port 0-65535 and a dpi of "
+              "36 to 300", file=sys.stderr)
+        return 2
+
+    def built(result, latency_s: float, first: bool) -> None:
+        _print(result.diagnostics, False)
+        verb = "" if first else f"rebuilt in {latency_s * 1000:.0f} ms: "
+        print(_summary(result, exit_code(result.diagnostics), result.seconds, verb), flush=True)
+
+    def ready(url: str) -> None:
+        beyond = "" if args.host in ("127.0.0.1", "localhost", "::1") else \
+            f" (listening on {args.host}: anyone who can reach it sees the proofs)"
+        print(f"highlight: serving {args.edition} at {url}{beyond} (Ctrl-C to stop)", flush=True)
+
+    try:
+        return serve(ServeOptions(args.edition, args.host, args.port, args.editor, args.dpi), ready, built)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        print(f"highlight: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 def _check(args) -> int:

@@ -50,8 +50,10 @@ def _snapshot(paths: list[str]) -> dict[str, tuple]:
     return state
 
 
-def watch(options: BuildOptions, stop: Callable[[], bool] = lambda: False) -> Iterator[Rebuild]:
-    """Build once, then again after every change, yielding each build; ends when `stop()` is true.
+def watch(options: BuildOptions, stop: Callable[[], bool] = lambda: False,
+          poll_s: float = POLL_SECONDS) -> Iterator[Rebuild]:
+    """Build once, then again after every change, yielding each build; ends when `stop()` is true
+    (`serve` polls more often: its save-to-picture time is the one a designer sees).
 
     Watch builds are previews: they skip the preflight read-back (~0.15 s), so they are written to their own
     path (out/highlights-<edition>-preview.pdf), never over the print PDF; `highlight build` runs it."""
@@ -66,7 +68,7 @@ def watch(options: BuildOptions, stop: Callable[[], bool] = lambda: False) -> It
         seen = _snapshot(paths)
         while not stop():
             session.save_lines()
-            time.sleep(POLL_SECONDS)
+            time.sleep(poll_s)
             paths = watched_files(options.edition_dir)  # a page file may have been added
             now = _snapshot(paths)
             changed = tuple(p for p in sorted(set(now) | set(seen)) if now.get(p) != seen.get(p))

@@ -348,6 +348,11 @@ def prepare_fonts(manifest: Manifest, characters: set, diags: Diagnostics, cache
         if not os.path.exists(derived):
             try:
                 _subset(face_path(name, cache_dir), wanted, derived, spec.location)
+            except OSError as exc:  # a read-only or full cache is not a damaged face
+                diags.fatal("cache-unwritable", f"cannot write the subset of face '{name}' into "
+                            f"{os.path.dirname(derived)}: {exc.strerror or exc}", spec.ref,
+                            hint="make .cache writable (or free disk space); the faces themselves are fine")
+                continue
             except Exception as exc:  # fontTools raises many kinds on a damaged file
                 diags.fatal("font-corrupt", f"face '{name}' cannot be subset: {exc}", spec.ref, hint=SETUP_HINT)
                 continue

@@ -22,9 +22,12 @@ SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}", re.IGNORECASE)
 SAFE_NAME_HINT = "use letters, digits, '.', '_' and '-' (starting with a letter or digit), e.g. 2023-24"
 
 
-def safe_name(name: object) -> bool:
-    """A name from data that may become part of a file name: no separator, no '..', no control character."""
-    return isinstance(name, str) and SAFE_NAME.fullmatch(name) is not None and ".." not in name
+def safe_name(name: object, also: str = "") -> bool:
+    """A name from data that may become part of a file name: no separator, no '..', no control character
+    (`also`: more characters allowed after the first, e.g. '+~' of Debian package file names)."""
+    if not isinstance(name, str) or ".." in name or not name:
+        return False
+    return SAFE_NAME.fullmatch(name.translate({ord(c): "_" for c in also})) is not None
 
 
 def project_of(path: str) -> str | None:

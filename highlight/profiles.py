@@ -23,6 +23,7 @@ from .pdf import replace_file
 from .schema import INVALID, Field, Named, Str, Struct, load_document
 
 CACHE_DIR = os.path.join(".cache", "profiles")
+MAX_DOWNLOAD_BYTES = 64 * 2**20  # the two Debian packages are a few MB
 SETUP_HINT = "run `make` (or `highlight setup`) with network access to build the output profile"
 _FIXED_DATE = struct.pack(">6H", 2024, 1, 1, 0, 0, 0)  # ICC header bytes 24–35
 
@@ -88,9 +89,21 @@ class OutputProfile:
 
 
 def load_manifest(path: str, diags: Diagnostics) -> ProfileManifest:
+    from .paths import SAFE_NAME_HINT, safe_name
+
     manifest = load_document(path, MANIFEST, diags)
     if manifest is INVALID:
         raise BuildFailed(diags)
+    # These name files in .cache/profiles: nothing that could climb out of it.
+    spec = manifest.profile
+    names = [(spec.name, spec.ref, "the profile's name")] + \
+        [(os.path.basename(p.url), p.ref, f"the file name of package '{k}'s url") for k, p in manifest.packages.items()] + \
+        [(os.path.basename(spec.measurement.member), spec.ref, "the measurement member's file name")]
+    for name, ref, what in names:
+        if not safe_name(name, also="+~"):
+            diags.fatal("bad-name", f"{what} {name!r} is not a plain name (it becomes a file name in "
+                        ".cache/profiles)", ref, hint=SAFE_NAME_HINT.replace("e.g. 2023-24", "e.g. FOGRA39L-highlight"))
+    diags.raise_if_errors()
     return manifest
 
 
@@ -170,8 +183,10 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
             data = data if _sha256(data) == package.sha256 else None
         if data is None:
             try:
-                with urllib.request.urlopen(package.url, timeout=120) as response:
-                    data = response.read()
+                with urllib.request.urlopen(package.url, timeout=120) as response:  # noqa: S310 (sha-pinned)
+                    data = response.read(MAX_DOWNLOAD_BYTES + 1)
+                if len(data) > MAX_DOWNLOAD_BYTES:
+                    raise OSError(f"more than {MAX_DOWNLOAD_BYTES // 2**20} MiB; nothing was written")
             except (urllib.error.URLError, OSError) as exc:
                 diags.fatal("profile-download", f"cannot download {package.url}: {getattr(exc, 'reason', exc)}",
                             package.ref, hint="check the network (the set-up needs deb.debian.org), then run `make`")

@@ -769,3 +769,28 @@ def test_no_command_writes_or_reads_data_outside_the_project(project, tmp_path, 
     written = {p for p, w in _OPENED if w}
     assert any(p.endswith("highlights-case.pdf.tmp") or ".highlight-" in p for p in written)  # the hook saw them
     assert any(os.path.join(".cache", "fonts", ".tmp-") in p for p in written)  # the fonts, written beside
+
+
+@pytest.mark.parametrize("old, new", [('name: "FOGRA39L-highlight"', 'name: "../../../evil"'),
+                                      ('name: "FOGRA39L-highlight"', 'name: "/tmp/evil"'),
+                                      ("1.1+b1_amd64.deb", "1.1+b1_amd64.deb/.."),
+                                      ('member: "./usr/share/color/icc/FOGRA39L.ti3"', 'member: "./../../x/.."')])
+def test_a_profile_name_that_climbs_out_of_the_cache_is_refused(project, old, new):
+    _edit(project, os.path.join("profiles", "profiles.yaml"), old, new)
+    attack(project, build(), 2, r"^profiles/profiles.yaml:\d+:\d+ \(.*\): error\[bad-name\]")
+
+
+def test_a_read_only_cache_is_not_reported_as_a_corrupt_font(project, monkeypatch):
+    import errno
+
+    from highlight import fonts
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(fonts, "_subset", read_only)
+    monkeypatch.setattr(fonts, "_cached_superset", lambda *a: None)
+    _page(project, '      - paragraph: {en: "Sports science Zebra quartz", zh: "運動科學"}\n')
+    printed = attack(project, build(), 2, r"fonts/fonts.yaml:\d+:\d+ \(faces\.[a-z-]+\): error\[cache-unwritable\]: "
+                     r".*Permission denied")
+    assert "font-corrupt" not in printed

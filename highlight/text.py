@@ -56,7 +56,8 @@ PHRASE_END = set("，。、；：！？）」』")  # a ragged line ending on on
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
 MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
 SHORT_QUALIFIER = 4  # a bracketed phrase this short stays with the word it qualifies: 港科大（廣州）
-MARKER_SCALE = 0.62  # marker size relative to its text
+MARKER_SCALE = 0.62  # marker size relative to its text…
+MARKER_MIN_PT = 5.0  # …but never under 5 pt (DESIGN.md: footnote markers 5 pt or larger)
 MARKER_RISE_EM = 0.38
 SPACE = " "
 NBSP = "\u00a0"
@@ -285,7 +286,7 @@ class TextSetter:
         frags = []
         for item in chars:
             span, style = item.span, item.span.style
-            size = style.size_pt * (MARKER_SCALE if span.marker else 1.0)
+            size = max(style.size_pt * MARKER_SCALE, MARKER_MIN_PT) if span.marker else style.size_pt
             rise = style.size_pt * MARKER_RISE_EM if span.marker else 0.0
             face = self.face_for(item.char, prev, style, span.lang) or MISSING_FACE
             tracking = style.tracking_em * size

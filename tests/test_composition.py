@@ -67,7 +67,8 @@ def test_every_size_drawn_is_on_the_scale_and_there_are_at_most_ten(leaflet):
              and item.frame != "folio" for run in item.line.runs if run.text.strip()}
     assert len(sizes) <= 10, sorted(sizes)
     scale = {8.5, 26, 21, 17, 12, 10, 8, 7}
-    assert {s for s in sizes if s >= 6} <= scale  # the rest are footnote markers, raised and smaller
+    assert {s for s in sizes if s >= 6} <= scale  # the rest are footnote markers, raised and smaller…
+    assert min(sizes) >= 5.0  # …but never under 5 pt (DESIGN.md)
 
 
 def test_a_style_off_the_scale_is_a_located_error(tmp_path):

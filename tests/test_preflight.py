@@ -201,3 +201,32 @@ def test_a_template_may_keep_text_further_from_the_trim(tmp_path):
                          encoding="utf-8")
     code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "error[outside-safe-area]" in printed and "within 20 mm of the trim" in printed
+
+
+def test_what_issue_16_found_fails_the_preflight(tmp_path):
+    """Untagged text, 400 % CMYK marks, a /Trans, one subset tag naming two subsets, empty Info strings and
+    no XMP IDs: each is a failure of its own check."""
+    import os
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from conftest import ROOT
+
+    fonts = os.path.join(ROOT, ".cache", "fonts")
+    for name in ("latin-regular", "latin-bold"):
+        pdfmetrics.registerFont(TTFont(f"case-{name}", os.path.join(fonts, f"{name}.ttf")))
+
+    def draw(canvas, offset):
+        canvas.setAuthor("")
+        canvas.setPageTransition("Dissolve", 1)
+        canvas.setStrokeColorCMYK(1, 1, 1, 1)
+        canvas.line(2, 2, 10, 10)
+        for i, name in enumerate(("latin-regular", "latin-bold")):
+            canvas.setFont(f"case-{name}", 9)
+            canvas.drawString(offset + 30 * MM, offset + (40 + 10 * i) * MM, "untagged")
+
+    report = preflight(_pdf(tmp_path, draw))
+    failed = {f.check for f in report.failures}
+    assert {"tagged", "tagged-content", "registration", "no-trans", "subset-tags", "info-xmp", "struct-parents",
+            "display-doc-title"} <= failed, failed

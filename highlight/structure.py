@@ -275,6 +275,10 @@ def _chart_alt(table: Element) -> str:
     caption = next((c for c in table.children if isinstance(c, Element) and c.kind == "Caption"), None)
     halves = []
     for lang, sep, colon in ((EN, ", ", ": "), (ZH, "、", "：")):
+        if not (caption and caption.text(lang)) and not any(
+                head.text(lang) for tr in table.children if isinstance(tr, Element)
+                for head in tr.children if isinstance(head, Element) and head.kind == "TH"):
+            continue  # a single-language variant: no half of numbers without their words
         rows = []
         for tr in (c for c in table.children if isinstance(c, Element) and c.kind == "TR"):
             head = next((c for c in tr.children if c.kind == "TH"), None)

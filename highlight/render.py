@@ -84,7 +84,8 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
         _pdfx_identity(canvas, options)
     plans = []
     for index, page in enumerate(pages):
-        plan = page_structure(page)
+        # A `watch` preview is untagged (all of it an artifact): the rebuild costs what it did.
+        plan = page_structure(page) if options.tagged else None
         plans.append(plan)
         painter = _Painter(canvas, offset, trim_h, bleed, registered, screen, plan, index)
         if screen:  # a bookmark per page, named by its title in both languages
@@ -93,7 +94,8 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
         for number, item in enumerate(page.items):
             painter.draw(item, number)
         painter.end_mark()
-        finish_page(plan)
+        if plan is not None:
+            finish_page(plan)
         if not screen:
             canvas.setTrimBox((offset, offset, offset + trim_w, offset + trim_h))
             canvas.setBleedBox((offset - bleed, offset - bleed, offset + trim_w + bleed, offset + trim_h + bleed))

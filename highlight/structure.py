@@ -117,27 +117,47 @@ class PagePlan:
     figures: dict = field(default_factory=dict)
 
 
-def _run_lang(run, line_lang: str, current: str) -> str:
-    if has_han(run.text):
-        return ZH
+def _languages(runs, line_lang: str) -> list:
+    """Each run's language: Chinese if it holds Han (or the line is Chinese), English if it holds letters,
+    except a Latin word inside Chinese with no space before it ("生成式AI開創"). Figures, punctuation and
+    spaces go with what they stand beside: with what follows after a space ("areas: 6 大策略性"), else with
+    what precedes."""
     if line_lang == "zh":
-        return ZH
-    if any(c.isalpha() for c in run.text):
-        return EN
-    return current  # figures, punctuation and spaces go with what they stand beside
+        return [ZH] * len(runs)
+    langs: list = []
+    previous, previous_text = EN, ""
+    for run in runs:
+        text = run.text
+        if has_han(text):
+            lang = ZH
+        elif any(c.isalpha() for c in text):
+            joined = previous == ZH and not text[:1].isspace() and not previous_text[-1:].isspace()
+            lang = ZH if joined else EN
+        else:
+            lang = None
+        langs.append(lang)
+        if lang is not None:
+            previous = lang
+        previous_text = text
+    for i, run in enumerate(runs):
+        if langs[i] is None:
+            spaced = run.text[:1].isspace() or (i and runs[i - 1].text[-1:].isspace())
+            after = next((lang for lang in langs[i + 1:] if lang is not None), None)
+            before = next((lang for lang in reversed(langs[:i]) if lang is not None), None)
+            langs[i] = (after if spaced and after else before or after) or EN
+    return langs
 
 
 def _segments(item: TextLine, element_for_lang) -> list:
     """(start, end, element or None, lang): runs split where the language changes; artifact runs apart."""
     out = []
     runs = item.line.runs
-    current = ZH if item.lang == "zh" else EN
+    langs = _languages(runs, item.lang)
     for i, run in enumerate(runs):
         if run.artifact or not run.face:
             key = (None, "")
         else:
-            current = _run_lang(run, item.lang, current)
-            key = (element_for_lang(current), current)
+            key = (element_for_lang(langs[i]), langs[i])
         if out and (out[-1][2], out[-1][3]) == key:
             out[-1][1] = i + 1
         else:

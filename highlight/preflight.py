@@ -14,6 +14,7 @@ Info and XMP agreeing, one subset per tag, no /Trans, marks in /Separation
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 MM = 72.0 / 25.4
@@ -137,6 +138,7 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
     rgb_ops, outside = [], []
     counts = {"cmyk": 0, "gray": 0}
     marked = _MarkedContent()
+    screen = rules.target == "screen"  # text contrast is a screen matter: print keeps its walk as it was
     for font in (resources.get("/Font") or {}).values():
         fonts_seen.setdefault(_name(font.get("/BaseFont")), font)
 
@@ -157,9 +159,9 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
                 rgb_ops.append(op)
                 if op == "rg":
                     marked.fill = tuple(float(v) for v in operands)
-            elif op == "re":
+            elif screen and op == "re":
                 marked.rect = [float(v) for v in operands]
-            elif op in ("f", "f*", "F"):
+            elif screen and op in ("f", "f*", "F"):
                 marked.filled(graphics.ctm)
             elif op in ("g", "G"):
                 counts["gray"] += 1
@@ -187,7 +189,8 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
             elif op in ("Tj", "TJ", "'", '"'):
                 marked.text()
                 x, y = _mul(text_matrix, graphics.ctm)[4:6]
-                marked.contrast_at(x, y)
+                if screen:
+                    marked.contrast_at(x, y)
                 if not (bleed[0] <= x <= bleed[2] and bleed[1] <= y <= bleed[3]):
                     continue  # slug information, beyond the bleed: cut away with the margin
                 if not (trim[0] + safe - 0.5 <= x <= trim[2] - safe + 0.5
@@ -327,6 +330,7 @@ class _MarkedContent:
 MIN_CONTRAST = 4.5
 
 
+@functools.lru_cache(maxsize=1024)
 def _contrast(a, b) -> float:
     def luminance(rgb):
         lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]

@@ -34,14 +34,13 @@ _ELEMENT = re.compile(r"^(blocks\[\d+\]\.elements\[\d+\])\.(\w+)(.*)$")
 _INDEX = re.compile(r"\[(\d+)\]")
 
 
-def is_han(char: str) -> bool:
-    o = ord(char)
-    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3FFFF or 0x3000 <= o <= 0x303F \
-        or 0xFF00 <= o <= 0xFFEF
+_HAN = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def has_han(text: str) -> bool:
-    return any(is_han(c) for c in text)
+    """Han characters, CJK punctuation or full-width forms: text a Chinese reader reads."""
+    return _HAN.search(text) is not None
 
 
 @dataclass(eq=False)
@@ -130,7 +129,7 @@ def _languages(runs, line_lang: str) -> list:
         text = run.text
         if has_han(text):
             lang = ZH
-        elif any(c.isalpha() for c in text):
+        elif _LETTER.search(text):
             joined = previous == ZH and not text[:1].isspace() and not previous_text[-1:].isspace()
             lang = ZH if joined else EN
         else:

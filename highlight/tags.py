@@ -65,23 +65,34 @@ def finish_pdf(data: bytes, plans: list, options) -> bytes:
         numbers = []
         next_key = len(pages)
 
+        page_objs = [page.obj for page in pages]
+        struct_elem, kinds = Name.StructElem, {}
+
         def write(element: Element, parent, page_index: int):
             nonlocal next_key
-            obj = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + element.kind), P=parent))
+            # Every key at once: each call into pikepdf costs more than the Python around it.
+            keys = {"/Type": struct_elem, "/P": parent}
+            kind = kinds.get(element.kind)
+            if kind is None:
+                kind = kinds[element.kind] = Name("/" + element.kind)
+            keys["/S"] = kind
             if element.lang:
-                obj.Lang = String(element.lang)
+                keys["/Lang"] = String(element.lang)
             if element.alt is not None:
-                obj.Alt = String(element.alt)
+                keys["/Alt"] = String(element.alt)
             if element.title:
-                obj.T = String(element.title)
+                keys["/T"] = String(element.title)
             if element.note_id:
-                obj.ID = String(element.note_id)
+                keys["/ID"] = String(element.note_id)
             if element.scope:
-                obj.A = Dictionary(O=Name("/" + ATTRIBUTE_OWNER), Scope=Name("/" + element.scope))
-            kids = Array()
+                keys["/A"] = Dictionary({"/O": Name("/" + ATTRIBUTE_OWNER), "/Scope": Name("/" + element.scope)})
+            marked = [c for c in element.children if isinstance(c, Marked)]
+            if marked:
+                keys["/Pg"] = page_objs[marked[0].page]
+            obj = pdf.make_indirect(Dictionary(keys))
+            kids = []
             for child in element.children:
                 if isinstance(child, Marked):
-                    obj.Pg = pages[child.page].obj
                     kids.append(child.mcid)
                     parents.setdefault(child.page, {})[child.mcid] = obj
                 else:
@@ -101,7 +112,7 @@ def finish_pdf(data: bytes, plans: list, options) -> bytes:
                         numbers.append((next_key, link))
                         next_key += 1
                         kids.append(link)
-            obj.K = kids
+            obj.K = kids[0] if len(kids) == 1 and isinstance(kids[0], int) else Array(kids)
             return obj
 
         sects = Array()
@@ -151,6 +162,13 @@ def finish_pdf(data: bytes, plans: list, options) -> bytes:
         # The /ID: its first half names this document (edition, title, target, languages), its second is
         # qpdf's digest of the file as written (deterministic_id): reproducible, and new for any change.
         pdf.trailer.ID = Array([String(document_id[:16]), String(instance_id[:16])])
+        # ReportLab writes most filters as a one-element array, which qpdf decodes and compresses again
+        # (15 ms): the same filter as a name is copied as it is.
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                filters = obj.get("/Filter")
+                if isinstance(filters, Array) and len(filters) == 1:
+                    obj.Filter = filters[0]
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()

@@ -29,7 +29,7 @@ from .layout import LaidOutPage, QrMark, Ring, TextLine
 EN, ZH = "en", "zh-Hant"
 ARTIFACT_FRAMES = ("folio",)  # text the page carries that is not content (PDF 32000 §14.8.2.2)
 LEAF_KINDS = {"heading": "H2", "paragraph": "P", "stat": "P", "callout": "P", "ranking": "P", "project": "P",
-              "partner": "P", "qr": "Caption"}
+              "partner": "P", "qr": "P"}  # a QR code's caption: a P beside its Figure
 _ELEMENT = re.compile(r"^(blocks\[\d+\]\.elements\[\d+\])\.(\w+)(.*)$")
 _INDEX = re.compile(r"\[(\d+)\]")
 
@@ -64,6 +64,7 @@ class Element:
     children: list = field(default_factory=list)  # Elements and Marked
     url: str | None = None  # a Link's target (its annotation is attached by tags.py)
     note_id: str | None = None  # a Note's /ID
+    key: str = ""  # the YAML path of the element it stands for (where one page's lookups need it)
 
     def add(self, child):
         self.children.append(child)
@@ -78,7 +79,11 @@ class Element:
                     parts.append(child.text.strip())
             else:
                 parts.append(child.text(lang))
-        return " ".join(p for p in parts if p)
+        out = ""
+        for part in (p for p in parts if p):
+            # Lines of Chinese join with nothing between them; English ones with a space.
+            out += part if not out or has_han(out[-1]) or has_han(part[0]) else " " + part
+        return out
 
     def walk(self):
         yield self
@@ -114,6 +119,7 @@ class PagePlan:
     sect: Element
     segments: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
+    captions: dict = field(default_factory=dict)  # a QR code's Figure -> the P of its caption
 
 
 def _languages(runs, line_lang: str) -> list:
@@ -198,6 +204,7 @@ def page_structure(page: LaidOutPage) -> PagePlan:
             figure = element(base + ".qr-figure", lambda: sect.add(Element("Figure", item.ref)))
             figure.url = item.url
             plan.figures[index] = figure
+            plan.captions[figure] = base + ".qr"
             continue
         if not isinstance(item, TextLine):
             continue
@@ -249,7 +256,8 @@ def page_structure(page: LaidOutPage) -> PagePlan:
                 key = base + ".list" + (f"[{li_index.group(1)}]" if li_index else "")
                 leaf = element(key, lambda: lst.add(Element("LI", item.ref)).add(Element("LBody", item.ref)))
             else:
-                leaf = element(base + "." + kind, lambda: sect.add(Element(LEAF_KINDS.get(kind, "P"), item.ref)))
+                leaf = element(base + "." + kind, lambda: sect.add(Element(LEAF_KINDS.get(kind, "P"), item.ref,
+                                                                           key=base + "." + kind)))
         plan.segments[index] = _segments(item, lambda lang, leaf=leaf: leaf)
     if pending_rings and last_breakdown is not None:
         for r in pending_rings:
@@ -272,21 +280,13 @@ def finish_page(plan: PagePlan) -> None:
             figures[0].alt = _chart_alt(tables[0])
     for e in sect.walk():
         if e.kind == "Figure" and e.alt is None:
-            caption = _qr_caption(sect, e)
+            key = plan.captions.get(e)
+            caption = next((c for c in sect.children if isinstance(c, Element) and c.key == key), None) \
+                if key else None
             e.alt = " / ".join(p for p in (caption.text(EN) if caption else "", caption.text(ZH) if caption else "")
                                if p)
             e.alt = (e.alt + (f" ({e.url})" if e.url else " (QR code placeholder)")).strip()
     sect.finish()
-
-
-def _qr_caption(sect: Element, figure: Element):
-    children = sect.children
-    if figure in children:
-        i = children.index(figure)
-        for c in children[i + 1:i + 2] + children[max(i - 1, 0):i]:
-            if isinstance(c, Element) and c.kind == "Caption":
-                return c
-    return None
 
 
 def _chart_alt(table: Element) -> str:

@@ -188,6 +188,8 @@ def test_figures_have_bilingual_alternative_text_from_the_data(pdf_path):
     alts = [str(f.get("/Alt", "")) for f in figures]
     assert len(figures) == 3 + 6  # three ring charts, six QR codes (placeholders in 2022-23)
     assert all(HAN.search(a) and re.search("[A-Za-z]{3}", a) for a in alts), alts
+    assert not [a for a in alts if re.search(r"[\u3400-\u9fff] [\u3400-\u9fff]", a)]  # lines of Chinese join as one
+    assert any("了解更多科大為知識轉移所作出的努力" in a for a in alts)  # a QR code's, from its two-line caption
     chart = next(a for a in alts if a.startswith("Non-local students"))
     assert "Mainland 5,709 (78.2%)" in chart and "內地 5,709" in chart
 

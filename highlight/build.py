@@ -41,6 +41,7 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build too, and a failed build writes nothing
     preview: str = ""  # why this build is not for print ("watch"), or "" (a --greedy build is one anyway)
     proof: bool = False  # render what was laid out even when it has errors (for `proof`: never the print path)
+    final: bool = False  # the press build: placeholders (a QR code with no url) are errors
 
     @property
     def preview_reason(self) -> str:
@@ -318,6 +319,8 @@ class BuildSession:
                 result.typography = typography.report(pages, fonts, layout.geometry.typography)
                 typography.add_diagnostics(result.typography, diags, layout.geometry.typography)
             check_safe_area(pages, layout, diags)
+            if options.final:
+                check_final(pages, diags)
             profile = self._output_profile(project, diags) if options.target == "print" else None
             if profile is not None:  # chart colours a reader can tell apart, measured as printed
                 check_palette(layout, profile.icc, diags, os.path.join(project, ".cache", "profiles"))
@@ -327,6 +330,7 @@ class BuildSession:
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
                 marks=options.marks, target=options.target, date_epoch=date_epoch,
+                variant=options.lang or "", tagged=options.preflight,  # `watch` skips both
                 profile=profile,
                 edition=edition.edition,
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
@@ -379,6 +383,18 @@ def _write_heights(path: str, pages: list[LaidOutPage]) -> None:
         replace_file(path, json.dumps(heights, sort_keys=True).encode())
     except OSError:
         pass  # a read-only cache costs only the comparison in the next overflow message
+
+
+def check_final(pages: list[LaidOutPage], diags: Diagnostics) -> None:
+    """--final: nothing goes to press with a placeholder in it (a QR code without its url)."""
+    from .layout import QrMark
+
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, QrMark) and item.url is None:
+                diags.error("placeholder-in-final", "a QR code placeholder cannot go to press", item.ref,
+                            page=page.number, hint="add url: https://... to the element, or build without --final "
+                                                   "for a proof")
 
 
 def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str = "print") -> None:

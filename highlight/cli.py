@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="first-fit line breaking instead of total fit (to compare; not for print)")
     build.add_argument("--lang", choices=("en", "zh"),
                        help="a single-language variant, written to out/highlights-<edition>-<lang>.pdf")
+    build.add_argument("--final", action="store_true",
+                       help="the press build: a placeholder (a QR code with no url) is an error, not a warning")
     build.add_argument("--allow-missing-glyphs", action="store_true",
                        help="a character no font has is a warning and printed as a box (for proofs)")
     watch = sub.add_parser("watch", help="rebuild whenever a content, layout or font file changes")
@@ -194,7 +196,8 @@ def _build(args) -> int:
 
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
-                                target=args.target, report=args.report, greedy=args.greedy, strict=args.strict))
+                                target=args.target, report=args.report, greedy=args.greedy, strict=args.strict,
+                                final=args.final))
     diags = result.diagnostics
     args.json = args.json or args.format == "json"
     code = exit_code(diags, args.strict)

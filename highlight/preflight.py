@@ -5,10 +5,16 @@ fifth of pypdf's time, so it can run at the end of every build; never greps byte
 page boxes, fonts (embedded, subset, outline type, ToUnicode), the colour
 operators and spaces used, images and their resolution at placed size, text
 inside the safe area, total ink of every colour set, and the document's
-PDF/X identity (OutputIntent, GTS_PDFXVersion, Trapped).
+PDF/X identity (OutputIntent, GTS_PDFXVersion, Trapped). For both targets it
+also checks what a tagged, accessible file needs (structure tree, MarkInfo,
+every text-showing operator inside tagged content or an Artifact, catalog
+language, DisplayDocTitle, pdfuaid) and the file's identity (xmpMM IDs,
+Info and XMP agreeing, one subset per tag, no /Trans, marks in /Separation
+/All rather than 400 % CMYK).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 MM = 72.0 / 25.4
@@ -133,6 +139,8 @@ def preflight(source, rules: PreflightRules = PreflightRules()) -> PreflightRepo
         if not fonts_seen:
             report.add(True, "fonts", "no fonts")
         _identity(pdf, rules, report)
+        _accessibility(pdf, rules, report)
+        _file_identity(pdf, rules, report)
     report.add(report.max_ink_percent <= rules.max_ink_percent, "ink",
                f"highest total ink of any colour set: {report.max_ink_percent:.0f}% (limit "
                f"{rules.max_ink_percent:.0f}%)")
@@ -189,6 +197,8 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
     safe = rules.safe_mm * MM
     rgb_ops, outside = [], []
     counts = {"cmyk": 0, "gray": 0}
+    marked = _MarkedContent()
+    screen = rules.target == "screen"  # text contrast is a screen matter: print keeps its walk as it was
     for font in (resources.get("/Font") or {}).values():
         fonts_seen.setdefault(_name(font.get("/BaseFont")), font)
 
@@ -207,6 +217,12 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
                 graphics.ctm = _mul([float(v) for v in operands], graphics.ctm)
             elif op in ("rg", "RG"):
                 rgb_ops.append(op)
+                if op == "rg":
+                    marked.fill = tuple(float(v) for v in operands)
+            elif screen and op == "re":
+                marked.rect = [float(v) for v in operands]
+            elif screen and op in ("f", "f*", "F"):
+                marked.filled(graphics.ctm)
             elif op in ("g", "G"):
                 counts["gray"] += 1
             elif op in ("k", "K"):
@@ -214,6 +230,8 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
                 values = [float(v) for v in operands]
                 if values != [1.0, 1.0, 1.0, 1.0]:  # registration colour: crop marks outside the bleed only
                     report.max_ink_percent = max(report.max_ink_percent, 100.0 * sum(values))
+                else:
+                    marked.four_colour_marks += 1
             elif op in ("cs", "CS"):
                 space = str(operands[0])
                 if "RGB" in space:
@@ -226,8 +244,13 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
             elif op == "Td":
                 line_matrix = _mul([1, 0, 0, 1, float(operands[0]), float(operands[1])], line_matrix)
                 text_matrix = list(line_matrix)
+            elif op in ("BDC", "BMC", "EMC"):
+                marked.operator(op, operands)
             elif op in ("Tj", "TJ", "'", '"'):
+                marked.text()
                 x, y = _mul(text_matrix, graphics.ctm)[4:6]
+                if screen:
+                    marked.contrast_at(x, y)
                 if not (bleed[0] <= x <= bleed[2] and bleed[1] <= y <= bleed[3]):
                     continue  # slug information, beyond the bleed: cut away with the margin
                 if not (trim[0] + safe - 0.5 <= x <= trim[2] - safe + 0.5
@@ -243,6 +266,7 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
                     walk(xobject, xobject.get("/Resources") or resources, graphics.ctm)
 
     walk(page, resources, [1.0, 0, 0, 1.0, 0, 0])
+    marked.findings(number, rules, report)
     if rules.target == "print":
         report.add(not rgb_ops, "colour", f"{counts['cmyk']} CMYK and {counts['gray']} grey colour operators"
                    + (f", and RGB: {', '.join(sorted(set(rgb_ops)))}" if rgb_ops else ", no RGB"), number)
@@ -293,3 +317,169 @@ def _identity(pdf, rules: PreflightRules, report: PreflightReport) -> None:
     report.add(_name(info.get("/Trapped")) in ("/False", "/True"), "trapped", f"Trapped: {info.get('/Trapped')}")
     report.add("/Metadata" in root, "xmp", "XMP metadata stream" + (" present" if "/Metadata" in root else " missing"))
     report.add(bool(pdf.trailer.get("/ID")), "id", "document ID" + (" present" if pdf.trailer.get("/ID") else " missing"))
+
+
+# -- tagged content, accessibility and the file's identity (issue 16) ------------------------------------------
+class _MarkedContent:
+    """Where each text-showing operator stands: in tagged content (an MCID), an Artifact, or neither."""
+
+    def __init__(self):
+        self.stack: list = []  # per open sequence: "mcid", "artifact" or "other"
+        self.counts = {"mcid": 0, "artifact": 0, "untagged": 0}
+        self.four_colour_marks = 0
+        self.fill = (0.0, 0.0, 0.0)  # the RGB fill in force (screen)
+        self.rect = None
+        self.grounds: list = []  # filled rectangles so far, (x0, y0, x1, y1, rgb)
+        self.lowest = None  # (ratio, text rgb, ground rgb) of the least legible text
+
+    def filled(self, ctm) -> None:
+        if self.rect is not None:
+            x, y, w, h = self.rect
+            x0, y0 = _mul([1, 0, 0, 1, x, y], ctm)[4:6]
+            x1, y1 = _mul([1, 0, 0, 1, x + w, y + h], ctm)[4:6]
+            self.grounds.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), self.fill))
+        self.rect = None
+
+    def contrast_at(self, x: float, y: float) -> None:
+        ground = next((g[4] for g in reversed(self.grounds) if g[0] <= x <= g[2] and g[1] <= y + 1 <= g[3]),
+                      (1.0, 1.0, 1.0))
+        ratio = _contrast(self.fill, ground)
+        if self.lowest is None or ratio < self.lowest[0]:
+            self.lowest = (ratio, self.fill, ground)
+
+    def operator(self, op: str, operands) -> None:
+        if op == "EMC":
+            if self.stack:
+                self.stack.pop()
+            return
+        tag = str(operands[0])
+        kind = "other"
+        if tag == "/Artifact":
+            kind = "artifact"
+        elif op == "BDC" and len(operands) > 1:
+            try:
+                kind = "mcid" if "/MCID" in operands[1] else "other"
+            except TypeError:
+                kind = "other"  # a named property list: not ours
+        self.stack.append(kind)
+
+    def text(self) -> None:
+        if "artifact" in self.stack:
+            self.counts["artifact"] += 1
+        elif "mcid" in self.stack:
+            self.counts["mcid"] += 1
+        else:
+            self.counts["untagged"] += 1
+
+    def findings(self, number: int, rules, report) -> None:
+        c = self.counts
+        report.add(not c["untagged"], "tagged-content",
+                   f"{c['mcid']} text-showing operators in tagged content, {c['artifact']} in artifacts, "
+                   f"{c['untagged']} in neither", number)
+        if rules.target == "screen" and self.lowest is not None:
+            ratio, fill, ground = self.lowest
+            report.add(ratio >= MIN_CONTRAST - 0.005, "contrast",
+                       f"lowest text contrast {ratio:.2f}:1 ({_hex(fill)} on {_hex(ground)}; WCAG AA asks "
+                       f"{MIN_CONTRAST}:1)", number)
+        if rules.target == "print":
+            report.add(not self.four_colour_marks, "registration",
+                       f"{self.four_colour_marks} operator(s) set 400 % CMYK; marks belong in /Separation /All"
+                       if self.four_colour_marks else "no 400 % CMYK: marks in /Separation /All", number)
+
+
+MIN_CONTRAST = 4.5
+
+
+@functools.lru_cache(maxsize=1024)
+def _contrast(a, b) -> float:
+    def luminance(rgb):
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    if len(a) != 3 or len(b) != 3:
+        return 21.0
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{round(v * 255):02x}" for v in rgb)
+
+
+def _xmp_text(pdf) -> str:
+    metadata = pdf.Root.get("/Metadata")
+    return metadata.read_bytes().decode("utf-8", "replace") if metadata is not None else ""
+
+
+def _xmp_value(xmp: str, tag: str) -> str | None:
+    """The text of an XMP property, an rdf:Alt/Seq/Bag's first item's for a container."""
+    import re
+
+    m = re.search(rf"<{tag}>(.*?)</{tag}>", xmp, re.S)
+    if m is None:
+        return None
+    inner = re.search(r"<rdf:li[^>]*>(.*?)</rdf:li>", m.group(1), re.S)
+    from xml.sax.saxutils import unescape
+
+    return unescape((inner.group(1) if inner else m.group(1)).strip())
+
+
+def _accessibility(pdf, rules: PreflightRules, report: PreflightReport) -> None:
+    """PDF/UA-1's machine-checkable core: a tagged file, with its language, title shown, and claim."""
+    root = pdf.Root
+    tree = root.get("/StructTreeRoot")
+    mark_info = root.get("/MarkInfo")
+    report.add(tree is not None and "/ParentTree" in tree and bool(mark_info and mark_info.get("/Marked")),
+               "tagged", "StructTreeRoot with a ParentTree, MarkInfo /Marked true" if tree is not None
+               else "no StructTreeRoot: the file is untagged")
+    missing = [n for n, page in enumerate(pdf.pages, 1) if "/StructParents" not in page.obj]
+    report.add(not missing, "struct-parents", f"pages without /StructParents: {missing}" if missing
+               else "every page has /StructParents")
+    lang = str(root.get("/Lang", ""))
+    report.add(bool(lang), "lang", f"catalog /Lang {lang!r}")
+    prefs = root.get("/ViewerPreferences") or {}
+    report.add(bool(prefs.get("/DisplayDocTitle")), "display-doc-title",
+               "DisplayDocTitle " + ("true" if prefs.get("/DisplayDocTitle") else "missing"))
+    xmp = _xmp_text(pdf)
+    report.add(_xmp_value(xmp, "pdfuaid:part") == "1", "pdfuaid", "XMP pdfuaid:part "
+               + repr(_xmp_value(xmp, "pdfuaid:part")))
+    languages = _xmp_value(xmp, "dc:language")
+    report.add(bool(languages) and languages == lang, "xmp-language",
+               f"XMP dc:language starts {languages!r}, catalog says {lang!r}")
+    links = [a for page in pdf.pages for a in (page.obj.get("/Annots") or []) if a.get("/Subtype") == "/Link"]
+    bare = [a for a in links if "/Contents" not in a or "/StructParent" not in a]
+    report.add(not bare, "links", f"{len(links)} link(s), {len(bare)} without /Contents or /StructParent")
+    untabbed = [n for n, page in enumerate(pdf.pages, 1) if "/Annots" in page.obj and page.obj.get("/Tabs") != "/S"]
+    report.add(not untabbed, "tabs", f"pages with links but no /Tabs /S: {untabbed}" if untabbed
+               else "every page with links has /Tabs /S")
+
+
+def _file_identity(pdf, rules: PreflightRules, report: PreflightReport) -> None:
+    """XMP IDs, Info and XMP in agreement with no empty strings, one subset per tag, no /Trans."""
+    xmp = _xmp_text(pdf)
+    info = pdf.docinfo
+    ids = {k: _xmp_value(xmp, f"xmpMM:{k}") for k in ("DocumentID", "InstanceID", "VersionID", "RenditionClass")}
+    ids["MetadataDate"] = _xmp_value(xmp, "xmp:MetadataDate")
+    absent = [k for k, v in ids.items() if not v]
+    report.add(not absent, "xmp-ids", f"XMP lacks {', '.join(absent)}" if absent
+               else f"XMP DocumentID, InstanceID, VersionID {ids['VersionID']!r}, RenditionClass "
+                    f"{ids['RenditionClass']!r}, MetadataDate")
+    empty = [str(k) for k, v in info.items() if not str(v).strip()]
+    pairs = (("/Title", "dc:title"), ("/Subject", "dc:description"), ("/Author", "dc:creator"),
+             ("/Keywords", "pdf:Keywords"), ("/Producer", "pdf:Producer"), ("/Creator", "xmp:CreatorTool"))
+    disagree = [f"{key} {str(info.get(key, ''))!r} / {tag} {_xmp_value(xmp, tag)!r}" for key, tag in pairs
+                if str(info.get(key, "")) != (_xmp_value(xmp, tag) or "")]
+    report.add(not empty and not disagree, "info-xmp",
+               "; ".join(([f"empty Info strings: {', '.join(empty)}"] if empty else []) + disagree)
+               or "Info and XMP agree, no empty strings")
+    tags: dict = {}
+    for page in pdf.pages:
+        for font in ((page.obj.get("/Resources") or {}).get("/Font") or {}).values():
+            name = str(font.get("/BaseFont", ""))
+            if len(name) > 8 and name[7] == "+":
+                tags.setdefault(name[1:7], set()).add(font.objgen)
+    shared = sorted(t for t, fonts in tags.items() if len(fonts) > 1)
+    report.add(not shared, "subset-tags", f"tag(s) naming more than one subset: {', '.join(shared)}" if shared
+               else f"{len(tags)} subsets, each with its own tag")
+    trans = [n for n, page in enumerate(pdf.pages, 1) if "/Trans" in page.obj]
+    report.add(not trans, "no-trans", f"pages with /Trans: {trans}" if trans else "no page transitions")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from .fonts import FontSet
 from .layout import Box, LaidOutPage, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, Colour, Layout
+from .structure import Marked, finish_page, page_structure
 
-FURNITURE_FRAMES = ("folio",)  # text the page carries that is not content (PDF 32000 §14.8.2.2)
 CROP_MARK_LENGTH_MM = 5.0
 CROP_MARK_WEIGHT_PT = 0.25
 
@@ -32,6 +32,8 @@ class RenderOptions:
     languages: tuple = ("en", "zh-Hant")
     target: str = "print"  # "screen": RGB twins, trim-sized pages, no marks, links, bookmarks, language spans
     date_epoch: int = 946684800  # the file's creation date: SOURCE_DATE_EPOCH, else the edition's date
+    variant: str = ""  # what else tells this file from its siblings (the --lang), for its IDs
+    tagged: bool = True  # write the structure tree and identity (a `watch` preview skips it: speed)
 
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
@@ -80,13 +82,20 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     canvas.setProducer(options.producer)
     if options.profile is not None and not screen:
         _pdfx_identity(canvas, options)
-    for page in pages:
-        painter = _Painter(canvas, offset, trim_h, bleed, registered, screen)
-        if screen:  # a bookmark per page, named by its title
+    plans = []
+    for index, page in enumerate(pages):
+        # A `watch` preview is untagged (all of it an artifact): the rebuild costs what it did.
+        plan = page_structure(page) if options.tagged else None
+        plans.append(plan)
+        painter = _Painter(canvas, offset, trim_h, bleed, registered, screen, plan, index)
+        if screen:  # a bookmark per page, named by its title in both languages
             canvas.bookmarkPage(f"page-{page.number}")
-            canvas.addOutlineEntry(f"{page.number}  {page.title}", f"page-{page.number}", level=0)
-        for item in page.items:
-            painter.draw(item)
+            canvas.addOutlineEntry(f"{page.number}  {_bilingual_title(page)}", f"page-{page.number}", level=0)
+        for number, item in enumerate(page.items):
+            painter.draw(item, number)
+        painter.end_mark()
+        if plan is not None:
+            finish_page(plan)
         if not screen:
             canvas.setTrimBox((offset, offset, offset + trim_w, offset + trim_h))
             canvas.setBleedBox((offset - bleed, offset - bleed, offset + trim_w + bleed, offset + trim_h + bleed))
@@ -97,7 +106,18 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     if screen:
         canvas.showOutline()
     canvas.save()
-    return buffer.getvalue()
+    if not options.tagged:
+        return buffer.getvalue()
+    from .tags import finish_pdf
+
+    return finish_pdf(buffer.getvalue(), plans, options)
+
+
+def _bilingual_title(page: LaidOutPage) -> str:
+    """The page's title as its title band prints it: the English, then the Chinese."""
+    lines = [i for i in page.items if isinstance(i, TextLine) and i.frame == "title-band"]
+    zh = " ".join(i.line.text for i in lines if i.lang == "zh").strip()
+    return f"{page.title} {zh}".strip() if zh and zh not in page.title else page.title
 
 
 def _pdfx_identity(canvas, options: RenderOptions) -> None:
@@ -122,12 +142,6 @@ def _pdfx_identity(canvas, options: RenderOptions) -> None:
     catalog = doc.Catalog
     catalog.__NoDefault__ = list(catalog.__NoDefault__) + ["OutputIntents"]
     catalog.OutputIntents = pdfdoc.PDFArray([intent])
-    metadata = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"),
-                                                      "Subtype": pdfdoc.PDFName("XML")}),
-                                _xmp(options).encode("utf-8"))
-    metadata.filters = []  # XMP stays readable
-    catalog.Metadata = doc.Reference(metadata)
-    catalog.Lang = pdfdoc.PDFString("en")
     doc.info.__class__ = _pdfx_info_class()
 
 
@@ -147,36 +161,6 @@ def _pdfx_info_class():
             return pdfdoc.PDFDictionary(D).format(document)
 
     return PdfxInfo
-
-
-def _xmp(options: RenderOptions) -> str:
-    from xml.sax.saxutils import escape
-
-    title = escape(options.title)
-    languages = "".join(f"<rdf:li>{escape(lang)}</rdf:li>" for lang in options.languages)
-    # Dates match the Info dictionary's fixed (invariant) date, so the file stays reproducible.
-    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
-    xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
-    xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"
-    xmlns:highlight="https://example.org/highlight/ns/1.0/">
-   <dc:format>application/pdf</dc:format>
-   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
-   <dc:language><rdf:Bag>{languages}</rdf:Bag></dc:language>
-   <xmp:CreatorTool>{escape(options.producer)}</xmp:CreatorTool>
-   <xmp:CreateDate>{_iso(options.date_epoch)}</xmp:CreateDate>
-   <xmp:ModifyDate>{_iso(options.date_epoch)}</xmp:ModifyDate>
-   <pdf:Producer>{escape(options.producer)}</pdf:Producer>
-   <pdf:Trapped>False</pdf:Trapped>
-   <pdfx:GTS_PDFXVersion>PDF/X-4</pdfx:GTS_PDFXVersion>
-   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
-   <highlight:edition>{escape(options.edition)}</highlight:edition>
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>"""
 
 
 @functools.lru_cache(maxsize=256)
@@ -200,14 +184,52 @@ def cmyk(colour: Colour, tint: float = 1.0):
     return CMYKColor(c, m, y, k)
 
 
+MIN_CONTRAST = 4.5  # WCAG 2.x AA for text; `highlight preflight --target screen` fails below it
+
+
+def luminance(rgb_values) -> float:
+    """WCAG relative luminance of sRGB values 0–1."""
+    lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb_values]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a, b) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@functools.lru_cache(maxsize=256)
+def readable_rgb(colour: Colour, background: tuple = (1.0, 1.0, 1.0)) -> tuple:
+    """The screen twin of a text colour, darkened (on a light ground) or lightened (on a dark one) just
+    enough to reach MIN_CONTRAST against its background: the gold accent's #E0A526 (2.19:1 on white)
+    becomes a darker gold for text; colours that already reach it are left as they are."""
+    base = tuple(rgb(colour).rgb())
+    if contrast(base, background) >= MIN_CONTRAST:
+        return base
+    target = 0.0 if luminance(background) > 0.18 else 1.0
+    for step in range(1, 101):
+        t = step / 100.0
+        mixed = tuple(round(v + (target - v) * t, 4) for v in base)
+        if contrast(mixed, background) >= MIN_CONTRAST + 0.05:  # a margin for rounding in the file
+            return mixed
+    return (target,) * 3
+
+
 def _is_pure_black(colour: Colour) -> bool:
     c, m, y, k = colour.cmyk
     return c == m == y == 0 and k == 100
 
 
 class _Painter:
-    def __init__(self, canvas, offset: float, trim_h: float, bleed: float, registered: dict, screen: bool = False):
+    def __init__(self, canvas, offset: float, trim_h: float, bleed: float, registered: dict, screen: bool = False,
+                 plan=None, page_index: int = 0):
         self.canvas = canvas
+        self.plan = plan  # structure.PagePlan: what each item is (tagged content or an artifact)
+        self.page_index = page_index
+        self.open = None  # the marked content open in the stream: "artifact", a Figure, or an MCID
+        self.mcid = 0
+        self.grounds: list = []  # (x0, y0, x1, y1, rgb) of each filled box so far: what text stands on (screen)
+        self.ground = (1.0, 1.0, 1.0)
         self.screen = screen  # RGB twins of the colours, and links and language spans
         self.registered = registered  # face name -> ReportLab font name
         self.overprinting = False
@@ -222,10 +244,39 @@ class _Painter:
     def y(self, y: float) -> float:
         return self.offset + self.trim_h - y
 
-    def draw(self, item) -> None:
+    # -- marked content: every operator inside tagged content (an MCID) or an Artifact -------------------
+    def end_mark(self) -> None:
+        if self.open is not None:
+            self.canvas._code.append("EMC")
+            self.open = None
+
+    def artifact(self) -> None:
+        if self.open != "artifact":
+            self.end_mark()
+            self.canvas._code.append("/Artifact BMC")
+            self.open = "artifact"
+
+    def content(self, element, lang: str, text: str, kind: str = "Span") -> None:
+        """Open a new marked-content sequence with the next MCID, owned by `element`."""
+        self.end_mark()
+        element.add(Marked(self.page_index, self.mcid, lang, text))
+        self.canvas._code.append(f"/{kind} <</Lang ({lang}) /MCID {self.mcid}>> BDC")
+        self.open = ("mcid", element)
+        self.mcid += 1
+
+    def figure(self, element) -> None:
+        if self.open != ("mcid", element):  # a chart's segments are one marked-content sequence
+            self.content(element, "en", "", "Figure")
+
+    def draw(self, item, number: int = -1) -> None:
         if isinstance(item, TextLine):
-            self.text(item)
+            self.text(item, self.plan.segments.get(number) if self.plan else None)
             return
+        figure = self.plan.figures.get(number) if self.plan else None
+        if figure is not None:
+            self.figure(figure)
+        else:
+            self.artifact()
         self.overprint(False)  # panels, rules and charts knock out
         if isinstance(item, Box):
             self.box(item)
@@ -259,8 +310,11 @@ class _Painter:
             if y <= 0:
                 y, h = y - self.bleed, h + self.bleed
         c = self.canvas
-        c.setFillColor(self.colour(item.colour, item.tint))
+        fill = self.colour(item.colour, item.tint)
+        c.setFillColor(fill)
         c.rect(self.x(x), self.y(y + h), w, h, stroke=0, fill=1)
+        if self.screen:
+            self.grounds.append((x, y, x + w, y + h, tuple(fill.rgb())))
 
     def colour(self, colour: Colour, tint: float = 1.0):
         return rgb(colour, tint) if self.screen else cmyk(colour, tint)
@@ -274,7 +328,7 @@ class _Painter:
                 self.canvas.setOverprintMask(1)
             self.overprinting = on
 
-    def text(self, item: TextLine) -> None:
+    def text(self, item: TextLine, segments=None) -> None:
         """A line as one text object; glyph runs that share a font become one TJ array.
 
         The gaps between runs of a group (pair kerning, the Han–Latin quarter em,
@@ -283,24 +337,37 @@ class _Painter:
         has no TJ for TrueType fonts without a shaping engine.
         """
         runs = item.line.runs
-        start = 0
-        while start < len(runs):
-            black = _is_pure_black(runs[start].colour)
-            end = start + 1
-            while end < len(runs) and _is_pure_black(runs[end].colour) == black \
-                    and runs[end].artifact == runs[start].artifact:
-                end += 1
-            # 100 % K text overprints: no white halo if the plates misregister.
-            self.overprint(black)
-            code = self._text_object(item, runs[start:end])
-            if item.frame in FURNITURE_FRAMES or runs[start].artifact:
-                # Furniture (folio) and dictionary hyphens are artifacts, not content: readers and
-                # `highlight check` skip them, so "sup-|ports" reads back as "supports".
-                code = f"/Artifact BMC\n{code}\nEMC"
-            elif self.screen:  # each line tagged with its language, for screen readers and search
-                code = f"/Span <</Lang ({'zh-Hant' if item.lang == 'zh' else 'en'})>> BDC\n{code}\nEMC"
-            self.canvas._code.append(code)
-            start = end
+        if self.screen:  # the topmost box under the line's start is its background (else paper white)
+            px, py = item.x_pt + (runs[0].x_pt if runs else 0.0), item.baseline_pt - 1.0
+            self.ground = next((g[4] for g in reversed(self.grounds)
+                                if g[0] <= px <= g[2] and g[1] <= py <= g[3]), (1.0, 1.0, 1.0))
+        if segments is None:  # no structure (furniture such as the folio): an artifact
+            segments = [(0, len(runs), None, "")]
+        # A figure set apart ("HK$956M" beside "external funding") ends in a space, so text extraction
+        # does not glue it to the label it stands next to.
+        text = item.line.text
+        figure = len(text) <= 16 and not text.endswith(" ") and any(c.isdigit() for c in text) \
+            and not any(c.isspace() for c in text) and segments[-1][2] is not None
+        for first, last, element, lang in segments:
+            # Furniture (folio) and dictionary hyphens are artifacts, not content: readers and
+            # `highlight check` skip them, so "sup-|ports" reads back as "supports". The rest is
+            # tagged content, each language its own sequence, owned by its structure element.
+            if element is None:
+                self.artifact()
+            else:
+                self.content(element, lang, "".join(r.text for r in runs[first:last]))
+            start = first
+            while start < last:
+                black = _is_pure_black(runs[start].colour)
+                end = start + 1
+                while end < last and _is_pure_black(runs[end].colour) == black:
+                    end += 1
+                # 100 % K text overprints: no white halo if the plates misregister.
+                self.overprint(black)
+                self.canvas._code.append(self._text_object(item, runs[start:end], figure and end == len(runs)))
+                start = end
+        if self.missing_glyph_boxes:
+            self.artifact()
         for line, run in self.missing_glyph_boxes:
             c = self.canvas
             c.setStrokeColor(self.colour(run.colour))
@@ -309,7 +376,7 @@ class _Painter:
                    run.width_pt - 0.1 * run.size_pt, 0.75 * run.size_pt, stroke=1, fill=0)
         self.missing_glyph_boxes.clear()
 
-    def _text_object(self, item: TextLine, runs) -> str:
+    def _text_object(self, item: TextLine, runs, space_after: bool = False) -> str:
         from reportlab.lib.rl_accel import fp_str
         from reportlab.pdfbase.pdfmetrics import getFont
 
@@ -336,7 +403,7 @@ class _Painter:
                 flush()
                 if state is None or state[2] != run.colour:
                     if self.screen:
-                        code.append(f"{fp_str(*rgb(run.colour).rgb())} rg")
+                        code.append(f"{fp_str(*readable_rgb(run.colour, self.ground))} rg")
                     else:
                         c, m, y, k = (v / 100.0 for v in run.colour.cmyk)
                         code.append(f"{fp_str(c, m, y, k)} k")
@@ -359,6 +426,14 @@ class _Painter:
                     subset_font = (run.face, subset)
                 array.append(f"({canvas._escape(chunk)})")
             previous_end = run.x_pt + run.width_pt
+        if space_after and subset_font is not None:
+            font = getFont(self.registered[subset_font[0]])
+            for subset, chunk in font.splitString(" ", doc):
+                if subset_font != (subset_font[0], subset):
+                    flush()
+                    code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(state[1])} Tf")
+                    subset_font = (subset_font[0], subset)
+                array.append(f"({canvas._escape(chunk)})")
         flush()
         code.append("ET")
         return "\n".join(code)
@@ -416,7 +491,7 @@ def _slug(canvas, offset: float, trim_w: float, bleed: float, font: str, options
         for j, tint in enumerate((1.0, 0.5)):
             canvas.setFillColor(CMYKColor(c * tint, m * tint, yy * tint, k * tint))
             canvas.rect(x + (2 * i + j) * patch, y, patch, patch, stroke=0, fill=1)
-    canvas.setFillColor(CMYKColor(0, 0, 0, 1))
+    _registration(canvas, fill=True)
     canvas.setFont(font, 6)
     # ASCII only: the subset fonts hold just the content's characters and these.
     canvas.drawString(offset + 8 * MM, y + 1.2 * MM, f"Annual Highlights {options.edition} | page {page} | "
@@ -426,9 +501,8 @@ def _slug(canvas, offset: float, trim_w: float, bleed: float, font: str, options
 
 def _crop_marks(canvas, offset: float, trim_w: float, trim_h: float, bleed: float) -> None:
     """Trim marks in registration colour, starting outside the bleed so they never print on the page."""
-    from reportlab.lib.colors import CMYKColor
-
-    canvas.setStrokeColor(CMYKColor(1, 1, 1, 1))
+    canvas._code.append("/Artifact BMC")
+    _registration(canvas, fill=False)
     canvas.setLineWidth(CROP_MARK_WEIGHT_PT)
     length = CROP_MARK_LENGTH_MM * MM
     start = bleed + 1 * MM
@@ -438,3 +512,18 @@ def _crop_marks(canvas, offset: float, trim_w: float, trim_h: float, bleed: floa
     for y in (offset, offset + trim_h):
         for x, direction in ((offset, -1), (offset + trim_w, 1)):
             canvas.line(x + direction * start, y, x + direction * (start + length), y)
+    canvas._code.append("EMC")
+
+
+def _registration(canvas, fill: bool) -> None:
+    """Registration colour, /Separation /All (ISO 32000-1 §8.6.6.4): on every plate, as one colour a
+    preflight knows for a mark, not a 400 % CMYK build."""
+    from reportlab.lib.colors import CMYKColorSep
+
+    enforce = canvas._enforceColorSpace  # the CMYK guard would turn the separation into plain CMYK
+    canvas._enforceColorSpace = None
+    try:
+        colour = CMYKColorSep(1, 1, 1, 1, spotName="All")
+        (canvas.setFillColor if fill else canvas.setStrokeColor)(colour)
+    finally:
+        canvas._enforceColorSpace = enforce

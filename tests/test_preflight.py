@@ -115,6 +115,8 @@ def test_crop_marks_sit_at_the_trim_corners(built):
 def test_the_screen_variant(tmp_path):
     """RGB, pages the size of the trim with no marks, a bookmark per page, language spans, QR codes as links."""
     import os
+    import subprocess
+    import sys
 
     import pikepdf
 
@@ -127,8 +129,11 @@ def test_the_screen_variant(tmp_path):
         assert "/TrimBox" not in pdf.pages[0].obj and "/OutputIntents" not in pdf.Root
         assert str(pdf.Root.Lang) == "en"
         with pdf.open_outline() as outline:
-            assert [item.title for item in outline.root][:2] == ["1  Research Power", "2  Leading in Technology and "
-                                                                                          "Knowledge Transfer"]
+            titles = [item.title for item in outline.root]
+            # Bilingual, as the title band prints them, and no two alike.
+            assert titles[:2] == ["1  Research Power 研究實力", "2  Leading in Technology and Knowledge Transfer "
+                                                                 "帶領科技及知識轉移"]
+            assert len(set(titles)) == len(titles) == 8
         operators = {str(op) for _, op in pikepdf.parse_content_stream(pdf.pages[0])}
         assert "rg" in operators and "k" not in operators and "K" not in operators
         spans = [operands[1].Lang for operands, op in pikepdf.parse_content_stream(pdf.pages[0])
@@ -138,8 +143,15 @@ def test_the_screen_variant(tmp_path):
     case = os.path.join(ROOT, "tests", "cases", "good", "qr-url")
     assert _run(["build", case, "-o", str(qr), "--target", "screen"])[0] == 0
     with pikepdf.open(qr) as pdf:
-        links = [a.A.URI for a in pdf.pages[0].obj.get("/Annots", []) if "/A" in a]
-        assert [str(u) for u in links] == ["https://hkust.edu.hk/news/research-and-innovation"]
+        annots = [a for a in pdf.pages[0].obj.get("/Annots", []) if "/A" in a]
+        assert [str(a.A.URI) for a in annots] == ["https://hkust.edu.hk/news/research-and-innovation"]
+        # A link a screen reader can name and reach: its text, its place in the structure, the tab order.
+        assert "https://hkust.edu.hk" in str(annots[0].Contents) and "/StructParent" in annots[0]
+        assert pdf.pages[0].obj.Tabs == "/S"
+    assert preflight(str(qr), PreflightRules(target="screen", require_pdfx=False)).failures == []
+    run = subprocess.run([os.path.join(os.path.dirname(sys.executable), "outloud"), "--fail-on", "error", str(qr)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout
 
 
 def test_dates_come_from_source_date_epoch_or_the_edition(tmp_path, monkeypatch):
@@ -189,3 +201,32 @@ def test_a_template_may_keep_text_further_from_the_trim(tmp_path):
                          encoding="utf-8")
     code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "error[outside-safe-area]" in printed and "within 20 mm of the trim" in printed
+
+
+def test_what_issue_16_found_fails_the_preflight(tmp_path):
+    """Untagged text, 400 % CMYK marks, a /Trans, one subset tag naming two subsets, empty Info strings and
+    no XMP IDs: each is a failure of its own check."""
+    import os
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from conftest import ROOT
+
+    fonts = os.path.join(ROOT, ".cache", "fonts")
+    for name in ("latin-regular", "latin-bold"):
+        pdfmetrics.registerFont(TTFont(f"case-{name}", os.path.join(fonts, f"{name}.ttf")))
+
+    def draw(canvas, offset):
+        canvas.setAuthor("")
+        canvas.setPageTransition("Dissolve", 1)
+        canvas.setStrokeColorCMYK(1, 1, 1, 1)
+        canvas.line(2, 2, 10, 10)
+        for i, name in enumerate(("latin-regular", "latin-bold")):
+            canvas.setFont(f"case-{name}", 9)
+            canvas.drawString(offset + 30 * MM, offset + (40 + 10 * i) * MM, "untagged")
+
+    report = preflight(_pdf(tmp_path, draw))
+    failed = {f.check for f in report.failures}
+    assert {"tagged", "tagged-content", "registration", "no-trans", "subset-tags", "info-xmp", "struct-parents",
+            "display-doc-title"} <= failed, failed

@@ -1,0 +1,310 @@
+"""What each drawn item *is*: the logical structure of laid-out pages, for tagged PDF (and any other output).
+
+The layout gives every item a place; this module gives it a role, read from
+what the items already carry (never from their look): a TextLine's
+`ref.yaml_path` names the element kind and index ("blocks[1].elements[0].heading",
+"…breakdown.rows[2]", "…list.items[1]", "footnotes[0]"), its `frame` names the
+title band and the folio, its `lang` the language it was set in, and each run's
+`artifact` marks a dictionary hyphen. Rings are one Figure per chart (the
+breakdown they draw), QR codes a Figure each, everything else (panels, rules,
+bars, the folio) an artifact.
+
+Language belongs to the run, not the line: an English line that carries Chinese
+("Research Power 研究實力") is split into an English and a Chinese segment, each
+its own marked content with its own language. Within each element its English
+comes first, then its Chinese, whatever order the layout drew them in, so a
+screen reader reads each pair together.
+
+`page_structure(page)` returns the page's element tree (a Sect) and, for each
+item, what the renderer marks it as; the renderer only emits MCIDs, and
+`tags.py` writes the tree into the PDF.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .layout import LaidOutPage, QrMark, Ring, TextLine
+
+EN, ZH = "en", "zh-Hant"
+ARTIFACT_FRAMES = ("folio",)  # text the page carries that is not content (PDF 32000 §14.8.2.2)
+LEAF_KINDS = {"heading": "H2", "paragraph": "P", "stat": "P", "callout": "P", "ranking": "P", "project": "P",
+              "partner": "P", "qr": "P"}  # a QR code's caption: a P beside its Figure
+_ELEMENT = re.compile(r"^(blocks\[\d+\]\.elements\[\d+\])\.(\w+)(.*)$")
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+_HAN = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def has_han(text: str) -> bool:
+    """Han characters, CJK punctuation or full-width forms: text a Chinese reader reads."""
+    return _HAN.search(text) is not None
+
+
+@dataclass(eq=False)
+class Marked:
+    """One marked-content sequence: its page (0-based) and MCID, its language and text."""
+
+    page: int
+    mcid: int
+    lang: str
+    text: str
+
+
+@dataclass(eq=False)
+class Element:
+    kind: str  # a PDF standard structure type: Document, Sect, H1, H2, P, L, LI, LBody, Table, TR, TH, TD, …
+    ref: object = None  # the SourceRef of the YAML that made it
+    lang: str | None = None
+    alt: str | None = None
+    title: str | None = None
+    scope: str | None = None  # TH: Row or Column
+    children: list = field(default_factory=list)  # Elements and Marked
+    url: str | None = None  # a Link's target (its annotation is attached by tags.py)
+    note_id: str | None = None  # a Note's /ID
+    key: str = ""  # the YAML path of the element it stands for (where one page's lookups need it)
+
+    def add(self, child):
+        self.children.append(child)
+        return child
+
+    def text(self, lang: str | None = None) -> str:
+        """The element's text in one language (both when None), lines joined by spaces."""
+        parts = []
+        for child in self.children:
+            if isinstance(child, Marked):
+                if lang is None or child.lang == lang:
+                    parts.append(child.text.strip())
+            else:
+                parts.append(child.text(lang))
+        out = ""
+        for part in (p for p in parts if p):
+            # Lines of Chinese join with nothing between them; English ones with a space.
+            out += part if not out or has_han(out[-1]) or has_han(part[0]) else " " + part
+        return out
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.walk()
+
+    def finish(self) -> None:
+        """Each leaf: its English, then its Chinese; a leaf of two languages is split into a Span per language."""
+        for element in list(self.walk()):
+            marked = [c for c in element.children if isinstance(c, Marked)]
+            if not marked:
+                continue
+            marked.sort(key=lambda m: m.lang != EN)  # stable: each language keeps its reading order
+            langs = [m.lang for m in marked]
+            if len(set(langs)) == 1:
+                element.lang = langs[0]
+                element.children = marked
+            else:
+                element.lang = EN
+                spans = {}
+                for m in marked:
+                    spans.setdefault(m.lang, Element("Span", element.ref, m.lang)).children.append(m)
+                element.children = list(spans.values())
+
+
+@dataclass
+class PagePlan:
+    """What the renderer marks each item as: `segments[i]` for a TextLine is [(first run, end run, Element
+    or None for an artifact, lang)]; `figures[i]` the Figure a Ring or QrMark belongs to. Anything absent
+    from both is an artifact."""
+
+    sect: Element
+    segments: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)
+    captions: dict = field(default_factory=dict)  # a QR code's Figure -> the P of its caption
+
+
+def _languages(runs, line_lang: str) -> list:
+    """Each run's language: Chinese if it holds Han (or the line is Chinese), English if it holds letters,
+    except a Latin word inside Chinese with no space before it ("生成式AI開創"). Figures, punctuation and
+    spaces go with what they stand beside: with what follows after a space ("areas: 6 大策略性"), else with
+    what precedes."""
+    if line_lang == "zh":
+        return [ZH] * len(runs)
+    langs: list = []
+    previous, previous_text = EN, ""
+    for run in runs:
+        text = run.text
+        if has_han(text):
+            lang = ZH
+        elif _LETTER.search(text):
+            joined = previous == ZH and not text[:1].isspace() and not previous_text[-1:].isspace()
+            lang = ZH if joined else EN
+        else:
+            lang = None
+        langs.append(lang)
+        if lang is not None:
+            previous = lang
+        previous_text = text
+    for i, run in enumerate(runs):
+        if langs[i] is None:
+            spaced = run.text[:1].isspace() or (i and runs[i - 1].text[-1:].isspace())
+            after = next((lang for lang in langs[i + 1:] if lang is not None), None)
+            before = next((lang for lang in reversed(langs[:i]) if lang is not None), None)
+            langs[i] = (after if spaced and after else before or after) or EN
+    return langs
+
+
+def _segments(item: TextLine, element_for_lang) -> list:
+    """(start, end, element or None, lang): runs split where the language changes; artifact runs apart."""
+    out = []
+    runs = item.line.runs
+    langs = _languages(runs, item.lang)
+    for i, run in enumerate(runs):
+        if run.artifact or not run.face:
+            key = (None, "")
+        else:
+            key = (element_for_lang(langs[i]), langs[i])
+        if out and (out[-1][2], out[-1][3]) == key:
+            out[-1][1] = i + 1
+        else:
+            out.append([i, i + 1, *key])
+    return [tuple(s) for s in out]
+
+
+def page_structure(page: LaidOutPage) -> PagePlan:
+    sect = Element("Sect", page.ref, title=page.title)
+    plan = PagePlan(sect)
+    h1 = None
+    elements: dict = {}  # yaml key -> Element
+    tables: dict = {}  # breakdown key -> (Table, caption)
+    last_breakdown = None
+    pending_rings: list = []
+
+    def element(key: str, make):
+        if key not in elements:
+            elements[key] = make()
+        return elements[key]
+
+    def table_of(base: str, ref):
+        key = base + ".breakdown"
+        if key not in tables:
+            div = sect.add(Element("Div", ref))
+            figure = Element("Figure", ref)
+            table = Element("Table", ref)
+            tables[key] = {"div": div, "table": table, "figure": figure, "caption": None, "rows": {}}
+            div.add(table)
+        return tables[key]
+
+    for index, item in enumerate(page.items):
+        if isinstance(item, Ring):
+            pending_rings.append(index)
+            continue
+        if isinstance(item, QrMark):
+            m = _ELEMENT.match(item.ref.yaml_path or "")
+            base = m.group(1) if m else item.ref.yaml_path
+            figure = element(base + ".qr-figure", lambda: sect.add(Element("Figure", item.ref)))
+            figure.url = item.url
+            plan.figures[index] = figure
+            plan.captions[figure] = base + ".qr"
+            continue
+        if not isinstance(item, TextLine):
+            continue
+        path = item.ref.yaml_path or ""
+        if item.frame in ARTIFACT_FRAMES:
+            continue
+        m = _ELEMENT.match(path)
+        if item.frame == "title-band" or (not m and not path.startswith("footnotes")):
+            if h1 is None:
+                h1 = sect.add(Element("H1", page.ref))
+                sect.children.insert(0, sect.children.pop())
+            leaf = h1
+        elif path.startswith("footnotes"):
+            # A Note (with an /ID, PDF/UA 7.9) holding its marker as a Lbl, then its text.
+            key = path.split(".")[0]
+            note = element(key, lambda: sect.add(Element("Note", item.ref, note_id=f"note-{page.number}-{key}")))
+            label = not any(ch.isalnum() for ch in item.line.text) and len(item.line.text.strip()) <= 3
+            leaf = element(key + (".label" if label else ".text"),
+                           lambda: note.add(Element("Lbl" if label else "P", item.ref)))
+        else:
+            base, kind, rest = m.group(1), m.group(2), m.group(3)
+            if kind == "breakdown":
+                t = table_of(base, item.ref)
+                last_breakdown = t
+                if pending_rings:
+                    for r in pending_rings:
+                        plan.figures[r] = t["figure"]
+                    pending_rings.clear()
+                row = _INDEX.search(rest)
+                if row is None:  # the breakdown's title: the table's caption
+                    if t["caption"] is None:
+                        t["caption"] = t["table"].add(Element("Caption", item.ref))
+                        t["table"].children.insert(0, t["table"].children.pop())
+                    leaf = t["caption"]
+                else:
+                    tr = t["rows"].get(row.group(1))
+                    if tr is None:
+                        tr = t["rows"][row.group(1)] = t["table"].add(Element("TR", item.ref))
+                    heads = [c for c in tr.children if c.kind == "TH"]
+                    figure_like = bool(heads) and not has_han(item.line.text) and \
+                        any(ch.isdigit() for ch in item.line.text)
+                    if figure_like:
+                        leaf = tr.add(Element("TD", item.ref))
+                    else:
+                        leaf = heads[0] if heads else tr.add(Element("TH", item.ref, scope="Row"))
+            elif kind == "list":
+                lst = element(base + ".list", lambda: sect.add(Element("L", item.ref)))
+                li_index = _INDEX.search(rest)
+                key = base + ".list" + (f"[{li_index.group(1)}]" if li_index else "")
+                leaf = element(key, lambda: lst.add(Element("LI", item.ref)).add(Element("LBody", item.ref)))
+            else:
+                leaf = element(base + "." + kind, lambda: sect.add(Element(LEAF_KINDS.get(kind, "P"), item.ref,
+                                                                           key=base + "." + kind)))
+        plan.segments[index] = _segments(item, lambda lang, leaf=leaf: leaf)
+    if pending_rings and last_breakdown is not None:
+        for r in pending_rings:
+            plan.figures[r] = last_breakdown["figure"]
+    # Each chart's Figure stands before its table, and says what the table says (written from the data).
+    for t in tables.values():
+        if any(f is t["figure"] for f in plan.figures.values()):
+            t["div"].children.insert(0, t["figure"])
+    return plan
+
+
+def finish_page(plan: PagePlan) -> None:
+    """After drawing: bilingual alternative texts written from the data (a chart's from its table, a QR
+    code's from its caption and url), and each leaf's English before its Chinese."""
+    sect = plan.sect
+    for div in [e for e in sect.walk() if e.kind == "Div"]:
+        figures = [c for c in div.children if isinstance(c, Element) and c.kind == "Figure"]
+        tables = [c for c in div.children if isinstance(c, Element) and c.kind == "Table"]
+        if figures and tables:
+            figures[0].alt = _chart_alt(tables[0])
+    for e in sect.walk():
+        if e.kind == "Figure" and e.alt is None:
+            key = plan.captions.get(e)
+            caption = next((c for c in sect.children if isinstance(c, Element) and c.key == key), None) \
+                if key else None
+            e.alt = " / ".join(p for p in (caption.text(EN) if caption else "", caption.text(ZH) if caption else "")
+                               if p)
+            e.alt = (e.alt + (f" ({e.url})" if e.url else " (QR code placeholder)")).strip()
+    sect.finish()
+
+
+def _chart_alt(table: Element) -> str:
+    """"Caption: label figure (share), …" in English, then the same in Chinese."""
+    caption = next((c for c in table.children if isinstance(c, Element) and c.kind == "Caption"), None)
+    halves = []
+    for lang, sep, colon in ((EN, ", ", ": "), (ZH, "、", "：")):
+        if not (caption and caption.text(lang)) and not any(
+                head.text(lang) for tr in table.children if isinstance(tr, Element)
+                for head in tr.children if isinstance(head, Element) and head.kind == "TH"):
+            continue  # a single-language variant: no half of numbers without their words
+        rows = []
+        for tr in (c for c in table.children if isinstance(c, Element) and c.kind == "TR"):
+            head = next((c for c in tr.children if c.kind == "TH"), None)
+            cells = [c.text() for c in tr.children if c.kind == "TD"]
+            label = head.text(lang) if head else ""
+            figures = cells[0] + (f" ({', '.join(cells[1:])})" if len(cells) > 1 else "") if cells else ""
+            rows.append(f"{label} {figures}".strip())
+        title = caption.text(lang) if caption else ""
+        halves.append((title + colon if title else "") + sep.join(rows))
+    return " / ".join(halves)

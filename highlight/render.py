@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from .fonts import FontSet
 from .layout import Box, LaidOutPage, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, Colour, Layout
-from .structure import Marked, finish_page, page_structure
+from .structure import ARTIFACT_FRAMES, Marked, finish_page, page_structure
 
 CROP_MARK_LENGTH_MM = 5.0
 CROP_MARK_WEIGHT_PT = 0.25
@@ -352,7 +352,10 @@ class _Painter:
             # Furniture (folio) and dictionary hyphens are artifacts, not content: readers and
             # `highlight check` skip them, so "sup-|ports" reads back as "supports". The rest is
             # tagged content, each language its own sequence, owned by its structure element.
-            if element is None:
+            if element is None and self.plan is None and item.frame not in ARTIFACT_FRAMES \
+                    and not all(r.artifact for r in runs[first:last]):
+                self.end_mark()  # an untagged preview: plain content, as text tools and `check` read it
+            elif element is None:
                 self.artifact()
             else:
                 self.content(element, lang, "".join(r.text for r in runs[first:last]))

@@ -301,7 +301,7 @@ def test_compare_with_an_earlier_pdf(server):
         assert status == 200
         assert [c["number"] for c in found["pages"]] == [2]
         change = found["pages"][0]
-        assert any("1,747" in w for w in change["removed"]) and any("1,748" in w for w in change["added"])
+        assert any("1,747" in w for w in change["removed"]) and any("1,748" in w for w in change["added"]), change
         assert get(server.url + change["picture"].lstrip("/"))[0] == 200
         outside = os.path.join(server.project, "outside.pdf")  # a PDF, but not under out/
         shutil.copyfile(os.path.join(server.project, "out", "serve", "2022-23", "session-start.pdf"), outside)

@@ -14,7 +14,7 @@ from . import linestore
 from .charts import check_palette
 from .check import check_laid_out
 from .fonts import load_coverage, load_manifest, prepare_fonts, check_faces_present
-from .layout import LaidOutPage, TextLine, kind_of, layout_edition
+from .layout import LaidOutPage, Picture, TextLine, kind_of, layout_edition
 from .layout_spec import MM, Layout, load_layout
 from .pdf import replace_file, write_atomically
 from .render import RenderOptions, render_pdf
@@ -39,6 +39,7 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build too, and a failed build writes nothing
     preview: str = ""  # why this build is not for print ("watch"), or "" (a --greedy build is one anyway)
     proof: bool = False  # render what was laid out even when it has errors (for `proof`: never the print path)
+    final: bool = False  # a press build: a placeholder (a QR code without a url, a missing picture) is an error
 
     @property
     def preview_reason(self) -> str:
@@ -63,6 +64,7 @@ class BuildResult:
     seconds: float = 0.0
     layout: Layout | None = None  # what the pages were laid out with (for proofs)
     typography: list | None = None  # the typography report, when asked for
+    pictures: list = field(default_factory=list)  # images.PictureReport per placed picture
 
 
 def find_project(edition_dir: str) -> str:
@@ -310,6 +312,13 @@ class BuildSession:
             profile = self._output_profile(project, diags) if options.target == "print" else None
             if profile is not None:  # chart colours a reader can tell apart, measured as printed
                 check_palette(layout, profile.icc, diags, os.path.join(project, ".cache", "profiles"))
+            picture_icc = None
+            if any(isinstance(item, Picture) for page in pages for item in page.items):
+                from .images import check_pictures
+
+                picture_icc = (profile or self._output_profile(project, diags)).icc
+                result.pictures = check_pictures(pages, layout.geometry.images, options.target, picture_icc, diags,
+                                                 options.final)
             if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
                 diags.raise_if_errors()
             output = options.output or default_output(project, options.edition_dir, options.lang, options.target,
@@ -319,7 +328,7 @@ class BuildSession:
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
                 marks=options.marks, target=options.target, date_epoch=_date_epoch(edition),
-                profile=profile,
+                profile=profile, picture_icc=picture_icc, images=layout.geometry.images,
                 edition=edition.edition,
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
             data = render_pdf(pages, layout, fonts, render_options)
@@ -378,7 +387,8 @@ def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str =
 
     g = layout.geometry.page
     report = preflight(data, PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm,
-                                            require_pdfx=target == "print"))
+                                            require_pdfx=target == "print",
+                                            min_image_ppi=layout.geometry.images.min_ppi_error))
     for finding in report.failures:
         diags.error(f"preflight-{finding.check}", finding.detail, page=finding.page,
                     hint="the layout or the renderer produced this; see `highlight preflight` on a proof build")

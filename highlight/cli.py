@@ -17,6 +17,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("edition", help="the edition folder, e.g. content/2022-23")
     build.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    build.add_argument("--final", action="store_true",
+                       help="a press build: placeholders (a missing picture) are errors")
     build.add_argument("--no-marks", action="store_true", help="leave out crop marks")
     build.add_argument("--json", action="store_true",
                        help="print diagnostics as a JSON list; with --report, one JSON object "
@@ -121,7 +123,8 @@ def _build(args) -> int:
 
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
-                                target=args.target, report=args.report, greedy=args.greedy, strict=args.strict))
+                                target=args.target, report=args.report, greedy=args.greedy, strict=args.strict,
+                                final=args.final))
     diags = result.diagnostics
     args.json = args.json or args.format == "json"
     code = exit_code(diags, args.strict)
@@ -138,6 +141,10 @@ def _build(args) -> int:
         from . import typography
 
         print(typography.table(result.typography))
+        if result.pictures:
+            from .images import report_table
+
+            print(report_table(result.pictures))
     print(_summary(result, code, result.seconds), file=sys.stderr if args.json else sys.stdout)
     return code
 

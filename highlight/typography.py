@@ -327,7 +327,8 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics, limits: Typ
         for text in page.underfull:
             diags.warning("typo-underfull", f"underfull: {text}, more than the gaps could take up", page.ref,
                           page=page.page, hint="set larger styles on the page (template styles:), let gaps grow "
-                          "more (max_gap_stretch_mm in layout/page.yaml), or add content")
+                          "more (max_gap_stretch_mm in layout/page.yaml), or add content: a picture frame fills "
+                          "it (an image: element whose height_mm takes up the space)")
     _size_diagnostic(pages, diags, limits)
 
 

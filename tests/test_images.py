@@ -339,3 +339,61 @@ def test_an_svg_logo_is_drawn_as_vectors(photos):
     with pikepdf.open(out) as pdf:
         ops = [str(op) for _, op in pikepdf.parse_content_stream(pdf.pages[0])]
     assert ops.count("f") + ops.count("f*") + ops.count("B") >= 2  # the square and the disc, filled paths
+
+
+# -- 5. checks and proofs --------------------------------------------------------------------------------------
+def test_check_finds_captions_and_does_not_look_for_alt_text(photos):
+    from highlight.check import check_content, read_pages
+    from highlight.diagnostics import Diagnostics
+
+    folder, _, out = photos
+    diags = Diagnostics()
+    check_content(folder, out, diags)
+    assert not diags.items, [d.format() for d in diags.items]
+    printed = "".join(read_pages(out)[0].pieces)
+    assert "The campus at dusk" in printed and "黃昏的校園" in printed  # captions are text
+    assert "seen from the sea" not in printed  # alt text is not printed, and not expected
+
+
+def test_proof_marks_placeholders_and_low_resolution_pictures(photos, tmp_path):
+    from highlight.proof import ALERT, WARN, ProofOptions, make_proofs
+
+    folder, _, _ = photos
+    result, files = make_proofs(ProofOptions(folder, out_dir=str(tmp_path / "proof"), dpi=72))
+    with Image.open(files[0]) as page:
+        rgb = page.convert("RGB")
+    offset = (3 + 10) * MM
+    pictures = {os.path.basename(i.path) if i.path else None: i
+                for i in result.pages[0].items if isinstance(i, Picture)}
+
+    def edge(item):  # a pixel on the outline drawn 2 pt outside the box, at its left edge's middle
+        return rgb.getpixel((round(offset + item.x_pt - 2), round(offset + item.y_pt + item.height_pt / 2)))
+
+    assert edge(pictures[None]) == ALERT[:3]  # the placeholder
+    assert edge(pictures["press.tif"]) == WARN[:3]  # 254 ppi: under 300
+    assert edge(pictures["campus.jpg"]) not in (ALERT[:3], WARN[:3])  # 386 ppi
+
+
+def test_underfull_pages_name_a_picture_frame_as_the_remedy(photos, tmp_path):
+    folder, _, _ = photos
+    result = build(BuildOptions(folder, str(tmp_path / "r.pdf"), report=True))
+    [underfull] = codes(result, "typo-underfull")
+    assert "a picture frame fills it" in underfull.hint
+
+
+def test_new_flags_pictures_for_review(tmp_path):
+    from highlight.diagnostics import Diagnostics
+    from highlight.new_edition import start_edition
+
+    content = tmp_path / "content"
+    content.mkdir()
+    old = edition(tmp_path, image("campus.jpg"))  # a picture holding no figure
+    shutil.copytree(old, content / "old")
+    folder, marked = start_edition(str(content), "old", "new", Diagnostics())
+    with open(os.path.join(folder, "p1.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    assert marked == 1 and "review: true" in text
+    write_photo(os.path.join(folder, "campus.jpg"), (1800, 1200))
+    result = build(BuildOptions(folder, str(tmp_path / "n.pdf")))
+    [unreviewed] = codes(result, "unreviewed")
+    assert unreviewed.source.yaml_path == "blocks[0].elements[0].image.review"

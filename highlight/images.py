@@ -102,15 +102,19 @@ def _probe(path: str, stamp) -> Source:
     if ext == ".svg":
         drawing = _svg_drawing(path, stamp)
         return Source(path, "svg", float(drawing.width), float(drawing.height))
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as im:
+        with warnings.catch_warnings(), Image.open(path) as im:
+            # A large photograph is no bomb here: its resolution is checked, and it is downsampled.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             width, height = im.size
             if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # a camera's portrait: stored turned
                 width, height = height, width
             return Source(path, "raster", width, height, im.mode, _profile_name(im.info.get("icc_profile")))
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise PictureError(f"cannot be read as a picture ({exc})") from None
 
 
@@ -193,10 +197,16 @@ def _prepare(path, stamp, box_w, box_h, fit, focus, target, icc, settings) -> Pr
     intent, bpc, quality, max_ppi, target_ppi, max_ink = settings
     source = probe(path)
     placement = place(source, box_w, box_h, fit, focus)
-    with Image.open(path) as opened:
+    import warnings
+
+    with warnings.catch_warnings(), Image.open(path) as opened:
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         embedded = opened.info.get("icc_profile")
-        im = ImageOps.exif_transpose(opened)
-        im.load()
+        try:
+            im = ImageOps.exif_transpose(opened)
+            im.load()
+        except (OSError, ValueError) as exc:  # a truncated file reads its header, not its pixels
+            raise PictureError(f"cannot be read as a picture ({exc})") from None
     left, top, right, bottom = placement.crop
     box = (math.floor(left + 1e-6), math.floor(top + 1e-6), math.ceil(right - 1e-6), math.ceil(bottom - 1e-6))
     if box != (0, 0, im.width, im.height):
@@ -370,6 +380,9 @@ def _pdf_logo(path: str, convert) -> Logo:
             op = str(operator)
             if op in ("cs", "CS", "sc", "SC", "scn", "SCN"):
                 raise PictureError("uses colour spaces (cs/sc operators); export it with plain RGB or CMYK colours")
+            if op in ("gs", "BI", "sh"):
+                raise PictureError(f"uses the '{op}' operator (transparency, an inline picture or a shading); a "
+                                   "logo must be flat paths and colours")
             if op in ("rg", "RG") and convert is not None:
                 rgb = tuple(float(v) for v in operands)
                 cmyk = convert(rgb)

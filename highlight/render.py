@@ -381,7 +381,15 @@ class _Painter:
         c, options = self.canvas, self.options
         x, top, w, h = self.x(item.x_pt), self.y(item.y_pt), item.width_pt, item.height_pt
         target = "screen" if self.screen else "print"
-        source = images.probe(item.path) if item.path else None
+        try:
+            source = images.probe(item.path) if item.path else None
+            if source is not None and source.kind == "raster":
+                p = images.prepare(item.path, w, h, item.fit, item.focus, target, options.picture_icc,
+                                   options.images)
+            elif source is not None:
+                drawn = images.logo(item.path, target, options.picture_icc, options.images)
+        except images.PictureError:  # the build's error names it; a proof shows where it stands
+            source = None
         if source is None:
             c.setStrokeColor(self.colour(item.colour, 0.6))
             c.setLineWidth(0.8)
@@ -397,7 +405,6 @@ class _Painter:
         clip.rect(x, top - h, w, h)
         c.clipPath(clip, stroke=0, fill=0)
         if source.kind == "raster":
-            p = images.prepare(item.path, w, h, item.fit, item.focus, target, options.picture_icc, options.images)
             name = "Pic" + hashlib.sha256(p.data).hexdigest()[:16]
             doc = c._doc
             if doc.getXObjectName(name) not in doc.idToObject:
@@ -414,7 +421,6 @@ class _Painter:
                            f"/{doc.getXObjectName(name)} Do Q")
             c._formsinuse.append(name)
         else:
-            drawn = images.logo(item.path, target, options.picture_icc, options.images)
             placement = images.place(source, w, h, item.fit, item.focus)
             dx, dy, dw, dh = placement.draw
             sx, sy = dw / drawn.width_pt, dh / drawn.height_pt

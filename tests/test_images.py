@@ -397,3 +397,37 @@ def test_new_flags_pictures_for_review(tmp_path):
     result = build(BuildOptions(folder, str(tmp_path / "n.pdf")))
     [unreviewed] = codes(result, "unreviewed")
     assert unreviewed.source.yaml_path == "blocks[0].elements[0].image.review"
+
+
+@pytest.mark.parametrize("name,make,message", [
+    ("bad.jpg", lambda p: _write(p, "not a picture"), "cannot be read as a picture"),
+    ("cut.jpg", lambda p: (write_photo(p, (900, 600)), os.truncate(p, 3000)), "cannot be read as a picture"),
+    ("text.svg", lambda p: _write(p, '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+                                     '<text x="0" y="15">Logo</text></svg>'), "holds text"),
+    ("font.pdf", lambda p: _pdf_with_font(p), "holds /Font resources"),
+])
+def test_unusable_pictures_are_located_errors_never_tracebacks(tmp_path, name, make, message):
+    folder = edition(tmp_path, image(name, "          height_mm: 20\n"))
+    make(os.path.join(folder, name))
+    cli = subprocess.run([sys.executable, "-m", "highlight", "build", folder, "-o", str(tmp_path / "u.pdf")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert cli.returncode == 1 and "Traceback" not in cli.stderr, cli.stderr
+    assert "(blocks[0].elements[0].image" in cli.stderr and "error[image-unusable]" in cli.stderr
+    assert message in cli.stderr
+    proof = subprocess.run([sys.executable, "-m", "highlight", "proof", folder, "--dpi", "30"],
+                           capture_output=True, text=True, cwd=str(tmp_path))
+    assert "Traceback" not in proof.stderr, proof.stderr
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _pdf_with_font(path: str) -> None:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(100, 40))
+    pdf.pages[0].Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)))
+    pdf.pages[0].Contents = pdf.make_stream(b"BT /F1 12 Tf 0 10 Td (Logo) Tj ET")
+    pdf.save(path)

@@ -256,7 +256,7 @@ def picture(ctx: FrameContext, image: Image, width: float, frame: FrameSpec) -> 
     piece = _Piece()
     piece.primary.append(Picture(x0, 0.0, x1 - x0, height, path, image.fit, image.focus,
                                  ctx.layout.colours["text"], image.ref, image.bleed and (x0 < 0 or x1 > width),
-                                 ctx.frame))
+                                 ctx.frame, tuple(image.alt.strings())))
     col = ctx.column(piece.primary, image.ref, "en", width, 0.0, height + ctx.m.band_gap_pt)
     for text, style in ((image.caption, "picture-caption"), (image.credit, "picture-credit")):
         col.text(text, style)

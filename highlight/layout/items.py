@@ -86,6 +86,7 @@ class Picture:
     ref: SourceRef
     bleeds: bool = False  # an edge on the trim runs on into the bleed
     frame: str = ""
+    alt: tuple = ()  # (language, text) of its alternative text, for the tagged PDF's Figure /Alt
 
 
 @dataclass(frozen=True)

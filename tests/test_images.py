@@ -431,3 +431,11 @@ def _pdf_with_font(path: str) -> None:
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)))
     pdf.pages[0].Contents = pdf.make_stream(b"BT /F1 12 Tf 0 10 Td (Logo) Tj ET")
     pdf.save(path)
+
+
+def test_a_picture_is_no_empty_band_for_the_typography_report(tmp_path):
+    caption = '          caption: {en: "The bay", zh: "海灣"}\n'
+    folder = edition(tmp_path, image("tall.jpg", "          height_mm: 60\n" + caption))
+    write_photo(os.path.join(folder, "tall.jpg"), (1800, 1000))
+    result = build(BuildOptions(folder, str(tmp_path / "t.pdf"), report=True))
+    assert not codes(result, "typo-empty-band")  # the picture's 60 mm above its caption are drawn

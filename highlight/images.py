@@ -202,17 +202,23 @@ def _prepare(path, stamp, box_w, box_h, fit, focus, target, icc, settings) -> Pr
     with warnings.catch_warnings(), Image.open(path) as opened:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         embedded = opened.info.get("icc_profile")
+        downsampled = placement.ppi > max_ppi
+        if downsampled and opened.format == "JPEG":
+            # Decode a JPEG far larger than needed at 1/2, 1/4 or 1/8 (its DCT's own scaling, never below
+            # the target resolution); Lanczos takes it the rest of the way.
+            share = target_ppi / placement.ppi
+            opened.draft(opened.mode, (math.ceil(opened.width * share), math.ceil(opened.height * share)))
         try:
             im = ImageOps.exif_transpose(opened)
             im.load()
         except (OSError, ValueError) as exc:  # a truncated file reads its header, not its pixels
             raise PictureError(f"cannot be read as a picture ({exc})") from None
-    left, top, right, bottom = placement.crop
+    scale = im.width / source.width  # 1, or the draft's reduction
+    left, top, right, bottom = (v * scale for v in placement.crop)
     box = (math.floor(left + 1e-6), math.floor(top + 1e-6), math.ceil(right - 1e-6), math.ceil(bottom - 1e-6))
     if box != (0, 0, im.width, im.height):
         im = im.crop(box)
     dw_in, dh_in = placement.draw[2] / 72.0, placement.draw[3] / 72.0
-    downsampled = placement.ppi > max_ppi
     if downsampled:  # far more pixels than the press prints: Lanczos down to the target resolution
         im = _flatten(im)
         im = im.resize((max(1, round(dw_in * target_ppi)), max(1, round(dh_in * target_ppi))), Image.LANCZOS)

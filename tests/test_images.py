@@ -439,3 +439,20 @@ def test_a_picture_is_no_empty_band_for_the_typography_report(tmp_path):
     write_photo(os.path.join(folder, "tall.jpg"), (1800, 1000))
     result = build(BuildOptions(folder, str(tmp_path / "t.pdf"), report=True))
     assert not codes(result, "typo-empty-band")  # the picture's 60 mm above its caption are drawn
+
+
+def test_a_large_jpeg_is_cropped_around_its_focus_when_decoded_reduced(tmp_path):
+    """A 1200 ppi JPEG is decoded at a reduced scale (its DCT's own) before Lanczos: the crop still falls
+    where the focus says. Left half black, right half white; a square box keeps the right end: white."""
+    from highlight.images import prepare
+    from highlight.layout_spec import ImageSettings
+
+    im = Image.new("L", (6000, 2000), 0)
+    im.paste(255, (3000, 0, 6000, 2000))
+    path = str(tmp_path / "halves.jpg")
+    im.save(path, quality=95)
+    for focus, expected in (((1.0, 0.5), 255), ((0.0, 0.5), 0)):
+        prepared = prepare(path, 100, 100, "cover", focus, "print", None, ImageSettings())
+        assert prepared.downsampled and prepared.width_px == prepared.height_px == 417  # 100 pt at 300 ppi
+        out = Image.open(io.BytesIO(prepared.data))
+        assert out.getextrema()[0] >= expected - 8 and out.getextrema()[1] <= expected + 8, out.getextrema()

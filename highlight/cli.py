@@ -129,12 +129,15 @@ def _build(args) -> int:
     args.json = args.json or args.format == "json"
     code = exit_code(diags, args.strict)
     if result.typography is not None and args.json:  # one document on stdout, for machines
+        import dataclasses
         import json
 
         from . import typography
 
         print(json.dumps({"diagnostics": [d.as_dict() for d in diags.items],
-                          "typography": typography.as_dict(result.typography)}, ensure_ascii=False, indent=2))
+                          "typography": typography.as_dict(result.typography),
+                          "pictures": [dataclasses.asdict(row) for row in result.pictures]},
+                         ensure_ascii=False, indent=2))
     else:
         _print(diags, args.json, args.format == "github")
     if result.typography is not None and not args.json:

@@ -15,7 +15,7 @@ from .charts import check_palette
 from .check import check_laid_out
 from .fonts import (check_cjk_family, check_faces_present, family_coverage, load_coverage, load_manifest,
                     prepare_fonts)
-from .layout import LaidOutPage, TextLine, kind_of, layout_edition
+from .layout import LaidOutPage, Picture, TextLine, kind_of, layout_edition
 from .layout_spec import MM, Layout, load_layout
 from .paths import check_output
 from .pdf import replace_file, write_atomically
@@ -41,7 +41,7 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build too, and a failed build writes nothing
     preview: str = ""  # why this build is not for print ("watch"), or "" (a --greedy build is one anyway)
     proof: bool = False  # render what was laid out even when it has errors (for `proof`: never the print path)
-    final: bool = False  # the press build: placeholders (a QR code with no url) are errors
+    final: bool = False  # a press build: a placeholder (a QR code without a url, a missing picture) is an error
 
     @property
     def preview_reason(self) -> str:
@@ -67,6 +67,7 @@ class BuildResult:
     layout: Layout | None = None  # what the pages were laid out with (for proofs)
     typography: list | None = None  # the typography report, when asked for
     font_set: object = None  # the FontSet the pages were set with (serve reports the pages that changed)
+    pictures: list = field(default_factory=list)  # images.PictureReport per placed picture
 
 
 def find_project(edition_dir: str) -> str:
@@ -324,6 +325,13 @@ class BuildSession:
             profile = self._output_profile(project, diags) if options.target == "print" else None
             if profile is not None:  # chart colours a reader can tell apart, measured as printed
                 check_palette(layout, profile.icc, diags, os.path.join(project, ".cache", "profiles"))
+            picture_icc = None
+            if any(isinstance(item, Picture) for page in pages for item in page.items):
+                from .images import check_pictures
+
+                picture_icc = (profile or self._output_profile(project, diags)).icc
+                result.pictures = check_pictures(pages, layout.geometry.images, options.target, picture_icc, diags,
+                                                 options.final)
             if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
                 diags.raise_if_errors()
             render_options = RenderOptions(
@@ -331,7 +339,7 @@ class BuildSession:
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
                 marks=options.marks, target=options.target, date_epoch=date_epoch,
                 variant=options.lang or "", tagged=options.preflight,  # `watch` skips both
-                profile=profile,
+                profile=profile, picture_icc=picture_icc, images=layout.geometry.images,
                 edition=edition.edition,
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
             data = render_pdf(pages, layout, fonts, render_options)
@@ -403,7 +411,8 @@ def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str =
 
     g = layout.geometry.page
     report = preflight(data, PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm,
-                                            require_pdfx=target == "print"))
+                                            require_pdfx=target == "print",
+                                            min_image_ppi=layout.geometry.images.min_ppi_error))
     for finding in report.failures:
         diags.error(f"preflight-{finding.check}", finding.detail, page=finding.page,
                     hint="the layout or the renderer produced this; see `highlight preflight` on a proof build")

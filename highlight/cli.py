@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", choices=("en", "zh"),
                        help="a single-language variant, written to out/highlights-<edition>-<lang>.pdf")
     build.add_argument("--final", action="store_true",
-                       help="the press build: a placeholder (a QR code with no url) is an error, not a warning")
+                       help="the press build: a placeholder (a QR code with no url, a missing picture) is an "
+                       "error, not a warning")
     build.add_argument("--allow-missing-glyphs", action="store_true",
                        help="a character no font has is a warning and printed as a box (for proofs)")
     watch = sub.add_parser("watch", help="rebuild whenever a content, layout or font file changes")
@@ -202,18 +203,25 @@ def _build(args) -> int:
     args.json = args.json or args.format == "json"
     code = exit_code(diags, args.strict)
     if result.typography is not None and args.json:  # one document on stdout, for machines
+        import dataclasses
         import json
 
         from . import typography
 
         print(json.dumps({"diagnostics": [d.as_dict() for d in diags.items],
-                          "typography": typography.as_dict(result.typography)}, ensure_ascii=False, indent=2))
+                          "typography": typography.as_dict(result.typography),
+                          "pictures": [dataclasses.asdict(row) for row in result.pictures]},
+                         ensure_ascii=False, indent=2))
     else:
         _print(diags, args.json, args.format == "github")
     if result.typography is not None and not args.json:
         from . import typography
 
         print(typography.table(result.typography))
+        if result.pictures:
+            from .images import report_table
+
+            print(report_table(result.pictures))
     print(_summary(result, code, result.seconds), file=sys.stderr if args.json else sys.stdout)
     return code
 

@@ -188,7 +188,27 @@ class QrCode:
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key (the url's line)
 
 
-Element = Union[Heading, Paragraph, BulletList, Stat, Callout, Ranking, Breakdown, Partner, QrCode]
+@dataclass(frozen=True)
+class Image:
+    """A photograph or logo placed in its frame's cell: a file inside the edition's folder (raster: JPEG, PNG,
+    TIFF; vector: PDF, SVG), what it shows in both languages (alt: for readers who cannot see it, never
+    printed), an optional caption and credit, and how it fills its box."""
+
+    ref: SourceRef
+    file: str
+    alt: Text
+    caption: Text | None = None
+    credit: Text | None = None
+    fit: str = "cover"  # cover: fills the box, cropped around `focus`; contain: whole, inside the box
+    focus: tuple[float, float] = (0.5, 0.5)  # the point kept in view when cropping, 0..1 from the top-left
+    height_mm: float | None = None  # the box's height (default: the picture's own proportions at the cell's width)
+    bleed: bool = False  # in a frame on the grid's outer columns, the picture runs to the trim and into the bleed
+    review: bool = False  # copied from last year and not yet checked: a warning until removed
+    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
+    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
+
+
+Element = Union[Heading, Paragraph, BulletList, Stat, Callout, Ranking, Breakdown, Partner, QrCode, Image]
 
 
 @dataclass(frozen=True)
@@ -287,6 +307,26 @@ PARITY = Field(Struct(ParityAccept, {
     "while the difference is exactly this one"))
 
 
+def _image_check(values: dict, node, path: str, r: Reader) -> bool:
+    """Alternative text in both languages (a reader of either leaflet meets the picture); focus is a point."""
+    def where(key: str):
+        return next((v for k, v in node.value if k.value == key), node)
+
+    ok = True
+    alt = values.get("alt")
+    missing = [name for lang, name in (("en", "English"), ("zh", "Chinese")) if alt and not getattr(alt, lang)]
+    if missing:
+        r.error(where("alt"), f"{path}.alt", "image-alt",
+                f"the picture's alternative text has no {' and no '.join(missing)}",
+                'describe what it shows in both: alt: {en: "...", zh: "..."}')
+        ok = False
+    if len(values.get("focus") or (0.5, 0.5)) != 2:
+        r.error(where("focus"), f"{path}.focus", "bad-value", "focus is one point: [x, y]",
+                "e.g. focus: [0.5, 0.3] keeps the upper middle in view")
+        ok = False
+    return ok
+
+
 def _element(cls, fields: dict, description: str, check=None) -> Struct:
     """An element kind: its own fields, and `review:` and `parity:` which every kind takes."""
     return Struct(cls, {**fields, "review": REVIEW, "parity": PARITY}, description, check=check)
@@ -332,6 +372,19 @@ ELEMENT = Tagged({
                           "url": _opt(Str("The link, http:// or https://; without it a marked placeholder is printed",
                                           max_length=MAX_URL))},
                  "A QR code with its caption", check=_qr_check),
+    "image": _element(Image, {
+        "file": Field(Str("The picture's file name, inside the edition's folder (JPEG, PNG, TIFF, PDF or SVG)"),
+                      required=True),
+        "alt": Field(TEXT, required=True),
+        "caption": _opt(TEXT), "credit": _opt(TEXT),
+        "fit": _opt(Str("cover: fill the box, cropping around the focus; contain: the whole picture inside it",
+                        choices=("cover", "contain")), default="cover"),
+        "focus": _opt(Seq(Number("0 (left, top) to 1 (right, bottom)", 0, maximum=1), 2,
+                          "[x, y]: the point kept in view when the picture is cropped"), default=(0.5, 0.5)),
+        "height_mm": _opt(Number("The picture's height; without it, its own proportions at the cell's width", 5)),
+        "bleed": _opt(Bool("Run the picture out to the trim and into the bleed (a frame on the grid's outer "
+                           "columns)"), default=False)},
+        "A photograph or logo", check=_image_check),
 }, "One element of a block")
 
 PAGE = Struct(Page, {

@@ -223,6 +223,21 @@ class ChartSpec:
 
 
 @dataclass(frozen=True)
+class ImageSettings:
+    """How pictures are prepared for print (layout/page.yaml `images:`; images.py reads it)."""
+
+    ref: SourceRef | None = None
+    intent: str = "relative"  # rendering intent RGB → the output profile's CMYK: perceptual, relative, saturation
+    black_point_compensation: bool = True
+    jpeg_quality: int = 90
+    min_ppi_warn: float = 300.0  # effective resolution at the placed size under this: a warning
+    min_ppi_error: float = 150.0  # ... under this: an error
+    max_ppi: float = 450.0  # above this the picture is downsampled to target_ppi (Lanczos)
+    target_ppi: float = 300.0
+    max_ink_percent: float = 300.0  # the press's total area coverage: C+M+Y+K of any pixel
+
+
+@dataclass(frozen=True)
 class PageGeometry:
     ref: SourceRef
     page: PageSpec
@@ -242,6 +257,7 @@ class PageGeometry:
     loose_spacing_pt: dict | None = None  # the named gaps wider: for a page with more spare than one space
     typography: TypographyLimits = TypographyLimits()
     charts: ChartSpec | None = None
+    images: ImageSettings = ImageSettings()
 
 
 @dataclass(frozen=True)
@@ -446,6 +462,18 @@ GEOMETRY = Struct(PageGeometry, {
         "bar_height_mm": Field(Number("Height of a 100 % bar, mm", 1), default=6.0),
         "separator_pt": Field(Number("Paper-white line between segments, pt", 0), default=0.6),
     }, "Breakdown charts: palette, grouping, spacing"), default=None),
+    "images": Field(Struct(ImageSettings, {
+        "intent": Field(Str("Rendering intent of RGB pictures into the print profile's CMYK",
+                            choices=("perceptual", "relative", "saturation", "absolute")), default="relative"),
+        "black_point_compensation": Field(Bool("Map the picture's black to the press's black"), default=True),
+        "jpeg_quality": Field(Int("JPEG quality of embedded photographs, 1-95", 1), default=90),
+        "min_ppi_warn": Field(Number("Effective resolution under this is a warning, ppi", 1), default=300.0),
+        "min_ppi_error": Field(Number("Effective resolution under this is an error, ppi", 1), default=150.0),
+        "max_ppi": Field(Number("Pictures above this are downsampled to target_ppi, ppi", 1), default=450.0),
+        "target_ppi": Field(Number("Resolution a downsampled picture is embedded at, ppi", 1), default=300.0),
+        "max_ink_percent": Field(Number("The press's total ink limit (C+M+Y+K), %", 100, maximum=400),
+                                 default=300.0),
+    }, "Pictures: colour conversion, resolution and ink for print"), default=None),
 }, "Page size, margins, grid")
 STYLES = Struct(lambda ref, colours, styles, scale_pt=None, hierarchy=None: (colours, styles, scale_pt, hierarchy, ref), {
     "colours": Field(Named(COLOUR), required=True),
@@ -497,6 +525,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                 diags.error("unknown-template", f"typography.deliberate_space_templates names '{name}', which "
                             "templates.yaml does not define", typography.ref,
                             hint="templates: " + ", ".join(templates))
+    if geometry.images is None:
+        geometry = replace(geometry, images=ImageSettings(geometry.ref))
     if geometry.charts is None:  # navy in four steps, the key region in gold (DESIGN.md)
         geometry = replace(geometry, charts=ChartSpec(geometry.ref, tuple(
             Swatch(geometry.ref, "primary", t) for t in (1.0, 0.7, 0.45, 0.2)), Swatch(geometry.ref, "accent")))

@@ -2,7 +2,7 @@
 
 The page files are copied as text, so their comments (the readings chosen for
 last year's open questions) travel with them. Each element or footnote that
-holds a digit gets `review: true`, found by position in the composed YAML;
+holds a digit, and every picture, gets `review: true`, found by position in the composed YAML;
 the build warns about each one (an error with --strict) until it is removed,
 so last year's numbers are never printed by accident.
 """
@@ -115,7 +115,7 @@ def _has_digit(node: yaml.Node) -> bool:
 
 
 def _items_with_figures(root: yaml.Node):
-    """Mapping nodes of elements and footnotes that hold a digit."""
+    """Mapping nodes of elements and footnotes that hold a digit, and of pictures."""
     if not isinstance(root, yaml.MappingNode):
         return
     top = {k.value: v for k, v in root.value}
@@ -123,8 +123,9 @@ def _items_with_figures(root: yaml.Node):
         fields = {k.value: v for k, v in getattr(block, "value", [])}
         for element in getattr(fields.get("elements"), "value", []):
             if isinstance(element, yaml.MappingNode) and len(element.value) == 1:
-                body = element.value[0][1]
-                if isinstance(body, yaml.MappingNode) and _has_digit(body):
+                kind, body = element.value[0]
+                # a picture is reviewed like a figure: last year's photograph may not be this year's
+                if isinstance(body, yaml.MappingNode) and (_has_digit(body) or kind.value == "image"):
                     yield body
     for note in getattr(top.get("footnotes"), "value", []):
         if isinstance(note, yaml.MappingNode) and _has_digit(note):

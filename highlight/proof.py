@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from .build import BuildOptions, BuildSession, default_output, find_project, output_name
 from .diagnostics import BuildFailed, SourceRef
 from .paths import check_output, check_output_folder
-from .layout import LaidOutPage, QrMark, TextLine
+from .layout import LaidOutPage, Picture, QrMark, TextLine
 from .diagnostics import Severity
 from .layout_spec import MM, Layout
 from .text import is_cjk
@@ -212,6 +212,8 @@ def _overlay(image, page: LaidOutPage, layout: Layout, scale: float, offset: flo
             draw.rectangle([px(item.x_pt - 2, item.y_pt - 2), px(item.x_pt + item.size_pt + 2, item.y_pt + item.size_pt + 2)],
                            outline=ALERT, width=3)
             draw.text(px(item.x_pt, item.y_pt + item.size_pt + 3), "QR placeholder", fill=ALERT)
+        elif isinstance(item, Picture):
+            _mark_picture(draw, item, px, g.images)
         elif isinstance(item, TextLine):
             for run in item.line.runs:
                 if _fell_back(run):
@@ -219,6 +221,29 @@ def _overlay(image, page: LaidOutPage, layout: Layout, scale: float, offset: flo
                     right, bottom = px(item.x_pt + run.x_pt + run.width_pt, item.baseline_pt + 0.25 * run.size_pt)
                     draw.rectangle([left, top, right, bottom], outline=ALERT, width=2)
     return Image.alpha_composite(image, layer)
+
+
+def _mark_picture(draw, item: Picture, px, settings) -> None:
+    """A picture placeholder outlined in red; a picture under the layout's resolutions outlined in amber
+    (under min_ppi_warn) or red (under min_ppi_error), with its effective ppi."""
+    from .images import PictureError, place, probe
+
+    box = [px(item.x_pt - 2, item.y_pt - 2), px(item.x_pt + item.width_pt + 2, item.y_pt + item.height_pt + 2)]
+    if item.path is None:
+        draw.rectangle(box, outline=ALERT, width=3)
+        draw.text(px(item.x_pt + 2, item.y_pt + 2), "picture placeholder", fill=ALERT)
+        return
+    try:
+        source = probe(item.path)
+    except PictureError:
+        return  # the build's error names it
+    if source.kind != "raster":
+        return
+    ppi = place(source, item.width_pt, item.height_pt, item.fit, item.focus).ppi
+    if ppi < settings.min_ppi_warn:
+        colour = ALERT if ppi < settings.min_ppi_error else WARN
+        draw.rectangle(box, outline=colour, width=3)
+        draw.text(px(item.x_pt + 2, item.y_pt + 2), f"{ppi:.0f} ppi", fill=colour)
 
 
 def _fell_back(run) -> bool:

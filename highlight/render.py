@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, replace
 
 from .fonts import FontSet
-from .layout import Box, LaidOutPage, QrMark, Ring, Rule, TextLine
+from .layout import Box, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, Colour, Layout
 from .structure import ARTIFACT_FRAMES, Marked, finish_page, page_structure
 
@@ -34,6 +34,8 @@ class RenderOptions:
     date_epoch: int = 946684800  # the file's creation date: SOURCE_DATE_EPOCH, else the edition's date
     variant: str = ""  # what else tells this file from its siblings (the --lang), for its IDs
     tagged: bool = True  # write the structure tree and identity (a `watch` preview skips it: speed)
+    picture_icc: bytes | None = None  # the CMYK profile pictures are converted into (print) or out of (screen)
+    images: object = None  # layout_spec.ImageSettings: how pictures are prepared
 
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
@@ -88,6 +90,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
         plan = page_structure(page) if options.tagged else None
         plans.append(plan)
         painter = _Painter(canvas, offset, trim_h, bleed, registered, screen, plan, index)
+        painter.options = options
         if screen:  # a bookmark per page, named by its title in both languages
             canvas.bookmarkPage(f"page-{page.number}")
             canvas.addOutlineEntry(f"{page.number}  {_bilingual_title(page)}", f"page-{page.number}", level=0)
@@ -289,6 +292,8 @@ class _Painter:
             self.qr(item)
         elif isinstance(item, Ring):
             self.ring(item)
+        elif isinstance(item, Picture):
+            self.picture(item)
 
     def ring(self, item: Ring) -> None:
         c = self.canvas
@@ -440,6 +445,87 @@ class _Painter:
         flush()
         code.append("ET")
         return "\n".join(code)
+
+    def picture(self, item: Picture) -> None:
+        """A picture clipped to its box: a raster as a JPEG image XObject prepared for the target (images.py), a
+        logo as vectors (a PDF page as a Form XObject, an SVG drawn by svglib); a missing file as a marked
+        placeholder, an outlined box with a cross, as a QR code's."""
+        import hashlib
+
+        from reportlab.pdfbase import pdfdoc
+
+        from . import images
+
+        c, options = self.canvas, self.options
+        x, top, w, h = self.x(item.x_pt), self.y(item.y_pt), item.width_pt, item.height_pt
+        target = "screen" if self.screen else "print"
+        try:
+            source = images.probe(item.path) if item.path else None
+            if source is not None and source.kind == "raster":
+                p = images.prepare(item.path, w, h, item.fit, item.focus, target, options.picture_icc,
+                                   options.images)
+            elif source is not None:
+                drawn = images.logo(item.path, target, options.picture_icc, options.images)
+        except images.PictureError:  # the build's error names it; a proof shows where it stands
+            source = None
+        if source is None:
+            c.setStrokeColor(self.colour(item.colour, 0.6))
+            c.setLineWidth(0.8)
+            c.setDash(2, 1.5)
+            c.rect(x, top - h, w, h, stroke=1, fill=0)
+            c.setDash()
+            c.setLineWidth(0.4)
+            c.line(x, top - h, x + w, top)
+            c.line(x, top, x + w, top - h)
+            return
+        c.saveState()
+        clip = c.beginPath()
+        clip.rect(x, top - h, w, h)
+        c.clipPath(clip, stroke=0, fill=0)
+        if source.kind == "raster":
+            name = "Pic" + hashlib.sha256(p.data).hexdigest()[:16]
+            doc = c._doc
+            if doc.getXObjectName(name) not in doc.idToObject:
+                entries = {"Type": pdfdoc.PDFName("XObject"), "Subtype": pdfdoc.PDFName("Image"),
+                           "Width": p.width_px, "Height": p.height_px, "BitsPerComponent": 8,
+                           "ColorSpace": pdfdoc.PDFName(p.colour_space), "Filter": pdfdoc.PDFName("DCTDecode")}
+                if p.decode:
+                    entries["Decode"] = pdfdoc.PDFArray(list(p.decode))
+                stream = pdfdoc.PDFStream(pdfdoc.PDFDictionary(entries), p.data)
+                stream.filters = []  # already JPEG
+                doc.Reference(stream, doc.getXObjectName(name))
+            dx, dy, dw, dh = p.placement.draw
+            c._code.append(f"q {dw:.4f} 0 0 {dh:.4f} {x + dx:.4f} {top - dy - dh:.4f} cm "
+                           f"/{doc.getXObjectName(name)} Do Q")
+            c._formsinuse.append(name)
+        else:
+            placement = images.place(source, w, h, item.fit, item.focus)
+            dx, dy, dw, dh = placement.draw
+            sx, sy = dw / drawn.width_pt, dh / drawn.height_pt
+            c.translate(x + dx, top - dy - dh)
+            c.scale(sx, sy)
+            if drawn.kind == "svg":
+                from reportlab.graphics import renderPDF
+
+                class Renderer(renderPDF._PDFRenderer):
+                    def initState(self, x, y):  # the canvas's own (embedded) font, never Helvetica
+                        self._tracker._combined[-1].update(fontName=c._fontname, fontSize=c._fontsize)
+                        super().initState(x, y)
+
+                images.use_font(drawn.drawing, c._fontname, c._fontsize)
+                Renderer().draw(renderPDF.renderScaledDrawing(drawn.drawing), c, 0, 0, showBoundary=False)
+            else:
+                name = "Logo" + hashlib.sha256(drawn.content).hexdigest()[:16]
+                doc = c._doc
+                if doc.getXObjectName(name) not in doc.idToObject:
+                    form = pdfdoc.PDFStream(pdfdoc.PDFDictionary({
+                        "Type": pdfdoc.PDFName("XObject"), "Subtype": pdfdoc.PDFName("Form"),
+                        "BBox": pdfdoc.PDFArray([0, 0, round(drawn.width_pt, 4), round(drawn.height_pt, 4)]),
+                        "Resources": pdfdoc.PDFDictionary({})}), drawn.content)
+                    doc.Reference(form, doc.getXObjectName(name))
+                c._code.append(f"/{doc.getXObjectName(name)} Do")
+                c._formsinuse.append(name)
+        c.restoreState()
 
     def qr(self, item: QrMark) -> None:
         c = self.canvas

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostics, SourceRef
-from .layout import Box, LaidOutPage, QrMark, Ring, Rule, TextLine
+from .layout import Box, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, TypographyLimits
 from .text import (CLOSING_BRACKETS, NO_LINE_END, NO_LINE_START, OPENING_BRACKETS, is_cjk, is_han_latin_pair,
                    is_ideograph, is_runt)
@@ -166,7 +166,7 @@ def _empty_bands(page: LaidOutPage) -> list[tuple[float, float]]:
                 continue
             size = max(r.size_pt for r in item.line.runs)
             spans.append((item.baseline_pt - 0.88 * size, item.baseline_pt + 0.12 * size))
-        elif isinstance(item, Box):
+        elif isinstance(item, (Box, Picture)):  # a picture fills its box
             spans.append((item.y_pt, item.y_pt + item.height_pt))
         elif isinstance(item, Rule):
             half = item.width_pt / 2
@@ -327,7 +327,8 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics, limits: Typ
         for text in page.underfull:
             diags.warning("typo-underfull", f"underfull: {text}, more than the gaps could take up", page.ref,
                           page=page.page, hint="set larger styles on the page (template styles:), let gaps grow "
-                          "more (max_gap_stretch_mm in layout/page.yaml), or add content")
+                          "more (max_gap_stretch_mm in layout/page.yaml), or add content: a picture frame fills "
+                          "it (an image: element whose height_mm takes up the space)")
     _size_diagnostic(pages, diags, limits)
 
 

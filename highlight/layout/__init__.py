@@ -1,7 +1,8 @@
 """Content + layout → pages of positioned items. Never touches ReportLab.
 
 The package, by stage (docs/architecture.md):
-  items.py      the frozen page items (TextLine, Box, Rule, Ring, QrMark, FrameBox, CopyfitStep, LaidOutPage)
+  items.py      the frozen page items (TextLine, Box, Rule, Ring, QrMark, Picture, FrameBox, CopyfitStep,
+                LaidOutPage)
                 and the helpers that move them and keep them on the baseline grid;
   stacking.py   FrameContext, the frozen context of the frame being set (its styles in force, its copyfit
                 steps), and the columns that stack lines on the baseline grid;
@@ -15,12 +16,12 @@ The package, by stage (docs/architecture.md):
 
 Callers import from here: `from highlight.layout import LaidOutPage, TextLine, layout_edition`.
 """
-from .items import (Box, CopyfitStep, FrameBox, LaidOutPage, QrMark, Ring, Rule, TextLine, _down_to_grid,
+from .items import (Box, CopyfitStep, FrameBox, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine, _down_to_grid,
                     _first_baseline, _Piece, _shift, _up_to_grid)
 from .stacking import BOLD_TWINS, FrameContext
 from .elements import COPYFIT_STYLES, ELEMENTS, ElementKind, kind_of
 from .engine import PageLayouter, layout_edition
 
-__all__ = ["Box", "CopyfitStep", "FrameBox", "LaidOutPage", "QrMark", "Ring", "Rule", "TextLine", "_down_to_grid",
-           "_first_baseline", "_Piece", "_shift", "_up_to_grid", "BOLD_TWINS", "FrameContext", "COPYFIT_STYLES",
-           "ELEMENTS", "ElementKind", "kind_of", "PageLayouter", "layout_edition"]
+__all__ = ["Box", "CopyfitStep", "FrameBox", "LaidOutPage", "Picture", "QrMark", "Ring", "Rule", "TextLine",
+           "_down_to_grid", "_first_baseline", "_Piece", "_shift", "_up_to_grid", "BOLD_TWINS", "FrameContext",
+           "COPYFIT_STYLES", "ELEMENTS", "ElementKind", "kind_of", "PageLayouter", "layout_edition"]

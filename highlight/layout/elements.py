@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..content import (ref_of, Breakdown, BulletList, Callout, Heading, Paragraph, Partner, QrCode, Ranking, Stat,
-                       Text)
+from ..content import (ref_of, Breakdown, BulletList, Callout, Heading, Image, Paragraph, Partner, QrCode, Ranking,
+                       Stat, Text)
 from ..diagnostics import SourceRef
 from ..layout_spec import MM, FrameSpec
 from ..text import Span, spans_from_text
-from .items import Box, QrMark, Rule, TextLine, _Piece
+from .items import Box, Picture, QrMark, Rule, TextLine, _Piece
 from .stacking import FrameContext, twin_style
 
 
@@ -209,6 +209,62 @@ def qr(ctx: FrameContext, qr: QrCode, width: float, frame: FrameSpec) -> _Piece:
     return piece
 
 
+def picture(ctx: FrameContext, image: Image, width: float, frame: FrameSpec) -> _Piece:
+    """The picture's box at the cell's width (its own proportions, or `height_mm`), then its caption and
+    credit, English then Chinese. A missing file is a marked placeholder and a warning; a name that leaves
+    the edition's folder is refused. With `bleed`, a frame on the grid's outer columns runs the box out to
+    the trim and on into the bleed (images.py crops the picture for the whole box)."""
+    import os
+
+    from ..images import PictureError, picture_path, probe
+
+    folder = os.path.dirname(image.ref.file) or "."
+    path, problem = picture_path(folder, image.file)
+    where = ref_of(image, "file")
+    aspect = 1.5  # a placeholder's box: a landscape photograph's proportions
+    if path is None and problem != "missing":
+        ctx.diags.error("image-path", f"the picture '{image.file}' {problem}", where, page=ctx.page,
+                        hint="put the picture's file in the edition's folder and give its name relative to it")
+    elif path is None:
+        ctx.diags.warning("image-placeholder", f"the picture '{image.file}' is not in the edition's folder: "
+                          "a marked placeholder is printed", where, page=ctx.page,
+                          hint=f"put {image.file} in {folder}; a --final press build refuses the placeholder")
+    else:
+        try:
+            aspect = probe(path).aspect
+        except PictureError as exc:
+            ctx.diags.error("image-unusable", f"the picture '{image.file}' {exc}", where, page=ctx.page,
+                            hint="export it again as JPEG, PNG or TIFF (photographs) or PDF/SVG (logos)")
+            path = None
+    height = image.height_mm * MM if image.height_mm else width / aspect
+    x0, x1 = 0.0, width
+    if image.bleed:
+        page_w = ctx.layout.page_width_pt
+        bleed = ctx.layout.geometry.page.bleed_mm * MM
+        left, span_w = ctx.layout.column_x_pt(frame.col, frame.span)
+        pad = frame.padding_mm * MM
+        columns = ctx.layout.geometry.grid.columns
+        if frame.cells != 1 or (frame.col != 1 and frame.col + frame.span - 1 != columns):
+            ctx.diags.warning("image-bleed", "a picture bleeds only from a one-cell frame on the grid's first or "
+                              "last column", ref_of(image, "bleed"), page=ctx.page,
+                              hint="place it in such a frame, or remove `bleed: true`")
+        else:
+            if frame.col == 1:
+                x0 = -(left + pad + bleed)
+            if frame.col + frame.span - 1 == columns:
+                x1 = width + (page_w - left - span_w) + pad + bleed
+    piece = _Piece()
+    piece.primary.append(Picture(x0, 0.0, x1 - x0, height, path, image.fit, image.focus,
+                                 ctx.layout.colours["text"], image.ref, image.bleed and (x0 < 0 or x1 > width),
+                                 ctx.frame, tuple(image.alt.strings())))
+    col = ctx.column(piece.primary, image.ref, "en", width, 0.0, height + ctx.m.band_gap_pt)
+    for text, style in ((image.caption, "picture-caption"), (image.credit, "picture-credit")):
+        col.text(text, style)
+        col.text(text, style, "zh")
+    piece.primary_h = col.y if (image.caption or image.credit) else height
+    return piece
+
+
 def breakdown(ctx: FrameContext, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
     from ..charts import breakdown  # charts.py sets tables and their charts (and builds on the items)
 
@@ -257,6 +313,8 @@ ELEMENTS: tuple[ElementKind, ...] = (
     ElementKind(Partner, partner, ("partner-name", "partner-status", "partner-text"),
                 _fields("name", "status", "text")),
     ElementKind(QrCode, qr, ("qr-caption",), _fields("caption")),
+    # its alt text is not printed (check expects only the caption and credit on the page)
+    ElementKind(Image, picture, ("picture-caption", "picture-credit"), _fields("caption", "credit")),
 )
 _BY_CONTENT = {kind.content: kind for kind in ELEMENTS}
 

@@ -4,7 +4,7 @@ growing downwards."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..diagnostics import SourceRef
 from ..layout_spec import Colour
@@ -68,6 +68,25 @@ class QrMark:
     colour: Colour
     ref: SourceRef
     error: str = "M"  # error-correction level (layout/page.yaml qr_error_correction)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture (photograph or logo) in its box: images.py prepares the file for the target, the renderer
+    draws it clipped to the box. `path` None: a marked placeholder (the file is missing or refused)."""
+
+    x_pt: float
+    y_pt: float
+    width_pt: float
+    height_pt: float
+    path: str | None
+    fit: str  # cover or contain
+    focus: tuple[float, float]
+    colour: Colour  # the placeholder's outline
+    ref: SourceRef
+    bleeds: bool = False  # an edge on the trim runs on into the bleed
+    frame: str = ""
+    alt: tuple = ()  # (language, text) of its alternative text, for the tagged PDF's Figure /Alt
 
 
 @dataclass(frozen=True)
@@ -161,4 +180,6 @@ def _shift(item, dx: float, dy: float):
                     item.colour, item.tint)
     if isinstance(item, QrMark):
         return QrMark(item.x_pt + dx, item.y_pt + dy, item.size_pt, item.url, item.colour, item.ref, item.error)
+    if isinstance(item, Picture):
+        return replace(item, x_pt=item.x_pt + dx, y_pt=item.y_pt + dy)
     raise TypeError(item)

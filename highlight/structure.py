@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .layout import LaidOutPage, QrMark, Ring, TextLine
+from .layout import LaidOutPage, Picture, QrMark, Ring, TextLine
 
 EN, ZH = "en", "zh-Hant"
 ARTIFACT_FRAMES = ("folio",)  # text the page carries that is not content (PDF 32000 §14.8.2.2)
@@ -197,6 +197,11 @@ def page_structure(page: LaidOutPage) -> PagePlan:
     for index, item in enumerate(page.items):
         if isinstance(item, Ring):
             pending_rings.append(index)
+            continue
+        if isinstance(item, Picture):  # a photograph or logo: a Figure, its Alt the content's in both languages
+            figure = sect.add(Element("Figure", item.ref))
+            figure.alt = " / ".join(text for _, text in item.alt if text) or None
+            plan.figures[index] = figure
             continue
         if isinstance(item, QrMark):
             m = _ELEMENT.match(item.ref.yaml_path or "")

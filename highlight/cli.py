@@ -5,14 +5,91 @@ import argparse
 import os
 import sys
 import traceback
+from typing import NoReturn
 
 from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef, exit_code
 
+INTERNAL_ERROR = 3  # an exception we did not expect: not the user's input (2), a bug to report
+
+
+class _Output:
+    """-q and -v: what is printed besides errors and the machine-readable output (JSON is never quietened)."""
+
+    quiet = False
+    verbose = False
+
+
+_OUTPUT = _Output()
+
+
+def _info(text: str, file=None, flush: bool = False) -> None:
+    """A progress or summary line: not under -q."""
+    if not _OUTPUT.quiet:
+        print(text, file=file, flush=flush)
+
+
+def _detail(text: str) -> None:
+    """A line only -v asks for."""
+    if _OUTPUT.verbose:
+        print(text, flush=True)
+
+
+EXIT_CODES = ("exit codes: 0 done cleanly; 1 the content has errors (or warnings, with --strict); "
+              "2 the input or the environment cannot be used (this includes a mistyped command line); "
+              f"{INTERNAL_ERROR} an internal error, a bug of ours (run again with --debug and report it)")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with "did you mean" for a mistyped command or option (Python 3.11 has no suggest_on_error)."""
+
+    def error(self, message: str) -> NoReturn:
+        import difflib
+        import re
+
+        choices = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choices:
+            known = re.findall(r"'([^']*)'", choices.group(2)) or [c.strip() for c in choices.group(2).split(",")]
+            close = difflib.get_close_matches(choices.group(1), known, n=1)
+            if close:
+                message += f"\n  hint: did you mean {close[0]!r}?"
+        unknown = re.match(r"unrecognized arguments: (.*)", message)
+        if unknown:
+            options = [o for action in self._actions for o in action.option_strings]
+            for word in unknown.group(1).split():
+                close = difflib.get_close_matches(word.split("=")[0], options, n=1) if word.startswith("-") else []
+                if close:
+                    message += f"\n  hint: {word!r}: did you mean {close[0]!r}?"
+        super().error(message)
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """--debug, -q, -v: accepted before the command and after it (`highlight build x --debug`)."""
+    default = {"default": argparse.SUPPRESS} if suppress else {}
+    parser.add_argument("--debug", action="store_true", help="show a traceback when something unexpected fails",
+                        **default)
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print only errors: no warnings, no summary or progress lines", **default)
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="say more: each set-up step and how long it took, where each file comes from",
+                        **default)
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="highlight", description="Typeset the bilingual Annual Highlights leaflet.")
-    parser.add_argument("--debug", action="store_true", help="show a traceback when something unexpected fails")
-    sub = parser.add_subparsers(dest="command", required=True)
+    from . import __version__
+
+    parser = _Parser(prog="highlight", description="Typeset the bilingual Annual Highlights leaflet.",
+                     epilog=EXIT_CODES)
+    parser.add_argument("--version", action="version", version=f"highlight {__version__}")
+    _global_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, suppress=True)  # SUPPRESS: an option not given after the command keeps its value
+    add = sub.add_parser
+
+    def add_parser(name: str, **kwargs) -> argparse.ArgumentParser:
+        return add(name, parents=[common], epilog=EXIT_CODES, **kwargs)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
     build = sub.add_parser("build", help="build an edition's PDF")
     build.add_argument("edition", help="the edition folder, e.g. content/2022-23")
     build.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
@@ -121,7 +198,12 @@ def _restore_signals(previous: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _text_streams()
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:  # said by the command's own parser, which knows its options (for "did you mean")
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        commands.choices[args.command].error("unrecognized arguments: " + " ".join(extras))
+    _OUTPUT.quiet, _OUTPUT.verbose = args.quiet, args.verbose and not args.quiet
     previous = _signals(_on_signal)
     try:
         return _run(args)
@@ -161,7 +243,7 @@ def _run(args) -> int:
         else:
             print(f"highlight: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
                   file=sys.stderr)
-        return 2
+        return INTERNAL_ERROR
 
 
 def _schema(args) -> int:
@@ -177,7 +259,7 @@ def _schema(args) -> int:
         _print(diags, False)
         return 2
     for path in write_schemas(args.out):
-        print(f"highlight: wrote {path}")
+        _info(f"highlight: wrote {path}")
     return 0
 
 
@@ -186,11 +268,16 @@ def _print(diags: Diagnostics, as_json: bool, github: bool = False) -> None:
         print(diags.to_json())
         return
     for d in diags.items:
+        if _OUTPUT.quiet and d.severity is Severity.WARNING:
+            continue
         print(d.github() if github else d.format(), file=sys.stdout if github else sys.stderr)
 
 
 def _build(args) -> int:
-    from .build import BuildOptions, build
+    from .build import BuildOptions, build, find_project
+
+    _detail(f"highlight: edition {args.edition}; layout/, fonts/fonts.yaml and .cache/ of the project "
+            f"{find_project(args.edition)}")
 
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
@@ -211,7 +298,7 @@ def _build(args) -> int:
         from . import typography
 
         print(typography.table(result.typography))
-    print(_summary(result, code, result.seconds), file=sys.stderr if args.json else sys.stdout)
+    _info(_summary(result, code, result.seconds), file=sys.stderr if args.json else sys.stdout)
     return code
 
 
@@ -234,19 +321,19 @@ def _watch(args) -> int:
     from .watch import watch
 
     options = BuildOptions(args.edition, args.output, marks=not args.no_marks, preflight=False, preview="watch")
-    print(f"highlight: watching {args.edition}, layout/ and fonts/fonts.yaml (Ctrl-C to stop)", flush=True)
+    _info(f"highlight: watching {args.edition}, layout/ and fonts/fonts.yaml (Ctrl-C to stop)", flush=True)
     for count, rebuild in enumerate(watch(options), 1):
         if rebuild.changed:
-            print("changed: " + ", ".join(os.path.relpath(p) for p in rebuild.changed), flush=True)
+            _info("changed: " + ", ".join(os.path.relpath(p) for p in rebuild.changed), flush=True)
         _print(rebuild.result.diagnostics, False)
         code = exit_code(rebuild.result.diagnostics)
         verb = f"rebuilt in {rebuild.latency_s * 1000:.0f} ms: " if rebuild.changed else ""
-        print(_summary(rebuild.result, code, rebuild.result.seconds, verb), flush=True)
+        _info(_summary(rebuild.result, code, rebuild.result.seconds, verb), flush=True)
         if args.proof and rebuild.result.output and not rebuild.result.diagnostics.has_errors():
             from .proof import ProofOptions, render_proofs
 
             files = render_proofs(rebuild.result, ProofOptions(args.edition))
-            print(f"highlight: proofs refreshed ({len(files) - 1} pages and the sheet)", flush=True)
+            _info(f"highlight: proofs refreshed ({len(files) - 1} pages and the sheet)", flush=True)
         if args.max_builds and count >= args.max_builds:
             break
     return 0
@@ -263,7 +350,7 @@ def _serve(args) -> int:
     def built(result, latency_s: float, first: bool) -> None:
         _print(result.diagnostics, False)
         verb = "" if first else f"rebuilt in {latency_s * 1000:.0f} ms: "
-        print(_summary(result, exit_code(result.diagnostics), result.seconds, verb), flush=True)
+        _info(_summary(result, exit_code(result.diagnostics), result.seconds, verb), flush=True)
 
     def ready(url: str) -> None:
         beyond = "" if args.host in ("127.0.0.1", "localhost", "::1") else \
@@ -302,7 +389,7 @@ def _check(args) -> int:
             print(f"{args.pdf}: page {page}: not in the source: {text}")
     covered = report.source_lines - len(report.missing)
     mode = "strict" if args.strict else "whitespace-insensitive"
-    print(f"highlight: covered {covered}/{report.source_lines} source lines ({mode}), "
+    _info(f"highlight: covered {covered}/{report.source_lines} source lines ({mode}), "
           f"{len(report.extra)} pieces of PDF text not in the source", file=sys.stderr if args.json else sys.stdout)
     return 0 if report.ok else 1
 
@@ -331,7 +418,7 @@ def _check_content(args) -> int:
     args.json = args.json or args.format == "json"
     _print(diags, args.json, args.format == "github")
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    print(f"highlight: checked {edition_dir} against its PDF: {errors} errors, {diags.count(Severity.WARNING)} "
+    _info(f"highlight: checked {edition_dir} against its PDF: {errors} errors, {diags.count(Severity.WARNING)} "
           "warnings", file=sys.stderr if args.json else sys.stdout)
     return exit_code(diags, args.strict)
 
@@ -353,7 +440,7 @@ def _proof(args) -> int:
     result, files = make_proofs(ProofOptions(args.edition, pages, args.dpi, overlays), terminal_progress)
     _print(result.diagnostics, False)
     for path in files:
-        print(f"highlight: wrote {path}")
+        _info(f"highlight: wrote {path}")
     if files and result.diagnostics.has_errors():
         print("highlight: the build failed; the proof shows what was laid out, each problem outlined on its page "
               "and the errors listed on the sheet; no print PDF was written")
@@ -380,7 +467,7 @@ def _preflight(args) -> int:
                 print(finding.line())
     summary = (f"highlight: preflight {args.pdf}: {report.pages} pages, {len(report.failures)} failures, "
                f"{len(report.findings)} checks")
-    print(summary, file=sys.stderr if args.json else sys.stdout)
+    _info(summary, file=sys.stderr if args.json else sys.stdout)
     return 1 if report.failures else 0
 
 
@@ -408,7 +495,7 @@ def _diff(args) -> int:
                 print(f"  - {words}")
             for words in change.added:
                 print(f"  + {words}")
-    print(f"highlight: {len(changes)} page(s) changed", file=sys.stderr if args.json else sys.stdout)
+    _info(f"highlight: {len(changes)} page(s) changed", file=sys.stderr if args.json else sys.stdout)
     return 1 if changes else 0
 
 
@@ -445,7 +532,7 @@ def _new(args) -> int:
     except BuildFailed:
         _print(diags, False)
         return exit_code(diags)
-    print(f"highlight: started {folder} from {args.source}; {marked} elements and footnotes with figures or dates "
+    _info(f"highlight: started {folder} from {args.source}; {marked} elements and footnotes with figures or dates "
           f"are marked `review: true`: the build warns about each until you check it and delete the line.\n"
           f"next: set the title and date in {os.path.join(folder, 'edition.yaml')}, then "
           f"`highlight build {folder}`")
@@ -509,16 +596,28 @@ def _refused_folder(folder: str, pattern: str, magic: bytes, what: str, inputs: 
 
 
 def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
-    """Load a set-up manifest, run its step and print `done(manifest, cache, result)`; the exit code."""
+    """Load a set-up manifest, run its step and print `done(manifest, cache, result)` with how long it took;
+    each step is announced as it starts (a first set-up downloads and builds for a minute or more)."""
+    import time
+
+    start = time.monotonic()
     diags = Diagnostics()
+
+    def progress(step: str) -> None:
+        _info(f"highlight: {kind}: {step} …", flush=True)
+
     try:
+        _info(f"highlight: {kind}: checking {manifest_path} against .cache/{kind}", flush=True)
         manifest = load(manifest_path, diags)
         cache = _cache_beside(manifest_path, kind)
-        result = run(manifest, diags, cache)
+        result = run(manifest, diags, cache, progress)
     except BuildFailed:
         _print(diags, False)
         return exit_code(diags) or 2
-    print(done(manifest, cache, result))
+    if isinstance(result, list):
+        for path in result:
+            _detail(f"highlight: {kind}: wrote {path}")
+    _info(f"{done(manifest, cache, result)} ({time.monotonic() - start:.1f} s)", flush=True)
     return 0
 
 

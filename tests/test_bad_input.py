@@ -178,6 +178,9 @@ def test_an_internal_error_is_one_line_and_debug_shows_the_traceback(tmp_path, m
 
     monkeypatch.setattr(build_module, "check_safe_area", broken)
     code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
-    assert code == 2 and "internal error: ZeroDivisionError: a bug" in printed and "Traceback" not in printed
+    # 3, not 2: a bug of ours is not the user's unusable input (README, exit codes)
+    assert code == 3 and "internal error: ZeroDivisionError: a bug" in printed and "Traceback" not in printed
     code, printed = _run(["--debug", "build", folder, "-o", str(tmp_path / "x.pdf")])
-    assert code == 2 and "Traceback" in printed
+    assert code == 3 and "Traceback" in printed
+    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--debug"])  # after the command too
+    assert code == 3 and "Traceback" in printed

@@ -8,19 +8,18 @@ import time
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from .content import Edition, load_edition, page_texts, ref_of
-from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from . import linestore
 from .charts import check_palette
 from .check import check_laid_out
-from .fonts import (check_cjk_family, check_faces_present, family_coverage, load_coverage, load_manifest,
-                    prepare_fonts)
+from .content import Edition, load_edition, page_texts, ref_of
+from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .fonts import check_cjk_family, check_faces_present, family_coverage, load_coverage, load_manifest, prepare_fonts
 from .layout import LaidOutPage, TextLine, kind_of, layout_edition
 from .layout_spec import MM, Layout, load_layout
+from .parity import check_parity
 from .paths import check_output
 from .pdf import replace_file, write_atomically
 from .render import RenderOptions, render_pdf
-from .parity import check_parity
 from .text import TextSetter, plain
 
 # Characters the layout itself prints (figures of tables, page numbers, the slug line).

@@ -26,6 +26,7 @@ from .layout.items import Box, Ring, Rule, _down_to_grid, _first_baseline, _Piec
 from .layout_spec import MM, ChartSpec, Colour, FrameSpec, Layout, Swatch
 from .text import Span
 
+
 # -- the rows a table prints -------------------------------------------------------
 @dataclass(frozen=True)
 class ChartRow:

@@ -309,9 +309,8 @@ def _summary(result, code: int, seconds: float, verb: str = "") -> str:
     where = result.output if result.output and not diags.has_errors() else "nothing written"
     if verb and where == "nothing written":
         where += ", the last good PDF is kept"
-    elif where != "nothing written":
-        if result.preview:
-            where += f" (preview, {result.preview}: not for print)"
+    elif where != "nothing written" and result.preview:
+        where += f" (preview, {result.preview}: not for print)"
     return (f"highlight: {verb}{len(result.pages)} pages, {result.fonts} fonts, {errors} errors, {warnings} warnings, "
             f"{seconds:.2f} s → {where}")
 

@@ -416,7 +416,7 @@ def _subset_font(font, codepoints: list, target: str, location: dict | None = No
     options.recalc_average_width = False
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints or [0x20])
-    os2 = font["OS/2"] if "OS/2" in font else None
+    os2 = font.get("OS/2", None)
     char_range = (os2.usFirstCharIndex, os2.usLastCharIndex) if os2 else None
     subsetter.subset(font)
     if os2 is not None:

@@ -136,5 +136,14 @@ def check_input(path: str, diags: Diagnostics, shown: str | None = None, root: s
         raise BuildFailed(diags)
 
 
-__all__ = ["safe_name", "project_of", "inside", "check_output", "check_output_folder", "check_input",
-           "output_problem", "input_problem", "SAFE_NAME_HINT"]
+__all__ = [
+    "SAFE_NAME_HINT",
+    "check_input",
+    "check_output",
+    "check_output_folder",
+    "input_problem",
+    "inside",
+    "output_problem",
+    "project_of",
+    "safe_name",
+]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import io
 import os
-import zlib
 import struct
 import subprocess
 import tarfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 

@@ -498,4 +498,4 @@ def serve(options: ServeOptions, ready=None, on_build=None, stop: threading.Even
     return 0
 
 
-__all__ = ["ServeOptions", "LiveProof", "make_server", "serve", "DEFAULT_EDITOR"]
+__all__ = ["DEFAULT_EDITOR", "LiveProof", "ServeOptions", "make_server", "serve"]

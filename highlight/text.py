@@ -313,7 +313,7 @@ class TextSetter:
         return frags
 
     def _boxes(self, spans: list[Span]) -> tuple[list[_Box], list[_Sep]]:
-        chars = [_Char(c, s) for s in spans for c in (s.text if not s.marker else s.text)]
+        chars = [_Char(c, s) for s in spans for c in s.text]
         markers = {i for i, c in enumerate(chars) if c.span.marker}
         words: list[list[int]] = [[]]
         for i, item in enumerate(chars):

@@ -11,10 +11,9 @@ import io
 import os
 
 import pytest
+from conftest import ROOT, copy_project
 
 from highlight.cli import main
-
-from conftest import ROOT, copy_project
 
 CASES = os.path.join(ROOT, "tests", "cases", "bad")
 

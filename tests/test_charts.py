@@ -8,16 +8,16 @@ between the counts and the percentages.
 """
 from __future__ import annotations
 
+import itertools
 import os
 
 import pytest
+from conftest import ROOT
+from test_bad_input import _edition, _run
 
 from highlight.build import BuildOptions, build
 from highlight.layout import Box, Ring, Rule, TextLine
 from highlight.layout_spec import MM
-
-from conftest import ROOT
-from test_bad_input import _edition, _run
 
 MID_PT = 105 * MM  # the page's middle: page 3's tables frame holds two cells, one each side
 
@@ -84,7 +84,7 @@ def test_rows_largest_first_unless_the_content_fixes_the_order_and_the_ring_in_t
     items = result.pages[2].items
     students, faculty = _p3_tables()
     for left, table in ((True, students), (False, faculty)):
-        labels, counts, _ = _table_lines(_cell(items, left))
+        _labels, counts, _ = _table_lines(_cell(items, left))
         printed = [_count(c) for c in counts]
         written = [row.count for row in table.rows]
         assert printed == (written if table is students else sorted(written, reverse=True))
@@ -132,7 +132,7 @@ def test_neighbouring_segments_and_their_swatches_differ_visibly_as_printed(buil
         gaps = [ciede2000(labs[i - 1], labs[i]) for i in range(len(labs))]  # i = 0: the last beside the first
         assert min(gaps) >= threshold, [round(g, 1) for g in gaps]
         assert min(gaps) >= result.layout.geometry.charts.min_delta_e >= threshold
-        caption, *labels = _table_lines(cell)[0]
+        _caption, *labels = _table_lines(cell)[0]
         assert [(s.colour, s.tint) for s in _swatches(cell, labels)] == [(r.colour, r.tint) for r in rings]
 
 
@@ -200,7 +200,7 @@ def test_small_rows_are_grouped_as_others_and_the_table_still_adds_up(tmp_path):
 
     folder, pdf, result = _build_table(tmp_path, OTHERS)
     labels, counts, percents = _table_lines(result.pages[0].items)
-    caption, *labels = labels
+    _caption, *labels = labels
     assert [ln.line.text for ln in labels] == ["Asia 亞洲", "Europe 歐洲", "North America 北美", "Oceania 大洋洲",
                                                "Other regions 其他地區"]
     assert [_count(c) for c in counts] == [500, 300, 150, 40, 10]
@@ -256,7 +256,7 @@ def test_a_100_percent_bar_is_the_tables_rows_left_to_right(tmp_path):
     left, width = layout.column_x_pt(1, 12)
     cell = (width - layout.geometry.grid.gutter_mm * MM) / 2
     assert segments[0].x_pt == pytest.approx(left)
-    for before, after in zip(segments, segments[1:]):
+    for before, after in itertools.pairwise(segments):
         assert after.x_pt == pytest.approx(before.x_pt + before.width_pt)
     assert sum(s.width_pt for s in segments) == pytest.approx(cell)
     for segment, count in zip(segments, shares):

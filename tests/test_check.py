@@ -1,12 +1,11 @@
 """`highlight check --source`: a PDF against a plain-text copy deck, both ways."""
 from __future__ import annotations
 
+from conftest import SOURCE
 from pypdf import PdfReader
+from test_bad_input import _run
 
 from highlight.check import check_source, read_pages
-
-from conftest import SOURCE
-from test_bad_input import _run
 
 
 def test_the_leaflet_matches_its_source_both_ways(built):
@@ -46,7 +45,6 @@ def test_unusable_inputs_exit_2(tmp_path):
 import os
 
 import pytest
-
 from conftest import EDITION, copy_project
 
 

@@ -8,13 +8,12 @@ import re
 import shutil
 
 import pytest
-
 from conftest import EDITION, ROOT, copy_project
-from highlight import typography
+from test_bad_input import _run
+
 from highlight.build import BuildOptions, build
 from highlight.layout import TextLine
 from highlight.layout_spec import MM
-from test_bad_input import _run
 
 FIXTURE_B = os.path.join(ROOT, "tests", "fixtures", "edition-b")
 
@@ -163,7 +162,7 @@ def test_longer_copy_closes_the_gaps_and_widens_the_introduction_before_it_overf
             tail = TAIL_EN if match.group(2) == "en" else TAIL_ZH
             return f'{match.group(1)}{match.group(2)}: "{match.group(3)}{tail}"'
 
-        path.write_text(re.sub(r'^(\s*)(en|zh): "(.{25,}?)"$', longer, path.read_text("utf-8"), flags=re.M),
+        path.write_text(re.sub(r'^(\s*)(en|zh): "(.{25,}?)"$', longer, path.read_text("utf-8"), flags=re.MULTILINE),
                         "utf-8")
     result = build(BuildOptions(str(folder), str(tmp_path / "x.pdf"), report=True))
     assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items if d.severity >= 2]

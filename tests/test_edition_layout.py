@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from highlight.build import BuildOptions, BuildSession, build, load_inputs
-from highlight.diagnostics import Diagnostics
-
 from conftest import copy_project
 from test_bad_input import _run
+
+from highlight.build import BuildOptions, BuildSession, build, load_inputs
+from highlight.diagnostics import Diagnostics
 
 
 def _second_edition(project: Path, name: str = "2023-24") -> Path:

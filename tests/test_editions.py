@@ -22,7 +22,7 @@ def _third_edition(project, name: str) -> str:
     with open(path, encoding="utf-8") as f:
         text = f.read()
     with open(path, "w", encoding="utf-8") as f:
-        f.write(re.sub(r'^edition: .*$', f'edition: "{name}"', text, count=1, flags=re.M))
+        f.write(re.sub(r'^edition: .*$', f'edition: "{name}"', text, count=1, flags=re.MULTILINE))
     return folder
 
 

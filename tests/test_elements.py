@@ -6,12 +6,12 @@ from __future__ import annotations
 import typing
 
 import pytest
+from test_text_engine import setter_and_style  # noqa: F401 (a fixture)
 
 from highlight.content import Element
 from highlight.diagnostics import Diagnostics
 from highlight.layout import ELEMENTS, FrameContext, kind_of
 from highlight.layout.elements import PAGE_STYLES, engine_styles, lay_out
-from test_text_engine import setter_and_style  # noqa: F401 (a fixture)
 
 
 def test_every_content_kind_has_one_entry():
@@ -36,8 +36,9 @@ class _Recording(FrameContext):
 
 
 def test_each_kind_sets_only_the_styles_its_entry_names(setter_and_style):  # noqa: F811
-    from highlight.build import load_inputs
     from conftest import EDITION
+
+    from highlight.build import load_inputs
 
     setter, layout = setter_and_style
     edition = load_inputs(EDITION, Diagnostics())[0]

@@ -7,7 +7,6 @@ import os
 import shutil
 import tarfile
 
-
 from conftest import ROOT, copy_project
 from test_bad_input import PAGE, _edition, _run
 

@@ -18,11 +18,10 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from importlib import metadata
 
 import pytest
-
+import tomllib
 from conftest import ROOT, copy_project
 
 pytestmark = pytest.mark.slow

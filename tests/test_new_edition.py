@@ -4,11 +4,11 @@ from __future__ import annotations
 import os
 import re
 
-from highlight.build import BuildOptions, build
-from highlight.diagnostics import exit_code
-
 from conftest import copy_project
 from test_bad_input import _run
+
+from highlight.build import BuildOptions, build
+from highlight.diagnostics import exit_code
 
 
 def _project(tmp_path):
@@ -44,7 +44,7 @@ def test_clearing_the_review_flags_silences_the_warnings(tmp_path, monkeypatch):
     folder = project / "content" / "2023-24"
     for page in folder.glob("p*.yaml"):
         text = page.read_text(encoding="utf-8")
-        text = re.sub(r"^\s*review: true\n", "", text, flags=re.M).replace("review: true, ", "")
+        text = re.sub(r"^\s*review: true\n", "", text, flags=re.MULTILINE).replace("review: true, ", "")
         page.write_text(text, encoding="utf-8")
     result = build(BuildOptions(str(folder), str(tmp_path / "new.pdf")))
     assert {d.code for d in result.diagnostics.items} == {"qr-placeholder", "parity-markers"}

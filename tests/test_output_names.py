@@ -17,7 +17,7 @@ def test_two_folders_with_one_edition_name_build_to_two_pdfs(tmp_path, monkeypat
     page = draft / "p7-growth-continued.yaml"
     page.write_text(page.read_text(encoding="utf-8").replace("officially opened", "officially launched"),
                     encoding="utf-8")
-    assert re.search(r'^edition: "2022-23"', (draft / "edition.yaml").read_text(encoding="utf-8"), re.M)
+    assert re.search(r'^edition: "2022-23"', (draft / "edition.yaml").read_text(encoding="utf-8"), re.MULTILINE)
     code, printed = _run(["build", "content/2022-23"])
     assert code == 0 and printed.splitlines()[-1].endswith("out/highlights-2022-23.pdf"), printed
     code, printed = _run(["build", "content/2022-23-draft"])

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from test_bad_input import PAGE, _edition, _run
 
 from highlight.parity import figures
-
-from test_bad_input import PAGE, _edition, _run
 
 
 @pytest.mark.parametrize("en, zh", [
@@ -48,5 +47,5 @@ def test_a_swapped_footnote_marker_is_a_warning(tmp_path):
         ('footnotes:\n  - {marker: "*", text: {en: "One.", zh: "一。"}}\n'
          '  - {marker: "Δ", text: {en: "Two.", zh: "二。"}}\n')
     folder = _edition(tmp_path, page)
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    _code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert "warning[parity-markers]" in printed and "en has ['*'], zh has ['Δ']" in printed

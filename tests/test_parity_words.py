@@ -3,10 +3,9 @@ difference accepted in the YAML with a reason."""
 from __future__ import annotations
 
 import pytest
+from test_bad_input import PAGE, _edition, _run
 
 from highlight.parity import figures
-
-from test_bad_input import PAGE, _edition, _run
 
 
 @pytest.mark.parametrize("en, zh", [
@@ -82,7 +81,7 @@ def test_an_acceptance_that_no_longer_matches_is_reported(tmp_path):
     stale = _page('{en: "943 students joined", zh: "924名學生參加",\n'
                   '                   parity: {accept: "only in English 942; only in Chinese 924", reason: "r"}}')
     folder = _edition(tmp_path, stale)
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    _code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert "warning[parity-figures]" in printed and "only in English 943" in printed
     assert "warning[parity-accept-stale]" in printed and "p1.yaml:8:" in printed, printed
 

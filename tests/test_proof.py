@@ -4,9 +4,8 @@ from __future__ import annotations
 import os
 import shutil
 
-from PIL import Image
-
 from conftest import ROOT, copy_project
+from PIL import Image
 from test_bad_input import _run
 
 

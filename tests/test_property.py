@@ -17,13 +17,12 @@ import time
 
 import pytest
 import yaml
+from conftest import ROOT, copy_project
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from highlight.build import BuildOptions, BuildSession
 from highlight.diagnostics import Severity
-
-from conftest import ROOT, copy_project
 
 settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -8,11 +8,10 @@ import shutil
 
 import pypdfium2 as pdfium
 import zxingcpp
-
-from highlight.build import BuildOptions, build
-
 from conftest import ROOT, copy_project
 from test_bad_input import _run
+
+from highlight.build import BuildOptions, build
 
 CASE = os.path.join(ROOT, "tests", "cases", "good", "qr-url")
 SHORT = "https://hkust.edu.hk/news/research-and-innovation"

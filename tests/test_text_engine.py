@@ -1,9 +1,11 @@
 """Line-breaking rules, checked on every laid-out line of the real leaflet and on small cases."""
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
+from conftest import EDITION
 
 from highlight.build import characters_used, find_project, load_inputs
 from highlight.content import page_texts
@@ -11,8 +13,6 @@ from highlight.diagnostics import Diagnostics
 from highlight.fonts import load_manifest, prepare_fonts
 from highlight.layout import TextLine
 from highlight.text import NO_LINE_END, NO_LINE_START, OPENING_BRACKETS, Span, TextSetter, is_cjk, plain
-
-from conftest import EDITION
 
 
 def all_lines(built):
@@ -196,9 +196,10 @@ def test_find_project_finds_the_folder_with_layout_and_fonts():
 def test_a_mixed_text_is_printed_in_any_element_and_both_variants(tmp_path):
     """`mixed:` (both languages in one string) is allowed wherever a text is; a stat's note or a callout's
     text written so is set once, in the English band, and in the en and zh variants alike."""
+    from test_bad_input import _edition
+
     from highlight.build import BuildOptions, build
     from highlight.layout import TextLine
-    from test_bad_input import _edition
 
     page = ('page: 1\ntemplate: p1\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: intro\n'
             '    elements:\n      - stat:\n          figure: "1,572"\n'
@@ -229,7 +230,7 @@ def _gaps(setter, line) -> tuple[list, list]:
 
     glyphs = [g for g in _glyphs(line, setter.fonts) if not g.char.isspace() and not g.marker]
     ideographs, han_latin = [], []
-    for a, b in zip(glyphs, glyphs[1:]):
+    for a, b in itertools.pairwise(glyphs):
         gap = (b.left_pt - a.right_pt) / a.size_pt
         if is_ideograph(a.char) and is_ideograph(b.char):
             ideographs.append(gap)

@@ -5,14 +5,13 @@ import os
 from dataclasses import replace
 
 import pytest
+from conftest import EDITION
+from test_text_engine import setter_and_style  # noqa: F401 (a fixture)
 
 from highlight import typography
 from highlight.build import BuildOptions, build
 from highlight.layout import TextLine
 from highlight.text import Span, TextSetter
-
-from conftest import EDITION
-from test_text_engine import setter_and_style  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(scope="module")
@@ -372,9 +371,10 @@ def test_first_fit_breaking_does_not_hyphenate(setter_and_style):  # noqa: F811
 
 def test_a_hyphenated_build_reads_back_word_for_word(tmp_path):
     """The drawn dictionary hyphen is an artifact: `highlight check` and text extraction see whole words."""
+    from test_bad_input import _run
+
     from highlight.check import check_content, read_pages
     from highlight.diagnostics import Diagnostics
-    from test_bad_input import _run
 
     page = ('page: 1\ntemplate: p5\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: academic-excellence\n'
             f'    elements:\n      - paragraph: {{en: "{HYPHENATION_TEXT}"}}\n')
@@ -688,10 +688,10 @@ def test_an_edition_may_print_a_true_minus_and_en_dashes_and_check_reads_them_as
     """With `typography: {minus: true, en_dash: true}` in edition.yaml, the 2022-23 pages print − and – while
     their files keep the source's hyphens; `check` and `check --source` still find every text and all 474
     source lines. Without it (as 2022-23 ships), the source's hyphens."""
+    from conftest import SOURCE, copy_project
+
     from highlight.check import check_content, check_source
     from highlight.diagnostics import Diagnostics
-
-    from conftest import SOURCE, copy_project
 
     def texts(result):
         return [i.line.text for p in result.pages for i in p.items if isinstance(i, TextLine)]

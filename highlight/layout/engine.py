@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..content import ref_of, Edition, Page
+from ..content import Edition, Page, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout

@@ -5,7 +5,7 @@ import argparse
 import os
 import sys
 import traceback
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef, exit_code
 
@@ -64,7 +64,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """--debug, -q, -v: accepted before the command and after it (`highlight build x --debug`)."""
-    default = {"default": argparse.SUPPRESS} if suppress else {}
+    default: dict[str, Any] = {"default": argparse.SUPPRESS} if suppress else {}
     parser.add_argument("--debug", action="store_true", help="show a traceback when something unexpected fails",
                         **default)
     parser.add_argument("-q", "--quiet", action="store_true",
@@ -82,15 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"highlight {__version__}")
     _global_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     _global_options(common, suppress=True)  # SUPPRESS: an option not given after the command keeps its value
-    add = sub.add_parser
 
-    def add_parser(name: str, **kwargs) -> argparse.ArgumentParser:
-        return add(name, parents=[common], epilog=EXIT_CODES, **kwargs)
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, parents=[common], epilog=EXIT_CODES)
 
-    sub.add_parser = add_parser  # type: ignore[method-assign]
-    build = sub.add_parser("build", help="build an edition's PDF")
+    build = command("build", help="build an edition's PDF")
     build.add_argument("edition", help="the edition folder, e.g. content/2022-23")
     build.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
@@ -111,24 +109,24 @@ def _parser() -> argparse.ArgumentParser:
                        help="a single-language variant, written to out/highlights-<edition>-<lang>.pdf")
     build.add_argument("--allow-missing-glyphs", action="store_true",
                        help="a character no font has is a warning and printed as a box (for proofs)")
-    watch = sub.add_parser("watch", help="rebuild whenever a content, layout or font file changes")
+    watch = command("watch", help="rebuild whenever a content, layout or font file changes")
     watch.add_argument("edition", help="the edition folder, e.g. content/2022-23")
     watch.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
     watch.add_argument("--no-marks", action="store_true", help="leave out crop marks")
     watch.add_argument("--proof", action="store_true", help="refresh the page proofs after each good build")
     watch.add_argument("--max-builds", type=int, default=0, help=argparse.SUPPRESS)  # for tests and benchmarks
-    serve = sub.add_parser("serve", help="live proofs in the browser: the pages, overlays, a click to the YAML line")
+    serve = command("serve", help="live proofs in the browser: the pages, overlays, a click to the YAML line")
     serve.add_argument("edition", help="the edition folder, e.g. content/2022-23")
     serve.add_argument("--port", type=int, default=8017, help="port to listen on (0: any free port; default 8017)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback only)")
     serve.add_argument("--editor", default="vscode://file{path}:{line}:{column}",
                        help="the link a clicked line opens, with {path}, {line} and {column}")
     serve.add_argument("--dpi", type=int, default=110, help="resolution of the page pictures (default 110)")
-    new = sub.add_parser("new", help="start next year's edition from this year's")
+    new = command("new", help="start next year's edition from this year's")
     new.add_argument("edition", help="the new edition's name, e.g. 2023-24")
     new.add_argument("--from", dest="source", required=True, help="the edition to start from, e.g. 2022-23")
     new.add_argument("--content", default="content", help="the folder holding the editions (default content)")
-    check = sub.add_parser("check", help="read a PDF back and compare it with its content, or with a copy deck")
+    check = command("check", help="read a PDF back and compare it with its content, or with a copy deck")
     check.add_argument("paths", nargs="+", metavar="EDITION [PDF] | PDF",
                        help="content/2022-23 [out/highlights-2022-23.pdf], or with --source just the PDF")
     check.add_argument("--source", help="a plain-text source (copy deck), one line per printed line")
@@ -137,26 +135,26 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="github: GitHub Actions annotations, so CI marks the YAML line")
-    proof = sub.add_parser("proof", help="page proofs as PNG, with layout overlays, and a contact sheet")
+    proof = command("proof", help="page proofs as PNG, with layout overlays, and a contact sheet")
     proof.add_argument("edition", help="the edition folder, e.g. content/2022-23")
     proof.add_argument("--pages", default="", help="pages to render, e.g. 1,3-4 (default: all)")
     proof.add_argument("--dpi", type=int, default=150)
     proof.add_argument("--overlay", default="", help="any of grid,frames,baselines,safe (overflows and QR "
                        "placeholders are always marked)")
-    pre = sub.add_parser("preflight", help="check a PDF as a print shop's preflight would")
+    pre = command("preflight", help="check a PDF as a print shop's preflight would")
     pre.add_argument("pdf")
     pre.add_argument("--target", choices=("print", "screen"), default="print")
     pre.add_argument("--json", action="store_true", help="print the report as JSON")
-    diff = sub.add_parser("diff", help="what changed between two builds: words, figures, and a picture per page")
+    diff = command("diff", help="what changed between two builds: words, figures, and a picture per page")
     diff.add_argument("old", help="the earlier PDF")
     diff.add_argument("new", help="the later PDF")
     diff.add_argument("--out", help="folder for the pictures (default: out/diff)")
     diff.add_argument("--json", action="store_true", help="print the changes as JSON")
-    schema = sub.add_parser("schema", help="write the JSON Schemas of content and layout files for editors")
+    schema = command("schema", help="write the JSON Schemas of content and layout files for editors")
     schema.add_argument("--out", default="schema", help="folder to write into (default schema/)")
-    fonts = sub.add_parser("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
+    fonts = command("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
     fonts.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
-    setup = sub.add_parser("setup", help="set up fonts and the print output profile (run by make)")
+    setup = command("setup", help="set up fonts and the print output profile (run by make)")
     setup.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
     setup.add_argument("--profiles", default=os.path.join("profiles", "profiles.yaml"))
     return parser

@@ -183,8 +183,11 @@ def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_D
             wanted[source.licence.member] = (licence_path, source.licence.sha256, source.licence.ref)
             for member, (target, sha, ref) in wanted.items():
                 try:
-                    blob = tar.extractfile(member).read()
-                except (KeyError, AttributeError):
+                    extracted = tar.extractfile(member)
+                    if extracted is None:  # a folder or a link, not a file
+                        raise KeyError(member)
+                    blob = extracted.read()
+                except KeyError:
                     diags.fatal("font-member", f"{source.package} has no file {member}", ref)
                     continue
                 if _sha256(blob) != sha:
@@ -419,7 +422,7 @@ def _subset_font(font, codepoints: list, target: str, location: dict | None = No
     os2 = font.get("OS/2", None)
     char_range = (os2.usFirstCharIndex, os2.usLastCharIndex) if os2 else None
     subsetter.subset(font)
-    if os2 is not None:
+    if os2 is not None and char_range is not None:
         # The subsetter narrows these to the subset's characters; ReportLab copies OS/2 into the PDF,
         # so keep the source's values and every subset of the face embeds alike.
         font["OS/2"].usFirstCharIndex, font["OS/2"].usLastCharIndex = char_range

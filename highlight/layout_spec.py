@@ -679,6 +679,7 @@ def _load_merged(path: str, override: str, spec, diags: Diagnostics, cache: dict
     with `spec`; every value located in the file it came from. Cached like load_document, on both files."""
     import yaml
 
+    key: tuple | None
     try:
         key = ("merged",) + tuple((os.path.abspath(p), os.stat(p).st_mtime_ns, os.stat(p).st_size)
                                   for p in (path, override)) + (id(spec),)
@@ -714,11 +715,11 @@ def _stamp(node, shown: str) -> None:
     while stack:
         item = stack.pop()
         m = item.start_mark
-        item.start_mark = yaml.Mark(shown, m.index, m.line, m.column, None, None)
+        item.start_mark = yaml.Mark(shown, m.index, m.line, m.column, None, 0)
         if isinstance(item, yaml.MappingNode):
             for k, v in item.value:
                 km = k.start_mark
-                k.start_mark = yaml.Mark(shown, km.index, km.line, km.column, None, None)
+                k.start_mark = yaml.Mark(shown, km.index, km.line, km.column, None, 0)
                 stack.append(v)
         elif isinstance(item, yaml.SequenceNode):
             stack.extend(item.value)

@@ -198,7 +198,8 @@ def load(path: str) -> dict:
 def save(path: str, memo: dict) -> None:
     """Write the memo; remove this edition's stores of earlier engines or fonts, and all but the newest KEEP."""
     try:
-        lines, colours = {}, {}
+        lines: dict = {}
+        colours: dict = {}
         for key, value in memo.items():
             digest = key if isinstance(memo, StoredMemo) else key_digest(key)
             lines[digest] = [_encode_line(line, colours) for line in value]

@@ -146,7 +146,10 @@ def markers(text: str) -> frozenset:
 
 
 def _sides(texts: list[Text], shared: list[str]) -> tuple[set, set, set, set]:
-    en_fig, zh_fig, en_mark, zh_mark = set(), set(), set(), set()
+    en_fig: set[str] = set()
+    zh_fig: set[str] = set()
+    en_mark: set[str] = set()
+    zh_mark: set[str] = set()
     for text in texts:
         if text.en and text.zh:
             en_fig |= figures(text.en)
@@ -183,7 +186,9 @@ def check_parity(edition: Edition, diags: Diagnostics) -> None:
     element accepts that very difference (`parity: {accept, reason}`); an acceptance that matches nothing
     any more is a warning too, so a stale one does not hide the next difference."""
     for page in edition.pages:
-        items, acceptances, used = [], [], set()
+        items: list = []
+        acceptances: list = []
+        used: set = set()
         for block in page.blocks:
             for element in block.elements:
                 if element.parity is not None:

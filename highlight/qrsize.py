@@ -18,7 +18,7 @@ def _modules(data: str, error: str) -> tuple[int, int]:
     import segno
 
     code = segno.make(data, error=error.lower(), boost_error=False, micro=False)
-    return code.version, code.symbol_size(border=QUIET_ZONE)[0]
+    return int(code.version), int(code.symbol_size(border=QUIET_ZONE)[0])  # micro=False: the version is a number
 
 
 def longest_fitting(url: str, size_mm: float, error: str, min_module_mm: float) -> int:

@@ -208,7 +208,7 @@ class Seq(Spec):
         return INVALID if any(v is INVALID for v in values) else tuple(values)
 
     def json_schema(self):
-        schema = {"type": "array", "items": self.item.json_schema()}
+        schema: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
         if self.min_items:
             schema["minItems"] = self.min_items
         if self.description:

@@ -117,7 +117,7 @@ def _no_store(session, tmp_path):
 
     session._setter = TextSetter(session._fonts)
     session._setter.used, session._setter.fresh = {}, 0
-    return str(tmp_path / "unused-store.pickle")
+    return str(tmp_path / "unused-store.pickle"), session._setter
 
 
 def test_new_records_the_layout_the_edition_was_made_with_and_carries_its_overrides(tmp_path):

@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 FONTS  := .cache/.setup-done
 EDITION ?= 2022-23
 
-.PHONY: all build test fonts clean bench browser
+.PHONY: all build test lint fonts clean bench browser
 all: build
 
 $(STAMP): pyproject.toml
@@ -32,7 +32,14 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: $(FONTS) browser
+# The linter and the type checker (configured in pyproject.toml) run before the tests: seconds, not minutes,
+# their own output when they fail, and `make lint` alone while working. CI runs `make test`, so both.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy highlight
+
+# Every test, the slow ones too (marked `slow`: `.venv/bin/python -m pytest -m "not slow"` skips them while working).
+test: lint $(FONTS) browser
 	$(PY) -m pytest
 
 clean:

@@ -152,16 +152,22 @@ def test_breaks_after_a_hyphen_between_letters_only(setter_and_style):
 
 
 def test_total_fit_avoids_a_runt_last_line(setter_and_style):
-    """The paragraph does not end with one ideograph alone on its line."""
+    """Where first-fit breaking leaves one or two ideographs alone on the last line, total fit does not.
+
+    The measures are found, not assumed: each is one where the greedy setter (`build --greedy`) ends the
+    paragraph with a runt, so the test asks the one thing that tells the two breakers apart."""
     setter, layout = setter_and_style
+    greedy = TextSetter(setter.fonts, greedy=True)
     style = layout.style("body", "zh")
     text = "我們透過此簡便的年度重點成果與你分享科大的目標成就及社會影響力方面的資料及數據"
-    one = setter.set([Span(text, style, lang="zh")], 8.5 * 10)[0].natural_pt
-    # A measure that a greedy breaker would fill so that exactly one character is left over.
-    width = (len(text) - 1) / 4 * 8.5 + 0.1
-    lines = setter.set([Span(text, style, lang="zh")], width)
-    assert one > 0
-    assert len(lines[-1].text) > 2
+    spans = [Span(text, style, lang="zh")]
+    runts = [width / 2 for width in range(120, 400)  # 60 to 200 pt: 7 to 23 ideographs a line
+             if len(greedy.set(spans, width / 2)[-1].text) <= 2]
+    assert len(runts) >= 3, "no measure where first fit leaves a runt: the case no longer tests anything"
+    for width in runts:
+        lines = setter.set(spans, width)
+        assert len(lines[-1].text) > 2, (width, [line.text for line in lines])
+        assert "".join(line.text for line in lines) == text
 
 
 def test_markers_stick_to_their_word(setter_and_style):

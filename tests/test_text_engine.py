@@ -101,10 +101,18 @@ def test_every_line_lies_inside_its_frame(built):
 
 
 def test_every_frame_with_content_is_placed(built):
+    """Each frame the page's blocks fill (and the footnotes, title band and folio) has lines on the page.
+    (The title band and folio alone are always there: the content's frames are what could go missing.)"""
     result, _ = built
-    for page in result.pages:
-        used = {item.frame for item in page.items if isinstance(item, TextLine)}
-        assert {"title-band", "folio"} <= used
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    for page, laid in zip(sorted(edition.pages, key=lambda p: p.number), result.pages):
+        alias = {old: name for name, f in layout.templates[page.template].frames.items() for old in f.aliases or ()}
+        wanted = {alias.get(b.frame, b.frame) for b in page.blocks if b.elements} | {"title-band", "folio"}
+        if page.footnotes:
+            wanted.add("footnotes")
+        used = {item.frame for item in laid.items if isinstance(item, TextLine) and item.line.text.strip()}
+        assert laid.number == page.number and wanted - used == set(), (page.number, sorted(wanted - used))
+        assert len(wanted) > 3  # the page has frames of its own to check
 
 
 # -- small cases ---------------------------------------------------------------

@@ -12,8 +12,7 @@ import itertools
 import os
 
 import pytest
-from conftest import ROOT
-from test_bad_input import _edition, _run
+from conftest import ROOT, make_edition, run_cli
 
 from highlight.build import BuildOptions, build
 from highlight.layout import Box, Ring, Rule, TextLine
@@ -148,14 +147,14 @@ def test_the_key_row_is_gold_and_the_rest_navy(built):
 
 
 def test_a_palette_too_close_to_tell_apart_is_refused_where_it_is_written(tmp_path):
-    from test_bad_input import PAGE
+    from conftest import PAGE
 
-    folder = _edition(tmp_path, PAGE)
+    folder = make_edition(tmp_path, PAGE)
     page_yaml = tmp_path / "layout" / "page.yaml"
     text = page_yaml.read_text(encoding="utf-8")
     assert "{colour: primary, tint: 0.7}" in text
     page_yaml.write_text(text.replace("{colour: primary, tint: 0.7}", "{colour: primary, tint: 0.9}"), "utf-8")
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1, printed
     line = next(ln for ln in printed.splitlines() if "error[chart-palette]" in ln)
     assert "page.yaml:" in line and "(charts.palette[1])" in line and "primary at 1 and primary at 0.9" in line
@@ -184,7 +183,7 @@ OTHERS = '          others_label: {en: "Other regions", zh: "其他地區"}\n'
 
 
 def _build_table(tmp_path, extra: str):
-    folder = _edition(tmp_path, TABLE % extra)
+    folder = make_edition(tmp_path, TABLE % extra)
     out = tmp_path / "x.pdf"
     result = build(BuildOptions(folder, str(out)))
     errors = [d.format() for d in result.diagnostics.items if d.severity >= 2]
@@ -227,14 +226,14 @@ def test_group_small_false_prints_every_row_and_no_label_warns(tmp_path):
 
 def test_a_row_marked_key_takes_the_accent_and_two_keys_are_refused(tmp_path):
     marked = (TABLE % "").replace('count: 150, percent: 15.0}', 'count: 150, percent: 15.0, key: true}')
-    folder = _edition(tmp_path / "a", marked)
+    folder = make_edition(tmp_path / "a", marked)
     result = build(BuildOptions(folder, str(tmp_path / "a.pdf")))
     rings = _rings(result.pages[0].items)
     gold = [r for r in rings if r.colour == result.layout.colours["accent"]]
     assert len(gold) == 1 and gold[0].sweep_deg == pytest.approx(360 * 0.15)
     twice = marked.replace('count: 500, percent: 50.0}', 'count: 500, percent: 50.0, key: true}')
-    folder = _edition(tmp_path / "b", twice)
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "b.pdf")])
+    folder = make_edition(tmp_path / "b", twice)
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "b.pdf")])
     assert code == 1 and "error[breakdown-key]" in printed and "rows[5].key" in printed, printed
 
 
@@ -271,7 +270,7 @@ def test_a_100_percent_bar_is_the_tables_rows_left_to_right(tmp_path):
 
 
 def test_bar100_is_accepted_on_a_frame_too(tmp_path):
-    folder = _edition(tmp_path, TABLE % OTHERS)
+    folder = make_edition(tmp_path, TABLE % OTHERS)
     templates = tmp_path / "layout" / "templates.yaml"
     text = templates.read_text(encoding="utf-8")
     assert "cells: 2, chart: ring," in text
@@ -306,7 +305,7 @@ def test_charts_of_a_row_stand_level_when_only_one_has_a_caption(tmp_path):
     """Every chart reserves a caption line: an uncaptioned ring beside a captioned one stands at its height,
     and both tables start on one line."""
     second = (TABLE % OTHERS).split("    elements:\n", 1)[1].replace('          caption: {en: "Partners", zh: "夥伴"}\n', "")
-    folder = _edition(tmp_path, TABLE % OTHERS + second)
+    folder = make_edition(tmp_path, TABLE % OTHERS + second)
     result = build(BuildOptions(folder, str(tmp_path / "x.pdf")))
     assert not result.diagnostics.has_errors()
     items = result.pages[0].items

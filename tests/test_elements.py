@@ -6,7 +6,6 @@ from __future__ import annotations
 import typing
 
 import pytest
-from test_text_engine import setter_and_style  # noqa: F401 (a fixture)
 
 from highlight.content import Element
 from highlight.diagnostics import Diagnostics
@@ -35,7 +34,7 @@ class _Recording(FrameContext):
         return super().style(name, lang)
 
 
-def test_each_kind_sets_only_the_styles_its_entry_names(setter_and_style):  # noqa: F811
+def test_each_kind_sets_only_the_styles_its_entry_names(setter_and_style):
     from conftest import EDITION
 
     from highlight.build import load_inputs

@@ -4,13 +4,11 @@ from __future__ import annotations
 import itertools
 import re
 
-import pytest
 from conftest import EDITION
 
-from highlight.build import characters_used, find_project, load_inputs
+from highlight.build import find_project, load_inputs
 from highlight.content import page_texts
 from highlight.diagnostics import Diagnostics
-from highlight.fonts import load_manifest, prepare_fonts
 from highlight.layout import TextLine
 from highlight.text import NO_LINE_END, NO_LINE_START, OPENING_BRACKETS, Span, TextSetter, is_cjk, plain
 
@@ -117,15 +115,6 @@ def test_every_frame_with_content_is_placed(built):
 
 # -- small cases ---------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def setter_and_style():
-    diags = Diagnostics()
-    edition, layout, project = load_inputs(EDITION, diags)
-    manifest = load_manifest(f"{project}/fonts/fonts.yaml", diags)
-    fonts = prepare_fonts(manifest, set(characters_used(edition)), diags, f"{project}/.cache/fonts")
-    return TextSetter(fonts), layout
-
-
 def _set(setter_and_style, text: str, width: float, style="body", lang="zh"):
     setter, layout = setter_and_style
     return [line.text for line in setter.set([Span(text, layout.style(style, lang), lang=lang)], width)]
@@ -210,7 +199,7 @@ def test_find_project_finds_the_folder_with_layout_and_fonts():
 def test_a_mixed_text_is_printed_in_any_element_and_both_variants(tmp_path):
     """`mixed:` (both languages in one string) is allowed wherever a text is; a stat's note or a callout's
     text written so is set once, in the English band, and in the en and zh variants alike."""
-    from test_bad_input import _edition
+    from conftest import make_edition
 
     from highlight.build import BuildOptions, build
     from highlight.layout import TextLine
@@ -221,7 +210,7 @@ def test_a_mixed_text_is_printed_in_any_element_and_both_variants(tmp_path):
             '          note: {mixed: "（2014-15 as baseline 2014-15 為基線）"}\n'
             '      - callout:\n          headline: {en: "Headline", zh: "標題"}\n'
             '          text: {mixed: "Mixed text 混合文字"}\n')
-    folder = _edition(tmp_path, page)
+    folder = make_edition(tmp_path, page)
     for lang in (None, "en", "zh"):
         result = build(BuildOptions(folder, str(tmp_path / f"{lang}.pdf"), lang=lang))
         assert not result.diagnostics.has_errors()

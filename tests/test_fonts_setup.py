@@ -7,6 +7,7 @@ import os
 import shutil
 import tarfile
 
+import pytest
 from conftest import PAGE, ROOT, copy_project, make_edition, run_cli
 
 
@@ -115,6 +116,7 @@ def _project_with_own_cache(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow  # subsets the faces afresh: several seconds
 def test_fonts_from_a_cached_superset_give_the_same_bytes(tmp_path):
     """Subsets keep the source's glyph IDs, so reusing a bigger cached subset cannot change the PDF."""
     exact = _project_with_own_cache(tmp_path / "a")

@@ -142,6 +142,7 @@ def _around(project) -> list:
 SESSION = BuildSession()
 
 
+@pytest.mark.slow  # about half the suite's time
 @given(damaged_page())
 def test_damaged_content_is_reported_or_built_never_crashes(project, damage):
     from pypdf import PdfReader

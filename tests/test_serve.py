@@ -323,6 +323,7 @@ def _browser_or_skip():
     return pytest.importorskip("playwright.sync_api")
 
 
+@pytest.mark.slow  # starts a headless browser
 def test_browser_shows_pages_toggles_clicks_and_updates(server):
     sync_api = _browser_or_skip()
     errors: list[str] = []

@@ -10,20 +10,26 @@ EDITION ?= 2022-23
 .PHONY: all build test lint fonts clean bench browser
 all: build
 
+# Each set-up step says what it does and, when done, how long it took (a first `make` takes minutes).
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "make: [1/3] creating $(VENV) and installing highlight with its pinned packages …"
+	@start=$$(date +%s); \
+	  $(PYTHON) -m venv $(VENV) && \
+	  $(PY) -m pip install --quiet --upgrade pip && \
+	  $(PY) -m pip install --quiet -e '.[test]' && \
+	  touch $(STAMP) && \
+	  echo "make: [1/3] packages installed ($$(( $$(date +%s) - start )) s)"
 
 # Fonts from the npm registry and the FOGRA39 output profile built from Debian packages, all pinned by sha256.
 $(FONTS): $(STAMP) fonts/fonts.yaml profiles/profiles.yaml
+	@echo "make: [2/3] fonts and the print profile (highlight setup) …"
 	$(PY) -m highlight setup
 	touch $(FONTS)
 
 fonts: $(FONTS)
 
 build: $(FONTS)
+	@echo "make: [3/3] building content/$(EDITION)"
 	$(PY) -m highlight build content/$(EDITION)
 
 # The test of `highlight serve` drives Debian's chromium (no browser download: Playwright only steers it).

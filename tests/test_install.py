@@ -24,8 +24,6 @@ import pytest
 import tomllib
 from conftest import ROOT, copy_project
 
-pytestmark = pytest.mark.slow
-
 
 def _requirement_name(requirement: str) -> str | None:
     """The distribution a requirement names, or None when it applies only with an extra or elsewhere."""
@@ -69,6 +67,7 @@ def _link_distributions(dists: list[metadata.Distribution], folder: str) -> None
                 os.symlink(source, target)
 
 
+@pytest.mark.slow  # builds and installs the package: several seconds
 def test_pip_install_outside_the_repository_runs_proof(tmp_path):
     source = tmp_path / "src"  # pip builds in the tree it is given: a copy, so the repository is untouched
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(

@@ -211,7 +211,7 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
     replace_file(tool, _deb_member(debs[spec.tool.package], spec.tool.member))
     os.chmod(tool, 0o755)
     if progress:
-        progress(f"building the {spec.name} profile with Argyll's colprof (once; about a minute)")
+        progress(f"building the {spec.name} profile with Argyll's colprof (once; about 15 s)")
     try:
         subprocess.run([tool, "-D", spec.description, "-qm", stem], cwd=work, check=True, timeout=600,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

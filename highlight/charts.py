@@ -130,7 +130,7 @@ def palette_differences(spec: ChartSpec, colours: dict, icc: bytes, cache_dir: s
 def check_palette(layout: Layout, icc: bytes, diags: Diagnostics, cache_dir: str | None = None) -> None:
     """An error for each two chart swatches (or a swatch and the paper) a reader could not tell apart."""
     spec = layout.geometry.charts
-    if spec is None:  # a layout without `charts:` has no palette to check (it was an AttributeError)
+    if spec is None:  # load_layout always supplies one (the default palette); a Layout built by hand may not
         return
 
     def name(s: Swatch | None) -> str:

@@ -18,19 +18,19 @@ Callers import from here: `from highlight.layout import LaidOutPage, TextLine, l
 from .elements import COPYFIT_STYLES, ELEMENTS, ElementKind, kind_of
 from .engine import PageLayouter, layout_edition
 from .items import (
-                    Box,
-                    CopyfitStep,
-                    FrameBox,
-                    LaidOutPage,
-                    QrMark,
-                    Ring,
-                    Rule,
-                    TextLine,
-                    _down_to_grid,
-                    _first_baseline,
-                    _Piece,
-                    _shift,
-                    _up_to_grid,
+    Box,
+    CopyfitStep,
+    FrameBox,
+    LaidOutPage,
+    QrMark,
+    Ring,
+    Rule,
+    TextLine,
+    _down_to_grid,
+    _first_baseline,
+    _Piece,
+    _shift,
+    _up_to_grid,
 )
 from .stacking import BOLD_TWINS, FrameContext
 

@@ -8,17 +8,17 @@ from .diagnostics import BuildFailed, Diagnostic, Diagnostics, Severity, SourceR
 from .layout_spec import Layout, load_layout
 
 __all__ = [
-           "BuildFailed",
-           "BuildOptions",
-           "BuildResult",
-           "Diagnostic",
-           "Diagnostics",
-           "Edition",
-           "Layout",
-           "Severity",
-           "SourceRef",
-           "build",
-           "load_edition",
-           "load_layout",
+    "BuildFailed",
+    "BuildOptions",
+    "BuildResult",
+    "Diagnostic",
+    "Diagnostics",
+    "Edition",
+    "Layout",
+    "Severity",
+    "SourceRef",
+    "build",
+    "load_edition",
+    "load_layout",
 ]
 __version__ = "0.1.0"

@@ -7,23 +7,29 @@ STAMP  := $(VENV)/.installed
 FONTS  := .cache/.setup-done
 EDITION ?= 2022-23
 
-.PHONY: all build test fonts clean bench browser
+.PHONY: all build test lint fonts clean bench browser
 all: build
 
+# Each set-up step says what it does and, when done, how long it took (a first `make` takes minutes).
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "make: [1/3] creating $(VENV) and installing highlight with its pinned packages …"
+	@start=$$(date +%s); \
+	  $(PYTHON) -m venv $(VENV) && \
+	  $(PY) -m pip install --quiet --upgrade pip && \
+	  $(PY) -m pip install --quiet -e '.[test]' && \
+	  touch $(STAMP) && \
+	  echo "make: [1/3] packages installed ($$(( $$(date +%s) - start )) s)"
 
 # Fonts from the npm registry and the FOGRA39 output profile built from Debian packages, all pinned by sha256.
 $(FONTS): $(STAMP) fonts/fonts.yaml profiles/profiles.yaml
+	@echo "make: [2/3] fonts and the print profile (highlight setup) …"
 	$(PY) -m highlight setup
 	touch $(FONTS)
 
 fonts: $(FONTS)
 
 build: $(FONTS)
+	@echo "make: [3/3] building content/$(EDITION)"
 	$(PY) -m highlight build content/$(EDITION)
 
 # The test of `highlight serve` drives Debian's chromium (no browser download: Playwright only steers it).
@@ -32,7 +38,14 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: $(FONTS) browser
+# The linter and the type checker (configured in pyproject.toml) run before the tests: seconds, not minutes,
+# their own output when they fail, and `make lint` alone while working. CI runs `make test`, so both.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy highlight
+
+# Every test, the slow ones too (marked `slow`: `.venv/bin/python -m pytest -m "not slow"` skips them while working).
+test: lint $(FONTS) browser
 	$(PY) -m pytest
 
 clean:

@@ -92,12 +92,12 @@ def generate_edition(pages: int, target: str) -> str:
             text = f.read()
         copy = (number - 1) // len(originals) + 1
         text = _vary(text, copy)
-        text = re.sub(r"^page: \d+", f"page: {number}", text, count=1, flags=re.M)
+        text = re.sub(r"^page: \d+", f"page: {number}", text, count=1, flags=re.MULTILINE)
         name = f"page-{number:03d}.yaml"
         with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
             f.write(text)
         names.append(name)
-    index = re.sub(r"pages:.*", "pages: [" + ", ".join(names) + "]", index, flags=re.S)
+    index = re.sub(r"pages:.*", "pages: [" + ", ".join(names) + "]", index, flags=re.DOTALL)
     index = index.replace('edition: "2022-23"', f'edition: "bench-{pages}"')
     with open(os.path.join(folder, "edition.yaml"), "w", encoding="utf-8") as f:
         f.write(index + "\n")

@@ -7,6 +7,18 @@ from .content import Edition, load_edition
 from .diagnostics import BuildFailed, Diagnostic, Diagnostics, Severity, SourceRef
 from .layout_spec import Layout, load_layout
 
-__all__ = ["build", "BuildOptions", "BuildResult", "Edition", "load_edition", "Layout", "load_layout",
-           "Diagnostic", "Diagnostics", "BuildFailed", "Severity", "SourceRef"]
+__all__ = [
+    "BuildFailed",
+    "BuildOptions",
+    "BuildResult",
+    "Diagnostic",
+    "Diagnostics",
+    "Edition",
+    "Layout",
+    "Severity",
+    "SourceRef",
+    "build",
+    "load_edition",
+    "load_layout",
+]
 __version__ = "0.1.0"

@@ -8,19 +8,27 @@ import time
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from .content import Edition, load_edition, page_texts, ref_of
-from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from . import linestore
 from .charts import check_palette
 from .check import check_laid_out
-from .fonts import (check_cjk_family, check_faces_present, family_coverage, load_coverage, load_manifest,
-                    prepare_fonts)
+from .content import Edition, load_edition, page_texts, ref_of
+from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .fonts import (
+    FontSet,
+    Manifest,
+    check_cjk_family,
+    check_faces_present,
+    family_coverage,
+    load_coverage,
+    load_manifest,
+    prepare_fonts,
+)
 from .layout import LaidOutPage, Picture, TextLine, kind_of, layout_edition
 from .layout_spec import MM, Layout, load_layout
+from .parity import check_parity
 from .paths import check_output
 from .pdf import replace_file, write_atomically
 from .render import RenderOptions, render_pdf
-from .parity import check_parity
 from .text import TextSetter, plain
 
 # Characters the layout itself prints (figures of tables, page numbers, the slug line).
@@ -205,9 +213,9 @@ class BuildSession:
     def __init__(self):
         self._good_heights: dict = {}  # frame heights of the last good build, for overflow messages
         self._fonts_key = None
-        self._manifest = None
-        self._coverage = None
-        self._fonts = None
+        self._manifest: Manifest | None = None
+        self._coverage: dict | None = None
+        self._fonts: FontSet | None = None
         self._characters: frozenset = frozenset()
         self._setter: TextSetter | None = None
         self._files: dict = {}  # parsed YAML files by (path, mtime, size)
@@ -228,14 +236,16 @@ class BuildSession:
             check_faces_present(self._manifest, diags, cache_dir)
             self._coverage = load_coverage(self._manifest, diags, cache_dir)
             self._fonts_key, self._fonts, self._characters = stamp, None, frozenset()
-        reported = check_cjk_family(self._manifest, self._coverage, used, diags, allow_missing)
+        manifest, coverage = self._manifest, self._coverage
+        assert manifest is not None and coverage is not None  # loaded above for this stamp, or raised
+        reported = check_cjk_family(manifest, coverage, used, diags, allow_missing)
         check_glyphs({c: ref for c, ref in used.items() if c not in reported},
-                     family_coverage(self._manifest, self._coverage), diags, allow_missing)
+                     family_coverage(manifest, coverage), diags, allow_missing)
         diags.raise_if_errors()
         wanted = frozenset(used)
         # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).
         if self._fonts is None or not wanted <= self._characters:
-            self._fonts = prepare_fonts(self._manifest, set(wanted), diags, cache_dir)
+            self._fonts = prepare_fonts(manifest, set(wanted), diags, cache_dir)
             self._characters = wanted
         return self._fonts
 
@@ -245,21 +255,23 @@ class BuildSession:
             linestore.save(*self._unsaved_lines)
             self._unsaved_lines = None
 
-    def _restore_lines(self, project: str, edition_dir: str) -> str:
+    def _restore_lines(self, project: str, edition_dir: str, fonts: FontSet) -> tuple[str, TextSetter]:
         """The text setter for these fonts and this store (the store's name holds the breaking mode), seeded
         with the lines the last run stored when either changed; start counting what this build sets."""
         store = linestore.store_path(project, edition_dir, self._greedy)
-        if self._setter is None or self._store != store or self._setter.fonts is not self._fonts:
-            self._setter = TextSetter(self._fonts, greedy=self._greedy, memo=linestore.load(store))
+        setter = self._setter
+        if setter is None or self._store != store or setter.fonts is not fonts:
+            setter = self._setter = TextSetter(fonts, greedy=self._greedy, memo=linestore.load(store))
             self._store = store
-        self._setter.used, self._setter.fresh = {}, 0
-        return store
+        setter.used, setter.fresh = {}, 0
+        return store, setter
 
-    def _layout(self, edition: Edition, layout: Layout, diags: Diagnostics, lang: str | None) -> list[LaidOutPage]:
+    def _layout(self, edition: Edition, layout: Layout, diags: Diagnostics, lang: str | None,
+                setter: TextSetter) -> list[LaidOutPage]:
         """Lay out each page, reusing the previous build's result for a page whose inputs are unchanged."""
         laid = []
         for page in sorted(edition.pages, key=lambda p: p.number):
-            inputs = (page, layout, self._setter, (edition.title, lang))
+            inputs = (page, layout, setter, (edition.title, lang))
             cached = self._laid.get(page.number)
             # Unchanged files come back from the file cache as the very same objects.
             if cached is not None and all(a is b for a, b in zip(cached[0][:3], inputs)) \
@@ -269,7 +281,7 @@ class BuildSession:
                 continue
             page_diags = Diagnostics()
             alone = replace(edition, pages=(page,))
-            result = layout_edition(alone, layout, self._setter, page_diags, lang, self._good_heights)[0]
+            result = layout_edition(alone, layout, setter, page_diags, lang, self._good_heights)[0]
             if not any(d.code in ("unknown-frame", "unknown-template") for d in page_diags.items):
                 # (a block in no frame is already the error worth reading: one error per cause)
                 check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
@@ -310,10 +322,10 @@ class BuildSession:
             _check_preview_path(output, options, project, diags)
             date_epoch = _checked_date_epoch(edition, diags)
             fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
-            store = self._restore_lines(project, options.edition_dir)
+            store, setter = self._restore_lines(project, options.edition_dir, fonts)
             heights_path = _heights_path(project, options.edition_dir, options.lang)
             self._good_heights = _read_heights(heights_path)
-            pages = self._layout(edition, layout, diags, options.lang)
+            pages = self._layout(edition, layout, diags, options.lang, setter)
             if options.report:
                 from . import typography
 
@@ -349,8 +361,8 @@ class BuildSession:
             if options.strict and diags.items and not options.proof:
                 raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
             write_atomically(output, data, diags, (options.edition_dir,))
-            if self._setter.fresh:
-                self._unsaved_lines = (store, self._setter.used)
+            if setter.fresh:
+                self._unsaved_lines = (store, setter.used)
                 if not self.defer_line_store:
                     self.save_lines()
             if not diags.has_errors():  # a proof of a failing build is no "last good build"

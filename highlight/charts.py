@@ -26,6 +26,7 @@ from .layout.items import Box, Ring, Rule, _down_to_grid, _first_baseline, _Piec
 from .layout_spec import MM, ChartSpec, Colour, FrameSpec, Layout, Swatch
 from .text import Span
 
+
 # -- the rows a table prints -------------------------------------------------------
 @dataclass(frozen=True)
 class ChartRow:
@@ -58,7 +59,8 @@ def chart_rows(table: Breakdown, spec: ChartSpec | None) -> tuple[ChartRow, ...]
     key = next((row for row in kept if row.key), None) or max(kept, key=lambda row: row.count, default=None)
     rows = [ChartRow(row.label, row.count, row.percent, row.ref, row is key) for row in kept]
     if small:
-        percent = round(sum(row.percent for row in small), 1) if small[0].percent is not None else None
+        percent = round(sum(row.percent or 0.0 for row in small), 1) if small[0].percent is not None else None
+        assert table.others_label is not None  # small_rows groups none without it
         rows.append(ChartRow(table.others_label, sum(row.count for row in small), percent,
                              ref_of(table, "others_label"), members=tuple(small)))
     return tuple(rows)
@@ -128,6 +130,8 @@ def palette_differences(spec: ChartSpec, colours: dict, icc: bytes, cache_dir: s
 def check_palette(layout: Layout, icc: bytes, diags: Diagnostics, cache_dir: str | None = None) -> None:
     """An error for each two chart swatches (or a swatch and the paper) a reader could not tell apart."""
     spec = layout.geometry.charts
+    if spec is None:  # load_layout always supplies one (the default palette); a Layout built by hand may not
+        return
 
     def name(s: Swatch | None) -> str:
         return "the paper" if s is None else f"{s.colour} at {s.tint:g}"

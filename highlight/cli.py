@@ -5,15 +5,90 @@ import argparse
 import os
 import sys
 import traceback
+from typing import Any, NoReturn
 
 from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef, exit_code
 
+INTERNAL_ERROR = 3  # an exception we did not expect: not the user's input (2), a bug to report
+
+
+class _Output:
+    """-q and -v: what is printed besides errors and the machine-readable output (JSON is never quietened)."""
+
+    quiet = False
+    verbose = False
+
+
+_OUTPUT = _Output()
+
+
+def _info(text: str, file=None, flush: bool = False) -> None:
+    """A progress or summary line: not under -q."""
+    if not _OUTPUT.quiet:
+        print(text, file=file, flush=flush)
+
+
+def _detail(text: str) -> None:
+    """A line only -v asks for."""
+    if _OUTPUT.verbose:
+        print(text, flush=True)
+
+
+EXIT_CODES = ("exit codes: 0 done cleanly; 1 the content has errors (or warnings, with --strict); "
+              "2 the input or the environment cannot be used (this includes a mistyped command line); "
+              f"{INTERNAL_ERROR} an internal error, a bug of ours (run again with --debug and report it)")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with "did you mean" for a mistyped command or option (Python 3.11 has no suggest_on_error)."""
+
+    def error(self, message: str) -> NoReturn:
+        import difflib
+        import re
+
+        choices = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choices:
+            known = re.findall(r"'([^']*)'", choices.group(2)) or [c.strip() for c in choices.group(2).split(",")]
+            close = difflib.get_close_matches(choices.group(1), known, n=1)
+            if close:
+                message += f"\n  hint: did you mean {close[0]!r}?"
+        unknown = re.match(r"unrecognized arguments: (.*)", message)
+        if unknown:
+            options = [o for action in self._actions for o in action.option_strings]
+            for word in unknown.group(1).split():
+                close = difflib.get_close_matches(word.split("=")[0], options, n=1) if word.startswith("-") else []
+                if close:
+                    message += f"\n  hint: {word!r}: did you mean {close[0]!r}?"
+        super().error(message)
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """--debug, -q, -v: accepted before the command and after it (`highlight build x --debug`)."""
+    default: dict[str, Any] = {"default": argparse.SUPPRESS} if suppress else {}
+    parser.add_argument("--debug", action="store_true", help="show a traceback when something unexpected fails",
+                        **default)
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print only errors: no warnings, no summary or progress lines", **default)
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="say more: each set-up step and how long it took, where each file comes from",
+                        **default)
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="highlight", description="Typeset the bilingual Annual Highlights leaflet.")
-    parser.add_argument("--debug", action="store_true", help="show a traceback when something unexpected fails")
-    sub = parser.add_subparsers(dest="command", required=True)
-    build = sub.add_parser("build", help="build an edition's PDF")
+    from . import __version__
+
+    parser = _Parser(prog="highlight", description="Typeset the bilingual Annual Highlights leaflet.",
+                     epilog=EXIT_CODES)
+    parser.add_argument("--version", action="version", version=f"highlight {__version__}")
+    _global_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    common = _Parser(add_help=False)
+    _global_options(common, suppress=True)  # SUPPRESS: an option not given after the command keeps its value
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, parents=[common], epilog=EXIT_CODES)
+
+    build = command("build", help="build an edition's PDF")
     build.add_argument("edition", help="the edition folder, e.g. content/2022-23")
     build.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
@@ -37,24 +112,24 @@ def _parser() -> argparse.ArgumentParser:
                        "error, not a warning")
     build.add_argument("--allow-missing-glyphs", action="store_true",
                        help="a character no font has is a warning and printed as a box (for proofs)")
-    watch = sub.add_parser("watch", help="rebuild whenever a content, layout or font file changes")
+    watch = command("watch", help="rebuild whenever a content, layout or font file changes")
     watch.add_argument("edition", help="the edition folder, e.g. content/2022-23")
     watch.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
     watch.add_argument("--no-marks", action="store_true", help="leave out crop marks")
     watch.add_argument("--proof", action="store_true", help="refresh the page proofs after each good build")
     watch.add_argument("--max-builds", type=int, default=0, help=argparse.SUPPRESS)  # for tests and benchmarks
-    serve = sub.add_parser("serve", help="live proofs in the browser: the pages, overlays, a click to the YAML line")
+    serve = command("serve", help="live proofs in the browser: the pages, overlays, a click to the YAML line")
     serve.add_argument("edition", help="the edition folder, e.g. content/2022-23")
     serve.add_argument("--port", type=int, default=8017, help="port to listen on (0: any free port; default 8017)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback only)")
     serve.add_argument("--editor", default="vscode://file{path}:{line}:{column}",
                        help="the link a clicked line opens, with {path}, {line} and {column}")
     serve.add_argument("--dpi", type=int, default=110, help="resolution of the page pictures (default 110)")
-    new = sub.add_parser("new", help="start next year's edition from this year's")
+    new = command("new", help="start next year's edition from this year's")
     new.add_argument("edition", help="the new edition's name, e.g. 2023-24")
     new.add_argument("--from", dest="source", required=True, help="the edition to start from, e.g. 2022-23")
     new.add_argument("--content", default="content", help="the folder holding the editions (default content)")
-    check = sub.add_parser("check", help="read a PDF back and compare it with its content, or with a copy deck")
+    check = command("check", help="read a PDF back and compare it with its content, or with a copy deck")
     check.add_argument("paths", nargs="+", metavar="EDITION [PDF] | PDF",
                        help="content/2022-23 [out/highlights-2022-23.pdf], or with --source just the PDF")
     check.add_argument("--source", help="a plain-text source (copy deck), one line per printed line")
@@ -63,26 +138,26 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="github: GitHub Actions annotations, so CI marks the YAML line")
-    proof = sub.add_parser("proof", help="page proofs as PNG, with layout overlays, and a contact sheet")
+    proof = command("proof", help="page proofs as PNG, with layout overlays, and a contact sheet")
     proof.add_argument("edition", help="the edition folder, e.g. content/2022-23")
     proof.add_argument("--pages", default="", help="pages to render, e.g. 1,3-4 (default: all)")
     proof.add_argument("--dpi", type=int, default=150)
     proof.add_argument("--overlay", default="", help="any of grid,frames,baselines,safe (overflows and QR "
                        "placeholders are always marked)")
-    pre = sub.add_parser("preflight", help="check a PDF as a print shop's preflight would")
+    pre = command("preflight", help="check a PDF as a print shop's preflight would")
     pre.add_argument("pdf")
     pre.add_argument("--target", choices=("print", "screen"), default="print")
     pre.add_argument("--json", action="store_true", help="print the report as JSON")
-    diff = sub.add_parser("diff", help="what changed between two builds: words, figures, and a picture per page")
+    diff = command("diff", help="what changed between two builds: words, figures, and a picture per page")
     diff.add_argument("old", help="the earlier PDF")
     diff.add_argument("new", help="the later PDF")
     diff.add_argument("--out", help="folder for the pictures (default: out/diff)")
     diff.add_argument("--json", action="store_true", help="print the changes as JSON")
-    schema = sub.add_parser("schema", help="write the JSON Schemas of content and layout files for editors")
+    schema = command("schema", help="write the JSON Schemas of content and layout files for editors")
     schema.add_argument("--out", default="schema", help="folder to write into (default schema/)")
-    fonts = sub.add_parser("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
+    fonts = command("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
     fonts.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
-    setup = sub.add_parser("setup", help="set up fonts and the print output profile (run by make)")
+    setup = command("setup", help="set up fonts and the print output profile (run by make)")
     setup.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
     setup.add_argument("--profiles", default=os.path.join("profiles", "profiles.yaml"))
     return parser
@@ -124,7 +199,12 @@ def _restore_signals(previous: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _text_streams()
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:  # said by the command's own parser, which knows its options (for "did you mean")
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        commands.choices[args.command].error("unrecognized arguments: " + " ".join(extras))
+    _OUTPUT.quiet, _OUTPUT.verbose = args.quiet, args.verbose and not args.quiet
     previous = _signals(_on_signal)
     try:
         return _run(args)
@@ -164,7 +244,7 @@ def _run(args) -> int:
         else:
             print(f"highlight: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
                   file=sys.stderr)
-        return 2
+        return INTERNAL_ERROR
 
 
 def _schema(args) -> int:
@@ -180,7 +260,7 @@ def _schema(args) -> int:
         _print(diags, False)
         return 2
     for path in write_schemas(args.out):
-        print(f"highlight: wrote {path}")
+        _info(f"highlight: wrote {path}")
     return 0
 
 
@@ -189,11 +269,16 @@ def _print(diags: Diagnostics, as_json: bool, github: bool = False) -> None:
         print(diags.to_json())
         return
     for d in diags.items:
+        if _OUTPUT.quiet and d.severity is Severity.WARNING:
+            continue
         print(d.github() if github else d.format(), file=sys.stdout if github else sys.stderr)
 
 
 def _build(args) -> int:
-    from .build import BuildOptions, build
+    from .build import BuildOptions, build, find_project
+
+    _detail(f"highlight: edition {args.edition}; layout/, fonts/fonts.yaml and .cache/ of the project "
+            f"{find_project(args.edition)}")
 
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
@@ -222,7 +307,7 @@ def _build(args) -> int:
             from .images import report_table
 
             print(report_table(result.pictures))
-    print(_summary(result, code, result.seconds), file=sys.stderr if args.json else sys.stdout)
+    _info(_summary(result, code, result.seconds), file=sys.stderr if args.json else sys.stdout)
     return code
 
 
@@ -233,9 +318,8 @@ def _summary(result, code: int, seconds: float, verb: str = "") -> str:
     where = result.output if result.output and not diags.has_errors() else "nothing written"
     if verb and where == "nothing written":
         where += ", the last good PDF is kept"
-    elif where != "nothing written":
-        if result.preview:
-            where += f" (preview, {result.preview}: not for print)"
+    elif where != "nothing written" and result.preview:
+        where += f" (preview, {result.preview}: not for print)"
     return (f"highlight: {verb}{len(result.pages)} pages, {result.fonts} fonts, {errors} errors, {warnings} warnings, "
             f"{seconds:.2f} s → {where}")
 
@@ -245,19 +329,19 @@ def _watch(args) -> int:
     from .watch import watch
 
     options = BuildOptions(args.edition, args.output, marks=not args.no_marks, preflight=False, preview="watch")
-    print(f"highlight: watching {args.edition}, layout/ and fonts/fonts.yaml (Ctrl-C to stop)", flush=True)
+    _info(f"highlight: watching {args.edition}, layout/ and fonts/fonts.yaml (Ctrl-C to stop)", flush=True)
     for count, rebuild in enumerate(watch(options), 1):
         if rebuild.changed:
-            print("changed: " + ", ".join(os.path.relpath(p) for p in rebuild.changed), flush=True)
+            _info("changed: " + ", ".join(os.path.relpath(p) for p in rebuild.changed), flush=True)
         _print(rebuild.result.diagnostics, False)
         code = exit_code(rebuild.result.diagnostics)
         verb = f"rebuilt in {rebuild.latency_s * 1000:.0f} ms: " if rebuild.changed else ""
-        print(_summary(rebuild.result, code, rebuild.result.seconds, verb), flush=True)
+        _info(_summary(rebuild.result, code, rebuild.result.seconds, verb), flush=True)
         if args.proof and rebuild.result.output and not rebuild.result.diagnostics.has_errors():
             from .proof import ProofOptions, render_proofs
 
             files = render_proofs(rebuild.result, ProofOptions(args.edition))
-            print(f"highlight: proofs refreshed ({len(files) - 1} pages and the sheet)", flush=True)
+            _info(f"highlight: proofs refreshed ({len(files) - 1} pages and the sheet)", flush=True)
         if args.max_builds and count >= args.max_builds:
             break
     return 0
@@ -274,7 +358,7 @@ def _serve(args) -> int:
     def built(result, latency_s: float, first: bool) -> None:
         _print(result.diagnostics, False)
         verb = "" if first else f"rebuilt in {latency_s * 1000:.0f} ms: "
-        print(_summary(result, exit_code(result.diagnostics), result.seconds, verb), flush=True)
+        _info(_summary(result, exit_code(result.diagnostics), result.seconds, verb), flush=True)
 
     def ready(url: str) -> None:
         beyond = "" if args.host in ("127.0.0.1", "localhost", "::1") else \
@@ -313,7 +397,7 @@ def _check(args) -> int:
             print(f"{args.pdf}: page {page}: not in the source: {text}")
     covered = report.source_lines - len(report.missing)
     mode = "strict" if args.strict else "whitespace-insensitive"
-    print(f"highlight: covered {covered}/{report.source_lines} source lines ({mode}), "
+    _info(f"highlight: covered {covered}/{report.source_lines} source lines ({mode}), "
           f"{len(report.extra)} pieces of PDF text not in the source", file=sys.stderr if args.json else sys.stdout)
     return 0 if report.ok else 1
 
@@ -342,7 +426,7 @@ def _check_content(args) -> int:
     args.json = args.json or args.format == "json"
     _print(diags, args.json, args.format == "github")
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    print(f"highlight: checked {edition_dir} against its PDF: {errors} errors, {diags.count(Severity.WARNING)} "
+    _info(f"highlight: checked {edition_dir} against its PDF: {errors} errors, {diags.count(Severity.WARNING)} "
           "warnings", file=sys.stderr if args.json else sys.stdout)
     return exit_code(diags, args.strict)
 
@@ -364,7 +448,7 @@ def _proof(args) -> int:
     result, files = make_proofs(ProofOptions(args.edition, pages, args.dpi, overlays), terminal_progress)
     _print(result.diagnostics, False)
     for path in files:
-        print(f"highlight: wrote {path}")
+        _info(f"highlight: wrote {path}")
     if files and result.diagnostics.has_errors():
         print("highlight: the build failed; the proof shows what was laid out, each problem outlined on its page "
               "and the errors listed on the sheet; no print PDF was written")
@@ -391,7 +475,7 @@ def _preflight(args) -> int:
                 print(finding.line())
     summary = (f"highlight: preflight {args.pdf}: {report.pages} pages, {len(report.failures)} failures, "
                f"{len(report.findings)} checks")
-    print(summary, file=sys.stderr if args.json else sys.stdout)
+    _info(summary, file=sys.stderr if args.json else sys.stdout)
     return 1 if report.failures else 0
 
 
@@ -419,7 +503,7 @@ def _diff(args) -> int:
                 print(f"  - {words}")
             for words in change.added:
                 print(f"  + {words}")
-    print(f"highlight: {len(changes)} page(s) changed", file=sys.stderr if args.json else sys.stdout)
+    _info(f"highlight: {len(changes)} page(s) changed", file=sys.stderr if args.json else sys.stdout)
     return 1 if changes else 0
 
 
@@ -456,7 +540,7 @@ def _new(args) -> int:
     except BuildFailed:
         _print(diags, False)
         return exit_code(diags)
-    print(f"highlight: started {folder} from {args.source}; {marked} elements and footnotes with figures or dates "
+    _info(f"highlight: started {folder} from {args.source}; {marked} elements and footnotes with figures or dates "
           f"are marked `review: true`: the build warns about each until you check it and delete the line.\n"
           f"next: set the title and date in {os.path.join(folder, 'edition.yaml')}, then "
           f"`highlight build {folder}`")
@@ -520,16 +604,28 @@ def _refused_folder(folder: str, pattern: str, magic: bytes, what: str, inputs: 
 
 
 def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
-    """Load a set-up manifest, run its step and print `done(manifest, cache, result)`; the exit code."""
+    """Load a set-up manifest, run its step and print `done(manifest, cache, result)` with how long it took;
+    each step is announced as it starts (a first set-up downloads and builds for a minute or more)."""
+    import time
+
+    start = time.monotonic()
     diags = Diagnostics()
+
+    def progress(step: str) -> None:
+        _info(f"highlight: {kind}: {step} …", flush=True)
+
     try:
+        _info(f"highlight: {kind}: checking {manifest_path} against .cache/{kind}", flush=True)
         manifest = load(manifest_path, diags)
         cache = _cache_beside(manifest_path, kind)
-        result = run(manifest, diags, cache)
+        result = run(manifest, diags, cache, progress)
     except BuildFailed:
         _print(diags, False)
         return exit_code(diags) or 2
-    print(done(manifest, cache, result))
+    if isinstance(result, list):
+        for path in result:
+            _detail(f"highlight: {kind}: wrote {path}")
+    _info(f"{done(manifest, cache, result)} ({time.monotonic() - start:.1f} s)", flush=True)
     return 0
 
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+from typing import cast
 
 PAPER = (0.0, 0.0, 0.0, 0.0)  # unprinted paper, as CMYK
 
@@ -97,5 +98,6 @@ def _measure(cmyks: list, icc: bytes) -> list[tuple[float, float, float]]:
         image.putpixel((x, 0), tuple(round(v * 2.55) for v in cmyk))
     lab = ImageCms.applyTransform(image, transform)
     # Pillow's LAB: L scaled to 0–255, a and b offset by 128.
-    pixels = [lab.getpixel((x, 0)) for x in range(len(cmyks))]
+    assert lab is not None  # applyTransform returns None only with inPlace=True
+    pixels = [cast("tuple[int, int, int]", lab.getpixel((x, 0))) for x in range(len(cmyks))]
     return [(p[0] * 100.0 / 255.0, p[1] - 128.0, p[2] - 128.0) for p in pixels]

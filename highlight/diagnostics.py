@@ -41,7 +41,7 @@ class SourceRef:
             place += f":{self.line}:{self.column}"
         return f"{place} ({self.yaml_path})" if self.yaml_path else place
 
-    def child(self, key: str | int) -> "SourceRef":
+    def child(self, key: str | int) -> SourceRef:
         """The same place, with the YAML path extended (for derived items)."""
         step = f"[{key}]" if isinstance(key, int) else (f".{key}" if self.yaml_path else key)
         return SourceRef(self.file, self.line, self.column, self.yaml_path + step)
@@ -113,7 +113,7 @@ class Diagnostics:
     def fatal(self, code: str, message: str, source: SourceRef | None = None, hint: str = "") -> None:
         self.add(Severity.FATAL, code, message, source, hint)
 
-    def extend(self, other: "Diagnostics") -> None:
+    def extend(self, other: Diagnostics) -> None:
         self.items.extend(other.items)
 
     @property

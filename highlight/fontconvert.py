@@ -14,7 +14,7 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 
-__all__ = ["needs_conversion", "cff_to_truetype"]
+__all__ = ["cff_to_truetype", "needs_conversion"]
 
 # Maximum distance, in font units, between a cubic curve and its quadratic
 # approximation: the value cu2qu recommends for a 1000-unit em.

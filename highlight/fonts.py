@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
@@ -137,8 +138,10 @@ def face_path(name: str, cache_dir: str = CACHE_DIR) -> str:
     return os.path.join(cache_dir, f"{name}.ttf")
 
 
-def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> list[str]:
-    """Download, verify and extract every face (skipping what is already verified); return what it did."""
+def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_DIR,
+                progress: Callable[[str], None] | None = None) -> list[str]:
+    """Download, verify and extract every face (skipping what is already verified); return what it did.
+    `progress` is told each step as it starts (set-up on a fresh machine takes a while)."""
     import tarfile  # set-up only: keep them out of the build's start-up
     import urllib.error
     import urllib.request
@@ -153,6 +156,8 @@ def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_D
         archive = os.path.join(cache_dir, "downloads", os.path.basename(source.url))
         data = _read_if_verified(archive, source.sha256)
         if data is None:
+            if progress:
+                progress(f"downloading {source.package} {source.version} from {source.url}")
             try:
                 data = _download(source.url, MAX_DOWNLOAD_BYTES)
             except DownloadTooLarge:
@@ -171,13 +176,18 @@ def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_D
                             hint="the registry served other bytes; do not change the pin without checking the package")
                 continue
             replace_file(archive, data)
+        if progress:
+            progress(f"extracting and verifying {len(faces)} faces from {source.package} {source.version}")
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
             wanted = {spec.member: (face_path(f, cache_dir), spec.sha256, spec.ref) for f, spec in faces.items()}
             wanted[source.licence.member] = (licence_path, source.licence.sha256, source.licence.ref)
             for member, (target, sha, ref) in wanted.items():
                 try:
-                    blob = tar.extractfile(member).read()
-                except (KeyError, AttributeError):
+                    extracted = tar.extractfile(member)
+                    if extracted is None:  # a folder or a link, not a file
+                        raise KeyError(member)
+                    blob = extracted.read()
+                except KeyError:
                     diags.fatal("font-member", f"{source.package} has no file {member}", ref)
                     continue
                 if _sha256(blob) != sha:
@@ -409,10 +419,10 @@ def _subset_font(font, codepoints: list, target: str, location: dict | None = No
     options.recalc_average_width = False
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints or [0x20])
-    os2 = font["OS/2"] if "OS/2" in font else None
+    os2 = font.get("OS/2", None)
     char_range = (os2.usFirstCharIndex, os2.usLastCharIndex) if os2 else None
     subsetter.subset(font)
-    if os2 is not None:
+    if os2 is not None and char_range is not None:
         # The subsetter narrows these to the subset's characters; ReportLab copies OS/2 into the PDF,
         # so keep the source's values and every subset of the face embeds alike.
         font["OS/2"].usFirstCharIndex, font["OS/2"].usLastCharIndex = char_range

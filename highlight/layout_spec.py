@@ -5,6 +5,7 @@ only reads and checks them, converting millimetres to points once, here.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from dataclasses import dataclass, field, fields, replace
@@ -314,7 +315,7 @@ def _typography_check(values, node, path, r: Reader) -> bool:
     return True
 
 
-_num = lambda d="": Number(d)  # noqa: E731
+_num = lambda d="": Number(d)
 MAX_PAGE_MM = 1500  # A0's long side is 1189 mm
 MAX_COLUMNS = 48
 _style_fields = {
@@ -558,7 +559,7 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
         diags.error("unknown-colour", f"colour '{geometry.title_band.colour}' is not defined in styles.yaml",
                     geometry.title_band.ref)
     for tname, template in templates.items():
-        for original, substitute in (template.styles or {}).items():
+        for substitute in (template.styles or {}).values():
             if (substitute, "en") not in styles:
                 diags.error("unknown-style", f"template '{tname}' substitutes style '{substitute}', which "
                             "styles.yaml does not define", template.ref)
@@ -583,7 +584,7 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                 if other not in template.frames:
                     diags.error("unknown-frame", f"frame '{fname}' is below '{other}', which template "
                                 f"'{tname}' does not define", frame.ref)
-            for original, substitute in (frame.styles or {}).items():
+            for substitute in (frame.styles or {}).values():
                 if (substitute, "en") not in styles:
                     diags.error("unknown-style", f"frame '{fname}' substitutes style '{substitute}', which "
                                 "styles.yaml does not define", frame.ref)
@@ -642,7 +643,7 @@ def _check_scale(scale: dict, hierarchy: tuple, entries: dict, styles: dict, doc
             if step >= previous:
                 diags.error("copyfit-steps", f"style '{name}': each step must be smaller than the one before "
                             f"({step:g} pt after {previous:g} pt)", where, hint="list the steps largest first")
-    for i, (upper, lower) in enumerate(zip(hierarchy, hierarchy[1:])):
+    for i, (upper, lower) in enumerate(itertools.pairwise(hierarchy)):
         if (upper, "en") not in styles or (lower, "en") not in styles:
             missing = upper if (upper, "en") not in styles else lower
             diags.error("unknown-style", f"hierarchy names style '{missing}', which styles.yaml does not define",
@@ -708,6 +709,7 @@ def _load_merged(path: str, override: str, spec, diags: Diagnostics, cache: dict
     with `spec`; every value located in the file it came from. Cached like load_document, on both files."""
     import yaml
 
+    key: tuple | None
     try:
         key = ("merged",) + tuple((os.path.abspath(p), os.stat(p).st_mtime_ns, os.stat(p).st_size)
                                   for p in (path, override)) + (id(spec),)
@@ -743,11 +745,11 @@ def _stamp(node, shown: str) -> None:
     while stack:
         item = stack.pop()
         m = item.start_mark
-        item.start_mark = yaml.Mark(shown, m.index, m.line, m.column, None, None)
+        item.start_mark = yaml.Mark(shown, m.index, m.line, m.column, None, 0)
         if isinstance(item, yaml.MappingNode):
             for k, v in item.value:
                 km = k.start_mark
-                k.start_mark = yaml.Mark(shown, km.index, km.line, km.column, None, None)
+                k.start_mark = yaml.Mark(shown, km.index, km.line, km.column, None, 0)
                 stack.append(v)
         elif isinstance(item, yaml.SequenceNode):
             stack.extend(item.value)
@@ -840,4 +842,4 @@ def _resolve(name: str, lang: str, entry: StyleEntry, colours: dict, diags: Diag
                  hang_punctuation=bool(values["hang_punctuation"]), hyphenate=bool(values["hyphenate"]))
 
 
-__all__ = ["Layout", "Style", "Colour", "FrameSpec", "Template", "load_layout", "MM", "replace"]
+__all__ = ["MM", "Colour", "FrameSpec", "Layout", "Style", "Template", "load_layout", "replace"]

@@ -38,7 +38,7 @@ KEEP = 32  # stores kept, newest first
 MAX_BYTES = 64 * 2**20  # the leaflet's store is 170 KB; a 200-page edition's a few MB
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _package_digest() -> bytes:
     """The package's source as this process imported it (read once: it does not change under a running build)."""
     digest = hashlib.sha256(sys.version.encode())
@@ -171,7 +171,7 @@ def _decode_lines(stored, colours: list) -> tuple:
 
 def _plain(value):
     if not isinstance(value, _PLAIN):
-        raise ValueError("not a plain value")
+        raise TypeError("not a plain value")
     return value
 
 
@@ -190,7 +190,7 @@ def load(path: str) -> dict:
         memo = StoredMemo()
         for digest, stored in document["lines"].items():
             dict.__setitem__(memo, digest, _decode_lines(stored, colours))
-    except Exception:  # noqa: BLE001 (missing, truncated, damaged, from another version: all mean "set afresh")
+    except Exception:
         return {}
     return memo
 
@@ -198,7 +198,8 @@ def load(path: str) -> dict:
 def save(path: str, memo: dict) -> None:
     """Write the memo; remove this edition's stores of earlier engines or fonts, and all but the newest KEEP."""
     try:
-        lines, colours = {}, {}
+        lines: dict = {}
+        colours: dict = {}
         for key, value in memo.items():
             digest = key if isinstance(memo, StoredMemo) else key_digest(key)
             lines[digest] = [_encode_line(line, colours) for line in value]

@@ -35,15 +35,15 @@ class _Words:
         self.multiples = {k.lower(): v for k, v in en["multiples"].items()}
         self.times = {k.lower(): v for k, v in en["times"].items()}
         self.fractions = {k.lower(): v for k, v in en["fractions"].items()}
-        alternatives = lambda words: "|".join(sorted(map(re.escape, words), key=len, reverse=True))  # noqa: E731
-        self.not_figures = re.compile(r"\b(?:" + alternatives(en["not_figures"]) + r")\b", re.I)
-        self.number_re = re.compile(r"\b(" + alternatives(self.numbers) + r")\b", re.I)
-        self.ordinal_re = re.compile(r"\b(" + alternatives(self.ordinals) + r")\b", re.I)
-        self.times_re = re.compile(r"\b(" + alternatives(self.times) + r")\b", re.I)
-        self.multiple_re = re.compile(rf"(?:\b(an?|one)|({_NUMBER}))\s+(" + alternatives(self.multiples) + r")\b", re.I)
-        self.fraction_re = re.compile(rf"(?:\b(an?|one)|\b(\d+))[\s-]+(" + alternatives(self.fractions)
-                                      + r")\b(?=\s+(?:of|the)\b|\s*[,.;:)]|\s*$)", re.I)
-        self.half_re = re.compile(r"\bhalf\b(?=\s+(?:of|the)\b)", re.I)
+        alternatives = lambda words: "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+        self.not_figures = re.compile(r"\b(?:" + alternatives(en["not_figures"]) + r")\b", re.IGNORECASE)
+        self.number_re = re.compile(r"\b(" + alternatives(self.numbers) + r")\b", re.IGNORECASE)
+        self.ordinal_re = re.compile(r"\b(" + alternatives(self.ordinals) + r")\b", re.IGNORECASE)
+        self.times_re = re.compile(r"\b(" + alternatives(self.times) + r")\b", re.IGNORECASE)
+        self.multiple_re = re.compile(rf"(?:\b(an?|one)|({_NUMBER}))\s+(" + alternatives(self.multiples) + r")\b", re.IGNORECASE)
+        self.fraction_re = re.compile(r"(?:\b(an?|one)|\b(\d+))[\s-]+(" + alternatives(self.fractions)
+                                      + r")\b(?=\s+(?:of|the)\b|\s*[,.;:)]|\s*$)", re.IGNORECASE)
+        self.half_re = re.compile(r"\bhalf\b(?=\s+(?:of|the)\b)", re.IGNORECASE)
         self.cn_digits = dict(zh["digits"])
         self.cn_units = dict(zh["units"])
         self.cn_scales = dict(zh["scales"])
@@ -146,7 +146,10 @@ def markers(text: str) -> frozenset:
 
 
 def _sides(texts: list[Text], shared: list[str]) -> tuple[set, set, set, set]:
-    en_fig, zh_fig, en_mark, zh_mark = set(), set(), set(), set()
+    en_fig: set[str] = set()
+    zh_fig: set[str] = set()
+    en_mark: set[str] = set()
+    zh_mark: set[str] = set()
     for text in texts:
         if text.en and text.zh:
             en_fig |= figures(text.en)
@@ -183,7 +186,9 @@ def check_parity(edition: Edition, diags: Diagnostics) -> None:
     element accepts that very difference (`parity: {accept, reason}`); an acceptance that matches nothing
     any more is a warning too, so a stale one does not hide the next difference."""
     for page in edition.pages:
-        items, acceptances, used = [], [], set()
+        items: list = []
+        acceptances: list = []
+        used: set = set()
         for block in page.blocks:
             for element in block.elements:
                 if element.parity is not None:

@@ -78,7 +78,7 @@ def output_problem(path: str, inputs: tuple[str, ...] = (), magic: bytes | None 
         if inside(real, os.path.realpath(given)):
             return f"it is an input of this run ({given})"
     project = project_of(path)
-    for base in {project, project_of(real)} - {None}:
+    for base in {b for b in (project, project_of(real)) if b is not None}:
         for name in INPUT_FOLDERS:
             for candidate in {os.path.join(base, name), os.path.realpath(os.path.join(base, name))}:
                 if inside(real, candidate) or inside(os.path.abspath(path), candidate):
@@ -136,5 +136,14 @@ def check_input(path: str, diags: Diagnostics, shown: str | None = None, root: s
         raise BuildFailed(diags)
 
 
-__all__ = ["safe_name", "project_of", "inside", "check_output", "check_output_folder", "check_input",
-           "output_problem", "input_problem", "SAFE_NAME_HINT"]
+__all__ = [
+    "SAFE_NAME_HINT",
+    "check_input",
+    "check_output",
+    "check_output_folder",
+    "input_problem",
+    "inside",
+    "output_problem",
+    "project_of",
+    "safe_name",
+]

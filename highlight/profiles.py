@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import io
 import os
-import zlib
 import struct
 import subprocess
 import tarfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
@@ -156,8 +157,10 @@ def _deb_member(deb: bytes, member: str) -> bytes:
     raise KeyError("data.tar")
 
 
-def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> bool:
-    """Build and verify the output profile unless it is already there; True if it was built now."""
+def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str = CACHE_DIR,
+                   progress: Callable[[str], None] | None = None) -> bool:
+    """Build and verify the output profile unless it is already there; True if it was built now.
+    `progress` is told each step as it starts (the download and colprof take a while)."""
     import urllib.error
     import urllib.request
 
@@ -182,6 +185,8 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
                 data = f.read()
             data = data if _sha256(data) == package.sha256 else None
         if data is None:
+            if progress:
+                progress(f"downloading {package.url}")
             try:
                 with urllib.request.urlopen(package.url, timeout=120) as response:  # noqa: S310 (sha-pinned)
                     data = response.read(MAX_DOWNLOAD_BYTES + 1)
@@ -205,6 +210,8 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
     tool = os.path.join(work, "colprof")
     replace_file(tool, _deb_member(debs[spec.tool.package], spec.tool.member))
     os.chmod(tool, 0o755)
+    if progress:
+        progress(f"building the {spec.name} profile with Argyll's colprof (once; about 15 s)")
     try:
         subprocess.run([tool, "-D", spec.description, "-qm", stem], cwd=work, check=True, timeout=600,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

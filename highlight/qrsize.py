@@ -18,7 +18,7 @@ def _modules(data: str, error: str) -> tuple[int, int]:
     import segno
 
     code = segno.make(data, error=error.lower(), boost_error=False, micro=False)
-    return code.version, code.symbol_size(border=QUIET_ZONE)[0]
+    return int(code.version), int(code.symbol_size(border=QUIET_ZONE)[0])  # micro=False: the version is a number
 
 
 def longest_fitting(url: str, size_mm: float, error: str, min_module_mm: float) -> int:
@@ -30,7 +30,7 @@ def longest_fitting(url: str, size_mm: float, error: str, min_module_mm: float) 
         mid = (low + high + 1) // 2
         try:
             fits = size_mm / _modules(like[:mid], error)[1] >= min_module_mm
-        except Exception:  # noqa: BLE001 (segno: data too long for any version)
+        except Exception:
             fits = False
         if fits:
             low = mid
@@ -44,7 +44,7 @@ def check_module_size(url: str, size_mm: float, error: str, min_module_mm: float
     """A warning, at the url's line, when its code's modules print smaller than `min_module_mm`."""
     try:
         version, modules = _modules(url, error)
-    except Exception:  # noqa: BLE001 (segno: more data than any QR version holds)
+    except Exception:
         diags.error("qr-too-long", f"the {len(url)}-character url does not fit in any QR code at error "
                     f"correction {error}", ref, page=page, hint="shorten the url (a redirect on the university's "
                     "site), or lower qr_error_correction in layout/page.yaml")

@@ -8,11 +8,13 @@ and the loader never disagree.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -142,7 +144,7 @@ class Number(Spec):
         value = _CONSTRUCT.construct_yaml_int(node) if node.tag == _INT else _CONSTRUCT.construct_yaml_float(node)
         if not self.integer:
             value = float(value)
-        if value != value or value in (float("inf"), float("-inf")):
+        if isinstance(value, float) and not math.isfinite(value):  # .nan, .inf (a whole number is always finite)
             return r.error(node, path, "bad-value", "expected a finite number", self._range_hint())
         if self.minimum is not None and value < self.minimum:
             return r.error(node, path, "bad-value", f"{value:g} is less than {self.minimum:g}", self._range_hint())
@@ -168,7 +170,7 @@ MAX_INT = 10**12  # whole numbers: counts and totals of a university, years, lev
 MAX_NUMBER = 1e6  # other numbers without a range of their own
 
 
-def Int(description: str = "", minimum: int | None = None, maximum: int | None = None) -> Number:  # noqa: N802
+def Int(description: str = "", minimum: int | None = None, maximum: int | None = None) -> Number:
     return Number(description, minimum, integer=True, maximum=maximum)
 
 
@@ -206,7 +208,7 @@ class Seq(Spec):
         return INVALID if any(v is INVALID for v in values) else tuple(values)
 
     def json_schema(self):
-        schema = {"type": "array", "items": self.item.json_schema()}
+        schema: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
         if self.min_items:
             schema["minItems"] = self.min_items
         if self.description:
@@ -370,5 +372,20 @@ def read_document(root: yaml.Node | None, spec: Spec, r: Reader) -> Any:
     return spec.read(root, "", r)
 
 
-__all__ = ["Reader", "Spec", "Str", "Int", "Number", "Bool", "Seq", "Field", "Struct", "Tagged", "Named",
-           "INVALID", "read_document", "load_document", "field"]
+__all__ = [
+    "INVALID",
+    "Bool",
+    "Field",
+    "Int",
+    "Named",
+    "Number",
+    "Reader",
+    "Seq",
+    "Spec",
+    "Str",
+    "Struct",
+    "Tagged",
+    "field",
+    "load_document",
+    "read_document",
+]

@@ -403,7 +403,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self._refuse(HTTPStatus.NOT_FOUND, "not found")
 
     def _host_allowed(self) -> bool:
-        if self.server.server_address[0] not in ("127.0.0.1", "::1"):
+        address = self.server.server_address  # (host, port, ...) for the TCP servers used here
+        if not isinstance(address, tuple) or address[0] not in ("127.0.0.1", "::1"):
             return True  # --host chose to listen beyond loopback
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]")
         return host in LOOPBACK
@@ -457,13 +458,21 @@ class LiveServer(ThreadingHTTPServer):
     block_on_close = False
 
 
+class LiveServer6(LiveServer):
+    address_family = socket.AF_INET6
+
+
+def _sleep(seconds: float) -> bool:
+    """time.sleep, False: the loop of `serve` without a stop event runs until Ctrl-C."""
+    time.sleep(seconds)
+    return False
+
+
 def make_server(options: ServeOptions) -> tuple[LiveServer, LiveProof]:
     """The HTTP server and the state it shows; the caller runs `live.run` and `server.serve_forever`."""
     live = LiveProof(options)
     handler = type("Handler", (_Handler,), {"live": live})
-    kind = LiveServer
-    if ":" in options.host:  # an IPv6 address, such as ::1
-        kind = type("LiveServer6", (LiveServer,), {"address_family": socket.AF_INET6})
+    kind = LiveServer6 if ":" in options.host else LiveServer  # an IPv6 address, such as ::1
     server = kind((options.host, options.port), handler)
     return server, live
 
@@ -486,7 +495,7 @@ def serve(options: ServeOptions, ready=None, on_build=None, stop: threading.Even
     if ready:
         ready(f"http://{host}:{port}/")
     try:
-        while not (stop.wait(0.2) if stop else time.sleep(0.2)):
+        while not (stop.wait(0.2) if stop else _sleep(0.2)):
             pass
     finally:
         live.stopping.set()
@@ -498,4 +507,4 @@ def serve(options: ServeOptions, ready=None, on_build=None, stop: threading.Even
     return 0
 
 
-__all__ = ["ServeOptions", "LiveProof", "make_server", "serve", "DEFAULT_EDITOR"]
+__all__ = ["DEFAULT_EDITOR", "LiveProof", "ServeOptions", "make_server", "serve"]

@@ -283,7 +283,7 @@ class TextSetter:
 
     # -- boxes and separators --------------------------------------------
     def _frag(self, chars: list[_Char], prev: str) -> list[_Frag]:
-        frags = []
+        frags: list[_Frag] = []
         for item in chars:
             span, style = item.span, item.span.style
             size = max(style.size_pt * MARKER_SCALE, MARKER_MIN_PT) if span.marker else style.size_pt
@@ -292,19 +292,22 @@ class TextSetter:
             tracking = style.tracking_em * size
             width = face.width_pt(item.char, size) + tracking
             last = frags[-1] if frags else None
-            same = last and last.face == face.name and last.size_pt == size and last.rise_pt == rise \
-                and last.colour == style.colour and last.tracking_pt == tracking
-            kern = face.kern_pt(last.text[-1], item.char, size) if same else 0.0
-            squeeze = bool(last) and last.text[-1] in CLOSING_BRACKETS and _is_cjk_punctuation(item.char)
-            if squeeze:
-                # Adjacent punctuation (clreq §3.1.6.1): a closing bracket's blank right half goes, so
-                # `）、` and `」。` take one and a half ems, not two.
-                kern -= 0.5 * last.size_pt
-            if kern:
+            same = squeeze = False
+            kern = 0.0
+            if last is not None:
+                same = last.face == face.name and last.size_pt == size and last.rise_pt == rise \
+                    and last.colour == style.colour and last.tracking_pt == tracking
+                kern = face.kern_pt(last.text[-1], item.char, size) if same else 0.0
+                squeeze = last.text[-1] in CLOSING_BRACKETS and _is_cjk_punctuation(item.char)
+                if squeeze:
+                    # Adjacent punctuation (clreq §3.1.6.1): a closing bracket's blank right half goes, so
+                    # `）、` and `」。` take one and a half ems, not two.
+                    kern -= 0.5 * last.size_pt
+            if kern and last is not None:
                 # Pair kerning from the font's GPOS: the next glyph starts a new run, moved by the kern.
                 frags[-1] = replace(last, kern_after_pt=kern, compressed=last.compressed + squeeze)
                 frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, last.leading_pt))
-            elif same:
+            elif same and last is not None:
                 frags[-1] = _Frag(last.text + item.char, face.name, size, rise, style.colour, tracking,
                                   last.width_pt + width, last.leading_pt)
             else:
@@ -314,7 +317,7 @@ class TextSetter:
         return frags
 
     def _boxes(self, spans: list[Span]) -> tuple[list[_Box], list[_Sep]]:
-        chars = [_Char(c, s) for s in spans for c in (s.text if not s.marker else s.text)]
+        chars = [_Char(c, s) for s in spans for c in s.text]
         markers = {i for i, c in enumerate(chars) if c.span.marker}
         words: list[list[int]] = [[]]
         for i, item in enumerate(chars):
@@ -665,11 +668,11 @@ class TextSetter:
                     drawn = face.width_pt(SPACE, prev.size_pt) + prev.char_space_pt
                     runs[-1] = _extend(prev, SPACE, drawn)
             for frag in boxes[k].frags:
-                prev = runs[-1] if runs else None
-                same = prev and prev.face == frag.face and prev.size_pt == frag.size_pt and \
-                    prev.rise_pt == frag.rise_pt and prev.colour == frag.colour and prev.char_space_pt == frag.tracking_pt
-                if same and abs(prev.x_pt + prev.width_pt - x) < 0.01:
-                    runs[-1] = _extend(prev, frag.text, frag.width_pt)
+                tail = runs[-1] if runs else None
+                same = tail is not None and tail.face == frag.face and tail.size_pt == frag.size_pt and \
+                    tail.rise_pt == frag.rise_pt and tail.colour == frag.colour and tail.char_space_pt == frag.tracking_pt
+                if tail is not None and same and abs(tail.x_pt + tail.width_pt - x) < 0.01:
+                    runs[-1] = _extend(tail, frag.text, frag.width_pt)
                 else:
                     runs.append(GlyphRun(x, frag.text, frag.face, frag.size_pt, frag.rise_pt, frag.colour,
                                          frag.tracking_pt, frag.width_pt))

@@ -26,8 +26,16 @@ from dataclasses import dataclass, field
 from .diagnostics import Diagnostics, SourceRef
 from .layout import Box, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, TypographyLimits
-from .text import (CLOSING_BRACKETS, NO_LINE_END, NO_LINE_START, OPENING_BRACKETS, is_cjk, is_han_latin_pair,
-                   is_ideograph, is_runt)
+from .text import (
+    CLOSING_BRACKETS,
+    NO_LINE_END,
+    NO_LINE_START,
+    OPENING_BRACKETS,
+    is_cjk,
+    is_han_latin_pair,
+    is_ideograph,
+    is_runt,
+)
 
 # A Latin comma, stop, colon or quote against a Chinese character, where Chinese takes the full-width one.
 LATIN_PUNCTUATION_IN_CHINESE = re.compile(r"(?<=[\u3400-\u9fff])[,.;:!?\"']|[,.;:!?\"'](?=[\u3400-\u9fff])")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator
 
 from .build import BuildOptions, BuildResult, BuildSession, find_project
 
@@ -39,8 +39,8 @@ def watched_files(edition_dir: str) -> list[str]:
     return files
 
 
-def _snapshot(paths: list[str]) -> dict[str, tuple]:
-    state = {}
+def _snapshot(paths: list[str]) -> dict[str, tuple | None]:
+    state: dict[str, tuple | None] = {}
     for path in paths:
         try:
             st = os.stat(path)

@@ -8,16 +8,15 @@ between the counts and the percentages.
 """
 from __future__ import annotations
 
+import itertools
 import os
 
 import pytest
+from conftest import ROOT, make_edition, run_cli
 
 from highlight.build import BuildOptions, build
 from highlight.layout import Box, Ring, Rule, TextLine
 from highlight.layout_spec import MM
-
-from conftest import ROOT
-from test_bad_input import _edition, _run
 
 MID_PT = 105 * MM  # the page's middle: page 3's tables frame holds two cells, one each side
 
@@ -84,7 +83,7 @@ def test_rows_largest_first_unless_the_content_fixes_the_order_and_the_ring_in_t
     items = result.pages[2].items
     students, faculty = _p3_tables()
     for left, table in ((True, students), (False, faculty)):
-        labels, counts, _ = _table_lines(_cell(items, left))
+        _labels, counts, _ = _table_lines(_cell(items, left))
         printed = [_count(c) for c in counts]
         written = [row.count for row in table.rows]
         assert printed == (written if table is students else sorted(written, reverse=True))
@@ -132,7 +131,7 @@ def test_neighbouring_segments_and_their_swatches_differ_visibly_as_printed(buil
         gaps = [ciede2000(labs[i - 1], labs[i]) for i in range(len(labs))]  # i = 0: the last beside the first
         assert min(gaps) >= threshold, [round(g, 1) for g in gaps]
         assert min(gaps) >= result.layout.geometry.charts.min_delta_e >= threshold
-        caption, *labels = _table_lines(cell)[0]
+        _caption, *labels = _table_lines(cell)[0]
         assert [(s.colour, s.tint) for s in _swatches(cell, labels)] == [(r.colour, r.tint) for r in rings]
 
 
@@ -148,14 +147,14 @@ def test_the_key_row_is_gold_and_the_rest_navy(built):
 
 
 def test_a_palette_too_close_to_tell_apart_is_refused_where_it_is_written(tmp_path):
-    from test_bad_input import PAGE
+    from conftest import PAGE
 
-    folder = _edition(tmp_path, PAGE)
+    folder = make_edition(tmp_path, PAGE)
     page_yaml = tmp_path / "layout" / "page.yaml"
     text = page_yaml.read_text(encoding="utf-8")
     assert "{colour: primary, tint: 0.7}" in text
     page_yaml.write_text(text.replace("{colour: primary, tint: 0.7}", "{colour: primary, tint: 0.9}"), "utf-8")
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1, printed
     line = next(ln for ln in printed.splitlines() if "error[chart-palette]" in ln)
     assert "page.yaml:" in line and "(charts.palette[1])" in line and "primary at 1 and primary at 0.9" in line
@@ -184,7 +183,7 @@ OTHERS = '          others_label: {en: "Other regions", zh: "其他地區"}\n'
 
 
 def _build_table(tmp_path, extra: str):
-    folder = _edition(tmp_path, TABLE % extra)
+    folder = make_edition(tmp_path, TABLE % extra)
     out = tmp_path / "x.pdf"
     result = build(BuildOptions(folder, str(out)))
     errors = [d.format() for d in result.diagnostics.items if d.severity >= 2]
@@ -200,7 +199,7 @@ def test_small_rows_are_grouped_as_others_and_the_table_still_adds_up(tmp_path):
 
     folder, pdf, result = _build_table(tmp_path, OTHERS)
     labels, counts, percents = _table_lines(result.pages[0].items)
-    caption, *labels = labels
+    _caption, *labels = labels
     assert [ln.line.text for ln in labels] == ["Asia 亞洲", "Europe 歐洲", "North America 北美", "Oceania 大洋洲",
                                                "Other regions 其他地區"]
     assert [_count(c) for c in counts] == [500, 300, 150, 40, 10]
@@ -227,14 +226,14 @@ def test_group_small_false_prints_every_row_and_no_label_warns(tmp_path):
 
 def test_a_row_marked_key_takes_the_accent_and_two_keys_are_refused(tmp_path):
     marked = (TABLE % "").replace('count: 150, percent: 15.0}', 'count: 150, percent: 15.0, key: true}')
-    folder = _edition(tmp_path / "a", marked)
+    folder = make_edition(tmp_path / "a", marked)
     result = build(BuildOptions(folder, str(tmp_path / "a.pdf")))
     rings = _rings(result.pages[0].items)
     gold = [r for r in rings if r.colour == result.layout.colours["accent"]]
     assert len(gold) == 1 and gold[0].sweep_deg == pytest.approx(360 * 0.15)
     twice = marked.replace('count: 500, percent: 50.0}', 'count: 500, percent: 50.0, key: true}')
-    folder = _edition(tmp_path / "b", twice)
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "b.pdf")])
+    folder = make_edition(tmp_path / "b", twice)
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "b.pdf")])
     assert code == 1 and "error[breakdown-key]" in printed and "rows[5].key" in printed, printed
 
 
@@ -256,7 +255,7 @@ def test_a_100_percent_bar_is_the_tables_rows_left_to_right(tmp_path):
     left, width = layout.column_x_pt(1, 12)
     cell = (width - layout.geometry.grid.gutter_mm * MM) / 2
     assert segments[0].x_pt == pytest.approx(left)
-    for before, after in zip(segments, segments[1:]):
+    for before, after in itertools.pairwise(segments):
         assert after.x_pt == pytest.approx(before.x_pt + before.width_pt)
     assert sum(s.width_pt for s in segments) == pytest.approx(cell)
     for segment, count in zip(segments, shares):
@@ -271,7 +270,7 @@ def test_a_100_percent_bar_is_the_tables_rows_left_to_right(tmp_path):
 
 
 def test_bar100_is_accepted_on_a_frame_too(tmp_path):
-    folder = _edition(tmp_path, TABLE % OTHERS)
+    folder = make_edition(tmp_path, TABLE % OTHERS)
     templates = tmp_path / "layout" / "templates.yaml"
     text = templates.read_text(encoding="utf-8")
     assert "cells: 2, chart: ring," in text
@@ -306,7 +305,7 @@ def test_charts_of_a_row_stand_level_when_only_one_has_a_caption(tmp_path):
     """Every chart reserves a caption line: an uncaptioned ring beside a captioned one stands at its height,
     and both tables start on one line."""
     second = (TABLE % OTHERS).split("    elements:\n", 1)[1].replace('          caption: {en: "Partners", zh: "夥伴"}\n', "")
-    folder = _edition(tmp_path, TABLE % OTHERS + second)
+    folder = make_edition(tmp_path, TABLE % OTHERS + second)
     result = build(BuildOptions(folder, str(tmp_path / "x.pdf")))
     assert not result.diagnostics.has_errors()
     items = result.pages[0].items

@@ -1,12 +1,10 @@
 """`highlight check --source`: a PDF against a plain-text copy deck, both ways."""
 from __future__ import annotations
 
+from conftest import SOURCE, run_cli
 from pypdf import PdfReader
 
 from highlight.check import check_source, read_pages
-
-from conftest import SOURCE
-from test_bad_input import _run
 
 
 def test_the_leaflet_matches_its_source_both_ways(built):
@@ -27,7 +25,7 @@ def test_a_changed_figure_shows_up_as_missing_and_as_extra(built, tmp_path):
     deck = tmp_path / "deck.txt"
     deck.write_text(source.replace("HK$956M", "HK$965M").replace("Sports science\n", "Sports sciences\n"),
                     encoding="utf-8")
-    code, printed = _run(["check", built[1], "--source", str(deck)])
+    code, printed = run_cli(["check", built[1], "--source", str(deck)])
     assert code == 1
     assert "missing from the PDF (source line" in printed and "HK$965M" in printed and "Sports sciences" in printed
     assert "page 1: not in the source: HK$956M" in printed
@@ -37,8 +35,8 @@ def test_a_changed_figure_shows_up_as_missing_and_as_extra(built, tmp_path):
 def test_unusable_inputs_exit_2(tmp_path):
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"not a pdf")
-    assert _run(["check", str(bad), "--source", SOURCE])[0] == 2
-    assert _run(["check", str(tmp_path / "none.pdf"), "--source", SOURCE])[0] == 2
+    assert run_cli(["check", str(bad), "--source", SOURCE])[0] == 2
+    assert run_cli(["check", str(tmp_path / "none.pdf"), "--source", SOURCE])[0] == 2
 
 
 # -- check against the content: seeded mistakes ----------------------------------------------------------
@@ -46,7 +44,6 @@ def test_unusable_inputs_exit_2(tmp_path):
 import os
 
 import pytest
-
 from conftest import EDITION, copy_project
 
 
@@ -57,13 +54,13 @@ def _pdf_built_from_edited_content(tmp_path, page: str, old: str, new: str) -> s
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    code, printed = _run(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "edited.pdf")])
+    code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "edited.pdf")])
     assert code == 0, printed
     return str(tmp_path / "edited.pdf")
 
 
 def test_the_built_leaflet_matches_its_content(built):
-    code, printed = _run(["check", EDITION, built[1]])
+    code, printed = run_cli(["check", EDITION, built[1]])
     assert code == 0 and "0 errors" in printed
 
 
@@ -80,7 +77,7 @@ def test_the_built_leaflet_matches_its_content(built):
 ])
 def test_a_seeded_mistake_is_caught_with_its_source(tmp_path, page, old, new, code, where, shown):
     pdf = _pdf_built_from_edited_content(tmp_path, page, old, new)
-    status, printed = _run(["check", EDITION, pdf])
+    status, printed = run_cli(["check", EDITION, pdf])
     assert status == 1
     lines = [ln for ln in printed.splitlines() if f"error[{code}]" in ln]
     assert lines and where in lines[0] and shown in lines[0], printed
@@ -89,7 +86,7 @@ def test_a_seeded_mistake_is_caught_with_its_source(tmp_path, page, old, new, co
 def test_a_chinese_figure_that_differs_from_its_english_twin_is_caught(tmp_path):
     pdf = _pdf_built_from_edited_content(tmp_path, "p5-whole-person.yaml", '"942名學生', '"924名學生')
     edited = str(tmp_path / "content" / "2022-23")
-    status, printed = _run(["check", edited, pdf, "--strict"])
+    status, printed = run_cli(["check", edited, pdf, "--strict"])
     assert status == 1
     assert "p5-whole-person.yaml:" in printed and "warning[parity-figures]" in printed
     assert "only in English none; only in Chinese 924" in printed
@@ -97,12 +94,12 @@ def test_a_chinese_figure_that_differs_from_its_english_twin_is_caught(tmp_path)
 
 def test_diff_names_the_changed_words_and_draws_each_changed_page(built, tmp_path):
     new = _pdf_built_from_edited_content(tmp_path, "p1-research-power.yaml", '"HK$956M"', '"HK$965M"')
-    code, printed = _run(["diff", built[1], new, "--out", str(tmp_path / "diff")])
+    code, printed = run_cli(["diff", built[1], new, "--out", str(tmp_path / "diff")])
     assert code == 1
     assert "page 1:" in printed and "- HK$956M" in printed and "+ HK$965M" in printed
     assert "1 page(s) changed" in printed
     assert sorted(os.listdir(tmp_path / "diff")) == ["page-01.png"]
-    assert _run(["diff", built[1], built[1], "--out", str(tmp_path / "same")])[0] == 0
+    assert run_cli(["diff", built[1], built[1], "--out", str(tmp_path / "same")])[0] == 0
 
 
 def test_a_text_the_layout_failed_to_set_stops_the_build_with_its_place(tmp_path):

@@ -105,3 +105,36 @@ def test_github_annotations_point_at_the_yaml_line(tmp_path):
     assert done.stdout.splitlines()[0] == (
         "::error file=tests/cases/bad/breakdown-sum/p1.yaml,line=8,col=18,title=breakdown-sum::the rows add up "
         "to 230 but the declared total is 315 (off by -85) (hint: correct a row's count or the total)")
+
+
+def test_version():
+    from highlight import __version__
+
+    done = run("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"highlight {__version__}"
+
+
+def test_a_mistyped_command_or_option_gets_did_you_mean():
+    done = run("biuld", "content/2022-23")
+    assert done.returncode == 2 and "did you mean 'build'?" in done.stderr, done.stderr
+    done = run("build", "content/2022-23", "--strcit")
+    assert done.returncode == 2 and "'--strcit': did you mean '--strict'?" in done.stderr, done.stderr
+    done = run("proof", "content/2022-23", "--overlya", "grid")  # the command's own options, not build's
+    assert done.returncode == 2 and "did you mean '--overlay'?" in done.stderr, done.stderr
+
+
+def test_quiet_prints_only_errors_and_verbose_says_more(tmp_path):
+    out = str(tmp_path / "x.pdf")
+    for where in (["-q", "build", "content/2022-23", "-o", out], ["build", "content/2022-23", "-o", out, "-q"]):
+        done = run(*where)
+        assert done.returncode == 0 and done.stdout == "" and done.stderr == "", (where, done)
+    loud = run("build", "content/2022-23", "-o", out, "-v")
+    normal = run("build", "content/2022-23", "-o", out)
+    assert loud.stdout.startswith("highlight: edition content/2022-23;") and "edition" not in normal.stdout
+    bad = run("-q", "build", str(tmp_path))  # an error is still said under -q
+    assert bad.returncode == 2 and "has no edition.yaml" in bad.stderr
+
+
+def test_help_lists_the_exit_codes():
+    done = run("--help")
+    assert "3 an internal error" in " ".join(done.stdout.split())

@@ -8,13 +8,11 @@ import re
 import shutil
 
 import pytest
+from conftest import EDITION, ROOT, copy_project, run_cli
 
-from conftest import EDITION, ROOT, copy_project
-from highlight import typography
 from highlight.build import BuildOptions, build
 from highlight.layout import TextLine
 from highlight.layout_spec import MM
-from test_bad_input import _run
 
 FIXTURE_B = os.path.join(ROOT, "tests", "fixtures", "edition-b")
 
@@ -74,7 +72,7 @@ def test_every_size_drawn_is_on_the_scale_and_there_are_at_most_ten(leaflet):
 def test_a_style_off_the_scale_is_a_located_error(tmp_path):
     _project_with(tmp_path, "layout/styles.yaml", "  callout-headline:\n    weight: bold\n    colour: primary\n"
                   "    size_pt: 10\n", "  callout-headline:\n    weight: bold\n    colour: primary\n    size_pt: 11\n")
-    code, printed = _run(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code != 0
     line = next(ln for ln in printed.splitlines() if "error[off-scale]" in ln)
     assert re.match(r".*layout/styles\.yaml:\d+:\d+ \(styles\.callout-headline\.size_pt\)", line), line
@@ -85,7 +83,7 @@ def test_a_style_off_the_scale_is_a_located_error(tmp_path):
 def test_a_callout_headline_may_not_outrank_a_section_heading(tmp_path):
     _project_with(tmp_path, "layout/styles.yaml", "  callout-headline:\n    weight: bold\n    colour: primary\n"
                   "    size_pt: 10\n", "  callout-headline:\n    weight: bold\n    colour: primary\n    size_pt: 12\n")
-    code, printed = _run(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code != 0
     assert "error[type-hierarchy]" in printed and "'callout-headline' (en, 12 pt) outranks or equals 'heading1'" \
         in printed
@@ -94,7 +92,7 @@ def test_a_callout_headline_may_not_outrank_a_section_heading(tmp_path):
 
 def test_a_gap_the_rhythm_does_not_name_is_a_located_error(tmp_path):
     _project_with(tmp_path, "layout/templates.yaml", "below: [intro], gap: block}", "below: [intro], gap: huge}")
-    code, printed = _run(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code != 0
     assert re.search(r"layout/templates\.yaml:\d+:\d+ \(templates\.p1\.frames\.discoveries-head\.gap\): "
                      r"error\[unknown-gap\]", printed), printed
@@ -125,7 +123,7 @@ def test_a_figure_too_wide_steps_down_with_its_whole_group(tmp_path):
 
 
 def test_edition_b_builds_strict_on_the_stock_layout(tmp_path):
-    code, printed = _run(["build", FIXTURE_B, "-o", str(tmp_path / "b.pdf"), "--strict", "--report"])
+    code, printed = run_cli(["build", FIXTURE_B, "-o", str(tmp_path / "b.pdf"), "--strict", "--report"])
     assert code == 0, printed
     assert "0 errors, 0 warnings" in printed and "fitted: stat-figure at 21 pt in excellence-row-1" in printed
 
@@ -133,7 +131,7 @@ def test_edition_b_builds_strict_on_the_stock_layout(tmp_path):
 def test_a_figure_too_wide_even_at_the_smallest_step_names_the_choices(tmp_path):
     _project_with(tmp_path, "content/2022-23/p5-whole-person.yaml", 'figure: "HK$7.6M"',
                   'figure: "HK$7,654,321.9M"')
-    code, printed = _run(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code == 1
     (line,) = [ln for ln in printed.splitlines() if "error[copyfit]" in ln]
     assert "p5-whole-person.yaml:" in line and "'HK$7,654,321.9M'" in line and "even at 17 pt" in line
@@ -164,7 +162,7 @@ def test_longer_copy_closes_the_gaps_and_widens_the_introduction_before_it_overf
             tail = TAIL_EN if match.group(2) == "en" else TAIL_ZH
             return f'{match.group(1)}{match.group(2)}: "{match.group(3)}{tail}"'
 
-        path.write_text(re.sub(r'^(\s*)(en|zh): "(.{25,}?)"$', longer, path.read_text("utf-8"), flags=re.M),
+        path.write_text(re.sub(r'^(\s*)(en|zh): "(.{25,}?)"$', longer, path.read_text("utf-8"), flags=re.MULTILINE),
                         "utf-8")
     result = build(BuildOptions(str(folder), str(tmp_path / "x.pdf"), report=True))
     assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items if d.severity >= 2]
@@ -193,7 +191,7 @@ def test_an_overflow_names_the_frames_that_grew_since_the_last_good_build(tmp_pa
     assert old in text
     page.write_text(text.replace(old, old[:-1] + " " + "and many more met again over two long days " * 8 + '"'),
                     "utf-8")
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1
     (line,) = [ln for ln in printed.splitlines() if "error[overflow]" in ln]
     assert "Against the last good build, 'seedbed-impact' grew" in line and "line(s) of body" in line

@@ -2,10 +2,9 @@
 characters, "48th" whole, figures whole, a footnote marker against its word."""
 from __future__ import annotations
 
-from highlight.check import diff_pdfs, shown_tokens
+from conftest import copy_project, run_cli
 
-from conftest import copy_project
-from test_bad_input import _run
+from highlight.check import diff_pdfs, shown_tokens
 
 
 def _edited(tmp_path, edits: list[tuple[str, str]]) -> str:
@@ -17,7 +16,7 @@ def _edited(tmp_path, edits: list[tuple[str, str]]) -> str:
         text = text.replace(old, new)
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "edited.pdf"
-    code, printed = _run(["build", str(tmp_path / "content" / "2022-23"), "-o", str(out)])
+    code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(out)])
     assert code == 0, printed
     return str(out)
 
@@ -31,7 +30,7 @@ def test_diff_shows_chinese_unspaced_and_ordinals_whole(built, tmp_path):
     assert "機構" in removed and "公司" in added, (removed, added)
     assert "48th" in removed and "47th" in added, (removed, added)
     assert not [w for w in removed + added if "機 構" in w or "47 th" in w]
-    code, printed = _run(["diff", built[1], new])
+    _code, printed = run_cli(["diff", built[1], new])
     assert "  - 機構\n" in printed and "  + 公司\n" in printed and "  - 48th\n" in printed, printed
 
 

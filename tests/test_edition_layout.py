@@ -8,11 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from conftest import copy_project, run_cli
+
 from highlight.build import BuildOptions, BuildSession, build, load_inputs
 from highlight.diagnostics import Diagnostics
-
-from conftest import copy_project
-from test_bad_input import _run
 
 
 def _second_edition(project: Path, name: str = "2023-24") -> Path:
@@ -20,7 +19,7 @@ def _second_edition(project: Path, name: str = "2023-24") -> Path:
     cwd = os.getcwd()
     os.chdir(project)
     try:
-        assert _run(["new", name, "--from", "2022-23"])[0] == 0
+        assert run_cli(["new", name, "--from", "2022-23"])[0] == 0
     finally:
         os.chdir(cwd)
     return project / "content" / name
@@ -60,16 +59,16 @@ def test_a_problem_in_an_override_is_reported_at_its_own_file_and_line(tmp_path)
     edition = _second_edition(project)
     path = _override(edition, "styles.yaml", "# next year's figures\nstyles:\n  stat-figure:\n    size_pt: 21\n"
                                              "    leading_pt: 27\n")
-    code, printed = _run(["build", str(edition), "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", str(edition), "-o", str(tmp_path / "x.pdf")])
     assert code == 1, printed
     # 27 pt is not a whole number of 2 pt grid steps: the line is the override's, not styles.yaml's.
     assert f"{path}:5:17 (styles.stat-figure.leading_pt): error[" in printed, printed
     _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    sise_pt: 22\n")
-    code, printed = _run(["build", str(edition), "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", str(edition), "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and f"{path}:3:5 (styles.stat-figure.sise_pt): error[unknown-key]" in printed, printed
     (edition / "layout" / "styles.yaml").unlink()
     _override(edition, "style.yaml", "styles: {}\n")
-    code, printed = _run(["build", str(edition), "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", str(edition), "-o", str(tmp_path / "x.pdf")])
     assert code == 2 and "error[layout-override-unknown]" in printed and "style.yaml" in printed, printed
     assert not (tmp_path / "x.pdf").exists()
 
@@ -107,7 +106,7 @@ def test_a_session_and_the_line_store_follow_an_edited_override(tmp_path):
     assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "c.pdf").read_bytes()
     assert (tmp_path / "a.pdf").read_bytes() != (tmp_path / "b.pdf").read_bytes()
     # and a process started after the edit, with the store the session wrote, agrees too
-    code, printed = _run(["build", str(edition), "-o", str(tmp_path / "d.pdf")])
+    code, printed = run_cli(["build", str(edition), "-o", str(tmp_path / "d.pdf")])
     assert code == 0 and (tmp_path / "d.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes(), printed
     assert path.is_file()
 
@@ -117,7 +116,7 @@ def _no_store(session, tmp_path):
 
     session._setter = TextSetter(session._fonts)
     session._setter.used, session._setter.fresh = {}, 0
-    return str(tmp_path / "unused-store.pickle")
+    return str(tmp_path / "unused-store.pickle"), session._setter
 
 
 def test_new_records_the_layout_the_edition_was_made_with_and_carries_its_overrides(tmp_path):

@@ -11,7 +11,6 @@ from highlight.content import Element
 from highlight.diagnostics import Diagnostics
 from highlight.layout import ELEMENTS, FrameContext, kind_of
 from highlight.layout.elements import PAGE_STYLES, engine_styles, lay_out
-from test_text_engine import setter_and_style  # noqa: F401 (a fixture)
 
 
 def test_every_content_kind_has_one_entry():
@@ -35,9 +34,10 @@ class _Recording(FrameContext):
         return super().style(name, lang)
 
 
-def test_each_kind_sets_only_the_styles_its_entry_names(setter_and_style):  # noqa: F811
-    from highlight.build import load_inputs
+def test_each_kind_sets_only_the_styles_its_entry_names(setter_and_style):
     from conftest import EDITION, ROOT
+
+    from highlight.build import load_inputs
 
     setter, layout = setter_and_style
     # The printed 2022-23 leaflet has no picture: a case of tests/cases holds one (its files are made by tests).

@@ -208,8 +208,8 @@ def test_reportlab_embeds_the_result(converted, tmp_path):
 def _build_variable_cff2_font() -> bytes:
     """A two-master CFF2 variable font (wght 400–700) whose 'A' widens and
     whose advances grow with weight, built with varLib in memory."""
-    from fontTools.designspaceLib import AxisDescriptor, DesignSpaceDocument, SourceDescriptor
     from fontTools import varLib
+    from fontTools.designspaceLib import AxisDescriptor, DesignSpaceDocument, SourceDescriptor
 
     def master(stem, advance):
         fb = FontBuilder(1000, isTTF=False)

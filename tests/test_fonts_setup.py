@@ -7,9 +7,8 @@ import os
 import shutil
 import tarfile
 
-
-from conftest import ROOT, copy_project
-from test_bad_input import PAGE, _edition, _run
+import pytest
+from conftest import PAGE, ROOT, copy_project, make_edition, run_cli
 
 
 def _package(tmp_path, member: bytes, monkeypatch=None) -> tuple[str, str]:
@@ -62,7 +61,7 @@ families:
 def test_a_package_with_the_wrong_checksum_is_refused(tmp_path, monkeypatch):
     url, sha = _package(tmp_path, b"face bytes", monkeypatch)
     manifest = _manifest(tmp_path, url, "0" * 64, hashlib.sha256(b"face bytes").hexdigest())
-    code, printed = _run(["fonts", "--manifest", manifest])
+    code, printed = run_cli(["fonts", "--manifest", manifest])
     assert code == 2 and "error[font-checksum]" in printed and sha in printed and "Traceback" not in printed
     assert not (tmp_path / ".cache" / "fonts" / "latin-regular.ttf").exists()
 
@@ -70,19 +69,19 @@ def test_a_package_with_the_wrong_checksum_is_refused(tmp_path, monkeypatch):
 def test_a_face_with_the_wrong_checksum_is_refused(tmp_path, monkeypatch):
     url, sha = _package(tmp_path, b"face bytes", monkeypatch)
     manifest = _manifest(tmp_path, url, sha, "1" * 64)
-    code, printed = _run(["fonts", "--manifest", manifest])
+    code, printed = run_cli(["fonts", "--manifest", manifest])
     assert code == 2 and "error[font-checksum]" in printed and "package/Face.ttf" in printed
 
 
 def test_no_network_during_set_up_says_what_to_do(tmp_path):
     manifest = _manifest(tmp_path, "https://127.0.0.1:9/face.tgz", "0" * 64, "0" * 64)
-    code, printed = _run(["fonts", "--manifest", manifest])
+    code, printed = run_cli(["fonts", "--manifest", manifest])
     assert code == 2 and "error[font-download]" in printed and "make" in printed
 
 
 def _edition_with_own_fonts(tmp_path) -> str:
     """A one-page edition whose .cache/fonts is a copy (not the shared link), so a face can be spoiled."""
-    folder = _edition(tmp_path, PAGE)
+    folder = make_edition(tmp_path, PAGE)
     os.unlink(tmp_path / ".cache")
     shutil.copytree(os.path.join(ROOT, ".cache", "fonts"), tmp_path / ".cache" / "fonts",
                     ignore=shutil.ignore_patterns("derived", "downloads"))
@@ -92,14 +91,14 @@ def _edition_with_own_fonts(tmp_path) -> str:
 def test_a_missing_face_file_says_to_run_the_set_up(tmp_path):
     folder = _edition_with_own_fonts(tmp_path)
     os.unlink(tmp_path / ".cache" / "fonts" / "cjk-bold.ttf")
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 2 and "error[font-missing]" in printed and "make fonts" in printed
 
 
 def test_a_corrupt_face_file_is_reported_not_crashed_on(tmp_path):
     folder = _edition_with_own_fonts(tmp_path)
     (tmp_path / ".cache" / "fonts" / "latin-bold.ttf").write_bytes(b"\x00\x01\x00\x00 not really a font")
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 2 and "error[font-corrupt]" in printed and "Traceback" not in printed
 
 
@@ -117,14 +116,15 @@ def _project_with_own_cache(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow  # subsets the faces afresh: several seconds
 def test_fonts_from_a_cached_superset_give_the_same_bytes(tmp_path):
     """Subsets keep the source's glyph IDs, so reusing a bigger cached subset cannot change the PDF."""
     exact = _project_with_own_cache(tmp_path / "a")
     reused = _project_with_own_cache(tmp_path / "b")
-    assert _run(["build", str(exact / "content" / "small"), "-o", str(tmp_path / "exact.pdf")])[0] == 0
-    assert _run(["build", str(reused / "content" / "2022-23"), "-o", str(tmp_path / "full.pdf")])[0] == 0
+    assert run_cli(["build", str(exact / "content" / "small"), "-o", str(tmp_path / "exact.pdf")])[0] == 0
+    assert run_cli(["build", str(reused / "content" / "2022-23"), "-o", str(tmp_path / "full.pdf")])[0] == 0
     derived = sorted(os.listdir(reused / ".cache" / "fonts" / "derived"))
-    assert _run(["build", str(reused / "content" / "small"), "-o", str(tmp_path / "reused.pdf")])[0] == 0
+    assert run_cli(["build", str(reused / "content" / "small"), "-o", str(tmp_path / "reused.pdf")])[0] == 0
     # The small edition's Latin characters are all in the leaflet's: no new Latin subset was made.
     latin = [n for n in os.listdir(reused / ".cache" / "fonts" / "derived") if n.startswith("latin-regular")
              and n.endswith(".ttf")]

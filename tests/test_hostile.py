@@ -16,12 +16,12 @@ import io
 import os
 import re
 import shutil
+from typing import ClassVar
 
 import pytest
+from conftest import ROOT, copy_project
 
 from highlight.cli import main
-
-from conftest import ROOT, copy_project
 
 PAGE = ('page: 1\ntemplate: p1\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: intro\n'
         '    elements:\n      - paragraph: {en: "Sports science", zh: "運動科學"}\n')
@@ -107,7 +107,7 @@ def attack(proj, argv: list[str], code: int, *patterns: str, hint: bool = True) 
     got, printed = run(proj, argv)
     assert got == code, printed
     for pattern in patterns:
-        assert re.search(pattern, printed, re.M), f"missing /{pattern}/ in:\n{printed}"
+        assert re.search(pattern, printed, re.MULTILINE), f"missing /{pattern}/ in:\n{printed}"
     assert "Traceback" not in printed and "internal error" not in printed, printed
     if hint:
         assert "hint:" in printed, printed
@@ -265,7 +265,7 @@ def test_a_download_larger_than_the_cap_is_stopped_and_nothing_written(project, 
     from highlight import fonts
 
     class Endless:
-        headers: dict = {}
+        headers: ClassVar[dict] = {}
         sent = 0
 
         def read(self, size):
@@ -386,7 +386,7 @@ def test_a_signal_during_the_write_removes_the_temporary_file_and_keeps_the_pdf(
         assert child.stdout.readline().strip() == "writing"
         assert [n for n in os.listdir(project / "out") if n.endswith(".tmp")]  # caught in the act
         child.send_signal(getattr(signal, signame))
-        out, err = child.communicate(timeout=30)
+        _out, err = child.communicate(timeout=30)
     finally:
         child.kill()
     assert child.returncode == 128 + getattr(signal, signame), err

@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 import re
 
+from conftest import EDITION, SOURCE, copy_project, normalise
 from pypdf import PdfReader
 
-from conftest import EDITION, SOURCE, copy_project, normalise
 from highlight.build import BuildOptions, build
 
 A4_PT = (595.276, 841.890)
@@ -94,7 +94,7 @@ def _fonts(reader: PdfReader):
     fonts = {}
     for page in reader.pages:
         resources = page["/Resources"]
-        for name, ref in resources.get("/Font", {}).items():
+        for ref in resources.get("/Font", {}).values():
             font = ref.get_object()
             fonts[str(font["/BaseFont"])] = font
     return fonts
@@ -133,6 +133,7 @@ def test_a_session_rebuild_after_edits_equals_a_fresh_build(tmp_path, built):
     import os
 
     from conftest import copy_project
+
     from highlight.build import BuildSession
 
     copy_project(tmp_path)

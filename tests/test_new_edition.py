@@ -4,11 +4,10 @@ from __future__ import annotations
 import os
 import re
 
+from conftest import copy_project, run_cli
+
 from highlight.build import BuildOptions, build
 from highlight.diagnostics import exit_code
-
-from conftest import copy_project
-from test_bad_input import _run
 
 
 def _project(tmp_path):
@@ -18,7 +17,7 @@ def _project(tmp_path):
 def test_a_new_edition_builds_with_a_warning_per_unreviewed_figure(tmp_path, monkeypatch):
     project = _project(tmp_path)
     monkeypatch.chdir(project)
-    code, printed = _run(["new", "2023-24", "--from", "2022-23"])
+    code, printed = run_cli(["new", "2023-24", "--from", "2022-23"])
     assert code == 0, printed
     marked = int(re.search(r"; (\d+) elements and footnotes", printed).group(1))
     assert marked > 50
@@ -40,11 +39,11 @@ def test_a_new_edition_builds_with_a_warning_per_unreviewed_figure(tmp_path, mon
 def test_clearing_the_review_flags_silences_the_warnings(tmp_path, monkeypatch):
     project = _project(tmp_path)
     monkeypatch.chdir(project)
-    assert _run(["new", "2023-24", "--from", "2022-23"])[0] == 0
+    assert run_cli(["new", "2023-24", "--from", "2022-23"])[0] == 0
     folder = project / "content" / "2023-24"
     for page in folder.glob("p*.yaml"):
         text = page.read_text(encoding="utf-8")
-        text = re.sub(r"^\s*review: true\n", "", text, flags=re.M).replace("review: true, ", "")
+        text = re.sub(r"^\s*review: true\n", "", text, flags=re.MULTILINE).replace("review: true, ", "")
         page.write_text(text, encoding="utf-8")
     result = build(BuildOptions(str(folder), str(tmp_path / "new.pdf")))
     assert {d.code for d in result.diagnostics.items} == {"qr-placeholder", "parity-markers"}
@@ -53,8 +52,8 @@ def test_clearing_the_review_flags_silences_the_warnings(tmp_path, monkeypatch):
 def test_new_refuses_to_overwrite_an_edition(tmp_path, monkeypatch):
     project = _project(tmp_path)
     monkeypatch.chdir(project)
-    code, printed = _run(["new", "2022-23", "--from", "2022-23"])
+    code, printed = run_cli(["new", "2022-23", "--from", "2022-23"])
     assert code == 2 and "error[edition-exists]" in printed
-    code, printed = _run(["new", "2023-24", "--from", "1999-00"])
+    code, printed = run_cli(["new", "2023-24", "--from", "1999-00"])
     assert code == 2 and "error[no-edition]" in printed
     assert sorted(os.listdir(project / "content")) == ["2022-23"]

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import PAGE, make_edition, run_cli
 
 from highlight.parity import figures
-
-from test_bad_input import PAGE, _edition, _run
 
 
 @pytest.mark.parametrize("en, zh", [
@@ -35,18 +34,18 @@ def test_different_figures_disagree(en, zh):
 def test_a_chinese_figure_that_differs_from_its_english_twin_is_a_warning(tmp_path):
     page = PAGE.replace('{en: "Sports science", zh: "運動科學"}',
                         '{en: "942 students joined (+2% YoY)", zh: "924名學生參加（按年 +2%）"}')
-    folder = _edition(tmp_path, page)
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    folder = make_edition(tmp_path, page)
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 0
     assert "warning[parity-figures]" in printed and "only in English 942; only in Chinese 924" in printed
     assert "p1.yaml:7:" in printed and "en: '942 students joined (+2% YoY)' zh: '924名學生參加（按年 +2%）'" in printed
-    assert _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--strict"])[0] == 1
+    assert run_cli(["build", folder, "-o", str(tmp_path / "x.pdf"), "--strict"])[0] == 1
 
 
 def test_a_swapped_footnote_marker_is_a_warning(tmp_path):
     page = PAGE.replace('{en: "Sports science", zh: "運動科學"}', '{en: "Sports science[^*]", zh: "運動科學[^Δ]"}') + \
         ('footnotes:\n  - {marker: "*", text: {en: "One.", zh: "一。"}}\n'
          '  - {marker: "Δ", text: {en: "Two.", zh: "二。"}}\n')
-    folder = _edition(tmp_path, page)
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    folder = make_edition(tmp_path, page)
+    _code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert "warning[parity-markers]" in printed and "en has ['*'], zh has ['Δ']" in printed

@@ -3,10 +3,9 @@ difference accepted in the YAML with a reason."""
 from __future__ import annotations
 
 import pytest
+from conftest import PAGE, make_edition, run_cli
 
 from highlight.parity import figures
-
-from test_bad_input import PAGE, _edition, _run
 
 
 @pytest.mark.parametrize("en, zh", [
@@ -64,16 +63,16 @@ def _page(element: str) -> str:
 
 
 def test_a_reviewed_difference_accepted_with_a_reason_lets_strict_pass(tmp_path):
-    folder = _edition(tmp_path, _page(DIFFERS))
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--strict"])
+    folder = make_edition(tmp_path, _page(DIFFERS))
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf"), "--strict"])
     assert code == 1 and "warning[parity-figures]" in printed
     # The hint shows the very lines to add.
     assert 'parity: {accept: "only in English 942; only in Chinese 924", reason: "' in printed, printed
     accepted = _page('{en: "942 students joined", zh: "924名學生參加",\n'
                      '                   parity: {accept: "only in English 942; only in Chinese 924",\n'
                      '                            reason: "the Chinese counts the exchange students too"}}')
-    folder = _edition(tmp_path / "accepted", accepted)
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "y.pdf"), "--strict"])
+    folder = make_edition(tmp_path / "accepted", accepted)
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "y.pdf"), "--strict"])
     assert code == 0, printed
     assert "parity" not in printed
 
@@ -81,20 +80,20 @@ def test_a_reviewed_difference_accepted_with_a_reason_lets_strict_pass(tmp_path)
 def test_an_acceptance_that_no_longer_matches_is_reported(tmp_path):
     stale = _page('{en: "943 students joined", zh: "924名學生參加",\n'
                   '                   parity: {accept: "only in English 942; only in Chinese 924", reason: "r"}}')
-    folder = _edition(tmp_path, stale)
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    folder = make_edition(tmp_path, stale)
+    _code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert "warning[parity-figures]" in printed and "only in English 943" in printed
     assert "warning[parity-accept-stale]" in printed and "p1.yaml:8:" in printed, printed
 
 
 def test_an_acceptance_needs_a_reason(tmp_path):
-    folder = _edition(tmp_path, _page('{en: "942 students joined", zh: "924名學生參加",\n'
+    folder = make_edition(tmp_path, _page('{en: "942 students joined", zh: "924名學生參加",\n'
                                       '                   parity: {accept: "only in English 942; only in Chinese 924"}}'))
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "error[missing-key]" in printed and "'reason'" in printed, printed
-    folder = _edition(tmp_path / "empty", _page('{en: "942 students joined", zh: "924名學生參加",\n'
+    folder = make_edition(tmp_path / "empty", _page('{en: "942 students joined", zh: "924名學生參加",\n'
                                                 '                   parity: {accept: "x", reason: " "}}'))
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "(blocks[0].elements[0].paragraph.parity.reason): error[empty-text]" in printed, printed
 
 
@@ -104,6 +103,6 @@ def test_a_list_item_difference_is_accepted_on_the_list(tmp_path):
                         '          items:\n'
                         '            - {en: "Lab opened in a decade", zh: "實驗室八年內啟用"}\n'
                         '          parity: {accept: "only in English 10; only in Chinese 8", reason: "r"}\n')
-    folder = _edition(tmp_path, page)
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--strict"])
+    folder = make_edition(tmp_path, page)
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf"), "--strict"])
     assert code == 0, printed

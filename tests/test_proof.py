@@ -4,10 +4,8 @@ from __future__ import annotations
 import os
 import shutil
 
+from conftest import ROOT, copy_project, run_cli
 from PIL import Image
-
-from conftest import ROOT, copy_project
-from test_bad_input import _run
 
 
 def _project(tmp_path):
@@ -18,7 +16,7 @@ def _project(tmp_path):
 
 def test_proofs_of_chosen_pages_and_the_sheet(tmp_path):
     project = _project(tmp_path)
-    code, printed = _run(["proof", str(project / "content" / "2022-23"), "--pages", "1,3-4", "--dpi", "72",
+    code, printed = run_cli(["proof", str(project / "content" / "2022-23"), "--pages", "1,3-4", "--dpi", "72",
                           "--overlay", "grid,frames,baselines,safe"])
     assert code == 0, printed
     folder = project / "out" / "proof" / "2022-23"
@@ -36,7 +34,7 @@ def test_a_proof_of_an_overflowing_edition_shows_what_was_laid_out(tmp_path):
     """The build fails, and the proof is when the overflow matters: the pages are rendered as laid out,
     the overflowing frame outlined in red, the errors listed on the sheet; exit 1; no print PDF."""
     project = _project(tmp_path)
-    code, printed = _run(["proof", str(project / "content" / "overflow"), "--dpi", "72"])
+    code, printed = run_cli(["proof", str(project / "content" / "overflow"), "--dpi", "72"])
     assert code == 1 and "error[overflow]" in printed, printed
     folder = project / "out" / "proof" / "overflow"
     assert f"wrote {folder / 'page-01.png'}" in printed and f"wrote {folder / 'sheet.png'}" in printed
@@ -77,8 +75,8 @@ def test_off_grid_lines_are_outlined_on_the_proof(built):
 
 
 def test_bad_proof_options_exit_2(tmp_path):
-    assert _run(["proof", "content/2022-23", "--overlay", "grids"])[0] == 2
-    assert _run(["proof", "content/2022-23", "--pages", "one"])[0] == 2
+    assert run_cli(["proof", "content/2022-23", "--overlay", "grids"])[0] == 2
+    assert run_cli(["proof", "content/2022-23", "--pages", "one"])[0] == 2
 
 
 def test_underfull_space_is_shaded_on_the_proof(tmp_path):
@@ -89,7 +87,7 @@ def test_underfull_space_is_shaded_on_the_proof(tmp_path):
     amber = (225, 140, 0)
     colours = {}
     for edition, name in (("underfull", "underfull"), ("2022-23", "2022-23")):
-        code, printed = _run(["proof", str(project / "content" / edition), "--pages", "1", "--dpi", "72"])
+        code, printed = run_cli(["proof", str(project / "content" / edition), "--pages", "1", "--dpi", "72"])
         assert code == 0, printed
         with Image.open(project / "out" / "proof" / name / "page-01.png") as page:
             colours[edition] = {colour for _, colour in page.convert("RGB").getcolors(1 << 20)}

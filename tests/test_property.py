@@ -17,13 +17,12 @@ import time
 
 import pytest
 import yaml
+from conftest import ROOT, copy_project
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from highlight.build import BuildOptions, BuildSession
 from highlight.diagnostics import Severity
-
-from conftest import ROOT, copy_project
 
 settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -143,6 +142,7 @@ def _around(project) -> list:
 SESSION = BuildSession()
 
 
+@pytest.mark.slow  # about half the suite's time
 @given(damaged_page())
 def test_damaged_content_is_reported_or_built_never_crashes(project, damage):
     from pypdf import PdfReader

@@ -5,10 +5,9 @@ import os
 
 import pypdfium2 as pdfium
 import zxingcpp
+from conftest import ROOT
 
 from highlight.build import BuildOptions, build
-
-from conftest import ROOT
 
 CASE = os.path.join(ROOT, "tests", "cases", "good", "qr-url")
 

@@ -8,11 +8,9 @@ import shutil
 
 import pypdfium2 as pdfium
 import zxingcpp
+from conftest import ROOT, copy_project, run_cli
 
 from highlight.build import BuildOptions, build
-
-from conftest import ROOT, copy_project
-from test_bad_input import _run
 
 CASE = os.path.join(ROOT, "tests", "cases", "good", "qr-url")
 SHORT = "https://hkust.edu.hk/news/research-and-innovation"
@@ -80,6 +78,6 @@ def test_the_error_correction_level_comes_from_the_layout(tmp_path):
 
 def test_an_unknown_error_correction_level_is_a_located_error(tmp_path):
     folder = _case(tmp_path, SHORT, "qr_error_correction: X\n")
-    code, printed = _run(["build", str(folder), "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "layout/page.yaml:1:22 (qr_error_correction): error[" in printed, printed
     assert "L, M, Q or H" in printed or "L, M, Q, H" in printed, printed

@@ -8,10 +8,9 @@ import os
 import jsonschema
 import pytest
 import yaml
+from conftest import ROOT
 
 from highlight.jsonschema import schema_documents
-
-from conftest import ROOT
 
 FILES = sorted(glob.glob(os.path.join(ROOT, "content", "*", "*.yaml")) + glob.glob(os.path.join(ROOT, "layout", "*.yaml"))
                + glob.glob(os.path.join(ROOT, "tests", "fixtures", "*", "*.yaml"))
@@ -60,7 +59,7 @@ def test_the_yaml_examples_of_the_authoring_guide_are_valid():
     from highlight.schema import INVALID, Reader, Seq
 
     with open(os.path.join(ROOT, "docs", "authoring.md"), encoding="utf-8") as f:
-        blocks = re.findall(r"```yaml\n(.*?)```", f.read(), re.S)
+        blocks = re.findall(r"```yaml\n(.*?)```", f.read(), re.DOTALL)
     checked = 0
     for block in blocks:
         lines = [ln for ln in block.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]

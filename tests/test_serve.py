@@ -18,7 +18,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from conftest import copy_project
 
 EDITION = os.path.join("content", "2022-23")
@@ -130,7 +129,7 @@ def test_state_lists_eight_pages_each_image_served(server):
 
 
 def test_source_of_a_point_on_a_figure(server):
-    x, y, line = figure_point(server, 2, "1,747")
+    x, y, _line = figure_point(server, 2, "1,747")
     # the layout dump's position is the PDF's: the figure's line is at that height in the picture's text too
     status, found = get_json(f"{server.url}api/source?page=2&x={x:.2f}&y={y:.2f}")
     assert status == 200
@@ -280,9 +279,9 @@ def test_an_overflow_is_outlined_over_the_last_good_pages(server):
         assert any(d["code"] == "overflow" for d in failed["diagnostics"]), failed["diagnostics"]
         _, dump = get_json(server.url + "api/layout")
         assert dump["failed"] is not None
-        page2 = [p for p in dump["failed"]["pages"] if p["number"] == 2][0]
+        page2 = next(p for p in dump["failed"]["pages"] if p["number"] == 2)
         assert any(f["overflowed"] for f in page2["frames"])
-        good2 = [p for p in dump["layout"]["pages"] if p["number"] == 2][0]
+        good2 = next(p for p in dump["layout"]["pages"] if p["number"] == 2)
         assert not any(f["overflowed"] for f in good2["frames"])
     finally:
         server.write(P2, original)
@@ -324,6 +323,7 @@ def _browser_or_skip():
     return pytest.importorskip("playwright.sync_api")
 
 
+@pytest.mark.slow  # starts a headless browser
 def test_browser_shows_pages_toggles_clicks_and_updates(server):
     sync_api = _browser_or_skip()
     errors: list[str] = []
@@ -355,7 +355,7 @@ def test_browser_shows_pages_toggles_clicks_and_updates(server):
             # a click on the figure "1,747" names its YAML line
             x, y, _ = figure_point(server, 2, "1,747")
             _, dump = get_json(server.url + "api/layout")
-            bx, by, bw, bh = [p for p in dump["layout"]["pages"] if p["number"] == 2][0]["box"]
+            bx, by, bw, bh = next(p for p in dump["layout"]["pages"] if p["number"] == 2)["box"]
             svg = page.locator("#page-2 svg").bounding_box()
             page.mouse.click(svg["x"] + (x - bx) / bw * svg["width"], svg["y"] + (y - by) / bh * svg["height"])
             page.wait_for_selector("#source .where")

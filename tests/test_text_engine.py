@@ -1,18 +1,16 @@
 """Line-breaking rules, checked on every laid-out line of the real leaflet and on small cases."""
 from __future__ import annotations
 
+import itertools
 import re
 
-import pytest
+from conftest import EDITION
 
-from highlight.build import characters_used, find_project, load_inputs
+from highlight.build import find_project, load_inputs
 from highlight.content import page_texts
 from highlight.diagnostics import Diagnostics
-from highlight.fonts import load_manifest, prepare_fonts
 from highlight.layout import TextLine
 from highlight.text import NO_LINE_END, NO_LINE_START, OPENING_BRACKETS, Span, TextSetter, is_cjk, plain
-
-from conftest import EDITION
 
 
 def all_lines(built):
@@ -101,22 +99,21 @@ def test_every_line_lies_inside_its_frame(built):
 
 
 def test_every_frame_with_content_is_placed(built):
+    """Each frame the page's blocks fill (and the footnotes, title band and folio) has lines on the page.
+    (The title band and folio alone are always there: the content's frames are what could go missing.)"""
     result, _ = built
-    for page in result.pages:
-        used = {item.frame for item in page.items if isinstance(item, TextLine)}
-        assert {"title-band", "folio"} <= used
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    for page, laid in zip(sorted(edition.pages, key=lambda p: p.number), result.pages):
+        alias = {old: name for name, f in layout.templates[page.template].frames.items() for old in f.aliases or ()}
+        wanted = {alias.get(b.frame, b.frame) for b in page.blocks if b.elements} | {"title-band", "folio"}
+        if page.footnotes:
+            wanted.add("footnotes")
+        used = {item.frame for item in laid.items if isinstance(item, TextLine) and item.line.text.strip()}
+        assert laid.number == page.number and wanted - used == set(), (page.number, sorted(wanted - used))
+        assert len(wanted) > 3  # the page has frames of its own to check
 
 
 # -- small cases ---------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def setter_and_style():
-    diags = Diagnostics()
-    edition, layout, project = load_inputs(EDITION, diags)
-    manifest = load_manifest(f"{project}/fonts/fonts.yaml", diags)
-    fonts = prepare_fonts(manifest, set(characters_used(edition)), diags, f"{project}/.cache/fonts")
-    return TextSetter(fonts), layout
-
 
 def _set(setter_and_style, text: str, width: float, style="body", lang="zh"):
     setter, layout = setter_and_style
@@ -152,16 +149,22 @@ def test_breaks_after_a_hyphen_between_letters_only(setter_and_style):
 
 
 def test_total_fit_avoids_a_runt_last_line(setter_and_style):
-    """The paragraph does not end with one ideograph alone on its line."""
+    """Where first-fit breaking leaves one or two ideographs alone on the last line, total fit does not.
+
+    The measures are found, not assumed: each is one where the greedy setter (`build --greedy`) ends the
+    paragraph with a runt, so the test asks the one thing that tells the two breakers apart."""
     setter, layout = setter_and_style
+    greedy = TextSetter(setter.fonts, greedy=True)
     style = layout.style("body", "zh")
     text = "我們透過此簡便的年度重點成果與你分享科大的目標成就及社會影響力方面的資料及數據"
-    one = setter.set([Span(text, style, lang="zh")], 8.5 * 10)[0].natural_pt
-    # A measure that a greedy breaker would fill so that exactly one character is left over.
-    width = (len(text) - 1) / 4 * 8.5 + 0.1
-    lines = setter.set([Span(text, style, lang="zh")], width)
-    assert one > 0
-    assert len(lines[-1].text) > 2
+    spans = [Span(text, style, lang="zh")]
+    runts = [width / 2 for width in range(120, 400)  # 60 to 200 pt: 7 to 23 ideographs a line
+             if len(greedy.set(spans, width / 2)[-1].text) <= 2]
+    assert len(runts) >= 3, "no measure where first fit leaves a runt: the case no longer tests anything"
+    for width in runts:
+        lines = setter.set(spans, width)
+        assert len(lines[-1].text) > 2, (width, [line.text for line in lines])
+        assert "".join(line.text for line in lines) == text
 
 
 def test_markers_stick_to_their_word(setter_and_style):
@@ -196,9 +199,10 @@ def test_find_project_finds_the_folder_with_layout_and_fonts():
 def test_a_mixed_text_is_printed_in_any_element_and_both_variants(tmp_path):
     """`mixed:` (both languages in one string) is allowed wherever a text is; a stat's note or a callout's
     text written so is set once, in the English band, and in the en and zh variants alike."""
+    from conftest import make_edition
+
     from highlight.build import BuildOptions, build
     from highlight.layout import TextLine
-    from test_bad_input import _edition
 
     page = ('page: 1\ntemplate: p1\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: intro\n'
             '    elements:\n      - stat:\n          figure: "1,572"\n'
@@ -206,7 +210,7 @@ def test_a_mixed_text_is_printed_in_any_element_and_both_variants(tmp_path):
             '          note: {mixed: "（2014-15 as baseline 2014-15 為基線）"}\n'
             '      - callout:\n          headline: {en: "Headline", zh: "標題"}\n'
             '          text: {mixed: "Mixed text 混合文字"}\n')
-    folder = _edition(tmp_path, page)
+    folder = make_edition(tmp_path, page)
     for lang in (None, "en", "zh"):
         result = build(BuildOptions(folder, str(tmp_path / f"{lang}.pdf"), lang=lang))
         assert not result.diagnostics.has_errors()
@@ -229,7 +233,7 @@ def _gaps(setter, line) -> tuple[list, list]:
 
     glyphs = [g for g in _glyphs(line, setter.fonts) if not g.char.isspace() and not g.marker]
     ideographs, han_latin = [], []
-    for a, b in zip(glyphs, glyphs[1:]):
+    for a, b in itertools.pairwise(glyphs):
         gap = (b.left_pt - a.right_pt) / a.size_pt
         if is_ideograph(a.char) and is_ideograph(b.char):
             ideographs.append(gap)

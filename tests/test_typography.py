@@ -5,14 +5,12 @@ import os
 from dataclasses import replace
 
 import pytest
+from conftest import EDITION
 
 from highlight import typography
 from highlight.build import BuildOptions, build
 from highlight.layout import TextLine
 from highlight.text import Span, TextSetter
-
-from conftest import EDITION
-from test_text_engine import setter_and_style  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +43,7 @@ def test_first_fit_breaking_of_the_same_content_leaves_runts(reports):
     assert runts and all(d.source.file.endswith(".yaml") for d in runts)
 
 
-def test_a_paragraph_whose_greedy_break_leaves_a_runt(setter_and_style):  # noqa: F811
+def test_a_paragraph_whose_greedy_break_leaves_a_runt(setter_and_style):
     setter, layout = setter_and_style
     style = layout.style("body", "en")
     text = "Accelerator for Academic-Industry Collaborations Supporting Hong Kong as an I&T Hub"
@@ -56,7 +54,7 @@ def test_a_paragraph_whose_greedy_break_leaves_a_runt(setter_and_style):  # noqa
     assert len(setter.set(spans, width)[-1].text.split()) > 1
 
 
-def test_adjacent_punctuation_is_compressed(setter_and_style):  # noqa: F811
+def test_adjacent_punctuation_is_compressed(setter_and_style):
     setter, layout = setter_and_style
     style = layout.style("body", "zh")
     line = setter.set([Span("（按年 +4%），為專利申請", style, lang="zh")], 400.0)[0]
@@ -92,7 +90,7 @@ def test_a_table_of_figures_sets_counts_and_percentages_in_two_right_aligned_col
     assert narrow, "the case needs percentages of unlike width"
 
 
-def test_figures_are_tabular(setter_and_style):  # noqa: F811
+def test_figures_are_tabular(setter_and_style):
     """Lining, tabular figures: every digit as wide as every other, in both weights (so columns align)."""
     setter, _ = setter_and_style
     for weight in ("regular", "bold"):
@@ -133,23 +131,23 @@ def test_report_as_json_is_one_document_on_stdout(tmp_path):
 
 
 def test_a_latin_comma_inside_chinese_is_reported(tmp_path):
-    from test_bad_input import PAGE, _edition, _run
+    from conftest import PAGE, make_edition, run_cli
 
-    folder = _edition(tmp_path, PAGE.replace('zh: "運動科學"', 'zh: "運動,科學"'))
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report"])
+    folder = make_edition(tmp_path, PAGE.replace('zh: "運動科學"', 'zh: "運動,科學"'))
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report"])
     assert code == 0 and "warning[typo-rule]" in printed and "Latin punctuation in Chinese: 運動,科學" in printed
-    assert _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report", "--strict"])[0] == 1
+    assert run_cli(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report", "--strict"])[0] == 1
 
 
 def test_a_straight_quote_is_reported_where_a_typographic_one_belongs(tmp_path):
-    from test_bad_input import PAGE, _edition, _run
+    from conftest import PAGE, make_edition, run_cli
 
-    folder = _edition(tmp_path, PAGE.replace('en: "Sports science"', 'en: "HKUST\'s \\"Sports science\\""'))
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report"])
+    folder = make_edition(tmp_path, PAGE.replace('en: "Sports science"', 'en: "HKUST\'s \\"Sports science\\""'))
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf"), "--report"])
     assert code == 0 and "warning[typo-rule]" in printed, printed
     assert "a straight quote where ’ “ ” belong: HKUST's \"Sports science\"" in printed
-    folder = _edition(tmp_path / "typographic", PAGE.replace('en: "Sports science"', 'en: "HKUST’s “Sports science”"'))
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "y.pdf"), "--report"])
+    folder = make_edition(tmp_path / "typographic", PAGE.replace('en: "Sports science"', 'en: "HKUST’s “Sports science”"'))
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "y.pdf"), "--report"])
     assert code == 0 and "typo-rule" not in printed, printed
 
 
@@ -234,7 +232,7 @@ def test_yaml_case_figures_table_keeps_every_rule(tmp_path):
     assert len(_right_edges(counts)) == len(_right_edges(percents)) == 1
 
 
-def test_chinese_is_tightened_a_few_thousandths_of_an_em_rather_than_leave_a_runt(setter_and_style):  # noqa: F811
+def test_chinese_is_tightened_a_few_thousandths_of_an_em_rather_than_leave_a_runt(setter_and_style):
     setter, layout = setter_and_style
     plain = replace(layout.style("body", "zh"), align="justify", cjk_tighten_em=0.0)
     tight = replace(plain, cjk_tighten_em=0.005)
@@ -260,9 +258,9 @@ BODY_LEADINGS = "    en: {leading_pt: 12}\n    zh: {leading_pt: 14, align: justi
 def _edition_with_styles_edited(tmp_path, old: str, new: str, page: str | None = None) -> tuple[str, str]:
     """A one-page edition whose copy of layout/styles.yaml has `old` (which must be there) replaced by `new`;
     returns its folder and the styles' original text."""
-    from test_bad_input import PAGE, _edition
+    from conftest import PAGE, make_edition
 
-    folder = _edition(tmp_path, page or PAGE)
+    folder = make_edition(tmp_path, page or PAGE)
     styles = tmp_path / "layout" / "styles.yaml"
     text = styles.read_text(encoding="utf-8")
     assert old in text
@@ -271,15 +269,15 @@ def _edition_with_styles_edited(tmp_path, old: str, new: str, page: str | None =
 
 
 def test_tracking_beyond_a_few_hundredths_of_an_em_is_refused_with_its_place(tmp_path):
-    from test_bad_input import _run
+    from conftest import run_cli
 
     folder, _ = _edition_with_styles_edited(tmp_path, "cjk_tighten_em: 0.005", "cjk_tighten_em: 0.5")
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "layout/styles.yaml:" in printed and "styles.body.zh.cjk_tighten_em" in printed
     assert "0.5 is more than 0.02" in printed
 
 
-def test_a_line_final_full_stop_may_hang_past_the_measure_where_the_style_allows(setter_and_style):  # noqa: F811
+def test_a_line_final_full_stop_may_hang_past_the_measure_where_the_style_allows(setter_and_style):
     setter, layout = setter_and_style
     plain = replace(layout.style("body", "zh"), align="justify", cjk_tighten_em=0.0, hang_punctuation=False)
     hanging = replace(plain, hang_punctuation=True)
@@ -296,7 +294,7 @@ def test_a_line_final_full_stop_may_hang_past_the_measure_where_the_style_allows
     assert setter.set([Span(text, hanging, lang="zh")], natural + 5, "justify")[0].hang_pt == 0.0
 
 
-def test_a_number_and_its_si_unit_are_set_a_thin_space_apart(setter_and_style):  # noqa: F811
+def test_a_number_and_its_si_unit_are_set_a_thin_space_apart(setter_and_style):
     setter, layout = setter_and_style
     style = layout.style("body", "en")
 
@@ -319,12 +317,12 @@ def test_a_number_and_its_si_unit_are_set_a_thin_space_apart(setter_and_style): 
 
 
 def test_a_narrow_no_break_space_in_the_content_keeps_number_and_unit_together(tmp_path):
-    from test_bad_input import _edition, _run
+    from conftest import make_edition, run_cli
 
     page = ('page: 1\ntemplate: p1\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: intro\n'
             '    elements:\n      - paragraph: {en: "A walk of 5\\u202fkm", zh: "步行 5\\u202f公里"}\n')
-    folder = _edition(tmp_path, page)
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    folder = make_edition(tmp_path, page)
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 0 and "0 warnings" in printed, printed
     result = build(BuildOptions(folder, str(tmp_path / "y.pdf")))
     lines = [i.line.text for i in result.pages[0].items if isinstance(i, TextLine) and i.frame == "intro"]
@@ -336,7 +334,7 @@ HYPHENATION_TEXT = ("The Accelerator supports internationalisation, knowledge tr
                     "strengthening sustainability.")
 
 
-def test_hyphenation_at_dictionary_points_where_the_style_asks_for_it(setter_and_style):  # noqa: F811
+def test_hyphenation_at_dictionary_points_where_the_style_asks_for_it(setter_and_style):
     import pyphen
     setter, layout = setter_and_style
     plain = replace(layout.style("body", "en"), align="justify", hyphenate=False)
@@ -363,7 +361,7 @@ def test_hyphenation_at_dictionary_points_where_the_style_asks_for_it(setter_and
         assert not line.overfull and line.right_pt <= 90.0 + 0.01
 
 
-def test_first_fit_breaking_does_not_hyphenate(setter_and_style):  # noqa: F811
+def test_first_fit_breaking_does_not_hyphenate(setter_and_style):
     setter, layout = setter_and_style
     hyphenating = replace(layout.style("body", "en"), hyphenate=True)
     greedy = TextSetter(setter.fonts, greedy=True)
@@ -372,9 +370,10 @@ def test_first_fit_breaking_does_not_hyphenate(setter_and_style):  # noqa: F811
 
 def test_a_hyphenated_build_reads_back_word_for_word(tmp_path):
     """The drawn dictionary hyphen is an artifact: `highlight check` and text extraction see whole words."""
+    from conftest import run_cli
+
     from highlight.check import check_content, read_pages
     from highlight.diagnostics import Diagnostics
-    from test_bad_input import _run
 
     page = ('page: 1\ntemplate: p5\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: academic-excellence\n'
             f'    elements:\n      - paragraph: {{en: "{HYPHENATION_TEXT}"}}\n')
@@ -390,7 +389,7 @@ def test_a_hyphenated_build_reads_back_word_for_word(tmp_path):
     assert not diags.items, [d.message for d in diags.items]
     shown = "".join(read_pages(str(pdf))[0].pieces)
     assert "-" not in shown and "".join(HYPHENATION_TEXT.split()) in "".join(shown.split())
-    assert _run(["build", folder, "-o", str(pdf), "--report"])[0] == 0
+    assert run_cli(["build", folder, "-o", str(pdf), "--report"])[0] == 0
 
 
 def test_every_line_of_the_body_sits_on_the_baseline_grid(reports):
@@ -436,11 +435,11 @@ def test_cells_side_by_side_share_their_english_baseline_and_stack_their_chinese
 
 
 def test_a_leading_off_the_baseline_grid_is_refused_where_it_is_written(tmp_path):
-    from test_bad_input import _run
+    from conftest import run_cli
 
     folder, text = _edition_with_styles_edited(tmp_path, BODY_LEADINGS, BODY_LEADINGS.replace("12}", "11.5}"))
     line = text[:text.index(BODY_LEADINGS)].count("\n") + 1
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "Traceback" not in printed
     assert f"layout/styles.yaml:{line}:22 (styles.body.en.leading_pt): error[leading-off-grid]" in printed
     assert "not a multiple of the 2 pt baseline grid" in printed and "set leading_pt: 10 or 12" in printed
@@ -470,7 +469,7 @@ def test_a_page_that_fits_only_off_the_grid_is_set_off_it_with_a_warning():
     assert tops == {"a": 1.0, "b": pytest.approx(21.0)} and diags.items == []
 
 
-def test_chinese_punctuation_comes_from_the_cjk_face_in_its_centred_hong_kong_forms(setter_and_style):  # noqa: F811
+def test_chinese_punctuation_comes_from_the_cjk_face_in_its_centred_hong_kong_forms(setter_and_style):
     """，。、 in Chinese text are drawn from the CJK face, whose glyphs for them sit in the middle of the em
     box, as Hong Kong and Taiwan set them (a Simplified Chinese or Japanese face puts them in the lower left)."""
     from fontTools.ttLib import TTFont
@@ -688,10 +687,10 @@ def test_an_edition_may_print_a_true_minus_and_en_dashes_and_check_reads_them_as
     """With `typography: {minus: true, en_dash: true}` in edition.yaml, the 2022-23 pages print − and – while
     their files keep the source's hyphens; `check` and `check --source` still find every text and all 474
     source lines. Without it (as 2022-23 ships), the source's hyphens."""
+    from conftest import SOURCE, copy_project
+
     from highlight.check import check_content, check_source
     from highlight.diagnostics import Diagnostics
-
-    from conftest import SOURCE, copy_project
 
     def texts(result):
         return [i.line.text for p in result.pages for i in p.items if isinstance(i, TextLine)]
@@ -715,16 +714,16 @@ def test_an_edition_may_print_a_true_minus_and_en_dashes_and_check_reads_them_as
 
 
 def test_typography_limits_are_checked_when_the_layout_loads(tmp_path):
-    from test_bad_input import PAGE, _edition, _run
+    from conftest import PAGE, make_edition, run_cli
 
-    folder = _edition(tmp_path, PAGE)
+    folder = make_edition(tmp_path, PAGE)
     page_yaml = tmp_path / "layout" / "page.yaml"
     text = page_yaml.read_text(encoding="utf-8")
     assert "han_latin_gap_em: [0.125, 0.334]" in text
     page_yaml.write_text(text.replace("han_latin_gap_em: [0.125, 0.334]", "han_latin_gap_em: [0.334, 0.125]"),
                          encoding="utf-8")
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "page.yaml:" in printed and "typography.han_latin_gap_em" in printed, printed
     page_yaml.write_text(text.replace("max_text_sizes: 10", "max_text_sizes: ten"), encoding="utf-8")
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "typography.max_text_sizes" in printed, printed

@@ -4,14 +4,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import EDITION, ROOT, copy_project, normalise
 from pypdf import PdfReader
 
 from highlight.build import BuildOptions, build, load_inputs
 from highlight.content import page_texts
 from highlight.diagnostics import Diagnostics
 from highlight.text import is_ideograph, plain
-
-from conftest import EDITION, ROOT, copy_project, normalise
 
 
 def _strings(lang: str) -> list[str]:

@@ -16,8 +16,8 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from highlight.build import BuildOptions, build  # noqa: E402
-from highlight.proof import OVERLAYS, ProofOptions, make_proofs  # noqa: E402
+from highlight.build import BuildOptions, build
+from highlight.proof import OVERLAYS, ProofOptions, make_proofs
 
 EDITION = "content/2022-23"
 # (page, frames whose boxes are cropped, most points of height shown, picture)

@@ -16,12 +16,47 @@ The package, by stage (docs/architecture.md):
 
 Callers import from here: `from highlight.layout import LaidOutPage, TextLine, layout_edition`.
 """
-from .items import (Box, CopyfitStep, FrameBox, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine, _down_to_grid,
-                    _first_baseline, _Piece, _shift, _up_to_grid)
-from .stacking import BOLD_TWINS, FrameContext
 from .elements import COPYFIT_STYLES, ELEMENTS, ElementKind, kind_of
 from .engine import PageLayouter, layout_edition
+from .items import (
+    Box,
+    CopyfitStep,
+    FrameBox,
+    LaidOutPage,
+    Picture,
+    QrMark,
+    Ring,
+    Rule,
+    TextLine,
+    _down_to_grid,
+    _first_baseline,
+    _Piece,
+    _shift,
+    _up_to_grid,
+)
+from .stacking import BOLD_TWINS, FrameContext
 
-__all__ = ["Box", "CopyfitStep", "FrameBox", "LaidOutPage", "Picture", "QrMark", "Ring", "Rule", "TextLine",
-           "_down_to_grid", "_first_baseline", "_Piece", "_shift", "_up_to_grid", "BOLD_TWINS", "FrameContext",
-           "COPYFIT_STYLES", "ELEMENTS", "ElementKind", "kind_of", "PageLayouter", "layout_edition"]
+__all__ = [
+    "BOLD_TWINS",
+    "COPYFIT_STYLES",
+    "ELEMENTS",
+    "Box",
+    "CopyfitStep",
+    "ElementKind",
+    "FrameBox",
+    "FrameContext",
+    "LaidOutPage",
+    "Picture",
+    "PageLayouter",
+    "QrMark",
+    "Ring",
+    "Rule",
+    "TextLine",
+    "_Piece",
+    "_down_to_grid",
+    "_first_baseline",
+    "_shift",
+    "_up_to_grid",
+    "kind_of",
+    "layout_edition",
+]

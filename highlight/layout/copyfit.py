@@ -7,14 +7,15 @@ A function of the page's template and blocks; its result (frozen) goes into each
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Mapping
 
 from ..content import Page
 from ..layout_spec import MM, Style
 from ..text import spans_from_text
-from .elements import figure_room, units_below as element_units_below
+from .elements import figure_room
+from .elements import units_below as element_units_below
 from .items import CopyfitStep
 from .stacking import FrameContext
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..content import ref_of, Edition, Page
+from ..content import Edition, Page, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
@@ -106,16 +106,16 @@ class PageLayouter:
         # after frames are merged; their elements join in page order.
         alias = {old: name for name, f in template.frames.items() for old in (f.aliases or ())}
         blocks: dict = {}
-        for block in page.blocks:
-            name = alias.get(block.frame, block.frame)
+        for written in page.blocks:
+            name = alias.get(written.frame, written.frame)
             if name in blocks:
-                blocks[name] = replace(blocks[name], elements=blocks[name].elements + block.elements)
+                blocks[name] = replace(blocks[name], elements=blocks[name].elements + written.elements)
             else:
-                blocks[name] = replace(block, frame=name) if name != block.frame else block
-        for block in page.blocks:
-            if block.frame not in template.frames and block.frame not in alias:
-                self.diags.error("unknown-frame", f"frame '{block.frame}' is not in template '{page.template}'",
-                                 ref_of(block, "frame"), page=page.number,
+                blocks[name] = replace(written, frame=name) if name != written.frame else written
+        for written in page.blocks:
+            if written.frame not in template.frames and written.frame not in alias:
+                self.diags.error("unknown-frame", f"frame '{written.frame}' is not in template '{page.template}'",
+                                 ref_of(written, "frame"), page=page.number,
                                  hint="frames: " + ", ".join(template.frames))
         order = frame_order(page, template, self.diags)
         fit = copyfit(ctx, page, template, blocks)

@@ -72,12 +72,14 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                       for name, (_, _, _, items) in filled.items()}
 
     def place(snap: bool, grown: dict) -> tuple[dict, float]:
-        tops, bottoms = {}, {}
+        tops: dict[str, float] = {}
+        bottoms: dict[str, float] = {}
         for name in order:
             f = frames[name]
             top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + gap_pt(f, spacing)
-            if snap and first_baseline[name] is not None:
-                top = _down_to_grid(top + first_baseline[name], body_top, grid) - first_baseline[name]
+            baseline = first_baseline[name]
+            if snap and baseline is not None:
+                top = _down_to_grid(top + baseline, body_top, grid) - baseline
             tops[name] = top
             height = f.height_mm * MM if f.height_mm else filled[name][2]
             bottoms[name] = top + height + grown.get(name, 0.0)

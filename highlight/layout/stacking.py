@@ -11,9 +11,9 @@ A _Column is the one mutable thing here: an element's cursor down one language's
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Mapping
 
 from ..content import Text
 from ..diagnostics import Diagnostics, SourceRef
@@ -43,7 +43,7 @@ class FrameContext:
     fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
     units_below: bool = False  # this frame's stats set unit and change under the figure (one anatomy per frame)
 
-    def but(self, **changes) -> "FrameContext":
+    def but(self, **changes) -> FrameContext:
         """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""
         return replace(self, **changes)
 
@@ -108,14 +108,14 @@ class FrameContext:
         return dy
 
     # -- columns ---------------------------------------------------------------------------------------
-    def column(self, out: list, ref: SourceRef, lang: str, width: float, x: float = 0.0, y: float = 0.0) -> "_Column":
+    def column(self, out: list, ref: SourceRef, lang: str, width: float, x: float = 0.0, y: float = 0.0) -> _Column:
         return _Column(self, out, ref, lang, width, x, y)
 
-    def bands(self, piece: _Piece, ref: SourceRef, width: float, x: float = 0.0) -> tuple["_Column", "_Column"]:
+    def bands(self, piece: _Piece, ref: SourceRef, width: float, x: float = 0.0) -> tuple[_Column, _Column]:
         """An English column on the piece's primary band and a Chinese one on its secondary."""
         return self.column(piece.primary, ref, "en", width, x), self.column(piece.secondary, ref, "zh", width, x)
 
-    def stack(self, spans: list[Span], col: "_Column", align: str | None = None, balance: bool = False,
+    def stack(self, spans: list[Span], col: _Column, align: str | None = None, balance: bool = False,
               lang: str | None = None) -> float:
         """Set spans at the column's width, append TextLines from its current bottom; return the new bottom.
 

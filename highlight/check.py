@@ -15,7 +15,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-
 # An edition's typographic normalisation (edition.yaml `typography:`) prints these for the source's hyphen.
 _TYPOGRAPHIC = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
@@ -170,7 +169,7 @@ def word_diff(expected: str, page_text: str) -> str:
     best, best_at = -1.0, 0
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(want)
-    for start in range(0, max(1, len(have) - size + 1)):
+    for start in range(max(1, len(have) - size + 1)):
         matcher.set_seq1(have[start:start + size])
         ratio = matcher.quick_ratio()
         if ratio > best:

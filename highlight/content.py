@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from typing import Union
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .schema import INVALID, Bool, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
 from .paths import SAFE_NAME_HINT, safe_name
+from .schema import INVALID, Bool, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
 from .yamlsource import display_path
 
 FOOTNOTE_MARKERS = ("*", "Δ", "Ω", "◊", "#", "^")

@@ -26,7 +26,7 @@ import math
 import os
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostics, SourceRef
+from .diagnostics import Diagnostics
 from .layout_spec import MM, ImageSettings
 
 RASTER = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".gif", ".bmp", ".webp")
@@ -359,7 +359,7 @@ def _rgb_to_cmyk(icc: bytes | None, intent: str, bpc: bool):
     flags = ImageCms.Flags.BLACKPOINTCOMPENSATION if bpc else ImageCms.Flags.NONE
     transform = _transform(None, icc, "RGB", "CMYK", INTENTS[intent], flags)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def convert(rgb: tuple) -> tuple:
         pixel = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in rgb))
         return tuple(round(v / 255, 3) for v in ImageCms.applyTransform(pixel, transform).getpixel((0, 0)))

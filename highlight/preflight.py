@@ -91,7 +91,7 @@ def pdf_problem(path: str) -> str | None:
         pdf = pikepdf.open(path)
     except pikepdf.PasswordError:
         return "it is encrypted"
-    except Exception as exc:  # noqa: BLE001 (qpdf's many kinds of damaged file)
+    except Exception as exc:  # qpdf's many kinds of damaged file
         return f"it cannot be parsed as a PDF ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
     with pdf:
         if pdf.is_encrypted:
@@ -415,10 +415,10 @@ def _xmp_value(xmp: str, tag: str) -> str | None:
     """The text of an XMP property, an rdf:Alt/Seq/Bag's first item's for a container."""
     import re
 
-    m = re.search(rf"<{tag}>(.*?)</{tag}>", xmp, re.S)
+    m = re.search(rf"<{tag}>(.*?)</{tag}>", xmp, re.DOTALL)
     if m is None:
         return None
-    inner = re.search(r"<rdf:li[^>]*>(.*?)</rdf:li>", m.group(1), re.S)
+    inner = re.search(r"<rdf:li[^>]*>(.*?)</rdf:li>", m.group(1), re.DOTALL)
     from xml.sax.saxutils import unescape
 
     return unescape((inner.group(1) if inner else m.group(1)).strip())

@@ -14,11 +14,10 @@ import sys
 from dataclasses import dataclass, replace
 
 from .build import BuildOptions, BuildSession, default_output, find_project, output_name
-from .diagnostics import BuildFailed, SourceRef
-from .paths import check_output, check_output_folder
+from .diagnostics import BuildFailed, Severity, SourceRef
 from .layout import LaidOutPage, Picture, QrMark, TextLine
-from .diagnostics import Severity
 from .layout_spec import MM, Layout
+from .paths import check_output, check_output_folder
 from .text import is_cjk
 from .typography import OFF_THE_BODY
 
@@ -331,4 +330,4 @@ def terminal_progress(done: int, total: int) -> None:
         sys.stderr.flush()
 
 
-__all__ = ["ProofOptions", "make_proofs", "parse_pages", "OVERLAYS", "default_output"]
+__all__ = ["OVERLAYS", "ProofOptions", "default_output", "make_proofs", "parse_pages"]

@@ -9,7 +9,6 @@ import sys
 
 import pikepdf
 import pytest
-
 from conftest import EDITION, normalise
 
 BIN = os.path.dirname(sys.executable)
@@ -49,10 +48,10 @@ def _to_unicode(font) -> dict:
     """A simple font's code -> text, from its ToUnicode CMap (bfchar and bfrange, as ReportLab writes them)."""
     data = font.ToUnicode.read_bytes().decode("latin-1")
     table = {}
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.DOTALL):
         for code, uni in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
             table[int(code, 16)] = bytes.fromhex(uni).decode("utf-16-be")
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.DOTALL):
         for lo, hi, start in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
             base = int(start, 16)
             for i, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
@@ -263,9 +262,9 @@ def test_extraction_puts_no_space_between_han_and_keeps_figures_apart_from_label
 def test_screen_text_reaches_aa_contrast_and_the_check_fails_below_it(screen_pdf, tmp_path):
     from reportlab.pdfgen.canvas import Canvas
 
+    from highlight.layout_spec import Colour
     from highlight.preflight import PreflightRules, preflight
     from highlight.render import contrast, readable_rgb, rgb
-    from highlight.layout_spec import Colour
 
     gold = Colour(None, (0, 30, 90, 10), "#e0a526")
     assert contrast(rgb(gold).rgb(), (1, 1, 1)) < 2.2  # the hand-picked twin

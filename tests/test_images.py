@@ -11,14 +11,14 @@ import sys
 
 import pikepdf
 import pytest
+from conftest import ROOT
+from pictures import make_edition_pictures, write_pdf_logo, write_photo
 from PIL import Image, ImageCms
 
-from conftest import ROOT
 from highlight.build import BuildOptions, build
-from highlight.images import limit_ink, picture_path, place, Source, total_ink
+from highlight.images import Source, limit_ink, picture_path, place, total_ink
 from highlight.layout import Picture
 from highlight.layout_spec import MM
-from pictures import make_edition_pictures, write_cmyk, write_grey, write_pdf_logo, write_photo, write_svg_logo
 
 CASE = os.path.join(ROOT, "tests", "cases", "images", "photos")
 ICC = os.path.join(ROOT, ".cache", "profiles", "FOGRA39L-highlight.icc")

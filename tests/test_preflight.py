@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import hashlib
 
+from test_bad_input import _run
 
 from highlight.preflight import PreflightRules, preflight
-
-from test_bad_input import _run
 
 MM = 72 / 25.4
 
@@ -119,7 +118,6 @@ def test_the_screen_variant(tmp_path):
     import sys
 
     import pikepdf
-
     from conftest import EDITION, ROOT
 
     out = tmp_path / "screen.pdf"
@@ -156,7 +154,6 @@ def test_the_screen_variant(tmp_path):
 
 def test_dates_come_from_source_date_epoch_or_the_edition(tmp_path, monkeypatch):
     import pikepdf
-
     from conftest import EDITION
 
     assert _run(["build", EDITION, "-o", str(tmp_path / "a.pdf")])[0] == 0
@@ -171,7 +168,6 @@ def test_dates_come_from_source_date_epoch_or_the_edition(tmp_path, monkeypatch)
 
 def test_qpdf_finds_nothing_wrong_with_either_variant(built, tmp_path):
     import pikepdf
-
     from conftest import EDITION
 
     assert _run(["build", EDITION, "-o", str(tmp_path / "screen.pdf"), "--target", "screen"])[0] == 0
@@ -208,10 +204,9 @@ def test_what_issue_16_found_fails_the_preflight(tmp_path):
     no XMP IDs: each is a failure of its own check."""
     import os
 
+    from conftest import ROOT
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-
-    from conftest import ROOT
 
     fonts = os.path.join(ROOT, ".cache", "fonts")
     for name in ("latin-regular", "latin-bold"):

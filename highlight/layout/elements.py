@@ -12,11 +12,23 @@ beside_mm, …), and returns the element's _Piece; it changes nothing else.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
-from ..content import (ref_of, Breakdown, BulletList, Callout, Heading, Image, Paragraph, Partner, QrCode, Ranking,
-                       Stat, Text)
+from ..content import (
+    Breakdown,
+    BulletList,
+    Callout,
+    Heading,
+    Image,
+    Paragraph,
+    Partner,
+    QrCode,
+    Ranking,
+    Stat,
+    Text,
+    ref_of,
+)
 from ..diagnostics import SourceRef
 from ..layout_spec import MM, FrameSpec
 from ..text import Span, spans_from_text

@@ -114,8 +114,8 @@ def _has_digit(node: yaml.Node) -> bool:
     return any(_has_digit(v) for k, v in node.value if k.value != "level")
 
 
-def _items_with_figures(root: yaml.Node):
-    """Mapping nodes of elements and footnotes that hold a digit, and of pictures."""
+def _items_with_figures(root: yaml.Node | None):
+    """Mapping nodes of elements and footnotes that hold a digit, and of pictures (none in an empty file)."""
     if not isinstance(root, yaml.MappingNode):
         return
     top = {k.value: v for k, v in root.value}

@@ -261,7 +261,7 @@ def _contact_sheet(images: dict, page_count: int):
     first = next(iter(images.values()))
     w, h = first.size
     thumb_w, thumb_h = w // 4, h // 4
-    spreads = [(None, 1)] + [(n, n + 1) for n in range(2, page_count, 2)]
+    spreads: list[tuple[int | None, int | None]] = [(None, 1)] + [(n, n + 1) for n in range(2, page_count, 2)]
     if page_count % 2 == 0:
         spreads.append((page_count, None))
     gap = 12
@@ -296,7 +296,7 @@ def _with_panel(sheet, problems: list, project: str):
     size = max(11, width // 64)
     font = _panel_font(project, size)
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    entries = [(f"This build failed: {len(problems)} error(s). Nothing was written to the print PDF.", ALERT)]
+    entries: list[tuple[str, tuple[int, ...]]] = [(f"This build failed: {len(problems)} error(s). Nothing was written to the print PDF.", ALERT)]
     for d in problems:
         entries += [(text, ALERT if n == 0 else (60, 60, 60)) for n, text in enumerate(d.format().split("\n"))]
     lines: list[tuple[str, tuple]] = []

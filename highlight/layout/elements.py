@@ -371,7 +371,7 @@ def parity_units(element) -> list[tuple[SourceRef, list[Text], list[str]]]:
 def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:
     """(style, figure, room) of an element whose figure cannot wrap, else None."""
     kind = kind_of(element)
-    if kind.figure_room is None:
+    if kind.figure_room is None or kind.copyfit_style is None:  # a figure that cannot wrap has a style to step down
         return None
     figure, room = kind.figure_room(ctx, element, frame, cell_w)
     return kind.copyfit_style, figure, room

@@ -290,7 +290,8 @@ def _font(name: str, font, report: PreflightReport) -> None:
     descriptor_owner = font["/DescendantFonts"][0] if "/DescendantFonts" in font else font
     descriptor = descriptor_owner.get("/FontDescriptor") or {}
     program = next((k for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor), None)
-    kind = {"/FontFile2": "TrueType", "/FontFile3": "CFF", "/FontFile": "Type 1"}[program] if program else "not embedded"
+    kinds = {"/FontFile2": "TrueType", "/FontFile3": "CFF", "/FontFile": "Type 1"}
+    kind = kinds[program] if program else "not embedded"
     subset = len(name) > 8 and name[7] == "+" and name[1:7].isupper()
     ok = program is not None and subset and "/ToUnicode" in font
     report.add(ok, "font", f"{name}: {kind}, {'subset' if subset else 'not a subset'}, "

@@ -296,7 +296,8 @@ def _with_panel(sheet, problems: list, project: str):
     size = max(11, width // 64)
     font = _panel_font(project, size)
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    entries: list[tuple[str, tuple[int, ...]]] = [(f"This build failed: {len(problems)} error(s). Nothing was written to the print PDF.", ALERT)]
+    entries: list[tuple[str, tuple[int, ...]]] = [
+        (f"This build failed: {len(problems)} error(s). Nothing was written to the print PDF.", ALERT)]
     for d in problems:
         entries += [(text, ALERT if n == 0 else (60, 60, 60)) for n, text in enumerate(d.format().split("\n"))]
     lines: list[tuple[str, tuple]] = []

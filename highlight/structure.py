@@ -225,7 +225,8 @@ def page_structure(page: LaidOutPage) -> PagePlan:
         elif path.startswith("footnotes"):
             # A Note (with an /ID, PDF/UA 7.9) holding its marker as a Lbl, then its text.
             key = path.split(".")[0]
-            note = element(key, lambda key=key, ref=item.ref: sect.add(Element("Note", ref, note_id=f"note-{page.number}-{key}")))
+            note = element(key, lambda key=key, ref=item.ref:
+                           sect.add(Element("Note", ref, note_id=f"note-{page.number}-{key}")))
             label = not any(ch.isalnum() for ch in item.line.text) and len(item.line.text.strip()) <= 3
             leaf = element(key + (".label" if label else ".text"),
                            lambda note=note, label=label, ref=item.ref: note.add(Element("Lbl" if label else "P", ref)))
@@ -260,7 +261,8 @@ def page_structure(page: LaidOutPage) -> PagePlan:
                 lst = element(base + ".list", lambda ref=item.ref: sect.add(Element("L", ref)))
                 li_index = _INDEX.search(rest)
                 key = base + ".list" + (f"[{li_index.group(1)}]" if li_index else "")
-                leaf = element(key, lambda lst=lst, ref=item.ref: lst.add(Element("LI", ref)).add(Element("LBody", ref)))
+                leaf = element(key, lambda lst=lst, ref=item.ref:
+                               lst.add(Element("LI", ref)).add(Element("LBody", ref)))
             else:
                 key = base + "." + kind
                 leaf = element(key, lambda key=key, kind=kind, ref=item.ref:

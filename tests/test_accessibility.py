@@ -6,10 +6,11 @@ import os
 import re
 import subprocess
 import sys
+from itertools import pairwise
 
 import pikepdf
 import pytest
-from conftest import EDITION, normalise
+from conftest import EDITION, normalise, run_cli
 
 BIN = os.path.dirname(sys.executable)
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -176,7 +177,7 @@ def test_english_and_chinese_pairs_are_adjacent_in_structure_order(pdf_path):
     adjacent = 0
     for number, en, zh in pairs:
         adjacent += any(a[0] == number - 1 and en in a[2] and b[1] == "zh-Hant" and zh in b[2]
-                        for a, b in zip(chunks, chunks[1:]) if a[1] == "en")
+                        for a, b in pairwise(chunks) if a[1] == "en")
     assert len(pairs) >= 130
     assert adjacent >= 130, f"{adjacent} of {len(pairs)} pairs adjacent"
 
@@ -232,10 +233,8 @@ def test_print_screen_and_english_files_have_their_own_ids(built, screen_pdf, tm
 
 
 def test_the_final_build_refuses_placeholders(tmp_path):
-    from test_bad_input import _run
-
     out = tmp_path / "final.pdf"
-    code, printed = _run(["build", EDITION, "--final", "-o", str(out)])
+    code, printed = run_cli(["build", EDITION, "--final", "-o", str(out)])
     assert code == 1 and not out.exists()
     assert re.search(r"p1-research-power\.yaml:\d+:\d+ \(blocks\[\d+\]\.elements\[\d+\]\.qr\): "
                      r"error\[placeholder-in-final\]", printed), printed

@@ -15,7 +15,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-
 # An edition's typographic normalisation (edition.yaml `typography:`) prints these for the source's hyphen.
 _TYPOGRAPHIC = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
@@ -39,29 +38,31 @@ def read_pages(pdf_path: str) -> list[PageText]:
     """The text of each page, piece by piece, skipping marked-content /Artifact sections."""
     from pypdf import PdfReader
 
-    pages = []
-    for number, page in enumerate(PdfReader(pdf_path).pages, 1):
-        pieces: list[str] = []
-        depth = [0]  # nesting of marked content, and whether we are inside an artifact
-        artifact_at: list[int] = []
+    return [PageText(number, _pieces(page)) for number, page in enumerate(PdfReader(pdf_path).pages, 1)]
 
-        def before(operator, operands, cm, tm):
-            if operator in (b"BMC", b"BDC"):
-                depth[0] += 1
-                if operands and str(operands[0]) == "/Artifact":
-                    artifact_at.append(depth[0])
-            elif operator == b"EMC":
-                if artifact_at and artifact_at[-1] == depth[0]:
-                    artifact_at.pop()
-                depth[0] -= 1
 
-        def text(value, cm, tm, font, size):
-            if not artifact_at and value:
-                pieces.append(value)
+def _pieces(page) -> tuple[str, ...]:
+    """What each text-showing operator of a pypdf page drew outside /Artifact marked content."""
+    pieces: list[str] = []
+    depth = [0]  # nesting of marked content, and whether we are inside an artifact
+    artifact_at: list[int] = []
 
-        page.extract_text(visitor_operand_before=before, visitor_text=text)
-        pages.append(PageText(number, tuple(p for p in pieces if p.strip())))
-    return pages
+    def before(operator, operands, cm, tm):
+        if operator in (b"BMC", b"BDC"):
+            depth[0] += 1
+            if operands and str(operands[0]) == "/Artifact":
+                artifact_at.append(depth[0])
+        elif operator == b"EMC":
+            if artifact_at and artifact_at[-1] == depth[0]:
+                artifact_at.pop()
+            depth[0] -= 1
+
+    def text(value, cm, tm, font, size):
+        if not artifact_at and value:
+            pieces.append(value)
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return tuple(p for p in pieces if p.strip())
 
 
 @dataclass
@@ -94,12 +95,12 @@ def check_source(source_path: str, pdf_path: str, strict: bool = False) -> Sourc
     whole_pdf = normalise("".join(p.text for p in pages), strict)
     line_number = 0
     for index, chunk in enumerate(chunks):
-        page = index + 1 if len(chunks) > 1 else None
-        hay = normalise(pages[index].text, strict) if page and index < len(pages) else whole_pdf
+        page_number = index + 1 if len(chunks) > 1 else None
+        hay = normalise(pages[index].text, strict) if page_number and index < len(pages) else whole_pdf
         for line in chunk.split("\n"):
             line_number += 1
             if line.strip() and normalise(line, strict) not in hay:
-                report.missing.append((page, line_number, line.strip()))
+                report.missing.append((page_number, line_number, line.strip()))
     whole_source = normalise(source, strict)
     for page in pages:
         for piece in page.pieces:
@@ -170,7 +171,7 @@ def word_diff(expected: str, page_text: str) -> str:
     best, best_at = -1.0, 0
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(want)
-    for start in range(0, max(1, len(have) - size + 1)):
+    for start in range(max(1, len(have) - size + 1)):
         matcher.set_seq1(have[start:start + size])
         ratio = matcher.quick_ratio()
         if ratio > best:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
-from typing import Union
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .schema import INVALID, Bool, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
 from .paths import SAFE_NAME_HINT, safe_name
+from .schema import INVALID, Bool, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
 from .yamlsource import display_path
 
 FOOTNOTE_MARKERS = ("*", "Δ", "Ω", "◊", "#", "^")
@@ -208,7 +207,7 @@ class Image:
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
-Element = Union[Heading, Paragraph, BulletList, Stat, Callout, Ranking, Breakdown, Partner, QrCode, Image]
+Element = Heading | Paragraph | BulletList | Stat | Callout | Ranking | Breakdown | Partner | QrCode | Image
 
 
 @dataclass(frozen=True)
@@ -510,7 +509,10 @@ def _normalised(item, typography: Typography):
     from dataclasses import fields, is_dataclass
 
     if isinstance(item, Text):
-        return replace(item, **{lang: typographic(s, typography) for lang, s in item.strings()})
+        def fixed(s: str | None) -> str | None:
+            return typographic(s, typography) if s else s
+
+        return replace(item, en=fixed(item.en), zh=fixed(item.zh), mixed=fixed(item.mixed))
     if isinstance(item, tuple):
         return tuple(_normalised(i, typography) for i in item)
     if is_dataclass(item) and not isinstance(item, type):
@@ -618,13 +620,13 @@ def check_breakdown(table: Breakdown, diags: Diagnostics, page: int) -> None:
         diags.error("breakdown-sum", f"the rows add up to {total:,} but the declared total is {table.total:,} "
                     f"(off by {total - table.total:+,})", ref_of(table, "total"), page=page,
                     hint="correct a row's count or the total")
-    with_percent = [row for row in table.rows if row.percent is not None]
+    with_percent = [(row, row.percent) for row in table.rows if row.percent is not None]
     if with_percent and len(with_percent) != len(table.rows):
         diags.error("breakdown-percent", "some rows have a percent and some do not", ref_of(table, "rows"),
                     page=page, hint="give every row a percent, or none")
-    for row in with_percent:
+    for row, percent in with_percent:
         exact = 100.0 * row.count / table.total
-        if abs(exact - row.percent) > 0.1 + 1e-9:
+        if abs(exact - percent) > 0.1 + 1e-9:
             diags.error("breakdown-percent", f"{row.count:,} of {table.total:,} is {exact:.2f}%, but the row says "
-                        f"{row.percent}%", ref_of(row, "percent"), page=page,
+                        f"{percent}%", ref_of(row, "percent"), page=page,
                         hint=f"use {exact:.1f}")

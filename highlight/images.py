@@ -26,7 +26,7 @@ import math
 import os
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostics, SourceRef
+from .diagnostics import Diagnostics
 from .layout_spec import MM, ImageSettings
 
 RASTER = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".gif", ".bmp", ".webp")
@@ -221,7 +221,7 @@ def _prepare(path, stamp, box_w, box_h, fit, focus, target, icc, settings) -> Pr
     dw_in, dh_in = placement.draw[2] / 72.0, placement.draw[3] / 72.0
     if downsampled:  # far more pixels than the press prints: Lanczos down to the target resolution
         im = _flatten(im)
-        im = im.resize((max(1, round(dw_in * target_ppi)), max(1, round(dh_in * target_ppi))), Image.LANCZOS)
+        im = im.resize((max(1, round(dw_in * target_ppi)), max(1, round(dh_in * target_ppi))), Image.Resampling.LANCZOS)
     im, conversion = _colours(_flatten(im), embedded, target, icc, intent, bpc)
     ink_before = ink = 0.0
     if im.mode == "CMYK" and target == "print":
@@ -294,7 +294,8 @@ def _transform(source: bytes | None, target: bytes | None, mode_in: str, mode_ou
     def profile(data):
         return ImageCms.ImageCmsProfile(io.BytesIO(data)) if data else ImageCms.createProfile("sRGB")
 
-    return ImageCms.buildTransform(profile(source), profile(target), mode_in, mode_out, renderingIntent=intent,
+    return ImageCms.buildTransform(profile(source), profile(target), mode_in, mode_out,
+                                   renderingIntent=ImageCms.Intent(intent),
                                    flags=flags)
 
 
@@ -359,10 +360,14 @@ def _rgb_to_cmyk(icc: bytes | None, intent: str, bpc: bool):
     flags = ImageCms.Flags.BLACKPOINTCOMPENSATION if bpc else ImageCms.Flags.NONE
     transform = _transform(None, icc, "RGB", "CMYK", INTENTS[intent], flags)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def convert(rgb: tuple) -> tuple:
         pixel = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in rgb))
-        return tuple(round(v / 255, 3) for v in ImageCms.applyTransform(pixel, transform).getpixel((0, 0)))
+        converted = ImageCms.applyTransform(pixel, transform)
+        assert converted is not None  # a new image: the transform is not applied in place
+        cmyk = converted.getpixel((0, 0))
+        assert isinstance(cmyk, tuple)  # a CMYK pixel: four channels
+        return tuple(round(v / 255, 3) for v in cmyk)
 
     return convert
 
@@ -376,13 +381,14 @@ def _pdf_logo(path: str, convert) -> Logo:
         page = pdf.pages[0]
         box = [float(v) for v in page.trimbox]
         resources = page.obj.get("/Resources") or {}
-        used = [str(k) for k in resources.keys() if k not in ("/ProcSet", "/ExtGState")]
+        used = [str(k) for k in resources if k not in ("/ProcSet", "/ExtGState")]
         if used:
             raise PictureError(f"holds {', '.join(used)} resources; a logo must be paths only (outline its text, "
                                "leave out pictures)")
         conversions = []
-        out = []
-        for operands, operator in pikepdf.parse_content_stream(page):
+        out: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+        for instruction in pikepdf.parse_content_stream(page):
+            operands, operator = instruction.operands, instruction.operator
             op = str(operator)
             if op in ("cs", "CS", "sc", "SC", "scn", "SCN"):
                 raise PictureError("uses colour spaces (cs/sc operators); export it with plain RGB or CMYK colours")
@@ -394,9 +400,9 @@ def _pdf_logo(path: str, convert) -> Logo:
                 cmyk = convert(rgb)
                 conversions.append(f"RGB {' '.join(f'{v:g}' for v in rgb)} → CMYK "
                                    f"{' '.join(f'{v:g}' for v in cmyk)}")
-                out.append((list(cmyk), pikepdf.Operator("k" if op == "rg" else "K")))
+                out.append(pikepdf.ContentStreamInstruction(list(cmyk), pikepdf.Operator("k" if op == "rg" else "K")))
             else:
-                out.append((operands, operator))
+                out.append(instruction)
         content = pikepdf.unparse_content_stream(out)
     if box[0] or box[1]:
         content = f"1 0 0 1 {-box[0]:g} {-box[1]:g} cm\n".encode() + content

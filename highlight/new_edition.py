@@ -57,9 +57,9 @@ def start_edition(content_dir: str, source: str, name: str, diags: Diagnostics) 
 def _rename_edition(path: str, old: str, new: str) -> None:
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    text = re.sub(r'^edition: .*$', f'edition: "{new}"', text, count=1, flags=re.M)
+    text = re.sub(r'^edition: .*$', f'edition: "{new}"', text, count=1, flags=re.MULTILINE)
     # The folio title names the edition; the date moves on a year (check it).
-    text = re.sub(r"^(title: .*)$", lambda m: m.group(1).replace(old, new), text, count=1, flags=re.M)
+    text = re.sub(r"^(title: .*)$", lambda m: m.group(1).replace(old, new), text, count=1, flags=re.MULTILINE)
 
     def next_year(match: re.Match) -> str:
         try:
@@ -69,7 +69,7 @@ def _rename_edition(path: str, old: str, new: str) -> None:
             return match.group(0)
         return f'{match.group(1)}"{day.isoformat()}"  # moved on a year from {match.group(2)}: check it'
 
-    text = re.sub(r'^(date: )"?([\d-]+)"?.*$', next_year, text, count=1, flags=re.M)
+    text = re.sub(r'^(date: )"?([\d-]+)"?.*$', next_year, text, count=1, flags=re.MULTILINE)
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
 
@@ -114,8 +114,8 @@ def _has_digit(node: yaml.Node) -> bool:
     return any(_has_digit(v) for k, v in node.value if k.value != "level")
 
 
-def _items_with_figures(root: yaml.Node):
-    """Mapping nodes of elements and footnotes that hold a digit, and of pictures."""
+def _items_with_figures(root: yaml.Node | None):
+    """Mapping nodes of elements and footnotes that hold a digit, and of pictures (none in an empty file)."""
     if not isinstance(root, yaml.MappingNode):
         return
     top = {k.value: v for k, v in root.value}

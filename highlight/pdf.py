@@ -15,7 +15,6 @@ import tempfile
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 
-
 STALE_AFTER_S = 600  # a temporary file of ours without a live owner, or this old, is left from a killed run
 
 

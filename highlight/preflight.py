@@ -91,7 +91,7 @@ def pdf_problem(path: str) -> str | None:
         pdf = pikepdf.open(path)
     except pikepdf.PasswordError:
         return "it is encrypted"
-    except Exception as exc:  # noqa: BLE001 (qpdf's many kinds of damaged file)
+    except Exception as exc:  # qpdf's many kinds of damaged file
         return f"it cannot be parsed as a PDF ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
     with pdf:
         if pdf.is_encrypted:
@@ -102,8 +102,8 @@ def pdf_problem(path: str) -> str | None:
         for obj in pdf.objects:
             if not isinstance(obj, pikepdf.Stream):
                 continue
-            filters = obj.get("/Filter")
-            filters = list(filters) if isinstance(filters, pikepdf.Array) else [filters] if filters else []
+            named = obj.get("/Filter")
+            filters = list(named) if isinstance(named, pikepdf.Array) else [named] if named else []
             try:
                 raw = obj.read_raw_bytes()
                 if not filters:
@@ -207,8 +207,8 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
         graphics.ctm = list(ctm)
         text_matrix = [1.0, 0, 0, 1.0, 0, 0]
         line_matrix = list(text_matrix)
-        for operands, operator in pikepdf.parse_content_stream(owner):
-            op = str(operator)
+        for instruction in pikepdf.parse_content_stream(owner):
+            operands, op = instruction.operands, str(instruction.operator)
             if op == "q":
                 graphics.stack.append(list(graphics.ctm))
             elif op == "Q" and graphics.stack:
@@ -290,7 +290,8 @@ def _font(name: str, font, report: PreflightReport) -> None:
     descriptor_owner = font["/DescendantFonts"][0] if "/DescendantFonts" in font else font
     descriptor = descriptor_owner.get("/FontDescriptor") or {}
     program = next((k for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor), None)
-    kind = {"/FontFile2": "TrueType", "/FontFile3": "CFF", "/FontFile": "Type 1"}.get(program, "not embedded")
+    kinds = {"/FontFile2": "TrueType", "/FontFile3": "CFF", "/FontFile": "Type 1"}
+    kind = kinds[program] if program else "not embedded"
     subset = len(name) > 8 and name[7] == "+" and name[1:7].isupper()
     ok = program is not None and subset and "/ToUnicode" in font
     report.add(ok, "font", f"{name}: {kind}, {'subset' if subset else 'not a subset'}, "
@@ -327,7 +328,7 @@ class _MarkedContent:
         self.stack: list = []  # per open sequence: "mcid", "artifact" or "other"
         self.counts = {"mcid": 0, "artifact": 0, "untagged": 0}
         self.four_colour_marks = 0
-        self.fill = (0.0, 0.0, 0.0)  # the RGB fill in force (screen)
+        self.fill: tuple[float, ...] = (0.0, 0.0, 0.0)  # the RGB fill in force (screen)
         self.rect = None
         self.grounds: list = []  # filled rectangles so far, (x0, y0, x1, y1, rgb)
         self.lowest = None  # (ratio, text rgb, ground rgb) of the least legible text
@@ -415,10 +416,10 @@ def _xmp_value(xmp: str, tag: str) -> str | None:
     """The text of an XMP property, an rdf:Alt/Seq/Bag's first item's for a container."""
     import re
 
-    m = re.search(rf"<{tag}>(.*?)</{tag}>", xmp, re.S)
+    m = re.search(rf"<{tag}>(.*?)</{tag}>", xmp, re.DOTALL)
     if m is None:
         return None
-    inner = re.search(r"<rdf:li[^>]*>(.*?)</rdf:li>", m.group(1), re.S)
+    inner = re.search(r"<rdf:li[^>]*>(.*?)</rdf:li>", m.group(1), re.DOTALL)
     from xml.sax.saxutils import unescape
 
     return unescape((inner.group(1) if inner else m.group(1)).strip())

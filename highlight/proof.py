@@ -14,11 +14,10 @@ import sys
 from dataclasses import dataclass, replace
 
 from .build import BuildOptions, BuildSession, default_output, find_project, output_name
-from .diagnostics import BuildFailed, SourceRef
-from .paths import check_output, check_output_folder
+from .diagnostics import BuildFailed, Severity, SourceRef
 from .layout import LaidOutPage, Picture, QrMark, TextLine
-from .diagnostics import Severity
 from .layout_spec import MM, Layout
+from .paths import check_output, check_output_folder
 from .text import is_cjk
 from .typography import OFF_THE_BODY
 
@@ -262,7 +261,7 @@ def _contact_sheet(images: dict, page_count: int):
     first = next(iter(images.values()))
     w, h = first.size
     thumb_w, thumb_h = w // 4, h // 4
-    spreads = [(None, 1)] + [(n, n + 1) for n in range(2, page_count, 2)]
+    spreads: list[tuple[int | None, int | None]] = [(None, 1)] + [(n, n + 1) for n in range(2, page_count, 2)]
     if page_count % 2 == 0:
         spreads.append((page_count, None))
     gap = 12
@@ -297,7 +296,8 @@ def _with_panel(sheet, problems: list, project: str):
     size = max(11, width // 64)
     font = _panel_font(project, size)
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    entries = [(f"This build failed: {len(problems)} error(s). Nothing was written to the print PDF.", ALERT)]
+    entries: list[tuple[str, tuple[int, ...]]] = [
+        (f"This build failed: {len(problems)} error(s). Nothing was written to the print PDF.", ALERT)]
     for d in problems:
         entries += [(text, ALERT if n == 0 else (60, 60, 60)) for n, text in enumerate(d.format().split("\n"))]
     lines: list[tuple[str, tuple]] = []
@@ -331,4 +331,4 @@ def terminal_progress(done: int, total: int) -> None:
         sys.stderr.flush()
 
 
-__all__ = ["ProofOptions", "make_proofs", "parse_pages", "OVERLAYS", "default_output"]
+__all__ = ["OVERLAYS", "ProofOptions", "default_output", "make_proofs", "parse_pages"]

@@ -9,12 +9,16 @@ from __future__ import annotations
 import functools
 import io
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .fonts import FontSet
 from .layout import Box, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine
-from .layout_spec import MM, Colour, Layout
+from .layout_spec import MM, Colour, ImageSettings, Layout
 from .structure import ARTIFACT_FRAMES, Marked, finish_page, page_structure
+
+if TYPE_CHECKING:
+    from .profiles import OutputProfile
 
 CROP_MARK_LENGTH_MM = 5.0
 CROP_MARK_WEIGHT_PT = 0.25
@@ -27,7 +31,7 @@ class RenderOptions:
     author: str = ""
     marks: bool = True
     producer: str = "highlight"
-    profile: object = None  # profiles.OutputProfile: makes the file PDF/X-4 with this OutputIntent
+    profile: OutputProfile | None = None  # makes the file PDF/X-4 with this OutputIntent
     edition: str = ""
     languages: tuple = ("en", "zh-Hant")
     target: str = "print"  # "screen": RGB twins, trim-sized pages, no marks, links, bookmarks, language spans
@@ -35,7 +39,7 @@ class RenderOptions:
     variant: str = ""  # what else tells this file from its siblings (the --lang), for its IDs
     tagged: bool = True  # write the structure tree and identity (a `watch` preview skips it: speed)
     picture_icc: bytes | None = None  # the CMYK profile pictures are converted into (print) or out of (screen)
-    images: object = None  # layout_spec.ImageSettings: how pictures are prepared
+    images: ImageSettings = field(default_factory=ImageSettings)  # how pictures are prepared
 
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
@@ -83,14 +87,13 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     canvas.setCreator(options.producer)
     canvas.setProducer(options.producer)
     if options.profile is not None and not screen:
-        _pdfx_identity(canvas, options)
+        _pdfx_identity(canvas, options, options.profile)
     plans = []
     for index, page in enumerate(pages):
         # A `watch` preview is untagged (all of it an artifact): the rebuild costs what it did.
         plan = page_structure(page) if options.tagged else None
         plans.append(plan)
-        painter = _Painter(canvas, offset, trim_h, bleed, registered, screen, plan, index)
-        painter.options = options
+        painter = _Painter(canvas, options, offset, trim_h, bleed, registered, screen, plan, index)
         if screen:  # a bookmark per page, named by its title in both languages
             canvas.bookmarkPage(f"page-{page.number}")
             canvas.addOutlineEntry(f"{page.number}  {_bilingual_title(page)}", f"page-{page.number}", level=0)
@@ -123,7 +126,7 @@ def _bilingual_title(page: LaidOutPage) -> str:
     return f"{page.title} {zh}".strip() if zh and zh not in page.title else page.title
 
 
-def _pdfx_identity(canvas, options: RenderOptions) -> None:
+def _pdfx_identity(canvas, options: RenderOptions, profile: OutputProfile) -> None:
     """OutputIntent with the embedded CMYK profile, XMP metadata and the PDF/X-4 Info keys.
 
     ReportLab has no API for these; they are its own PDF objects hung on the catalog and info
@@ -131,7 +134,6 @@ def _pdfx_identity(canvas, options: RenderOptions) -> None:
     from reportlab.pdfbase import pdfdoc
 
     doc = canvas._doc
-    profile = options.profile
     # Compressed once per session (profiles.OutputProfile.deflated), not on every build.
     icc = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": 4, "Filter": pdfdoc.PDFName("FlateDecode")}), profile.deflated)
     icc.filters = []
@@ -224,12 +226,13 @@ def _is_pure_black(colour: Colour) -> bool:
 
 
 class _Painter:
-    def __init__(self, canvas, offset: float, trim_h: float, bleed: float, registered: dict, screen: bool = False,
-                 plan=None, page_index: int = 0):
+    def __init__(self, canvas, options: RenderOptions, offset: float, trim_h: float, bleed: float, registered: dict,
+                 screen: bool = False, plan=None, page_index: int = 0):
         self.canvas = canvas
+        self.options = options
         self.plan = plan  # structure.PagePlan: what each item is (tagged content or an artifact)
         self.page_index = page_index
-        self.open = None  # the marked content open in the stream: "artifact", a Figure, or an MCID
+        self.open: str | tuple | None = None  # the marked content open in the stream: "artifact", a Figure, or an MCID
         self.mcid = 0
         self.grounds: list = []  # (x0, y0, x1, y1, rgb) of each filled box so far: what text stands on (screen)
         self.ground = (1.0, 1.0, 1.0)
@@ -391,7 +394,7 @@ class _Painter:
         canvas = self.canvas
         doc = canvas._doc
         code = ["BT"]
-        state = None  # everything is set at the start of a text object, then only what changes
+        state: tuple | None = None  # everything is set at the start of a text object, then only what changes
         subset_font = None
         array: list[str] = []
         previous_end = 0.0
@@ -434,7 +437,7 @@ class _Painter:
                     subset_font = (run.face, subset)
                 array.append(f"({canvas._escape(chunk)})")
             previous_end = run.x_pt + run.width_pt
-        if space_after and subset_font is not None:
+        if space_after and subset_font is not None and state is not None:  # a run was set, so a state too
             font = getFont(self.registered[subset_font[0]])
             for subset, chunk in font.splitString(" ", doc):
                 if subset_font != (subset_font[0], subset):
@@ -462,10 +465,10 @@ class _Painter:
         try:
             source = images.probe(item.path) if item.path else None
             if source is not None and source.kind == "raster":
-                p = images.prepare(item.path, w, h, item.fit, item.focus, target, options.picture_icc,
+                p = images.prepare(source.path, w, h, item.fit, item.focus, target, options.picture_icc,
                                    options.images)
             elif source is not None:
-                drawn = images.logo(item.path, target, options.picture_icc, options.images)
+                drawn = images.logo(source.path, target, options.picture_icc, options.images)
         except images.PictureError:  # the build's error names it; a proof shows where it stands
             source = None
         if source is None:

@@ -104,7 +104,7 @@ class Element:
                 element.children = marked
             else:
                 element.lang = EN
-                spans = {}
+                spans: dict[str, Element] = {}
                 for m in marked:
                     spans.setdefault(m.lang, Element("Span", element.ref, m.lang)).children.append(m)
                 element.children = list(spans.values())
@@ -155,7 +155,7 @@ def _languages(runs, line_lang: str) -> list:
 
 def _segments(item: TextLine, element_for_lang) -> list:
     """(start, end, element or None, lang): runs split where the language changes; artifact runs apart."""
-    out = []
+    out: list[list] = []
     runs = item.line.runs
     langs = _languages(runs, item.lang)
     for i, run in enumerate(runs):
@@ -206,7 +206,7 @@ def page_structure(page: LaidOutPage) -> PagePlan:
         if isinstance(item, QrMark):
             m = _ELEMENT.match(item.ref.yaml_path or "")
             base = m.group(1) if m else item.ref.yaml_path
-            figure = element(base + ".qr-figure", lambda: sect.add(Element("Figure", item.ref)))
+            figure = element(base + ".qr-figure", lambda ref=item.ref: sect.add(Element("Figure", ref)))
             figure.url = item.url
             plan.figures[index] = figure
             plan.captions[figure] = base + ".qr"
@@ -225,11 +225,13 @@ def page_structure(page: LaidOutPage) -> PagePlan:
         elif path.startswith("footnotes"):
             # A Note (with an /ID, PDF/UA 7.9) holding its marker as a Lbl, then its text.
             key = path.split(".")[0]
-            note = element(key, lambda: sect.add(Element("Note", item.ref, note_id=f"note-{page.number}-{key}")))
+            note = element(key, lambda key=key, ref=item.ref:
+                           sect.add(Element("Note", ref, note_id=f"note-{page.number}-{key}")))
             label = not any(ch.isalnum() for ch in item.line.text) and len(item.line.text.strip()) <= 3
             leaf = element(key + (".label" if label else ".text"),
-                           lambda: note.add(Element("Lbl" if label else "P", item.ref)))
+                           lambda note=note, label=label, ref=item.ref: note.add(Element("Lbl" if label else "P", ref)))
         else:
+            assert m is not None  # the first branch took every path that is not an element's nor a footnote's
             base, kind, rest = m.group(1), m.group(2), m.group(3)
             if kind == "breakdown":
                 t = table_of(base, item.ref)
@@ -256,13 +258,15 @@ def page_structure(page: LaidOutPage) -> PagePlan:
                     else:
                         leaf = heads[0] if heads else tr.add(Element("TH", item.ref, scope="Row"))
             elif kind == "list":
-                lst = element(base + ".list", lambda: sect.add(Element("L", item.ref)))
+                lst = element(base + ".list", lambda ref=item.ref: sect.add(Element("L", ref)))
                 li_index = _INDEX.search(rest)
                 key = base + ".list" + (f"[{li_index.group(1)}]" if li_index else "")
-                leaf = element(key, lambda: lst.add(Element("LI", item.ref)).add(Element("LBody", item.ref)))
+                leaf = element(key, lambda lst=lst, ref=item.ref:
+                               lst.add(Element("LI", ref)).add(Element("LBody", ref)))
             else:
-                leaf = element(base + "." + kind, lambda: sect.add(Element(LEAF_KINDS.get(kind, "P"), item.ref,
-                                                                           key=base + "." + kind)))
+                key = base + "." + kind
+                leaf = element(key, lambda key=key, kind=kind, ref=item.ref:
+                               sect.add(Element(LEAF_KINDS.get(kind, "P"), ref, key=key)))
         plan.segments[index] = _segments(item, lambda lang, leaf=leaf: leaf)
     if pending_rings and last_breakdown is not None:
         for r in pending_rings:

@@ -66,7 +66,8 @@ def finish_pdf(data: bytes, plans: list, options) -> bytes:
         next_key = len(pages)
 
         page_objs = [page.obj for page in pages]
-        struct_elem, kinds = Name.StructElem, {}
+        struct_elem = Name.StructElem
+        kinds: dict[str, Name] = {}
 
         def write(element: Element, parent, page_index: int):
             nonlocal next_key
@@ -147,14 +148,14 @@ def finish_pdf(data: bytes, plans: list, options) -> bytes:
         document_id = hashlib.sha256(f"highlight|{options.edition}|{options.title}|{variant}".encode()).digest()
         instance_id = content.digest()
         info = pdf.docinfo
-        for key in list(info.keys()):
-            value = info[key]
+        for name in list(info.keys()):
+            value = info[name]
             if isinstance(value, String) and not str(value).strip():
-                del info[key]  # an empty Author or Keywords says nothing and disagrees with the XMP
+                del info[name]  # an empty Author or Keywords says nothing and disagrees with the XMP
         if options.profile is None or screen:
-            for key in ("/GTS_PDFXVersion", "/Trapped"):
-                if key in info:
-                    del info[key]
+            for name in ("/GTS_PDFXVersion", "/Trapped"):
+                if name in info:
+                    del info[name]
         metadata = pikepdf.Stream(pdf, _xmp(options, info, document_id, instance_id).encode("utf-8"))
         metadata.Type = Name.Metadata
         metadata.Subtype = Name.XML

@@ -6,11 +6,11 @@ import os
 import re
 import subprocess
 import sys
+from itertools import pairwise
 
 import pikepdf
 import pytest
-
-from conftest import EDITION, normalise
+from conftest import EDITION, normalise, run_cli
 
 BIN = os.path.dirname(sys.executable)
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -49,10 +49,10 @@ def _to_unicode(font) -> dict:
     """A simple font's code -> text, from its ToUnicode CMap (bfchar and bfrange, as ReportLab writes them)."""
     data = font.ToUnicode.read_bytes().decode("latin-1")
     table = {}
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.DOTALL):
         for code, uni in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
             table[int(code, 16)] = bytes.fromhex(uni).decode("utf-16-be")
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.DOTALL):
         for lo, hi, start in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
             base = int(start, 16)
             for i, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
@@ -177,7 +177,7 @@ def test_english_and_chinese_pairs_are_adjacent_in_structure_order(pdf_path):
     adjacent = 0
     for number, en, zh in pairs:
         adjacent += any(a[0] == number - 1 and en in a[2] and b[1] == "zh-Hant" and zh in b[2]
-                        for a, b in zip(chunks, chunks[1:]) if a[1] == "en")
+                        for a, b in pairwise(chunks) if a[1] == "en")
     assert len(pairs) >= 130
     assert adjacent >= 130, f"{adjacent} of {len(pairs)} pairs adjacent"
 
@@ -233,10 +233,8 @@ def test_print_screen_and_english_files_have_their_own_ids(built, screen_pdf, tm
 
 
 def test_the_final_build_refuses_placeholders(tmp_path):
-    from test_bad_input import _run
-
     out = tmp_path / "final.pdf"
-    code, printed = _run(["build", EDITION, "--final", "-o", str(out)])
+    code, printed = run_cli(["build", EDITION, "--final", "-o", str(out)])
     assert code == 1 and not out.exists()
     assert re.search(r"p1-research-power\.yaml:\d+:\d+ \(blocks\[\d+\]\.elements\[\d+\]\.qr\): "
                      r"error\[placeholder-in-final\]", printed), printed
@@ -263,9 +261,9 @@ def test_extraction_puts_no_space_between_han_and_keeps_figures_apart_from_label
 def test_screen_text_reaches_aa_contrast_and_the_check_fails_below_it(screen_pdf, tmp_path):
     from reportlab.pdfgen.canvas import Canvas
 
+    from highlight.layout_spec import Colour
     from highlight.preflight import PreflightRules, preflight
     from highlight.render import contrast, readable_rgb, rgb
-    from highlight.layout_spec import Colour
 
     gold = Colour(None, (0, 30, 90, 10), "#e0a526")
     assert contrast(rgb(gold).rgb(), (1, 1, 1)) < 2.2  # the hand-picked twin

@@ -61,11 +61,6 @@ def test_good_case_builds(case, tmp_path, monkeypatch):
     assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF-")
 
 
-# Moved to conftest.py; the old names stay importable from here for tests/test_preflight.py until the
-# merge of issue 16 (then `from conftest import PAGE, make_edition, run_cli` there, and delete these).
-_edition, _run = make_edition, run_cli
-
-
 def test_a_huge_file_is_refused_at_once(tmp_path):
     import time
 

@@ -11,14 +11,14 @@ import sys
 
 import pikepdf
 import pytest
+from conftest import ROOT
+from pictures import make_edition_pictures, write_pdf_logo, write_photo
 from PIL import Image, ImageCms
 
-from conftest import ROOT
 from highlight.build import BuildOptions, build
-from highlight.images import limit_ink, picture_path, place, Source, total_ink
+from highlight.images import Source, limit_ink, picture_path, place, total_ink
 from highlight.layout import Picture
 from highlight.layout_spec import MM
-from pictures import make_edition_pictures, write_cmyk, write_grey, write_pdf_logo, write_photo, write_svg_logo
 
 CASE = os.path.join(ROOT, "tests", "cases", "images", "photos")
 ICC = os.path.join(ROOT, ".cache", "profiles", "FOGRA39L-highlight.icc")
@@ -82,9 +82,9 @@ def photos(tmp_path_factory):
 
 # -- 1. the element ----------------------------------------------------------------------------------------
 def test_pictures_print_in_cmyk_or_grey_and_decode(photos):
-    folder, result, out = photos
+    _folder, result, out = photos
     assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
-    found, forms = images_of(out)
+    found, _forms = images_of(out)
     spaces = sorted(space for _, space, _, _ in found)
     assert spaces == ["/DeviceCMYK", "/DeviceCMYK", "/DeviceGray"]  # the RGB photo converted, CMYK, grey
     assert all(size[0] > 100 for *_, size in found)  # each decodes to a picture
@@ -95,7 +95,7 @@ def test_pictures_print_in_cmyk_or_grey_and_decode(photos):
 
 
 def test_a_missing_file_prints_a_marked_placeholder_and_warns(photos):
-    folder, result, out = photos
+    _folder, result, _out = photos
     [warning] = codes(result, "image-placeholder")
     assert warning.source.yaml_path == "blocks[2].elements[0].image.file" and warning.source.line == 34
     [placeholder] = [i for p in result.pages for i in p.items if isinstance(i, Picture) and i.path is None]
@@ -210,7 +210,7 @@ def test_srgb_patches_match_littlecms_within_delta_e_1_and_greys_stay_neutral(tm
 
 
 def test_total_ink_is_measured_and_kept_under_the_press_limit(photos):
-    folder, result, out = photos
+    _folder, result, out = photos
     rows = {r.file: r for r in result.pictures}
     # the gradient's dark corner goes over 300 % through the profile: it is limited, and the report says so
     assert "limited from" in rows["campus.jpg"].colour and rows["campus.jpg"].ink_percent <= 300.5
@@ -333,7 +333,7 @@ def test_a_cmyk_pdf_logo_is_kept_as_it_is(tmp_path):
 
 
 def test_an_svg_logo_is_drawn_as_vectors(photos):
-    folder, result, out = photos
+    _folder, result, out = photos
     [warning] = codes(result, "logo-rgb")
     assert "logo.svg" in warning.message
     with pikepdf.open(out) as pdf:

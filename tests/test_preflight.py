@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import hashlib
 
+from conftest import PAGE, make_edition, run_cli
 
 from highlight.preflight import PreflightRules, preflight
-
-from test_bad_input import _run
 
 MM = 72 / 25.4
 
@@ -21,7 +20,7 @@ def test_the_print_pdf_passes(built):
 
 
 def test_the_cli_reports_and_exits(built):
-    code, printed = _run(["preflight", built[1]])
+    code, printed = run_cli(["preflight", built[1]])
     assert code == 0 and "0 failures" in printed and "PASS output-intent" in printed
 
 
@@ -90,7 +89,7 @@ def test_a_plain_pdf_lacks_the_pdfx_identity(tmp_path):
 def test_two_builds_have_the_same_sha256(built, tmp_path):
     from conftest import EDITION
 
-    assert _run(["build", EDITION, "-o", str(tmp_path / "again.pdf")])[0] == 0
+    assert run_cli(["build", EDITION, "-o", str(tmp_path / "again.pdf")])[0] == 0
     with open(built[1], "rb") as a:
         assert hashlib.sha256(a.read()).hexdigest() == hashlib.sha256((tmp_path / "again.pdf").read_bytes()).hexdigest()
 
@@ -119,11 +118,10 @@ def test_the_screen_variant(tmp_path):
     import sys
 
     import pikepdf
-
     from conftest import EDITION, ROOT
 
     out = tmp_path / "screen.pdf"
-    assert _run(["build", EDITION, "-o", str(out), "--target", "screen"])[0] == 0
+    assert run_cli(["build", EDITION, "-o", str(out), "--target", "screen"])[0] == 0
     with pikepdf.open(out) as pdf:
         assert [round(float(v), 2) for v in pdf.pages[0].mediabox] == [0, 0, 595.28, 841.89]
         assert "/TrimBox" not in pdf.pages[0].obj and "/OutputIntents" not in pdf.Root
@@ -141,7 +139,7 @@ def test_the_screen_variant(tmp_path):
         assert {"en", "zh-Hant"} <= {str(lang) for lang in spans}
     qr = tmp_path / "qr.pdf"
     case = os.path.join(ROOT, "tests", "cases", "good", "qr-url")
-    assert _run(["build", case, "-o", str(qr), "--target", "screen"])[0] == 0
+    assert run_cli(["build", case, "-o", str(qr), "--target", "screen"])[0] == 0
     with pikepdf.open(qr) as pdf:
         annots = [a for a in pdf.pages[0].obj.get("/Annots", []) if "/A" in a]
         assert [str(a.A.URI) for a in annots] == ["https://hkust.edu.hk/news/research-and-innovation"]
@@ -154,14 +152,13 @@ def test_the_screen_variant(tmp_path):
     assert run.returncode == 0, run.stdout
 
 
-def test_dates_come_from_source_date_epoch_or_the_edition(tmp_path, monkeypatch):
+def test_dates_come_from_source_date_epoch_or_themake_edition(tmp_path, monkeypatch):
     import pikepdf
-
     from conftest import EDITION
 
-    assert _run(["build", EDITION, "-o", str(tmp_path / "a.pdf")])[0] == 0
+    assert run_cli(["build", EDITION, "-o", str(tmp_path / "a.pdf")])[0] == 0
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert _run(["build", EDITION, "-o", str(tmp_path / "b.pdf")])[0] == 0
+    assert run_cli(["build", EDITION, "-o", str(tmp_path / "b.pdf")])[0] == 0
     with pikepdf.open(tmp_path / "a.pdf") as a, pikepdf.open(tmp_path / "b.pdf") as b:
         assert str(a.docinfo.CreationDate).startswith("D:20230630")  # the edition's date
         assert str(b.docinfo.CreationDate).startswith("D:20231114")  # 1700000000 is 2023-11-14
@@ -171,35 +168,30 @@ def test_dates_come_from_source_date_epoch_or_the_edition(tmp_path, monkeypatch)
 
 def test_qpdf_finds_nothing_wrong_with_either_variant(built, tmp_path):
     import pikepdf
-
     from conftest import EDITION
 
-    assert _run(["build", EDITION, "-o", str(tmp_path / "screen.pdf"), "--target", "screen"])[0] == 0
+    assert run_cli(["build", EDITION, "-o", str(tmp_path / "screen.pdf"), "--target", "screen"])[0] == 0
     for path in (built[1], tmp_path / "screen.pdf"):
         with pikepdf.open(path) as pdf:
             assert pdf.check_pdf_syntax() == []  # qpdf's own check, as `qpdf --check` runs it
 
 
 def test_an_rgb_only_colour_is_an_error_naming_the_style_file(tmp_path):
-    from test_bad_input import PAGE, _edition
-
-    folder = _edition(tmp_path, PAGE)
+    folder = make_edition(tmp_path, PAGE)
     styles = tmp_path / "layout" / "styles.yaml"
     styles.write_text(styles.read_text(encoding="utf-8").replace(
         'accent:  {cmyk: [0, 30, 90, 10], rgb: "#e0a526"}', 'accent:  {rgb: "#e0a526"}'), encoding="utf-8")
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "layout/styles.yaml:" in printed and "(colours.accent)" in printed
     assert "the required key 'cmyk' is missing" in printed
 
 
 def test_a_template_may_keep_text_further_from_the_trim(tmp_path):
-    from test_bad_input import PAGE, _edition
-
-    folder = _edition(tmp_path, PAGE)
+    folder = make_edition(tmp_path, PAGE)
     templates = tmp_path / "layout" / "templates.yaml"
     templates.write_text(templates.read_text(encoding="utf-8").replace("  p1:\n", "  p1:\n    safe_mm: 20\n", 1),
                          encoding="utf-8")
-    code, printed = _run(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "error[outside-safe-area]" in printed and "within 20 mm of the trim" in printed
 
 
@@ -208,10 +200,9 @@ def test_what_issue_16_found_fails_the_preflight(tmp_path):
     no XMP IDs: each is a failure of its own check."""
     import os
 
+    from conftest import ROOT
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-
-    from conftest import ROOT
 
     fonts = os.path.join(ROOT, ".cache", "fonts")
     for name in ("latin-regular", "latin-bold"):

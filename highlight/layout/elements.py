@@ -12,11 +12,23 @@ beside_mm, …), and returns the element's _Piece; it changes nothing else.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
-from ..content import (ref_of, Breakdown, BulletList, Callout, Heading, Image, Paragraph, Partner, QrCode, Ranking,
-                       Stat, Text)
+from ..content import (
+    Breakdown,
+    BulletList,
+    Callout,
+    Heading,
+    Image,
+    Paragraph,
+    Partner,
+    QrCode,
+    Ranking,
+    Stat,
+    Text,
+    ref_of,
+)
 from ..diagnostics import SourceRef
 from ..layout_spec import MM, FrameSpec
 from ..text import Span, spans_from_text
@@ -359,7 +371,7 @@ def parity_units(element) -> list[tuple[SourceRef, list[Text], list[str]]]:
 def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:
     """(style, figure, room) of an element whose figure cannot wrap, else None."""
     kind = kind_of(element)
-    if kind.figure_room is None:
+    if kind.figure_room is None or kind.copyfit_style is None:  # a figure that cannot wrap has a style to step down
         return None
     figure, room = kind.figure_room(ctx, element, frame, cell_w)
     return kind.copyfit_style, figure, room

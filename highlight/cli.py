@@ -471,7 +471,8 @@ def _preflight(args) -> int:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         for finding in report.findings:
-            if not finding.ok or finding.page is None:
+            # failures, the document-wide checks, and every picture (colour space, resolution, ink) as a report
+            if not finding.ok or finding.page is None or finding.check.startswith("image-"):
                 print(finding.line())
     summary = (f"highlight: preflight {args.pdf}: {report.pages} pages, {len(report.failures)} failures, "
                f"{len(report.findings)} checks")

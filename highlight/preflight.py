@@ -37,7 +37,8 @@ class Finding:
 class PreflightReport:
     findings: list = field(default_factory=list)
     pages: int = 0
-    max_ink_percent: float = 0.0
+    max_ink_percent: float = 0.0  # of the colours set (vector art and text)
+    max_image_ink_percent: float = 0.0  # of the pictures' pixels, as decoded
 
     @property
     def failures(self) -> list:
@@ -47,7 +48,8 @@ class PreflightReport:
         self.findings.append(Finding(ok, check, detail, page))
 
     def as_dict(self) -> dict:
-        return {"pages": self.pages, "max_ink_percent": self.max_ink_percent, "ok": not self.failures,
+        return {"pages": self.pages, "max_ink_percent": self.max_ink_percent,
+                "max_image_ink_percent": self.max_image_ink_percent, "ok": not self.failures,
                 "findings": [{"ok": f.ok, "check": f.check, "detail": f.detail, "page": f.page}
                              for f in self.findings]}
 
@@ -281,9 +283,35 @@ def _image(image, ctm, number: int, rules: PreflightRules, report: PreflightRepo
     placed_h = (ctm[2] ** 2 + ctm[3] ** 2) ** 0.5 / 72.0
     ppi = min(width_px / placed_w if placed_w else 0, height_px / placed_h if placed_h else 0)
     space = _name(image.get("/ColorSpace"))
+    size = f"{width_px:.0f} × {height_px:.0f} px placed {placed_w * 25.4:.1f} × {placed_h * 25.4:.1f} mm"
     if rules.target == "print":
-        report.add("RGB" not in space, "image-colour", f"image in {space}", number)
-    report.add(ppi >= rules.min_image_ppi, "image-resolution", f"image at {ppi:.0f} ppi placed", number)
+        report.add("RGB" not in space, "image-colour", f"image in {space} ({size})", number)
+    report.add(ppi >= rules.min_image_ppi, "image-resolution", f"image at {ppi:.0f} ppi ({size})", number)
+    if rules.target == "print" and "CMYK" in space:
+        ink = _image_ink(image)
+        if ink is not None:
+            report.max_image_ink_percent = max(report.max_image_ink_percent, ink)
+            # (a JPEG's decoded pixels may sit a few percent off the values it was made from)
+            report.add(ink <= rules.max_ink_percent + IMAGE_INK_TOLERANCE, "image-ink",
+                       f"image in {space}: total ink at most {ink:.0f} % (limit {rules.max_ink_percent:g} %)",
+                       number)
+
+
+IMAGE_INK_TOLERANCE = 4.0  # percent: JPEG rounding of pictures limited to the press limit exactly
+
+
+def _image_ink(image) -> float | None:
+    """The highest C+M+Y+K of a CMYK picture as the printer's RIP decodes it, in percent; None when it
+    cannot be decoded here (then the colour and resolution findings still stand)."""
+    import pikepdf
+
+    from .images import total_ink
+
+    try:
+        picture = pikepdf.PdfImage(image).as_pil_image()
+    except Exception:  # any decoding failure: the picture is reported, not the preflight
+        return None
+    return total_ink(picture) if picture.mode == "CMYK" else None
 
 
 def _font(name: str, font, report: PreflightReport) -> None:

@@ -472,3 +472,21 @@ def test_the_report_lists_each_picture_in_text_and_json(photos):
                              capture_output=True, text=True, cwd=ROOT)
     rows = {row["file"]: row for row in json.loads(machine.stdout)["pictures"]}
     assert round(rows["press.tif"]["ppi"]) == 254 and rows["press.tif"]["colour"] == "CMYK, passed through"
+
+
+def test_preflight_reports_each_pictures_colour_space_resolution_and_ink(photos):
+    """`highlight preflight` of the print PDF: every picture's colour space, its size and effective
+    resolution, and a CMYK picture's total ink as decoded, against the press limit."""
+    from highlight.preflight import PreflightRules, preflight
+
+    _folder, _result, out = photos
+    with open(out, "rb") as f:
+        report = preflight(f.read(), PreflightRules(min_image_ppi=150))
+    details = {f.check: [] for f in report.findings}
+    for f in report.findings:
+        details[f.check].append(f)
+    assert len(details["image-colour"]) == 3 and all(f.ok for f in details["image-colour"])
+    assert all(" ppi (" in f.detail and " mm)" in f.detail for f in details["image-resolution"])
+    inks = details["image-ink"]
+    assert len(inks) == 2 and all(f.ok for f in inks)  # the converted photo and the CMYK one
+    assert 200 < report.max_image_ink_percent <= 304

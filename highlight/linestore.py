@@ -127,17 +127,24 @@ def _encode_line(line: Line, colours: dict) -> list:
     return out
 
 
+@functools.cache
+def _run_fields() -> tuple:
+    """(kind, field name) of GlyphRun's fields, once: dataclasses.fields() per run cost a tenth of a
+    200-page save."""
+    return tuple((kind, f.name) for kind, f in zip(_RUN, fields(GlyphRun)))
+
+
 def _encode_run(run: GlyphRun, colours: dict) -> list:
     out = []
-    for kind, f in zip(_RUN, fields(GlyphRun)):
-        value = getattr(run, f.name)
+    for kind, name in _run_fields():
+        value = getattr(run, name)
         if kind == "colour":
             ref = value.ref
             value = colours.setdefault(value, len(colours))
             if not isinstance(ref, SourceRef):
                 raise TypeError("a colour without its place")
         elif kind != "plain" or not isinstance(value, _PLAIN):
-            raise TypeError(f"the line store cannot hold GlyphRun.{f.name}")
+            raise TypeError(f"the line store cannot hold GlyphRun.{name}")
         out.append(value)
     return out
 

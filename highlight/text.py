@@ -290,13 +290,15 @@ class TextSetter:
             rise = style.size_pt * MARKER_RISE_EM if span.marker else 0.0
             face = self.face_for(item.char, prev, style, span.lang) or MISSING_FACE
             tracking = style.tracking_em * size
-            width = face.width_pt(item.char, size) + tracking
+            advances = getattr(face, "advances", None)  # (one character: the font's advance, without a generator)
+            width = (advances.get(ord(item.char), 0) * size / face.units_per_em if advances is not None
+                     else face.width_pt(item.char, size)) + tracking
             last = frags[-1] if frags else None
             same = squeeze = False
             kern = 0.0
             if last is not None:
                 same = last.face == face.name and last.size_pt == size and last.rise_pt == rise \
-                    and last.colour == style.colour and last.tracking_pt == tracking
+                    and (last.colour is style.colour or last.colour == style.colour) and last.tracking_pt == tracking
                 kern = face.kern_pt(last.text[-1], item.char, size) if same else 0.0
                 squeeze = last.text[-1] in CLOSING_BRACKETS and _is_cjk_punctuation(item.char)
                 if squeeze:

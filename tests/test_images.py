@@ -492,7 +492,7 @@ def _placed_images(pdf):
     seen, found = set(), []
 
     def walk(number, resources):
-        for _, xobject in ((resources or {}).get("/XObject") or {}).items():
+        for xobject in ((resources or {}).get("/XObject") or {}).values():
             key = xobject.objgen
             if key in seen:
                 continue

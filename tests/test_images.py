@@ -459,22 +459,6 @@ def test_a_large_jpeg_is_cropped_around_its_focus_when_decoded_reduced(tmp_path)
         assert out.getextrema()[0] >= expected - 8 and out.getextrema()[1] <= expected + 8, out.getextrema()
 
 
-def test_the_report_lists_each_picture_in_text_and_json(photos):
-    import json
-
-    folder, _, _ = photos
-    text = subprocess.run([sys.executable, "-m", "highlight", "build", folder, "-o",
-                           os.path.join(os.path.dirname(folder), "r1.pdf"), "--report"],
-                          capture_output=True, text=True, cwd=ROOT)
-    assert "p1 campus.jpg 118.3 × 60 mm: 386 ppi (source 386), RGB (sRGB built-in) → CMYK" in text.stdout
-    assert "highest ink 300 %" in text.stdout and "p1 (placeholder) 173 × 30 mm" in text.stdout
-    machine = subprocess.run([sys.executable, "-m", "highlight", "build", folder, "-o",
-                              os.path.join(os.path.dirname(folder), "r2.pdf"), "--report", "--json"],
-                             capture_output=True, text=True, cwd=ROOT)
-    rows = {row["file"]: row for row in json.loads(machine.stdout)["pictures"]}
-    assert round(rows["press.tif"]["ppi"]) == 254 and rows["press.tif"]["colour"] == "CMYK, passed through"
-
-
 # -- edition-b: real photographs (issue 19, "Done when") ---------------------------------------------------
 EDITION_B = os.path.join(ROOT, "tests", "fixtures", "edition-b")
 
@@ -566,3 +550,21 @@ def test_edition_b_screen_build_is_clean_and_its_photographs_rgb(tmp_path):
     with pikepdf.open(out) as pdf:
         spaces = [str(x.get("/ColorSpace")) for _, x in _placed_images(pdf)]
     assert spaces == ["/DeviceRGB"] * 4, spaces
+
+
+
+def test_the_report_lists_each_picture_in_text_and_json(photos):
+    import json
+
+    folder, _, _ = photos
+    text = subprocess.run([sys.executable, "-m", "highlight", "build", folder, "-o",
+                           os.path.join(os.path.dirname(folder), "r1.pdf"), "--report"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert "p1 campus.jpg 118.3 × 60 mm: 386 ppi (source 386), RGB (sRGB built-in) → CMYK" in text.stdout
+    assert "highest ink 300 %" in text.stdout and "p1 (placeholder) 173 × 30 mm" in text.stdout
+    machine = subprocess.run([sys.executable, "-m", "highlight", "build", folder, "-o",
+                              os.path.join(os.path.dirname(folder), "r2.pdf"), "--report", "--json"],
+                             capture_output=True, text=True, cwd=ROOT)
+    rows = {row["file"]: row for row in json.loads(machine.stdout)["pictures"]}
+    assert round(rows["press.tif"]["ppi"]) == 254 and rows["press.tif"]["colour"] == "CMYK, passed through"
+

@@ -567,4 +567,3 @@ def test_the_report_lists_each_picture_in_text_and_json(photos):
                              capture_output=True, text=True, cwd=ROOT)
     rows = {row["file"]: row for row in json.loads(machine.stdout)["pictures"]}
     assert round(rows["press.tif"]["ppi"]) == 254 and rows["press.tif"]["colour"] == "CMYK, passed through"
-

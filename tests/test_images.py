@@ -521,6 +521,8 @@ def test_edition_b_prints_only_cmyk_images_that_decode(edition_b):
             assert pil.mode == "CMYK" and pil.size == (int(xobject.Width), int(xobject.Height))
             pil.load()  # every pixel decodes
             assert any(hi > lo for lo, hi in pil.getextrema())  # a picture, not a flat box
+            # as the press's RIP decodes it, within the limit (300 %, with the preflight's 4 % for JPEG rounding)
+            assert total_ink(pil) <= 304, f"page {number}: a picture decodes at {total_ink(pil):.0f} % ink"
             mask = xobject.get("/SMask")
             assert mask is None, f"page {number}: a photograph with a soft mask"
 

@@ -1,6 +1,7 @@
 """Pictures (issue 19): the image element, colour management for print, resolution, vector logos.
 
-Every picture is made here with Pillow (tests/pictures.py); none is committed."""
+Every picture is made here with Pillow (tests/pictures.py), except edition-b's: four real photographs
+and a vector mark (tests/fixtures/edition-b/pictures/LICENSES.md), built at the end of this file."""
 from __future__ import annotations
 
 import io
@@ -456,6 +457,102 @@ def test_a_large_jpeg_is_cropped_around_its_focus_when_decoded_reduced(tmp_path)
         assert prepared.downsampled and prepared.width_px == prepared.height_px == 417  # 100 pt at 300 ppi
         out = Image.open(io.BytesIO(prepared.data))
         assert out.getextrema()[0] >= expected - 8 and out.getextrema()[1] <= expected + 8, out.getextrema()
+
+
+# -- edition-b: real photographs (issue 19, "Done when") ---------------------------------------------------
+EDITION_B = os.path.join(ROOT, "tests", "fixtures", "edition-b")
+
+
+def _cmyk_space(space) -> bool:
+    """DeviceCMYK, or an ICC-based space of four components."""
+    if isinstance(space, pikepdf.Name):
+        return space == "/DeviceCMYK"
+    return (isinstance(space, pikepdf.Array) and len(space) == 2 and space[0] == "/ICCBased"
+            and int(space[1].get("/N", 0)) == 4)
+
+
+def _placed_images(pdf):
+    """(page number, XObject) for every image a page draws, through the forms it draws too (each once)."""
+    seen, found = set(), []
+
+    def walk(number, resources):
+        for xobject in ((resources or {}).get("/XObject") or {}).values():
+            key = xobject.objgen
+            if key in seen:
+                continue
+            seen.add(key)
+            if xobject.get("/Subtype") == "/Image":
+                found.append((number, xobject))
+            elif xobject.get("/Subtype") == "/Form":
+                walk(number, xobject.get("/Resources"))
+
+    for number, page in enumerate(pdf.pages, 1):
+        walk(number, page.get("/Resources"))
+    return found
+
+
+@pytest.fixture(scope="module")
+def edition_b(tmp_path_factory):
+    """edition-b built for print, strict, with the report as JSON: one build for the tests below."""
+    import json
+
+    out = str(tmp_path_factory.mktemp("edition-b") / "b.pdf")
+    cli = subprocess.run([sys.executable, "-m", "highlight", "build", EDITION_B, "-o", out, "--strict", "--report",
+                          "--json"], capture_output=True, text=True, cwd=ROOT)
+    return cli, json.loads(cli.stdout), out
+
+
+def test_edition_b_builds_its_photographs_clean(edition_b):
+    cli, report, _ = edition_b
+    assert cli.returncode == 0, cli.stderr + cli.stdout
+    assert report["diagnostics"] == [] and "0 errors, 0 warnings" in cli.stderr, cli.stderr
+
+
+def test_edition_b_prints_only_cmyk_images_that_decode(edition_b):
+    _, _, out = edition_b
+    with pikepdf.open(out) as pdf:
+        images = _placed_images(pdf)
+        # four photographs (the mark is vectors): the rocket, the astronaut, the espresso and the deep field
+        assert len(images) == 4, [(n, x.get("/Width"), x.get("/Height")) for n, x in images]
+        for number, xobject in images:
+            space = xobject.get("/ColorSpace")
+            assert _cmyk_space(space), f"page {number}: an image in {space!r}"
+            pil = pikepdf.PdfImage(xobject).as_pil_image()
+            assert pil.mode == "CMYK" and pil.size == (int(xobject.Width), int(xobject.Height))
+            pil.load()  # every pixel decodes
+            assert any(hi > lo for lo, hi in pil.getextrema())  # a picture, not a flat box
+            # as the press's RIP decodes it, within the limit (300 %, with the preflight's 4 % for JPEG rounding)
+            assert total_ink(pil) <= 304, f"page {number}: a picture decodes at {total_ink(pil):.0f} % ink"
+            mask = xobject.get("/SMask")
+            assert mask is None, f"page {number}: a photograph with a soft mask"
+
+
+def test_edition_b_reports_each_pictures_effective_resolution(edition_b):
+    _, report, _ = edition_b
+    rows = {row["file"]: row for row in report["pictures"]}
+    photos = {"rocket.jpg", "astronaut.jpg", "coffee.jpg", "hubble-deep-field.jpg"}
+    assert photos <= set(rows) and "mark.svg" in rows, sorted(rows)
+    for name in photos:
+        row = rows[name]
+        assert row["kind"] == "raster" and not row["placeholder"], row
+        assert row["ppi"] >= 300, row  # effective, at the placed size: no resolution warning
+        assert row["colour"].startswith("RGB (") and "→ CMYK" in row["colour"], row
+        assert 0 < row["ink_percent"] <= 300.5, row
+    assert rows["mark.svg"]["colour"] == "vector, colours kept"
+    # the deep field runs into the bleed: wider than its 41.25 mm column (to the trim, plus 3 mm)
+    assert rows["hubble-deep-field.jpg"]["placed_mm"][0] > 55 > rows["coffee.jpg"]["placed_mm"][0]
+
+
+def test_edition_b_screen_build_is_clean_and_its_photographs_rgb(tmp_path):
+    """The same pages for the screen: no false contrast finding around the vector mark, pictures in RGB."""
+    out = str(tmp_path / "b-screen.pdf")
+    cli = subprocess.run([sys.executable, "-m", "highlight", "build", EDITION_B, "-o", out, "--target", "screen",
+                          "--strict"], capture_output=True, text=True, cwd=ROOT)
+    assert cli.returncode == 0, cli.stderr + cli.stdout
+    with pikepdf.open(out) as pdf:
+        spaces = [str(x.get("/ColorSpace")) for _, x in _placed_images(pdf)]
+    assert spaces == ["/DeviceRGB"] * 4, spaces
+
 
 
 def test_the_report_lists_each_picture_in_text_and_json(photos):

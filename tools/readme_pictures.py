@@ -7,6 +7,8 @@ docs/proof-page-03.png: the proof of page 3 with every overlay.
 docs/greedy-vs-total-fit-1.png, -2.png: the same frames built first fit (above)
 and total fit (below), each cropped from its own build, so a reader sees the
 line breaks change and nothing else.
+docs/pictures-page.png: edition-b's page 7 from its photographs down, at 150 dpi out to the bleed,
+the trim drawn as a thin magenta line.
 """
 import os
 import sys
@@ -92,6 +94,26 @@ def proof_of_page_3(target: str = "docs/proof-page-03.png") -> None:
         _save(Image.open(files[0]), target)
 
 
+def pictures_page(target: str = "docs/pictures-page.png") -> None:
+    """The print PDF of tests/fixtures/edition-b, page 7 from a little above its photographs to the bleed."""
+    with tempfile.TemporaryDirectory() as temp:
+        out = os.path.join(temp, "b.pdf")
+        if build(BuildOptions("tests/fixtures/edition-b", out)).diagnostics.has_errors():
+            sys.exit("the edition-b build failed")
+        page = pdfium.PdfDocument(out)[6]
+        scale = 150 / 72
+        image = page.render(scale=scale).to_pil().convert("RGB")
+        height = image.size[1]
+        left, bottom, right, top = (v * scale for v in page.get_bleedbox())
+        t_left, t_bottom, t_right, t_top = (v * scale for v in page.get_trimbox())
+        ImageDraw.Draw(image).rectangle((round(t_left), round(height - t_top), round(t_right), round(height - t_bottom)),
+                                        outline=(220, 0, 120), width=1)
+        crop = image.crop((round(left), round(height - top + 0.52 * (top - bottom)), round(right),
+                           round(height - bottom)))
+    crop.convert("P", palette=Image.ADAPTIVE, colors=256).save(target, optimize=True)
+    print(f"wrote {target} ({crop.size[0]} x {crop.size[1]})")
+
+
 def _save(image: Image.Image, target: str) -> None:
     image.convert("P", palette=Image.ADAPTIVE, colors=128).save(target, optimize=True)
     print(f"wrote {target} ({image.size[0]} x {image.size[1]})")
@@ -101,3 +123,4 @@ if __name__ == "__main__":
     pages_1_and_3(sys.argv[1] if len(sys.argv) > 1 else "out/highlights-2022-23.pdf")
     proof_of_page_3()
     comparisons()
+    pictures_page()

@@ -224,20 +224,37 @@ def _prepare(path, stamp, box_w, box_h, fit, focus, target, icc, settings) -> Pr
         im = im.resize((max(1, round(dw_in * target_ppi)), max(1, round(dh_in * target_ppi))), Image.Resampling.LANCZOS)
     im, conversion = _colours(_flatten(im), embedded, target, icc, intent, bpc)
     ink_before = ink = 0.0
+    limited = False
     if im.mode == "CMYK" and target == "print":
         ink_before = ink = total_ink(im)
-        if ink > max_ink + 0.5 and "passed through" not in conversion:
-            im = limit_ink(im, max_ink)
-            ink = total_ink(im)
-            conversion += f"; total ink limited from {ink_before:.0f} % to {ink:.0f} %"
+        limited = ink > max_ink + 0.5 and "passed through" not in conversion
     elif im.mode == "L" and target == "print":
         ink_before = ink = 100.0 - im.getextrema()[0] / 2.55
-    buffer = io.BytesIO()
-    # Fixed encoder settings, no EXIF, no ICC, no comment: the same picture gives the same bytes.
-    im.save(buffer, "JPEG", quality=quality, subsampling=0, optimize=False, progressive=False, dpi=(72, 72))
+
+    def encode(picture) -> bytes:
+        buffer = io.BytesIO()
+        # Fixed encoder settings, no EXIF, no ICC, no comment: the same picture gives the same bytes.
+        picture.save(buffer, "JPEG", quality=quality, subsampling=0, optimize=False, progressive=False, dpi=(72, 72))
+        return buffer.getvalue()
+
+    unlimited, aim = im, max_ink
+    data = b""
+    for _ in range(4 if limited else 1):
+        # JPEG's rounding lifts a few dark pixels over the limit they were set to, and the press's RIP reads
+        # the decoded pixels: aim lower by the overshoot until the decoded picture keeps the limit.
+        im = limit_ink(unlimited, aim) if limited else unlimited
+        data = encode(im)
+        if not limited:
+            break
+        ink = total_ink(Image.open(io.BytesIO(data)))
+        if ink <= max_ink + 0.5:
+            break
+        aim -= ink - max_ink + 1.0
+    if limited:
+        conversion += f"; total ink limited from {ink_before:.0f} % to {ink:.0f} % (as decoded)"
     space = {"CMYK": "DeviceCMYK", "L": "DeviceGray", "RGB": "DeviceRGB"}[im.mode]
     ppi = min(im.width / dw_in, im.height / dh_in) if dw_in and dh_in else 0.0
-    return Prepared(buffer.getvalue(), im.width, im.height, space,
+    return Prepared(data, im.width, im.height, space,
                     (1, 0, 1, 0, 1, 0, 1, 0) if im.mode == "CMYK" else None,  # Pillow writes Adobe's inverted CMYK
                     placement, ppi, placement.ppi, downsampled, conversion, ink, ink_before)
 

@@ -229,6 +229,8 @@ class _MissingFace:
     """Stands in for a glyph no face has: a box 0.6 em wide that the renderer outlines."""
 
     name: str = ""
+    advances: dict | None = None  # (none: its width is 0.6 em whatever the character)
+    units_per_em: int = 1000
 
     def width_pt(self, text: str, size_pt: float) -> float:
         return 0.6 * size_pt * len(text)
@@ -290,7 +292,7 @@ class TextSetter:
             rise = style.size_pt * MARKER_RISE_EM if span.marker else 0.0
             face = self.face_for(item.char, prev, style, span.lang) or MISSING_FACE
             tracking = style.tracking_em * size
-            advances = getattr(face, "advances", None)  # (one character: the font's advance, without a generator)
+            advances = face.advances  # (one character: the font's advance, without a generator)
             width = (advances.get(ord(item.char), 0) * size / face.units_per_em if advances is not None
                      else face.width_pt(item.char, size)) + tracking
             last = frags[-1] if frags else None

@@ -472,14 +472,7 @@ class _Painter:
         except images.PictureError:  # the build's error names it; a proof shows where it stands
             source = None
         if source is None:
-            c.setStrokeColor(self.colour(item.colour, 0.6))
-            c.setLineWidth(0.8)
-            c.setDash(2, 1.5)
-            c.rect(x, top - h, w, h, stroke=1, fill=0)
-            c.setDash()
-            c.setLineWidth(0.4)
-            c.line(x, top - h, x + w, top)
-            c.line(x, top, x + w, top - h)
+            self.placeholder(x, top, w, h, item.colour)
             return
         c.saveState()
         clip = c.beginPath()
@@ -530,6 +523,19 @@ class _Painter:
                 c._formsinuse.append(name)
         c.restoreState()
 
+    def placeholder(self, x: float, top: float, w: float, h: float, colour: Colour) -> None:
+        """What stands for a QR code without its url or a missing picture: a dashed box with a cross, which
+        nobody can mistake for the real thing."""
+        c = self.canvas
+        c.setStrokeColor(self.colour(colour, 0.6))
+        c.setLineWidth(0.8)
+        c.setDash(2, 1.5)
+        c.rect(x, top - h, w, h, stroke=1, fill=0)
+        c.setDash()
+        c.setLineWidth(0.4)
+        c.line(x, top - h, x + w, top)
+        c.line(x, top, x + w, top - h)
+
     def qr(self, item: QrMark) -> None:
         c = self.canvas
         x0, top, size = self.x(item.x_pt), self.y(item.y_pt), item.size_pt
@@ -538,15 +544,7 @@ class _Painter:
         c.setFillColor(self.colour(replace(item.colour, cmyk=(0.0, 0.0, 0.0, 0.0), rgb="#ffffff")))
         c.rect(x0, top - size, size, size, stroke=0, fill=1)
         if item.url is None:
-            # A placeholder nobody can mistake for a code: an outlined box with a cross.
-            c.setStrokeColor(self.colour(item.colour, 0.6))
-            c.setLineWidth(0.8)
-            c.setDash(2, 1.5)
-            c.rect(x0, top - size, size, size, stroke=1, fill=0)
-            c.setDash()
-            c.setLineWidth(0.4)
-            c.line(x0, top - size, x0 + size, top)
-            c.line(x0, top, x0 + size, top - size)
+            self.placeholder(x0, top, size, size, item.colour)
             return
         import segno
 

@@ -225,6 +225,10 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
                 marked.rect = [float(v) for v in operands]
             elif screen and op in ("f", "f*", "F"):
                 marked.filled(graphics.ctm)
+            elif screen and op in PATH_ENDS_UNFILLED:
+                marked.rect, marked.curved = None, False  # a clip (`re W n`) or a stroke is no ground under text
+            elif screen and op in PATH_CURVES:
+                marked.curved = True  # the path being built is more than one rectangle
             elif op in ("g", "G"):
                 counts["gray"] += 1
             elif op in ("k", "K"):
@@ -358,16 +362,18 @@ class _MarkedContent:
         self.four_colour_marks = 0
         self.fill: tuple[float, ...] = (0.0, 0.0, 0.0)  # the RGB fill in force (screen)
         self.rect = None
+        self.curved = False  # the path being built has lines or curves besides its rectangle
         self.grounds: list = []  # filled rectangles so far, (x0, y0, x1, y1, rgb)
         self.lowest = None  # (ratio, text rgb, ground rgb) of the least legible text
 
     def filled(self, ctm) -> None:
-        if self.rect is not None:
+        if self.rect is not None and not self.curved:
             x, y, w, h = self.rect
             x0, y0 = _mul([1, 0, 0, 1, x, y], ctm)[4:6]
             x1, y1 = _mul([1, 0, 0, 1, x + w, y + h], ctm)[4:6]
             self.grounds.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), self.fill))
         self.rect = None
+        self.curved = False
 
     def contrast_at(self, x: float, y: float) -> None:
         ground = next((g[4] for g in reversed(self.grounds) if g[0] <= x <= g[2] and g[1] <= y + 1 <= g[3]),
@@ -417,6 +423,8 @@ class _MarkedContent:
 
 
 MIN_CONTRAST = 4.5
+PATH_ENDS_UNFILLED = ("n", "S", "s")  # a path ended without a fill: clipped or stroked only
+PATH_CURVES = ("m", "l", "c", "v", "y", "h")  # path pieces that make a fill more than one rectangle
 
 
 @functools.lru_cache(maxsize=1024)

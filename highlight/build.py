@@ -271,7 +271,8 @@ class BuildSession:
         """Lay out each page, reusing the previous build's result for a page whose inputs are unchanged."""
         laid = []
         for page in sorted(edition.pages, key=lambda p: p.number):
-            inputs = (page, layout, setter, (edition.title, lang))
+            # A picture's file is an input too: its proportions set its box (stamps: size and mtime).
+            inputs = (page, layout, setter, (edition.title, lang, _picture_stamps(page)))
             cached = self._laid.get(page.number)
             # Unchanged files come back from the file cache as the very same objects.
             if cached is not None and all(a is b for a, b in zip(cached[0][:3], inputs)) \
@@ -376,6 +377,22 @@ class BuildSession:
             pass
         result.seconds = time.perf_counter() - started
         return result
+
+
+def _picture_stamps(page) -> tuple:
+    """(size, mtime) of each picture file a page names, in order (None for a file that is not there)."""
+    from .content import Image
+
+    stamps: list[tuple[int, int] | None] = []
+    for block in page.blocks:
+        for element in block.elements:
+            if isinstance(element, Image):
+                try:  # (the folder as the layout finds it: the element's own file)
+                    st = os.stat(os.path.join(os.path.dirname(element.ref.file) or ".", element.file))
+                    stamps.append((st.st_size, st.st_mtime_ns))
+                except (OSError, ValueError):
+                    stamps.append(None)
+    return tuple(stamps)
 
 
 def _heights_path(project: str, edition_dir: str, lang: str | None) -> str:

@@ -36,7 +36,14 @@ def watched_files(edition_dir: str) -> list[str]:
             files += [os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.endswith((".yaml", ".yml"))]
         except OSError:
             pass
+    # The pictures: a photograph replaced on disk rebuilds as an edited page does.
+    for root, dirs, names in os.walk(edition_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "layout")
+        files += [os.path.join(root, n) for n in sorted(names) if n.lower().endswith(PICTURE_SUFFIXES)]
     return files
+
+
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf", ".svg")
 
 
 def _snapshot(paths: list[str]) -> dict[str, tuple | None]:

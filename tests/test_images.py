@@ -590,3 +590,28 @@ def test_preflight_reports_each_pictures_colour_space_resolution_and_ink(photos)
     inks = details["image-ink"]
     assert len(inks) == 2 and all(f.ok for f in inks)  # the converted photo and the CMYK one
     assert 200 < report.max_image_ink_percent <= 304
+
+
+def test_a_session_lays_out_a_picture_again_when_its_file_changes(tmp_path):
+    """`watch` and `serve` keep a page's layout while its inputs are the same: a photograph replaced by one
+    of other proportions is an input too, so the box follows the new picture (and watch sees the file)."""
+    from PIL import Image as PILImage
+
+    from highlight.build import BuildSession
+    from highlight.layout import Picture
+    from highlight.watch import watched_files
+
+    folder = edition(tmp_path, image("photo.jpg"))
+    photo = os.path.join(folder, "photo.jpg")
+    PILImage.new("RGB", (1200, 600), (40, 80, 120)).save(photo)
+    assert photo in watched_files(folder)
+    session = BuildSession()
+
+    def box_height():
+        result = session.build(BuildOptions(folder, str(tmp_path / "x.pdf")))
+        return next(i for p in result.pages for i in p.items if isinstance(i, Picture)).height_pt
+
+    wide = box_height()
+    PILImage.new("RGB", (1200, 1200), (40, 80, 120)).save(photo)
+    os.utime(photo, ns=(os.stat(photo).st_atime_ns, os.stat(photo).st_mtime_ns + 1_000_000_000))
+    assert box_height() == pytest.approx(2 * wide, rel=0.01)

@@ -26,7 +26,7 @@ from .fonts import (
 from .layout import LaidOutPage, Picture, TextLine, kind_of, layout_edition
 from .layout_spec import MM, Layout, load_layout
 from .parity import check_parity
-from .paths import check_output
+from .paths import check_output, project_of
 from .pdf import replace_file, write_atomically
 from .render import RenderOptions, render_pdf
 from .text import TextSetter, plain
@@ -79,15 +79,8 @@ class BuildResult:
 
 
 def find_project(edition_dir: str) -> str:
-    """The nearest folder above the edition that holds layout/ and fonts/fonts.yaml."""
-    here = os.path.abspath(edition_dir)
-    while True:
-        if os.path.isdir(os.path.join(here, "layout")) and os.path.isfile(os.path.join(here, "fonts", "fonts.yaml")):
-            return here
-        parent = os.path.dirname(here)
-        if parent == here:
-            return os.getcwd()
-        here = parent
+    """The nearest folder above the edition that holds layout/ and fonts/fonts.yaml (else the current one)."""
+    return project_of(edition_dir) or os.getcwd()
 
 
 def output_name(edition_dir: str) -> str:

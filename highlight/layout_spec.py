@@ -11,7 +11,21 @@ import os
 from dataclasses import dataclass, field, fields, replace
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .schema import INVALID, Bool, Field, Int, Named, Number, Reader, Seq, Str, Struct, load_document, read_document
+from .schema import (
+    INVALID,
+    Bool,
+    Field,
+    Int,
+    Named,
+    Number,
+    Reader,
+    Seq,
+    Str,
+    Struct,
+    file_stamp,
+    load_document,
+    read_document,
+)
 from .yamlsource import display_path, load_yaml, node_ref
 
 MM = 72.0 / 25.4  # points per millimetre
@@ -711,8 +725,7 @@ def _load_merged(path: str, override: str, spec, diags: Diagnostics, cache: dict
 
     key: tuple | None
     try:
-        key = ("merged",) + tuple((os.path.abspath(p), os.stat(p).st_mtime_ns, os.stat(p).st_size)
-                                  for p in (path, override)) + (id(spec),)
+        key = ("merged", file_stamp(path), file_stamp(override), id(spec))
     except (OSError, ValueError):
         key = None
     if cache is not None and key in cache:

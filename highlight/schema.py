@@ -339,6 +339,12 @@ class Named(Spec):
                 "description": self.description}
 
 
+def file_stamp(path: str) -> tuple[str, int, int]:
+    """(absolute path, mtime, size): what a cache of parsed files keys a file by (it changed if these did)."""
+    stat = os.stat(path)
+    return os.path.abspath(path), stat.st_mtime_ns, stat.st_size
+
+
 def load_document(path: str, spec: Spec, diags: Diagnostics, cache: dict | None = None) -> Any:
     """Load a YAML file and read it with `spec`; INVALID if it has errors (raises BuildFailed if unreadable).
 
@@ -348,8 +354,7 @@ def load_document(path: str, spec: Spec, diags: Diagnostics, cache: dict | None 
     from .yamlsource import load_yaml
 
     try:
-        stat = os.stat(path)
-        key = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size, id(spec))
+        key = (*file_stamp(path), id(spec))
     except (OSError, ValueError):
         key = None
     if cache is not None and key in cache:

@@ -96,3 +96,31 @@ def run_cli(args: list[str]) -> tuple[int, str]:
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(err):
         code = main(args)
     return code, err.getvalue()
+
+
+@contextlib.contextmanager
+def watching(project, max_builds: int):
+    """`highlight watch content/2022-23` running in `project` for at most `max_builds` builds; yields
+    wait_for(text), which reads its output up to the first line holding `text` and returns that line."""
+    import subprocess
+    import sys
+
+    watcher = subprocess.Popen([sys.executable, "-m", "highlight", "watch", "content/2022-23", "--max-builds",
+                                str(max_builds)], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    lines: list[str] = []
+
+    def wait_for(text: str) -> str:
+        while True:
+            line = watcher.stdout.readline()
+            assert line, "watch ended early:\n" + "".join(lines)
+            lines.append(line)
+            if text in line:
+                return line
+
+    try:
+        yield wait_for
+    finally:
+        watcher.kill()
+        watcher.wait()
+        watcher.stdout.close()

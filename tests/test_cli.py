@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, watching
 
 
 def run(*args: str, cwd: str = ROOT) -> subprocess.CompletedProcess:
@@ -59,19 +59,7 @@ def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(tmp_path):
     copy_project(tmp_path)
     page = tmp_path / "content" / "2022-23" / "p7-growth-continued.yaml"
     out = tmp_path / "out" / "highlights-2022-23-preview.pdf"  # a preview: never the print PDF
-    watcher = subprocess.Popen([sys.executable, "-m", "highlight", "watch", "content/2022-23", "--max-builds", "3"],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        lines = []
-
-        def wait_for(text):
-            while True:
-                line = watcher.stdout.readline()
-                assert line, "watch ended early:\n" + "".join(lines)
-                lines.append(line)
-                if text in line:
-                    return line
-
+    with watching(tmp_path, 3) as wait_for:
         wait_for("→")
         first = out.read_bytes()
         time.sleep(0.05)
@@ -93,10 +81,6 @@ def test_watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf(tmp_path):
         summary = wait_for("rebuilt in")
         assert "nothing written, the last good PDF is kept" in summary
         assert out.read_bytes() == second
-    finally:
-        watcher.kill()
-        watcher.wait()
-        watcher.stdout.close()
 
 
 def test_github_annotations_point_at_the_yaml_line(tmp_path):

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from conftest import copy_project
+from conftest import copy_project, watching
 
 
 def run(*args: str, cwd) -> subprocess.CompletedProcess:
@@ -58,28 +58,12 @@ def test_a_preview_is_refused_over_the_print_path(tmp_path):
 def test_watch_writes_its_own_preview_path_never_the_print_pdf(tmp_path):
     copy_project(tmp_path)
     page = tmp_path / "content" / "2022-23" / "p7-growth-continued.yaml"
-    watcher = subprocess.Popen([sys.executable, "-m", "highlight", "watch", "content/2022-23", "--max-builds", "2"],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        lines = []
-
-        def wait_for(text):
-            while True:
-                line = watcher.stdout.readline()
-                assert line, "watch ended early:\n" + "".join(lines)
-                lines.append(line)
-                if text in line:
-                    return line
-
+    with watching(tmp_path, 2) as wait_for:
         first = wait_for("→")
         assert first.rstrip().endswith("/out/highlights-2022-23-preview.pdf (preview, no preflight: not for print)")
         time.sleep(0.05)
         page.write_text(page.read_text(encoding="utf-8").replace("officially opened", "officially launched"),
                         encoding="utf-8")
         wait_for("rebuilt in")
-    finally:
-        watcher.kill()
-        watcher.wait()
-        watcher.stdout.close()
     assert (tmp_path / "out" / "highlights-2022-23-preview.pdf").is_file()
     assert not (tmp_path / "out" / "highlights-2022-23.pdf").exists()

@@ -22,7 +22,7 @@ from .copyfit import copyfit
 from .fill import align_rows, fill_frame
 from .furniture import folio, footnotes, title_band
 from .items import Box, CopyfitStep, FrameBox, LaidOutPage, Rule, _first_baseline, _shift, _up_to_grid
-from .placement import frame_order, overflows, place_frames
+from .placement import frame_height, frame_order, overflows, place_frames
 from .stacking import BOTH, FrameContext, languages_of
 
 
@@ -180,7 +180,7 @@ class PageLayouter:
             top = tops[name]
             limit = top + frame.height_mm * MM if frame.height_mm else body_bottom
             if frame.panel and block:
-                height = (frame.height_mm * MM if frame.height_mm else used) + grown.get(name, 0.0)
+                height = frame_height(frame, filled[name]) + grown.get(name, 0.0)
                 if frame.align_rows:  # cards of a row: one height, the tallest's
                     height = max(height, *(filled[n][2] for n in order if blocks.get(n)
                                            and template.frames[n].align_rows == frame.align_rows

@@ -48,6 +48,11 @@ def gap_pt(frame: FrameSpec, spacing: dict) -> float:
     return frame.gap_mm * MM
 
 
+def frame_height(frame: FrameSpec, filled_entry: tuple) -> float:
+    """A frame's height on the page: the template's fixed height, else what its content used."""
+    return frame.height_mm * MM if frame.height_mm else filled_entry[2]
+
+
 def overflows(template, order: list, filled: dict, tops: dict, body_bottom: float) -> bool:
     """Whether frames placed at `tops` run past the body's foot (or their fixed height)."""
     for name in order:
@@ -81,8 +86,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             if snap and baseline is not None:
                 top = _down_to_grid(top + baseline, body_top, grid) - baseline
             tops[name] = top
-            height = f.height_mm * MM if f.height_mm else filled[name][2]
-            bottoms[name] = top + height + grown.get(name, 0.0)
+            bottoms[name] = top + frame_height(f, filled[name]) + grown.get(name, 0.0)
         return tops, max(bottoms.values(), default=body_top)
 
     # The page's own larger steps when they leave room, else the leaflet's steps: next year's longer
@@ -112,10 +116,10 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     growing = [n for n in order if frames[n].grow]
     geometry = layout.geometry
     loose = {name: max(spacing.get(name, 0.0), value) for name, value in (geometry.loose_spacing_pt or {}).items()}
-    anchored_first = next((n for n in order if frames[n].anchor), None)
+    anchored = [n for n in order if frames[n].anchor == "foot"]
     # The deliberate space is the spare and the gap above the anchored frames together.
-    room = (geometry.typography.deliberate_space_mm * MM - gap_pt(frames[anchored_first], spacing)
-            if anchored_first else geometry.underfull_mm * MM)
+    room = (geometry.typography.deliberate_space_mm * MM - gap_pt(frames[anchored[0]], spacing)
+            if anchored else geometry.underfull_mm * MM)
     if snap and not growing and loose and body_bottom - lowest > room and loose != spacing:
         # More spare than one deliberate space (or an underfull foot): a larger step everywhere on the
         # page (shorter copy than the page was made for), if the page still fits with it.
@@ -134,10 +138,9 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     spare = math.floor(max(0.0, body_bottom - lowest) / grid + 1e-6) * grid
     if spare <= 0:
         return Placement(tops, {}, None, spacing, used)
-    anchored = [n for n in order if frames[n].anchor == "foot"]
     if growing:  # it grows down to the foot (it may stand beside a taller column)
         name = growing[0]
-        bottom = tops[name] + (frames[name].height_mm * MM if frames[name].height_mm else filled[name][2])
+        bottom = tops[name] + frame_height(frames[name], filled[name])
         grown = {name: spare + (lowest - bottom)}
         tops, lowest = place(snap, grown)
         if lowest > body_bottom + 0.01:  # whatever stands below it would be pushed off: grow by the spare only
@@ -149,8 +152,8 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         for name in order:  # whatever stands below a frame that moved down moves with it
             if set(frames[name].below or ()) & moved:
                 moved.add(name)
-        space_top = max((tops[n] + (frames[n].height_mm * MM if frames[n].height_mm else filled[n][2])
-                         for n in order if n not in moved), default=body_top)
+        space_top = max((tops[n] + frame_height(frames[n], filled[n]) for n in order if n not in moved),
+                        default=body_top)
         tops = {n: t + spare if n in moved else t for n, t in tops.items()}
         return Placement(tops, {}, (space_top, min(tops[n] for n in moved)), spacing, used)
     return Placement(tops, {}, None, spacing, used)

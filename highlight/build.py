@@ -204,7 +204,8 @@ class BuildSession:
     """
 
     def __init__(self):
-        self._good_heights: dict = {}  # frame heights of the last good build, for overflow messages
+        self._good_heights: dict = {}  # frame heights of the last good build, for overflow messages…
+        self._heights_path = ""  # …of this file's edition
         self._fonts_key = None
         self._manifest: Manifest | None = None
         self._coverage: dict | None = None
@@ -318,7 +319,8 @@ class BuildSession:
             fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
             store, setter = self._restore_lines(project, options.edition_dir, fonts)
             heights_path = _heights_path(project, options.edition_dir, options.lang)
-            self._good_heights = _read_heights(heights_path)
+            if heights_path != self._heights_path:  # (a session keeps what it read or wrote last)
+                self._good_heights, self._heights_path = _read_heights(heights_path), heights_path
             pages = self._layout(edition, layout, diags, options.lang, setter)
             if options.report:
                 from . import typography
@@ -360,7 +362,10 @@ class BuildSession:
                 if not self.defer_line_store:
                     self.save_lines()
             if not diags.has_errors():  # a proof of a failing build is no "last good build"
-                _write_heights(heights_path, pages)
+                heights = _frame_heights(pages)
+                if heights != self._good_heights:  # (a rebuild that moved no frame writes nothing)
+                    _write_heights(heights_path, heights)
+                self._good_heights = heights
             result.output = output
             result.preview = options.preview_reason
             result.pages = pages
@@ -407,10 +412,15 @@ def _read_heights(path: str) -> dict:
         return {}
 
 
-def _write_heights(path: str, pages: list[LaidOutPage]) -> None:
-    heights = {f"{p.number}:{f.name}": round(f.used_pt, 2) for p in pages for f in p.frames if f.used_pt}
+def _frame_heights(pages: list[LaidOutPage]) -> dict:
+    """(page, frame) -> the height its content used, as stored (to the hundredth of a point)."""
+    return {(p.number, f.name): round(f.used_pt, 2) for p in pages for f in p.frames if f.used_pt}
+
+
+def _write_heights(path: str, heights: dict) -> None:
+    data = {f"{number}:{name}": used for (number, name), used in heights.items()}
     try:
-        replace_file(path, json.dumps(heights, sort_keys=True).encode())
+        replace_file(path, json.dumps(data, sort_keys=True).encode())
     except OSError:
         pass  # a read-only cache costs only the comparison in the next overflow message
 

@@ -77,8 +77,12 @@ class Server:
         raise AssertionError(f"not within {seconds} s; last state {self.state()}")
 
     def write(self, relative: str, text: str) -> None:
-        with open(os.path.join(self.project, relative), "w", encoding="utf-8") as f:
+        # Saved whole, as editors save (a temporary file renamed over the old one): written in place, the
+        # server's 20 ms poll could catch the file truncated and report it empty before the real edit.
+        path = os.path.join(self.project, relative)
+        with open(path + ".saving", "w", encoding="utf-8") as f:
             f.write(text)
+        os.replace(path + ".saving", path)
 
     def read(self, relative: str) -> str:
         with open(os.path.join(self.project, relative), encoding="utf-8") as f:

@@ -142,6 +142,8 @@ def characters_used(edition: Edition) -> dict[str, SourceRef]:
                     if isinstance(value, str):
                         strings.append((ref_of(element, name), value))
         strings += [(ref_of(note, "marker"), note.marker) for note in page.footnotes]
+        if page.continued is not None:  # the title band's "continued" note (furniture, not a page text)
+            strings += [(page.continued.ref, s) for _, s in page.continued.strings()]
         for ref, string in strings:
             for char in string:
                 seen.setdefault(char, ref)

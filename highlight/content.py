@@ -239,6 +239,7 @@ class Page:
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...] = ()
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
+    continued: Text | None = None  # a theme continued from the facing page: what its title band says
 
     @property
     def number(self) -> int:
@@ -333,7 +334,8 @@ def _element(cls, fields: dict, description: str, check=None) -> Struct:
 
 ELEMENT = Tagged({
     "heading": _element(Heading, {"en": _opt(Str()), "zh": _opt(Str()),
-                                "level": _opt(Int("1 section heading, 2 sub-heading", 1, 2), default=1)},
+                                "level": _opt(Int("0 a page's second theme (a band of its own), 1 section heading, "
+                                                    "2 sub-heading", 0, 2), default=1)},
                       "A heading in both languages", check=_text_check),
     "paragraph": _element(Paragraph, {"en": _opt(Str()), "zh": _opt(Str()), "mixed": _opt(Str())},
                         "Running text", check=_text_check),
@@ -390,6 +392,7 @@ PAGE = Struct(Page, {
     "page": Field(Int("Page number, 1-based", 1, MAX_PAGES), required=True),
     "template": Field(Str("A template name from layout/templates.yaml"), required=True),
     "title": Field(TEXT, required=True),
+    "continued": Field(TEXT),  # the theme goes on from the facing page: its band says so ("continued ／ 續")
     "blocks": Field(Seq(Struct(Block, {
         "frame": Field(Str("A frame name of the page's template"), required=True),
         "elements": Field(Seq(ELEMENT, 1), required=True)})), required=True),

@@ -126,7 +126,6 @@ class FrameSpec:
     chart: str = "bars"  # how breakdown tables are drawn: bars per row, or a ring above
     gap: str | None = None  # the space above, a named step of page.yaml's spacing_pt (instead of gap_mm)
     anchor: str | None = None  # "foot": it and the frames below it stand at the foot; the space above is deliberate
-    grow: bool = False  # the page's spare height goes into this frame (its panel grows)
     beside_mm: float | None = None  # stats: the figure in a column this wide, its words beside it
     row_rules: bool = False  # a hairline between the rows of its cells
     wide_span: int | None = None  # the wider span it takes when the page is too full at its own
@@ -192,9 +191,13 @@ class ElementMeasures:
     table_swatch_mm: float = 4.0
     ring_radius_mm: float = 26.0
     ring_hole: float = 0.58
+    ring_steps_mm: tuple[float, ...] = ()  # smaller radii a ring takes, in turn, on a page too full for it
     qr_caption_gap_mm: float = 3.0
     footnote_rule_mm: float = 40.0
     heading_rule_pt: float = 0.6
+    theme_band_mm: tuple[float, float] = (2.0, 4.0)  # a second theme's navy band: padding above and below, at the sides
+    panel_padding_mm: float = 5.0  # a panel is its content and this padding…
+    panel_padding_range_mm: tuple[float, float] = (4.0, 6.0)  # …which a frame may set within this
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,8 @@ class TypographyLimits:
     han_latin_gap_em: tuple[float, float] = (0.125, 1 / 3)  # the Han–Latin gap as set: from compressed to stretched
     max_bracket_phrase: int = 8  # a bracketed phrase of at most this many characters is never broken
     max_text_sizes: int = 10  # distinct text sizes drawn in the whole document
+    max_panel_edge_mm: float = 8.0  # a panel's edge to its first and to its last ink (a row of cards: the tallest)
+    max_panel_gap_mm: float = 12.0  # the tallest band without ink inside a panel
 
 
 @dataclass(frozen=True)
@@ -374,8 +379,6 @@ FRAME = Struct(FrameSpec, {
     "gap": Field(Str("The space above, a named step of spacing_pt in layout/page.yaml (e.g. section)")),
     "anchor": Field(Str("foot: this frame and those below it stand at the foot of the body; the space above "
                         "them is the page's one deliberate space", choices=("foot",))),
-    "grow": Field(Bool("The page's spare height goes into this frame: its panel grows to the foot"),
-                  default=False),
     "aliases": Field(Seq(Str("A frame name"), 1, "Older names of this frame: blocks that name them are set here, "
                          "in page order (so past editions' page files still build after frames are merged)")),
     "wide_span": Field(Int("A wider span the frame takes when the page is too full at its own (an "
@@ -446,9 +449,16 @@ GEOMETRY = Struct(PageGeometry, {
         "table_swatch_mm": Field(Number("Colour key before each breakdown label", 0, maximum=200), default=4.0),
         "ring_radius_mm": Field(Number("Largest outer radius of a ring chart", 1, maximum=200), default=26.0),
         "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0, maximum=0.95), default=0.58),
+        "ring_steps_mm": Field(Seq(Number("mm", 1, maximum=200), 0, "Smaller outer radii a ring chart takes, in "
+                                   "turn, on a page too full for it (the figure scale's smaller steps)"), default=()),
         "qr_caption_gap_mm": Field(Number("Between a QR code and its caption", 0, maximum=200), default=3.0),
         "footnote_rule_mm": Field(Number("Length of the rule above footnotes", 0, maximum=200), default=40.0),
         "heading_rule_pt": Field(Number("Weight of the rule under section headings", 0, maximum=200), default=0.6),
+        "theme_band_mm": Field(Seq(Number("mm", 0, maximum=50), 2, "A second theme's navy band: its padding above "
+                                   "and below, and at its sides, mm", 2), default=(2.0, 4.0)),
+        "panel_padding_mm": Field(Number("Padding of a panel around its content, mm", 0, maximum=50), default=5.0),
+        "panel_padding_range_mm": Field(Seq(Number("mm", 0, maximum=50), 2, "Least and most padding a frame may "
+                                            "give its panel, mm", 2), default=(4.0, 6.0)),
     }), default=None),
     "typography": Field(Struct(TypographyLimits, {
         "max_empty_band_mm": Field(Number("Tallest band across the body with nothing drawn in it, mm", 1),
@@ -462,6 +472,9 @@ GEOMETRY = Struct(PageGeometry, {
         "max_bracket_phrase": Field(Int("A bracketed phrase this short or shorter is never broken, characters",
                                         0), default=8),
         "max_text_sizes": Field(Int("Most distinct text sizes drawn in the document", 1), default=10),
+        "max_panel_edge_mm": Field(Number("Most paper between a panel's edge and its first or last ink, mm", 0),
+                                   default=8.0),
+        "max_panel_gap_mm": Field(Number("Tallest band without ink inside a panel, mm", 0), default=12.0),
     }, "Limits of the typography report (build --report)", check=_typography_check), default=None),
     "charts": Field(Struct(ChartSpec, {
         "palette": Field(Seq(SWATCH, 2, "Swatches rows take in table order, cycling (the key row apart)"),
@@ -528,6 +541,11 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
     _check_geometry(geometry, diags)
     if geometry.elements is None:
         geometry = replace(geometry, elements=ElementMeasures(geometry.ref))
+    else:
+        geometry = replace(geometry, elements=replace(
+            geometry.elements, panel_padding_range_mm=tuple(geometry.elements.panel_padding_range_mm),
+            theme_band_mm=tuple(geometry.elements.theme_band_mm),
+            ring_steps_mm=tuple(geometry.elements.ring_steps_mm)))
     if geometry.typography is None:
         geometry = replace(geometry, typography=TypographyLimits(geometry.ref))
     else:
@@ -617,14 +635,21 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                             hint="keep gap (a named step of the page's rhythm) and delete gap_mm")
             if frame.panel is not None and frame.panel not in colours:
                 diags.error("unknown-colour", f"panel colour '{frame.panel}' is not defined", frame.ref)
-        spare_takers = [n for n, f in template.frames.items() if f.grow] or []
-        if len(spare_takers) > 1 or (spare_takers and any(f.anchor for f in template.frames.values())):
-            diags.error("spare-height", f"template '{tname}' gives its spare height to more than one place "
-                        f"({', '.join(spare_takers)}{' and an anchored frame' if len(spare_takers) < 2 else ''})",
-                        template.ref, hint="one frame with grow: true, or frames with anchor: foot, not both")
+            if frame.panel is not None and "padding_mm" in frame.refs:
+                least, most = geometry.elements.panel_padding_range_mm
+                if not least - 1e-6 <= frame.padding_mm <= most + 1e-6:
+                    diags.error("panel-padding", f"frame '{fname}' pads its panel {frame.padding_mm:g} mm: a panel "
+                                f"is its content and {least:g}–{most:g} mm of padding", frame.refs["padding_mm"],
+                                hint="delete padding_mm (every panel then takes elements.panel_padding_mm in "
+                                "layout/page.yaml), or keep it within elements.panel_padding_range_mm")
     _check_spacing(geometry, diags)
     diags.raise_if_errors()
     steps = {name: tuple(entry.steps) for name, entry in entries.items() if entry.steps}
+    pad = geometry.elements.panel_padding_mm  # a panel frame that sets no padding takes the leaflet's
+    templates = {tname: replace(template, frames={fname: replace(frame, padding_mm=pad)
+                                                  if frame.panel and "padding_mm" not in frame.refs else frame
+                                                  for fname, frame in template.frames.items()})
+                 for tname, template in templates.items()}
     return Layout(geometry, colours, styles, templates, steps)
 
 

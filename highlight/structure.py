@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from .layout import LaidOutPage, Picture, QrMark, Ring, TextLine
 
 EN, ZH = "en", "zh-Hant"
-ARTIFACT_FRAMES = ("folio",)  # text the page carries that is not content (PDF 32000 §14.8.2.2)
+ARTIFACT_FRAMES = ("folio", "title-note")  # text the page carries that is not content (PDF 32000 §14.8.2.2)
 LEAF_KINDS = {"heading": "H2", "paragraph": "P", "stat": "P", "callout": "P", "ranking": "P", "project": "P",
               "partner": "P", "qr": "P"}  # a QR code's caption: a P beside its Figure
 _ELEMENT = re.compile(r"^(blocks\[\d+\]\.elements\[\d+\])\.(\w+)(.*)$")

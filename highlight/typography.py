@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostics, SourceRef
-from .layout import Box, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine
+from .layout import Box, LaidOutPage, Picture, QrMark, TextLine
+from .layout.items import empty_bands, ink_span
 from .layout_spec import MM, TypographyLimits
 from .text import (
     CLOSING_BRACKETS,
@@ -43,7 +44,7 @@ LATIN_PUNCTUATION_IN_CHINESE = re.compile(r"(?<=[\u3400-\u9fff])[,.;:!?\"']|[,.;
 STRAIGHT_QUOTE = re.compile(r"['\"]")
 MAX_SPACE_RATIO = 1.5
 MAX_GAP_EM = 0.15
-OFF_THE_BODY = ("title-band", "folio")  # text not on the body's baseline grid by design
+OFF_THE_BODY = ("title-band", "title-note", "folio")  # text not on the body's baseline grid by design
 
 
 @dataclass
@@ -72,6 +73,9 @@ class PageTypography:
     han_latin: list = field(default_factory=list)  # Han next to Latin spaced other than the one rule
     detached_markers: list = field(default_factory=list)  # a footnote marker set apart from its word
     fitted: list = field(default_factory=list)  # the design fitting the copy: figure steps, closer gaps, wider frames
+    panel_edge_mm: float = 0.0  # the most paper between a panel's edge and its first or last ink
+    panel_gap_mm: float = 0.0  # the tallest band without ink inside a panel
+    panel_space: list = field(default_factory=list)  # panels past either limit
 
 
 @dataclass(frozen=True)
@@ -164,32 +168,61 @@ def _bracket_break(before: TextLine, after: TextLine, limit: int) -> str | None:
 
 
 def _empty_bands(page: LaidOutPage) -> list[tuple[float, float]]:
-    """Bands across the body (top, bottom) with nothing drawn in them, from the body's top to its lowest item
-    (the space below that is underfull space, reported as such)."""
-    top, bottom = page.grid_top_pt, page.body_bottom_pt
-    spans = []
+    """Bands across the body (top, bottom) with no ink, from the body's top to its lowest ink (the space below
+    that is underfull space, reported as such). Ink as the eye sees it: a panel's tint is not ink, what
+    stands on it is (layout.ink_span)."""
+    spans = [span for item in page.items if not (isinstance(item, TextLine) and item.frame in OFF_THE_BODY)
+             and (span := ink_span(item)) is not None]
+    inside = [(a, b) for a, b in spans if b > page.grid_top_pt and a < page.body_bottom_pt]
+    if not inside:
+        return []
+    return empty_bands(inside, page.grid_top_pt, min(page.body_bottom_pt, max(b for _, b in inside)))
+
+
+def _panel_ink(page: LaidOutPage, panel: Box) -> list[tuple[float, float]]:
+    """The vertical extents of the ink standing on a panel."""
+    out = []
     for item in page.items:
-        if isinstance(item, TextLine):
-            if not item.line.runs or item.frame in OFF_THE_BODY:
-                continue
-            size = max(r.size_pt for r in item.line.runs)
-            spans.append((item.baseline_pt - 0.88 * size, item.baseline_pt + 0.12 * size))
-        elif isinstance(item, (Box, Picture)):  # a picture fills its box
-            spans.append((item.y_pt, item.y_pt + item.height_pt))
-        elif isinstance(item, Rule):
-            half = item.width_pt / 2
-            spans.append((min(item.y1_pt, item.y2_pt) - half, max(item.y1_pt, item.y2_pt) + half))
-        elif isinstance(item, Ring):
-            spans.append((item.cy_pt - item.outer_pt, item.cy_pt + item.outer_pt))
-        elif isinstance(item, QrMark):
-            spans.append((item.y_pt, item.y_pt + item.size_pt))
-    spans = sorted((max(a, top), min(b, bottom)) for a, b in spans if b > top and a < bottom)
-    bands, reached = [], top
-    for a, b in spans:
-        if a > reached:
-            bands.append((reached, a))
-        reached = max(reached, b)
-    return bands
+        span = ink_span(item)
+        if span is None or item is panel or span[1] <= panel.y_pt or span[0] >= panel.y_pt + panel.height_pt:
+            continue
+        x = item.x_pt if isinstance(item, (TextLine, Box, Picture, QrMark)) else \
+            getattr(item, "x1_pt", getattr(item, "cx_pt", 0.0))
+        if panel.x_pt - 0.5 <= x < panel.x_pt + panel.width_pt:
+            out.append(span)
+    return out
+
+
+def _panel_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTypography) -> None:
+    """Per panel: paper between its edge and its first and its last ink, and the tallest band without ink
+    inside it, against typography.max_panel_edge_mm and max_panel_gap_mm. Cards of one row (panels side
+    by side at one top and height) are as tall as their tallest card: the foot is judged on that one."""
+    panels = [i for i in page.items if isinstance(i, Box) and i.panel]
+    for panel in panels:
+        ink = _panel_ink(page, panel)
+        first = min((a for a, _ in ink), default=None)
+        last = max((b for _, b in ink), default=None)
+        if first is None or last is None:
+            continue
+        row = [p for p in panels if abs(p.y_pt - panel.y_pt) < 0.5 and abs(p.height_pt - panel.height_pt) < 0.5]
+        foot = min(panel.y_pt + panel.height_pt - max((b for _, b in _panel_ink(page, p)), default=0.0)
+                   for p in row)
+        head = first - panel.y_pt
+        inner = max((b - a for a, b in empty_bands(ink, first, last)), default=0.0)
+        counts.panel_edge_mm = max(counts.panel_edge_mm, round(max(head, foot) / MM, 1))
+        counts.panel_gap_mm = max(counts.panel_gap_mm, round(inner / MM, 1))
+        line = min((i for i in page.items if isinstance(i, TextLine) and i.frame not in OFF_THE_BODY
+                    and panel.y_pt <= i.baseline_pt <= panel.y_pt + panel.height_pt
+                    and panel.x_pt <= i.x_pt < panel.x_pt + panel.width_pt), key=lambda i: i.baseline_pt, default=None)
+        where = (f"the panel {panel.width_pt / MM:.0f} × {panel.height_pt / MM:.0f} mm "
+                 f"{(panel.y_pt - page.grid_top_pt) / MM:.0f} mm below the body's top")
+        for name, value in (("its head", head), ("its foot", foot)):
+            if value > limits.max_panel_edge_mm * MM + 0.01:
+                counts.panel_space.append((line, f"{where}: {value / MM:.1f} mm without ink at {name} "
+                                                 f"(limit {limits.max_panel_edge_mm:g} mm)"))
+        if inner > limits.max_panel_gap_mm * MM + 0.01:
+            counts.panel_space.append((line, f"{where}: a band of {inner / MM:.1f} mm without ink inside it "
+                                             f"(limit {limits.max_panel_gap_mm:g} mm)"))
 
 
 def _deliberate(page: LaidOutPage, band: tuple[float, float], limits: TypographyLimits) -> bool:
@@ -198,7 +231,7 @@ def _deliberate(page: LaidOutPage, band: tuple[float, float], limits: Typography
     if getattr(page, "template", None) in limits.deliberate_space_templates:
         return True
     declared = page.declared_space_pt  # recorded by the layout: above the frames anchored to the foot
-    return declared is not None and band[0] >= declared[0] - 6.0 and band[1] <= declared[1] + 6.0
+    return declared is not None and band[0] < declared[1] and band[1] > declared[0]  # the ink band around it
 
 
 def _band_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTypography) -> None:
@@ -249,6 +282,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
         counts.sizes = sorted(counts.size_uses)
         counts.fitted = _fitted(page)
         _band_findings(page, limits, counts)
+        _panel_findings(page, limits, counts)
         for item in page.items:
             if not isinstance(item, TextLine) or item.frame in ("folio",):
                 continue
@@ -276,7 +310,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
                 offset = (item.baseline_pt - page.grid_top_pt) % page.grid_pt
                 counts.off_grid.append((item, f"{text[:30]}… {offset:.2f} pt below a grid line"))
         counts.overfull_frames = [f.name for f in page.frames if f.used_pt > f.height_pt + 0.5]
-        if page.underfull_pt and page.foot_gap_pt > page.underfull_pt:
+        if page.underfull_pt and page.foot_gap_pt > page.underfull_pt and not page.room_pt:  # else the layout's note
             counts.underfull.append(f"page foot: {page.foot_gap_pt / MM:.1f} mm unfilled")
         counts.underfull += [f"frame '{f.name}': {(f.height_pt - f.used_pt) / MM:.1f} mm unfilled" for f in page.frames
                              if f.fixed and f.used_pt and f.height_pt - f.used_pt > page.underfull_pt]
@@ -306,6 +340,11 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics, limits: Typ
                           item.ref if item is not None else page.ref, page=page.page,
                           hint="spare height belongs where the template puts it (a block anchored to the foot, a "
                           "larger step for the page), not in one gap")
+        for item, text in page.panel_space:
+            diags.warning("typo-panel-space", f"a panel with paper to spare: {text}",
+                          item.ref if item is not None else page.ref, page=page.page,
+                          hint="a panel is its content and its padding (elements.panel_padding_mm): let it hug its "
+                          "content; give its cells one anatomy, or balance a row of cards")
         for item, text in page.spaced:
             diags.warning("typo-spaced", f"letter-spaced Chinese: {text} (limit {limits.max_ideograph_gap_em:g} em)",
                           item.ref, page=page.page, hint="the line breaker should have chosen another break or left "
@@ -362,10 +401,11 @@ def _size_diagnostic(pages: list[PageTypography], diags: Diagnostics, limits: Ty
 _COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight", "tight"),
             ("hyphenated", "hyphenated"), ("compressed", "compressed"), ("hanging", "hanging"),
             ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid"), ("underfull", "underfull"),
-            ("band-mm", "empty_band_mm"), ("bands", "empty_bands"), ("sizes", "sizes"),
+            ("band-mm", "empty_band_mm"), ("bands", "empty_bands"), ("panel-edge", "panel_edge_mm"),
+            ("panel-gap", "panel_gap_mm"), ("panels", "panel_space"), ("sizes", "sizes"),
             ("gap-em", "widest_gap_em"), ("spaced", "spaced"), ("pairs", "spaced_pairs"), ("brackets", "bracket_breaks"),
             ("han-latin", "han_latin"), ("markers", "detached_markers"), ("fitted", "fitted")]
-_LARGEST = ("empty_band_mm", "widest_gap_em")  # columns whose total is the largest of the pages, not the sum
+_LARGEST = ("empty_band_mm", "widest_gap_em", "panel_edge_mm", "panel_gap_mm")  # columns whose total is the largest of the pages, not the sum
 
 
 def _counts(p: PageTypography) -> list:

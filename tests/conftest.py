@@ -124,3 +124,109 @@ def watching(project, max_builds: int):
         watcher.kill()
         watcher.wait()
         watcher.stdout.close()
+
+
+# -- ink as the eye sees it, measured on the rendered PDF (issue 22) ---------------------------------------
+INK_DPI = 100
+
+
+def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2)) -> list[dict]:
+    """Per page of a built PDF, rendered with pdfium at `dpi`: the bands across the body with no ink (paper and
+    the panel tint are not ink; text, rules, charts, swatches, QR codes are), and each tinted panel's
+    paper between its edge and its first and last ink and its tallest inner band without ink. Independent of
+    the layout's own numbers: it reads pixels. Heights in mm; the body runs from the title band's foot to the
+    folio's top (its foot space counts: a page that ends short shows a band)."""
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageChops
+
+    mm = dpi / 25.4
+    out = []
+    pdf = pdfium.PdfDocument(pdf_path)
+    for index in range(len(pdf)):
+        page = pdf[index]
+        left, bottom, right, top = page.get_trimbox()
+        media = page.get_mediabox()
+        image = page.render(scale=dpi / 72).to_pil().convert("RGB")
+        # The trimmed page in pixels, y down.
+        x0, y0 = (left - media[0]) / 72 * dpi, (media[3] - top) / 72 * dpi
+        trim = image.crop((round(x0), round(y0), round(x0 + (right - left) / 72 * dpi),
+                           round(y0 + (top - bottom) / 72 * dpi)))
+        # Panel tint as rendered (pdfium converts the CMYK tint its own way): the commonest light colour
+        # that is not paper.
+        colours = trim.getcolors(1 << 20) or []
+        tints = [c for n, c in sorted(colours, reverse=True) if c != (255, 255, 255) and min(c) > 180]
+        tint = tints[0] if tints else panel_rgb
+
+        def differs(colour):
+            solid = Image.new("RGB", trim.size, colour)
+            return ImageChops.difference(trim, solid).convert("L").point(lambda v: 255 if v > 20 else 0)
+
+        ink = ImageChops.multiply(differs((255, 255, 255)), differs(tint))
+        panel = differs((255, 255, 255)).point(lambda v: 255 - v)
+        panel = ImageChops.multiply(differs(tint).point(lambda v: 255 - v), ImageChops.invert(panel))
+        w, h = trim.size
+        body = (round(15 * mm), round(15 * mm))  # the margins
+        band_top = round(28.5 * mm)  # the title band's foot
+        folio_top = round((297 - 10) * mm)  # the folio stands 7 mm above the trim
+
+        def rows(mask, x_a, x_b, y_a, y_b):
+            strip = mask.crop((x_a, y_a, x_b, y_b)).convert("F").resize((1, y_b - y_a), Image.BOX)
+            return [v > 0.01 for v in strip.get_flattened_data()] if hasattr(strip, "get_flattened_data") \
+                else [v > 0.01 for v in strip.getdata()]
+
+        def gaps(flags, offset=0):
+            found, start = [], None
+            for k, on in enumerate(flags + [True]):
+                if not on and start is None:
+                    start = k
+                elif on and start is not None:
+                    found.append(((start + offset) / mm, (k + offset) / mm))
+                    start = None
+            return found
+
+        across = rows(ink, body[0], w - body[1], band_top, folio_top)
+        bands = [(a, b) for a, b in gaps(across, band_top)]
+        # Panels: runs of rows that are mostly tint, then columns, then rows again inside each column run.
+        panels = []
+        tinted_rows = [v > 0.05 for v in panel.crop((0, 0, w, h)).convert("F").resize((1, h), Image.BOX)
+                       .getdata()]
+        y = 0
+        while y < h:
+            if not tinted_rows[y]:
+                y += 1
+                continue
+            y_end = y
+            while y_end < h and tinted_rows[y_end]:
+                y_end += 1
+            columns = [v > 0.3 for v in panel.crop((0, y, w, y_end)).convert("F").resize((w, 1), Image.BOX)
+                       .getdata()]
+            x = 0
+            while x < w:
+                if not columns[x]:
+                    x += 1
+                    continue
+                x_end = x
+                while x_end < w and columns[x_end]:
+                    x_end += 1
+                if (x_end - x) > 10 * mm:
+                    inner = [v > 0.3 for v in panel.crop((x, y, x_end, y_end)).convert("F")
+                             .resize((1, y_end - y), Image.BOX).getdata()]
+                    py0 = y + next((k for k, v in enumerate(inner) if v), 0)
+                    py1 = y + len(inner) - next((k for k, v in enumerate(reversed(inner)) if v), 0)
+                    edges = [panel.crop(box).convert("F").resize((1, 1), Image.BOX).getpixel((0, 0)) / 255
+                             for box in ((x, py0, x_end, py0 + 1), (x, py1 - 1, x_end, py1),
+                                         (x, py0, x + 1, py1), (x_end - 1, py0, x_end, py1))]
+                    if py1 - py0 > 10 * mm and min(edges) > 0.9:  # a tint to its edges: a panel, not a chart
+                        flags = rows(ink, x + 2, x_end - 2, py0 + 2, py1 - 2)
+                        inked = [k for k, v in enumerate(flags) if v]
+                        if inked:
+                            first, last = inked[0] + 2, inked[-1] + 3
+                            inside = gaps(flags[inked[0]:inked[-1] + 1])
+                            panels.append({"x": x / mm, "y": py0 / mm, "width": (x_end - x) / mm,
+                                           "height": (py1 - py0) / mm, "head": first / mm,
+                                           "foot": (py1 - py0 - last) / mm,
+                                           "gap": max((b - a for a, b in inside), default=0.0)})
+                x = x_end
+            y = y_end
+        out.append({"page": index + 1, "bands": bands, "panels": panels})
+    return out

@@ -10,7 +10,7 @@ The package, by stage (docs/architecture.md):
                 registered in ONE table, ELEMENTS;
   copyfit.py    the steps down their scale that figures too wide for their cells take;
   fill.py       a frame filled row by row in its cells; the rows of align_rows groups levelled;
-  placement.py  where the frames stand down the page: named gaps, spacing, grow, anchor;
+  placement.py  where the frames stand down the page: named gaps, spacing (a larger step), anchor;
   furniture.py  the title band, the footnotes, the folio;
   engine.py     PageLayouter: each page through those stages.
 

@@ -76,16 +76,17 @@ def paragraph(ctx: FrameContext, paragraph: Paragraph, width: float, frame: Fram
 
 
 def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec) -> _Piece:
-    style = "heading1" if heading.level == 1 else "heading2"
+    """A heading in the one form of its level on every page (DESIGN.md, "Headings"): its English, then its
+    Chinese beneath, whatever their lengths (never inline on one page and stacked on the next); a level-1
+    heading ruled beneath; level 0, a page's second theme, white on a navy band of its own (the panel
+    padding around it), so that it never reads as one more section heading."""
+    style = {0: "theme-heading", 1: "heading1"}.get(heading.level, "heading2")
     piece = _Piece()
-    pair = ctx.inline_pair(heading.text, style)
-    trial = ctx.setter.set(pair, width, "left")
+    if heading.level == 0:
+        return _theme_band(ctx, heading, width)
     col = ctx.column(piece.primary, heading.ref, "en", width)
-    if len(trial) == 1 or not (heading.en and heading.zh):
-        piece.primary_h = col.add(pair, balance=True)
-    else:  # too long for one line: English, then Chinese beneath
-        col.text(heading.text, style, balance=True)
-        piece.primary_h = col.text(heading.text, style, "zh", balance=True)
+    col.text(heading.text, style, balance=True)
+    piece.primary_h = col.text(heading.text, style, "zh", balance=True)
     rule = ctx.style(style, "en")
     if heading.level == 1:
         weight = ctx.m.heading_rule_pt
@@ -94,20 +95,42 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     return piece
 
 
+def _theme_band(ctx: FrameContext, heading: Heading, width: float) -> _Piece:
+    """A page's second theme: white on a navy band across the frame, its English from the left and its
+    Chinese flush right on the same line, each wrapping in its own column (one form whatever the lengths)."""
+    piece = _Piece()
+    pad, side = (v * MM for v in ctx.m.theme_band_mm)
+    inner = width - 2 * side
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    zh = ctx.spans(heading.text, "theme-heading", "zh")
+    zh_w = min(ctx._natural(zh), inner / 2) if zh else 0.0
+    en_col = ctx.column(piece.primary, heading.ref, "en", inner - (zh_w + gutter if zh else 0.0), side, pad)
+    en_col.text(heading.text, "theme-heading", balance=True)
+    zh_col = ctx.column(piece.primary, heading.ref, "zh", zh_w, side + inner - zh_w, pad)
+    zh_col.add(zh, "right")
+    height = max(en_col.y, zh_col.y) + pad
+    band = ctx.style("heading1", "en").colour  # the navy of the headings and the title band
+    piece.primary.insert(0, Box(0.0, 0.0, width, height, band))
+    piece.primary_h = height
+    return piece
+
+
 def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSpec) -> _Piece:
-    """Bulleted items, English then Chinese each, filled down the frame's `list_columns` columns."""
+    """Bulleted items, English then Chinese each, filled down the frame's `list_columns` columns, balanced."""
     columns = frame.list_columns
     piece = _Piece()
     indent = ctx.m.bullet_indent_mm * MM
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
     col_w = (width - (columns - 1) * gutter) / columns
     gold = ctx.layout.colours["accent"]
-    per_column = -(-len(element.items) // columns)
+    # Balanced: the columns differ by one item at most, the longer ones first (7 in 3: 3 / 2 / 2, not 3 / 3 / 1).
+    count, extra = divmod(len(element.items), columns)
+    starts = [c * count + min(c, extra) for c in range(columns + 1)]
     bottom = 0.0
     for c in range(columns):
         y = 0.0
         x = c * (col_w + gutter)
-        for item in element.items[c * per_column:(c + 1) * per_column]:
+        for item in element.items[starts[c]:starts[c + 1]]:
             start = len(piece.primary)
             col = ctx.column(piece.primary, item.ref, "en", col_w - indent, x + indent, y)
             col.text(item, "list")
@@ -300,7 +323,7 @@ def _breakdown_printed(table: Breakdown, charts) -> tuple[list[Text], list[tuple
 
 # -- the one table ------------------------------------------------------------------------------------------
 ELEMENTS: tuple[ElementKind, ...] = (
-    ElementKind(Heading, heading, ("heading1", "heading2"), lambda e: (e.text,)),
+    ElementKind(Heading, heading, ("theme-heading", "heading1", "heading2"), lambda e: (e.text,)),
     ElementKind(Paragraph, paragraph, ("body",), lambda e: (e.text,)),
     ElementKind(BulletList, bullets, ("list",), lambda e: e.items,
                 parity_units=lambda e: [(item.ref, [item], []) for item in e.items]),  # each item stands alone
@@ -330,7 +353,7 @@ ELEMENTS: tuple[ElementKind, ...] = (
 )
 _BY_CONTENT = {kind.content: kind for kind in ELEMENTS}
 
-PAGE_STYLES = ("title", "footnote", "folio", "folio-number")  # the page's own: title band, footnotes, folio
+PAGE_STYLES = ("title", "title-note", "footnote", "folio", "folio-number")  # the page's own: title band, footnotes, folio
 COPYFIT_STYLES = tuple(kind.copyfit_style for kind in ELEMENTS if kind.copyfit_style)  # step down, never wrap
 
 

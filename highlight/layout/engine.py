@@ -5,7 +5,7 @@ the title band, the footnotes (which fix the body's foot) and the folio (furnitu
 of its figures (copyfit.py); each frame filled at its width (fill.py, one frozen FrameContext per frame,
 stacking.py; each element by its kind, elements.py); the rows of align_rows groups levelled; the frames
 placed down the page (placement.py); then, only if needed, a re-fill: frames that may widen take their
-wide span when the page is too full, and a frame that grows spaces its rows. What the layouter keeps
+wide span when the page is too full. No frame stretches: a panel is its content and its padding. What the layouter keeps
 across pages is only what a build asks of it: the frame heights, for the next build's overflow messages.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..content import Edition, Page, ref_of
+from ..content import Breakdown, Edition, Page, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
@@ -36,6 +36,7 @@ class _Body:
     copyfit: tuple[CopyfitStep, ...] = ()
     spacing: str = "stock"
     widened: tuple[str, ...] = ()
+    room: float = 0.0
 
 
 class PageLayouter:
@@ -90,7 +91,7 @@ class PageLayouter:
                            body_bottom_pt=body_bottom,
                            underfull_pt=g.underfull_mm * MM, ref=page.ref, overflowed=overflowed,
                            declared_space_pt=body.declared_space, copyfit=body.copyfit,
-                           spacing=body.spacing, widened=body.widened)
+                           spacing=body.spacing, widened=body.widened, room_pt=body.room)
 
     def body(self, ctx: FrameContext, page: Page, template, body_top: float, body_bottom: float,
              items: list) -> _Body:
@@ -120,22 +121,22 @@ class PageLayouter:
         order = frame_order(page, template, self.diags)
         fit = copyfit(ctx, page, template, blocks)
         widened: set = set()  # frames set at their wide_span because the page was too full
+        rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
 
-        def fill(name: str, row_tops: list | None = None, row_extra: float = 0.0,
-                 diags: Diagnostics | None = None) -> None:
+        def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
             """(Re-)fill a frame into `filled` and `started`; `diags` a quiet one for a re-fill whose
             content was reported on its first fill."""
             frame = template.frames[name]
             span = frame.wide_span if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
-            frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name),
+            frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
                                 substitutes={**(template.styles or {}), **(frame.styles or {})},
                                 units_below=name in fit.units_below)
             frame_items: list = []
-            used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
-                                              row_extra) if block else (0.0, []))
+            used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops)
+                                  if block else (0.0, []))
             if block and frame.monolingual == "keep-height" and self.languages != BOTH:
                 # The layout asks this frame to hold its bilingual height in a single-language variant.
                 used = max(used, fill_frame(frame_ctx.but(languages=BOTH), frame, block.elements, x, 0.0, w, [],
@@ -144,7 +145,7 @@ class PageLayouter:
 
         for name in order:
             fill(name)
-        align_rows(template, fill, started)
+        align_rows(template, fill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM)
         # A trial, reported nowhere: the page may still widen its frames.
         trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                              Diagnostics())
@@ -156,23 +157,27 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in wide:
                 fill(name, diags=quiet)
+            trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
+                                 Diagnostics())
+        charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
+                   and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
+        m = layout.geometry.elements
+        for radius in m.ring_steps_mm if charted else ():
+            # Still too full: its rings take the next smaller step (every ring of the page one size).
+            if not overflows(template, order, filled, trial.tops, body_bottom) or radius >= m.ring_radius_mm:
+                break
+            smaller = replace(layout, geometry=replace(layout.geometry, elements=replace(m, ring_radius_mm=radius)))
+            quiet = Diagnostics()
+            for name in charted:
+                rings[name] = smaller
+                fill(name, diags=quiet)
+            trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
+                                 Diagnostics())
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  self.diags)
-        tops, grown = placement.tops, dict(placement.grown)
-        for name, extra in list(grown.items()):
-            # A frame that grows spaces its rows evenly in its new height (its panel holds the space),
-            # in whole grid steps; what the steps cannot take stays at its foot.
-            block = blocks.get(name)
-            if block is None:
-                continue
-            frame = template.frames[name]
-            rows = -(-len(block.elements) // frame.cells)
-            step = math.floor(extra / (rows + 1) / self.grid + 1e-6) * self.grid
-            if step <= 0:
-                continue
-            before = filled[name][2]
-            fill(name, None, step, diags=Diagnostics())  # its content was reported on the first fill
-            grown[name] = max(0.0, before + extra - filled[name][2])
+        tops = placement.tops
+        if placement.room > layout.geometry.underfull_mm * MM:  # less is a foot a designer leaves
+            self._room(page, template, order, blocks, placement.room)
         boxes, overflowed = [], []
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
@@ -180,14 +185,14 @@ class PageLayouter:
             top = tops[name]
             limit = top + frame.height_mm * MM if frame.height_mm else body_bottom
             if frame.panel and block:
-                height = frame_height(frame, filled[name]) + grown.get(name, 0.0)
+                height = frame_height(frame, filled[name])  # its content and its padding, nothing more
                 if frame.align_rows:  # cards of a row: one height, the tallest's
                     height = max(height, *(filled[n][2] for n in order if blocks.get(n)
                                            and template.frames[n].align_rows == frame.align_rows
                                            and abs(tops[n] - top) < 0.5))
-                items.append(Box(x, top, w, height, layout.colours[frame.panel]))
+                items.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
             items.extend(_shift(item, 0.0, top) for item in frame_items)
-            boxes.append(FrameBox(name, x, top, w, limit - top, used + grown.get(name, 0.0), fixed=bool(frame.height_mm)))
+            boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm)))
             if block and top + used > limit + 0.5:
                 overflowed.append(name)
                 over = top + used - limit
@@ -202,7 +207,23 @@ class PageLayouter:
                                  "layout give the page a smaller gap step (spacing_pt) or the frame more columns")
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
-                     tuple(sorted(widened)))
+                     tuple(sorted(widened)), placement.room)
+
+    def _room(self, page: Page, template, order: list, blocks: dict, room: float) -> None:
+        """A located note: the page has more height than its words, its larger step and its declared space
+        take; it names the room and what a designer may do with it (never a stretched box)."""
+        frames = template.frames
+        anchored = [n for n in order if frames[n].anchor == "foot" and blocks.get(n)]
+        last = next((n for n in reversed(order) if blocks.get(n)), None)
+        where = f"'{anchored[0]}'" if anchored else f"'{last}'"
+        choices = ["a picture frame of that height (an image: element with height_mm)",
+                   "a larger step of the figure scale for the page's stats (template styles:)",
+                   "frames side by side instead of stacked (templates.yaml)"]
+        if not anchored and last is not None:
+            choices.append(f"a block anchored to the foot (anchor: foot on frame '{last}')")
+        self.diags.warning("page-room", f"page {page.number} has {room / MM:.1f} mm of height that no larger "
+                           f"step and no declared space can take: it stands below {where}", page.ref,
+                           page=page.number, hint="choices: " + "; ".join(choices))
 
     def _growth(self, page: Page, order: list, filled: dict, blocks: dict, overflowing: str) -> str:
         """Which frames made the page too full: against the last good build when there is one, else the

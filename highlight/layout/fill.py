@@ -9,24 +9,26 @@ Chinese across the row. Items are emitted in reading order.
 """
 from __future__ import annotations
 
+import math
+
 from ..layout_spec import MM, FrameSpec
 from .elements import lay_out
-from .items import Rule
+from .items import Rule, empty_bands, ink_span
 from .stacking import FrameContext
 
 
 def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: float, width: float,
-               out: list, row_tops: list | None = None, row_extra: float = 0.0) -> tuple[float, list]:
+               out: list, row_tops: list | None = None) -> tuple[float, list]:
     """Place elements row by row in `cells` columns, no row's anchor (a stat's figure, else its top)
     above its entry in `row_tops`; append their items to `out`; return the height used and where each
-    row's anchor stands. `row_extra` more space above, between and below the rows: a frame that grows
-    spaces its rows."""
+    row's anchor stands. The rows keep their named step (row_gap_mm): a frame never spaces its rows out
+    to fill a page (vertical justification in a box)."""
     m = ctx.m
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
     pad = frame.padding_mm * MM
     cells = frame.cells
     cell_w = (width - 2 * pad - (cells - 1) * gutter) / cells
-    y = top + pad + row_extra
+    y = top + pad
     rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
     started = []
     for r, row in enumerate(rows):
@@ -58,27 +60,51 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
         y = max(bottoms)
         if r < len(rows) - 1:
-            y += m.row_gap_mm * MM + row_extra
+            y += m.row_gap_mm * MM
             if frame.row_rules:  # a hairline halfway between the rows, across the frame's measure
-                mid = y - (m.row_gap_mm * MM + row_extra) / 2
+                mid = y - m.row_gap_mm * MM / 2
                 out.append(Rule(x + pad, mid, x + width - pad, mid, ctx.layout.colours["rule"], 0.4))
-    return y + pad + row_extra - top, started
+    return y + pad - top, started
 
 
-def align_rows(template, fill, started: dict) -> None:
+def align_rows(template, fill, started: dict, filled: dict | None = None, max_gap: float | None = None) -> None:
     """Frames of one `align_rows` group set their k-th rows at one height (by their anchors: a stat's
     figure line, else the row's top), the lowest any of them needs: tiles side by side keep their
     headings and their figures level. Lowering a row can push the next one down in its frame, so
-    this repeats until the rows stand still. `fill(name, row_tops)` re-fills a frame, updating `started`."""
+    this repeats until the rows stand still. `fill(name, row_tops)` re-fills a frame, updating `started`.
+
+    A card on a panel is never lowered so far that a band without ink inside it passes `max_gap`
+    (typography.max_panel_gap_mm): where one card's heading is much taller than another's, the row
+    levels the most cards it can without opening a hole in the others (a row of cards hugs its content)."""
     groups: dict = {}
     for name, frame in template.frames.items():
         if frame.align_rows:
             groups.setdefault(frame.align_rows, []).append(name)
     for names in groups.values():
+        allow = {n: math.inf for n in names}
+        if filled is not None and max_gap is not None:
+            for n in names:
+                if template.frames[n].panel:
+                    spans = [span for item in filled[n][3] if (span := ink_span(item)) is not None]
+                    if spans:
+                        first, last = min(a for a, _ in spans), max(b for _, b in spans)
+                        widest = max((b - a for a, b in empty_bands(spans, first, last)), default=0.0)
+                        allow[n] = max(0.0, max_gap - widest)
+        natural = {n: list(started[n]) for n in names}
         for _ in range(8):
             rows = max(len(started[n]) for n in names)
-            tops = [max(started[n][k] for n in names if k < len(started[n])) for k in range(rows)]
-            if all(started[n] == tops[:len(started[n])] for n in names):
+            wanted: dict = {n: [] for n in names}
+            for k in range(rows):
+                have = [n for n in names if k < len(started[n])]
+
+                def reach(n: str, top: float, k: int = k) -> bool:
+                    return started[n][k] - 0.01 <= top <= natural[n][k] + allow[n] + 0.01
+
+                target = max(sorted({started[n][k] for n in have}),
+                             key=lambda top: (sum(reach(n, top) for n in have), top))
+                for n in have:  # level, or where it stands: never a near miss
+                    wanted[n].append(target if reach(n, target) else started[n][k])
+            if all(started[n] == wanted[n] for n in names):
                 break
             for name in names:
-                fill(name, tops)
+                fill(name, wanted[name])

@@ -38,6 +38,13 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
     first = _first_baseline(title_items) or 0.0
     baseline = (band_h - standard_h) / 2 + ascent
     items.extend(_shift(i, g.margins_mm.left * MM, baseline - first) for i in title_items)
+    if page.continued is not None:  # the theme goes on from the facing page: said at the band's right, level
+        note_ctx = ctx.but(frame="title-note")  # with the English title (furniture: not in the printed source)
+        spans = note_ctx.spans(page.continued, "title-note", "en") or note_ctx.spans(page.continued, "title-note",
+                                                                                       "zh")
+        lines = note_ctx.setter.set(spans, title_w, "right")
+        if lines:
+            items.append(TextLine(g.margins_mm.left * MM, baseline, lines[0], page.continued.ref, "title-note", "en"))
     return items, overflowed
 
 

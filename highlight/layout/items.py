@@ -33,6 +33,7 @@ class Box:
     colour: Colour
     bleeds: bool = False  # touches the trim edge: the renderer extends it into the bleed
     tint: float = 1.0
+    panel: bool = False  # a frame's panel: a tint behind ink, itself no ink (the report measures past it)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class LaidOutPage:
     copyfit: tuple[CopyfitStep, ...] = ()  # figure styles stepped down on this page
     spacing: str = "stock"  # the gaps it was set with: its template's larger steps, the leaflet's, or compact
     widened: tuple[str, ...] = ()  # frames set at their wide_span because the page was too full
+    room_pt: float = 0.0  # spare height no step and no declared space could take (reported as a note)
 
     def on_grid(self, baseline_pt: float) -> bool:
         if not self.grid_pt:
@@ -154,6 +156,64 @@ class _Piece:
     anchored: bool = False  # a figure (stat, rank) that stands level with the row's other figures
 
 
+# How far a line's ink reaches above and below its baseline, in ems of its size: ideographs fill the
+# em box (0.88 above, 0.12 below); Latin capitals, figures and ascenders stand 0.76 high, a line of
+# lower case without them at the x-height; descenders reach 0.24 below.
+_HIGH = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789bdfhklt#$%&@!?()[]{}/\\|'\"“”‘’*^+")
+_LOW = set("gjpqy,;()[]{}|Q")
+
+
+def _ink_extent(line) -> tuple[float, float]:
+    """Above and below the baseline, in points, the ink of a set line reaches (0, 0: no ink)."""
+    up = down = 0.0
+    for run in line.runs:
+        text = run.text.strip()
+        if not text:
+            continue
+        size, rise = run.size_pt, run.rise_pt
+        if any("\u2e80" <= c <= "\u9fff" or "\uf900" <= c <= "\uffef" for c in text):
+            top, bottom = 0.88, 0.12
+        else:
+            top = 0.76 if any(c in _HIGH for c in text) else 0.54
+            bottom = 0.24 if any(c in _LOW for c in text) else 0.01
+        up = max(up, top * size + rise)
+        down = max(down, bottom * size - rise)
+    return up, down
+
+
+def ink_span(item) -> tuple[float, float] | None:
+    """The vertical extent (top, bottom) of what an item puts on paper; None for a panel (a tint, no ink)
+    or a line with nothing drawn."""
+    if isinstance(item, TextLine):
+        up, down = _ink_extent(item.line)
+        return (item.baseline_pt - up, item.baseline_pt + down) if up or down else None
+    if isinstance(item, Box):
+        return None if item.panel else (item.y_pt, item.y_pt + item.height_pt)
+    if isinstance(item, Picture):
+        return (item.y_pt, item.y_pt + item.height_pt)
+    if isinstance(item, Rule):
+        half = item.width_pt / 2
+        return (min(item.y1_pt, item.y2_pt) - half, max(item.y1_pt, item.y2_pt) + half)
+    if isinstance(item, Ring):
+        return (item.cy_pt - item.outer_pt, item.cy_pt + item.outer_pt)
+    if isinstance(item, QrMark):
+        return (item.y_pt, item.y_pt + item.size_pt)
+    return None
+
+
+def empty_bands(spans, top: float, bottom: float) -> list[tuple[float, float]]:
+    """The bands between `top` and `bottom` that no span of ink reaches, top to bottom."""
+    clipped = sorted((max(a, top), min(b, bottom)) for a, b in spans if b > top and a < bottom)
+    bands, reached = [], top
+    for a, b in clipped:
+        if a > reached:
+            bands.append((reached, a))
+        reached = max(reached, b)
+    if bottom > reached:
+        bands.append((reached, bottom))
+    return bands
+
+
 def _first_baseline(items) -> float | None:
     return next((item.baseline_pt for item in items if isinstance(item, TextLine)), None)
 
@@ -172,7 +232,7 @@ def _shift(item, dx: float, dy: float):
     if isinstance(item, TextLine):
         return TextLine(item.x_pt + dx, item.baseline_pt + dy, item.line, item.ref, item.frame, item.lang)
     if isinstance(item, Box):
-        return Box(item.x_pt + dx, item.y_pt + dy, item.width_pt, item.height_pt, item.colour, item.bleeds, item.tint)
+        return replace(item, x_pt=item.x_pt + dx, y_pt=item.y_pt + dy)
     if isinstance(item, Rule):
         return Rule(item.x1_pt + dx, item.y1_pt + dy, item.x2_pt + dx, item.y2_pt + dy, item.colour, item.width_pt)
     if isinstance(item, Ring):

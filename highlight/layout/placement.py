@@ -2,8 +2,8 @@
 
 Frames stand in template order, each below the frames it names (`below`), a named gap of the spacing
 scale apart (the page's own steps, else the leaflet's, else the compact ones; larger loose steps when
-the copy is short), each frame's first baseline on the page's grid. Spare height goes where the template
-says: to a frame that `grow`s, or above the frames anchored to the foot (the page's one deliberate space).
+the copy is short), each frame's first baseline on the page's grid. Spare height goes to that larger step
+and then above the frames anchored to the foot (the page's one deliberate space); no frame stretches.
 """
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from ..content import Page
 from ..diagnostics import Diagnostics, SourceRef
 from ..layout_spec import MM, FrameSpec, Layout
-from .items import TextLine, _down_to_grid
+from .items import TextLine, _down_to_grid, empty_bands, ink_span
 
 
 @dataclass(frozen=True)
 class Placement:
     tops: dict  # frame -> its top
-    grown: dict  # frame -> the height it grows by
     declared_space: tuple[float, float] | None  # the one empty band the template asks for (top, bottom)
     spacing: dict  # the named gaps it was set with…
     spacing_used: str  # …and which they are: "page", "stock", "compact" or "loose"
+    room: float = 0.0  # spare height neither a larger step nor the declared space could take
 
 
 def frame_order(page: Page, template, diags: Diagnostics) -> list[str]:
@@ -65,45 +65,63 @@ def overflows(template, order: list, filled: dict, tops: dict, body_bottom: floa
 
 def place_frames(layout: Layout, template, order: list, filled: dict, body_top: float, body_bottom: float,
                  page_ref: SourceRef, page: int, diags: Diagnostics) -> Placement:
-    """Tops (and grown heights) of the frames, and the one space the template declares, if any.
+    """Tops of the frames, the one space the template declares (if any) and the room left over.
 
-    Frames stack with the named gaps of the spacing scale; spare height is never spread into every
-    gap. It goes where the template says: a frame that `grow`s (its panel takes it) or frames
-    anchored to the foot (`anchor: foot`: they and the frames below them go down, leaving one
-    deliberate space above). Each frame's first baseline sits on the page's baseline grid."""
+    Frames stack with the named gaps of the spacing scale, each frame as tall as its content (a panel is
+    its content and its padding: nothing stretches). Spare height is never spread into every gap: first a
+    larger step for the whole page (up to loose_spacing_pt, as far as the page fits and no band of the
+    page without ink grows past typography.max_empty_band_mm, measured on the ink of its items: so the
+    step adapts to whatever the text styles and the copy make of the page), then the space above the
+    frames anchored to the foot (`anchor: foot`: they and the frames below them go down, leaving one
+    deliberate space of at most typography.deliberate_space_mm). What neither takes is `room`: the page
+    has too few words for its frames, and says so. Each frame's first baseline sits on the page's grid."""
     frames = template.frames
-    grid = layout.geometry.grid.baseline_pt
+    geometry = layout.geometry
+    limits = geometry.typography
+    grid = geometry.grid.baseline_pt
     first_baseline = {name: min((i.baseline_pt for i in items if isinstance(i, TextLine)), default=None)
                       for name, (_, _, _, items) in filled.items()}
+    inks = {name: [span for i in items if (span := ink_span(i)) is not None]
+            for name, (_, _, _, items) in filled.items()}
 
-    def place(snap: bool, grown: dict) -> tuple[dict, float]:
+    def place(snap: bool, spacing: dict, moved: dict | None = None, extra: dict | None = None) -> tuple[dict, float]:
         tops: dict[str, float] = {}
         bottoms: dict[str, float] = {}
         for name in order:
             f = frames[name]
-            top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + gap_pt(f, spacing)
+            top = (body_top + f.top_mm * MM if not f.below else
+                   max(bottoms[b] for b in f.below) + gap_pt(f, spacing) + (extra or {}).get(name, 0.0))
             baseline = first_baseline[name]
             if snap and baseline is not None:
                 top = _down_to_grid(top + baseline, body_top, grid) - baseline
+            top += (moved or {}).get(name, 0.0)
             tops[name] = top
-            bottoms[name] = top + frame_height(f, filled[name]) + grown.get(name, 0.0)
+            bottoms[name] = top + frame_height(f, filled[name])
         return tops, max(bottoms.values(), default=body_top)
+
+    def tallest_band(tops: dict, names=None) -> float:
+        """The tallest band without ink between the body's top and the lowest ink of `names` (all frames)."""
+        spans = [(a + tops[n], b + tops[n]) for n in (names or order) for a, b in inks[n]]
+        if not spans:
+            return 0.0
+        bands = empty_bands(spans, body_top, max(b for _, b in spans))
+        return max((b - a for a, b in bands), default=0.0)
 
     # The page's own larger steps when they leave room, else the leaflet's steps: next year's longer
     # copy takes the air back before it overflows or leaves the grid.
-    stock = dict(layout.geometry.spacing_pt or {})
-    compact = {**stock, **(layout.geometry.compact_spacing_pt or {})}
+    stock = dict(geometry.spacing_pt or {})
+    compact = {**stock, **(geometry.compact_spacing_pt or {})}
     spacing = {**stock, **(getattr(template, "spacing_pt", None) or {})}
     used = "page" if spacing != stock else "stock"
-    tops, lowest = place(True, {})
+    tops, lowest = place(True, spacing)
     for name, fallback in (("stock", stock), ("compact", compact)):
         if lowest <= body_bottom + 0.01 or spacing == fallback:
             continue
         spacing, used = fallback, name
-        tops, lowest = place(True, {})
+        tops, lowest = place(True, spacing)
     snap = True
     if lowest > body_bottom + 0.01:
-        unsnapped = place(False, {})
+        unsnapped = place(False, spacing)
         if unsnapped[1] <= body_bottom + 0.01:  # fits only off the grid (a page that overflows keeps it)
             over = lowest - body_bottom
             snap = False
@@ -113,47 +131,44 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                                hint=f"shorten the text by {over / MM:.1f} mm (a line of body is "
                                f"{layout.style('body', 'en').leading_pt / MM:.1f} mm), or use a smaller gap step "
                                "in the edition's layout")
-    growing = [n for n in order if frames[n].grow]
-    geometry = layout.geometry
-    loose = {name: max(spacing.get(name, 0.0), value) for name, value in (geometry.loose_spacing_pt or {}).items()}
     anchored = [n for n in order if frames[n].anchor == "foot"]
-    # The deliberate space is the spare and the gap above the anchored frames together.
-    room = (geometry.typography.deliberate_space_mm * MM - gap_pt(frames[anchored[0]], spacing)
-            if anchored else geometry.underfull_mm * MM)
-    if snap and not growing and loose and body_bottom - lowest > room and loose != spacing:
-        # More spare than one deliberate space (or an underfull foot): a larger step everywhere on the
-        # page (shorter copy than the page was made for), if the page still fits with it.
-        # The largest share of the way to the loose steps that still fits, each gap in whole grid steps.
-        before = spacing
-        for share in (1.0, 0.75, 0.5, 0.25):
-            spacing = {**before, **{name: before.get(name, 0.0) + math.floor(
-                (value - before.get(name, 0.0)) * share / grid + 1e-6) * grid for name, value in loose.items()}}
-            trial = place(True, {})
-            if trial[1] <= body_bottom + 0.01:
-                tops, lowest = trial
-                used = "loose"
-                break
-        else:
-            spacing = before
-    spare = math.floor(max(0.0, body_bottom - lowest) / grid + 1e-6) * grid
-    if spare <= 0:
-        return Placement(tops, {}, None, spacing, used)
-    if growing:  # it grows down to the foot (it may stand beside a taller column)
-        name = growing[0]
-        bottom = tops[name] + frame_height(frames[name], filled[name])
-        grown = {name: spare + (lowest - bottom)}
-        tops, lowest = place(snap, grown)
-        if lowest > body_bottom + 0.01:  # whatever stands below it would be pushed off: grow by the spare only
-            grown = {name: spare}
-            tops = place(snap, grown)[0]
-        return Placement(tops, grown, None, spacing, used)
-    if anchored:
-        moved = set(anchored)
-        for name in order:  # whatever stands below a frame that moved down moves with it
-            if set(frames[name].below or ()) & moved:
-                moved.add(name)
-        space_top = max((tops[n] + frame_height(frames[n], filled[n]) for n in order if n not in moved),
-                        default=body_top)
-        tops = {n: t + spare if n in moved else t for n, t in tops.items()}
-        return Placement(tops, {}, (space_top, min(tops[n] for n in moved)), spacing, used)
-    return Placement(tops, {}, None, spacing, used)
+    moved_set = set(anchored)
+    for name in order:  # whatever stands below a frame that moved down moves with it
+        if set(frames[name].below or ()) & moved_set:
+            moved_set.add(name)
+    loose = {name: max(spacing.get(name, 0.0), value) for name, value in (geometry.loose_spacing_pt or {}).items()}
+    hole = limits.max_empty_band_mm * MM - grid  # a grid step short of the limit: the layout's ink is an estimate
+    extra: dict = {}
+    if snap and loose and body_bottom - lowest >= grid:
+        # Spare height: a larger step everywhere on the page, one grid step at a time round the page's gaps,
+        # each up to its loose step, as long as the page fits and no band without ink passes the limit
+        # (a gap beside a panel stops sooner: the panel's padding is paper too).
+        limit = max(hole, tallest_band(tops))
+        growing = [n for n in order if frames[n].below and frames[n].gap in loose and n not in anchored]
+        changed = True
+        while changed:
+            changed = False
+            for name in growing:
+                step = extra.get(name, 0.0) + grid
+                if spacing[frames[name].gap] + step > loose[frames[name].gap] + 0.01:
+                    continue
+                trial = place(True, spacing, {}, {**extra, name: step})
+                if trial[1] <= body_bottom + 0.01 and tallest_band(trial[0]) <= limit + 0.01:
+                    extra[name], (tops, lowest) = step, trial
+                    changed, used = True, "loose"
+    spare = math.floor(max(0.0, body_bottom - lowest) / grid + 1e-6) * grid if snap else 0.0
+    declared = None
+    if spare > 0 and anchored:
+        # The rest above the frames anchored to the foot: one deliberate space, at most its limit of paper
+        # without ink, measured from the ink above it to the ink of the anchored frames.
+        staying = [n for n in order if n not in moved_set]
+        above = max((b + tops[n] for n in staying for _, b in inks[n]), default=body_top)
+        below = min((a + tops[n] for n in moved_set for a, _ in inks[n]), default=body_bottom)
+        allowed = max(0.0, limits.deliberate_space_mm * MM - max(0.0, below - above))
+        move = min(spare, math.floor(allowed / grid + 1e-6) * grid)
+        if move > 0:
+            tops, lowest = place(True, spacing, {n: move for n in anchored}, extra)  # those below follow
+            spare -= move
+        space_top = max((tops[n] + frame_height(frames[n], filled[n]) for n in staying), default=body_top)
+        declared = (space_top, min(tops[n] for n in moved_set))
+    return Placement(tops, declared, spacing, used, spare)

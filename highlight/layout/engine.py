@@ -145,6 +145,7 @@ class PageLayouter:
 
         for name in order:
             fill(name)
+        # Cards never open a hole inside their panel past the report's limit.
         align_rows(template, fill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM)
         # A trial, reported nowhere: the page may still widen its frames.
         trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,

@@ -144,17 +144,21 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         # each up to its loose step, as long as the page fits and no band without ink passes the limit
         # (a gap beside a panel stops sooner: the panel's padding is paper too).
         limit = max(hole, tallest_band(tops))
-        growing = [n for n in order if frames[n].below and frames[n].gap in loose and n not in anchored]
+        growing: dict = {}  # frames side by side under the same frames share one gap, so their tops stay level
+        for n in order:
+            if frames[n].below and frames[n].gap in loose and n not in anchored:
+                growing.setdefault((tuple(frames[n].below), frames[n].gap), []).append(n)
         changed = True
         while changed:
             changed = False
-            for name in growing:
-                step = extra.get(name, 0.0) + grid
-                if spacing[frames[name].gap] + step > loose[frames[name].gap] + 0.01:
+            for (_, gap), names in growing.items():
+                step = extra.get(names[0], 0.0) + grid
+                if spacing[gap] + step > loose[gap] + 0.01:
                     continue
-                trial = place(True, spacing, {}, {**extra, name: step})
+                more = {**extra, **{n: step for n in names}}
+                trial = place(True, spacing, {}, more)
                 if trial[1] <= body_bottom + 0.01 and tallest_band(trial[0]) <= limit + 0.01:
-                    extra[name], (tops, lowest) = step, trial
+                    extra, (tops, lowest) = more, trial
                     changed, used = True, "loose"
     spare = math.floor(max(0.0, body_bottom - lowest) / grid + 1e-6) * grid if snap else 0.0
     declared = None
@@ -164,7 +168,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         staying = [n for n in order if n not in moved_set]
         above = max((b + tops[n] for n in staying for _, b in inks[n]), default=body_top)
         below = min((a + tops[n] for n in moved_set for a, _ in inks[n]), default=body_bottom)
-        allowed = max(0.0, limits.deliberate_space_mm * MM - max(0.0, below - above))
+        allowed = max(0.0, limits.deliberate_space_mm * MM - grid - max(0.0, below - above))  # a step short: an estimate
         move = min(spare, math.floor(allowed / grid + 1e-6) * grid)
         if move > 0:
             tops, lowest = place(True, spacing, {n: move for n in anchored}, extra)  # those below follow

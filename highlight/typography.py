@@ -73,6 +73,7 @@ class PageTypography:
     han_latin: list = field(default_factory=list)  # Han next to Latin spaced other than the one rule
     detached_markers: list = field(default_factory=list)  # a footnote marker set apart from its word
     fitted: list = field(default_factory=list)  # the design fitting the copy: figure steps, closer gaps, wider frames
+    room_choices: str = ""  # the layout's choices for the room its page has left (with an underfull foot)
     panel_edge_mm: float = 0.0  # the most paper between a panel's edge and its first or last ink
     panel_gap_mm: float = 0.0  # the tallest band without ink inside a panel
     panel_space: list = field(default_factory=list)  # panels past either limit
@@ -264,7 +265,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
     limits = limits or TypographyLimits()
     out = []
     for page in pages:
-        counts = PageTypography(page.number, page.ref)
+        counts = PageTypography(page.number, page.ref, room_choices=page.room_choices)
         previous = None
         for item in page.items:
             if isinstance(item, TextLine):
@@ -310,7 +311,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
                 offset = (item.baseline_pt - page.grid_top_pt) % page.grid_pt
                 counts.off_grid.append((item, f"{text[:30]}… {offset:.2f} pt below a grid line"))
         counts.overfull_frames = [f.name for f in page.frames if f.used_pt > f.height_pt + 0.5]
-        if page.underfull_pt and page.foot_gap_pt > page.underfull_pt and not page.room_pt:  # else the layout's note
+        if page.underfull_pt and page.foot_gap_pt > page.underfull_pt:
             counts.underfull.append(f"page foot: {page.foot_gap_pt / MM:.1f} mm unfilled")
         counts.underfull += [f"frame '{f.name}': {(f.height_pt - f.used_pt) / MM:.1f} mm unfilled" for f in page.frames
                              if f.fixed and f.used_pt and f.height_pt - f.used_pt > page.underfull_pt]
@@ -372,10 +373,12 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics, limits: Typ
             diags.warning("typo-off-grid", f"a line off the baseline grid: {text}", item.ref, page=page.page,
                           hint="leadings and the page's fit decide this; see the off-grid warning of the build")
         for text in page.underfull:
-            diags.warning("typo-underfull", f"underfull: {text}, more than the gaps could take up", page.ref,
-                          page=page.page, hint="set larger styles on the page (template styles:), let gaps grow "
-                          "more (max_gap_stretch_mm in layout/page.yaml), or add content: a picture frame fills "
-                          "it (an image: element whose height_mm takes up the space)")
+            choices = page.room_choices if text.startswith("page foot") else ""
+            diags.warning("typo-underfull", f"underfull: {text}, more than a larger step and the declared space "
+                          "could take up (no box is stretched to fill it)", page.ref, page=page.page,
+                          hint=("choices: " + choices) if choices else "set larger styles on the page (template "
+                          "styles:), or add content: a picture frame fills it (an image: element whose height_mm "
+                          "takes up the space)")
     _size_diagnostic(pages, diags, limits)
 
 

@@ -404,7 +404,7 @@ def test_every_line_of_the_body_sits_on_the_baseline_grid(reports):
         checked, off_grid = 0, []
         for page in build_result.pages:
             for item in page.items:
-                if isinstance(item, TextLine) and item.frame not in ("folio", "title-band"):
+                if isinstance(item, TextLine) and item.frame not in ("folio", "title-band", "title-note"):
                     checked += 1
                     steps = (item.baseline_pt - body_top) / g.grid.baseline_pt
                     if abs(steps - round(steps)) > 0.005:
@@ -491,9 +491,10 @@ def test_chinese_punctuation_comes_from_the_cjk_face_in_its_centred_hong_kong_fo
 
 
 def test_tiles_in_an_align_rows_group_keep_their_figures_level(reports):
-    """Page 5's first row of tiles (layout/templates.yaml align_rows: talent-1, cards): "Academic / Excellence
-    / 卓越學術成就" take three lines, "Financial Support / 財政支援" two, "Career 就業" one, and "Around"
-    stands above 800 under a heading of two lines, yet all four figures stand on one baseline."""
+    """Page 5's rows of tiles (layout/templates.yaml align_rows): figures level across a row, but never at the
+    price of a hole inside a card's panel past typography.max_panel_gap_mm (issue 22: a card 15 mm empty);
+    where the headings differ too much the row levels what it can, and never leaves a near miss: two
+    figures stand on one baseline or at least a line of body apart. The second row stands level."""
     total_fit, _ = reports
     page5 = total_fit.pages[4]
 
@@ -503,11 +504,13 @@ def test_tiles_in_an_align_rows_group_keep_their_figures_level(reports):
     def figure_baseline(frame):
         return max(lines(frame), key=lambda i: max(r.size_pt for r in i.line.runs)).baseline_pt
 
-    tiles = ("academic-excellence", "financial-support", "global-connectivity", "career")
-    above = {frame: sum(1 for i in lines(frame) if i.baseline_pt < figure_baseline(frame)) for frame in tiles}
-    assert above == {"academic-excellence": 3, "financial-support": 2, "global-connectivity": 3, "career": 1}
-    baselines = [figure_baseline(frame) for frame in tiles]
-    assert max(baselines) - min(baselines) < 0.01
+    first = [figure_baseline(f) for f in ("academic-excellence", "financial-support", "global-connectivity",
+                                          "career")]
+    assert all(abs(a - b) < 0.01 or abs(a - b) >= 12 for a in first for b in first)
+    assert len({round(b, 1) for b in first}) < 4  # some of them level
+    second = [figure_baseline(f) for f in ("service-learning", "arts-creativity", "knowledge-transfer")]
+    assert max(second) - min(second) < 0.01
+    assert total_fit.typography[4].panel_gap_mm <= total_fit.layout.geometry.typography.max_panel_gap_mm
 
 
 # -- what a Hong Kong editorial designer sees (issue 13, part 7) --------------------------------------------

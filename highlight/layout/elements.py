@@ -123,9 +123,7 @@ def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSp
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
     col_w = (width - (columns - 1) * gutter) / columns
     gold = ctx.layout.colours["accent"]
-    # Balanced: the columns differ by one item at most, the longer ones first (7 in 3: 3 / 2 / 2, not 3 / 3 / 1).
-    count, extra = divmod(len(element.items), columns)
-    starts = [c * count + min(c, extra) for c in range(columns + 1)]
+    starts = _balanced(ctx, element, columns, col_w - indent)
     bottom = 0.0
     for c in range(columns):
         y = 0.0
@@ -143,6 +141,32 @@ def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSp
         bottom = max(bottom, y)
     piece.primary_h = bottom
     return piece
+
+
+def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float) -> list[int]:
+    """Where each column of a list starts: the items in their order, in columns as even as they can be (the
+    tallest as short as it can be, measured as set; of equal ones the split with the earlier columns fuller),
+    so that seven items never fall 3 / 3 / 1."""
+    from itertools import combinations
+
+    heights = []
+    for item in element.items:
+        probe: list = []
+        col = ctx.column(probe, item.ref, "en", width)
+        col.text(item, "list")
+        heights.append(col.text(item, "list", "zh"))
+    n = len(heights)
+    if columns <= 1 or n <= columns:
+        return [min(c, n) for c in range(columns)] + [n]
+    best = None
+    for cuts in combinations(range(1, n), columns - 1):
+        starts = [0, *cuts, n]
+        sizes = [sum(heights[a:b]) for a, b in zip(starts, starts[1:])]
+        key = (round(max(sizes), 3), [-s for s in sizes])
+        if best is None or key < best[0]:
+            best = (key, starts)
+    assert best is not None
+    return best[1]
 
 
 def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piece:

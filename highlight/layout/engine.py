@@ -37,6 +37,7 @@ class _Body:
     spacing: str = "stock"
     widened: tuple[str, ...] = ()
     room: float = 0.0
+    room_choices: str = ""
 
 
 class PageLayouter:
@@ -91,7 +92,8 @@ class PageLayouter:
                            body_bottom_pt=body_bottom,
                            underfull_pt=g.underfull_mm * MM, ref=page.ref, overflowed=overflowed,
                            declared_space_pt=body.declared_space, copyfit=body.copyfit,
-                           spacing=body.spacing, widened=body.widened, room_pt=body.room)
+                           spacing=body.spacing, widened=body.widened, room_pt=body.room,
+                           room_choices=body.room_choices)
 
     def body(self, ctx: FrameContext, page: Page, template, body_top: float, body_bottom: float,
              items: list) -> _Body:
@@ -128,7 +130,9 @@ class PageLayouter:
             """(Re-)fill a frame into `filled` and `started`; `diags` a quiet one for a re-fill whose
             content was reported on its first fill."""
             frame = template.frames[name]
-            span = frame.wide_span if name in widened else frame.span
+            if name in widened and frame.wide_list_columns:  # a page too full: its lists in more, shorter columns
+                frame = replace(frame, list_columns=frame.wide_list_columns)
+            span = (frame.wide_span or frame.span) if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
@@ -150,8 +154,9 @@ class PageLayouter:
         # A trial, reported nowhere: the page may still widen its frames.
         trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                              Diagnostics())
-        wide = [n for n in order if template.frames[n].wide_span and blocks.get(n)]
-        if wide and overflows(template, order, filled, trial.tops, body_bottom):
+        wide = [n for n in order if (template.frames[n].wide_span or template.frames[n].wide_list_columns)
+                and blocks.get(n)]
+        if wide and (overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid):
             # Too full: the frames that may widen (a measure the design prefers narrower) take their
             # wider span before the page leaves the grid or overflows.
             widened.update(wide)
@@ -165,7 +170,8 @@ class PageLayouter:
         m = layout.geometry.elements
         for radius in m.ring_steps_mm if charted else ():
             # Still too full: its rings take the next smaller step (every ring of the page one size).
-            if not overflows(template, order, filled, trial.tops, body_bottom) or radius >= m.ring_radius_mm:
+            if not (overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid) \
+                    or radius >= m.ring_radius_mm:
                 break
             smaller = replace(layout, geometry=replace(layout.geometry, elements=replace(m, ring_radius_mm=radius)))
             quiet = Diagnostics()
@@ -177,8 +183,7 @@ class PageLayouter:
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  self.diags)
         tops = placement.tops
-        if placement.room > layout.geometry.underfull_mm * MM:  # less is a foot a designer leaves
-            self._room(page, template, order, blocks, placement.room)
+        room_choices = self._room(order, template, blocks, placement.room) if placement.room > 0 else ""
         boxes, overflowed = [], []
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
@@ -208,23 +213,21 @@ class PageLayouter:
                                  "layout give the page a smaller gap step (spacing_pt) or the frame more columns")
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
-                     tuple(sorted(widened)), placement.room)
+                     tuple(sorted(widened)), placement.room, room_choices)
 
-    def _room(self, page: Page, template, order: list, blocks: dict, room: float) -> None:
-        """A located note: the page has more height than its words, its larger step and its declared space
-        take; it names the room and what a designer may do with it (never a stretched box)."""
+    def _room(self, order: list, template, blocks: dict, room: float) -> str:
+        """What a designer may do with height no step and no declared space takes (never stretch a box): the
+        typography report gives it with the page's underfull foot."""
         frames = template.frames
         anchored = [n for n in order if frames[n].anchor == "foot" and blocks.get(n)]
         last = next((n for n in reversed(order) if blocks.get(n)), None)
-        where = f"'{anchored[0]}'" if anchored else f"'{last}'"
-        choices = ["a picture frame of that height (an image: element with height_mm)",
+        where = anchored[0] if anchored else last
+        choices = [f"a picture frame of about {room / MM:.0f} mm (an image: element with height_mm) near '{where}'",
                    "a larger step of the figure scale for the page's stats (template styles:)",
-                   "frames side by side instead of stacked (templates.yaml)"]
+                   "frames side by side instead of stacked, or on a reading measure (templates.yaml)"]
         if not anchored and last is not None:
             choices.append(f"a block anchored to the foot (anchor: foot on frame '{last}')")
-        self.diags.warning("page-room", f"page {page.number} has {room / MM:.1f} mm of height that no larger "
-                           f"step and no declared space can take: it stands below {where}", page.ref,
-                           page=page.number, hint="choices: " + "; ".join(choices))
+        return "; ".join(choices)
 
     def _growth(self, page: Page, order: list, filled: dict, blocks: dict, overflowing: str) -> str:
         """Which frames made the page too full: against the last good build when there is one, else the

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from ..content import Heading
 from ..layout_spec import MM, FrameSpec
 from .elements import lay_out
 from .items import Rule, empty_bands, ink_span
@@ -60,9 +61,11 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
         y = max(bottoms)
         if r < len(rows) - 1:
-            y += m.row_gap_mm * MM
+            # A heading keeps to what it heads (only its style's space after it); other rows are row_gap_mm apart.
+            step = 0.0 if all(isinstance(e, Heading) for e in row) else m.row_gap_mm * MM
+            y += step
             if frame.row_rules:  # a hairline halfway between the rows, across the frame's measure
-                mid = y - m.row_gap_mm * MM / 2
+                mid = y - step / 2
                 out.append(Rule(x + pad, mid, x + width - pad, mid, ctx.layout.colours["rule"], 0.4))
     return y + pad - top, started
 

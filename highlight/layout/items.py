@@ -135,7 +135,8 @@ class LaidOutPage:
     copyfit: tuple[CopyfitStep, ...] = ()  # figure styles stepped down on this page
     spacing: str = "stock"  # the gaps it was set with: its template's larger steps, the leaflet's, or compact
     widened: tuple[str, ...] = ()  # frames set at their wide_span because the page was too full
-    room_pt: float = 0.0  # spare height no step and no declared space could take (reported as a note)
+    room_pt: float = 0.0  # spare height no larger step and no declared space could take…
+    room_choices: str = ""  # …and what a designer may do with it (the report's underfull foot says so)
 
     def on_grid(self, baseline_pt: float) -> bool:
         if not self.grid_pt:
@@ -186,6 +187,8 @@ def ink_span(item) -> tuple[float, float] | None:
     """The vertical extent (top, bottom) of what an item puts on paper; None for a panel (a tint, no ink)
     or a line with nothing drawn."""
     if isinstance(item, TextLine):
+        if item.line is None:
+            return None
         up, down = _ink_extent(item.line)
         return (item.baseline_pt - up, item.baseline_pt + down) if up or down else None
     if isinstance(item, Box):

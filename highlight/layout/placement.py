@@ -23,6 +23,7 @@ class Placement:
     spacing: dict  # the named gaps it was set with…
     spacing_used: str  # …and which they are: "page", "stock", "compact" or "loose"
     room: float = 0.0  # spare height neither a larger step nor the declared space could take
+    off_grid: bool = False  # it fits only with its frames off the baseline grid
 
 
 def frame_order(page: Page, template, diags: Diagnostics) -> list[str]:
@@ -175,4 +176,4 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             spare -= move
         space_top = max((tops[n] + frame_height(frames[n], filled[n]) for n in staying), default=body_top)
         declared = (space_top, min(tops[n] for n in moved_set))
-    return Placement(tops, declared, spacing, used, spare)
+    return Placement(tops, declared, spacing, used, spare, not snap)

@@ -269,7 +269,7 @@ def _print(diags: Diagnostics, as_json: bool, github: bool = False) -> None:
         print(diags.to_json())
         return
     for d in diags.items:
-        if _OUTPUT.quiet and d.severity is Severity.WARNING:
+        if _OUTPUT.quiet and d.severity <= Severity.WARNING:
             continue
         print(d.github() if github else d.format(), file=sys.stdout if github else sys.stderr)
 
@@ -320,8 +320,9 @@ def _summary(result, code: int, seconds: float, verb: str = "") -> str:
         where += ", the last good PDF is kept"
     elif where != "nothing written" and result.preview:
         where += f" (preview, {result.preview}: not for print)"
+    notes = diags.count(Severity.NOTE)
     return (f"highlight: {verb}{len(result.pages)} pages, {result.fonts} fonts, {errors} errors, {warnings} warnings, "
-            f"{seconds:.2f} s → {where}")
+            + (f"{notes} note{'s' if notes > 1 else ''}, " if notes else "") + f"{seconds:.2f} s → {where}")
 
 
 def _watch(args) -> int:

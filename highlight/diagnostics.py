@@ -21,6 +21,7 @@ def printable(text: object) -> str:
 
 
 class Severity(enum.IntEnum):
+    NOTE = 0  # what a designer should know, not a fault (a page with fewer words than it holds): never fails a build
     WARNING = 1
     ERROR = 2  # the content has a problem: exit 1
     FATAL = 3  # the input or environment cannot be used: exit 2
@@ -57,7 +58,8 @@ class Diagnostic:
     page: int | None = None
 
     def format(self) -> str:
-        label = {Severity.WARNING: "warning", Severity.ERROR: "error", Severity.FATAL: "error"}[self.severity]
+        label = {Severity.NOTE: "note", Severity.WARNING: "warning", Severity.ERROR: "error",
+                 Severity.FATAL: "error"}[self.severity]
         where = f"{printable(self.source)}: " if self.source else ""
         page = f"page {self.page}: " if self.page else ""
         text = f"{where}{label}[{self.code}]: {page}{printable(self.message)}"
@@ -67,7 +69,7 @@ class Diagnostic:
 
     def github(self) -> str:
         """A GitHub Actions annotation, so CI shows the problem on its YAML line."""
-        level = "warning" if self.severity == Severity.WARNING else "error"
+        level = {Severity.NOTE: "notice", Severity.WARNING: "warning"}.get(self.severity, "error")
         place = ""
         if self.source:
             place = f" file={self.source.file}"
@@ -109,6 +111,10 @@ class Diagnostics:
     def warning(self, code: str, message: str, source: SourceRef | None = None, hint: str = "",
                 page: int | None = None) -> None:
         self.add(Severity.WARNING, code, message, source, hint, page)
+
+    def note(self, code: str, message: str, source: SourceRef | None = None, hint: str = "",
+             page: int | None = None) -> None:
+        self.add(Severity.NOTE, code, message, source, hint, page)
 
     def fatal(self, code: str, message: str, source: SourceRef | None = None, hint: str = "") -> None:
         self.add(Severity.FATAL, code, message, source, hint)

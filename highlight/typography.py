@@ -374,7 +374,9 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics, limits: Typ
                           hint="leadings and the page's fit decide this; see the off-grid warning of the build")
         for text in page.underfull:
             choices = page.room_choices if text.startswith("page foot") else ""
-            diags.warning("typo-underfull", f"underfull: {text}, more than a larger step and the declared space "
+            # A page whose larger step and declared space are used up has fewer words than it holds: a note for
+            # the designer with the room and the choices (never a stretched box), not a fault of the layout.
+            (diags.note if choices else diags.warning)("typo-underfull", f"underfull: {text}, more than a larger step and the declared space "
                           "could take up (no box is stretched to fill it)", page.ref, page=page.page,
                           hint=("choices: " + choices) if choices else "set larger styles on the page (template "
                           "styles:), or add content: a picture frame fills it (an image: element whose height_mm "

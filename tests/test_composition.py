@@ -11,7 +11,7 @@ import pytest
 from conftest import EDITION, ROOT, copy_project, run_cli
 
 from highlight.build import BuildOptions, build
-from highlight.layout import TextLine
+from highlight.layout import Box, TextLine
 from highlight.layout_spec import MM
 
 FIXTURE_B = os.path.join(ROOT, "tests", "fixtures", "edition-b")
@@ -36,27 +36,37 @@ def _project_with(tmp_path, path: str, old: str, new: str) -> str:
 
 # -- holes and spare height ------------------------------------------------------------
 def test_no_page_of_2022_23_has_a_hole(leaflet):
-    """No band across the body with nothing drawn is taller than 15 mm, except the one space a template
-    declares (above frames anchored to the foot), itself at most 25 mm; and no page ends short of its foot."""
+    """No band across the body without ink (panel tints are not ink) is taller than 15 mm, except the one space a
+    template declares (above frames anchored to the foot), itself at most 25 mm; a page ends at its foot unless
+    it has fewer words than the page holds, and then the report says so with the room and the choices (issue 22:
+    never a stretched box). In 2022-23 that is pages 7 and 8."""
+    short = set()
     for page, counts in zip(leaflet.pages, leaflet.typography):
         assert counts.empty_bands == [], (page.number, counts.empty_bands)
         assert counts.empty_band_mm <= 25.0, page.number
         if page.declared_space_pt:
             top, bottom = page.declared_space_pt
             assert bottom - top <= 25.0 * MM, page.number
-        assert page.foot_gap_pt <= 10 * MM, (page.number, page.foot_gap_pt / MM)
+        if page.foot_gap_pt > 10 * MM:
+            short.add(page.number)
+            (warning,) = [d for d in leaflet.diagnostics.items if d.code == "typo-underfull" and d.page == page.number]
+            assert "picture frame" in warning.hint and f"{page.foot_gap_pt / MM:.1f} mm" in warning.message
+    assert short == {7, 8}
 
 
-def test_spare_height_goes_to_the_frame_that_grows_not_into_every_gap(leaflet):
-    """Page 8's metrics panel takes the page's spare height and spaces its two rows in it; the gaps
-    between the other frames keep their named steps (no gap is stretched)."""
+def test_a_panel_is_its_content_and_its_padding(leaflet):
+    """No panel stretches to fill its page (issue 22: page 6's right panel 23 mm empty at its head, page 7's
+    21 mm, page 8's metrics 16 mm and 17 mm between its rows): every panel's paper between its edge and its first
+    and last ink is at most 8 mm (a row of cards: its tallest card), no band inside it over 12 mm; the rows of
+    page 8's metrics keep their row gap, and the gaps between frames their steps."""
+    for page, counts in zip(leaflet.pages, leaflet.typography):
+        assert counts.panel_space == [], (page.number, counts.panel_space)
+        assert counts.panel_edge_mm <= 8.0 and counts.panel_gap_mm <= 12.0, page.number
     page8 = leaflet.pages[7]
     frames = {f.name: f for f in page8.frames}
-    below_intro = frames["metrics"].y_pt - (frames["progress-intro"].y_pt + frames["progress-intro"].used_pt)
-    assert below_intro < 30  # one 'block' step (24 pt on this page), whatever the spare
-    assert frames["metrics"].used_pt > 60 * MM  # the panel grew: its two rows of tiles are about 45 mm
-    rules = [i for i in page8.items if type(i).__name__ == "Box" and abs(i.y_pt - frames["metrics"].y_pt) < 0.5]
-    assert rules and rules[0].height_pt == pytest.approx(frames["metrics"].used_pt, abs=0.5)
+    (panel,) = [i for i in page8.items if isinstance(i, Box) and i.panel and abs(i.y_pt - frames["metrics"].y_pt) < 0.5]
+    assert panel.height_pt == pytest.approx(frames["metrics"].used_pt, abs=0.5)
+    assert panel.height_pt < 65 * MM  # two rows of tiles and 4 mm of padding: about 58 mm, not 94
 
 
 # -- the type scale ----------------------------------------------------------------------

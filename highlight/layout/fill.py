@@ -62,7 +62,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         y = max(bottoms)
         if r < len(rows) - 1:
             # A heading keeps to what it heads (only its style's space after it); other rows are row_gap_mm apart.
-            step = 0.0 if all(isinstance(e, Heading) for e in row) else m.row_gap_mm * MM
+            step = 0.0 if all(isinstance(e, Heading) and e.level > 0 for e in row) else m.row_gap_mm * MM
             y += step
             if frame.row_rules:  # a hairline halfway between the rows, across the frame's measure
                 mid = y - step / 2

@@ -160,7 +160,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                 trial = place(True, spacing, {}, more)
                 if trial[1] <= body_bottom + 0.01 and tallest_band(trial[0]) <= limit + 0.01:
                     extra, (tops, lowest) = more, trial
-                    changed, used = True, "loose"
+                    changed, used = True, ("loose" if used in ("stock", "page") else used)
     spare = math.floor(max(0.0, body_bottom - lowest) / grid + 1e-6) * grid if snap else 0.0
     declared = None
     if spare > 0 and anchored:

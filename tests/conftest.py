@@ -130,6 +130,12 @@ def watching(project, max_builds: int):
 INK_DPI = 100
 
 
+def _values(image) -> list:
+    """An image's pixel values in order (Pillow 12 renamed getdata)."""
+    values = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
+    return list(values)
+
+
 def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2)) -> list[dict]:
     """Per page of a built PDF, rendered with pdfium at `dpi`: the bands across the body with no ink (paper and
     the panel tint are not ink; text, rules, charts, swatches, QR codes are), and each tinted panel's
@@ -171,8 +177,7 @@ def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2))
 
         def rows(mask, x_a, x_b, y_a, y_b):
             strip = mask.crop((x_a, y_a, x_b, y_b)).convert("F").resize((1, y_b - y_a), Image.BOX)
-            return [v > 0.01 for v in strip.get_flattened_data()] if hasattr(strip, "get_flattened_data") \
-                else [v > 0.01 for v in strip.getdata()]
+            return [v > 0.01 for v in _values(strip)]
 
         def gaps(flags, offset=0):
             found, start = [], None
@@ -188,8 +193,7 @@ def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2))
         bands = [(a, b) for a, b in gaps(across, band_top)]
         # Panels: runs of rows that are mostly tint, then columns, then rows again inside each column run.
         panels = []
-        tinted_rows = [v > 0.05 for v in panel.crop((0, 0, w, h)).convert("F").resize((1, h), Image.BOX)
-                       .getdata()]
+        tinted_rows = [v > 0.05 for v in _values(panel.convert("F").resize((1, h), Image.BOX))]
         y = 0
         while y < h:
             if not tinted_rows[y]:
@@ -198,8 +202,7 @@ def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2))
             y_end = y
             while y_end < h and tinted_rows[y_end]:
                 y_end += 1
-            columns = [v > 0.3 for v in panel.crop((0, y, w, y_end)).convert("F").resize((w, 1), Image.BOX)
-                       .getdata()]
+            columns = [v > 0.3 for v in _values(panel.crop((0, y, w, y_end)).convert("F").resize((w, 1), Image.BOX))]
             x = 0
             while x < w:
                 if not columns[x]:
@@ -209,8 +212,8 @@ def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2))
                 while x_end < w and columns[x_end]:
                     x_end += 1
                 if (x_end - x) > 10 * mm:
-                    inner = [v > 0.3 for v in panel.crop((x, y, x_end, y_end)).convert("F")
-                             .resize((1, y_end - y), Image.BOX).getdata()]
+                    inner = [v > 0.3 for v in _values(panel.crop((x, y, x_end, y_end)).convert("F")
+                                                      .resize((1, y_end - y), Image.BOX))]
                     py0 = y + next((k for k, v in enumerate(inner) if v), 0)
                     py1 = y + len(inner) - next((k for k, v in enumerate(reversed(inner)) if v), 0)
                     edges = [panel.crop(box).convert("F").resize((1, 1), Image.BOX).getpixel((0, 0)) / 255

@@ -100,12 +100,14 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             bottoms[name] = top + frame_height(f, filled[name])
         return tops, max(bottoms.values(), default=body_top)
 
-    def tallest_band(tops: dict, names=None) -> float:
-        """The tallest band without ink between the body's top and the lowest ink of `names` (all frames)."""
-        spans = [(a + tops[n], b + tops[n]) for n in (names or order) for a, b in inks[n]]
+    def tallest_band(tops: dict, names=None, from_top: bool = True) -> float:
+        """The tallest band without ink between the body's top (or the first ink of `names`) and the lowest ink
+        of `names` (all frames)."""
+        spans = [(a + tops[n], b + tops[n]) for n in (order if names is None else names) for a, b in inks[n]]
         if not spans:
             return 0.0
-        bands = empty_bands(spans, body_top, max(b for _, b in spans))
+        start = body_top if from_top else min(a for a, _ in spans)
+        bands = empty_bands(spans, start, max(b for _, b in spans))
         return max((b - a for a, b in bands), default=0.0)
 
     # The page's own larger steps when they leave room, else the leaflet's steps: next year's longer
@@ -137,36 +139,51 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     for name in order:  # whatever stands below a frame that moved down moves with it
         if set(frames[name].below or ()) & moved_set:
             moved_set.add(name)
+    staying = [n for n in order if n not in moved_set]
+
+    def tallest(tops: dict) -> float:
+        """The tallest band without ink above the frames anchored to the foot, and among them: the band between
+        is the declared space, held to its own limit."""
+        return max(tallest_band(tops, staying), tallest_band(tops, sorted(moved_set), False) if moved_set else 0.0)
+
     loose = {name: max(spacing.get(name, 0.0), value) for name, value in (geometry.loose_spacing_pt or {}).items()}
     hole = limits.max_empty_band_mm * MM - grid  # a grid step short of the limit: the layout's ink is an estimate
     extra: dict = {}
+    growing: dict = {}  # frames side by side under the same frames share one gap, so their tops stay level
+    for n in order:
+        if frames[n].below and frames[n].gap in spacing and n not in anchored:
+            growing.setdefault((tuple(frames[n].below), frames[n].gap), []).append(n)
+
+    def step_round(direction: float, allowed) -> bool:
+        """Each group's gap a grid step up (or down) where `allowed(trial)` holds; whether any moved."""
+        nonlocal extra, tops, lowest
+        moved = False
+        for (_, gap), names in growing.items():
+            step = extra.get(names[0], 0.0) + direction * grid
+            if not compact.get(gap, 0.0) - 0.01 <= spacing[gap] + step <= loose.get(gap, spacing[gap]) + 0.01:
+                continue
+            more = {**extra, **{n: step for n in names}}
+            trial = place(True, spacing, {}, more)
+            if allowed(trial):
+                extra, (tops, lowest), moved = more, trial, True
+        return moved
+
+    if snap:
+        # A gap whose band without ink already passes the limit (a step beside a panel's padding, which is paper
+        # too) closes toward its compact step.
+        while tallest(tops) > hole + 0.01 and step_round(-1, lambda t: tallest(t[0]) < tallest(tops)):
+            pass
     if snap and loose and body_bottom - lowest >= grid:
         # Spare height: a larger step everywhere on the page, one grid step at a time round the page's gaps,
-        # each up to its loose step, as long as the page fits and no band without ink passes the limit
-        # (a gap beside a panel stops sooner: the panel's padding is paper too).
-        limit = max(hole, tallest_band(tops))
-        growing: dict = {}  # frames side by side under the same frames share one gap, so their tops stay level
-        for n in order:
-            if frames[n].below and frames[n].gap in loose and n not in anchored:
-                growing.setdefault((tuple(frames[n].below), frames[n].gap), []).append(n)
-        changed = True
-        while changed:
-            changed = False
-            for (_, gap), names in growing.items():
-                step = extra.get(names[0], 0.0) + grid
-                if spacing[gap] + step > loose[gap] + 0.01:
-                    continue
-                more = {**extra, **{n: step for n in names}}
-                trial = place(True, spacing, {}, more)
-                if trial[1] <= body_bottom + 0.01 and tallest_band(trial[0]) <= limit + 0.01:
-                    extra, (tops, lowest) = more, trial
-                    changed, used = True, ("loose" if used in ("stock", "page") else used)
+        # each up to its loose step, as long as the page fits and no band without ink passes the limit.
+        limit = max(hole, tallest(tops))
+        while step_round(1, lambda t: t[1] <= body_bottom + 0.01 and tallest(t[0]) <= limit + 0.01):
+            used = "loose" if used in ("stock", "page") else used
     spare = math.floor(max(0.0, body_bottom - lowest) / grid + 1e-6) * grid if snap else 0.0
     declared = None
     if spare > 0 and anchored:
         # The rest above the frames anchored to the foot: one deliberate space, at most its limit of paper
         # without ink, measured from the ink above it to the ink of the anchored frames.
-        staying = [n for n in order if n not in moved_set]
         above = max((b + tops[n] for n in staying for _, b in inks[n]), default=body_top)
         below = min((a + tops[n] for n in moved_set for a, _ in inks[n]), default=body_bottom)
         allowed = max(0.0, limits.deliberate_space_mm * MM - grid - max(0.0, below - above))  # a step short: an estimate

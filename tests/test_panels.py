@@ -1,0 +1,190 @@
+"""Issue 22, points 1, 5 and 7: panels that hug their content, headings and spreads, and a report that sees
+what the eye sees. The first test measures the printed PDF's ink with pdfium (conftest.ink_measure), not the
+layout's own numbers: paper and the panel tint are no ink; text, rules, charts and codes are."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import EDITION, copy_project, ink_measure, run_cli
+
+from highlight import typography
+from highlight.build import BuildOptions, build
+from highlight.diagnostics import Diagnostics, Severity, SourceRef
+from highlight.layout import Box, LaidOutPage, TextLine
+from highlight.layout_spec import MM, TypographyLimits
+from highlight.text import Line
+
+PIXEL_MM = 25.4 / 100  # the measure's resolution: one pixel at 100 dpi
+
+
+@pytest.fixture(scope="module")
+def leaflet(tmp_path_factory):
+    out = tmp_path_factory.mktemp("panels") / "leaflet.pdf"
+    result = build(BuildOptions(EDITION, str(out), report=True))
+    assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items if d.severity >= 2]
+    return result, str(out)
+
+
+def test_the_printed_pages_have_no_holes_and_their_panels_hug_their_ink(leaflet):
+    """Measured on the rendered PDF: across the body no band without ink over 15 mm, except one deliberate space a
+    page of at most 25 mm; every panel at most 8 mm of paper between its edge and its first and last ink (a row of
+    cards: its tallest card) and no band inside it over 12 mm. A page with fewer words than it holds (the report
+    notes it, with the room and the choices) has its rest at its foot, as much as the note says, and nowhere else.
+    Before (issue 22): bands of 36, 29, 27, 27, 25 mm on pages 7, 3, 4, 8, 6; page 6's right panel 22 mm empty at
+    its head, page 7's GZ panel 20, page 8's metrics 17 with 18 between its rows, a page-5 card 18 inside."""
+    result, pdf = leaflet
+    noted = {d.page: d for d in result.diagnostics.items if d.code == "typo-underfull"}
+    for page in ink_measure(pdf):
+        tall = sorted(b - a for a, b in page["bands"] if b - a > 15.0 + PIXEL_MM)
+        if page["page"] in noted:  # the room at the foot is what the note names
+            room = float(re.search(r"([\d.]+) mm unfilled", noted[page["page"]].message).group(1))
+            foot = page["bands"][-1][1] - page["bands"][-1][0]
+            assert foot >= room, (page["page"], foot, room)
+            tall.remove(max(tall))
+        assert len(tall) <= 1 and all(b <= 25.0 + PIXEL_MM for b in tall), (page["page"], tall)
+        rows: dict = {}
+        for panel in page["panels"]:
+            rows.setdefault((round(panel["y"]), round(panel["height"])), []).append(panel)
+        for row in rows.values():
+            assert max(p["head"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
+            assert min(p["foot"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
+            assert max(p["gap"] for p in row) <= 12.0 + PIXEL_MM, (page["page"], row)
+    assert len(noted) <= 2 and all(d.severity == Severity.NOTE and "picture frame" in d.hint for d in noted.values())
+
+
+def test_the_last_line_of_a_page_clears_the_folio(leaflet):
+    """Page 4's last ranking crowded the folio (5.1 mm of paper between them); now every page keeps at least 6 mm
+    (margins.bottom in layout/page.yaml)."""
+    import pypdfium2 as pdfium
+
+    _, pdf = leaflet
+    mm = 100 / 25.4
+    document = pdfium.PdfDocument(pdf)
+    for index in range(len(document)):
+        page = document[index]
+        left, bottom, right, top = page.get_trimbox()
+        media = page.get_mediabox()
+        image = page.render(scale=100 / 72).to_pil().convert("L")
+        x0, y0 = (left - media[0]) / 72 * 100, (media[3] - top) / 72 * 100
+        trim = image.crop((round(x0), round(y0), round(x0 + (right - left) / 72 * 100),
+                           round(y0 + (top - bottom) / 72 * 100))).point(lambda v: 255 if v < 200 else 0)
+        inked = [trim.crop((round(15 * mm), y, trim.width - round(15 * mm), y + 1)).getbbox() is not None
+                 for y in range(trim.height)]
+        y = round(293 * mm)
+        while not inked[y]:
+            y -= 1
+        while inked[y]:  # the folio's ink
+            y -= 1
+        folio_top = y + 1
+        while not inked[y]:
+            y -= 1
+        assert (folio_top - y - 1) / mm >= 6.0, (index + 1, (folio_top - y - 1) / mm)
+
+
+def test_a_heading_has_one_form_on_every_page(leaflet):
+    """Headings of one level look alike on the whole leaflet (issue 22: 'Career 就業' inline, 'Financial Support /
+    財政支援' stacked): the English on its line(s), the Chinese beneath, never the two on one line."""
+    result, _ = leaflet
+    headings = 0
+    for page in result.pages:
+        for item in page.items:
+            if isinstance(item, TextLine) and item.ref.yaml_path.endswith(".heading"):
+                headings += 1
+                text = item.line.text
+                assert not (re.search(r"[A-Za-z]{2}", text) and re.search(r"[\u4e00-\u9fff]", text)) or \
+                    item.frame == "newtech-head", (page.number, text)  # the theme band: one line, two columns
+    assert headings > 40
+
+
+def test_a_list_is_balanced_across_its_columns(leaflet):
+    """Page 1's seven research areas no longer fall 3 / 3 / 1: the columns differ by one item at most."""
+    result, _ = leaflet
+    bullets = [i for i in result.pages[0].items if isinstance(i, Box) and i.width_pt < 5 and i.y_pt < 160 * MM]
+    columns: dict = {}
+    for bullet in bullets:
+        columns[round(bullet.x_pt)] = columns.get(round(bullet.x_pt), 0) + 1
+    assert max(columns.values()) - min(columns.values()) <= 1, columns
+    assert sum(columns.values()) == 7 and len(columns) == 3
+
+
+def test_a_pages_second_theme_is_a_heading_of_its_own_level(leaflet):
+    """Page 5's second theme ('Incorporating New Technologies…') is no second ruled section heading: white on a
+    navy band of its own, above its section heading ('Generative AI…', ruled as 'Talent Incubator' is)."""
+    result, _ = leaflet
+    page5 = result.pages[4]
+    navy = result.layout.colours["primary"]
+    theme = [i for i in page5.items if isinstance(i, TextLine) and i.line.text.startswith(("Incorporating", "採用"))]
+    assert len(theme) == 2 and theme[0].baseline_pt == theme[1].baseline_pt
+    (band,) = [b for b in page5.items if isinstance(b, Box) and b.colour == navy and not b.bleeds
+               and b.y_pt < theme[0].baseline_pt < b.y_pt + b.height_pt]
+    assert band.width_pt > 170 * MM
+    assert all(run.colour == result.layout.colours["white"] for t in theme for run in t.line.runs)
+    section = next(i for i in page5.items if isinstance(i, TextLine) and i.line.text.startswith("Generative AI"))
+    assert section.line.runs[0].size_pt == result.layout.style("heading1", "en").size_pt
+
+
+def test_a_continued_theme_says_so_in_its_band(leaflet):
+    """Page 7 continues page 6's theme under the same title: its band says 'continued ／ 續' (content data, in
+    p7-growth-continued.yaml), at the right, level with the English title; page 6's band does not."""
+    result, _ = leaflet
+    page6, page7 = result.pages[5], result.pages[6]
+    (note,) = [i for i in page7.items if isinstance(i, TextLine) and i.frame == "title-note"]
+    assert note.line.text.replace(" ", "") == "continued／續"
+    assert note.ref.file.endswith("p7-growth-continued.yaml")
+    title = next(i for i in page7.items if isinstance(i, TextLine) and i.frame == "title-band")
+    assert note.baseline_pt == title.baseline_pt and note.x_pt + note.line.right_pt > 190 * MM
+    assert not [i for i in page6.items if isinstance(i, TextLine) and i.frame == "title-note"]
+
+
+def test_the_report_measures_a_panel_by_its_ink():
+    """A panel 60 mm tall with one line at its head: 50-odd mm of paper at its foot, a located warning with its
+    limit (typography.max_panel_edge_mm); the tint itself is no ink, so the band across the body passes it."""
+    from highlight.text import GlyphRun
+
+    ref = SourceRef("p9.yaml", 3, 5, "blocks[0].elements[0].paragraph")
+    run = GlyphRun(0.0, "Figures", "latin-regular", 8.5, 0.0, None, 0.0, 30.0)
+    line = Line((run,), 100.0, 30.0, 12.0, 9.0, 3.0, False, False)
+    text = TextLine(45.0, 100 * MM + 10.0, line, ref, "metrics", "en")
+    panel = Box(40.0, 100 * MM, 200.0, 60 * MM, None, panel=True)
+    page = LaidOutPage(9, (panel, text), (), "t", grid_top_pt=90 * MM, body_bottom_pt=270 * MM)
+    (counts,) = typography.report([page], limits=TypographyLimits())
+    assert counts.panel_edge_mm > 50 and len(counts.panel_space) == 1
+    diags = Diagnostics()
+    typography.add_diagnostics([counts], diags, TypographyLimits())
+    (warning,) = [d for d in diags.items if d.code == "typo-panel-space"]
+    assert warning.source == ref and "limit 8 mm" in warning.message and "at its foot" in warning.message
+
+
+def test_a_panel_padded_outside_its_range_is_a_located_error(tmp_path):
+    copy_project(tmp_path)
+    path = tmp_path / "layout" / "templates.yaml"
+    text = path.read_text("utf-8")
+    old = "research-areas:    {col: 1, span: 12, below: [discoveries-head], gap: tight, panel: panel,"
+    assert old in text
+    path.write_text(text.replace(old, old + " padding_mm: 12,"), "utf-8")
+    code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
+    assert code != 0
+    assert re.search(r"layout/templates\.yaml:\d+:\d+ \(templates\.p1\.frames\.research-areas\.padding_mm\): "
+                     r"error\[panel-padding\]", printed), printed
+    assert "4–6 mm of padding" in printed
+
+
+def test_the_spare_height_adapts_to_the_copy(tmp_path):
+    """Page 3 without its two introductions (shorter copy): the layout does not stretch anything; it opens the
+    page's steps as far as no band passes the limit, puts the declared space above the charts, and notes what
+    is left with the room and the choices. No hole over the limit, no panel with paper to spare."""
+    copy_project(tmp_path)
+    page = tmp_path / "content" / "2022-23" / "p3-international-community.yaml"
+    text = page.read_text("utf-8")
+    start = text.index("  - frame: intros")
+    end = text.index("  - frame: callouts")
+    page.write_text(text[:start] + text[end:], "utf-8")
+    result = build(BuildOptions(str(tmp_path / "content" / "2022-23"), str(tmp_path / "x.pdf"), report=True))
+    assert not result.diagnostics.has_errors()
+    counts = result.typography[2]
+    assert counts.empty_bands == [] and counts.panel_space == []
+    (note,) = [d for d in result.diagnostics.items if d.code == "typo-underfull" and d.page == 3]
+    assert note.severity == Severity.NOTE and "picture frame" in note.hint
+    laid = result.pages[2]
+    assert laid.declared_space_pt is not None and laid.spacing == "loose"

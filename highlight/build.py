@@ -130,8 +130,8 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
     return edition, layout, project
 
 
-def characters_used(edition: Edition) -> dict[str, SourceRef]:
-    """Every character the leaflet prints, with where it first appears."""
+def characters_used(edition: Edition, layout: Layout | None = None) -> dict[str, SourceRef]:
+    """Every character the leaflet prints, with where it first appears (`layout`: its furniture's too)."""
     seen: dict[str, SourceRef] = {}
     for page in edition.pages:
         strings = [(t.ref, plain(s)) for t in page_texts(page) for _, s in t.strings()]
@@ -144,6 +144,8 @@ def characters_used(edition: Edition) -> dict[str, SourceRef]:
         strings += [(ref_of(note, "marker"), note.marker) for note in page.footnotes]
         if page.continued is not None:  # the title band's "continued" note (furniture, not a page text)
             strings += [(page.continued.ref, s) for _, s in page.continued.strings()]
+            if layout is not None:
+                strings.append((page.continued.ref, layout.geometry.title_band.note_separator))
         for ref, string in strings:
             for char in string:
                 seen.setdefault(char, ref)
@@ -318,7 +320,7 @@ class BuildSession:
             check_output(output, diags, (options.edition_dir,), magic=b"%PDF-", what="the PDF (-o)")  # before the work
             _check_preview_path(output, options, project, diags)
             date_epoch = _checked_date_epoch(edition, diags)
-            fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
+            fonts = self._prepare_fonts(project, characters_used(edition, layout), diags, options.allow_missing_glyphs)
             store, setter = self._restore_lines(project, options.edition_dir, fonts)
             heights_path = _heights_path(project, options.edition_dir, options.lang)
             if heights_path != self._heights_path:  # (a session keeps what it read or wrote last)

@@ -129,7 +129,6 @@ class FrameSpec:
     beside_mm: float | None = None  # stats: the figure in a column this wide, its words beside it
     row_rules: bool = False  # a hairline between the rows of its cells
     wide_span: int | None = None  # the wider span it takes when the page is too full at its own
-    wide_list_columns: int | None = None  # the more columns its lists take when the page is too full
     aliases: tuple[str, ...] | None = None  # older frame names whose blocks this frame takes (page files of past editions)
     bands: str = "stacked"  # cells of a row: each its Chinese under its English, or the row's languages shared
     monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
@@ -178,6 +177,7 @@ class Band:
     ref: SourceRef
     height_mm: float
     colour: str
+    note_separator: str = " ／ "  # between the English and the Chinese of the band's note (continued ／ 續)
 
 
 @dataclass(frozen=True)
@@ -382,8 +382,6 @@ FRAME = Struct(FrameSpec, {
                         "them is the page's one deliberate space", choices=("foot",))),
     "aliases": Field(Seq(Str("A frame name"), 1, "Older names of this frame: blocks that name them are set here, "
                          "in page order (so past editions' page files still build after frames are merged)")),
-    "wide_list_columns": Field(Int("More columns its lists take when the page is too full at its own (balanced, "
-                                   "each shorter)", 1, 6)),
     "wide_span": Field(Int("A wider span the frame takes when the page is too full at its own (an "
                            "introduction on 8 columns that may run across 12 for next year's longer copy)", 1)),
     "row_rules": Field(Bool("A hairline between rows of cells"), default=False),
@@ -421,7 +419,10 @@ GEOMETRY = Struct(PageGeometry, {
                                 "baseline_pt": Field(Number("Baseline grid step, pt", 0.5, maximum=50),
                                                      required=True)}), required=True),
     "title_band": Field(Struct(Band, {"height_mm": Field(Number("Title band height, mm", 1, maximum=200), required=True),
-                                      "colour": Field(Str(), required=True)}), required=True),
+                                      "colour": Field(Str(), required=True),
+                                      "note_separator": Field(Str("Between the English and the Chinese of a band's "
+                                                                  "note (continued ／ 續)"), default=" ／ ")}),
+                       required=True),
     "footnote_gap_mm": Field(Number("Gap above the footnotes, mm", 0, maximum=100), default=3.0),
     "folio_mm": Field(Number("Folio baseline, mm above the trim", 0, maximum=100), default=8.0),
     "qr_size_mm": Field(Number("Side of a QR code with its quiet zone, mm", 10, maximum=200), default=20.0),

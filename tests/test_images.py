@@ -101,7 +101,8 @@ def test_a_missing_file_prints_a_marked_placeholder_and_warns(photos):
     [warning] = codes(result, "image-placeholder")
     assert warning.source.yaml_path == "blocks[2].elements[0].image.file" and warning.source.line == 34
     [placeholder] = [i for p in result.pages for i in p.items if isinstance(i, Picture) and i.path is None]
-    assert placeholder.width_pt == pytest.approx(173 * MM, abs=1) and placeholder.height_pt == pytest.approx(30 * MM)
+    # the panel's padding is 4 mm a side (issue 22: 4–6 mm, elements.panel_padding_mm), 3.5 mm before
+    assert placeholder.width_pt == pytest.approx(172 * MM, abs=1) and placeholder.height_pt == pytest.approx(30 * MM)
 
 
 def test_final_refuses_a_placeholder(photos, tmp_path):
@@ -380,7 +381,7 @@ def test_underfull_pages_name_a_picture_frame_as_the_remedy(photos, tmp_path):
     folder, _, _ = photos
     result = build(BuildOptions(folder, str(tmp_path / "r.pdf"), report=True))
     [underfull] = codes(result, "typo-underfull")
-    assert "a picture frame fills it" in underfull.hint
+    assert "a picture frame" in underfull.hint and "image: element with height_mm" in underfull.hint
 
 
 def test_new_flags_pictures_for_review(tmp_path):
@@ -506,7 +507,9 @@ def edition_b(tmp_path_factory):
 def test_edition_b_builds_its_photographs_clean(edition_b):
     cli, report, _ = edition_b
     assert cli.returncode == 0, cli.stderr + cli.stdout
-    assert report["diagnostics"] == [] and "0 errors, 0 warnings" in cli.stderr, cli.stderr
+    # Nothing to fix; a note at most (issue 22: a page with fewer words than it holds, its room and the choices).
+    assert [d for d in report["diagnostics"] if d["severity"] != "note"] == [] and "0 errors, 0 warnings" in \
+        cli.stderr, cli.stderr
 
 
 def test_edition_b_prints_only_cmyk_images_that_decode(edition_b):
@@ -566,7 +569,7 @@ def test_the_report_lists_each_picture_in_text_and_json(photos):
     assert "p1 campus.jpg 118.3 × 60 mm: 386 ppi (source 386), RGB (sRGB built-in) → CMYK" in text.stdout
     campus = next(line for line in text.stdout.splitlines() if "campus.jpg" in line)
     assert "limited from" in campus and 290 <= int(re.search(r"highest ink (\d+) %", campus).group(1)) <= 300
-    assert "p1 (placeholder) 173 × 30 mm" in text.stdout
+    assert "p1 (placeholder) 172 × 30 mm" in text.stdout
     machine = subprocess.run([sys.executable, "-m", "highlight", "build", folder, "-o",
                               os.path.join(os.path.dirname(folder), "r2.pdf"), "--report", "--json"],
                              capture_output=True, text=True, cwd=ROOT)

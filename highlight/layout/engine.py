@@ -130,9 +130,7 @@ class PageLayouter:
             """(Re-)fill a frame into `filled` and `started`; `diags` a quiet one for a re-fill whose
             content was reported on its first fill."""
             frame = template.frames[name]
-            if name in widened and frame.wide_list_columns:  # a page too full: its lists in more, shorter columns
-                frame = replace(frame, list_columns=frame.wide_list_columns)
-            span = (frame.wide_span or frame.span) if name in widened else frame.span
+            span = frame.wide_span if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
@@ -154,8 +152,7 @@ class PageLayouter:
         # A trial, reported nowhere: the page may still widen its frames.
         trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                              Diagnostics())
-        wide = [n for n in order if (template.frames[n].wide_span or template.frames[n].wide_list_columns)
-                and blocks.get(n)]
+        wide = [n for n in order if template.frames[n].wide_span and blocks.get(n)]
         if wide and (overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid):
             # Too full: the frames that may widen (a measure the design prefers narrower) take their
             # wider span before the page leaves the grid or overflows.

@@ -40,8 +40,8 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
     items.extend(_shift(i, g.margins_mm.left * MM, baseline - first) for i in title_items)
     if page.continued is not None:  # the theme goes on from the facing page: said at the band's right, level
         note_ctx = ctx.but(frame="title-note")  # with the English title (furniture: not in the printed source)
-        spans = note_ctx.spans(page.continued, "title-note", "en") or note_ctx.spans(page.continued, "title-note",
-                                                                                       "zh")
+        en, zh = (note_ctx.spans(page.continued, "title-note", lang) for lang in ("en", "zh"))
+        spans = en + [Span(g.title_band.note_separator, en[-1].style, lang="zh")] + zh if en and zh else en or zh
         lines = note_ctx.setter.set(spans, title_w, "right")
         if lines:
             items.append(TextLine(g.margins_mm.left * MM, baseline, lines[0], page.continued.ref, "title-note", "en"))

@@ -130,6 +130,11 @@ def watching(project, max_builds: int):
 INK_DPI = 100
 
 
+def _threshold(value: int) -> int:
+    """Ink where a pixel differs from paper (or from the panel tint) by more than anti-aliasing does."""
+    return 255 if value > 20 else 0
+
+
 def _values(image) -> list:
     """An image's pixel values in order (Pillow 12 renamed getdata)."""
     values = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
@@ -163,9 +168,9 @@ def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2))
         tints = [c for n, c in sorted(colours, reverse=True) if c != (255, 255, 255) and min(c) > 180]
         tint = tints[0] if tints else panel_rgb
 
-        def differs(colour):
+        def differs(colour, trim=trim):
             solid = Image.new("RGB", trim.size, colour)
-            return ImageChops.difference(trim, solid).convert("L").point(lambda v: 255 if v > 20 else 0)
+            return ImageChops.difference(trim, solid).convert("L").point(_threshold)
 
         ink = ImageChops.multiply(differs((255, 255, 255)), differs(tint))
         panel = differs((255, 255, 255)).point(lambda v: 255 - v)

@@ -147,7 +147,7 @@ def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float
     """Where each column of a list starts: the items in their order, in columns as even as they can be (the
     tallest as short as it can be, measured as set; of equal ones the split with the earlier columns fuller),
     so that seven items never fall 3 / 3 / 1."""
-    from itertools import combinations
+    from itertools import combinations, pairwise
 
     heights = []
     for item in element.items:
@@ -161,7 +161,7 @@ def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float
     best = None
     for cuts in combinations(range(1, n), columns - 1):
         starts = [0, *cuts, n]
-        sizes = [sum(heights[a:b]) for a, b in zip(starts, starts[1:])]
+        sizes = [sum(heights[a:b]) for a, b in pairwise(starts)]
         key = (round(max(sizes), 3), [-s for s in sizes])
         if best is None or key < best[0]:
             best = (key, starts)

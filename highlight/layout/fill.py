@@ -100,7 +100,7 @@ def align_rows(template, fill, started: dict, filled: dict | None = None, max_ga
             for k in range(rows):
                 have = [n for n in names if k < len(started[n])]
 
-                def reach(n: str, top: float, k: int = k) -> bool:
+                def reach(n: str, top: float, k: int = k, natural: dict = natural, allow: dict = allow) -> bool:
                     return started[n][k] - 0.01 <= top <= natural[n][k] + allow[n] + 0.01
 
                 target = max(sorted({started[n][k] for n in have}),

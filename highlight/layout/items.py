@@ -3,6 +3,7 @@ keep them on the baseline grid. Coordinates are points from the top-left corner 
 growing downwards."""
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
 
@@ -200,9 +201,19 @@ def ink_span(item) -> tuple[float, float] | None:
         return (min(item.y1_pt, item.y2_pt) - half, max(item.y1_pt, item.y2_pt) + half)
     if isinstance(item, Ring):
         return (item.cy_pt - item.outer_pt, item.cy_pt + item.outer_pt)
-    if isinstance(item, QrMark):
-        return (item.y_pt, item.y_pt + item.size_pt)
+    if isinstance(item, QrMark):  # a code's quiet zone is paper; a placeholder is drawn to its edges
+        inset = item.size_pt * _quiet_share(item.url, item.error) if item.url else 0.0
+        return (item.y_pt + inset, item.y_pt + item.size_pt - inset)
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _quiet_share(url: str, error: str) -> float:
+    """The share of a QR code's side its quiet zone (four modules) takes at each edge, as render.py draws it."""
+    import segno
+
+    modules = len(list(segno.make(url, error=error.lower(), boost_error=False, micro=False).matrix_iter(border=4)))
+    return 4 / modules
 
 
 def empty_bands(spans, top: float, bottom: float) -> list[tuple[float, float]]:

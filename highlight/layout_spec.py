@@ -490,11 +490,16 @@ GEOMETRY = Struct(PageGeometry, {
                                  default=300.0),
     }, "Pictures: colour conversion, resolution and ink for print"), default=None),
 }, "Page size, margins, grid")
-STYLES = Struct(lambda ref, colours, styles, scale_pt=None, hierarchy=None: (colours, styles, scale_pt, hierarchy, ref), {
+STYLES = Struct(lambda ref, colours, styles, scale_pt=None, hierarchy=None, min_leading=None:
+                (colours, styles, scale_pt, hierarchy, min_leading, ref), {
     "colours": Field(Named(COLOUR), required=True),
     "scale_pt": Field(Named(Number("A size of the leaflet's type scale, pt", 1),
                             "The type scale: every style's size (and copyfit step) is one of these")),
     "hierarchy": Field(Seq(Str("A style name"), 2, "Styles from the largest down: each must be larger than the next")),
+    "min_leading": Field(Struct(lambda ref, en=None, zh=None: {"en": en, "zh": zh, "ref": ref}, {
+        "en": Field(Number("Least English leading, as a multiple of the size", 1, maximum=3)),
+        "zh": Field(Number("Least Chinese leading, as a multiple of the size", 1, maximum=3))},
+        "Least leading of every style, per language, as a multiple of its size")),
     "styles": Field(Named(STYLE), required=True)})
 MAX_SCALE_SIZES = 8  # DESIGN.md: a small, consistent scale
 
@@ -523,8 +528,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
             continue
     if len(parsed) < 3 or INVALID in parsed.values():
         raise BuildFailed(diags)
-    geometry, (colours, entries, scale, hierarchy, styles_doc), templates = (parsed["page"], parsed["styles"],
-                                                                          parsed["templates"])
+    geometry, (colours, entries, scale, hierarchy, min_leading, styles_doc), templates = (
+        parsed["page"], parsed["styles"], parsed["templates"])
     _check_geometry(geometry, diags)
     if geometry.elements is None:
         geometry = replace(geometry, elements=ElementMeasures(geometry.ref))
@@ -552,6 +557,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
             if style:
                 styles[(name, lang)] = style
     _check_leadings_on_grid(entries, styles, geometry.grid, diags)
+    if min_leading is not None:
+        _check_leading_ratio(entries, styles, min_leading, geometry.grid, diags)
     if scale is not None:
         _check_scale(scale, hierarchy or (), entries, styles, styles_doc, diags)
     styles_ref = next(iter(entries.values())).ref if entries else geometry.ref
@@ -830,6 +837,27 @@ def _check_leadings_on_grid(entries: dict, styles: dict, grid: Grid, diags: Diag
                         f"multiple of the {step:g} pt baseline grid, so its lines could not all sit on the grid",
                         where, hint=f"set leading_pt: {below:g} or {above:g} (or change grid.baseline_pt in "
                         "layout/page.yaml)")
+
+
+def _check_leading_ratio(entries: dict, styles: dict, least: dict, grid: Grid, diags: Diagnostics) -> None:
+    """Every style's leading is at least min_leading times its size in its language (DESIGN.md: English
+    1.3, Chinese 1.5), notes and footnotes included: a note at 8 on 10 pt beside Chinese 8 on 12 reads
+    cramped. The hint names the least leading on the baseline grid."""
+    step = grid.baseline_pt
+    for name, entry in entries.items():
+        for lang in ("en", "zh"):
+            style, ratio = styles.get((name, lang)), least.get(lang)
+            if style is None or ratio is None or style.leading_pt >= style.size_pt * ratio - 1e-6:
+                continue
+            variant = getattr(entry, lang)
+            written_in = variant if variant is not None and variant.leading_pt is not None else entry
+            where = written_in.refs.get("leading_pt", written_in.ref)
+            enough = math.ceil(style.size_pt * ratio / step - 1e-6) * step
+            diags.error("leading-too-tight", f"style '{name}' ({lang}) is {style.size_pt:g} on "
+                        f"{style.leading_pt:g} pt ({style.leading_pt / style.size_pt:.2f}×), under the "
+                        f"{ratio:g}× that min_leading.{lang} asks of every {'English' if lang == 'en' else 'Chinese'} "
+                        "style", where, hint=f"set {lang}: {{leading_pt: {enough:g}}} (the least on the "
+                        f"{step:g} pt grid)")
 
 
 def _resolve(name: str, lang: str, entry: StyleEntry, colours: dict, diags: Diagnostics) -> Style | None:

@@ -194,6 +194,7 @@ def _expected(page, lang: str | None = None, charts=None) -> list:
     """Per element (and footnote), in content order: [(kind, expected text, SourceRef)]; with `lang`,
     the texts a single-language variant sets (that language's, and mixed ones). A breakdown table is
     expected as it prints (charts.printed): with `charts` (the layout's ChartSpec), small rows grouped."""
+    from .content import footnotes_in_marker_order
     from .layout.elements import printed
     from .text import plain
 
@@ -207,7 +208,7 @@ def _expected(page, lang: str | None = None, charts=None) -> list:
             group = [("text", plain(s), text.ref) for text in texts for s in strings(text)]
             group += [("figure", figure, ref) for figure, ref in figures]
             groups.append(group)
-    for note in page.footnotes:  # a footnote starts with its marker
+    for note in footnotes_in_marker_order(page):  # a footnote starts with its marker; in the layout's order
         group = [("text", plain(s), note.text.ref) for s in strings(note.text)]
         group.insert(0, ("text", note.marker + group[0][1], note.ref)) if group else None
         groups.append(group)

@@ -524,6 +524,18 @@ def _normalised(item, typography: Typography):
     return item
 
 
+def footnotes_in_marker_order(page: Page) -> list:
+    """The page's footnotes in the order their markers first appear in its text (a reader meets * before
+    Δ, so * comes first); a note whose marker appears nowhere keeps its place after them."""
+    first: dict = {}
+    for n, text in enumerate(page_texts(page)):
+        for _, string in text.strings():
+            for marker in MARKER_PATTERN.findall(string):
+                first.setdefault(marker, n)
+    notes = list(page.footnotes)
+    return sorted(notes, key=lambda note: (first.get(note.marker, len(first) + len(notes)), notes.index(note)))
+
+
 def page_texts(page: Page):
     """Every Text of a page (title, elements, footnotes), in reading order."""
     yield page.title

@@ -120,7 +120,6 @@ class FrameSpec:
     cells: int = 1
     panel: str | None = None  # colour name of a tinted panel behind the frame
     padding_mm: float = 0.0
-    label_above: bool = False  # stat labels above the figure (metric tiles) instead of below
     styles: dict | None = None  # style name -> style used instead inside this frame
     list_columns: int = 1
     chart: str = "bars"  # how breakdown tables are drawn: bars per row, or a ring above
@@ -367,7 +366,6 @@ FRAME = Struct(FrameSpec, {
     "cells": Field(Int("Elements per row, side by side", 1, 12), default=1),
     "panel": Field(Str("Colour of a tinted panel behind the frame")),
     "padding_mm": Field(Number("Inner padding of the panel, mm", 0, maximum=50), default=0.0),
-    "label_above": Field(Bool("Set stat labels above their figures"), default=False),
     "list_columns": Field(Int("Columns a list is set in", 1, 6), default=1),
     "chart": Field(Str("Breakdown drawing: a bar per row, a ring above, or a 100 % bar above",
                        choices=("bars", "ring", "bar100")), default="bars"),

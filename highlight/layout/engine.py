@@ -131,8 +131,7 @@ class PageLayouter:
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name),
-                                substitutes={**(template.styles or {}), **(frame.styles or {})},
-                                units_below=name in fit.units_below)
+                                substitutes={**(template.styles or {}), **(frame.styles or {})})
             frame_items: list = []
             used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
                                               row_extra) if block else (0.0, []))

@@ -16,12 +16,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 # An edition's typographic normalisation (edition.yaml `typography:`) prints these for the source's hyphen.
-_TYPOGRAPHIC = str.maketrans({"\u2212": "-", "\u2013": "-"})
+# (a full-width ／ is NFKC's /, and the Chinese —— one hyphen)
+_TYPOGRAPHIC = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
 
 
 def normalise(text: str, strict: bool = False) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC)
-    return re.sub(r"\s+", " ", text).strip() if strict else re.sub(r"\s+", "", text)
+    text = re.sub(r"\s+", " ", text).strip() if strict else re.sub(r"\s+", "", text)
+    return re.sub("-{2,}", "-", text)
 
 
 @dataclass(frozen=True)

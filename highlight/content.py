@@ -253,6 +253,9 @@ class Typography:
     ref: SourceRef
     minus: bool = False  # a true minus (U+2212) for a negative figure: -37.9% → −37.9%
     en_dash: bool = False  # an en dash for a spaced separator and a range of years: " - " → " – ", 2019-23 → 2019–23
+    # Chinese punctuation: a full-width slash for a spaced half-width one (科大創造 / 孵化了 → 科大創造／孵化了)
+    # and a two-em dash for a spaced hyphen or Latin dash between Chinese words (足跡 – 港科大 → 足跡——港科大)
+    zh_punctuation: bool = False
 
 
 @dataclass(frozen=True)
@@ -428,6 +431,8 @@ EDITION = Struct(Edition, {
     "typography": Field(Struct(Typography, {
         "minus": Field(Bool("Set a negative figure with a true minus (−37.9%), not a hyphen"), default=False),
         "en_dash": Field(Bool("Set ' - ' separators and ranges of years (2019-2023) with an en dash"), default=False),
+        "zh_punctuation": Field(Bool("In Chinese, a full-width ／ for ' / ' and —— for ' - ' or ' – '"),
+                                default=False),
     }, "Typographic normalisation of the printed text; `check` reads either character as the source's"),
         default=None),
 }, "The edition: its name, folio title and page files in order", check=_edition_check)
@@ -467,10 +472,10 @@ def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> 
     check_edition(edition, diags)
     diags.raise_if_errors()
     typography = edition.typography
-    if typography is not None and (typography.minus or typography.en_dash):
+    if typography is not None and (typography.minus or typography.en_dash or typography.zh_punctuation):
         # Each page normalised once per parsed page object, so a build session that reuses an unchanged
         # file's pages (matched by identity) gets the very same normalised page back.
-        flags = (typography.minus, typography.en_dash)
+        flags = (typography.minus, typography.en_dash, typography.zh_punctuation)
         memo = cache if cache is not None else {}
         for key in [k for k in memo if k[0] == _NORMALISED and (k[2] != flags or all(memo[k][0] is not p
                                                                                       for p in edition.pages))]:
@@ -491,11 +496,19 @@ _NORMALISED = "#typographic"  # the build session's file cache also keeps normal
 # A hyphen standing for a minus: before a figure, and not after a letter, figure or point (COVID-19, 2022-23).
 _MINUS = re.compile(r"(?<![\w.\-])-(?=\d)")
 _SEPARATOR = re.compile(r"(?<=\S) - (?=\S)")
-_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)-((?:19|20)?\d\d)\b")
+_YEAR_RANGE = re.compile(r"(?<![\d.\-])((?:19|20)\d\d)-((?:19|20)?\d\d)(?![\d\-])")  # 自2014-15年度 too
 
 
-def typographic(string: str, typography: Typography) -> str:
-    """`string` with the normalisation `typography` turns on (see Typography)."""
+# Between Chinese words (a Han character or full-width punctuation each side, spaces around the mark).
+_HAN = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_ZH_SLASH = re.compile(f"(?<=[{_HAN}]) */ *(?=[{_HAN}])")
+_ZH_DASH = re.compile(f"(?<=[{_HAN}]) +[-\u2013\u2014] +(?=[{_HAN}])")
+
+
+def typographic(string: str, typography: Typography, lang: str = "en") -> str:
+    """`string` (in `lang`) with the normalisation `typography` turns on (see Typography)."""
+    if typography.zh_punctuation and lang == "zh":
+        string = _ZH_DASH.sub("\u2014\u2014", _ZH_SLASH.sub("\uff0f", string))
     if typography.minus:
         string = _MINUS.sub("\u2212", string)
     if typography.en_dash:
@@ -509,16 +522,19 @@ def _normalised(item, typography: Typography):
     from dataclasses import fields, is_dataclass
 
     if isinstance(item, Text):
-        def fixed(s: str | None) -> str | None:
-            return typographic(s, typography) if s else s
+        def fixed(s: str | None, lang: str = "en") -> str | None:
+            return typographic(s, typography, lang) if s else s
 
-        return replace(item, en=fixed(item.en), zh=fixed(item.zh), mixed=fixed(item.mixed))
+        return replace(item, en=fixed(item.en), zh=fixed(item.zh, "zh"), mixed=fixed(item.mixed))
     if isinstance(item, tuple):
         return tuple(_normalised(i, typography) for i in item)
     if is_dataclass(item) and not isinstance(item, type):
         changes = {f.name: _normalised(getattr(item, f.name), typography) for f in fields(item)
                    if f.name not in ("ref", "refs") and (isinstance(getattr(item, f.name), (Text, tuple))
                                                          or is_dataclass(getattr(item, f.name)))}
+        # a heading's or a paragraph's own en / zh / mixed strings (it is not a Text)
+        changes.update({name: typographic(value, typography, "zh" if name == "zh" else "en")
+                        for name in ("en", "zh", "mixed") if isinstance(value := getattr(item, name, None), str)})
         changed = {k: v for k, v in changes.items() if v is not getattr(item, k)}
         return replace(item, **changed) if changed else item
     return item

@@ -205,8 +205,20 @@ class _Char:
     span: Span
 
 
+BOLD_PATTERN = re.compile(r"\*\*(.+?)\*\*")  # **…**: a bold part of a text (a label's Chinese twin in a sentence)
+
+
 def spans_from_text(string: str, style: Style, marker_style: Style | None = None, lang: str = "en") -> list[Span]:
-    """Split `[^Δ]` footnote markers out of a text into superscript spans."""
+    """Split `[^Δ]` footnote markers out of a text into superscript spans, and `**…**` into spans of the
+    style in bold."""
+    if "**" in string:
+        spans, pos = [], 0
+        bold = replace(style, weight="bold")
+        for match in BOLD_PATTERN.finditer(string):
+            spans += spans_from_text(string[pos:match.start()], style, marker_style, lang)
+            spans += spans_from_text(match.group(1), bold, marker_style, lang)
+            pos = match.end()
+        return spans + spans_from_text(string[pos:], style, marker_style, lang)
     spans = []
     pos = 0
     for match in MARKER_PATTERN.finditer(string):
@@ -220,8 +232,8 @@ def spans_from_text(string: str, style: Style, marker_style: Style | None = None
 
 
 def plain(string: str) -> str:
-    """The text as printed: markers without their `[^ ]` syntax, whitespace collapsed."""
-    return re.sub(r"\s+", " ", MARKER_PATTERN.sub(r"\1", string)).strip()
+    """The text as printed: markers without their `[^ ]` syntax, bold without its `**`, whitespace collapsed."""
+    return re.sub(r"\s+", " ", BOLD_PATTERN.sub(r"\1", MARKER_PATTERN.sub(r"\1", string))).strip()
 
 
 @dataclass(frozen=True)

@@ -327,6 +327,7 @@ class BuildSession:
 
                 result.typography = typography.report(pages, fonts, layout.geometry.typography)
                 typography.add_diagnostics(result.typography, diags, layout.geometry.typography)
+                typography.anatomy_report(result.typography, pages, edition, layout, diags)
             check_safe_area(pages, layout, diags)
             if options.final:
                 check_final(pages, diags)

@@ -208,6 +208,10 @@ class TypographyLimits:
     han_latin_gap_em: tuple[float, float] = (0.125, 1 / 3)  # the Han–Latin gap as set: from compressed to stretched
     max_bracket_phrase: int = 8  # a bracketed phrase of at most this many characters is never broken
     max_text_sizes: int = 10  # distinct text sizes drawn in the whole document
+    max_stat_anatomies: int = 1  # ways of setting a stat in the leaflet (DESIGN.md: one stat anatomy)
+    max_figure_sizes_per_section: int = 1  # stat figure sizes within one section
+    max_bold_twin_mismatches: int = 0  # elements with bold English and no bold Chinese
+    max_typewriter_dashes: int = 0  # hyphens for minus signs, dashes and ranges; half-width slashes in Chinese
 
 
 @dataclass(frozen=True)
@@ -460,6 +464,11 @@ GEOMETRY = Struct(PageGeometry, {
         "max_bracket_phrase": Field(Int("A bracketed phrase this short or shorter is never broken, characters",
                                         0), default=8),
         "max_text_sizes": Field(Int("Most distinct text sizes drawn in the document", 1), default=10),
+        "max_stat_anatomies": Field(Int("Most ways of setting a stat in the document", 1), default=1),
+        "max_figure_sizes_per_section": Field(Int("Most stat figure sizes in one section", 1), default=1),
+        "max_bold_twin_mismatches": Field(Int("Elements with bold English and no bold Chinese", 0), default=0),
+        "max_typewriter_dashes": Field(Int("Hyphens for minus signs, dashes and ranges; ' / ' in Chinese", 0),
+                                       default=0),
     }, "Limits of the typography report (build --report)", check=_typography_check), default=None),
     "charts": Field(Struct(ChartSpec, {
         "palette": Field(Seq(SWATCH, 2, "Swatches rows take in table order, cycling (the key row apart)"),

@@ -119,6 +119,7 @@ def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSp
     return piece
 
 
+OPENING_BRACKETS = "（「『《〈【〔"
 # A stat's parts in the order they read (and are drawn, so that text taken from the PDF follows the
 # source): "93,923,338 kWh 千瓦小時", "external funding 校外資助", "Greenhouse gas 溫室氣體" then "GHG",
 # "in scholarships … (+9% YoY)".
@@ -156,6 +157,8 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     col.add(figure + unit)
     read_as(_FIGURE)
     figure_line = out[-1] if len(out) > first else None
+    if figure_line is not None:  # a row aligns its figures' tops, however the lines above them fell on the grid
+        piece.anchor_pt = out[first].baseline_pt - out[first].line.ascent_pt
     change_x = None
     if change and figure_line is not None:
         change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-change", "en")
@@ -167,7 +170,9 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
         unit_x = figure_line.x_pt + ctx._natural(figure) + _space(ctx, "stat-unit", "en") if unit else None
         twin = zh_unit[1:] + zh_change if zh_unit else zh_change[1:]
         x = (unit_x if zh_unit else change_x) or figure_line.x_pt + figure_line.line.natural_pt
-        x = max(0.0, min(x, figure_w - ctx._natural(twin)))
+        # An opening bracket's blank half hangs before the English it stands under: （按年 under (+34%
+        hang = 0.5 * twin[0].style.size_pt if twin[0].text[:1] in OPENING_BRACKETS else 0.0
+        x = max(-hang, min(x - hang, figure_w - ctx._natural(twin)))
         twin_col = ctx.column(out, stat.ref, "zh", figure_w - x, x, col.y)
         if zh_unit:
             twin_col.add(zh_unit[1:])

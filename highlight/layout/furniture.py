@@ -61,7 +61,10 @@ def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]
         bottoms = []
         for lang, x, column_w in columns:
             start = len(out)
-            col = ctx.column(out, note.ref, lang or "en", column_w - indent, x + indent, y)
+            # the Chinese column starts where its first baseline stands level with the English one's
+            level = (ctx.style("footnote", "en").leading_pt - ctx.style("footnote", "zh").leading_pt) / 2 \
+                if lang == "zh" else 0.0
+            col = ctx.column(out, note.ref, lang or "en", column_w - indent, x + indent, y + level)
             for text_lang in ([lang] if lang else ["en", "zh"]):
                 col.text(note.text, "footnote", text_lang)
             bottoms.append(col.y)

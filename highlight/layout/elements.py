@@ -139,7 +139,8 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     after its label and note ("in scholarships for academic talents (+9% YoY)") though it stands on the
     figure line."""
     piece = _Piece()
-    out, ranks = piece.primary, []
+    out = piece.primary
+    ranks: list[int] = []
 
     def read_as(rank: int) -> None:  # the items added since the last call read at `rank`
         ranks.extend([rank] * (len(out) - len(ranks)))
@@ -239,8 +240,9 @@ def figure_parts(ctx: FrameContext, stat: Stat, lang: str) -> tuple[list[Span], 
     change = ctx.spans(stat.change, "stat-change", lang)
     if lang == "zh" and stat.change and stat.change.zh == stat.change.en:
         change = []  # a change written the same in both languages is printed once, on the figure line
-    space = lambda name: [Span(" ", ctx.style(name, lang), lang=lang)]  # noqa: E731
-    return figure_line, (space("stat-unit") + unit if unit else []), (space("stat-change") + change if change else [])
+    unit_space = [Span(" ", ctx.style("stat-unit", lang), lang=lang)] if unit else []
+    change_space = [Span(" ", ctx.style("stat-change", lang), lang=lang)] if change else []
+    return figure_line, unit_space + unit, change_space + change
 
 
 def figure_line_room(ctx: FrameContext, stat: Stat, room: float) -> float:

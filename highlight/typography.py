@@ -288,8 +288,10 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
 def _fitted(page: LaidOutPage) -> list[str]:
     """What the layout did to fit the page's copy, each in a line a designer can check: not faults (the
     design working), so they are listed, not warned about."""
-    out = [f"{step.style} at {step.size_pt:g} pt in {', '.join(step.frames)}: '{step.figure}' ({step.ref}) is "
-           f"{step.natural_pt / MM:.1f} mm at full size, {step.room_pt / MM:.1f} mm wide cell" for step in page.copyfit]
+    out = [f"{step.style} at {step.size_pt:g} pt in {', '.join(step.frames)}: " + (
+        "the page is too full at its figures' own size" if step.too_full else
+        f"'{step.figure}' ({step.ref}) is {step.natural_pt / MM:.1f} mm at full size, {step.room_pt / MM:.1f} mm "
+        "wide cell") for step in page.copyfit]
     if page.spacing == "compact":
         out.append("gaps closed to compact_spacing_pt: the page is too full for its steps")
     elif page.spacing == "loose":

@@ -24,6 +24,7 @@ from .stacking import FrameContext
 class Copyfit:
     fitted: Mapping  # frame -> {style name -> the step its figures take}
     steps: tuple[CopyfitStep, ...] = ()  # for the report: each style stepped down, with the figure that asked
+    smaller: bool = False  # some style could take a smaller step still (a page too full may ask for it)
 
     def of(self, frame: str) -> Mapping:
         return self.fitted.get(frame, MappingProxyType({}))
@@ -43,8 +44,10 @@ def cell_width(ctx: FrameContext, frame, width: float) -> float:
     return (width - 2 * frame.padding_mm * MM - (frame.cells - 1) * gutter) / frame.cells
 
 
-def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict) -> Copyfit:
-    """The copyfit steps of the page's frames (at their own span)."""
+def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further: int = 0) -> Copyfit:
+    """The copyfit steps of the page's frames (at their own span); `further` steps smaller still, for a page
+    too full at the steps its figures need (its figures step down together, and its stats keep their
+    anatomy)."""
     layout = page_ctx.layout
     groups: dict = {}
     for name, frame in template.frames.items():
@@ -71,8 +74,9 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict) -> Copyf
             if needed is None:
                 smallest = sizes[-1]
                 ctx.diags.error("copyfit", f"in frame '{name}' the figure '{figure}' is "
-                                f"{(natural[-1] - room) / MM:.1f} mm wider than its {room / MM:.1f} mm cell even "
-                                f"at {smallest:g} pt, the smallest step of style '{style_name}'",
+                                f"{(natural[-1] - room) / MM:.1f} mm wider than the {room / MM:.1f} mm its line has "
+                                f"(its cell, less a stat's unit and change) even at {smallest:g} pt, the smallest "
+                                f"step of style '{style_name}'",
                                 element.ref, page=page.number,
                                 hint="write the figure shorter (HK$1.02B for HK$1,024.5M), give the frame more "
                                 "columns (span) or fewer cells in the edition's layout/templates.yaml, or add a "
@@ -83,14 +87,18 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict) -> Copyf
             group["step"] = max(group["step"], needed)
     fitted: dict = {}
     steps = []
+    smaller = False
     for style_name, group in sorted(groups.items()):
-        if group["step"] == 0:
+        step = min(group["step"] + further, len(group["sizes"]) - 1)
+        smaller = smaller or step < len(group["sizes"]) - 1
+        if step == 0:
             continue
-        size = group["sizes"][group["step"]]
+        size = group["sizes"][step]
         style = at_size(group["style"], size, page_ctx.grid)
         for name in group["frames"]:
             fitted.setdefault(name, {})[style_name] = style
         natural, room, ref, figure = group["widest"]
-        steps.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref, figure))
+        steps.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref, figure,
+                                 too_full=step > group["step"]))
     fitted = {name: MappingProxyType(styles) for name, styles in fitted.items()}
-    return Copyfit(MappingProxyType(fitted), tuple(steps))
+    return Copyfit(MappingProxyType(fitted), tuple(steps), smaller)

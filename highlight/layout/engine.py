@@ -155,6 +155,18 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in wide:
                 fill(name, diags=quiet)
+        further = 0
+        while fit.smaller and overflows(template, order, filled, place_frames(
+                layout, template, order, filled, body_top, body_bottom, page.ref, page.number, Diagnostics()).tops,
+                body_bottom):
+            # Still too full: the page's figures take their next smaller step together (copyfit), the
+            # anatomy of its stats unchanged, before it leaves the grid or overflows.
+            further += 1
+            fit = copyfit(ctx, page, template, blocks, further)
+            quiet = Diagnostics()
+            for name in order:
+                fill(name, diags=quiet)
+            align_rows(template, fill, started)
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  self.diags)
         tops, grown = placement.tops, dict(placement.grown)

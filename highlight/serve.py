@@ -307,9 +307,16 @@ def _findings(report: list) -> dict[int, list[str]]:
 
 
 def _style_index(layout) -> dict:
+    """(lang, weight, size, leading) -> style names; a style's copyfit steps too (a figure a step smaller)."""
+    from .layout.copyfit import at_size
+
     index: dict = {}
     for (name, lang), style in sorted(layout.styles.items()):
-        index.setdefault((lang, style.weight, round(style.size_pt, 2), round(style.leading_pt, 2)), []).append(name)
+        for size in (style.size_pt, *layout.steps(name)):
+            step = at_size(style, size, layout.geometry.grid.baseline_pt)
+            key = (lang, step.weight, round(step.size_pt, 2), round(step.leading_pt, 2))
+            if name not in index.get(key, []):
+                index.setdefault(key, []).append(name)
     return index
 
 

@@ -78,10 +78,12 @@ def test_changing_next_years_layout_never_changes_last_years_pdf(tmp_path):
     last_year = str(project / "content" / "2022-23")
     assert not build(BuildOptions(last_year, str(tmp_path / "before.pdf"))).diagnostics.has_errors()
     edition = _second_edition(project)
-    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 21\n  body: {colour: muted}\n")
+    # (a size with its leading: 1.3 × on the 2 pt grid, styles.yaml's min_leading)
+    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 21\n    leading_pt: 28\n"
+                                      "  body: {colour: muted}\n")
     next_before = tmp_path / "next-before.pdf"
     assert not build(BuildOptions(str(edition), str(next_before))).diagnostics.has_errors()
-    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 17\n")
+    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 15\n    leading_pt: 20\n")
     next_after = tmp_path / "next-after.pdf"
     assert not build(BuildOptions(str(edition), str(next_after))).diagnostics.has_errors()
     assert not build(BuildOptions(last_year, str(tmp_path / "after.pdf"))).diagnostics.has_errors()

@@ -194,6 +194,7 @@ class ElementMeasures:
     qr_caption_gap_mm: float = 3.0
     footnote_rule_mm: float = 40.0
     heading_rule_pt: float = 0.6
+    footnote_english_columns: int = 6  # of the grid's columns, a footnote's English; its Chinese the rest
 
 
 @dataclass(frozen=True)
@@ -451,6 +452,8 @@ GEOMETRY = Struct(PageGeometry, {
         "qr_caption_gap_mm": Field(Number("Between a QR code and its caption", 0, maximum=200), default=3.0),
         "footnote_rule_mm": Field(Number("Length of the rule above footnotes", 0, maximum=200), default=40.0),
         "heading_rule_pt": Field(Number("Weight of the rule under section headings", 0, maximum=200), default=0.6),
+        "footnote_english_columns": Field(Int("Grid columns a footnote's English takes; its Chinese the rest", 1),
+                                          default=6),
     }), default=None),
     "typography": Field(Struct(TypographyLimits, {
         "max_empty_band_mm": Field(Number("Tallest band across the body with nothing drawn in it, mm", 1),

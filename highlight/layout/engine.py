@@ -155,10 +155,16 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in wide:
                 fill(name, diags=quiet)
+
+        def too_full() -> bool:  # overflows, or fits only with its frames off the baseline grid
+            quiet = Diagnostics()
+            tops = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
+                                quiet).tops
+            return overflows(template, order, filled, tops, body_bottom) or any(
+                d.code == "off-grid" for d in quiet.items)
+
         further = 0
-        while fit.smaller and overflows(template, order, filled, place_frames(
-                layout, template, order, filled, body_top, body_bottom, page.ref, page.number, Diagnostics()).tops,
-                body_bottom):
+        while fit.smaller and too_full():
             # Still too full: the page's figures take their next smaller step together (copyfit), the
             # anatomy of its stats unchanged, before it leaves the grid or overflows.
             further += 1

@@ -36,7 +36,9 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
                         "language must keep to one line", page.title.ref, page=page.number,
                         hint="shorten the title, or raise title_band.height_mm in the edition's layout/page.yaml")
     first = _first_baseline(title_items) or 0.0
-    baseline = (band_h - standard_h) / 2 + ascent
+    # Optically centred (the English capitals to the foot of the ideographs), but never with the English
+    # em box (0.88 em above its baseline) inside the safe margin.
+    baseline = max((band_h - standard_h) / 2 + ascent, g.page.safe_mm * MM + 0.88 * en_style.size_pt)
     items.extend(_shift(i, g.margins_mm.left * MM, baseline - first) for i in title_items)
     return items, overflowed
 
@@ -53,11 +55,15 @@ def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]
     ctx = ctx.but(frame="footnotes")
     style = ctx.style("footnote", "en")
     indent = 2.2 * style.size_pt  # markers hang in their own column; the text aligns after it
-    gutter = ctx.layout.geometry.grid.gutter_mm * MM
-    half = (width - gutter) / 2
+    grid = ctx.layout.geometry.grid
+    gutter = grid.gutter_mm * MM
+    column = (width - (grid.columns - 1) * gutter) / grid.columns
+    english = min(ctx.m.footnote_english_columns, grid.columns - 1)
+    en_w = english * column + (english - 1) * gutter  # on the grid: English on its columns, Chinese on the rest
     for note in footnotes_in_marker_order(page):
         both = bool((note.text.en or note.text.mixed) and note.text.zh) and len(ctx.languages) == 3
-        columns = [("en", 0.0, half), ("zh", half + gutter, half)] if both else [(None, 0.0, width)]
+        columns = ([("en", 0.0, en_w), ("zh", en_w + gutter, width - en_w - gutter)] if both
+                   else [(None, 0.0, width)])
         bottoms = []
         for lang, x, column_w in columns:
             start = len(out)

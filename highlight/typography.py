@@ -404,7 +404,7 @@ def as_dict(pages: list[PageTypography]) -> list[dict]:
         return [v[1] if isinstance(v, tuple) else v for v in value] if isinstance(value, list) else value
 
     return [{"page": p.page, **{name: texts(getattr(p, name)) for _, name in _COLUMNS},
-             "overfull_frames": p.overfull_frames} for p in pages]
+             "overfull_frames": p.overfull_frames, "stats": p.stats} for p in pages]
 
 
 # -- One stat anatomy, one figure size a section, bold twins, typed dashes (issue 22) ------------------------

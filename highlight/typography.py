@@ -485,7 +485,8 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
             if kind == "stat":
                 departs, size = _stat_anatomy(lines, layout)
                 if size is not None:
-                    figure = max((r for line in lines for r in line.line.runs), key=lambda r: r.size_pt).text.strip()
+                    figure = _figure_of(content, lines[0].ref.yaml_path) or max(
+                        (r for line in lines for r in line.line.runs), key=lambda r: r.size_pt).text.strip()
                     anatomies.setdefault(departs, []).append((page.number, ref, figure))
                     sizes.setdefault(section_of.get(block, 0), {}).setdefault(size, []).append((ref, figure))
             bold_en = any(_bold(r) and r.size_pt < unit_pt and _colour_name(r) != "accent"
@@ -533,6 +534,15 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
                               f"{limits.max_stat_anatomies})", ref, page=number,
                               hint="figure, unit and change (gold) on the figure line, the Chinese unit and change "
                               "under them, then the label and note, English then Chinese (elements.stat)")
+
+
+def _figure_of(page, yaml_path: str) -> str:
+    """The figure a stat's content gives (blocks[i].elements[j].stat), as written."""
+    match = re.match(r"blocks\[(\d+)\]\.elements\[(\d+)\]", yaml_path or "")
+    try:
+        return page.blocks[int(match.group(1))].elements[int(match.group(2))].figure if match and page else ""
+    except (IndexError, AttributeError):
+        return ""
 
 
 def _sections(page) -> dict:

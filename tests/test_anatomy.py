@@ -261,3 +261,20 @@ def test_a_page_too_full_sets_its_figures_a_step_smaller_together_before_it_over
     assert size < 26 and set(figures) == {"HK$956M", "1,572", "20"}
     assert result.typography[0].fitted[0] == (f"stat-figure at {size:g} pt in excellence-row-1, excellence-row-2: "
                                              "the page is too full at its figures' own size")
+
+
+def test_the_report_names_a_figure_set_at_another_size_in_its_section(tmp_path):
+    """An edition's layout that sets page 1's '20 awards' frame in another style (a template's styles:
+    substitution): its figure stands at 12 pt beside 26 pt ones in the same section, a located warning
+    with its limit, and --strict fails."""
+    copy_project(tmp_path)
+    folder = tmp_path / "content" / "2022-23"
+    (folder / "layout").mkdir()
+    (folder / "layout" / "templates.yaml").write_text(
+        "templates:\n  p1:\n    frames:\n      excellence-row-2: {styles: {stat-figure: heading1}}\n", encoding="utf-8")
+    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf"), "--report", "--strict"])
+    assert code == 1
+    (line,) = [ln for ln in printed.splitlines() if "typo-figure-sizes" in ln]
+    assert "p1-research-power.yaml:" in line and "'20' is set at 12 pt beside figures at 26 pt in the same " \
+        "section (limit 1 size a section)" in line
+    assert "page 1: stats: section 2: figures at 26 pt, 12 pt" in printed

@@ -311,16 +311,16 @@ def _total(lay, table: Breakdown, width: float, align: str) -> list:
     lines[:] = [TextLine(t.x_pt, t.baseline_pt, replace(t.line, runs=tuple(replace(r, artifact=True)
                                                                               for r in t.line.runs)),
                          t.ref, t.frame, t.lang) for t in lines]
-    if table.unit is not None:
-        for lang in ("en", "zh"):
-            lay.column(lines, ref_of(table, "unit"), lang, width, 0.0, col.y).add(
-                lay.spans(table.unit, "table-label", lang), align=align)
-            col.y = max(col.y, lines[-1].baseline_pt + lines[-1].line.descent_pt) if lines else col.y
+    y = col.y
+    for lang in ("en", "zh") if table.unit is not None else ():  # English, then Chinese under it
+        y = lay.column(lines, ref_of(table, "unit"), lang, width, 0.0, y).add(
+            lay.spans(table.unit, "table-label", lang), align=align)
     return lines
 
 
 def _extent(lines: list) -> tuple[float, float]:
-    """The top of the first line's capitals (its ascent) and the foot of the last line (its descent)."""
+    """Where a block of lines reads as starting and ending, to centre it optically: about the top of its
+    first line's figures and capitals, and the foot of its last line's descenders, half their depth."""
     return (lines[0].baseline_pt - lines[0].line.ascent_pt * 0.75,
             lines[-1].baseline_pt + lines[-1].line.descent_pt * 0.5)
 

@@ -60,7 +60,8 @@ def test_eight_a4_pages_with_trim_and_bleed(built):
 def test_every_source_line_is_on_its_page(page_texts):
     """Each line READING.md puts on page N is found in the text of page N (NFKC, whitespace ignored; a line
     of two label pairs read across a table, as each pair: the table prints its rows largest first)."""
-    from highlight.check import normalise as read_as_check, source_line_found
+    from highlight.check import normalise as read_as_check
+    from highlight.check import source_line_found
 
     missing = []
     for number, (lines, text) in enumerate(zip(source_lines_by_page(), page_texts), 1):

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from . import linestore
-from .charts import check_palette
+from .charts import check_palette, check_regions
 from .check import check_laid_out
 from .content import Edition, load_edition, page_texts, ref_of
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
@@ -329,6 +329,7 @@ class BuildSession:
                 typography.add_diagnostics(result.typography, diags, layout.geometry.typography)
                 typography.anatomy_report(result.typography, pages, edition, layout, diags)
             check_safe_area(pages, layout, diags)
+            check_regions(edition, layout.geometry.charts, diags)  # one region, one colour in every chart
             if options.final:
                 check_final(pages, diags)
             profile = self._output_profile(project, diags) if options.target == "print" else None

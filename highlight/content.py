@@ -148,7 +148,8 @@ class BreakdownRow:
     label: Text
     count: int
     percent: float | None = None
-    key: bool = False  # the key region: its chart swatch is the accent (else the largest row is the key)
+    key: bool = False  # the key region of this chart: its swatch is charts.key (gold) whatever its region's
+    region: str | None = None  # its swatch's name in charts.regions (layout/page.yaml); default its English label
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -158,6 +159,7 @@ class Breakdown:
     total: int
     rows: tuple[BreakdownRow, ...]
     caption: Text | None = None
+    unit: Text | None = None  # what one count is ("Full-time Equivalent"), set under the total
     order: str = "size"  # rows largest first; "fixed": as written
     group_small: bool = True  # rows under the layout's charts.others_below_percent become one "Others" row
     others_label: Text | None = None  # that row's label (needed only when rows are grouped)
@@ -356,9 +358,12 @@ ELEMENT = Tagged({
         "rows": Field(Seq(Struct(BreakdownRow, {
             "label": Field(TEXT, required=True), "count": Field(Int(minimum=0), required=True),
             "percent": _opt(Number("Percent of the total, as printed", 0, maximum=100)),
-            "key": _opt(Bool("The key region: its chart swatch is the accent colour (default: the largest row)"),
-                        default=False)}), 1, max_items=100), required=True),
+            "key": _opt(Bool("The key region of this chart: its swatch is charts.key (gold) whatever the "
+                             "region's own"), default=False),
+            "region": _opt(Str("The region's name in charts.regions of layout/page.yaml, where the label "
+                               "differs (default: the English label)"))}), 1, max_items=100), required=True),
         "caption": _opt(TEXT),
+        "unit": _opt(TEXT),
         "order": _opt(Str("size: rows largest first (the chart in the same order); fixed: as written",
                           choices=("size", "fixed")), default="size"),
         "group_small": _opt(Bool("Rows under charts.others_below_percent (layout/page.yaml) become one Others "

@@ -229,8 +229,10 @@ class ChartSpec:
     """How breakdown charts are coloured and set (layout/page.yaml `charts:`)."""
 
     ref: SourceRef
-    palette: tuple[Swatch, ...]  # rows take these in table order, cycling, the key row apart
-    key: Swatch  # the key region's swatch
+    palette: tuple[Swatch, ...]  # the chart swatches of the leaflet (a bar in each row takes the first)
+    key: Swatch  # the key region's swatch (a row marked `key: true` takes it whatever its region)
+    regions: dict = field(default_factory=dict, hash=False)  # region name -> its one swatch in every chart
+    others: Swatch | None = None  # the one swatch of the Others row (rows whose region has no swatch, small rows)
     min_delta_e: float = 10.0  # CIEDE2000 through the output profile: every two swatches, and each and the paper
     others_below_percent: float = 1.0  # rows under this share become one Others row (where the content allows)
     figure_gap_mm: float = 3.0  # between a table's counts and its percentages, and before the counts
@@ -238,7 +240,18 @@ class ChartSpec:
     caption_lines: int = 1  # caption lines each chart of a multi-cell frame reserves, so charts of a row stand level
     bar_height_mm: float = 6.0  # a 100 % bar's height
     separator_pt: float = 0.6  # the paper-white line between segments of a ring or bar
+    ring_min_percent: float = 0.0  # a ring with a segment under this share is drawn as a 100 % bar instead
     refs: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def chart_swatches(spec: ChartSpec) -> tuple[Swatch, ...]:
+    """Every swatch a chart of the leaflet may show, each distinct one once (the first place it is written):
+    the palette, the key, the regions' and the Others swatch."""
+    out: list[Swatch] = []
+    for swatch in (*spec.palette, spec.key, *spec.regions.values(), *([spec.others] if spec.others else [])):
+        if not any((s.colour, s.tint) == (swatch.colour, swatch.tint) for s in out):
+            out.append(swatch)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -474,9 +487,12 @@ GEOMETRY = Struct(PageGeometry, {
                                        default=0),
     }, "Limits of the typography report (build --report)", check=_typography_check), default=None),
     "charts": Field(Struct(ChartSpec, {
-        "palette": Field(Seq(SWATCH, 2, "Swatches rows take in table order, cycling (the key row apart)"),
+        "palette": Field(Seq(SWATCH, 2, "The leaflet's chart swatches (a bar in each row takes the first)"),
                          required=True),
         "key": Field(SWATCH, required=True),
+        "regions": Field(Named(SWATCH, "One swatch per region for the whole leaflet, by the row's region (its "
+                                       "English label unless the row names a region)"), default={}),
+        "others": Field(SWATCH),
         "min_delta_e": Field(Number("Least CIEDE2000 difference between any two swatches, and between each and "
                                     "the paper, through the output profile", 0), default=10.0),
         "others_below_percent": Field(Number("Rows under this share are grouped as Others, %", 0), default=1.0),
@@ -486,6 +502,8 @@ GEOMETRY = Struct(PageGeometry, {
                                    "of a row stand level", 0), default=1),
         "bar_height_mm": Field(Number("Height of a 100 % bar, mm", 1), default=6.0),
         "separator_pt": Field(Number("Paper-white line between segments, pt", 0), default=0.6),
+        "ring_min_percent": Field(Number("A ring with a segment under this share is drawn as a 100 % bar, %", 0),
+                                  default=0.0),
     }, "Breakdown charts: palette, grouping, spacing"), default=None),
     "images": Field(Struct(ImageSettings, {
         "intent": Field(Str("Rendering intent of RGB pictures into the print profile's CMYK",
@@ -582,7 +600,7 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
         if name not in colours:
             diags.error("missing-colour", f"styles.yaml does not define the colour '{name}'",
                         SourceRef(styles_ref.file), hint="colours needed: " + ", ".join(ENGINE_COLOURS))
-    for swatch in (*geometry.charts.palette, geometry.charts.key):
+    for swatch in chart_swatches(geometry.charts):
         if swatch.colour not in colours:
             diags.error("unknown-colour", f"chart swatch colour '{swatch.colour}' is not defined in styles.yaml",
                         swatch.ref, hint="colours: " + ", ".join(colours))

@@ -66,8 +66,10 @@ def test_adjacent_punctuation_is_compressed(setter_and_style):
 
 
 def _figure_columns(items) -> tuple[list, list]:
-    """The count lines and the percentage lines of the breakdown tables among `items`."""
-    figures = [i for i in items if isinstance(i, TextLine) and i.frame == "tables" and i.line.text[:1].isdigit()]
+    """The count lines and the percentage lines of the breakdown tables among `items` (not a chart's total:
+    drawn in its ring as an artifact)."""
+    figures = [i for i in items if isinstance(i, TextLine) and i.frame == "tables" and i.line.text[:1].isdigit()
+               and not all(run.artifact for run in i.line.runs)]
     return ([i for i in figures if not i.line.text.endswith("%")], [i for i in figures if i.line.text.endswith("%")])
 
 

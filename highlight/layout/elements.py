@@ -356,6 +356,8 @@ def breakdown(ctx: FrameContext, table: Breakdown, width: float, frame: FrameSpe
 def _breakdown_texts(table: Breakdown) -> Iterable[Text]:
     if table.caption:
         yield table.caption
+    if table.unit:
+        yield table.unit
     for row in table.rows:
         yield row.label
     if table.others_label:
@@ -388,7 +390,8 @@ ELEMENTS: tuple[ElementKind, ...] = (
                 figure_fields=("rank",),
                 copyfit_style="rank",  # the number in the rank column
                 figure_room=lambda ctx, e, frame, cell_w: (e.rank, ctx.m.rank_column_mm * MM - 1.5 * MM)),
-    ElementKind(Breakdown, breakdown, ("table-caption", "table-label", "table-figure", "table-percent"),
+    ElementKind(Breakdown, breakdown, ("table-caption", "table-label", "table-figure", "table-percent",
+                                         "chart-total"),
                 _breakdown_texts, printed=_breakdown_printed,
                 parity_units=lambda e: []),  # its figures are printed once, for both languages
     ElementKind(Partner, partner, ("partner-name", "partner-status", "partner-text"),

@@ -8,7 +8,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from . import linestore
+from . import linestore, wordbreaks
 from .charts import check_palette
 from .check import check_laid_out
 from .content import Edition, load_edition, page_texts, ref_of
@@ -324,6 +324,7 @@ class BuildSession:
             if heights_path != self._heights_path:  # (a session keeps what it read or wrote last)
                 self._good_heights, self._heights_path = _read_heights(heights_path), heights_path
             pages = self._layout(edition, layout, diags, options.lang, setter)
+            wordbreaks.add_diagnostics(wordbreaks.in_pages(pages), diags)  # a break inside a word, narrow measure
             if options.report:
                 from . import typography
 

@@ -101,10 +101,18 @@ def pdf_lines(pdf_path: str) -> list[list[_PdfLine]]:
     return pages
 
 
-def in_pdf(texts: list[tuple[int, SourceRef, str]], pages: list[list[_PdfLine]],
-           words: frozenset[str] = frozenset()) -> list[WordBreak]:
-    """Each break inside a word of the given texts ((page, where, text as printed)) found on its page of the PDF:
-    the text's characters run over two or more consecutive lines, and a line ends inside a word."""
+@dataclass(frozen=True)
+class PdfBreak:
+    page: int
+    ref: SourceRef | None
+    text: str  # the text as printed, spaces removed
+    offset: int  # the break falls before text[offset]
+    measure_em: float  # the widest line the text spans, in its Chinese em
+
+
+def pdf_breaks(texts: list[tuple[int, SourceRef | None, str]], pages: list[list[_PdfLine]]) -> list[PdfBreak]:
+    """The line breaks inside each of the given texts ((page, where, text as printed)) on its page of the PDF:
+    where its characters run over two or more consecutive lines, the offsets where a line ends."""
     found = []
     for number, ref, string in texts:
         target = "".join(string.split())
@@ -112,21 +120,29 @@ def in_pdf(texts: list[tuple[int, SourceRef, str]], pages: list[list[_PdfLine]],
             continue
         lines = pages[number - 1]
         joined = "".join(line.text for line in lines)
+        start = joined.find(target)
+        if start < 0:
+            continue  # not set as one run of lines (check_content reports text missing from the page)
         ends, at = [], 0
         for line in lines:
             at += len(line.text)
             ends.append(at)
-        start = joined.find(target)
-        if start < 0:
-            continue  # not set as one run of lines (check_content reports text missing from the page)
-        grades = break_grades(target, words)
         spanned = [k for k, end in enumerate(ends) if start < end and end - len(lines[k].text) < start + len(target)]
         measure = max(lines[k].width_em for k in spanned)
-        for k in spanned:
-            offset = ends[k] - start
-            if 0 < offset < len(target) and grades[offset] != ALLOWED:
-                found.append(WordBreak(number, ref, f"{target[max(0, offset - 3):offset]}|{target[offset:offset + 3]}",
-                                       measure))
+        found += [PdfBreak(number, ref, target, ends[k] - start, measure) for k in spanned
+                  if 0 < ends[k] - start < len(target)]
+    return found
+
+
+def in_pdf(texts: list[tuple[int, SourceRef | None, str]], pages: list[list[_PdfLine]],
+           words: frozenset[str] = frozenset()) -> list[WordBreak]:
+    """The breaks of `pdf_breaks` that fall inside a word (segment.py's grades, with the edition's words)."""
+    found = []
+    for each in pdf_breaks(texts, pages):
+        text, offset = each.text, each.offset
+        if break_grades(text, words)[offset] != ALLOWED:
+            found.append(WordBreak(each.page, each.ref, f"{text[max(0, offset - 3):offset]}|{text[offset:offset + 3]}",
+                                   each.measure_em))
     return found
 
 

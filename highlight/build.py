@@ -252,9 +252,9 @@ class BuildSession:
     def _restore_lines(self, project: str, edition_dir: str, fonts: FontSet,
                        words: frozenset = frozenset()) -> tuple[str, TextSetter]:
         """The text setter for these fonts, the edition's words and this store (the store's name holds the
-        breaking mode and the words), seeded with the lines the last run stored when any changed; start counting
-        what this build sets."""
-        store = linestore.store_path(project, edition_dir, self._greedy, words)
+        breaking mode; its keys the words), seeded with the lines the last run stored when any changed; start
+        counting what this build sets."""
+        store = linestore.store_path(project, edition_dir, self._greedy)
         setter = self._setter
         if setter is None or self._store != store or setter.fonts is not fonts or setter.words != words:
             setter = self._setter = TextSetter(fonts, greedy=self._greedy, memo=linestore.load(store), words=words)

@@ -48,10 +48,9 @@ def _package_digest() -> bytes:
     return digest.digest()
 
 
-def store_path(project: str, edition_dir: str, greedy: bool, words: frozenset = frozenset()) -> str:
-    """.cache/lines/<edition and mode>-<engine, fonts, pins and the edition's words>.json"""
+def store_path(project: str, edition_dir: str, greedy: bool) -> str:
+    """.cache/lines/<edition and mode>-<engine, fonts and pins>.json"""
     engine = hashlib.sha256(_package_digest())
-    engine.update("\0".join(sorted(words)).encode("utf-8", "surrogatepass"))
     for path in (os.path.join(project, "fonts", "fonts.yaml"), os.path.join(project, "pyproject.toml")):
         try:
             with open(path, "rb") as f:

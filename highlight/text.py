@@ -18,6 +18,7 @@ positioned `GlyphRun`s come out (fpdf2's line_break.py is the model).
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 import unicodedata
@@ -264,12 +265,23 @@ class TextSetter:
     def __init__(self, fonts: FontSet, greedy: bool = False, memo: dict | None = None,
                  words: frozenset[str] = frozenset()):
         self.fonts = fonts
-        self.words = words  # the edition's own words, never broken (segment.py); the memo holds for one list
+        self.words = words  # the edition's own words, never broken (segment.py)
         self.greedy = greedy  # first-fit breaking, only to compare with total fit
         self._memo: dict = memo or {}  # may start from a stored memo (linestore.py)
         self.used: dict = {}  # what the current build set or reused, to be stored
         self.fresh = 0  # paragraphs set (not found in the memo) since `used` was cleared
         self._faces: dict = {}  # (char, after CJK?, weight, lang) -> Face
+        self._keyed_words: frozenset | None = None
+        self._words_digest = ""
+
+    def _words_key(self) -> str:
+        """The edition's words as part of every memo key (a stored line was set with one list): a short digest,
+        the same in every process (a frozenset's repr is not)."""
+        words = self.words
+        if words is not self._keyed_words:
+            self._keyed_words = words
+            self._words_digest = hashlib.sha256("\0".join(sorted(words)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return self._words_digest
 
     # -- faces ----------------------------------------------------------
     def face_for(self, char: str, prev: str, style: Style, lang: str):
@@ -464,7 +476,7 @@ class TextSetter:
         spans = [s for s in spans if s.text]
         if not spans:
             return []
-        key = (tuple(spans), width_pt, align, balance)
+        key = (tuple(spans), width_pt, align, balance, self._words_key())
         lines = self._memo.get(key)
         if lines is None:
             lines = self._memo[key] = self._set(spans, width_pt, align, balance)

@@ -9,11 +9,14 @@ positioned `GlyphRun`s come out (fpdf2's line_break.py is the model).
    (a space, a CJK break, a break after a hyphen), applying the rules:
    English breaks only at spaces and after a hyphen between letters; CJK
    breaks between characters except before closing or after opening
-   punctuation (kinsoku); a number stays whole with its sign, currency and unit;
-   a footnote marker sticks to the word before it.
+   punctuation (kinsoku) and inside one of the edition's words, and a break
+   inside a dictionary word is marked (segment.py grades them); a number stays
+   whole with its sign, currency and unit; a footnote marker sticks to the word
+   before it.
 3. Choose the breaks for the whole paragraph at once (total fit, in the
    manner of Knuth and Plass): minimise the squared slack of every line but
-   the last, with penalties for a runt last line and for hyphen line ends.
+   the last, with penalties for a runt last line, for hyphen line ends and for
+   a line ending inside a Chinese word (prohibitive under 22 ems).
 """
 from __future__ import annotations
 
@@ -47,7 +50,7 @@ OPENING_BRACKETS = set("（「『【〈《〔〖〘〚｛［")
 CLOSING_BRACKETS = set("）」』】〉》〕〗〙〛｝］")
 MAX_JUSTIFY_EM = 0.2  # most extra space a justified English line may put into one word space
 # Justified Chinese (DESIGN.md, "Chinese setting", after clreq and JIS X 4051): to fit a line, compress first
-# (line-end punctuation, then Han–Latin gaps), then stretch word spaces and Han–Latin gaps, ideograph gaps last.
+# (line-end punctuation), then stretch word spaces, ideograph gaps last.
 # The Han–Latin gap is the style's quarter em on every line, never stretched or compressed: the break moves.
 STRETCHED_SPACE_EM = 1 / 3  # word spaces stretched at most to this
 MAX_IDEOGRAPH_GAP_EM = 0.08  # most a gap between ideographs may open: wider reads as letter-spacing
@@ -201,9 +204,9 @@ class _Sep:
     breakable: bool
     kind: str  # "space", "cjk", "hyphen", "glue" (unbreakable)
     space_text: str = ""  # the space character to draw when kept (for text extraction)
-    shrink_pt: float = 0.0  # how much it may tighten (ideographs: the style's cjk_tighten_em; Han–Latin: to ⅛ em)
+    shrink_pt: float = 0.0  # how much it may tighten (ideographs: the style's cjk_tighten_em; Han–Latin: never)
     hyphen_pt: float = 0.0  # a dictionary break ("soft"): the width of the hyphen drawn when the line ends here
-    stretch_pt: float = 0.0  # justified Chinese: how far a word space or a Han–Latin gap may open, first…
+    stretch_pt: float = 0.0  # justified Chinese: how far a word space may open, first…
     last_stretch_pt: float = 0.0  # …and a gap between CJK characters, only once those are full
     han_latin: bool = False  # the quarter em between Han and a Latin or figure run
     word_em_pt: float = 0.0  # a break inside a word (a DISCOURAGED one): the em of its text, else 0
@@ -652,8 +655,8 @@ class TextSetter:
         delta: dict[int, float] = {}  # separator index -> space added (negative: taken away)
         end_given = 0.0  # blank given up by the line's final punctuation
         if fit > width_pt + 0.01:
-            # Too long by a little: compress, in order, the final punctuation's blank, the Han–Latin gaps
-            # (to ⅛ em), then the ideograph gaps (by the style's few thousandths of an em).
+            # Too long by a little: compress, in order, the final punctuation's blank, then the ideograph gaps
+            # (by the style's few thousandths of an em); a Han–Latin gap has no shrink (shrink_pt 0).
             need = fit - width_pt
             end_given = min(need, boxes[end - 1].end_shrink_pt)
             need -= end_given
@@ -671,7 +674,7 @@ class TextSetter:
         elif align == "justify" and not last and fit < width_pt - 0.01:
             slack = width_pt - fit
             if chinese:
-                # Word spaces and Han–Latin gaps open first (to ⅓ em), then the gaps between CJK characters
+                # Word spaces open first (to ⅓ em), then the gaps between CJK characters
                 # (to MAX_IDEOGRAPH_GAP_EM); a line that needs more is left ragged rather than letter-spaced.
                 first_room = sum(seps[k].stretch_pt for k in inner)
                 last_room = sum(seps[k].last_stretch_pt for k in inner)

@@ -250,7 +250,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
                 previous = item
         counts.sizes = sorted(counts.size_uses)
         counts.fitted = _fitted(page)
-        counts.word_breaks = [(None, found.describe()) for found in wordbreaks.in_pages([page])]
+        counts.word_breaks = [(found.ref, found.describe()) for found in wordbreaks.in_pages([page])]
         _band_findings(page, limits, counts)
         for item in page.items:
             if not isinstance(item, TextLine) or item.frame in ("folio",):
@@ -395,7 +395,7 @@ def table(pages: list[PageTypography]) -> str:
             totals.append(sum(column))
     rows.append(row("total", totals, str(sum(len(p.overfull_frames) for p in pages))))
     rows += [f"page {p.page}: fitted: {text}" for p in pages for text in p.fitted]
-    rows += [f"page {p.page}: a break inside a word: {text}" for p in pages for _, text in p.word_breaks]
+    rows += [f"page {p.page}: a break inside a word: {text} ({ref})" for p in pages for ref, text in p.word_breaks]
     return "\n".join(rows)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import re
 import warnings
 
 import pytest
@@ -227,13 +228,16 @@ def test_new_carries_the_words_forward(tmp_path, edition_words):
 
 
 def test_a_narrow_break_inside_a_word_is_a_warning_in_build_and_check(tmp_path):
-    """First-fit breaking (--greedy) breaks inside words; the build and `check` of its PDF warn at each, located,
-    and --strict fails."""
+    """First-fit breaking (--greedy) breaks inside words; the build and `check` of its PDF warn at each in a narrow
+    measure, located, and --strict fails; the report lists every one, wide measures too."""
     project = copy_project(tmp_path)
     folder = str(project / "content" / "2022-23")
     pdf = str(tmp_path / "greedy.pdf")
-    exit_code, printed = run_cli(["build", folder, "--greedy", "-o", pdf])
+    exit_code, printed = run_cli(["build", folder, "--greedy", "--report", "-o", pdf])
     assert exit_code == 0 and "warning[word-break]: page 5:" in printed and "p5-whole-person.yaml:" in printed, printed
+    assert "warning[word-break]: page 1:" not in printed  # the 39-em introduction: wide, so listed, not warned
+    assert re.search(r"page 1: a break inside a word: 業、人\|文及社 in a 39\.0 em measure \(\S*p1-research-power\.yaml:9:",
+                     printed), printed
     assert run_cli(["build", folder, "--greedy", "--strict", "-o", str(tmp_path / "strict.pdf")])[0] == 1
     exit_code, printed = run_cli(["check", folder, pdf, "--strict"])
     assert exit_code == 1 and "warning[word-break]" in printed and "學金鼓|勵學術" in printed, printed

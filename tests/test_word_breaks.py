@@ -283,7 +283,7 @@ def test_the_built_leaflet_breaks_between_words_by_an_independent_judge(built, e
         if at not in bounds:
             (narrow if each.measure_em < 22 else wide).append(around)
         names += [around for name in edition_words for start in _occurrences(text, name) if start < at < start + len(name)]
-    assert counted[0] >= 10 and counted[1] >= 4, counted  # the judge read the leaflet's breaks
+    assert sum(counted) >= 12 and counted[0] >= 6, counted  # the judge read the leaflet's breaks (18 in 2022-23)
     assert narrow == [] and names == []
     assert len(wide) <= counted[1] / 10, wide
 

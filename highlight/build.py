@@ -8,7 +8,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from . import linestore
+from . import linestore, wordbreaks
 from .charts import check_palette, check_regions
 from .check import check_laid_out
 from .content import Edition, load_edition, page_texts, ref_of
@@ -249,13 +249,15 @@ class BuildSession:
             linestore.save(*self._unsaved_lines)
             self._unsaved_lines = None
 
-    def _restore_lines(self, project: str, edition_dir: str, fonts: FontSet) -> tuple[str, TextSetter]:
-        """The text setter for these fonts and this store (the store's name holds the breaking mode), seeded
-        with the lines the last run stored when either changed; start counting what this build sets."""
+    def _restore_lines(self, project: str, edition_dir: str, fonts: FontSet,
+                       words: frozenset = frozenset()) -> tuple[str, TextSetter]:
+        """The text setter for these fonts, the edition's words and this store (the store's name holds the
+        breaking mode; its keys the words), seeded with the lines the last run stored when any changed; start
+        counting what this build sets."""
         store = linestore.store_path(project, edition_dir, self._greedy)
         setter = self._setter
-        if setter is None or self._store != store or setter.fonts is not fonts:
-            setter = self._setter = TextSetter(fonts, greedy=self._greedy, memo=linestore.load(store))
+        if setter is None or self._store != store or setter.fonts is not fonts or setter.words != words:
+            setter = self._setter = TextSetter(fonts, greedy=self._greedy, memo=linestore.load(store), words=words)
             self._store = store
         setter.used, setter.fresh = {}, 0
         return store, setter
@@ -317,11 +319,12 @@ class BuildSession:
             _check_preview_path(output, options, project, diags)
             date_epoch = _checked_date_epoch(edition, diags)
             fonts = self._prepare_fonts(project, characters_used(edition), diags, options.allow_missing_glyphs)
-            store, setter = self._restore_lines(project, options.edition_dir, fonts)
+            store, setter = self._restore_lines(project, options.edition_dir, fonts, frozenset(edition.words))
             heights_path = _heights_path(project, options.edition_dir, options.lang)
             if heights_path != self._heights_path:  # (a session keeps what it read or wrote last)
                 self._good_heights, self._heights_path = _read_heights(heights_path), heights_path
             pages = self._layout(edition, layout, diags, options.lang, setter)
+            wordbreaks.add_diagnostics(wordbreaks.in_pages(pages), diags)  # a break inside a word, narrow measure
             if options.report:
                 from . import typography
 

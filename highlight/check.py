@@ -301,6 +301,9 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
                             hint="the layout draws this element out of the content's order")
             if after:
                 previous = min(after)
+    from .wordbreaks import check_pdf
+
+    check_pdf(edition, pdf_path, diags)  # a line that breaks inside a word, in a narrow measure
 
 
 @dataclass

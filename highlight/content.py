@@ -269,6 +269,7 @@ class Edition:
     pages: tuple  # file names in edition.yaml, then replaced by Page objects
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
     typography: Typography | None = None
+    words: tuple = ()  # the edition's own names, terms and fixed translations: never broken across lines
 
 
 _opt = Field
@@ -425,7 +426,29 @@ def _edition_check(values: dict, node, path: str, r: Reader) -> bool:
                 f"the edition's name {values['edition']!r} is not a plain name (it becomes a file name)",
                 SAFE_NAME_HINT)
         return False
-    return True
+    return _words_check(values.get("words") or (), node, r)
+
+
+MAX_WORD = 24  # characters of one listed word: a name, never a sentence
+
+
+def _words_check(words: tuple, node, r: Reader) -> bool:
+    """Each listed word is one run of text (no space, at least two characters) and listed once."""
+    items = next((v for k, v in node.value if k.value == "words"), None)
+    seen: set = set()
+    good = True
+    for index, word in enumerate(words):
+        where = items.value[index] if items is not None else node
+        if len(word) < 2 or any(c.isspace() for c in word):
+            r.error(where, f"words[{index}]", "bad-word", f"{word!r} is not a word the line breaker can keep whole: "
+                    "a listed word has two characters or more and no space",
+                    "list a name, term or fixed translation as it is printed, e.g. 研究資助局")
+            good = False
+        elif word in seen:
+            r.error(where, f"words[{index}]", "duplicate-word", f"{word!r} is listed twice", "remove one of them")
+            good = False
+        seen.add(word)
+    return good
 
 
 EDITION = Struct(Edition, {
@@ -440,6 +463,9 @@ EDITION = Struct(Edition, {
                                 default=False),
     }, "Typographic normalisation of the printed text; `check` reads either character as the source's"),
         default=None),
+    "words": Field(Seq(Str("A name, term or fixed translation as printed, e.g. 研究資助局", max_length=MAX_WORD),
+                       description="The edition's own words (names, terms, fixed translations): a line never "
+                       "breaks inside one; merged with the Chinese dictionary", max_items=2000), default=()),
 }, "The edition: its name, folio title and page files in order", check=_edition_check)
 
 

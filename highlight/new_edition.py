@@ -4,7 +4,9 @@ The page files are copied as text, so their comments (the readings chosen for
 last year's open questions) travel with them. Each element or footnote that
 holds a digit, and every picture, gets `review: true`, found by position in the composed YAML;
 the build warns about each one (an error with --strict) until it is removed,
-so last year's numbers are never printed by accident.
+so last year's numbers are never printed by accident. edition.yaml is copied as
+text too: its `words:` (the names, terms and fixed translations a line never
+breaks inside) carry forward with their comments, to be kept or pruned.
 """
 from __future__ import annotations
 

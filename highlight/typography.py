@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import wordbreaks
 from .diagnostics import Diagnostics, SourceRef
 from .layout import Box, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, TypographyLimits
@@ -73,6 +74,7 @@ class PageTypography:
     detached_markers: list = field(default_factory=list)  # a footnote marker set apart from its word
     fitted: list = field(default_factory=list)  # the design fitting the copy: figure steps, closer gaps, wider frames
     stats: list = field(default_factory=list)  # the stat anatomies and figure sizes in use (anatomy_report)
+    word_breaks: list = field(default_factory=list)  # lines breaking inside a Chinese word (wordbreaks.py)
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
                 previous = item
         counts.sizes = sorted(counts.size_uses)
         counts.fitted = _fitted(page)
+        counts.word_breaks = [(found.ref, found.describe()) for found in wordbreaks.in_pages([page])]
         _band_findings(page, limits, counts)
         for item in page.items:
             if not isinstance(item, TextLine) or item.frame in ("folio",):
@@ -367,7 +370,8 @@ _COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight"
             ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid"), ("underfull", "underfull"),
             ("band-mm", "empty_band_mm"), ("bands", "empty_bands"), ("sizes", "sizes"),
             ("gap-em", "widest_gap_em"), ("spaced", "spaced"), ("pairs", "spaced_pairs"), ("brackets", "bracket_breaks"),
-            ("han-latin", "han_latin"), ("markers", "detached_markers"), ("fitted", "fitted")]
+            ("han-latin", "han_latin"), ("markers", "detached_markers"), ("fitted", "fitted"),
+            ("word-breaks", "word_breaks")]
 _LARGEST = ("empty_band_mm", "widest_gap_em")  # columns whose total is the largest of the pages, not the sum
 
 
@@ -395,6 +399,7 @@ def table(pages: list[PageTypography]) -> str:
     rows.append(row("total", totals, str(sum(len(p.overfull_frames) for p in pages))))
     rows += [f"page {p.page}: fitted: {text}" for p in pages for text in p.fitted]
     rows += [f"page {p.page}: stats: {text}" for p in pages for text in p.stats]
+    rows += [f"page {p.page}: a break inside a word: {text} ({ref})" for p in pages for ref, text in p.word_breaks]
     return "\n".join(rows)
 
 

@@ -103,7 +103,7 @@ def test_a_session_and_the_line_store_follow_an_edited_override(tmp_path):
     assert not result.diagnostics.has_errors()
     fresh = BuildSession()
     fresh.defer_line_store = True  # and never saved
-    fresh._restore_lines = lambda *args: _no_store(fresh, tmp_path)  # set every paragraph afresh
+    fresh._restore_lines = lambda *args: _no_store(fresh, tmp_path, *args[3:])  # set every paragraph afresh
     assert not fresh.build(BuildOptions(str(edition), str(tmp_path / "c.pdf"))).diagnostics.has_errors()
     assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "c.pdf").read_bytes()
     assert (tmp_path / "a.pdf").read_bytes() != (tmp_path / "b.pdf").read_bytes()
@@ -113,10 +113,10 @@ def test_a_session_and_the_line_store_follow_an_edited_override(tmp_path):
     assert path.is_file()
 
 
-def _no_store(session, tmp_path):
+def _no_store(session, tmp_path, words=frozenset()):
     from highlight.text import TextSetter
 
-    session._setter = TextSetter(session._fonts)
+    session._setter = TextSetter(session._fonts, words=words)  # (the edition's words, as the build passes them)
     session._setter.used, session._setter.fresh = {}, 0
     return str(tmp_path / "unused-store.pickle"), session._setter
 

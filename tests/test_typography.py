@@ -730,8 +730,8 @@ def test_typography_limits_are_checked_when_the_layout_loads(tmp_path):
     folder = make_edition(tmp_path, PAGE)
     page_yaml = tmp_path / "layout" / "page.yaml"
     text = page_yaml.read_text(encoding="utf-8")
-    assert "han_latin_gap_em: [0.125, 0.334]" in text
-    page_yaml.write_text(text.replace("han_latin_gap_em: [0.125, 0.334]", "han_latin_gap_em: [0.334, 0.125]"),
+    assert "han_latin_gap_em: [0.23, 0.27]" in text
+    page_yaml.write_text(text.replace("han_latin_gap_em: [0.23, 0.27]", "han_latin_gap_em: [0.27, 0.23]"),
                          encoding="utf-8")
     code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "page.yaml:" in printed and "typography.han_latin_gap_em" in printed, printed

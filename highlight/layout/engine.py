@@ -248,7 +248,7 @@ def layout_edition(edition: Edition, layout: Layout, fonts: FontSet | TextSetter
                    diags: Diagnostics, lang: str | None = None, previous_heights: dict | None = None) -> list[LaidOutPage]:
     """Every page of the edition (in one language if `lang`); pass a TextSetter to reuse its memo across builds,
     and the frame heights of the last good build ((page, frame) -> pt) so that an overflow names what grew."""
-    setter = fonts if isinstance(fonts, TextSetter) else TextSetter(fonts)
+    setter = fonts if isinstance(fonts, TextSetter) else TextSetter(fonts, words=frozenset(edition.words))
     layouter = PageLayouter(layout, setter, diags, lang)
     layouter.previous_heights = previous_heights or {}
     return [layouter.layout_page(page, edition) for page in sorted(edition.pages, key=lambda p: p.number)]

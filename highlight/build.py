@@ -26,7 +26,7 @@ from .fonts import (
 from .layout import LaidOutPage, Picture, TextLine, kind_of, layout_edition
 from .layout_spec import MM, Layout, load_layout
 from .parity import check_parity
-from .paths import check_output, project_of
+from .paths import EDITION_NAME_HINT, check_output, name_problem, output_slug, project_of
 from .pdf import replace_file, write_atomically
 from .render import RenderOptions, render_pdf
 from .text import TextSetter, plain
@@ -78,6 +78,10 @@ class BuildResult:
     pictures: list = field(default_factory=list)  # images.PictureReport per placed picture
 
 
+# A page whose frames cannot be placed: its missing text is a consequence, not a second error (one per cause).
+UNPLACEABLE = frozenset({"unknown-frame", "unknown-template", "frame-cycle"})
+
+
 def find_project(edition_dir: str) -> str:
     """The nearest folder above the edition that holds layout/ and fonts/fonts.yaml (else the current one)."""
     return project_of(edition_dir) or os.getcwd()
@@ -86,7 +90,18 @@ def find_project(edition_dir: str) -> str:
 def output_name(edition_dir: str) -> str:
     """The name an edition's PDF and proofs are written under: its folder's, not the `edition:` inside it,
     so two folders holding one edition (a draft beside the final) never overwrite each other's PDF."""
-    return os.path.basename(os.path.normpath(os.path.abspath(edition_dir)))
+    return output_slug(os.path.basename(os.path.normpath(os.path.abspath(edition_dir))))
+
+
+def _check_folder_name(edition_dir: str, diags: Diagnostics) -> None:
+    """Refuse an edition folder whose name is dangerous as a file name (a control character, a leading '-',
+    a Windows device name); names such as `年報 2023 edition` are fine, their outputs named by `output_slug`."""
+    name = os.path.basename(os.path.normpath(os.path.abspath(edition_dir)))
+    why = name_problem(name)
+    if why:
+        diags.fatal("bad-edition-name", f"the edition folder's name {name!r} cannot be used: {why}",
+                    SourceRef(edition_dir), hint="rename the folder: " + EDITION_NAME_HINT)
+        raise BuildFailed(diags)
 
 
 def default_output(project: str, edition_dir: str, lang: str | None = None, target: str = "print",
@@ -277,7 +292,7 @@ class BuildSession:
             page_diags = Diagnostics()
             alone = replace(edition, pages=(page,))
             result = layout_edition(alone, layout, setter, page_diags, lang, self._good_heights)[0]
-            if not any(d.code in ("unknown-frame", "unknown-template") for d in page_diags.items):
+            if not any(d.code in UNPLACEABLE for d in page_diags.items):
                 # (a block in no frame is already the error worth reading: one error per cause)
                 check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
             self._laid[page.number] = (inputs, result, list(page_diags.items))
@@ -304,6 +319,7 @@ class BuildSession:
         diags = Diagnostics()
         result = BuildResult(diags)
         try:
+            _check_folder_name(options.edition_dir, diags)
             edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
             result.name = output_name(options.edition_dir)
             check_parity(edition, diags)

@@ -166,7 +166,7 @@ def test_an_output_that_exists_and_is_not_a_pdf_is_kept(project):
     assert (project / "notes.txt").read_text() == "a week of notes"
 
 
-@pytest.mark.parametrize("name", ["a/../../../x", "../escape", "/abs", "x\x1b[2Jy", ".hidden", "a b"])
+@pytest.mark.parametrize("name", ["a/../../../x", "../escape", "/abs", "x\x1b[2Jy", ".hidden", "-x", "CON", "nul.txt"])
 def test_an_edition_name_that_is_not_a_plain_name_is_refused(project, name):
     (project / CASE / "edition.yaml").write_text(EDITION.replace('"case"', '"' + name.replace("\x1b", "\\e") + '"'),
                                                  encoding="utf-8")

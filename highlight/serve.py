@@ -407,7 +407,8 @@ class _Handler(BaseHTTPRequestHandler):
             super().handle_one_request()
         except _TooLarge:
             self.close_connection = True
-            self.request_version = "HTTP/1.0"  # (unset when the request line itself was too long)
+            if not getattr(self, "requestline", ""):  # the request line itself was too long
+                self.requestline, self.command, self.request_version = "", "", "HTTP/1.0"
             try:
                 self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request too large")
             except OSError:

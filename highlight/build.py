@@ -12,7 +12,7 @@ from . import linestore
 from .charts import check_palette
 from .check import check_laid_out
 from .content import Edition, load_edition, page_texts, ref_of
-from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef
 from .fonts import (
     FontSet,
     Manifest,
@@ -370,7 +370,7 @@ class BuildSession:
             if options.preflight and not options.proof:
                 run_preflight(data, layout, diags, options.target)
                 diags.raise_if_errors()
-            if options.strict and diags.items and not options.proof:
+            if options.strict and diags.worst is not None and diags.worst >= Severity.WARNING and not options.proof:
                 raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
             write_atomically(output, data, diags, (options.edition_dir,))
             if setter.fresh:

@@ -270,7 +270,7 @@ def _print(diags: Diagnostics, as_json: bool, github: bool = False) -> None:
         print(diags.to_json())
         return
     for d in diags.items:
-        if _OUTPUT.quiet and d.severity is Severity.WARNING:
+        if _OUTPUT.quiet and d.severity <= Severity.WARNING:
             continue
         print(d.github() if github else d.format(), file=sys.stdout if github else sys.stderr)
 

@@ -42,6 +42,7 @@ def shown(text: object, limit: int = SHOWN_LIMIT) -> str:
 
 
 class Severity(enum.IntEnum):
+    NOTE = 0  # what the build did for you and says where (a picture's ink limited): never fails a build
     WARNING = 1
     ERROR = 2  # the content has a problem: exit 1
     FATAL = 3  # the input or environment cannot be used: exit 2
@@ -79,7 +80,8 @@ class Diagnostic:
     excerpt: tuple[str, ...] = ()  # lines quoted under the message (a YAML line and a caret), each shown as data
 
     def format(self) -> str:
-        label = {Severity.WARNING: "warning", Severity.ERROR: "error", Severity.FATAL: "error"}[self.severity]
+        label = {Severity.NOTE: "note", Severity.WARNING: "warning", Severity.ERROR: "error",
+                 Severity.FATAL: "error"}[self.severity]
         where = f"{shown(self.source, MESSAGE_LIMIT)}: " if self.source else ""
         page = f"page {self.page}: " if self.page else ""
         text = f"{where}{label}[{self.code}]: {page}{shown(self.message, MESSAGE_LIMIT)}"
@@ -91,7 +93,7 @@ class Diagnostic:
 
     def github(self) -> str:
         """A GitHub Actions annotation, so CI shows the problem on its YAML line."""
-        level = "warning" if self.severity == Severity.WARNING else "error"
+        level = {Severity.NOTE: "notice", Severity.WARNING: "warning"}.get(self.severity, "error")
         place = ""
         if self.source:  # a property's value escapes ',' and ':' too, so a file name cannot add a property
             place = " file=" + _github(shown(self.source.file, MESSAGE_LIMIT)).replace(":", "%3A").replace(",", "%2C")
@@ -141,6 +143,10 @@ class Diagnostics:
     def warning(self, code: str, message: str, source: SourceRef | None = None, hint: str = "",
                 page: int | None = None) -> None:
         self.add(Severity.WARNING, code, message, source, hint, page)
+
+    def note(self, code: str, message: str, source: SourceRef | None = None, hint: str = "",
+             page: int | None = None) -> None:
+        self.add(Severity.NOTE, code, message, source, hint, page)
 
     def fatal(self, code: str, message: str, source: SourceRef | None = None, hint: str = "") -> None:
         self.add(Severity.FATAL, code, message, source, hint)

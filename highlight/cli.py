@@ -206,11 +206,32 @@ def main(argv: list[str] | None = None) -> int:
         commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         commands.choices[args.command].error("unrecognized arguments: " + " ".join(extras))
     _OUTPUT.quiet, _OUTPUT.verbose = args.quiet, args.verbose and not args.quiet
+    for option, value in sorted(vars(args).items()):
+        for one in value if isinstance(value, list) else [value]:
+            why = _argument_problem(one) if isinstance(one, str) else None
+            if why:
+                diags = Diagnostics()
+                diags.fatal("bad-argument", f"the {option.replace('_', '-')} given {why}", SourceRef(one),
+                            hint="type it again without that character")
+                _print(diags, False)
+                return 2
     previous = _signals(_on_signal)
     try:
         return _run(args)
     finally:
         _restore_signals(previous)
+
+
+def _argument_problem(value: str) -> str | None:
+    """Why a command-line value can be no path, name or page selection (os.stat would raise): a NUL, or a
+    character the file system's encoding cannot hold (a lone surrogate that is no undecodable byte)."""
+    if "\0" in value:
+        return "holds a NUL character"
+    try:
+        os.fsencode(value)
+    except UnicodeError:
+        return "holds a character no file name can hold (a lone surrogate)"
+    return None
 
 
 def _text_streams() -> None:

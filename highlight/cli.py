@@ -680,10 +680,10 @@ def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
     diags = Diagnostics()
 
     def progress(step: str) -> None:
-        _info(f"highlight: {kind}: {step} …", flush=True)
+        _info(f"highlight: {kind}: {shown(step, 500)} …", flush=True)
 
     try:
-        _info(f"highlight: {kind}: checking {manifest_path} against .cache/{kind}", flush=True)
+        _info(f"highlight: {kind}: checking {shown(manifest_path)} against .cache/{kind}", flush=True)
         manifest = load(manifest_path, diags)
         cache = _cache_beside(manifest_path, kind)
         result = run(manifest, diags, cache, progress)
@@ -692,8 +692,8 @@ def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
         return exit_code(diags) or 2
     if isinstance(result, list):
         for path in result:
-            _detail(f"highlight: {kind}: wrote {path}")
-    _info(f"{done(manifest, cache, result)} ({time.monotonic() - start:.1f} s)", flush=True)
+            _detail(f"highlight: {kind}: wrote {shown(path)}")
+    _info(f"{shown(done(manifest, cache, result), 1000)} ({time.monotonic() - start:.1f} s)", flush=True)
     return 0
 
 

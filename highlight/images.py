@@ -30,7 +30,7 @@ import os
 import zlib
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, shown
 from .layout_spec import MM, ImageSettings
 
 RASTER = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".gif", ".bmp", ".webp")
@@ -595,9 +595,9 @@ def _check_one(item, page: int, size, settings: ImageSettings, target: str, icc,
     if source.kind != "raster":
         drawn = logo(item.path, target, icc, settings)
         if drawn.conversions:
-            shown = "; ".join(drawn.conversions[:3]) + ("; …" if len(drawn.conversions) > 3 else "")
+            listed = "; ".join(drawn.conversions[:3]) + ("; …" if len(drawn.conversions) > 3 else "")
             diags.warning("logo-rgb", f"{name}: {len(drawn.conversions)} RGB colour(s) converted to CMYK through "
-                          f"the output profile: {shown}", item.ref, page=page,
+                          f"the output profile: {listed}", item.ref, page=page,
                           hint="ask for the logo with its CMYK (or spot) colours to print them exactly")
         colour = "vector, " + ("RGB converted to CMYK" if drawn.conversions else "colours kept")
         return PictureReport(page, name, source.kind, size, 0.0, 0.0, colour, 0.0)
@@ -642,7 +642,7 @@ def report_table(rows: list[PictureReport]) -> str:
     """The pictures as the build's report lists them: size, resolution, colours and the highest ink."""
     lines = ["pictures:"]
     for r in rows:
-        where = f"  p{r.page} {r.file or '(placeholder)'} {r.placed_mm[0]:g} × {r.placed_mm[1]:g} mm"
+        where = f"  p{r.page} {shown(r.file) if r.file else '(placeholder)'} {r.placed_mm[0]:g} × {r.placed_mm[1]:g} mm"
         if r.placeholder:
             lines.append(f"{where}: placeholder (no file)")
         elif r.kind != "raster":

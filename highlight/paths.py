@@ -65,11 +65,13 @@ def name_problem(name: object) -> str | None:
 
 def output_slug(name: str) -> str:
     """The part of an output file or folder name derived from an edition folder's name: the same name always
-    gives the same slug (NFC, so a name typed on macOS and on Windows is one); spaces, characters Windows
-    forbids in file names and anything unprintable become '-', so a name such as `年報 2023 edition` gives
-    `年報-2023-edition`; never empty, hidden, an option or a Windows device name."""
+    gives the same slug (NFC, so a name typed on macOS and on Windows is one). Letters (Chinese too), marks,
+    digits, '.', '_' and '-' are kept; every run of anything else (spaces, quotes, '&', '#', brackets,
+    characters Windows forbids, anything unprintable) becomes one '-', so the name is as safe in a URL, a
+    shell or a print shop's upload as on disk: `年報 2023 edition` gives `年報-2023-edition`, `O'Neil &
+    Co., 2023` gives `O-Neil-Co.-2023`. Never empty, hidden, an option or a Windows device name."""
     name = unicodedata.normalize("NFC", name)
-    slug = "".join("-" if c.isspace() or c in '<>:"/\\|?*' or not c.isprintable() else c for c in name)
+    slug = "".join(c if unicodedata.category(c)[0] in "LMN" or c in "._-" else "-" for c in name)
     slug = re.sub(r"-{2,}", "-", slug.replace("..", "-")).strip("-. ")[:NAME_LIMIT].rstrip("-. ") or "edition"
     if slug.split(".")[0].upper() in WINDOWS_RESERVED:
         slug = "edition-" + slug

@@ -10,6 +10,7 @@ an /Artifact, such as the folio — is left out of both.
 """
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import unicodedata
@@ -101,6 +102,11 @@ def read_source(source_path: str, diags) -> str:
         raise BuildFailed(diags)
 
     export = "export the copy deck as plain text in UTF-8 (e.g. Word: Save As → Plain Text, Unicode (UTF-8))"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Word's and Notepad's "Unicode" text
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            refuse(f"it starts as UTF-16 text, but byte {exc.start} is not", 0, export)
     if len(data) > MAX_SOURCE_BYTES:
         refuse(f"it is larger than {MAX_SOURCE_BYTES // 2**20} MB", 0, "give the leaflet's own copy deck; " + export)
     if b"\0" in data:

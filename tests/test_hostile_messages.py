@@ -114,6 +114,13 @@ def test_a_binary_copy_deck_is_blamed_not_the_pdf(project, pdf):
     assert "PDF" not in printed.split("hint:")[0] and pdf not in printed, printed
 
 
+def test_a_copy_deck_saved_as_unicode_text_by_word_is_read(project, pdf):
+    deck = "Research Power\r\n研究實力\r\nSports science\r\n運動科學\r\n"
+    (project / "deck.txt").write_bytes(deck.encode("utf-16"))  # with its BOM, as Word saves "Unicode" text
+    code, printed = run_cli(["check", pdf, "--source", "deck.txt"])
+    assert code == 0 and "covered 4/4 source lines" in printed, printed
+
+
 def test_a_copy_deck_in_another_encoding_is_blamed_at_its_line(project, pdf):
     (project / "deck.txt").write_bytes("Sports science\n運動科學\n".encode("big5"))
     code, printed = run_cli(["check", pdf, "--source", "deck.txt"])

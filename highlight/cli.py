@@ -7,7 +7,7 @@ import sys
 import traceback
 from typing import Any, NoReturn
 
-from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef, exit_code, shown
+from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef, exit_code, json_text, shown
 
 INTERNAL_ERROR = 3  # an exception we did not expect: not the user's input (2), a bug to report
 
@@ -311,14 +311,12 @@ def _build(args) -> int:
     code = exit_code(diags, args.strict)
     if result.typography is not None and args.json:  # one document on stdout, for machines
         import dataclasses
-        import json
 
         from . import typography
 
-        print(json.dumps({"diagnostics": [d.as_dict() for d in diags.items],
-                          "typography": typography.as_dict(result.typography),
-                          "pictures": [dataclasses.asdict(row) for row in result.pictures]},
-                         ensure_ascii=False, indent=2))
+        print(json_text({"diagnostics": [d.as_dict() for d in diags.items],
+                         "typography": typography.as_dict(result.typography),
+                         "pictures": [dataclasses.asdict(row) for row in result.pictures]}))
     else:
         _print(diags, args.json, args.format == "github")
     if result.typography is not None and not args.json:
@@ -397,7 +395,6 @@ def _serve(args) -> int:
 
 
 def _check(args) -> int:
-    import json
 
     from .check import check_source, read_source
 
@@ -418,7 +415,7 @@ def _check(args) -> int:
         _unreadable(args.pdf, exc)
         return 2
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(json_text(report.as_dict()))
     else:
         for page, number, text in report.missing:
             where = f"page {page}, " if page else ""
@@ -496,7 +493,6 @@ def _proof(args) -> int:
 
 
 def _preflight(args) -> int:
-    import json
 
     from .preflight import PreflightRules, preflight
 
@@ -508,7 +504,7 @@ def _preflight(args) -> int:
         _unreadable(args.pdf, exc)
         return 2
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(json_text(report.as_dict()))
     else:
         for finding in report.findings:
             # failures, the document-wide checks, and every picture (colour space, resolution, ink) as a report
@@ -521,7 +517,6 @@ def _preflight(args) -> int:
 
 
 def _diff(args) -> int:
-    import json
 
     from .check import diff_pdfs
 
@@ -535,8 +530,8 @@ def _diff(args) -> int:
         print(f"highlight: cannot read both PDFs ({type(exc).__name__}: {shown(exc, 500)})", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps([{"page": c.number, "removed": c.removed, "added": c.added, "picture": c.picture}
-                          for c in changes], ensure_ascii=False, indent=2))
+        print(json_text([{"page": c.number, "removed": c.removed, "added": c.added, "picture": c.picture}
+                         for c in changes]))
     else:
         for change in changes:
             print(f"page {change.number}:" + (f" picture {shown(change.picture)}" if change.picture else ""))

@@ -41,6 +41,22 @@ def shown(text: object, limit: int = SHOWN_LIMIT) -> str:
 
 
 
+def json_text(value: object, indent: int | None = 2) -> str:
+    """JSON for a terminal, a log or a browser: Chinese stays readable (not \\u-escaped), and every character
+    that is not printable (bidi and other format characters, C1 controls, line separators, lone surrogates,
+    which json.dumps leaves raw) is escaped as \\uXXXX, the same value to any JSON reader."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return "".join(c if c.isprintable() or c == "\n" else _json_escape(c) for c in text)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
 class Severity(enum.IntEnum):
     NOTE = 0  # what the build did for you and says where (a picture's ink limited): never fails a build
     WARNING = 1
@@ -169,7 +185,7 @@ class Diagnostics:
             raise BuildFailed(self)
 
     def to_json(self) -> str:
-        return json.dumps([d.as_dict() for d in self.items], ensure_ascii=False, indent=2)
+        return json_text([d.as_dict() for d in self.items])
 
 
 class BuildFailed(Exception):

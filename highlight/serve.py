@@ -17,7 +17,6 @@ page elsewhere cannot reach it by DNS rebinding).
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -30,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from .build import BuildOptions, default_output, find_project, output_name
-from .diagnostics import shown
+from .diagnostics import json_text, shown
 from .layout import LaidOutPage, QrMark, TextLine
 from .layout_spec import MM
 from .watch import watch
@@ -438,7 +437,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _json(self, value, status: int = 200) -> None:
-        self._send(status, json.dumps(value, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+        self._send(status, json_text(value, None).encode("utf-8"), "application/json; charset=utf-8")
 
     def _refuse(self, status: int, why: str) -> None:
         self._json({"error": why}, status)

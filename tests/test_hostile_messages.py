@@ -121,6 +121,17 @@ def test_a_copy_deck_saved_as_unicode_text_by_word_is_read(project, pdf):
     assert code == 0 and "covered 4/4 source lines" in printed, printed
 
 
+def test_json_output_escapes_what_a_terminal_would_obey_and_keeps_the_text(project, pdf):
+    line = "Sports \u202escience\x85 \u2066運動\u2069"
+    (project / "deck.txt").write_text(line + "\n", encoding="utf-8")
+    code, printed = run_cli(["check", pdf, "--source", "deck.txt", "--json"])
+    assert code == 1
+    document = printed[:printed.rindex("}") + 1]
+    assert all(c.isprintable() or c == "\n" for c in document), repr(document)
+    assert "運動" in document  # Chinese stays readable
+    assert json.loads(document)["missing"][0]["text"] == line.strip()  # the data is kept, only its spelling escaped
+
+
 def test_a_copy_deck_in_another_encoding_is_blamed_at_its_line(project, pdf):
     (project / "deck.txt").write_bytes("Sports science\n運動科學\n".encode("big5"))
     code, printed = run_cli(["check", pdf, "--source", "deck.txt"])

@@ -503,11 +503,25 @@ class _Handler(BaseHTTPRequestHandler):
         if path is None or kind is None:
             return self._refuse(HTTPStatus.FORBIDDEN, "only pictures and PDFs under the project's out/ are served")
         try:
-            with open(path, "rb") as f:
-                body = f.read()
+            f = open(path, "rb")  # noqa: SIM115 (closed below, after the answer)
         except OSError:
             return self._refuse(HTTPStatus.NOT_FOUND, "not found")
-        self._send(200, body, kind, "max-age=3600" if "v=" in self.path else "no-store")
+        with f:  # streamed in 64 kB pieces: a large PDF is never held whole, per client (files are replaced
+            size = os.fstat(f.fileno()).st_size  # by a rename, so the open one stays whole)
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(size))
+            self.send_header("Cache-Control", "max-age=3600" if "v=" in self.path else "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if self.command != "HEAD":
+                left = size
+                while left > 0:
+                    piece = f.read(min(65536, left))
+                    if not piece:
+                        break
+                    self.wfile.write(piece)
+                    left -= len(piece)
 
     def _events(self) -> None:
         """Server-sent events: the revision now, then each new one (a comment every 15 s keeps it open)."""

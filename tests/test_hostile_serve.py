@@ -123,3 +123,25 @@ def test_connections_beyond_the_limit_get_503_without_a_thread(server, capfd):
     time.sleep(0.3)
     _alive(address)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_large_file_is_streamed_not_held_whole_per_client(server):
+    import tracemalloc
+
+    address = server()
+    tracemalloc.start()
+    try:
+        readers = []
+        for _ in range(3):  # three clients that read the 16 MB PDF slowly
+            s = socket.create_connection(address, timeout=5)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.sendall(b"GET /out/big.pdf HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert s.recv(100).startswith(b"HTTP/1.0 200")
+            readers.append(s)
+        time.sleep(0.5)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        for s in readers:
+            s.close()
+    assert peak < 4 * 2**20, f"{peak / 2**20:.0f} MiB held for three clients of a 16 MB file"

@@ -7,7 +7,7 @@ import sys
 import traceback
 from typing import Any, NoReturn
 
-from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef, exit_code, json_text, shown
+from .diagnostics import PATH_LIMIT, BuildFailed, Diagnostics, Severity, SourceRef, exit_code, json_text, shown
 
 INTERNAL_ERROR = 3  # an exception we did not expect: not the user's input (2), a bug to report
 
@@ -282,7 +282,7 @@ def _schema(args) -> int:
         _print(diags, False)
         return 2
     for path in write_schemas(args.out):
-        _info(f"highlight: wrote {shown(path)}")
+        _info(f"highlight: wrote {shown(path, PATH_LIMIT)}")
     return 0
 
 
@@ -299,8 +299,8 @@ def _print(diags: Diagnostics, as_json: bool, github: bool = False) -> None:
 def _build(args) -> int:
     from .build import BuildOptions, build, find_project
 
-    _detail(f"highlight: edition {shown(args.edition)}; layout/, fonts/fonts.yaml and .cache/ of the project "
-            f"{shown(find_project(args.edition))}")
+    _detail(f"highlight: edition {shown(args.edition, PATH_LIMIT)}; layout/, fonts/fonts.yaml and .cache/ of the "
+            f"project {shown(find_project(args.edition), PATH_LIMIT)}")
 
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
@@ -335,7 +335,7 @@ def _summary(result, code: int, seconds: float, verb: str = "") -> str:
     diags = result.diagnostics
     warnings = diags.count(Severity.WARNING)
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    where = shown(result.output) if result.output and not diags.has_errors() else "nothing written"
+    where = shown(result.output, PATH_LIMIT) if result.output and not diags.has_errors() else "nothing written"
     if verb and where == "nothing written":
         where += ", the last good PDF is kept"
     elif where != "nothing written" and result.preview:
@@ -349,10 +349,11 @@ def _watch(args) -> int:
     from .watch import watch
 
     options = BuildOptions(args.edition, args.output, marks=not args.no_marks, preflight=False, preview="watch")
-    _info(f"highlight: watching {shown(args.edition)}, layout/ and fonts/fonts.yaml (Ctrl-C to stop)", flush=True)
+    _info(f"highlight: watching {shown(args.edition, PATH_LIMIT)}, layout/ and fonts/fonts.yaml (Ctrl-C to stop)",
+          flush=True)
     for count, rebuild in enumerate(watch(options), 1):
         if rebuild.changed:
-            _info("changed: " + ", ".join(shown(os.path.relpath(p)) for p in rebuild.changed), flush=True)
+            _info("changed: " + ", ".join(shown(os.path.relpath(p), PATH_LIMIT) for p in rebuild.changed), flush=True)
         _print(rebuild.result.diagnostics, False)
         code = exit_code(rebuild.result.diagnostics)
         verb = f"rebuilt in {rebuild.latency_s * 1000:.0f} ms: " if rebuild.changed else ""
@@ -384,7 +385,7 @@ def _serve(args) -> int:
     def ready(url: str) -> None:
         beyond = "" if args.host in ("127.0.0.1", "localhost", "::1") else \
             f" (listening on {args.host}: anyone who can reach it sees the proofs)"
-        print(f"highlight: serving {shown(args.edition)} at {url}{beyond} (Ctrl-C to stop)", flush=True)
+        print(f"highlight: serving {shown(args.edition, PATH_LIMIT)} at {url}{beyond} (Ctrl-C to stop)", flush=True)
 
     try:
         return serve(ServeOptions(args.edition, args.host, args.port, args.editor, args.dpi), ready, built)
@@ -463,8 +464,8 @@ def _check_content(args) -> int:
     args.json = args.json or args.format == "json"
     _print(diags, args.json, args.format == "github")
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    _info(f"highlight: checked {shown(edition_dir)} against its PDF: {errors} errors, {diags.count(Severity.WARNING)} "
-          "warnings", file=sys.stderr if args.json else sys.stdout)
+    _info(f"highlight: checked {shown(edition_dir, PATH_LIMIT)} against its PDF: {errors} errors, "
+          f"{diags.count(Severity.WARNING)} warnings", file=sys.stderr if args.json else sys.stdout)
     return exit_code(diags, args.strict)
 
 
@@ -485,7 +486,7 @@ def _proof(args) -> int:
     result, files = make_proofs(ProofOptions(args.edition, pages, args.dpi, overlays), terminal_progress)
     _print(result.diagnostics, False)
     for path in files:
-        _info(f"highlight: wrote {shown(path)}")
+        _info(f"highlight: wrote {shown(path, PATH_LIMIT)}")
     if files and result.diagnostics.has_errors():
         print("highlight: the build failed; the proof shows what was laid out, each problem outlined on its page "
               "and the errors listed on the sheet; no print PDF was written")
@@ -510,7 +511,8 @@ def _preflight(args) -> int:
             # failures, the document-wide checks, and every picture (colour space, resolution, ink) as a report
             if not finding.ok or finding.page is None or finding.check.startswith("image-"):
                 print(finding.line())
-    summary = (f"highlight: preflight {shown(args.pdf)}: {report.pages} pages, {len(report.failures)} failures, "
+    summary = (f"highlight: preflight {shown(args.pdf, PATH_LIMIT)}: {report.pages} pages, "
+               f"{len(report.failures)} failures, "
                f"{len(report.findings)} checks")
     _info(summary, file=sys.stderr if args.json else sys.stdout)
     return 1 if report.failures else 0
@@ -534,7 +536,8 @@ def _diff(args) -> int:
                          for c in changes]))
     else:
         for change in changes:
-            print(f"page {change.number}:" + (f" picture {shown(change.picture)}" if change.picture else ""))
+            picture = f" picture {shown(change.picture, PATH_LIMIT)}" if change.picture else ""
+            print(f"page {change.number}:{picture}")
             for words in change.removed:
                 print(f"  - {shown(words, 2000)}")
             for words in change.added:
@@ -570,7 +573,7 @@ def _new(args) -> int:
             return exit_code(diags)
     target = os.path.join(args.content, args.edition)
     if os.path.lexists(target) and not os.path.isdir(target) or os.path.islink(target):
-        print(f"highlight: error[output-refused]: {shown(target)} exists and is not an edition folder\n"
+        print(f"highlight: error[output-refused]: {shown(target, PATH_LIMIT)} exists and is not an edition folder\n"
               "  hint: choose another name", file=sys.stderr)
         return 2
     try:
@@ -578,9 +581,9 @@ def _new(args) -> int:
     except BuildFailed:
         _print(diags, False)
         return exit_code(diags)
-    _info(f"highlight: started {shown(folder)} from {shown(args.source)}; {marked} elements and footnotes with figures or dates "
-          f"are marked `review: true`: the build warns about each until you check it and delete the line.\n"
-          f"next: set the title and date in {shown(os.path.join(folder, 'edition.yaml'))}, then "
+    _info(f"highlight: started {shown(folder, PATH_LIMIT)} from {shown(args.source, PATH_LIMIT)}; {marked} elements "
+          f"and footnotes with figures or dates are marked `review: true`: the build warns about each until you check it and delete the line.\n"
+          f"next: set the title and date in {shown(os.path.join(folder, 'edition.yaml'), PATH_LIMIT)}, then "
           f"`highlight build {_quoted(folder)}`")
     return 0
 
@@ -646,7 +649,7 @@ def _quoted(path: str) -> str:
     """A path as a shell command takes it (a folder named with spaces or Chinese, e.g. `年報 2023 edition`)."""
     import shlex
 
-    return shown(shlex.quote(path))
+    return shown(shlex.quote(path), PATH_LIMIT)
 
 
 def _refused_folder(folder: str, pattern: str, magic: bytes, what: str, inputs: tuple = ()) -> bool:
@@ -678,7 +681,7 @@ def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
         _info(f"highlight: {kind}: {shown(step, 500)} …", flush=True)
 
     try:
-        _info(f"highlight: {kind}: checking {shown(manifest_path)} against .cache/{kind}", flush=True)
+        _info(f"highlight: {kind}: checking {shown(manifest_path, PATH_LIMIT)} against .cache/{kind}", flush=True)
         manifest = load(manifest_path, diags)
         cache = _cache_beside(manifest_path, kind)
         result = run(manifest, diags, cache, progress)
@@ -687,7 +690,7 @@ def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
         return exit_code(diags) or 2
     if isinstance(result, list):
         for path in result:
-            _detail(f"highlight: {kind}: wrote {shown(path)}")
+            _detail(f"highlight: {kind}: wrote {shown(path, PATH_LIMIT)}")
     _info(f"{shown(done(manifest, cache, result), 1000)} ({time.monotonic() - start:.1f} s)", flush=True)
     return 0
 

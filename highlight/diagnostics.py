@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 # Characters some terminal, log viewer or editor takes for the end of a line.
 LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 SHOWN_LIMIT = 200  # characters of one piece of user text in a message (a key, a value, a file name)
+PATH_LIMIT = 1000  # a file or folder path (a project deep in a home folder is no attack)
 MESSAGE_LIMIT = 4000  # a whole message, hint or place: what no message of ours comes near
 
 

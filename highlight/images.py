@@ -624,10 +624,10 @@ def _check_one(item, page: int, size, settings: ImageSettings, target: str, icc,
                     f"{settings.max_ink_percent:g} % ({prepared.conversion})", item.ref, page=page,
                     hint="separate the picture again for this press, or give its RGB original")
     elif target == "print" and prepared.conversion.startswith("CMYK, over"):
-        diags.note("image-ink-limited", f"{name}: a CMYK picture with total ink up to {prepared.ink_before_percent:.0f} "
-                   f"%, over the press's {settings.max_ink_percent:g} %: the pixels over it were separated again "
-                   "through the output profile (LittleCMS, relative colorimetric, its black generation) and now reach "
-                   f"at most {prepared.ink_percent:.0f} %", item.ref, page=page,
+        diags.note("image-ink-limited", f"{name}: a CMYK picture with total ink up to "
+                   f"{prepared.ink_before_percent:.0f} %, over the press's {settings.max_ink_percent:g} %: the pixels "
+                   "over it were separated again through the output profile (LittleCMS, relative colorimetric, its "
+                   f"black generation) and now reach at most {prepared.ink_percent:.0f} %", item.ref, page=page,
                    hint="to print it as its own separation, have it separated again for this press "
                         f"(total ink at most {settings.max_ink_percent:g} %)")
     return PictureReport(page, name, "raster", size, prepared.ppi, ppi, prepared.conversion, prepared.ink_percent)
@@ -642,7 +642,8 @@ def report_table(rows: list[PictureReport]) -> str:
     """The pictures as the build's report lists them: size, resolution, colours and the highest ink."""
     lines = ["pictures:"]
     for r in rows:
-        where = f"  p{r.page} {shown(r.file) if r.file else '(placeholder)'} {r.placed_mm[0]:g} × {r.placed_mm[1]:g} mm"
+        file = shown(r.file) if r.file else "(placeholder)"
+        where = f"  p{r.page} {file} {r.placed_mm[0]:g} × {r.placed_mm[1]:g} mm"
         if r.placeholder:
             lines.append(f"{where}: placeholder (no file)")
         elif r.kind != "raster":

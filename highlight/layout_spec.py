@@ -692,12 +692,28 @@ def _check_frame_cycle(tname: str, template, diags: Diagnostics) -> None:
         placed.update(ready)
         for name in ready:
             del pending[name]
-    circle = list(pending)
-    if circle:
-        first = pending[circle[0]]
-        diags.error("frame-cycle", f"template '{tname}': frames {', '.join(circle)} are placed below each other in "
-                    "a circle, so none of them can be placed", first.refs.get("below", first.ref),
-                    hint=f"give one of them top_mm instead of below, or take {circle[0]!r} out of the others' below")
+    if not pending:
+        return
+
+    def above(name: str) -> set[str]:  # every pending frame `name` is placed below, directly or not
+        seen: set[str] = set()
+        todo = [b for b in pending[name].below or () if b in pending]
+        while todo:
+            step = todo.pop()
+            if step not in seen:
+                seen.add(step)
+                todo.extend(b for b in pending[step].below or () if b in pending)
+        return seen
+
+    circle = [n for n in pending if n in above(n)]
+    after = [n for n in pending if n not in circle]
+    first = pending[circle[0]]
+    diags.error("frame-cycle", f"template '{tname}': frame{'s' if len(circle) > 1 else ''} {', '.join(circle)} "
+                f"{'are' if len(circle) > 1 else 'is'} placed below {'each other' if len(circle) > 1 else 'itself'} "
+                "in a circle, so none can be placed" + (f" (nor {', '.join(after)}, below them)" if after else ""),
+                first.refs.get("below", first.ref),
+                hint=f"give {circle[0]!r} top_mm instead of below" + (", or take it out of the others' below"
+                                                                       if len(circle) > 1 else ""))
 
 
 def _check_spacing(geometry: PageGeometry, diags: Diagnostics) -> None:

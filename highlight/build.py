@@ -368,7 +368,7 @@ class BuildSession:
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
             data = render_pdf(pages, layout, fonts, render_options)
             if options.preflight and not options.proof:
-                run_preflight(data, layout, diags, options.target)
+                run_preflight(data, layout, diags, options.target, pages)
                 diags.raise_if_errors()
             if options.strict and diags.worst is not None and diags.worst >= Severity.WARNING and not options.proof:
                 raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
@@ -453,16 +453,22 @@ def check_final(pages: list[LaidOutPage], diags: Diagnostics) -> None:
                                                    "for a proof")
 
 
-def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str = "print") -> None:
-    """Every failed preflight check is an error: a print file that fails it is not written."""
+def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str = "print",
+                  pages: list[LaidOutPage] | None = None) -> None:
+    """Every failed preflight check is an error: a print file that fails it is not written. A failure about
+    a picture is located at the picture's element (the first raster on its page), not only at its page."""
     from .preflight import PreflightRules, preflight
 
     g = layout.geometry.page
     report = preflight(data, PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm,
                                             require_pdfx=target == "print",
                                             min_image_ppi=layout.geometry.images.min_ppi_error))
+    pictures = {p.number: [i.ref for i in p.items if isinstance(i, Picture) and i.path
+                           and os.path.splitext(i.path)[1].lower() not in (".pdf", ".svg")] for p in pages or ()}
     for finding in report.failures:
-        diags.error(f"preflight-{finding.check}", finding.detail, page=finding.page,
+        placed = pictures.get(finding.page or 0) if finding.check.startswith("image-") else None
+        where = placed[0] if placed else None
+        diags.error(f"preflight-{finding.check}", finding.detail, where, page=finding.page,
                     hint="the layout or the renderer produced this; see `highlight preflight` on a proof build")
 
 

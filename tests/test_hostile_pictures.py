@@ -127,3 +127,17 @@ def test_a_transparent_logo_keeps_its_alpha_on_a_tinted_panel(project, target):
     if target == "print":
         report = preflight(pdf, PreflightRules())
         assert not report.failures, [f.line() for f in report.failures]
+
+
+def test_a_preflight_failure_about_a_picture_is_located_at_the_picture(project, monkeypatch):
+    """Should preflight ever disagree with the build's own check of a picture, its error names the picture's
+    line, not only the page (here preflight is made to read 400 % where the build measured the picture)."""
+    import highlight.preflight
+
+    edition = _edition(project, "press.tif")
+    Image.new("CMYK", (2100, 1400), (100, 150, 60, 40)).save(project / edition / "press.tif", dpi=(300, 300))
+    monkeypatch.setattr(highlight.preflight, "_image_ink", lambda image: 400.0)
+    code, printed = run_cli(["build", edition])
+    assert code == 1
+    assert re.search(r"^content/case/p1\.yaml:1[01]:\d+ \(blocks\[1\]\.elements\[0\]\.image\): "
+                     r"error\[preflight-image-ink\]: page 1: ", printed, re.MULTILINE), printed

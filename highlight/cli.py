@@ -528,8 +528,16 @@ def _diff(args) -> int:
         return 2
     try:
         changes = diff_pdfs(args.old, args.new, out)
-    except Exception as exc:  # pypdf's and pdfium's many kinds of unreadable file
-        print(f"highlight: cannot read both PDFs ({type(exc).__name__}: {shown(exc, 500)})", file=sys.stderr)
+    except Exception as exc:  # pypdf's and pdfium's many kinds of unreadable file: blame the one that fails alone
+        from .check import read_pages
+
+        for path in (args.old, args.new):
+            try:
+                read_pages(path)
+            except Exception as alone:
+                _unreadable(path, alone)
+                return 2
+        _unreadable(f"{args.old}, {args.new}", exc)
         return 2
     if args.json:
         print(json_text([{"page": c.number, "removed": c.removed, "added": c.added, "picture": c.picture}

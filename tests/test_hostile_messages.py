@@ -312,3 +312,24 @@ def test_a_frame_off_the_grid_has_a_hint(project):
     assert re.search(r"error\[frame-off-grid\]: frame 'intro' spans columns 1–20 but the grid has 12\n  hint: set "
                      r"span: 12", printed), printed
 
+
+
+def test_diff_blames_the_pdf_that_cannot_be_read(project, pdf, monkeypatch):
+    import shutil
+
+    import highlight.check
+
+    shutil.copy(pdf, "out/new.pdf")
+    real = highlight.check.read_pages
+
+    def read_pages(path):  # a PDF that passes the cheap checks and still defeats the reader
+        if path == "out/new.pdf":
+            raise ValueError("a damaged cross-reference table")
+        return real(path)
+
+    monkeypatch.setattr(highlight.check, "read_pages", read_pages)
+    code, printed = run_cli(["diff", pdf, "out/new.pdf"])
+    assert code == 2
+    assert re.match(r"out/new\.pdf: error\[pdf-unreadable\]: cannot read the PDF out/new\.pdf \(ValueError: a damaged",
+                    printed), printed
+    assert pdf not in printed

@@ -8,9 +8,10 @@ whole (contain), downsampled with Lanczos when it has far more pixels than the p
 - print: RGB (its embedded ICC profile, else sRGB) converted by LittleCMS (Pillow's ImageCms) into the CMYK
   of the profile the PDF declares as its OutputIntent, with the layout's rendering intent; every pixel's
   total ink brought under the press limit (cyan, magenta and yellow reduced in proportion, black kept);
-  CMYK passed through as it is, except the pixels over the press limit (an agency's 360 % separation):
-  those are re-separated through the output profile (a relative colorimetric round trip through Lab, with
-  the profile's own black generation) and then limited as above, and the build says so in a located note;
+  CMYK passed through as it is, unless it goes over the press limit (an agency's 360 % separation for
+  another press): then it is separated again through the output profile (a relative colorimetric round
+  trip through Lab, with the profile's own black generation), limited as above, and the build says so in
+  a located note;
   greyscale kept as one channel;
 - screen: sRGB (CMYK through the output profile; RGB with another profile converted to sRGB);
 
@@ -245,9 +246,9 @@ def _prepare(path, stamp, box_w, box_h, fit, focus, target, icc, settings) -> Pr
             if icc is None:
                 raise PictureError(f"is CMYK with total ink up to {ink:.0f} %, over the press's {max_ink:g} %, and "
                                    "the output profile that would limit it is missing (run `make`)")
-            im = reseparate(im, icc, max_ink)
-            conversion = (f"CMYK, over the press's {max_ink:g} %: the pixels over it separated again through the "
-                          "output profile (relative colorimetric, its black generation)")
+            im = reseparate(im, icc)
+            conversion = (f"CMYK, over the press's {max_ink:g} %: separated again through the output profile "
+                          "(relative colorimetric, its black generation)")
     elif im.mode == "L" and target == "print":
         ink_before = ink = 100.0 - im.getextrema()[0] / 2.55
 
@@ -360,22 +361,20 @@ def total_ink(im) -> float:
     return total.getextrema()[1] / 2.55
 
 
-def reseparate(im, icc: bytes, limit_percent: float):
-    """A CMYK picture whose pixels over `limit_percent` total ink are separated again by the output profile:
-    CMYK → Lab → CMYK through it (relative colorimetric), so they keep their colour and take the profile's
-    black generation and ink limit; every other pixel is kept exactly as it was separated."""
-    from PIL import Image, ImageCms, ImageMath
+def reseparate(im, icc: bytes):
+    """A CMYK picture separated for another press (over this one's ink limit), separated again by the output
+    profile: CMYK → Lab → CMYK through it (relative colorimetric), so every pixel keeps its colour and takes
+    the profile's black generation and ink limit. The whole picture, not only its pixels over the limit:
+    two separations of one colour side by side would show a seam wherever the two are told apart (a proof,
+    a viewer's plain CMYK conversion, a press that does not match the profile exactly)."""
+    from PIL import ImageCms
 
     to_lab, from_lab = _round_trip(icc)
     lab = ImageCms.applyTransform(im, to_lab)
     assert lab is not None  # (applyTransform returns None only in place)
     again = ImageCms.applyTransform(lab, from_lab)
     assert again is not None
-    c, m, y, k = im.split()
-    limit = limit_percent * 2.55
-    over = ImageMath.lambda_eval(lambda a: (a["c"] + a["m"] + a["y"] + a["k"]) > a["lim"],
-                                 c=c, m=m, y=y, k=k, lim=limit).convert("L").point(lambda v: 255 if v else 0)
-    return Image.composite(again, im, over)
+    return again
 
 
 @functools.lru_cache(maxsize=4)
@@ -625,9 +624,9 @@ def _check_one(item, page: int, size, settings: ImageSettings, target: str, icc,
                     hint="separate the picture again for this press, or give its RGB original")
     elif target == "print" and prepared.conversion.startswith("CMYK, over"):
         diags.note("image-ink-limited", f"{name}: a CMYK picture with total ink up to "
-                   f"{prepared.ink_before_percent:.0f} %, over the press's {settings.max_ink_percent:g} %: the pixels "
-                   "over it were separated again through the output profile (LittleCMS, relative colorimetric, its "
-                   f"black generation) and now reach at most {prepared.ink_percent:.0f} %", item.ref, page=page,
+                   f"{prepared.ink_before_percent:.0f} %, over the press's {settings.max_ink_percent:g} %: it was "
+                   "separated again through the output profile (LittleCMS, relative colorimetric, its black "
+                   f"generation) and now reaches at most {prepared.ink_percent:.0f} %", item.ref, page=page,
                    hint="to print it as its own separation, have it separated again for this press "
                         f"(total ink at most {settings.max_ink_percent:g} %)")
     return PictureReport(page, name, "raster", size, prepared.ppi, ppi, prepared.conversion, prepared.ink_percent)

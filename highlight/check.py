@@ -10,6 +10,7 @@ an /Artifact, such as the folio — is left out of both.
 """
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import unicodedata
@@ -83,14 +84,52 @@ class SourceReport:
                 "extra": [{"page": p, "text": t} for p, t in self.extra]}
 
 
-def check_source(source_path: str, pdf_path: str, strict: bool = False) -> SourceReport:
+MAX_SOURCE_BYTES = 16 * 1024 * 1024  # a copy deck is text: a leaflet's is 30 kB
+
+
+def read_source(source_path: str, diags) -> str:
+    """The copy deck's text; a deck that is not plain UTF-8 text (a binary file, a Word document, a legacy
+    Big5 export) or is too large is blamed at its own line, and BuildFailed raised: it is the deck that is
+    wrong, not the PDF it is compared with."""
+    from .diagnostics import BuildFailed, SourceRef
+
+    with open(source_path, "rb") as f:
+        data = f.read(MAX_SOURCE_BYTES + 1)
+
+    def refuse(why: str, at: int, hint: str) -> None:
+        line = data.count(b"\n", 0, at) + 1
+        column = at - (data.rfind(b"\n", 0, at) + 1) + 1
+        diags.fatal("source-unreadable", f"the copy deck cannot be read as text: {why}",
+                    SourceRef(source_path, line, column), hint=hint)
+        raise BuildFailed(diags)
+
+    export = "export the copy deck as plain text in UTF-8 (e.g. Word: Save As → Plain Text, Unicode (UTF-8))"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Word's and Notepad's "Unicode" text
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            refuse(f"it starts as UTF-16 text, but byte {exc.start} is not", 0, export)
+    if len(data) > MAX_SOURCE_BYTES:
+        refuse(f"it is larger than {MAX_SOURCE_BYTES // 2**20} MB", 0, "give the leaflet's own copy deck; " + export)
+    if b"\0" in data:
+        refuse("it holds a NUL byte, so it is a binary file, not text", data.index(b"\0"), export)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        refuse(f"byte 0x{data[exc.start]:02x} is not UTF-8", exc.start, export)
+    raise AssertionError  # unreachable: refuse raised
+
+
+def check_source(source_path: str, pdf_path: str, strict: bool = False, source: str | None = None) -> SourceReport:
     """Lines of the source missing from the PDF, and PDF text that is not in the source.
 
     A source with form feeds (as `pdftotext` writes) is compared page by page;
-    otherwise every line is looked for in the whole document.
+    otherwise every line is looked for in the whole document. `source`: the deck's text, when read already
+    (by `read_source`).
     """
-    with open(source_path, encoding="utf-8-sig") as f:
-        source = f.read()
+    if source is None:
+        with open(source_path, encoding="utf-8-sig") as f:
+            source = f.read()
     pages = read_pages(pdf_path)
     chunks = source.split("\f") if "\f" in source and len(source.split("\f")) >= len(pages) else [source]
     report = SourceReport(sum(1 for ln in source.splitlines() if ln.strip()))

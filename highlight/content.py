@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .paths import SAFE_NAME_HINT, safe_name
+from .paths import EDITION_NAME_HINT, name_problem
 from .schema import INVALID, Bool, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
 from .yamlsource import display_path
 
@@ -420,11 +420,10 @@ def _edition_check(values: dict, node, path: str, r: Reader) -> bool:
                 f"{date!r} is not a real date from 1970 to 2200 written YYYY-MM-DD (it dates the PDF)",
                 'write the day of publication, e.g. date: "2023-06-30"')
         return False
-    if not safe_name(values["edition"]):
-        # It names the PDF (out/highlights-<edition>.pdf) and the proof folder: no path may hide in it.
+    why = name_problem(values["edition"])
+    if why:  # an office's own name (年報 2023 edition) is fine; a path or a control character is not
         r.error(node.value[[k.value for k, _ in node.value].index("edition")][1], "edition", "bad-edition-name",
-                f"the edition's name {values['edition']!r} is not a plain name (it becomes a file name)",
-                SAFE_NAME_HINT)
+                f"the edition's name {values['edition']!r} cannot be used: {why}", EDITION_NAME_HINT)
         return False
     return _words_check(values.get("words") or (), node, r)
 

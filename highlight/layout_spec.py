@@ -53,7 +53,7 @@ def _colour_check(values, node, path, r: Reader) -> bool:
         return False
     rgb = values.get("rgb")
     if rgb is not None and not (len(rgb) == 7 and rgb[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in rgb[1:])):
-        r.error(node, path, "bad-colour", f"rgb must be '#rrggbb', found {rgb!r}")
+        r.error(node, path, "bad-colour", f"rgb must be '#rrggbb', found {rgb!r}", "e.g. rgb: '#1f3a5f'")
         return False
     return True
 
@@ -606,12 +606,12 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                         swatch.ref, hint="colours: " + ", ".join(colours))
     if geometry.title_band.colour not in colours:
         diags.error("unknown-colour", f"colour '{geometry.title_band.colour}' is not defined in styles.yaml",
-                    geometry.title_band.ref)
+                    geometry.title_band.ref, hint="colours: " + ", ".join(colours))
     for tname, template in templates.items():
         for substitute in (template.styles or {}).values():
             if (substitute, "en") not in styles:
                 diags.error("unknown-style", f"template '{tname}' substitutes style '{substitute}', which "
-                            "styles.yaml does not define", template.ref)
+                            "styles.yaml does not define", template.ref, hint="styles: " + _names(styles))
         for fname, frame in template.frames.items():
             if frame.wide_span is not None and (frame.wide_span <= frame.span
                                                 or frame.col + frame.wide_span - 1 > geometry.grid.columns):
@@ -620,7 +620,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                             frame.refs.get("wide_span", frame.ref), hint=f"at most {geometry.grid.columns - frame.col + 1}")
             if frame.col + frame.span - 1 > geometry.grid.columns:
                 diags.error("frame-off-grid", f"frame '{fname}' spans columns {frame.col}–{frame.col + frame.span - 1} "
-                            f"but the grid has {geometry.grid.columns}", frame.ref)
+                            f"but the grid has {geometry.grid.columns}", frame.ref,
+                            hint=f"set span: {max(geometry.grid.columns - frame.col + 1, 1)} or less (or move col: left)")
             if (frame.top_mm is None) == (frame.below is None):
                 diags.error("frame-position", f"frame '{fname}' needs exactly one of top_mm or below", frame.ref,
                             hint="top_mm: 0 puts it at the top of the body area")
@@ -632,11 +633,12 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
             for other in frame.below or ():
                 if other not in template.frames:
                     diags.error("unknown-frame", f"frame '{fname}' is below '{other}', which template "
-                                f"'{tname}' does not define", frame.ref)
+                                f"'{tname}' does not define", frame.ref,
+                                hint="frames of this template: " + ", ".join(template.frames))
             for substitute in (frame.styles or {}).values():
                 if (substitute, "en") not in styles:
                     diags.error("unknown-style", f"frame '{fname}' substitutes style '{substitute}', which "
-                                "styles.yaml does not define", frame.ref)
+                                "styles.yaml does not define", frame.ref, hint="styles: " + _names(styles))
             for gap_name in (template.spacing_pt or {}):
                 if gap_name not in (geometry.spacing_pt or {}):
                     diags.error("unknown-gap", f"template '{tname}' sizes gap '{gap_name}', which spacing_pt in "
@@ -651,7 +653,9 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                 diags.error("frame-gap", f"frame '{fname}' sets both gap and gap_mm", frame.refs["gap_mm"],
                             hint="keep gap (a named step of the page's rhythm) and delete gap_mm")
             if frame.panel is not None and frame.panel not in colours:
-                diags.error("unknown-colour", f"panel colour '{frame.panel}' is not defined", frame.ref)
+                diags.error("unknown-colour", f"panel colour '{frame.panel}' is not defined", frame.ref,
+                            hint="colours: " + ", ".join(colours))
+        _check_frame_cycle(tname, template, diags)
         spare_takers = [n for n, f in template.frames.items() if f.grow] or []
         if len(spare_takers) > 1 or (spare_takers and any(f.anchor for f in template.frames.values())):
             diags.error("spare-height", f"template '{tname}' gives its spare height to more than one place "
@@ -705,6 +709,46 @@ def _check_scale(scale: dict, hierarchy: tuple, entries: dict, styles: dict, doc
                 diags.error("type-hierarchy", f"style '{lower}' ({lang}, {small:g} pt) outranks or equals "
                             f"'{upper}' ({big:g} pt), which the hierarchy puts above it", where,
                             hint=f"make '{lower}' smaller than {big:g} pt, or change the hierarchy in styles.yaml")
+
+
+def _names(styles: dict) -> str:
+    return ", ".join(sorted({name for name, _ in styles}))
+
+
+def _check_frame_cycle(tname: str, template, diags: Diagnostics) -> None:
+    """Frames placed below each other in a circle can never be placed: said once, here, where the templates
+    are read, so the build stops before any page is laid out (no dropped text follows from it)."""
+    placed: set[str] = set()
+    pending = dict(template.frames)  # (a name no frame has is reported as unknown-frame: not waited for)
+    while True:
+        ready = [n for n, f in pending.items() if all(b in placed or b not in template.frames for b in f.below or ())]
+        if not ready:
+            break
+        placed.update(ready)
+        for name in ready:
+            del pending[name]
+    if not pending:
+        return
+
+    def above(name: str) -> set[str]:  # every pending frame `name` is placed below, directly or not
+        seen: set[str] = set()
+        todo = [b for b in pending[name].below or () if b in pending]
+        while todo:
+            step = todo.pop()
+            if step not in seen:
+                seen.add(step)
+                todo.extend(b for b in pending[step].below or () if b in pending)
+        return seen
+
+    circle = [n for n in pending if n in above(n)]
+    after = [n for n in pending if n not in circle]
+    first = pending[circle[0]]
+    diags.error("frame-cycle", f"template '{tname}': frame{'s' if len(circle) > 1 else ''} {', '.join(circle)} "
+                f"{'are' if len(circle) > 1 else 'is'} placed below {'each other' if len(circle) > 1 else 'itself'} "
+                "in a circle, so none can be placed" + (f" (nor {', '.join(after)}, below them)" if after else ""),
+                first.refs.get("below", first.ref),
+                hint=f"give {circle[0]!r} top_mm instead of below" + (", or take it out of the others' below"
+                                                                       if len(circle) > 1 else ""))
 
 
 def _check_spacing(geometry: PageGeometry, diags: Diagnostics) -> None:
@@ -896,7 +940,9 @@ def _resolve(name: str, lang: str, entry: StyleEntry, colours: dict, diags: Diag
         values.update({key: getattr(variant, key) for key in written if getattr(variant, key) is not None})
     missing = [k for k in _REQUIRED_STYLE_KEYS if values.get(k) is None]
     if missing:
-        diags.error("style-incomplete", f"style '{name}' ({lang}) does not set {', '.join(missing)}", entry.ref)
+        diags.error("style-incomplete", f"style '{name}' ({lang}) does not set {', '.join(missing)}", entry.ref,
+                    hint="set them on the style (or on its en: or zh: variant), e.g. weight: regular, size_pt: 9, "
+                         "leading_pt: 12, colour: ink")
         return None
     if values["colour"] not in colours:
         diags.error("unknown-colour", f"style '{name}' uses colour '{values['colour']}', which is not defined",

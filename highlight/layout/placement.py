@@ -33,7 +33,8 @@ def frame_order(page: Page, template, diags: Diagnostics) -> list[str]:
         ready = [n for n, f in pending.items() if all(b in order for b in (f.below or ()))]
         if not ready:
             diags.error("frame-cycle", f"frames {', '.join(pending)} are placed below each other in a "
-                        "circle", next(iter(pending.values())).ref, page=page.number)
+                        "circle", next(iter(pending.values())).ref, page=page.number,
+                        hint="give one of them top_mm instead of below")
             break
         for name in ready:
             order.append(name)

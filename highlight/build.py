@@ -8,8 +8,8 @@ import time
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from . import linestore
-from .charts import check_palette
+from . import linestore, wordbreaks
+from .charts import check_palette, check_regions
 from .check import check_laid_out
 from .content import Edition, load_edition, page_texts, ref_of
 from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef
@@ -26,7 +26,7 @@ from .fonts import (
 from .layout import LaidOutPage, Picture, TextLine, kind_of, layout_edition
 from .layout_spec import MM, Layout, load_layout
 from .parity import check_parity
-from .paths import check_output, project_of
+from .paths import EDITION_NAME_HINT, check_output, name_problem, output_slug, project_of
 from .pdf import replace_file, write_atomically
 from .render import RenderOptions, render_pdf
 from .text import TextSetter, plain
@@ -78,6 +78,10 @@ class BuildResult:
     pictures: list = field(default_factory=list)  # images.PictureReport per placed picture
 
 
+# A page whose frames cannot be placed: its missing text is a consequence, not a second error (one per cause).
+UNPLACEABLE = frozenset({"unknown-frame", "unknown-template", "frame-cycle"})
+
+
 def find_project(edition_dir: str) -> str:
     """The nearest folder above the edition that holds layout/ and fonts/fonts.yaml (else the current one)."""
     return project_of(edition_dir) or os.getcwd()
@@ -86,7 +90,18 @@ def find_project(edition_dir: str) -> str:
 def output_name(edition_dir: str) -> str:
     """The name an edition's PDF and proofs are written under: its folder's, not the `edition:` inside it,
     so two folders holding one edition (a draft beside the final) never overwrite each other's PDF."""
-    return os.path.basename(os.path.normpath(os.path.abspath(edition_dir)))
+    return output_slug(os.path.basename(os.path.normpath(os.path.abspath(edition_dir))))
+
+
+def _check_folder_name(edition_dir: str, diags: Diagnostics) -> None:
+    """Refuse an edition folder whose name is dangerous as a file name (a control character, a leading '-',
+    a Windows device name); names such as `年報 2023 edition` are fine, their outputs named by `output_slug`."""
+    name = os.path.basename(os.path.normpath(os.path.abspath(edition_dir)))
+    why = name_problem(name)
+    if why:
+        diags.fatal("bad-edition-name", f"the edition folder's name {name!r} cannot be used: {why}",
+                    SourceRef(edition_dir), hint="rename the folder: " + EDITION_NAME_HINT)
+        raise BuildFailed(diags)
 
 
 def default_output(project: str, edition_dir: str, lang: str | None = None, target: str = "print",
@@ -253,13 +268,15 @@ class BuildSession:
             linestore.save(*self._unsaved_lines)
             self._unsaved_lines = None
 
-    def _restore_lines(self, project: str, edition_dir: str, fonts: FontSet) -> tuple[str, TextSetter]:
-        """The text setter for these fonts and this store (the store's name holds the breaking mode), seeded
-        with the lines the last run stored when either changed; start counting what this build sets."""
+    def _restore_lines(self, project: str, edition_dir: str, fonts: FontSet,
+                       words: frozenset = frozenset()) -> tuple[str, TextSetter]:
+        """The text setter for these fonts, the edition's words and this store (the store's name holds the
+        breaking mode; its keys the words), seeded with the lines the last run stored when any changed; start
+        counting what this build sets."""
         store = linestore.store_path(project, edition_dir, self._greedy)
         setter = self._setter
-        if setter is None or self._store != store or setter.fonts is not fonts:
-            setter = self._setter = TextSetter(fonts, greedy=self._greedy, memo=linestore.load(store))
+        if setter is None or self._store != store or setter.fonts is not fonts or setter.words != words:
+            setter = self._setter = TextSetter(fonts, greedy=self._greedy, memo=linestore.load(store), words=words)
             self._store = store
         setter.used, setter.fresh = {}, 0
         return store, setter
@@ -281,7 +298,7 @@ class BuildSession:
             page_diags = Diagnostics()
             alone = replace(edition, pages=(page,))
             result = layout_edition(alone, layout, setter, page_diags, lang, self._good_heights)[0]
-            if not any(d.code in ("unknown-frame", "unknown-template") for d in page_diags.items):
+            if not any(d.code in UNPLACEABLE for d in page_diags.items):
                 # (a block in no frame is already the error worth reading: one error per cause)
                 check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
             self._laid[page.number] = (inputs, result, list(page_diags.items))
@@ -308,6 +325,7 @@ class BuildSession:
         diags = Diagnostics()
         result = BuildResult(diags)
         try:
+            _check_folder_name(options.edition_dir, diags)
             edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
             result.name = output_name(options.edition_dir)
             check_parity(edition, diags)
@@ -321,17 +339,20 @@ class BuildSession:
             _check_preview_path(output, options, project, diags)
             date_epoch = _checked_date_epoch(edition, diags)
             fonts = self._prepare_fonts(project, characters_used(edition, layout), diags, options.allow_missing_glyphs)
-            store, setter = self._restore_lines(project, options.edition_dir, fonts)
+            store, setter = self._restore_lines(project, options.edition_dir, fonts, frozenset(edition.words))
             heights_path = _heights_path(project, options.edition_dir, options.lang)
             if heights_path != self._heights_path:  # (a session keeps what it read or wrote last)
                 self._good_heights, self._heights_path = _read_heights(heights_path), heights_path
             pages = self._layout(edition, layout, diags, options.lang, setter)
+            wordbreaks.add_diagnostics(wordbreaks.in_pages(pages), diags)  # a break inside a word, narrow measure
             if options.report:
                 from . import typography
 
                 result.typography = typography.report(pages, fonts, layout.geometry.typography)
                 typography.add_diagnostics(result.typography, diags, layout.geometry.typography)
+                typography.anatomy_report(result.typography, pages, edition, layout, diags)
             check_safe_area(pages, layout, diags)
+            check_regions(edition, layout.geometry.charts, diags)  # one region, one colour in every chart
             if options.final:
                 check_final(pages, diags)
             profile = self._output_profile(project, diags) if options.target == "print" else None
@@ -356,7 +377,7 @@ class BuildSession:
                 languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
             data = render_pdf(pages, layout, fonts, render_options)
             if options.preflight and not options.proof:
-                run_preflight(data, layout, diags, options.target)
+                run_preflight(data, layout, diags, options.target, pages)
                 diags.raise_if_errors()
             if options.strict and diags.worst is not None and diags.worst >= Severity.WARNING and not options.proof:
                 raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
@@ -441,16 +462,22 @@ def check_final(pages: list[LaidOutPage], diags: Diagnostics) -> None:
                                                    "for a proof")
 
 
-def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str = "print") -> None:
-    """Every failed preflight check is an error: a print file that fails it is not written."""
+def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str = "print",
+                  pages: list[LaidOutPage] | None = None) -> None:
+    """Every failed preflight check is an error: a print file that fails it is not written. A failure about
+    a picture is located at the picture's element (the first raster on its page), not only at its page."""
     from .preflight import PreflightRules, preflight
 
     g = layout.geometry.page
     report = preflight(data, PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm,
                                             require_pdfx=target == "print",
                                             min_image_ppi=layout.geometry.images.min_ppi_error))
+    pictures = {p.number: [i.ref for i in p.items if isinstance(i, Picture) and i.path
+                           and os.path.splitext(i.path)[1].lower() not in (".pdf", ".svg")] for p in pages or ()}
     for finding in report.failures:
-        diags.error(f"preflight-{finding.check}", finding.detail, page=finding.page,
+        placed = pictures.get(finding.page or 0) if finding.check.startswith("image-") else None
+        where = placed[0] if placed else None
+        diags.error(f"preflight-{finding.check}", finding.detail, where, page=finding.page,
                     hint="the layout or the renderer produced this; see `highlight preflight` on a proof build")
 
 

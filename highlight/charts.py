@@ -1,36 +1,49 @@
 """Breakdown tables and their charts: which rows, in which order and colour, and where they go.
 
 A table prints its rows largest first unless the content fixes the order
-(`order: fixed`); two or more rows under `charts.others_below_percent` of
-layout/page.yaml become one Others row, labelled by the content, unless the
-content says `group_small: false` (the source prints every region). The chart
-above the table — a ring (`chart: ring`) or a horizontal 100 % bar
-(`chart: bar100`) — draws the rows in the table's order, clockwise from
-12 o'clock or left to right; `chart: bars` draws a bar in each row instead.
+(`order: fixed`). Each region has one swatch for the whole leaflet
+(`charts.regions` of layout/page.yaml, looked up by the row's `region:` or its
+English label), so a region never changes colour between charts; a row marked
+`key: true` takes `charts.key` (gold) whatever its region's. Rows whose region
+has no swatch, and rows under `charts.others_below_percent` (unless the content
+says `group_small: false`), two or more of them, become one Others row labelled
+by the content (`others_label`): one swatch (`charts.others`) in the chart, and
+in the table the grouped rows listed under it without swatches of their own,
+each with its count and percentage. A legend that would still show one swatch
+twice is a located warning. (A layout with no `regions` colours rows as before:
+the palette's swatches in table order, cycling, the largest row the key.)
 
-Colours come from `charts.palette`: rows take its swatches in table order,
-cycling, and the key row (`key: true`, else the largest) takes `charts.key`.
-`check_palette` measures every two swatches, and each against the paper, as
-CIEDE2000 through the print profile (colour.py), and refuses a palette closer
-than `charts.min_delta_e`.
+The chart above the table, a ring (`chart: ring`) or a horizontal 100 % bar
+(`chart: bar100`), draws the rows in the table's order, clockwise from 12
+o'clock or left to right, with the table's total in the ring's centre or at
+the bar's end (the sum of its rows, checked by content.check_breakdown: chart
+furniture, not copy, so marked as an artifact), the table's `unit` under it. A
+ring with a segment under `charts.ring_min_percent` is drawn as the bar, whose
+slivers stay readable. `chart: bars` draws a bar in each row instead.
+
+`check_palette` measures every two swatches a chart may show, and each against
+the paper, as CIEDE2000 through the print profile (colour.py), and refuses any
+closer than `charts.min_delta_e`; `check_regions` warns where one region is
+shown in two colours across the leaflet's charts.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .colour import PAPER, ciede2000, lab_through_profile
 from .content import Breakdown, BreakdownRow, Text, ref_of
 from .diagnostics import Diagnostics, SourceRef
-from .layout.items import Box, Ring, Rule, _down_to_grid, _first_baseline, _Piece, _shift
-from .layout_spec import MM, ChartSpec, Colour, FrameSpec, Layout, Swatch
+from .layout.items import Box, Ring, Rule, TextLine, _down_to_grid, _first_baseline, _Piece, _shift
+from .layout_spec import MM, ChartSpec, Colour, FrameSpec, Layout, Swatch, chart_swatches
 from .text import Span
 
 
 # -- the rows a table prints -------------------------------------------------------
 @dataclass(frozen=True)
 class ChartRow:
-    """A row as the table prints it: one of the content's rows, or the Others row standing for several."""
+    """A legend entry as the table prints it: one of the content's rows, or the Others row standing for
+    several (its `members`, listed under it)."""
 
     label: Text
     count: int
@@ -38,49 +51,89 @@ class ChartRow:
     ref: SourceRef
     key: bool = False
     members: tuple[BreakdownRow, ...] = ()  # the content rows an Others row stands for
+    swatch: Swatch | None = None  # its one swatch in the chart and the legend (None without a ChartSpec)
+    region: str | None = None  # the region it is coloured as (None for the Others row)
+
+
+def region_of(row: BreakdownRow) -> str:
+    """The name a row's swatch is looked up by: its `region:`, else its English label."""
+    return row.region or row.label.en or row.label.mixed or row.label.zh or ""
+
+
+def _others(spec: ChartSpec) -> Swatch:
+    return spec.others or spec.palette[-1]
+
+
+def _own_swatch(row: BreakdownRow, spec: ChartSpec) -> Swatch | None:
+    """The key's swatch for the key row, else its region's (None: a region without a swatch)."""
+    return spec.key if row.key else spec.regions.get(region_of(row))
 
 
 def small_rows(table: Breakdown, spec: ChartSpec | None) -> list[BreakdownRow]:
-    """The rows to be grouped as Others: under the threshold, not the key, two or more of them (none
-    without a ChartSpec)."""
-    if not table.group_small or spec is None:
+    """The rows to be grouped as Others, two or more of them (none without a ChartSpec): with a region map,
+    the rows whose region has no swatch, and those under the threshold (not the key, and only where the
+    content allows grouping small rows); without one, the small rows alone."""
+    if spec is None:
         return []
     total = sum(row.count for row in table.rows) or 1
-    small = [row for row in table.rows if 100.0 * row.count / total < spec.others_below_percent and not row.key]
-    return small if len(small) >= 2 else []
+
+    def small(row: BreakdownRow) -> bool:
+        return table.group_small and not row.key and 100.0 * row.count / total < spec.others_below_percent
+
+    if spec.regions:
+        grouped = [row for row in table.rows if _own_swatch(row, spec) is None or small(row)]
+    else:
+        grouped = [row for row in table.rows if small(row)]
+    return grouped if len(grouped) >= 2 else []
 
 
 def chart_rows(table: Breakdown, spec: ChartSpec | None) -> tuple[ChartRow, ...]:
-    """The table's rows in print order, small ones grouped (when the content labels the group), key marked."""
+    """The table's rows in print order, largest first, small ones and those without a swatch grouped (when
+    the content labels the group) at the foot, each with its swatch."""
     small = small_rows(table, spec) if table.others_label is not None else []
     kept = [row for row in table.rows if not any(row is s for s in small)]
     if table.order == "size":
         kept.sort(key=lambda row: -row.count)  # stable: equal counts keep the order they are written in
-    key = next((row for row in kept if row.key), None) or max(kept, key=lambda row: row.count, default=None)
-    rows = [ChartRow(row.label, row.count, row.percent, row.ref, row is key) for row in kept]
+    legacy = spec is not None and not spec.regions  # no region map: the palette in turn, the largest row the key
+    key = next((row for row in kept if row.key), None) or max(kept, key=lambda row: row.count, default=None) \
+        if legacy else None
+    rows = [ChartRow(row.label, row.count, row.percent, row.ref, row is key if legacy else row.key,
+                     swatch=None if spec is None or legacy else _own_swatch(row, spec) or _others(spec),
+                     region=region_of(row)) for row in kept]
     if small:
         percent = round(sum(row.percent or 0.0 for row in small), 1) if small[0].percent is not None else None
         assert table.others_label is not None  # small_rows groups none without it
+        members = tuple(sorted(small, key=lambda row: -row.count)) if table.order == "size" else tuple(small)
         rows.append(ChartRow(table.others_label, sum(row.count for row in small), percent,
-                             ref_of(table, "others_label"), members=tuple(small)))
+                             ref_of(table, "others_label"), members=members,
+                             swatch=None if spec is None or legacy else _others(spec)))
+    if legacy:
+        assert spec is not None
+        rows = [replace(row, swatch=swatch) for row, swatch in zip(rows, swatches(rows, spec))]
     return tuple(rows)
 
 
 def printed(table: Breakdown, spec: ChartSpec | None) -> tuple[list[Text], list[tuple[str, SourceRef]]]:
-    """What the table prints: its texts (caption, then labels) and its figures with their rows' places."""
+    """What the table prints: its texts (caption, unit, then labels, an Others row's members under it) and
+    the figures of the content's rows with their places (an Others row prints its members' figures)."""
     rows = chart_rows(table, spec)
-    texts = ([table.caption] if table.caption else []) + [row.label for row in rows]
+    texts = [t for t in (table.caption, table.unit) if t]
     figures = []
     for row in rows:
-        figures.append((f"{row.count:,}", row.ref))
-        if row.percent is not None:
-            figures.append((f"{row.percent:.1f}%", row.ref))
+        texts.append(row.label)
+        for member in row.members or (row,):
+            if row.members:
+                texts.append(member.label)
+            figures.append((f"{member.count:,}", member.ref))
+            if member.percent is not None:
+                figures.append((f"{member.percent:.1f}%", member.ref))
     return texts, figures
 
 
 def swatches(rows, spec: ChartSpec, closed: bool = False) -> list[Swatch]:
-    """A swatch per row: the key row the key's, the others the palette's in turn, so that rows side by side
-    never share one. In a closed chart (a ring) the last row also meets the first."""
+    """Without a region map: a swatch per row, the key row the key's, the others the palette's in turn (so
+    rows side by side never share one; a table of more rows than swatches repeats them, which
+    `_legend_repeats` reports). In a closed chart (a ring) the last row also meets the first."""
     palette = spec.palette
     out, step = [], 0
     for row in rows:
@@ -100,6 +153,38 @@ def _same(a: Swatch, b: Swatch) -> bool:
     return (a.colour, a.tint) == (b.colour, b.tint)
 
 
+def _name(row: ChartRow) -> str:
+    return row.label.en or row.label.zh or row.label.mixed or ""
+
+
+def check_regions(edition, spec: ChartSpec | None, diags: Diagnostics) -> None:
+    """A warning where one region is shown in two colours across the leaflet's charts (a row marked key in
+    one chart and not in another, say): a reader who learnt its colour on one page misreads the next."""
+    if spec is None:
+        return
+    seen: dict[str, tuple[Swatch, ChartRow, int]] = {}
+    for page in sorted(edition.pages, key=lambda p: p.number):
+        for block in page.blocks:
+            for element in block.elements:
+                if not isinstance(element, Breakdown):
+                    continue
+                for row in chart_rows(element, spec):
+                    if row.members or row.region is None or row.swatch is None:
+                        continue  # an Others row: its regions have no swatch of their own here
+                    first = seen.setdefault(row.region, (row.swatch, row, page.number))
+                    if not _same(first[0], row.swatch):
+                        diags.warning("chart-region-colour", f"'{row.region}' is {_swatch_name(row.swatch)} in this "
+                                      f"chart but {_swatch_name(first[0])} in the chart on page {first[2]} "
+                                      f"({first[1].ref.file}:{first[1].ref.line}): one region keeps one colour in "
+                                      "every chart", row.ref, page=page.number,
+                                      hint="mark the row key: true in every chart it appears in, or in none; its "
+                                           "colour is charts.regions in layout/page.yaml")
+
+
+def _swatch_name(s: Swatch) -> str:
+    return f"{s.colour} at {s.tint:g}"
+
+
 # -- telling swatches apart -------------------------------------------------------------
 def swatch_cmyk(swatch: Swatch, colours: dict) -> tuple[float, ...]:
     """The swatch's ink, 0–100 per channel, as the renderer prints a tint (each channel times the tint)."""
@@ -115,9 +200,10 @@ class SwatchDifference:
 
 
 def palette_differences(spec: ChartSpec, colours: dict, icc: bytes, cache_dir: str | None = None) -> list:
-    """CIEDE2000 between every two swatches of the palette and the key (any two may meet in a chart, as
-    neighbours in the table's order or across the ring's closing seam), and between each and the paper."""
-    every = (*spec.palette, spec.key)
+    """CIEDE2000 between every two distinct swatches a chart may show (the palette, the key, the regions' and
+    the Others swatch: any two may meet in a chart, and one region's must not be mistaken for another's on
+    the next page), and between each and the paper."""
+    every = chart_swatches(spec)
     labs = lab_through_profile([PAPER] + [swatch_cmyk(s, colours) for s in every], icc, cache_dir)
     paper, labs = labs[0], labs[1:]
     out = [SwatchDifference(None, s, ciede2000(paper, lab)) for s, lab in zip(every, labs)]
@@ -146,7 +232,8 @@ def check_palette(layout: Layout, icc: bytes, diags: Diagnostics, cache_dir: str
 
 # -- laying a table out -------------------------------------------------------------
 def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
-    """Caption, chart (a ring or a 100 % bar) and table; or caption and a table with a bar in each row.
+    """Caption, chart (a ring with the total in its centre, or a 100 % bar with the total at its end) and
+    table; or caption and a table with a bar in each row.
 
     In a frame of several cells every chart reserves `charts.caption_lines` caption lines and puts its
     table's first line on the grid counted from its caption's, so charts side by side in a row stand at one
@@ -156,7 +243,11 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
     kind = table.chart or frame.chart
     _missing_others_label(lay, table, spec)
     rows = chart_rows(table, spec)
-    keys = swatches(rows, spec, closed=kind == "ring")
+    total = sum(row.count for row in rows) or 1
+    if kind == "ring" and any(100.0 * row.count / total < spec.ring_min_percent for row in rows):
+        kind = "bar100"  # a sliver of a ring cannot be read; a segment of the bar can
+    if kind != "bars":
+        _legend_repeats(lay, rows, spec)
     piece = _Piece()
     out = piece.primary
     y = lay.column(out, table.ref, "en", width).add(lay.inline_pair(table.caption, "table-caption"))
@@ -166,11 +257,14 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
         probe_col.add(lay.inline_pair(Text(table.ref, "Hg", "國"), "table-caption"))
     anchor = _first_baseline(out) if out else _first_baseline(probe)
     y = max(y, probe_col.y)
+    later: list = []  # the total's lines and where they go: placed after the table, on the grid of its lines
     if kind == "ring":
-        y = _ring(lay, rows, keys, width, y, out)
+        y = _ring(lay, table, rows, width, y, out, later)
     elif kind == "bar100":
-        y = _bar100(lay, rows, keys, width, y, out)
-    piece.primary_h = _table(lay, rows, keys, width, y, anchor, out, bars=kind == "bars")
+        y = _bar100(lay, table, rows, width, y, out, later)
+    piece.primary_h = _table(lay, rows, width, y, anchor, out, bars=kind == "bars")
+    for lines, dx, dy in later:
+        lay.place(out, lines, dx, dy)
     return piece
 
 
@@ -179,10 +273,25 @@ def _missing_others_label(lay, table: Breakdown, spec: ChartSpec) -> None:
     if small and table.others_label is None:
         names = ", ".join(row.label.en or row.label.zh or row.label.mixed or "" for row in small)
         lay.diags.warning("breakdown-others", f"{len(small)} rows are under {spec.others_below_percent:g}% of the "
-                          f"total ({names}): they are printed one by one, as the table has no others_label to "
-                          "group them under", table.ref, page=lay.page,
-                          hint='add others_label: {en: "...", zh: "..."} to group them, or group_small: false '
-                               "when the source prints every row")
+                          f"total or have no swatch of their own in charts.regions ({names}): each is printed with "
+                          "a swatch of its own, as the table has no others_label to group them under", table.ref,
+                          page=lay.page,
+                          hint='add others_label: {en: "...", zh: "..."} to group them under one swatch')
+
+
+def _legend_repeats(lay, rows, spec: ChartSpec) -> None:
+    """A warning for each legend entry whose swatch an earlier entry of the same legend already shows."""
+    for j, row in enumerate(rows):
+        first = next((earlier for earlier in rows[:j] if earlier.swatch and row.swatch
+                      and _same(earlier.swatch, row.swatch)), None)
+        if first is None:
+            continue
+        lay.diags.warning("chart-legend-repeat", f"the legend shows {_swatch_name(row.swatch)} twice, for "
+                          f"'{_name(first)}' and '{_name(row)}': a reader cannot tell their segments apart "
+                          f"(every two swatches of a legend differ by ΔE00 charts.min_delta_e {spec.min_delta_e:g} "
+                          "or more)", row.ref, page=lay.page,
+                          hint=f"give '{row.region or _name(row)}' a swatch of its own in charts.regions "
+                               "(layout/page.yaml), or group it under the table's others_label")
 
 
 def _paper(lay) -> Colour:
@@ -193,17 +302,41 @@ def _colour(lay, swatch: Swatch) -> Colour:
     return lay.layout.colours[swatch.colour]
 
 
-def _ring(lay, rows, keys, width: float, y: float, out: list) -> float:
-    """A ring of the rows in table order, clockwise from 12 o'clock, centred above the table; the y below it."""
+def _total(lay, table: Breakdown, width: float, align: str) -> list:
+    """The total (an artifact: the sum of the table's rows, not copy) over the table's unit in both
+    languages, set in a column of `width` from y = 0."""
+    lines: list = []
+    col = lay.column(lines, ref_of(table, "total"), "en", width)
+    col.add([Span(f"{table.total:,}", lay.style("chart-total", "en"))], align=align)
+    lines[:] = [TextLine(t.x_pt, t.baseline_pt, replace(t.line, runs=tuple(replace(r, artifact=True)
+                                                                              for r in t.line.runs)),
+                         t.ref, t.frame, t.lang) for t in lines]
+    y = col.y
+    for lang in ("en", "zh") if table.unit is not None else ():  # English, then Chinese under it
+        y = lay.column(lines, ref_of(table, "unit"), lang, width, 0.0, y).add(
+            lay.spans(table.unit, "table-label", lang), align=align)
+    return lines
+
+
+def _extent(lines: list) -> tuple[float, float]:
+    """Where a block of lines reads as starting and ending, to centre it optically: about the top of its
+    first line's figures and capitals, and the foot of its last line's descenders, half their depth."""
+    return (lines[0].baseline_pt - lines[0].line.ascent_pt * 0.75,
+            lines[-1].baseline_pt + lines[-1].line.descent_pt * 0.5)
+
+
+def _ring(lay, table: Breakdown, rows, width: float, y: float, out: list, later: list) -> float:
+    """A ring of the rows in table order, clockwise from 12 o'clock, centred above the table, the total in
+    its centre; the y below it."""
     spec = lay.layout.geometry.charts
     outer = min(width * 0.36, lay.m.ring_radius_mm * MM)  # at most 72 % of its column wide
     inner = outer * lay.m.ring_hole
     cx, cy = width / 2, y + spec.space_mm * MM + outer
     total = sum(row.count for row in rows) or 1
     start, seams = 0.0, []
-    for row, swatch in zip(rows, keys):
+    for row in rows:
         sweep = 360.0 * row.count / total
-        out.append(Ring(cx, cy, outer, inner, start, sweep, _colour(lay, swatch), swatch.tint))
+        out.append(Ring(cx, cy, outer, inner, start, sweep, _colour(lay, row.swatch), row.swatch.tint))
         start += sweep
         seams.append(start)
     if len(rows) > 1 and spec.separator_pt:
@@ -211,39 +344,57 @@ def _ring(lay, rows, keys, width: float, y: float, out: list) -> float:
             sin, cos = math.sin(math.radians(angle)), -math.cos(math.radians(angle))
             out.append(Rule(cx + inner * sin, cy + inner * cos, cx + outer * sin, cy + outer * cos, _paper(lay),
                             spec.separator_pt))
+    hole = inner * 2 * 0.86  # the widest line the hole holds with a margin to the ring
+    centre = _total(lay, table, hole, "center")
+    top, bottom = _extent(centre)
+    later.append((centre, cx - hole / 2, cy - (top + bottom) / 2))
     return cy + outer + spec.space_mm * MM
 
 
-def _bar100(lay, rows, keys, width: float, y: float, out: list) -> float:
-    """A horizontal bar the width of the table, its segments the rows in table order from the left."""
+def _bar100(lay, table: Breakdown, rows, width: float, y: float, out: list, later: list) -> float:
+    """A horizontal bar, its segments the rows in table order from the left, the total at its right end."""
     spec = lay.layout.geometry.charts
     top, height = y + spec.space_mm * MM, spec.bar_height_mm * MM
+    end = _total(lay, table, width, "right")
+    end_w = max(t.x_pt + t.line.right_pt for t in end) - min(t.x_pt + t.line.runs[0].x_pt for t in end)
+    bar_w = width - end_w - spec.figure_gap_mm * MM
     total = sum(row.count for row in rows) or 1
     x, seams = 0.0, []
-    for row, swatch in zip(rows, keys):
-        length = width * row.count / total
-        out.append(Box(x, top, length, height, _colour(lay, swatch), tint=swatch.tint))
+    for row in rows:
+        length = bar_w * row.count / total
+        out.append(Box(x, top, length, height, _colour(lay, row.swatch), tint=row.swatch.tint))
         x += length
         seams.append(x)
     if spec.separator_pt:
         for seam in seams[:-1]:
             out.append(Rule(seam, top, seam, top + height, _paper(lay), spec.separator_pt))
-    return top + height + spec.space_mm * MM
+    first, last = _extent(end)
+    dy = top + height / 2 - (first + last) / 2
+    later.append((end, 0.0, dy))
+    return max(top + height, dy + end[-1].baseline_pt + end[-1].line.descent_pt) + spec.space_mm * MM
 
 
-def _table(lay, rows, keys, width: float, y: float, anchor: float | None, out: list, bars: bool) -> float:
-    """Swatch (or a bar), label, count and percentage per row; each row whole grid steps tall. Counts and
-    percentages stand in two columns aligned right (so on the decimal point: one decimal each), a clear
-    `charts.figure_gap_mm` apart."""
+def _table(lay, rows, width: float, y: float, anchor: float | None, out: list, bars: bool) -> float:
+    """Swatch (or a bar), label, count and percentage per row, an Others row's members listed under it
+    without swatches; each row whole grid steps tall. Counts and percentages stand in two columns aligned
+    right (so on the decimal point: one decimal each), a clear `charts.figure_gap_mm` apart."""
     spec = lay.layout.geometry.charts
     grid = lay.grid
     label_style = lay.style("table-label", "en")
     count_style, percent_style = lay.style("table-figure", "en"), lay.style("table-percent", "en")
     gap = spec.figure_gap_mm * MM
-    counts = [f"{row.count:,}" for row in rows]
-    percents = [f"{row.percent:.1f}%" if row.percent is not None else "" for row in rows]
+    # The printed lines: (label, count, percent, ref, swatch or None, first of its legend entry)
+    entries: list[tuple[Text, str, str, SourceRef, Swatch | None, bool]] = []
+    for row in rows:
+        if row.members:
+            entries.append((row.label, "", "", row.ref, row.swatch, True))
+        for member in row.members or (row,):
+            percent = f"{member.percent:.1f}%" if member.percent is not None else ""
+            entries.append((member.label, f"{member.count:,}", percent, member.ref,
+                            None if row.members else row.swatch, not row.members))
+    percents = [e[2] for e in entries]
     percent_w = max((lay._natural([Span(p, percent_style)]) for p in percents if p), default=0.0)
-    count_w = max(lay._natural([Span(c, count_style)]) for c in counts)
+    count_w = max((lay._natural([Span(e[1], count_style)]) for e in entries if e[1]), default=0.0)
     count_right = width - (percent_w + gap if percent_w else 0.0)
     swatch_w = 0.0 if bars else lay.m.table_swatch_mm * MM
     label_w = (width * 0.5 if bars else count_right - count_w - gap) - swatch_w
@@ -254,40 +405,46 @@ def _table(lay, rows, keys, width: float, y: float, anchor: float | None, out: l
 
     min_row_h = whole_steps(label_style.leading_pt * 1.55)
     pad = label_style.leading_pt * 0.25
-    labels = []  # each row's label lines, set first: a long label makes its row taller
-    for row in rows:
+    labels: list[tuple[list, float]] = []  # each row's label lines, set first: a long label makes its row taller
+    for label, _, _, ref, _, _ in entries:
         lines: list = []
-        labels.append((lines, lay.column(lines, row.ref, "en", label_w).add(lay.inline_pair(row.label, "table-label"))))
+        labels.append((lines, lay.column(lines, ref, "en", label_w).add(lay.inline_pair(label, "table-label"))))
     first_label = _first_baseline(labels[0][0]) if labels else None
     if first_label is not None and anchor is not None:  # the first label on the grid through the caption's line
         y = _down_to_grid(y + pad + first_label, anchor, grid) - pad - first_label
+    member_h = whole_steps(label_style.leading_pt * 1.15)  # an Others row's members: a list, set closer
     tops = []
-    for _, label_h in labels:
+    for (_, label_h), entry in zip(labels, entries):
         tops.append(y)
-        y += whole_steps(max(min_row_h, label_h + label_style.leading_pt * 0.55))
+        member = not entry[5] or not entry[1]  # a member, or the Others row heading its members
+        y += whole_steps(max(member_h if member else min_row_h,
+                             label_h + label_style.leading_pt * (0.15 if member else 0.55)))
     # Labels, then figures, then the keys: the figures column reads as one sequence.
     for top, (lines, _) in zip(tops, labels):
         out.extend(_shift(item, swatch_w, top + pad) for item in lines)
     slack = 1.0  # a right-aligned column a point wider than its widest figure: never an overfull line
-    for top, row, count, percent in zip(tops, rows, counts, percents):
-        lay.column(out, row.ref, "en", count_w + slack, count_right - count_w - slack, top + pad).add(
-            [Span(count, count_style)], align="right")
+    for top, (_, count, percent, ref, _, _) in zip(tops, entries):
+        if count:
+            lay.column(out, ref, "en", count_w + slack, count_right - count_w - slack, top + pad).add(
+                [Span(count, count_style)], align="right")
         if percent:
-            lay.column(out, row.ref, "en", percent_w + slack, width - percent_w - slack, top + pad).add(
+            lay.column(out, ref, "en", percent_w + slack, width - percent_w - slack, top + pad).add(
                 [Span(percent, percent_style)], align="right")
     size = label_style.size_pt
-    for top, row, swatch, (lines, _) in zip(tops, rows, keys, labels):
+    biggest = max((int(e[1].replace(",", "")) for e in entries if e[1]), default=0) or 1
+    for top, row_entry, (lines, _) in zip(tops, entries, labels):
+        count, swatch = row_entry[1], row_entry[4]
         if bars:  # each bar labelled by its row: the palette's first swatch, the key row's own
-            biggest = max(r.count for r in rows) or 1
-            solid = swatch if row.key else spec.palette[0]
+            solid = swatch if swatch is not None and _same(swatch, spec.key) else spec.palette[0]
             bar_y, bar_h = top + pad + size * 0.05, size * 0.9
             out.append(Box(bar_x, bar_y, bar_w, bar_h, _colour(lay, spec.palette[0]), tint=0.12))
-            out.append(Box(bar_x, bar_y, max(bar_w * row.count / biggest, 0.6), bar_h, _colour(lay, solid),
-                           tint=solid.tint))
-        else:  # a square as tall as the label's capitals (Noto Sans: 0.714 em), standing on its baseline
+            out.append(Box(bar_x, bar_y, max(bar_w * int(count.replace(",", "") or 0) / biggest, 0.6), bar_h,
+                           _colour(lay, solid), tint=solid.tint))
+        elif swatch is not None:  # a square as tall as the label's capitals (Noto Sans: 0.714 em), on its baseline
             side = size * 0.714
             baseline = top + pad + (_first_baseline(lines) or size)
             out.append(Box(0.0, baseline - side, side, side, _colour(lay, swatch), tint=swatch.tint))
-    for top in tops[1:]:
-        out.append(Rule(0, top, width, top, lay.layout.colours["rule"], 0.3))
+    for top, entry in zip(tops[1:], entries[1:]):
+        if entry[5] or entry[4] is not None:  # a rule above each legend entry, none inside an Others group
+            out.append(Rule(0, top, width, top, lay.layout.colours["rule"], 0.3))
     return y

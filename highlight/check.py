@@ -10,18 +10,21 @@ an /Artifact, such as the folio — is left out of both.
 """
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 # An edition's typographic normalisation (edition.yaml `typography:`) prints these for the source's hyphen.
-_TYPOGRAPHIC = str.maketrans({"\u2212": "-", "\u2013": "-"})
+# (a full-width ／ is NFKC's /, and the Chinese —— one hyphen)
+_TYPOGRAPHIC = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
 
 
 def normalise(text: str, strict: bool = False) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC)
-    return re.sub(r"\s+", " ", text).strip() if strict else re.sub(r"\s+", "", text)
+    text = re.sub(r"\s+", " ", text).strip() if strict else re.sub(r"\s+", "", text)
+    return re.sub("-{2,}", "-", text)
 
 
 @dataclass(frozen=True)
@@ -81,14 +84,52 @@ class SourceReport:
                 "extra": [{"page": p, "text": t} for p, t in self.extra]}
 
 
-def check_source(source_path: str, pdf_path: str, strict: bool = False) -> SourceReport:
+MAX_SOURCE_BYTES = 16 * 1024 * 1024  # a copy deck is text: a leaflet's is 30 kB
+
+
+def read_source(source_path: str, diags) -> str:
+    """The copy deck's text; a deck that is not plain UTF-8 text (a binary file, a Word document, a legacy
+    Big5 export) or is too large is blamed at its own line, and BuildFailed raised: it is the deck that is
+    wrong, not the PDF it is compared with."""
+    from .diagnostics import BuildFailed, SourceRef
+
+    with open(source_path, "rb") as f:
+        data = f.read(MAX_SOURCE_BYTES + 1)
+
+    def refuse(why: str, at: int, hint: str) -> None:
+        line = data.count(b"\n", 0, at) + 1
+        column = at - (data.rfind(b"\n", 0, at) + 1) + 1
+        diags.fatal("source-unreadable", f"the copy deck cannot be read as text: {why}",
+                    SourceRef(source_path, line, column), hint=hint)
+        raise BuildFailed(diags)
+
+    export = "export the copy deck as plain text in UTF-8 (e.g. Word: Save As → Plain Text, Unicode (UTF-8))"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Word's and Notepad's "Unicode" text
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            refuse(f"it starts as UTF-16 text, but byte {exc.start} is not", 0, export)
+    if len(data) > MAX_SOURCE_BYTES:
+        refuse(f"it is larger than {MAX_SOURCE_BYTES // 2**20} MB", 0, "give the leaflet's own copy deck; " + export)
+    if b"\0" in data:
+        refuse("it holds a NUL byte, so it is a binary file, not text", data.index(b"\0"), export)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        refuse(f"byte 0x{data[exc.start]:02x} is not UTF-8", exc.start, export)
+    raise AssertionError  # unreachable: refuse raised
+
+
+def check_source(source_path: str, pdf_path: str, strict: bool = False, source: str | None = None) -> SourceReport:
     """Lines of the source missing from the PDF, and PDF text that is not in the source.
 
     A source with form feeds (as `pdftotext` writes) is compared page by page;
-    otherwise every line is looked for in the whole document.
+    otherwise every line is looked for in the whole document. `source`: the deck's text, when read already
+    (by `read_source`).
     """
-    with open(source_path, encoding="utf-8-sig") as f:
-        source = f.read()
+    if source is None:
+        with open(source_path, encoding="utf-8-sig") as f:
+            source = f.read()
     pages = read_pages(pdf_path)
     chunks = source.split("\f") if "\f" in source and len(source.split("\f")) >= len(pages) else [source]
     report = SourceReport(sum(1 for ln in source.splitlines() if ln.strip()))
@@ -99,7 +140,7 @@ def check_source(source_path: str, pdf_path: str, strict: bool = False) -> Sourc
         hay = normalise(pages[index].text, strict) if page_number and index < len(pages) else whole_pdf
         for line in chunk.split("\n"):
             line_number += 1
-            if line.strip() and normalise(line, strict) not in hay:
+            if line.strip() and not source_line_found(line, hay, strict):
                 report.missing.append((page_number, line_number, line.strip()))
     whole_source = normalise(source, strict)
     for page in pages:
@@ -107,6 +148,22 @@ def check_source(source_path: str, pdf_path: str, strict: bool = False) -> Sourc
             if normalise(piece, strict) not in whole_source:
                 report.extra.append((page.number, piece.strip()))
     return report
+
+
+# An English label followed by its Chinese: "North America 北美".
+_PAIR = re.compile(r"[A-Za-z][^\u3400-\u9fff]*?[\u3400-\u9fff][\u3400-\u9fff\s]*")
+
+
+def source_line_found(line: str, hay: str, strict: bool = False) -> bool:
+    """Whether a source line is in `hay` (a document's normalised text). A line that is two or more
+    bilingual labels read across a table's columns ("North America 北美 Mainland 內地") is found when each
+    label pair is: a table may print its rows re-sorted (largest first), as
+    ../shared/tools/seed_coverage.py also reads it."""
+    if normalise(line, strict) in hay:
+        return True
+    pairs = _PAIR.findall(line)
+    return len(pairs) >= 2 and "".join(pairs).replace(" ", "") == line.replace(" ", "") \
+        and all(normalise(pair, strict) in hay for pair in pairs)
 
 
 # Figures whole (HK$956M, +31.2%, 1,700+, 47th), then words, then any other character on its own.
@@ -194,6 +251,7 @@ def _expected(page, lang: str | None = None, charts=None) -> list:
     """Per element (and footnote), in content order: [(kind, expected text, SourceRef)]; with `lang`,
     the texts a single-language variant sets (that language's, and mixed ones). A breakdown table is
     expected as it prints (charts.printed): with `charts` (the layout's ChartSpec), small rows grouped."""
+    from .content import footnotes_in_marker_order
     from .layout.elements import printed
     from .text import plain
 
@@ -207,7 +265,7 @@ def _expected(page, lang: str | None = None, charts=None) -> list:
             group = [("text", plain(s), text.ref) for text in texts for s in strings(text)]
             group += [("figure", figure, ref) for figure, ref in figures]
             groups.append(group)
-    for note in page.footnotes:  # a footnote starts with its marker
+    for note in footnotes_in_marker_order(page):  # a footnote starts with its marker; in the layout's order
         group = [("text", plain(s), note.text.ref) for s in strings(note.text)]
         group.insert(0, ("text", note.marker + group[0][1], note.ref)) if group else None
         groups.append(group)
@@ -282,6 +340,9 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
                             hint="the layout draws this element out of the content's order")
             if after:
                 previous = min(after)
+    from .wordbreaks import check_pdf
+
+    check_pdf(edition, pdf_path, diags)  # a line that breaks inside a word, in a narrow measure
 
 
 @dataclass

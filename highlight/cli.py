@@ -7,7 +7,7 @@ import sys
 import traceback
 from typing import Any, NoReturn
 
-from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef, exit_code
+from .diagnostics import PATH_LIMIT, BuildFailed, Diagnostics, Severity, SourceRef, exit_code, json_text, shown
 
 INTERNAL_ERROR = 3  # an exception we did not expect: not the user's input (2), a bug to report
 
@@ -46,6 +46,7 @@ class _Parser(argparse.ArgumentParser):
         import difflib
         import re
 
+        message = shown(message, 1000)  # it quotes what was typed
         choices = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if choices:
             known = re.findall(r"'([^']*)'", choices.group(2)) or [c.strip() for c in choices.group(2).split(",")]
@@ -205,11 +206,32 @@ def main(argv: list[str] | None = None) -> int:
         commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         commands.choices[args.command].error("unrecognized arguments: " + " ".join(extras))
     _OUTPUT.quiet, _OUTPUT.verbose = args.quiet, args.verbose and not args.quiet
+    for option, value in sorted(vars(args).items()):
+        for one in value if isinstance(value, list) else [value]:
+            why = _argument_problem(one) if isinstance(one, str) else None
+            if why:
+                diags = Diagnostics()
+                diags.fatal("bad-argument", f"the {option.replace('_', '-')} given {why}", SourceRef(one),
+                            hint="type it again without that character")
+                _print(diags, False)
+                return 2
     previous = _signals(_on_signal)
     try:
         return _run(args)
     finally:
         _restore_signals(previous)
+
+
+def _argument_problem(value: str) -> str | None:
+    """Why a command-line value can be no path, name or page selection (os.stat would raise): a NUL, or a
+    character the file system's encoding cannot hold (a lone surrogate that is no undecodable byte)."""
+    if "\0" in value:
+        return "holds a NUL character"
+    try:
+        os.fsencode(value)
+    except UnicodeError:
+        return "holds a character no file name can hold (a lone surrogate)"
+    return None
 
 
 def _text_streams() -> None:
@@ -242,7 +264,7 @@ def _run(args) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            print(f"highlight: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            print(f"highlight: internal error: {type(exc).__name__}: {shown(exc, 500)} (run with --debug for details)",
                   file=sys.stderr)
         return INTERNAL_ERROR
 
@@ -260,7 +282,7 @@ def _schema(args) -> int:
         _print(diags, False)
         return 2
     for path in write_schemas(args.out):
-        _info(f"highlight: wrote {path}")
+        _info(f"highlight: wrote {shown(path, PATH_LIMIT)}")
     return 0
 
 
@@ -277,8 +299,8 @@ def _print(diags: Diagnostics, as_json: bool, github: bool = False) -> None:
 def _build(args) -> int:
     from .build import BuildOptions, build, find_project
 
-    _detail(f"highlight: edition {args.edition}; layout/, fonts/fonts.yaml and .cache/ of the project "
-            f"{find_project(args.edition)}")
+    _detail(f"highlight: edition {shown(args.edition, PATH_LIMIT)}; layout/, fonts/fonts.yaml and .cache/ of the "
+            f"project {shown(find_project(args.edition), PATH_LIMIT)}")
 
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
@@ -289,14 +311,12 @@ def _build(args) -> int:
     code = exit_code(diags, args.strict)
     if result.typography is not None and args.json:  # one document on stdout, for machines
         import dataclasses
-        import json
 
         from . import typography
 
-        print(json.dumps({"diagnostics": [d.as_dict() for d in diags.items],
-                          "typography": typography.as_dict(result.typography),
-                          "pictures": [dataclasses.asdict(row) for row in result.pictures]},
-                         ensure_ascii=False, indent=2))
+        print(json_text({"diagnostics": [d.as_dict() for d in diags.items],
+                         "typography": typography.as_dict(result.typography),
+                         "pictures": [dataclasses.asdict(row) for row in result.pictures]}))
     else:
         _print(diags, args.json, args.format == "github")
     if result.typography is not None and not args.json:
@@ -315,7 +335,7 @@ def _summary(result, code: int, seconds: float, verb: str = "") -> str:
     diags = result.diagnostics
     warnings = diags.count(Severity.WARNING)
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    where = result.output if result.output and not diags.has_errors() else "nothing written"
+    where = shown(result.output, PATH_LIMIT) if result.output and not diags.has_errors() else "nothing written"
     if verb and where == "nothing written":
         where += ", the last good PDF is kept"
     elif where != "nothing written" and result.preview:
@@ -330,10 +350,11 @@ def _watch(args) -> int:
     from .watch import watch
 
     options = BuildOptions(args.edition, args.output, marks=not args.no_marks, preflight=False, preview="watch")
-    _info(f"highlight: watching {args.edition}, layout/ and fonts/fonts.yaml (Ctrl-C to stop)", flush=True)
+    _info(f"highlight: watching {shown(args.edition, PATH_LIMIT)}, layout/ and fonts/fonts.yaml (Ctrl-C to stop)",
+          flush=True)
     for count, rebuild in enumerate(watch(options), 1):
         if rebuild.changed:
-            _info("changed: " + ", ".join(os.path.relpath(p) for p in rebuild.changed), flush=True)
+            _info("changed: " + ", ".join(shown(os.path.relpath(p), PATH_LIMIT) for p in rebuild.changed), flush=True)
         _print(rebuild.result.diagnostics, False)
         code = exit_code(rebuild.result.diagnostics)
         verb = f"rebuilt in {rebuild.latency_s * 1000:.0f} ms: " if rebuild.changed else ""
@@ -351,9 +372,10 @@ def _watch(args) -> int:
 def _serve(args) -> int:
     from .serve import ServeOptions, serve
 
-    if not os.path.isdir(args.edition) or not 36 <= args.dpi <= 300 or not 0 <= args.port <= 65535:
-        print(f"highlight: serve takes an edition folder (not {args.edition!r}), a port 0-65535 and a dpi of "
-              "36 to 300", file=sys.stderr)
+    if not 36 <= args.dpi <= 300 or not 0 <= args.port <= 65535:
+        print("highlight: serve takes a port 0-65535 and a dpi of 36 to 300", file=sys.stderr)
+        return 2
+    if _no_edition(args.edition):
         return 2
 
     def built(result, latency_s: float, first: bool) -> None:
@@ -364,38 +386,44 @@ def _serve(args) -> int:
     def ready(url: str) -> None:
         beyond = "" if args.host in ("127.0.0.1", "localhost", "::1") else \
             f" (listening on {args.host}: anyone who can reach it sees the proofs)"
-        print(f"highlight: serving {args.edition} at {url}{beyond} (Ctrl-C to stop)", flush=True)
+        print(f"highlight: serving {shown(args.edition, PATH_LIMIT)} at {url}{beyond} (Ctrl-C to stop)", flush=True)
 
     try:
         return serve(ServeOptions(args.edition, args.host, args.port, args.editor, args.dpi), ready, built)
     except OSError as exc:  # the port is taken, or the address is not this machine's
-        print(f"highlight: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"highlight: cannot listen on {shown(args.host)}:{args.port}: {shown(exc.strerror or exc)}",
+              file=sys.stderr)
         return 2
 
 
 def _check(args) -> int:
-    import json
 
-    from .check import check_source
+    from .check import check_source, read_source
 
     if not args.source:
         return _check_content(args)
     args.pdf = args.paths[-1]
-    if _missing(args.pdf, args.source) or _unusable_pdf(args.pdf):
+    if _missing(args.pdf) or _missing(args.source, "the copy deck", COPY_DECK_HINT) or _unusable_pdf(args.pdf):
+        return 2
+    diags = Diagnostics()
+    try:  # the deck first, on its own: a deck that is not text is blamed, not the PDF
+        source = read_source(args.source, diags)
+    except BuildFailed:
+        _print(diags, False)
         return 2
     try:
-        report = check_source(args.source, args.pdf, args.strict)
+        report = check_source(args.source, args.pdf, args.strict, source)
     except Exception as exc:  # pypdf's many kinds of unreadable file
-        print(f"highlight: {args.pdf}: cannot read it as a PDF ({type(exc).__name__}: {exc})", file=sys.stderr)
+        _unreadable(args.pdf, exc)
         return 2
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(json_text(report.as_dict()))
     else:
         for page, number, text in report.missing:
             where = f"page {page}, " if page else ""
-            print(f"{args.source}:{number}: missing from the PDF ({where}source line {number}): {text}")
+            print(f"{shown(args.source)}:{number}: missing from the PDF ({where}source line {number}): {shown(text)}")
         for page, text in report.extra:
-            print(f"{args.pdf}: page {page}: not in the source: {text}")
+            print(f"{shown(args.pdf)}: page {page}: not in the source: {shown(text)}")
     covered = report.source_lines - len(report.missing)
     mode = "strict" if args.strict else "whitespace-insensitive"
     _info(f"highlight: covered {covered}/{report.source_lines} source lines ({mode}), "
@@ -416,9 +444,19 @@ def _check_content(args) -> int:
         if pdf is None:
             load_edition(edition_dir, diags)  # an edition that cannot be read is the answer
             pdf = default_output(find_project(edition_dir), edition_dir)
-        if _missing(pdf) or _unusable_pdf(pdf):
-            diags.fatal("no-pdf", f"{pdf}: cannot check it", SourceRef(pdf),
-                        hint="build it first: highlight build " + edition_dir)
+        from .paths import input_problem
+        from .preflight import pdf_problem
+
+        # one message for one cause: a PDF that is not there, or one that cannot be read
+        missing = input_problem(pdf, root=os.sep)
+        if missing:
+            diags.fatal("no-pdf", f"cannot check the edition against {pdf}: {missing}", SourceRef(pdf),
+                        hint="build it first: highlight build " + _quoted(edition_dir))
+            raise BuildFailed(diags)
+        damaged = pdf_problem(pdf)
+        if damaged:
+            diags.fatal("pdf-unreadable", f"will not read {pdf}: {damaged}", SourceRef(pdf),
+                        hint="rebuild it: highlight build " + _quoted(edition_dir))
             raise BuildFailed(diags)
         check_content(edition_dir, pdf, diags)
         check_parity(load_edition(edition_dir, Diagnostics()), diags)
@@ -427,8 +465,8 @@ def _check_content(args) -> int:
     args.json = args.json or args.format == "json"
     _print(diags, args.json, args.format == "github")
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    _info(f"highlight: checked {edition_dir} against its PDF: {errors} errors, {diags.count(Severity.WARNING)} "
-          "warnings", file=sys.stderr if args.json else sys.stdout)
+    _info(f"highlight: checked {shown(edition_dir, PATH_LIMIT)} against its PDF: {errors} errors, "
+          f"{diags.count(Severity.WARNING)} warnings", file=sys.stderr if args.json else sys.stdout)
     return exit_code(diags, args.strict)
 
 
@@ -443,13 +481,13 @@ def _proof(args) -> int:
     try:
         pages = parse_pages(args.pages)
     except ValueError as exc:
-        print(f"highlight: --pages: {_shown(str(exc))}\n  hint: give page numbers and ranges such as 1,3-4",
+        print(f"highlight: --pages: {shown(exc)}\n  hint: give page numbers and ranges such as 1,3-4",
               file=sys.stderr)
         return 2
     result, files = make_proofs(ProofOptions(args.edition, pages, args.dpi, overlays), terminal_progress)
     _print(result.diagnostics, False)
     for path in files:
-        _info(f"highlight: wrote {path}")
+        _info(f"highlight: wrote {shown(path, PATH_LIMIT)}")
     if files and result.diagnostics.has_errors():
         print("highlight: the build failed; the proof shows what was laid out, each problem outlined on its page "
               "and the errors listed on the sheet; no print PDF was written")
@@ -457,7 +495,6 @@ def _proof(args) -> int:
 
 
 def _preflight(args) -> int:
-    import json
 
     from .preflight import PreflightRules, preflight
 
@@ -466,58 +503,69 @@ def _preflight(args) -> int:
     try:
         report = preflight(args.pdf, PreflightRules(target=args.target, require_pdfx=args.target == "print"))
     except Exception as exc:  # pypdf's many kinds of unreadable file
-        print(f"highlight: {args.pdf}: cannot read it as a PDF ({type(exc).__name__}: {exc})", file=sys.stderr)
+        _unreadable(args.pdf, exc)
         return 2
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(json_text(report.as_dict()))
     else:
         for finding in report.findings:
             # failures, the document-wide checks, and every picture (colour space, resolution, ink) as a report
             if not finding.ok or finding.page is None or finding.check.startswith("image-"):
                 print(finding.line())
-    summary = (f"highlight: preflight {args.pdf}: {report.pages} pages, {len(report.failures)} failures, "
+    summary = (f"highlight: preflight {shown(args.pdf, PATH_LIMIT)}: {report.pages} pages, "
+               f"{len(report.failures)} failures, "
                f"{len(report.findings)} checks")
     _info(summary, file=sys.stderr if args.json else sys.stdout)
     return 1 if report.failures else 0
 
 
 def _diff(args) -> int:
-    import json
 
     from .check import diff_pdfs
 
     out = args.out or os.path.join("out", "diff")
     if _refused_folder(out, "page-*.png", b"\x89PNG", "the diff pictures (--out)", (args.old, args.new)) \
-            or _missing(args.old, args.new) or _unusable_pdf(args.old, args.new):
+            or _missing(args.old) or _missing(args.new) or _unusable_pdf(args.old, args.new):
         return 2
     try:
         changes = diff_pdfs(args.old, args.new, out)
-    except Exception as exc:  # pypdf's and pdfium's many kinds of unreadable file
-        print(f"highlight: cannot read both PDFs ({type(exc).__name__}: {exc})", file=sys.stderr)
+    except Exception as exc:  # pypdf's and pdfium's many kinds of unreadable file: blame the one that fails alone
+        from .check import read_pages
+
+        for path in (args.old, args.new):
+            try:
+                read_pages(path)
+            except Exception as alone:
+                _unreadable(path, alone)
+                return 2
+        _unreadable(f"{args.old}, {args.new}", exc)
         return 2
     if args.json:
-        print(json.dumps([{"page": c.number, "removed": c.removed, "added": c.added, "picture": c.picture}
-                          for c in changes], ensure_ascii=False, indent=2))
+        print(json_text([{"page": c.number, "removed": c.removed, "added": c.added, "picture": c.picture}
+                         for c in changes]))
     else:
         for change in changes:
-            print(f"page {change.number}:" + (f" picture {change.picture}" if change.picture else ""))
+            picture = f" picture {shown(change.picture, PATH_LIMIT)}" if change.picture else ""
+            print(f"page {change.number}:{picture}")
             for words in change.removed:
-                print(f"  - {words}")
+                print(f"  - {shown(words, 2000)}")
             for words in change.added:
-                print(f"  + {words}")
+                print(f"  + {shown(words, 2000)}")
     _info(f"highlight: {len(changes)} page(s) changed", file=sys.stderr if args.json else sys.stdout)
     return 1 if changes else 0
 
 
 def _new(args) -> int:
     from .new_edition import start_edition
-    from .paths import SAFE_NAME_HINT, safe_name
+    from .paths import EDITION_NAME_HINT, name_problem
 
     diags = Diagnostics()
     for name in (args.edition, args.source):
-        if not safe_name(name):
-            print(f"highlight: error[bad-edition-name]: {_shown(name)!r} is not a plain edition name\n"
-                  f"  hint: {SAFE_NAME_HINT}", file=sys.stderr)
+        why = name_problem(name)
+        if why:
+            diags.fatal("bad-edition-name", f"{name!r} cannot name an edition folder: {why}",
+                        SourceRef(args.content), hint=EDITION_NAME_HINT)
+            _print(diags, False)
             return 2
     origin = os.path.join(args.content, args.source)
     if os.path.isdir(origin):  # its files read where they are, so a problem names them, not the staged copy
@@ -534,7 +582,7 @@ def _new(args) -> int:
             return exit_code(diags)
     target = os.path.join(args.content, args.edition)
     if os.path.lexists(target) and not os.path.isdir(target) or os.path.islink(target):
-        print(f"highlight: error[output-refused]: {_shown(target)} exists and is not an edition folder\n"
+        print(f"highlight: error[output-refused]: {shown(target, PATH_LIMIT)} exists and is not an edition folder\n"
               "  hint: choose another name", file=sys.stderr)
         return 2
     try:
@@ -542,10 +590,10 @@ def _new(args) -> int:
     except BuildFailed:
         _print(diags, False)
         return exit_code(diags)
-    _info(f"highlight: started {folder} from {args.source}; {marked} elements and footnotes with figures or dates "
-          f"are marked `review: true`: the build warns about each until you check it and delete the line.\n"
-          f"next: set the title and date in {os.path.join(folder, 'edition.yaml')}, then "
-          f"`highlight build {folder}`")
+    _info(f"highlight: started {shown(folder, PATH_LIMIT)} from {shown(args.source, PATH_LIMIT)}; {marked} elements "
+          f"and footnotes with figures or dates are marked `review: true`: the build warns about each until you check it and delete the line.\n"
+          f"next: set the title and date in {shown(os.path.join(folder, 'edition.yaml'), PATH_LIMIT)}, then "
+          f"`highlight build {_quoted(folder)}`")
     return 0
 
 
@@ -569,23 +617,48 @@ def _unusable_pdf(*paths: str) -> bool:
     return False
 
 
-def _missing(*paths: str) -> bool:
-    """Say which input file is not there or not a regular file (exit 2 follows); never opens it."""
+PDF_HINT = "give the path of a PDF file (one that `highlight build` wrote)"
+COPY_DECK_HINT = "give the copy deck as a plain-text file (UTF-8), one line per printed line"
+
+
+def _missing(path: str, what: str = "the PDF", hint: str = PDF_HINT) -> bool:
+    """Say that an input file named on the command line is not there or not a regular file, blaming that file
+    and saying which input it is (exit 2 follows); never opens it."""
     from .paths import input_problem
 
-    for path in paths:
-        why = input_problem(path, root=os.sep)  # named on the command line: any folder, but a regular file
-        if why:
-            print(f"highlight: {_shown(path)}: {why}\n  hint: give the path of a PDF file", file=sys.stderr)
-            return True
+    why = input_problem(path, root=os.sep)  # named on the command line: any folder, but a regular file
+    if why:
+        diags = Diagnostics()
+        diags.fatal("input-refused", f"will not read {what} {path}: {why}", SourceRef(path), hint=hint)
+        _print(diags, False)
+        return True
     return False
 
 
-def _shown(text: str) -> str:
-    """`text` with control characters escaped, so nothing read from input can steer the terminal."""
-    from .diagnostics import printable
+def _unreadable(pdf: str, exc: Exception) -> None:
+    """A PDF that passed `pdf_problem` and still defeated the reader: blamed, located at the file."""
+    diags = Diagnostics()
+    diags.fatal("pdf-unreadable", f"cannot read the PDF {pdf} ({type(exc).__name__}: {exc})", SourceRef(pdf),
+                hint=PDF_HINT)
+    _print(diags, False)
 
-    return printable(text)
+
+def _no_edition(folder: str) -> bool:
+    """Say that `folder` (named on the command line) is not an edition folder, blaming it; never reads it."""
+    if os.path.isfile(os.path.join(folder, "edition.yaml")):
+        return False
+    diags = Diagnostics()
+    diags.fatal("no-edition", f"{folder} is not an edition folder (it has no edition.yaml)", SourceRef(folder),
+                hint="pass a folder such as content/2022-23")
+    _print(diags, False)
+    return True
+
+
+def _quoted(path: str) -> str:
+    """A path as a shell command takes it (a folder named with spaces or Chinese, e.g. `年報 2023 edition`)."""
+    import shlex
+
+    return shown(shlex.quote(path), PATH_LIMIT)
 
 
 def _refused_folder(folder: str, pattern: str, magic: bytes, what: str, inputs: tuple = ()) -> bool:
@@ -614,10 +687,10 @@ def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
     diags = Diagnostics()
 
     def progress(step: str) -> None:
-        _info(f"highlight: {kind}: {step} …", flush=True)
+        _info(f"highlight: {kind}: {shown(step, 500)} …", flush=True)
 
     try:
-        _info(f"highlight: {kind}: checking {manifest_path} against .cache/{kind}", flush=True)
+        _info(f"highlight: {kind}: checking {shown(manifest_path, PATH_LIMIT)} against .cache/{kind}", flush=True)
         manifest = load(manifest_path, diags)
         cache = _cache_beside(manifest_path, kind)
         result = run(manifest, diags, cache, progress)
@@ -626,8 +699,8 @@ def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
         return exit_code(diags) or 2
     if isinstance(result, list):
         for path in result:
-            _detail(f"highlight: {kind}: wrote {path}")
-    _info(f"{done(manifest, cache, result)} ({time.monotonic() - start:.1f} s)", flush=True)
+            _detail(f"highlight: {kind}: wrote {shown(path, PATH_LIMIT)}")
+    _info(f"{shown(done(manifest, cache, result), 1000)} ({time.monotonic() - start:.1f} s)", flush=True)
     return 0
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
-from .paths import SAFE_NAME_HINT, safe_name
+from .paths import EDITION_NAME_HINT, name_problem
 from .schema import INVALID, Bool, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
 from .yamlsource import display_path
 
@@ -148,7 +148,8 @@ class BreakdownRow:
     label: Text
     count: int
     percent: float | None = None
-    key: bool = False  # the key region: its chart swatch is the accent (else the largest row is the key)
+    key: bool = False  # the key region of this chart: its swatch is charts.key (gold) whatever its region's
+    region: str | None = None  # its swatch's name in charts.regions (layout/page.yaml); default its English label
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -158,6 +159,7 @@ class Breakdown:
     total: int
     rows: tuple[BreakdownRow, ...]
     caption: Text | None = None
+    unit: Text | None = None  # what one count is ("Full-time Equivalent"), set under the total
     order: str = "size"  # rows largest first; "fixed": as written
     group_small: bool = True  # rows under the layout's charts.others_below_percent become one "Others" row
     others_label: Text | None = None  # that row's label (needed only when rows are grouped)
@@ -254,6 +256,9 @@ class Typography:
     ref: SourceRef
     minus: bool = False  # a true minus (U+2212) for a negative figure: -37.9% → −37.9%
     en_dash: bool = False  # an en dash for a spaced separator and a range of years: " - " → " – ", 2019-23 → 2019–23
+    # Chinese punctuation: a full-width slash for a spaced half-width one (科大創造 / 孵化了 → 科大創造／孵化了)
+    # and a two-em dash for a spaced hyphen or Latin dash between Chinese words (足跡 – 港科大 → 足跡——港科大)
+    zh_punctuation: bool = False
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,7 @@ class Edition:
     pages: tuple  # file names in edition.yaml, then replaced by Page objects
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
     typography: Typography | None = None
+    words: tuple = ()  # the edition's own names, terms and fixed translations: never broken across lines
 
 
 _opt = Field
@@ -355,9 +361,12 @@ ELEMENT = Tagged({
         "rows": Field(Seq(Struct(BreakdownRow, {
             "label": Field(TEXT, required=True), "count": Field(Int(minimum=0), required=True),
             "percent": _opt(Number("Percent of the total, as printed", 0, maximum=100)),
-            "key": _opt(Bool("The key region: its chart swatch is the accent colour (default: the largest row)"),
-                        default=False)}), 1, max_items=100), required=True),
+            "key": _opt(Bool("The key region of this chart: its swatch is charts.key (gold) whatever the "
+                             "region's own"), default=False),
+            "region": _opt(Str("The region's name in charts.regions of layout/page.yaml, where the label "
+                               "differs (default: the English label)"))}), 1, max_items=100), required=True),
         "caption": _opt(TEXT),
+        "unit": _opt(TEXT),
         "order": _opt(Str("size: rows largest first (the chart in the same order); fixed: as written",
                           choices=("size", "fixed")), default="size"),
         "group_small": _opt(Bool("Rows under charts.others_below_percent (layout/page.yaml) become one Others "
@@ -414,13 +423,34 @@ def _edition_check(values: dict, node, path: str, r: Reader) -> bool:
                 f"{date!r} is not a real date from 1970 to 2200 written YYYY-MM-DD (it dates the PDF)",
                 'write the day of publication, e.g. date: "2023-06-30"')
         return False
-    if not safe_name(values["edition"]):
-        # It names the PDF (out/highlights-<edition>.pdf) and the proof folder: no path may hide in it.
+    why = name_problem(values["edition"])
+    if why:  # an office's own name (年報 2023 edition) is fine; a path or a control character is not
         r.error(node.value[[k.value for k, _ in node.value].index("edition")][1], "edition", "bad-edition-name",
-                f"the edition's name {values['edition']!r} is not a plain name (it becomes a file name)",
-                SAFE_NAME_HINT)
+                f"the edition's name {values['edition']!r} cannot be used: {why}", EDITION_NAME_HINT)
         return False
-    return True
+    return _words_check(values.get("words") or (), node, r)
+
+
+MAX_WORD = 24  # characters of one listed word: a name, never a sentence
+
+
+def _words_check(words: tuple, node, r: Reader) -> bool:
+    """Each listed word is one run of text (no space, at least two characters) and listed once."""
+    items = next((v for k, v in node.value if k.value == "words"), None)
+    seen: set = set()
+    good = True
+    for index, word in enumerate(words):
+        where = items.value[index] if items is not None else node
+        if len(word) < 2 or any(c.isspace() for c in word):
+            r.error(where, f"words[{index}]", "bad-word", f"{word!r} is not a word the line breaker can keep whole: "
+                    "a listed word has two characters or more and no space",
+                    "list a name, term or fixed translation as it is printed, e.g. 研究資助局")
+            good = False
+        elif word in seen:
+            r.error(where, f"words[{index}]", "duplicate-word", f"{word!r} is listed twice", "remove one of them")
+            good = False
+        seen.add(word)
+    return good
 
 
 EDITION = Struct(Edition, {
@@ -431,8 +461,13 @@ EDITION = Struct(Edition, {
     "typography": Field(Struct(Typography, {
         "minus": Field(Bool("Set a negative figure with a true minus (−37.9%), not a hyphen"), default=False),
         "en_dash": Field(Bool("Set ' - ' separators and ranges of years (2019-2023) with an en dash"), default=False),
+        "zh_punctuation": Field(Bool("In Chinese, a full-width ／ for ' / ' and —— for ' - ' or ' – '"),
+                                default=False),
     }, "Typographic normalisation of the printed text; `check` reads either character as the source's"),
         default=None),
+    "words": Field(Seq(Str("A name, term or fixed translation as printed, e.g. 研究資助局", max_length=MAX_WORD),
+                       description="The edition's own words (names, terms, fixed translations): a line never "
+                       "breaks inside one; merged with the Chinese dictionary", max_items=2000), default=()),
 }, "The edition: its name, folio title and page files in order", check=_edition_check)
 
 
@@ -470,10 +505,10 @@ def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> 
     check_edition(edition, diags)
     diags.raise_if_errors()
     typography = edition.typography
-    if typography is not None and (typography.minus or typography.en_dash):
+    if typography is not None and (typography.minus or typography.en_dash or typography.zh_punctuation):
         # Each page normalised once per parsed page object, so a build session that reuses an unchanged
         # file's pages (matched by identity) gets the very same normalised page back.
-        flags = (typography.minus, typography.en_dash)
+        flags = (typography.minus, typography.en_dash, typography.zh_punctuation)
         memo = cache if cache is not None else {}
         for key in [k for k in memo if k[0] == _NORMALISED and (k[2] != flags or all(memo[k][0] is not p
                                                                                       for p in edition.pages))]:
@@ -494,11 +529,19 @@ _NORMALISED = "#typographic"  # the build session's file cache also keeps normal
 # A hyphen standing for a minus: before a figure, and not after a letter, figure or point (COVID-19, 2022-23).
 _MINUS = re.compile(r"(?<![\w.\-])-(?=\d)")
 _SEPARATOR = re.compile(r"(?<=\S) - (?=\S)")
-_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)-((?:19|20)?\d\d)\b")
+_YEAR_RANGE = re.compile(r"(?<![\d.\-])((?:19|20)\d\d)-((?:19|20)?\d\d)(?![\d\-])")  # 自2014-15年度 too
 
 
-def typographic(string: str, typography: Typography) -> str:
-    """`string` with the normalisation `typography` turns on (see Typography)."""
+# Between Chinese words (a Han character or full-width punctuation each side, spaces around the mark).
+_HAN = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_ZH_SLASH = re.compile(f"(?<=[{_HAN}]) */ *(?=[{_HAN}])")
+_ZH_DASH = re.compile(f"(?<=[{_HAN}]) +[-\u2013\u2014] +(?=[{_HAN}])")
+
+
+def typographic(string: str, typography: Typography, lang: str = "en") -> str:
+    """`string` (in `lang`) with the normalisation `typography` turns on (see Typography)."""
+    if typography.zh_punctuation and lang == "zh":
+        string = _ZH_DASH.sub("\u2014\u2014", _ZH_SLASH.sub("\uff0f", string))
     if typography.minus:
         string = _MINUS.sub("\u2212", string)
     if typography.en_dash:
@@ -512,19 +555,34 @@ def _normalised(item, typography: Typography):
     from dataclasses import fields, is_dataclass
 
     if isinstance(item, Text):
-        def fixed(s: str | None) -> str | None:
-            return typographic(s, typography) if s else s
+        def fixed(s: str | None, lang: str = "en") -> str | None:
+            return typographic(s, typography, lang) if s else s
 
-        return replace(item, en=fixed(item.en), zh=fixed(item.zh), mixed=fixed(item.mixed))
+        return replace(item, en=fixed(item.en), zh=fixed(item.zh, "zh"), mixed=fixed(item.mixed))
     if isinstance(item, tuple):
         return tuple(_normalised(i, typography) for i in item)
     if is_dataclass(item) and not isinstance(item, type):
         changes = {f.name: _normalised(getattr(item, f.name), typography) for f in fields(item)
                    if f.name not in ("ref", "refs") and (isinstance(getattr(item, f.name), (Text, tuple))
                                                          or is_dataclass(getattr(item, f.name)))}
+        # a heading's or a paragraph's own en / zh / mixed strings (it is not a Text)
+        changes.update({name: typographic(value, typography, "zh" if name == "zh" else "en")
+                        for name in ("en", "zh", "mixed") if isinstance(value := getattr(item, name, None), str)})
         changed = {k: v for k, v in changes.items() if v is not getattr(item, k)}
         return replace(item, **changed) if changed else item
     return item
+
+
+def footnotes_in_marker_order(page: Page) -> list:
+    """The page's footnotes in the order their markers first appear in its text (a reader meets * before
+    Δ, so * comes first); a note whose marker appears nowhere keeps its place after them."""
+    first: dict = {}
+    for n, text in enumerate(page_texts(page)):
+        for _, string in text.strings():
+            for marker in MARKER_PATTERN.findall(string):
+                first.setdefault(marker, n)
+    notes = list(page.footnotes)
+    return sorted(notes, key=lambda note: (first.get(note.marker, len(first) + len(notes)), notes.index(note)))
 
 
 def page_texts(page: Page):

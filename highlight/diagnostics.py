@@ -10,18 +10,56 @@ import enum
 import json
 from dataclasses import dataclass, field
 
+# Characters some terminal, log viewer or editor takes for the end of a line.
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+SHOWN_LIMIT = 200  # characters of one piece of user text in a message (a key, a value, a file name)
+PATH_LIMIT = 1000  # a file or folder path (a project deep in a home folder is no attack)
+MESSAGE_LIMIT = 4000  # a whole message, hint or place: what no message of ours comes near
 
-def printable(text: object) -> str:
-    """`text` with every control character (ESC, NUL, CR, U+2028 …) escaped except newlines, so a key or a
-    file name read from input can neither forge nor hide terminal output."""
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    if named:
+        return named
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def shown(text: object, limit: int = SHOWN_LIMIT) -> str:
+    """Any text read from input (a key, a value, a file or folder name, a URL, a line of a copy deck) as it is
+    put into a message: shown as data on the line it is part of. Every character that is not printable is
+    escaped (controls and ESC, newlines and every other line or paragraph separator, the bidi controls and
+    other format characters, lone surrogates), so the text can neither start a line of its own, nor forge or
+    hide output, nor reorder what a terminal shows; beyond `limit` characters it is cut with "…"."""
     text = str(text)
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else _escape(c) for c in text)
+    if len(text) > limit:
+        text = text[:max(limit - 1, 0)] + "…"
+    return text
+
+
+
+
+
+def json_text(value: object, indent: int | None = 2) -> str:
+    """JSON for a terminal, a log or a browser: Chinese stays readable (not \\u-escaped), and every character
+    that is not printable (bidi and other format characters, C1 controls, line separators, lone surrogates,
+    which json.dumps leaves raw) is escaped as \\uXXXX, the same value to any JSON reader."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return "".join(c if c.isprintable() or c == "\n" else _json_escape(c) for c in text)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 class Severity(enum.IntEnum):
-    NOTE = 0  # what a designer should know, not a fault (a page with fewer words than it holds): never fails a build
+    NOTE = 0  # what the build did for you and says where (a picture's ink limited): never fails a build
     WARNING = 1
     ERROR = 2  # the content has a problem: exit 1
     FATAL = 3  # the input or environment cannot be used: exit 2
@@ -56,42 +94,53 @@ class Diagnostic:
     source: SourceRef | None = None
     hint: str = ""
     page: int | None = None
+    excerpt: tuple[str, ...] = ()  # lines quoted under the message (a YAML line and a caret), each shown as data
 
     def format(self) -> str:
         label = {Severity.NOTE: "note", Severity.WARNING: "warning", Severity.ERROR: "error",
                  Severity.FATAL: "error"}[self.severity]
-        where = f"{printable(self.source)}: " if self.source else ""
+        where = f"{shown(self.source, MESSAGE_LIMIT)}: " if self.source else ""
         page = f"page {self.page}: " if self.page else ""
-        text = f"{where}{label}[{self.code}]: {page}{printable(self.message)}"
+        text = f"{where}{label}[{self.code}]: {page}{shown(self.message, MESSAGE_LIMIT)}"
+        for line in self.excerpt:
+            text += f"\n    {shown(line, MESSAGE_LIMIT)}"
         if self.hint:
-            text += f"\n  hint: {printable(self.hint)}"
+            text += f"\n  hint: {shown(self.hint, MESSAGE_LIMIT)}"
         return text
 
     def github(self) -> str:
         """A GitHub Actions annotation, so CI shows the problem on its YAML line."""
         level = {Severity.NOTE: "notice", Severity.WARNING: "warning"}.get(self.severity, "error")
         place = ""
-        if self.source:
-            place = f" file={self.source.file}"
+        if self.source:  # a property's value escapes ',' and ':' too, so a file name cannot add a property
+            place = " file=" + _github(shown(self.source.file, MESSAGE_LIMIT)).replace(":", "%3A").replace(",", "%2C")
             if self.source.line:
                 place += f",line={self.source.line},col={self.source.column}"
-        text = self.message + (f" (hint: {self.hint})" if self.hint else "")
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        text = shown(self.message, MESSAGE_LIMIT) + (f" (hint: {shown(self.hint, MESSAGE_LIMIT)})" if self.hint else "")
+        text = _github(text)
         return f"::{level}{place},title={self.code}::{text}" if place else f"::{level} title={self.code}::{text}"
 
     def as_dict(self) -> dict:
+        """The --json form: the same escaped text as the terminal's, so a tool that prints a message or a
+        file name from it prints one line."""
         src = self.source
         return {
             "severity": self.severity.name.lower(),
             "code": self.code,
-            "message": self.message,
-            "file": src.file if src else None,
+            "message": shown(self.message, MESSAGE_LIMIT),
+            "file": shown(src.file, MESSAGE_LIMIT) if src else None,
             "line": src.line if src else None,
             "column": src.column if src else None,
-            "yaml_path": src.yaml_path if src else None,
+            "yaml_path": shown(src.yaml_path, MESSAGE_LIMIT) if src else None,
             "page": self.page,
-            "hint": self.hint or None,
+            "hint": shown(self.hint, MESSAGE_LIMIT) if self.hint else None,
+            "excerpt": [shown(line, MESSAGE_LIMIT) for line in self.excerpt],
         }
+
+
+def _github(text: str) -> str:
+    """The escapes of a GitHub Actions workflow command's data (after `shown` there is no newline left)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 @dataclass
@@ -101,12 +150,12 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     def add(self, severity: Severity, code: str, message: str, source: SourceRef | None = None,
-            hint: str = "", page: int | None = None) -> None:
-        self.items.append(Diagnostic(severity, code, message, source, hint, page))
+            hint: str = "", page: int | None = None, excerpt: tuple[str, ...] = ()) -> None:
+        self.items.append(Diagnostic(severity, code, message, source, hint, page, excerpt))
 
     def error(self, code: str, message: str, source: SourceRef | None = None, hint: str = "",
-              page: int | None = None) -> None:
-        self.add(Severity.ERROR, code, message, source, hint, page)
+              page: int | None = None, excerpt: tuple[str, ...] = ()) -> None:
+        self.add(Severity.ERROR, code, message, source, hint, page, excerpt)
 
     def warning(self, code: str, message: str, source: SourceRef | None = None, hint: str = "",
                 page: int | None = None) -> None:
@@ -137,7 +186,7 @@ class Diagnostics:
             raise BuildFailed(self)
 
     def to_json(self) -> str:
-        return json.dumps([d.as_dict() for d in self.items], ensure_ascii=False, indent=2)
+        return json_text([d.as_dict() for d in self.items])
 
 
 class BuildFailed(Exception):

@@ -117,15 +117,17 @@ def load_manifest(path: str, diags: Diagnostics) -> Manifest:
     for name, face in manifest.faces.items():
         if face.source not in manifest.sources:
             diags.error("unknown-source", f"face '{name}' names source '{face.source}', which is not listed",
-                        face.ref)
+                        face.ref, hint="sources: " + ", ".join(manifest.sources))
     for name in ("latin", "cjk"):
         family = manifest.families.get(name)
         if family is None:
-            diags.error("missing-family", f"families: needs '{name}'", manifest.ref)
+            diags.error("missing-family", f"families: needs '{name}'", manifest.ref,
+                        hint=f"add {name}: {{regular: <face>, bold: <face>}} under families:")
             continue
         for face in (family.regular, family.bold):
             if face not in manifest.faces:
-                diags.error("unknown-face", f"family '{name}' names face '{face}', which is not listed", family.ref)
+                diags.error("unknown-face", f"family '{name}' names face '{face}', which is not listed", family.ref,
+                            hint="faces: " + ", ".join(manifest.faces))
     diags.raise_if_errors()
     return manifest
 
@@ -188,10 +190,12 @@ def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_D
                         raise KeyError(member)
                     blob = extracted.read()
                 except KeyError:
-                    diags.fatal("font-member", f"{source.package} has no file {member}", ref)
+                    diags.fatal("font-member", f"{source.package} has no file {member}", ref,
+                                hint="check the face's file name against the package's listing (tar tf)")
                     continue
                 if _sha256(blob) != sha:
-                    diags.fatal("font-checksum", f"{member} has sha256 {_sha256(blob)}, fonts.yaml pins {sha}", ref)
+                    diags.fatal("font-checksum", f"{member} has sha256 {_sha256(blob)}, fonts.yaml pins {sha}", ref,
+                                hint="the package is not the one pinned: check its version, then the pin")
                     continue
                 replace_file(target, blob)
                 if target.endswith(".ttf"):

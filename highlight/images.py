@@ -8,7 +8,11 @@ whole (contain), downsampled with Lanczos when it has far more pixels than the p
 - print: RGB (its embedded ICC profile, else sRGB) converted by LittleCMS (Pillow's ImageCms) into the CMYK
   of the profile the PDF declares as its OutputIntent, with the layout's rendering intent; every pixel's
   total ink brought under the press limit (cyan, magenta and yellow reduced in proportion, black kept);
-  CMYK passed through as it is; greyscale kept as one channel;
+  CMYK passed through as it is, unless it goes over the press limit (an agency's 360 % separation for
+  another press): then it is separated again through the output profile (a relative colorimetric round
+  trip through Lab, with the profile's own black generation), limited as above, and the build says so in
+  a located note;
+  greyscale kept as one channel;
 - screen: sRGB (CMYK through the output profile; RGB with another profile converted to sRGB);
 
 and embedded as a JPEG with fixed settings (no EXIF, no ICC, no timestamp), so two builds give the same
@@ -24,14 +28,18 @@ import functools
 import io
 import math
 import os
+import zlib
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, shown
 from .layout_spec import MM, ImageSettings
 
 RASTER = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".gif", ".bmp", ".webp")
 VECTOR = (".pdf", ".svg")
 INTENTS = {"perceptual": 0, "relative": 1, "saturation": 2, "absolute": 3}
+# A picture's total ink, as decoded, may exceed the press limit by this much (JPEG rounding): the build
+# limits to it and preflight accepts it, one number for both, so what the build writes passes preflight.
+INK_TOLERANCE_PERCENT = 0.5
 
 
 # -- the file: inside the edition's folder ---------------------------------------------------------------
@@ -177,6 +185,7 @@ class Prepared:
     conversion: str  # what happened to its colours, in words
     ink_percent: float  # the highest total ink of any pixel, as embedded (print; 0 on screen)
     ink_before_percent: float  # ... before the press limit was applied
+    smask: bytes | None = None  # a transparent picture's alpha: 8-bit grey, zlib (FlateDecode), for /SMask
 
 
 def prepare(path: str, box_w: float, box_h: float, fit: str, focus: tuple[float, float], target: str,
@@ -218,16 +227,28 @@ def _prepare(path, stamp, box_w, box_h, fit, focus, target, icc, settings) -> Pr
     box = (math.floor(left + 1e-6), math.floor(top + 1e-6), math.ceil(right - 1e-6), math.ceil(bottom - 1e-6))
     if box != (0, 0, im.width, im.height):
         im = im.crop(box)
+    im, alpha = _alpha(im)
     dw_in, dh_in = placement.draw[2] / 72.0, placement.draw[3] / 72.0
     if downsampled:  # far more pixels than the press prints: Lanczos down to the target resolution
         im = _flatten(im)
-        im = im.resize((max(1, round(dw_in * target_ppi)), max(1, round(dh_in * target_ppi))), Image.Resampling.LANCZOS)
+        size = (max(1, round(dw_in * target_ppi)), max(1, round(dh_in * target_ppi)))
+        im = im.resize(size, Image.Resampling.LANCZOS)
+        alpha = alpha.resize(size, Image.Resampling.LANCZOS) if alpha is not None else None
     im, conversion = _colours(_flatten(im), embedded, target, icc, intent, bpc)
+    if alpha is not None:
+        conversion += "; transparency kept (a soft mask)"
     ink_before = ink = 0.0
     limited = False
     if im.mode == "CMYK" and target == "print":
         ink_before = ink = total_ink(im)
-        limited = ink > max_ink + 0.5 and "passed through" not in conversion
+        limited = ink > max_ink + INK_TOLERANCE_PERCENT
+        if limited and "passed through" in conversion:  # a CMYK original over the press's limit
+            if icc is None:
+                raise PictureError(f"is CMYK with total ink up to {ink:.0f} %, over the press's {max_ink:g} %, and "
+                                   "the output profile that would limit it is missing (run `make`)")
+            im = reseparate(im, icc)
+            conversion = (f"CMYK, over the press's {max_ink:g} %: separated again through the output profile "
+                          "(relative colorimetric, its black generation)")
     elif im.mode == "L" and target == "print":
         ink_before = ink = 100.0 - im.getextrema()[0] / 2.55
 
@@ -247,7 +268,7 @@ def _prepare(path, stamp, box_w, box_h, fit, focus, target, icc, settings) -> Pr
         if not limited:
             break
         ink = total_ink(Image.open(io.BytesIO(data)))
-        if ink <= max_ink + 0.5:
+        if ink <= max_ink + INK_TOLERANCE_PERCENT:
             break
         aim -= ink - max_ink + 1.0
     if limited:
@@ -256,7 +277,22 @@ def _prepare(path, stamp, box_w, box_h, fit, focus, target, icc, settings) -> Pr
     ppi = min(im.width / dw_in, im.height / dh_in) if dw_in and dh_in else 0.0
     return Prepared(data, im.width, im.height, space,
                     (1, 0, 1, 0, 1, 0, 1, 0) if im.mode == "CMYK" else None,  # Pillow writes Adobe's inverted CMYK
-                    placement, ppi, placement.ppi, downsampled, conversion, ink, ink_before)
+                    placement, ppi, placement.ppi, downsampled, conversion, ink, ink_before,
+                    zlib.compress(alpha.tobytes(), 9) if alpha is not None else None)
+
+
+def _alpha(im):
+    """(the picture, its alpha channel) when some pixel is not opaque (a logo on transparency), the colour
+    then kept straight (not laid on white: the PDF's soft mask blends it with the panel or paper under it);
+    (the picture, None) otherwise, as it was."""
+    if im.mode in ("P", "PA", "RGBa", "La"):
+        im = im.convert("LA" if im.mode == "La" else "RGBA")
+    if im.mode not in ("RGBA", "LA"):
+        return im, None
+    alpha = im.getchannel("A")
+    if alpha.getextrema()[0] == 255:
+        return im, None  # opaque throughout: no mask (and the same bytes as before)
+    return im.convert("L" if im.mode == "LA" else "RGB"), alpha
 
 
 def _flatten(im):
@@ -323,6 +359,33 @@ def total_ink(im) -> float:
     c, m, y, k = im.split()
     total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
     return total.getextrema()[1] / 2.55
+
+
+def reseparate(im, icc: bytes):
+    """A CMYK picture separated for another press (over this one's ink limit), separated again by the output
+    profile: CMYK → Lab → CMYK through it (relative colorimetric), so every pixel keeps its colour and takes
+    the profile's black generation and ink limit. The whole picture, not only its pixels over the limit:
+    two separations of one colour side by side would show a seam wherever the two are told apart (a proof,
+    a viewer's plain CMYK conversion, a press that does not match the profile exactly)."""
+    from PIL import ImageCms
+
+    to_lab, from_lab = _round_trip(icc)
+    lab = ImageCms.applyTransform(im, to_lab)
+    assert lab is not None  # (applyTransform returns None only in place)
+    again = ImageCms.applyTransform(lab, from_lab)
+    assert again is not None
+    return again
+
+
+@functools.lru_cache(maxsize=4)
+def _round_trip(icc: bytes):
+    """The output profile's CMYK → Lab and Lab → CMYK transforms (relative colorimetric), built once."""
+    from PIL import ImageCms
+
+    profile, lab = ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("LAB")
+    relative = ImageCms.Intent.RELATIVE_COLORIMETRIC
+    return (ImageCms.buildTransform(profile, lab, "CMYK", "LAB", renderingIntent=relative),
+            ImageCms.buildTransform(lab, profile, "LAB", "CMYK", renderingIntent=relative))
 
 
 def limit_ink(im, limit_percent: float):
@@ -531,9 +594,9 @@ def _check_one(item, page: int, size, settings: ImageSettings, target: str, icc,
     if source.kind != "raster":
         drawn = logo(item.path, target, icc, settings)
         if drawn.conversions:
-            shown = "; ".join(drawn.conversions[:3]) + ("; …" if len(drawn.conversions) > 3 else "")
+            listed = "; ".join(drawn.conversions[:3]) + ("; …" if len(drawn.conversions) > 3 else "")
             diags.warning("logo-rgb", f"{name}: {len(drawn.conversions)} RGB colour(s) converted to CMYK through "
-                          f"the output profile: {shown}", item.ref, page=page,
+                          f"the output profile: {listed}", item.ref, page=page,
                           hint="ask for the logo with its CMYK (or spot) colours to print them exactly")
         colour = "vector, " + ("RGB converted to CMYK" if drawn.conversions else "colours kept")
         return PictureReport(page, name, source.kind, size, 0.0, 0.0, colour, 0.0)
@@ -554,10 +617,18 @@ def _check_one(item, page: int, size, settings: ImageSettings, target: str, icc,
             diags.warning("image-resolution", f"{what}, under {settings.min_ppi_warn:g} ppi", item.ref, page=page,
                           hint=f"the whole picture prints at most {w_mm:.0f} × {h_mm:.0f} mm at "
                                f"{settings.min_ppi_warn:g} ppi; place it smaller or find a larger original")
-    if target == "print" and prepared.ink_percent > settings.max_ink_percent + 0.5:
-        diags.warning("image-ink", f"{name}: total ink reaches {prepared.ink_percent:.0f} %, over the press's "
-                      f"{settings.max_ink_percent:g} % ({prepared.conversion})", item.ref, page=page,
-                      hint="a CMYK picture is passed through as it is: separate it again for this press")
+    if target == "print" and prepared.ink_percent > settings.max_ink_percent + INK_TOLERANCE_PERCENT:
+        # (not reached by what _prepare writes: kept so that a change there cannot pass silently)
+        diags.error("image-ink", f"{name}: total ink reaches {prepared.ink_percent:.0f} %, over the press's "
+                    f"{settings.max_ink_percent:g} % ({prepared.conversion})", item.ref, page=page,
+                    hint="separate the picture again for this press, or give its RGB original")
+    elif target == "print" and prepared.conversion.startswith("CMYK, over"):
+        diags.note("image-ink-limited", f"{name}: a CMYK picture with total ink up to "
+                   f"{prepared.ink_before_percent:.0f} %, over the press's {settings.max_ink_percent:g} %: it was "
+                   "separated again through the output profile (LittleCMS, relative colorimetric, its black "
+                   f"generation) and now reaches at most {prepared.ink_percent:.0f} %", item.ref, page=page,
+                   hint="to print it as its own separation, have it separated again for this press "
+                        f"(total ink at most {settings.max_ink_percent:g} %)")
     return PictureReport(page, name, "raster", size, prepared.ppi, ppi, prepared.conversion, prepared.ink_percent)
 
 
@@ -570,7 +641,8 @@ def report_table(rows: list[PictureReport]) -> str:
     """The pictures as the build's report lists them: size, resolution, colours and the highest ink."""
     lines = ["pictures:"]
     for r in rows:
-        where = f"  p{r.page} {r.file or '(placeholder)'} {r.placed_mm[0]:g} × {r.placed_mm[1]:g} mm"
+        file = shown(r.file) if r.file else "(placeholder)"
+        where = f"  p{r.page} {file} {r.placed_mm[0]:g} × {r.placed_mm[1]:g} mm"
         if r.placeholder:
             lines.append(f"{where}: placeholder (no file)")
         elif r.kind != "raster":

@@ -53,7 +53,7 @@ def _colour_check(values, node, path, r: Reader) -> bool:
         return False
     rgb = values.get("rgb")
     if rgb is not None and not (len(rgb) == 7 and rgb[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in rgb[1:])):
-        r.error(node, path, "bad-colour", f"rgb must be '#rrggbb', found {rgb!r}")
+        r.error(node, path, "bad-colour", f"rgb must be '#rrggbb', found {rgb!r}", "e.g. rgb: '#1f3a5f'")
         return False
     return True
 
@@ -120,7 +120,6 @@ class FrameSpec:
     cells: int = 1
     panel: str | None = None  # colour name of a tinted panel behind the frame
     padding_mm: float = 0.0
-    label_above: bool = False  # stat labels above the figure (metric tiles) instead of below
     styles: dict | None = None  # style name -> style used instead inside this frame
     list_columns: int = 1
     chart: str = "bars"  # how breakdown tables are drawn: bars per row, or a ring above
@@ -199,6 +198,7 @@ class ElementMeasures:
     theme_band_mm: tuple[float, float] = (2.0, 4.0)  # a second theme's navy band: padding above and below, at the sides
     panel_padding_mm: float = 5.0  # a panel is its content and this padding…
     panel_padding_range_mm: tuple[float, float] = (4.0, 6.0)  # …which a frame may set within this
+    footnote_english_columns: int = 6  # of the grid's columns, a footnote's English; its Chinese the rest
 
 
 @dataclass(frozen=True)
@@ -215,6 +215,10 @@ class TypographyLimits:
     max_text_sizes: int = 10  # distinct text sizes drawn in the whole document
     max_panel_edge_mm: float = 8.0  # a panel's edge to its first and to its last ink (a row of cards: the tallest)
     max_panel_gap_mm: float = 12.0  # the tallest band without ink inside a panel
+    max_stat_anatomies: int = 1  # ways of setting a stat in the leaflet (DESIGN.md: one stat anatomy)
+    max_figure_sizes_per_section: int = 1  # stat figure sizes within one section
+    max_bold_twin_mismatches: int = 0  # elements with bold English and no bold Chinese
+    max_typewriter_dashes: int = 0  # hyphens for minus signs, dashes and ranges; half-width slashes in Chinese
 
 
 @dataclass(frozen=True)
@@ -231,8 +235,10 @@ class ChartSpec:
     """How breakdown charts are coloured and set (layout/page.yaml `charts:`)."""
 
     ref: SourceRef
-    palette: tuple[Swatch, ...]  # rows take these in table order, cycling, the key row apart
-    key: Swatch  # the key region's swatch
+    palette: tuple[Swatch, ...]  # the chart swatches of the leaflet (a bar in each row takes the first)
+    key: Swatch  # the key region's swatch (a row marked `key: true` takes it whatever its region)
+    regions: dict = field(default_factory=dict, hash=False)  # region name -> its one swatch in every chart
+    others: Swatch | None = None  # the one swatch of the Others row (rows whose region has no swatch, small rows)
     min_delta_e: float = 10.0  # CIEDE2000 through the output profile: every two swatches, and each and the paper
     others_below_percent: float = 1.0  # rows under this share become one Others row (where the content allows)
     figure_gap_mm: float = 3.0  # between a table's counts and its percentages, and before the counts
@@ -240,7 +246,18 @@ class ChartSpec:
     caption_lines: int = 1  # caption lines each chart of a multi-cell frame reserves, so charts of a row stand level
     bar_height_mm: float = 6.0  # a 100 % bar's height
     separator_pt: float = 0.6  # the paper-white line between segments of a ring or bar
+    ring_min_percent: float = 0.0  # a ring with a segment under this share is drawn as a 100 % bar instead
     refs: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def chart_swatches(spec: ChartSpec) -> tuple[Swatch, ...]:
+    """Every swatch a chart of the leaflet may show, each distinct one once (the first place it is written):
+    the palette, the key, the regions' and the Others swatch."""
+    out: list[Swatch] = []
+    for swatch in (*spec.palette, spec.key, *spec.regions.values(), *([spec.others] if spec.others else [])):
+        if not any((s.colour, s.tint) == (swatch.colour, swatch.tint) for s in out):
+            out.append(swatch)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -373,7 +390,6 @@ FRAME = Struct(FrameSpec, {
     "cells": Field(Int("Elements per row, side by side", 1, 12), default=1),
     "panel": Field(Str("Colour of a tinted panel behind the frame")),
     "padding_mm": Field(Number("Inner padding of the panel, mm", 0, maximum=50), default=0.0),
-    "label_above": Field(Bool("Set stat labels above their figures"), default=False),
     "list_columns": Field(Int("Columns a list is set in", 1, 6), default=1),
     "chart": Field(Str("Breakdown drawing: a bar per row, a ring above, or a 100 % bar above",
                        choices=("bars", "ring", "bar100")), default="bars"),
@@ -463,6 +479,8 @@ GEOMETRY = Struct(PageGeometry, {
         "panel_padding_mm": Field(Number("Padding of a panel around its content, mm", 0, maximum=50), default=5.0),
         "panel_padding_range_mm": Field(Seq(Number("mm", 0, maximum=50), 2, "Least and most padding a frame may "
                                             "give its panel, mm", 2), default=(4.0, 6.0)),
+        "footnote_english_columns": Field(Int("Grid columns a footnote's English takes; its Chinese the rest", 1),
+                                          default=6),
     }), default=None),
     "typography": Field(Struct(TypographyLimits, {
         "max_empty_band_mm": Field(Number("Tallest band across the body with nothing drawn in it, mm", 1),
@@ -479,11 +497,19 @@ GEOMETRY = Struct(PageGeometry, {
         "max_panel_edge_mm": Field(Number("Most paper between a panel's edge and its first or last ink, mm", 0),
                                    default=8.0),
         "max_panel_gap_mm": Field(Number("Tallest band without ink inside a panel, mm", 0), default=12.0),
+        "max_stat_anatomies": Field(Int("Most ways of setting a stat in the document", 1), default=1),
+        "max_figure_sizes_per_section": Field(Int("Most stat figure sizes in one section", 1), default=1),
+        "max_bold_twin_mismatches": Field(Int("Elements with bold English and no bold Chinese", 0), default=0),
+        "max_typewriter_dashes": Field(Int("Hyphens for minus signs, dashes and ranges; ' / ' in Chinese", 0),
+                                       default=0),
     }, "Limits of the typography report (build --report)", check=_typography_check), default=None),
     "charts": Field(Struct(ChartSpec, {
-        "palette": Field(Seq(SWATCH, 2, "Swatches rows take in table order, cycling (the key row apart)"),
+        "palette": Field(Seq(SWATCH, 2, "The leaflet's chart swatches (a bar in each row takes the first)"),
                          required=True),
         "key": Field(SWATCH, required=True),
+        "regions": Field(Named(SWATCH, "One swatch per region for the whole leaflet, by the row's region (its "
+                                       "English label unless the row names a region)"), default={}),
+        "others": Field(SWATCH),
         "min_delta_e": Field(Number("Least CIEDE2000 difference between any two swatches, and between each and "
                                     "the paper, through the output profile", 0), default=10.0),
         "others_below_percent": Field(Number("Rows under this share are grouped as Others, %", 0), default=1.0),
@@ -493,6 +519,8 @@ GEOMETRY = Struct(PageGeometry, {
                                    "of a row stand level", 0), default=1),
         "bar_height_mm": Field(Number("Height of a 100 % bar, mm", 1), default=6.0),
         "separator_pt": Field(Number("Paper-white line between segments, pt", 0), default=0.6),
+        "ring_min_percent": Field(Number("A ring with a segment under this share is drawn as a 100 % bar, %", 0),
+                                  default=0.0),
     }, "Breakdown charts: palette, grouping, spacing"), default=None),
     "images": Field(Struct(ImageSettings, {
         "intent": Field(Str("Rendering intent of RGB pictures into the print profile's CMYK",
@@ -507,11 +535,16 @@ GEOMETRY = Struct(PageGeometry, {
                                  default=300.0),
     }, "Pictures: colour conversion, resolution and ink for print"), default=None),
 }, "Page size, margins, grid")
-STYLES = Struct(lambda ref, colours, styles, scale_pt=None, hierarchy=None: (colours, styles, scale_pt, hierarchy, ref), {
+STYLES = Struct(lambda ref, colours, styles, scale_pt=None, hierarchy=None, min_leading=None:
+                (colours, styles, scale_pt, hierarchy, min_leading, ref), {
     "colours": Field(Named(COLOUR), required=True),
     "scale_pt": Field(Named(Number("A size of the leaflet's type scale, pt", 1),
                             "The type scale: every style's size (and copyfit step) is one of these")),
     "hierarchy": Field(Seq(Str("A style name"), 2, "Styles from the largest down: each must be larger than the next")),
+    "min_leading": Field(Struct(lambda ref, en=None, zh=None: {"en": en, "zh": zh, "ref": ref}, {
+        "en": Field(Number("Least English leading, as a multiple of the size", 1, maximum=3)),
+        "zh": Field(Number("Least Chinese leading, as a multiple of the size", 1, maximum=3))},
+        "Least leading of every style, per language, as a multiple of its size")),
     "styles": Field(Named(STYLE), required=True)})
 MAX_SCALE_SIZES = 8  # DESIGN.md: a small, consistent scale
 
@@ -540,8 +573,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
             continue
     if len(parsed) < 3 or INVALID in parsed.values():
         raise BuildFailed(diags)
-    geometry, (colours, entries, scale, hierarchy, styles_doc), templates = (parsed["page"], parsed["styles"],
-                                                                          parsed["templates"])
+    geometry, (colours, entries, scale, hierarchy, min_leading, styles_doc), templates = (
+        parsed["page"], parsed["styles"], parsed["templates"])
     _check_geometry(geometry, diags)
     if geometry.elements is None:
         geometry = replace(geometry, elements=ElementMeasures(geometry.ref))
@@ -574,6 +607,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
             if style:
                 styles[(name, lang)] = style
     _check_leadings_on_grid(entries, styles, geometry.grid, diags)
+    if min_leading is not None:
+        _check_leading_ratio(entries, styles, min_leading, geometry.grid, diags)
     if scale is not None:
         _check_scale(scale, hierarchy or (), entries, styles, styles_doc, diags)
     styles_ref = next(iter(entries.values())).ref if entries else geometry.ref
@@ -587,18 +622,18 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
         if name not in colours:
             diags.error("missing-colour", f"styles.yaml does not define the colour '{name}'",
                         SourceRef(styles_ref.file), hint="colours needed: " + ", ".join(ENGINE_COLOURS))
-    for swatch in (*geometry.charts.palette, geometry.charts.key):
+    for swatch in chart_swatches(geometry.charts):
         if swatch.colour not in colours:
             diags.error("unknown-colour", f"chart swatch colour '{swatch.colour}' is not defined in styles.yaml",
                         swatch.ref, hint="colours: " + ", ".join(colours))
     if geometry.title_band.colour not in colours:
         diags.error("unknown-colour", f"colour '{geometry.title_band.colour}' is not defined in styles.yaml",
-                    geometry.title_band.ref)
+                    geometry.title_band.ref, hint="colours: " + ", ".join(colours))
     for tname, template in templates.items():
         for substitute in (template.styles or {}).values():
             if (substitute, "en") not in styles:
                 diags.error("unknown-style", f"template '{tname}' substitutes style '{substitute}', which "
-                            "styles.yaml does not define", template.ref)
+                            "styles.yaml does not define", template.ref, hint="styles: " + _names(styles))
         for fname, frame in template.frames.items():
             if frame.wide_span is not None and (frame.wide_span <= frame.span
                                                 or frame.col + frame.wide_span - 1 > geometry.grid.columns):
@@ -607,7 +642,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                             frame.refs.get("wide_span", frame.ref), hint=f"at most {geometry.grid.columns - frame.col + 1}")
             if frame.col + frame.span - 1 > geometry.grid.columns:
                 diags.error("frame-off-grid", f"frame '{fname}' spans columns {frame.col}–{frame.col + frame.span - 1} "
-                            f"but the grid has {geometry.grid.columns}", frame.ref)
+                            f"but the grid has {geometry.grid.columns}", frame.ref,
+                            hint=f"set span: {max(geometry.grid.columns - frame.col + 1, 1)} or less (or move col: left)")
             if (frame.top_mm is None) == (frame.below is None):
                 diags.error("frame-position", f"frame '{fname}' needs exactly one of top_mm or below", frame.ref,
                             hint="top_mm: 0 puts it at the top of the body area")
@@ -619,11 +655,12 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
             for other in frame.below or ():
                 if other not in template.frames:
                     diags.error("unknown-frame", f"frame '{fname}' is below '{other}', which template "
-                                f"'{tname}' does not define", frame.ref)
+                                f"'{tname}' does not define", frame.ref,
+                                hint="frames of this template: " + ", ".join(template.frames))
             for substitute in (frame.styles or {}).values():
                 if (substitute, "en") not in styles:
                     diags.error("unknown-style", f"frame '{fname}' substitutes style '{substitute}', which "
-                                "styles.yaml does not define", frame.ref)
+                                "styles.yaml does not define", frame.ref, hint="styles: " + _names(styles))
             for gap_name in (template.spacing_pt or {}):
                 if gap_name not in (geometry.spacing_pt or {}):
                     diags.error("unknown-gap", f"template '{tname}' sizes gap '{gap_name}', which spacing_pt in "
@@ -638,7 +675,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                 diags.error("frame-gap", f"frame '{fname}' sets both gap and gap_mm", frame.refs["gap_mm"],
                             hint="keep gap (a named step of the page's rhythm) and delete gap_mm")
             if frame.panel is not None and frame.panel not in colours:
-                diags.error("unknown-colour", f"panel colour '{frame.panel}' is not defined", frame.ref)
+                diags.error("unknown-colour", f"panel colour '{frame.panel}' is not defined", frame.ref,
+                            hint="colours: " + ", ".join(colours))
             if frame.panel is not None and "padding_mm" in frame.refs:
                 least, most = geometry.elements.panel_padding_range_mm
                 if not least - 1e-6 <= frame.padding_mm <= most + 1e-6:
@@ -646,6 +684,7 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                                 f"is its content and {least:g}–{most:g} mm of padding", frame.refs["padding_mm"],
                                 hint="delete padding_mm (every panel then takes elements.panel_padding_mm in "
                                 "layout/page.yaml), or keep it within elements.panel_padding_range_mm")
+        _check_frame_cycle(tname, template, diags)
     _check_spacing(geometry, diags)
     diags.raise_if_errors()
     steps = {name: tuple(entry.steps) for name, entry in entries.items() if entry.steps}
@@ -699,6 +738,46 @@ def _check_scale(scale: dict, hierarchy: tuple, entries: dict, styles: dict, doc
                 diags.error("type-hierarchy", f"style '{lower}' ({lang}, {small:g} pt) outranks or equals "
                             f"'{upper}' ({big:g} pt), which the hierarchy puts above it", where,
                             hint=f"make '{lower}' smaller than {big:g} pt, or change the hierarchy in styles.yaml")
+
+
+def _names(styles: dict) -> str:
+    return ", ".join(sorted({name for name, _ in styles}))
+
+
+def _check_frame_cycle(tname: str, template, diags: Diagnostics) -> None:
+    """Frames placed below each other in a circle can never be placed: said once, here, where the templates
+    are read, so the build stops before any page is laid out (no dropped text follows from it)."""
+    placed: set[str] = set()
+    pending = dict(template.frames)  # (a name no frame has is reported as unknown-frame: not waited for)
+    while True:
+        ready = [n for n, f in pending.items() if all(b in placed or b not in template.frames for b in f.below or ())]
+        if not ready:
+            break
+        placed.update(ready)
+        for name in ready:
+            del pending[name]
+    if not pending:
+        return
+
+    def above(name: str) -> set[str]:  # every pending frame `name` is placed below, directly or not
+        seen: set[str] = set()
+        todo = [b for b in pending[name].below or () if b in pending]
+        while todo:
+            step = todo.pop()
+            if step not in seen:
+                seen.add(step)
+                todo.extend(b for b in pending[step].below or () if b in pending)
+        return seen
+
+    circle = [n for n in pending if n in above(n)]
+    after = [n for n in pending if n not in circle]
+    first = pending[circle[0]]
+    diags.error("frame-cycle", f"template '{tname}': frame{'s' if len(circle) > 1 else ''} {', '.join(circle)} "
+                f"{'are' if len(circle) > 1 else 'is'} placed below {'each other' if len(circle) > 1 else 'itself'} "
+                "in a circle, so none can be placed" + (f" (nor {', '.join(after)}, below them)" if after else ""),
+                first.refs.get("below", first.ref),
+                hint=f"give {circle[0]!r} top_mm instead of below" + (", or take it out of the others' below"
+                                                                       if len(circle) > 1 else ""))
 
 
 def _check_spacing(geometry: PageGeometry, diags: Diagnostics) -> None:
@@ -861,6 +940,27 @@ def _check_leadings_on_grid(entries: dict, styles: dict, grid: Grid, diags: Diag
                         "layout/page.yaml)")
 
 
+def _check_leading_ratio(entries: dict, styles: dict, least: dict, grid: Grid, diags: Diagnostics) -> None:
+    """Every style's leading is at least min_leading times its size in its language (DESIGN.md: English
+    1.3, Chinese 1.5), notes and footnotes included: a note at 8 on 10 pt beside Chinese 8 on 12 reads
+    cramped. The hint names the least leading on the baseline grid."""
+    step = grid.baseline_pt
+    for name, entry in entries.items():
+        for lang in ("en", "zh"):
+            style, ratio = styles.get((name, lang)), least.get(lang)
+            if style is None or ratio is None or style.leading_pt >= style.size_pt * ratio - 1e-6:
+                continue
+            variant = getattr(entry, lang)
+            written_in = variant if variant is not None and variant.leading_pt is not None else entry
+            where = written_in.refs.get("leading_pt", written_in.ref)
+            enough = math.ceil(style.size_pt * ratio / step - 1e-6) * step
+            diags.error("leading-too-tight", f"style '{name}' ({lang}) is {style.size_pt:g} on "
+                        f"{style.leading_pt:g} pt ({style.leading_pt / style.size_pt:.2f}×), under the "
+                        f"{ratio:g}× that min_leading.{lang} asks of every {'English' if lang == 'en' else 'Chinese'} "
+                        "style", where, hint=f"set {lang}: {{leading_pt: {enough:g}}} (the least on the "
+                        f"{step:g} pt grid)")
+
+
 def _resolve(name: str, lang: str, entry: StyleEntry, colours: dict, diags: Diagnostics) -> Style | None:
     written = [f.name for f in fields(StyleSpec) if f.name not in ("ref", "refs")]
     values = {key: getattr(entry, key) for key in written}
@@ -869,7 +969,9 @@ def _resolve(name: str, lang: str, entry: StyleEntry, colours: dict, diags: Diag
         values.update({key: getattr(variant, key) for key in written if getattr(variant, key) is not None})
     missing = [k for k in _REQUIRED_STYLE_KEYS if values.get(k) is None]
     if missing:
-        diags.error("style-incomplete", f"style '{name}' ({lang}) does not set {', '.join(missing)}", entry.ref)
+        diags.error("style-incomplete", f"style '{name}' ({lang}) does not set {', '.join(missing)}", entry.ref,
+                    hint="set them on the style (or on its en: or zh: variant), e.g. weight: regular, size_pt: 9, "
+                         "leading_pt: 12, colour: ink")
         return None
     if values["colour"] not in colours:
         diags.error("unknown-colour", f"style '{name}' uses colour '{values['colour']}', which is not defined",

@@ -4,11 +4,14 @@ The page files are copied as text, so their comments (the readings chosen for
 last year's open questions) travel with them. Each element or footnote that
 holds a digit, and every picture, gets `review: true`, found by position in the composed YAML;
 the build warns about each one (an error with --strict) until it is removed,
-so last year's numbers are never printed by accident.
+so last year's numbers are never printed by accident. edition.yaml is copied as
+text too: its `words:` (the names, terms and fixed translations a line never
+breaks inside) carry forward with their comments, to be kept or pruned.
 """
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import re
 import shutil
@@ -16,14 +19,16 @@ import shutil
 import yaml
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .paths import EDITION_NAME_HINT, name_problem
 from .yamlsource import display_path, load_yaml
 
 
 def start_edition(content_dir: str, source: str, name: str, diags: Diagnostics) -> tuple[str, int]:
     """Copy content/<source> to content/<name>; return (the new folder, how many items were marked)."""
-    if not re.fullmatch(r"[\w.-]+", name):
-        diags.fatal("bad-edition-name", f"'{name}' is not a plain folder name", SourceRef(content_dir),
-                    hint="use letters, digits, '-' and '.', e.g. 2023-24")
+    why = name_problem(name)
+    if why:
+        diags.fatal("bad-edition-name", f"{name!r} cannot name an edition folder: {why}", SourceRef(content_dir),
+                    hint=EDITION_NAME_HINT)
         raise BuildFailed(diags)
     origin = os.path.join(content_dir, source)
     target = os.path.join(content_dir, name)
@@ -57,9 +62,13 @@ def start_edition(content_dir: str, source: str, name: str, diags: Diagnostics) 
 def _rename_edition(path: str, old: str, new: str) -> None:
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    text = re.sub(r'^edition: .*$', f'edition: "{new}"', text, count=1, flags=re.MULTILINE)
-    # The folio title names the edition; the date moves on a year (check it).
-    text = re.sub(r"^(title: .*)$", lambda m: m.group(1).replace(old, new), text, count=1, flags=re.MULTILINE)
+    # A name may hold quotes or a '#' (年報 "2023" edition): written as a quoted YAML (JSON) string, never raw.
+    quoted = json.dumps(new, ensure_ascii=False)
+    text = re.sub(r'^edition: .*$', lambda m: f"edition: {quoted}", text, count=1, flags=re.MULTILINE)
+    # The folio title names the edition (inside its quotes: only a name that needs no escaping is put there);
+    # the date moves on a year (check it).
+    if re.fullmatch(r"[\w .()+-]+", new):
+        text = re.sub(r"^(title: .*)$", lambda m: m.group(1).replace(old, new), text, count=1, flags=re.MULTILINE)
 
     def next_year(match: re.Match) -> str:
         try:

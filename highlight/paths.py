@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 
@@ -28,6 +29,53 @@ def safe_name(name: object, also: str = "") -> bool:
     if not isinstance(name, str) or ".." in name or not name:
         return False
     return SAFE_NAME.fullmatch(name.translate({ord(c): "_" for c in also})) is not None
+
+
+# Device names Windows reserves whatever the extension (CON.txt is the console too), and their superscript twins.
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+                             | {f"{d}{n}" for d in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3"})
+NAME_LIMIT = 64  # characters: 64 Han characters are 192 bytes of UTF-8, inside every file system's 255
+EDITION_NAME_HINT = ("name the edition with letters (Chinese too), digits, spaces and punctuation, without '/', "
+                     "'\\', ':', '..' or a leading '.' or '-', e.g. 2023-24 or 年報 2023 edition")
+
+
+def name_problem(name: object) -> str | None:
+    """Why an edition or folder name must not be used (None when it may): an office's own names are fine
+    (年報 2023 edition: Unicode letters, digits, spaces, punctuation); refused are only what is dangerous
+    as a file name: a path separator, '..', a control or format character, a leading '.' (hidden, or the
+    folder itself) or '-' (read as an option), a device name Windows reserves, and more than NAME_LIMIT
+    characters."""
+    if not isinstance(name, str) or not name.strip():
+        return "it is empty"
+    if len(name) > NAME_LIMIT:
+        return f"it is longer than {NAME_LIMIT} characters"
+    if any(c in name for c in "/\\:"):
+        return "it holds a path separator ('/', '\\' or ':', the drive and stream separator of Windows)"
+    if ".." in name:
+        return "it holds '..'"
+    control = next((c for c in name if not c.isprintable() and unicodedata.category(c) != "Zs"), None)
+    if control is not None:
+        return f"it holds the control or format character U+{ord(control):04X}"
+    if name[0] in ".-":
+        return f"it starts with {name[0]!r} (a hidden file, or an option to a command)"
+    if name.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED:
+        return f"{name.split('.')[0].rstrip(' ')} is a device name reserved on Windows"
+    return None
+
+
+def output_slug(name: str) -> str:
+    """The part of an output file or folder name derived from an edition folder's name: the same name always
+    gives the same slug (NFC, so a name typed on macOS and on Windows is one). Letters (Chinese too), marks,
+    digits, '.', '_' and '-' are kept; every run of anything else (spaces, quotes, '&', '#', brackets,
+    characters Windows forbids, anything unprintable) becomes one '-', so the name is as safe in a URL, a
+    shell or a print shop's upload as on disk: `年報 2023 edition` gives `年報-2023-edition`, `O'Neil &
+    Co., 2023` gives `O-Neil-Co.-2023`. Never empty, hidden, an option or a Windows device name."""
+    name = unicodedata.normalize("NFC", name)
+    slug = "".join(c if unicodedata.category(c)[0] in "LMN" or c in "._-" else "-" for c in name)
+    slug = re.sub(r"-{2,}", "-", slug.replace("..", "-")).strip("-. ")[:NAME_LIMIT].rstrip("-. ") or "edition"
+    if slug.split(".")[0].upper() in WINDOWS_RESERVED:
+        slug = "edition-" + slug
+    return slug
 
 
 def project_of(path: str) -> str | None:
@@ -137,13 +185,16 @@ def check_input(path: str, diags: Diagnostics, shown: str | None = None, root: s
 
 
 __all__ = [
+    "EDITION_NAME_HINT",
     "SAFE_NAME_HINT",
     "check_input",
     "check_output",
     "check_output_folder",
     "input_problem",
     "inside",
+    "name_problem",
     "output_problem",
+    "output_slug",
     "project_of",
     "safe_name",
 ]

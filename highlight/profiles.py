@@ -176,7 +176,8 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
     for name in {spec.measurement.package, spec.tool.package}:
         package = manifest.packages.get(name)
         if package is None:
-            diags.fatal("unknown-package", f"profile names package '{name}', which is not listed", spec.ref)
+            diags.fatal("unknown-package", f"profile names package '{name}', which is not listed", spec.ref,
+                        hint="packages: " + ", ".join(manifest.packages))
             raise BuildFailed(diags)
         archive = os.path.join(cache_dir, "downloads", os.path.basename(package.url))
         data = None
@@ -198,7 +199,8 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
                 raise BuildFailed(diags) from None
             if _sha256(data) != package.sha256:
                 diags.fatal("profile-checksum", f"{package.url} downloaded with sha256 {_sha256(data)}, "
-                            f"profiles.yaml pins {package.sha256}", package.ref)
+                            f"profiles.yaml pins {package.sha256}", package.ref,
+                            hint="the download is not the package pinned: check its URL and version, then the pin")
                 raise BuildFailed(diags)
             replace_file(archive, data)
         debs[name] = data

@@ -487,6 +487,14 @@ class _Painter:
                            "ColorSpace": pdfdoc.PDFName(p.colour_space), "Filter": pdfdoc.PDFName("DCTDecode")}
                 if p.decode:
                     entries["Decode"] = pdfdoc.PDFArray(list(p.decode))
+                if p.smask is not None:  # a transparent logo keeps its transparency (PDF/X-4 allows it)
+                    mask = pdfdoc.PDFStream(pdfdoc.PDFDictionary({
+                        "Type": pdfdoc.PDFName("XObject"), "Subtype": pdfdoc.PDFName("Image"),
+                        "Width": p.width_px, "Height": p.height_px, "BitsPerComponent": 8,
+                        "ColorSpace": pdfdoc.PDFName("DeviceGray"), "Filter": pdfdoc.PDFName("FlateDecode")}),
+                        p.smask)
+                    mask.filters = []  # already deflated
+                    entries["SMask"] = doc.Reference(mask)
                 stream = pdfdoc.PDFStream(pdfdoc.PDFDictionary(entries), p.data)
                 stream.filters = []  # already JPEG
                 doc.Reference(stream, doc.getXObjectName(name))

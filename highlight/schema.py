@@ -180,7 +180,8 @@ class Bool(Spec):
 
     def read(self, node, path, r):
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:bool":
-            return r.error(node, path, "wrong-type", f"expected true or false, found {_kind(node)}")
+            return r.error(node, path, "wrong-type", f"expected true or false, found {_kind(node)}",
+                           "write true or false")
         return node.value.lower() in ("true", "yes", "on")
 
     def json_schema(self):
@@ -235,7 +236,7 @@ class Struct(Spec):
     def read(self, node, path, r):
         if not isinstance(node, yaml.MappingNode):
             return r.error(node, path, "wrong-type", f"expected a mapping with keys {', '.join(self.fields)}, "
-                           f"found {_kind(node)}")
+                           f"found {_kind(node)}", "write key: value pairs indented under this key")
         values: dict[str, Any] = {}
         refs: dict[str, SourceRef] = {}
         ok = True
@@ -324,7 +325,8 @@ class Named(Spec):
 
     def read(self, node, path, r):
         if not isinstance(node, yaml.MappingNode):
-            return r.error(node, path, "wrong-type", f"expected a mapping of names, found {_kind(node)}")
+            return r.error(node, path, "wrong-type", f"expected a mapping of names, found {_kind(node)}",
+                           "write name: value pairs indented under this key")
         out: dict[str, Any] = {}
         ok = True
         for key_node, value_node in node.value:

@@ -17,18 +17,19 @@ page elsewhere cannot reach it by DNS rebinding).
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from .build import BuildOptions, default_output, find_project, output_name
+from .diagnostics import json_text, shown
 from .layout import LaidOutPage, QrMark, TextLine
 from .layout_spec import MM
 from .watch import watch
@@ -40,6 +41,14 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Where a click opens the editor; {path} is absolute (so vscode://file/home/…), {line} and {column} 1-based.
 DEFAULT_EDITOR = "vscode://file{path}:{line}:{column}"
 POLL_SECONDS = 0.02  # 25 stat calls a round cost microseconds; a save shows 15 ms sooner on average than at watch's 50
+# Hostile or broken clients (issue 27): at most MAX_CLIENTS connections are served at once (one thread
+# each; more are told 503 and closed, without a thread), a request's line and headers are at most
+# REQUEST_BYTES and must arrive within REQUEST_SECONDS (a slow or silent client is closed), a client
+# that stops reading is dropped after WRITE_SECONDS. A client that goes away is ordinary: nothing is printed.
+MAX_CLIENTS = 32
+REQUEST_BYTES = 16 * 1024
+REQUEST_SECONDS = 10.0
+WRITE_SECONDS = 30.0
 FINDINGS = ("runts", "loose", "hyphenated", "rule_breaks", "off_grid", "spaced", "bracket_breaks", "han_latin",
             "detached_markers")
 
@@ -151,7 +160,7 @@ class LiveProof:
         typography.add_diagnostics(reports, result.diagnostics, limits)
 
     def _image_url(self, number: int) -> str:
-        return f"/out/serve/{self.name}/page-{number:02d}.png?v={self._versions[number]}"
+        return f"/out/serve/{quote(self.name)}/page-{number:02d}.png?v={self._versions[number]}"
 
     def _render(self, result) -> None:
         """PNGs of the pages whose laid-out content changed (BuildSession keeps an unchanged page's object)."""
@@ -307,9 +316,16 @@ def _findings(report: list) -> dict[int, list[str]]:
 
 
 def _style_index(layout) -> dict:
+    """(lang, weight, size, leading) -> style names; a style's copyfit steps too (a figure a step smaller)."""
+    from .layout.copyfit import at_size
+
     index: dict = {}
     for (name, lang), style in sorted(layout.styles.items()):
-        index.setdefault((lang, style.weight, round(style.size_pt, 2), round(style.leading_pt, 2)), []).append(name)
+        for size in (style.size_pt, *layout.steps(name)):
+            step = at_size(style, size, layout.geometry.grid.baseline_pt)
+            key = (lang, step.weight, round(step.size_pt, 2), round(step.leading_pt, 2))
+            if name not in index.get(key, []):
+                index.setdefault(key, []).append(name)
     return index
 
 
@@ -339,12 +355,83 @@ def _inside(root: str, relative: str) -> str | None:
     return path
 
 
+class _TooLarge(Exception):
+    """A request's line and headers went beyond REQUEST_BYTES."""
+
+
+class _CappedReader:
+    """The handler's rfile with a byte budget per request, so a client cannot make us hold megabytes of headers
+    (http.server alone accepts 100 lines of 64 KB)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.left = REQUEST_BYTES
+
+    def readline(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            raise _TooLarge
+        line = self.raw.readline(self.left if size is None or size < 0 else min(size, self.left))
+        self.left -= len(line)
+        if self.left <= 0 and not line.endswith(b"\n"):
+            raise _TooLarge
+        return line
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0 or size > self.left:
+            raise _TooLarge  # no request we answer has a body
+        data = self.raw.read(size)
+        self.left -= len(data)
+        return data
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "highlight-serve"
     live: LiveProof  # set on the subclass made by make_server
 
     def log_message(self, *args) -> None:  # a request log would drown the build messages
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(WRITE_SECONDS)  # a client that stops reading is dropped
+        self.rfile = _CappedReader(self.rfile)  # type: ignore[assignment]
+
+    def handle_one_request(self) -> None:
+        """One request, its line and headers within REQUEST_BYTES and REQUEST_SECONDS (a watchdog shuts a slow
+        or silent client's connection down; the answer itself, an event stream too, is not limited)."""
+        self.rfile.left = REQUEST_BYTES  # type: ignore[attr-defined]
+        self._watchdog = threading.Timer(REQUEST_SECONDS, self._too_slow)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+        try:
+            super().handle_one_request()
+        except _TooLarge:
+            self.close_connection = True
+            if not getattr(self, "requestline", ""):  # the request line itself was too long
+                self.requestline, self.command, self.request_version = "", "", "HTTP/1.0"
+            try:
+                self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request too large")
+            except OSError:
+                pass
+        finally:
+            self._watchdog.cancel()
+
+    def parse_request(self) -> bool:
+        self._watchdog.cancel()  # the request is in: from here on only the answer's writes are timed
+        return super().parse_request()
+
+    def _too_slow(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def _send(self, status: int, body: bytes, kind: str, cache: str = "no-store") -> None:
         self.send_response(status)
@@ -357,7 +444,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _json(self, value, status: int = 200) -> None:
-        self._send(status, json.dumps(value, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+        self._send(status, json_text(value, None).encode("utf-8"), "application/json; charset=utf-8")
 
     def _refuse(self, status: int, why: str) -> None:
         self._json({"error": why}, status)
@@ -423,11 +510,25 @@ class _Handler(BaseHTTPRequestHandler):
         if path is None or kind is None:
             return self._refuse(HTTPStatus.FORBIDDEN, "only pictures and PDFs under the project's out/ are served")
         try:
-            with open(path, "rb") as f:
-                body = f.read()
+            f = open(path, "rb")  # noqa: SIM115 (closed below, after the answer)
         except OSError:
             return self._refuse(HTTPStatus.NOT_FOUND, "not found")
-        self._send(200, body, kind, "max-age=3600" if "v=" in self.path else "no-store")
+        with f:  # streamed in 64 kB pieces: a large PDF is never held whole, per client (files are replaced
+            size = os.fstat(f.fileno()).st_size  # by a rename, so the open one stays whole)
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(size))
+            self.send_header("Cache-Control", "max-age=3600" if "v=" in self.path else "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if self.command != "HEAD":
+                left = size
+                while left > 0:
+                    piece = f.read(min(65536, left))
+                    if not piece:
+                        break
+                    self.wfile.write(piece)
+                    left -= len(piece)
 
     def _events(self) -> None:
         """Server-sent events: the revision now, then each new one (a comment every 15 s keeps it open)."""
@@ -454,8 +555,45 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class LiveServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer with at most MAX_CLIENTS threads, and quiet about clients that went away."""
+
     daemon_threads = True
     block_on_close = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._slots = threading.BoundedSemaphore(MAX_CLIENTS)
+
+    def process_request(self, request, client_address) -> None:
+        if not self._slots.acquire(blocking=False):  # busy: say so at once, without a thread
+            try:
+                request.settimeout(1)
+                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
+                                b"Connection: close\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        """socketserver prints a traceback for any exception of a handler; a browser that closed the tab
+        mid-answer (BrokenPipeError, ConnectionResetError) or a client too slow is no error of ours: nothing
+        is printed. Anything else is said in one line."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        print(f"highlight: serve: a request failed ({type(error).__name__}: {shown(error)})", file=sys.stderr)
 
 
 class LiveServer6(LiveServer):

@@ -214,8 +214,8 @@ def page_structure(page: LaidOutPage) -> PagePlan:
         if not isinstance(item, TextLine):
             continue
         path = item.ref.yaml_path or ""
-        if item.frame in ARTIFACT_FRAMES:
-            continue
+        if item.frame in ARTIFACT_FRAMES or all(run.artifact for run in item.line.runs):
+            continue  # furniture, or a line drawn but not content (a chart's total): no element of its own
         m = _ELEMENT.match(path)
         if item.frame == "title-band" or (not m and not path.startswith("footnotes")):
             if h1 is None:

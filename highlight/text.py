@@ -9,15 +9,19 @@ positioned `GlyphRun`s come out (fpdf2's line_break.py is the model).
    (a space, a CJK break, a break after a hyphen), applying the rules:
    English breaks only at spaces and after a hyphen between letters; CJK
    breaks between characters except before closing or after opening
-   punctuation (kinsoku); a number stays whole with its sign, currency and unit;
-   a footnote marker sticks to the word before it.
+   punctuation (kinsoku) and inside one of the edition's words, and a break
+   inside a dictionary word is marked (segment.py grades them); a number stays
+   whole with its sign, currency and unit; a footnote marker sticks to the word
+   before it.
 3. Choose the breaks for the whole paragraph at once (total fit, in the
    manner of Knuth and Plass): minimise the squared slack of every line but
-   the last, with penalties for a runt last line and for hyphen line ends.
+   the last, with penalties for a runt last line, for hyphen line ends and for
+   a line ending inside a Chinese word (prohibitive under 22 ems).
 """
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 import unicodedata
@@ -26,6 +30,7 @@ from dataclasses import dataclass, replace
 from .content import MARKER_PATTERN
 from .fonts import FontSet
 from .layout_spec import Colour, Style
+from .segment import DISCOURAGED, FORBIDDEN, break_grades
 
 # Kinsoku (W3C clreq §3.1.7): characters that may not start a line ...
 NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛｝］％‰℃…‥・·ー゛゜ヽヾゝゞ々〻,.:;!?)]}%”’")
@@ -45,15 +50,21 @@ OPENING_BRACKETS = set("（「『【〈《〔〖〘〚｛［")
 CLOSING_BRACKETS = set("）」』】〉》〕〗〙〛｝］")
 MAX_JUSTIFY_EM = 0.2  # most extra space a justified English line may put into one word space
 # Justified Chinese (DESIGN.md, "Chinese setting", after clreq and JIS X 4051): to fit a line, compress first
-# (line-end punctuation, then Han–Latin gaps), then stretch word spaces and Han–Latin gaps, ideograph gaps last.
-HAN_LATIN_MIN_EM = 1 / 8  # a Han–Latin gap (a quarter em as set) compressed at most to this…
-STRETCHED_SPACE_EM = 1 / 3  # …and word spaces and Han–Latin gaps stretched at most to this
+# (line-end punctuation), then stretch word spaces, ideograph gaps last.
+# The Han–Latin gap is the style's quarter em on every line, never stretched or compressed: the break moves.
+STRETCHED_SPACE_EM = 1 / 3  # word spaces stretched at most to this
 MAX_IDEOGRAPH_GAP_EM = 0.08  # most a gap between ideographs may open: wider reads as letter-spacing
 RAGGED_COST = 60.0  # a justified Chinese line that could only fill its measure by letter-spacing is set ragged
 PHRASE_END = set("，。、；：！？）」』")  # a ragged line ending on one of these ends a phrase: it costs half as much
 # Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
 # Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
+# A break inside a word (segment.py's DISCOURAGED): in a measure under NARROW_MEASURE_EM Chinese ems (callouts,
+# cells, captions) only where no other break exists; in wider text dearer than any line within the limits
+# (a slack line costs at most 100 × slack², a tenth short: 1), cheaper than leaving a justified line ragged.
+NARROW_MEASURE_EM = 22
+NARROW_WORD_COST = 5000.0
+WIDE_WORD_COST = 40.0
 MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
 SHORT_QUALIFIER = 4  # a bracketed phrase this short stays with the word it qualifies: 港科大（廣州）
 MARKER_SCALE = 0.62  # marker size relative to its text…
@@ -148,6 +159,7 @@ class Line:
     gap_em: float = 0.0  # extra space put into each CJK gap by justification, in em
     compressed: int = 0  # adjacent punctuation compressed on this line
     hang_pt: float = 0.0  # how far its final ，。、 hangs past the measure
+    split_word: str = ""  # the line ends inside a word (segment.py): the characters around the break, "政|府"
 
     @property
     def text(self) -> str:
@@ -192,11 +204,12 @@ class _Sep:
     breakable: bool
     kind: str  # "space", "cjk", "hyphen", "glue" (unbreakable)
     space_text: str = ""  # the space character to draw when kept (for text extraction)
-    shrink_pt: float = 0.0  # how much it may tighten (ideographs: the style's cjk_tighten_em; Han–Latin: to ⅛ em)
+    shrink_pt: float = 0.0  # how much it may tighten (ideographs: the style's cjk_tighten_em; Han–Latin: never)
     hyphen_pt: float = 0.0  # a dictionary break ("soft"): the width of the hyphen drawn when the line ends here
-    stretch_pt: float = 0.0  # justified Chinese: how far a word space or a Han–Latin gap may open, first…
+    stretch_pt: float = 0.0  # justified Chinese: how far a word space may open, first…
     last_stretch_pt: float = 0.0  # …and a gap between CJK characters, only once those are full
     han_latin: bool = False  # the quarter em between Han and a Latin or figure run
+    word_em_pt: float = 0.0  # a break inside a word (a DISCOURAGED one): the em of its text, else 0
 
 
 @dataclass(frozen=True)
@@ -205,8 +218,20 @@ class _Char:
     span: Span
 
 
+BOLD_PATTERN = re.compile(r"\*\*(.+?)\*\*")  # **…**: a bold part of a text (a label's Chinese twin in a sentence)
+
+
 def spans_from_text(string: str, style: Style, marker_style: Style | None = None, lang: str = "en") -> list[Span]:
-    """Split `[^Δ]` footnote markers out of a text into superscript spans."""
+    """Split `[^Δ]` footnote markers out of a text into superscript spans, and `**…**` into spans of the
+    style in bold."""
+    if "**" in string:
+        spans, pos = [], 0
+        bold = replace(style, weight="bold")
+        for match in BOLD_PATTERN.finditer(string):
+            spans += spans_from_text(string[pos:match.start()], style, marker_style, lang)
+            spans += spans_from_text(match.group(1), bold, marker_style, lang)
+            pos = match.end()
+        return spans + spans_from_text(string[pos:], style, marker_style, lang)
     spans = []
     pos = 0
     for match in MARKER_PATTERN.finditer(string):
@@ -220,8 +245,8 @@ def spans_from_text(string: str, style: Style, marker_style: Style | None = None
 
 
 def plain(string: str) -> str:
-    """The text as printed: markers without their `[^ ]` syntax, whitespace collapsed."""
-    return re.sub(r"\s+", " ", MARKER_PATTERN.sub(r"\1", string)).strip()
+    """The text as printed: markers without their `[^ ]` syntax, bold without its `**`, whitespace collapsed."""
+    return re.sub(r"\s+", " ", BOLD_PATTERN.sub(r"\1", MARKER_PATTERN.sub(r"\1", string))).strip()
 
 
 @dataclass(frozen=True)
@@ -252,13 +277,26 @@ class TextSetter:
     one-word edit sets only the paragraph that changed.
     """
 
-    def __init__(self, fonts: FontSet, greedy: bool = False, memo: dict | None = None):
+    def __init__(self, fonts: FontSet, greedy: bool = False, memo: dict | None = None,
+                 words: frozenset[str] = frozenset()):
         self.fonts = fonts
+        self.words = words  # the edition's own words, never broken (segment.py)
         self.greedy = greedy  # first-fit breaking, only to compare with total fit
         self._memo: dict = memo or {}  # may start from a stored memo (linestore.py)
         self.used: dict = {}  # what the current build set or reused, to be stored
         self.fresh = 0  # paragraphs set (not found in the memo) since `used` was cleared
         self._faces: dict = {}  # (char, after CJK?, weight, lang) -> Face
+        self._keyed_words: frozenset | None = None
+        self._words_digest = ""
+
+    def _words_key(self) -> str:
+        """The edition's words as part of every memo key (a stored line was set with one list): a short digest,
+        the same in every process (a frozenset's repr is not)."""
+        words = self.words
+        if words is not self._keyed_words:
+            self._keyed_words = words
+            self._words_digest = hashlib.sha256("\0".join(sorted(words)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return self._words_digest
 
     # -- faces ----------------------------------------------------------
     def face_for(self, char: str, prev: str, style: Style, lang: str):
@@ -332,6 +370,7 @@ class TextSetter:
                 words[-1].append(i)
         words = [w for w in words if w]
         bound = _bracket_bound(chars)
+        grades = break_grades("".join(c.char for c in chars), self.words)
         boxes: list[_Box] = []
         seps: list[_Sep] = []
         hyphenating = any(span.style.hyphenate for span in spans)
@@ -343,8 +382,9 @@ class TextSetter:
             for k in range(1, len(word)):
                 i, p = word[k], word[k - 1]
                 kind, gap = self._inner_break(chars, p, i, markers)
-                if i in bound:
-                    kind = None  # inside a short bracketed phrase, or between it and the word it qualifies
+                grade = grades[i]
+                if i in bound or grade == FORBIDDEN:
+                    kind = None  # inside a short bracketed phrase, or between it and the word it qualifies; a name
                 if kind is None and gap == 0 and i in soft:
                     boxes.append(self._make_box(chars, current))
                     seps.append(self._soft_hyphen(chars[p], chars[i]))
@@ -354,7 +394,10 @@ class TextSetter:
                     current.append(i)
                     continue
                 boxes.append(self._make_box(chars, current))
-                seps.append(_inner_sep(chars[i].span.style, kind, gap))
+                sep = _inner_sep(chars[i].span.style, kind, gap)
+                if grade == DISCOURAGED and kind == "cjk":
+                    sep = replace(sep, word_em_pt=chars[i].span.style.size_pt)
+                seps.append(sep)
                 current = [i]
             boxes.append(self._make_box(chars, current))
         return boxes, seps
@@ -448,7 +491,7 @@ class TextSetter:
         spans = [s for s in spans if s.text]
         if not spans:
             return []
-        key = (tuple(spans), width_pt, align, balance)
+        key = (tuple(spans), width_pt, align, balance, self._words_key())
         lines = self._memo.get(key)
         if lines is None:
             lines = self._memo[key] = self._set(spans, width_pt, align, balance)
@@ -472,7 +515,12 @@ class TextSetter:
         start = 0
         for n, end in enumerate(breaks):
             last = n == len(breaks) - 1
-            lines.append(self._make_line(boxes, seps, start, end, width_pt, align, last, chinese))
+            line = self._make_line(boxes, seps, start, end, width_pt, align, last, chinese)
+            if not last and seps[end - 1].word_em_pt:
+                before = "".join(f.text for b in boxes[max(0, end - 3):end] for f in b.frags)[-3:]
+                after = "".join(f.text for b in boxes[end:end + 3] for f in b.frags)[:3]
+                line = replace(line, split_word=f"{before}|{after}")
+            lines.append(line)
             start = end
         return tuple(replace(line, position=(i, len(lines))) for i, line in enumerate(lines))
 
@@ -510,8 +558,8 @@ class TextSetter:
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
         hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
         last_line_cost = self._last_line_cost
-        end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft" else 0.0
-                       for sep in seps] + [0.0]
+        end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft"
+                       else _word_cost(sep.word_em_pt, width_pt) for sep in seps] + [0.0]
         best0, back0 = best[0], back[0]
         for i in range(n):
             states = [(h, best[h][i]) for h in range(depth) if best[h][i] < inf]
@@ -619,8 +667,8 @@ class TextSetter:
         delta: dict[int, float] = {}  # separator index -> space added (negative: taken away)
         end_given = 0.0  # blank given up by the line's final punctuation
         if fit > width_pt + 0.01:
-            # Too long by a little: compress, in order, the final punctuation's blank, the Han–Latin gaps
-            # (to ⅛ em), then the ideograph gaps (by the style's few thousandths of an em).
+            # Too long by a little: compress, in order, the final punctuation's blank, then the ideograph gaps
+            # (by the style's few thousandths of an em); a Han–Latin gap has no shrink (shrink_pt 0).
             need = fit - width_pt
             end_given = min(need, boxes[end - 1].end_shrink_pt)
             need -= end_given
@@ -638,7 +686,7 @@ class TextSetter:
         elif align == "justify" and not last and fit < width_pt - 0.01:
             slack = width_pt - fit
             if chinese:
-                # Word spaces and Han–Latin gaps open first (to ⅓ em), then the gaps between CJK characters
+                # Word spaces open first (to ⅓ em), then the gaps between CJK characters
                 # (to MAX_IDEOGRAPH_GAP_EM); a line that needs more is left ragged rather than letter-spaced.
                 first_room = sum(seps[k].stretch_pt for k in inner)
                 last_room = sum(seps[k].last_stretch_pt for k in inner)
@@ -705,14 +753,20 @@ class TextSetter:
                     compressed=compressed, hang_pt=hang_end)
 
 
+def _word_cost(word_em_pt: float, width_pt: float) -> float:
+    """What a line ending inside a word costs: nothing between words; in a narrow measure as much as only the
+    lack of any other break justifies; in wider text more than a looser line."""
+    if not word_em_pt:
+        return 0.0
+    return NARROW_WORD_COST if width_pt < NARROW_MEASURE_EM * word_em_pt - 0.01 else WIDE_WORD_COST
+
+
 def _inner_sep(style: Style, kind: str | None, gap_em: float) -> _Sep:
     """The separator between two characters of one word: a CJK break (its gap may open a little when the
-    line is justified), a Han–Latin quarter em (it may open to ⅓ em or close to ⅛), or glue."""
+    line is justified), a Han–Latin quarter em (fixed: DESIGN.md, one gap on every line), or glue."""
     em = style.size_pt
     if gap_em:
-        return _Sep(gap_em * em, kind is not None, kind or "glue", han_latin=True,
-                    shrink_pt=max(0.0, (gap_em - HAN_LATIN_MIN_EM) * em),
-                    stretch_pt=max(0.0, (STRETCHED_SPACE_EM - gap_em) * em))
+        return _Sep(gap_em * em, kind is not None, kind or "glue", han_latin=True)
     if kind == "cjk":
         return _Sep(0.0, True, "cjk", shrink_pt=style.cjk_tighten_em * em, last_stretch_pt=MAX_IDEOGRAPH_GAP_EM * em)
     return _Sep(0.0, kind is not None, kind or "glue")

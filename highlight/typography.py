@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import wordbreaks
 from .diagnostics import Diagnostics, SourceRef
 from .layout import Box, LaidOutPage, Picture, QrMark, TextLine
 from .layout.items import empty_bands, ink_span
@@ -77,6 +78,8 @@ class PageTypography:
     panel_edge_mm: float = 0.0  # the most paper between a panel's edge and its first or last ink
     panel_gap_mm: float = 0.0  # the tallest band without ink inside a panel
     panel_space: list = field(default_factory=list)  # panels past either limit
+    stats: list = field(default_factory=list)  # the stat anatomies and figure sizes in use (anatomy_report)
+    word_breaks: list = field(default_factory=list)  # lines breaking inside a Chinese word (wordbreaks.py)
 
 
 @dataclass(frozen=True)
@@ -282,6 +285,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
                 previous = item
         counts.sizes = sorted(counts.size_uses)
         counts.fitted = _fitted(page)
+        counts.word_breaks = [(found.ref, found.describe()) for found in wordbreaks.in_pages([page])]
         _band_findings(page, limits, counts)
         _panel_findings(page, limits, counts)
         for item in page.items:
@@ -322,8 +326,10 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
 def _fitted(page: LaidOutPage) -> list[str]:
     """What the layout did to fit the page's copy, each in a line a designer can check: not faults (the
     design working), so they are listed, not warned about."""
-    out = [f"{step.style} at {step.size_pt:g} pt in {', '.join(step.frames)}: '{step.figure}' ({step.ref}) is "
-           f"{step.natural_pt / MM:.1f} mm at full size, {step.room_pt / MM:.1f} mm wide cell" for step in page.copyfit]
+    out = [f"{step.style} at {step.size_pt:g} pt in {', '.join(step.frames)}: " + (
+        "the page is too full at its figures' own size" if step.too_full else
+        f"'{step.figure}' ({step.ref}) is {step.natural_pt / MM:.1f} mm at full size, {step.room_pt / MM:.1f} mm "
+        "wide cell") for step in page.copyfit]
     if page.spacing == "compact":
         out.append("gaps closed to compact_spacing_pt: the page is too full for its steps")
     elif page.spacing == "loose":
@@ -409,7 +415,8 @@ _COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight"
             ("band-mm", "empty_band_mm"), ("bands", "empty_bands"), ("panel-edge", "panel_edge_mm"),
             ("panel-gap", "panel_gap_mm"), ("panels", "panel_space"), ("sizes", "sizes"),
             ("gap-em", "widest_gap_em"), ("spaced", "spaced"), ("pairs", "spaced_pairs"), ("brackets", "bracket_breaks"),
-            ("han-latin", "han_latin"), ("markers", "detached_markers"), ("fitted", "fitted")]
+            ("han-latin", "han_latin"), ("markers", "detached_markers"), ("fitted", "fitted"),
+            ("word-breaks", "word_breaks")]
 _LARGEST = ("empty_band_mm", "widest_gap_em", "panel_edge_mm", "panel_gap_mm")  # columns whose total is the largest of the pages, not the sum
 
 
@@ -436,6 +443,8 @@ def table(pages: list[PageTypography]) -> str:
             totals.append(sum(column))
     rows.append(row("total", totals, str(sum(len(p.overfull_frames) for p in pages))))
     rows += [f"page {p.page}: fitted: {text}" for p in pages for text in p.fitted]
+    rows += [f"page {p.page}: stats: {text}" for p in pages for text in p.stats]
+    rows += [f"page {p.page}: a break inside a word: {text} ({ref})" for p in pages for ref, text in p.word_breaks]
     return "\n".join(rows)
 
 
@@ -445,4 +454,154 @@ def as_dict(pages: list[PageTypography]) -> list[dict]:
         return [v[1] if isinstance(v, tuple) else v for v in value] if isinstance(value, list) else value
 
     return [{"page": p.page, **{name: texts(getattr(p, name)) for _, name in _COLUMNS},
-             "overfull_frames": p.overfull_frames} for p in pages]
+             "overfull_frames": p.overfull_frames, "stats": p.stats} for p in pages]
+
+
+# -- One stat anatomy, one figure size a section, bold twins, typed dashes (issue 22) ------------------------
+# Read from the laid-out lines, as the eye reads the page: a stat's figure is its largest run in the primary
+# colour, its change its runs in the accent; an element's bold runs below the unit's size are its labels and
+# headlines. The limits are layout/page.yaml's `typography:`.
+_STAT_PATH = re.compile(r"^(blocks\[(\d+)\]\.elements\[\d+\])\.(stat|callout)\b")
+_HAN_CHAR = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_DASHES = (  # (what, pattern): a typewriter character where a typesetter sets another
+    ("a hyphen for a minus", re.compile(r"(?<![\w.\-])-(?=\d)")),
+    ("a spaced hyphen between words", re.compile(r"(?<=\w) - (?=\w)")),
+    ("a year range with a hyphen", re.compile(r"(?<![\d.\-])(?:19|20)\d\d-(?:19|20)?\d\d(?![\d\-])")),
+    ("a spaced half-width slash in Chinese", re.compile("(?<=[\u3400-\u9fff]) +/ +(?=[\u3400-\u9fff])")),
+    ("a Latin dash between Chinese words", re.compile("(?<=[\u3400-\u9fff]) *[-\u2013] *(?=[\u3400-\u9fff])")),
+)
+
+
+def _colour_name(run) -> str:
+    return run.colour.ref.yaml_path.rsplit(".", 1)[-1] if run.colour.ref else ""
+
+
+def _bold(run) -> bool:
+    return run.face.endswith("-bold")
+
+
+def _stat_anatomy(lines: list, layout) -> tuple[tuple[str, ...], float | None]:
+    """The ways a stat's lines depart from the one anatomy (none: the anatomy), and its figure's size."""
+    runs = [(line, run) for line in lines for run in line.line.runs if run.text.strip()]
+    figures = [(line, run) for line, run in runs if _colour_name(run) == "primary" and line.lang == "en"]
+    if not figures:
+        return (), None
+    figure_line, figure = max(figures, key=lambda lr: lr[1].size_pt)
+    baseline, unit_pt = figure_line.baseline_pt, layout.style("stat-unit", "en").size_pt
+    change_en = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "en"]
+    change_zh = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "zh"]
+    departs = []
+    if any(abs(line.baseline_pt - baseline) > 0.01 for line, _ in change_en):
+        departs.append("its change stands off the figure line")
+    if change_zh and (not change_en or any(run.size_pt != change_en[0][1].size_pt or not _bold(run)
+                                           for _, run in change_zh)):
+        departs.append("its Chinese change is not set as the English one")
+    labels = [line for line, run in runs if _bold(run) and run.size_pt < unit_pt and line.lang == "en"
+              and _colour_name(run) == "text"]
+    figure_right = figure_line.x_pt + figure_line.line.natural_pt  # words in a column beside it are not above it
+    if any(line.baseline_pt < baseline and line.x_pt < figure_right for line in labels):
+        departs.append("its label stands above the figure")
+    words = [line for line in lines if line.baseline_pt > baseline + 0.01
+             and not any(r.size_pt >= unit_pt for r in line.line.runs)]  # under the figure and its unit line
+    en = [line.baseline_pt for line in words if line.lang == "en"]
+    zh = [line.baseline_pt for line in words if line.lang == "zh"]
+    if en and zh and max(en) > min(zh):
+        departs.append("its Chinese does not follow its English")
+    if any(line.lang == "en" and _HAN_CHAR.search(line.line.text) for line in lines):
+        departs.append("English and Chinese run on one line")
+    return tuple(departs), figure.size_pt
+
+
+def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edition, layout,
+                   diags: Diagnostics) -> None:
+    """Stat anatomies in use, figure sizes per section, bold English without a bold Chinese twin, and typed
+    dashes, each a located warning against its limit in layout/page.yaml (`typography:`); the anatomies and
+    sizes in use go to each page's report line."""
+    limits = layout.geometry.typography
+    by_number = {page.number: page for page in edition.pages}
+    unit_pt = layout.style("stat-unit", "en").size_pt
+    anatomies: dict = {}  # departures -> [(page, ref, figure text)]
+    for report, page in zip(reports, pages):
+        elements: dict = {}
+        for item in page.items:
+            if isinstance(item, TextLine) and item.ref is not None and (match := _STAT_PATH.match(item.ref.yaml_path
+                                                                                                  or "")):
+                elements.setdefault((match.group(1), match.group(3), int(match.group(2))), []).append(item)
+        content = by_number.get(page.number)
+        section_of = _sections(content) if content is not None else {}
+        sizes: dict = {}  # section -> {size: [refs]}
+        for (_, kind, block), lines in elements.items():
+            ref = lines[0].ref
+            if kind == "stat":
+                departs, size = _stat_anatomy(lines, layout)
+                if size is not None:
+                    figure = _figure_of(content, lines[0].ref.yaml_path) or max(
+                        (r for line in lines for r in line.line.runs), key=lambda r: r.size_pt).text.strip()
+                    anatomies.setdefault(departs, []).append((page.number, ref, figure))
+                    sizes.setdefault(section_of.get(block, 0), {}).setdefault(size, []).append((ref, figure))
+            bold_en = any(_bold(r) and r.size_pt < unit_pt and _colour_name(r) != "accent"
+                          for line in lines if line.lang == "en" for r in line.line.runs if r.text.strip())
+            zh_lines = [line for line in lines if line.lang == "zh"]
+            if bold_en and zh_lines and not any(_bold(r) and r.size_pt < unit_pt for line in zh_lines
+                                                for r in line.line.runs if r.text.strip()):
+                text = next(line.line.text for line in lines if line.lang == "en" and any(
+                    _bold(r) and r.size_pt < unit_pt for r in line.line.runs))
+                diags.warning("typo-bold-twin", f"bold English '{text}' has no bold Chinese twin (limit "
+                              f"{limits.max_bold_twin_mismatches})", ref, page=page.number,
+                              hint="give the label or headline its zh: in the same field, or mark the Chinese "
+                              "words that translate it **bold** in the Chinese sentence")
+        for section, by_size in sorted(sizes.items()):
+            report.stats.append(f"section {section}: figures at " + ", ".join(f"{size:g} pt" for size in by_size))
+            if len(by_size) > limits.max_figure_sizes_per_section:
+                common = max(by_size, key=lambda size: len(by_size[size]))
+                for size, found in by_size.items():
+                    for ref, figure in found if size != common else ():
+                        diags.warning("typo-figure-sizes", f"'{figure}' is set at {size:g} pt beside figures at "
+                                      f"{common:g} pt in the same section (limit "
+                                      f"{limits.max_figure_sizes_per_section} size a section)", ref,
+                                      page=page.number, hint="copyfit steps every figure of a page together; a "
+                                      "figure set otherwise comes from a template's styles: or a second style")
+        for item in page.items:
+            if not isinstance(item, TextLine) or item.frame == "folio-slug":
+                continue
+            text = "".join(run.text for run in item.line.runs if not run.artifact)
+            for what, pattern in _DASHES:
+                for match in pattern.finditer(text):
+                    diags.warning("typo-dash", f"{what}: '{text[max(0, match.start() - 12):match.end() + 12]}' "
+                                  f"(limit {limits.max_typewriter_dashes})", item.ref, page=page.number,
+                                  hint="turn on the edition's typography: {minus: true, en_dash: true, "
+                                  "zh_punctuation: true} in edition.yaml, or write the character")
+    for report in reports:
+        used = sorted({d for d, found in anatomies.items() if any(p == report.page for p, _, _ in found)})
+        report.stats.insert(0, f"{len(anatomies)} stat anatomies in the leaflet" if report is reports[0] and
+                            len(anatomies) > 1 else "one stat anatomy" if report is reports[0] else "")
+        report.stats[:] = [s for s in report.stats if s] + [f"anatomy: {'; '.join(d)}" for d in used if d]
+    if len(anatomies) > limits.max_stat_anatomies:
+        for departs, found in anatomies.items():
+            for number, ref, figure in found if departs else ():
+                diags.warning("typo-stat-anatomy", f"the stat '{figure}' departs from the one anatomy: "
+                              f"{'; '.join(departs)} ({len(anatomies)} anatomies in use, limit "
+                              f"{limits.max_stat_anatomies})", ref, page=number,
+                              hint="figure, unit and change (gold) on the figure line, the Chinese unit and change "
+                              "under them, then the label and note, English then Chinese (elements.stat)")
+
+
+def _figure_of(page, yaml_path: str) -> str:
+    """The figure a stat's content gives (blocks[i].elements[j].stat), as written."""
+    match = re.match(r"blocks\[(\d+)\]\.elements\[(\d+)\]", yaml_path or "")
+    try:
+        return page.blocks[int(match.group(1))].elements[int(match.group(2))].figure if match and page else ""
+    except (IndexError, AttributeError):
+        return ""
+
+
+def _sections(page) -> dict:
+    """block index -> the section it is in: a block holding a level-1 heading starts the next."""
+    from .content import Heading
+
+    section, out = 0, {}
+    for index, block in enumerate(page.blocks):
+        if any(isinstance(e, Heading) and e.level == 1 for e in block.elements):
+            section += 1
+        out[index] = section
+    return out

@@ -56,15 +56,16 @@ def node_ref(doc_path: str, node: yaml.Node, yaml_path: str) -> SourceRef:
     return SourceRef(doc_path, mark.line + 1, mark.column + 1, yaml_path)
 
 
-def _excerpt(text: str, line: int, column: int) -> str:
+def _excerpt(text: str, line: int, column: int) -> tuple[str, ...]:
+    """The line of the file and a caret under the column (lines of a Diagnostic's excerpt)."""
     lines = text.split("\n")  # only newlines: the same lines the marks count (see _NOT_YAML)
     if lines and lines[-1] == "":
         lines.pop()
     if line > len(lines) and lines:  # the error is at the end of the file: show its last line
         line, column = len(lines), len(lines[-1]) + 1
     if not 1 <= line <= len(lines):
-        return ""
-    return f"\n  {lines[line - 1]}\n  {' ' * (column - 1)}^"
+        return ()
+    return lines[line - 1], " " * (column - 1) + "^"
 
 
 def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
@@ -105,8 +106,8 @@ def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
         raise BuildFailed(diags)
     if "\t" in text and _tab_indented(text):
         line = _tab_indented(text)
-        diags.error("yaml-tab", "a tab is used for indentation; YAML allows only spaces" + _excerpt(text, line, 1),
-                    SourceRef(shown, line, 1), hint="replace the tab with spaces")
+        diags.error("yaml-tab", "a tab is used for indentation; YAML allows only spaces", SourceRef(shown, line, 1),
+                    hint="replace the tab with spaces", excerpt=_excerpt(text, line, 1))
         raise BuildFailed(diags)
     try:
         root = yaml.compose(text, Loader=_LOADER)
@@ -114,12 +115,13 @@ def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
-        diags.error("yaml-syntax", f"YAML syntax: {problem}" + _excerpt(text, line, col),
-                    SourceRef(shown, line, col),
-                    hint="check quotes, brackets and indentation on this line and the one above")
+        diags.error("yaml-syntax", f"YAML syntax: {problem}", SourceRef(shown, line, col),
+                    hint="check quotes, brackets and indentation on this line and the one above",
+                    excerpt=_excerpt(text, line, col))
         raise BuildFailed(diags) from None
     except yaml.YAMLError as exc:
-        diags.error("yaml-syntax", f"YAML syntax: {exc}", here)
+        diags.error("yaml-syntax", f"YAML syntax: {exc}", here,
+                    hint="check quotes, brackets and indentation near the place named")
         raise BuildFailed(diags) from None
     _check_tree(shown, root, diags)
     diags.raise_if_errors()

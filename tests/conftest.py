@@ -18,8 +18,10 @@ SOURCE = os.path.join(ROOT, "tests", "fixtures", "source-2022-23.txt")
 
 
 def normalise(text: str) -> str:
-    """The comparison seed_coverage.py uses: NFKC, every whitespace character removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """The comparison seed_coverage.py uses: NFKC, every whitespace character removed, and −, –, — (and the
+    Chinese ——) read as the hyphen they stand for."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub("-{2,}", "-", text.translate(str.maketrans("\u2212\u2013\u2014", "---")))
 
 
 @pytest.fixture(scope="session")

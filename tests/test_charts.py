@@ -9,6 +9,7 @@ between the counts and the percentages.
 from __future__ import annotations
 
 import itertools
+import math
 import os
 
 import pytest
@@ -27,24 +28,59 @@ def _cell(items, left: bool) -> list:
     return [i for i in items if (x(i) < MID_PT) == left]
 
 
-def _table_lines(items) -> tuple[list, list, list]:
-    """A table's label, count and percentage lines, top to bottom."""
-    lines = sorted((i for i in items if isinstance(i, TextLine) and i.frame == "tables"), key=lambda i: i.baseline_pt)
+def _artifact(line: TextLine) -> bool:
+    return all(run.artifact for run in line.line.runs)
+
+
+def _chart_bottom(items) -> float:
+    """The foot of a cell's chart: its ring's, or its 100 % bar's (0 when it has neither)."""
+    rings = [i.cy_pt + i.outer_pt for i in items if isinstance(i, Ring)]
+    bars = [i.y_pt + i.height_pt for i in items if isinstance(i, Box) and i.height_pt < 10 * MM
+            and i.width_pt > 0.2 * MM and i.width_pt != i.height_pt]
+    return max(rings or bars or [0.0])
+
+
+def _table_lines(items, frame: str = "tables") -> tuple[list, list, list]:
+    """A table's label, count and percentage lines, top to bottom (what stands under its chart: the caption
+    above it and the total inside it left out)."""
+    foot = _chart_bottom(items)
+    lines = sorted((i for i in items if isinstance(i, TextLine) and i.frame == frame and i.baseline_pt > foot
+                    and not _artifact(i)), key=lambda i: i.baseline_pt)
     counts = [i for i in lines if i.line.text.replace(",", "").isdigit()]
     percents = [i for i in lines if i.line.text.endswith("%")]
     labels = [i for i in lines if i not in counts and i not in percents]
     return labels, counts, percents
 
 
+def _captions(items, frame: str = "tables") -> list:
+    top = min((i.cy_pt - i.outer_pt for i in items if isinstance(i, Ring)), default=1e9)
+    return [i for i in items if isinstance(i, TextLine) and i.frame == frame and i.baseline_pt < top]
+
+
+def _totals(items) -> list:
+    """The lines drawn inside a ring's hole or at a bar's end, as artifacts: the chart's total."""
+    return [i for i in items if isinstance(i, TextLine) and _artifact(i)]
+
+
 def _rings(items) -> list[Ring]:
     return sorted((i for i in items if isinstance(i, Ring)), key=lambda r: r.start_deg)
 
 
-def _swatches(items, labels) -> list[Box]:
-    """The colour key before each label: the small square left of its line."""
+def _swatch_of(items, label: TextLine) -> Box | None:
+    """The colour key before a label: the small square left of its line (None: a row listed under Others)."""
     boxes = [i for i in items if isinstance(i, Box) and i.width_pt == i.height_pt and i.width_pt < 4 * MM]
-    return [next(b for b in boxes if label.baseline_pt - label.line.ascent_pt < b.y_pt + b.height_pt
-                 and b.y_pt < label.baseline_pt) for label in labels]
+    return next((b for b in boxes if label.baseline_pt - label.line.ascent_pt < b.y_pt + b.height_pt
+                 and b.y_pt < label.baseline_pt and b.x_pt < label.x_pt), None)
+
+
+def _legend(items, frame: str = "tables") -> list[tuple[str, Box]]:
+    """(label, swatch) of every legend entry of a cell, top to bottom."""
+    out = []
+    for label in _table_lines(items, frame)[0]:
+        box = _swatch_of(items, label)
+        if box is not None:
+            out.append((label.line.text, box))
+    return out
 
 
 def _count(line: TextLine) -> int:
@@ -74,25 +110,39 @@ def _ink(colour, tint: float) -> tuple:
     return tuple(v * tint for v in colour.cmyk)
 
 
+def _charts(result) -> list[tuple[int, list, str]]:
+    """Every chart of the leaflet: (page, its cell's items, its frame): page 3's two, page 6's one."""
+    items3, items6 = result.pages[2].items, result.pages[5].items
+    return [(3, _cell(items3, True), "tables"), (3, _cell(items3, False), "tables"),
+            (6, [i for i in items6 if not isinstance(i, TextLine) or i.frame == "partnerships-figure"],
+             "partnerships-figure")]
+
+
 # -- order --------------------------------------------------------------------------
-def test_rows_largest_first_unless_the_content_fixes_the_order_and_the_ring_in_the_tables_order(built):
-    """Page 3: the faculty table prints its rows largest first; the students table says `order: fixed`
-    (the source prints "North America 北美 Mainland 內地" as one line) and prints them as written. Each
-    ring is drawn clockwise from 12 o'clock in its table's order, each segment its row's share."""
+def test_rows_largest_first_and_the_ring_in_the_tables_order(built):
+    """Page 3: both tables print their rows largest first (the students' too: the source-order exception is
+    gone), the rows with a swatch of their own, then the Others row with its members under it, largest
+    first. Each ring is drawn clockwise from 12 o'clock in its table's order, each segment its row's share
+    (the Others segment its members' together)."""
     result, _ = built
     items = result.pages[2].items
-    students, faculty = _p3_tables()
-    for left, table in ((True, students), (False, faculty)):
-        _labels, counts, _ = _table_lines(_cell(items, left))
+    for left, table in zip((True, False), _p3_tables()):
+        cell = _cell(items, left)
+        _, counts, _ = _table_lines(cell)
         printed = [_count(c) for c in counts]
-        written = [row.count for row in table.rows]
-        assert printed == (written if table is students else sorted(written, reverse=True))
-        rings = _rings(_cell(items, left))
-        assert len(rings) == len(printed)
+        assert sorted(printed) == sorted(row.count for row in table.rows)  # every row printed, once
+        legend = _legend(cell)
+        assert legend[-1][0] == "Other 其他"
+        own = printed[:len(legend) - 1]
+        members = printed[len(legend) - 1:]
+        assert own == sorted(own, reverse=True) and members == sorted(members, reverse=True)
+        assert min(own) > max(members)
+        rings = _rings(cell)
+        assert len(rings) == len(legend)
         assert rings[0].start_deg == 0.0
-        for ring, count in zip(rings, printed):
+        for ring, count in zip(rings, own + [sum(members)]):
             assert ring.sweep_deg == pytest.approx(360.0 * count / table.total)
-    assert faculty.order == "size" and students.order == "fixed"
+        assert table.order == "size"
 
 
 # -- colour -------------------------------------------------------------------------
@@ -116,34 +166,108 @@ def test_ciede2000_matches_the_published_test_data(lab1, lab2, expected):
 
 
 def test_neighbouring_segments_and_their_swatches_differ_visibly_as_printed(built):
-    """Page 3: every two segments side by side (the last beside the first, round the ring) differ by at
-    least charts.min_delta_e (CIEDE2000 through the print profile), and each row's swatch in the table is
-    its segment's colour."""
+    """Every chart: every two segments side by side (the last beside the first, round the ring) differ by at
+    least charts.min_delta_e (CIEDE2000 through the print profile), and each legend entry's swatch is its
+    segment's colour."""
     from highlight.colour import ciede2000
 
     result, _ = built
     threshold = 10.0  # DESIGN.md: tints far enough apart to tell apart at a glance
-
-    for left in (True, False):
-        cell = _cell(result.pages[2].items, left)
+    for _page, cell, frame in _charts(result):
         rings = _rings(cell)
         labs = _lab([_ink(r.colour, r.tint) for r in rings])
         gaps = [ciede2000(labs[i - 1], labs[i]) for i in range(len(labs))]  # i = 0: the last beside the first
         assert min(gaps) >= threshold, [round(g, 1) for g in gaps]
         assert min(gaps) >= result.layout.geometry.charts.min_delta_e >= threshold
-        _caption, *labels = _table_lines(cell)[0]
-        assert [(s.colour, s.tint) for s in _swatches(cell, labels)] == [(r.colour, r.tint) for r in rings]
+        assert [(b.colour, b.tint) for _, b in _legend(cell, frame)] == [(r.colour, r.tint) for r in rings]
 
 
-def test_the_key_row_is_gold_and_the_rest_navy(built):
+# -- one chart system (issue 22, point 2) ----------------------------------------------
+def test_no_legend_shows_two_swatches_of_one_colour_and_any_two_are_apart(built):
+    """Every chart of the 2022-23 leaflet (page 3's two, page 6's): no two legend swatches alike. With more
+    regions than distinguishable tints the small ones share the one Others swatch and are listed under it
+    without swatches of their own; and every two swatches shown anywhere in the leaflet differ by at least
+    charts.min_delta_e as printed."""
+    from highlight.colour import ciede2000
+
+    result, _ = built
+    seen = set()
+    for page, cell, frame in _charts(result):
+        legend = _legend(cell, frame)
+        inks = [(b.colour.cmyk, b.tint) for _, b in legend]
+        assert len(set(inks)) == len(inks), (page, [(label, b.tint) for label, b in legend])
+        labels = _table_lines(cell, frame)[0]
+        assert len(labels) > len(legend)  # rows listed under Others, without a swatch
+        seen.update(inks)
+    labs = _lab([tuple(v * tint for v in cmyk) for cmyk, tint in sorted(seen)])
+    for i, j in itertools.combinations(range(len(labs)), 2):
+        assert ciede2000(labs[i], labs[j]) >= result.layout.geometry.charts.min_delta_e
+
+
+def _region_colours(charts) -> dict:
+    colours: dict = {}
+    for _page, cell, frame in charts:
+        for label, box in _legend(cell, frame):
+            colours.setdefault(label, set()).add((box.colour.cmyk, box.tint))
+    return colours
+
+
+def test_one_region_has_one_colour_in_every_chart(built, tmp_path):
+    """A region's swatch is the same in every chart of the leaflet (page 3's two and page 6's), and in
+    edition-b's on the same layout: Europe, North America, Other Places in Asia each keep theirs."""
+    result, _ = built
+    colours = _region_colours(_charts(result))
+    assert {label for label, inks in colours.items() if len(inks) > 1} == set()
+    assert {"Mainland 內地", "Europe 歐洲", "North America 北美", "Other Places in Asia 亞洲其他地方",
+            "Other 其他"} <= set(colours)
+    b = build(BuildOptions(os.path.join(ROOT, "tests", "fixtures", "edition-b"), str(tmp_path / "b.pdf")))
+    assert not b.diagnostics.has_errors()
+    b_colours = _region_colours(_charts(b))
+    assert {label for label, inks in b_colours.items() if len(inks) > 1} == set()
+    for label in set(colours) & set(b_colours):  # one layout, one colour per region in both editions
+        assert colours[label] == b_colours[label], label
+
+
+def test_the_key_region_is_gold_the_others_navy_and_the_others_row_grey(built):
+    """Gold only on the key region (the largest in each 2022-23 chart: Mainland, Mainland, Asia), navy
+    tints on the regions with a swatch of their own, a neutral grey on the Others row."""
     result, _ = built
     colours = result.layout.colours
-    for left in (True, False):
-        rings = _rings(_cell(result.pages[2].items, left))
+    for _page, cell, frame in _charts(result):
+        rings = _rings(cell)
+        legend = _legend(cell, frame)
         biggest = max(rings, key=lambda r: r.sweep_deg)
-        assert biggest.colour == colours["accent"]
-        assert {r.colour for r in rings if r is not biggest} == {colours["primary"]}
-        assert len({r.tint for r in rings if r is not biggest}) >= 3  # three or four steps of navy
+        assert biggest.colour == colours["accent"] and rings.index(biggest) == 0
+        assert [r for r in rings if r.colour == colours["accent"]] == [biggest]
+        assert legend[-1][0] == "Other 其他" and legend[-1][1].colour.cmyk[:3] == (0, 0, 0)
+        assert {r.colour for r in rings[1:-1]} <= {colours["primary"]}
+
+
+def test_totals_in_the_rings_centre_and_captions_in_both_languages(built):
+    """Each ring shows its table's total in its centre (the rows' sum, drawn as an artifact: chart
+    furniture, not copy), with the table's unit under it where it has one ("Full-time Equivalent 全職人數":
+    what one count of the faculty table is). Page 3's charts are captioned in both languages with what they
+    count; page 6's stands under the stat whose figure is its total and whose note says what it counts in
+    both languages."""
+    result, _ = built
+    students, faculty = _p3_tables()
+    for (page, cell, frame), table in zip(_charts(result), (students, faculty, None)):
+        ring = _rings(cell)[0]
+        totals = [t for t in _totals(cell) if abs(t.baseline_pt - ring.cy_pt) < ring.inner_pt]
+        assert [t.line.text for t in totals] == [{3: f"{table.total:,}" if table else "", 6: "315"}[page]]
+        centre = [i for i in cell if isinstance(i, TextLine) and i.frame == frame
+                  and math.hypot(i.x_pt + i.line.right_pt / 2 - ring.cx_pt, i.baseline_pt - ring.cy_pt) < ring.inner_pt]
+        if page == 3:
+            captions = _captions(cell)
+            assert len(captions) == 1 and _has_both_languages(captions[0].line.text)
+            assert captions[0].line.text == {id(students): "Non-local students 非本地生",
+                                             id(faculty): "Faculty 教員"}[id(table)]
+            unit = [t.line.text for t in centre if not _artifact(t)]
+            assert unit == ([] if table is students else ["Full-time Equivalent", "全職人數"])
+        else:
+            above = sorted((i for i in cell if isinstance(i, TextLine) and i.baseline_pt < ring.cy_pt - ring.outer_pt),
+                           key=lambda i: i.baseline_pt)
+            assert above[0].line.text == "315" and _has_both_languages(" ".join(i.line.text for i in above[1:]))
 
 
 def test_a_palette_too_close_to_tell_apart_is_refused_where_it_is_written(tmp_path):
@@ -191,82 +315,156 @@ def _build_table(tmp_path, extra: str):
     return folder, str(out), result
 
 
-def test_small_rows_are_grouped_as_others_and_the_table_still_adds_up(tmp_path):
-    """Rows under charts.others_below_percent (1 %) become one row, labelled from the content, at the foot;
-    counts still add up to the total and percentages to the rows' own; `check` finds the table as printed."""
+def test_small_rows_and_rows_without_a_swatch_are_grouped_as_others_and_listed_under_it(tmp_path):
+    """Rows whose region has no swatch in charts.regions (Africa, Oceania) and rows under
+    charts.others_below_percent (Mainland, 0.4 %) become one Others row, labelled from the content, at the
+    foot of the legend: one swatch, one segment as large as its members together; its members are listed
+    under it, largest first, each with its count and percentage and no swatch of its own. Counts still add
+    up to the total; `check` finds the table as printed."""
     from highlight.check import check_content
     from highlight.diagnostics import Diagnostics
 
     folder, pdf, result = _build_table(tmp_path, OTHERS)
-    labels, counts, percents = _table_lines(result.pages[0].items)
-    _caption, *labels = labels
-    assert [ln.line.text for ln in labels] == ["Asia 亞洲", "Europe 歐洲", "North America 北美", "Oceania 大洋洲",
-                                               "Other regions 其他地區"]
-    assert [_count(c) for c in counts] == [500, 300, 150, 40, 10]
-    assert sum(_count(c) for c in counts) == 1000
-    assert [p.line.text for p in percents][-1] == "1.0%"
-    assert sum(float(p.line.text[:-1]) for p in percents) == pytest.approx(100.0)
-    assert len(_rings(result.pages[0].items)) == 5
+    items = result.pages[0].items
+    labels, counts, percents = _table_lines(items)
+    assert [ln.line.text for ln in labels] == ["Asia 亞洲", "Europe 歐洲", "North America 北美",
+                                               "Other regions 其他地區", "Oceania 大洋洲", "Africa 非洲", "Mainland 內地"]
+    assert [label for label, _ in _legend(items)] == ["Asia 亞洲", "Europe 歐洲", "North America 北美",
+                                                      "Other regions 其他地區"]
+    assert [_count(c) for c in counts] == [500, 300, 150, 40, 6, 4]
+    assert [p.line.text for p in percents] == ["50.0%", "30.0%", "15.0%", "4.0%", "0.6%", "0.4%"]
+    rings = _rings(items)
+    assert [round(r.sweep_deg / 3.6, 1) for r in rings] == [50.0, 30.0, 15.0, 5.0]
     diags = Diagnostics()
     check_content(folder, pdf, diags)
     assert not diags.items, [d.format() for d in diags.items]
+    assert not [d for d in result.diagnostics.items if d.code.startswith("chart-")]
 
 
-def test_group_small_false_prints_every_row_and_no_label_warns(tmp_path):
-    """`group_small: false` (the source prints every region) keeps each row; without it and without an
-    others_label each row is printed too, with a warning saying how to group them."""
+def test_group_small_false_keeps_small_rows_and_without_a_label_every_row_is_its_own(tmp_path):
+    """`group_small: false` keeps a small row with a swatch of its own (rows without a swatch are still
+    grouped); without an others_label each row is printed on its own, with a warning saying how to group
+    them, and the grey they share is a repeated legend colour."""
     _, _, kept = _build_table(tmp_path / "a", OTHERS + "          group_small: false\n")
-    assert [_count(c) for c in _table_lines(kept.pages[0].items)[1]] == [500, 300, 150, 40, 6, 4]
+    assert [_count(c) for c in _table_lines(kept.pages[0].items)[1]] == [500, 300, 150, 4, 40, 6]
     assert not [d for d in kept.diagnostics.items if d.code == "breakdown-others"]
     _, _, unlabelled = _build_table(tmp_path / "b", "")
     assert [_count(c) for c in _table_lines(unlabelled.pages[0].items)[1]] == [500, 300, 150, 40, 6, 4]
     warning = next(d for d in unlabelled.diagnostics.items if d.code == "breakdown-others")
-    assert "Africa, Mainland" in warning.message and "others_label" in warning.hint
+    assert "Africa, Oceania, Mainland" in warning.message and "others_label" in warning.hint
+    repeats = [d.message for d in unlabelled.diagnostics.items if d.code == "chart-legend-repeat"]
+    assert any("'Oceania' and 'Africa'" in m for m in repeats), repeats
 
 
 def test_a_row_marked_key_takes_the_accent_and_two_keys_are_refused(tmp_path):
-    marked = (TABLE % "").replace('count: 150, percent: 15.0}', 'count: 150, percent: 15.0, key: true}')
+    """`key: true` makes a row the chart's key region, gold whatever its region's swatch; beside the region
+    the map makes gold (Asia) that is one gold twice in the legend: a warning naming both."""
+    marked = (TABLE % OTHERS).replace('count: 150, percent: 15.0}', 'count: 150, percent: 15.0, key: true}')
     folder = make_edition(tmp_path / "a", marked)
     result = build(BuildOptions(folder, str(tmp_path / "a.pdf")))
     rings = _rings(result.pages[0].items)
     gold = [r for r in rings if r.colour == result.layout.colours["accent"]]
-    assert len(gold) == 1 and gold[0].sweep_deg == pytest.approx(360 * 0.15)
+    assert sorted(round(r.sweep_deg / 3.6, 1) for r in gold) == [15.0, 50.0]
+    repeat = next(d for d in result.diagnostics.items if d.code == "chart-legend-repeat")
+    assert "'Asia' and 'North America'" in repeat.message and repeat.source.yaml_path.endswith("rows[5]")
     twice = marked.replace('count: 500, percent: 50.0}', 'count: 500, percent: 50.0, key: true}')
     folder = make_edition(tmp_path / "b", twice)
     code, printed = run_cli(["build", folder, "-o", str(tmp_path / "b.pdf")])
     assert code == 1 and "error[breakdown-key]" in printed and "rows[5].key" in printed, printed
 
 
+def test_a_legend_repeating_a_colour_is_a_located_warning_and_strict_fails(tmp_path):
+    """A test edition whose layout gives Oceania Europe's swatch: the legend would show it twice. The build
+    warns at Oceania's row (file, line, YAML path), naming both rows, the swatch and the limit
+    (charts.min_delta_e, layout data), with a hint; `--strict` fails on it, and passes once the region has
+    a swatch of its own."""
+    folder = make_edition(tmp_path, TABLE % OTHERS)
+    page_yaml = tmp_path / "layout" / "page.yaml"
+    text = page_yaml.read_text(encoding="utf-8")
+    assert "    Europe: {colour: primary, tint: 0.45}\n" in text
+    page_yaml.write_text(text.replace("    Europe: {colour: primary, tint: 0.45}\n",
+                                      "    Europe: {colour: primary, tint: 0.45}\n"
+                                      "    Oceania: {colour: primary, tint: 0.45}\n"), "utf-8")
+    code, printed = run_cli(["build", folder, "--strict", "-o", str(tmp_path / "x.pdf")])
+    assert code == 1, printed
+    line = next(ln for ln in printed.splitlines() if "warning[chart-legend-repeat]" in ln)
+    assert "p1.yaml:15:" in line and "(blocks[0].elements[0].breakdown.rows[3])" in line, line
+    assert "'Europe' and 'Oceania'" in line and "primary at 0.45" in line and "charts.min_delta_e 10" in line
+    assert "charts.regions" in printed.split(line, 1)[1].splitlines()[1]  # the hint under it
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "y.pdf")])
+    assert code == 0, printed
+    page_yaml.write_text(text, "utf-8")
+    code, printed = run_cli(["build", folder, "--strict", "-o", str(tmp_path / "z.pdf")])
+    assert code == 0, printed
+
+
+def test_a_region_shown_in_two_colours_across_charts_warns_at_the_second(tmp_path):
+    """Europe marked key in one chart and not in the next would be gold there and navy here: a warning
+    at the second chart's Europe row naming the first."""
+    first = (TABLE % OTHERS).replace('count: 300, percent: 30.0}', 'count: 300, percent: 30.0, key: true}')
+    second = (TABLE % OTHERS).split("    elements:\n", 1)[1]
+    folder = make_edition(tmp_path, first + second)
+    result = build(BuildOptions(folder, str(tmp_path / "x.pdf")))
+    warning = next(d for d in result.diagnostics.items if d.code == "chart-region-colour")
+    assert warning.source.yaml_path == "blocks[0].elements[1].breakdown.rows[0]"
+    assert "'Europe' is primary at 0.45 in this chart but accent at 1 in the chart on page 1" in warning.message
+    unmarked = make_edition(tmp_path / "b", TABLE % OTHERS + second)
+    result = build(BuildOptions(unmarked, str(tmp_path / "b.pdf")))
+    assert not [d for d in result.diagnostics.items if d.code == "chart-region-colour"]
+
+
 # -- the 100 % bar -------------------------------------------------------------------
-def test_a_100_percent_bar_is_the_tables_rows_left_to_right(tmp_path):
-    """`chart: bar100`: one bar the width of the cell, between caption and table; its segments the rows in
-    table order, each as long as its share, abutting, with paper-white seams between them; each row's
-    swatch the colour of its segment."""
-    _, _, result = _build_table(tmp_path, "          chart: bar100\n")
+def test_a_100_percent_bar_is_the_tables_rows_left_to_right_with_the_total_at_its_end(tmp_path):
+    """`chart: bar100`: one bar between caption and table; its segments the legend's rows in table order,
+    each as long as its share, abutting, with paper-white seams between them; each legend swatch the colour
+    of its segment; the total at the bar's end, right-aligned on the table's edge, a clear gap after it."""
+    _, _, result = _build_table(tmp_path, OTHERS + "          chart: bar100\n")
     layout, items = result.layout, result.pages[0].items
     assert not _rings(items)
     charts = layout.geometry.charts
     segments = sorted((i for i in items if isinstance(i, Box) and abs(i.height_pt - charts.bar_height_mm * MM) < 1e-6),
                       key=lambda b: b.x_pt)
-    labels, counts, _ = _table_lines(items)
-    caption, *labels = labels
-    shares = [_count(c) for c in counts]
-    assert len(segments) == len(shares) == 6
+    legend = _legend(items)
+    assert len(segments) == len(legend) == 4
     left, width = layout.column_x_pt(1, 12)
     cell = (width - layout.geometry.grid.gutter_mm * MM) / 2
+    total = next(t for t in _totals(items))
+    assert total.line.text == "1,000"
+    assert total.x_pt + total.line.right_pt == pytest.approx(left + cell, abs=1.0)
+    bar = sum(s.width_pt for s in segments)
     assert segments[0].x_pt == pytest.approx(left)
+    assert total.x_pt + total.line.runs[0].x_pt - (left + bar) >= charts.figure_gap_mm * MM - 0.01
     for before, after in itertools.pairwise(segments):
         assert after.x_pt == pytest.approx(before.x_pt + before.width_pt)
-    assert sum(s.width_pt for s in segments) == pytest.approx(cell)
-    for segment, count in zip(segments, shares):
-        assert segment.width_pt == pytest.approx(cell * count / 1000)
+    for segment, share in zip(segments, (500, 300, 150, 50)):
+        assert segment.width_pt == pytest.approx(bar * share / 1000)
     top = segments[0].y_pt
     assert all(s.y_pt == top for s in segments)
+    assert top < total.baseline_pt < top + segments[0].height_pt + 2
+    caption = _captions(items)[0]
+    labels = _table_lines(items)[0]
     assert caption.baseline_pt < top and top + segments[0].height_pt < labels[0].baseline_pt - labels[0].line.ascent_pt
-    assert [(s.colour, s.tint) for s in _swatches(items, labels)] == [(s.colour, s.tint) for s in segments]
+    assert [(b.colour, b.tint) for _, b in legend] == [(s.colour, s.tint) for s in segments]
     seams = [i for i in items if isinstance(i, Rule) and i.x1_pt == i.x2_pt and i.y1_pt == top]
     assert sorted(round(r.x1_pt, 3) for r in seams) == [round(s.x_pt, 3) for s in segments[1:]]
     assert all(r.colour.cmyk == (0, 0, 0, 0) for r in seams)
+
+
+def test_a_ring_whose_slivers_would_be_unreadable_is_drawn_as_a_100_percent_bar(tmp_path):
+    """A ring with a segment under charts.ring_min_percent (Mainland's 0.4 %, kept by group_small: false) is
+    drawn as the 100 % bar; with the limit at 0 in the layout the same table is a ring."""
+    _, _, result = _build_table(tmp_path / "a", OTHERS + "          group_small: false\n")
+    items = result.pages[0].items
+    assert not _rings(items)
+    bar_h = result.layout.geometry.charts.bar_height_mm * MM
+    assert len([i for i in items if isinstance(i, Box) and abs(i.height_pt - bar_h) < 1e-6]) == 5
+    folder = make_edition(tmp_path / "b", TABLE % (OTHERS + "          group_small: false\n"))
+    page_yaml = tmp_path / "b" / "layout" / "page.yaml"
+    text = page_yaml.read_text(encoding="utf-8")
+    assert "ring_min_percent: 1.5" in text
+    page_yaml.write_text(text.replace("ring_min_percent: 1.5", "ring_min_percent: 0"), "utf-8")
+    result = build(BuildOptions(folder, str(tmp_path / "b.pdf")))
+    assert len(_rings(result.pages[0].items)) == 5
 
 
 def test_bar100_is_accepted_on_a_frame_too(tmp_path):
@@ -293,10 +491,9 @@ def test_every_chart_on_page_3_is_captioned_in_both_languages_and_the_two_stand_
     for left in (True, False):
         cell = _cell(items, left)
         ring = _rings(cell)[0]
-        labels, _, _ = _table_lines(cell)
-        above = [ln for ln in labels if ln.baseline_pt < ring.cy_pt - ring.outer_pt]
+        above = _captions(cell)
         assert len(above) == 1 and _has_both_languages(above[0].line.text), [ln.line.text for ln in above]
-        rows = [ln for ln in labels if ln.baseline_pt > ring.cy_pt]
+        rows = _table_lines(cell)[0]
         found.append((above[0].baseline_pt, ring.cy_pt, ring.outer_pt, rows[0].baseline_pt))
     assert found[0] == pytest.approx(found[1])  # captions, ring centres, ring sizes, first rows: one height each
 

@@ -17,8 +17,8 @@ def test_build_prints_diagnostics_then_one_summary_line(tmp_path):
     done = run("build", "content/2022-23", "-o", str(out))
     assert done.returncode == 0, done.stderr
     summary = done.stdout.strip().splitlines()[-1]
-    # Six QR placeholders, and the Δ printed on the English of a list item only (READING.md, page 1).
-    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 7 warnings,")
+    # Six QR placeholders (the Δ of page 1's list item is now on its Chinese too: issue 22).
+    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 6 warnings,")
     assert summary.endswith(str(out))
     assert done.stderr.count("warning[qr-placeholder]") == 6
     assert out.read_bytes().startswith(b"%PDF-1.6")
@@ -41,7 +41,7 @@ def test_json_diagnostics_are_machine_readable(tmp_path):
 
     done = run("build", "content/2022-23", "-o", str(tmp_path / "x.pdf"), "--json")
     items = json.loads(done.stdout)
-    assert {d["code"] for d in items} == {"qr-placeholder", "parity-markers"}
+    assert {d["code"] for d in items} == {"qr-placeholder"}
     assert all(d["file"].startswith("content/2022-23/") and d["line"] > 0 and d["yaml_path"] for d in items)
 
 

@@ -78,10 +78,12 @@ def test_changing_next_years_layout_never_changes_last_years_pdf(tmp_path):
     last_year = str(project / "content" / "2022-23")
     assert not build(BuildOptions(last_year, str(tmp_path / "before.pdf"))).diagnostics.has_errors()
     edition = _second_edition(project)
-    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 21\n  body: {colour: muted}\n")
+    # (a size with its leading: 1.3 × on the 2 pt grid, styles.yaml's min_leading)
+    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 21\n    leading_pt: 28\n"
+                                      "  body: {colour: muted}\n")
     next_before = tmp_path / "next-before.pdf"
     assert not build(BuildOptions(str(edition), str(next_before))).diagnostics.has_errors()
-    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 17\n")
+    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 15\n    leading_pt: 20\n")
     next_after = tmp_path / "next-after.pdf"
     assert not build(BuildOptions(str(edition), str(next_after))).diagnostics.has_errors()
     assert not build(BuildOptions(last_year, str(tmp_path / "after.pdf"))).diagnostics.has_errors()
@@ -101,7 +103,7 @@ def test_a_session_and_the_line_store_follow_an_edited_override(tmp_path):
     assert not result.diagnostics.has_errors()
     fresh = BuildSession()
     fresh.defer_line_store = True  # and never saved
-    fresh._restore_lines = lambda *args: _no_store(fresh, tmp_path)  # set every paragraph afresh
+    fresh._restore_lines = lambda *args: _no_store(fresh, tmp_path, *args[3:])  # set every paragraph afresh
     assert not fresh.build(BuildOptions(str(edition), str(tmp_path / "c.pdf"))).diagnostics.has_errors()
     assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "c.pdf").read_bytes()
     assert (tmp_path / "a.pdf").read_bytes() != (tmp_path / "b.pdf").read_bytes()
@@ -111,10 +113,10 @@ def test_a_session_and_the_line_store_follow_an_edited_override(tmp_path):
     assert path.is_file()
 
 
-def _no_store(session, tmp_path):
+def _no_store(session, tmp_path, words=frozenset()):
     from highlight.text import TextSetter
 
-    session._setter = TextSetter(session._fonts)
+    session._setter = TextSetter(session._fonts, words=words)  # (the edition's words, as the build passes them)
     session._setter.used, session._setter.fresh = {}, 0
     return str(tmp_path / "unused-store.pickle"), session._setter
 

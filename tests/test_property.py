@@ -142,6 +142,10 @@ def _around(project) -> list:
 SESSION = BuildSession()
 
 
+def _one_line(text: str) -> bool:
+    return text.isprintable() and len(text.splitlines()) == 1
+
+
 @pytest.mark.slow  # about half the suite's time
 @given(damaged_page())
 def test_damaged_content_is_reported_or_built_never_crashes(project, damage):
@@ -160,6 +164,11 @@ def test_damaged_content_is_reported_or_built_never_crashes(project, damage):
         assert time.perf_counter() - started < 20
         assert sorted(os.listdir(out.parent)) == ["leaflet.pdf"]  # no temporary file left behind
         assert _around(project) == around  # nothing written outside the project
+        for d in result.diagnostics.items:  # every message: the user's text shown as data, one line each
+            lines = d.format().split("\n")
+            assert len(lines) == 1 + len(d.excerpt) + bool(d.hint), lines
+            assert all(line.isprintable() for line in lines) and _one_line(d.github()), lines
+            assert d.hint or d.severity < Severity.ERROR, f"no hint: {lines}"  # (issue 27)
         worst = result.diagnostics.worst
         codes = sorted({d.code for d in result.diagnostics.items if d.severity >= Severity.ERROR})
         event("built" if not codes else "reported: " + ", ".join(codes[:3]))

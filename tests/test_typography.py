@@ -66,8 +66,10 @@ def test_adjacent_punctuation_is_compressed(setter_and_style):
 
 
 def _figure_columns(items) -> tuple[list, list]:
-    """The count lines and the percentage lines of the breakdown tables among `items`."""
-    figures = [i for i in items if isinstance(i, TextLine) and i.frame == "tables" and i.line.text[:1].isdigit()]
+    """The count lines and the percentage lines of the breakdown tables among `items` (not a chart's total:
+    drawn in its ring as an artifact)."""
+    figures = [i for i in items if isinstance(i, TextLine) and i.frame == "tables" and i.line.text[:1].isdigit()
+               and not all(run.artifact for run in i.line.runs)]
     return ([i for i in figures if not i.line.text.endswith("%")], [i for i in figures if i.line.text.endswith("%")])
 
 
@@ -106,8 +108,9 @@ def test_the_report_table_and_json(reports):
     totals = next(i for i, row in enumerate(rows) if row.startswith("total"))
     assert totals == 9  # the heading, a row per page, the totals...
     # ...then what the layout did to fit the copy, a line each: page 5's tiles stepped down a size.
-    assert rows[totals + 1:] == [f"page {p.page}: fitted: {text}" for p in total_fit.typography for text in p.fitted]
-    assert any(row.startswith("page 5: fitted: stat-figure at 17 pt") and "'HK$104.4M'" in row for row in rows)
+    assert rows[totals + 1:] == ([f"page {p.page}: fitted: {text}" for p in total_fit.typography for text in p.fitted]
+                                 + [f"page {p.page}: stats: {text}" for p in total_fit.typography for text in p.stats])
+    assert any(row.startswith("page 5: fitted: stat-figure at 15 pt") and "'HK$104.4M'" in row for row in rows)
     assert typography.as_dict(total_fit.typography)[0]["runts"] == []
 
 
@@ -686,10 +689,12 @@ def test_typographic_normalisation_of_a_string():
     assert typographic("-37.9% - 2019-2023", Typography(None, minus=True)) == "\u221237.9% - 2019-2023"
 
 
-def test_an_edition_may_print_a_true_minus_and_en_dashes_and_check_reads_them_as_the_source(reports, tmp_path):
-    """With `typography: {minus: true, en_dash: true}` in edition.yaml, the 2022-23 pages print − and – while
-    their files keep the source's hyphens; `check` and `check --source` still find every text and all 474
-    source lines. Without it (as 2022-23 ships), the source's hyphens."""
+def test_2022_23_prints_a_true_minus_dashes_and_chinese_punctuation_and_check_reads_them_as_the_source(reports,
+                                                                                                        tmp_path):
+    """2022-23 ships with `typography: {minus: true, en_dash: true, zh_punctuation: true}` (edition.yaml): its
+    pages print −, –, ／ and —— while their files keep the source's characters, and `check` and `check
+    --source` still find every text and all 474 source lines. Without it, the source's hyphens and slash.
+    (Updated for issue 22: 2022-23 used to ship with the normalisation off.)"""
     from conftest import SOURCE, copy_project
 
     from highlight.check import check_content, check_source
@@ -699,21 +704,27 @@ def test_an_edition_may_print_a_true_minus_and_en_dashes_and_check_reads_them_as
         return [i.line.text for p in result.pages for i in p.items if isinstance(i, TextLine)]
 
     total_fit, _ = reports
-    assert any("-37.9%" in t for t in texts(total_fit)) and not any("\u2212" in t for t in texts(total_fit))
+    shown = texts(total_fit)
+    assert any("\u221237.9%" in t for t in shown) and not any("-37.9%" in t for t in shown)
+    assert any("Rankings \u2013 Kellogg" in t for t in shown)
+    assert any("\u8db3\u8de1\u2014\u2014\u6e2f\u79d1\u5927" in t for t in shown)  # 足跡——港科大
+    assert any("\u9020\uff0f\u5b75" in t for t in shown)  # 科大創造／孵化了
+    coverage = check_source(SOURCE, total_fit.output)
+    assert coverage.missing == [] and coverage.source_lines == 474
+    diags = Diagnostics()
+    check_content(EDITION, total_fit.output, diags)
+    assert not diags.has_errors(), [d.format() for d in diags.items]
     copy_project(tmp_path)
     edition = tmp_path / "content" / "2022-23" / "edition.yaml"
     text = edition.read_text(encoding="utf-8")
-    edition.write_text(text + "typography: {minus: true, en_dash: true}\n", encoding="utf-8")
-    pdf = str(tmp_path / "typographic.pdf")
-    typographic = build(BuildOptions(str(edition.parent), pdf))
-    assert not typographic.diagnostics.has_errors()
-    assert any("\u221237.9%" in t for t in texts(typographic)) and not any("-37.9%" in t for t in texts(typographic))
-    assert any("Rankings \u2013 Kellogg" in t for t in texts(typographic))
-    coverage = check_source(SOURCE, pdf)
-    assert coverage.missing == [] and coverage.source_lines == 474
-    diags = Diagnostics()
-    check_content(str(edition.parent), pdf, diags)
-    assert not diags.has_errors(), [d.format() for d in diags.items]
+    switch = "typography: {minus: true, en_dash: true, zh_punctuation: true}\n"
+    assert switch in text
+    edition.write_text(text.replace(switch, ""), encoding="utf-8")
+    plain = build(BuildOptions(str(edition.parent), str(tmp_path / "plain.pdf")))
+    assert not plain.diagnostics.has_errors()
+    shown = texts(plain)
+    assert any("-37.9%" in t for t in shown) and not any("\u2212" in t for t in shown)
+    assert any("Rankings - Kellogg" in t for t in shown) and any(" / " in t for t in shown)
 
 
 def test_typography_limits_are_checked_when_the_layout_loads(tmp_path):
@@ -722,8 +733,8 @@ def test_typography_limits_are_checked_when_the_layout_loads(tmp_path):
     folder = make_edition(tmp_path, PAGE)
     page_yaml = tmp_path / "layout" / "page.yaml"
     text = page_yaml.read_text(encoding="utf-8")
-    assert "han_latin_gap_em: [0.125, 0.334]" in text
-    page_yaml.write_text(text.replace("han_latin_gap_em: [0.125, 0.334]", "han_latin_gap_em: [0.334, 0.125]"),
+    assert "han_latin_gap_em: [0.23, 0.27]" in text
+    page_yaml.write_text(text.replace("han_latin_gap_em: [0.23, 0.27]", "han_latin_gap_em: [0.27, 0.23]"),
                          encoding="utf-8")
     code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "page.yaml:" in printed and "typography.han_latin_gap_em" in printed, printed

@@ -1,7 +1,8 @@
 """Copyfit: figures too wide at their style's size take the largest smaller step of the scale that fits
-(`steps:` of the style). Every figure of a frame, and of all frames of its align_rows group, takes the
-same step, so a row stays one size. Only when the smallest step fails is it an error. And one stat
-anatomy per frame: the unit and change stand on the figure line in every cell, or under it in every cell.
+(`steps:` of the style). Every figure of a page takes the same step, so a page (and so each of its
+sections) keeps one figure size: a smaller sum never looks bigger than the one beside it. A stat's figure line holds its unit and change
+too (one stat anatomy, DESIGN.md): its figure has the room they leave. Only when the smallest step fails
+is it an error.
 
 A function of the page's template and blocks; its result (frozen) goes into each frame's context."""
 from __future__ import annotations
@@ -15,7 +16,6 @@ from ..content import Page
 from ..layout_spec import MM, Style
 from ..text import spans_from_text
 from .elements import figure_room
-from .elements import units_below as element_units_below
 from .items import CopyfitStep
 from .stacking import FrameContext
 
@@ -24,7 +24,7 @@ from .stacking import FrameContext
 class Copyfit:
     fitted: Mapping  # frame -> {style name -> the step its figures take}
     steps: tuple[CopyfitStep, ...] = ()  # for the report: each style stepped down, with the figure that asked
-    units_below: frozenset = frozenset()  # frames whose stats set unit and change under the figure
+    smaller: bool = False  # some style could take a smaller step still (a page too full may ask for it)
 
     def of(self, frame: str) -> Mapping:
         return self.fitted.get(frame, MappingProxyType({}))
@@ -44,8 +44,10 @@ def cell_width(ctx: FrameContext, frame, width: float) -> float:
     return (width - 2 * frame.padding_mm * MM - (frame.cells - 1) * gutter) / frame.cells
 
 
-def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict) -> Copyfit:
-    """The copyfit steps of the page's frames (at their own span) and which frames set units below."""
+def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further: int = 0) -> Copyfit:
+    """The copyfit steps of the page's frames (at their own span); `further` steps smaller still, for a page
+    too full at the steps its figures need (its figures step down together, and its stats keep their
+    anatomy)."""
     layout = page_ctx.layout
     groups: dict = {}
     for name, frame in template.frames.items():
@@ -64,7 +66,7 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict) -> Copyf
             sizes = [style.size_pt] + list(layout.steps(ctx.substitutes.get(style_name, style_name)))
             natural = [ctx._natural(spans_from_text(figure, at_size(style, size, ctx.grid))) for size in sizes]
             needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
-            key = (frame.align_rows or name, style_name)
+            key = style_name
             group = groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
                                             "widest": (0.0, room, element.ref, figure)})
             if name not in group["frames"]:
@@ -72,8 +74,9 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict) -> Copyf
             if needed is None:
                 smallest = sizes[-1]
                 ctx.diags.error("copyfit", f"in frame '{name}' the figure '{figure}' is "
-                                f"{(natural[-1] - room) / MM:.1f} mm wider than its {room / MM:.1f} mm cell even "
-                                f"at {smallest:g} pt, the smallest step of style '{style_name}'",
+                                f"{(natural[-1] - room) / MM:.1f} mm wider than the {room / MM:.1f} mm its line has "
+                                f"(its cell, less a stat's unit and change) even at {smallest:g} pt, the smallest "
+                                f"step of style '{style_name}'",
                                 element.ref, page=page.number,
                                 hint="write the figure shorter (HK$1.02B for HK$1,024.5M), give the frame more "
                                 "columns (span) or fewer cells in the edition's layout/templates.yaml, or add a "
@@ -84,27 +87,18 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict) -> Copyf
             group["step"] = max(group["step"], needed)
     fitted: dict = {}
     steps = []
-    for (_, style_name), group in sorted(groups.items()):
-        if group["step"] == 0:
+    smaller = False
+    for style_name, group in sorted(groups.items()):
+        step = min(group["step"] + further, len(group["sizes"]) - 1)
+        smaller = smaller or step < len(group["sizes"]) - 1
+        if step == 0:
             continue
-        size = group["sizes"][group["step"]]
+        size = group["sizes"][step]
         style = at_size(group["style"], size, page_ctx.grid)
         for name in group["frames"]:
             fitted.setdefault(name, {})[style_name] = style
         natural, room, ref, figure = group["widest"]
-        steps.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref, figure))
+        steps.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref, figure,
+                                 too_full=step > group["step"]))
     fitted = {name: MappingProxyType(styles) for name, styles in fitted.items()}
-    # One anatomy per frame: the unit and change stand on the figure line in every cell, or under the
-    # figure in every cell, never one way here and the other way beside it. (The probe reads the styles
-    # without the template's substitutions, as the layouter always has: only the copyfit steps apply.)
-    units_below = set()
-    for name, frame in template.frames.items():
-        block = blocks.get(name)
-        if block is None:
-            continue
-        ctx = page_ctx.but(frame=name, fitted=fitted.get(name, MappingProxyType({})))
-        _, width = layout.column_x_pt(frame.col, frame.span)
-        cell_w = cell_width(ctx, frame, width)
-        if any(element_units_below(ctx, element, frame, cell_w) for element in block.elements):
-            units_below.add(name)
-    return Copyfit(MappingProxyType(fitted), tuple(steps), frozenset(units_below))
+    return Copyfit(MappingProxyType(fitted), tuple(steps), smaller)

@@ -32,7 +32,7 @@ from ..content import (
 from ..diagnostics import SourceRef
 from ..layout_spec import MM, FrameSpec
 from ..text import Span, spans_from_text
-from .items import Box, Picture, QrMark, Rule, TextLine, _Piece
+from .items import Box, Picture, QrMark, Rule, TextLine, _first_baseline, _Piece, _shift
 from .stacking import FrameContext, twin_style
 
 
@@ -51,9 +51,6 @@ class ElementKind:
     # (ctx, element, frame, cell_w) -> (figure, room)
     copyfit_style: str | None = None
     figure_room: Callable | None = None
-    # (ctx, element, frame, cell_w) -> whether its extras (a stat's unit and change) do not fit on its figure
-    # line, so that every cell of its frame sets them under the figure (one anatomy per frame)
-    units_below: Callable | None = None
 
     def figures(self, element) -> tuple[str, ...]:
         """The figures it prints once, for both languages (a stat's figure, a ranking's number)."""
@@ -106,8 +103,14 @@ def _theme_band(ctx: FrameContext, heading: Heading, width: float) -> _Piece:
     zh_w = min(ctx._natural(zh), inner / 2) if zh else 0.0
     en_col = ctx.column(piece.primary, heading.ref, "en", inner - (zh_w + gutter if zh else 0.0), side, pad)
     en_col.text(heading.text, "theme-heading", balance=True)
+    english = len(piece.primary)
     zh_col = ctx.column(piece.primary, heading.ref, "zh", zh_w, side + inner - zh_w, pad)
     zh_col.add(zh, "right")
+    en_first, zh_first = (_first_baseline(part) for part in (piece.primary[:english], piece.primary[english:]))
+    if en_first is not None and zh_first is not None and en_first != zh_first:  # one baseline (leadings differ)
+        dy = en_first - zh_first
+        piece.primary[english:] = [_shift(i, 0.0, dy) for i in piece.primary[english:]]
+        zh_col.y += dy
     height = max(en_col.y, zh_col.y) + pad
     band = ctx.style("heading1", "en").colour  # the navy of the headings and the title band
     piece.primary.insert(0, Box(0.0, 0.0, width, height, band))
@@ -169,63 +172,136 @@ def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float
     return best[1]
 
 
+OPENING_BRACKETS = "（「『《〈【〔"
+# A stat's parts in the order they read (and are drawn, so that text taken from the PDF follows the
+# source): "93,923,338 kWh 千瓦小時", "external funding 校外資助", "Greenhouse gas 溫室氣體" then "GHG",
+# "in scholarships … (+9% YoY)".
+_LEAD_EN, _LEAD_ZH, _FIGURE, _UNIT_ZH, _LABEL_EN, _LABEL_ZH, _BADGE, _NOTE_EN, _CHANGE_EN, _NOTE_ZH, _CHANGE_ZH = range(11)
+
+
 def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
-    """Figure, unit and change on one line (the change in the accent), the label, the note; its
-    Chinese under the English in the same cell. With `beside_mm` on the frame the figure stands in a
-    column of its own and the words beside it, English then Chinese."""
+    """One anatomy in every cell (DESIGN.md, "One stat anatomy"): the lead-in, English then Chinese on
+    lines of their own; the figure line: figure, unit and change (the change in gold), with the Chinese
+    unit and change, set as the English ones are, on the line under them; the label (bold) and the note;
+    then the Chinese label (bold) and note, stacked under the English in the same cell. The figure line
+    always holds its unit and change: where they do not fit, copyfit sets the page's figures a step
+    smaller. A row aligns its figures, not its languages. With `beside_mm` on the frame the figure stands
+    in a column of its own and the words beside it, English then Chinese.
+
+    The parts are drawn in reading order (see _LEAD_EN …), which is not top to bottom: a change reads
+    after its label and note ("in scholarships for academic talents (+9% YoY)") though it stands on the
+    figure line."""
     piece = _Piece()
+    out = piece.primary
+    ranks: list[int] = []
+
+    def read_as(rank: int) -> None:  # the items added since the last call read at `rank`
+        ranks.extend([rank] * (len(out) - len(ranks)))
+
     beside = frame.beside_mm * MM if frame.beside_mm else 0.0
     figure_w = beside or width
-    col = ctx.column(piece.primary, stat.ref, "en", figure_w)
-    col.add(ctx.inline_pair(stat.lead, "stat-lead"))  # a lead-in and its Chinese both stand above the figure
-    figure_line, extras = figure_and_extras(ctx, stat)
-    if extras and (ctx.units_below or len(ctx.setter.set(figure_line + extras, figure_w)) > 1):
-        figure_lines = [figure_line, extras[1:]]  # unit and change join the figure only when all of the frame's fit
-    else:
-        figure_lines = [figure_line + extras]
-    label = ctx.inline_pair(stat.label, "stat-label")  # "external funding 校外資助": both bold, one line
-    if stat.badge:  # a tag such as GHG rides on the label's line
-        label += [Span(" ", ctx.style("stat-label", "en"))] + ctx.inline_pair(stat.badge, "badge")
-    if frame.label_above and not beside:
-        col.add(label)
+    col = ctx.column(out, stat.ref, "en", figure_w)
+    col.text(stat.lead, "stat-lead")  # a lead-in and its Chinese both stand above the figure
+    read_as(_LEAD_EN)
+    col.text(stat.lead, "stat-lead", "zh")
+    read_as(_LEAD_ZH)
     piece.anchor_pt, piece.anchored = col.y, True  # a row aligns its figures, whatever stands above them
-    for spans in figure_lines:
-        col.add(spans)
+    figure, unit, change = figure_parts(ctx, stat, "en")
+    first = len(out)
+    col.add(figure + unit)
+    read_as(_FIGURE)
+    figure_line = out[-1] if len(out) > first else None
+    if figure_line is not None:  # a row aligns its figures' tops, however the lines above them fell on the grid
+        piece.anchor_pt = out[first].baseline_pt - out[first].line.ascent_pt
+    change_x = None
+    if change and figure_line is not None:
+        change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-change", "en")
+        out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt, stat.ref, "en"))
+        read_as(_CHANGE_EN)
+    _, zh_unit, zh_change = figure_parts(ctx, stat, "zh")
+    if (zh_unit or zh_change) and figure_line is not None:
+        # The Chinese unit and change under the English ones (as far right as the cell lets them stand)
+        unit_x = figure_line.x_pt + ctx._natural(figure) + _space(ctx, "stat-unit", "en") if unit else None
+        twin = zh_unit[1:] + zh_change if zh_unit else zh_change[1:]
+        x = (unit_x if zh_unit else change_x) or figure_line.x_pt + figure_line.line.natural_pt
+        # An opening bracket's blank half hangs before the English it stands under: （按年 under (+34%
+        hang = 0.5 * twin[0].style.size_pt if twin[0].text[:1] in OPENING_BRACKETS else 0.0
+        x = max(-hang, min(x - hang, figure_w - ctx._natural(twin)))
+        twin_col = ctx.column(out, stat.ref, "zh", figure_w - x, x, col.y)
+        if zh_unit:
+            twin_col.add(zh_unit[1:])
+            read_as(_UNIT_ZH)
+            if zh_change:
+                line = out[-1]
+                out.append(_set_at(ctx, zh_change, line.x_pt + line.line.natural_pt, line.baseline_pt, stat.ref,
+                                   "zh"))
+                read_as(_CHANGE_ZH)
+        else:
+            twin_col.add(zh_change[1:])
+            read_as(_CHANGE_ZH)
+        col.y = twin_col.y
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
-    words = (ctx.column(piece.primary, stat.ref, "en", width - beside - gutter, beside + gutter, piece.anchor_pt)
+    words = (ctx.column(out, stat.ref, "en", width - beside - gutter, beside + gutter, piece.anchor_pt)
              if beside else col)
-    if not frame.label_above or beside:
-        words.add(label)
+    before = len(out)
+    words.add(ctx.spans(stat.label, "stat-label", "en"))
+    read_as(_LABEL_EN)
+    badge_after = out[-1] if len(out) > before else None
     words.text(stat.note, "stat-note")
-    # Its Chinese under the English: the change in bold (gold stays on figures), the note.
-    zh = (ctx.column(piece.primary, stat.ref, "zh", words.width, words.x, words.y + ctx.m.band_gap_pt)
-          if beside else ctx.column(piece.secondary, stat.ref, "zh", width))
-    if stat.change and stat.change.zh:
-        zh.add(ctx.spans(stat.change, "stat-label", "zh"))
+    read_as(_NOTE_EN)
+    # Its Chinese under the English: the label in bold, the note. In a frame whose cells share their
+    # bands (`bands: shared`) it goes on the secondary band, under the English of the whole row.
+    shared = frame.bands == "shared" and not beside
+    zh = (ctx.column(piece.secondary, stat.ref, "zh", width) if shared else
+          ctx.column(out, stat.ref, "zh", words.width, words.x, words.y + (ctx.m.band_gap_pt if words.y else 0.0)))
+    zh.add(ctx.spans(stat.label, "stat-label", "zh"))
+    read_as(_LABEL_ZH)
+    if stat.badge:  # a tag such as GHG rides on the English label's line, read after both labels
+        badge = ctx.spans(stat.badge, "badge", "en")
+        if badge and badge_after is not None:
+            out.append(_set_at(ctx, badge, badge_after.x_pt + badge_after.line.natural_pt + _space(
+                ctx, "stat-label", "en"), badge_after.baseline_pt, stat.ref, "en"))
+        elif badge:
+            words.add(badge)
+        read_as(_BADGE)
     zh.text(stat.note, twin_style([(stat.label, "stat-label"), (stat.note, "stat-note")], stat.note, "stat-note"))
-    if beside:
-        piece.primary_h = max(col.y, zh.y)
-    else:
+    read_as(_NOTE_ZH)
+    out[:] = [item for _, _, item in sorted(zip(ranks, range(len(out)), out), key=lambda t: t[:2])]
+    if shared:
         piece.primary_h, piece.secondary_h = col.y, zh.y
+    else:
+        piece.primary_h = max(col.y, zh.y)
     return piece
 
 
-def figure_and_extras(ctx: FrameContext, stat: Stat) -> tuple[list[Span], list[Span]]:
-    """A stat's figure, and its unit and change with the space before them."""
-    figure_line = spans_from_text(stat.figure, ctx.style("stat-figure", "en"))
-    extras: list[Span] = []
-    if stat.unit:
-        extras += [Span(" ", ctx.style("stat-unit", "en"))] + ctx.inline_pair(stat.unit, "stat-unit")
-    if stat.change and (stat.change.en or stat.change.mixed):
-        extras += [Span(" ", ctx.style("stat-change", "en"))] + ctx.spans(stat.change, "stat-change", "en")
-    return figure_line, extras
+def _space(ctx: FrameContext, style: str, lang: str) -> float:
+    """The width of a word space in `style`."""
+    st = ctx.style(style, lang)
+    return ctx._natural([Span("0 0", st)]) - ctx._natural([Span("00", st)])
 
 
-def _stat_units_below(ctx: FrameContext, stat: Stat, frame: FrameSpec, cell_w: float) -> bool:
-    """Whether the stat's unit and change do not fit on its figure's line in its cell (or figure column)."""
-    figure_line, extras = figure_and_extras(ctx, stat)
-    room = frame.beside_mm * MM if frame.beside_mm else cell_w
-    return bool(extras) and len(ctx.setter.set(figure_line + extras, room)) > 1
+def _set_at(ctx: FrameContext, spans: list[Span], x: float, baseline: float, ref, lang: str) -> TextLine:
+    """`spans` set on one line from (x, baseline): a change after the figure and unit it belongs to."""
+    return TextLine(x, baseline, ctx.setter.set(spans, 1e6, "left")[0], ref, ctx.frame, lang)
+
+
+def figure_parts(ctx: FrameContext, stat: Stat, lang: str) -> tuple[list[Span], list[Span], list[Span]]:
+    """A stat's figure (English only: it is printed once), and its unit and change in `lang`, each with the
+    word space before it."""
+    figure_line = spans_from_text(stat.figure, ctx.style("stat-figure", "en")) if lang == "en" else []
+    unit = ctx.spans(stat.unit, "stat-unit", lang)
+    change = ctx.spans(stat.change, "stat-change", lang)
+    if lang == "zh" and stat.change and stat.change.zh == stat.change.en:
+        change = []  # a change written the same in both languages is printed once, on the figure line
+    unit_space = [Span(" ", ctx.style("stat-unit", lang), lang=lang)] if unit else []
+    change_space = [Span(" ", ctx.style("stat-change", lang), lang=lang)] if change else []
+    return figure_line, unit_space + unit, change_space + change
+
+
+def figure_line_room(ctx: FrameContext, stat: Stat, room: float) -> float:
+    """The room a stat's figure has on its line: the cell's (or figure column's), less its unit and change."""
+    _, unit, change = figure_parts(ctx, stat, "en")
+    return room - (ctx._natural(unit + change) if unit or change else 0.0)
 
 
 def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec) -> _Piece:
@@ -333,6 +409,8 @@ def breakdown(ctx: FrameContext, table: Breakdown, width: float, frame: FrameSpe
 def _breakdown_texts(table: Breakdown) -> Iterable[Text]:
     if table.caption:
         yield table.caption
+    if table.unit:
+        yield table.unit
     for row in table.rows:
         yield row.label
     if table.others_label:
@@ -356,9 +434,8 @@ ELEMENTS: tuple[ElementKind, ...] = (
                 _fields("lead", "unit", "change", "label", "note", "badge"),
                 figure_fields=("figure",),
                 copyfit_style="stat-figure",
-                figure_room=lambda ctx, e, frame, cell_w: (e.figure, frame.beside_mm * MM if frame.beside_mm
-                                                           else cell_w),
-                units_below=_stat_units_below),
+                figure_room=lambda ctx, e, frame, cell_w: (e.figure, figure_line_room(
+                    ctx, e, frame.beside_mm * MM if frame.beside_mm else cell_w))),
     ElementKind(Callout, callout, ("stat-lead", "callout-headline", "callout-text"),
                 _fields("lead", "headline", "text")),
     ElementKind(Ranking, ranking, ("rank", "rank-title", "rank-note", "rank-source"),
@@ -366,7 +443,8 @@ ELEMENTS: tuple[ElementKind, ...] = (
                 figure_fields=("rank",),
                 copyfit_style="rank",  # the number in the rank column
                 figure_room=lambda ctx, e, frame, cell_w: (e.rank, ctx.m.rank_column_mm * MM - 1.5 * MM)),
-    ElementKind(Breakdown, breakdown, ("table-caption", "table-label", "table-figure", "table-percent"),
+    ElementKind(Breakdown, breakdown, ("table-caption", "table-label", "table-figure", "table-percent",
+                                         "chart-total"),
                 _breakdown_texts, printed=_breakdown_printed,
                 parity_units=lambda e: []),  # its figures are printed once, for both languages
     ElementKind(Partner, partner, ("partner-name", "partner-status", "partner-text"),
@@ -422,13 +500,6 @@ def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> 
         return None
     figure, room = kind.figure_room(ctx, element, frame, cell_w)
     return kind.copyfit_style, figure, room
-
-
-def units_below(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> bool:
-    """Whether the element asks its frame to set units under the figures (a stat whose unit and change
-    do not fit on its figure line); False for a kind without that anatomy."""
-    kind = kind_of(element)
-    return kind.units_below is not None and kind.units_below(ctx, element, frame, cell_w)
 
 
 def engine_styles() -> tuple[str, ...]:

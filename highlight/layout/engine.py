@@ -21,7 +21,7 @@ from ..text import TextSetter
 from .copyfit import copyfit
 from .fill import align_rows, fill_frame
 from .furniture import folio, footnotes, title_band
-from .items import Box, CopyfitStep, FrameBox, LaidOutPage, Rule, _first_baseline, _shift, _up_to_grid
+from .items import Box, CopyfitStep, FrameBox, LaidOutPage, Rule, TextLine, _first_baseline, _shift, _up_to_grid
 from .placement import frame_height, frame_order, overflows, place_frames
 from .stacking import BOTH, FrameContext, languages_of
 
@@ -134,8 +134,7 @@ class PageLayouter:
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
-                                substitutes={**(template.styles or {}), **(frame.styles or {})},
-                                units_below=name in fit.units_below)
+                                substitutes={**(template.styles or {}), **(frame.styles or {})})
             frame_items: list = []
             used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops)
                                   if block else (0.0, []))
@@ -143,6 +142,9 @@ class PageLayouter:
                 # The layout asks this frame to hold its bilingual height in a single-language variant.
                 used = max(used, fill_frame(frame_ctx.but(languages=BOTH), frame, block.elements, x, 0.0, w, [],
                                             row_tops)[0])
+            # A frame is at least as tall as the lines it draws (a chart's table reports its last row's baseline
+            # and not its descent): a frame anchored to the foot then keeps every line inside the body.
+            used = max([used] + [i.baseline_pt + i.line.descent_pt for i in frame_items if isinstance(i, TextLine)])
             filled[name] = (x, w, used, frame_items)
 
         for name in order:
@@ -160,23 +162,35 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in wide:
                 fill(name, diags=quiet)
+
+        def too_full() -> bool:  # overflows, or fits only with its frames off the baseline grid
             trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  Diagnostics())
+            return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
+
+        gap_limit = layout.geometry.typography.max_panel_gap_mm * MM
+        further = 0
+        while fit.smaller and too_full():
+            # Still too full: the page's figures take their next smaller step together (copyfit), the
+            # anatomy of its stats unchanged, before it leaves the grid or overflows.
+            further += 1
+            fit = copyfit(ctx, page, template, blocks, further)
+            quiet = Diagnostics()
+            for name in order:
+                fill(name, diags=quiet)
+            align_rows(template, fill, started, filled, gap_limit)
         charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
                    and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
         m = layout.geometry.elements
         for radius in m.ring_steps_mm if charted else ():
             # Still too full: its rings take the next smaller step (every ring of the page one size).
-            if not (overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid) \
-                    or radius >= m.ring_radius_mm:
+            if radius >= m.ring_radius_mm or not too_full():
                 break
             smaller = replace(layout, geometry=replace(layout.geometry, elements=replace(m, ring_radius_mm=radius)))
             quiet = Diagnostics()
             for name in charted:
                 rings[name] = smaller
                 fill(name, diags=quiet)
-            trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                                 Diagnostics())
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  self.diags)
         tops = placement.tops
@@ -253,7 +267,7 @@ def layout_edition(edition: Edition, layout: Layout, fonts: FontSet | TextSetter
                    diags: Diagnostics, lang: str | None = None, previous_heights: dict | None = None) -> list[LaidOutPage]:
     """Every page of the edition (in one language if `lang`); pass a TextSetter to reuse its memo across builds,
     and the frame heights of the last good build ((page, frame) -> pt) so that an overflow names what grew."""
-    setter = fonts if isinstance(fonts, TextSetter) else TextSetter(fonts)
+    setter = fonts if isinstance(fonts, TextSetter) else TextSetter(fonts, words=frozenset(edition.words))
     layouter = PageLayouter(layout, setter, diags, lang)
     layouter.previous_heights = previous_heights or {}
     return [layouter.layout_page(page, edition) for page in sorted(edition.pages, key=lambda p: p.number)]

@@ -61,8 +61,9 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
         y = max(bottoms)
         if r < len(rows) - 1:
-            # A heading keeps to what it heads (only its style's space after it); other rows are row_gap_mm apart.
-            step = 0.0 if all(isinstance(e, Heading) and e.level > 0 for e in row) else m.row_gap_mm * MM
+            # A heading keeps to what it heads (only its style's space after it, a theme band its padding);
+            # other rows are row_gap_mm apart.
+            step = 0.0 if all(isinstance(e, Heading) for e in row) else m.row_gap_mm * MM
             y += step
             if frame.row_rules:  # a hairline halfway between the rows, across the frame's measure
                 mid = y - step / 2

@@ -1,7 +1,7 @@
 """The page's own parts around the body: the title band, the footnotes and the folio."""
 from __future__ import annotations
 
-from ..content import Edition, Page
+from ..content import Edition, Page, footnotes_in_marker_order
 from ..layout_spec import MM
 from ..text import Span
 from .items import Box, TextLine, _first_baseline, _shift
@@ -36,7 +36,9 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
                         "language must keep to one line", page.title.ref, page=page.number,
                         hint="shorten the title, or raise title_band.height_mm in the edition's layout/page.yaml")
     first = _first_baseline(title_items) or 0.0
-    baseline = (band_h - standard_h) / 2 + ascent
+    # Optically centred (the English capitals to the foot of the ideographs), but never with the English
+    # em box (0.88 em above its baseline) inside the safe margin.
+    baseline = max((band_h - standard_h) / 2 + ascent, g.page.safe_mm * MM + 0.88 * en_style.size_pt)
     items.extend(_shift(i, g.margins_mm.left * MM, baseline - first) for i in title_items)
     if page.continued is not None:  # the theme goes on from the facing page: said at the band's right, level
         note_ctx = ctx.but(frame="title-note")  # with the English title (furniture: not in the printed source)
@@ -49,32 +51,45 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
 
 
 def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]:
-    """The page's footnotes from y = 0, and their height. A long note (more than a line across the page)
-    is a row: its marker hanging at the left, its English in the left column and its Chinese in the
-    right, so it reads on a measure of some 60 characters (DESIGN.md: long footnotes in two columns),
-    the marker, the English and the Chinese one after another in reading order. A short note runs
-    across the page, its Chinese under its English."""
+    """The page's footnotes from y = 0, and their height, in the order their markers first appear on the
+    page. A bilingual note is a row of two columns, its English on the left and its Chinese on the
+    right, each after the note's marker hanging in its own column: a long note reads on a measure of
+    some 60 characters (DESIGN.md: long footnotes in two columns), a short one takes one line, and both
+    languages carry the marker. A note in one language (or a single-language variant) runs across the
+    page."""
     out: list = []
     y = 0.0
     ctx = ctx.but(frame="footnotes")
     style = ctx.style("footnote", "en")
     indent = 2.2 * style.size_pt  # markers hang in their own column; the text aligns after it
-    gutter = ctx.layout.geometry.grid.gutter_mm * MM
-    half = (width - gutter) / 2
-    for note in page.footnotes:
+    grid = ctx.layout.geometry.grid
+    gutter = grid.gutter_mm * MM
+    column = (width - (grid.columns - 1) * gutter) / grid.columns
+    english = min(ctx.m.footnote_english_columns, grid.columns - 1)
+    en_w = english * column + (english - 1) * gutter  # on the grid: English on its columns, Chinese on the rest
+    for note in footnotes_in_marker_order(page):
         both = bool((note.text.en or note.text.mixed) and note.text.zh) and len(ctx.languages) == 3
-        if both:  # only a note too long for one line across the page takes the two columns
-            both = len(ctx.setter.set(ctx.spans(note.text, "footnote", "en"), width - indent, "left")) > 1
-        ctx.column(out, note.ref, "en", indent, 0.0, y).add([Span(note.marker, style)])
-        columns = ([("en", indent, half - indent), ("zh", half + gutter, half)] if both
-                   else [("en", indent, width - indent)])
+        columns = ([("en", 0.0, en_w), ("zh", en_w + gutter, width - en_w - gutter)] if both
+                   else [(None, 0.0, width)])
         bottoms = []
         for lang, x, column_w in columns:
-            col = ctx.column(out, note.ref, lang, column_w, x, y)
-            bottom = col.text(note.text, "footnote", lang)
-            if not both:  # one column: the Chinese (if any) under the English
-                bottom = col.text(note.text, "footnote", "zh")
-            bottoms.append(bottom)
+            start = len(out)
+            # the Chinese column starts where its first baseline stands level with the English one's
+            level = (ctx.style("footnote", "en").leading_pt - ctx.style("footnote", "zh").leading_pt) / 2 \
+                if lang == "zh" else 0.0
+            col = ctx.column(out, note.ref, lang or "en", column_w - indent, x + indent, y + level)
+            for text_lang in ([lang] if lang else ["en", "zh"]):
+                col.text(note.text, "footnote", text_lang)
+            bottoms.append(col.y)
+            first = next((i for i in out[start:] if isinstance(i, TextLine)), None)
+            if first is None:
+                continue
+            mark_style = ctx.style("footnote", lang or "en")
+            mark = TextLine(x, first.baseline_pt, ctx.setter.set([Span(note.marker, mark_style, lang=lang or "en")],
+                                                                  indent, "left")[0], note.ref, ctx.frame, lang or "en")
+            # The Chinese marker is drawn after its note, so that text taken from the PDF reads as the
+            # source does ("… June 30, 2023. 2022年7月1日…").
+            out.insert(len(out) if lang == "zh" else start, mark)
         y = max(bottoms)
     return out, y
 

@@ -116,6 +116,7 @@ class CopyfitStep:
     room_pt: float  # …and the room it had
     ref: SourceRef
     figure: str = ""
+    too_full: bool = False  # taken (a step further) because the page was too full at its figures' own step
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ def frame_order(page: Page, template, diags: Diagnostics) -> list[str]:
         ready = [n for n, f in pending.items() if all(b in order for b in (f.below or ()))]
         if not ready:
             diags.error("frame-cycle", f"frames {', '.join(pending)} are placed below each other in a "
-                        "circle", next(iter(pending.values())).ref, page=page.number)
+                        "circle", next(iter(pending.values())).ref, page=page.number,
+                        hint="give one of them top_mm instead of below")
             break
         for name in ready:
             order.append(name)
@@ -90,11 +91,14 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         bottoms: dict[str, float] = {}
         for name in order:
             f = frames[name]
-            top = (body_top + f.top_mm * MM if not f.below else
-                   max(bottoms[b] for b in f.below) + gap_pt(f, spacing) + (extra or {}).get(name, 0.0))
+            gap = gap_pt(f, spacing) + (extra or {}).get(name, 0.0) if f.below else 0.0
+            top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + gap
             baseline = first_baseline[name]
             if snap and baseline is not None:
-                top = _down_to_grid(top + baseline, body_top, grid) - baseline
+                # Its first baseline onto the nearest grid line: up only while some of its gap stays.
+                down = _down_to_grid(top + baseline, body_top, grid) - baseline
+                up = down - grid if down - top > 1e-6 else down
+                top = up if f.below and top - up < gap - 1e-6 else down
             top += (moved or {}).get(name, 0.0)
             tops[name] = top
             bottoms[name] = top + frame_height(f, filled[name])

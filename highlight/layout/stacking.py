@@ -2,8 +2,7 @@
 
 A FrameContext is everything setting text in one frame needs: the layout and the text setter, where the
 diagnostics go, the page, the frame's name (stamped on its lines), the languages set, the style
-substitutions in force (the page's template's, then the frame's), the copyfit steps its figures take and
-whether its stats set unit and change under the figure. It is frozen: a re-fill (a trial, a wider span,
+substitutions in force (the page's template's, then the frame's) and the copyfit steps its figures take. It is frozen: a re-fill (a trial, a wider span,
 a frame that grows, a single-language variant holding its bilingual height) gets a new context with
 `replace`, never an attribute swapped in and out. Element layout functions (elements.py) receive one.
 
@@ -41,7 +40,6 @@ class FrameContext:
     # style name -> the style set instead (the template's, then the frame's)
     substitutes: Mapping = field(default_factory=lambda: _EMPTY)
     fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
-    units_below: bool = False  # this frame's stats set unit and change under the figure (one anatomy per frame)
 
     def but(self, **changes) -> FrameContext:
         """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""

@@ -119,7 +119,7 @@ function drawPage(slot, page, failedPage) {
 
 // A failing build: what it laid out is outlined over the last good picture, where it went wrong.
 function drawFailed(group, failedPage) {
-  const errors = state.diagnostics.filter(d => d.severity !== "warning");
+  const errors = state.diagnostics.filter(isError);
   for (const f of failedPage.frames) {
     if (!f.overflowed) continue;
     rect(group, {x: f.x, y: f.y, w: f.w, h: f.used});
@@ -141,11 +141,16 @@ function drawAll() {
   }
 }
 
+// A note (a picture's ink limited, say) and a warning leave the build good; error and fatal do not.
+function isError(d) {
+  return d.severity === "error" || d.severity === "fatal";
+}
+
 function showStatus() {
   const status = document.getElementById("status");
   status.dataset.ok = String(state.ok);
   const counts = {error: 0, warning: 0};
-  for (const d of state.diagnostics) counts[d.severity === "warning" ? "warning" : "error"]++;
+  for (const d of state.diagnostics) if (d.severity !== "note") counts[isError(d) ? "error" : "warning"]++;
   status.textContent = `revision ${state.revision}: ` + (!state.ok ? "the build failed"
     : state.revision === 1 ? `first build, ${state.latency_ms} ms` : `pictures ${state.latency_ms} ms after the save`);
   document.getElementById("edition").textContent = state.edition;
@@ -153,7 +158,7 @@ function showStatus() {
   const failed = document.getElementById("failed");
   failed.hidden = state.ok;
   if (!state.ok) {
-    const first = state.diagnostics.find(d => d.severity !== "warning");
+    const first = state.diagnostics.find(isError);
     failed.textContent = `This save does not build${state.pages.length ? "; the last good pages stay on screen" : ""}` +
       (first ? `: ${where(first)} ${first.message}` : ".");
   }

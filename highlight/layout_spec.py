@@ -118,6 +118,7 @@ class FrameSpec:
     gap_mm: float = 0.0
     height_mm: float | None = None
     cells: int = 1
+    cell_spans: tuple[int, ...] | None = None  # grid columns each cell of a row takes (default: equal cells)
     panel: str | None = None  # colour name of a tinted panel behind the frame
     padding_mm: float = 0.0
     styles: dict | None = None  # style name -> style used instead inside this frame
@@ -188,6 +189,7 @@ class ElementMeasures:
     row_gap_mm: float = 3.0
     bullet_indent_mm: float = 3.2
     rank_column_mm: float = 13.0
+    rank_stack_em: float = 0.0  # a ranking whose words beside its rank would be narrower than this stacks
     table_swatch_mm: float = 4.0
     ring_radius_mm: float = 26.0
     ring_hole: float = 0.58
@@ -388,6 +390,9 @@ FRAME = Struct(FrameSpec, {
     "gap_mm": Field(Number("Gap under the frame named in 'below', mm", 0, maximum=MAX_PAGE_MM), default=0.0),
     "height_mm": Field(Number("Height, mm (default: down to the footnotes)", 1, maximum=MAX_PAGE_MM)),
     "cells": Field(Int("Elements per row, side by side", 1, 12), default=1),
+    "cell_spans": Field(Seq(Int("Grid columns", 1, MAX_COLUMNS), 1, "Grid columns each cell of a row takes, "
+                            "one number a cell, summing to the frame's span (a wide figure beside two narrower "
+                            "rankings: [6, 3, 3]); default equal cells")),
     "panel": Field(Str("Colour of a tinted panel behind the frame")),
     "padding_mm": Field(Number("Inner padding of the panel, mm", 0, maximum=50), default=0.0),
     "list_columns": Field(Int("Columns a list is set in", 1, 6), default=1),
@@ -466,6 +471,9 @@ GEOMETRY = Struct(PageGeometry, {
         "row_gap_mm": Field(Number("Between rows of a multi-cell frame", 0, maximum=200), default=3.0),
         "bullet_indent_mm": Field(Number("Text indent of list items", 0, maximum=200), default=3.2),
         "rank_column_mm": Field(Number("Width of the rank column of rankings", 0, maximum=200), default=13.0),
+        "rank_stack_em": Field(Number("A ranking whose words beside its rank column would be narrower than this "
+                                      "many ems of its Chinese title stands its rank above its words", 0,
+                                      maximum=200), default=0.0),
         "table_swatch_mm": Field(Number("Colour key before each breakdown label", 0, maximum=200), default=4.0),
         "ring_radius_mm": Field(Number("Largest outer radius of a ring chart", 1, maximum=200), default=26.0),
         "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0, maximum=0.95), default=0.58),
@@ -644,6 +652,12 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                 diags.error("frame-off-grid", f"frame '{fname}' spans columns {frame.col}–{frame.col + frame.span - 1} "
                             f"but the grid has {geometry.grid.columns}", frame.ref,
                             hint=f"set span: {max(geometry.grid.columns - frame.col + 1, 1)} or less (or move col: left)")
+            if frame.cell_spans is not None and (len(frame.cell_spans) != frame.cells
+                                                 or sum(frame.cell_spans) != frame.span):
+                diags.error("frame-cells", f"frame '{fname}' has cell_spans {list(frame.cell_spans)}: one number a "
+                            f"cell ({frame.cells}) summing to its span ({frame.span})",
+                            frame.refs.get("cell_spans", frame.ref),
+                            hint=f"give {frame.cells} spans that add up to {frame.span}, or remove cell_spans")
             if (frame.top_mm is None) == (frame.below is None):
                 diags.error("frame-position", f"frame '{fname}' needs exactly one of top_mm or below", frame.ref,
                             hint="top_mm: 0 puts it at the top of the body area")

@@ -1,6 +1,7 @@
 """Copyfit: figures too wide at their style's size take the largest smaller step of the scale that fits
-(`steps:` of the style). Every figure of a page takes the same step, so a page (and so each of its
-sections) keeps one figure size: a smaller sum never looks bigger than the one beside it. A stat's figure line holds its unit and change
+(`steps:` of the style). Every figure of a section (a level-1 heading and the blocks it heads, DESIGN.md "One
+figure size within a section") takes the same step, so a smaller sum never looks bigger than the one beside it;
+a section steps down only for its own figures, so one long sum does not shrink the rest of the page. A stat's figure line holds its unit and change
 too (one stat anatomy, DESIGN.md): its figure has the room they leave. Only when the smallest step fails
 is it an error.
 
@@ -16,6 +17,7 @@ from ..content import Page
 from ..layout_spec import MM, Style
 from ..text import spans_from_text
 from .elements import figure_room
+from .fill import cell_widths
 from .items import CopyfitStep
 from .stacking import FrameContext
 
@@ -38,10 +40,24 @@ def at_size(style: Style, size_pt: float, grid: float) -> Style:
     return replace(style, size_pt=size_pt, leading_pt=leading)
 
 
-def cell_width(ctx: FrameContext, frame, width: float) -> float:
-    """The width of one of the frame's cells, `width` its measure."""
-    gutter = ctx.layout.geometry.grid.gutter_mm * MM
-    return (width - 2 * frame.padding_mm * MM - (frame.cells - 1) * gutter) / frame.cells
+def cell_width(ctx: FrameContext, frame, width: float, index: int = 0) -> float:
+    """The width of the frame's cell that holds its `index`-th element, `width` its measure."""
+    widths = cell_widths(frame, width, ctx.layout.geometry.grid.gutter_mm * MM)
+    return widths[index % len(widths)]
+
+
+def frame_sections(page: Page, template) -> dict:
+    """frame name -> the section its block is in: a block holding a level-1 heading starts the next (as the
+    report counts them, typography._sections)."""
+    from ..content import Heading
+
+    alias = {old: name for name, f in template.frames.items() for old in (f.aliases or ())}
+    section, out = 0, {}
+    for block in page.blocks:
+        if any(isinstance(e, Heading) and e.level == 1 for e in block.elements):
+            section += 1
+        out.setdefault(alias.get(block.frame, block.frame), section)
+    return out
 
 
 def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further: int = 0) -> Copyfit:
@@ -50,14 +66,15 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
     anatomy)."""
     layout = page_ctx.layout
     groups: dict = {}
+    section_of = frame_sections(page, template)
     for name, frame in template.frames.items():
         block = blocks.get(name)
         if block is None:
             continue
         _, width = layout.column_x_pt(frame.col, frame.span)
-        cell_w = cell_width(page_ctx, frame, width)
         ctx = page_ctx.but(frame=name, substitutes={**(template.styles or {}), **(frame.styles or {})})
-        for element in block.elements:
+        for index, element in enumerate(block.elements):
+            cell_w = cell_width(page_ctx, frame, width, index)
             fit = figure_room(ctx, element, frame, cell_w)
             if fit is None:
                 continue
@@ -66,7 +83,7 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             sizes = [style.size_pt] + list(layout.steps(ctx.substitutes.get(style_name, style_name)))
             natural = [ctx._natural(spans_from_text(figure, at_size(style, size, ctx.grid))) for size in sizes]
             needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
-            key = style_name
+            key = (section_of.get(name, 0), style_name)
             group = groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
                                             "widest": (0.0, room, element.ref, figure)})
             if name not in group["frames"]:
@@ -88,7 +105,7 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
     fitted: dict = {}
     steps = []
     smaller = False
-    for style_name, group in sorted(groups.items()):
+    for (_, style_name), group in sorted(groups.items()):
         step = min(group["step"] + further, len(group["sizes"]) - 1)
         smaller = smaller or step < len(group["sizes"]) - 1
         if step == 0:

@@ -219,6 +219,11 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
         out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt, stat.ref, "en"))
         read_as(_CHANGE_EN)
     _, zh_unit, zh_change = figure_parts(ctx, stat, "zh")
+    # The Chinese unit goes with the Chinese label, at the label's size (耗電量 千瓦小時): under the English
+    # unit it would be a line of figure-line weight hanging mid-cell, outranking the label.
+    label_unit = ctx.spans(stat.unit, "stat-label-unit", "zh") if zh_unit and stat.label and stat.label.zh else []
+    if label_unit:
+        zh_unit = []
     if (zh_unit or zh_change) and figure_line is not None:
         # The Chinese unit and change under the English ones (as far right as the cell lets them stand)
         unit_x = figure_line.x_pt + ctx._natural(figure) + _space(ctx, "stat-unit", "en") if unit else None
@@ -256,6 +261,16 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
           ctx.column(out, stat.ref, "zh", words.width, words.x, words.y + (ctx.m.band_gap_pt if words.y else 0.0)))
     zh.add(ctx.spans(stat.label, "stat-label", "zh"))
     read_as(_LABEL_ZH)
+    if label_unit:  # after the label on its last line, or on a line of its own if it does not fit there
+        last = (piece.secondary if shared else out)[-1]
+        unit_x = last.x_pt + last.line.natural_pt + _space(ctx, "stat-label-unit", "zh")
+        if unit_x + ctx._natural(label_unit) <= zh.x + zh.width + 0.01:
+            (piece.secondary if shared else out).append(_set_at(ctx, label_unit, unit_x, last.baseline_pt,
+                                                                stat.ref, "zh"))
+        else:
+            zh.add(label_unit)
+        if not shared:
+            read_as(_UNIT_ZH)  # read after the figure and its English unit: "93,923,338 kWh 千瓦小時"
     if stat.badge:  # a tag such as GHG rides on the English label's line, read after both labels
         badge = ctx.spans(stat.badge, "badge", "en")
         if badge and badge_after is not None:
@@ -309,14 +324,33 @@ def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec)
                                              (callout.text, "callout-text")])
 
 
+def rank_stacked(ctx: FrameContext, width: float) -> bool:
+    """Whether a ranking in a cell `width` wide stands its rank above its words: beside it, they would have
+    under `rank_stack_em` ems of the Chinese title (a 21 pt numeral beside a 9-em measure breaks every line)."""
+    em = ctx.style("rank-title", "zh").size_pt
+    return width - ctx.m.rank_column_mm * MM < ctx.m.rank_stack_em * em
+
+
 def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec) -> _Piece:
+    """The rank as a large number with the ranking's title, note and source beside it (English then Chinese),
+    every title of a page starting at one indent; in a cell too narrow for that (`rank_stacked`), the rank
+    above its words, which take the cell's whole width."""
     piece = _Piece()
     rank_style = ctx.style("rank", "en")
-    rank_w = ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
+    stacked = rank_stacked(ctx, width)
+    rank_w = width if stacked else ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
     piece.anchored = True
     piece.primary_h = ctx.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
-    return ctx.stacked(ranking.ref, width - rank_w, [(ranking.title, "rank-title"), (ranking.note, "rank-note"),
-                                                      (ranking.source, "rank-source")], piece, rank_w)
+    texts = [(ranking.title, "rank-title"), (ranking.note, "rank-note"), (ranking.source, "rank-source")]
+    if not stacked:
+        return ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
+    en = ctx.column(piece.primary, ranking.ref, "en", width, 0.0, piece.primary_h)
+    zh = ctx.column(piece.secondary, ranking.ref, "zh", width)
+    for col in (en, zh):
+        for text, style in texts:
+            col.text(text, style if col is en else twin_style(texts, text, style))
+    piece.primary_h, piece.secondary_h = en.y, zh.y
+    return piece
 
 
 def partner(ctx: FrameContext, partner: Partner, width: float, frame: FrameSpec) -> _Piece:
@@ -429,8 +463,8 @@ ELEMENTS: tuple[ElementKind, ...] = (
     ElementKind(Paragraph, paragraph, ("body",), lambda e: (e.text,)),
     ElementKind(BulletList, bullets, ("list",), lambda e: e.items,
                 parity_units=lambda e: [(item.ref, [item], []) for item in e.items]),  # each item stands alone
-    ElementKind(Stat, stat, ("stat-figure", "stat-unit", "stat-change", "stat-lead", "stat-label", "stat-note",
-                             "badge"),
+    ElementKind(Stat, stat, ("stat-figure", "stat-unit", "stat-change", "stat-lead", "stat-label", "stat-label-unit",
+                             "stat-note", "badge"),
                 _fields("lead", "unit", "change", "label", "note", "badge"),
                 figure_fields=("figure",),
                 copyfit_style="stat-figure",
@@ -442,7 +476,8 @@ ELEMENTS: tuple[ElementKind, ...] = (
                 _fields("title", "note", "source"),
                 figure_fields=("rank",),
                 copyfit_style="rank",  # the number in the rank column
-                figure_room=lambda ctx, e, frame, cell_w: (e.rank, ctx.m.rank_column_mm * MM - 1.5 * MM)),
+                figure_room=lambda ctx, e, frame, cell_w: (e.rank, cell_w if rank_stacked(ctx, cell_w)
+                                                            else ctx.m.rank_column_mm * MM - 1.5 * MM)),
     ElementKind(Breakdown, breakdown, ("table-caption", "table-label", "table-figure", "table-percent",
                                          "chart-total"),
                 _breakdown_texts, printed=_breakdown_printed,

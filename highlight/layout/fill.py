@@ -18,6 +18,17 @@ from .items import Rule, empty_bands, ink_span
 from .stacking import FrameContext
 
 
+def cell_widths(frame: FrameSpec, width: float, gutter: float) -> list[float]:
+    """The width of each cell of a row of `frame`, `width` its measure: equal cells, or `cell_spans` grid
+    columns each (their gutters included)."""
+    inner = width - 2 * frame.padding_mm * MM
+    if not frame.cell_spans:
+        return [(inner - (frame.cells - 1) * gutter) / frame.cells] * frame.cells
+    n = sum(frame.cell_spans)
+    column = (inner - (n - 1) * gutter) / n
+    return [k * column + (k - 1) * gutter for k in frame.cell_spans]
+
+
 def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: float, width: float,
                out: list, row_tops: list | None = None) -> tuple[float, list]:
     """Place elements row by row in `cells` columns, no row's anchor (a stat's figure, else its top)
@@ -28,19 +39,19 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
     pad = frame.padding_mm * MM
     cells = frame.cells
-    cell_w = (width - 2 * pad - (cells - 1) * gutter) / cells
+    widths = cell_widths(frame, width, gutter)
     y = top + pad
     rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
     started = []
     for r, row in enumerate(rows):
-        pieces = [lay_out(ctx, e, cell_w, frame) for e in row]
+        pieces = [lay_out(ctx, e, widths[c], frame) for c, e in enumerate(row)]
         # A row aligns its anchors (a stat's figure line, else the cell's top): each cell keeps its
         # Chinese directly under its English, so a cell with short English leaves no hole above its Chinese.
         anchor = max(p.anchor_pt for p in pieces)
         if row_tops and r < len(row_tops):
             y = max(y, row_tops[r] - anchor)
         started.append(y + anchor)
-        lefts = [x + pad + c * (cell_w + gutter) for c in range(len(row))]
+        lefts = [x + pad + sum(widths[:c]) + c * gutter for c in range(len(row))]
         bottoms = []
         if frame.bands == "shared":
             # Cells alike (two callouts, say): the English of the row on one band, then its Chinese on

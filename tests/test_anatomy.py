@@ -393,3 +393,18 @@ def test_a_rankings_parts_keep_the_source_order(leaflet):
     y = {t: next(i.baseline_pt for i in lines if i.line.text.startswith(t))
          for t in ("Nature Index", "patent influence", "\u300a\u81ea\u7136\u300b", "\u5b78\u8853\u6a5f\u69cb")}
     assert y["Nature Index"] < y["patent influence"] < y["\u300a\u81ea\u7136\u300b"] < y["\u5b78\u8853\u6a5f\u69cb"]
+
+
+def test_every_stat_on_page_5_has_a_bold_label(leaflet):
+    """Page 5's words under its figures say what each counts: its labels, bold in both languages as on every
+    other page (on main they were regular-weight notes)."""
+    stats = {path: lines for (n, path), lines in _elements(leaflet, "stat").items() if n == 5}
+    assert len(stats) == 8
+    for path, lines in stats.items():
+        figure = max(lines, key=lambda i: max(r.size_pt for r in i.line.runs))
+        under = [i for i in lines if i.baseline_pt > figure.baseline_pt]
+        assert under, path
+        for lang in ("en", "zh"):
+            first = min((i for i in under if i.lang == lang), key=lambda i: i.baseline_pt)
+            faces = {r.face for r in first.line.runs if r.text.strip()}
+            assert faces and all(f.endswith("-bold") for f in faces), (path, lang, first.line.text, faces)

@@ -408,3 +408,17 @@ def test_every_stat_on_page_5_has_a_bold_label(leaflet):
             first = min((i for i in under if i.lang == lang), key=lambda i: i.baseline_pt)
             faces = {r.face for r in first.line.runs if r.text.strip()}
             assert faces and all(f.endswith("-bold") for f in faces), (path, lang, first.line.text, faces)
+
+
+def test_cell_spans_that_do_not_match_the_frame_are_a_located_error(tmp_path):
+    """A template's cell_spans must give one span a cell, adding up to the frame's span."""
+    copy_project(tmp_path)
+    folder = tmp_path / "content" / "2022-23"
+    (folder / "layout").mkdir()
+    (folder / "layout" / "templates.yaml").write_text(
+        "templates:\n  p2:\n    frames:\n      accelerator-row-1: {cell_spans: [6, 3]}\n", encoding="utf-8")
+    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf")])
+    assert code != 0 and "Traceback" not in printed
+    assert "layout/templates.yaml:4:" in printed and "error[frame-cells]" in printed
+    assert "frame 'accelerator-row-1' has cell_spans [6, 3]: one number a cell (3) summing to its span (12)" in printed
+    assert "give 3 spans that add up to 12" in printed

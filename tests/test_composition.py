@@ -39,7 +39,8 @@ def test_no_page_of_2022_23_has_a_hole(leaflet):
     """No band across the body without ink (panel tints are not ink) is taller than 15 mm, except the one space a
     template declares (above frames anchored to the foot), itself at most 25 mm; a page ends at its foot unless
     it has fewer words than the page holds, and then the report says so with the room and the choices (issue 22:
-    never a stretched box): in 2022-23 two pages at most (3 and 7 since the leadings of issue 22's point 4)."""
+    never a stretched box): in 2022-23 three pages at most (3 and 7 since the leadings of issue 22's point 4, 8
+    since its Chinese units joined their labels)."""
     short = set()
     for page, counts in zip(leaflet.pages, leaflet.typography):
         assert counts.empty_bands == [], (page.number, counts.empty_bands)
@@ -51,7 +52,9 @@ def test_no_page_of_2022_23_has_a_hole(leaflet):
             short.add(page.number)
             (warning,) = [d for d in leaflet.diagnostics.items if d.code == "typo-underfull" and d.page == page.number]
             assert "picture frame" in warning.hint and f"{page.foot_gap_pt / MM:.1f} mm" in warning.message
-    assert len(short) <= 2 and 7 in short
+    # Three since page 8's Chinese units joined their labels (issue 22 review: two 12 pt lines fewer in its
+    # metrics panel, 15.8 mm at its foot, noted with its choices): pages 3, 7 and 8.
+    assert len(short) <= 3 and 7 in short
 
 
 def test_a_panel_is_its_content_and_its_padding(leaflet):
@@ -122,10 +125,11 @@ def test_a_figure_too_wide_steps_down_with_its_whole_group(tmp_path):
         return max(run.size_pt for item in page5.items if isinstance(item, TextLine) and item.frame == frame
                    for run in item.line.runs)
 
-    # One figure size a section since issue 22 (point 3), whose steps are 21 and 15 pt: the whole page takes 15.
+    # One figure size a section since issue 22 (point 3), whose steps are 21 and 15 pt: the tiles' section takes
+    # 15; edition-b's Generative AI row has a level-1 heading of its own, a section whose HK$1,024.5M fits at 21.
     assert {figure_size(f) for f in ("academic-excellence", "financial-support", "global-connectivity",
-                                     "career", "service-learning", "arts-creativity", "knowledge-transfer",
-                                     "genai-row")} == {15}
+                                     "career", "service-learning", "arts-creativity", "knowledge-transfer")} == {15}
+    assert figure_size("genai-row") == 21
     fitted = [text for counts in result.typography for text in counts.fitted]
     assert any("'HK$112.8M'" in text and "15 pt" in text for text in fitted)
     assert any("'HK$1,024.5M'" in text and "21 pt" in text for text in fitted)

@@ -75,8 +75,8 @@ class PageLayouter:
             first = _first_baseline(footnote_items) or 0.0
             fy = _up_to_grid(page_bottom - footnote_h + first, body_top, self.grid) - first
             # Above the footnote rule the page's named `footnote` step (two lines of body) before any other gap
-            # keeps its stock step: its compact step only on a page that overflows or leaves the grid even with
-            # its gaps closed (tried quietly first).
+            # keeps its stock step: its compact step only on a page that overflows, leaves the grid or widens a
+            # frame off its reading measure even with its gaps closed (tried quietly first).
             stock = (g.spacing_pt or {}).get("footnote", g.footnote_gap_mm * MM)
             compact = (g.compact_spacing_pt or {}).get("footnote", stock)
             body_bottom = fy - stock
@@ -87,7 +87,7 @@ class PageLayouter:
                     trial = self.body(ctx.but(diags=quiet), page, template, body_top, body_bottom, [])
                 finally:
                     self.diags = loud
-                if trial.overflowed or any(d.code == "off-grid" for d in quiet.items):
+                if trial.overflowed or trial.widened or any(d.code == "off-grid" for d in quiet.items):
                     body_bottom = fy - compact
         body = self.body(ctx, page, template, body_top, body_bottom, items)
         if footnote_h:

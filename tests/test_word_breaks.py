@@ -244,8 +244,10 @@ def test_a_narrow_break_inside_a_word_is_a_warning_in_build_and_check(tmp_path):
     assert narrow and wide, listed  # the report lists both, each with its page, characters, measure and file
     for page, around, _, _ in narrow:
         assert f"warning[word-break]: page {page}: a line breaks inside a word: {around} in a" in printed
-    for page, around, _, _ in wide:  # (the 39-em introduction of page 1): listed, not warned
+    for page, around, _, _ in wide:  # (the 39-em introduction of page 1): listed, and a located note, not a warning
         assert f"warning[word-break]: page {page}: a line breaks inside a word: {around} in a" not in printed
+        assert re.search(rf"\.yaml:\d+:\d+ \(.*\): note\[word-break\]: page {page}: a line breaks inside a word: "
+                         rf"{re.escape(around)} in a", printed), printed
     assert run_cli(["build", folder, "--greedy", "--strict", "-o", str(tmp_path / "strict.pdf")])[0] == 1
     exit_code, printed = run_cli(["check", folder, pdf, "--strict"])
     # (which words break depends on the measures: issue 22 padded the panels 4 mm, so the cards' differ)

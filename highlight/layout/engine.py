@@ -74,7 +74,21 @@ class PageLayouter:
         if footnote_h:  # the notes stand at the foot, raised so that their lines keep the body's grid
             first = _first_baseline(footnote_items) or 0.0
             fy = _up_to_grid(page_bottom - footnote_h + first, body_top, self.grid) - first
-            body_bottom = fy - g.footnote_gap_mm * MM
+            # Above the footnote rule the page's named `footnote` step (two lines of body) before any other gap
+            # keeps its stock step: its compact step only on a page that overflows, leaves the grid or widens a
+            # frame off its reading measure even with its gaps closed (tried quietly first).
+            stock = (g.spacing_pt or {}).get("footnote", g.footnote_gap_mm * MM)
+            compact = (g.compact_spacing_pt or {}).get("footnote", stock)
+            body_bottom = fy - stock
+            if compact < stock:
+                loud, quiet = self.diags, Diagnostics()
+                self.diags = quiet
+                try:
+                    trial = self.body(ctx.but(diags=quiet), page, template, body_top, body_bottom, [])
+                finally:
+                    self.diags = loud
+                if trial.overflowed or trial.widened or any(d.code == "off-grid" for d in quiet.items):
+                    body_bottom = fy - compact
         body = self.body(ctx, page, template, body_top, body_bottom, items)
         if footnote_h:
             rule = lay.colours["rule"]

@@ -302,15 +302,21 @@ def _colour(lay, swatch: Swatch) -> Colour:
     return lay.layout.colours[swatch.colour]
 
 
+def _artifacts(lines: list) -> list:
+    """Lines of chart furniture (sums the chart works out, not copy): artifacts, so the tagged PDF and
+    `check --source` read them as the chart's, not the source's."""
+    return [TextLine(t.x_pt, t.baseline_pt, replace(t.line, runs=tuple(replace(r, artifact=True)
+                                                                       for r in t.line.runs)),
+                     t.ref, t.frame, t.lang) for t in lines]
+
+
 def _total(lay, table: Breakdown, width: float, align: str) -> list:
     """The total (an artifact: the sum of the table's rows, not copy) over the table's unit in both
     languages, set in a column of `width` from y = 0."""
     lines: list = []
     col = lay.column(lines, ref_of(table, "total"), "en", width)
     col.add([Span(f"{table.total:,}", lay.style("chart-total", "en"))], align=align)
-    lines[:] = [TextLine(t.x_pt, t.baseline_pt, replace(t.line, runs=tuple(replace(r, artifact=True)
-                                                                              for r in t.line.runs)),
-                         t.ref, t.frame, t.lang) for t in lines]
+    lines[:] = _artifacts(lines)
     y = col.y
     for lang in ("en", "zh") if table.unit is not None else ():  # English, then Chinese under it
         y = lay.column(lines, ref_of(table, "unit"), lang, width, 0.0, y).add(
@@ -385,13 +391,17 @@ def _table(lay, rows, width: float, y: float, anchor: float | None, out: list, b
     gap = spec.figure_gap_mm * MM
     # The printed lines: (label, count, percent, ref, swatch or None, first of its legend entry)
     entries: list[tuple[Text, str, str, SourceRef, Swatch | None, bool]] = []
+    groups: list[bool] = []  # per entry: the heading line of an Others group, whose figures are sums
     for row in rows:
-        if row.members:
-            entries.append((row.label, "", "", row.ref, row.swatch, True))
+        if row.members:  # the group's subtotal on its own line: its swatch's share must be read, not guessed
+            percent = f"{row.percent:.1f}%" if row.percent is not None else ""
+            entries.append((row.label, f"{row.count:,}", percent, row.ref, row.swatch, True))
+            groups.append(True)
         for member in row.members or (row,):
             percent = f"{member.percent:.1f}%" if member.percent is not None else ""
             entries.append((member.label, f"{member.count:,}", percent, member.ref,
                             None if row.members else row.swatch, not row.members))
+            groups.append(False)
     percents = [e[2] for e in entries]
     percent_w = max((lay._natural([Span(p, percent_style)]) for p in percents if p), default=0.0)
     count_w = max((lay._natural([Span(e[1], count_style)]) for e in entries if e[1]), default=0.0)
@@ -416,20 +426,22 @@ def _table(lay, rows, width: float, y: float, anchor: float | None, out: list, b
     tops = []
     for (_, label_h), entry in zip(labels, entries):
         tops.append(y)
-        member = not entry[5] or not entry[1]  # a member, or the Others row heading its members
+        member = not entry[5]  # a member of an Others group, listed closer
         y += whole_steps(max(member_h if member else min_row_h,
                              label_h + label_style.leading_pt * (0.15 if member else 0.55)))
     # Labels, then figures, then the keys: the figures column reads as one sequence.
     for top, (lines, _) in zip(tops, labels):
         out.extend(_shift(item, swatch_w, top + pad) for item in lines)
     slack = 1.0  # a right-aligned column a point wider than its widest figure: never an overfull line
-    for top, (_, count, percent, ref, _, _) in zip(tops, entries):
-        if count:
-            lay.column(out, ref, "en", count_w + slack, count_right - count_w - slack, top + pad).add(
-                [Span(count, count_style)], align="right")
+    for top, (_, count, percent, ref, _, heads), row_is_group in zip(tops, entries, groups):
+        figures: list = []
+        if count:  # a member of a group in the regular weight: the group's bold subtotal heads it
+            lay.column(figures, ref, "en", count_w + slack, count_right - count_w - slack, top + pad).add(
+                [Span(count, count_style if heads else percent_style)], align="right")
         if percent:
-            lay.column(out, ref, "en", percent_w + slack, width - percent_w - slack, top + pad).add(
+            lay.column(figures, ref, "en", percent_w + slack, width - percent_w - slack, top + pad).add(
                 [Span(percent, percent_style)], align="right")
+        out.extend(_artifacts(figures) if row_is_group else figures)
     size = label_style.size_pt
     biggest = max((int(e[1].replace(",", "")) for e in entries if e[1]), default=0) or 1
     for top, row_entry, (lines, _) in zip(tops, entries, labels):

@@ -109,7 +109,7 @@ def test_a_gap_the_rhythm_does_not_name_is_a_located_error(tmp_path):
     assert code != 0
     assert re.search(r"layout/templates\.yaml:\d+:\d+ \(templates\.p1\.frames\.discoveries-head\.gap\): "
                      r"error\[unknown-gap\]", printed), printed
-    assert "hint: gaps: tight, block, section" in printed
+    assert "hint: gaps: tight, block, gutter, section, footnote" in printed
 
 
 # -- copyfit -------------------------------------------------------------------------------

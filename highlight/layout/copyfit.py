@@ -26,7 +26,9 @@ from .stacking import FrameContext
 class Copyfit:
     fitted: Mapping  # frame -> {style name -> the step its figures take}
     steps: tuple[CopyfitStep, ...] = ()  # for the report: each style stepped down, with the figure that asked
-    smaller: bool = False  # some style could take a smaller step still (a page too full may ask for it)
+    # the sections whose figures could take a smaller step still, the one a page too full asks first at the
+    # head: the section whose figures come nearest to not fitting (their widest at the largest share of its room)
+    smaller: tuple = ()
 
     def of(self, frame: str) -> Mapping:
         return self.fitted.get(frame, MappingProxyType({}))
@@ -60,10 +62,11 @@ def frame_sections(page: Page, template) -> dict:
     return out
 
 
-def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further: int = 0) -> Copyfit:
-    """The copyfit steps of the page's frames (at their own span); `further` steps smaller still, for a page
-    too full at the steps its figures need (its figures step down together, and its stats keep their
-    anatomy)."""
+def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further: Mapping | None = None) -> Copyfit:
+    """The copyfit steps of the page's frames (at their own span); `further` (section -> steps) smaller
+    still, for a page too full at the steps its figures need: a section's figures step down together, one
+    section at a time, and its stats keep their anatomy."""
+    further = further or {}
     layout = page_ctx.layout
     groups: dict = {}
     section_of = frame_sections(page, template)
@@ -104,10 +107,13 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             group["step"] = max(group["step"], needed)
     fitted: dict = {}
     steps = []
-    smaller = False
-    for (_, style_name), group in sorted(groups.items()):
-        step = min(group["step"] + further, len(group["sizes"]) - 1)
-        smaller = smaller or step < len(group["sizes"]) - 1
+    nearest: dict = {}  # section -> how near its figures come to not fitting at its step
+    for (section, style_name), group in sorted(groups.items()):
+        step = min(group["step"] + further.get(section, 0), len(group["sizes"]) - 1)
+        if step < len(group["sizes"]) - 1:
+            natural, room = group["widest"][:2]
+            share = natural * group["sizes"][step] / group["sizes"][0] / room if room > 0 else math.inf
+            nearest[section] = max(nearest.get(section, 0.0), share)
         if step == 0:
             continue
         size = group["sizes"][step]
@@ -118,4 +124,5 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
         steps.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref, figure,
                                  too_full=step > group["step"]))
     fitted = {name: MappingProxyType(styles) for name, styles in fitted.items()}
+    smaller = tuple(sorted(nearest, key=lambda section: (-nearest[section], -section)))
     return Copyfit(MappingProxyType(fitted), tuple(steps), smaller)

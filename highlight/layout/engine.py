@@ -74,7 +74,21 @@ class PageLayouter:
         if footnote_h:  # the notes stand at the foot, raised so that their lines keep the body's grid
             first = _first_baseline(footnote_items) or 0.0
             fy = _up_to_grid(page_bottom - footnote_h + first, body_top, self.grid) - first
-            body_bottom = fy - g.footnote_gap_mm * MM
+            # Above the footnote rule the page's named `footnote` step (two lines of body) before any other gap
+            # keeps its stock step: its compact step only on a page that overflows, leaves the grid or widens a
+            # frame off its reading measure even with its gaps closed (tried quietly first).
+            stock = (g.spacing_pt or {}).get("footnote", g.footnote_gap_mm * MM)
+            compact = (g.compact_spacing_pt or {}).get("footnote", stock)
+            body_bottom = fy - stock
+            if compact < stock:
+                loud, quiet = self.diags, Diagnostics()
+                self.diags = quiet
+                try:
+                    trial = self.body(ctx.but(diags=quiet), page, template, body_top, body_bottom, [])
+                finally:
+                    self.diags = loud
+                if trial.overflowed or trial.widened or any(d.code == "off-grid" for d in quiet.items):
+                    body_bottom = fy - compact
         body = self.body(ctx, page, template, body_top, body_bottom, items)
         if footnote_h:
             rule = lay.colours["rule"]
@@ -169,11 +183,12 @@ class PageLayouter:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
 
         gap_limit = layout.geometry.typography.max_panel_gap_mm * MM
-        further = 0
+        further: dict = {}  # section -> the steps its figures take past their own
         while fit.smaller and too_full():
-            # Still too full: the page's figures take their next smaller step together (copyfit), the
-            # anatomy of its stats unchanged, before it leaves the grid or overflows.
-            further += 1
+            # Still too full: a section's figures take their next smaller step together (copyfit), one
+            # section at a time (the one whose figures come nearest to not fitting first), the anatomy of
+            # its stats unchanged, before the page leaves the grid or overflows.
+            further[fit.smaller[0]] = further.get(fit.smaller[0], 0) + 1
             fit = copyfit(ctx, page, template, blocks, further)
             quiet = Diagnostics()
             for name in order:

@@ -433,3 +433,11 @@ def test_cell_spans_that_do_not_match_the_frame_are_a_located_error(tmp_path):
     assert "layout/templates.yaml:4:" in printed and "error[frame-cells]" in printed
     assert "frame 'accelerator-row-1' has cell_spans [6, 3]: one number a cell (3) summing to its span (12)" in printed
     assert "give 3 spans that add up to 12" in printed
+
+
+def test_page_8s_metrics_stand_at_full_size_two_to_a_row(leaflet):
+    """Page 8's six metrics, two to a row, have the room their long figures and changes need at 26 pt
+    (three to a row on main: 15 pt, and the page 25 mm short at its foot)."""
+    sizes = _figure_sizes(leaflet, 8)
+    assert len(sizes) == 6 and set(sizes.values()) == {26.0}, sizes
+    assert not [d for d in leaflet.diagnostics.items if d.code == "typo-underfull" and d.page == 8]

@@ -54,7 +54,8 @@ def frame_sections(page: Page, template) -> dict:
     from ..content import Heading
 
     alias = {old: name for name, f in template.frames.items() for old in (f.aliases or ())}
-    section, out = 0, {}
+    section = 0
+    out: dict = {}
     for block in page.blocks:
         if any(isinstance(e, Heading) and e.level == 1 for e in block.elements):
             section += 1

@@ -75,13 +75,15 @@ PHRASE_BREAK = set("，。、；：！？）」』】〉》〕〗\u3000")  # a b
 NAME_COST = 1e5  # a break inside one of the edition's names longer than the measure, at its own word boundary
 CONNECTIVE_START_COST = 30.0  # a line starting with a connective (及, 與: zh_words.yaml) where it can help it
 SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
-SHORT_LINE_COST = 30.0  # …costs this on top of its slack: no three-character line mid-paragraph (支持於 |)
+SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
 MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
 SHORT_QUALIFIER = 4  # a bracketed phrase this short stays with the word it qualifies: 港科大（廣州）
 MARKER_SCALE = 0.62  # marker size relative to its text…
 MARKER_MIN_PT = 5.0  # …but never under 5 pt (DESIGN.md: footnote markers 5 pt or larger)
 MARKER_RISE_EM = 0.38
+MARKER_BEARING_EM = 0.05  # most side bearing a marker keeps before its ink (*, Δ, Ω have about this; ◊ 0.21)
+JOINING = set("—…")  # doubled in Chinese (——, ……): a pair set as one mark
 SPACE = " "
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"  # written in the content where a number and unit must stay together
@@ -328,6 +330,8 @@ class TextSetter:
         # Dashes and curly quotes between Chinese characters belong to the Chinese face.
         if primary == "latin" and char in "—–“”‘’…·" and lang != "en" and prev and is_cjk(prev):
             primary = "cjk"
+        if primary == "latin" and char in "—…" and lang == "zh":
+            primary = "cjk"  # the second dash of a Chinese —— (or dot group of ……) too: one face, so they join
         face = fonts.face(primary, weight)
         if not face.has(char):
             other = fonts.face("latin" if primary == "cjk" else "cjk", weight)
@@ -360,6 +364,17 @@ class TextSetter:
                     # Adjacent punctuation (clreq §3.1.6.1): a closing bracket's blank right half goes, so
                     # `）、` and `」。` take one and a half ems, not two.
                     kern -= 0.5 * last.size_pt
+            if last is not None and item.char in JOINING and last.text[-1] == item.char and last.face == face.name:
+                # ——: the two dashes of a Chinese dash (or the two halves of ……) join ink to ink, as U+2E3A does
+                left, right = _ink(face, item.char)
+                kern -= (_advance(face, item.char) - right + left) * size / face.units_per_em if item.char == "—" else 0.0
+                same = same and not kern
+            if span.marker and last is not None:
+                # A marker touches its word: a glyph with a wide side bearing (◊ from the CJK face) is moved to its ink.
+                left, _right = _ink(face, item.char)
+                bearing = left * size / face.units_per_em
+                if bearing > MARKER_BEARING_EM * size:
+                    kern -= bearing - MARKER_BEARING_EM * size
             if kern and last is not None:
                 # Pair kerning from the font's GPOS: the next glyph starts a new run, moved by the kern.
                 frags[-1] = replace(last, kern_after_pt=kern, compressed=last.compressed + squeeze)
@@ -463,6 +478,8 @@ class TextSetter:
             width = THIN_SPACE_EM * style.size_pt  # still drawn as a space, so the text reads "5 km"
         if _is_cjk_punctuation(last.char) or _is_cjk_punctuation(first.char):
             width = 0.0  # full-width punctuation carries its own space: a typed space would double it
+        if chars[left[-1] + 1].char == IDEOGRAPHIC_SPACE:
+            width = style.size_pt  # a full-width space between two Chinese phrases: one em (drawn as a space)
         kind = "space" if not keep_together else "glue"
         if is_han_latin_pair(left_word[-1:] or " ", right_word[:1] or " "):
             # A space typed between Han and Latin is the one Han–Latin gap, a quarter em, like an untyped one.
@@ -577,9 +594,8 @@ class TextSetter:
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
         hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
         last_line_cost = self._last_line_cost
-        # Ragged Chinese: a line mid-paragraph that fills less than SHORT_LINE of its measure reads as a stray.
-        short_line = SHORT_LINE * width_pt if not justify and any(s.kind == "cjk" or s.han_latin for s in seps) \
-            else 0.0
+        # Chinese: a line mid-paragraph that fills less than SHORT_LINE of its measure reads as a stray.
+        short_line = SHORT_LINE * width_pt if any(s.kind == "cjk" or s.han_latin for s in seps) else 0.0
         end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft"
                        else _break_cost(sep, width_pt) for sep in seps] + [0.0]
         best0, back0 = best[0], back[0]
@@ -813,8 +829,8 @@ def _break_cost(sep: _Sep, width_pt: float) -> float:
         cost += NARROW_PHRASE_COST if narrow else WIDE_PHRASE_COST
     if sep.name:
         cost += NAME_COST
-    if sep.connective:  # inside a name, before its connective, as bad as a line a tenth as full (教育 | 及生成式)
-        cost += CONNECTIVE_START_COST * (3 if sep.name else 1)
+    if sep.connective:  # inside a name, before its connective, only if no other break of it fits (教育 | 及生成式)
+        cost += NAME_COST if sep.name else CONNECTIVE_START_COST
     return cost
 
 
@@ -885,6 +901,38 @@ def _hyphenation_points(chars: list[_Char], word: list[int]) -> set[int]:
             points.update(run[position] for position in _dictionary("en_US").positions(letters))
         run = []
     return points
+
+
+def _ink(face, char: str) -> tuple[float, float]:
+    """The left and right edges of `char`'s ink in `face`, in font units (its advance's ends if it has none)."""
+    path = getattr(face, "path", "")
+    bounds = _ink_at(path, char) if path else None
+    return bounds if bounds else (0.0, float(_advance(face, char)))
+
+
+@functools.lru_cache(maxsize=256)
+def _ink_at(path: str, char: str) -> tuple[float, float] | None:
+    from fontTools.pens.boundsPen import BoundsPen
+
+    font = _ttfont(path)
+    glyphs = font.getGlyphSet()
+    name = font.getBestCmap().get(ord(char))
+    if name is None:
+        return None
+    pen = BoundsPen(glyphs)
+    glyphs[name].draw(pen)
+    return (pen.bounds[0], pen.bounds[2]) if pen.bounds else None
+
+
+@functools.lru_cache(maxsize=8)
+def _ttfont(path: str):
+    from fontTools.ttLib import TTFont
+
+    return TTFont(path, lazy=True)
+
+
+def _advance(face, char: str) -> int:
+    return (face.advances or {}).get(ord(char), int(0.6 * face.units_per_em))
 
 
 def _extend(run: GlyphRun, text: str, width: float) -> GlyphRun:

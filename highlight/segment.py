@@ -71,12 +71,19 @@ def break_grades(text: str, words: frozenset[str] = frozenset()) -> tuple[int, .
         if not around:
             continue
         # Inside one name, at one of its own word boundaries (the dictionary's, or the edge of a shorter listed
-        # word inside it): a NAME break; inside a word within a name (人工|智能 in 教育及生成式人工智能基金), never.
+        # word inside it) two characters or more from its ends: a NAME break; inside a word within a name (人工|智能 in 教育及生成式人工智能基金), never.
         (s, e), = around if len(around) == 1 else ((0, 0),)
-        own = e and (i in bounds or any(s <= s2 and e2 <= e and (s2, e2) != (s, e) and i in (s2, e2)
+        own = e and i - s >= 2 and e - i >= 2 and (i - s in _own_boundaries(text[s:e]) or any(s <= s2 and e2 <= e and (s2, e2) != (s, e) and i in (s2, e2)
                                         for s2, e2 in spans))
         grades[i] = NAME if own else FORBIDDEN
     return tuple(grades)
+
+
+@functools.lru_cache(maxsize=1024)
+def _own_boundaries(word: str) -> frozenset[int]:
+    """The dictionary's word boundaries inside a listed word, segmented alone (the text around it may pull a
+    boundary across its edge: 科|大學 in 科大學者)."""
+    return frozenset(_dictionary_boundaries(word))
 
 
 def _is_han(char: str) -> bool:

@@ -174,6 +174,7 @@ class Line:
     compressed: int = 0  # adjacent punctuation compressed on this line
     hang_pt: float = 0.0  # how far its final ，。、 hangs past the measure
     split_word: str = ""  # the line ends inside a word (segment.py): the characters around the break, "政|府"
+    split_name: bool = False  # …inside a name longer than the measure, at the name's own word boundary
 
     @property
     def text(self) -> str:
@@ -552,10 +553,10 @@ class TextSetter:
         for n, end in enumerate(breaks):
             last = n == len(breaks) - 1
             line = self._make_line(boxes, seps, start, end, width_pt, align, last, chinese)
-            if not last and seps[end - 1].word_em_pt:
+            if not last and (seps[end - 1].word_em_pt or seps[end - 1].name):
                 before = "".join(f.text for b in boxes[max(0, end - 3):end] for f in b.frags)[-3:]
                 after = "".join(f.text for b in boxes[end:end + 3] for f in b.frags)[:3]
-                line = replace(line, split_word=f"{before}|{after}")
+                line = replace(line, split_word=f"{before}|{after}", split_name=seps[end - 1].name)
             lines.append(line)
             start = end
         return tuple(replace(line, position=(i, len(lines))) for i, line in enumerate(lines))
@@ -668,7 +669,7 @@ class TextSetter:
         j = 0
         while j < len(boxes):
             width += boxes[j].width_pt + (seps[j - 1].width_pt if j > start else 0.0)
-            can_end = j == len(boxes) - 1 or (seps[j].breakable and seps[j].kind != "soft")
+            can_end = j == len(boxes) - 1 or (seps[j].breakable and seps[j].kind != "soft" and not seps[j].name)
             if width > width_pt + 0.01 and last_fit is not None:
                 breaks.append(last_fit)
                 start, width, last_fit = last_fit, 0.0, None

@@ -73,7 +73,7 @@ NARROW_PHRASE_COST = 15.0
 WIDE_PHRASE_COST = 1.0
 PHRASE_BREAK = set("，。、；：！？）」』】〉》〕〗\u3000")  # a break after one of these ends a phrase
 NAME_COST = 1e5  # a break inside one of the edition's names longer than the measure, at its own word boundary
-CONNECTIVE_START_COST = 30.0  # a line starting with a connective (及, 與: zh_words.yaml) where it can help it
+CONNECTIVE_START_COST = 30.0  # a narrow line starting with a connective (及, 與: zh_words.yaml), where it can help it
 SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
 SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
@@ -825,12 +825,14 @@ def _takes_figure(word: str) -> bool:
 def _break_cost(sep: _Sep, width_pt: float) -> float:
     """What a line ending at `sep` costs for the kind of break it is (hyphens aside)."""
     cost = _word_cost(sep.word_em_pt, width_pt)
+    narrow = width_pt < NARROW_MEASURE_EM * sep.phrase_em_pt - 0.01
     if sep.phrase_em_pt:
-        narrow = width_pt < NARROW_MEASURE_EM * sep.phrase_em_pt - 0.01
         cost += NARROW_PHRASE_COST if narrow else WIDE_PHRASE_COST
     if sep.name:
         cost += NAME_COST
-    if sep.connective:  # inside a name, before its connective, only if no other break of it fits (教育 | 及生成式)
+    if sep.connective and (sep.name or narrow):
+        # in a narrow measure a line starting with 及 reads as a stray; inside a name, only if no other break of
+        # it fits (教育 | 及生成式); in wide justified text it is common and costs nothing
         cost += NAME_COST if sep.name else CONNECTIVE_START_COST
     return cost
 
@@ -914,22 +916,16 @@ def _ink(face, char: str) -> tuple[float, float]:
 @functools.lru_cache(maxsize=256)
 def _ink_at(path: str, char: str) -> tuple[float, float] | None:
     from fontTools.pens.boundsPen import BoundsPen
-
-    font = _ttfont(path)
-    glyphs = font.getGlyphSet()
-    name = font.getBestCmap().get(ord(char))
-    if name is None:
-        return None
-    pen = BoundsPen(glyphs)
-    glyphs[name].draw(pen)
-    return (pen.bounds[0], pen.bounds[2]) if pen.bounds else None
-
-
-@functools.lru_cache(maxsize=8)
-def _ttfont(path: str):
     from fontTools.ttLib import TTFont
 
-    return TTFont(path, lazy=True)
+    with TTFont(path, lazy=True) as font:
+        name = font.getBestCmap().get(ord(char))
+        if name is None:
+            return None
+        glyphs = font.getGlyphSet()
+        pen = BoundsPen(glyphs)
+        glyphs[name].draw(pen)
+        return (pen.bounds[0], pen.bounds[2]) if pen.bounds else None
 
 
 def _advance(face, char: str) -> int:

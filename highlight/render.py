@@ -351,11 +351,12 @@ class _Painter:
                                 if g[0] <= px <= g[2] and g[1] <= py <= g[3]), (1.0, 1.0, 1.0))
         if segments is None:  # no structure (furniture such as the folio): an artifact
             segments = [(0, len(runs), None, "")]
-        # A figure set apart ("HK$956M" beside "external funding") ends in a space, so text extraction
-        # does not glue it to the label it stands next to.
+        # A figure set apart ("HK$956M" beside "external funding", a chart's total over its unit) ends in a
+        # space, so text extraction does not glue it to the label it stands next to.
         text = item.line.text
         figure = len(text) <= 16 and not text.endswith(" ") and any(c.isdigit() for c in text) \
-            and not any(c.isspace() for c in text) and segments[-1][2] is not None
+            and not any(c.isspace() for c in text) \
+            and (segments[-1][2] is not None or all(run.artifact for run in runs))
         for first, last, element, lang in segments:
             # Furniture (folio) and dictionary hyphens are artifacts, not content: readers and
             # `highlight check` skip them, so "sup-|ports" reads back as "supports". The rest is

@@ -91,7 +91,7 @@ def test_a_figure_keeps_its_classifier_but_not_any_word(zh):
 
 def test_a_chinese_dash_is_two_cjk_dashes_joined(zh):
     """擴展內地足跡——港科大（廣州）: both dashes in the CJK face, the second moved onto the first's ink."""
-    setter, layout, lines = zh
+    setter, _layout, lines = zh
     line = lines("擴展內地足跡——港科大（廣州）", "heading1", 30, "left")[0]
     dashes = [(run, i) for run in line.runs for i, c in enumerate(run.text) if c == "—"]
     assert len({run.face for run, _ in dashes}) == 1 and dashes[0][0].face.startswith("cjk"), dashes
@@ -123,7 +123,7 @@ def test_the_chinese_footnote_is_justified(setter_and_style):
 def test_a_space_between_two_chinese_phrases_is_full_width(zh):
     """zh_punctuation: 擴展實力 驅動成長 → 擴展實力　驅動成長 (U+3000), set one em wide; English and Han–Latin
     spaces untouched; a single Han—Han dash doubled (凱洛格——科大)."""
-    setter, layout, lines = zh
+    setter, layout, _lines = zh
     on = Typography(None, zh_punctuation=True)
     assert typographic("擴展實力 驅動成長", on, "zh") == "擴展實力\u3000驅動成長"
     assert typographic("擴展實力 驅動成長", Typography(None), "zh") == "擴展實力 驅動成長"

@@ -303,6 +303,7 @@ class TextSetter:
         self._memo: dict = memo or {}  # may start from a stored memo (linestore.py)
         self.used: dict = {}  # what the current build set or reused, to be stored
         self.fresh = 0  # paragraphs set (not found in the memo) since `used` was cleared
+        self._word_starts: frozenset[int] = frozenset()  # of the paragraph being set (see _boxes)
         self._faces: dict = {}  # (char, after CJK?, weight, lang) -> Face
         self._keyed_words: frozenset | None = None
         self._words_digest = ""
@@ -401,7 +402,10 @@ class TextSetter:
                 words[-1].append(i)
         words = [w for w in words if w]
         bound = _bracket_bound(chars)
-        grades = break_grades("".join(c.char for c in chars), self.words)
+        joined = "".join(c.char for c in chars)
+        grades = break_grades(joined, self.words)
+        # where one of the edition's words begins, its first character is no classifier: 2022 | 人工智能
+        self._word_starts = _word_starts(joined, self.words) if self.words else frozenset()
         boxes: list[_Box] = []
         seps: list[_Sep] = []
         hyphenating = any(span.style.hyphenate for span in spans)
@@ -468,7 +472,8 @@ class TextSetter:
             not left_word or not right_word  # a marker set apart by a space still sticks to its word
             or right[0] in bound  # inside a short bracketed phrase: （按年 +100%）
             or (left_word[-1:].isdigit() and (right_word in UNITS or right_word.rstrip(",.;:)）") in UNITS))
-            or ((left_word[-1:].isdigit() or left_word[-1:] in "%+") and _takes_figure(right_word))  # 800+ 所
+            or ((left_word[-1:].isdigit() or left_word[-1:] in "%+") and _takes_figure(right_word)
+                and right[0] not in self._word_starts)  # 800+ 所
             or left_word in ("HK$", "+", "-", "#", "No.")
             or right_word[0] in NO_LINE_START
             or left_word[-1] in NO_LINE_END
@@ -510,7 +515,7 @@ class TextSetter:
             return None, gap
         if b in NO_LINE_START or a in NO_LINE_END:
             return None, gap
-        if (a.isdigit() or a in "%+") and _takes_figure(b):
+        if (a.isdigit() or a in "%+") and _takes_figure(b) and i not in self._word_starts:
             return None, gap  # 74個, HK$2.76億: a number keeps its measure word (zh_words.yaml), not any word
         if not is_cjk(b) and not b.isalnum():
             return None, gap  # Latin punctuation after CJK stays with it
@@ -815,6 +820,17 @@ def _zh_words() -> dict:
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "zh_words.yaml"), encoding="utf-8") as f:
         data = yaml.safe_load(f)
     return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"])}
+
+
+def _word_starts(text: str, words: frozenset[str]) -> frozenset[int]:
+    """Where one of `words` begins in `text`."""
+    starts = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            starts.add(at)
+            at = text.find(word, at + 1)
+    return frozenset(starts)
 
 
 def _takes_figure(word: str) -> bool:

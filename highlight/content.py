@@ -535,6 +535,8 @@ _YEAR_RANGE = re.compile(r"(?<![\d.\-])((?:19|20)\d\d)-((?:19|20)?\d\d)(?![\d\-]
 # Between Chinese words (a Han character or full-width punctuation each side, spaces around the mark).
 _HAN = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _ZH_SLASH = re.compile(f"(?<=[{_HAN}]) */ *(?=[{_HAN}])")
+_ZH_SPACE = re.compile("(?<=[\u3400-\u9fff\uf900-\ufaff]) (?=[\u3400-\u9fff\uf900-\ufaff])")  # Han, space, Han
+_ZH_ONE_DASH = re.compile("(?<=[\u3400-\u9fff\uf900-\ufaff])\u2014(?=[\u3400-\u9fff\uf900-\ufaff])")  # Han—Han
 _ZH_DASH = re.compile(f"(?<=[{_HAN}]) +[-\u2013\u2014] +(?=[{_HAN}])")
 
 
@@ -542,6 +544,8 @@ def typographic(string: str, typography: Typography, lang: str = "en") -> str:
     """`string` (in `lang`) with the normalisation `typography` turns on (see Typography)."""
     if typography.zh_punctuation and lang == "zh":
         string = _ZH_DASH.sub("\u2014\u2014", _ZH_SLASH.sub("\uff0f", string))
+        string = _ZH_SPACE.sub("\u3000", string)
+        string = _ZH_ONE_DASH.sub("\u2014\u2014", string)  # 凱洛格—科大: a Chinese dash is two ems (——)  # 擴展實力 驅動成長: a full-width space between two phrases
     if typography.minus:
         string = _MINUS.sub("\u2212", string)
     if typography.en_dash:

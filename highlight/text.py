@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from .content import MARKER_PATTERN
 from .fonts import FontSet
 from .layout_spec import Colour, Style
-from .segment import DISCOURAGED, FORBIDDEN, break_grades
+from .segment import DISCOURAGED, FORBIDDEN, NAME, break_grades
 
 # Kinsoku (W3C clreq §3.1.7): characters that may not start a line ...
 NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛｝］％‰℃…‥・·ー゛゜ヽヾゝゞ々〻,.:;!?)]}%”’")
@@ -65,11 +65,25 @@ END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkey
 NARROW_MEASURE_EM = 22
 NARROW_WORD_COST = 5000.0
 WIDE_WORD_COST = 40.0
+# A break between two words of a Chinese run, not after punctuation (數據|科學, 香港|特區政府, 亞洲頂尖|600+):
+# phrases end at punctuation, so a line that ends there reads better. In a narrow measure it is worth a line
+# about two fifths short (100 × 0.39²); in wider text a little more than opening a justified line's ideograph
+# gaps by 0.07 em (31 ems, two ideographs taken down: 100 × (2/31)² = 0.42).
+NARROW_PHRASE_COST = 15.0
+WIDE_PHRASE_COST = 1.0
+PHRASE_BREAK = set("，。、；：！？）」』】〉》〕〗\u3000")  # a break after one of these ends a phrase
+NAME_COST = 1e5  # a break inside one of the edition's names longer than the measure, at its own word boundary
+CONNECTIVE_START_COST = 30.0  # a narrow line starting with a connective (及, 與: zh_words.yaml), where it can help it
+SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
+SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
+IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
 MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
 SHORT_QUALIFIER = 4  # a bracketed phrase this short stays with the word it qualifies: 港科大（廣州）
 MARKER_SCALE = 0.62  # marker size relative to its text…
 MARKER_MIN_PT = 5.0  # …but never under 5 pt (DESIGN.md: footnote markers 5 pt or larger)
 MARKER_RISE_EM = 0.38
+MARKER_BEARING_EM = 0.05  # most side bearing a marker keeps before its ink (*, Δ, Ω have about this; ◊ 0.21)
+JOINING = set("—…")  # doubled in Chinese (——, ……): a pair set as one mark
 SPACE = " "
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"  # written in the content where a number and unit must stay together
@@ -160,6 +174,7 @@ class Line:
     compressed: int = 0  # adjacent punctuation compressed on this line
     hang_pt: float = 0.0  # how far its final ，。、 hangs past the measure
     split_word: str = ""  # the line ends inside a word (segment.py): the characters around the break, "政|府"
+    split_name: bool = False  # …inside a name longer than the measure, at the name's own word boundary
 
     @property
     def text(self) -> str:
@@ -210,6 +225,9 @@ class _Sep:
     last_stretch_pt: float = 0.0  # …and a gap between CJK characters, only once those are full
     han_latin: bool = False  # the quarter em between Han and a Latin or figure run
     word_em_pt: float = 0.0  # a break inside a word (a DISCOURAGED one): the em of its text, else 0
+    phrase_em_pt: float = 0.0  # a break between two words of Chinese text, not after punctuation: its em, else 0
+    name: bool = False  # a break inside one of the edition's words, at its own word boundary (segment.NAME)
+    connective: bool = False  # the next line would start with a connective (及, 與: zh_words.yaml)
 
 
 @dataclass(frozen=True)
@@ -285,6 +303,7 @@ class TextSetter:
         self._memo: dict = memo or {}  # may start from a stored memo (linestore.py)
         self.used: dict = {}  # what the current build set or reused, to be stored
         self.fresh = 0  # paragraphs set (not found in the memo) since `used` was cleared
+        self._word_starts: frozenset[int] = frozenset()  # of the paragraph being set (see _boxes)
         self._faces: dict = {}  # (char, after CJK?, weight, lang) -> Face
         self._keyed_words: frozenset | None = None
         self._words_digest = ""
@@ -313,6 +332,8 @@ class TextSetter:
         # Dashes and curly quotes between Chinese characters belong to the Chinese face.
         if primary == "latin" and char in "—–“”‘’…·" and lang != "en" and prev and is_cjk(prev):
             primary = "cjk"
+        if primary == "latin" and char in "—…" and lang == "zh":
+            primary = "cjk"  # the second dash of a Chinese —— (or dot group of ……) too: one face, so they join
         face = fonts.face(primary, weight)
         if not face.has(char):
             other = fonts.face("latin" if primary == "cjk" else "cjk", weight)
@@ -345,6 +366,17 @@ class TextSetter:
                     # Adjacent punctuation (clreq §3.1.6.1): a closing bracket's blank right half goes, so
                     # `）、` and `」。` take one and a half ems, not two.
                     kern -= 0.5 * last.size_pt
+            if last is not None and item.char in JOINING and last.text[-1] == item.char and last.face == face.name:
+                # ——: the two dashes of a Chinese dash (or the two halves of ……) join ink to ink, as U+2E3A does
+                left, right = _ink(face, item.char)
+                kern -= (_advance(face, item.char) - right + left) * size / face.units_per_em if item.char == "—" else 0.0
+                same = same and not kern
+            if span.marker and last is not None:
+                # A marker touches its word: a glyph with a wide side bearing (◊ from the CJK face) is moved to its ink.
+                left, _right = _ink(face, item.char)
+                bearing = left * size / face.units_per_em
+                if bearing > MARKER_BEARING_EM * size:
+                    kern -= bearing - MARKER_BEARING_EM * size
             if kern and last is not None:
                 # Pair kerning from the font's GPOS: the next glyph starts a new run, moved by the kern.
                 frags[-1] = replace(last, kern_after_pt=kern, compressed=last.compressed + squeeze)
@@ -370,20 +402,27 @@ class TextSetter:
                 words[-1].append(i)
         words = [w for w in words if w]
         bound = _bracket_bound(chars)
-        grades = break_grades("".join(c.char for c in chars), self.words)
+        joined = "".join(c.char for c in chars)
+        grades = break_grades(joined, self.words)
+        # where one of the edition's words begins, its first character is no classifier: 2022 | 人工智能
+        self._word_starts = _word_starts(joined, self.words) if self.words else frozenset()
         boxes: list[_Box] = []
         seps: list[_Sep] = []
         hyphenating = any(span.style.hyphenate for span in spans)
         for w_index, word in enumerate(words):
             if w_index:
-                seps.append(self._space_between(chars, words[w_index - 1], word, bound))
+                sep = self._space_between(chars, words[w_index - 1], word, bound)
+                grade = grades[word[0]]
+                if grade == FORBIDDEN and sep.breakable:
+                    sep = replace(sep, breakable=False, kind="glue")  # a space inside a listed name
+                seps.append(_classed(sep, chars, words[w_index - 1][-1], word[0], grade))
             current: list[int] = [word[0]]
             soft = _hyphenation_points(chars, word) if hyphenating else ()
             for k in range(1, len(word)):
                 i, p = word[k], word[k - 1]
                 kind, gap = self._inner_break(chars, p, i, markers)
                 grade = grades[i]
-                if i in bound or grade == FORBIDDEN:
+                if i in bound or grade == FORBIDDEN or (grade == NAME and kind != "cjk"):
                     kind = None  # inside a short bracketed phrase, or between it and the word it qualifies; a name
                 if kind is None and gap == 0 and i in soft:
                     boxes.append(self._make_box(chars, current))
@@ -397,7 +436,7 @@ class TextSetter:
                 sep = _inner_sep(chars[i].span.style, kind, gap)
                 if grade == DISCOURAGED and kind == "cjk":
                     sep = replace(sep, word_em_pt=chars[i].span.style.size_pt)
-                seps.append(sep)
+                seps.append(_classed(sep, chars, p, i, grade))
                 current = [i]
             boxes.append(self._make_box(chars, current))
         return boxes, seps
@@ -433,7 +472,8 @@ class TextSetter:
             not left_word or not right_word  # a marker set apart by a space still sticks to its word
             or right[0] in bound  # inside a short bracketed phrase: （按年 +100%）
             or (left_word[-1:].isdigit() and (right_word in UNITS or right_word.rstrip(",.;:)）") in UNITS))
-            or ((left_word[-1:].isdigit() or left_word[-1:] in "%+") and is_ideograph(right_word[0]))  # 800+ 所
+            or ((left_word[-1:].isdigit() or left_word[-1:] in "%+") and _takes_figure(right_word)
+                and right[0] not in self._word_starts)  # 800+ 所
             or left_word in ("HK$", "+", "-", "#", "No.")
             or right_word[0] in NO_LINE_START
             or left_word[-1] in NO_LINE_END
@@ -444,6 +484,8 @@ class TextSetter:
             width = THIN_SPACE_EM * style.size_pt  # still drawn as a space, so the text reads "5 km"
         if _is_cjk_punctuation(last.char) or _is_cjk_punctuation(first.char):
             width = 0.0  # full-width punctuation carries its own space: a typed space would double it
+        if chars[left[-1] + 1].char == IDEOGRAPHIC_SPACE:
+            width = style.size_pt  # a full-width space between two Chinese phrases: one em (drawn as a space)
         kind = "space" if not keep_together else "glue"
         if is_han_latin_pair(left_word[-1:] or " ", right_word[:1] or " "):
             # A space typed between Han and Latin is the one Han–Latin gap, a quarter em, like an untyped one.
@@ -473,8 +515,8 @@ class TextSetter:
             return None, gap
         if b in NO_LINE_START or a in NO_LINE_END:
             return None, gap
-        if (a.isdigit() or a in "%+") and is_ideograph(b):
-            return None, gap  # 74個, HK$2.76億: a number keeps its measure word
+        if (a.isdigit() or a in "%+") and _takes_figure(b) and i not in self._word_starts:
+            return None, gap  # 74個, HK$2.76億: a number keeps its measure word (zh_words.yaml), not any word
         if not is_cjk(b) and not b.isalnum():
             return None, gap  # Latin punctuation after CJK stays with it
         if not is_cjk(a) and not a.isalnum() and not a_cjk:
@@ -516,10 +558,10 @@ class TextSetter:
         for n, end in enumerate(breaks):
             last = n == len(breaks) - 1
             line = self._make_line(boxes, seps, start, end, width_pt, align, last, chinese)
-            if not last and seps[end - 1].word_em_pt:
+            if not last and (seps[end - 1].word_em_pt or seps[end - 1].name):
                 before = "".join(f.text for b in boxes[max(0, end - 3):end] for f in b.frags)[-3:]
                 after = "".join(f.text for b in boxes[end:end + 3] for f in b.frags)[:3]
-                line = replace(line, split_word=f"{before}|{after}")
+                line = replace(line, split_word=f"{before}|{after}", split_name=seps[end - 1].name)
             lines.append(line)
             start = end
         return tuple(replace(line, position=(i, len(lines))) for i, line in enumerate(lines))
@@ -558,8 +600,10 @@ class TextSetter:
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
         hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
         last_line_cost = self._last_line_cost
+        # Chinese: a line mid-paragraph that fills less than SHORT_LINE of its measure reads as a stray.
+        short_line = SHORT_LINE * width_pt if any(s.kind == "cjk" or s.han_latin for s in seps) else 0.0
         end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft"
-                       else _word_cost(sep.word_em_pt, width_pt) for sep in seps] + [0.0]
+                       else _break_cost(sep, width_pt) for sep in seps] + [0.0]
         best0, back0 = best[0], back[0]
         for i in range(n):
             states = [(h, best[h][i]) for h in range(depth) if best[h][i] < inf]
@@ -591,6 +635,8 @@ class TextSetter:
                     else:  # inline: this runs for every candidate line of every paragraph
                         slack = (width_pt - fit) / width_pt
                         cost = 100.0 * slack * slack + end_penalty[j - 1]
+                        if fit < short_line and j < n:
+                            cost += SHORT_LINE_COST
                         if justify and j < n and width_pt - fit > stretch + tolerance:
                             cost += ragged_cost[j - 1]
                     if fit > limit:
@@ -628,7 +674,7 @@ class TextSetter:
         j = 0
         while j < len(boxes):
             width += boxes[j].width_pt + (seps[j - 1].width_pt if j > start else 0.0)
-            can_end = j == len(boxes) - 1 or (seps[j].breakable and seps[j].kind != "soft")
+            can_end = j == len(boxes) - 1 or (seps[j].breakable and seps[j].kind != "soft" and not seps[j].name)
             if width > width_pt + 0.01 and last_fit is not None:
                 breaks.append(last_fit)
                 start, width, last_fit = last_fit, 0.0, None
@@ -753,6 +799,60 @@ class TextSetter:
                     compressed=compressed, hang_pt=hang_end)
 
 
+def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int) -> _Sep:
+    """`sep` (between characters `p` and `i`) with its class of break: between two words of Chinese text or
+    after punctuation, inside a name, before a connective."""
+    if not sep.breakable:
+        return sep
+    a, b = chars[p].char, chars[i].char
+    chinese = (sep.kind == "cjk" or sep.han_latin) and a not in PHRASE_BREAK and not chars[i].span.marker
+    return replace(sep, phrase_em_pt=chars[i].span.style.size_pt if chinese else 0.0, name=grade == NAME,
+                   connective=b in _zh_words()["connectives"])
+
+
+@functools.lru_cache(maxsize=1)
+def _zh_words() -> dict:
+    """zh_words.yaml: the classifiers a figure keeps and the connectives a line avoids starting with."""
+    import os
+
+    import yaml
+
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "zh_words.yaml"), encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"])}
+
+
+def _word_starts(text: str, words: frozenset[str]) -> frozenset[int]:
+    """Where one of `words` begins in `text`."""
+    starts = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            starts.add(at)
+            at = text.find(word, at + 1)
+    return frozenset(starts)
+
+
+def _takes_figure(word: str) -> bool:
+    """A classifier or unit a figure before it keeps on its line (800+ 所, 105,635 平方米, 2023 年內)."""
+    return bool(word) and word[0] in _zh_words()["classifiers"]
+
+
+def _break_cost(sep: _Sep, width_pt: float) -> float:
+    """What a line ending at `sep` costs for the kind of break it is (hyphens aside)."""
+    cost = _word_cost(sep.word_em_pt, width_pt)
+    narrow = width_pt < NARROW_MEASURE_EM * sep.phrase_em_pt - 0.01
+    if sep.phrase_em_pt:
+        cost += NARROW_PHRASE_COST if narrow else WIDE_PHRASE_COST
+    if sep.name:
+        cost += NAME_COST
+    if sep.connective and (sep.name or narrow):
+        # in a narrow measure a line starting with 及 reads as a stray; inside a name, only if no other break of
+        # it fits (教育 | 及生成式); in wide justified text it is common and costs nothing
+        cost += NAME_COST if sep.name else CONNECTIVE_START_COST
+    return cost
+
+
 def _word_cost(word_em_pt: float, width_pt: float) -> float:
     """What a line ending inside a word costs: nothing between words; in a narrow measure as much as only the
     lack of any other break justifies; in wider text more than a looser line."""
@@ -820,6 +920,32 @@ def _hyphenation_points(chars: list[_Char], word: list[int]) -> set[int]:
             points.update(run[position] for position in _dictionary("en_US").positions(letters))
         run = []
     return points
+
+
+def _ink(face, char: str) -> tuple[float, float]:
+    """The left and right edges of `char`'s ink in `face`, in font units (its advance's ends if it has none)."""
+    path = getattr(face, "path", "")
+    bounds = _ink_at(path, char) if path else None
+    return bounds if bounds else (0.0, float(_advance(face, char)))
+
+
+@functools.lru_cache(maxsize=256)
+def _ink_at(path: str, char: str) -> tuple[float, float] | None:
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        name = font.getBestCmap().get(ord(char))
+        if name is None:
+            return None
+        glyphs = font.getGlyphSet()
+        pen = BoundsPen(glyphs)
+        glyphs[name].draw(pen)
+        return (pen.bounds[0], pen.bounds[2]) if pen.bounds else None
+
+
+def _advance(face, char: str) -> int:
+    return (face.advances or {}).get(ord(char), int(0.6 * face.units_per_em))
 
 
 def _extend(run: GlyphRun, text: str, width: float) -> GlyphRun:

@@ -285,7 +285,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
                 previous = item
         counts.sizes = sorted(counts.size_uses)
         counts.fitted = _fitted(page)
-        counts.word_breaks = [(found.ref, found.describe()) for found in wordbreaks.in_pages([page])]
+        counts.word_breaks = [(found.ref, found.describe()) for found in wordbreaks.in_pages([page]) if not found.name]
         _band_findings(page, limits, counts)
         _panel_findings(page, limits, counts)
         for item in page.items:

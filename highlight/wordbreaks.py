@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .diagnostics import Diagnostics, SourceRef
 from .layout import LaidOutPage, TextLine
-from .segment import ALLOWED, break_grades
+from .segment import ALLOWED, NAME, break_grades
 from .text import NARROW_MEASURE_EM, is_ideograph
 
 
@@ -23,6 +23,7 @@ class WordBreak:
     ref: SourceRef | None
     around: str  # the characters either side of the break: "香港研|究資助局"
     measure_em: float  # the measure, in the em of the text's Chinese
+    name: bool = False  # inside a name longer than the measure, at its own word boundary (the one way to set it)
 
     @property
     def narrow(self) -> bool:
@@ -38,7 +39,8 @@ def in_pages(pages: list[LaidOutPage]) -> list[WordBreak]:
     for page in pages:
         for item in page.items:
             if isinstance(item, TextLine) and item.line.split_word:
-                found.append(WordBreak(page.number, item.ref, item.line.split_word, _measure_em(item)))
+                found.append(WordBreak(page.number, item.ref, item.line.split_word, _measure_em(item),
+                                       item.line.split_name))
     return found
 
 
@@ -51,7 +53,11 @@ def add_diagnostics(breaks: list[WordBreak], diags: Diagnostics) -> None:
     """A warning for each break inside a word in a narrow measure (it fails --strict); a note, located the same
     way, for each in a wider one (the exception DESIGN.md allows there: it never fails a build)."""
     for found in breaks:
-        if found.narrow:
+        if found.name:
+            diags.note("name-break", f"a name longer than its measure breaks at its own word boundary: "
+                       f"{found.describe()}", found.ref, page=found.page,
+                       hint="widen the frame to keep it whole, or list the name's parts in edition.yaml's words")
+        elif found.narrow:
             diags.warning("word-break", f"a line breaks inside a word: {found.describe()} (under "
                           f"{NARROW_MEASURE_EM} ems a line breaks only between words)", found.ref, page=found.page,
                           hint="no other break fits this measure: reword, widen the frame, or shorten the text "
@@ -146,9 +152,22 @@ def in_pdf(texts: list[tuple[int, SourceRef | None, str]], pages: list[list[_Pdf
     found = []
     for each in pdf_breaks(texts, pages):
         text, offset = each.text, each.offset
-        if break_grades(text, words)[offset] != ALLOWED:
+        grade = break_grades(text, words)[offset]
+        # a name longer than the measure, broken at its own word boundary: the one way to set it (a note)
+        name = grade == NAME and all(len(w) > each.measure_em for w in words for start in _at(text, w)
+                                     if start < offset < start + len(w))
+        if grade != ALLOWED:
             found.append(WordBreak(each.page, each.ref, f"{text[max(0, offset - 3):offset]}|{text[offset:offset + 3]}",
-                                   each.measure_em))
+                                   each.measure_em, name))
+    return found
+
+
+def _at(text: str, word: str) -> list[int]:
+    """Where `word` starts in `text`, each time."""
+    found, start = [], text.find(word)
+    while start >= 0:
+        found.append(start)
+        start = text.find(word, start + 1)
     return found
 
 

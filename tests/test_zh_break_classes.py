@@ -1,0 +1,134 @@
+"""Chinese breaks by class, and the marks that join (the Chinese-layout review after issue 23): a break after
+punctuation before one between two words of a compound; a name longer than its measure broken at its own word
+boundary; no stray short line mid-paragraph; a figure glued to a classifier only; —— joined in the CJK face; a
+marker moved to its ink; the Chinese footnote justified; a full-width space between two Chinese phrases."""
+from __future__ import annotations
+
+import pytest
+
+from highlight.build import load_inputs
+from highlight.content import Typography, typographic
+from highlight.diagnostics import Diagnostics
+from highlight.text import MAX_IDEOGRAPH_GAP_EM, Span, TextSetter
+
+EDITION = "content/2022-23"
+
+
+@pytest.fixture(scope="module")
+def zh(setter_and_style):
+    """A setter with the edition's words, and a function setting Chinese text in a style at a measure in ems."""
+    setter, layout = setter_and_style
+    edition, _layout, _ = load_inputs(EDITION, Diagnostics())
+    fresh = TextSetter(setter.fonts)
+    fresh.words = frozenset(edition.words)
+
+    def lines(text: str, style: str, em: float, align: str | None = None):
+        st = layout.style(style, "zh")
+        return [line for line in fresh.set([Span(text, st, lang="zh")], em * st.size_pt, align or st.align)]
+
+    return fresh, layout, lines
+
+
+def texts(lines) -> list[str]:
+    return ["".join(line.text.split()) for line in lines]
+
+
+def test_a_wide_line_opens_its_gaps_rather_than_split_a_compound(zh):
+    """Page 7, 31 ems: 數據科學 goes down whole and the line opens its gaps (within 0.08 em), where the old
+    breaker set 數據 | 科學 (a word boundary of the dictionary, at no cost)."""
+    _, _, lines = zh
+    set_lines = lines("擴展跨學科及協作研究機會，研究領域涵蓋機械人學、人工智能、數據科學、可持續生活及健康科學", "stat-note", 31)
+    assert texts(set_lines)[0].endswith("人工智能、"), texts(set_lines)
+    assert all(line.gap_em <= MAX_IDEOGRAPH_GAP_EM + 1e-6 for line in set_lines)
+
+
+@pytest.mark.parametrize("text", ["2023《泰晤士高等教育》亞洲頂尖 600+ 所大學排名榜", "2024《QS 亞洲大學排名》亞洲頂尖 800+ 所大學排名榜"])
+def test_a_narrow_line_breaks_after_punctuation_rather_than_inside_a_title(zh, text):
+    """Page 4's ranking titles on their 16-em measure: the break after 》, not 亞洲頂尖 | 600+ 所大學排名榜."""
+    _, _, lines = zh
+    assert texts(lines(text, "rank-note", 16, "left"))[0].endswith("》")
+
+
+def test_names_and_compounds_of_narrow_cards_stay_whole(zh):
+    """Page 5's cards (11 ems): 香港特區政府 (the fuller name), 海外交流, 海外留學計劃 whole; no 942名 alone."""
+    _, _, lines = zh
+    career = texts(lines("942名學生參加香港特區政府的創科實習計劃（按年 +2%）", "stat-note", 11))
+    assert career[0] != "942名" and any("香港特區政府" in line for line in career), career
+    connect = texts(lines("約800名學生參與海外交流（按年 +100%）及240名學生參與其他海外留學計劃", "stat-note", 11))
+    assert any("海外交流" in line for line in connect) and any("海外留學計劃" in line for line in connect), connect
+
+
+def test_a_name_longer_than_its_measure_breaks_at_its_own_word_boundary(zh):
+    """「教育及生成式人工智能基金」 (13 characters) on an 11-em line: 「教育及生成式 | 人工智能基金」, never 教育 | 及…"""
+    _, _, lines = zh
+    fund = texts(lines("撥款HK$1,000萬推出「教育及生成式人工智能基金」", "stat-note", 11))
+    assert any(line.endswith("「教育及生成式") for line in fund) and fund[-1] == "人工智能基金」", fund
+    assert not any(line.startswith("及") for line in fund), fund
+
+
+def test_no_short_line_in_the_middle_of_a_ragged_paragraph(zh):
+    """Page 5's '1st university' card, 13 ems: 支持於教學上使用生成式 | 人工智能，例如 ChatGPT (not 支持於 |)."""
+    _, _, lines = zh
+    assert texts(lines("支持於教學上使用生成式人工智能，例如 ChatGPT", "callout-text", 13)) == [
+        "支持於教學上使用生成式", "人工智能，例如ChatGPT"]
+
+
+def test_a_figure_keeps_its_classifier_but_not_any_word(zh):
+    """2023 榮獲 may break (榮 is no classifier); 11 個, 105,635 平方米 and 2023 年內 stay together."""
+    setter, layout, _ = zh
+    st = layout.style("stat-note", "zh")
+
+    def breakable_before(text: str, word: str) -> bool:
+        boxes, seps = setter._boxes([Span(text, st, lang="zh")])
+        starts = ["".join(f.text for f in box.frags) for box in boxes]
+        k = next(i for i, s in enumerate(starts) if s.startswith(word))
+        return seps[k - 1].breakable
+
+    assert breakable_before("於 Hong Kong Techathon 2023 榮獲11個獎項", "榮")
+    for text, word in (("榮獲11個獎項", "個"), ("總面積 105,635 平方米", "平"), ("於 2023 年內完成", "年")):
+        assert not breakable_before(text, word), text
+
+
+def test_a_chinese_dash_is_two_cjk_dashes_joined(zh):
+    """擴展內地足跡——港科大（廣州）: both dashes in the CJK face, the second moved onto the first's ink."""
+    setter, _layout, lines = zh
+    line = lines("擴展內地足跡——港科大（廣州）", "heading1", 30, "left")[0]
+    dashes = [(run, i) for run in line.runs for i, c in enumerate(run.text) if c == "—"]
+    assert len({run.face for run, _ in dashes}) == 1 and dashes[0][0].face.startswith("cjk"), dashes
+    first, second = [run for run, _ in dashes] if dashes[0][0] is not dashes[1][0] else (None, None)
+    assert first is not None, "the pair is kerned: two runs"
+    face = setter.fonts.faces[first.face]
+    advance = face.width_pt("—", first.size_pt)
+    first_x = first.x_pt + first.width_pt - advance  # the first dash ends its run
+    assert second.x_pt - first_x < advance - 0.05 * first.size_pt  # closer than its advance: ink to ink
+
+
+def test_a_marker_from_the_cjk_face_touches_its_word(zh):
+    """◊ (set from the CJK face, side bearing 0.21 em) is moved to its ink; * (Latin, small bearing) is not."""
+    setter, layout, _ = zh
+    st = layout.style("stat-note", "en")
+    for marker, moved in (("◊", True), ("*", False)):
+        line = setter.set([Span("Techathon", st), Span(marker, st, marker=True)], 200.0)[0]
+        word, mark = line.runs[-2], line.runs[-1]
+        assert mark.text == marker
+        assert (mark.x_pt < word.x_pt + word.width_pt - 0.1) == moved, (marker, mark.x_pt, word.x_pt + word.width_pt)
+
+
+def test_the_chinese_footnote_is_justified(setter_and_style):
+    """Footnotes in Chinese are justified on whole ems like the body (page 5's ◊ note was ragged by an em)."""
+    _, layout = setter_and_style
+    assert layout.style("footnote", "zh").align == "justify"
+
+
+def test_a_space_between_two_chinese_phrases_is_full_width(zh):
+    """zh_punctuation: 擴展實力 驅動成長 → 擴展實力　驅動成長 (U+3000), set one em wide; English and Han–Latin
+    spaces untouched; a single Han—Han dash doubled (凱洛格——科大)."""
+    setter, layout, _lines = zh
+    on = Typography(None, zh_punctuation=True)
+    assert typographic("擴展實力 驅動成長", on, "zh") == "擴展實力\u3000驅動成長"
+    assert typographic("擴展實力 驅動成長", Typography(None), "zh") == "擴展實力 驅動成長"
+    assert typographic("於 Hong Kong 2023 榮獲", on, "zh") == "於 Hong Kong 2023 榮獲"
+    assert typographic("凱洛格—科大 EMBA", on, "zh") == "凱洛格——科大 EMBA"
+    st = layout.style("title", "zh")
+    line = setter.set([Span("擴展實力\u3000驅動成長", st, lang="zh")], 40 * st.size_pt, "left")[0]
+    assert abs(line.natural_pt - 9 * st.size_pt) < 0.01 * st.size_pt

@@ -240,3 +240,22 @@ def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2))
             y = y_end
         out.append({"page": index + 1, "bands": bands, "panels": panels})
     return out
+
+
+def glyph_gaps(setter, line) -> tuple[list, list]:
+    """(gaps between neighbouring ideographs, gaps between Han and a Latin run) of a set line, in em, as the
+    renderer draws them: shared by the text engine's and the word breaks' tests."""
+    import itertools
+
+    from highlight.text import is_han_latin_pair, is_ideograph
+    from highlight.typography import _glyphs
+
+    glyphs = [g for g in _glyphs(line, setter.fonts) if not g.char.isspace() and not g.marker]
+    ideographs, han_latin = [], []
+    for a, b in itertools.pairwise(glyphs):
+        gap = (b.left_pt - a.right_pt) / a.size_pt
+        if is_ideograph(a.char) and is_ideograph(b.char):
+            ideographs.append(gap)
+        elif is_han_latin_pair(a.char, b.char):
+            han_latin.append(gap)
+    return ideographs, han_latin

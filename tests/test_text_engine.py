@@ -1,10 +1,9 @@
 """Line-breaking rules, checked on every laid-out line of the real leaflet and on small cases."""
 from __future__ import annotations
 
-import itertools
 import re
 
-from conftest import EDITION
+from conftest import EDITION, glyph_gaps
 
 from highlight.build import find_project, load_inputs
 from highlight.content import page_texts
@@ -228,21 +227,6 @@ LONG_NOTE = ("成功獲得100+政府資助的研究項目，涵蓋先進材料�
              "撥款HK$1,000萬推出「教育及生成式人工智能基金」，逾 800+ 所學校於 2022 年參與，75.1%來自香港以外。")
 
 
-def _gaps(setter, line) -> tuple[list, list]:
-    """(gaps between neighbouring ideographs, gaps between Han and a Latin run), in em, as drawn."""
-    from highlight.text import is_han_latin_pair, is_ideograph
-    from highlight.typography import _glyphs
-
-    glyphs = [g for g in _glyphs(line, setter.fonts) if not g.char.isspace() and not g.marker]
-    ideographs, han_latin = [], []
-    for a, b in itertools.pairwise(glyphs):
-        gap = (b.left_pt - a.right_pt) / a.size_pt
-        if is_ideograph(a.char) and is_ideograph(b.char):
-            ideographs.append(gap)
-        elif is_han_latin_pair(a.char, b.char):
-            han_latin.append(gap)
-    return ideographs, han_latin
-
 
 def _justified(setter_and_style, text: str, width_em: float):
     setter, layout = setter_and_style
@@ -260,7 +244,7 @@ def test_justified_chinese_never_opens_a_gap_between_ideographs_past_0_08_em(set
         for text in (GZ_NOTE, LONG_NOTE):
             lines, _ = _justified(setter_and_style, text, tenth / 10)
             for line in lines:
-                ideographs, _ = _gaps(setter, line)
+                ideographs, _ = glyph_gaps(setter, line)
                 widest = max([widest] + ideographs)
     assert 0.0 < widest <= 0.08 + 1e-6
 
@@ -270,7 +254,7 @@ def test_justified_chinese_fills_a_measure_of_whole_ems(setter_and_style):
     setter, _ = setter_and_style
     lines, style = _justified(setter_and_style, "我們透過此簡便的年度重點成果與你分享科大的目標成就及社會影響力方面的資料及數據", 20.6)
     assert len(lines) == 2 and len(lines[0].text) == 20
-    assert max(_gaps(setter, lines[0])[0]) < 1e-6
+    assert max(glyph_gaps(setter, lines[0])[0]) < 1e-6
     assert abs(lines[0].right_pt - 20 * style.size_pt) < 0.01
 
 
@@ -296,7 +280,7 @@ def test_han_next_to_latin_is_one_quarter_em_whatever_the_run_or_a_typed_space(s
     style = layout.style("body", "zh")
     for text in ("非本地生來自74個國家", "非本地生來自 74 個國家", "75.1%來自香港", "獲得100+政府資助", "其中HK$2.76億來自"):
         (line,) = setter.set([Span(text, style, lang="zh")], 400.0)
-        _, han_latin = _gaps(setter, line)
+        _, han_latin = glyph_gaps(setter, line)
         assert han_latin and all(abs(gap - 0.25) < 1e-3 for gap in han_latin), (text, han_latin)
 
 
@@ -323,7 +307,7 @@ def test_han_latin_gaps_stay_a_quarter_em_on_justified_lines(setter_and_style):
     for tenth in range(120, 300, 5):
         lines, _ = _justified(setter_and_style, LONG_NOTE + GZ_NOTE, tenth / 10)
         for line in lines:
-            ideographs, han_latin = _gaps(setter, line)
+            ideographs, han_latin = glyph_gaps(setter, line)
             assert all(abs(gap - 0.25) <= 0.02 for gap in han_latin), (tenth, line.text, han_latin)
             assert max(ideographs, default=0.0) <= 0.08 + 1e-6, (tenth, line.text, ideographs)
             if han_latin and max(ideographs, default=0.0) > 1e-6:

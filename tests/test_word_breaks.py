@@ -4,12 +4,11 @@ dictionary, not the ICU dictionary the breaker is built on)."""
 from __future__ import annotations
 
 import ctypes
-import itertools
 import re
 import warnings
 
 import pytest
-from conftest import EDITION, copy_project, run_cli
+from conftest import EDITION, copy_project, glyph_gaps, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -141,25 +140,10 @@ def test_under_22_ems_a_line_breaks_only_between_words(word_setter, edition_word
                 inside = [joined[max(0, e - 3):e] + "|" + joined[e:e + 3] for e in ends if grades[e] != ALLOWED]
                 assert not inside, (style, half_ems / 2, inside)
                 for line in lines:
-                    ideographs, han_latin = _gaps(setter, line)
+                    ideographs, han_latin = glyph_gaps(setter, line)
                     assert all(abs(gap - 0.25) <= 0.02 for gap in han_latin), (line.text, han_latin)
                     assert max(ideographs, default=0.0) <= 0.08 + 1e-6, (line.text, ideographs)
 
-
-def _gaps(setter, line) -> tuple[list, list]:
-    """(gaps between neighbouring ideographs, gaps between Han and a Latin run), in em, as the renderer draws them."""
-    from highlight.text import is_han_latin_pair
-    from highlight.typography import _glyphs
-
-    glyphs = [g for g in _glyphs(line, setter.fonts) if not g.char.isspace() and not g.marker]
-    ideographs, han_latin = [], []
-    for a, b in itertools.pairwise(glyphs):
-        gap = (b.left_pt - a.right_pt) / a.size_pt
-        if is_ideograph(a.char) and is_ideograph(b.char):
-            ideographs.append(gap)
-        elif is_han_latin_pair(a.char, b.char):
-            han_latin.append(gap)
-    return ideographs, han_latin
 
 
 def test_in_wider_text_a_break_inside_a_word_is_the_exception(word_setter, edition_words):

@@ -128,6 +128,16 @@ def watching(project, max_builds: int):
         watcher.stdout.close()
 
 
+
+def project_with(tmp_path, path: str, old: str, new: str) -> str:
+    """A copy of the project with one string of one file replaced; returns the copied edition's folder."""
+    copy_project(tmp_path)
+    target = tmp_path / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return str(tmp_path / "content" / "2022-23")
+
 # -- ink as the eye sees it, measured on the rendered PDF (issue 22) ---------------------------------------
 INK_DPI = 100
 
@@ -141,6 +151,18 @@ def _values(image) -> list:
     """An image's pixel values in order (Pillow 12 renamed getdata)."""
     values = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
     return list(values)
+
+
+def _runs(flags: list) -> list[tuple[int, int]]:
+    """The (start, end) of each run of true flags, end exclusive."""
+    found, start = [], None
+    for k, on in enumerate([*flags, False]):
+        if on and start is None:
+            start = k
+        elif not on and start is not None:
+            found.append((start, k))
+            start = None
+    return found
 
 
 def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2)) -> list[dict]:
@@ -187,37 +209,16 @@ def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2))
             return [v > 0.01 for v in _values(strip)]
 
         def gaps(flags, offset=0):
-            found, start = [], None
-            for k, on in enumerate(flags + [True]):
-                if not on and start is None:
-                    start = k
-                elif on and start is not None:
-                    found.append(((start + offset) / mm, (k + offset) / mm))
-                    start = None
-            return found
+            return [((a + offset) / mm, (b + offset) / mm) for a, b in _runs([not on for on in flags])]
 
         across = rows(ink, body[0], w - body[1], band_top, folio_top)
         bands = [(a, b) for a, b in gaps(across, band_top)]
         # Panels: runs of rows that are mostly tint, then columns, then rows again inside each column run.
         panels = []
         tinted_rows = [v > 0.05 for v in _values(panel.convert("F").resize((1, h), Image.BOX))]
-        y = 0
-        while y < h:
-            if not tinted_rows[y]:
-                y += 1
-                continue
-            y_end = y
-            while y_end < h and tinted_rows[y_end]:
-                y_end += 1
+        for y, y_end in _runs(tinted_rows):
             columns = [v > 0.3 for v in _values(panel.crop((0, y, w, y_end)).convert("F").resize((w, 1), Image.BOX))]
-            x = 0
-            while x < w:
-                if not columns[x]:
-                    x += 1
-                    continue
-                x_end = x
-                while x_end < w and columns[x_end]:
-                    x_end += 1
+            for x, x_end in _runs(columns):
                 if (x_end - x) > 10 * mm:
                     inner = [v > 0.3 for v in _values(panel.crop((x, y, x_end, y_end)).convert("F")
                                                       .resize((1, y_end - y), Image.BOX))]
@@ -236,8 +237,6 @@ def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2))
                                            "height": (py1 - py0) / mm, "head": first / mm,
                                            "foot": (py1 - py0 - last) / mm,
                                            "gap": max((b - a for a, b in inside), default=0.0)})
-                x = x_end
-            y = y_end
         out.append({"page": index + 1, "bands": bands, "panels": panels})
     return out
 

@@ -8,7 +8,7 @@ import re
 import shutil
 
 import pytest
-from conftest import EDITION, ROOT, copy_project, run_cli
+from conftest import EDITION, ROOT, copy_project, project_with, run_cli
 
 from highlight.build import BuildOptions, build
 from highlight.layout import Box, TextLine
@@ -22,16 +22,6 @@ def leaflet(tmp_path_factory):
     result = build(BuildOptions(EDITION, str(tmp_path_factory.mktemp("c") / "x.pdf"), report=True))
     assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
     return result
-
-
-def _project_with(tmp_path, path: str, old: str, new: str) -> str:
-    """A copy of the project with one string of one file replaced; returns the copied edition's folder."""
-    copy_project(tmp_path)
-    target = tmp_path / path
-    text = target.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {path}"
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return str(tmp_path / "content" / "2022-23")
 
 
 # -- holes and spare height ------------------------------------------------------------
@@ -82,7 +72,7 @@ def test_every_size_drawn_is_on_the_scale_and_there_are_at_most_ten(leaflet):
 
 
 def test_a_style_off_the_scale_is_a_located_error(tmp_path):
-    _project_with(tmp_path, "layout/styles.yaml", "  callout-headline:\n    weight: bold\n    colour: primary\n"
+    project_with(tmp_path, "layout/styles.yaml", "  callout-headline:\n    weight: bold\n    colour: primary\n"
                   "    size_pt: 10\n", "  callout-headline:\n    weight: bold\n    colour: primary\n    size_pt: 11\n")
     code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code != 0
@@ -93,7 +83,7 @@ def test_a_style_off_the_scale_is_a_located_error(tmp_path):
 
 
 def test_a_callout_headline_may_not_outrank_a_section_heading(tmp_path):
-    _project_with(tmp_path, "layout/styles.yaml", "  callout-headline:\n    weight: bold\n    colour: primary\n"
+    project_with(tmp_path, "layout/styles.yaml", "  callout-headline:\n    weight: bold\n    colour: primary\n"
                   "    size_pt: 10\n", "  callout-headline:\n    weight: bold\n    colour: primary\n    size_pt: 12\n")
     code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code != 0
@@ -103,7 +93,7 @@ def test_a_callout_headline_may_not_outrank_a_section_heading(tmp_path):
 
 
 def test_a_gap_the_rhythm_does_not_name_is_a_located_error(tmp_path):
-    _project_with(tmp_path, "layout/templates.yaml", "below: [intro], gap: block}", "below: [intro], gap: huge}")
+    project_with(tmp_path, "layout/templates.yaml", "below: [intro], gap: block}", "below: [intro], gap: huge}")
     code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code != 0
     assert re.search(r"layout/templates\.yaml:\d+:\d+ \(templates\.p1\.frames\.discoveries-head\.gap\): "
@@ -142,7 +132,7 @@ def test_edition_b_builds_strict_on_the_stock_layout(tmp_path):
 
 
 def test_a_figure_too_wide_even_at_the_smallest_step_names_the_choices(tmp_path):
-    _project_with(tmp_path, "content/2022-23/p5-whole-person.yaml", 'figure: "HK$7.6M"',
+    project_with(tmp_path, "content/2022-23/p5-whole-person.yaml", 'figure: "HK$7.6M"',
                   'figure: "HK$7,654,321.9M"')
     code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code == 1

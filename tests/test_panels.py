@@ -7,7 +7,7 @@ import os
 import re
 
 import pytest
-from conftest import EDITION, ROOT, copy_project, ink_measure, run_cli
+from conftest import EDITION, ROOT, copy_project, ink_measure, project_with, run_cli
 
 from highlight import typography
 from highlight.build import BuildOptions, build
@@ -173,12 +173,8 @@ def test_the_report_measures_a_panel_by_its_ink():
 
 
 def test_a_panel_padded_outside_its_range_is_a_located_error(tmp_path):
-    copy_project(tmp_path)
-    path = tmp_path / "layout" / "templates.yaml"
-    text = path.read_text("utf-8")
     old = "research-areas:    {col: 1, span: 12, below: [discoveries-head], gap: tight, panel: panel,"
-    assert old in text
-    path.write_text(text.replace(old, old + " padding_mm: 12,"), "utf-8")
+    project_with(tmp_path, "layout/templates.yaml", old, old + " padding_mm: 12,")
     code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code != 0
     assert re.search(r"layout/templates\.yaml:\d+:\d+ \(templates\.p1\.frames\.research-areas\.padding_mm\): "

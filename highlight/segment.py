@@ -22,8 +22,9 @@ import re
 
 ALLOWED, DISCOURAGED, FORBIDDEN, NAME = 0, 1, 2, 3
 
-# Two ideographs in a row: only such text has a break a dictionary can judge.
-_HAN_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]{2}")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"  # the Han blocks: ideographs, no kana
+_HAN_PAIR = re.compile(f"[{_HAN}]{{2}}")  # two in a row: only such text has a break a dictionary can judge
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,27 +57,38 @@ def break_grades(text: str, words: frozenset[str] = frozenset()) -> tuple[int, .
     for i in range(1, len(text)):
         if i not in bounds and _is_han(text[i - 1]) and _is_han(text[i]):
             grades[i] = DISCOURAGED
-    spans = []  # every occurrence of a listed word: (start, end)
-    for word in (w for w in words if w in text):
-        start = text.find(word)
-        while start >= 0:
-            spans.append((start, start + len(word)))
-            start = text.find(word, start + 1)
+    spans = listed_spans(text, words)
     for start, end in spans:  # at a listed word's ends a break is allowed, where no other word covers them
         for edge in (start, end):
             if edge < len(text) and grades[edge] == DISCOURAGED:
                 grades[edge] = ALLOWED
     for i in range(1, len(text)):
         around = [(s, e) for s, e in spans if s < i < e]
-        if not around:
-            continue
-        # Inside one name, at one of its own word boundaries (the dictionary's, or the edge of a shorter listed
-        # word inside it) two characters or more from its ends: a NAME break; inside a word within a name (人工|智能 in 教育及生成式人工智能基金), never.
-        (s, e), = around if len(around) == 1 else ((0, 0),)
-        own = e and i - s >= 2 and e - i >= 2 and (i - s in _own_boundaries(text[s:e]) or any(s <= s2 and e2 <= e and (s2, e2) != (s, e) and i in (s2, e2)
-                                        for s2, e2 in spans))
-        grades[i] = NAME if own else FORBIDDEN
+        if around:
+            grades[i] = NAME if len(around) == 1 and _own_boundary(text, spans, *around[0], i) else FORBIDDEN
     return tuple(grades)
+
+
+@functools.lru_cache(maxsize=4096)
+def listed_spans(text: str, words: frozenset[str]) -> tuple[tuple[int, int], ...]:
+    """Every occurrence of one of `words` in `text`: (start, end)."""
+    spans = []
+    for word in (w for w in words if w in text):
+        start = text.find(word)
+        while start >= 0:
+            spans.append((start, start + len(word)))
+            start = text.find(word, start + 1)
+    return tuple(spans)
+
+
+def _own_boundary(text: str, spans, start: int, end: int, i: int) -> bool:
+    """Whether `i`, inside the one listed name text[start:end], is at one of the name's own word boundaries (the
+    dictionary's, or the edge of a shorter listed word inside it) two characters or more from its ends: there a
+    name too long for its measure may break; inside a word within it (人工|智能 in 教育及生成式人工智能基金), never."""
+    if i - start < 2 or end - i < 2:
+        return False
+    return i - start in _own_boundaries(text[start:end]) or any(
+        start <= s2 and e2 <= end and (s2, e2) != (start, end) and i in (s2, e2) for s2, e2 in spans)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -87,5 +99,4 @@ def _own_boundaries(word: str) -> frozenset[int]:
 
 
 def _is_han(char: str) -> bool:
-    cp = ord(char)
-    return 0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF
+    return _HAN_CHAR.match(char) is not None

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from .content import MARKER_PATTERN
 from .fonts import FontSet
 from .layout_spec import Colour, Style
-from .segment import DISCOURAGED, FORBIDDEN, NAME, break_grades
+from .segment import DISCOURAGED, FORBIDDEN, NAME, break_grades, listed_spans
 
 # Kinsoku (W3C clreq §3.1.7): characters that may not start a line ...
 NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛｝］％‰℃…‥・·ー゛゜ヽヾゝゞ々〻,.:;!?)]}%”’")
@@ -824,13 +824,7 @@ def _zh_words() -> dict:
 
 def _word_starts(text: str, words: frozenset[str]) -> frozenset[int]:
     """Where one of `words` begins in `text`."""
-    starts = set()
-    for word in words:
-        at = text.find(word)
-        while at >= 0:
-            starts.add(at)
-            at = text.find(word, at + 1)
-    return frozenset(starts)
+    return frozenset(start for start, _ in listed_spans(text, words))
 
 
 def _takes_figure(word: str) -> bool:

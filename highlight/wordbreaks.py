@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .diagnostics import Diagnostics, SourceRef
 from .layout import LaidOutPage, TextLine
-from .segment import ALLOWED, NAME, break_grades
+from .segment import ALLOWED, NAME, break_grades, listed_spans
 from .text import NARROW_MEASURE_EM, is_ideograph
 
 
@@ -154,20 +154,11 @@ def in_pdf(texts: list[tuple[int, SourceRef | None, str]], pages: list[list[_Pdf
         text, offset = each.text, each.offset
         grade = break_grades(text, words)[offset]
         # a name longer than the measure, broken at its own word boundary: the one way to set it (a note)
-        name = grade == NAME and all(len(w) > each.measure_em for w in words for start in _at(text, w)
-                                     if start < offset < start + len(w))
+        name = grade == NAME and all(end - start > each.measure_em for start, end in listed_spans(text, words)
+                                     if start < offset < end)
         if grade != ALLOWED:
             found.append(WordBreak(each.page, each.ref, f"{text[max(0, offset - 3):offset]}|{text[offset:offset + 3]}",
                                    each.measure_em, name))
-    return found
-
-
-def _at(text: str, word: str) -> list[int]:
-    """Where `word` starts in `text`, each time."""
-    found, start = [], text.find(word)
-    while start >= 0:
-        found.append(start)
-        start = text.find(word, start + 1)
     return found
 
 

@@ -202,15 +202,15 @@ def _panel_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTyp
     inside it, against typography.max_panel_edge_mm and max_panel_gap_mm. Cards of one row (panels side
     by side at one top and height) are as tall as their tallest card: the foot is judged on that one."""
     panels = [i for i in page.items if isinstance(i, Box) and i.panel]
-    for panel in panels:
-        ink = _panel_ink(page, panel)
+    inks = [_panel_ink(page, panel) for panel in panels]  # each panel's once: a row's foot reads its neighbours'
+    for panel, ink in zip(panels, inks):
         first = min((a for a, _ in ink), default=None)
         last = max((b for _, b in ink), default=None)
         if first is None or last is None:
             continue
-        row = [p for p in panels if abs(p.y_pt - panel.y_pt) < 0.5 and abs(p.height_pt - panel.height_pt) < 0.5]
-        foot = min(panel.y_pt + panel.height_pt - max((b for _, b in _panel_ink(page, p)), default=0.0)
-                   for p in row)
+        row = [(p, p_ink) for p, p_ink in zip(panels, inks)
+               if abs(p.y_pt - panel.y_pt) < 0.5 and abs(p.height_pt - panel.height_pt) < 0.5]
+        foot = min(panel.y_pt + panel.height_pt - max((b for _, b in p_ink), default=0.0) for p, p_ink in row)
         head = first - panel.y_pt
         inner = max((b - a for a, b in empty_bands(ink, first, last)), default=0.0)
         counts.panel_edge_mm = max(counts.panel_edge_mm, round(max(head, foot) / MM, 1))

@@ -31,7 +31,7 @@ from ..content import (
 )
 from ..diagnostics import SourceRef
 from ..layout_spec import MM, FrameSpec
-from ..text import Span, spans_from_text
+from ..text import OPENING_BRACKETS, Span, spans_from_text
 from .items import Box, Picture, QrMark, Rule, TextLine, _first_baseline, _Piece, _shift
 from .stacking import FrameContext, twin_style
 
@@ -172,7 +172,6 @@ def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float
     return best[1]
 
 
-OPENING_BRACKETS = "（「『《〈【〔"
 # A stat's parts in the order they read (and are drawn, so that text taken from the PDF follows the
 # source): "93,923,338 kWh 千瓦小時", "external funding 校外資助", "Greenhouse gas 溫室氣體" then "GHG",
 # "in scholarships … (+9% YoY)".

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
@@ -599,10 +600,49 @@ def page_texts(page: Page):
         yield note.text
 
 
-def element_texts(element: Element):
-    """Every Text of an element, in reading order: its kind's entry in the one table of element kinds."""
-    from .layout.elements import element_texts as texts
+def _fields(*names: str) -> Callable[..., Iterable[Text]]:
+    """The texts of an element's fields `names`, in that order, those it has."""
+    def texts(element) -> Iterable[Text]:
+        for name in names:
+            value = getattr(element, name, None)
+            if isinstance(value, Text):
+                yield value
+    return texts
 
+
+def _breakdown_texts(table: Breakdown) -> Iterable[Text]:
+    if table.caption:
+        yield table.caption
+    if table.unit:
+        yield table.unit
+    for row in table.rows:
+        yield row.label
+    if table.others_label:
+        yield table.others_label
+
+
+# Every Text an element of each kind holds, in reading order: the content's own facet of each kind (kinds.py
+# holds the others: styles, figures, what it prints, its role). An image's alt text is not printed: its
+# caption and credit are (check expects only those on the page).
+ELEMENT_TEXTS: dict[type, Callable[..., Iterable[Text]]] = {
+    Heading: lambda e: (e.text,),
+    Paragraph: lambda e: (e.text,),
+    BulletList: lambda e: e.items,
+    Stat: _fields("lead", "unit", "change", "label", "note", "badge"),
+    Callout: _fields("lead", "headline", "text"),
+    Ranking: _fields("title", "note", "source"),
+    Breakdown: _breakdown_texts,
+    Partner: _fields("name", "status", "text"),
+    QrCode: _fields("caption"),
+    Image: _fields("caption", "credit"),
+}
+
+
+def element_texts(element: Element) -> Iterable[Text]:
+    """Every Text of an element, in reading order."""
+    texts = ELEMENT_TEXTS.get(type(element))
+    if texts is None:
+        raise TypeError(f"{type(element).__name__} is not an element kind of highlight/content.py")
     return texts(element)
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .content import Breakdown, BreakdownRow, Text, ref_of
 from .diagnostics import SourceRef
+from .model import Breakdown, BreakdownRow, Text, ref_of
 
 if TYPE_CHECKING:
     from .layout_spec import ChartSpec, Swatch

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import chartrows
-from .content import (
+from .diagnostics import SourceRef
+from .model import (
     Breakdown,
     BulletList,
     Callout,
@@ -27,7 +28,6 @@ from .content import (
     Text,
     element_texts,
 )
-from .diagnostics import SourceRef
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,9 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from .chars import is_cjk
-from .content import MARKER_PATTERN
 from .fonts import FontSet
 from .layout_spec import Colour, Style
+from .model import MARKER_PATTERN
 from .segment import DISCOURAGED, FORBIDDEN, NAME, break_grades, listed_spans
 
 # Kinsoku (W3C clreq §3.1.7): characters that may not start a line ...

@@ -31,7 +31,7 @@ def test_every_module_contributing_and_architecture_name_exists():
         names = named_modules(_read(document))
         assert len(names) > 15, (document, names)  # the picture and the tables were read
         # the worked examples name modules to be written: those are the exceptions, and only those
-        missing = {n for n in names if not _exists(n)} - {"highlight/svg.py"}
+        missing = {n for n in names if not _exists(n)} - {"highlight/backends/svg.py"}
         assert not missing, f"{document} names modules that do not exist: {sorted(missing)}"
 
 
@@ -47,20 +47,25 @@ def test_the_links_of_contributing_lead_somewhere():
 
 
 def test_the_backend_example_runs_and_keeps_every_line(built):
-    """The SVG backend of the worked example, run on the real leaflet's pages: one document per page,
-    well-formed, with every text line's words in it."""
+    """The SVG backend of the worked example, run on the real leaflet's document: well-formed, one group per
+    page, every text line's words in it, and the same bytes twice."""
+    from highlight.diagnostics import Diagnostics
+
     text = _read("CONTRIBUTING.md")
-    section = text[text.index("### Worked example: one SVG per page"):]
+    section = text[text.index("### Worked example: the pages as one SVG"):]
     code = textwrap.dedent(re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1))
     namespace: dict = {}
     exec(compile(code, "CONTRIBUTING.md", "exec"), namespace)  # noqa: S102 (this repository's own example)
     result, _ = built
-    documents = namespace["render_svg"](result.pages, result.layout)
-    assert len(documents) == len(result.pages) == 8
-    assert documents == namespace["render_svg"](result.pages, result.layout)  # reproducible
-    for page, document in zip(result.pages, documents):
-        root = ET.fromstring(document)
-        drawn = "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    backend = namespace["SvgBackend"]()
+    data = backend.render(result.document, Diagnostics())
+    assert data == backend.render(result.document, Diagnostics())  # reproducible
+    assert data.startswith(backend.magic)
+    root = ET.fromstring(data)
+    groups = list(root.iter("{http://www.w3.org/2000/svg}g"))
+    assert len(groups) == len(result.pages) == 8
+    for page, group in zip(result.pages, groups):
+        drawn = "".join(t.text or "" for t in group.iter("{http://www.w3.org/2000/svg}text"))
         for item in page.items:
             line = getattr(item, "line", None)
             if line is not None:

@@ -130,3 +130,43 @@ class PageModelBackend:
 
     def write(self, path: str, data: bytes, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
         write_atomically(path, data, diags, inputs, magic=self.magic)
+
+
+# -- the page model as text, for expected-output tests (tests/expected/) ----------------------------------------
+def _role_label(role) -> str:
+    if role is None:
+        return "artifact"
+    label = role.kind + (str(role.level) if role.kind == "heading" else "")
+    if role.part:
+        label += f"/{role.part}" + (f".{role.cell}" if role.cell else "")
+    return label
+
+
+def _at(ref) -> str:
+    return f"{os.path.basename(ref.file)}:{ref.line}:{ref.column}" if ref is not None and ref.file else ""
+
+
+def text_dump(pages) -> str:
+    """Every page's items, one to a line, in drawing order: kind, role (and a heading's level, a row's part),
+    language, box in mm from the trim's top-left (x y w h, to 0.1 mm), text, and the YAML it came from
+    (file name:line:column). A change to the layout reads as a diff of the lines it moved."""
+    def number(value: float) -> str:
+        return f"{round(value, 1) + 0.0:6.1f}"  # (+ 0.0: never "-0.0")
+
+    out = []
+    for page in pages:
+        out.append(f"page {page.number}  {page.title}")
+        for item in page.items:
+            record = item_record(item)
+            box = " ".join(number(v) for v in record["box"])
+            line = f"  {record['kind']:<7} {_role_label(getattr(item, 'role', None)):<22} " \
+                   f"{record.get('lang', ''):<2} {box}"
+            if record["kind"] == "text":
+                line += f"  {json.dumps(record['text'], ensure_ascii=False)}"
+            elif record["kind"] == "qr":
+                line += f"  {record['url'] or '(placeholder)'}"
+            elif record["kind"] == "picture":
+                line += f"  {os.path.basename(record['file'] or '(placeholder)')}"
+            at = _at(getattr(item, "ref", None))
+            out.append(line + (f"  {at}" if at else ""))
+    return "\n".join(out) + "\n"

@@ -10,8 +10,8 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from highlight.backends.pagemodel import text_dump  # noqa: E402  (the repository's own package, above)
-from highlight.build import BuildOptions, build  # noqa: E402
+from highlight.backends.pagemodel import text_dump
+from highlight.build import BuildOptions, build
 
 # edition folder -> its expected dump
 EDITIONS = {

@@ -23,7 +23,8 @@ def _exists(name: str) -> bool:
     if "/" in name:  # from the repository's root, or from the package's (`layout/items.py`)
         return any(os.path.isfile(os.path.join(ROOT, base, name)) for base in ("", "highlight"))
     return any(os.path.isfile(os.path.join(ROOT, folder, name))
-               for folder in ("highlight", os.path.join("highlight", "layout"), "tests", "bench", "tools"))
+               for folder in ("highlight", os.path.join("highlight", "layout"), os.path.join("highlight", "backends"),
+                              "tests", "bench", "tools"))
 
 
 def test_every_module_contributing_and_architecture_name_exists():
@@ -72,3 +73,53 @@ def test_the_backend_example_runs_and_keeps_every_line(built):
                 for run in line.runs:
                     if not run.artifact:
                         assert run.text in drawn, (page.number, run.text)
+
+
+def _modules() -> list[str]:
+    """Every module of the package, by its path inside highlight/ (layout/items.py)."""
+    package = os.path.join(ROOT, "highlight")
+    return sorted(os.path.relpath(os.path.join(folder, name), package).replace(os.sep, "/")
+                  for folder, _, files in os.walk(package) for name in files if name.endswith(".py"))
+
+
+def test_every_module_is_named_in_contributing():
+    """A module of a package by its name (`items.py`) or its package's init by the package (`layout/`)."""
+    text = _read("CONTRIBUTING.md")
+    named = named_modules(text)
+    for module in _modules():
+        folder, _, name = module.rpartition("/")
+        if name == "__init__.py" and folder:
+            assert f"{folder}/" in text, f"CONTRIBUTING.md never names the package {folder}/"
+        else:
+            assert name in {n.rpartition("/")[2] for n in named}, f"CONTRIBUTING.md never names {module}"
+
+
+def _contract_layers() -> list[list[str]]:
+    """The layers contract of pyproject.toml, read as import-linter reads it (tomllib is Python 3.11's)."""
+    text = _read("pyproject.toml")
+    contract = text[text.index('type = "layers"'):]
+    assert 'containers = ["highlight"]' in contract[:300] and "exhaustive = true" in contract[:300]
+    block = contract[contract.index("layers = [") + len("layers = ["):contract.index("\n]")]
+    layers = re.findall(r'^\s*"([^"]+)",', block, re.MULTILINE)
+    return [[m.strip() for m in layer.split(":")] for layer in layers]
+
+
+def _documented_layers() -> list[list[str]]:
+    text = _read("CONTRIBUTING.md")
+    section = text[text.index("## The layers"):]
+    section = section[:section.index("\n## ", 4)]
+    rows = re.findall(r"^\| [^|]+ \| (`[^|]*) \|", section, re.MULTILINE)
+    layers = []
+    for cell in rows:
+        modules = []
+        for name, note in re.findall(r"`([^`]+)`( \(when present\))?", cell):
+            name = name.removesuffix(".py").removesuffix("/")
+            modules.append(f"({name})" if note else name)
+        layers.append(modules)
+    return layers
+
+
+def test_the_layers_in_contributing_are_the_ones_import_linter_enforces():
+    documented, enforced = _documented_layers(), _contract_layers()
+    assert len(enforced) == 8
+    assert documented == enforced

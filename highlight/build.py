@@ -28,7 +28,7 @@ from .kinds import kind_of
 from .layout import LaidOutPage, Picture, TextLine, layout_edition
 from .layout_spec import MM, Layout, load_layout
 from .parity import check_parity
-from .paths import EDITION_NAME_HINT, check_output, check_output_folder, find_project, name_problem, output_slug
+from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug
 from .text import TextSetter, plain
 
 # Characters the layout itself prints (figures of tables, page numbers, the slug line).
@@ -333,10 +333,7 @@ class BuildSession:
             backend = backends.get(options.to)
             output = options.output or default_output(project, options.edition_dir, options.lang, options.target,
                                                       options.preview_reason, backend.suffix)
-            if backend.folder:  # before the work: a path an output may take
-                check_output_folder(output, diags, (options.edition_dir,), what=backend.what)
-            else:
-                check_output(output, diags, (options.edition_dir,), magic=backend.magic, what=backend.what)
+            backend.check_path(output, diags, (options.edition_dir,))  # before the work
             _check_preview_path(output, options, project, diags)
             date_epoch = _checked_date_epoch(edition, diags)
             fonts = self._prepare_fonts(project, characters_used(edition, layout), diags, options.allow_missing_glyphs)
@@ -377,7 +374,7 @@ class BuildSession:
                 date_epoch=date_epoch, target=options.target, variant=options.lang or "")
             document = backends.Document(tuple(pages), meta, edition, layout, fonts, project, options.edition_dir,
                                          marks=options.marks, tagged=options.preflight,  # `watch` skips both
-                                         profile=profile, picture_icc=picture_icc)
+                                         profile=profile, picture_icc=picture_icc, files=self._files)
             result.document = document
             data = backend.render(document, diags)
             if not options.proof:  # (the PDF's preflight)

@@ -3,10 +3,11 @@
 A backend turns the laid-out pages into files. Its whole input is a `Document`: the pages (layout/items.py:
 positions in points from the trimmed page's top-left, y downwards, each item with its role, language and
 source), the document's metadata, the edition's content model and the layout, the fonts the pages were set
-with, and what the print target adds (crop marks, the output profile). `render` makes its output in memory
-(the bytes of one file; a backend whose output is a folder, `folder = True`, its files by name); `post_check`
-judges it before anything is written (the PDF's preflight); `write` puts it at the output path whole or not at
-all. Nothing here knows ReportLab: render.py is the PDF backend's adapter.
+with, and what the print target adds (crop marks, the output profile). `check_path` refuses an output path
+before any work is done (paths.check_output: never over an input, a folder, a link, a file of another kind);
+`render` makes the output in memory (the bytes of one file, or a folder's files by name); `post_check` judges
+it before anything is written (the PDF's preflight); `write` puts it at the output path whole or not at all.
+Nothing here knows ReportLab: render.py is the PDF backend's adapter.
 
 `highlight build EDITION --to NAME` picks one by its name in BACKENDS (pdf the default); `--target print|screen`
 stays the colour target. CONTRIBUTING.md ("Adding an output backend") is the recipe for a new one.
@@ -54,14 +55,16 @@ class Document:
     tagged: bool = True  # tagged (PDF/UA) and checked after rendering (`watch` previews skip both)
     profile: Any = None  # the output profile (profiles.OutputProfile) of the print target, else None
     picture_icc: bytes | None = None  # the profile pictures are converted through (print and screen)
+    files: dict | None = None  # the build session's cache of parsed YAML files (a backend's own settings too)
 
 
 class Backend(Protocol):
     name: str  # its --to name
-    suffix: str  # its default output's ending: ".pdf", ".json" (a folder's: "-web")
-    magic: bytes  # what an existing output file must start with to be replaced (never another kind of file)
-    what: str  # how messages name its output: "the PDF (-o)"
-    folder: bool  # its output is a folder of files (paths.check_output_folder), not one file
+    suffix: str  # its default output's ending: ".pdf", ".json" (a folder's: "-web"); see output_path
+
+    def check_path(self, path: str, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
+        """Raise BuildFailed (exit 2, located, with a hint) if the output must not go to `path`: called before
+        any work (FileBackend's: paths.check_output with the backend's magic)."""
 
     def render(self, document: Document, diags: Diagnostics) -> Any:
         """The output in memory, a pure function of the document (reproducible): bytes, or for a folder a dict
@@ -72,6 +75,29 @@ class Backend(Protocol):
 
     def write(self, path: str, data: Any, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
         """`data` at `path`, whole or not at all, never over one of `inputs` (atomic.write_atomically)."""
+
+
+class FileBackend:
+    """The common part of a backend writing one file: its path checked and written as paths.check_output and
+    atomic.write_atomically do it, an existing file replaced only if it starts with `magic`."""
+
+    name = ""
+    suffix = ""
+    magic = b""  # what an existing output file must start with to be replaced (never another kind of file)
+    what = "the output (-o)"  # how messages name it
+
+    def check_path(self, path: str, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
+        from ..paths import check_output
+
+        check_output(path, diags, inputs, magic=self.magic, what=self.what)
+
+    def post_check(self, data: Any, document: Document, diags: Diagnostics) -> None:
+        pass
+
+    def write(self, path: str, data: Any, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
+        from ..atomic import write_atomically
+
+        write_atomically(path, data, diags, inputs, magic=self.magic, what=self.what)
 
 
 # The one registry: --to name -> "module:class", imported only when asked for (a build loads one backend).

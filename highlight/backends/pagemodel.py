@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import os
 
-from ..atomic import write_atomically
 from ..diagnostics import Diagnostics
 from ..layout import Box, Picture, QrMark, Ring, Rule, TextLine
 from ..units import MM
-from . import Document
+from . import Document, FileBackend
 
 FORMAT = "highlight-page-model"
 VERSION = 1
@@ -101,12 +100,11 @@ def page_model(document: Document) -> dict:
     }
 
 
-class PageModelBackend:
+class PageModelBackend(FileBackend):
     name = "json"
     suffix = ".json"
     magic = b'{"format": "' + FORMAT.encode()  # never written over a JSON file that is not one of ours
     what = "the page model (-o)"
-    folder = False
 
     def render(self, document: Document, diags: Diagnostics) -> bytes:
         """JSON, one item to a line (a change to the layout reads as a diff of the lines it moved)."""
@@ -124,12 +122,6 @@ class PageModelBackend:
             out.append("]}" + ("," if n < len(pages) - 1 else ""))
         out.append("]}")
         return ("\n".join(out) + "\n").encode("utf-8")
-
-    def post_check(self, data: bytes, document: Document, diags: Diagnostics) -> None:
-        pass
-
-    def write(self, path: str, data: bytes, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
-        write_atomically(path, data, diags, inputs, magic=self.magic)
 
 
 # -- the page model as text, for expected-output tests (tests/expected/) ----------------------------------------

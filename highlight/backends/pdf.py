@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import os
 
-from ..atomic import write_atomically
 from ..diagnostics import Diagnostics
-from . import Document
+from . import Document, FileBackend
 
 
-class PdfBackend:
+class PdfBackend(FileBackend):
     name = "pdf"
     suffix = ".pdf"
     magic = b"%PDF-"
     what = "the PDF (-o)"
-    folder = False
 
     def render(self, document: Document, diags: Diagnostics) -> bytes:
         from ..render import RenderOptions, render_pdf
@@ -31,9 +29,6 @@ class PdfBackend:
         """The preflight, when the document is checked (`watch` previews are not): every failure an error."""
         if document.tagged:
             run_preflight(data, document, diags)
-
-    def write(self, path: str, data: bytes, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
-        write_atomically(path, data, diags, inputs)
 
 
 def run_preflight(data: bytes, document: Document, diags: Diagnostics) -> None:

@@ -5,14 +5,15 @@ import hashlib
 import json
 import os
 import time
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 from . import backends, linestore, wordbreaks
 from .atomic import replace_file
-from .charts import check_palette, check_regions
-from .check import check_laid_out
-from .content import Edition, load_edition, page_texts, ref_of
+from .checks.charts import check_palette, check_regions
+from .checks.glyphs import characters_used, check_glyphs
+from .checks.layout import check_laid_out
+from .checks.pages import check_safe_area
+from .content import Edition, load_edition
 from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef
 from .fonts import (
     FontSet,
@@ -24,15 +25,11 @@ from .fonts import (
     load_manifest,
     prepare_fonts,
 )
-from .kinds import kind_of
-from .layout import LaidOutPage, Picture, TextLine, layout_edition
-from .layout_spec import MM, Layout, load_layout
+from .layout import LaidOutPage, Picture, layout_edition
+from .layout_spec import Layout, load_layout
 from .parity import check_parity
 from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug
-from .text import TextSetter, plain
-
-# Characters the layout itself prints (figures of tables, page numbers, the slug line).
-GENERATED_CHARACTERS = set("0123456789,.%+- |") | set("Annual Highlights page highlight")
+from .text import TextSetter
 
 
 @dataclass(frozen=True)
@@ -140,74 +137,6 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
     if edition is None or layout is None:
         raise BuildFailed(diags)
     return edition, layout, project
-
-
-def characters_used(edition: Edition, layout: Layout | None = None) -> dict[str, SourceRef]:
-    """Every character the leaflet prints, with where it first appears (`layout`: its furniture's too)."""
-    seen: dict[str, SourceRef] = {}
-    for page in edition.pages:
-        strings = [(t.ref, plain(s)) for t in page_texts(page) for _, s in t.strings()]
-        for block in page.blocks:
-            for element in block.elements:
-                for name in kind_of(element).figure_fields:  # a stat's figure, a ranking's number
-                    value = getattr(element, name, None)
-                    if isinstance(value, str):
-                        strings.append((ref_of(element, name), value))
-        strings += [(ref_of(note, "marker"), note.marker) for note in page.footnotes]
-        if page.continued is not None:  # the title band's "continued" note (furniture, not a page text)
-            strings += [(page.continued.ref, s) for _, s in page.continued.strings()]
-            if layout is not None:
-                strings.append((page.continued.ref, layout.geometry.title_band.note_separator))
-        for ref, string in strings:
-            for char in string:
-                seen.setdefault(char, ref)
-    for _, string in edition.title.strings():
-        for char in string:
-            seen.setdefault(char, edition.title.ref)
-    for char in edition.edition:  # printed in the slug line
-        seen.setdefault(char, ref_of(edition, "edition"))
-    for char in GENERATED_CHARACTERS:
-        seen.setdefault(char, edition.ref)
-    return seen
-
-
-def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics, allow: bool = False) -> None:
-    """Every character must be in a face the families draw it from; say which is not, and where it first
-    appears (`coverage`: fonts.family_coverage)."""
-    everything = frozenset().union(*coverage.values())
-    for char, ref in sorted(used.items(), key=lambda kv: (kv[1], kv[0])):
-        if ord(char) not in everything and not char.isspace():
-            shown = char if char.isprintable() else ""
-            message = f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')} {shown!r} is in no embedded font"
-            if allow:
-                diags.warning("missing-glyph", message + "; it is printed as a box", ref,
-                              hint="replace the character before this goes to print")
-            else:
-                diags.error("missing-glyph", message, ref,
-                            hint="replace the character, add a face that has it to fonts/fonts.yaml, "
-                                 "or build a proof with --allow-missing-glyphs")
-
-
-def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics) -> None:
-    """One error per frame that puts text within the safe margin of the trim (overflowed frames aside:
-    their overflow is the error worth reading)."""
-    for page in pages:
-        safe = page.safe_mm * MM  # per template, if its template says so
-        right, bottom = layout.page_width_pt - safe, layout.page_height_pt - safe
-        offending: dict[str, list[TextLine]] = {}
-        for item in page.items:
-            if not isinstance(item, TextLine) or not item.line.runs or item.frame in page.overflowed:
-                continue
-            left_x = item.x_pt + max(item.line.runs[0].x_pt, 0.0)
-            right_x = item.x_pt + item.line.right_pt
-            # The em box's top (0.88 em above the baseline), not the half-leading above it: ink, not air.
-            top_y = item.baseline_pt - 0.88 * (item.line.ascent_pt - item.line.descent_pt) / 0.76
-            if left_x < safe - 0.01 or right_x > right + 0.01 or top_y < safe - 0.01 or item.baseline_pt > bottom:
-                offending.setdefault(item.frame, []).append(item)
-        for frame, lines in offending.items():
-            diags.error("outside-safe-area", f"{len(lines)} line(s) of frame '{frame}' lie within "
-                        f"{page.safe_mm:g} mm of the trim, first: '{lines[0].line.text[:40]}'",
-                        lines[0].ref, page=page.number, hint="move the frame inward in layout/templates.yaml")
 
 
 class BuildSession:

@@ -525,7 +525,7 @@ def _preflight(args) -> int:
 
 def _diff(args) -> int:
 
-    from .check import diff_pdfs
+    from .visual_diff import diff_pdfs
 
     out = args.out or os.path.join("out", "diff")
     if _refused_folder(out, "page-*.png", b"\x89PNG", "the diff pictures (--out)", (args.old, args.new)) \

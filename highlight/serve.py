@@ -282,7 +282,7 @@ class LiveProof:
     def compare(self, against: str) -> dict | None:
         """What `highlight diff` finds between an earlier PDF under out/ and the current preview, with a picture
         of each changed page (out/serve/<folder>/compare/); None when `against` is not a PDF under out/."""
-        from .check import diff_pdfs
+        from .visual_diff import diff_pdfs
 
         old = _inside(self.out_dir, against)
         if old is None or not old.endswith(".pdf") or not os.path.isfile(old):

@@ -24,6 +24,7 @@ def _exists(name: str) -> bool:
         return any(os.path.isfile(os.path.join(ROOT, base, name)) for base in ("", "highlight"))
     return any(os.path.isfile(os.path.join(ROOT, folder, name))
                for folder in ("highlight", os.path.join("highlight", "layout"), os.path.join("highlight", "backends"),
+                              os.path.join("highlight", "checks"),
                               "tests", "bench", "tools"))
 
 

@@ -285,7 +285,7 @@ def _space(ctx: FrameContext, style: str, lang: str) -> float:
 
 def _set_at(ctx: FrameContext, spans: list[Span], x: float, baseline: float, ref, lang: str) -> TextLine:
     """`spans` set on one line from (x, baseline): a change after the figure and unit it belongs to."""
-    return TextLine(x, baseline, ctx.setter.set(spans, 1e6, "left")[0], ref, ctx.frame, lang)
+    return TextLine(x, baseline, ctx.setter.set(spans, 1e6, "left")[0], ref, ctx.frame, lang, ctx.role)
 
 
 def figure_parts(ctx: FrameContext, stat: Stat, lang: str) -> tuple[list[Span], list[Span], list[Span]]:
@@ -459,9 +459,9 @@ def lay_out(ctx: FrameContext, element, width: float, frame: FrameSpec) -> _Piec
     """The element set at `width` in a cell of `frame`, each of its items stamped with its role: what its
     kind's function stamped (a list item, a table's header), else its kind's role (kinds.py), a picture's
     or a QR code's mark a figure; the element named by its YAML path, a heading's level kept."""
-    piece = kind_of(element).lay_out(ctx, element, width, frame)
     key = element.ref.yaml_path or ""
     role = Role(kinds.kind_of(element).role, key, level=getattr(element, "level", 0) or 0)
+    piece = kind_of(element).lay_out(ctx.but(role=role), element, width, frame)
     figure = Role("figure", key)
     for band in (piece.primary, piece.secondary):
         band[:] = [_stamped(item, role, figure) for item in band]
@@ -469,8 +469,8 @@ def lay_out(ctx: FrameContext, element, width: float, frame: FrameSpec) -> _Piec
 
 
 def _stamped(item, role: Role, figure: Role):
-    if isinstance(item, TextLine) and item.role is None:
-        return replace(item, role=role)
+    if type(item) is TextLine and item.role is None:  # (the constructor: dataclasses.replace costs 5x more)
+        return TextLine(item.x_pt, item.baseline_pt, item.line, item.ref, item.frame, item.lang, role)
     if isinstance(item, (Picture, QrMark, Ring)) and item.role is None:
         return replace(item, role=figure)
     return item

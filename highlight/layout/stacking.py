@@ -40,6 +40,7 @@ class FrameContext:
     # style name -> the style set instead (the template's, then the frame's)
     substitutes: Mapping = field(default_factory=lambda: _EMPTY)
     fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
+    role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
 
     def but(self, **changes) -> FrameContext:
         """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""
@@ -108,8 +109,8 @@ class FrameContext:
     # -- columns ---------------------------------------------------------------------------------------
     def column(self, out: list, ref: SourceRef, lang: str, width: float, x: float = 0.0, y: float = 0.0,
                role: Role | None = None) -> _Column:
-        """A column whose lines take `role` (None: the element's, stamped by elements.lay_out)."""
-        return _Column(self, out, ref, lang, width, x, y, role)
+        """A column whose lines take `role` (by default the element's: elements.lay_out sets it)."""
+        return _Column(self, out, ref, lang, width, x, y, role or self.role)
 
     def bands(self, piece: _Piece, ref: SourceRef, width: float, x: float = 0.0) -> tuple[_Column, _Column]:
         """An English column on the piece's primary band and a Chinese one on its secondary."""

@@ -18,7 +18,9 @@ from .fonts import (
     Manifest,
     check_cjk_family,
     check_faces_present,
+    faces_present,
     family_coverage,
+    fetch_fonts,
     load_coverage,
     load_manifest,
     prepare_fonts,
@@ -129,7 +131,10 @@ def _check_preview_path(output: str, options: BuildOptions, project: str, diags:
 
 def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None) -> tuple[Edition, Layout, str]:
     """Edition and layout, loaded together so one run reports the problems of both."""
+    from .project import check_project
+
     project = find_project(edition_dir)
+    check_project(project, diags, found=project_of(edition_dir) is not None)
     edition = layout = None
     try:
         edition = load_edition(edition_dir, diags, cache)
@@ -241,11 +246,16 @@ class BuildSession:
         self.defer_line_store = False  # `watch` writes the store after reporting a rebuild, not within it
 
     def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics, allow_missing: bool = False):
+        from .project import announce, fonts_cache
+
         manifest_path = os.path.join(project, "fonts", "fonts.yaml")
-        cache_dir = os.path.join(project, ".cache", "fonts")
-        stamp = (manifest_path, _mtime(manifest_path))
+        cache_dir = fonts_cache(project)
+        stamp = (manifest_path, _mtime(manifest_path), cache_dir)
         if self._fonts_key != stamp:
             self._manifest = load_manifest(manifest_path, diags)
+            if not faces_present(self._manifest, cache_dir):  # first use: fetched (pinned, checksummed)
+                announce(f"fonts: first use, fetching the faces of {manifest_path} into {cache_dir} (once)")
+                fetch_fonts(self._manifest, diags, cache_dir, lambda step: announce("fonts: " + step))
             check_faces_present(self._manifest, diags, cache_dir)
             self._coverage = load_coverage(self._manifest, diags, cache_dir)
             self._fonts_key, self._fonts, self._characters = stamp, None, frozenset()
@@ -314,7 +324,7 @@ class BuildSession:
             own = Diagnostics()  # its loaders stop at any error so far: a proof's overflow is not theirs
             try:
                 manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), own)
-                self._profile = load_profile(manifest, own, os.path.join(project, ".cache", "profiles"))
+                self._profile = load_profile(manifest, own)
             finally:
                 diags.extend(own)
         return self._profile

@@ -126,6 +126,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--editor", default="vscode://file{path}:{line}:{column}",
                        help="the link a clicked line opens, with {path}, {line} and {column}")
     serve.add_argument("--dpi", type=int, default=110, help="resolution of the page pictures (default 110)")
+    init = command("init", help="make a project folder: the layout to edit, the manifests, an edition to start from")
+    init.add_argument("folder", help="the project folder to make (or complete: nothing there is replaced)")
+    init.add_argument("--from", dest="source", help="an edition folder to copy into content/ (default: the example "
+                      "edition)")
     new = command("new", help="start next year's edition from this year's")
     new.add_argument("edition", help="the new edition's name, e.g. 2023-24")
     new.add_argument("--from", dest="source", required=True, help="the edition to start from, e.g. 2022-23")
@@ -158,7 +162,8 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default="schema", help="folder to write into (default schema/)")
     fonts = command("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
     fonts.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
-    setup = command("setup", help="set up fonts and the print output profile (run by make)")
+    setup = command("setup", help="fetch the fonts and check the shipped print profile (run by make; a build "
+                    "fetches the fonts on first use anyway)")
     setup.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
     setup.add_argument("--profiles", default=os.path.join("profiles", "profiles.yaml"))
     return parser
@@ -249,7 +254,7 @@ def _text_streams() -> None:
 def _run(args) -> int:
     commands = {"build": _build, "fonts": _fonts, "setup": lambda a: _fonts(a) or _profiles(a), "watch": _watch,
                 "new": _new, "check": _check, "proof": _proof, "diff": _diff, "preflight": _preflight,
-                "schema": _schema, "serve": _serve}
+                "schema": _schema, "serve": _serve, "init": _init}
     try:
         return commands[args.command](args)
     except KeyboardInterrupt as exc:
@@ -555,6 +560,25 @@ def _diff(args) -> int:
     return 1 if changes else 0
 
 
+def _init(args) -> int:
+    from .init_project import init_project
+
+    diags = Diagnostics()
+    try:
+        done = init_project(args.folder, diags, args.source)
+    except BuildFailed:
+        _print(diags, False)
+        return exit_code(diags)
+    kept = f"; kept as they were: {len(done.kept)} (nothing is replaced)" if done.kept else ""
+    _info(f"highlight: project {shown(done.project, PATH_LIMIT)}: wrote {len(done.written)} files (layout/, "
+          f"fonts/fonts.yaml, profiles/profiles.yaml, schema/, {shown(done.edition, PATH_LIMIT)}){kept}")
+    for rel in done.written:
+        _detail(f"highlight: wrote {shown(rel, PATH_LIMIT)}")
+    _info(f"next: cd {_quoted(args.folder)}, then `highlight build {_quoted(done.edition.replace(os.sep, '/'))}` "
+          "(the fonts are fetched once on first use)")
+    return 0
+
+
 def _new(args) -> int:
     from .new_edition import start_edition
     from .paths import EDITION_NAME_HINT, name_problem
@@ -598,7 +622,13 @@ def _new(args) -> int:
 
 
 def _cache_beside(manifest: str, kind: str) -> str:
-    """The project's .cache/<kind>, for a manifest at <project>/<folder>/<file>.yaml."""
+    """Where the set-up of a manifest at <project>/<folder>/<file>.yaml keeps its files: $HIGHLIGHT_CACHE/<kind>,
+    else the project's own .cache/<kind> (an explicit set-up, as `make` runs it, is the project's; a build that
+    finds none fetches into the user's cache instead: project.fonts_cache)."""
+    from .project import CACHE_ENV
+
+    if os.environ.get(CACHE_ENV):
+        return os.path.join(os.path.abspath(os.environ[CACHE_ENV]), kind)
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(manifest))), ".cache", kind)
 
 
@@ -690,9 +720,10 @@ def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
         _info(f"highlight: {kind}: {shown(step, 500)} …", flush=True)
 
     try:
-        _info(f"highlight: {kind}: checking {shown(manifest_path, PATH_LIMIT)} against .cache/{kind}", flush=True)
         manifest = load(manifest_path, diags)
         cache = _cache_beside(manifest_path, kind)
+        against = "the profile highlight ships" if kind == "profiles" else shown(cache, PATH_LIMIT)
+        _info(f"highlight: {kind}: checking {shown(manifest_path, PATH_LIMIT)} against {against}", flush=True)
         result = run(manifest, diags, cache, progress)
     except BuildFailed:
         _print(diags, False)
@@ -705,11 +736,12 @@ def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
 
 
 def _profiles(args) -> int:
-    from .profiles import load_manifest, profile_path, set_up_profile
+    from .profiles import load_manifest, load_profile, shipped_path
 
-    return _set_up_step(args.profiles, "profiles", load_manifest, set_up_profile, lambda manifest, cache, built:
-                        f"highlight: output profile {'built and ' if built else ''}verified: "
-                        f"{profile_path(manifest, cache)}")
+    return _set_up_step(args.profiles, "profiles", load_manifest, lambda manifest, diags, cache, progress:
+                        load_profile(manifest, diags), lambda manifest, cache, profile:
+                        f"highlight: output profile verified (sha256 {manifest.profile.sha256[:12]}…, shipped with "
+                        f"highlight, nothing to build): {shipped_path(manifest)}")
 
 
 def _fonts(args) -> int:

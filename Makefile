@@ -58,5 +58,10 @@ profile-verify: $(STAMP)
 clean:
 	rm -rf out .cache
 
-bench: $(FONTS)
+# The bench also runs the peer (Typst, the `bench` extra) in the same run and prints the ratio.
+$(VENV)/.bench-installed: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: $(FONTS) $(VENV)/.bench-installed
 	$(PY) bench/bench.py

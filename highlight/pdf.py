@@ -25,7 +25,7 @@ def _alive(pid: int) -> bool:
     if sys.platform == "win32":
         import ctypes
 
-        kernel32 = getattr(ctypes, "windll").kernel32
+        kernel32 = ctypes.windll.kernel32
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
             return bool(kernel32.GetLastError() == 5)  # ERROR_ACCESS_DENIED: it exists, another user's

@@ -23,7 +23,7 @@ from importlib import metadata
 
 import pytest
 import tomllib
-from conftest import ROOT, copy_project
+from conftest import ROOT
 
 
 def _requirement_name(requirement: str) -> str | None:

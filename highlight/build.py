@@ -51,7 +51,8 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build too, and a failed build writes nothing
     preview: str = ""  # why this build is not for print ("watch"), or "" (a --greedy build is one anyway)
     proof: bool = False  # render what was laid out even when it has errors (for `proof`: never the print path)
-    final: bool = False  # a press build: a placeholder (a QR code without a url, a missing picture) is an error
+    final: bool = False  # a press build: a placeholder (a QR code without a url, a missing picture) and an
+    # element marked `review: true` are errors
 
     @property
     def preview_reason(self) -> str:
@@ -72,6 +73,7 @@ class BuildResult:
     preview: str = ""  # the preview_reason of the options: the summary line marks the PDF "not for print"
     name: str = ""  # the name its outputs take, the edition folder's (proofs go to out/proof/<name>/)
     pages: list = field(default_factory=list)
+    laid_out: int = 0  # pages laid out, written or not (a failed build's summary says so)
     fonts: int = 0
     seconds: float = 0.0
     layout: Layout | None = None  # what the pages were laid out with (for proofs)
@@ -354,6 +356,7 @@ class BuildSession:
             if heights_path != self._heights_path:  # (a session keeps what it read or wrote last)
                 self._good_heights, self._heights_path = _read_heights(heights_path), heights_path
             pages = self._layout(edition, layout, diags, options.lang, setter)
+            result.laid_out = len(pages)
             wordbreaks.add_diagnostics(wordbreaks.in_pages(pages), diags)  # a break inside a word, narrow measure
             if options.report:
                 from . import typography
@@ -461,8 +464,16 @@ def _write_heights(path: str, heights: dict) -> None:
 
 
 def check_final(pages: list[LaidOutPage], diags: Diagnostics) -> None:
-    """--final: nothing goes to press with a placeholder in it (a QR code without its url)."""
+    """--final: nothing goes to press with a placeholder in it (a QR code without its url), nor with an element
+    still marked `review: true` (its figures and dates unchecked): each such warning becomes an error."""
+    from .diagnostics import Diagnostic
     from .layout import QrMark
+
+    for i, d in enumerate(diags.items):
+        if d.code == "unreviewed" and d.severity == Severity.WARNING:
+            diags.items[i] = Diagnostic(Severity.ERROR, "unreviewed-in-final", d.message.replace(
+                " not checked yet", " not checked yet, and a press build takes no unchecked figure"), d.source,
+                d.hint, d.page)
 
     for page in pages:
         for item in page.items:

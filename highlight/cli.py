@@ -109,8 +109,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", choices=("en", "zh"),
                        help="a single-language variant, written to out/highlights-<edition>-<lang>.pdf")
     build.add_argument("--final", action="store_true",
-                       help="the press build: a placeholder (a QR code with no url, a missing picture) is an "
-                       "error, not a warning")
+                       help="the press build: a placeholder (a QR code with no url, a missing picture) and an "
+                       "element still marked `review: true` are errors, not warnings")
     build.add_argument("--allow-missing-glyphs", action="store_true",
                        help="a character no font has is a warning and printed as a box (for proofs)")
     watch = command("watch", help="rebuild whenever a content, layout or font file changes")
@@ -295,10 +295,19 @@ def _print(diags: Diagnostics, as_json: bool, github: bool = False) -> None:
     if as_json:
         print(diags.to_json())
         return
-    for d in diags.items:
-        if _OUTPUT.quiet and d.severity <= Severity.WARNING:
-            continue
-        print(d.github() if github else d.format(), file=sys.stdout if github else sys.stderr)
+    if github:  # a machine's: every diagnostic, in order
+        for d in diags.items:
+            if not (_OUTPUT.quiet and d.severity <= Severity.WARNING):
+                print(d.github())
+        return
+    from .triage import shown as triaged
+
+    for shown_item in triaged(diags, _OUTPUT.verbose):  # every error; of each kind of warning the first few
+        if isinstance(shown_item, str):
+            if not _OUTPUT.quiet:
+                print(shown_item, file=sys.stderr)
+        elif not (_OUTPUT.quiet and shown_item.severity <= Severity.WARNING):
+            print(shown_item.format(), file=sys.stderr)
 
 
 def _build(args) -> int:
@@ -337,17 +346,9 @@ def _build(args) -> int:
 
 
 def _summary(result, code: int, seconds: float, verb: str = "") -> str:
-    diags = result.diagnostics
-    warnings = diags.count(Severity.WARNING)
-    errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    where = shown(result.output, PATH_LIMIT) if result.output and not diags.has_errors() else "nothing written"
-    if verb and where == "nothing written":
-        where += ", the last good PDF is kept"
-    elif where != "nothing written" and result.preview:
-        where += f" (preview, {result.preview}: not for print)"
-    notes = diags.count(Severity.NOTE)
-    return (f"highlight: {verb}{len(result.pages)} pages, {result.fonts} fonts, {errors} errors, {warnings} warnings, "
-            + (f"{notes} note{'s' if notes > 1 else ''}, " if notes else "") + f"{seconds:.2f} s → {where}")
+    from .triage import summary
+
+    return summary(result, seconds, verb)
 
 
 def _watch(args) -> int:

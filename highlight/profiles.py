@@ -58,8 +58,8 @@ class ProfileSpec:
     output_condition_text: str
     registry: str
     sha256: str
-    licence: str
-    built_with: str
+    licence: str = ""  # optional: a manifest written before the profile shipped has neither
+    built_with: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ MANIFEST = Struct(ProfileManifest, {
         "measurement": Field(_MEMBER, required=True), "tool": Field(_MEMBER, required=True),
         "output_condition": Field(Str(), required=True), "output_condition_text": Field(Str(), required=True),
         "registry": Field(Str(), required=True), "sha256": Field(Str(), required=True),
-        "licence": Field(Str(), required=True), "built_with": Field(Str(), required=True)}), required=True),
+        "licence": Field(Str()), "built_with": Field(Str())}), required=True),
 }, "The print output condition, the shipped ICC profile's checksum and how it was made")
 
 

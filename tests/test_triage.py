@@ -1,0 +1,126 @@
+"""Triage (issue 26, item 3): unchecked figures kept off the press, warnings counted by kind, and every hint
+tested by doing what it says."""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from conftest import copy_project, make_edition, run_cli
+
+
+@pytest.fixture(scope="module")
+def next_year(tmp_path_factory):
+    """A project holding 2023-24 as `highlight new` starts it from 2022-23 (67 elements marked review: true)."""
+    project = copy_project(tmp_path_factory.mktemp("triage") / "project")
+    code, printed = run_cli(["new", "2023-24", "--from", "2022-23", "--content", str(project / "content")])
+    assert code == 0 and "67 elements" in printed, printed
+    return project
+
+
+def _copy_of(project, tmp_path):
+    import shutil
+
+    copy = copy_project(tmp_path / "copy")
+    shutil.copytree(project / "content" / "2023-24", copy / "content" / "2023-24")
+    return copy
+
+
+def test_final_refuses_each_unreviewed_element_by_name(next_year, tmp_path):
+    code, printed = run_cli(["build", str(next_year / "content" / "2023-24"), "--final", "-o", str(tmp_path / "x.pdf")])
+    assert code == 1, printed
+    named = re.findall(r"^(\S+\.yaml):(\d+):\d+ \((\S+)\.review\): error\[unreviewed-in-final\]", printed, re.MULTILINE)
+    assert len(named) == 67, printed
+    assert ("67 unreviewed-in-final" in printed.splitlines()[-1]) and "0 written" in printed.splitlines()[-1]
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_summary_counts_warnings_by_kind_and_a_kind_is_listed_in_full_only_with_v(next_year, tmp_path):
+    out = str(tmp_path / "x.pdf")
+    code, printed = run_cli(["build", str(next_year / "content" / "2023-24"), "-o", out])
+    assert code == 0, printed
+    summary = printed.strip().splitlines()[-1]
+    assert "73 warnings (67 unreviewed, 6 qr-placeholder)" in summary and "3 fitted" in summary, summary
+    assert printed.count("warning[unreviewed]") == 3 and printed.count("warning[qr-placeholder]") == 3
+    assert "… and 64 more unreviewed warnings (-v lists every one)" in printed
+    assert len(printed.splitlines()) < 25, printed  # was 149 lines
+    code, printed = run_cli(["build", str(next_year / "content" / "2023-24"), "-o", out, "-v"])
+    assert printed.count("warning[unreviewed]") == 67 and printed.count("warning[qr-placeholder]") == 6
+    code, printed = run_cli(["build", str(next_year / "content" / "2023-24"), "-o", out, "--format", "github"])
+    assert printed.count("title=unreviewed::") == 67  # a machine's format is never cut
+
+
+def test_the_review_hints_do_what_they_say(next_year, tmp_path):
+    """Each `unreviewed` hint applied as written (the line deleted, or the key and its comma taken out of the
+    braces) to a copy: the next build has no unreviewed warning, and nothing else changed."""
+    project = _copy_of(next_year, tmp_path)
+    edition = str(project / "content" / "2023-24")
+    code, printed = run_cli(["build", edition, "-o", str(tmp_path / "x.pdf"), "-v"])
+    hints = re.findall(r"^(\S+\.yaml):(\d+):\d+ .*warning\[unreviewed\].*\n  hint: .*?then (delete .*)$", printed,
+                       re.MULTILINE)
+    assert len(hints) == 67, printed
+    kinds = set()
+    edits: dict[str, list] = {}
+    for file, line, hint in hints:
+        edits.setdefault(file, []).append((int(line), hint))
+    for file, wanted in edits.items():
+        path = os.path.join(str(project), file) if not os.path.isabs(file) else file
+        if not os.path.exists(path):
+            path = os.path.join(edition, os.path.basename(file))
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        for number, hint in sorted(wanted, reverse=True):
+            if hint == f"delete the line `review: true` (line {number})":
+                assert lines[number - 1].strip() == "review: true"
+                del lines[number - 1]
+                kinds.add("line")
+            else:
+                assert hint == (f"delete `review: true, ` from inside the braces on line {number}, leaving the "
+                                "rest of the line"), hint
+                assert lines[number - 1].count("review: true, ") == 1
+                lines[number - 1] = lines[number - 1].replace("review: true, ", "")
+                kinds.add("inline")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+    assert kinds == {"line", "inline"}  # both forms `highlight new` writes were tried
+    code, printed = run_cli(["build", edition, "-o", str(tmp_path / "y.pdf")])
+    assert code == 0 and "unreviewed" not in printed, printed
+    assert "6 warnings (6 qr-placeholder)" in printed.splitlines()[-1]
+
+
+LIST_PAGE = ('page: 1\ntemplate: p1\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: intro\n'
+             '    elements:\n      - list:\n          items:\n'
+             '            - {en: "10 research centres", zh: "研究中心"}\n'
+             '            - {en: "Art Tech", zh: "藝術科技"}\n')
+
+
+def test_the_parity_hint_on_a_list_item_says_where_the_acceptance_goes_and_it_works(tmp_path):
+    folder = make_edition(tmp_path, LIST_PAGE)
+    out = str(tmp_path / "x.pdf")
+    code, printed = run_cli(["build", folder, "-o", out])
+    assert code == 0 and "warning[parity-figures]" in printed, printed
+    hint = re.search(r"accept it on the list it is part of \(the `list:` of (\S+), line (\d+)\), as a key beside "
+                     r"its other keys, not on the part: (parity: \{.*\})$", printed, re.MULTILINE)
+    assert hint, printed
+    page = os.path.join(folder, "p1.yaml")
+    with open(page, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    number = int(hint.group(2))
+    assert lines[number - 1].strip() == "items:"  # the list's first key stands on that line
+    indent = lines[number - 1][:len(lines[number - 1]) - len(lines[number - 1].lstrip())]
+    lines.insert(number - 1, indent + hint.group(3).replace("…", "checked with the office"))
+    with open(page, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    code, printed = run_cli(["build", folder, "-o", out])
+    assert code == 0 and "warning[parity" not in printed and " 0 warnings," in printed, printed
+
+
+def test_one_warning_is_singular_and_a_failed_build_says_what_was_laid_out(tmp_path):
+    folder = make_edition(tmp_path, LIST_PAGE)
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    summary = printed.strip().splitlines()[-1]
+    assert ", 1 warning (1 parity-figures), " in summary and "1 page, " in summary, summary
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf"), "--strict"])
+    summary = printed.strip().splitlines()[-1]
+    assert code == 1 and "highlight: 1 page laid out, 0 written, 0 errors, 1 warning" in summary, summary
+    assert summary.endswith("→ nothing written")

@@ -2,6 +2,7 @@
 tested by doing what it says."""
 from __future__ import annotations
 
+import math
 import os
 import re
 
@@ -124,3 +125,59 @@ def test_one_warning_is_singular_and_a_failed_build_says_what_was_laid_out(tmp_p
     summary = printed.strip().splitlines()[-1]
     assert code == 1 and "highlight: 1 page laid out, 0 written, 0 errors, 1 warning" in summary, summary
     assert summary.endswith("→ nothing written")
+
+
+def _list_page(items: int) -> str:
+    """Page 1 with a list of one-word items in its intro (each item the same height) and a heading below it."""
+    rows = "".join(f'            - {{en: "Item {i}", zh: "項目{i}"}}\n' for i in range(items))
+    return ('page: 1\ntemplate: p1\ntitle: {en: "Research Power", zh: "研究實力"}\nblocks:\n  - frame: intro\n'
+            '    elements:\n      - list:\n          items:\n' + rows +
+            '  - frame: discoveries-head\n    elements:\n      - heading: {en: "Discoveries", zh: "發現", level: 2}\n')
+
+
+def _build_list(tmp_path, items: int) -> tuple[int, str]:
+    folder = make_edition(tmp_path / str(items), _list_page(items))
+    return run_cli(["build", folder, "-o", str(tmp_path / f"{items}.pdf")])
+
+
+def test_the_overflow_hint_asks_for_enough_and_not_more_than_one_item_too_many(tmp_path):
+    """24 items overflow the page; the hint names how much to take out. Taking out whole items until that much
+    is gone gives a page that fits; one item fewer taken out does not (the amount is the page's, including the
+    heading the list pushes off the page, not only the list's own overflow)."""
+    def content_mm(printed: str) -> float:
+        return float(re.search(r"frame 'intro' runs [0-9.]+ mm past the page's foot \(.*?; ([0-9.]+) mm of content",
+                               printed).group(1))
+
+    code, printed = _build_list(tmp_path, 24)
+    assert code == 1, printed
+    item_mm = content_mm(_build_list(tmp_path, 25)[1]) - content_mm(printed)
+    need = float(re.search(r"hint: shorten the texts named by ([0-9.]+) mm", printed).group(1))
+    assert "error[overflow]" in printed and "in -" not in printed
+    taken = math.ceil(need / item_mm)
+    assert _build_list(tmp_path, 24 - taken)[0] == 0  # doing what the hint says
+    assert _build_list(tmp_path, 24 - taken + 1)[0] == 1  # and it asked for no more than needed
+
+
+def test_no_message_gives_a_negative_size_and_a_pushed_frame_blames_the_frame_above(tmp_path):
+    code, printed = _build_list(tmp_path, 40)
+    assert code == 1
+    assert not re.search(r"-\d+(\.\d+)? mm", printed), printed
+    assert "frame 'discoveries-head' starts " in printed and "the frames above it overflow (intro)" in printed
+
+
+def test_off_grid_lines_give_one_warning_a_page_and_none_when_the_build_said_why():
+    from highlight.diagnostics import Diagnostics, SourceRef
+    from highlight.typography import PageTypography, add_diagnostics
+
+    class Line:
+        ref = SourceRef("content/x/p1.yaml", 7, 3)
+
+    page = PageTypography(1, off_grid=[(Line(), f"line {i}… 0.70 pt below a grid line") for i in range(64)])
+    diags = Diagnostics()
+    add_diagnostics([page], diags)
+    off = [d for d in diags.items if d.code == "typo-off-grid"]
+    assert len(off) == 1 and "and 63 more lines of the page" in off[0].message
+    told = Diagnostics()
+    told.warning("off-grid", "the page is 0.7 mm too full for its frames to start on the baseline grid", page=1)
+    add_diagnostics([page], told)
+    assert [d.code for d in told.items] == ["off-grid"]

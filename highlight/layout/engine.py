@@ -210,7 +210,8 @@ class PageLayouter:
                                  self.diags)
         tops = placement.tops
         room_choices = self._room(order, template, blocks, placement.room) if placement.room > 0 else ""
-        boxes, overflowed = [], []
+        boxes: list = []
+        overflowed: list[str] = []
         # how far the lowest frame set against the page's foot reaches past it: what the page must lose
         page_over = max((tops[n] + filled[n][2] - body_bottom for n in order
                          if blocks.get(n) and not template.frames[n].height_mm), default=0.0)

@@ -20,9 +20,9 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .atomic import replace_file
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from .fonts import _sha256
-from .pdf import replace_file
 from .schema import INVALID, Field, Named, Str, Struct, load_document
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")  # the shipped profile

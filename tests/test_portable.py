@@ -51,7 +51,7 @@ def test_on_windows_a_stale_temporary_file_is_probed_without_a_signal(monkeypatc
     of a temporary file must open the process instead, and never call os.kill."""
     import ctypes
 
-    from highlight import pdf
+    from highlight import atomic
 
     class Kernel32:
         def __init__(self):
@@ -77,8 +77,8 @@ def test_on_windows_a_stale_temporary_file_is_probed_without_a_signal(monkeypatc
     def no_signals(pid, sig):
         raise AssertionError(f"os.kill({pid}, {sig}) on Windows")
 
-    monkeypatch.setattr(pdf.os, "kill", no_signals)
-    assert pdf._alive(4242) is True and pdf._alive(4243) is False
+    monkeypatch.setattr(atomic.os, "kill", no_signals)
+    assert atomic._alive(4242) is True and atomic._alive(4243) is False
     assert kernel32.opened == [4242, 4243]
 
 

@@ -39,6 +39,14 @@ EXIT_CODES = ("exit codes: 0 done cleanly; 1 the content has errors (or warnings
               f"{INTERNAL_ERROR} an internal error, a bug of ours (run again with --debug and report it)")
 
 
+# The commands that compare or judge a PDF answer a question, and say the answer in their exit code.
+_OTHER_EXITS = ("2 a PDF cannot be used or an output cannot be written (this includes a mistyped command line); "
+                f"{INTERNAL_ERROR} an internal error, a bug of ours (run again with --debug and report it)")
+DIFF_EXIT_CODES = ("exit codes: 0 the two PDFs read the same (no word and no page picture changed); 1 something "
+                   "changed (listed above the summary, like diff(1)); " + _OTHER_EXITS)
+PREFLIGHT_EXIT_CODES = "exit codes: 0 every check passed; 1 a check failed (its FAIL line says which); " + _OTHER_EXITS
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with "did you mean" for a mistyped command or option (Python 3.11 has no suggest_on_error)."""
 
@@ -86,8 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     _global_options(common, suppress=True)  # SUPPRESS: an option not given after the command keeps its value
 
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, parents=[common], epilog=EXIT_CODES)
+    def command(name: str, help: str, epilog: str = EXIT_CODES) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, parents=[common], epilog=epilog)
 
     build = command("build", help="build an edition's PDF")
     build.add_argument("edition", help="the edition folder, e.g. content/2022-23")
@@ -149,11 +157,14 @@ def _parser() -> argparse.ArgumentParser:
     proof.add_argument("--dpi", type=int, default=150)
     proof.add_argument("--overlay", default="", help="any of grid,frames,baselines,safe (overflows and QR "
                        "placeholders are always marked)")
-    pre = command("preflight", help="check a PDF as a print shop's preflight would")
+    pre = command("preflight", help="check a PDF as a print shop's preflight would", epilog=PREFLIGHT_EXIT_CODES)
     pre.add_argument("pdf")
-    pre.add_argument("--target", choices=("print", "screen"), default="print")
+    pre.add_argument("--target", choices=("print", "screen"),
+                     help="what the file is checked as (default: what it declares: PDF/X is print; highlight's "
+                          "file without PDF/X is its screen rendition; any other file print)")
     pre.add_argument("--json", action="store_true", help="print the report as JSON")
-    diff = command("diff", help="what changed between two builds: words, figures, and a picture per page")
+    diff = command("diff", help="what changed between two builds: words, figures, and a picture per page",
+                   epilog=DIFF_EXIT_CODES)
     diff.add_argument("old", help="the earlier PDF")
     diff.add_argument("new", help="the later PDF")
     diff.add_argument("--out", help="folder for the pictures (default: out/diff)")
@@ -502,12 +513,13 @@ def _proof(args) -> int:
 
 def _preflight(args) -> int:
 
-    from .preflight import PreflightRules, preflight
+    from .preflight import PreflightRules, declared_target, preflight
 
     if _missing(args.pdf) or _unusable_pdf(args.pdf):
         return 2
     try:
-        report = preflight(args.pdf, PreflightRules(target=args.target, require_pdfx=args.target == "print"))
+        target, why = (args.target, "--target") if args.target else declared_target(args.pdf)
+        report = preflight(args.pdf, PreflightRules(target=target, require_pdfx=target == "print"))
     except Exception as exc:  # pypdf's many kinds of unreadable file
         _unreadable(args.pdf, exc)
         return 2
@@ -518,7 +530,7 @@ def _preflight(args) -> int:
             # failures, the document-wide checks, and every picture (colour space, resolution, ink) as a report
             if not finding.ok or finding.page is None or finding.check.startswith("image-"):
                 print(finding.line())
-    summary = (f"highlight: preflight {shown(args.pdf, PATH_LIMIT)}: {report.pages} pages, "
+    summary = (f"highlight: preflight {shown(args.pdf, PATH_LIMIT)} as {target} ({why}): {report.pages} pages, "
                f"{len(report.failures)} failures, "
                f"{len(report.findings)} checks")
     _info(summary, file=sys.stderr if args.json else sys.stdout)

@@ -222,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         commands.choices[args.command].error("unrecognized arguments: " + " ".join(extras))
     _OUTPUT.quiet, _OUTPUT.verbose = args.quiet, args.verbose and not args.quiet
+    from .project import QUIET
+
+    QUIET[0] = _OUTPUT.quiet  # a first-use download's progress lines too
     for option, value in sorted(vars(args).items()):
         for one in value if isinstance(value, list) else [value]:
             why = _argument_problem(one) if isinstance(one, str) else None

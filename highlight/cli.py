@@ -631,7 +631,8 @@ def _new(args) -> int:
         _print(diags, False)
         return exit_code(diags)
     _info(f"highlight: started {shown(folder, PATH_LIMIT)} from {shown(args.source, PATH_LIMIT)}; {marked} elements "
-          f"and footnotes with figures or dates are marked `review: true`: the build warns about each until you check it and delete the line.\n"
+          "and footnotes with figures or dates are marked `review: true`: the build warns about each until you "
+          "check it and delete its `review: true` (each warning says where), and `build --final` refuses them.\n"
           f"next: set the title and date in {shown(os.path.join(folder, 'edition.yaml'), PATH_LIMIT)}, then "
           f"`highlight build {_quoted(folder)}`")
     return 0

@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 FONTS  := .cache/.setup-done
 EDITION ?= 2022-23
 
-.PHONY: all build test lint fonts clean bench browser profile-verify
+.PHONY: all build test lint fonts clean bench browser expected profile-verify
 all: build
 
 # Each set-up step says what it does and, when done, how long it took (a first `make` takes minutes).
@@ -51,6 +51,11 @@ lint: $(STAMP)
 # Every test, the slow ones too (marked `slow`: `.venv/bin/python -m pytest -m "not slow"` skips them while working).
 test: lint $(FONTS) browser
 	$(PY) -m pytest
+
+# The expected page models (tests/expected/*.txt) written afresh after a layout change that is meant: review the
+# diff (`git diff tests/expected`) and commit it with the change; tests/test_expected.py compares them.
+expected: $(FONTS)
+	$(PY) tools/expected.py
 
 # The reproducibility check of the shipped profile (Linux x86_64): Argyll's colprof from the pinned Debian
 # package makes it again from FOGRA39L.ti3; the sha256 must be the manifest's and the bytes the shipped ones.

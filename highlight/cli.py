@@ -489,8 +489,10 @@ def _check_content(args) -> int:
     args.json = args.json or args.format == "json"
     _print(diags, args.json, args.format == "github")
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    _info(f"highlight: checked {shown(edition_dir, PATH_LIMIT)} against its PDF: {errors} errors, "
-          f"{diags.count(Severity.WARNING)} warnings", file=sys.stderr if args.json else sys.stdout)
+    from .triage import plural
+
+    _info(f"highlight: checked {shown(edition_dir, PATH_LIMIT)} against its PDF: {plural(errors, 'error')}, "
+          f"{plural(diags.count(Severity.WARNING), 'warning')}", file=sys.stderr if args.json else sys.stdout)
     return exit_code(diags, args.strict)
 
 
@@ -537,8 +539,10 @@ def _preflight(args) -> int:
             # failures, the document-wide checks, and every picture (colour space, resolution, ink) as a report
             if not finding.ok or finding.page is None or finding.check.startswith("image-"):
                 print(finding.line())
+    from .triage import plural
+
     summary = (f"highlight: preflight {shown(args.pdf, PATH_LIMIT)} as {target} ({why}): {report.pages} pages, "
-               f"{len(report.failures)} failures, "
+               f"{plural(len(report.failures), 'failure')}, "
                f"{len(report.findings)} checks")
     _info(summary, file=sys.stderr if args.json else sys.stdout)
     return 1 if report.failures else 0
@@ -576,7 +580,9 @@ def _diff(args) -> int:
                 print(f"  - {shown(words, 2000)}")
             for words in change.added:
                 print(f"  + {shown(words, 2000)}")
-    _info(f"highlight: {len(changes)} page(s) changed", file=sys.stderr if args.json else sys.stdout)
+    from .triage import plural
+
+    _info(f"highlight: {plural(len(changes), 'page')} changed", file=sys.stderr if args.json else sys.stdout)
     return 1 if changes else 0
 
 

@@ -712,7 +712,10 @@ def _no_edition(folder: str) -> bool:
 
 
 def _quoted(path: str) -> str:
-    """A path as a shell command takes it (a folder named with spaces or Chinese, e.g. `年報 2023 edition`)."""
+    """A path as a shell command takes it (a folder named with spaces or Chinese, e.g. `年報 2023 edition`): POSIX
+    shells' quoting, or on Windows the double quotes cmd and PowerShell both read ('…' is no quote to cmd)."""
+    if os.name == "nt":
+        return shown(f'"{path}"' if any(c in path for c in ' &()[]{}^=;!\'+,`~') else path, PATH_LIMIT)
     import shlex
 
     return shown(shlex.quote(path), PATH_LIMIT)

@@ -126,3 +126,14 @@ def test_a_legacy_console_code_page_gets_a_build_and_its_messages(tmp_path, enco
     printed = (done.stdout + done.stderr).decode(encoding)
     assert "Traceback" not in printed and "warning[qr-placeholder]" in printed
     assert ("年報 2023" if encoding == "cp950" else "\\u5e74\\u5831 2023") in printed
+
+
+def test_the_next_command_is_quoted_for_the_shell_of_the_system(monkeypatch):
+    """`highlight new` and `init` print the next command; a folder with a space is quoted so that the shell of
+    the system reads it: single quotes for POSIX shells, double quotes on Windows (cmd takes '…' literally)."""
+    from highlight import cli
+
+    assert cli._quoted("content/年報 2023") == "'content/年報 2023'"
+    monkeypatch.setattr(cli.os, "name", "nt")
+    assert cli._quoted("content\\年報 2023") == '"content\\年報 2023"'
+    assert cli._quoted("content\\2023-24") == "content\\2023-24"

@@ -28,6 +28,7 @@ from .diagnostics import Diagnostics, SourceRef
 from .layout import Box, LaidOutPage, Picture, QrMark, TextLine
 from .layout.items import empty_bands, ink_span
 from .layout_spec import MM, TypographyLimits
+from .model import Callout, Stat
 from .text import (
     CLOSING_BRACKETS,
     NO_LINE_END,
@@ -469,7 +470,6 @@ def as_dict(pages: list[PageTypography]) -> list[dict]:
 # Read from the laid-out lines, as the eye reads the page: a stat's figure is its largest run in the primary
 # colour, its change its runs in the accent; an element's bold runs below the unit's size are its labels and
 # headlines. The limits are layout/page.yaml's `typography:`.
-_STAT_PATH = re.compile(r"^(blocks\[(\d+)\]\.elements\[\d+\])\.(stat|callout)\b")
 _HAN_CHAR = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _DASHES = (  # (what, pattern): a typewriter character where a typesetter sets another
     ("a hyphen for a minus", re.compile(r"(?<![\w.\-])-(?=\d)")),
@@ -530,20 +530,21 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
     unit_pt = layout.style("stat-unit", "en").size_pt
     anatomies: dict = {}  # departures -> [(page, ref, figure text)]
     for report, page in zip(reports, pages):
+        content = by_number.get(page.number)
+        found = _stats_and_callouts(content)  # the element each line belongs to (its role's), by its key
         elements: dict = {}
         for item in page.items:
-            if isinstance(item, TextLine) and item.ref is not None and (match := _STAT_PATH.match(item.ref.yaml_path
-                                                                                                  or "")):
-                elements.setdefault((match.group(1), match.group(3), int(match.group(2))), []).append(item)
-        content = by_number.get(page.number)
+            if isinstance(item, TextLine) and item.role is not None and item.role.element in found:
+                elements.setdefault(item.role.element, []).append(item)
         section_of = _sections(content) if content is not None else {}
         sizes: dict = {}  # section -> {size: [refs]}
-        for (_, kind, block), lines in elements.items():
+        for key, lines in elements.items():
+            block, element = found[key]
             ref = lines[0].ref
-            if kind == "stat":
+            if isinstance(element, Stat):
                 departs, size = _stat_anatomy(lines, layout)
                 if size is not None:
-                    figure = _figure_of(content, lines[0].ref.yaml_path) or max(
+                    figure = element.figure or max(
                         (r for line in lines for r in line.line.runs), key=lambda r: r.size_pt).text.strip()
                     anatomies.setdefault(departs, []).append((page.number, ref, figure))
                     sizes.setdefault(section_of.get(block, 0), {}).setdefault(size, []).append((ref, figure))
@@ -594,13 +595,13 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
                               "under them, then the label and note, English then Chinese (elements.stat)")
 
 
-def _figure_of(page, yaml_path: str) -> str:
-    """The figure a stat's content gives (blocks[i].elements[j].stat), as written."""
-    match = re.match(r"blocks\[(\d+)\]\.elements\[(\d+)\]", yaml_path or "")
-    try:
-        return page.blocks[int(match.group(1))].elements[int(match.group(2))].figure if match and page else ""
-    except (IndexError, AttributeError):
-        return ""
+def _stats_and_callouts(page) -> dict:
+    """element key (its YAML path, as the layout stamps it in each line's role) -> (block index, element), for
+    the page's stats and callouts."""
+    if page is None:
+        return {}
+    return {element.ref.yaml_path: (index, element) for index, block in enumerate(page.blocks)
+            for element in block.elements if isinstance(element, (Stat, Callout))}
 
 
 def _sections(page) -> dict:

@@ -20,7 +20,7 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
     title_w = width - (g.margins_mm.left + g.margins_mm.right) * MM
     # English, then Chinese beneath, on every page: the first baseline stands at one height on all
     # pages, so the titles of a spread are level whatever their lengths.
-    title_col = ctx.column(title_items, page.ref, "en", title_w, role=Role("title", "title"))
+    title_col = ctx.column(title_items, page.title.ref, "en", title_w, role=Role("title", "title"))
     title_col.text(page.title, "title")
     title_col.text(page.title, "title", "zh")
     en_style, zh_style = ctx.style("title", "en"), ctx.style("title", "zh")

@@ -86,3 +86,45 @@ def test_importing_the_pipeline_loads_no_backend():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": ROOT})
     assert done.stdout.strip() == "[]"
+
+
+class _PagesAsText:
+    """A backend written the way CONTRIBUTING says, whose output is a folder: a text file per page."""
+
+    name, suffix = "pages", "-pages"
+    seen: list = []
+
+    def check_path(self, path, diags, inputs):
+        from highlight.paths import check_output_folder
+
+        check_output_folder(path, diags, inputs, what="the pages' folder")
+
+    def render(self, document, diags):
+        return {f"page-{page.number}.txt": "\n".join(item.line.text for item in page.items
+                                                      if getattr(item, "line", None) is not None).encode()
+                for page in document.pages}
+
+    def post_check(self, data, document, diags):
+        _PagesAsText.seen.append((document.meta.edition, sorted(data)))
+
+    def write(self, path, data, diags, inputs):
+        os.makedirs(path, exist_ok=True)
+        for name, content in data.items():
+            with open(os.path.join(path, name), "wb") as f:
+                f.write(content)
+
+
+def test_a_backend_plugs_in_by_one_registry_line(tmp_path, monkeypatch):
+    """No change to build.py: the registry names the class, the build checks the path, renders, post-checks
+    and writes through it, and names the output from its suffix."""
+    from highlight.build import BuildOptions, build
+
+    monkeypatch.setitem(backends.BACKENDS, "pages", "test_backends:_PagesAsText")
+    copy_project(tmp_path)
+    result = build(BuildOptions(str(tmp_path / "content" / "2022-23"), to="pages"))
+    assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
+    folder = tmp_path / "out" / "highlights-2022-23-pages"
+    assert result.output == str(folder)
+    assert sorted(p.name for p in folder.iterdir()) == [f"page-{n}.txt" for n in range(1, 9)]
+    assert "Research Power" in (folder / "page-1.txt").read_text()
+    assert _PagesAsText.seen[-1] == ("2022-23", [f"page-{n}.txt" for n in range(1, 9)])

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import ClassVar
 
 from conftest import EDITION, ROOT, copy_project, run_cli
 
@@ -92,7 +93,7 @@ class _PagesAsText:
     """A backend written the way CONTRIBUTING says, whose output is a folder: a text file per page."""
 
     name, suffix = "pages", "-pages"
-    seen: list = []
+    seen: ClassVar[list] = []
 
     def check_path(self, path, diags, inputs):
         from highlight.paths import check_output_folder

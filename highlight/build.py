@@ -1,4 +1,5 @@
-"""The pipeline: load → validate → fonts → lay out → check → render → atomic write."""
+"""The pipeline, BuildSession.STAGES: read (and check the content) → the output's backend and path → fonts and
+setter → lay out → check the pages → render (and the backend's post-check) → write atomically → remember."""
 from __future__ import annotations
 
 import hashlib

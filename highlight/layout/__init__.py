@@ -2,12 +2,12 @@
 
 The package, by stage (docs/architecture.md):
   items.py      the frozen page items (TextLine, Box, Rule, Ring, QrMark, Picture, FrameBox, CopyfitStep,
-                LaidOutPage)
-                and the helpers that move them and keep them on the baseline grid;
+                LaidOutPage), the Role each carries (ROLES), and the helpers that move them and keep them on
+                the baseline grid;
   stacking.py   FrameContext, the frozen context of the frame being set (its styles in force, its copyfit
                 steps), and the columns that stack lines on the baseline grid;
-  elements.py   every element kind, one unit each (content class, layout function, styles, texts, figures),
-                registered in ONE table, ELEMENTS;
+  elements.py   every element kind's layout, one unit each, registered in ONE table, ELEMENTS (their content
+                facets, role and styles: kinds.py); lay_out stamps each item with its role;
   copyfit.py    the steps down their scale that figures too wide for their cells take;
   fill.py       a frame filled row by row in its cells; the rows of align_rows groups levelled;
   placement.py  where the frames stand down the page: named gaps, spacing (a larger step), anchor;

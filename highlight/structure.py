@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from .layout import LaidOutPage, Picture, QrMark, Ring, TextLine
+from .layout.items import Role
 
 EN, ZH = "en", "zh-Hant"
 # The standard structure type of a leaf, by the role of its lines (layout/items.py ROLES; tables, lists,
@@ -171,26 +172,7 @@ def _segments(item: TextLine, element_for_lang) -> list:
 def page_structure(page: LaidOutPage) -> PagePlan:
     """The page's element tree, built from the role the layout stamped on each item (layout/items.py ROLES):
     an item with no role is a bug of the layout, refused here, never guessed into a P."""
-    sect = Element("Sect", page.ref, title=page.title)
-    plan = PagePlan(sect)
-    h1 = None
-    elements: dict = {}  # element key (its YAML path, and a part) -> Element
-    tables: dict = {}  # a table's element key -> its Div, Table, Figure, Caption and rows
-
-    def element(key: str, make):
-        if key not in elements:
-            elements[key] = make()
-        return elements[key]
-
-    def table_of(key: str, ref):
-        if key not in tables:
-            div = sect.add(Element("Div", ref))
-            table = Element("Table", ref)
-            tables[key] = {"div": div, "table": table, "figure": Element("Figure", ref), "caption": None,
-                           "rows": {}}
-            div.add(table)
-        return tables[key]
-
+    tree = _Tree(page)
     for index, item in enumerate(page.items):
         if not isinstance(item, (TextLine, Picture, QrMark, Ring)):
             continue  # a Box or a Rule: always an artifact
@@ -200,73 +182,115 @@ def page_structure(page: LaidOutPage) -> PagePlan:
                              "layout stamps every item it places (layout/elements.py lay_out)")
         if role.kind == "artifact":
             continue
+        if not isinstance(item, TextLine):
+            tree.mark(index, item, role)
+        elif not all(run.artifact for run in item.line.runs):  # (a line all of whose runs are not content: none)
+            leaf = _LEAVES.get(role.kind, _Tree.leaf)(tree, item, role)
+            tree.plan.segments[index] = _segments(item, lambda lang, leaf=leaf: leaf)
+    tree.close_tables()
+    return tree.plan
+
+
+class _Tree:
+    """One page's element tree as its items are met: each element made when its first item is."""
+
+    def __init__(self, page: LaidOutPage):
+        self.page = page
+        self.sect = Element("Sect", page.ref, title=page.title)
+        self.plan = PagePlan(self.sect)
+        self.h1: Element | None = None
+        self.elements: dict = {}  # element key (its YAML path, and a part) -> Element
+        self.tables: dict = {}  # a table's element key -> its Div, Table, Figure, Caption and rows
+
+    def element(self, key: str, make) -> Element:
+        if key not in self.elements:
+            self.elements[key] = make()
+        return self.elements[key]
+
+    def table_of(self, key: str, ref) -> dict:
+        if key not in self.tables:
+            div = self.sect.add(Element("Div", ref))
+            table = div.add(Element("Table", ref))
+            self.tables[key] = {"div": div, "table": table, "figure": Element("Figure", ref), "caption": None,
+                                "rows": {}}
+        return self.tables[key]
+
+    # -- marks: figures ---------------------------------------------------------------------------------
+    def mark(self, index: int, item, role: Role) -> None:
+        plan = self.plan
         if isinstance(item, Ring):  # a segment of a chart: the Figure of its table, standing before it
-            plan.figures[index] = table_of(role.element, None)["figure"]
-            continue
-        if isinstance(item, Picture):  # a photograph or logo: a Figure, its Alt the content's in both languages
-            figure = sect.add(Element("Figure", item.ref))
+            plan.figures[index] = self.table_of(role.element, None)["figure"]
+        elif isinstance(item, Picture):  # a photograph or logo: a Figure, its Alt the content's in both languages
+            figure = self.sect.add(Element("Figure", item.ref))
             figure.alt = " / ".join(text for _, text in item.alt if text) or None
             plan.figures[index] = figure
-            continue
-        if isinstance(item, QrMark):  # a Figure, its Alt written from its caption (the element's P) and url
-            figure = element(role.element + "#figure", lambda ref=item.ref: sect.add(Element("Figure", ref)))
+        else:  # a QR code: a Figure, its Alt written from its caption (the element's P) and url
+            figure = self.element(role.element + "#figure", lambda: self.sect.add(Element("Figure", item.ref)))
             figure.url = item.url
             plan.figures[index] = figure
             plan.captions[figure] = role.element
-            continue
-        if all(run.artifact for run in item.line.runs):
-            continue  # a line drawn but not content (all its runs marked so by the layout): no element of its own
-        kind, key = role.kind, role.element
-        if kind == "title":
-            if h1 is None:
-                h1 = sect.add(Element("H1", page.ref))
-                sect.children.insert(0, sect.children.pop())
-            leaf = h1
-        elif kind in ("footnote", "footnote-label"):
-            # A Note (with an /ID, PDF/UA 7.9) holding its marker as a Lbl, then its text.
-            note = element(key, lambda key=key, ref=item.ref:
-                           sect.add(Element("Note", ref, note_id=f"note-{page.number}-{key}")))
-            label = kind == "footnote-label"
-            leaf = element(key + (".label" if label else ".text"),
-                           lambda note=note, label=label, ref=item.ref: note.add(Element("Lbl" if label else "P", ref)))
-        elif kind == "table-caption":
-            t = table_of(key, item.ref)
-            if t["caption"] is None:
-                t["caption"] = t["table"].add(Element("Caption", item.ref))
-                t["table"].children.insert(0, t["table"].children.pop())
-            leaf = t["caption"]
-        elif kind in ("table-header", "table-cell"):
-            t = table_of(key, item.ref)
-            tr = t["rows"].get(role.part)
-            if tr is None:
-                tr = t["rows"][role.part] = t["table"].add(Element("TR", item.ref))
-            if kind == "table-header":
-                leaf = element(f"{key}#row{role.part}", lambda tr=tr, ref=item.ref:
-                               tr.add(Element("TH", ref, scope="Row")))
-            else:
-                leaf = element(f"{key}#row{role.part}#cell{role.cell}", lambda tr=tr, ref=item.ref:
-                               tr.add(Element("TD", ref)))
-        elif kind in ("list-body", "list-label"):
-            lst = element(key + "#list", lambda ref=item.ref: sect.add(Element("L", ref)))
-            li = element(f"{key}#item{role.part}", lambda lst=lst, ref=item.ref: lst.add(Element("LI", ref)))
-            label = kind == "list-label"
-            leaf = element(f"{key}#item{role.part}" + ("#label" if label else "#body"),
-                           lambda li=li, label=label, ref=item.ref: li.add(Element("Lbl" if label else "LBody", ref)))
-        else:
-            leaf = element(key, lambda key=key, tag=LEAF_TAGS[kind], ref=item.ref:
-                           sect.add(Element(tag, ref, key=key)))
-        plan.segments[index] = _segments(item, lambda lang, leaf=leaf: leaf)
-    # Each chart's Figure stands before its table, and says what the table says (written from the data).
-    for t in tables.values():
-        if any(f is t["figure"] for f in plan.figures.values()):
-            t["div"].children.insert(0, t["figure"])
-        # A row whose figures are not content (an Others row's sums, artifacts) still fills the grid: empty
-        # cells, so every row of the table has as many columns (PDF/UA: a regular table).
-        rows = list(t["rows"].values())
-        columns = max((len(tr.children) for tr in rows), default=0)
-        for tr in rows:
-            tr.children.extend(Element("TD", tr.ref) for _ in range(columns - len(tr.children)))
-    return plan
+
+    # -- lines: the leaf each role's lines join ------------------------------------------------------------
+    def title(self, item: TextLine, role: Role) -> Element:
+        if self.h1 is None:
+            self.h1 = self.sect.add(Element("H1", self.page.ref))
+            self.sect.children.insert(0, self.sect.children.pop())
+        return self.h1
+
+    def footnote(self, item: TextLine, role: Role) -> Element:
+        """A Note (with an /ID, PDF/UA 7.9) holding its marker as a Lbl, then its text."""
+        key, label = role.element, role.kind == "footnote-label"
+        note = self.element(key, lambda: self.sect.add(Element("Note", item.ref,
+                                                               note_id=f"note-{self.page.number}-{key}")))
+        return self.element(key + (".label" if label else ".text"),
+                            lambda: note.add(Element("Lbl" if label else "P", item.ref)))
+
+    def caption(self, item: TextLine, role: Role) -> Element:
+        t = self.table_of(role.element, item.ref)
+        if t["caption"] is None:
+            t["caption"] = t["table"].add(Element("Caption", item.ref))
+            t["table"].children.insert(0, t["table"].children.pop())
+        return t["caption"]
+
+    def cell(self, item: TextLine, role: Role) -> Element:
+        """A row's header (TH) or one of its cells (TD, by its column), the row made on first use."""
+        t = self.table_of(role.element, item.ref)
+        tr = t["rows"].get(role.part)
+        if tr is None:
+            tr = t["rows"][role.part] = t["table"].add(Element("TR", item.ref))
+        if role.kind == "table-header":
+            return self.element(f"{role.element}#row{role.part}", lambda: tr.add(Element("TH", item.ref, scope="Row")))
+        return self.element(f"{role.element}#row{role.part}#cell{role.cell}", lambda: tr.add(Element("TD", item.ref)))
+
+    def list_item(self, item: TextLine, role: Role) -> Element:
+        lst = self.element(role.element + "#list", lambda: self.sect.add(Element("L", item.ref)))
+        li = self.element(f"{role.element}#item{role.part}", lambda: lst.add(Element("LI", item.ref)))
+        label = role.kind == "list-label"
+        return self.element(f"{role.element}#item{role.part}" + ("#label" if label else "#body"),
+                            lambda: li.add(Element("Lbl" if label else "LBody", item.ref)))
+
+    def leaf(self, item: TextLine, role: Role) -> Element:
+        """A heading, a paragraph, a caption: one element of its own (LEAF_TAGS), its lines joined."""
+        key = role.element
+        return self.element(key, lambda: self.sect.add(Element(LEAF_TAGS[role.kind], item.ref, key=key)))
+
+    def close_tables(self) -> None:
+        """Each chart's Figure before its table (it says what the table says, written from the data); every row
+        as many columns, a row whose figures are not content (an Others row's sums) filled with empty cells
+        (PDF/UA: a regular table)."""
+        for t in self.tables.values():
+            if any(f is t["figure"] for f in self.plan.figures.values()):
+                t["div"].children.insert(0, t["figure"])
+            rows = list(t["rows"].values())
+            columns = max((len(tr.children) for tr in rows), default=0)
+            for tr in rows:
+                tr.children.extend(Element("TD", tr.ref) for _ in range(columns - len(tr.children)))
+
+
+# The leaf a line joins, by its role (the rest, LEAF_TAGS's, an element of their own: _Tree.leaf).
+_LEAVES = {"title": _Tree.title, "footnote": _Tree.footnote, "footnote-label": _Tree.footnote,
+           "table-caption": _Tree.caption, "table-header": _Tree.cell, "table-cell": _Tree.cell,
+           "list-body": _Tree.list_item, "list-label": _Tree.list_item}
 
 
 def finish_page(plan: PagePlan) -> None:

@@ -56,123 +56,146 @@ def finish_pdf(data: bytes, plans: list, options) -> bytes:
             for stream in (page.obj.Contents if isinstance(page.obj.Contents, Array) else [page.obj.Contents]):
                 content.update(stream.read_raw_bytes())
         _subset_tags(pdf, content)
-        # -- the structure tree -------------------------------------------------------------------------
-        tree = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-        document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=tree,
-                                                Lang=String(options.languages[0])))
-        tree.K = Array([document])
-        parents: dict = {}  # page index -> {mcid: element}
-        numbers = []
-        next_key = len(pages)
-
-        page_objs = [page.obj for page in pages]
-        struct_elem = Name.StructElem
-        kinds: dict[str, Name] = {}
-
-        def write(element: Element, parent, page_index: int):
-            nonlocal next_key
-            # Every key at once: each call into pikepdf costs more than the Python around it.
-            keys = {"/Type": struct_elem, "/P": parent}
-            kind = kinds.get(element.kind)
-            if kind is None:
-                kind = kinds[element.kind] = Name("/" + element.kind)
-            keys["/S"] = kind
-            if element.lang:
-                keys["/Lang"] = String(element.lang)
-            if element.alt is not None:
-                keys["/Alt"] = String(element.alt)
-            if element.title:
-                keys["/T"] = String(element.title)
-            if element.note_id:
-                keys["/ID"] = String(element.note_id)
-            if element.scope:
-                keys["/A"] = Dictionary({"/O": Name("/" + ATTRIBUTE_OWNER), "/Scope": Name("/" + element.scope)})
-            marked = [c for c in element.children if isinstance(c, Marked)]
-            if marked:
-                keys["/Pg"] = page_objs[marked[0].page]
-            obj = pdf.make_indirect(Dictionary(keys))
-            kids = []
-            for child in element.children:
-                if isinstance(child, Marked):
-                    kids.append(child.mcid)
-                    parents.setdefault(child.page, {})[child.mcid] = obj
-                else:
-                    kids.append(write(child, obj, page_index))
-            if element.kind == "Figure" and element.url:
-                for annot in (pages[page_index].obj.get("/Annots") or []):
-                    action = annot.get("/A")
-                    if annot.get("/Subtype") == Name.Link and action is not None \
-                            and str(action.get("/URI", "")) == element.url:
-                        link = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=obj,
-                                                            Pg=pages[page_index].obj))
-                        link.K = Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=pages[page_index].obj)])
-                        annot.Contents = String(element.alt or element.url)
-                        link.Alt = annot.Contents
-                        annot.F = 4  # printable, so print and screen show the same
-                        annot.StructParent = next_key
-                        numbers.append((next_key, link))
-                        next_key += 1
-                        kids.append(link)
-            obj.K = kids[0] if len(kids) == 1 and isinstance(kids[0], int) else Array(kids)
-            return obj
-
-        sects = Array()
-        for index, plan in enumerate(plans):
-            sects.append(write(plan.sect, document, index))
-        document.K = sects
-        nums = Array()
-        for index, page in enumerate(pages):
-            page.obj.StructParents = index
-            page.obj.Tabs = Name.S
-            if "/Trans" in page.obj:
-                del page.obj["/Trans"]
-            marks = parents.get(index, {})
-            nums.append(index)
-            nums.append(pdf.make_indirect(Array([marks[m] for m in range(max(marks) + 1)] if marks else [])))
-        for key, link in numbers:
-            nums.append(key)
-            nums.append(link)
-        tree.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
-        tree.ParentTreeNextKey = next_key
-        role_map = Dictionary()
-        tree.RoleMap = role_map
+        tree = _structure_tree(pdf, pages, plans, options)
         root.StructTreeRoot = tree
         root.MarkInfo = Dictionary(Marked=True)
         root.Lang = String(options.languages[0])
         root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         if screen:
             root.PageMode = Name.UseOutlines
-        # -- identity -----------------------------------------------------------------------------------
-        variant = f"{options.target}|{'+'.join(options.languages)}|{options.variant}"
-        content.update(variant.encode())
-        document_id = hashlib.sha256(f"highlight|{options.edition}|{options.title}|{variant}".encode()).digest()
-        instance_id = content.digest()
-        info = pdf.docinfo
-        for name in list(info.keys()):
-            value = info[name]
-            if isinstance(value, String) and not str(value).strip():
-                del info[name]  # an empty Author or Keywords says nothing and disagrees with the XMP
-        if options.profile is None or screen:
-            for name in ("/GTS_PDFXVersion", "/Trapped"):
-                if name in info:
-                    del info[name]
-        metadata = pikepdf.Stream(pdf, _xmp(options, info, document_id, instance_id).encode("utf-8"))
-        metadata.Type = Name.Metadata
-        metadata.Subtype = Name.XML
-        root.Metadata = metadata
-        # The /ID: its first half names this document (edition, title, target, languages), its second is
-        # qpdf's digest of the file as written (deterministic_id): reproducible, and new for any change.
-        pdf.trailer.ID = Array([String(document_id[:16]), String(instance_id[:16])])
-        # ReportLab writes most filters as a one-element array, which qpdf decodes and compresses again
-        # (15 ms): the same filter as a name is copied as it is.
-        for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Stream):
-                filters = obj.get("/Filter")
-                if isinstance(filters, Array) and len(filters) == 1:
-                    obj.Filter = filters[0]
+        _identity(pdf, options, content, screen)
+        _single_filters(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
+
+
+def _structure_tree(pdf, pages: list, plans: list, options):
+    """The StructTreeRoot: a Document of each page's Sect (structure.py's elements, each with its MCIDs and,
+    for a QR code's Figure, its Link), and the parent tree from each page's MCIDs back to their elements."""
+    from pikepdf import Array, Dictionary, Name, String
+
+    tree = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=tree,
+                                            Lang=String(options.languages[0])))
+    tree.K = Array([document])
+    parents: dict = {}  # page index -> {mcid: element}
+    numbers = []
+    next_key = len(pages)
+
+    page_objs = [page.obj for page in pages]
+    struct_elem = Name.StructElem
+    kinds: dict[str, Name] = {}
+
+    def write(element: Element, parent, page_index: int):
+        nonlocal next_key
+        # Every key at once: each call into pikepdf costs more than the Python around it.
+        keys = {"/Type": struct_elem, "/P": parent}
+        kind = kinds.get(element.kind)
+        if kind is None:
+            kind = kinds[element.kind] = Name("/" + element.kind)
+        keys["/S"] = kind
+        if element.lang:
+            keys["/Lang"] = String(element.lang)
+        if element.alt is not None:
+            keys["/Alt"] = String(element.alt)
+        if element.title:
+            keys["/T"] = String(element.title)
+        if element.note_id:
+            keys["/ID"] = String(element.note_id)
+        if element.scope:
+            keys["/A"] = Dictionary({"/O": Name("/" + ATTRIBUTE_OWNER), "/Scope": Name("/" + element.scope)})
+        marked = [c for c in element.children if isinstance(c, Marked)]
+        if marked:
+            keys["/Pg"] = page_objs[marked[0].page]
+        obj = pdf.make_indirect(Dictionary(keys))
+        kids = []
+        for child in element.children:
+            if isinstance(child, Marked):
+                kids.append(child.mcid)
+                parents.setdefault(child.page, {})[child.mcid] = obj
+            else:
+                kids.append(write(child, obj, page_index))
+        if element.kind == "Figure" and element.url:
+            for annot in (pages[page_index].obj.get("/Annots") or []):
+                action = annot.get("/A")
+                if annot.get("/Subtype") == Name.Link and action is not None \
+                        and str(action.get("/URI", "")) == element.url:
+                    link = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=obj,
+                                                        Pg=pages[page_index].obj))
+                    link.K = Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=pages[page_index].obj)])
+                    annot.Contents = String(element.alt or element.url)
+                    link.Alt = annot.Contents
+                    annot.F = 4  # printable, so print and screen show the same
+                    annot.StructParent = next_key
+                    numbers.append((next_key, link))
+                    next_key += 1
+                    kids.append(link)
+        obj.K = kids[0] if len(kids) == 1 and isinstance(kids[0], int) else Array(kids)
+        return obj
+
+    sects = Array()
+    for index, plan in enumerate(plans):
+        sects.append(write(plan.sect, document, index))
+    document.K = sects
+    nums = Array()
+    for index, page in enumerate(pages):
+        page.obj.StructParents = index
+        page.obj.Tabs = Name.S
+        if "/Trans" in page.obj:
+            del page.obj["/Trans"]
+        marks = parents.get(index, {})
+        nums.append(index)
+        nums.append(pdf.make_indirect(Array([marks[m] for m in range(max(marks) + 1)] if marks else [])))
+    for key, link in numbers:
+        nums.append(key)
+        nums.append(link)
+    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    tree.ParentTreeNextKey = next_key
+    role_map = Dictionary()
+    tree.RoleMap = role_map
+    return tree
+
+
+def _identity(pdf, options, content, screen: bool) -> None:
+    """The document's identity: its Info cleaned, its XMP metadata, its /ID (the first half names the
+    document, the second digests its content)."""
+    import pikepdf
+    from pikepdf import Array, Name, String
+
+    variant = f"{options.target}|{'+'.join(options.languages)}|{options.variant}"
+    content.update(variant.encode())
+    document_id = hashlib.sha256(f"highlight|{options.edition}|{options.title}|{variant}".encode()).digest()
+    instance_id = content.digest()
+    info = pdf.docinfo
+    for name in list(info.keys()):
+        value = info[name]
+        if isinstance(value, String) and not str(value).strip():
+            del info[name]  # an empty Author or Keywords says nothing and disagrees with the XMP
+    if options.profile is None or screen:
+        for name in ("/GTS_PDFXVersion", "/Trapped"):
+            if name in info:
+                del info[name]
+    metadata = pikepdf.Stream(pdf, _xmp(options, info, document_id, instance_id).encode("utf-8"))
+    metadata.Type = Name.Metadata
+    metadata.Subtype = Name.XML
+    pdf.Root.Metadata = metadata
+    # The /ID: its first half names this document (edition, title, target, languages), its second is
+    # qpdf's digest of the file as written (deterministic_id): reproducible, and new for any change.
+    pdf.trailer.ID = Array([String(document_id[:16]), String(instance_id[:16])])
+
+
+def _single_filters(pdf) -> None:
+    """ReportLab writes most filters as a one-element array, which qpdf decodes and compresses again
+    (15 ms): the same filter as a name is copied as it is."""
+    import pikepdf
+    from pikepdf import Array
+
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            filters = obj.get("/Filter")
+            if isinstance(filters, Array) and len(filters) == 1:
+                obj.Filter = filters[0]
 
 
 def _subset_tags(pdf, content) -> None:

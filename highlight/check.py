@@ -38,7 +38,12 @@ class PageText:
 
 
 def read_pages(pdf_path: str) -> list[PageText]:
-    """The text of each page, piece by piece, skipping marked-content /Artifact sections."""
+    """The text of each page, piece by piece, skipping marked-content /Artifact sections (a web page
+    written by `build --to html`: its leaflet pages' text, furniture left out)."""
+    if pdf_path.lower().endswith((".html", ".htm")):
+        from .web.readback import read_html_pages
+
+        return read_html_pages(pdf_path)
     from pypdf import PdfReader
 
     return [PageText(number, _pieces(page)) for number, page in enumerate(PdfReader(pdf_path).pages, 1)]

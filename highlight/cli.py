@@ -403,7 +403,10 @@ def _check(args) -> int:
     if not args.source:
         return _check_content(args)
     args.pdf = args.paths[-1]
-    if _missing(args.pdf) or _missing(args.source, "the copy deck", COPY_DECK_HINT) or _unusable_pdf(args.pdf):
+    web = args.pdf.lower().endswith((".html", ".htm"))  # a web page of `build --to html`, read as a PDF is
+    if _missing(args.pdf, "the web page" if web else "the PDF") or \
+            _missing(args.source, "the copy deck", COPY_DECK_HINT) or (_unusable_web(args.pdf) if web else
+                                                                      _unusable_pdf(args.pdf)):
         return 2
     diags = Diagnostics()
     try:  # the deck first, on its own: a deck that is not text is blamed, not the PDF
@@ -614,6 +617,28 @@ def _unusable_pdf(*paths: str) -> bool:
                         hint="give a PDF that highlight built (rebuild it with `highlight build`)")
             _print(diags, False)
             return True
+    return False
+
+
+def _unusable_web(path: str) -> bool:
+    """Say why a file named .html is not a web page `build --to html` wrote (before it is parsed)."""
+    from .web import DOCTYPE, MAX_PAGE_BYTES
+
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            head = f.read(len(DOCTYPE))
+    except OSError as exc:
+        why = f"it cannot be read ({exc.strerror})"
+    else:
+        why = ("it is not a web page highlight wrote (it does not start with <!DOCTYPE html>)" if head != DOCTYPE
+               else f"it is larger than {MAX_PAGE_BYTES // 2**20} MB" if size > MAX_PAGE_BYTES else "")
+    if why:
+        diags = Diagnostics()
+        diags.fatal("html-unreadable", f"will not read {path}: {why}", SourceRef(path),
+                    hint="give the index.html that `highlight build EDITION --to html` wrote")
+        _print(diags, False)
+        return True
     return False
 
 

@@ -50,6 +50,7 @@ class BuildOptions:
     preview: str = ""  # why this build is not for print ("watch"), or "" (a --greedy build is one anyway)
     proof: bool = False  # render what was laid out even when it has errors (for `proof`: never the print path)
     final: bool = False  # a press build: a placeholder (a QR code without a url, a missing picture) is an error
+    to: str = "pdf"  # or "html": the web page, out/highlights-<edition>-web/ (issue 25)
 
     @property
     def preview_reason(self) -> str:
@@ -319,6 +320,17 @@ class BuildSession:
                 diags.extend(own)
         return self._profile
 
+    def _write_web(self, edition, layout, fonts, project: str, output: str, options: BuildOptions,
+                   diags: Diagnostics) -> None:
+        """`--to html` (issue 25): the web page's folder from the content model and the layout, written whole or not
+        at all. Wired here until the backend registry of issue 24 takes it."""
+        from .web import web_files, write_folder
+
+        files = web_files(edition, layout, fonts, project, diags, cache=self._files)
+        if options.strict and diags.worst is not None and diags.worst >= Severity.WARNING:
+            raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
+        write_folder(output, files, diags, (options.edition_dir,))
+
     def build(self, options: BuildOptions) -> BuildResult:
         """Run the whole pipeline; every problem ends up in result.diagnostics."""
         started = time.perf_counter()
@@ -333,10 +345,16 @@ class BuildSession:
             if layout == self._last_layout:
                 layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
             self._last_layout = layout
-            output = options.output or default_output(project, options.edition_dir, options.lang, options.target,
-                                                      options.preview_reason)
-            check_output(output, diags, (options.edition_dir,), magic=b"%PDF-", what="the PDF (-o)")  # before the work
-            _check_preview_path(output, options, project, diags)
+            if options.to == "html":  # issue 25's web page: a folder, checked before the work (see _write_web)
+                from .web import default_folder, refuse_folder
+
+                output = options.output or default_folder(project, result.name)
+                refuse_folder(output, diags, (options.edition_dir,))
+            else:
+                output = options.output or default_output(project, options.edition_dir, options.lang,
+                                                          options.target, options.preview_reason)
+                check_output(output, diags, (options.edition_dir,), magic=b"%PDF-", what="the PDF (-o)")
+                _check_preview_path(output, options, project, diags)
             date_epoch = _checked_date_epoch(edition, diags)
             fonts = self._prepare_fonts(project, characters_used(edition, layout), diags, options.allow_missing_glyphs)
             store, setter = self._restore_lines(project, options.edition_dir, fonts, frozenset(edition.words))
@@ -367,6 +385,12 @@ class BuildSession:
                                                  options.final)
             if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
                 diags.raise_if_errors()
+            if options.to == "html":
+                self._write_web(edition, layout, fonts, project, output, options, diags)
+                result.output, result.pages, result.layout = output, pages, layout
+                result.fonts, result.font_set = len(fonts.faces), fonts
+                result.seconds = time.perf_counter() - started
+                return result
             render_options = RenderOptions(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),

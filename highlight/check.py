@@ -43,7 +43,7 @@ def read_pages(pdf_path: str) -> list[PageText]:
     if pdf_path.lower().endswith((".html", ".htm")):
         from .web.readback import read_html_pages
 
-        return read_html_pages(pdf_path)
+        return [PageText(number, pieces) for number, pieces in enumerate(read_html_pages(pdf_path), 1)]
     from pypdf import PdfReader
 
     return [PageText(number, _pieces(page)) for number, page in enumerate(PdfReader(pdf_path).pages, 1)]
@@ -345,6 +345,8 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
                             hint="the layout draws this element out of the content's order")
             if after:
                 previous = min(after)
+    if pdf_path.lower().endswith((".html", ".htm")):
+        return  # a web page's lines break where the reader's browser breaks them
     from .wordbreaks import check_pdf
 
     check_pdf(edition, pdf_path, diags)  # a line that breaks inside a word, in a narrow measure

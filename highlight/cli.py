@@ -99,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
                             "{diagnostics, typography} (the summary line goes to stderr)")
     build.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="github: GitHub Actions annotations, so CI marks the YAML line")
+    build.add_argument("--to", choices=("pdf", "html"), default="pdf",
+                       help="what to write: the PDF (default), or the web page, a folder "
+                            "out/highlights-<edition>-web/ with index.html")
     build.add_argument("--target", choices=("print", "screen"), default="print",
                        help="screen: RGB, no marks, links and bookmarks → out/highlights-<edition>-screen.pdf")
     build.add_argument("--report", action="store_true",
@@ -305,7 +308,7 @@ def _build(args) -> int:
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
                                 target=args.target, report=args.report, greedy=args.greedy, strict=args.strict,
-                                final=args.final))
+                                final=args.final, to=args.to))
     diags = result.diagnostics
     args.json = args.json or args.format == "json"
     code = exit_code(diags, args.strict)
@@ -424,13 +427,15 @@ def _check(args) -> int:
     else:
         for page, number, text in report.missing:
             where = f"page {page}, " if page else ""
-            print(f"{shown(args.source)}:{number}: missing from the PDF ({where}source line {number}): {shown(text)}")
+            print(f"{shown(args.source)}:{number}: missing from the {'web page' if web else 'PDF'} ({where}source line "
+                  f"{number}): {shown(text)}")
         for page, text in report.extra:
             print(f"{shown(args.pdf)}: page {page}: not in the source: {shown(text)}")
     covered = report.source_lines - len(report.missing)
     mode = "strict" if args.strict else "whitespace-insensitive"
     _info(f"highlight: covered {covered}/{report.source_lines} source lines ({mode}), "
-          f"{len(report.extra)} pieces of PDF text not in the source", file=sys.stderr if args.json else sys.stdout)
+          f"{len(report.extra)} pieces of {'the web page' if web else 'PDF'} text not in the source",
+          file=sys.stderr if args.json else sys.stdout)
     return 0 if report.ok else 1
 
 
@@ -456,7 +461,7 @@ def _check_content(args) -> int:
             diags.fatal("no-pdf", f"cannot check the edition against {pdf}: {missing}", SourceRef(pdf),
                         hint="build it first: highlight build " + _quoted(edition_dir))
             raise BuildFailed(diags)
-        damaged = pdf_problem(pdf)
+        damaged = pdf_problem(pdf) if not pdf.lower().endswith((".html", ".htm")) else None  # (a web page: parsed)
         if damaged:
             diags.fatal("pdf-unreadable", f"will not read {pdf}: {damaged}", SourceRef(pdf),
                         hint="rebuild it: highlight build " + _quoted(edition_dir))

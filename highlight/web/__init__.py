@@ -26,14 +26,14 @@ def default_folder(project: str, name: str) -> str:
     return os.path.join(project, "out", f"highlights-{name}-web")
 
 
-def web_files(edition, layout, fonts, project: str, diags: Diagnostics,
-              settings: WebSettings | None = None) -> dict[str, bytes]:
-    """Every file of the web page, by its path inside the folder."""
+def web_files(edition, layout, fonts, project: str, diags: Diagnostics, settings: WebSettings | None = None,
+              cache: dict | None = None) -> dict[str, bytes]:
+    """Every file of the web page, by its path inside the folder (`cache`: a build session's file cache)."""
     from ..images import picture_path
     from . import assets
     from .html import Document, PictureRef
 
-    settings = settings or load_settings(project, diags)
+    settings = settings or load_settings(project, diags, cache)
     cache_dir = os.path.join(project, ".cache", "web")
     colours = assets.screen_colours(layout)
     files: dict[str, bytes] = {}
@@ -51,7 +51,7 @@ def web_files(edition, layout, fonts, project: str, diags: Diagnostics,
                               hint="put the file in the edition's folder and build again")
             else:
                 made = assets.prepare_picture(path, tuple(int(w) for w in settings.picture_widths_px),
-                                              layout.geometry.images.jpeg_quality, cache_dir, diags, image.ref)
+                                              settings.jpeg_quality, cache_dir, diags, image.ref)
                 if made is not None:
                     ref.src, ref.srcset, ref.width, ref.height = made.src, made.srcset, made.width, made.height
                     files.update(dict(made.files))
@@ -60,13 +60,10 @@ def web_files(edition, layout, fonts, project: str, diags: Diagnostics,
 
     document = Document(edition, layout, settings, diags, colours, picture_for)
     body = document.html("style.css")
-    characters = set(unescape(re.sub(r"<[^>]*>", "", body))) | set("↩")
-    characters.update(c for label in settings.labels.values() for _, s in label.strings() for c in s)
+    characters = set(unescape(re.sub(r"<[^>]*>", "", body)))  # what the page shows in its faces
     faces = assets.web_fonts(fonts, characters, os.path.join(project, ".cache", "fonts"), cache_dir)
-    preload = "".join(f'<link rel="preload" href="{f.file}" as="font" type="font/woff2" crossorigin>\n'
-                      for f in faces if f.weight == 400)
-    html = body.replace('<link rel="stylesheet"', preload + '<link rel="stylesheet"', 1)
-    files[INDEX] = html.encode("utf-8")
+    # (no <link rel=preload> for the faces: a preload is a CORS request, which a page opened from file:// fails)
+    files[INDEX] = body.encode("utf-8")
     files["style.css"] = assets.style_sheet(layout, settings, faces, colours).encode("utf-8")
     for face in faces:
         files[face.file] = face.data
@@ -94,9 +91,9 @@ def folder_problem(folder: str) -> str | None:
     return None
 
 
-def write_folder(folder: str, files: dict[str, bytes], diags: Diagnostics, inputs: tuple[str, ...] = ()) -> None:
-    """Write `files` into a new folder beside `folder`, then put it in `folder`'s place: a failed build
-    leaves the previous page as it was, never half a page."""
+def refuse_folder(folder: str, diags: Diagnostics, inputs: tuple[str, ...] = ()) -> None:
+    """Raise BuildFailed (exit 2) when `folder` must not be written: an input, a file, a link, or a folder
+    holding something else than a web page of ours."""
     from ..paths import check_output_folder
 
     check_output_folder(folder, diags, inputs, what="the web page (-o)")
@@ -105,6 +102,12 @@ def write_folder(folder: str, files: dict[str, bytes], diags: Diagnostics, input
         diags.fatal("output-refused", f"will not write {folder}: {why}", SourceRef(folder),
                     hint="choose another folder with -o, e.g. under out/")
         raise BuildFailed(diags)
+
+
+def write_folder(folder: str, files: dict[str, bytes], diags: Diagnostics, inputs: tuple[str, ...] = ()) -> None:
+    """Write `files` into a new folder beside `folder`, then put it in `folder`'s place: a failed build
+    leaves the previous page as it was, never half a page."""
+    refuse_folder(folder, diags, inputs)
     parent = os.path.dirname(os.path.abspath(folder))
     try:
         os.makedirs(parent, exist_ok=True)

@@ -92,6 +92,11 @@ def hex_rgb(colour) -> str:
     return "#" + "".join(f"{round(255 * (1 - v) * (1 - k)):02x}" for v in (c, m, y))
 
 
+def _cmyk_hex(c: float, m: float, y: float, k: float) -> str:
+    """cmyk() of an SVG (0–1 per channel) as #rrggbb."""
+    return "#" + "".join(f"{round(255 * (1 - min(1.0, v)) * (1 - min(1.0, k))):02x}" for v in (c, m, y))
+
+
 def _channels(hex_colour: str) -> tuple[float, float, float]:
     return tuple(int(hex_colour[i:i + 2], 16) / 255.0 for i in (1, 3, 5))  # type: ignore[return-value]
 
@@ -179,17 +184,21 @@ def prepare_picture(path: str, widths: tuple, quality: int, cache_dir: str, diag
     stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in os.path.splitext(os.path.basename(path))[0])[:40]
     ext = os.path.splitext(path)[1].lower()
     if ext == ".svg":
-        text = data.decode("utf-8", "replace")
-        if "http:" in text or "https:" in text.replace("http://www.w3.org/", "") or "url(" in text:
-            diags.warning("web-picture-external", "this SVG refers to a file outside it; the web page would fetch "
-                          "it, so the picture is left out", ref, page=page,
-                          hint="embed what it uses in the SVG itself, or export it as PNG")
-            return None
         import re
 
+        text = re.sub(r'xmlns(:\w+)?="[^"]*"', "", data.decode("utf-8", "replace"))  # namespaces are names
+        if re.search(r"(?i)(href\s*=\s*[\"'](?!#)|url\(\s*[\"']?(?!#)|@import|<script|<foreignObject)", text):
+            diags.warning("web-picture-external", "this SVG refers to a file outside it or holds a script; the web "
+                          "page would fetch or run it, so the picture is left out", ref, page=page,
+                          hint="embed what it uses in the SVG itself, or export it as PNG")
+            return None
         match = re.search(r'viewBox="[\d.\s-]*?\s([\d.]+)\s+([\d.]+)"', text)
         width, height = (round(float(match.group(1))), round(float(match.group(2)))) if match else (300, 150)
         name = f"pictures/{stem}-{digest}.svg"
+        # A logo drawn in the print's cmyk() colours (which no browser reads): the same plain conversion
+        # as a layout colour's without an rgb twin.
+        data = re.sub(rb"cmyk\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*\)",
+                      lambda m: _cmyk_hex(*(float(v) for v in m.groups())).encode(), data)
         return PreparedPicture(name, "", width, height, ((name, data),))
     made = []
     try:
@@ -232,7 +241,7 @@ def prepare_picture(path: str, widths: tuple, quality: int, cache_dir: str, diag
                 if alpha:
                     resized.save(buffer, "PNG", optimize=False)
                 else:
-                    resized.save(buffer, "JPEG", quality=quality, subsampling=0, optimize=False, progressive=False)
+                    resized.save(buffer, "JPEG", quality=quality, optimize=False, progressive=False)
                 blob = buffer.getvalue()
                 try:
                     replace_file(cached, blob)

@@ -168,7 +168,8 @@ class Document:
     # -- the document ---------------------------------------------------------------------------------------
     def html(self, css_href: str) -> str:
         edition, labels = self.edition, self.settings.labels
-        title_plain = " ".join(re.sub(r"\s+", " ", s) for _, s in edition.title.strings())
+        # The document's title in its own language (a <title> holds no element to mark a Chinese run in)
+        title_plain = re.sub(r"\s+", " ", edition.title.en or edition.title.mixed or edition.title.zh or "")
         pages = sorted(edition.pages, key=lambda p: p.number)
         nav = "".join(f'<li><a href="#page-{p.number}"><span class="number">{p.number}</span> '
                       f'{self.both(p.title, None)}</a></li>' for p in pages)

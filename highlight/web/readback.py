@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from ..check import PageText
-
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                    "wbr"})
 _UNSHOWN = frozenset({"script", "style", "title", "desc", "template", "head"})
@@ -63,6 +61,6 @@ def read_html(path: str) -> _Reader:
     return reader
 
 
-def read_html_pages(path: str) -> list[PageText]:
-    """The text of each leaflet page of a web page written by `build --to html`."""
-    return [PageText(number, tuple(pieces)) for number, pieces in enumerate(read_html(path).pages, 1)]
+def read_html_pages(path: str) -> list[tuple[str, ...]]:
+    """The pieces of text of each leaflet page of a web page written by `build --to html`, page by page."""
+    return [tuple(pieces) for pieces in read_html(path).pages]

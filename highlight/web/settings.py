@@ -34,6 +34,7 @@ class WebSettings:
     min_contrast: float
     picture_widths_px: tuple
     ring_label_min_percent: float
+    jpeg_quality: int
     labels: dict = field(default_factory=dict, hash=False)
 
 
@@ -60,6 +61,8 @@ WEB = Struct(WebSettings, {
                                required=True),
     "ring_label_min_percent": Field(Number("A ring's segment of this share or more has its count and share "
                                            "beside it", 0, maximum=100), required=True),
+    "jpeg_quality": Field(Number("JPEG quality of the pictures on screen (fixed: two builds give the same bytes)",
+                                 50, integer=True, maximum=95), required=True),
     "labels": Field(LABELS_SPEC, required=True),
 }, "The web page: its measures on screen and the words of its own links")
 

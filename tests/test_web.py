@@ -1,0 +1,344 @@
+"""`highlight build EDITION --to html`: the leaflet as an accessible web page (issue 25).
+
+The page is read as a reader's tools read it: its HTML parsed (one <h1>, headings by level, every Chinese
+run in a zh element, stats as <dl>, tables with row headers, notes linked both ways), the copy deck found in
+its text by `highlight check`, and, in Debian's Chromium driven by Playwright, at a phone's and a desktop's
+width: axe-core's WCAG 2.1 A and AA rules, the copy deck in the page's rendered text, no request leaving
+the folder, no sideways scroll. edition-b, with its photographs and its QR codes with links, the same.
+"""
+from __future__ import annotations
+
+import filecmp
+import itertools
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+from conftest import EDITION, ROOT, SOURCE, copy_project, normalise, run_cli
+
+EDITION_B = os.path.join(ROOT, "tests", "fixtures", "edition-b")
+SHARED_SOURCE = os.path.join(os.path.dirname(ROOT), "shared", "source", "highlights-2022-23.txt")
+CHROMIUM = "/usr/bin/chromium"
+HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The web pages of 2022-23 and edition-b, built as a user builds them, into a folder of the test's."""
+    out = tmp_path_factory.mktemp("web")
+    built = {}
+    for name, edition in (("2022-23", EDITION), ("edition-b", EDITION_B)):
+        folder = str(out / f"highlights-{name}-web")
+        code, printed = run_cli(["build", edition, "--to", "html", "-o", folder])
+        assert code == 0, printed
+        built[name] = (folder, printed)
+    return built
+
+
+class Outline(HTMLParser):
+    """What the tests read of the HTML: headings in order, each text node with the languages around it, the
+    attributes of every element by tag."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = []
+        self.headings: list[tuple[int, str]] = []
+        self.texts: list[tuple[str, str, tuple]] = []  # (text, language in force, open tags)
+        self.elements: list[tuple[str, dict]] = []
+        self._heading: list = []
+
+    def handle_starttag(self, tag, attrs):
+        names = dict(attrs)
+        self.elements.append((tag, names))
+        if tag in ("br", "wbr", "img", "link", "meta", "source", "path"):
+            return
+        self.stack.append((tag, names.get("lang") or (self.stack[-1][1] if self.stack else "")))
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = [int(tag[1]), ""]
+
+    def handle_endtag(self, tag):
+        if tag in ("br", "wbr", "img", "link", "meta", "source", "path"):
+            return
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+        if re.fullmatch(r"h[1-6]", tag) and self._heading:
+            self.headings.append((self._heading[0], self._heading[1].strip()))
+            self._heading = []
+
+    def handle_data(self, data):
+        if data.strip():
+            self.texts.append((data, self.stack[-1][1] if self.stack else "", tuple(t for t, _ in self.stack)))
+            if self._heading:
+                self._heading[1] += data
+
+
+def outline(folder: str) -> tuple[str, Outline]:
+    with open(os.path.join(folder, "index.html"), encoding="utf-8") as f:
+        html = f.read()
+    parser = Outline()
+    parser.feed(html)
+    return html, parser
+
+
+@pytest.mark.parametrize("name", ["2022-23", "edition-b"])
+def test_the_page_is_semantic_html_from_the_model(site, name):
+    folder, _ = site[name]
+    html, page = outline(folder)
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en">')
+    # every Chinese run stands in an element whose language is Chinese (the page's own lang is en)
+    stray = [text for text, lang, _ in page.texts if HAN.search(text) and not lang.startswith("zh")]
+    assert stray == []
+    assert any(lang == "zh-Hant-HK" for _, lang, _ in page.texts)
+    # one <h1>; each leaflet page a <section> titled by an <h2>; no level skipped going down
+    levels = [level for level, _ in page.headings]
+    assert levels.count(1) == 1 and levels[0] == 1
+    assert levels.count(2) == 8 == sum(1 for tag, a in page.elements if tag == "section" and "page" in a.get("class", ""))
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
+    assert max(levels) >= 4  # sections and their sub-headings are ranked below the pages' titles
+    # stats are description lists; breakdowns real tables with row headers and an SVG chart named in words
+    assert sum(1 for tag, _ in page.elements if tag == "dl") >= 10
+    headers = [a for tag, a in page.elements if tag == "th"]
+    assert headers and all(a.get("scope") == "row" for a in headers)
+    charts = [a for tag, a in page.elements if tag == "svg"]
+    assert charts and all(a.get("role") == "img" and len(a.get("aria-labelledby", "").split()) == 3 for a in charts)
+    # footnote markers link to their notes, and each note links back to its first marker
+    ids = {a["id"] for _, a in page.elements if "id" in a}
+    refs = [a for tag, a in page.elements if tag == "a" and a.get("role") == "doc-noteref"]
+    backs = [a for tag, a in page.elements if tag == "a" and a.get("role") == "doc-backlink"]
+    assert refs and backs
+    assert all(a["href"][1:] in ids for a in refs + backs)
+    # nothing is fetched from elsewhere: every src and href is inside the folder or a link for the reader
+    for tag, attrs in page.elements:
+        for key in ("src", "srcset"):
+            for url in re.split(r",\s*", attrs.get(key, "")):
+                assert not url or (not re.match(r"[a-z]+:", url) and ".." not in url), url
+        if tag == "link":
+            assert not re.match(r"[a-z]+:", attrs["href"]), attrs
+
+
+def test_a_qr_code_becomes_its_link_and_a_placeholder_is_left_out_with_a_warning(site):
+    _, printed = site["2022-23"]
+    html, page = outline(site["2022-23"][0])
+    assert printed.count("warning[web-qr-placeholder]") == 6  # 2022-23 prints six placeholders
+    assert "qr" not in {a.get("class") for tag, a in page.elements if tag in ("svg", "img")}
+    # the caption stays as text: it is the source's copy
+    assert "More about HKUST’s inventions" in html
+    _, page_b = outline(site["edition-b"][0])
+    links = [a["href"] for tag, a in page_b.elements if tag == "a" and a.get("href", "").startswith("https://")]
+    assert "https://example.org/hkust/2023-24/inventions" in links
+    assert "web-qr-placeholder" not in site["edition-b"][1]
+
+
+def test_pictures_are_figures_with_the_contents_alt_text_in_srgb_at_several_widths(site):
+    from PIL import Image
+
+    folder, _ = site["edition-b"]
+    html, page = outline(folder)
+    images = [a for tag, a in page.elements if tag == "img"]
+    assert len(images) == 5
+    for attrs in images:
+        assert attrs["alt"] and HAN.search(attrs["alt"])  # both languages of the content's alt text
+        assert attrs["width"].isdigit() and attrs["height"].isdigit()
+    rasters = [a for a in images if not a["src"].endswith(".svg")]
+    assert all(len(a["srcset"].split(",")) >= 2 for a in rasters)
+    for attrs in rasters:
+        for entry in attrs["srcset"].split(","):
+            name, width = entry.split()
+            with Image.open(os.path.join(folder, name)) as picture:
+                assert picture.mode == "RGB" and f"{picture.width}w" == width
+                assert "icc_profile" not in picture.info  # sRGB, as a browser assumes
+    assert html.count("<figure class=\"picture") == 5 and html.count("<figcaption>") >= 4
+    with open(os.path.join(folder, next(a["src"] for a in images if a["src"].endswith(".svg"))), "rb") as f:
+        assert b"cmyk(" not in f.read()  # the logo's print colours, which no browser reads, converted
+
+
+def test_the_copy_deck_is_found_in_the_pages_text_by_check(site):
+    folder, _ = site["2022-23"]
+    page = os.path.join(folder, "index.html")
+    code, printed = run_cli(["check", page, "--source", SOURCE])
+    assert code == 0, printed
+    assert "covered 474/474 source lines" in printed and " 0 pieces of the web page text not in the source" in printed
+    if os.path.exists(SHARED_SOURCE):  # the deck as the project's shared folder holds it (CI has a copy)
+        code, printed = run_cli(["check", page, "--source", SHARED_SOURCE])
+        assert code == 0 and "covered 474/474" in printed, printed
+    for edition, name in ((EDITION, "2022-23"), (EDITION_B, "edition-b")):  # every text and figure on its page
+        code, printed = run_cli(["check", edition, os.path.join(site[name][0], "index.html")])
+        assert code == 0 and "0 errors, 0 warnings" in printed, printed
+
+
+def test_check_reads_the_web_pages_text_not_its_markup(site, tmp_path):
+    """A figure taken out of the page is missing for `check`; the furniture (the skip link, the language
+    switch) and the derived sums (the Others rows) are not counted as text of the leaflet."""
+    with open(os.path.join(site["2022-23"][0], "index.html"), encoding="utf-8") as f:
+        html = f.read()
+    broken = tmp_path / "index.html"
+    broken.write_text(html.replace(">1,572<", "><"), encoding="utf-8")
+    code, printed = run_cli(["check", str(broken), "--source", SOURCE])
+    assert code == 1 and "missing from the web page" in printed and "1,572" in printed, printed
+    code, printed = run_cli(["check", EDITION, str(broken)])
+    assert code == 1 and "1,572" in printed, printed
+    extra = tmp_path / "extra.html"
+    extra.write_text(html.replace('role="doc-backlink" data-furniture', 'role="doc-backlink"', 1),
+                     encoding="utf-8")  # a note's back link counted as the leaflet's text
+    code, printed = run_cli(["check", str(extra), "--source", SOURCE])
+    assert code == 1 and "not in the source" in printed, printed
+    not_ours = tmp_path / "other.html"
+    not_ours.write_text("<html><body>hello</body></html>", encoding="utf-8")
+    code, printed = run_cli(["check", str(not_ours), "--source", SOURCE])
+    assert code == 2 and "html-unreadable" in printed, printed
+
+
+def test_two_builds_give_identical_files(site, tmp_path):
+    folder = str(tmp_path / "again")
+    code, printed = run_cli(["build", EDITION, "--to", "html", "-o", folder])
+    assert code == 0, printed
+    first = site["2022-23"][0]
+    names = sorted(os.path.relpath(os.path.join(d, f), first) for d, _, fs in os.walk(first) for f in fs)
+    again = sorted(os.path.relpath(os.path.join(d, f), folder) for d, _, fs in os.walk(folder) for f in fs)
+    assert names == again and "index.html" in names and any(n.endswith(".woff2") for n in names)
+    _, mismatch, errors = filecmp.cmpfiles(first, folder, names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_the_fonts_are_the_prints_subset_to_the_characters_used(site):
+    from fontTools.ttLib import TTFont
+
+    folder, _ = site["2022-23"]
+    html, _ = outline(folder)
+    fonts = sorted(os.listdir(os.path.join(folder, "fonts")))
+    woff2 = [f for f in fonts if f.endswith(".woff2")]
+    assert len(woff2) == 4 and any(f.startswith("LICENSE-") for f in fonts)
+    with open(os.path.join(folder, "style.css"), encoding="utf-8") as f:
+        css = f.read()
+    assert all(f'url("fonts/{name}") format("woff2")' in css for name in woff2)
+    text = set(re.sub(r"<[^>]*>", "", html))
+    for name in woff2:
+        with TTFont(os.path.join(folder, "fonts", name)) as font:
+            assert font.flavor == "woff2"
+            cmap = set(font.getBestCmap())
+        if name.startswith("cjk"):
+            assert ord("學") in cmap and ord("鬱") not in cmap  # used / not used in the leaflet
+            assert len(cmap) < 1500  # the face has 30,000 and more
+        assert cmap <= {ord(c) for c in text} | {0x20}
+
+
+def test_a_folder_that_is_not_a_web_page_of_ours_is_never_replaced(tmp_path):
+    project = copy_project(str(tmp_path / "project"))
+    edition = os.path.join(project, "content", "2022-23")
+    keep = tmp_path / "mine"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("my notes", encoding="utf-8")
+    code, printed = run_cli(["build", edition, "--to", "html", "-o", str(keep)])
+    assert code == 2 and "output-refused" in printed, printed
+    assert os.listdir(keep) == ["notes.txt"]
+    code, printed = run_cli(["build", edition, "--to", "html", "-o", os.path.join(project, "layout")])
+    assert code == 2 and "output-refused" in printed  # an input folder
+    code, printed = run_cli(["build", edition, "--to", "html"])  # the default folder, and again over itself
+    assert code == 0 and "highlights-2022-23-web" in printed.splitlines()[-1], printed
+    code, printed = run_cli(["build", edition, "--to", "html", "--strict"])  # warnings: nothing replaced
+    assert code == 1
+    assert os.path.exists(os.path.join(project, "out", "highlights-2022-23-web", "index.html"))
+    assert [n for n in os.listdir(os.path.join(project, "out")) if n.startswith(".")] == []  # no staging left
+    shutil.rmtree(project)
+
+
+def test_the_web_settings_are_checked_where_they_are_written(tmp_path):
+    project = copy_project(str(tmp_path / "project"))
+    path = os.path.join(project, "layout", "web.yaml")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace("min_contrast: 4.5", "min_contrast: 3"))
+    code, printed = run_cli(["build", os.path.join(project, "content", "2022-23"), "--to", "html"])
+    assert code != 0 and re.search(r"layout/web\.yaml:\d+:\d+ \(min_contrast\)", printed), printed
+    assert "Traceback" not in printed
+
+
+# -- a real browser -------------------------------------------------------------------------------------------
+
+def _browser_or_skip():
+    """Debian's chromium (`make test` installs it as root, as in CI); elsewhere the test skips, but in CI a
+    missing browser is a failure."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI: `make test` installs Debian's chromium as root")
+        pytest.skip(f"{CHROMIUM} is not installed (as root: apt-get install -y chromium; `make test` does it)")
+    return pytest.importorskip("playwright.sync_api")
+
+
+def _source_lines(path: str) -> list[str]:
+    with open(path, encoding="utf-8") as f:
+        return [line for line in f.read().splitlines() if line.strip()]
+
+
+def _open(browser, url: str, width: int) -> tuple:
+    """The page at `width` CSS pixels, its pictures loaded: (page, URLs requested, errors seen)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    requested: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("requestfailed", lambda r: errors.append(f"failed {r.url}"))
+    page.goto(url)
+    page.evaluate("document.fonts.ready")
+    for img in page.locator("img").all():  # lazy pictures: scrolled into view, as a reader does, so they load
+        img.scroll_into_view_if_needed()
+    page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    return page, requested, errors
+
+
+@pytest.mark.slow  # starts a headless browser
+@pytest.mark.parametrize("name", ["2022-23", "edition-b"])
+def test_in_chromium_at_a_phones_and_a_desktops_width(site, name):
+    """axe-core (WCAG 2.1 A and AA): no violation; every text and figure of the content in the rendered text
+    (2022-23: all 474 lines of the copy deck); no request outside the folder; no sideways scroll at 375 px."""
+    import axe
+
+    from highlight.check import _expected, source_line_found
+    from highlight.check import normalise as check_normalise
+    from highlight.content import load_edition
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout_spec import load_layout
+
+    sync_api = _browser_or_skip()
+    folder, _ = site[name]
+    url = "file://" + os.path.join(folder, "index.html")
+    inside = "file://" + folder + "/"
+    edition_dir = EDITION if name == "2022-23" else EDITION_B
+    edition = load_edition(edition_dir, Diagnostics())
+    charts = load_layout(os.path.join(ROOT, "layout"), Diagnostics(), None,
+                         os.path.join(edition_dir, "layout")).geometry.charts
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        try:
+            for width in (375, 1280):
+                page, requested, errors = _open(browser, url, width)
+                assert page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').length") >= 2
+                assert [u for u in requested if not u.startswith(inside)] == [], requested
+                assert errors == []
+                if width == 375:
+                    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+                page.add_script_tag(content=axe.script())
+                result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                                       axe.WCAG21_AA)
+                assert [(v["id"], [n["html"][:80] for n in v["nodes"][:3]]) for v in result["violations"]] == []
+                assert len(result["passes"]) > 20  # the rules ran
+                # the page's rendered text, page by page, as a reader's browser shows it
+                shown = page.evaluate("[...document.querySelectorAll('section.page')].map(s => s.innerText)")
+                assert len(shown) == len(edition.pages)
+                for content_page in edition.pages:
+                    hay = normalise(shown[content_page.number - 1])
+                    for group in _expected(content_page, charts=charts):
+                        for _, expected, ref in group:
+                            assert normalise(expected) in hay, (ref, expected)
+                if name == "2022-23":
+                    hay = check_normalise("".join(shown))
+                    assert [line for line in _source_lines(SOURCE) if not source_line_found(line, hay)] == []
+                page.close()
+        finally:
+            browser.close()

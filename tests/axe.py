@@ -22,8 +22,8 @@ WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def script() -> str:
     """axe.min.js of the pinned version (downloaded once, verified every time)."""
+    from highlight.atomic import replace_file
     from highlight.fonts import MAX_DOWNLOAD_BYTES, _download
-    from highlight.pdf import replace_file
 
     archive = os.path.join(CACHE, os.path.basename(URL))
     try:

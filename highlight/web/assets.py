@@ -12,8 +12,8 @@ import io
 import os
 from dataclasses import dataclass
 
+from ..atomic import replace_file
 from ..diagnostics import Diagnostics
-from ..pdf import replace_file
 
 # The OpenType features kept in the web subsets: kerning and ligatures, and what Chromium's
 # `text-spacing-trim` and `text-autospace` use for CJK punctuation (halt, chws, vhal).

@@ -374,7 +374,7 @@ class Document:
 
     # -- breakdowns -----------------------------------------------------------------------------------------
     def breakdown(self, table: Breakdown, state: _PageState) -> str:
-        from ..charts import chart_rows
+        from ..chartrows import chart_rows
 
         spec = self.layout.geometry.charts
         rows = chart_rows(table, spec)

@@ -366,7 +366,11 @@ class Document:
             return f'<figure class="picture missing">{figcaption}</figure>' if figcaption else ""
         srcset = f' srcset="{escape(placed.srcset)}" sizes="(min-width: 60rem) 40rem, 100vw"' if placed.srcset else ""
         cls = f"picture fit-{image.fit}"
-        style = f' style="object-position: {image.focus[0] * 100:g}% {image.focus[1] * 100:g}%"'
+        # The print's box height (height_mm) at the screen's scale: a point of type is px_per_pt CSS pixels,
+        # so a millimetre is px_per_pt * 72 / 25.4 of them; the picture fills it as the print does (fit, focus)
+        height = (f"height: {image.height_mm * self.settings.px_per_pt * 72 / 25.4:.0f}px; "
+                  if image.height_mm else "")
+        style = f' style="{height}object-position: {image.focus[0] * 100:g}% {image.focus[1] * 100:g}%"'
         # Both languages of the alternative text: English, then the Chinese, as the figure's caption reads
         return (f'<figure class="{cls}"><img src="{escape(placed.src)}"{srcset} width="{placed.width}" '
                 f'height="{placed.height}" alt="{escape(alt)}" loading="lazy" decoding="async"{style}>'

@@ -322,6 +322,8 @@ class BuildSession:
         at all. Wired here until the backend registry of issue 24 takes it."""
         from .web import web_files, write_folder
 
+        # The layout's "a marked placeholder is printed" is not so on the web: web_files says what the page does
+        diags.items[:] = [d for d in diags.items if d.code != "qr-placeholder"]
         files = web_files(edition, layout, fonts, project, diags, cache=self._files)
         if options.strict and diags.worst is not None and diags.worst >= Severity.WARNING:
             raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing

@@ -190,7 +190,8 @@ class Document:
                 f'<header class="masthead">\n<div class="wrap">\n{switch}\n'
                 f'<h1 data-furniture>{self.both(edition.title, None)}</h1>\n'
                 f'<nav class="contents" aria-label="{escape(labels["contents"].en or "")}" data-furniture>'
-                f"<ol>{nav}</ol></nav>\n</div>\n</header>\n"
+                f'<details><summary>{self.both(labels["contents"], None)}</summary>'
+                f"<ol>{nav}</ol></details></nav>\n</div>\n</header>\n"
                 f'<main id="main">\n{body}</main>\n</body>\n</html>\n')
 
     def page(self, page: Page) -> str:
@@ -205,7 +206,9 @@ class Document:
         head = (f'<h2 id="{title_id}" class="band">{self.both(page.title, state)}{continued}</h2>')
         rows = "".join(self.row(page, blocks, state) for blocks in self._rows(page))
         notes_html = self.notes(page, state)
-        return (f'<section class="page" id="page-{page.number}" aria-labelledby="{title_id}">\n{head}\n'
+        template = self.layout.templates.get(page.template)
+        style = _substitutions(template.styles if template is not None else None)
+        return (f'<section class="page" id="page-{page.number}" aria-labelledby="{title_id}"{style}>\n{head}\n'
                 f'<div class="body">\n{rows}</div>\n{notes_html}</section>\n')
 
     def _frame(self, page: Page, name: str):
@@ -252,12 +255,12 @@ class Document:
             classes.append("panel")
         if frame is not None and frame.list_columns > 1:
             classes.append("list-columns")
-        style = ""
+        style = _substitutions(frame.styles if frame is not None else None)
         if cells > 1:
             classes.append("cells")
             spans = frame.cell_spans if frame is not None and frame.cell_spans else None
-            style = f' style="--cells: {cells}' + (f"; --cell-spans: {' '.join(f'{s}fr' for s in spans)}"
-                                                   if spans else "") + '"'
+            style = (style[:-1] + "; " if style else ' style="') + f"--cells: {cells}" + (
+                f"; --cell-spans: {' '.join(f'{s}fr' for s in spans)}" if spans else "") + '"'
             if spans:
                 classes.append("cell-spans")
         shared = frame is not None and frame.bands == "shared" and cells > 1
@@ -483,3 +486,13 @@ class Document:
                 text, back_link = text[:-len("</span>")] + back_link + "</span>", ""
             items.append(f'<li id="{note_id}"><span class="marker">{escape(note.marker)}</span> {text}{back_link}</li>')
         return f'<footer class="notes"><ol role="list">{"".join(items)}</ol></footer>\n'
+
+
+def _substitutions(styles: dict | None) -> str:
+    """A template's or frame's style substitutions (templates.yaml `styles:`, e.g. page 5's labels set as
+    stat-label-long) as the custom properties the style sheet sizes those styles by."""
+    if not styles:
+        return ""
+    props = "; ".join(f"--fs-{re.sub(r'[^a-z0-9-]', '', old)}: var(--fs-{re.sub(r'[^a-z0-9-]', '', new)})"
+                      for old, new in sorted(styles.items()))
+    return f' style="{props}"'

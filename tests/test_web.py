@@ -343,3 +343,22 @@ def test_in_chromium_at_a_phones_and_a_desktops_width(site, name):
                 page.close()
         finally:
             browser.close()
+
+
+def test_the_contents_text_never_becomes_markup(tmp_path):
+    """Words that look like HTML are shown as words: an editor's `<script>` or `"` cannot change the page."""
+    project = copy_project(str(tmp_path / "project"))
+    page = os.path.join(project, "content", "2022-23", "p1-research-power.yaml")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace('en: "Sports science"', 'en: "Sports <script>alert(1)</script> & \\"science\\""')
+                    .replace('figure: "1,572"', 'figure: "<b>1,572</b>"'))
+    folder = str(tmp_path / "web")
+    code, printed = run_cli(["build", os.path.join(project, "content", "2022-23"), "--to", "html", "-o", folder])
+    assert code == 0, printed
+    html, parsed = outline(folder)
+    assert "<script>" not in html and "<b>" not in html
+    assert "Sports &lt;script&gt;alert(1)&lt;/script&gt; &amp; \"science\"" in html
+    assert any(text == "<b>1,572</b>" for text, _, _ in parsed.texts)
+    shutil.rmtree(project)

@@ -78,6 +78,7 @@ class BuildResult:
     typography: list | None = None  # the typography report, when asked for
     font_set: object = None  # the FontSet the pages were set with (serve reports the pages that changed)
     pictures: list = field(default_factory=list)  # images.PictureReport per placed picture
+    edition: object = None  # the Edition the pages were laid out from (serve writes the web page from it)
 
 
 # A page whose frames cannot be placed: its missing text is a consequence, not a second error (one per cause).
@@ -338,6 +339,7 @@ class BuildSession:
             _check_folder_name(options.edition_dir, diags)
             edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
             result.name = output_name(options.edition_dir)
+            result.edition = edition
             check_parity(edition, diags)
             self._greedy = options.greedy
             if layout == self._last_layout:

@@ -362,3 +362,72 @@ def test_the_contents_text_never_becomes_markup(tmp_path):
     assert "Sports &lt;script&gt;alert(1)&lt;/script&gt; &amp; \"science\"" in html
     assert any(text == "<b>1,572</b>" for text, _, _ in parsed.texts)
     shutil.rmtree(project)
+
+
+def test_serve_shows_the_web_page_beside_the_proofs_updated_on_save(tmp_path):
+    """`serve`'s web page tab: /api/web writes the last good build's web page when asked (a save costs the
+    proofs nothing while the tab is closed), served from out/serve/<folder>/web/ under a policy that lets it
+    run nothing and fetch nothing from elsewhere; a save shows in the next one."""
+    import json
+    import subprocess
+    import sys
+    import threading
+    import time
+    import urllib.request
+
+    project = copy_project(str(tmp_path / "project"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    process = subprocess.Popen([sys.executable, "-m", "highlight", "serve", "content/2022-23", "--port", "0"],
+                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    found: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in process.stdout:
+            match = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
+            if match and not found:
+                found.append(match.group(1))
+                ready.set()
+        ready.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+
+    def get(path: str):
+        with urllib.request.urlopen(found[0] + path.lstrip("/"), timeout=30) as response:
+            return response.status, response.headers, response.read()
+
+    try:
+        assert ready.wait(60) and found
+        _, _, body = get("api/web")
+        web = json.loads(body)
+        status, headers, page = get(web["url"])
+        assert status == 200 and headers["Content-Type"].startswith("text/html")
+        assert "script-src" not in headers["Content-Security-Policy"] and "default-src 'none'" in \
+            headers["Content-Security-Policy"]
+        assert b"Research Power" in page
+        css = re.search(rb'href="(style\.css)"', page).group(1).decode()
+        base = web["url"].split("?")[0].rsplit("/", 1)[0]
+        status, headers, sheet = get(f"{base}/{css}")
+        font = re.search(r'url\("(fonts/[^"]+\.woff2)"\)', sheet.decode()).group(1)
+        assert get(f"{base}/{font}")[1]["Content-Type"] == "font/woff2"
+        _, _, state = get("api/state")
+        revision = json.loads(state)["revision"]
+        path = os.path.join(project, "content", "2022-23", "p1-research-power.yaml")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path + ".saving", "w", encoding="utf-8") as f:
+            f.write(text.replace("Sports science", "Sports medicine"))
+        os.replace(path + ".saving", path)
+        deadline = time.monotonic() + 30
+        while json.loads(get("api/state")[2])["revision"] == revision and time.monotonic() < deadline:
+            time.sleep(0.05)
+        again = json.loads(get("api/web")[2])
+        assert again["url"] != web["url"]
+        assert b"Sports medicine" in get(again["url"])[2]
+    finally:
+        process.terminate()
+        process.wait(10)
+        reader.join(10)
+        process.stdout.close()
+        shutil.rmtree(project)

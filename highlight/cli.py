@@ -473,7 +473,8 @@ def _check_content(args) -> int:
     args.json = args.json or args.format == "json"
     _print(diags, args.json, args.format == "github")
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    _info(f"highlight: checked {shown(edition_dir, PATH_LIMIT)} against its PDF: {errors} errors, "
+    what = "web page" if pdf and pdf.lower().endswith((".html", ".htm")) else "PDF"
+    _info(f"highlight: checked {shown(edition_dir, PATH_LIMIT)} against its {what}: {errors} errors, "
           f"{diags.count(Severity.WARNING)} warnings", file=sys.stderr if args.json else sys.stdout)
     return exit_code(diags, args.strict)
 

@@ -65,6 +65,7 @@ class _PageState:
     refs: dict = field(default_factory=dict)  # marker -> id of its first reference in the text
     count: int = 0
     headings: list = field(default_factory=list)  # ranks of the open headings (0 theme, 1 section, 2 sub)
+    share: float = 1.0  # the part of the grid's width the block being written takes on a wide screen
 
 
 class Document:
@@ -250,6 +251,8 @@ class Document:
     def block(self, page: Page, block, state: _PageState) -> str:
         frame = self._frame(page, block.frame)
         cells = frame.cells if frame is not None else 1
+        columns = self.layout.geometry.grid.columns
+        state.share = (frame.span / columns / cells) if frame is not None else 1.0
         classes = ["block", f"frame-{re.sub(r'[^a-z0-9-]', '', block.frame.lower())}"]
         if frame is not None and frame.panel:
             classes.append("panel")
@@ -367,7 +370,10 @@ class Document:
         alt = " ".join(s for _, s in image.alt.strings())
         if placed is None or not placed.src:
             return f'<figure class="picture missing">{figcaption}</figure>' if figcaption else ""
-        srcset = f' srcset="{escape(placed.srcset)}" sizes="(min-width: 60rem) 40rem, 100vw"' if placed.srcset else ""
+        # The width it is shown at: its cell's share of the page's 72rem measure on a wide screen, the
+        # window's width on a phone (where cells stack)
+        sizes = f"(min-width: 72rem) {72 * state.share:.1f}rem, (min-width: 48rem) {100 * state.share:.0f}vw, 100vw"
+        srcset = f' srcset="{escape(placed.srcset)}" sizes="{sizes}"' if placed.srcset else ""
         cls = f"picture fit-{image.fit}"
         # The print's box height (height_mm) at the screen's scale: a point of type is px_per_pt CSS pixels,
         # so a millimetre is px_per_pt * 72 / 25.4 of them; the picture fills it as the print does (fit, focus)

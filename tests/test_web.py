@@ -436,3 +436,16 @@ def test_serve_shows_the_web_page_beside_the_proofs_updated_on_save(tmp_path):
         reader.join(10)
         process.stdout.close()
         shutil.rmtree(project)
+
+
+def test_every_element_kind_has_a_writer_on_the_web_page():
+    """A kind added to the model (model.Element) without a writer in highlight/web/html.py fails here, rather
+    than leaving its elements out of the web page or stopping the build."""
+    import typing
+
+    from highlight.model import Element
+    from highlight.web.html import WRITERS, Document
+
+    kinds = typing.get_args(Element)
+    assert sorted(k.__name__ for k in WRITERS) == sorted(k.__name__ for k in kinds)
+    assert all(callable(getattr(Document, name, None)) for name in WRITERS.values())

@@ -28,6 +28,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from .backends.pagemodel import item_record
 from .build import BuildOptions, default_output, find_project, output_name
 from .diagnostics import json_text, shown
 from .layout import LaidOutPage, QrMark, TextLine
@@ -98,7 +99,7 @@ class LiveProof:
         self.changed = threading.Condition()
         self.stopping = threading.Event()
         self.web_dir = os.path.join(self.serve_dir, "web")  # the web page of the last good build, when asked for
-        self._web_source: tuple | None = None  # (revision, edition, layout, fonts) of the last good build
+        self._web_source: tuple | None = None  # (revision, backends.Document) of the last good build
         self._web_revision = -1  # the revision the web page in web_dir was written from
         self._web_lock = threading.Lock()
 
@@ -130,7 +131,7 @@ class LiveProof:
         good = result.output is not None and not result.diagnostics.has_errors()
         diagnostics = [d.as_dict() for d in result.diagnostics.items]
         if good:
-            self._web_source = (self.revision + 1, result.edition, result.layout, result.font_set)
+            self._web_source = (self.revision + 1, result.document)
             os.replace(self.scratch_pdf, self.preview_pdf)
             result.output, result.preview = self.preview_pdf, "serve"  # what the summary line names
             self._render(result)
@@ -212,24 +213,22 @@ class LiveProof:
         pages = []
         for page in result.pages:
             lines, placeholders = [], []
-            for item in page.items:
+            for item in page.items:  # the page model's items (`build --to json`), with what the report found
                 if isinstance(item, TextLine) and item.line.runs:
-                    left = item.x_pt + min(0.0, min(r.x_pt for r in item.line.runs))
-                    ref = item.ref
+                    record = item_record(item)
+                    x, y, w, h = record["box"]
                     lines.append({
-                        "x": _mm(left), "y": _mm(item.baseline_pt - item.line.ascent_pt),
-                        "w": _mm(item.x_pt + item.line.right_pt - left),
-                        "h": _mm(item.line.ascent_pt + item.line.descent_pt), "baseline": _mm(item.baseline_pt),
-                        "text": item.line.text, "frame": item.frame, "lang": item.lang,
-                        "style": _style_of(item, styles),
-                        "file": ref.file, "line": ref.line, "column": ref.column, "yaml_path": ref.yaml_path,
+                        "x": x, "y": y, "w": w, "h": h, "baseline": record["baseline"],
+                        "text": record["text"], "frame": record["frame"], "lang": record["lang"],
+                        "role": record["role"], "style": _style_of(item, styles), **record["source"],
                         "findings": findings.get(id(item), []),
                         "off_grid": item.frame not in ("title-band", "folio") and not page.on_grid(item.baseline_pt),
                     })
                 elif isinstance(item, QrMark) and item.url is None:
-                    placeholders.append({"x": _mm(item.x_pt), "y": _mm(item.y_pt), "w": _mm(item.size_pt),
-                                         "h": _mm(item.size_pt), "what": "QR placeholder", "file": item.ref.file,
-                                         "line": item.ref.line})
+                    record = item_record(item)
+                    x, y, w, h = record["box"]
+                    placeholders.append({"x": x, "y": y, "w": w, "h": h, "what": "QR placeholder",
+                                         "file": item.ref.file, "line": item.ref.line})
             underfull = None
             if page.underfull_pt and page.foot_gap_pt > page.underfull_pt:
                 underfull = {"y": _mm(page.body_bottom_pt - page.foot_gap_pt), "h": _mm(page.foot_gap_pt)}
@@ -268,14 +267,15 @@ class LiveProof:
             source = self._web_source
             if source is None:
                 return None
-            revision, edition, layout, fonts = source
+            revision, document = source
             if revision != self._web_revision:
                 from .diagnostics import BuildFailed, Diagnostics
-                from .web import web_files, write_folder
+                from .web import WebBackend
 
                 diags = Diagnostics()
+                web = WebBackend()
                 try:
-                    write_folder(self.web_dir, web_files(edition, layout, fonts, self.project, diags), diags)
+                    web.write(self.web_dir, web.render(document, diags), diags, ())
                 except BuildFailed:
                     return {"revision": revision, "url": None,
                             "diagnostics": [d.as_dict() for d in diags.items]}
@@ -316,7 +316,7 @@ class LiveProof:
     def compare(self, against: str) -> dict | None:
         """What `highlight diff` finds between an earlier PDF under out/ and the current preview, with a picture
         of each changed page (out/serve/<folder>/compare/); None when `against` is not a PDF under out/."""
-        from .check import diff_pdfs
+        from .visual_diff import diff_pdfs
 
         old = _inside(self.out_dir, against)
         if old is None or not old.endswith(".pdf") or not os.path.isfile(old):

@@ -1,9 +1,10 @@
 """The leaflet as an accessible web page: out/highlights-<folder>-web/ (index.html, style.css, fonts/,
 pictures/), from the content model and the layout, self-contained (nothing fetched from elsewhere).
 
-`web_files` makes every file in memory (a pure function of its inputs but for the caches under .cache/web/);
-`write_folder` puts them in place whole or not at all. html.py writes the document, assets.py the faces,
-pictures and style sheet, settings.py reads layout/web.yaml.
+`WebBackend` is the `html` backend of highlight/backends (`highlight build EDITION --to html`): `web_files`
+makes every file in memory (a pure function of its inputs but for the caches under .cache/web/), `write_folder`
+puts them in place whole or not at all. html.py writes the document, assets.py the faces, pictures and style
+sheet, settings.py reads layout/web.yaml, readback.py reads a page's text back for `check`.
 """
 from __future__ import annotations
 
@@ -19,11 +20,6 @@ from .settings import WebSettings, load_settings
 INDEX = "index.html"
 DOCTYPE = b"<!DOCTYPE html>\n<html"
 MAX_PAGE_BYTES = 16 * 1024 * 1024  # `check` reads no larger index.html (the leaflet's is about 50 kB)
-
-
-def default_folder(project: str, name: str) -> str:
-    """out/highlights-<edition folder>-web"""
-    return os.path.join(project, "out", f"highlights-{name}-web")
 
 
 def web_files(edition, layout, fonts, project: str, diags: Diagnostics, settings: WebSettings | None = None,
@@ -140,3 +136,27 @@ def write_folder(folder: str, files: dict[str, bytes], diags: Diagnostics, input
         for leftover in (staging, old):
             if leftover and os.path.exists(leftover):
                 shutil.rmtree(leftover, ignore_errors=True)
+
+
+class WebBackend:
+    """`highlight build EDITION --to html`: the web page's folder, out/highlights-<folder>-web/ (the output's
+    name from `suffix`, as for every backend)."""
+
+    name = "html"
+    suffix = "-web"
+    what = "the web page (-o)"
+
+    def check_path(self, path: str, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
+        refuse_folder(path, diags, inputs)
+
+    def render(self, document, diags: Diagnostics) -> dict[str, bytes]:
+        # The layout's "a marked placeholder is printed" is not so on the web: web_files says what the page does
+        diags.items[:] = [d for d in diags.items if d.code != "qr-placeholder"]
+        return web_files(document.edition, document.layout, document.fonts, document.project, diags,
+                         cache=document.files)
+
+    def post_check(self, data, document, diags: Diagnostics) -> None:
+        pass  # the page is checked by tests/test_web.py in a browser, and by `highlight check` against the deck
+
+    def write(self, path: str, data: dict[str, bytes], diags: Diagnostics, inputs: tuple[str, ...]) -> None:
+        write_folder(path, data, diags, inputs)

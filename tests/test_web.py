@@ -299,7 +299,7 @@ def test_in_chromium_at_a_phones_and_a_desktops_width(site, name):
     (nor at 320)."""
     import axe
 
-    from highlight.check import _expected, source_line_found
+    from highlight.check import expected_texts, source_line_found
     from highlight.check import normalise as check_normalise
     from highlight.content import load_edition
     from highlight.diagnostics import Diagnostics
@@ -339,7 +339,7 @@ def test_in_chromium_at_a_phones_and_a_desktops_width(site, name):
                 assert len(shown) == len(edition.pages)
                 for content_page in edition.pages:
                     hay = normalise(shown[content_page.number - 1])
-                    for group in _expected(content_page, charts=charts):
+                    for group in expected_texts(content_page, charts=charts):
                         for _, expected, ref in group:
                             assert normalise(expected) in hay, (ref, expected)
                 if name == "2022-23":

@@ -449,3 +449,49 @@ def test_every_element_kind_has_a_writer_on_the_web_page():
     kinds = typing.get_args(Element)
     assert sorted(k.__name__ for k in WRITERS) == sorted(k.__name__ for k in kinds)
     assert all(callable(getattr(Document, name, None)) for name in WRITERS.values())
+
+
+@pytest.mark.slow  # many builds
+def test_any_text_in_the_content_gives_a_valid_page_or_located_diagnostics(tmp_path_factory):
+    """Property: hostile text put anywhere a page's texts go (controls, bidi marks, astral characters, HTML
+    and the marker syntax) never crashes the web page's build and never becomes markup: it builds a page that
+    `check` reads back, or fails with located diagnostics and leaves the last page as it was."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from highlight.build import BuildOptions, BuildSession
+    from highlight.check import read_pages
+    from highlight.diagnostics import Severity
+
+    project = copy_project(str(tmp_path_factory.mktemp("web-property") / "project"))
+    page = os.path.join(project, "content", "2022-23", "p3-international-community.yaml")
+    with open(page, encoding="utf-8") as f:
+        original = f.read()
+    spots = [m.start(1) for m in re.finditer(r'(?:en|zh): "([^"]*)"', original)]
+    hostile = st.sampled_from(["<script>", "</p>", "&amp;", "\"", "'", "[^#]", "[^", "**", "\u202e", "\u200b",
+                               "\U0001f600", "\x1b", "學", "\u3000", "——", "<!--", "]]>", "\\\\"])
+    session = BuildSession()
+    folder = os.path.join(project, "out", "web")
+
+    @settings(max_examples=25, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(at=st.sampled_from(spots), text=st.lists(hostile, min_size=1, max_size=6).map("".join))
+    def build(at, text):
+        with open(page, "w", encoding="utf-8") as f:
+            f.write(original[:at] + text + original[at:])
+        before = os.path.getmtime(os.path.join(folder, "index.html")) if os.path.exists(folder) else None
+        result = session.build(BuildOptions(os.path.join(project, "content", "2022-23"), folder, to="html"))
+        errors = [d for d in result.diagnostics.items if d.severity >= Severity.ERROR]
+        if errors:
+            assert all(d.source is not None and d.hint for d in errors), [d.format() for d in errors]
+            after = os.path.getmtime(os.path.join(folder, "index.html")) if os.path.exists(folder) else None
+            assert after == before  # nothing written over the last good page
+        else:
+            pages = read_pages(os.path.join(folder, "index.html"))
+            assert len(pages) == 8
+            with open(os.path.join(folder, "index.html"), encoding="utf-8") as f:
+                html = f.read()
+            assert "<script>" not in html and "<!--" not in html
+
+    build()
+    shutil.rmtree(project)

@@ -495,3 +495,35 @@ def test_any_text_in_the_content_gives_a_valid_page_or_located_diagnostics(tmp_p
 
     build()
     shutil.rmtree(project)
+
+
+def test_a_single_language_variant_is_a_page_in_that_language(tmp_path):
+    """`--lang zh --to html`: the page in Chinese (its <html lang>, title, links' words and charts' text
+    alternatives), no English of the content but what is printed once for both (figures, mixed lines);
+    `--lang en` the same the other way round. Named as the PDF's variants are: highlights-<folder>-zh-web."""
+    project = copy_project(str(tmp_path / "project"))
+    edition = os.path.join(project, "content", "2022-23")
+    for lang in ("zh", "en"):
+        code, printed = run_cli(["build", edition, "--to", "html", "--lang", lang])
+        assert code == 0, printed
+        folder = os.path.join(project, "out", f"highlights-2022-23-{lang}-web")
+        html, page = outline(folder)
+        html = html.replace("<wbr>", "")  # (the Chinese word boundaries)
+        chinese = [text for text, tag_lang, _ in page.texts if tag_lang.startswith("zh")]
+        english = [(text, tag_lang) for text, tag_lang, tags in page.texts if re.search("[A-Za-z]{3}", text)
+                   and not HAN.search(text) and "style" not in tags and "title" not in tags]
+        if lang == "zh":
+            assert html.startswith('<!DOCTYPE html>\n<html lang="zh-Hant-HK">')
+            assert "研究實力" in html and "Research Power" not in html and "External funding" not in html
+            assert 'class="en' not in html and 'class="languages"' not in html
+            # words of Latin letters alone: the brand names inside Chinese sentences (in Chinese elements), and
+            # the one mixed line's English, printed in both variants, marked as English in this Chinese page
+            assert [text.strip() for text, tag_lang in english if tag_lang != "zh-Hant-HK"] == ["2014–15 as baseline 2014–15"]
+            assert all(tag_lang == "en" for text, tag_lang in english if "baseline" in text)
+        else:
+            assert html.startswith('<!DOCTYPE html>\n<html lang="en">')
+            assert "Research Power" in html and "研究實力" not in html
+            assert all("為" in text or "基線" in text or "（" in text for text in chinese), chinese  # the mixed line
+        assert sum(1 for tag, a in page.elements if tag in ("title", "desc") and a.get("id", "").startswith("chart")) \
+            == 3  # one text alternative per chart, in the page's language
+    shutil.rmtree(project)

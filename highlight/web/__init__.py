@@ -23,8 +23,9 @@ MAX_PAGE_BYTES = 16 * 1024 * 1024  # `check` reads no larger index.html (the lea
 
 
 def web_files(edition, layout, fonts, project: str, diags: Diagnostics, settings: WebSettings | None = None,
-              cache: dict | None = None) -> dict[str, bytes]:
-    """Every file of the web page, by its path inside the folder (`cache`: a build session's file cache)."""
+              cache: dict | None = None, variant: str = "") -> dict[str, bytes]:
+    """Every file of the web page, by its path inside the folder (`cache`: a build session's file cache;
+    `variant`: "en" or "zh" for a single-language page, as `build --lang` makes)."""
     from ..images import picture_path
     from . import assets
     from .html import Document, PictureRef
@@ -54,7 +55,7 @@ def web_files(edition, layout, fonts, project: str, diags: Diagnostics, settings
             prepared[key] = ref
         return prepared[key]
 
-    document = Document(edition, layout, settings, diags, colours, picture_for)
+    document = Document(edition, layout, settings, diags, colours, picture_for, variant)
     body = document.html("style.css")
     characters = set(unescape(re.sub(r"<[^>]*>", "", body)))  # what the page shows in its faces
     faces = assets.web_fonts(fonts, characters, os.path.join(project, ".cache", "fonts"), cache_dir)
@@ -153,7 +154,7 @@ class WebBackend:
         # The layout's "a marked placeholder is printed" is not so on the web: web_files says what the page does
         diags.items[:] = [d for d in diags.items if d.code != "qr-placeholder"]
         return web_files(document.edition, document.layout, document.fonts, document.project, diags,
-                         cache=document.files)
+                         cache=document.files, variant=document.meta.variant)
 
     def post_check(self, data, document, diags: Diagnostics) -> None:
         pass  # the page is checked by tests/test_web.py in a browser, and by `highlight check` against the deck

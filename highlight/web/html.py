@@ -71,8 +71,12 @@ class Document:
     """The HTML of one edition; `pictures` lists what assets.py must prepare before `html()` is called."""
 
     def __init__(self, edition: Edition, layout, settings: WebSettings, diags: Diagnostics,
-                 colours: dict, picture_for=None):
+                 colours: dict, picture_for=None, variant: str = ""):
         self.edition, self.layout, self.settings, self.diags = edition, layout, settings, diags
+        # the languages shown: both, or one for a single-language variant (`build --lang`), as the PDF's
+        self.langs = (variant,) if variant in ("en", "zh") else ("en", "zh")
+        # English (a mixed line's) in a Chinese page says so; in the others English is the page's language
+        self.en_mark = ' lang="en"' if self.langs == ("zh",) else ""
         self.colours = colours  # name -> screen #rrggbb (swatches use tints of them)
         self.words = frozenset(edition.words)
         self.picture_for = picture_for or (lambda image: None)
@@ -139,25 +143,27 @@ class Document:
         parts = []
         klass = f' class="{cls}"' if cls else ""
         if text.mixed:
-            parts.append(f"<{tag}{klass}>{self.inline(text.mixed, 'en', state)}</{tag}>")
-        if text.en:
+            parts.append(f"<{tag}{klass}{self.en_mark}>{self.inline(text.mixed, 'en', state)}</{tag}>")
+        if text.en and "en" in self.langs:
             parts.append(f'<{tag} class="en{" " + cls if cls else ""}">{self.inline(text.en, "en", state)}</{tag}>')
-        if text.zh:
+        if text.zh and "zh" in self.langs:
             parts.append(f'<{tag} lang="{ZH}"{klass}>{self.inline(text.zh, "zh", state)}</{tag}>')
         return sep.join(parts)
 
     def one(self, text: Text | None, lang: str, state: _PageState | None, tag: str = "p", cls: str = "") -> str:
-        """One language of a Text (mixed counts as English), in a `tag`, or "" when it has none."""
+        """One language of a Text (mixed counts as English, and is shown in either variant), in a `tag`, or ""
+        when it has none or its language is not shown."""
         if text is None:
             return ""
         klass = f' class="{cls}"' if cls else ""
         if lang == "en":
-            string = text.en or text.mixed
+            english = text.en if "en" in self.langs else None
+            string = english or text.mixed
             if not string:
                 return ""
-            en_class = f' class="en{" " + cls if cls else ""}"' if text.en else klass
-            return f"<{tag}{en_class}>{self.inline(string, 'en', state)}</{tag}>"
-        if not text.zh:
+            en_class = f' class="en{" " + cls if cls else ""}"' if english else klass
+            return f"<{tag}{en_class}{self.en_mark}>{self.inline(string, 'en', state)}</{tag}>"
+        if not text.zh or "zh" not in self.langs:
             return ""
         return f'<{tag} lang="{ZH}"{klass}>{self.inline(text.zh, "zh", state)}</{tag}>'
 
@@ -169,27 +175,35 @@ class Document:
     def html(self, css_href: str) -> str:
         edition, labels = self.edition, self.settings.labels
         # The document's title in its own language (a <title> holds no element to mark a Chinese run in)
-        title_plain = re.sub(r"\s+", " ", edition.title.en or edition.title.mixed or edition.title.zh or "")
+        chinese = self.langs == ("zh",)
+        title = (edition.title.zh if chinese else edition.title.en) or edition.title.mixed or edition.title.en or ""
+        title_plain = re.sub(r"\s+", " ", title)
+
+        def word(name: str) -> str:  # a label of the page's furniture in the page's own language
+            text = labels[name]
+            return escape((text.zh if chinese else text.en) or text.en or text.zh or "")
+
         pages = sorted(edition.pages, key=lambda p: p.number)
         nav = "".join(f'<li><a href="#page-{p.number}"><span class="number">{p.number}</span> '
                       f'{self.both(p.title, None)}</a></li>' for p in pages)
-        switch = (f'<nav class="languages" aria-label="{escape(labels["languages"].en or "")}" data-furniture>'
+        switch = "" if len(self.langs) == 1 else (
+                  f'<nav class="languages" aria-label="{word("languages")}" data-furniture>'
                   f'<a href="#en" lang="en">{escape(labels["english"].en or "")}</a>'
                   f'<a href="#zh" lang="{ZH}">{escape(labels["chinese"].zh or "")}</a>'
                   f'<a href="#top">{escape(labels["both"].en or "")} <span lang="{ZH}">'
-                  f'{escape(labels["both"].zh or "")}</span></a></nav>')
+                  f'{escape(labels["both"].zh or "")}</span></a></nav>\n')
         body = "".join(self.page(p) for p in pages)
         return ("<!DOCTYPE html>\n"
-                '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                f'<html lang="{ZH if chinese else "en"}">\n<head>\n<meta charset="utf-8">\n'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                 f"<title>{escape(title_plain)}</title>\n"
                 f'<link rel="stylesheet" href="{escape(css_href)}">\n</head>\n'
                 '<body id="top">\n'
                 '<span id="en" class="target"></span><span id="zh" class="target"></span>\n'
-                f'<a class="skip" href="#main" data-furniture>{escape(labels["skip"].en or "")}</a>\n'
-                f'<header class="masthead">\n<div class="wrap">\n{switch}\n'
+                f'<a class="skip" href="#main" data-furniture>{word("skip")}</a>\n'
+                f'<header class="masthead">\n<div class="wrap">\n{switch}'
                 f'<h1 data-furniture>{self.both(edition.title, None)}</h1>\n'
-                f'<nav class="contents" aria-label="{escape(labels["contents"].en or "")}" data-furniture>'
+                f'<nav class="contents" aria-label="{word("contents")}" data-furniture>'
                 f'<details><summary>{self.both(labels["contents"], None)}</summary>'
                 f"<ol>{nav}</ol></details></nav>\n</div>\n</header>\n"
                 f'<main id="main">\n{body}</main>\n</body>\n</html>\n')
@@ -300,20 +314,21 @@ class Document:
     def _figure_line(self, stat: Stat, state) -> str:
         """The figure, its unit (English, then Chinese) and its change: one line that wraps where it must."""
         parts = [f'<span class="figure">{escape(stat.figure)}</span>']
-        if stat.unit and (stat.unit.en or stat.unit.mixed):
-            parts.append(f'<span class="unit">{self.inline(stat.unit.en or stat.unit.mixed or "", "en", state)}</span>')
-        if stat.unit and stat.unit.zh:
-            parts.append(f'<span class="unit" lang="{ZH}">{self.inline(stat.unit.zh, "zh", state)}</span>')
-        if stat.change and (stat.change.en or stat.change.mixed):
-            parts.append(f'<span class="change">{self.inline(stat.change.en or stat.change.mixed or "", "en", state)}'
-                         "</span>")
-        if stat.change and stat.change.zh and stat.change.zh != stat.change.en:
-            parts.append(f'<span class="change" lang="{ZH}">{self.inline(stat.change.zh, "zh", state)}</span>')
+        for text, cls in ((stat.unit, "unit"), (stat.change, "change")):
+            if text is None:
+                continue
+            if text.mixed or (text.en and "en" in self.langs):
+                parts.append(f'<span class="{cls}"{self.en_mark}>{self.inline(text.en or text.mixed or "", "en", state)}'
+                             "</span>")
+            # (a change written the same in both languages is printed once, on the figure line)
+            if text.zh and "zh" in self.langs and (cls == "unit" or text.zh != text.en or "en" not in self.langs):
+                parts.append(f'<span class="{cls}" lang="{ZH}">{self.inline(text.zh, "zh", state)}</span>')
         return " ".join(parts)
 
     def _stat_words(self, stat: Stat, state, langs=("en", "zh")) -> str:
         """A stat's words: its label (bold) in English then Chinese, its badge, its note in English then
         Chinese (the print's reading order)."""
+        langs = tuple(lang for lang in langs if lang in self.langs)
         out = [self.one(stat.label, lang, state, "dd", "label") for lang in langs]
         if "en" in langs and stat.badge:
             out.append(f'<dd class="badge">{self.both(stat.badge, state)}</dd>')
@@ -463,13 +478,16 @@ class Document:
             figure = f"{row.percent:.1f}%" if row.percent is not None else f"{row.count:,}"
             return f"{re.sub(r'[*]{2}', '', MARKER_PATTERN.sub('', label or ''))} {figure}"
 
-        en = "; ".join(share(row, "en") for row in rows)
-        zh = "、".join(share(row, "zh") for row in rows)
-        title_id = self._id("chart-en")
-        desc_id = self._id("chart-zh")
-        return (f'<svg viewBox="-34 -14 188 148" role="img" aria-labelledby="{cap_id} {title_id} {desc_id}" '
-                f'focusable="false"><title id="{title_id}">{escape(en)}</title>'
-                f'<desc id="{desc_id}" lang="{ZH}">{escape(zh)}</desc>'
+        # its text alternative in each language shown: the first the SVG's <title>, the second its <desc>
+        names = []
+        for n, lang in enumerate(self.langs):
+            words = ("; " if lang == "en" else "、").join(share(row, lang) for row in rows)
+            tag, element_id = ("title", "desc")[n], self._id(f"chart-{lang}")
+            mark = f' lang="{ZH}"' if lang == "zh" else ""
+            names.append((element_id, f'<{tag} id="{element_id}"{mark}>{escape(words)}</{tag}>'))
+        named_by = " ".join([cap_id] + [element_id for element_id, _ in names])
+        return (f'<svg viewBox="-34 -14 188 148" role="img" aria-labelledby="{named_by}" '
+                f'focusable="false">{"".join(markup for _, markup in names)}'
                 f'<g stroke="{self.colours.get("white", "#ffffff")}" stroke-width="0.8">{"".join(paths)}</g>'
                 f'<g class="values">{"".join(labels)}</g></svg>')
 
@@ -478,14 +496,16 @@ class Document:
         if not page.footnotes:
             return ""
         back = self.settings.labels["back"]
+        # the back link's name in the page's language (its own element: it may stand in a note's other language)
+        back_lang, back_name = (ZH, back.zh) if self.langs == ("zh",) and back.zh else ("en", back.en)
         items = []
         for note in footnotes_in_marker_order(page):
             note_id = state.notes[note.marker]
             ref = state.refs.get(note.marker)
             back_link = ""
             if ref:
-                back_link = (f' <a class="back" lang="en" href="#{ref}" role="doc-backlink" data-furniture '
-                             f'aria-label="{escape(back.en or "")}"><span aria-hidden="true">↩</span></a>')
+                back_link = (f' <a class="back" lang="{back_lang}" href="#{ref}" role="doc-backlink" data-furniture '
+                             f'aria-label="{escape(back_name or "")}"><span aria-hidden="true">↩</span></a>')
             text = self.both(note.text, state)
             if back_link and text.endswith("</span>"):  # at the end of the note's last language
                 text, back_link = text[:-len("</span>")] + back_link + "</span>", ""

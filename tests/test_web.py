@@ -115,8 +115,9 @@ def test_the_page_is_semantic_html_from_the_model(site, name):
         for key in ("src", "srcset"):
             for url in re.split(r",\s*", attrs.get(key, "")):
                 assert not url or (not re.match(r"[a-z]+:", url) and ".." not in url), url
-        if tag == "link":
-            assert not re.match(r"[a-z]+:", attrs["href"]), attrs
+        if tag == "link":  # the style sheet in the folder; no icon asked of the host (/favicon.ico)
+            assert not re.match(r"[a-z]+:", attrs["href"]) or (attrs["rel"] == "icon" and attrs["href"] == "data:,")
+    assert ("link", {"rel": "icon", "href": "data:,"}) in page.elements
 
 
 def test_a_qr_code_becomes_its_link_and_a_placeholder_is_left_out_with_a_warning(site):
@@ -527,3 +528,39 @@ def test_a_single_language_variant_is_a_page_in_that_language(tmp_path):
         assert sum(1 for tag, a in page.elements if tag in ("title", "desc") and a.get("id", "").startswith("chart")) \
             == 3  # one text alternative per chart, in the page's language
     shutil.rmtree(project)
+
+
+@pytest.mark.slow  # starts a headless browser
+def test_from_a_static_host_every_request_stays_in_the_folder(site):
+    """Served by a plain static server (Python's http.server, as any host), the page asks for its own files
+    and nothing else (no /favicon.ico of the host's root, no font or picture from elsewhere), all found."""
+    import functools
+    import http.server
+    import threading
+
+    sync_api = _browser_or_skip()
+    folder, _ = site["edition-b"]
+    root = os.path.dirname(folder)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/{os.path.basename(folder)}/"
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox",
+                                                                         "--disable-background-networking"])
+            try:
+                page, requested, errors = _open(browser, base + "index.html", 375)
+                statuses: list[int] = []
+                page.on("response", lambda r: statuses.append(r.status))
+                page.reload()
+                page.evaluate("document.fonts.ready")
+                assert requested and all(u.startswith(base) for u in requested), requested
+                assert errors == [] and statuses and all(s in (200, 304) for s in statuses), statuses
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()

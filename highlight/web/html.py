@@ -196,6 +196,9 @@ class Document:
         return ("<!DOCTYPE html>\n"
                 f'<html lang="{ZH if chinese else "en"}">\n<head>\n<meta charset="utf-8">\n'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                '<meta name="color-scheme" content="light">\n'
+                # no icon: a browser would ask the host's root for /favicon.ico, outside the folder
+                '<link rel="icon" href="data:,">\n'
                 f"<title>{escape(title_plain)}</title>\n"
                 f'<link rel="stylesheet" href="{escape(css_href)}">\n</head>\n'
                 '<body id="top">\n'

@@ -28,7 +28,7 @@ def web_files(edition, layout, fonts, project: str, diags: Diagnostics, settings
     `variant`: "en" or "zh" for a single-language page, as `build --lang` makes)."""
     from ..images import picture_path
     from . import assets
-    from .html import Document, PictureRef
+    from .html import HtmlWriter, PictureRef
 
     settings = settings or load_settings(project, diags, cache)
     cache_dir = os.path.join(project, ".cache", "web")
@@ -55,7 +55,7 @@ def web_files(edition, layout, fonts, project: str, diags: Diagnostics, settings
             prepared[key] = ref
         return prepared[key]
 
-    document = Document(edition, layout, settings, diags, colours, picture_for, variant)
+    document = HtmlWriter(edition, layout, settings, diags, colours, picture_for, variant)
     body = document.html("style.css")
     characters = set(unescape(re.sub(r"<[^>]*>", "", body)))  # what the page shows in its faces
     faces = assets.web_fonts(fonts, characters, os.path.join(project, ".cache", "fonts"), cache_dir)

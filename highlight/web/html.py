@@ -47,7 +47,7 @@ _INLINE = re.compile(MARKER_PATTERN.pattern + "|" + BOLD_PATTERN.pattern)
 
 @dataclass
 class PictureRef:
-    """A picture the page shows: the element, and what assets.py made of it (filled in before writing)."""
+    """A picture the page shows: the element, its file, and what assets.py made of it (empty: left out)."""
 
     element: Image
     path: str | None
@@ -67,8 +67,9 @@ class _PageState:
     share: float = 1.0  # the part of the grid's width the block being written takes on a wide screen
 
 
-class Document:
-    """The HTML of one edition; `pictures` lists what assets.py must prepare before `html()` is called."""
+class HtmlWriter:
+    """Writes one edition's web page (`html()`): each element kind by its writer (WRITERS), each picture
+    prepared by `picture_for` (assets.py, through web_files) as it is met."""
 
     def __init__(self, edition: Edition, layout, settings: WebSettings, diags: Diagnostics,
                  colours: dict, picture_for=None, variant: str = ""):
@@ -516,7 +517,7 @@ class Document:
         return f'<footer class="notes"><ol role="list">{"".join(items)}</ol></footer>\n'
 
 
-# Each element kind's writer (a method of Document), by its content dataclass: a kind added to the model
+# Each element kind's writer (a method of HtmlWriter), by its content dataclass: a kind added to the model
 # without one here is a test failure (tests/test_web.py), never an element silently left out of the page.
 WRITERS: dict[type, str] = {Heading: "heading", Paragraph: "paragraph", BulletList: "bullets", Stat: "stat",
                             Callout: "callout", Ranking: "ranking", Breakdown: "breakdown", Partner: "partner",

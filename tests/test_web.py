@@ -238,6 +238,8 @@ def test_a_folder_that_is_not_a_web_page_of_ours_is_never_replaced(tmp_path):
     assert os.listdir(keep) == ["notes.txt"]
     code, printed = run_cli(["build", edition, "--to", "html", "-o", os.path.join(project, "layout")])
     assert code == 2 and "output-refused" in printed  # an input folder
+    out = os.path.join(project, "out")
+    os.makedirs(os.path.join(out, ".highlight-web-999999999-x1y2", "fonts"))  # left by a killed build
     code, printed = run_cli(["build", edition, "--to", "html"])  # the default folder, and again over itself
     assert code == 0 and "highlights-2022-23-web" in printed.splitlines()[-1], printed
     code, printed = run_cli(["build", edition, "--to", "html", "--strict"])  # warnings: nothing replaced

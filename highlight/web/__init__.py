@@ -88,6 +88,30 @@ def folder_problem(folder: str) -> str | None:
     return None
 
 
+_STAGING = re.compile(r"\.highlight-web-(?:old-)?(\d+)-\w+")
+
+
+def _remove_stale(parent: str) -> None:
+    """The staging folders a killed build (SIGKILL, a power cut) left beside its output: their process is
+    gone. Another build's, still running, are left alone."""
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return
+    for name in names:
+        match = _STAGING.fullmatch(name)
+        path = os.path.join(parent, name)
+        if not match or os.path.islink(path) or not os.path.isdir(path):
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+            continue  # its writer is still running
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (PermissionError, OverflowError, ValueError):
+            continue  # another user's process, or no process number at all
+
+
 def refuse_folder(folder: str, diags: Diagnostics, inputs: tuple[str, ...] = ()) -> None:
     """Raise BuildFailed (exit 2) when `folder` must not be written: an input, a file, a link, or a folder
     holding something else than a web page of ours."""
@@ -106,6 +130,7 @@ def write_folder(folder: str, files: dict[str, bytes], diags: Diagnostics, input
     leaves the previous page as it was, never half a page."""
     refuse_folder(folder, diags, inputs)
     parent = os.path.dirname(os.path.abspath(folder))
+    _remove_stale(parent)
     try:
         os.makedirs(parent, exist_ok=True)
         staging = tempfile.mkdtemp(dir=parent, prefix=f".highlight-web-{os.getpid()}-")

@@ -40,10 +40,11 @@ ASSET_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; cha
                ".css": "text/css; charset=utf-8"}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # The files of a web page (`build --to html`) served from its folder under out/, with a policy that lets it
-# use only its own folder's files and run no script.
+# use only its own files (its one script, the language switch, included) and run nothing inline.
 WEB_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".woff2": "font/woff2",
+             ".js": "text/javascript; charset=utf-8",
              ".jpg": "image/jpeg", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8"}
-WEB_POLICY = ("default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self'; "
+WEB_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:; "
               "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
 # Where a click opens the editor; {path} is absolute (so vscode://file/home/…), {line} and {column} 1-based.
 DEFAULT_EDITOR = "vscode://file{path}:{line}:{column}"
@@ -561,7 +562,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(size))
             self.send_header("Cache-Control", "max-age=3600" if "v=" in self.path else "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
-            if web:  # a web page shown in the tab runs nothing and fetches nothing from elsewhere
+            if web:  # a web page shown in the tab runs and fetches nothing but its own files
                 self.send_header("Content-Security-Policy", WEB_POLICY)
             self.end_headers()
             if self.command != "HEAD":

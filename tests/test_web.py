@@ -375,7 +375,7 @@ def test_the_contents_text_never_becomes_markup(tmp_path):
 def test_serve_shows_the_web_page_beside_the_proofs_updated_on_save(tmp_path):
     """`serve`'s web page tab: /api/web writes the last good build's web page when asked (a save costs the
     proofs nothing while the tab is closed), served from out/serve/<folder>/web/ under a policy that lets it
-    run nothing and fetch nothing from elsewhere; a save shows in the next one."""
+    run and fetch nothing but its own files; a save shows in the next one."""
     import json
     import subprocess
     import sys
@@ -411,8 +411,8 @@ def test_serve_shows_the_web_page_beside_the_proofs_updated_on_save(tmp_path):
         web = json.loads(body)
         status, headers, page = get(web["url"])
         assert status == 200 and headers["Content-Type"].startswith("text/html")
-        assert "script-src" not in headers["Content-Security-Policy"] and "default-src 'none'" in \
-            headers["Content-Security-Policy"]
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy and "script-src 'self';" in policy and "unsafe-eval" not in policy
         assert b"Research Power" in page
         css = re.search(rb'href="(style\.css)"', page).group(1).decode()
         base = web["url"].split("?")[0].rsplit("/", 1)[0]
@@ -566,3 +566,43 @@ def test_from_a_static_host_every_request_stays_in_the_folder(site):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.slow  # starts a headless browser
+def test_the_language_switch_with_and_without_script(site):
+    """中文 shows the Chinese alone: without script through #zh (:target) in the address, with it (lang.js) kept
+    while the reader follows the page's own links and reloads; Both shows both again."""
+    sync_api = _browser_or_skip()
+    folder, _ = site["2022-23"]
+    url = "file://" + os.path.join(folder, "index.html")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        try:
+            def first_page(page) -> str:
+                return page.locator("#page-1").inner_text()
+
+            plain = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+            page = plain.new_page()
+            page.goto(url + "#zh")
+            assert "研究實力" in first_page(page) and "Research Power" not in first_page(page)
+            page.goto(url + "#en")
+            assert "Research Power" in first_page(page) and "研究實力" not in first_page(page)
+            plain.close()
+
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(url)
+            assert "Research Power" in first_page(page) and "研究實力" in first_page(page)
+            page.locator('.languages a[href="#zh"]').click()
+            assert "Research Power" not in first_page(page) and "研究實力" in first_page(page)
+            assert page.locator('.languages a[href="#zh"]').get_attribute("aria-current") == "true"
+            page.locator('.contents a[href="#page-3"]').click()  # a link of the page: the choice stays
+            assert "International Community" not in page.locator("#page-3").inner_text()
+            page.reload()
+            assert "Research Power" not in first_page(page)
+            page.locator('.languages a[href="#top"]').click()
+            assert "Research Power" in first_page(page) and "研究實力" in first_page(page)
+            assert errors == []
+        finally:
+            browser.close()

@@ -62,6 +62,10 @@ def web_files(edition, layout, fonts, project: str, diags: Diagnostics, settings
     # (no <link rel=preload> for the faces: a preload is a CORS request, which a page opened from file:// fails)
     files[INDEX] = body.encode("utf-8")
     files["style.css"] = assets.style_sheet(layout, settings, faces, colours).encode("utf-8")
+    if 'src="lang.js"' in body:  # the language switch kept while reading (the page works without it)
+        from importlib.resources import files as package_files
+
+        files["lang.js"] = package_files("highlight.web").joinpath("lang.js").read_bytes()
     for face in faces:
         files[face.file] = face.data
     for name in sorted(os.listdir(os.path.join(project, ".cache", "fonts"))):

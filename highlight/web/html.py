@@ -210,7 +210,9 @@ class HtmlWriter:
                 f'<nav class="contents" aria-label="{word("contents")}" data-furniture>'
                 f'<details><summary>{self.both(labels["contents"], None)}</summary>'
                 f"<ol>{nav}</ol></details></nav>\n</div>\n</header>\n"
-                f'<main id="main">\n{body}</main>\n</body>\n</html>\n')
+                f'<main id="main">\n{body}</main>\n'
+                + ('<script src="lang.js" defer></script>\n' if len(self.langs) > 1 else "")
+                + '</body>\n</html>\n')
 
     def page(self, page: Page) -> str:
         notes = {note.marker: f"p{page.number}-note-{i}" for i, note in enumerate(footnotes_in_marker_order(page), 1)}

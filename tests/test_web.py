@@ -606,3 +606,16 @@ def test_the_language_switch_with_and_without_script(site):
             assert errors == []
         finally:
             browser.close()
+
+
+def test_the_faces_come_from_where_the_build_found_them(tmp_path, monkeypatch):
+    """A project without a .cache of its own, its faces in $HIGHLIGHT_CACHE (CI, an installed highlight): the
+    web page's WOFF2 subsets and the fonts' licences come from there too."""
+    project = copy_project(str(tmp_path / "project"), cache=False)
+    monkeypatch.setenv("HIGHLIGHT_CACHE", os.path.join(ROOT, ".cache"))
+    folder = str(tmp_path / "web")
+    code, printed = run_cli(["build", os.path.join(project, "content", "2022-23"), "--to", "html", "-o", folder])
+    assert code == 0, printed
+    fonts = os.listdir(os.path.join(folder, "fonts"))
+    assert sum(n.endswith(".woff2") for n in fonts) == 4 and sum(n.startswith("LICENSE-") for n in fonts) == 2
+    shutil.rmtree(project)

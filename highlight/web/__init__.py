@@ -58,7 +58,10 @@ def web_files(edition, layout, fonts, project: str, diags: Diagnostics, settings
     document = HtmlWriter(edition, layout, settings, diags, colours, picture_for, variant)
     body = document.html("style.css")
     characters = set(unescape(re.sub(r"<[^>]*>", "", body)))  # what the page shows in its faces
-    faces = assets.web_fonts(fonts, characters, os.path.join(project, ".cache", "fonts"), cache_dir)
+    from ..project import fonts_cache
+
+    faces_dir = fonts_cache(project)  # where the build found the faces (the project's, the user's, $HIGHLIGHT_CACHE)
+    faces = assets.web_fonts(fonts, characters, faces_dir, cache_dir)
     # (no <link rel=preload> for the faces: a preload is a CORS request, which a page opened from file:// fails)
     files[INDEX] = body.encode("utf-8")
     files["style.css"] = assets.style_sheet(layout, settings, faces, colours).encode("utf-8")
@@ -68,9 +71,9 @@ def web_files(edition, layout, fonts, project: str, diags: Diagnostics, settings
         files["lang.js"] = package_files("highlight.web").joinpath("lang.js").read_bytes()
     for face in faces:
         files[face.file] = face.data
-    for name in sorted(os.listdir(os.path.join(project, ".cache", "fonts"))):
+    for name in sorted(os.listdir(faces_dir)):
         if name.startswith("LICENSE-") and name.endswith(".txt"):  # the OFL travels with the faces
-            with open(os.path.join(project, ".cache", "fonts", name), "rb") as f:
+            with open(os.path.join(faces_dir, name), "rb") as f:
                 files[f"fonts/{name}"] = f.read()
     return dict(sorted(files.items()))
 

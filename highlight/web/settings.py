@@ -72,7 +72,7 @@ def load_settings(project: str, diags: Diagnostics, cache: dict | None = None) -
     path = os.path.join(project, "layout", "web.yaml")
     if not os.path.isfile(path):
         diags.fatal("no-web-settings", "the web page needs layout/web.yaml", SourceRef(path),
-                    hint="copy layout/web.yaml from the highlight repository into the project's layout/")
+                    hint="`highlight init` on the project's folder adds it (and nothing it has already)")
         raise BuildFailed(diags)
     settings = load_document(path, WEB, diags, cache)
     if settings is INVALID:

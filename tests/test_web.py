@@ -142,8 +142,10 @@ def test_pictures_are_figures_with_the_contents_alt_text_in_srgb_at_several_widt
     images = [a for tag, a in page.elements if tag == "img"]
     assert len(images) == 5
     for attrs in images:
-        assert attrs["alt"] and HAN.search(attrs["alt"])  # both languages of the content's alt text
+        assert attrs["alt"] and not HAN.search(attrs["alt"])  # the content's alt text in the page's language…
         assert attrs["width"].isdigit() and attrs["height"].isdigit()
+    # …and its Chinese for screen readers, in a Chinese element of its own, after each picture
+    assert sum(1 for text, lang, tags in page.texts if tags[-2:] == ("figure", "span") and lang == "zh-Hant-HK") == 5
     rasters = [a for a in images if not a["src"].endswith(".svg")]
     assert all(len(a["srcset"].split(",")) >= 2 for a in rasters)
     for attrs in rasters:

@@ -387,7 +387,12 @@ class HtmlWriter:
         placed = self.picture_for(image)
         caption = self.stacked(state, [(image.caption, "caption"), (image.credit, "credit")], "span")
         figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
-        alt = " ".join(s for _, s in image.alt.strings())
+        # The alternative text in the page's language (an alt attribute cannot mark a second one); on a bilingual
+        # page the Chinese follows for screen readers alone, in an element of its own language
+        first = "zh" if self.langs == ("zh",) else "en"
+        alt = (image.alt.zh if first == "zh" else image.alt.en) or image.alt.mixed or image.alt.en or image.alt.zh or ""
+        second = (f'<span class="sr-only" lang="{ZH}">{escape(image.alt.zh)}</span>'
+                  if len(self.langs) == 2 and image.alt.zh and image.alt.en else "")
         if placed is None or not placed.src:
             return f'<figure class="picture missing">{figcaption}</figure>' if figcaption else ""
         # The width it is shown at: its cell's share of the page's 72rem measure on a wide screen, the
@@ -400,9 +405,8 @@ class HtmlWriter:
         height = (f"height: {image.height_mm * self.settings.px_per_pt * 72 / 25.4:.0f}px; "
                   if image.height_mm else "")
         style = f' style="{height}object-position: {image.focus[0] * 100:g}% {image.focus[1] * 100:g}%"'
-        # Both languages of the alternative text: English, then the Chinese, as the figure's caption reads
         return (f'<figure class="{cls}"><img src="{escape(placed.src)}"{srcset} width="{placed.width}" '
-                f'height="{placed.height}" alt="{escape(alt)}" loading="lazy" decoding="async"{style}>'
+                f'height="{placed.height}" alt="{escape(alt)}" loading="lazy" decoding="async"{style}>{second}'
                 f"{figcaption}</figure>")
 
     # -- breakdowns -----------------------------------------------------------------------------------------

@@ -26,7 +26,9 @@ class _Reader(HTMLParser):
         if tag in _VOID:
             return
         names = dict(attrs)
-        skipped = tag in _UNSHOWN or "data-furniture" in names or "data-derived" in names or "hidden" in names
+        classes = (names.get("class") or "").split()
+        skipped = tag in _UNSHOWN or "data-furniture" in names or "data-derived" in names or "hidden" in names \
+            or "sr-only" in classes  # (a picture's Chinese alternative text: for screen readers, never printed)
         page = tag == "section" and "page" in (names.get("class") or "").split()
         if page:
             self.pages.append([])

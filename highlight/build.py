@@ -148,67 +148,73 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
     return edition, layout, project
 
 
-@dataclass
+# The session's caches and the run's state are plain classes, not dataclasses: a dataclass costs 0.5-2 ms to
+# create at import, and every build process imports this module.
 class FontCache:
     """The font manifest and its coverage (for the manifest file's stamp), and the faces prepared for the last
     build's characters (they serve while an edit adds no character: the PDF does not depend on it)."""
 
-    stamp: tuple | None = None
-    manifest: Manifest | None = None
-    coverage: dict | None = None
-    fonts: FontSet | None = None
-    characters: frozenset = frozenset()
+    __slots__ = ("characters", "coverage", "fonts", "manifest", "stamp")
+
+    def __init__(self, stamp: tuple | None = None, manifest: Manifest | None = None, coverage: dict | None = None):
+        self.stamp, self.manifest, self.coverage = stamp, manifest, coverage
+        self.fonts: FontSet | None = None
+        self.characters: frozenset = frozenset()
 
 
-@dataclass
 class LineCache:
     """The text setter and its memo of set lines, seeded from the line store `store`; the lines the last build
     set that are not saved yet."""
 
-    setter: TextSetter | None = None
-    store: str | None = None
-    greedy: bool = False
-    unsaved: tuple | None = None  # (path, memo)
+    __slots__ = ("greedy", "setter", "store", "unsaved")
+
+    def __init__(self):
+        self.setter: TextSetter | None = None
+        self.store: str | None = None
+        self.greedy = False
+        self.unsaved: tuple | None = None  # (path, memo)
 
 
-@dataclass
 class PageCache:
     """Each page as last laid out, with the inputs it was laid out from and its diagnostics; the layout."""
 
-    laid: dict = field(default_factory=dict)  # page number -> (inputs, laid-out page, its diagnostics)
-    layout: Layout | None = None
+    __slots__ = ("laid", "layout")
+
+    def __init__(self):
+        self.laid: dict = {}  # page number -> (inputs, laid-out page, its diagnostics)
+        self.layout: Layout | None = None
 
 
-@dataclass
 class HeightCache:
     """Each frame's height in the last good build of the edition whose file is `path` (overflow messages say
     how much a frame grew)."""
 
-    good: dict = field(default_factory=dict)
-    path: str = ""
+    __slots__ = ("good", "path")
+
+    def __init__(self, good: dict | None = None, path: str = ""):
+        self.good: dict = good if good is not None else {}
+        self.path = path
 
 
-@dataclass
 class _Run:
     """One build on its way through the stages: what each stage found, for the ones after it."""
 
-    options: BuildOptions
-    diags: Diagnostics
-    result: BuildResult
-    edition: Edition | None = None
-    layout: Layout | None = None
-    project: str = ""
-    backend: Any = None
-    output: str = ""
-    date_epoch: int = 0
-    fonts: FontSet | None = None
-    store: str = ""
-    setter: TextSetter | None = None
-    heights_path: str = ""
-    pages: list = field(default_factory=list)
-    profile: Any = None
-    picture_icc: bytes | None = None
-    data: Any = None
+    def __init__(self, options: BuildOptions, diags: Diagnostics, result: BuildResult):
+        self.options, self.diags, self.result = options, diags, result
+        self.edition: Edition | None = None
+        self.layout: Layout | None = None
+        self.project = ""
+        self.backend: Any = None
+        self.output = ""
+        self.date_epoch = 0
+        self.fonts: FontSet | None = None
+        self.store = ""
+        self.setter: TextSetter | None = None
+        self.heights_path = ""
+        self.pages: list = []
+        self.profile: Any = None
+        self.picture_icc: bytes | None = None
+        self.data: Any = None
 
 
 class BuildSession:

@@ -108,7 +108,7 @@ def _probe(path: str, stamp) -> Source:
             raise PictureError(f"cannot be read as a PDF ({type(exc).__name__})") from None
         return Source(path, "pdf", box[2] - box[0], box[3] - box[1])
     if ext == ".svg":
-        drawing = _svg_drawing(path, stamp)
+        drawing = read_svg(path, stamp)
         return Source(path, "svg", float(drawing.width), float(drawing.height))
     import warnings
 
@@ -494,7 +494,8 @@ def _pdf_logo(path: str, convert) -> Logo:
 
 
 @functools.lru_cache(maxsize=8)
-def _svg_drawing(path: str, stamp):
+def read_svg(path: str, stamp):
+    """An SVG file as svglib reads it (cached by its stamp: read once however often it is placed)."""
     try:
         from svglib.svglib import svg2rlg
     except ImportError:
@@ -511,7 +512,7 @@ def _svg_drawing(path: str, stamp):
 def _svg_logo(path: str, stamp, convert) -> Logo:
     """An SVG logo as read (its size, refused if it holds text) and, for print, the CMYK each of its RGB colours
     takes through the output profile: the backend draws the SVG with those (render.py: ReportLab's)."""
-    drawing = _svg_drawing(path, stamp)
+    drawing = read_svg(path, stamp)
     recolour: dict[tuple, tuple] = {}
     conversions = []
 

@@ -633,10 +633,13 @@ def _registration(canvas, fill: bool) -> None:
 def _svg_drawing(drawn):
     """An SVG logo as a ReportLab drawing (svglib) in the target's colours: each RGB colour the logo's
     `recolour` names becomes its CMYK (print). Cached per logo: drawn as often as it is placed."""
-    from reportlab.lib.colors import CMYKColor, Color
-    from svglib.svglib import svg2rlg
+    import copy
 
-    drawing = svg2rlg(drawn.path)  # read as images.py read it to size and check it
+    from reportlab.lib.colors import CMYKColor, Color
+
+    from . import images
+
+    drawing = copy.deepcopy(images.read_svg(drawn.path, drawn.stamp))  # as images.py read it to size and check it
     recolour = dict(drawn.recolour)
 
     def fix(colour):

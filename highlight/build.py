@@ -30,6 +30,7 @@ from .layout_spec import MM, Layout, load_layout
 from .parity import check_parity
 from .paths import EDITION_NAME_HINT, check_output, find_project, name_problem, output_slug
 from .render import RenderOptions, render_pdf
+from .schema import PARSED, use_parsed_cache
 from .text import TextSetter, plain
 
 # Characters the layout itself prints (figures of tables, page numbers, the slug line).
@@ -126,6 +127,8 @@ def _check_preview_path(output: str, options: BuildOptions, project: str, diags:
 def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None) -> tuple[Edition, Layout, str]:
     """Edition and layout, loaded together so one run reports the problems of both."""
     project = find_project(edition_dir)
+    if cache is not None and PARSED not in cache:  # what unchanged files read into, kept across processes too
+        use_parsed_cache(cache, os.path.join(project, ".cache", "parsed"), _parsed_salt(project))
     edition = layout = None
     try:
         edition = load_edition(edition_dir, diags, cache)
@@ -139,6 +142,18 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
     if edition is None or layout is None:
         raise BuildFailed(diags)
     return edition, layout, project
+
+
+def _parsed_salt(project: str) -> bytes:
+    """What a file's parsed value depends on besides its bytes: the package's source (and Python's version)
+    and the dependency pins, as for the line store."""
+    digest = hashlib.sha256(linestore._package_digest())
+    try:
+        with open(os.path.join(project, "pyproject.toml"), "rb") as f:
+            digest.update(f.read())
+    except OSError:
+        digest.update(b"(missing)")
+    return digest.digest()
 
 
 def characters_used(edition: Edition, layout: Layout | None = None) -> dict[str, SourceRef]:
@@ -241,7 +256,7 @@ class BuildSession:
         cache_dir = os.path.join(project, ".cache", "fonts")
         stamp = (manifest_path, _mtime(manifest_path))
         if self._fonts_key != stamp:
-            self._manifest = load_manifest(manifest_path, diags)
+            self._manifest = load_manifest(manifest_path, diags, self._files)
             check_faces_present(self._manifest, diags, cache_dir)
             self._coverage = load_coverage(self._manifest, diags, cache_dir)
             self._fonts_key, self._fonts, self._characters = stamp, None, frozenset()
@@ -309,7 +324,7 @@ class BuildSession:
         if self._profile is None:
             own = Diagnostics()  # its loaders stop at any error so far: a proof's overflow is not theirs
             try:
-                manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), own)
+                manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), own, self._files)
                 self._profile = load_profile(manifest, own, os.path.join(project, ".cache", "profiles"))
             finally:
                 diags.extend(own)

@@ -89,10 +89,10 @@ class OutputProfile:
     deflated: bytes  # the profile as a FlateDecode stream, made once at set-up
 
 
-def load_manifest(path: str, diags: Diagnostics) -> ProfileManifest:
+def load_manifest(path: str, diags: Diagnostics, cache: dict | None = None) -> ProfileManifest:
     from .paths import SAFE_NAME_HINT, safe_name
 
-    manifest = load_document(path, MANIFEST, diags)
+    manifest = load_document(path, MANIFEST, diags, cache)  # (cache: a build session's parsed files)
     if manifest is INVALID:
         raise BuildFailed(diags)
     # These name files in .cache/profiles: nothing that could climb out of it.

@@ -807,12 +807,9 @@ def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int) -> _Sep:
 @functools.lru_cache(maxsize=1)
 def _zh_words() -> dict:
     """zh_words.yaml: the classifiers a figure keeps and the connectives a line avoids starting with."""
-    import os
+    from .yamlsource import package_data
 
-    import yaml
-
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "zh_words.yaml"), encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = package_data("zh_words.yaml")
     return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"])}
 
 

@@ -197,3 +197,66 @@ def test_set_lines_are_stored_between_runs_and_change_nothing(tmp_path):
     assert fresh > 300 and after_damage == without_store
     assert linestore.load(store), "the damaged store was written afresh"
     assert linestore.store_path(project, edition, True) != store  # first fit has its own store
+
+
+def test_parsed_files_are_kept_between_runs_and_a_damaged_or_foreign_entry_is_never_trusted(tmp_path, monkeypatch):
+    """A new process reads no YAML file that did not change (what it read into comes from .cache/parsed) and
+    writes the very same bytes; after an edit only the edited file is read, and its new words are printed; an
+    entry that is damaged, or that would build anything but highlight's dataclasses, is ignored (nothing of
+    it runs) and written afresh (issue 28, "work not redone")."""
+    import pickle
+
+    from conftest import ROOT
+
+    from highlight import yamlsource
+    from highlight.build import BuildSession
+
+    project = copy_project(tmp_path, ("layout", "fonts", "profiles", os.path.join("content", "2022-23")), cache=False)
+    os.makedirs(os.path.join(project, ".cache"))
+    for name in ("fonts", "profiles"):  # the set-up's files, shared; the parsed files of this copy its own
+        os.symlink(os.path.join(ROOT, ".cache", name), os.path.join(project, ".cache", name))
+    edition = os.path.join(project, "content", "2022-23")
+    parsed = os.path.join(project, ".cache", "parsed")
+    read: list[str] = []
+    real = yamlsource.load_yaml
+    monkeypatch.setattr(yamlsource, "load_yaml", lambda path, diags: read.append(os.path.basename(path))
+                        or real(path, diags))
+
+    def build_once(name):
+        read.clear()
+        result = BuildSession().build(BuildOptions(edition, str(tmp_path / name)))
+        assert not result.diagnostics.has_errors()
+        return result, (tmp_path / name).read_bytes()
+
+    _, first = build_once("a.pdf")
+    assert {"edition.yaml", "p7-growth-continued.yaml", "styles.yaml", "fonts.yaml", "profiles.yaml"} <= set(read)
+    everything = sorted(read)
+    _, again = build_once("b.pdf")
+    assert read == [] and again == first
+    page = os.path.join(edition, "p7-growth-continued.yaml")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("officially opened", "formally opened"))
+    edited, _ = build_once("c.pdf")
+    assert read == ["p7-growth-continued.yaml"]
+    assert any("formally" in item.line.text for item in edited.pages[6].items if hasattr(item, "line"))
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text)
+    from highlight.schema import PARSED_FORMAT
+
+    entries = sorted(os.listdir(parsed))
+    for number, entry in enumerate(entries):
+        path = os.path.join(parsed, entry)
+        if number % 2:  # cut short
+            with open(path, "r+b") as f:
+                f.truncate(os.path.getsize(path) // 2)
+        else:  # well formed, but it would run code: os.mkdir(marker)
+            evil = pickle.dumps(type("Evil", (), {"__reduce__": lambda self: (os.mkdir, (str(tmp_path / "ran"),))})())
+            with open(path, "wb") as f:
+                f.write(PARSED_FORMAT + entry.encode() + b"\n" + evil)
+    _, after = build_once("d.pdf")
+    assert after == first and not os.path.exists(tmp_path / "ran")
+    assert sorted(read) == everything  # every damaged entry read afresh…
+    _, last = build_once("e.pdf")
+    assert read == [] and last == first  # …and written again

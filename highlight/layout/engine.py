@@ -82,7 +82,8 @@ class PageLayouter:
             compact = (g.compact_spacing_pt or {}).get("footnote", stock)
             body_bottom = fy - stock
             if compact < stock:
-                loud, quiet, trial_items = self.diags, Diagnostics(), []
+                loud, quiet = self.diags, Diagnostics()
+                trial_items: list = []
                 self.diags = quiet
                 try:
                     trial = self.body(ctx.but(diags=quiet), page, template, body_top, body_bottom, trial_items)

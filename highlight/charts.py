@@ -35,7 +35,7 @@ from .chartrows import ChartRow, _name, _same, chart_rows, small_rows
 from .colour import PAPER, ciede2000, lab_through_profile
 from .content import Breakdown, Text, ref_of
 from .diagnostics import Diagnostics, SourceRef
-from .layout.items import Box, Ring, Rule, TextLine, _down_to_grid, _first_baseline, _Piece, _shift
+from .layout.items import ARTIFACT, Box, Ring, Role, Rule, TextLine, _down_to_grid, _first_baseline, _Piece, _shift
 from .layout_spec import MM, ChartSpec, Colour, FrameSpec, Layout, Swatch, chart_swatches
 from .text import Span
 
@@ -133,7 +133,9 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
         _legend_repeats(lay, rows, spec)
     piece = _Piece()
     out = piece.primary
-    y = lay.column(out, table.ref, "en", width).add(lay.inline_pair(table.caption, "table-caption"))
+    key = table.ref.yaml_path or ""
+    y = lay.column(out, table.ref, "en", width, role=Role("table-caption", key)).add(
+        lay.inline_pair(table.caption, "table-caption"))
     probe: list = []
     probe_col = lay.column(probe, table.ref, "en", width)
     for _ in range(spec.caption_lines if frame.cells > 1 else 0):
@@ -145,7 +147,7 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
         y = _ring(lay, table, rows, width, y, out, later)
     elif kind == "bar100":
         y = _bar100(lay, table, rows, width, y, out, later)
-    piece.primary_h = _table(lay, rows, width, y, anchor, out, bars=kind == "bars")
+    piece.primary_h = _table(lay, key, rows, width, y, anchor, out, bars=kind == "bars")
     for lines, dx, dy in later:
         lay.place(out, lines, dx, dy)
     return piece
@@ -190,7 +192,7 @@ def _artifacts(lines: list) -> list:
     `check --source` read them as the chart's, not the source's."""
     return [TextLine(t.x_pt, t.baseline_pt, replace(t.line, runs=tuple(replace(r, artifact=True)
                                                                        for r in t.line.runs)),
-                     t.ref, t.frame, t.lang) for t in lines]
+                     t.ref, t.frame, t.lang, ARTIFACT) for t in lines]
 
 
 def _total(lay, table: Breakdown, width: float, align: str) -> list:
@@ -201,8 +203,9 @@ def _total(lay, table: Breakdown, width: float, align: str) -> list:
     col.add([Span(f"{table.total:,}", lay.style("chart-total", "en"))], align=align)
     lines[:] = _artifacts(lines)
     y = col.y
+    caption = Role("table-caption", table.ref.yaml_path or "")  # the unit says what the figures count
     for lang in ("en", "zh") if table.unit is not None else ():  # English, then Chinese under it
-        y = lay.column(lines, ref_of(table, "unit"), lang, width, 0.0, y).add(
+        y = lay.column(lines, ref_of(table, "unit"), lang, width, 0.0, y, caption).add(
             lay.spans(table.unit, "table-label", lang), align=align)
     return lines
 
@@ -263,9 +266,10 @@ def _bar100(lay, table: Breakdown, rows, width: float, y: float, out: list, late
     return max(top + height, dy + end[-1].baseline_pt + end[-1].line.descent_pt) + spec.space_mm * MM
 
 
-def _table(lay, rows, width: float, y: float, anchor: float | None, out: list, bars: bool) -> float:
+def _table(lay, key: str, rows, width: float, y: float, anchor: float | None, out: list, bars: bool) -> float:
     """Swatch (or a bar), label, count and percentage per row, an Others row's members listed under it
-    without swatches; each row whole grid steps tall. Counts and percentages stand in two columns aligned
+    without swatches; each row whole grid steps tall. Each printed row is a row of the table (`key` its
+    element): its label a header, its count and percentage cells (an Others row's, sums, artifacts). Counts and percentages stand in two columns aligned
     right (so on the decimal point: one decimal each), a clear `charts.figure_gap_mm` apart."""
     spec = lay.layout.geometry.charts
     grid = lay.grid
@@ -299,9 +303,11 @@ def _table(lay, rows, width: float, y: float, anchor: float | None, out: list, b
     min_row_h = whole_steps(label_style.leading_pt * 1.55)
     pad = label_style.leading_pt * 0.25
     labels: list[tuple[list, float]] = []  # each row's label lines, set first: a long label makes its row taller
-    for label, _, _, ref, _, _ in entries:
+    for n, (label, _, _, ref, _, _) in enumerate(entries):
         lines: list = []
-        labels.append((lines, lay.column(lines, ref, "en", label_w).add(lay.inline_pair(label, "table-label"))))
+        header = Role("table-header", key, str(n))
+        labels.append((lines, lay.column(lines, ref, "en", label_w, role=header).add(
+            lay.inline_pair(label, "table-label"))))
     first_label = _first_baseline(labels[0][0]) if labels else None
     if first_label is not None and anchor is not None:  # the first label on the grid through the caption's line
         y = _down_to_grid(y + pad + first_label, anchor, grid) - pad - first_label
@@ -316,13 +322,15 @@ def _table(lay, rows, width: float, y: float, anchor: float | None, out: list, b
     for top, (lines, _) in zip(tops, labels):
         out.extend(_shift(item, swatch_w, top + pad) for item in lines)
     slack = 1.0  # a right-aligned column a point wider than its widest figure: never an overfull line
-    for top, (_, count, percent, ref, _, heads), row_is_group in zip(tops, entries, groups):
+    for n, (top, (_, count, percent, ref, _, heads), row_is_group) in enumerate(zip(tops, entries, groups)):
         figures: list = []
         if count:  # a member of a group in the regular weight: the group's bold subtotal heads it
-            lay.column(figures, ref, "en", count_w + slack, count_right - count_w - slack, top + pad).add(
+            lay.column(figures, ref, "en", count_w + slack, count_right - count_w - slack, top + pad,
+                       Role("table-cell", key, str(n), cell=1)).add(
                 [Span(count, count_style if heads else percent_style)], align="right")
         if percent:
-            lay.column(figures, ref, "en", percent_w + slack, width - percent_w - slack, top + pad).add(
+            lay.column(figures, ref, "en", percent_w + slack, width - percent_w - slack, top + pad,
+                       Role("table-cell", key, str(n), cell=2)).add(
                 [Span(percent, percent_style)], align="right")
         out.extend(_artifacts(figures) if row_is_group else figures)
     size = label_style.size_pt

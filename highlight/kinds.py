@@ -32,7 +32,10 @@ from .model import (
 
 @dataclass(frozen=True)
 class Kind:
-    content: type  # the content dataclass (content.py)
+    content: type  # the content dataclass (model.py)
+    # the role of its lines and marks (layout/items.py ROLES) where its layout function stamps no other: what
+    # the tagged PDF, `check`, `serve` and every backend read it as (a kind without one is refused here)
+    role: str
     styles: tuple[str, ...]  # the styles its layout sets: styles.yaml must define them
     figure_fields: tuple[str, ...] = ()  # fields whose figure is printed once, for both languages
     # (element, charts) -> (texts, [(figure, ref)]) as it prints, when that is not simply its texts and figures
@@ -51,22 +54,23 @@ class Kind:
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind(Heading, ("theme-heading", "heading1", "heading2")),
-    Kind(Paragraph, ("body",)),
-    Kind(BulletList, ("list",),
+    Kind(Heading, "heading", ("theme-heading", "heading1", "heading2")),
+    Kind(Paragraph, "paragraph", ("body",)),
+    Kind(BulletList, "list-body", ("list",),  # each item's lines stamped with its index
          parity_units=lambda e: [(item.ref, [item], []) for item in e.items]),  # each item stands alone
-    Kind(Stat, ("stat-figure", "stat-unit", "stat-change", "stat-lead", "stat-label", "stat-label-unit", "stat-note",
-                "badge"),
+    Kind(Stat, "paragraph", ("stat-figure", "stat-unit", "stat-change", "stat-lead", "stat-label", "stat-label-unit",
+                             "stat-note", "badge"),
          figure_fields=("figure",), copyfit_style="stat-figure"),
-    Kind(Callout, ("stat-lead", "callout-headline", "callout-text")),
-    Kind(Ranking, ("rank", "rank-title", "rank-note", "rank-source"),
+    Kind(Callout, "paragraph", ("stat-lead", "callout-headline", "callout-text")),
+    Kind(Ranking, "paragraph", ("rank", "rank-title", "rank-note", "rank-source"),
          figure_fields=("rank",), copyfit_style="rank"),  # the number in the rank column
-    Kind(Breakdown, ("table-caption", "table-label", "table-figure", "table-percent", "chart-total"),
+    # charts.py stamps a table's caption, row labels and figures, its chart a figure, its total an artifact
+    Kind(Breakdown, "table-cell", ("table-caption", "table-label", "table-figure", "table-percent", "chart-total"),
          printed=chartrows.printed,  # as the table prints: small rows grouped as Others
          parity_units=lambda e: []),  # its figures are printed once, for both languages
-    Kind(Partner, ("partner-name", "partner-status", "partner-text")),
-    Kind(QrCode, ("qr-caption",)),
-    Kind(Image, ("picture-caption", "picture-credit")),
+    Kind(Partner, "paragraph", ("partner-name", "partner-status", "partner-text")),
+    Kind(QrCode, "paragraph", ("qr-caption",)),  # its caption; the code itself a figure
+    Kind(Image, "caption", ("picture-caption", "picture-credit")),  # its caption and credit; the picture a figure
 )
 _BY_CONTENT = {kind.content: kind for kind in KINDS}
 

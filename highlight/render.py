@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .fonts import FontSet
 from .layout import Box, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, Colour, ImageSettings, Layout
-from .structure import ARTIFACT_FRAMES, Marked, finish_page, page_structure
+from .structure import Marked, finish_page, page_structure
 
 if TYPE_CHECKING:
     from .profiles import OutputProfile
@@ -361,7 +361,7 @@ class _Painter:
             # Furniture (folio) and dictionary hyphens are artifacts, not content: readers and
             # `highlight check` skip them, so "sup-|ports" reads back as "supports". The rest is
             # tagged content, each language its own sequence, owned by its structure element.
-            if element is None and self.plan is None and item.frame not in ARTIFACT_FRAMES \
+            if element is None and self.plan is None and not (item.role and item.role.kind == "artifact") \
                     and not all(r.artifact for r in runs[first:last]):
                 self.end_mark()  # an untagged preview: plain content, as text tools and `check` read it
             elif element is None:

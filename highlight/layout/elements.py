@@ -13,7 +13,7 @@ beside_mm, …), and returns the element's _Piece; it changes nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import kinds
 from ..content import (
@@ -32,7 +32,7 @@ from ..content import (
 from ..kinds import Kind
 from ..layout_spec import MM, FrameSpec
 from ..text import OPENING_BRACKETS, Span, spans_from_text
-from .items import Box, Picture, QrMark, Rule, TextLine, _first_baseline, _Piece, _shift
+from .items import Box, Picture, QrMark, Ring, Role, Rule, TextLine, _first_baseline, _Piece, _shift
 from .stacking import FrameContext, twin_style
 
 
@@ -119,9 +119,10 @@ def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSp
     for c in range(columns):
         y = 0.0
         x = c * (col_w + gutter)
-        for item in element.items[starts[c]:starts[c + 1]]:
+        for n, item in enumerate(element.items[starts[c]:starts[c + 1]], starts[c]):
             start = len(piece.primary)
-            col = ctx.column(piece.primary, item.ref, "en", col_w - indent, x + indent, y)
+            role = Role("list-body", element.ref.yaml_path or "", str(n))  # the bullet is a Box: an artifact
+            col = ctx.column(piece.primary, item.ref, "en", col_w - indent, x + indent, y, role)
             col.text(item, "list")
             y = col.text(item, "list", "zh")
             first = next((i for i in piece.primary[start:] if isinstance(i, TextLine)), None)
@@ -455,8 +456,24 @@ def kind_of(element) -> ElementKind:
 
 
 def lay_out(ctx: FrameContext, element, width: float, frame: FrameSpec) -> _Piece:
-    """The element set at `width` in a cell of `frame`."""
-    return kind_of(element).lay_out(ctx, element, width, frame)
+    """The element set at `width` in a cell of `frame`, each of its items stamped with its role: what its
+    kind's function stamped (a list item, a table's header), else its kind's role (kinds.py), a picture's
+    or a QR code's mark a figure; the element named by its YAML path, a heading's level kept."""
+    piece = kind_of(element).lay_out(ctx, element, width, frame)
+    key = element.ref.yaml_path or ""
+    role = Role(kinds.kind_of(element).role, key, level=getattr(element, "level", 0) or 0)
+    figure = Role("figure", key)
+    for band in (piece.primary, piece.secondary):
+        band[:] = [_stamped(item, role, figure) for item in band]
+    return piece
+
+
+def _stamped(item, role: Role, figure: Role):
+    if isinstance(item, TextLine) and item.role is None:
+        return replace(item, role=role)
+    if isinstance(item, (Picture, QrMark, Ring)) and item.role is None:
+        return replace(item, role=figure)
+    return item
 
 
 def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:

@@ -30,7 +30,7 @@ from .layout_spec import MM, Layout, load_layout
 from .parity import check_parity
 from .paths import EDITION_NAME_HINT, check_output, find_project, name_problem, output_slug
 from .render import RenderOptions, render_pdf
-from .schema import PARSED, use_parsed_cache
+from .schema import PARSED, package_data, use_parsed_cache
 from .text import TextSetter, plain
 
 # Characters the layout itself prints (figures of tables, page numbers, the slug line).
@@ -129,6 +129,8 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
     project = find_project(edition_dir)
     if cache is not None and PARSED not in cache:  # what unchanged files read into, kept across processes too
         use_parsed_cache(cache, os.path.join(project, ".cache", "parsed"), _parsed_salt(project))
+        for name in ("figure_words.yaml", "zh_words.yaml"):  # the package's word lists (parity, line breaking)
+            package_data(name, cache)
     edition = layout = None
     try:
         edition = load_edition(edition_dir, diags, cache)

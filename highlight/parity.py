@@ -74,7 +74,7 @@ class _Words:
 
 @functools.lru_cache(maxsize=1)
 def _words() -> _Words:
-    from .yamlsource import package_data
+    from .schema import package_data
 
     return _Words(package_data("figure_words.yaml"))
 

@@ -72,7 +72,9 @@ class Spec:
 MAX_TEXT = 4000  # characters in one text: the leaflet's longest is 442; a page holds about 3,000
 # In a text: control characters (a "\0" or "\e" escape), lone surrogates, the line and paragraph separators
 # (which break lines in some readers and not in others) and noncharacters.
-_NOT_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+@functools.cache
+def _not_text() -> re.Pattern:  # compiled when a file is first parsed, not by a build that reads none
+    return re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -91,7 +93,7 @@ class Str(Spec):
             return r.error(node, path, "text-too-long", f"this text has {len(value):,} characters, more than "
                            f"the {self.max_length:,} one text may hold", "split it into several paragraphs or "
                            "list items, or shorten it (a leaflet's longest text is a few hundred characters)")
-        bad = _NOT_TEXT.search(value)
+        bad = _not_text().search(value)
         if bad:
             char = bad.group()
             return r.error(node, path, "bad-character", f"the text holds U+{ord(char):04X} "
@@ -372,7 +374,7 @@ def load_document(path: str, spec: Spec, diags: Diagnostics, cache: dict | None 
     if cache is not None and key in cache:
         return cache[key]
     disk = cache.get(PARSED) if cache is not None and key is not None else None
-    stored = _parsed_path(path, spec, disk, diags) if disk is not None else None
+    stored = _parsed_path(path, _spec_name(spec), disk) if disk is not None else None
     value = _read_parsed(stored) if stored is not None else INVALID
     if value is INVALID:
         before = len(diags.items)
@@ -413,9 +415,9 @@ def _spec_name(spec: Spec) -> str:
     return f"{type(spec).__name__}:{getattr(build, '__module__', '')}.{getattr(build, '__qualname__', '')}:{fields}"
 
 
-def _parsed_path(path: str, spec: Spec, disk: tuple[str, bytes], diags: Diagnostics) -> str | None:
-    """The cache file for these bytes of `path` read with `spec` (None: the file cannot be read safely; the
-    loader says why)."""
+def _parsed_path(path: str, spec: str, disk: tuple[str, bytes]) -> str | None:
+    """The cache file for these bytes of `path` read with the spec named `spec` (None: the file cannot be read
+    safely; the loader says why)."""
     import hashlib
 
     from .paths import check_input
@@ -429,9 +431,30 @@ def _parsed_path(path: str, spec: Spec, disk: tuple[str, bytes], diags: Diagnost
     except (OSError, ValueError, BuildFailed):
         return None
     digest = hashlib.sha256(disk[1])
-    for part in (display_path(path).encode("utf-8", "surrogateescape"), _spec_name(spec).encode(), raw):
+    for part in (display_path(path).encode("utf-8", "surrogateescape"), spec.encode(), raw):
         digest.update(len(part).to_bytes(8, "big") + part)
     return os.path.join(disk[0], digest.hexdigest() + ".pickle")
+
+
+_PACKAGE_DATA: dict[str, Any] = {}  # the package's word lists, read once per process
+
+
+def package_data(name: str, cache: dict | None = None) -> Any:
+    """A YAML data file of the package (figure_words.yaml, zh_words.yaml): plain lists and mappings, read once
+    per process with libyaml's loader (the pure-Python safe_load took 20 ms), or from the parsed-input cache
+    when `cache` names one (build.load_inputs reads them so: a warm build then imports no PyYAML)."""
+    if name not in _PACKAGE_DATA:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+        disk = cache.get(PARSED) if cache is not None else None
+        stored = _parsed_path(path, "package-data", disk) if disk is not None else None
+        value = _read_parsed(stored) if stored is not None else INVALID
+        if value is INVALID:
+            with open(path, encoding="utf-8") as f:
+                value = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)  # noqa: S506
+            if stored is not None and disk is not None:
+                _write_parsed(stored, value, disk[0])
+        _PACKAGE_DATA[name] = value
+    return _PACKAGE_DATA[name]
 
 
 class _Unpickler(pickle.Unpickler):
@@ -500,6 +523,7 @@ __all__ = [
     "Tagged",
     "field",
     "load_document",
+    "package_data",
     "read_document",
     "use_parsed_cache",
 ]

@@ -807,7 +807,7 @@ def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int) -> _Sep:
 @functools.lru_cache(maxsize=1)
 def _zh_words() -> dict:
     """zh_words.yaml: the classifiers a figure keeps and the connectives a line avoids starting with."""
-    from .yamlsource import package_data
+    from .schema import package_data
 
     data = package_data("zh_words.yaml")
     return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"])}

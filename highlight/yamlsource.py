@@ -61,14 +61,6 @@ class YamlDoc:
     root: yaml.Node | None
 
 
-@functools.cache
-def package_data(name: str):
-    """A YAML data file of the package (figure_words.yaml, zh_words.yaml), read once per process with libyaml's
-    loader when PyYAML has it (the pure-Python safe_load took 20 ms for figure_words.yaml)."""
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), name), encoding="utf-8") as f:
-        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)  # noqa: S506 (safe)
-
-
 def display_path(path: str) -> str:
     try:
         rel = os.path.relpath(path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import time
@@ -30,7 +31,7 @@ from .layout_spec import MM, Layout, load_layout
 from .parity import check_parity
 from .paths import EDITION_NAME_HINT, check_output, find_project, name_problem, output_slug
 from .render import RenderOptions, render_pdf
-from .schema import PARSED, package_data, use_parsed_cache
+from .schema import PARSED, package_data, read_cached, use_parsed_cache, write_cached
 from .text import TextSetter, plain
 
 # Characters the layout itself prints (figures of tables, page numbers, the slug line).
@@ -250,6 +251,9 @@ class BuildSession:
         self._profile = None
         self._greedy = False
         self._store = None  # the line store the setter was seeded from
+        self._layout_digest: tuple = (None, b"")  # (layout, digest of it) for the page cache's names
+        self.pages_from_cache = 0  # pages the last build took from .cache/pages
+        self._unsaved_pages: list = []  # (cache file, (page, its diagnostics)) laid out by the last build
         self._unsaved_lines = None  # (path, memo) set by the last build, not yet written
         self.defer_line_store = False  # `watch` writes the store after reporting a rebuild, not within it
 
@@ -280,6 +284,9 @@ class BuildSession:
         if self._unsaved_lines is not None:
             linestore.save(*self._unsaved_lines)
             self._unsaved_lines = None
+        for stored, value in self._unsaved_pages:
+            write_cached(stored, value, verify=False)
+        self._unsaved_pages = []
 
     def _restore_lines(self, project: str, edition_dir: str, fonts: FontSet,
                        words: frozenset = frozenset()) -> tuple[str, TextSetter]:
@@ -289,7 +296,8 @@ class BuildSession:
         store = linestore.store_path(project, edition_dir, self._greedy)
         setter = self._setter
         if setter is None or self._store != store or setter.fonts is not fonts or setter.words != words:
-            setter = self._setter = TextSetter(fonts, greedy=self._greedy, memo=linestore.load(store), words=words)
+            # (read when a page is set: one whose laid-out page is in the page cache needs no line)
+            setter = self._setter = TextSetter(fonts, greedy=self._greedy, memo=linestore.LazyStore(store), words=words)
             self._store = store
         setter.used, setter.fresh = {}, 0
         return store, setter
@@ -308,16 +316,60 @@ class BuildSession:
                 laid.append(cached[1])
                 diags.items.extend(cached[2])
                 continue
-            page_diags = Diagnostics()
             alone = replace(edition, pages=(page,))
-            result = layout_edition(alone, layout, setter, page_diags, lang, self._good_heights)[0]
-            if not any(d.code in UNPLACEABLE for d in page_diags.items):
-                # (a block in no frame is already the error worth reading: one error per cause)
-                check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
-            self._laid[page.number] = (inputs, result, list(page_diags.items))
-            diags.items.extend(page_diags.items)
+            stored = self._stored_page(alone, layout, setter, lang, inputs[3][2])
+            found = read_cached(stored) if stored is not None else None
+            # (an overflow's message compares with the last good build's heights, which the name leaves out)
+            if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], LaidOutPage) \
+                    and not any(getattr(d, "code", "overflow") == "overflow" for d in found[1]):
+                result, page_items = found[0], list(found[1])
+                self.pages_from_cache += 1
+            else:
+                page_diags = Diagnostics()
+                result = layout_edition(alone, layout, setter, page_diags, lang, self._good_heights)[0]
+                if not any(d.code in UNPLACEABLE for d in page_diags.items):
+                    # (a block in no frame is already the error worth reading: one error per cause)
+                    check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
+                page_items = list(page_diags.items)
+                if stored is not None:  # (written with the line store: after `watch` has reported the rebuild)
+                    self._unsaved_pages.append((stored, (result, tuple(page_items))))
+            self._laid[page.number] = (inputs, result, page_items)
+            diags.items.extend(page_items)
             laid.append(result)
         return laid
+
+    def _stored_page(self, alone: Edition, layout: Layout, setter: TextSetter, lang: str | None,
+                     stamps: tuple) -> str | None:
+        """.cache/pages/<digest>.pickle: a page laid out and checked in an earlier process, with its diagnostics.
+        The digest covers everything the page's layout reads: the edition with this page alone (its title,
+        words, typography), the layout, the language, the page's pictures (size and time) and the line store's
+        name (the package's source, the fonts' manifest, the pins, the edition's folder and the breaking mode);
+        not the last good build's frame heights, which only an overflow's message reads (a page stored with an
+        overflow is laid out again).
+        None when any of it cannot be written down (then the page is laid out, as always)."""
+        import pickle
+
+        def canonical(value) -> bytes:
+            """The pickle of `value` without its memo: the same bytes whichever objects it shares (a page read
+            from YAML and the same page from .cache/parsed share different strings)."""
+            out = io.BytesIO()
+            pickler = pickle.Pickler(out, protocol=5)
+            pickler.fast = True
+            pickler.dump(value)
+            return out.getvalue()
+
+        if self._store is None:
+            return None
+        try:
+            if self._layout_digest[0] is not layout:
+                self._layout_digest = (layout, hashlib.sha256(canonical(layout)).digest())
+            page = canonical((alone, lang, stamps, sorted(setter.words)))
+        except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+            return None
+        digest = hashlib.sha256(b"highlight-page/1\0" + os.path.basename(self._store).encode()
+                                + self._layout_digest[1] + page)
+        return os.path.join(os.path.dirname(os.path.dirname(self._store)), "pages", digest.hexdigest() + ".pickle")
+
 
     def _output_profile(self, project: str, diags: Diagnostics):
         """The PDF/X output intent's profile (kept for the session: 250 KB read once)."""
@@ -339,6 +391,7 @@ class BuildSession:
         result = BuildResult(diags)
         try:
             _check_folder_name(options.edition_dir, diags)
+            self.pages_from_cache, self._unsaved_pages = 0, []
             edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
             result.name = output_name(options.edition_dir)
             check_parity(edition, diags)
@@ -397,9 +450,9 @@ class BuildSession:
                 raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
             write_atomically(output, data, diags, (options.edition_dir,))
             if setter.fresh:
-                self._unsaved_lines = (store, setter.used)
-                if not self.defer_line_store:
-                    self.save_lines()
+                self._unsaved_lines = (store, _lines_to_keep(setter, self.pages_from_cache))
+            if not self.defer_line_store:
+                self.save_lines()
             if not diags.has_errors():  # a proof of a failing build is no "last good build"
                 heights = _frame_heights(pages)
                 if heights != self._good_heights:  # (a rebuild that moved no frame writes nothing)
@@ -414,6 +467,20 @@ class BuildSession:
             pass
         result.seconds = time.perf_counter() - started
         return result
+
+
+def _lines_to_keep(setter: TextSetter, pages_from_cache: int) -> dict:
+    """What the line store keeps: the lines this build used; when some pages came from the page cache (their
+    lines were not looked up), the store's older lines too, so that a later build setting those pages finds
+    them."""
+    memo = setter._memo
+    if not pages_from_cache or not isinstance(memo, linestore.LazyStore):
+        return setter.used
+    kept = linestore.StoredMemo()
+    dict.update(kept, dict.items(memo))  # (keyed by digest already)
+    for key, lines in setter.used.items():
+        dict.__setitem__(kept, linestore.key_digest(key), lines)
+    return kept
 
 
 def _picture_stamps(page) -> tuple:

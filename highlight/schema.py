@@ -468,6 +468,19 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not one of highlight's dataclasses")
 
 
+def read_cached(stored: str) -> Any:
+    """A value kept in a cache file by write_cached (None if there is none, or it is damaged, or not ours)."""
+    value = _read_parsed(stored)
+    return None if value is INVALID else value
+
+
+def write_cached(stored: str, value: Any, verify: bool = True) -> None:
+    """Keep `value` (highlight's dataclasses, enums, plain containers) in the cache file `stored`, read back by
+    read_cached with the same unpickler (`verify`: only if it reads back as itself); its folder keeps the
+    newest PARSED_KEEP files."""
+    _write_parsed(stored, value, os.path.dirname(stored), verify)
+
+
 def _read_parsed(stored: str) -> Any:
     """The value stored at `stored`, or INVALID if there is none, or it is damaged, or not ours."""
     try:
@@ -482,12 +495,12 @@ def _read_parsed(stored: str) -> Any:
         return INVALID
 
 
-def _write_parsed(stored: str, value: Any, folder: str) -> None:
+def _write_parsed(stored: str, value: Any, folder: str, verify: bool = True) -> None:
     from .atomic import replace_file
 
     try:
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        if _Unpickler(io.BytesIO(data)).load() != value:  # (only what reads back as itself is stored)
+        if verify and _Unpickler(io.BytesIO(data)).load() != value:  # (only what reads back as itself is stored)
             return
         replace_file(stored, PARSED_FORMAT + os.path.basename(stored).encode() + b"\n" + data)
         entries = os.listdir(folder)
@@ -524,6 +537,8 @@ __all__ = [
     "field",
     "load_document",
     "package_data",
+    "read_cached",
     "read_document",
     "use_parsed_cache",
+    "write_cached",
 ]

@@ -294,7 +294,7 @@ class TextSetter:
         self.fonts = fonts
         self.words = words  # the edition's own words, never broken (segment.py)
         self.greedy = greedy  # first-fit breaking, only to compare with total fit
-        self._memo: dict = memo or {}  # may start from a stored memo (linestore.py)
+        self._memo: dict = memo if memo is not None else {}  # may start from a stored memo (linestore.py)
         self.used: dict = {}  # what the current build set or reused, to be stored
         self.fresh = 0  # paragraphs set (not found in the memo) since `used` was cleared
         self._word_starts: frozenset[int] = frozenset()  # of the paragraph being set (see _boxes)

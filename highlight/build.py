@@ -6,14 +6,15 @@ import io
 import json
 import os
 import time
-import unicodedata
 from dataclasses import dataclass, field, replace
 
-from . import linestore, wordbreaks
-from .atomic import replace_file, write_atomically
-from .charts import check_palette, check_regions
-from .check import check_laid_out
-from .content import Edition, load_edition, page_texts, ref_of
+from . import backends, linestore, wordbreaks
+from .atomic import replace_file
+from .checks.charts import check_palette, check_regions
+from .checks.glyphs import characters_used, check_glyphs
+from .checks.layout import check_laid_out
+from .checks.pages import check_safe_area
+from .content import Edition, load_edition
 from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef
 from .fonts import (
     FontSet,
@@ -25,17 +26,12 @@ from .fonts import (
     load_manifest,
     prepare_fonts,
 )
-from .kinds import kind_of
-from .layout import LaidOutPage, Picture, TextLine, layout_edition
-from .layout_spec import MM, Layout, load_layout
+from .layout import LaidOutPage, Picture, layout_edition
+from .layout_spec import Layout, load_layout
 from .parity import check_parity
-from .paths import EDITION_NAME_HINT, check_output, find_project, name_problem, output_slug
-from .render import RenderOptions, render_pdf
+from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug
 from .schema import PARSED, package_data, read_cached, use_parsed_cache, write_cached
-from .text import TextSetter, plain
-
-# Characters the layout itself prints (figures of tables, page numbers, the slug line).
-GENERATED_CHARACTERS = set("0123456789,.%+- |") | set("Annual Highlights page highlight")
+from .text import TextSetter
 
 
 @dataclass(frozen=True)
@@ -53,6 +49,7 @@ class BuildOptions:
     preview: str = ""  # why this build is not for print ("watch"), or "" (a --greedy build is one anyway)
     proof: bool = False  # render what was laid out even when it has errors (for `proof`: never the print path)
     final: bool = False  # a press build: a placeholder (a QR code without a url, a missing picture) is an error
+    to: str = "pdf"  # the output backend (backends.BACKENDS): pdf, or json (the page model)
 
     @property
     def preview_reason(self) -> str:
@@ -79,6 +76,7 @@ class BuildResult:
     typography: list | None = None  # the typography report, when asked for
     font_set: object = None  # the FontSet the pages were set with (serve reports the pages that changed)
     pictures: list = field(default_factory=list)  # images.PictureReport per placed picture
+    document: backends.Document | None = None  # what the backend was given (pages, metadata, content, layout)
 
 
 # A page whose frames cannot be placed: its missing text is a consequence, not a second error (one per cause).
@@ -103,18 +101,18 @@ def _check_folder_name(edition_dir: str, diags: Diagnostics) -> None:
 
 
 def default_output(project: str, edition_dir: str, lang: str | None = None, target: str = "print",
-                   preview: str = "") -> str:
-    """out/highlights-<folder>[-<lang>][-screen][-greedy|-preview].pdf: a preview never has the print's name."""
-    suffix = (f"-{lang}" if lang else "") + ("-screen" if target == "screen" else "")
-    suffix += {"": "", "first-fit breaking": "-greedy"}.get(preview, "-preview")
-    return os.path.join(project, "out", f"highlights-{output_name(edition_dir)}{suffix}.pdf")
+                   preview: str = "", suffix: str = ".pdf") -> str:
+    """out/highlights-<folder>[-<lang>][-screen][-greedy|-preview]<suffix>: a preview never has the print's
+    name (backends.output_path)."""
+    return backends.output_path(project, output_name(edition_dir), lang, target, preview, suffix)
 
 
 def _check_preview_path(output: str, options: BuildOptions, project: str, diags: Diagnostics) -> None:
     """A preview (first-fit, or unpreflighted) is never written over the print PDF, even when asked to with -o."""
     if not options.preview_reason:
         return
-    printed = default_output(project, options.edition_dir, options.lang, options.target)
+    printed = default_output(project, options.edition_dir, options.lang, options.target,
+                             suffix=os.path.splitext(output)[1] or ".pdf")
     if os.path.abspath(output) == os.path.abspath(printed) or \
             (os.path.exists(output) and os.path.exists(printed) and os.path.samefile(output, printed)):
         diags.fatal("preview-over-print", f"{output} is the print PDF; a {options.preview_reason} preview is "
@@ -157,74 +155,6 @@ def _parsed_salt(project: str) -> bytes:
     except OSError:
         digest.update(b"(missing)")
     return digest.digest()
-
-
-def characters_used(edition: Edition, layout: Layout | None = None) -> dict[str, SourceRef]:
-    """Every character the leaflet prints, with where it first appears (`layout`: its furniture's too)."""
-    seen: dict[str, SourceRef] = {}
-    for page in edition.pages:
-        strings = [(t.ref, plain(s)) for t in page_texts(page) for _, s in t.strings()]
-        for block in page.blocks:
-            for element in block.elements:
-                for name in kind_of(element).figure_fields:  # a stat's figure, a ranking's number
-                    value = getattr(element, name, None)
-                    if isinstance(value, str):
-                        strings.append((ref_of(element, name), value))
-        strings += [(ref_of(note, "marker"), note.marker) for note in page.footnotes]
-        if page.continued is not None:  # the title band's "continued" note (furniture, not a page text)
-            strings += [(page.continued.ref, s) for _, s in page.continued.strings()]
-            if layout is not None:
-                strings.append((page.continued.ref, layout.geometry.title_band.note_separator))
-        for ref, string in strings:
-            for char in string:
-                seen.setdefault(char, ref)
-    for _, string in edition.title.strings():
-        for char in string:
-            seen.setdefault(char, edition.title.ref)
-    for char in edition.edition:  # printed in the slug line
-        seen.setdefault(char, ref_of(edition, "edition"))
-    for char in GENERATED_CHARACTERS:
-        seen.setdefault(char, edition.ref)
-    return seen
-
-
-def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics, allow: bool = False) -> None:
-    """Every character must be in a face the families draw it from; say which is not, and where it first
-    appears (`coverage`: fonts.family_coverage)."""
-    everything = frozenset().union(*coverage.values())
-    for char, ref in sorted(used.items(), key=lambda kv: (kv[1], kv[0])):
-        if ord(char) not in everything and not char.isspace():
-            shown = char if char.isprintable() else ""
-            message = f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')} {shown!r} is in no embedded font"
-            if allow:
-                diags.warning("missing-glyph", message + "; it is printed as a box", ref,
-                              hint="replace the character before this goes to print")
-            else:
-                diags.error("missing-glyph", message, ref,
-                            hint="replace the character, add a face that has it to fonts/fonts.yaml, "
-                                 "or build a proof with --allow-missing-glyphs")
-
-
-def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics) -> None:
-    """One error per frame that puts text within the safe margin of the trim (overflowed frames aside:
-    their overflow is the error worth reading)."""
-    for page in pages:
-        safe = page.safe_mm * MM  # per template, if its template says so
-        right, bottom = layout.page_width_pt - safe, layout.page_height_pt - safe
-        offending: dict[str, list[TextLine]] = {}
-        for item in page.items:
-            if not isinstance(item, TextLine) or not item.line.runs or item.frame in page.overflowed:
-                continue
-            left_x = item.x_pt + max(item.line.runs[0].x_pt, 0.0)
-            right_x = item.x_pt + item.line.right_pt
-            # The em box's top (0.88 em above the baseline), not the half-leading above it: ink, not air.
-            top_y = item.baseline_pt - 0.88 * (item.line.ascent_pt - item.line.descent_pt) / 0.76
-            if left_x < safe - 0.01 or right_x > right + 0.01 or top_y < safe - 0.01 or item.baseline_pt > bottom:
-                offending.setdefault(item.frame, []).append(item)
-        for frame, lines in offending.items():
-            diags.error("outside-safe-area", f"{len(lines)} line(s) of frame '{frame}' lie within "
-                        f"{page.safe_mm:g} mm of the trim, first: '{lines[0].line.text[:40]}'",
-                        lines[0].ref, page=page.number, hint="move the frame inward in layout/templates.yaml")
 
 
 class BuildSession:
@@ -399,9 +329,10 @@ class BuildSession:
             if layout == self._last_layout:
                 layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
             self._last_layout = layout
+            backend = backends.get(options.to)
             output = options.output or default_output(project, options.edition_dir, options.lang, options.target,
-                                                      options.preview_reason)
-            check_output(output, diags, (options.edition_dir,), magic=b"%PDF-", what="the PDF (-o)")  # before the work
+                                                      options.preview_reason, backend.suffix)
+            backend.check_path(output, diags, (options.edition_dir,))  # before the work
             _check_preview_path(output, options, project, diags)
             date_epoch = _checked_date_epoch(edition, diags)
             fonts = self._prepare_fonts(project, characters_used(edition, layout), diags, options.allow_missing_glyphs)
@@ -434,21 +365,23 @@ class BuildSession:
                                                  options.final)
             if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
                 diags.raise_if_errors()
-            render_options = RenderOptions(
+            meta = backends.Metadata(
                 title=" ".join(s for _, s in edition.title.strings()),
                 subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
-                marks=options.marks, target=options.target, date_epoch=date_epoch,
-                variant=options.lang or "", tagged=options.preflight,  # `watch` skips both
-                profile=profile, picture_icc=picture_icc, images=layout.geometry.images,
                 edition=edition.edition,
-                languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
-            data = render_pdf(pages, layout, fonts, render_options)
-            if options.preflight and not options.proof:
-                run_preflight(data, layout, diags, options.target, pages)
+                languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")),
+                date_epoch=date_epoch, target=options.target, variant=options.lang or "")
+            document = backends.Document(tuple(pages), meta, edition, layout, fonts, project, options.edition_dir,
+                                         marks=options.marks, tagged=options.preflight,  # `watch` skips both
+                                         profile=profile, picture_icc=picture_icc, files=self._files)
+            result.document = document
+            data = backend.render(document, diags)
+            if not options.proof:  # (the PDF's preflight)
+                backend.post_check(data, document, diags)
                 diags.raise_if_errors()
             if options.strict and diags.worst is not None and diags.worst >= Severity.WARNING and not options.proof:
                 raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
-            write_atomically(output, data, diags, (options.edition_dir,))
+            backend.write(output, data, diags, (options.edition_dir,))
             if setter.fresh:
                 self._unsaved_lines = (store, _lines_to_keep(setter, self.pages_from_cache))
             if not self.defer_line_store:
@@ -541,25 +474,6 @@ def check_final(pages: list[LaidOutPage], diags: Diagnostics) -> None:
                 diags.error("placeholder-in-final", "a QR code placeholder cannot go to press", item.ref,
                             page=page.number, hint="add url: https://... to the element, or build without --final "
                                                    "for a proof")
-
-
-def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str = "print",
-                  pages: list[LaidOutPage] | None = None) -> None:
-    """Every failed preflight check is an error: a print file that fails it is not written. A failure about
-    a picture is located at the picture's element (the first raster on its page), not only at its page."""
-    from .preflight import PreflightRules, preflight
-
-    g = layout.geometry.page
-    report = preflight(data, PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm,
-                                            require_pdfx=target == "print",
-                                            min_image_ppi=layout.geometry.images.min_ppi_error))
-    pictures = {p.number: [i.ref for i in p.items if isinstance(i, Picture) and i.path
-                           and os.path.splitext(i.path)[1].lower() not in (".pdf", ".svg")] for p in pages or ()}
-    for finding in report.failures:
-        placed = pictures.get(finding.page or 0) if finding.check.startswith("image-") else None
-        where = placed[0] if placed else None
-        diags.error(f"preflight-{finding.check}", finding.detail, where, page=finding.page,
-                    hint="the layout or the renderer produced this; see `highlight preflight` on a proof build")
 
 
 def _checked_date_epoch(edition: Edition, diags: Diagnostics) -> int:

@@ -7,6 +7,7 @@ import json
 import os
 import time
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from . import backends, linestore, wordbreaks
 from .atomic import replace_file
@@ -157,46 +158,235 @@ def _parsed_salt(project: str) -> bytes:
     return digest.digest()
 
 
+@dataclass
+class FontCache:
+    """The font manifest and its coverage (for the manifest file's stamp), and the faces prepared for the last
+    build's characters (they serve while an edit adds no character: the PDF does not depend on it)."""
+
+    stamp: tuple | None = None
+    manifest: Manifest | None = None
+    coverage: dict | None = None
+    fonts: FontSet | None = None
+    characters: frozenset = frozenset()
+
+
+@dataclass
+class LineCache:
+    """The text setter and its memo of set lines, seeded from the line store `store`; the lines the last build
+    set that are not saved yet."""
+
+    setter: TextSetter | None = None
+    store: str | None = None
+    greedy: bool = False
+    unsaved: tuple | None = None  # (path, memo)
+
+
+@dataclass
+class PageCache:
+    """Each page as last laid out, with the inputs it was laid out from and its diagnostics; the layout."""
+
+    laid: dict = field(default_factory=dict)  # page number -> (inputs, laid-out page, its diagnostics)
+    layout: Layout | None = None
+    from_disk: int = 0  # pages the last build took from .cache/pages (laid out by an earlier process)
+    unsaved: list = field(default_factory=list)  # (cache file, (page, its diagnostics)) not yet written there
+    digest: tuple = (None, b"")  # (layout, digest of it) for the names in .cache/pages
+
+
+@dataclass
+class HeightCache:
+    """Each frame's height in the last good build of the edition whose file is `path` (overflow messages say
+    how much a frame grew)."""
+
+    good: dict = field(default_factory=dict)
+    path: str = ""
+
+
+@dataclass
+class _Run:
+    """One build on its way through the stages: what each stage found, for the ones after it."""
+
+    options: BuildOptions
+    diags: Diagnostics
+    result: BuildResult
+    edition: Edition | None = None
+    layout: Layout | None = None
+    project: str = ""
+    backend: Any = None
+    output: str = ""
+    date_epoch: int = 0
+    fonts: FontSet | None = None
+    store: str = ""
+    setter: TextSetter | None = None
+    heights_path: str = ""
+    pages: list = field(default_factory=list)
+    profile: Any = None
+    picture_icc: bytes | None = None
+    data: Any = None
+
+
 class BuildSession:
     """Builds an edition again and again, keeping what did not change (for `watch` and benchmarks).
 
-    Between builds it keeps the parsed YAML of unchanged files, the font
-    manifest and coverage, the fonts prepared for the current character set
-    and the text setter's memo. The PDF is byte-identical to a fresh build's
-    (tests/test_leaflet.py proves it after edits).
+    A build is the sequence of STAGES, each a method `_stage_<name>(run)` that reads what the stages before
+    it found in `run` and adds its own; a stage that finds an error raises BuildFailed and the rest is
+    skipped. Between builds the session keeps its named caches: the parsed YAML of unchanged files
+    (`files`), the fonts (`fonts`), the text setter and its memo (`lines`), the laid-out pages (`pages`), the
+    frame heights of the last good build (`heights`) and the output profile (`profile`). The PDF is
+    byte-identical to a fresh build's (tests/test_leaflet.py proves it after edits).
     """
 
+    STAGES = ("read", "target", "set_up", "lay_out", "check", "render", "write", "remember")
+
     def __init__(self):
-        self._good_heights: dict = {}  # frame heights of the last good build, for overflow messages…
-        self._heights_path = ""  # …of this file's edition
-        self._fonts_key = None
-        self._manifest: Manifest | None = None
-        self._coverage: dict | None = None
-        self._fonts: FontSet | None = None
-        self._characters: frozenset = frozenset()
-        self._setter: TextSetter | None = None
-        self._files: dict = {}  # parsed YAML files by (path, mtime, size)
-        self._laid: dict = {}  # page number -> (inputs, laid-out page, its diagnostics)
-        self._last_layout = None
-        self._profile = None
-        self._greedy = False
-        self._store = None  # the line store the setter was seeded from
-        self._layout_digest: tuple = (None, b"")  # (layout, digest of it) for the page cache's names
-        self.pages_from_cache = 0  # pages the last build took from .cache/pages
-        self._unsaved_pages: list = []  # (cache file, (page, its diagnostics)) laid out by the last build
-        self._unsaved_lines = None  # (path, memo) set by the last build, not yet written
+        self.files: dict = {}  # parsed YAML files by (path, mtime, size)
+        self.fonts = FontCache()
+        self.lines = LineCache()
+        self.pages = PageCache()
+        self.heights = HeightCache()
+        self.profile = None  # the PDF/X output intent's profile (250 KB read once)
         self.defer_line_store = False  # `watch` writes the store after reporting a rebuild, not within it
 
+    def build(self, options: BuildOptions) -> BuildResult:
+        """Run the whole pipeline; every problem ends up in result.diagnostics."""
+        started = time.perf_counter()
+        diags = Diagnostics()
+        run = _Run(options, diags, BuildResult(diags))
+        try:
+            for stage in self.STAGES:
+                getattr(self, f"_stage_{stage}")(run)
+        except BuildFailed:
+            pass
+        run.result.seconds = time.perf_counter() - started
+        return run.result
+
+    # -- the stages ---------------------------------------------------------------------------------------
+    def _stage_read(self, run: _Run) -> None:
+        """The edition and the layout read and checked (the content's own checks, English against Chinese)."""
+        options, diags = run.options, run.diags
+        _check_folder_name(options.edition_dir, diags)
+        self.pages.from_disk, self.pages.unsaved = 0, []
+        run.edition, layout, run.project = load_inputs(options.edition_dir, diags, self.files)
+        run.result.name = output_name(options.edition_dir)
+        check_parity(run.edition, diags)
+        self.lines.greedy = options.greedy
+        if layout == self.pages.layout:
+            layout = self.pages.layout  # the same object, so laid-out pages can be matched by identity
+        run.layout = self.pages.layout = layout
+
+    def _stage_target(self, run: _Run) -> None:
+        """The backend, the output path (refused before the work if it must not be written) and the date."""
+        options, diags = run.options, run.diags
+        assert run.edition is not None
+        run.backend = backends.get(options.to)
+        run.output = options.output or default_output(run.project, options.edition_dir, options.lang,
+                                                      options.target, options.preview_reason, run.backend.suffix)
+        run.backend.check_path(run.output, diags, (options.edition_dir,))
+        _check_preview_path(run.output, options, run.project, diags)
+        run.date_epoch = _checked_date_epoch(run.edition, diags)
+
+    def _stage_set_up(self, run: _Run) -> None:
+        """The fonts for the characters the edition prints, the text setter, the last good frame heights."""
+        options = run.options
+        assert run.edition is not None and run.layout is not None
+        run.fonts = self._prepare_fonts(run.project, characters_used(run.edition, run.layout), run.diags,
+                                        options.allow_missing_glyphs)
+        run.store, run.setter = self._restore_lines(run.project, options.edition_dir, run.fonts,
+                                                    frozenset(run.edition.words))
+        run.heights_path = _heights_path(run.project, options.edition_dir, options.lang)
+        if run.heights_path != self.heights.path:  # (a session keeps what it read or wrote last)
+            self.heights = HeightCache(_read_heights(run.heights_path), run.heights_path)
+
+    def _stage_lay_out(self, run: _Run) -> None:
+        assert run.edition is not None and run.layout is not None and run.setter is not None
+        run.pages = self._layout(run.edition, run.layout, run.diags, run.options.lang, run.setter)
+
+    def _stage_check(self, run: _Run) -> None:
+        """The laid-out pages judged: words broken in a narrow measure, the typography report (asked for), the
+        safe area, chart colours, placeholders in a press build, the pictures; errors stop all but a proof."""
+        options, diags, pages, layout = run.options, run.diags, run.pages, run.layout
+        assert run.edition is not None and layout is not None and run.fonts is not None
+        wordbreaks.add_diagnostics(wordbreaks.in_pages(pages), diags)  # a break inside a word, narrow measure
+        if options.report:
+            from . import typography
+
+            run.result.typography = typography.report(pages, run.fonts, layout.geometry.typography)
+            typography.add_diagnostics(run.result.typography, diags, layout.geometry.typography)
+            typography.anatomy_report(run.result.typography, pages, run.edition, layout, diags)
+        check_safe_area(pages, layout, diags)
+        check_regions(run.edition, layout.geometry.charts, diags)  # one region, one colour in every chart
+        if options.final:
+            check_final(pages, diags)
+        run.profile = self._output_profile(run.project, diags) if options.target == "print" else None
+        if run.profile is not None:  # chart colours a reader can tell apart, measured as printed
+            check_palette(layout, run.profile.icc, diags, os.path.join(run.project, ".cache", "profiles"))
+        if any(isinstance(item, Picture) for page in pages for item in page.items):
+            from .images import check_pictures
+
+            run.picture_icc = (run.profile or self._output_profile(run.project, diags)).icc
+            placed = [(page.number, item) for page in pages for item in page.items if isinstance(item, Picture)]
+            run.result.pictures = check_pictures(placed, layout.geometry.images, options.target, run.picture_icc,
+                                                 diags, options.final)
+        if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
+            diags.raise_if_errors()
+
+    def _stage_render(self, run: _Run) -> None:
+        """The backend's output in memory, and its own check (the PDF's preflight: not for a proof)."""
+        options, diags, edition = run.options, run.diags, run.edition
+        assert edition is not None and run.layout is not None and run.fonts is not None
+        meta = backends.Metadata(
+            title=" ".join(s for _, s in edition.title.strings()),
+            subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
+            edition=edition.edition,
+            languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")),
+            date_epoch=run.date_epoch, target=options.target, variant=options.lang or "")
+        document = backends.Document(tuple(run.pages), meta, edition, run.layout, run.fonts, run.project,
+                                     options.edition_dir, marks=options.marks,
+                                     tagged=options.preflight,  # `watch` skips both
+                                     profile=run.profile, picture_icc=run.picture_icc, files=self.files)
+        run.result.document = document
+        run.data = run.backend.render(document, diags)
+        if not options.proof:  # (the PDF's preflight)
+            run.backend.post_check(run.data, document, diags)
+            diags.raise_if_errors()
+
+    def _stage_write(self, run: _Run) -> None:
+        """Written whole or not at all; with --strict, not at all when there is a warning."""
+        options, diags = run.options, run.diags
+        if options.strict and diags.worst is not None and diags.worst >= Severity.WARNING and not options.proof:
+            raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
+        run.backend.write(run.output, run.data, diags, (options.edition_dir,))
+
+    def _stage_remember(self, run: _Run) -> None:
+        """What the next build reuses: the lines set afresh (to the line store), the frame heights of a good
+        build; and what the caller reads."""
+        assert run.setter is not None and run.fonts is not None
+        if run.setter.fresh:
+            self.lines.unsaved = (run.store, _lines_to_keep(run.setter, self.pages.from_disk))
+        if not self.defer_line_store:
+            self.save_lines()
+        if not run.diags.has_errors():  # a proof of a failing build is no "last good build"
+            heights = _frame_heights(run.pages)
+            if heights != self.heights.good:  # (a rebuild that moved no frame writes nothing)
+                _write_heights(run.heights_path, heights)
+            self.heights.good = heights
+        result = run.result
+        result.output = run.output
+        result.preview = run.options.preview_reason
+        result.pages = run.pages
+        result.layout = run.layout
+        result.fonts, result.font_set = len(run.fonts.faces), run.fonts
+
+    # -- the caches -----------------------------------------------------------------------------------------
     def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics, allow_missing: bool = False):
         manifest_path = os.path.join(project, "fonts", "fonts.yaml")
         cache_dir = os.path.join(project, ".cache", "fonts")
         stamp = (manifest_path, _mtime(manifest_path))
-        if self._fonts_key != stamp:
-            self._manifest = load_manifest(manifest_path, diags, self._files)
-            check_faces_present(self._manifest, diags, cache_dir)
-            self._coverage = load_coverage(self._manifest, diags, cache_dir)
-            self._fonts_key, self._fonts, self._characters = stamp, None, frozenset()
-        manifest, coverage = self._manifest, self._coverage
+        cache = self.fonts
+        if cache.stamp != stamp:
+            loaded = load_manifest(manifest_path, diags, self.files)
+            check_faces_present(loaded, diags, cache_dir)
+            self.fonts = cache = FontCache(stamp, loaded, load_coverage(loaded, diags, cache_dir))
+        manifest, coverage = cache.manifest, cache.coverage
         assert manifest is not None and coverage is not None  # loaded above for this stamp, or raised
         reported = check_cjk_family(manifest, coverage, used, diags, allow_missing)
         check_glyphs({c: ref for c, ref in used.items() if c not in reported},
@@ -204,31 +394,34 @@ class BuildSession:
         diags.raise_if_errors()
         wanted = frozenset(used)
         # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).
-        if self._fonts is None or not wanted <= self._characters:
-            self._fonts = prepare_fonts(manifest, set(wanted), diags, cache_dir)
-            self._characters = wanted
-        return self._fonts
+        if cache.fonts is None or not wanted <= cache.characters:
+            cache.fonts = prepare_fonts(manifest, set(wanted), diags, cache_dir)
+            cache.characters = wanted
+        return cache.fonts
 
     def save_lines(self) -> None:
-        """Write the lines the last build set to the line store (a no-op when it set none)."""
-        if self._unsaved_lines is not None:
-            linestore.save(*self._unsaved_lines)
-            self._unsaved_lines = None
-        for stored, value in self._unsaved_pages:
+        """Write the lines the last build set to the line store, and the pages it laid out to .cache/pages (a
+        no-op when it set and laid out none)."""
+        if self.lines.unsaved is not None:
+            linestore.save(*self.lines.unsaved)
+            self.lines.unsaved = None
+        for stored, value in self.pages.unsaved:
             write_cached(stored, value, verify=False)
-        self._unsaved_pages = []
+        self.pages.unsaved = []
 
     def _restore_lines(self, project: str, edition_dir: str, fonts: FontSet,
                        words: frozenset = frozenset()) -> tuple[str, TextSetter]:
         """The text setter for these fonts, the edition's words and this store (the store's name holds the
         breaking mode; its keys the words), seeded with the lines the last run stored when any changed; start
         counting what this build sets."""
-        store = linestore.store_path(project, edition_dir, self._greedy)
-        setter = self._setter
-        if setter is None or self._store != store or setter.fonts is not fonts or setter.words != words:
-            # (read when a page is set: one whose laid-out page is in the page cache needs no line)
-            setter = self._setter = TextSetter(fonts, greedy=self._greedy, memo=linestore.LazyStore(store), words=words)
-            self._store = store
+        lines = self.lines
+        store = linestore.store_path(project, edition_dir, lines.greedy)
+        setter = lines.setter
+        if setter is None or lines.store != store or setter.fonts is not fonts or setter.words != words:
+            # (read when a page is set: one whose laid-out page is in .cache/pages needs no line)
+            setter = lines.setter = TextSetter(fonts, greedy=lines.greedy, memo=linestore.LazyStore(store),
+                                               words=words)
+            lines.store = store
         setter.used, setter.fresh = {}, 0
         return store, setter
 
@@ -239,7 +432,7 @@ class BuildSession:
         for page in sorted(edition.pages, key=lambda p: p.number):
             # A picture's file is an input too: its proportions set its box (stamps: size and mtime).
             inputs = (page, layout, setter, (edition.title, lang, _picture_stamps(page)))
-            cached = self._laid.get(page.number)
+            cached = self.pages.laid.get(page.number)
             # Unchanged files come back from the file cache as the very same objects.
             if cached is not None and all(a is b for a, b in zip(cached[0][:3], inputs)) \
                     and cached[0][3] == inputs[3]:
@@ -253,17 +446,17 @@ class BuildSession:
             if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], LaidOutPage) \
                     and not any(getattr(d, "code", "overflow") == "overflow" for d in found[1]):
                 result, page_items = found[0], list(found[1])
-                self.pages_from_cache += 1
+                self.pages.from_disk += 1
             else:
                 page_diags = Diagnostics()
-                result = layout_edition(alone, layout, setter, page_diags, lang, self._good_heights)[0]
+                result = layout_edition(alone, layout, setter, page_diags, lang, self.heights.good)[0]
                 if not any(d.code in UNPLACEABLE for d in page_diags.items):
                     # (a block in no frame is already the error worth reading: one error per cause)
                     check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
                 page_items = list(page_diags.items)
                 if stored is not None:  # (written with the line store: after `watch` has reported the rebuild)
-                    self._unsaved_pages.append((stored, (result, tuple(page_items))))
-            self._laid[page.number] = (inputs, result, page_items)
+                    self.pages.unsaved.append((stored, (result, tuple(page_items))))
+            self.pages.laid[page.number] = (inputs, result, page_items)
             diags.items.extend(page_items)
             laid.append(result)
         return laid
@@ -275,8 +468,7 @@ class BuildSession:
         words, typography), the layout, the language, the page's pictures (size and time) and the line store's
         name (the package's source, the fonts' manifest, the pins, the edition's folder and the breaking mode);
         not the last good build's frame heights, which only an overflow's message reads (a page stored with an
-        overflow is laid out again).
-        None when any of it cannot be written down (then the page is laid out, as always)."""
+        overflow is laid out again). None when any of it cannot be written down (then the page is laid out)."""
         import pickle
 
         def canonical(value) -> bytes:
@@ -288,126 +480,38 @@ class BuildSession:
             pickler.dump(value)
             return out.getvalue()
 
-        if self._store is None:
+        store = self.lines.store
+        if store is None:
             return None
         try:
-            if self._layout_digest[0] is not layout:
-                self._layout_digest = (layout, hashlib.sha256(canonical(layout)).digest())
+            if self.pages.digest[0] is not layout:
+                self.pages.digest = (layout, hashlib.sha256(canonical(layout)).digest())
             page = canonical((alone, lang, stamps, sorted(setter.words)))
         except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
             return None
-        digest = hashlib.sha256(b"highlight-page/1\0" + os.path.basename(self._store).encode()
-                                + self._layout_digest[1] + page)
-        return os.path.join(os.path.dirname(os.path.dirname(self._store)), "pages", digest.hexdigest() + ".pickle")
-
+        digest = hashlib.sha256(b"highlight-page/1\0" + os.path.basename(store).encode() + self.pages.digest[1] + page)
+        return os.path.join(os.path.dirname(os.path.dirname(store)), "pages", digest.hexdigest() + ".pickle")
 
     def _output_profile(self, project: str, diags: Diagnostics):
         """The PDF/X output intent's profile (kept for the session: 250 KB read once)."""
         from .profiles import load_manifest, load_profile
 
-        if self._profile is None:
+        if self.profile is None:
             own = Diagnostics()  # its loaders stop at any error so far: a proof's overflow is not theirs
             try:
-                manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), own, self._files)
-                self._profile = load_profile(manifest, own, os.path.join(project, ".cache", "profiles"))
+                manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), own, self.files)
+                self.profile = load_profile(manifest, own, os.path.join(project, ".cache", "profiles"))
             finally:
                 diags.extend(own)
-        return self._profile
-
-    def build(self, options: BuildOptions) -> BuildResult:
-        """Run the whole pipeline; every problem ends up in result.diagnostics."""
-        started = time.perf_counter()
-        diags = Diagnostics()
-        result = BuildResult(diags)
-        try:
-            _check_folder_name(options.edition_dir, diags)
-            self.pages_from_cache, self._unsaved_pages = 0, []
-            edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
-            result.name = output_name(options.edition_dir)
-            check_parity(edition, diags)
-            self._greedy = options.greedy
-            if layout == self._last_layout:
-                layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
-            self._last_layout = layout
-            backend = backends.get(options.to)
-            output = options.output or default_output(project, options.edition_dir, options.lang, options.target,
-                                                      options.preview_reason, backend.suffix)
-            backend.check_path(output, diags, (options.edition_dir,))  # before the work
-            _check_preview_path(output, options, project, diags)
-            date_epoch = _checked_date_epoch(edition, diags)
-            fonts = self._prepare_fonts(project, characters_used(edition, layout), diags, options.allow_missing_glyphs)
-            store, setter = self._restore_lines(project, options.edition_dir, fonts, frozenset(edition.words))
-            heights_path = _heights_path(project, options.edition_dir, options.lang)
-            if heights_path != self._heights_path:  # (a session keeps what it read or wrote last)
-                self._good_heights, self._heights_path = _read_heights(heights_path), heights_path
-            pages = self._layout(edition, layout, diags, options.lang, setter)
-            wordbreaks.add_diagnostics(wordbreaks.in_pages(pages), diags)  # a break inside a word, narrow measure
-            if options.report:
-                from . import typography
-
-                result.typography = typography.report(pages, fonts, layout.geometry.typography)
-                typography.add_diagnostics(result.typography, diags, layout.geometry.typography)
-                typography.anatomy_report(result.typography, pages, edition, layout, diags)
-            check_safe_area(pages, layout, diags)
-            check_regions(edition, layout.geometry.charts, diags)  # one region, one colour in every chart
-            if options.final:
-                check_final(pages, diags)
-            profile = self._output_profile(project, diags) if options.target == "print" else None
-            if profile is not None:  # chart colours a reader can tell apart, measured as printed
-                check_palette(layout, profile.icc, diags, os.path.join(project, ".cache", "profiles"))
-            picture_icc = None
-            if any(isinstance(item, Picture) for page in pages for item in page.items):
-                from .images import check_pictures
-
-                picture_icc = (profile or self._output_profile(project, diags)).icc
-                placed = [(page.number, item) for page in pages for item in page.items if isinstance(item, Picture)]
-                result.pictures = check_pictures(placed, layout.geometry.images, options.target, picture_icc, diags,
-                                                 options.final)
-            if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
-                diags.raise_if_errors()
-            meta = backends.Metadata(
-                title=" ".join(s for _, s in edition.title.strings()),
-                subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
-                edition=edition.edition,
-                languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")),
-                date_epoch=date_epoch, target=options.target, variant=options.lang or "")
-            document = backends.Document(tuple(pages), meta, edition, layout, fonts, project, options.edition_dir,
-                                         marks=options.marks, tagged=options.preflight,  # `watch` skips both
-                                         profile=profile, picture_icc=picture_icc, files=self._files)
-            result.document = document
-            data = backend.render(document, diags)
-            if not options.proof:  # (the PDF's preflight)
-                backend.post_check(data, document, diags)
-                diags.raise_if_errors()
-            if options.strict and diags.worst is not None and diags.worst >= Severity.WARNING and not options.proof:
-                raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
-            backend.write(output, data, diags, (options.edition_dir,))
-            if setter.fresh:
-                self._unsaved_lines = (store, _lines_to_keep(setter, self.pages_from_cache))
-            if not self.defer_line_store:
-                self.save_lines()
-            if not diags.has_errors():  # a proof of a failing build is no "last good build"
-                heights = _frame_heights(pages)
-                if heights != self._good_heights:  # (a rebuild that moved no frame writes nothing)
-                    _write_heights(heights_path, heights)
-                self._good_heights = heights
-            result.output = output
-            result.preview = options.preview_reason
-            result.pages = pages
-            result.layout = layout
-            result.fonts, result.font_set = len(fonts.faces), fonts
-        except BuildFailed:
-            pass
-        result.seconds = time.perf_counter() - started
-        return result
+        return self.profile
 
 
-def _lines_to_keep(setter: TextSetter, pages_from_cache: int) -> dict:
-    """What the line store keeps: the lines this build used; when some pages came from the page cache (their
+def _lines_to_keep(setter: TextSetter, pages_from_disk: int) -> dict:
+    """What the line store keeps: the lines this build used; when some pages came from .cache/pages (their
     lines were not looked up), the store's older lines too, so that a later build setting those pages finds
     them."""
     memo = setter._memo
-    if not pages_from_cache or not isinstance(memo, linestore.LazyStore):
+    if not pages_from_disk or not isinstance(memo, linestore.LazyStore):
         return setter.used
     kept = linestore.StoredMemo()
     dict.update(kept, dict.items(memo))  # (keyed by digest already)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .check import _tokens, read_pages, shown_tokens
+from . import check
+from .check import _tokens, shown_tokens
 
 
 @dataclass
@@ -20,7 +21,7 @@ def diff_pdfs(old_pdf: str, new_pdf: str, out_dir: str | None = None, dpi: int =
     (changed pixels in red over the new page, faded)."""
     import difflib
 
-    old_pages, new_pages = read_pages(old_pdf), read_pages(new_pdf)
+    old_pages, new_pages = check.read_pages(old_pdf), check.read_pages(new_pdf)  # (the read-back's reader)
     changes = []
     for index in range(max(len(old_pages), len(new_pages))):
         old_text = old_pages[index].text if index < len(old_pages) else ""

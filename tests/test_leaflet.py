@@ -194,7 +194,7 @@ def test_set_lines_are_stored_between_runs_and_change_nothing(tmp_path):
         session = BuildSession()
         result = session.build(BuildOptions(edition, str(tmp_path / name)))
         assert not result.diagnostics.has_errors()
-        return session._setter.fresh, (tmp_path / name).read_bytes()
+        return session.lines.setter.fresh, (tmp_path / name).read_bytes()
 
     fresh, without_store = build_once("a.pdf")
     assert fresh > 300 and os.path.exists(store)
@@ -308,8 +308,8 @@ def test_laid_out_pages_are_kept_between_runs_for_pages_whose_inputs_did_not_cha
     with open(page, "w", encoding="utf-8") as f:
         f.write(text.replace("officially opened", "formally opened"))
     session, _, _ = build_once("c.pdf")
-    assert laid == [7] and session._setter.fresh >= 1
-    stored = linestore.load(session._store)
+    assert laid == [7] and session.lines.setter.fresh >= 1
+    stored = linestore.load(session.lines.store)
     with open(page, "w", encoding="utf-8") as f:
         f.write(text)
     for entry in os.listdir(os.path.join(project, ".cache", "pages")):
@@ -317,4 +317,4 @@ def test_laid_out_pages_are_kept_between_runs_for_pages_whose_inputs_did_not_cha
             f.truncate(100)
     session, _, after = build_once("d.pdf")
     assert sorted(laid) == list(range(1, 9)) and after == first  # every damaged page laid out again…
-    assert session._setter.fresh == 0 and len(stored) > 300  # …from the store, which kept the other pages' lines
+    assert session.lines.setter.fresh == 0 and len(stored) > 300  # …from the store, which kept the other pages' lines

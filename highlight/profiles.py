@@ -12,8 +12,6 @@ from __future__ import annotations
 import io
 import os
 import struct
-import subprocess
-import tarfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -139,6 +137,8 @@ def load_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str =
 
 def _deb_member(deb: bytes, member: str) -> bytes:
     """A file from a Debian package: an `ar` archive whose data.tar.* holds the files."""
+    import tarfile  # (set-up only: a build reads the profile made, 8 ms to import)
+
     if not deb.startswith(b"!<arch>\n"):
         raise ValueError("not a Debian package")
     offset = 8
@@ -161,6 +161,7 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
                    progress: Callable[[str], None] | None = None) -> bool:
     """Build and verify the output profile unless it is already there; True if it was built now.
     `progress` is told each step as it starts (the download and colprof take a while)."""
+    import subprocess  # (set-up only, as tarfile: a build reads the profile made)
     import urllib.error
     import urllib.request
 

@@ -231,7 +231,7 @@ def test_a_narrow_break_inside_a_word_is_a_warning_in_build_and_check(tmp_path):
     project = copy_project(tmp_path)
     folder = str(project / "content" / "2022-23")
     pdf = str(tmp_path / "greedy.pdf")
-    exit_code, printed = run_cli(["build", folder, "--greedy", "--report", "-o", pdf])
+    exit_code, printed = run_cli(["build", folder, "--greedy", "--report", "-o", pdf, "-v"])  # -v: every one
     # (which page breaks a word depends on the measures: issue 22 padded the panels 4 mm and set page 5's cards
     # on other spans; page 1's Clarivate callout does it now)
     assert exit_code == 0 and "warning[word-break]: page " in printed, printed

@@ -97,7 +97,10 @@ def test_the_last_line_of_a_page_clears_the_folio(leaflet):
 
 def test_a_heading_has_one_form_on_every_page(leaflet):
     """Headings of one level look alike on the whole leaflet (issue 22: 'Career 就業' inline, 'Financial Support /
-    財政支援' stacked): the English on its line(s), the Chinese beneath, never the two on one line."""
+    財政支援' stacked): the English on its line(s), the Chinese beneath at the same indent, never the two on one
+    line nor side by side; the page-5 theme band (level 0) too, as the title band is (designer review, round 3:
+    its English left and its Chinese flush right on one baseline, unlike every other band).
+    Fails on 068d8b2: 採用教研新科技 on the baseline of 'Incorporating New Technologies…', 126 mm to its right."""
     result, _ = leaflet
     headings = 0
     for page in result.pages:
@@ -105,8 +108,11 @@ def test_a_heading_has_one_form_on_every_page(leaflet):
             if isinstance(item, TextLine) and item.ref.yaml_path.endswith(".heading"):
                 headings += 1
                 text = item.line.text
-                assert not (re.search(r"[A-Za-z]{2}", text) and re.search(r"[\u4e00-\u9fff]", text)) or \
-                    item.frame == "newtech-head", (page.number, text)  # the theme band: one line, two columns
+                assert not (item.lang == "en" and re.search(r"[\u4e00-\u9fff]", text)), (page.number, text)
+                english = [i for i in page.items if isinstance(i, TextLine) and i.ref == item.ref and i.lang == "en"]
+                if item.lang == "zh" and english:  # the Chinese under its English, at its indent: never beside it
+                    assert item.baseline_pt > max(i.baseline_pt for i in english) and \
+                        abs(item.x_pt - english[0].x_pt) < 0.1, (page.number, text)
     assert headings > 40
 
 
@@ -123,12 +129,13 @@ def test_a_list_is_balanced_across_its_columns(leaflet):
 
 def test_a_pages_second_theme_is_a_heading_of_its_own_level(leaflet):
     """Page 5's second theme ('Incorporating New Technologies…') is no second ruled section heading: white on a
-    navy band of its own, its English and Chinese on one baseline, above its sub-heading ('Generative AI…')."""
+    navy band of its own, its English then its Chinese beneath (as in the title band), above its sub-heading
+    ('Generative AI…'), more paper under the band than under the sub-heading."""
     result, _ = leaflet
     page5 = result.pages[4]
     navy = result.layout.colours["primary"]
     theme = [i for i in page5.items if isinstance(i, TextLine) and i.line.text.startswith(("Incorporating", "採用"))]
-    assert len(theme) == 2 and theme[0].baseline_pt == theme[1].baseline_pt
+    assert len(theme) == 2 and theme[0].baseline_pt < theme[1].baseline_pt and theme[0].x_pt == theme[1].x_pt
     (band,) = [b for b in page5.items if isinstance(b, Box) and b.colour == navy and not b.bleeds
                and b.y_pt < theme[0].baseline_pt < b.y_pt + b.height_pt]
     assert band.width_pt > 170 * MM
@@ -138,6 +145,14 @@ def test_a_pages_second_theme_is_a_heading_of_its_own_level(leaflet):
     rules = [i for i in page5.items if type(i).__name__ == "Rule" and abs(i.y1_pt - i.y2_pt) < 0.1
              and theme[0].baseline_pt < i.y1_pt < section.baseline_pt + 30]
     assert not rules  # no ruled heading straight under the band
+    from highlight.layout.items import ink_span
+
+    zh = next(i for i in page5.items if isinstance(i, TextLine) and i.ref == section.ref and i.lang == "zh")
+    panel = min((b for b in page5.items if isinstance(b, Box) and b.panel and b.y_pt > section.baseline_pt),
+                key=lambda b: b.y_pt)
+    under_band = ink_span(section)[0] - (band.y_pt + band.height_pt)
+    under_heading = panel.y_pt - ink_span(zh)[1]
+    assert under_band > under_heading, (under_band / MM, under_heading / MM)  # on 068d8b2: 1.0 and 3.8 mm
 
 
 def test_a_continued_theme_says_so_in_its_band(leaflet):

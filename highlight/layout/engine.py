@@ -77,8 +77,10 @@ class PageLayouter:
             # Above the footnote rule the page's named `footnote` step (two lines of body) before any other gap
             # keeps its stock step: its compact step only on a page that overflows, leaves the grid or widens a
             # frame off its reading measure even with its gaps closed (tried quietly first).
-            stock = (g.spacing_pt or {}).get("footnote", g.footnote_gap_mm * MM)
-            compact = (g.compact_spacing_pt or {}).get("footnote", stock)
+            # The rule stands 2 pt above the notes; between it and the body at least the floor between blocks.
+            floor = g.typography.min_block_gap_mm * MM + 2.0
+            stock = max(floor, (g.spacing_pt or {}).get("footnote", g.footnote_gap_mm * MM))
+            compact = max(floor, (g.compact_spacing_pt or {}).get("footnote", stock))
             body_bottom = fy - stock
             if compact < stock:
                 loud, quiet = self.diags, Diagnostics()
@@ -150,6 +152,8 @@ class PageLayouter:
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
                                 substitutes={**(template.styles or {}), **(frame.styles or {})})
             frame_items: list = []
+            if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
+                frame = replace(frame, cells=frame.wide_cells)
             used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops)
                                   if block else (0.0, []))
             if block and frame.monolingual == "keep-height" and self.languages != BOTH:
@@ -177,6 +181,9 @@ class PageLayouter:
             for name in wide:
                 fill(name, diags=quiet)
 
+        def overflows_anyway(trial) -> bool:
+            return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
+
         def too_full() -> bool:  # overflows, or fits only with its frames off the baseline grid
             trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  Diagnostics())
@@ -194,6 +201,25 @@ class PageLayouter:
             for name in order:
                 fill(name, diags=quiet)
             align_rows(template, fill, started, filled, gap_limit)
+        for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
+            # Then the steps it took that the page does not need are given back (a section stepped first may
+            # fit at its own size once another has stepped): the largest figures the page holds.
+            while further.get(section):
+                fewer = {**further, section: further[section] - 1}
+                trial_fit = copyfit(ctx, page, template, blocks, fewer)
+                kept, fit = fit, trial_fit
+                quiet = Diagnostics()
+                for name in order:
+                    fill(name, diags=quiet)
+                align_rows(template, fill, started, filled, gap_limit)
+                if not too_full():
+                    further = fewer
+                    continue
+                fit = kept
+                for name in order:
+                    fill(name, diags=quiet)
+                align_rows(template, fill, started, filled, gap_limit)
+                break
         charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
                    and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
         m = layout.geometry.elements
@@ -206,8 +232,19 @@ class PageLayouter:
             for name in charted:
                 rings[name] = smaller
                 fill(name, diags=quiet)
+        # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
+        # paper between its blocks closes under the rhythm's floor, and a note says by how much.
+        relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
+                                                                  body_bottom, page.ref, page.number, Diagnostics(),
+                                                                  relax=True))
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                                 self.diags)
+                                 self.diags, relax=relax)
+        if placement.floor is not None:
+            limit = layout.geometry.typography.min_block_gap_mm
+            self.diags.note("rhythm-floor", f"the page is too full for its rhythm: the paper between its blocks "
+                            f"closed to {placement.floor / MM:.1f} mm, under typography.min_block_gap_mm ({limit:g} mm)",
+                            page.ref, page=page.number,
+                            hint="shorten the page's copy by a few lines, or give it fewer blocks (templates.yaml)")
         tops = placement.tops
         room_choices = self._room(order, template, blocks, placement.room) if placement.room > 0 else ""
         boxes, overflowed = [], []

@@ -38,11 +38,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-# The linter and the type checker (configured in pyproject.toml) run before the tests: seconds, not minutes,
-# their own output when they fail, and `make lint` alone while working. CI runs `make test`, so both.
+# The linter, the type checker and the layers' contracts (all configured in pyproject.toml) run before the
+# tests: seconds, not minutes, their own output when they fail, and `make lint` alone while working. CI runs
+# `make test`, so all three. lint-imports: no module imports one of a higher layer (CONTRIBUTING.md, "The layers").
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy highlight
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 # Every test, the slow ones too (marked `slow`: `.venv/bin/python -m pytest -m "not slow"` skips them while working).
 test: lint $(FONTS) browser
@@ -51,5 +53,10 @@ test: lint $(FONTS) browser
 clean:
 	rm -rf out .cache
 
-bench: $(FONTS)
+# The bench also runs the peer (Typst, the `bench` extra) in the same run and prints the ratio.
+$(VENV)/.bench-installed: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: $(FONTS) $(VENV)/.bench-installed
 	$(PY) bench/bench.py

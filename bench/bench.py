@@ -247,6 +247,27 @@ def serve_edits(timed: int, total: int = 100) -> tuple[list[float], float, float
             server.stdout.close()
 
 
+PEER = os.path.join(ROOT, "bench", "peers", "typst_leaflet.py")
+
+
+def peer_pairs(pairs: int) -> tuple[list[float], list[float], list[float]]:
+    """Whole processes, alternated: our warm build of the leaflet, then Typst's build of the same texts
+    (bench/peers/typst_leaflet.py), `pairs` times after one unmeasured run of each (bytecode and caches
+    warm for both). Returns our seconds, Typst's seconds and the ratio of each pair."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source, pdf = os.path.join(tmp, "leaflet.typ"), os.path.join(tmp, "typst.pdf")
+        subprocess.run([sys.executable, PEER, EDITION, source], cwd=ROOT, check=True)
+        ours = HIGHLIGHT + ["build", EDITION, "-o", os.path.join(tmp, "ours.pdf")]
+        theirs = [sys.executable, PEER, "--compile", source, pdf]
+        for command in (ours, theirs):
+            measure(command, 1)
+        mine, peer = [], []
+        for _ in range(pairs):
+            mine += measure(ours, 1)[0]
+            peer += measure(theirs, 1)[0]
+        return mine, peer, [a / b for a, b in zip(mine, peer)]
+
+
 def cpu_name() -> str:
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
@@ -270,6 +291,8 @@ def row(name: str, values: list[float], unit: str, peak: float | None, note: str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pairs", type=int, default=7, help="alternated pairs against the peer (Typst)")
+    parser.add_argument("--peer-only", action="store_true", help="only the comparison with Typst")
     args = parser.parse_args()
     out = tempfile.mkdtemp(prefix="highlight-bench-")
     pdf = os.path.join(out, "leaflet.pdf")
@@ -282,6 +305,16 @@ def main() -> None:
              f"min / median / max of {args.runs} runs unless noted.", "",
              "| what | time | peak RSS | note |", "|---|---|---|---|"]
     build = HIGHLIGHT + ["build", EDITION, "-o", pdf]
+
+    mine, peer, ratios = peer_pairs(args.pairs)
+    lines.append(row(f"warm build against the peer: ours, {args.pairs} pairs", mine, "s", None,
+                     "alternated with Typst's build, whole processes"))
+    lines.append(row("the peer: Typst 0.15.2 (PyPI), the same texts", peer, "s", None, "bench/peers/typst_leaflet.py"))
+    lo, med, hi = min(ratios), statistics.median(ratios), max(ratios)
+    lines.append(f"| ratio ours / Typst | {lo:.2f} / {med:.2f} / {hi:.2f} × | — | goal ≤ 2.0× (median) |")
+    if args.peer_only:
+        print("\n".join(lines))
+        return
 
     walls, peak = measure(build, 3, before=lambda: (shutil.rmtree(derived, ignore_errors=True), forget_lines()))
     lines.append(row("cold build (no derived fonts, no line store)", walls, "s", peak, "3 runs; goal ≤ 10 s"))

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from . import linestore, wordbreaks
+from .atomic import replace_file, write_atomically
 from .charts import check_palette, check_regions
 from .check import check_laid_out
 from .content import Edition, load_edition, page_texts, ref_of
@@ -23,11 +24,11 @@ from .fonts import (
     load_manifest,
     prepare_fonts,
 )
-from .layout import LaidOutPage, Picture, TextLine, kind_of, layout_edition
+from .kinds import kind_of
+from .layout import LaidOutPage, Picture, TextLine, layout_edition
 from .layout_spec import MM, Layout, load_layout
 from .parity import check_parity
-from .paths import EDITION_NAME_HINT, check_output, name_problem, output_slug, project_of
-from .pdf import replace_file, write_atomically
+from .paths import EDITION_NAME_HINT, check_output, find_project, name_problem, output_slug
 from .render import RenderOptions, render_pdf
 from .text import TextSetter, plain
 
@@ -80,11 +81,6 @@ class BuildResult:
 
 # A page whose frames cannot be placed: its missing text is a consequence, not a second error (one per cause).
 UNPLACEABLE = frozenset({"unknown-frame", "unknown-template", "frame-cycle"})
-
-
-def find_project(edition_dir: str) -> str:
-    """The nearest folder above the edition that holds layout/ and fonts/fonts.yaml (else the current one)."""
-    return project_of(edition_dir) or os.getcwd()
 
 
 def output_name(edition_dir: str) -> str:
@@ -363,7 +359,8 @@ class BuildSession:
                 from .images import check_pictures
 
                 picture_icc = (profile or self._output_profile(project, diags)).icc
-                result.pictures = check_pictures(pages, layout.geometry.images, options.target, picture_icc, diags,
+                placed = [(page.number, item) for page in pages for item in page.items if isinstance(item, Picture)]
+                result.pictures = check_pictures(placed, layout.geometry.images, options.target, picture_icc, diags,
                                                  options.final)
             if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
                 diags.raise_if_errors()

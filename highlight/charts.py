@@ -31,130 +31,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from .chartrows import ChartRow, _name, _same, chart_rows, small_rows
 from .colour import PAPER, ciede2000, lab_through_profile
-from .content import Breakdown, BreakdownRow, Text, ref_of
+from .content import Breakdown, Text, ref_of
 from .diagnostics import Diagnostics, SourceRef
-from .layout.items import Box, Ring, Rule, TextLine, _down_to_grid, _first_baseline, _Piece, _shift
+from .layout.items import ARTIFACT, Box, Ring, Role, Rule, TextLine, _down_to_grid, _first_baseline, _Piece, _shift
 from .layout_spec import MM, ChartSpec, Colour, FrameSpec, Layout, Swatch, chart_swatches
 from .text import Span
-
-
-# -- the rows a table prints -------------------------------------------------------
-@dataclass(frozen=True)
-class ChartRow:
-    """A legend entry as the table prints it: one of the content's rows, or the Others row standing for
-    several (its `members`, listed under it)."""
-
-    label: Text
-    count: int
-    percent: float | None
-    ref: SourceRef
-    key: bool = False
-    members: tuple[BreakdownRow, ...] = ()  # the content rows an Others row stands for
-    swatch: Swatch | None = None  # its one swatch in the chart and the legend (None without a ChartSpec)
-    region: str | None = None  # the region it is coloured as (None for the Others row)
-
-
-def region_of(row: BreakdownRow) -> str:
-    """The name a row's swatch is looked up by: its `region:`, else its English label."""
-    return row.region or row.label.en or row.label.mixed or row.label.zh or ""
-
-
-def _others(spec: ChartSpec) -> Swatch:
-    return spec.others or spec.palette[-1]
-
-
-def _own_swatch(row: BreakdownRow, spec: ChartSpec) -> Swatch | None:
-    """The key's swatch for the key row, else its region's (None: a region without a swatch)."""
-    return spec.key if row.key else spec.regions.get(region_of(row))
-
-
-def small_rows(table: Breakdown, spec: ChartSpec | None) -> list[BreakdownRow]:
-    """The rows to be grouped as Others, two or more of them (none without a ChartSpec): with a region map,
-    the rows whose region has no swatch, and those under the threshold (not the key, and only where the
-    content allows grouping small rows); without one, the small rows alone."""
-    if spec is None:
-        return []
-    total = sum(row.count for row in table.rows) or 1
-
-    def small(row: BreakdownRow) -> bool:
-        return table.group_small and not row.key and 100.0 * row.count / total < spec.others_below_percent
-
-    if spec.regions:
-        grouped = [row for row in table.rows if _own_swatch(row, spec) is None or small(row)]
-    else:
-        grouped = [row for row in table.rows if small(row)]
-    return grouped if len(grouped) >= 2 else []
-
-
-def chart_rows(table: Breakdown, spec: ChartSpec | None) -> tuple[ChartRow, ...]:
-    """The table's rows in print order, largest first, small ones and those without a swatch grouped (when
-    the content labels the group) at the foot, each with its swatch."""
-    small = small_rows(table, spec) if table.others_label is not None else []
-    kept = [row for row in table.rows if not any(row is s for s in small)]
-    if table.order == "size":
-        kept.sort(key=lambda row: -row.count)  # stable: equal counts keep the order they are written in
-    legacy = spec is not None and not spec.regions  # no region map: the palette in turn, the largest row the key
-    key = next((row for row in kept if row.key), None) or max(kept, key=lambda row: row.count, default=None) \
-        if legacy else None
-    rows = [ChartRow(row.label, row.count, row.percent, row.ref, row is key if legacy else row.key,
-                     swatch=None if spec is None or legacy else _own_swatch(row, spec) or _others(spec),
-                     region=region_of(row)) for row in kept]
-    if small:
-        percent = round(sum(row.percent or 0.0 for row in small), 1) if small[0].percent is not None else None
-        assert table.others_label is not None  # small_rows groups none without it
-        members = tuple(sorted(small, key=lambda row: -row.count)) if table.order == "size" else tuple(small)
-        rows.append(ChartRow(table.others_label, sum(row.count for row in small), percent,
-                             ref_of(table, "others_label"), members=members,
-                             swatch=None if spec is None or legacy else _others(spec)))
-    if legacy:
-        assert spec is not None
-        rows = [replace(row, swatch=swatch) for row, swatch in zip(rows, swatches(rows, spec))]
-    return tuple(rows)
-
-
-def printed(table: Breakdown, spec: ChartSpec | None) -> tuple[list[Text], list[tuple[str, SourceRef]]]:
-    """What the table prints: its texts (caption, unit, then labels, an Others row's members under it) and
-    the figures of the content's rows with their places (an Others row prints its members' figures)."""
-    rows = chart_rows(table, spec)
-    texts = [t for t in (table.caption, table.unit) if t]
-    figures = []
-    for row in rows:
-        texts.append(row.label)
-        for member in row.members or (row,):
-            if row.members:
-                texts.append(member.label)
-            figures.append((f"{member.count:,}", member.ref))
-            if member.percent is not None:
-                figures.append((f"{member.percent:.1f}%", member.ref))
-    return texts, figures
-
-
-def swatches(rows, spec: ChartSpec, closed: bool = False) -> list[Swatch]:
-    """Without a region map: a swatch per row, the key row the key's, the others the palette's in turn (so
-    rows side by side never share one; a table of more rows than swatches repeats them, which
-    `_legend_repeats` reports). In a closed chart (a ring) the last row also meets the first."""
-    palette = spec.palette
-    out, step = [], 0
-    for row in rows:
-        if row.key:
-            out.append(spec.key)
-        else:
-            out.append(palette[step % len(palette)])
-            step += 1
-    if closed and len(out) > 2 and _same(out[-1], out[0]):
-        other = next((s for s in palette if not _same(s, out[-2]) and not _same(s, out[0])), None)
-        if other is not None:
-            out[-1] = other
-    return out
-
-
-def _same(a: Swatch, b: Swatch) -> bool:
-    return (a.colour, a.tint) == (b.colour, b.tint)
-
-
-def _name(row: ChartRow) -> str:
-    return row.label.en or row.label.zh or row.label.mixed or ""
 
 
 def check_regions(edition, spec: ChartSpec | None, diags: Diagnostics) -> None:
@@ -250,7 +133,9 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
         _legend_repeats(lay, rows, spec)
     piece = _Piece()
     out = piece.primary
-    y = lay.column(out, table.ref, "en", width).add(lay.inline_pair(table.caption, "table-caption"))
+    key = table.ref.yaml_path or ""
+    y = lay.column(out, table.ref, "en", width, role=Role("table-caption", key)).add(
+        lay.inline_pair(table.caption, "table-caption"))
     probe: list = []
     probe_col = lay.column(probe, table.ref, "en", width)
     for _ in range(spec.caption_lines if frame.cells > 1 else 0):
@@ -262,7 +147,7 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
         y = _ring(lay, table, rows, width, y, out, later)
     elif kind == "bar100":
         y = _bar100(lay, table, rows, width, y, out, later)
-    piece.primary_h = _table(lay, rows, width, y, anchor, out, bars=kind == "bars")
+    piece.primary_h = _table(lay, key, rows, width, y, anchor, out, bars=kind == "bars")
     for lines, dx, dy in later:
         lay.place(out, lines, dx, dy)
     return piece
@@ -307,7 +192,7 @@ def _artifacts(lines: list) -> list:
     `check --source` read them as the chart's, not the source's."""
     return [TextLine(t.x_pt, t.baseline_pt, replace(t.line, runs=tuple(replace(r, artifact=True)
                                                                        for r in t.line.runs)),
-                     t.ref, t.frame, t.lang) for t in lines]
+                     t.ref, t.frame, t.lang, ARTIFACT) for t in lines]
 
 
 def _total(lay, table: Breakdown, width: float, align: str) -> list:
@@ -318,8 +203,9 @@ def _total(lay, table: Breakdown, width: float, align: str) -> list:
     col.add([Span(f"{table.total:,}", lay.style("chart-total", "en"))], align=align)
     lines[:] = _artifacts(lines)
     y = col.y
+    caption = Role("table-caption", table.ref.yaml_path or "")  # the unit says what the figures count
     for lang in ("en", "zh") if table.unit is not None else ():  # English, then Chinese under it
-        y = lay.column(lines, ref_of(table, "unit"), lang, width, 0.0, y).add(
+        y = lay.column(lines, ref_of(table, "unit"), lang, width, 0.0, y, caption).add(
             lay.spans(table.unit, "table-label", lang), align=align)
     return lines
 
@@ -380,9 +266,10 @@ def _bar100(lay, table: Breakdown, rows, width: float, y: float, out: list, late
     return max(top + height, dy + end[-1].baseline_pt + end[-1].line.descent_pt) + spec.space_mm * MM
 
 
-def _table(lay, rows, width: float, y: float, anchor: float | None, out: list, bars: bool) -> float:
+def _table(lay, key: str, rows, width: float, y: float, anchor: float | None, out: list, bars: bool) -> float:
     """Swatch (or a bar), label, count and percentage per row, an Others row's members listed under it
-    without swatches; each row whole grid steps tall. Counts and percentages stand in two columns aligned
+    without swatches; each row whole grid steps tall. Each printed row is a row of the table (`key` its
+    element): its label a header, its count and percentage cells (an Others row's, sums, artifacts). Counts and percentages stand in two columns aligned
     right (so on the decimal point: one decimal each), a clear `charts.figure_gap_mm` apart."""
     spec = lay.layout.geometry.charts
     grid = lay.grid
@@ -416,9 +303,11 @@ def _table(lay, rows, width: float, y: float, anchor: float | None, out: list, b
     min_row_h = whole_steps(label_style.leading_pt * 1.55)
     pad = label_style.leading_pt * 0.25
     labels: list[tuple[list, float]] = []  # each row's label lines, set first: a long label makes its row taller
-    for label, _, _, ref, _, _ in entries:
+    for n, (label, _, _, ref, _, _) in enumerate(entries):
         lines: list = []
-        labels.append((lines, lay.column(lines, ref, "en", label_w).add(lay.inline_pair(label, "table-label"))))
+        header = Role("table-header", key, str(n))
+        labels.append((lines, lay.column(lines, ref, "en", label_w, role=header).add(
+            lay.inline_pair(label, "table-label"))))
     first_label = _first_baseline(labels[0][0]) if labels else None
     if first_label is not None and anchor is not None:  # the first label on the grid through the caption's line
         y = _down_to_grid(y + pad + first_label, anchor, grid) - pad - first_label
@@ -433,13 +322,15 @@ def _table(lay, rows, width: float, y: float, anchor: float | None, out: list, b
     for top, (lines, _) in zip(tops, labels):
         out.extend(_shift(item, swatch_w, top + pad) for item in lines)
     slack = 1.0  # a right-aligned column a point wider than its widest figure: never an overfull line
-    for top, (_, count, percent, ref, _, heads), row_is_group in zip(tops, entries, groups):
+    for n, (top, (_, count, percent, ref, _, heads), row_is_group) in enumerate(zip(tops, entries, groups)):
         figures: list = []
         if count:  # a member of a group in the regular weight: the group's bold subtotal heads it
-            lay.column(figures, ref, "en", count_w + slack, count_right - count_w - slack, top + pad).add(
+            lay.column(figures, ref, "en", count_w + slack, count_right - count_w - slack, top + pad,
+                       Role("table-cell", key, str(n), cell=1)).add(
                 [Span(count, count_style if heads else percent_style)], align="right")
         if percent:
-            lay.column(figures, ref, "en", percent_w + slack, width - percent_w - slack, top + pad).add(
+            lay.column(figures, ref, "en", percent_w + slack, width - percent_w - slack, top + pad,
+                       Role("table-cell", key, str(n), cell=2)).add(
                 [Span(percent, percent_style)], align="right")
         out.extend(_artifacts(figures) if row_is_group else figures)
     size = label_style.size_pt

@@ -252,7 +252,7 @@ def _expected(page, lang: str | None = None, charts=None) -> list:
     the texts a single-language variant sets (that language's, and mixed ones). A breakdown table is
     expected as it prints (charts.printed): with `charts` (the layout's ChartSpec), small rows grouped."""
     from .content import footnotes_in_marker_order
-    from .layout.elements import printed
+    from .kinds import printed
     from .text import plain
 
     def strings(text):
@@ -300,9 +300,9 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
     Texts are compared after NFKC with whitespace removed, with footnote markers as printed
     (so `highlight[^*]` must read `highlight*`: the marker touching its anchor).
     """
-    from .build import find_project
     from .content import load_edition
     from .layout_spec import load_layout
+    from .paths import find_project
 
     edition = load_edition(edition_dir, diags)
     charts = load_layout(os.path.join(find_project(edition_dir), "layout"), diags, None,

@@ -270,7 +270,7 @@ def _run(args) -> int:
 
 
 def _schema(args) -> int:
-    from .jsonschema import schema_documents, write_schemas
+    from .editor_schemas import schema_documents, write_schemas
     from .paths import check_output, check_output_folder
 
     diags = Diagnostics()

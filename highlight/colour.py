@@ -77,7 +77,7 @@ def lab_through_profile(cmyks: list, icc: bytes, cache_dir: str | None = None) -
         for cmyk, lab in zip(missing, _measure(missing, icc)):
             _LAB_MEMO[(digest, cmyk)] = lab
         if cache_path:
-            from .pdf import replace_file
+            from .atomic import replace_file
 
             known = {" ".join(f"{v:g}" for v in c): list(lab)
                      for (d, c), lab in sorted(_LAB_MEMO.items()) if d == digest}

@@ -1,4 +1,4 @@
-"""Content YAML → the content model: an Edition of Pages of Blocks of typed elements.
+"""Content YAML → the content model (model.py): an Edition of Pages of Blocks of typed elements, read and checked.
 
 Every element and every text keeps the `SourceRef` of the YAML that made it.
 After the schema, this module checks what a schema cannot: footnote markers
@@ -9,38 +9,79 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .model import (
+    ELEMENT_TEXTS,
+    FOOTNOTE_MARKERS,
+    MARKER_PATTERN,
+    Block,
+    Breakdown,
+    BreakdownRow,
+    BulletList,
+    Callout,
+    Edition,
+    Element,
+    Footnote,
+    Heading,
+    Image,
+    Page,
+    Paragraph,
+    ParityAccept,
+    Partner,
+    QrCode,
+    Ranking,
+    Stat,
+    Text,
+    Typography,
+    element_texts,
+    footnotes_in_marker_order,
+    page_texts,
+    ref_of,
+)
 from .paths import EDITION_NAME_HINT, name_problem
 from .schema import INVALID, Bool, Field, Int, Number, Reader, Seq, Str, Struct, Tagged, load_document
 from .yamlsource import display_path
 
-FOOTNOTE_MARKERS = ("*", "Δ", "Ω", "◊", "#", "^")
-# A footnote marker inside text: `annual highlight[^*],` — explicit, so a rank
-# like "#2" or a literal asterisk is never mistaken for one.
-MARKER_PATTERN = re.compile(r"\[\^([^\]\s]{1,3})\]")
+# The model's names are re-exported: the layers above read the model from here as well as from model.py.
+__all__ = [
+    "EDITION",
+    "ELEMENT",
+    "ELEMENT_TEXTS",
+    "FOOTNOTE_MARKERS",
+    "MARKER_PATTERN",
+    "PAGE",
+    "TEXT",
+    "Block",
+    "Breakdown",
+    "BreakdownRow",
+    "BulletList",
+    "Callout",
+    "Edition",
+    "Element",
+    "Footnote",
+    "Heading",
+    "Image",
+    "Page",
+    "Paragraph",
+    "ParityAccept",
+    "Partner",
+    "QrCode",
+    "Ranking",
+    "Stat",
+    "Text",
+    "Typography",
+    "check_breakdown",
+    "check_edition",
+    "element_texts",
+    "footnotes_in_marker_order",
+    "load_edition",
+    "page_texts",
+    "ref_of",
+    "typographic",
+]
 PAGE_FILE_NAME = re.compile(r"[\w./-]+\.ya?ml")  # names with / or .. pass here and are refused as escapes
-
-
-def ref_of(item, key: str) -> SourceRef:
-    """Where `key` of a content item stands in its YAML (the item's own place if not recorded)."""
-    refs = getattr(item, "refs", None) or {}
-    return refs.get(key) or item.ref.child(key)
-
-
-@dataclass(frozen=True)
-class Text:
-    """A bilingual text. `mixed` is one string that interleaves both languages as printed."""
-
-    ref: SourceRef
-    en: str | None = None
-    zh: str | None = None
-    mixed: str | None = None
-
-    def strings(self) -> list[tuple[str, str]]:
-        """(language, string) pairs present, in reading order."""
-        return [(lang, s) for lang, s in (("en", self.en), ("zh", self.zh), ("mixed", self.mixed)) if s]
 
 
 def _text_check(values: dict, node, path: str, r: Reader) -> bool:
@@ -57,220 +98,6 @@ def _text_check(values: dict, node, path: str, r: Reader) -> bool:
 TEXT = Struct(Text, {"en": Field(Str("English")), "zh": Field(Str("Traditional Chinese")),
                      "mixed": Field(Str("One string printed with both languages interleaved"))},
               "A bilingual text: en and/or zh", check=_text_check)
-
-
-@dataclass(frozen=True)
-class ParityAccept:
-    """A difference between an element's English and Chinese that a person reviewed and accepted."""
-
-    ref: SourceRef
-    accept: str  # the difference as the parity warning states it: "only in English 10; only in Chinese none"
-    reason: str  # why the two languages rightly differ
-
-
-@dataclass(frozen=True)
-class Heading:
-    ref: SourceRef
-    en: str | None = None
-    zh: str | None = None
-    level: int = 1
-    review: bool = False  # copied from last year and not yet checked: a warning until removed
-    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
-
-    @property
-    def text(self) -> Text:
-        return Text(self.ref, self.en, self.zh)
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    ref: SourceRef
-    en: str | None = None
-    zh: str | None = None
-    mixed: str | None = None
-    review: bool = False  # copied from last year and not yet checked: a warning until removed
-    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
-
-    @property
-    def text(self) -> Text:
-        return Text(self.ref, self.en, self.zh, self.mixed)
-
-
-@dataclass(frozen=True)
-class BulletList:
-    ref: SourceRef
-    items: tuple[Text, ...]
-    review: bool = False  # copied from last year and not yet checked: a warning until removed
-    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
-
-
-@dataclass(frozen=True)
-class Stat:
-    ref: SourceRef
-    figure: str
-    lead: Text | None = None
-    unit: Text | None = None
-    change: Text | None = None
-    label: Text | None = None
-    note: Text | None = None
-    badge: Text | None = None
-    review: bool = False  # copied from last year and not yet checked: a warning until removed
-    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
-    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
-
-
-@dataclass(frozen=True)
-class Callout:
-    ref: SourceRef
-    headline: Text
-    lead: Text | None = None
-    text: Text | None = None
-    review: bool = False  # copied from last year and not yet checked: a warning until removed
-    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
-
-
-@dataclass(frozen=True)
-class Ranking:
-    ref: SourceRef
-    rank: str
-    title: Text
-    year: int
-    source: Text | None = None
-    note: Text | None = None
-    review: bool = False  # copied from last year and not yet checked: a warning until removed
-    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
-    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
-
-
-@dataclass(frozen=True)
-class BreakdownRow:
-    ref: SourceRef
-    label: Text
-    count: int
-    percent: float | None = None
-    key: bool = False  # the key region of this chart: its swatch is charts.key (gold) whatever its region's
-    region: str | None = None  # its swatch's name in charts.regions (layout/page.yaml); default its English label
-    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    ref: SourceRef
-    total: int
-    rows: tuple[BreakdownRow, ...]
-    caption: Text | None = None
-    unit: Text | None = None  # what one count is ("Full-time Equivalent"), set under the total
-    order: str = "size"  # rows largest first; "fixed": as written
-    group_small: bool = True  # rows under the layout's charts.others_below_percent become one "Others" row
-    others_label: Text | None = None  # that row's label (needed only when rows are grouped)
-    chart: str | None = None  # ring, bar100 or bars: this table's chart instead of its frame's
-    review: bool = False  # copied from last year and not yet checked: a warning until removed
-    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
-    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
-
-
-@dataclass(frozen=True)
-class Partner:
-    ref: SourceRef
-    name: Text
-    text: Text
-    status: Text | None = None
-    review: bool = False  # copied from last year and not yet checked: a warning until removed
-    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
-
-
-@dataclass(frozen=True)
-class QrCode:
-    ref: SourceRef
-    caption: Text
-    url: str | None = None
-    review: bool = False  # copied from last year and not yet checked: a warning until removed
-    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
-    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key (the url's line)
-
-
-@dataclass(frozen=True)
-class Image:
-    """A photograph or logo placed in its frame's cell: a file inside the edition's folder (raster: JPEG, PNG,
-    TIFF; vector: PDF, SVG), what it shows in both languages (alt: for readers who cannot see it, never
-    printed), an optional caption and credit, and how it fills its box."""
-
-    ref: SourceRef
-    file: str
-    alt: Text
-    caption: Text | None = None
-    credit: Text | None = None
-    fit: str = "cover"  # cover: fills the box, cropped around `focus`; contain: whole, inside the box
-    focus: tuple[float, float] = (0.5, 0.5)  # the point kept in view when cropping, 0..1 from the top-left
-    height_mm: float | None = None  # the box's height (default: the picture's own proportions at the cell's width)
-    bleed: bool = False  # in a frame on the grid's outer columns, the picture runs to the trim and into the bleed
-    review: bool = False  # copied from last year and not yet checked: a warning until removed
-    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
-    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
-
-
-Element = Heading | Paragraph | BulletList | Stat | Callout | Ranking | Breakdown | Partner | QrCode | Image
-
-
-@dataclass(frozen=True)
-class Block:
-    """The elements placed, top to bottom (or cell by cell), into one named frame."""
-
-    ref: SourceRef
-    frame: str
-    elements: tuple[Element, ...]
-    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
-
-
-@dataclass(frozen=True)
-class Footnote:
-    ref: SourceRef
-    marker: str
-    text: Text
-    review: bool = False  # copied from last year and not yet checked: a warning until removed
-    parity: ParityAccept | None = None  # a reviewed difference of figures or markers, accepted
-    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
-
-
-@dataclass(frozen=True)
-class Page:
-    ref: SourceRef
-    page: int
-    template: str
-    title: Text
-    blocks: tuple[Block, ...]
-    footnotes: tuple[Footnote, ...] = ()
-    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
-    continued: Text | None = None  # a theme continued from the facing page: what its title band says
-
-    @property
-    def number(self) -> int:
-        return self.page
-
-
-@dataclass(frozen=True)
-class Typography:
-    """Typographic normalisation an edition may turn on (edition.yaml); the content files keep what the
-    source prints, so turning it off gives the source's characters back."""
-
-    ref: SourceRef
-    minus: bool = False  # a true minus (U+2212) for a negative figure: -37.9% → −37.9%
-    en_dash: bool = False  # an en dash for a spaced separator and a range of years: " - " → " – ", 2019-23 → 2019–23
-    # Chinese punctuation: a full-width slash for a spaced half-width one (科大創造 / 孵化了 → 科大創造／孵化了)
-    # and a two-em dash for a spaced hyphen or Latin dash between Chinese words (足跡 – 港科大 → 足跡——港科大)
-    zh_punctuation: bool = False
-
-
-@dataclass(frozen=True)
-class Edition:
-    ref: SourceRef
-    edition: str
-    title: Text
-    date: str
-    pages: tuple  # file names in edition.yaml, then replaced by Page objects
-    refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
-    typography: Typography | None = None
-    words: tuple = ()  # the edition's own names, terms and fixed translations: never broken across lines
 
 
 _opt = Field
@@ -575,35 +402,6 @@ def _normalised(item, typography: Typography):
         changed = {k: v for k, v in changes.items() if v is not getattr(item, k)}
         return replace(item, **changed) if changed else item
     return item
-
-
-def footnotes_in_marker_order(page: Page) -> list:
-    """The page's footnotes in the order their markers first appear in its text (a reader meets * before
-    Δ, so * comes first); a note whose marker appears nowhere keeps its place after them."""
-    first: dict = {}
-    for n, text in enumerate(page_texts(page)):
-        for _, string in text.strings():
-            for marker in MARKER_PATTERN.findall(string):
-                first.setdefault(marker, n)
-    notes = list(page.footnotes)
-    return sorted(notes, key=lambda note: (first.get(note.marker, len(first) + len(notes)), notes.index(note)))
-
-
-def page_texts(page: Page):
-    """Every Text of a page (title, elements, footnotes), in reading order."""
-    yield page.title
-    for block in page.blocks:
-        for element in block.elements:
-            yield from element_texts(element)
-    for note in page.footnotes:
-        yield note.text
-
-
-def element_texts(element: Element):
-    """Every Text of an element, in reading order: its kind's entry in the one table of element kinds."""
-    from .layout.elements import element_texts as texts
-
-    return texts(element)
 
 
 def check_edition(edition: Edition, diags: Diagnostics) -> None:

@@ -18,9 +18,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .atomic import replace_file
+from .chars import is_cjk
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from .paths import SAFE_NAME_HINT, safe_name
-from .pdf import replace_file
 from .schema import INVALID, Field, Named, Number, Str, Struct, load_document
 
 CACHE_DIR = os.path.join(".cache", "fonts")
@@ -319,8 +320,6 @@ def check_cjk_family(manifest: Manifest, coverage: dict, used: dict, diags: Diag
     Latin face would otherwise print every Chinese character from a fallback, or as a box. One error per
     face, at the first character it lacks; returns the characters reported (a character in no face at all
     is left to the missing-glyph check)."""
-    from .text import is_cjk  # text.py imports this module
-
     anywhere = frozenset().union(*coverage.values())
     cjk = manifest.families["cjk"]
     reported: set = set()

@@ -412,7 +412,9 @@ class Logo:
     width_pt: float
     height_pt: float
     content: bytes = b""  # a PDF page's content stream (its colours as the target needs them)
-    drawing: object = None  # an SVG as a ReportLab Drawing
+    drawing: object = None  # an SVG as svglib reads it (shared: a backend draws a copy)
+    path: str = ""  # the SVG's file
+    recolour: tuple[tuple[tuple, tuple], ...] = ()  # ((r, g, b), (c, m, y, k)) of each RGB colour, for print
     conversions: tuple[str, ...] = ()  # "RGB 0.8 0.1 0.1 → CMYK 0.05 0.98 0.95 0" for each colour converted
 
 
@@ -505,43 +507,34 @@ def _svg_drawing(path: str, stamp):
     return drawing
 
 
-def use_font(drawing, name: str, size: float) -> None:
-    """Every node of a text-free SVG drawing told to use the canvas's font, so drawing it selects no font
-    the PDF does not already embed (svglib's nodes carry ReportLab's default, Helvetica, unembedded)."""
-    if hasattr(drawing, "fontName"):
-        drawing.fontName, drawing.fontSize = name, size
-    for child in getattr(drawing, "contents", ()) or ():
-        use_font(child, name, size)
-
-
 def _svg_logo(path: str, stamp, convert) -> Logo:
-    import copy
-
-    from reportlab.lib.colors import CMYKColor, Color
-
-    drawing = copy.deepcopy(_svg_drawing(path, stamp))
+    """An SVG logo as read (its size, refused if it holds text) and, for print, the CMYK each of its RGB colours
+    takes through the output profile: the backend draws the SVG with those (render.py: ReportLab's)."""
+    drawing = _svg_drawing(path, stamp)
+    recolour: dict[tuple, tuple] = {}
     conversions = []
 
-    def fix(colour):
-        if colour is None or isinstance(colour, CMYKColor) or convert is None or not isinstance(colour, Color):
-            return colour
+    def note(colour) -> None:
+        # a ReportLab Color as svglib reads it (CMYKColor has .cyan: kept; so are grey and no colour)
+        if colour is None or convert is None or hasattr(colour, "cyan") or not hasattr(colour, "red"):
+            return
         rgb = (colour.red, colour.green, colour.blue)
         cmyk = convert(rgb)
+        recolour[rgb] = cmyk
         conversions.append(f"RGB {' '.join(f'{v:.3g}' for v in rgb)} → CMYK {' '.join(f'{v:g}' for v in cmyk)}")
-        return CMYKColor(*cmyk, alpha=getattr(colour, "alpha", 1))
 
     def walk(node):
         if type(node).__name__ == "String":
             raise PictureError("holds text; a logo must be paths only (outline its text)")
         for attr in ("fillColor", "strokeColor"):
             if hasattr(node, attr):
-                setattr(node, attr, fix(getattr(node, attr)))
+                note(getattr(node, attr))
         for child in getattr(node, "contents", ()) or ():
             walk(child)
 
     walk(drawing)
-    return Logo("svg", float(drawing.width), float(drawing.height), drawing=drawing,
-                conversions=tuple(dict.fromkeys(conversions)))
+    return Logo("svg", float(drawing.width), float(drawing.height), drawing=drawing, path=path,
+                recolour=tuple(recolour.items()), conversions=tuple(dict.fromkeys(conversions)))
 
 
 # -- the build's check ---------------------------------------------------------------------------------------
@@ -560,31 +553,26 @@ class PictureReport:
     placeholder: bool = False
 
 
-def check_pictures(pages, settings: ImageSettings, target: str, icc: bytes | None, diags: Diagnostics,
+def check_pictures(placed, settings: ImageSettings, target: str, icc: bytes | None, diags: Diagnostics,
                    final: bool = False) -> list[PictureReport]:
-    """Every placed picture prepared for the target (the renderer reuses the preparation) and checked: the
-    effective resolution at its placed size (a located warning under min_ppi_warn, an error under
-    min_ppi_error, each naming the largest size it prints at), its colours and ink; a placeholder is an error
-    in a `--final` press build. Returns the report's rows."""
-    from .layout import Picture
-
+    """Every placed picture, (page number, layout.Picture) in `placed`, prepared for the target (the renderer
+    reuses the preparation) and checked: the effective resolution at its placed size (a located warning under
+    min_ppi_warn, an error under min_ppi_error, each naming the largest size it prints at), its colours and
+    ink; a placeholder is an error in a `--final` press build. Returns the report's rows."""
     rows = []
-    for page in pages:
-        for item in page.items:
-            if not isinstance(item, Picture):
-                continue
-            size = (round(item.width_pt / MM, 1), round(item.height_pt / MM, 1))
-            if item.path is None:
-                if final:
-                    diags.error("image-placeholder-final", "a picture placeholder cannot go to press",
-                                item.ref, page=page.number, hint="put the picture's file in the edition's folder")
-                rows.append(PictureReport(page.number, "", "placeholder", size, 0.0, 0.0, "", 0.0, True))
-                continue
-            try:
-                rows.append(_check_one(item, page.number, size, settings, target, icc, diags))
-            except PictureError as exc:
-                diags.error("image-unusable", f"{os.path.basename(item.path)} {exc}", item.ref, page=page.number,
-                            hint="export it again as JPEG, PNG or TIFF (photographs) or PDF/SVG (logos)")
+    for number, item in placed:
+        size = (round(item.width_pt / MM, 1), round(item.height_pt / MM, 1))
+        if item.path is None:
+            if final:
+                diags.error("image-placeholder-final", "a picture placeholder cannot go to press",
+                            item.ref, page=number, hint="put the picture's file in the edition's folder")
+            rows.append(PictureReport(number, "", "placeholder", size, 0.0, 0.0, "", 0.0, True))
+            continue
+        try:
+            rows.append(_check_one(item, number, size, settings, target, icc, diags))
+        except PictureError as exc:
+            diags.error("image-unusable", f"{os.path.basename(item.path)} {exc}", item.ref, page=number,
+                        hint="export it again as JPEG, PNG or TIFF (photographs) or PDF/SVG (logos)")
     return rows
 
 

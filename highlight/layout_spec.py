@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
+from .kinds import engine_styles  # each element kind names the styles it sets
 from .schema import (
     INVALID,
     Bool,
@@ -26,9 +27,8 @@ from .schema import (
     load_document,
     read_document,
 )
+from .units import MM  # points per millimetre (re-exported: the layout and its readers import it from here)
 from .yamlsource import display_path, load_yaml, node_ref
-
-MM = 72.0 / 25.4  # points per millimetre
 
 
 @dataclass(frozen=True)
@@ -629,8 +629,6 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
     if scale is not None:
         _check_scale(scale, hierarchy or (), entries, styles, styles_doc, diags)
     styles_ref = next(iter(entries.values())).ref if entries else geometry.ref
-    from .layout.elements import engine_styles  # each element kind names the styles it sets
-
     for name in engine_styles():
         if name not in entries:
             diags.error("missing-style", f"styles.yaml does not define the style '{name}'", SourceRef(styles_ref.file),

@@ -26,9 +26,9 @@ import stat
 import sys
 from dataclasses import fields, is_dataclass
 
+from .atomic import replace_file
 from .diagnostics import SourceRef
 from .layout_spec import Colour
-from .pdf import replace_file
 from .text import GlyphRun, Line
 
 FORMAT = "highlight-lines/1"

@@ -90,8 +90,8 @@ def _record_layout(path: str, origin: str, source: str, name: str) -> None:
     files are, so a field could only disagree with them; a record is for the reader and for `git log`."""
     import hashlib
 
-    from .build import find_project
     from .layout_spec import LAYOUT_FILES
+    from .paths import find_project
 
     shared = os.path.join(find_project(origin), "layout")
     digest = hashlib.sha256()

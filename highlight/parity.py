@@ -15,7 +15,7 @@ import re
 
 from .content import MARKER_PATTERN, Edition, Text, ref_of
 from .diagnostics import Diagnostics
-from .layout.elements import parity_units
+from .kinds import parity_units
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]

@@ -90,6 +90,11 @@ def project_of(path: str) -> str | None:
         here = parent
 
 
+def find_project(edition_dir: str) -> str:
+    """The nearest folder above the edition that holds layout/ and fonts/fonts.yaml (else the current one)."""
+    return project_of(edition_dir) or os.getcwd()
+
+
 def inside(path: str, folder: str) -> bool:
     """`path` is `folder` or below it (both compared as given: resolve them first where that matters)."""
     path, folder = os.path.normcase(path), os.path.normcase(folder)

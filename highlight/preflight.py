@@ -17,7 +17,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-MM = 72.0 / 25.4
+from .units import MM
+
 A4_PT = (595.276, 841.89)
 
 

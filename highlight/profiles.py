@@ -18,9 +18,9 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .atomic import replace_file
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from .fonts import _sha256
-from .pdf import replace_file
 from .schema import INVALID, Field, Named, Str, Struct, load_document
 
 CACHE_DIR = os.path.join(".cache", "profiles")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .fonts import FontSet
 from .layout import Box, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, Colour, ImageSettings, Layout
-from .structure import ARTIFACT_FRAMES, Marked, finish_page, page_structure
+from .structure import Marked, finish_page, page_structure
 
 if TYPE_CHECKING:
     from .profiles import OutputProfile
@@ -43,7 +43,7 @@ class RenderOptions:
 
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
-    """The whole PDF, in memory (pdf.write_atomically puts it on disk)."""
+    """The whole PDF, in memory (atomic.write_atomically puts it on disk)."""
     from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -361,7 +361,7 @@ class _Painter:
             # Furniture (folio) and dictionary hyphens are artifacts, not content: readers and
             # `highlight check` skip them, so "sup-|ports" reads back as "supports". The rest is
             # tagged content, each language its own sequence, owned by its structure element.
-            if element is None and self.plan is None and item.frame not in ARTIFACT_FRAMES \
+            if element is None and self.plan is None and not (item.role and item.role.kind == "artifact") \
                     and not all(r.artifact for r in runs[first:last]):
                 self.end_mark()  # an untagged preview: plain content, as text tools and `check` read it
             elif element is None:
@@ -517,8 +517,9 @@ class _Painter:
                         self._tracker._combined[-1].update(fontName=c._fontname, fontSize=c._fontsize)
                         super().initState(x, y)
 
-                images.use_font(drawn.drawing, c._fontname, c._fontsize)
-                Renderer().draw(renderPDF.renderScaledDrawing(drawn.drawing), c, 0, 0, showBoundary=False)
+                drawing = _svg_drawing(drawn)
+                _use_font(drawing, c._fontname, c._fontsize)
+                Renderer().draw(renderPDF.renderScaledDrawing(drawing), c, 0, 0, showBoundary=False)
             else:
                 name = "Logo" + hashlib.sha256(drawn.content).hexdigest()[:16]
                 doc = c._doc
@@ -626,3 +627,40 @@ def _registration(canvas, fill: bool) -> None:
         (canvas.setFillColor if fill else canvas.setStrokeColor)(colour)
     finally:
         canvas._enforceColorSpace = enforce
+
+
+@functools.lru_cache(maxsize=8)
+def _svg_drawing(drawn):
+    """A copy of an SVG logo's drawing (as svglib read it, images.py) in the target's colours: each RGB colour
+    the logo's `recolour` names becomes its CMYK (print)."""
+    import copy
+
+    from reportlab.lib.colors import CMYKColor, Color
+
+    drawing = copy.deepcopy(drawn.drawing)
+    recolour = dict(drawn.recolour)
+
+    def fix(colour):
+        if colour is None or isinstance(colour, CMYKColor) or not isinstance(colour, Color):
+            return colour
+        cmyk = recolour.get((colour.red, colour.green, colour.blue))
+        return colour if cmyk is None else CMYKColor(*cmyk, alpha=getattr(colour, "alpha", 1))
+
+    def walk(node):
+        for attr in ("fillColor", "strokeColor"):
+            if hasattr(node, attr):
+                setattr(node, attr, fix(getattr(node, attr)))
+        for child in getattr(node, "contents", ()) or ():
+            walk(child)
+
+    walk(drawing)
+    return drawing
+
+
+def _use_font(drawing, name: str, size: float) -> None:
+    """Every node of a text-free SVG drawing told to use the canvas's font, so drawing it selects no font
+    the PDF does not already embed (svglib's nodes carry ReportLab's default, Helvetica, unembedded)."""
+    if hasattr(drawing, "fontName"):
+        drawing.fontName, drawing.fontSize = name, size
+    for child in getattr(drawing, "contents", ()) or ():
+        _use_font(child, name, size)

@@ -1,13 +1,11 @@
 """What each drawn item *is*: the logical structure of laid-out pages, for tagged PDF (and any other output).
 
-The layout gives every item a place; this module gives it a role, read from
-what the items already carry (never from their look): a TextLine's
-`ref.yaml_path` names the element kind and index ("blocks[1].elements[0].heading",
-"…breakdown.rows[2]", "…list.items[1]", "footnotes[0]"), its `frame` names the
-title band and the folio, its `lang` the language it was set in, and each run's
-`artifact` marks a dictionary hyphen. Rings are one Figure per chart (the
-breakdown they draw), QR codes a Figure each, everything else (panels, rules,
-bars, the folio) an artifact.
+The layout stamps every item it places with its role (layout/items.py `Role`: title, heading, paragraph,
+list body, table caption / header / cell, caption, figure, footnote label and text, artifact), the element
+it belongs to and the part of it (a list item, a table row); this module builds the element tree from those
+roles alone. An item without a role is refused (a bug of the layout), never guessed into a P. Rings are the
+Figure of their table, QR codes and pictures a Figure each, boxes and rules (panels, bars, the bullets)
+artifacts, and so are the lines of the folio, a running note and a chart's computed total.
 
 Language belongs to the run, not the line: an English line that carries Chinese
 ("Research Power 研究實力") is split into an English and a Chinese segment, each
@@ -27,11 +25,11 @@ from dataclasses import dataclass, field
 from .layout import LaidOutPage, Picture, QrMark, Ring, TextLine
 
 EN, ZH = "en", "zh-Hant"
-ARTIFACT_FRAMES = ("folio", "title-note")  # text the page carries that is not content (PDF 32000 §14.8.2.2)
-LEAF_KINDS = {"heading": "H2", "paragraph": "P", "stat": "P", "callout": "P", "ranking": "P", "project": "P",
-              "partner": "P", "qr": "P"}  # a QR code's caption: a P beside its Figure
-_ELEMENT = re.compile(r"^(blocks\[\d+\]\.elements\[\d+\])\.(\w+)(.*)$")
-_INDEX = re.compile(r"\[(\d+)\]")
+# The standard structure type of a leaf, by the role of its lines (layout/items.py ROLES; tables, lists,
+# footnotes and the title are built above). A picture's caption and credit stay a P beside its Figure.
+LEAF_TAGS = {"heading": "H2", "paragraph": "P", "caption": "P"}
+STRUCTURED = ("title", "table-caption", "table-header", "table-cell", "list-body", "list-label", "footnote",
+              "footnote-label", "figure", "artifact")  # the roles page_structure builds an element of its own for
 
 
 _HAN = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
@@ -171,110 +169,103 @@ def _segments(item: TextLine, element_for_lang) -> list:
 
 
 def page_structure(page: LaidOutPage) -> PagePlan:
+    """The page's element tree, built from the role the layout stamped on each item (layout/items.py ROLES):
+    an item with no role is a bug of the layout, refused here, never guessed into a P."""
     sect = Element("Sect", page.ref, title=page.title)
     plan = PagePlan(sect)
     h1 = None
-    elements: dict = {}  # yaml key -> Element
-    tables: dict = {}  # breakdown key -> (Table, caption)
-    last_breakdown = None
-    pending_rings: list = []
+    elements: dict = {}  # element key (its YAML path, and a part) -> Element
+    tables: dict = {}  # a table's element key -> its Div, Table, Figure, Caption and rows
 
     def element(key: str, make):
         if key not in elements:
             elements[key] = make()
         return elements[key]
 
-    def table_of(base: str, ref):
-        key = base + ".breakdown"
+    def table_of(key: str, ref):
         if key not in tables:
             div = sect.add(Element("Div", ref))
-            figure = Element("Figure", ref)
             table = Element("Table", ref)
-            tables[key] = {"div": div, "table": table, "figure": figure, "caption": None, "rows": {}}
+            tables[key] = {"div": div, "table": table, "figure": Element("Figure", ref), "caption": None,
+                           "rows": {}}
             div.add(table)
         return tables[key]
 
     for index, item in enumerate(page.items):
-        if isinstance(item, Ring):
-            pending_rings.append(index)
+        if not isinstance(item, (TextLine, Picture, QrMark, Ring)):
+            continue  # a Box or a Rule: always an artifact
+        role = item.role
+        if role is None:
+            raise ValueError(f"a {type(item).__name__} on page {page.number} has no role: the "
+                             "layout stamps every item it places (layout/elements.py lay_out)")
+        if role.kind == "artifact":
+            continue
+        if isinstance(item, Ring):  # a segment of a chart: the Figure of its table, standing before it
+            plan.figures[index] = table_of(role.element, None)["figure"]
             continue
         if isinstance(item, Picture):  # a photograph or logo: a Figure, its Alt the content's in both languages
             figure = sect.add(Element("Figure", item.ref))
             figure.alt = " / ".join(text for _, text in item.alt if text) or None
             plan.figures[index] = figure
             continue
-        if isinstance(item, QrMark):
-            m = _ELEMENT.match(item.ref.yaml_path or "")
-            base = m.group(1) if m else item.ref.yaml_path
-            figure = element(base + ".qr-figure", lambda ref=item.ref: sect.add(Element("Figure", ref)))
+        if isinstance(item, QrMark):  # a Figure, its Alt written from its caption (the element's P) and url
+            figure = element(role.element + "#figure", lambda ref=item.ref: sect.add(Element("Figure", ref)))
             figure.url = item.url
             plan.figures[index] = figure
-            plan.captions[figure] = base + ".qr"
+            plan.captions[figure] = role.element
             continue
-        if not isinstance(item, TextLine):
-            continue
-        path = item.ref.yaml_path or ""
-        if item.frame in ARTIFACT_FRAMES or all(run.artifact for run in item.line.runs):
-            continue  # furniture, or a line drawn but not content (a chart's total): no element of its own
-        m = _ELEMENT.match(path)
-        if item.frame == "title-band" or (not m and not path.startswith("footnotes")):
+        if all(run.artifact for run in item.line.runs):
+            continue  # a line drawn but not content (all its runs marked so by the layout): no element of its own
+        kind, key = role.kind, role.element
+        if kind == "title":
             if h1 is None:
                 h1 = sect.add(Element("H1", page.ref))
                 sect.children.insert(0, sect.children.pop())
             leaf = h1
-        elif path.startswith("footnotes"):
+        elif kind in ("footnote", "footnote-label"):
             # A Note (with an /ID, PDF/UA 7.9) holding its marker as a Lbl, then its text.
-            key = path.split(".")[0]
             note = element(key, lambda key=key, ref=item.ref:
                            sect.add(Element("Note", ref, note_id=f"note-{page.number}-{key}")))
-            label = not any(ch.isalnum() for ch in item.line.text) and len(item.line.text.strip()) <= 3
+            label = kind == "footnote-label"
             leaf = element(key + (".label" if label else ".text"),
                            lambda note=note, label=label, ref=item.ref: note.add(Element("Lbl" if label else "P", ref)))
-        else:
-            assert m is not None  # the first branch took every path that is not an element's nor a footnote's
-            base, kind, rest = m.group(1), m.group(2), m.group(3)
-            if kind == "breakdown":
-                t = table_of(base, item.ref)
-                last_breakdown = t
-                if pending_rings:
-                    for r in pending_rings:
-                        plan.figures[r] = t["figure"]
-                    pending_rings.clear()
-                row = _INDEX.search(rest)
-                if row is None:  # the breakdown's title: the table's caption
-                    if t["caption"] is None:
-                        t["caption"] = t["table"].add(Element("Caption", item.ref))
-                        t["table"].children.insert(0, t["table"].children.pop())
-                    leaf = t["caption"]
-                else:
-                    tr = t["rows"].get(row.group(1))
-                    if tr is None:
-                        tr = t["rows"][row.group(1)] = t["table"].add(Element("TR", item.ref))
-                    heads = [c for c in tr.children if c.kind == "TH"]
-                    figure_like = bool(heads) and not has_han(item.line.text) and \
-                        any(ch.isdigit() for ch in item.line.text)
-                    if figure_like:
-                        leaf = tr.add(Element("TD", item.ref))
-                    else:
-                        leaf = heads[0] if heads else tr.add(Element("TH", item.ref, scope="Row"))
-            elif kind == "list":
-                lst = element(base + ".list", lambda ref=item.ref: sect.add(Element("L", ref)))
-                li_index = _INDEX.search(rest)
-                key = base + ".list" + (f"[{li_index.group(1)}]" if li_index else "")
-                leaf = element(key, lambda lst=lst, ref=item.ref:
-                               lst.add(Element("LI", ref)).add(Element("LBody", ref)))
+        elif kind == "table-caption":
+            t = table_of(key, item.ref)
+            if t["caption"] is None:
+                t["caption"] = t["table"].add(Element("Caption", item.ref))
+                t["table"].children.insert(0, t["table"].children.pop())
+            leaf = t["caption"]
+        elif kind in ("table-header", "table-cell"):
+            t = table_of(key, item.ref)
+            tr = t["rows"].get(role.part)
+            if tr is None:
+                tr = t["rows"][role.part] = t["table"].add(Element("TR", item.ref))
+            if kind == "table-header":
+                leaf = element(f"{key}#row{role.part}", lambda tr=tr, ref=item.ref:
+                               tr.add(Element("TH", ref, scope="Row")))
             else:
-                key = base + "." + kind
-                leaf = element(key, lambda key=key, kind=kind, ref=item.ref:
-                               sect.add(Element(LEAF_KINDS.get(kind, "P"), ref, key=key)))
+                leaf = element(f"{key}#row{role.part}#cell{role.cell}", lambda tr=tr, ref=item.ref:
+                               tr.add(Element("TD", ref)))
+        elif kind in ("list-body", "list-label"):
+            lst = element(key + "#list", lambda ref=item.ref: sect.add(Element("L", ref)))
+            li = element(f"{key}#item{role.part}", lambda lst=lst, ref=item.ref: lst.add(Element("LI", ref)))
+            label = kind == "list-label"
+            leaf = element(f"{key}#item{role.part}" + ("#label" if label else "#body"),
+                           lambda li=li, label=label, ref=item.ref: li.add(Element("Lbl" if label else "LBody", ref)))
+        else:
+            leaf = element(key, lambda key=key, tag=LEAF_TAGS[kind], ref=item.ref:
+                           sect.add(Element(tag, ref, key=key)))
         plan.segments[index] = _segments(item, lambda lang, leaf=leaf: leaf)
-    if pending_rings and last_breakdown is not None:
-        for r in pending_rings:
-            plan.figures[r] = last_breakdown["figure"]
     # Each chart's Figure stands before its table, and says what the table says (written from the data).
     for t in tables.values():
         if any(f is t["figure"] for f in plan.figures.values()):
             t["div"].children.insert(0, t["figure"])
+        # A row whose figures are not content (an Others row's sums, artifacts) still fills the grid: empty
+        # cells, so every row of the table has as many columns (PDF/UA: a regular table).
+        rows = list(t["rows"].values())
+        columns = max((len(tr.children) for tr in rows), default=0)
+        for tr in rows:
+            tr.children.extend(Element("TD", tr.ref) for _ in range(columns - len(tr.children)))
     return plan
 
 
@@ -310,7 +301,7 @@ def _chart_alt(table: Element) -> str:
         rows = []
         for tr in (c for c in table.children if isinstance(c, Element) and c.kind == "TR"):
             head = next((c for c in tr.children if c.kind == "TH"), None)
-            cells = [c.text() for c in tr.children if c.kind == "TD"]
+            cells = [text for c in tr.children if c.kind == "TD" and (text := c.text())]
             label = head.text(lang) if head else ""
             figures = cells[0] + (f" ({', '.join(cells[1:])})" if len(cells) > 1 else "") if cells else ""
             rows.append(f"{label} {figures}".strip())

@@ -27,9 +27,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .content import MARKER_PATTERN
+from .chars import is_cjk
 from .fonts import FontSet
 from .layout_spec import Colour, Style
+from .model import MARKER_PATTERN
 from .segment import DISCOURAGED, FORBIDDEN, NAME, break_grades, listed_spans
 
 # Kinsoku (W3C clreq §3.1.7): characters that may not start a line ...
@@ -87,13 +88,6 @@ JOINING = set("—…")  # doubled in Chinese (——, ……): a pair set as on
 SPACE = " "
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"  # written in the content where a number and unit must stay together
-
-
-@functools.lru_cache(maxsize=8192)
-def is_cjk(char: str) -> bool:
-    cp = ord(char)
-    return (0x2E80 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0xFE30 <= cp <= 0xFE4F
-            or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
 
 
 @functools.lru_cache(maxsize=8192)

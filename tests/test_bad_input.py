@@ -109,7 +109,7 @@ def test_output_folder_that_cannot_be_made(tmp_path):
 def test_a_full_disk_keeps_the_previous_pdf_and_leaves_no_temporary_file(tmp_path, monkeypatch):
     import errno
 
-    import highlight.pdf
+    import highlight.atomic
 
     folder = make_edition(tmp_path, PAGE)
     target = tmp_path / "out" / "x.pdf"
@@ -119,7 +119,7 @@ def test_a_full_disk_keeps_the_previous_pdf_and_leaves_no_temporary_file(tmp_pat
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(highlight.pdf.os, "fsync", full)
+    monkeypatch.setattr(highlight.atomic.os, "fsync", full)
     code, printed = run_cli(["build", folder, "-o", str(target)])
     assert code == 2 and "No space left on device" in printed and "error[output-write]" in printed
     assert target.read_bytes() == b"%PDF- previous"
@@ -127,7 +127,7 @@ def test_a_full_disk_keeps_the_previous_pdf_and_leaves_no_temporary_file(tmp_pat
 
 
 def test_ctrl_c_during_a_build_keeps_the_previous_pdf(tmp_path, monkeypatch):
-    import highlight.pdf
+    import highlight.atomic
 
     folder = make_edition(tmp_path, PAGE)
     target = tmp_path / "x.pdf"
@@ -136,7 +136,7 @@ def test_ctrl_c_during_a_build_keeps_the_previous_pdf(tmp_path, monkeypatch):
     def interrupted(fd):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(highlight.pdf.os, "fsync", interrupted)
+    monkeypatch.setattr(highlight.atomic.os, "fsync", interrupted)
     code, printed = run_cli(["build", folder, "-o", str(target)])
     assert code == 130 and "interrupted" in printed
     assert target.read_bytes() == b"%PDF- previous"

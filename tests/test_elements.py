@@ -9,8 +9,9 @@ import pytest
 
 from highlight.content import Element
 from highlight.diagnostics import Diagnostics
+from highlight.kinds import PAGE_STYLES, engine_styles
 from highlight.layout import ELEMENTS, FrameContext, kind_of
-from highlight.layout.elements import PAGE_STYLES, engine_styles, lay_out
+from highlight.layout.elements import lay_out
 
 
 def test_every_content_kind_has_one_entry():

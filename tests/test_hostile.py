@@ -361,14 +361,14 @@ def test_the_line_store_is_plain_json_without_code(project):
 
 SLOW_WRITE = """
 import sys, time
-import highlight.pdf
+import highlight.atomic
 from highlight.cli import main
 
 def slow_fsync(fd):
     print("writing", flush=True)
     time.sleep(60)
 
-highlight.pdf.os.fsync = slow_fsync
+highlight.atomic.os.fsync = slow_fsync
 sys.exit(main(sys.argv[1:]))
 """
 

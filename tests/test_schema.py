@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from highlight.jsonschema import schema_documents
+from highlight.editor_schemas import schema_documents
 
 FILES = sorted(glob.glob(os.path.join(ROOT, "content", "*", "*.yaml")) + glob.glob(os.path.join(ROOT, "layout", "*.yaml"))
                + glob.glob(os.path.join(ROOT, "tests", "fixtures", "*", "*.yaml"))

@@ -16,7 +16,8 @@ The package, by stage (docs/architecture.md):
 
 Callers import from here: `from highlight.layout import LaidOutPage, TextLine, layout_edition`.
 """
-from .elements import COPYFIT_STYLES, ELEMENTS, ElementKind, kind_of
+from ..kinds import COPYFIT_STYLES
+from .elements import ELEMENTS, ElementKind, kind_of
 from .engine import PageLayouter, layout_edition
 from .items import (
     Box,

@@ -1,10 +1,10 @@
-"""Every element kind, one unit each, registered in ONE table: ELEMENTS.
+"""Every element kind's layout, one unit each, registered in ONE table: ELEMENTS.
 
-A kind is its content dataclass (content.py: what the YAML holds), its layout function (the element set at
-a cell's width as a _Piece: its English on the primary band, its Chinese on the secondary), the styles it
-sets (styles.yaml must define them all), the texts it holds and the figures it prints once for both
-languages. Build, check (dropped text), parity and the glyph check read these through the table, so a new
-kind is one more unit here and one more entry in ELEMENTS (docs/architecture.md walks through it).
+A kind's layout is its layout function (the element set at a cell's width as a _Piece: its English on the
+primary band, its Chinese on the secondary) and, for a figure that cannot wrap, the room it has. Its content
+facets (the styles it sets, the texts it holds, the figures it prints once for both languages, what it
+prints) are kinds.py's table, KINDS, which the content, the checks and parity read without the layout. A new
+kind is one more entry there and one more unit and entry here (docs/architecture.md walks through it).
 
 A layout function takes the frame's context `ctx` (stacking.FrameContext: its styles in force, columns that
 stack lines on the baseline grid), the element, the cell's width and the frame's spec (FrameSpec: cells,
@@ -12,9 +12,10 @@ beside_mm, …), and returns the element's _Piece; it changes nothing else.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
+from .. import kinds
 from ..content import (
     Breakdown,
     BulletList,
@@ -26,45 +27,32 @@ from ..content import (
     QrCode,
     Ranking,
     Stat,
-    Text,
     ref_of,
 )
-from ..diagnostics import SourceRef
+from ..kinds import Kind
 from ..layout_spec import MM, FrameSpec
 from ..text import OPENING_BRACKETS, Span, spans_from_text
-from .items import Box, Picture, QrMark, Rule, TextLine, _Piece
+from .items import Box, Picture, QrMark, Ring, Role, Rule, TextLine, _Piece
 from .stacking import FrameContext, twin_style
 
 
 @dataclass(frozen=True)
 class ElementKind:
+    """A kind's layout facets; its content facets (styles, figures, what it prints) are kinds.py's Kind."""
+
     content: type  # the content dataclass (content.py)
     lay_out: Callable  # (ctx, element, width, frame) -> _Piece
-    styles: tuple[str, ...]  # the styles it sets: styles.yaml must define them
-    texts: Callable[..., Iterable[Text]]  # element -> every Text it holds, in reading order
-    figure_fields: tuple[str, ...] = ()  # fields whose figure is printed once, for both languages
-    # (element, charts) -> (texts, [(figure, ref)]) as it prints, when that is not simply its texts and figures
-    printed: Callable | None = None
-    # element -> [(ref, texts, shared figures)]: the units whose two languages must agree; default the element
-    parity_units: Callable | None = None
-    # a figure that cannot wrap steps down its style's scale instead (copyfit): that style, and
-    # (ctx, element, frame, cell_w) -> (figure, room)
-    copyfit_style: str | None = None
+    # a figure that cannot wrap steps down its kind's copyfit style instead: (ctx, element, frame, cell_w) ->
+    # (figure, room)
     figure_room: Callable | None = None
 
-    def figures(self, element) -> tuple[str, ...]:
-        """The figures it prints once, for both languages (a stat's figure, a ranking's number)."""
-        return tuple(value for name in self.figure_fields if (value := getattr(element, name, None)))
+    @property
+    def kind(self) -> Kind:
+        return kinds.kind_of_class(self.content)
 
-
-def _fields(*names: str) -> Callable[..., Iterable[Text]]:
-    """The texts of an element's fields `names`, in that order, those it has."""
-    def texts(element) -> Iterable[Text]:
-        for name in names:
-            value = getattr(element, name, None)
-            if isinstance(value, Text):
-                yield value
-    return texts
+    @property
+    def styles(self) -> tuple[str, ...]:
+        return self.kind.styles
 
 
 # -- the kinds' layout ------------------------------------------------------------------------------------
@@ -121,9 +109,10 @@ def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSp
     for c in range(columns):
         y = 0.0
         x = c * (col_w + gutter)
-        for item in element.items[starts[c]:starts[c + 1]]:
+        for n, item in enumerate(element.items[starts[c]:starts[c + 1]], starts[c]):
             start = len(piece.primary)
-            col = ctx.column(piece.primary, item.ref, "en", col_w - indent, x + indent, y)
+            role = Role("list-body", element.ref.yaml_path or "", str(n))  # the bullet is a Box: an artifact
+            col = ctx.column(piece.primary, item.ref, "en", col_w - indent, x + indent, y, role)
             col.text(item, "list")
             y = col.text(item, "list", "zh")
             first = next((i for i in piece.primary[start:] if isinstance(i, TextLine)), None)
@@ -440,58 +429,24 @@ def breakdown(ctx: FrameContext, table: Breakdown, width: float, frame: FrameSpe
     return breakdown(ctx, table, width, frame)
 
 
-def _breakdown_texts(table: Breakdown) -> Iterable[Text]:
-    if table.caption:
-        yield table.caption
-    if table.unit:
-        yield table.unit
-    for row in table.rows:
-        yield row.label
-    if table.others_label:
-        yield table.others_label
-
-
-def _breakdown_printed(table: Breakdown, charts) -> tuple[list[Text], list[tuple[str, SourceRef]]]:
-    from ..charts import printed  # as the table prints: small rows grouped as Others
-
-    return printed(table, charts)
-
-
 # -- the one table ------------------------------------------------------------------------------------------
 ELEMENTS: tuple[ElementKind, ...] = (
-    ElementKind(Heading, heading, ("theme-heading", "heading1", "heading2"), lambda e: (e.text,)),
-    ElementKind(Paragraph, paragraph, ("body",), lambda e: (e.text,)),
-    ElementKind(BulletList, bullets, ("list",), lambda e: e.items,
-                parity_units=lambda e: [(item.ref, [item], []) for item in e.items]),  # each item stands alone
-    ElementKind(Stat, stat, ("stat-figure", "stat-unit", "stat-change", "stat-lead", "stat-label", "stat-label-unit",
-                             "stat-note", "badge"),
-                _fields("lead", "unit", "change", "label", "note", "badge"),
-                figure_fields=("figure",),
-                copyfit_style="stat-figure",
+    ElementKind(Heading, heading),
+    ElementKind(Paragraph, paragraph),
+    ElementKind(BulletList, bullets),
+    ElementKind(Stat, stat,
                 figure_room=lambda ctx, e, frame, cell_w: (e.figure, figure_line_room(
                     ctx, e, frame.beside_mm * MM if frame.beside_mm else cell_w))),
-    ElementKind(Callout, callout, ("stat-lead", "callout-headline", "callout-text"),
-                _fields("lead", "headline", "text")),
-    ElementKind(Ranking, ranking, ("rank", "rank-title", "rank-note", "rank-source"),
-                _fields("title", "note", "source"),
-                figure_fields=("rank",),
-                copyfit_style="rank",  # the number in the rank column
+    ElementKind(Callout, callout),
+    ElementKind(Ranking, ranking,
                 figure_room=lambda ctx, e, frame, cell_w: (e.rank, cell_w if rank_stacked(ctx, cell_w)
                                                             else ctx.m.rank_column_mm * MM - 1.5 * MM)),
-    ElementKind(Breakdown, breakdown, ("table-caption", "table-label", "table-figure", "table-percent",
-                                         "chart-total"),
-                _breakdown_texts, printed=_breakdown_printed,
-                parity_units=lambda e: []),  # its figures are printed once, for both languages
-    ElementKind(Partner, partner, ("partner-name", "partner-status", "partner-text"),
-                _fields("name", "status", "text")),
-    ElementKind(QrCode, qr, ("qr-caption",), _fields("caption")),
-    # its alt text is not printed (check expects only the caption and credit on the page)
-    ElementKind(Image, picture, ("picture-caption", "picture-credit"), _fields("caption", "credit")),
+    ElementKind(Breakdown, breakdown),
+    ElementKind(Partner, partner),
+    ElementKind(QrCode, qr),
+    ElementKind(Image, picture),
 )
 _BY_CONTENT = {kind.content: kind for kind in ELEMENTS}
-
-PAGE_STYLES = ("title", "title-note", "footnote", "folio", "folio-number")  # the page's own: title band, footnotes, folio
-COPYFIT_STYLES = tuple(kind.copyfit_style for kind in ELEMENTS if kind.copyfit_style)  # step down, never wrap
 
 
 def kind_of(element) -> ElementKind:
@@ -502,42 +457,31 @@ def kind_of(element) -> ElementKind:
 
 
 def lay_out(ctx: FrameContext, element, width: float, frame: FrameSpec) -> _Piece:
-    """The element set at `width` in a cell of `frame`."""
-    return kind_of(element).lay_out(ctx, element, width, frame)
+    """The element set at `width` in a cell of `frame`, each of its items stamped with its role: what its
+    kind's function stamped (a list item, a table's header), else its kind's role (kinds.py), a picture's
+    or a QR code's mark a figure; the element named by its YAML path, a heading's level kept."""
+    piece = kind_of(element).lay_out(ctx, element, width, frame)
+    key = element.ref.yaml_path or ""
+    role = Role(kinds.kind_of(element).role, key, level=getattr(element, "level", 0) or 0)
+    figure = Role("figure", key)
+    for band in (piece.primary, piece.secondary):
+        band[:] = [_stamped(item, role, figure) for item in band]
+    return piece
 
 
-def element_texts(element) -> Iterable[Text]:
-    """Every Text the element holds, in reading order."""
-    return kind_of(element).texts(element)
-
-
-def printed(element, charts=None) -> tuple[list[Text], list[tuple[str, SourceRef]]]:
-    """What the element prints: its texts, and its figures with their places (a table's as it prints them
-    with `charts`, the layout's ChartSpec)."""
-    kind = kind_of(element)
-    if kind.printed is not None:
-        return kind.printed(element, charts)
-    return list(kind.texts(element)), [(figure, element.ref) for figure in kind.figures(element)]
-
-
-def parity_units(element) -> list[tuple[SourceRef, list[Text], list[str]]]:
-    """(ref, texts, figures printed once) per unit whose English and Chinese must agree."""
-    kind = kind_of(element)
-    if kind.parity_units is not None:
-        return kind.parity_units(element)
-    return [(element.ref, list(kind.texts(element)), list(kind.figures(element)))]
+def _stamped(item, role: Role, figure: Role):
+    if isinstance(item, TextLine) and item.role is None:
+        return replace(item, role=role)
+    if isinstance(item, (Picture, QrMark, Ring)) and item.role is None:
+        return replace(item, role=figure)
+    return item
 
 
 def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:
     """(style, figure, room) of an element whose figure cannot wrap, else None."""
     kind = kind_of(element)
-    if kind.figure_room is None or kind.copyfit_style is None:  # a figure that cannot wrap has a style to step down
+    style = kind.kind.copyfit_style
+    if kind.figure_room is None or style is None:  # a figure that cannot wrap has a style to step down
         return None
     figure, room = kind.figure_room(ctx, element, frame, cell_w)
-    return kind.copyfit_style, figure, room
-
-
-def engine_styles() -> tuple[str, ...]:
-    """Every style the engine sets: the page's title first, every kind's, then footnotes and folio."""
-    names = [PAGE_STYLES[0]] + [name for kind in ELEMENTS for name in kind.styles] + list(PAGE_STYLES[1:])
-    return tuple(dict.fromkeys(names))
+    return style, figure, room

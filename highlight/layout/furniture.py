@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..content import Edition, Page, footnotes_in_marker_order
 from ..layout_spec import MM
 from ..text import Span
-from .items import Box, TextLine, _first_baseline, _shift
+from .items import ARTIFACT, Box, Role, TextLine, _first_baseline, _shift
 from .stacking import FrameContext
 
 
@@ -20,7 +20,7 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
     title_w = width - (g.margins_mm.left + g.margins_mm.right) * MM
     # English, then Chinese beneath, on every page: the first baseline stands at one height on all
     # pages, so the titles of a spread are level whatever their lengths.
-    title_col = ctx.column(title_items, page.ref, "en", title_w)
+    title_col = ctx.column(title_items, page.ref, "en", title_w, role=Role("title", "title"))
     title_col.text(page.title, "title")
     title_col.text(page.title, "title", "zh")
     en_style, zh_style = ctx.style("title", "en"), ctx.style("title", "zh")
@@ -46,7 +46,8 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
         spans = en + [Span(g.title_band.note_separator, en[-1].style, lang="zh")] + zh if en and zh else en or zh
         lines = note_ctx.setter.set(spans, title_w, "right")
         if lines:
-            items.append(TextLine(g.margins_mm.left * MM, baseline, lines[0], page.continued.ref, "title-note", "en"))
+            items.append(TextLine(g.margins_mm.left * MM, baseline, lines[0], page.continued.ref, "title-note", "en",
+                                  ARTIFACT))
     return items, overflowed
 
 
@@ -68,6 +69,7 @@ def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]
     english = min(ctx.m.footnote_english_columns, grid.columns - 1)
     en_w = english * column + (english - 1) * gutter  # on the grid: English on its columns, Chinese on the rest
     for note in footnotes_in_marker_order(page):
+        key = note.ref.yaml_path or ""  # footnotes[i]: the note, its marker and its text
         both = bool((note.text.en or note.text.mixed) and note.text.zh) and len(ctx.languages) == 3
         columns = ([("en", 0.0, en_w), ("zh", en_w + gutter, width - en_w - gutter)] if both
                    else [(None, 0.0, width)])
@@ -77,7 +79,8 @@ def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]
             # the Chinese column starts where its first baseline stands level with the English one's
             level = (ctx.style("footnote", "en").leading_pt - ctx.style("footnote", "zh").leading_pt) / 2 \
                 if lang == "zh" else 0.0
-            col = ctx.column(out, note.ref, lang or "en", column_w - indent, x + indent, y + level)
+            col = ctx.column(out, note.ref, lang or "en", column_w - indent, x + indent, y + level,
+                             Role("footnote", key))
             for text_lang in ([lang] if lang else ["en", "zh"]):
                 col.text(note.text, "footnote", text_lang)
             bottoms.append(col.y)
@@ -86,7 +89,8 @@ def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]
                 continue
             mark_style = ctx.style("footnote", lang or "en")
             mark = TextLine(x, first.baseline_pt, ctx.setter.set([Span(note.marker, mark_style, lang=lang or "en")],
-                                                                  indent, "left")[0], note.ref, ctx.frame, lang or "en")
+                                                                  indent, "left")[0], note.ref, ctx.frame, lang or "en",
+                            Role("footnote-label", key))
             # The Chinese marker is drawn after its note, so that text taken from the PDF reads as the
             # source does ("… June 30, 2023. 2022年7月1日…").
             out.insert(len(out) if lang == "zh" else start, mark)
@@ -108,5 +112,5 @@ def folio(ctx: FrameContext, page: Page, edition: Edition, width: float) -> list
     for spans_, align in ((spans, "right" if even else "left"), (number, "left" if even else "right")):
         lines = ctx.setter.set(spans_, width, align)
         if lines:
-            out.append(TextLine(left, baseline, lines[0], page.ref, "folio", "en"))
+            out.append(TextLine(left, baseline, lines[0], page.ref, "folio", "en", ARTIFACT))
     return out

@@ -11,6 +11,46 @@ from ..diagnostics import SourceRef
 from ..layout_spec import Colour
 from ..text import Line
 
+# -- what an item is ----------------------------------------------------------
+# The roles an item plays in the document, stamped by the layout where it places the item (never guessed
+# from its look or its YAML path afterwards): the tagged PDF's structure tree (structure.py), `check`,
+# `serve` and every backend read them. A Box or a Rule is always an artifact (no role field).
+ROLES = (
+    "title",  # the page's title (the title band)
+    "heading",  # a heading; its level in Role.level (0 a page's second theme, 1 a section, 2 a sub-heading)
+    "paragraph",  # running text, and each part of a stat, callout, ranking, partner, a QR code's caption
+    "list-label",  # a list item's bullet or number, when it is text
+    "list-body",  # a list item's text (Role.part: the item's index)
+    "table-caption",  # a table's caption and unit
+    "table-header",  # a table row's label (Role.part: the row's key)
+    "table-cell",  # a table row's figure (Role.part: the row's key, Role.cell: its column)
+    "caption",  # a picture's caption and credit
+    "figure",  # a chart, a picture, a QR code
+    "footnote-label",  # a footnote's marker
+    "footnote",  # a footnote's text
+    "artifact",  # drawn but not content: the folio, a running note, a chart's computed total
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    """What an item is: its role (one of ROLES), the element it belongs to (its YAML path: the items of one
+    element share it, "footnotes[0]" for a footnote, "title" for the page's title), the part of the element
+    (a list item's index, a table row's key) and, for a heading, its level."""
+
+    kind: str
+    element: str = ""
+    part: str = ""
+    level: int = 0
+    cell: int = 0  # a table cell's column (1 the count, 2 the percentage)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ROLES:
+            raise ValueError(f"'{self.kind}' is not a role (layout/items.py ROLES)")
+
+
+ARTIFACT = Role("artifact")
+
 
 # -- items a page is made of (the renderer's whole input) --------------------
 @dataclass(frozen=True)
@@ -21,6 +61,7 @@ class TextLine:
     ref: SourceRef
     frame: str
     lang: str
+    role: Role | None = None  # stamped by the layout; None only while an element's function sets it
 
 
 @dataclass(frozen=True)
@@ -59,6 +100,7 @@ class Ring:
     sweep_deg: float
     colour: Colour
     tint: float = 1.0
+    role: Role | None = None  # the chart's figure (its table's element)
 
 
 @dataclass(frozen=True)
@@ -70,6 +112,7 @@ class QrMark:
     colour: Colour
     ref: SourceRef
     error: str = "M"  # error-correction level (layout/page.yaml qr_error_correction)
+    role: Role | None = None  # a figure (its element's)
 
 
 @dataclass(frozen=True)
@@ -89,6 +132,7 @@ class Picture:
     bleeds: bool = False  # an edge on the trim runs on into the bleed
     frame: str = ""
     alt: tuple = ()  # (language, text) of its alternative text, for the tagged PDF's Figure /Alt
+    role: Role | None = None  # a figure (its element's)
 
 
 @dataclass(frozen=True)
@@ -246,16 +290,17 @@ def _up_to_grid(value: float, anchor: float, step: float) -> float:
 
 def _shift(item, dx: float, dy: float):
     if isinstance(item, TextLine):
-        return TextLine(item.x_pt + dx, item.baseline_pt + dy, item.line, item.ref, item.frame, item.lang)
+        return TextLine(item.x_pt + dx, item.baseline_pt + dy, item.line, item.ref, item.frame, item.lang, item.role)
     if isinstance(item, Box):
         return replace(item, x_pt=item.x_pt + dx, y_pt=item.y_pt + dy)
     if isinstance(item, Rule):
         return Rule(item.x1_pt + dx, item.y1_pt + dy, item.x2_pt + dx, item.y2_pt + dy, item.colour, item.width_pt)
     if isinstance(item, Ring):
         return Ring(item.cx_pt + dx, item.cy_pt + dy, item.outer_pt, item.inner_pt, item.start_deg, item.sweep_deg,
-                    item.colour, item.tint)
+                    item.colour, item.tint, item.role)
     if isinstance(item, QrMark):
-        return QrMark(item.x_pt + dx, item.y_pt + dy, item.size_pt, item.url, item.colour, item.ref, item.error)
+        return QrMark(item.x_pt + dx, item.y_pt + dy, item.size_pt, item.url, item.colour, item.ref, item.error,
+                      item.role)
     if isinstance(item, Picture):
         return replace(item, x_pt=item.x_pt + dx, y_pt=item.y_pt + dy)
     raise TypeError(item)

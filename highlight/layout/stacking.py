@@ -18,7 +18,7 @@ from ..content import Text
 from ..diagnostics import Diagnostics, SourceRef
 from ..layout_spec import MM, Layout, Style
 from ..text import Span, TextSetter, spans_from_text
-from .items import TextLine, _down_to_grid, _first_baseline, _Piece, _shift
+from .items import Role, TextLine, _down_to_grid, _first_baseline, _Piece, _shift
 
 BOTH = frozenset({"en", "zh", "mixed"})  # the languages of the bilingual leaflet (`mixed` lines are in both)
 _EMPTY: Mapping = MappingProxyType({})
@@ -106,8 +106,10 @@ class FrameContext:
         return dy
 
     # -- columns ---------------------------------------------------------------------------------------
-    def column(self, out: list, ref: SourceRef, lang: str, width: float, x: float = 0.0, y: float = 0.0) -> _Column:
-        return _Column(self, out, ref, lang, width, x, y)
+    def column(self, out: list, ref: SourceRef, lang: str, width: float, x: float = 0.0, y: float = 0.0,
+               role: Role | None = None) -> _Column:
+        """A column whose lines take `role` (None: the element's, stamped by elements.lay_out)."""
+        return _Column(self, out, ref, lang, width, x, y, role)
 
     def bands(self, piece: _Piece, ref: SourceRef, width: float, x: float = 0.0) -> tuple[_Column, _Column]:
         """An English column on the piece's primary band and a Chinese one on its secondary."""
@@ -130,7 +132,7 @@ class FrameContext:
         for index, line in enumerate(lines):
             baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
             baseline = self.on_grid(col.out, baseline)
-            col.out.append(TextLine(col.x, baseline, line, col.ref, self.frame, lang or col.lang))
+            col.out.append(TextLine(col.x, baseline, line, col.ref, self.frame, lang or col.lang, col.role))
             if line.overfull and first.name not in self.fitted:  # a figure too wide at every step: copyfit says so
                 self.diags.error("overfull-line", f"in frame '{self.frame}' a word is "
                                  f"{(line.natural_pt - col.width) / MM:.1f} mm wider than its {col.width / MM:.1f} mm "
@@ -163,6 +165,7 @@ class _Column:
     width: float = 0.0
     x: float = 0.0
     y: float = 0.0
+    role: Role | None = None  # what its lines are (None: the element's role, stamped by elements.lay_out)
 
     def add(self, spans: list[Span], align: str | None = None, balance: bool = False) -> float:
         """Set `spans` under what the column holds; return its new bottom."""

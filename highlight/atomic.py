@@ -1,4 +1,4 @@
-"""Writing the PDF file: never leave a broken or half-written file in place of the last good one.
+"""Writing files atomically: never leave a broken or half-written file in place of the last good one.
 
 The renderer produces the PDF in memory; it is written to a temporary file
 beside the target, synced, read back and compared, and only then renamed

@@ -414,19 +414,51 @@ def test_a_rankings_parts_keep_the_source_order(leaflet):
     assert y["Nature Index"] < y["patent influence"] < y["\u300a\u81ea\u7136\u300b"] < y["\u5b78\u8853\u6a5f\u69cb"]
 
 
-def test_every_stat_on_page_5_has_a_bold_label(leaflet):
-    """Page 5's words under its figures say what each counts: its labels, bold in both languages as on every
-    other page (on main they were regular-weight notes)."""
+# Stats whose words are a lead-in the source runs into the figure ("income of HK$13.1M", "impact of HK$400B+"):
+# nothing stands under their figure that the source does not print above it.
+LEAD_IN_ONLY = {"HK$13.1M", "HK$400B+"}
+
+
+def test_every_stat_has_a_bold_label_under_its_figure_in_both_languages(leaflet):
+    """The one anatomy (designer review, round 3): what a figure counts is said in bold with it, in English and
+    in Chinese: by its unit on the figure line (20 awards) or by a bold label under it (external funding), the
+    rest of the sentence regular; the Chinese, whose word order differs, carries the bold twin in its first
+    line (與企業及研究機構結成70+**聯盟**). Fails on 068d8b2: page 7's '70+ alliances' has no bold Chinese twin,
+    page 6's 315 no label, page 2's 1,700+ nothing bold (and page 5's tiles were bold to their last word)."""
+    checked = 0
+    for (n, path), lines in _elements(leaflet, "stat").items():
+        figure = max(lines, key=lambda i: max(r.size_pt for r in i.line.runs))
+        if figure.line.runs[0].text.split()[0] in LEAD_IN_ONLY:
+            continue
+        has_unit = len([r for r in figure.line.runs if r.text.strip()]) > 1 and figure.line.runs[-1].size_pt < 20
+        under = [i for i in lines if i.baseline_pt > figure.baseline_pt + 0.1
+                 and max(r.size_pt for r in i.line.runs) < 12]
+        for lang in ("en", "zh"):
+            mine = [i for i in under if i.lang == lang]
+            assert mine, (f"p{n}", figure.line.text, lang)
+            first = min(mine, key=lambda i: (i.baseline_pt, i.x_pt))
+            runs = [r for r in first.line.runs if r.text.strip()]
+            if lang == "en" and not has_unit:
+                assert runs[0].face.endswith("-bold"), (f"p{n}", figure.line.text, lang, first.line.text)
+            else:
+                assert any(r.face.endswith("-bold") for r in runs) or (lang == "en" and has_unit), \
+                    (f"p{n}", figure.line.text, lang, first.line.text)
+            checked += 1
+    assert checked >= 50
+
+
+def test_no_words_on_page_5_are_bold_to_their_last_word_but_labels(leaflet):
+    """Page 5's tiles: a sentence's label bold, the rest of it regular; on 068d8b2 every word under every
+    tile's figure was bold (stat-label-long), 'Around 800 students' among them, the figure printed twice."""
     stats = {path: lines for (n, path), lines in _elements(leaflet, "stat").items() if n == 5}
     assert len(stats) == 8
-    for path, lines in stats.items():
+    regular = 0
+    for lines in stats.values():
         figure = max(lines, key=lambda i: max(r.size_pt for r in i.line.runs))
-        under = [i for i in lines if i.baseline_pt > figure.baseline_pt]
-        assert under, path
-        for lang in ("en", "zh"):
-            first = min((i for i in under if i.lang == lang), key=lambda i: i.baseline_pt)
-            faces = {r.face for r in first.line.runs if r.text.strip()}
-            assert faces and all(f.endswith("-bold") for f in faces), (path, lang, first.line.text, faces)
+        under = [i for i in lines if i.baseline_pt > figure.baseline_pt + 0.1]
+        regular += sum(1 for i in under for r in i.line.runs if r.text.strip() and not r.face.endswith("-bold"))
+        assert not any(i.lang == "en" and "800 students" in i.line.text for i in under)
+    assert regular >= 8
 
 
 def test_cell_spans_that_do_not_match_the_frame_are_a_located_error(tmp_path):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..content import Breakdown, Edition, Page, ref_of
+from ..content import Breakdown, Edition, Page, Stat, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
@@ -149,7 +149,9 @@ class PageLayouter:
             span = frame.wide_span if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
+            printed = frozenset(e.figure for e in block.elements if isinstance(e, Stat)) if block else frozenset()
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
+                                printed=printed,
                                 substitutes={**(template.styles or {}), **(frame.styles or {})})
             frame_items: list = []
             if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span

@@ -39,22 +39,16 @@ def edition_b(tmp_path_factory):
 def test_the_printed_pages_have_no_holes_and_their_panels_hug_their_ink(which, request):
     """Measured on the rendered PDF: across the body no band without ink over 15 mm, except one deliberate space a
     page of at most 25 mm; every panel at most 8 mm of paper between its edge and its first and last ink (a row of
-    cards: its tallest card) and no band inside it over 12 mm. A page with fewer words than it holds (the report
-    notes it, with the room and the choices) has its rest at its foot, as much as the note says, and nowhere else.
-    Before (issue 22): bands of 36, 29, 27, 27, 25 mm on pages 7, 3, 4, 8, 6; page 6's right panel 22 mm empty at
-    its head, page 7's GZ panel 20, page 8's metrics 17 with 18 between its rows, a page-5 card 18 inside.
-    Edition-b (other copy, real QR codes, photographs) on the same layout holds to the same."""
+    cards: its tallest card) and no band inside it over 12 mm. No excuse for a page with fewer words than it holds
+    (until the designer's third review the band at the foot of a page the report called underfull was left out:
+    page 7's 20 mm): it composes its words to fill the page (page 7's figures one under the other), or the note
+    says so and this fails. Before (issue 22): bands of 36, 29, 27, 27, 25 mm on pages 7, 3, 4, 8, 6; page 6's
+    right panel 22 mm empty at its head, page 7's GZ panel 20, page 8's metrics 17 with 18 between its rows, a
+    page-5 card 18 inside. Fails on 068d8b2: page 7, bands of 23.6 and 25.4 mm. Edition-b (other copy, real QR
+    codes, photographs) on the same layout holds to the same."""
     result, pdf = request.getfixturevalue(which)
-    noted = {d.page: d for d in result.diagnostics.items if d.code == "typo-underfull"}
     for page in ink_measure(pdf):
         tall = sorted(b - a for a, b in page["bands"] if b - a > 15.0 + PIXEL_MM)
-        if page["page"] in noted:  # the room at the foot (above its notes, if any) is what the note names
-            room = float(re.search(r"([\d.]+) mm unfilled", noted[page["page"]].message).group(1))
-            feet = [(a, b - a) for a, b in page["bands"] if b - a >= room - PIXEL_MM]
-            assert feet, (page["page"], room, page["bands"])
-            foot = max(feet)[1]  # the lowest such band
-            if foot in tall:
-                tall.remove(foot)
         assert len(tall) <= 1 and all(b <= 25.0 + PIXEL_MM for b in tall), (page["page"], tall)
         rows: dict = {}
         for panel in page["panels"]:
@@ -63,7 +57,7 @@ def test_the_printed_pages_have_no_holes_and_their_panels_hug_their_ink(which, r
             assert max(p["head"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
             assert min(p["foot"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
             assert max(p["gap"] for p in row) <= 12.0 + PIXEL_MM, (page["page"], row)
-    assert len(noted) <= 2 and all(d.severity == Severity.NOTE and "picture frame" in d.hint for d in noted.values())
+    assert not [d for d in result.diagnostics.items if d.code == "typo-underfull"]
 
 
 def test_the_last_line_of_a_page_clears_the_folio(leaflet):
@@ -288,3 +282,69 @@ def test_the_figures_of_a_row_of_cards_stand_on_one_baseline(leaflet):
             assert max(figures.values()) - min(figures.values()) < 0.1, (page.number, names, figures)
             checked += 1
     assert checked >= 2
+
+
+def _block_extents(result, page) -> dict:
+    """frame -> (top, bottom) of what a reader sees of it on `page`: its lines' ink, its rules, charts and codes,
+    and its panel from edge to edge (a tint reads as the block's edge). Measured on the laid-out items, apart
+    from the placement's own numbers."""
+    from highlight.layout.items import ink_span
+
+    frames = {f.name: f for f in page.frames if f.used_pt}
+    out: dict = {}
+    for item in page.items:
+        if isinstance(item, TextLine):
+            names, span = [item.frame], ink_span(item)
+        else:
+            panel = isinstance(item, Box) and item.panel
+            span = (item.y_pt, item.y_pt + item.height_pt) if panel else ink_span(item)
+            if span is None:
+                continue
+            x = getattr(item, "x_pt", getattr(item, "x1_pt", getattr(item, "cx_pt", 0.0)))
+            names = [n for n, f in frames.items() if abs(f.x_pt - x) < 1 and abs(f.y_pt - span[0]) < 1] if panel \
+                else [n for n, f in frames.items() if f.x_pt - 1 <= x <= f.x_pt + f.width_pt - 1
+                      and f.y_pt - 1 <= span[0] and span[1] <= f.y_pt + f.used_pt + 1]
+        for name in names[:1]:
+            if span is not None and name in frames:
+                top, bottom = out.get(name, (span[0], span[1]))
+                out[name] = (min(top, span[0]), max(bottom, span[1]))
+    return out
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_between_two_blocks_never_less_than_the_floor_and_more_above_a_heading_than_below_it(which, request):
+    """Designer review, round 3, point 1: one rhythm. Between two blocks (every frame placed below others but
+    a heading's tight step to what it heads), and between the body and the footnote rule, at least
+    typography.min_block_gap_mm of paper (the gutter, 5 mm), ink to ink, a panel's edge counting as its ink:
+    a page too full for its steps takes a smaller step of its figures or recomposes, it does not close its gaps
+    to 1 mm. And above every heading that follows a block more paper than between it and what it heads.
+    Fails on 068d8b2: page 1, 1.3 mm between the research areas' panel and 'Globally Recognized Excellence'
+    (and 0.9 mm under that heading); page 5, 1.2 mm between the cards and the second theme's band."""
+    result, _ = request.getfixturevalue(which)
+    floor = result.layout.geometry.typography.min_block_gap_mm * MM - 0.3 * MM  # the ink is an estimate
+    checked = headings = 0
+    for page in result.pages:
+        if page.rhythm_floor_pt is not None:
+            continue  # a page too full for its rhythm: noted (rhythm-floor), and not in these editions
+        template = result.layout.templates[f"p{page.number}"]
+        seen = _block_extents(result, page)
+        for name, frame in template.frames.items():
+            if not frame.below or name not in seen or not [b for b in frame.below if b in seen]:
+                continue
+            above = seen[name][0] - max(seen[b][1] for b in frame.below if b in seen)
+            if frame.gap != "tight":
+                assert above >= floor, (page.number, name, round(above / MM, 1))
+                checked += 1
+            first = min((i for i in page.items if isinstance(i, TextLine) and i.frame == name),
+                        key=lambda i: i.baseline_pt)
+            headed = [n for n, f in template.frames.items() if tuple(f.below or ()) == (name,) and f.gap == "tight" and n in seen]
+            if frame.gap != "tight" and first.ref.yaml_path.endswith(".heading") and headed:
+                below = min(seen[n][0] for n in headed) - seen[name][1]
+                assert above > below, (page.number, name, round(above / MM, 1), round(below / MM, 1))
+                headings += 1
+        rules = [i for i in page.items if type(i).__name__ == "Rule" and abs(i.y1_pt - i.y2_pt) < 0.1
+                 and abs(i.x2_pt - i.x1_pt - result.layout.geometry.elements.footnote_rule_mm * MM) < 0.5]
+        if rules and seen:
+            body = max(b for _, b in seen.values() if b < rules[0].y1_pt)
+            assert rules[0].y1_pt - body >= floor, (page.number, "footnote rule", round((rules[0].y1_pt - body) / MM, 1))
+    assert checked >= 20 and headings >= 5, (checked, headings)

@@ -38,6 +38,8 @@ class _Body:
     widened: tuple[str, ...] = ()
     room: float = 0.0
     room_choices: str = ""
+    block_gap: float | None = None
+    floor: float | None = None
 
 
 class PageLayouter:
@@ -109,7 +111,8 @@ class PageLayouter:
                            underfull_pt=g.underfull_mm * MM, ref=page.ref, overflowed=overflowed,
                            declared_space_pt=body.declared_space, copyfit=body.copyfit,
                            spacing=body.spacing, widened=body.widened, room_pt=body.room,
-                           room_choices=body.room_choices)
+                           room_choices=body.room_choices, block_gap_pt=body.block_gap,
+                           rhythm_floor_pt=body.floor)
 
     def body(self, ctx: FrameContext, page: Page, template, body_top: float, body_bottom: float,
              items: list) -> _Body:
@@ -155,7 +158,7 @@ class PageLayouter:
                                 substitutes={**(template.styles or {}), **(frame.styles or {})})
             frame_items: list = []
             if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
-                frame = replace(frame, cells=frame.wide_cells)
+                frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
             used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops)
                                   if block else (0.0, []))
             if block and frame.monolingual == "keep-height" and self.languages != BOTH:
@@ -278,7 +281,7 @@ class PageLayouter:
                                  "layout give the page a smaller gap step (spacing_pt) or the frame more columns")
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
-                     tuple(sorted(widened)), placement.room, room_choices)
+                     tuple(sorted(widened)), placement.room, room_choices, placement.block_gap, placement.floor)
 
     def _room(self, order: list, template, blocks: dict, room: float) -> str:
         """What a designer may do with height no step and no declared space takes (never stretch a box): the

@@ -25,6 +25,7 @@ class Placement:
     room: float = 0.0  # spare height neither a larger step nor the declared space could take
     off_grid: bool = False  # it fits only with its frames off the baseline grid
     floor: float | None = None  # the paper between blocks it closed to, under typography.min_block_gap_mm (a last resort)
+    block_gap: float | None = None  # the least paper between two blocks as placed (ink or a panel's edge)
 
 
 def frame_order(page: Page, template, diags: Diagnostics) -> list[str]:
@@ -216,4 +217,6 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             spare -= move
         space_top = max((tops[n] + frame_height(frames[n], filled[n]) for n in staying), default=body_top)
         declared = (space_top, min(tops[n] for n in moved_set))
-    return Placement(tops, declared, spacing, used, spare, not snap, relaxed)
+    gaps = [tops[n] + seen[n][0] - max(tops[b] + seen[b][1] for b in frames[n].below) for n in order
+            if frames[n].below and frames[n].gap != "tight" and inks[n]]
+    return Placement(tops, declared, spacing, used, spare, not snap, relaxed, min(gaps, default=None))

@@ -431,7 +431,8 @@ def test_every_stat_has_a_bold_label_under_its_figure_in_both_languages(leaflet)
         if figure.line.runs[0].text.split()[0] in LEAD_IN_ONLY:
             continue
         has_unit = len([r for r in figure.line.runs if r.text.strip()]) > 1 and figure.line.runs[-1].size_pt < 20
-        under = [i for i in lines if i.baseline_pt > figure.baseline_pt + 0.1
+        # its words under it, or beside it (a frame with beside_mm: page 7), not a lead-in above it
+        under = [i for i in lines if i.baseline_pt > figure.baseline_pt - figure.line.ascent_pt + 0.1
                  and max(r.size_pt for r in i.line.runs) < 12]
         for lang in ("en", "zh"):
             mine = [i for i in under if i.lang == lang]

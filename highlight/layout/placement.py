@@ -104,7 +104,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             gap = gap_pt(f, spacing) + (extra or {}).get(name, 0.0) if f.below else 0.0
             top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + gap
             need = -math.inf
-            if f.below and f.gap != "tight" and floor:
+            if f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's
                 need = max(tops[b] + seen[b][1] for b in f.below) + floor - seen[name][0]
                 top = max(top, need)
             baseline = first_baseline[name]
@@ -218,5 +218,5 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         space_top = max((tops[n] + frame_height(frames[n], filled[n]) for n in staying), default=body_top)
         declared = (space_top, min(tops[n] for n in moved_set))
     gaps = [tops[n] + seen[n][0] - max(tops[b] + seen[b][1] for b in frames[n].below) for n in order
-            if frames[n].below and frames[n].gap != "tight" and inks[n]]
+            if frames[n].below and frames[n].gap is not None and frames[n].gap != "tight" and inks[n]]
     return Placement(tops, declared, spacing, used, spare, not snap, relaxed, min(gaps, default=None))

@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 FONTS  := .cache/.setup-done
 EDITION ?= 2022-23
 
-.PHONY: all build test lint fonts clean bench browser
+.PHONY: all build test lint fonts clean bench browser expected
 all: build
 
 # Each set-up step says what it does and, when done, how long it took (a first `make` takes minutes).
@@ -49,6 +49,11 @@ lint: $(STAMP)
 # Every test, the slow ones too (marked `slow`: `.venv/bin/python -m pytest -m "not slow"` skips them while working).
 test: lint $(FONTS) browser
 	$(PY) -m pytest
+
+# The expected page models (tests/expected/*.txt) written afresh after a layout change that is meant: review the
+# diff (`git diff tests/expected`) and commit it with the change; tests/test_expected.py compares them.
+expected: $(FONTS)
+	$(PY) tools/expected.py
 
 clean:
 	rm -rf out .cache

@@ -66,18 +66,22 @@ def replace_file(path: str, data: bytes) -> None:
         raise
 
 
-def write_atomically(target: str, data: bytes, diags: Diagnostics, inputs: tuple[str, ...] = ()) -> None:
+def write_atomically(target: str, data: bytes, diags: Diagnostics, inputs: tuple[str, ...] = (),
+                     magic: bytes = b"%PDF-", what: str = "the PDF (-o)") -> None:
     """Write `data` beside `target`, read it back and compare, then rename it over `target`
-    (only where an output may go: paths.check_output; `inputs` are the run's own input folders)."""
+    (only where an output may go: paths.check_output, which replaces only a file starting with `magic`;
+    `inputs` are the run's own input folders). A PDF must be whole (%PDF- to %%EOF)."""
     from .paths import check_output
 
-    check_output(target, diags, inputs, magic=b"%PDF-", what="the PDF (-o)")
+    check_output(target, diags, inputs, magic=magic, what=what)
     folder = os.path.dirname(os.path.abspath(target))
-    if not (data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")):
-        raise ValueError("the renderer produced something that is not a whole PDF")  # a bug of ours
+    whole = data.rstrip().endswith(b"%%EOF") if magic == b"%PDF-" else True
+    if not (data.startswith(magic) and whole):
+        raise ValueError(f"the backend produced something that is not whole ({what})")  # a bug of ours
+    suffix = os.path.splitext(target)[1] if magic != b"%PDF-" else ".pdf"
     try:
         os.makedirs(folder, exist_ok=True)
-        fd, tmp = _temporary(folder, ".highlight-", ".pdf.tmp")
+        fd, tmp = _temporary(folder, ".highlight-", f"{suffix}.tmp")
     except OSError as exc:
         diags.fatal("output-unwritable", f"cannot write into {folder}: {exc.strerror}", SourceRef(target),
                     hint="choose another output folder with -o, or fix its permissions")

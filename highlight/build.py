@@ -5,14 +5,16 @@ import hashlib
 import json
 import os
 import time
-import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from . import linestore, wordbreaks
-from .atomic import replace_file, write_atomically
-from .charts import check_palette, check_regions
-from .check import check_laid_out
-from .content import Edition, load_edition, page_texts, ref_of
+from . import backends, linestore, wordbreaks
+from .atomic import replace_file
+from .checks.charts import check_palette, check_regions
+from .checks.glyphs import characters_used, check_glyphs
+from .checks.layout import check_laid_out
+from .checks.pages import check_safe_area
+from .content import Edition, load_edition
 from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef
 from .fonts import (
     FontSet,
@@ -24,16 +26,11 @@ from .fonts import (
     load_manifest,
     prepare_fonts,
 )
-from .kinds import kind_of
-from .layout import LaidOutPage, Picture, TextLine, layout_edition
-from .layout_spec import MM, Layout, load_layout
+from .layout import LaidOutPage, Picture, layout_edition
+from .layout_spec import Layout, load_layout
 from .parity import check_parity
-from .paths import EDITION_NAME_HINT, check_output, find_project, name_problem, output_slug
-from .render import RenderOptions, render_pdf
-from .text import TextSetter, plain
-
-# Characters the layout itself prints (figures of tables, page numbers, the slug line).
-GENERATED_CHARACTERS = set("0123456789,.%+- |") | set("Annual Highlights page highlight")
+from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug
+from .text import TextSetter
 
 
 @dataclass(frozen=True)
@@ -51,6 +48,7 @@ class BuildOptions:
     preview: str = ""  # why this build is not for print ("watch"), or "" (a --greedy build is one anyway)
     proof: bool = False  # render what was laid out even when it has errors (for `proof`: never the print path)
     final: bool = False  # a press build: a placeholder (a QR code without a url, a missing picture) is an error
+    to: str = "pdf"  # the output backend (backends.BACKENDS): pdf, or json (the page model)
 
     @property
     def preview_reason(self) -> str:
@@ -77,6 +75,7 @@ class BuildResult:
     typography: list | None = None  # the typography report, when asked for
     font_set: object = None  # the FontSet the pages were set with (serve reports the pages that changed)
     pictures: list = field(default_factory=list)  # images.PictureReport per placed picture
+    document: backends.Document | None = None  # what the backend was given (pages, metadata, content, layout)
 
 
 # A page whose frames cannot be placed: its missing text is a consequence, not a second error (one per cause).
@@ -101,18 +100,18 @@ def _check_folder_name(edition_dir: str, diags: Diagnostics) -> None:
 
 
 def default_output(project: str, edition_dir: str, lang: str | None = None, target: str = "print",
-                   preview: str = "") -> str:
-    """out/highlights-<folder>[-<lang>][-screen][-greedy|-preview].pdf: a preview never has the print's name."""
-    suffix = (f"-{lang}" if lang else "") + ("-screen" if target == "screen" else "")
-    suffix += {"": "", "first-fit breaking": "-greedy"}.get(preview, "-preview")
-    return os.path.join(project, "out", f"highlights-{output_name(edition_dir)}{suffix}.pdf")
+                   preview: str = "", suffix: str = ".pdf") -> str:
+    """out/highlights-<folder>[-<lang>][-screen][-greedy|-preview]<suffix>: a preview never has the print's
+    name (backends.output_path)."""
+    return backends.output_path(project, output_name(edition_dir), lang, target, preview, suffix)
 
 
 def _check_preview_path(output: str, options: BuildOptions, project: str, diags: Diagnostics) -> None:
     """A preview (first-fit, or unpreflighted) is never written over the print PDF, even when asked to with -o."""
     if not options.preview_reason:
         return
-    printed = default_output(project, options.edition_dir, options.lang, options.target)
+    printed = default_output(project, options.edition_dir, options.lang, options.target,
+                             suffix=os.path.splitext(output)[1] or ".pdf")
     if os.path.abspath(output) == os.path.abspath(printed) or \
             (os.path.exists(output) and os.path.exists(printed) and os.path.samefile(output, printed)):
         diags.fatal("preview-over-print", f"{output} is the print PDF; a {options.preview_reason} preview is "
@@ -141,111 +140,231 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
     return edition, layout, project
 
 
-def characters_used(edition: Edition, layout: Layout | None = None) -> dict[str, SourceRef]:
-    """Every character the leaflet prints, with where it first appears (`layout`: its furniture's too)."""
-    seen: dict[str, SourceRef] = {}
-    for page in edition.pages:
-        strings = [(t.ref, plain(s)) for t in page_texts(page) for _, s in t.strings()]
-        for block in page.blocks:
-            for element in block.elements:
-                for name in kind_of(element).figure_fields:  # a stat's figure, a ranking's number
-                    value = getattr(element, name, None)
-                    if isinstance(value, str):
-                        strings.append((ref_of(element, name), value))
-        strings += [(ref_of(note, "marker"), note.marker) for note in page.footnotes]
-        if page.continued is not None:  # the title band's "continued" note (furniture, not a page text)
-            strings += [(page.continued.ref, s) for _, s in page.continued.strings()]
-            if layout is not None:
-                strings.append((page.continued.ref, layout.geometry.title_band.note_separator))
-        for ref, string in strings:
-            for char in string:
-                seen.setdefault(char, ref)
-    for _, string in edition.title.strings():
-        for char in string:
-            seen.setdefault(char, edition.title.ref)
-    for char in edition.edition:  # printed in the slug line
-        seen.setdefault(char, ref_of(edition, "edition"))
-    for char in GENERATED_CHARACTERS:
-        seen.setdefault(char, edition.ref)
-    return seen
+@dataclass
+class FontCache:
+    """The font manifest and its coverage (for the manifest file's stamp), and the faces prepared for the last
+    build's characters (they serve while an edit adds no character: the PDF does not depend on it)."""
+
+    stamp: tuple | None = None
+    manifest: Manifest | None = None
+    coverage: dict | None = None
+    fonts: FontSet | None = None
+    characters: frozenset = frozenset()
 
 
-def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics, allow: bool = False) -> None:
-    """Every character must be in a face the families draw it from; say which is not, and where it first
-    appears (`coverage`: fonts.family_coverage)."""
-    everything = frozenset().union(*coverage.values())
-    for char, ref in sorted(used.items(), key=lambda kv: (kv[1], kv[0])):
-        if ord(char) not in everything and not char.isspace():
-            shown = char if char.isprintable() else ""
-            message = f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')} {shown!r} is in no embedded font"
-            if allow:
-                diags.warning("missing-glyph", message + "; it is printed as a box", ref,
-                              hint="replace the character before this goes to print")
-            else:
-                diags.error("missing-glyph", message, ref,
-                            hint="replace the character, add a face that has it to fonts/fonts.yaml, "
-                                 "or build a proof with --allow-missing-glyphs")
+@dataclass
+class LineCache:
+    """The text setter and its memo of set lines, seeded from the line store `store`; the lines the last build
+    set that are not saved yet."""
+
+    setter: TextSetter | None = None
+    store: str | None = None
+    greedy: bool = False
+    unsaved: tuple | None = None  # (path, memo)
 
 
-def check_safe_area(pages: list[LaidOutPage], layout: Layout, diags: Diagnostics) -> None:
-    """One error per frame that puts text within the safe margin of the trim (overflowed frames aside:
-    their overflow is the error worth reading)."""
-    for page in pages:
-        safe = page.safe_mm * MM  # per template, if its template says so
-        right, bottom = layout.page_width_pt - safe, layout.page_height_pt - safe
-        offending: dict[str, list[TextLine]] = {}
-        for item in page.items:
-            if not isinstance(item, TextLine) or not item.line.runs or item.frame in page.overflowed:
-                continue
-            left_x = item.x_pt + max(item.line.runs[0].x_pt, 0.0)
-            right_x = item.x_pt + item.line.right_pt
-            # The em box's top (0.88 em above the baseline), not the half-leading above it: ink, not air.
-            top_y = item.baseline_pt - 0.88 * (item.line.ascent_pt - item.line.descent_pt) / 0.76
-            if left_x < safe - 0.01 or right_x > right + 0.01 or top_y < safe - 0.01 or item.baseline_pt > bottom:
-                offending.setdefault(item.frame, []).append(item)
-        for frame, lines in offending.items():
-            diags.error("outside-safe-area", f"{len(lines)} line(s) of frame '{frame}' lie within "
-                        f"{page.safe_mm:g} mm of the trim, first: '{lines[0].line.text[:40]}'",
-                        lines[0].ref, page=page.number, hint="move the frame inward in layout/templates.yaml")
+@dataclass
+class PageCache:
+    """Each page as last laid out, with the inputs it was laid out from and its diagnostics; the layout."""
+
+    laid: dict = field(default_factory=dict)  # page number -> (inputs, laid-out page, its diagnostics)
+    layout: Layout | None = None
+
+
+@dataclass
+class HeightCache:
+    """Each frame's height in the last good build of the edition whose file is `path` (overflow messages say
+    how much a frame grew)."""
+
+    good: dict = field(default_factory=dict)
+    path: str = ""
+
+
+@dataclass
+class _Run:
+    """One build on its way through the stages: what each stage found, for the ones after it."""
+
+    options: BuildOptions
+    diags: Diagnostics
+    result: BuildResult
+    edition: Edition | None = None
+    layout: Layout | None = None
+    project: str = ""
+    backend: Any = None
+    output: str = ""
+    date_epoch: int = 0
+    fonts: FontSet | None = None
+    store: str = ""
+    setter: TextSetter | None = None
+    heights_path: str = ""
+    pages: list = field(default_factory=list)
+    profile: Any = None
+    picture_icc: bytes | None = None
+    data: Any = None
 
 
 class BuildSession:
     """Builds an edition again and again, keeping what did not change (for `watch` and benchmarks).
 
-    Between builds it keeps the parsed YAML of unchanged files, the font
-    manifest and coverage, the fonts prepared for the current character set
-    and the text setter's memo. The PDF is byte-identical to a fresh build's
-    (tests/test_leaflet.py proves it after edits).
+    A build is the sequence of STAGES, each a method `_stage_<name>(run)` that reads what the stages before
+    it found in `run` and adds its own; a stage that finds an error raises BuildFailed and the rest is
+    skipped. Between builds the session keeps its named caches: the parsed YAML of unchanged files
+    (`files`), the fonts (`fonts`), the text setter and its memo (`lines`), the laid-out pages (`pages`), the
+    frame heights of the last good build (`heights`) and the output profile (`profile`). The PDF is
+    byte-identical to a fresh build's (tests/test_leaflet.py proves it after edits).
     """
 
+    STAGES = ("read", "target", "set_up", "lay_out", "check", "render", "write", "remember")
+
     def __init__(self):
-        self._good_heights: dict = {}  # frame heights of the last good build, for overflow messages…
-        self._heights_path = ""  # …of this file's edition
-        self._fonts_key = None
-        self._manifest: Manifest | None = None
-        self._coverage: dict | None = None
-        self._fonts: FontSet | None = None
-        self._characters: frozenset = frozenset()
-        self._setter: TextSetter | None = None
-        self._files: dict = {}  # parsed YAML files by (path, mtime, size)
-        self._laid: dict = {}  # page number -> (inputs, laid-out page, its diagnostics)
-        self._last_layout = None
-        self._profile = None
-        self._greedy = False
-        self._store = None  # the line store the setter was seeded from
-        self._unsaved_lines = None  # (path, memo) set by the last build, not yet written
+        self.files: dict = {}  # parsed YAML files by (path, mtime, size)
+        self.fonts = FontCache()
+        self.lines = LineCache()
+        self.pages = PageCache()
+        self.heights = HeightCache()
+        self.profile = None  # the PDF/X output intent's profile (250 KB read once)
         self.defer_line_store = False  # `watch` writes the store after reporting a rebuild, not within it
 
+    def build(self, options: BuildOptions) -> BuildResult:
+        """Run the whole pipeline; every problem ends up in result.diagnostics."""
+        started = time.perf_counter()
+        diags = Diagnostics()
+        run = _Run(options, diags, BuildResult(diags))
+        try:
+            for stage in self.STAGES:
+                getattr(self, f"_stage_{stage}")(run)
+        except BuildFailed:
+            pass
+        run.result.seconds = time.perf_counter() - started
+        return run.result
+
+    # -- the stages ---------------------------------------------------------------------------------------
+    def _stage_read(self, run: _Run) -> None:
+        """The edition and the layout read and checked (the content's own checks, English against Chinese)."""
+        options, diags = run.options, run.diags
+        _check_folder_name(options.edition_dir, diags)
+        run.edition, layout, run.project = load_inputs(options.edition_dir, diags, self.files)
+        run.result.name = output_name(options.edition_dir)
+        check_parity(run.edition, diags)
+        self.lines.greedy = options.greedy
+        if layout == self.pages.layout:
+            layout = self.pages.layout  # the same object, so laid-out pages can be matched by identity
+        run.layout = self.pages.layout = layout
+
+    def _stage_target(self, run: _Run) -> None:
+        """The backend, the output path (refused before the work if it must not be written) and the date."""
+        options, diags = run.options, run.diags
+        assert run.edition is not None
+        run.backend = backends.get(options.to)
+        run.output = options.output or default_output(run.project, options.edition_dir, options.lang,
+                                                      options.target, options.preview_reason, run.backend.suffix)
+        run.backend.check_path(run.output, diags, (options.edition_dir,))
+        _check_preview_path(run.output, options, run.project, diags)
+        run.date_epoch = _checked_date_epoch(run.edition, diags)
+
+    def _stage_set_up(self, run: _Run) -> None:
+        """The fonts for the characters the edition prints, the text setter, the last good frame heights."""
+        options = run.options
+        assert run.edition is not None and run.layout is not None
+        run.fonts = self._prepare_fonts(run.project, characters_used(run.edition, run.layout), run.diags,
+                                        options.allow_missing_glyphs)
+        run.store, run.setter = self._restore_lines(run.project, options.edition_dir, run.fonts,
+                                                    frozenset(run.edition.words))
+        run.heights_path = _heights_path(run.project, options.edition_dir, options.lang)
+        if run.heights_path != self.heights.path:  # (a session keeps what it read or wrote last)
+            self.heights = HeightCache(_read_heights(run.heights_path), run.heights_path)
+
+    def _stage_lay_out(self, run: _Run) -> None:
+        assert run.edition is not None and run.layout is not None and run.setter is not None
+        run.pages = self._layout(run.edition, run.layout, run.diags, run.options.lang, run.setter)
+
+    def _stage_check(self, run: _Run) -> None:
+        """The laid-out pages judged: words broken in a narrow measure, the typography report (asked for), the
+        safe area, chart colours, placeholders in a press build, the pictures; errors stop all but a proof."""
+        options, diags, pages, layout = run.options, run.diags, run.pages, run.layout
+        assert run.edition is not None and layout is not None and run.fonts is not None
+        wordbreaks.add_diagnostics(wordbreaks.in_pages(pages), diags)  # a break inside a word, narrow measure
+        if options.report:
+            from . import typography
+
+            run.result.typography = typography.report(pages, run.fonts, layout.geometry.typography)
+            typography.add_diagnostics(run.result.typography, diags, layout.geometry.typography)
+            typography.anatomy_report(run.result.typography, pages, run.edition, layout, diags)
+        check_safe_area(pages, layout, diags)
+        check_regions(run.edition, layout.geometry.charts, diags)  # one region, one colour in every chart
+        if options.final:
+            check_final(pages, diags)
+        run.profile = self._output_profile(run.project, diags) if options.target == "print" else None
+        if run.profile is not None:  # chart colours a reader can tell apart, measured as printed
+            check_palette(layout, run.profile.icc, diags, os.path.join(run.project, ".cache", "profiles"))
+        if any(isinstance(item, Picture) for page in pages for item in page.items):
+            from .images import check_pictures
+
+            run.picture_icc = (run.profile or self._output_profile(run.project, diags)).icc
+            placed = [(page.number, item) for page in pages for item in page.items if isinstance(item, Picture)]
+            run.result.pictures = check_pictures(placed, layout.geometry.images, options.target, run.picture_icc,
+                                                 diags, options.final)
+        if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
+            diags.raise_if_errors()
+
+    def _stage_render(self, run: _Run) -> None:
+        """The backend's output in memory, and its own check (the PDF's preflight: not for a proof)."""
+        options, diags, edition = run.options, run.diags, run.edition
+        assert edition is not None and run.layout is not None and run.fonts is not None
+        meta = backends.Metadata(
+            title=" ".join(s for _, s in edition.title.strings()),
+            subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
+            edition=edition.edition,
+            languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")),
+            date_epoch=run.date_epoch, target=options.target, variant=options.lang or "")
+        document = backends.Document(tuple(run.pages), meta, edition, run.layout, run.fonts, run.project,
+                                     options.edition_dir, marks=options.marks,
+                                     tagged=options.preflight,  # `watch` skips both
+                                     profile=run.profile, picture_icc=run.picture_icc, files=self.files)
+        run.result.document = document
+        run.data = run.backend.render(document, diags)
+        if not options.proof:  # (the PDF's preflight)
+            run.backend.post_check(run.data, document, diags)
+            diags.raise_if_errors()
+
+    def _stage_write(self, run: _Run) -> None:
+        """Written whole or not at all; with --strict, not at all when there is a warning."""
+        options, diags = run.options, run.diags
+        if options.strict and diags.worst is not None and diags.worst >= Severity.WARNING and not options.proof:
+            raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
+        run.backend.write(run.output, run.data, diags, (options.edition_dir,))
+
+    def _stage_remember(self, run: _Run) -> None:
+        """What the next build reuses: the lines set afresh (to the line store), the frame heights of a good
+        build; and what the caller reads."""
+        assert run.setter is not None and run.fonts is not None
+        if run.setter.fresh:
+            self.lines.unsaved = (run.store, run.setter.used)
+            if not self.defer_line_store:
+                self.save_lines()
+        if not run.diags.has_errors():  # a proof of a failing build is no "last good build"
+            heights = _frame_heights(run.pages)
+            if heights != self.heights.good:  # (a rebuild that moved no frame writes nothing)
+                _write_heights(run.heights_path, heights)
+            self.heights.good = heights
+        result = run.result
+        result.output = run.output
+        result.preview = run.options.preview_reason
+        result.pages = run.pages
+        result.layout = run.layout
+        result.fonts, result.font_set = len(run.fonts.faces), run.fonts
+
+    # -- the caches -----------------------------------------------------------------------------------------
     def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics, allow_missing: bool = False):
         manifest_path = os.path.join(project, "fonts", "fonts.yaml")
         cache_dir = os.path.join(project, ".cache", "fonts")
         stamp = (manifest_path, _mtime(manifest_path))
-        if self._fonts_key != stamp:
-            self._manifest = load_manifest(manifest_path, diags)
-            check_faces_present(self._manifest, diags, cache_dir)
-            self._coverage = load_coverage(self._manifest, diags, cache_dir)
-            self._fonts_key, self._fonts, self._characters = stamp, None, frozenset()
-        manifest, coverage = self._manifest, self._coverage
+        cache = self.fonts
+        if cache.stamp != stamp:
+            loaded = load_manifest(manifest_path, diags)
+            check_faces_present(loaded, diags, cache_dir)
+            self.fonts = cache = FontCache(stamp, loaded, load_coverage(loaded, diags, cache_dir))
+        manifest, coverage = cache.manifest, cache.coverage
         assert manifest is not None and coverage is not None  # loaded above for this stamp, or raised
         reported = check_cjk_family(manifest, coverage, used, diags, allow_missing)
         check_glyphs({c: ref for c, ref in used.items() if c not in reported},
@@ -253,27 +372,28 @@ class BuildSession:
         diags.raise_if_errors()
         wanted = frozenset(used)
         # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).
-        if self._fonts is None or not wanted <= self._characters:
-            self._fonts = prepare_fonts(manifest, set(wanted), diags, cache_dir)
-            self._characters = wanted
-        return self._fonts
+        if cache.fonts is None or not wanted <= cache.characters:
+            cache.fonts = prepare_fonts(manifest, set(wanted), diags, cache_dir)
+            cache.characters = wanted
+        return cache.fonts
 
     def save_lines(self) -> None:
         """Write the lines the last build set to the line store (a no-op when it set none)."""
-        if self._unsaved_lines is not None:
-            linestore.save(*self._unsaved_lines)
-            self._unsaved_lines = None
+        if self.lines.unsaved is not None:
+            linestore.save(*self.lines.unsaved)
+            self.lines.unsaved = None
 
     def _restore_lines(self, project: str, edition_dir: str, fonts: FontSet,
                        words: frozenset = frozenset()) -> tuple[str, TextSetter]:
         """The text setter for these fonts, the edition's words and this store (the store's name holds the
         breaking mode; its keys the words), seeded with the lines the last run stored when any changed; start
         counting what this build sets."""
-        store = linestore.store_path(project, edition_dir, self._greedy)
-        setter = self._setter
-        if setter is None or self._store != store or setter.fonts is not fonts or setter.words != words:
-            setter = self._setter = TextSetter(fonts, greedy=self._greedy, memo=linestore.load(store), words=words)
-            self._store = store
+        lines = self.lines
+        store = linestore.store_path(project, edition_dir, lines.greedy)
+        setter = lines.setter
+        if setter is None or lines.store != store or setter.fonts is not fonts or setter.words != words:
+            setter = lines.setter = TextSetter(fonts, greedy=lines.greedy, memo=linestore.load(store), words=words)
+            lines.store = store
         setter.used, setter.fresh = {}, 0
         return store, setter
 
@@ -284,7 +404,7 @@ class BuildSession:
         for page in sorted(edition.pages, key=lambda p: p.number):
             # A picture's file is an input too: its proportions set its box (stamps: size and mtime).
             inputs = (page, layout, setter, (edition.title, lang, _picture_stamps(page)))
-            cached = self._laid.get(page.number)
+            cached = self.pages.laid.get(page.number)
             # Unchanged files come back from the file cache as the very same objects.
             if cached is not None and all(a is b for a, b in zip(cached[0][:3], inputs)) \
                     and cached[0][3] == inputs[3]:
@@ -293,11 +413,11 @@ class BuildSession:
                 continue
             page_diags = Diagnostics()
             alone = replace(edition, pages=(page,))
-            result = layout_edition(alone, layout, setter, page_diags, lang, self._good_heights)[0]
+            result = layout_edition(alone, layout, setter, page_diags, lang, self.heights.good)[0]
             if not any(d.code in UNPLACEABLE for d in page_diags.items):
                 # (a block in no frame is already the error worth reading: one error per cause)
                 check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
-            self._laid[page.number] = (inputs, result, list(page_diags.items))
+            self.pages.laid[page.number] = (inputs, result, list(page_diags.items))
             diags.items.extend(page_diags.items)
             laid.append(result)
         return laid
@@ -306,97 +426,14 @@ class BuildSession:
         """The PDF/X output intent's profile (kept for the session: 250 KB read once)."""
         from .profiles import load_manifest, load_profile
 
-        if self._profile is None:
+        if self.profile is None:
             own = Diagnostics()  # its loaders stop at any error so far: a proof's overflow is not theirs
             try:
                 manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), own)
-                self._profile = load_profile(manifest, own, os.path.join(project, ".cache", "profiles"))
+                self.profile = load_profile(manifest, own, os.path.join(project, ".cache", "profiles"))
             finally:
                 diags.extend(own)
-        return self._profile
-
-    def build(self, options: BuildOptions) -> BuildResult:
-        """Run the whole pipeline; every problem ends up in result.diagnostics."""
-        started = time.perf_counter()
-        diags = Diagnostics()
-        result = BuildResult(diags)
-        try:
-            _check_folder_name(options.edition_dir, diags)
-            edition, layout, project = load_inputs(options.edition_dir, diags, self._files)
-            result.name = output_name(options.edition_dir)
-            check_parity(edition, diags)
-            self._greedy = options.greedy
-            if layout == self._last_layout:
-                layout = self._last_layout  # the same object, so laid-out pages can be matched by identity
-            self._last_layout = layout
-            output = options.output or default_output(project, options.edition_dir, options.lang, options.target,
-                                                      options.preview_reason)
-            check_output(output, diags, (options.edition_dir,), magic=b"%PDF-", what="the PDF (-o)")  # before the work
-            _check_preview_path(output, options, project, diags)
-            date_epoch = _checked_date_epoch(edition, diags)
-            fonts = self._prepare_fonts(project, characters_used(edition, layout), diags, options.allow_missing_glyphs)
-            store, setter = self._restore_lines(project, options.edition_dir, fonts, frozenset(edition.words))
-            heights_path = _heights_path(project, options.edition_dir, options.lang)
-            if heights_path != self._heights_path:  # (a session keeps what it read or wrote last)
-                self._good_heights, self._heights_path = _read_heights(heights_path), heights_path
-            pages = self._layout(edition, layout, diags, options.lang, setter)
-            wordbreaks.add_diagnostics(wordbreaks.in_pages(pages), diags)  # a break inside a word, narrow measure
-            if options.report:
-                from . import typography
-
-                result.typography = typography.report(pages, fonts, layout.geometry.typography)
-                typography.add_diagnostics(result.typography, diags, layout.geometry.typography)
-                typography.anatomy_report(result.typography, pages, edition, layout, diags)
-            check_safe_area(pages, layout, diags)
-            check_regions(edition, layout.geometry.charts, diags)  # one region, one colour in every chart
-            if options.final:
-                check_final(pages, diags)
-            profile = self._output_profile(project, diags) if options.target == "print" else None
-            if profile is not None:  # chart colours a reader can tell apart, measured as printed
-                check_palette(layout, profile.icc, diags, os.path.join(project, ".cache", "profiles"))
-            picture_icc = None
-            if any(isinstance(item, Picture) for page in pages for item in page.items):
-                from .images import check_pictures
-
-                picture_icc = (profile or self._output_profile(project, diags)).icc
-                placed = [(page.number, item) for page in pages for item in page.items if isinstance(item, Picture)]
-                result.pictures = check_pictures(placed, layout.geometry.images, options.target, picture_icc, diags,
-                                                 options.final)
-            if not options.proof:  # a proof renders what was laid out, errors and all, to its own path
-                diags.raise_if_errors()
-            render_options = RenderOptions(
-                title=" ".join(s for _, s in edition.title.strings()),
-                subject=f"{edition.title.en or ''} ({edition.edition})".strip(),
-                marks=options.marks, target=options.target, date_epoch=date_epoch,
-                variant=options.lang or "", tagged=options.preflight,  # `watch` skips both
-                profile=profile, picture_icc=picture_icc, images=layout.geometry.images,
-                edition=edition.edition,
-                languages={"en": ("en",), "zh": ("zh-Hant",)}.get(options.lang or "", ("en", "zh-Hant")))
-            data = render_pdf(pages, layout, fonts, render_options)
-            if options.preflight and not options.proof:
-                run_preflight(data, layout, diags, options.target, pages)
-                diags.raise_if_errors()
-            if options.strict and diags.worst is not None and diags.worst >= Severity.WARNING and not options.proof:
-                raise BuildFailed(diags)  # --strict: a warning fails the build, and a failed build writes nothing
-            write_atomically(output, data, diags, (options.edition_dir,))
-            if setter.fresh:
-                self._unsaved_lines = (store, setter.used)
-                if not self.defer_line_store:
-                    self.save_lines()
-            if not diags.has_errors():  # a proof of a failing build is no "last good build"
-                heights = _frame_heights(pages)
-                if heights != self._good_heights:  # (a rebuild that moved no frame writes nothing)
-                    _write_heights(heights_path, heights)
-                self._good_heights = heights
-            result.output = output
-            result.preview = options.preview_reason
-            result.pages = pages
-            result.layout = layout
-            result.fonts, result.font_set = len(fonts.faces), fonts
-        except BuildFailed:
-            pass
-        result.seconds = time.perf_counter() - started
-        return result
+        return self.profile
 
 
 def _picture_stamps(page) -> tuple:
@@ -457,25 +494,6 @@ def check_final(pages: list[LaidOutPage], diags: Diagnostics) -> None:
                 diags.error("placeholder-in-final", "a QR code placeholder cannot go to press", item.ref,
                             page=page.number, hint="add url: https://... to the element, or build without --final "
                                                    "for a proof")
-
-
-def run_preflight(data: bytes, layout: Layout, diags: Diagnostics, target: str = "print",
-                  pages: list[LaidOutPage] | None = None) -> None:
-    """Every failed preflight check is an error: a print file that fails it is not written. A failure about
-    a picture is located at the picture's element (the first raster on its page), not only at its page."""
-    from .preflight import PreflightRules, preflight
-
-    g = layout.geometry.page
-    report = preflight(data, PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm,
-                                            require_pdfx=target == "print",
-                                            min_image_ppi=layout.geometry.images.min_ppi_error))
-    pictures = {p.number: [i.ref for i in p.items if isinstance(i, Picture) and i.path
-                           and os.path.splitext(i.path)[1].lower() not in (".pdf", ".svg")] for p in pages or ()}
-    for finding in report.failures:
-        placed = pictures.get(finding.page or 0) if finding.check.startswith("image-") else None
-        where = placed[0] if placed else None
-        diags.error(f"preflight-{finding.check}", finding.detail, where, page=finding.page,
-                    hint="the layout or the renderer produced this; see `highlight preflight` on a proof build")
 
 
 def _checked_date_epoch(edition: Edition, diags: Diagnostics) -> int:

@@ -1,6 +1,6 @@
 """The rows a breakdown table prints, in which order, grouped how, in which colour: the content's rows and
 the layout's chart spec in, ChartRows out (model: no layout, no drawing). charts.py sets them on the page;
-kinds.py reads `printed` for what a table prints; check_regions (charts.py) and check_palette judge them.
+kinds.py reads `printed` for what a table prints; checks/charts.py judges their colours.
 """
 from __future__ import annotations
 
@@ -122,6 +122,11 @@ def swatches(rows, spec: ChartSpec, closed: bool = False) -> list[Swatch]:
         if other is not None:
             out[-1] = other
     return out
+
+
+def swatch_name(s: Swatch) -> str:
+    """How a message names a swatch: "primary at 0.45"."""
+    return f"{s.colour} at {s.tint:g}"
 
 
 def _same(a: Swatch, b: Swatch) -> bool:

@@ -21,96 +21,23 @@ furniture, not copy, so marked as an artifact), the table's `unit` under it. A
 ring with a segment under `charts.ring_min_percent` is drawn as the bar, whose
 slivers stay readable. `chart: bars` draws a bar in each row instead.
 
-`check_palette` measures every two swatches a chart may show, and each against
-the paper, as CIEDE2000 through the print profile (colour.py), and refuses any
-closer than `charts.min_delta_e`; `check_regions` warns where one region is
-shown in two colours across the leaflet's charts.
+The rows themselves (which, in which order, which swatch) are chartrows.py's; checks/charts.py judges the
+colours: `check_palette` measures every two swatches a chart may show, and each against the paper, as
+CIEDE2000 through the print profile (colour.py), and refuses any closer than `charts.min_delta_e`;
+`check_regions` warns where one region is shown in two colours across the leaflet's charts.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from .chartrows import ChartRow, _name, _same, chart_rows, small_rows
-from .colour import PAPER, ciede2000, lab_through_profile
+from .chartrows import _name, _same, chart_rows, small_rows, swatch_name
+from .colour import PAPER
 from .content import Breakdown, Text, ref_of
-from .diagnostics import Diagnostics, SourceRef
+from .diagnostics import SourceRef
 from .layout.items import ARTIFACT, Box, Ring, Role, Rule, TextLine, _down_to_grid, _first_baseline, _Piece, _shift
-from .layout_spec import MM, ChartSpec, Colour, FrameSpec, Layout, Swatch, chart_swatches
+from .layout_spec import MM, ChartSpec, Colour, FrameSpec, Swatch
 from .text import Span
-
-
-def check_regions(edition, spec: ChartSpec | None, diags: Diagnostics) -> None:
-    """A warning where one region is shown in two colours across the leaflet's charts (a row marked key in
-    one chart and not in another, say): a reader who learnt its colour on one page misreads the next."""
-    if spec is None:
-        return
-    seen: dict[str, tuple[Swatch, ChartRow, int]] = {}
-    for page in sorted(edition.pages, key=lambda p: p.number):
-        for block in page.blocks:
-            for element in block.elements:
-                if not isinstance(element, Breakdown):
-                    continue
-                for row in chart_rows(element, spec):
-                    if row.members or row.region is None or row.swatch is None:
-                        continue  # an Others row: its regions have no swatch of their own here
-                    first = seen.setdefault(row.region, (row.swatch, row, page.number))
-                    if not _same(first[0], row.swatch):
-                        diags.warning("chart-region-colour", f"'{row.region}' is {_swatch_name(row.swatch)} in this "
-                                      f"chart but {_swatch_name(first[0])} in the chart on page {first[2]} "
-                                      f"({first[1].ref.file}:{first[1].ref.line}): one region keeps one colour in "
-                                      "every chart", row.ref, page=page.number,
-                                      hint="mark the row key: true in every chart it appears in, or in none; its "
-                                           "colour is charts.regions in layout/page.yaml")
-
-
-def _swatch_name(s: Swatch) -> str:
-    return f"{s.colour} at {s.tint:g}"
-
-
-# -- telling swatches apart -------------------------------------------------------------
-def swatch_cmyk(swatch: Swatch, colours: dict) -> tuple[float, ...]:
-    """The swatch's ink, 0–100 per channel, as the renderer prints a tint (each channel times the tint)."""
-    colour: Colour = colours[swatch.colour]
-    return tuple(round(v * swatch.tint, 3) for v in colour.cmyk)
-
-
-@dataclass(frozen=True)
-class SwatchDifference:
-    first: Swatch | None  # None: the paper
-    second: Swatch
-    delta_e: float
-
-
-def palette_differences(spec: ChartSpec, colours: dict, icc: bytes, cache_dir: str | None = None) -> list:
-    """CIEDE2000 between every two distinct swatches a chart may show (the palette, the key, the regions' and
-    the Others swatch: any two may meet in a chart, and one region's must not be mistaken for another's on
-    the next page), and between each and the paper."""
-    every = chart_swatches(spec)
-    labs = lab_through_profile([PAPER] + [swatch_cmyk(s, colours) for s in every], icc, cache_dir)
-    paper, labs = labs[0], labs[1:]
-    out = [SwatchDifference(None, s, ciede2000(paper, lab)) for s, lab in zip(every, labs)]
-    for j in range(len(every)):
-        for i in range(j):
-            out.append(SwatchDifference(every[i], every[j], ciede2000(labs[i], labs[j])))
-    return out
-
-
-def check_palette(layout: Layout, icc: bytes, diags: Diagnostics, cache_dir: str | None = None) -> None:
-    """An error for each two chart swatches (or a swatch and the paper) a reader could not tell apart."""
-    spec = layout.geometry.charts
-    if spec is None:  # load_layout always supplies one (the default palette); a Layout built by hand may not
-        return
-
-    def name(s: Swatch | None) -> str:
-        return "the paper" if s is None else f"{s.colour} at {s.tint:g}"
-
-    for d in palette_differences(spec, layout.colours, icc, cache_dir):
-        if d.delta_e < spec.min_delta_e:
-            diags.error("chart-palette", f"chart swatches {name(d.first)} and {name(d.second)} differ by ΔE00 "
-                        f"{d.delta_e:.1f} printed on the output profile, under charts.min_delta_e "
-                        f"{spec.min_delta_e:g}: a reader cannot tell them apart", d.second.ref,
-                        hint="space the tints further apart, or use fewer steps in charts.palette")
 
 
 # -- laying a table out -------------------------------------------------------------
@@ -171,7 +98,7 @@ def _legend_repeats(lay, rows, spec: ChartSpec) -> None:
                       and _same(earlier.swatch, row.swatch)), None)
         if first is None:
             continue
-        lay.diags.warning("chart-legend-repeat", f"the legend shows {_swatch_name(row.swatch)} twice, for "
+        lay.diags.warning("chart-legend-repeat", f"the legend shows {swatch_name(row.swatch)} twice, for "
                           f"'{_name(first)}' and '{_name(row)}': a reader cannot tell their segments apart "
                           f"(every two swatches of a legend differ by ΔE00 charts.min_delta_e {spec.min_delta_e:g} "
                           "or more)", row.ref, page=lay.page,

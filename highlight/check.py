@@ -7,6 +7,9 @@ collapsed to one space). A source line is found when it is a substring of the
 document's text. The other way round, each piece of text the PDF shows is
 "extra" when it is not in the source. Furniture — text the renderer marks as
 an /Artifact, such as the folio — is left out of both.
+
+This is the read-back of `highlight check`: a PDF (or its source) after the build. The in-build check that
+every text is on its page is checks/layout.py; the visual diff of two PDFs is visual_diff.py.
 """
 from __future__ import annotations
 
@@ -247,12 +250,12 @@ def word_diff(expected: str, page_text: str) -> str:
     return "; ".join(changes) if changes else f"expected: {expected}"
 
 
-def _expected(page, lang: str | None = None, charts=None) -> list:
+def expected_texts(page, lang: str | None = None, charts=None) -> list:
     """Per element (and footnote), in content order: [(kind, expected text, SourceRef)]; with `lang`,
     the texts a single-language variant sets (that language's, and mixed ones). A breakdown table is
     expected as it prints (charts.printed): with `charts` (the layout's ChartSpec), small rows grouped."""
-    from .content import footnotes_in_marker_order
     from .kinds import printed
+    from .model import footnotes_in_marker_order
     from .text import plain
 
     def strings(text):
@@ -270,28 +273,6 @@ def _expected(page, lang: str | None = None, charts=None) -> list:
         group.insert(0, ("text", note.marker + group[0][1], note.ref)) if group else None
         groups.append(group)
     return groups
-
-
-def check_laid_out(edition, pages, diags, lang: str | None = None, charts=None) -> None:
-    """Before anything is drawn: every text and figure of the content is among the lines laid out on its
-    page (breakdown tables as `charts`, the layout's ChartSpec, prints them). A miss is a bug of the
-    layout, never of the content; the build stops rather than drop it."""
-    from .layout import TextLine
-
-    by_number = {p.number: p for p in pages}
-    for page in edition.pages:
-        laid = by_number.get(page.number)
-        if laid is None:
-            continue
-        hay = normalise("".join("".join(run.text for run in item.line.runs if not run.artifact)
-                                for item in laid.items if isinstance(item, TextLine)))
-        for group in _expected(page, lang, charts):
-            for kind, expected, ref in group:
-                if normalise(expected) not in hay:
-                    diags.error("dropped-text", f"the {kind} '{expected[:60]}' was not set on page {page.number}",
-                                ref, page=page.number,
-                                hint="this is a bug of highlight's layout, not of the content: please report it "
-                                     "with this file")
 
 
 def check_content(edition_dir: str, pdf_path: str, diags) -> None:
@@ -317,7 +298,7 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
         shown = "\n".join(pages[page.number - 1].pieces)
         hay = normalise(shown)
         previous = 0
-        for group in _expected(page, charts=charts):
+        for group in expected_texts(page, charts=charts):
             after, before = [], []  # where the element's texts are found: after the element above, or only before
             for kind, expected, ref in group:
                 needle = normalise(expected)
@@ -343,68 +324,3 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
     from .wordbreaks import check_pdf
 
     check_pdf(edition, pdf_path, diags)  # a line that breaks inside a word, in a narrow measure
-
-
-@dataclass
-class PageChange:
-    number: int
-    removed: list
-    added: list
-    picture: str | None = None
-
-
-def diff_pdfs(old_pdf: str, new_pdf: str, out_dir: str | None = None, dpi: int = 100) -> list[PageChange]:
-    """Per page, the words and figures removed and added; with `out_dir`, a picture of each changed page
-    (changed pixels in red over the new page, faded)."""
-    import difflib
-
-    old_pages, new_pages = read_pages(old_pdf), read_pages(new_pdf)
-    changes = []
-    for index in range(max(len(old_pages), len(new_pages))):
-        old_text = old_pages[index].text if index < len(old_pages) else ""
-        new_text = new_pages[index].text if index < len(new_pages) else ""
-        old, new = _tokens(old_text), _tokens(new_text)
-        removed, added = [], []
-        for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-            if op in ("replace", "delete"):
-                removed.append(shown_tokens(old_text, a1, a2))
-            if op in ("replace", "insert"):
-                added.append(shown_tokens(new_text, b1, b2))
-        picture = None
-        if out_dir is not None:
-            picture = _visual_diff(old_pdf, new_pdf, index, out_dir, dpi)
-        if removed or added or picture:
-            changes.append(PageChange(index + 1, removed, added, picture))
-    return changes
-
-
-def _visual_diff(old_pdf: str, new_pdf: str, index: int, out_dir: str, dpi: int) -> str | None:
-    import os
-
-    import pypdfium2 as pdfium
-    from PIL import Image, ImageChops
-
-    def render(path: str):
-        pdf = pdfium.PdfDocument(path)
-        try:
-            return pdf[index].render(scale=dpi / 72).to_pil().convert("RGB") if index < len(pdf) else None
-        finally:
-            pdf.close()
-
-    old, new = render(old_pdf), render(new_pdf)
-    if old is None or new is None:
-        base = new or old
-        old = old or Image.new("RGB", base.size, "white")
-        new = new or Image.new("RGB", base.size, "white")
-    if old.size != new.size:
-        old = old.resize(new.size)
-    changed = ImageChops.difference(old, new).convert("L").point(lambda v: 255 if v > 24 else 0)
-    if changed.getbbox() is None:
-        return None
-    faded = Image.blend(new, Image.new("RGB", new.size, "white"), 0.7)
-    red = Image.new("RGB", new.size, (230, 0, 0))
-    picture = Image.composite(red, faded, changed)
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, f"page-{index + 1:02d}.png")
-    picture.save(path, optimize=True)
-    return path

@@ -7,6 +7,7 @@ import sys
 import traceback
 from typing import Any, NoReturn
 
+from . import backends
 from .diagnostics import PATH_LIMIT, BuildFailed, Diagnostics, Severity, SourceRef, exit_code, json_text, shown
 
 INTERNAL_ERROR = 3  # an exception we did not expect: not the user's input (2), a bug to report
@@ -89,9 +90,12 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, parents=[common], epilog=EXIT_CODES)
 
-    build = command("build", help="build an edition's PDF")
+    build = command("build", help="build an edition's PDF (or another output: --to)")
     build.add_argument("edition", help="the edition folder, e.g. content/2022-23")
-    build.add_argument("-o", "--output", help="output PDF (default out/highlights-<edition>.pdf)")
+    build.add_argument("-o", "--output", help="output file (default out/highlights-<edition>.pdf, .json with --to json)")
+    build.add_argument("--to", choices=backends.names(), default="pdf",
+                       help="the output: pdf (the default), or json, the page model (every page's items with their "
+                            "role, language, text, box in mm and source) → out/highlights-<edition>.json")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     build.add_argument("--no-marks", action="store_true", help="leave out crop marks")
     build.add_argument("--json", action="store_true",
@@ -305,7 +309,7 @@ def _build(args) -> int:
     result = build(BuildOptions(args.edition, args.output, marks=not args.no_marks,
                                 allow_missing_glyphs=args.allow_missing_glyphs, lang=args.lang,
                                 target=args.target, report=args.report, greedy=args.greedy, strict=args.strict,
-                                final=args.final))
+                                final=args.final, to=args.to))
     diags = result.diagnostics
     args.json = args.json or args.format == "json"
     code = exit_code(diags, args.strict)
@@ -521,7 +525,7 @@ def _preflight(args) -> int:
 
 def _diff(args) -> int:
 
-    from .check import diff_pdfs
+    from .visual_diff import diff_pdfs
 
     out = args.out or os.path.join("out", "diff")
     if _refused_folder(out, "page-*.png", b"\x89PNG", "the diff pictures (--out)", (args.old, args.new)) \

@@ -406,14 +406,15 @@ def limit_ink(im, limit_percent: float):
 # -- vector logos ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Logo:
-    """A vector logo ready to draw: a PDF Form's content and size, or an SVG drawing; its colour changes."""
+    """A vector logo ready for any backend to draw: a PDF Form's content and size, or an SVG's file and size
+    with the CMYK each of its RGB colours takes in print (no ReportLab object: render.py makes its own)."""
 
     kind: str
     width_pt: float
     height_pt: float
     content: bytes = b""  # a PDF page's content stream (its colours as the target needs them)
-    drawing: object = None  # an SVG as svglib reads it (shared: a backend draws a copy)
-    path: str = ""  # the SVG's file
+    path: str = ""  # an SVG's file, drawn by the backend as it is but for `recolour`
+    stamp: object = None  # the file's size and time as read (a logo changed on disk is another logo)
     recolour: tuple[tuple[tuple, tuple], ...] = ()  # ((r, g, b), (c, m, y, k)) of each RGB colour, for print
     conversions: tuple[str, ...] = ()  # "RGB 0.8 0.1 0.1 → CMYK 0.05 0.98 0.95 0" for each colour converted
 
@@ -533,7 +534,7 @@ def _svg_logo(path: str, stamp, convert) -> Logo:
             walk(child)
 
     walk(drawing)
-    return Logo("svg", float(drawing.width), float(drawing.height), drawing=drawing, path=path,
+    return Logo("svg", float(drawing.width), float(drawing.height), path=path, stamp=stamp,
                 recolour=tuple(recolour.items()), conversions=tuple(dict.fromkeys(conversions)))
 
 

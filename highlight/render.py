@@ -631,13 +631,12 @@ def _registration(canvas, fill: bool) -> None:
 
 @functools.lru_cache(maxsize=8)
 def _svg_drawing(drawn):
-    """A copy of an SVG logo's drawing (as svglib read it, images.py) in the target's colours: each RGB colour
-    the logo's `recolour` names becomes its CMYK (print)."""
-    import copy
-
+    """An SVG logo as a ReportLab drawing (svglib) in the target's colours: each RGB colour the logo's
+    `recolour` names becomes its CMYK (print). Cached per logo: drawn as often as it is placed."""
     from reportlab.lib.colors import CMYKColor, Color
+    from svglib.svglib import svg2rlg
 
-    drawing = copy.deepcopy(drawn.drawing)
+    drawing = svg2rlg(drawn.path)  # read as images.py read it to size and check it
     recolour = dict(drawn.recolour)
 
     def fix(colour):

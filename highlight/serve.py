@@ -28,6 +28,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from .backends.pagemodel import item_record
 from .build import BuildOptions, default_output, find_project, output_name
 from .diagnostics import json_text, shown
 from .layout import LaidOutPage, QrMark, TextLine
@@ -201,24 +202,22 @@ class LiveProof:
         pages = []
         for page in result.pages:
             lines, placeholders = [], []
-            for item in page.items:
+            for item in page.items:  # the page model's items (`build --to json`), with what the report found
                 if isinstance(item, TextLine) and item.line.runs:
-                    left = item.x_pt + min(0.0, min(r.x_pt for r in item.line.runs))
-                    ref = item.ref
+                    record = item_record(item)
+                    x, y, w, h = record["box"]
                     lines.append({
-                        "x": _mm(left), "y": _mm(item.baseline_pt - item.line.ascent_pt),
-                        "w": _mm(item.x_pt + item.line.right_pt - left),
-                        "h": _mm(item.line.ascent_pt + item.line.descent_pt), "baseline": _mm(item.baseline_pt),
-                        "text": item.line.text, "frame": item.frame, "lang": item.lang,
-                        "style": _style_of(item, styles),
-                        "file": ref.file, "line": ref.line, "column": ref.column, "yaml_path": ref.yaml_path,
+                        "x": x, "y": y, "w": w, "h": h, "baseline": record["baseline"],
+                        "text": record["text"], "frame": record["frame"], "lang": record["lang"],
+                        "role": record["role"], "style": _style_of(item, styles), **record["source"],
                         "findings": findings.get(id(item), []),
                         "off_grid": item.frame not in ("title-band", "folio") and not page.on_grid(item.baseline_pt),
                     })
                 elif isinstance(item, QrMark) and item.url is None:
-                    placeholders.append({"x": _mm(item.x_pt), "y": _mm(item.y_pt), "w": _mm(item.size_pt),
-                                         "h": _mm(item.size_pt), "what": "QR placeholder", "file": item.ref.file,
-                                         "line": item.ref.line})
+                    record = item_record(item)
+                    x, y, w, h = record["box"]
+                    placeholders.append({"x": x, "y": y, "w": w, "h": h, "what": "QR placeholder",
+                                         "file": item.ref.file, "line": item.ref.line})
             underfull = None
             if page.underfull_pt and page.foot_gap_pt > page.underfull_pt:
                 underfull = {"y": _mm(page.body_bottom_pt - page.foot_gap_pt), "h": _mm(page.foot_gap_pt)}
@@ -283,7 +282,7 @@ class LiveProof:
     def compare(self, against: str) -> dict | None:
         """What `highlight diff` finds between an earlier PDF under out/ and the current preview, with a picture
         of each changed page (out/serve/<folder>/compare/); None when `against` is not a PDF under out/."""
-        from .check import diff_pdfs
+        from .visual_diff import diff_pdfs
 
         old = _inside(self.out_dir, against)
         if old is None or not old.endswith(".pdf") or not os.path.isfile(old):

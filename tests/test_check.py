@@ -108,7 +108,7 @@ def test_a_text_the_layout_failed_to_set_stops_the_build_with_its_place(tmp_path
     from dataclasses import replace
 
     from highlight.build import BuildOptions, build
-    from highlight.check import check_laid_out
+    from highlight.checks.layout import check_laid_out
     from highlight.content import load_edition
     from highlight.diagnostics import Diagnostics
     from highlight.layout import TextLine

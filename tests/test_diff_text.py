@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from conftest import copy_project, run_cli
 
-from highlight.check import diff_pdfs, shown_tokens
+from highlight.check import shown_tokens
+from highlight.visual_diff import diff_pdfs
 
 
 def _edited(tmp_path, edits: list[tuple[str, str]]) -> str:

@@ -26,6 +26,7 @@ SKIPPED = {
     "make test": "runs the test suite this test is part of",
     "make lint": "run by `make test` before the tests",
     "make bench": "the speed table: minutes of builds (bench/bench.py, run by hand)",
+    "make expected": "rewrites tests/expected/ (tests/test_expected.py makes the same dumps and compares)",
     ".venv/bin/python -m pytest": "runs the test suite this test is part of",
     ".venv/bin/highlight watch": "runs until Ctrl-C (tests/test_cli.py runs it with --max-builds)",
     ".venv/bin/highlight serve": "runs until Ctrl-C (tests/test_serve.py runs it in a browser)",

@@ -116,9 +116,9 @@ def test_a_session_and_the_line_store_follow_an_edited_override(tmp_path):
 def _no_store(session, tmp_path, words=frozenset()):
     from highlight.text import TextSetter
 
-    session._setter = TextSetter(session._fonts, words=words)  # (the edition's words, as the build passes them)
-    session._setter.used, session._setter.fresh = {}, 0
-    return str(tmp_path / "unused-store.pickle"), session._setter
+    session.lines.setter = TextSetter(session.fonts.fonts, words=words)  # (the edition's words, as the build passes them)
+    session.lines.setter.used, session.lines.setter.fresh = {}, 0
+    return str(tmp_path / "unused-store.pickle"), session.lines.setter
 
 
 def test_new_records_the_layout_the_edition_was_made_with_and_carries_its_overrides(tmp_path):

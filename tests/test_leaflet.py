@@ -185,7 +185,7 @@ def test_set_lines_are_stored_between_runs_and_change_nothing(tmp_path):
         session = BuildSession()
         result = session.build(BuildOptions(edition, str(tmp_path / name)))
         assert not result.diagnostics.has_errors()
-        return session._setter.fresh, (tmp_path / name).read_bytes()
+        return session.lines.setter.fresh, (tmp_path / name).read_bytes()
 
     fresh, without_store = build_once("a.pdf")
     assert fresh > 300 and os.path.exists(store)

@@ -1,0 +1,60 @@
+"""Every character the leaflet prints, where it first appears, and whether a face of its family draws it (before
+anything is set: a missing glyph is located at the content that asks for it)."""
+from __future__ import annotations
+
+import unicodedata
+
+from ..diagnostics import Diagnostics, SourceRef
+from ..kinds import kind_of
+from ..layout_spec import Layout
+from ..model import Edition, page_texts, ref_of
+from ..text import plain
+
+# Characters the layout itself prints (figures of tables, page numbers, the slug line).
+GENERATED_CHARACTERS = set("0123456789,.%+- |") | set("Annual Highlights page highlight")
+
+
+def characters_used(edition: Edition, layout: Layout | None = None) -> dict[str, SourceRef]:
+    """Every character the leaflet prints, with where it first appears (`layout`: its furniture's too)."""
+    seen: dict[str, SourceRef] = {}
+    for page in edition.pages:
+        strings = [(t.ref, plain(s)) for t in page_texts(page) for _, s in t.strings()]
+        for block in page.blocks:
+            for element in block.elements:
+                for name in kind_of(element).figure_fields:  # a stat's figure, a ranking's number
+                    value = getattr(element, name, None)
+                    if isinstance(value, str):
+                        strings.append((ref_of(element, name), value))
+        strings += [(ref_of(note, "marker"), note.marker) for note in page.footnotes]
+        if page.continued is not None:  # the title band's "continued" note (furniture, not a page text)
+            strings += [(page.continued.ref, s) for _, s in page.continued.strings()]
+            if layout is not None:
+                strings.append((page.continued.ref, layout.geometry.title_band.note_separator))
+        for ref, string in strings:
+            for char in string:
+                seen.setdefault(char, ref)
+    for _, string in edition.title.strings():
+        for char in string:
+            seen.setdefault(char, edition.title.ref)
+    for char in edition.edition:  # printed in the slug line
+        seen.setdefault(char, ref_of(edition, "edition"))
+    for char in GENERATED_CHARACTERS:
+        seen.setdefault(char, edition.ref)
+    return seen
+
+
+def check_glyphs(used: dict[str, SourceRef], coverage: dict, diags: Diagnostics, allow: bool = False) -> None:
+    """Every character must be in a face the families draw it from; say which is not, and where it first
+    appears (`coverage`: fonts.family_coverage)."""
+    everything = frozenset().union(*coverage.values())
+    for char, ref in sorted(used.items(), key=lambda kv: (kv[1], kv[0])):
+        if ord(char) not in everything and not char.isspace():
+            shown = char if char.isprintable() else ""
+            message = f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')} {shown!r} is in no embedded font"
+            if allow:
+                diags.warning("missing-glyph", message + "; it is printed as a box", ref,
+                              hint="replace the character before this goes to print")
+            else:
+                diags.error("missing-glyph", message, ref,
+                            hint="replace the character, add a face that has it to fonts/fonts.yaml, "
+                                 "or build a proof with --allow-missing-glyphs")

@@ -1,0 +1,41 @@
+"""The build as a sequence of stages and the session's named caches (issue 24, step 4): a build runs
+BuildSession.STAGES in order, a stage that fails skips the rest (nothing written), and a second build of an
+unchanged edition reuses what the caches hold (the fonts, the setter, every laid-out page)."""
+from __future__ import annotations
+
+from conftest import EDITION
+
+from highlight.build import BuildOptions, BuildSession
+from highlight.diagnostics import BuildFailed
+
+
+def test_a_build_runs_the_stages_in_order_and_a_failed_stage_stops_it(tmp_path, monkeypatch):
+    session = BuildSession()
+    ran = []
+    for name in BuildSession.STAGES:
+        stage = getattr(session, f"_stage_{name}")
+
+        def record(run, stage=stage, name=name):
+            ran.append(name)
+            if name == "check":
+                run.diags.error("test-stop", "stopped here on purpose")
+                raise BuildFailed(run.diags)
+            return stage(run)
+
+        monkeypatch.setattr(session, f"_stage_{name}", record)
+    out = tmp_path / "leaflet.pdf"
+    result = session.build(BuildOptions(EDITION, str(out)))
+    assert ran == ["read", "target", "set_up", "lay_out", "check"]
+    assert not out.exists() and result.output is None
+    assert [d.code for d in result.diagnostics.items if d.code == "test-stop"] == ["test-stop"]
+    assert result.seconds > 0
+
+
+def test_a_second_build_reuses_the_named_caches(tmp_path):
+    session = BuildSession()
+    first = session.build(BuildOptions(EDITION, str(tmp_path / "a.pdf")))
+    fonts, setter = session.fonts.fonts, session.lines.setter
+    second = session.build(BuildOptions(EDITION, str(tmp_path / "b.pdf")))
+    assert session.fonts.fonts is fonts and session.lines.setter is setter
+    assert all(a is b for a, b in zip(first.pages, second.pages)) and len(second.pages) == 8
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

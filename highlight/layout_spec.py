@@ -354,6 +354,11 @@ def _typography_check(values, node, path, r: Reader) -> bool:
                 f"({values['deliberate_space_mm']:g}) is less than max_empty_band_mm ({values['max_empty_band_mm']:g})",
                 "a declared space is allowed to be taller than any other empty band, not shorter")
         return False
+    if values["last_block_gap_mm"] > values["min_block_gap_mm"]:
+        r.error(node, f"{path}.last_block_gap_mm", "bad-value", f"last_block_gap_mm "
+                f"({values['last_block_gap_mm']:g}) is more than min_block_gap_mm ({values['min_block_gap_mm']:g})",
+                "the last resort of a page too full for its rhythm closes the floor: make it the floor or less")
+        return False
     return True
 
 

@@ -1,5 +1,6 @@
 # The two ways in:  `make` builds the 2022-23 leaflet; `make test` runs every test.
-# Each target does whatever set-up is still missing (venv, packages, fonts).
+# Each target does whatever set-up is still missing (venv, packages, fonts). No step needs apt, dpkg, a
+# Debian package or a compiler: the print profile ships with the package (`make profile-verify` rebuilds it).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -7,7 +8,7 @@ STAMP  := $(VENV)/.installed
 FONTS  := .cache/.setup-done
 EDITION ?= 2022-23
 
-.PHONY: all build test lint fonts clean bench browser expected
+.PHONY: all build test lint fonts clean bench browser expected profile-verify
 all: build
 
 # Each set-up step says what it does and, when done, how long it took (a first `make` takes minutes).
@@ -20,7 +21,8 @@ $(STAMP): pyproject.toml
 	  touch $(STAMP) && \
 	  echo "make: [1/3] packages installed ($$(( $$(date +%s) - start )) s)"
 
-# Fonts from the npm registry and the FOGRA39 output profile built from Debian packages, all pinned by sha256.
+# Fonts from the npm registry, pinned by sha256, into the checkout's own .cache/fonts (a project without one
+# fetches them on first use into the user's cache); the shipped FOGRA39 profile checked against its sha256.
 $(FONTS): $(STAMP) fonts/fonts.yaml profiles/profiles.yaml
 	@echo "make: [2/3] fonts and the print profile (highlight setup) …"
 	$(PY) -m highlight setup
@@ -54,6 +56,11 @@ test: lint $(FONTS) browser
 # diff (`git diff tests/expected`) and commit it with the change; tests/test_expected.py compares them.
 expected: $(FONTS)
 	$(PY) tools/expected.py
+
+# The reproducibility check of the shipped profile (Linux x86_64): Argyll's colprof from the pinned Debian
+# package makes it again from FOGRA39L.ti3; the sha256 must be the manifest's and the bytes the shipped ones.
+profile-verify: $(STAMP)
+	$(PY) tools/profile_verify.py
 
 clean:
 	rm -rf out .cache

@@ -11,11 +11,35 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tempfile
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 
 STALE_AFTER_S = 600  # a temporary file of ours without a live owner, or this old, is left from a killed run
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs, without signalling it: on Windows os.kill(pid, 0) is no probe (signal 0 is
+    CTRL_C_EVENT, sent to a console process group), so the process is opened and its exit code read."""
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return bool(kernel32.GetLastError() == 5)  # ERROR_ACCESS_DENIED: it exists, another user's
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid < 2**22  # another user's live process (beyond Linux's pid_max: none)
+    return True
 
 
 def _temporary(folder: str, prefix: str, suffix: str = "") -> tuple[int, str]:
@@ -36,14 +60,8 @@ def _temporary(folder: str, prefix: str, suffix: str = "") -> tuple[int, str]:
         path = os.path.join(folder, name)
         try:
             if match.group(1):
-                try:
-                    os.kill(int(match.group(1)), 0)
-                    continue  # its writer is still running
-                except ProcessLookupError:
-                    pass
-                except (PermissionError, OverflowError, ValueError):
-                    if int(match.group(1)) < 2**22:
-                        continue  # another user's live process
+                if _alive(int(match.group(1))):
+                    continue  # its writer is still running (ours or another user's)
             elif time.time() - os.lstat(path).st_mtime < STALE_AFTER_S:
                 continue
             if os.path.isfile(path) and not os.path.islink(path):

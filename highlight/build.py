@@ -21,7 +21,9 @@ from .fonts import (
     Manifest,
     check_cjk_family,
     check_faces_present,
+    faces_present,
     family_coverage,
+    fetch_fonts,
     load_coverage,
     load_manifest,
     prepare_fonts,
@@ -29,7 +31,7 @@ from .fonts import (
 from .layout import LaidOutPage, Picture, layout_edition
 from .layout_spec import Layout, load_layout
 from .parity import check_parity
-from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug
+from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug, project_of
 from .text import TextSetter
 
 
@@ -47,7 +49,8 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build too, and a failed build writes nothing
     preview: str = ""  # why this build is not for print ("watch"), or "" (a --greedy build is one anyway)
     proof: bool = False  # render what was laid out even when it has errors (for `proof`: never the print path)
-    final: bool = False  # a press build: a placeholder (a QR code without a url, a missing picture) is an error
+    final: bool = False  # a press build: a placeholder (a QR code without a url, a missing picture) and an
+    # element marked `review: true` are errors
     to: str = "pdf"  # the output backend (backends.BACKENDS): pdf, or json (the page model)
 
     @property
@@ -69,6 +72,7 @@ class BuildResult:
     preview: str = ""  # the preview_reason of the options: the summary line marks the PDF "not for print"
     name: str = ""  # the name its outputs take, the edition folder's (proofs go to out/proof/<name>/)
     pages: list = field(default_factory=list)
+    laid_out: int = 0  # pages laid out, written or not (a failed build's summary says so)
     fonts: int = 0
     seconds: float = 0.0
     layout: Layout | None = None  # what the pages were laid out with (for proofs)
@@ -124,7 +128,10 @@ def _check_preview_path(output: str, options: BuildOptions, project: str, diags:
 
 def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None) -> tuple[Edition, Layout, str]:
     """Edition and layout, loaded together so one run reports the problems of both."""
+    from .project import check_project
+
     project = find_project(edition_dir)
+    check_project(project, diags, found=project_of(edition_dir) is not None)
     edition = layout = None
     try:
         edition = load_edition(edition_dir, diags, cache)
@@ -277,6 +284,7 @@ class BuildSession:
     def _stage_lay_out(self, run: _Run) -> None:
         assert run.edition is not None and run.layout is not None and run.setter is not None
         run.pages = self._layout(run.edition, run.layout, run.diags, run.options.lang, run.setter)
+        run.result.laid_out = len(run.pages)
 
     def _stage_check(self, run: _Run) -> None:
         """The laid-out pages judged: words broken in a narrow measure, the typography report (asked for), the
@@ -356,12 +364,17 @@ class BuildSession:
 
     # -- the caches -----------------------------------------------------------------------------------------
     def _prepare_fonts(self, project: str, used: dict, diags: Diagnostics, allow_missing: bool = False):
+        from .project import announce, fonts_cache
+
         manifest_path = os.path.join(project, "fonts", "fonts.yaml")
-        cache_dir = os.path.join(project, ".cache", "fonts")
-        stamp = (manifest_path, _mtime(manifest_path))
+        cache_dir = fonts_cache(project)
+        stamp = (manifest_path, _mtime(manifest_path), cache_dir)
         cache = self.fonts
         if cache.stamp != stamp:
             loaded = load_manifest(manifest_path, diags)
+            if not faces_present(loaded, cache_dir):  # first use: fetched (pinned, checksummed)
+                announce(f"fonts: first use, fetching the faces of {manifest_path} into {cache_dir} (once)")
+                fetch_fonts(loaded, diags, cache_dir, lambda step: announce("fonts: " + step))
             check_faces_present(loaded, diags, cache_dir)
             self.fonts = cache = FontCache(stamp, loaded, load_coverage(loaded, diags, cache_dir))
         manifest, coverage = cache.manifest, cache.coverage
@@ -430,7 +443,7 @@ class BuildSession:
             own = Diagnostics()  # its loaders stop at any error so far: a proof's overflow is not theirs
             try:
                 manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), own)
-                self.profile = load_profile(manifest, own, os.path.join(project, ".cache", "profiles"))
+                self.profile = load_profile(manifest, own)
             finally:
                 diags.extend(own)
         return self.profile
@@ -485,8 +498,16 @@ def _write_heights(path: str, heights: dict) -> None:
 
 
 def check_final(pages: list[LaidOutPage], diags: Diagnostics) -> None:
-    """--final: nothing goes to press with a placeholder in it (a QR code without its url)."""
+    """--final: nothing goes to press with a placeholder in it (a QR code without its url), nor with an element
+    still marked `review: true` (its figures and dates unchecked): each such warning becomes an error."""
+    from .diagnostics import Diagnostic
     from .layout import QrMark
+
+    for i, d in enumerate(diags.items):
+        if d.code == "unreviewed" and d.severity == Severity.WARNING:
+            diags.items[i] = Diagnostic(Severity.ERROR, "unreviewed-in-final", d.message.replace(
+                " not checked yet", " not checked yet, and a press build takes no unchecked figure"), d.source,
+                d.hint, d.page)
 
     for page in pages:
         for item in page.items:

@@ -40,6 +40,14 @@ EXIT_CODES = ("exit codes: 0 done cleanly; 1 the content has errors (or warnings
               f"{INTERNAL_ERROR} an internal error, a bug of ours (run again with --debug and report it)")
 
 
+# The commands that compare or judge a PDF answer a question, and say the answer in their exit code.
+_OTHER_EXITS = ("2 a PDF cannot be used or an output cannot be written (this includes a mistyped command line); "
+                f"{INTERNAL_ERROR} an internal error, a bug of ours (run again with --debug and report it)")
+DIFF_EXIT_CODES = ("exit codes: 0 the two PDFs read the same (no word and no page picture changed); 1 something "
+                   "changed (listed above the summary, like diff(1)); " + _OTHER_EXITS)
+PREFLIGHT_EXIT_CODES = "exit codes: 0 every check passed; 1 a check failed (its FAIL line says which); " + _OTHER_EXITS
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with "did you mean" for a mistyped command or option (Python 3.11 has no suggest_on_error)."""
 
@@ -87,8 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     _global_options(common, suppress=True)  # SUPPRESS: an option not given after the command keeps its value
 
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, parents=[common], epilog=EXIT_CODES)
+    def command(name: str, help: str, epilog: str = EXIT_CODES) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, parents=[common], epilog=epilog)
 
     build = command("build", help="build an edition's PDF (or another output: --to)")
     build.add_argument("edition", help="the edition folder, e.g. content/2022-23")
@@ -113,8 +121,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", choices=("en", "zh"),
                        help="a single-language variant, written to out/highlights-<edition>-<lang>.pdf")
     build.add_argument("--final", action="store_true",
-                       help="the press build: a placeholder (a QR code with no url, a missing picture) is an "
-                       "error, not a warning")
+                       help="the press build: a placeholder (a QR code with no url, a missing picture) and an "
+                       "element still marked `review: true` are errors, not warnings")
     build.add_argument("--allow-missing-glyphs", action="store_true",
                        help="a character no font has is a warning and printed as a box (for proofs)")
     watch = command("watch", help="rebuild whenever a content, layout or font file changes")
@@ -130,6 +138,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--editor", default="vscode://file{path}:{line}:{column}",
                        help="the link a clicked line opens, with {path}, {line} and {column}")
     serve.add_argument("--dpi", type=int, default=110, help="resolution of the page pictures (default 110)")
+    init = command("init", help="make a project folder: the layout to edit, the manifests, an edition to start from")
+    init.add_argument("folder", help="the project folder to make (or complete: nothing there is replaced)")
+    init.add_argument("--from", dest="source", help="an edition folder to copy into content/ (default: the example "
+                      "edition)")
     new = command("new", help="start next year's edition from this year's")
     new.add_argument("edition", help="the new edition's name, e.g. 2023-24")
     new.add_argument("--from", dest="source", required=True, help="the edition to start from, e.g. 2022-23")
@@ -149,11 +161,14 @@ def _parser() -> argparse.ArgumentParser:
     proof.add_argument("--dpi", type=int, default=150)
     proof.add_argument("--overlay", default="", help="any of grid,frames,baselines,safe (overflows and QR "
                        "placeholders are always marked)")
-    pre = command("preflight", help="check a PDF as a print shop's preflight would")
+    pre = command("preflight", help="check a PDF as a print shop's preflight would", epilog=PREFLIGHT_EXIT_CODES)
     pre.add_argument("pdf")
-    pre.add_argument("--target", choices=("print", "screen"), default="print")
+    pre.add_argument("--target", choices=("print", "screen"),
+                     help="what the file is checked as (default: what it declares: PDF/X is print; highlight's "
+                          "file without PDF/X is its screen rendition; any other file print)")
     pre.add_argument("--json", action="store_true", help="print the report as JSON")
-    diff = command("diff", help="what changed between two builds: words, figures, and a picture per page")
+    diff = command("diff", help="what changed between two builds: words, figures, and a picture per page",
+                   epilog=DIFF_EXIT_CODES)
     diff.add_argument("old", help="the earlier PDF")
     diff.add_argument("new", help="the later PDF")
     diff.add_argument("--out", help="folder for the pictures (default: out/diff)")
@@ -162,7 +177,8 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default="schema", help="folder to write into (default schema/)")
     fonts = command("fonts", help="download and verify the fonts named in fonts/fonts.yaml")
     fonts.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
-    setup = command("setup", help="set up fonts and the print output profile (run by make)")
+    setup = command("setup", help="fetch the fonts and check the shipped print profile (run by make; a build "
+                    "fetches the fonts on first use anyway)")
     setup.add_argument("--manifest", default=os.path.join("fonts", "fonts.yaml"))
     setup.add_argument("--profiles", default=os.path.join("profiles", "profiles.yaml"))
     return parser
@@ -210,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         commands.choices[args.command].error("unrecognized arguments: " + " ".join(extras))
     _OUTPUT.quiet, _OUTPUT.verbose = args.quiet, args.verbose and not args.quiet
+    from .project import QUIET
+
+    QUIET[0] = _OUTPUT.quiet  # a first-use download's progress lines too
     for option, value in sorted(vars(args).items()):
         for one in value if isinstance(value, list) else [value]:
             why = _argument_problem(one) if isinstance(one, str) else None
@@ -253,7 +272,7 @@ def _text_streams() -> None:
 def _run(args) -> int:
     commands = {"build": _build, "fonts": _fonts, "setup": lambda a: _fonts(a) or _profiles(a), "watch": _watch,
                 "new": _new, "check": _check, "proof": _proof, "diff": _diff, "preflight": _preflight,
-                "schema": _schema, "serve": _serve}
+                "schema": _schema, "serve": _serve, "init": _init}
     try:
         return commands[args.command](args)
     except KeyboardInterrupt as exc:
@@ -294,10 +313,19 @@ def _print(diags: Diagnostics, as_json: bool, github: bool = False) -> None:
     if as_json:
         print(diags.to_json())
         return
-    for d in diags.items:
-        if _OUTPUT.quiet and d.severity <= Severity.WARNING:
-            continue
-        print(d.github() if github else d.format(), file=sys.stdout if github else sys.stderr)
+    if github:  # a machine's: every diagnostic, in order
+        for d in diags.items:
+            if not (_OUTPUT.quiet and d.severity <= Severity.WARNING):
+                print(d.github())
+        return
+    from .triage import shown as triaged
+
+    for shown_item in triaged(diags, _OUTPUT.verbose):  # every error; of each kind of warning the first few
+        if isinstance(shown_item, str):
+            if not _OUTPUT.quiet:
+                print(shown_item, file=sys.stderr)
+        elif not (_OUTPUT.quiet and shown_item.severity <= Severity.WARNING):
+            print(shown_item.format(), file=sys.stderr)
 
 
 def _build(args) -> int:
@@ -336,17 +364,9 @@ def _build(args) -> int:
 
 
 def _summary(result, code: int, seconds: float, verb: str = "") -> str:
-    diags = result.diagnostics
-    warnings = diags.count(Severity.WARNING)
-    errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    where = shown(result.output, PATH_LIMIT) if result.output and not diags.has_errors() else "nothing written"
-    if verb and where == "nothing written":
-        where += ", the last good PDF is kept"
-    elif where != "nothing written" and result.preview:
-        where += f" (preview, {result.preview}: not for print)"
-    notes = diags.count(Severity.NOTE)
-    return (f"highlight: {verb}{len(result.pages)} pages, {result.fonts} fonts, {errors} errors, {warnings} warnings, "
-            + (f"{notes} note{'s' if notes > 1 else ''}, " if notes else "") + f"{seconds:.2f} s → {where}")
+    from .triage import summary
+
+    return summary(result, seconds, verb)
 
 
 def _watch(args) -> int:
@@ -469,8 +489,10 @@ def _check_content(args) -> int:
     args.json = args.json or args.format == "json"
     _print(diags, args.json, args.format == "github")
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
-    _info(f"highlight: checked {shown(edition_dir, PATH_LIMIT)} against its PDF: {errors} errors, "
-          f"{diags.count(Severity.WARNING)} warnings", file=sys.stderr if args.json else sys.stdout)
+    from .triage import plural
+
+    _info(f"highlight: checked {shown(edition_dir, PATH_LIMIT)} against its PDF: {plural(errors, 'error')}, "
+          f"{plural(diags.count(Severity.WARNING), 'warning')}", file=sys.stderr if args.json else sys.stdout)
     return exit_code(diags, args.strict)
 
 
@@ -500,12 +522,13 @@ def _proof(args) -> int:
 
 def _preflight(args) -> int:
 
-    from .preflight import PreflightRules, preflight
+    from .preflight import PreflightRules, declared_target, preflight
 
     if _missing(args.pdf) or _unusable_pdf(args.pdf):
         return 2
     try:
-        report = preflight(args.pdf, PreflightRules(target=args.target, require_pdfx=args.target == "print"))
+        target, why = (args.target, "--target") if args.target else declared_target(args.pdf)
+        report = preflight(args.pdf, PreflightRules(target=target, require_pdfx=target == "print"))
     except Exception as exc:  # pypdf's many kinds of unreadable file
         _unreadable(args.pdf, exc)
         return 2
@@ -516,8 +539,10 @@ def _preflight(args) -> int:
             # failures, the document-wide checks, and every picture (colour space, resolution, ink) as a report
             if not finding.ok or finding.page is None or finding.check.startswith("image-"):
                 print(finding.line())
-    summary = (f"highlight: preflight {shown(args.pdf, PATH_LIMIT)}: {report.pages} pages, "
-               f"{len(report.failures)} failures, "
+    from .triage import plural
+
+    summary = (f"highlight: preflight {shown(args.pdf, PATH_LIMIT)} as {target} ({why}): {report.pages} pages, "
+               f"{plural(len(report.failures), 'failure')}, "
                f"{len(report.findings)} checks")
     _info(summary, file=sys.stderr if args.json else sys.stdout)
     return 1 if report.failures else 0
@@ -555,8 +580,29 @@ def _diff(args) -> int:
                 print(f"  - {shown(words, 2000)}")
             for words in change.added:
                 print(f"  + {shown(words, 2000)}")
-    _info(f"highlight: {len(changes)} page(s) changed", file=sys.stderr if args.json else sys.stdout)
+    from .triage import plural
+
+    _info(f"highlight: {plural(len(changes), 'page')} changed", file=sys.stderr if args.json else sys.stdout)
     return 1 if changes else 0
+
+
+def _init(args) -> int:
+    from .init_project import init_project
+
+    diags = Diagnostics()
+    try:
+        done = init_project(args.folder, diags, args.source)
+    except BuildFailed:
+        _print(diags, False)
+        return exit_code(diags)
+    kept = f"; kept as they were: {len(done.kept)} (nothing is replaced)" if done.kept else ""
+    _info(f"highlight: project {shown(done.project, PATH_LIMIT)}: wrote {len(done.written)} files (layout/, "
+          f"fonts/fonts.yaml, profiles/profiles.yaml, schema/, {shown(done.edition, PATH_LIMIT)}){kept}")
+    for rel in done.written:
+        _detail(f"highlight: wrote {shown(rel, PATH_LIMIT)}")
+    _info(f"next: cd {_quoted(args.folder)}, then `highlight build {_quoted(done.edition.replace(os.sep, '/'))}` "
+          "(the fonts are fetched once on first use)")
+    return 0
 
 
 def _new(args) -> int:
@@ -595,14 +641,21 @@ def _new(args) -> int:
         _print(diags, False)
         return exit_code(diags)
     _info(f"highlight: started {shown(folder, PATH_LIMIT)} from {shown(args.source, PATH_LIMIT)}; {marked} elements "
-          f"and footnotes with figures or dates are marked `review: true`: the build warns about each until you check it and delete the line.\n"
+          "and footnotes with figures or dates are marked `review: true`: the build warns about each until you "
+          "check it and delete its `review: true` (each warning says where), and `build --final` refuses them.\n"
           f"next: set the title and date in {shown(os.path.join(folder, 'edition.yaml'), PATH_LIMIT)}, then "
           f"`highlight build {_quoted(folder)}`")
     return 0
 
 
 def _cache_beside(manifest: str, kind: str) -> str:
-    """The project's .cache/<kind>, for a manifest at <project>/<folder>/<file>.yaml."""
+    """Where the set-up of a manifest at <project>/<folder>/<file>.yaml keeps its files: $HIGHLIGHT_CACHE/<kind>,
+    else the project's own .cache/<kind> (an explicit set-up, as `make` runs it, is the project's; a build that
+    finds none fetches into the user's cache instead: project.fonts_cache)."""
+    from .project import CACHE_ENV
+
+    if os.environ.get(CACHE_ENV):
+        return os.path.join(os.path.abspath(os.environ[CACHE_ENV]), kind)
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(manifest))), ".cache", kind)
 
 
@@ -659,7 +712,10 @@ def _no_edition(folder: str) -> bool:
 
 
 def _quoted(path: str) -> str:
-    """A path as a shell command takes it (a folder named with spaces or Chinese, e.g. `年報 2023 edition`)."""
+    """A path as a shell command takes it (a folder named with spaces or Chinese, e.g. `年報 2023 edition`): POSIX
+    shells' quoting, or on Windows the double quotes cmd and PowerShell both read ('…' is no quote to cmd)."""
+    if os.name == "nt":
+        return shown(f'"{path}"' if any(c in path for c in ' &()[]{}^=;!\'+,`~') else path, PATH_LIMIT)
     import shlex
 
     return shown(shlex.quote(path), PATH_LIMIT)
@@ -694,9 +750,10 @@ def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
         _info(f"highlight: {kind}: {shown(step, 500)} …", flush=True)
 
     try:
-        _info(f"highlight: {kind}: checking {shown(manifest_path, PATH_LIMIT)} against .cache/{kind}", flush=True)
         manifest = load(manifest_path, diags)
         cache = _cache_beside(manifest_path, kind)
+        against = "the profile highlight ships" if kind == "profiles" else shown(cache, PATH_LIMIT)
+        _info(f"highlight: {kind}: checking {shown(manifest_path, PATH_LIMIT)} against {against}", flush=True)
         result = run(manifest, diags, cache, progress)
     except BuildFailed:
         _print(diags, False)
@@ -709,11 +766,12 @@ def _set_up_step(manifest_path: str, kind: str, load, run, done) -> int:
 
 
 def _profiles(args) -> int:
-    from .profiles import load_manifest, profile_path, set_up_profile
+    from .profiles import load_manifest, load_profile, shipped_path
 
-    return _set_up_step(args.profiles, "profiles", load_manifest, set_up_profile, lambda manifest, cache, built:
-                        f"highlight: output profile {'built and ' if built else ''}verified: "
-                        f"{profile_path(manifest, cache)}")
+    return _set_up_step(args.profiles, "profiles", load_manifest, lambda manifest, diags, cache, progress:
+                        load_profile(manifest, diags), lambda manifest, cache, profile:
+                        f"highlight: output profile verified (sha256 {manifest.profile.sha256[:12]}…, shipped with "
+                        f"highlight, nothing to build): {shipped_path(manifest)}")
 
 
 def _fonts(args) -> int:

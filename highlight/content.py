@@ -404,6 +404,19 @@ def _normalised(item, typography: Typography):
     return item
 
 
+def _review_deletion(ref: SourceRef) -> str:
+    """How to remove the `review: true` at `ref`: the whole line when it stands alone on it, else (inside
+    `{review: true, en: …}`, as `highlight new` writes it in a flow mapping) the key and its comma."""
+    try:
+        with open(ref.file, encoding="utf-8-sig") as f:
+            line = f.read().split("\n")[ref.line - 1]
+    except (OSError, ValueError, IndexError):
+        line = ""
+    if line.strip() in ("review: true", "- review: true") or not line.strip():
+        return f"delete the line `review: true` (line {ref.line})"
+    return f"delete `review: true, ` from inside the braces on line {ref.line}, leaving the rest of the line"
+
+
 def check_edition(edition: Edition, diags: Diagnostics) -> None:
     numbers: dict[int, Page] = {}
     for page in edition.pages:
@@ -448,7 +461,7 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
             if element.review:
                 diags.warning("unreviewed", "this element was copied from last year's edition and its figures "
                               "and dates are not checked yet", ref_of(element, "review"), page=page.page,
-                              hint="check every number and date, then delete the line `review: true`")
+                              hint="check every number and date, then " + _review_deletion(ref_of(element, "review")))
     defined = {note.marker: note for note in page.footnotes}
     used: set[str] = set(in_figures)
     for text in page_texts(page):
@@ -469,7 +482,7 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
         if note.review:
             diags.warning("unreviewed", "this footnote was copied from last year's edition and its dates are not "
                           "checked yet", ref_of(note, "review"), page=page.page,
-                          hint="check the dates, then delete the line `review: true`")
+                          hint="check the dates, then " + _review_deletion(ref_of(note, "review")))
     for marker, note in defined.items():
         if marker not in used:
             diags.error("marker-unused", f"footnote '{marker}' is defined but no text on page {page.page} uses it",

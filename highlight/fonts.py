@@ -26,7 +26,8 @@ from .schema import INVALID, Field, Named, Number, Str, Struct, load_document
 
 CACHE_DIR = os.path.join(".cache", "fonts")
 MAX_DOWNLOAD_BYTES = 128 * 2**20  # the largest package (Noto Sans HK) is 37 MiB
-SETUP_HINT = "run `make fonts` (or `highlight fonts`) with network access to fetch and verify the fonts"
+SETUP_HINT = ("run `highlight fonts` (in a checkout: `make fonts`) with network access to fetch and verify the "
+              "fonts again")
 # Fixed so that derived fonts (and so the PDF) do not change with the clock.
 _FIXED_FONT_TIMESTAMP = 0x7C259DC0
 
@@ -171,7 +172,8 @@ def fetch_fonts(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_D
             except (urllib.error.URLError, OSError, ValueError) as exc:
                 diags.fatal("font-download", f"cannot download {source.package} {source.version} from {source.url}: "
                             f"{getattr(exc, 'reason', exc)}", source.ref,
-                            hint="check the network connection (the set-up needs the npm registry), then run `make` again")
+                            hint="check the network connection (the fonts come from the npm registry once, then "
+                                 "from the cache), then run the command again")
                 continue
             if _sha256(data) != source.sha256:
                 diags.fatal("font-checksum", f"{source.package} {source.version} downloaded with sha256 {_sha256(data)}, "
@@ -284,6 +286,12 @@ class FontSet:
 
     def face(self, family: str, weight: str) -> Face:
         return self.faces[self.families[family][weight]]
+
+
+def faces_present(manifest: Manifest, cache_dir: str = CACHE_DIR) -> bool:
+    """Every face and its character map is in the cache (checked further when read)."""
+    return all(os.path.exists(face_path(name, cache_dir)) and os.path.exists(face_path(name, cache_dir) + ".cmap.json")
+               for name in manifest.faces)
 
 
 def check_faces_present(manifest: Manifest, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> None:

@@ -14,7 +14,7 @@ import os
 import re
 
 from .content import MARKER_PATTERN, Edition, Text, ref_of
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, SourceRef
 from .kinds import parity_units
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -172,13 +172,18 @@ def _show(found: set) -> str:
     return ", ".join(sorted(f"{s}{p}{v:g}{plus}{u}" for s, p, v, plus, u in found)) or "none"
 
 
-def _accepting(difference: str, accepted, used: set, hint: str) -> str:
-    """The hint of a parity warning, or "" when a reviewed acceptance names exactly this difference."""
+def _accepting(difference: str, accepted, used: set, hint: str, holder: SourceRef | None = None) -> str:
+    """The hint of a parity warning, or "" when a reviewed acceptance names exactly this difference.
+    `holder`: the element that takes `parity:` when the unit is part of it (a list's item), else None."""
     if accepted is not None and " ".join(accepted.accept.split()) == difference:
         used.add(id(accepted))
         return ""
-    return (f"{hint}; if the difference is right, accept it on the element: "
-            f'parity: {{accept: "{difference}", reason: "…"}}')
+    kind = holder.yaml_path.rsplit(".", 1)[-1] if holder is not None else ""
+    where = "on the element" if holder is None else \
+        (f"on the {kind} it is part of (the `{kind}:` of {holder.yaml_path}, line {holder.line}), as a key beside "
+         f"its other keys, not on the part")
+    return f'{hint}; if the difference is right, accept it {where}: parity: {{accept: "{difference}", reason: "…"}}'
+
 
 
 def check_parity(edition: Edition, diags: Diagnostics) -> None:
@@ -194,10 +199,11 @@ def check_parity(edition: Edition, diags: Diagnostics) -> None:
                 if element.parity is not None:
                     acceptances.append(element.parity)
                 # Per its kind (layout/elements.py): a list's items stand alone, a table prints its figures once.
-                items += [(ref, texts, shared, element.parity) for ref, texts, shared in parity_units(element)]
-        items += [(ref_of(note, "text"), [note.text], [], note.parity) for note in page.footnotes]
+                items += [(ref, texts, shared, element.parity, None if ref == element.ref else element.ref)
+                          for ref, texts, shared in parity_units(element)]
+        items += [(ref_of(note, "text"), [note.text], [], note.parity, None) for note in page.footnotes]
         acceptances += [note.parity for note in page.footnotes if note.parity is not None]
-        for ref, texts, shared, accepted in items:
+        for ref, texts, shared, accepted, holder in items:
             en_fig, zh_fig, en_mark, zh_mark = _sides(texts, shared)
             if not any(t.en and t.zh for t in texts):
                 continue
@@ -206,13 +212,14 @@ def check_parity(edition: Edition, diags: Diagnostics) -> None:
             if en_fig != zh_fig:
                 difference = f"only in English {_show(en_fig - zh_fig)}; only in Chinese {_show(zh_fig - en_fig)}"
                 hint = _accepting(difference, accepted, used, "make both languages carry the same figures, "
-                                  "signs and units")
+                                  "signs and units", holder)
                 if hint:
                     diags.warning("parity-figures", f"the English and Chinese disagree on figures: {difference}. "
                                   f"en: {english!r} zh: {chinese!r}", ref, page=page.number, hint=hint)
             if en_mark != zh_mark:
                 difference = f"en has {sorted(en_mark) or 'none'}, zh has {sorted(zh_mark) or 'none'}"
-                hint = _accepting(difference, accepted, used, "put the same [^X] markers in both languages")
+                hint = _accepting(difference, accepted, used, "put the same [^X] markers in both languages",
+                                  holder)
                 if hint:
                     diags.warning("parity-markers", f"footnote markers differ: {difference}. en: {english!r} "
                                   f"zh: {chinese!r}", ref, page=page.number, hint=hint)

@@ -184,8 +184,13 @@ def check_input(path: str, diags: Diagnostics, shown: str | None = None, root: s
     """Raise BuildFailed (exit 2) if `path` must not be read; nothing of the file is shown."""
     why = input_problem(path, root)
     if why:
-        diags.fatal("input-refused", f"will not read {shown or path}: {why}", SourceRef(shown or path),
-                    hint="inputs are regular files inside the project; copy the file in instead of linking it")
+        if why == "no such file":
+            hint = "check the name and the folder (a file named in the edition is looked for beside it)"
+        elif "symbolic link" in why:
+            hint = "inputs are regular files inside the project; copy the file in instead of linking it"
+        else:
+            hint = "inputs are regular files inside the project"
+        diags.fatal("input-refused", f"will not read {shown or path}: {why}", SourceRef(shown or path), hint=hint)
         raise BuildFailed(diags)
 
 

@@ -125,6 +125,23 @@ def pdf_problem(path: str) -> str | None:
     return None
 
 
+def declared_target(path: str) -> tuple[str, str]:
+    """The target a PDF says it was made for, and how it says so: a PDF/X file (GTS_PDFXVersion, an
+    OutputIntent) is a print file; a file highlight made (Producer "highlight") without either is its screen
+    rendition; anything else is checked as print, the stricter."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        info = pdf.trailer.get("/Info")
+        pdfx = info is not None and "/GTS_PDFXVersion" in info or "/OutputIntents" in pdf.Root
+        ours = info is not None and str(info.get("/Producer", "")) == "highlight"
+    if pdfx:
+        return "print", "it declares PDF/X"
+    if ours:
+        return "screen", "highlight made it without a PDF/X output intent: its screen rendition"
+    return "print", "it declares no target: checked as print, the stricter"
+
+
 def preflight(source, rules: PreflightRules = PreflightRules()) -> PreflightReport:
     """Check a PDF (a path, or the bytes of one)."""
     import io

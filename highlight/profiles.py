@@ -1,11 +1,13 @@
-"""The print output condition: a FOGRA39 CMYK ICC profile, built once at set-up from pinned Debian packages.
+"""The print output condition: a FOGRA39 CMYK ICC profile, shipped with the package, its checksum pinned.
 
-Set-up (`highlight setup`, run by `make`): download Argyll CMS and
-icc-profiles-free as .deb files by pinned URL and sha256, take colprof and
-FOGRA39L.ti3 out of them (a .deb is an `ar` archive holding data.tar.xz; read
-here, no dpkg needed), run colprof, set the profile's creation date to a fixed
-day so every machine makes the same bytes, and check the result's sha256.
-Build: read the cached profile for the PDF's OutputIntent.
+The profile is package data (`highlight/data/<name>.icc.deflate`, zlib-compressed as the PDF embeds it), so
+no set-up step builds it and no build tool is needed on any system. It was built once by Argyll CMS's
+colprof 2.3.1 from the FOGRA39L characterization data of Debian's icc-profiles-free (zlib licence, which
+allows redistribution); profiles/profiles.yaml records that provenance and the profile's sha256, which every
+build checks. `make profile-verify` (Linux x86_64) repeats the making as a reproducibility check
+(`rebuild_profile`): download both Debian packages by pinned URL and sha256, take colprof and FOGRA39L.ti3
+out of them (a .deb is an `ar` archive holding data.tar.xz; read here, no dpkg needed), run colprof, set the
+profile's creation date to a fixed day, and compare the checksum with the manifest's and the shipped bytes.
 """
 from __future__ import annotations
 
@@ -23,9 +25,10 @@ from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from .fonts import _sha256
 from .schema import INVALID, Field, Named, Str, Struct, load_document
 
-CACHE_DIR = os.path.join(".cache", "profiles")
+DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")  # the shipped profile
 MAX_DOWNLOAD_BYTES = 64 * 2**20  # the two Debian packages are a few MB
-SETUP_HINT = "run `make` (or `highlight setup`) with network access to build the output profile"
+REINSTALL_HINT = ("the profile ships with highlight: reinstall it (pip install --force-reinstall highlight), "
+                  "or restore highlight/data/ in a checkout (git checkout highlight/data)")
 _FIXED_DATE = struct.pack(">6H", 2024, 1, 1, 0, 0, 0)  # ICC header bytes 24–35
 
 
@@ -55,6 +58,8 @@ class ProfileSpec:
     output_condition_text: str
     registry: str
     sha256: str
+    licence: str = ""  # optional: a manifest written before the profile shipped has neither
+    built_with: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,8 +78,9 @@ MANIFEST = Struct(ProfileManifest, {
         "name": Field(Str(), required=True), "description": Field(Str(), required=True),
         "measurement": Field(_MEMBER, required=True), "tool": Field(_MEMBER, required=True),
         "output_condition": Field(Str(), required=True), "output_condition_text": Field(Str(), required=True),
-        "registry": Field(Str(), required=True), "sha256": Field(Str(), required=True)}), required=True),
-}, "The print output condition and how its ICC profile is made")
+        "registry": Field(Str(), required=True), "sha256": Field(Str(), required=True),
+        "licence": Field(Str()), "built_with": Field(Str())}), required=True),
+}, "The print output condition, the shipped ICC profile's checksum and how it was made")
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ class OutputProfile:
     output_condition: str
     output_condition_text: str
     registry: str
-    deflated: bytes  # the profile as a FlateDecode stream, made once at set-up
+    deflated: bytes  # the profile as a FlateDecode stream: the shipped bytes
 
 
 def load_manifest(path: str, diags: Diagnostics) -> ProfileManifest:
@@ -95,44 +101,42 @@ def load_manifest(path: str, diags: Diagnostics) -> ProfileManifest:
     manifest = load_document(path, MANIFEST, diags)
     if manifest is INVALID:
         raise BuildFailed(diags)
-    # These name files in .cache/profiles: nothing that could climb out of it.
+    # These name files in the package's data/ and the rebuild's folder: nothing that could climb out of them.
     spec = manifest.profile
     names = [(spec.name, spec.ref, "the profile's name")] + \
         [(os.path.basename(p.url), p.ref, f"the file name of package '{k}'s url") for k, p in manifest.packages.items()] + \
         [(os.path.basename(spec.measurement.member), spec.ref, "the measurement member's file name")]
     for name, ref, what in names:
         if not safe_name(name, also="+~"):
-            diags.fatal("bad-name", f"{what} {name!r} is not a plain name (it becomes a file name in "
-                        ".cache/profiles)", ref, hint=SAFE_NAME_HINT.replace("e.g. 2023-24", "e.g. FOGRA39L-highlight"))
+            diags.fatal("bad-name", f"{what} {name!r} is not a plain name (it becomes a file "
+                        "name)", ref, hint=SAFE_NAME_HINT.replace("e.g. 2023-24", "e.g. FOGRA39L-highlight"))
     diags.raise_if_errors()
     return manifest
 
 
-def profile_path(manifest: ProfileManifest, cache_dir: str = CACHE_DIR) -> str:
-    return os.path.join(cache_dir, f"{manifest.profile.name}.icc")
+def shipped_path(manifest: ProfileManifest) -> str:
+    """The profile as the package ships it: zlib-compressed (the PDF's FlateDecode stream as it is)."""
+    return os.path.join(DATA_DIR, f"{manifest.profile.name}.icc.deflate")
 
 
-def load_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str = CACHE_DIR) -> OutputProfile:
+def load_profile(manifest: ProfileManifest, diags: Diagnostics) -> OutputProfile:
+    """The shipped profile, checked against the manifest's sha256."""
     spec = manifest.profile
+    path = shipped_path(manifest)
     try:
-        with open(profile_path(manifest, cache_dir), "rb") as f:
-            icc = f.read()
-    except OSError:
-        diags.fatal("profile-missing", f"the output profile {spec.name} is not set up", spec.ref, hint=SETUP_HINT)
+        with open(path, "rb") as f:
+            deflated = f.read()
+        icc = zlib.decompress(deflated)
+    except (OSError, zlib.error) as exc:
+        diags.fatal("profile-missing", f"the output profile {spec.name} cannot be read from {path} "
+                    f"({getattr(exc, 'strerror', None) or exc})", spec.ref, hint=REINSTALL_HINT)
         raise BuildFailed(diags) from None
     if _sha256(icc) != spec.sha256:
-        diags.fatal("profile-checksum", f"{profile_path(manifest, cache_dir)} has sha256 {_sha256(icc)}, "
-                    f"profiles.yaml pins {spec.sha256}", spec.ref, hint=SETUP_HINT)
+        diags.fatal("profile-checksum", f"the shipped profile {path} has sha256 {_sha256(icc)}, profiles.yaml "
+                    f"pins {spec.sha256}", spec.ref,
+                    hint="profiles.yaml names the profile this version of highlight ships: take the profiles.yaml "
+                         "of `highlight init`, or " + REINSTALL_HINT)
         raise BuildFailed(diags)
-    deflated_path = profile_path(manifest, cache_dir) + ".deflate"
-    try:
-        with open(deflated_path, "rb") as f:
-            deflated = f.read()
-        if zlib.decompress(deflated) != icc:
-            raise ValueError("stale")
-    except (OSError, ValueError, zlib.error):
-        deflated = zlib.compress(icc, 9)
-        replace_file(deflated_path, deflated)
     return OutputProfile(icc, spec.description, spec.output_condition, spec.output_condition_text, spec.registry,
                          deflated)
 
@@ -157,21 +161,15 @@ def _deb_member(deb: bytes, member: str) -> bytes:
     raise KeyError("data.tar")
 
 
-def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str = CACHE_DIR,
-                   progress: Callable[[str], None] | None = None) -> bool:
-    """Build and verify the output profile unless it is already there; True if it was built now.
+def rebuild_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str,
+                    progress: Callable[[str], None] | None = None) -> bytes:
+    """Make the profile again as it was made (Linux x86_64: colprof is Debian's amd64 binary), in `cache_dir`
+    (the packages are kept in its downloads/), and check it against the manifest's sha256; return its bytes.
     `progress` is told each step as it starts (the download and colprof take a while)."""
     import urllib.error
     import urllib.request
 
     spec = manifest.profile
-    target = profile_path(manifest, cache_dir)
-    try:
-        with open(target, "rb") as f:
-            if _sha256(f.read()) == spec.sha256:
-                return False
-    except OSError:
-        pass
     debs = {}
     for name in {spec.measurement.package, spec.tool.package}:
         package = manifest.packages.get(name)
@@ -195,7 +193,8 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
                     raise OSError(f"more than {MAX_DOWNLOAD_BYTES // 2**20} MiB; nothing was written")
             except (urllib.error.URLError, OSError) as exc:
                 diags.fatal("profile-download", f"cannot download {package.url}: {getattr(exc, 'reason', exc)}",
-                            package.ref, hint="check the network (the set-up needs deb.debian.org), then run `make`")
+                            package.ref, hint="check the network (the rebuild needs deb.debian.org), then run "
+                            "`make profile-verify` again")
                 raise BuildFailed(diags) from None
             if _sha256(data) != package.sha256:
                 diags.fatal("profile-checksum", f"{package.url} downloaded with sha256 {_sha256(data)}, "
@@ -213,14 +212,15 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
     replace_file(tool, _deb_member(debs[spec.tool.package], spec.tool.member))
     os.chmod(tool, 0o755)
     if progress:
-        progress(f"building the {spec.name} profile with Argyll's colprof (once; about 15 s)")
+        progress(f"building the {spec.name} profile with Argyll's colprof (about 20 s)")
     try:
         subprocess.run([tool, "-D", spec.description, "-qm", stem], cwd=work, check=True, timeout=600,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except (OSError, subprocess.SubprocessError) as exc:
         detail = getattr(exc, "stderr", b"") or b""
         diags.fatal("profile-build", f"colprof could not build the profile: {exc} {detail.decode(errors='replace')[-300:]}",
-                    spec.tool.ref, hint="the set-up needs an x86_64 Debian-like machine for Argyll's colprof")
+                    spec.tool.ref, hint="the rebuild runs Debian's x86_64 colprof: run it on Linux x86_64 (builds "
+                    "never need it: the profile ships with highlight)")
         raise BuildFailed(diags) from None
     with open(os.path.join(work, stem + ".icc"), "rb") as f:
         icc = bytearray(f.read())
@@ -230,5 +230,4 @@ def set_up_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: str
                     f"profiles.yaml pins {spec.sha256}", spec.ref,
                     hint="a different Argyll or data version; check it before changing the pin")
         raise BuildFailed(diags)
-    replace_file(target, bytes(icc))
-    return True
+    return bytes(icc)

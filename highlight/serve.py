@@ -263,6 +263,8 @@ class LiveProof:
             return None
         line = min(hits, key=lambda h: abs(h["baseline"] - y_mm))
         path = os.path.join(self.project, line["file"]) if not os.path.isabs(line["file"]) else line["file"]
+        if line["lang"] == "zh":  # a Chinese line opens its text's zh: line, not the mapping's first (en:) one
+            line = {**line, **_language_place(path, line, "zh")}
         editor = self.options.editor.format(path=os.path.abspath(path), line=line["line"], column=line["column"])
         return {"file": line["file"], "line": line["line"], "column": line["column"], "yaml_path": line["yaml_path"],
                 "text": line["text"], "style": line["style"], "frame": line["frame"], "lang": line["lang"],
@@ -643,5 +645,52 @@ def serve(options: ServeOptions, ready=None, on_build=None, stop: threading.Even
         builder.join(timeout=5)
     return 0
 
+
+
+def _language_place(path: str, line: dict, lang: str) -> dict:
+    """Where the `lang:` value of the text a laid-out line came from stands ({line, column, yaml_path}), found
+    by reading the YAML at the text's place; {} when it cannot be found (the text's own place is kept)."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            root = yaml.compose(f)
+    except (OSError, ValueError, yaml.YAMLError):
+        return {}
+
+    def at(node, want: tuple[int, int]):
+        if (node.start_mark.line + 1, node.start_mark.column + 1) == want and isinstance(node, yaml.MappingNode):
+            return node
+        children = [v for _, v in node.value] if isinstance(node, yaml.MappingNode) else \
+            node.value if isinstance(node, yaml.SequenceNode) else []
+        for child in children:
+            found = at(child, want)
+            if found is not None:
+                return found
+        return None
+
+    def keyed(node, depth: int = 0):
+        """The mapping itself when it has the language's key, else the first such mapping among its values
+        (a page's title stands in the page's root mapping)."""
+        keys = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        if lang in keys:
+            return keys[lang], ""
+        for key, value in node.value:
+            if depth == 0 and isinstance(value, yaml.MappingNode):
+                found, _ = keyed(value, 1)
+                if found is not None:
+                    return found, key.value
+        return None, ""
+
+    node = at(root, (line["line"], line["column"])) if root is not None else None
+    if node is None:
+        return {}
+    found, via = keyed(node)
+    if found is None:
+        return {}
+    key, value = found
+    base = line["yaml_path"] if line["yaml_path"] != "<root>" else ""
+    step = ".".join(p for p in (base, via, lang) if p)
+    return {"line": key.start_mark.line + 1, "column": value.start_mark.column + 1, "yaml_path": step}
 
 __all__ = ["DEFAULT_EDITOR", "LiveProof", "ServeOptions", "make_server", "serve"]

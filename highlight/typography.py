@@ -378,9 +378,17 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics, limits: Typ
         for item, text in page.rule_breaks:
             diags.warning("typo-rule", f"a line starts or ends against the line-breaking rules: '{text}'", item.ref,
                           page=page.page)
-        for item, text in page.off_grid:
-            diags.warning("typo-off-grid", f"a line off the baseline grid: {text}", item.ref, page=page.page,
-                          hint="leadings and the page's fit decide this; see the off-grid warning of the build")
+        # One warning a page, not one a line (a page set off the grid moves all its lines): none when the build
+        # already said why the page is off the grid (its `off-grid` warning names the cause and the fix).
+        caused = any(d.code == "off-grid" and d.page == page.page for d in diags.items)
+        if page.off_grid and not caused:
+            item, text = page.off_grid[0]
+            more = len(page.off_grid) - 1
+            diags.warning("typo-off-grid", f"a line off the baseline grid: {text}"
+                          + (f", and {more} more line{'s' if more > 1 else ''} of the page" if more else ""),
+                          item.ref, page=page.page,
+                          hint="a style's leading that is no whole number of grid steps, or a frame whose top is "
+                               "off the grid, moves the lines; the report's off-grid column counts them")
         for text in page.underfull:
             choices = page.room_choices if text.startswith("page foot") else ""
             # A page whose larger step and declared space are used up has fewer words than it holds: a note for

@@ -13,6 +13,10 @@ from highlight.build import BuildOptions, build
 from highlight.cli import main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# A project without its own .cache/fonts fetches the fonts into the user's cache folder: under the tests that is
+# a folder of their own (inherited by every command they run), never the real home's.
+os.environ["XDG_CACHE_HOME"] = os.path.join(ROOT, ".cache", "tests-user-cache")
+os.environ.pop("HIGHLIGHT_CACHE", None)
 EDITION = os.path.join(ROOT, "content", "2022-23")
 SOURCE = os.path.join(ROOT, "tests", "fixtures", "source-2022-23.txt")
 
@@ -72,6 +76,18 @@ def copy_project(target, parts=PROJECT_PARTS, cache: bool = True):
     if cache:
         os.symlink(os.path.join(ROOT, ".cache"), os.path.join(target, ".cache"))
     return target
+
+
+def shared_fonts_cache(target) -> str:
+    """A folder to give as $HIGHLIGHT_CACHE: its fonts/ holds the set-up faces as hard links (no copy, no
+    network), so a project without a .cache of its own builds; returns the folder."""
+    fonts = os.path.join(target, "fonts")
+    os.makedirs(fonts)
+    source = os.path.join(ROOT, ".cache", "fonts")
+    for name in os.listdir(source):
+        if os.path.isfile(os.path.join(source, name)):
+            os.link(os.path.join(source, name), os.path.join(fonts, name))
+    return str(target)
 
 
 # -- helpers shared by the test modules (import them from conftest, never from another test module) --

@@ -100,11 +100,10 @@ def _p3_tables():
 def _lab(cmyks: list) -> list:
     from highlight.colour import lab_through_profile
     from highlight.diagnostics import Diagnostics
-    from highlight.profiles import load_manifest, profile_path
+    from highlight.profiles import load_manifest, load_profile
 
     manifest = load_manifest(os.path.join(ROOT, "profiles", "profiles.yaml"), Diagnostics())
-    with open(profile_path(manifest, os.path.join(ROOT, ".cache", "profiles")), "rb") as f:
-        return lab_through_profile(cmyks, f.read())
+    return lab_through_profile(cmyks, load_profile(manifest, Diagnostics()).icc)
 
 
 def _ink(colour, tint: float) -> tuple:

@@ -97,7 +97,7 @@ def test_diff_names_the_changed_words_and_draws_each_changed_page(built, tmp_pat
     code, printed = run_cli(["diff", built[1], new, "--out", str(tmp_path / "diff")])
     assert code == 1
     assert "page 1:" in printed and "- HK$956M" in printed and "+ HK$965M" in printed
-    assert "1 page(s) changed" in printed
+    assert "1 page changed" in printed  # (was "1 page(s)")
     assert sorted(os.listdir(tmp_path / "diff")) == ["page-01.png"]
     assert run_cli(["diff", built[1], built[1], "--out", str(tmp_path / "same")])[0] == 0
 

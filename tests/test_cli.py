@@ -18,9 +18,10 @@ def test_build_prints_diagnostics_then_one_summary_line(tmp_path):
     assert done.returncode == 0, done.stderr
     summary = done.stdout.strip().splitlines()[-1]
     # Six QR placeholders (the Δ of page 1's list item is now on its Chinese too: issue 22).
-    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 6 warnings,")
+    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 6 warnings (6 qr-placeholder), 3 fitted,")
     assert summary.endswith(str(out))
-    assert done.stderr.count("warning[qr-placeholder]") == 6
+    # The first three of a kind, then a count (triage.SHOWN_PER_KIND; -v lists all six).
+    assert done.stderr.count("warning[qr-placeholder]") == 3 and "… and 3 more qr-placeholder warnings" in done.stderr
     assert out.read_bytes().startswith(b"%PDF-1.6")
 
 
@@ -122,3 +123,28 @@ def test_quiet_prints_only_errors_and_verbose_says_more(tmp_path):
 def test_help_lists_the_exit_codes():
     done = run("--help")
     assert "3 an internal error" in " ".join(done.stdout.split())
+
+
+def test_diff_documents_its_exit_codes_as_they_are(tmp_path, built):
+    """`diff` exits 1 when something changed, as diff(1) does; its --help says so (it said 1 meant errors)."""
+    import shutil
+
+    from conftest import run_cli
+
+    helped = run("diff", "--help").stdout.replace("\n", " ")
+    assert "1 something changed" in " ".join(helped.split()) and "content has errors" not in helped
+    same = tmp_path / "same.pdf"
+    shutil.copyfile(built[1], same)
+    code, printed = run_cli(["diff", built[1], str(same), "--out", str(tmp_path / "d")])
+    assert code == 0, printed
+
+
+def test_preflight_takes_the_target_from_the_file(tmp_path):
+    """A screen PDF is checked as screen without --target (it passed as print only with 19 FAILs before);
+    a print PDF as print; --target still decides when given."""
+    screen = tmp_path / "s.pdf"
+    assert run("build", "content/2022-23", "--target", "screen", "-o", str(screen)).returncode == 0
+    done = run("preflight", str(screen))
+    assert done.returncode == 0 and " as screen (" in done.stdout and " 0 failures" in done.stdout, done.stdout
+    forced = run("preflight", str(screen), "--target", "print")
+    assert forced.returncode == 1 and " as print (--target)" in forced.stdout

@@ -76,7 +76,7 @@ def test_a_face_with_the_wrong_checksum_is_refused(tmp_path, monkeypatch):
 def test_no_network_during_set_up_says_what_to_do(tmp_path):
     manifest = _manifest(tmp_path, "https://127.0.0.1:9/face.tgz", "0" * 64, "0" * 64)
     code, printed = run_cli(["fonts", "--manifest", manifest])
-    assert code == 2 and "error[font-download]" in printed and "make" in printed
+    assert code == 2 and "error[font-download]" in printed and "run the command again" in printed
 
 
 def _edition_with_own_fonts(tmp_path) -> str:
@@ -88,11 +88,31 @@ def _edition_with_own_fonts(tmp_path) -> str:
     return folder
 
 
-def test_a_missing_face_file_says_to_run_the_set_up(tmp_path):
+def test_a_missing_face_is_fetched_on_first_use_with_progress(tmp_path):
+    """No set-up step: the build fetches what the cache lacks, says so on stderr, and builds (the package is
+    taken from the cache's verified downloads/ here, as it would be from the npm registry)."""
+    folder = _edition_with_own_fonts(tmp_path)
+    os.unlink(tmp_path / ".cache" / "fonts" / "cjk-bold.ttf")
+    shutil.copytree(os.path.join(ROOT, ".cache", "fonts", "downloads"), tmp_path / ".cache" / "fonts" / "downloads")
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 0, printed
+    assert "fonts: first use, fetching" in printed and "extracting and verifying" in printed
+    assert (tmp_path / ".cache" / "fonts" / "cjk-bold.ttf").stat().st_size > 1_000_000
+
+
+def test_a_missing_face_without_a_network_says_what_to_do(tmp_path, monkeypatch):
+    import urllib.error
+
+    from highlight import fonts
+
+    def no_network(url: str, cap: int) -> bytes:
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(fonts, "_download", no_network)
     folder = _edition_with_own_fonts(tmp_path)
     os.unlink(tmp_path / ".cache" / "fonts" / "cjk-bold.ttf")
     code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
-    assert code == 2 and "error[font-missing]" in printed and "make fonts" in printed
+    assert code == 2 and "error[font-download]" in printed and "npm registry" in printed, printed
 
 
 def test_a_corrupt_face_file_is_reported_not_crashed_on(tmp_path):

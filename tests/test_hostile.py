@@ -359,10 +359,14 @@ def test_the_line_store_is_plain_json_without_code(project):
 
 # -- 4. signals and stale temporary files ---------------------------------------------------------------
 
+# The child gets Ctrl-C as a terminal gives it: a shell that runs `make test` as a background job starts it
+# with SIGINT ignored, which Python keeps (and so would highlight, rightly); here SIGINT is restored first.
 SLOW_WRITE = """
-import sys, time
+import signal, sys, time
 import highlight.atomic
 from highlight.cli import main
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def slow_fsync(fd):
     print("writing", flush=True)

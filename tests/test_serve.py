@@ -146,6 +146,26 @@ def test_source_of_a_point_on_a_figure(server):
     assert found["editor"].startswith("vscode://file/") and found["editor"].endswith("p2-knowledge-transfer.yaml:22:11")
 
 
+def test_a_chinese_line_gives_its_zh_line_and_an_english_line_its_en_line(server):
+    """Issue 26: a click on a Chinese line of a paragraph (or of the page's title) opens the text's `zh:` line,
+    not the `en:` line its mapping starts with."""
+    _, dump = get_json(server.url + "api/layout")
+    page1 = next(p for p in dump["layout"]["pages"] if p["number"] == 1)
+    p1 = os.path.join(server.project, "content", "2022-23", "p1-research-power.yaml")
+    with open(p1, encoding="utf-8") as f:
+        source = f.read().splitlines()
+    for lang, frame in (("zh", "intro"), ("en", "intro"), ("zh", "title-band")):
+        line = next(ln for ln in page1["lines"] if ln["lang"] == lang and ln["frame"] == frame)
+        x, y = line["x"] + line["w"] / 2, line["baseline"] - 1.0
+        status, found = get_json(f"{server.url}api/source?page=1&x={x:.2f}&y={y:.2f}")
+        assert status == 200 and found["lang"] == lang, found
+        written = source[found["line"] - 1]
+        assert written.strip().startswith(f"{lang}:") or f"{lang}: " in written, (lang, frame, written)
+        assert found["editor"].endswith(f":{found['line']}:{found['column']}")
+        if lang == "zh":
+            assert found["yaml_path"].endswith(".zh") or found["yaml_path"] == "title.zh", found
+
+
 def test_source_of_empty_paper_is_404(server):
     status, found = get_json(f"{server.url}api/source?page=2&x=3&y=3")  # in the safe margin: nothing set
     assert status == 404 and "error" in found

@@ -238,7 +238,7 @@ def test_a_narrow_break_inside_a_word_is_a_warning_in_build_and_check(tmp_path):
     with open(os.path.join(folder, "layout", "templates.yaml"), "w", encoding="utf-8") as f:
         f.write("templates:\n  p1:\n    frames:\n      excellence-row-1: {cell_spans: [4, 4, 4]}\n")
     pdf = str(tmp_path / "greedy.pdf")
-    exit_code, printed = run_cli(["build", folder, "--greedy", "--report", "-o", pdf])
+    exit_code, printed = run_cli(["build", folder, "--greedy", "--report", "-o", pdf, "-v"])  # -v: every one
     assert exit_code == 0 and "warning[word-break]: page " in printed, printed
     listed = re.findall(r"^page (\d+): a break inside a word: (\S+) in a ([\d.]+) em measure \((\S+\.yaml):\d+",
                         printed, re.MULTILINE)

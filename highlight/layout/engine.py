@@ -252,7 +252,11 @@ class PageLayouter:
                             hint="shorten the page's copy by a few lines, or give it fewer blocks (templates.yaml)")
         tops = placement.tops
         room_choices = self._room(order, template, blocks, placement.room) if placement.room > 0 else ""
-        boxes, overflowed = [], []
+        boxes: list = []
+        overflowed: list[str] = []
+        # how far the lowest frame set against the page's foot reaches past it: what the page must lose
+        page_over = max((tops[n] + filled[n][2] - body_bottom for n in order
+                         if blocks.get(n) and not template.frames[n].height_mm), default=0.0)
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
             x, w, used, frame_items = filled[name]
@@ -268,20 +272,44 @@ class PageLayouter:
             items.extend(_shift(item, 0.0, top) for item in frame_items)
             boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm)))
             if block and top + used > limit + 0.5:
-                overflowed.append(name)
                 over = top + used - limit
                 body = layout.style("body", "en").leading_pt
-                grew = self._growth(page, order, filled, blocks, name)
                 fixed = f"its {frame.height_mm:g} mm" if frame.height_mm else "the page's"
+                if top >= limit and overflowed:  # pushed past the foot by frames above that overflow: one cause
+                    self.diags.error("overflow", f"frame '{name}' starts {(top - limit) / MM:.1f} mm below the "
+                                     f"page's foot, so none of its {used / MM:.1f} mm of content fits: the frames "
+                                     f"above it overflow ({', '.join(overflowed)})", block.ref, page=page.number,
+                                     hint=f"make those frames fit first (see their overflow); then this frame "
+                                     f"needs {used / MM:.1f} mm of the page")
+                    overflowed.append(name)
+                    continue
+                overflowed.append(name)
+                grew = self._growth(page, order, filled, blocks, name)
+                room = f"in {(limit - top) / MM:.1f} mm" if limit > top else \
+                    f"and it starts {(top - limit) / MM:.1f} mm below the foot"
+                gaps = "; the page's gaps are already at their compact step" if placement.spacing_used == "compact" \
+                    else ""
+                taller = ", or give the frame more height (height_mm) in the edition's layout" if frame.height_mm \
+                    else ""
                 self.diags.error("overflow", f"frame '{name}' runs {over / MM:.1f} mm past {fixed} foot "
                                  f"(about {math.ceil(over / body - 1e-6)} line(s) of body at {body:g} pt; "
-                                 f"{used / MM:.1f} mm of content in {(limit - top) / MM:.1f} mm). {grew}",
+                                 f"{used / MM:.1f} mm of content {room}). {grew}",
                                  block.ref, page=page.number,
-                                 hint=f"shorten the texts named by {over / MM:.1f} mm, or in the edition's "
-                                 "layout give the page a smaller gap step (spacing_pt) or the frame more columns")
+                                 hint=self._shorten(over, page_over if not frame.height_mm else over, body)
+                                 + f", or move an element to another page{taller}{gaps}")
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
                      tuple(sorted(widened)), placement.room, room_choices, placement.block_gap, placement.floor)
+
+    @staticmethod
+    def _shorten(over: float, page_over: float, body: float) -> str:
+        """How much text to take out: the frame's overflow, or (when frames below it are pushed off the page
+        too) the page's, in mm and in lines of body, rounded up."""
+        need = max(over, page_over)
+        text = f"shorten the texts named by {need / MM:.1f} mm (about {math.ceil(need / body - 1e-6)} line(s) of body"
+        if need > over + 0.5:
+            text += f": its own {over / MM:.1f} mm and the frames below it that it pushes off the page"
+        return text + ")"
 
     def _room(self, order: list, template, blocks: dict, room: float) -> str:
         """What a designer may do with height no step and no declared space takes (never stretch a box): the

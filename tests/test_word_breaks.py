@@ -300,7 +300,9 @@ def test_the_built_leaflet_breaks_between_words_by_an_independent_judge(built, e
         # a name is never broken, unless it is longer than its measure (then at its own word boundary only)
         names += [around for name in edition_words for start in _occurrences(text, name)
                   if start < at < start + len(name) and (len(name) <= each.measure_em or at not in bounds)]
-    assert sum(counted) >= 12 and counted[0] >= 6, counted  # the judge read the leaflet's breaks (18 in 2022-23)
+    # the judge read the leaflet's breaks (18 in 2022-23; 13, 5 of them narrow, since the pages' third round set
+    # page 1's callout, page 5's tiles and page 7's figures on wider measures)
+    assert sum(counted) >= 12 and counted[0] >= 4, counted
     assert narrow == [] and names == []
     assert len(wide) <= counted[1] / 10, wide
 

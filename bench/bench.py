@@ -6,7 +6,7 @@ Rows: cold build (empty derived-font cache and line store), warm build
 (nothing changed), a new process after a one-word edit (one paragraph set
 afresh), rebuild inside `highlight watch` after a one-word edit, builds of
 generated 8-, 50- and 200-page editions with every paragraph set afresh (no
-line store), the leaflet's file size. Every timing is a whole process
+line store), the leaflet's file size, and the web page's warm build (`--to html`) and size. Every timing is a whole process
 (start-up and imports included) except the watch rebuild, which `watch`
 measures itself from noticing the change to the PDF written, and the serve
 row, from a saved edit to the page's new picture fetched over HTTP. Peak RSS is the
@@ -268,6 +268,18 @@ def peer_pairs(pairs: int) -> tuple[list[float], list[float], list[float]]:
         return mine, peer, [a / b for a, b in zip(mine, peer)]
 
 
+def web_rows(out: str, runs: int) -> list[str]:
+    """The web page of the leaflet (`build --to html`), warm (its font subsets and the line store cached), and
+    the size of the folder it writes."""
+    folder = os.path.join(out, "leaflet-web")
+    command = HIGHLIGHT + ["build", EDITION, "--to", "html", "-o", folder]
+    run_process(command)  # the first build caches the WOFF2 subsets (.cache/web)
+    walls, peak = measure(command, runs)
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(folder) for f in files)
+    return [row("warm web page build, 8 pages (--to html)", walls, "s", peak, "goal ≤ 0.5 s"),
+            f"| leaflet web page size (HTML, CSS, fonts) | {size / 1024:.0f} KB | — | the whole folder |"]
+
+
 def cpu_name() -> str:
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
@@ -293,6 +305,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pairs", type=int, default=7, help="alternated pairs against the peer (Typst)")
     parser.add_argument("--peer-only", action="store_true", help="only the comparison with Typst")
+    parser.add_argument("--web-only", action="store_true", help="only the web page's build (--to html)")
     args = parser.parse_args()
     out = tempfile.mkdtemp(prefix="highlight-bench-")
     pdf = os.path.join(out, "leaflet.pdf")
@@ -306,6 +319,10 @@ def main() -> None:
              "| what | time | peak RSS | note |", "|---|---|---|---|"]
     build = HIGHLIGHT + ["build", EDITION, "-o", pdf]
 
+    if args.web_only:
+        lines += web_rows(out, args.runs)
+        print("\n".join(lines))
+        return
     mine, peer, ratios = peer_pairs(args.pairs)
     lines.append(row(f"warm build against the peer: ours, {args.pairs} pairs", mine, "s", None,
                      "alternated with Typst's build, whole processes"))
@@ -321,6 +338,7 @@ def main() -> None:
     run_process(build)  # stores the lines
     walls, peak = measure(build, args.runs)
     lines.append(row("warm build, 8 pages", walls, "s", peak, "goal ≤ 0.5 s, ≤ 150 MiB"))
+    lines += web_rows(out, args.runs)
     walls, peak = edited_builds(args.runs)
     lines.append(row("warm build after a one-word edit", walls, "s", peak, "a new process; one paragraph set"))
     walls, peak = measure(build, args.runs, before=forget_lines)

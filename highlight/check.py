@@ -41,7 +41,12 @@ class PageText:
 
 
 def read_pages(pdf_path: str) -> list[PageText]:
-    """The text of each page, piece by piece, skipping marked-content /Artifact sections."""
+    """The text of each page, piece by piece, skipping marked-content /Artifact sections (a web page
+    written by `build --to html`: its leaflet pages' text, furniture left out)."""
+    if pdf_path.lower().endswith((".html", ".htm")):
+        from .web.readback import read_html_pages
+
+        return [PageText(number, pieces) for number, pieces in enumerate(read_html_pages(pdf_path), 1)]
     from pypdf import PdfReader
 
     return [PageText(number, _pieces(page)) for number, page in enumerate(PdfReader(pdf_path).pages, 1)]
@@ -321,6 +326,8 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
                             hint="the layout draws this element out of the content's order")
             if after:
                 previous = min(after)
+    if pdf_path.lower().endswith((".html", ".htm")):
+        return  # a web page's lines break where the reader's browser breaks them
     from .wordbreaks import check_pdf
 
     check_pdf(edition, pdf_path, diags)  # a line that breaks inside a word, in a narrow measure

@@ -100,10 +100,12 @@ def _parser() -> argparse.ArgumentParser:
 
     build = command("build", help="build an edition's PDF (or another output: --to)")
     build.add_argument("edition", help="the edition folder, e.g. content/2022-23")
-    build.add_argument("-o", "--output", help="output file (default out/highlights-<edition>.pdf, .json with --to json)")
+    build.add_argument("-o", "--output", help="output file (default out/highlights-<edition>.pdf, .json with --to json; "
+                                                  "a folder with --to html)")
     build.add_argument("--to", choices=backends.names(), default="pdf",
-                       help="the output: pdf (the default), or json, the page model (every page's items with their "
-                            "role, language, text, box in mm and source) → out/highlights-<edition>.json")
+                       help="the output: pdf (the default); json, the page model (every page's items with their "
+                            "role, language, text, box in mm and source) → out/highlights-<edition>.json; html, "
+                            "the web page → out/highlights-<edition>-web/index.html")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     build.add_argument("--no-marks", action="store_true", help="leave out crop marks")
     build.add_argument("--json", action="store_true",
@@ -427,7 +429,10 @@ def _check(args) -> int:
     if not args.source:
         return _check_content(args)
     args.pdf = args.paths[-1]
-    if _missing(args.pdf) or _missing(args.source, "the copy deck", COPY_DECK_HINT) or _unusable_pdf(args.pdf):
+    web = args.pdf.lower().endswith((".html", ".htm"))  # a web page of `build --to html`, read as a PDF is
+    if _missing(args.pdf, "the web page" if web else "the PDF") or \
+            _missing(args.source, "the copy deck", COPY_DECK_HINT) or (_unusable_web(args.pdf) if web else
+                                                                      _unusable_pdf(args.pdf)):
         return 2
     diags = Diagnostics()
     try:  # the deck first, on its own: a deck that is not text is blamed, not the PDF
@@ -445,13 +450,15 @@ def _check(args) -> int:
     else:
         for page, number, text in report.missing:
             where = f"page {page}, " if page else ""
-            print(f"{shown(args.source)}:{number}: missing from the PDF ({where}source line {number}): {shown(text)}")
+            print(f"{shown(args.source)}:{number}: missing from the {'web page' if web else 'PDF'} ({where}source line "
+                  f"{number}): {shown(text)}")
         for page, text in report.extra:
             print(f"{shown(args.pdf)}: page {page}: not in the source: {shown(text)}")
     covered = report.source_lines - len(report.missing)
     mode = "strict" if args.strict else "whitespace-insensitive"
     _info(f"highlight: covered {covered}/{report.source_lines} source lines ({mode}), "
-          f"{len(report.extra)} pieces of PDF text not in the source", file=sys.stderr if args.json else sys.stdout)
+          f"{len(report.extra)} pieces of {'the web page' if web else 'PDF'} text not in the source",
+          file=sys.stderr if args.json else sys.stdout)
     return 0 if report.ok else 1
 
 
@@ -477,7 +484,7 @@ def _check_content(args) -> int:
             diags.fatal("no-pdf", f"cannot check the edition against {pdf}: {missing}", SourceRef(pdf),
                         hint="build it first: highlight build " + _quoted(edition_dir))
             raise BuildFailed(diags)
-        damaged = pdf_problem(pdf)
+        damaged = pdf_problem(pdf) if not pdf.lower().endswith((".html", ".htm")) else None  # (a web page: parsed)
         if damaged:
             diags.fatal("pdf-unreadable", f"will not read {pdf}: {damaged}", SourceRef(pdf),
                         hint="rebuild it: highlight build " + _quoted(edition_dir))
@@ -491,7 +498,8 @@ def _check_content(args) -> int:
     errors = diags.count(Severity.ERROR) + diags.count(Severity.FATAL)
     from .triage import plural
 
-    _info(f"highlight: checked {shown(edition_dir, PATH_LIMIT)} against its PDF: {plural(errors, 'error')}, "
+    what = "web page" if pdf and pdf.lower().endswith((".html", ".htm")) else "PDF"
+    _info(f"highlight: checked {shown(edition_dir, PATH_LIMIT)} against its {what}: {plural(errors, 'error')}, "
           f"{plural(diags.count(Severity.WARNING), 'warning')}", file=sys.stderr if args.json else sys.stdout)
     return exit_code(diags, args.strict)
 
@@ -671,6 +679,28 @@ def _unusable_pdf(*paths: str) -> bool:
                         hint="give a PDF that highlight built (rebuild it with `highlight build`)")
             _print(diags, False)
             return True
+    return False
+
+
+def _unusable_web(path: str) -> bool:
+    """Say why a file named .html is not a web page `build --to html` wrote (before it is parsed)."""
+    from .web import DOCTYPE, MAX_PAGE_BYTES
+
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            head = f.read(len(DOCTYPE))
+    except OSError as exc:
+        why = f"it cannot be read ({exc.strerror})"
+    else:
+        why = ("it is not a web page highlight wrote (it does not start with <!DOCTYPE html>)" if head != DOCTYPE
+               else f"it is larger than {MAX_PAGE_BYTES // 2**20} MB" if size > MAX_PAGE_BYTES else "")
+    if why:
+        diags = Diagnostics()
+        diags.fatal("html-unreadable", f"will not read {path}: {why}", SourceRef(path),
+                    hint="give the index.html that `highlight build EDITION --to html` wrote")
+        _print(diags, False)
+        return True
     return False
 
 

@@ -39,6 +39,13 @@ ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "serve_assets"
 ASSET_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                ".css": "text/css; charset=utf-8"}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# The files of a web page (`build --to html`) served from its folder under out/, with a policy that lets it
+# use only its own files (its one script, the language switch, included) and run nothing inline.
+WEB_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".woff2": "font/woff2",
+             ".js": "text/javascript; charset=utf-8",
+             ".jpg": "image/jpeg", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8"}
+WEB_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:; "
+              "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
 # Where a click opens the editor; {path} is absolute (so vscode://file/home/…), {line} and {column} 1-based.
 DEFAULT_EDITOR = "vscode://file{path}:{line}:{column}"
 POLL_SECONDS = 0.02  # 25 stat calls a round cost microseconds; a save shows 15 ms sooner on average than at watch's 50
@@ -92,6 +99,10 @@ class LiveProof:
         self._reports: dict[int, tuple] = {}  # page number -> (laid-out page, fonts, its typography report)
         self.changed = threading.Condition()
         self.stopping = threading.Event()
+        self.web_dir = os.path.join(self.serve_dir, "web")  # the web page of the last good build, when asked for
+        self._web_source: tuple | None = None  # (revision, backends.Document) of the last good build
+        self._web_revision = -1  # the revision the web page in web_dir was written from
+        self._web_lock = threading.Lock()
 
     # -- building -------------------------------------------------------------------------------------------
     def run(self, first_done: threading.Event | None = None, on_build=None) -> None:
@@ -121,6 +132,7 @@ class LiveProof:
         good = result.output is not None and not result.diagnostics.has_errors()
         diagnostics = [d.as_dict() for d in result.diagnostics.items]
         if good:
+            self._web_source = (self.revision + 1, result.document)
             os.replace(self.scratch_pdf, self.preview_pdf)
             result.output, result.preview = self.preview_pdf, "serve"  # what the summary line names
             self._render(result)
@@ -248,6 +260,29 @@ class LiveProof:
                     "diagnostics": list(self.diagnostics), "edition": self.name,
                     "preview": os.path.relpath(self.preview_pdf, self.project), "latency_ms":
                     round(self.latency_s * 1000, 1), "editor": self.options.editor}
+
+    def web_page(self) -> dict | None:
+        """The web page of the last good build (`build --to html`), written into out/serve/<folder>/web/ when
+        first asked for after a rebuild (a save costs the proofs nothing while the web tab is closed)."""
+        with self._web_lock:
+            source = self._web_source
+            if source is None:
+                return None
+            revision, document = source
+            if revision != self._web_revision:
+                from .diagnostics import BuildFailed, Diagnostics
+                from .web import WebBackend
+
+                diags = Diagnostics()
+                web = WebBackend()
+                try:
+                    web.write(self.web_dir, web.render(document, diags), diags, ())
+                except BuildFailed:
+                    return {"revision": revision, "url": None,
+                            "diagnostics": [d.as_dict() for d in diags.items]}
+                self._web_revision = revision
+            url = f"/out/serve/{quote(self.name)}/web/index.html?v={revision}"
+            return {"revision": revision, "url": url}
 
     def layout_dump(self) -> dict:
         with self.changed:
@@ -472,6 +507,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(live.state())
         if path == "/api/layout":
             return self._json(live.layout_dump())
+        if path == "/api/web":
+            found = live.web_page()
+            return self._json(found) if found else self._refuse(HTTPStatus.NOT_FOUND, "no good build yet")
         if path == "/api/pdfs":
             return self._json({"pdfs": live.pdfs()})
         if path == "/api/events":
@@ -508,8 +546,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _file(self, relative: str) -> None:
         path = _inside(self.live.out_dir, relative)
         kind = {".png": "image/png", ".pdf": "application/pdf"}.get(os.path.splitext(relative)[1])
+        folders = relative.split("/")[:-1]
+        web = any(f == "web" or f.endswith("-web") for f in folders)  # a web page's folder (build --to html)
+        if web and kind is None:
+            kind = WEB_TYPES.get(os.path.splitext(relative)[1])
         if path is None or kind is None:
-            return self._refuse(HTTPStatus.FORBIDDEN, "only pictures and PDFs under the project's out/ are served")
+            return self._refuse(HTTPStatus.FORBIDDEN, "only pictures, PDFs and web pages under the project's out/ "
+                                                      "are served")
         try:
             f = open(path, "rb")  # noqa: SIM115 (closed below, after the answer)
         except OSError:
@@ -521,6 +564,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(size))
             self.send_header("Cache-Control", "max-age=3600" if "v=" in self.path else "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
+            if web:  # a web page shown in the tab runs and fetches nothing but its own files
+                self.send_header("Content-Security-Policy", WEB_POLICY)
             self.end_headers()
             if self.command != "HEAD":
                 left = size

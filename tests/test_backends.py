@@ -19,7 +19,7 @@ def test_every_registered_backend_has_the_interface():
     for name in backends.names():
         backend = backends.get(name)
         assert backend.name == name
-        assert backend.suffix.startswith(".")
+        assert backend.suffix.startswith((".", "-"))  # a file's extension, or a folder's ending (html: "-web")
         for method in ("check_path", "render", "post_check", "write"):
             assert callable(getattr(backend, method)), (name, method)
 

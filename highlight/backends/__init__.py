@@ -104,6 +104,7 @@ class FileBackend:
 BACKENDS: dict[str, str] = {
     "pdf": "highlight.backends.pdf:PdfBackend",
     "json": "highlight.backends.pagemodel:PageModelBackend",
+    "html": "highlight.web:WebBackend",  # the web page, a folder (issue 25)
 }
 
 

@@ -198,6 +198,31 @@ async function refresh() {
   drawAll();
   if (comparison) showComparison();
   document.body.dataset.revision = state.revision;
+  if (document.body.classList.contains("view-web")) await showWeb();
+}
+
+// The web page tab: the last good build as `build --to html` writes it, reloaded after each good rebuild
+// with the reader's scroll kept (the frame is of this server's origin).
+async function showWeb() {
+  const answer = await fetch("/api/web");
+  if (!answer.ok) return;
+  const web = await answer.json();
+  const frame = document.getElementById("web-frame");
+  if (!web.url || frame.getAttribute("src") === web.url) return;
+  let scroll = 0;
+  try { scroll = frame.contentWindow.scrollY; } catch (e) { scroll = 0; }
+  frame.onload = () => { try { frame.contentWindow.scrollTo(0, scroll); } catch (e) { /* not ours */ } };
+  frame.setAttribute("src", web.url);
+  document.body.dataset.web = web.revision;
+}
+
+function setView(web) {
+  document.body.classList.toggle("view-web", web);
+  document.getElementById("spreads").hidden = web;
+  document.getElementById("web").hidden = !web;
+  document.getElementById("view-proofs").setAttribute("aria-pressed", String(!web));
+  document.getElementById("view-web").setAttribute("aria-pressed", String(web));
+  if (web) showWeb().catch(() => {});
 }
 
 async function clickPage(number, svg, ev) {
@@ -276,6 +301,8 @@ function start() {
   const zoom = document.getElementById("zoom");
   zoom.addEventListener("input", () => document.documentElement.style.setProperty("--zoom", zoom.value));
   document.getElementById("compare").addEventListener("click", compare);
+  document.getElementById("view-proofs").addEventListener("click", () => setView(false));
+  document.getElementById("view-web").addEventListener("click", () => setView(true));
   document.getElementById("compare-off").addEventListener("click", () => {
     comparison = null; document.getElementById("compare-off").hidden = true; showComparison();
   });

@@ -294,7 +294,7 @@ class TextSetter:
         self.fonts = fonts
         self.words = words  # the edition's own words, never broken (segment.py)
         self.greedy = greedy  # first-fit breaking, only to compare with total fit
-        self._memo: dict = memo or {}  # may start from a stored memo (linestore.py)
+        self._memo: dict = memo if memo is not None else {}  # may start from a stored memo (linestore.py)
         self.used: dict = {}  # what the current build set or reused, to be stored
         self.fresh = 0  # paragraphs set (not found in the memo) since `used` was cleared
         self._word_starts: frozenset[int] = frozenset()  # of the paragraph being set (see _boxes)
@@ -807,12 +807,9 @@ def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int) -> _Sep:
 @functools.lru_cache(maxsize=1)
 def _zh_words() -> dict:
     """zh_words.yaml: the classifiers a figure keeps and the connectives a line avoids starting with."""
-    import os
+    from .schema import package_data
 
-    import yaml
-
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "zh_words.yaml"), encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = package_data("zh_words.yaml")
     return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"])}
 
 

@@ -251,3 +251,28 @@ def test_every_bilingual_footnote_reads_in_two_columns_each_language_with_its_ma
     longest = max(len(i.line.text) for p in leaflet.pages for i in p.items if isinstance(i, TextLine)
                   and i.frame == "footnotes")
     assert longest <= 80, longest  # a reading measure (DESIGN.md: 55-80 characters), not 150
+
+
+def test_a_page_whose_footnote_trial_keeps_the_stock_step_is_laid_out_once(monkeypatch):
+    """The quiet trial of a page with footnotes (stock step above the rule, or the compact one?) is the body
+    when the stock step stands: the page is not filled and placed a second time to the same result (issue 28,
+    a third of the layout's time). The pages themselves are unchanged (the byte-identical leaflet tests)."""
+    from highlight.build import characters_used, load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.fonts import load_manifest, prepare_fonts
+    from highlight.layout import engine
+
+    diags = Diagnostics()
+    edition, layout, project = load_inputs(EDITION, diags)
+    fonts = prepare_fonts(load_manifest(os.path.join(project, "fonts", "fonts.yaml"), diags),
+                          set(characters_used(edition, layout)), diags, os.path.join(project, ".cache", "fonts"))
+    calls = []
+    body = engine.PageLayouter.body
+    monkeypatch.setattr(engine.PageLayouter, "body", lambda self, ctx, page, template, top, bottom, items:
+                        calls.append((page.number, round(bottom, 3))) or body(self, ctx, page, template, top, bottom,
+                                                                             items))
+    pages = engine.layout_edition(edition, layout, fonts, diags)
+    noted = {p.number for p in pages if any(i.frame == "footnotes" for i in p.items if isinstance(i, TextLine))}
+    assert len(noted) >= 3 and {n for n, _ in calls} == {p.number for p in pages}
+    # the same page with the same foot is laid out once (a page that takes the compact step: twice, two feet)
+    assert len(calls) == len(set(calls)), sorted(calls)

@@ -73,6 +73,7 @@ class PageLayouter:
         body_top = band_h + g.margins_mm.top * MM
         page_bottom = lay.page_height_pt - g.margins_mm.bottom * MM
         body_bottom = page_bottom
+        body: _Body | None = None
         if footnote_h:  # the notes stand at the foot, raised so that their lines keep the body's grid
             first = _first_baseline(footnote_items) or 0.0
             fy = _up_to_grid(page_bottom - footnote_h + first, body_top, self.grid) - first
@@ -86,14 +87,20 @@ class PageLayouter:
             body_bottom = fy - stock
             if compact < stock:
                 loud, quiet = self.diags, Diagnostics()
+                trial_items: list = []
                 self.diags = quiet
                 try:
-                    trial = self.body(ctx.but(diags=quiet), page, template, body_top, body_bottom, [])
+                    trial = self.body(ctx.but(diags=quiet), page, template, body_top, body_bottom, trial_items)
                 finally:
                     self.diags = loud
                 if trial.overflowed or trial.widened or any(d.code == "off-grid" for d in quiet.items):
                     body_bottom = fy - compact
-        body = self.body(ctx, page, template, body_top, body_bottom, items)
+                else:  # the stock step stands: the trial is the body (a second fill would give the same)
+                    body = trial
+                    items.extend(trial_items)
+                    self.diags.extend(quiet)
+        if body is None:
+            body = self.body(ctx, page, template, body_top, body_bottom, items)
         if footnote_h:
             rule = lay.colours["rule"]
             left = g.margins_mm.left * MM

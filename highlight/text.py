@@ -31,7 +31,7 @@ from .chars import is_cjk
 from .fonts import FontSet
 from .layout_spec import Colour, Style
 from .model import MARKER_PATTERN
-from .segment import DISCOURAGED, FORBIDDEN, NAME, break_grades, listed_spans
+from .segment import ALLOWED, DISCOURAGED, FORBIDDEN, NAME, break_grades, listed_spans
 
 # Kinsoku (W3C clreq §3.1.7): characters that may not start a line ...
 NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛｝］％‰℃…‥・·ー゛゜ヽヾゝゞ々〻,.:;!?)]}%”’")
@@ -75,6 +75,10 @@ WIDE_PHRASE_COST = 1.0
 PHRASE_BREAK = set("，。、；：！？）」』】〉》〕〗\u3000")  # a break after one of these ends a phrase
 NAME_COST = 1e5  # a break inside one of the edition's names longer than the measure, at its own word boundary
 CONNECTIVE_START_COST = 30.0  # a narrow line starting with a connective (及, 與: zh_words.yaml), where it can help it
+# A narrow line ending with a one-character coverb (援助金予 | 236 位: zh_words.yaml) where it can help it: less than a
+# break between two words (NARROW_PHRASE_COST), so the coverb goes down with its phrase when that costs no more
+# breaks, but a paragraph does not take one more line for it (了解更多科大為 | 知識轉移所作出的努力, not a third line).
+COVERB_END_COST = 10.0
 SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
 SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
@@ -222,6 +226,8 @@ class _Sep:
     phrase_em_pt: float = 0.0  # a break between two words of Chinese text, not after punctuation: its em, else 0
     name: bool = False  # a break inside one of the edition's words, at its own word boundary (segment.NAME)
     connective: bool = False  # the next line would start with a connective (及, 與: zh_words.yaml)
+    coverb: bool = False  # the line would end with a one-character coverb (予, 於, 為: zh_words.yaml)
+    name_skew: float = 0.0  # a break inside a name: how unequal its two parts are (0 halves, near 1 one end)
 
 
 @dataclass(frozen=True)
@@ -398,6 +404,7 @@ class TextSetter:
         bound = _bracket_bound(chars)
         joined = "".join(c.char for c in chars)
         grades = break_grades(joined, self.words)
+        names = listed_spans(joined, self.words) if NAME in grades else ()
         # where one of the edition's words begins, its first character is no classifier: 2022 | 人工智能
         self._word_starts = _word_starts(joined, self.words) if self.words else frozenset()
         boxes: list[_Box] = []
@@ -409,7 +416,7 @@ class TextSetter:
                 grade = grades[word[0]]
                 if grade == FORBIDDEN and sep.breakable:
                     sep = replace(sep, breakable=False, kind="glue")  # a space inside a listed name
-                seps.append(_classed(sep, chars, words[w_index - 1][-1], word[0], grade))
+                seps.append(_classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades, names))
             current: list[int] = [word[0]]
             soft = _hyphenation_points(chars, word) if hyphenating else ()
             for k in range(1, len(word)):
@@ -430,7 +437,7 @@ class TextSetter:
                 sep = _inner_sep(chars[i].span.style, kind, gap)
                 if grade == DISCOURAGED and kind == "cjk":
                     sep = replace(sep, word_em_pt=chars[i].span.style.size_pt)
-                seps.append(_classed(sep, chars, p, i, grade))
+                seps.append(_classed(sep, chars, p, i, grade, grades, names))
                 current = [i]
             boxes.append(self._make_box(chars, current))
         return boxes, seps
@@ -793,15 +800,21 @@ class TextSetter:
                     compressed=compressed, hang_pt=hang_end)
 
 
-def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int) -> _Sep:
+def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int, grades: tuple = (), names: tuple = ()) -> _Sep:
     """`sep` (between characters `p` and `i`) with its class of break: between two words of Chinese text or
-    after punctuation, inside a name, before a connective."""
+    after punctuation, inside a name (and how unequal its parts), before a connective, after a coverb that is a
+    word of its own (援助金予 | 236 位: the dictionary's boundaries each side of 予, so not 給予 or 現在)."""
     if not sep.breakable:
         return sep
     a, b = chars[p].char, chars[i].char
     chinese = (sep.kind == "cjk" or sep.han_latin) and a not in PHRASE_BREAK and not chars[i].span.marker
+    coverb = a in _zh_words()["coverbs"] and grade == ALLOWED and p < len(grades) and grades[p] == ALLOWED
+    skew = 0.0
+    if grade == NAME:  # the name broken: the longest listed one around the break (教育及生成式 | 人工智能基金: 0)
+        start, end = max(((s, e) for s, e in names if s < i < e), key=lambda span: span[1] - span[0], default=(i, i))
+        skew = abs((i - start) - (end - i)) / (end - start) if end > start else 0.0
     return replace(sep, phrase_em_pt=chars[i].span.style.size_pt if chinese else 0.0, name=grade == NAME,
-                   connective=b in _zh_words()["connectives"])
+                   connective=b in _zh_words()["connectives"], coverb=chinese and coverb, name_skew=skew)
 
 
 @functools.lru_cache(maxsize=1)
@@ -813,7 +826,8 @@ def _zh_words() -> dict:
 
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "zh_words.yaml"), encoding="utf-8") as f:
         data = yaml.safe_load(f)
-    return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"])}
+    return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"]),
+            "coverbs": frozenset(data["coverbs"])}
 
 
 def _word_starts(text: str, words: frozenset[str]) -> frozenset[int]:
@@ -832,12 +846,14 @@ def _break_cost(sep: _Sep, width_pt: float) -> float:
     narrow = width_pt < NARROW_MEASURE_EM * sep.phrase_em_pt - 0.01
     if sep.phrase_em_pt:
         cost += NARROW_PHRASE_COST if narrow else WIDE_PHRASE_COST
-    if sep.name:
-        cost += NAME_COST
+    if sep.name:  # dearer the more unequal its parts: 「教育及生成式 | 人工智能基金」, not 「教育及生成式人工智能 | 基金」
+        cost += NAME_COST * (1.0 + sep.name_skew)
     if sep.connective and (sep.name or narrow):
         # in a narrow measure a line starting with 及 reads as a stray; inside a name, only if no other break of
         # it fits (教育 | 及生成式); in wide justified text it is common and costs nothing
         cost += NAME_COST if sep.name else CONNECTIVE_START_COST
+    if sep.coverb and narrow:  # 援助金予 | 236 位: the coverb belongs to the phrase it introduces (as 及 does)
+        cost += COVERB_END_COST
     return cost
 
 

@@ -227,7 +227,7 @@ class _Sep:
     name: bool = False  # a break inside one of the edition's words, at its own word boundary (segment.NAME)
     connective: bool = False  # the next line would start with a connective (及, 與: zh_words.yaml)
     coverb: bool = False  # the line would end with a one-character coverb (予, 於, 為: zh_words.yaml)
-    name_skew: float = 0.0  # a break inside a name: how unequal its two parts are (0 halves, near 1 one end)
+    after_connective: bool = False  # the line would end with a connective (「教育及 |: zh_words.yaml)
 
 
 @dataclass(frozen=True)
@@ -404,7 +404,6 @@ class TextSetter:
         bound = _bracket_bound(chars)
         joined = "".join(c.char for c in chars)
         grades = break_grades(joined, self.words)
-        names = listed_spans(joined, self.words) if NAME in grades else ()
         # where one of the edition's words begins, its first character is no classifier: 2022 | 人工智能
         self._word_starts = _word_starts(joined, self.words) if self.words else frozenset()
         boxes: list[_Box] = []
@@ -416,7 +415,7 @@ class TextSetter:
                 grade = grades[word[0]]
                 if grade == FORBIDDEN and sep.breakable:
                     sep = replace(sep, breakable=False, kind="glue")  # a space inside a listed name
-                seps.append(_classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades, names))
+                seps.append(_classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades))
             current: list[int] = [word[0]]
             soft = _hyphenation_points(chars, word) if hyphenating else ()
             for k in range(1, len(word)):
@@ -437,7 +436,7 @@ class TextSetter:
                 sep = _inner_sep(chars[i].span.style, kind, gap)
                 if grade == DISCOURAGED and kind == "cjk":
                     sep = replace(sep, word_em_pt=chars[i].span.style.size_pt)
-                seps.append(_classed(sep, chars, p, i, grade, grades, names))
+                seps.append(_classed(sep, chars, p, i, grade, grades))
                 current = [i]
             boxes.append(self._make_box(chars, current))
         return boxes, seps
@@ -800,21 +799,18 @@ class TextSetter:
                     compressed=compressed, hang_pt=hang_end)
 
 
-def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int, grades: tuple = (), names: tuple = ()) -> _Sep:
+def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int, grades: tuple = ()) -> _Sep:
     """`sep` (between characters `p` and `i`) with its class of break: between two words of Chinese text or
-    after punctuation, inside a name (and how unequal its parts), before a connective, after a coverb that is a
-    word of its own (援助金予 | 236 位: the dictionary's boundaries each side of 予, so not 給予 or 現在)."""
+    after punctuation, inside a name, before or after a connective, after a coverb that is a word of its own
+    (援助金予 | 236 位: the dictionary's boundaries each side of 予, so not 給予 or 現在)."""
     if not sep.breakable:
         return sep
     a, b = chars[p].char, chars[i].char
     chinese = (sep.kind == "cjk" or sep.han_latin) and a not in PHRASE_BREAK and not chars[i].span.marker
     coverb = a in _zh_words()["coverbs"] and grade == ALLOWED and p < len(grades) and grades[p] == ALLOWED
-    skew = 0.0
-    if grade == NAME:  # the name broken: the longest listed one around the break (教育及生成式 | 人工智能基金: 0)
-        start, end = max(((s, e) for s, e in names if s < i < e), key=lambda span: span[1] - span[0], default=(i, i))
-        skew = abs((i - start) - (end - i)) / (end - start) if end > start else 0.0
     return replace(sep, phrase_em_pt=chars[i].span.style.size_pt if chinese else 0.0, name=grade == NAME,
-                   connective=b in _zh_words()["connectives"], coverb=chinese and coverb, name_skew=skew)
+                   connective=b in _zh_words()["connectives"], coverb=chinese and coverb,
+                   after_connective=a in _zh_words()["connectives"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -846,12 +842,14 @@ def _break_cost(sep: _Sep, width_pt: float) -> float:
     narrow = width_pt < NARROW_MEASURE_EM * sep.phrase_em_pt - 0.01
     if sep.phrase_em_pt:
         cost += NARROW_PHRASE_COST if narrow else WIDE_PHRASE_COST
-    if sep.name:  # dearer the more unequal its parts: 「教育及生成式 | 人工智能基金」, not 「教育及生成式人工智能 | 基金」
-        cost += NAME_COST * (1.0 + sep.name_skew)
+    if sep.name:
+        cost += NAME_COST
     if sep.connective and (sep.name or narrow):
         # in a narrow measure a line starting with 及 reads as a stray; inside a name, only if no other break of
         # it fits (教育 | 及生成式); in wide justified text it is common and costs nothing
         cost += NAME_COST if sep.name else CONNECTIVE_START_COST
+    if sep.after_connective and sep.name:  # 及 joins the two parts of a name it stands in: not 「教育及 | 生成式…」
+        cost += NAME_COST
     if sep.coverb and narrow:  # 援助金予 | 236 位: the coverb belongs to the phrase it introduces (as 及 does)
         cost += COVERB_END_COST
     return cost

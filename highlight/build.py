@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import time
@@ -32,6 +33,7 @@ from .layout import LaidOutPage, Picture, layout_edition
 from .layout_spec import Layout, load_layout
 from .parity import check_parity
 from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug, project_of
+from .schema import PARSED, package_data, read_cached, use_parsed_cache, write_cached
 from .text import TextSetter
 
 
@@ -133,6 +135,10 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
 
     project = find_project(edition_dir)
     check_project(project, diags, found=project_of(edition_dir) is not None)
+    if cache is not None and PARSED not in cache:  # what unchanged files read into, kept across processes too
+        use_parsed_cache(cache, os.path.join(project, ".cache", "parsed"), _parsed_salt(project))
+        for name in ("figure_words.yaml", "zh_words.yaml"):  # the package's word lists (parity, line breaking)
+            package_data(name, cache)
     edition = layout = None
     try:
         edition = load_edition(edition_dir, diags, cache)
@@ -150,6 +156,18 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
     if edition is None or layout is None or house is None:
         raise BuildFailed(diags)
     return replace(edition, words=merged(house, edition.words)), layout, project
+
+
+def _parsed_salt(project: str) -> bytes:
+    """What a file's parsed value depends on besides its bytes: the package's source (and Python's version)
+    and the dependency pins, as for the line store."""
+    digest = hashlib.sha256(linestore._package_digest())
+    try:
+        with open(os.path.join(project, "pyproject.toml"), "rb") as f:
+            digest.update(f.read())
+    except OSError:
+        digest.update(b"(missing)")
+    return digest.digest()
 
 
 @dataclass
@@ -181,6 +199,9 @@ class PageCache:
 
     laid: dict = field(default_factory=dict)  # page number -> (inputs, laid-out page, its diagnostics)
     layout: Layout | None = None
+    from_disk: int = 0  # pages the last build took from .cache/pages (laid out by an earlier process)
+    unsaved: list = field(default_factory=list)  # (cache file, (page, its diagnostics)) not yet written there
+    digest: tuple = (None, b"")  # (layout, digest of it) for the names in .cache/pages
 
 
 @dataclass
@@ -255,6 +276,7 @@ class BuildSession:
         """The edition and the layout read and checked (the content's own checks, English against Chinese)."""
         options, diags = run.options, run.diags
         _check_folder_name(options.edition_dir, diags)
+        self.pages.from_disk, self.pages.unsaved = 0, []
         run.edition, layout, run.project = load_inputs(options.edition_dir, diags, self.files)
         run.result.name = output_name(options.edition_dir)
         check_parity(run.edition, diags)
@@ -352,9 +374,9 @@ class BuildSession:
         build; and what the caller reads."""
         assert run.setter is not None and run.fonts is not None
         if run.setter.fresh:
-            self.lines.unsaved = (run.store, run.setter.used)
-            if not self.defer_line_store:
-                self.save_lines()
+            self.lines.unsaved = (run.store, _lines_to_keep(run.setter, self.pages.from_disk))
+        if not self.defer_line_store:
+            self.save_lines()
         if not run.diags.has_errors():  # a proof of a failing build is no "last good build"
             heights = _frame_heights(run.pages)
             if heights != self.heights.good:  # (a rebuild that moved no frame writes nothing)
@@ -376,7 +398,7 @@ class BuildSession:
         stamp = (manifest_path, _mtime(manifest_path), cache_dir)
         cache = self.fonts
         if cache.stamp != stamp:
-            loaded = load_manifest(manifest_path, diags)
+            loaded = load_manifest(manifest_path, diags, self.files)
             if not faces_present(loaded, cache_dir):  # first use: fetched (pinned, checksummed)
                 announce(f"fonts: first use, fetching the faces of {manifest_path} into {cache_dir} (once)")
                 fetch_fonts(loaded, diags, cache_dir, lambda step: announce("fonts: " + step))
@@ -396,10 +418,14 @@ class BuildSession:
         return cache.fonts
 
     def save_lines(self) -> None:
-        """Write the lines the last build set to the line store (a no-op when it set none)."""
+        """Write the lines the last build set to the line store, and the pages it laid out to .cache/pages (a
+        no-op when it set and laid out none)."""
         if self.lines.unsaved is not None:
             linestore.save(*self.lines.unsaved)
             self.lines.unsaved = None
+        for stored, value in self.pages.unsaved:
+            write_cached(stored, value, verify=False)
+        self.pages.unsaved = []
 
     def _restore_lines(self, project: str, edition_dir: str, fonts: FontSet,
                        words: frozenset = frozenset()) -> tuple[str, TextSetter]:
@@ -410,7 +436,9 @@ class BuildSession:
         store = linestore.store_path(project, edition_dir, lines.greedy)
         setter = lines.setter
         if setter is None or lines.store != store or setter.fonts is not fonts or setter.words != words:
-            setter = lines.setter = TextSetter(fonts, greedy=lines.greedy, memo=linestore.load(store), words=words)
+            # (read when a page is set: one whose laid-out page is in .cache/pages needs no line)
+            setter = lines.setter = TextSetter(fonts, greedy=lines.greedy, memo=linestore.LazyStore(store),
+                                               words=words)
             lines.store = store
         setter.used, setter.fresh = {}, 0
         return store, setter
@@ -429,16 +457,58 @@ class BuildSession:
                 laid.append(cached[1])
                 diags.items.extend(cached[2])
                 continue
-            page_diags = Diagnostics()
             alone = replace(edition, pages=(page,))
-            result = layout_edition(alone, layout, setter, page_diags, lang, self.heights.good)[0]
-            if not any(d.code in UNPLACEABLE for d in page_diags.items):
-                # (a block in no frame is already the error worth reading: one error per cause)
-                check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
-            self.pages.laid[page.number] = (inputs, result, list(page_diags.items))
-            diags.items.extend(page_diags.items)
+            stored = self._stored_page(alone, layout, setter, lang, inputs[3][2])
+            found = read_cached(stored) if stored is not None else None
+            # (an overflow's message compares with the last good build's heights, which the name leaves out)
+            if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], LaidOutPage) \
+                    and not any(getattr(d, "code", "overflow") == "overflow" for d in found[1]):
+                result, page_items = found[0], list(found[1])
+                self.pages.from_disk += 1
+            else:
+                page_diags = Diagnostics()
+                result = layout_edition(alone, layout, setter, page_diags, lang, self.heights.good)[0]
+                if not any(d.code in UNPLACEABLE for d in page_diags.items):
+                    # (a block in no frame is already the error worth reading: one error per cause)
+                    check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
+                page_items = list(page_diags.items)
+                if stored is not None:  # (written with the line store: after `watch` has reported the rebuild)
+                    self.pages.unsaved.append((stored, (result, tuple(page_items))))
+            self.pages.laid[page.number] = (inputs, result, page_items)
+            diags.items.extend(page_items)
             laid.append(result)
         return laid
+
+    def _stored_page(self, alone: Edition, layout: Layout, setter: TextSetter, lang: str | None,
+                     stamps: tuple) -> str | None:
+        """.cache/pages/<digest>.pickle: a page laid out and checked in an earlier process, with its diagnostics.
+        The digest covers everything the page's layout reads: the edition with this page alone (its title,
+        words, typography), the layout, the language, the page's pictures (size and time) and the line store's
+        name (the package's source, the fonts' manifest, the pins, the edition's folder and the breaking mode);
+        not the last good build's frame heights, which only an overflow's message reads (a page stored with an
+        overflow is laid out again). None when any of it cannot be written down (then the page is laid out)."""
+        import pickle
+
+        def canonical(value) -> bytes:
+            """The pickle of `value` without its memo: the same bytes whichever objects it shares (a page read
+            from YAML and the same page from .cache/parsed share different strings)."""
+            out = io.BytesIO()
+            pickler = pickle.Pickler(out, protocol=5)
+            pickler.fast = True
+            pickler.dump(value)
+            return out.getvalue()
+
+        store = self.lines.store
+        if store is None:
+            return None
+        try:
+            if self.pages.digest[0] is not layout:
+                self.pages.digest = (layout, hashlib.sha256(canonical(layout)).digest())
+            page = canonical((alone, lang, stamps, sorted(setter.words)))
+        except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+            return None
+        digest = hashlib.sha256(b"highlight-page/1\0" + os.path.basename(store).encode() + self.pages.digest[1] + page)
+        return os.path.join(os.path.dirname(os.path.dirname(store)), "pages", digest.hexdigest() + ".pickle")
 
     def _output_profile(self, project: str, diags: Diagnostics):
         """The PDF/X output intent's profile (kept for the session: 250 KB read once)."""
@@ -447,11 +517,25 @@ class BuildSession:
         if self.profile is None:
             own = Diagnostics()  # its loaders stop at any error so far: a proof's overflow is not theirs
             try:
-                manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), own)
+                manifest = load_manifest(os.path.join(project, "profiles", "profiles.yaml"), own, self.files)
                 self.profile = load_profile(manifest, own)
             finally:
                 diags.extend(own)
         return self.profile
+
+
+def _lines_to_keep(setter: TextSetter, pages_from_disk: int) -> dict:
+    """What the line store keeps: the lines this build used; when some pages came from .cache/pages (their
+    lines were not looked up), the store's older lines too, so that a later build setting those pages finds
+    them."""
+    memo = setter._memo
+    if not pages_from_disk or not isinstance(memo, linestore.LazyStore):
+        return setter.used
+    kept = linestore.StoredMemo()
+    dict.update(kept, dict.items(memo))  # (keyed by digest already)
+    for key, lines in setter.used.items():
+        dict.__setitem__(kept, linestore.key_digest(key), lines)
+    return kept
 
 
 def _picture_stamps(page) -> tuple:

@@ -127,7 +127,8 @@ def _total(lay, table: Breakdown, width: float, align: str) -> list:
     languages, set in a column of `width` from y = 0."""
     lines: list = []
     col = lay.column(lines, ref_of(table, "total"), "en", width)
-    col.add([Span(f"{table.total:,}", lay.style("chart-total", "en"))], align=align)
+    if f"{table.total:,}" not in lay.printed:  # a stat of its frame prints it already: never twice side by side
+        col.add([Span(f"{table.total:,}", lay.style("chart-total", "en"))], align=align)
     lines[:] = _artifacts(lines)
     y = col.y
     caption = Role("table-caption", table.ref.yaml_path or "")  # the unit says what the figures count
@@ -165,8 +166,9 @@ def _ring(lay, table: Breakdown, rows, width: float, y: float, out: list, later:
                             spec.separator_pt))
     hole = inner * 2 * 0.86  # the widest line the hole holds with a margin to the ring
     centre = _total(lay, table, hole, "center")
-    top, bottom = _extent(centre)
-    later.append((centre, cx - hole / 2, cy - (top + bottom) / 2))
+    if centre:
+        top, bottom = _extent(centre)
+        later.append((centre, cx - hole / 2, cy - (top + bottom) / 2))
     return cy + outer + spec.space_mm * MM
 
 
@@ -175,8 +177,9 @@ def _bar100(lay, table: Breakdown, rows, width: float, y: float, out: list, late
     spec = lay.layout.geometry.charts
     top, height = y + spec.space_mm * MM, spec.bar_height_mm * MM
     end = _total(lay, table, width, "right")
-    end_w = max(t.x_pt + t.line.right_pt for t in end) - min(t.x_pt + t.line.runs[0].x_pt for t in end)
-    bar_w = width - end_w - spec.figure_gap_mm * MM
+    end_w = (max(t.x_pt + t.line.right_pt for t in end) - min(t.x_pt + t.line.runs[0].x_pt for t in end)
+             + spec.figure_gap_mm * MM) if end else 0.0
+    bar_w = width - end_w
     total = sum(row.count for row in rows) or 1
     x, seams = 0.0, []
     for row in rows:
@@ -187,6 +190,8 @@ def _bar100(lay, table: Breakdown, rows, width: float, y: float, out: list, late
     if spec.separator_pt:
         for seam in seams[:-1]:
             out.append(Rule(seam, top, seam, top + height, _paper(lay), spec.separator_pt))
+    if not end:
+        return top + height + spec.space_mm * MM
     first, last = _extent(end)
     dy = top + height / 2 - (first + last) / 2
     later.append((end, 0.0, dy))

@@ -14,6 +14,7 @@ every text is on its page is checks/layout.py; the visual diff of two PDFs is vi
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import re
 import unicodedata
@@ -160,7 +161,9 @@ def check_source(source_path: str, pdf_path: str, strict: bool = False, source: 
 
 
 # An English label followed by its Chinese: "North America 北美".
-_PAIR = re.compile(r"[A-Za-z][^\u3400-\u9fff]*?[\u3400-\u9fff][\u3400-\u9fff\s]*")
+@functools.cache
+def _pair() -> re.Pattern:  # (compiled on first use: a large character class, and most lines are found as they stand)
+    return re.compile(r"[A-Za-z][^\u3400-\u9fff]*?[\u3400-\u9fff][\u3400-\u9fff\s]*")
 
 
 def source_line_found(line: str, hay: str, strict: bool = False) -> bool:
@@ -170,7 +173,7 @@ def source_line_found(line: str, hay: str, strict: bool = False) -> bool:
     ../shared/tools/seed_coverage.py also reads it."""
     if normalise(line, strict) in hay:
         return True
-    pairs = _PAIR.findall(line)
+    pairs = _pair().findall(line)
     return len(pairs) >= 2 and "".join(pairs).replace(" ", "") == line.replace(" ", "") \
         and all(normalise(pair, strict) in hay for pair in pairs)
 

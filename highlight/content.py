@@ -7,6 +7,7 @@ numbered once each, one block per frame.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import replace
@@ -361,23 +362,37 @@ _YEAR_RANGE = re.compile(r"(?<![\d.\-])((?:19|20)\d\d)-((?:19|20)?\d\d)(?![\d\-]
 
 
 # Between Chinese words (a Han character or full-width punctuation each side, spaces around the mark).
+# Compiled on first use, and used only on a string holding the mark each rewrites: their large character classes
+# cost milliseconds each to compile.
 _HAN = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_ZH_SLASH = re.compile(f"(?<=[{_HAN}]) */ *(?=[{_HAN}])")
-_ZH_SPACE = re.compile("(?<=[\u3400-\u9fff\uf900-\ufaff]) (?=[\u3400-\u9fff\uf900-\ufaff])")  # Han, space, Han
-_ZH_ONE_DASH = re.compile("(?<=[\u3400-\u9fff\uf900-\ufaff])\u2014(?=[\u3400-\u9fff\uf900-\ufaff])")  # Han—Han
-_ZH_DASH = re.compile(f"(?<=[{_HAN}]) +[-\u2013\u2014] +(?=[{_HAN}])")
-# A separator in a transliterated name between Han (艾琳・柯林斯): the katakana middle dot U+30FB (and its half-width
-# U+FF65) is Japanese, full width with blanks either side; Chinese sets the interpunct U+00B7 (clreq, 間隔號).
-_ZH_NAME_DOT = re.compile("(?<=[\u3400-\u9fff\uf900-\ufaff]) *[\u30fb\uff65] *(?=[\u3400-\u9fff\uf900-\ufaff])")
+_ZH_RULES = {
+    "slash": f"(?<=[{_HAN}]) */ *(?=[{_HAN}])",
+    "space": "(?<=[\u3400-\u9fff\uf900-\ufaff]) (?=[\u3400-\u9fff\uf900-\ufaff])",  # Han, space, Han
+    "one dash": "(?<=[\u3400-\u9fff\uf900-\ufaff])\u2014(?=[\u3400-\u9fff\uf900-\ufaff])",  # Han—Han
+    "dash": f"(?<=[{_HAN}]) +[-\u2013\u2014] +(?=[{_HAN}])",
+    # a separator in a transliterated name between Han (艾琳・柯林斯): the katakana middle dot U+30FB (and its
+    # half-width U+FF65) is Japanese; Chinese sets the interpunct U+00B7 (clreq, 間隔號)
+    "name dot": "(?<=[\u3400-\u9fff\uf900-\ufaff]) *[\u30fb\uff65] *(?=[\u3400-\u9fff\uf900-\ufaff])",
+}
+
+
+@functools.cache
+def _zh_rule(name: str) -> re.Pattern:
+    return re.compile(_ZH_RULES[name])
 
 
 def typographic(string: str, typography: Typography, lang: str = "en") -> str:
     """`string` (in `lang`) with the normalisation `typography` turns on (see Typography)."""
     if typography.zh_punctuation and lang == "zh":
-        string = _ZH_DASH.sub("\u2014\u2014", _ZH_SLASH.sub("\uff0f", string))
-        string = _ZH_SPACE.sub("\u3000", string)
-        string = _ZH_ONE_DASH.sub("\u2014\u2014", string)  # 凱洛格—科大: a Chinese dash is two ems (——)  # 擴展實力 驅動成長: a full-width space between two phrases
-        string = _ZH_NAME_DOT.sub("\u00b7", string)  # 艾琳・柯林斯 → 艾琳·柯林斯 (an interpunct, clreq)
+        if "/" in string:
+            string = _zh_rule("slash").sub("\uff0f", string)
+        if " " in string:  # (each rule below needs a space, or an em dash)
+            string = _zh_rule("dash").sub("\u2014\u2014", string)
+            string = _zh_rule("space").sub("\u3000", string)
+        if "\u2014" in string:
+            string = _zh_rule("one dash").sub("\u2014\u2014", string)  # 凱洛格—科大: a Chinese dash is two ems (——)  # 擴展實力 驅動成長: a full-width space between two phrases
+        if "\u30fb" in string or "\uff65" in string:
+            string = _zh_rule("name dot").sub("\u00b7", string)  # 艾琳・柯林斯 → 艾琳·柯林斯 (an interpunct, clreq)
     if typography.minus:
         string = _MINUS.sub("\u2212", string)
     if typography.en_dash:

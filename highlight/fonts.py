@@ -93,8 +93,8 @@ MANIFEST = Struct(Manifest, {
 }, "The font manifest")
 
 
-def load_manifest(path: str, diags: Diagnostics) -> Manifest:
-    manifest = load_document(path, MANIFEST, diags)
+def load_manifest(path: str, diags: Diagnostics, cache: dict | None = None) -> Manifest:
+    manifest = load_document(path, MANIFEST, diags, cache)  # (cache: a build session's parsed files)
     if manifest is INVALID:
         raise BuildFailed(diags)
     # Face and source keys name files in .cache/fonts: nothing that could climb out of it.

@@ -129,6 +129,7 @@ class FrameSpec:
     beside_mm: float | None = None  # stats: the figure in a column this wide, its words beside it
     row_rules: bool = False  # a hairline between the rows of its cells
     wide_span: int | None = None  # the wider span it takes when the page is too full at its own
+    wide_cells: int | None = None  # …and the cells to a row it then takes (blocks side by side, not stacked)
     aliases: tuple[str, ...] | None = None  # older frame names whose blocks this frame takes (page files of past editions)
     bands: str = "stacked"  # cells of a row: each its Chinese under its English, or the row's languages shared
     monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
@@ -217,6 +218,8 @@ class TypographyLimits:
     max_text_sizes: int = 10  # distinct text sizes drawn in the whole document
     max_panel_edge_mm: float = 8.0  # a panel's edge to its first and to its last ink (a row of cards: the tallest)
     max_panel_gap_mm: float = 12.0  # the tallest band without ink inside a panel
+    min_block_gap_mm: float = 0.0  # the least paper between two blocks (ink or a panel's edge), a heading's to what it heads apart
+    last_block_gap_mm: float = 0.0  # …under which a page too full for its rhythm never closes it (the last resort)
     max_stat_anatomies: int = 1  # ways of setting a stat in the leaflet (DESIGN.md: one stat anatomy)
     max_figure_sizes_per_section: int = 1  # stat figure sizes within one section
     max_bold_twin_mismatches: int = 0  # elements with bold English and no bold Chinese
@@ -351,6 +354,11 @@ def _typography_check(values, node, path, r: Reader) -> bool:
                 f"({values['deliberate_space_mm']:g}) is less than max_empty_band_mm ({values['max_empty_band_mm']:g})",
                 "a declared space is allowed to be taller than any other empty band, not shorter")
         return False
+    if values["last_block_gap_mm"] > values["min_block_gap_mm"]:
+        r.error(node, f"{path}.last_block_gap_mm", "bad-value", f"last_block_gap_mm "
+                f"({values['last_block_gap_mm']:g}) is more than min_block_gap_mm ({values['min_block_gap_mm']:g})",
+                "the last resort of a page too full for its rhythm closes the floor: make it the floor or less")
+        return False
     return True
 
 
@@ -405,6 +413,8 @@ FRAME = Struct(FrameSpec, {
                          "in page order (so past editions' page files still build after frames are merged)")),
     "wide_span": Field(Int("A wider span the frame takes when the page is too full at its own (an "
                            "introduction on 8 columns that may run across 12 for next year's longer copy)", 1)),
+    "wide_cells": Field(Int("The cells to a row the frame takes at its wide_span (stacked blocks set side by "
+                            "side when the page is too full)", 1)),
     "row_rules": Field(Bool("A hairline between rows of cells"), default=False),
     "bands": Field(Str("Cells of a row: stacked (each cell's Chinese under its own English) or shared (the "
                        "row's English on one band, its Chinese on the next: for cells alike, whose English ends "
@@ -505,6 +515,10 @@ GEOMETRY = Struct(PageGeometry, {
         "max_panel_edge_mm": Field(Number("Most paper between a panel's edge and its first or last ink, mm", 0),
                                    default=8.0),
         "max_panel_gap_mm": Field(Number("Tallest band without ink inside a panel, mm", 0), default=12.0),
+        "min_block_gap_mm": Field(Number("Least paper between two blocks (their ink or a panel's edge), a heading "
+                                         "and what it heads apart, mm", 0), default=0.0),
+        "last_block_gap_mm": Field(Number("The paper between blocks a page too full for its rhythm may close to, "
+                                          "with a note, before it overflows, mm", 0), default=0.0),
         "max_stat_anatomies": Field(Int("Most ways of setting a stat in the document", 1), default=1),
         "max_figure_sizes_per_section": Field(Int("Most stat figure sizes in one section", 1), default=1),
         "max_bold_twin_mismatches": Field(Int("Elements with bold English and no bold Chinese", 0), default=0),
@@ -554,7 +568,7 @@ STYLES = Struct(lambda ref, colours, styles, scale_pt=None, hierarchy=None, min_
         "zh": Field(Number("Least Chinese leading, as a multiple of the size", 1, maximum=3))},
         "Least leading of every style, per language, as a multiple of its size")),
     "styles": Field(Named(STYLE), required=True)})
-MAX_SCALE_SIZES = 8  # DESIGN.md: a small, consistent scale
+MAX_SCALE_SIZES = 9  # DESIGN.md: about seven sizes, and one or two smaller steps a figure may take
 
 _REQUIRED_STYLE_KEYS = ("weight", "size_pt", "leading_pt", "colour")
 # The colours the layout engine sets its elements with (and their styles: layout/elements.py's table, with
@@ -646,6 +660,9 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                 diags.error("frame-off-grid", f"frame '{fname}' widens to {frame.wide_span} columns, which must be "
                             f"more than its span {frame.span} and end within the {geometry.grid.columns}-column grid",
                             frame.refs.get("wide_span", frame.ref), hint=f"at most {geometry.grid.columns - frame.col + 1}")
+            if frame.wide_cells is not None and frame.wide_span is None:
+                diags.error("frame-wide-cells", f"frame '{fname}' sets wide_cells but no wide_span to take them on",
+                            frame.refs.get("wide_cells", frame.ref), hint="add wide_span: (more columns than span)")
             if frame.col + frame.span - 1 > geometry.grid.columns:
                 diags.error("frame-off-grid", f"frame '{fname}' spans columns {frame.col}–{frame.col + frame.span - 1} "
                             f"but the grid has {geometry.grid.columns}", frame.ref,

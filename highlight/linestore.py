@@ -100,6 +100,37 @@ class StoredMemo(dict):
         dict.__setitem__(self, key_digest(key), value)
 
 
+class LazyStore(StoredMemo):
+    """A stored memo read from its file when a line is first looked up: a build whose pages all come from the
+    page cache (build.py) sets no line and reads no store."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+        self.loaded = False
+
+    def _load(self) -> None:
+        if not self.loaded:
+            self.loaded = True
+            dict.update(self, load(self.path))
+
+    def get(self, key, default=None):
+        self._load()
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        self._load()
+        return super().__contains__(key)
+
+    def __getitem__(self, key):
+        self._load()
+        return super().__getitem__(key)
+
+    def __setitem__(self, key, value):
+        self._load()
+        super().__setitem__(key, value)
+
+
 def _kinds(cls) -> list[str]:
     """How each field of a stored class is written: 'runs', 'colour', 'tuple' or a plain JSON value."""
     kinds = []

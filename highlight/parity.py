@@ -10,7 +10,6 @@ change, a figure) belongs to both.
 from __future__ import annotations
 
 import functools
-import os
 import re
 
 from .content import MARKER_PATTERN, Edition, Text, ref_of
@@ -75,10 +74,9 @@ class _Words:
 
 @functools.lru_cache(maxsize=1)
 def _words() -> _Words:
-    import yaml
+    from .schema import package_data
 
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "figure_words.yaml"), encoding="utf-8") as f:
-        return _Words(yaml.safe_load(f))
+    return _Words(package_data("figure_words.yaml"))
 
 
 def _percent(part: float, whole: float) -> str:

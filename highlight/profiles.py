@@ -14,8 +14,6 @@ from __future__ import annotations
 import io
 import os
 import struct
-import subprocess
-import tarfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -95,10 +93,10 @@ class OutputProfile:
     deflated: bytes  # the profile as a FlateDecode stream: the shipped bytes
 
 
-def load_manifest(path: str, diags: Diagnostics) -> ProfileManifest:
+def load_manifest(path: str, diags: Diagnostics, cache: dict | None = None) -> ProfileManifest:
     from .paths import SAFE_NAME_HINT, safe_name
 
-    manifest = load_document(path, MANIFEST, diags)
+    manifest = load_document(path, MANIFEST, diags, cache)  # (cache: a build session's parsed files)
     if manifest is INVALID:
         raise BuildFailed(diags)
     # These name files in the package's data/ and the rebuild's folder: nothing that could climb out of them.
@@ -143,6 +141,8 @@ def load_profile(manifest: ProfileManifest, diags: Diagnostics) -> OutputProfile
 
 def _deb_member(deb: bytes, member: str) -> bytes:
     """A file from a Debian package: an `ar` archive whose data.tar.* holds the files."""
+    import tarfile  # (set-up only: a build reads the profile made, 8 ms to import)
+
     if not deb.startswith(b"!<arch>\n"):
         raise ValueError("not a Debian package")
     offset = 8
@@ -166,6 +166,7 @@ def rebuild_profile(manifest: ProfileManifest, diags: Diagnostics, cache_dir: st
     """Make the profile again as it was made (Linux x86_64: colprof is Debian's amd64 binary), in `cache_dir`
     (the packages are kept in its downloads/), and check it against the manifest's sha256; return its bytes.
     `progress` is told each step as it starts (the download and colprof take a while)."""
+    import subprocess  # (set-up only, as tarfile: a build reads the profile made)
     import urllib.error
     import urllib.request
 

@@ -8,18 +8,24 @@ and the loader never disagree.
 from __future__ import annotations
 
 import difflib
+import functools
+import io
 import math
 import os
+import pickle
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from .diagnostics import Diagnostics, SourceRef
+from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from .yamlsource import node_ref
+
+if TYPE_CHECKING:
+    import yaml
+else:
+    from .yamlsource import yaml  # imported on first use
 
 INVALID = object()  # a value that failed validation; its diagnostic is already recorded
 
@@ -66,7 +72,9 @@ class Spec:
 MAX_TEXT = 4000  # characters in one text: the leaflet's longest is 442; a page holds about 3,000
 # In a text: control characters (a "\0" or "\e" escape), lone surrogates, the line and paragraph separators
 # (which break lines in some readers and not in others) and noncharacters.
-_NOT_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+@functools.cache
+def _not_text() -> re.Pattern:  # compiled when a file is first parsed, not by a build that reads none
+    return re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -85,7 +93,7 @@ class Str(Spec):
             return r.error(node, path, "text-too-long", f"this text has {len(value):,} characters, more than "
                            f"the {self.max_length:,} one text may hold", "split it into several paragraphs or "
                            "list items, or shorten it (a leaflet's longest text is a few hundred characters)")
-        bad = _NOT_TEXT.search(value)
+        bad = _not_text().search(value)
         if bad:
             char = bad.group()
             return r.error(node, path, "bad-character", f"the text holds U+{ord(char):04X} "
@@ -110,7 +118,9 @@ class Str(Spec):
         return schema
 
 
-_CONSTRUCT = yaml.constructor.SafeConstructor()
+@functools.cache
+def _construct():
+    return yaml.constructor.SafeConstructor()
 
 
 @dataclass
@@ -141,7 +151,7 @@ class Number(Spec):
                                "write digits only, without thousands separators: 7305")
             return r.error(node, path, "wrong-type", f"expected a number, found {_kind(node)}",
                            "write a plain number such as 40.2 (no % sign)")
-        value = _CONSTRUCT.construct_yaml_int(node) if node.tag == _INT else _CONSTRUCT.construct_yaml_float(node)
+        value = _construct().construct_yaml_int(node) if node.tag == _INT else _construct().construct_yaml_float(node)
         if not self.integer:
             value = float(value)
         if isinstance(value, float) and not math.isfinite(value):  # .nan, .inf (a whole number is always finite)
@@ -351,7 +361,9 @@ def load_document(path: str, spec: Spec, diags: Diagnostics, cache: dict | None 
     """Load a YAML file and read it with `spec`; INVALID if it has errors (raises BuildFailed if unreadable).
 
     With a `cache` (kept by a build session), a file whose size and modification time are
-    unchanged since it last read cleanly is not read again.
+    unchanged since it last read cleanly is not read again; if the cache names a folder on disk
+    (`use_parsed_cache`), a file whose bytes read cleanly with this spec in an earlier process
+    comes from there, without YAML or schema work.
     """
     from .yamlsource import load_yaml
 
@@ -361,14 +373,144 @@ def load_document(path: str, spec: Spec, diags: Diagnostics, cache: dict | None 
         key = None
     if cache is not None and key in cache:
         return cache[key]
-    before = len(diags.items)
-    doc = load_yaml(path, diags)
-    value = read_document(doc.root, spec, Reader(doc.path, diags))
-    if cache is not None and key is not None and len(diags.items) == before:
+    disk = cache.get(PARSED) if cache is not None and key is not None else None
+    stored = _parsed_path(path, _spec_name(spec), disk) if disk is not None else None
+    value = _read_parsed(stored) if stored is not None else INVALID
+    if value is INVALID:
+        before = len(diags.items)
+        doc = load_yaml(path, diags)
+        value = read_document(doc.root, spec, Reader(doc.path, diags))
+        clean = len(diags.items) == before
+        if stored is not None and disk is not None and clean:
+            _write_parsed(stored, value, disk[0])
+    else:
+        clean = True
+    if cache is not None and key is not None and clean:
         for stale in [k for k in cache if k[0] == key[0] and k[3] == key[3]]:
             del cache[stale]  # an edited file's older versions
         cache[key] = value
     return value
+
+
+# -- the parsed-input cache across processes ------------------------------------------------------------------
+# .cache/parsed/<digest>.pickle: what a file read into (frozen dataclasses with their SourceRefs), named by a
+# digest of the file's bytes, the path it is shown by, the spec, and the salt (the package's source, the pins,
+# Python's version): anything changed names another file, so no entry is ever stale. It is a pickle, read by
+# an unpickler that builds nothing but highlight's own dataclasses and enums (find_class refuses anything
+# else), so a written .cache cannot run code; a file that does not read back whole is ignored and rewritten.
+PARSED = "#parsed"  # a cache's entry: (folder, salt), set by use_parsed_cache
+PARSED_FORMAT = b"highlight-parsed/1\n"
+PARSED_KEEP = 256  # entries kept, newest first (a save of a page file makes one)
+
+
+def use_parsed_cache(cache: dict, folder: str, salt: bytes) -> None:
+    """Let `cache` keep what files read into in `folder` too, across processes (`salt`: what else the value
+    depends on besides the file's bytes, its shown path and the spec)."""
+    cache[PARSED] = (folder, salt)
+
+
+def _spec_name(spec: Spec) -> str:
+    build = getattr(spec, "build", None)
+    fields = ",".join(getattr(spec, "fields", None) or ())
+    return f"{type(spec).__name__}:{getattr(build, '__module__', '')}.{getattr(build, '__qualname__', '')}:{fields}"
+
+
+def _parsed_path(path: str, spec: str, disk: tuple[str, bytes]) -> str | None:
+    """The cache file for these bytes of `path` read with the spec named `spec` (None: the file cannot be read
+    safely; the loader says why)."""
+    import hashlib
+
+    from .paths import check_input
+    from .yamlsource import MAX_FILE_BYTES, display_path
+
+    probe = Diagnostics()  # (load_yaml reports any problem with the file itself, once)
+    try:
+        check_input(path, probe, path)
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError, BuildFailed):
+        return None
+    digest = hashlib.sha256(disk[1])
+    for part in (display_path(path).encode("utf-8", "surrogateescape"), spec.encode(), raw):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return os.path.join(disk[0], digest.hexdigest() + ".pickle")
+
+
+_PACKAGE_DATA: dict[str, Any] = {}  # the package's word lists, read once per process
+
+
+def package_data(name: str, cache: dict | None = None) -> Any:
+    """A YAML data file of the package (figure_words.yaml, zh_words.yaml): plain lists and mappings, read once
+    per process with libyaml's loader (the pure-Python safe_load took 20 ms), or from the parsed-input cache
+    when `cache` names one (build.load_inputs reads them so: a warm build then imports no PyYAML)."""
+    if name not in _PACKAGE_DATA:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+        disk = cache.get(PARSED) if cache is not None else None
+        stored = _parsed_path(path, "package-data", disk) if disk is not None else None
+        value = _read_parsed(stored) if stored is not None else INVALID
+        if value is INVALID:
+            with open(path, encoding="utf-8") as f:
+                value = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)  # noqa: S506
+            if stored is not None and disk is not None:
+                _write_parsed(stored, value, disk[0])
+        _PACKAGE_DATA[name] = value
+    return _PACKAGE_DATA[name]
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "highlight" or module.startswith("highlight."):
+            import enum
+
+            found = super().find_class(module, name)
+            if isinstance(found, type) and (hasattr(found, "__dataclass_fields__") or issubclass(found, enum.Enum)):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not one of highlight's dataclasses")
+
+
+def read_cached(stored: str) -> Any:
+    """A value kept in a cache file by write_cached (None if there is none, or it is damaged, or not ours)."""
+    value = _read_parsed(stored)
+    return None if value is INVALID else value
+
+
+def write_cached(stored: str, value: Any, verify: bool = True) -> None:
+    """Keep `value` (highlight's dataclasses, enums, plain containers) in the cache file `stored`, read back by
+    read_cached with the same unpickler (`verify`: only if it reads back as itself); its folder keeps the
+    newest PARSED_KEEP files."""
+    _write_parsed(stored, value, os.path.dirname(stored), verify)
+
+
+def _read_parsed(stored: str) -> Any:
+    """The value stored at `stored`, or INVALID if there is none, or it is damaged, or not ours."""
+    try:
+        with open(stored, "rb") as f:
+            data = f.read()
+        name = os.path.basename(stored).encode()
+        head = PARSED_FORMAT + name + b"\n"
+        if not data.startswith(head):
+            return INVALID
+        return _Unpickler(io.BytesIO(memoryview(data)[len(head):])).load()
+    except Exception:  # a damaged cache entry of any kind (truncated, foreign, garbage) is only a miss
+        return INVALID
+
+
+def _write_parsed(stored: str, value: Any, folder: str, verify: bool = True) -> None:
+    from .atomic import replace_file
+
+    try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        if verify and _Unpickler(io.BytesIO(data)).load() != value:  # (only what reads back as itself is stored)
+            return
+        replace_file(stored, PARSED_FORMAT + os.path.basename(stored).encode() + b"\n" + data)
+        entries = os.listdir(folder)
+        if len(entries) > 2 * PARSED_KEEP:  # now and then, the oldest go
+            paths = sorted((os.path.join(folder, e) for e in entries if e.endswith(".pickle")),
+                           key=os.path.getmtime, reverse=True)
+            for old in paths[PARSED_KEEP:]:
+                os.remove(old)
+    except (OSError, pickle.PicklingError, pickle.UnpicklingError, TypeError, AttributeError, RecursionError):
+        pass  # the cache only ever saves time
 
 
 def read_document(root: yaml.Node | None, spec: Spec, r: Reader) -> Any:
@@ -394,5 +536,9 @@ __all__ = [
     "Tagged",
     "field",
     "load_document",
+    "package_data",
+    "read_cached",
     "read_document",
+    "use_parsed_cache",
+    "write_cached",
 ]

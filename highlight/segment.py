@@ -23,8 +23,14 @@ import re
 ALLOWED, DISCOURAGED, FORBIDDEN, NAME = 0, 1, 2, 3
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"  # the Han blocks: ideographs, no kana
-_HAN_PAIR = re.compile(f"[{_HAN}]{{2}}")  # two in a row: only such text has a break a dictionary can judge
-_HAN_CHAR = re.compile(f"[{_HAN}]")
+
+
+@functools.cache
+def _han_pattern(pair: bool) -> re.Pattern:
+    """[Han] (or two in a row: only such text has a break a dictionary can judge), compiled on first use:
+    a character class this large costs milliseconds to compile, and a build whose lines all come from the
+    line store sets no Chinese."""
+    return re.compile(f"[{_HAN}]{{2}}" if pair else f"[{_HAN}]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,7 +57,7 @@ def break_grades(text: str, words: frozenset[str] = frozenset()) -> tuple[int, .
     kinsoku, figures and their classifiers, Latin words, are its own); every break inside one of `words`
     is FORBIDDEN, but at a boundary of the dictionary's or of a shorter listed word inside it: NAME."""
     grades = [ALLOWED] * len(text)
-    if not _HAN_PAIR.search(text):
+    if not _han_pattern(True).search(text):
         return tuple(grades)
     bounds = _dictionary_boundaries(text)
     for i in range(1, len(text)):
@@ -99,4 +105,4 @@ def _own_boundaries(word: str) -> frozenset[int]:
 
 
 def _is_han(char: str) -> bool:
-    return _HAN_CHAR.match(char) is not None
+    return _han_pattern(False).match(char) is not None

@@ -97,6 +97,7 @@ class LiveProof:
         self._versions: dict[int, int] = {}
         self._boxes: list[list[float]] = []  # each page picture's extent, mm from the trim's top-left
         self._reports: dict[int, tuple] = {}  # page number -> (laid-out page, fonts, its typography report)
+        self._dumped: dict[int, tuple] = {}  # page number -> (page, layout, report, box, its record in the dump)
         self.changed = threading.Condition()
         self.stopping = threading.Event()
         self.web_dir = os.path.join(self.serve_dir, "web")  # the web page of the last good build, when asked for
@@ -213,6 +214,17 @@ class LiveProof:
         styles = _style_index(layout)
         pages = []
         for page in result.pages:
+            boxes = self._boxes
+            bleed = g.page.bleed_mm
+            box = boxes[page.number - 1] if page.number <= len(boxes) else [-bleed, -bleed, 0, 0]
+            # A page laid out as before (the same object, with the same layout, report and picture box) has the
+            # same record: only the pages a save changed are written down again (its lines: 5-15 ms a page).
+            report = self._reports.get(page.number)
+            memo = self._dumped.get(page.number)
+            if memo is not None and memo[0] is page and memo[1] is layout and memo[2] is report \
+                    and memo[3] == box:
+                pages.append(memo[4])
+                continue
             lines, placeholders = [], []
             for item in page.items:  # the page model's items (`build --to json`), with what the report found
                 if isinstance(item, TextLine) and item.line.runs:
@@ -233,11 +245,9 @@ class LiveProof:
             underfull = None
             if page.underfull_pt and page.foot_gap_pt > page.underfull_pt:
                 underfull = {"y": _mm(page.body_bottom_pt - page.foot_gap_pt), "h": _mm(page.foot_gap_pt)}
-            boxes = self._boxes
-            bleed = g.page.bleed_mm
             pages.append({
                 "number": page.number, "title": page.title,
-                "box": boxes[page.number - 1] if page.number <= len(boxes) else [-bleed, -bleed, 0, 0],
+                "box": box,
                 "safe_mm": page.safe_mm,
                 "frames": [{"name": f.name, "x": _mm(f.x_pt), "y": _mm(f.y_pt), "w": _mm(f.width_pt),
                             "h": _mm(f.height_pt), "used": _mm(f.used_pt), "fixed": f.fixed,
@@ -249,6 +259,7 @@ class LiveProof:
                          if page.grid_pt else 1,
                          "bottom": _mm(page.body_bottom_pt)},
             })
+            self._dumped[page.number] = (page, layout, report, box, pages[-1])
         columns = [[_mm(x), _mm(w)] for x, w in (layout.column_x_pt(c, 1) for c in range(1, g.grid.columns + 1))]
         return {"trim": [_mm(layout.page_width_pt), _mm(layout.page_height_pt)], "bleed_mm": g.page.bleed_mm,
                 "columns": columns, "pages": pages}

@@ -32,13 +32,17 @@ STRUCTURED = ("title", "table-caption", "table-header", "table-cell", "list-body
               "footnote-label", "figure", "artifact")  # the roles page_structure builds an element of its own for
 
 
-_HAN = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+# Han characters, CJK punctuation and full-width forms (a regular expression of these ranges takes milliseconds
+# to compile, at every start-up).
+_HAN_RANGES = ((0x3000, 0x303F), (0x3400, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
 _LETTER = re.compile(r"[^\W\d_]")
 
 
 def has_han(text: str) -> bool:
     """Han characters, CJK punctuation or full-width forms: text a Chinese reader reads."""
-    return _HAN.search(text) is not None
+    if not text or max(text) < "\u3000":  # (most Latin lines stop here)
+        return False
+    return any(low <= code <= high for code in map(ord, text) for low, high in _HAN_RANGES)
 
 
 @dataclass(eq=False)

@@ -17,11 +17,15 @@ from __future__ import annotations
 import hashlib
 import io
 import time
-from xml.sax.saxutils import escape
 
 from .structure import Element, Marked
 
 ATTRIBUTE_OWNER = "Table"
+
+
+def escape(text: str) -> str:
+    """XML character data as lxml writes it (xml.sax.saxutils would import urllib.request: 14 ms)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 def _uuid(digest: bytes) -> str:
@@ -171,7 +175,10 @@ def finish_pdf(data: bytes, plans: list, options) -> bytes:
                 if isinstance(filters, Array) and len(filters) == 1:
                     obj.Filter = filters[0]
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        # fix_metadata_version would parse the XMP with lxml (70 ms to import) and write it back: _xmp writes
+        # it already as that round trip would (tests/test_tags.py compares), and it has no pdf:PDFVersion.
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 fix_metadata_version=False)
         return out.getvalue()
 
 
@@ -248,17 +255,20 @@ def _xmp(options, info, document_id: bytes, instance_id: bytes) -> str:
                   "<pdfx:GTS_PDFXVersion>PDF/X-4</pdfx:GTS_PDFXVersion>",
                   "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"]
     body = "\n   ".join(lines)
-    # Dates match the Info dictionary's fixed (invariant) date, so the file stays reproducible.
+    # Dates match the Info dictionary's fixed (invariant) date, so the file stays reproducible. The packet is
+    # laid out as lxml serialises it (pikepdf's XMP round trip wrote it so until it was skipped): namespaces
+    # before rdf:about on one line, a blank line before the closing xpacket.
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
-    xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
-    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
-    xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"
-    xmlns:highlight="https://example.org/highlight/ns/1.0/">
+  <rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" \
+xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" \
+xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/" \
+xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/" xmlns:highlight="https://example.org/highlight/ns/1.0/" rdf:about="">
    {body}
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
-<?xpacket end="w"?>"""
+
+<?xpacket end="w"?>
+"""

@@ -85,7 +85,7 @@ IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases)
 MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
 SHORT_QUALIFIER = 4  # a bracketed phrase this short stays with the word it qualifies: 港科大（廣州）
 MARKER_SCALE = 0.62  # marker size relative to its text…
-MARKER_MIN_PT = 5.0  # …but never under 5 pt (DESIGN.md: footnote markers 5 pt or larger)
+MARKER_MIN_PT = 5.5  # …but never under 5.5 pt (DESIGN.md: 5 pt or larger): every marker of the small text one size
 MARKER_RISE_EM = 0.38
 MARKER_BEARING_EM = 0.05  # most side bearing a marker keeps before its ink (*, Δ, Ω have about this; ◊ 0.21)
 JOINING = set("—…")  # doubled in Chinese (——, ……): a pair set as one mark
@@ -300,7 +300,7 @@ class TextSetter:
         self.fonts = fonts
         self.words = words  # the edition's own words, never broken (segment.py)
         self.greedy = greedy  # first-fit breaking, only to compare with total fit
-        self._memo: dict = memo or {}  # may start from a stored memo (linestore.py)
+        self._memo: dict = memo if memo is not None else {}  # may start from a stored memo (linestore.py)
         self.used: dict = {}  # what the current build set or reused, to be stored
         self.fresh = 0  # paragraphs set (not found in the memo) since `used` was cleared
         self._word_starts: frozenset[int] = frozenset()  # of the paragraph being set (see _boxes)
@@ -816,12 +816,9 @@ def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int, grades: tuple =
 @functools.lru_cache(maxsize=1)
 def _zh_words() -> dict:
     """zh_words.yaml: the classifiers a figure keeps and the connectives a line avoids starting with."""
-    import os
+    from .schema import package_data
 
-    import yaml
-
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "zh_words.yaml"), encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = package_data("zh_words.yaml")
     return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"]),
             "coverbs": frozenset(data["coverbs"])}
 

@@ -77,6 +77,7 @@ class PageTypography:
     room_choices: str = ""  # the layout's choices for the room its page has left (with an underfull foot)
     panel_edge_mm: float = 0.0  # the most paper between a panel's edge and its first or last ink
     panel_gap_mm: float = 0.0  # the tallest band without ink inside a panel
+    block_gap_mm: float | None = None  # the least paper between two blocks (ink or a panel's edge)
     panel_space: list = field(default_factory=list)  # panels past either limit
     stats: list = field(default_factory=list)  # the stat anatomies and figure sizes in use (anatomy_report)
     word_breaks: list = field(default_factory=list)  # lines breaking inside a Chinese word (wordbreaks.py)
@@ -288,6 +289,8 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
         counts.word_breaks = [(found.ref, found.describe()) for found in wordbreaks.in_pages([page]) if not found.name]
         _band_findings(page, limits, counts)
         _panel_findings(page, limits, counts)
+        if page.block_gap_pt is not None:
+            counts.block_gap_mm = round(page.block_gap_pt / MM, 1)  # the layout keeps the floor (a noted page apart)
         for item in page.items:
             if not isinstance(item, TextLine) or item.frame in ("folio",):
                 continue
@@ -421,7 +424,7 @@ _COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight"
             ("hyphenated", "hyphenated"), ("compressed", "compressed"), ("hanging", "hanging"),
             ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid"), ("underfull", "underfull"),
             ("band-mm", "empty_band_mm"), ("bands", "empty_bands"), ("panel-edge", "panel_edge_mm"),
-            ("panel-gap", "panel_gap_mm"), ("panels", "panel_space"), ("sizes", "sizes"),
+            ("panel-gap", "panel_gap_mm"), ("panels", "panel_space"), ("block-gap", "block_gap_mm"), ("sizes", "sizes"),
             ("gap-em", "widest_gap_em"), ("spaced", "spaced"), ("pairs", "spaced_pairs"), ("brackets", "bracket_breaks"),
             ("han-latin", "han_latin"), ("markers", "detached_markers"), ("fitted", "fitted"),
             ("word-breaks", "word_breaks")]
@@ -430,7 +433,7 @@ _LARGEST = ("empty_band_mm", "widest_gap_em", "panel_edge_mm", "panel_gap_mm")  
 
 def _counts(p: PageTypography) -> list:
     values = [getattr(p, name) for _, name in _COLUMNS]
-    return [len(v) if isinstance(v, list) else v for v in values]
+    return [len(v) if isinstance(v, list) else "-" if v is None else v for v in values]
 
 
 def table(pages: list[PageTypography]) -> str:
@@ -445,6 +448,8 @@ def table(pages: list[PageTypography]) -> str:
         column = [_counts(p)[k] for p in pages] or [0]
         if name in _LARGEST:
             totals.append(max(column))
+        elif name == "block_gap_mm":  # the least of the pages
+            totals.append(min((v for v in column if v != "-"), default="-"))
         elif name == "sizes":  # the sizes of the whole document, not the sum of each page's
             totals.append(len({size for p in pages for size in p.sizes}))
         else:

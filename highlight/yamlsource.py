@@ -7,18 +7,34 @@ only plain maps, lists and scalars, each with a `SourceRef`.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
 from dataclasses import dataclass
-
-import yaml
+from typing import TYPE_CHECKING
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from .paths import check_input
 
-# libyaml's composer is five times faster than the pure-Python one and keeps the same marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _Yaml:
+    """PyYAML, imported when a file is first parsed (20 ms): a build whose files all come from the
+    parsed-input cache (schema.load_document) never imports it. Each name is looked up once."""
+
+    def __getattr__(self, name: str):
+        import yaml as module
+
+        value = getattr(module, name)
+        setattr(self, name, value)
+        return value
+
+
+if TYPE_CHECKING:
+    import yaml
+else:
+    yaml = _Yaml()
+
 MAX_FILE_BYTES = 1_000_000  # a page of content is ~10 KB; anything huge is a mistake or an attack
 MAX_NODES = 50_000
 MAX_DEPTH = 40
@@ -32,7 +48,9 @@ _PLAIN_TAGS = {
 
 # Characters YAML refuses (control characters) or counts as line breaks where editors do not (NEL, LS, PS):
 # refused up front with a line and column, so every mark after them counts the lines an editor shows.
-_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+@functools.cache
+def _not_yaml() -> re.Pattern:
+    return re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -58,7 +76,7 @@ def node_ref(doc_path: str, node: yaml.Node, yaml_path: str) -> SourceRef:
 
 def _excerpt(text: str, line: int, column: int) -> tuple[str, ...]:
     """The line of the file and a caret under the column (lines of a Diagnostic's excerpt)."""
-    lines = text.split("\n")  # only newlines: the same lines the marks count (see _NOT_YAML)
+    lines = text.split("\n")  # only newlines: the same lines the marks count (see _not_yaml)
     if lines and lines[-1] == "":
         lines.pop()
     if line > len(lines) and lines:  # the error is at the end of the file: show its last line
@@ -91,7 +109,7 @@ def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
         diags.fatal("not-utf8", f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} (line {line})",
                     SourceRef(shown, line, 1), hint="save the file as UTF-8 in your editor")
         raise BuildFailed(diags) from None
-    bad = _NOT_YAML.search(text)
+    bad = _not_yaml().search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
@@ -110,7 +128,8 @@ def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
                     hint="replace the tab with spaces", excerpt=_excerpt(text, line, 1))
         raise BuildFailed(diags)
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        # libyaml's composer is five times faster than the pure-Python one and keeps the same marks.
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)

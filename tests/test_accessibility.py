@@ -283,3 +283,25 @@ def test_screen_text_reaches_aa_contrast_and_the_check_fails_below_it(screen_pdf
     canvas.save()
     failed = [f for f in preflight(path, rules).failures if f.check == "contrast"]
     assert failed and "#e0a526 on #e6eaf2" in failed[0].detail
+
+
+@pytest.mark.parametrize("title, subject, edition, target", [
+    ("Annual Highlights 2022–23 年度重點成果 2022–23", "Annual Highlights (2022-23)", "2022-23", "print"),
+    ("R&D <first> \"quoted\" 'single' 𠀋 ", "", "a&b>c", "screen"),
+])
+def test_the_xmp_is_written_as_pikepdfs_round_trip_would_write_it(title, subject, edition, target):
+    """tags.finish_pdf saves without pikepdf's XMP round trip (lxml: 70 ms to import), so the packet it writes
+    must already be what that round trip made of it, byte for byte: the files stay as they were."""
+    from highlight.render import RenderOptions
+    from highlight.tags import _xmp
+
+    options = RenderOptions(title=title, subject=subject, edition=edition, target=target,
+                            profile=object() if target == "print" else None)  # type: ignore[arg-type]
+    info = pikepdf.Dictionary(Title=pikepdf.String(title), Subject=pikepdf.String(subject),
+                              Creator=pikepdf.String("highlight"), Producer=pikepdf.String("highlight"))
+    packet = _xmp(options, info, bytes(range(32)), bytes(range(32, 64))).encode("utf-8")
+    pdf = pikepdf.new()
+    pdf.Root.Metadata = pikepdf.Stream(pdf, packet)
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False):
+        pass  # what save(fix_metadata_version=True) did to it
+    assert pdf.Root.Metadata.read_bytes().decode("utf-8") == packet.decode("utf-8")

@@ -245,16 +245,17 @@ def test_the_key_region_is_gold_the_others_navy_and_the_others_row_grey(built):
 
 def test_totals_in_the_rings_centre_and_captions_in_both_languages(built):
     """Each ring shows its table's total in its centre (the rows' sum, drawn as an artifact: chart
-    furniture, not copy), with the table's unit under it where it has one ("Full-time Equivalent 全職人數":
-    what one count of the faculty table is). Page 3's charts are captioned in both languages with what they
-    count; page 6's stands under the stat whose figure is its total and whose note says what it counts in
-    both languages."""
+    furniture, not copy), with the table's unit under it ("Full-time Equivalent 全職人數": what one count of
+    the faculty table is; "Students 學生" under the 7,305, which had none until the designer's third review).
+    Page 3's charts are captioned in both languages with what they count; page 6's stands under the stat whose
+    figure is its total and whose label says what it counts in both languages: its centre does not repeat the
+    315 printed beside it (it did on 068d8b2)."""
     result, _ = built
     students, faculty = _p3_tables()
     for (page, cell, frame), table in zip(_charts(result), (students, faculty, None)):
         ring = _rings(cell)[0]
         totals = [t for t in _totals(cell) if abs(t.baseline_pt - ring.cy_pt) < ring.inner_pt]
-        assert [t.line.text for t in totals] == [{3: f"{table.total:,}" if table else "", 6: "315"}[page]]
+        assert [t.line.text for t in totals] == ([f"{table.total:,}"] if page == 3 else [])
         centre = [i for i in cell if isinstance(i, TextLine) and i.frame == frame
                   and math.hypot(i.x_pt + i.line.right_pt / 2 - ring.cx_pt, i.baseline_pt - ring.cy_pt) < ring.inner_pt]
         if page == 3:
@@ -263,7 +264,7 @@ def test_totals_in_the_rings_centre_and_captions_in_both_languages(built):
             assert captions[0].line.text == {id(students): "Non-local students 非本地生",
                                              id(faculty): "Faculty 教員"}[id(table)]
             unit = [t.line.text for t in centre if not _artifact(t)]
-            assert unit == ([] if table is students else ["Full-time Equivalent", "全職人數"])
+            assert unit == (["Students", "學生"] if table is students else ["Full-time Equivalent", "全職人數"])
         else:
             above = sorted((i for i in cell if isinstance(i, TextLine) and i.baseline_pt < ring.cy_pt - ring.outer_pt),
                            key=lambda i: i.baseline_pt)

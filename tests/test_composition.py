@@ -29,7 +29,8 @@ def test_no_page_of_2022_23_has_a_hole(leaflet):
     """No band across the body without ink (panel tints are not ink) is taller than 15 mm, except the one space a
     template declares (above frames anchored to the foot), itself at most 25 mm; a page ends at its foot unless
     it has fewer words than the page holds, and then the report says so with the room and the choices (issue 22:
-    never a stretched box): in 2022-23 two pages at most (3 and 7 since the leadings of issue 22's point 4)."""
+    never a stretched box): in 2022-23 none since the designer's third review (page 7 composes its few words to
+    fill the page; 3 and 7 before)."""
     short = set()
     for page, counts in zip(leaflet.pages, leaflet.typography):
         assert counts.empty_bands == [], (page.number, counts.empty_bands)
@@ -41,7 +42,7 @@ def test_no_page_of_2022_23_has_a_hole(leaflet):
             short.add(page.number)
             (warning,) = [d for d in leaflet.diagnostics.items if d.code == "typo-underfull" and d.page == page.number]
             assert "picture frame" in warning.hint and f"{page.foot_gap_pt / MM:.1f} mm" in warning.message
-    assert len(short) <= 2 and 7 in short
+    assert not short, short
 
 
 def test_a_panel_is_its_content_and_its_padding(leaflet):
@@ -66,7 +67,8 @@ def test_every_size_drawn_is_on_the_scale_and_there_are_at_most_ten(leaflet):
     sizes = {round(run.size_pt, 2) for page in leaflet.pages for item in page.items if isinstance(item, TextLine)
              and item.frame != "folio" for run in item.line.runs if run.text.strip()}
     assert len(sizes) <= 10, sorted(sizes)
-    scale = {8.5, 26, 21, 15, 12, 10, 8, 7}  # (figure-small 17 -> 15 for issue 22's one anatomy)
+    # (figure-small 17 -> 15 for issue 22's one anatomy; the title 22 pt, the brief's, since its third round)
+    scale = {8.5, 26, 22, 21, 15, 12, 10, 8, 7}
     assert {s for s in sizes if s >= 6} <= scale  # the rest are footnote markers, raised and smaller…
     assert min(sizes) >= 5.0  # …but never under 5 pt (DESIGN.md)
 
@@ -93,7 +95,7 @@ def test_a_callout_headline_may_not_outrank_a_section_heading(tmp_path):
 
 
 def test_a_gap_the_rhythm_does_not_name_is_a_located_error(tmp_path):
-    project_with(tmp_path, "layout/templates.yaml", "below: [intro], gap: block}", "below: [intro], gap: huge}")
+    project_with(tmp_path, "layout/templates.yaml", "below: [intro], gap: section}", "below: [intro], gap: huge}")
     code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code != 0
     assert re.search(r"layout/templates\.yaml:\d+:\d+ \(templates\.p1\.frames\.discoveries-head\.gap\): "
@@ -115,12 +117,13 @@ def test_a_figure_too_wide_steps_down_with_its_whole_group(tmp_path):
                    for run in item.line.runs)
 
     # One figure size a section since issue 22 (point 3), whose steps are 21 and 15 pt: the tiles' section takes
-    # 15; edition-b's Generative AI row has a level-1 heading of its own, a section whose HK$1,024.5M fits at 21.
+    # 21 (15 until the tiles left their panels, round 3, and gained the padding's 8 mm of measure); edition-b's
+    # Generative AI row has a level-1 heading of its own, a section whose HK$1,024.5M fits at 21.
     assert {figure_size(f) for f in ("academic-excellence", "financial-support", "global-connectivity",
-                                     "career", "service-learning", "arts-creativity", "knowledge-transfer")} == {15}
+                                     "career", "service-learning", "arts-creativity", "knowledge-transfer")} == {21}
     assert figure_size("genai-row") == 21
     fitted = [text for counts in result.typography for text in counts.fitted]
-    assert any("'HK$112.8M'" in text and "15 pt" in text for text in fitted)
+    assert any("'HK$112.8M'" in text and "21 pt" in text for text in fitted)
     assert any("'HK$1,024.5M'" in text and "21 pt" in text for text in fitted)
     assert not [d for d in result.diagnostics.items if d.code in ("overfull-line", "copyfit")]
 
@@ -192,7 +195,7 @@ def test_an_overflow_names_the_frames_that_grew_since_the_last_good_build(tmp_pa
     text = page.read_text("utf-8")
     old = 'en: "Around 100 alumni entrepreneurs exchanged insights and explored partnership opportunities"'
     assert old in text
-    page.write_text(text.replace(old, old[:-1] + " " + "and many more met again over two long days " * 8 + '"'),
+    page.write_text(text.replace(old, old[:-1] + " " + "and many more met again over two long days " * 16 + '"'),
                     "utf-8")
     code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1
@@ -248,3 +251,28 @@ def test_every_bilingual_footnote_reads_in_two_columns_each_language_with_its_ma
     longest = max(len(i.line.text) for p in leaflet.pages for i in p.items if isinstance(i, TextLine)
                   and i.frame == "footnotes")
     assert longest <= 80, longest  # a reading measure (DESIGN.md: 55-80 characters), not 150
+
+
+def test_a_page_whose_footnote_trial_keeps_the_stock_step_is_laid_out_once(monkeypatch):
+    """The quiet trial of a page with footnotes (stock step above the rule, or the compact one?) is the body
+    when the stock step stands: the page is not filled and placed a second time to the same result (issue 28,
+    a third of the layout's time). The pages themselves are unchanged (the byte-identical leaflet tests)."""
+    from highlight.build import characters_used, load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.fonts import load_manifest, prepare_fonts
+    from highlight.layout import engine
+
+    diags = Diagnostics()
+    edition, layout, project = load_inputs(EDITION, diags)
+    fonts = prepare_fonts(load_manifest(os.path.join(project, "fonts", "fonts.yaml"), diags),
+                          set(characters_used(edition, layout)), diags, os.path.join(project, ".cache", "fonts"))
+    calls = []
+    body = engine.PageLayouter.body
+    monkeypatch.setattr(engine.PageLayouter, "body", lambda self, ctx, page, template, top, bottom, items:
+                        calls.append((page.number, round(bottom, 3))) or body(self, ctx, page, template, top, bottom,
+                                                                             items))
+    pages = engine.layout_edition(edition, layout, fonts, diags)
+    noted = {p.number for p in pages if any(i.frame == "footnotes" for i in p.items if isinstance(i, TextLine))}
+    assert len(noted) >= 3 and {n for n, _ in calls} == {p.number for p in pages}
+    # the same page with the same foot is laid out once (a page that takes the compact step: twice, two feet)
+    assert len(calls) == len(set(calls)), sorted(calls)

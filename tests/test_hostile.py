@@ -580,7 +580,7 @@ def test_a_date_that_is_not_a_real_date_is_refused(project, date):
      r"templates\.p1\.frames\.intro\.span"),
     ("templates.yaml", "intro:             {col: 1, span: 8,", "intro:             {col: 0, span: 8,",
      r"templates\.p1\.frames\.intro\.col"),
-    ("templates.yaml", "below: [excellence-head], gap: tight, cells: 3}", "below: [excellence-head], gap: tight, cells: 0}",
+    ("templates.yaml", "below: [excellence-head], gap: tight, cells: 3,", "below: [excellence-head], gap: tight, cells: 0,",
      r"templates\.p1\.frames\.excellence-row-1\.cells"),
     ("templates.yaml", "panel: panel, list_columns: 3}", "panel: panel, list_columns: -3}",
      r"templates\.p1\.frames\.research-areas\.list_columns"),

@@ -101,8 +101,9 @@ def test_a_missing_file_prints_a_marked_placeholder_and_warns(photos):
     [warning] = codes(result, "image-placeholder")
     assert warning.source.yaml_path == "blocks[2].elements[0].image.file" and warning.source.line == 34
     [placeholder] = [i for p in result.pages for i in p.items if isinstance(i, Picture) and i.path is None]
-    # the panel's padding is 4 mm a side (issue 22: 4–6 mm, elements.panel_padding_mm), 3.5 mm before
-    assert placeholder.width_pt == pytest.approx(172 * MM, abs=1) and placeholder.height_pt == pytest.approx(30 * MM)
+    # the panel's padding is 4 mm a side (issue 22: 4–6 mm, elements.panel_padding_mm), 3.5 mm before; the
+    # subjects' panel on 6 columns beside the awards since the designer's third review (12 before: 172 mm)
+    assert placeholder.width_pt == pytest.approx(79.5 * MM, abs=1) and placeholder.height_pt == pytest.approx(30 * MM)
 
 
 def test_final_refuses_a_placeholder(photos, tmp_path):
@@ -373,7 +374,7 @@ def test_proof_marks_placeholders_and_low_resolution_pictures(photos, tmp_path):
         return rgb.getpixel((round(offset + item.x_pt - 2), round(offset + item.y_pt + item.height_pt / 2)))
 
     assert edge(pictures[None]) == ALERT[:3]  # the placeholder
-    assert edge(pictures["press.tif"]) == WARN[:3]  # 254 ppi: under 300
+    assert edge(pictures["press.tif"]) == WARN[:3]  # 211 ppi (254 until the cell took 5 columns): under 300
     assert edge(pictures["campus.jpg"]) not in (ALERT[:3], WARN[:3])  # 386 ppi
 
 
@@ -569,12 +570,12 @@ def test_the_report_lists_each_picture_in_text_and_json(photos):
     assert "p1 campus.jpg 118.3 × 60 mm: 386 ppi (source 386), RGB (sRGB built-in) → CMYK" in text.stdout
     campus = next(line for line in text.stdout.splitlines() if "campus.jpg" in line)
     assert "limited from" in campus and 290 <= int(re.search(r"highest ink (\d+) %", campus).group(1)) <= 300
-    assert "p1 (placeholder) 172 × 30 mm" in text.stdout
+    assert "p1 (placeholder) 79.5 × 30 mm" in text.stdout
     machine = subprocess.run([sys.executable, "-m", "highlight", "build", folder, "-o",
                               os.path.join(os.path.dirname(folder), "r2.pdf"), "--report", "--json"],
                              capture_output=True, text=True, cwd=ROOT)
     rows = {row["file"]: row for row in json.loads(machine.stdout)["pictures"]}
-    assert round(rows["press.tif"]["ppi"]) == 254 and rows["press.tif"]["colour"] == "CMYK, passed through"
+    assert round(rows["press.tif"]["ppi"]) == 211 and rows["press.tif"]["colour"] == "CMYK, passed through"
 
 
 def test_preflight_reports_each_pictures_colour_space_resolution_and_ink(photos):

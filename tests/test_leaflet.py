@@ -172,16 +172,25 @@ def test_building_another_edition_first_in_the_same_process_changes_nothing(buil
 
 def test_set_lines_are_stored_between_runs_and_change_nothing(tmp_path):
     """A second process reuses the stored lines (sets no paragraph) and writes the very same bytes as a
-    build with no store; a damaged store is ignored and written afresh."""
+    build with no store; a damaged store is ignored and written afresh. (The laid-out pages are kept too, in
+    .cache/pages: a page is set from the store only when its layout is not kept, so that cache is emptied.)"""
+    import shutil
+
+    from conftest import ROOT
+
     from highlight import linestore
     from highlight.build import BuildSession
 
-    project = copy_project(tmp_path, ("layout", "fonts", "profiles", os.path.join("content", "2022-23")))
+    project = copy_project(tmp_path, ("layout", "fonts", "profiles", os.path.join("content", "2022-23")), cache=False)
+    os.makedirs(os.path.join(project, ".cache"))
+    for name in ("fonts", "profiles"):  # the set-up's files, shared; the stores of this copy its own
+        os.symlink(os.path.join(ROOT, ".cache", name), os.path.join(project, ".cache", name))
     edition = os.path.join(project, "content", "2022-23")
     store = linestore.store_path(project, edition, False)
     assert not os.path.exists(store)
 
     def build_once(name):
+        shutil.rmtree(os.path.join(project, ".cache", "pages"), ignore_errors=True)
         session = BuildSession()
         result = session.build(BuildOptions(edition, str(tmp_path / name)))
         assert not result.diagnostics.has_errors()
@@ -197,3 +206,115 @@ def test_set_lines_are_stored_between_runs_and_change_nothing(tmp_path):
     assert fresh > 300 and after_damage == without_store
     assert linestore.load(store), "the damaged store was written afresh"
     assert linestore.store_path(project, edition, True) != store  # first fit has its own store
+
+
+def test_parsed_files_are_kept_between_runs_and_a_damaged_or_foreign_entry_is_never_trusted(tmp_path, monkeypatch):
+    """A new process reads no YAML file that did not change (what it read into comes from .cache/parsed) and
+    writes the very same bytes; after an edit only the edited file is read, and its new words are printed; an
+    entry that is damaged, or that would build anything but highlight's dataclasses, is ignored (nothing of
+    it runs) and written afresh (issue 28, "work not redone")."""
+    import pickle
+
+    from conftest import ROOT
+
+    from highlight import yamlsource
+    from highlight.build import BuildSession
+
+    project = copy_project(tmp_path, ("layout", "fonts", "profiles", os.path.join("content", "2022-23")), cache=False)
+    os.makedirs(os.path.join(project, ".cache"))
+    for name in ("fonts", "profiles"):  # the set-up's files, shared; the parsed files of this copy its own
+        os.symlink(os.path.join(ROOT, ".cache", name), os.path.join(project, ".cache", name))
+    edition = os.path.join(project, "content", "2022-23")
+    parsed = os.path.join(project, ".cache", "parsed")
+    read: list[str] = []
+    real = yamlsource.load_yaml
+    monkeypatch.setattr(yamlsource, "load_yaml", lambda path, diags: read.append(os.path.basename(path))
+                        or real(path, diags))
+
+    def build_once(name):
+        read.clear()
+        result = BuildSession().build(BuildOptions(edition, str(tmp_path / name)))
+        assert not result.diagnostics.has_errors()
+        return result, (tmp_path / name).read_bytes()
+
+    _, first = build_once("a.pdf")
+    assert {"edition.yaml", "p7-growth-continued.yaml", "styles.yaml", "fonts.yaml", "profiles.yaml"} <= set(read)
+    everything = sorted(read)
+    _, again = build_once("b.pdf")
+    assert read == [] and again == first
+    page = os.path.join(edition, "p7-growth-continued.yaml")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("officially opened", "formally opened"))
+    edited, _ = build_once("c.pdf")
+    assert read == ["p7-growth-continued.yaml"]
+    assert any("formally" in item.line.text for item in edited.pages[6].items if hasattr(item, "line"))
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text)
+    from highlight.schema import PARSED_FORMAT
+
+    entries = sorted(os.listdir(parsed))
+    for number, entry in enumerate(entries):
+        path = os.path.join(parsed, entry)
+        if number % 2:  # cut short
+            with open(path, "r+b") as f:
+                f.truncate(os.path.getsize(path) // 2)
+        else:  # well formed, but it would run code: os.mkdir(marker)
+            evil = pickle.dumps(type("Evil", (), {"__reduce__": lambda self: (os.mkdir, (str(tmp_path / "ran"),))})())
+            with open(path, "wb") as f:
+                f.write(PARSED_FORMAT + entry.encode() + b"\n" + evil)
+    _, after = build_once("d.pdf")
+    assert after == first and not os.path.exists(tmp_path / "ran")
+    assert sorted(read) == everything  # every damaged entry read afresh…
+    _, last = build_once("e.pdf")
+    assert read == [] and last == first  # …and written again
+
+
+def test_laid_out_pages_are_kept_between_runs_for_pages_whose_inputs_did_not_change(tmp_path, monkeypatch):
+    """A new session lays out no page whose inputs are unchanged (each comes from .cache/pages with its
+    diagnostics) and writes the very same bytes; after a one-word edit only that page is laid out, and the line
+    store still holds every other page's lines; a damaged entry is laid out again (issue 28)."""
+    from conftest import ROOT
+
+    import highlight.build as pipeline
+    from highlight import linestore
+    from highlight.build import BuildSession
+
+    project = copy_project(tmp_path, ("layout", "fonts", "profiles", os.path.join("content", "2022-23")), cache=False)
+    os.makedirs(os.path.join(project, ".cache"))
+    for name in ("fonts", "profiles"):
+        os.symlink(os.path.join(ROOT, ".cache", name), os.path.join(project, ".cache", name))
+    edition = os.path.join(project, "content", "2022-23")
+    laid: list[int] = []
+    real = pipeline.layout_edition
+    monkeypatch.setattr(pipeline, "layout_edition", lambda alone, *a: laid.extend(p.number for p in alone.pages)
+                        or real(alone, *a))
+
+    def build_once(name):
+        laid.clear()
+        session = BuildSession()
+        result = session.build(BuildOptions(edition, str(tmp_path / name)))
+        assert not result.diagnostics.has_errors()
+        return session, [d.format() for d in result.diagnostics.items], (tmp_path / name).read_bytes()
+
+    _, warnings, first = build_once("a.pdf")
+    assert sorted(laid) == list(range(1, 9)) and warnings
+    _, again_warnings, again = build_once("b.pdf")
+    assert laid == [] and again == first and again_warnings == warnings
+    page = os.path.join(edition, "p7-growth-continued.yaml")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("officially opened", "formally opened"))
+    session, _, _ = build_once("c.pdf")
+    assert laid == [7] and session.lines.setter.fresh >= 1
+    stored = linestore.load(session.lines.store)
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text)
+    for entry in os.listdir(os.path.join(project, ".cache", "pages")):
+        with open(os.path.join(project, ".cache", "pages", entry), "r+b") as f:
+            f.truncate(100)
+    session, _, after = build_once("d.pdf")
+    assert sorted(laid) == list(range(1, 9)) and after == first  # every damaged page laid out again…
+    assert session.lines.setter.fresh == 0 and len(stored) > 300  # …from the store, which kept the other pages' lines

@@ -39,22 +39,16 @@ def edition_b(tmp_path_factory):
 def test_the_printed_pages_have_no_holes_and_their_panels_hug_their_ink(which, request):
     """Measured on the rendered PDF: across the body no band without ink over 15 mm, except one deliberate space a
     page of at most 25 mm; every panel at most 8 mm of paper between its edge and its first and last ink (a row of
-    cards: its tallest card) and no band inside it over 12 mm. A page with fewer words than it holds (the report
-    notes it, with the room and the choices) has its rest at its foot, as much as the note says, and nowhere else.
-    Before (issue 22): bands of 36, 29, 27, 27, 25 mm on pages 7, 3, 4, 8, 6; page 6's right panel 22 mm empty at
-    its head, page 7's GZ panel 20, page 8's metrics 17 with 18 between its rows, a page-5 card 18 inside.
-    Edition-b (other copy, real QR codes, photographs) on the same layout holds to the same."""
+    cards: its tallest card) and no band inside it over 12 mm. No excuse for a page with fewer words than it holds
+    (until the designer's third review the band at the foot of a page the report called underfull was left out:
+    page 7's 20 mm): it composes its words to fill the page (page 7's figures one under the other), or the note
+    says so and this fails. Before (issue 22): bands of 36, 29, 27, 27, 25 mm on pages 7, 3, 4, 8, 6; page 6's
+    right panel 22 mm empty at its head, page 7's GZ panel 20, page 8's metrics 17 with 18 between its rows, a
+    page-5 card 18 inside. Fails on 068d8b2: page 7, bands of 23.6 and 25.4 mm. Edition-b (other copy, real QR
+    codes, photographs) on the same layout holds to the same."""
     result, pdf = request.getfixturevalue(which)
-    noted = {d.page: d for d in result.diagnostics.items if d.code == "typo-underfull"}
     for page in ink_measure(pdf):
         tall = sorted(b - a for a, b in page["bands"] if b - a > 15.0 + PIXEL_MM)
-        if page["page"] in noted:  # the room at the foot (above its notes, if any) is what the note names
-            room = float(re.search(r"([\d.]+) mm unfilled", noted[page["page"]].message).group(1))
-            feet = [(a, b - a) for a, b in page["bands"] if b - a >= room - PIXEL_MM]
-            assert feet, (page["page"], room, page["bands"])
-            foot = max(feet)[1]  # the lowest such band
-            if foot in tall:
-                tall.remove(foot)
         assert len(tall) <= 1 and all(b <= 25.0 + PIXEL_MM for b in tall), (page["page"], tall)
         rows: dict = {}
         for panel in page["panels"]:
@@ -63,7 +57,7 @@ def test_the_printed_pages_have_no_holes_and_their_panels_hug_their_ink(which, r
             assert max(p["head"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
             assert min(p["foot"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
             assert max(p["gap"] for p in row) <= 12.0 + PIXEL_MM, (page["page"], row)
-    assert len(noted) <= 2 and all(d.severity == Severity.NOTE and "picture frame" in d.hint for d in noted.values())
+    assert not [d for d in result.diagnostics.items if d.code == "typo-underfull"]
 
 
 def test_the_last_line_of_a_page_clears_the_folio(leaflet):
@@ -97,7 +91,10 @@ def test_the_last_line_of_a_page_clears_the_folio(leaflet):
 
 def test_a_heading_has_one_form_on_every_page(leaflet):
     """Headings of one level look alike on the whole leaflet (issue 22: 'Career 就業' inline, 'Financial Support /
-    財政支援' stacked): the English on its line(s), the Chinese beneath, never the two on one line."""
+    財政支援' stacked): the English on its line(s), the Chinese beneath at the same indent, never the two on one
+    line nor side by side; the page-5 theme band (level 0) too, as the title band is (designer review, round 3:
+    its English left and its Chinese flush right on one baseline, unlike every other band).
+    Fails on 068d8b2: 採用教研新科技 on the baseline of 'Incorporating New Technologies…', 126 mm to its right."""
     result, _ = leaflet
     headings = 0
     for page in result.pages:
@@ -105,8 +102,11 @@ def test_a_heading_has_one_form_on_every_page(leaflet):
             if isinstance(item, TextLine) and item.ref.yaml_path.endswith(".heading"):
                 headings += 1
                 text = item.line.text
-                assert not (re.search(r"[A-Za-z]{2}", text) and re.search(r"[\u4e00-\u9fff]", text)) or \
-                    item.frame == "newtech-head", (page.number, text)  # the theme band: one line, two columns
+                assert not (item.lang == "en" and re.search(r"[\u4e00-\u9fff]", text)), (page.number, text)
+                english = [i for i in page.items if isinstance(i, TextLine) and i.ref == item.ref and i.lang == "en"]
+                if item.lang == "zh" and english:  # the Chinese under its English, at its indent: never beside it
+                    assert item.baseline_pt > max(i.baseline_pt for i in english) and \
+                        abs(item.x_pt - english[0].x_pt) < 0.1, (page.number, text)
     assert headings > 40
 
 
@@ -123,12 +123,13 @@ def test_a_list_is_balanced_across_its_columns(leaflet):
 
 def test_a_pages_second_theme_is_a_heading_of_its_own_level(leaflet):
     """Page 5's second theme ('Incorporating New Technologies…') is no second ruled section heading: white on a
-    navy band of its own, its English and Chinese on one baseline, above its sub-heading ('Generative AI…')."""
+    navy band of its own, its English then its Chinese beneath (as in the title band), above its sub-heading
+    ('Generative AI…'), more paper under the band than under the sub-heading."""
     result, _ = leaflet
     page5 = result.pages[4]
     navy = result.layout.colours["primary"]
     theme = [i for i in page5.items if isinstance(i, TextLine) and i.line.text.startswith(("Incorporating", "採用"))]
-    assert len(theme) == 2 and theme[0].baseline_pt == theme[1].baseline_pt
+    assert len(theme) == 2 and theme[0].baseline_pt < theme[1].baseline_pt and theme[0].x_pt == theme[1].x_pt
     (band,) = [b for b in page5.items if isinstance(b, Box) and b.colour == navy and not b.bleeds
                and b.y_pt < theme[0].baseline_pt < b.y_pt + b.height_pt]
     assert band.width_pt > 170 * MM
@@ -138,6 +139,15 @@ def test_a_pages_second_theme_is_a_heading_of_its_own_level(leaflet):
     rules = [i for i in page5.items if type(i).__name__ == "Rule" and abs(i.y1_pt - i.y2_pt) < 0.1
              and theme[0].baseline_pt < i.y1_pt < section.baseline_pt + 30]
     assert not rules  # no ruled heading straight under the band
+    from highlight.layout.items import ink_span
+
+    zh = next(i for i in page5.items if isinstance(i, TextLine) and i.ref == section.ref and i.lang == "zh")
+    below = min(i.baseline_pt - i.line.ascent_pt for i in page5.items if isinstance(i, TextLine)
+                and i.baseline_pt > zh.baseline_pt + 1 and i.frame == "genai-row")  # what the sub-heading heads
+    panels = [b.y_pt for b in page5.items if isinstance(b, Box) and b.panel and b.y_pt > zh.baseline_pt]
+    under_band = ink_span(section)[0] - (band.y_pt + band.height_pt)
+    under_heading = min([below, *panels]) - ink_span(zh)[1]
+    assert under_band > under_heading, (under_band / MM, under_heading / MM)  # on 068d8b2: 1.0 and 3.8 mm
 
 
 def test_a_continued_theme_says_so_in_its_band(leaflet):
@@ -244,7 +254,10 @@ def test_two_lines_of_body_stand_above_every_heading_and_the_footnote_rule(which
         for name, line in firsts.items():
             if gaps.get(name) in ("block", "section") and line.ref.yaml_path.endswith(".heading"):
                 baseline = line.baseline_pt / MM
-                band = _band_ending_at(measured[page.number], baseline - line.line.runs[0].size_pt / MM, baseline)
+                # (a theme's heading stands on its navy band: the band's top, its padding above the text, is the ink)
+                reach = 6.0 if line.ref.yaml_path.endswith(".heading") and line.frame == "newtech-head" else 0.0
+                band = _band_ending_at(measured[page.number], baseline - line.line.runs[0].size_pt / MM - reach,
+                                       baseline)
                 assert band >= 8.0, (which, page.number, line.line.text, round(band, 1))
                 headings += 1
     assert headings >= 2 and rules >= 2
@@ -273,3 +286,80 @@ def test_the_figures_of_a_row_of_cards_stand_on_one_baseline(leaflet):
             assert max(figures.values()) - min(figures.values()) < 0.1, (page.number, names, figures)
             checked += 1
     assert checked >= 2
+
+
+def _block_extents(result, page) -> dict:
+    """frame -> (top, bottom) of what a reader sees of it on `page`: its lines' ink, its rules, charts and codes,
+    and its panel from edge to edge (a tint reads as the block's edge). Measured on the laid-out items, apart
+    from the placement's own numbers."""
+    from highlight.layout.items import ink_span
+
+    frames = {f.name: f for f in page.frames if f.used_pt}
+    out: dict = {}
+    for item in page.items:
+        if isinstance(item, TextLine):
+            names, span = [item.frame], ink_span(item)
+        else:
+            panel = isinstance(item, Box) and item.panel
+            span = (item.y_pt, item.y_pt + item.height_pt) if panel else ink_span(item)
+            if span is None:
+                continue
+            x = getattr(item, "x_pt", getattr(item, "x1_pt", getattr(item, "cx_pt", 0.0)))
+            names = [n for n, f in frames.items() if abs(f.x_pt - x) < 1 and abs(f.y_pt - span[0]) < 1] if panel \
+                else [n for n, f in frames.items() if f.x_pt - 1 <= x <= f.x_pt + f.width_pt - 1
+                      and f.y_pt - 1 <= span[0] and span[1] <= f.y_pt + f.used_pt + 1]
+        for name in names[:1]:
+            if span is not None and name in frames:
+                top, bottom = out.get(name, (span[0], span[1]))
+                out[name] = (min(top, span[0]), max(bottom, span[1]))
+    return out
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_between_two_blocks_never_less_than_the_floor_and_more_above_a_heading_than_below_it(which, request):
+    """Designer review, round 3, point 1: one rhythm. Between two blocks (every frame placed below others but
+    a heading's tight step to what it heads), and between the body and the footnote rule, at least
+    typography.min_block_gap_mm of paper (the gutter, 5 mm), ink to ink, a panel's edge counting as its ink:
+    a page too full for its steps takes a smaller step of its figures or recomposes, it does not close its gaps
+    to 1 mm. And above every heading that follows a block more paper than between it and what it heads.
+    Fails on 068d8b2: page 1, 1.3 mm between the research areas' panel and 'Globally Recognized Excellence'
+    (and 0.9 mm under that heading); page 5, 1.2 mm between the cards and the second theme's band."""
+    result, _ = request.getfixturevalue(which)
+    floor = result.layout.geometry.typography.min_block_gap_mm * MM - 0.3 * MM  # the ink is an estimate
+    checked = headings = 0
+    for page in result.pages:
+        if page.rhythm_floor_pt is not None:
+            continue  # a page too full for its rhythm: noted (rhythm-floor), and not in these editions
+        template = result.layout.templates[f"p{page.number}"]
+        seen = _block_extents(result, page)
+        for name, frame in template.frames.items():
+            if not frame.below or name not in seen or not [b for b in frame.below if b in seen]:
+                continue
+            above = seen[name][0] - max(seen[b][1] for b in frame.below if b in seen)
+            if frame.gap != "tight":
+                assert above >= floor, (page.number, name, round(above / MM, 1))
+                checked += 1
+            first = min((i for i in page.items if isinstance(i, TextLine) and i.frame == name),
+                        key=lambda i: i.baseline_pt)
+            headed = [n for n, f in template.frames.items() if tuple(f.below or ()) == (name,) and f.gap == "tight" and n in seen]
+            if frame.gap != "tight" and first.ref.yaml_path.endswith(".heading") and headed:
+                below = min(seen[n][0] for n in headed) - seen[name][1]
+                assert above > below, (page.number, name, round(above / MM, 1), round(below / MM, 1))
+                headings += 1
+        rules = [i for i in page.items if type(i).__name__ == "Rule" and abs(i.y1_pt - i.y2_pt) < 0.1
+                 and abs(i.x2_pt - i.x1_pt - result.layout.geometry.elements.footnote_rule_mm * MM) < 0.5]
+        if rules and seen:
+            body = max(b for _, b in seen.values() if b < rules[0].y1_pt)
+            assert rules[0].y1_pt - body >= floor, (page.number, "footnote rule", round((rules[0].y1_pt - body) / MM, 1))
+    assert checked >= 20 and headings >= 5, (checked, headings)
+
+
+def test_a_last_resort_wider_than_the_floor_is_a_located_error(tmp_path):
+    """typography.last_block_gap_mm is where a page too full for its rhythm may close the floor to: above the floor
+    it would open the gaps it is meant to close. A located error with a hint, no traceback. (Fails on 068d8b2,
+    which has no such key: an unknown-key error there, not this one.)"""
+    folder = project_with(tmp_path, "layout/page.yaml", "  last_block_gap_mm: 2.5", "  last_block_gap_mm: 7")
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code != 0 and "Traceback" not in printed, printed
+    assert re.search(r"layout/page\.yaml:\d+:\d+ \(typography\.last_block_gap_mm\): error\[bad-value\]", printed), printed
+    assert "more than min_block_gap_mm (5)" in printed and "hint:" in printed

@@ -460,3 +460,35 @@ def test_a_failing_proof_is_not_the_last_good_build(tmp_path):
     assert any(d.code == "overflow" for d in result.diagnostics.items) and result.pages
     with open(heights, encoding="utf-8") as f:
         assert f.read() == good
+
+
+def test_a_save_writes_down_again_only_the_pages_it_changed(tmp_path, monkeypatch):
+    """The layout dump the page draws its overlays from: after a one-word save on page 7, the other pages'
+    records are the very ones of the build before (not written down again, issue 28), and the whole dump is
+    what a fresh one of the same build would be."""
+    from dataclasses import replace
+
+    from highlight.build import BuildOptions, BuildSession
+    from highlight.serve import LiveProof, ServeOptions
+
+    project = copy_project(tmp_path)
+    monkeypatch.chdir(project)
+    live = LiveProof(ServeOptions("content/2022-23", port=0))
+    os.makedirs(live.serve_dir, exist_ok=True)
+    session = BuildSession()
+    options = replace(BuildOptions(live.options.edition_dir, live.scratch_pdf, preflight=False, proof=True),
+                      preview="watch")
+    live._take(session.build(options))
+    before = {p["number"]: p for p in live.layout["pages"]}
+    page = os.path.join("content", "2022-23", "p7-growth-continued.yaml")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("officially opened", "formally opened"))
+    result = session.build(options)
+    live._take(result)
+    after = {p["number"]: p for p in live.layout["pages"]}
+    assert [n for n in after if after[n] is not before[n]] == [7]
+    assert any("formally" in line["text"] for line in after[7]["lines"])
+    live._dumped.clear()
+    assert live._dump(result) == live.layout

@@ -374,6 +374,25 @@ def test_the_contents_text_never_becomes_markup(tmp_path):
     shutil.rmtree(project)
 
 
+def test_a_footnote_marker_inside_bold_words_is_a_link_to_its_note(tmp_path):
+    """**Sports science[^Δ]**: the marker in bold words is the note's link as anywhere else, never the literal
+    `[^Δ]` (the PDF sets it so; the web page printed the brackets and check missed two copy-deck lines)."""
+    project = copy_project(str(tmp_path / "project"))
+    page = os.path.join(project, "content", "2022-23", "p1-research-power.yaml")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace('en: "Sports science"', 'en: "**Sports science[^Δ]**"'))
+    folder = str(tmp_path / "web")
+    code, printed = run_cli(["build", os.path.join(project, "content", "2022-23"), "--to", "html", "-o", folder])
+    assert code == 0, printed
+    html, _ = outline(folder)
+    assert "[^" not in html
+    assert re.search(r'<strong>Sports science<sup class="noteref"><a id="[^"]+" href="#[^"]+" '
+                     r'role="doc-noteref">Δ</a></sup></strong>', html), html
+    shutil.rmtree(project)
+
+
 def test_serve_shows_the_web_page_beside_the_proofs_updated_on_save(tmp_path):
     """`serve`'s web page tab: /api/web writes the last good build's web page when asked (a save costs the
     proofs nothing while the tab is closed), served from out/serve/<folder>/web/ under a policy that lets it

@@ -4,6 +4,7 @@ dictionary, not the ICU dictionary the breaker is built on)."""
 from __future__ import annotations
 
 import ctypes
+import os
 import re
 import warnings
 
@@ -234,10 +235,14 @@ def test_a_narrow_break_inside_a_word_is_a_warning_in_build_and_check(tmp_path):
     measure, located, and --strict fails; the report lists every one, wide measures too."""
     project = copy_project(tmp_path)
     folder = str(project / "content" / "2022-23")
+    # (which page breaks a word depends on the measures: issue 22 padded the panels 4 mm and set page 5's cards
+    # on other spans; page 1's Clarivate callout does it, in a third of the row as before the designer's third
+    # review gave it five columns: the edition's own layout sets it so)
+    os.makedirs(os.path.join(folder, "layout"))
+    with open(os.path.join(folder, "layout", "templates.yaml"), "w", encoding="utf-8") as f:
+        f.write("templates:\n  p1:\n    frames:\n      excellence-row-1: {cell_spans: [4, 4, 4]}\n")
     pdf = str(tmp_path / "greedy.pdf")
     exit_code, printed = run_cli(["build", folder, "--greedy", "--report", "-o", pdf, "-v"])  # -v: every one
-    # (which page breaks a word depends on the measures: issue 22 padded the panels 4 mm and set page 5's cards
-    # on other spans; page 1's Clarivate callout does it now)
     assert exit_code == 0 and "warning[word-break]: page " in printed, printed
     listed = re.findall(r"^page (\d+): a break inside a word: (\S+) in a ([\d.]+) em measure \((\S+\.yaml):\d+",
                         printed, re.MULTILINE)
@@ -299,7 +304,9 @@ def test_the_built_leaflet_breaks_between_words_by_an_independent_judge(built, e
         # a name is never broken, unless it is longer than its measure (then at its own word boundary only)
         names += [around for name in edition_words for start in _occurrences(text, name)
                   if start < at < start + len(name) and (len(name) <= each.measure_em or at not in bounds)]
-    assert sum(counted) >= 12 and counted[0] >= 6, counted  # the judge read the leaflet's breaks (18 in 2022-23)
+    # the judge read the leaflet's breaks (18 in 2022-23; 13, 5 of them narrow, since the pages' third round set
+    # page 1's callout, page 5's tiles and page 7's figures on wider measures)
+    assert sum(counted) >= 12 and counted[0] >= 4, counted
     assert narrow == [] and names == []
     assert len(wide) <= counted[1] / 10, wide
 

@@ -32,7 +32,7 @@ from ..content import (
 from ..kinds import Kind
 from ..layout_spec import MM, FrameSpec
 from ..text import OPENING_BRACKETS, Span, spans_from_text
-from .items import Box, Picture, QrMark, Ring, Role, Rule, TextLine, _first_baseline, _Piece, _shift
+from .items import Box, Picture, QrMark, Ring, Role, Rule, TextLine, _Piece
 from .stacking import FrameContext, twin_style
 
 
@@ -81,28 +81,18 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
 
 
 def _theme_band(ctx: FrameContext, heading: Heading, width: float) -> _Piece:
-    """A page's second theme: white on a navy band across the frame, its English from the left and its
-    Chinese flush right on the same line, each wrapping in its own column (one form whatever the lengths)."""
+    """A page's second theme: white on a navy band across the frame, its English then its Chinese beneath, as
+    in the title band and every heading (one form for every level, whatever the lengths)."""
     piece = _Piece()
     pad, side = (v * MM for v in ctx.m.theme_band_mm)
-    inner = width - 2 * side
-    gutter = ctx.layout.geometry.grid.gutter_mm * MM
-    zh = ctx.spans(heading.text, "theme-heading", "zh")
-    zh_w = min(ctx._natural(zh), inner / 2) if zh else 0.0
-    en_col = ctx.column(piece.primary, heading.ref, "en", inner - (zh_w + gutter if zh else 0.0), side, pad)
-    en_col.text(heading.text, "theme-heading", balance=True)
-    english = len(piece.primary)
-    zh_col = ctx.column(piece.primary, heading.ref, "zh", zh_w, side + inner - zh_w, pad)
-    zh_col.add(zh, "right")
-    en_first, zh_first = (_first_baseline(part) for part in (piece.primary[:english], piece.primary[english:]))
-    if en_first is not None and zh_first is not None and en_first != zh_first:  # one baseline (leadings differ)
-        dy = en_first - zh_first
-        piece.primary[english:] = [_shift(i, 0.0, dy) for i in piece.primary[english:]]
-        zh_col.y += dy
-    height = max(en_col.y, zh_col.y) + pad
+    col = ctx.column(piece.primary, heading.ref, "en", width - 2 * side, side, pad)
+    col.text(heading.text, "theme-heading", balance=True)
+    col.y -= ctx.style("theme-heading", "en").space_after_pt  # the style's space is under the band, not inside it
+    after = ctx.style("theme-heading", "zh").space_after_pt  # under the band, before what the theme holds
+    height = col.text(heading.text, "theme-heading", "zh", balance=True) - after + pad
     band = ctx.style("heading1", "en").colour  # the navy of the headings and the title band
     piece.primary.insert(0, Box(0.0, 0.0, width, height, band))
-    piece.primary_h = height
+    piece.primary_h = height + after
     return piece
 
 
@@ -212,6 +202,17 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     label_unit = ctx.spans(stat.unit, "stat-label-unit", "zh") if zh_unit and stat.label and stat.label.zh else []
     if label_unit:
         zh_unit = []
+    if zh_change and not zh_unit and change_x is not None and figure_line is not None:
+        # The Chinese change set as the English one is: after it on the figure line, where the line holds both
+        # (（按年 +21%） beside (+21% YoY)); else under it, as below.
+        english = out[-1]
+        # an opening bracket's blank half is the space before it: （按年 straight after (+34% YoY)
+        bracket = zh_change[1].text[:1] in OPENING_BRACKETS
+        zh_x = english.x_pt + english.line.natural_pt + (0.0 if bracket else _space(ctx, "stat-change", "en"))
+        if zh_x + ctx._natural(zh_change[1:]) <= figure_w + 0.01:
+            out.append(_set_at(ctx, zh_change[1:], zh_x, figure_line.baseline_pt, stat.ref, "zh"))
+            read_as(_CHANGE_ZH)
+            zh_change = []
     if (zh_unit or zh_change) and figure_line is not None:
         # The Chinese unit and change under the English ones (as far right as the cell lets them stand)
         unit_x = figure_line.x_pt + ctx._natural(figure) + _space(ctx, "stat-unit", "en") if unit else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..content import Breakdown, Edition, Page, ref_of
+from ..content import Breakdown, Edition, Page, Stat, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
@@ -38,6 +38,8 @@ class _Body:
     widened: tuple[str, ...] = ()
     room: float = 0.0
     room_choices: str = ""
+    block_gap: float | None = None
+    floor: float | None = None
 
 
 class PageLayouter:
@@ -71,25 +73,34 @@ class PageLayouter:
         body_top = band_h + g.margins_mm.top * MM
         page_bottom = lay.page_height_pt - g.margins_mm.bottom * MM
         body_bottom = page_bottom
+        body: _Body | None = None
         if footnote_h:  # the notes stand at the foot, raised so that their lines keep the body's grid
             first = _first_baseline(footnote_items) or 0.0
             fy = _up_to_grid(page_bottom - footnote_h + first, body_top, self.grid) - first
             # Above the footnote rule the page's named `footnote` step (two lines of body) before any other gap
             # keeps its stock step: its compact step only on a page that overflows, leaves the grid or widens a
             # frame off its reading measure even with its gaps closed (tried quietly first).
-            stock = (g.spacing_pt or {}).get("footnote", g.footnote_gap_mm * MM)
-            compact = (g.compact_spacing_pt or {}).get("footnote", stock)
+            # The rule stands 2 pt above the notes; between it and the body at least the floor between blocks.
+            floor = g.typography.min_block_gap_mm * MM + 2.0
+            stock = max(floor, (g.spacing_pt or {}).get("footnote", g.footnote_gap_mm * MM))
+            compact = max(floor, (g.compact_spacing_pt or {}).get("footnote", stock))
             body_bottom = fy - stock
             if compact < stock:
                 loud, quiet = self.diags, Diagnostics()
+                trial_items: list = []
                 self.diags = quiet
                 try:
-                    trial = self.body(ctx.but(diags=quiet), page, template, body_top, body_bottom, [])
+                    trial = self.body(ctx.but(diags=quiet), page, template, body_top, body_bottom, trial_items)
                 finally:
                     self.diags = loud
                 if trial.overflowed or trial.widened or any(d.code == "off-grid" for d in quiet.items):
                     body_bottom = fy - compact
-        body = self.body(ctx, page, template, body_top, body_bottom, items)
+                else:  # the stock step stands: the trial is the body (a second fill would give the same)
+                    body = trial
+                    items.extend(trial_items)
+                    self.diags.extend(quiet)
+        if body is None:
+            body = self.body(ctx, page, template, body_top, body_bottom, items)
         if footnote_h:
             rule = lay.colours["rule"]
             left = g.margins_mm.left * MM
@@ -107,7 +118,8 @@ class PageLayouter:
                            underfull_pt=g.underfull_mm * MM, ref=page.ref, overflowed=overflowed,
                            declared_space_pt=body.declared_space, copyfit=body.copyfit,
                            spacing=body.spacing, widened=body.widened, room_pt=body.room,
-                           room_choices=body.room_choices)
+                           room_choices=body.room_choices, block_gap_pt=body.block_gap,
+                           rhythm_floor_pt=body.floor)
 
     def body(self, ctx: FrameContext, page: Page, template, body_top: float, body_bottom: float,
              items: list) -> _Body:
@@ -147,9 +159,13 @@ class PageLayouter:
             span = frame.wide_span if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
+            printed = frozenset(e.figure for e in block.elements if isinstance(e, Stat)) if block else frozenset()
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
+                                printed=printed,
                                 substitutes={**(template.styles or {}), **(frame.styles or {})})
             frame_items: list = []
+            if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
+                frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
             used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops)
                                   if block else (0.0, []))
             if block and frame.monolingual == "keep-height" and self.languages != BOTH:
@@ -177,6 +193,9 @@ class PageLayouter:
             for name in wide:
                 fill(name, diags=quiet)
 
+        def overflows_anyway(trial) -> bool:
+            return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
+
         def too_full() -> bool:  # overflows, or fits only with its frames off the baseline grid
             trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  Diagnostics())
@@ -194,6 +213,25 @@ class PageLayouter:
             for name in order:
                 fill(name, diags=quiet)
             align_rows(template, fill, started, filled, gap_limit)
+        for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
+            # Then the steps it took that the page does not need are given back (a section stepped first may
+            # fit at its own size once another has stepped): the largest figures the page holds.
+            while further.get(section):
+                fewer = {**further, section: further[section] - 1}
+                trial_fit = copyfit(ctx, page, template, blocks, fewer)
+                kept, fit = fit, trial_fit
+                quiet = Diagnostics()
+                for name in order:
+                    fill(name, diags=quiet)
+                align_rows(template, fill, started, filled, gap_limit)
+                if not too_full():
+                    further = fewer
+                    continue
+                fit = kept
+                for name in order:
+                    fill(name, diags=quiet)
+                align_rows(template, fill, started, filled, gap_limit)
+                break
         charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
                    and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
         m = layout.geometry.elements
@@ -206,8 +244,19 @@ class PageLayouter:
             for name in charted:
                 rings[name] = smaller
                 fill(name, diags=quiet)
+        # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
+        # paper between its blocks closes under the rhythm's floor, and a note says by how much.
+        relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
+                                                                  body_bottom, page.ref, page.number, Diagnostics(),
+                                                                  relax=True))
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                                 self.diags)
+                                 self.diags, relax=relax)
+        if placement.floor is not None:
+            limit = layout.geometry.typography.min_block_gap_mm
+            self.diags.note("rhythm-floor", f"the page is too full for its rhythm: the paper between its blocks "
+                            f"closed to {placement.floor / MM:.1f} mm, under typography.min_block_gap_mm ({limit:g} mm)",
+                            page.ref, page=page.number,
+                            hint="shorten the page's copy by a few lines, or give it fewer blocks (templates.yaml)")
         tops = placement.tops
         room_choices = self._room(order, template, blocks, placement.room) if placement.room > 0 else ""
         boxes: list = []
@@ -257,7 +306,7 @@ class PageLayouter:
                                  + f", or move an element to another page{taller}{gaps}")
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
-                     tuple(sorted(widened)), placement.room, room_choices)
+                     tuple(sorted(widened)), placement.room, room_choices, placement.block_gap, placement.floor)
 
     @staticmethod
     def _shorten(over: float, page_over: float, body: float) -> str:

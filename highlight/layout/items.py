@@ -183,6 +183,8 @@ class LaidOutPage:
     widened: tuple[str, ...] = ()  # frames set at their wide_span because the page was too full
     room_pt: float = 0.0  # spare height no larger step and no declared space could take…
     room_choices: str = ""  # …and what a designer may do with it (the report's underfull foot says so)
+    block_gap_pt: float | None = None  # the least paper between two blocks (ink or a panel's edge), as placed…
+    rhythm_floor_pt: float | None = None  # …and the floor a page too full for its rhythm closed it to (noted)
 
     def on_grid(self, baseline_pt: float) -> bool:
         if not self.grid_pt:

@@ -24,6 +24,8 @@ class Placement:
     spacing_used: str  # …and which they are: "page", "stock", "compact" or "loose"
     room: float = 0.0  # spare height neither a larger step nor the declared space could take
     off_grid: bool = False  # it fits only with its frames off the baseline grid
+    floor: float | None = None  # the paper between blocks it closed to, under typography.min_block_gap_mm (a last resort)
+    block_gap: float | None = None  # the least paper between two blocks as placed (ink or a panel's edge)
 
 
 def frame_order(page: Page, template, diags: Diagnostics) -> list[str]:
@@ -66,7 +68,7 @@ def overflows(template, order: list, filled: dict, tops: dict, body_bottom: floa
 
 
 def place_frames(layout: Layout, template, order: list, filled: dict, body_top: float, body_bottom: float,
-                 page_ref: SourceRef, page: int, diags: Diagnostics) -> Placement:
+                 page_ref: SourceRef, page: int, diags: Diagnostics, relax: bool = False) -> Placement:
     """Tops of the frames, the one space the template declares (if any) and the room left over.
 
     Frames stack with the named gaps of the spacing scale, each frame as tall as its content (a panel is
@@ -76,7 +78,9 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     step adapts to whatever the text styles and the copy make of the page), then the space above the
     frames anchored to the foot (`anchor: foot`: they and the frames below them go down, leaving one
     deliberate space of at most typography.deliberate_space_mm). What neither takes is `room`: the page
-    has too few words for its frames, and says so. Each frame's first baseline sits on the page's grid."""
+    has too few words for its frames, and says so. Each frame's first baseline sits on the page's grid.
+    Between blocks at least typography.min_block_gap_mm of paper; with `relax` (the engine's last resort, for a
+    page that overflows with every smaller step taken) that floor closes a grid step at a time until it fits."""
     frames = template.frames
     geometry = layout.geometry
     limits = geometry.typography
@@ -85,6 +89,12 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                       for name, (_, _, _, items) in filled.items()}
     inks = {name: [span for i in items if (span := ink_span(i)) is not None]
             for name, (_, _, _, items) in filled.items()}
+    # What a reader sees of each frame, from its top: a panel from edge to edge, else its ink. Between blocks
+    # (every gap but a heading's `tight` one to what it heads) at least typography.min_block_gap_mm of paper:
+    # a page too full for its steps takes a smaller step of the scale, never a gap the eye reads as none.
+    seen = {name: (0.0, frame_height(frames[name], filled[name])) if frames[name].panel or not inks[name] else
+            (min(a for a, _ in inks[name]), max(b for _, b in inks[name])) for name in filled}
+    floor = limits.min_block_gap_mm * MM
 
     def place(snap: bool, spacing: dict, moved: dict | None = None, extra: dict | None = None) -> tuple[dict, float]:
         tops: dict[str, float] = {}
@@ -93,12 +103,16 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             f = frames[name]
             gap = gap_pt(f, spacing) + (extra or {}).get(name, 0.0) if f.below else 0.0
             top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + gap
+            need = -math.inf
+            if f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's
+                need = max(tops[b] + seen[b][1] for b in f.below) + floor - seen[name][0]
+                top = max(top, need)
             baseline = first_baseline[name]
             if snap and baseline is not None:
-                # Its first baseline onto the nearest grid line: up only while some of its gap stays.
+                # Its first baseline onto the nearest grid line: up only while some of its gap (and its floor) stays.
                 down = _down_to_grid(top + baseline, body_top, grid) - baseline
                 up = down - grid if down - top > 1e-6 else down
-                top = up if f.below and top - up < gap - 1e-6 else down
+                top = up if f.below and top - up < gap - 1e-6 and up >= need - 1e-6 else down
             top += (moved or {}).get(name, 0.0)
             tops[name] = top
             bottoms[name] = top + frame_height(f, filled[name])
@@ -125,6 +139,12 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         if lowest <= body_bottom + 0.01 or spacing == fallback:
             continue
         spacing, used = fallback, name
+        tops, lowest = place(True, spacing)
+    relaxed = None
+    last = limits.last_block_gap_mm * MM
+    while relax and lowest > body_bottom + 0.01 and floor - grid >= last - 0.01:
+        floor -= grid
+        relaxed = floor
         tops, lowest = place(True, spacing)
     snap = True
     if lowest > body_bottom + 0.01:
@@ -197,4 +217,6 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             spare -= move
         space_top = max((tops[n] + frame_height(frames[n], filled[n]) for n in staying), default=body_top)
         declared = (space_top, min(tops[n] for n in moved_set))
-    return Placement(tops, declared, spacing, used, spare, not snap)
+    gaps = [tops[n] + seen[n][0] - max(tops[b] + seen[b][1] for b in frames[n].below) for n in order
+            if frames[n].below and frames[n].gap is not None and frames[n].gap != "tight" and inks[n]]
+    return Placement(tops, declared, spacing, used, spare, not snap, relaxed, min(gaps, default=None))

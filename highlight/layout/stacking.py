@@ -40,6 +40,7 @@ class FrameContext:
     # style name -> the style set instead (the template's, then the frame's)
     substitutes: Mapping = field(default_factory=lambda: _EMPTY)
     fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
+    printed: frozenset = frozenset()  # the figures the frame's stats print: a chart's total among them is not repeated
 
     def but(self, **changes) -> FrameContext:
         """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""

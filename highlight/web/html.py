@@ -122,8 +122,8 @@ class HtmlWriter:
         for match in _INLINE.finditer(string):
             out.append(plain(string[at:match.start()]))
             marker, bold = match.group(1), match.group(2)
-            if bold is not None:
-                out.append(f"<strong>{plain(bold)}</strong>")
+            if bold is not None:  # its footnote markers are links too (**Techathon[^◊]**)
+                out.append(f"<strong>{self.inline(bold, lang, state)}</strong>")
             elif state is not None and marker in state.notes:
                 state.count += 1
                 ref_id = f"{state.notes[marker]}-ref-{state.count}"

@@ -11,7 +11,7 @@ from highlight.check import normalise
 from highlight.content import Typography, typographic
 from highlight.diagnostics import Diagnostics
 from highlight.segment import ALLOWED, break_grades
-from highlight.text import Span, TextSetter
+from highlight.text import TextSetter, spans_from_text
 
 EDITION_B = "tests/fixtures/edition-b"  # no words: of its own
 # What the review found split in edition-b, and what a next edition will certainly meet.
@@ -27,7 +27,8 @@ def _setter(setter_and_style, edition_dir: str):
 
     def lines(text: str, style: str, em: float) -> list[str]:
         st = layout.style(style, "zh")
-        return ["".join(line.text.split()) for line in fresh.set([Span(text, st, lang="zh")], em * st.size_pt, st.align)]
+        return ["".join(line.text.split()) for line in fresh.set(spans_from_text(text, st, lang="zh"), em * st.size_pt,
+                                                                 st.align)]
 
     return fresh, lines
 
@@ -85,10 +86,10 @@ def test_a_name_wider_than_its_cell_breaks_at_its_own_boundary_never_beside_its_
 
 
 def test_a_narrow_line_does_not_end_with_a_coverb(leaflet):
-    """2022-23 p5 (11.5 ems): 發放HK$760萬援助金 | 予 236 位有需要學生, not …援助金予 | 236 位 (予 introduces
-    what follows)."""
+    """2022-23 p5 (its note, the bold label's twin first, 12.5 ems): 發放HK$760萬援助金 | 予 236 位有需要學生, not
+    …援助金予 | 236 位 (予 introduces what follows)."""
     _, lines = leaflet
-    set_lines = lines("發放HK$760萬援助金予 236 位有需要學生", "stat-label-long", 11.5)
+    set_lines = lines("**發放HK$760萬援助金**予 236 位有需要學生", "stat-note", 12.5)
     assert not any(line.endswith("予") for line in set_lines[:-1]), set_lines
     assert set_lines[-1].startswith("予"), set_lines
 

@@ -131,6 +131,7 @@ def _check_preview_path(output: str, options: BuildOptions, project: str, diags:
 
 def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None) -> tuple[Edition, Layout, str]:
     """Edition and layout, loaded together so one run reports the problems of both."""
+    from .house_words import load_house_words, merged
     from .project import check_project
 
     project = find_project(edition_dir)
@@ -149,9 +150,13 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
         layout = load_layout(os.path.join(project, "layout"), diags, cache, os.path.join(edition_dir, "layout"))
     except BuildFailed:
         pass
-    if edition is None or layout is None:
+    try:  # the house's words (layout/words.yaml) and the edition's own: the names a line never breaks inside
+        house = load_house_words(project, diags, cache)
+    except BuildFailed:
+        house = None
+    if edition is None or layout is None or house is None:
         raise BuildFailed(diags)
-    return edition, layout, project
+    return replace(edition, words=merged(house, edition.words)), layout, project
 
 
 def _parsed_salt(project: str) -> bytes:

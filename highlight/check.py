@@ -18,11 +18,12 @@ import functools
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # An edition's typographic normalisation (edition.yaml `typography:`) prints these for the source's hyphen.
-# (a full-width ／ is NFKC's /, and the Chinese —— one hyphen)
-_TYPOGRAPHIC = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
+# (a full-width ／ is NFKC's /, and the Chinese —— one hyphen); and the Chinese name's interpunct · (or ‧) for
+# the source's katakana middle dot ・ (艾琳・柯林斯 → 艾琳·柯林斯).
+_TYPOGRAPHIC = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00b7": "\u30fb", "\u2027": "\u30fb"})
 
 
 def normalise(text: str, strict: bool = False) -> str:
@@ -331,6 +332,8 @@ def check_content(edition_dir: str, pdf_path: str, diags) -> None:
                 previous = min(after)
     if pdf_path.lower().endswith((".html", ".htm")):
         return  # a web page's lines break where the reader's browser breaks them
+    from .house_words import load_house_words, merged
     from .wordbreaks import check_pdf
 
-    check_pdf(edition, pdf_path, diags)  # a line that breaks inside a word, in a narrow measure
+    house = load_house_words(find_project(edition_dir), diags)  # the names the build kept whole: the house's too
+    check_pdf(replace(edition, words=merged(house, edition.words)), pdf_path, diags)  # a break inside a word

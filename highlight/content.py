@@ -289,7 +289,8 @@ EDITION = Struct(Edition, {
     "typography": Field(Struct(Typography, {
         "minus": Field(Bool("Set a negative figure with a true minus (−37.9%), not a hyphen"), default=False),
         "en_dash": Field(Bool("Set ' - ' separators and ranges of years (2019-2023) with an en dash"), default=False),
-        "zh_punctuation": Field(Bool("In Chinese, a full-width ／ for ' / ' and —— for ' - ' or ' – '"),
+        "zh_punctuation": Field(Bool("In Chinese, a full-width ／ for ' / ', —— for ' - ' or ' – ', and · for a "
+                                     "katakana ・ between Han (a name: 艾琳·柯林斯)"),
                                 default=False),
     }, "Typographic normalisation of the printed text; `check` reads either character as the source's"),
         default=None),
@@ -369,6 +370,9 @@ _ZH_RULES = {
     "space": "(?<=[\u3400-\u9fff\uf900-\ufaff]) (?=[\u3400-\u9fff\uf900-\ufaff])",  # Han, space, Han
     "one dash": "(?<=[\u3400-\u9fff\uf900-\ufaff])\u2014(?=[\u3400-\u9fff\uf900-\ufaff])",  # Han—Han
     "dash": f"(?<=[{_HAN}]) +[-\u2013\u2014] +(?=[{_HAN}])",
+    # a separator in a transliterated name between Han (艾琳・柯林斯): the katakana middle dot U+30FB (and its
+    # half-width U+FF65) is Japanese; Chinese sets the interpunct U+00B7 (clreq, 間隔號)
+    "name dot": "(?<=[\u3400-\u9fff\uf900-\ufaff]) *[\u30fb\uff65] *(?=[\u3400-\u9fff\uf900-\ufaff])",
 }
 
 
@@ -387,6 +391,8 @@ def typographic(string: str, typography: Typography, lang: str = "en") -> str:
             string = _zh_rule("space").sub("\u3000", string)
         if "\u2014" in string:
             string = _zh_rule("one dash").sub("\u2014\u2014", string)  # 凱洛格—科大: a Chinese dash is two ems (——)  # 擴展實力 驅動成長: a full-width space between two phrases
+        if "\u30fb" in string or "\uff65" in string:
+            string = _zh_rule("name dot").sub("\u00b7", string)  # 艾琳・柯林斯 → 艾琳·柯林斯 (an interpunct, clreq)
     if typography.minus:
         string = _MINUS.sub("\u2212", string)
     if typography.en_dash:

@@ -12,6 +12,7 @@ import os
 
 from .content import EDITION, PAGE
 from .fonts import MANIFEST
+from .house_words import WORDS
 from .layout_spec import GEOMETRY, STYLES, TEMPLATES
 from .profiles import MANIFEST as PROFILES
 from .web.settings import WEB
@@ -22,6 +23,7 @@ SCHEMAS = {
     "layout-page": (GEOMETRY, "Page size, margins, grid: layout/page.yaml"),
     "layout-styles": (STYLES, "Colours and type styles: layout/styles.yaml"),
     "layout-templates": (TEMPLATES, "Page templates with named frames: layout/templates.yaml"),
+    "layout-words": (WORDS, "The house's words every edition inherits (names, terms): layout/words.yaml"),
     "layout-web": (WEB, "The web page's measures and the words of its links: layout/web.yaml"),
     "fonts": (MANIFEST, "The font manifest: fonts/fonts.yaml"),
     "profiles": (PROFILES, "The print output profile: profiles/profiles.yaml"),

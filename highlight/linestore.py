@@ -40,9 +40,10 @@ MAX_BYTES = 64 * 2**20  # the leaflet's store is 170 KB; a 200-page edition's a 
 
 @functools.cache
 def _package_digest() -> bytes:
-    """The package's source as this process imported it (read once: it does not change under a running build)."""
+    """The package's source as this process imported it (read once: it does not change under a running build), and
+    its language data (zh_words.yaml: the breaker's classifiers, connectives and coverbs set lines too)."""
     digest = hashlib.sha256(sys.version.encode())
-    for path in sorted(glob.glob(os.path.join(PACKAGE, "*.py"))):
+    for path in sorted(glob.glob(os.path.join(PACKAGE, "*.py")) + glob.glob(os.path.join(PACKAGE, "*.yaml"))):
         with open(path, "rb") as f:
             digest.update(os.path.basename(path).encode() + b"\0" + f.read())
     return digest.digest()

@@ -249,7 +249,7 @@ class Edition:
     pages: tuple  # file names in edition.yaml, then replaced by Page objects
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
     typography: Typography | None = None
-    words: tuple = ()  # the edition's own names, terms and fixed translations: never broken across lines
+    words: tuple = ()  # names, terms, fixed translations never broken across lines: after load_inputs the house's (layout/words.yaml) and the edition's own
 
 
 def footnotes_in_marker_order(page: Page) -> list:

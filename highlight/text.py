@@ -31,7 +31,7 @@ from .chars import is_cjk
 from .fonts import FontSet
 from .layout_spec import Colour, Style
 from .model import MARKER_PATTERN
-from .segment import DISCOURAGED, FORBIDDEN, NAME, break_grades, listed_spans
+from .segment import ALLOWED, DISCOURAGED, FORBIDDEN, NAME, break_grades, listed_spans
 
 # Kinsoku (W3C clreq §3.1.7): characters that may not start a line ...
 NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛｝］％‰℃…‥・·ー゛゜ヽヾゝゞ々〻,.:;!?)]}%”’")
@@ -75,6 +75,10 @@ WIDE_PHRASE_COST = 1.0
 PHRASE_BREAK = set("，。、；：！？）」』】〉》〕〗\u3000")  # a break after one of these ends a phrase
 NAME_COST = 1e5  # a break inside one of the edition's names longer than the measure, at its own word boundary
 CONNECTIVE_START_COST = 30.0  # a narrow line starting with a connective (及, 與: zh_words.yaml), where it can help it
+# A narrow line ending with a one-character coverb (援助金予 | 236 位: zh_words.yaml) where it can help it: less than a
+# break between two words (NARROW_PHRASE_COST), so the coverb goes down with its phrase when that costs no more
+# breaks, but a paragraph does not take one more line for it (了解更多科大為 | 知識轉移所作出的努力, not a third line).
+COVERB_END_COST = 10.0
 SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
 SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
@@ -222,6 +226,8 @@ class _Sep:
     phrase_em_pt: float = 0.0  # a break between two words of Chinese text, not after punctuation: its em, else 0
     name: bool = False  # a break inside one of the edition's words, at its own word boundary (segment.NAME)
     connective: bool = False  # the next line would start with a connective (及, 與: zh_words.yaml)
+    coverb: bool = False  # the line would end with a one-character coverb (予, 於, 為: zh_words.yaml)
+    after_connective: bool = False  # the line would end with a connective (「教育及 |: zh_words.yaml)
 
 
 @dataclass(frozen=True)
@@ -409,7 +415,7 @@ class TextSetter:
                 grade = grades[word[0]]
                 if grade == FORBIDDEN and sep.breakable:
                     sep = replace(sep, breakable=False, kind="glue")  # a space inside a listed name
-                seps.append(_classed(sep, chars, words[w_index - 1][-1], word[0], grade))
+                seps.append(_classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades))
             current: list[int] = [word[0]]
             soft = _hyphenation_points(chars, word) if hyphenating else ()
             for k in range(1, len(word)):
@@ -430,7 +436,7 @@ class TextSetter:
                 sep = _inner_sep(chars[i].span.style, kind, gap)
                 if grade == DISCOURAGED and kind == "cjk":
                     sep = replace(sep, word_em_pt=chars[i].span.style.size_pt)
-                seps.append(_classed(sep, chars, p, i, grade))
+                seps.append(_classed(sep, chars, p, i, grade, grades))
                 current = [i]
             boxes.append(self._make_box(chars, current))
         return boxes, seps
@@ -793,15 +799,18 @@ class TextSetter:
                     compressed=compressed, hang_pt=hang_end)
 
 
-def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int) -> _Sep:
+def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int, grades: tuple = ()) -> _Sep:
     """`sep` (between characters `p` and `i`) with its class of break: between two words of Chinese text or
-    after punctuation, inside a name, before a connective."""
+    after punctuation, inside a name, before or after a connective, after a coverb that is a word of its own
+    (援助金予 | 236 位: the dictionary's boundaries each side of 予, so not 給予 or 現在)."""
     if not sep.breakable:
         return sep
     a, b = chars[p].char, chars[i].char
     chinese = (sep.kind == "cjk" or sep.han_latin) and a not in PHRASE_BREAK and not chars[i].span.marker
+    coverb = a in _zh_words()["coverbs"] and grade == ALLOWED and p < len(grades) and grades[p] == ALLOWED
     return replace(sep, phrase_em_pt=chars[i].span.style.size_pt if chinese else 0.0, name=grade == NAME,
-                   connective=b in _zh_words()["connectives"])
+                   connective=b in _zh_words()["connectives"], coverb=chinese and coverb,
+                   after_connective=a in _zh_words()["connectives"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -810,7 +819,8 @@ def _zh_words() -> dict:
     from .schema import package_data
 
     data = package_data("zh_words.yaml")
-    return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"])}
+    return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"]),
+            "coverbs": frozenset(data["coverbs"])}
 
 
 def _word_starts(text: str, words: frozenset[str]) -> frozenset[int]:
@@ -835,6 +845,10 @@ def _break_cost(sep: _Sep, width_pt: float) -> float:
         # in a narrow measure a line starting with 及 reads as a stray; inside a name, only if no other break of
         # it fits (教育 | 及生成式); in wide justified text it is common and costs nothing
         cost += NAME_COST if sep.name else CONNECTIVE_START_COST
+    if sep.after_connective and sep.name:  # 及 joins the two parts of a name it stands in: not 「教育及 | 生成式…」
+        cost += NAME_COST
+    if sep.coverb and narrow:  # 援助金予 | 236 位: the coverb belongs to the phrase it introduces (as 及 does)
+        cost += COVERB_END_COST
     return cost
 
 

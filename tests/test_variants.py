@@ -66,7 +66,9 @@ def test_the_second_edition_builds_with_the_same_layout(tmp_path):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_second_edition_in_one_language_fits_and_carries_its_text(lang, tmp_path):
     result = build(BuildOptions(FIXTURE, str(tmp_path / f"{lang}.pdf"), lang=lang))
-    assert not result.diagnostics.items, [d.format() for d in result.diagnostics.items]
+    # the fund's name (a house word, 12 characters) is wider than its 13-em cell: the one note, where it breaks
+    said = [d.format() for d in result.diagnostics.items if d.code != "name-break"]
+    assert not said and all(d.severity == 0 for d in result.diagnostics.items), said
     text = normalise("".join(p.extract_text() for p in PdfReader(str(tmp_path / f"{lang}.pdf")).pages))
     edition, _, _ = load_inputs(FIXTURE, Diagnostics())
     strings = [plain(s) for page in edition.pages for t in page_texts(page) for l, s in t.strings() if l == lang]

@@ -192,10 +192,10 @@ def test_the_words_list_refuses_what_it_cannot_keep_whole(tmp_path):
     project = copy_project(tmp_path)
     edition = project / "content" / "2022-23" / "edition.yaml"
     text = edition.read_text(encoding="utf-8")
-    assert "words: [研究資助局," in text
+    assert "words: [華潤," in text
     for replacement, code in (("words: [研究 資助局,", "bad-word"), ("words: [局,", "bad-word"),
-                              ("words: [科大,", "duplicate-word"), ("wordz: [研究資助局,", "unknown-key")):
-        edition.write_text(text.replace("words: [研究資助局,", replacement), encoding="utf-8")
+                              ("words: [社群,", "duplicate-word"), ("wordz: [華潤,", "unknown-key")):
+        edition.write_text(text.replace("words: [華潤,", replacement), encoding="utf-8")
         exit_code, printed = run_cli(["build", str(project / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
         assert exit_code in (1, 2) and code in printed and "edition.yaml:" in printed, printed
 
@@ -207,7 +207,7 @@ def test_a_name_longer_than_its_measure_breaks_at_its_own_word_boundary_with_a_l
     folder = project / "content" / "2022-23"
     edition = folder / "edition.yaml"
     edition.write_text(edition.read_text(encoding="utf-8").replace(
-        "words: [研究資助局,", "words: [了解更多科大為知識轉移所作, 研究資助局,"), encoding="utf-8")
+        "words: [華潤,", "words: [了解更多科大為知識轉移所作, 華潤,"), encoding="utf-8")
     exit_code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf")])
     assert exit_code == 0 and "overfull-line" not in printed, printed
     notes = [line for line in printed.splitlines() if "note[name-break]: page 2:" in line]
@@ -217,13 +217,17 @@ def test_a_name_longer_than_its_measure_breaks_at_its_own_word_boundary_with_a_l
 
 
 def test_new_carries_the_words_forward(tmp_path, edition_words):
+    """The edition's own words go to the new edition's edition.yaml; the house's (layout/words.yaml) are merged
+    in as for every edition."""
     from highlight.content import load_edition
 
     project = copy_project(tmp_path)
     exit_code, printed = run_cli(["new", "2023-24", "--from", "2022-23", "--content", str(project / "content")])
     assert exit_code == 0, printed
     carried = load_edition(str(project / "content" / "2023-24"), Diagnostics())
-    assert frozenset(carried.words) == edition_words and "研究資助局" in carried.words
+    assert carried.words == load_edition(EDITION, Diagnostics()).words and "華潤" in carried.words
+    merged, _, _ = load_inputs(str(project / "content" / "2023-24"), Diagnostics())
+    assert frozenset(merged.words) == edition_words and "研究資助局" in merged.words
 
 
 def test_a_narrow_break_inside_a_word_is_a_warning_in_build_and_check(tmp_path):

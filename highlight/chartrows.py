@@ -76,10 +76,14 @@ def chart_rows(table: Breakdown, spec: ChartSpec | None) -> tuple[ChartRow, ...]
                      swatch=None if spec is None or legacy else _own_swatch(row, spec) or _others(spec),
                      region=region_of(row)) for row in kept]
     if small:
-        percent = round(sum(row.percent or 0.0 for row in small), 1) if small[0].percent is not None else None
+        # The group's share of the total, not the sum of its rounded rows (343 of 7,305 is 4.7 %; the rounded
+        # rows add up to 4.6), as the content's own percentages are checked against count / total.
+        count = sum(row.count for row in small)
+        percent = (round(100.0 * count / table.total, 1) if table.total else
+                   round(sum(row.percent or 0.0 for row in small), 1)) if small[0].percent is not None else None
         assert table.others_label is not None  # small_rows groups none without it
         members = tuple(sorted(small, key=lambda row: -row.count)) if table.order == "size" else tuple(small)
-        rows.append(ChartRow(table.others_label, sum(row.count for row in small), percent,
+        rows.append(ChartRow(table.others_label, count, percent,
                              ref_of(table, "others_label"), members=members,
                              swatch=None if spec is None or legacy else _others(spec)))
     if legacy:

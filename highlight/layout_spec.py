@@ -220,6 +220,7 @@ class TypographyLimits:
     max_panel_gap_mm: float = 12.0  # the tallest band without ink inside a panel
     min_block_gap_mm: float = 0.0  # the least paper between two blocks (ink or a panel's edge), a heading's to what it heads apart
     last_block_gap_mm: float = 0.0  # …under which a page too full for its rhythm never closes it (the last resort)
+    one_ink_below_pt: float = 0.0  # text smaller than this in one ink (a four-ink navy breaks up off register)
     max_stat_anatomies: int = 1  # ways of setting a stat in the leaflet (DESIGN.md: one stat anatomy)
     max_figure_sizes_per_section: int = 1  # stat figure sizes within one section
     max_bold_twin_mismatches: int = 0  # elements with bold English and no bold Chinese
@@ -519,6 +520,8 @@ GEOMETRY = Struct(PageGeometry, {
                                          "and what it heads apart, mm", 0), default=0.0),
         "last_block_gap_mm": Field(Number("The paper between blocks a page too full for its rhythm may close to, "
                                           "with a note, before it overflows, mm", 0), default=0.0),
+        "one_ink_below_pt": Field(Number("Text smaller than this is set in a colour of one ink, pt (0: any)", 0),
+                                  default=0.0),
         "max_stat_anatomies": Field(Int("Most ways of setting a stat in the document", 1), default=1),
         "max_figure_sizes_per_section": Field(Int("Most stat figure sizes in one section", 1), default=1),
         "max_bold_twin_mismatches": Field(Int("Elements with bold English and no bold Chinese", 0), default=0),
@@ -629,6 +632,7 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
             if style:
                 styles[(name, lang)] = style
     _check_leadings_on_grid(entries, styles, geometry.grid, diags)
+    _check_small_text_in_one_ink(entries, styles, geometry.typography.one_ink_below_pt, diags)
     if min_leading is not None:
         _check_leading_ratio(entries, styles, min_leading, geometry.grid, diags)
     if scale is not None:
@@ -723,6 +727,20 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                                                   for fname, frame in template.frames.items()})
                  for tname, template in templates.items()}
     return Layout(geometry, colours, styles, templates, steps)
+
+
+def _check_small_text_in_one_ink(entries: dict, styles: dict, below_pt: float, diags: Diagnostics) -> None:
+    """Small text in one ink (DESIGN.md, typographic details): a navy of four inks at 8 pt breaks up when the
+    plates are a hair off register, and a reader sees a coloured fringe instead of a letter."""
+    for name, entry in entries.items():
+        small = [style for style in (styles.get((name, lang)) for lang in ("en", "zh"))
+                 if style is not None and style.size_pt < below_pt]
+        inks = max((sum(1 for channel in style.colour.cmyk if channel > 0) for style in small), default=0)
+        if inks > 1:
+            diags.warning("small-text-inks", f"style '{name}' sets {small[0].size_pt:g} pt text in a colour of "
+                          f"{inks} inks; text under typography.one_ink_below_pt ({below_pt:g} pt) is set in one ink",
+                          entry.refs.get("colour") or entry.ref,
+                          hint="give it the colour text (100 % K), or another colour of one ink")
 
 
 def _check_scale(scale: dict, hierarchy: tuple, entries: dict, styles: dict, doc_ref: SourceRef,

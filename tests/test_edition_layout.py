@@ -141,3 +141,19 @@ def test_new_records_the_layout_the_edition_was_made_with_and_carries_its_overri
     assert (edition / "layout" / "page.yaml").read_text(encoding="utf-8") == "qr_size_mm: 22\n"
     _, layout, _ = load_inputs(str(edition), Diagnostics())
     assert layout.qr_size_mm == 22
+
+
+def test_small_text_in_more_than_one_ink_is_a_located_warning_and_the_stock_styles_have_none(tmp_path):
+    """DESIGN.md: small text in one ink. A style under typography.one_ink_below_pt in a colour of several inks
+    (the navy is four) is a warning at its colour in styles.yaml, with the fix; the stock layout has none
+    (its table captions, table figures, badges and folio numbers were 8 pt navy)."""
+    from conftest import project_with
+
+    code, printed = run_cli(["build", "content/2022-23", "-o", str(tmp_path / "stock.pdf")])
+    assert "small-text-inks" not in printed, printed
+    edition = project_with(tmp_path / "p", "layout/styles.yaml", "  table-label:\n    weight: regular\n    colour: text",
+                           "  table-label:\n    weight: regular\n    colour: primary")
+    code, printed = run_cli(["build", edition, "-o", str(tmp_path / "navy.pdf")])
+    line = next(ln for ln in printed.splitlines() if "small-text-inks" in ln)
+    assert "layout/styles.yaml:" in line and "(styles.table-label.colour)" in line and "4 inks" in line, line
+    assert "hint: give it the colour text" in printed

@@ -150,10 +150,11 @@ def test_small_text_in_more_than_one_ink_is_a_located_warning_and_the_stock_styl
     from conftest import project_with
 
     code, printed = run_cli(["build", "content/2022-23", "-o", str(tmp_path / "stock.pdf")])
-    assert "small-text-inks" not in printed, printed
+    assert code == 0 and "small-text-inks" not in printed, printed
     edition = project_with(tmp_path / "p", "layout/styles.yaml", "  table-label:\n    weight: regular\n    colour: text",
                            "  table-label:\n    weight: regular\n    colour: primary")
-    code, printed = run_cli(["build", edition, "-o", str(tmp_path / "navy.pdf")])
+    code, printed = run_cli(["build", edition, "-o", str(tmp_path / "navy.pdf"), "--strict"])
+    assert code == 1, printed  # a warning: --strict fails on it
     line = next(ln for ln in printed.splitlines() if "small-text-inks" in ln)
     assert "layout/styles.yaml:" in line and "(styles.table-label.colour)" in line and "4 inks" in line, line
     assert "hint: give it the colour text" in printed

@@ -41,11 +41,14 @@ MAX_BYTES = 64 * 2**20  # the leaflet's store is 170 KB; a 200-page edition's a 
 @functools.cache
 def _package_digest() -> bytes:
     """The package's source as this process imported it (read once: it does not change under a running build), and
-    its language data (zh_words.yaml: the breaker's classifiers, connectives and coverbs set lines too)."""
+    its language data (zh_words.yaml: the breaker's classifiers, connectives and coverbs set lines too), in every
+    subpackage too: the page and parse caches are keyed by it, and the layout lives in highlight/layout/."""
     digest = hashlib.sha256(sys.version.encode())
-    for path in sorted(glob.glob(os.path.join(PACKAGE, "*.py")) + glob.glob(os.path.join(PACKAGE, "*.yaml"))):
+    paths = glob.glob(os.path.join(PACKAGE, "**", "*.py"), recursive=True) + \
+        glob.glob(os.path.join(PACKAGE, "**", "*.yaml"), recursive=True)
+    for path in sorted(paths):
         with open(path, "rb") as f:
-            digest.update(os.path.basename(path).encode() + b"\0" + f.read())
+            digest.update(os.path.relpath(path, PACKAGE).encode() + b"\0" + f.read())
     return digest.digest()
 
 

@@ -39,3 +39,26 @@ def test_a_second_build_reuses_the_named_caches(tmp_path):
     assert session.fonts.fonts is fonts and session.lines.setter is setter
     assert all(a is b for a, b in zip(first.pages, second.pages)) and len(second.pages) == 8
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_the_caches_key_changes_with_any_module_of_the_package_subpackages_included(tmp_path, monkeypatch):
+    """The line store, the parsed files and the laid-out pages are keyed by the package's source: a change to
+    highlight/layout/elements.py (or checks/, backends/, web/) must make a new key, or a build after an upgrade
+    or an edit serves pages laid out by the old code (the key read only the top-level modules: a page cached
+    before a change to the layout came back unchanged)."""
+    import shutil
+
+    from highlight import linestore
+
+    copy = tmp_path / "highlight"
+    shutil.copytree(linestore.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "_project"))
+    monkeypatch.setattr(linestore, "PACKAGE", str(copy))
+    linestore._package_digest.cache_clear()
+    before = linestore._package_digest()
+    elements = copy / "layout" / "elements.py"
+    elements.write_text(elements.read_text(encoding="utf-8") + "\n# a change\n", encoding="utf-8")
+    linestore._package_digest.cache_clear()
+    try:
+        assert linestore._package_digest() != before
+    finally:
+        linestore._package_digest.cache_clear()

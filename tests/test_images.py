@@ -23,12 +23,14 @@ from highlight.layout import Picture
 from highlight.layout_spec import MM
 
 CASE = os.path.join(ROOT, "tests", "cases", "images", "photos")
-ICC = os.path.join(ROOT, ".cache", "profiles", "FOGRA39L-highlight.icc")
-
-
 def icc_bytes() -> bytes:
-    with open(ICC, "rb") as f:
-        return f.read()
+    """The output profile as highlight ships it (package data, checked against profiles.yaml's sha256): a clean
+    checkout has no .cache/profiles, where the set-up once built it."""
+    from highlight.diagnostics import Diagnostics
+    from highlight.profiles import load_manifest, load_profile
+
+    diags = Diagnostics()
+    return load_profile(load_manifest(os.path.join(ROOT, "profiles", "profiles.yaml"), diags), diags).icc
 
 
 def icc_profile():

@@ -104,13 +104,19 @@ def generate_edition(pages: int, target: str) -> str:
     return folder
 
 
+def project_copy(tmp: str) -> str:
+    """The project's inputs copied into `tmp` (its .cache shared: fonts and stores warm); returns the page file
+    the edits change (page 7)."""
+    for name in ("layout", "fonts", "profiles", "content"):
+        shutil.copytree(os.path.join(ROOT, name), os.path.join(tmp, name))
+    os.symlink(os.path.join(ROOT, ".cache"), os.path.join(tmp, ".cache"))
+    return os.path.join(tmp, EDITION, "p7-growth-continued.yaml")
+
+
 def edited_builds(runs: int) -> tuple[list[float], float]:
     """Whole `highlight build` processes, each after a one-word edit, in a copy of the project."""
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ("layout", "fonts", "profiles", "content"):
-            shutil.copytree(os.path.join(ROOT, name), os.path.join(tmp, name))
-        os.symlink(os.path.join(ROOT, ".cache"), os.path.join(tmp, ".cache"))
-        page = os.path.join(tmp, EDITION, "p7-growth-continued.yaml")
+        page = project_copy(tmp)
         command = HIGHLIGHT + ["build", EDITION, "-o", os.path.join(tmp, "e.pdf")]
         run_process(command, tmp)  # this copy's line store
         words = itertools.cycle(("officially opened", "officially launched"))
@@ -128,10 +134,7 @@ def edited_builds(runs: int) -> tuple[list[float], float]:
 def watch_rebuilds(edits: int) -> list[float]:
     """Milliseconds `highlight watch` reports for rebuilds after one-word edits, in a copy of the project."""
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ("layout", "fonts", "profiles", "content"):
-            shutil.copytree(os.path.join(ROOT, name), os.path.join(tmp, name))
-        os.symlink(os.path.join(ROOT, ".cache"), os.path.join(tmp, ".cache"))
-        page = os.path.join(tmp, EDITION, "p7-growth-continued.yaml")
+        page = project_copy(tmp)
         watcher = subprocess.Popen(HIGHLIGHT + ["watch", EDITION, "-o", os.path.join(tmp, "w.pdf"),
                                                 "--max-builds", str(edits + 1)],
                                    cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=CHILD_ENV)
@@ -177,10 +180,7 @@ def serve_edits(timed: int, total: int = 100) -> tuple[list[float], float, float
     import json
 
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ("layout", "fonts", "profiles", "content"):
-            shutil.copytree(os.path.join(ROOT, name), os.path.join(tmp, name))
-        os.symlink(os.path.join(ROOT, ".cache"), os.path.join(tmp, ".cache"))
-        page = os.path.join(tmp, EDITION, "p7-growth-continued.yaml")
+        page = project_copy(tmp)
         server = subprocess.Popen(HIGHLIGHT + ["serve", EDITION, "--port", "0"], cwd=tmp, stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL, text=True, env=CHILD_ENV)
         try:
@@ -262,10 +262,7 @@ def browser_edits(edits: int) -> list[float] | None:
     if not os.path.exists(CHROMIUM):
         return None
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ("layout", "fonts", "profiles", "content"):
-            shutil.copytree(os.path.join(ROOT, name), os.path.join(tmp, name))
-        os.symlink(os.path.join(ROOT, ".cache"), os.path.join(tmp, ".cache"))
-        page_file = os.path.join(tmp, EDITION, "p7-growth-continued.yaml")
+        page_file = project_copy(tmp)
         server = subprocess.Popen(HIGHLIGHT + ["serve", EDITION, "--port", "0"], cwd=tmp, stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL, text=True, env=CHILD_ENV)
         times = []

@@ -47,8 +47,20 @@ def test_the_printed_pages_have_no_holes_and_their_panels_hug_their_ink(which, r
     page-5 card 18 inside. Fails on 068d8b2: page 7, bands of 23.6 and 25.4 mm. Edition-b (other copy, real QR
     codes, photographs) on the same layout holds to the same."""
     result, pdf = request.getfixturevalue(which)
+    # Since the designer's fourth review (item 7) page 7 of 2022-23 is composed on the 12 columns, its figures
+    # 3-up, its buildings side by side and its closing paragraph a block step under them: a page of few words
+    # ends short, its open foot the room the report notes (a located note with the choices: a picture frame…),
+    # never a space floating mid-page. That band, down to the folio, is the only one exempt, and only there.
+    noted = {d.page: d for d in result.diagnostics.items if d.code == "typo-underfull"}
+    assert all(d.severity == Severity.NOTE and "picture frame" in d.hint for d in noted.values())
+    assert set(noted) <= {7}, sorted(noted)
     for page in ink_measure(pdf):
-        tall = sorted(b - a for a, b in page["bands"] if b - a > 15.0 + PIXEL_MM)
+        bands = page["bands"]
+        if page["page"] in noted:
+            foot = max(bands, key=lambda band: band[1])
+            assert foot[1] >= 297 - 10 - PIXEL_MM, (page["page"], foot)  # it reaches the folio: the page's foot
+            bands = [band for band in bands if band is not foot]
+        tall = sorted(b - a for a, b in bands if b - a > 15.0 + PIXEL_MM)
         assert len(tall) <= 1 and all(b <= 25.0 + PIXEL_MM for b in tall), (page["page"], tall)
         rows: dict = {}
         for panel in page["panels"]:
@@ -57,7 +69,6 @@ def test_the_printed_pages_have_no_holes_and_their_panels_hug_their_ink(which, r
             assert max(p["head"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
             assert min(p["foot"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
             assert max(p["gap"] for p in row) <= 12.0 + PIXEL_MM, (page["page"], row)
-    assert not [d for d in result.diagnostics.items if d.code == "typo-underfull"]
 
 
 def test_the_last_line_of_a_page_clears_the_folio(leaflet):

@@ -299,6 +299,8 @@ class PageGeometry:
     elements: ElementMeasures
     compact_spacing_pt: dict | None = None  # the named gaps closer: for a page too full for spacing_pt
     loose_spacing_pt: dict | None = None  # the named gaps wider: for a page with more spare than one space
+    # named gaps held exactly, ink to ink, on every page: never closed or opened (the step above a section heading)
+    fixed_steps: tuple = ()
     typography: TypographyLimits = TypographyLimits()
     charts: ChartSpec | None = None
     images: ImageSettings = ImageSettings()
@@ -468,6 +470,10 @@ GEOMETRY = Struct(PageGeometry, {
                                     "The named gaps wider, for a page with more spare height than one "
                                     "deliberate space (shorter copy): a larger step everywhere on the page"),
                               default=None),
+    "fixed_steps": Field(Seq(Str("A gap name from spacing_pt"), 0,
+                             "Named gaps held at their spacing_pt step on every page, measured from the ink above to "
+                             "the ink below (what the eye measures): never closed to compact_spacing_pt nor opened to "
+                             "loose_spacing_pt, so that every section heading has one space above it"), default=()),
     "qr_error_correction": Field(Str("QR error correction: L, M, Q or H (7, 15, 25, 30 % of the code may be "
                                      "damaged)", choices=("L", "M", "Q", "H")), default="M"),
     "qr_min_module_mm": Field(Number("Smallest QR module that phones read from paper, mm (a longer url makes "
@@ -835,6 +841,11 @@ def _check_spacing(geometry: PageGeometry, diags: Diagnostics) -> None:
             if name not in (geometry.spacing_pt or {}):
                 diags.error("unknown-gap", f"{key}.{name} names a gap spacing_pt does not have",
                             geometry.ref, hint="gaps: " + ", ".join(geometry.spacing_pt or {}))
+    for name in geometry.fixed_steps:
+        if name not in (geometry.spacing_pt or {}):
+            diags.error("unknown-gap", f"fixed_steps names '{name}', a gap spacing_pt does not have",
+                        geometry.ref,
+                        hint="gaps: " + ", ".join(geometry.spacing_pt or {}))
     every = [*(geometry.spacing_pt or {}).items(), *(geometry.compact_spacing_pt or {}).items(),
              *(geometry.loose_spacing_pt or {}).items()]
     for name, value in every:

@@ -315,11 +315,11 @@ def test_page_2_sets_its_figures_by_section_its_income_figure_and_change_on_one_
     on its figure line (on main: every figure at 15 pt). Since the third review (a floor of paper between
     blocks) the seedbed's HK$400B+ stands in three columns beside the Unicorn Day, so that its sentence keeps
     to one line: that section takes the 21 pt step too, one figure size on the page. Since the fourth review
-    (item 2) HK$400B+ is the fourth stat of the seedbed's row, in four columns (its lead-in on one line): at
-    26 pt it fits there, and the seedbed takes the 21 pt step because the page is too full, still one size."""
+    (item 2) HK$400B+ is the fourth stat of the seedbed's row, in four columns (its lead-in on one line), the
+    page's last row on paper: the seedbed's figures at their own 26 pt."""
     sizes = _figure_sizes(leaflet, 2)
     assert {"1,747", "9", "13", "HK$400B+", "HK$13.1M", "1,700+", "226", "173"} <= set(sizes)
-    assert {sizes[f] for f in ("1,747", "9", "13", "HK$400B+")} == {21.0}, sizes
+    assert {sizes[f] for f in ("1,747", "9", "13", "HK$400B+")} == {26.0}, sizes  # since the fourth review
     assert len({sizes[f] for f in ("HK$13.1M", "1,700+", "226", "173")}) == 1
     assert sizes["HK$13.1M"] >= 21.0, sizes
     page = leaflet.pages[1]

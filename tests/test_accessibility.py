@@ -238,6 +238,8 @@ def test_the_final_build_refuses_placeholders(tmp_path):
     assert code == 1 and not out.exists()
     assert re.search(r"p1-research-power\.yaml:\d+:\d+ \(blocks\[\d+\]\.elements\[\d+\]\.qr\): "
                      r"error\[placeholder-in-final\]", printed), printed
+    # Each placeholder is one problem: its proof warning became the press error, not an error and a warning.
+    assert "6 errors (6 placeholder-in-final), 0 warnings" in printed and "warning[qr-placeholder]" not in printed
 
 
 # -- text that extracts as written ---------------------------------------------------------------------------

@@ -134,6 +134,7 @@ class FrameSpec:
     bands: str = "stacked"  # cells of a row: each its Chinese under its English, or the row's languages shared
     monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
     align_rows: str | None = None  # frames naming one group start their k-th elements at one height
+    measure: int | None = None  # grid columns its elements but headings are set on (a reading measure under a wide rule)
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -419,6 +420,9 @@ FRAME = Struct(FrameSpec, {
     "wide_cells": Field(Int("The cells to a row the frame takes at its wide_span (stacked blocks set side by "
                             "side when the page is too full)", 1)),
     "row_rules": Field(Bool("A hairline between rows of cells"), default=False),
+    "measure": Field(Int("Grid columns the frame's elements other than its headings are set on, from its left "
+                         "edge: a reading measure (DESIGN.md: 55-80 characters) under a heading whose rule runs "
+                         "the frame's whole span", 1)),
     "bands": Field(Str("Cells of a row: stacked (each cell's Chinese under its own English) or shared (the "
                        "row's English on one band, its Chinese on the next: for cells alike, whose English ends "
                        "level)", choices=("stacked", "shared")), default="stacked"),
@@ -677,6 +681,11 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                 diags.error("frame-off-grid", f"frame '{fname}' spans columns {frame.col}–{frame.col + frame.span - 1} "
                             f"but the grid has {geometry.grid.columns}", frame.ref,
                             hint=f"set span: {max(geometry.grid.columns - frame.col + 1, 1)} or less (or move col: left)")
+            if frame.measure is not None and (frame.measure > frame.span or frame.cells != 1):
+                diags.error("frame-measure", f"frame '{fname}' sets measure {frame.measure}: a frame of one cell "
+                            f"sets its elements on at most its span ({frame.span} columns)",
+                            frame.refs.get("measure", frame.ref), hint=f"measure: {min(frame.measure, frame.span)} "
+                            "or less, on a frame without cells")
             if frame.cell_spans is not None and (len(frame.cell_spans) != frame.cells
                                                  or sum(frame.cell_spans) != frame.span):
                 diags.error("frame-cells", f"frame '{fname}' has cell_spans {list(frame.cell_spans)}: one number a "

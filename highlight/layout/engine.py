@@ -203,17 +203,6 @@ class PageLayouter:
         # Cards never open a hole inside their panel past the report's limit.
         align_rows(template, fill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM)
         # A trial, reported nowhere: the page may still widen its frames.
-        trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                             Diagnostics())
-        wide = [n for n in order if template.frames[n].wide_span and blocks.get(n)]
-        if wide and (overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid):
-            # Too full: the frames that may widen (a measure the design prefers narrower) take their
-            # wider span before the page leaves the grid or overflows.
-            widened.update(wide)
-            quiet = Diagnostics()
-            for name in wide:
-                fill(name, diags=quiet)
-
         def overflows_anyway(trial) -> bool:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
 
@@ -223,36 +212,55 @@ class PageLayouter:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
 
         gap_limit = layout.geometry.typography.max_panel_gap_mm * MM
-        further: dict = {}  # section -> the steps its figures take past their own
-        while fit.smaller and too_full():
-            # Still too full: a section's figures take their next smaller step together (copyfit), one
-            # section at a time (the one whose figures come nearest to not fitting first), the anatomy of
-            # its stats unchanged, before the page leaves the grid or overflows.
-            further[fit.smaller[0]] = further.get(fit.smaller[0], 0) + 1
-            fit = copyfit(ctx, page, template, blocks, further)
-            quiet = Diagnostics()
-            for name in order:
-                fill(name, diags=quiet)
-            align_rows(template, fill, started, filled, gap_limit)
-        for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
-            # Then the steps it took that the page does not need are given back (a section stepped first may
-            # fit at its own size once another has stepped): the largest figures the page holds.
-            while further.get(section):
-                fewer = {**further, section: further[section] - 1}
-                trial_fit = copyfit(ctx, page, template, blocks, fewer)
-                kept, fit = fit, trial_fit
+
+        def step_figures() -> None:
+            """While the page is too full, a section's figures take their next smaller step together (copyfit),
+            one section at a time (the one whose figures come nearest to not fitting first), the anatomy of its
+            stats unchanged; then the steps it took that the page does not need are given back."""
+            nonlocal fit
+            further: dict = {}  # section -> the steps its figures take past their own
+            while fit.smaller and too_full():
+                further[fit.smaller[0]] = further.get(fit.smaller[0], 0) + 1
+                fit = copyfit(ctx, page, template, blocks, further)
                 quiet = Diagnostics()
                 for name in order:
                     fill(name, diags=quiet)
                 align_rows(template, fill, started, filled, gap_limit)
-                if not too_full():
-                    further = fewer
-                    continue
-                fit = kept
-                for name in order:
-                    fill(name, diags=quiet)
-                align_rows(template, fill, started, filled, gap_limit)
-                break
+            for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
+                # (a section stepped first may fit at its own size once another has stepped: the largest
+                # figures the page holds)
+                while further.get(section):
+                    fewer = {**further, section: further[section] - 1}
+                    trial_fit = copyfit(ctx, page, template, blocks, fewer)
+                    kept, fit = fit, trial_fit
+                    quiet = Diagnostics()
+                    for name in order:
+                        fill(name, diags=quiet)
+                    align_rows(template, fill, started, filled, gap_limit)
+                    if not too_full():
+                        further = fewer
+                        continue
+                    fit = kept
+                    for name in order:
+                        fill(name, diags=quiet)
+                    align_rows(template, fill, started, filled, gap_limit)
+                    break
+
+        # Too full: first its figures take a smaller step of the scale (a section at a time)…
+        first_fit = fit
+        step_figures()
+        wide = [n for n in order if template.frames[n].wide_span and blocks.get(n)]
+        if wide and too_full():
+            # …then, still too full at its smallest steps, the frames that may widen (a measure the design prefers
+            # narrower: an introduction on 8 columns) take their wider span, and the figures start again from
+            # their own steps, before the page leaves the grid or overflows.
+            widened.update(wide)
+            fit = first_fit
+            quiet = Diagnostics()
+            for name in order:
+                fill(name, diags=quiet)
+            align_rows(template, fill, started, filled, gap_limit)
+            step_figures()
         charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
                    and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
         m = layout.geometry.elements

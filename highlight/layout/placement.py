@@ -180,9 +180,8 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                                f"{layout.style('body', 'en').leading_pt / MM:.1f} mm), or use a smaller gap step "
                                "in the edition's layout")
     # A frame anchored to the foot goes down only where that leaves every held step as it is: under a section
-    # heading's held step it stays, and the page's one declared space is at its foot.
+    # heading's held step it stays, and the page's one declared space is at its foot (as on a page without one).
     anchored = [n for n in order if frames[n].anchor == "foot" and frames[n].gap not in fixed]
-    at_foot = any(frames[n].anchor == "foot" and frames[n].gap in fixed for n in order)
     moved_set = set(anchored)
     for name in order:  # whatever stands below a frame that moved down moves with it
         if set(frames[name].below or ()) & moved_set:
@@ -242,7 +241,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             spare -= move
         space_top = max((tops[n] + frame_height(frames[n], filled[n]) for n in staying), default=body_top)
         declared = (space_top, min(tops[n] for n in moved_set))
-    if spare > 0 and declared is None and at_foot:
+    if spare > 0 and declared is None:
         # The declared space at the foot: from the page's lowest content toward the body's foot, at most its limit
         # measured down to the ink under the body (`foot_pt` of paper below its foot: the notes, else the folio).
         space_top = max((tops[n] + frame_height(frames[n], filled[n]) for n in order), default=body_top)

@@ -180,6 +180,22 @@ def test_a_continued_theme_says_so_in_its_band(leaflet):
     assert not [i for i in page6.items if isinstance(i, TextLine) and i.frame == "title-note"]
 
 
+def test_a_continued_theme_says_so_from_the_layout_where_its_page_file_does_not(edition_b):
+    """Designer's fourth review (edition-b): page 7 repeats page 6's title and its page file gives no
+    `continued:`; the band says 'continued ／ 續' all the same, from layout/page.yaml (title_band.continued_en /
+    _zh, furniture), level with the title; page 6's band does not, nor does any page whose title is new.
+    Fails on 5e969f4: no note on edition-b's page 7."""
+    result, _ = edition_b
+    notes = {page.number: [i for i in page.items if isinstance(i, TextLine) and i.frame == "title-note"]
+             for page in result.pages}
+    (note,) = notes[7]
+    assert note.line.text.replace(" ", "") == "continued／續"
+    assert note.ref.file.endswith(os.path.join("layout", "page.yaml"))
+    title = next(i for i in result.pages[6].items if isinstance(i, TextLine) and i.frame == "title-band")
+    assert note.baseline_pt == title.baseline_pt
+    assert not [n for n, found in notes.items() if found and n != 7]
+
+
 def test_the_report_measures_a_panel_by_its_ink():
     """A panel 60 mm tall with one line at its head: 50-odd mm of paper at its foot, a located warning with its
     limit (typography.max_panel_edge_mm); the tint itself is no ink, so the band across the body passes it."""

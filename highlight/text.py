@@ -55,17 +55,19 @@ MAX_JUSTIFY_EM = 0.2  # most extra space a justified English line may put into o
 # The Han–Latin gap is the style's quarter em on every line, never stretched or compressed: the break moves.
 STRETCHED_SPACE_EM = 1 / 3  # word spaces stretched at most to this
 MAX_IDEOGRAPH_GAP_EM = 0.08  # most a gap between ideographs may open: wider reads as letter-spacing
+AIM_IDEOGRAPH_GAP_EM = 0.05  # what justification aims at (DESIGN.md): a line opening its gaps wider costs…
+GAP_OVER_AIM_COST = 30.0  # …up to this at MAX_IDEOGRAPH_GAP_EM (half a ragged line), so a near break is taken instead
 RAGGED_COST = 60.0  # a justified Chinese line that could only fill its measure by letter-spacing is set ragged
 PHRASE_END = set("，。、；：！？）」』")  # a ragged line ending on one of these ends a phrase: it costs half as much
 # Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
 # Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
-# A break inside a word (segment.py's DISCOURAGED): in a measure under NARROW_MEASURE_EM Chinese ems (callouts,
-# cells, captions) only where no other break exists; in wider text dearer than any line within the limits
-# (a slack line costs at most 100 × slack², a tenth short: 1), cheaper than leaving a justified line ragged.
+# A break inside a word (segment.py's DISCOURAGED: 政|府, 官|員), in every measure only where no word boundary is
+# within reach: dearer than any other line (a ragged, short or loose one), so the break moves to the word's edge
+# (DESIGN.md, Chinese setting). Under NARROW_MEASURE_EM Chinese ems such a break is a warning, in wider text a
+# located note (wordbreaks.py).
 NARROW_MEASURE_EM = 22
-NARROW_WORD_COST = 5000.0
-WIDE_WORD_COST = 40.0
+WORD_COST = 5000.0
 # A break between two words of a Chinese run, not after punctuation (數據|科學, 香港|特區政府, 亞洲頂尖|600+):
 # phrases end at punctuation, so a line that ends there reads better. In a narrow measure it is worth a line
 # about two fifths short (100 × 0.39²); in wider text a little more than opening a justified line's ideograph
@@ -217,7 +219,6 @@ class _Sep:
     breakable: bool
     kind: str  # "space", "cjk", "hyphen", "glue" (unbreakable)
     space_text: str = ""  # the space character to draw when kept (for text extraction)
-    shrink_pt: float = 0.0  # how much it may tighten (ideographs: the style's cjk_tighten_em; Han–Latin: never)
     hyphen_pt: float = 0.0  # a dictionary break ("soft"): the width of the hyphen drawn when the line ends here
     stretch_pt: float = 0.0  # justified Chinese: how far a word space may open, first…
     last_stretch_pt: float = 0.0  # …and a gap between CJK characters, only once those are full
@@ -429,8 +430,15 @@ class TextSetter:
                     seps.append(self._soft_hyphen(chars[p], chars[i]))
                     current = [i]
                     continue
-                if kind is None and gap == 0:
+                if kind is None and gap == 0 and not _even_gap(chars[p], chars[i]):
                     current.append(i)
+                    continue
+                if kind is None and gap == 0:
+                    # Two ideographs that may not part (inside a name, a short bracket, a figure's unit): no break,
+                    # but their gap opens with the line's others, so a justified line is spaced evenly.
+                    boxes.append(self._make_box(chars, current))
+                    seps.append(_Sep(0.0, False, "glue", last_stretch_pt=MAX_IDEOGRAPH_GAP_EM * chars[i].span.style.size_pt))
+                    current = [i]
                     continue
                 boxes.append(self._make_box(chars, current))
                 sep = _inner_sep(chars[i].span.style, kind, gap)
@@ -594,8 +602,8 @@ class TextSetter:
                        for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         sep_w = [sep.width_pt for sep in seps]
-        sep_shrink = [sep.shrink_pt for sep in seps]
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
+        sep_gap_room = [sep.last_stretch_pt for sep in seps]
         can_end_at = [sep.breakable for sep in seps] + [True]
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
         hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
@@ -610,19 +618,20 @@ class TextSetter:
             if not states:
                 continue
             start_cost = states[0][1]
-            width = shrink = stretch = 0.0
+            width = stretch = gap_room = 0.0
             could_end_earlier = False
             for j in range(i + 1, n + 1):
                 if j - 1 > i:
                     width += sep_w[j - 2]
-                    shrink += sep_shrink[j - 2]
                     stretch += sep_stretch[j - 2]
+                    gap_room += sep_gap_room[j - 2]
                 width += box_w[j - 1]
                 # Hanging punctuation only where the line would not fit otherwise.
                 fit = (width - hang[j - 1] if width > limit else width) + hyphen_at[j - 1]
-                can_shrink = shrink + end_shrink[j - 1]
+                # Only the final punctuation's blank may give: ideograph gaps never close (DESIGN.md)
+                can_shrink = end_shrink[j - 1]
                 overfull = fit - can_shrink > limit
-                too_wide = width - shrink - most_end_shrink > limit  # and so is every longer line
+                too_wide = width - most_end_shrink > limit  # and so is every longer line
                 if overfull and could_end_earlier and too_wide:
                     break
                 if not can_end_at[j - 1]:
@@ -639,6 +648,12 @@ class TextSetter:
                             cost += SHORT_LINE_COST
                         if justify and j < n and width_pt - fit > stretch + tolerance:
                             cost += ragged_cost[j - 1]
+                        elif justify and j < n and gap_room and width_pt - fit > stretch - gap_room:
+                            # the ideograph gaps this line opens, past the aim of 0.05 em: dearer the nearer 0.08
+                            opened = (width_pt - fit - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM
+                            if opened > AIM_IDEOGRAPH_GAP_EM:
+                                cost += GAP_OVER_AIM_COST * ((opened - AIM_IDEOGRAPH_GAP_EM)
+                                                             / (MAX_IDEOGRAPH_GAP_EM - AIM_IDEOGRAPH_GAP_EM)) ** 2
                     if fit > limit:
                         # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
                         cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
@@ -713,22 +728,12 @@ class TextSetter:
         delta: dict[int, float] = {}  # separator index -> space added (negative: taken away)
         end_given = 0.0  # blank given up by the line's final punctuation
         if fit > width_pt + 0.01:
-            # Too long by a little: compress, in order, the final punctuation's blank, then the ideograph gaps
-            # (by the style's few thousandths of an em); a Han–Latin gap has no shrink (shrink_pt 0).
-            need = fit - width_pt
-            end_given = min(need, boxes[end - 1].end_shrink_pt)
-            need -= end_given
-            for group in ([k for k in inner if seps[k].han_latin], [k for k in inner if seps[k].kind == "cjk"
-                                                                    and not seps[k].han_latin]):
-                room = sum(seps[k].shrink_pt for k in group)
-                if need <= 0.01 or not room:
-                    continue
-                share = min(1.0, need / room)
-                for k in group:
-                    delta[k] = -seps[k].shrink_pt * share
-                need -= room * share
-            if need > 0.01:  # it does not fit even so: set it as it is, overfull (the layout reports it)
-                delta, end_given = {}, 0.0
+            # Too long by a little: the final punctuation gives up its blank (a closing bracket its right half,
+            # ，。、 a quarter em). Nothing else gives: ideograph gaps never close below solid and the Han–Latin
+            # gap is fixed (DESIGN.md, Chinese setting), so a line that needs more has its break moved.
+            end_given = min(fit - width_pt, boxes[end - 1].end_shrink_pt)
+            if fit - end_given > width_pt + 0.01:  # it does not fit even so: set it as it is, overfull (reported)
+                end_given = 0.0
         elif align == "justify" and not last and fit < width_pt - 0.01:
             slack = width_pt - fit
             if chinese:
@@ -789,7 +794,7 @@ class TextSetter:
         spaces = [k for k in inner if seps[k].kind == "space" and seps[k].width_pt and not seps[k].han_latin]
         space_ratio = (sum(seps[k].width_pt + delta.get(k, 0.0) for k in spaces) / sum(seps[k].width_pt for k in spaces)
                        if spaces and delta else 1.0)
-        gaps = [delta.get(k, 0.0) for k in inner if seps[k].kind == "cjk" and not seps[k].han_latin]
+        gaps = [delta.get(k, 0.0) for k in inner if seps[k].last_stretch_pt]
         gap_em = (max(gaps, key=abs) / size) if gaps and any(gaps) else 0.0
         width_used = fit - end_given + sum(delta.values())
         compressed = sum(f.compressed for b in boxes[start:end] for f in b.frags) + (end_given > 0)
@@ -853,11 +858,15 @@ def _break_cost(sep: _Sep, width_pt: float) -> float:
 
 
 def _word_cost(word_em_pt: float, width_pt: float) -> float:
-    """What a line ending inside a word costs: nothing between words; in a narrow measure as much as only the
-    lack of any other break justifies; in wider text more than a looser line."""
-    if not word_em_pt:
-        return 0.0
-    return NARROW_WORD_COST if width_pt < NARROW_MEASURE_EM * word_em_pt - 0.01 else WIDE_WORD_COST
+    """What a line ending inside a word costs: nothing between words; in any measure as much as only the lack
+    of any other break within reach justifies."""
+    return WORD_COST if word_em_pt else 0.0
+
+
+def _even_gap(a: _Char, b: _Char) -> bool:
+    """Two ideographs of one size side by side: their gap opens as every other when a Chinese line is justified."""
+    return is_ideograph(a.char) and is_ideograph(b.char) and not a.span.marker and not b.span.marker \
+        and a.span.style.size_pt == b.span.style.size_pt
 
 
 def _inner_sep(style: Style, kind: str | None, gap_em: float) -> _Sep:
@@ -867,7 +876,7 @@ def _inner_sep(style: Style, kind: str | None, gap_em: float) -> _Sep:
     if gap_em:
         return _Sep(gap_em * em, kind is not None, kind or "glue", han_latin=True)
     if kind == "cjk":
-        return _Sep(0.0, True, "cjk", shrink_pt=style.cjk_tighten_em * em, last_stretch_pt=MAX_IDEOGRAPH_GAP_EM * em)
+        return _Sep(0.0, True, "cjk", last_stretch_pt=MAX_IDEOGRAPH_GAP_EM * em)
     return _Sep(0.0, kind is not None, kind or "glue")
 
 

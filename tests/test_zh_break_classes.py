@@ -132,3 +132,31 @@ def test_a_space_between_two_chinese_phrases_is_full_width(zh):
     st = layout.style("title", "zh")
     line = setter.set([Span("擴展實力\u3000驅動成長", st, lang="zh")], 40 * st.size_pt, "left")[0]
     assert abs(line.natural_pt - 9 * st.size_pt) < 0.01 * st.size_pt
+
+
+def test_a_justified_line_opens_every_ideograph_gap_alike_names_included(zh):
+    """The p1 introduction's first line opened its gaps 0.064 em between words while the gaps inside the names
+    (香港科技大學, glued so they never break) stayed solid: uneven along the line. Now every gap between two
+    ideographs of a justified line opens alike, and by no more than the aim of 0.05 em where the line can."""
+    from conftest import glyph_gaps
+
+    setter, _, lines = zh
+    text = "香港科技大學是一所世界級研究型大學。我們的研究範疇主要包括科學、工程、商業、人文及社會科學，致力培育具備環球視野、創業精神及創新思維的全才。"
+    set_lines = lines(text, "body", 60, "justify")  # the old breaker: 0.064 em between words, 0 inside names
+    assert len(set_lines) >= 2
+    first = glyph_gaps(setter, set_lines[0])[0]
+    assert max(first) > 0.005  # the line is justified by opening its gaps…
+    assert max(first) - min(first) < 0.001, first  # …every one of them alike, inside 香港科技大學 too
+    assert max(first) <= 0.05 + 1e-3
+
+
+def test_a_one_character_suffix_stays_with_its_word(zh):
+    """創業家: the dictionary sees 創業|家 (家 a word of its own), the independent judge one word; 家 is a suffix
+    (zh_words.yaml), so a break before it is a break inside a word (the p5 footnote set 創業|家 once the line
+    above could no longer be squeezed)."""
+    from highlight.segment import ALLOWED, DISCOURAGED, break_grades
+
+    text = "市場業者及創業家提供平台"
+    grades = break_grades(text, frozenset())
+    assert grades[text.index("家")] == DISCOURAGED and grades[text.index("提")] == ALLOWED
+    assert break_grades("其他8家本地大學", frozenset())[3] == ALLOWED  # 8 家: a figure's classifier, no suffix

@@ -388,7 +388,7 @@ class _Painter:
             if not run.face:  # a glyph no font has: a visible box, never a silent .notdef
                 self.missing_glyph_boxes.append((item, run))
                 continue
-            run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt)
+            run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt, run.scale)
             if run_state != state:
                 flush()
                 if state is None or state[2] != run.colour:
@@ -401,6 +401,8 @@ class _Painter:
                     code.append(f"{fp_str(run.char_space_pt)} Tc")
                 if state is None or state[4] != run.rise_pt:
                     code.append(f"{fp_str(run.rise_pt)} Ts")
+                if (state[5] if state else 1.0) != run.scale:  # the dashes of ——, drawn wider (text.py)
+                    code.append(f"{fp_str(run.scale * 100.0)} Tz")
                 if state is None or state[:2] != run_state[:2]:
                     # The font before the move: a text extractor judges a new line by the size of the text it
                     # moves to (pypdf: a label 10 pt under a 26 pt figure is a line of its own, not glued to it)
@@ -412,7 +414,7 @@ class _Painter:
                 state = run_state
             elif abs(run.x_pt - previous_end) > 1e-6:
                 # TJ numbers are thousandths of an em, positive to the left.
-                array.append(fp_str(-(run.x_pt - previous_end) * 1000.0 / run.size_pt))
+                array.append(fp_str(-(run.x_pt - previous_end) * 1000.0 / run.size_pt / run.scale))
             font = getFont(self.registered[run.face])
             for subset, chunk in font.splitString(run.text, doc):
                 if subset_font != (run.face, subset):
@@ -422,6 +424,8 @@ class _Painter:
                 array.append(f"({canvas._escape(chunk)})")
             previous_end = run.x_pt + run.width_pt
         flush()
+        if state is not None and state[5] != 1.0:
+            code.append("100 Tz")  # Tz outlives the text object: back to 100 for the next one
         code.append("ET")
         return "\n".join(code)
 

@@ -156,6 +156,7 @@ class GlyphRun:
     char_space_pt: float
     width_pt: float
     artifact: bool = False  # drawn but not content: a dictionary hyphen, which text extraction must not see
+    scale: float = 1.0  # horizontal scale of its glyphs (the two dashes of a Chinese ——, drawn two ems wide)
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ class _Frag:
     leading_pt: float
     kern_after_pt: float = 0.0  # pair kerning before the next glyph
     compressed: int = 0  # a closing bracket followed by punctuation, set half an em narrower
+    scale: float = 1.0  # horizontal scale (the dashes of ——: see _dash_scale)
 
     @property
     def advance_pt(self) -> float:
@@ -346,7 +348,7 @@ class TextSetter:
     # -- boxes and separators --------------------------------------------
     def _frag(self, chars: list[_Char], prev: str) -> list[_Frag]:
         frags: list[_Frag] = []
-        for item in chars:
+        for n, item in enumerate(chars):
             span, style = item.span, item.span.style
             size = max(style.size_pt * MARKER_SCALE, MARKER_MIN_PT) if span.marker else style.size_pt
             rise = style.size_pt * MARKER_RISE_EM if span.marker else 0.0
@@ -355,12 +357,17 @@ class TextSetter:
             advances = face.advances  # (one character: the font's advance, without a generator)
             width = (advances.get(ord(item.char), 0) * size / face.units_per_em if advances is not None
                      else face.width_pt(item.char, size)) + tracking
+            # a dash of a doubled —— is drawn wider, so the pair is exactly two ems (see _dash_scale)
+            scale = _dash_scale(face) if item.char == "—" and "—" in (
+                chars[n - 1].char if n else "", chars[n + 1].char if n + 1 < len(chars) else "") else 1.0
+            width = (width - tracking) * scale + tracking
             last = frags[-1] if frags else None
             same = squeeze = False
             kern = 0.0
             if last is not None:
                 same = last.face == face.name and last.size_pt == size and last.rise_pt == rise \
-                    and (last.colour is style.colour or last.colour == style.colour) and last.tracking_pt == tracking
+                    and (last.colour is style.colour or last.colour == style.colour) and last.tracking_pt == tracking \
+                    and last.scale == scale
                 kern = face.kern_pt(last.text[-1], item.char, size) if same else 0.0
                 squeeze = last.text[-1] in CLOSING_BRACKETS and _is_cjk_punctuation(item.char)
                 if squeeze:
@@ -370,7 +377,8 @@ class TextSetter:
             if last is not None and item.char in JOINING and last.text[-1] == item.char and last.face == face.name:
                 # ——: the two dashes of a Chinese dash (or the two halves of ……) join ink to ink, as U+2E3A does
                 left, right = _ink(face, item.char)
-                kern -= (_advance(face, item.char) - right + left) * size / face.units_per_em if item.char == "—" else 0.0
+                kern -= (_advance(face, item.char) - right + left) * size * scale / face.units_per_em \
+                    if item.char == "—" else 0.0
                 same = same and not kern
             if span.marker and last is not None:
                 # A marker touches its word: a glyph with a wide side bearing (◊ from the CJK face) is moved to its ink.
@@ -381,13 +389,15 @@ class TextSetter:
             if kern and last is not None:
                 # Pair kerning from the font's GPOS: the next glyph starts a new run, moved by the kern.
                 frags[-1] = replace(last, kern_after_pt=kern, compressed=last.compressed + squeeze)
-                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, last.leading_pt))
+                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, last.leading_pt,
+                                   scale=scale))
             elif same and last is not None:
                 frags[-1] = _Frag(last.text + item.char, face.name, size, rise, style.colour, tracking,
-                                  last.width_pt + width, last.leading_pt)
+                                  last.width_pt + width, last.leading_pt, scale=scale)
             else:
                 leading = 0.0 if span.marker else style.leading_pt
-                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, leading))
+                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, leading,
+                                   scale=scale))
             prev = item.char
         return frags
 
@@ -769,16 +779,20 @@ class TextSetter:
                     prev = runs[-1]
                     face = self.fonts.faces.get(prev.face, MISSING_FACE)
                     drawn = face.width_pt(SPACE, prev.size_pt) + prev.char_space_pt
-                    runs[-1] = _extend(prev, SPACE, drawn)
+                    if prev.scale == 1.0:
+                        runs[-1] = _extend(prev, SPACE, drawn)
+                    else:  # after a widened dash: the space at its own width
+                        runs.append(replace(prev, x_pt=prev.x_pt + prev.width_pt, text=SPACE, width_pt=drawn, scale=1.0))
             for frag in boxes[k].frags:
                 tail = runs[-1] if runs else None
                 same = tail is not None and tail.face == frag.face and tail.size_pt == frag.size_pt and \
-                    tail.rise_pt == frag.rise_pt and tail.colour == frag.colour and tail.char_space_pt == frag.tracking_pt
+                    tail.rise_pt == frag.rise_pt and tail.colour == frag.colour and tail.char_space_pt == frag.tracking_pt \
+                    and tail.scale == frag.scale
                 if tail is not None and same and abs(tail.x_pt + tail.width_pt - x) < 0.01:
                     runs[-1] = _extend(tail, frag.text, frag.width_pt)
                 else:
                     runs.append(GlyphRun(x, frag.text, frag.face, frag.size_pt, frag.rise_pt, frag.colour,
-                                         frag.tracking_pt, frag.width_pt))
+                                         frag.tracking_pt, frag.width_pt, scale=frag.scale))
                 x += frag.advance_pt
         if hyphen:  # a dictionary break: the hyphen in the word's own face, marked as not part of the text
             last_run = runs[-1]
@@ -952,10 +966,19 @@ def _ink_at(path: str, char: str) -> tuple[float, float] | None:
         return (pen.bounds[0], pen.bounds[2]) if pen.bounds else None
 
 
+def _dash_scale(face) -> float:
+    """How much wider each dash of a doubled —— is drawn so that the pair, joined ink to ink, is exactly two ems
+    (DESIGN.md: —— two ems; Noto Sans HK's U+2014 is 0.894 em with 0.05 em side bearings, so two dashes joined ink
+    to ink make 1.70 em, and its U+2E3A two-em dash 1.68 em): the pair's extent is (ink + advance) × scale."""
+    left, right = _ink(face, "—")
+    extent = (right - left + _advance(face, "—")) / face.units_per_em
+    return 2.0 / extent if extent > 0 else 1.0
+
+
 def _advance(face, char: str) -> int:
     return (face.advances or {}).get(ord(char), int(0.6 * face.units_per_em))
 
 
 def _extend(run: GlyphRun, text: str, width: float) -> GlyphRun:
     return GlyphRun(run.x_pt, run.text + text, run.face, run.size_pt, run.rise_pt, run.colour, run.char_space_pt,
-                    run.width_pt + width)
+                    run.width_pt + width, run.artifact, run.scale)

@@ -103,6 +103,35 @@ def test_a_chinese_dash_is_two_cjk_dashes_joined(zh):
     assert second.x_pt - first_x < advance - 0.05 * first.size_pt  # closer than its advance: ink to ink
 
 
+def test_a_chinese_dash_is_exactly_two_ems_and_never_parts(zh):
+    """DESIGN.md: —— two ems. The CJK face's U+2014 is 0.894 em, so the pair joined ink to ink was 1.70 em (the
+    review measured 1.72 on p4 and p7); each dash is now drawn wider so the pair spans two ems from the first dash's
+    start to the second's end, ink continuous; and no measure parts the two."""
+    from highlight.text import _ink
+    from highlight.typography import _glyphs
+
+    setter, _layout, lines = zh
+    for style in ("heading1", "body"):
+        line = lines("擴展內地足跡——港科大（廣州）", style, 30, "left")[0]
+        glyphs = _glyphs(line, setter.fonts)
+        dashes = [g for g in glyphs if g.char == "—"]
+        size = next(g.size_pt for g in glyphs if g.char == "足")
+        assert len(dashes) == 2
+        assert abs((dashes[1].right_pt - dashes[0].left_pt) / size - 2.0) < 0.005, (style, dashes)
+        after = next(g for g in glyphs if g.char == "港")
+        assert abs(after.left_pt - dashes[1].right_pt) < 0.01  # the next ideograph starts at the dash's end
+        face = setter.fonts.faces[next(r.face for r in line.runs if "—" in r.text)]
+        left, right = _ink(face, "—")
+        scale = (dashes[0].right_pt - dashes[0].left_pt) / face.width_pt("—", size)
+        assert scale > 1.1  # drawn wider…
+        ink = (right - left) / face.units_per_em * size * scale  # …and the second starts where the first's ink ends
+        assert abs(dashes[1].left_pt - dashes[0].left_pt - ink) < 0.01
+    text = "擴展內地足跡——港科大（廣州）的研究"
+    for em in range(4, 16):
+        assert not any(line.text.rstrip().endswith("—") and not line.text.rstrip().endswith("——")
+                       for line in lines(text, "body", em, "justify")), em
+
+
 def test_a_marker_from_the_cjk_face_touches_its_word(zh):
     """◊ (set from the CJK face, side bearing 0.21 em) is moved to its ink; * (Latin, small bearing) is not."""
     setter, layout, _ = zh

@@ -68,12 +68,18 @@ END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkey
 # located note (wordbreaks.py).
 NARROW_MEASURE_EM = 22
 WORD_COST = 5000.0
+# A break at a space inside a Latin run of Chinese text (於 Hong Kong | Techathon 2023): dearer than a line a tenth
+# loose or a ragged justified line, so the run goes down whole where a break beside it is near as good.
+LATIN_RUN_COST = 80.0
 # A break between two words of a Chinese run, not after punctuation (數據|科學, 香港|特區政府, 亞洲頂尖|600+):
 # phrases end at punctuation, so a line that ends there reads better. In a narrow measure it is worth a line
 # about two fifths short (100 × 0.39²); in wider text a little more than opening a justified line's ideograph
 # gaps by 0.07 em (31 ems, two ideographs taken down: 100 × (2/31)² = 0.42).
 NARROW_PHRASE_COST = 15.0
 WIDE_PHRASE_COST = 1.0
+# …and between two one-character words (獎|項: the dictionary's fallback where it lacks a compound), on top of that
+NARROW_SINGLES_COST = 60.0
+WIDE_SINGLES_COST = 2.0
 PHRASE_BREAK = set("，。、；：！？）」』】〉》〕〗\u3000")  # a break after one of these ends a phrase
 NAME_COST = 1e5  # a break inside one of the edition's names longer than the measure, at its own word boundary
 CONNECTIVE_START_COST = 30.0  # a narrow line starting with a connective (及, 與: zh_words.yaml), where it can help it
@@ -231,6 +237,8 @@ class _Sep:
     connective: bool = False  # the next line would start with a connective (及, 與: zh_words.yaml)
     coverb: bool = False  # the line would end with a one-character coverb (予, 於, 為: zh_words.yaml)
     after_connective: bool = False  # the line would end with a connective (「教育及 |: zh_words.yaml)
+    singles: bool = False  # between two one-character words of the dictionary (獎|項: perhaps a word it lacks)
+    latin_run: float = 0.0  # a space inside a Latin run of Chinese text (Hong Kong | Techathon): what breaking costs
 
 
 @dataclass(frozen=True)
@@ -426,7 +434,10 @@ class TextSetter:
                 grade = grades[word[0]]
                 if grade == FORBIDDEN and sep.breakable:
                     sep = replace(sep, breakable=False, kind="glue")  # a space inside a listed name
-                seps.append(_classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades))
+                sep = _classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades)
+                if sep.breakable and sep.kind == "space" and chars[word[0]].span.lang == "zh":
+                    sep = replace(sep, latin_run=_latin_run_cost(chars, words[w_index - 1], word))
+                seps.append(sep)
             current: list[int] = [word[0]]
             soft = _hyphenation_points(chars, word) if hyphenating else ()
             for k in range(1, len(word)):
@@ -827,9 +838,16 @@ def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int, grades: tuple =
     a, b = chars[p].char, chars[i].char
     chinese = (sep.kind == "cjk" or sep.han_latin) and a not in PHRASE_BREAK and not chars[i].span.marker
     coverb = a in _zh_words()["coverbs"] and grade == ALLOWED and p < len(grades) and grades[p] == ALLOWED
+    # two one-character words in a row (獎|項, 聯|同): where the dictionary does not know a compound it falls back to
+    # single characters, so such a break may well split a word; a connective or coverb is a word of its own
+    words = _zh_words()
+    singles = sep.kind == "cjk" and grade == ALLOWED and len(grades) > i and is_ideograph(a) and is_ideograph(b) \
+        and p > 0 and is_ideograph(chars[p - 1].char) and grades[p] == ALLOWED \
+        and (i + 1 >= len(grades) or grades[i + 1] == ALLOWED) \
+        and not {a, b} & (words["connectives"] | words["coverbs"])
     return replace(sep, phrase_em_pt=chars[i].span.style.size_pt if chinese else 0.0, name=grade == NAME,
-                   connective=b in _zh_words()["connectives"], coverb=chinese and coverb,
-                   after_connective=a in _zh_words()["connectives"])
+                   connective=b in words["connectives"], coverb=chinese and coverb,
+                   after_connective=a in words["connectives"], singles=singles)
 
 
 @functools.lru_cache(maxsize=1)
@@ -868,7 +886,23 @@ def _break_cost(sep: _Sep, width_pt: float) -> float:
         cost += NAME_COST
     if sep.coverb and narrow:  # 援助金予 | 236 位: the coverb belongs to the phrase it introduces (as 及 does)
         cost += COVERB_END_COST
-    return cost
+    if sep.singles:
+        cost += NARROW_SINGLES_COST if narrow else WIDE_SINGLES_COST
+    return cost + sep.latin_run
+
+
+def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int]) -> float:
+    """What a break at the space between two words of Chinese text costs when both are Latin (clreq: a Latin run in
+    Chinese text is not broken where that can be helped): LATIN_RUN_COST; a name and the figure after it (Hong Kong
+    Techathon◊ 2023: a capitalised word, its marker, a year) are one unit, as a word is: WORD_COST."""
+    before = "".join(chars[i].char for i in left if not chars[i].span.marker)
+    after = "".join(chars[i].char for i in right if not chars[i].span.marker)
+    if not before or not after or not is_latin_run_char(before[-1]) or not is_latin_run_char(after[0]):
+        return 0.0
+    name = re.search(r"[A-Za-z]+$", before)
+    if name and name.group()[0].isupper() and after[0].isdigit():
+        return WORD_COST
+    return LATIN_RUN_COST
 
 
 def _word_cost(word_em_pt: float, width_pt: float) -> float:

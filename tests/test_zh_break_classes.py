@@ -189,3 +189,40 @@ def test_a_one_character_suffix_stays_with_its_word(zh):
     grades = break_grades(text, frozenset())
     assert grades[text.index("家")] == DISCOURAGED and grades[text.index("提")] == ALLOWED
     assert break_grades("其他8家本地大學", frozenset())[3] == ALLOWED  # 8 家: a figure's classifier, no suffix
+
+
+def _set_marked(zh, text: str, style: str, em: float) -> list[str]:
+    """Lines of `text` (with [^◊] markers) in a style's Chinese at a measure in ems, as printed."""
+    from highlight.text import spans_from_text
+
+    setter, layout, _ = zh
+    st = layout.style(style, "zh")
+    spans = spans_from_text(text, st, layout.style("stat-note", "zh"), lang="zh")
+    return [line.text.strip() for line in setter.set(spans, em * st.size_pt, st.align)]
+
+
+def test_a_latin_name_keeps_its_year_in_chinese_text(zh):
+    """p5's card: 「於 Hong Kong Techathon◊ | 2023 榮獲…」 parted the name from its year. A name, its marker and the
+    figure after it are one unit (priced as a word); the rest of a Latin run in Chinese text is kept whole where a
+    break beside it is near as good (clreq). In the card's measure the run cannot stand on one line: it breaks
+    inside the name, never between the name and its year."""
+    for em in (12.0, 12.5, 13.0, 14.0):
+        printed = _set_marked(zh, "於 Hong Kong Techathon[^◊] 2023 榮獲11個獎項，為所有大學之冠", "stat-note", em)
+        assert not any(a.endswith("Techathon◊") for a in printed), (em, printed)
+    # wide enough for the run, narrow enough that it must go down whole or break inside: it goes down whole
+    printed = _set_marked(zh, "學生團隊於本年度在 Hong Kong Techathon[^◊] 2023 榮獲11個獎項，為所有大學之冠", "stat-note", 16)
+    assert any(line.startswith("Hong Kong Techathon◊ 2023") or line.endswith("Hong Kong Techathon◊ 2023")
+               or "Hong Kong Techathon◊ 2023" in line for line in printed), printed
+
+
+def test_two_one_character_words_in_a_row_part_only_where_nothing_better_is_near(zh):
+    """獎|項: ICU lacks 獎項 and falls back to two one-character words; edition-b's card set 「…榮獲9個獎 | 項，…」
+    in 14 ems. A break between two one-character words costs, in a narrow measure, what a ragged line costs."""
+    from highlight.segment import break_grades
+
+    assert break_grades("榮獲9個獎項", frozenset())[5] == 0  # the dictionary allows 獎|項 (ALLOWED)
+    for text in ("Techathon 2024 榮獲9個獎項，為所有大學之冠", "學生團隊在比賽中榮獲9個獎項，為所有大學之冠",
+                 "於本年度比賽榮獲9個獎項，為所有大學之冠"):
+        for em in (12.0, 12.5, 13.0, 13.5, 14.0, 14.5):
+            printed = _set_marked(zh, text, "stat-note", em)
+            assert not any(a.endswith("獎") for a in printed), (em, printed)

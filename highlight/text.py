@@ -87,6 +87,9 @@ CONNECTIVE_START_COST = 30.0  # a narrow line starting with a connective (及, �
 # break between two words (NARROW_PHRASE_COST), so the coverb goes down with its phrase when that costs no more
 # breaks, but a paragraph does not take one more line for it (了解更多科大為 | 知識轉移所作出的努力, not a third line).
 COVERB_END_COST = 10.0
+# In wider text a line ending with one (全才。此 | 年度重點成果) costs about what opening a justified line's gaps to
+# 0.068 em does (GAP_OVER_AIM_COST), so a near break that leaves the line a little looser is taken instead.
+WIDE_COVERB_END_COST = 10.0
 SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
 SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
@@ -130,14 +133,17 @@ def is_han_latin_pair(a: str, b: str) -> bool:
 
 
 RUNT_WORD = 7  # characters: a last line holding one word this short is a runt
+_FIGURE_RUN = re.compile(r"[^\s\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
 def is_runt(text: str) -> bool:
-    """A last line too short to stand: at most two ideographs (with their punctuation), or one short word."""
+    """A last line too short to stand: at most two ideographs (with their punctuation), a figure counting as one
+    (18區, 2023 年), or one short word."""
     text = text.strip()
     ideographs = sum(1 for c in text if is_ideograph(c))
     if ideographs:
-        return ideographs <= 2 and all(is_cjk(c) or not c.isalnum() for c in text)
+        figures = _FIGURE_RUN.findall(text)
+        return ideographs + len(figures) <= 2 and all(len(f) <= RUNT_WORD and not f.isalpha() for f in figures)
     return bool(text) and " " not in text and len(text) <= RUNT_WORD
 
 
@@ -884,8 +890,8 @@ def _break_cost(sep: _Sep, width_pt: float) -> float:
         cost += NAME_COST if sep.name else CONNECTIVE_START_COST
     if sep.after_connective and sep.name:  # 及 joins the two parts of a name it stands in: not 「教育及 | 生成式…」
         cost += NAME_COST
-    if sep.coverb and narrow:  # 援助金予 | 236 位: the coverb belongs to the phrase it introduces (as 及 does)
-        cost += COVERB_END_COST
+    if sep.coverb:  # 援助金予 | 236 位: the coverb belongs to the phrase it introduces (as 及 does)
+        cost += COVERB_END_COST if narrow else WIDE_COVERB_END_COST
     if sep.singles:
         cost += NARROW_SINGLES_COST if narrow else WIDE_SINGLES_COST
     return cost + sep.latin_run

@@ -226,3 +226,18 @@ def test_two_one_character_words_in_a_row_part_only_where_nothing_better_is_near
         for em in (12.0, 12.5, 13.0, 13.5, 14.0, 14.5):
             printed = _set_marked(zh, text, "stat-note", em)
             assert not any(a.endswith("獎") for a in printed), (em, printed)
+
+
+def test_a_line_does_not_end_with_a_determiner_or_leave_a_figure_and_its_unit_alone(zh):
+    """Edition-b's introduction, 39 ems: once its first line could not open its gaps past the aim for free, the
+    breaker set 「…的全才。此 | 年度重點成果…」: 此 (zh_words.yaml: a one-character word introducing the phrase after it,
+    as 於 and 為 do) now costs at a line's end in every measure. And a last line of a figure and one ideograph
+    (edition-b p5: 「…遍及全港 | 18區」) is a runt, as two ideographs are."""
+    from highlight.text import is_runt
+
+    _, _, lines = zh
+    text = "香港科技大學是一所世界級研究型大學，致力培育具備環球視野及創新思維的全才。此年度重點成果*與你分享科大的目標及影響力。"
+    for em in (38, 39, 40):
+        printed = texts(lines(text, "body", em, "justify"))
+        assert not any(line.endswith("此") for line in printed), (em, printed)
+    assert is_runt("18區") and is_runt("2023 年") and not is_runt("全港18區") and not is_runt("HK$1,000 萬")

@@ -890,6 +890,8 @@ def _break_cost(sep: _Sep, width_pt: float) -> float:
         cost += NAME_COST if sep.name else CONNECTIVE_START_COST
     if sep.after_connective and sep.name:  # 及 joins the two parts of a name it stands in: not 「教育及 | 生成式…」
         cost += NAME_COST
+    elif sep.after_connective and narrow:  # 學生及 | 職員: in a narrow measure 及 stays with what it joins, both ways
+        cost += CONNECTIVE_START_COST
     if sep.coverb:  # 援助金予 | 236 位: the coverb belongs to the phrase it introduces (as 及 does)
         cost += COVERB_END_COST if narrow else WIDE_COVERB_END_COST
     if sep.singles:

@@ -241,3 +241,10 @@ def test_a_line_does_not_end_with_a_determiner_or_leave_a_figure_and_its_unit_al
         printed = texts(lines(text, "body", em, "justify"))
         assert not any(line.endswith("此") for line in printed), (em, printed)
     assert is_runt("18區") and is_runt("2023 年") and not is_runt("全港18區") and not is_runt("HK$1,000 萬")
+
+
+def test_a_narrow_line_does_not_end_with_a_connective(zh):
+    """Edition-b p5's card, 13 ems: 「460位學生及 | 職員義工參加 31 項社區項目，」 parted 學生及職員; 及 stays with what it
+    joins on both sides in a narrow measure (a line starting with it was priced already)."""
+    printed = _set_marked(zh, "460位學生及職員義工參加 31 項社區項目，遍及全港18區", "stat-note", 14)
+    assert not any(line.endswith("及") for line in printed), printed

@@ -434,6 +434,7 @@ class TextSetter:
         boxes: list[_Box] = []
         seps: list[_Sep] = []
         hyphenating = any(span.style.hyphenate for span in spans)
+        terms = _bold_terms(spans)
         for w_index, word in enumerate(words):
             if w_index:
                 sep = self._space_between(chars, words[w_index - 1], word, bound)
@@ -469,7 +470,7 @@ class TextSetter:
                     continue
                 boxes.append(self._make_box(chars, current))
                 sep = _inner_sep(chars[i].span.style, kind, gap)
-                if grade == DISCOURAGED and kind == "cjk":
+                if kind == "cjk" and (grade == DISCOURAGED or chars[i].span in terms and chars[p].span is chars[i].span):
                     sep = replace(sep, word_em_pt=chars[i].span.style.size_pt)
                 seps.append(_classed(sep, chars, p, i, grade, grades))
                 current = [i]
@@ -897,6 +898,19 @@ def _break_cost(sep: _Sep, width_pt: float) -> float:
     if sep.singles:
         cost += NARROW_SINGLES_COST if narrow else WIDE_SINGLES_COST
     return cost + sep.latin_run
+
+
+MAX_BOLD_TERM = 8  # characters: a bold part of Chinese text this short is a term (a label's twin), kept whole as a word
+
+
+def _bold_terms(spans: list[Span]) -> set[Span]:
+    """The bold parts of a Chinese text that also has regular parts (**執行主席大學**: the Chinese twin of a bold
+    English label, a term), of at most MAX_BOLD_TERM characters: a break inside one is priced as inside a word."""
+    texts = [s for s in spans if not s.marker]
+    if not any(s.style.weight != "bold" for s in texts):
+        return set()
+    return {s for s in texts if s.lang == "zh" and s.style.weight == "bold" and len(s.text.strip()) <= MAX_BOLD_TERM
+            and any(is_ideograph(c) for c in s.text)}
 
 
 def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int]) -> float:

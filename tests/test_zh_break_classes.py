@@ -248,3 +248,12 @@ def test_a_narrow_line_does_not_end_with_a_connective(zh):
     joins on both sides in a narrow measure (a line starting with it was priced already)."""
     printed = _set_marked(zh, "460位學生及職員義工參加 31 項社區項目，遍及全港18區", "stat-note", 14)
     assert not any(line.endswith("及") for line in printed), printed
+
+
+def test_a_bold_term_in_chinese_text_is_kept_whole_as_a_word(zh):
+    """Edition-b p6: 「…（15家成員大學）執行主席 | 大學，並主辦年度論壇」 split **執行主席大學**, the bold twin of the English
+    label (the dictionary sees 執行|主席|大學). A short bold part of a Chinese text is a term: priced as a word."""
+    text = "擔任 2024–25 年度亞洲大學聯盟（15家成員大學）**執行主席大學**，並主辦年度論壇"
+    for em in (26, 27, 28, 29):
+        printed = _set_marked(zh, text, "stat-note", em)
+        assert not any(line.endswith(("執行", "執行主席", "執行主席大")) for line in printed[:-1]), (em, printed)

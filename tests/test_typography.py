@@ -201,10 +201,12 @@ def test_yaml_case_underfull_page_is_reported_with_its_unfilled_height(tmp_path)
     assert page.underfull == [f"page foot: {(body_bottom - lowest) / MM:.1f} mm unfilled"]
     (warning,) = [d for d in result.diagnostics.items if d.code == "typo-underfull"]
     assert warning.source.file.endswith(os.path.join("underfull", "p1.yaml")) and warning.page == 1
-    # Every page of the leaflet that is not reported ends within the tolerance of its foot.
+    # Every page of the leaflet that is not reported ends within the tolerance of its foot (or of the space its
+    # layout declares there: a page whose section headings keep their step keeps its spare room at its foot).
     total_fit = build(BuildOptions(EDITION, str(tmp_path / "t.pdf"), report=True))
     for laid, counts in zip(total_fit.pages, total_fit.typography):
-        assert (laid.foot_gap_pt > g.underfull_mm * MM) == bool(counts.underfull), laid.number
+        assert laid.underfull_pt >= g.underfull_mm * MM
+        assert (laid.foot_gap_pt > laid.underfull_pt) == bool(counts.underfull), laid.number
 
 
 def test_a_fixed_height_frame_left_half_empty_is_underfull():

@@ -103,7 +103,7 @@ class Style:
     space_after_pt: float
     cjk_latin_gap_em: float
     ref: SourceRef
-    cjk_tighten_em: float = 0.0  # most a CJK gap may shrink to save a line or a runt
+    cjk_tighten_em: float = 0.0  # retired (always 0): ideograph gaps never close below solid
     hang_punctuation: bool = False  # a line-final ，。、 may hang into the margin rather than go down
     hyphenate: bool = False  # English words may break at dictionary points (pyphen, en_US)
 
@@ -383,7 +383,8 @@ _style_fields = {
     "space_before_pt": Field(Number("Space above, points", 0, maximum=200)),
     "space_after_pt": Field(Number("Space below, points", 0, maximum=200)),
     "cjk_latin_gap_em": Field(Number("Gap where Han meets Latin or digits, em", 0, maximum=1)),
-    "cjk_tighten_em": Field(Number("Most each gap between ideographs may tighten, em (a few thousandths)", 0, maximum=0.02)),
+    "cjk_tighten_em": Field(Number("Retired: a gap between ideographs never tightens below solid (DESIGN.md, Chinese "
+                                   "setting: the break moves instead); 0 only, or leave it out", 0, maximum=0)),
     "hang_punctuation": Field(Bool("A line-final ，。、 may hang into the margin rather than go down a line")),
     "hyphenate": Field(Bool("English words may break at dictionary points, 3 letters each side")),
     "steps": Field(Seq(Number("A smaller size of the type scale, pt", 1), 1,

@@ -187,6 +187,7 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     col.text(stat.lead, "stat-lead", "zh")
     read_as(_LEAD_ZH)
     piece.anchor_pt, piece.anchored = col.y, True  # a row aligns its figures, whatever stands above them
+    piece.headline_pt = col.y  # (its figure line's top, under its lead-in: where a row of led callouts aligns it)
     figure, unit, change = figure_parts(ctx, stat, "en")
     first = len(out)
     col.add(figure + unit)

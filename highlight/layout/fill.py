@@ -51,7 +51,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
                   for c, e in enumerate(row)]
         if any(p.led for p in pieces):
             # Cells of a row align their first lines of like role (designer's fourth review): the lead-ins on the
-            # row's top, the callouts' headlines on one line under them, level with the figures.
+            # row's top, the callouts' headlines and the stats' figure lines on one line under them.
             for p in pieces:
                 if p.headline_pt is not None:
                     p.anchor_pt, p.anchored = p.headline_pt, True

@@ -79,7 +79,7 @@ NARROW_PHRASE_COST = 15.0
 WIDE_PHRASE_COST = 1.0
 # …and between two one-character words (獎|項: the dictionary's fallback where it lacks a compound), on top of that
 NARROW_SINGLES_COST = 60.0
-WIDE_SINGLES_COST = 2.0
+WIDE_SINGLES_COST = 10.0
 PHRASE_BREAK = set("，。、；：！？）」』】〉》〕〗\u3000")  # a break after one of these ends a phrase
 NAME_COST = 1e5  # a break inside one of the edition's names longer than the measure, at its own word boundary
 CONNECTIVE_START_COST = 30.0  # a narrow line starting with a connective (及, 與: zh_words.yaml), where it can help it

@@ -257,3 +257,16 @@ def test_a_bold_term_in_chinese_text_is_kept_whole_as_a_word(zh):
     for em in (26, 27, 28, 29):
         printed = _set_marked(zh, text, "stat-note", em)
         assert not any(line.endswith(("執行", "執行主席", "執行主席大")) for line in printed[:-1]), (em, printed)
+
+
+def test_level_and_park_suffixes_stay_with_their_word(zh):
+    """世界|級 and 科技|園 (the dictionary leaves 級 and 園 alone): found by setting every Chinese text of both
+    editions at 8–40 ems and judging the breaks with jieba; now suffixes (zh_words.yaml)."""
+    from highlight.segment import DISCOURAGED, break_grades
+
+    assert break_grades("一所世界級研究型大學", frozenset())[4] == DISCOURAGED
+    assert break_grades("聯同香港科技園公司合辦", frozenset())[6] == DISCOURAGED
+    _, _, lines = zh
+    text = "香港科技大學是一所世界級研究型大學，致力培育具備環球視野及創新思維的全才。"
+    for em in (12, 14, 16):
+        assert not any(line.endswith("世界") for line in texts(lines(text, "body", em, "justify"))), em

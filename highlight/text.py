@@ -59,6 +59,9 @@ AIM_IDEOGRAPH_GAP_EM = 0.05  # what justification aims at (DESIGN.md): a line op
 GAP_OVER_AIM_COST = 30.0  # …up to this at MAX_IDEOGRAPH_GAP_EM (half a ragged line), so a near break is taken instead
 RAGGED_COST = 60.0  # a justified Chinese line that could only fill its measure by letter-spacing is set ragged
 PHRASE_END = set("，。、；：！？）」』")  # a ragged line ending on one of these ends a phrase: it costs half as much
+# …and in a narrow measure (a callout, a card) less than a break between two words (NARROW_PHRASE_COST): there a
+# phrase ending its line ragged reads better than a compound parted to fill it (…智慧生產、 | 生物科學及…)
+NARROW_PHRASE_RAGGED_COST = 10.0
 # Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
 # Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
@@ -626,7 +629,8 @@ class TextSetter:
         box_w = [b.width_pt for b in boxes]
         hang = [b.hang_pt for b in boxes]
         end_shrink = [b.end_shrink_pt for b in boxes]
-        ragged_cost = [RAGGED_COST / 2 if b.frags and b.frags[-1].text[-1] in PHRASE_END else RAGGED_COST
+        ragged_cost = [(NARROW_PHRASE_RAGGED_COST if width_pt < NARROW_MEASURE_EM * b.frags[-1].size_pt - 0.01
+                        else RAGGED_COST / 2) if b.frags and b.frags[-1].text[-1] in PHRASE_END else RAGGED_COST
                        for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         sep_w = [sep.width_pt for sep in seps]

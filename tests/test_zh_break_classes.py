@@ -270,3 +270,13 @@ def test_level_and_park_suffixes_stay_with_their_word(zh):
     text = "香港科技大學是一所世界級研究型大學，致力培育具備環球視野及創新思維的全才。"
     for em in (12, 14, 16):
         assert not any(line.endswith("世界") for line in texts(lines(text, "body", em, "justify"))), em
+
+
+def test_a_narrow_line_ends_at_its_phrase_rather_than_part_a_compound_to_fill_it(zh):
+    """p7's card, 19 ems: 「…智慧生產、生物 | 科學及生物醫學工程」 parted 生物科學 (two dictionary words) to fill the line;
+    in a narrow measure a line ending its phrase ragged costs less than a break between two words."""
+    _, _, lines = zh
+    text = "成功獲得100+政府資助的研究項目，涵蓋先進材料、微電子學、智慧生產、生物科學及生物醫學工程"
+    for em in (18, 19, 20):
+        printed = texts(lines(text, "stat-note", em, "justify"))
+        assert not any(line.endswith("生物") for line in printed), (em, printed)

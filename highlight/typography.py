@@ -504,18 +504,28 @@ def _stat_anatomy(lines: list, layout) -> tuple[tuple[str, ...], float | None]:
     change_en = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "en"]
     change_zh = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "zh"]
     departs = []
-    if any(abs(line.baseline_pt - baseline) > 0.01 for line, _ in change_en):
+    # On the figure line: a change on its baseline, or the pair (the English change over its Chinese twin)
+    # within the figure's height beside it. Under it: the section's changes on the line straight under the
+    # figure (copyfit's rule where a change will not stand beside its figure at the smallest step), before words.
+    figure_right = figure_line.x_pt + figure_line.line.natural_pt
+    beside = all(baseline - figure.size_pt - 0.01 <= line.baseline_pt <= baseline + 0.01
+                 and line.x_pt >= figure_right - 0.01 for line, _ in change_en + change_zh)
+    changes = {line.baseline_pt for line, _ in change_en + change_zh}
+    words_below = [line.baseline_pt for line in lines if line.baseline_pt > baseline + 0.01
+                   and all(_colour_name(r) != "accent" for r in line.line.runs if r.text.strip())]
+    under = (len(changes) == 1 and min(changes) > baseline + 0.01
+             and all(b > min(changes) for b in words_below))
+    if change_en and not beside and not under:
         departs.append("its change stands off the figure line")
     if change_zh and (not change_en or any(run.size_pt != change_en[0][1].size_pt or not _bold(run)
                                            for _, run in change_zh)):
         departs.append("its Chinese change is not set as the English one")
     labels = [line for line, run in runs if _bold(run) and run.size_pt < unit_pt and line.lang == "en"
               and _colour_name(run) == "text"]
-    figure_right = figure_line.x_pt + figure_line.line.natural_pt  # words in a column beside it are not above it
     if any(line.baseline_pt < baseline and line.x_pt < figure_right for line in labels):
         departs.append("its label stands above the figure")
-    words = [line for line in lines if line.baseline_pt > baseline + 0.01
-             and not any(r.size_pt >= unit_pt for r in line.line.runs)]  # under the figure and its unit line
+    words = [line for line in lines if line.baseline_pt > baseline + 0.01  # under the figure and its unit line
+             and not any(r.size_pt >= unit_pt or _colour_name(r) == "accent" for r in line.line.runs)]
     en = [line.baseline_pt for line in words if line.lang == "en"]
     zh = [line.baseline_pt for line in words if line.lang == "zh"]
     if en and zh and max(en) > min(zh):

@@ -161,7 +161,7 @@ class PageLayouter:
             block = blocks.get(name)
             printed = frozenset(e.figure for e in block.elements if isinstance(e, Stat)) if block else frozenset()
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
-                                printed=printed,
+                                printed=printed, changes_below=name in fit.below,
                                 substitutes={**(template.styles or {}), **(frame.styles or {})})
             frame_items: list = []
             if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span

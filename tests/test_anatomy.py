@@ -528,3 +528,76 @@ def test_page_8s_metrics_stand_at_full_size_two_to_a_row(leaflet):
     sizes = _figure_sizes(leaflet, 8)
     assert len(sizes) == 6 and set(sizes.values()) == {26.0}, sizes
     assert not [d for d in leaflet.diagnostics.items if d.code == "typo-underfull" and d.page == 8]
+
+
+# -- bold twins: the designer's third review, item 13 ----------------------------------------------------------
+TWINNED = re.compile(r"^(blocks\[\d+\]\.elements\[\d+\])\.(stat|callout|ranking)\b")
+
+
+def _element_lines(result, number: int, text: str) -> list:
+    """The lines of the stat, callout or ranking on page `number` one of whose lines holds `text`."""
+    found: dict = {}
+    for item in result.pages[number - 1].items:
+        if isinstance(item, TextLine) and (m := TWINNED.match(item.ref.yaml_path or "")):
+            found.setdefault(m.group(1), []).append(item)
+    return next(lines for lines in found.values() if any(text in i.line.text for i in lines))
+
+
+def test_the_chinese_headline_stands_first_as_the_english_and_the_pdf_reads_the_sentence_in_order(leaflet):
+    """Page 6: 執行主席大學 and 主席學校 stood under their Chinese sentences while Executive Presidency and
+    Chairperson head theirs; now each Chinese headline stands first, bold, over its sentence, and is drawn after
+    it, so the PDF's text still reads "（17家成員大學）主席學校" as the copy deck prints it. Fails on the code
+    before: the headline's baseline under the sentence's."""
+    from pypdf import PdfReader
+
+    for headline, sentence in (("執行主席大學", "擔任"), ("主席學校", "由 2024")):
+        lines = _element_lines(leaflet, 6, headline)
+        head = next(i for i in lines if i.line.text.strip() == headline)
+        first = min((i for i in lines if i.lang == "zh"), key=lambda i: i.baseline_pt)
+        assert first is head and any(r.face == "cjk-bold" for r in head.line.runs)
+        assert any(i.line.text.startswith(sentence) and i.baseline_pt > head.baseline_pt for i in lines)
+        assert typography._bold_twin_mismatches(None, lines, 12.0) == []
+    text = re.sub(r"\s+", "", PdfReader(leaflet.output).pages[5].extract_text())
+    assert "（17家成員大學）主席學校" in text and "（15家成員大學）執行主席大學" in text
+
+
+def test_a_ranking_title_with_no_chinese_twin_is_set_as_its_note(leaflet):
+    """Page 2's "in Hong Kong" / "in China": the copy deck prints no Chinese for them and no bold words in the
+    rankings' Chinese, so they are set regular as the note under them, not bold English beside regular Chinese;
+    page 4's titles, whose Chinese twins are bold in their Chinese sentences, stay bold. Fails on the code
+    before: "in Hong Kong" latin-bold."""
+    for title in ("in Hong Kong", "in China"):
+        line = next(i for i in _element_lines(leaflet, 2, title) if i.line.text.strip() == title)
+        assert {r.face for r in line.line.runs} == {"latin-regular"}, title
+    world = next(i for i in _element_lines(leaflet, 4, "Young Universities") if "Young" in i.line.text)
+    assert any(r.face == "latin-bold" for r in world.line.runs)
+
+
+def test_the_report_names_each_bold_twin_mismatch_the_designer_found(leaflet, tmp_path):
+    """The report's bold-twin check reads rankings too, the order of a headline and its twin, and a figure
+    left regular before its unit's bold twin: on the leaflet as the code before set it (page 2's bold "in Hong
+    Kong" over regular Chinese; page 6's 執行主席大學 under its sentence; page 1's 20個**獎項**) each is named,
+    and none on the leaflet as set now. Fails on the code before: none of the three was named."""
+    unit = leaflet.layout.style("stat-unit", "en").size_pt
+    assert not [d for d in leaflet.diagnostics.items if d.code == "typo-bold-twin"]
+    # page 2, as set before: the title bold
+    lines = _element_lines(leaflet, 2, "in Hong Kong")
+    bolded = [replace(i, line=replace(i.line, runs=tuple(replace(r, face="latin-bold") for r in i.line.runs)))
+              if i.line.text.strip() == "in Hong Kong" else i for i in lines]
+    ((message, _),) = typography._bold_twin_mismatches(None, bolded, unit)
+    assert message == "bold English 'in Hong Kong' has no bold Chinese twin"
+    # page 6, as set before: the Chinese headline under its sentence
+    lines = _element_lines(leaflet, 6, "執行主席大學")
+    head = next(i for i in lines if i.line.text.strip() == "執行主席大學")
+    under = [replace(i, baseline_pt=i.baseline_pt + 40) if i is head else i for i in lines]
+    ((message, _),) = typography._bold_twin_mismatches(None, under, unit)
+    assert message.startswith("the bold Chinese '執行主席大學' stands after its Chinese sentence")
+    # page 1, with its content as before: only 獎項 bold
+    copy_project(tmp_path)
+    page = tmp_path / "content" / "2022-23" / "p1-research-power.yaml"
+    text = page.read_text(encoding="utf-8")
+    assert "勇奪**20個獎項**" in text
+    page.write_text(text.replace("勇奪**20個獎項**", "勇奪20個**獎項**"), encoding="utf-8")
+    result = build(BuildOptions(str(page.parent), str(tmp_path / "x.pdf"), report=True))
+    (warning,) = [d for d in result.diagnostics.items if d.code == "typo-bold-twin"]
+    assert warning.source.file.endswith("p1-research-power.yaml") and "its figure '20' regular" in warning.message

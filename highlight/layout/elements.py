@@ -356,8 +356,27 @@ def figure_line_room(ctx: FrameContext, stat: Stat, room: float) -> float:
 
 
 def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec) -> _Piece:
-    return ctx.stacked(callout.ref, width, [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"),
-                                             (callout.text, "callout-text")])
+    """Lead-in, headline and text, English then Chinese. A Chinese lead-in with no English one is the Chinese
+    sentence that ends in the headline (擔任 … 亞洲大學聯盟（15家成員大學）執行主席大學): its headline stands
+    first, as the English headline does, and the sentence under it as the callout's text; they are drawn in
+    the sentence's order, so the PDF's text reads as the copy deck prints it."""
+    texts = [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"), (callout.text, "callout-text")]
+    lead, headline = callout.lead, callout.headline
+    if not (lead and lead.zh and not lead.en and not lead.mixed and headline.zh and "zh" in ctx.languages):
+        return ctx.stacked(callout.ref, width, texts)
+    piece = _Piece()
+    en, zh = ctx.bands(piece, callout.ref, width)
+    for text, style in texts[1:]:
+        en.text(text, style)
+    zh.text(headline, "callout-headline")
+    first = len(piece.secondary)
+    zh.text(lead, "callout-text")
+    sentence = len(piece.secondary)
+    zh.text(callout.text, twin_style(texts, callout.text, "callout-text"))
+    band = piece.secondary
+    band[:sentence] = band[first:sentence] + band[:first]  # the sentence, then the headline it ends in
+    piece.primary_h, piece.secondary_h = en.y, zh.y
+    return piece
 
 
 def rank_stacked(ctx: FrameContext, width: float) -> bool:
@@ -377,7 +396,8 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
     rank_w = width if stacked else ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
     piece.anchored = True
     piece.primary_h = ctx.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
-    texts = [(ranking.title, "rank-title"), (ranking.note, "rank-note"), (ranking.source, "rank-source")]
+    texts = [(ranking.title, "rank-note" if untwinned_title(ranking) else "rank-title"), (ranking.note, "rank-note"),
+             (ranking.source, "rank-source")]
     if not stacked:
         return ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
     en = ctx.column(piece.primary, ranking.ref, "en", width, 0.0, piece.primary_h)
@@ -387,6 +407,15 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
             col.text(text, style if col is en else twin_style(texts, text, style))
     piece.primary_h, piece.secondary_h = en.y, zh.y
     return piece
+
+
+def untwinned_title(ranking: Ranking) -> bool:
+    """A title with no Chinese twin (no zh of its own, no bold words in its Chinese note or source): set regular
+    as its note, not as a bold English label with no bold Chinese beside it (both languages equal)."""
+    title = ranking.title
+    if title is None or not title.en or title.zh or title.mixed:
+        return False
+    return not any(part is not None and part.zh and "**" in part.zh for part in (ranking.note, ranking.source))
 
 
 def partner(ctx: FrameContext, partner: Partner, width: float, frame: FrameSpec) -> _Piece:

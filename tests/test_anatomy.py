@@ -235,8 +235,9 @@ def test_the_report_names_each_typed_dash_and_strict_fails_without_the_normalisa
     copy_project(tmp_path)
     edition = tmp_path / "content" / "2022-23" / "edition.yaml"
     text = edition.read_text(encoding="utf-8")
-    edition.write_text(text.replace("typography: {minus: true, en_dash: true, zh_punctuation: true}\n", ""),
-                       encoding="utf-8")
+    line = "typography: {minus: true, en_dash: true, zh_punctuation: true, unit_space: [m², m³, km², kWh]}\n"
+    assert line in text
+    edition.write_text(text.replace(line, ""), encoding="utf-8")
     # -v: every warning of a kind (without it, the first three of each)
     code, printed = run_cli(["build", str(edition.parent), "-o", str(tmp_path / "x.pdf"), "--report", "--strict", "-v"])
     assert code == 1
@@ -601,3 +602,40 @@ def test_the_report_names_each_bold_twin_mismatch_the_designer_found(leaflet, tm
     result = build(BuildOptions(str(page.parent), str(tmp_path / "x.pdf"), report=True))
     (warning,) = [d for d in result.diagnostics.items if d.code == "typo-bold-twin"]
     assert warning.source.file.endswith("p1-research-power.yaml") and "its figure '20' regular" in warning.message
+
+
+# -- page 8's baseline note and a figure's unit (the designer's third review, item 11) --------------------------
+def test_page_8s_baseline_note_is_english_over_chinese_in_one_pair_of_brackets(leaflet):
+    """"（2014–15 as baseline 2014–15 為基線）" ran English into Chinese on one line. Now the English (opening the
+    bracket) stands over the Chinese (closing it), the Chinese indented by the bracket so that both texts start
+    on one edge; the PDF still reads the source's line. Fails on the code before: one line holding both."""
+    from pypdf import PdfReader
+
+    lines = [i for i in leaflet.pages[7].items if isinstance(i, TextLine) and "為基線" in i.line.text
+             or isinstance(i, TextLine) and "as baseline" in i.line.text]
+    assert len(lines) == 2
+    en, zh = sorted(lines, key=lambda i: i.baseline_pt)
+    assert en.line.text.strip() == "（2014–15 as baseline" and zh.line.text.strip() == "2014–15 為基線）"
+    assert not HAN.search(en.line.text) and zh.lang == "zh"
+    first = en.line.runs[0]
+    assert first.text == "（"
+    assert zh.x_pt > en.x_pt + 2.0 and zh.x_pt == pytest.approx(en.x_pt + first.x_pt + first.width_pt, abs=0.5)
+    text = re.sub(r"\s+", "", PdfReader(leaflet.output).pages[7].extract_text())
+    assert "（2014–15asbaseline2014–15為基線）" in text
+
+
+def test_a_figure_and_its_unit_take_a_narrow_no_break_space_as_the_edition_lists_them(leaflet):
+    """edition.yaml's typography unit_space: page 8's "105,635m²" is set "105,635 m²" (U+202F, a glyph of the
+    face, never a break), "km²" whole, no space inside a word; check --source reads it as the source's.
+    Fails on the code before: "105,635m²" hard together (and no unit_space key)."""
+    from highlight.content import typographic
+    from highlight.model import Typography
+
+    typography = Typography(None, unit_space=("m²", "km²", "kWh"))
+    assert typographic("105,635m² and 2km² by 5kWh", typography) == "105,635\u202fm² and 2\u202fkm² by 5\u202fkWh"
+    assert typographic("m²-rated 3m²x", typography) == "m²-rated 3m²x"
+    assert typographic("105,635m²", typography, "zh") == "105,635m²"  # Chinese sets its own units (平方米)
+    line = next(i for i in leaflet.pages[7].items if isinstance(i, TextLine) and "105,635" in i.line.text
+                and i.lang == "en")
+    assert "105,635\u202fm²" in line.line.text
+    assert all(r.face for r in line.line.runs)  # the space is a glyph of the Latin face, not a missing box

@@ -31,7 +31,7 @@ from ..content import (
 )
 from ..kinds import Kind
 from ..layout_spec import MM, FrameSpec
-from ..text import OPENING_BRACKETS, Span, spans_from_text
+from ..text import CLOSING_BRACKETS, OPENING_BRACKETS, Span, spans_from_text
 from .items import Box, Picture, QrMark, Ring, Role, Rule, TextLine, _Piece
 from .stacking import FrameContext, twin_style
 
@@ -57,7 +57,25 @@ class ElementKind:
 
 # -- the kinds' layout ------------------------------------------------------------------------------------
 def paragraph(ctx: FrameContext, paragraph: Paragraph, width: float, frame: FrameSpec) -> _Piece:
-    return ctx.stacked(paragraph.text.ref, width, [(paragraph.text, "body")])
+    """English, then Chinese. A pair of brackets round both languages (（2014–15 as baseline / 2014–15 為基線）:
+    the English opens it, the Chinese closes it) is set as one bracketed note of two lines: the Chinese under
+    the English text, indented by the opening bracket, so the brackets close round the pair."""
+    text = paragraph.text
+    en_text, zh_text = text.en or "", text.zh or ""
+    if not (en_text[:1] in OPENING_BRACKETS and zh_text[-1:] and zh_text[-1:] in CLOSING_BRACKETS
+            and not any(c in CLOSING_BRACKETS for c in en_text) and not any(c in OPENING_BRACKETS for c in zh_text)
+            and {"en", "zh"} <= ctx.languages):
+        return ctx.stacked(text.ref, width, [(text, "body")])
+    piece = _Piece()
+    style = ctx.style("body", "en")
+    head = en_text[:1] + "".join(c for c in en_text[1:3])
+    indent = ctx._natural([Span(head, style)]) - ctx._natural([Span(head[1:], style)])
+    en = ctx.column(piece.primary, text.ref, "en", width)
+    en.text(text, "body")
+    zh = ctx.column(piece.secondary, text.ref, "zh", width - indent, indent)
+    zh.text(text, "body")
+    piece.primary_h, piece.secondary_h = en.y, zh.y
+    return piece
 
 
 def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec) -> _Piece:

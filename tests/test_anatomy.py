@@ -639,3 +639,44 @@ def test_a_figure_and_its_unit_take_a_narrow_no_break_space_as_the_edition_lists
                 and i.lang == "en")
     assert "105,635\u202fm²" in line.line.text
     assert all(r.face for r in line.line.runs)  # the space is a glyph of the Latin face, not a missing box
+
+
+# -- footnotes (the designer's third review, item 15) --------------------------------------------------------
+def test_footnotes_stand_on_the_grid_under_a_rule_across_them_each_closed_by_its_full_stop(leaflet):
+    """Every footnote's text starts on its grid column (English on column 1, Chinese on column 8), its marker
+    hanging before it in the margin or the gutter, a quarter em from it; the rule above spans the notes it rules
+    off (both columns); every note ends with its language's full stop (layout/page.yaml footnote_stop_en / _zh),
+    added as an artifact where the copy has none (p2's "As of December 31, 2023", p1's LiDAR note), so check
+    --source still reads the copy deck's text. Fails on the code before: the Chinese text 5.4 mm right of its
+    column, the rule 40 mm over the English only, "As of December 31, 2023" without a stop."""
+    from highlight.layout import Rule
+    from highlight.layout_spec import MM
+
+    layout = leaflet.layout
+    col1, col8 = layout.column_x_pt(1, 1)[0], layout.column_x_pt(8, 1)[0]
+    right = sum(layout.column_x_pt(1, 12))
+    closed = 0
+    for page in leaflet.pages:
+        notes = [i for i in page.items if isinstance(i, TextLine) and i.frame == "footnotes"]
+        if not notes:
+            continue
+        texts = [i for i in notes if i.role.kind == "footnote"]
+        marks = [i for i in notes if i.role.kind == "footnote-label"]
+        assert {round(i.x_pt, 1) for i in texts} == {round(col1, 1), round(col8, 1)}, page.number
+        for mark in marks:
+            text = next(i for i in texts if abs(i.baseline_pt - mark.baseline_pt) < 0.01 and i.lang == mark.lang)
+            end = mark.x_pt + mark.line.runs[-1].x_pt + mark.line.runs[-1].width_pt
+            assert text.x_pt - 5 * MM < mark.x_pt and end <= text.x_pt - 1.0, page.number
+        rule = next(i for i in page.items if isinstance(i, Rule) and i.y1_pt < min(i.baseline_pt for i in notes)
+                    and i.y1_pt > min(i.baseline_pt for i in notes) - 20)
+        assert rule.x1_pt == pytest.approx(col1) and rule.x2_pt == pytest.approx(right), page.number
+        for key in {i.role.element for i in texts}:
+            for lang in ("en", "zh"):
+                lines = [i for i in texts if i.role.element == key and i.lang == lang]
+                last = max(lines, key=lambda i: i.baseline_pt).line.runs[-1]
+                assert last.text.endswith("." if lang == "en" else "。"), (page.number, key, lang, last.text)
+                closed += last.artifact
+    assert closed >= 8  # p1's LiDAR note, p2's and p3's "As of …" in both languages
+    page2 = [i for i in leaflet.pages[1].items if isinstance(i, TextLine) and i.frame == "footnotes"]
+    stop = next(i for i in page2 if i.lang == "en" and i.role.kind == "footnote").line.runs[-1]
+    assert stop.text == "." and stop.artifact

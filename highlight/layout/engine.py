@@ -104,7 +104,7 @@ class PageLayouter:
         if footnote_h:
             rule = lay.colours["rule"]
             left = g.margins_mm.left * MM
-            items.append(Rule(left, fy - 2.0, left + m.footnote_rule_mm * MM, fy - 2.0, rule, 0.4))
+            items.append(Rule(left, fy - 2.0, left + min(m.footnote_rule_mm * MM, title_w), fy - 2.0, rule, 0.4))
             items.extend(_shift(i, g.margins_mm.left * MM, fy) for i in footnote_items)
         items.extend(folio(ctx, page, edition, title_w))
         safe = template.safe_mm if template is not None and template.safe_mm is not None else g.page.safe_mm

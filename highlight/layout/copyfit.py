@@ -27,7 +27,7 @@ class Copyfit:
     fitted: Mapping  # frame -> {style name -> the step its figures take}
     steps: tuple[CopyfitStep, ...] = ()  # for the report: each style stepped down, with the figure that asked
     # the sections whose figures could take a smaller step still, the one a page too full asks first at the
-    # head: the section whose figures come nearest to not fitting (their widest at the largest share of its room)
+    # head: the lowest on the page (its head's figures keep the scale's top step, level with the facing page's)
     smaller: tuple = ()
     # the frames whose stats set their change on a line under the figure: a section whose change will not stand
     # on its figure line even at the smallest step moves every change of the section under its figure together
@@ -140,6 +140,6 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
         steps.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref, figure,
                                  too_full=step > group["step"]))
     fitted = {name: MappingProxyType(styles) for name, styles in fitted.items()}
-    smaller = tuple(sorted(nearest, key=lambda section: (-nearest[section], -section)))
+    smaller = tuple(sorted(nearest, key=lambda section: -section))  # the lowest section first: the page's head keeps its size
     below = frozenset(name for group in groups.values() if group["below"] for name in group["frames"])
     return Copyfit(MappingProxyType(fitted), tuple(steps), smaller, below)

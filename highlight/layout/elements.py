@@ -146,7 +146,8 @@ def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSp
 def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float) -> list[int]:
     """Where each column of a list starts: the items in their order, in columns as even as they can be (the
     tallest as short as it can be, measured as set; of equal ones the split with the earlier columns fuller),
-    so that seven items never fall 3 / 3 / 1."""
+    so that seven items never fall 3 / 3 / 1; and the first columns fullest (DESIGN.md: 3 / 2 / 2): where a split
+    allows, no column holds more items than one before it, and the columns' counts differ by one at most."""
     from itertools import combinations, pairwise
 
     heights = []
@@ -162,7 +163,9 @@ def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float
     for cuts in combinations(range(1, n), columns - 1):
         starts = [0, *cuts, n]
         sizes = [sum(heights[a:b]) for a, b in pairwise(starts)]
-        key = (round(max(sizes), 3), [-s for s in sizes])
+        counts = [b - a for a, b in pairwise(starts)]
+        fullest_first = all(x >= y for x, y in pairwise(counts)) and counts[0] - counts[-1] <= 1
+        key = (not fullest_first, round(max(sizes), 3), [-s for s in sizes])
         if best is None or key < best[0]:
             best = (key, starts)
     assert best is not None

@@ -397,13 +397,14 @@ def test_a_long_figure_steps_down_its_own_section_not_the_page(tmp_path):
     result = build(BuildOptions(str(folder), str(tmp_path / "x.pdf"), report=True))
     assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items if d.severity >= 2]
     sizes = _figure_sizes(result, 2)
-    # its own size: a page too full steps its lowest section first, the page's head keeps the scale's top step
-    assert {sizes[f] for f in ("1,747", "9", "13", "HK$400B+")} == {26.0}, sizes
+    # the lowest section steps first (to 15 pt, its last); the page, still too full with its ranks at their one
+    # size (21 pt), then steps the seedbed one step, to 21 pt
+    assert {sizes[f] for f in ("1,747", "9", "13", "HK$400B+")} == {21.0}, sizes
     assert {sizes[f] for f in ("HK$13.1M", "1,700+", "226", "173")} == {15.0}, sizes
     (fitted,) = [f for f in result.typography[1].fitted if "stat-figure" in f and "accelerator" in f]
     assert "stat-figure at 15 pt in accelerator-row-1, accelerator-row-2, accelerator-row-3:" in fitted
     printed = "\n".join(result.typography[1].stats)
-    assert "section 1: figures at 26 pt" in printed and "section 2: figures at 15 pt" in printed
+    assert "section 1: figures at 21 pt" in printed and "section 2: figures at 15 pt" in printed
 
 
 def _ranking_lines(result, number: int) -> dict:
@@ -692,3 +693,18 @@ def test_footnotes_stand_on_the_grid_under_a_rule_across_them_each_closed_by_its
     page2 = [i for i in leaflet.pages[1].items if isinstance(i, TextLine) and i.frame == "footnotes"]
     stop = next(i for i in page2 if i.lang == "en" and i.role.kind == "footnote").line.runs[-1]
     assert stop.text == "." and stop.artifact
+
+
+# -- the type scale (the designer's third review, item 12) -----------------------------------------------------
+def test_ranks_stand_at_one_size_on_every_page_and_the_leaflet_uses_fewer_sizes(leaflet):
+    """Page 2's No.1 stepped to 15 pt on a full page beside page 4's #1 at 21 pt: the rank style has no smaller
+    step now (a full page closes its gaps and steps its figures instead), so every rank of the leaflet is 21 pt,
+    and the report's count of type sizes falls from 10 to 9 (15 pt no longer in use). Fails on the code before:
+    {15.0, 21.0}, 10 sizes."""
+    ranks = {max(r.size_pt for r in i.line.runs) for p in leaflet.pages for i in p.items if isinstance(i, TextLine)
+             and (i.ref.yaml_path or "").endswith(".ranking") and i.line.text.strip().startswith(("No.", "#"))
+             and any(r.colour.ref.yaml_path.endswith("accent") for r in i.line.runs)}
+    assert ranks == {21.0}, ranks
+    sizes = {r.size_pt for p in leaflet.pages for i in p.items if isinstance(i, TextLine) for r in i.line.runs
+             if r.text.strip()}
+    assert len(sizes) <= 9 and 15.0 not in sizes, sorted(sizes)

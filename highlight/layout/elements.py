@@ -187,6 +187,7 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     col.text(stat.lead, "stat-lead", "zh")
     read_as(_LEAD_ZH)
     piece.anchor_pt, piece.anchored = col.y, True  # a row aligns its figures, whatever stands above them
+    piece.headline_pt = col.y  # (its figure line's top, under its lead-in: where a row of led callouts aligns it)
     figure, unit, change = figure_parts(ctx, stat, "en")
     first = len(out)
     col.add(figure + unit)
@@ -320,8 +321,16 @@ def figure_line_room(ctx: FrameContext, stat: Stat, room: float, twin: bool = Tr
 
 
 def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec) -> _Piece:
-    return ctx.stacked(callout.ref, width, [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"),
-                                             (callout.text, "callout-text")])
+    """A callout's lead-in, headline and text, English then Chinese; where its headline starts (fill.py: in a row
+    of callouts with lead-ins, the headlines stand on one line under the lead-ins, and a callout without one no
+    longer starts a lead-in's height above the others' first line)."""
+    piece = ctx.stacked(callout.ref, width, [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"),
+                                              (callout.text, "callout-text")])
+    if callout.headline is not None and callout.headline.en:
+        lead = ctx.stacked(callout.ref, width, [(callout.lead, "stat-lead")]) if callout.lead else None
+        piece.headline_pt = lead.primary_h if lead is not None else 0.0
+        piece.led = bool(piece.headline_pt)
+    return piece
 
 
 def rank_stacked(ctx: FrameContext, width: float) -> bool:

@@ -280,3 +280,16 @@ def test_a_narrow_line_ends_at_its_phrase_rather_than_part_a_compound_to_fill_it
     for em in (18, 19, 20):
         printed = texts(lines(text, "stat-note", em, "justify"))
         assert not any(line.endswith("生物") for line in printed), (em, printed)
+
+
+def test_a_line_ending_its_phrase_goes_ragged_rather_than_open_its_gaps_to_the_limit(zh):
+    """Edition-b p6 (28 ems): 「2024及2025年擔任東亞研究型大學協會（18家成員大學）」 could fill its measure only by opening
+    its gaps to 0.08 em, the limit; a line ending on a phrase's punctuation is set ragged where that costs less than
+    opening its gaps so far past the aim (0.05 em)."""
+    from highlight.text import spans_from_text
+
+    setter, layout, _ = zh
+    st = layout.style("stat-note", "zh")
+    text = "2024及2025年擔任東亞研究型大學協會（18家成員大學）**主席學校**"
+    first = setter.set(spans_from_text(text, st, lang="zh"), 28 * st.size_pt, "justify")[0]
+    assert first.text.endswith("）") and first.gap_em < 0.076, (first.text, first.gap_em)

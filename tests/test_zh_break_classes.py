@@ -299,6 +299,7 @@ def _printed_chinese_spacing(pdf: str) -> tuple[list, list, list]:
     """From the PDF's glyph origins (pdfium): per line, the gaps between neighbouring ideographs of one size, in em;
     and the width of each ——, from its first dash to the next character's origin, in that character's em."""
     import ctypes
+    import itertools
 
     import pypdfium2 as pdfium
     from pypdfium2 import raw
@@ -318,7 +319,7 @@ def _printed_chinese_spacing(pdf: str) -> tuple[list, list, list]:
                 raw.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(x), ctypes.byref(y))
                 glyphs.append((text[i], x.value, round(y.value, 1), raw.FPDFText_GetFontSize(textpage, i)))
             line: list[float] = []
-            for a, b in zip(glyphs, glyphs[1:]):
+            for a, b in itertools.pairwise(glyphs):
                 if a[2] != b[2] or a[0] in "\r\n":
                     if line:
                         lines.append(line)

@@ -207,6 +207,9 @@ class ElementMeasures:
     panel_padding_mm: float = 5.0  # a panel is its content and this padding…
     panel_padding_range_mm: tuple[float, float] = (4.0, 6.0)  # …which a frame may set within this
     footnote_english_columns: int = 6  # of the grid's columns, a footnote's English; its Chinese the rest
+    # every footnote ends with its language's full stop: the layout adds it (furniture) where the note has none
+    footnote_stop_en: str = ""
+    footnote_stop_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -519,6 +522,10 @@ GEOMETRY = Struct(PageGeometry, {
                                             "give its panel, mm", 2), default=(4.0, 6.0)),
         "footnote_english_columns": Field(Int("Grid columns a footnote's English takes; its Chinese the rest", 1),
                                           default=6),
+        "footnote_stop_en": Field(Str("The full stop every English footnote ends with (added, as furniture, where "
+                                      "the note has none); empty: as written", max_length=2), default=""),
+        "footnote_stop_zh": Field(Str("The full stop every Chinese footnote ends with (added, as furniture, where "
+                                      "the note has none); empty: as written", max_length=2), default=""),
     }), default=None),
     "typography": Field(Struct(TypographyLimits, {
         "max_empty_band_mm": Field(Number("Tallest band across the body with nothing drawn in it, mm", 1),

@@ -251,6 +251,14 @@ def _band_ending_at(page: dict, top_mm: float, bottom_mm: float) -> float:
     return max((b - a for a, b in page["bands"] if top_mm - PIXEL_MM <= b <= bottom_mm + PIXEL_MM), default=0.0)
 
 
+def _footnote_rule(item, layout) -> bool:
+    """The rule above a page's footnotes: horizontal, in the rule colour, footnote_rule_mm long (at most the
+    measure: since issue 22 it spans both columns of notes, as long as a heading's rule, which is navy)."""
+    length = min(layout.geometry.elements.footnote_rule_mm * MM, layout.column_x_pt(1, 12)[1])
+    return (type(item).__name__ == "Rule" and abs(item.y1_pt - item.y2_pt) < 0.1
+            and item.colour == layout.colours["rule"] and abs(item.x2_pt - item.x1_pt - length) < 0.5)
+
+
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])
 def test_two_lines_of_body_stand_above_every_heading_and_the_footnote_rule(which, request):
     """Designer review (issue 22), point 1: space before a heading varied 1.4-24 mm and the footnote rule stood
@@ -269,8 +277,7 @@ def test_two_lines_of_body_stand_above_every_heading_and_the_footnote_rule(which
     body = 2 * result.layout.style("body", "en").leading_pt
     headings = rules = 0
     for page in result.pages:
-        for rule in (i for i in page.items if type(i).__name__ == "Rule" and abs(i.y1_pt - i.y2_pt) < 0.1
-                     and abs(i.x2_pt - i.x1_pt - result.layout.geometry.elements.footnote_rule_mm * MM) < 0.5):
+        for rule in (i for i in page.items if _footnote_rule(i, result.layout)):
             above = [i.baseline_pt + i.line.descent_pt for i in page.items
                      if isinstance(i, TextLine) and i.baseline_pt < rule.y1_pt]
             above += [b.y_pt + b.height_pt for b in page.items if isinstance(b, Box) and not b.bleeds
@@ -383,8 +390,7 @@ def test_between_two_blocks_never_less_than_the_floor_and_more_above_a_heading_t
                 below = min(seen[n][0] for n in headed) - seen[name][1]
                 assert above > below, (page.number, name, round(above / MM, 1), round(below / MM, 1))
                 headings += 1
-        rules = [i for i in page.items if type(i).__name__ == "Rule" and abs(i.y1_pt - i.y2_pt) < 0.1
-                 and abs(i.x2_pt - i.x1_pt - result.layout.geometry.elements.footnote_rule_mm * MM) < 0.5]
+        rules = [i for i in page.items if _footnote_rule(i, result.layout)]
         if rules and seen:
             body = max(b for _, b in seen.values() if b < rules[0].y1_pt)
             assert rules[0].y1_pt - body >= floor, (page.number, "footnote rule", round((rules[0].y1_pt - body) / MM, 1))

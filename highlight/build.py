@@ -201,10 +201,11 @@ class LineCache:
 class PageCache:
     """Each page as last laid out, with the inputs it was laid out from and its diagnostics; the layout."""
 
-    __slots__ = ("digest", "from_disk", "laid", "layout", "unsaved")
+    __slots__ = ("digest", "from_disk", "keys", "laid", "layout", "unsaved")
 
     def __init__(self):
-        self.laid: dict = {}  # page number -> (inputs, laid-out page, its diagnostics)
+        self.laid: dict = {}  # page number -> (inputs, laid-out page, its diagnostics, its .cache/pages file)
+        self.keys: list = []  # the last build's pages' .cache/pages files (None: a page whose inputs had no name)
         self.layout: Layout | None = None
         self.from_disk = 0  # pages the last build took from .cache/pages (laid out by an earlier process)
         self.unsaved: list = []  # (cache file, (page, its diagnostics)) not yet written there
@@ -363,6 +364,7 @@ class BuildSession:
                                      options.edition_dir, marks=options.marks,
                                      tagged=options.preflight,  # `watch` skips both
                                      profile=run.profile, picture_icc=run.picture_icc, files=self.files)
+        document = document._replace(key=self._document_key(document))
         run.result.document = document
         run.data = run.backend.render(document, diags)
         if not options.proof:  # (the PDF's preflight)
@@ -454,6 +456,7 @@ class BuildSession:
                 setter: TextSetter) -> list[LaidOutPage]:
         """Lay out each page, reusing the previous build's result for a page whose inputs are unchanged."""
         laid = []
+        keys = self.pages.keys = []
         for page in sorted(edition.pages, key=lambda p: p.number):
             # A picture's file is an input too: its proportions set its box (stamps: size and mtime).
             inputs = (page, layout, setter, (edition.title, lang, _picture_stamps(page)))
@@ -463,6 +466,7 @@ class BuildSession:
                     and cached[0][3] == inputs[3]:
                 laid.append(cached[1])
                 diags.items.extend(cached[2])
+                keys.append(cached[3])
                 continue
             alone = replace(edition, pages=(page,))
             stored = self._stored_page(alone, layout, setter, lang, inputs[3][2])
@@ -481,7 +485,8 @@ class BuildSession:
                 page_items = list(page_diags.items)
                 if stored is not None:  # (written with the line store: after `watch` has reported the rebuild)
                     self.pages.unsaved.append((stored, (result, tuple(page_items))))
-            self.pages.laid[page.number] = (inputs, result, page_items)
+            self.pages.laid[page.number] = (inputs, result, page_items, stored)
+            keys.append(stored)
             diags.items.extend(page_items)
             laid.append(result)
         return laid
@@ -516,6 +521,30 @@ class BuildSession:
             return None
         digest = hashlib.sha256(b"highlight-page/1\0" + os.path.basename(store).encode() + self.pages.digest[1] + page)
         return os.path.join(os.path.dirname(os.path.dirname(store)), "pages", digest.hexdigest() + ".pickle")
+
+    def _document_key(self, document: backends.Document) -> bytes | None:
+        """What a backend's output is a function of, as one digest (Document.key): each page's .cache/pages name
+        (its content, the layout, the language, its pictures' stamps, the line store's name: the package, the
+        fonts' manifest, the pins), the layout's digest, each face's subset file (name and stamp), the profiles'
+        bytes and the document's metadata and options. None when a page has no name (it could not be written
+        down) or a face's file cannot be read: then nothing is kept."""
+        keys = self.pages.keys
+        if len(keys) != len(document.pages) or None in keys or self.pages.digest[0] is not document.layout:
+            return None
+        digest = hashlib.sha256(b"highlight-document/1\0" + linestore._package_digest() + self.pages.digest[1])
+        for stored in keys:
+            digest.update(os.path.basename(stored).encode() + b"\0")
+        try:
+            for name, face in sorted(document.fonts.faces.items()):
+                st = os.stat(face.path)
+                digest.update(f"{name}\0{face.path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        except OSError:
+            return None
+        for blob in (document.profile.icc if document.profile is not None else None, document.picture_icc):
+            digest.update(hashlib.sha256(blob).digest() if blob is not None else b"(none)")
+        digest.update(repr((tuple(document.meta), document.marks, document.tagged, document.edition_dir,
+                            len(document.pages))).encode())
+        return digest.digest()
 
     def _output_profile(self, project: str, diags: Diagnostics):
         """The PDF/X output intent's profile (kept for the session: 250 KB read once)."""

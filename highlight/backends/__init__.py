@@ -55,6 +55,10 @@ class Document(NamedTuple):
     profile: Any = None  # the output profile (profiles.OutputProfile) of the print target, else None
     picture_icc: bytes | None = None  # the profile pictures are converted through (print and screen)
     files: dict | None = None  # the build session's cache of parsed YAML files (a backend's own settings too)
+    # A digest of all the pages are a function of (each page's .cache/pages name: its content, the layout, the
+    # line store's name), the fonts' files, the profiles and everything above but `edition`, `project` and
+    # `files`: a backend may keep its output under it (.cache/output), None when a part had no name.
+    key: bytes | None = None
 
 
 class Backend(Protocol):

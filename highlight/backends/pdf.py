@@ -2,6 +2,7 @@
 read back by the preflight (preflight.py) as a print shop would, written atomically (atomic.py)."""
 from __future__ import annotations
 
+import hashlib
 import os
 
 from ..diagnostics import Diagnostics
@@ -14,7 +15,14 @@ class PdfBackend(FileBackend):
     magic = b"%PDF-"
     what = "the PDF (-o)"
 
+    def __init__(self):
+        self.kept: bytes | None = None  # the output read from .cache/output (it passed the preflight when kept)
+
     def render(self, document: Document, diags: Diagnostics) -> bytes:
+        kept = read_kept(document)
+        if kept is not None:
+            self.kept = kept
+            return kept
         from ..render import RenderOptions, render_pdf
 
         meta = document.meta
@@ -27,8 +35,63 @@ class PdfBackend(FileBackend):
 
     def post_check(self, data: bytes, document: Document, diags: Diagnostics) -> None:
         """The preflight, when the document is checked (`watch` previews are not): every failure an error."""
+        if data is self.kept:
+            return  # the very bytes that passed it when they were kept (the key names the checking code too)
+        failed = len(diags.items)
         if document.tagged:
             run_preflight(data, document, diags)
+        if len(diags.items) == failed:
+            keep(document, data)
+
+
+# .cache/output/<Document.key>.pdf: a PDF this backend rendered and the preflight passed, for a later build of
+# the same document (a warm build of unchanged inputs: no ReportLab, no pikepdf, no preflight). Each entry
+# holds a digest of its bytes: a damaged one is a miss, never used.
+OUTPUT_FORMAT = b"highlight-output/1\n"
+OUTPUT_KEEP = 16  # entries kept, newest first (one is the size of the PDF: 350 KB for 2022-23)
+
+
+def _kept_path(document: Document) -> str | None:
+    if document.key is None:
+        return None
+    return os.path.join(document.project, ".cache", "output", hashlib.sha256(document.key).hexdigest() + ".pdf")
+
+
+def read_kept(document: Document) -> bytes | None:
+    """The output kept for this document's key, or None (none kept, damaged, or no key)."""
+    path = _kept_path(document)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    head = len(OUTPUT_FORMAT) + 65
+    if not data.startswith(OUTPUT_FORMAT) or data[head - 1:head] != b"\n":
+        return None
+    body = data[head:]
+    if hashlib.sha256(body).hexdigest().encode() != data[len(OUTPUT_FORMAT):head - 1]:
+        return None
+    return body
+
+
+def keep(document: Document, data: bytes) -> None:
+    """Keep `data` under the document's key (the oldest entries go); a failure only costs the next build time."""
+    from ..atomic import replace_file
+
+    path = _kept_path(document)
+    if path is None:
+        return
+    try:
+        replace_file(path, OUTPUT_FORMAT + hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+        folder = os.path.dirname(path)
+        entries = [os.path.join(folder, e) for e in os.listdir(folder) if e.endswith(".pdf")]
+        if len(entries) > 2 * OUTPUT_KEEP:  # now and then, the oldest go
+            for old in sorted(entries, key=os.path.getmtime, reverse=True)[OUTPUT_KEEP:]:
+                os.remove(old)
+    except OSError:
+        pass
 
 
 def run_preflight(data: bytes, document: Document, diags: Diagnostics) -> None:

@@ -373,10 +373,12 @@ def main() -> None:
     line_store = os.path.join(ROOT, ".cache", "lines")
     laid_pages = os.path.join(ROOT, ".cache", "pages")  # pages laid out by an earlier process (build.py)
     parsed = os.path.join(ROOT, ".cache", "parsed")  # files parsed by an earlier process (schema.py)
+    kept = os.path.join(ROOT, ".cache", "output")  # PDFs rendered by an earlier process (backends/pdf.py)
 
-    def forget_lines():  # every paragraph set afresh: no stored line, and no page laid out before
+    def forget_lines():  # every paragraph set afresh: no stored line, no page laid out, no PDF rendered before
         shutil.rmtree(line_store, ignore_errors=True)
         shutil.rmtree(laid_pages, ignore_errors=True)
+        shutil.rmtree(kept, ignore_errors=True)
     lines = [f"Measured {time.strftime('%Y-%m-%d')} on {cpu_name()}, Python {platform.python_version()}; "
              f"min / median / max of {args.runs} runs unless noted.", "",
              "| what | time | peak RSS | note |", "|---|---|---|---|"]

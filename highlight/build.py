@@ -417,12 +417,12 @@ class BuildSession:
         assert manifest is not None and coverage is not None  # loaded above for this stamp, or raised
         reported = check_cjk_family(manifest, coverage, used, diags, allow_missing)
         check_glyphs({c: ref for c, ref in used.items() if c not in reported},
-                     family_coverage(manifest, coverage), diags, allow_missing)
+                     family_coverage(manifest, coverage, used), diags, allow_missing)
         diags.raise_if_errors()
         wanted = frozenset(used)
         # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).
         if cache.fonts is None or not wanted <= cache.characters:
-            cache.fonts = prepare_fonts(manifest, set(wanted), diags, cache_dir)
+            cache.fonts = prepare_fonts(manifest, set(wanted), diags, cache_dir, coverage)
             cache.characters = wanted
         return cache.fonts
 

@@ -634,12 +634,13 @@ def check_final(pages: list[LaidOutPage], diags: Diagnostics) -> None:
                 " not checked yet", " not checked yet, and a press build takes no unchecked figure"), d.source,
                 d.hint, d.page)
 
-    for page in pages:
-        for item in page.items:
-            if isinstance(item, QrMark) and item.url is None:
-                diags.error("placeholder-in-final", "a QR code placeholder cannot go to press", item.ref,
-                            page=page.number, hint="add url: https://... to the element, or build without --final "
-                                                   "for a proof")
+    # A placeholder's proof warning becomes the press error in its place: one problem, counted once.
+    placeholders = {item.ref: page.number for page in pages for item in page.items
+                    if isinstance(item, QrMark) and item.url is None}
+    diags.items[:] = [d for d in diags.items if not (d.code == "qr-placeholder" and d.source in placeholders)]
+    for ref, number in placeholders.items():
+        diags.error("placeholder-in-final", "a QR code placeholder cannot go to press", ref, page=number,
+                    hint="add url: https://... to the element, or build without --final for a proof")
 
 
 def _checked_date_epoch(edition: Edition, diags: Diagnostics) -> int:

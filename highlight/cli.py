@@ -146,7 +146,8 @@ def _parser() -> argparse.ArgumentParser:
                       "edition)")
     new = command("new", help="start next year's edition from this year's")
     new.add_argument("edition", help="the new edition's name, e.g. 2023-24")
-    new.add_argument("--from", dest="source", required=True, help="the edition to start from, e.g. 2022-23")
+    new.add_argument("--from", dest="source", required=True,
+                     help="the edition to start from, by name or path: 2022-23 or content/2022-23")
     new.add_argument("--content", default="content", help="the folder holding the editions (default content)")
     check = command("check", help="read a PDF back and compare it with its content, or with a copy deck")
     check.add_argument("paths", nargs="+", metavar="EDITION [PDF] | PDF",
@@ -618,6 +619,7 @@ def _new(args) -> int:
     from .paths import EDITION_NAME_HINT, name_problem
 
     diags = Diagnostics()
+    _editions_as_paths(args)
     for name in (args.edition, args.source):
         why = name_problem(name)
         if why:
@@ -654,6 +656,20 @@ def _new(args) -> int:
           f"next: set the title and date in {shown(os.path.join(folder, 'edition.yaml'), PATH_LIMIT)}, then "
           f"`highlight build {_quoted(folder)}`")
     return 0
+
+
+def _editions_as_paths(args) -> None:
+    """`new` takes editions by name (2023-24 --from 2022-23) or, as `build` does, by path (content/2023-24
+    --from content/2022-23): a path names its folder, and its parent is the content folder. The new edition is
+    put beside the one it starts from unless its own path says where."""
+    if any(sep in args.source for sep in ("/", os.sep)):
+        folder, args.source = os.path.split(os.path.normpath(args.source))
+        if args.content == "content":  # the default: the edition's own parent wins
+            args.content = folder or "."
+    if any(sep in args.edition for sep in ("/", os.sep)):
+        folder, name = os.path.split(os.path.normpath(args.edition))
+        if os.path.normpath(folder or ".") == os.path.normpath(args.content):
+            args.edition = name  # else name_problem refuses the separator, saying why
 
 
 def _cache_beside(manifest: str, kind: str) -> str:

@@ -17,6 +17,34 @@ from typing import cast
 PAPER = (0.0, 0.0, 0.0, 0.0)  # unprinted paper, as CMYK
 
 
+def luminance(rgb: tuple) -> float:
+    """WCAG 2.x relative luminance of sRGB channel values 0–1."""
+    lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: tuple, b: tuple) -> float:
+    """WCAG 2.x contrast ratio of two sRGB colours (1 to 21)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def reach_contrast(text: tuple, ground: tuple, minimum: float, quantise) -> tuple:
+    """`text` darkened (on a light ground) or lightened (on a dark one) in 1 % steps just enough to reach
+    `minimum` against `ground`, each step rounded as the output writes it (`quantise`), with a margin of 0.05
+    so the rounding cannot take it back under: the gold accent (2.2:1 on white) becomes a darker gold for
+    text; a colour that already reaches it is kept. The PDF's screen twin and the web page share it."""
+    if contrast(text, ground) >= minimum:
+        return text
+    target = 0.0 if luminance(ground) > 0.18 else 1.0
+    for step in range(1, 101):
+        t = step / 100.0
+        mixed = quantise(tuple(v + (target - v) * t for v in text))
+        if contrast(mixed, ground) >= minimum + 0.05:
+            return mixed
+    return (target,) * 3
+
+
 def ciede2000(lab1: tuple, lab2: tuple) -> float:
     """CIEDE2000 colour difference (Sharma, Wu and Dalal 2005), kL = kC = kH = 1."""
     (l1, a1, b1), (l2, a2, b2) = lab1, lab2

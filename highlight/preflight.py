@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from .colour import contrast
 from .units import MM
 
 A4_PT = (595.276, 841.89)
@@ -459,14 +460,9 @@ PATH_CURVES = ("m", "l", "c", "v", "y", "h")  # path pieces that make a fill mor
 
 @functools.lru_cache(maxsize=1024)
 def _contrast(a, b) -> float:
-    def luminance(rgb):
-        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
     if len(a) != 3 or len(b) != 3:
-        return 21.0
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
+        return 21.0  # not an RGB fill (grey or CMYK): no screen contrast to judge
+    return contrast(a, b)
 
 
 def _hex(rgb) -> str:

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from .colour import reach_contrast
 from .fonts import FontSet
 from .layout import Box, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, Colour, ImageSettings, Layout
@@ -192,32 +193,12 @@ def cmyk(colour: Colour, tint: float = 1.0):
 MIN_CONTRAST = 4.5  # WCAG 2.x AA for text; `highlight preflight --target screen` fails below it
 
 
-def luminance(rgb_values) -> float:
-    """WCAG relative luminance of sRGB values 0–1."""
-    lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb_values]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
-def contrast(a, b) -> float:
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
 @functools.lru_cache(maxsize=256)
 def readable_rgb(colour: Colour, background: tuple = (1.0, 1.0, 1.0)) -> tuple:
-    """The screen twin of a text colour, darkened (on a light ground) or lightened (on a dark one) just
-    enough to reach MIN_CONTRAST against its background: the gold accent's #E0A526 (2.19:1 on white)
-    becomes a darker gold for text; colours that already reach it are left as they are."""
-    base = tuple(rgb(colour).rgb())
-    if contrast(base, background) >= MIN_CONTRAST:
-        return base
-    target = 0.0 if luminance(background) > 0.18 else 1.0
-    for step in range(1, 101):
-        t = step / 100.0
-        mixed = tuple(round(v + (target - v) * t, 4) for v in base)
-        if contrast(mixed, background) >= MIN_CONTRAST + 0.05:  # a margin for rounding in the file
-            return mixed
-    return (target,) * 3
+    """The screen twin of a text colour: brought to MIN_CONTRAST against its background (colour.reach_contrast),
+    each channel rounded to 4 places as the file writes it."""
+    return reach_contrast(tuple(rgb(colour).rgb()), background, MIN_CONTRAST,
+                          lambda mixed: tuple(round(v, 4) for v in mixed))
 
 
 def _is_pure_black(colour: Colour) -> bool:

@@ -238,6 +238,8 @@ def test_the_final_build_refuses_placeholders(tmp_path):
     assert code == 1 and not out.exists()
     assert re.search(r"p1-research-power\.yaml:\d+:\d+ \(blocks\[\d+\]\.elements\[\d+\]\.qr\): "
                      r"error\[placeholder-in-final\]", printed), printed
+    # Each placeholder is one problem: its proof warning became the press error, not an error and a warning.
+    assert "6 errors (6 placeholder-in-final), 0 warnings" in printed and "warning[qr-placeholder]" not in printed
 
 
 # -- text that extracts as written ---------------------------------------------------------------------------
@@ -261,9 +263,10 @@ def test_extraction_puts_no_space_between_han_and_keeps_figures_apart_from_label
 def test_screen_text_reaches_aa_contrast_and_the_check_fails_below_it(screen_pdf, tmp_path):
     from reportlab.pdfgen.canvas import Canvas
 
+    from highlight.colour import contrast
     from highlight.layout_spec import Colour
     from highlight.preflight import PreflightRules, preflight
-    from highlight.render import contrast, readable_rgb, rgb
+    from highlight.render import readable_rgb, rgb
 
     gold = Colour(None, (0, 30, 90, 10), "#e0a526")
     assert contrast(rgb(gold).rgb(), (1, 1, 1)) < 2.2  # the hand-picked twin

@@ -57,3 +57,18 @@ def test_new_refuses_to_overwrite_an_edition(tmp_path, monkeypatch):
     code, printed = run_cli(["new", "2023-24", "--from", "1999-00"])
     assert code == 2 and "error[no-edition]" in printed
     assert sorted(os.listdir(project / "content")) == ["2022-23"]
+
+
+def test_new_takes_editions_by_path_as_build_does(tmp_path, monkeypatch):
+    # `highlight build content/2022-23` names an edition by its path; `new` takes the same spelling.
+    project = _project(tmp_path)
+    monkeypatch.chdir(project)
+    code, printed = run_cli(["new", "2023-24", "--from", "content/2022-23/"])
+    assert code == 0, printed
+    assert (project / "content" / "2023-24" / "edition.yaml").is_file()
+    code, printed = run_cli(["new", "content/2024-25", "--from", "content/2022-23"])
+    assert code == 0, printed
+    assert sorted(os.listdir(project / "content")) == ["2022-23", "2023-24", "2024-25"]
+    # A new edition elsewhere than beside its source is still refused, saying why.
+    code, printed = run_cli(["new", "elsewhere/2025-26", "--from", "content/2022-23"])
+    assert code == 2 and "error[bad-edition-name]" in printed and "path separator" in printed

@@ -12,6 +12,7 @@ import io
 import os
 from dataclasses import dataclass
 
+from .. import colour as wcag
 from ..atomic import replace_file
 from ..diagnostics import Diagnostics
 
@@ -102,30 +103,25 @@ def _channels(hex_colour: str) -> tuple[float, float, float]:
 
 
 def luminance(hex_colour: str) -> float:
-    """WCAG 2.x relative luminance."""
-    lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in _channels(hex_colour)]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    """WCAG 2.x relative luminance of a #rrggbb colour."""
+    return wcag.luminance(_channels(hex_colour))
 
 
 def contrast(a: str, b: str) -> float:
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+    return wcag.contrast(_channels(a), _channels(b))
+
+
+def _hex(rgb: tuple) -> str:
+    return "#" + "".join(f"{round(255 * v):02x}" for v in rgb)
 
 
 def readable(text: str, ground: str, minimum: float) -> str:
-    """`text` darkened (on a light ground) or lightened (on a dark one) just enough to reach `minimum`
-    against `ground`: the gold accent (#e0a526, 2.2:1 on white) becomes a darker gold; a colour that
-    already reaches it is kept."""
+    """`text` brought to `minimum` contrast against `ground` (colour.reach_contrast), each step rounded to whole
+    channels as CSS writes it; a colour that already reaches it is kept as written."""
     if contrast(text, ground) >= minimum:
         return text
-    target = 0.0 if luminance(ground) > 0.18 else 1.0
-    base = _channels(text)
-    for step in range(1, 101):
-        t = step / 100.0
-        mixed = "#" + "".join(f"{round(255 * (v + (target - v) * t)):02x}" for v in base)
-        if contrast(mixed, ground) >= minimum + 0.05:  # a margin for the rounding to whole channels
-            return mixed
-    return "#000000" if target == 0.0 else "#ffffff"
+    return _hex(wcag.reach_contrast(_channels(text), _channels(ground), minimum,
+                                    lambda mixed: _channels(_hex(mixed))))
 
 
 def screen_colours(layout) -> dict[str, str]:

@@ -264,6 +264,7 @@ class BuildSession:
         self.pages = PageCache()
         self.heights = HeightCache()
         self.profile = None  # the PDF/X output intent's profile (250 KB read once)
+        self.last_preview: tuple | None = None  # the last untagged build's document and output (Document.previous)
         self.defer_line_store = False  # `watch` writes the store after reporting a rebuild, not within it
 
     def build(self, options: BuildOptions) -> BuildResult:
@@ -365,8 +366,15 @@ class BuildSession:
                                      tagged=options.preflight,  # `watch` skips both
                                      profile=run.profile, picture_icc=run.picture_icc, files=self.files)
         document = document._replace(key=self._document_key(document))
+        last, same = self.last_preview, (document.meta, document.marks, document.picture_icc, document.project)
+        if not document.tagged and last is not None and last[0] == options.to and last[1] is document.layout \
+                and last[2] is document.fonts and last[3] is document.profile and last[4] == same:
+            document = document._replace(previous=(last[5], last[6]))
         run.result.document = document
         run.data = run.backend.render(document, diags)
+        # (what a preview's next build may take its unchanged pages from; the very objects are compared)
+        self.last_preview = None if document.tagged else (options.to, document.layout, document.fonts,
+                                                          document.profile, same, document.pages, run.data)
         if not options.proof:  # (the PDF's preflight)
             run.backend.post_check(run.data, document, diags)
             diags.raise_if_errors()

@@ -71,6 +71,10 @@ def watch(options: BuildOptions, stop: Callable[[], bool] = lambda: False,
         started = time.perf_counter()
         result = session.build(options)
         yield Rebuild((), result, time.perf_counter() - started)
+        if options.to == "pdf":  # a preview's next build draws only its changed pages, spliced in with pikepdf
+            from .backends.pdf import prepare_previews
+
+            prepare_previews()
         paths = watched_files(options.edition_dir)
         seen = _snapshot(paths)
         while not stop():

@@ -59,6 +59,9 @@ class Document(NamedTuple):
     # line store's name), the fonts' files, the profiles and everything above but `edition`, `project` and
     # `files`: a backend may keep its output under it (.cache/output), None when a part had no name.
     key: bytes | None = None
+    # (pages, output) of the same session's last untagged build of the same layout, fonts, profiles and metadata
+    # (a `watch` preview): a backend may draw again only the pages that are not the very same objects.
+    previous: tuple | None = None
 
 
 class Backend(Protocol):
@@ -88,6 +91,7 @@ class FileBackend:
     suffix = ""
     magic = b""  # what an existing output file must start with to be replaced (never another kind of file)
     what = "the output (-o)"  # how messages name it
+    durable = True  # synced to the disk before it replaces the old file (a backend may say not, for a preview)
 
     def check_path(self, path: str, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
         from ..paths import check_output
@@ -100,7 +104,7 @@ class FileBackend:
     def write(self, path: str, data: Any, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
         from ..atomic import write_atomically
 
-        write_atomically(path, data, diags, inputs, magic=self.magic, what=self.what)
+        write_atomically(path, data, diags, inputs, magic=self.magic, what=self.what, durable=self.durable)
 
 
 # The one registry: --to name -> "module:class", imported only when asked for (a build loads one backend).

@@ -220,11 +220,14 @@ def serve_edits(timed: int, total: int = 100) -> tuple[list[float], float, float
                 return body
 
             def next_revision() -> int:
+                event = b""
                 while True:
                     line = stream.readline()
                     if not line:
                         raise SystemExit("bench: the event stream ended")
-                    if line.startswith(b"data: "):
+                    if line.startswith(b"event: "):
+                        event = line[7:].strip()
+                    elif line.startswith(b"data: ") and event == b"revision":  # (not `pictures`, pushed before it)
                         return int(line[6:])
 
             next_revision()  # the revision at connection

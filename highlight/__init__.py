@@ -65,22 +65,26 @@ def _keep_dataclass_code() -> None:
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
                         f"dataclass-code.{sys.implementation.cache_tag}.marshal")
     header = f"highlight-dataclass-code/1 {sys.version}\n".encode()
-    kept: dict = {}
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-        if data.startswith(header):
-            loaded = marshal.loads(memoryview(data)[len(header):])
-            if isinstance(loaded, dict):
-                kept = loaded
-    except (OSError, ValueError, EOFError, TypeError):  # no file, or a damaged one: compiled afresh, written again
-        kept = {}
+
+    def _read() -> dict:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            if data.startswith(header):
+                loaded = marshal.loads(memoryview(data)[len(header):])
+                if isinstance(loaded, dict):
+                    return loaded
+        except (OSError, ValueError, EOFError, TypeError):  # no file, or a damaged one: compiled afresh
+            pass
+        return {}
+
+    kept = _read()
     new: dict = {}
     real_exec = builtins.exec
 
     def exec_kept(source, globals=None, locals=None, /):
         if type(source) is str and type(globals) is dict and str(globals.get("__name__", "")).startswith("highlight."):
-            code = kept.get(source)
+            code = kept.pop(source, None)  # (each is used once: memory given back as the classes are made)
             if type(code) is not type(_keep_dataclass_code.__code__):
                 # as exec() compiles a text: dataclasses.py has no __future__ import, nor does this code then
                 code = new[source] = compile(source, "<string>", "exec", dont_inherit=True)
@@ -91,7 +95,9 @@ def _keep_dataclass_code() -> None:
         if not new:
             return
         try:
-            everything = {**kept, **new} if len(kept) < 4000 else new  # (a long-lived copy is started afresh)
+            everything = {**_read(), **new}
+            if len(everything) > 4000:  # (a long-lived copy is started afresh)
+                everything = new
             tmp = f"{path}.{os.getpid()}.tmp"
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(tmp, "wb") as f:

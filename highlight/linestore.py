@@ -77,9 +77,22 @@ def _repr(value) -> str:
     return repr(value)
 
 
+_LAST: list = [None, ""]  # the last key asked for (held, so its id is not reused) and its digest
+
+
 def key_digest(key) -> str:
     """The store's name for a setter input (spans, measure, alignment, balance): a digest of the reprs of
-    its parts, which name every field of every span and style."""
+    its parts, which name every field of every span and style. The setter asks twice in a row for the very same
+    key object (a tuple of frozen values) when it sets a line: looked up, then stored; the second is not
+    computed again. (Only the last: keeping every key's would cost a 200-page build 13 MB.)"""
+    if key is _LAST[0]:
+        return _LAST[1]
+    digest = _key_digest(key)
+    _LAST[0], _LAST[1] = key, digest
+    return digest
+
+
+def _key_digest(key) -> str:
     spans, *rest = key
     parts = [repr(rest)]
     for span in spans:
@@ -169,18 +182,29 @@ def _run_fields() -> tuple:
     return tuple((kind, f.name) for kind, f in zip(_RUN, fields(GlyphRun)))
 
 
-def _encode_run(run: GlyphRun, colours: dict) -> list:
-    out = []
-    for kind, name in _run_fields():
-        value = getattr(run, name)
-        if kind == "colour":
-            ref = value.ref
-            value = colours.setdefault(value, len(colours))
-            if not isinstance(ref, SourceRef):
-                raise TypeError("a colour without its place")
-        elif kind != "plain" or not isinstance(value, _PLAIN):
+@functools.cache
+def _run_codec() -> tuple:
+    """Every field of a GlyphRun at once (operator.attrgetter: C speed), and where its colours are."""
+    import operator
+
+    kinds = _run_fields()
+    for kind, name in kinds:
+        if kind not in ("colour", "plain"):
             raise TypeError(f"the line store cannot hold GlyphRun.{name}")
-        out.append(value)
+    return operator.attrgetter(*(name for _, name in kinds)), tuple(i for i, (k, _) in enumerate(kinds) if k == "colour")
+
+
+def _encode_run(run: GlyphRun, colours: dict) -> list:
+    getter, colour_at = _run_codec()
+    out = list(getter(run))
+    for index in colour_at:
+        value = out[index]
+        if not isinstance(value.ref, SourceRef):
+            raise TypeError("a colour without its place")
+        out[index] = colours.setdefault(value, len(colours))
+    for index, value in enumerate(out):
+        if not isinstance(value, _PLAIN):
+            raise TypeError(f"the line store cannot hold GlyphRun.{_run_fields()[index][1]}")
     return out
 
 

@@ -62,3 +62,28 @@ def test_the_caches_key_changes_with_any_module_of_the_package_subpackages_inclu
         assert linestore._package_digest() != before
     finally:
         linestore._package_digest.cache_clear()
+
+
+def test_a_line_store_key_is_digested_once_when_looked_up_then_stored_and_names_its_content(monkeypatch):
+    """The setter looks a key up in the stored memo and, on a miss, stores the line under the same key object:
+    the digest is computed once for both (issue 28: 40,000 digests in a fresh 200-page build, one in four
+    repeated); a key of other content has another digest, one of equal content (another object) the same."""
+    from highlight import linestore
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.text import Span
+
+    _, layout, _ = load_inputs(EDITION, Diagnostics())
+    style = next(iter(layout.styles.values()))
+    computed: list[int] = []
+    real = linestore._key_digest
+    monkeypatch.setattr(linestore, "_key_digest", lambda key: computed.append(1) or real(key))
+    key = ((Span("a few words", style, "en"),), 120.0, "left", False, ())
+    memo = linestore.StoredMemo()
+    assert memo.get(key) is None
+    memo[key] = ("lines",)
+    assert len(computed) == 1 and memo.get(key) == ("lines",)
+    same = ((Span("a few words", style, "en"),), 120.0, "left", False, ())
+    other = ((Span("a few words", style, "en"),), 121.0, "left", False, ())
+    assert linestore.key_digest(same) == linestore.key_digest(key) != linestore.key_digest(other)
+    assert len(computed) == 4  # (asked for by turns, each digested afresh: only the very last key is kept)

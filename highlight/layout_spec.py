@@ -103,7 +103,7 @@ class Style:
     space_after_pt: float
     cjk_latin_gap_em: float
     ref: SourceRef
-    cjk_tighten_em: float = 0.0  # most a CJK gap may shrink to save a line or a runt
+    cjk_tighten_em: float = 0.0  # retired (always 0): ideograph gaps never close below solid
     hang_punctuation: bool = False  # a line-final ，。、 may hang into the margin rather than go down
     hyphenate: bool = False  # English words may break at dictionary points (pyphen, en_US)
 
@@ -134,6 +134,7 @@ class FrameSpec:
     bands: str = "stacked"  # cells of a row: each its Chinese under its English, or the row's languages shared
     monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
     align_rows: str | None = None  # frames naming one group start their k-th elements at one height
+    measure: int | None = None  # grid columns its elements but headings are set on (a reading measure under a wide rule)
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -299,6 +300,8 @@ class PageGeometry:
     elements: ElementMeasures
     compact_spacing_pt: dict | None = None  # the named gaps closer: for a page too full for spacing_pt
     loose_spacing_pt: dict | None = None  # the named gaps wider: for a page with more spare than one space
+    # named gaps held exactly, ink to ink, on every page: never closed or opened (the step above a section heading)
+    fixed_steps: tuple = ()
     typography: TypographyLimits = TypographyLimits()
     charts: ChartSpec | None = None
     images: ImageSettings = ImageSettings()
@@ -376,7 +379,8 @@ _style_fields = {
     "space_before_pt": Field(Number("Space above, points", 0, maximum=200)),
     "space_after_pt": Field(Number("Space below, points", 0, maximum=200)),
     "cjk_latin_gap_em": Field(Number("Gap where Han meets Latin or digits, em", 0, maximum=1)),
-    "cjk_tighten_em": Field(Number("Most each gap between ideographs may tighten, em (a few thousandths)", 0, maximum=0.02)),
+    "cjk_tighten_em": Field(Number("Retired: a gap between ideographs never tightens below solid (DESIGN.md, Chinese "
+                                   "setting: the break moves instead); 0 only, or leave it out", 0, maximum=0)),
     "hang_punctuation": Field(Bool("A line-final ，。、 may hang into the margin rather than go down a line")),
     "hyphenate": Field(Bool("English words may break at dictionary points, 3 letters each side")),
     "steps": Field(Seq(Number("A smaller size of the type scale, pt", 1), 1,
@@ -417,6 +421,9 @@ FRAME = Struct(FrameSpec, {
     "wide_cells": Field(Int("The cells to a row the frame takes at its wide_span (stacked blocks set side by "
                             "side when the page is too full)", 1)),
     "row_rules": Field(Bool("A hairline between rows of cells"), default=False),
+    "measure": Field(Int("Grid columns the frame's elements other than its headings are set on, from its left "
+                         "edge: a reading measure (DESIGN.md: 55-80 characters) under a heading whose rule runs "
+                         "the frame's whole span", 1)),
     "bands": Field(Str("Cells of a row: stacked (each cell's Chinese under its own English) or shared (the "
                        "row's English on one band, its Chinese on the next: for cells alike, whose English ends "
                        "level)", choices=("stacked", "shared")), default="stacked"),
@@ -468,6 +475,10 @@ GEOMETRY = Struct(PageGeometry, {
                                     "The named gaps wider, for a page with more spare height than one "
                                     "deliberate space (shorter copy): a larger step everywhere on the page"),
                               default=None),
+    "fixed_steps": Field(Seq(Str("A gap name from spacing_pt"), 0,
+                             "Named gaps held at their spacing_pt step on every page, measured from the ink above to "
+                             "the ink below (what the eye measures): never closed to compact_spacing_pt nor opened to "
+                             "loose_spacing_pt, so that every section heading has one space above it"), default=()),
     "qr_error_correction": Field(Str("QR error correction: L, M, Q or H (7, 15, 25, 30 % of the code may be "
                                      "damaged)", choices=("L", "M", "Q", "H")), default="M"),
     "qr_min_module_mm": Field(Number("Smallest QR module that phones read from paper, mm (a longer url makes "
@@ -671,6 +682,11 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                 diags.error("frame-off-grid", f"frame '{fname}' spans columns {frame.col}–{frame.col + frame.span - 1} "
                             f"but the grid has {geometry.grid.columns}", frame.ref,
                             hint=f"set span: {max(geometry.grid.columns - frame.col + 1, 1)} or less (or move col: left)")
+            if frame.measure is not None and (frame.measure > frame.span or frame.cells != 1):
+                diags.error("frame-measure", f"frame '{fname}' sets measure {frame.measure}: a frame of one cell "
+                            f"sets its elements on at most its span ({frame.span} columns)",
+                            frame.refs.get("measure", frame.ref), hint=f"measure: {min(frame.measure, frame.span)} "
+                            "or less, on a frame without cells")
             if frame.cell_spans is not None and (len(frame.cell_spans) != frame.cells
                                                  or sum(frame.cell_spans) != frame.span):
                 diags.error("frame-cells", f"frame '{fname}' has cell_spans {list(frame.cell_spans)}: one number a "
@@ -835,6 +851,11 @@ def _check_spacing(geometry: PageGeometry, diags: Diagnostics) -> None:
             if name not in (geometry.spacing_pt or {}):
                 diags.error("unknown-gap", f"{key}.{name} names a gap spacing_pt does not have",
                             geometry.ref, hint="gaps: " + ", ".join(geometry.spacing_pt or {}))
+    for name in geometry.fixed_steps:
+        if name not in (geometry.spacing_pt or {}):
+            diags.error("unknown-gap", f"fixed_steps names '{name}', a gap spacing_pt does not have",
+                        geometry.ref,
+                        hint="gaps: " + ", ".join(geometry.spacing_pt or {}))
     every = [*(geometry.spacing_pt or {}).items(), *(geometry.compact_spacing_pt or {}).items(),
              *(geometry.loose_spacing_pt or {}).items()]
     for name, value in every:

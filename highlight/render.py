@@ -332,12 +332,9 @@ class _Painter:
                                 if g[0] <= px <= g[2] and g[1] <= py <= g[3]), (1.0, 1.0, 1.0))
         if segments is None:  # no structure (furniture such as the folio): an artifact
             segments = [(0, len(runs), None, "")]
-        # A figure set apart ("HK$956M" beside "external funding", a chart's total over its unit) ends in a
-        # space, so text extraction does not glue it to the label it stands next to.
-        text = item.line.text
-        figure = len(text) <= 16 and not text.endswith(" ") and any(c.isdigit() for c in text) \
-            and not any(c.isspace() for c in text) \
-            and (segments[-1][2] is not None or all(run.artifact for run in runs))
+        # No line ends in a space (a text layer with none at its line ends): a figure set apart ("HK$956M" over
+        # "external funding", a chart's total over its unit) is kept from its label by the font set before each
+        # move (see _text_object), which a text extractor reads as a new line.
         for first, last, element, lang in segments:
             # Furniture (folio) and dictionary hyphens are artifacts, not content: readers and
             # `highlight check` skip them, so "sup-|ports" reads back as "supports". The rest is
@@ -357,7 +354,7 @@ class _Painter:
                     end += 1
                 # 100 % K text overprints: no white halo if the plates misregister.
                 self.overprint(black)
-                self.canvas._code.append(self._text_object(item, runs[start:end], figure and end == len(runs)))
+                self.canvas._code.append(self._text_object(item, runs[start:end]))
                 start = end
         if self.missing_glyph_boxes:
             self.artifact()
@@ -369,7 +366,7 @@ class _Painter:
                    run.width_pt - 0.1 * run.size_pt, 0.75 * run.size_pt, stroke=1, fill=0)
         self.missing_glyph_boxes.clear()
 
-    def _text_object(self, item: TextLine, runs, space_after: bool = False) -> str:
+    def _text_object(self, item: TextLine, runs) -> str:
         from reportlab.lib.rl_accel import fp_str
         from reportlab.pdfbase.pdfmetrics import getFont
 
@@ -391,7 +388,7 @@ class _Painter:
             if not run.face:  # a glyph no font has: a visible box, never a silent .notdef
                 self.missing_glyph_boxes.append((item, run))
                 continue
-            run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt)
+            run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt, run.scale)
             if run_state != state:
                 flush()
                 if state is None or state[2] != run.colour:
@@ -404,13 +401,20 @@ class _Painter:
                     code.append(f"{fp_str(run.char_space_pt)} Tc")
                 if state is None or state[4] != run.rise_pt:
                     code.append(f"{fp_str(run.rise_pt)} Ts")
-                code.append(f"1 0 0 1 {fp_str(self.x(item.x_pt + run.x_pt))} {baseline} Tm")
+                if (state[5] if state else 1.0) != run.scale:  # the dashes of ——, drawn wider (text.py)
+                    code.append(f"{fp_str(run.scale * 100.0)} Tz")
                 if state is None or state[:2] != run_state[:2]:
-                    subset_font = None
+                    # The font before the move: a text extractor judges a new line by the size of the text it
+                    # moves to (pypdf: a label 10 pt under a 26 pt figure is a line of its own, not glued to it)
+                    font = getFont(self.registered[run.face])
+                    subset = font.splitString(run.text, doc)[0][0]
+                    code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
+                    subset_font = (run.face, subset)
+                code.append(f"1 0 0 1 {fp_str(self.x(item.x_pt + run.x_pt))} {baseline} Tm")
                 state = run_state
             elif abs(run.x_pt - previous_end) > 1e-6:
                 # TJ numbers are thousandths of an em, positive to the left.
-                array.append(fp_str(-(run.x_pt - previous_end) * 1000.0 / run.size_pt))
+                array.append(fp_str(-(run.x_pt - previous_end) * 1000.0 / run.size_pt / run.scale))
             font = getFont(self.registered[run.face])
             for subset, chunk in font.splitString(run.text, doc):
                 if subset_font != (run.face, subset):
@@ -419,15 +423,9 @@ class _Painter:
                     subset_font = (run.face, subset)
                 array.append(f"({canvas._escape(chunk)})")
             previous_end = run.x_pt + run.width_pt
-        if space_after and subset_font is not None and state is not None:  # a run was set, so a state too
-            font = getFont(self.registered[subset_font[0]])
-            for subset, chunk in font.splitString(" ", doc):
-                if subset_font != (subset_font[0], subset):
-                    flush()
-                    code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(state[1])} Tf")
-                    subset_font = (subset_font[0], subset)
-                array.append(f"({canvas._escape(chunk)})")
         flush()
+        if state is not None and state[5] != 1.0:
+            code.append("100 Tz")  # Tz outlives the text object: back to 100 for the next one
         code.append("ET")
         return "\n".join(code)
 

@@ -60,9 +60,11 @@ def break_grades(text: str, words: frozenset[str] = frozenset()) -> tuple[int, .
     if not _han_pattern(True).search(text):
         return tuple(grades)
     bounds = _dictionary_boundaries(text)
+    suffixes = _suffixes()
     for i in range(1, len(text)):
-        if i not in bounds and _is_han(text[i - 1]) and _is_han(text[i]):
-            grades[i] = DISCOURAGED
+        if _is_han(text[i - 1]) and _is_han(text[i]) and (
+                i not in bounds or (text[i] in suffixes and i + 1 in bounds)):
+            grades[i] = DISCOURAGED  # inside a word, or before a one-character suffix the dictionary left apart
     spans = listed_spans(text, words)
     for start, end in spans:  # at a listed word's ends a break is allowed, where no other word covers them
         for edge in (start, end):
@@ -102,6 +104,15 @@ def _own_boundaries(word: str) -> frozenset[int]:
     """The dictionary's word boundaries inside a listed word, segmented alone (the text around it may pull a
     boundary across its edge: 科|大學 in 科大學者)."""
     return frozenset(_dictionary_boundaries(word))
+
+
+@functools.cache
+def _suffixes() -> frozenset[str]:
+    """zh_words.yaml's suffixes: one character that makes a noun of the word before it (創業家, 研究員), which the
+    dictionary may leave as a word of its own (創業|家): a break before it is a break inside a word."""
+    from .schema import package_data
+
+    return frozenset(package_data("zh_words.yaml").get("suffixes") or ())
 
 
 def _is_han(char: str) -> bool:

@@ -55,23 +55,31 @@ MAX_JUSTIFY_EM = 0.2  # most extra space a justified English line may put into o
 # The Han–Latin gap is the style's quarter em on every line, never stretched or compressed: the break moves.
 STRETCHED_SPACE_EM = 1 / 3  # word spaces stretched at most to this
 MAX_IDEOGRAPH_GAP_EM = 0.08  # most a gap between ideographs may open: wider reads as letter-spacing
+AIM_IDEOGRAPH_GAP_EM = 0.05  # what justification aims at (DESIGN.md): a line opening its gaps wider costs…
+GAP_OVER_AIM_COST = 30.0  # …up to this at MAX_IDEOGRAPH_GAP_EM (half a ragged line), so a near break is taken instead
 RAGGED_COST = 60.0  # a justified Chinese line that could only fill its measure by letter-spacing is set ragged
 PHRASE_END = set("，。、；：！？）」』")  # a ragged line ending on one of these ends a phrase: it costs half as much
 # Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
 # Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
-# A break inside a word (segment.py's DISCOURAGED): in a measure under NARROW_MEASURE_EM Chinese ems (callouts,
-# cells, captions) only where no other break exists; in wider text dearer than any line within the limits
-# (a slack line costs at most 100 × slack², a tenth short: 1), cheaper than leaving a justified line ragged.
+# A break inside a word (segment.py's DISCOURAGED: 政|府, 官|員), in every measure only where no word boundary is
+# within reach: dearer than any other line (a ragged, short or loose one), so the break moves to the word's edge
+# (DESIGN.md, Chinese setting). Under NARROW_MEASURE_EM Chinese ems such a break is a warning, in wider text a
+# located note (wordbreaks.py).
 NARROW_MEASURE_EM = 22
-NARROW_WORD_COST = 5000.0
-WIDE_WORD_COST = 40.0
+WORD_COST = 5000.0
+# A break at a space inside a Latin run of Chinese text (於 Hong Kong | Techathon 2023): dearer than a line a tenth
+# loose or a ragged justified line, so the run goes down whole where a break beside it is near as good.
+LATIN_RUN_COST = 80.0
 # A break between two words of a Chinese run, not after punctuation (數據|科學, 香港|特區政府, 亞洲頂尖|600+):
 # phrases end at punctuation, so a line that ends there reads better. In a narrow measure it is worth a line
 # about two fifths short (100 × 0.39²); in wider text a little more than opening a justified line's ideograph
 # gaps by 0.07 em (31 ems, two ideographs taken down: 100 × (2/31)² = 0.42).
 NARROW_PHRASE_COST = 15.0
 WIDE_PHRASE_COST = 1.0
+# …and between two one-character words (獎|項: the dictionary's fallback where it lacks a compound), on top of that
+NARROW_SINGLES_COST = 60.0
+WIDE_SINGLES_COST = 2.0
 PHRASE_BREAK = set("，。、；：！？）」』】〉》〕〗\u3000")  # a break after one of these ends a phrase
 NAME_COST = 1e5  # a break inside one of the edition's names longer than the measure, at its own word boundary
 CONNECTIVE_START_COST = 30.0  # a narrow line starting with a connective (及, 與: zh_words.yaml), where it can help it
@@ -79,6 +87,9 @@ CONNECTIVE_START_COST = 30.0  # a narrow line starting with a connective (及, �
 # break between two words (NARROW_PHRASE_COST), so the coverb goes down with its phrase when that costs no more
 # breaks, but a paragraph does not take one more line for it (了解更多科大為 | 知識轉移所作出的努力, not a third line).
 COVERB_END_COST = 10.0
+# In wider text a line ending with one (全才。此 | 年度重點成果) costs about what opening a justified line's gaps to
+# 0.068 em does (GAP_OVER_AIM_COST), so a near break that leaves the line a little looser is taken instead.
+WIDE_COVERB_END_COST = 10.0
 SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
 SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
@@ -122,14 +133,17 @@ def is_han_latin_pair(a: str, b: str) -> bool:
 
 
 RUNT_WORD = 7  # characters: a last line holding one word this short is a runt
+_FIGURE_RUN = re.compile(r"[^\s\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
 def is_runt(text: str) -> bool:
-    """A last line too short to stand: at most two ideographs (with their punctuation), or one short word."""
+    """A last line too short to stand: at most two ideographs (with their punctuation), a figure counting as one
+    (18區, 2023 年), or one short word."""
     text = text.strip()
     ideographs = sum(1 for c in text if is_ideograph(c))
     if ideographs:
-        return ideographs <= 2 and all(is_cjk(c) or not c.isalnum() for c in text)
+        figures = _FIGURE_RUN.findall(text)
+        return ideographs + len(figures) <= 2 and all(len(f) <= RUNT_WORD and not f.isalpha() for f in figures)
     return bool(text) and " " not in text and len(text) <= RUNT_WORD
 
 
@@ -154,6 +168,7 @@ class GlyphRun:
     char_space_pt: float
     width_pt: float
     artifact: bool = False  # drawn but not content: a dictionary hyphen, which text extraction must not see
+    scale: float = 1.0  # horizontal scale of its glyphs (the two dashes of a Chinese ——, drawn two ems wide)
 
 
 @dataclass(frozen=True)
@@ -195,6 +210,7 @@ class _Frag:
     leading_pt: float
     kern_after_pt: float = 0.0  # pair kerning before the next glyph
     compressed: int = 0  # a closing bracket followed by punctuation, set half an em narrower
+    scale: float = 1.0  # horizontal scale (the dashes of ——: see _dash_scale)
 
     @property
     def advance_pt(self) -> float:
@@ -217,7 +233,6 @@ class _Sep:
     breakable: bool
     kind: str  # "space", "cjk", "hyphen", "glue" (unbreakable)
     space_text: str = ""  # the space character to draw when kept (for text extraction)
-    shrink_pt: float = 0.0  # how much it may tighten (ideographs: the style's cjk_tighten_em; Han–Latin: never)
     hyphen_pt: float = 0.0  # a dictionary break ("soft"): the width of the hyphen drawn when the line ends here
     stretch_pt: float = 0.0  # justified Chinese: how far a word space may open, first…
     last_stretch_pt: float = 0.0  # …and a gap between CJK characters, only once those are full
@@ -228,6 +243,8 @@ class _Sep:
     connective: bool = False  # the next line would start with a connective (及, 與: zh_words.yaml)
     coverb: bool = False  # the line would end with a one-character coverb (予, 於, 為: zh_words.yaml)
     after_connective: bool = False  # the line would end with a connective (「教育及 |: zh_words.yaml)
+    singles: bool = False  # between two one-character words of the dictionary (獎|項: perhaps a word it lacks)
+    latin_run: float = 0.0  # a space inside a Latin run of Chinese text (Hong Kong | Techathon): what breaking costs
 
 
 @dataclass(frozen=True)
@@ -345,7 +362,7 @@ class TextSetter:
     # -- boxes and separators --------------------------------------------
     def _frag(self, chars: list[_Char], prev: str) -> list[_Frag]:
         frags: list[_Frag] = []
-        for item in chars:
+        for n, item in enumerate(chars):
             span, style = item.span, item.span.style
             size = max(style.size_pt * MARKER_SCALE, MARKER_MIN_PT) if span.marker else style.size_pt
             rise = style.size_pt * MARKER_RISE_EM if span.marker else 0.0
@@ -354,12 +371,17 @@ class TextSetter:
             advances = face.advances  # (one character: the font's advance, without a generator)
             width = (advances.get(ord(item.char), 0) * size / face.units_per_em if advances is not None
                      else face.width_pt(item.char, size)) + tracking
+            # a dash of a doubled —— is drawn wider, so the pair is exactly two ems (see _dash_scale)
+            scale = _dash_scale(face) if item.char == "—" and "—" in (
+                chars[n - 1].char if n else "", chars[n + 1].char if n + 1 < len(chars) else "") else 1.0
+            width = (width - tracking) * scale + tracking
             last = frags[-1] if frags else None
             same = squeeze = False
             kern = 0.0
             if last is not None:
                 same = last.face == face.name and last.size_pt == size and last.rise_pt == rise \
-                    and (last.colour is style.colour or last.colour == style.colour) and last.tracking_pt == tracking
+                    and (last.colour is style.colour or last.colour == style.colour) and last.tracking_pt == tracking \
+                    and last.scale == scale
                 kern = face.kern_pt(last.text[-1], item.char, size) if same else 0.0
                 squeeze = last.text[-1] in CLOSING_BRACKETS and _is_cjk_punctuation(item.char)
                 if squeeze:
@@ -369,7 +391,8 @@ class TextSetter:
             if last is not None and item.char in JOINING and last.text[-1] == item.char and last.face == face.name:
                 # ——: the two dashes of a Chinese dash (or the two halves of ……) join ink to ink, as U+2E3A does
                 left, right = _ink(face, item.char)
-                kern -= (_advance(face, item.char) - right + left) * size / face.units_per_em if item.char == "—" else 0.0
+                kern -= (_advance(face, item.char) - right + left) * size * scale / face.units_per_em \
+                    if item.char == "—" else 0.0
                 same = same and not kern
             if span.marker and last is not None:
                 # A marker touches its word: a glyph with a wide side bearing (◊ from the CJK face) is moved to its ink.
@@ -380,13 +403,15 @@ class TextSetter:
             if kern and last is not None:
                 # Pair kerning from the font's GPOS: the next glyph starts a new run, moved by the kern.
                 frags[-1] = replace(last, kern_after_pt=kern, compressed=last.compressed + squeeze)
-                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, last.leading_pt))
+                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, last.leading_pt,
+                                   scale=scale))
             elif same and last is not None:
                 frags[-1] = _Frag(last.text + item.char, face.name, size, rise, style.colour, tracking,
-                                  last.width_pt + width, last.leading_pt)
+                                  last.width_pt + width, last.leading_pt, scale=scale)
             else:
                 leading = 0.0 if span.marker else style.leading_pt
-                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, leading))
+                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, leading,
+                                   scale=scale))
             prev = item.char
         return frags
 
@@ -409,13 +434,17 @@ class TextSetter:
         boxes: list[_Box] = []
         seps: list[_Sep] = []
         hyphenating = any(span.style.hyphenate for span in spans)
+        terms = _bold_terms(spans)
         for w_index, word in enumerate(words):
             if w_index:
                 sep = self._space_between(chars, words[w_index - 1], word, bound)
                 grade = grades[word[0]]
                 if grade == FORBIDDEN and sep.breakable:
                     sep = replace(sep, breakable=False, kind="glue")  # a space inside a listed name
-                seps.append(_classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades))
+                sep = _classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades)
+                if sep.breakable and sep.kind == "space" and chars[word[0]].span.lang == "zh":
+                    sep = replace(sep, latin_run=_latin_run_cost(chars, words[w_index - 1], word))
+                seps.append(sep)
             current: list[int] = [word[0]]
             soft = _hyphenation_points(chars, word) if hyphenating else ()
             for k in range(1, len(word)):
@@ -429,12 +458,19 @@ class TextSetter:
                     seps.append(self._soft_hyphen(chars[p], chars[i]))
                     current = [i]
                     continue
-                if kind is None and gap == 0:
+                if kind is None and gap == 0 and not _even_gap(chars[p], chars[i]):
                     current.append(i)
+                    continue
+                if kind is None and gap == 0:
+                    # Two ideographs that may not part (inside a name, a short bracket, a figure's unit): no break,
+                    # but their gap opens with the line's others, so a justified line is spaced evenly.
+                    boxes.append(self._make_box(chars, current))
+                    seps.append(_Sep(0.0, False, "glue", last_stretch_pt=MAX_IDEOGRAPH_GAP_EM * chars[i].span.style.size_pt))
+                    current = [i]
                     continue
                 boxes.append(self._make_box(chars, current))
                 sep = _inner_sep(chars[i].span.style, kind, gap)
-                if grade == DISCOURAGED and kind == "cjk":
+                if kind == "cjk" and (grade == DISCOURAGED or chars[i].span in terms and chars[p].span is chars[i].span):
                     sep = replace(sep, word_em_pt=chars[i].span.style.size_pt)
                 seps.append(_classed(sep, chars, p, i, grade, grades))
                 current = [i]
@@ -594,8 +630,8 @@ class TextSetter:
                        for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         sep_w = [sep.width_pt for sep in seps]
-        sep_shrink = [sep.shrink_pt for sep in seps]
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
+        sep_gap_room = [sep.last_stretch_pt for sep in seps]
         can_end_at = [sep.breakable for sep in seps] + [True]
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
         hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
@@ -610,19 +646,20 @@ class TextSetter:
             if not states:
                 continue
             start_cost = states[0][1]
-            width = shrink = stretch = 0.0
+            width = stretch = gap_room = 0.0
             could_end_earlier = False
             for j in range(i + 1, n + 1):
                 if j - 1 > i:
                     width += sep_w[j - 2]
-                    shrink += sep_shrink[j - 2]
                     stretch += sep_stretch[j - 2]
+                    gap_room += sep_gap_room[j - 2]
                 width += box_w[j - 1]
                 # Hanging punctuation only where the line would not fit otherwise.
                 fit = (width - hang[j - 1] if width > limit else width) + hyphen_at[j - 1]
-                can_shrink = shrink + end_shrink[j - 1]
+                # Only the final punctuation's blank may give: ideograph gaps never close (DESIGN.md)
+                can_shrink = end_shrink[j - 1]
                 overfull = fit - can_shrink > limit
-                too_wide = width - shrink - most_end_shrink > limit  # and so is every longer line
+                too_wide = width - most_end_shrink > limit  # and so is every longer line
                 if overfull and could_end_earlier and too_wide:
                     break
                 if not can_end_at[j - 1]:
@@ -639,6 +676,12 @@ class TextSetter:
                             cost += SHORT_LINE_COST
                         if justify and j < n and width_pt - fit > stretch + tolerance:
                             cost += ragged_cost[j - 1]
+                        elif justify and j < n and gap_room and width_pt - fit > stretch - gap_room:
+                            # the ideograph gaps this line opens, past the aim of 0.05 em: dearer the nearer 0.08
+                            opened = (width_pt - fit - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM
+                            if opened > AIM_IDEOGRAPH_GAP_EM:
+                                cost += GAP_OVER_AIM_COST * ((opened - AIM_IDEOGRAPH_GAP_EM)
+                                                             / (MAX_IDEOGRAPH_GAP_EM - AIM_IDEOGRAPH_GAP_EM)) ** 2
                     if fit > limit:
                         # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
                         cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
@@ -713,22 +756,12 @@ class TextSetter:
         delta: dict[int, float] = {}  # separator index -> space added (negative: taken away)
         end_given = 0.0  # blank given up by the line's final punctuation
         if fit > width_pt + 0.01:
-            # Too long by a little: compress, in order, the final punctuation's blank, then the ideograph gaps
-            # (by the style's few thousandths of an em); a Han–Latin gap has no shrink (shrink_pt 0).
-            need = fit - width_pt
-            end_given = min(need, boxes[end - 1].end_shrink_pt)
-            need -= end_given
-            for group in ([k for k in inner if seps[k].han_latin], [k for k in inner if seps[k].kind == "cjk"
-                                                                    and not seps[k].han_latin]):
-                room = sum(seps[k].shrink_pt for k in group)
-                if need <= 0.01 or not room:
-                    continue
-                share = min(1.0, need / room)
-                for k in group:
-                    delta[k] = -seps[k].shrink_pt * share
-                need -= room * share
-            if need > 0.01:  # it does not fit even so: set it as it is, overfull (the layout reports it)
-                delta, end_given = {}, 0.0
+            # Too long by a little: the final punctuation gives up its blank (a closing bracket its right half,
+            # ，。、 a quarter em). Nothing else gives: ideograph gaps never close below solid and the Han–Latin
+            # gap is fixed (DESIGN.md, Chinese setting), so a line that needs more has its break moved.
+            end_given = min(fit - width_pt, boxes[end - 1].end_shrink_pt)
+            if fit - end_given > width_pt + 0.01:  # it does not fit even so: set it as it is, overfull (reported)
+                end_given = 0.0
         elif align == "justify" and not last and fit < width_pt - 0.01:
             slack = width_pt - fit
             if chinese:
@@ -764,16 +797,20 @@ class TextSetter:
                     prev = runs[-1]
                     face = self.fonts.faces.get(prev.face, MISSING_FACE)
                     drawn = face.width_pt(SPACE, prev.size_pt) + prev.char_space_pt
-                    runs[-1] = _extend(prev, SPACE, drawn)
+                    if prev.scale == 1.0:
+                        runs[-1] = _extend(prev, SPACE, drawn)
+                    else:  # after a widened dash: the space at its own width
+                        runs.append(replace(prev, x_pt=prev.x_pt + prev.width_pt, text=SPACE, width_pt=drawn, scale=1.0))
             for frag in boxes[k].frags:
                 tail = runs[-1] if runs else None
                 same = tail is not None and tail.face == frag.face and tail.size_pt == frag.size_pt and \
-                    tail.rise_pt == frag.rise_pt and tail.colour == frag.colour and tail.char_space_pt == frag.tracking_pt
+                    tail.rise_pt == frag.rise_pt and tail.colour == frag.colour and tail.char_space_pt == frag.tracking_pt \
+                    and tail.scale == frag.scale
                 if tail is not None and same and abs(tail.x_pt + tail.width_pt - x) < 0.01:
                     runs[-1] = _extend(tail, frag.text, frag.width_pt)
                 else:
                     runs.append(GlyphRun(x, frag.text, frag.face, frag.size_pt, frag.rise_pt, frag.colour,
-                                         frag.tracking_pt, frag.width_pt))
+                                         frag.tracking_pt, frag.width_pt, scale=frag.scale))
                 x += frag.advance_pt
         if hyphen:  # a dictionary break: the hyphen in the word's own face, marked as not part of the text
             last_run = runs[-1]
@@ -789,7 +826,7 @@ class TextSetter:
         spaces = [k for k in inner if seps[k].kind == "space" and seps[k].width_pt and not seps[k].han_latin]
         space_ratio = (sum(seps[k].width_pt + delta.get(k, 0.0) for k in spaces) / sum(seps[k].width_pt for k in spaces)
                        if spaces and delta else 1.0)
-        gaps = [delta.get(k, 0.0) for k in inner if seps[k].kind == "cjk" and not seps[k].han_latin]
+        gaps = [delta.get(k, 0.0) for k in inner if seps[k].last_stretch_pt]
         gap_em = (max(gaps, key=abs) / size) if gaps and any(gaps) else 0.0
         width_used = fit - end_given + sum(delta.values())
         compressed = sum(f.compressed for b in boxes[start:end] for f in b.frags) + (end_given > 0)
@@ -808,9 +845,16 @@ def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int, grades: tuple =
     a, b = chars[p].char, chars[i].char
     chinese = (sep.kind == "cjk" or sep.han_latin) and a not in PHRASE_BREAK and not chars[i].span.marker
     coverb = a in _zh_words()["coverbs"] and grade == ALLOWED and p < len(grades) and grades[p] == ALLOWED
+    # two one-character words in a row (獎|項, 聯|同): where the dictionary does not know a compound it falls back to
+    # single characters, so such a break may well split a word; a connective or coverb is a word of its own
+    words = _zh_words()
+    singles = sep.kind == "cjk" and grade == ALLOWED and len(grades) > i and is_ideograph(a) and is_ideograph(b) \
+        and p > 0 and is_ideograph(chars[p - 1].char) and grades[p] == ALLOWED \
+        and (i + 1 >= len(grades) or grades[i + 1] == ALLOWED) \
+        and not {a, b} & (words["connectives"] | words["coverbs"])
     return replace(sep, phrase_em_pt=chars[i].span.style.size_pt if chinese else 0.0, name=grade == NAME,
-                   connective=b in _zh_words()["connectives"], coverb=chinese and coverb,
-                   after_connective=a in _zh_words()["connectives"])
+                   connective=b in words["connectives"], coverb=chinese and coverb,
+                   after_connective=a in words["connectives"], singles=singles)
 
 
 @functools.lru_cache(maxsize=1)
@@ -847,17 +891,52 @@ def _break_cost(sep: _Sep, width_pt: float) -> float:
         cost += NAME_COST if sep.name else CONNECTIVE_START_COST
     if sep.after_connective and sep.name:  # 及 joins the two parts of a name it stands in: not 「教育及 | 生成式…」
         cost += NAME_COST
-    if sep.coverb and narrow:  # 援助金予 | 236 位: the coverb belongs to the phrase it introduces (as 及 does)
-        cost += COVERB_END_COST
-    return cost
+    elif sep.after_connective and narrow:  # 學生及 | 職員: in a narrow measure 及 stays with what it joins, both ways
+        cost += CONNECTIVE_START_COST
+    if sep.coverb:  # 援助金予 | 236 位: the coverb belongs to the phrase it introduces (as 及 does)
+        cost += COVERB_END_COST if narrow else WIDE_COVERB_END_COST
+    if sep.singles:
+        cost += NARROW_SINGLES_COST if narrow else WIDE_SINGLES_COST
+    return cost + sep.latin_run
+
+
+MAX_BOLD_TERM = 8  # characters: a bold part of Chinese text this short is a term (a label's twin), kept whole as a word
+
+
+def _bold_terms(spans: list[Span]) -> set[Span]:
+    """The bold parts of a Chinese text that also has regular parts (**執行主席大學**: the Chinese twin of a bold
+    English label, a term), of at most MAX_BOLD_TERM characters: a break inside one is priced as inside a word."""
+    texts = [s for s in spans if not s.marker]
+    if not any(s.style.weight != "bold" for s in texts):
+        return set()
+    return {s for s in texts if s.lang == "zh" and s.style.weight == "bold" and len(s.text.strip()) <= MAX_BOLD_TERM
+            and any(is_ideograph(c) for c in s.text)}
+
+
+def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int]) -> float:
+    """What a break at the space between two words of Chinese text costs when both are Latin (clreq: a Latin run in
+    Chinese text is not broken where that can be helped): LATIN_RUN_COST; a name and the figure after it (Hong Kong
+    Techathon◊ 2023: a capitalised word, its marker, a year) are one unit, as a word is: WORD_COST."""
+    before = "".join(chars[i].char for i in left if not chars[i].span.marker)
+    after = "".join(chars[i].char for i in right if not chars[i].span.marker)
+    if not before or not after or not is_latin_run_char(before[-1]) or not is_latin_run_char(after[0]):
+        return 0.0
+    name = re.search(r"[A-Za-z]+$", before)
+    if name and name.group()[0].isupper() and after[0].isdigit():
+        return WORD_COST
+    return LATIN_RUN_COST
 
 
 def _word_cost(word_em_pt: float, width_pt: float) -> float:
-    """What a line ending inside a word costs: nothing between words; in a narrow measure as much as only the
-    lack of any other break justifies; in wider text more than a looser line."""
-    if not word_em_pt:
-        return 0.0
-    return NARROW_WORD_COST if width_pt < NARROW_MEASURE_EM * word_em_pt - 0.01 else WIDE_WORD_COST
+    """What a line ending inside a word costs: nothing between words; in any measure as much as only the lack
+    of any other break within reach justifies."""
+    return WORD_COST if word_em_pt else 0.0
+
+
+def _even_gap(a: _Char, b: _Char) -> bool:
+    """Two ideographs of one size side by side: their gap opens as every other when a Chinese line is justified."""
+    return is_ideograph(a.char) and is_ideograph(b.char) and not a.span.marker and not b.span.marker \
+        and a.span.style.size_pt == b.span.style.size_pt
 
 
 def _inner_sep(style: Style, kind: str | None, gap_em: float) -> _Sep:
@@ -867,7 +946,7 @@ def _inner_sep(style: Style, kind: str | None, gap_em: float) -> _Sep:
     if gap_em:
         return _Sep(gap_em * em, kind is not None, kind or "glue", han_latin=True)
     if kind == "cjk":
-        return _Sep(0.0, True, "cjk", shrink_pt=style.cjk_tighten_em * em, last_stretch_pt=MAX_IDEOGRAPH_GAP_EM * em)
+        return _Sep(0.0, True, "cjk", last_stretch_pt=MAX_IDEOGRAPH_GAP_EM * em)
     return _Sep(0.0, kind is not None, kind or "glue")
 
 
@@ -943,10 +1022,19 @@ def _ink_at(path: str, char: str) -> tuple[float, float] | None:
         return (pen.bounds[0], pen.bounds[2]) if pen.bounds else None
 
 
+def _dash_scale(face) -> float:
+    """How much wider each dash of a doubled —— is drawn so that the pair, joined ink to ink, is exactly two ems
+    (DESIGN.md: —— two ems; Noto Sans HK's U+2014 is 0.894 em with 0.05 em side bearings, so two dashes joined ink
+    to ink make 1.70 em, and its U+2E3A two-em dash 1.68 em): the pair's extent is (ink + advance) × scale."""
+    left, right = _ink(face, "—")
+    extent = (right - left + _advance(face, "—")) / face.units_per_em
+    return 2.0 / extent if extent > 0 else 1.0
+
+
 def _advance(face, char: str) -> int:
     return (face.advances or {}).get(ord(char), int(0.6 * face.units_per_em))
 
 
 def _extend(run: GlyphRun, text: str, width: float) -> GlyphRun:
     return GlyphRun(run.x_pt, run.text + text, run.face, run.size_pt, run.rise_pt, run.colour, run.char_space_pt,
-                    run.width_pt + width)
+                    run.width_pt + width, run.artifact, run.scale)

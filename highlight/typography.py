@@ -106,7 +106,7 @@ def _glyphs(line, fonts) -> list[_Glyph]:
         x = run.x_pt
         for char in run.text:
             if face is not None:
-                width = face.width_pt(char, run.size_pt)
+                width = face.width_pt(char, run.size_pt) * run.scale
             elif is_ideograph(char):
                 width = run.size_pt
             else:

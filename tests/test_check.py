@@ -70,7 +70,7 @@ def test_the_built_leaflet_matches_its_content(built):
      "-HK$956M +HK$965M"),
     # a dropped line
     ("p1-research-power.yaml", '            - {en: "Sports science", zh: "運動科學"}\n', "", "check-missing",
-     "(blocks[6].elements[1].list.items[1])", "missing: 'Sports science'"),
+     "(blocks[3].elements[1].list.items[1])", "missing: 'Sports science'"),
     # a swapped footnote marker
     ("p1-research-power.yaml", "annual highlight[^*]", "annual highlight[^Δ]", "check-missing",
      "(blocks[0].elements[0].paragraph)", "-* +Δ"),

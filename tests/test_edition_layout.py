@@ -45,7 +45,7 @@ def test_an_edition_layout_is_merged_over_the_shared_one_key_by_key(tmp_path):
     assert merged.style("stat-figure", "en").leading_pt == shared.style("stat-figure", "en").leading_pt
     assert merged.style("stat-figure", "en").weight == "bold"
     frame, old = merged.templates["p1"].frames["subjects"], shared.templates["p1"].frames["subjects"]
-    assert frame.gap == "section" and old.gap == "block"
+    assert frame.gap == "section" and old.gap == "tight"
     assert (frame.col, frame.span, frame.below, frame.panel) == (old.col, old.span, old.below, old.panel)
     assert merged.qr_size_mm == 24 and merged.geometry.grid == shared.geometry.grid
     # Lists are replaced whole, not merged item by item.

@@ -47,8 +47,20 @@ def test_the_printed_pages_have_no_holes_and_their_panels_hug_their_ink(which, r
     page-5 card 18 inside. Fails on 068d8b2: page 7, bands of 23.6 and 25.4 mm. Edition-b (other copy, real QR
     codes, photographs) on the same layout holds to the same."""
     result, pdf = request.getfixturevalue(which)
+    # Since the designer's fourth review (item 7) page 7 of 2022-23 is composed on the 12 columns, its figures
+    # 3-up, its buildings side by side and its closing paragraph a block step under them: a page of few words
+    # ends short, its open foot the room the report notes (a located note with the choices: a picture frame…),
+    # never a space floating mid-page. That band, down to the folio, is the only one exempt, and only there.
+    noted = {d.page: d for d in result.diagnostics.items if d.code == "typo-underfull"}
+    assert all(d.severity == Severity.NOTE and "picture frame" in d.hint for d in noted.values())
+    assert set(noted) <= {7}, sorted(noted)
     for page in ink_measure(pdf):
-        tall = sorted(b - a for a, b in page["bands"] if b - a > 15.0 + PIXEL_MM)
+        bands = page["bands"]
+        if page["page"] in noted:
+            foot = max(bands, key=lambda band: band[1])
+            assert foot[1] >= 297 - 10 - PIXEL_MM, (page["page"], foot)  # it reaches the folio: the page's foot
+            bands = [band for band in bands if band is not foot]
+        tall = sorted(b - a for a, b in bands if b - a > 15.0 + PIXEL_MM)
         assert len(tall) <= 1 and all(b <= 25.0 + PIXEL_MM for b in tall), (page["page"], tall)
         rows: dict = {}
         for panel in page["panels"]:
@@ -57,7 +69,6 @@ def test_the_printed_pages_have_no_holes_and_their_panels_hug_their_ink(which, r
             assert max(p["head"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
             assert min(p["foot"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
             assert max(p["gap"] for p in row) <= 12.0 + PIXEL_MM, (page["page"], row)
-    assert not [d for d in result.diagnostics.items if d.code == "typo-underfull"]
 
 
 def test_the_last_line_of_a_page_clears_the_folio(leaflet):
@@ -113,12 +124,18 @@ def test_a_heading_has_one_form_on_every_page(leaflet):
 def test_a_list_is_balanced_across_its_columns(leaflet):
     """Page 1's seven research areas no longer fall 3 / 3 / 1: the columns differ by one item at most."""
     result, _ = leaflet
-    bullets = [i for i in result.pages[0].items if isinstance(i, Box) and i.width_pt < 5 and i.y_pt < 160 * MM]
+    (areas,) = [f for f in result.pages[0].frames if f.name == "research-areas"]
+    bullets = [i for i in result.pages[0].items if isinstance(i, Box) and i.width_pt < 5
+               and areas.x_pt - 1 <= i.x_pt < areas.x_pt + areas.width_pt and areas.y_pt <= i.y_pt <= areas.y_pt + areas.used_pt]
     columns: dict = {}
     for bullet in bullets:
         columns[round(bullet.x_pt)] = columns.get(round(bullet.x_pt), 0) + 1
     assert max(columns.values()) - min(columns.values()) <= 1, columns
-    assert sum(columns.values()) == 7 and len(columns) == 3
+    assert sum(columns.values()) == 7 and len(columns) == result.layout.templates["p1"].frames["research-areas"].list_columns
+    # Designer's fourth review, item 16: the first columns fullest (3 / 2 / 2, DESIGN.md), never a column with
+    # more items than one before it. Fails on a9ef967: 2 / 2 / 3 (balanced by set height alone).
+    counts = [columns[x] for x in sorted(columns)]
+    assert counts == sorted(counts, reverse=True), counts
 
 
 def test_a_pages_second_theme_is_a_heading_of_its_own_level(leaflet):
@@ -183,11 +200,11 @@ def test_the_report_measures_a_panel_by_its_ink():
 
 
 def test_a_panel_padded_outside_its_range_is_a_located_error(tmp_path):
-    old = "research-areas:    {col: 1, span: 12, below: [discoveries-head], gap: tight, panel: panel,"
+    old = "callouts:          {col: 1, span: 12, below: [intros], gap: block, cells: 2, panel: panel,"
     project_with(tmp_path, "layout/templates.yaml", old, old + " padding_mm: 12,")
     code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code != 0
-    assert re.search(r"layout/templates\.yaml:\d+:\d+ \(templates\.p1\.frames\.research-areas\.padding_mm\): "
+    assert re.search(r"layout/templates\.yaml:\d+:\d+ \(templates\.p3\.frames\.callouts\.padding_mm\): "
                      r"error\[panel-padding\]", printed), printed
     assert "4–6 mm of padding" in printed
 
@@ -252,7 +269,11 @@ def test_two_lines_of_body_stand_above_every_heading_and_the_footnote_rule(which
             if isinstance(item, TextLine) and (item.frame not in firsts or item.baseline_pt < firsts[item.frame].baseline_pt):
                 firsts[item.frame] = item
         for name, line in firsts.items():
-            if gaps.get(name) in ("block", "section") and line.ref.yaml_path.endswith(".heading"):
+            # (a heading beside another block, edition-b's subjects panel by its awards, has no band across the
+            # body above it to measure: the ink beside it fills it)
+            frame = result.layout.templates[f"p{page.number}"].frames.get(name)
+            beside = frame is not None and frame.span < result.layout.geometry.grid.columns
+            if gaps.get(name) in ("block", "section") and line.ref.yaml_path.endswith(".heading") and not beside:
                 baseline = line.baseline_pt / MM
                 # (a theme's heading stands on its navy band: the band's top, its padding above the text, is the ink)
                 reach = 6.0 if line.ref.yaml_path.endswith(".heading") and line.frame == "newtech-head" else 0.0
@@ -363,3 +384,87 @@ def test_a_last_resort_wider_than_the_floor_is_a_located_error(tmp_path):
     assert code != 0 and "Traceback" not in printed, printed
     assert re.search(r"layout/page\.yaml:\d+:\d+ \(typography\.last_block_gap_mm\): error\[bad-value\]", printed), printed
     assert "more than min_block_gap_mm (5)" in printed and "hint:" in printed
+
+
+def _longer_copy(tmp_path) -> str:
+    """The generated "longer copy" edition: every third text of pages 1 and 2 30-60 % longer (as
+    test_composition's longer-copy test makes it)."""
+    from test_composition import TAIL_EN, TAIL_ZH
+
+    copy_project(tmp_path)
+    folder = tmp_path / "content" / "2022-23"
+    for name in ("p1-research-power.yaml", "p2-knowledge-transfer.yaml"):
+        path = folder / name
+        count = 0
+
+        def longer(match):
+            nonlocal count
+            count += 1
+            if count % 3:
+                return match.group(0)
+            return f'{match.group(1)}{match.group(2)}: "{match.group(3)}{TAIL_EN if match.group(2) == "en" else TAIL_ZH}"'
+
+        path.write_text(re.sub(r'^(\s*)(en|zh): "(.{25,}?)"$', longer, path.read_text("utf-8"), flags=re.MULTILINE),
+                        "utf-8")
+    return str(folder)
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b", "longer"])
+def test_one_step_above_every_section_heading_on_every_page(which, request, tmp_path):
+    """Designer's fourth review, item 5: the space above section headings was 6.4 / 4.3 (p1), 2.5 (p2),
+    8.1-9.2 (p4, 6, 7, 8) and 11.6 mm (p5's band): a page too full closed it, a page with room opened it or put its
+    declared space there. Now one named step (spacing_pt.section, held by fixed_steps in layout/page.yaml) from
+    the ink above to the heading's ink (a theme's navy band is its ink), on every page of the three editions: at
+    least the step and less than a grid step more (the heading's first baseline on the grid). Measured on the
+    laid-out page model (a panel's edge counts as ink). A page that overflows even with every smaller step taken
+    may close it as its last resort (rhythm-floor note): only the longer copy's page 1 does (it closed its floor
+    to 2.9 mm on the code before as well).
+    Fails on the code before (78083eb): 7.8 mm above page 1's 'Delivering…' (2022-23), 7.1 (edition-b), 5.0 mm
+    above page 2's 'Accelerator…' (longer copy)."""
+    if which == "longer":
+        result = build(BuildOptions(_longer_copy(tmp_path), str(tmp_path / "x.pdf"), report=True))
+        assert not result.diagnostics.has_errors()
+    else:
+        result, _ = request.getfixturevalue(which)
+    step = result.layout.geometry.spacing_pt["section"]
+    grid = result.layout.geometry.grid.baseline_pt
+    checked, last_resort = [], []
+    for page in result.pages:
+        if page.rhythm_floor_pt is not None:  # too full even with every smaller step: noted (rhythm-floor)
+            last_resort.append(page.number)
+            continue
+        template = result.layout.templates[f"p{page.number}"]
+        seen = _block_extents(result, page)
+        for item in page.items:  # a theme's band (a navy box, not a panel) is its heading frame's first ink
+            if isinstance(item, Box) and not item.panel and not item.bleeds:
+                for name, frame in template.frames.items():
+                    if name in seen and abs(item.y_pt - seen[name][0]) < 8 * MM and frame.gap == "section":
+                        seen[name] = (min(seen[name][0], item.y_pt), seen[name][1])
+        for name, frame in template.frames.items():
+            if frame.gap != "section" or not frame.below or name not in seen:
+                continue
+            first = min((i for i in page.items if isinstance(i, TextLine) and i.frame == name),
+                        key=lambda i: i.baseline_pt)
+            if not first.ref.yaml_path.endswith(".heading"):
+                continue
+            above = seen[name][0] - max(seen[b][1] for b in frame.below if b in seen)
+            checked.append((page.number, name, round(above / MM, 2)))
+            assert step - 0.05 <= above <= step + grid + 0.05, (which, page.number, name, round(above / MM, 2))
+    assert len(checked) >= 5, checked
+    assert last_resort == ([1] if which == "longer" else []), last_resort  # (the longer page 1 took it before too)
+
+
+def test_reading_text_keeps_a_reading_measure_under_a_wide_heading(leaflet):
+    """Designer's fourth review, item 16: page 4's Employability note ran ~100 characters a line (its frame spans
+    the 12 columns so that its heading's rule runs as its siblings' do). A frame's `measure` sets its elements but
+    headings on fewer columns: the note's English now stays within about 80 characters a line (DESIGN.md: 55-80;
+    page 1's introduction on the 8 columns DESIGN.md names for it runs to 84), its rule still across the page.
+    Fails on a9ef967: 105 characters (page 4), 126 (page 1)."""
+    result, _ = leaflet
+    for number, frame in ((4, "employability"), (1, "intro")):
+        page = result.pages[number - 1]
+        lines = [i for i in page.items if isinstance(i, TextLine) and i.frame == frame and i.lang == "en"
+                 and not i.ref.yaml_path.endswith(".heading")]
+        assert lines and max(len(i.line.text) for i in lines) <= 85, (number, max(len(i.line.text) for i in lines))
+    rules = [i for i in result.pages[3].items if type(i).__name__ == "Rule" and i.y1_pt == i.y2_pt]
+    assert any(abs(r.x2_pt - r.x1_pt - 180 * MM) < 1 for r in rules)  # the headings' rules across the 12 columns

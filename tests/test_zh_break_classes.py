@@ -103,6 +103,35 @@ def test_a_chinese_dash_is_two_cjk_dashes_joined(zh):
     assert second.x_pt - first_x < advance - 0.05 * first.size_pt  # closer than its advance: ink to ink
 
 
+def test_a_chinese_dash_is_exactly_two_ems_and_never_parts(zh):
+    """DESIGN.md: —— two ems. The CJK face's U+2014 is 0.894 em, so the pair joined ink to ink was 1.70 em (the
+    review measured 1.72 on p4 and p7); each dash is now drawn wider so the pair spans two ems from the first dash's
+    start to the second's end, ink continuous; and no measure parts the two."""
+    from highlight.text import _ink
+    from highlight.typography import _glyphs
+
+    setter, _layout, lines = zh
+    for style in ("heading1", "body"):
+        line = lines("擴展內地足跡——港科大（廣州）", style, 30, "left")[0]
+        glyphs = _glyphs(line, setter.fonts)
+        dashes = [g for g in glyphs if g.char == "—"]
+        size = next(g.size_pt for g in glyphs if g.char == "足")
+        assert len(dashes) == 2
+        assert abs((dashes[1].right_pt - dashes[0].left_pt) / size - 2.0) < 0.005, (style, dashes)
+        after = next(g for g in glyphs if g.char == "港")
+        assert abs(after.left_pt - dashes[1].right_pt) < 0.01  # the next ideograph starts at the dash's end
+        face = setter.fonts.faces[next(r.face for r in line.runs if "—" in r.text)]
+        left, right = _ink(face, "—")
+        scale = (dashes[0].right_pt - dashes[0].left_pt) / face.width_pt("—", size)
+        assert scale > 1.1  # drawn wider…
+        ink = (right - left) / face.units_per_em * size * scale  # …and the second starts where the first's ink ends
+        assert abs(dashes[1].left_pt - dashes[0].left_pt - ink) < 0.01
+    text = "擴展內地足跡——港科大（廣州）的研究"
+    for em in range(4, 16):
+        assert not any(line.text.rstrip().endswith("—") and not line.text.rstrip().endswith("——")
+                       for line in lines(text, "body", em, "justify")), em
+
+
 def test_a_marker_from_the_cjk_face_touches_its_word(zh):
     """◊ (set from the CJK face, side bearing 0.21 em) is moved to its ink; * (Latin, small bearing) is not."""
     setter, layout, _ = zh
@@ -132,3 +161,99 @@ def test_a_space_between_two_chinese_phrases_is_full_width(zh):
     st = layout.style("title", "zh")
     line = setter.set([Span("擴展實力\u3000驅動成長", st, lang="zh")], 40 * st.size_pt, "left")[0]
     assert abs(line.natural_pt - 9 * st.size_pt) < 0.01 * st.size_pt
+
+
+def test_a_justified_line_opens_every_ideograph_gap_alike_names_included(zh):
+    """The p1 introduction's first line opened its gaps 0.064 em between words while the gaps inside the names
+    (香港科技大學, glued so they never break) stayed solid: uneven along the line. Now every gap between two
+    ideographs of a justified line opens alike, and by no more than the aim of 0.05 em where the line can."""
+    from conftest import glyph_gaps
+
+    setter, _, lines = zh
+    text = "香港科技大學是一所世界級研究型大學。我們的研究範疇主要包括科學、工程、商業、人文及社會科學，致力培育具備環球視野、創業精神及創新思維的全才。"
+    set_lines = lines(text, "body", 60, "justify")  # the old breaker: 0.064 em between words, 0 inside names
+    assert len(set_lines) >= 2
+    first = glyph_gaps(setter, set_lines[0])[0]
+    assert max(first) > 0.005  # the line is justified by opening its gaps…
+    assert max(first) - min(first) < 0.001, first  # …every one of them alike, inside 香港科技大學 too
+    assert max(first) <= 0.05 + 1e-3
+
+
+def test_a_one_character_suffix_stays_with_its_word(zh):
+    """創業家: the dictionary sees 創業|家 (家 a word of its own), the independent judge one word; 家 is a suffix
+    (zh_words.yaml), so a break before it is a break inside a word (the p5 footnote set 創業|家 once the line
+    above could no longer be squeezed)."""
+    from highlight.segment import ALLOWED, DISCOURAGED, break_grades
+
+    text = "市場業者及創業家提供平台"
+    grades = break_grades(text, frozenset())
+    assert grades[text.index("家")] == DISCOURAGED and grades[text.index("提")] == ALLOWED
+    assert break_grades("其他8家本地大學", frozenset())[3] == ALLOWED  # 8 家: a figure's classifier, no suffix
+
+
+def _set_marked(zh, text: str, style: str, em: float) -> list[str]:
+    """Lines of `text` (with [^◊] markers) in a style's Chinese at a measure in ems, as printed."""
+    from highlight.text import spans_from_text
+
+    setter, layout, _ = zh
+    st = layout.style(style, "zh")
+    spans = spans_from_text(text, st, layout.style("stat-note", "zh"), lang="zh")
+    return [line.text.strip() for line in setter.set(spans, em * st.size_pt, st.align)]
+
+
+def test_a_latin_name_keeps_its_year_in_chinese_text(zh):
+    """p5's card: 「於 Hong Kong Techathon◊ | 2023 榮獲…」 parted the name from its year. A name, its marker and the
+    figure after it are one unit (priced as a word); the rest of a Latin run in Chinese text is kept whole where a
+    break beside it is near as good (clreq). In the card's measure the run cannot stand on one line: it breaks
+    inside the name, never between the name and its year."""
+    for em in (12.0, 12.5, 13.0, 14.0):
+        printed = _set_marked(zh, "於 Hong Kong Techathon[^◊] 2023 榮獲11個獎項，為所有大學之冠", "stat-note", em)
+        assert not any(a.endswith("Techathon◊") for a in printed), (em, printed)
+    # wide enough for the run, narrow enough that it must go down whole or break inside: it goes down whole
+    printed = _set_marked(zh, "學生團隊於本年度在 Hong Kong Techathon[^◊] 2023 榮獲11個獎項，為所有大學之冠", "stat-note", 16)
+    assert any(line.startswith("Hong Kong Techathon◊ 2023") or line.endswith("Hong Kong Techathon◊ 2023")
+               or "Hong Kong Techathon◊ 2023" in line for line in printed), printed
+
+
+def test_two_one_character_words_in_a_row_part_only_where_nothing_better_is_near(zh):
+    """獎|項: ICU lacks 獎項 and falls back to two one-character words; edition-b's card set 「…榮獲9個獎 | 項，…」
+    in 14 ems. A break between two one-character words costs, in a narrow measure, what a ragged line costs."""
+    from highlight.segment import break_grades
+
+    assert break_grades("榮獲9個獎項", frozenset())[5] == 0  # the dictionary allows 獎|項 (ALLOWED)
+    for text in ("Techathon 2024 榮獲9個獎項，為所有大學之冠", "學生團隊在比賽中榮獲9個獎項，為所有大學之冠",
+                 "於本年度比賽榮獲9個獎項，為所有大學之冠"):
+        for em in (12.0, 12.5, 13.0, 13.5, 14.0, 14.5):
+            printed = _set_marked(zh, text, "stat-note", em)
+            assert not any(a.endswith("獎") for a in printed), (em, printed)
+
+
+def test_a_line_does_not_end_with_a_determiner_or_leave_a_figure_and_its_unit_alone(zh):
+    """Edition-b's introduction, 39 ems: once its first line could not open its gaps past the aim for free, the
+    breaker set 「…的全才。此 | 年度重點成果…」: 此 (zh_words.yaml: a one-character word introducing the phrase after it,
+    as 於 and 為 do) now costs at a line's end in every measure. And a last line of a figure and one ideograph
+    (edition-b p5: 「…遍及全港 | 18區」) is a runt, as two ideographs are."""
+    from highlight.text import is_runt
+
+    _, _, lines = zh
+    text = "香港科技大學是一所世界級研究型大學，致力培育具備環球視野及創新思維的全才。此年度重點成果*與你分享科大的目標及影響力。"
+    for em in (38, 39, 40):
+        printed = texts(lines(text, "body", em, "justify"))
+        assert not any(line.endswith("此") for line in printed), (em, printed)
+    assert is_runt("18區") and is_runt("2023 年") and not is_runt("全港18區") and not is_runt("HK$1,000 萬")
+
+
+def test_a_narrow_line_does_not_end_with_a_connective(zh):
+    """Edition-b p5's card, 13 ems: 「460位學生及 | 職員義工參加 31 項社區項目，」 parted 學生及職員; 及 stays with what it
+    joins on both sides in a narrow measure (a line starting with it was priced already)."""
+    printed = _set_marked(zh, "460位學生及職員義工參加 31 項社區項目，遍及全港18區", "stat-note", 14)
+    assert not any(line.endswith("及") for line in printed), printed
+
+
+def test_a_bold_term_in_chinese_text_is_kept_whole_as_a_word(zh):
+    """Edition-b p6: 「…（15家成員大學）執行主席 | 大學，並主辦年度論壇」 split **執行主席大學**, the bold twin of the English
+    label (the dictionary sees 執行|主席|大學). A short bold part of a Chinese text is a term: priced as a word."""
+    text = "擔任 2024–25 年度亞洲大學聯盟（15家成員大學）**執行主席大學**，並主辦年度論壇"
+    for em in (26, 27, 28, 29):
+        printed = _set_marked(zh, text, "stat-note", em)
+        assert not any(line.endswith(("執行", "執行主席", "執行主席大")) for line in printed[:-1]), (em, printed)

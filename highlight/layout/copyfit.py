@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from ..content import Page
+from ..content import Page, Stat
 from ..layout_spec import MM, Style
 from ..text import spans_from_text
 from .elements import figure_room
@@ -87,6 +87,11 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             sizes = [style.size_pt] + list(layout.steps(ctx.substitutes.get(style_name, style_name)))
             natural = [ctx._natural(spans_from_text(figure, at_size(style, size, ctx.grid))) for size in sizes]
             needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
+            if needed is None and isinstance(element, Stat):
+                # no step holds its Chinese change beside the English: the step that holds the English, the
+                # Chinese change under it
+                room = figure_room(ctx, element, frame, cell_w, twin=False)[2]  # type: ignore[index]
+                needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
             key = (section_of.get(name, 0), style_name)
             group = groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
                                             "widest": (0.0, room, element.ref, figure)})

@@ -128,7 +128,8 @@ def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSp
 def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float) -> list[int]:
     """Where each column of a list starts: the items in their order, in columns as even as they can be (the
     tallest as short as it can be, measured as set; of equal ones the split with the earlier columns fuller),
-    so that seven items never fall 3 / 3 / 1."""
+    so that seven items never fall 3 / 3 / 1; and the first columns fullest (DESIGN.md: 3 / 2 / 2): where a split
+    allows, no column holds more items than one before it, and the columns' counts differ by one at most."""
     from itertools import combinations, pairwise
 
     heights = []
@@ -144,7 +145,9 @@ def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float
     for cuts in combinations(range(1, n), columns - 1):
         starts = [0, *cuts, n]
         sizes = [sum(heights[a:b]) for a, b in pairwise(starts)]
-        key = (round(max(sizes), 3), [-s for s in sizes])
+        counts = [b - a for a, b in pairwise(starts)]
+        fullest_first = all(x >= y for x, y in pairwise(counts)) and counts[0] - counts[-1] <= 1
+        key = (not fullest_first, round(max(sizes), 3), [-s for s in sizes])
         if best is None or key < best[0]:
             best = (key, starts)
     assert best is not None
@@ -302,10 +305,18 @@ def figure_parts(ctx: FrameContext, stat: Stat, lang: str) -> tuple[list[Span], 
     return figure_line, unit_space + unit, change_space + change
 
 
-def figure_line_room(ctx: FrameContext, stat: Stat, room: float) -> float:
-    """The room a stat's figure has on its line: the cell's (or figure column's), less its unit and change."""
+def figure_line_room(ctx: FrameContext, stat: Stat, room: float, twin: bool = True) -> float:
+    """The room a stat's figure has on its line: the cell's (or figure column's), less its unit and change (and,
+    with `twin`, the Chinese change beside it: copyfit asks without it when no step holds both)."""
     _, unit, change = figure_parts(ctx, stat, "en")
-    return room - (ctx._natural(unit + change) if unit or change else 0.0)
+    _, zh_unit, zh_change = figure_parts(ctx, stat, "zh")
+    # the Chinese change stands beside the English one on the figure line (set alike): its room too, unless a
+    # Chinese unit takes it under the figure line
+    spans = zh_change[1:] if twin and change and zh_change and not (zh_unit and not (stat.label and stat.label.zh)) \
+        else []
+    bracket = bool(spans) and spans[0].text[:1] in OPENING_BRACKETS
+    beside = ctx._natural(spans) + (0.0 if bracket else ctx._natural(zh_change[:1])) if spans else 0.0
+    return room - (ctx._natural(unit + change) if unit or change else 0.0) - beside
 
 
 def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec) -> _Piece:
@@ -435,8 +446,8 @@ ELEMENTS: tuple[ElementKind, ...] = (
     ElementKind(Paragraph, paragraph),
     ElementKind(BulletList, bullets),
     ElementKind(Stat, stat,
-                figure_room=lambda ctx, e, frame, cell_w: (e.figure, figure_line_room(
-                    ctx, e, frame.beside_mm * MM if frame.beside_mm else cell_w))),
+                figure_room=lambda ctx, e, frame, cell_w, twin=True: (e.figure, figure_line_room(
+                    ctx, e, frame.beside_mm * MM if frame.beside_mm else cell_w, twin))),
     ElementKind(Callout, callout),
     ElementKind(Ranking, ranking,
                 figure_room=lambda ctx, e, frame, cell_w: (e.rank, cell_w if rank_stacked(ctx, cell_w)
@@ -477,11 +488,14 @@ def _stamped(item, role: Role, figure: Role):
     return item
 
 
-def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:
-    """(style, figure, room) of an element whose figure cannot wrap, else None."""
+def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float,
+                twin: bool = True) -> tuple[str, str, float] | None:
+    """(style, figure, room) of an element whose figure cannot wrap, else None; `twin` False: a stat's room without
+    its Chinese change beside the English (it goes under it)."""
     kind = kind_of(element)
     style = kind.kind.copyfit_style
     if kind.figure_room is None or style is None:  # a figure that cannot wrap has a style to step down
         return None
-    figure, room = kind.figure_room(ctx, element, frame, cell_w)
+    figure, room = kind.figure_room(ctx, element, frame, cell_w) if twin else \
+        kind.figure_room(ctx, element, frame, cell_w, False)
     return style, figure, room

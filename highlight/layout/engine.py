@@ -21,7 +21,18 @@ from ..text import TextSetter
 from .copyfit import copyfit
 from .fill import align_rows, fill_frame
 from .furniture import folio, footnotes, title_band
-from .items import Box, CopyfitStep, FrameBox, LaidOutPage, Rule, TextLine, _first_baseline, _shift, _up_to_grid
+from .items import (
+    Box,
+    CopyfitStep,
+    FrameBox,
+    LaidOutPage,
+    Rule,
+    TextLine,
+    _first_baseline,
+    _shift,
+    _up_to_grid,
+    ink_span,
+)
 from .placement import frame_height, frame_order, overflows, place_frames
 from .stacking import BOTH, FrameContext, languages_of
 
@@ -74,9 +85,15 @@ class PageLayouter:
         page_bottom = lay.page_height_pt - g.margins_mm.bottom * MM
         body_bottom = page_bottom
         body: _Body | None = None
+        # Where the ink under the body begins (the notes, else the folio): a space declared at the foot is
+        # measured down to it, as the eye sees it.
+        under = [span for i in footnote_items if (span := ink_span(i)) is not None]
+        folio_ink = [span for i in folio(ctx, page, edition, title_w) if (span := ink_span(i)) is not None]
+        self._foot_ink = None if under else min((a for a, _ in folio_ink), default=None)
         if footnote_h:  # the notes stand at the foot, raised so that their lines keep the body's grid
             first = _first_baseline(footnote_items) or 0.0
             fy = _up_to_grid(page_bottom - footnote_h + first, body_top, self.grid) - first
+            self._foot_ink = fy + min(a for a, _ in under) if under else None
             # Above the footnote rule the page's named `footnote` step (two lines of body) before any other gap
             # keeps its stock step: its compact step only on a page that overflows, leaves the grid or widens a
             # frame off its reading measure even with its gaps closed (tried quietly first).
@@ -110,12 +127,16 @@ class PageLayouter:
         safe = template.safe_mm if template is not None and template.safe_mm is not None else g.page.safe_mm
         frames = body.frames
         lowest = max((f.y_pt + (f.height_pt if f.fixed else f.used_pt) for f in frames if f.used_pt), default=body_top)
+        underfull = g.underfull_mm * MM
+        if body.declared_space is not None and body.declared_space[0] >= lowest - 0.5:
+            # the declared space at the foot (and less than a grid step more: the spare is counted in whole steps)
+            underfull = max(underfull, body.declared_space[1] - body.declared_space[0] + self.grid)
         title = page.title.en or page.title.zh or page.title.mixed or ""
         overflowed = (("title-band",) if title_overflows else ()) + body.overflowed
         return LaidOutPage(page.number, tuple(items), frames, title, safe,
                            grid_top_pt=body_top, grid_pt=self.grid, foot_gap_pt=body_bottom - lowest,
                            body_bottom_pt=body_bottom,
-                           underfull_pt=g.underfull_mm * MM, ref=page.ref, overflowed=overflowed,
+                           underfull_pt=underfull, ref=page.ref, overflowed=overflowed,
                            declared_space_pt=body.declared_space, copyfit=body.copyfit,
                            spacing=body.spacing, widened=body.widened, room_pt=body.room,
                            room_choices=body.room_choices, block_gap_pt=body.block_gap,
@@ -182,17 +203,6 @@ class PageLayouter:
         # Cards never open a hole inside their panel past the report's limit.
         align_rows(template, fill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM)
         # A trial, reported nowhere: the page may still widen its frames.
-        trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                             Diagnostics())
-        wide = [n for n in order if template.frames[n].wide_span and blocks.get(n)]
-        if wide and (overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid):
-            # Too full: the frames that may widen (a measure the design prefers narrower) take their
-            # wider span before the page leaves the grid or overflows.
-            widened.update(wide)
-            quiet = Diagnostics()
-            for name in wide:
-                fill(name, diags=quiet)
-
         def overflows_anyway(trial) -> bool:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
 
@@ -202,36 +212,55 @@ class PageLayouter:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
 
         gap_limit = layout.geometry.typography.max_panel_gap_mm * MM
-        further: dict = {}  # section -> the steps its figures take past their own
-        while fit.smaller and too_full():
-            # Still too full: a section's figures take their next smaller step together (copyfit), one
-            # section at a time (the one whose figures come nearest to not fitting first), the anatomy of
-            # its stats unchanged, before the page leaves the grid or overflows.
-            further[fit.smaller[0]] = further.get(fit.smaller[0], 0) + 1
-            fit = copyfit(ctx, page, template, blocks, further)
-            quiet = Diagnostics()
-            for name in order:
-                fill(name, diags=quiet)
-            align_rows(template, fill, started, filled, gap_limit)
-        for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
-            # Then the steps it took that the page does not need are given back (a section stepped first may
-            # fit at its own size once another has stepped): the largest figures the page holds.
-            while further.get(section):
-                fewer = {**further, section: further[section] - 1}
-                trial_fit = copyfit(ctx, page, template, blocks, fewer)
-                kept, fit = fit, trial_fit
+
+        def step_figures() -> None:
+            """While the page is too full, a section's figures take their next smaller step together (copyfit),
+            one section at a time (the one whose figures come nearest to not fitting first), the anatomy of its
+            stats unchanged; then the steps it took that the page does not need are given back."""
+            nonlocal fit
+            further: dict = {}  # section -> the steps its figures take past their own
+            while fit.smaller and too_full():
+                further[fit.smaller[0]] = further.get(fit.smaller[0], 0) + 1
+                fit = copyfit(ctx, page, template, blocks, further)
                 quiet = Diagnostics()
                 for name in order:
                     fill(name, diags=quiet)
                 align_rows(template, fill, started, filled, gap_limit)
-                if not too_full():
-                    further = fewer
-                    continue
-                fit = kept
-                for name in order:
-                    fill(name, diags=quiet)
-                align_rows(template, fill, started, filled, gap_limit)
-                break
+            for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
+                # (a section stepped first may fit at its own size once another has stepped: the largest
+                # figures the page holds)
+                while further.get(section):
+                    fewer = {**further, section: further[section] - 1}
+                    trial_fit = copyfit(ctx, page, template, blocks, fewer)
+                    kept, fit = fit, trial_fit
+                    quiet = Diagnostics()
+                    for name in order:
+                        fill(name, diags=quiet)
+                    align_rows(template, fill, started, filled, gap_limit)
+                    if not too_full():
+                        further = fewer
+                        continue
+                    fit = kept
+                    for name in order:
+                        fill(name, diags=quiet)
+                    align_rows(template, fill, started, filled, gap_limit)
+                    break
+
+        # Too full: first its figures take a smaller step of the scale (a section at a time)…
+        first_fit = fit
+        step_figures()
+        wide = [n for n in order if template.frames[n].wide_span and blocks.get(n)]
+        if wide and too_full():
+            # …then, still too full at its smallest steps, the frames that may widen (a measure the design prefers
+            # narrower: an introduction on 8 columns) take their wider span, and the figures start again from
+            # their own steps, before the page leaves the grid or overflows.
+            widened.update(wide)
+            fit = first_fit
+            quiet = Diagnostics()
+            for name in order:
+                fill(name, diags=quiet)
+            align_rows(template, fill, started, filled, gap_limit)
+            step_figures()
         charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
                    and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
         m = layout.geometry.elements
@@ -249,8 +278,15 @@ class PageLayouter:
         relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
                                                                   body_bottom, page.ref, page.number, Diagnostics(),
                                                                   relax=True))
+        foot_ink = getattr(self, "_foot_ink", None)
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                                 self.diags, relax=relax)
+                                 self.diags, relax=relax,
+                                 foot_pt=max(0.0, foot_ink - body_bottom) if foot_ink is not None else 0.0)
+        if placement.released:
+            steps = ", ".join(layout.geometry.fixed_steps)
+            self.diags.note("rhythm-floor", f"the page is too full for its rhythm: the space above its section "
+                            f"headings ({steps}) closed to its compact step", page.ref, page=page.number,
+                            hint="shorten the page's copy by a few lines, or give it fewer blocks (templates.yaml)")
         if placement.floor is not None:
             limit = layout.geometry.typography.min_block_gap_mm
             self.diags.note("rhythm-floor", f"the page is too full for its rhythm: the paper between its blocks "
@@ -306,7 +342,8 @@ class PageLayouter:
                                  + f", or move an element to another page{taller}{gaps}")
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
-                     tuple(sorted(widened)), placement.room, room_choices, placement.block_gap, placement.floor)
+                     tuple(sorted(widened)), placement.room, room_choices, placement.block_gap,
+                     placement.floor if placement.floor is not None or not placement.released else placement.block_gap)
 
     @staticmethod
     def _shorten(over: float, page_over: float, body: float) -> str:

@@ -43,8 +43,12 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     y = top + pad
     rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
     started = []
+    if frame.measure:  # its elements but headings on a reading measure (a heading's rule keeps the whole span)
+        column = (width - 2 * pad + gutter) / frame.span - gutter
+        measure = min(widths[0], frame.measure * column + (frame.measure - 1) * gutter)
     for r, row in enumerate(rows):
-        pieces = [lay_out(ctx, e, widths[c], frame) for c, e in enumerate(row)]
+        pieces = [lay_out(ctx, e, measure if frame.measure and not isinstance(e, Heading) else widths[c], frame)
+                  for c, e in enumerate(row)]
         # A row aligns its anchors (a stat's figure line, else the cell's top): each cell keeps its
         # Chinese directly under its English, so a cell with short English leaves no hole above its Chinese.
         anchor = max(p.anchor_pt for p in pieces)

@@ -26,6 +26,7 @@ class Placement:
     off_grid: bool = False  # it fits only with its frames off the baseline grid
     floor: float | None = None  # the paper between blocks it closed to, under typography.min_block_gap_mm (a last resort)
     block_gap: float | None = None  # the least paper between two blocks as placed (ink or a panel's edge)
+    released: bool = False  # the held steps (fixed_steps) closed: the last resort of a page too full for them
 
 
 def frame_order(page: Page, template, diags: Diagnostics) -> list[str]:
@@ -68,7 +69,8 @@ def overflows(template, order: list, filled: dict, tops: dict, body_bottom: floa
 
 
 def place_frames(layout: Layout, template, order: list, filled: dict, body_top: float, body_bottom: float,
-                 page_ref: SourceRef, page: int, diags: Diagnostics, relax: bool = False) -> Placement:
+                 page_ref: SourceRef, page: int, diags: Diagnostics, relax: bool = False,
+                 foot_pt: float = 0.0) -> Placement:
     """Tops of the frames, the one space the template declares (if any) and the room left over.
 
     Frames stack with the named gaps of the spacing scale, each frame as tall as its content (a panel is
@@ -95,6 +97,12 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     seen = {name: (0.0, frame_height(frames[name], filled[name])) if frames[name].panel or not inks[name] else
             (min(a for a, _ in inks[name]), max(b for _, b in inks[name])) for name in filled}
     floor = limits.min_block_gap_mm * MM
+    # Steps held on every page, ink to ink (layout/page.yaml fixed_steps: the space above a section heading): a
+    # page's spare room goes to its other steps, its figures and rings, or its foot; never into uneven heading spaces.
+    fixed = set(geometry.fixed_steps or ())
+
+    def held(name: str) -> bool:
+        return bool(frames[name].below) and frames[name].gap in fixed and bool(inks[name])
 
     def place(snap: bool, spacing: dict, moved: dict | None = None, extra: dict | None = None) -> tuple[dict, float]:
         tops: dict[str, float] = {}
@@ -104,7 +112,9 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             gap = gap_pt(f, spacing) + (extra or {}).get(name, 0.0) if f.below else 0.0
             top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + gap
             need = -math.inf
-            if f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's
+            if held(name):  # from the lowest ink above to this frame's first ink: the step itself, on every page
+                top = max(tops[b] + seen[b][1] for b in f.below) + spacing[f.gap] - seen[name][0]
+            elif f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's
                 need = max(tops[b] + seen[b][1] for b in f.below) + floor - seen[name][0]
                 top = max(top, need)
             baseline = first_baseline[name]
@@ -112,7 +122,10 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                 # Its first baseline onto the nearest grid line: up only while some of its gap (and its floor) stays.
                 down = _down_to_grid(top + baseline, body_top, grid) - baseline
                 up = down - grid if down - top > 1e-6 else down
-                top = up if f.below and top - up < gap - 1e-6 and up >= need - 1e-6 else down
+                if held(name):  # a held step: never less than the step, less than a grid step more
+                    top = down
+                else:
+                    top = up if f.below and top - up < gap - 1e-6 and up >= need - 1e-6 else down
             top += (moved or {}).get(name, 0.0)
             tops[name] = top
             bottoms[name] = top + frame_height(f, filled[name])
@@ -131,7 +144,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     # The page's own larger steps when they leave room, else the leaflet's steps: next year's longer
     # copy takes the air back before it overflows or leaves the grid.
     stock = dict(geometry.spacing_pt or {})
-    compact = {**stock, **(geometry.compact_spacing_pt or {})}
+    compact = {**stock, **{k: v for k, v in (geometry.compact_spacing_pt or {}).items() if k not in fixed}}
     spacing = {**stock, **(getattr(template, "spacing_pt", None) or {})}
     used = "page" if spacing != stock else "stock"
     tops, lowest = place(True, spacing)
@@ -141,6 +154,14 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         spacing, used = fallback, name
         tops, lowest = place(True, spacing)
     relaxed = None
+    released = False
+    if relax and lowest > body_bottom + 0.01 and fixed:
+        # The last resort's first step: the held steps close to their compact step, like the others (noted).
+        fixed.clear()
+        released = True
+        compact = {**stock, **(geometry.compact_spacing_pt or {})}
+        spacing = {**spacing, **{k: compact[k] for k in (geometry.fixed_steps or ()) if k in compact}}
+        tops, lowest = place(True, spacing)
     last = limits.last_block_gap_mm * MM
     while relax and lowest > body_bottom + 0.01 and floor - grid >= last - 0.01:
         floor -= grid
@@ -158,7 +179,9 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                                hint=f"shorten the text by {over / MM:.1f} mm (a line of body is "
                                f"{layout.style('body', 'en').leading_pt / MM:.1f} mm), or use a smaller gap step "
                                "in the edition's layout")
-    anchored = [n for n in order if frames[n].anchor == "foot"]
+    # A frame anchored to the foot goes down only where that leaves every held step as it is: under a section
+    # heading's held step it stays, and the page's one declared space is at its foot (as on a page without one).
+    anchored = [n for n in order if frames[n].anchor == "foot" and frames[n].gap not in fixed]
     moved_set = set(anchored)
     for name in order:  # whatever stands below a frame that moved down moves with it
         if set(frames[name].below or ()) & moved_set:
@@ -170,7 +193,8 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         is the declared space, held to its own limit."""
         return max(tallest_band(tops, staying), tallest_band(tops, sorted(moved_set), False) if moved_set else 0.0)
 
-    loose = {name: max(spacing.get(name, 0.0), value) for name, value in (geometry.loose_spacing_pt or {}).items()}
+    loose = {name: max(spacing.get(name, 0.0), value) for name, value in (geometry.loose_spacing_pt or {}).items()
+             if name not in fixed}
     hole = limits.max_empty_band_mm * MM - grid  # a grid step short of the limit: the layout's ink is an estimate
     extra: dict = {}
     growing: dict = {}  # frames side by side under the same frames share one gap, so their tops stay level
@@ -217,6 +241,13 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             spare -= move
         space_top = max((tops[n] + frame_height(frames[n], filled[n]) for n in staying), default=body_top)
         declared = (space_top, min(tops[n] for n in moved_set))
+    if spare > 0 and declared is None:
+        # The declared space at the foot: from the page's lowest content toward the body's foot, at most its limit
+        # measured down to the ink under the body (`foot_pt` of paper below its foot: the notes, else the folio).
+        space_top = max((tops[n] + frame_height(frames[n], filled[n]) for n in order), default=body_top)
+        allowed = max(0.0, limits.deliberate_space_mm * MM - grid - foot_pt)
+        declared = (space_top, min(body_bottom, space_top + allowed))
+        spare = max(0.0, spare - (declared[1] - declared[0]))
     gaps = [tops[n] + seen[n][0] - max(tops[b] + seen[b][1] for b in frames[n].below) for n in order
             if frames[n].below and frames[n].gap is not None and frames[n].gap != "tight" and inks[n]]
-    return Placement(tops, declared, spacing, used, spare, not snap, relaxed, min(gaps, default=None))
+    return Placement(tops, declared, spacing, used, spare, not snap, relaxed, min(gaps, default=None), released)

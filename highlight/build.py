@@ -535,9 +535,11 @@ class BuildSession:
         (its content, the layout, the language, its pictures' stamps, the line store's name: the package, the
         fonts' manifest, the pins), the layout's digest, each face's subset file (name and stamp), the profiles'
         bytes and the document's metadata and options. None when a page has no name (it could not be written
-        down) or a face's file cannot be read: then nothing is kept."""
+        down), a face's file cannot be read or a function of the output's modules was replaced at run time
+        (linestore.code_replaced): then nothing is kept."""
         keys = self.pages.keys
-        if len(keys) != len(document.pages) or None in keys or self.pages.digest[0] is not document.layout:
+        if len(keys) != len(document.pages) or None in keys or self.pages.digest[0] is not document.layout \
+                or linestore.code_replaced():
             return None
         digest = hashlib.sha256(b"highlight-document/1\0" + linestore._package_digest() + self.pages.digest[1])
         for stored in keys:

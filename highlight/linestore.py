@@ -52,6 +52,40 @@ def _package_digest() -> bytes:
     return digest.digest()
 
 
+# The modules a PDF is made and checked by after the layout: the caches of made PDFs and of checked pages
+# (.cache/output, .cache/preflight) are keyed by the package's source, which a function replaced at run time
+# (a test's monkeypatch, a plugin) is not.
+OUTPUT_MODULES = ("highlight.render", "highlight.structure", "highlight.tags", "highlight.images",
+                  "highlight.preflight", "highlight.backends.pdf", "highlight.colour")
+
+
+def code_replaced(modules: tuple[str, ...] = OUTPUT_MODULES) -> bool:
+    """Whether a function one of `modules` (those imported) defines at its top level is not the one its source
+    defines (replaced at run time: its code comes from another file). Then the package's digest does not name
+    what runs, and nothing made by it may be kept or taken from a cache."""
+    for name in modules:
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        namespace = vars(module)
+        for defined in _defined_functions(name):
+            code = getattr(namespace.get(defined), "__code__", None)
+            if code is not None and os.path.abspath(code.co_filename) != os.path.abspath(module.__file__ or ""):
+                return True
+    return False
+
+
+@functools.cache
+def _defined_functions(name: str) -> tuple[str, ...]:
+    """The names a module's source defines at its top level (from its compiled code, read once)."""
+    module = sys.modules[name]
+    try:
+        code = module.__loader__.get_code(name)  # type: ignore[union-attr]
+    except Exception:  # no loader that can say: every top-level name is checked
+        return tuple(vars(module))
+    return tuple(c.co_name for c in code.co_consts if hasattr(c, "co_name")) if code is not None else ()
+
+
 def store_path(project: str, edition_dir: str, greedy: bool) -> str:
     """.cache/lines/<edition and mode>-<engine, fonts and pins>.json"""
     engine = hashlib.sha256(_package_digest())

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 
 from conftest import ROOT, copy_project
+from reportlab.pdfgen.canvas import Canvas
 
-import highlight.render
 from highlight.backends import pdf as pdf_backend
 from highlight.build import BuildOptions, BuildSession
 
@@ -24,9 +24,8 @@ def test_an_unchanged_document_is_not_rendered_again_and_a_damaged_entry_is_a_mi
     edition = _project(tmp_path)
     kept = os.path.join(tmp_path, ".cache", "output")
     rendered: list[int] = []
-    real = highlight.render.render_pdf
-    monkeypatch.setattr(highlight.render, "render_pdf", lambda pages, *a: rendered.append(len(pages))
-                        or real(pages, *a))
+    real = Canvas.save  # (counted in ReportLab: a function of ours replaced at run time turns the cache off)
+    monkeypatch.setattr(Canvas, "save", lambda canvas: rendered.append(canvas.getPageNumber() - 1) or real(canvas))
 
     def build_once(name: str, **options) -> bytes:
         rendered.clear()
@@ -82,3 +81,78 @@ def test_the_key_names_every_part_of_the_document_the_pdf_is_made_from(tmp_path)
     session.pages.keys[3] = None  # a page whose inputs could not be written down: nothing kept
     assert session._document_key(document) is None
     assert pdf_backend.read_kept(document._replace(key=None)) is None
+
+
+def test_the_build_walks_only_the_pages_whose_streams_changed_and_reports_what_a_whole_walk_reports(tmp_path,
+                                                                                                     monkeypatch):
+    """The build's preflight keeps each page's content-stream findings (.cache/preflight) under a digest of all
+    the walk reads: after a one-word edit it walks page 7 alone, and its report is the report of the independent
+    read-back (every page walked); another rule, another checking code or a damaged entry walks again."""
+    from dataclasses import replace
+
+    import pikepdf
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.preflight import PreflightRules, preflight
+
+    edition = _project(tmp_path)
+    walked: list[int] = []  # (counted in pikepdf: a function of ours replaced at run time turns the memo off)
+    real = pikepdf.parse_content_stream
+    monkeypatch.setattr(pikepdf, "parse_content_stream", lambda owner, *a: walked.append(1) or real(owner, *a))
+
+    def build_once(name: str) -> bytes:
+        walked.clear()
+        result = BuildSession().build(BuildOptions(edition, str(tmp_path / name)))
+        assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
+        return (tmp_path / name).read_bytes()
+
+    build_once("a.pdf")
+    assert len(walked) == 8
+    page = os.path.join(edition, "p7-growth-continued.yaml")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("officially opened", "formally opened"))
+    edited = build_once("b.pdf")
+    assert len(walked) == 1
+    _, layout, _ = load_inputs(edition, Diagnostics())  # the rules the build checks with
+    g = layout.geometry.page
+    rules = PreflightRules(target="print", bleed_mm=g.bleed_mm, safe_mm=g.safe_mm, require_pdfx=True,
+                           min_image_ppi=layout.geometry.images.min_ppi_error)
+    memo = pdf_backend.PageFindings(os.path.join(tmp_path, ".cache", "preflight"))
+    walked.clear()
+    kept = preflight(edited, rules, memo)
+    assert walked == [] and kept.as_dict() == preflight(edited, rules).as_dict()  # as the read-back finds it
+    walked.clear()
+    preflight(edited, replace(rules, safe_mm=rules.safe_mm - 1), memo)  # other rules: every page walked
+    assert len(walked) == 8
+    memo.salt = b"another checking code"
+    walked.clear()
+    preflight(edited, rules, memo)
+    assert len(walked) == 8
+    folder = os.path.join(tmp_path, ".cache", "preflight")
+    for entry in os.listdir(folder):  # damaged: truncated JSON, or not the shape written
+        with open(os.path.join(folder, entry), "w", encoding="utf-8") as f:
+            f.write('[[["ok", 1]], 0, 0]' if entry < "8" else '[[[true, "safe-area"')
+    memo = pdf_backend.PageFindings(folder)
+    walked.clear()
+    assert preflight(edited, rules, memo).as_dict() == kept.as_dict() and len(walked) == 8
+
+
+def test_a_function_of_the_output_replaced_at_run_time_turns_the_caches_off(tmp_path, monkeypatch):
+    """The caches are keyed by the package's source; a function of the output's modules replaced at run time
+    (a test's monkeypatch, a plugin) is not in it: then no PDF is taken from .cache/output (nor kept), and the
+    preflight walks every page, so the replaced code is what runs."""
+    import highlight.preflight
+
+    edition = _project(tmp_path)
+    first = BuildSession().build(BuildOptions(edition, str(tmp_path / "a.pdf")))
+    assert not first.diagnostics.has_errors() and first.document.key is not None
+    monkeypatch.setattr(highlight.render, "_crop_marks", lambda *a: None)  # the same document, drawn otherwise
+    second = BuildSession().build(BuildOptions(edition, str(tmp_path / "b.pdf")))
+    assert second.document.key is None and (tmp_path / "b.pdf").read_bytes() != (tmp_path / "a.pdf").read_bytes()
+    monkeypatch.undo()
+    monkeypatch.setattr(highlight.preflight, "_name", lambda value: "/DeviceRGB")  # every colour space read as RGB
+    third = BuildSession().build(BuildOptions(edition, str(tmp_path / "c.pdf")))
+    assert third.diagnostics.has_errors()  # the replaced check ran on every page: no kept finding served

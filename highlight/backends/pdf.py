@@ -56,11 +56,57 @@ class PdfBackend(FileBackend):
                 keep(document, data)
 
 
+class PageFindings:
+    """.cache/preflight/<digest>.json: a page's content-stream findings, by preflight's digest of what its walk
+    reads (preflight._page_key): a build after an edit walks only the pages whose streams changed. A damaged or
+    foreign entry (not JSON, not the shape written) is a miss."""
+
+    KEEP = 256  # entries kept, newest first (a page is one)
+
+    def __init__(self, folder: str):
+        from ..linestore import _package_digest
+
+        self.folder = folder
+        self.salt = _package_digest()  # the checking code
+        self.written = 0
+
+    def get(self, key: str):
+        import json
+
+        try:
+            with open(os.path.join(self.folder, key + ".json"), encoding="utf-8") as f:
+                value = json.load(f)
+            findings, ink, image_ink = value
+            if not (isinstance(findings, list) and all(
+                    isinstance(f, list) and len(f) == 4 and isinstance(f[0], bool) and isinstance(f[1], str)
+                    and isinstance(f[2], str) and (f[3] is None or isinstance(f[3], int)) for f in findings)
+                    and isinstance(ink, (int, float)) and isinstance(image_ink, (int, float))):
+                return None
+            return findings, float(ink), float(image_ink)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def put(self, key: str, value) -> None:
+        import json
+
+        from ..atomic import replace_file
+
+        try:
+            replace_file(os.path.join(self.folder, key + ".json"), json.dumps(value).encode("utf-8"))
+            self.written += 1
+            entries = [os.path.join(self.folder, e) for e in os.listdir(self.folder) if e.endswith(".json")]
+            if len(entries) > 2 * self.KEEP:  # now and then, the oldest go
+                for old in sorted(entries, key=os.path.getmtime, reverse=True)[self.KEEP:]:
+                    os.remove(old)
+        except OSError:
+            pass
+
+
 # .cache/output/<Document.key>.pdf: a PDF this backend rendered and the preflight passed, for a later build of
 # the same document (a warm build of unchanged inputs: no ReportLab, no pikepdf, no preflight). Each entry
 # holds a digest of its bytes: a damaged one is a miss, never used.
 OUTPUT_FORMAT = b"highlight-output/1\n"
-OUTPUT_KEEP = 16  # entries kept, newest first (one is the size of the PDF: 350 KB for 2022-23)
+OUTPUT_KEEP = 8  # entries kept, newest first (one is the size of the PDF: 350 KB for 2022-23)
 
 
 def _kept_path(document: Document) -> str | None:
@@ -146,13 +192,16 @@ def run_preflight(data: bytes, document: Document, diags: Diagnostics) -> None:
     """Every failed preflight check is an error: a print file that fails it is not written. A failure about
     a picture is located at the picture's element (the first raster on its page), not only at its page."""
     from ..layout import Picture
+    from ..linestore import code_replaced
     from ..preflight import PreflightRules, preflight
 
     layout, target = document.layout, document.meta.target
     g = layout.geometry.page
     report = preflight(data, PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm,
                                             require_pdfx=target == "print",
-                                            min_image_ppi=layout.geometry.images.min_ppi_error))
+                                            min_image_ppi=layout.geometry.images.min_ppi_error),
+                       memo=None if code_replaced() else PageFindings(os.path.join(document.project, ".cache",
+                                                                                   "preflight")))
     pictures = {p.number: [i.ref for i in p.items if isinstance(i, Picture) and i.path
                            and os.path.splitext(i.path)[1].lower() not in (".pdf", ".svg")] for p in document.pages}
     for finding in report.failures:

@@ -578,7 +578,8 @@ def _lines_to_keep(setter: TextSetter, pages_from_disk: int) -> dict:
     if not pages_from_disk or not isinstance(memo, linestore.LazyStore):
         return setter.used
     kept = linestore.StoredMemo()
-    dict.update(kept, dict.items(memo))  # (keyed by digest already)
+    dict.update(kept, dict.items(memo))  # (keyed by digest already; entries never looked up as they were stored)
+    kept.colours = memo.colours
     for key, lines in setter.used.items():
         dict.__setitem__(kept, linestore.key_digest(key), lines)
     return kept

@@ -135,16 +135,38 @@ def _key_digest(key) -> str:
 
 
 class StoredMemo(dict):
-    """The setter's memo seeded from a store: looked up by the digest of the setter's key."""
+    """The setter's memo seeded from a store: looked up by the digest of the setter's key. An entry read from the
+    store stays as it was stored (a JSON list) until it is looked up: decoded then (a damaged one is a miss and
+    goes), and written back as it was when never looked up (a build after an edit sets one page's lines)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.colours: list = []  # the store's colours, which its entries as stored name by index
+
+    def _decoded(self, digest: str, value, default):
+        if type(value) is not list:
+            return value
+        try:
+            lines = _decode_lines(json.loads(json.dumps(value)), self.colours)  # (decoding rewrites its lists)
+        except Exception:  # a damaged entry: a miss, never used
+            dict.pop(self, digest, None)
+            return default
+        dict.__setitem__(self, digest, lines)
+        return lines
 
     def get(self, key, default=None):
-        return dict.get(self, key_digest(key), default)
+        digest = key_digest(key)
+        return self._decoded(digest, dict.get(self, digest, default), default)
 
     def __contains__(self, key):
         return dict.__contains__(self, key_digest(key))
 
     def __getitem__(self, key):
-        return dict.__getitem__(self, key_digest(key))
+        digest = key_digest(key)
+        value = self._decoded(digest, dict.__getitem__(self, digest), None)
+        if value is None:
+            raise KeyError(key)
+        return value
 
     def __setitem__(self, key, value):
         dict.__setitem__(self, key_digest(key), value)
@@ -162,7 +184,10 @@ class LazyStore(StoredMemo):
     def _load(self) -> None:
         if not self.loaded:
             self.loaded = True
-            dict.update(self, load(self.path))
+            stored = _read(self.path)
+            if stored is not None:
+                self.colours, lines = stored
+                dict.update(self, lines)
 
     def get(self, key, default=None):
         self._load()
@@ -275,21 +300,39 @@ def _plain(value):
     return value
 
 
-def load(path: str) -> dict:
-    """The stored memo, or an empty one when there is none or it cannot be read (damaged, foreign, old)."""
+def _read(path: str) -> tuple[list, dict] | None:
+    """The store's colours and its entries as stored (digest -> JSON list), or None when there is none or it
+    cannot be read (damaged, foreign, old)."""
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:  # a FIFO would block, /dev/zero never end
-            return {}
+            return None
         with open(path, "rb") as f:
             document = json.loads(f.read(MAX_BYTES))
         if type(document) is not dict or document.get("format") != FORMAT or type(document.get("lines")) is not dict:
-            return {}
+            return None
         colours = [Colour(SourceRef(*[_plain(v) for v in ref]), tuple(_plain(c) for c in cmyk), _plain(rgb))
                    for ref, cmyk, rgb in document["colours"]]
+        if len(set(colours)) != len(colours):
+            return None  # (written from a dict: each colour once)
+        lines = {digest: stored for digest, stored in document["lines"].items()
+                 if type(digest) is str and type(stored) is list}
+    except Exception:
+        return None
+    return colours, lines
+
+
+def load(path: str) -> dict:
+    """The stored memo, every entry decoded, or an empty one when there is none or it cannot be read (damaged,
+    foreign, old)."""
+    stored = _read(path)
+    if stored is None:
+        return {}
+    try:
         memo = StoredMemo()
-        for digest, stored in document["lines"].items():
-            dict.__setitem__(memo, digest, _decode_lines(stored, colours))
+        memo.colours, lines = stored
+        for digest, value in lines.items():
+            dict.__setitem__(memo, digest, _decode_lines(value, memo.colours))
     except Exception:
         return {}
     return memo
@@ -300,9 +343,15 @@ def save(path: str, memo: dict) -> None:
     try:
         lines: dict = {}
         colours: dict = {}
+        stored = isinstance(memo, StoredMemo)
+        for colour in (memo.colours if isinstance(memo, StoredMemo) else ()):  # (stored entries' indexes)
+            colours.setdefault(colour, len(colours))
         for key, value in memo.items():
-            digest = key if isinstance(memo, StoredMemo) else key_digest(key)
-            lines[digest] = [_encode_line(line, colours) for line in value]
+            digest = key if stored else key_digest(key)
+            if type(value) is list:  # never looked up: written back as it was stored
+                lines[digest] = value
+            else:
+                lines[digest] = [_encode_line(line, colours) for line in value]
         document = {"format": FORMAT, "colours": [_colour_data(c) for c in colours], "lines": lines}
         replace_file(path, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         edition = os.path.basename(path).split("-")[0]

@@ -16,7 +16,7 @@ from .checks.charts import check_palette, check_regions
 from .checks.glyphs import characters_used, check_glyphs
 from .checks.layout import check_laid_out
 from .checks.pages import check_safe_area
-from .content import Edition, load_edition
+from .content import Edition, Text, load_edition
 from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef
 from .fonts import (
     FontSet,
@@ -156,7 +156,39 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
         house = None
     if edition is None or layout is None or house is None:
         raise BuildFailed(diags)
-    return replace(edition, words=merged(house, edition.words)), layout, project
+    return replace(continued_themes(edition, layout), words=merged(house, edition.words)), layout, project
+
+
+_CONTINUED: dict = {}  # id(page) -> (page, the page before's title, the band, the page with its note): one object a page
+
+
+def continued_themes(edition: Edition, layout: Layout) -> Edition:
+    """A page whose title is the page before's (its theme goes on) says so in its band: the layout's note
+    (title_band.continued_en / _zh in layout/page.yaml) where its page file gives none of its own. The same page
+    object for the same inputs, so that a page's layout is reused across builds."""
+    band = layout.geometry.title_band
+    if not (band.continued_en or band.continued_zh):
+        return edition
+    pages = sorted(edition.pages, key=lambda p: p.number)
+    out, changed = [], False
+    for before, page in zip([None, *pages], pages):
+        if page.continued is None and before is not None and before.number == page.number - 1 \
+                and (page.title.en, page.title.zh) == (before.title.en, before.title.zh):
+            kept = _CONTINUED.get(id(page))
+            if kept is not None and kept[0] is page and kept[1] == (before.title.en, before.title.zh) \
+                    and kept[2] is band:
+                page = kept[3]
+            else:
+                note = Text(band.ref, band.continued_en, band.continued_zh)
+                made = replace(page, continued=note)
+                _CONTINUED[id(page)] = (page, (before.title.en, before.title.zh), band, made)
+                page = made
+            changed = True
+        out.append(page)
+    if not changed:
+        return edition
+    order = {p.number: p for p in out}
+    return replace(edition, pages=tuple(order[p.number] for p in edition.pages))
 
 
 def _parsed_salt(project: str) -> bytes:

@@ -52,6 +52,8 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
     spec: ChartSpec = lay.layout.geometry.charts
     kind = table.chart or frame.chart
     _missing_others_label(lay, table, spec)
+    if kind != "bars":
+        _missing_words(lay, table)
     rows = chart_rows(table, spec)
     total = sum(row.count for row in rows) or 1
     if kind == "ring" and any(100.0 * row.count / total < spec.ring_min_percent for row in rows):
@@ -74,7 +76,7 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
         y = _ring(lay, table, rows, width, y, out, later)
     elif kind == "bar100":
         y = _bar100(lay, table, rows, width, y, out, later)
-    piece.primary_h = _table(lay, key, rows, width, y, anchor, out, bars=kind == "bars")
+    piece.primary_h = _table(lay, key, rows, width, y, anchor, out, bars=kind == "bars", total=total)
     for lines, dx, dy in later:
         lay.place(out, lines, dx, dy)
     return piece
@@ -89,6 +91,23 @@ def _missing_others_label(lay, table: Breakdown, spec: ChartSpec) -> None:
                           "a swatch of its own, as the table has no others_label to group them under", table.ref,
                           page=lay.page,
                           hint='add others_label: {en: "...", zh: "..."} to group them under one swatch')
+
+
+def _missing_words(lay, table: Breakdown) -> None:
+    """A chart says in both languages what it counts (its caption) and what its total is (its unit, under the
+    total): where the content gives neither words, a located warning; the layout invents none."""
+    for field, what, example in (("caption", "caption saying what it counts", 'caption: {en: "Non-local '
+                                  'students", zh: "非本地生"}'),
+                                 ("unit", "unit under the total", 'unit: {en: "Students", zh: '
+                                  '"學生"}')):
+        text = getattr(table, field)
+        missing = [lang for lang in ("en", "zh") if not (text is not None and (getattr(text, lang) or text.mixed))]
+        if missing:
+            lay.diags.warning(f"chart-{field}", f"the chart has no {what}"
+                              + (f" in {' and '.join({'en': 'English', 'zh': 'Chinese'}[m] for m in missing)}"
+                                 if len(missing) == 1 else "") + " (every chart of the leaflet: caption, total "
+                              "with its unit, legend with counts and percentages)", table.ref, page=lay.page,
+                              hint=f"add {example} to the breakdown, in the words the copy deck prints")
 
 
 def _legend_repeats(lay, rows, spec: ChartSpec) -> None:
@@ -127,8 +146,7 @@ def _total(lay, table: Breakdown, width: float, align: str) -> list:
     languages, set in a column of `width` from y = 0."""
     lines: list = []
     col = lay.column(lines, ref_of(table, "total"), "en", width)
-    if f"{table.total:,}" not in lay.printed:  # a stat of its frame prints it already: never twice side by side
-        col.add([Span(f"{table.total:,}", lay.style("chart-total", "en"))], align=align)
+    col.add([Span(f"{table.total:,}", lay.style("chart-total", "en"))], align=align)  # every chart shows its total
     lines[:] = _artifacts(lines)
     y = col.y
     caption = Role("table-caption", table.ref.yaml_path or "")  # the unit says what the figures count
@@ -198,11 +216,14 @@ def _bar100(lay, table: Breakdown, rows, width: float, y: float, out: list, late
     return max(top + height, dy + end[-1].baseline_pt + end[-1].line.descent_pt) + spec.space_mm * MM
 
 
-def _table(lay, key: str, rows, width: float, y: float, anchor: float | None, out: list, bars: bool) -> float:
+def _table(lay, key: str, rows, width: float, y: float, anchor: float | None, out: list, bars: bool,
+           total: int = 0) -> float:
     """Swatch (or a bar), label, count and percentage per row, an Others row's members listed under it
     without swatches; each row whole grid steps tall. Each printed row is a row of the table (`key` its
     element): its label a header, its count and percentage cells (an Others row's, sums, artifacts). Counts and percentages stand in two columns aligned
-    right (so on the decimal point: one decimal each), a clear `charts.figure_gap_mm` apart."""
+    right (so on the decimal point: one decimal each), a clear `charts.figure_gap_mm` apart. A row whose content
+    gives no percentage shows its count over the table's `total`, rounded once (the chart's arithmetic, not
+    copy: an artifact, as an Others subtotal is)."""
     spec = lay.layout.geometry.charts
     grid = lay.grid
     label_style = lay.style("table-label", "en")
@@ -211,16 +232,23 @@ def _table(lay, key: str, rows, width: float, y: float, anchor: float | None, ou
     # The printed lines: (label, count, percent, ref, swatch or None, first of its legend entry)
     entries: list[tuple[Text, str, str, SourceRef, Swatch | None, bool]] = []
     groups: list[bool] = []  # per entry: the heading line of an Others group, whose figures are sums
+    worked_out: list[bool] = []  # per entry: its percentage the chart's arithmetic, not the content's
+
+    def share(entry) -> str:
+        if entry.percent is not None:
+            return f"{entry.percent:.1f}%"
+        return f"{100.0 * entry.count / total:.1f}%" if total and not bars else ""
+
     for row in rows:
         if row.members:  # the group's subtotal on its own line: its swatch's share must be read, not guessed
-            percent = f"{row.percent:.1f}%" if row.percent is not None else ""
-            entries.append((row.label, f"{row.count:,}", percent, row.ref, row.swatch, True))
+            entries.append((row.label, f"{row.count:,}", share(row), row.ref, row.swatch, True))
             groups.append(True)
+            worked_out.append(True)
         for member in row.members or (row,):
-            percent = f"{member.percent:.1f}%" if member.percent is not None else ""
-            entries.append((member.label, f"{member.count:,}", percent, member.ref,
+            entries.append((member.label, f"{member.count:,}", share(member), member.ref,
                             None if row.members else row.swatch, not row.members))
             groups.append(False)
+            worked_out.append(member.percent is None)
     percents = [e[2] for e in entries]
     percent_w = max((lay._natural([Span(p, percent_style)]) for p in percents if p), default=0.0)
     count_w = max((lay._natural([Span(e[1], count_style)]) for e in entries if e[1]), default=0.0)
@@ -254,17 +282,20 @@ def _table(lay, key: str, rows, width: float, y: float, anchor: float | None, ou
     for top, (lines, _) in zip(tops, labels):
         out.extend(_shift(item, swatch_w, top + pad) for item in lines)
     slack = 1.0  # a right-aligned column a point wider than its widest figure: never an overfull line
-    for n, (top, (_, count, percent, ref, _, heads), row_is_group) in enumerate(zip(tops, entries, groups)):
+    for n, (top, (_, count, percent, ref, _, heads), row_is_group, worked) in enumerate(
+            zip(tops, entries, groups, worked_out)):
         figures: list = []
         if count:  # a member of a group in the regular weight: the group's bold subtotal heads it
             lay.column(figures, ref, "en", count_w + slack, count_right - count_w - slack, top + pad,
                        Role("table-cell", key, str(n), cell=1)).add(
                 [Span(count, count_style if heads else percent_style)], align="right")
+        out.extend(_artifacts(figures) if row_is_group else figures)
+        figures = []
         if percent:
             lay.column(figures, ref, "en", percent_w + slack, width - percent_w - slack, top + pad,
                        Role("table-cell", key, str(n), cell=2)).add(
                 [Span(percent, percent_style)], align="right")
-        out.extend(_artifacts(figures) if row_is_group else figures)
+        out.extend(_artifacts(figures) if row_is_group or worked else figures)
     size = label_style.size_pt
     biggest = max((int(e[1].replace(",", "")) for e in entries if e[1]), default=0) or 1
     for top, row_entry, (lines, _) in zip(tops, entries, labels):

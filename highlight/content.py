@@ -292,6 +292,9 @@ EDITION = Struct(Edition, {
         "zh_punctuation": Field(Bool("In Chinese, a full-width ／ for ' / ', —— for ' - ' or ' – ', and · for a "
                                      "katakana ・ between Han (a name: 艾琳·柯林斯)"),
                                 default=False),
+        "unit_space": Field(Seq(Str("A unit as printed after a figure, e.g. m²", max_length=12),
+                                description="Units that take a narrow no-break space after a figure in the "
+                                "running text (105,635m² → 105,635 m²)", max_items=100), default=()),
     }, "Typographic normalisation of the printed text; `check` reads either character as the source's"),
         default=None),
     "words": Field(Seq(Str("A name, term or fixed translation as printed, e.g. 研究資助局", max_length=MAX_WORD),
@@ -334,10 +337,11 @@ def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> 
     check_edition(edition, diags)
     diags.raise_if_errors()
     typography = edition.typography
-    if typography is not None and (typography.minus or typography.en_dash or typography.zh_punctuation):
+    if typography is not None and (typography.minus or typography.en_dash or typography.zh_punctuation
+                                   or typography.unit_space):
         # Each page normalised once per parsed page object, so a build session that reuses an unchanged
         # file's pages (matched by identity) gets the very same normalised page back.
-        flags = (typography.minus, typography.en_dash, typography.zh_punctuation)
+        flags = (typography.minus, typography.en_dash, typography.zh_punctuation, tuple(typography.unit_space))
         memo = cache if cache is not None else {}
         for key in [k for k in memo if k[0] == _NORMALISED and (k[2] != flags or all(memo[k][0] is not p
                                                                                       for p in edition.pages))]:
@@ -381,6 +385,13 @@ def _zh_rule(name: str) -> re.Pattern:
     return re.compile(_ZH_RULES[name])
 
 
+@functools.cache
+def _unit_space(units: tuple) -> re.Pattern:
+    """Between a figure and a unit of `units` written hard against it (105,635m²), not inside a longer word."""
+    alternatives = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(rf"(?<=\d)(?=(?:{alternatives})(?![\w\u00b2\u00b3]))")
+
+
 def typographic(string: str, typography: Typography, lang: str = "en") -> str:
     """`string` (in `lang`) with the normalisation `typography` turns on (see Typography)."""
     if typography.zh_punctuation and lang == "zh":
@@ -393,6 +404,8 @@ def typographic(string: str, typography: Typography, lang: str = "en") -> str:
             string = _zh_rule("one dash").sub("\u2014\u2014", string)  # 凱洛格—科大: a Chinese dash is two ems (——)  # 擴展實力 驅動成長: a full-width space between two phrases
         if "\u30fb" in string or "\uff65" in string:
             string = _zh_rule("name dot").sub("\u00b7", string)  # 艾琳・柯林斯 → 艾琳·柯林斯 (an interpunct, clreq)
+    if typography.unit_space and lang != "zh":
+        string = _unit_space(tuple(typography.unit_space)).sub("\u202f", string)
     if typography.minus:
         string = _MINUS.sub("\u2212", string)
     if typography.en_dash:

@@ -180,6 +180,10 @@ class Band:
     height_mm: float
     colour: str
     note_separator: str = " ／ "  # between the English and the Chinese of the band's note (continued ／ 續)
+    # what the band of a page says when its theme goes on from the page before (the same title) and its page file
+    # says nothing of its own: furniture, in both languages
+    continued_en: str | None = None
+    continued_zh: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,9 @@ class ElementMeasures:
     panel_padding_mm: float = 5.0  # a panel is its content and this padding…
     panel_padding_range_mm: tuple[float, float] = (4.0, 6.0)  # …which a frame may set within this
     footnote_english_columns: int = 6  # of the grid's columns, a footnote's English; its Chinese the rest
+    # every footnote ends with its language's full stop: the layout adds it (furniture) where the note has none
+    footnote_stop_en: str = ""
+    footnote_stop_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -460,7 +467,11 @@ GEOMETRY = Struct(PageGeometry, {
     "title_band": Field(Struct(Band, {"height_mm": Field(Number("Title band height, mm", 1, maximum=200), required=True),
                                       "colour": Field(Str(), required=True),
                                       "note_separator": Field(Str("Between the English and the Chinese of a band's "
-                                                                  "note (continued ／ 續)"), default=" ／ ")}),
+                                                                  "note (continued ／ 續)"), default=" ／ "),
+                                      "continued_en": Field(Str("The band's note on a page whose theme goes on from "
+                                                                "the page before (the same title), in English")),
+                                      "continued_zh": Field(Str("…and in Chinese (a page file's own `continued:` "
+                                                                "comes first)"))}),
                        required=True),
     "footnote_gap_mm": Field(Number("Gap above the footnotes, mm", 0, maximum=100), default=3.0),
     "folio_mm": Field(Number("Folio baseline, mm above the trim", 0, maximum=100), default=8.0),
@@ -511,6 +522,10 @@ GEOMETRY = Struct(PageGeometry, {
                                             "give its panel, mm", 2), default=(4.0, 6.0)),
         "footnote_english_columns": Field(Int("Grid columns a footnote's English takes; its Chinese the rest", 1),
                                           default=6),
+        "footnote_stop_en": Field(Str("The full stop every English footnote ends with (added, as furniture, where "
+                                      "the note has none); empty: as written", max_length=2), default=""),
+        "footnote_stop_zh": Field(Str("The full stop every Chinese footnote ends with (added, as furniture, where "
+                                      "the note has none); empty: as written", max_length=2), default=""),
     }), default=None),
     "typography": Field(Struct(TypographyLimits, {
         "max_empty_band_mm": Field(Number("Tallest band across the body with nothing drawn in it, mm", 1),

@@ -238,6 +238,8 @@ class Typography:
     # Chinese punctuation: a full-width slash for a spaced half-width one (科大創造 / 孵化了 → 科大創造／孵化了)
     # and a two-em dash for a spaced hyphen or Latin dash between Chinese words (足跡 – 港科大 → 足跡——港科大)
     zh_punctuation: bool = False
+    # units that take a narrow no-break space (U+202F) after a figure in the running text: 105,635m² → 105,635 m²
+    unit_space: tuple = ()
 
 
 @dataclass(frozen=True)

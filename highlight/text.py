@@ -56,9 +56,14 @@ MAX_JUSTIFY_EM = 0.2  # most extra space a justified English line may put into o
 STRETCHED_SPACE_EM = 1 / 3  # word spaces stretched at most to this
 MAX_IDEOGRAPH_GAP_EM = 0.08  # most a gap between ideographs may open: wider reads as letter-spacing
 AIM_IDEOGRAPH_GAP_EM = 0.05  # what justification aims at (DESIGN.md): a line opening its gaps wider costs…
-GAP_OVER_AIM_COST = 30.0  # …up to this at MAX_IDEOGRAPH_GAP_EM (half a ragged line), so a near break is taken instead
+# …up to this at MAX_IDEOGRAPH_GAP_EM, so a near break is taken instead; or, where leaving the line ragged costs less
+# (ending on a phrase's punctuation: RAGGED_COST / 2), it is set ragged: no line opens past about 0.076 em there
+GAP_OVER_AIM_COST = 40.0
 RAGGED_COST = 60.0  # a justified Chinese line that could only fill its measure by letter-spacing is set ragged
 PHRASE_END = set("，。、；：！？）」』")  # a ragged line ending on one of these ends a phrase: it costs half as much
+# …and in a narrow measure (a callout, a card) less than a break between two words (NARROW_PHRASE_COST): there a
+# phrase ending its line ragged reads better than a compound parted to fill it (…智慧生產、 | 生物科學及…)
+NARROW_PHRASE_RAGGED_COST = 10.0
 # Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
 # Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
@@ -79,7 +84,7 @@ NARROW_PHRASE_COST = 15.0
 WIDE_PHRASE_COST = 1.0
 # …and between two one-character words (獎|項: the dictionary's fallback where it lacks a compound), on top of that
 NARROW_SINGLES_COST = 60.0
-WIDE_SINGLES_COST = 2.0
+WIDE_SINGLES_COST = 10.0
 PHRASE_BREAK = set("，。、；：！？）」』】〉》〕〗\u3000")  # a break after one of these ends a phrase
 NAME_COST = 1e5  # a break inside one of the edition's names longer than the measure, at its own word boundary
 CONNECTIVE_START_COST = 30.0  # a narrow line starting with a connective (及, 與: zh_words.yaml), where it can help it
@@ -626,8 +631,7 @@ class TextSetter:
         box_w = [b.width_pt for b in boxes]
         hang = [b.hang_pt for b in boxes]
         end_shrink = [b.end_shrink_pt for b in boxes]
-        ragged_cost = [RAGGED_COST / 2 if b.frags and b.frags[-1].text[-1] in PHRASE_END else RAGGED_COST
-                       for b in boxes]
+        ragged_cost = [_ragged_cost(b, width_pt) for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         sep_w = [sep.width_pt for sep in seps]
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
@@ -679,9 +683,8 @@ class TextSetter:
                         elif justify and j < n and gap_room and width_pt - fit > stretch - gap_room:
                             # the ideograph gaps this line opens, past the aim of 0.05 em: dearer the nearer 0.08
                             opened = (width_pt - fit - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM
-                            if opened > AIM_IDEOGRAPH_GAP_EM:
-                                cost += GAP_OVER_AIM_COST * ((opened - AIM_IDEOGRAPH_GAP_EM)
-                                                             / (MAX_IDEOGRAPH_GAP_EM - AIM_IDEOGRAPH_GAP_EM)) ** 2
+                            if opened > AIM_IDEOGRAPH_GAP_EM:  # or set ragged, where that is cheaper (_make_line)
+                                cost += min(_over_aim_cost(opened), ragged_cost[j - 1])
                     if fit > limit:
                         # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
                         cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
@@ -769,9 +772,11 @@ class TextSetter:
                 # (to MAX_IDEOGRAPH_GAP_EM); a line that needs more is left ragged rather than letter-spaced.
                 first_room = sum(seps[k].stretch_pt for k in inner)
                 last_room = sum(seps[k].last_stretch_pt for k in inner)
-                if slack <= first_room + last_room + 0.01:
+                rest = max(0.0, slack - first_room) / last_room if last_room else 0.0
+                # a line opening its gaps far past the aim is set ragged where that costs less (a phrase's end)
+                gaping = _over_aim_cost(rest * MAX_IDEOGRAPH_GAP_EM) > _ragged_cost(boxes[end - 1], width_pt)
+                if slack <= first_room + last_room + 0.01 and not gaping:
                     share = min(1.0, slack / first_room) if first_room else 0.0
-                    rest = max(0.0, slack - first_room) / last_room if last_room else 0.0
                     for k in inner:
                         grow = seps[k].stretch_pt * share + seps[k].last_stretch_pt * min(1.0, rest)
                         if grow:
@@ -911,6 +916,23 @@ def _bold_terms(spans: list[Span]) -> set[Span]:
         return set()
     return {s for s in texts if s.lang == "zh" and s.style.weight == "bold" and len(s.text.strip()) <= MAX_BOLD_TERM
             and any(is_ideograph(c) for c in s.text)}
+
+
+def _ragged_cost(box: _Box, width_pt: float) -> float:
+    """What leaving a justified Chinese line ragged costs, by how it ends: on a phrase's punctuation less (and in a
+    narrow measure less still), on an ideograph RAGGED_COST."""
+    if box.frags and box.frags[-1].text[-1] in PHRASE_END:
+        narrow = width_pt < NARROW_MEASURE_EM * box.frags[-1].size_pt - 0.01
+        return NARROW_PHRASE_RAGGED_COST if narrow else RAGGED_COST / 2
+    return RAGGED_COST
+
+
+def _over_aim_cost(opened_em: float) -> float:
+    """What a justified Chinese line opening its ideograph gaps by `opened_em` costs: nothing up to the aim
+    (AIM_IDEOGRAPH_GAP_EM), GAP_OVER_AIM_COST at the most they may open, growing as the square between."""
+    if opened_em <= AIM_IDEOGRAPH_GAP_EM:
+        return 0.0
+    return GAP_OVER_AIM_COST * ((opened_em - AIM_IDEOGRAPH_GAP_EM) / (MAX_IDEOGRAPH_GAP_EM - AIM_IDEOGRAPH_GAP_EM)) ** 2
 
 
 def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int]) -> float:

@@ -28,7 +28,7 @@ from .diagnostics import Diagnostics, SourceRef
 from .layout import Box, LaidOutPage, Picture, QrMark, TextLine
 from .layout.items import empty_bands, ink_span
 from .layout_spec import MM, TypographyLimits
-from .model import Callout, Stat
+from .model import Callout, Ranking, Stat
 from .text import (
     CLOSING_BRACKETS,
     NO_LINE_END,
@@ -504,18 +504,28 @@ def _stat_anatomy(lines: list, layout) -> tuple[tuple[str, ...], float | None]:
     change_en = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "en"]
     change_zh = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "zh"]
     departs = []
-    if any(abs(line.baseline_pt - baseline) > 0.01 for line, _ in change_en):
+    # On the figure line: a change on its baseline, or the pair (the English change over its Chinese twin)
+    # within the figure's height beside it. Under it: the section's changes on the line straight under the
+    # figure (copyfit's rule where a change will not stand beside its figure at the smallest step), before words.
+    figure_right = figure_line.x_pt + figure_line.line.natural_pt
+    beside = all(baseline - figure.size_pt - 0.01 <= line.baseline_pt <= baseline + 0.01
+                 and line.x_pt >= figure_right - 0.01 for line, _ in change_en + change_zh)
+    changes = {line.baseline_pt for line, _ in change_en + change_zh}
+    words_below = [line.baseline_pt for line in lines if line.baseline_pt > baseline + 0.01
+                   and all(_colour_name(r) != "accent" for r in line.line.runs if r.text.strip())]
+    under = (len(changes) == 1 and min(changes) > baseline + 0.01
+             and all(b > min(changes) for b in words_below))
+    if change_en and not beside and not under:
         departs.append("its change stands off the figure line")
     if change_zh and (not change_en or any(run.size_pt != change_en[0][1].size_pt or not _bold(run)
                                            for _, run in change_zh)):
         departs.append("its Chinese change is not set as the English one")
     labels = [line for line, run in runs if _bold(run) and run.size_pt < unit_pt and line.lang == "en"
               and _colour_name(run) == "text"]
-    figure_right = figure_line.x_pt + figure_line.line.natural_pt  # words in a column beside it are not above it
     if any(line.baseline_pt < baseline and line.x_pt < figure_right for line in labels):
         departs.append("its label stands above the figure")
-    words = [line for line in lines if line.baseline_pt > baseline + 0.01
-             and not any(r.size_pt >= unit_pt for r in line.line.runs)]  # under the figure and its unit line
+    words = [line for line in lines if line.baseline_pt > baseline + 0.01  # under the figure and its unit line
+             and not any(r.size_pt >= unit_pt or _colour_name(r) == "accent" for r in line.line.runs)]
     en = [line.baseline_pt for line in words if line.lang == "en"]
     zh = [line.baseline_pt for line in words if line.lang == "zh"]
     if en and zh and max(en) > min(zh):
@@ -553,17 +563,9 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
                         (r for line in lines for r in line.line.runs), key=lambda r: r.size_pt).text.strip()
                     anatomies.setdefault(departs, []).append((page.number, ref, figure))
                     sizes.setdefault(section_of.get(block, 0), {}).setdefault(size, []).append((ref, figure))
-            bold_en = any(_bold(r) and r.size_pt < unit_pt and _colour_name(r) != "accent"
-                          for line in lines if line.lang == "en" for r in line.line.runs if r.text.strip())
-            zh_lines = [line for line in lines if line.lang == "zh"]
-            if bold_en and zh_lines and not any(_bold(r) and r.size_pt < unit_pt for line in zh_lines
-                                                for r in line.line.runs if r.text.strip()):
-                text = next(line.line.text for line in lines if line.lang == "en" and any(
-                    _bold(r) and r.size_pt < unit_pt for r in line.line.runs))
-                diags.warning("typo-bold-twin", f"bold English '{text}' has no bold Chinese twin (limit "
-                              f"{limits.max_bold_twin_mismatches})", ref, page=page.number,
-                              hint="give the label or headline its zh: in the same field, or mark the Chinese "
-                              "words that translate it **bold** in the Chinese sentence")
+            for message, hint in _bold_twin_mismatches(element, lines, unit_pt):
+                diags.warning("typo-bold-twin", f"{message} (limit {limits.max_bold_twin_mismatches})", ref,
+                              page=page.number, hint=hint)
         for section, by_size in sorted(sizes.items()):
             report.stats.append(f"section {section}: figures at " + ", ".join(f"{size:g} pt" for size in by_size))
             if len(by_size) > limits.max_figure_sizes_per_section:
@@ -600,13 +602,54 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
                               "under them, then the label and note, English then Chinese (elements.stat)")
 
 
+def _bold_twin_mismatches(element, lines: list, unit_pt: float) -> list[tuple[str, str]]:
+    """How an element's bold English and its bold Chinese twin differ, as the eye reads them (DESIGN.md, "Both
+    languages equal"): bold English with no bold Chinese; a bold English headline or label standing before its
+    sentence while its Chinese twin stands after the Chinese sentence; a Chinese figure left regular before the
+    bold twin of its unit (20個**獎項** beside "20 awards")."""
+    def words(line):
+        return [r for r in line.line.runs if r.text.strip() and not r.artifact]
+
+    en = sorted((line for line in lines if line.lang == "en"), key=lambda i: (i.baseline_pt, i.x_pt))
+    zh = sorted((line for line in lines if line.lang == "zh"), key=lambda i: (i.baseline_pt, i.x_pt))
+    en_bold = [line for line in en if any(_bold(r) and r.size_pt < unit_pt and _colour_name(r) != "accent"
+                                          for r in words(line))]
+    zh_bold = [line for line in zh if any(_bold(r) and r.size_pt < unit_pt for r in words(line))]
+    found = []
+    if en_bold and zh and not zh_bold:
+        found.append((f"bold English '{en_bold[0].line.text.strip()}' has no bold Chinese twin",
+                      "give the label or headline its zh: in the same field, or mark the Chinese words that "
+                      "translate it **bold** in the Chinese sentence"))
+    small = [line for line in en if all(r.size_pt < unit_pt for r in words(line))]
+    heads = small[:1] and small[0] in en_bold and all(_bold(r) for r in words(small[0]))
+    zh_words = [line for line in zh if all(r.size_pt < unit_pt for r in words(line))]
+    zh_heads = [line for line in zh_bold if all(_bold(r) for r in words(line))]  # a bold twin on lines of its own
+    if heads and zh_heads and zh_words and zh_words[0] not in zh_bold:
+        found.append((f"the bold Chinese '{zh_heads[0].line.text.strip()}' stands after its Chinese sentence, while "
+                      f"its English '{small[0].line.text.strip()}' heads its own",
+                      "set the Chinese headline first, as the English (callout: its headline's zh, the sentence "
+                      "as the lead's zh when it ends in the headline)"))
+    figure = getattr(element, "figure", None)
+    if isinstance(element, Stat) and figure and element.unit is not None and element.unit.en:
+        pattern = re.compile(re.escape(figure) + r"\s*[\u3400-\u9fff]?\s*$")
+        for line in zh:
+            runs = words(line)
+            if any(_bold(b) and not _bold(runs[k]) and pattern.search("".join(r.text for r in runs[:k + 1]))
+                   for k, b in enumerate(runs[1:])):
+                found.append((f"the Chinese '{line.line.text.strip()}' sets its unit's twin bold and its figure "
+                              f"'{figure}' regular, while '{figure} {element.unit.en}' is one figure line",
+                              f"mark the figure with its unit's twin bold: **{figure}…**"))
+                break
+    return found
+
+
 def _stats_and_callouts(page) -> dict:
     """element key (its YAML path, as the layout stamps it in each line's role) -> (block index, element), for
     the page's stats and callouts."""
     if page is None:
         return {}
     return {element.ref.yaml_path: (index, element) for index, block in enumerate(page.blocks)
-            for element in block.elements if isinstance(element, (Stat, Callout))}
+            for element in block.elements if isinstance(element, (Stat, Callout, Ranking))}
 
 
 def _sections(page) -> dict:

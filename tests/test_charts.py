@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import shutil
 
 import pytest
 from conftest import ROOT, make_edition, run_cli
@@ -45,7 +46,8 @@ def _table_lines(items, frame: str = "tables") -> tuple[list, list, list]:
     above it and the total inside it left out)."""
     foot = _chart_bottom(items)
     lines = sorted((i for i in items if isinstance(i, TextLine) and i.frame == frame and i.baseline_pt > foot
-                    and not _artifact(i)), key=lambda i: i.baseline_pt)
+                    and not _artifact(i) and i.role.kind != "table-caption"),  # a bar's unit stands at its end
+                   key=lambda i: i.baseline_pt)
     counts = [i for i in lines if i.line.text.replace(",", "").isdigit()]
     percents = [i for i in lines if i.line.text.endswith("%")]
     labels = [i for i in lines if i not in counts and i not in percents]
@@ -244,31 +246,50 @@ def test_the_key_region_is_gold_the_others_navy_and_the_others_row_grey(built):
 
 
 def test_totals_in_the_rings_centre_and_captions_in_both_languages(built):
-    """Each ring shows its table's total in its centre (the rows' sum, drawn as an artifact: chart
-    furniture, not copy), with the table's unit under it ("Full-time Equivalent 全職人數": what one count of
-    the faculty table is; "Students 學生" under the 7,305, which had none until the designer's third review).
-    Page 3's charts are captioned in both languages with what they count; page 6's stands under the stat whose
-    figure is its total and whose label says what it counts in both languages: its centre does not repeat the
-    315 printed beside it (it did on 068d8b2)."""
+    """Every ring one system (the designer's third review, item 8): its table's total in its centre (the rows'
+    sum, drawn as an artifact: chart furniture, not copy), the table's unit under it in both languages ("Full-time
+    Equivalent 全職人數", "Students 學生", page 6's "partnerships 夥伴"), and every legend row with its count and
+    its percentage (page 6's content gives none: its count over the total, rounded once, an artifact). Page 3's
+    charts are captioned in both languages with what they count; page 6's copy deck prints no caption for its
+    chart: a located warning says so. Fails on the code before: page 6's centre empty (its stat prints 315),
+    its legend without percentages, no warning."""
     result, _ = built
     students, faculty = _p3_tables()
     for (page, cell, frame), table in zip(_charts(result), (students, faculty, None)):
         ring = _rings(cell)[0]
         totals = [t for t in _totals(cell) if abs(t.baseline_pt - ring.cy_pt) < ring.inner_pt]
-        assert [t.line.text for t in totals] == ([f"{table.total:,}"] if page == 3 else [])
+        assert [t.line.text for t in totals] == [f"{table.total:,}" if page == 3 else "315"]
         centre = [i for i in cell if isinstance(i, TextLine) and i.frame == frame
                   and math.hypot(i.x_pt + i.line.right_pt / 2 - ring.cx_pt, i.baseline_pt - ring.cy_pt) < ring.inner_pt]
+        unit = [t.line.text for t in centre if not _artifact(t)]
         if page == 3:
             captions = _captions(cell)
             assert len(captions) == 1 and _has_both_languages(captions[0].line.text)
             assert captions[0].line.text == {id(students): "Non-local students 非本地生",
                                              id(faculty): "Faculty 教員"}[id(table)]
-            unit = [t.line.text for t in centre if not _artifact(t)]
             assert unit == (["Students", "學生"] if table is students else ["Full-time Equivalent", "全職人數"])
         else:
-            above = sorted((i for i in cell if isinstance(i, TextLine) and i.baseline_pt < ring.cy_pt - ring.outer_pt),
-                           key=lambda i: i.baseline_pt)
-            assert above[0].line.text == "315" and _has_both_languages(" ".join(i.line.text for i in above[1:]))
+            assert unit == ["partnerships", "夥伴"]
+            shares = sorted(t.line.text for t in _totals(cell) if t.line.text.endswith("%"))
+            assert shares == sorted(["43.5%", "29.5%", "22.2%", "4.8%", "2.5%", "1.6%", "0.6%"]), shares
+    (warning,) = [d for d in result.diagnostics.items if d.code == "chart-caption"]
+    assert warning.source.file.endswith("p6-growth.yaml") and warning.source.yaml_path.endswith(".breakdown")
+
+
+def test_a_chart_without_its_words_is_a_located_warning_and_strict_fails(tmp_path):
+    """Edition-b's students ring before it had a unit (the designer: "its students ring has no label"): a
+    located warning at the breakdown naming what is missing, and --strict fails; the layout invents no words."""
+    folder = tmp_path / "b"
+    shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "edition-b"), folder)
+    page = folder / "p3-international-community.yaml"
+    text = page.read_text("utf-8")
+    old = '          unit: {en: "Students", zh: "學生"}\n'
+    assert old in text
+    page.write_text(text.replace(old, ""), "utf-8")
+    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf"), "--strict"])
+    assert code == 1
+    (line,) = [ln for ln in printed.splitlines() if "[chart-unit]" in ln]
+    assert "p3-international-community.yaml:" in line and "the chart has no unit under the total" in line
 
 
 def test_a_palette_too_close_to_tell_apart_is_refused_where_it_is_written(tmp_path):
@@ -295,6 +316,7 @@ blocks:
     elements:
       - breakdown:
           caption: {en: "Partners", zh: "夥伴"}
+          unit: {en: "Partners", zh: "夥伴"}
 %s          total: 1000
           rows:
             - {label: {en: "Europe", zh: "歐洲"}, count: 300, percent: 30.0}
@@ -394,7 +416,7 @@ def test_a_legend_repeating_a_colour_is_a_located_warning_and_strict_fails(tmp_p
     code, printed = run_cli(["build", folder, "--strict", "-o", str(tmp_path / "x.pdf")])
     assert code == 1, printed
     line = next(ln for ln in printed.splitlines() if "warning[chart-legend-repeat]" in ln)
-    assert "p1.yaml:15:" in line and "(blocks[0].elements[0].breakdown.rows[3])" in line, line
+    assert "p1.yaml:16:" in line and "(blocks[0].elements[0].breakdown.rows[3])" in line, line
     assert "'Europe' and 'Oceania'" in line and "primary at 0.45" in line and "charts.min_delta_e 10" in line
     assert "charts.regions" in printed.split(line, 1)[1].splitlines()[1]  # the hint under it
     code, printed = run_cli(["build", folder, "-o", str(tmp_path / "y.pdf")])

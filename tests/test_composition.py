@@ -197,7 +197,7 @@ def test_an_overflow_names_the_frames_that_grew_since_the_last_good_build(tmp_pa
     text = page.read_text("utf-8")
     old = 'en: "Around 100 alumni entrepreneurs exchanged insights and explored partnership opportunities"'
     assert old in text
-    page.write_text(text.replace(old, old[:-1] + " " + "and many more met again over two long days " * 32 + '"'),
+    page.write_text(text.replace(old, old[:-1] + " " + "and many more met again over two long days " * 28 + '"'),
                     "utf-8")
     code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1

@@ -180,6 +180,22 @@ def test_a_continued_theme_says_so_in_its_band(leaflet):
     assert not [i for i in page6.items if isinstance(i, TextLine) and i.frame == "title-note"]
 
 
+def test_a_continued_theme_says_so_from_the_layout_where_its_page_file_does_not(edition_b):
+    """Designer's fourth review (edition-b): page 7 repeats page 6's title and its page file gives no
+    `continued:`; the band says 'continued ／ 續' all the same, from layout/page.yaml (title_band.continued_en /
+    _zh, furniture), level with the title; page 6's band does not, nor does any page whose title is new.
+    Fails on 5e969f4: no note on edition-b's page 7."""
+    result, _ = edition_b
+    notes = {page.number: [i for i in page.items if isinstance(i, TextLine) and i.frame == "title-note"]
+             for page in result.pages}
+    (note,) = notes[7]
+    assert note.line.text.replace(" ", "") == "continued／續"
+    assert note.ref.file.endswith(os.path.join("layout", "page.yaml"))
+    title = next(i for i in result.pages[6].items if isinstance(i, TextLine) and i.frame == "title-band")
+    assert note.baseline_pt == title.baseline_pt
+    assert not [n for n, found in notes.items() if found and n != 7]
+
+
 def test_the_report_measures_a_panel_by_its_ink():
     """A panel 60 mm tall with one line at its head: 50-odd mm of paper at its foot, a located warning with its
     limit (typography.max_panel_edge_mm); the tint itself is no ink, so the band across the body passes it."""
@@ -235,6 +251,14 @@ def _band_ending_at(page: dict, top_mm: float, bottom_mm: float) -> float:
     return max((b - a for a, b in page["bands"] if top_mm - PIXEL_MM <= b <= bottom_mm + PIXEL_MM), default=0.0)
 
 
+def _footnote_rule(item, layout) -> bool:
+    """The rule above a page's footnotes: horizontal, in the rule colour, footnote_rule_mm long (at most the
+    measure: since issue 22 it spans both columns of notes, as long as a heading's rule, which is navy)."""
+    length = min(layout.geometry.elements.footnote_rule_mm * MM, layout.column_x_pt(1, 12)[1])
+    return (type(item).__name__ == "Rule" and abs(item.y1_pt - item.y2_pt) < 0.1
+            and item.colour == layout.colours["rule"] and abs(item.x2_pt - item.x1_pt - length) < 0.5)
+
+
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])
 def test_two_lines_of_body_stand_above_every_heading_and_the_footnote_rule(which, request):
     """Designer review (issue 22), point 1: space before a heading varied 1.4-24 mm and the footnote rule stood
@@ -253,8 +277,7 @@ def test_two_lines_of_body_stand_above_every_heading_and_the_footnote_rule(which
     body = 2 * result.layout.style("body", "en").leading_pt
     headings = rules = 0
     for page in result.pages:
-        for rule in (i for i in page.items if type(i).__name__ == "Rule" and abs(i.y1_pt - i.y2_pt) < 0.1
-                     and abs(i.x2_pt - i.x1_pt - result.layout.geometry.elements.footnote_rule_mm * MM) < 0.5):
+        for rule in (i for i in page.items if _footnote_rule(i, result.layout)):
             above = [i.baseline_pt + i.line.descent_pt for i in page.items
                      if isinstance(i, TextLine) and i.baseline_pt < rule.y1_pt]
             above += [b.y_pt + b.height_pt for b in page.items if isinstance(b, Box) and not b.bleeds
@@ -367,8 +390,7 @@ def test_between_two_blocks_never_less_than_the_floor_and_more_above_a_heading_t
                 below = min(seen[n][0] for n in headed) - seen[name][1]
                 assert above > below, (page.number, name, round(above / MM, 1), round(below / MM, 1))
                 headings += 1
-        rules = [i for i in page.items if type(i).__name__ == "Rule" and abs(i.y1_pt - i.y2_pt) < 0.1
-                 and abs(i.x2_pt - i.x1_pt - result.layout.geometry.elements.footnote_rule_mm * MM) < 0.5]
+        rules = [i for i in page.items if _footnote_rule(i, result.layout)]
         if rules and seen:
             body = max(b for _, b in seen.values() if b < rules[0].y1_pt)
             assert rules[0].y1_pt - body >= floor, (page.number, "footnote rule", round((rules[0].y1_pt - body) / MM, 1))
@@ -468,3 +490,18 @@ def test_reading_text_keeps_a_reading_measure_under_a_wide_heading(leaflet):
         assert lines and max(len(i.line.text) for i in lines) <= 85, (number, max(len(i.line.text) for i in lines))
     rules = [i for i in result.pages[3].items if type(i).__name__ == "Rule" and i.y1_pt == i.y2_pt]
     assert any(abs(r.x2_pt - r.x1_pt - 180 * MM) < 1 for r in rules)  # the headings' rules across the 12 columns
+
+
+def test_the_cells_of_a_row_align_their_lines_of_like_role(leaflet):
+    """Designer's fourth review, item 14: in page 5's AI row '1st university in Hong Kong' (a headline with no
+    lead-in) started ~4 mm above the other cells' headlines, which stand under their lead-ins ('Acquired',
+    'Provided'). In a row where a callout's headline stands under a lead-in, every callout's headline stands on
+    that line, and the lead-ins share the row's top. Fails on 0e6f4a9: the headlines' baselines 12 pt (4.2 mm) apart."""
+    result, _ = leaflet
+    lines = [i for i in result.pages[4].items if isinstance(i, TextLine) and i.frame == "genai-row" and i.lang == "en"]
+    first = {text: min(i.baseline_pt for i in lines if i.line.text.startswith(text))
+             for text in ("1st university", "high performance", "generative AI", "Acquired", "Provided")}
+    assert first["1st university"] == pytest.approx(first["high performance"], abs=0.01), first
+    assert first["generative AI"] == pytest.approx(first["high performance"], abs=0.01), first
+    assert first["Acquired"] == pytest.approx(first["Provided"], abs=0.01), first
+    assert first["Acquired"] < first["1st university"] - 2 * MM

@@ -720,7 +720,7 @@ def test_2022_23_prints_a_true_minus_dashes_and_chinese_punctuation_and_check_re
     copy_project(tmp_path)
     edition = tmp_path / "content" / "2022-23" / "edition.yaml"
     text = edition.read_text(encoding="utf-8")
-    switch = "typography: {minus: true, en_dash: true, zh_punctuation: true}\n"
+    switch = "typography: {minus: true, en_dash: true, zh_punctuation: true, unit_space: [m², m³, km², kWh]}\n"
     assert switch in text
     edition.write_text(text.replace(switch, ""), encoding="utf-8")
     plain = build(BuildOptions(str(edition.parent), str(tmp_path / "plain.pdf")))

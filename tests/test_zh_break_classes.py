@@ -257,3 +257,39 @@ def test_a_bold_term_in_chinese_text_is_kept_whole_as_a_word(zh):
     for em in (26, 27, 28, 29):
         printed = _set_marked(zh, text, "stat-note", em)
         assert not any(line.endswith(("執行", "執行主席", "執行主席大")) for line in printed[:-1]), (em, printed)
+
+
+def test_level_and_park_suffixes_stay_with_their_word(zh):
+    """世界|級 and 科技|園 (the dictionary leaves 級 and 園 alone): found by setting every Chinese text of both
+    editions at 8–40 ems and judging the breaks with jieba; now suffixes (zh_words.yaml)."""
+    from highlight.segment import DISCOURAGED, break_grades
+
+    assert break_grades("一所世界級研究型大學", frozenset())[4] == DISCOURAGED
+    assert break_grades("聯同香港科技園公司合辦", frozenset())[6] == DISCOURAGED
+    _, _, lines = zh
+    text = "香港科技大學是一所世界級研究型大學，致力培育具備環球視野及創新思維的全才。"
+    for em in (12, 14, 16):
+        assert not any(line.endswith("世界") for line in texts(lines(text, "body", em, "justify"))), em
+
+
+def test_a_narrow_line_ends_at_its_phrase_rather_than_part_a_compound_to_fill_it(zh):
+    """p7's card, 19 ems: 「…智慧生產、生物 | 科學及生物醫學工程」 parted 生物科學 (two dictionary words) to fill the line;
+    in a narrow measure a line ending its phrase ragged costs less than a break between two words."""
+    _, _, lines = zh
+    text = "成功獲得100+政府資助的研究項目，涵蓋先進材料、微電子學、智慧生產、生物科學及生物醫學工程"
+    for em in (18, 19, 20):
+        printed = texts(lines(text, "stat-note", em, "justify"))
+        assert not any(line.endswith("生物") for line in printed), (em, printed)
+
+
+def test_a_line_ending_its_phrase_goes_ragged_rather_than_open_its_gaps_to_the_limit(zh):
+    """Edition-b p6 (28 ems): 「2024及2025年擔任東亞研究型大學協會（18家成員大學）」 could fill its measure only by opening
+    its gaps to 0.08 em, the limit; a line ending on a phrase's punctuation is set ragged where that costs less than
+    opening its gaps so far past the aim (0.05 em)."""
+    from highlight.text import spans_from_text
+
+    setter, layout, _ = zh
+    st = layout.style("stat-note", "zh")
+    text = "2024及2025年擔任東亞研究型大學協會（18家成員大學）**主席學校**"
+    first = setter.set(spans_from_text(text, st, lang="zh"), 28 * st.size_pt, "justify")[0]
+    assert first.text.endswith("）") and first.gap_em < 0.076, (first.text, first.gap_em)

@@ -11,6 +11,7 @@ from ..model import Edition, page_texts, ref_of
 from ..text import plain
 
 # Characters the layout itself prints (figures of tables, page numbers, the slug line).
+NO_BREAK_SPACES = "\u00a0\u202f"
 GENERATED_CHARACTERS = set("0123456789,.%+- |") | set("Annual Highlights page highlight")
 
 
@@ -43,7 +44,10 @@ _PAGES: dict[int, tuple] = {}
 
 def _page_characters(page, separator: str | None) -> dict[str, SourceRef]:
     seen: dict[str, SourceRef] = {}
-    strings = [(t.ref, plain(s)) for t in page_texts(page) for _, s in t.strings()]
+    raw = [(t.ref, s) for t in page_texts(page) for _, s in t.strings()]
+    # (plain() collapses whitespace: the no-break spaces that hold a figure to its unit are printed glyphs)
+    strings = [(ref, plain(s)) for ref, s in raw] + [(ref, "".join(c for c in s if c in NO_BREAK_SPACES))
+                                                     for ref, s in raw if any(c in NO_BREAK_SPACES for c in s)]
     for block in page.blocks:
         for element in block.elements:
             for name in kind_of(element).figure_fields:  # a stat's figure, a ranking's number

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from ..content import Page, Stat
+from ..content import Page
 from ..layout_spec import MM, Style
 from ..text import spans_from_text
-from .elements import figure_room
+from .elements import change_room, figure_room
 from .fill import cell_widths
 from .items import CopyfitStep
 from .stacking import FrameContext
@@ -27,8 +27,11 @@ class Copyfit:
     fitted: Mapping  # frame -> {style name -> the step its figures take}
     steps: tuple[CopyfitStep, ...] = ()  # for the report: each style stepped down, with the figure that asked
     # the sections whose figures could take a smaller step still, the one a page too full asks first at the
-    # head: the section whose figures come nearest to not fitting (their widest at the largest share of its room)
+    # head: the lowest on the page (its head's figures keep the scale's top step, level with the facing page's)
     smaller: tuple = ()
+    # the frames whose stats set their change on a line under the figure: a section whose change will not stand
+    # on its figure line even at the smallest step moves every change of the section under its figure together
+    below: frozenset = frozenset()
 
     def of(self, frame: str) -> Mapping:
         return self.fitted.get(frame, MappingProxyType({}))
@@ -71,6 +74,7 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
     layout = page_ctx.layout
     groups: dict = {}
     section_of = frame_sections(page, template)
+    measured: list = []  # (group key, frame, element, figure, the figure's width at each size, room, its change's)
     for name, frame in template.frames.items():
         block = blocks.get(name)
         if block is None:
@@ -86,31 +90,37 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             style = ctx.style(style_name, "en")
             sizes = [style.size_pt] + list(layout.steps(ctx.substitutes.get(style_name, style_name)))
             natural = [ctx._natural(spans_from_text(figure, at_size(style, size, ctx.grid))) for size in sizes]
-            needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
-            if needed is None and isinstance(element, Stat):
-                # no step holds its Chinese change beside the English: the step that holds the English, the
-                # Chinese change under it
-                room = figure_room(ctx, element, frame, cell_w, twin=False)[2]  # type: ignore[index]
-                needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
             key = (section_of.get(name, 0), style_name)
-            group = groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
-                                            "widest": (0.0, room, element.ref, figure)})
-            if name not in group["frames"]:
-                group["frames"].append(name)
-            if needed is None:
-                smallest = sizes[-1]
-                ctx.diags.error("copyfit", f"in frame '{name}' the figure '{figure}' is "
-                                f"{(natural[-1] - room) / MM:.1f} mm wider than the {room / MM:.1f} mm its line has "
-                                f"(its cell, less a stat's unit and change) even at {smallest:g} pt, the smallest "
-                                f"step of style '{style_name}'",
-                                element.ref, page=page.number,
-                                hint="write the figure shorter (HK$1.02B for HK$1,024.5M), give the frame more "
-                                "columns (span) or fewer cells in the edition's layout/templates.yaml, or add a "
-                                f"smaller step to '{style_name}' steps in layout/styles.yaml")
-                needed = len(sizes) - 1
-            if needed > group["step"] or (needed == group["step"] and natural[0] - room > group["widest"][0] - group["widest"][1]):
-                group["widest"] = (natural[0], room, element.ref, figure)
-            group["step"] = max(group["step"], needed)
+            groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
+                                    "widest": (0.0, room, element.ref, figure), "below": False})
+            measured.append((key, name, element, figure, natural, room, change_room(ctx, element)))
+    for key, name, element, figure, natural, room, change_w in measured:
+        # A change that will not stand on its figure line at the smallest step goes under the figure, with
+        # every change of its section (one anatomy in the section), rather than the figure stepping down past it.
+        if change_w and natural[-1] > room + 0.01 and natural[-1] <= room + change_w + 0.01:
+            groups[key]["below"] = True
+    for key, name, element, figure, natural, room, change_w in measured:
+        group = groups[key]
+        sizes, style_name = group["sizes"], key[1]
+        if group["below"]:
+            room += change_w
+        needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
+        if name not in group["frames"]:
+            group["frames"].append(name)
+        if needed is None:
+            smallest = sizes[-1]
+            page_ctx.diags.error("copyfit", f"in frame '{name}' the figure '{figure}' is "
+                                 f"{(natural[-1] - room) / MM:.1f} mm wider than the {room / MM:.1f} mm its line has "
+                                 f"(its cell, less a stat's unit and change) even at {smallest:g} pt, the smallest "
+                                 f"step of style '{style_name}'",
+                                 element.ref, page=page.number,
+                                 hint="write the figure shorter (HK$1.02B for HK$1,024.5M), give the frame more "
+                                 "columns (span) or fewer cells in the edition's layout/templates.yaml, or add a "
+                                 f"smaller step to '{style_name}' steps in layout/styles.yaml")
+            needed = len(sizes) - 1
+        if needed > group["step"] or (needed == group["step"] and natural[0] - room > group["widest"][0] - group["widest"][1]):
+            group["widest"] = (natural[0], room, element.ref, figure)
+        group["step"] = max(group["step"], needed)
     fitted: dict = {}
     steps = []
     nearest: dict = {}  # section -> how near its figures come to not fitting at its step
@@ -130,5 +140,6 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
         steps.append(CopyfitStep(tuple(group["frames"]), style_name, size, natural, room, ref, figure,
                                  too_full=step > group["step"]))
     fitted = {name: MappingProxyType(styles) for name, styles in fitted.items()}
-    smaller = tuple(sorted(nearest, key=lambda section: (-nearest[section], -section)))
-    return Copyfit(MappingProxyType(fitted), tuple(steps), smaller)
+    smaller = tuple(sorted(nearest, key=lambda section: -section))  # the lowest section first: the page's head keeps its size
+    below = frozenset(name for group in groups.values() if group["below"] for name in group["frames"])
+    return Copyfit(MappingProxyType(fitted), tuple(steps), smaller, below)

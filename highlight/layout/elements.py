@@ -31,7 +31,7 @@ from ..content import (
 )
 from ..kinds import Kind
 from ..layout_spec import MM, FrameSpec
-from ..text import OPENING_BRACKETS, Span, spans_from_text
+from ..text import CLOSING_BRACKETS, OPENING_BRACKETS, Span, spans_from_text
 from .items import Box, Picture, QrMark, Ring, Role, Rule, TextLine, _Piece
 from .stacking import FrameContext, twin_style
 
@@ -57,7 +57,25 @@ class ElementKind:
 
 # -- the kinds' layout ------------------------------------------------------------------------------------
 def paragraph(ctx: FrameContext, paragraph: Paragraph, width: float, frame: FrameSpec) -> _Piece:
-    return ctx.stacked(paragraph.text.ref, width, [(paragraph.text, "body")])
+    """English, then Chinese. A pair of brackets round both languages (（2014–15 as baseline / 2014–15 為基線）:
+    the English opens it, the Chinese closes it) is set as one bracketed note of two lines: the Chinese under
+    the English text, indented by the opening bracket, so the brackets close round the pair."""
+    text = paragraph.text
+    en_text, zh_text = text.en or "", text.zh or ""
+    if not (en_text[:1] in OPENING_BRACKETS and zh_text[-1:] and zh_text[-1:] in CLOSING_BRACKETS
+            and not any(c in CLOSING_BRACKETS for c in en_text) and not any(c in OPENING_BRACKETS for c in zh_text)
+            and {"en", "zh"} <= ctx.languages):
+        return ctx.stacked(text.ref, width, [(text, "body")])
+    piece = _Piece()
+    style = ctx.style("body", "en")
+    head = en_text[:1] + "".join(c for c in en_text[1:3])
+    indent = ctx._natural([Span(head, style)]) - ctx._natural([Span(head[1:], style)])
+    en = ctx.column(piece.primary, text.ref, "en", width)
+    en.text(text, "body")
+    zh = ctx.column(piece.secondary, text.ref, "zh", width - indent, indent)
+    zh.text(text, "body")
+    piece.primary_h, piece.secondary_h = en.y, zh.y
+    return piece
 
 
 def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec) -> _Piece:
@@ -157,102 +175,123 @@ def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float
 # A stat's parts in the order they read (and are drawn, so that text taken from the PDF follows the
 # source): "93,923,338 kWh 千瓦小時", "external funding 校外資助", "Greenhouse gas 溫室氣體" then "GHG",
 # "in scholarships … (+9% YoY)".
-_LEAD_EN, _LEAD_ZH, _FIGURE, _UNIT_ZH, _LABEL_EN, _LABEL_ZH, _BADGE, _NOTE_EN, _CHANGE_EN, _NOTE_ZH, _CHANGE_ZH = range(11)
+_READING = ("lead-en", "lead-zh", "figure", "unit-zh", "label-en", "label-zh", "badge", "note-en", "change-en",
+            "note-zh", "change-zh")
+# A change with a Chinese twin reads in each language's sentence, after its label and before its note: "took part
+# in outbound exchange (+100% YoY)", "約800名學生參與海外交流（按年 +100%）及240名學生…".
+_READING_TWIN = ("lead-en", "lead-zh", "figure", "unit-zh", "label-en", "change-en", "note-en", "label-zh",
+                 "change-zh", "badge", "note-zh")
 
 
 def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
     """One anatomy in every cell (DESIGN.md, "One stat anatomy"): the lead-in, English then Chinese on
-    lines of their own; the figure line: figure, unit and change (the change in gold), with the Chinese
-    unit and change, set as the English ones are, on the line under them; the label (bold) and the note;
-    then the Chinese label (bold) and note, stacked under the English in the same cell. The figure line
-    always holds its unit and change: where they do not fit, copyfit sets the page's figures a step
-    smaller. A row aligns its figures, not its languages. With `beside_mm` on the frame the figure stands
-    in a column of its own and the words beside it, English then Chinese.
+    lines of their own; the figure line: figure, unit and change (the change in gold), the Chinese change
+    set as the English one, in the same gold and size, straight under it (the pair stacked, never two brackets
+    run together); the label (bold) and the note; then the Chinese label (bold) and note, stacked under the
+    English in the same cell. The figure line holds its unit and change: where they do not fit, copyfit sets
+    the section's figures a step smaller; where the change will not stand on the figure line even at the
+    smallest step, every change of the section stands under its figure (`ctx.changes_below`), the pair stacked
+    as on the figure line. A row aligns its figures, not its languages. With `beside_mm` on the frame the
+    figure stands in a column of its own and the words beside it, English then Chinese.
 
-    The parts are drawn in reading order (see _LEAD_EN …), which is not top to bottom: a change reads
-    after its label and note ("in scholarships for academic talents (+9% YoY)") though it stands on the
-    figure line."""
+    The parts are drawn in reading order (_READING), which is not top to bottom: a change reads after its
+    label and note ("in scholarships for academic talents (+9% YoY)") though it stands on the figure line."""
     piece = _Piece()
     out = piece.primary
     ranks: list[int] = []
+    figure, unit, change = figure_parts(ctx, stat, "en")
+    _, zh_unit, zh_change = figure_parts(ctx, stat, "zh")
+    order = _READING_TWIN if zh_change else _READING
 
-    def read_as(rank: int) -> None:  # the items added since the last call read at `rank`
-        ranks.extend([rank] * (len(out) - len(ranks)))
+    def read_as(part: str) -> None:  # the items added since the last call read as `part`
+        ranks.extend([order.index(part)] * (len(out) - len(ranks)))
 
     beside = frame.beside_mm * MM if frame.beside_mm else 0.0
     figure_w = beside or width
     col = ctx.column(out, stat.ref, "en", figure_w)
     col.text(stat.lead, "stat-lead")  # a lead-in and its Chinese both stand above the figure
-    read_as(_LEAD_EN)
+    read_as("lead-en")
     col.text(stat.lead, "stat-lead", "zh")
-    read_as(_LEAD_ZH)
+    read_as("lead-zh")
     piece.anchor_pt, piece.anchored = col.y, True  # a row aligns its figures, whatever stands above them
-    figure, unit, change = figure_parts(ctx, stat, "en")
+    piece.headline_pt = col.y  # (its figure line's top, under its lead-in: where a row of led callouts aligns it)
     first = len(out)
     col.add(figure + unit)
-    read_as(_FIGURE)
+    read_as("figure")
     figure_line = out[-1] if len(out) > first else None
     if figure_line is not None:  # a row aligns its figures' tops, however the lines above them fell on the grid
         piece.anchor_pt = out[first].baseline_pt - out[first].line.ascent_pt
-    change_x = None
-    if change and figure_line is not None:
-        change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-change", "en")
-        out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt, stat.ref, "en"))
-        read_as(_CHANGE_EN)
-    _, zh_unit, zh_change = figure_parts(ctx, stat, "zh")
     # The Chinese unit goes with the Chinese label, at the label's size (耗電量 千瓦小時): under the English
     # unit it would be a line of figure-line weight hanging mid-cell, outranking the label.
     label_unit = ctx.spans(stat.unit, "stat-label-unit", "zh") if zh_unit and stat.label and stat.label.zh else []
     if label_unit:
         zh_unit = []
-    if zh_change and not zh_unit and change_x is not None and figure_line is not None:
-        # The Chinese change set as the English one is: after it on the figure line, where the line holds both
-        # (（按年 +21%） beside (+21% YoY)); else under it, as below.
-        english = out[-1]
-        # an opening bracket's blank half is the space before it: （按年 straight after (+34% YoY)
-        bracket = zh_change[1].text[:1] in OPENING_BRACKETS
-        zh_x = english.x_pt + english.line.natural_pt + (0.0 if bracket else _space(ctx, "stat-change", "en"))
-        if zh_x + ctx._natural(zh_change[1:]) <= figure_w + 0.01:
-            out.append(_set_at(ctx, zh_change[1:], zh_x, figure_line.baseline_pt, stat.ref, "zh"))
-            read_as(_CHANGE_ZH)
-            zh_change = []
+    change_x = None
+    if change and zh_change and figure_line is not None and change_pair(ctx, stat):
+        # The pair: the English change over its Chinese twin, in one gold and size, the Chinese on the figure's
+        # baseline, both in the figure line's height beside it (or, where the section's changes stand under
+        # their figures, on two lines under it); an opening bracket's blank half hangs before the English.
+        if not ctx.changes_below:
+            change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-figure", "en")
+            step = ctx.style("stat-change-pair", "en").leading_pt  # the English a line over the Chinese
+            out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt - step, stat.ref, "en"))
+            read_as("change-en")
+            out.append(_set_at(ctx, zh_change[1:], change_x, figure_line.baseline_pt, stat.ref, "zh"))
+            read_as("change-zh")
+        else:  # on one line under the figure, the Chinese after the English (its bracket's blank half the gap)
+            col.add(change[1:])
+            read_as("change-en")
+            line = out[-1]
+            out.append(_set_at(ctx, zh_change[1:], line.x_pt + line.line.natural_pt + _space(
+                ctx, "stat-change-pair", "en"), line.baseline_pt, stat.ref, "zh"))
+            read_as("change-zh")
+        zh_change = []
+    elif change and figure_line is not None and not ctx.changes_below:
+        change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-change", "en")
+        out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt, stat.ref, "en"))
+        read_as("change-en")
+    elif change and figure_line is not None:  # the section's changes stand under their figures
+        col.add(change[1:])
+        change_x = out[-1].x_pt
+        read_as("change-en")
     if (zh_unit or zh_change) and figure_line is not None:
-        # The Chinese unit and change under the English ones (as far right as the cell lets them stand)
+        # The Chinese unit (and change) under the English ones (as far right as the cell lets them stand)
         unit_x = figure_line.x_pt + ctx._natural(figure) + _space(ctx, "stat-unit", "en") if unit else None
         twin = zh_unit[1:] + zh_change if zh_unit else zh_change[1:]
-        x = (unit_x if zh_unit else change_x) or figure_line.x_pt + figure_line.line.natural_pt
-        # An opening bracket's blank half hangs before the English it stands under: （按年 under (+34%
-        hang = 0.5 * twin[0].style.size_pt if twin[0].text[:1] in OPENING_BRACKETS else 0.0
+        x = unit_x if zh_unit else change_x
+        if x is None:
+            x = figure_line.x_pt + figure_line.line.natural_pt
+        hang = _hang(twin)
         x = max(-hang, min(x - hang, figure_w - ctx._natural(twin)))
         twin_col = ctx.column(out, stat.ref, "zh", figure_w - x, x, col.y)
         if zh_unit:
             twin_col.add(zh_unit[1:])
-            read_as(_UNIT_ZH)
+            read_as("unit-zh")
             if zh_change:
                 line = out[-1]
                 out.append(_set_at(ctx, zh_change, line.x_pt + line.line.natural_pt, line.baseline_pt, stat.ref,
                                    "zh"))
-                read_as(_CHANGE_ZH)
+                read_as("change-zh")
         else:
             twin_col.add(zh_change[1:])
-            read_as(_CHANGE_ZH)
+            read_as("change-zh")
         col.y = twin_col.y
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
     words = (ctx.column(out, stat.ref, "en", width - beside - gutter, beside + gutter, piece.anchor_pt)
              if beside else col)
     before = len(out)
     words.add(ctx.spans(stat.label, "stat-label", "en"))
-    read_as(_LABEL_EN)
+    read_as("label-en")
     badge_after = out[-1] if len(out) > before else None
     words.text(stat.note, "stat-note")
-    read_as(_NOTE_EN)
+    read_as("note-en")
     # Its Chinese under the English: the label in bold, the note. In a frame whose cells share their
     # bands (`bands: shared`) it goes on the secondary band, under the English of the whole row.
     shared = frame.bands == "shared" and not beside
     zh = (ctx.column(piece.secondary, stat.ref, "zh", width) if shared else
           ctx.column(out, stat.ref, "zh", words.width, words.x, words.y + (ctx.m.band_gap_pt if words.y else 0.0)))
     zh.add(ctx.spans(stat.label, "stat-label", "zh"))
-    read_as(_LABEL_ZH)
+    read_as("label-zh")
     if label_unit:  # after the label on its last line, or on a line of its own if it does not fit there
         last = (piece.secondary if shared else out)[-1]
         unit_x = last.x_pt + last.line.natural_pt + _space(ctx, "stat-label-unit", "zh")
@@ -262,7 +301,7 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
         else:
             zh.add(label_unit)
         if not shared:
-            read_as(_UNIT_ZH)  # read after the figure and its English unit: "93,923,338 kWh 千瓦小時"
+            read_as("unit-zh")  # read after the figure and its English unit: "93,923,338 kWh 千瓦小時"
     if stat.badge:  # a tag such as GHG rides on the English label's line, read after both labels
         badge = ctx.spans(stat.badge, "badge", "en")
         if badge and badge_after is not None:
@@ -270,15 +309,20 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
                 ctx, "stat-label", "en"), badge_after.baseline_pt, stat.ref, "en"))
         elif badge:
             words.add(badge)
-        read_as(_BADGE)
+        read_as("badge")
     zh.text(stat.note, twin_style([(stat.label, "stat-label"), (stat.note, "stat-note")], stat.note, "stat-note"))
-    read_as(_NOTE_ZH)
+    read_as("note-zh")
     out[:] = [item for _, _, item in sorted(zip(ranks, range(len(out)), out), key=lambda t: t[:2])]
     if shared:
         piece.primary_h, piece.secondary_h = col.y, zh.y
     else:
         piece.primary_h = max(col.y, zh.y)
     return piece
+
+
+def _hang(spans: list[Span]) -> float:
+    """The blank half of an opening bracket that starts `spans` (（按年 hangs it before the English above it)."""
+    return 0.5 * spans[0].style.size_pt if spans and spans[0].text[:1] in OPENING_BRACKETS else 0.0
 
 
 def _space(ctx: FrameContext, style: str, lang: str) -> float:
@@ -297,7 +341,7 @@ def figure_parts(ctx: FrameContext, stat: Stat, lang: str) -> tuple[list[Span], 
     word space before it."""
     figure_line = spans_from_text(stat.figure, ctx.style("stat-figure", "en")) if lang == "en" else []
     unit = ctx.spans(stat.unit, "stat-unit", lang)
-    change = ctx.spans(stat.change, "stat-change", lang)
+    change = ctx.spans(stat.change, "stat-change-pair" if change_pair(ctx, stat) else "stat-change", lang)
     if lang == "zh" and stat.change and stat.change.zh == stat.change.en:
         change = []  # a change written the same in both languages is printed once, on the figure line
     unit_space = [Span(" ", ctx.style("stat-unit", lang), lang=lang)] if unit else []
@@ -305,23 +349,63 @@ def figure_parts(ctx: FrameContext, stat: Stat, lang: str) -> tuple[list[Span], 
     return figure_line, unit_space + unit, change_space + change
 
 
-def figure_line_room(ctx: FrameContext, stat: Stat, room: float, twin: bool = True) -> float:
-    """The room a stat's figure has on its line: the cell's (or figure column's), less its unit and change (and,
-    with `twin`, the Chinese change beside it: copyfit asks without it when no step holds both)."""
-    _, unit, change = figure_parts(ctx, stat, "en")
-    _, zh_unit, zh_change = figure_parts(ctx, stat, "zh")
-    # the Chinese change stands beside the English one on the figure line (set alike): its room too, unless a
-    # Chinese unit takes it under the figure line
-    spans = zh_change[1:] if twin and change and zh_change and not (zh_unit and not (stat.label and stat.label.zh)) \
-        else []
-    bracket = bool(spans) and spans[0].text[:1] in OPENING_BRACKETS
-    beside = ctx._natural(spans) + (0.0 if bracket else ctx._natural(zh_change[:1])) if spans else 0.0
-    return room - (ctx._natural(unit + change) if unit or change else 0.0) - beside
+def change_pair(ctx: FrameContext, stat: Stat) -> bool:
+    """Whether the stat prints its change in both languages: the English over its Chinese twin."""
+    change, unit = stat.change, stat.unit
+    zh_unit_on_figure_line = bool(unit and unit.zh and not (stat.label and stat.label.zh))
+    return bool(change and change.en and change.zh and change.zh != change.en
+                and {"en", "zh"} <= ctx.languages and not zh_unit_on_figure_line)
+
+
+def change_room(ctx: FrameContext, element, *_) -> float:
+    """The width a stat's change takes on its figure line (with the space before it; a pair, the wider of its
+    two); 0 without one."""
+    if not isinstance(element, Stat) or not element.change:
+        return 0.0
+    change = figure_parts(ctx, element, "en")[2]
+    if not change:
+        return 0.0
+    zh_change = figure_parts(ctx, element, "zh")[2]
+    if change_pair(ctx, element) and zh_change:
+        return _space(ctx, "stat-figure", "en") + max(ctx._natural(change[1:]), ctx._natural(zh_change[1:]))
+    return ctx._natural(change)
+
+
+def figure_line_room(ctx: FrameContext, stat: Stat, room: float) -> float:
+    """The room a stat's figure has on its line: the cell's (or figure column's), less its unit and change."""
+    _, unit, _ = figure_parts(ctx, stat, "en")
+    return room - (ctx._natural(unit) if unit else 0.0) - change_room(ctx, stat)
 
 
 def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec) -> _Piece:
-    return ctx.stacked(callout.ref, width, [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"),
-                                             (callout.text, "callout-text")])
+    """Lead-in, headline and text, English then Chinese. Where its headline starts is kept (fill.py: in a row of
+    callouts with lead-ins, the headlines stand on one line under the lead-ins, and a callout without one no
+    longer starts a lead-in's height above the others' first line). A Chinese lead-in with no English one is the
+    Chinese sentence that ends in the headline (擔任 … 亞洲大學聯盟（15家成員大學）執行主席大學): its headline
+    stands first, as the English headline does, and the sentence under it as the callout's text; they are drawn
+    in the sentence's order, so the PDF's text reads as the copy deck prints it."""
+    texts = [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"), (callout.text, "callout-text")]
+    lead, headline = callout.lead, callout.headline
+    if not (lead and lead.zh and not lead.en and not lead.mixed and headline.zh and "zh" in ctx.languages):
+        piece = ctx.stacked(callout.ref, width, texts)
+        if headline is not None and headline.en:
+            led = ctx.stacked(callout.ref, width, [(lead, "stat-lead")]) if lead else None
+            piece.headline_pt = led.primary_h if led is not None else 0.0
+            piece.led = bool(piece.headline_pt)
+        return piece
+    piece = _Piece()
+    en, zh = ctx.bands(piece, callout.ref, width)
+    for text, style in texts[1:]:
+        en.text(text, style)
+    zh.text(headline, "callout-headline")
+    first = len(piece.secondary)
+    zh.text(lead, "callout-text")
+    sentence = len(piece.secondary)
+    zh.text(callout.text, twin_style(texts, callout.text, "callout-text"))
+    band = piece.secondary
+    band[:sentence] = band[first:sentence] + band[:first]  # the sentence, then the headline it ends in
+    piece.primary_h, piece.secondary_h = en.y, zh.y
+    return piece
 
 
 def rank_stacked(ctx: FrameContext, width: float) -> bool:
@@ -341,7 +425,8 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
     rank_w = width if stacked else ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
     piece.anchored = True
     piece.primary_h = ctx.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
-    texts = [(ranking.title, "rank-title"), (ranking.note, "rank-note"), (ranking.source, "rank-source")]
+    texts = [(ranking.title, "rank-note" if untwinned_title(ranking) else "rank-title"), (ranking.note, "rank-note"),
+             (ranking.source, "rank-source")]
     if not stacked:
         return ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
     en = ctx.column(piece.primary, ranking.ref, "en", width, 0.0, piece.primary_h)
@@ -351,6 +436,15 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
             col.text(text, style if col is en else twin_style(texts, text, style))
     piece.primary_h, piece.secondary_h = en.y, zh.y
     return piece
+
+
+def untwinned_title(ranking: Ranking) -> bool:
+    """A title with no Chinese twin (no zh of its own, no bold words in its Chinese note or source): set regular
+    as its note, not as a bold English label with no bold Chinese beside it (both languages equal)."""
+    title = ranking.title
+    if title is None or not title.en or title.zh or title.mixed:
+        return False
+    return not any(part is not None and part.zh and "**" in part.zh for part in (ranking.note, ranking.source))
 
 
 def partner(ctx: FrameContext, partner: Partner, width: float, frame: FrameSpec) -> _Piece:
@@ -446,8 +540,8 @@ ELEMENTS: tuple[ElementKind, ...] = (
     ElementKind(Paragraph, paragraph),
     ElementKind(BulletList, bullets),
     ElementKind(Stat, stat,
-                figure_room=lambda ctx, e, frame, cell_w, twin=True: (e.figure, figure_line_room(
-                    ctx, e, frame.beside_mm * MM if frame.beside_mm else cell_w, twin))),
+                figure_room=lambda ctx, e, frame, cell_w: (e.figure, figure_line_room(
+                    ctx, e, frame.beside_mm * MM if frame.beside_mm else cell_w))),
     ElementKind(Callout, callout),
     ElementKind(Ranking, ranking,
                 figure_room=lambda ctx, e, frame, cell_w: (e.rank, cell_w if rank_stacked(ctx, cell_w)
@@ -488,14 +582,11 @@ def _stamped(item, role: Role, figure: Role):
     return item
 
 
-def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float,
-                twin: bool = True) -> tuple[str, str, float] | None:
-    """(style, figure, room) of an element whose figure cannot wrap, else None; `twin` False: a stat's room without
-    its Chinese change beside the English (it goes under it)."""
+def figure_room(ctx: FrameContext, element, frame: FrameSpec, cell_w: float) -> tuple[str, str, float] | None:
+    """(style, figure, room) of an element whose figure cannot wrap, else None."""
     kind = kind_of(element)
     style = kind.kind.copyfit_style
     if kind.figure_room is None or style is None:  # a figure that cannot wrap has a style to step down
         return None
-    figure, room = kind.figure_room(ctx, element, frame, cell_w) if twin else \
-        kind.figure_room(ctx, element, frame, cell_w, False)
+    figure, room = kind.figure_room(ctx, element, frame, cell_w)
     return style, figure, room

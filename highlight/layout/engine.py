@@ -121,7 +121,7 @@ class PageLayouter:
         if footnote_h:
             rule = lay.colours["rule"]
             left = g.margins_mm.left * MM
-            items.append(Rule(left, fy - 2.0, left + m.footnote_rule_mm * MM, fy - 2.0, rule, 0.4))
+            items.append(Rule(left, fy - 2.0, left + min(m.footnote_rule_mm * MM, title_w), fy - 2.0, rule, 0.4))
             items.extend(_shift(i, g.margins_mm.left * MM, fy) for i in footnote_items)
         items.extend(folio(ctx, page, edition, title_w))
         safe = template.safe_mm if template is not None and template.safe_mm is not None else g.page.safe_mm
@@ -182,7 +182,7 @@ class PageLayouter:
             block = blocks.get(name)
             printed = frozenset(e.figure for e in block.elements if isinstance(e, Stat)) if block else frozenset()
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
-                                printed=printed,
+                                printed=printed, changes_below=name in fit.below,
                                 substitutes={**(template.styles or {}), **(frame.styles or {})})
             frame_items: list = []
             if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
@@ -215,7 +215,7 @@ class PageLayouter:
 
         def step_figures() -> None:
             """While the page is too full, a section's figures take their next smaller step together (copyfit),
-            one section at a time (the one whose figures come nearest to not fitting first), the anatomy of its
+            one section at a time (the lowest on the page first), the anatomy of its
             stats unchanged; then the steps it took that the page does not need are given back."""
             nonlocal fit
             further: dict = {}  # section -> the steps its figures take past their own

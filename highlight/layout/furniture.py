@@ -1,6 +1,8 @@
 """The page's own parts around the body: the title band, the footnotes and the folio."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..content import Edition, Page, footnotes_in_marker_order
 from ..layout_spec import MM
 from ..text import Span
@@ -53,16 +55,15 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
 
 def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]:
     """The page's footnotes from y = 0, and their height, in the order their markers first appear on the
-    page. A bilingual note is a row of two columns, its English on the left and its Chinese on the
-    right, each after the note's marker hanging in its own column: a long note reads on a measure of
-    some 60 characters (DESIGN.md: long footnotes in two columns), a short one takes one line, and both
-    languages carry the marker. A note in one language (or a single-language variant) runs across the
-    page."""
+    page. A bilingual note is a row of two columns on the grid, its English on the left columns and its Chinese
+    on the rest (`footnote_english_columns`), each text starting on its grid column and its marker hanging
+    before it (in the margin, in the gutter): a long note reads on a measure of some 60 characters (DESIGN.md:
+    long footnotes in two columns), a short one takes one line, and both languages carry the marker. A note in
+    one language (or a single-language variant) runs across the page. Every note ends with its language's full
+    stop (`footnote_stop_en`, `footnote_stop_zh`): where the copy has none the layout adds it, as furniture."""
     out: list = []
     y = 0.0
     ctx = ctx.but(frame="footnotes")
-    style = ctx.style("footnote", "en")
-    indent = 2.2 * style.size_pt  # markers hang in their own column; the text aligns after it
     grid = ctx.layout.geometry.grid
     gutter = grid.gutter_mm * MM
     column = (width - (grid.columns - 1) * gutter) / grid.columns
@@ -79,23 +80,57 @@ def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]
             # the Chinese column starts where its first baseline stands level with the English one's
             level = (ctx.style("footnote", "en").leading_pt - ctx.style("footnote", "zh").leading_pt) / 2 \
                 if lang == "zh" else 0.0
-            col = ctx.column(out, note.ref, lang or "en", column_w - indent, x + indent, y + level,
-                             Role("footnote", key))
+            # the text from its grid column's edge, on a reading measure: short of the column's right edge by the
+            # marker's room (the marker hangs before the text instead)
+            measure = column_w - 2.2 * ctx.style("footnote", lang or "en").size_pt
+            col = ctx.column(out, note.ref, lang or "en", measure, x, y + level, Role("footnote", key))
             for text_lang in ([lang] if lang else ["en", "zh"]):
-                col.text(note.text, "footnote", text_lang)
+                before = len(out)
+                spans = ctx.spans(note.text, "footnote", text_lang)
+                stop = _full_stop(ctx, note.text, text_lang) if spans else []
+                col.add(spans + stop)
+                if stop and len(out) > before:
+                    out[-1] = _stop_as_furniture(ctx, out[-1], stop[0])
             bottoms.append(col.y)
             first = next((i for i in out[start:] if isinstance(i, TextLine)), None)
             if first is None:
                 continue
             mark_style = ctx.style("footnote", lang or "en")
-            mark = TextLine(x, first.baseline_pt, ctx.setter.set([Span(note.marker, mark_style, lang=lang or "en")],
-                                                                  indent, "left")[0], note.ref, ctx.frame, lang or "en",
-                            Role("footnote-label", key))
+            # the marker in the gutter (the margin) before its text, a quarter em from it (Han–Latin's gap)
+            hang, gap = gutter - 1.0, 0.25 * mark_style.size_pt
+            mark = TextLine(x - hang, first.baseline_pt, ctx.setter.set(
+                [Span(note.marker, mark_style, lang=lang or "en")], hang - gap, "right")[0], note.ref, ctx.frame,
+                lang or "en", Role("footnote-label", key))
             # The Chinese marker is drawn after its note, so that text taken from the PDF reads as the
             # source does ("… June 30, 2023. 2022年7月1日…").
             out.insert(len(out) if lang == "zh" else start, mark)
         y = max(bottoms)
     return out, y
+
+
+def _full_stop(ctx: FrameContext, text, lang: str) -> list:
+    """The full stop a note in `lang` is closed with, as a span, where the layout asks for one and the note's
+    text ends without closing punctuation; else none."""
+    stop = ctx.m.footnote_stop_zh if lang == "zh" else ctx.m.footnote_stop_en
+    string = (getattr(text, lang, None) or (text.mixed if lang == "en" else None) or "").rstrip()
+    if not stop or not string or string[-1] in ".。!?！？" or string.endswith(stop):
+        return []
+    return [Span(stop, ctx.style("footnote", lang), lang=lang)]
+
+
+def _stop_as_furniture(ctx: FrameContext, line: TextLine, stop: Span) -> TextLine:
+    """The note's last line with the full stop the layout added split off its last run as an artifact: drawn,
+    but not the copy's text (check --source reads the note as the copy deck prints it)."""
+    runs = list(line.line.runs)
+    last = runs[-1]
+    if not last.text.endswith(stop.text) or len(last.text) <= len(stop.text):
+        return line
+    head = last.text[: -len(stop.text)]
+    style = replace(stop.style, size_pt=last.size_pt)
+    w = ctx._natural([Span(last.text, style, lang=stop.lang)]) - ctx._natural([Span(head, style, lang=stop.lang)])
+    runs[-1:] = [replace(last, text=head, width_pt=last.width_pt - w),
+                 replace(last, x_pt=last.x_pt + last.width_pt - w, text=stop.text, width_pt=w, artifact=True)]
+    return replace(line, line=replace(line.line, runs=tuple(runs)))
 
 
 def folio(ctx: FrameContext, page: Page, edition: Edition, width: float) -> list:

@@ -320,7 +320,7 @@ class HtmlWriter:
     def _figure_line(self, stat: Stat, state) -> str:
         """The figure, its unit (English, then Chinese) and its change: one line that wraps where it must."""
         parts = [f'<span class="figure">{escape(stat.figure)}</span>']
-        for text, cls in ((stat.unit, "unit"), (stat.change, "change")):
+        for text, cls in ((stat.unit, "unit"), (None if self._change_reads_in_label(stat) else stat.change, "change")):
             if text is None:
                 continue
             if text.mixed or (text.en and "en" in self.langs):
@@ -336,10 +336,24 @@ class HtmlWriter:
         Chinese (the print's reading order)."""
         langs = tuple(lang for lang in langs if lang in self.langs)
         out = [self.one(stat.label, lang, state, "dd", "label") for lang in langs]
+        if self._change_reads_in_label(stat) and stat.change is not None:
+            # each language's sentence in turn, its change after its label: "… talents (+9% YoY)", "…交流（按年
+            # +100%）及240名學生…" (the print's reading order for a change with its Chinese twin)
+            change = {lang: f' <span class="change">{self.inline(getattr(stat.change, lang), lang, state)}</span></dd>'
+                      for lang in langs}
+            notes = [self.one(stat.note, lang, state, "dd", "note") for lang in langs]
+            return "".join(dd.replace("</dd>", change[lang]) + note for dd, note, lang in zip(out, notes, langs))
         if "en" in langs and stat.badge:
             out.append(f'<dd class="badge">{self.both(stat.badge, state)}</dd>')
         out += [self.one(stat.note, lang, state, "dd", "note") for lang in langs]
         return "".join(out)
+
+    def _change_reads_in_label(self, stat: Stat) -> bool:
+        """A change with its Chinese twin reads in each language's label, as the print draws it and the copy deck
+        prints it ("in scholarships for academic talents (+9% YoY)"): on the web page it stands there."""
+        change, label = stat.change, stat.label
+        return bool(change and change.en and change.zh and change.zh != change.en and label and label.en
+                    and label.zh and {"en", "zh"} <= set(self.langs))
 
     def stat(self, stat: Stat, state: _PageState) -> str:
         lead = self.stacked(state, [(stat.lead, "lead")], "span")

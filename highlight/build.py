@@ -181,6 +181,8 @@ def continued_themes(edition: Edition, layout: Layout) -> Edition:
             else:
                 note = Text(band.ref, band.continued_en, band.continued_zh)
                 made = replace(page, continued=note)
+                if len(_CONTINUED) > 256:  # (a long session: the pages of old builds let go)
+                    _CONTINUED.clear()
                 _CONTINUED[id(page)] = (page, (before.title.en, before.title.zh), band, made)
                 page = made
             changed = True

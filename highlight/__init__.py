@@ -46,6 +46,76 @@ __all__ = [
 __version__ = "0.1.0"
 
 
+def _keep_dataclass_code() -> None:
+    """Compile the methods `dataclasses` writes for highlight's classes once, not in every process.
+
+    `@dataclass` writes each class's __init__, __repr__, __eq__, __hash__, __setattr__ … as source text and
+    exec()s it: for highlight's ninety classes that is 40 ms of compiling in every process, half of the start-up
+    of a warm build (issue 28). Like Python's own bytecode cache, __pycache__/dataclass-code.<tag>.marshal keeps
+    the compiled code of each such text, keyed by the whole text (a changed class is another text), under a
+    header naming the Python that wrote it; a missing, damaged or foreign file is only a miss. Only texts
+    exec()d for modules of this package are kept; written at exit when a text was new, unless
+    PYTHONDONTWRITEBYTECODE (Python's own switch) says not to."""
+    import builtins
+    import dataclasses
+    import marshal
+    import os
+    import sys
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
+                        f"dataclass-code.{sys.implementation.cache_tag}.marshal")
+    header = f"highlight-dataclass-code/1 {sys.version}\n".encode()
+
+    def _read() -> dict:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            if data.startswith(header):
+                loaded = marshal.loads(memoryview(data)[len(header):])
+                if isinstance(loaded, dict):
+                    return loaded
+        except (OSError, ValueError, EOFError, TypeError):  # no file, or a damaged one: compiled afresh
+            pass
+        return {}
+
+    kept = _read()
+    new: dict = {}
+    real_exec = builtins.exec
+
+    def exec_kept(source, globals=None, locals=None, /):
+        if type(source) is str and type(globals) is dict and str(globals.get("__name__", "")).startswith("highlight."):
+            code = kept.pop(source, None)  # (each is used once: memory given back as the classes are made)
+            if type(code) is not type(_keep_dataclass_code.__code__):
+                # as exec() compiles a text: dataclasses.py has no __future__ import, nor does this code then
+                code = new[source] = compile(source, "<string>", "exec", dont_inherit=True)
+            return real_exec(code, globals, locals)
+        return real_exec(source, globals, locals)
+
+    def save() -> None:
+        if not new:
+            return
+        try:
+            everything = {**_read(), **new}
+            if len(everything) > 4000:  # (a long-lived copy is started afresh)
+                everything = new
+            tmp = f"{path}.{os.getpid()}.tmp"
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(tmp, "wb") as f:
+                f.write(header + marshal.dumps(everything))
+            os.replace(tmp, path)
+        except (OSError, ValueError):  # a read-only package: only start-up time lost
+            return
+
+    dataclasses.exec = exec_kept  # type: ignore[attr-defined]  # the name dataclasses' _create_fn calls
+    if not sys.dont_write_bytecode:
+        import atexit
+
+        atexit.register(save)
+
+
+_keep_dataclass_code()
+
+
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:

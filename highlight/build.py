@@ -16,7 +16,7 @@ from .checks.charts import check_palette, check_regions
 from .checks.glyphs import characters_used, check_glyphs
 from .checks.layout import check_laid_out
 from .checks.pages import check_safe_area
-from .content import Edition, load_edition
+from .content import Edition, Text, load_edition
 from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef
 from .fonts import (
     FontSet,
@@ -156,7 +156,39 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
         house = None
     if edition is None or layout is None or house is None:
         raise BuildFailed(diags)
-    return replace(edition, words=merged(house, edition.words)), layout, project
+    return replace(continued_themes(edition, layout), words=merged(house, edition.words)), layout, project
+
+
+_CONTINUED: dict = {}  # id(page) -> (page, the page before's title, the band, the page with its note): one object a page
+
+
+def continued_themes(edition: Edition, layout: Layout) -> Edition:
+    """A page whose title is the page before's (its theme goes on) says so in its band: the layout's note
+    (title_band.continued_en / _zh in layout/page.yaml) where its page file gives none of its own. The same page
+    object for the same inputs, so that a page's layout is reused across builds."""
+    band = layout.geometry.title_band
+    if not (band.continued_en or band.continued_zh):
+        return edition
+    pages = sorted(edition.pages, key=lambda p: p.number)
+    out, changed = [], False
+    for before, page in zip([None, *pages], pages):
+        if page.continued is None and before is not None and before.number == page.number - 1 \
+                and (page.title.en, page.title.zh) == (before.title.en, before.title.zh):
+            kept = _CONTINUED.get(id(page))
+            if kept is not None and kept[0] is page and kept[1] == (before.title.en, before.title.zh) \
+                    and kept[2] is band:
+                page = kept[3]
+            else:
+                note = Text(band.ref, band.continued_en, band.continued_zh)
+                made = replace(page, continued=note)
+                _CONTINUED[id(page)] = (page, (before.title.en, before.title.zh), band, made)
+                page = made
+            changed = True
+        out.append(page)
+    if not changed:
+        return edition
+    order = {p.number: p for p in out}
+    return replace(edition, pages=tuple(order[p.number] for p in edition.pages))
 
 
 def _parsed_salt(project: str) -> bytes:
@@ -201,10 +233,11 @@ class LineCache:
 class PageCache:
     """Each page as last laid out, with the inputs it was laid out from and its diagnostics; the layout."""
 
-    __slots__ = ("digest", "from_disk", "laid", "layout", "unsaved")
+    __slots__ = ("digest", "from_disk", "keys", "laid", "layout", "unsaved")
 
     def __init__(self):
-        self.laid: dict = {}  # page number -> (inputs, laid-out page, its diagnostics)
+        self.laid: dict = {}  # page number -> (inputs, laid-out page, its diagnostics, its .cache/pages file)
+        self.keys: list = []  # the last build's pages' .cache/pages files (None: a page whose inputs had no name)
         self.layout: Layout | None = None
         self.from_disk = 0  # pages the last build took from .cache/pages (laid out by an earlier process)
         self.unsaved: list = []  # (cache file, (page, its diagnostics)) not yet written there
@@ -263,6 +296,7 @@ class BuildSession:
         self.pages = PageCache()
         self.heights = HeightCache()
         self.profile = None  # the PDF/X output intent's profile (250 KB read once)
+        self.last_preview: tuple | None = None  # the last untagged build's document and output (Document.previous)
         self.defer_line_store = False  # `watch` writes the store after reporting a rebuild, not within it
 
     def build(self, options: BuildOptions) -> BuildResult:
@@ -363,8 +397,16 @@ class BuildSession:
                                      options.edition_dir, marks=options.marks,
                                      tagged=options.preflight,  # `watch` skips both
                                      profile=run.profile, picture_icc=run.picture_icc, files=self.files)
+        document = document._replace(key=self._document_key(document))
+        last, same = self.last_preview, (document.meta, document.marks, document.picture_icc, document.project)
+        if not document.tagged and last is not None and last[0] == options.to and last[1] is document.layout \
+                and last[2] is document.fonts and last[3] is document.profile and last[4] == same:
+            document = document._replace(previous=(last[5], last[6]))
         run.result.document = document
         run.data = run.backend.render(document, diags)
+        # (what a preview's next build may take its unchanged pages from; the very objects are compared)
+        self.last_preview = None if document.tagged else (options.to, document.layout, document.fonts,
+                                                          document.profile, same, document.pages, run.data)
         if not options.proof:  # (the PDF's preflight)
             run.backend.post_check(run.data, document, diags)
             diags.raise_if_errors()
@@ -415,12 +457,12 @@ class BuildSession:
         assert manifest is not None and coverage is not None  # loaded above for this stamp, or raised
         reported = check_cjk_family(manifest, coverage, used, diags, allow_missing)
         check_glyphs({c: ref for c, ref in used.items() if c not in reported},
-                     family_coverage(manifest, coverage), diags, allow_missing)
+                     family_coverage(manifest, coverage, used), diags, allow_missing)
         diags.raise_if_errors()
         wanted = frozenset(used)
         # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).
         if cache.fonts is None or not wanted <= cache.characters:
-            cache.fonts = prepare_fonts(manifest, set(wanted), diags, cache_dir)
+            cache.fonts = prepare_fonts(manifest, set(wanted), diags, cache_dir, coverage)
             cache.characters = wanted
         return cache.fonts
 
@@ -454,6 +496,7 @@ class BuildSession:
                 setter: TextSetter) -> list[LaidOutPage]:
         """Lay out each page, reusing the previous build's result for a page whose inputs are unchanged."""
         laid = []
+        keys = self.pages.keys = []
         for page in sorted(edition.pages, key=lambda p: p.number):
             # A picture's file is an input too: its proportions set its box (stamps: size and mtime).
             inputs = (page, layout, setter, (edition.title, lang, _picture_stamps(page)))
@@ -463,6 +506,7 @@ class BuildSession:
                     and cached[0][3] == inputs[3]:
                 laid.append(cached[1])
                 diags.items.extend(cached[2])
+                keys.append(cached[3])
                 continue
             alone = replace(edition, pages=(page,))
             stored = self._stored_page(alone, layout, setter, lang, inputs[3][2])
@@ -481,7 +525,8 @@ class BuildSession:
                 page_items = list(page_diags.items)
                 if stored is not None:  # (written with the line store: after `watch` has reported the rebuild)
                     self.pages.unsaved.append((stored, (result, tuple(page_items))))
-            self.pages.laid[page.number] = (inputs, result, page_items)
+            self.pages.laid[page.number] = (inputs, result, page_items, stored)
+            keys.append(stored)
             diags.items.extend(page_items)
             laid.append(result)
         return laid
@@ -517,6 +562,32 @@ class BuildSession:
         digest = hashlib.sha256(b"highlight-page/1\0" + os.path.basename(store).encode() + self.pages.digest[1] + page)
         return os.path.join(os.path.dirname(os.path.dirname(store)), "pages", digest.hexdigest() + ".pickle")
 
+    def _document_key(self, document: backends.Document) -> bytes | None:
+        """What a backend's output is a function of, as one digest (Document.key): each page's .cache/pages name
+        (its content, the layout, the language, its pictures' stamps, the line store's name: the package, the
+        fonts' manifest, the pins), the layout's digest, each face's subset file (name and stamp), the profiles'
+        bytes and the document's metadata and options. None when a page has no name (it could not be written
+        down), a face's file cannot be read or a function of the output's modules was replaced at run time
+        (linestore.code_replaced): then nothing is kept."""
+        keys = self.pages.keys
+        if len(keys) != len(document.pages) or None in keys or self.pages.digest[0] is not document.layout \
+                or linestore.code_replaced():
+            return None
+        digest = hashlib.sha256(b"highlight-document/1\0" + linestore._package_digest() + self.pages.digest[1])
+        for stored in keys:
+            digest.update(os.path.basename(stored).encode() + b"\0")
+        try:
+            for name, face in sorted(document.fonts.faces.items()):
+                st = os.stat(face.path)
+                digest.update(f"{name}\0{face.path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        except OSError:
+            return None
+        for blob in (document.profile.icc if document.profile is not None else None, document.picture_icc):
+            digest.update(hashlib.sha256(blob).digest() if blob is not None else b"(none)")
+        digest.update(repr((tuple(document.meta), document.marks, document.tagged, document.edition_dir,
+                            len(document.pages))).encode())
+        return digest.digest()
+
     def _output_profile(self, project: str, diags: Diagnostics):
         """The PDF/X output intent's profile (kept for the session: 250 KB read once)."""
         from .profiles import load_manifest, load_profile
@@ -539,7 +610,8 @@ def _lines_to_keep(setter: TextSetter, pages_from_disk: int) -> dict:
     if not pages_from_disk or not isinstance(memo, linestore.LazyStore):
         return setter.used
     kept = linestore.StoredMemo()
-    dict.update(kept, dict.items(memo))  # (keyed by digest already)
+    dict.update(kept, dict.items(memo))  # (keyed by digest already; entries never looked up as they were stored)
+    kept.colours = memo.colours
     for key, lines in setter.used.items():
         dict.__setitem__(kept, linestore.key_digest(key), lines)
     return kept

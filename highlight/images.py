@@ -231,7 +231,8 @@ def _prepare(path, stamp, box_w, box_h, fit, focus, target, icc, settings) -> Pr
     dw_in, dh_in = placement.draw[2] / 72.0, placement.draw[3] / 72.0
     if downsampled:  # far more pixels than the press prints: Lanczos down to the target resolution
         im = _flatten(im)
-        size = (max(1, round(dw_in * target_ppi)), max(1, round(dh_in * target_ppi)))
+        # (whole pixels rounded up: never under the target, which the preflight holds as its floor)
+        size = (max(1, math.ceil(dw_in * target_ppi - 1e-6)), max(1, math.ceil(dh_in * target_ppi - 1e-6)))
         im = im.resize(size, Image.Resampling.LANCZOS)
         alpha = alpha.resize(size, Image.Resampling.LANCZOS) if alpha is not None else None
     im, conversion = _colours(_flatten(im), embedded, target, icc, intent, bpc)

@@ -180,6 +180,10 @@ class Band:
     height_mm: float
     colour: str
     note_separator: str = " ／ "  # between the English and the Chinese of the band's note (continued ／ 續)
+    # what the band of a page says when its theme goes on from the page before (the same title) and its page file
+    # says nothing of its own: furniture, in both languages
+    continued_en: str | None = None
+    continued_zh: str | None = None
 
 
 @dataclass(frozen=True)
@@ -463,7 +467,11 @@ GEOMETRY = Struct(PageGeometry, {
     "title_band": Field(Struct(Band, {"height_mm": Field(Number("Title band height, mm", 1, maximum=200), required=True),
                                       "colour": Field(Str(), required=True),
                                       "note_separator": Field(Str("Between the English and the Chinese of a band's "
-                                                                  "note (continued ／ 續)"), default=" ／ ")}),
+                                                                  "note (continued ／ 續)"), default=" ／ "),
+                                      "continued_en": Field(Str("The band's note on a page whose theme goes on from "
+                                                                "the page before (the same title), in English")),
+                                      "continued_zh": Field(Str("…and in Chinese (a page file's own `continued:` "
+                                                                "comes first)"))}),
                        required=True),
     "footnote_gap_mm": Field(Number("Gap above the footnotes, mm", 0, maximum=100), default=3.0),
     "folio_mm": Field(Number("Folio baseline, mm above the trim", 0, maximum=100), default=8.0),

@@ -52,6 +52,40 @@ def _package_digest() -> bytes:
     return digest.digest()
 
 
+# The modules a PDF is made and checked by after the layout: the caches of made PDFs and of checked pages
+# (.cache/output, .cache/preflight) are keyed by the package's source, which a function replaced at run time
+# (a test's monkeypatch, a plugin) is not.
+OUTPUT_MODULES = ("highlight.render", "highlight.structure", "highlight.tags", "highlight.images",
+                  "highlight.preflight", "highlight.backends.pdf", "highlight.colour")
+
+
+def code_replaced(modules: tuple[str, ...] = OUTPUT_MODULES) -> bool:
+    """Whether a function one of `modules` (those imported) defines at its top level is not the one its source
+    defines (replaced at run time: its code comes from another file). Then the package's digest does not name
+    what runs, and nothing made by it may be kept or taken from a cache."""
+    for name in modules:
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        namespace = vars(module)
+        for defined in _defined_functions(name):
+            code = getattr(namespace.get(defined), "__code__", None)
+            if code is not None and os.path.abspath(code.co_filename) != os.path.abspath(module.__file__ or ""):
+                return True
+    return False
+
+
+@functools.cache
+def _defined_functions(name: str) -> tuple[str, ...]:
+    """The names a module's source defines at its top level (from its compiled code, read once)."""
+    module = sys.modules[name]
+    try:
+        code = module.__loader__.get_code(name)  # type: ignore[union-attr]
+    except Exception:  # no loader that can say: every top-level name is checked
+        return tuple(vars(module))
+    return tuple(c.co_name for c in code.co_consts if hasattr(c, "co_name")) if code is not None else ()
+
+
 def store_path(project: str, edition_dir: str, greedy: bool) -> str:
     """.cache/lines/<edition and mode>-<engine, fonts and pins>.json"""
     engine = hashlib.sha256(_package_digest())
@@ -77,9 +111,22 @@ def _repr(value) -> str:
     return repr(value)
 
 
+_LAST: list = [None, ""]  # the last key asked for (held, so its id is not reused) and its digest
+
+
 def key_digest(key) -> str:
     """The store's name for a setter input (spans, measure, alignment, balance): a digest of the reprs of
-    its parts, which name every field of every span and style."""
+    its parts, which name every field of every span and style. The setter asks twice in a row for the very same
+    key object (a tuple of frozen values) when it sets a line: looked up, then stored; the second is not
+    computed again. (Only the last: keeping every key's would cost a 200-page build 13 MB.)"""
+    if key is _LAST[0]:
+        return _LAST[1]
+    digest = _key_digest(key)
+    _LAST[0], _LAST[1] = key, digest
+    return digest
+
+
+def _key_digest(key) -> str:
     spans, *rest = key
     parts = [repr(rest)]
     for span in spans:
@@ -88,16 +135,38 @@ def key_digest(key) -> str:
 
 
 class StoredMemo(dict):
-    """The setter's memo seeded from a store: looked up by the digest of the setter's key."""
+    """The setter's memo seeded from a store: looked up by the digest of the setter's key. An entry read from the
+    store stays as it was stored (a JSON list) until it is looked up: decoded then (a damaged one is a miss and
+    goes), and written back as it was when never looked up (a build after an edit sets one page's lines)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.colours: list = []  # the store's colours, which its entries as stored name by index
+
+    def _decoded(self, digest: str, value, default):
+        if type(value) is not list:
+            return value
+        try:
+            lines = _decode_lines(json.loads(json.dumps(value)), self.colours)  # (decoding rewrites its lists)
+        except Exception:  # a damaged entry: a miss, never used
+            dict.pop(self, digest, None)
+            return default
+        dict.__setitem__(self, digest, lines)
+        return lines
 
     def get(self, key, default=None):
-        return dict.get(self, key_digest(key), default)
+        digest = key_digest(key)
+        return self._decoded(digest, dict.get(self, digest, default), default)
 
     def __contains__(self, key):
         return dict.__contains__(self, key_digest(key))
 
     def __getitem__(self, key):
-        return dict.__getitem__(self, key_digest(key))
+        digest = key_digest(key)
+        value = self._decoded(digest, dict.__getitem__(self, digest), None)
+        if value is None:
+            raise KeyError(key)
+        return value
 
     def __setitem__(self, key, value):
         dict.__setitem__(self, key_digest(key), value)
@@ -115,7 +184,10 @@ class LazyStore(StoredMemo):
     def _load(self) -> None:
         if not self.loaded:
             self.loaded = True
-            dict.update(self, load(self.path))
+            stored = _read(self.path)
+            if stored is not None:
+                self.colours, lines = stored
+                dict.update(self, lines)
 
     def get(self, key, default=None):
         self._load()
@@ -169,18 +241,29 @@ def _run_fields() -> tuple:
     return tuple((kind, f.name) for kind, f in zip(_RUN, fields(GlyphRun)))
 
 
-def _encode_run(run: GlyphRun, colours: dict) -> list:
-    out = []
-    for kind, name in _run_fields():
-        value = getattr(run, name)
-        if kind == "colour":
-            ref = value.ref
-            value = colours.setdefault(value, len(colours))
-            if not isinstance(ref, SourceRef):
-                raise TypeError("a colour without its place")
-        elif kind != "plain" or not isinstance(value, _PLAIN):
+@functools.cache
+def _run_codec() -> tuple:
+    """Every field of a GlyphRun at once (operator.attrgetter: C speed), and where its colours are."""
+    import operator
+
+    kinds = _run_fields()
+    for kind, name in kinds:
+        if kind not in ("colour", "plain"):
             raise TypeError(f"the line store cannot hold GlyphRun.{name}")
-        out.append(value)
+    return operator.attrgetter(*(name for _, name in kinds)), tuple(i for i, (k, _) in enumerate(kinds) if k == "colour")
+
+
+def _encode_run(run: GlyphRun, colours: dict) -> list:
+    getter, colour_at = _run_codec()
+    out = list(getter(run))
+    for index in colour_at:
+        value = out[index]
+        if not isinstance(value.ref, SourceRef):
+            raise TypeError("a colour without its place")
+        out[index] = colours.setdefault(value, len(colours))
+    for index, value in enumerate(out):
+        if not isinstance(value, _PLAIN):
+            raise TypeError(f"the line store cannot hold GlyphRun.{_run_fields()[index][1]}")
     return out
 
 
@@ -217,21 +300,39 @@ def _plain(value):
     return value
 
 
-def load(path: str) -> dict:
-    """The stored memo, or an empty one when there is none or it cannot be read (damaged, foreign, old)."""
+def _read(path: str) -> tuple[list, dict] | None:
+    """The store's colours and its entries as stored (digest -> JSON list), or None when there is none or it
+    cannot be read (damaged, foreign, old)."""
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:  # a FIFO would block, /dev/zero never end
-            return {}
+            return None
         with open(path, "rb") as f:
             document = json.loads(f.read(MAX_BYTES))
         if type(document) is not dict or document.get("format") != FORMAT or type(document.get("lines")) is not dict:
-            return {}
+            return None
         colours = [Colour(SourceRef(*[_plain(v) for v in ref]), tuple(_plain(c) for c in cmyk), _plain(rgb))
                    for ref, cmyk, rgb in document["colours"]]
+        if len(set(colours)) != len(colours):
+            return None  # (written from a dict: each colour once)
+        lines = {digest: stored for digest, stored in document["lines"].items()
+                 if type(digest) is str and type(stored) is list}
+    except Exception:
+        return None
+    return colours, lines
+
+
+def load(path: str) -> dict:
+    """The stored memo, every entry decoded, or an empty one when there is none or it cannot be read (damaged,
+    foreign, old)."""
+    stored = _read(path)
+    if stored is None:
+        return {}
+    try:
         memo = StoredMemo()
-        for digest, stored in document["lines"].items():
-            dict.__setitem__(memo, digest, _decode_lines(stored, colours))
+        memo.colours, lines = stored
+        for digest, value in lines.items():
+            dict.__setitem__(memo, digest, _decode_lines(value, memo.colours))
     except Exception:
         return {}
     return memo
@@ -242,9 +343,15 @@ def save(path: str, memo: dict) -> None:
     try:
         lines: dict = {}
         colours: dict = {}
+        stored = isinstance(memo, StoredMemo)
+        for colour in (memo.colours if isinstance(memo, StoredMemo) else ()):  # (stored entries' indexes)
+            colours.setdefault(colour, len(colours))
         for key, value in memo.items():
-            digest = key if isinstance(memo, StoredMemo) else key_digest(key)
-            lines[digest] = [_encode_line(line, colours) for line in value]
+            digest = key if stored else key_digest(key)
+            if type(value) is list:  # never looked up: written back as it was stored
+                lines[digest] = value
+            else:
+                lines[digest] = [_encode_line(line, colours) for line in value]
         document = {"format": FORMAT, "colours": [_colour_data(c) for c in colours], "lines": lines}
         replace_file(path, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         edition = os.path.basename(path).split("-")[0]

@@ -143,8 +143,12 @@ def declared_target(path: str) -> tuple[str, str]:
     return "print", "it declares no target: checked as print, the stricter"
 
 
-def preflight(source, rules: PreflightRules = PreflightRules()) -> PreflightReport:
-    """Check a PDF (a path, or the bytes of one)."""
+def preflight(source, rules: PreflightRules = PreflightRules(), memo=None) -> PreflightReport:
+    """Check a PDF (a path, or the bytes of one). `memo` (the build's, backends/pdf.py: get(key) and put(key,
+    value), and its `salt`, the checking code's digest): each page's content-stream findings kept under a digest
+    of everything the walk reads (its content streams and the XObjects they draw, as stored, its boxes, its
+    number, the rules), so a build after an edit walks only the pages whose streams changed. Without it (`highlight
+    preflight FILE`, the tests' read-back), every page is walked."""
     import io
 
     import pikepdf
@@ -154,7 +158,24 @@ def preflight(source, rules: PreflightRules = PreflightRules()) -> PreflightRepo
         fonts_seen: dict = {}
         for number, page in enumerate(pdf.pages, 1):
             _boxes(page.obj, number, rules, report)
+            key = _page_key(page, number, rules, memo.salt) if memo is not None else None
+            kept = memo.get(key) if key is not None else None
+            if kept is not None:
+                findings, ink, image_ink = kept
+                report.findings += [Finding(ok, check, detail, page_number) for ok, check, detail, page_number
+                                    in findings]
+                report.max_ink_percent = max(report.max_ink_percent, ink)
+                report.max_image_ink_percent = max(report.max_image_ink_percent, image_ink)
+                for font in ((page.obj.get("/Resources") or {}).get("/Font") or {}).values():
+                    fonts_seen.setdefault(_name(font.get("/BaseFont")), font)
+                continue
+            first, before = len(report.findings), (report.max_ink_percent, report.max_image_ink_percent)
+            report.max_ink_percent = report.max_image_ink_percent = 0.0
             _streams(page, number, rules, report, fonts_seen)
+            ink, image_ink = report.max_ink_percent, report.max_image_ink_percent
+            report.max_ink_percent, report.max_image_ink_percent = max(before[0], ink), max(before[1], image_ink)
+            if key is not None:
+                memo.put(key, ([(f.ok, f.check, f.detail, f.page) for f in report.findings[first:]], ink, image_ink))
         for name, font in sorted(fonts_seen.items()):
             _font(name, font, report)
         if not fonts_seen:
@@ -166,6 +187,47 @@ def preflight(source, rules: PreflightRules = PreflightRules()) -> PreflightRepo
                f"highest total ink of any colour set: {report.max_ink_percent:.0f}% (limit "
                f"{rules.max_ink_percent:.0f}%)")
     return report
+
+
+def _page_key(page, number: int, rules: PreflightRules, salt: bytes) -> str | None:
+    """A digest of all the content-stream walk of a page reads: its number, boxes and the rules, its content
+    streams and every XObject its resources name (dictionary and stream as stored, forms' resources within), with
+    the checking code (`salt`); None when a part cannot be read as stored."""
+    import hashlib
+
+    import pikepdf
+
+    digest = hashlib.sha256(b"highlight-preflight-page/1\0" + salt + repr((number, rules)).encode())
+    obj = page.obj
+    for name in ("/MediaBox", "/TrimBox", "/BleedBox"):
+        digest.update(repr(_box(obj, name[1:])).encode())
+    seen: set = set()
+
+    def stream(value) -> None:
+        digest.update(b"\0stream\0" + repr(sorted((str(k), repr(v)) for k, v in value.items()
+                                                  if k not in ("/Resources",))).encode())
+        digest.update(value.read_raw_bytes())
+
+    def resources(value, depth: int = 0) -> None:
+        xobjects = (value or {}).get("/XObject") or {}
+        for name in sorted(xobjects.keys()):
+            xobject = xobjects[name]
+            digest.update(b"\0xobject\0" + str(name).encode())
+            if xobject.objgen != (0, 0) and xobject.objgen in seen:
+                continue
+            seen.add(xobject.objgen)
+            stream(xobject)
+            if depth < 8:
+                resources(xobject.get("/Resources"), depth + 1)
+
+    try:
+        contents = obj.Contents
+        for part in (contents if isinstance(contents, pikepdf.Array) else [contents]):
+            stream(part)
+        resources(obj.get("/Resources"))
+    except (pikepdf.PdfError, AttributeError, TypeError, ValueError):
+        return None
+    return digest.hexdigest()
 
 
 def _box(page, name: str):

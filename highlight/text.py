@@ -16,7 +16,9 @@ positioned `GlyphRun`s come out (fpdf2's line_break.py is the model).
 3. Choose the breaks for the whole paragraph at once (total fit, in the
    manner of Knuth and Plass): minimise the squared slack of every line but
    the last, with penalties for a runt last line, for hyphen line ends and for
-   a line ending inside a Chinese word (prohibitive under 22 ems).
+   a line ending inside a Chinese word (dearer than any other line, in every
+   measure); justified Chinese never closes a gap between ideographs (the
+   break moves) and opens them evenly, aiming at 0.05 em.
 """
 from __future__ import annotations
 
@@ -56,7 +58,9 @@ MAX_JUSTIFY_EM = 0.2  # most extra space a justified English line may put into o
 STRETCHED_SPACE_EM = 1 / 3  # word spaces stretched at most to this
 MAX_IDEOGRAPH_GAP_EM = 0.08  # most a gap between ideographs may open: wider reads as letter-spacing
 AIM_IDEOGRAPH_GAP_EM = 0.05  # what justification aims at (DESIGN.md): a line opening its gaps wider costs…
-GAP_OVER_AIM_COST = 30.0  # …up to this at MAX_IDEOGRAPH_GAP_EM (half a ragged line), so a near break is taken instead
+# …up to this at MAX_IDEOGRAPH_GAP_EM, so a near break is taken instead; or, where leaving the line ragged costs less
+# (ending on a phrase's punctuation: RAGGED_COST / 2), it is set ragged: no line opens past about 0.076 em there
+GAP_OVER_AIM_COST = 40.0
 RAGGED_COST = 60.0  # a justified Chinese line that could only fill its measure by letter-spacing is set ragged
 PHRASE_END = set("，。、；：！？）」』")  # a ragged line ending on one of these ends a phrase: it costs half as much
 # …and in a narrow measure (a callout, a card) less than a break between two words (NARROW_PHRASE_COST): there a
@@ -629,9 +633,7 @@ class TextSetter:
         box_w = [b.width_pt for b in boxes]
         hang = [b.hang_pt for b in boxes]
         end_shrink = [b.end_shrink_pt for b in boxes]
-        ragged_cost = [(NARROW_PHRASE_RAGGED_COST if width_pt < NARROW_MEASURE_EM * b.frags[-1].size_pt - 0.01
-                        else RAGGED_COST / 2) if b.frags and b.frags[-1].text[-1] in PHRASE_END else RAGGED_COST
-                       for b in boxes]
+        ragged_cost = [_ragged_cost(b, width_pt) for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         sep_w = [sep.width_pt for sep in seps]
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
@@ -683,9 +685,8 @@ class TextSetter:
                         elif justify and j < n and gap_room and width_pt - fit > stretch - gap_room:
                             # the ideograph gaps this line opens, past the aim of 0.05 em: dearer the nearer 0.08
                             opened = (width_pt - fit - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM
-                            if opened > AIM_IDEOGRAPH_GAP_EM:
-                                cost += GAP_OVER_AIM_COST * ((opened - AIM_IDEOGRAPH_GAP_EM)
-                                                             / (MAX_IDEOGRAPH_GAP_EM - AIM_IDEOGRAPH_GAP_EM)) ** 2
+                            if opened > AIM_IDEOGRAPH_GAP_EM:  # or set ragged, where that is cheaper (_make_line)
+                                cost += min(_over_aim_cost(opened), ragged_cost[j - 1])
                     if fit > limit:
                         # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
                         cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
@@ -757,7 +758,7 @@ class TextSetter:
             offset = -0.5 * first.size_pt
             natural += offset
             fit += offset
-        delta: dict[int, float] = {}  # separator index -> space added (negative: taken away)
+        delta: dict[int, float] = {}  # separator index -> space added
         end_given = 0.0  # blank given up by the line's final punctuation
         if fit > width_pt + 0.01:
             # Too long by a little: the final punctuation gives up its blank (a closing bracket its right half,
@@ -773,9 +774,11 @@ class TextSetter:
                 # (to MAX_IDEOGRAPH_GAP_EM); a line that needs more is left ragged rather than letter-spaced.
                 first_room = sum(seps[k].stretch_pt for k in inner)
                 last_room = sum(seps[k].last_stretch_pt for k in inner)
-                if slack <= first_room + last_room + 0.01:
+                rest = max(0.0, slack - first_room) / last_room if last_room else 0.0
+                # a line opening its gaps far past the aim is set ragged where that costs less (a phrase's end)
+                gaping = _over_aim_cost(rest * MAX_IDEOGRAPH_GAP_EM) > _ragged_cost(boxes[end - 1], width_pt)
+                if slack <= first_room + last_room + 0.01 and not gaping:
                     share = min(1.0, slack / first_room) if first_room else 0.0
-                    rest = max(0.0, slack - first_room) / last_room if last_room else 0.0
                     for k in inner:
                         grow = seps[k].stretch_pt * share + seps[k].last_stretch_pt * min(1.0, rest)
                         if grow:
@@ -915,6 +918,23 @@ def _bold_terms(spans: list[Span]) -> set[Span]:
         return set()
     return {s for s in texts if s.lang == "zh" and s.style.weight == "bold" and len(s.text.strip()) <= MAX_BOLD_TERM
             and any(is_ideograph(c) for c in s.text)}
+
+
+def _ragged_cost(box: _Box, width_pt: float) -> float:
+    """What leaving a justified Chinese line ragged costs, by how it ends: on a phrase's punctuation less (and in a
+    narrow measure less still), on an ideograph RAGGED_COST."""
+    if box.frags and box.frags[-1].text[-1] in PHRASE_END:
+        narrow = width_pt < NARROW_MEASURE_EM * box.frags[-1].size_pt - 0.01
+        return NARROW_PHRASE_RAGGED_COST if narrow else RAGGED_COST / 2
+    return RAGGED_COST
+
+
+def _over_aim_cost(opened_em: float) -> float:
+    """What a justified Chinese line opening its ideograph gaps by `opened_em` costs: nothing up to the aim
+    (AIM_IDEOGRAPH_GAP_EM), GAP_OVER_AIM_COST at the most they may open, growing as the square between."""
+    if opened_em <= AIM_IDEOGRAPH_GAP_EM:
+        return 0.0
+    return GAP_OVER_AIM_COST * ((opened_em - AIM_IDEOGRAPH_GAP_EM) / (MAX_IDEOGRAPH_GAP_EM - AIM_IDEOGRAPH_GAP_EM)) ** 2
 
 
 def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int]) -> float:

@@ -56,7 +56,7 @@ class PageTypography:
     lines: int = 0
     runts: list = field(default_factory=list)
     loose: list = field(default_factory=list)
-    tight: list = field(default_factory=list)  # tracked tighter, within the style's limit (not a fault)
+    tight: list = field(default_factory=list)  # ideograph gaps closed below solid: the setter never does (DESIGN.md)
     hyphenated: list = field(default_factory=list)
     compressed: int = 0
     hanging: int = 0  # lines whose final ，。、 hangs past the measure

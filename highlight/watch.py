@@ -68,11 +68,17 @@ def watch(options: BuildOptions, stop: Callable[[], bool] = lambda: False,
     session = BuildSession()
     session.defer_line_store = True  # stored between rebuilds, off the edit-to-PDF path
     try:
+        # (the files as they were when the first build began: a save during it, or while the caller announces
+        # it, is a change like any other)
+        paths = watched_files(options.edition_dir)
+        seen = _snapshot(paths)
         started = time.perf_counter()
         result = session.build(options)
         yield Rebuild((), result, time.perf_counter() - started)
-        paths = watched_files(options.edition_dir)
-        seen = _snapshot(paths)
+        if options.to == "pdf":  # a preview's next build draws only its changed pages, spliced in with pikepdf
+            from .backends.pdf import prepare_previews
+
+            prepare_previews()
         while not stop():
             session.save_lines()
             time.sleep(poll_s)

@@ -150,3 +150,18 @@ def test_fonts_from_a_cached_superset_give_the_same_bytes(tmp_path):
              and n.endswith(".ttf")]
     assert len(latin) == 1 and len(derived) >= 8
     assert (tmp_path / "exact.pdf").read_bytes() == (tmp_path / "reused.pdf").read_bytes()
+
+
+def test_the_families_coverage_of_the_used_characters_is_the_whole_coverage_cut_to_them():
+    """build checks the glyphs of the characters the edition uses against the families' coverage of those
+    characters only (the faces' unions and intersection cost 5 ms a build): the same answer for each of them,
+    a character of no face, of the CJK face only and of the Latin face only included (issue 28)."""
+    from highlight.diagnostics import Diagnostics
+    from highlight.fonts import family_coverage, load_coverage, load_manifest
+
+    diags = Diagnostics()
+    manifest = load_manifest(os.path.join(ROOT, "fonts", "fonts.yaml"), diags)
+    coverage = load_coverage(manifest, diags, os.path.join(ROOT, ".cache", "fonts"))
+    whole = family_coverage(manifest, coverage)["families"]
+    used = {chr(c) for c in range(0x20, 0x3000, 7)} | set("研究資助局，。ﬁ\U0001F600\uE000")
+    assert family_coverage(manifest, coverage, used)["families"] == whole & {ord(c) for c in used}

@@ -34,6 +34,10 @@ def project(tmp_path, monkeypatch):
 
 def _edition(project, file: str) -> str:
     make_edition(project, PAGE.replace("{file}", file).replace("{{", "{").replace("}}", "}"))
+    # the research areas on a tinted panel (the stock page 1 sets them on paper since the designer's fourth review)
+    os.makedirs(os.path.join(project, "content", "case", "layout"), exist_ok=True)
+    with open(os.path.join(project, "content", "case", "layout", "templates.yaml"), "w", encoding="utf-8") as f:
+        f.write("templates:\n  p1:\n    frames:\n      research-areas: {panel: panel, padding_mm: 4}\n")
     return os.path.join("content", "case")
 
 

@@ -180,6 +180,22 @@ def test_a_continued_theme_says_so_in_its_band(leaflet):
     assert not [i for i in page6.items if isinstance(i, TextLine) and i.frame == "title-note"]
 
 
+def test_a_continued_theme_says_so_from_the_layout_where_its_page_file_does_not(edition_b):
+    """Designer's fourth review (edition-b): page 7 repeats page 6's title and its page file gives no
+    `continued:`; the band says 'continued ／ 續' all the same, from layout/page.yaml (title_band.continued_en /
+    _zh, furniture), level with the title; page 6's band does not, nor does any page whose title is new.
+    Fails on 5e969f4: no note on edition-b's page 7."""
+    result, _ = edition_b
+    notes = {page.number: [i for i in page.items if isinstance(i, TextLine) and i.frame == "title-note"]
+             for page in result.pages}
+    (note,) = notes[7]
+    assert note.line.text.replace(" ", "") == "continued／續"
+    assert note.ref.file.endswith(os.path.join("layout", "page.yaml"))
+    title = next(i for i in result.pages[6].items if isinstance(i, TextLine) and i.frame == "title-band")
+    assert note.baseline_pt == title.baseline_pt
+    assert not [n for n, found in notes.items() if found and n != 7]
+
+
 def test_the_report_measures_a_panel_by_its_ink():
     """A panel 60 mm tall with one line at its head: 50-odd mm of paper at its foot, a located warning with its
     limit (typography.max_panel_edge_mm); the tint itself is no ink, so the band across the body passes it."""
@@ -474,3 +490,18 @@ def test_reading_text_keeps_a_reading_measure_under_a_wide_heading(leaflet):
         assert lines and max(len(i.line.text) for i in lines) <= 85, (number, max(len(i.line.text) for i in lines))
     rules = [i for i in result.pages[3].items if type(i).__name__ == "Rule" and i.y1_pt == i.y2_pt]
     assert any(abs(r.x2_pt - r.x1_pt - 180 * MM) < 1 for r in rules)  # the headings' rules across the 12 columns
+
+
+def test_the_cells_of_a_row_align_their_lines_of_like_role(leaflet):
+    """Designer's fourth review, item 14: in page 5's AI row '1st university in Hong Kong' (a headline with no
+    lead-in) started ~4 mm above the other cells' headlines, which stand under their lead-ins ('Acquired',
+    'Provided'). In a row where a callout's headline stands under a lead-in, every callout's headline stands on
+    that line, and the lead-ins share the row's top. Fails on 0e6f4a9: the headlines' baselines 12 pt (4.2 mm) apart."""
+    result, _ = leaflet
+    lines = [i for i in result.pages[4].items if isinstance(i, TextLine) and i.frame == "genai-row" and i.lang == "en"]
+    first = {text: min(i.baseline_pt for i in lines if i.line.text.startswith(text))
+             for text in ("1st university", "high performance", "generative AI", "Acquired", "Provided")}
+    assert first["1st university"] == pytest.approx(first["high performance"], abs=0.01), first
+    assert first["generative AI"] == pytest.approx(first["high performance"], abs=0.01), first
+    assert first["Acquired"] == pytest.approx(first["Provided"], abs=0.01), first
+    assert first["Acquired"] < first["1st university"] - 2 * MM

@@ -271,6 +271,33 @@ def test_a_save_changes_the_revision_and_the_text(server):
     server.wait_for(lambda s: s["revision"] > after["revision"] and s["ok"], 5)
 
 
+def test_a_save_pushes_its_new_picture_before_the_revision_is_announced(server):
+    """The page's script fetches a changed picture as soon as it is drawn (issue 28): the event stream sends
+    `pictures` (their number and image) before the revision, whose state then names the same image."""
+    original = server.read(P2)
+    request = urllib.request.urlopen(server.url + "api/events", timeout=10)
+    try:
+        assert request.readline() == b"event: revision\n"
+        request.readline(), request.readline()  # the revision at connection, and the blank line
+        before = server.state()
+        server.write(P2, original.replace('en: "active start-ups"', 'en: "active new start-ups"', 1))
+        events = []
+        while not events or events[-1][0] != "revision":
+            kind = request.readline().decode().strip()
+            if not kind.startswith("event: "):
+                continue
+            events.append((kind[7:], request.readline().decode()[6:].strip()))
+        assert [kind for kind, _ in events] == ["pictures", "revision"], events
+        after = server.wait_for(lambda s: s["revision"] > before["revision"], 5)
+        pushed = json.loads(events[0][1])
+        assert pushed == [p for p in after["pages"] if p["number"] == 2], (pushed, after["pages"])
+    finally:
+        request.close()
+        last = server.state()["revision"]
+        server.write(P2, original)
+        server.wait_for(lambda s: s["revision"] > last and s["ok"], 5)
+
+
 def test_a_broken_save_keeps_the_last_good_pages(server):
     before = server.state()
     original = server.read(P2)

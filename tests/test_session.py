@@ -62,3 +62,71 @@ def test_the_caches_key_changes_with_any_module_of_the_package_subpackages_inclu
         assert linestore._package_digest() != before
     finally:
         linestore._package_digest.cache_clear()
+
+
+def test_a_line_store_key_is_digested_once_when_looked_up_then_stored_and_names_its_content(monkeypatch):
+    """The setter looks a key up in the stored memo and, on a miss, stores the line under the same key object:
+    the digest is computed once for both (issue 28: 40,000 digests in a fresh 200-page build, one in four
+    repeated); a key of other content has another digest, one of equal content (another object) the same."""
+    from highlight import linestore
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.text import Span
+
+    _, layout, _ = load_inputs(EDITION, Diagnostics())
+    style = next(iter(layout.styles.values()))
+    computed: list[int] = []
+    real = linestore._key_digest
+    monkeypatch.setattr(linestore, "_key_digest", lambda key: computed.append(1) or real(key))
+    key = ((Span("a few words", style, "en"),), 120.0, "left", False, ())
+    memo = linestore.StoredMemo()
+    assert memo.get(key) is None
+    memo[key] = ("lines",)
+    assert len(computed) == 1 and memo.get(key) == ("lines",)
+    same = ((Span("a few words", style, "en"),), 120.0, "left", False, ())
+    other = ((Span("a few words", style, "en"),), 121.0, "left", False, ())
+    assert linestore.key_digest(same) == linestore.key_digest(key) != linestore.key_digest(other)
+    assert len(computed) == 4  # (asked for by turns, each digested afresh: only the very last key is kept)
+
+
+def test_a_stored_entry_is_decoded_when_looked_up_and_written_back_as_stored_when_not(tmp_path):
+    """The line store's entries stay as stored until looked up (a build after an edit sets one page's lines:
+    13 ms of decoding and 5 of encoding the others saved); a damaged entry is a miss and goes; the entries never
+    looked up are written back as they were, and the store reads back as the whole store did."""
+    import json
+    import os
+    import shutil
+
+    from conftest import ROOT, copy_project
+
+    from highlight import linestore
+
+    project = copy_project(tmp_path / "p", ("layout", "fonts", "profiles", os.path.join("content", "2022-23")),
+                           cache=False)
+    os.makedirs(os.path.join(project, ".cache"))
+    for name in ("fonts", "profiles"):  # (no line store, no page laid out before: every line set and stored)
+        os.symlink(os.path.join(ROOT, ".cache", name), os.path.join(project, ".cache", name))
+    session = BuildSession()
+    options = BuildOptions(os.path.join(project, "content", "2022-23"), str(tmp_path / "a.pdf"))
+    assert not session.build(options).diagnostics.has_errors()
+    copy = str(tmp_path / "store.json")
+    shutil.copyfile(session.lines.store, copy)
+    whole = linestore.load(copy)
+    assert len(whole) > 100
+    lazy = linestore.LazyStore(copy)
+    lazy._load()
+    assert all(type(value) is list for value in dict.values(lazy))  # nothing decoded yet
+    damaged, looked_up, *_ = list(dict.keys(lazy))
+    dict.__setitem__(lazy, damaged, [["not", "a", "line"]])
+    assert lazy._decoded(damaged, dict.get(lazy, damaged), None) is None and damaged not in dict.keys(lazy)
+    assert lazy._decoded(looked_up, dict.get(lazy, looked_up), None) == dict.get(whole, looked_up)
+    written = str(tmp_path / "written.json")
+    linestore.save(written, lazy)
+    with open(copy, encoding="utf-8") as f:
+        before = json.load(f)
+    with open(written, encoding="utf-8") as f:
+        after = json.load(f)
+    untouched = [d for d in before["lines"] if d not in (damaged, looked_up)]
+    assert all(after["lines"][d] == before["lines"][d] for d in untouched)
+    again = linestore.load(written)
+    assert set(again) == set(whole) - {damaged} and all(dict.get(again, d) == dict.get(whole, d) for d in again)

@@ -280,3 +280,74 @@ def test_a_narrow_line_ends_at_its_phrase_rather_than_part_a_compound_to_fill_it
     for em in (18, 19, 20):
         printed = texts(lines(text, "stat-note", em, "justify"))
         assert not any(line.endswith("生物") for line in printed), (em, printed)
+
+
+def test_a_line_ending_its_phrase_goes_ragged_rather_than_open_its_gaps_to_the_limit(zh):
+    """Edition-b p6 (28 ems): 「2024及2025年擔任東亞研究型大學協會（18家成員大學）」 could fill its measure only by opening
+    its gaps to 0.08 em, the limit; a line ending on a phrase's punctuation is set ragged where that costs less than
+    opening its gaps so far past the aim (0.05 em)."""
+    from highlight.text import spans_from_text
+
+    setter, layout, _ = zh
+    st = layout.style("stat-note", "zh")
+    text = "2024及2025年擔任東亞研究型大學協會（18家成員大學）**主席學校**"
+    first = setter.set(spans_from_text(text, st, lang="zh"), 28 * st.size_pt, "justify")[0]
+    assert first.text.endswith("）") and first.gap_em < 0.076, (first.text, first.gap_em)
+
+
+def _printed_chinese_spacing(pdf: str) -> tuple[list, list, list]:
+    """From the PDF's glyph origins (pdfium): per line, the gaps between neighbouring ideographs of one size, in em;
+    and the width of each ——, from its first dash to the next character's origin, in that character's em."""
+    import ctypes
+    import itertools
+
+    import pypdfium2 as pdfium
+    from pypdfium2 import raw
+
+    from highlight.text import is_ideograph
+
+    lines, dashes = [], []
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for page in document:
+            textpage = page.get_textpage()
+            count = textpage.count_chars()
+            text = textpage.get_text_range(0, count)
+            glyphs = []
+            for i in range(count):
+                x, y = ctypes.c_double(), ctypes.c_double()
+                raw.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(x), ctypes.byref(y))
+                glyphs.append((text[i], x.value, round(y.value, 1), raw.FPDFText_GetFontSize(textpage, i)))
+            line: list[float] = []
+            for a, b in itertools.pairwise(glyphs):
+                if a[2] != b[2] or a[0] in "\r\n":
+                    if line:
+                        lines.append(line)
+                    line = []
+                    continue
+                if is_ideograph(a[0]) and is_ideograph(b[0]) and abs(a[3] - b[3]) < 0.01:
+                    line.append((b[1] - a[1] - a[3]) / a[3])
+            if line:
+                lines.append(line)
+            for k in range(1, len(glyphs) - 2):
+                if glyphs[k][0] == glyphs[k + 1][0] == "—" and is_ideograph(glyphs[k + 2][0]):
+                    dashes.append((glyphs[k + 2][1] - glyphs[k][1]) / glyphs[k + 2][3])
+    finally:
+        document.close()
+    return lines, [gap for line in lines for gap in line], dashes
+
+
+@pytest.mark.parametrize("edition", ["content/2022-23", "tests/fixtures/edition-b"])
+def test_the_printed_chinese_never_closes_a_gap_opens_it_evenly_and_sets_the_dash_two_ems(edition, tmp_path):
+    """The review's measurements, on the PDF as printed: no gap between ideographs below solid (it found −0.003 em on
+    p2 and p5), none past 0.08 em, the gaps of each line alike (it found 0.064 between words and 0 inside names on
+    p1), and —— two ems from the first dash to the character after it (it found 1.72)."""
+    from highlight.build import BuildOptions, build
+
+    pdf = str(tmp_path / "x.pdf")
+    assert build(BuildOptions(edition, pdf)).output
+    lines, gaps, dashes = _printed_chinese_spacing(pdf)
+    assert len(gaps) > 1000
+    assert min(gaps) > -0.001 and max(gaps) < 0.0805, (min(gaps), max(gaps))
+    assert [line for line in lines if max(line) - min(line) > 0.003] == []
+    assert dashes and all(abs(width - 2.0) < 0.01 for width in dashes), dashes

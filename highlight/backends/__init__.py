@@ -55,6 +55,13 @@ class Document(NamedTuple):
     profile: Any = None  # the output profile (profiles.OutputProfile) of the print target, else None
     picture_icc: bytes | None = None  # the profile pictures are converted through (print and screen)
     files: dict | None = None  # the build session's cache of parsed YAML files (a backend's own settings too)
+    # A digest of all the pages are a function of (each page's .cache/pages name: its content, the layout, the
+    # line store's name), the fonts' files, the profiles and everything above but `edition`, `project` and
+    # `files`: a backend may keep its output under it (.cache/output), None when a part had no name.
+    key: bytes | None = None
+    # (pages, output) of the same session's last untagged build of the same layout, fonts, profiles and metadata
+    # (a `watch` preview): a backend may draw again only the pages that are not the very same objects.
+    previous: tuple | None = None
 
 
 class Backend(Protocol):
@@ -84,6 +91,7 @@ class FileBackend:
     suffix = ""
     magic = b""  # what an existing output file must start with to be replaced (never another kind of file)
     what = "the output (-o)"  # how messages name it
+    durable = True  # synced to the disk before it replaces the old file (a backend may say not, for a preview)
 
     def check_path(self, path: str, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
         from ..paths import check_output
@@ -96,7 +104,7 @@ class FileBackend:
     def write(self, path: str, data: Any, diags: Diagnostics, inputs: tuple[str, ...]) -> None:
         from ..atomic import write_atomically
 
-        write_atomically(path, data, diags, inputs, magic=self.magic, what=self.what)
+        write_atomically(path, data, diags, inputs, magic=self.magic, what=self.what, durable=self.durable)
 
 
 # The one registry: --to name -> "module:class", imported only when asked for (a build loads one backend).

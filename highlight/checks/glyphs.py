@@ -18,25 +18,15 @@ GENERATED_CHARACTERS = set("0123456789,.%+- |") | set("Annual Highlights page hi
 def characters_used(edition: Edition, layout: Layout | None = None) -> dict[str, SourceRef]:
     """Every character the leaflet prints, with where it first appears (`layout`: its furniture's too)."""
     seen: dict[str, SourceRef] = {}
+    separator = layout.geometry.title_band.note_separator if layout is not None else None
+    if len(_PAGES) > 4 * len(edition.pages) + 64:  # (pages of earlier builds of a long session)
+        _PAGES.clear()
     for page in edition.pages:
-        raw = [(t.ref, s) for t in page_texts(page) for _, s in t.strings()]
-        # (plain() collapses whitespace: the no-break spaces that hold a figure to its unit are printed glyphs)
-        strings = [(ref, plain(s)) for ref, s in raw] + [(ref, "".join(c for c in s if c in NO_BREAK_SPACES))
-                                                         for ref, s in raw if any(c in NO_BREAK_SPACES for c in s)]
-        for block in page.blocks:
-            for element in block.elements:
-                for name in kind_of(element).figure_fields:  # a stat's figure, a ranking's number
-                    value = getattr(element, name, None)
-                    if isinstance(value, str):
-                        strings.append((ref_of(element, name), value))
-        strings += [(ref_of(note, "marker"), note.marker) for note in page.footnotes]
-        if page.continued is not None:  # the title band's "continued" note (furniture, not a page text)
-            strings += [(page.continued.ref, s) for _, s in page.continued.strings()]
-            if layout is not None:
-                strings.append((page.continued.ref, layout.geometry.title_band.note_separator))
-        for ref, string in strings:
-            for char in string:
-                seen.setdefault(char, ref)
+        known = _PAGES.get(id(page))
+        if known is None or known[0] is not page or known[1] != separator:
+            known = _PAGES[id(page)] = (page, separator, _page_characters(page, separator))
+        for char, ref in known[2].items():
+            seen.setdefault(char, ref)
     for _, string in edition.title.strings():
         for char in string:
             seen.setdefault(char, edition.title.ref)
@@ -44,6 +34,34 @@ def characters_used(edition: Edition, layout: Layout | None = None) -> dict[str,
         seen.setdefault(char, ref_of(edition, "edition"))
     for char in GENERATED_CHARACTERS:
         seen.setdefault(char, edition.ref)
+    return seen
+
+
+# Each page's characters, for the very page object (a `watch` session's unchanged pages are the same objects):
+# id -> (page, the title band's note separator, {character: where it first appears on the page}).
+_PAGES: dict[int, tuple] = {}
+
+
+def _page_characters(page, separator: str | None) -> dict[str, SourceRef]:
+    seen: dict[str, SourceRef] = {}
+    raw = [(t.ref, s) for t in page_texts(page) for _, s in t.strings()]
+    # (plain() collapses whitespace: the no-break spaces that hold a figure to its unit are printed glyphs)
+    strings = [(ref, plain(s)) for ref, s in raw] + [(ref, "".join(c for c in s if c in NO_BREAK_SPACES))
+                                                     for ref, s in raw if any(c in NO_BREAK_SPACES for c in s)]
+    for block in page.blocks:
+        for element in block.elements:
+            for name in kind_of(element).figure_fields:  # a stat's figure, a ranking's number
+                value = getattr(element, name, None)
+                if isinstance(value, str):
+                    strings.append((ref_of(element, name), value))
+    strings += [(ref_of(note, "marker"), note.marker) for note in page.footnotes]
+    if page.continued is not None:  # the title band's "continued" note (furniture, not a page text)
+        strings += [(page.continued.ref, s) for _, s in page.continued.strings()]
+        if separator is not None:
+            strings.append((page.continued.ref, separator))
+    for ref, string in strings:
+        for char in string:
+            seen.setdefault(char, ref)
     return seen
 
 

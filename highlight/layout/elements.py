@@ -215,6 +215,7 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     col.text(stat.lead, "stat-lead", "zh")
     read_as("lead-zh")
     piece.anchor_pt, piece.anchored = col.y, True  # a row aligns its figures, whatever stands above them
+    piece.headline_pt = col.y  # (its figure line's top, under its lead-in: where a row of led callouts aligns it)
     first = len(out)
     col.add(figure + unit)
     read_as("figure")
@@ -378,14 +379,21 @@ def figure_line_room(ctx: FrameContext, stat: Stat, room: float) -> float:
 
 
 def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec) -> _Piece:
-    """Lead-in, headline and text, English then Chinese. A Chinese lead-in with no English one is the Chinese
-    sentence that ends in the headline (擔任 … 亞洲大學聯盟（15家成員大學）執行主席大學): its headline stands
-    first, as the English headline does, and the sentence under it as the callout's text; they are drawn in
-    the sentence's order, so the PDF's text reads as the copy deck prints it."""
+    """Lead-in, headline and text, English then Chinese. Where its headline starts is kept (fill.py: in a row of
+    callouts with lead-ins, the headlines stand on one line under the lead-ins, and a callout without one no
+    longer starts a lead-in's height above the others' first line). A Chinese lead-in with no English one is the
+    Chinese sentence that ends in the headline (擔任 … 亞洲大學聯盟（15家成員大學）執行主席大學): its headline
+    stands first, as the English headline does, and the sentence under it as the callout's text; they are drawn
+    in the sentence's order, so the PDF's text reads as the copy deck prints it."""
     texts = [(callout.lead, "stat-lead"), (callout.headline, "callout-headline"), (callout.text, "callout-text")]
     lead, headline = callout.lead, callout.headline
     if not (lead and lead.zh and not lead.en and not lead.mixed and headline.zh and "zh" in ctx.languages):
-        return ctx.stacked(callout.ref, width, texts)
+        piece = ctx.stacked(callout.ref, width, texts)
+        if headline is not None and headline.en:
+            led = ctx.stacked(callout.ref, width, [(lead, "stat-lead")]) if lead else None
+            piece.headline_pt = led.primary_h if led is not None else 0.0
+            piece.led = bool(piece.headline_pt)
+        return piece
     piece = _Piece()
     en, zh = ctx.bands(piece, callout.ref, width)
     for text, style in texts[1:]:

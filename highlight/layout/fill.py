@@ -49,6 +49,12 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     for r, row in enumerate(rows):
         pieces = [lay_out(ctx, e, measure if frame.measure and not isinstance(e, Heading) else widths[c], frame)
                   for c, e in enumerate(row)]
+        if any(p.led for p in pieces):
+            # Cells of a row align their first lines of like role (designer's fourth review): the lead-ins on the
+            # row's top, the callouts' headlines and the stats' figure lines on one line under them.
+            for p in pieces:
+                if p.headline_pt is not None:
+                    p.anchor_pt, p.anchored = p.headline_pt, True
         # A row aligns its anchors (a stat's figure line, else the cell's top): each cell keeps its
         # Chinese directly under its English, so a cell with short English leaves no hole above its Chinese.
         anchor = max(p.anchor_pt for p in pieces)

@@ -203,6 +203,11 @@ class _Piece:
     secondary_h: float = 0.0
     anchor_pt: float = 0.0  # how far below its top the line it aligns by starts (a stat's figure)
     anchored: bool = False  # a figure (stat, rank) that stands level with the row's other figures
+    # a callout's headline (a stat's figure line): how far below its top it starts (its lead-in above it), and
+    # whether a callout has a lead-in; in a row where a callout's headline stands under a lead-in, every headline
+    # and figure line of the row stands on that line
+    headline_pt: float | None = None
+    led: bool = False
 
 
 # How far a line's ink reaches above and below its baseline, in ems of its size: ideographs nearly fill

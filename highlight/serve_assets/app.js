@@ -308,6 +308,13 @@ function start() {
   });
   const events = new EventSource("/api/events");
   events.addEventListener("revision", () => refresh().catch(() => {}));
+  // New pictures, pushed as soon as they are drawn (their revision follows with the layout and the findings).
+  events.addEventListener("pictures", (event) => {
+    for (const p of JSON.parse(event.data)) {
+      const slot = slots.get(p.number);
+      if (slot) setImage(slot.img, p.image);
+    }
+  });
   events.onerror = () => { document.getElementById("status").textContent = "disconnected: is `highlight serve` running?"; };
   refresh().then(loadPdfs);
 }

@@ -1,0 +1,158 @@
+"""The PDF kept for a later build of the same document (.cache/output, issue 28): a build whose pages, layout,
+fonts, profiles and options are unchanged takes the PDF the last such build rendered (and its preflight passed)
+instead of drawing, tagging and checking it again; any change makes a new key; a damaged entry is a miss."""
+from __future__ import annotations
+
+import os
+
+from conftest import ROOT, copy_project
+from reportlab.pdfgen.canvas import Canvas
+
+from highlight.backends import pdf as pdf_backend
+from highlight.build import BuildOptions, BuildSession
+
+
+def _project(tmp_path) -> str:
+    project = copy_project(tmp_path, ("layout", "fonts", "profiles", os.path.join("content", "2022-23")), cache=False)
+    os.makedirs(os.path.join(project, ".cache"))
+    for name in ("fonts", "profiles"):
+        os.symlink(os.path.join(ROOT, ".cache", name), os.path.join(project, ".cache", name))
+    return os.path.join(project, "content", "2022-23")
+
+
+def test_an_unchanged_document_is_not_rendered_again_and_a_damaged_entry_is_a_miss(tmp_path, monkeypatch):
+    edition = _project(tmp_path)
+    kept = os.path.join(tmp_path, ".cache", "output")
+    rendered: list[int] = []
+    real = Canvas.save  # (counted in ReportLab: a function of ours replaced at run time turns the cache off)
+    monkeypatch.setattr(Canvas, "save", lambda canvas: rendered.append(canvas.getPageNumber() - 1) or real(canvas))
+
+    def build_once(name: str, **options) -> bytes:
+        rendered.clear()
+        result = BuildSession().build(BuildOptions(edition, str(tmp_path / name), **options))
+        assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
+        return (tmp_path / name).read_bytes()
+
+    first = build_once("a.pdf")
+    assert rendered == [8] and len(os.listdir(kept)) == 1
+    assert build_once("b.pdf") == first and rendered == []  # the kept PDF, not drawn again
+    [entry] = os.listdir(kept)
+    with open(os.path.join(kept, entry), "r+b") as f:  # one byte of the PDF changed: its digest no longer agrees
+        f.seek(-2000, os.SEEK_END)
+        byte = f.read(1)
+        f.seek(-2000, os.SEEK_END)
+        f.write(bytes([byte[0] ^ 0x20]))
+    assert build_once("c.pdf") == first and rendered == [8]  # a miss: drawn again, and kept afresh
+    assert build_once("d.pdf") == first and rendered == []
+    with open(os.path.join(kept, entry), "r+b") as f:
+        f.truncate(40)
+    assert build_once("e.pdf") == first and rendered == [8]
+    screen = build_once("f.pdf", target="screen")  # another target: another key
+    assert rendered == [8] and screen != first and len(os.listdir(kept)) == 2
+    page = os.path.join(edition, "p7-growth-continued.yaml")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("officially opened", "formally opened"))
+    assert build_once("g.pdf") != first and rendered == [8]  # an edited page: another key
+
+
+def test_the_key_names_every_part_of_the_document_the_pdf_is_made_from(tmp_path):
+    edition = _project(tmp_path)
+    session = BuildSession()
+    result = session.build(BuildOptions(edition, str(tmp_path / "a.pdf")))
+    document = result.document
+    key = document.key
+    assert key is not None and session._document_key(document) == key
+    changed = [document._replace(marks=False), document._replace(tagged=False),
+               document._replace(meta=document.meta._replace(target="screen")),
+               document._replace(meta=document.meta._replace(date_epoch=document.meta.date_epoch + 1)),
+               document._replace(meta=document.meta._replace(title="Another title")),
+               document._replace(picture_icc=b"another profile"), document._replace(pages=document.pages[:7])]
+    assert all(session._document_key(other) not in (key, None) for other in changed[:-1])
+    assert session._document_key(changed[-1]) is None  # the pages' names do not match the pages
+    face = next(iter(document.fonts.faces.values()))
+    stat = os.stat(face.path)
+    os.utime(face.path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1000))  # a face's subset file written again
+    try:
+        assert session._document_key(document) not in (key, None)
+    finally:
+        os.utime(face.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    session.pages.keys[3] = None  # a page whose inputs could not be written down: nothing kept
+    assert session._document_key(document) is None
+    assert pdf_backend.read_kept(document._replace(key=None)) is None
+
+
+def test_the_build_walks_only_the_pages_whose_streams_changed_and_reports_what_a_whole_walk_reports(tmp_path,
+                                                                                                     monkeypatch):
+    """The build's preflight keeps each page's content-stream findings (.cache/preflight) under a digest of all
+    the walk reads: after a one-word edit it walks page 7 alone, and its report is the report of the independent
+    read-back (every page walked); another rule, another checking code or a damaged entry walks again."""
+    from dataclasses import replace
+
+    import pikepdf
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.preflight import PreflightRules, preflight
+
+    edition = _project(tmp_path)
+    walked: list[int] = []  # (counted in pikepdf: a function of ours replaced at run time turns the memo off)
+    real = pikepdf.parse_content_stream
+    monkeypatch.setattr(pikepdf, "parse_content_stream", lambda owner, *a: walked.append(1) or real(owner, *a))
+
+    def build_once(name: str) -> bytes:
+        walked.clear()
+        result = BuildSession().build(BuildOptions(edition, str(tmp_path / name)))
+        assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
+        return (tmp_path / name).read_bytes()
+
+    build_once("a.pdf")
+    assert len(walked) == 8
+    page = os.path.join(edition, "p7-growth-continued.yaml")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("officially opened", "formally opened"))
+    edited = build_once("b.pdf")
+    assert len(walked) == 1
+    _, layout, _ = load_inputs(edition, Diagnostics())  # the rules the build checks with
+    g = layout.geometry.page
+    rules = PreflightRules(target="print", bleed_mm=g.bleed_mm, safe_mm=g.safe_mm, require_pdfx=True,
+                           min_image_ppi=layout.geometry.images.min_ppi_error)
+    memo = pdf_backend.PageFindings(os.path.join(tmp_path, ".cache", "preflight"))
+    walked.clear()
+    kept = preflight(edited, rules, memo)
+    assert walked == [] and kept.as_dict() == preflight(edited, rules).as_dict()  # as the read-back finds it
+    walked.clear()
+    preflight(edited, replace(rules, safe_mm=rules.safe_mm - 1), memo)  # other rules: every page walked
+    assert len(walked) == 8
+    memo.salt = b"another checking code"
+    walked.clear()
+    preflight(edited, rules, memo)
+    assert len(walked) == 8
+    folder = os.path.join(tmp_path, ".cache", "preflight")
+    for entry in os.listdir(folder):  # damaged: truncated JSON, or not the shape written
+        with open(os.path.join(folder, entry), "w", encoding="utf-8") as f:
+            f.write('[[["ok", 1]], 0, 0]' if entry < "8" else '[[[true, "safe-area"')
+    memo = pdf_backend.PageFindings(folder)
+    walked.clear()
+    assert preflight(edited, rules, memo).as_dict() == kept.as_dict() and len(walked) == 8
+
+
+def test_a_function_of_the_output_replaced_at_run_time_turns_the_caches_off(tmp_path, monkeypatch):
+    """The caches are keyed by the package's source; a function of the output's modules replaced at run time
+    (a test's monkeypatch, a plugin) is not in it: then no PDF is taken from .cache/output (nor kept), and the
+    preflight walks every page, so the replaced code is what runs."""
+    import highlight.preflight
+
+    edition = _project(tmp_path)
+    first = BuildSession().build(BuildOptions(edition, str(tmp_path / "a.pdf")))
+    assert not first.diagnostics.has_errors() and first.document.key is not None
+    monkeypatch.setattr(highlight.render, "_crop_marks", lambda *a: None)  # the same document, drawn otherwise
+    second = BuildSession().build(BuildOptions(edition, str(tmp_path / "b.pdf")))
+    assert second.document.key is None and (tmp_path / "b.pdf").read_bytes() != (tmp_path / "a.pdf").read_bytes()
+    monkeypatch.undo()
+    monkeypatch.setattr(highlight.preflight, "_name", lambda value: "/DeviceRGB")  # every colour space read as RGB
+    third = BuildSession().build(BuildOptions(edition, str(tmp_path / "c.pdf")))
+    assert third.diagnostics.has_errors()  # the replaced check ran on every page: no kept finding served

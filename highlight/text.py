@@ -596,7 +596,7 @@ class TextSetter:
             em = max(s.style.size_pt for s in texts)
             whole = math.floor(width_pt / em + 1e-6) * em
             width_pt = whole if whole >= 8 * em else width_pt
-        breaks = self._choose_breaks(boxes, seps, width_pt, balance, justify)
+        breaks = self._choose_breaks(boxes, seps, width_pt, balance, justify, align in ("left", "justify"))
         lines = []
         start = 0
         for n, end in enumerate(breaks):
@@ -611,7 +611,7 @@ class TextSetter:
         return tuple(replace(line, position=(i, len(lines))) for i, line in enumerate(lines))
 
     def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float, balance: bool,
-                       justify: bool = False) -> list[int]:
+                       justify: bool = False, bracket_hangs: bool = False) -> list[int]:
         """Ends of lines (exclusive box indices) minimising the total cost of the paragraph.
 
         A state is a line end and how many lines in a row before it ended in a hyphen,
@@ -639,6 +639,8 @@ class TextSetter:
         sep_w = [sep.width_pt for sep in seps]
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
         sep_gap_room = [sep.last_stretch_pt for sep in seps]
+        start_hang = [0.5 * b.frags[0].size_pt if b.frags and b.frags[0].text[0] in OPENING_BRACKETS else 0.0
+                      for b in boxes]
         can_end_at = [sep.breakable for sep in seps] + [True]
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
         hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
@@ -653,7 +655,9 @@ class TextSetter:
             if not states:
                 continue
             start_cost = states[0][1]
-            width = stretch = gap_room = 0.0
+            # a line starting with an opening bracket hangs its blank half into the margin (_make_line)
+            width = -start_hang[i] if bracket_hangs else 0.0
+            stretch = gap_room = 0.0
             could_end_earlier = False
             for j in range(i + 1, n + 1):
                 if j - 1 > i:

@@ -355,3 +355,11 @@ def test_the_printed_chinese_never_closes_a_gap_opens_it_evenly_and_sets_the_das
     assert min(gaps) > -0.001 and max(gaps) < 0.0805, (min(gaps), max(gaps))
     assert [line for line in lines if max(line) - min(line) > 0.003] == []
     assert dashes and all(abs(width - 2.0) < 0.01 for width in dashes), dashes
+
+
+def test_a_line_starting_with_an_opening_bracket_counts_its_hanging_half_when_breaking(zh):
+    """Edition-b's fund callout (14 ems): the line breaker did not count the opening bracket's blank half that hangs
+    into the margin, so 「教育及生成式人工智能基金」， (14.5 ems, 14.25 with its comma's quarter) seemed too long and the
+    listed name was broken (「教育及生成式人工智能 | 基金」，…: the Chinese review). Now it goes whole."""
+    printed = _set_marked(zh, "撥款HK$1,250萬擴展「教育及生成式人工智能基金」，支持60個項目", "stat-note", 14)
+    assert "「教育及生成式人工智能基金」，" in printed, printed

@@ -94,13 +94,16 @@ def _missing_others_label(lay, table: Breakdown, spec: ChartSpec) -> None:
 
 
 def _missing_words(lay, table: Breakdown) -> None:
-    """A chart says in both languages what it counts (its caption) and what its total is (its unit, under the
-    total): where the content gives neither words, a located warning; the layout invents none."""
+    """A chart says in both languages what it counts (its caption, or the stat of its frame whose figure is its
+    total, standing over it) and what its total is (its unit, under the total): where the content gives no such
+    words, a located warning; the layout invents none."""
     for field, what, example in (("caption", "caption saying what it counts", 'caption: {en: "Non-local '
                                   'students", zh: "非本地生"}'),
                                  ("unit", "unit under the total", 'unit: {en: "Students", zh: '
                                   '"學生"}')):
         text = getattr(table, field)
+        if field == "caption" and f"{table.total:,}" in lay.printed:
+            continue  # a stat of its frame prints the total: its words above the chart say what it counts
         missing = [lang for lang in ("en", "zh") if not (text is not None and (getattr(text, lang) or text.mixed))]
         if missing:
             lay.diags.warning(f"chart-{field}", f"the chart has no {what}"

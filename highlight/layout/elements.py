@@ -62,8 +62,9 @@ def paragraph(ctx: FrameContext, paragraph: Paragraph, width: float, frame: Fram
     the English text, indented by the opening bracket, so the brackets close round the pair."""
     text = paragraph.text
     en_text, zh_text = text.en or "", text.zh or ""
-    if not (en_text[:1] in OPENING_BRACKETS and zh_text[-1:] and zh_text[-1:] in CLOSING_BRACKETS
-            and not any(c in CLOSING_BRACKETS for c in en_text) and not any(c in OPENING_BRACKETS for c in zh_text)
+    opening, closing = OPENING_BRACKETS | {"("}, CLOSING_BRACKETS | {")"}
+    if not (en_text[:1] in opening and zh_text[-1:] and zh_text[-1:] in closing
+            and not any(c in closing for c in en_text) and not any(c in opening for c in zh_text)
             and {"en", "zh"} <= ctx.languages):
         return ctx.stacked(text.ref, width, [(text, "body")])
     piece = _Piece()

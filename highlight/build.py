@@ -322,7 +322,9 @@ class BuildSession:
         self.pages.from_disk, self.pages.unsaved = 0, []
         run.edition, layout, run.project = load_inputs(options.edition_dir, diags, self.files)
         run.result.name = output_name(options.edition_dir)
-        check_parity(run.edition, diags)
+        # (the figures an earlier process found, in a file named for this package's code and figure words)
+        check_parity(run.edition, diags, os.path.join(run.project, ".cache", "figures", hashlib.sha256(
+            linestore._package_digest()).hexdigest()[:32] + ".json"))
         self.lines.greedy = options.greedy
         if layout == self.pages.layout:
             layout = self.pages.layout  # the same object, so laid-out pages can be matched by identity

@@ -7,7 +7,7 @@ import os
 import re
 
 import pytest
-from conftest import EDITION, ROOT, copy_project, ink_measure, project_with, run_cli
+from conftest import EDITION, ROOT, copy_project, ink_measure, longer_copy, project_with, run_cli
 
 from highlight import typography
 from highlight.build import BuildOptions, build
@@ -423,29 +423,6 @@ def test_a_last_resort_wider_than_the_floor_is_a_located_error(tmp_path):
     assert "more than min_block_gap_mm (5)" in printed and "hint:" in printed
 
 
-def _longer_copy(tmp_path) -> str:
-    """The generated "longer copy" edition: every third text of pages 1 and 2 30-60 % longer (as
-    test_composition's longer-copy test makes it)."""
-    from test_composition import TAIL_EN, TAIL_ZH
-
-    copy_project(tmp_path)
-    folder = tmp_path / "content" / "2022-23"
-    for name in ("p1-research-power.yaml", "p2-knowledge-transfer.yaml"):
-        path = folder / name
-        count = 0
-
-        def longer(match):
-            nonlocal count
-            count += 1
-            if count % 3:
-                return match.group(0)
-            return f'{match.group(1)}{match.group(2)}: "{match.group(3)}{TAIL_EN if match.group(2) == "en" else TAIL_ZH}"'
-
-        path.write_text(re.sub(r'^(\s*)(en|zh): "(.{25,}?)"$', longer, path.read_text("utf-8"), flags=re.MULTILINE),
-                        "utf-8")
-    return str(folder)
-
-
 @pytest.mark.parametrize("which", ["leaflet", "edition_b", "longer"])
 def test_one_step_above_every_section_heading_on_every_page(which, request, tmp_path):
     """Designer's fourth review, item 5: the space above section headings was 6.4 / 4.3 (p1), 2.5 (p2),
@@ -459,7 +436,7 @@ def test_one_step_above_every_section_heading_on_every_page(which, request, tmp_
     Fails on the code before (78083eb): 7.8 mm above page 1's 'Delivering…' (2022-23), 7.1 (edition-b), 5.0 mm
     above page 2's 'Accelerator…' (longer copy)."""
     if which == "longer":
-        result = build(BuildOptions(_longer_copy(tmp_path), str(tmp_path / "x.pdf"), report=True))
+        result = build(BuildOptions(longer_copy(tmp_path), str(tmp_path / "x.pdf"), report=True))
         assert not result.diagnostics.has_errors()
     else:
         result, _ = request.getfixturevalue(which)

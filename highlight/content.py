@@ -8,6 +8,7 @@ numbered once each, one block per frame.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 from dataclasses import replace
@@ -528,7 +529,7 @@ def _check_theme_headings(page: Page, diags: Diagnostics) -> None:
     if not headings or headings[0].level == 0:
         return
     first = headings[0].level
-    for band, heading in zip(headings, headings[1:]):
+    for band, heading in itertools.pairwise(headings):
         if band.level == 0 and heading.level not in (0, first):
             diags.warning("theme-heading-level", f"the first heading under the theme band '{band.en or band.zh}' "
                           f"is level {heading.level}; the page's first heading under its title is level {first}",

@@ -30,11 +30,12 @@ def cell_widths(frame: FrameSpec, width: float, gutter: float) -> list[float]:
 
 
 def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: float, width: float,
-               out: list, row_tops: list | None = None) -> tuple[float, list]:
+               out: list, row_tops: list | None = None, holes: list | None = None) -> tuple[float, list]:
     """Place elements row by row in `cells` columns, no row's anchor (a stat's figure, else its top)
     above its entry in `row_tops`; append their items to `out`; return the height used and where each
     row's anchor stands. The rows keep their named step (row_gap_mm): a frame never spaces its rows out
-    to fill a page (vertical justification in a box)."""
+    to fill a page (vertical justification in a box). For each row of more than one cell, `holes` gets
+    the paper under its shortest cell down to its tallest cell's foot and that cell's element."""
     m = ctx.m
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
     pad = frame.padding_mm * MM
@@ -81,6 +82,9 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             second_top = ctx.place(out, piece.secondary, dx, second_top)
             bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
         y = max(bottoms)
+        if holes is not None and len(row) > 1:
+            short = min(range(len(row)), key=lambda c: bottoms[c])
+            holes.append((y - bottoms[short], row[short]))
         if r < len(rows) - 1:
             # A heading keeps to what it heads (only its style's space after it, a theme band its padding);
             # other rows are row_gap_mm apart.

@@ -539,3 +539,24 @@ def test_a_row_of_uneven_cells_is_noted_with_its_hole(which, request):
                     assert found[0].source == element.ref and f"{hole / MM:.1f} mm" in found[0].message
                     assert found[0].severity == Severity.NOTE  # the report says so; --strict still builds
     assert noted
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_a_qr_code_beside_a_row_stands_on_column_7_with_its_caption_on_one_measure(which, request):
+    """Designer's review of main, item 6: page 2's QR code stood on grid column 9 (x 138.3 mm), its caption 5 lines on
+    a 33 mm measure, x 100-138 empty beside it; pages 1 and 8 set theirs on column 7 with the caption on ~64 mm. Now
+    every QR code of pages 1, 2 and 8 right of the page's middle stands on column 7 and its caption on one measure: its
+    English on at most two lines. Fails on 998c0e7 (page 2: x 138.3 mm, five English lines)."""
+    from highlight.layout import QrMark
+
+    result, _ = request.getfixturevalue(which)
+    column_7 = result.layout.column_x_pt(7, 1)[0]
+    seen = 0
+    for page in (result.pages[0], result.pages[1], result.pages[7]):
+        for qr in (i for i in page.items if isinstance(i, QrMark) and i.x_pt > 90 * MM):
+            seen += 1
+            assert qr.x_pt == pytest.approx(column_7, abs=0.1), (page.number, qr.x_pt / MM)
+            caption = [i for i in page.items if isinstance(i, TextLine) and i.role and qr.role
+                       and i.role.element == qr.role.element and i.lang == "en"]
+            assert 1 <= len(caption) <= 2, (page.number, [c.line.text for c in caption])
+    assert seen == 3

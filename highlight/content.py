@@ -372,7 +372,6 @@ _HAN = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _ZH_RULES = {
     "slash": f"(?<=[{_HAN}]) */ *(?=[{_HAN}])",
     "space": "(?<=[\u3400-\u9fff\uf900-\ufaff]) (?=[\u3400-\u9fff\uf900-\ufaff])",  # Han, space, Han
-    "one dash": "(?<=[\u3400-\u9fff\uf900-\ufaff])\u2014(?=[\u3400-\u9fff\uf900-\ufaff])",  # Han—Han
     "dash": f"(?<=[{_HAN}]) +[-\u2013\u2014] +(?=[{_HAN}])",
     # a separator in a transliterated name between Han (艾琳・柯林斯): the katakana middle dot U+30FB (and its
     # half-width U+FF65) is Japanese; Chinese sets the interpunct U+00B7 (clreq, 間隔號)
@@ -400,8 +399,6 @@ def typographic(string: str, typography: Typography, lang: str = "en") -> str:
         if " " in string:  # (each rule below needs a space, or an em dash)
             string = _zh_rule("dash").sub("\u2014\u2014", string)
             string = _zh_rule("space").sub("\u3000", string)
-        if "\u2014" in string:
-            string = _zh_rule("one dash").sub("\u2014\u2014", string)  # 凱洛格—科大: a Chinese dash is two ems (——)  # 擴展實力 驅動成長: a full-width space between two phrases
         if "\u30fb" in string or "\uff65" in string:
             string = _zh_rule("name dot").sub("\u00b7", string)  # 艾琳・柯林斯 → 艾琳·柯林斯 (an interpunct, clreq)
     if typography.unit_space and lang != "zh":

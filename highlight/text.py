@@ -78,6 +78,7 @@ WORD_COST = 5000.0
 # A break at a space inside a Latin run of Chinese text (於 Hong Kong | Techathon 2023): dearer than a line a tenth
 # loose or a ragged justified line, so the run goes down whole where a break beside it is near as good.
 LATIN_RUN_COST = 80.0
+NAME_YEAR_COST = 200.0  # …and between a name and its year (Techathon◊ | 2023): dearer, but a name is kept whole first
 # A break between two words of a Chinese run, not after punctuation (數據|科學, 香港|特區政府, 亞洲頂尖|600+):
 # phrases end at punctuation, so a line that ends there reads better. In a narrow measure it is worth a line
 # about two fifths short (100 × 0.39²); in wider text a little more than opening a justified line's ideograph
@@ -595,7 +596,7 @@ class TextSetter:
             em = max(s.style.size_pt for s in texts)
             whole = math.floor(width_pt / em + 1e-6) * em
             width_pt = whole if whole >= 8 * em else width_pt
-        breaks = self._choose_breaks(boxes, seps, width_pt, balance, justify)
+        breaks = self._choose_breaks(boxes, seps, width_pt, balance, justify, align in ("left", "justify"))
         lines = []
         start = 0
         for n, end in enumerate(breaks):
@@ -610,7 +611,7 @@ class TextSetter:
         return tuple(replace(line, position=(i, len(lines))) for i, line in enumerate(lines))
 
     def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float, balance: bool,
-                       justify: bool = False) -> list[int]:
+                       justify: bool = False, bracket_hangs: bool = False) -> list[int]:
         """Ends of lines (exclusive box indices) minimising the total cost of the paragraph.
 
         A state is a line end and how many lines in a row before it ended in a hyphen,
@@ -638,6 +639,8 @@ class TextSetter:
         sep_w = [sep.width_pt for sep in seps]
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
         sep_gap_room = [sep.last_stretch_pt for sep in seps]
+        start_hang = [0.5 * b.frags[0].size_pt if b.frags and b.frags[0].text[0] in OPENING_BRACKETS else 0.0
+                      for b in boxes]
         can_end_at = [sep.breakable for sep in seps] + [True]
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
         hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
@@ -652,7 +655,9 @@ class TextSetter:
             if not states:
                 continue
             start_cost = states[0][1]
-            width = stretch = gap_room = 0.0
+            # a line starting with an opening bracket hangs its blank half into the margin (_make_line)
+            width = -start_hang[i] if bracket_hangs else 0.0
+            stretch = gap_room = 0.0
             could_end_earlier = False
             for j in range(i + 1, n + 1):
                 if j - 1 > i:
@@ -939,15 +944,18 @@ def _over_aim_cost(opened_em: float) -> float:
 
 def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int]) -> float:
     """What a break at the space between two words of Chinese text costs when both are Latin (clreq: a Latin run in
-    Chinese text is not broken where that can be helped): LATIN_RUN_COST; a name and the figure after it (Hong Kong
-    Techathon◊ 2023: a capitalised word, its marker, a year) are one unit, as a word is: WORD_COST."""
+    Chinese text is not broken where that can be helped): inside a name (two capitalised words: Hong Kong |
+    Techathon) as inside a word, WORD_COST; between a name and the figure after it (Techathon◊ | 2023) NAME_YEAR_COST;
+    anywhere else in the run LATIN_RUN_COST."""
     before = "".join(chars[i].char for i in left if not chars[i].span.marker)
     after = "".join(chars[i].char for i in right if not chars[i].span.marker)
     if not before or not after or not is_latin_run_char(before[-1]) or not is_latin_run_char(after[0]):
         return 0.0
     name = re.search(r"[A-Za-z]+$", before)
-    if name and name.group()[0].isupper() and after[0].isdigit():
+    if name and name.group()[0].isupper() and after[0].isupper():
         return WORD_COST
+    if name and name.group()[0].isupper() and after[0].isdigit():
+        return NAME_YEAR_COST
     return LATIN_RUN_COST
 
 

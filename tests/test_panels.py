@@ -560,3 +560,35 @@ def test_a_qr_code_beside_a_row_stands_on_column_7_with_its_caption_on_one_measu
                        and i.role.element == qr.role.element and i.lang == "en"]
             assert 1 <= len(caption) <= 2, (page.number, [c.line.text for c in caption])
     assert seen == 3
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_a_panels_cells_stand_on_the_grid_each_inset_by_its_padding(which, request):
+    """Designer's review of main, item 4: page 3's and page 8's panels inset their left cell 4 mm (text at x 19.0)
+    but not their right one (x 107.5, on column 7 itself), and page 7's three cells stood at 19 / 78 / 137 mm, off the
+    12-column grid (76.7 / 138.3). One rule: every cell of a panel stands on its grid columns, inset by the panel's
+    padding the same way (its text at its first column's x + the padding), so the padding is on every side. Fails on
+    7bf29b7 (page 3: the right cell's text at 107.5 mm, not 111.5)."""
+    result, _ = request.getfixturevalue(which)
+    layout = result.layout
+    checked = 0
+    for page in result.pages:
+        template = layout.templates[page.template] if getattr(page, "template", None) else None
+        for box in page.frames:
+            frame = (template.frames.get(box.name) if template else None) or next(
+                (t.frames[box.name] for t in layout.templates.values() if box.name in t.frames), None)
+            if frame is None or not frame.panel or frame.cells < 2:
+                continue
+            spans = list(frame.cell_spans or [frame.span // frame.cells] * frame.cells)
+            starts, col = [], frame.col
+            for k in spans:
+                starts.append(layout.column_x_pt(col, k)[0] + frame.padding_mm * MM)
+                col += k
+            lines = [i for i in page.items if isinstance(i, TextLine) and i.frame == box.name and i.role]
+            by_element: dict = {}
+            for line in lines:
+                by_element.setdefault(line.role.element, []).append(line.x_pt)
+            lefts = sorted({round(min(xs), 1) for xs in by_element.values()})
+            assert lefts == sorted({round(s, 1) for s in starts}), (page.number, box.name, [x / MM for x in lefts])
+            checked += 1
+    assert checked >= 3  # page 3's callouts, page 7's figures, page 8's metrics

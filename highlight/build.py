@@ -181,6 +181,8 @@ def continued_themes(edition: Edition, layout: Layout) -> Edition:
             else:
                 note = Text(band.ref, band.continued_en, band.continued_zh)
                 made = replace(page, continued=note)
+                if len(_CONTINUED) > 256:  # (a long session: the pages of old builds let go)
+                    _CONTINUED.clear()
                 _CONTINUED[id(page)] = (page, (before.title.en, before.title.zh), band, made)
                 page = made
             changed = True
@@ -320,7 +322,9 @@ class BuildSession:
         self.pages.from_disk, self.pages.unsaved = 0, []
         run.edition, layout, run.project = load_inputs(options.edition_dir, diags, self.files)
         run.result.name = output_name(options.edition_dir)
-        check_parity(run.edition, diags)
+        # (the figures an earlier process found, in a file named for this package's code and figure words)
+        check_parity(run.edition, diags, os.path.join(run.project, ".cache", "figures", hashlib.sha256(
+            linestore._package_digest()).hexdigest()[:32] + ".json"))
         self.lines.greedy = options.greedy
         if layout == self.pages.layout:
             layout = self.pages.layout  # the same object, so laid-out pages can be matched by identity

@@ -58,7 +58,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(Paragraph, "paragraph", ("body",)),
     Kind(BulletList, "list-body", ("list",),  # each item's lines stamped with its index
          parity_units=lambda e: [(item.ref, [item], []) for item in e.items]),  # each item stands alone
-    Kind(Stat, "paragraph", ("stat-figure", "stat-unit", "stat-change", "stat-change-pair", "stat-lead", "stat-label", "stat-label-unit",
+    Kind(Stat, "paragraph", ("stat-figure", "stat-unit", "stat-change", "stat-lead", "stat-label", "stat-label-unit",
                              "stat-note", "badge"),
          figure_fields=("figure",), copyfit_style="stat-figure"),
     Kind(Callout, "paragraph", ("stat-lead", "callout-headline", "callout-text")),

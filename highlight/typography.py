@@ -510,16 +510,34 @@ def _stat_anatomy(lines: list, layout) -> tuple[tuple[str, ...], float | None]:
     figure_right = figure_line.x_pt + figure_line.line.natural_pt
     beside = all(baseline - figure.size_pt - 0.01 <= line.baseline_pt <= baseline + 0.01
                  and line.x_pt >= figure_right - 0.01 for line, _ in change_en + change_zh)
-    changes = {line.baseline_pt for line, _ in change_en + change_zh}
+    # Under it: the English change alone on the line under the figure, its Chinese twin (if any) on the one under
+    # that, both before the stat's words.
+    en_rows = {round(line.baseline_pt, 2) for line, _ in change_en}
+    zh_rows = {round(line.baseline_pt, 2) for line, _ in change_zh}
     words_below = [line.baseline_pt for line in lines if line.baseline_pt > baseline + 0.01
                    and all(_colour_name(r) != "accent" for r in line.line.runs if r.text.strip())]
-    under = (len(changes) == 1 and min(changes) > baseline + 0.01
-             and all(b > min(changes) for b in words_below))
+    under = (len(en_rows) == 1 and len(zh_rows) <= 1 and min(en_rows) > baseline + 0.01
+             and min(zh_rows, default=min(en_rows)) >= min(en_rows) - 0.01
+             and all(b > max(en_rows | zh_rows) for b in words_below))
     if change_en and not beside and not under:
         departs.append("its change stands off the figure line")
+    # One change size in the leaflet (layout/styles.yaml's stat-change), the Chinese twin stacked under the
+    # English, left edges aligned, wherever the pair stands (beside the figure or under it).
+    change_pt = layout.style("stat-change", "en").size_pt
+    if any(abs(run.size_pt - change_pt) > 0.01 for _, run in change_en + change_zh):
+        departs.append(f"its change is not at the leaflet's one change size ({change_pt:g} pt, stat-change)")
     if change_zh and (not change_en or any(run.size_pt != change_en[0][1].size_pt or not _bold(run)
                                            for _, run in change_zh)):
         departs.append("its Chinese change is not set as the English one")
+    # The twin's relation to the English: stacked under it, left edges aligned, beside the figure; under the
+    # figure, stacked so too, or run in after it on its line where the layout says so (change_twin_below).
+    run_in = under and not beside and layout.geometry.elements.change_twin_below == "run-in"
+    for (en, _), (zh, _) in zip(change_en[:1], change_zh[:1]):
+        stacked = zh.baseline_pt > en.baseline_pt + 0.01 and abs(zh.x_pt - en.x_pt) < 0.5
+        if run_in and not (abs(zh.baseline_pt - en.baseline_pt) < 0.01 and zh.x_pt > en.x_pt):
+            departs.append("its Chinese change is not run in after the English one (change_twin_below: run-in)")
+        elif not run_in and not stacked:
+            departs.append("its Chinese change is not stacked under the English one")
     labels = [line for line, run in runs if _bold(run) and run.size_pt < unit_pt and line.lang == "en"
               and _colour_name(run) == "text"]
     if any(line.baseline_pt < baseline and line.x_pt < figure_right for line in labels):
@@ -598,8 +616,10 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
                 diags.warning("typo-stat-anatomy", f"the stat '{figure}' departs from the one anatomy: "
                               f"{'; '.join(departs)} ({len(anatomies)} anatomies in use, limit "
                               f"{limits.max_stat_anatomies})", ref, page=number,
-                              hint="figure, unit and change (gold) on the figure line, the Chinese unit and change "
-                              "under them, then the label and note, English then Chinese (elements.stat)")
+                              hint="figure, unit and change (gold, stat-change's size) on the figure line, the Chinese "
+                              "unit and change under them (or the section's changes under their figures, the Chinese "
+                              "change under the English), then the label and note, English then Chinese "
+                              "(elements.stat)")
 
 
 def _bold_twin_mismatches(element, lines: list, unit_pt: float) -> list[tuple[str, str]]:

@@ -274,3 +274,31 @@ def glyph_gaps(setter, line) -> tuple[list, list]:
         elif is_han_latin_pair(a.char, b.char):
             han_latin.append(gap)
     return ideographs, han_latin
+
+
+# The generated "longer copy" edition: next year's copy is longer (issue 20's measure, 30-60 %): every third text of
+# pages 1 and 2 of 2022-23 gets one of these tails.
+LONGER_TAIL = {"en": " together with partners in industry and government across the region",
+               "zh": "，並與區內業界及政府夥伴合作"}
+
+
+def longer_copy(tmp_path) -> str:
+    """A copy of the project whose 2022-23 has every third text of pages 1 and 2 made longer; its edition folder."""
+    import re
+
+    copy_project(tmp_path)
+    folder = tmp_path / "content" / "2022-23"
+    for name in ("p1-research-power.yaml", "p2-knowledge-transfer.yaml"):
+        path = folder / name
+        count = 0
+
+        def longer(match):
+            nonlocal count
+            count += 1
+            if count % 3:
+                return match.group(0)
+            return f'{match.group(1)}{match.group(2)}: "{match.group(3)}{LONGER_TAIL[match.group(2)]}"'
+
+        path.write_text(re.sub(r'^(\s*)(en|zh): "(.{25,}?)"$', longer, path.read_text("utf-8"), flags=re.MULTILINE),
+                        "utf-8")
+    return str(folder)

@@ -18,7 +18,7 @@ def test_build_prints_diagnostics_then_one_summary_line(tmp_path):
     assert done.returncode == 0, done.stderr
     summary = done.stdout.strip().splitlines()[-1]
     # Six QR placeholders (the Δ of page 1's list item is now on its Chinese too: issue 22).
-    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 6 warnings (6 qr-placeholder), 3 fitted,")
+    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 6 warnings (6 qr-placeholder), 1 fitted,")
     assert summary.endswith(str(out))
     # The first three of a kind, then a count (triage.SHOWN_PER_KIND; -v lists all six).
     assert done.stderr.count("warning[qr-placeholder]") == 3 and "… and 3 more qr-placeholder warnings" in done.stderr

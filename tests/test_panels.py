@@ -7,7 +7,7 @@ import os
 import re
 
 import pytest
-from conftest import EDITION, ROOT, copy_project, ink_measure, project_with, run_cli
+from conftest import EDITION, ROOT, copy_project, ink_measure, longer_copy, project_with, run_cli
 
 from highlight import typography
 from highlight.build import BuildOptions, build
@@ -35,40 +35,55 @@ def edition_b(tmp_path_factory):
     return result, str(out)
 
 
-@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
-def test_the_printed_pages_have_no_holes_and_their_panels_hug_their_ink(which, request):
-    """Measured on the rendered PDF: across the body no band without ink over 15 mm, except one deliberate space a
-    page of at most 25 mm; every panel at most 8 mm of paper between its edge and its first and last ink (a row of
-    cards: its tallest card) and no band inside it over 12 mm. No excuse for a page with fewer words than it holds
-    (until the designer's third review the band at the foot of a page the report called underfull was left out:
-    page 7's 20 mm): it composes its words to fill the page (page 7's figures one under the other), or the note
-    says so and this fails. Before (issue 22): bands of 36, 29, 27, 27, 25 mm on pages 7, 3, 4, 8, 6; page 6's
-    right panel 22 mm empty at its head, page 7's GZ panel 20, page 8's metrics 17 with 18 between its rows, a
-    page-5 card 18 inside. Fails on 068d8b2: page 7, bands of 23.6 and 25.4 mm. Edition-b (other copy, real QR
-    codes, photographs) on the same layout holds to the same."""
-    result, pdf = request.getfixturevalue(which)
-    # Since the designer's fourth review (item 7) page 7 of 2022-23 is composed on the 12 columns, its figures
-    # 3-up, its buildings side by side and its closing paragraph a block step under them: a page of few words
-    # ends short, its open foot the room the report notes (a located note with the choices: a picture frame…),
-    # never a space floating mid-page. That band, down to the folio, is the only one exempt, and only there.
-    noted = {d.page: d for d in result.diagnostics.items if d.code == "typo-underfull"}
-    assert all(d.severity == Severity.NOTE and "picture frame" in d.hint for d in noted.values())
-    assert set(noted) <= {7}, sorted(noted)
+# Page 7 of 2022-23 has fewer words than A4 holds at the house rhythm: composed on the 12 columns (designer's
+# fourth review, item 7: its figures 3-up, its buildings side by side) it leaves ~57 mm at its foot after the loose
+# steps and the one declared space; a larger figure step is ruled out by DESIGN.md ("no page gets bigger type
+# because it has fewer words"), stacking the buildings still leaves 23.6 + 27.9 mm. The build notes it (a located
+# typo-underfull note naming a picture frame). It stays a known failure of issue 22's done-when, asserted as such
+# (strict: the day page 7 holds to the limit this xfail fails, and the mark must go), not exempted.
+PAGE_7_SHORT = pytest.mark.xfail(strict=True, reason="issue 22: page 7 of 2022-23 has too few words for A4 (its foot "
+                                 "noted with the choices); the remedy is content (a picture), see the closing note")
+
+
+def _holes_and_panels(result, pdf, pages) -> list:
+    """What breaks the done-when on the printed pages `pages`: across the body no band without ink over 15 mm,
+    except one deliberate space a page of at most 25 mm; every panel at most 8 mm of paper between its edge and its
+    first and last ink (a row of cards: its tallest card) and no band inside it over 12 mm."""
+    problems = []
     for page in ink_measure(pdf):
-        bands = page["bands"]
-        if page["page"] in noted:
-            foot = max(bands, key=lambda band: band[1])
-            assert foot[1] >= 297 - 10 - PIXEL_MM, (page["page"], foot)  # it reaches the folio: the page's foot
-            bands = [band for band in bands if band is not foot]
-        tall = sorted(b - a for a, b in bands if b - a > 15.0 + PIXEL_MM)
-        assert len(tall) <= 1 and all(b <= 25.0 + PIXEL_MM for b in tall), (page["page"], tall)
+        if page["page"] not in pages:
+            continue
+        tall = sorted(b - a for a, b in page["bands"] if b - a > 15.0 + PIXEL_MM)
+        if not (len(tall) <= 1 and all(b <= 25.0 + PIXEL_MM for b in tall)):
+            problems.append((page["page"], "bands", [round(b, 1) for b in tall]))
         rows: dict = {}
         for panel in page["panels"]:
             rows.setdefault((round(panel["y"]), round(panel["height"])), []).append(panel)
         for row in rows.values():
-            assert max(p["head"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
-            assert min(p["foot"] for p in row) <= 8.0 + PIXEL_MM, (page["page"], row)
-            assert max(p["gap"] for p in row) <= 12.0 + PIXEL_MM, (page["page"], row)
+            if not (max(p["head"] for p in row) <= 8.0 + PIXEL_MM and min(p["foot"] for p in row) <= 8.0 + PIXEL_MM
+                    and max(p["gap"] for p in row) <= 12.0 + PIXEL_MM):
+                problems.append((page["page"], "panel", row))
+    return problems
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_the_printed_pages_have_no_holes_and_their_panels_hug_their_ink(which, request):
+    """Measured on the rendered PDF (issue 22's done-when). No excuse for a page with fewer words than it holds:
+    page 7 of 2022-23, which has, is the strict xfail below. Before (issue 22): bands of 36, 29, 27, 27, 25 mm on
+    pages 7, 3, 4, 8, 6; page 6's right panel 22 mm empty at its head, page 7's GZ panel 20, page 8's metrics 17
+    with 18 between its rows, a page-5 card 18 inside. Fails on 068d8b2: page 7, bands of 23.6 and 25.4 mm.
+    Edition-b (other copy, real QR codes, photographs) on the same layout holds to the same on every page."""
+    result, pdf = request.getfixturevalue(which)
+    pages = set(range(1, 9)) - ({7} if which == "leaflet" else set())
+    assert _holes_and_panels(result, pdf, pages) == []
+    noted = {d.page for d in result.diagnostics.items if d.code == "typo-underfull"}
+    assert noted <= {7} if which == "leaflet" else not noted, sorted(noted)
+
+
+@PAGE_7_SHORT
+def test_page_7_of_2022_23_has_no_hole(leaflet):
+    result, pdf = leaflet
+    assert _holes_and_panels(result, pdf, {7}) == []
 
 
 def test_the_last_line_of_a_page_clears_the_folio(leaflet):
@@ -408,29 +423,6 @@ def test_a_last_resort_wider_than_the_floor_is_a_located_error(tmp_path):
     assert "more than min_block_gap_mm (5)" in printed and "hint:" in printed
 
 
-def _longer_copy(tmp_path) -> str:
-    """The generated "longer copy" edition: every third text of pages 1 and 2 30-60 % longer (as
-    test_composition's longer-copy test makes it)."""
-    from test_composition import TAIL_EN, TAIL_ZH
-
-    copy_project(tmp_path)
-    folder = tmp_path / "content" / "2022-23"
-    for name in ("p1-research-power.yaml", "p2-knowledge-transfer.yaml"):
-        path = folder / name
-        count = 0
-
-        def longer(match):
-            nonlocal count
-            count += 1
-            if count % 3:
-                return match.group(0)
-            return f'{match.group(1)}{match.group(2)}: "{match.group(3)}{TAIL_EN if match.group(2) == "en" else TAIL_ZH}"'
-
-        path.write_text(re.sub(r'^(\s*)(en|zh): "(.{25,}?)"$', longer, path.read_text("utf-8"), flags=re.MULTILINE),
-                        "utf-8")
-    return str(folder)
-
-
 @pytest.mark.parametrize("which", ["leaflet", "edition_b", "longer"])
 def test_one_step_above_every_section_heading_on_every_page(which, request, tmp_path):
     """Designer's fourth review, item 5: the space above section headings was 6.4 / 4.3 (p1), 2.5 (p2),
@@ -444,7 +436,7 @@ def test_one_step_above_every_section_heading_on_every_page(which, request, tmp_
     Fails on the code before (78083eb): 7.8 mm above page 1's 'Delivering…' (2022-23), 7.1 (edition-b), 5.0 mm
     above page 2's 'Accelerator…' (longer copy)."""
     if which == "longer":
-        result = build(BuildOptions(_longer_copy(tmp_path), str(tmp_path / "x.pdf"), report=True))
+        result = build(BuildOptions(longer_copy(tmp_path), str(tmp_path / "x.pdf"), report=True))
         assert not result.diagnostics.has_errors()
     else:
         result, _ = request.getfixturevalue(which)

@@ -130,3 +130,49 @@ def test_a_stored_entry_is_decoded_when_looked_up_and_written_back_as_stored_whe
     assert all(after["lines"][d] == before["lines"][d] for d in untouched)
     again = linestore.load(written)
     assert set(again) == set(whole) - {damaged} and all(dict.get(again, d) == dict.get(whole, d) for d in again)
+
+
+def test_the_figures_parity_found_are_kept_for_the_next_process_and_a_damaged_file_is_a_miss(tmp_path,
+                                                                                              monkeypatch):
+    """check_parity keeps the figures it found (text -> figures) in a file the build names for the package's
+    code and figure words: a later process works out none of them again (figure_words' expressions: 10 ms) and
+    warns as a fresh check does; a damaged or foreign file is a miss and is written afresh; a new text is
+    worked out alone."""
+    import json
+    from dataclasses import replace
+
+    from highlight import parity
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+
+    edition, _, _ = load_inputs(EDITION, Diagnostics())
+    kept = str(tmp_path / "figures" / "kept.json")
+    worked: list[str] = []
+    real = parity._figures
+
+    def check(edition) -> list:
+        parity._KEPT_FROM[0] = None  # (as a new process: the file read again)
+        real.cache_clear()
+        worked.clear()
+        diags = Diagnostics()
+        parity.check_parity(edition, diags, kept)
+        return [d.format() for d in diags.items]
+
+    monkeypatch.setattr(parity, "_figures", lambda text: worked.append(text) or real(text))
+    fresh = Diagnostics()
+    parity.check_parity(edition, fresh)
+    first = check(edition)
+    assert first == [d.format() for d in fresh.items] and len(worked) > 100
+    assert check(edition) == first and worked == []  # every figure from the file
+    for damaged in ("{not json", json.dumps({"format": "other", "figures": {}}),
+                    json.dumps({"format": "highlight-figures/1", "figures": {"x": [["-", "", "one", "", ""]]}})):
+        with open(kept, "w", encoding="utf-8") as f:
+            f.write(damaged)
+        assert check(edition) == first and len(worked) > 100, damaged
+    page = edition.pages[6]
+    block = page.blocks[0]
+    heading = block.elements[0]
+    edited = replace(edition, pages=edition.pages[:6] + (replace(page, blocks=(replace(block, elements=(
+        replace(heading, en=heading.en + " 2031"),) + block.elements[1:]),) + page.blocks[1:]),) + edition.pages[7:])
+    check(edited)
+    assert worked == [heading.en + " 2031"]  # the new text alone

@@ -127,7 +127,9 @@ def _keep_regex_code() -> None:
     and the matcher's version that wrote it: `re` makes the same Pattern from them (Patterns are equal when
     pattern, flags and code are). A missing, damaged or foreign file, an entry not of the shape written, or code
     the matcher refuses is a miss (compiled afresh). Written at exit when a pattern was new, unless
-    PYTHONDONTWRITEBYTECODE says not to. re.DEBUG compiles (which print the code) are left to `re`."""
+    PYTHONDONTWRITEBYTECODE says not to; each save is a generation, and an entry no process used in the last
+    KEEP_GENERATIONS saves goes (ReportLab's rl_safe_eval writes a pattern in a new order in every process: those
+    do not pile up). re.DEBUG compiles (which print the code) are left to `re`."""
     import marshal
     import os
     import sys
@@ -136,35 +138,42 @@ def _keep_regex_code() -> None:
         _sre, _compiler, _parser = (importlib.import_module(m) for m in ("_sre", "re._compiler", "re._parser"))
     except ImportError:  # (a Python whose `re` is built otherwise: left as it is)
         return
+    keep_generations = 16
     real_compile = _compiler.compile
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
                         f"regex-code.{sys.implementation.cache_tag}.marshal")
-    header = f"highlight-regex-code/1 {sys.version} {_sre.MAGIC} {_sre.CODESIZE}\n".encode()
+    header = f"highlight-regex-code/2 {sys.version} {_sre.MAGIC} {_sre.CODESIZE}\n".encode()
 
-    def _read() -> dict:
+    def _read() -> tuple[int, dict]:
+        """(the file's generation, {(pattern, flags): (entry, the generation that last used it)})"""
         try:
             with open(path, "rb") as f:
                 data = f.read()
             if data.startswith(header):
                 loaded = marshal.loads(memoryview(data)[len(header):])
-                if isinstance(loaded, dict):
+                if type(loaded) is tuple and len(loaded) == 2 and type(loaded[0]) is int \
+                        and type(loaded[1]) is dict:
                     return loaded
         except (OSError, ValueError, EOFError, TypeError):  # no file, or a damaged one: compiled afresh
             pass
-        return {}
+        return 0, {}
 
-    kept = _read()
-    new: dict = {}
+    kept = _read()[1]
+    used: dict = {}  # the entries this process used, found or compiled
+    new: list = []
 
     def compile_kept(p, flags=0):
         if type(p) not in (str, bytes) or flags & _compiler.SRE_FLAG_DEBUG:
             return real_compile(p, flags)
         key = (p, int(flags))
-        entry = kept.get(key)
+        found = kept.get(key)
+        entry = found[0] if type(found) is tuple and len(found) == 2 else None
         if type(entry) is tuple and len(entry) == 5 and type(entry[0]) is int and type(entry[1]) is list \
                 and type(entry[2]) is int and type(entry[3]) is dict and type(entry[4]) is tuple:
             try:
-                return _sre.compile(p, *entry)
+                compiled = _sre.compile(p, *entry)
+                used[key] = entry
+                return compiled
             except (RuntimeError, TypeError, ValueError, OverflowError):  # code the matcher refuses: a miss
                 pass
         # as re._compiler.compile does, keeping what it hands to _sre.compile
@@ -175,17 +184,22 @@ def _keep_regex_code() -> None:
             indexgroup[index] = name
         entry = (int(flags | parsed.state.flags), code, parsed.state.groups - 1, dict(parsed.state.groupdict),
                  tuple(indexgroup))
-        new[key] = kept[key] = entry
+        used[key] = entry
+        kept[key] = (entry, 0)
+        new.append(key)
         return _sre.compile(p, *entry)
 
     def save() -> None:
         if not new:
             return
         try:
-            everything = {**_read(), **new}
-            if len(everything) > 1000:  # (a long-lived copy is started afresh; 1,000 entries: ~1.4 MB, 5 ms to read)
-                everything = new
-            data = header + marshal.dumps(everything)
+            generation, everything = _read()
+            generation += 1
+            everything = {key: value for key, value in everything.items()
+                          if type(value) is tuple and len(value) == 2 and type(value[1]) is int
+                          and value[1] > generation - keep_generations}
+            everything.update((key, (entry, generation)) for key, entry in used.items())
+            data = header + marshal.dumps((generation, everything))
             tmp = f"{path}.{os.getpid()}.tmp"
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(tmp, "wb") as f:

@@ -103,8 +103,9 @@ def test_regular_expressions_are_compiled_once_and_kept_as_re_compiles_them(tmp_
                            capture_output=True, text=True)
     assert first.returncode == 0, first.stderr[-2000:]
     compare = ("import marshal, re, sys, _sre\nfrom re import _compiler\ndata = open(sys.argv[1], 'rb').read()\n"
-               "entries = marshal.loads(data[data.index(b'\\n') + 1:])\nassert len(entries) > 20, len(entries)\n"
-               "for (pattern, flags), entry in entries.items():\n"
+               "generation, entries = marshal.loads(data[data.index(b'\\n') + 1:])\n"
+               "assert generation == 1 and len(entries) > 20, len(entries)\n"
+               "for (pattern, flags), (entry, used) in entries.items():\n"
                "    mine, theirs = _sre.compile(pattern, *entry), _compiler.compile(pattern, flags)\n"
                "    assert (mine, mine.flags, mine.groups, mine.groupindex) == "
                "(theirs, theirs.flags, theirs.groups, theirs.groupindex), pattern\n"
@@ -125,18 +126,44 @@ def test_a_damaged_or_foreign_file_of_kept_patterns_or_a_bad_entry_is_a_miss_and
     import marshal
 
     kept, env = _kept_patterns(tmp_path)
-    header = f"highlight-regex-code/1 {sys.version} {_sre.MAGIC} {_sre.CODESIZE}\n".encode()
+    header = f"highlight-regex-code/2 {sys.version} {_sre.MAGIC} {_sre.CODESIZE}\n".encode()
     key = ("(?P<year>\\d{4})-(?P<month>\\d\\d)(x)?", 2)  # (re.I)
     kept.parent.mkdir(parents=True, exist_ok=True)
-    for damaged in (b"garbage", header + b"\x00\x01truncated", b"highlight-regex-code/1 2.7 1 4\n" + marshal.dumps({}),
-                    header + marshal.dumps([1, 2]), header + marshal.dumps({key: 1}),
-                    header + marshal.dumps({key: (2, [1, 2, 3], 2, {}, ())}),  # code the matcher refuses
-                    header + marshal.dumps({key: (2, [], 2, {"year": 1}, (None, "year"), "more")})):
+    for damaged in (b"garbage", header + b"\x00\x01truncated", b"highlight-regex-code/2 2.7 1 4\n" + marshal.dumps((1, {})),
+                    header + marshal.dumps([1, 2]), header + marshal.dumps((1, [])), header + marshal.dumps({key: 1}),
+                    header + marshal.dumps((1, {key: 1})), header + marshal.dumps((1, {key: ((2, [], 2, {}, ()),)})),
+                    header + marshal.dumps((1, {key: ((2, [1, 2, 3], 2, {}, ()), 1)})),  # code the matcher refuses
+                    header + marshal.dumps((1, {key: ((2, [], 2, {"year": 1}, (None, "year"), "more"), 1)}))):
         kept.write_bytes(damaged)
         run = subprocess.run([sys.executable, "-c", _USE_PATTERNS, str(tmp_path)], env=env, cwd=tmp_path,
                              capture_output=True, text=True)
         assert run.returncode == 0, (damaged, run.stderr[-2000:])
         data = kept.read_bytes()
         assert data.startswith(header), damaged
-        entries = marshal.loads(data[len(header):])
-        assert len(entries) > 20 and len(entries[key]) == 5 and entries[key][3] == {"year": 1, "month": 2}, damaged
+        generation, entries = marshal.loads(data[len(header):])
+        assert len(entries) > 20 and len(entries[key][0]) == 5, damaged
+        assert entries[key][0][3] == {"year": 1, "month": 2} and entries[key][1] == generation, damaged
+
+
+def test_a_kept_pattern_no_process_used_in_the_last_sixteen_saves_goes(tmp_path):
+    """ReportLab's rl_safe_eval writes one pattern in a new order in every process: such entries do not pile up.
+    A save is a generation; the entries this process used are stamped with it, and those last used sixteen or
+    more generations before go, the others stay."""
+    import _sre
+    import marshal
+    import re
+
+    kept, env = _kept_patterns(tmp_path)
+    header = f"highlight-regex-code/2 {sys.version} {_sre.MAGIC} {_sre.CODESIZE}\n".encode()
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    entry = (32, [int(c) for c in _compiler._code(_parser.parse("x", 32), 32)], 0, {}, ())  # what re makes of 'x'
+    assert _sre.compile("x", *entry) == re.compile("x")
+    kept.write_bytes(header + marshal.dumps((100, {("old", 32): (entry, 85), ("recent", 32): (entry, 86)})))
+    run = subprocess.run([sys.executable, "-c", _USE_PATTERNS, str(tmp_path)], env=env, cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    generation, entries = marshal.loads(kept.read_bytes()[len(header):])
+    assert generation == 101 and ("old", 32) not in entries and entries[("recent", 32)] == (entry, 86)
+    assert len(entries) > 20 and all(used == 101 for key, (_, used) in entries.items() if key != ("recent", 32))

@@ -529,6 +529,15 @@ def _stat_anatomy(lines: list, layout) -> tuple[tuple[str, ...], float | None]:
     if change_zh and (not change_en or any(run.size_pt != change_en[0][1].size_pt or not _bold(run)
                                            for _, run in change_zh)):
         departs.append("its Chinese change is not set as the English one")
+    # The twin's relation to the English: stacked under it, left edges aligned, beside the figure; under the
+    # figure, stacked so too, or run in after it on its line where the layout says so (change_twin_below).
+    run_in = under and not beside and layout.geometry.elements.change_twin_below == "run-in"
+    for (en, _), (zh, _) in zip(change_en[:1], change_zh[:1]):
+        stacked = zh.baseline_pt > en.baseline_pt + 0.01 and abs(zh.x_pt - en.x_pt) < 0.5
+        if run_in and not (abs(zh.baseline_pt - en.baseline_pt) < 0.01 and zh.x_pt > en.x_pt):
+            departs.append("its Chinese change is not run in after the English one (change_twin_below: run-in)")
+        elif not run_in and not stacked:
+            departs.append("its Chinese change is not stacked under the English one")
     labels = [line for line, run in runs if _bold(run) and run.size_pt < unit_pt and line.lang == "en"
               and _colour_name(run) == "text"]
     if any(line.baseline_pt < baseline and line.x_pt < figure_right for line in labels):

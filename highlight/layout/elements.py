@@ -186,14 +186,16 @@ _READING_TWIN = ("lead-en", "lead-zh", "figure", "unit-zh", "label-en", "change-
 
 def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
     """One anatomy in every cell (DESIGN.md, "One stat anatomy"): the lead-in, English then Chinese on
-    lines of their own; the figure line: figure, unit and change (the change in gold), the Chinese change
-    set as the English one, in the same gold and size (`stat-change`, one size for every change of the
-    leaflet), straight under it (the pair stacked, never two brackets run together); the label (bold) and the note; then the Chinese label (bold) and note, stacked under the
-    English in the same cell. The figure line holds its unit and change: where they do not fit, copyfit sets
-    the section's figures a step smaller; where the change will not stand on the figure line even at the
-    smallest step, every change of the section stands under its figure (`ctx.changes_below`), the pair stacked
-    on one line. A row aligns its figures, not its languages. With `beside_mm` on the frame the
-    figure stands in a column of its own and the words beside it, English then Chinese.
+    lines of their own; the figure line: figure, unit and change (the change in gold, `stat-change`: one size
+    for every change of the leaflet), the Chinese change set as the English one, in the same gold and size,
+    straight under it (the pair stacked, never two brackets run together); the label (bold) and the note; then
+    the Chinese label (bold) and note, stacked under the English in the same cell. The figure line holds its
+    unit and change: where they do not fit, copyfit sets the section's figures a step smaller; where the change
+    will not stand on the figure line even at the smallest step, every change of the section stands under its
+    figure (`ctx.changes_below`), its twin stacked under it as beside a figure, or run in after it on one line
+    (layout/page.yaml's elements.change_twin_below: the one form of the edition). A row aligns its figures, not
+    its languages. With `beside_mm` on the frame the figure stands in a column of its own and the words beside
+    it, English then Chinese.
 
     The parts are drawn in reading order (_READING), which is not top to bottom: a change reads after its
     label and note ("in scholarships for academic talents (+9% YoY)") though it stands on the figure line."""
@@ -239,7 +241,15 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
             read_as("change-en")
             out.append(_set_at(ctx, zh_change[1:], change_x, figure_line.baseline_pt, stat.ref, "zh"))
             read_as("change-zh")
-        else:  # on one line under the figure, the Chinese after the English (its bracket's blank half the gap)
+        elif ctx.m.change_twin_below == "stacked":  # the same pair under the figure: the English on the line
+            col.add(change[1:])  # under it, the Chinese straight under that, a step apart as beside the figure
+            read_as("change-en")
+            line = out[-1]
+            step = ctx.style("stat-change", "en").leading_pt
+            out.append(_set_at(ctx, zh_change[1:], line.x_pt, line.baseline_pt + step, stat.ref, "zh"))
+            read_as("change-zh")
+            col.y += step
+        else:  # run-in: on one line under the figure, the Chinese after the English (its bracket's blank half the gap)
             col.add(change[1:])
             read_as("change-en")
             line = out[-1]

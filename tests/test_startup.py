@@ -167,3 +167,38 @@ def test_a_kept_pattern_no_process_used_in_the_last_sixteen_saves_goes(tmp_path)
     generation, entries = marshal.loads(kept.read_bytes()[len(header):])
     assert generation == 101 and ("old", 32) not in entries and entries[("recent", 32)] == (entry, 86)
     assert len(entries) > 20 and all(used == 101 for key, (_, used) in entries.items() if key != ("recent", 32))
+
+
+def test_a_build_command_loads_pillow_only_when_a_picture_needs_it_with_the_same_pdf(tmp_path):
+    """ReportLab imports PIL.Image on import (6-8 ms); `highlight build` (its own command line) gives it a module
+    that runs when first used: a leaflet with no picture to convert never runs it, one with pictures does, and
+    both PDFs are byte for byte those of a build that imported Pillow whole (main() given its arguments)."""
+    import os
+    import shutil
+
+    from conftest import copy_project
+
+    project = copy_project(tmp_path, ("layout", "fonts", "profiles", os.path.join("content", "2022-23")), cache=False)
+    shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "edition-b"), os.path.join(project, "content", "b"))
+    os.makedirs(os.path.join(project, ".cache"))
+    for name in ("fonts", "profiles"):
+        os.symlink(os.path.join(ROOT, ".cache", name), os.path.join(project, ".cache", name))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    own = ("import atexit, sys\n"
+           "atexit.register(lambda: print(type(sys.modules.get('PIL.Image')).__name__))\n"
+           "from highlight.cli import main\n"
+           "sys.argv = ['highlight', 'build', sys.argv[1], '-o', sys.argv[2], '-q']\n"
+           "sys.exit(main())\n")
+    given = ("import sys\nfrom highlight.cli import main\n"
+             "sys.exit(main(['build', sys.argv[1], '-o', sys.argv[2], '-q']))\n")
+    for edition, pictures in (("content/2022-23", False), ("content/b", True)):
+        pdfs = []
+        for code in (own, given):
+            shutil.rmtree(os.path.join(project, ".cache", "output"), ignore_errors=True)  # (drawn, not kept)
+            pdfs.append(tmp_path / f"{len(pdfs)}.pdf")
+            run = subprocess.run([sys.executable, "-c", code, edition, str(pdfs[-1])], cwd=project, env=env,
+                                 capture_output=True, text=True)
+            assert run.returncode in (0, 1) and pdfs[-1].exists(), run.stderr[-2000:]
+            if code is own:
+                assert run.stdout.split()[-1] == ("module" if pictures else "_LazyModule"), (edition, run.stdout)
+        assert pdfs[0].read_bytes() == pdfs[1].read_bytes(), edition

@@ -8,6 +8,7 @@ numbered once each, one block per frame.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 from dataclasses import replace
@@ -492,6 +493,7 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
                 diags.warning("unreviewed", "this element was copied from last year's edition and its figures "
                               "and dates are not checked yet", ref_of(element, "review"), page=page.page,
                               hint="check every number and date, then " + _review_deletion(ref_of(element, "review")))
+    _check_theme_headings(page, diags)
     defined = {note.marker: note for note in page.footnotes}
     used: set[str] = set(in_figures)
     for text in page_texts(page):
@@ -517,6 +519,22 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
         if marker not in used:
             diags.error("marker-unused", f"footnote '{marker}' is defined but no text on page {page.page} uses it",
                         note.ref, page=page.page, hint=f"write [^{marker}] after the word it annotates, or remove it")
+
+
+def _check_theme_headings(page: Page, diags: Diagnostics) -> None:
+    """The first heading under a theme's band (a level-0 heading) is the level of the page's first heading under
+    its title (designer's review: 'Generative AI…' a 10 pt sub-heading under page 5's second band where 'Talent
+    Incubator' under its first is a 12 pt ruled section heading): every theme opens on a heading of one form."""
+    headings = [e for block in page.blocks for e in block.elements if isinstance(e, Heading)]
+    if not headings or headings[0].level == 0:
+        return
+    first = headings[0].level
+    for band, heading in itertools.pairwise(headings):
+        if band.level == 0 and heading.level not in (0, first):
+            diags.warning("theme-heading-level", f"the first heading under the theme band '{band.en or band.zh}' "
+                          f"is level {heading.level}; the page's first heading under its title is level {first}",
+                          ref_of(heading, "level"), page=page.page,
+                          hint=f"set level: {first}, so each theme of the page opens on a heading of one form")
 
 
 def check_breakdown(table: Breakdown, diags: Diagnostics, page: int) -> None:

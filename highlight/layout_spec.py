@@ -135,6 +135,7 @@ class FrameSpec:
     monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
     align_rows: str | None = None  # frames naming one group start their k-th elements at one height
     measure: int | None = None  # grid columns its elements but headings are set on (a reading measure under a wide rule)
+    foot_with: tuple[str, ...] | None = None  # frames beside it whose lowest foot its own foot stands level with
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -229,6 +230,7 @@ class TypographyLimits:
     max_text_sizes: int = 10  # distinct text sizes drawn in the whole document
     max_panel_edge_mm: float = 8.0  # a panel's edge to its first and to its last ink (a row of cards: the tallest)
     max_panel_gap_mm: float = 12.0  # the tallest band without ink inside a panel
+    max_row_hole_mm: float = 0.0  # the most paper under a cell of a row above the row's tallest cell (0: no limit)
     min_block_gap_mm: float = 0.0  # the least paper between two blocks (ink or a panel's edge), a heading's to what it heads apart
     last_block_gap_mm: float = 0.0  # …under which a page too full for its rhythm never closes it (the last resort)
     one_ink_below_pt: float = 0.0  # text smaller than this in one ink (a four-ink navy breaks up off register)
@@ -424,6 +426,9 @@ FRAME = Struct(FrameSpec, {
     "gap": Field(Str("The space above, a named step of spacing_pt in layout/page.yaml (e.g. section)")),
     "anchor": Field(Str("foot: this frame and those below it stand at the foot of the body; the space above "
                         "them is the page's one deliberate space", choices=("foot",))),
+    "foot_with": Field(Seq(Str("A frame name"), 1, "Frames beside this one (another column of its section): this frame "
+                           "goes down until its foot stands level with their lowest foot (never up), so two columns "
+                           "of one section end level")),
     "aliases": Field(Seq(Str("A frame name"), 1, "Older names of this frame: blocks that name them are set here, "
                          "in page order (so past editions' page files still build after frames are merged)")),
     "wide_span": Field(Int("A wider span the frame takes when the page is too full at its own (an "
@@ -548,6 +553,8 @@ GEOMETRY = Struct(PageGeometry, {
         "max_panel_edge_mm": Field(Number("Most paper between a panel's edge and its first or last ink, mm", 0),
                                    default=8.0),
         "max_panel_gap_mm": Field(Number("Tallest band without ink inside a panel, mm", 0), default=12.0),
+        "max_row_hole_mm": Field(Number("Most paper under a cell of a row of cells, down to the row's tallest cell's "
+                                        "foot, mm (0: no limit)", 0), default=0.0),
         "min_block_gap_mm": Field(Number("Least paper between two blocks (their ink or a panel's edge), a heading "
                                          "and what it heads apart, mm", 0), default=0.0),
         "last_block_gap_mm": Field(Number("The paper between blocks a page too full for its rhythm may close to, "
@@ -722,7 +729,7 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                     diags.error("frame-alias", f"frame '{fname}' takes the name '{old_name}' as an alias, but "
                                 f"template '{tname}' has a frame of that name", frame.refs.get("aliases", frame.ref),
                                 hint="an alias is an old name no frame has any more")
-            for other in frame.below or ():
+            for other in (*(frame.below or ()), *(frame.foot_with or ())):
                 if other not in template.frames:
                     diags.error("unknown-frame", f"frame '{fname}' is below '{other}', which template "
                                 f"'{tname}' does not define", frame.ref,

@@ -80,6 +80,7 @@ class PageTypography:
     panel_gap_mm: float = 0.0  # the tallest band without ink inside a panel
     block_gap_mm: float | None = None  # the least paper between two blocks (ink or a panel's edge)
     panel_space: list = field(default_factory=list)  # panels past either limit
+    row_holes: list = field(default_factory=list)  # rows of cells with a cell shorter than the tallest past the limit
     stats: list = field(default_factory=list)  # the stat anatomies and figure sizes in use (anatomy_report)
     word_breaks: list = field(default_factory=list)  # lines breaking inside a Chinese word (wordbreaks.py)
 
@@ -240,6 +241,19 @@ def _deliberate(page: LaidOutPage, band: tuple[float, float], limits: Typography
     return declared is not None and band[0] < declared[1] and band[1] > declared[0]  # the ink band around it
 
 
+def _row_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTypography) -> None:
+    """A row of cells whose shortest cell leaves more paper under it than typography.max_row_hole_mm down to the
+    foot of its tallest (designer's review of main: an 85 x 27 mm hole under page 2's HK$13.1M beside its two
+    rankings): one finding per row, at the short cell's element."""
+    if not limits.max_row_hole_mm:
+        return
+    for frame in page.frames:
+        for row, (hole, element) in enumerate(frame.row_holes, 1):
+            if hole > limits.max_row_hole_mm * MM + 0.01:
+                counts.row_holes.append((element.ref, f"frame '{frame.name}', row {row}: {hole / MM:.1f} mm of paper "
+                                                      f"under this cell beside its row's tallest"))
+
+
 def _band_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTypography) -> None:
     bands = sorted(_empty_bands(page), key=lambda b: b[0] - b[1])  # tallest first
     if not bands:
@@ -290,6 +304,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
         counts.word_breaks = [(found.ref, found.describe()) for found in wordbreaks.in_pages([page]) if not found.name]
         _band_findings(page, limits, counts)
         _panel_findings(page, limits, counts)
+        _row_findings(page, limits, counts)
         if page.block_gap_pt is not None:
             counts.block_gap_mm = round(page.block_gap_pt / MM, 1)  # the layout keeps the floor (a noted page apart)
         for item in page.items:
@@ -356,6 +371,10 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics, limits: Typ
                           item.ref if item is not None else page.ref, page=page.page,
                           hint="a panel is its content and its padding (elements.panel_padding_mm): let it hug its "
                           "content; give its cells one anatomy, or balance a row of cards")
+        for ref, text in page.row_holes:
+            diags.note("typo-row-hole", f"a row of uneven cells: {text} (limit {limits.max_row_hole_mm:g} mm)", ref,
+                       page=page.page, hint="balance the row in layout/templates.yaml: cell_spans giving the taller "
+                       "cells more width (fewer lines) and the shorter less, or move an element to the short cell's row")
         for item, text in page.spaced:
             diags.warning("typo-spaced", f"letter-spaced Chinese: {text} (limit {limits.max_ideograph_gap_em:g} em)",
                           item.ref, page=page.page, hint="the line breaker should have chosen another break or left "
@@ -425,7 +444,7 @@ _COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight"
             ("hyphenated", "hyphenated"), ("compressed", "compressed"), ("hanging", "hanging"),
             ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid"), ("underfull", "underfull"),
             ("band-mm", "empty_band_mm"), ("bands", "empty_bands"), ("panel-edge", "panel_edge_mm"),
-            ("panel-gap", "panel_gap_mm"), ("panels", "panel_space"), ("block-gap", "block_gap_mm"), ("sizes", "sizes"),
+            ("panel-gap", "panel_gap_mm"), ("panels", "panel_space"), ("row-holes", "row_holes"), ("block-gap", "block_gap_mm"), ("sizes", "sizes"),
             ("gap-em", "widest_gap_em"), ("spaced", "spaced"), ("pairs", "spaced_pairs"), ("brackets", "bracket_breaks"),
             ("han-latin", "han_latin"), ("markers", "detached_markers"), ("fitted", "fitted"),
             ("word-breaks", "word_breaks")]

@@ -153,11 +153,14 @@ def test_a_list_is_balanced_across_its_columns(leaflet):
     assert counts == sorted(counts, reverse=True), counts
 
 
-def test_a_pages_second_theme_is_a_heading_of_its_own_level(leaflet):
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_a_pages_second_theme_is_a_heading_of_its_own_level(which, request):
     """Page 5's second theme ('Incorporating New Technologies…') is no second ruled section heading: white on a
-    navy band of its own, its English then its Chinese beneath (as in the title band), above its sub-heading
-    ('Generative AI…'), more paper under the band than under the sub-heading."""
-    result, _ = leaflet
+    navy band of its own, its English then its Chinese beneath (as in the title band), above its first heading
+    ('Generative AI…'), which has the level and form of the first heading under the page's title ('Talent
+    Incubator': designer's review of main, item 5: it was a 10 pt sub-heading without a rule, in both editions;
+    fails there on the size, 10 pt against 12)."""
+    result, _ = request.getfixturevalue(which)
     page5 = result.pages[4]
     navy = result.layout.colours["primary"]
     theme = [i for i in page5.items if isinstance(i, TextLine) and i.line.text.startswith(("Incorporating", "採用"))]
@@ -167,19 +170,35 @@ def test_a_pages_second_theme_is_a_heading_of_its_own_level(leaflet):
     assert band.width_pt > 170 * MM
     assert all(run.colour == result.layout.colours["white"] for t in theme for run in t.line.runs)
     section = next(i for i in page5.items if isinstance(i, TextLine) and i.line.text.startswith("Generative AI"))
-    assert section.line.runs[0].size_pt == result.layout.style("heading2", "en").size_pt
-    rules = [i for i in page5.items if type(i).__name__ == "Rule" and abs(i.y1_pt - i.y2_pt) < 0.1
-             and theme[0].baseline_pt < i.y1_pt < section.baseline_pt + 30]
-    assert not rules  # no ruled heading straight under the band
+    first = next(i for i in page5.items if isinstance(i, TextLine) and i.line.text.startswith("Talent Incubator"))
+    assert section.line.runs[0].size_pt == first.line.runs[0].size_pt == result.layout.style(
+        "heading1", "en").size_pt
+    assert (section.role.kind, section.role.level) == (first.role.kind, first.role.level)
+
+    def rule_under(heading) -> bool:
+        return any(type(i).__name__ == "Rule" and abs(i.y1_pt - i.y2_pt) < 0.1
+                   and heading.baseline_pt < i.y1_pt < heading.baseline_pt + 12 * MM for i in page5.items)
+
+    assert rule_under(section) and rule_under(first)  # one form: each ruled across the measure
     from highlight.layout.items import ink_span
 
-    zh = next(i for i in page5.items if isinstance(i, TextLine) and i.ref == section.ref and i.lang == "zh")
-    below = min(i.baseline_pt - i.line.ascent_pt for i in page5.items if isinstance(i, TextLine)
-                and i.baseline_pt > zh.baseline_pt + 1 and i.frame == "genai-row")  # what the sub-heading heads
-    panels = [b.y_pt for b in page5.items if isinstance(b, Box) and b.panel and b.y_pt > zh.baseline_pt]
-    under_band = ink_span(section)[0] - (band.y_pt + band.height_pt)
-    under_heading = min([below, *panels]) - ink_span(zh)[1]
-    assert under_band > under_heading, (under_band / MM, under_heading / MM)  # on 068d8b2: 1.0 and 3.8 mm
+    assert ink_span(section)[0] - (band.y_pt + band.height_pt) > 3 * MM  # paper between the band and it
+
+
+def test_a_theme_opening_on_another_heading_level_is_a_located_warning(tmp_path):
+    """A page file whose second theme opens on a sub-heading while its first opens on a section heading (2022-23's
+    page 5 before the designer's review of main, item 5): a located warning naming both levels, the hint the level
+    to write. On the old code the build said nothing."""
+    old = "level: 1   # under the second theme's band"
+    folder = project_with(tmp_path, "content/2022-23/p5-whole-person.yaml", old, old.replace("1", "2", 1))
+    code, output = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 0
+    with open(os.path.join(folder, "p5-whole-person.yaml"), encoding="utf-8") as page:
+        line = next(n for n, text in enumerate(page, 1) if '"Generative AI for Generation AI"' in text)
+    assert f"p5-whole-person.yaml:{line}:11 (blocks[8].elements[1].heading.level): warning[theme-heading-level]" \
+        in output, output
+    assert "is level 2; the page's first heading under its title is level 1" in output
+    assert "set level: 1" in output
 
 
 def test_a_continued_theme_says_so_in_its_band(leaflet):
@@ -342,6 +361,8 @@ def test_the_figures_of_a_row_of_cards_stand_on_one_baseline(leaflet):
                 if lines:
                     size = max(i.line.runs[0].size_pt for i in lines)
                     figures[name] = min(i.baseline_pt for i in lines if i.line.runs[0].size_pt == size)
+            if not figures:  # a group of lists (page 1's two lists: their first items level, test_composition)
+                continue
             assert max(figures.values()) - min(figures.values()) < 0.1, (page.number, names, figures)
             checked += 1
     assert checked >= 2
@@ -465,7 +486,9 @@ def test_one_step_above_every_section_heading_on_every_page(which, request, tmp_
             checked.append((page.number, name, round(above / MM, 2)))
             assert step - 0.05 <= above <= step + grid + 0.05, (which, page.number, name, round(above / MM, 2))
     assert len(checked) >= 5, checked
-    assert last_resort == ([1] if which == "longer" else []), last_resort  # (the longer page 1 took it before too)
+    # (the longer copy's page 1 took the last resort until its Excellence row's tallest cell, the funding note, went
+    # on five columns: 4.2 mm less)
+    assert last_resort == [], last_resort
 
 
 def test_reading_text_keeps_a_reading_measure_under_a_wide_heading(leaflet):
@@ -497,3 +520,129 @@ def test_the_cells_of_a_row_align_their_lines_of_like_role(leaflet):
     assert first["generative AI"] == pytest.approx(first["high performance"], abs=0.01), first
     assert first["Acquired"] == pytest.approx(first["Provided"], abs=0.01), first
     assert first["Acquired"] < first["1st university"] - 2 * MM
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_a_row_of_uneven_cells_is_noted_with_its_hole(which, request):
+    """Designer's review of main, item 1: page 2's HK$13.1M (a lead-in and a figure) beside two rankings of six lines
+    left ~85 x 27 mm of paper under it, in both editions (the template's fault), and the report said nothing. In a
+    row of cells the paper under the shortest cell down to the tallest's foot is at most typography.max_row_hole_mm
+    (layout data), or the report notes the row at the short cell's element, with the hole. Fails on 998c0e7 (no
+    typo-row-hole note)."""
+    result, _ = request.getfixturevalue(which)
+    limit = result.layout.geometry.typography.max_row_hole_mm
+    assert limit == 12
+    noted = [d for d in result.diagnostics.items if d.code == "typo-row-hole"]
+    for page in result.pages:
+        for frame in page.frames:
+            for row, (hole, element) in enumerate(frame.row_holes, 1):
+                found = [d for d in result.diagnostics.items if d.code == "typo-row-hole" and d.page == page.number
+                         and f"frame '{frame.name}', row {row}:" in d.message]
+                assert bool(found) == (hole > limit * MM + 0.01), (page.number, frame.name, row, hole / MM)
+                if found:
+                    assert found[0].source == element.ref and f"{hole / MM:.1f} mm" in found[0].message
+                    assert found[0].severity == Severity.NOTE  # the report says so; --strict still builds
+    assert noted
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_a_qr_code_beside_a_row_stands_on_column_7_with_its_caption_on_one_measure(which, request):
+    """Designer's review of main, item 6: page 2's QR code stood on grid column 9 (x 138.3 mm), its caption 5 lines on
+    a 33 mm measure, x 100-138 empty beside it; pages 1 and 8 set theirs on column 7 with the caption on ~64 mm. Now
+    every QR code of pages 1, 2 and 8 right of the page's middle stands on column 7 and its caption on one measure: its
+    English on at most two lines. Fails on 998c0e7 (page 2: x 138.3 mm, five English lines)."""
+    from highlight.layout import QrMark
+
+    result, _ = request.getfixturevalue(which)
+    column_7 = result.layout.column_x_pt(7, 1)[0]
+    seen = 0
+    for page in (result.pages[0], result.pages[1], result.pages[7]):
+        for qr in (i for i in page.items if isinstance(i, QrMark) and i.x_pt > 90 * MM):
+            seen += 1
+            assert qr.x_pt == pytest.approx(column_7, abs=0.1), (page.number, qr.x_pt / MM)
+            caption = [i for i in page.items if isinstance(i, TextLine) and i.role and qr.role
+                       and i.role.element == qr.role.element and i.lang == "en"]
+            assert 1 <= len(caption) <= 2, (page.number, [c.line.text for c in caption])
+    assert seen == 3
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_a_panels_cells_stand_on_the_grid_each_inset_by_its_padding(which, request):
+    """Designer's review of main, item 4: page 3's and page 8's panels inset their left cell 4 mm (text at x 19.0)
+    but not their right one (x 107.5, on column 7 itself), and page 7's three cells stood at 19 / 78 / 137 mm, off the
+    12-column grid (76.7 / 138.3). One rule: every cell of a panel stands on its grid columns, inset by the panel's
+    padding the same way (its text at its first column's x + the padding), so the padding is on every side. Fails on
+    7bf29b7 (page 3: the right cell's text at 107.5 mm, not 111.5)."""
+    result, _ = request.getfixturevalue(which)
+    layout = result.layout
+    checked = 0
+    for page in result.pages:
+        template = layout.templates[page.template] if getattr(page, "template", None) else None
+        for box in page.frames:
+            frame = (template.frames.get(box.name) if template else None) or next(
+                (t.frames[box.name] for t in layout.templates.values() if box.name in t.frames), None)
+            if frame is None or not frame.panel or frame.cells < 2:
+                continue
+            spans = list(frame.cell_spans or [frame.span // frame.cells] * frame.cells)
+            starts, col = [], frame.col
+            for k in spans:
+                starts.append(layout.column_x_pt(col, k)[0] + frame.padding_mm * MM)
+                col += k
+            lines = [i for i in page.items if isinstance(i, TextLine) and i.frame == box.name and i.role]
+            by_element: dict = {}
+            for line in lines:
+                by_element.setdefault(line.role.element, []).append(line.x_pt)
+            lefts = sorted({round(min(xs), 1) for xs in by_element.values()})
+            assert lefts == sorted({round(s, 1) for s in starts}), (page.number, box.name, [x / MM for x in lefts])
+            checked += 1
+    assert checked >= 3  # page 3's callouts, page 7's figures, page 8's metrics
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_two_columns_of_a_section_end_level(which, request):
+    """Designer's review of main, item 2: page 6's right column (the AUA/AEARU panel with the QR code inside it) ended
+    ~46 mm above the left (the 315 stat, its ring and legend, down to the foot): 87.5 x 46 mm of paper. Now the code
+    stands out of the panel on column 7 (as on pages 1, 2 and 8), its frame's foot level with the legend's last row
+    (template key foot_with): the section's two columns end level, to a grid step. Fails on 02e5dc0 (the code inside
+    the panel, its foot ~46 mm above the legend's)."""
+    from highlight.layout import QrMark
+    from highlight.layout.items import ink_span
+
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[5]
+    (qr,) = [i for i in page.items if isinstance(i, QrMark)]
+    legend = [ink_span(i) for i in page.items if isinstance(i, TextLine) and i.frame == "partnerships-figure"]
+    left_foot = max(b for _, b in legend)
+    grid = result.layout.geometry.grid.baseline_pt
+    qr_foot = ink_span(qr)[1]  # its ink (a real code's quiet zone is paper)
+    assert abs(qr_foot - left_foot) <= grid + 0.01, (qr_foot / MM, left_foot / MM)
+    assert qr.x_pt == pytest.approx(result.layout.column_x_pt(7, 1)[0], abs=0.1)
+    panels = [b for b in page.items if isinstance(b, Box) and b.panel]
+    assert not [b for b in panels if b.y_pt <= qr.y_pt <= b.y_pt + b.height_pt and b.x_pt <= qr.x_pt <= b.x_pt + b.width_pt]
+
+
+def test_foot_with_names_a_frame_of_its_template(tmp_path):
+    """A template's foot_with naming a frame it does not define: a located error, like `below`."""
+    old = "foot_with: [partnerships-figure]"
+    folder = project_with(tmp_path, "layout/templates.yaml", old, "foot_with: [partnership-figure]")
+    code, output = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 1 and "error[unknown-frame]" in output and "'partnership-figure'" in output, output
+    assert "templates.yaml:" in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_side_by_side_lists_start_their_items_level(which, request):
+    """Designer's review of main, item 3: page 1's two lists side by side have headings of different depth ('6
+    strategic research areas:' on one line, 'Forward-thinking research subjects include:' on two), so their first
+    items stood at 117.1 and 122.8 mm. Items of one row start level: the two frames share an align_rows group and the
+    shorter heading's block takes the taller's depth before its list. Fails on d8563b3 (first baselines 118.2 vs 123.9 mm
+    in 2022-23, 102.7 vs 108.3 in edition-b)."""
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[0]
+    firsts = {}
+    for frame in ("research-areas", "subjects"):
+        items = [i for i in page.items if isinstance(i, TextLine) and i.frame == frame and i.role
+                 and i.role.kind == "list-body"]
+        firsts[frame] = min(i.baseline_pt for i in items)
+    assert firsts["research-areas"] == pytest.approx(firsts["subjects"], abs=0.01), {
+        k: v / MM for k, v in firsts.items()}

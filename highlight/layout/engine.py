@@ -172,6 +172,7 @@ class PageLayouter:
         widened: set = set()  # frames set at their wide_span because the page was too full
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
+        holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
 
         def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
             """(Re-)fill a frame into `filled` and `started`; `diags` a quiet one for a re-fill whose
@@ -187,8 +188,9 @@ class PageLayouter:
             frame_items: list = []
             if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
                 frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
-            used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops)
-                                  if block else (0.0, []))
+            holes[name] = []
+            used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
+                                              holes[name]) if block else (0.0, []))
             if block and frame.monolingual == "keep-height" and self.languages != BOTH:
                 # The layout asks this frame to hold its bilingual height in a single-language variant.
                 used = max(used, fill_frame(frame_ctx.but(languages=BOTH), frame, block.elements, x, 0.0, w, [],
@@ -313,7 +315,8 @@ class PageLayouter:
                                            and abs(tops[n] - top) < 0.5))
                 items.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
             items.extend(_shift(item, 0.0, top) for item in frame_items)
-            boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm)))
+            boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm),
+                                  row_holes=tuple(holes.get(name, ()))))
             if block and top + used > limit + 0.5:
                 over = top + used - limit
                 body = layout.style("body", "en").leading_pt

@@ -18,28 +18,54 @@ from .items import Rule, empty_bands, ink_span
 from .stacking import FrameContext
 
 
-def cell_widths(frame: FrameSpec, width: float, gutter: float) -> list[float]:
-    """The width of each cell of a row of `frame`, `width` its measure: equal cells, or `cell_spans` grid
-    columns each (their gutters included)."""
-    inner = width - 2 * frame.padding_mm * MM
+def cell_boxes(frame: FrameSpec, width: float, gutter: float) -> list[tuple[float, float]]:
+    """Where each cell of a row of `frame` starts (from the frame's left edge) and how wide it is, `width` the
+    frame's measure: equal cells, or `cell_spans` grid columns each (their gutters included). A padded frame (a
+    panel) of several cells insets each cell by its padding on both sides from the grid columns it stands on
+    (designer's review of main, item 4: the padding on every side of the panel, every cell's text the same inset
+    from its own columns; before, the padding was taken off the frame's edges only, so its first cell's text
+    stood 4 mm in and the others on the grid or off it)."""
+    pad = frame.padding_mm * MM
+    spans = list(frame.cell_spans or ())
+    if not spans and frame.cells > 1 and frame.span % frame.cells == 0:
+        spans = [frame.span // frame.cells] * frame.cells
+    if pad and frame.cells > 1 and spans:
+        n = sum(spans)
+        column = (width - (n - 1) * gutter) / n
+        boxes, left = [], 0.0
+        for k in spans:
+            grid = k * column + (k - 1) * gutter
+            boxes.append((left + pad, grid - 2 * pad))
+            left += grid + gutter
+        return boxes
+    inner = width - 2 * pad
     if not frame.cell_spans:
-        return [(inner - (frame.cells - 1) * gutter) / frame.cells] * frame.cells
-    n = sum(frame.cell_spans)
-    column = (inner - (n - 1) * gutter) / n
-    return [k * column + (k - 1) * gutter for k in frame.cell_spans]
+        widths = [(inner - (frame.cells - 1) * gutter) / frame.cells] * frame.cells
+    else:
+        n = sum(frame.cell_spans)
+        column = (inner - (n - 1) * gutter) / n
+        widths = [k * column + (k - 1) * gutter for k in frame.cell_spans]
+    return [(pad + sum(widths[:c]) + c * gutter, w) for c, w in enumerate(widths)]
+
+
+def cell_widths(frame: FrameSpec, width: float, gutter: float) -> list[float]:
+    """The width of each cell of a row of `frame`, `width` its measure (cell_boxes)."""
+    return [w for _, w in cell_boxes(frame, width, gutter)]
 
 
 def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: float, width: float,
-               out: list, row_tops: list | None = None) -> tuple[float, list]:
+               out: list, row_tops: list | None = None, holes: list | None = None) -> tuple[float, list]:
     """Place elements row by row in `cells` columns, no row's anchor (a stat's figure, else its top)
     above its entry in `row_tops`; append their items to `out`; return the height used and where each
     row's anchor stands. The rows keep their named step (row_gap_mm): a frame never spaces its rows out
-    to fill a page (vertical justification in a box)."""
+    to fill a page (vertical justification in a box). For each row of more than one cell, `holes` gets
+    the paper under its shortest cell down to its tallest cell's foot and that cell's element."""
     m = ctx.m
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
     pad = frame.padding_mm * MM
     cells = frame.cells
-    widths = cell_widths(frame, width, gutter)
+    boxes = cell_boxes(frame, width, gutter)
+    widths = [w for _, w in boxes]
     y = top + pad
     rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
     started = []
@@ -61,7 +87,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         if row_tops and r < len(row_tops):
             y = max(y, row_tops[r] - anchor)
         started.append(y + anchor)
-        lefts = [x + pad + sum(widths[:c]) + c * gutter for c in range(len(row))]
+        lefts = [x + boxes[c][0] for c in range(len(row))]
         bottoms = []
         if frame.bands == "shared":
             # Cells alike (two callouts, say): the English of the row on one band, then its Chinese on
@@ -81,6 +107,9 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             second_top = ctx.place(out, piece.secondary, dx, second_top)
             bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
         y = max(bottoms)
+        if holes is not None and len(row) > 1:
+            short = min(range(len(row)), key=lambda c: bottoms[c])
+            holes.append((y - bottoms[short], row[short]))
         if r < len(rows) - 1:
             # A heading keeps to what it heads (only its style's space after it, a theme band its padding);
             # other rows are row_gap_mm apart.

@@ -146,6 +146,8 @@ class FrameBox:
     height_pt: float
     used_pt: float
     fixed: bool = False  # its height is set in the template (else it may run down to the body's foot)
+    # each row of cells: the paper under its shortest cell down to its tallest cell's foot, and that cell's element
+    row_holes: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def frame_order(page: Page, template, diags: Diagnostics) -> list[str]:
     order: list[str] = []
     pending = dict(template.frames)
     while pending:
-        ready = [n for n, f in pending.items() if all(b in order for b in (f.below or ()))]
+        ready = [n for n, f in pending.items() if all(b in order for b in (*(f.below or ()), *(f.foot_with or ())))]
         if not ready:
             diags.error("frame-cycle", f"frames {', '.join(pending)} are placed below each other in a "
                         "circle", next(iter(pending.values())).ref, page=page.number,
@@ -117,6 +117,12 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             elif f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's
                 need = max(tops[b] + seen[b][1] for b in f.below) + floor - seen[name][0]
                 top = max(top, need)
+            if f.foot_with:  # down (never up) until its foot is level with the lowest foot of the frames beside it
+                # (their ink's foot: a chart's last row, not its frame's descent below it)
+                foot = max(tops[n] + seen[n][1] for n in f.foot_with)
+                level = foot - seen[name][1]
+                if level > top + 1e-6:
+                    top = level
             baseline = first_baseline[name]
             if snap and baseline is not None:
                 # Its first baseline onto the nearest grid line: up only while some of its gap (and its floor) stays.

@@ -241,11 +241,36 @@ def main(argv: list[str] | None = None) -> int:
                             hint="type it again without that character")
                 _print(diags, False)
                 return 2
+    if argv is None and args.command == "build":  # (the process's own command line: one build, one thread)
+        _pillow_when_used()
     previous = _signals(_on_signal)
     try:
         return _run(args)
     finally:
         _restore_signals(previous)
+
+
+def _pillow_when_used() -> None:
+    """ReportLab's utils import PIL.Image when ReportLab is imported (6-8 ms of a build after an edit), though a
+    leaflet without pictures never uses it: in a `highlight build` process, PIL.Image is a module that runs its
+    code when first used (importlib.util.LazyLoader), as Pillow itself is imported only where pictures are
+    handled. Only for the process's own command line: 3.11's LazyLoader is not safe for two threads using the
+    module first at once, and `serve` (and the tests' servers) draw pictures on threads."""
+    if "PIL.Image" in sys.modules:
+        return
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("PIL.Image")
+    except ImportError:
+        return
+    if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["PIL.Image"] = module
+    spec.loader.exec_module(module)
+    sys.modules["PIL"].Image = module  # type: ignore[attr-defined]  # (what `from PIL import Image` reads)
 
 
 def _argument_problem(value: str) -> str | None:

@@ -156,3 +156,42 @@ def test_a_function_of_the_output_replaced_at_run_time_turns_the_caches_off(tmp_
     monkeypatch.setattr(highlight.preflight, "_name", lambda value: "/DeviceRGB")  # every colour space read as RGB
     third = BuildSession().build(BuildOptions(edition, str(tmp_path / "c.pdf")))
     assert third.diagnostics.has_errors()  # the replaced check ran on every page: no kept finding served
+
+
+def test_streams_compressed_before_are_taken_from_cache_deflate_and_a_damaged_entry_is_a_miss(tmp_path, monkeypatch):
+    """render._DeflateMemo: ReportLab's Flate compression of a stream of 8 KB or more (the font subsets, the
+    pages) is kept in .cache/deflate under a digest of zlib's version and the stream; a build that writes the same
+    stream takes it from there, the PDF byte for byte as compressed afresh. An entry that does not decompress to
+    the very stream (damaged, truncated, another stream's) is a miss: compressed again and written afresh."""
+    import shutil
+    import zlib
+
+    edition = _project(tmp_path)
+    folder = os.path.join(tmp_path, ".cache", "deflate")
+    compressed: list[int] = []
+    real = zlib.compress
+    monkeypatch.setattr(zlib, "compress", lambda data, *a: compressed.append(len(data)) or real(data, *a))
+
+    def build_once(name: str) -> bytes:
+        compressed.clear()
+        shutil.rmtree(os.path.join(tmp_path, ".cache", "output"), ignore_errors=True)  # (drawn every time)
+        result = BuildSession().build(BuildOptions(edition, str(tmp_path / name)))
+        assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
+        return (tmp_path / name).read_bytes()
+
+    first = build_once("a.pdf")
+    big = sorted(n for n in compressed if n >= 8192)
+    assert len(big) >= 4 and len(os.listdir(folder)) == len(set(big))  # (every big stream kept once)
+    assert build_once("b.pdf") == first and not [n for n in compressed if n >= 8192]  # all taken from the folder
+    entries = sorted(os.listdir(folder))
+    with open(os.path.join(folder, entries[1]), "wb") as f:
+        f.write(b"")  # truncated to nothing
+    with open(os.path.join(folder, entries[0]), "r+b") as f:  # one byte flipped
+        byte = f.read(1)
+        f.seek(0)
+        f.write(bytes([byte[0] ^ 0x20]))
+    other = os.path.join(folder, entries[3])
+    with open(os.path.join(folder, entries[2]), "wb") as f, open(other, "rb") as g:
+        f.write(g.read())  # another stream's compression under this name
+    assert build_once("c.pdf") == first and len([n for n in compressed if n >= 8192]) == 3  # the three, again
+    assert build_once("d.pdf") == first and not [n for n in compressed if n >= 8192]  # and written afresh

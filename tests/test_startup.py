@@ -78,3 +78,127 @@ def test_a_damaged_or_foreign_file_of_kept_dataclass_code_is_a_miss_and_written_
         assert run.returncode == 0, (damaged, run.stderr[-2000:])
         data = kept.read_bytes()
         assert data.startswith(header) and len(marshal.loads(data[len(header):])) > 100, damaged
+
+
+_USE_PATTERNS = ("import highlight, re, sys\nassert highlight.__file__.startswith(sys.argv[1]), highlight.__file__\n"
+                 "import highlight.content, highlight.parity\n"  # (their module-level patterns)
+                 "m = re.compile(r'(?P<year>\\d{4})-(?P<month>\\d\\d)(x)?', re.I).match('2023-04X')\n"
+                 "assert m['year'] == '2023' and m['month'] == '04' and m.group(3) == 'X' and m.re.groups == 3\n"
+                 "assert re.compile(br'\\xff+').fullmatch(b'\\xff\\xff') and re.compile('(?m)^b$').search('a\\nb')\n"
+                 "assert re.compile('(?x) a b  # c').pattern == '(?x) a b  # c' and re.match('(?x) a b', 'ab')\n"
+                 "assert re.compile('a', re.M).flags == re.compile('(?m)a').flags == re.M | re.U\n")
+
+
+def _kept_patterns(tmp_path):
+    kept, env = _package_copy(tmp_path)
+    return kept.with_name(f"regex-code.{sys.implementation.cache_tag}.marshal"), env
+
+
+def test_regular_expressions_are_compiled_once_and_kept_as_re_compiles_them(tmp_path):
+    """highlight/__init__ keeps what re's compiler makes of each pattern (118 patterns, 34 ms of a build after an
+    edit) in __pycache__: a second process parses none of the patterns the first used, its patterns match as
+    compiled ones do (groups, names, flags, bytes), and each kept entry makes a Pattern equal to re's own."""
+    kept, env = _kept_patterns(tmp_path)
+    first = subprocess.run([sys.executable, "-c", _USE_PATTERNS, str(tmp_path)], env=env, cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr[-2000:]
+    compare = ("import marshal, re, sys, _sre\nfrom re import _compiler\ndata = open(sys.argv[1], 'rb').read()\n"
+               "generation, entries = marshal.loads(data[data.index(b'\\n') + 1:])\n"
+               "assert generation == 1 and len(entries) > 20, len(entries)\n"
+               "for (pattern, flags), (entry, used) in entries.items():\n"
+               "    mine, theirs = _sre.compile(pattern, *entry), _compiler.compile(pattern, flags)\n"
+               "    assert (mine, mine.flags, mine.groups, mine.groupindex) == "
+               "(theirs, theirs.flags, theirs.groups, theirs.groupindex), pattern\n"
+               "assert ('(?P<year>\\\\d{4})-(?P<month>\\\\d\\\\d)(x)?', int(re.I)) in entries\n")
+    checked = subprocess.run([sys.executable, "-c", compare, str(kept)], cwd=tmp_path, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr[-2000:]  # (a process without highlight: re's own compiler)
+    counting = ("import re._parser as parser, re._compiler as compiler\ncalls = []\nreal = parser.parse\n"
+                "hooked = lambda: compiler.compile.__name__ == 'compile_kept'\n"  # (patterns of the imports before
+                "parser.parse = lambda *a, **k: hooked() and calls.append(a[0]) or real(*a, **k)\n"  # the hook: re's)
+                + _USE_PATTERNS + "print(len(calls), calls)\n")
+    second = subprocess.run([sys.executable, "-c", counting, str(tmp_path)], env=env, cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert second.returncode == 0 and second.stdout.strip() == "0 []", (second.stdout, second.stderr[-2000:])
+
+
+def test_a_damaged_or_foreign_file_of_kept_patterns_or_a_bad_entry_is_a_miss_and_written_afresh(tmp_path):
+    import _sre
+    import marshal
+
+    kept, env = _kept_patterns(tmp_path)
+    header = f"highlight-regex-code/2 {sys.version} {_sre.MAGIC} {_sre.CODESIZE}\n".encode()
+    key = ("(?P<year>\\d{4})-(?P<month>\\d\\d)(x)?", 2)  # (re.I)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    for damaged in (b"garbage", header + b"\x00\x01truncated", b"highlight-regex-code/2 2.7 1 4\n" + marshal.dumps((1, {})),
+                    header + marshal.dumps([1, 2]), header + marshal.dumps((1, [])), header + marshal.dumps({key: 1}),
+                    header + marshal.dumps((1, {key: 1})), header + marshal.dumps((1, {key: ((2, [], 2, {}, ()),)})),
+                    header + marshal.dumps((1, {key: ((2, [1, 2, 3], 2, {}, ()), 1)})),  # code the matcher refuses
+                    header + marshal.dumps((1, {key: ((2, [], 2, {"year": 1}, (None, "year"), "more"), 1)}))):
+        kept.write_bytes(damaged)
+        run = subprocess.run([sys.executable, "-c", _USE_PATTERNS, str(tmp_path)], env=env, cwd=tmp_path,
+                             capture_output=True, text=True)
+        assert run.returncode == 0, (damaged, run.stderr[-2000:])
+        data = kept.read_bytes()
+        assert data.startswith(header), damaged
+        generation, entries = marshal.loads(data[len(header):])
+        assert len(entries) > 20 and len(entries[key][0]) == 5, damaged
+        assert entries[key][0][3] == {"year": 1, "month": 2} and entries[key][1] == generation, damaged
+
+
+def test_a_kept_pattern_no_process_used_in_the_last_sixteen_saves_goes(tmp_path):
+    """ReportLab's rl_safe_eval writes one pattern in a new order in every process: such entries do not pile up.
+    A save is a generation; the entries this process used are stamped with it, and those last used sixteen or
+    more generations before go, the others stay."""
+    import _sre
+    import marshal
+    import re
+
+    kept, env = _kept_patterns(tmp_path)
+    header = f"highlight-regex-code/2 {sys.version} {_sre.MAGIC} {_sre.CODESIZE}\n".encode()
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    entry = (32, [int(c) for c in _compiler._code(_parser.parse("x", 32), 32)], 0, {}, ())  # what re makes of 'x'
+    assert _sre.compile("x", *entry) == re.compile("x")
+    kept.write_bytes(header + marshal.dumps((100, {("old", 32): (entry, 85), ("recent", 32): (entry, 86)})))
+    run = subprocess.run([sys.executable, "-c", _USE_PATTERNS, str(tmp_path)], env=env, cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    generation, entries = marshal.loads(kept.read_bytes()[len(header):])
+    assert generation == 101 and ("old", 32) not in entries and entries[("recent", 32)] == (entry, 86)
+    assert len(entries) > 20 and all(used == 101 for key, (_, used) in entries.items() if key != ("recent", 32))
+
+
+def test_a_build_command_loads_pillow_only_when_a_picture_needs_it_with_the_same_pdf(tmp_path):
+    """ReportLab imports PIL.Image on import (6-8 ms); `highlight build` (its own command line) gives it a module
+    that runs when first used: a leaflet with no picture to convert never runs it, one with pictures does, and
+    both PDFs are byte for byte those of a build that imported Pillow whole (main() given its arguments)."""
+    import os
+    import shutil
+
+    from conftest import copy_project
+
+    project = copy_project(tmp_path, ("layout", "fonts", "profiles", os.path.join("content", "2022-23")), cache=False)
+    shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "edition-b"), os.path.join(project, "content", "b"))
+    os.makedirs(os.path.join(project, ".cache"))
+    for name in ("fonts", "profiles"):
+        os.symlink(os.path.join(ROOT, ".cache", name), os.path.join(project, ".cache", name))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    own = ("import atexit, sys\n"
+           "atexit.register(lambda: print(type(sys.modules.get('PIL.Image')).__name__))\n"
+           "from highlight.cli import main\n"
+           "sys.argv = ['highlight', 'build', sys.argv[1], '-o', sys.argv[2], '-q']\n"
+           "sys.exit(main())\n")
+    given = ("import sys\nfrom highlight.cli import main\n"
+             "sys.exit(main(['build', sys.argv[1], '-o', sys.argv[2], '-q']))\n")
+    for edition, pictures in (("content/2022-23", False), ("content/b", True)):
+        pdfs = []
+        for code in (own, given):
+            shutil.rmtree(os.path.join(project, ".cache", "output"), ignore_errors=True)  # (drawn, not kept)
+            pdfs.append(tmp_path / f"{len(pdfs)}.pdf")
+            run = subprocess.run([sys.executable, "-c", code, edition, str(pdfs[-1])], cwd=project, env=env,
+                                 capture_output=True, text=True)
+            assert run.returncode in (0, 1) and pdfs[-1].exists(), run.stderr[-2000:]
+            if code is own:
+                assert run.stdout.split()[-1] == ("module" if pictures else "_LazyModule"), (edition, run.stdout)
+        assert pdfs[0].read_bytes() == pdfs[1].read_bytes(), edition

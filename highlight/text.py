@@ -379,9 +379,15 @@ class TextSetter:
             advances = face.advances  # (one character: the font's advance, without a generator)
             width = (advances.get(ord(item.char), 0) * size / face.units_per_em if advances is not None
                      else face.width_pt(item.char, size)) + tracking
-            # a dash of a doubled —— is drawn wider, so the pair is exactly two ems (see _dash_scale)
-            scale = _dash_scale(face) if item.char == "—" and "—" in (
-                chars[n - 1].char if n else "", chars[n + 1].char if n + 1 < len(chars) else "") else 1.0
+            # a dash of a doubled —— is drawn wider, so the pair is exactly two ems (see _dash_scale); a single one
+            # between two ideographs (凱洛格—科大, a connector) one em, not the font's 0.894 em that reads as Latin
+            scale = 1.0
+            if item.char == "—":
+                before, after = chars[n - 1].char if n else "", chars[n + 1].char if n + 1 < len(chars) else ""
+                if "—" in (before, after):
+                    scale = _dash_scale(face)
+                elif before and after and is_cjk(before) and is_cjk(after) and _advance(face, "—"):
+                    scale = face.units_per_em / _advance(face, "—")
             width = (width - tracking) * scale + tracking
             last = frags[-1] if frags else None
             same = squeeze = False

@@ -363,3 +363,18 @@ def test_a_line_starting_with_an_opening_bracket_counts_its_hanging_half_when_br
     listed name was broken (「教育及生成式人工智能 | 基金」，…: the Chinese review). Now it goes whole."""
     printed = _set_marked(zh, "撥款HK$1,250萬擴展「教育及生成式人工智能基金」，支持60個項目", "stat-note", 14)
     assert "「教育及生成式人工智能基金」，" in printed, printed
+
+
+def test_a_single_dash_joining_two_names_is_one_em(zh):
+    """凱洛格—科大 keeps the source's one dash (a connector, 連接號), but the CJK face's U+2014 is 0.894 em and read
+    as a Latin em dash beside the ideographs (the Chinese review of main 4b46948): between two ideographs it is
+    drawn one em wide, joined to neither; a dash beside Latin text keeps the face's width. Fails on the code before
+    (0.894 em)."""
+    setter, layout, _ = zh
+    st = layout.style("body", "zh")
+    size = st.size_pt
+    line = setter.set([Span("凱洛格—科大 EMBA 課程", st, lang="zh")], 40 * size, "left")[0]
+    (dash,) = [r for r in line.runs if r.text == "—"]
+    assert abs(dash.width_pt / size - 1.0) < 0.005, dash.width_pt / size
+    latin = setter.set([Span("Kellogg—HKUST", st, lang="en")], 40 * size, "left")[0]
+    assert all(r.scale == 1.0 for r in latin.runs)

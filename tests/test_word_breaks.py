@@ -203,9 +203,13 @@ def test_the_words_list_refuses_what_it_cannot_keep_whole(tmp_path):
 
 def test_a_name_longer_than_its_measure_breaks_at_its_own_word_boundary_with_a_located_note(tmp_path):
     """The QR caption of page 2 (10 ems) with a listed name of 13 characters: the name breaks only at one of its
-    own word boundaries (never overfull), and the build says where, as a note."""
+    own word boundaries (never overfull), and the build says where, as a note. (The stock layout gives that
+    caption 64.5 mm since the designer's review of f0595a0; the edition's own layout narrows its cell back.)"""
     project = copy_project(tmp_path)
     folder = project / "content" / "2022-23"
+    os.makedirs(folder / "layout")
+    (folder / "layout" / "templates.yaml").write_text(
+        "templates:\n  p2:\n    frames:\n      accelerator-row-3: {cell_spans: [3, 5, 4]}\n", encoding="utf-8")
     edition = folder / "edition.yaml"
     edition.write_text(edition.read_text(encoding="utf-8").replace(
         "words: [華潤,", "words: [了解更多科大為知識轉移所作, 華潤,"), encoding="utf-8")
@@ -308,8 +312,9 @@ def test_the_built_leaflet_breaks_between_words_by_an_independent_judge(built, e
         names += [around for name in edition_words for start in _occurrences(text, name)
                   if start < at < start + len(name) and (len(name) <= each.measure_em or at not in bounds)]
     # the judge read the leaflet's breaks (18 in 2022-23; 13, 5 of them narrow, since the pages' third round set
-    # page 1's callout, page 5's tiles and page 7's figures on wider measures)
-    assert sum(counted) >= 12 and counted[0] >= 4, counted
+    # page 1's callout, page 5's tiles and page 7's figures on wider measures; 11 since page 2's QR caption went
+    # on one measure with the others' in the fifth)
+    assert sum(counted) >= 10 and counted[0] >= 4, counted
     assert narrow == [] and names == []
     assert len(wide) <= counted[1] / 10, wide
 

@@ -24,6 +24,7 @@ import json
 import os
 import stat
 import sys
+import time
 from dataclasses import fields, is_dataclass
 
 from .atomic import replace_file
@@ -34,6 +35,7 @@ from .text import GlyphRun, Line
 FORMAT = "highlight-lines/1"
 
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
+IMPORTED_AT = time.time()  # when this process imported the package's code (this module is among its first)
 KEEP = 32  # stores kept, newest first
 MAX_BYTES = 64 * 2**20  # the leaflet's store is 170 KB; a 200-page edition's a few MB
 
@@ -49,6 +51,13 @@ def _package_digest() -> bytes:
     for path in sorted(paths):
         with open(path, "rb") as f:
             digest.update(os.path.relpath(path, PACKAGE).encode() + b"\0" + f.read())
+        # A source file changed after this process imported the code (an edit under a running `serve` or test
+        # session): the files no longer say what runs, and entries kept under their digest would carry the old
+        # code's output to every later process (found: a full test run that lived through an edit of text.py
+        # left page 4's old dash width in .cache for the next run). Such a process gets a key of its own, which no
+        # other process shares.
+        if os.stat(path).st_mtime > IMPORTED_AT:
+            return hashlib.sha256(b"highlight-changed-under-this-process\0" + os.urandom(32)).digest()
     return digest.digest()
 
 

@@ -176,3 +176,34 @@ def test_the_figures_parity_found_are_kept_for_the_next_process_and_a_damaged_fi
         replace(heading, en=heading.en + " 2031"),) + block.elements[1:]),) + page.blocks[1:]),) + edition.pages[7:])
     check(edited)
     assert worked == [heading.en + " 2031"]  # the new text alone
+
+
+def test_a_process_whose_source_changed_under_it_keys_its_caches_apart(tmp_path, monkeypatch):
+    """The caches are keyed by the package's source as read from disk when a process first needs the key. A full
+    test run that lived through an edit of highlight/text.py read the new file, ran the old code, and kept the old
+    code's lines and pages under the new source's key: the next run served them (page 4's connector dash at its
+    old width) until .cache was cleared. A source file newer than the process's import of the package now gives
+    that process a key of its own, shared with no other. Fails on the code before (the edited file's digest)."""
+    import os
+    import shutil
+    import time
+
+    from highlight import linestore
+
+    copy = tmp_path / "highlight"
+    shutil.copytree(linestore.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "_project"))
+    monkeypatch.setattr(linestore, "PACKAGE", str(copy))
+    text = copy / "text.py"
+    edited = text.read_text(encoding="utf-8") + "\n# an edit while the process runs\n"
+    text.write_text(edited, encoding="utf-8")
+    later = time.time() + 5
+    os.utime(text, (later, later))  # written after the process imported the code
+    linestore._package_digest.cache_clear()
+    try:
+        mine = linestore._package_digest()
+        before = os.stat(linestore.__file__).st_mtime  # older than this process: as a new process would find it
+        os.utime(text, (before, before))
+        linestore._package_digest.cache_clear()
+        assert mine != linestore._package_digest()
+    finally:
+        linestore._package_digest.cache_clear()

@@ -712,15 +712,8 @@ def _unusable_pdf(*paths: str) -> bool:
     """Say why a PDF cannot be read safely (truncated, encrypted, a stream bomb), before any reader inflates it."""
     from .preflight import pdf_problem
 
-    for path in paths:
-        why = pdf_problem(path)
-        if why:
-            diags = Diagnostics()
-            diags.fatal("pdf-unreadable", f"will not read {path}: {why}", SourceRef(path),
-                        hint="give a PDF that highlight built (rebuild it with `highlight build`)")
-            _print(diags, False)
-            return True
-    return False
+    return any(_refused("pdf-unreadable", path, pdf_problem(path),
+                        "give a PDF that highlight built (rebuild it with `highlight build`)") for path in paths)
 
 
 def _unusable_web(path: str) -> bool:
@@ -736,13 +729,17 @@ def _unusable_web(path: str) -> bool:
     else:
         why = ("it is not a web page highlight wrote (it does not start with <!DOCTYPE html>)" if head != DOCTYPE
                else f"it is larger than {MAX_PAGE_BYTES // 2**20} MB" if size > MAX_PAGE_BYTES else "")
-    if why:
-        diags = Diagnostics()
-        diags.fatal("html-unreadable", f"will not read {path}: {why}", SourceRef(path),
-                    hint="give the index.html that `highlight build EDITION --to html` wrote")
-        _print(diags, False)
-        return True
-    return False
+    return _refused("html-unreadable", path, why, "give the index.html that `highlight build EDITION --to html` wrote")
+
+
+def _refused(code: str, path: str, why: str | None, hint: str) -> bool:
+    """Print the one located error that refuses to read `path` when there is a reason (`why`); say whether."""
+    if not why:
+        return False
+    diags = Diagnostics()
+    diags.fatal(code, f"will not read {path}: {why}", SourceRef(path), hint=hint)
+    _print(diags, False)
+    return True
 
 
 PDF_HINT = "give the path of a PDF file (one that `highlight build` wrote)"

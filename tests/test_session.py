@@ -115,7 +115,7 @@ def test_a_stored_entry_is_decoded_when_looked_up_and_written_back_as_stored_whe
     assert len(whole) > 100
     lazy = linestore.LazyStore(copy)
     lazy._load()
-    assert all(type(value) is list for value in dict.values(lazy))  # nothing decoded yet
+    assert all(type(value) is bytes for value in dict.values(lazy))  # nothing decoded yet: each its JSON text
     damaged, looked_up, *_ = list(dict.keys(lazy))
     dict.__setitem__(lazy, damaged, [["not", "a", "line"]])
     assert lazy._decoded(damaged, dict.get(lazy, damaged), None) is None and damaged not in dict.keys(lazy)
@@ -130,6 +130,59 @@ def test_a_stored_entry_is_decoded_when_looked_up_and_written_back_as_stored_whe
     assert all(after["lines"][d] == before["lines"][d] for d in untouched)
     again = linestore.load(written)
     assert set(again) == set(whole) - {damaged} and all(dict.get(again, d) == dict.get(whole, d) for d in again)
+
+
+def test_a_store_is_read_without_decoding_its_entries_and_written_without_encoding_them_again(tmp_path,
+                                                                                               monkeypatch):
+    """Reading a line store decodes none of its entries (a build after an edit looks up a paragraph or two of
+    700: the whole file through json.loads was 5-7 ms, and json.dumps again 5-9 ms), and the file written back
+    is the one json.dumps writes; an entry whose text holds what looks like an entry's key (a quote, 32 hex
+    digits, a quote and a colon) reads back as it was. Fails on the code before: it parsed the whole file."""
+    import dataclasses
+    import json
+    import os
+
+    from conftest import ROOT, copy_project
+
+    from highlight import linestore
+
+    project = copy_project(tmp_path / "p", ("layout", "fonts", "profiles", os.path.join("content", "2022-23")),
+                           cache=False)
+    os.makedirs(os.path.join(project, ".cache"))
+    for name in ("fonts", "profiles"):
+        os.symlink(os.path.join(ROOT, ".cache", name), os.path.join(project, ".cache", name))
+    session = BuildSession()
+    assert not session.build(BuildOptions(os.path.join(project, "content", "2022-23"),
+                                          str(tmp_path / "a.pdf"))).diagnostics.has_errors()
+    whole = linestore.load(session.lines.store)
+    digest, lines = next(iter(dict.items(whole)))
+    line, run = lines[0], lines[0].runs[0]
+    tricky = '"' + "0123456789abcdef" * 2 + '":["x"],' + run.text
+    odd = (dataclasses.replace(line, runs=(dataclasses.replace(run, text=tricky),) + line.runs[1:]),) + lines[1:]
+    memo = linestore.StoredMemo()
+    dict.update(memo, dict.items(whole))
+    memo.colours = whole.colours
+    dict.__setitem__(memo, "f" * 32, odd)
+    path = str(tmp_path / "store.json")
+    linestore.save(path, memo)
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data == json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    decoded = []
+    real_loads = json.loads
+    monkeypatch.setattr(linestore.json, "loads", lambda text, *a, **k: decoded.append(len(text)) or
+                        real_loads(text, *a, **k))
+    lazy = linestore.LazyStore(path)
+    lazy._load()
+    assert decoded and max(decoded) < len(data) / 20, decoded  # (the colours' table alone)
+    assert len(dict.keys(lazy)) == len(dict.keys(whole)) + 1
+    assert lazy._decoded("f" * 32, dict.get(lazy, "f" * 32), None) == odd
+    assert lazy._decoded(digest, dict.get(lazy, digest), None) == lines
+    monkeypatch.undo()
+    again = str(tmp_path / "again.json")
+    linestore.save(again, lazy)
+    with open(again, "rb") as f:
+        assert f.read() == data  # (an entry looked up is written as it was stored, the others as their text)
 
 
 def test_the_figures_parity_found_are_kept_for_the_next_process_and_a_damaged_file_is_a_miss(tmp_path,

@@ -64,6 +64,43 @@ def test_the_caches_key_changes_with_any_module_of_the_package_subpackages_inclu
         linestore._package_digest.cache_clear()
 
 
+def test_the_package_digest_is_kept_while_no_file_of_the_package_changed(tmp_path, monkeypatch):
+    """The package's digest (the key of every cache) is read from __pycache__/package-digest.<tag> while every
+    file's size, mtime and ctime are as they were (reading and digesting the 1 MB of source was 3 ms of every
+    process); a file written since, even with the same size and bytes, is read again, and a damaged memo is a
+    miss. Fails on the code before, which kept nothing (the memo planted below is never read)."""
+    import os
+    import shutil
+    import sys
+
+    from highlight import linestore
+
+    copy = tmp_path / "highlight"
+    shutil.copytree(linestore.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "_project"))
+    monkeypatch.setattr(linestore, "PACKAGE", str(copy))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    memo = copy / "__pycache__" / f"package-digest.{sys.implementation.cache_tag}"
+    linestore._package_digest.cache_clear()
+    try:
+        real = linestore._package_digest()
+        assert memo.exists() and memo.read_bytes()[32:] == real
+        planted = bytes(range(32))
+        memo.write_bytes(memo.read_bytes()[:32] + planted)  # (what a kept memo says is believed: no source read)
+        linestore._package_digest.cache_clear()
+        assert linestore._package_digest() == planted
+        text = copy / "text.py"
+        text.write_bytes(text.read_bytes())  # the same bytes, written again: its mtime and ctime are new
+        before = os.stat(linestore.__file__).st_mtime  # (older than this process, as a new process finds it)
+        os.utime(text, (before, before))
+        linestore._package_digest.cache_clear()
+        assert linestore._package_digest() == real
+        memo.write_bytes(b"damaged")
+        linestore._package_digest.cache_clear()
+        assert linestore._package_digest() == real and memo.read_bytes()[32:] == real
+    finally:
+        linestore._package_digest.cache_clear()
+
+
 def test_a_line_store_key_is_digested_once_when_looked_up_then_stored_and_names_its_content(monkeypatch):
     """The setter looks a key up in the stored memo and, on a miss, stores the line under the same key object:
     the digest is computed once for both (issue 28: 40,000 digests in a fresh 200-page build, one in four

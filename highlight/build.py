@@ -32,9 +32,9 @@ from .fonts import (
 )
 from .layout import LaidOutPage, Picture, layout_edition
 from .layout_spec import Layout, load_layout
-from .parity import check_parity
+from .parity import check_parity, write_kept
 from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug, project_of
-from .schema import PARSED, package_data, read_cached, use_parsed_cache, write_cached
+from .schema import DEFERRED, PARSED, package_data, read_cached, use_parsed_cache, write_cached, write_deferred
 from .text import TextSetter
 
 
@@ -299,7 +299,10 @@ class BuildSession:
         self.heights = HeightCache()
         self.profile = None  # the PDF/X output intent's profile (250 KB read once)
         self.last_preview: tuple | None = None  # the last untagged build's document and output (Document.previous)
-        self.defer_line_store = False  # `watch` writes the store after reporting a rebuild, not within it
+        # `watch` writes the line store, the pages, the parsed files and the figures after reporting a rebuild,
+        # not within it (save_lines)
+        self.defer_line_store = False
+        self.figures_unsaved: str | None = None  # where the figures parity found go, when put off
 
     def build(self, options: BuildOptions) -> BuildResult:
         """Run the whole pipeline; every problem ends up in result.diagnostics."""
@@ -320,11 +323,17 @@ class BuildSession:
         options, diags = run.options, run.diags
         _check_folder_name(options.edition_dir, diags)
         self.pages.from_disk, self.pages.unsaved = 0, []
+        if self.defer_line_store:  # (the parsed files kept by save_lines, between saves)
+            self.files.setdefault(DEFERRED, [])
+        else:
+            self.files.pop(DEFERRED, None)
         run.edition, layout, run.project = load_inputs(options.edition_dir, diags, self.files)
         run.result.name = output_name(options.edition_dir)
         # (the figures an earlier process found, in a file named for this package's code and figure words)
-        check_parity(run.edition, diags, os.path.join(run.project, ".cache", "figures", hashlib.sha256(
-            linestore._package_digest()).hexdigest()[:32] + ".json"))
+        figures = os.path.join(run.project, ".cache", "figures", hashlib.sha256(
+            linestore._package_digest()).hexdigest()[:32] + ".json")
+        check_parity(run.edition, diags, figures, write=not self.defer_line_store)
+        self.figures_unsaved = figures if self.defer_line_store else None
         self.lines.greedy = options.greedy
         if layout == self.pages.layout:
             layout = self.pages.layout  # the same object, so laid-out pages can be matched by identity
@@ -472,10 +481,15 @@ class BuildSession:
 
     def save_lines(self) -> None:
         """Write the lines the last build set to the line store, and the pages it laid out to .cache/pages (a
-        no-op when it set and laid out none)."""
+        no-op when it set and laid out none); and, when put off, the files it read afresh to .cache/parsed and
+        the figures parity found."""
         if self.lines.unsaved is not None:
             linestore.save(*self.lines.unsaved)
             self.lines.unsaved = None
+        write_deferred(self.files)
+        if self.figures_unsaved is not None:
+            write_kept(self.figures_unsaved)
+            self.figures_unsaved = None
         for stored, value in self.pages.unsaved:
             write_cached(stored, value, verify=False)
         self.pages.unsaved = []

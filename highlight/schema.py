@@ -382,7 +382,11 @@ def load_document(path: str, spec: Spec, diags: Diagnostics, cache: dict | None 
         value = read_document(doc.root, spec, Reader(doc.path, diags))
         clean = len(diags.items) == before
         if stored is not None and disk is not None and clean:
-            _write_parsed(stored, value, disk[0])
+            deferred = cache.get(DEFERRED) if cache is not None else None
+            if deferred is not None:  # (a `watch` rebuild: written after the PDF, by write_deferred)
+                deferred.append((stored, value, disk[0]))
+            else:
+                _write_parsed(stored, value, disk[0])
     else:
         clean = True
     if cache is not None and key is not None and clean:
@@ -399,6 +403,7 @@ def load_document(path: str, spec: Spec, diags: Diagnostics, cache: dict | None 
 # an unpickler that builds nothing but highlight's own dataclasses and enums (find_class refuses anything
 # else), so a written .cache cannot run code; a file that does not read back whole is ignored and rewritten.
 PARSED = "#parsed"  # a cache's entry: (folder, salt), set by use_parsed_cache
+DEFERRED = "#deferred"  # a cache's entry: a list the files read afresh are put on, kept by write_deferred
 PARSED_FORMAT = b"highlight-parsed/1\n"
 PARSED_KEEP = 256  # entries kept, newest first (a save of a page file makes one)
 
@@ -407,6 +412,14 @@ def use_parsed_cache(cache: dict, folder: str, salt: bytes) -> None:
     """Let `cache` keep what files read into in `folder` too, across processes (`salt`: what else the value
     depends on besides the file's bytes, its shown path and the spec)."""
     cache[PARSED] = (folder, salt)
+
+
+def write_deferred(cache: dict) -> None:
+    """Keep in the parsed-input cache the files a build read afresh and put off keeping (`cache` has a
+    DEFERRED list: `watch` keeps them between saves, off the path from a save to the PDF)."""
+    deferred = cache.get(DEFERRED) or []
+    while deferred:
+        _write_parsed(*deferred.pop(0))
 
 
 def _spec_name(spec: Spec) -> str:

@@ -64,6 +64,49 @@ def test_the_caches_key_changes_with_any_module_of_the_package_subpackages_inclu
         linestore._package_digest.cache_clear()
 
 
+def test_a_watch_rebuild_keeps_the_files_it_read_afresh_and_the_figures_after_the_pdf(tmp_path):
+    """A session that puts its caches off (`watch`: defer_line_store) writes the parsed value of a file read
+    afresh (.cache/parsed) and the figures parity found (.cache/figures) in save_lines, between saves, not
+    within the rebuild that the user waits for; a build process writes them within its build as before. Fails on
+    the code before (both written within the rebuild)."""
+    import os
+
+    from conftest import ROOT, copy_project
+
+    project = copy_project(tmp_path / "p", ("layout", "fonts", "profiles", os.path.join("content", "2022-23")),
+                           cache=False)
+    os.makedirs(os.path.join(project, ".cache"))
+    for name in ("fonts", "profiles"):
+        os.symlink(os.path.join(ROOT, ".cache", name), os.path.join(project, ".cache", name))
+    edition = os.path.join(project, "content", "2022-23")
+    page = os.path.join(edition, "p7-growth-continued.yaml")
+    options = BuildOptions(edition, str(tmp_path / "w.pdf"), preflight=False, preview="watch")
+
+    def cached() -> tuple[set, bytes]:
+        folder = os.path.join(project, ".cache", "figures")
+        figures = b""
+        for name in sorted(os.listdir(folder)):
+            with open(os.path.join(folder, name), "rb") as f:
+                figures += f.read()
+        return set(os.listdir(os.path.join(project, ".cache", "parsed"))), figures
+
+    session = BuildSession()
+    session.defer_line_store = True
+    assert not session.build(options).diagnostics.has_errors()
+    session.save_lines()
+    before = cached()
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    assert "officially opened" in text
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("officially opened", "opened 7,777 doors and", 1))  # (a new text and a new figure)
+    assert not session.build(options).diagnostics.has_errors()
+    assert cached() == before  # nothing written within the rebuild
+    session.save_lines()
+    parsed, figures = cached()
+    assert len(parsed - before[0]) == 1 and figures != before[1] and b"7777" in figures
+
+
 def test_the_package_digest_is_kept_while_no_file_of_the_package_changed(tmp_path, monkeypatch):
     """The package's digest (the key of every cache) is read from __pycache__/package-digest.<tag> while every
     file's size, mtime and ctime are as they were (reading and digesting the 1 MB of source was 3 ms of every

@@ -209,14 +209,16 @@ def _parsed_salt(project: str) -> bytes:
 # create at import, and every build process imports this module.
 class FontCache:
     """The font manifest and its coverage (for the manifest file's stamp), and the faces prepared for the last
-    build's characters (they serve while an edit adds no character: the PDF does not depend on it)."""
+    build's characters (they serve while an edit adds no character: the PDF does not depend on it); the last
+    glyph check's characters (with the first place of each) and what it found."""
 
-    __slots__ = ("characters", "coverage", "fonts", "manifest", "stamp")
+    __slots__ = ("characters", "checked", "coverage", "fonts", "manifest", "stamp")
 
     def __init__(self, stamp: tuple | None = None, manifest: Manifest | None = None, coverage: dict | None = None):
         self.stamp, self.manifest, self.coverage = stamp, manifest, coverage
         self.fonts: FontSet | None = None
         self.characters: frozenset = frozenset()
+        self.checked: tuple | None = None  # (characters used and where, allow_missing, the diagnostics found)
 
 
 class LineCache:
@@ -468,9 +470,14 @@ class BuildSession:
             self.fonts = cache = FontCache(stamp, loaded, load_coverage(loaded, diags, cache_dir))
         manifest, coverage = cache.manifest, cache.coverage
         assert manifest is not None and coverage is not None  # loaded above for this stamp, or raised
-        reported = check_cjk_family(manifest, coverage, used, diags, allow_missing)
-        check_glyphs({c: ref for c, ref in used.items() if c not in reported},
-                     family_coverage(manifest, coverage, used), diags, allow_missing)
+        if cache.checked is not None and cache.checked[1] == allow_missing and cache.checked[0] == used:
+            diags.items.extend(cache.checked[2])  # (a rebuild whose edit brought no character: found as before)
+        else:
+            before = len(diags.items)
+            reported = check_cjk_family(manifest, coverage, used, diags, allow_missing)
+            check_glyphs({c: ref for c, ref in used.items() if c not in reported},
+                         family_coverage(manifest, coverage, used), diags, allow_missing)
+            cache.checked = (dict(used), allow_missing, diags.items[before:])
         diags.raise_if_errors()
         wanted = frozenset(used)
         # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).

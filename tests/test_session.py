@@ -107,6 +107,63 @@ def test_a_watch_rebuild_keeps_the_files_it_read_afresh_and_the_figures_after_th
     assert len(parsed - before[0]) == 1 and figures != before[1] and b"7777" in figures
 
 
+def test_the_safe_area_is_checked_again_only_on_pages_laid_out_again(built, monkeypatch):
+    """check_safe_area walks a page only when it is not the very object it walked before (a `watch` rebuild keeps
+    the pages whose inputs did not change: 2 ms of each rebuild walked all eight); the findings of a page kept
+    are said again, and a page laid out again (another object) is walked. Fails on the code before (every page
+    walked at every check)."""
+    from dataclasses import replace
+
+    from highlight.checks import pages as checks
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout import TextLine
+
+    result, _ = built
+    first = result.pages[0]
+    index = next(i for i, item in enumerate(first.items) if isinstance(item, TextLine) and item.line.runs)
+    outside = replace(first, items=first.items[:index] + (replace(first.items[index], x_pt=0.0),)
+                      + first.items[index + 1:])  # (a line at the trim's very edge)
+    monkeypatch.setattr(checks, "_CHECKED", {})  # (the build of the fixture checked its pages)
+    walked = []
+    real = checks._page_findings
+    monkeypatch.setattr(checks, "_page_findings", lambda page, *size: walked.append(page) or real(page, *size))
+    pages = [outside, *result.pages[1:]]
+    said = []
+    for _ in range(2):
+        diags = Diagnostics()
+        checks.check_safe_area(pages, result.layout, diags)
+        said.append([d.format() for d in diags.items])
+    assert said[0] and said[0] == said[1] and "outside-safe-area" in said[0][0]
+    assert len(walked) == len(pages) and walked[0] is outside  # (the second check walked none)
+    again = replace(outside, title=outside.title + " ")  # laid out again: another object
+    checks.check_safe_area([again, *result.pages[1:]], result.layout, Diagnostics())
+    assert len(walked) == len(pages) + 1 and walked[-1] is again
+
+
+def test_a_rebuild_whose_characters_did_not_change_checks_no_glyph_again(tmp_path, monkeypatch):
+    """A session's rebuild after an edit that brought no new character (nor moved the first place of one)
+    says the glyph checks' findings of the build before without checking again (2-3 ms of each `watch`
+    rebuild); a change of allow_missing_glyphs checks again. Fails on the code before (checked every build)."""
+    import os
+
+    import highlight.build
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    edition = os.path.join(project, "content", "2022-23")
+    checked = []
+    real = highlight.build.check_glyphs
+    monkeypatch.setattr(highlight.build, "check_glyphs", lambda *a, **k: checked.append(1) or real(*a, **k))
+    session = BuildSession()
+    options = BuildOptions(edition, str(tmp_path / "w.pdf"), preflight=False, preview="watch")
+    found = [[d.format() for d in session.build(options).diagnostics.items] for _ in range(2)]
+    assert found[0] == found[1] and checked == [1]
+    from dataclasses import replace
+
+    session.build(replace(options, allow_missing_glyphs=True))
+    assert checked == [1, 1]
+
+
 def test_the_package_digest_is_kept_while_no_file_of_the_package_changed(tmp_path, monkeypatch):
     """The package's digest (the key of every cache) is read from __pycache__/package-digest.<tag> while every
     file's size, mtime and ctime are as they were (reading and digesting the 1 MB of source was 3 ms of every

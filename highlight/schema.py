@@ -7,7 +7,6 @@ and the loader never disagree.
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import io
 import math
@@ -101,7 +100,7 @@ class Str(Spec):
                            "which cannot be printed", "remove it (an escape such as \\0 or \\e in a quoted "
                            "string makes one); write a space or start a new paragraph instead of a line break")
         if self.choices and value not in self.choices:
-            close = difflib.get_close_matches(value, self.choices, 1)
+            close = _close_matches(value, self.choices, 1)
             hint = f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(self.choices)
             return r.error(node, path, "bad-value", f"'{value}' is not one of {', '.join(self.choices)}", hint)
         if not value.strip():
@@ -259,7 +258,7 @@ class Struct(Spec):
                     refs[f"{key}[{i}]"] = r.ref(item, f"{key_path}[{i}]")
             spec_field = self.fields.get(key)
             if spec_field is None:
-                close = difflib.get_close_matches(key, self.fields, 1)
+                close = _close_matches(key, self.fields, 1)
                 hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(self.fields)
                 r.error(key_node, key_path, "unknown-key", f"unknown key '{key}'", hint)
                 ok = False
@@ -315,7 +314,7 @@ class Tagged(Spec):
         kind = str(key_node.value)
         spec = self.kinds.get(kind)
         if spec is None:
-            close = difflib.get_close_matches(kind, self.kinds, 1)
+            close = _close_matches(kind, self.kinds, 1)
             hint = f"did you mean '{close[0]}'?" if close else "kinds: " + ", ".join(self.kinds)
             return r.error(key_node, f"{path}.{kind}", "unknown-kind", f"unknown element kind '{kind}'", hint)
         return spec.read(value_node, f"{path}.{kind}", r)
@@ -349,6 +348,13 @@ class Named(Spec):
     def json_schema(self):
         return {"type": "object", "additionalProperties": self.value.json_schema(),
                 "description": self.description}
+
+
+def _close_matches(word: str, choices, n: int) -> list[str]:
+    """difflib's close matches (imported when a key or value is wrong, not by every process: 1-3 ms)."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n)
 
 
 def file_stamp(path: str) -> tuple[str, int, int]:

@@ -21,6 +21,30 @@ def test_a_warm_build_imports_neither_pyyaml_nor_lxml(tmp_path):
     assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
 
 
+def test_a_build_after_an_edit_imports_neither_ctypes_nor_difflib(tmp_path):
+    """A build process after a one-word edit (one page laid out, the PDF drawn, tagged and preflighted) imports
+    what it uses: ctypes only where pdfium's text is read back (wordbreaks.pdf_lines), difflib only to suggest a
+    name for a wrong key or value (schema), 1-3 ms each of every process; ReportLab and pikepdf import neither.
+    Fails on the code before (both imported by every build)."""
+    import os
+
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    code = ("import sys\nfrom highlight.cli import main\nsys.argv = ['highlight', 'build', 'content/2022-23', '-o', "
+            "sys.argv[1], '-q']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "assert 'pikepdf' in sys.modules and 'reportlab' in sys.modules  # (the PDF drawn and tagged)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'ctypes', 'difflib'}))\n")
+    page = os.path.join(project, "content", "2022-23", "p7-growth-continued.yaml")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("officially opened", "ceremonially opened", 1))
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "e.pdf")], cwd=project, capture_output=True,
+                         text=True)
+    assert run.returncode == 0 and run.stdout.strip() == "[]", (run.stdout, run.stderr[-2000:])
+
+
 def _package_copy(tmp_path):
     """A copy of the package (its own __pycache__), and the environment that imports it, writing bytecode."""
     import os

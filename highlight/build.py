@@ -723,7 +723,6 @@ def _checked_date_epoch(edition: Edition, diags: Diagnostics) -> int:
 
 def _date_epoch(edition: Edition) -> int:
     """The PDF's date: SOURCE_DATE_EPOCH if set (reproducible-builds convention), else the edition's date."""
-    import calendar
     import datetime
 
     given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -735,7 +734,10 @@ def _date_epoch(edition: Edition) -> int:
         day = datetime.date.fromisoformat(edition.date)
     except ValueError:
         return 946684800
-    return calendar.timegm(day.timetuple())
+    return (day.toordinal() - _EPOCH_ORDINAL) * 86400  # (midnight UTC, as calendar.timegm gives: no calendar import)
+
+
+_EPOCH_ORDINAL = 719163  # datetime.date(1970, 1, 1).toordinal()
 
 
 def _mtime(path: str) -> int:

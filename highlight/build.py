@@ -145,11 +145,21 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
         edition = load_edition(edition_dir, diags, cache)
     except BuildFailed:
         pass
-    try:
-        # The edition's own layout/ (page, styles, templates: only what differs) is merged over the shared one.
-        layout = load_layout(os.path.join(project, "layout"), diags, cache, os.path.join(edition_dir, "layout"))
-    except BuildFailed:
-        pass
+    # A session's rebuild with the layout files as they were (and their loading said nothing) takes the Layout it
+    # made last (2 ms of a `watch` rebuild): the very object, which laid-out pages are matched by.
+    stamp = _layout_stamp(project, edition_dir) if cache is not None else None
+    kept = cache.get(LAYOUT_KEPT) if cache is not None else None
+    if kept is not None and stamp is not None and kept[0] == stamp:
+        layout = kept[1]
+    else:
+        try:
+            # The edition's own layout/ (page, styles, templates: only what differs) is merged over the shared one.
+            before = len(diags.items)
+            layout = load_layout(os.path.join(project, "layout"), diags, cache, os.path.join(edition_dir, "layout"))
+            if cache is not None and stamp is not None and len(diags.items) == before:
+                cache[LAYOUT_KEPT] = (stamp, layout)
+        except BuildFailed:
+            pass
     try:  # the house's words (layout/words.yaml) and the edition's own: the names a line never breaks inside
         house = load_house_words(project, diags, cache)
     except BuildFailed:
@@ -157,6 +167,25 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
     if edition is None or layout is None or house is None:
         raise BuildFailed(diags)
     return replace(continued_themes(edition, layout), words=merged(house, edition.words)), layout, project
+
+
+LAYOUT_KEPT = "#layout"  # a session's files cache: (the layout files' stamps, the Layout they made)
+
+
+def _layout_stamp(project: str, edition_dir: str) -> tuple | None:
+    """What the Layout is read from: layout/'s page, styles and templates files and every file of the edition's own
+    layout/, each as (path, mtime, size); None when one cannot be read (loaded afresh, saying why)."""
+    from .layout_spec import LAYOUT_FILES
+    from .schema import file_stamp
+
+    try:
+        paths = [os.path.join(project, "layout", f"{name}.yaml") for name in LAYOUT_FILES]
+        own = os.path.join(edition_dir, "layout")
+        if os.path.isdir(own):
+            paths += [os.path.join(own, name) for name in sorted(os.listdir(own))]
+        return tuple(file_stamp(path) for path in paths)
+    except (OSError, ValueError):
+        return None
 
 
 _CONTINUED: dict = {}  # id(page) -> (page, the page before's title, the band, the page with its note): one object a page

@@ -164,6 +164,33 @@ def test_a_rebuild_whose_characters_did_not_change_checks_no_glyph_again(tmp_pat
     assert checked == [1, 1]
 
 
+def test_a_rebuild_with_the_layout_files_as_they_were_takes_the_layout_it_made(tmp_path, monkeypatch):
+    """A session's rebuild whose layout files (layout/ and the edition's own) are as they were takes the Layout
+    it made before, the very object, without building it again (2 ms of each `watch` rebuild); a saved
+    styles.yaml builds it again. Fails on the code before (the Layout built at every rebuild)."""
+    import os
+
+    import highlight.build
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    edition = os.path.join(project, "content", "2022-23")
+    made = []
+    real = highlight.build.load_layout
+    monkeypatch.setattr(highlight.build, "load_layout", lambda *a, **k: made.append(1) or real(*a, **k))
+    session = BuildSession()
+    options = BuildOptions(edition, str(tmp_path / "w.pdf"), preflight=False, preview="watch")
+    first, second = session.build(options), session.build(options)
+    assert not first.diagnostics.has_errors() and second.layout is first.layout and made == [1]
+    styles = os.path.join(project, "layout", "styles.yaml")
+    with open(styles, encoding="utf-8") as f:
+        text = f.read()
+    with open(styles, "w", encoding="utf-8") as f:
+        f.write(text + "\n# saved again\n")
+    third = session.build(options)
+    assert made == [1, 1] and third.layout == first.layout and not third.diagnostics.has_errors()
+
+
 def test_the_package_digest_is_kept_while_no_file_of_the_package_changed(tmp_path, monkeypatch):
     """The package's digest (the key of every cache) is read from __pycache__/package-digest.<tag> while every
     file's size, mtime and ctime are as they were (reading and digesting the 1 MB of source was 3 ms of every

@@ -146,8 +146,9 @@ def test_a_rebuild_whose_characters_did_not_change_checks_no_glyph_again(tmp_pat
     rebuild); a change of allow_missing_glyphs checks again. Fails on the code before (checked every build)."""
     import os
 
-    import highlight.build
     from conftest import copy_project
+
+    import highlight.build
 
     project = copy_project(tmp_path / "p")
     edition = os.path.join(project, "content", "2022-23")
@@ -170,8 +171,9 @@ def test_a_rebuild_with_the_layout_files_as_they_were_takes_the_layout_it_made(t
     styles.yaml builds it again. Fails on the code before (the Layout built at every rebuild)."""
     import os
 
-    import highlight.build
     from conftest import copy_project
+
+    import highlight.build
 
     project = copy_project(tmp_path / "p")
     edition = os.path.join(project, "content", "2022-23")

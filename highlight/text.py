@@ -590,11 +590,15 @@ class TextSetter:
         if not spans:
             return []
         key = (tuple(spans), width_pt, align, balance, self._words_key())
-        lines = self._memo.get(key)
+        # Set or looked up before in this build (a trial fill, a frame filled again after a copyfit step): what
+        # the memo gave then, without asking it again (a stored memo names its entries by a digest of the key).
+        lines = self.used.get(key)
         if lines is None:
-            lines = self._memo[key] = self._set(spans, width_pt, align, balance)
-            self.fresh += 1
-        self.used[key] = lines
+            lines = self._memo.get(key)
+            if lines is None:
+                lines = self._memo[key] = self._set(spans, width_pt, align, balance)
+                self.fresh += 1
+            self.used[key] = lines
         return list(lines)
 
     def _set(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:

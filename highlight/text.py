@@ -177,6 +177,9 @@ class GlyphRun:
     width_pt: float
     artifact: bool = False  # drawn but not content: a dictionary hyphen, which text extraction must not see
     scale: float = 1.0  # horizontal scale of its glyphs (the two dashes of a Chinese ——, drawn two ems wide)
+    # drawn as its glyphs' outlines, not as text (an artifact no text extractor sees): punctuation the layout adds
+    # as furniture, such as the bracket that closes in English what the source closes only in Chinese
+    outline: bool = False
 
 
 @dataclass(frozen=True)

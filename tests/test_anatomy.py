@@ -628,21 +628,62 @@ def test_the_report_names_each_bold_twin_mismatch_the_designer_found(leaflet, tm
 
 
 # -- page 8's baseline note and a figure's unit (the designer's third review, item 11) --------------------------
-def test_page_8s_baseline_note_is_english_over_chinese_in_one_pair_of_brackets(leaflet):
-    """"（2014–15 as baseline 2014–15 為基線）" ran English into Chinese on one line. Now the English (opening the
-    bracket) stands over the Chinese (closing it), the Chinese indented by the bracket so that both texts start
-    on one edge; the PDF still reads the source's line. Fails on the code before: one line holding both."""
+@pytest.fixture(scope="module")
+def edition_b(tmp_path_factory):
+    return build(BuildOptions(os.path.join(ROOT, "tests", "fixtures", "edition-b"),
+                              str(tmp_path_factory.mktemp("anatomy-b") / "b.pdf"), report=True))
+
+
+_BRACKETS = dict(zip("([{（「『【〈《〔［｛", ")]}）」』】〉》〕］｝"))
+
+
+def _balanced(text: str) -> bool:
+    stack: list[str] = []
+    for c in text:
+        if c in _BRACKETS:
+            stack.append(_BRACKETS[c])
+        elif c in _BRACKETS.values() and (not stack or stack.pop() != c):
+            return False
+    return not stack
+
+
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b"])
+def test_a_bracket_split_across_the_languages_is_closed_in_each_as_drawn_furniture(edition, request):
+    """The copy deck's one bracket round both languages, "（2014-15 as baseline 2014-15 為基線）", was set as two
+    paragraphs: the English opened "(" and never closed, the Chinese closed ")" that never opened (both
+    reviewers' first item). Any element's drawn English and drawn Chinese now balance their brackets on every
+    page: the layout completes "(2014–15 as baseline)" over "（2014–15 為基線）", the Chinese in full-width
+    brackets, the brackets it adds drawn as glyph outlines in an /Artifact sequence (no text extractor reads
+    them: the PDF's text is still the source's, so seed coverage holds). Fails on the code before: page 8's
+    English "(2014–15 as baseline" and Chinese "2014–15 為基線)" unbalanced."""
     from pypdf import PdfReader
 
-    lines = [i for i in leaflet.pages[7].items if isinstance(i, TextLine) and "為基線" in i.line.text
-             or isinstance(i, TextLine) and "as baseline" in i.line.text]
-    assert len(lines) == 2
-    en, zh = sorted(lines, key=lambda i: i.baseline_pt)
-    assert en.line.text.strip() == "(2014–15 as baseline" and zh.line.text.strip() == "2014–15 為基線)"
-    assert not HAN.search(en.line.text) and zh.lang == "zh"
-    assert zh.x_pt > en.x_pt + 1.0 and zh.x_pt < en.x_pt + 4.0
-    text = re.sub(r"\s+", "", PdfReader(leaflet.output).pages[7].extract_text())
-    assert "(2014–15asbaseline2014–15為基線)" in text
+    result = request.getfixturevalue(edition)
+    drawn: dict = {}
+    for page in result.pages:
+        for item in page.items:
+            if isinstance(item, TextLine) and item.frame not in ("title-band", "footnotes", "folio"):
+                key = (page.number, item.ref.file, item.ref.yaml_path, item.lang)
+                drawn.setdefault(key, []).append(item)
+    unbalanced = []
+    for key, lines in drawn.items():
+        lines.sort(key=lambda i: (i.baseline_pt, i.x_pt))
+        if not _balanced("".join(line.line.text for line in lines)):
+            unbalanced.append((key, [line.line.text for line in lines]))
+    assert not unbalanced, unbalanced
+    page8 = result.pages[7]
+    (en,) = [i for i in page8.items if isinstance(i, TextLine) and "as baseline" in i.line.text]
+    (zh,) = [i for i in page8.items if isinstance(i, TextLine) and "為基線" in i.line.text]
+    assert en.line.text == "(2014–15 as baseline)" and zh.line.text == "（2014–15 為基線）"  # as the eye reads them
+    for line, added in ((en, en.line.runs[-1]), (zh, zh.line.runs[0])):  # the added bracket: drawn, not text
+        assert added.outline and added.artifact and added.text in ")（", line.line.text
+        assert not any(run.outline or run.artifact for run in line.line.runs if run is not added)
+    reader = PdfReader(result.output)
+    text = re.sub(r"\s+", "", reader.pages[7].extract_text())
+    assert "(2014–15asbaseline2014–15為基線）" in text  # the source's text, no bracket added to it
+    stream = reader.pages[7].get_contents().get_data().decode("latin-1")
+    outlines = [m for m in re.findall(r"/Artifact BMC\n(.*?)EMC", stream, re.DOTALL) if " c " in m and "BT" not in m]
+    assert sum(m.count(" c h\nf\n") for m in outlines) >= 2  # the two brackets: curves filled in artifacts, no text
 
 
 def test_a_figure_and_its_unit_take_a_narrow_no_break_space_as_the_edition_lists_them(leaflet):

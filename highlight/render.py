@@ -522,9 +522,11 @@ class _Painter:
             if not run.face:  # a glyph no font has: a visible box, never a silent .notdef
                 self.missing_glyph_boxes.append((item, run))
                 continue
-            run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt, run.scale)
+            run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt, run.scale, run.hidden)
             if run_state != state:
                 flush()
+                if (state[6] if state else False) != run.hidden:  # text render mode: invisible, or filled
+                    code.append("3 Tr" if run.hidden else "0 Tr")
                 if state is None or state[2] != run.colour:
                     if self.screen:
                         code.append(f"{fp_str(*readable_rgb(run.colour, self.ground))} rg")
@@ -560,6 +562,8 @@ class _Painter:
         flush()
         if state is not None and state[5] != 1.0:
             code.append("100 Tz")  # Tz outlives the text object: back to 100 for the next one
+        if state is not None and state[6]:
+            code.append("0 Tr")  # as does Tr
         code.append("ET")
         return "\n".join(code)
 

@@ -181,6 +181,9 @@ class GlyphRun:
     # drawn as its glyphs' outlines, not as text (an artifact no text extractor sees): punctuation the layout adds
     # as furniture, such as the bracket that closes in English what the source closes only in Chinese
     outline: bool = False
+    # in the text layer, not drawn (text render mode 3): punctuation of the copy that joined two parts the layout
+    # sets apart (the comma after a change the copy prints inside its note: "（按年 +4%），為專利…")
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,8 @@ class Line:
 
     @property
     def text(self) -> str:
-        return "".join(run.text for run in self.runs)
+        """The line as the eye reads it (a hidden run, in the text layer only, left out)."""
+        return "".join(run.text for run in self.runs if not run.hidden)
 
     @property
     def right_pt(self) -> float:

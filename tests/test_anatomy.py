@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import unicodedata
 from dataclasses import replace
 
 import pytest
@@ -630,6 +631,32 @@ def test_the_report_names_each_bold_twin_mismatch_the_designer_found(leaflet, tm
 
 
 # -- page 8's baseline note and a figure's unit (the designer's third review, item 11) --------------------------
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b"])
+def test_a_change_the_copy_prints_in_its_note_stands_beside_the_figure_as_every_change(edition, request):
+    """Page 2's 226 (edition-b's 241) set its Chinese change inside its note, in black body type, '（按年 +4%），為專利
+    申請及許可作準備', beside HK$13.1M's and 173's gold pair on the figure line (the last review's item 2: one
+    anatomy). The content now says it is the change (change.zh), the note keeping the comma that joined them:
+    the pair stands beside the figure, the English over the Chinese on the figure's baseline, and the note's
+    first line does not open with the comma, which rides hidden (text render mode 3) in the text layer, so the
+    PDF reads the copy's sentence whole. Fails on the code before: no Chinese change beside 226."""
+    from pypdf import PdfReader
+
+    result = request.getfixturevalue(edition)
+    lines = [i for i in result.pages[1].items if isinstance(i, TextLine)]
+    figure = next(i for i in lines if i.line.text.strip() in ("226", "241"))
+    change = next(i for i in lines if i.lang == "zh" and i.line.text.startswith("（按年 +")
+                  and i.ref == figure.ref)
+    english = next(i for i in lines if i.lang == "en" and i.line.text.endswith("YoY)") and i.ref == figure.ref)
+    assert all(_colour(r) == "accent" and r.face.endswith("-bold") for r in change.line.runs if r.text.strip())
+    assert change.baseline_pt == pytest.approx(figure.baseline_pt) and change.x_pt == pytest.approx(english.x_pt)
+    assert _beside_the_figure(english, figure) and english.baseline_pt < figure.baseline_pt
+    note = next(i for i in lines if i.lang == "zh" and "為專利申請" in i.line.text)
+    assert note.line.text.startswith("為專利申請") and note.line.runs[0].hidden and note.line.runs[0].text == "，"
+    page = PdfReader(result.output).pages[1]
+    assert re.search(r"\(按年\+\d%\),為專利申請", re.sub(r"\s+", "", unicodedata.normalize("NFKC", page.extract_text())))
+    assert "3 Tr" in page.get_contents().get_data().decode("latin-1")
+
+
 @pytest.fixture(scope="module")
 def edition_b(tmp_path_factory):
     return build(BuildOptions(os.path.join(ROOT, "tests", "fixtures", "edition-b"),

@@ -327,7 +327,7 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     words.add(ctx.spans(stat.label, "stat-label", "en"))
     read_as("label-en")
     badge_after = out[-1] if len(out) > before else None
-    words.text(stat.note, "stat-note")
+    _note(ctx, words, stat.note, "stat-note", "en")
     read_as("note-en")
     # Its Chinese under the English: the label in bold, the note. In a frame whose cells share their
     # bands (`bands: shared`) it goes on the secondary band, under the English of the whole row.
@@ -354,7 +354,8 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
         elif badge:
             words.add(badge)
         read_as("badge")
-    zh.text(stat.note, twin_style([(stat.label, "stat-label"), (stat.note, "stat-note")], stat.note, "stat-note"))
+    _note(ctx, zh, stat.note, twin_style([(stat.label, "stat-label"), (stat.note, "stat-note")], stat.note,
+                                         "stat-note"), "zh")
     read_as("note-zh")
     out[:] = [item for _, _, item in sorted(zip(ranks, range(len(out)), out), key=lambda t: t[:2])]
     if shared:
@@ -362,6 +363,32 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     else:
         piece.primary_h = max(col.y, zh.y)
     return piece
+
+
+# Punctuation that joins what comes before it to what follows, and that no line opens with.
+_JOINING = set("，、；：,;:")
+
+
+def _note(ctx: FrameContext, col, note, style: str, lang: str) -> None:
+    """A stat's note in `lang`. A note that opens with joining punctuation (，) continues the copy's sentence from
+    the change the layout sets on the figure line ("（按年 +4%），為專利申請及許可作準備": the copy deck prints them as
+    one sentence): the note is set from after the mark, and the mark rides at the start of its first line hidden,
+    in the text layer (the PDF reads the copy whole, in its order) but not drawn (no line opens with a comma)."""
+    string = getattr(note, lang, None) if note is not None else None
+    if not string or string[0] not in _JOINING or not string[1:].strip() or lang not in ctx.languages:
+        col.text(note, style, lang)
+        return
+    start = len(col.out)
+    col.text(replace(note, **{lang: string[1:].lstrip()}), style, lang)
+    at = next((i for i in range(start, len(col.out)) if isinstance(col.out[i], TextLine)), None)
+    if at is None:
+        return
+    item = col.out[at]
+    x = item.line.runs[0].x_pt if item.line.runs else 0.0
+    mark = ctx.setter.set([Span(string[0], ctx.style(style, lang), lang=lang)], 1e6, "left")[0].runs
+    runs = tuple(replace(run, x_pt=x, hidden=True) for run in mark) + item.line.runs
+    col.out[at] = TextLine(item.x_pt, item.baseline_pt, replace(item.line, runs=runs), item.ref, item.frame,
+                           item.lang, item.role)
 
 
 def _hang(spans: list[Span]) -> float:

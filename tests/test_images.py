@@ -118,6 +118,25 @@ def test_final_refuses_a_placeholder(photos, tmp_path):
     assert cli.returncode == 1 and "image-placeholder-final" in cli.stderr
 
 
+def test_a_picture_still_to_come_prints_its_boxs_placeholder_and_final_refuses_it(tmp_path):
+    """An image with no `file:` (a photograph still to come: page 7's buildings) is a marked placeholder of its
+    box, a located warning as for a missing file, and a press build's error; its alt text stays the picture's.
+    Fails on 74c14e9 (before it, `file` was required: a missing-key error, nothing built)."""
+    folder = edition(tmp_path, '      - image:\n          alt: {en: "A building", zh: "一座大樓"}\n'
+                     "          height_mm: 40\n")
+    result = build(BuildOptions(folder, str(tmp_path / "p.pdf")))
+    assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items if d.severity >= 2]
+    [warning] = codes(result, "image-placeholder")
+    assert warning.source.yaml_path == "blocks[0].elements[0].image" and warning.source.line == 8 and warning.hint
+    [placeholder] = [i for p in result.pages for i in p.items if isinstance(i, Picture)]
+    assert placeholder.path is None and placeholder.height_pt == pytest.approx(40 * MM)
+    assert placeholder.role.kind == "artifact"  # not the picture: no Figure in the tagged PDF, no text
+    assert placeholder.alt == (("en", "A building"), ("zh", "一座大樓"))
+    final = build(BuildOptions(folder, str(tmp_path / "f.pdf"), final=True))
+    [error] = codes(final, "image-placeholder-final")
+    assert error.source.yaml_path == "blocks[0].elements[0].image" and not os.path.exists(tmp_path / "f.pdf")
+
+
 def test_alt_text_in_both_languages_is_required(tmp_path):
     folder = edition(tmp_path, "      - image:\n          file: a.jpg\n          alt: {en: \"A view\"}\n")
     cli = subprocess.run([sys.executable, "-m", "highlight", "build", folder, "-o", str(tmp_path / "a.pdf")],

@@ -613,32 +613,31 @@ def test_a_panels_cells_stand_on_the_grid_each_inset_by_its_padding(which, reque
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])
-def test_two_columns_of_a_section_end_level(which, request):
-    """Designer's review of main, item 2: page 6's right column (the AUA/AEARU panel with the QR code inside it) ended
-    ~46 mm above the left (the 315 stat, its ring and legend, down to the foot): 87.5 x 46 mm of paper. Now the code
-    stands out of the panel on column 7 (as on pages 1, 2 and 8), its frame's foot level with the legend's last row
-    (template key foot_with): the section's two columns end level, to a grid step. Fails on 02e5dc0 (the code inside
-    the panel, its foot ~46 mm above the legend's)."""
+def test_a_sections_code_follows_the_panel_it_tells_more_about(which, request):
+    """Designer's review, round 3, item 2: page 6's code stood level with the foot of the ring's legend beside it
+    (foot_with), which left 48.9 mm of paper between the AUA/AEARU panel and the code (edition-b 41.9), a hole in the
+    middle of the right column. The code now follows its panel a block step under it (a larger step of the page at
+    most), out of the panel, on column 7 as on pages 1, 2 and 8; the right column ends beside the legend. Fails on
+    bf12582: 48.9 and 41.9 mm."""
     from highlight.layout import QrMark
-    from highlight.layout.items import ink_span
 
     result, _ = request.getfixturevalue(which)
     page = result.pages[5]
     (qr,) = [i for i in page.items if isinstance(i, QrMark)]
-    legend = [ink_span(i) for i in page.items if isinstance(i, TextLine) and i.frame == "partnerships-figure"]
-    left_foot = max(b for _, b in legend)
-    grid = result.layout.geometry.grid.baseline_pt
-    qr_foot = ink_span(qr)[1]  # its ink (a real code's quiet zone is paper)
-    assert abs(qr_foot - left_foot) <= grid + 0.01, (qr_foot / MM, left_foot / MM)
-    assert qr.x_pt == pytest.approx(result.layout.column_x_pt(7, 1)[0], abs=0.1)
     panels = [b for b in page.items if isinstance(b, Box) and b.panel]
+    (panel,) = [b for b in panels if b.x_pt <= qr.x_pt + 1 < b.x_pt + b.width_pt]
+    spacing = result.layout.geometry
+    paper = qr.y_pt - (panel.y_pt + panel.height_pt)
+    assert spacing.spacing_pt["block"] <= paper <= spacing.loose_spacing_pt["block"] + page.grid_pt + 0.01, paper / MM
+    assert qr.x_pt == pytest.approx(result.layout.column_x_pt(7, 1)[0], abs=0.1)
     assert not [b for b in panels if b.y_pt <= qr.y_pt <= b.y_pt + b.height_pt and b.x_pt <= qr.x_pt <= b.x_pt + b.width_pt]
 
 
 def test_foot_with_names_a_frame_of_its_template(tmp_path):
     """A template's foot_with naming a frame it does not define: a located error, like `below`."""
-    old = "foot_with: [partnerships-figure]"
-    folder = project_with(tmp_path, "layout/templates.yaml", old, "foot_with: [partnership-figure]")
+    old = "below: [leadership], gap: block}"
+    folder = project_with(tmp_path, "layout/templates.yaml", old, "below: [leadership], gap: block, "
+                          "foot_with: [partnership-figure]}")
     code, output = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code == 1 and "error[unknown-frame]" in output and "'partnership-figure'" in output, output
     assert "templates.yaml:" in output and "Traceback" not in output

@@ -679,6 +679,9 @@ def _picture_stamps(page) -> tuple:
     for block in page.blocks:
         for element in block.elements:
             if isinstance(element, Image):
+                if not element.file:  # a picture still to come: its placeholder
+                    stamps.append(None)
+                    continue
                 try:  # (the folder as the layout finds it: the element's own file)
                     st = os.stat(os.path.join(os.path.dirname(element.ref.file) or ".", element.file))
                     stamps.append((st.st_size, st.st_mtime_ns))
@@ -734,7 +737,8 @@ def check_final(pages: list[LaidOutPage], diags: Diagnostics) -> None:
     # A placeholder's proof warning becomes the press error in its place: one problem, counted once.
     placeholders = {item.ref: page.number for page in pages for item in page.items
                     if isinstance(item, QrMark) and item.url is None}
-    diags.items[:] = [d for d in diags.items if not (d.code == "qr-placeholder" and d.source in placeholders)]
+    diags.items[:] = [d for d in diags.items if not (d.code == "qr-placeholder" and d.source in placeholders)
+                      and d.code != "image-placeholder"]  # (each picture's is its image-placeholder-final error)
     for ref, number in placeholders.items():
         diags.error("placeholder-in-final", "a QR code placeholder cannot go to press", ref, page=number,
                     hint="add url: https://... to the element, or build without --final for a proof")

@@ -141,7 +141,7 @@ _REPRS: dict = {}  # id -> (object, repr) of the styles in keys: many spans shar
 
 
 def _repr(value) -> str:
-    if is_dataclass(value):
+    if type(value) is not str and is_dataclass(value):
         known = _REPRS.get(id(value))
         if known is None or known[0] is not value:
             known = _REPRS[id(value)] = (value, repr(value))
@@ -164,11 +164,19 @@ def key_digest(key) -> str:
     return digest
 
 
+_FIELD_NAMES: dict = {}  # span class -> its fields' names (dataclasses.fields() per span was a third of a digest)
+
+
 def _key_digest(key) -> str:
     spans, *rest = key
     parts = [repr(rest)]
     for span in spans:
-        parts += [type(span).__name__] + [_repr(getattr(span, f.name)) for f in fields(span)]
+        cls = type(span)
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(span))
+        parts.append(cls.__name__)
+        parts += [_repr(getattr(span, name)) for name in names]
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

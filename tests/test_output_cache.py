@@ -230,3 +230,25 @@ def test_outlined_glyphs_are_read_from_cache_outlines_without_fonttools_and_a_da
     assert third == first and imported == "True"  # read again with fontTools
     fourth, imported = build("d.pdf")
     assert fourth == first and imported == "False"  # and written afresh
+
+
+def test_outlines_are_not_taken_from_cache_outlines_when_render_code_is_replaced(tmp_path, monkeypatch):
+    """.cache/outlines is named by the package's source: a build whose render functions were replaced at run
+    time (a test's monkeypatch) reads the outlines with the function it runs, not from the kept file, as
+    .cache/output and .cache/preflight are switched off then (linestore.code_replaced). Fails on 98d6b5e (the
+    kept outlines served to replaced code)."""
+    import shutil
+
+    from highlight import render
+
+    edition = _project(tmp_path)
+    build = BuildSession().build(BuildOptions(edition, str(tmp_path / "a.pdf")))
+    assert not build.diagnostics.has_errors() and os.listdir(tmp_path / ".cache" / "outlines")
+    shutil.rmtree(tmp_path / ".cache" / "output")
+    monkeypatch.setattr(render, "_KEPT_OUTLINES", {})
+    read: list[str] = []
+    real = render._glyph_outline.__wrapped__
+    monkeypatch.setattr(render, "_glyph_outline", lambda path, char: read.append(char) or real(path, char))
+    again = BuildSession().build(BuildOptions(edition, str(tmp_path / "b.pdf")))
+    assert not again.diagnostics.has_errors() and read
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

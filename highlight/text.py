@@ -99,6 +99,7 @@ COVERB_END_COST = 10.0
 # 0.068 em does (GAP_OVER_AIM_COST), so a near break that leaves the line a little looser is taken instead.
 WIDE_COVERB_END_COST = 10.0
 SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
+NARROWER_MEASURE_EMS = 2  # a justified Chinese paragraph with a short line mid-paragraph tries a measure this much narrower
 SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
 MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
@@ -177,6 +178,12 @@ class GlyphRun:
     width_pt: float
     artifact: bool = False  # drawn but not content: a dictionary hyphen, which text extraction must not see
     scale: float = 1.0  # horizontal scale of its glyphs (the two dashes of a Chinese ——, drawn two ems wide)
+    # drawn as its glyphs' outlines, not as text (an artifact no text extractor sees): punctuation the layout adds
+    # as furniture, such as the bracket that closes in English what the source closes only in Chinese
+    outline: bool = False
+    # in the text layer, not drawn (text render mode 3): punctuation of the copy that joined two parts the layout
+    # sets apart (the comma after a change the copy prints inside its note: "（按年 +4%），為專利…")
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,8 @@ class Line:
 
     @property
     def text(self) -> str:
-        return "".join(run.text for run in self.runs)
+        """The line as the eye reads it (a hidden run, in the text layer only, left out)."""
+        return "".join(run.text for run in self.runs if not run.hidden)
 
     @property
     def right_pt(self) -> float:
@@ -607,6 +615,27 @@ class TextSetter:
         return list(lines)
 
     def _set(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
+        """The lines at the measure; a justified Chinese paragraph that leaves a line mid-paragraph more than an em
+        short where no phrase ends (ragged: it could fill its measure only by opening its gaps past
+        MAX_IDEOGRAPH_GAP_EM) is set on a measure an em narrower, then two (a right indent makes up the rest), so
+        that its breaks move; the first with no such line and no more lines is kept, else the measure's own."""
+        lines = self._set_measure(spans, width_pt, align, balance)
+        texts = [s for s in spans if not s.marker]
+        if align != "justify" or len(lines) < 2 or not texts or any(s.lang != "zh" for s in texts):
+            return lines
+        em = max(s.style.size_pt for s in texts)
+        if not _short_lines(lines, em):
+            return lines
+        for narrower in range(1, NARROWER_MEASURE_EMS + 1):
+            measure = lines[0].width_pt - narrower * em
+            if measure < 8 * em:
+                break
+            trial = self._set_measure(spans, measure, align, balance)
+            if len(trial) <= len(lines) and not _short_lines(trial, em):
+                return trial
+        return lines
+
+    def _set_measure(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
         boxes, seps = self._boxes(spans)
         chinese = any(sep.kind == "cjk" or sep.han_latin for sep in seps)
         justify = chinese and align == "justify"
@@ -948,6 +977,13 @@ def _bold_terms(spans: list[Span]) -> set[Span]:
         return set()
     return {s for s in texts if s.lang == "zh" and s.style.weight == "bold" and len(s.text.strip()) <= MAX_BOLD_TERM
             and any(is_ideograph(c) for c in s.text)}
+
+
+def _short_lines(lines: tuple[Line, ...], em: float) -> bool:
+    """Whether a line before the last stops more than an em short of its measure mid-phrase (a justified line set
+    ragged where no phrase ends: a ragged line on a phrase's punctuation is the breaker's choice)."""
+    return any(line.right_pt < line.width_pt - em - 0.01 and line.text.rstrip()[-1:] not in PHRASE_BREAK
+               for line in lines[:-1])
 
 
 def _ragged_cost(box: _Box, width_pt: float) -> float:

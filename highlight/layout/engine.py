@@ -79,7 +79,7 @@ class PageLayouter:
         title_w = width - (g.margins_mm.left + g.margins_mm.right) * MM
         items, title_overflows = title_band(ctx, page)
 
-        footnote_items, footnote_h = footnotes(ctx, page, title_w)
+        footnote_items, footnote_h = footnotes(ctx, page, title_w, _body_columns(template, page))
         band_h = g.title_band.height_mm * MM
         body_top = band_h + g.margins_mm.top * MM
         page_bottom = lay.page_height_pt - g.margins_mm.bottom * MM
@@ -410,3 +410,22 @@ def layout_edition(edition: Edition, layout: Layout, fonts: FontSet | TextSetter
     layouter = PageLayouter(layout, setter, diags, lang)
     layouter.previous_heights = previous_heights or {}
     return [layouter.layout_page(page, edition) for page in sorted(edition.pages, key=lambda p: p.number)]
+
+
+def _body_columns(template, page: Page) -> tuple[int, ...]:
+    """The grid columns (1-based) where the page's frames and their cells start: the columns the body stands on,
+    which its footnotes keep to."""
+    if template is None:
+        return ()
+    written = {block.frame for block in page.blocks}
+    starts: set = set()
+    for name, frame in template.frames.items():
+        if name not in written and not written & set(frame.aliases or ()):
+            continue
+        spans = frame.cell_spans or ((frame.span // frame.cells,) * frame.cells
+                                     if frame.cells > 1 and frame.span % frame.cells == 0 else (frame.span,))
+        col = frame.col
+        for span in spans:
+            starts.add(col)
+            col += span
+    return tuple(sorted(starts))

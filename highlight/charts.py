@@ -149,7 +149,11 @@ def _total(lay, table: Breakdown, width: float, align: str) -> list:
     languages, set in a column of `width` from y = 0."""
     lines: list = []
     col = lay.column(lines, ref_of(table, "total"), "en", width)
-    col.add([Span(f"{table.total:,}", lay.style("chart-total", "en"))], align=align)  # every chart shows its total
+    style = lay.style("chart-total", "en")
+    figures = lay.style("stat-figure", "en")  # the step the figures of its frame take (copyfit)
+    if lay.printed and figures.size_pt < style.size_pt:  # never larger than the figures beside it
+        style = replace(style, size_pt=figures.size_pt)
+    col.add([Span(f"{table.total:,}", style)], align=align)  # every chart shows its total
     lines[:] = _artifacts(lines)
     y = col.y
     caption = Role("table-caption", table.ref.yaml_path or "")  # the unit says what the figures count

@@ -684,6 +684,14 @@ def test_a_rings_total_is_never_larger_than_the_figures_beside_it(edition, reque
     assert [max(r.size_pt for r in i.line.runs) for i in page6] == [26.0]
 
 
+def test_a_badge_is_set_solid_as_the_label_it_rides_on(leaflet):
+    """Page 8's 'GHG' after 'Greenhouse gas' was letter-spaced 0.08 em (the badge style's tracking), reading as
+    G H G beside the solid label (the last review's item 6). Fails on the code before: 0.64 pt between its
+    letters."""
+    (badge,) = [i for i in leaflet.pages[7].items if isinstance(i, TextLine) and i.line.text.strip() == "GHG"]
+    assert all(run.char_space_pt == 0.0 for run in badge.line.runs)
+
+
 @pytest.fixture(scope="module")
 def edition_b(tmp_path_factory):
     return build(BuildOptions(os.path.join(ROOT, "tests", "fixtures", "edition-b"),

@@ -212,8 +212,8 @@ ELEMENT = Tagged({
                                           max_length=MAX_URL))},
                  "A QR code with its caption", check=_qr_check),
     "image": _element(Image, {
-        "file": Field(Str("The picture's file name, inside the edition's folder (JPEG, PNG, TIFF, PDF or SVG)"),
-                      required=True),
+        "file": _opt(Str("The picture's file name, inside the edition's folder (JPEG, PNG, TIFF, PDF or SVG); "
+                         "without it (a picture still to come) a marked placeholder of the box's size is printed")),
         "alt": Field(TEXT, required=True),
         "caption": _opt(TEXT), "credit": _opt(TEXT),
         "fit": _opt(Str("cover: fill the box, cropping around the focus; contain: the whole picture inside it",

@@ -576,7 +576,43 @@ def check_pictures(placed, settings: ImageSettings, target: str, icc: bytes | No
         except PictureError as exc:
             diags.error("image-unusable", f"{os.path.basename(item.path)} {exc}", item.ref, page=number,
                         hint="export it again as JPEG, PNG or TIFF (photographs) or PDF/SVG (logos)")
+    _check_rows(placed, diags)
     return rows
+
+
+def _drawn_height(item) -> float:
+    """The height a placed picture shows (`fit: contain` draws it inside its box, at its own proportions)."""
+    if item.fit != "contain":
+        return item.height_pt
+    try:
+        return place(probe(item.path), item.width_pt, item.height_pt, item.fit, item.focus).draw[3]
+    except (PictureError, OSError):
+        return item.height_pt
+
+
+def _check_rows(placed, diags: Diagnostics) -> None:
+    """Photographs of one row are one size: pictures side by side in a frame (one top) that show different heights
+    (a `fit: contain` picture of other proportions inside its box) are a located warning at the odd one."""
+    rows: dict = {}
+    for number, item in placed:
+        try:
+            photograph = item.path is not None and probe(item.path).kind == "raster"
+        except (PictureError, OSError):
+            photograph = False
+        if photograph:  # (logos of a row keep their own proportions)
+            rows.setdefault((number, item.frame, round(item.y_pt, 1)), []).append(item)
+    for (number, _, _), items in sorted(rows.items(), key=lambda kv: kv[0][:1] + (kv[0][2],)):
+        if len(items) < 2:
+            continue
+        heights = [_drawn_height(i) for i in items]
+        # the row's size: the height most of them show (of two, the taller: a box filled)
+        common = max({round(h, 1) for h in heights}, key=lambda h: (sum(abs(x - h) < 0.5 for x in heights), h))
+        for item, height in zip(items, heights):
+            if abs(height - common) >= 0.5 * MM:
+                name = os.path.basename(item.path)
+                diags.warning("picture-row-size", f"{name} shows {height / MM:.1f} mm tall beside its row's "
+                              f"{common / MM:.1f} mm: photographs of one row are one size", item.ref, page=number,
+                              hint="fit: cover (the box filled, cropped around its focus) gives it the row's size")
 
 
 def _check_one(item, page: int, size, settings: ImageSettings, target: str, icc, diags: Diagnostics):

@@ -172,10 +172,11 @@ class QrCode:
 class Image:
     """A photograph or logo placed in its frame's cell: a file inside the edition's folder (raster: JPEG, PNG,
     TIFF; vector: PDF, SVG), what it shows in both languages (alt: for readers who cannot see it, never
-    printed), an optional caption and credit, and how it fills its box."""
+    printed), an optional caption and credit, and how it fills its box. No file: a picture still to come, printed
+    as a marked placeholder of its box (as a QR code without its url)."""
 
     ref: SourceRef
-    file: str
+    file: str | None
     alt: Text
     caption: Text | None = None
     credit: Text | None = None

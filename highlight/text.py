@@ -377,65 +377,71 @@ class TextSetter:
 
     # -- boxes and separators --------------------------------------------
     def _frag(self, chars: list[_Char], prev: str) -> list[_Frag]:
-        frags: list[_Frag] = []
+        # A run is built up in a list ([text, face, size, rise, colour, tracking, width, leading, kern after,
+        # compressed, scale], _Frag's fields) and made a _Frag once it is complete: a frozen _Frag per character
+        # cost a 200-page edition a tenth of its build.
+        frags: list[list] = []
+        last: list | None = None
         for n, item in enumerate(chars):
             span, style = item.span, item.span.style
+            char = item.char
             size = max(style.size_pt * MARKER_SCALE, MARKER_MIN_PT) if span.marker else style.size_pt
             rise = style.size_pt * MARKER_RISE_EM if span.marker else 0.0
-            face = self.face_for(item.char, prev, style, span.lang) or MISSING_FACE
+            face = self.face_for(char, prev, style, span.lang) or MISSING_FACE
             tracking = style.tracking_em * size
             advances = face.advances  # (one character: the font's advance, without a generator)
-            width = (advances.get(ord(item.char), 0) * size / face.units_per_em if advances is not None
-                     else face.width_pt(item.char, size)) + tracking
+            width = (advances.get(ord(char), 0) * size / face.units_per_em if advances is not None
+                     else face.width_pt(char, size)) + tracking
             # a dash of a doubled —— is drawn wider, so the pair is exactly two ems (see _dash_scale); a single one
             # between two ideographs (凱洛格—科大, a connector) one em, not the font's 0.894 em that reads as Latin
             scale = 1.0
-            if item.char == "—":
+            if char == "—":
                 before, after = chars[n - 1].char if n else "", chars[n + 1].char if n + 1 < len(chars) else ""
                 if "—" in (before, after):
                     scale = _dash_scale(face)
                 elif before and after and is_cjk(before) and is_cjk(after) and _advance(face, "—"):
                     scale = face.units_per_em / _advance(face, "—")
             width = (width - tracking) * scale + tracking
-            last = frags[-1] if frags else None
             same = squeeze = False
             kern = 0.0
             if last is not None:
-                same = last.face == face.name and last.size_pt == size and last.rise_pt == rise \
-                    and (last.colour is style.colour or last.colour == style.colour) and last.tracking_pt == tracking \
-                    and last.scale == scale
-                kern = face.kern_pt(last.text[-1], item.char, size) if same else 0.0
-                squeeze = last.text[-1] in CLOSING_BRACKETS and _is_cjk_punctuation(item.char)
+                last_char = last[0][-1]
+                same = last[1] == face.name and last[2] == size and last[3] == rise \
+                    and (last[4] is style.colour or last[4] == style.colour) and last[5] == tracking \
+                    and last[10] == scale
+                kern = face.kern_pt(last_char, char, size) if same else 0.0
+                squeeze = last_char in CLOSING_BRACKETS and _is_cjk_punctuation(char)
                 if squeeze:
                     # Adjacent punctuation (clreq §3.1.6.1): a closing bracket's blank right half goes, so
                     # `）、` and `」。` take one and a half ems, not two.
-                    kern -= 0.5 * last.size_pt
-            if last is not None and item.char in JOINING and last.text[-1] == item.char and last.face == face.name:
-                # ——: the two dashes of a Chinese dash (or the two halves of ……) join ink to ink, as U+2E3A does
-                left, right = _ink(face, item.char)
-                kern -= (_advance(face, item.char) - right + left) * size * scale / face.units_per_em \
-                    if item.char == "—" else 0.0
-                same = same and not kern
-            if span.marker and last is not None:
-                # A marker touches its word: a glyph with a wide side bearing (◊ from the CJK face) is moved to its ink.
-                left, _right = _ink(face, item.char)
-                bearing = left * size / face.units_per_em
-                if bearing > MARKER_BEARING_EM * size:
-                    kern -= bearing - MARKER_BEARING_EM * size
+                    kern -= 0.5 * last[2]
+                if char in JOINING and last_char == char and last[1] == face.name:
+                    # ——: the two dashes of a Chinese dash (or the two halves of ……) join ink to ink, as U+2E3A does
+                    left, right = _ink(face, char)
+                    kern -= (_advance(face, char) - right + left) * size * scale / face.units_per_em \
+                        if char == "—" else 0.0
+                    same = same and not kern
+                if span.marker:
+                    # A marker touches its word: a glyph with a wide side bearing (◊ from the CJK face) is moved to
+                    # its ink.
+                    left, _right = _ink(face, char)
+                    bearing = left * size / face.units_per_em
+                    if bearing > MARKER_BEARING_EM * size:
+                        kern -= bearing - MARKER_BEARING_EM * size
             if kern and last is not None:
                 # Pair kerning from the font's GPOS: the next glyph starts a new run, moved by the kern.
-                frags[-1] = replace(last, kern_after_pt=kern, compressed=last.compressed + squeeze)
-                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, last.leading_pt,
-                                   scale=scale))
+                last[8], last[9] = kern, last[9] + squeeze
+                last = [char, face.name, size, rise, style.colour, tracking, width, last[7], 0.0, 0, scale]
+                frags.append(last)
             elif same and last is not None:
-                frags[-1] = _Frag(last.text + item.char, face.name, size, rise, style.colour, tracking,
-                                  last.width_pt + width, last.leading_pt, scale=scale)
+                last[0:7] = [last[0] + char, face.name, size, rise, style.colour, tracking, last[6] + width]
+                last[10] = scale
             else:
                 leading = 0.0 if span.marker else style.leading_pt
-                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, leading,
-                                   scale=scale))
-            prev = item.char
-        return frags
+                last = [char, face.name, size, rise, style.colour, tracking, width, leading, 0.0, 0, scale]
+                frags.append(last)
+            prev = char
+        return [_Frag(*values) for values in frags]
 
     def _boxes(self, spans: list[Span]) -> tuple[list[_Box], list[_Sep]]:
         chars = [_Char(c, s) for s in spans for c in s.text]
@@ -592,11 +598,15 @@ class TextSetter:
         if not spans:
             return []
         key = (tuple(spans), width_pt, align, balance, self._words_key())
-        lines = self._memo.get(key)
+        # Set or looked up before in this build (a trial fill, a frame filled again after a copyfit step): what
+        # the memo gave then, without asking it again (a stored memo names its entries by a digest of the key).
+        lines = self.used.get(key)
         if lines is None:
-            lines = self._memo[key] = self._set(spans, width_pt, align, balance)
-            self.fresh += 1
-        self.used[key] = lines
+            lines = self._memo.get(key)
+            if lines is None:
+                lines = self._memo[key] = self._set(spans, width_pt, align, balance)
+                self.fresh += 1
+            self.used[key] = lines
         return list(lines)
 
     def _set(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:

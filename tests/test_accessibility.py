@@ -239,7 +239,8 @@ def test_the_final_build_refuses_placeholders(tmp_path):
     assert re.search(r"p1-research-power\.yaml:\d+:\d+ \(blocks\[\d+\]\.elements\[\d+\]\.qr\): "
                      r"error\[placeholder-in-final\]", printed), printed
     # Each placeholder is one problem: its proof warning became the press error, not an error and a warning.
-    assert "6 errors (6 placeholder-in-final), 0 warnings" in printed and "warning[qr-placeholder]" not in printed
+    assert "8 errors (6 placeholder-in-final, 2 image-placeholder-final), 0 warnings" in printed, printed
+    assert "warning[qr-placeholder]" not in printed and "warning[image-placeholder]" not in printed
 
 
 # -- text that extracts as written ---------------------------------------------------------------------------

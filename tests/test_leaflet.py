@@ -153,7 +153,7 @@ def test_a_session_rebuild_after_edits_equals_a_fresh_build(tmp_path, built):
     page.write_text(original, encoding="utf-8")
     os.utime(page, ns=(2, 2))
     result = session.build(options)
-    assert sorted(d.code for d in result.diagnostics.items) == ["qr-placeholder"] * 6
+    assert sorted(d.code for d in result.diagnostics.items) == ["image-placeholder"] * 2 + ["qr-placeholder"] * 6
     with open(built[1], "rb") as fresh:
         assert (tmp_path / "s.pdf").read_bytes() == fresh.read() != edited
 

@@ -30,7 +30,7 @@ def test_a_new_edition_builds_with_a_warning_per_unreviewed_figure(tmp_path, mon
     unreviewed = [d for d in result.diagnostics.items if d.code == "unreviewed"]
     assert len(unreviewed) == marked
     assert exit_code(result.diagnostics) == 0 and exit_code(result.diagnostics, strict=True) == 1
-    assert {d.code for d in result.diagnostics.items} == {"unreviewed", "qr-placeholder"}
+    assert {d.code for d in result.diagnostics.items} == {"unreviewed", "qr-placeholder", "image-placeholder"}
     # Every figure of the edition sits in a marked element: no stat, ranking or breakdown is unmarked.
     text = "".join(p.read_text(encoding="utf-8") for p in folder.glob("p*.yaml"))
     assert text.count("figure:") + text.count("rank:") + text.count("total:") <= marked
@@ -46,7 +46,7 @@ def test_clearing_the_review_flags_silences_the_warnings(tmp_path, monkeypatch):
         text = re.sub(r"^\s*review: true\n", "", text, flags=re.MULTILINE).replace("review: true, ", "")
         page.write_text(text, encoding="utf-8")
     result = build(BuildOptions(str(folder), str(tmp_path / "new.pdf")))
-    assert {d.code for d in result.diagnostics.items} == {"qr-placeholder"}
+    assert {d.code for d in result.diagnostics.items} == {"qr-placeholder", "image-placeholder"}
 
 
 def test_new_refuses_to_overwrite_an_edition(tmp_path, monkeypatch):

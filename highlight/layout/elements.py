@@ -553,10 +553,15 @@ def picture(ctx: FrameContext, image: Image, width: float, frame: FrameSpec) -> 
     from ..images import PictureError, picture_path, probe
 
     folder = os.path.dirname(image.ref.file) or "."
-    path, problem = picture_path(folder, image.file)
-    where = ref_of(image, "file")
+    path, problem = picture_path(folder, image.file) if image.file else (None, "to come")
+    where = ref_of(image, "file") if image.file else image.ref
     aspect = 1.5  # a placeholder's box: a landscape photograph's proportions
-    if path is None and problem != "missing":
+    if path is None and problem == "to come":
+        ctx.diags.warning("image-placeholder", "the picture has no file yet: a marked placeholder of its box is "
+                          "printed", where, page=ctx.page,
+                          hint=f"add file: <name> (the picture's file in {folder}); a --final press build refuses "
+                          "the placeholder")
+    elif path is None and problem != "missing":
         ctx.diags.error("image-path", f"the picture '{image.file}' {problem}", where, page=ctx.page,
                         hint="put the picture's file in the edition's folder and give its name relative to it")
     elif path is None:
@@ -590,7 +595,9 @@ def picture(ctx: FrameContext, image: Image, width: float, frame: FrameSpec) -> 
     piece = _Piece()
     piece.primary.append(Picture(x0, 0.0, x1 - x0, height, path, image.fit, image.focus,
                                  ctx.layout.colours["text"], image.ref, image.bleed and (x0 < 0 or x1 > width),
-                                 ctx.frame, tuple(image.alt.strings())))
+                                 ctx.frame, tuple(image.alt.strings()),
+                                 # a placeholder is not the picture: an artifact, its alt text kept for the photograph
+                                 Role("artifact", image.ref.yaml_path or "") if path is None else None))
     col = ctx.column(piece.primary, image.ref, "en", width, 0.0, height + ctx.m.band_gap_pt)
     for text, style in ((image.caption, "picture-caption"), (image.credit, "picture-credit")):
         col.text(text, style)

@@ -173,10 +173,12 @@ class PageLayouter:
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
+        fills = [0]  # frames filled so far: what too_full() found holds until the next fill
 
         def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
             """(Re-)fill a frame into `filled` and `started`; `diags` a quiet one for a re-fill whose
             content was reported on its first fill."""
+            fills[0] += 1
             frame = template.frames[name]
             span = frame.wide_span if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
@@ -208,10 +210,15 @@ class PageLayouter:
         def overflows_anyway(trial) -> bool:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
 
+        judged: list = [-1, False]  # (fills then, too full?): asked again with no frame filled since, not placed again
+
         def too_full() -> bool:  # overflows, or fits only with its frames off the baseline grid
+            if judged[0] == fills[0]:
+                return judged[1]
             trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  Diagnostics())
-            return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
+            judged[:] = [fills[0], overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid]
+            return judged[1]
 
         gap_limit = layout.geometry.typography.max_panel_gap_mm * MM
 

@@ -69,6 +69,11 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     y = top + pad
     rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
     started = []
+    # The step from a heading's ink (its rule) to the first ink of what it heads, when the layout holds it
+    # (fixed_steps: tight): the same under every heading, whether what it heads is in its frame or the next.
+    g = ctx.layout.geometry
+    held = (g.spacing_pt or {}).get("tight") if "tight" in (g.fixed_steps or ()) else None
+    heading_ink = None  # the lowest ink of the heading row just set
     if frame.measure:  # its elements but headings on a reading measure (a heading's rule keeps the whole span)
         column = (width - 2 * pad + gutter) / frame.span - gutter
         measure = min(widths[0], frame.measure * column + (frame.measure - 1) * gutter)
@@ -84,11 +89,18 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         # A row aligns its anchors (a stat's figure line, else the cell's top): each cell keeps its
         # Chinese directly under its English, so a cell with short English leaves no hole above its Chinese.
         anchor = max(p.anchor_pt for p in pieces)
+        if heading_ink is not None and held is not None and not all(isinstance(e, Heading) for e in row):
+            inks = [off + span[0] for p in pieces
+                    for off, band in ((anchor - p.anchor_pt if p.anchored else 0.0, p.primary),)
+                    for item in band if (span := ink_span(item)) is not None]
+            if inks:
+                y = heading_ink + held - min(inks)
         if row_tops and r < len(row_tops):
             y = max(y, row_tops[r] - anchor)
         started.append(y + anchor)
         lefts = [x + boxes[c][0] for c in range(len(row))]
         bottoms = []
+        placed_from = len(out)
         if frame.bands == "shared":
             # Cells alike (two callouts, say): the English of the row on one band, then its Chinese on
             # the next, in that reading order.
@@ -107,6 +119,9 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             second_top = ctx.place(out, piece.secondary, dx, second_top)
             bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
         y = max(bottoms)
+        ruled = all(isinstance(e, Heading) and e.level == 1 for e in row)  # (ruled: a theme band, a sub-heading keep their own step)
+        heading_ink = max((span[1] for item in out[placed_from:] if (span := ink_span(item)) is not None),
+                          default=None) if ruled else None
         if holes is not None and len(row) > 1:
             short = min(range(len(row)), key=lambda c: bottoms[c])
             holes.append((y - bottoms[short], row[short]))

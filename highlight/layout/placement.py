@@ -104,12 +104,17 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     def held(name: str) -> bool:
         return bool(frames[name].below) and frames[name].gap in fixed and bool(inks[name])
 
+    def empty(name: str) -> bool:
+        return not filled[name][3] and not frame_height(frames[name], filled[name])
+
     def place(snap: bool, spacing: dict, moved: dict | None = None, extra: dict | None = None) -> tuple[dict, float]:
         tops: dict[str, float] = {}
         bottoms: dict[str, float] = {}
         for name in order:
             f = frames[name]
-            gap = gap_pt(f, spacing) + (extra or {}).get(name, 0.0) if f.below else 0.0
+            # A frame with nothing in it (an edition without that block) takes no gap: what stands below it
+            # keeps the one step it would have had below the frames above.
+            gap = gap_pt(f, spacing) + (extra or {}).get(name, 0.0) if f.below and not empty(name) else 0.0
             top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + gap
             need = -math.inf
             if held(name):  # from the lowest ink above to this frame's first ink: the step itself, on every page
@@ -124,6 +129,9 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                 if level > top + 1e-6:
                     top = level
             baseline = first_baseline[name]
+            if empty(name):
+                tops[name] = bottoms[name] = top
+                continue
             if snap and baseline is not None:
                 # Its first baseline onto the nearest grid line: up only while some of its gap (and its floor) stays.
                 down = _down_to_grid(top + baseline, body_top, grid) - baseline
@@ -194,10 +202,17 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             moved_set.add(name)
     staying = [n for n in order if n not in moved_set]
 
+    measured: dict = {}  # the frames' tops -> the tallest band: a round of steps tries arrangements it has measured
+
     def tallest(tops: dict) -> float:
         """The tallest band without ink above the frames anchored to the foot, and among them: the band between
         is the declared space, held to its own limit."""
-        return max(tallest_band(tops, staying), tallest_band(tops, sorted(moved_set), False) if moved_set else 0.0)
+        key = tuple(tops[n] for n in order)
+        band = measured.get(key)
+        if band is None:
+            band = measured[key] = max(tallest_band(tops, staying),
+                                       tallest_band(tops, sorted(moved_set), False) if moved_set else 0.0)
+        return band
 
     loose = {name: max(spacing.get(name, 0.0), value) for name, value in (geometry.loose_spacing_pt or {}).items()
              if name not in fixed}

@@ -40,13 +40,13 @@ def web_files(edition, layout, fonts, project: str, diags: Diagnostics, settings
         key = id(image)
         if key not in prepared:
             folder = os.path.dirname(image.ref.file) or "."
-            path, problem = picture_path(folder, image.file)
+            path, problem = picture_path(folder, image.file) if image.file else (None, "to come")
             ref = PictureRef(image, path)
-            if path is None:
+            if path is None and image.file:
                 diags.warning("web-picture-missing", f"the picture '{image.file}' is not there ({problem}): the web "
                               "page shows its caption only", image.ref,
                               hint="put the file in the edition's folder and build again")
-            else:
+            elif path is not None:  # (no file at all: a picture still to come, left out of the web page)
                 made = assets.prepare_picture(path, tuple(int(w) for w in settings.picture_widths_px),
                                               settings.jpeg_quality, cache_dir, diags, image.ref)
                 if made is not None:

@@ -771,8 +771,9 @@ def test_a_figure_and_its_unit_take_a_narrow_no_break_space_as_the_edition_lists
 
 # -- footnotes (the designer's third review, item 15) --------------------------------------------------------
 def test_footnotes_stand_on_the_grid_under_a_rule_across_them_each_closed_by_its_full_stop(leaflet):
-    """Every footnote's text starts on its grid column (English on column 1, Chinese on column 8), its marker
-    hanging before it in the margin or the gutter, a quarter em from it; the rule above spans the notes it rules
+    """Every footnote's marker stands on its grid column's edge (English on column 1, Chinese on its own column),
+    inside the measure (it hung in the margin or the gutter until the last review's item 6), its text after it
+    on one indent per language, at least a quarter em from the widest marker; the rule above spans the notes it rules
     off (both columns); every note ends with its language's full stop (layout/page.yaml footnote_stop_en / _zh),
     added as an artifact where the copy has none (p2's "As of December 31, 2023", p1's LiDAR note), so check
     --source still reads the copy deck's text. Fails on the code before: the Chinese text 5.4 mm right of its
@@ -790,12 +791,14 @@ def test_footnotes_stand_on_the_grid_under_a_rule_across_them_each_closed_by_its
             continue
         texts = [i for i in notes if i.role.kind == "footnote"]
         marks = [i for i in notes if i.role.kind == "footnote-label"]
-        assert round(col1, 1) in {round(i.x_pt, 1) for i in texts}, page.number
-        assert len({round(i.x_pt, 1) for i in texts}) == 2, page.number  # English on column 1, Chinese on its own
+        starts = {round(layout.column_x_pt(c, 1)[0], 1) for c in range(1, 13)}
+        assert {round(i.x_pt, 1) for i in marks if i.lang == "en"} == {round(col1, 1)}, page.number
+        assert {round(i.x_pt, 1) for i in marks} <= starts, page.number  # on grid columns, in the measure
+        assert len({round(i.x_pt, 1) for i in texts}) == 2, page.number  # one indent a language
         for mark in marks:
             text = next(i for i in texts if abs(i.baseline_pt - mark.baseline_pt) < 0.01 and i.lang == mark.lang)
             end = mark.x_pt + mark.line.runs[-1].x_pt + mark.line.runs[-1].width_pt
-            assert text.x_pt - 5 * MM < mark.x_pt and end <= text.x_pt - 1.0, page.number
+            assert mark.x_pt < text.x_pt < mark.x_pt + 4 * MM and end <= text.x_pt - 0.25 * 7 + 0.01, page.number
         rule = next(i for i in page.items if isinstance(i, Rule) and i.y1_pt < min(i.baseline_pt for i in notes)
                     and i.y1_pt > min(i.baseline_pt for i in notes) - 20)
         assert rule.x1_pt == pytest.approx(col1) and rule.x2_pt == pytest.approx(right), page.number
@@ -839,7 +842,7 @@ def test_footnotes_stand_on_the_columns_of_the_body_above_them(edition, request)
     chinese = {}
     for laid, page in zip(result.pages, result.document.edition.pages):
         notes = [i for i in laid.items if isinstance(i, TextLine) and i.frame == "footnotes"
-                 and i.role.kind == "footnote" and i.lang == "zh"]
+                 and i.role.kind == "footnote-label" and i.lang == "zh"]
         if notes:
             (x,) = {round(i.x_pt, 1) for i in notes}
             column = next(c for c, at in starts.items() if at == x)

@@ -90,7 +90,7 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             style = ctx.style(style_name, "en")
             sizes = [style.size_pt] + list(layout.steps(ctx.substitutes.get(style_name, style_name)))
             natural = [ctx._natural(spans_from_text(figure, at_size(style, size, ctx.grid))) for size in sizes]
-            key = (section_of.get(name, 0), style_name)
+            key = (0, style_name)  # one step for every figure of the page (one figure size on it)
             groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
                                     "widest": (0.0, room, element.ref, figure), "below": False})
             measured.append((key, name, element, figure, natural, room, change_room(ctx, element)))

@@ -153,7 +153,8 @@ def _total(lay, table: Breakdown, width: float, align: str) -> list:
     figures = lay.style("stat-figure", "en")  # the step the figures of its frame take (copyfit)
     if lay.printed and figures.size_pt < style.size_pt:  # never larger than the figures beside it
         style = replace(style, size_pt=figures.size_pt)
-    col.add([Span(f"{table.total:,}", style)], align=align)  # every chart shows its total
+    if f"{table.total:,}" not in lay.printed:  # every chart shows its total, once: a stat of its frame may print it
+        col.add([Span(f"{table.total:,}", style)], align=align)
     lines[:] = _artifacts(lines)
     y = col.y
     caption = Role("table-caption", table.ref.yaml_path or "")  # the unit says what the figures count

@@ -150,8 +150,8 @@ def _total(lay, table: Breakdown, width: float, align: str) -> list:
     lines: list = []
     col = lay.column(lines, ref_of(table, "total"), "en", width)
     style = lay.style("chart-total", "en")
-    figures = lay.style("stat-figure", "en")  # the step the figures of its frame take (copyfit)
-    if lay.printed and figures.size_pt < style.size_pt:  # never larger than the figures beside it
+    figures = lay.fitted.get("stat-figure")  # the step the figures of its frame take (copyfit), if they step
+    if figures is not None and lay.printed and figures.size_pt < style.size_pt:  # never larger than they are
         style = replace(style, size_pt=figures.size_pt)
     if f"{table.total:,}" not in lay.printed:  # every chart shows its total, once: a stat of its frame may print it
         col.add([Span(f"{table.total:,}", style)], align=align)

@@ -729,6 +729,36 @@ def test_a_total_a_stat_prints_over_its_chart_is_not_repeated_in_the_rings_centr
     assert "partnerships" in page6 and "夥伴" in page6
 
 
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b"])
+def test_a_change_on_a_panel_is_a_gold_that_reads_on_the_tint(edition, request):
+    """Page 8's gold changes stood on the panel's tint at about 1.8:1 (the designer's mid-session review of 2f9fe7c,
+    item 8): a change on a tinted panel takes the darker gold of layout data (stat-change-on-panel, accent-deep),
+    4.5:1 or more on the panel's RGB twin (WCAG AA for 10 pt), while changes on paper keep the gold. Fails on the
+    code before: page 8's changes in the accent gold, 1.8:1 on the tint."""
+    from highlight.colour import contrast
+
+    result = request.getfixturevalue(edition)
+
+    def rgb(colour) -> tuple:
+        return tuple(int(colour.rgb[i:i + 2], 16) / 255 for i in (1, 3, 5))
+
+    panel = rgb(result.layout.colours["panel"])
+    on_panel = 0
+    for page, content in zip(result.pages, result.document.edition.pages):
+        panels = {name for name, f in result.layout.templates[content.template].frames.items() if f.panel}
+        for item in page.items:
+            if not isinstance(item, TextLine) or not (item.ref.yaml_path or "").endswith(".stat"):
+                continue
+            for run in item.line.runs:
+                if run.text.strip() and run.size_pt == 10.0 and run.face.endswith("-bold") and item.frame in panels:
+                    assert _colour(run) == "accent-deep" and contrast(rgb(run.colour), panel) >= 4.5, \
+                        (page.number, run.text)
+                    on_panel += 1
+                elif run.text.strip() and _colour(run) == "accent-deep":
+                    raise AssertionError((page.number, run.text, "the deep gold off a panel"))
+    assert on_panel >= 6  # page 8's six changes
+
+
 @pytest.fixture(scope="module")
 def edition_b(tmp_path_factory):
     return build(BuildOptions(os.path.join(ROOT, "tests", "fixtures", "edition-b"),

@@ -186,7 +186,8 @@ class PageLayouter:
             printed = frozenset(e.figure for e in block.elements if isinstance(e, Stat)) if block else frozenset()
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
                                 printed=printed, changes_below=name in fit.below,
-                                substitutes={**(template.styles or {}), **(frame.styles or {})})
+                                substitutes={**_on_panel(layout, frame), **(template.styles or {}),
+                                             **(frame.styles or {})})
             frame_items: list = []
             if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
                 frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
@@ -430,3 +431,12 @@ def _body_columns(template, page: Page) -> tuple[int, ...]:
             starts.add(col)
             col += span
     return tuple(sorted(starts))
+
+
+def _on_panel(layout: Layout, frame) -> dict:
+    """On a tinted panel each style that has a twin named '<style>-on-panel' in styles.yaml is set in it (the gold
+    of a change darkened so that it reads on the tint: DESIGN.md, gold only where it reads)."""
+    if not frame.panel:
+        return {}
+    return {name: f"{name}-on-panel" for name, lang in layout.styles if lang == "en"
+            and (f"{name}-on-panel", "en") in layout.styles}

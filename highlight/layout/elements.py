@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .. import kinds
-from ..chars import split_bracket
+from ..chars import JOINING_PUNCTUATION, split_bracket
 from ..content import (
     Breakdown,
     BulletList,
@@ -365,17 +365,13 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     return piece
 
 
-# Punctuation that joins what comes before it to what follows, and that no line opens with.
-_JOINING = set("，、；：,;:")
-
-
 def _note(ctx: FrameContext, col, note, style: str, lang: str) -> None:
     """A stat's note in `lang`. A note that opens with joining punctuation (，) continues the copy's sentence from
     the change the layout sets on the figure line ("（按年 +4%），為專利申請及許可作準備": the copy deck prints them as
     one sentence): the note is set from after the mark, and the mark rides at the start of its first line hidden,
     in the text layer (the PDF reads the copy whole, in its order) but not drawn (no line opens with a comma)."""
     string = getattr(note, lang, None) if note is not None else None
-    if not string or string[0] not in _JOINING or not string[1:].strip() or lang not in ctx.languages:
+    if not string or string[0] not in JOINING_PUNCTUATION or not string[1:].strip() or lang not in ctx.languages:
         col.text(note, style, lang)
         return
     start = len(col.out)

@@ -653,7 +653,7 @@ def test_a_session_lays_out_a_picture_again_when_its_file_changes(tmp_path):
     from PIL import Image as PILImage
 
     from highlight.build import BuildSession
-    from highlight.layout import Picture, TextLine
+    from highlight.layout import Picture
     from highlight.watch import watched_files
 
     folder = edition(tmp_path, image("photo.jpg"))

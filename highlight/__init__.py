@@ -113,7 +113,90 @@ def _keep_dataclass_code() -> None:
         atexit.register(save)
 
 
-_keep_dataclass_code()
+def _keep_dataclass_signatures() -> None:
+    """Write the docstring `dataclasses` gives a class without one (its name and signature) once, not in every
+    process: inspect.signature for highlight's fifty-odd such classes is 6 ms of every process (issue 28).
+
+    dataclasses sets `cls.__doc__ = cls.__name__ + str(inspect.signature(cls))`. The signature is a function of
+    the __init__ dataclasses wrote: its parameter names and kinds, annotations and defaults. Like the code above,
+    __pycache__/dataclass-signatures.<tag>.marshal keeps each class's signature text under a key naming the class
+    and all of those (the defaults by their repr, as the signature shows them); only for a class whose signature
+    is its own __init__'s (no metaclass, no __new__ or __signature__ of its own or its bases') and whose defaults
+    show no set or dict (a set's repr, so the docstring, differs between processes). A key not kept,
+    a damaged or foreign file, is inspect.signature as before; written at exit when one was new, unless
+    PYTHONDONTWRITEBYTECODE says not to."""
+    import dataclasses
+    import inspect
+    import marshal
+    import os
+    import sys
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
+                        f"dataclass-signatures.{sys.implementation.cache_tag}.marshal")
+    header = f"highlight-dataclass-signatures/1 {sys.version}\n".encode()
+
+    def _read() -> dict:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            if data.startswith(header):
+                loaded = marshal.loads(memoryview(data)[len(header):])
+                if isinstance(loaded, dict):
+                    return loaded
+        except (OSError, ValueError, EOFError, TypeError):  # no file, or a damaged one: computed afresh
+            pass
+        return {}
+
+    kept = _read()
+    new: dict = {}
+
+    def key_of(cls):
+        """The key of a highlight class whose signature is its own __init__'s, else None."""
+        init = cls.__dict__.get("__init__")
+        if not (str(getattr(cls, "__module__", "")).startswith("highlight.") and type(cls) is type
+                and type(init) is type(key_of) and "__signature__" not in dir(cls)
+                and all("__new__" not in vars(base) for base in cls.__mro__[:-1])):
+            return None
+        code, defaults = init.__code__, repr((init.__defaults__, init.__kwdefaults__))
+        if "{" in defaults:  # (a set's repr is in another order in each process: so is the docstring then)
+            return None
+        return (cls.__module__, cls.__qualname__, code.co_varnames[:code.co_argcount + code.co_kwonlyargcount],
+                code.co_argcount, code.co_kwonlyargcount, code.co_flags, defaults, repr(init.__annotations__))
+
+    class Signatures:  # (dataclasses calls inspect.signature only for these docstrings)
+        def __getattr__(self, name):
+            return getattr(inspect, name)
+
+        @staticmethod
+        def signature(obj, *args, **kwargs):
+            key = key_of(obj) if not (args or kwargs) else None
+            if key is None:
+                return inspect.signature(obj, *args, **kwargs)
+            text = kept.pop(key, None)  # (each is used once)
+            if type(text) is not str:
+                text = new[key] = str(inspect.signature(obj))
+            return text
+
+    def save() -> None:
+        if not new:
+            return
+        try:
+            everything = {**_read(), **new}
+            if len(everything) > 4000:  # (a long-lived copy is started afresh)
+                everything = new
+            tmp = f"{path}.{os.getpid()}.tmp"
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(tmp, "wb") as f:
+                f.write(header + marshal.dumps(everything))
+            os.replace(tmp, path)
+        except (OSError, ValueError):  # a read-only package: only start-up time lost
+            return
+
+    dataclasses.inspect = Signatures()  # type: ignore[attr-defined]  # the name dataclasses' _process_class calls
+    if not sys.dont_write_bytecode:
+        import atexit
+
+        atexit.register(save)
 
 
 def _keep_regex_code() -> None:
@@ -215,7 +298,9 @@ def _keep_regex_code() -> None:
         atexit.register(save)
 
 
-_keep_regex_code()
+_keep_regex_code()  # (first: dataclasses and inspect compile patterns when imported)
+_keep_dataclass_code()
+_keep_dataclass_signatures()
 
 
 def __getattr__(name: str) -> Any:

@@ -32,9 +32,9 @@ from .fonts import (
 )
 from .layout import LaidOutPage, Picture, layout_edition
 from .layout_spec import Layout, load_layout
-from .parity import check_parity
+from .parity import check_parity, write_kept
 from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug, project_of
-from .schema import PARSED, package_data, read_cached, use_parsed_cache, write_cached
+from .schema import DEFERRED, PARSED, package_data, read_cached, use_parsed_cache, write_cached, write_deferred
 from .text import TextSetter
 
 
@@ -145,11 +145,21 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
         edition = load_edition(edition_dir, diags, cache)
     except BuildFailed:
         pass
-    try:
-        # The edition's own layout/ (page, styles, templates: only what differs) is merged over the shared one.
-        layout = load_layout(os.path.join(project, "layout"), diags, cache, os.path.join(edition_dir, "layout"))
-    except BuildFailed:
-        pass
+    # A session's rebuild with the layout files as they were (and their loading said nothing) takes the Layout it
+    # made last (2 ms of a `watch` rebuild): the very object, which laid-out pages are matched by.
+    stamp = _layout_stamp(project, edition_dir) if cache is not None else None
+    kept = cache.get(LAYOUT_KEPT) if cache is not None else None
+    if kept is not None and stamp is not None and kept[0] == stamp:
+        layout = kept[1]
+    else:
+        try:
+            # The edition's own layout/ (page, styles, templates: only what differs) is merged over the shared one.
+            before = len(diags.items)
+            layout = load_layout(os.path.join(project, "layout"), diags, cache, os.path.join(edition_dir, "layout"))
+            if cache is not None and stamp is not None and len(diags.items) == before:
+                cache[LAYOUT_KEPT] = (stamp, layout)
+        except BuildFailed:
+            pass
     try:  # the house's words (layout/words.yaml) and the edition's own: the names a line never breaks inside
         house = load_house_words(project, diags, cache)
     except BuildFailed:
@@ -157,6 +167,25 @@ def load_inputs(edition_dir: str, diags: Diagnostics, cache: dict | None = None)
     if edition is None or layout is None or house is None:
         raise BuildFailed(diags)
     return replace(continued_themes(edition, layout), words=merged(house, edition.words)), layout, project
+
+
+LAYOUT_KEPT = "#layout"  # a session's files cache: (the layout files' stamps, the Layout they made)
+
+
+def _layout_stamp(project: str, edition_dir: str) -> tuple | None:
+    """What the Layout is read from: layout/'s page, styles and templates files and every file of the edition's own
+    layout/, each as (path, mtime, size); None when one cannot be read (loaded afresh, saying why)."""
+    from .layout_spec import LAYOUT_FILES
+    from .schema import file_stamp
+
+    try:
+        paths = [os.path.join(project, "layout", f"{name}.yaml") for name in LAYOUT_FILES]
+        own = os.path.join(edition_dir, "layout")
+        if os.path.isdir(own):
+            paths += [os.path.join(own, name) for name in sorted(os.listdir(own))]
+        return tuple(file_stamp(path) for path in paths)
+    except (OSError, ValueError):
+        return None
 
 
 _CONTINUED: dict = {}  # id(page) -> (page, the page before's title, the band, the page with its note): one object a page
@@ -209,14 +238,16 @@ def _parsed_salt(project: str) -> bytes:
 # create at import, and every build process imports this module.
 class FontCache:
     """The font manifest and its coverage (for the manifest file's stamp), and the faces prepared for the last
-    build's characters (they serve while an edit adds no character: the PDF does not depend on it)."""
+    build's characters (they serve while an edit adds no character: the PDF does not depend on it); the last
+    glyph check's characters (with the first place of each) and what it found."""
 
-    __slots__ = ("characters", "coverage", "fonts", "manifest", "stamp")
+    __slots__ = ("characters", "checked", "coverage", "fonts", "manifest", "stamp")
 
     def __init__(self, stamp: tuple | None = None, manifest: Manifest | None = None, coverage: dict | None = None):
         self.stamp, self.manifest, self.coverage = stamp, manifest, coverage
         self.fonts: FontSet | None = None
         self.characters: frozenset = frozenset()
+        self.checked: tuple | None = None  # (characters used and where, allow_missing, the diagnostics found)
 
 
 class LineCache:
@@ -299,7 +330,10 @@ class BuildSession:
         self.heights = HeightCache()
         self.profile = None  # the PDF/X output intent's profile (250 KB read once)
         self.last_preview: tuple | None = None  # the last untagged build's document and output (Document.previous)
-        self.defer_line_store = False  # `watch` writes the store after reporting a rebuild, not within it
+        # `watch` writes the line store, the pages, the parsed files and the figures after reporting a rebuild,
+        # not within it (save_lines)
+        self.defer_line_store = False
+        self.figures_unsaved: str | None = None  # where the figures parity found go, when put off
 
     def build(self, options: BuildOptions) -> BuildResult:
         """Run the whole pipeline; every problem ends up in result.diagnostics."""
@@ -320,11 +354,17 @@ class BuildSession:
         options, diags = run.options, run.diags
         _check_folder_name(options.edition_dir, diags)
         self.pages.from_disk, self.pages.unsaved = 0, []
+        if self.defer_line_store:  # (the parsed files kept by save_lines, between saves)
+            self.files.setdefault(DEFERRED, [])
+        else:
+            self.files.pop(DEFERRED, None)
         run.edition, layout, run.project = load_inputs(options.edition_dir, diags, self.files)
         run.result.name = output_name(options.edition_dir)
         # (the figures an earlier process found, in a file named for this package's code and figure words)
-        check_parity(run.edition, diags, os.path.join(run.project, ".cache", "figures", hashlib.sha256(
-            linestore._package_digest()).hexdigest()[:32] + ".json"))
+        figures = os.path.join(run.project, ".cache", "figures", hashlib.sha256(
+            linestore._package_digest()).hexdigest()[:32] + ".json")
+        check_parity(run.edition, diags, figures, write=not self.defer_line_store)
+        self.figures_unsaved = figures if self.defer_line_store else None
         self.lines.greedy = options.greedy
         if layout == self.pages.layout:
             layout = self.pages.layout  # the same object, so laid-out pages can be matched by identity
@@ -459,9 +499,14 @@ class BuildSession:
             self.fonts = cache = FontCache(stamp, loaded, load_coverage(loaded, diags, cache_dir))
         manifest, coverage = cache.manifest, cache.coverage
         assert manifest is not None and coverage is not None  # loaded above for this stamp, or raised
-        reported = check_cjk_family(manifest, coverage, used, diags, allow_missing)
-        check_glyphs({c: ref for c, ref in used.items() if c not in reported},
-                     family_coverage(manifest, coverage, used), diags, allow_missing)
+        if cache.checked is not None and cache.checked[1] == allow_missing and cache.checked[0] == used:
+            diags.items.extend(cache.checked[2])  # (a rebuild whose edit brought no character: found as before)
+        else:
+            before = len(diags.items)
+            reported = check_cjk_family(manifest, coverage, used, diags, allow_missing)
+            check_glyphs({c: ref for c, ref in used.items() if c not in reported},
+                         family_coverage(manifest, coverage, used), diags, allow_missing)
+            cache.checked = (dict(used), allow_missing, diags.items[before:])
         diags.raise_if_errors()
         wanted = frozenset(used)
         # Fonts prepared for more characters serve as well (the PDF does not depend on it, see fonts.py).
@@ -472,10 +517,15 @@ class BuildSession:
 
     def save_lines(self) -> None:
         """Write the lines the last build set to the line store, and the pages it laid out to .cache/pages (a
-        no-op when it set and laid out none)."""
+        no-op when it set and laid out none); and, when put off, the files it read afresh to .cache/parsed and
+        the figures parity found."""
         if self.lines.unsaved is not None:
             linestore.save(*self.lines.unsaved)
             self.lines.unsaved = None
+        write_deferred(self.files)
+        if self.figures_unsaved is not None:
+            write_kept(self.figures_unsaved)
+            self.figures_unsaved = None
         for stored, value in self.pages.unsaved:
             write_cached(stored, value, verify=False)
         self.pages.unsaved = []
@@ -706,7 +756,6 @@ def _checked_date_epoch(edition: Edition, diags: Diagnostics) -> int:
 
 def _date_epoch(edition: Edition) -> int:
     """The PDF's date: SOURCE_DATE_EPOCH if set (reproducible-builds convention), else the edition's date."""
-    import calendar
     import datetime
 
     given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -718,7 +767,10 @@ def _date_epoch(edition: Edition) -> int:
         day = datetime.date.fromisoformat(edition.date)
     except ValueError:
         return 946684800
-    return calendar.timegm(day.timetuple())
+    return (day.toordinal() - _EPOCH_ORDINAL) * 86400  # (midnight UTC, as calendar.timegm gives: no calendar import)
+
+
+_EPOCH_ORDINAL = 719163  # datetime.date(1970, 1, 1).toordinal()
 
 
 def _mtime(path: str) -> int:

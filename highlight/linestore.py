@@ -22,6 +22,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 import time
@@ -44,20 +45,48 @@ MAX_BYTES = 64 * 2**20  # the leaflet's store is 170 KB; a 200-page edition's a 
 def _package_digest() -> bytes:
     """The package's source as this process imported it (read once: it does not change under a running build), and
     its language data (zh_words.yaml: the breaker's classifiers, connectives and coverbs set lines too), in every
-    subpackage too: the page and parse caches are keyed by it, and the layout lives in highlight/layout/."""
-    digest = hashlib.sha256(sys.version.encode())
-    paths = glob.glob(os.path.join(PACKAGE, "**", "*.py"), recursive=True) + \
-        glob.glob(os.path.join(PACKAGE, "**", "*.yaml"), recursive=True)
-    for path in sorted(paths):
-        with open(path, "rb") as f:
-            digest.update(os.path.relpath(path, PACKAGE).encode() + b"\0" + f.read())
+    subpackage too: the page and parse caches are keyed by it, and the layout lives in highlight/layout/.
+
+    Reading and digesting the 1 MB of it was 3 ms of every process: like Python's own bytecode cache, the digest is
+    kept in __pycache__/package-digest.<tag> beside a digest of every file's path, size, mtime, ctime and inode
+    (the stamp), and read from there while the stamp is the same; a file written since (its size, mtime or ctime
+    changed), one added or gone makes another stamp, and the source is read again. A missing or damaged memo is
+    only a miss."""
+    paths = []
+    for folder, folders, names in os.walk(PACKAGE):  # (what glob's **/*.py and **/*.yaml find, in a third the time)
+        folders[:] = [name for name in folders if name != "__pycache__" and not name.startswith(".")]
+        paths += [os.path.join(folder, name) for name in names
+                  if name.endswith((".py", ".yaml")) and not name.startswith(".")]
+    paths.sort()
+    stamp = hashlib.sha256(b"highlight-package-digest/1\0" + sys.version.encode())
+    for path in paths:
+        info = os.stat(path)
         # A source file changed after this process imported the code (an edit under a running `serve` or test
         # session): the files no longer say what runs, and entries kept under their digest would carry the old
         # code's output to every later process (found: a full test run that lived through an edit of text.py
         # left page 4's old dash width in .cache for the next run). Such a process gets a key of its own, which no
         # other process shares.
-        if os.stat(path).st_mtime > IMPORTED_AT:
+        if info.st_mtime > IMPORTED_AT:
             return hashlib.sha256(b"highlight-changed-under-this-process\0" + os.urandom(32)).digest()
+        stamp.update(f"{os.path.relpath(path, PACKAGE)}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0"
+                     f"{info.st_ino}\n".encode("utf-8", "surrogateescape"))
+    memo = os.path.join(PACKAGE, "__pycache__", f"package-digest.{sys.implementation.cache_tag}")
+    try:
+        with open(memo, "rb") as f:
+            kept = f.read(65)
+        if len(kept) == 64 and kept[:32] == stamp.digest():
+            return kept[32:]
+    except OSError:  # (none yet)
+        pass
+    digest = hashlib.sha256(sys.version.encode())
+    for path in paths:
+        with open(path, "rb") as f:
+            digest.update(os.path.relpath(path, PACKAGE).encode() + b"\0" + f.read())
+    if not sys.dont_write_bytecode:  # (Python's own switch for what it keeps in __pycache__)
+        try:
+            replace_file(memo, stamp.digest() + digest.digest())
+        except OSError:  # a read-only package: only start-up time lost
+            pass
     return digest.digest()
 
 
@@ -112,7 +141,7 @@ _REPRS: dict = {}  # id -> (object, repr) of the styles in keys: many spans shar
 
 
 def _repr(value) -> str:
-    if is_dataclass(value):
+    if type(value) is not str and is_dataclass(value):
         known = _REPRS.get(id(value))
         if known is None or known[0] is not value:
             known = _REPRS[id(value)] = (value, repr(value))
@@ -135,11 +164,19 @@ def key_digest(key) -> str:
     return digest
 
 
+_FIELD_NAMES: dict = {}  # span class -> its fields' names (dataclasses.fields() per span was a third of a digest)
+
+
 def _key_digest(key) -> str:
     spans, *rest = key
     parts = [repr(rest)]
     for span in spans:
-        parts += [type(span).__name__] + [_repr(getattr(span, f.name)) for f in fields(span)]
+        cls = type(span)
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(span))
+        parts.append(cls.__name__)
+        parts += [_repr(getattr(span, name)) for name in names]
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
@@ -153,10 +190,10 @@ class StoredMemo(dict):
         self.colours: list = []  # the store's colours, which its entries as stored name by index
 
     def _decoded(self, digest: str, value, default):
-        if type(value) is not list:
+        if type(value) is not list and type(value) is not bytes:
             return value
-        try:
-            lines = _decode_lines(json.loads(json.dumps(value)), self.colours)  # (decoding rewrites its lists)
+        try:  # (as stored: its JSON text, or a list read from a store of another writer; decoding rewrites lists)
+            lines = _decode_lines(json.loads(value if type(value) is bytes else json.dumps(value)), self.colours)
         except Exception:  # a damaged entry: a miss, never used
             dict.pop(self, digest, None)
             return default
@@ -303,21 +340,64 @@ def _decode_lines(stored, colours: list) -> tuple:
     return tuple(lines)
 
 
+def _dumps(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def _plain(value):
     if not isinstance(value, _PLAIN):
         raise TypeError("not a plain value")
     return value
 
 
+# How save() writes a store (json.dumps with these separators): the format and the colours, then each entry as
+# "digest":[lines], in one object. _entries() reads such a file without decoding its entries.
+_HEAD = b'{"format":' + json.dumps(FORMAT).encode() + b',"colours":'
+_LINES = b',"lines":{'
+_ENTRY = re.compile(rb'"([0-9a-f]{32})":')
+
+
+def _entries(data: bytes) -> tuple[list, dict] | None:
+    """The colours and the entries (digest -> the entry's JSON text) of a store as save() writes it, read
+    without decoding any entry (a build after an edit looks up a paragraph or two of 700: decoding the whole
+    file was 5-7 ms of it), or None when the file is not laid out so (read by _read's json.loads instead).
+    An entry is decoded, and checked, when it is looked up (StoredMemo._decoded: a damaged one is a miss). A
+    quote inside a stored text is written escaped, and no entry holds an object, so '"<32 hex digits>":' after
+    the head is only ever an entry's key."""
+    if not (data.startswith(_HEAD) and data.endswith(b"}}")):
+        return None
+    start = data.find(_LINES, len(_HEAD))
+    if start < 0:
+        return None
+    colours = json.loads(data[len(_HEAD):start])
+    body = data[start + len(_LINES):-2]
+    keys = list(_ENTRY.finditer(body))
+    if (not keys and body) or (keys and keys[0].start() != 0):
+        return None
+    lines: dict = {}
+    for key, after in zip(keys, keys[1:] + [None]):
+        end = after.start() - 1 if after is not None else len(body)  # (the comma between entries)
+        if after is not None and body[end:end + 1] != b",":
+            return None
+        lines[key.group(1).decode()] = body[key.end():end]
+    return colours, lines
+
+
 def _read(path: str) -> tuple[list, dict] | None:
-    """The store's colours and its entries as stored (digest -> JSON list), or None when there is none or it
-    cannot be read (damaged, foreign, old)."""
+    """The store's colours and its entries as stored (digest -> JSON text, or JSON list for a file save() did not
+    lay out), or None when there is none or it cannot be read (damaged, foreign, old)."""
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:  # a FIFO would block, /dev/zero never end
             return None
         with open(path, "rb") as f:
-            document = json.loads(f.read(MAX_BYTES))
+            data = f.read(MAX_BYTES)
+        fast = _entries(data)
+        if fast is not None:
+            colours = [Colour(SourceRef(*[_plain(v) for v in ref]), tuple(_plain(c) for c in cmyk), _plain(rgb))
+                       for ref, cmyk, rgb in fast[0]]
+            return (colours, fast[1]) if len(set(colours)) == len(colours) else None
+        document = json.loads(data)
         if type(document) is not dict or document.get("format") != FORMAT or type(document.get("lines")) is not dict:
             return None
         colours = [Colour(SourceRef(*[_plain(v) for v in ref]), tuple(_plain(c) for c in cmyk), _plain(rgb))
@@ -341,7 +421,8 @@ def load(path: str) -> dict:
         memo = StoredMemo()
         memo.colours, lines = stored
         for digest, value in lines.items():
-            dict.__setitem__(memo, digest, _decode_lines(value, memo.colours))
+            dict.__setitem__(memo, digest, _decode_lines(json.loads(value) if type(value) is bytes else value,
+                                                         memo.colours))
     except Exception:
         return {}
     return memo
@@ -357,12 +438,16 @@ def save(path: str, memo: dict) -> None:
             colours.setdefault(colour, len(colours))
         for key, value in memo.items():
             digest = key if stored else key_digest(key)
-            if type(value) is list:  # never looked up: written back as it was stored
+            if type(value) is bytes:  # never looked up: written back as it was stored, its JSON text
                 lines[digest] = value
+            elif type(value) is list:  # (the same, read from a file save() did not lay out)
+                lines[digest] = _dumps(value)
             else:
-                lines[digest] = [_encode_line(line, colours) for line in value]
-        document = {"format": FORMAT, "colours": [_colour_data(c) for c in colours], "lines": lines}
-        replace_file(path, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+                lines[digest] = _dumps([_encode_line(line, colours) for line in value])
+        # what json.dumps(document) would write, without encoding again the entries kept as their text
+        replace_file(path, b"".join([_HEAD, _dumps([_colour_data(c) for c in colours]), _LINES,
+                                     b",".join(_dumps(d) + b":" + text for d, text in lines.items()),
+                                     b"}}"]))
         edition = os.path.basename(path).split("-")[0]
         stores = glob.glob(os.path.join(os.path.dirname(path), "*.json"))
         for old in stores:

@@ -247,19 +247,25 @@ def _accepting(difference: str, accepted, used: set, hint: str, holder: SourceRe
 
 
 
-def check_parity(edition: Edition, diags: Diagnostics, kept: str | None = None) -> None:
+def check_parity(edition: Edition, diags: Diagnostics, kept: str | None = None, write: bool = True) -> None:
     """A warning for each element whose two languages disagree on a figure or a footnote marker, unless the
     element accepts that very difference (`parity: {accept, reason}`); an acceptance that matches nothing
     any more is a warning too, so a stale one does not hide the next difference. `kept`: a file of the figures
     found by an earlier process (named by the build for this package's source: its code and figure_words),
-    read before and written after when a text was new."""
+    read before and written after when a text was new (`write` False: by write_kept, later)."""
     if kept is not None and kept != _KEPT_FROM[0]:
         _read_kept(kept)
         _KEPT_FROM[0] = kept
     _FOUND.clear()
     _check(edition, diags)
-    if kept is not None:
+    if kept is not None and write:
         _write_kept(kept)
+
+
+def write_kept(path: str) -> None:
+    """Write the figures the last check_parity looked up or worked out to `path`, when one was new (for a
+    check_parity told not to: `watch` writes them between saves, off the path from a save to the PDF)."""
+    _write_kept(path)
 
 
 def _check(edition: Edition, diags: Diagnostics) -> None:

@@ -95,7 +95,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
         # A `watch` preview is untagged (all of it an artifact): the rebuild costs what it did.
         plan = page_structure(page) if options.tagged else None
         plans.append(plan)
-        painter = _Painter(canvas, options, offset, trim_h, bleed, registered, screen, plan, index)
+        painter = _Painter(canvas, options, offset, trim_h, bleed, registered, screen, plan, index, fonts.faces)
         if screen:  # a bookmark per page, named by its title in both languages
             canvas.bookmarkPage(f"page-{page.number}")
             canvas.addOutlineEntry(f"{page.number}  {_bilingual_title(page)}", f"page-{page.number}", level=0)
@@ -120,6 +120,48 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     from .tags import finish_pdf
 
     return finish_pdf(buffer.getvalue(), plans, options)
+
+
+@functools.lru_cache(maxsize=64)
+def _units_per_em(path: str) -> int:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return font["head"].unitsPerEm
+
+
+@functools.lru_cache(maxsize=64)
+def _glyph_outline(path: str, char: str) -> tuple[tuple, int]:
+    """(the path operators of `char`'s glyph in the face at `path`, in font units with quadratic curves made
+    cubic, as (ReportLab path method, points)), its advance); no operators for a character the face lacks."""
+    from fontTools.pens.basePen import BasePen
+    from fontTools.ttLib import TTFont
+
+    class _Recorder(BasePen):
+        def __init__(self, glyphs):
+            super().__init__(glyphs)
+            self.ops: list = []
+
+        def _moveTo(self, pt):
+            self.ops.append(("moveTo", (pt,)))
+
+        def _lineTo(self, pt):
+            self.ops.append(("lineTo", (pt,)))
+
+        def _curveToOne(self, pt1, pt2, pt3):
+            self.ops.append(("curveTo", (pt1, pt2, pt3)))
+
+        def _closePath(self):
+            self.ops.append(("close", ()))
+
+    with TTFont(path, lazy=True) as font:
+        name = font.getBestCmap().get(ord(char))
+        if name is None:
+            return (), 0
+        glyphs = font.getGlyphSet()
+        pen = _Recorder(glyphs)
+        glyphs[name].draw(pen)
+        return tuple(pen.ops), glyphs[name].width
 
 
 class _DeflateMemo:
@@ -276,7 +318,7 @@ def _is_pure_black(colour: Colour) -> bool:
 
 class _Painter:
     def __init__(self, canvas, options: RenderOptions, offset: float, trim_h: float, bleed: float, registered: dict,
-                 screen: bool = False, plan=None, page_index: int = 0):
+                 screen: bool = False, plan=None, page_index: int = 0, faces: dict | None = None):
         self.canvas = canvas
         self.options = options
         self.plan = plan  # structure.PagePlan: what each item is (tagged content or an artifact)
@@ -287,6 +329,7 @@ class _Painter:
         self.ground = (1.0, 1.0, 1.0)
         self.screen = screen  # RGB twins of the colours, and links and language spans
         self.registered = registered  # face name -> ReportLab font name
+        self.faces = faces or {}  # face name -> fonts.Face (its subset file: the outlines of furniture glyphs)
         self.overprinting = False
         self.missing_glyph_boxes: list = []
         self.offset = offset
@@ -422,7 +465,12 @@ class _Painter:
                     end += 1
                 # 100 % K text overprints: no white halo if the plates misregister.
                 self.overprint(black)
-                self.canvas._code.append(self._text_object(item, runs[start:end]))
+                text_runs = [run for run in runs[start:end] if not run.outline]
+                if text_runs:
+                    self.canvas._code.append(self._text_object(item, text_runs))
+                for run in runs[start:end]:
+                    if run.outline:  # furniture drawn as paths: the eye sees it, no text extractor does
+                        self.outline(item, run)
                 start = end
         if self.missing_glyph_boxes:
             self.artifact()
@@ -433,6 +481,24 @@ class _Painter:
             c.rect(self.x(line.x_pt + run.x_pt + 0.05 * run.size_pt), self.y(line.baseline_pt),
                    run.width_pt - 0.1 * run.size_pt, 0.75 * run.size_pt, stroke=1, fill=0)
         self.missing_glyph_boxes.clear()
+
+    def outline(self, item: TextLine, run) -> None:
+        """`run`'s glyphs as filled paths from their outlines in its face (fontTools), at its size and place."""
+        path = self.faces[run.face].path if run.face in self.faces else ""
+        c = self.canvas
+        p = c.beginPath()
+        scale = run.size_pt / _units_per_em(path) if path else 0.0
+        x0, y0 = item.x_pt + run.x_pt, item.baseline_pt - run.rise_pt
+        advance = 0.0
+        for char in run.text:
+            ops, width = _glyph_outline(path, char) if path else ((), 0)
+            for op, points in ops:
+                xy = [v for px, py in points for v in (self.x(x0 + (advance + px) * scale),
+                                                        self.y(y0 - py * scale))]
+                getattr(p, op)(*xy)
+            advance += width + run.char_space_pt / scale if scale else 0.0
+        c.setFillColor(self.colour(run.colour))
+        c.drawPath(p, stroke=0, fill=1, fillMode=1)  # non-zero winding, as a glyph's contours are drawn
 
     def _text_object(self, item: TextLine, runs) -> str:
         from reportlab.lib.rl_accel import fp_str
@@ -456,9 +522,11 @@ class _Painter:
             if not run.face:  # a glyph no font has: a visible box, never a silent .notdef
                 self.missing_glyph_boxes.append((item, run))
                 continue
-            run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt, run.scale)
+            run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt, run.scale, run.hidden)
             if run_state != state:
                 flush()
+                if (state[6] if state else False) != run.hidden:  # text render mode: invisible, or filled
+                    code.append("3 Tr" if run.hidden else "0 Tr")
                 if state is None or state[2] != run.colour:
                     if self.screen:
                         code.append(f"{fp_str(*readable_rgb(run.colour, self.ground))} rg")
@@ -494,6 +562,8 @@ class _Painter:
         flush()
         if state is not None and state[5] != 1.0:
             code.append("100 Tz")  # Tz outlives the text object: back to 100 for the next one
+        if state is not None and state[6]:
+            code.append("0 Tr")  # as does Tr
         code.append("ET")
         return "\n".join(code)
 

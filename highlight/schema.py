@@ -7,7 +7,6 @@ and the loader never disagree.
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import io
 import math
@@ -101,7 +100,7 @@ class Str(Spec):
                            "which cannot be printed", "remove it (an escape such as \\0 or \\e in a quoted "
                            "string makes one); write a space or start a new paragraph instead of a line break")
         if self.choices and value not in self.choices:
-            close = difflib.get_close_matches(value, self.choices, 1)
+            close = _close_matches(value, self.choices, 1)
             hint = f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(self.choices)
             return r.error(node, path, "bad-value", f"'{value}' is not one of {', '.join(self.choices)}", hint)
         if not value.strip():
@@ -259,7 +258,7 @@ class Struct(Spec):
                     refs[f"{key}[{i}]"] = r.ref(item, f"{key_path}[{i}]")
             spec_field = self.fields.get(key)
             if spec_field is None:
-                close = difflib.get_close_matches(key, self.fields, 1)
+                close = _close_matches(key, self.fields, 1)
                 hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(self.fields)
                 r.error(key_node, key_path, "unknown-key", f"unknown key '{key}'", hint)
                 ok = False
@@ -315,7 +314,7 @@ class Tagged(Spec):
         kind = str(key_node.value)
         spec = self.kinds.get(kind)
         if spec is None:
-            close = difflib.get_close_matches(kind, self.kinds, 1)
+            close = _close_matches(kind, self.kinds, 1)
             hint = f"did you mean '{close[0]}'?" if close else "kinds: " + ", ".join(self.kinds)
             return r.error(key_node, f"{path}.{kind}", "unknown-kind", f"unknown element kind '{kind}'", hint)
         return spec.read(value_node, f"{path}.{kind}", r)
@@ -351,6 +350,13 @@ class Named(Spec):
                 "description": self.description}
 
 
+def _close_matches(word: str, choices, n: int) -> list[str]:
+    """difflib's close matches (imported when a key or value is wrong, not by every process: 1-3 ms)."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n)
+
+
 def file_stamp(path: str) -> tuple[str, int, int]:
     """(absolute path, mtime, size): what a cache of parsed files keys a file by (it changed if these did)."""
     stat = os.stat(path)
@@ -382,7 +388,11 @@ def load_document(path: str, spec: Spec, diags: Diagnostics, cache: dict | None 
         value = read_document(doc.root, spec, Reader(doc.path, diags))
         clean = len(diags.items) == before
         if stored is not None and disk is not None and clean:
-            _write_parsed(stored, value, disk[0])
+            deferred = cache.get(DEFERRED) if cache is not None else None
+            if deferred is not None:  # (a `watch` rebuild: written after the PDF, by write_deferred)
+                deferred.append((stored, value, disk[0]))
+            else:
+                _write_parsed(stored, value, disk[0])
     else:
         clean = True
     if cache is not None and key is not None and clean:
@@ -399,6 +409,7 @@ def load_document(path: str, spec: Spec, diags: Diagnostics, cache: dict | None 
 # an unpickler that builds nothing but highlight's own dataclasses and enums (find_class refuses anything
 # else), so a written .cache cannot run code; a file that does not read back whole is ignored and rewritten.
 PARSED = "#parsed"  # a cache's entry: (folder, salt), set by use_parsed_cache
+DEFERRED = "#deferred"  # a cache's entry: a list the files read afresh are put on, kept by write_deferred
 PARSED_FORMAT = b"highlight-parsed/1\n"
 PARSED_KEEP = 256  # entries kept, newest first (a save of a page file makes one)
 
@@ -407,6 +418,14 @@ def use_parsed_cache(cache: dict, folder: str, salt: bytes) -> None:
     """Let `cache` keep what files read into in `folder` too, across processes (`salt`: what else the value
     depends on besides the file's bytes, its shown path and the spec)."""
     cache[PARSED] = (folder, salt)
+
+
+def write_deferred(cache: dict) -> None:
+    """Keep in the parsed-input cache the files a build read afresh and put off keeping (`cache` has a
+    DEFERRED list: `watch` keeps them between saves, off the path from a save to the PDF)."""
+    deferred = cache.get(DEFERRED) or []
+    while deferred:
+        _write_parsed(*deferred.pop(0))
 
 
 def _spec_name(spec: Spec) -> str:

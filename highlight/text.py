@@ -99,6 +99,7 @@ COVERB_END_COST = 10.0
 # 0.068 em does (GAP_OVER_AIM_COST), so a near break that leaves the line a little looser is taken instead.
 WIDE_COVERB_END_COST = 10.0
 SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
+NARROWER_MEASURE_EMS = 2  # a justified Chinese paragraph with a short line mid-paragraph tries a measure this much narrower
 SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
 MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
@@ -177,6 +178,12 @@ class GlyphRun:
     width_pt: float
     artifact: bool = False  # drawn but not content: a dictionary hyphen, which text extraction must not see
     scale: float = 1.0  # horizontal scale of its glyphs (the two dashes of a Chinese ——, drawn two ems wide)
+    # drawn as its glyphs' outlines, not as text (an artifact no text extractor sees): punctuation the layout adds
+    # as furniture, such as the bracket that closes in English what the source closes only in Chinese
+    outline: bool = False
+    # in the text layer, not drawn (text render mode 3): punctuation of the copy that joined two parts the layout
+    # sets apart (the comma after a change the copy prints inside its note: "（按年 +4%），為專利…")
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,8 @@ class Line:
 
     @property
     def text(self) -> str:
-        return "".join(run.text for run in self.runs)
+        """The line as the eye reads it (a hidden run, in the text layer only, left out)."""
+        return "".join(run.text for run in self.runs if not run.hidden)
 
     @property
     def right_pt(self) -> float:
@@ -369,65 +377,71 @@ class TextSetter:
 
     # -- boxes and separators --------------------------------------------
     def _frag(self, chars: list[_Char], prev: str) -> list[_Frag]:
-        frags: list[_Frag] = []
+        # A run is built up in a list ([text, face, size, rise, colour, tracking, width, leading, kern after,
+        # compressed, scale], _Frag's fields) and made a _Frag once it is complete: a frozen _Frag per character
+        # cost a 200-page edition a tenth of its build.
+        frags: list[list] = []
+        last: list | None = None
         for n, item in enumerate(chars):
             span, style = item.span, item.span.style
+            char = item.char
             size = max(style.size_pt * MARKER_SCALE, MARKER_MIN_PT) if span.marker else style.size_pt
             rise = style.size_pt * MARKER_RISE_EM if span.marker else 0.0
-            face = self.face_for(item.char, prev, style, span.lang) or MISSING_FACE
+            face = self.face_for(char, prev, style, span.lang) or MISSING_FACE
             tracking = style.tracking_em * size
             advances = face.advances  # (one character: the font's advance, without a generator)
-            width = (advances.get(ord(item.char), 0) * size / face.units_per_em if advances is not None
-                     else face.width_pt(item.char, size)) + tracking
+            width = (advances.get(ord(char), 0) * size / face.units_per_em if advances is not None
+                     else face.width_pt(char, size)) + tracking
             # a dash of a doubled —— is drawn wider, so the pair is exactly two ems (see _dash_scale); a single one
             # between two ideographs (凱洛格—科大, a connector) one em, not the font's 0.894 em that reads as Latin
             scale = 1.0
-            if item.char == "—":
+            if char == "—":
                 before, after = chars[n - 1].char if n else "", chars[n + 1].char if n + 1 < len(chars) else ""
                 if "—" in (before, after):
                     scale = _dash_scale(face)
                 elif before and after and is_cjk(before) and is_cjk(after) and _advance(face, "—"):
                     scale = face.units_per_em / _advance(face, "—")
             width = (width - tracking) * scale + tracking
-            last = frags[-1] if frags else None
             same = squeeze = False
             kern = 0.0
             if last is not None:
-                same = last.face == face.name and last.size_pt == size and last.rise_pt == rise \
-                    and (last.colour is style.colour or last.colour == style.colour) and last.tracking_pt == tracking \
-                    and last.scale == scale
-                kern = face.kern_pt(last.text[-1], item.char, size) if same else 0.0
-                squeeze = last.text[-1] in CLOSING_BRACKETS and _is_cjk_punctuation(item.char)
+                last_char = last[0][-1]
+                same = last[1] == face.name and last[2] == size and last[3] == rise \
+                    and (last[4] is style.colour or last[4] == style.colour) and last[5] == tracking \
+                    and last[10] == scale
+                kern = face.kern_pt(last_char, char, size) if same else 0.0
+                squeeze = last_char in CLOSING_BRACKETS and _is_cjk_punctuation(char)
                 if squeeze:
                     # Adjacent punctuation (clreq §3.1.6.1): a closing bracket's blank right half goes, so
                     # `）、` and `」。` take one and a half ems, not two.
-                    kern -= 0.5 * last.size_pt
-            if last is not None and item.char in JOINING and last.text[-1] == item.char and last.face == face.name:
-                # ——: the two dashes of a Chinese dash (or the two halves of ……) join ink to ink, as U+2E3A does
-                left, right = _ink(face, item.char)
-                kern -= (_advance(face, item.char) - right + left) * size * scale / face.units_per_em \
-                    if item.char == "—" else 0.0
-                same = same and not kern
-            if span.marker and last is not None:
-                # A marker touches its word: a glyph with a wide side bearing (◊ from the CJK face) is moved to its ink.
-                left, _right = _ink(face, item.char)
-                bearing = left * size / face.units_per_em
-                if bearing > MARKER_BEARING_EM * size:
-                    kern -= bearing - MARKER_BEARING_EM * size
+                    kern -= 0.5 * last[2]
+                if char in JOINING and last_char == char and last[1] == face.name:
+                    # ——: the two dashes of a Chinese dash (or the two halves of ……) join ink to ink, as U+2E3A does
+                    left, right = _ink(face, char)
+                    kern -= (_advance(face, char) - right + left) * size * scale / face.units_per_em \
+                        if char == "—" else 0.0
+                    same = same and not kern
+                if span.marker:
+                    # A marker touches its word: a glyph with a wide side bearing (◊ from the CJK face) is moved to
+                    # its ink.
+                    left, _right = _ink(face, char)
+                    bearing = left * size / face.units_per_em
+                    if bearing > MARKER_BEARING_EM * size:
+                        kern -= bearing - MARKER_BEARING_EM * size
             if kern and last is not None:
                 # Pair kerning from the font's GPOS: the next glyph starts a new run, moved by the kern.
-                frags[-1] = replace(last, kern_after_pt=kern, compressed=last.compressed + squeeze)
-                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, last.leading_pt,
-                                   scale=scale))
+                last[8], last[9] = kern, last[9] + squeeze
+                last = [char, face.name, size, rise, style.colour, tracking, width, last[7], 0.0, 0, scale]
+                frags.append(last)
             elif same and last is not None:
-                frags[-1] = _Frag(last.text + item.char, face.name, size, rise, style.colour, tracking,
-                                  last.width_pt + width, last.leading_pt, scale=scale)
+                last[0:7] = [last[0] + char, face.name, size, rise, style.colour, tracking, last[6] + width]
+                last[10] = scale
             else:
                 leading = 0.0 if span.marker else style.leading_pt
-                frags.append(_Frag(item.char, face.name, size, rise, style.colour, tracking, width, leading,
-                                   scale=scale))
-            prev = item.char
-        return frags
+                last = [char, face.name, size, rise, style.colour, tracking, width, leading, 0.0, 0, scale]
+                frags.append(last)
+            prev = char
+        return [_Frag(*values) for values in frags]
 
     def _boxes(self, spans: list[Span]) -> tuple[list[_Box], list[_Sep]]:
         chars = [_Char(c, s) for s in spans for c in s.text]
@@ -584,14 +598,39 @@ class TextSetter:
         if not spans:
             return []
         key = (tuple(spans), width_pt, align, balance, self._words_key())
-        lines = self._memo.get(key)
+        # Set or looked up before in this build (a trial fill, a frame filled again after a copyfit step): what
+        # the memo gave then, without asking it again (a stored memo names its entries by a digest of the key).
+        lines = self.used.get(key)
         if lines is None:
-            lines = self._memo[key] = self._set(spans, width_pt, align, balance)
-            self.fresh += 1
-        self.used[key] = lines
+            lines = self._memo.get(key)
+            if lines is None:
+                lines = self._memo[key] = self._set(spans, width_pt, align, balance)
+                self.fresh += 1
+            self.used[key] = lines
         return list(lines)
 
     def _set(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
+        """The lines at the measure; a justified Chinese paragraph that leaves a line mid-paragraph more than an em
+        short where no phrase ends (ragged: it could fill its measure only by opening its gaps past
+        MAX_IDEOGRAPH_GAP_EM) is set on a measure an em narrower, then two (a right indent makes up the rest), so
+        that its breaks move; the first with no such line and no more lines is kept, else the measure's own."""
+        lines = self._set_measure(spans, width_pt, align, balance)
+        texts = [s for s in spans if not s.marker]
+        if align != "justify" or len(lines) < 2 or not texts or any(s.lang != "zh" for s in texts):
+            return lines
+        em = max(s.style.size_pt for s in texts)
+        if not _short_lines(lines, em):
+            return lines
+        for narrower in range(1, NARROWER_MEASURE_EMS + 1):
+            measure = lines[0].width_pt - narrower * em
+            if measure < 8 * em:
+                break
+            trial = self._set_measure(spans, measure, align, balance)
+            if len(trial) <= len(lines) and not _short_lines(trial, em):
+                return trial
+        return lines
+
+    def _set_measure(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
         boxes, seps = self._boxes(spans)
         chinese = any(sep.kind == "cjk" or sep.han_latin for sep in seps)
         justify = chinese and align == "justify"
@@ -929,6 +968,13 @@ def _bold_terms(spans: list[Span]) -> set[Span]:
         return set()
     return {s for s in texts if s.lang == "zh" and s.style.weight == "bold" and len(s.text.strip()) <= MAX_BOLD_TERM
             and any(is_ideograph(c) for c in s.text)}
+
+
+def _short_lines(lines: tuple[Line, ...], em: float) -> bool:
+    """Whether a line before the last stops more than an em short of its measure mid-phrase (a justified line set
+    ragged where no phrase ends: a ragged line on a phrase's punctuation is the breaker's choice)."""
+    return any(line.right_pt < line.width_pt - em - 0.01 and line.text.rstrip()[-1:] not in PHRASE_BREAK
+               for line in lines[:-1])
 
 
 def _ragged_cost(box: _Box, width_pt: float) -> float:

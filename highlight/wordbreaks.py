@@ -8,7 +8,6 @@ typography report lists each one.
 """
 from __future__ import annotations
 
-import ctypes
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostics, SourceRef
@@ -78,6 +77,8 @@ class _PdfLine:
 
 def pdf_lines(pdf_path: str) -> list[list[_PdfLine]]:
     """Per page, its lines in the order drawn (pdfium's reading of the text, lines as it splits them)."""
+    import ctypes
+
     import pypdfium2 as pdfium
     from pypdfium2 import raw
 

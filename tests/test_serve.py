@@ -519,3 +519,41 @@ def test_a_save_writes_down_again_only_the_pages_it_changed(tmp_path, monkeypatc
     assert any("formally" in line["text"] for line in after[7]["lines"])
     live._dumped.clear()
     assert live._dump(result) == live.layout
+
+
+def test_a_page_picture_has_the_pixels_pdfium_draws_without_pillows_filters(tmp_path, monkeypatch):
+    """serve's page pictures (the longest step between a save and its picture was Pillow's PNG encoder, which
+    tries five filters on every row: 23 ms a page at 110 dpi) are PNGs of unfiltered rows that zlib packs:
+    every page's picture decodes to the very pixels pdfium draws of the preview. Fails on the code before (it
+    encoded with Pillow, refused here)."""
+    from dataclasses import replace
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from highlight.build import BuildOptions, BuildSession
+    from highlight.serve import LiveProof, ServeOptions
+
+    project = copy_project(tmp_path)
+    monkeypatch.chdir(project)
+    live = LiveProof(ServeOptions("content/2022-23", port=0))
+    os.makedirs(live.serve_dir, exist_ok=True)
+    Image.init()
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a page picture went through Pillow's PNG encoder")
+
+    monkeypatch.setitem(Image.SAVE, "PNG", refused)
+    options = replace(BuildOptions(live.options.edition_dir, live.scratch_pdf, preflight=False, proof=True),
+                      preview="watch")
+    live._take(BuildSession().build(options))
+    monkeypatch.undo()
+    pdf = pdfium.PdfDocument(live.preview_pdf)
+    try:
+        for index in range(len(pdf)):
+            drawn = pdf[index].render(scale=live.options.dpi / 72).to_pil().convert("RGB")
+            with Image.open(os.path.join(live.serve_dir, f"page-{index + 1:02d}.png")) as picture:
+                assert picture.format == "PNG" and picture.mode == "RGB" and picture.size == drawn.size
+                assert picture.tobytes() == drawn.tobytes(), index + 1
+    finally:
+        pdf.close()

@@ -21,6 +21,34 @@ def test_a_warm_build_imports_neither_pyyaml_nor_lxml(tmp_path):
     assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
 
 
+def test_a_build_after_an_edit_imports_neither_ctypes_difflib_nor_calendar(tmp_path):
+    """A build process after a one-word edit (one page laid out, the PDF drawn, tagged and preflighted) imports
+    what it uses: ctypes only where pdfium's text is read back (wordbreaks.pdf_lines), difflib only to suggest a
+    name for a wrong key or value (schema), 1-3 ms each of every process; calendar not at all (the edition's date
+    as seconds is arithmetic); ReportLab and pikepdf import none of them. Fails on the code before (all three
+    imported by every build)."""
+    import os
+
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    code = ("import sys\nfrom highlight.cli import main\nsys.argv = ['highlight', 'build', 'content/2022-23', '-o', "
+            "sys.argv[1], '-q']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "assert 'pikepdf' in sys.modules and 'reportlab' in sys.modules  # (the PDF drawn and tagged)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'ctypes', 'difflib', 'calendar'}))\n")
+    page = os.path.join(project, "content", "2022-23", "p7-growth-continued.yaml")
+    warm = subprocess.run([sys.executable, "-m", "highlight", "build", "content/2022-23", "-o", str(tmp_path / "w.pdf"),
+                           "-q"], cwd=project, capture_output=True, text=True)  # (this code's caches, as a user has)
+    assert warm.returncode == 0, warm.stderr[-2000:]
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("officially opened", "ceremonially opened", 1))
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "e.pdf")], cwd=project, capture_output=True,
+                         text=True)
+    assert run.returncode == 0 and run.stdout.strip() == "[]", (run.stdout, run.stderr[-2000:])
+
+
 def _package_copy(tmp_path):
     """A copy of the package (its own __pycache__), and the environment that imports it, writing bytecode."""
     import os
@@ -62,6 +90,44 @@ def test_the_methods_dataclasses_writes_are_compiled_once_and_kept_as_compiling_
     second = subprocess.run([sys.executable, "-c", counting, str(tmp_path)], env=env, cwd=tmp_path,
                             capture_output=True, text=True)
     assert second.returncode == 0 and second.stdout.strip() == "0", (second.stdout, second.stderr[-2000:])
+
+
+# (inspect.signature's calls for highlight's classes, but those whose defaults show a set: its repr, so the
+# docstring, is in another order in each process, and is not kept)
+_DOCS = ("import dataclasses, hashlib, inspect, sys\ncalls = []\nreal = inspect.signature\n"
+         "def spy(c, *a, **k):\n    init = vars(c).get('__init__')\n"
+         "    calls.append(str(getattr(c, '__module__', '')).startswith('highlight.') and "
+         "'{' not in repr((getattr(init, '__defaults__', None), getattr(init, '__kwdefaults__', None))))\n"
+         "    return real(c, *a, **k)\n"
+         "inspect.signature = spy\n" + _USE_CLASSES +
+         "import highlight.render, highlight.tags, highlight.preflight, highlight.cli\n"
+         "docs = sorted((c.__module__, c.__qualname__, c.__doc__) for m in list(sys.modules.values()) "
+         "if getattr(m, '__name__', '').startswith('highlight.') for c in vars(m).values() "
+         "if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == m.__name__)\n"
+         "print(sum(calls), len(docs), hashlib.sha256(repr(docs).encode()).hexdigest())\n")
+
+
+def test_the_docstrings_dataclasses_writes_are_kept_and_are_what_inspect_gives(tmp_path):
+    """A highlight dataclass without a docstring gets `Name(signature)` from dataclasses, which calls
+    inspect.signature: 6 ms a process for fifty-odd classes. highlight/__init__ keeps each signature's text in
+    __pycache__/dataclass-signatures.<tag>.marshal: a second process calls inspect.signature for none of them and
+    every class has the very docstring the first computed; a damaged file is a miss. Fails on the code before
+    (inspect.signature called in every process)."""
+    kept, env = _package_copy(tmp_path)
+    env["PYTHONHASHSEED"] = "0"  # (so that a set shown in a docstring is shown alike by every process)
+    signatures = kept.parent / kept.name.replace("dataclass-code", "dataclass-signatures")
+    runs = []
+    for damage in (None, None, b"garbage", None):
+        if damage is not None:
+            signatures.write_bytes(damage)
+        run = subprocess.run([sys.executable, "-c", _DOCS, str(tmp_path)], env=env, cwd=tmp_path,
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr[-2000:]
+        runs.append(run.stdout.split())
+    computed, read, after_damage, again = runs
+    assert int(computed[0]) > 40 and int(computed[1]) > 80  # (the classes without a docstring of their own)
+    assert read[0] == "0" and read[1:] == computed[1:]  # none computed, every docstring the same
+    assert after_damage == computed and again == read
 
 
 def test_a_damaged_or_foreign_file_of_kept_dataclass_code_is_a_miss_and_written_afresh(tmp_path):

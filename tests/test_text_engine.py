@@ -259,6 +259,40 @@ def test_justified_chinese_fills_a_measure_of_whole_ems(setter_and_style):
     assert abs(lines[0].right_pt - 20 * style.size_pt) < 0.01
 
 
+TECHATHON_NOTE = ("由科大與其他8家本地大學聯同香港科技園公司合辦的年度比賽，為程式人員、工程師、設計師、市場業者及"
+                  "創業家提供平台，以發展意念及產品原型，以及尋求種子基金及孵化支援。")
+PHRASE_ENDS = set("，。、；：！？）」』】〉》〕〗\u3000")
+
+
+def _short_mid_phrase(lines, style) -> list:
+    return [line.text for line in lines[:-1] if line.right_pt < line.width_pt - style.size_pt - 0.01
+            and line.text.rstrip()[-1:] not in PHRASE_ENDS]
+
+
+def test_a_justified_chinese_note_moves_its_measure_rather_than_leave_a_line_short_mid_phrase(setter_and_style):
+    """Page 5's ◊ note on its 26-em measure (7 pt, 182 pt): its first line '…公司合辦' stopped 2.9 em short (filling it
+    would open its gaps 0.084 em, past the 0.08 limit), the last review's item 4. A justified Chinese paragraph that
+    leaves a line mid-paragraph more than an em short where no phrase ends is set on a measure an em (then two)
+    narrower, a right indent making up the rest, so that its breaks move: here 25 ems, four full lines, no gap past
+    the limit. Over the leaflet's long Chinese texts on every measure of 22 to 35 ems such lines fall from 16 of
+    126 settings to 8. Fails on the code before: '由科大與其他8家本地大學聯同香港科技園公司合辦' 2.9 em short."""
+    setter, layout = setter_and_style
+    style = layout.style("footnote", "zh")
+    lines = setter.set([Span(TECHATHON_NOTE, style, lang="zh")], 182.0, "justify")
+    assert _short_mid_phrase(lines, style) == [], [(line.text, line.right_pt) for line in lines]
+    assert len(lines) == 4 and all(line.width_pt == 25 * style.size_pt for line in lines)
+    assert max(max(glyph_gaps(setter, line)[0], default=0.0) for line in lines) <= 0.08 + 1e-6
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.model import page_texts
+
+    edition, _, _ = load_inputs(EDITION, Diagnostics())
+    texts = [t.zh for p in edition.pages for t in page_texts(p) if getattr(t, "zh", None) and len(t.zh) > 40]
+    short = sum(bool(_short_mid_phrase(setter.set([Span(t, style, lang="zh")], ems * style.size_pt + 0.3, "justify"),
+                                       style)) for t in texts for ems in range(22, 36))
+    assert len(texts) * 14 == 126 and short <= 8
+
+
 def test_a_short_bracketed_phrase_is_never_broken_nor_parted_from_its_word(setter_and_style):
     for tenth in range(80, 300, 3):
         lines, _ = _justified(setter_and_style, GZ_NOTE, tenth / 10)

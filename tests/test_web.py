@@ -544,7 +544,7 @@ def test_a_single_language_variant_is_a_page_in_that_language(tmp_path):
             # words of Latin letters alone: the brand names inside Chinese sentences (in Chinese elements); page 8's
             # baseline note, a mixed line until issue 22 (item 11), is English over Chinese now: only its Chinese here
             assert [text.strip() for text, tag_lang in english if tag_lang != "zh-Hant-HK"] == []
-            assert "2014–15 為基線)" in html and "as baseline" not in html
+            assert "2014–15 為基線）" in html and "as baseline" not in html
         else:
             assert html.startswith('<!DOCTYPE html>\n<html lang="en">')
             assert "Research Power" in html and "研究實力" not in html

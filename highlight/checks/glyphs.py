@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..chars import split_bracket
 from ..diagnostics import Diagnostics, SourceRef
 from ..kinds import kind_of
 from ..layout_spec import Layout
@@ -54,6 +55,10 @@ def _page_characters(page, separator: str | None) -> dict[str, SourceRef]:
     # (plain() collapses whitespace: the no-break spaces that hold a figure to its unit are printed glyphs)
     strings = [(ref, plain(s)) for ref, s in raw] + [(ref, "".join(c for c in s if c in NO_BREAK_SPACES))
                                                      for ref, s in raw if any(c in NO_BREAK_SPACES for c in s)]
+    for text in page_texts(page):  # the brackets the layout adds to a bracket split across the languages
+        split = split_bracket(plain(text.en or ""), plain(text.zh or "")) if hasattr(text, "zh") else None
+        if split:
+            strings.append((text.ref, "".join(split)))
     for block in page.blocks:
         for element in block.elements:
             for name in kind_of(element).figure_fields:  # a stat's figure, a ranking's number

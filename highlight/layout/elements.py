@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .. import kinds
+from ..chars import split_bracket
 from ..content import (
     Breakdown,
     BulletList,
@@ -33,7 +34,7 @@ from ..content import (
 from ..diagnostics import shown
 from ..kinds import Kind
 from ..layout_spec import MM, FrameSpec
-from ..text import CLOSING_BRACKETS, OPENING_BRACKETS, Span, spans_from_text
+from ..text import OPENING_BRACKETS, Span, spans_from_text
 from .items import Box, Picture, QrMark, Ring, Role, Rule, TextLine, _Piece
 from .stacking import FrameContext, twin_style
 
@@ -59,26 +60,58 @@ class ElementKind:
 
 # -- the kinds' layout ------------------------------------------------------------------------------------
 def paragraph(ctx: FrameContext, paragraph: Paragraph, width: float, frame: FrameSpec) -> _Piece:
-    """English, then Chinese. A pair of brackets round both languages (（2014–15 as baseline / 2014–15 為基線）:
-    the English opens it, the Chinese closes it) is set as one bracketed note of two lines: the Chinese under
-    the English text, indented by the opening bracket, so the brackets close round the pair."""
+    """English, then Chinese. A bracket that opens in one language and closes in the other (the copy deck's
+    （2014–15 as baseline 2014–15 為基線）: the English opens it, the Chinese closes it) is completed in each
+    language as furniture, "(2014–15 as baseline)" over "（2014–15 為基線）": the bracket the layout adds is
+    drawn as its glyph's outline (an artifact, not text), so the text layer and a screen reader read the
+    source's words and the eye sees each language's brackets balanced (chars.split_bracket)."""
     text = paragraph.text
-    en_text, zh_text = text.en or "", text.zh or ""
-    opening, closing = OPENING_BRACKETS | {"("}, CLOSING_BRACKETS | {")"}
-    if not (en_text[:1] in opening and zh_text[-1:] and zh_text[-1:] in closing
-            and not any(c in closing for c in en_text) and not any(c in opening for c in zh_text)
-            and {"en", "zh"} <= ctx.languages):
+    split = split_bracket(text.en or "", text.zh or "")
+    if split is None:
         return ctx.stacked(text.ref, width, [(text, "body")])
+    en_closer, zh_opener = split
     piece = _Piece()
-    style = ctx.style("body", "en")
-    head = en_text[:1] + "".join(c for c in en_text[1:3])
-    indent = ctx._natural([Span(head, style)]) - ctx._natural([Span(head[1:], style)])
-    en = ctx.column(piece.primary, text.ref, "en", width)
+    en_style, zh_style = ctx.style("body", "en"), ctx.style("body", "zh")
+    closer_w = ctx._natural([Span(en_closer, en_style, lang="en")])
+    en = ctx.column(piece.primary, text.ref, "en", width - closer_w)
+    start = len(piece.primary)
     en.text(text, "body")
+    lines = [item for item in piece.primary[start:] if isinstance(item, TextLine)]
+    if lines:  # the closing bracket after the English's last word
+        at = piece.primary.index(lines[-1])
+        piece.primary[at] = _with_furniture(ctx, lines[-1], Span(en_closer, en_style, lang="en"), False)
+    # The Chinese after its opening bracket; a full-width bracket's blank half hangs, as at any line's start
+    # (text.py sets it so: its natural width is its ink's half), so its ink stands on the English one's edge.
+    indent = ctx._natural([Span(zh_opener, zh_style, lang="zh")])
     zh = ctx.column(piece.secondary, text.ref, "zh", width - indent, indent)
+    start = len(piece.secondary)
     zh.text(text, "body")
+    lines = [item for item in piece.secondary[start:] if isinstance(item, TextLine)]
+    if lines:  # the opening bracket before the Chinese's first character
+        at = piece.secondary.index(lines[0])
+        piece.secondary[at] = _with_furniture(ctx, lines[0], Span(zh_opener, zh_style, lang="zh"), True)
     piece.primary_h, piece.secondary_h = en.y, zh.y
     return piece
+
+
+def _with_furniture(ctx: FrameContext, item: TextLine, span: Span, before: bool) -> TextLine:
+    """`item` with `span` added before its first character (or after its last), drawn as its glyphs' outlines:
+    furniture the eye sees and no text extractor reads (an artifact)."""
+    added = ctx.setter.set([span], 1e6, "left")[0]
+    w = added.natural_pt
+    runs = item.line.runs
+    if before:
+        runs = tuple(replace(r, artifact=True, outline=True) for r in added.runs) + tuple(
+            replace(r, x_pt=r.x_pt + w) for r in runs)
+        x = item.x_pt - w
+    else:
+        end = item.line.natural_pt
+        runs = runs + tuple(replace(r, x_pt=r.x_pt + end, artifact=True, outline=True) for r in added.runs)
+        x = item.x_pt
+    line = replace(item.line, runs=runs, width_pt=item.line.width_pt + w, natural_pt=item.line.natural_pt + w,
+                   ascent_pt=max(item.line.ascent_pt, added.ascent_pt),
+                   descent_pt=max(item.line.descent_pt, added.descent_pt))
+    return TextLine(x, item.baseline_pt, line, item.ref, item.frame, item.lang, item.role)
 
 
 def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec) -> _Piece:
@@ -296,7 +329,7 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     words.add(ctx.spans(stat.label, "stat-label", "en"))
     read_as("label-en")
     badge_after = out[-1] if len(out) > before else None
-    words.text(stat.note, "stat-note")
+    _note(ctx, words, stat.note, "stat-note", "en")
     read_as("note-en")
     # Its Chinese under the English: the label in bold, the note. In a frame whose cells share their
     # bands (`bands: shared`) it goes on the secondary band, under the English of the whole row.
@@ -323,7 +356,8 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
         elif badge:
             words.add(badge)
         read_as("badge")
-    zh.text(stat.note, twin_style([(stat.label, "stat-label"), (stat.note, "stat-note")], stat.note, "stat-note"))
+    _note(ctx, zh, stat.note, twin_style([(stat.label, "stat-label"), (stat.note, "stat-note")], stat.note,
+                                         "stat-note"), "zh")
     read_as("note-zh")
     out[:] = [item for _, _, item in sorted(zip(ranks, range(len(out)), out), key=lambda t: t[:2])]
     if shared:
@@ -331,6 +365,32 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     else:
         piece.primary_h = max(col.y, zh.y)
     return piece
+
+
+# Punctuation that joins what comes before it to what follows, and that no line opens with.
+_JOINING = set("，、；：,;:")
+
+
+def _note(ctx: FrameContext, col, note, style: str, lang: str) -> None:
+    """A stat's note in `lang`. A note that opens with joining punctuation (，) continues the copy's sentence from
+    the change the layout sets on the figure line ("（按年 +4%），為專利申請及許可作準備": the copy deck prints them as
+    one sentence): the note is set from after the mark, and the mark rides at the start of its first line hidden,
+    in the text layer (the PDF reads the copy whole, in its order) but not drawn (no line opens with a comma)."""
+    string = getattr(note, lang, None) if note is not None else None
+    if not string or string[0] not in _JOINING or not string[1:].strip() or lang not in ctx.languages:
+        col.text(note, style, lang)
+        return
+    start = len(col.out)
+    col.text(replace(note, **{lang: string[1:].lstrip()}), style, lang)
+    at = next((i for i in range(start, len(col.out)) if isinstance(col.out[i], TextLine)), None)
+    if at is None:
+        return
+    item = col.out[at]
+    x = item.line.runs[0].x_pt if item.line.runs else 0.0
+    mark = ctx.setter.set([Span(string[0], ctx.style(style, lang), lang=lang)], 1e6, "left")[0].runs
+    runs = tuple(replace(run, x_pt=x, hidden=True) for run in mark) + item.line.runs
+    col.out[at] = TextLine(item.x_pt, item.baseline_pt, replace(item.line, runs=runs), item.ref, item.frame,
+                           item.lang, item.role)
 
 
 def _hang(spans: list[Span]) -> float:

@@ -79,7 +79,7 @@ class PageLayouter:
         title_w = width - (g.margins_mm.left + g.margins_mm.right) * MM
         items, title_overflows = title_band(ctx, page)
 
-        footnote_items, footnote_h = footnotes(ctx, page, title_w)
+        footnote_items, footnote_h = footnotes(ctx, page, title_w, _body_columns(template, page))
         band_h = g.title_band.height_mm * MM
         body_top = band_h + g.margins_mm.top * MM
         page_bottom = lay.page_height_pt - g.margins_mm.bottom * MM
@@ -173,10 +173,12 @@ class PageLayouter:
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
+        fills = [0]  # frames filled so far: what too_full() found holds until the next fill
 
         def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
             """(Re-)fill a frame into `filled` and `started`; `diags` a quiet one for a re-fill whose
             content was reported on its first fill."""
+            fills[0] += 1
             frame = template.frames[name]
             span = frame.wide_span if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
@@ -208,10 +210,15 @@ class PageLayouter:
         def overflows_anyway(trial) -> bool:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
 
+        judged: list = [-1, False]  # (fills then, too full?): asked again with no frame filled since, not placed again
+
         def too_full() -> bool:  # overflows, or fits only with its frames off the baseline grid
+            if judged[0] == fills[0]:
+                return judged[1]
             trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  Diagnostics())
-            return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
+            judged[:] = [fills[0], overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid]
+            return judged[1]
 
         gap_limit = layout.geometry.typography.max_panel_gap_mm * MM
 
@@ -403,3 +410,22 @@ def layout_edition(edition: Edition, layout: Layout, fonts: FontSet | TextSetter
     layouter = PageLayouter(layout, setter, diags, lang)
     layouter.previous_heights = previous_heights or {}
     return [layouter.layout_page(page, edition) for page in sorted(edition.pages, key=lambda p: p.number)]
+
+
+def _body_columns(template, page: Page) -> tuple[int, ...]:
+    """The grid columns (1-based) where the page's frames and their cells start: the columns the body stands on,
+    which its footnotes keep to."""
+    if template is None:
+        return ()
+    written = {block.frame for block in page.blocks}
+    starts: set = set()
+    for name, frame in template.frames.items():
+        if name not in written and not written & set(frame.aliases or ()):
+            continue
+        spans = frame.cell_spans or ((frame.span // frame.cells,) * frame.cells
+                                     if frame.cells > 1 and frame.span % frame.cells == 0 else (frame.span,))
+        col = frame.col
+        for span in spans:
+            starts.add(col)
+            col += span
+    return tuple(sorted(starts))

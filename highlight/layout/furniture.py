@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..content import Edition, Page, footnotes_in_marker_order
+from ..diagnostics import Diagnostics
 from ..layout_spec import MM
 from ..text import Span
 from .items import ARTIFACT, Box, Role, TextLine, _first_baseline, _shift
@@ -53,21 +54,38 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
     return items, overflowed
 
 
-def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]:
+def footnotes(ctx: FrameContext, page: Page, width: float, columns: tuple[int, ...] = ()) -> tuple[list, float]:
     """The page's footnotes from y = 0, and their height, in the order their markers first appear on the
     page. A bilingual note is a row of two columns on the grid, its English on the left columns and its Chinese
-    on the rest (`footnote_english_columns`), each text starting on its grid column and its marker hanging
-    before it (in the margin, in the gutter): a long note reads on a measure of some 60 characters (DESIGN.md:
-    long footnotes in two columns), a short one takes one line, and both languages carry the marker. A note in
-    one language (or a single-language variant) runs across the page. Every note ends with its language's full
-    stop (`footnote_stop_en`, `footnote_stop_zh`): where the copy has none the layout adds it, as furniture."""
+    on the rest, each text starting on its grid column and its marker hanging before it (in the margin, in the
+    gutter): a long note reads on a measure of some 60 characters (DESIGN.md: long footnotes in two columns), a
+    short one takes one line, and both languages carry the marker. The notes stand on the page's own columns:
+    their Chinese starts on a grid column where a frame or cell of the body above starts (`columns`, 1-based),
+    the one that sets the notes shortest, the nearest to `footnote_english_columns` + 1 among equals (the
+    page's half), the English on at most one column more; a page with none in reach takes that one. A note in one language (or a single-language
+    variant) runs across the page. Every note ends with its language's full stop (`footnote_stop_en`,
+    `footnote_stop_zh`): where the copy has none the layout adds it, as furniture."""
+    grid = ctx.layout.geometry.grid
+    preferred = min(ctx.m.footnote_english_columns, grid.columns - 1)
+    # neither language on under a third of the grid, nor the English past one column over the half (a reading
+    # measure, DESIGN.md: 55-80 characters; 8 columns of 7 pt run to 90)
+    reach = range(grid.columns // 3, preferred + 2)
+    choices = sorted({c - 1 for c in columns if c - 1 in reach} or {preferred}, key=lambda e: (abs(e - preferred), e))
+    if not page.footnotes or len(choices) == 1:
+        return _notes(ctx, page, width, choices[0])
+    quiet = ctx.but(diags=Diagnostics())
+    heights = [_notes(quiet, page, width, english)[1] for english in choices]
+    return _notes(ctx, page, width, choices[heights.index(min(heights))])
+
+
+def _notes(ctx: FrameContext, page: Page, width: float, english: int) -> tuple[list, float]:
+    """The footnotes with their English on the first `english` grid columns, their Chinese on the rest."""
     out: list = []
     y = 0.0
     ctx = ctx.but(frame="footnotes")
     grid = ctx.layout.geometry.grid
     gutter = grid.gutter_mm * MM
     column = (width - (grid.columns - 1) * gutter) / grid.columns
-    english = min(ctx.m.footnote_english_columns, grid.columns - 1)
     en_w = english * column + (english - 1) * gutter  # on the grid: English on its columns, Chinese on the rest
     for note in footnotes_in_marker_order(page):
         key = note.ref.yaml_path or ""  # footnotes[i]: the note, its marker and its text
@@ -81,8 +99,10 @@ def footnotes(ctx: FrameContext, page: Page, width: float) -> tuple[list, float]
             level = (ctx.style("footnote", "en").leading_pt - ctx.style("footnote", "zh").leading_pt) / 2 \
                 if lang == "zh" else 0.0
             # the text from its grid column's edge, on a reading measure: short of the column's right edge by the
-            # marker's room (the marker hangs before the text instead)
-            measure = column_w - 2.2 * ctx.style("footnote", lang or "en").size_pt
+            # marker's room (the marker hangs before the text instead), where the Chinese marker hangs in the
+            # gutter after it; the Chinese, last on the row, runs to its column's edge
+            short = 0.0 if lang == "zh" else 2.2 * ctx.style("footnote", lang or "en").size_pt
+            measure = column_w - short
             col = ctx.column(out, note.ref, lang or "en", measure, x, y + level, Role("footnote", key))
             for text_lang in ([lang] if lang else ["en", "zh"]):
                 before = len(out)

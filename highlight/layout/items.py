@@ -220,8 +220,25 @@ _HIGH = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789bdfhklt#$%&@!?()[]{}/\\|'\"â€œâ
 _LOW = set("gjpqy,;()[]{}|Q")
 
 
+_INK: dict = {}  # id(line) -> (line, its extent): every placement trial of a page asks for each of its lines' again
+_INK_MAX = 2**16  # entries kept before the memo starts afresh (a 200-page edition sets ~7,000 lines)
+
+
 def _ink_extent(line) -> tuple[float, float]:
-    """Above and below the baseline, in points, the ink of a set line reaches (0, 0: no ink)."""
+    """Above and below the baseline, in points, the ink of a set line reaches (0, 0: no ink). Lines are frozen, and
+    the setter gives the same objects for the same paragraph: kept by the very object (held, so its id is not
+    reused)."""
+    known = _INK.get(id(line))
+    if known is not None and known[0] is line:
+        return known[1]
+    extent = _measured_ink(line)
+    if len(_INK) >= _INK_MAX:
+        _INK.clear()
+    _INK[id(line)] = (line, extent)
+    return extent
+
+
+def _measured_ink(line) -> tuple[float, float]:
     up = down = 0.0
     for run in line.runs:
         text = run.text.strip()

@@ -202,10 +202,17 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             moved_set.add(name)
     staying = [n for n in order if n not in moved_set]
 
+    measured: dict = {}  # the frames' tops -> the tallest band: a round of steps tries arrangements it has measured
+
     def tallest(tops: dict) -> float:
         """The tallest band without ink above the frames anchored to the foot, and among them: the band between
         is the declared space, held to its own limit."""
-        return max(tallest_band(tops, staying), tallest_band(tops, sorted(moved_set), False) if moved_set else 0.0)
+        key = tuple(tops[n] for n in order)
+        band = measured.get(key)
+        if band is None:
+            band = measured[key] = max(tallest_band(tops, staying),
+                                       tallest_band(tops, sorted(moved_set), False) if moved_set else 0.0)
+        return band
 
     loose = {name: max(spacing.get(name, 0.0), value) for name, value in (geometry.loose_spacing_pt or {}).items()
              if name not in fixed}

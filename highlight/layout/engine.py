@@ -130,7 +130,10 @@ class PageLayouter:
         underfull = g.underfull_mm * MM
         if body.declared_space is not None and body.declared_space[0] >= lowest - 0.5:
             # the declared space at the foot (and less than a grid step more: the spare is counted in whole steps)
-            underfull = max(underfull, body.declared_space[1] - body.declared_space[0] + self.grid)
+            # (and the room under a grid step that neither could take: the spare is counted in whole steps, the
+            # declared space's limit is not, so up to a step of each is left, never a hole)
+            unplaced = body.room if body.room < self.grid else 0.0
+            underfull = max(underfull, body.declared_space[1] - body.declared_space[0] + self.grid + unplaced)
         title = page.title.en or page.title.zh or page.title.mixed or ""
         overflowed = (("title-band",) if title_overflows else ()) + body.overflowed
         return LaidOutPage(page.number, tuple(items), frames, title, safe,

@@ -313,8 +313,9 @@ def test_the_built_leaflet_breaks_between_words_by_an_independent_judge(built, e
                   if start < at < start + len(name) and (len(name) <= each.measure_em or at not in bounds)]
     # the judge read the leaflet's breaks (18 in 2022-23; 13, 5 of them narrow, since the pages' third round set
     # page 1's callout, page 5's tiles and page 7's figures on wider measures; 11 since page 2's QR caption went
-    # on one measure with the others' in the fifth)
-    assert sum(counted) >= 10 and counted[0] >= 4, counted
+    # on one measure with the others' in the fifth; 9 since page 2's Accelerator rows were recomposed, issue 22
+    # round 3: its cells on other measures, two breaks fewer)
+    assert sum(counted) >= 9 and counted[0] >= 4, counted
     assert narrow == [] and names == []
     assert len(wide) <= counted[1] / 10, wide
 

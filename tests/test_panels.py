@@ -709,3 +709,20 @@ def test_page_2s_rows_are_composed_by_the_depth_of_their_cells(leaflet):
     holes = [(f.name, round(hole / MM, 1)) for f in page.frames if f.name.startswith("accelerator")
              for hole, _ in f.row_holes]
     assert holes and all(hole <= limit / MM + 1.0 for _, hole in holes), holes
+
+
+def test_page_6s_two_columns_under_its_lead_figure_end_together(leaflet):
+    """Designer's review, round 3, item 5: with the code following its panel (6caaa32) the right column ended 34.2 mm
+    above the ring's legend beside it (and level with it, 48.9 mm of paper between the panel and the code). The
+    section's lead figure now stands across the 12 columns over both (partnerships-stat), so the ring and its
+    legend on the left and the panel and its code on the right start together under it and end within the page's
+    band limit. Fails on 53c8524: 34.2 mm. (Edition-b, whose ring has a caption of its own: 43.2 -> 23.5 mm.)"""
+    from highlight.layout import QrMark
+    from highlight.layout.items import ink_span
+
+    result, _ = leaflet
+    page = result.pages[5]
+    (qr,) = [i for i in page.items if isinstance(i, QrMark)]
+    legend = max(ink_span(i)[1] for i in page.items if isinstance(i, TextLine) and i.frame == "partnerships-figure")
+    assert 0 <= legend - ink_span(qr)[1] <= result.layout.geometry.typography.max_empty_band_mm * MM, \
+        (legend - ink_span(qr)[1]) / MM

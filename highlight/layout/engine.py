@@ -186,7 +186,11 @@ class PageLayouter:
             span = frame.wide_span if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
-            printed = frozenset(e.figure for e in block.elements if isinstance(e, Stat)) if block else frozenset()
+            # the figures its stats print, and those of the frames it stands under (a section's lead figure over
+            # its chart and what stands beside it): a chart whose total they print needs no caption of its own
+            over = [blocks[b] for b in (frame.below or ()) if blocks.get(b)]
+            printed = frozenset(e.figure for one in ([block] if block else []) + over for e in one.elements
+                                if isinstance(e, Stat))
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
                                 printed=printed, changes_below=name in fit.below,
                                 substitutes={**(template.styles or {}), **(frame.styles or {})})

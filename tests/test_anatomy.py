@@ -388,10 +388,12 @@ def test_page_2_sets_its_figures_by_section_its_income_figure_and_change_on_one_
     blocks) the seedbed's HK$400B+ stands in three columns beside the Unicorn Day, so that its sentence keeps
     to one line: that section takes the 21 pt step too, one figure size on the page. Since the fourth review
     (item 2) HK$400B+ is the fourth stat of the seedbed's row, in four columns (its lead-in on one line), the
-    page's last row on paper: the seedbed's figures at their own 26 pt."""
+    page's last row on paper: the seedbed's figures at their own 26 pt. Since issue 22's round 3 (item 3) the four
+    stand on four equal cells of three columns, the columns of the section under them: HK$400B+ (45.4 mm at 26 pt)
+    takes the scale's 21 pt step in its 41.2 mm cell, and its section with it."""
     sizes = _figure_sizes(leaflet, 2)
     assert {"1,747", "9", "13", "HK$400B+", "HK$13.1M", "1,700+", "226", "173"} <= set(sizes)
-    assert {sizes[f] for f in ("1,747", "9", "13", "HK$400B+")} == {26.0}, sizes  # since the fourth review
+    assert {sizes[f] for f in ("1,747", "9", "13", "HK$400B+")} == {21.0}, sizes  # (26 from the fourth review)
     assert len({sizes[f] for f in ("HK$13.1M", "1,700+", "226", "173")}) == 1
     assert sizes["HK$13.1M"] >= 21.0, sizes
     page = leaflet.pages[1]
@@ -413,15 +415,15 @@ def test_a_long_figure_steps_down_its_own_section_not_the_page(tmp_path):
     result = build(BuildOptions(str(folder), str(tmp_path / "x.pdf"), report=True))
     assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items if d.severity >= 2]
     sizes = _figure_sizes(result, 2)
-    # the lowest section steps (to 15 pt, its last); the seedbed keeps its own 26 pt (since issue 22's second
-    # designer review, stat labels at the note's 8 pt, the page no longer too full for it)
-    assert {sizes[f] for f in ("1,747", "9", "13", "HK$400B+")} == {26.0}, sizes
+    # the lowest section steps (to 15 pt, its last); the seedbed keeps its own step, 21 pt (HK$400B+ in its three
+    # columns since issue 22's round 3; 26 on four)
+    assert {sizes[f] for f in ("1,747", "9", "13", "HK$400B+")} == {21.0}, sizes
     assert {sizes[f] for f in ("HK$13.1M", "1,700+", "226", "173")} == {15.0}, sizes
     (fitted,) = [f for f in result.typography[1].fitted if "stat-figure" in f and "accelerator" in f]
     # (the frames of its figures: since issue 22 round 3 the licences' 173 stands in row 1, row 3 holds the rankings)
     assert "stat-figure at 15 pt in accelerator-row-1, accelerator-row-2:" in fitted
     printed = "\n".join(result.typography[1].stats)
-    assert "section 1: figures at 26 pt" in printed and "section 2: figures at 15 pt" in printed
+    assert "section 1: figures at 21 pt" in printed and "section 2: figures at 15 pt" in printed
 
 
 def _ranking_lines(result, number: int) -> dict:

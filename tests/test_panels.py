@@ -726,3 +726,27 @@ def test_page_6s_two_columns_under_its_lead_figure_end_together(leaflet):
     legend = max(ink_span(i)[1] for i in page.items if isinstance(i, TextLine) and i.frame == "partnerships-figure")
     assert 0 <= legend - ink_span(qr)[1] <= result.layout.geometry.typography.max_empty_band_mm * MM, \
         (legend - ink_span(qr)[1]) / MM
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_page_2s_figures_stand_on_the_columns_of_the_rows_under_them(which, request):
+    """Designer's review, round 3, item 3: page 2's seedbed figures started at 15.0 / 61.2 / 92.1 / 138.3 mm (cells of
+    3 / 2 / 3 / 4 columns) while the Accelerator's rows under them start at 107.5 and 153.8: four equal cells of
+    three columns now, on the columns the page's other rows use. Fails on 11f20a5: 92.1 and 138.3 mm."""
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[1]
+    from highlight.layout import QrMark
+
+    largest: dict = {}  # (frame, element) -> (its largest line's size, that line's x in mm): a figure, a headline
+    for item in page.items:
+        if isinstance(item, TextLine) and item.frame.startswith(("seedbed-stats", "accelerator-row")) and item.role \
+                and not item.role.element.endswith(".qr"):
+            key, size = (item.frame, item.role.element), max(run.size_pt for run in item.line.runs)
+            if size > largest.get(key, (0.0, 0.0))[0]:
+                largest[key] = (size, item.x_pt / MM)
+    lefts = {key: x for key, (_, x) in largest.items()}
+    lefts.update({("qr", i.role.element): i.x_pt / MM for i in page.items if isinstance(i, QrMark)})
+    seedbed = sorted(x for (frame, _), x in lefts.items() if frame == "seedbed-stats")
+    others = [x for (frame, _), x in lefts.items() if frame != "seedbed-stats"]
+    assert seedbed == pytest.approx([15.0, 61.25, 107.5, 153.75], abs=0.3), seedbed
+    assert all(min(abs(x - s) for s in seedbed) <= 0.3 for x in others), sorted(others)

@@ -2,6 +2,8 @@
 shortcut gives what the work it saves would have given, and a change of its input is not served from it."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 from highlight.text import Span, TextSetter
 
 
@@ -95,7 +97,7 @@ def test_a_placement_is_judged_once_until_a_frame_changes(monkeypatch):
     monkeypatch.setattr(placement, "empty_bands", empty_bands)
     layout_edition(edition, layout, TextSetter(_fonts(edition, layout)), Diagnostics())
     assert placed
-    for (before, _), (after, _) in zip(placed, placed[1:]):
+    for (before, _), (after, _) in pairwise(placed):
         assert not (before[0] and after[0] and before[1] == after[1]), "a trial placed again with nothing refilled"
     for _, measures in placed:
         assert len(measures) == len(set(measures)), "a band measured twice in one placement"

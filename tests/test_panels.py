@@ -752,3 +752,26 @@ def test_page_2s_figures_stand_on_the_columns_of_the_rows_under_them(which, requ
     others = [x for (frame, _), x in lefts.items() if frame != "seedbed-stats"]
     assert seedbed == pytest.approx([15.0, 61.25, 107.5, 153.75], abs=0.3), seedbed
     assert all(min(abs(x - s) for s in seedbed) <= 0.3 for x in others), sorted(others)
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_both_columns_of_page_8s_progress_start_at_the_section_top(which, request):
+    """Designer's review, round 3, item 7: page 8's baseline note ('(2014-15 as baseline)') stood under the section's
+    heading across the page's width, so the pledge on the right ('1st University in Hong Kong') started 11 mm below
+    the section's top, level with the growth sentence under the note. The note now stands over the metrics' panel it
+    qualifies (progress-basis): both cells of the section's first row start under the heading's rule (2.0 and 2.3 mm in
+    2022-23), at most 5 mm. Fails on a337a7e: the cells' first ink 11.9 and 12.2 mm under the rule (both under the note)."""
+    from highlight.layout.items import ink_span
+
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[7]
+    firsts = {}
+    for item in page.items:
+        if isinstance(item, TextLine) and item.frame == "progress-intro" and (span := ink_span(item)) is not None:
+            side = item.x_pt > result.layout.page_width_pt / 2
+            firsts[side] = min(firsts.get(side, 1e9), span[0])
+    (rule,) = [i for i in page.items if type(i).__name__ == "Rule" and i.y1_pt == i.y2_pt
+               and any(t.frame == "progress-head" and 0 < i.y1_pt - t.baseline_pt < 12 * MM
+                       for t in page.items if isinstance(t, TextLine))]
+    under = {side: (top - rule.y1_pt) / MM for side, top in firsts.items()}
+    assert set(under) == {False, True} and max(under.values()) <= 5.0, under

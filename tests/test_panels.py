@@ -498,8 +498,10 @@ def test_one_step_above_every_section_heading_on_every_page(which, request, tmp_
     assert len(checked) >= 5, checked
     # (the longer copy's page 1 took the last resort until its Excellence row's tallest cell, the funding note, went
     # on five columns: 4.2 mm less; since figures have no 15 pt step, the designer's mid-session review: "never 15
-    # pt, find the height elsewhere", the longer copy's pages 1 and 2 close this step as their last resort instead)
-    assert last_resort == ([1, 2] if which == "longer" else []), last_resort
+    # pt, find the height elsewhere", the longer copy's pages 1 and 2 closed this step as their last resort instead;
+    # on the merged layout of issue 22's round 3 (page 2's rows recomposed, the step under a rule held at 4 pt) neither
+    # needs it: measured on dd9ac13, no rhythm-floor note on any page of the longer copy)
+    assert last_resort == [], last_resort
 
 
 def test_reading_text_keeps_a_reading_measure_under_a_wide_heading(leaflet):

@@ -12,6 +12,10 @@ def is_cjk(char: str) -> bool:
             or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
 
 
+# Punctuation that joins what comes before it to what follows, and that no line opens with: a note that opens
+# with one goes on from the change set before it (the print keeps the mark in its text but does not draw it).
+JOINING_PUNCTUATION = frozenset("，、；：,;:")
+
 # A bracket and its other half, Latin and full-width.
 BRACKET_PAIRS = dict(zip("([{（「『【〈《〔［｛", ")]}）」』】〉》〕］｝"))
 

@@ -529,6 +529,14 @@ def _check_theme_headings(page: Page, diags: Diagnostics) -> None:
     if not headings or headings[0].level == 0:
         return
     first = headings[0].level
+    if first > 1 and not any(h.level == 1 for h in headings):
+        # a page whose sections are headed one level down: every other page heads its sections at level 1 (one
+        # form per level on the leaflet); a note, the page file's (or the template's) call
+        diags.note("section-heading-level", f"the page's first heading, '{headings[0].en or headings[0].zh}', is "
+                   f"level {first} and the page has no level-1 heading: its sections are headed as sub-sections",
+                   ref_of(headings[0], "level"), page=page.page,
+                   hint="set level: 1 where the heading opens a section of the page (12 pt, ruled), as on the "
+                   "other pages")
     for band, heading in itertools.pairwise(headings):
         if band.level == 0 and heading.level not in (0, first):
             diags.warning("theme-heading-level", f"the first heading under the theme band '{band.en or band.zh}' "

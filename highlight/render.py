@@ -42,6 +42,7 @@ class RenderOptions:
     picture_icc: bytes | None = None  # the CMYK profile pictures are converted into (print) or out of (screen)
     images: ImageSettings = field(default_factory=ImageSettings)  # how pictures are prepared
     deflated: str | None = None  # a folder of streams compressed before (.cache/deflate): see _DeflateMemo
+    outlines: str | None = None  # a folder of glyph outlines read before (.cache/outlines): see _KeptOutlines
 
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
@@ -115,6 +116,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
         canvas.showOutline()
     with _DeflateMemo(options.deflated):
         canvas.save()
+    _KeptOutlines.of(options.outlines).save()
     if not options.tagged:
         return buffer.getvalue()
     from .tags import finish_pdf
@@ -162,6 +164,118 @@ def _glyph_outline(path: str, char: str) -> tuple[tuple, int]:
         pen = _Recorder(glyphs)
         glyphs[name].draw(pen)
         return tuple(pen.ops), glyphs[name].width
+
+
+class _KeptOutlines:
+    """The outlines _glyph_outline reads with fontTools (and each face's units per em), kept across processes in
+    `folder` (.cache/outlines/<digest>.json, one file a face): importing fontTools and opening a face to draw a
+    bracket or two as paths was 35-55 ms of every build that draws. A file is named by a digest of the face
+    file's stamp (path, mtime, size), fontTools' (its __init__.py's stamp: its version) and the package's
+    source; it holds what the functions returned, as JSON (numbers as they were: ints and floats). A damaged or
+    foreign file, or an entry not of that shape, is a miss: read again with fontTools and written afresh."""
+
+    @classmethod
+    def of(cls, folder: str | None) -> _KeptOutlines:
+        kept = _KEPT_OUTLINES.get(folder)
+        if kept is None:
+            kept = _KEPT_OUTLINES[folder] = cls(folder)
+        return kept
+
+    def __init__(self, folder: str | None):
+        self.folder = folder
+        self.faces: dict = {}  # face path -> [its file, {"units": int, "glyphs": {char: [ops, width]}}, changed]
+
+    def _face(self, path: str) -> list:
+        face = self.faces.get(path)
+        if face is None:
+            name = self._name(path)
+            face = self.faces[path] = [name, {"units": None, "glyphs": {}}, False]
+            if name is not None:
+                import json
+
+                try:
+                    with open(name, encoding="utf-8") as f:
+                        data = json.load(f)
+                    if type(data) is dict and type(data.get("units")) in (int, type(None)) \
+                            and type(data.get("glyphs")) is dict:
+                        face[1] = data
+                except (OSError, ValueError):  # none kept, or a damaged file: read with fontTools
+                    pass
+        return face
+
+    def _name(self, path: str) -> str | None:
+        from .linestore import _package_digest, code_replaced
+
+        if self.folder is None or code_replaced():  # (a function replaced at run time: its source is not the key)
+            return None
+        import hashlib
+        import importlib.util
+
+        try:
+            spec = importlib.util.find_spec("fontTools")
+            stamps = []
+            for file in (path, spec.origin if spec is not None and spec.origin else ""):
+                info = os.stat(file)
+                stamps.append(f"{os.path.abspath(file)}\0{info.st_mtime_ns}\0{info.st_size}")
+        except (OSError, ValueError, ImportError):
+            return None
+        digest = hashlib.sha256(b"highlight-outlines/1\0" + _package_digest() + "\0".join(stamps).encode(
+            "utf-8", "surrogateescape"))
+        return os.path.join(self.folder, digest.hexdigest()[:40] + ".json")
+
+    def units_per_em(self, path: str) -> int:
+        face = self._face(path)
+        units = face[1].get("units")
+        if type(units) is not int or units <= 0:
+            units = face[1]["units"] = _units_per_em(path)
+            face[2] = True
+        return units
+
+    def glyph(self, path: str, char: str) -> tuple[tuple, int]:
+        face = self._face(path)
+        stored = face[1]["glyphs"].get(char)
+        found = self._decoded(stored)
+        if found is None:
+            found = _glyph_outline(path, char)
+            face[1]["glyphs"][char] = [[[op, [list(point) for point in points]] for op, points in found[0]], found[1]]
+            face[2] = True
+        return found
+
+    @staticmethod
+    def _decoded(stored) -> tuple[tuple, int] | None:
+        """(ops, width) as _glyph_outline returns them, from their JSON; None when it is not of that shape."""
+        try:
+            ops, width = stored
+            if type(width) is not int:
+                return None
+            out = []
+            for op, points in ops:
+                if op not in ("moveTo", "lineTo", "curveTo", "close") or type(points) is not list:
+                    return None
+                pts = tuple((x, y) for x, y in points)
+                if not all(type(v) in (int, float) for point in pts for v in point):
+                    return None
+                out.append((op, pts))
+            return tuple(out), width
+        except (TypeError, ValueError):
+            return None
+
+    def save(self) -> None:
+        """Write the faces whose outlines were read with fontTools this time (only time lost if it fails)."""
+        import json
+
+        from .atomic import replace_file
+
+        for face in self.faces.values():
+            if face[2] and face[0] is not None:
+                try:
+                    replace_file(face[0], json.dumps(face[1], ensure_ascii=False).encode("utf-8"))
+                except OSError:
+                    pass
+                face[2] = False
+
+
+_KEPT_OUTLINES: dict = {}  # folder -> its _KeptOutlines (a process reads each face's file once)
 
 
 class _DeflateMemo:
@@ -485,13 +599,14 @@ class _Painter:
     def outline(self, item: TextLine, run) -> None:
         """`run`'s glyphs as filled paths from their outlines in its face (fontTools), at its size and place."""
         path = self.faces[run.face].path if run.face in self.faces else ""
+        kept = _KeptOutlines.of(self.options.outlines)
         c = self.canvas
         p = c.beginPath()
-        scale = run.size_pt / _units_per_em(path) if path else 0.0
+        scale = run.size_pt / kept.units_per_em(path) if path else 0.0
         x0, y0 = item.x_pt + run.x_pt, item.baseline_pt - run.rise_pt
         advance = 0.0
         for char in run.text:
-            ops, width = _glyph_outline(path, char) if path else ((), 0)
+            ops, width = kept.glyph(path, char) if path else ((), 0)
             for op, points in ops:
                 xy = [v for px, py in points for v in (self.x(x0 + (advance + px) * scale),
                                                         self.y(y0 - py * scale))]

@@ -619,10 +619,10 @@ class TextSetter:
         return list(lines)
 
     def _set(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
-        """The lines at the measure; a justified Chinese paragraph that leaves a line mid-paragraph more than an em
-        short where no phrase ends (ragged: it could fill its measure only by opening its gaps past
-        MAX_IDEOGRAPH_GAP_EM) is set on a measure an em narrower, then two (a right indent makes up the rest), so
-        that its breaks move; the first with no such line and no more lines is kept, else the measure's own."""
+        """The lines at the measure; a justified Chinese paragraph that leaves a line mid-paragraph short (_short_lines:
+        ragged, as it could fill its measure only by opening its gaps past MAX_IDEOGRAPH_GAP_EM) is set on a
+        measure an em narrower, then two (a right indent makes up the rest), so that its breaks move; the first
+        with no such line and no more lines is kept, else the measure's own."""
         lines = self._set_measure(spans, width_pt, align, balance)
         texts = [s for s in spans if not s.marker]
         if align != "justify" or len(lines) < 2 or not texts or any(s.lang != "zh" for s in texts):
@@ -984,9 +984,10 @@ def _bold_terms(spans: list[Span]) -> set[Span]:
 
 
 def _short_lines(lines: tuple[Line, ...], em: float) -> bool:
-    """Whether a line before the last stops more than an em short of its measure mid-phrase (a justified line set
-    ragged where no phrase ends: a ragged line on a phrase's punctuation is the breaker's choice)."""
-    return any(line.right_pt < line.width_pt - em - 0.01 and line.text.rstrip()[-1:] not in PHRASE_BREAK
+    """Whether a line before the last stops short of its measure: more than an em mid-phrase (a justified line set
+    ragged where no phrase ends), more than two at a phrase's punctuation (a ragged line there, a little short,
+    is the breaker's choice)."""
+    return any(line.right_pt < line.width_pt - (em if line.text.rstrip()[-1:] not in PHRASE_BREAK else 2 * em) - 0.01
                for line in lines[:-1])
 
 

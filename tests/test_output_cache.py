@@ -195,3 +195,60 @@ def test_streams_compressed_before_are_taken_from_cache_deflate_and_a_damaged_en
         f.write(g.read())  # another stream's compression under this name
     assert build_once("c.pdf") == first and len([n for n in compressed if n >= 8192]) == 3  # the three, again
     assert build_once("d.pdf") == first and not [n for n in compressed if n >= 8192]  # and written afresh
+
+
+def test_outlined_glyphs_are_read_from_cache_outlines_without_fonttools_and_a_damaged_file_is_a_miss(tmp_path):
+    """The furniture the layout draws as glyph outlines (a bracket closed in each language) is read with fontTools
+    once and kept in .cache/outlines (render._KeptOutlines): importing fontTools and opening a face was 35-55 ms of
+    every build that draws. A later process draws the same PDF without importing fontTools; a damaged file is a
+    miss (fontTools again, the file written afresh). Fails on the code before (fontTools in every such build)."""
+    import subprocess
+    import sys
+
+    edition = _project(tmp_path)
+    code = ("import sys\nfrom highlight.build import BuildOptions, BuildSession\n"
+            "result = BuildSession().build(BuildOptions(sys.argv[1], sys.argv[2]))\n"
+            "assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]\n"
+            "print('fontTools' in sys.modules)\n")
+    folder = tmp_path / ".cache" / "outlines"
+
+    def build(name: str) -> tuple[bytes, str]:
+        for entry in os.listdir(tmp_path / ".cache" / "output") if (tmp_path / ".cache" / "output").exists() else []:
+            os.remove(tmp_path / ".cache" / "output" / entry)  # (drawn every time, not taken from .cache/output)
+        run = subprocess.run([sys.executable, "-c", code, edition, str(tmp_path / name)], cwd=ROOT,
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr[-2000:]
+        return (tmp_path / name).read_bytes(), run.stdout.strip()
+
+    first, _ = build("a.pdf")  # (fonts, lines and pages: fontTools may be used for other things the first time)
+    second, imported = build("b.pdf")
+    assert second == first and imported == "False"
+    assert folder.exists() and os.listdir(folder)
+    for entry in os.listdir(folder):
+        (folder / entry).write_text('{"units": "x", "glyphs": [')
+    third, imported = build("c.pdf")
+    assert third == first and imported == "True"  # read again with fontTools
+    fourth, imported = build("d.pdf")
+    assert fourth == first and imported == "False"  # and written afresh
+
+
+def test_outlines_are_not_taken_from_cache_outlines_when_render_code_is_replaced(tmp_path, monkeypatch):
+    """.cache/outlines is named by the package's source: a build whose render functions were replaced at run
+    time (a test's monkeypatch) reads the outlines with the function it runs, not from the kept file, as
+    .cache/output and .cache/preflight are switched off then (linestore.code_replaced). Fails on 98d6b5e (the
+    kept outlines served to replaced code)."""
+    import shutil
+
+    from highlight import render
+
+    edition = _project(tmp_path)
+    build = BuildSession().build(BuildOptions(edition, str(tmp_path / "a.pdf")))
+    assert not build.diagnostics.has_errors() and os.listdir(tmp_path / ".cache" / "outlines")
+    shutil.rmtree(tmp_path / ".cache" / "output")
+    monkeypatch.setattr(render, "_KEPT_OUTLINES", {})
+    read: list[str] = []
+    real = render._glyph_outline.__wrapped__
+    monkeypatch.setattr(render, "_glyph_outline", lambda path, char: read.append(char) or real(path, char))
+    again = BuildSession().build(BuildOptions(edition, str(tmp_path / "b.pdf")))
+    assert not again.diagnostics.has_errors() and read
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

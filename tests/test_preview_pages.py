@@ -110,3 +110,34 @@ def test_a_save_made_while_the_first_build_is_announced_is_built(tmp_path):
     second = next(builds, None)
     builds.close()
     assert second is not None and second.changed == (page,)
+
+
+def test_only_a_text_with_a_bracket_to_open_and_one_to_close_is_checked_for_a_split_bracket(monkeypatch):
+    """characters_used adds the brackets the layout completes for a bracket split across the languages; plain()
+    only takes characters away, so a text whose English opens no bracket or whose Chinese closes none is not
+    made plain again for it (4 ms of every build went to checking every bilingual text). The characters and their
+    first places are those of checking every text. Fails on the code before (every bilingual text checked)."""
+    from conftest import EDITION
+
+    from highlight.build import load_inputs
+    from highlight.chars import BRACKET_PAIRS
+    from highlight.checks import glyphs
+    from highlight.diagnostics import Diagnostics
+    from highlight.model import page_texts
+
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    candidates = [t for p in edition.pages for t in page_texts(p) if hasattr(t, "zh")
+                  and set(t.en or "") & set(BRACKET_PAIRS) and set(t.zh or "") & set(BRACKET_PAIRS.values())]
+    bilingual = [t for p in edition.pages for t in page_texts(p) if hasattr(t, "zh")]
+    assert 0 < len(candidates) < len(bilingual) / 4
+    checked: list[tuple] = []
+    real = glyphs.split_bracket
+    monkeypatch.setattr(glyphs, "_PAGES", {})
+    monkeypatch.setattr(glyphs, "split_bracket", lambda en, zh: checked.append((en, zh)) or real(en, zh))
+    used = glyphs.characters_used(edition, layout)
+    assert len(checked) == len(candidates)
+    monkeypatch.setattr(glyphs, "_PAGES", {})
+    monkeypatch.setattr(glyphs, "_OPENING", frozenset(chr(c) for c in range(0x110000)))  # (every text checked)
+    monkeypatch.setattr(glyphs, "_CLOSING", glyphs._OPENING)
+    everything = glyphs.characters_used(edition, layout)
+    assert list(used.items()) == list(everything.items()) and ")" in used and "（" in used

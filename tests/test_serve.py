@@ -557,3 +557,35 @@ def test_a_page_picture_has_the_pixels_pdfium_draws_without_pillows_filters(tmp_
                 assert picture.tobytes() == drawn.tobytes(), index + 1
     finally:
         pdf.close()
+
+
+def test_a_save_reads_the_picture_box_of_only_the_pages_it_drew_again(tmp_path, monkeypatch):
+    """After a save that changed page 7, serve draws page 7's picture and reads page 7's box alone (reading all
+    eight made pdfium load every page: 5-15 ms between the save and its picture); the boxes are those of
+    reading every page. Fails on the code before (eight boxes read at every save)."""
+    from dataclasses import replace
+
+    from highlight.build import BuildOptions, BuildSession
+    from highlight.serve import LiveProof, ServeOptions
+
+    project = copy_project(tmp_path)
+    monkeypatch.chdir(project)
+    live = LiveProof(ServeOptions("content/2022-23", port=0))
+    os.makedirs(live.serve_dir, exist_ok=True)
+    session = BuildSession()
+    options = replace(BuildOptions(live.options.edition_dir, live.scratch_pdf, preflight=False, proof=True),
+                      preview="watch")
+    live._take(session.build(options))
+    first = list(live._boxes)
+    assert len(first) == 8
+    read: list = []
+    real = LiveProof._box
+    monkeypatch.setattr(LiveProof, "_box", staticmethod(lambda pdf_page: read.append(1) or real(pdf_page)))
+    page = os.path.join("content", "2022-23", "p7-growth-continued.yaml")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("officially opened", "formally opened"))
+    live._take(session.build(options))
+    assert live.drawn_pages and [p["number"] for p in live.drawn_pages] == [7] and len(read) == 1
+    assert live._boxes == first

@@ -641,3 +641,17 @@ def test_the_faces_come_from_where_the_build_found_them(tmp_path, monkeypatch):
     fonts = os.listdir(os.path.join(folder, "fonts"))
     assert sum(n.endswith(".woff2") for n in fonts) == 4 and sum(n.startswith("LICENSE-") for n in fonts) == 2
     shutil.rmtree(project)
+
+
+@pytest.mark.parametrize("name", ["2022-23", "edition-b"])
+def test_a_note_that_goes_on_from_its_change_shows_the_comma_after_the_change(site, name):
+    """Page 2's 226 (edition-b's 241): the content gives the Chinese change and a note that goes on from it with a
+    comma ('，為專利申請…', as the copy deck prints '（按年 +4%），為專利申請…'). The web page shows the comma after the
+    change, where the copy deck prints it, and the note's line opens with its words; its text still reads the copy
+    deck's (check --source). Fails on the code before: the note's line opened with '，'."""
+    import re
+
+    with open(os.path.join(site[name][0], "index.html"), encoding="utf-8") as f:
+        html = f.read()
+    assert re.search(r'<span class="change">（按<wbr>年 \+\d%），</span></dd><dd lang="zh-Hant-HK" class="note">為', html)
+    assert 'class="note">，' not in html

@@ -32,7 +32,8 @@ class PdfBackend(FileBackend):
             title=meta.title, subject=meta.subject, marks=document.marks, target=meta.target,
             date_epoch=meta.date_epoch, variant=meta.variant, tagged=document.tagged, profile=document.profile,
             picture_icc=document.picture_icc, images=document.layout.geometry.images, edition=meta.edition,
-            languages=meta.languages, deflated=os.path.join(document.project, ".cache", "deflate"))
+            languages=meta.languages, deflated=os.path.join(document.project, ".cache", "deflate"),
+            outlines=os.path.join(document.project, ".cache", "outlines"))
         redraw = _redrawn(document)
         if redraw is not None:
             previous = document.previous

@@ -1,7 +1,7 @@
 """Copyfit: figures too wide at their style's size take the largest smaller step of the scale that fits
-(`steps:` of the style). Every figure of a section (a level-1 heading and the blocks it heads, DESIGN.md "One
-figure size within a section") takes the same step, so a smaller sum never looks bigger than the one beside it;
-a section steps down only for its own figures, so one long sum does not shrink the rest of the page. A stat's figure line holds its unit and change
+(`steps:` of the style). Every figure of a page takes the same step (DESIGN.md "One figure size within a
+section", which the designer's review of 2f9fe7c took to the page: page 5's HK$10M at 26 pt outranked HK$104.4M
+at 21 pt above it), so a smaller sum never looks bigger than one near it. A stat's figure line holds its unit and change
 too (one stat anatomy, DESIGN.md): its figure has the room they leave. Only when the smallest step fails
 is it an error.
 
@@ -51,21 +51,6 @@ def cell_width(ctx: FrameContext, frame, width: float, index: int = 0) -> float:
     return widths[index % len(widths)]
 
 
-def frame_sections(page: Page, template) -> dict:
-    """frame name -> the section its block is in: a block holding a level-1 heading starts the next (as the
-    report counts them, typography._sections)."""
-    from ..content import Heading
-
-    alias = {old: name for name, f in template.frames.items() for old in (f.aliases or ())}
-    section = 0
-    out: dict = {}
-    for block in page.blocks:
-        if any(isinstance(e, Heading) and e.level == 1 for e in block.elements):
-            section += 1
-        out.setdefault(alias.get(block.frame, block.frame), section)
-    return out
-
-
 def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further: Mapping | None = None) -> Copyfit:
     """The copyfit steps of the page's frames (at their own span); `further` (section -> steps) smaller
     still, for a page too full at the steps its figures need: a section's figures step down together, one
@@ -73,7 +58,6 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
     further = further or {}
     layout = page_ctx.layout
     groups: dict = {}
-    section_of = frame_sections(page, template)
     measured: list = []  # (group key, frame, element, figure, the figure's width at each size, room, its change's)
     for name, frame in template.frames.items():
         block = blocks.get(name)
@@ -90,7 +74,7 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             style = ctx.style(style_name, "en")
             sizes = [style.size_pt] + list(layout.steps(ctx.substitutes.get(style_name, style_name)))
             natural = [ctx._natural(spans_from_text(figure, at_size(style, size, ctx.grid))) for size in sizes]
-            key = (section_of.get(name, 0), style_name)
+            key = (0, style_name)  # one step for every figure of the page (one figure size on it)
             groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
                                     "widest": (0.0, room, element.ref, figure), "below": False})
             measured.append((key, name, element, figure, natural, room, change_room(ctx, element)))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .. import kinds
-from ..chars import split_bracket
+from ..chars import JOINING_PUNCTUATION, split_bracket
 from ..content import (
     Breakdown,
     BulletList,
@@ -28,8 +28,10 @@ from ..content import (
     QrCode,
     Ranking,
     Stat,
+    Text,
     ref_of,
 )
+from ..diagnostics import shown
 from ..kinds import Kind
 from ..layout_spec import MM, FrameSpec
 from ..text import OPENING_BRACKETS, Span, spans_from_text
@@ -365,17 +367,13 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     return piece
 
 
-# Punctuation that joins what comes before it to what follows, and that no line opens with.
-_JOINING = set("，、；：,;:")
-
-
 def _note(ctx: FrameContext, col, note, style: str, lang: str) -> None:
     """A stat's note in `lang`. A note that opens with joining punctuation (，) continues the copy's sentence from
     the change the layout sets on the figure line ("（按年 +4%），為專利申請及許可作準備": the copy deck prints them as
     one sentence): the note is set from after the mark, and the mark rides at the start of its first line hidden,
     in the text layer (the PDF reads the copy whole, in its order) but not drawn (no line opens with a comma)."""
     string = getattr(note, lang, None) if note is not None else None
-    if not string or string[0] not in _JOINING or not string[1:].strip() or lang not in ctx.languages:
+    if not string or string[0] not in JOINING_PUNCTUATION or not string[1:].strip() or lang not in ctx.languages:
         col.text(note, style, lang)
         return
     start = len(col.out)
@@ -557,8 +555,9 @@ def picture(ctx: FrameContext, image: Image, width: float, frame: FrameSpec) -> 
     where = ref_of(image, "file") if image.file else image.ref
     aspect = 1.5  # a placeholder's box: a landscape photograph's proportions
     if path is None and problem == "to come":
-        ctx.diags.warning("image-placeholder", "the picture has no file yet: a marked placeholder of its box is "
-                          "printed", where, page=ctx.page,
+        what = image.alt.en or image.alt.zh or image.alt.mixed or ""
+        ctx.diags.warning("image-placeholder", f"the picture '{shown(what, 60)}' has no file yet: a marked "
+                          "placeholder of its box is printed", where, page=ctx.page,
                           hint=f"add file: <name> (the picture's file in {folder}); a --final press build refuses "
                           "the placeholder")
     elif path is None and problem != "missing":
@@ -598,6 +597,14 @@ def picture(ctx: FrameContext, image: Image, width: float, frame: FrameSpec) -> 
                                  ctx.frame, tuple(image.alt.strings()),
                                  # a placeholder is not the picture: an artifact, its alt text kept for the photograph
                                  Role("artifact", image.ref.yaml_path or "") if path is None else None))
+    if path is None and (ctx.m.picture_to_come_en or ctx.m.picture_to_come_zh):
+        # What the box waits for, in its corner (layout/page.yaml: picture_to_come_en/zh), as furniture
+        inset = 2.0 * MM
+        label = ctx.column(piece.primary, image.ref, "en", max(1.0, x1 - x0 - 2 * inset), x0 + inset, inset,
+                           role=Role("artifact", image.ref.yaml_path or ""))
+        words = Text(image.ref, ctx.m.picture_to_come_en or None, ctx.m.picture_to_come_zh or None)
+        label.text(words, "picture-credit")
+        label.text(words, "picture-credit", "zh")
     col = ctx.column(piece.primary, image.ref, "en", width, 0.0, height + ctx.m.band_gap_pt)
     for text, style in ((image.caption, "picture-caption"), (image.credit, "picture-credit")):
         col.text(text, style)

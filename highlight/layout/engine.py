@@ -130,7 +130,10 @@ class PageLayouter:
         underfull = g.underfull_mm * MM
         if body.declared_space is not None and body.declared_space[0] >= lowest - 0.5:
             # the declared space at the foot (and less than a grid step more: the spare is counted in whole steps)
-            underfull = max(underfull, body.declared_space[1] - body.declared_space[0] + self.grid)
+            # (and the room under a grid step that neither could take: the spare is counted in whole steps, the
+            # declared space's limit is not, so up to a step of each is left, never a hole)
+            unplaced = body.room if body.room < self.grid else 0.0
+            underfull = max(underfull, body.declared_space[1] - body.declared_space[0] + self.grid + unplaced)
         title = page.title.en or page.title.zh or page.title.mixed or ""
         overflowed = (("title-band",) if title_overflows else ()) + body.overflowed
         return LaidOutPage(page.number, tuple(items), frames, title, safe,
@@ -183,10 +186,15 @@ class PageLayouter:
             span = frame.wide_span if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
-            printed = frozenset(e.figure for e in block.elements if isinstance(e, Stat)) if block else frozenset()
+            # the figures its stats print, and those of the frames it stands under (a section's lead figure over
+            # its chart and what stands beside it): a chart whose total they print needs no caption of its own
+            over = [blocks[b] for b in (frame.below or ()) if blocks.get(b)]
+            printed = frozenset(e.figure for one in ([block] if block else []) + over for e in one.elements
+                                if isinstance(e, Stat))
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
                                 printed=printed, changes_below=name in fit.below,
-                                substitutes={**(template.styles or {}), **(frame.styles or {})})
+                                substitutes={**_on_panel(layout, frame), **(template.styles or {}),
+                                             **(frame.styles or {})})
             frame_items: list = []
             if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
                 frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
@@ -255,7 +263,20 @@ class PageLayouter:
                     align_rows(template, fill, started, filled, gap_limit)
                     break
 
-        # Too full: first its figures take a smaller step of the scale (a section at a time)…
+        charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
+                   and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
+        m = layout.geometry.elements
+        for radius in m.ring_steps_mm if charted else ():
+            # Too full: first its rings take the next smaller step (every ring of the page one size), so that
+            # the figures beside them keep their size (a ring is drawn, not type: it gives room in larger steps).
+            if radius >= m.ring_radius_mm or not too_full():
+                break
+            smaller = replace(layout, geometry=replace(layout.geometry, elements=replace(m, ring_radius_mm=radius)))
+            quiet = Diagnostics()
+            for name in charted:
+                rings[name] = smaller
+                fill(name, diags=quiet)
+        # …then its figures take a smaller step of the scale (a section at a time)…
         first_fit = fit
         step_figures()
         wide = [n for n in order if template.frames[n].wide_span and blocks.get(n)]
@@ -270,18 +291,6 @@ class PageLayouter:
                 fill(name, diags=quiet)
             align_rows(template, fill, started, filled, gap_limit)
             step_figures()
-        charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
-                   and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
-        m = layout.geometry.elements
-        for radius in m.ring_steps_mm if charted else ():
-            # Still too full: its rings take the next smaller step (every ring of the page one size).
-            if radius >= m.ring_radius_mm or not too_full():
-                break
-            smaller = replace(layout, geometry=replace(layout.geometry, elements=replace(m, ring_radius_mm=radius)))
-            quiet = Diagnostics()
-            for name in charted:
-                rings[name] = smaller
-                fill(name, diags=quiet)
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.
         relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
@@ -429,3 +438,12 @@ def _body_columns(template, page: Page) -> tuple[int, ...]:
             starts.add(col)
             col += span
     return tuple(sorted(starts))
+
+
+def _on_panel(layout: Layout, frame) -> dict:
+    """On a tinted panel each style that has a twin named '<style>-on-panel' in styles.yaml is set in it (the gold
+    of a change darkened so that it reads on the tint: DESIGN.md, gold only where it reads)."""
+    if not frame.panel:
+        return {}
+    return {name: f"{name}-on-panel" for name, lang in layout.styles if lang == "en"
+            and (f"{name}-on-panel", "en") in layout.styles}

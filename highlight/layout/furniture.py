@@ -57,8 +57,8 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
 def footnotes(ctx: FrameContext, page: Page, width: float, columns: tuple[int, ...] = ()) -> tuple[list, float]:
     """The page's footnotes from y = 0, and their height, in the order their markers first appear on the
     page. A bilingual note is a row of two columns on the grid, its English on the left columns and its Chinese
-    on the rest, each text starting on its grid column and its marker hanging before it (in the margin, in the
-    gutter): a long note reads on a measure of some 60 characters (DESIGN.md: long footnotes in two columns), a
+    on the rest, each marker on its grid column's edge and its text after it on one indent (the measure holds
+    both: nothing hangs in the margin or the gutter): a long note reads on a measure of some 60 characters (DESIGN.md: long footnotes in two columns), a
     short one takes one line, and both languages carry the marker. The notes stand on the page's own columns:
     their Chinese starts on a grid column where a frame or cell of the body above starts (`columns`, 1-based),
     the one that sets the notes shortest, the nearest to `footnote_english_columns` + 1 among equals (the
@@ -87,7 +87,12 @@ def _notes(ctx: FrameContext, page: Page, width: float, english: int) -> tuple[l
     gutter = grid.gutter_mm * MM
     column = (width - (grid.columns - 1) * gutter) / grid.columns
     en_w = english * column + (english - 1) * gutter  # on the grid: English on its columns, Chinese on the rest
-    for note in footnotes_in_marker_order(page):
+    notes = footnotes_in_marker_order(page)
+    # Each marker stands on its column's edge, inside the measure (not hanging in the margin or the gutter), and
+    # the notes' texts after it on one indent: the page's widest marker and a quarter em (Han–Latin's gap).
+    indent = {lang: max((ctx._natural([Span(note.marker, ctx.style("footnote", lang), lang=lang)]) for note in notes),
+                        default=0.0) + 0.25 * ctx.style("footnote", lang).size_pt for lang in ("en", "zh")}
+    for note in notes:
         key = note.ref.yaml_path or ""  # footnotes[i]: the note, its marker and its text
         both = bool((note.text.en or note.text.mixed) and note.text.zh) and len(ctx.languages) == 3
         columns = ([("en", 0.0, en_w), ("zh", en_w + gutter, width - en_w - gutter)] if both
@@ -98,12 +103,10 @@ def _notes(ctx: FrameContext, page: Page, width: float, english: int) -> tuple[l
             # the Chinese column starts where its first baseline stands level with the English one's
             level = (ctx.style("footnote", "en").leading_pt - ctx.style("footnote", "zh").leading_pt) / 2 \
                 if lang == "zh" else 0.0
-            # the text from its grid column's edge, on a reading measure: short of the column's right edge by the
-            # marker's room (the marker hangs before the text instead), where the Chinese marker hangs in the
-            # gutter after it; the Chinese, last on the row, runs to its column's edge
-            short = 0.0 if lang == "zh" else 2.2 * ctx.style("footnote", lang or "en").size_pt
-            measure = column_w - short
-            col = ctx.column(out, note.ref, lang or "en", measure, x, y + level, Role("footnote", key))
+            # the text after its marker's indent, to its column's edge
+            inset = indent[lang or "en"]
+            col = ctx.column(out, note.ref, lang or "en", column_w - inset, x + inset, y + level,
+                             Role("footnote", key))
             for text_lang in ([lang] if lang else ["en", "zh"]):
                 before = len(out)
                 spans = ctx.spans(note.text, "footnote", text_lang)
@@ -116,10 +119,8 @@ def _notes(ctx: FrameContext, page: Page, width: float, english: int) -> tuple[l
             if first is None:
                 continue
             mark_style = ctx.style("footnote", lang or "en")
-            # the marker in the gutter (the margin) before its text, a quarter em from it (Han–Latin's gap)
-            hang, gap = gutter - 1.0, 0.25 * mark_style.size_pt
-            mark = TextLine(x - hang, first.baseline_pt, ctx.setter.set(
-                [Span(note.marker, mark_style, lang=lang or "en")], hang - gap, "right")[0], note.ref, ctx.frame,
+            mark = TextLine(x, first.baseline_pt, ctx.setter.set(
+                [Span(note.marker, mark_style, lang=lang or "en")], inset, "left")[0], note.ref, ctx.frame,
                 lang or "en", Role("footnote-label", key))
             # The Chinese marker is drawn after its note, so that text taken from the PDF reads as the
             # source does ("… June 30, 2023. 2022年7月1日…").

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
+from ..chars import JOINING_PUNCTUATION
 from ..content import (
     MARKER_PATTERN,
     Breakdown,
@@ -342,6 +343,14 @@ class HtmlWriter:
             change = {lang: f' <span class="change">{self.inline(getattr(stat.change, lang), lang, state)}</span></dd>'
                       for lang in langs}
             notes = [self.one(stat.note, lang, state, "dd", "note") for lang in langs]
+            for n, lang in enumerate(langs):
+                # a note that goes on from the change with a comma ("（按年 +4%），為專利…"): the comma after the
+                # change, where the copy deck prints it, not at the head of the note's line
+                string = getattr(stat.note, lang, None) if stat.note is not None else None
+                if notes[n] and string and string[0] in JOINING_PUNCTUATION:
+                    mark = escape(string[0], quote=False)
+                    notes[n] = notes[n].replace(f">{mark}", ">", 1)
+                    change[lang] = change[lang].replace("</span></dd>", f"{mark}</span></dd>")
             return "".join(dd.replace("</dd>", change[lang]) + note for dd, note, lang in zip(out, notes, langs))
         if "en" in langs and stat.badge:
             out.append(f'<dd class="badge">{self.both(stat.badge, state)}</dd>')

@@ -716,21 +716,19 @@ def test_page_2s_rows_are_composed_by_the_depth_of_their_cells(which, request):
     assert holes and all(hole <= limit / MM + 1.0 for _, hole in holes), holes
 
 
-def test_page_6s_two_columns_under_its_lead_figure_end_together(leaflet):
-    """Designer's review, round 3, item 5: with the code following its panel (6caaa32) the right column ended 34.2 mm
-    above the ring's legend beside it (and level with it, 48.9 mm of paper between the panel and the code). The
-    section's lead figure now stands across the 12 columns over both (partnerships-stat), so the ring and its
-    legend on the left and the panel and its code on the right start together under it and end within the page's
-    band limit. Fails on 53c8524: 34.2 mm. (Edition-b, whose ring has a caption of its own: 43.2 -> 23.5 mm.)"""
-    from highlight.layout import QrMark
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_page_6s_two_columns_start_at_the_section_top(which, request):
+    """Second designer review of round 3, item a: with the section's lead figure across the 12 columns (11f20a5) the
+    right half stood empty 31.5 mm from the section's rule down to the AUA/AEARU panel. The figure stands over its
+    chart in the left column again and the panel beside it, both at the section's top (the tight step under the
+    rule), the code following the panel. Fails on e9b677f: the panel's top 30.2 mm under the figure's ink."""
     from highlight.layout.items import ink_span
 
-    result, _ = leaflet
+    result, _ = request.getfixturevalue(which)
     page = result.pages[5]
-    (qr,) = [i for i in page.items if isinstance(i, QrMark)]
-    legend = max(ink_span(i)[1] for i in page.items if isinstance(i, TextLine) and i.frame == "partnerships-figure")
-    assert 0 <= legend - ink_span(qr)[1] <= result.layout.geometry.typography.max_empty_band_mm * MM, \
-        (legend - ink_span(qr)[1]) / MM
+    figure = min(ink_span(i)[0] for i in page.items if isinstance(i, TextLine) and i.frame == "partnerships-stat")
+    (panel,) = [b for b in page.items if isinstance(b, Box) and b.panel and b.x_pt > result.layout.page_width_pt / 2]
+    assert abs(panel.y_pt - figure) <= page.grid_pt + 0.01, (panel.y_pt - figure) / MM
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])

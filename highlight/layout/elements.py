@@ -603,8 +603,17 @@ def picture(ctx: FrameContext, image: Image, width: float, frame: FrameSpec) -> 
         label = ctx.column(piece.primary, image.ref, "en", max(1.0, x1 - x0 - 2 * inset), x0 + inset, inset,
                            role=Role("artifact", image.ref.yaml_path or ""))
         words = Text(image.ref, ctx.m.picture_to_come_en or None, ctx.m.picture_to_come_zh or None)
+        first = len(piece.primary)
         label.text(words, "picture-credit")
         label.text(words, "picture-credit", "zh")
+        said = [i for i in piece.primary[first:] if isinstance(i, TextLine)]
+        if said:  # on a paper-white ground, clear of the placeholder's lines (second designer review, item c)
+            pad = 1.0 * MM
+            top = min(i.baseline_pt - i.line.ascent_pt for i in said) - pad
+            bottom = max(i.baseline_pt + i.line.descent_pt for i in said) + pad
+            right = max(i.x_pt + i.line.right_pt for i in said) + pad
+            piece.primary.insert(first, Box(x0 + inset - pad, top, right - (x0 + inset - pad), bottom - top,
+                                            ctx.layout.colours["white"]))
     col = ctx.column(piece.primary, image.ref, "en", width, 0.0, height + ctx.m.band_gap_pt)
     for text, style in ((image.caption, "picture-caption"), (image.credit, "picture-credit")):
         col.text(text, style)

@@ -759,16 +759,27 @@ def test_a_change_on_a_panel_is_a_gold_that_reads_on_the_tint(edition, request):
     assert on_panel >= 6  # page 8's six changes
 
 
-def test_a_page_whose_sections_are_headed_a_level_down_is_noted(leaflet, edition_b):
-    """Edition-b's page 3 heads its two sections 'Students' and 'Faculty' at level 2 (10 pt, unruled) where 2022-23's
-    are level 1 (12 pt, ruled) (the designer's mid-session review of 2f9fe7c, edition-b): one form per level on the
-    leaflet. The content's heading level is the page file's call, so the check notes it (a note: --strict still
-    builds), located at the level, with the level to write. Fails on the code before: no note."""
-    (note,) = [d for d in edition_b.diagnostics.items if d.code == "section-heading-level"]
+def test_a_page_whose_sections_are_headed_a_level_down_is_noted(leaflet, edition_b, tmp_path):
+    """Edition-b's page 3 headed 'Students' and 'Faculty' at level 2 (10 pt, unruled) where 2022-23's are level 1
+    (12 pt, ruled) (the designer's mid-session review of 2f9fe7c, edition-b): one form per level on the leaflet.
+    The fixture now heads them at level 1; a page file that heads its sections a level down is noted (a note:
+    --strict still builds), located at the level, with the level to write. Fails on the code before: no note."""
+    import shutil
+
+    folder = tmp_path / "content" / "edition-b"
+    shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "edition-b"), folder)
+    copy_project(tmp_path)
+    page = folder / "p3-international-community.yaml"
+    text = page.read_text(encoding="utf-8")
+    assert text.count(", level: 1}") == 2
+    page.write_text(text.replace(", level: 1}", ", level: 2}"), encoding="utf-8")
+    result = build(BuildOptions(str(folder), str(tmp_path / "x.pdf")))
+    (note,) = [d for d in result.diagnostics.items if d.code == "section-heading-level"]
     assert note.severity == 0 and note.source.file.endswith("p3-international-community.yaml")
     assert note.source.yaml_path == "blocks[0].elements[0].heading.level" and "'Students', is level 2" in note.message
     assert "set level: 1" in (note.hint or "")
-    assert not [d for d in leaflet.diagnostics.items if d.code == "section-heading-level"]
+    for built in (leaflet, edition_b):
+        assert not [d for d in built.diagnostics.items if d.code == "section-heading-level"]
 
 
 @pytest.fixture(scope="module")

@@ -214,6 +214,9 @@ class ElementMeasures:
     # every footnote ends with its language's full stop: the layout adds it (furniture) where the note has none
     footnote_stop_en: str = ""
     footnote_stop_zh: str = ""
+    # the words a picture's placeholder shows in its box (a picture still to come), as furniture; empty: none
+    picture_to_come_en: str = ""
+    picture_to_come_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -537,6 +540,9 @@ GEOMETRY = Struct(PageGeometry, {
                                       "the note has none); empty: as written", max_length=2), default=""),
         "footnote_stop_zh": Field(Str("The full stop every Chinese footnote ends with (added, as furniture, where "
                                       "the note has none); empty: as written", max_length=2), default=""),
+        "picture_to_come_en": Field(Str("What a picture's placeholder says in its box (an image with no file yet), "
+                                        "English, as furniture; empty: nothing", max_length=60), default=""),
+        "picture_to_come_zh": Field(Str("The same in Chinese", max_length=60), default=""),
     }), default=None),
     "typography": Field(Struct(TypographyLimits, {
         "max_empty_band_mm": Field(Number("Tallest band across the body with nothing drawn in it, mm", 1),

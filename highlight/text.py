@@ -263,10 +263,15 @@ class _Sep:
     latin_run: float = 0.0  # a space inside a Latin run of Chinese text (Hong Kong | Techathon): what breaking costs
 
 
-@dataclass(frozen=True)
 class _Char:
-    char: str
-    span: Span
+    """A character of a paragraph and its span (a plain class: a frozen dataclass per character was a tenth of
+    setting a paragraph)."""
+
+    __slots__ = ("char", "span")
+
+    def __init__(self, char: str, span: Span):
+        self.char = char
+        self.span = span
 
 
 BOLD_PATTERN = re.compile(r"\*\*(.+?)\*\*")  # **…**: a bold part of a text (a label's Chinese twin in a sentence)
@@ -909,9 +914,13 @@ def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int, grades: tuple =
         and p > 0 and is_ideograph(chars[p - 1].char) and grades[p] == ALLOWED \
         and (i + 1 >= len(grades) or grades[i + 1] == ALLOWED) \
         and not {a, b} & (words["connectives"] | words["coverbs"])
+    connective, after_connective = b in words["connectives"], a in words["connectives"]
+    if not (chinese or grade == NAME or connective or after_connective or singles or sep.phrase_em_pt or sep.name
+            or sep.connective or sep.coverb or sep.after_connective or sep.singles):
+        return sep  # no class, and none before: the separator as it is, not a copy (most spaces of English text)
     return replace(sep, phrase_em_pt=chars[i].span.style.size_pt if chinese else 0.0, name=grade == NAME,
-                   connective=b in words["connectives"], coverb=chinese and coverb,
-                   after_connective=a in words["connectives"], singles=singles)
+                   connective=connective, coverb=chinese and coverb,
+                   after_connective=after_connective, singles=singles)
 
 
 @functools.lru_cache(maxsize=1)

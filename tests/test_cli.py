@@ -19,8 +19,9 @@ def test_build_prints_diagnostics_then_one_summary_line(tmp_path):
     summary = done.stdout.strip().splitlines()[-1]
     # Six QR placeholders and page 7's two pictures still to come (the Δ of page 1's list item is now on its Chinese too: issue 22). Three fitted pages: page 5's
     # tiles, page 1's figures at 21 pt (its lists' first items level, designer's review of main, item 3) and page 2's
-    # Accelerator section at 21 pt (the step under a heading's rule held at 2.1 mm on every page, issue 22 round 3).
-    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 8 warnings (6 qr-placeholder, 2 image-placeholder), 2 fitted,")
+    # seedbed and Accelerator at 21 pt (HK$400B+ in its three-column cell, the row on the page's column system: issue
+    # 22 round 3).
+    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 8 warnings (6 qr-placeholder, 2 image-placeholder), 3 fitted,")
     assert summary.endswith(str(out))
     # The first three of a kind, then a count (triage.SHOWN_PER_KIND; -v lists all six).
     assert done.stderr.count("warning[qr-placeholder]") == 3 and "… and 3 more qr-placeholder warnings" in done.stderr

@@ -19,7 +19,7 @@ from PIL import Image, ImageCms
 
 from highlight.build import BuildOptions, build
 from highlight.images import Source, limit_ink, picture_path, place, total_ink
-from highlight.layout import Picture
+from highlight.layout import Picture, TextLine
 from highlight.layout_spec import MM
 
 CASE = os.path.join(ROOT, "tests", "cases", "images", "photos")
@@ -120,8 +120,9 @@ def test_final_refuses_a_placeholder(photos, tmp_path):
 
 def test_a_picture_still_to_come_prints_its_boxs_placeholder_and_final_refuses_it(tmp_path):
     """An image with no `file:` (a photograph still to come: page 7's buildings) is a marked placeholder of its
-    box, a located warning as for a missing file, and a press build's error; its alt text stays the picture's.
-    Fails on 74c14e9 (before it, `file` was required: a missing-key error, nothing built)."""
+    box, a located warning naming it (its alt text) as for a missing file, and a press build's error; its alt text
+    stays the picture's. Fails on 74c14e9 (before it, `file` was required: a missing-key error, nothing built); its
+    words in the box (layout/page.yaml's picture_to_come) fail on 2fbe639 (a box and a cross only)."""
     folder = edition(tmp_path, '      - image:\n          alt: {en: "A building", zh: "一座大樓"}\n'
                      "          height_mm: 40\n")
     result = build(BuildOptions(folder, str(tmp_path / "p.pdf")))
@@ -131,6 +132,13 @@ def test_a_picture_still_to_come_prints_its_boxs_placeholder_and_final_refuses_i
     [placeholder] = [i for p in result.pages for i in p.items if isinstance(i, Picture)]
     assert placeholder.path is None and placeholder.height_pt == pytest.approx(40 * MM)
     assert placeholder.role.kind == "artifact"  # not the picture: no Figure in the tagged PDF, no text
+    # it says what it waits for, in layout/page.yaml's words, inside its box and as furniture; the warning names it
+    measures = result.layout.geometry.elements
+    said = {i.line.text: i for i in result.pages[0].items if isinstance(i, TextLine) and i.ref == placeholder.ref}
+    assert set(said) == {measures.picture_to_come_en, measures.picture_to_come_zh} and "" not in said
+    assert all(i.role.kind == "artifact" and placeholder.y_pt < i.baseline_pt < placeholder.y_pt + placeholder.height_pt
+               for i in said.values())
+    assert "'A building'" in warning.message
     assert placeholder.alt == (("en", "A building"), ("zh", "一座大樓"))
     final = build(BuildOptions(folder, str(tmp_path / "f.pdf"), final=True))
     [error] = codes(final, "image-placeholder-final")

@@ -35,6 +35,12 @@ def characters_used(edition: Edition, layout: Layout | None = None) -> dict[str,
         seen.setdefault(char, ref_of(edition, "edition"))
     for char in GENERATED_CHARACTERS:
         seen.setdefault(char, edition.ref)
+    measures = layout.geometry.elements if layout is not None else None
+    if measures is not None:  # the furniture layout/page.yaml words: a footnote's stop, a placeholder's words
+        for string in (measures.footnote_stop_en, measures.footnote_stop_zh, measures.picture_to_come_en,
+                       measures.picture_to_come_zh):
+            for char in string:
+                seen.setdefault(char, measures.ref)
     return seen
 
 

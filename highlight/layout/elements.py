@@ -28,8 +28,10 @@ from ..content import (
     QrCode,
     Ranking,
     Stat,
+    Text,
     ref_of,
 )
+from ..diagnostics import shown
 from ..kinds import Kind
 from ..layout_spec import MM, FrameSpec
 from ..text import OPENING_BRACKETS, Span, spans_from_text
@@ -553,8 +555,9 @@ def picture(ctx: FrameContext, image: Image, width: float, frame: FrameSpec) -> 
     where = ref_of(image, "file") if image.file else image.ref
     aspect = 1.5  # a placeholder's box: a landscape photograph's proportions
     if path is None and problem == "to come":
-        ctx.diags.warning("image-placeholder", "the picture has no file yet: a marked placeholder of its box is "
-                          "printed", where, page=ctx.page,
+        what = image.alt.en or image.alt.zh or image.alt.mixed or ""
+        ctx.diags.warning("image-placeholder", f"the picture '{shown(what, 60)}' has no file yet: a marked "
+                          "placeholder of its box is printed", where, page=ctx.page,
                           hint=f"add file: <name> (the picture's file in {folder}); a --final press build refuses "
                           "the placeholder")
     elif path is None and problem != "missing":
@@ -594,6 +597,14 @@ def picture(ctx: FrameContext, image: Image, width: float, frame: FrameSpec) -> 
                                  ctx.frame, tuple(image.alt.strings()),
                                  # a placeholder is not the picture: an artifact, its alt text kept for the photograph
                                  Role("artifact", image.ref.yaml_path or "") if path is None else None))
+    if path is None and (ctx.m.picture_to_come_en or ctx.m.picture_to_come_zh):
+        # What the box waits for, in its corner (layout/page.yaml: picture_to_come_en/zh), as furniture
+        inset = 2.0 * MM
+        label = ctx.column(piece.primary, image.ref, "en", max(1.0, x1 - x0 - 2 * inset), x0 + inset, inset,
+                           role=Role("artifact", image.ref.yaml_path or ""))
+        words = Text(image.ref, ctx.m.picture_to_come_en or None, ctx.m.picture_to_come_zh or None)
+        label.text(words, "picture-credit")
+        label.text(words, "picture-credit", "zh")
     col = ctx.column(piece.primary, image.ref, "en", width, 0.0, height + ctx.m.band_gap_pt)
     for text, style in ((image.caption, "picture-caption"), (image.credit, "picture-credit")):
         col.text(text, style)

@@ -130,7 +130,10 @@ class PageLayouter:
         underfull = g.underfull_mm * MM
         if body.declared_space is not None and body.declared_space[0] >= lowest - 0.5:
             # the declared space at the foot (and less than a grid step more: the spare is counted in whole steps)
-            underfull = max(underfull, body.declared_space[1] - body.declared_space[0] + self.grid)
+            # (and the room under a grid step that neither could take: the spare is counted in whole steps, the
+            # declared space's limit is not, so up to a step of each is left, never a hole)
+            unplaced = body.room if body.room < self.grid else 0.0
+            underfull = max(underfull, body.declared_space[1] - body.declared_space[0] + self.grid + unplaced)
         title = page.title.en or page.title.zh or page.title.mixed or ""
         overflowed = (("title-band",) if title_overflows else ()) + body.overflowed
         return LaidOutPage(page.number, tuple(items), frames, title, safe,
@@ -183,7 +186,11 @@ class PageLayouter:
             span = frame.wide_span if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
-            printed = frozenset(e.figure for e in block.elements if isinstance(e, Stat)) if block else frozenset()
+            # the figures its stats print, and those of the frames it stands under (a section's lead figure over
+            # its chart and what stands beside it): a chart whose total they print needs no caption of its own
+            over = [blocks[b] for b in (frame.below or ()) if blocks.get(b)]
+            printed = frozenset(e.figure for one in ([block] if block else []) + over for e in one.elements
+                                if isinstance(e, Stat))
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
                                 printed=printed, changes_below=name in fit.below,
                                 substitutes={**_on_panel(layout, frame), **(template.styles or {}),

@@ -145,15 +145,25 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             bottoms[name] = top + frame_height(f, filled[name])
         return tops, max(bottoms.values(), default=body_top)
 
+    measured: dict = {}  # (frames, from the top?, where the inked ones stand) -> their tallest band without ink
+
     def tallest_band(tops: dict, names=None, from_top: bool = True) -> float:
         """The tallest band without ink between the body's top (or the first ink of `names`) and the lowest ink
-        of `names` (all frames)."""
-        spans = [(a + tops[n], b + tops[n]) for n in (order if names is None else names) for a, b in inks[n]]
-        if not spans:
-            return 0.0
-        start = body_top if from_top else min(a for a, _ in spans)
-        bands = empty_bands(spans, start, max(b for _, b in spans))
-        return max((b - a for a, b in bands), default=0.0)
+        of `names` (all frames). A round of steps tries arrangements it has measured (the one it holds, and
+        trials that move only frames without ink or other frames): each is measured once."""
+        names = order if names is None else names
+        key = (tuple(names), from_top, tuple(tops[n] for n in names if inks[n]))
+        band = measured.get(key)
+        if band is None:
+            spans = [(a + tops[n], b + tops[n]) for n in names for a, b in inks[n]]
+            if not spans:
+                band = 0.0
+            else:
+                start = body_top if from_top else min(a for a, _ in spans)
+                bands = empty_bands(spans, start, max(b for _, b in spans))
+                band = max((b - a for a, b in bands), default=0.0)
+            measured[key] = band
+        return band
 
     # The page's own larger steps when they leave room, else the leaflet's steps: next year's longer
     # copy takes the air back before it overflows or leaves the grid.
@@ -202,17 +212,10 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             moved_set.add(name)
     staying = [n for n in order if n not in moved_set]
 
-    measured: dict = {}  # the frames' tops -> the tallest band: a round of steps tries arrangements it has measured
-
     def tallest(tops: dict) -> float:
         """The tallest band without ink above the frames anchored to the foot, and among them: the band between
         is the declared space, held to its own limit."""
-        key = tuple(tops[n] for n in order)
-        band = measured.get(key)
-        if band is None:
-            band = measured[key] = max(tallest_band(tops, staying),
-                                       tallest_band(tops, sorted(moved_set), False) if moved_set else 0.0)
-        return band
+        return max(tallest_band(tops, staying), tallest_band(tops, sorted(moved_set), False) if moved_set else 0.0)
 
     loose = {name: max(spacing.get(name, 0.0), value) for name, value in (geometry.loose_spacing_pt or {}).items()
              if name not in fixed}

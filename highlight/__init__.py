@@ -46,6 +46,46 @@ __all__ = [
 __version__ = "0.1.0"
 
 
+def _kept_marshal(stem: str, header: bytes):
+    """The reader and writer of __pycache__/<stem>.<tag>.marshal, a dict kept under a header naming what wrote
+    it: read() is {} for a missing, damaged or foreign file (only a miss); write(new) adds `new` to what is kept
+    (started afresh past 4,000 entries: a long-lived copy) and replaces the file whole; a read-only package loses
+    only start-up time."""
+    import marshal
+    import os
+    import sys
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
+                        f"{stem}.{sys.implementation.cache_tag}.marshal")
+
+    def read() -> dict:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            if data.startswith(header):
+                loaded = marshal.loads(memoryview(data)[len(header):])
+                if isinstance(loaded, dict):
+                    return loaded
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        return {}
+
+    def write(new: dict) -> None:
+        try:
+            everything = {**read(), **new}
+            if len(everything) > 4000:
+                everything = new
+            tmp = f"{path}.{os.getpid()}.tmp"
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(tmp, "wb") as f:
+                f.write(header + marshal.dumps(everything))
+            os.replace(tmp, path)
+        except (OSError, ValueError):
+            return
+
+    return read, write
+
+
 def _keep_dataclass_code() -> None:
     """Compile the methods `dataclasses` writes for highlight's classes once, not in every process.
 
@@ -58,27 +98,10 @@ def _keep_dataclass_code() -> None:
     PYTHONDONTWRITEBYTECODE (Python's own switch) says not to."""
     import builtins
     import dataclasses
-    import marshal
-    import os
     import sys
 
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
-                        f"dataclass-code.{sys.implementation.cache_tag}.marshal")
-    header = f"highlight-dataclass-code/1 {sys.version}\n".encode()
-
-    def _read() -> dict:
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-            if data.startswith(header):
-                loaded = marshal.loads(memoryview(data)[len(header):])
-                if isinstance(loaded, dict):
-                    return loaded
-        except (OSError, ValueError, EOFError, TypeError):  # no file, or a damaged one: compiled afresh
-            pass
-        return {}
-
-    kept = _read()
+    read, write = _kept_marshal("dataclass-code", f"highlight-dataclass-code/1 {sys.version}\n".encode())
+    kept = read()
     new: dict = {}
     real_exec = builtins.exec
 
@@ -92,19 +115,8 @@ def _keep_dataclass_code() -> None:
         return real_exec(source, globals, locals)
 
     def save() -> None:
-        if not new:
-            return
-        try:
-            everything = {**_read(), **new}
-            if len(everything) > 4000:  # (a long-lived copy is started afresh)
-                everything = new
-            tmp = f"{path}.{os.getpid()}.tmp"
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(tmp, "wb") as f:
-                f.write(header + marshal.dumps(everything))
-            os.replace(tmp, path)
-        except (OSError, ValueError):  # a read-only package: only start-up time lost
-            return
+        if new:
+            write(new)
 
     dataclasses.exec = exec_kept  # type: ignore[attr-defined]  # the name dataclasses' _create_fn calls
     if not sys.dont_write_bytecode:
@@ -127,27 +139,10 @@ def _keep_dataclass_signatures() -> None:
     PYTHONDONTWRITEBYTECODE says not to."""
     import dataclasses
     import inspect
-    import marshal
-    import os
     import sys
 
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
-                        f"dataclass-signatures.{sys.implementation.cache_tag}.marshal")
-    header = f"highlight-dataclass-signatures/1 {sys.version}\n".encode()
-
-    def _read() -> dict:
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-            if data.startswith(header):
-                loaded = marshal.loads(memoryview(data)[len(header):])
-                if isinstance(loaded, dict):
-                    return loaded
-        except (OSError, ValueError, EOFError, TypeError):  # no file, or a damaged one: computed afresh
-            pass
-        return {}
-
-    kept = _read()
+    read, write = _kept_marshal("dataclass-signatures", f"highlight-dataclass-signatures/1 {sys.version}\n".encode())
+    kept = read()
     new: dict = {}
 
     def key_of(cls):
@@ -178,19 +173,8 @@ def _keep_dataclass_signatures() -> None:
             return text
 
     def save() -> None:
-        if not new:
-            return
-        try:
-            everything = {**_read(), **new}
-            if len(everything) > 4000:  # (a long-lived copy is started afresh)
-                everything = new
-            tmp = f"{path}.{os.getpid()}.tmp"
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(tmp, "wb") as f:
-                f.write(header + marshal.dumps(everything))
-            os.replace(tmp, path)
-        except (OSError, ValueError):  # a read-only package: only start-up time lost
-            return
+        if new:
+            write(new)
 
     dataclasses.inspect = Signatures()  # type: ignore[attr-defined]  # the name dataclasses' _process_class calls
     if not sys.dont_write_bytecode:

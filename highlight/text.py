@@ -387,13 +387,17 @@ class TextSetter:
         # cost a 200-page edition a tenth of its build.
         frags: list[list] = []
         last: list | None = None
+        faces, of_span = self._faces, None
         for n, item in enumerate(chars):
-            span, style = item.span, item.span.style
+            span = item.span
             char = item.char
-            size = max(style.size_pt * MARKER_SCALE, MARKER_MIN_PT) if span.marker else style.size_pt
-            rise = style.size_pt * MARKER_RISE_EM if span.marker else 0.0
-            face = self.face_for(char, prev, style, span.lang) or MISSING_FACE
-            tracking = style.tracking_em * size
+            if span is not of_span:  # (what a span's characters share, once per span)
+                of_span, style, lang = span, span.style, span.lang
+                size = max(style.size_pt * MARKER_SCALE, MARKER_MIN_PT) if span.marker else style.size_pt
+                rise = style.size_pt * MARKER_RISE_EM if span.marker else 0.0
+                tracking = style.tracking_em * size
+            face = faces.get((char, bool(prev) and is_cjk(prev), style.weight, lang)) \
+                or self.face_for(char, prev, style, lang) or MISSING_FACE
             advances = face.advances  # (one character: the font's advance, without a generator)
             width = (advances.get(ord(char), 0) * size / face.units_per_em if advances is not None
                      else face.width_pt(char, size)) + tracking

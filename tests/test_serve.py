@@ -489,23 +489,28 @@ def test_a_failing_proof_is_not_the_last_good_build(tmp_path):
         assert f.read() == good
 
 
-def test_a_save_writes_down_again_only_the_pages_it_changed(tmp_path, monkeypatch):
-    """The layout dump the page draws its overlays from: after a one-word save on page 7, the other pages'
-    records are the very ones of the build before (not written down again, issue 28), and the whole dump is
-    what a fresh one of the same build would be."""
+def _live_proof_built(tmp_path, monkeypatch):
+    """A LiveProof of a copy of the project after its first build as `serve` makes it: (live, session, options)."""
     from dataclasses import replace
 
     from highlight.build import BuildOptions, BuildSession
     from highlight.serve import LiveProof, ServeOptions
 
-    project = copy_project(tmp_path)
-    monkeypatch.chdir(project)
+    monkeypatch.chdir(copy_project(tmp_path))
     live = LiveProof(ServeOptions("content/2022-23", port=0))
     os.makedirs(live.serve_dir, exist_ok=True)
     session = BuildSession()
     options = replace(BuildOptions(live.options.edition_dir, live.scratch_pdf, preflight=False, proof=True),
                       preview="watch")
     live._take(session.build(options))
+    return live, session, options
+
+
+def test_a_save_writes_down_again_only_the_pages_it_changed(tmp_path, monkeypatch):
+    """The layout dump the page draws its overlays from: after a one-word save on page 7, the other pages'
+    records are the very ones of the build before (not written down again, issue 28), and the whole dump is
+    what a fresh one of the same build would be."""
+    live, session, options = _live_proof_built(tmp_path, monkeypatch)
     before = {p["number"]: p for p in live.layout["pages"]}
     page = os.path.join("content", "2022-23", "p7-growth-continued.yaml")
     with open(page, encoding="utf-8") as f:
@@ -563,19 +568,9 @@ def test_a_save_reads_the_picture_box_of_only_the_pages_it_drew_again(tmp_path, 
     """After a save that changed page 7, serve draws page 7's picture and reads page 7's box alone (reading all
     eight made pdfium load every page: 5-15 ms between the save and its picture); the boxes are those of
     reading every page. Fails on the code before (eight boxes read at every save)."""
-    from dataclasses import replace
+    from highlight.serve import LiveProof
 
-    from highlight.build import BuildOptions, BuildSession
-    from highlight.serve import LiveProof, ServeOptions
-
-    project = copy_project(tmp_path)
-    monkeypatch.chdir(project)
-    live = LiveProof(ServeOptions("content/2022-23", port=0))
-    os.makedirs(live.serve_dir, exist_ok=True)
-    session = BuildSession()
-    options = replace(BuildOptions(live.options.edition_dir, live.scratch_pdf, preflight=False, proof=True),
-                      preview="watch")
-    live._take(session.build(options))
+    live, session, options = _live_proof_built(tmp_path, monkeypatch)
     first = list(live._boxes)
     assert len(first) == 8
     read: list = []

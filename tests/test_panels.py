@@ -497,10 +497,7 @@ def test_one_step_above_every_section_heading_on_every_page(which, request, tmp_
             assert step - 0.05 <= above <= step + grid + 0.05, (which, page.number, name, round(above / MM, 2))
     assert len(checked) >= 5, checked
     # (the longer copy's page 1 took the last resort until its Excellence row's tallest cell, the funding note, went
-    # on five columns: 4.2 mm less; since figures have no 15 pt step, the designer's mid-session review: "never 15
-    # pt, find the height elsewhere", the longer copy's pages 1 and 2 closed this step as their last resort instead;
-    # on the merged layout of issue 22's round 3 (page 2's rows recomposed, the step under a rule held at 4 pt) neither
-    # needs it: measured on dd9ac13, no rhythm-floor note on any page of the longer copy)
+    # on five columns: 4.2 mm less; with no 15 pt figure step it fits by its other remedies)
     assert last_resort == [], last_resort
 
 

@@ -97,6 +97,12 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     seen = {name: (0.0, frame_height(frames[name], filled[name])) if frames[name].panel or not inks[name] else
             (min(a for a, _ in inks[name]), max(b for _, b in inks[name])) for name in filled}
     floor = limits.min_block_gap_mm * MM
+    # A box's edge (a picture, a code) first under a heading's rule stands a line of body (the `block` step) under
+    # it, not the `tight` step held for letters: their ascent gives letters air above their ink, and a hard edge
+    # 1.4 mm under a rule reads as touching it (designer's review, round 3: page 7's pictures).
+    box_step = (geometry.spacing_pt or {}).get("block", 0.0)
+    edge_first = {name: min(((span[0], isinstance(i, TextLine)) for i in items if (span := ink_span(i)) is not None),
+                            default=(0.0, True))[1] is False for name, (_, _, _, items) in filled.items()}
     # Steps held on every page, ink to ink (layout/page.yaml fixed_steps: the space above a section heading): a
     # page's spare room goes to its other steps, its figures and rings, or its foot; never into uneven heading spaces.
     fixed = set(geometry.fixed_steps or ())
@@ -118,7 +124,8 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + gap
             need = -math.inf
             if held(name):  # from the lowest ink above to this frame's first ink: the step itself, on every page
-                top = max(tops[b] + seen[b][1] for b in f.below) + spacing[f.gap] - seen[name][0]
+                step = max(spacing[f.gap], box_step) if f.gap == "tight" and edge_first[name] else spacing[f.gap]
+                top = max(tops[b] + seen[b][1] for b in f.below) + step - seen[name][0]
             elif f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's
                 need = max(tops[b] + seen[b][1] for b in f.below) + floor - seen[name][0]
                 top = max(top, need)

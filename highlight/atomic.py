@@ -86,6 +86,15 @@ def _temporary(folder: str, prefix: str, suffix: str = "") -> tuple[int, str]:
     return tempfile.mkstemp(dir=folder, prefix=f"{prefix}{os.getpid()}-", suffix=suffix)
 
 
+def prune_oldest(folder: str, suffix: str, keep: int) -> None:
+    """Keep a cache folder's `keep` newest entries ending in `suffix`, once it holds more than twice that (now
+    and then, not at every write). An OSError is the caller's: a cache that cannot be pruned only costs room."""
+    entries = [os.path.join(folder, e) for e in os.listdir(folder) if e.endswith(suffix)]
+    if len(entries) > 2 * keep:
+        for old in sorted(entries, key=os.path.getmtime, reverse=True)[keep:]:
+            os.remove(old)
+
+
 def replace_file(path: str, data: bytes) -> None:
     """Write a cache or set-up file whole or not at all: a temporary file beside it, renamed over it."""
     os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -335,11 +335,10 @@ class _DeflateMemo:
 
     def _prune(self) -> None:
         assert self.folder is not None
+        from .atomic import prune_oldest
+
         try:
-            entries = [os.path.join(self.folder, e) for e in os.listdir(self.folder) if e.endswith(".z")]
-            if len(entries) > 2 * self.KEEP:  # now and then, the oldest go
-                for old in sorted(entries, key=os.path.getmtime, reverse=True)[self.KEEP:]:
-                    os.remove(old)
+            prune_oldest(self.folder, ".z", self.KEEP)
         except OSError:
             pass
 

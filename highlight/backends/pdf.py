@@ -90,15 +90,12 @@ class PageFindings:
     def put(self, key: str, value) -> None:
         import json
 
-        from ..atomic import replace_file
+        from ..atomic import prune_oldest, replace_file
 
         try:
             replace_file(os.path.join(self.folder, key + ".json"), json.dumps(value).encode("utf-8"))
             self.written += 1
-            entries = [os.path.join(self.folder, e) for e in os.listdir(self.folder) if e.endswith(".json")]
-            if len(entries) > 2 * self.KEEP:  # now and then, the oldest go
-                for old in sorted(entries, key=os.path.getmtime, reverse=True)[self.KEEP:]:
-                    os.remove(old)
+            prune_oldest(self.folder, ".json", self.KEEP)
         except OSError:
             pass
 
@@ -137,18 +134,14 @@ def read_kept(document: Document) -> bytes | None:
 
 def keep(document: Document, data: bytes) -> None:
     """Keep `data` under the document's key (the oldest entries go); a failure only costs the next build time."""
-    from ..atomic import replace_file
+    from ..atomic import prune_oldest, replace_file
 
     path = _kept_path(document)
     if path is None:
         return
     try:
         replace_file(path, OUTPUT_FORMAT + hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
-        folder = os.path.dirname(path)
-        entries = [os.path.join(folder, e) for e in os.listdir(folder) if e.endswith(".pdf")]
-        if len(entries) > 2 * OUTPUT_KEEP:  # now and then, the oldest go
-            for old in sorted(entries, key=os.path.getmtime, reverse=True)[OUTPUT_KEEP:]:
-                os.remove(old)
+        prune_oldest(os.path.dirname(path), ".pdf", OUTPUT_KEEP)
     except OSError:
         pass
 

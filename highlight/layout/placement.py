@@ -101,8 +101,11 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     # it, not the `tight` step held for letters: their ascent gives letters air above their ink, and a hard edge
     # 1.4 mm under a rule reads as touching it (designer's review, round 3: page 7's pictures).
     box_step = (geometry.spacing_pt or {}).get("block", 0.0)
-    edge_first = {name: min(((span[0], isinstance(i, TextLine)) for i in items if (span := ink_span(i)) is not None),
-                            default=(0.0, True))[1] is False for name, (_, _, _, items) in filled.items()}
+
+    def edge_first(name: str) -> bool:  # (asked only of a frame whose tight step is held)
+        items = filled[name][3]
+        return min(((span[0], isinstance(i, TextLine)) for i in items if (span := ink_span(i)) is not None),
+                   default=(0.0, True))[1] is False
     # Steps held on every page, ink to ink (layout/page.yaml fixed_steps: the space above a section heading): a
     # page's spare room goes to its other steps, its figures and rings, or its foot; never into uneven heading spaces.
     fixed = set(geometry.fixed_steps or ())
@@ -124,7 +127,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + gap
             need = -math.inf
             if held(name):  # from the lowest ink above to this frame's first ink: the step itself, on every page
-                step = max(spacing[f.gap], box_step) if f.gap == "tight" and edge_first[name] else spacing[f.gap]
+                step = max(spacing[f.gap], box_step) if f.gap == "tight" and edge_first(name) else spacing[f.gap]
                 top = max(tops[b] + seen[b][1] for b in f.below) + step - seen[name][0]
             elif f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's
                 need = max(tops[b] + seen[b][1] for b in f.below) + floor - seen[name][0]

@@ -523,39 +523,23 @@ def _stat_anatomy(lines: list, layout) -> tuple[tuple[str, ...], float | None]:
     change_en = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "en"]
     change_zh = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "zh"]
     departs = []
-    # On the figure line: a change on its baseline, or the pair (the English change over its Chinese twin)
-    # within the figure's height beside it. Under it: the section's changes on the line straight under the
-    # figure (copyfit's rule where a change will not stand beside its figure at the smallest step), before words.
+    # The one place of a change (elements.stat): beside the figure line, right of the figure and its unit, the
+    # English a change-leading over the figure's baseline, whether or not a Chinese twin follows; the twin
+    # straight under it on the figure's baseline, left edges aligned.
     figure_right = figure_line.x_pt + figure_line.line.natural_pt
-    beside = all(baseline - figure.size_pt - 0.01 <= line.baseline_pt <= baseline + 0.01
-                 and line.x_pt >= figure_right - 0.01 for line, _ in change_en + change_zh)
-    # Under it: the English change alone on the line under the figure, its Chinese twin (if any) on the one under
-    # that, both before the stat's words.
-    en_rows = {round(line.baseline_pt, 2) for line, _ in change_en}
-    zh_rows = {round(line.baseline_pt, 2) for line, _ in change_zh}
-    words_below = [line.baseline_pt for line in lines if line.baseline_pt > baseline + 0.01
-                   and all(_colour_name(r) != "accent" for r in line.line.runs if r.text.strip())]
-    under = (len(en_rows) == 1 and len(zh_rows) <= 1 and min(en_rows) > baseline + 0.01
-             and min(zh_rows, default=min(en_rows)) >= min(en_rows) - 0.01
-             and all(b > max(en_rows | zh_rows) for b in words_below))
-    if change_en and not beside and not under:
+    step = layout.style("stat-change", "en").leading_pt
+    if any(abs(line.baseline_pt - (baseline - step)) > 0.01 or line.x_pt < figure_right - 0.01
+           for line, _ in change_en):
         departs.append("its change stands off the figure line")
-    # One change size in the leaflet (layout/styles.yaml's stat-change), the Chinese twin stacked under the
-    # English, left edges aligned, wherever the pair stands (beside the figure or under it).
+    # One change size and one gold in the leaflet (layout/styles.yaml's stat-change), on white or on a tint.
     change_pt = layout.style("stat-change", "en").size_pt
     if any(abs(run.size_pt - change_pt) > 0.01 for _, run in change_en + change_zh):
         departs.append(f"its change is not at the leaflet's one change size ({change_pt:g} pt, stat-change)")
     if change_zh and (not change_en or any(run.size_pt != change_en[0][1].size_pt or not _bold(run)
                                            for _, run in change_zh)):
         departs.append("its Chinese change is not set as the English one")
-    # The twin's relation to the English: stacked under it, left edges aligned, beside the figure; under the
-    # figure, stacked so too, or run in after it on its line where the layout says so (change_twin_below).
-    run_in = under and not beside and layout.geometry.elements.change_twin_below == "run-in"
     for (en, _), (zh, _) in zip(change_en[:1], change_zh[:1]):
-        stacked = zh.baseline_pt > en.baseline_pt + 0.01 and abs(zh.x_pt - en.x_pt) < 0.5
-        if run_in and not (abs(zh.baseline_pt - en.baseline_pt) < 0.01 and zh.x_pt > en.x_pt):
-            departs.append("its Chinese change is not run in after the English one (change_twin_below: run-in)")
-        elif not run_in and not stacked:
+        if abs(zh.baseline_pt - baseline) > 0.01 or abs(zh.x_pt - en.x_pt) >= 0.5:
             departs.append("its Chinese change is not stacked under the English one")
     labels = [line for line, run in runs if _bold(run) and run.size_pt < unit_pt and line.lang == "en"
               and _colour_name(run) == "text"]

@@ -222,15 +222,14 @@ _READING_TWIN = ("lead-en", "lead-zh", "figure", "unit-zh", "label-en", "change-
 def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
     """One anatomy in every cell (DESIGN.md, "One stat anatomy"): the lead-in, English then Chinese on
     lines of their own; the figure line: figure, unit and change (the change in gold, `stat-change`: one size
-    for every change of the leaflet), the Chinese change set as the English one, in the same gold and size,
-    straight under it (the pair stacked, never two brackets run together); the label (bold) and the note; then
-    the Chinese label (bold) and note, stacked under the English in the same cell. The figure line holds its
-    unit and change: where they do not fit, copyfit sets the section's figures a step smaller; where the change
-    will not stand on the figure line even at the smallest step, every change of the section stands under its
-    figure (`ctx.changes_below`), its twin stacked under it as beside a figure, or run in after it on one line
-    (layout/page.yaml's elements.change_twin_below: the one form of the edition). A row aligns its figures, not
-    its languages. With `beside_mm` on the frame the figure stands in a column of its own and the words beside
-    it, English then Chinese.
+    and one place for every change of the leaflet, on white or on a tint: the English a line over the figure's
+    baseline beside the unit, its Chinese twin, where there is one, set as the English straight under it); the
+    label (bold) and the note; then the Chinese label (bold) and note, stacked under the English in the same
+    cell. The figure line holds its unit and change: where they do not fit, copyfit sets the page's figures a
+    step smaller, and where they do not fit at the smallest step the cell wants more columns (a copyfit error
+    that says so): a change never leaves its figure line. A row aligns its figures, not its languages. With
+    `beside_mm` on the frame the figure stands in a column of its own and the words beside it, English then
+    Chinese.
 
     The parts are drawn in reading order (_READING), which is not top to bottom: a change reads after its
     label and note ("in scholarships for academic talents (+9% YoY)") though it stands on the figure line."""
@@ -265,62 +264,27 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     if label_unit:
         zh_unit = []
     change_x = None
-    if change and zh_change and figure_line is not None and change_pair(ctx, stat):
-        # The pair: the English change over its Chinese twin, in one gold and size, the Chinese on the figure's
-        # baseline, both in the figure line's height beside it (or, where the section's changes stand under
-        # their figures, on two lines under it); an opening bracket's blank half hangs before the English.
-        if not ctx.changes_below:
-            change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-figure", "en")
-            step = ctx.style("stat-change", "en").leading_pt  # the English a line over the Chinese
-            out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt - step, stat.ref, "en"))
-            read_as("change-en")
+    if change and figure_line is not None:
+        # The one place of a change in every callout (DESIGN.md, "One stat anatomy"): beside the figure line, a
+        # word space after its unit, the English change a line over the figure's baseline, its Chinese twin (where
+        # it prints one) straight under it on that baseline, both in the figure line's height, in one gold and
+        # size; the English stands there whether or not a twin follows it. An opening bracket's blank half hangs
+        # before the English one (text.py), so the two brackets' inks stand on one edge.
+        change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-figure", "en")
+        step = ctx.style("stat-change", "en").leading_pt
+        out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt - step, stat.ref, "en"))
+        read_as("change-en")
+        if zh_change and change_pair(ctx, stat):
             out.append(_set_at(ctx, zh_change[1:], change_x, figure_line.baseline_pt, stat.ref, "zh"))
             read_as("change-zh")
-        elif ctx.m.change_twin_below == "stacked":  # the same pair under the figure: the English on the line
-            col.add(change[1:])  # under it, the Chinese straight under that, a step apart as beside the figure
-            read_as("change-en")
-            line = out[-1]
-            step = ctx.style("stat-change", "en").leading_pt
-            out.append(_set_at(ctx, zh_change[1:], line.x_pt, line.baseline_pt + step, stat.ref, "zh"))
-            read_as("change-zh")
-            col.y += step
-        else:  # run-in: on one line under the figure, the Chinese after the English (its bracket's blank half the gap)
-            col.add(change[1:])
-            read_as("change-en")
-            line = out[-1]
-            out.append(_set_at(ctx, zh_change[1:], line.x_pt + line.line.natural_pt + _space(
-                ctx, "stat-change", "en"), line.baseline_pt, stat.ref, "zh"))
-            read_as("change-zh")
-        zh_change = []
-    elif change and figure_line is not None and not ctx.changes_below:
-        change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-change", "en")
-        out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt, stat.ref, "en"))
-        read_as("change-en")
-    elif change and figure_line is not None:  # the section's changes stand under their figures
-        col.add(change[1:])
-        change_x = out[-1].x_pt
-        read_as("change-en")
-    if (zh_unit or zh_change) and figure_line is not None:
-        # The Chinese unit (and change) under the English ones (as far right as the cell lets them stand)
-        unit_x = figure_line.x_pt + ctx._natural(figure) + _space(ctx, "stat-unit", "en") if unit else None
-        twin = zh_unit[1:] + zh_change if zh_unit else zh_change[1:]
-        x = unit_x if zh_unit else change_x
-        if x is None:
-            x = figure_line.x_pt + figure_line.line.natural_pt
-        hang = _hang(twin)
-        x = max(-hang, min(x - hang, figure_w - ctx._natural(twin)))
+    if zh_unit and figure_line is not None:
+        # The Chinese unit under the English one (as far right as the cell lets it stand)
+        x = figure_line.x_pt + ctx._natural(figure) + _space(ctx, "stat-unit", "en")
+        hang = _hang(zh_unit[1:])
+        x = max(-hang, min(x - hang, figure_w - ctx._natural(zh_unit[1:])))
         twin_col = ctx.column(out, stat.ref, "zh", figure_w - x, x, col.y)
-        if zh_unit:
-            twin_col.add(zh_unit[1:])
-            read_as("unit-zh")
-            if zh_change:
-                line = out[-1]
-                out.append(_set_at(ctx, zh_change, line.x_pt + line.line.natural_pt, line.baseline_pt, stat.ref,
-                                   "zh"))
-                read_as("change-zh")
-        else:
-            twin_col.add(zh_change[1:])
-            read_as("change-zh")
+        twin_col.add(zh_unit[1:])
+        read_as("unit-zh")
         col.y = twin_col.y
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
     words = (ctx.column(out, stat.ref, "en", width - beside - gutter, beside + gutter, piece.anchor_pt)
@@ -420,10 +384,8 @@ def figure_parts(ctx: FrameContext, stat: Stat, lang: str) -> tuple[list[Span], 
 
 def change_pair(ctx: FrameContext, stat: Stat) -> bool:
     """Whether the stat prints its change in both languages: the English over its Chinese twin."""
-    change, unit = stat.change, stat.unit
-    zh_unit_on_figure_line = bool(unit and unit.zh and not (stat.label and stat.label.zh))
-    return bool(change and change.en and change.zh and change.zh != change.en
-                and {"en", "zh"} <= ctx.languages and not zh_unit_on_figure_line)
+    change = stat.change
+    return bool(change and change.en and change.zh and change.zh != change.en and {"en", "zh"} <= ctx.languages)
 
 
 def change_room(ctx: FrameContext, element, *_) -> float:
@@ -434,10 +396,9 @@ def change_room(ctx: FrameContext, element, *_) -> float:
     change = figure_parts(ctx, element, "en")[2]
     if not change:
         return 0.0
-    zh_change = figure_parts(ctx, element, "zh")[2]
-    if change_pair(ctx, element) and zh_change:
-        return _space(ctx, "stat-figure", "en") + max(ctx._natural(change[1:]), ctx._natural(zh_change[1:]))
-    return ctx._natural(change)
+    zh_change = figure_parts(ctx, element, "zh")[2] if change_pair(ctx, element) else []
+    return _space(ctx, "stat-figure", "en") + max(ctx._natural(change[1:]),
+                                                  ctx._natural(zh_change[1:]) if zh_change else 0.0)
 
 
 def figure_line_room(ctx: FrameContext, stat: Stat, room: float) -> float:

@@ -192,7 +192,7 @@ class PageLayouter:
             printed = frozenset(e.figure for one in ([block] if block else []) + over for e in one.elements
                                 if isinstance(e, Stat))
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
-                                printed=printed, changes_below=name in fit.below,
+                                printed=printed,
                                 substitutes={**_on_panel(layout, frame), **(template.styles or {}),
                                              **(frame.styles or {})})
             frame_items: list = []

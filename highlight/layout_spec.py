@@ -196,7 +196,7 @@ class ElementMeasures:
     row_gap_mm: float = 3.0
     bullet_indent_mm: float = 3.2
     rank_column_mm: float = 13.0
-    rank_stack_em: float = 0.0  # a ranking whose words beside its rank would be narrower than this stacks
+    rank_words_min_em: float = 0.0  # a ranking whose words beside its rank are narrower than this: a warning
     # the least room a figure line leaves before a cell beside it in its row (over the gutter): two figures never
     # read as one run
     figure_clear_mm: float = 0.0
@@ -515,9 +515,9 @@ GEOMETRY = Struct(PageGeometry, {
         "row_gap_mm": Field(Number("Between rows of a multi-cell frame", 0, maximum=200), default=3.0),
         "bullet_indent_mm": Field(Number("Text indent of list items", 0, maximum=200), default=3.2),
         "rank_column_mm": Field(Number("Width of the rank column of rankings", 0, maximum=200), default=13.0),
-        "rank_stack_em": Field(Number("A ranking whose words beside its rank column would be narrower than this "
-                                      "many ems of its Chinese title stands its rank above its words", 0,
-                                      maximum=200), default=0.0),
+        "rank_words_min_em": Field(Number("A ranking whose words beside its rank column would be narrower than this "
+                                          "many ems of its Chinese title is a warning: its cell wants more columns",
+                                          0, maximum=200), default=0.0),
         "figure_clear_mm": Field(Number("The least room a stat's figure line (figure, unit and change) leaves in its "
                                         "cell before a cell beside it in its row, over the gutter, mm", 0,
                                         maximum=200), default=0.0),

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from ..content import Page
+from ..content import Page, Stat
 from ..layout_spec import MM, Style
 from ..text import spans_from_text
 from .elements import change_room, figure_room
@@ -80,7 +80,8 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             if fit is None:
                 continue
             style_name, figure, room = fit
-            if neighboured(template, name, frame, index):  # its figure line stands clear of the cell beside it
+            if isinstance(element, Stat) and neighboured(template, name, frame, index):
+                # a stat's figure line stands clear of the cell beside it (a rank's column has its own words beside it)
                 room -= layout.geometry.elements.figure_clear_mm * MM
             style = ctx.style(style_name, "en")
             sizes = [style.size_pt] + list(layout.steps(ctx.substitutes.get(style_name, style_name)))

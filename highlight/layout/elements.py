@@ -263,6 +263,10 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     label_unit = ctx.spans(stat.unit, "stat-label-unit", "zh") if zh_unit and stat.label and stat.label.zh else []
     if label_unit:
         zh_unit = []
+    if not change and zh_change:  # a variant in Chinese alone: its change stands where the English one would
+        change, zh_change, change_lang = zh_change, [], "zh"
+    else:
+        change_lang = "en"
     change_x = None
     if change and figure_line is not None:
         # The one place of a change in every callout (DESIGN.md, "One stat anatomy"): beside the figure line, a
@@ -272,8 +276,8 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
         # before the English one (text.py), so the two brackets' inks stand on one edge.
         change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-figure", "en")
         step = ctx.style("stat-change", "en").leading_pt
-        out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt - step, stat.ref, "en"))
-        read_as("change-en")
+        out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt - step, stat.ref, change_lang))
+        read_as(f"change-{change_lang}")
         if zh_change and change_pair(ctx, stat):
             out.append(_set_at(ctx, zh_change[1:], change_x, figure_line.baseline_pt, stat.ref, "zh"))
             read_as("change-zh")
@@ -438,43 +442,42 @@ def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec)
     return piece
 
 
-def rank_stacked(ctx: FrameContext, width: float) -> bool:
-    """Whether a ranking in a cell `width` wide stands its rank above its words: beside it, they would have
-    under `rank_stack_em` ems of the Chinese title (a 21 pt numeral beside a 9-em measure breaks every line)."""
-    em = ctx.style("rank-title", "zh").size_pt
-    return width - ctx.m.rank_column_mm * MM < ctx.m.rank_stack_em * em
-
-
 def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec) -> _Piece:
-    """The rank as a large number with the ranking's title, note and source beside it (English then Chinese),
-    every title of a page starting at one indent; in a cell too narrow for that (`rank_stacked`), the rank
-    above its words, which take the cell's whole width."""
+    """One ranking anatomy in every cell of the leaflet (issue 22, last review item 3): the rank as a large number
+    in a column of its own (`rank_column_mm`, every title of a page starting at one indent), its title, note and
+    source beside it, English then Chinese, its first line level with the rank's. A cell whose words beside the
+    rank would be narrower than `rank_words_min_em` ems of the Chinese title wants more columns: a located
+    warning says so (the rank never stands above its words: that was a second form, page 2's No.1 on main)."""
     piece = _Piece()
-    rank_style = ctx.style("rank", "en")
-    stacked = rank_stacked(ctx, width)
-    rank_w = width if stacked else ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
+    rank_w = ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
+    em = ctx.style("rank-title", "zh").size_pt
+    if width - rank_w < ctx.m.rank_words_min_em * em - 0.01:
+        ctx.diags.warning("ranking-measure", f"the ranking '{shown(ranking.rank, 20)}' has "
+                          f"{(width - rank_w) / em:.1f} ems for its words beside its rank, under the "
+                          f"{ctx.m.rank_words_min_em:g} its lines need (layout/page.yaml elements.rank_words_min_em)",
+                          ranking.ref, page=ctx.page,
+                          hint="give its cell more grid columns (the frame's span or cell_spans in "
+                          "layout/templates.yaml), or the frame fewer cells")
     piece.anchored = True
-    piece.primary_h = ctx.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
+    piece.primary_h = ctx.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank,
+                                                                                     ctx.style("rank", "en"))])
     texts = [(ranking.title, "rank-note" if untwinned_title(ranking) else "rank-title"), (ranking.note, "rank-note"),
              (ranking.source, "rank-source")]
-    if not stacked:
-        return ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
-    en = ctx.column(piece.primary, ranking.ref, "en", width, 0.0, piece.primary_h)
-    zh = ctx.column(piece.secondary, ranking.ref, "zh", width)
-    for col in (en, zh):
-        for text, style in texts:
-            col.text(text, style if col is en else twin_style(texts, text, style))
-    piece.primary_h, piece.secondary_h = en.y, zh.y
-    return piece
+    return ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
 
 
 def untwinned_title(ranking: Ranking) -> bool:
-    """A title with no Chinese twin (no zh of its own, no bold words in its Chinese note or source): set regular
-    as its note, not as a bold English label with no bold Chinese beside it (both languages equal)."""
+    """A title with no Chinese twin (no zh of its own, no bold words in its Chinese note or source that twin it):
+    set regular as its note, not as a bold English label with no bold Chinese beside it (both languages equal).
+    Bold Chinese words twin the title unless the English note or source has bold words of its own (page 2's
+    "**Industry Income Index 2023**" / "**工業收益指數 2023**": the ranking's name, marked in the content)."""
     title = ranking.title
     if title is None or not title.en or title.zh or title.mixed:
         return False
-    return not any(part is not None and part.zh and "**" in part.zh for part in (ranking.note, ranking.source))
+    parts = [part for part in (ranking.note, ranking.source) if part is not None]
+    if any(part.en and "**" in part.en for part in parts):
+        return True
+    return not any(part.zh and "**" in part.zh for part in parts)
 
 
 def partner(ctx: FrameContext, partner: Partner, width: float, frame: FrameSpec) -> _Piece:
@@ -599,8 +602,7 @@ ELEMENTS: tuple[ElementKind, ...] = (
                     ctx, e, frame.beside_mm * MM if frame.beside_mm else cell_w))),
     ElementKind(Callout, callout),
     ElementKind(Ranking, ranking,
-                figure_room=lambda ctx, e, frame, cell_w: (e.rank, cell_w if rank_stacked(ctx, cell_w)
-                                                            else ctx.m.rank_column_mm * MM - 1.5 * MM)),
+                figure_room=lambda ctx, e, frame, cell_w: (e.rank, ctx.m.rank_column_mm * MM - 1.5 * MM)),
     ElementKind(Breakdown, breakdown),
     ElementKind(Partner, partner),
     ElementKind(QrCode, qr),

@@ -523,11 +523,11 @@ def _stat_anatomy(lines: list, layout) -> tuple[tuple[str, ...], float | None]:
     change_en = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "en"]
     change_zh = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "zh"]
     departs = []
-    # The one place of a change (elements.stat): beside the figure line, right of the figure and its unit, the
-    # English a change-leading over the figure's baseline, whether or not a Chinese twin follows; the twin
-    # straight under it on the figure's baseline, left edges aligned.
+    # The one place of a change (elements.stat): beside the figure line, right of the figure and its unit, its
+    # stack standing on the figure's baseline: a lone change on it; a pair's English a change-leading over it and
+    # the Chinese twin straight under the English on the baseline, left edges aligned.
     figure_right = figure_line.x_pt + figure_line.line.natural_pt
-    step = layout.style("stat-change", "en").leading_pt
+    step = layout.style("stat-change", "en").leading_pt if change_zh else 0.0
     if any(abs(line.baseline_pt - (baseline - step)) > 0.01 or line.x_pt < figure_right - 0.01
            for line, _ in change_en):
         departs.append("its change stands off the figure line")

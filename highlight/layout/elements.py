@@ -222,8 +222,8 @@ _READING_TWIN = ("lead-en", "lead-zh", "figure", "unit-zh", "label-en", "change-
 def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
     """One anatomy in every cell (DESIGN.md, "One stat anatomy"): the lead-in, English then Chinese on
     lines of their own; the figure line: figure, unit and change (the change in gold, `stat-change`: one size
-    and one place for every change of the leaflet, on white or on a tint: the English a line over the figure's
-    baseline beside the unit, its Chinese twin, where there is one, set as the English straight under it); the
+    and one place for every change of the leaflet, on white or on a tint: beside the unit, its stack standing on
+    the figure's baseline, a lone change on it, a pair's Chinese twin on it under the English, set as it); the
     label (bold) and the note; then the Chinese label (bold) and note, stacked under the English in the same
     cell. The figure line holds its unit and change: where they do not fit, copyfit sets the page's figures a
     step smaller, and where they do not fit at the smallest step the cell wants more columns (a copyfit error
@@ -270,15 +270,16 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     change_x = None
     if change and figure_line is not None:
         # The one place of a change in every callout (DESIGN.md, "One stat anatomy"): beside the figure line, a
-        # word space after its unit, the English change a line over the figure's baseline, its Chinese twin (where
-        # it prints one) straight under it on that baseline, both in the figure line's height, in one gold and
-        # size; the English stands there whether or not a twin follows it. An opening bracket's blank half hangs
-        # before the English one (text.py), so the two brackets' inks stand on one edge.
+        # word space after its unit, its stack standing on the figure's baseline: a lone change on the baseline,
+        # a pair's Chinese twin on it and the English a change-leading over it, in one gold and size, on white or
+        # on a tint. An opening bracket's blank half hangs before the English one (text.py), so the two
+        # brackets' inks stand on one edge.
         change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-figure", "en")
-        step = ctx.style("stat-change", "en").leading_pt
+        twin = bool(zh_change) and change_pair(ctx, stat)
+        step = ctx.style("stat-change", "en").leading_pt if twin else 0.0
         out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt - step, stat.ref, change_lang))
         read_as(f"change-{change_lang}")
-        if zh_change and change_pair(ctx, stat):
+        if twin:
             out.append(_set_at(ctx, zh_change[1:], change_x, figure_line.baseline_pt, stat.ref, "zh"))
             read_as("change-zh")
     if zh_unit and figure_line is not None:

@@ -1040,6 +1040,28 @@ def test_page_5s_changes_stand_beside_their_figures_with_room_before_the_next_ti
     assert "one stat anatomy" in result.typography[0].stats
 
 
+def test_a_figure_lines_room_counts_its_change_to_its_last_ink(leaflet):
+    """Page 5's 800 students with (+100% YoY) over （按年 +100%） on four columns (56.7 mm), as 942 students with its
+    pair over it on column 9: the figure line is measured to its change's last ink (a line-end full-width bracket
+    keeps its blank half out, DESIGN.md "Chinese setting") and the space before the change is its unit's (12 pt),
+    not the figure's (21 pt). Measured to the bracket's advance with a 21 pt space the pair wanted 59.3 mm: five
+    columns, which left Knowledge Transfer and Arts and Creativity two each (lead note a064b06, item 2). Fails on
+    b1ec073: Global Connectivity on five columns at column 6."""
+    page = leaflet.pages[4]
+    frames = {f.name: f for f in page.frames}
+    column_9, four = leaflet.layout.column_x_pt(9, 4)
+    for name, figure_text in (("career", "942"), ("global-connectivity", "800")):
+        frame = frames[name]
+        assert frame.x_pt == pytest.approx(column_9) and frame.width_pt == pytest.approx(four), name
+        lines = [i for i in page.items if isinstance(i, TextLine) and i.frame == name]
+        figure = next(i for i in lines if i.line.text.startswith(figure_text))
+        change = next(i for i in lines if i.lang == "zh" and any(_colour(r) == "accent" for r in i.line.runs))
+        ink_right = change.x_pt + change.line.right_pt - 0.5 * change.line.runs[-1].size_pt
+        assert ink_right <= frame.x_pt + frame.width_pt + 0.01, name
+        unit_space = change.x_pt - (figure.x_pt + figure.line.natural_pt)
+        assert unit_space < 1.5 * 72 / 25.4, (name, unit_space)  # a 12 pt word space (21 pt: 2.0 mm)
+
+
 def test_the_report_names_a_chinese_change_set_otherwise_than_the_one_form(leaflet):
     """Page 5's HK$104.4M as laid out: the anatomy. Its Chinese twin run in after the English on one line (the form
     page 5 took until issue 22's last round) departs, and so does page 2's pair run together. Fails on the check

@@ -34,7 +34,7 @@ from ..content import (
 from ..diagnostics import shown
 from ..kinds import Kind
 from ..layout_spec import MM, FrameSpec
-from ..text import OPENING_BRACKETS, Span, spans_from_text
+from ..text import CLOSING_BRACKETS, OPENING_BRACKETS, Span, spans_from_text
 from .items import Box, Picture, QrMark, Ring, Role, Rule, TextLine, _Piece
 from .stacking import FrameContext, twin_style
 
@@ -274,7 +274,7 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
         # a pair's Chinese twin on it and the English a change-leading over it, in one gold and size, on white or
         # on a tint. An opening bracket's blank half hangs before the English one (text.py), so the two
         # brackets' inks stand on one edge.
-        change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-figure", "en")
+        change_x = figure_line.x_pt + figure_line.line.natural_pt + _change_space(ctx, stat)
         twin = bool(zh_change) and change_pair(ctx, stat)
         step = ctx.style("stat-change", "en").leading_pt if twin else 0.0
         out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt - step, stat.ref, change_lang))
@@ -358,6 +358,18 @@ def _note(ctx: FrameContext, col, note, style: str, lang: str) -> None:
                            item.lang, item.role)
 
 
+def _change_space(ctx: FrameContext, stat: Stat) -> float:
+    """The word space before a change: that of what it follows on the figure line, its unit (12 pt) or its figure."""
+    return _space(ctx, "stat-unit" if figure_parts(ctx, stat, "en")[1] else "stat-figure", "en")
+
+
+def _ink_width(ctx: FrameContext, spans: list[Span]) -> float:
+    """The width of `spans` on a line of their own to their last ink: a full-width closing bracket at the end
+    keeps its blank half out (a line-end bracket takes half an em, DESIGN.md "Chinese setting")."""
+    tail = 0.5 * spans[-1].style.size_pt if spans and spans[-1].text[-1:] in CLOSING_BRACKETS else 0.0
+    return ctx._natural(spans) - tail
+
+
 def _hang(spans: list[Span]) -> float:
     """The blank half of an opening bracket that starts `spans` (（按年 hangs it before the English above it)."""
     return 0.5 * spans[0].style.size_pt if spans and spans[0].text[:1] in OPENING_BRACKETS else 0.0
@@ -398,12 +410,12 @@ def change_room(ctx: FrameContext, element, *_) -> float:
     two); 0 without one."""
     if not isinstance(element, Stat) or not element.change:
         return 0.0
-    change = figure_parts(ctx, element, "en")[2]
+    change = figure_parts(ctx, element, "en")[2] or figure_parts(ctx, element, "zh")[2]  # (a Chinese-only variant's)
     if not change:
         return 0.0
     zh_change = figure_parts(ctx, element, "zh")[2] if change_pair(ctx, element) else []
-    return _space(ctx, "stat-figure", "en") + max(ctx._natural(change[1:]),
-                                                  ctx._natural(zh_change[1:]) if zh_change else 0.0)
+    return _change_space(ctx, element) + max(_ink_width(ctx, change[1:]),
+                                             _ink_width(ctx, zh_change[1:]) if zh_change else 0.0)
 
 
 def figure_line_room(ctx: FrameContext, stat: Stat, room: float) -> float:

@@ -512,17 +512,33 @@ def _bold(run) -> bool:
     return run.face.endswith("-bold")
 
 
-def _stat_anatomy(lines: list, layout) -> tuple[tuple[str, ...], float | None]:
-    """The ways a stat's lines depart from the one anatomy (none: the anatomy), and its figure's size."""
+def _change_key(text: str) -> str:
+    """A change's words as compared with the content's: no spaces, any dash or minus as the hyphen typed."""
+    return re.sub(r"\s+", "", text).translate(str.maketrans("\u2212\u2013\u2014", "---"))
+
+
+def _stat_anatomy(lines: list, layout, change=None) -> tuple[tuple[str, ...], float | None]:
+    """The ways a stat's lines depart from the one anatomy (none: the anatomy), and its figure's size. `change`,
+    the stat's change as the content writes it, finds its lines by their words, whatever their colour (a change
+    set in another ink is a departure); without it, the lines in the accent are taken for the change."""
     runs = [(line, run) for line in lines for run in line.line.runs if run.text.strip()]
     figures = [(line, run) for line, run in runs if _colour_name(run) == "primary" and line.lang == "en"]
     if not figures:
         return (), None
     figure_line, figure = max(figures, key=lambda lr: lr[1].size_pt)
     baseline, unit_pt = figure_line.baseline_pt, layout.style("stat-unit", "en").size_pt
-    change_en = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "en"]
-    change_zh = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "zh"]
     departs = []
+    wanted = {_change_key(s) for s in ((change.en, change.zh, change.mixed) if change is not None else ()) if s}
+    if wanted:
+        found = [(line, run) for line, run in runs if _change_key(line.line.text) in wanted]
+        if not found:
+            departs.append("its change stands off the figure line")  # (run into its label or note)
+        if any(_colour_name(run) != "accent" for _, run in found):
+            departs.append("its change is not in the leaflet's one gold (stat-change's accent)")
+    else:
+        found = [(line, run) for line, run in runs if _colour_name(run) == "accent"]
+    change_en = [(line, run) for line, run in found if line.lang == "en"]
+    change_zh = [(line, run) for line, run in found if line.lang == "zh"]
     # The one place of a change (elements.stat): beside the figure line, right of the figure and its unit, its
     # stack standing on the figure's baseline: a lone change on it; a pair's English a change-leading over it and
     # the Chinese twin straight under the English on the baseline, left edges aligned.
@@ -578,7 +594,7 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
             block, element = found[key]
             ref = lines[0].ref
             if isinstance(element, Stat):
-                departs, size = _stat_anatomy(lines, layout)
+                departs, size = _stat_anatomy(lines, layout, element.change)
                 if size is not None:
                     figure = element.figure or max(
                         (r for line in lines for r in line.line.runs), key=lambda r: r.size_pt).text.strip()
@@ -613,16 +629,16 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
         report.stats.insert(0, f"{len(anatomies)} stat anatomies in the leaflet" if report is reports[0] and
                             len(anatomies) > 1 else "one stat anatomy" if report is reports[0] else "")
         report.stats[:] = [s for s in report.stats if s] + [f"anatomy: {'; '.join(d)}" for d in used if d]
-    if len(anatomies) > limits.max_stat_anatomies:
-        for departs, found in anatomies.items():
-            for number, ref, figure in found if departs else ():
-                diags.warning("typo-stat-anatomy", f"the stat '{figure}' departs from the one anatomy: "
-                              f"{'; '.join(departs)} ({len(anatomies)} anatomies in use, limit "
-                              f"{limits.max_stat_anatomies})", ref, page=number,
-                              hint="figure, unit and change (gold, stat-change's size) on the figure line, the Chinese "
-                              "unit and change under them (or the section's changes under their figures, the Chinese "
-                              "change under the English), then the label and note, English then Chinese "
-                              "(elements.stat)")
+    # Every stat that departs is named, even where all depart alike (one way of setting them, not the anatomy).
+    for departs, found in anatomies.items():
+        for number, ref, figure in found if departs else ():
+            diags.warning("typo-stat-anatomy", f"the stat '{figure}' departs from the one anatomy: "
+                          f"{'; '.join(departs)} ({len(anatomies)} way(s) of setting a stat in use, limit "
+                          f"{limits.max_stat_anatomies})", ref, page=number,
+                          hint="figure, unit and change on the figure line, the change in stat-change's gold and size "
+                          "beside the unit, standing on the figure's baseline (a pair: the English over its Chinese "
+                          "twin), then the label and note, English then Chinese (elements.stat); a template's styles: "
+                          "or a '<style>-on-panel' twin that sets stat-change otherwise makes a second form")
 
 
 def _bold_twin_mismatches(element, lines: list, unit_pt: float) -> list[tuple[str, str]]:

@@ -1062,6 +1062,29 @@ def test_a_figure_lines_room_counts_its_change_to_its_last_ink(leaflet):
         assert unit_space < 1.5 * 72 / 25.4, (name, unit_space)  # a 12 pt word space (21 pt: 2.0 mm)
 
 
+def test_a_second_form_of_change_brought_back_by_an_editions_layout_fails_strict(tmp_path):
+    """The next edition cannot bring a second form of change back unseen: edition-b with its own layout/styles.yaml
+    giving stat-change a navy twin on panels (the '-on-panel' style the leaflet had until issue 22's last round)
+    builds, and --strict fails, the report naming each of page 8's six changes ('not in the leaflet's one gold'), all
+    six alike. Fails on the code before: the report found a change by its gold, so a navy change was no change and
+    one way of setting a stat was never a warning."""
+    import shutil
+
+    copy_project(tmp_path)
+    folder = tmp_path / "content" / "edition-b"
+    shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "edition-b"), folder)
+    (folder / "layout").mkdir(exist_ok=True)
+    (folder / "layout" / "styles.yaml").write_text(
+        "styles:\n  stat-change-on-panel:\n    weight: bold\n    colour: primary\n    size_pt: 10\n"
+        "    en: {leading_pt: 14}\n    zh: {leading_pt: 16}\n", encoding="utf-8")
+    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "b.pdf"), "--report", "--strict", "-v"])
+    assert code != 0, printed
+    named = re.findall(r"p8-sustainability\.yaml:\d+:\d+ \(blocks\[\d+\]\.elements\[\d+\]\.stat\): "
+                       r"warning\[typo-stat-anatomy\]: page 8: the stat '[^']+' departs from the one anatomy: its change "
+                       r"is not in the leaflet's one gold", printed)
+    assert len(named) == 6, printed
+
+
 def test_the_report_names_a_chinese_change_set_otherwise_than_the_one_form(leaflet):
     """Page 5's HK$104.4M as laid out: the anatomy. Its Chinese twin run in after the English on one line (the form
     page 5 took until issue 22's last round) departs, and so does page 2's pair run together. Fails on the check

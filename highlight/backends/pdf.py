@@ -191,11 +191,12 @@ def run_preflight(data: bytes, document: Document, diags: Diagnostics) -> None:
 
     layout, target = document.layout, document.meta.target
     g = layout.geometry.page
-    report = preflight(data, PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm,
-                                            require_pdfx=target == "print",
-                                            min_image_ppi=layout.geometry.images.min_ppi_error),
-                       memo=None if code_replaced() else PageFindings(os.path.join(document.project, ".cache",
-                                                                                   "preflight")))
+    objects = getattr(data, "objects", None)  # (render.FinishedPdf: what the bytes were written from)
+    rules = PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm, require_pdfx=target == "print",
+                           min_image_ppi=layout.geometry.images.min_ppi_error)
+    memo = None if code_replaced() else PageFindings(os.path.join(document.project, ".cache", "preflight"))
+    report = preflight(objects if objects is not None else data, rules, memo=memo,
+                       read_back=bytes(data) if objects is not None else None)
     pictures = {p.number: [i.ref for i in p.items if isinstance(i, Picture) and i.path
                            and os.path.splitext(i.path)[1].lower() not in (".pdf", ".svg")] for p in document.pages}
     for finding in report.failures:

@@ -119,7 +119,7 @@ def test_a_content_stream_parses_as_qpdf_parses_it(data):
 
     def plain(value):
         if isinstance(value, (pikepdf.Dictionary, dict)):
-            return {str(k): plain(value[k]) for k in value.keys()}
+            return {str(k): plain(value[k]) for k in value}
         if isinstance(value, (pikepdf.Array, list)) or type(value).__name__ == "_ObjectList":
             return [plain(v) for v in value]
         if isinstance(value, (bytes, pikepdf.String)):

@@ -174,17 +174,16 @@ def preflight(source, rules: PreflightRules = PreflightRules(), memo=None, read_
 
         api, opened = pikepdf, pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
     with opened as pdf:
-        if api is pdfobjects and read_back is not None:
-            keys = [_page_key(page, number, rules, memo.salt, api) if memo is not None else None
-                    for number, page in enumerate(pdf.pages, 1)]
-            if sum(1 for key in keys if key is None or memo.get(key) is None) > OWN_WALKS:
-                return preflight(read_back, rules, memo)
+        keys = [_page_key(page, number, rules, memo.salt, api) if memo is not None else None
+                for number, page in enumerate(pdf.pages, 1)]
+        kept_pages = [memo.get(key) if key is not None else None for key in keys]
+        if api is pdfobjects and read_back is not None and kept_pages.count(None) > OWN_WALKS:
+            return preflight(read_back, rules, memo)
         report = PreflightReport(pages=len(pdf.pages))
         fonts_seen: dict = {}
         for number, page in enumerate(pdf.pages, 1):
             _boxes(page.obj, number, rules, report)
-            key = _page_key(page, number, rules, memo.salt, api) if memo is not None else None
-            kept = memo.get(key) if key is not None else None
+            key, kept = keys[number - 1], kept_pages[number - 1]
             if kept is not None:
                 findings, ink, image_ink = kept
                 report.findings += [Finding(ok, check, detail, page_number) for ok, check, detail, page_number

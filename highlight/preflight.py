@@ -195,7 +195,12 @@ def preflight(source, rules: PreflightRules = PreflightRules(), memo=None, read_
                 continue
             first, before = len(report.findings), (report.max_ink_percent, report.max_image_ink_percent)
             report.max_ink_percent = report.max_image_ink_percent = 0.0
-            _streams(page, number, rules, report, fonts_seen, api)
+            try:
+                _streams(page, number, rules, report, fonts_seen, api)
+            except pdfobjects.PdfError:  # (ours only) a stream our reader cannot decode: qpdf reads the bytes
+                if read_back is None:
+                    raise
+                return preflight(read_back, rules, memo)
             ink, image_ink = report.max_ink_percent, report.max_image_ink_percent
             report.max_ink_percent, report.max_image_ink_percent = max(before[0], ink), max(before[1], image_ink)
             if key is not None:
@@ -441,13 +446,19 @@ def _image_ink(image) -> float | None:
     from .images import total_ink
 
     picture: Image.Image
+    if isinstance(image, pdfobjects.Stream) and _name(image.get("/Filter")) != "/DCTDecode":
+        try:  # (a PdfError, an image our reader does not decode, goes up: preflight reads the bytes with qpdf)
+            picture = pdfobjects.image_pixels(image)
+        except pdfobjects.PdfError:
+            raise
+        except Exception:
+            return None
+        return total_ink(picture) if picture.mode == "CMYK" else None
     try:
         if _name(image.get("/Filter")) == "/DCTDecode":
             # The JPEG's own pixels, as the build measured them (a soft mask, a logo's transparency, is no ink)
             picture = Image.open(io.BytesIO(image.read_raw_bytes()))
             picture.load()
-        elif isinstance(image, pdfobjects.Stream):
-            picture = pdfobjects.image_pixels(image)
         else:
             import pikepdf
 

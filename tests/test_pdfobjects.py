@@ -137,3 +137,37 @@ def test_a_content_stream_parses_as_qpdf_parses_it(data):
     assert [operands for op, operands in mine if op != "INLINE IMAGE"] \
         == [operands for op, operands in theirs if op != "INLINE IMAGE"]
     assert (pdfobjects._content_fast(data) is None) == (b"BI" in data)
+
+
+@pytest.mark.parametrize("ascii85", [False, True], ids=["flate", "ascii85"])
+def test_a_picture_our_reader_decodes_or_not_gets_the_findings_qpdf_gives(ascii85, monkeypatch):
+    """A CMYK picture Flate-compressed (our reader decodes it: its ink measured as pikepdf's PdfImage measures
+    it) or behind a filter our reader does not decode (ASCII85, as ReportLab writes by default: the content
+    stream too): the report is the read-back's either way, the second by reading the bytes with qpdf. Without
+    the bytes to read back, the reader's PdfError is not hidden. Fails on the code before (no reader)."""
+    import io
+
+    from PIL import Image
+    from reportlab import rl_config
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    monkeypatch.setattr(rl_config, "useA85", 1 if ascii85 else 0)
+    picture = Image.new("CMYK", (40, 30), (200, 180, 160, 150))  # 270 % ink
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595.276, 841.89), invariant=1, pageCompression=1)
+    canvas.drawImage(ImageReader(picture), 100, 100, 40, 30)
+    canvas.drawString(100, 300, "a line")
+    canvas.showPage()
+    canvas.save()
+    data = buffer.getvalue()
+    rules = PreflightRules(target="print", require_pdfx=False, min_image_ppi=10)
+    objects = pdfobjects.open_pdf(data)
+    theirs = preflight(data, rules).as_dict()
+    assert preflight(objects, rules, read_back=data).as_dict() == theirs
+    assert theirs["max_image_ink_percent"] > 250
+    if ascii85:
+        with pytest.raises(pdfobjects.PdfError):
+            preflight(objects, rules)
+    else:
+        assert preflight(objects, rules).as_dict() == theirs

@@ -136,6 +136,7 @@ class FrameSpec:
     align_rows: str | None = None  # frames naming one group start their k-th elements at one height
     measure: int | None = None  # grid columns its elements but headings are set on (a reading measure under a wide rule)
     foot_with: tuple[str, ...] | None = None  # frames beside it whose lowest foot its own foot stands level with
+    led_by: str | None = None  # a frame above whose last paragraph leads into this frame's first row of figures
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -432,6 +433,10 @@ FRAME = Struct(FrameSpec, {
     "foot_with": Field(Seq(Str("A frame name"), 1, "Frames beside this one (another column of its section): this frame "
                            "goes down until its foot stands level with their lowest foot (never up), so two columns "
                            "of one section end level")),
+    "led_by": Field(Str("A frame above this one whose last element, a paragraph, leads into this frame's first row "
+                        "('HKUST has created/incubated' over 1,747 / 9 / 13): it is set over the row's first cells "
+                        "that have no lead-in of their own, its last line on their lead-ins' last line, directly "
+                        "above their figures")),
     "aliases": Field(Seq(Str("A frame name"), 1, "Older names of this frame: blocks that name them are set here, "
                          "in page order (so past editions' page files still build after frames are merged)")),
     "wide_span": Field(Int("A wider span the frame takes when the page is too full at its own (an "
@@ -735,6 +740,10 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                     diags.error("frame-alias", f"frame '{fname}' takes the name '{old_name}' as an alias, but "
                                 f"template '{tname}' has a frame of that name", frame.refs.get("aliases", frame.ref),
                                 hint="an alias is an old name no frame has any more")
+            if frame.led_by and frame.led_by not in template.frames:
+                diags.error("unknown-frame", f"frame '{fname}' is led by '{frame.led_by}', which template "
+                            f"'{tname}' does not define", frame.refs.get("led_by", frame.ref),
+                            hint="frames of this template: " + ", ".join(template.frames))
             for other in (*(frame.below or ()), *(frame.foot_with or ())):
                 if other not in template.frames:
                     diags.error("unknown-frame", f"frame '{fname}' is below '{other}', which template "

@@ -751,7 +751,7 @@ def test_page_2s_figures_stand_on_the_columns_of_the_rows_under_them(which, requ
     largest: dict = {}  # (frame, element) -> (its largest line's size, that line's x in mm): a figure, a headline
     for item in page.items:
         if isinstance(item, TextLine) and item.frame.startswith(("seedbed-stats", "accelerator-row")) and item.role \
-                and not item.role.element.endswith(".qr"):
+                and not item.role.element.endswith((".qr", ".paragraph")):  # (a row's lead-in: led_by)
             key, size = (item.frame, item.role.element), max(run.size_pt for run in item.line.runs)
             if size > largest.get(key, (0.0, 0.0))[0]:
                 largest[key] = (size, item.x_pt / MM)
@@ -784,3 +784,51 @@ def test_both_columns_of_page_8s_progress_start_at_the_section_top(which, reques
                        for t in page.items if isinstance(t, TextLine))]
     under = {side: (top - rule.y1_pt) / MM for side, top in firsts.items()}
     assert set(under) == {False, True} and max(under.values()) <= 5.0, under
+
+
+def _lines_of(page, element_suffix: str) -> list:
+    """The text lines of the element whose YAML path ends with `element_suffix`, top to bottom."""
+    return sorted((i for i in page.items if isinstance(i, TextLine) and i.role
+                   and i.role.element.endswith(element_suffix)), key=lambda i: i.baseline_pt)
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_a_rows_lead_in_stands_directly_over_its_figures(which, request):
+    """Designer's review of round 4, item 1: page 2's 'HKUST has created/incubated / 科大創造／孵化了' leads into 1,747 /
+    9 / 13 but floated 16.6 mm over them, because HK$400B+'s own lead-in ran three lines in its cell and the row's
+    figures stand level. The row's lead-in (the template's led_by) now ends on the same baseline as the fourth cell's,
+    directly over the figures: from its last line to their figure line as far as in the fourth cell. Fails on 6f78729:
+    its last baseline 12.7 mm over the fourth cell's (62.5 against 75.2 mm, 2022-23), in both editions."""
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[1]
+    lead = _lines_of(page, "blocks[0].elements[1].paragraph")
+    own_lead = [i for i in _lines_of(page, "blocks[1].elements[3].stat") if max(r.size_pt for r in i.line.runs) < 12]
+    figures = {max(r.size_pt for r in i.line.runs): i for i in _lines_of(page, "blocks[1].elements[0].stat")}
+    figure = figures[max(figures)]
+    assert lead and own_lead
+    assert lead[-1].baseline_pt == pytest.approx(own_lead[-1].baseline_pt, abs=0.3)
+    over = (figure.baseline_pt - lead[-1].baseline_pt) / MM
+    assert over == pytest.approx((figure.baseline_pt - own_lead[-1].baseline_pt) / MM, abs=0.2), over
+    assert over < 10.0, over
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_side_by_side_lists_start_one_step_under_their_headings(which, request):
+    """Designer's review of round 4, item 3: page 1's two lists started their items level but 12.0 and 6.4 mm under
+    their headings (the areas' one-line heading beside the subjects' two-line one: a hole under the shorter). The
+    headings of a row of an align_rows group now end level, each list one step under its own heading and the
+    lists level. Fails on 6f78729: 12.0 and 6.4 mm from each heading's last line to its first item (both editions)."""
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[0]
+    steps, firsts = [], []
+    for frame in ("research-areas", "subjects"):
+        heading = [i for i in page.items if isinstance(i, TextLine) and i.frame == frame and i.role
+                   and i.role.kind == "heading"]
+        items = [i for i in page.items if isinstance(i, TextLine) and i.frame == frame and i.role
+                 and i.role.kind == "list-body"]
+        last = max(i.baseline_pt for i in heading)
+        first = min(i.baseline_pt for i in items)
+        steps.append((first - last) / MM)
+        firsts.append(first / MM)
+    assert steps[0] == pytest.approx(steps[1], abs=0.3), steps
+    assert firsts[0] == pytest.approx(firsts[1], abs=0.3), firsts

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..content import Breakdown, Edition, Page, Stat, ref_of
+from ..content import Breakdown, Edition, Heading, Page, Paragraph, Stat, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
@@ -170,6 +170,19 @@ class PageLayouter:
                 self.diags.error("unknown-frame", f"frame '{written.frame}' is not in template '{page.template}'",
                                  ref_of(written, "frame"), page=page.number,
                                  hint="frames: " + ", ".join(template.frames))
+        # A paragraph ending the frame a frame is `led_by` leads into that frame's first row: set there, over the
+        # figures it leads into (fill.py), not as its own block above the row's lead-ins.
+        leads: dict = {}
+        for name, frame in template.frames.items():
+            above = blocks.get(frame.led_by) if frame.led_by and blocks.get(name) else None
+            if above is not None and above.elements and isinstance(above.elements[-1], Paragraph):
+                leads[name] = above.elements[-1]
+                blocks[frame.led_by] = replace(above, elements=above.elements[:-1])
+        # the rows of each frame that are headings (align_rows ends a row of them level: fill.py)
+        heads = {n: {k: e.ref.yaml_path for k, e in enumerate(b.elements) if isinstance(e, Heading)}
+                 for n, b in blocks.items()
+                 if template.frames.get(n) is not None and template.frames[n].align_rows
+                 and template.frames[n].cells == 1}
         order = frame_order(page, template, self.diags)
         fit = copyfit(ctx, page, template, blocks)
         widened: set = set()  # frames set at their wide_span because the page was too full
@@ -200,7 +213,7 @@ class PageLayouter:
                 frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
             holes[name] = []
             used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
-                                              holes[name]) if block else (0.0, []))
+                                              holes[name], leads.get(name)) if block else (0.0, []))
             if block and frame.monolingual == "keep-height" and self.languages != BOTH:
                 # The layout asks this frame to hold its bilingual height in a single-language variant.
                 used = max(used, fill_frame(frame_ctx.but(languages=BOTH), frame, block.elements, x, 0.0, w, [],
@@ -213,7 +226,7 @@ class PageLayouter:
         for name in order:
             fill(name)
         # Cards never open a hole inside their panel past the report's limit.
-        align_rows(template, fill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM)
+        align_rows(template, fill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
         # A trial, reported nowhere: the page may still widen its frames.
         def overflows_anyway(trial) -> bool:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
@@ -242,7 +255,7 @@ class PageLayouter:
                 quiet = Diagnostics()
                 for name in order:
                     fill(name, diags=quiet)
-                align_rows(template, fill, started, filled, gap_limit)
+                align_rows(template, fill, started, filled, gap_limit, heads)
             for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
                 # (a section stepped first may fit at its own size once another has stepped: the largest
                 # figures the page holds)
@@ -253,14 +266,14 @@ class PageLayouter:
                     quiet = Diagnostics()
                     for name in order:
                         fill(name, diags=quiet)
-                    align_rows(template, fill, started, filled, gap_limit)
+                    align_rows(template, fill, started, filled, gap_limit, heads)
                     if not too_full():
                         further = fewer
                         continue
                     fit = kept
                     for name in order:
                         fill(name, diags=quiet)
-                    align_rows(template, fill, started, filled, gap_limit)
+                    align_rows(template, fill, started, filled, gap_limit, heads)
                     break
 
         charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
@@ -289,7 +302,7 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in order:
                 fill(name, diags=quiet)
-            align_rows(template, fill, started, filled, gap_limit)
+            align_rows(template, fill, started, filled, gap_limit, heads)
             step_figures()
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.

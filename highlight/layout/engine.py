@@ -196,7 +196,7 @@ class PageLayouter:
             content was reported on its first fill."""
             fills[0] += 1
             frame = template.frames[name]
-            span = frame.wide_span if name in widened else frame.span
+            span = (frame.wide_span or frame.span) if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
             # the figures its stats print, and those of the frames it stands under (a section's lead figure over
@@ -211,6 +211,8 @@ class PageLayouter:
             frame_items: list = []
             if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
                 frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
+            if name in widened and frame.wide_cell_spans:  # its deep cell wider, on a page too full
+                frame = replace(frame, cell_spans=frame.wide_cell_spans)
             holes[name] = []
             used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
                                               holes[name], leads.get(name)) if block else (0.0, []))
@@ -292,7 +294,8 @@ class PageLayouter:
         # …then its figures take a smaller step of the scale (a section at a time)…
         first_fit = fit
         step_figures()
-        wide = [n for n in order if template.frames[n].wide_span and blocks.get(n)]
+        wide = [n for n in order if (template.frames[n].wide_span or template.frames[n].wide_cell_spans)
+                and blocks.get(n)]
         if wide and too_full():
             # …then, still too full at its smallest steps, the frames that may widen (a measure the design prefers
             # narrower: an introduction on 8 columns) take their wider span, and the figures start again from

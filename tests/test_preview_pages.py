@@ -53,6 +53,30 @@ def test_a_preview_after_an_edit_draws_only_the_edited_page_and_shows_what_a_who
     assert _pictures(str(tmp_path / "whole.pdf")) == spliced  # every page as a preview drawn whole shows it
 
 
+def test_a_long_session_forgets_earlier_builds_pages_not_this_builds(monkeypatch):
+    """The memo of characters_used is bounded for a long `watch` session: over its limit it forgets the pages of
+    earlier builds, never the pages of the build asking (which cleared everything, so that after ~12 builds in
+    one process every page was read again: test_preview_pages failed after test_edition_layout and
+    test_workflow)."""
+    from conftest import EDITION
+
+    from highlight.build import load_inputs
+    from highlight.checks import glyphs
+    from highlight.diagnostics import Diagnostics
+
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    stale = {-n: (object(), None, {}) for n in range(1, 4 * len(edition.pages) + 60)}  # earlier builds' pages
+    monkeypatch.setattr(glyphs, "_PAGES", dict(stale))
+    read: list[int] = []
+    real = glyphs._page_characters
+    monkeypatch.setattr(glyphs, "_page_characters", lambda page, sep: read.append(page.page) or real(page, sep))
+    first = glyphs.characters_used(edition, layout)
+    assert read == [page.page for page in edition.pages]
+    read.clear()
+    assert glyphs.characters_used(edition, layout) == first and read == []
+    assert all(key not in glyphs._PAGES for key in stale), "the earlier builds' pages are forgotten"
+
+
 def test_the_characters_of_an_unchanged_page_are_not_read_again_and_an_edited_page_is(monkeypatch):
     """characters_used (the glyph check's input, every build) keeps each page's characters for the very page
     object: a rebuild reads only the pages that changed, and answers what reading every page answers."""

@@ -20,8 +20,10 @@ def characters_used(edition: Edition, layout: Layout | None = None) -> dict[str,
     """Every character the leaflet prints, with where it first appears (`layout`: its furniture's too)."""
     seen: dict[str, SourceRef] = {}
     separator = layout.geometry.title_band.note_separator if layout is not None else None
-    if len(_PAGES) > 4 * len(edition.pages) + 64:  # (pages of earlier builds of a long session)
-        _PAGES.clear()
+    if len(_PAGES) > 4 * len(edition.pages) + 64:  # pages of earlier builds of a long session: not this edition's
+        current = {id(page) for page in edition.pages}
+        for key in [key for key in _PAGES if key not in current]:
+            del _PAGES[key]
     for page in edition.pages:
         known = _PAGES.get(id(page))
         if known is None or known[0] is not page or known[1] != separator:

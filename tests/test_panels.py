@@ -868,3 +868,43 @@ def test_led_by_and_wide_cell_spans_are_checked_where_written(tmp_path, old, new
     code, output = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
     assert code in (1, 2) and said in output, output
     assert "templates.yaml:" in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_page_8s_codes_of_one_section_stand_level(which, request):
+    """Designer's review of round 4, item 4: page 8's two codes (the Biodiversity Map under its sentence, the 2028
+    Challenge's under the Well-being list) stood 20 mm apart in height. The Challenge's code is the last row of the
+    Well-being column (an alias), and the two columns share an align_rows group: their codes stand in one row.
+    Fails on 6f78729: tops 19.8 mm apart (2022-23), 27.5 mm (edition-b)."""
+    from highlight.layout import QrMark
+
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[7]
+    codes = [i for i in page.items if isinstance(i, QrMark)]
+    assert len(codes) == 2
+    assert abs(codes[0].y_pt - codes[1].y_pt) / MM < 0.3, [round(c.y_pt / MM, 1) for c in codes]
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_page_8s_baseline_note_heads_its_panel(which, request):
+    """Designer's review of round 4, item 4: '(2014–15 as baseline)' stood 2 mm over the metrics' panel it qualifies;
+    the designer asks for it inside the panel as its head. The panel takes it (led_by): its lines inside the panel's
+    box, its padding over them, over the first figures; the panel still its content and its padding (at most 8 mm
+    from its edges to its ink). Fails on 6f78729: the note's last baseline above the panel's top edge."""
+    from highlight.layout.items import ink_span
+
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[7]
+    (panel,) = [i for i in page.items if isinstance(i, Box) and i.panel]
+    note = [i for i in page.items if isinstance(i, TextLine) and "2014" in i.line.text and "baseline" in i.line.text
+            or isinstance(i, TextLine) and "基線" in i.line.text]
+    assert len(note) == 2
+    pad = result.layout.templates["p8"].frames["metrics"].padding_mm * MM
+    inside = [i for i in page.items if (span := ink_span(i)) is not None and not isinstance(i, Box)
+              and panel.y_pt <= span[0] and span[1] <= panel.y_pt + panel.height_pt]
+    first = min(ink_span(i)[0] for i in inside)
+    last = max(ink_span(i)[1] for i in inside)
+    assert all(i in inside for i in note)
+    assert min(ink_span(i)[0] for i in note) == pytest.approx(first)  # its head: the first ink in it
+    assert pad - 0.5 <= first - panel.y_pt <= 8 * MM, (first - panel.y_pt) / MM
+    assert (panel.y_pt + panel.height_pt - last) <= 8 * MM, (panel.y_pt + panel.height_pt - last) / MM

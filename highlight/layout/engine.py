@@ -184,8 +184,19 @@ class PageLayouter:
                  if template.frames.get(n) is not None and template.frames[n].align_rows
                  and template.frames[n].cells == 1}
         order = frame_order(page, template, self.diags)
-        fit = copyfit(ctx, page, template, blocks)
-        widened: set = set()  # frames set at their wide_span because the page was too full
+        widened: set = set()  # frames set at their wide_span (wide_cell_spans) because the page was too full
+
+        def fitting():  # the template as copyfit measures it: the frames set at their wider cells so
+            return replace(template, frames={n: replace(f, cell_spans=f.wide_cell_spans) if n in widened
+                                             and f.wide_cell_spans else f for n, f in template.frames.items()})
+
+        quiet = Diagnostics()
+        fit = copyfit(ctx.but(diags=quiet), page, template, blocks)
+        if any(d.code == "copyfit" for d in quiet.items):
+            # a figure too wide for its cell even at its smallest step: the frames that may set their cells wider
+            # (wide_cell_spans) take them before it is an error
+            widened.update(n for n, f in template.frames.items() if f.wide_cell_spans and blocks.get(n))
+        fit = copyfit(ctx, page, fitting(), blocks)
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
@@ -225,10 +236,13 @@ class PageLayouter:
             used = max([used] + [i.baseline_pt + i.line.descent_pt for i in frame_items if isinstance(i, TextLine)])
             filled[name] = (x, w, used, frame_items)
 
+        def refill(name: str, row_tops: list) -> None:  # (a row levelled: what its content says was said)
+            fill(name, row_tops, Diagnostics())
+
         for name in order:
             fill(name)
         # Cards never open a hole inside their panel past the report's limit.
-        align_rows(template, fill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
+        align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
         # A trial, reported nowhere: the page may still widen its frames.
         def overflows_anyway(trial) -> bool:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
@@ -253,29 +267,29 @@ class PageLayouter:
             further: dict = {}  # section -> the steps its figures take past their own
             while fit.smaller and too_full():
                 further[fit.smaller[0]] = further.get(fit.smaller[0], 0) + 1
-                fit = copyfit(ctx, page, template, blocks, further)
+                fit = copyfit(ctx, page, fitting(), blocks, further)
                 quiet = Diagnostics()
                 for name in order:
                     fill(name, diags=quiet)
-                align_rows(template, fill, started, filled, gap_limit, heads)
+                align_rows(template, refill, started, filled, gap_limit, heads)
             for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
                 # (a section stepped first may fit at its own size once another has stepped: the largest
                 # figures the page holds)
                 while further.get(section):
                     fewer = {**further, section: further[section] - 1}
-                    trial_fit = copyfit(ctx, page, template, blocks, fewer)
+                    trial_fit = copyfit(ctx, page, fitting(), blocks, fewer)
                     kept, fit = fit, trial_fit
                     quiet = Diagnostics()
                     for name in order:
                         fill(name, diags=quiet)
-                    align_rows(template, fill, started, filled, gap_limit, heads)
+                    align_rows(template, refill, started, filled, gap_limit, heads)
                     if not too_full():
                         further = fewer
                         continue
                     fit = kept
                     for name in order:
                         fill(name, diags=quiet)
-                    align_rows(template, fill, started, filled, gap_limit, heads)
+                    align_rows(template, refill, started, filled, gap_limit, heads)
                     break
 
         charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
@@ -305,7 +319,7 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in order:
                 fill(name, diags=quiet)
-            align_rows(template, fill, started, filled, gap_limit, heads)
+            align_rows(template, refill, started, filled, gap_limit, heads)
             step_figures()
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.

@@ -120,9 +120,9 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         placed_from = len(out)
         if led is not None:  # the row's lead-in first (it reads first), ending where the figures start
             over_figure, piece, dx, last = led
-            top = ctx.place(out, piece.primary, x + dx, y + anchor - over_figure - last)
+            lead_top = ctx.place(out, piece.primary, x + dx, y + anchor - over_figure - last)
             if piece.secondary:
-                ctx.place(out, piece.secondary, x + dx, top + piece.primary_h + m.band_gap_pt)
+                ctx.place(out, piece.secondary, x + dx, lead_top + piece.primary_h + m.band_gap_pt)
         if frame.bands == "shared":
             # Cells alike (two callouts, say): the English of the row on one band, then its Chinese on
             # the next, in that reading order.

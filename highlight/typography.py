@@ -353,7 +353,7 @@ def _fitted(page: LaidOutPage) -> list[str]:
         out.append("gaps closed to compact_spacing_pt: the page is too full for its steps")
     elif page.spacing == "loose":
         out.append("gaps opened to loose_spacing_pt: the page has more spare height than one deliberate space")
-    out += [f"frame '{name}' widened to its wide_span: the page is too full at its own" for name in page.widened]
+    out += [f"frame '{name}' set at its wide_span or wide_cell_spans: the page is too full at its own" for name in page.widened]
     return out
 
 

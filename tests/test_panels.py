@@ -754,7 +754,7 @@ def test_page_2s_figures_stand_on_the_columns_of_the_rows_under_them(which, requ
     largest: dict = {}  # (frame, element) -> (its largest line's size, that line's x in mm): a figure, a headline
     for item in page.items:
         if isinstance(item, TextLine) and item.frame.startswith(("seedbed-stats", "accelerator-row")) and item.role \
-                and not item.role.element.endswith(".qr"):
+                and not item.role.element.endswith((".qr", ".paragraph")):  # (a row's lead-in: led_by)
             key, size = (item.frame, item.role.element), max(run.size_pt for run in item.line.runs)
             if size > largest.get(key, (0.0, 0.0))[0]:
                 largest[key] = (size, item.x_pt / MM)
@@ -789,3 +789,127 @@ def test_both_columns_of_page_8s_progress_start_at_the_section_top(which, reques
                        for t in page.items if isinstance(t, TextLine))]
     under = {side: (top - rule.y1_pt) / MM for side, top in firsts.items()}
     assert set(under) == {False, True} and max(under.values()) <= 5.0, under
+
+
+def _lines_of(page, element_suffix: str) -> list:
+    """The text lines of the element whose YAML path ends with `element_suffix`, top to bottom."""
+    return sorted((i for i in page.items if isinstance(i, TextLine) and i.role
+                   and i.role.element.endswith(element_suffix)), key=lambda i: i.baseline_pt)
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_a_rows_lead_in_stands_directly_over_its_figures(which, request):
+    """Designer's review of round 4, item 1: page 2's 'HKUST has created/incubated / 科大創造／孵化了' leads into 1,747 /
+    9 / 13 but floated 16.6 mm over them, because HK$400B+'s own lead-in ran three lines in its cell and the row's
+    figures stand level. The row's lead-in (the template's led_by) now ends on the same baseline as the fourth cell's,
+    directly over the figures: from its last line to their figure line as far as in the fourth cell. Fails on 6f78729:
+    its last baseline 12.7 mm over the fourth cell's (62.5 against 75.2 mm, 2022-23), in both editions."""
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[1]
+    lead = _lines_of(page, "blocks[0].elements[1].paragraph")
+    own_lead = [i for i in _lines_of(page, "blocks[1].elements[3].stat") if max(r.size_pt for r in i.line.runs) < 12]
+    figures = {max(r.size_pt for r in i.line.runs): i for i in _lines_of(page, "blocks[1].elements[0].stat")}
+    figure = figures[max(figures)]
+    assert lead and own_lead
+    assert lead[-1].baseline_pt == pytest.approx(own_lead[-1].baseline_pt, abs=0.3)
+    over = (figure.baseline_pt - lead[-1].baseline_pt) / MM
+    assert over == pytest.approx((figure.baseline_pt - own_lead[-1].baseline_pt) / MM, abs=0.2), over
+    assert over < 10.0, over
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_side_by_side_lists_start_one_step_under_their_headings(which, request):
+    """Designer's review of round 4, item 3: page 1's two lists started their items level but 12.0 and 6.4 mm under
+    their headings (the areas' one-line heading beside the subjects' two-line one: a hole under the shorter). The
+    headings of a row of an align_rows group now end level, each list one step under its own heading and the
+    lists level. Fails on 6f78729: 12.0 and 6.4 mm from each heading's last line to its first item (both editions)."""
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[0]
+    steps, firsts = [], []
+    for frame in ("research-areas", "subjects"):
+        heading = [i for i in page.items if isinstance(i, TextLine) and i.frame == frame and i.role
+                   and i.role.kind == "heading"]
+        items = [i for i in page.items if isinstance(i, TextLine) and i.frame == frame and i.role
+                 and i.role.kind == "list-body"]
+        last = max(i.baseline_pt for i in heading)
+        first = min(i.baseline_pt for i in items)
+        steps.append((first - last) / MM)
+        firsts.append(first / MM)
+    assert steps[0] == pytest.approx(steps[1], abs=0.3), steps
+    assert firsts[0] == pytest.approx(firsts[1], abs=0.3), firsts
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_page_1s_code_stands_on_a_column_of_the_figures_over_it(which, request):
+    """Designer's review of round 4, item 3: HK$956M's cell started on column 6 (92.1 mm) while the QR code beside the
+    awards under it started on column 7 (107.5 mm): two column systems in one section. The figures' row now stands
+    on the columns of the row under it ([6, 4, 2]): the code's left edge is a figure's. Fails on 6f78729: 107.5 mm
+    against figures at 15.0, 92.1 and 169.2 mm."""
+    from highlight.layout import QrMark
+
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[0]
+    figures: dict = {}
+    for item in page.items:
+        if isinstance(item, TextLine) and item.frame == "excellence-row-1" and item.role:
+            size = max(run.size_pt for run in item.line.runs)
+            if size > figures.get(item.role.element, (0.0, 0.0))[0]:
+                figures[item.role.element] = (size, item.x_pt / MM)
+    lefts = sorted(x for _, x in figures.values())
+    codes = [i.x_pt / MM for i in page.items if isinstance(i, QrMark)]
+    assert codes
+    assert all(min(abs(c - x) for x in lefts) <= 0.3 for c in codes), (codes, lefts)
+
+
+@pytest.mark.parametrize("old, new, said", [
+    ("gap: block, cells: 3, cell_spans: [4, 4, 4]}",
+     "gap: block, cells: 3, cell_spans: [4, 4, 4], led_by: no-such-frame}", "'no-such-frame'"),
+    ("wide_cell_spans: [5, 5, 2]}", "wide_cell_spans: [5, 5]}", "wide_cell_spans [5, 5]"),
+])
+def test_led_by_and_wide_cell_spans_are_checked_where_written(tmp_path, old, new, said):
+    """A template's led_by naming a frame it does not define, or wide_cell_spans that are not one number a cell
+    summing to the frame's span: a located error, no traceback (fails on 6f78729: both keys unknown there)."""
+    folder = project_with(tmp_path, "layout/templates.yaml", old, new)
+    code, output = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code in (1, 2) and said in output, output
+    assert "templates.yaml:" in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_page_8s_codes_of_one_section_stand_level(which, request):
+    """Designer's review of round 4, item 4: page 8's two codes (the Biodiversity Map under its sentence, the 2028
+    Challenge's under the Well-being list) stood 20 mm apart in height. The Challenge's code is the last row of the
+    Well-being column (an alias), and the two columns share an align_rows group: their codes stand in one row.
+    Fails on 6f78729: tops 19.8 mm apart (2022-23), 27.5 mm (edition-b)."""
+    from highlight.layout import QrMark
+
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[7]
+    codes = [i for i in page.items if isinstance(i, QrMark)]
+    assert len(codes) == 2
+    assert abs(codes[0].y_pt - codes[1].y_pt) / MM < 0.3, [round(c.y_pt / MM, 1) for c in codes]
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_page_8s_baseline_note_heads_its_panel(which, request):
+    """Designer's review of round 4, item 4: '(2014–15 as baseline)' stood 2 mm over the metrics' panel it qualifies;
+    the designer asks for it inside the panel as its head. The panel takes it (led_by): its lines inside the panel's
+    box, its padding over them, over the first figures; the panel still its content and its padding (at most 8 mm
+    from its edges to its ink). Fails on 6f78729: the note's last baseline above the panel's top edge."""
+    from highlight.layout.items import ink_span
+
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[7]
+    (panel,) = [i for i in page.items if isinstance(i, Box) and i.panel]
+    note = [i for i in page.items if isinstance(i, TextLine) and "2014" in i.line.text and "baseline" in i.line.text
+            or isinstance(i, TextLine) and "基線" in i.line.text]
+    assert len(note) == 2
+    pad = result.layout.templates["p8"].frames["metrics"].padding_mm * MM
+    inside = [i for i in page.items if (span := ink_span(i)) is not None and not isinstance(i, Box)
+              and panel.y_pt <= span[0] and span[1] <= panel.y_pt + panel.height_pt]
+    first = min(ink_span(i)[0] for i in inside)
+    last = max(ink_span(i)[1] for i in inside)
+    assert all(i in inside for i in note)
+    assert min(ink_span(i)[0] for i in note) == pytest.approx(first)  # its head: the first ink in it
+    assert pad - 0.5 <= first - panel.y_pt <= 8 * MM, (first - panel.y_pt) / MM
+    assert (panel.y_pt + panel.height_pt - last) <= 8 * MM, (panel.y_pt + panel.height_pt - last) / MM

@@ -1085,6 +1085,31 @@ def test_a_second_form_of_change_brought_back_by_an_editions_layout_fails_strict
     assert len(named) == 6, printed
 
 
+def test_tiles_composed_out_of_the_copys_order_are_drawn_and_read_in_the_contents_order(tmp_path):
+    """Page 5's tiles stand where their figure lines fit (Career closing the first row, Knowledge Transfer opening the
+    second), and a next edition may list them in the copy deck's order (Knowledge Transfer before Career): the page
+    is drawn in the content's order, so the PDF's text and tags read the copy's order and `highlight check` passes.
+    Fails on 2bb4a0f: drawn row by row, two check-order errors ('Service Learning' before the element above it)."""
+    from highlight.check import check_content
+
+    copy_project(tmp_path)
+    page = tmp_path / "content" / "2022-23" / "p5-whole-person.yaml"
+    text = page.read_text(encoding="utf-8")
+    start, end = text.index("  - frame: knowledge-transfer"), text.index("  - frame: service-learning")
+    block, text = text[start:end], text[:start] + text[end:]
+    at = text.index("  - frame: career")
+    page.write_text(text[:at] + block + text[at:], encoding="utf-8")
+    pdf = tmp_path / "x.pdf"
+    result = build(BuildOptions(str(page.parent), str(pdf)))
+    assert not result.diagnostics.has_errors()
+    diags = Diagnostics()
+    check_content(str(page.parent), str(pdf), diags)
+    assert not [d.format() for d in diags.items if d.code.startswith("check")]
+    heads = [i.line.text for i in result.pages[4].items if isinstance(i, TextLine) and i.line.text in (
+        "Financial Support", "Knowledge Transfer", "Career", "Service Learning")]
+    assert heads == ["Financial Support", "Knowledge Transfer", "Career", "Service Learning"], heads
+
+
 def test_the_report_names_a_chinese_change_set_otherwise_than_the_one_form(leaflet):
     """Page 5's HK$104.4M as laid out: the anatomy. Its Chinese twin run in after the English on one line (the form
     page 5 took until issue 22's last round) departs, and so does page 2's pair run together. Fails on the check

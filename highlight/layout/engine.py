@@ -348,10 +348,12 @@ class PageLayouter:
         # how far the lowest frame set against the page's foot reaches past it: what the page must lose
         page_over = max((tops[n] + filled[n][2] - body_bottom for n in order
                          if blocks.get(n) and not template.frames[n].height_mm), default=0.0)
+        drawn: dict = {}  # frame -> its items placed, drawn (and read) in the content's order below
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
             x, w, used, frame_items = filled[name]
             top = tops[name]
+            out = drawn.setdefault(name, [])
             limit = top + frame.height_mm * MM if frame.height_mm else body_bottom
             if frame.panel and block:
                 height = frame_height(frame, filled[name])  # its content and its padding, nothing more
@@ -359,8 +361,8 @@ class PageLayouter:
                     height = max(height, *(filled[n][2] for n in order if blocks.get(n)
                                            and template.frames[n].align_rows == frame.align_rows
                                            and abs(tops[n] - top) < 0.5))
-                items.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
-            items.extend(_shift(item, 0.0, top) for item in frame_items)
+                out.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
+            out.extend(_shift(item, 0.0, top) for item in frame_items)
             boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm),
                                   row_holes=tuple(holes.get(name, ()))))
             if block and top + used > limit + 0.5:
@@ -389,6 +391,14 @@ class PageLayouter:
                                  block.ref, page=page.number,
                                  hint=self._shorten(over, page_over if not frame.height_mm else over, body)
                                  + f", or move an element to another page{taller}{gaps}")
+        # The frames' items in the order the content lists their blocks (the copy's order, which the PDF's text and
+        # its tags read), whatever the rows a template sets them in: a row of tiles composed by the columns its
+        # figures need may set a later tile in an earlier row (page 5's Career before Knowledge Transfer).
+        listed = {}
+        for index, written in enumerate(page.blocks):
+            listed.setdefault(alias.get(written.frame, written.frame), index)
+        for name in sorted(order, key=lambda n: listed.get(n, len(page.blocks))):
+            items.extend(drawn.get(name, ()))
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
                      tuple(sorted(widened)), placement.room, room_choices, placement.block_gap,

@@ -394,7 +394,7 @@ class PageLayouter:
         # The frames' items in the order the content lists their blocks (the copy's order, which the PDF's text and
         # its tags read), whatever the rows a template sets them in: a row of tiles composed by the columns its
         # figures need may set a later tile in an earlier row (page 5's Career before Knowledge Transfer).
-        listed = {}
+        listed: dict[str, int] = {}
         for index, written in enumerate(page.blocks):
             listed.setdefault(alias.get(written.frame, written.frame), index)
         for name in sorted(order, key=lambda n: listed.get(n, len(page.blocks))):

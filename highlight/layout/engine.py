@@ -170,6 +170,14 @@ class PageLayouter:
                 self.diags.error("unknown-frame", f"frame '{written.frame}' is not in template '{page.template}'",
                                  ref_of(written, "frame"), page=page.number,
                                  hint="frames: " + ", ".join(template.frames))
+        # A chart's table set in the frame its frame names (`legend`): the ring there, its key beside it (charts.py).
+        for name, frame in template.frames.items():
+            charts = [e for e in blocks[name].elements if isinstance(e, Breakdown)
+                      and (e.chart or frame.chart) != "bars"] if blocks.get(name) else []
+            if frame.legend and charts:
+                there = blocks.get(frame.legend)
+                blocks[frame.legend] = (replace(there, elements=there.elements + tuple(charts)) if there else
+                                        replace(blocks[name], frame=frame.legend, elements=tuple(charts)))
         # A paragraph ending the frame a frame is `led_by` leads into that frame's first row: set there, over the
         # figures it leads into (fill.py), not as its own block above the row's lead-ins.
         leads: dict = {}

@@ -1,5 +1,8 @@
+import gc
 import sys
 
-from .cli import main
+gc.disable()  # while the package is imported: cli.main turns it on again unless the process is one build
+from . import cli
 
-sys.exit(main())
+cli.COLLECTOR_HELD[0] = True
+sys.exit(cli.main())

@@ -94,7 +94,7 @@ def _package_digest() -> bytes:
 # (.cache/output, .cache/preflight) are keyed by the package's source, which a function replaced at run time
 # (a test's monkeypatch, a plugin) is not.
 OUTPUT_MODULES = ("highlight.render", "highlight.structure", "highlight.tags", "highlight.images",
-                  "highlight.preflight", "highlight.backends.pdf", "highlight.colour")
+                  "highlight.preflight", "highlight.backends.pdf", "highlight.colour", "highlight.pdfobjects")
 
 
 def code_replaced(modules: tuple[str, ...] = OUTPUT_MODULES) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 from .colour import contrast
 from .units import MM
@@ -143,23 +144,46 @@ def declared_target(path: str) -> tuple[str, str]:
     return "print", "it declares no target: checked as print, the stricter"
 
 
-def preflight(source, rules: PreflightRules = PreflightRules(), memo=None) -> PreflightReport:
+# The build's preflight reads its own objects (pdfobjects) when it walks at most this many pages' content
+# streams (a build after an edit walks one); more (a first build, a long edition) are read with pikepdf from the
+# bytes: qpdf's parser walks a page in about 1.5 ms, ours in about 4, and importing pikepdf costs 28 ms.
+OWN_WALKS = 4
+
+
+def preflight(source, rules: PreflightRules = PreflightRules(), memo=None, read_back: bytes | None = None
+              ) -> PreflightReport:
     """Check a PDF (a path, or the bytes of one). `memo` (the build's, backends/pdf.py: get(key) and put(key,
     value), and its `salt`, the checking code's digest): each page's content-stream findings kept under a digest
     of everything the walk reads (its content streams and the XObjects they draw, as stored, its boxes, its
     number, the rules), so a build after an edit walks only the pages whose streams changed. Without it (`highlight
-    preflight FILE`, the tests' read-back), every page is walked."""
+    preflight FILE`, the tests' read-back), every page is walked. `source` may also be the finished file's
+    objects as the build is about to write them (pdfobjects.Pdf: the build reads no bytes back and imports no
+    pikepdf); a path or bytes are read with pikepdf (qpdf's parser), a reader independent of ours, and so are
+    `read_back`, the objects' bytes, when more than OWN_WALKS pages are to be walked."""
+    import contextlib
     import io
 
-    import pikepdf
+    from . import pdfobjects
 
-    with pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source) as pdf:
+    api: Any
+    opened: Any
+    if isinstance(source, pdfobjects.Pdf):
+        api, opened = pdfobjects, contextlib.nullcontext(source)
+    else:
+        import pikepdf
+
+        api, opened = pikepdf, pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+    with opened as pdf:
+        keys = [_page_key(page, number, rules, memo.salt, api) if memo is not None else None
+                for number, page in enumerate(pdf.pages, 1)]
+        kept_pages = [memo.get(key) if key is not None else None for key in keys]
+        if api is pdfobjects and read_back is not None and kept_pages.count(None) > OWN_WALKS:
+            return preflight(read_back, rules, memo)
         report = PreflightReport(pages=len(pdf.pages))
         fonts_seen: dict = {}
         for number, page in enumerate(pdf.pages, 1):
             _boxes(page.obj, number, rules, report)
-            key = _page_key(page, number, rules, memo.salt) if memo is not None else None
-            kept = memo.get(key) if key is not None else None
+            key, kept = keys[number - 1], kept_pages[number - 1]
             if kept is not None:
                 findings, ink, image_ink = kept
                 report.findings += [Finding(ok, check, detail, page_number) for ok, check, detail, page_number
@@ -171,7 +195,12 @@ def preflight(source, rules: PreflightRules = PreflightRules(), memo=None) -> Pr
                 continue
             first, before = len(report.findings), (report.max_ink_percent, report.max_image_ink_percent)
             report.max_ink_percent = report.max_image_ink_percent = 0.0
-            _streams(page, number, rules, report, fonts_seen)
+            try:
+                _streams(page, number, rules, report, fonts_seen, api)
+            except pdfobjects.PdfError:  # (ours only) a stream our reader cannot decode: qpdf reads the bytes
+                if read_back is None:
+                    raise
+                return preflight(read_back, rules, memo)
             ink, image_ink = report.max_ink_percent, report.max_image_ink_percent
             report.max_ink_percent, report.max_image_ink_percent = max(before[0], ink), max(before[1], image_ink)
             if key is not None:
@@ -189,23 +218,21 @@ def preflight(source, rules: PreflightRules = PreflightRules(), memo=None) -> Pr
     return report
 
 
-def _page_key(page, number: int, rules: PreflightRules, salt: bytes) -> str | None:
+def _page_key(page, number: int, rules: PreflightRules, salt: bytes, api) -> str | None:
     """A digest of all the content-stream walk of a page reads: its number, boxes and the rules, its content
     streams and every XObject its resources name (dictionary and stream as stored, forms' resources within), with
     the checking code (`salt`); None when a part cannot be read as stored."""
     import hashlib
 
-    import pikepdf
-
-    digest = hashlib.sha256(b"highlight-preflight-page/1\0" + salt + repr((number, rules)).encode())
+    digest = hashlib.sha256(b"highlight-preflight-page/2\0" + salt + repr((number, rules)).encode())
     obj = page.obj
     for name in ("/MediaBox", "/TrimBox", "/BleedBox"):
         digest.update(repr(_box(obj, name[1:])).encode())
     seen: set = set()
 
     def stream(value) -> None:
-        digest.update(b"\0stream\0" + repr(sorted((str(k), repr(v)) for k, v in value.items()
-                                                  if k not in ("/Resources",))).encode())
+        digest.update(b"\0stream\0" + repr(_canonical({k: v for k, v in value.items()
+                                                      if k not in ("/Resources", "/Length")}, api)).encode())
         digest.update(value.read_raw_bytes())
 
     def resources(value, depth: int = 0) -> None:
@@ -222,12 +249,36 @@ def _page_key(page, number: int, rules: PreflightRules, salt: bytes) -> str | No
 
     try:
         contents = obj.Contents
-        for part in (contents if isinstance(contents, pikepdf.Array) else [contents]):
+        for part in (contents if isinstance(contents, api.Array) else [contents]):
             stream(part)
         resources(obj.get("/Resources"))
-    except (pikepdf.PdfError, AttributeError, TypeError, ValueError):
+    except (api.PdfError, AttributeError, TypeError, ValueError):
         return None
     return digest.hexdigest()
+
+
+def _canonical(value, api, depth: int = 0):
+    """A value as plain Python, the same from either reader (`api`: pikepdf or pdfobjects) and whatever the
+    objects' numbers: a page's memo key names what its streams hold, not how a file numbered them."""
+    if depth > 6:
+        return "…"
+    if isinstance(value, (api.Name, api.String)):
+        return str(value)
+    if isinstance(value, (bytes, bool)) or value is None:
+        return value
+    if isinstance(value, api.Stream):  # a stream inside: its data's digest and its dictionary
+        import hashlib
+
+        return ("stream", hashlib.sha256(value.read_raw_bytes()).hexdigest(),
+                _canonical({k: v for k, v in value.items() if k != "/Length"}, api, depth + 1))
+    if isinstance(value, (dict, api.Dictionary)):
+        return sorted((str(k), _canonical(v, api, depth + 1)) for k, v in value.items())
+    if isinstance(value, (list, api.Array)):
+        return [_canonical(v, api, depth + 1) for v in value]
+    try:
+        return float(value)  # int, float, Decimal
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def _box(page, name: str):
@@ -271,9 +322,7 @@ def _mul(m, n):
     return [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F]
 
 
-def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, fonts_seen: dict) -> None:
-    import pikepdf
-
+def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, fonts_seen: dict, api) -> None:
     resources = page.obj.get("/Resources") or {}
     trim = _box(page.obj, "TrimBox") or _box(page.obj, "MediaBox")
     bleed = _box(page.obj, "BleedBox") or trim
@@ -290,7 +339,7 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
         graphics.ctm = list(ctm)
         text_matrix = [1.0, 0, 0, 1.0, 0, 0]
         line_matrix = list(text_matrix)
-        for instruction in pikepdf.parse_content_stream(owner):
+        for instruction in api.parse_content_stream(owner):
             operands, op = instruction.operands, str(instruction.operator)
             if op == "q":
                 graphics.stack.append(list(graphics.ctm))
@@ -391,18 +440,28 @@ def _image_ink(image) -> float | None:
     import io
     import warnings
 
-    import pikepdf
     from PIL import Image
 
+    from . import pdfobjects
     from .images import total_ink
 
     picture: Image.Image
+    if isinstance(image, pdfobjects.Stream) and _name(image.get("/Filter")) != "/DCTDecode":
+        try:  # (a PdfError, an image our reader does not decode, goes up: preflight reads the bytes with qpdf)
+            picture = pdfobjects.image_pixels(image)
+        except pdfobjects.PdfError:
+            raise
+        except Exception:
+            return None
+        return total_ink(picture) if picture.mode == "CMYK" else None
     try:
         if _name(image.get("/Filter")) == "/DCTDecode":
             # The JPEG's own pixels, as the build measured them (a soft mask, a logo's transparency, is no ink)
             picture = Image.open(io.BytesIO(image.read_raw_bytes()))
             picture.load()
         else:
+            import pikepdf
+
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 picture = pikepdf.PdfImage(image).as_pil_image()

@@ -119,9 +119,22 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     _KeptOutlines.of(options.outlines).save()
     if not options.tagged:
         return buffer.getvalue()
-    from .tags import finish_pdf
+    from .tags import finished, write_finished
 
-    return finish_pdf(buffer.getvalue(), plans, options)
+    pdf = finished(buffer.getvalue(), plans, options)
+    return FinishedPdf(write_finished(pdf), pdf)
+
+
+class FinishedPdf(bytes):
+    """The bytes of a finished (tagged) PDF, with the objects they were written from (pdfobjects.Pdf): the
+    build's preflight reads those instead of parsing the bytes again."""
+
+    objects: object = None
+
+    def __new__(cls, data: bytes, objects):
+        self = super().__new__(cls, data)
+        self.objects = objects
+        return self
 
 
 @functools.lru_cache(maxsize=64)

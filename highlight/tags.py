@@ -1,4 +1,4 @@
-"""The finishing pass over ReportLab's PDF: structure tree, identity, metadata (pikepdf; ReportLab has no API).
+"""The finishing pass over ReportLab's PDF: structure tree, identity, metadata (pdfobjects.py; ReportLab has no API).
 
 The renderer wrote every operator inside marked content (an MCID owned by a
 structure element, or an Artifact); this pass writes the tree those MCIDs
@@ -15,7 +15,6 @@ builds of one stay byte-identical.
 from __future__ import annotations
 
 import hashlib
-import io
 import time
 
 from .structure import Element, Marked
@@ -48,55 +47,69 @@ def subset_tag(digest: bytes) -> str:
 
 
 def finish_pdf(data: bytes, plans: list, options) -> bytes:
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
+    """ReportLab's PDF with its structure tree and identity, written again (pdfobjects.write: every object
+    reached from the trailer, renumbered in the order met, the non-stream ones in compressed object streams)."""
+    return write_finished(finished(data, plans, options))
+
+
+def write_finished(pdf) -> bytes:
+    from .pdfobjects import write
+
+    return write(pdf, file_id=pdf.file_id)
+
+
+def finished(data: bytes, plans: list, options):
+    """The finished file as pdfobjects' objects, not yet written (the build's preflight reads it as it is)."""
+    from .pdfobjects import Dictionary, Name, String, open_pdf
 
     screen = options.target == "screen"
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        root = pdf.Root
-        pages = list(pdf.pages)
-        content = hashlib.sha256()
-        for page in pages:
-            for stream in (page.obj.Contents if isinstance(page.obj.Contents, Array) else [page.obj.Contents]):
-                content.update(stream.read_raw_bytes())
-        _subset_tags(pdf, content)
-        tree = _structure_tree(pdf, pages, plans, options)
-        root.StructTreeRoot = tree
-        root.MarkInfo = Dictionary(Marked=True)
-        root.Lang = String(options.languages[0])
-        root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-        if screen:
-            root.PageMode = Name.UseOutlines
-        _identity(pdf, options, content, screen)
-        _single_filters(pdf)
-        out = io.BytesIO()
-        # fix_metadata_version would parse the XMP with lxml (70 ms to import) and write it back: _xmp writes
-        # it already as that round trip would (tests/test_tags.py compares), and it has no pdf:PDFVersion.
-        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                 fix_metadata_version=False)
-        return out.getvalue()
+    pdf = open_pdf(data)
+    root = pdf.Root
+    pages = pdf.pages
+    content = hashlib.sha256()
+    for page in pages:
+        contents = page.obj["/Contents"]
+        for stream in (contents if isinstance(contents, list) else [contents]):
+            content.update(stream.read_raw_bytes())
+    _subset_tags(pdf, content)
+    tree = _structure_tree(pdf, pages, plans, options)
+    root["/StructTreeRoot"] = tree
+    root["/MarkInfo"] = Dictionary({"/Marked": True})
+    root["/Lang"] = String(options.languages[0])
+    root["/ViewerPreferences"] = Dictionary({"/DisplayDocTitle": True})
+    if screen:
+        root["/PageMode"] = Name("/UseOutlines")
+    document_id = _identity(pdf, options, content, screen)
+    _single_filters(pdf)
+    pdf.file_id = document_id[:16]
+    return pdf
 
 
 def _structure_tree(pdf, pages: list, plans: list, options):
     """The StructTreeRoot: a Document of each page's Sect (structure.py's elements, each with its MCIDs and,
     for a QR code's Figure, its Link), and the parent tree from each page's MCIDs back to their elements."""
-    from pikepdf import Array, Dictionary, Name, String
+    from .pdfobjects import Array, Dictionary, Name, String
 
-    tree = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=tree,
-                                            Lang=String(options.languages[0])))
-    tree.K = Array([document])
+    tree = pdf.make_indirect(Dictionary({"/Type": Name("/StructTreeRoot")}))
+    document = pdf.make_indirect(Dictionary({"/Type": Name("/StructElem"), "/S": Name("/Document"), "/P": tree,
+                                             "/Lang": String(options.languages[0])}))
+    tree["/K"] = Array([document])
     parents: dict = {}  # page index -> {mcid: element}
     numbers = []
     next_key = len(pages)
 
     page_objs = [page.obj for page in pages]
-    struct_elem = Name.StructElem
+    struct_elem = Name("/StructElem")
     kinds: dict[str, Name] = {}
+    links: dict[int, list] = {}  # page index -> [(url, annotation)]
+    for index, page in enumerate(page_objs):
+        for annot in page.get("/Annots") or []:
+            action = annot.get("/A")
+            if annot.get("/Subtype") == "/Link" and action is not None:
+                links.setdefault(index, []).append((str(action.get("/URI", "")), annot))
 
     def write(element: Element, parent, page_index: int):
         nonlocal next_key
-        # Every key at once: each call into pikepdf costs more than the Python around it.
         keys = {"/Type": struct_elem, "/P": parent}
         kind = kinds.get(element.kind)
         if kind is None:
@@ -116,7 +129,7 @@ def _structure_tree(pdf, pages: list, plans: list, options):
         if marked:
             keys["/Pg"] = page_objs[marked[0].page]
         obj = pdf.make_indirect(Dictionary(keys))
-        kids = []
+        kids: list = []
         for child in element.children:
             if isinstance(child, Marked):
                 kids.append(child.mcid)
@@ -124,51 +137,47 @@ def _structure_tree(pdf, pages: list, plans: list, options):
             else:
                 kids.append(write(child, obj, page_index))
         if element.kind == "Figure" and element.url:
-            for annot in (pages[page_index].obj.get("/Annots") or []):
-                action = annot.get("/A")
-                if annot.get("/Subtype") == Name.Link and action is not None \
-                        and str(action.get("/URI", "")) == element.url:
-                    link = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=obj,
-                                                        Pg=pages[page_index].obj))
-                    link.K = Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=pages[page_index].obj)])
-                    annot.Contents = String(element.alt or element.url)
-                    link.Alt = annot.Contents
-                    annot.F = 4  # printable, so print and screen show the same
-                    annot.StructParent = next_key
+            for url, annot in links.get(page_index, []):
+                if url == element.url:
+                    page = page_objs[page_index]
+                    link = pdf.make_indirect(Dictionary({"/Type": struct_elem, "/S": Name("/Link"), "/P": obj,
+                                                         "/Pg": page}))
+                    link["/K"] = Array([Dictionary({"/Type": Name("/OBJR"), "/Obj": annot, "/Pg": page})])
+                    annot["/Contents"] = String(element.alt or element.url)
+                    link["/Alt"] = annot["/Contents"]
+                    annot["/F"] = 4  # printable, so print and screen show the same
+                    annot["/StructParent"] = next_key
                     numbers.append((next_key, link))
                     next_key += 1
                     kids.append(link)
-        obj.K = kids[0] if len(kids) == 1 and isinstance(kids[0], int) else Array(kids)
+        obj["/K"] = kids[0] if len(kids) == 1 and isinstance(kids[0], int) else Array(kids)
         return obj
 
     sects = Array()
     for index, plan in enumerate(plans):
         sects.append(write(plan.sect, document, index))
-    document.K = sects
+    document["/K"] = sects
     nums = Array()
-    for index, page in enumerate(pages):
-        page.obj.StructParents = index
-        page.obj.Tabs = Name.S
-        if "/Trans" in page.obj:
-            del page.obj["/Trans"]
+    for index, page in enumerate(page_objs):
+        page["/StructParents"] = index
+        page["/Tabs"] = Name("/S")
+        page.pop("/Trans", None)
         marks = parents.get(index, {})
         nums.append(index)
         nums.append(pdf.make_indirect(Array([marks[m] for m in range(max(marks) + 1)] if marks else [])))
     for key, link in numbers:
         nums.append(key)
         nums.append(link)
-    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
-    tree.ParentTreeNextKey = next_key
-    role_map = Dictionary()
-    tree.RoleMap = role_map
+    tree["/ParentTree"] = pdf.make_indirect(Dictionary({"/Nums": nums}))
+    tree["/ParentTreeNextKey"] = next_key
+    tree["/RoleMap"] = Dictionary()
     return tree
 
 
-def _identity(pdf, options, content, screen: bool) -> None:
-    """The document's identity: its Info cleaned, its XMP metadata, its /ID (the first half names the
-    document, the second digests its content)."""
-    import pikepdf
-    from pikepdf import Array, Name, String
+def _identity(pdf, options, content, screen: bool) -> bytes:
+    """The document's identity: its Info cleaned, its XMP metadata; returns the /ID's first half's digest
+    (it names the document; the second, written by pdfobjects.write, digests the file's objects)."""
+    from .pdfobjects import Name, Stream, String
 
     variant = f"{options.target}|{'+'.join(options.languages)}|{options.variant}"
     content.update(variant.encode())
@@ -181,39 +190,33 @@ def _identity(pdf, options, content, screen: bool) -> None:
             del info[name]  # an empty Author or Keywords says nothing and disagrees with the XMP
     if options.profile is None or screen:
         for name in ("/GTS_PDFXVersion", "/Trapped"):
-            if name in info:
-                del info[name]
-    metadata = pikepdf.Stream(pdf, _xmp(options, info, document_id, instance_id).encode("utf-8"))
-    metadata.Type = Name.Metadata
-    metadata.Subtype = Name.XML
-    pdf.Root.Metadata = metadata
-    # The /ID: its first half names this document (edition, title, target, languages), its second is
-    # qpdf's digest of the file as written (deterministic_id): reproducible, and new for any change.
-    pdf.trailer.ID = Array([String(document_id[:16]), String(instance_id[:16])])
+            info.pop(name, None)
+    metadata = pdf.make_indirect(Stream({"/Type": Name("/Metadata"), "/Subtype": Name("/XML")}))
+    metadata.raw = _xmp(options, info, document_id, instance_id).encode("utf-8")
+    pdf.Root["/Metadata"] = metadata
+    return document_id
 
 
 def _single_filters(pdf) -> None:
-    """ReportLab writes most filters as a one-element array, which qpdf decodes and compresses again
-    (15 ms): the same filter as a name is copied as it is."""
-    import pikepdf
-    from pikepdf import Array
+    """ReportLab writes most filters as a one-element array: written as the name alone."""
+    from .pdfobjects import Stream
 
     for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Stream):
+        if isinstance(obj, Stream):
             filters = obj.get("/Filter")
-            if isinstance(filters, Array) and len(filters) == 1:
-                obj.Filter = filters[0]
+            if isinstance(filters, list) and len(filters) == 1:
+                obj["/Filter"] = filters[0]
 
 
 def _subset_tags(pdf, content) -> None:
     """Each subset's tag from a hash of its glyphs (the embedded font program and its character map)."""
-    from pikepdf import Name
+    from .pdfobjects import Name
 
     seen: dict = {}
     for page in pdf.pages:
         fonts = (page.obj.get("/Resources") or {}).get("/Font") or {}
         for font in fonts.values():
-            key = font.objgen
+            key = id(font)
             if key in seen:
                 continue
             name = str(font.get("/BaseFont", ""))
@@ -222,25 +225,23 @@ def _subset_tags(pdf, content) -> None:
             descriptor = font.get("/FontDescriptor")
             digest = hashlib.sha256(name[8:].encode())
             if descriptor is not None and "/FontFile2" in descriptor:
-                digest.update(descriptor.FontFile2.read_raw_bytes())
+                digest.update(descriptor["/FontFile2"].read_raw_bytes())
             if "/ToUnicode" in font:
-                digest.update(font.ToUnicode.read_raw_bytes())
+                digest.update(font["/ToUnicode"].read_raw_bytes())
             tag = subset_tag(digest.digest())
             while tag in seen.values():  # two subsets never share a tag, whatever the hash says
                 tag = subset_tag(hashlib.sha256(tag.encode() + digest.digest()).digest())
             seen[key] = tag
             new = Name("/" + tag + "+" + name[8:])
-            font.BaseFont = new
+            font["/BaseFont"] = new
             if descriptor is not None:
-                descriptor.FontName = new
+                descriptor["/FontName"] = new
 
 
 def _xmp(options, info, document_id: bytes, instance_id: bytes) -> str:
-    from pikepdf import String
-
-    def text(key: str) -> str:
+    def text(key: str) -> str:  # (a text string's; pikepdf's String or pdfobjects' both give it as str())
         value = info.get(key)
-        return str(value) if isinstance(value, String) else ""
+        return str(value) if value is not None and not isinstance(value, (bool, int, float, list, dict)) else ""
 
     title, subject, author = text("/Title"), text("/Subject"), text("/Author")
     keywords = text("/Keywords")

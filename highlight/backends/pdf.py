@@ -90,14 +90,24 @@ class PageFindings:
     def put(self, key: str, value) -> None:
         import json
 
-        from ..atomic import prune_oldest, replace_file
+        from ..atomic import replace_file
 
         try:
             replace_file(os.path.join(self.folder, key + ".json"), json.dumps(value).encode("utf-8"))
             self.written += 1
-            prune_oldest(self.folder, ".json", self.KEEP)
         except OSError:
             pass
+
+    def prune(self) -> None:
+        """The oldest entries gone, once a preflight has put its pages' (not at each put: the folder listed once a
+        build, not once a page: 200 listings of 500 entries in the 200-page edition)."""
+        from ..atomic import prune_oldest
+
+        if self.written:
+            try:
+                prune_oldest(self.folder, ".json", self.KEEP)
+            except OSError:
+                pass
 
 
 # .cache/output/<Document.key>.pdf: a PDF this backend rendered and the preflight passed, for a later build of
@@ -191,11 +201,14 @@ def run_preflight(data: bytes, document: Document, diags: Diagnostics) -> None:
 
     layout, target = document.layout, document.meta.target
     g = layout.geometry.page
-    report = preflight(data, PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm,
-                                            require_pdfx=target == "print",
-                                            min_image_ppi=layout.geometry.images.min_ppi_error),
-                       memo=None if code_replaced() else PageFindings(os.path.join(document.project, ".cache",
-                                                                                   "preflight")))
+    objects = getattr(data, "objects", None)  # (render.FinishedPdf: what the bytes were written from)
+    rules = PreflightRules(target=target, bleed_mm=g.bleed_mm, safe_mm=g.safe_mm, require_pdfx=target == "print",
+                           min_image_ppi=layout.geometry.images.min_ppi_error)
+    memo = None if code_replaced() else PageFindings(os.path.join(document.project, ".cache", "preflight"))
+    report = preflight(objects if objects is not None else data, rules, memo=memo,
+                       read_back=bytes(data) if objects is not None else None)
+    if memo is not None:
+        memo.prune()
     pictures = {p.number: [i.ref for i in p.items if isinstance(i, Picture) and i.path
                            and os.path.splitext(i.path)[1].lower() not in (".pdf", ".svg")] for p in document.pages}
     for finding in report.failures:

@@ -102,10 +102,15 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     # 1.4 mm under a rule reads as touching it (designer's review, round 3: page 7's pictures).
     box_step = (geometry.spacing_pt or {}).get("block", 0.0)
 
+    edges: dict[str, bool] = {}  # (a frame's items do not change during its page's placement trials)
+
     def edge_first(name: str) -> bool:  # (asked only of a frame whose tight step is held)
-        items = filled[name][3]
-        return min(((span[0], isinstance(i, TextLine)) for i in items if (span := ink_span(i)) is not None),
-                   default=(0.0, True))[1] is False
+        known = edges.get(name)
+        if known is None:
+            items = filled[name][3]
+            known = edges[name] = min(((span[0], isinstance(i, TextLine)) for i in items
+                                       if (span := ink_span(i)) is not None), default=(0.0, True))[1] is False
+        return known
     # Steps held on every page, ink to ink (layout/page.yaml fixed_steps: the space above a section heading): a
     # page's spare room goes to its other steps, its figures and rings, or its foot; never into uneven heading spaces.
     fixed = set(geometry.fixed_steps or ())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..content import Breakdown, Edition, Heading, Page, Paragraph, Stat, ref_of
+from ..content import Breakdown, Edition, Heading, Page, Paragraph, QrCode, Stat, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
@@ -251,6 +251,24 @@ class PageLayouter:
             fill(name)
         # Cards never open a hole inside their panel past the report's limit.
         align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
+        # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
+        # two then end nearer level: two columns of a section of unequal length leave no hole under the shorter.
+        for name, frame in template.frames.items():
+            other = frame.code_beside
+            block, beside = blocks.get(name), blocks.get(other) if other else None
+            if not (block and beside and other and len(block.elements) > 1
+                    and isinstance(block.elements[-1], QrCode)):
+                continue
+            before = max(filled[name][2], filled[other][2])
+            blocks[name] = replace(block, elements=block.elements[:-1])
+            blocks[other] = replace(beside, elements=beside.elements + block.elements[-1:])
+            for n in (name, other):
+                fill(n, diags=Diagnostics())
+            if max(filled[name][2], filled[other][2]) < before - 0.5:
+                continue
+            blocks[name], blocks[other] = block, beside
+            for n in (name, other):
+                fill(n, diags=Diagnostics())
         # A trial, reported nowhere: the page may still widen its frames.
         def overflows_anyway(trial) -> bool:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid

@@ -51,6 +51,7 @@ class _Body:
     room_choices: str = ""
     block_gap: float | None = None
     floor: float | None = None
+    rings_fitted: tuple[float, float, tuple[str, ...]] | None = None
 
 
 class PageLayouter:
@@ -143,7 +144,7 @@ class PageLayouter:
                            declared_space_pt=body.declared_space, copyfit=body.copyfit,
                            spacing=body.spacing, widened=body.widened, room_pt=body.room,
                            room_choices=body.room_choices, block_gap_pt=body.block_gap,
-                           rhythm_floor_pt=body.floor)
+                           rhythm_floor_pt=body.floor, rings_fitted=body.rings_fitted)
 
     def body(self, ctx: FrameContext, page: Page, template, body_top: float, body_bottom: float,
              items: list) -> _Body:
@@ -416,9 +417,13 @@ class PageLayouter:
                                  hint=self._shorten(over, page_over if not frame.height_mm else over, body)
                                  + f", or move an element to another page{taller}{gaps}")
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
+        # a smaller ring only for a stated reason: the report's fitted list says which step and why
+        ringed = (next(iter(rings.values())).geometry.elements.ring_radius_mm, m.ring_radius_mm,
+                  tuple(sorted(rings))) if rings else None
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
                      tuple(sorted(widened)), placement.room, room_choices, placement.block_gap,
-                     placement.floor if placement.floor is not None or not placement.released else placement.block_gap)
+                     placement.floor if placement.floor is not None or not placement.released else placement.block_gap,
+                     ringed)
 
     @staticmethod
     def _shorten(over: float, page_over: float, body: float) -> str:

@@ -138,6 +138,8 @@ class FrameSpec:
     measure: int | None = None  # grid columns its elements but headings are set on (a reading measure under a wide rule)
     foot_with: tuple[str, ...] | None = None  # frames beside it whose lowest foot its own foot stands level with
     led_by: str | None = None  # a frame above whose last paragraph leads into this frame's first row of figures
+    legend: str | None = None  # the frame its ring's (100 % bar's) table is set in, a frame of chart: legend
+    code_beside: str | None = None  # the column beside it, where its closing code stands when that column is shorter
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -426,8 +428,14 @@ FRAME = Struct(FrameSpec, {
     "panel": Field(Str("Colour of a tinted panel behind the frame")),
     "padding_mm": Field(Number("Inner padding of the panel, mm", 0, maximum=50), default=0.0),
     "list_columns": Field(Int("Columns a list is set in", 1, 6), default=1),
-    "chart": Field(Str("Breakdown drawing: a bar per row, a ring above, or a 100 % bar above",
-                       choices=("bars", "ring", "bar100")), default="bars"),
+    "chart": Field(Str("Breakdown drawing: a bar per row, a ring above, or a 100 % bar above; legend: the table "
+                       "alone of a chart another frame draws (its `legend`)",
+                       choices=("bars", "ring", "bar100", "legend")), default="bars"),
+    "code_beside": Field(Str("The frame beside this one (another column of its section): this frame's closing code "
+                             "(its last element, a QR code) stands under that frame instead when the two columns then "
+                             "end nearer level (a shorter column beside, no hole under it)")),
+    "legend": Field(Str("A frame of chart: legend that sets the table of this frame's ring (or 100 % bar): the "
+                        "chart here, its key there (beside the chart in another column)")),
     "gap": Field(Str("The space above, a named step of spacing_pt in layout/page.yaml (e.g. section)")),
     "anchor": Field(Str("foot: this frame and those below it stand at the foot of the body; the space above "
                         "them is the page's one deliberate space", choices=("foot",))),
@@ -750,6 +758,16 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                     diags.error("frame-alias", f"frame '{fname}' takes the name '{old_name}' as an alias, but "
                                 f"template '{tname}' has a frame of that name", frame.refs.get("aliases", frame.ref),
                                 hint="an alias is an old name no frame has any more")
+            if frame.legend and (frame.legend not in template.frames
+                                 or template.frames[frame.legend].chart != "legend"):
+                diags.error("unknown-frame", f"frame '{fname}' sets its chart's table in '{frame.legend}', which "
+                            f"template '{tname}' does not define as a frame of chart: legend",
+                            frame.refs.get("legend", frame.ref),
+                            hint="add that frame with chart: legend, or remove legend: (the table under its chart)")
+            if frame.code_beside and frame.code_beside not in template.frames:
+                diags.error("unknown-frame", f"frame '{fname}' may set its code under '{frame.code_beside}', which "
+                            f"template '{tname}' does not define", frame.refs.get("code_beside", frame.ref),
+                            hint="frames of this template: " + ", ".join(template.frames))
             if frame.led_by and frame.led_by not in template.frames:
                 diags.error("unknown-frame", f"frame '{fname}' is led by '{frame.led_by}', which template "
                             f"'{tname}' does not define", frame.refs.get("led_by", frame.ref),

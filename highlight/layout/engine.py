@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..content import Breakdown, Edition, Heading, Page, Paragraph, Stat, ref_of
+from ..content import Breakdown, Edition, Heading, Page, Paragraph, QrCode, Stat, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
@@ -51,6 +51,7 @@ class _Body:
     room_choices: str = ""
     block_gap: float | None = None
     floor: float | None = None
+    rings_fitted: tuple[float, float, tuple[str, ...]] | None = None
 
 
 class PageLayouter:
@@ -143,7 +144,7 @@ class PageLayouter:
                            declared_space_pt=body.declared_space, copyfit=body.copyfit,
                            spacing=body.spacing, widened=body.widened, room_pt=body.room,
                            room_choices=body.room_choices, block_gap_pt=body.block_gap,
-                           rhythm_floor_pt=body.floor)
+                           rhythm_floor_pt=body.floor, rings_fitted=body.rings_fitted)
 
     def body(self, ctx: FrameContext, page: Page, template, body_top: float, body_bottom: float,
              items: list) -> _Body:
@@ -170,6 +171,14 @@ class PageLayouter:
                 self.diags.error("unknown-frame", f"frame '{written.frame}' is not in template '{page.template}'",
                                  ref_of(written, "frame"), page=page.number,
                                  hint="frames: " + ", ".join(template.frames))
+        # A chart's table set in the frame its frame names (`legend`): the ring there, its key beside it (charts.py).
+        for name, frame in template.frames.items():
+            charts = [e for e in blocks[name].elements if isinstance(e, Breakdown)
+                      and (e.chart or frame.chart) != "bars"] if blocks.get(name) else []
+            if frame.legend and charts:
+                there = blocks.get(frame.legend)
+                blocks[frame.legend] = (replace(there, elements=there.elements + tuple(charts)) if there else
+                                        replace(blocks[name], frame=frame.legend, elements=tuple(charts)))
         # A paragraph ending the frame a frame is `led_by` leads into that frame's first row: set there, over the
         # figures it leads into (fill.py), not as its own block above the row's lead-ins.
         leads: dict = {}
@@ -243,6 +252,24 @@ class PageLayouter:
             fill(name)
         # Cards never open a hole inside their panel past the report's limit.
         align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
+        # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
+        # two then end nearer level: two columns of a section of unequal length leave no hole under the shorter.
+        for name, frame in template.frames.items():
+            other = frame.code_beside
+            block, beside = blocks.get(name), blocks.get(other) if other else None
+            if not (block and beside and other and len(block.elements) > 1
+                    and isinstance(block.elements[-1], QrCode)):
+                continue
+            before = max(filled[name][2], filled[other][2])
+            blocks[name] = replace(block, elements=block.elements[:-1])
+            blocks[other] = replace(beside, elements=beside.elements + block.elements[-1:])
+            for n in (name, other):
+                fill(n, diags=Diagnostics())
+            if max(filled[name][2], filled[other][2]) < before - 0.5:
+                continue
+            blocks[name], blocks[other] = block, beside
+            for n in (name, other):
+                fill(n, diags=Diagnostics())
         # A trial, reported nowhere: the page may still widen its frames.
         def overflows_anyway(trial) -> bool:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
@@ -400,9 +427,13 @@ class PageLayouter:
         for name in sorted(order, key=lambda n: listed.get(n, len(page.blocks))):
             items.extend(drawn.get(name, ()))
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
+        # a smaller ring only for a stated reason: the report's fitted list says which step and why
+        ringed = (next(iter(rings.values())).geometry.elements.ring_radius_mm, m.ring_radius_mm,
+                  tuple(sorted(rings))) if rings else None
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
                      tuple(sorted(widened)), placement.room, room_choices, placement.block_gap,
-                     placement.floor if placement.floor is not None or not placement.released else placement.block_gap)
+                     placement.floor if placement.floor is not None or not placement.released else placement.block_gap,
+                     ringed)
 
     @staticmethod
     def _shorten(over: float, page_over: float, body: float) -> str:

@@ -422,6 +422,10 @@ def _subset(source: str, codepoints: list, target: str, location: dict | None = 
     # recalcBBoxes off: head/hhea/maxp keep the source face's values whatever the subset holds.
     with TTFont(source, recalcTimestamp=False, recalcBBoxes=False) as font:
         _subset_font(font, codepoints, target, location)
+    import gc
+
+    if not gc.isenabled():  # (a `highlight build` process runs without the collector, cli._no_cyclic_collection:
+        gc.collect()  # a face's tables and the subsetter hold each other, 10-20 MB of a first build's peak)
 
 
 def _subset_font(font, codepoints: list, target: str, location: dict | None = None) -> None:

@@ -55,6 +55,7 @@ def test_a_style_under_the_least_leading_is_a_located_error(tmp_path):
 # -- the built 2022-23 leaflet (issue 22, points 3, 4, 5 and 6) ---------------------------------------------
 ELEMENT = re.compile(r"^(blocks\[(\d+)\]\.elements\[\d+\])\.(stat|callout)\b")
 HAN = re.compile("[\u3400-\u9fff]")
+MM_PT = 72 / 25.4  # points in a millimetre
 
 
 @pytest.fixture(scope="module")
@@ -1039,6 +1040,35 @@ def test_page_5s_changes_stand_beside_their_figures_with_room_before_the_next_ti
             assert min(beyond) - right >= clear - 0.01, (figure.line.text, (min(beyond) - right) * 25.4 / 72)
     assert not [d for d in result.diagnostics.items if d.code == "typo-stat-anatomy"]
     assert "one stat anatomy" in result.typography[0].stats
+
+
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
+def test_no_figure_line_stands_closer_than_the_gutter_and_its_clear_space_to_the_next_ink(edition, request):
+    """The last review's item 6, on every page of both editions and the longer copy: a stat's figure line (figure,
+    unit and change) keeps the gutter and elements.figure_clear_mm of paper before the next ink to its right on its
+    line's band, so two figures never read as one run (HK$104.4M's ink stood 5.4 mm from HK$7.6M's). Fails on
+    6f78729: page 5's HK$104.4M 5.4 mm, its other tiles' figures as near."""
+    result = request.getfixturevalue(edition)
+    g = result.layout.geometry
+    clear = (g.grid.gutter_mm + getattr(g.elements, "figure_clear_mm", 3.0)) * MM_PT  # (3 mm: the stock layout's)
+    checked = 0
+    for page in result.pages:
+        lines = [i for i in page.items if isinstance(i, TextLine)]
+        for (number, path), mine in _elements(result, "stat").items():
+            if number != page.number:
+                continue
+            figure = max(mine, key=lambda i: max(r.size_pt for r in i.line.runs))
+            if max(r.size_pt for r in figure.line.runs) < 20:
+                continue
+            top, bottom = figure.baseline_pt - figure.line.ascent_pt, figure.baseline_pt + figure.line.descent_pt
+            band = [i for i in mine if i.baseline_pt - i.line.ascent_pt < bottom and i.baseline_pt > top - 1]
+            right = max(i.x_pt + i.line.right_pt for i in band)
+            beyond = [i.x_pt + i.line.runs[0].x_pt for i in lines if i not in mine and i.x_pt > figure.x_pt
+                      and i.baseline_pt - i.line.ascent_pt < bottom and i.baseline_pt + i.line.descent_pt > top]
+            if beyond:
+                checked += 1
+                assert min(beyond) - right >= clear - 0.01, (page.number, figure.line.text, (min(beyond) - right) / MM_PT)
+    assert checked >= 10
 
 
 def test_a_figure_lines_room_counts_its_change_to_its_last_ink(leaflet):

@@ -459,7 +459,7 @@ def _rank_and_words(lines: list) -> tuple:
     return rank, sorted((i for i in lines if i is not rank), key=lambda i: (i.baseline_pt, i.lang != "en"))
 
 
-@pytest.mark.parametrize("edition", ["leaflet", "edition_b"])
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
 def test_every_rank_stands_beside_its_words_first_line_level_with_it(edition, request):
     """One ranking anatomy in the leaflet (the last review, item 3): in every cell, page 2's as page 4's, the rank
     in its column and every line of its words right of it, its first line level with the rank (the rank's cap

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from ..content import Page, Stat
 from ..layout_spec import MM, Style
 from ..text import spans_from_text
-from .elements import change_room, figure_room
+from .elements import figure_room
 from .fill import cell_widths
 from .items import CopyfitStep
 from .stacking import FrameContext
@@ -48,6 +48,16 @@ def cell_width(ctx: FrameContext, frame, width: float, index: int = 0) -> float:
     return widths[index % len(widths)]
 
 
+def _columns_wanted(layout, needed: float, cell_w: float) -> str:
+    """", its figure line wants N grid columns (its cell has M)": what a template's span or cell_spans must give."""
+    widths = [layout.column_x_pt(1, k)[1] for k in range(1, layout.geometry.grid.columns + 1)]
+    has = next((k for k, w in enumerate(widths, 1) if w >= cell_w - 0.5), len(widths))
+    wants = next((k for k, w in enumerate(widths, 1) if w >= needed - 0.01), None)
+    if wants is None:
+        return f": its figure line wants {needed / MM:.1f} mm, more than the grid's {len(widths)} columns"
+    return f": its figure line wants {wants} grid columns ({needed / MM:.1f} mm), its cell has {has}"
+
+
 def neighboured(template, name: str, frame, index: int) -> bool:
     """Whether the `index`-th element of frame `name` has a cell beside it on its right in its row: the next cell
     of a frame of several, or a frame of its `align_rows` group standing right of it (review item 6 of the
@@ -67,7 +77,7 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
     further = further or {}
     layout = page_ctx.layout
     groups: dict = {}
-    measured: list = []  # (group key, frame, element, figure, the figure's width at each size, room, its change's)
+    measured: list = []  # (group key, frame, element, figure, the figure's width at each size, room, its cell's)
     for name, frame in template.frames.items():
         block = blocks.get(name)
         if block is None:
@@ -89,8 +99,8 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             key = (0, style_name)  # one step for every figure of the page (one figure size on it)
             groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
                                     "widest": (0.0, room, element.ref, figure)})
-            measured.append((key, name, element, figure, natural, room, change_room(ctx, element)))
-    for key, name, element, figure, natural, room, change_w in measured:
+            measured.append((key, name, element, figure, natural, room, cell_w))
+    for key, name, element, figure, natural, room, cell_w in measured:
         group = groups[key]
         sizes, style_name = group["sizes"], key[1]
         needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
@@ -102,7 +112,7 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
                                  f"{(natural[-1] - room) / MM:.1f} mm wider than the {room / MM:.1f} mm its line has "
                                  f"(its cell, less a stat's unit and change and the clear space before a cell "
                                  f"beside it) even at {smallest:g} pt, the smallest "
-                                 f"step of style '{style_name}'",
+                                 f"step of style '{style_name}'{_columns_wanted(layout, natural[-1] + cell_w - room, cell_w)}",
                                  element.ref, page=page.number,
                                  hint="write the figure shorter (HK$1.02B for HK$1,024.5M), give its cell more "
                                  "columns (the frame's span or cell_spans) or the frame fewer cells in the edition's "

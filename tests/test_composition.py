@@ -270,3 +270,18 @@ def test_a_page_whose_footnote_trial_keeps_the_stock_step_is_laid_out_once(monke
     assert len(noted) >= 3 and {n for n, _ in calls} == {p.number for p in pages}
     # the same page with the same foot is laid out once (a page that takes the compact step: twice, two feet)
     assert len(calls) == len(set(calls)), sorted(calls)
+
+
+# -- the content's order ------------------------------------------------------------------
+@pytest.mark.parametrize("edition", ["2022-23", "edition-b", "longer copy"])
+def test_check_reads_every_page_in_the_contents_order(edition, tmp_path):
+    """`highlight check` passes on 2022-23, edition-b and the longer copy: each element's items are drawn (and tagged)
+    at its place in the content whatever frame the layout sets it in (issue 22, review round 5 A: edition-b's page 4
+    code moved under the shorter column by code_beside, and page 8's code in a frame alias drawn at the alias's first
+    block, read out of order)."""
+    folder = {"2022-23": EDITION, "edition-b": FIXTURE_B}.get(edition) or longer_copy(tmp_path)
+    pdf = str(tmp_path / "x.pdf")
+    result = build(BuildOptions(folder, pdf))
+    assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
+    code, printed = run_cli(["check", folder, pdf])
+    assert code == 0 and "check-order" not in printed, printed

@@ -11,6 +11,7 @@ across pages is only what a build asks of it: the frame heights, for the next bu
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 from ..content import Breakdown, Edition, Heading, Page, Paragraph, QrCode, Stat, ref_of
@@ -424,8 +425,8 @@ class PageLayouter:
         listed: dict[str, int] = {}
         for index, written in enumerate(page.blocks):
             listed.setdefault(alias.get(written.frame, written.frame), index)
-        for name in sorted(order, key=lambda n: listed.get(n, len(page.blocks))):
-            items.extend(drawn.get(name, ()))
+        items.extend(in_content_order([drawn.get(name, []) for name in
+                                       sorted(order, key=lambda n: listed.get(n, len(page.blocks)))]))
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
         # a smaller ring only for a stated reason: the report's fitted list says which step and why
         ringed = (next(iter(rings.values())).geometry.elements.ring_radius_mm, m.ring_radius_mm,
@@ -480,6 +481,44 @@ class PageLayouter:
         tallest = sorted((n for n in order if blocks.get(n)), key=lambda n: -filled[n][2])[:3]
         return "The tallest frames: " + "; ".join(f"'{n}' {filled[n][2] / MM:.1f} mm ({blocks[n].ref})"
                                                   for n in tallest)
+
+
+_POSITION = re.compile(r"blocks\[(\d+)\](?:\.elements\[(\d+)\])?")
+
+
+def _position(item) -> tuple[int, int] | None:
+    """(block, element) of the content an item sets, from its role's YAML path; None for an item of no element
+    (a panel, a rule, a bar, a swatch)."""
+    role = getattr(item, "role", None)
+    found = _POSITION.match(role.element) if role is not None and role.element else None
+    return (int(found[1]), int(found[2] or 0)) if found else None
+
+
+def in_content_order(frames: list[list]) -> list:
+    """The items of a page's frames, each block's items at its place in the content whatever frame they were set in
+    (a code moved under the column beside it, a chart's key in its legend frame, a lead-in over the row it leads,
+    the blocks of a frame's alias): the PDF is drawn, read and tagged in the copy's order. A block set in two frames
+    reads the frame with its earlier elements first; within a frame a block's items keep the order the frame set
+    them in (a row of cells: its English, then its Chinese). Panels first (tints under every ink); an item of no
+    element keeps the place of the item it stands with in its frame (the next one, else the one before)."""
+    panels = [i for items in frames for i in items if isinstance(i, Box) and i.panel]
+    keyed: list = []
+    for items in frames:
+        rest = [i for i in items if not (isinstance(i, Box) and i.panel)]
+        places = [_position(i) for i in rest]
+        following = None
+        for k in range(len(rest) - 1, -1, -1):  # an unplaced item: the place of the next placed one
+            places[k] = following = following if places[k] is None else places[k]
+        preceding = None
+        for k, place in enumerate(places):  # trailing unplaced items: the place before them
+            places[k] = preceding = preceding if place is None else place
+        first: dict[int, int] = {}  # block -> its first element in this frame
+        for place in places:
+            if place is not None:
+                first[place[0]] = min(first.get(place[0], place[1]), place[1])
+        keyed.extend(((-1, -1) if place is None else (place[0], first[place[0]]), len(keyed), item)
+                     for place, item in zip(places, rest))
+    return panels + [item for _, _, item in sorted(keyed, key=lambda t: (t[0], t[1]))]
 
 
 def layout_edition(edition: Edition, layout: Layout, fonts: FontSet | TextSetter,

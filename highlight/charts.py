@@ -50,10 +50,15 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
     height and their tables start on one line whether or not each has a caption (rings of a row also share
     one size: the cell's)."""
     spec: ChartSpec = lay.layout.geometry.charts
-    if frame.chart == "legend":  # the table of a chart drawn in another frame (its `legend`): the table alone
+    if frame.chart == "legend":  # the table of a chart drawn in another frame (its `legend`): its caption heading
+        # the table beside the chart (the ring then starts level with them, under no caption of its own)
         rows = chart_rows(table, spec)
         piece = _Piece()
-        piece.primary_h = _table(lay, table.ref.yaml_path or "", rows, width, 0.0, None, piece.primary, bars=False,
+        key = table.ref.yaml_path or ""
+        y = lay.column(piece.primary, table.ref, "en", width, role=Role("table-caption", key)).add(
+            lay.inline_pair(table.caption, "table-caption"))
+        anchor = _first_baseline(piece.primary) if piece.primary else None
+        piece.primary_h = _table(lay, key, rows, width, y, anchor, piece.primary, bars=False,
                                  total=sum(row.count for row in rows) or 1)
         return piece
     kind = table.chart or frame.chart
@@ -70,7 +75,7 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
     out = piece.primary
     key = table.ref.yaml_path or ""
     y = lay.column(out, table.ref, "en", width, role=Role("table-caption", key)).add(
-        lay.inline_pair(table.caption, "table-caption"))
+        lay.inline_pair(table.caption if not frame.legend or kind == "bars" else None, "table-caption"))
     probe: list = []
     probe_col = lay.column(probe, table.ref, "en", width)
     for _ in range(spec.caption_lines if frame.cells > 1 else 0):

@@ -221,8 +221,11 @@ class PageLayouter:
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
             # the figures its stats print, and those of the frames it stands under (a section's lead figure over
-            # its chart and what stands beside it): a chart whose total they print needs no caption of its own
-            over = [blocks[b] for b in (frame.below or ()) if blocks.get(b)]
+            # its chart and what stands beside it) and of the frames beside it (under the same frames: a section's
+            # lead figure at the top of the column beside its chart): a chart whose total they print needs no
+            # caption of its own
+            beside = [n for n, f in template.frames.items() if n != name and frame.below and f.below == frame.below]
+            over = [blocks[b] for b in (*(frame.below or ()), *beside) if blocks.get(b)]
             printed = frozenset(e.figure for one in ([block] if block else []) + over for e in one.elements
                                 if isinstance(e, Stat))
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),

@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from ..content import Breakdown, Edition, Heading, Page, Paragraph, QrCode, Stat, ref_of
+from ..content import Breakdown, BulletList, Edition, Heading, Page, Paragraph, QrCode, Stat, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
@@ -188,8 +188,10 @@ class PageLayouter:
             if above is not None and above.elements and isinstance(above.elements[-1], Paragraph):
                 leads[name] = above.elements[-1]
                 blocks[frame.led_by] = replace(above, elements=above.elements[:-1])
-        # the rows of each frame that are headings (align_rows ends a row of them level: fill.py)
-        heads = {n: {k: e.ref.yaml_path for k, e in enumerate(b.elements) if isinstance(e, Heading)}
+        # the rows of each frame that are headings over a list (align_rows starts a row of them on one line and
+        # levels no row under it: each list one step under its own heading, fill.py)
+        heads = {n: {k: e.ref.yaml_path for k, e in enumerate(b.elements) if isinstance(e, Heading)
+                     and k + 1 < len(b.elements) and isinstance(b.elements[k + 1], BulletList)}
                  for n, b in blocks.items()
                  if template.frames.get(n) is not None and template.frames[n].align_rows
                  and template.frames[n].cells == 1}

@@ -174,12 +174,6 @@ def _row_lead(ctx: FrameContext, lead, row, boxes, frame: FrameSpec) -> tuple[fl
     return piece.primary_h + gap + piece.secondary_h, piece, left, last
 
 
-def _last_baseline(filled: dict, name: str, element: str) -> float | None:
-    """The last baseline of the lines `element` (a YAML path) set in frame `name` as filled."""
-    return max((i.baseline_pt for i in filled[name][3] if isinstance(i, TextLine) and i.role is not None
-                and i.role.element == element), default=None)
-
-
 def align_rows(template, fill, started: dict, filled: dict | None = None, max_gap: float | None = None,
                heads: dict | None = None) -> None:
     """Frames of one `align_rows` group set their k-th rows at one height (by their anchors: a stat's
@@ -191,10 +185,11 @@ def align_rows(template, fill, started: dict, filled: dict | None = None, max_ga
     (typography.max_panel_gap_mm): where one card's heading is much taller than another's, the row
     levels the most cards it can without opening a hole in the others (a row of cards hugs its content).
 
-    A row that is a heading in every frame of the group (`heads`: each frame's rows that are headings) ends
-    level: a shorter heading stands lower, its last line on the taller one's, so that what each heads starts
-    one step under its own heading and level across (designer's review of round 4, item 3: page 1's two lists,
-    their headings of one and three lines, started 12.0 and 6.4 mm under them)."""
+    A row that is a heading in every frame of the group (`heads`: each frame's rows that are headings) starts on
+    one line (its frames' tops), a heading that wraps running down, and what each heads stands one step under its
+    own heading: that row and the rows under it are not levelled (designer's review of round 5, item C: bottom-
+    aligned, page 1's 'Forward-thinking research subjects include:' started 5.6 mm over '6 strategic research
+    areas:'; levelled under the tallest, round 4 found a list 12 mm under its heading)."""
     groups: dict = {}
     for name, frame in template.frames.items():
         if frame.align_rows:
@@ -213,21 +208,24 @@ def align_rows(template, fill, started: dict, filled: dict | None = None, max_ga
         for _ in range(8):
             rows = max(len(started[n]) for n in names)
             wanted: dict = {n: [] for n in names}
+            headed = False  # a row of headings set: it and the rows under it stand where their frames set them
             for k in range(rows):
                 have = [n for n in names if k < len(started[n])]
 
                 def reach(n: str, top: float, k: int = k, natural: dict = natural, allow: dict = allow) -> bool:
                     return started[n][k] - 0.01 <= top <= natural[n][k] + allow[n] + 0.01
 
-                # a row of headings levels their last baselines
-                ends = {n: _last_baseline(filled, n, heads[n][k]) for n in have
-                        if filled is not None and heads is not None and k in heads.get(n, {})}
-                off = {n: ends[n] - started[n][k] if len(ends) == len(have) > 1 and ends[n] is not None else 0.0
-                       for n in have}
-                target = max(sorted({started[n][k] + off[n] for n in have}),
-                             key=lambda top: (sum(reach(n, top - off[n]) for n in have), top))
+                # a row of headings starts on one line, its wraps running down, and what each heads one step under
+                # its own heading (designer's review of round 5, item C)
+                headed = headed or (len(have) > 1 and heads is not None and all(k in heads.get(n, {}) for n in have))
+                if headed:
+                    for n in have:
+                        wanted[n].append(started[n][k])
+                    continue
+                target = max(sorted({started[n][k] for n in have}),
+                             key=lambda top: (sum(reach(n, top) for n in have), top))
                 for n in have:  # level, or where it stands: never a near miss
-                    wanted[n].append(target - off[n] if reach(n, target - off[n]) else started[n][k])
+                    wanted[n].append(target if reach(n, target) else started[n][k])
             if all(started[n] == wanted[n] for n in names):
                 break
             for name in names:

@@ -225,7 +225,7 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     and one place for every change of the leaflet, on white or on a tint: beside the unit, its stack standing on
     the figure's baseline, a lone change on it, a pair's Chinese twin on it under the English, set as it); the
     label (bold) and the note; then the Chinese label (bold) and note, stacked under the English in the same
-    cell. The figure line holds its unit and change: where they do not fit, copyfit sets the page's figures a
+    cell. The figure line holds its unit and change: where they do not fit, copyfit sets the section's figures a
     step smaller, and where they do not fit at the smallest step the cell wants more columns (a copyfit error
     that says so): a change never leaves its figure line. A row aligns its figures, not its languages. With
     `beside_mm` on the frame the figure stands in a column of its own and the words beside it, English then

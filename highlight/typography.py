@@ -348,7 +348,7 @@ def _fitted(page: LaidOutPage) -> list[str]:
     out = [f"{step.style} at {step.size_pt:g} pt in {', '.join(step.frames)}: " + (
         "the page is too full at its figures' own size" if step.too_full else
         f"'{step.figure}' ({step.ref}) is {step.natural_pt / MM:.1f} mm at full size, {step.room_pt / MM:.1f} mm "
-        "wide cell") for step in page.copyfit]
+        "of room on its figure line (its cell less its unit, change and clear space)") for step in page.copyfit]
     if page.spacing == "compact":
         out.append("gaps closed to compact_spacing_pt: the page is too full for its steps")
     elif page.spacing == "loose":

@@ -50,6 +50,12 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
     height and their tables start on one line whether or not each has a caption (rings of a row also share
     one size: the cell's)."""
     spec: ChartSpec = lay.layout.geometry.charts
+    if frame.chart == "legend":  # the table of a chart drawn in another frame (its `legend`): the table alone
+        rows = chart_rows(table, spec)
+        piece = _Piece()
+        piece.primary_h = _table(lay, table.ref.yaml_path or "", rows, width, 0.0, None, piece.primary, bars=False,
+                                 total=sum(row.count for row in rows) or 1)
+        return piece
     kind = table.chart or frame.chart
     _missing_others_label(lay, table, spec)
     if kind != "bars":
@@ -76,7 +82,10 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
         y = _ring(lay, table, rows, width, y, out, later)
     elif kind == "bar100":
         y = _bar100(lay, table, rows, width, y, out, later)
-    piece.primary_h = _table(lay, key, rows, width, y, anchor, out, bars=kind == "bars", total=total)
+    if frame.legend and kind != "bars":  # its table set in the frame named (chart: legend): the chart alone here
+        piece.primary_h = y - spec.space_mm * MM
+    else:
+        piece.primary_h = _table(lay, key, rows, width, y, anchor, out, bars=kind == "bars", total=total)
     for lines, dx, dy in later:
         lay.place(out, lines, dx, dy)
     return piece

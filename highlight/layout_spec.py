@@ -130,12 +130,16 @@ class FrameSpec:
     row_rules: bool = False  # a hairline between the rows of its cells
     wide_span: int | None = None  # the wider span it takes when the page is too full at its own
     wide_cells: int | None = None  # …and the cells to a row it then takes (blocks side by side, not stacked)
+    wide_cell_spans: tuple[int, ...] | None = None  # the cell_spans it takes when the page is too full at its own
     aliases: tuple[str, ...] | None = None  # older frame names whose blocks this frame takes (page files of past editions)
     bands: str = "stacked"  # cells of a row: each its Chinese under its English, or the row's languages shared
     monolingual: str = "collapse"  # in a one-language variant: shrink to its text, or keep the bilingual height
     align_rows: str | None = None  # frames naming one group start their k-th elements at one height
     measure: int | None = None  # grid columns its elements but headings are set on (a reading measure under a wide rule)
     foot_with: tuple[str, ...] | None = None  # frames beside it whose lowest foot its own foot stands level with
+    led_by: str | None = None  # a frame above whose last paragraph leads into this frame's first row of figures
+    legend: str | None = None  # the frame its ring's (100 % bar's) table is set in, a frame of chart: legend
+    code_beside: str | None = None  # the column beside it, where its closing code stands when that column is shorter
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -424,20 +428,33 @@ FRAME = Struct(FrameSpec, {
     "panel": Field(Str("Colour of a tinted panel behind the frame")),
     "padding_mm": Field(Number("Inner padding of the panel, mm", 0, maximum=50), default=0.0),
     "list_columns": Field(Int("Columns a list is set in", 1, 6), default=1),
-    "chart": Field(Str("Breakdown drawing: a bar per row, a ring above, or a 100 % bar above",
-                       choices=("bars", "ring", "bar100")), default="bars"),
+    "chart": Field(Str("Breakdown drawing: a bar per row, a ring above, or a 100 % bar above; legend: the table "
+                       "alone of a chart another frame draws (its `legend`)",
+                       choices=("bars", "ring", "bar100", "legend")), default="bars"),
+    "code_beside": Field(Str("The frame beside this one (another column of its section): this frame's closing code "
+                             "(its last element, a QR code) stands under that frame instead when the two columns then "
+                             "end nearer level (a shorter column beside, no hole under it)")),
+    "legend": Field(Str("A frame of chart: legend that sets the table of this frame's ring (or 100 % bar): the "
+                        "chart here, its key there (beside the chart in another column)")),
     "gap": Field(Str("The space above, a named step of spacing_pt in layout/page.yaml (e.g. section)")),
     "anchor": Field(Str("foot: this frame and those below it stand at the foot of the body; the space above "
                         "them is the page's one deliberate space", choices=("foot",))),
     "foot_with": Field(Seq(Str("A frame name"), 1, "Frames beside this one (another column of its section): this frame "
                            "goes down until its foot stands level with their lowest foot (never up), so two columns "
                            "of one section end level")),
+    "led_by": Field(Str("A frame above this one whose last element, a paragraph, leads into this frame's first row "
+                        "('HKUST has created/incubated' over 1,747 / 9 / 13): it is set over the row's first cells "
+                        "that have no lead-in of their own, its last line on their lead-ins' last line, directly "
+                        "above their figures")),
     "aliases": Field(Seq(Str("A frame name"), 1, "Older names of this frame: blocks that name them are set here, "
                          "in page order (so past editions' page files still build after frames are merged)")),
     "wide_span": Field(Int("A wider span the frame takes when the page is too full at its own (an "
                            "introduction on 8 columns that may run across 12 for next year's longer copy)", 1)),
     "wide_cells": Field(Int("The cells to a row the frame takes at its wide_span (stacked blocks set side by "
                             "side when the page is too full)", 1)),
+    "wide_cell_spans": Field(Seq(Int("Grid columns", 1, MAX_COLUMNS), 1, "The cell_spans the frame takes when the "
+                             "page is too full at its own, with the frames that widen (a deep cell set wider: fewer "
+                             "lines; its columns then those of a fuller page)")),
     "row_rules": Field(Bool("A hairline between rows of cells"), default=False),
     "measure": Field(Int("Grid columns the frame's elements other than its headings are set on, from its left "
                          "edge: a reading measure (DESIGN.md: 55-80 characters) under a heading whose rule runs "
@@ -709,6 +726,12 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                 diags.error("frame-off-grid", f"frame '{fname}' widens to {frame.wide_span} columns, which must be "
                             f"more than its span {frame.span} and end within the {geometry.grid.columns}-column grid",
                             frame.refs.get("wide_span", frame.ref), hint=f"at most {geometry.grid.columns - frame.col + 1}")
+            if frame.wide_cell_spans is not None and (len(frame.wide_cell_spans) != frame.cells
+                                                      or sum(frame.wide_cell_spans) != (frame.wide_span or frame.span)):
+                diags.error("frame-cells", f"frame '{fname}' has wide_cell_spans {list(frame.wide_cell_spans)}: one "
+                            f"number a cell ({frame.cells}) summing to its span ({frame.wide_span or frame.span})",
+                            frame.refs.get("wide_cell_spans", frame.ref),
+                            hint=f"give {frame.cells} spans that add up to {frame.wide_span or frame.span}")
             if frame.wide_cells is not None and frame.wide_span is None:
                 diags.error("frame-wide-cells", f"frame '{fname}' sets wide_cells but no wide_span to take them on",
                             frame.refs.get("wide_cells", frame.ref), hint="add wide_span: (more columns than span)")
@@ -735,6 +758,20 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                     diags.error("frame-alias", f"frame '{fname}' takes the name '{old_name}' as an alias, but "
                                 f"template '{tname}' has a frame of that name", frame.refs.get("aliases", frame.ref),
                                 hint="an alias is an old name no frame has any more")
+            if frame.legend and (frame.legend not in template.frames
+                                 or template.frames[frame.legend].chart != "legend"):
+                diags.error("unknown-frame", f"frame '{fname}' sets its chart's table in '{frame.legend}', which "
+                            f"template '{tname}' does not define as a frame of chart: legend",
+                            frame.refs.get("legend", frame.ref),
+                            hint="add that frame with chart: legend, or remove legend: (the table under its chart)")
+            if frame.code_beside and frame.code_beside not in template.frames:
+                diags.error("unknown-frame", f"frame '{fname}' may set its code under '{frame.code_beside}', which "
+                            f"template '{tname}' does not define", frame.refs.get("code_beside", frame.ref),
+                            hint="frames of this template: " + ", ".join(template.frames))
+            if frame.led_by and frame.led_by not in template.frames:
+                diags.error("unknown-frame", f"frame '{fname}' is led by '{frame.led_by}', which template "
+                            f"'{tname}' does not define", frame.refs.get("led_by", frame.ref),
+                            hint="frames of this template: " + ", ".join(template.frames))
             for other in (*(frame.below or ()), *(frame.foot_with or ())):
                 if other not in template.frames:
                     diags.error("unknown-frame", f"frame '{fname}' is below '{other}', which template "

@@ -45,7 +45,9 @@ def _table_lines(items, frame: str = "tables") -> tuple[list, list, list]:
     """A table's label, count and percentage lines, top to bottom (what stands under its chart: the caption
     above it and the total inside it left out)."""
     foot = _chart_bottom(items)
-    lines = sorted((i for i in items if isinstance(i, TextLine) and i.frame == frame and i.baseline_pt > foot
+    beside = max((i.cx_pt + i.outer_pt for i in items if isinstance(i, Ring)), default=math.inf)  # (a key beside it)
+    lines = sorted((i for i in items if isinstance(i, TextLine) and i.frame == frame
+                    and (i.baseline_pt > foot or i.x_pt > beside)
                     and not _artifact(i) and i.role.kind != "table-caption"),  # a bar's unit stands at its end
                    key=lambda i: i.baseline_pt)
     counts = [i for i in lines if i.line.text.replace(",", "").isdigit()]
@@ -115,9 +117,10 @@ def _ink(colour, tint: float) -> tuple:
 def _charts(result) -> list[tuple[int, list, str]]:
     """Every chart of the leaflet: (page, its cell's items, its frame): page 3's two, page 6's one."""
     items3, items6 = result.pages[2].items, result.pages[5].items
+    # (page 6's table, the ring's key, in the frame its chart names, beside the ring: round 4's item 2)
+    key = result.layout.templates["p6"].frames["partnerships-figure"].legend or "partnerships-figure"
     return [(3, _cell(items3, True), "tables"), (3, _cell(items3, False), "tables"),
-            (6, [i for i in items6 if not isinstance(i, TextLine) or i.frame == "partnerships-figure"],
-             "partnerships-figure")]
+            (6, [i for i in items6 if not isinstance(i, TextLine) or i.frame in ("partnerships-figure", key)], key)]
 
 
 # -- order --------------------------------------------------------------------------
@@ -261,7 +264,7 @@ def test_totals_in_the_rings_centre_and_captions_in_both_languages(built):
         ring = _rings(cell)[0]
         totals = [t for t in _totals(cell) if abs(t.baseline_pt - ring.cy_pt) < ring.inner_pt]
         assert [t.line.text for t in totals] == [f"{table.total:,}" if page == 3 else "315"]
-        centre = [i for i in cell if isinstance(i, TextLine) and i.frame == frame
+        centre = [i for i in cell if isinstance(i, TextLine) and i.frame in (frame, "partnerships-figure")
                   and math.hypot(i.x_pt + i.line.right_pt / 2 - ring.cx_pt, i.baseline_pt - ring.cy_pt) < ring.inner_pt]
         unit = [t.line.text for t in centre if not _artifact(t)]
         if page == 3:

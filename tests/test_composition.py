@@ -38,7 +38,11 @@ def test_no_page_of_2022_23_has_a_hole(leaflet):
         if page.declared_space_pt:
             top, bottom = page.declared_space_pt
             assert bottom - top <= 25.0 * MM, page.number
-        if page.foot_gap_pt > max(10 * MM, page.underfull_pt):  # (a space declared at the foot is not underfull)
+        # (a space declared at the foot is not underfull, nor is a foot that is the page's one deliberate space within
+        # its 25 mm: page 6 since its ring's key stands beside the ring, its two columns level, round 4's item 2)
+        foot_is_the_space = page.declared_space_pt is not None and page.declared_space_pt[0] >= \
+            page.body_bottom_pt - page.foot_gap_pt - 0.5 and page.foot_gap_pt <= 25.0 * MM
+        if page.foot_gap_pt > max(10 * MM, page.underfull_pt) and not foot_is_the_space:
             short.add(page.number)
             (warning,) = [d for d in leaflet.diagnostics.items if d.code == "typo-underfull" and d.page == page.number]
             assert "picture frame" in warning.hint and f"{page.foot_gap_pt / MM:.1f} mm" in warning.message
@@ -57,9 +61,10 @@ def test_a_panel_is_its_content_and_its_padding(leaflet):
     frames = {f.name: f for f in page8.frames}
     (panel,) = [i for i in page8.items if isinstance(i, Box) and i.panel and abs(i.y_pt - frames["metrics"].y_pt) < 0.5]
     assert panel.height_pt == pytest.approx(frames["metrics"].used_pt, abs=0.5)
-    # three rows of two tiles at 26 pt (two rows of three at 15 pt until the designer's review) and its
-    # padding: about 84 mm, its content (the stretched panel before issue 22 was 94 mm for two rows at 15 pt)
-    assert panel.height_pt < 88 * MM
+    # three rows of two tiles at 26 pt (two rows of three at 15 pt until the designer's review), its head (the
+    # baseline note, inside it since the designer's review of round 4, item 4: 10.6 mm) and its padding: about 95 mm,
+    # its content (the stretched panel before issue 22 was 94 mm for two rows at 15 pt and no head)
+    assert panel.height_pt < 98 * MM
 
 
 # -- the type scale ----------------------------------------------------------------------
@@ -100,7 +105,7 @@ def test_a_gap_the_rhythm_does_not_name_is_a_located_error(tmp_path):
     assert code != 0
     assert re.search(r"layout/templates\.yaml:\d+:\d+ \(templates\.p1\.frames\.discoveries-head\.gap\): "
                      r"error\[unknown-gap\]", printed), printed
-    assert "hint: gaps: tight, block, gutter, section, footnote" in printed
+    assert "hint: gaps: tight, block, gutter, section, figure, footnote" in printed
 
 
 # -- copyfit -------------------------------------------------------------------------------

@@ -430,7 +430,7 @@ def test_proof_marks_placeholders_and_low_resolution_pictures(photos, tmp_path):
         return rgb.getpixel((round(offset + item.x_pt - 2), round(offset + item.y_pt + item.height_pt / 2)))
 
     assert edge(pictures[None]) == ALERT[:3]  # the placeholder
-    assert edge(pictures["press.tif"]) == WARN[:3]  # 211 ppi (254 until the cell took 5 columns): under 300
+    assert edge(pictures["press.tif"]) == WARN[:3]  # 174 ppi (211 on 5 columns, 254 before; 6 since round 4): under 300
     assert edge(pictures["campus.jpg"]) not in (ALERT[:3], WARN[:3])  # 386 ppi
 
 
@@ -634,7 +634,8 @@ def test_the_report_lists_each_picture_in_text_and_json(photos):
                               os.path.join(os.path.dirname(folder), "r2.pdf"), "--report", "--json"],
                              capture_output=True, text=True, cwd=ROOT)
     rows = {row["file"]: row for row in json.loads(machine.stdout)["pictures"]}
-    assert round(rows["press.tif"]["ppi"]) == 211 and rows["press.tif"]["colour"] == "CMYK, passed through"
+    # 174 ppi: the cell of 6 columns since the designer's round 4 (211 on 5)
+    assert round(rows["press.tif"]["ppi"]) == 174 and rows["press.tif"]["colour"] == "CMYK, passed through"
 
 
 def test_preflight_reports_each_pictures_colour_space_resolution_and_ink(photos):

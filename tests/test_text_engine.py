@@ -112,7 +112,10 @@ def test_every_frame_with_content_is_placed(built):
         if page.footnotes:
             wanted.add("footnotes")
         used = {item.frame for item in laid.items if isinstance(item, TextLine) and item.line.text.strip()}
-        assert laid.number == page.number and wanted - used == set(), (page.number, sorted(wanted - used))
+        # a frame whose one paragraph leads into the frame under it (`led_by`) is set in that frame
+        leads = {f.led_by: name for name, f in layout.templates[page.template].frames.items() if f.led_by}
+        missing = {frame for frame in wanted - used if leads.get(frame) not in used}
+        assert laid.number == page.number and missing == set(), (page.number, sorted(missing))
         assert len(wanted) > 3  # the page has frames of its own to check
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..content import Breakdown, Edition, Page, Stat, ref_of
+from ..content import Breakdown, Edition, Heading, Page, Paragraph, QrCode, Stat, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
@@ -51,6 +51,7 @@ class _Body:
     room_choices: str = ""
     block_gap: float | None = None
     floor: float | None = None
+    rings_fitted: tuple[float, float, tuple[str, ...]] | None = None
 
 
 class PageLayouter:
@@ -143,7 +144,7 @@ class PageLayouter:
                            declared_space_pt=body.declared_space, copyfit=body.copyfit,
                            spacing=body.spacing, widened=body.widened, room_pt=body.room,
                            room_choices=body.room_choices, block_gap_pt=body.block_gap,
-                           rhythm_floor_pt=body.floor)
+                           rhythm_floor_pt=body.floor, rings_fitted=body.rings_fitted)
 
     def body(self, ctx: FrameContext, page: Page, template, body_top: float, body_bottom: float,
              items: list) -> _Body:
@@ -170,9 +171,41 @@ class PageLayouter:
                 self.diags.error("unknown-frame", f"frame '{written.frame}' is not in template '{page.template}'",
                                  ref_of(written, "frame"), page=page.number,
                                  hint="frames: " + ", ".join(template.frames))
+        # A chart's table set in the frame its frame names (`legend`): the ring there, its key beside it (charts.py).
+        for name, frame in template.frames.items():
+            charts = [e for e in blocks[name].elements if isinstance(e, Breakdown)
+                      and (e.chart or frame.chart) != "bars"] if blocks.get(name) else []
+            if frame.legend and charts:
+                there = blocks.get(frame.legend)
+                blocks[frame.legend] = (replace(there, elements=there.elements + tuple(charts)) if there else
+                                        replace(blocks[name], frame=frame.legend, elements=tuple(charts)))
+        # A paragraph ending the frame a frame is `led_by` leads into that frame's first row: set there, over the
+        # figures it leads into (fill.py), not as its own block above the row's lead-ins.
+        leads: dict = {}
+        for name, frame in template.frames.items():
+            above = blocks.get(frame.led_by) if frame.led_by and blocks.get(name) else None
+            if above is not None and above.elements and isinstance(above.elements[-1], Paragraph):
+                leads[name] = above.elements[-1]
+                blocks[frame.led_by] = replace(above, elements=above.elements[:-1])
+        # the rows of each frame that are headings (align_rows ends a row of them level: fill.py)
+        heads = {n: {k: e.ref.yaml_path for k, e in enumerate(b.elements) if isinstance(e, Heading)}
+                 for n, b in blocks.items()
+                 if template.frames.get(n) is not None and template.frames[n].align_rows
+                 and template.frames[n].cells == 1}
         order = frame_order(page, template, self.diags)
-        fit = copyfit(ctx, page, template, blocks)
-        widened: set = set()  # frames set at their wide_span because the page was too full
+        widened: set = set()  # frames set at their wide_span (wide_cell_spans) because the page was too full
+
+        def fitting():  # the template as copyfit measures it: the frames set at their wider cells so
+            return replace(template, frames={n: replace(f, cell_spans=f.wide_cell_spans) if n in widened
+                                             and f.wide_cell_spans else f for n, f in template.frames.items()})
+
+        quiet = Diagnostics()
+        fit = copyfit(ctx.but(diags=quiet), page, template, blocks)
+        if any(d.code == "copyfit" for d in quiet.items):
+            # a figure too wide for its cell even at its smallest step: the frames that may set their cells wider
+            # (wide_cell_spans) take them before it is an error
+            widened.update(n for n, f in template.frames.items() if f.wide_cell_spans and blocks.get(n))
+        fit = copyfit(ctx, page, fitting(), blocks)
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
@@ -183,7 +216,7 @@ class PageLayouter:
             content was reported on its first fill."""
             fills[0] += 1
             frame = template.frames[name]
-            span = frame.wide_span if name in widened else frame.span
+            span = (frame.wide_span or frame.span) if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
             # the figures its stats print, and those of the frames it stands under (a section's lead figure over
@@ -198,9 +231,11 @@ class PageLayouter:
             frame_items: list = []
             if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
                 frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
+            if name in widened and frame.wide_cell_spans:  # its deep cell wider, on a page too full
+                frame = replace(frame, cell_spans=frame.wide_cell_spans)
             holes[name] = []
             used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
-                                              holes[name]) if block else (0.0, []))
+                                              holes[name], leads.get(name)) if block else (0.0, []))
             if block and frame.monolingual == "keep-height" and self.languages != BOTH:
                 # The layout asks this frame to hold its bilingual height in a single-language variant.
                 used = max(used, fill_frame(frame_ctx.but(languages=BOTH), frame, block.elements, x, 0.0, w, [],
@@ -210,10 +245,31 @@ class PageLayouter:
             used = max([used] + [i.baseline_pt + i.line.descent_pt for i in frame_items if isinstance(i, TextLine)])
             filled[name] = (x, w, used, frame_items)
 
+        def refill(name: str, row_tops: list) -> None:  # (a row levelled: what its content says was said)
+            fill(name, row_tops, Diagnostics())
+
         for name in order:
             fill(name)
         # Cards never open a hole inside their panel past the report's limit.
-        align_rows(template, fill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM)
+        align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
+        # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
+        # two then end nearer level: two columns of a section of unequal length leave no hole under the shorter.
+        for name, frame in template.frames.items():
+            other = frame.code_beside
+            block, beside = blocks.get(name), blocks.get(other) if other else None
+            if not (block and beside and other and len(block.elements) > 1
+                    and isinstance(block.elements[-1], QrCode)):
+                continue
+            before = max(filled[name][2], filled[other][2])
+            blocks[name] = replace(block, elements=block.elements[:-1])
+            blocks[other] = replace(beside, elements=beside.elements + block.elements[-1:])
+            for n in (name, other):
+                fill(n, diags=Diagnostics())
+            if max(filled[name][2], filled[other][2]) < before - 0.5:
+                continue
+            blocks[name], blocks[other] = block, beside
+            for n in (name, other):
+                fill(n, diags=Diagnostics())
         # A trial, reported nowhere: the page may still widen its frames.
         def overflows_anyway(trial) -> bool:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
@@ -238,29 +294,29 @@ class PageLayouter:
             further: dict = {}  # section -> the steps its figures take past their own
             while fit.smaller and too_full():
                 further[fit.smaller[0]] = further.get(fit.smaller[0], 0) + 1
-                fit = copyfit(ctx, page, template, blocks, further)
+                fit = copyfit(ctx, page, fitting(), blocks, further)
                 quiet = Diagnostics()
                 for name in order:
                     fill(name, diags=quiet)
-                align_rows(template, fill, started, filled, gap_limit)
+                align_rows(template, refill, started, filled, gap_limit, heads)
             for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
                 # (a section stepped first may fit at its own size once another has stepped: the largest
                 # figures the page holds)
                 while further.get(section):
                     fewer = {**further, section: further[section] - 1}
-                    trial_fit = copyfit(ctx, page, template, blocks, fewer)
+                    trial_fit = copyfit(ctx, page, fitting(), blocks, fewer)
                     kept, fit = fit, trial_fit
                     quiet = Diagnostics()
                     for name in order:
                         fill(name, diags=quiet)
-                    align_rows(template, fill, started, filled, gap_limit)
+                    align_rows(template, refill, started, filled, gap_limit, heads)
                     if not too_full():
                         further = fewer
                         continue
                     fit = kept
                     for name in order:
                         fill(name, diags=quiet)
-                    align_rows(template, fill, started, filled, gap_limit)
+                    align_rows(template, refill, started, filled, gap_limit, heads)
                     break
 
         charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
@@ -279,7 +335,8 @@ class PageLayouter:
         # …then its figures take a smaller step of the scale (a section at a time)…
         first_fit = fit
         step_figures()
-        wide = [n for n in order if template.frames[n].wide_span and blocks.get(n)]
+        wide = [n for n in order if (template.frames[n].wide_span or template.frames[n].wide_cell_spans)
+                and blocks.get(n)]
         if wide and too_full():
             # …then, still too full at its smallest steps, the frames that may widen (a measure the design prefers
             # narrower: an introduction on 8 columns) take their wider span, and the figures start again from
@@ -289,7 +346,7 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in order:
                 fill(name, diags=quiet)
-            align_rows(template, fill, started, filled, gap_limit)
+            align_rows(template, refill, started, filled, gap_limit, heads)
             step_figures()
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.
@@ -360,9 +417,13 @@ class PageLayouter:
                                  hint=self._shorten(over, page_over if not frame.height_mm else over, body)
                                  + f", or move an element to another page{taller}{gaps}")
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
+        # a smaller ring only for a stated reason: the report's fitted list says which step and why
+        ringed = (next(iter(rings.values())).geometry.elements.ring_radius_mm, m.ring_radius_mm,
+                  tuple(sorted(rings))) if rings else None
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
                      tuple(sorted(widened)), placement.room, room_choices, placement.block_gap,
-                     placement.floor if placement.floor is not None or not placement.released else placement.block_gap)
+                     placement.floor if placement.floor is not None or not placement.released else placement.block_gap,
+                     ringed)
 
     @staticmethod
     def _shorten(over: float, page_over: float, body: float) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import math
 
-from ..content import Heading
+from ..content import Heading, Stat
 from ..layout_spec import MM, FrameSpec
 from .elements import lay_out
-from .items import Rule, empty_bands, ink_span
+from .items import Rule, TextLine, _Piece, empty_bands, ink_span
 from .stacking import FrameContext
 
 
@@ -54,12 +54,19 @@ def cell_widths(frame: FrameSpec, width: float, gutter: float) -> list[float]:
 
 
 def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: float, width: float,
-               out: list, row_tops: list | None = None, holes: list | None = None) -> tuple[float, list]:
+               out: list, row_tops: list | None = None, holes: list | None = None,
+               lead=None) -> tuple[float, list]:
     """Place elements row by row in `cells` columns, no row's anchor (a stat's figure, else its top)
     above its entry in `row_tops`; append their items to `out`; return the height used and where each
     row's anchor stands. The rows keep their named step (row_gap_mm): a frame never spaces its rows out
     to fill a page (vertical justification in a box). For each row of more than one cell, `holes` gets
-    the paper under its shortest cell down to its tallest cell's foot and that cell's element."""
+    the paper under its shortest cell down to its tallest cell's foot and that cell's element.
+
+    `lead`, a paragraph that leads into the first row (the template's `led_by`: "HKUST has created/incubated"
+    over 1,747 / 9 / 13), stands over the row's first cells that have no lead-in of their own (stats without
+    one; the whole row if none), across their columns, its last line on the row's lead-ins' last line: directly
+    above the figures it leads into, the row's figures level (designer's review of round 4, item 1: set above
+    the frame it floated 16.6 mm over its figures, as the fourth cell's own lead-in ran three lines)."""
     m = ctx.m
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
     pad = frame.padding_mm * MM
@@ -89,6 +96,16 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         # A row aligns its anchors (a stat's figure line, else the cell's top): each cell keeps its
         # Chinese directly under its English, so a cell with short English leaves no hole above its Chinese.
         anchor = max(p.anchor_pt for p in pieces)
+        led = None
+        if lead is not None and r == 0:
+            led = _row_lead(ctx, lead, row, boxes, frame)
+            # its last baseline where the row's own lead-ins have theirs (as far over the figure line), else its
+            # foot on the figure line
+            over = [p.anchor_pt - max(lines) for e, p in zip(row, pieces) if isinstance(e, Stat) and e.lead
+                    and (lines := [i.baseline_pt for i in p.primary
+                                   if isinstance(i, TextLine) and i.baseline_pt < p.anchor_pt])]
+            led = (min(over) if over else led[0] - led[3], *led[1:])
+            anchor = max(anchor, led[0] + led[3])
         if heading_ink is not None and held is not None and not all(isinstance(e, Heading) for e in row):
             inks = [off + span[0] for p in pieces
                     for off, band in ((anchor - p.anchor_pt if p.anchored else 0.0, p.primary),)
@@ -101,6 +118,11 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         lefts = [x + boxes[c][0] for c in range(len(row))]
         bottoms = []
         placed_from = len(out)
+        if led is not None:  # the row's lead-in first (it reads first), ending where the figures start
+            over_figure, piece, dx, last = led
+            lead_top = ctx.place(out, piece.primary, x + dx, y + anchor - over_figure - last)
+            if piece.secondary:
+                ctx.place(out, piece.secondary, x + dx, lead_top + piece.primary_h + m.band_gap_pt)
         if frame.bands == "shared":
             # Cells alike (two callouts, say): the English of the row on one band, then its Chinese on
             # the next, in that reading order.
@@ -136,7 +158,30 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     return y + pad - top, started
 
 
-def align_rows(template, fill, started: dict, filled: dict | None = None, max_gap: float | None = None) -> None:
+def _row_lead(ctx: FrameContext, lead, row, boxes, frame: FrameSpec) -> tuple[float, _Piece, float, float]:
+    """(its height, its piece, its left from the frame's, its last baseline from its top) of a paragraph leading
+    into `row`: set across the row's first cells that are stats without a lead-in of their own (the whole row
+    when there are none)."""
+    covered = 0
+    while covered < len(row) and isinstance(row[covered], Stat) and row[covered].lead is None:
+        covered += 1
+    end = (covered or len(row)) - 1
+    left = boxes[0][0]
+    piece = lay_out(ctx, lead, boxes[end][0] + boxes[end][1] - left, frame)
+    gap = ctx.m.band_gap_pt if piece.primary and piece.secondary else 0.0
+    band, below = (piece.secondary, piece.primary_h + gap) if piece.secondary else (piece.primary, 0.0)
+    last = below + max((i.baseline_pt for i in band if isinstance(i, TextLine)), default=0.0)
+    return piece.primary_h + gap + piece.secondary_h, piece, left, last
+
+
+def _last_baseline(filled: dict, name: str, element: str) -> float | None:
+    """The last baseline of the lines `element` (a YAML path) set in frame `name` as filled."""
+    return max((i.baseline_pt for i in filled[name][3] if isinstance(i, TextLine) and i.role is not None
+                and i.role.element == element), default=None)
+
+
+def align_rows(template, fill, started: dict, filled: dict | None = None, max_gap: float | None = None,
+               heads: dict | None = None) -> None:
     """Frames of one `align_rows` group set their k-th rows at one height (by their anchors: a stat's
     figure line, else the row's top), the lowest any of them needs: tiles side by side keep their
     headings and their figures level. Lowering a row can push the next one down in its frame, so
@@ -144,7 +189,12 @@ def align_rows(template, fill, started: dict, filled: dict | None = None, max_ga
 
     A card on a panel is never lowered so far that a band without ink inside it passes `max_gap`
     (typography.max_panel_gap_mm): where one card's heading is much taller than another's, the row
-    levels the most cards it can without opening a hole in the others (a row of cards hugs its content)."""
+    levels the most cards it can without opening a hole in the others (a row of cards hugs its content).
+
+    A row that is a heading in every frame of the group (`heads`: each frame's rows that are headings) ends
+    level: a shorter heading stands lower, its last line on the taller one's, so that what each heads starts
+    one step under its own heading and level across (designer's review of round 4, item 3: page 1's two lists,
+    their headings of one and three lines, started 12.0 and 6.4 mm under them)."""
     groups: dict = {}
     for name, frame in template.frames.items():
         if frame.align_rows:
@@ -169,10 +219,15 @@ def align_rows(template, fill, started: dict, filled: dict | None = None, max_ga
                 def reach(n: str, top: float, k: int = k, natural: dict = natural, allow: dict = allow) -> bool:
                     return started[n][k] - 0.01 <= top <= natural[n][k] + allow[n] + 0.01
 
-                target = max(sorted({started[n][k] for n in have}),
-                             key=lambda top: (sum(reach(n, top) for n in have), top))
+                # a row of headings levels their last baselines
+                ends = {n: _last_baseline(filled, n, heads[n][k]) for n in have
+                        if filled is not None and heads is not None and k in heads.get(n, {})}
+                off = {n: ends[n] - started[n][k] if len(ends) == len(have) > 1 and ends[n] is not None else 0.0
+                       for n in have}
+                target = max(sorted({started[n][k] + off[n] for n in have}),
+                             key=lambda top: (sum(reach(n, top - off[n]) for n in have), top))
                 for n in have:  # level, or where it stands: never a near miss
-                    wanted[n].append(target if reach(n, target) else started[n][k])
+                    wanted[n].append(target - off[n] if reach(n, target - off[n]) else started[n][k])
             if all(started[n] == wanted[n] for n in names):
                 break
             for name in names:

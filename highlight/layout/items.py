@@ -187,6 +187,8 @@ class LaidOutPage:
     room_choices: str = ""  # …and what a designer may do with it (the report's underfull foot says so)
     block_gap_pt: float | None = None  # the least paper between two blocks (ink or a panel's edge), as placed…
     rhythm_floor_pt: float | None = None  # …and the floor a page too full for its rhythm closed it to (noted)
+    rings_fitted: tuple[float, float, tuple[str, ...]] | None = None  # (radius taken, own radius, frames), mm: a
+    # page too full for its rings at the leaflet's size set them a declared step smaller (ring_steps_mm)
 
     def on_grid(self, baseline_pt: float) -> bool:
         if not self.grid_pt:

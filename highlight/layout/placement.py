@@ -115,6 +115,13 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     # page's spare room goes to its other steps, its figures and rings, or its foot; never into uneven heading spaces.
     fixed = set(geometry.fixed_steps or ())
 
+    # Frames of one align_rows group under the same frames share their top (their rows were levelled from it): a
+    # held step stands from the group's first ink, not each frame's (a heading lowered to end level with a taller
+    # one beside it stays lowered).
+    first_ink = {name: min((seen[m][0] for m, g in frames.items() if g.align_rows == f.align_rows
+                            and g.below == f.below and inks.get(m)), default=seen[name][0])
+                 if f.align_rows and inks[name] else seen[name][0] for name, f in frames.items() if name in seen}
+
     def held(name: str) -> bool:
         return bool(frames[name].below) and frames[name].gap in fixed and bool(inks[name])
 
@@ -133,7 +140,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             need = -math.inf
             if held(name):  # from the lowest ink above to this frame's first ink: the step itself, on every page
                 step = max(spacing[f.gap], box_step) if f.gap == "tight" and edge_first(name) else spacing[f.gap]
-                top = max(tops[b] + seen[b][1] for b in f.below) + step - seen[name][0]
+                top = max(tops[b] + seen[b][1] for b in f.below) + step - first_ink[name]
             elif f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's
                 need = max(tops[b] + seen[b][1] for b in f.below) + floor - seen[name][0]
                 top = max(top, need)

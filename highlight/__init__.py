@@ -233,7 +233,7 @@ def _keep_regex_code() -> None:
 
     def caller_unkept() -> bool:
         """Whether the pattern being compiled comes from one of `unkept` (the first caller outside `re`)."""
-        frame = sys._getframe(2)
+        frame: Any = sys._getframe(2)
         for _ in range(8):
             if frame is None:
                 return False

@@ -200,10 +200,10 @@ class ElementMeasures:
     row_gap_mm: float = 3.0
     bullet_indent_mm: float = 3.2
     rank_column_mm: float = 13.0
-    rank_stack_em: float = 0.0  # a ranking whose words beside its rank would be narrower than this stacks
-    # a change's Chinese twin where its section's changes stand under their figures: "stacked" under the English
-    # (as beside the figure), or "run-in" after it on the one line (a line less a row)
-    change_twin_below: str = "stacked"
+    rank_words_min_em: float = 0.0  # a ranking whose words beside its rank are narrower than this: a warning
+    # the least room a figure line leaves before a cell beside it in its row (over the gutter): two figures never
+    # read as one run
+    figure_clear_mm: float = 0.0
     table_swatch_mm: float = 4.0
     ring_radius_mm: float = 26.0
     ring_hole: float = 0.58
@@ -532,12 +532,12 @@ GEOMETRY = Struct(PageGeometry, {
         "row_gap_mm": Field(Number("Between rows of a multi-cell frame", 0, maximum=200), default=3.0),
         "bullet_indent_mm": Field(Number("Text indent of list items", 0, maximum=200), default=3.2),
         "rank_column_mm": Field(Number("Width of the rank column of rankings", 0, maximum=200), default=13.0),
-        "rank_stack_em": Field(Number("A ranking whose words beside its rank column would be narrower than this "
-                                      "many ems of its Chinese title stands its rank above its words", 0,
-                                      maximum=200), default=0.0),
-        "change_twin_below": Field(Str("Where a section's changes stand under their figures, a change's Chinese twin "
-                                       "stands stacked under the English one (as beside a figure) or run-in after it "
-                                       "on one line", choices=("stacked", "run-in")), default="stacked"),
+        "rank_words_min_em": Field(Number("A ranking whose words beside its rank column would be narrower than this "
+                                          "many ems of its Chinese title is a warning: its cell wants more columns",
+                                          0, maximum=200), default=0.0),
+        "figure_clear_mm": Field(Number("The least room a stat's figure line (figure, unit and change) leaves in its "
+                                        "cell before a cell beside it in its row, over the gutter, mm", 0,
+                                        maximum=200), default=0.0),
         "table_swatch_mm": Field(Number("Colour key before each breakdown label", 0, maximum=200), default=4.0),
         "ring_radius_mm": Field(Number("Largest outer radius of a ring chart", 1, maximum=200), default=26.0),
         "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0, maximum=0.95), default=0.58),

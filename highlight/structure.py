@@ -129,8 +129,9 @@ def _languages(runs, line_lang: str) -> list:
     """Each run's language: Chinese if it holds Han (or the line is Chinese), English if it holds letters,
     except a Latin word inside Chinese with no space before it ("生成式AI開創"). Figures, punctuation and
     spaces go with what they stand beside: with what follows after a space ("areas: 6 大策略性"), else with
-    what precedes."""
-    if line_lang == "zh":
+    what precedes. A Chinese line is Chinese, unless it holds no Han at all (an English name the Chinese sentence
+    quotes, broken onto a line of its own in a narrow cell: "Techathon◊ 2023"): that line reads as English."""
+    if line_lang == "zh" and any(has_han(run.text) for run in runs):
         return [ZH] * len(runs)
     langs: list = []
     previous, previous_text = EN, ""

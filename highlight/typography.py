@@ -516,50 +516,50 @@ def _bold(run) -> bool:
     return run.face.endswith("-bold")
 
 
-def _stat_anatomy(lines: list, layout) -> tuple[tuple[str, ...], float | None]:
-    """The ways a stat's lines depart from the one anatomy (none: the anatomy), and its figure's size."""
+def _change_key(text: str) -> str:
+    """A change's words as compared with the content's: no spaces, any dash or minus as the hyphen typed."""
+    return re.sub(r"\s+", "", text).translate(str.maketrans("\u2212\u2013\u2014", "---"))
+
+
+def _stat_anatomy(lines: list, layout, change=None) -> tuple[tuple[str, ...], float | None]:
+    """The ways a stat's lines depart from the one anatomy (none: the anatomy), and its figure's size. `change`,
+    the stat's change as the content writes it, finds its lines by their words, whatever their colour (a change
+    set in another ink is a departure); without it, the lines in the accent are taken for the change."""
     runs = [(line, run) for line in lines for run in line.line.runs if run.text.strip()]
     figures = [(line, run) for line, run in runs if _colour_name(run) == "primary" and line.lang == "en"]
     if not figures:
         return (), None
     figure_line, figure = max(figures, key=lambda lr: lr[1].size_pt)
     baseline, unit_pt = figure_line.baseline_pt, layout.style("stat-unit", "en").size_pt
-    change_en = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "en"]
-    change_zh = [(line, run) for line, run in runs if _colour_name(run) == "accent" and line.lang == "zh"]
     departs = []
-    # On the figure line: a change on its baseline, or the pair (the English change over its Chinese twin)
-    # within the figure's height beside it. Under it: the section's changes on the line straight under the
-    # figure (copyfit's rule where a change will not stand beside its figure at the smallest step), before words.
+    wanted = {_change_key(s) for s in ((change.en, change.zh, change.mixed) if change is not None else ()) if s}
+    if wanted:
+        found = [(line, run) for line, run in runs if _change_key(line.line.text) in wanted]
+        if not found:
+            departs.append("its change stands off the figure line")  # (run into its label or note)
+        if any(_colour_name(run) != "accent" for _, run in found):
+            departs.append("its change is not in the leaflet's one gold (stat-change's accent)")
+    else:
+        found = [(line, run) for line, run in runs if _colour_name(run) == "accent"]
+    change_en = [(line, run) for line, run in found if line.lang == "en"]
+    change_zh = [(line, run) for line, run in found if line.lang == "zh"]
+    # The one place of a change (elements.stat): beside the figure line, right of the figure and its unit, its
+    # stack standing on the figure's baseline: a lone change on it; a pair's English a change-leading over it and
+    # the Chinese twin straight under the English on the baseline, left edges aligned.
     figure_right = figure_line.x_pt + figure_line.line.natural_pt
-    beside = all(baseline - figure.size_pt - 0.01 <= line.baseline_pt <= baseline + 0.01
-                 and line.x_pt >= figure_right - 0.01 for line, _ in change_en + change_zh)
-    # Under it: the English change alone on the line under the figure, its Chinese twin (if any) on the one under
-    # that, both before the stat's words.
-    en_rows = {round(line.baseline_pt, 2) for line, _ in change_en}
-    zh_rows = {round(line.baseline_pt, 2) for line, _ in change_zh}
-    words_below = [line.baseline_pt for line in lines if line.baseline_pt > baseline + 0.01
-                   and all(_colour_name(r) != "accent" for r in line.line.runs if r.text.strip())]
-    under = (len(en_rows) == 1 and len(zh_rows) <= 1 and min(en_rows) > baseline + 0.01
-             and min(zh_rows, default=min(en_rows)) >= min(en_rows) - 0.01
-             and all(b > max(en_rows | zh_rows) for b in words_below))
-    if change_en and not beside and not under:
+    step = layout.style("stat-change", "en").leading_pt if change_zh else 0.0
+    if any(abs(line.baseline_pt - (baseline - step)) > 0.01 or line.x_pt < figure_right - 0.01
+           for line, _ in change_en):
         departs.append("its change stands off the figure line")
-    # One change size in the leaflet (layout/styles.yaml's stat-change), the Chinese twin stacked under the
-    # English, left edges aligned, wherever the pair stands (beside the figure or under it).
+    # One change size and one gold in the leaflet (layout/styles.yaml's stat-change), on white or on a tint.
     change_pt = layout.style("stat-change", "en").size_pt
     if any(abs(run.size_pt - change_pt) > 0.01 for _, run in change_en + change_zh):
         departs.append(f"its change is not at the leaflet's one change size ({change_pt:g} pt, stat-change)")
     if change_zh and (not change_en or any(run.size_pt != change_en[0][1].size_pt or not _bold(run)
                                            for _, run in change_zh)):
         departs.append("its Chinese change is not set as the English one")
-    # The twin's relation to the English: stacked under it, left edges aligned, beside the figure; under the
-    # figure, stacked so too, or run in after it on its line where the layout says so (change_twin_below).
-    run_in = under and not beside and layout.geometry.elements.change_twin_below == "run-in"
     for (en, _), (zh, _) in zip(change_en[:1], change_zh[:1]):
-        stacked = zh.baseline_pt > en.baseline_pt + 0.01 and abs(zh.x_pt - en.x_pt) < 0.5
-        if run_in and not (abs(zh.baseline_pt - en.baseline_pt) < 0.01 and zh.x_pt > en.x_pt):
-            departs.append("its Chinese change is not run in after the English one (change_twin_below: run-in)")
-        elif not run_in and not stacked:
+        if abs(zh.baseline_pt - baseline) > 0.01 or abs(zh.x_pt - en.x_pt) >= 0.5:
             departs.append("its Chinese change is not stacked under the English one")
     labels = [line for line, run in runs if _bold(run) and run.size_pt < unit_pt and line.lang == "en"
               and _colour_name(run) == "text"]
@@ -598,7 +598,7 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
             block, element = found[key]
             ref = lines[0].ref
             if isinstance(element, Stat):
-                departs, size = _stat_anatomy(lines, layout)
+                departs, size = _stat_anatomy(lines, layout, element.change)
                 if size is not None:
                     figure = element.figure or max(
                         (r for line in lines for r in line.line.runs), key=lambda r: r.size_pt).text.strip()
@@ -633,16 +633,16 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
         report.stats.insert(0, f"{len(anatomies)} stat anatomies in the leaflet" if report is reports[0] and
                             len(anatomies) > 1 else "one stat anatomy" if report is reports[0] else "")
         report.stats[:] = [s for s in report.stats if s] + [f"anatomy: {'; '.join(d)}" for d in used if d]
-    if len(anatomies) > limits.max_stat_anatomies:
-        for departs, found in anatomies.items():
-            for number, ref, figure in found if departs else ():
-                diags.warning("typo-stat-anatomy", f"the stat '{figure}' departs from the one anatomy: "
-                              f"{'; '.join(departs)} ({len(anatomies)} anatomies in use, limit "
-                              f"{limits.max_stat_anatomies})", ref, page=number,
-                              hint="figure, unit and change (gold, stat-change's size) on the figure line, the Chinese "
-                              "unit and change under them (or the section's changes under their figures, the Chinese "
-                              "change under the English), then the label and note, English then Chinese "
-                              "(elements.stat)")
+    # Every stat that departs is named, even where all depart alike (one way of setting them, not the anatomy).
+    for departs, found in anatomies.items():
+        for number, ref, figure in found if departs else ():
+            diags.warning("typo-stat-anatomy", f"the stat '{figure}' departs from the one anatomy: "
+                          f"{'; '.join(departs)} ({len(anatomies)} way(s) of setting a stat in use, limit "
+                          f"{limits.max_stat_anatomies})", ref, page=number,
+                          hint="figure, unit and change on the figure line, the change in stat-change's gold and size "
+                          "beside the unit, standing on the figure's baseline (a pair: the English over its Chinese "
+                          "twin), then the label and note, English then Chinese (elements.stat); a template's styles: "
+                          "or a '<style>-on-panel' twin that sets stat-change otherwise makes a second form")
 
 
 def _bold_twin_mismatches(element, lines: list, unit_pt: float) -> list[tuple[str, str]]:

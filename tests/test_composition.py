@@ -127,10 +127,13 @@ def test_a_figure_too_wide_steps_down_with_its_whole_group(tmp_path):
     assert {figure_size(f) for f in ("academic-excellence", "financial-support", "global-connectivity",
                                      "career", "service-learning", "arts-creativity", "knowledge-transfer")} == {21}
     assert figure_size("genai-row") == 21
-    fitted = [text for counts in result.typography for text in counts.fitted]
-    assert any("'HK$112.8M'" in text and "21 pt" in text for text in fitted)
-    # (page 1's group: its 5-digit '12,318' on the two columns of its cell; HK$1,024.5M fits its five at 26)
-    assert any("'12,318'" in text and "21 pt" in text for text in fitted)
+    # (since issue 22's last round HK$112.8M's tile takes the five columns its figure line needs: the Generative
+    # AI row's HK$12.5M, with the figure_clear_mm before the cell beside it, asks page 5 for the step)
+    assert any("'HK$12.5M'" in text and "21 pt" in text for text in result.typography[4].fitted)
+    # (page 1's group: its 5-digit '12,318' on the two columns of its cell, HK$1,024.5M on four; the report names
+    # the one furthest over its room at 26 pt: HK$1,024.5M since its figure line keeps figure_clear_mm before the
+    # cell beside it, issue 22's last round)
+    assert any("'HK$1,024.5M'" in text and "21 pt" in text for text in result.typography[0].fitted)
     assert not [d for d in result.diagnostics.items if d.code in ("overfull-line", "copyfit")]
 
 

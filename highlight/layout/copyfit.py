@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from ..content import Page
+from ..content import Page, Stat
 from ..layout_spec import MM, Style
 from ..text import spans_from_text
-from .elements import change_room, figure_room
+from .elements import figure_room
 from .fill import cell_widths
 from .items import CopyfitStep
 from .stacking import FrameContext
@@ -29,9 +29,6 @@ class Copyfit:
     # the sections whose figures could take a smaller step still, the one a page too full asks first at the
     # head: the lowest on the page (its head's figures keep the scale's top step, level with the facing page's)
     smaller: tuple = ()
-    # the frames whose stats set their change on a line under the figure: a section whose change will not stand
-    # on its figure line even at the smallest step moves every change of the section under its figure together
-    below: frozenset = frozenset()
 
     def of(self, frame: str) -> Mapping:
         return self.fitted.get(frame, MappingProxyType({}))
@@ -51,6 +48,28 @@ def cell_width(ctx: FrameContext, frame, width: float, index: int = 0) -> float:
     return widths[index % len(widths)]
 
 
+def _columns_wanted(layout, needed: float, cell_w: float) -> str:
+    """", its figure line wants N grid columns (its cell has M)": what a template's span or cell_spans must give."""
+    widths = [layout.column_x_pt(1, k)[1] for k in range(1, layout.geometry.grid.columns + 1)]
+    has = next((k for k, w in enumerate(widths, 1) if w >= cell_w - 0.5), len(widths))
+    wants = next((k for k, w in enumerate(widths, 1) if w >= needed - 0.01), None)
+    if wants is None:
+        return f": its figure line wants {needed / MM:.1f} mm, more than the grid's {len(widths)} columns"
+    return f": its figure line wants {wants} grid columns ({needed / MM:.1f} mm), its cell has {has}"
+
+
+def neighboured(template, name: str, frame, index: int) -> bool:
+    """Whether the `index`-th element of frame `name` has a cell beside it on its right in its row: the next cell
+    of a frame of several, or a frame of its `align_rows` group standing right of it (review item 6 of the
+    designer's last review: HK$104.4M filled its cell to 0.45 mm of the gutter and read as one run with HK$7.6M)."""
+    if frame.cells > 1:
+        return index % frame.cells != frame.cells - 1
+    if not frame.align_rows:
+        return False
+    return any(other.align_rows == frame.align_rows and other.col >= frame.col + frame.span
+               for key, other in template.frames.items() if key != name)
+
+
 def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further: Mapping | None = None) -> Copyfit:
     """The copyfit steps of the page's frames (at their own span); `further` (section -> steps) smaller
     still, for a page too full at the steps its figures need: a section's figures step down together, one
@@ -58,7 +77,7 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
     further = further or {}
     layout = page_ctx.layout
     groups: dict = {}
-    measured: list = []  # (group key, frame, element, figure, the figure's width at each size, room, its change's)
+    measured: list = []  # (group key, frame, element, figure, the figure's width at each size, room, its cell's)
     for name, frame in template.frames.items():
         block = blocks.get(name)
         if block is None:
@@ -71,23 +90,19 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             if fit is None:
                 continue
             style_name, figure, room = fit
+            if isinstance(element, Stat) and neighboured(template, name, frame, index):
+                # a stat's figure line stands clear of the cell beside it (a rank's column has its own words beside it)
+                room -= layout.geometry.elements.figure_clear_mm * MM
             style = ctx.style(style_name, "en")
             sizes = [style.size_pt] + list(layout.steps(ctx.substitutes.get(style_name, style_name)))
             natural = [ctx._natural(spans_from_text(figure, at_size(style, size, ctx.grid))) for size in sizes]
             key = (0, style_name)  # one step for every figure of the page (one figure size on it)
             groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
-                                    "widest": (0.0, room, element.ref, figure), "below": False})
-            measured.append((key, name, element, figure, natural, room, change_room(ctx, element)))
-    for key, name, element, figure, natural, room, change_w in measured:
-        # A change that will not stand on its figure line at the smallest step goes under the figure, with
-        # every change of its section (one anatomy in the section), rather than the figure stepping down past it.
-        if change_w and natural[-1] > room + 0.01 and natural[-1] <= room + change_w + 0.01:
-            groups[key]["below"] = True
-    for key, name, element, figure, natural, room, change_w in measured:
+                                    "widest": (0.0, room, element.ref, figure)})
+            measured.append((key, name, element, figure, natural, room, cell_w))
+    for key, name, element, figure, natural, room, cell_w in measured:
         group = groups[key]
         sizes, style_name = group["sizes"], key[1]
-        if group["below"]:
-            room += change_w
         needed = next((k for k, w in enumerate(natural) if w <= room + 0.01), None)
         if name not in group["frames"]:
             group["frames"].append(name)
@@ -95,11 +110,13 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             smallest = sizes[-1]
             page_ctx.diags.error("copyfit", f"in frame '{name}' the figure '{figure}' is "
                                  f"{(natural[-1] - room) / MM:.1f} mm wider than the {room / MM:.1f} mm its line has "
-                                 f"(its cell, less a stat's unit and change) even at {smallest:g} pt, the smallest "
-                                 f"step of style '{style_name}'",
+                                 f"(its cell, less a stat's unit and change and the clear space before a cell "
+                                 f"beside it) even at {smallest:g} pt, the smallest "
+                                 f"step of style '{style_name}'{_columns_wanted(layout, natural[-1] + cell_w - room, cell_w)}",
                                  element.ref, page=page.number,
-                                 hint="write the figure shorter (HK$1.02B for HK$1,024.5M), give the frame more "
-                                 "columns (span) or fewer cells in the edition's layout/templates.yaml, or add a "
+                                 hint="write the figure shorter (HK$1.02B for HK$1,024.5M), give its cell more "
+                                 "columns (the frame's span or cell_spans) or the frame fewer cells in the edition's "
+                                 "layout/templates.yaml, or add a "
                                  f"smaller step to '{style_name}' steps in layout/styles.yaml")
             needed = len(sizes) - 1
         if needed > group["step"] or (needed == group["step"] and natural[0] - room > group["widest"][0] - group["widest"][1]):
@@ -125,5 +142,4 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
                                  too_full=step > group["step"]))
     fitted = {name: MappingProxyType(styles) for name, styles in fitted.items()}
     smaller = tuple(sorted(nearest, key=lambda section: -section))  # the lowest section first: the page's head keeps its size
-    below = frozenset(name for group in groups.values() if group["below"] for name in group["frames"])
-    return Copyfit(MappingProxyType(fitted), tuple(steps), smaller, below)
+    return Copyfit(MappingProxyType(fitted), tuple(steps), smaller)

@@ -34,7 +34,7 @@ from ..content import (
 from ..diagnostics import shown
 from ..kinds import Kind
 from ..layout_spec import MM, FrameSpec
-from ..text import OPENING_BRACKETS, Span, spans_from_text
+from ..text import CLOSING_BRACKETS, OPENING_BRACKETS, Span, spans_from_text
 from .items import Box, Picture, QrMark, Ring, Role, Rule, TextLine, _Piece
 from .stacking import FrameContext, twin_style
 
@@ -222,15 +222,14 @@ _READING_TWIN = ("lead-en", "lead-zh", "figure", "unit-zh", "label-en", "change-
 def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
     """One anatomy in every cell (DESIGN.md, "One stat anatomy"): the lead-in, English then Chinese on
     lines of their own; the figure line: figure, unit and change (the change in gold, `stat-change`: one size
-    for every change of the leaflet), the Chinese change set as the English one, in the same gold and size,
-    straight under it (the pair stacked, never two brackets run together); the label (bold) and the note; then
-    the Chinese label (bold) and note, stacked under the English in the same cell. The figure line holds its
-    unit and change: where they do not fit, copyfit sets the section's figures a step smaller; where the change
-    will not stand on the figure line even at the smallest step, every change of the section stands under its
-    figure (`ctx.changes_below`), its twin stacked under it as beside a figure, or run in after it on one line
-    (layout/page.yaml's elements.change_twin_below: the one form of the edition). A row aligns its figures, not
-    its languages. With `beside_mm` on the frame the figure stands in a column of its own and the words beside
-    it, English then Chinese.
+    and one place for every change of the leaflet, on white or on a tint: beside the unit, its stack standing on
+    the figure's baseline, a lone change on it, a pair's Chinese twin on it under the English, set as it); the
+    label (bold) and the note; then the Chinese label (bold) and note, stacked under the English in the same
+    cell. The figure line holds its unit and change: where they do not fit, copyfit sets the page's figures a
+    step smaller, and where they do not fit at the smallest step the cell wants more columns (a copyfit error
+    that says so): a change never leaves its figure line. A row aligns its figures, not its languages. With
+    `beside_mm` on the frame the figure stands in a column of its own and the words beside it, English then
+    Chinese.
 
     The parts are drawn in reading order (_READING), which is not top to bottom: a change reads after its
     label and note ("in scholarships for academic talents (+9% YoY)") though it stands on the figure line."""
@@ -264,63 +263,33 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     label_unit = ctx.spans(stat.unit, "stat-label-unit", "zh") if zh_unit and stat.label and stat.label.zh else []
     if label_unit:
         zh_unit = []
+    if not change and zh_change:  # a variant in Chinese alone: its change stands where the English one would
+        change, zh_change, change_lang = zh_change, [], "zh"
+    else:
+        change_lang = "en"
     change_x = None
-    if change and zh_change and figure_line is not None and change_pair(ctx, stat):
-        # The pair: the English change over its Chinese twin, in one gold and size, the Chinese on the figure's
-        # baseline, both in the figure line's height beside it (or, where the section's changes stand under
-        # their figures, on two lines under it); an opening bracket's blank half hangs before the English.
-        if not ctx.changes_below:
-            change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-figure", "en")
-            step = ctx.style("stat-change", "en").leading_pt  # the English a line over the Chinese
-            out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt - step, stat.ref, "en"))
-            read_as("change-en")
+    if change and figure_line is not None:
+        # The one place of a change in every callout (DESIGN.md, "One stat anatomy"): beside the figure line, a
+        # word space after its unit, its stack standing on the figure's baseline: a lone change on the baseline,
+        # a pair's Chinese twin on it and the English a change-leading over it, in one gold and size, on white or
+        # on a tint. An opening bracket's blank half hangs before the English one (text.py), so the two
+        # brackets' inks stand on one edge.
+        change_x = figure_line.x_pt + figure_line.line.natural_pt + _change_space(ctx, stat)
+        twin = bool(zh_change) and change_pair(ctx, stat)
+        step = ctx.style("stat-change", "en").leading_pt if twin else 0.0
+        out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt - step, stat.ref, change_lang))
+        read_as(f"change-{change_lang}")
+        if twin:
             out.append(_set_at(ctx, zh_change[1:], change_x, figure_line.baseline_pt, stat.ref, "zh"))
             read_as("change-zh")
-        elif ctx.m.change_twin_below == "stacked":  # the same pair under the figure: the English on the line
-            col.add(change[1:])  # under it, the Chinese straight under that, a step apart as beside the figure
-            read_as("change-en")
-            line = out[-1]
-            step = ctx.style("stat-change", "en").leading_pt
-            out.append(_set_at(ctx, zh_change[1:], line.x_pt, line.baseline_pt + step, stat.ref, "zh"))
-            read_as("change-zh")
-            col.y += step
-        else:  # run-in: on one line under the figure, the Chinese after the English (its bracket's blank half the gap)
-            col.add(change[1:])
-            read_as("change-en")
-            line = out[-1]
-            out.append(_set_at(ctx, zh_change[1:], line.x_pt + line.line.natural_pt + _space(
-                ctx, "stat-change", "en"), line.baseline_pt, stat.ref, "zh"))
-            read_as("change-zh")
-        zh_change = []
-    elif change and figure_line is not None and not ctx.changes_below:
-        change_x = figure_line.x_pt + figure_line.line.natural_pt + _space(ctx, "stat-change", "en")
-        out.append(_set_at(ctx, change[1:], change_x, figure_line.baseline_pt, stat.ref, "en"))
-        read_as("change-en")
-    elif change and figure_line is not None:  # the section's changes stand under their figures
-        col.add(change[1:])
-        change_x = out[-1].x_pt
-        read_as("change-en")
-    if (zh_unit or zh_change) and figure_line is not None:
-        # The Chinese unit (and change) under the English ones (as far right as the cell lets them stand)
-        unit_x = figure_line.x_pt + ctx._natural(figure) + _space(ctx, "stat-unit", "en") if unit else None
-        twin = zh_unit[1:] + zh_change if zh_unit else zh_change[1:]
-        x = unit_x if zh_unit else change_x
-        if x is None:
-            x = figure_line.x_pt + figure_line.line.natural_pt
-        hang = _hang(twin)
-        x = max(-hang, min(x - hang, figure_w - ctx._natural(twin)))
+    if zh_unit and figure_line is not None:
+        # The Chinese unit under the English one (as far right as the cell lets it stand)
+        x = figure_line.x_pt + ctx._natural(figure) + _space(ctx, "stat-unit", "en")
+        hang = _hang(zh_unit[1:])
+        x = max(-hang, min(x - hang, figure_w - ctx._natural(zh_unit[1:])))
         twin_col = ctx.column(out, stat.ref, "zh", figure_w - x, x, col.y)
-        if zh_unit:
-            twin_col.add(zh_unit[1:])
-            read_as("unit-zh")
-            if zh_change:
-                line = out[-1]
-                out.append(_set_at(ctx, zh_change, line.x_pt + line.line.natural_pt, line.baseline_pt, stat.ref,
-                                   "zh"))
-                read_as("change-zh")
-        else:
-            twin_col.add(zh_change[1:])
-            read_as("change-zh")
+        twin_col.add(zh_unit[1:])
+        read_as("unit-zh")
         col.y = twin_col.y
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
     words = (ctx.column(out, stat.ref, "en", width - beside - gutter, beside + gutter, piece.anchor_pt)
@@ -389,6 +358,18 @@ def _note(ctx: FrameContext, col, note, style: str, lang: str) -> None:
                            item.lang, item.role)
 
 
+def _change_space(ctx: FrameContext, stat: Stat) -> float:
+    """The word space before a change: that of what it follows on the figure line, its unit (12 pt) or its figure."""
+    return _space(ctx, "stat-unit" if figure_parts(ctx, stat, "en")[1] else "stat-figure", "en")
+
+
+def _ink_width(ctx: FrameContext, spans: list[Span]) -> float:
+    """The width of `spans` on a line of their own to their last ink: a full-width closing bracket at the end
+    keeps its blank half out (a line-end bracket takes half an em, DESIGN.md "Chinese setting")."""
+    tail = 0.5 * spans[-1].style.size_pt if spans and spans[-1].text[-1:] in CLOSING_BRACKETS else 0.0
+    return ctx._natural(spans) - tail
+
+
 def _hang(spans: list[Span]) -> float:
     """The blank half of an opening bracket that starts `spans` (（按年 hangs it before the English above it)."""
     return 0.5 * spans[0].style.size_pt if spans and spans[0].text[:1] in OPENING_BRACKETS else 0.0
@@ -420,10 +401,8 @@ def figure_parts(ctx: FrameContext, stat: Stat, lang: str) -> tuple[list[Span], 
 
 def change_pair(ctx: FrameContext, stat: Stat) -> bool:
     """Whether the stat prints its change in both languages: the English over its Chinese twin."""
-    change, unit = stat.change, stat.unit
-    zh_unit_on_figure_line = bool(unit and unit.zh and not (stat.label and stat.label.zh))
-    return bool(change and change.en and change.zh and change.zh != change.en
-                and {"en", "zh"} <= ctx.languages and not zh_unit_on_figure_line)
+    change = stat.change
+    return bool(change and change.en and change.zh and change.zh != change.en and {"en", "zh"} <= ctx.languages)
 
 
 def change_room(ctx: FrameContext, element, *_) -> float:
@@ -431,13 +410,12 @@ def change_room(ctx: FrameContext, element, *_) -> float:
     two); 0 without one."""
     if not isinstance(element, Stat) or not element.change:
         return 0.0
-    change = figure_parts(ctx, element, "en")[2]
+    change = figure_parts(ctx, element, "en")[2] or figure_parts(ctx, element, "zh")[2]  # (a Chinese-only variant's)
     if not change:
         return 0.0
-    zh_change = figure_parts(ctx, element, "zh")[2]
-    if change_pair(ctx, element) and zh_change:
-        return _space(ctx, "stat-figure", "en") + max(ctx._natural(change[1:]), ctx._natural(zh_change[1:]))
-    return ctx._natural(change)
+    zh_change = figure_parts(ctx, element, "zh")[2] if change_pair(ctx, element) else []
+    return _change_space(ctx, element) + max(_ink_width(ctx, change[1:]),
+                                             _ink_width(ctx, zh_change[1:]) if zh_change else 0.0)
 
 
 def figure_line_room(ctx: FrameContext, stat: Stat, room: float) -> float:
@@ -477,43 +455,42 @@ def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec)
     return piece
 
 
-def rank_stacked(ctx: FrameContext, width: float) -> bool:
-    """Whether a ranking in a cell `width` wide stands its rank above its words: beside it, they would have
-    under `rank_stack_em` ems of the Chinese title (a 21 pt numeral beside a 9-em measure breaks every line)."""
-    em = ctx.style("rank-title", "zh").size_pt
-    return width - ctx.m.rank_column_mm * MM < ctx.m.rank_stack_em * em
-
-
 def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec) -> _Piece:
-    """The rank as a large number with the ranking's title, note and source beside it (English then Chinese),
-    every title of a page starting at one indent; in a cell too narrow for that (`rank_stacked`), the rank
-    above its words, which take the cell's whole width."""
+    """One ranking anatomy in every cell of the leaflet (issue 22, last review item 3): the rank as a large number
+    in a column of its own (`rank_column_mm`, every title of a page starting at one indent), its title, note and
+    source beside it, English then Chinese, its first line level with the rank's. A cell whose words beside the
+    rank would be narrower than `rank_words_min_em` ems of the Chinese title wants more columns: a located
+    warning says so (the rank never stands above its words: that was a second form, page 2's No.1 on main)."""
     piece = _Piece()
-    rank_style = ctx.style("rank", "en")
-    stacked = rank_stacked(ctx, width)
-    rank_w = width if stacked else ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
+    rank_w = ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
+    em = ctx.style("rank-title", "zh").size_pt
+    if width - rank_w < ctx.m.rank_words_min_em * em - 0.01:
+        ctx.diags.warning("ranking-measure", f"the ranking '{shown(ranking.rank, 20)}' has "
+                          f"{(width - rank_w) / em:.1f} ems for its words beside its rank, under the "
+                          f"{ctx.m.rank_words_min_em:g} its lines need (layout/page.yaml elements.rank_words_min_em)",
+                          ranking.ref, page=ctx.page,
+                          hint="give its cell more grid columns (the frame's span or cell_spans in "
+                          "layout/templates.yaml), or the frame fewer cells")
     piece.anchored = True
-    piece.primary_h = ctx.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank, rank_style)])
+    piece.primary_h = ctx.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank,
+                                                                                     ctx.style("rank", "en"))])
     texts = [(ranking.title, "rank-note" if untwinned_title(ranking) else "rank-title"), (ranking.note, "rank-note"),
              (ranking.source, "rank-source")]
-    if not stacked:
-        return ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
-    en = ctx.column(piece.primary, ranking.ref, "en", width, 0.0, piece.primary_h)
-    zh = ctx.column(piece.secondary, ranking.ref, "zh", width)
-    for col in (en, zh):
-        for text, style in texts:
-            col.text(text, style if col is en else twin_style(texts, text, style))
-    piece.primary_h, piece.secondary_h = en.y, zh.y
-    return piece
+    return ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
 
 
 def untwinned_title(ranking: Ranking) -> bool:
-    """A title with no Chinese twin (no zh of its own, no bold words in its Chinese note or source): set regular
-    as its note, not as a bold English label with no bold Chinese beside it (both languages equal)."""
+    """A title with no Chinese twin (no zh of its own, no bold words in its Chinese note or source that twin it):
+    set regular as its note, not as a bold English label with no bold Chinese beside it (both languages equal).
+    Bold Chinese words twin the title unless the English note or source has bold words of its own (page 2's
+    "**Industry Income Index 2023**" / "**工業收益指數 2023**": the ranking's name, marked in the content)."""
     title = ranking.title
     if title is None or not title.en or title.zh or title.mixed:
         return False
-    return not any(part is not None and part.zh and "**" in part.zh for part in (ranking.note, ranking.source))
+    parts = [part for part in (ranking.note, ranking.source) if part is not None]
+    if any(part.en and "**" in part.en for part in parts):
+        return True
+    return not any(part.zh and "**" in part.zh for part in parts)
 
 
 def partner(ctx: FrameContext, partner: Partner, width: float, frame: FrameSpec) -> _Piece:
@@ -638,8 +615,7 @@ ELEMENTS: tuple[ElementKind, ...] = (
                     ctx, e, frame.beside_mm * MM if frame.beside_mm else cell_w))),
     ElementKind(Callout, callout),
     ElementKind(Ranking, ranking,
-                figure_room=lambda ctx, e, frame, cell_w: (e.rank, cell_w if rank_stacked(ctx, cell_w)
-                                                            else ctx.m.rank_column_mm * MM - 1.5 * MM)),
+                figure_room=lambda ctx, e, frame, cell_w: (e.rank, ctx.m.rank_column_mm * MM - 1.5 * MM)),
     ElementKind(Breakdown, breakdown),
     ElementKind(Partner, partner),
     ElementKind(QrCode, qr),

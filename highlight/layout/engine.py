@@ -225,7 +225,7 @@ class PageLayouter:
             printed = frozenset(e.figure for one in ([block] if block else []) + over for e in one.elements
                                 if isinstance(e, Stat))
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
-                                printed=printed, changes_below=name in fit.below,
+                                printed=printed,
                                 substitutes={**_on_panel(layout, frame), **(template.styles or {}),
                                              **(frame.styles or {})})
             frame_items: list = []
@@ -375,10 +375,12 @@ class PageLayouter:
         # how far the lowest frame set against the page's foot reaches past it: what the page must lose
         page_over = max((tops[n] + filled[n][2] - body_bottom for n in order
                          if blocks.get(n) and not template.frames[n].height_mm), default=0.0)
+        drawn: dict = {}  # frame -> its items placed, drawn (and read) in the content's order below
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
             x, w, used, frame_items = filled[name]
             top = tops[name]
+            out = drawn.setdefault(name, [])
             limit = top + frame.height_mm * MM if frame.height_mm else body_bottom
             if frame.panel and block:
                 height = frame_height(frame, filled[name])  # its content and its padding, nothing more
@@ -386,8 +388,8 @@ class PageLayouter:
                     height = max(height, *(filled[n][2] for n in order if blocks.get(n)
                                            and template.frames[n].align_rows == frame.align_rows
                                            and abs(tops[n] - top) < 0.5))
-                items.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
-            items.extend(_shift(item, 0.0, top) for item in frame_items)
+                out.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
+            out.extend(_shift(item, 0.0, top) for item in frame_items)
             boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm),
                                   row_holes=tuple(holes.get(name, ()))))
             if block and top + used > limit + 0.5:
@@ -416,6 +418,14 @@ class PageLayouter:
                                  block.ref, page=page.number,
                                  hint=self._shorten(over, page_over if not frame.height_mm else over, body)
                                  + f", or move an element to another page{taller}{gaps}")
+        # The frames' items in the order the content lists their blocks (the copy's order, which the PDF's text and
+        # its tags read), whatever the rows a template sets them in: a row of tiles composed by the columns its
+        # figures need may set a later tile in an earlier row (page 5's Career before Knowledge Transfer).
+        listed: dict[str, int] = {}
+        for index, written in enumerate(page.blocks):
+            listed.setdefault(alias.get(written.frame, written.frame), index)
+        for name in sorted(order, key=lambda n: listed.get(n, len(page.blocks))):
+            items.extend(drawn.get(name, ()))
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
         # a smaller ring only for a stated reason: the report's fitted list says which step and why
         ringed = (next(iter(rings.values())).geometry.elements.ring_radius_mm, m.ring_radius_mm,

@@ -42,7 +42,6 @@ class FrameContext:
     fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
     printed: frozenset = frozenset()  # the figures the frame's stats print: a chart's total among them is not repeated
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
-    changes_below: bool = False  # its stats set their change under the figure (copyfit: the section's do not fit)
 
     def but(self, **changes) -> FrameContext:
         """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""

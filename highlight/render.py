@@ -42,6 +42,7 @@ class RenderOptions:
     picture_icc: bytes | None = None  # the CMYK profile pictures are converted into (print) or out of (screen)
     images: ImageSettings = field(default_factory=ImageSettings)  # how pictures are prepared
     deflated: str | None = None  # a folder of streams compressed before (.cache/deflate): see _DeflateMemo
+    subsets: str | None = None  # a folder of font programs ReportLab subset before (.cache/subsets): see _SubsetMemo
     outlines: str | None = None  # a folder of glyph outlines read before (.cache/outlines): see _KeptOutlines
 
 
@@ -114,7 +115,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
         canvas.showPage()
     if screen:
         canvas.showOutline()
-    with _DeflateMemo(options.deflated):
+    with _DeflateMemo(options.deflated), _SubsetMemo(options.subsets):
         canvas.save()
     _KeptOutlines.of(options.outlines).save()
     if not options.tagged:
@@ -354,6 +355,86 @@ class _DeflateMemo:
             prune_oldest(self.folder, ".z", self.KEEP)
         except OSError:
             pass
+
+
+class _SubsetMemo:
+    """While ReportLab writes the file, the font program it embeds for a subset (TTFontFile.makeSubset: a face's
+    glyphs for the subset's characters, 7 ms of a build after an edit for 2022-23's six subsets) is looked up in
+    `folder` (.cache/subsets/<digest of ReportLab's version, the face file's bytes and the subset's characters in
+    order>) and kept there when new: the same inputs make the same bytes. An entry holds a digest of its name and
+    its bytes: a damaged, truncated or foreign one (another entry's under this name) is a miss, made again and
+    written afresh."""
+
+    FORMAT = b"highlight-subset/1\n"
+    KEEP = 128  # entries kept, newest first (2022-23: six, 150 KB)
+
+    def __init__(self, folder: str | None):
+        self.folder = folder
+        self.written = 0
+        self.faces: dict = {}  # id(face file) -> (the face file, the digest of its bytes)
+        self.real = None
+
+    def __enter__(self):
+        if self.folder is not None:
+            from reportlab.pdfbase import ttfonts
+
+            self.real = vars(ttfonts.TTFontFile).get("makeSubset")
+            memo = self
+
+            def make_subset(face, subset):
+                return memo.subset(face, subset)
+
+            ttfonts.TTFontFile.makeSubset = make_subset
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.folder is not None and self.real is not None:
+            from reportlab.pdfbase import ttfonts
+
+            ttfonts.TTFontFile.makeSubset = self.real
+            if self.written:
+                from .atomic import prune_oldest
+
+                try:
+                    prune_oldest(self.folder, ".ttf", self.KEEP)
+                except OSError:
+                    pass
+
+    def subset(self, face, subset) -> bytes:
+        import hashlib
+
+        assert self.real is not None and self.folder is not None
+        data = getattr(face, "_ttf_data", None)
+        if type(data) is not bytes:  # (not the ReportLab this was written for: made as it makes it)
+            return self.real(face, subset)
+        known = self.faces.get(id(face))
+        if known is None or known[0] is not face:
+            known = self.faces[id(face)] = (face, hashlib.sha256(data).digest())
+        from reportlab import Version
+
+        digest = hashlib.sha256(b"highlight-subset/1\0" + Version.encode() + b"\0" + known[1]
+                                + repr([int(c) for c in subset]).encode())
+        name = digest.hexdigest()[:40]
+        path = os.path.join(self.folder, name + ".ttf")
+        head = len(self.FORMAT) + 65
+        try:
+            with open(path, "rb") as f:
+                kept = f.read()
+            body = kept[head:]
+            if kept.startswith(self.FORMAT) and kept[head - 1:head] == b"\n" \
+                    and hashlib.sha256(name.encode() + body).hexdigest().encode() == kept[len(self.FORMAT):head - 1]:
+                return body
+        except OSError:
+            pass
+        made = self.real(face, subset)
+        try:
+            from .atomic import replace_file
+
+            replace_file(path, self.FORMAT + hashlib.sha256(name.encode() + made).hexdigest().encode() + b"\n" + made)
+            self.written += 1
+        except OSError:  # (a read-only project: only time lost)
+            pass
+        return made
 
 
 def _bilingual_title(page: LaidOutPage) -> str:

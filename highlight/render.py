@@ -731,6 +731,8 @@ class _Painter:
                 self.missing_glyph_boxes.append((item, run))
                 continue
             run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt, run.scale, run.hidden)
+            font = getFont(self.registered[run.face])
+            split = None  # (the run split into its subsets' codes once: ReportLab's splitString is per character)
             if run_state != state:
                 flush()
                 if (state[6] if state else False) != run.hidden:  # text render mode: invisible, or filled
@@ -750,8 +752,8 @@ class _Painter:
                 if state is None or state[:2] != run_state[:2]:
                     # The font before the move: a text extractor judges a new line by the size of the text it
                     # moves to (pypdf: a label 10 pt under a 26 pt figure is a line of its own, not glued to it)
-                    font = getFont(self.registered[run.face])
-                    subset = font.splitString(run.text, doc)[0][0]
+                    split = font.splitString(run.text, doc)
+                    subset = split[0][0]
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
                     subset_font = (run.face, subset)
                 code.append(f"1 0 0 1 {fp_str(self.x(item.x_pt + run.x_pt))} {baseline} Tm")
@@ -759,8 +761,7 @@ class _Painter:
             elif abs(run.x_pt - previous_end) > 1e-6:
                 # TJ numbers are thousandths of an em, positive to the left.
                 array.append(fp_str(-(run.x_pt - previous_end) * 1000.0 / run.size_pt / run.scale))
-            font = getFont(self.registered[run.face])
-            for subset, chunk in font.splitString(run.text, doc):
+            for subset, chunk in split if split is not None else font.splitString(run.text, doc):
                 if subset_font != (run.face, subset):
                     flush()
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")

@@ -378,12 +378,15 @@ class _SubsetMemo:
         if self.folder is not None:
             from reportlab.pdfbase import ttfonts
 
-            self.real = vars(ttfonts.TTFontFile).get("makeSubset")
+            real = vars(ttfonts.TTFontFile).get("makeSubset")
+            # (another render's memo still in place, on another thread: the function it wraps, not the memo)
+            self.real = getattr(real, "highlight_wraps", real)
             memo = self
 
             def make_subset(face, subset):
                 return memo.subset(face, subset)
 
+            make_subset.highlight_wraps = self.real  # type: ignore[attr-defined]
             ttfonts.TTFontFile.makeSubset = make_subset
         return self
 

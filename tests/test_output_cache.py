@@ -306,3 +306,21 @@ def test_font_programs_subset_before_are_taken_from_cache_subsets_and_a_damaged_
         f.write(g.read())  # another subset's program under this name
     assert build_once("c.pdf") == first and len(made) == 3  # the three, again
     assert build_once("d.pdf") == first and not made  # and written afresh
+
+
+def test_a_subset_memo_entered_while_another_is_in_place_wraps_reportlabs_own_function(tmp_path):
+    """Two renders at once (serve draws on threads): the second _SubsetMemo takes the function the first one
+    wraps, not the first memo, and whichever leaves last puts ReportLab's own function back (fails on 32d1179: the
+    second memo kept the first one's wrapper and put it back for good)."""
+    from reportlab.pdfbase import ttfonts
+
+    from highlight.render import _SubsetMemo
+
+    real = ttfonts.TTFontFile.makeSubset
+    first, second = _SubsetMemo(str(tmp_path / "a")), _SubsetMemo(str(tmp_path / "b"))
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert second.real is real
+    second.__exit__(None, None, None)
+    assert ttfonts.TTFontFile.makeSubset is real

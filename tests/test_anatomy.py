@@ -1179,7 +1179,8 @@ def test_every_footnote_marker_is_set_alike_regular_and_its_ink_centred_at_one_h
     marker is regular, and ^ floated high: one rise for every glyph left a caret's or an asterisk's ink (high in
     their fonts) over Δ, # and Ω. Every marker now takes the regular weight whatever its word's, and its ink's
     middle stands at one height over the baseline (within 0.1 pt) for one size of marker and of the text it marks.
-    Fails on 98b92e1: page 3's markers in latin-bold, ^'s ink middle 1.0 pt over #'s, page 1's * 1.5 pt over Δ's."""
+    Fails on 98b92e1: page 3's markers in latin-bold, ^'s ink middle 0.75 pt over #'s, page 1's * 0.97 pt over Δ's
+    (now their rises 2.29 and 2.25 pt against # 3.04 and Δ 3.22: one rise a text size before)."""
     from highlight.text import _ink_at
 
     result = request.getfixturevalue(edition)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from conftest import EDITION, ROOT, longer_copy
 
 from highlight.build import BuildOptions, build, load_inputs
@@ -70,8 +69,8 @@ def test_a_two_character_head_noun_stays_with_its_word():
 
 
 def test_page_5_footnote_keeps_programmers_whole(zh):
-    st, lines = zh("由科大與其他8家本地大學聯同香港科技園公司合辦的年度比賽，為程式人員、工程師、設計師、市場業者及創業家提供平台，"
-                   "以發展意念及產品原型，以及尋求種子基金及孵化支援。", "footnote", 34)
+    _st, lines = zh("由科大與其他8家本地大學聯同香港科技園公司合辦的年度比賽，為程式人員、工程師、設計師、市場業者及創業家提供平台，"
+                    "以發展意念及產品原型，以及尋求種子基金及孵化支援。", "footnote", 34)
     assert not any(line.text.endswith("程式") for line in lines), [line.text for line in lines]
     assert all(line.gap_em <= GAP_OPEN_EM for line in lines)
 

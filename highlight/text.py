@@ -18,7 +18,10 @@ positioned `GlyphRun`s come out (fpdf2's line_break.py is the model).
    the last, with penalties for a runt last line, for hyphen line ends and for
    a line ending inside a Chinese word (dearer than any other line, in every
    measure); justified Chinese never closes a gap between ideographs (the
-   break moves) and opens them evenly, aiming at 0.05 em.
+   break moves): a line a little long first gives up its punctuation's blank,
+   mid-line too (down to the style's punct_min_em), before a shorter line
+   opens its gaps, evenly, aiming at 0.05 em; a note of two lines that would
+   open them past that is set ragged.
 """
 from __future__ import annotations
 
@@ -53,7 +56,7 @@ OPENING_BRACKETS = set("（「『【〈《〔〖〘〚｛［")
 CLOSING_BRACKETS = set("）」』】〉》〕〗〙〛｝］")
 MAX_JUSTIFY_EM = 0.2  # most extra space a justified English line may put into one word space
 # Justified Chinese (DESIGN.md, "Chinese setting", after clreq and JIS X 4051): to fit a line, compress first
-# (line-end punctuation), then stretch word spaces, ideograph gaps last.
+# (line-end punctuation, then mid-line punctuation: MID-LINE below), then stretch word spaces, ideograph gaps last.
 # The Han–Latin gap is the style's quarter em on every line, never stretched or compressed: the break moves.
 STRETCHED_SPACE_EM = 1 / 3  # word spaces stretched at most to this
 MAX_IDEOGRAPH_GAP_EM = 0.08  # most a gap between ideographs may open: wider reads as letter-spacing
@@ -69,7 +72,7 @@ NARROW_PHRASE_RAGGED_COST = 10.0
 # Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
 # Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
-# Mid-line punctuation compression, justified Chinese's first resource (clreq §3.2.2, JIS X 4051 §3.8): a line one
+# MID-LINE punctuation compression, justified Chinese's first resource (clreq, JIS X 4051 line adjustment): a line one
 # ideograph too long gives up its punctuation's blank, down to the style's punct_min_em (styles.yaml, zh), rather
 # than break earlier and open its ideograph gaps. Noto Sans CJK HK draws ，。、：；centred (ink 0.35–0.65 em), so
 # they give their blank from both sides evenly and the glyph stays centred, keeping punct_min_em; a bracket gives
@@ -265,7 +268,7 @@ class _Box:
     width_pt: float = 0.0
     hang_pt: float = 0.0  # a line ending here may run this far into the margin (hanging ，。、)
     end_shrink_pt: float = 0.0  # a line ending here may give up this much of its final punctuation's blank
-    # justified Chinese: its punctuation's blank that may give mid-line (MID_COMPRESS): (offset in its text, from
+    # justified Chinese: its punctuation's blank that may give mid-line (CENTRED_MARKS): (offset in its text, from
     # the left, from the right) per mark, their sum, and what of it its first and its last character give
     marks: tuple = ()
     mid_shrink_pt: float = 0.0

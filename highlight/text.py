@@ -78,6 +78,7 @@ END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkey
 # they give their blank from both sides evenly and the glyph stays centred, keeping punct_min_em; a bracket gives
 # its blank half (the opening one its left, the closing one its right), as it does beside other punctuation.
 CENTRED_MARKS = set("，。、：；")
+COMPRESSIBLE = CENTRED_MARKS | OPENING_BRACKETS | CLOSING_BRACKETS
 # A line that compresses costs this at most (all of its punctuation's blank taken): less than one opening its
 # ideograph gaps by GAP_OPEN_EM (GAP_OPEN_COST), so a line takes one more ideograph where its punctuation can give
 COMPRESS_COST = 0.5
@@ -567,6 +568,8 @@ class TextSetter:
         marks = []
         for offset, i in enumerate(indices):
             item = chars[i]
+            if item.char not in COMPRESSIBLE:
+                continue
             give = 1.0 - item.span.style.punct_min_em
             if give <= 0 or item.span.marker:
                 continue

@@ -693,7 +693,7 @@ class TextSetter:
             return lines
         lines = self._set_narrower(spans, lines, align, balance)
         if len(lines) <= SHORT_NOTE_LINES and max(line.gap_em for line in lines) > AIM_IDEOGRAPH_GAP_EM:
-            ragged = self._set_measure(spans, width_pt, "left", balance)
+            ragged = self._set_measure(spans, width_pt, "left", True)
             if len(ragged) <= len(lines):
                 return ragged
         return lines

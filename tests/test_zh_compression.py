@@ -55,10 +55,12 @@ def test_mid_line_punctuation_compresses_before_any_ideograph_gap_opens(zh):
 
 def test_a_short_note_that_would_letter_space_is_set_solid_and_ragged(zh):
     """Page 6's card (214 pt, 26.75 ems, set on 24): line 1 opened its gaps 0.071 em to push （17家成員大學） to line
-    2; a note of two lines is set ragged instead, solid."""
+    2; a note of two lines is set ragged instead, solid, its lines balanced: the break moves to 擔任 | 東亞研究型大學
+    協會 (a house word now), the qualifier with its name."""
     st, lines = zh("由 2024 年 1 月起連續兩年擔任東亞研究型大學協會（17家成員大學）", "callout-text", 26.75)
     assert len(lines) == 2 and lines[0].gap_em == 0, [(line.text, line.gap_em) for line in lines]
     assert lines[0].right_pt < lines[0].width_pt - 0.5 * st.size_pt  # ragged: not stretched to the measure
+    assert lines[1].text.startswith("東亞研究型大學協會（"), [line.text for line in lines]
 
 
 def test_a_two_character_head_noun_stays_with_its_word():

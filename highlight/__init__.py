@@ -195,8 +195,9 @@ def _keep_regex_code() -> None:
     pattern, flags and code are). A missing, damaged or foreign file, an entry not of the shape written, or code
     the matcher refuses is a miss (compiled afresh). Written at exit when a pattern was new, unless
     PYTHONDONTWRITEBYTECODE says not to; each save is a generation, and an entry no process used in the last
-    KEEP_GENERATIONS saves goes (ReportLab's rl_safe_eval writes a pattern in a new order in every process: those
-    do not pile up). re.DEBUG compiles (which print the code) are left to `re`."""
+    KEEP_GENERATIONS saves goes. ReportLab's rl_safe_eval writes a pattern in a new order in every process: it is
+    compiled and not kept (kept, it was new in every process, and every build wrote the file at exit). re.DEBUG
+    compiles (which print the code) are left to `re`."""
     import marshal
     import os
     import sys
@@ -228,6 +229,19 @@ def _keep_regex_code() -> None:
     kept = _read()[1]
     used: dict = {}  # the entries this process used, found or compiled
     new: list = []
+    unkept = ("reportlab.lib.rl_safe_eval",)  # modules whose patterns differ in every process: compiled, not kept
+
+    def caller_unkept() -> bool:
+        """Whether the pattern being compiled comes from one of `unkept` (the first caller outside `re`)."""
+        frame: Any = sys._getframe(2)
+        for _ in range(8):
+            if frame is None:
+                return False
+            name = frame.f_globals.get("__name__", "")
+            if name != "re" and not name.startswith("re."):
+                return name in unkept
+            frame = frame.f_back
+        return False
 
     def compile_kept(p, flags=0):
         if type(p) not in (str, bytes) or flags & _compiler.SRE_FLAG_DEBUG:
@@ -243,6 +257,8 @@ def _keep_regex_code() -> None:
                 return compiled
             except (RuntimeError, TypeError, ValueError, OverflowError):  # code the matcher refuses: a miss
                 pass
+        if caller_unkept():  # (ReportLab's pattern from a set, in a new order in every process: kept, it made
+            return real_compile(p, flags)  # every build process write the file at exit, 3 ms, for one new entry)
         # as re._compiler.compile does, keeping what it hands to _sre.compile
         parsed = _parser.parse(p, flags)
         code = [int(c) for c in _compiler._code(parsed, flags)]  # (its opcodes are an int subclass marshal refuses)

@@ -207,6 +207,7 @@ class ElementMeasures:
     # the least room a figure line leaves before a cell beside it in its row (over the gutter): two figures never
     # read as one run
     figure_clear_mm: float = 0.0
+    change_space_mm: float = 0.0  # the least space between a change and the unit (or figure) it follows
     table_swatch_mm: float = 4.0
     ring_radius_mm: float = 26.0
     ring_hole: float = 0.58
@@ -544,6 +545,9 @@ GEOMETRY = Struct(PageGeometry, {
         "figure_clear_mm": Field(Number("The least room a stat's figure line (figure, unit and change) leaves in its "
                                         "cell before a cell beside it in its row, over the gutter, mm", 0,
                                         maximum=200), default=0.0),
+        "change_space_mm": Field(Number("The least space between a stat's change and the unit (or figure) before it "
+                                        "on the figure line, mm (more than a word space where that is narrower)", 0,
+                                        maximum=50), default=0.0),
         "table_swatch_mm": Field(Number("Colour key before each breakdown label", 0, maximum=200), default=4.0),
         "ring_radius_mm": Field(Number("Largest outer radius of a ring chart", 1, maximum=200), default=26.0),
         "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0, maximum=0.95), default=0.58),

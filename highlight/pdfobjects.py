@@ -640,6 +640,19 @@ class _Writer:
             raw = self.names[name] = _name_bytes(name)
         return raw
 
+    def simple(self, value) -> bytes | None:
+        """The bytes of a name, an integer or a reference (most of a structure tree's values) without dump's
+        dispatch; None for anything else."""
+        kind = type(value)
+        if kind is Name:
+            raw = self.names.get(value)
+            return raw if raw is not None else self.name(value)
+        if kind is int:
+            return b"%d" % value
+        if (kind is Dictionary or kind is Array or kind is Stream) and value.objgen != (0, 0):
+            return b"%d 0 R" % (self.numbers.get(id(value)) or self.number(value))
+        return None
+
     def dump(self, obj, out: list, top: bool = False) -> None:
         kind = type(obj)
         if kind is Name:
@@ -651,19 +664,27 @@ class _Writer:
                 out.append(b"%d 0 R" % self.number(obj))
             elif isinstance(obj, dict):
                 out.append(b"<<")
-                name, dump = self.name, self.dump
+                name, dump, simple = self.name, self.dump, self.simple
                 for key, value in obj.items():
-                    out.append(name(key))
-                    out.append(b" ")
-                    dump(value, out)
-                    out.append(b" ")
+                    text = simple(value)
+                    if text is not None:
+                        out.append(name(key) + b" " + text + b" ")
+                    else:
+                        out.append(name(key) + b" ")
+                        dump(value, out)
+                        out.append(b" ")
                 out.append(b">>")
             else:
                 out.append(b"[")
+                simple = self.simple
                 for i, value in enumerate(obj):
                     if i:
                         out.append(b" ")
-                    self.dump(value, out)
+                    text = simple(value)
+                    if text is not None:
+                        out.append(text)
+                    else:
+                        self.dump(value, out)
                 out.append(b"]")
         elif obj is None:
             out.append(b"null")

@@ -42,6 +42,7 @@ class RenderOptions:
     picture_icc: bytes | None = None  # the CMYK profile pictures are converted into (print) or out of (screen)
     images: ImageSettings = field(default_factory=ImageSettings)  # how pictures are prepared
     deflated: str | None = None  # a folder of streams compressed before (.cache/deflate): see _DeflateMemo
+    subsets: str | None = None  # a folder of font programs ReportLab subset before (.cache/subsets): see _SubsetMemo
     outlines: str | None = None  # a folder of glyph outlines read before (.cache/outlines): see _KeptOutlines
 
 
@@ -114,7 +115,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
         canvas.showPage()
     if screen:
         canvas.showOutline()
-    with _DeflateMemo(options.deflated):
+    with _DeflateMemo(options.deflated), _SubsetMemo(options.subsets):
         canvas.save()
     _KeptOutlines.of(options.outlines).save()
     if not options.tagged:
@@ -354,6 +355,89 @@ class _DeflateMemo:
             prune_oldest(self.folder, ".z", self.KEEP)
         except OSError:
             pass
+
+
+class _SubsetMemo:
+    """While ReportLab writes the file, the font program it embeds for a subset (TTFontFile.makeSubset: a face's
+    glyphs for the subset's characters, 7 ms of a build after an edit for 2022-23's six subsets) is looked up in
+    `folder` (.cache/subsets/<digest of ReportLab's version, the face file's bytes and the subset's characters in
+    order>) and kept there when new: the same inputs make the same bytes. An entry holds a digest of its name and
+    its bytes: a damaged, truncated or foreign one (another entry's under this name) is a miss, made again and
+    written afresh."""
+
+    FORMAT = b"highlight-subset/1\n"
+    KEEP = 128  # entries kept, newest first (2022-23: six, 150 KB)
+
+    def __init__(self, folder: str | None):
+        self.folder = folder
+        self.written = 0
+        self.faces: dict = {}  # id(face file) -> (the face file, the digest of its bytes)
+        self.real = None
+
+    def __enter__(self):
+        if self.folder is not None:
+            from reportlab.pdfbase import ttfonts
+
+            real = vars(ttfonts.TTFontFile).get("makeSubset")
+            # (another render's memo still in place, on another thread: the function it wraps, not the memo)
+            self.real = getattr(real, "highlight_wraps", real)
+            memo = self
+
+            def make_subset(face, subset):
+                return memo.subset(face, subset)
+
+            make_subset.highlight_wraps = self.real  # type: ignore[attr-defined]
+            ttfonts.TTFontFile.makeSubset = make_subset
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.folder is not None and self.real is not None:
+            from reportlab.pdfbase import ttfonts
+
+            ttfonts.TTFontFile.makeSubset = self.real
+            if self.written:
+                from .atomic import prune_oldest
+
+                try:
+                    prune_oldest(self.folder, ".ttf", self.KEEP)
+                except OSError:
+                    pass
+
+    def subset(self, face, subset) -> bytes:
+        import hashlib
+
+        assert self.real is not None and self.folder is not None
+        data = getattr(face, "_ttf_data", None)
+        if type(data) is not bytes:  # (not the ReportLab this was written for: made as it makes it)
+            return self.real(face, subset)
+        known = self.faces.get(id(face))
+        if known is None or known[0] is not face:
+            known = self.faces[id(face)] = (face, hashlib.sha256(data).digest())
+        from reportlab import Version
+
+        digest = hashlib.sha256(b"highlight-subset/1\0" + Version.encode() + b"\0" + known[1]
+                                + repr([int(c) for c in subset]).encode())
+        name = digest.hexdigest()[:40]
+        path = os.path.join(self.folder, name + ".ttf")
+        head = len(self.FORMAT) + 65
+        try:
+            with open(path, "rb") as f:
+                kept = f.read()
+            body = kept[head:]
+            if kept.startswith(self.FORMAT) and kept[head - 1:head] == b"\n" \
+                    and hashlib.sha256(name.encode() + body).hexdigest().encode() == kept[len(self.FORMAT):head - 1]:
+                return body
+        except OSError:
+            pass
+        made = self.real(face, subset)
+        try:
+            from .atomic import replace_file
+
+            replace_file(path, self.FORMAT + hashlib.sha256(name.encode() + made).hexdigest().encode() + b"\n" + made)
+            self.written += 1
+        except OSError:  # (a read-only project: only time lost)
+            pass
+        return made
 
 
 def _bilingual_title(page: LaidOutPage) -> str:
@@ -650,6 +734,8 @@ class _Painter:
                 self.missing_glyph_boxes.append((item, run))
                 continue
             run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt, run.scale, run.hidden)
+            font = getFont(self.registered[run.face])
+            split = None  # (the run split into its subsets' codes once: ReportLab's splitString is per character)
             if run_state != state:
                 flush()
                 if (state[6] if state else False) != run.hidden:  # text render mode: invisible, or filled
@@ -669,8 +755,8 @@ class _Painter:
                 if state is None or state[:2] != run_state[:2]:
                     # The font before the move: a text extractor judges a new line by the size of the text it
                     # moves to (pypdf: a label 10 pt under a 26 pt figure is a line of its own, not glued to it)
-                    font = getFont(self.registered[run.face])
-                    subset = font.splitString(run.text, doc)[0][0]
+                    split = font.splitString(run.text, doc)
+                    subset = split[0][0]
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
                     subset_font = (run.face, subset)
                 code.append(f"1 0 0 1 {fp_str(self.x(item.x_pt + run.x_pt))} {baseline} Tm")
@@ -678,8 +764,7 @@ class _Painter:
             elif abs(run.x_pt - previous_end) > 1e-6:
                 # TJ numbers are thousandths of an em, positive to the left.
                 array.append(fp_str(-(run.x_pt - previous_end) * 1000.0 / run.size_pt / run.scale))
-            font = getFont(self.registered[run.face])
-            for subset, chunk in font.splitString(run.text, doc):
+            for subset, chunk in split if split is not None else font.splitString(run.text, doc):
                 if subset_font != (run.face, subset):
                     flush()
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")

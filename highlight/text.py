@@ -127,6 +127,7 @@ SHORT_QUALIFIER = 4  # a bracketed phrase this short stays with the word it qual
 MARKER_SCALE = 0.62  # marker size relative to its text…
 MARKER_MIN_PT = 5.5  # …but never under 5.5 pt (DESIGN.md: 5 pt or larger): every marker of the small text one size
 MARKER_RISE_EM = 0.38
+MARKER_INK_MIDDLE_EM = 0.357  # every marker's ink centred where a capital's is (Noto Sans: cap height 0.714 em)
 MARKER_BEARING_EM = 0.05  # most side bearing a marker keeps before its ink (*, Δ, Ω have about this; ◊ 0.21)
 JOINING = set("—…")  # doubled in Chinese (——, ……): a pair set as one mark
 SPACE = " "
@@ -329,7 +330,9 @@ def spans_from_text(string: str, style: Style, marker_style: Style | None = None
     for match in MARKER_PATTERN.finditer(string):
         if match.start() > pos:
             spans.append(Span(string[pos:match.start()], style, lang=lang))
-        spans.append(Span(match.group(1), marker_style or style, marker=True, lang=lang))
+        # a marker takes the regular weight, whatever its word's (page 3's # and ^ after bold labels were set bold
+        # beside every other marker's regular: the designer's fifth review, item 3)
+        spans.append(Span(match.group(1), replace(marker_style or style, weight="regular"), marker=True, lang=lang))
         pos = match.end()
     if pos < len(string):
         spans.append(Span(string[pos:], style, lang=lang))
@@ -434,6 +437,8 @@ class TextSetter:
                 tracking = style.tracking_em * size
             face = faces.get((char, bool(prev) and is_cjk(prev), style.weight, lang)) \
                 or self.face_for(char, prev, style, lang) or MISSING_FACE
+            if span.marker:  # every marker's ink centred on one height, whatever its glyph's place in its font
+                rise = style.size_pt * MARKER_RISE_EM - _marker_drop(face, char, size)
             advances = face.advances  # (one character: the font's advance, without a generator)
             width = (advances.get(ord(char), 0) * size / face.units_per_em if advances is not None
                      else face.width_pt(char, size)) + tracking
@@ -1246,11 +1251,22 @@ def _ink(face, char: str) -> tuple[float, float]:
     """The left and right edges of `char`'s ink in `face`, in font units (its advance's ends if it has none)."""
     path = getattr(face, "path", "")
     bounds = _ink_at(path, char) if path else None
-    return bounds if bounds else (0.0, float(_advance(face, char)))
+    return (bounds[0], bounds[2]) if bounds else (0.0, float(_advance(face, char)))
+
+
+def _marker_drop(face, char: str, size: float) -> float:
+    """How far a marker's glyph is lowered (raised, negative) from the marker rise so that the middle of its ink
+    stands where a capital's does (MARKER_INK_MIDDLE_EM): ^ and * sit high in their fonts and floated over Δ, #
+    and Ω beside them at one rise (the designer's fifth review, item 3: page 3's ^ at 5.5 pt)."""
+    path = getattr(face, "path", "")
+    bounds = _ink_at(path, char) if path else None
+    if not bounds or not face.units_per_em:
+        return 0.0
+    return ((bounds[1] + bounds[3]) / 2 / face.units_per_em - MARKER_INK_MIDDLE_EM) * size
 
 
 @functools.lru_cache(maxsize=256)
-def _ink_at(path: str, char: str) -> tuple[float, float] | None:
+def _ink_at(path: str, char: str) -> tuple[float, float, float, float] | None:
     from fontTools.pens.boundsPen import BoundsPen
     from fontTools.ttLib import TTFont
 
@@ -1261,7 +1277,7 @@ def _ink_at(path: str, char: str) -> tuple[float, float] | None:
         glyphs = font.getGlyphSet()
         pen = BoundsPen(glyphs)
         glyphs[name].draw(pen)
-        return (pen.bounds[0], pen.bounds[2]) if pen.bounds else None
+        return tuple(pen.bounds) if pen.bounds else None
 
 
 def _dash_scale(face) -> float:

@@ -348,7 +348,7 @@ def _fitted(page: LaidOutPage) -> list[str]:
     out = [f"{step.style} at {step.size_pt:g} pt in {', '.join(step.frames)}: " + (
         "the page is too full at its figures' own size" if step.too_full else
         f"'{step.figure}' ({step.ref}) is {step.natural_pt / MM:.1f} mm at full size, {step.room_pt / MM:.1f} mm "
-        "wide cell") for step in page.copyfit]
+        "of room on its figure line (its cell less its unit, change and clear space)") for step in page.copyfit]
     if page.spacing == "compact":
         out.append("gaps closed to compact_spacing_pt: the page is too full for its steps")
     elif page.spacing == "loose":
@@ -358,6 +358,9 @@ def _fitted(page: LaidOutPage) -> list[str]:
         radius, own, frames = page.rings_fitted
         out.append(f"rings at {radius:g} mm radius (ring_steps_mm) in {', '.join(frames)}: the page is too full for "
                    f"them at their own {own:g} mm")
+    if page.footnotes_own_leading:
+        out.append("footnotes each language on its own leading (style 'footnote'): the page is too full for their "
+                   "shared grid (style 'footnote-shared'), which would close its gaps, step its figures or widen a frame")
     return out
 
 

@@ -265,3 +265,62 @@ def test_outlines_are_not_taken_from_cache_outlines_when_render_code_is_replaced
     again = BuildSession().build(BuildOptions(edition, str(tmp_path / "b.pdf")))
     assert not again.diagnostics.has_errors() and read
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_font_programs_subset_before_are_taken_from_cache_subsets_and_a_damaged_entry_is_a_miss(tmp_path,
+                                                                                                   monkeypatch):
+    """render._SubsetMemo: the font program ReportLab embeds for each subset (TTFontFile.makeSubset, 7 ms of a
+    build after an edit) is kept in .cache/subsets under a digest of ReportLab's version, the face file's bytes
+    and the subset's characters; a build that embeds the same subset takes it from there, the PDF byte for byte as
+    made afresh. A damaged, truncated or foreign entry (another subset's under this name) is a miss: made again
+    and written afresh. Fails on the code before (every subset made by every build)."""
+    import shutil
+
+    from reportlab.pdfbase import ttfonts
+
+    edition = _project(tmp_path)
+    folder = os.path.join(tmp_path, ".cache", "subsets")
+    made: list[int] = []  # (counted in ReportLab: a function of ours replaced at run time turns the caches off)
+    real = ttfonts.TTFontFile.makeSubset
+    monkeypatch.setattr(ttfonts.TTFontFile, "makeSubset", lambda face, subset: made.append(1) or real(face, subset))
+
+    def build_once(name: str) -> bytes:
+        made.clear()
+        shutil.rmtree(os.path.join(tmp_path, ".cache", "output"), ignore_errors=True)  # (drawn every time)
+        result = BuildSession().build(BuildOptions(edition, str(tmp_path / name)))
+        assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
+        return (tmp_path / name).read_bytes()
+
+    first = build_once("a.pdf")
+    assert len(made) >= 4 and len(os.listdir(folder)) == len(made)  # (every subset kept once)
+    assert build_once("b.pdf") == first and not made  # all taken from the folder
+    entries = sorted(os.listdir(folder))
+    with open(os.path.join(folder, entries[1]), "wb") as f:
+        f.write(b"")  # truncated to nothing
+    with open(os.path.join(folder, entries[0]), "r+b") as f:  # one byte of the font program flipped
+        f.seek(-1, os.SEEK_END)
+        byte = f.read(1)
+        f.seek(-1, os.SEEK_END)
+        f.write(bytes([byte[0] ^ 0x20]))
+    with open(os.path.join(folder, entries[2]), "wb") as f, open(os.path.join(folder, entries[3]), "rb") as g:
+        f.write(g.read())  # another subset's program under this name
+    assert build_once("c.pdf") == first and len(made) == 3  # the three, again
+    assert build_once("d.pdf") == first and not made  # and written afresh
+
+
+def test_a_subset_memo_entered_while_another_is_in_place_wraps_reportlabs_own_function(tmp_path):
+    """Two renders at once (serve draws on threads): the second _SubsetMemo takes the function the first one
+    wraps, not the first memo, and whichever leaves last puts ReportLab's own function back (fails on 32d1179: the
+    second memo kept the first one's wrapper and put it back for good)."""
+    from reportlab.pdfbase import ttfonts
+
+    from highlight.render import _SubsetMemo
+
+    real = ttfonts.TTFontFile.makeSubset
+    first, second = _SubsetMemo(str(tmp_path / "a")), _SubsetMemo(str(tmp_path / "b"))
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert second.real is real
+    second.__exit__(None, None, None)
+    assert ttfonts.TTFontFile.makeSubset is real

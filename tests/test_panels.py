@@ -747,7 +747,10 @@ def test_page_6s_two_columns_start_at_the_section_top(which, request):
 def test_page_2s_figures_stand_on_the_columns_of_the_rows_under_them(which, request):
     """Designer's review, round 3, item 3: page 2's seedbed figures started at 15.0 / 61.2 / 92.1 / 138.3 mm (cells of
     3 / 2 / 3 / 4 columns) while the Accelerator's rows under them start at 107.5 and 153.8: four equal cells of
-    three columns now, on the columns the page's other rows use. Fails on 11f20a5: 92.1 and 138.3 mm."""
+    three columns now, on the columns the page's other rows use. Fails on 11f20a5: 92.1 and 138.3 mm. Since the
+    fifth review (item 1: HK$400B+ at 21 pt in its cell of three set the whole seedbed a step down) the cells are
+    4 / 2 / 2 / 4, each starting on a column a row of the section under it starts on (1, 5, 7, 9: the income row's
+    1 and 7, the rankings' 5 and 9), HK$400B+ at its full 26 pt; 173's column 10 is no longer one of them."""
     result, _ = request.getfixturevalue(which)
     page = result.pages[1]
     from highlight.layout import QrMark
@@ -764,9 +767,9 @@ def test_page_2s_figures_stand_on_the_columns_of_the_rows_under_them(which, requ
     seedbed = sorted(x for (frame, _), x in lefts.items() if frame == "seedbed-stats")
     # (the rankings' row stands on three cells of four columns since issue 22's last round: a rank beside its words
     # wants four; its rank and code columns are its own)
-    others = [x for (frame, _), x in lefts.items() if frame not in ("seedbed-stats", "accelerator-row-3", "qr")]
-    assert seedbed == pytest.approx([15.0, 61.25, 107.5, 153.75], abs=0.3), seedbed
-    assert all(min(abs(x - s) for s in seedbed) <= 0.3 for x in others), sorted(others)
+    others = [x for (frame, _), x in lefts.items() if frame != "seedbed-stats"]  # (the rankings' code on column 9)
+    assert seedbed == pytest.approx([15.0, 76.67, 107.5, 138.33], abs=0.3), seedbed
+    assert all(min(abs(x - s) for s in others) <= 0.3 for x in seedbed), (seedbed, sorted(others))
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])
@@ -815,7 +818,7 @@ def test_a_rows_lead_in_stands_directly_over_its_figures(which, request):
     assert lead[-1].baseline_pt == pytest.approx(own_lead[-1].baseline_pt, abs=0.3)
     over = (figure.baseline_pt - lead[-1].baseline_pt) / MM
     assert over == pytest.approx((figure.baseline_pt - own_lead[-1].baseline_pt) / MM, abs=0.2), over
-    assert over < 10.0, over
+    assert over < 11.0, over  # (10.6 mm since the fifth review: the figures at their full 26 pt, 21 before)
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])

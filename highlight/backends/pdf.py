@@ -33,6 +33,7 @@ class PdfBackend(FileBackend):
             date_epoch=meta.date_epoch, variant=meta.variant, tagged=document.tagged, profile=document.profile,
             picture_icc=document.picture_icc, images=document.layout.geometry.images, edition=meta.edition,
             languages=meta.languages, deflated=os.path.join(document.project, ".cache", "deflate"),
+            subsets=os.path.join(document.project, ".cache", "subsets"),
             outlines=os.path.join(document.project, ".cache", "outlines"))
         redraw = _redrawn(document)
         if redraw is not None:

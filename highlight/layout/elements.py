@@ -225,7 +225,7 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     and one place for every change of the leaflet, on white or on a tint: beside the unit, its stack standing on
     the figure's baseline, a lone change on it, a pair's Chinese twin on it under the English, set as it); the
     label (bold) and the note; then the Chinese label (bold) and note, stacked under the English in the same
-    cell. The figure line holds its unit and change: where they do not fit, copyfit sets the page's figures a
+    cell. The figure line holds its unit and change: where they do not fit, copyfit sets the section's figures a
     step smaller, and where they do not fit at the smallest step the cell wants more columns (a copyfit error
     that says so): a change never leaves its figure line. A row aligns its figures, not its languages. With
     `beside_mm` on the frame the figure stands in a column of its own and the words beside it, English then
@@ -359,8 +359,11 @@ def _note(ctx: FrameContext, col, note, style: str, lang: str) -> None:
 
 
 def _change_space(ctx: FrameContext, stat: Stat) -> float:
-    """The word space before a change: that of what it follows on the figure line, its unit (12 pt) or its figure."""
-    return _space(ctx, "stat-unit" if figure_parts(ctx, stat, "en")[1] else "stat-figure", "en")
+    """The space before a change: the word space of what it follows on the figure line, its unit (12 pt) or its
+    figure, at least `change_space_mm` (the designer's fifth review, item 2: 1.1 mm left the Chinese bracket
+    touching "students")."""
+    word = _space(ctx, "stat-unit" if figure_parts(ctx, stat, "en")[1] else "stat-figure", "en")
+    return max(word, ctx.m.change_space_mm * MM)
 
 
 def _ink_width(ctx: FrameContext, spans: list[Span]) -> float:
@@ -420,8 +423,10 @@ def change_room(ctx: FrameContext, element, *_) -> float:
 
 def figure_line_room(ctx: FrameContext, stat: Stat, room: float) -> float:
     """The room a stat's figure has on its line: the cell's (or figure column's), less its unit and change."""
-    _, unit, _ = figure_parts(ctx, stat, "en")
-    return room - (ctx._natural(unit) if unit else 0.0) - change_room(ctx, stat)
+    figure, unit, _ = figure_parts(ctx, stat, "en")
+    # (the unit as the figure line sets it, after the figure: measured alone it came 1.4 pt short of page 5's
+    # "800 students", whose change then overran its cell by 0.5 mm once it stood 2 mm from the unit)
+    return room - (ctx._natural(figure + unit) - ctx._natural(figure) if unit else 0.0) - change_room(ctx, stat)
 
 
 def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec) -> _Piece:

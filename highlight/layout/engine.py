@@ -54,6 +54,18 @@ class _Body:
     rings_fitted: tuple[float, float, tuple[str, ...]] | None = None
 
 
+SHARED_FOOTNOTE = "footnote-shared"  # the footnotes' style with both languages on one grid, where a page has room
+
+
+def _costs_nothing(shared: LaidOutPage, own: LaidOutPage, said: Diagnostics, own_said: Diagnostics) -> bool:
+    """Whether footnotes on the shared grid leave the page as it is with each language on its own leading: no
+    overflow, the same gaps, figure steps, widened frames, ring and rhythm, and nothing said that was not."""
+    return (not shared.overflowed and shared.spacing == own.spacing and shared.copyfit == own.copyfit
+            and shared.widened == own.widened and shared.rings_fitted == own.rings_fitted
+            and shared.rhythm_floor_pt is None and own.rhythm_floor_pt is None
+            and {d.code for d in said.items} <= {d.code for d in own_said.items})
+
+
 class PageLayouter:
     """Lays out every page of an edition; collects overflow and QR diagnostics."""
 
@@ -71,6 +83,48 @@ class PageLayouter:
         return FrameContext(self.layout, self.setter, self.diags, page, languages=self.languages)
 
     def layout_page(self, page: Page, edition: Edition) -> LaidOutPage:
+        """The page laid out; its footnotes on one grid for both languages (the `footnote-shared` style, where the
+        layout has one) when that costs the page nothing else: the same gaps, figure steps, measures and rings as
+        with each language on its own leading (`footnote`), no overflow (the designer's fifth review, item 3)."""
+        if (SHARED_FOOTNOTE, "en") not in self.layout.styles or not any(
+                n.text.en and n.text.zh for n in page.footnotes):
+            return self._layout_page(page, edition, shared=False)
+        if self._notes_top(page, True) >= self._notes_top(page, False) - 0.01:
+            return self._layout_page(page, edition, shared=True)  # (no deeper: the body above is the same)
+        loud, own_diags, shared_diags = self.diags, Diagnostics(), Diagnostics()
+        try:
+            self.diags = own_diags
+            own = self._layout_page(page, edition, shared=False)
+            heights = dict(self.frame_heights)
+            self.diags = shared_diags
+            shared = self._layout_page(page, edition, shared=True)
+        finally:
+            self.diags = loud
+        if _costs_nothing(shared, own, shared_diags, own_diags):
+            self.diags.extend(shared_diags)
+            return shared
+        self.frame_heights = heights
+        self.diags.extend(own_diags)
+        return replace(own, footnotes_own_leading=True)
+
+    def _notes(self, page: Page, shared: bool) -> tuple[list, float]:
+        """The page's footnotes (footnotes()) and their height, on the shared grid or each language its own."""
+        g = self.layout.geometry
+        ctx = self.context(page.number)
+        title_w = self.layout.page_width_pt - (g.margins_mm.left + g.margins_mm.right) * MM
+        notes_ctx = ctx.but(substitutes={"footnote": SHARED_FOOTNOTE}) if shared else ctx
+        return footnotes(notes_ctx, page, title_w, _body_columns(self.layout.templates.get(page.template), page))
+
+    def _notes_top(self, page: Page, shared: bool) -> float:
+        """Where the page's footnotes start (on the body's grid, their first baseline on it): the body's foot."""
+        g = self.layout.geometry
+        items, height = self._notes(page, shared)
+        body_top = g.title_band.height_mm * MM + g.margins_mm.top * MM
+        page_bottom = self.layout.page_height_pt - g.margins_mm.bottom * MM
+        first = _first_baseline(items) or 0.0
+        return _up_to_grid(page_bottom - height + first, body_top, self.grid) - first
+
+    def _layout_page(self, page: Page, edition: Edition, shared: bool) -> LaidOutPage:
         lay = self.layout
         g = lay.geometry
         m = g.elements
@@ -80,7 +134,7 @@ class PageLayouter:
         title_w = width - (g.margins_mm.left + g.margins_mm.right) * MM
         items, title_overflows = title_band(ctx, page)
 
-        footnote_items, footnote_h = footnotes(ctx, page, title_w, _body_columns(template, page))
+        footnote_items, footnote_h = self._notes(page, shared)
         band_h = g.title_band.height_mm * MM
         body_top = band_h + g.margins_mm.top * MM
         page_bottom = lay.page_height_pt - g.margins_mm.bottom * MM

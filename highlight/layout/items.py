@@ -189,6 +189,8 @@ class LaidOutPage:
     rhythm_floor_pt: float | None = None  # …and the floor a page too full for its rhythm closed it to (noted)
     rings_fitted: tuple[float, float, tuple[str, ...]] | None = None  # (radius taken, own radius, frames), mm: a
     # page too full for its rings at the leaflet's size set them a declared step smaller (ring_steps_mm)
+    # its footnotes each language on its own leading because the page had no room for their shared grid
+    footnotes_own_leading: bool = False
 
     def on_grid(self, baseline_pt: float) -> bool:
         if not self.grid_pt:

@@ -74,6 +74,7 @@ class StyleSpec:
     cjk_latin_gap_em: float | None = None
     cjk_tighten_em: float | None = None
     hang_punctuation: bool | None = None
+    punct_min_em: float | None = None
     hyphenate: bool | None = None
     steps: tuple | None = None  # smaller sizes of the scale it may take when a figure does not fit (copyfit)
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
@@ -105,6 +106,8 @@ class Style:
     ref: SourceRef
     cjk_tighten_em: float = 0.0  # retired (always 0): ideograph gaps never close below solid
     hang_punctuation: bool = False  # a line-final ，。、 may hang into the margin rather than go down
+    # justified Chinese: the least a mid-line ，。、：；is set to when its blank is compressed (1: never)
+    punct_min_em: float = 1.0
     hyphenate: bool = False  # English words may break at dictionary points (pyphen, en_US)
 
 
@@ -402,6 +405,9 @@ _style_fields = {
     "cjk_tighten_em": Field(Number("Retired: a gap between ideographs never tightens below solid (DESIGN.md, Chinese "
                                    "setting: the break moves instead); 0 only, or leave it out", 0, maximum=0)),
     "hang_punctuation": Field(Bool("A line-final ，。、 may hang into the margin rather than go down a line")),
+    "punct_min_em": Field(Number("Justified Chinese: the least advance a mid-line ，。、：；keeps when its blank is "
+                                 "compressed, evenly from both sides, to fit a line before any ideograph gap opens "
+                                 "(a bracket gives its blank half), em; 1: never compressed", 0.5, maximum=1)),
     "hyphenate": Field(Bool("English words may break at dictionary points, 3 letters each side")),
     "steps": Field(Seq(Number("A smaller size of the type scale, pt", 1), 1,
                        "Smaller sizes, largest first, that a figure in this style may take when it does not fit "
@@ -1126,7 +1132,8 @@ def _resolve(name: str, lang: str, entry: StyleEntry, colours: dict, diags: Diag
                  space_before_pt=values["space_before_pt"] or 0.0, space_after_pt=values["space_after_pt"] or 0.0,
                  cjk_latin_gap_em=values["cjk_latin_gap_em"] if values["cjk_latin_gap_em"] is not None else 0.25,
                  ref=entry.ref, cjk_tighten_em=values["cjk_tighten_em"] or 0.0,
-                 hang_punctuation=bool(values["hang_punctuation"]), hyphenate=bool(values["hyphenate"]))
+                 hang_punctuation=bool(values["hang_punctuation"]), hyphenate=bool(values["hyphenate"]),
+                 punct_min_em=values["punct_min_em"] if values["punct_min_em"] is not None else 1.0)
 
 
 __all__ = ["MM", "Colour", "FrameSpec", "Layout", "Style", "Template", "load_layout", "replace"]

@@ -63,8 +63,9 @@ def break_grades(text: str, words: frozenset[str] = frozenset()) -> tuple[int, .
     suffixes = _suffixes()
     for i in range(1, len(text)):
         if _is_han(text[i - 1]) and _is_han(text[i]) and (
-                i not in bounds or (text[i] in suffixes and i + 1 in bounds)):
-            grades[i] = DISCOURAGED  # inside a word, or before a one-character suffix the dictionary left apart
+                i not in bounds or any(text.startswith(suffix, i) and i + len(suffix) in bounds
+                                       for suffix in suffixes)):
+            grades[i] = DISCOURAGED  # inside a word, or before a suffix the dictionary left apart (創業|家, 程式|人員)
     spans = listed_spans(text, words)
     for start, end in spans:  # at a listed word's ends a break is allowed, where no other word covers them
         for edge in (start, end):
@@ -108,8 +109,9 @@ def _own_boundaries(word: str) -> frozenset[int]:
 
 @functools.cache
 def _suffixes() -> frozenset[str]:
-    """zh_words.yaml's suffixes: one character that makes a noun of the word before it (創業家, 研究員), which the
-    dictionary may leave as a word of its own (創業|家): a break before it is a break inside a word."""
+    """zh_words.yaml's suffixes: a character (or a two-character head noun, 人員) that makes a noun of the word before
+    it (創業家, 研究員, 程式人員), which the dictionary may leave as a word of its own (創業|家): a break before it is a
+    break inside a word."""
     from .schema import package_data
 
     return frozenset(package_data("zh_words.yaml").get("suffixes") or ())

@@ -18,7 +18,10 @@ positioned `GlyphRun`s come out (fpdf2's line_break.py is the model).
    the last, with penalties for a runt last line, for hyphen line ends and for
    a line ending inside a Chinese word (dearer than any other line, in every
    measure); justified Chinese never closes a gap between ideographs (the
-   break moves) and opens them evenly, aiming at 0.05 em.
+   break moves): a line a little long first gives up its punctuation's blank,
+   mid-line too (down to the style's punct_min_em), before a shorter line
+   opens its gaps, evenly, aiming at 0.05 em; a note of two lines that would
+   open them past that is set ragged.
 """
 from __future__ import annotations
 
@@ -53,7 +56,7 @@ OPENING_BRACKETS = set("（「『【〈《〔〖〘〚｛［")
 CLOSING_BRACKETS = set("）」』】〉》〕〗〙〛｝］")
 MAX_JUSTIFY_EM = 0.2  # most extra space a justified English line may put into one word space
 # Justified Chinese (DESIGN.md, "Chinese setting", after clreq and JIS X 4051): to fit a line, compress first
-# (line-end punctuation), then stretch word spaces, ideograph gaps last.
+# (line-end punctuation, then mid-line punctuation: MID-LINE below), then stretch word spaces, ideograph gaps last.
 # The Han–Latin gap is the style's quarter em on every line, never stretched or compressed: the break moves.
 STRETCHED_SPACE_EM = 1 / 3  # word spaces stretched at most to this
 MAX_IDEOGRAPH_GAP_EM = 0.08  # most a gap between ideographs may open: wider reads as letter-spacing
@@ -69,6 +72,20 @@ NARROW_PHRASE_RAGGED_COST = 10.0
 # Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
 # Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
+# MID-LINE punctuation compression, justified Chinese's first resource (clreq, JIS X 4051 line adjustment): a line one
+# ideograph too long gives up its punctuation's blank, down to the style's punct_min_em (styles.yaml, zh), rather
+# than break earlier and open its ideograph gaps. Noto Sans CJK HK draws ，。、：；centred (ink 0.35–0.65 em), so
+# they give their blank from both sides evenly and the glyph stays centred, keeping punct_min_em; a bracket gives
+# its blank half (the opening one its left, the closing one its right), as it does beside other punctuation.
+CENTRED_MARKS = set("，。、：；")
+COMPRESSIBLE = CENTRED_MARKS | OPENING_BRACKETS | CLOSING_BRACKETS
+# A line that compresses costs this at most (all of its punctuation's blank taken): less than one opening its
+# ideograph gaps by GAP_OPEN_EM (GAP_OPEN_COST), so a line takes one more ideograph where its punctuation can give
+COMPRESS_COST = 0.5
+# A justified Chinese line opening its ideograph gaps costs GAP_OPEN_COST at GAP_OPEN_EM, growing as the square
+# (on top of GAP_OVER_AIM_COST past the aim): a near break that sets the line solid or compresses it is taken instead
+GAP_OPEN_COST = 2.0
+GAP_OPEN_EM = 0.03
 # A break inside a word (segment.py's DISCOURAGED: 政|府, 官|員), in every measure only where no word boundary is
 # within reach: dearer than any other line (a ragged, short or loose one), so the break moves to the word's edge
 # (DESIGN.md, Chinese setting). Under NARROW_MEASURE_EM Chinese ems such a break is a warning, in wider text a
@@ -98,6 +115,9 @@ COVERB_END_COST = 10.0
 # In wider text a line ending with one (全才。此 | 年度重點成果) costs about what opening a justified line's gaps to
 # 0.068 em does (GAP_OVER_AIM_COST), so a near break that leaves the line a little looser is taken instead.
 WIDE_COVERB_END_COST = 10.0
+# A justified Chinese note of this many lines or fewer (a card's lead, a callout) that would open a line's gaps past
+# the aim is set ragged instead: in two lines the eye sees the letter-spacing at once (p6's card at 0.071 em)
+SHORT_NOTE_LINES = 2
 SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
 NARROWER_MEASURE_EMS = 2  # a justified Chinese paragraph with a short line mid-paragraph tries a measure this much narrower
 SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
@@ -250,6 +270,12 @@ class _Box:
     width_pt: float = 0.0
     hang_pt: float = 0.0  # a line ending here may run this far into the margin (hanging ，。、)
     end_shrink_pt: float = 0.0  # a line ending here may give up this much of its final punctuation's blank
+    # justified Chinese: its punctuation's blank that may give mid-line (CENTRED_MARKS): (offset in its text, from
+    # the left, from the right) per mark, their sum, and what of it its first and its last character give
+    marks: tuple = ()
+    mid_shrink_pt: float = 0.0
+    lead_mark_pt: float = 0.0
+    last_mark_pt: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -543,7 +569,34 @@ class TextSetter:
         last = chars[indices[-1]]
         hang = last.span.style.size_pt if last.span.style.hang_punctuation and last.char in HANGING else 0.0
         end_shrink = END_COMPRESS_EM.get(last.char, 0.0) * frags[-1].size_pt if not last.span.marker else 0.0
-        return _Box(frags, sum(f.advance_pt for f in frags), hang, end_shrink)
+        box = _Box(frags, sum(f.advance_pt for f in frags), hang, end_shrink)
+        marks = []
+        for offset, i in enumerate(indices):
+            item = chars[i]
+            if item.char not in COMPRESSIBLE:
+                continue
+            give = 1.0 - item.span.style.punct_min_em
+            if give <= 0 or item.span.marker:
+                continue
+            size = item.span.style.size_pt
+            if item.char in CENTRED_MARKS:
+                left = right = give / 2 * size
+            elif item.char in OPENING_BRACKETS:
+                left, right = 0.5 * size, 0.0
+            elif item.char in CLOSING_BRACKETS:
+                after = chars[i + 1].char if i + 1 < len(chars) else ""
+                # a closing bracket before punctuation has given its blank half already (_frag's squeeze)
+                left, right = 0.0, 0.0 if after and _is_cjk_punctuation(after) else 0.5 * size
+            else:
+                continue
+            if left or right:
+                marks.append((offset, left, right))
+        if marks:
+            box.marks = tuple(marks)
+            box.mid_shrink_pt = sum(left + right for _o, left, right in marks)
+            box.lead_mark_pt = marks[0][1] + marks[0][2] if marks[0][0] == 0 else 0.0
+            box.last_mark_pt = marks[-1][1] + marks[-1][2] if marks[-1][0] == len(indices) - 1 else 0.0
+        return box
 
     def _space_between(self, chars: list[_Char], left: list[int], right: list[int], bound: set) -> _Sep:
         last, first = chars[left[-1]], chars[right[0]]
@@ -637,20 +690,35 @@ class TextSetter:
         """The lines at the measure; a justified Chinese paragraph that leaves a line mid-paragraph short (_short_lines:
         ragged, as it could fill its measure only by opening its gaps past MAX_IDEOGRAPH_GAP_EM) is set on a
         measure an em narrower, then two (a right indent makes up the rest), so that its breaks move; the first
-        with no such line and no more lines is kept, else the measure's own."""
+        with no such line and no more lines is kept, else the measure's own. A note of SHORT_NOTE_LINES or fewer
+        that would still open a line's gaps past the aim is set ragged."""
         lines = self._set_measure(spans, width_pt, align, balance)
         texts = [s for s in spans if not s.marker]
         if align != "justify" or len(lines) < 2 or not texts or any(s.lang != "zh" for s in texts):
             return lines
-        em = max(s.style.size_pt for s in texts)
-        if not _short_lines(lines, em):
+        lines = self._set_narrower(spans, lines, align, balance)
+        if len(lines) <= SHORT_NOTE_LINES and max(line.gap_em for line in lines) > AIM_IDEOGRAPH_GAP_EM:
+            ragged = self._set_measure(spans, width_pt, "left", True)
+            if len(ragged) <= len(lines):
+                return ragged
+        return lines
+
+    def _set_narrower(self, spans: list[Span], lines: tuple[Line, ...], align: str, balance: bool) -> tuple[Line, ...]:
+        """`lines`, or the paragraph set on a measure an em or two narrower where that leaves no short line (or sets
+        a line opening its gaps past the aim closer) in no more lines."""
+        em = max(s.style.size_pt for s in spans if not s.marker)
+        short = _short_lines(lines, em)
+        widest = max(line.gap_em for line in lines)
+        if not short and widest <= AIM_IDEOGRAPH_GAP_EM:
             return lines
         for narrower in range(1, NARROWER_MEASURE_EMS + 1):
             measure = lines[0].width_pt - narrower * em
             if measure < 8 * em:
                 break
             trial = self._set_measure(spans, measure, align, balance)
-            if len(trial) <= len(lines) and not _short_lines(trial, em):
+            # …as does one opening a line's gaps past the aim, kept where the narrower sets them closer
+            if len(trial) <= len(lines) and not _short_lines(trial, em) \
+                    and (short or max(line.gap_em for line in trial) < widest):
                 return trial
         return lines
 
@@ -705,6 +773,9 @@ class TextSetter:
         end_shrink = [b.end_shrink_pt for b in boxes]
         ragged_cost = [_ragged_cost(b, width_pt) for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
+        mid_shrink = [b.mid_shrink_pt for b in boxes] if justify else [0.0] * n
+        lead_mark = [b.lead_mark_pt for b in boxes]
+        last_mark = [b.last_mark_pt for b in boxes]
         sep_w = [sep.width_pt for sep in seps]
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
         sep_gap_room = [sep.last_stretch_pt for sep in seps]
@@ -726,7 +797,7 @@ class TextSetter:
             start_cost = states[0][1]
             # a line starting with an opening bracket hangs its blank half into the margin (_make_line)
             width = -start_hang[i] if bracket_hangs else 0.0
-            stretch = gap_room = 0.0
+            stretch = gap_room = mid = 0.0
             could_end_earlier = False
             for j in range(i + 1, n + 1):
                 if j - 1 > i:
@@ -734,12 +805,16 @@ class TextSetter:
                     stretch += sep_stretch[j - 2]
                     gap_room += sep_gap_room[j - 2]
                 width += box_w[j - 1]
+                mid += mid_shrink[j - 1]
                 # Hanging punctuation only where the line would not fit otherwise.
                 fit = (width - hang[j - 1] if width > limit else width) + hyphen_at[j - 1]
-                # Only the final punctuation's blank may give: ideograph gaps never close (DESIGN.md)
+                # Only punctuation's blank may give (its final mark's, and in justified Chinese its others'):
+                # ideograph gaps never close (DESIGN.md)
                 can_shrink = end_shrink[j - 1]
+                if mid:
+                    can_shrink += mid - last_mark[j - 1] - lead_mark[i]
                 overfull = fit - can_shrink > limit
-                too_wide = width - most_end_shrink > limit  # and so is every longer line
+                too_wide = width - most_end_shrink - mid > limit  # and so is every longer line
                 if overfull and could_end_earlier and too_wide:
                     break
                 if not can_end_at[j - 1]:
@@ -759,9 +834,13 @@ class TextSetter:
                         elif justify and j < n and gap_room and width_pt - fit > stretch - gap_room:
                             # the ideograph gaps this line opens, past the aim of 0.05 em: dearer the nearer 0.08
                             opened = (width_pt - fit - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM
-                            if opened > AIM_IDEOGRAPH_GAP_EM:  # or set ragged, where that is cheaper (_make_line)
-                                cost += min(_over_aim_cost(opened), ragged_cost[j - 1])
-                    if fit > limit:
+                            # the ideograph gaps this line opens (a line compressing its punctuation instead is
+                            # cheaper), or set ragged, where that is cheaper (_make_line)
+                            cost += min(_gap_cost(opened), ragged_cost[j - 1])
+                    if fit > limit and justify:
+                        # Compressed, mid-line punctuation too: cheaper than opening the gaps (GAP_OPEN_COST)
+                        cost += COMPRESS_COST * ((fit - width_pt) / can_shrink) ** 2
+                    elif fit > limit:
                         # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
                         cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
                 if depth == 1:  # the common case, kept lean
@@ -833,14 +912,23 @@ class TextSetter:
             natural += offset
             fit += offset
         delta: dict[int, float] = {}  # separator index -> space added
+        squeeze: dict[tuple[int, int], tuple[float, float]] = {}  # (box, offset) -> blank a mark gives, left, right
         end_given = 0.0  # blank given up by the line's final punctuation
         if fit > width_pt + 0.01:
             # Too long by a little: the final punctuation gives up its blank (a closing bracket its right half,
             # ，。、 a quarter em). Nothing else gives: ideograph gaps never close below solid and the Han–Latin
             # gap is fixed (DESIGN.md, Chinese setting), so a line that needs more has its break moved.
             end_given = min(fit - width_pt, boxes[end - 1].end_shrink_pt)
-            if fit - end_given > width_pt + 0.01:  # it does not fit even so: set it as it is, overfull (reported)
-                end_given = 0.0
+            if fit - end_given > width_pt + 0.01 and chinese and align == "justify":
+                # justified Chinese: its mid-line punctuation gives the rest, each mark the same share of its blank
+                marks = _line_marks(boxes, start, end)
+                room = sum(left + right for _k, _o, left, right in marks)
+                if fit - end_given - room <= width_pt + 0.01:
+                    share = (fit - end_given - width_pt) / room
+                    squeeze = {(k, o): (left * share, right * share) for k, o, left, right in marks}
+            if fit - end_given - sum(left + right for left, right in squeeze.values()) > width_pt + 0.01:
+                end_given = 0.0  # it does not fit even so: set it as it is, overfull (reported)
+                squeeze = {}
         elif align == "justify" and not last and fit < width_pt - 0.01:
             slack = width_pt - fit
             if chinese:
@@ -850,7 +938,7 @@ class TextSetter:
                 last_room = sum(seps[k].last_stretch_pt for k in inner)
                 rest = max(0.0, slack - first_room) / last_room if last_room else 0.0
                 # a line opening its gaps far past the aim is set ragged where that costs less (a phrase's end)
-                gaping = _over_aim_cost(rest * MAX_IDEOGRAPH_GAP_EM) > _ragged_cost(boxes[end - 1], width_pt)
+                gaping = _gap_cost(rest * MAX_IDEOGRAPH_GAP_EM) > _ragged_cost(boxes[end - 1], width_pt)
                 if slack <= first_room + last_room + 0.01 and not gaping:
                     share = min(1.0, slack / first_room) if first_room else 0.0
                     for k in inner:
@@ -868,6 +956,17 @@ class TextSetter:
             offset = width_pt - natural
         runs: list[GlyphRun] = []
         x = offset
+        def add(frag: _Frag, text: str, x: float, width: float) -> None:
+            tail = runs[-1] if runs else None
+            same = tail is not None and tail.face == frag.face and tail.size_pt == frag.size_pt and \
+                tail.rise_pt == frag.rise_pt and tail.colour == frag.colour and tail.char_space_pt == frag.tracking_pt \
+                and tail.scale == frag.scale
+            if tail is not None and same and abs(tail.x_pt + tail.width_pt - x) < 0.01:
+                runs[-1] = _extend(tail, text, width)
+            else:
+                runs.append(GlyphRun(x, text, frag.face, frag.size_pt, frag.rise_pt, frag.colour,
+                                     frag.tracking_pt, width, scale=frag.scale))
+
         for k in range(start, end):
             if k > start:
                 sep = seps[k - 1]
@@ -882,17 +981,31 @@ class TextSetter:
                         runs[-1] = _extend(prev, SPACE, drawn)
                     else:  # after a widened dash: the space at its own width
                         runs.append(replace(prev, x_pt=prev.x_pt + prev.width_pt, text=SPACE, width_pt=drawn, scale=1.0))
+            offset = 0
             for frag in boxes[k].frags:
-                tail = runs[-1] if runs else None
-                same = tail is not None and tail.face == frag.face and tail.size_pt == frag.size_pt and \
-                    tail.rise_pt == frag.rise_pt and tail.colour == frag.colour and tail.char_space_pt == frag.tracking_pt \
-                    and tail.scale == frag.scale
-                if tail is not None and same and abs(tail.x_pt + tail.width_pt - x) < 0.01:
-                    runs[-1] = _extend(tail, frag.text, frag.width_pt)
+                cuts = [o - offset for o in range(offset, offset + len(frag.text)) if (k, o) in squeeze] \
+                    if squeeze else []
+                if not cuts:
+                    add(frag, frag.text, x, frag.width_pt)
+                    x += frag.advance_pt
                 else:
-                    runs.append(GlyphRun(x, frag.text, frag.face, frag.size_pt, frag.rise_pt, frag.colour,
-                                         frag.tracking_pt, frag.width_pt, scale=frag.scale))
-                x += frag.advance_pt
+                    # a compressed mark is drawn at its own x, its blank given from its sides; the rest after it
+                    face = self.fonts.faces.get(frag.face, MISSING_FACE)
+                    piece, piece_x, piece_w = "", x, 0.0
+                    for c, char in enumerate(frag.text):
+                        w = face.width_pt(char, frag.size_pt) + frag.tracking_pt
+                        if c in cuts:
+                            if piece:
+                                add(frag, piece, piece_x, piece_w)
+                            left, right = squeeze[(k, offset + c)]
+                            add(frag, char, piece_x + piece_w - left, w)
+                            piece, piece_x, piece_w = "", piece_x + piece_w + w - left - right, 0.0
+                        else:
+                            piece, piece_w = piece + char, piece_w + w
+                    if piece:
+                        add(frag, piece, piece_x, piece_w)
+                    x = piece_x + piece_w + frag.kern_after_pt
+                offset += len(frag.text)
         if hyphen:  # a dictionary break: the hyphen in the word's own face, marked as not part of the text
             last_run = runs[-1]
             runs.append(GlyphRun(x, "-", last_run.face, last_run.size_pt, last_run.rise_pt, last_run.colour,
@@ -909,12 +1022,27 @@ class TextSetter:
                        if spaces and delta else 1.0)
         gaps = [delta.get(k, 0.0) for k in inner if seps[k].last_stretch_pt]
         gap_em = (max(gaps, key=abs) / size) if gaps and any(gaps) else 0.0
-        width_used = fit - end_given + sum(delta.values())
-        compressed = sum(f.compressed for b in boxes[start:end] for f in b.frags) + (end_given > 0)
+        given = sum(left + right for left, right in squeeze.values())
+        width_used = fit - end_given - given + sum(delta.values())
+        compressed = sum(f.compressed for b in boxes[start:end] for f in b.frags) + (end_given > 0) + len(squeeze)
         return Line(tuple(runs), width_pt, natural, leading_pt=leading, ascent_pt=half + 0.88 * size,
                     descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind in ("hyphen", "soft")),
                     overfull=width_used > width_pt + 0.01, space_ratio=space_ratio, gap_em=gap_em,
                     compressed=compressed, hang_pt=hang_end)
+
+
+def _line_marks(boxes: list[_Box], start: int, end: int) -> list[tuple[int, int, float, float]]:
+    """The marks of a line that may give blank mid-line: (box, offset, left, right); not its first opening bracket
+    (its blank half hangs in the margin) nor its final mark (END_COMPRESS_EM)."""
+    marks = []
+    for k in range(start, end):
+        box = boxes[k]
+        for offset, left, right in box.marks:
+            if (k == start and offset == 0 and box.lead_mark_pt) or (k == end - 1 and box.last_mark_pt
+                                                                      and offset == box.marks[-1][0]):
+                continue
+            marks.append((k, offset, left, right))
+    return marks
 
 
 def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int, grades: tuple = ()) -> _Sep:
@@ -1021,6 +1149,12 @@ def _over_aim_cost(opened_em: float) -> float:
     if opened_em <= AIM_IDEOGRAPH_GAP_EM:
         return 0.0
     return GAP_OVER_AIM_COST * ((opened_em - AIM_IDEOGRAPH_GAP_EM) / (MAX_IDEOGRAPH_GAP_EM - AIM_IDEOGRAPH_GAP_EM)) ** 2
+
+
+def _gap_cost(opened_em: float) -> float:
+    """What a justified Chinese line opening its ideograph gaps by `opened_em` costs: GAP_OPEN_COST at GAP_OPEN_EM,
+    growing as the square (so a line that compresses its punctuation instead is cheaper), and past the aim more."""
+    return GAP_OPEN_COST * (opened_em / GAP_OPEN_EM) ** 2 + _over_aim_cost(opened_em)
 
 
 def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int]) -> float:

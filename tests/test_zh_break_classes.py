@@ -168,12 +168,17 @@ def test_a_space_between_two_chinese_phrases_is_full_width(zh):
 def test_a_justified_line_opens_every_ideograph_gap_alike_names_included(zh):
     """The p1 introduction's first line opened its gaps 0.064 em between words while the gaps inside the names
     (香港科技大學, glued so they never break) stayed solid: uneven along the line. Now every gap between two
-    ideographs of a justified line opens alike, and by no more than the aim of 0.05 em where the line can."""
+    ideographs of a justified line opens alike, and by no more than the aim of 0.05 em where the line can. (Set
+    with its punctuation never compressed, punct_min_em 1: compressed, the line would fill its measure solid.)"""
+    from dataclasses import replace
+
     from conftest import glyph_gaps
 
-    setter, _, lines = zh
+    setter, layout, _ = zh
     text = "香港科技大學是一所世界級研究型大學。我們的研究範疇主要包括科學、工程、商業、人文及社會科學，致力培育具備環球視野、創業精神及創新思維的全才。"
-    set_lines = lines(text, "body", 60, "justify")  # the old breaker: 0.064 em between words, 0 inside names
+    st = replace(layout.style("body", "zh"), punct_min_em=1.0)
+    # the old breaker: 0.064 em between words, 0 inside names
+    set_lines = setter.set([Span(text, st, lang="zh")], 60 * st.size_pt, "justify")
     assert len(set_lines) >= 2
     first = glyph_gaps(setter, set_lines[0])[0]
     assert max(first) > 0.005  # the line is justified by opening its gaps…

@@ -414,9 +414,35 @@ class PageLayouter:
                                                                   body_bottom, page.ref, page.number, Diagnostics(),
                                                                   relax=True))
         foot_ink = getattr(self, "_foot_ink", None)
+        foot_pt = max(0.0, foot_ink - body_bottom) if foot_ink is not None else 0.0
+        loose_block = (layout.geometry.loose_spacing_pt or {}).get("block", 0.0)
+        rowed = [n for n in order if blocks.get(n) and len(started.get(n) or ()) > 1]
+        if rowed and not relax:
+            # Spare height past the page's larger steps and its declared space (a page with fewer words than it
+            # holds whose steps are all held: edition-b's page 4 of rankings) opens the rows of its frames, a grid
+            # step at a time, up to the loose block step: rows of one section are blocks of it.
+            opened = 0.0
+            while place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
+                               Diagnostics(), foot_pt=foot_pt).room > 0:
+                opened += self.grid
+                if m.row_gap_mm * MM + opened > loose_block + 0.01:
+                    break
+                kept = dict(rings)
+                for name in rowed:
+                    base = rings.get(name, layout)
+                    rings[name] = replace(base, geometry=replace(base.geometry, elements=replace(
+                        base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))
+                    fill(name, diags=Diagnostics())
+                align_rows(template, refill, started, filled, gap_limit, heads)
+                if too_full():
+                    rings.clear()
+                    rings.update(kept)
+                    for name in rowed:
+                        fill(name, diags=Diagnostics())
+                    align_rows(template, refill, started, filled, gap_limit, heads)
+                    break
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                                 self.diags, relax=relax,
-                                 foot_pt=max(0.0, foot_ink - body_bottom) if foot_ink is not None else 0.0)
+                                 self.diags, relax=relax, foot_pt=foot_pt)
         if placement.released:
             steps = ", ".join(layout.geometry.fixed_steps)
             self.diags.note("rhythm-floor", f"the page is too full for its rhythm: the space above its section "

@@ -122,13 +122,13 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             over_figure, piece, dx, last = led
             lead_top = ctx.place(out, piece.primary, x + dx, y + anchor - over_figure - last)
             if piece.secondary:
-                ctx.place(out, piece.secondary, x + dx, lead_top + piece.primary_h + m.band_gap_pt)
+                ctx.place(out, piece.secondary, x + dx, lead_top + piece.words_h + m.band_gap_pt)
         if frame.bands == "shared":
             # Cells alike (two callouts, say): the English of the row on one band, then its Chinese on
             # the next, in that reading order.
             firsts = [ctx.place(out, p.primary, dx, y + anchor - p.anchor_pt if p.anchored else y)
                       for p, dx in zip(pieces, lefts)]
-            below = max(t + p.primary_h for t, p in zip(firsts, pieces))
+            below = max(t + p.words_h for t, p in zip(firsts, pieces))
             gap = m.band_gap_pt if any(p.secondary for p in pieces) else 0.0
             for first_top, piece, dx in zip(firsts, pieces, lefts):
                 second_top = ctx.place(out, piece.secondary, dx, below + gap)
@@ -136,7 +136,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         for piece, dx in zip(pieces, lefts) if frame.bands != "shared" else ():
             # Figures stand level; a cell of text (a callout, a paragraph) starts at the row's top.
             first_top = ctx.place(out, piece.primary, dx, y + anchor - piece.anchor_pt if piece.anchored else y)
-            second_top = first_top + piece.primary_h + (m.band_gap_pt if piece.secondary and piece.primary
+            second_top = first_top + piece.words_h + (m.band_gap_pt if piece.secondary and piece.primary
                                                          else 0.0)
             second_top = ctx.place(out, piece.secondary, dx, second_top)
             bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))

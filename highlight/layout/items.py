@@ -207,6 +207,9 @@ class _Piece:
     secondary: list = field(default_factory=list)
     primary_h: float = 0.0
     secondary_h: float = 0.0
+    # where its secondary band starts (None: under the primary band's height): a ranking's Chinese follows its
+    # English words, not the rank figure beside them, so every ranking has one English-to-Chinese gap
+    secondary_at: float | None = None
     anchor_pt: float = 0.0  # how far below its top the line it aligns by starts (a stat's figure)
     anchored: bool = False  # a figure (stat, rank) that stands level with the row's other figures
     # a callout's headline (a stat's figure line): how far below its top it starts (its lead-in above it), and
@@ -214,6 +217,11 @@ class _Piece:
     # and figure line of the row stands on that line
     headline_pt: float | None = None
     led: bool = False
+
+    @property
+    def words_h(self) -> float:
+        """How far below its top its secondary band follows (the band gap added to it)."""
+        return self.primary_h if self.secondary_at is None else self.secondary_at
 
 
 # How far a line's ink reaches above and below its baseline, in ems of its size: ideographs nearly fill

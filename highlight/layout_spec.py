@@ -213,6 +213,7 @@ class ElementMeasures:
     ring_hole: float = 0.58
     ring_steps_mm: tuple[float, ...] = ()  # smaller radii a ring takes, in turn, on a page too full for it
     qr_caption_gap_mm: float = 3.0
+    qr_caption_measure_mm: float = 0.0  # a QR caption's measure on every page (0: the rest of its cell)
     footnote_rule_mm: float = 40.0
     heading_rule_pt: float = 0.6
     theme_band_mm: tuple[float, float] = (2.0, 4.0)  # a second theme's navy band: padding above and below, at the sides
@@ -554,6 +555,9 @@ GEOMETRY = Struct(PageGeometry, {
         "ring_steps_mm": Field(Seq(Number("mm", 1, maximum=200), 0, "Smaller outer radii a ring chart takes, in "
                                    "turn, on a page too full for it (the figure scale's smaller steps)"), default=()),
         "qr_caption_gap_mm": Field(Number("Between a QR code and its caption", 0, maximum=200), default=3.0),
+        "qr_caption_measure_mm": Field(Number("A QR code's caption measure, mm, the same on every page (its cell's "
+                                              "rest where narrower; 0: the rest of its cell)", 0, maximum=200),
+                                       default=0.0),
         "footnote_rule_mm": Field(Number("Length of the rule above footnotes", 0, maximum=200), default=40.0),
         "heading_rule_pt": Field(Number("Weight of the rule under section headings", 0, maximum=200), default=0.6),
         "theme_band_mm": Field(Seq(Number("mm", 0, maximum=50), 2, "A second theme's navy band: its padding above "

@@ -519,6 +519,28 @@ def test_every_rankings_chinese_stands_one_gap_under_its_english(edition, reques
         assert max(kind.values()) - min(kind.values()) <= 0.3, kind
 
 
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
+def test_every_qr_caption_stands_on_one_measure_at_one_distance_from_its_code(edition, request):
+    """One QR unit on every page (designer's final review: the boxes all 20 mm, their captions 31 mm wide on pages 2
+    and 6, four ragged lines, up to 64 mm on pages 1 and 8): every caption starts one gap right of its code and no
+    line of it is wider than the layout's caption measure (elements.qr_caption_measure_mm), so a caption wraps alike
+    wherever its cell allows. Fails on f1710ae at 33.7 mm (page 1's caption line 60.1 mm; at 44 mm page 8's 58.0)."""
+    from highlight.layout import QrMark
+
+    result = request.getfixturevalue(edition)
+    measure = result.layout.geometry.elements.qr_caption_measure_mm * MM
+    assert measure > 0
+    gaps, widths = set(), []
+    for page in result.pages:
+        for mark in (i for i in page.items if isinstance(i, QrMark)):
+            caption = [i for i in page.items if isinstance(i, TextLine) and i.ref == mark.ref]
+            assert caption, page.number
+            gaps.add(round((min(i.x_pt for i in caption) - mark.x_pt - mark.size_pt) / MM, 2))
+            widths += [(page.number, round(i.line.natural_pt / MM, 1)) for i in caption
+                       if i.line.natural_pt > measure + 0.01]
+    assert len(gaps) == 1 and not widths, (gaps, widths)
+
+
 def test_a_ranking_too_narrow_for_its_words_beside_its_rank_is_a_warning_not_a_second_form(tmp_path):
     """Page 2's rankings back on main's three columns: beside a 20 mm rank column their words would have 7 ems. The
     rank still stands beside them (one anatomy), and a located warning asks for columns. Fails on the code

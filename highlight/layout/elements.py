@@ -522,7 +522,10 @@ def qr(ctx: FrameContext, qr: QrCode, width: float, frame: FrameSpec) -> _Piece:
         check_module_size(qr.url, g.qr_size_mm, g.qr_error_correction, g.qr_min_module_mm, ref_of(qr, "url"),
                           ctx.page, ctx.diags)
     text_x = size + ctx.m.qr_caption_gap_mm * MM
-    col = ctx.column(piece.primary, qr.ref, "en", width - text_x, text_x)
+    # one QR unit on every page (designer's final review: captions 31 mm on pages 2 and 6, 64 mm on 1 and 8, the
+    # boxes all 20 mm): the caption on the layout's measure, its cell's rest only where that is narrower
+    measure = ctx.m.qr_caption_measure_mm * MM
+    col = ctx.column(piece.primary, qr.ref, "en", min(width - text_x, measure) if measure else width - text_x, text_x)
     col.text(qr.caption, "qr-caption")
     piece.primary_h = max(size, col.text(qr.caption, "qr-caption", "zh"))
     if qr.url is None:

@@ -13,7 +13,7 @@ from highlight.build import BuildOptions, build, load_inputs
 from highlight.diagnostics import Diagnostics
 from highlight.layout import TextLine
 from highlight.segment import DISCOURAGED, break_grades
-from highlight.text import AIM_IDEOGRAPH_GAP_EM, CENTRED_MARKS, Span, TextSetter
+from highlight.text import AIM_IDEOGRAPH_GAP_EM, CENTRED_MARKS, FAR_SHORT_EM, PHRASE_END, Span, TextSetter
 
 INTRO = ("香港科技大學是一所世界級研究型大學。我們的研究範疇主要包括科學、工程、商業、人文及社會科學，致力培育具備環球視野、"
          "創業精神及創新思維的全才。我們透過此簡便的年度重點成果，與你分享科大的目標、成就及社會影響力方面的資料及數據。")
@@ -66,6 +66,19 @@ def test_page_1_introduction_needs_no_mid_line_compression(zh):
     _st, lines = zh(INTRO, "body", 39)
     assert all(line.compressed <= 1 for line in lines[:-1]), [(line.text, line.compressed) for line in lines]
     assert all(line.gap_em <= AIM_IDEOGRAPH_GAP_EM for line in lines), [(line.text, line.gap_em) for line in lines]
+
+
+def test_a_far_short_line_runs_on_into_the_next_phrase(zh):
+    """Round 6 review: page 5's ◊ footnote ended line 1 on 合辦的年度比賽， five ems short of its 34 (ragged at a
+    phrase's end): it read as a hard return. A justified line but the last, in a wide measure, ends no more than
+    FAR_SHORT_EM short on a phrase's punctuation: here it runs on into 為 (為 | 程式人員, a clean break), ragged
+    rather than letter-spaced (863548c: 比賽， | 為程式人員…)."""
+    st, lines = zh(FOOTNOTE_5, "footnote", 34)
+    assert lines[0].text.endswith("比賽，為"), [line.text for line in lines]
+    for line in lines[:-1]:
+        short = (line.width_pt - line.right_pt) / st.size_pt
+        assert not (line.text[-1] in PHRASE_END and short > FAR_SHORT_EM), (line.text, short)
+        assert line.gap_em <= AIM_IDEOGRAPH_GAP_EM, (line.text, line.gap_em)
 
 
 def test_a_short_note_that_would_letter_space_is_set_solid_and_ragged(zh):

@@ -307,6 +307,7 @@ EDITION = Struct(Edition, {
 def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> Edition:
     """Load and check `folder/edition.yaml` and its pages; raise BuildFailed on errors."""
     index = os.path.join(folder, "edition.yaml")
+    before = len(diags.items)  # the edition's own errors fail it, not a caller's earlier findings
     if not os.path.isfile(index):
         diags.fatal("no-edition", f"{display_path(folder)} has no edition.yaml", SourceRef(display_path(folder)),
                     hint="pass a folder such as content/2022-23")
@@ -333,10 +334,10 @@ def load_edition(folder: str, diags: Diagnostics, cache: dict | None = None) -> 
             continue  # reported; go on so every broken file is listed in one run
         if page is not INVALID:
             pages.append(page)
-    diags.raise_if_errors()
+    diags.raise_if_errors(since=before)
     edition = replace(edition, pages=tuple(pages))
     check_edition(edition, diags)
-    diags.raise_if_errors()
+    diags.raise_if_errors(since=before)
     typography = edition.typography
     if typography is not None and (typography.minus or typography.en_dash or typography.zh_punctuation
                                    or typography.unit_space):

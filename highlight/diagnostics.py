@@ -183,8 +183,10 @@ class Diagnostics:
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.items if d.severity == severity)
 
-    def raise_if_errors(self) -> None:
-        if self.has_errors():
+    def raise_if_errors(self, since: int = 0) -> None:
+        """BuildFailed if an error was collected (`since`: only among the items from that index on, so that a
+        reader of one file fails for its own errors, not for findings collected before it was asked)."""
+        if any(d.severity >= Severity.ERROR for d in self.items[since:]):
             raise BuildFailed(self)
 
     def to_json(self) -> str:

@@ -142,8 +142,9 @@ def load_yaml(path: str, diags: Diagnostics) -> YamlDoc:
         diags.error("yaml-syntax", f"YAML syntax: {exc}", here,
                     hint="check quotes, brackets and indentation near the place named")
         raise BuildFailed(diags) from None
+    before = len(diags.items)
     _check_tree(shown, root, diags)
-    diags.raise_if_errors()
+    diags.raise_if_errors(since=before)  # this file's own errors: a caller's earlier findings are its own
     return YamlDoc(shown, root)
 
 

@@ -69,6 +69,13 @@ PHRASE_END = set("，。、；：！？）」』")  # a ragged line ending on on
 # …and in a narrow measure (a callout, a card) less than a break between two words (NARROW_PHRASE_COST): there a
 # phrase ending its line ragged reads better than a compound parted to fill it (…智慧生產、 | 生物科學及…)
 NARROW_PHRASE_RAGGED_COST = 10.0
+# …but only a little short: a ragged line more than FAR_SHORT_EM short in a wide measure (NARROW_MEASURE_EM or
+# more; a cell's note may end a line short) costs RAGGED_COST however it ends, and on a
+# phrase's punctuation HARD_RETURN_COST more, as it reads as the paragraph's end (page 5's ◊ footnote: …合辦的年度比賽，
+# five ems short in 34): the line runs on into the next phrase (…比賽，為 | 程式人員…) where that is possible
+FAR_SHORT_EM = 2.0
+HARD_RETURN_COST = 30.0
+FAR_SHORT_COST = 10.0  # …and this for each em it is shorter still, so the line runs on as far as it can
 # Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
 # Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
@@ -82,6 +89,11 @@ COMPRESSIBLE = CENTRED_MARKS | OPENING_BRACKETS | CLOSING_BRACKETS
 # A line that compresses costs this at most (all of its punctuation's blank taken): less than one opening its
 # ideograph gaps by GAP_OPEN_EM (GAP_OPEN_COST), so a line takes one more ideograph where its punctuation can give
 COMPRESS_COST = 0.5
+# QUANTISED: a mid-line mark is set full width or gives all of its blank (its half em: punct_min_em), never an
+# amount between (⅛, ⅙ em read as uneven spacing, line to line); a line needing less than the half-em steps give
+# opens its gaps by the difference. Each mark that gives costs this: about what a line one ideograph short costs
+# opening its gaps in a full measure, so a break that needs no mid-line compression is preferred.
+MID_COMPRESS_COST = 3.0
 # A justified Chinese line opening its ideograph gaps costs GAP_OPEN_COST at GAP_OPEN_EM, growing as the square
 # (on top of GAP_OVER_AIM_COST past the aim): a near break that sets the line solid or compresses it is taken instead
 GAP_OPEN_COST = 2.0
@@ -115,8 +127,9 @@ COVERB_END_COST = 10.0
 # In wider text a line ending with one (全才。此 | 年度重點成果) costs about what opening a justified line's gaps to
 # 0.068 em does (GAP_OVER_AIM_COST), so a near break that leaves the line a little looser is taken instead.
 WIDE_COVERB_END_COST = 10.0
-# A justified Chinese note of this many lines or fewer (a card's lead, a callout) that would open a line's gaps past
-# the aim is set ragged instead: in two lines the eye sees the letter-spacing at once (p6's card at 0.071 em)
+# A justified Chinese note of this many lines or fewer (a card's lead, a callout), or of any length in a narrow
+# measure (under NARROW_MEASURE_EM: a card's cell), that would open a line's gaps past the aim is set ragged instead:
+# in a short line the eye sees the letter-spacing at once (p6's card at 0.071 em, edition-b's in three lines)
 SHORT_NOTE_LINES = 2
 SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
 NARROWER_MEASURE_EMS = 2  # a justified Chinese paragraph with a short line mid-paragraph tries a measure this much narrower
@@ -697,7 +710,9 @@ class TextSetter:
         if align != "justify" or len(lines) < 2 or not texts or any(s.lang != "zh" for s in texts):
             return lines
         lines = self._set_narrower(spans, lines, align, balance)
-        if len(lines) <= SHORT_NOTE_LINES and max(line.gap_em for line in lines) > AIM_IDEOGRAPH_GAP_EM:
+        em = max(s.style.size_pt for s in texts)
+        note = len(lines) <= SHORT_NOTE_LINES or width_pt < NARROW_MEASURE_EM * em - 0.01
+        if note and max(line.gap_em for line in lines) > AIM_IDEOGRAPH_GAP_EM:
             ragged = self._set_measure(spans, width_pt, "left", True)
             if len(ragged) <= len(lines):
                 return ragged
@@ -717,8 +732,11 @@ class TextSetter:
                 break
             trial = self._set_measure(spans, measure, align, balance)
             # …as does one opening a line's gaps past the aim, kept where the narrower sets them closer
+            # (never one that trades a short line for letter-spacing, its gaps past the aim: page 5's footnote)
+            gap = max(line.gap_em for line in trial)
             if len(trial) <= len(lines) and not _short_lines(trial, em) \
-                    and (short or max(line.gap_em for line in trial) < widest):
+                    and (short and (gap <= max(widest, AIM_IDEOGRAPH_GAP_EM) or len(trial) <= SHORT_NOTE_LINES)
+                         or gap < widest):  # (a short note opening its gaps is set ragged: _set)
                 return trial
         return lines
 
@@ -776,7 +794,16 @@ class TextSetter:
         mid_shrink = [b.mid_shrink_pt for b in boxes] if justify else [0.0] * n
         lead_mark = [b.lead_mark_pt for b in boxes]
         last_mark = [b.last_mark_pt for b in boxes]
+        mark_count = [len(b.marks) for b in boxes]
         sep_w = [sep.width_pt for sep in seps]
+        # …and a ragged line far short on a phrase's punctuation reads as the paragraph's end (HARD_RETURN_COST)
+        far_short = [FAR_SHORT_EM * b.frags[-1].size_pt
+                     if b.frags and width_pt >= NARROW_MEASURE_EM * b.frags[-1].size_pt - 0.01 and not balance
+                     and sum(box_w) + sum(sep_w) > SHORT_NOTE_LINES * width_pt
+                     else width_pt  # (a balanced note's lines, or a short note's, _set, are short by design)
+                     for b in boxes]
+        hard_return = [RAGGED_COST + HARD_RETURN_COST if b.frags and b.frags[-1].text[-1] in PHRASE_END
+                       else RAGGED_COST for b in boxes]
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
         sep_gap_room = [sep.last_stretch_pt for sep in seps]
         start_hang = [0.5 * b.frags[0].size_pt if b.frags and b.frags[0].text[0] in OPENING_BRACKETS else 0.0
@@ -798,6 +825,7 @@ class TextSetter:
             # a line starting with an opening bracket hangs its blank half into the margin (_make_line)
             width = -start_hang[i] if bracket_hangs else 0.0
             stretch = gap_room = mid = 0.0
+            count = 0
             could_end_earlier = False
             for j in range(i + 1, n + 1):
                 if j - 1 > i:
@@ -806,6 +834,7 @@ class TextSetter:
                     gap_room += sep_gap_room[j - 2]
                 width += box_w[j - 1]
                 mid += mid_shrink[j - 1]
+                count += mark_count[j - 1]
                 # Hanging punctuation only where the line would not fit otherwise.
                 fit = (width - hang[j - 1] if width > limit else width) + hyphen_at[j - 1]
                 # Only punctuation's blank may give (its final mark's, and in justified Chinese its others'):
@@ -830,15 +859,36 @@ class TextSetter:
                         if fit < short_line and j < n:
                             cost += SHORT_LINE_COST
                         if justify and j < n and width_pt - fit > stretch + tolerance:
-                            cost += ragged_cost[j - 1]
+                            short_by = width_pt - fit - far_short[j - 1]
+                            cost += ragged_cost[j - 1] if short_by <= 0 else \
+                                hard_return[j - 1] + FAR_SHORT_COST * short_by / far_short[j - 1] * FAR_SHORT_EM
                         elif justify and j < n and gap_room and width_pt - fit > stretch - gap_room:
                             # the ideograph gaps this line opens, past the aim of 0.05 em: dearer the nearer 0.08
                             opened = (width_pt - fit - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM
                             # the ideograph gaps this line opens (a line compressing its punctuation instead is
                             # cheaper), or set ragged, where that is cheaper (_make_line)
-                            cost += min(_gap_cost(opened), ragged_cost[j - 1])
-                    if fit > limit and justify:
-                        # Compressed, mid-line punctuation too: cheaper than opening the gaps (GAP_OPEN_COST)
+                            if opened > AIM_IDEOGRAPH_GAP_EM + 0.001 and width_pt - fit > far_short[j - 1]:
+                                # far short: set ragged (_make_line), not letter-spaced
+                                cost += hard_return[j - 1] + FAR_SHORT_COST * (width_pt - fit - far_short[j - 1]) \
+                                    / far_short[j - 1] * FAR_SHORT_EM
+                            else:
+                                cost += min(_gap_cost(opened), ragged_cost[j - 1])
+                    if fit > limit and justify and fit - end_shrink[j - 1] > limit:
+                        # Mid-line punctuation gives its blank in half-em steps (QUANTISED, _make_line): each mark
+                        # costs MID_COMPRESS_COST, and what the steps give past the need opens the line's gaps
+                        half = (mid - last_mark[j - 1] - lead_mark[i]) / max(1, count - (last_mark[j - 1] > 0)
+                                                                              - (lead_mark[i] > 0))
+                        steps = math.ceil((fit - end_shrink[j - 1] - width_pt - tolerance) / half)
+                        given = steps * half
+                        cost += MID_COMPRESS_COST * steps
+                        slack = width_pt - (fit - given)
+                        if slack > 0 and j < n:
+                            if slack > stretch + tolerance:
+                                cost += 2 * RAGGED_COST  # its gaps would open past the limit: another break
+                            elif gap_room and slack > stretch - gap_room:
+                                cost += _gap_cost((slack - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM)
+                    elif fit > limit and justify:
+                        # Compressed, its final mark only: cheaper than opening the gaps (GAP_OPEN_COST)
                         cost += COMPRESS_COST * ((fit - width_pt) / can_shrink) ** 2
                     elif fit > limit:
                         # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
@@ -920,15 +970,32 @@ class TextSetter:
             # gap is fixed (DESIGN.md, Chinese setting), so a line that needs more has its break moved.
             end_given = min(fit - width_pt, boxes[end - 1].end_shrink_pt)
             if fit - end_given > width_pt + 0.01 and chinese and align == "justify":
-                # justified Chinese: its mid-line punctuation gives the rest, each mark the same share of its blank
+                # justified Chinese: its mid-line punctuation gives the rest, a mark all of its blank or none
+                # (QUANTISED), marks beside other punctuation first, then from the line's end back
                 marks = _line_marks(boxes, start, end)
-                room = sum(left + right for _k, _o, left, right in marks)
-                if fit - end_given - room <= width_pt + 0.01:
-                    share = (fit - end_given - width_pt) / room
-                    squeeze = {(k, o): (left * share, right * share) for k, o, left, right in marks}
-            if fit - end_given - sum(left + right for left, right in squeeze.values()) > width_pt + 0.01:
+                if fit - end_given - sum(left + right for _k, _o, left, right in marks) <= width_pt + 0.01:
+                    for k, o, left, right in _squeeze_order(boxes, marks):
+                        if fit - end_given - sum(a + b for a, b in squeeze.values()) <= width_pt + 0.01:
+                            break
+                        squeeze[(k, o)] = (left, right)
+                    fit -= sum(left + right for left, right in squeeze.values())
+                    end_given = max(0.0, min(fit - width_pt, boxes[end - 1].end_shrink_pt))
+            if fit - end_given > width_pt + 0.01:
                 end_given = 0.0  # it does not fit even so: set it as it is, overfull (reported)
+                fit += sum(left + right for left, right in squeeze.values())
                 squeeze = {}
+        if squeeze and not last and fit < width_pt - 0.01:
+            # the blank its half-em steps gave past what the line needed opens its gaps (the break choice keeps
+            # that within MAX_IDEOGRAPH_GAP_EM): word spaces first, then the gaps between CJK characters
+            slack = width_pt - fit
+            first_room = sum(seps[k].stretch_pt for k in inner)
+            last_room = sum(seps[k].last_stretch_pt for k in inner)
+            share = min(1.0, slack / first_room) if first_room else 0.0
+            rest = max(0.0, slack - first_room) / last_room if last_room else 0.0
+            for k in inner:
+                grow = seps[k].stretch_pt * share + seps[k].last_stretch_pt * min(1.0, rest)
+                if grow:
+                    delta[k] = grow  # never past MAX_IDEOGRAPH_GAP_EM: a line that would is left a little short
         elif align == "justify" and not last and fit < width_pt - 0.01:
             slack = width_pt - fit
             if chinese:
@@ -938,7 +1005,11 @@ class TextSetter:
                 last_room = sum(seps[k].last_stretch_pt for k in inner)
                 rest = max(0.0, slack - first_room) / last_room if last_room else 0.0
                 # a line opening its gaps far past the aim is set ragged where that costs less (a phrase's end)
-                gaping = _gap_cost(rest * MAX_IDEOGRAPH_GAP_EM) > _ragged_cost(boxes[end - 1], width_pt)
+                # …and a line far short in a wide measure never opens them past the aim (FAR_SHORT_EM)
+                em = boxes[end - 1].frags[-1].size_pt
+                gaping = _gap_cost(rest * MAX_IDEOGRAPH_GAP_EM) > _ragged_cost(boxes[end - 1], width_pt) or (
+                    rest * MAX_IDEOGRAPH_GAP_EM > AIM_IDEOGRAPH_GAP_EM + 0.001 and slack > FAR_SHORT_EM * em
+                    and width_pt >= NARROW_MEASURE_EM * em - 0.01)
                 if slack <= first_room + last_room + 0.01 and not gaping:
                     share = min(1.0, slack / first_room) if first_room else 0.0
                     for k in inner:
@@ -1022,8 +1093,7 @@ class TextSetter:
                        if spaces and delta else 1.0)
         gaps = [delta.get(k, 0.0) for k in inner if seps[k].last_stretch_pt]
         gap_em = (max(gaps, key=abs) / size) if gaps and any(gaps) else 0.0
-        given = sum(left + right for left, right in squeeze.values())
-        width_used = fit - end_given - given + sum(delta.values())
+        width_used = fit - end_given + sum(delta.values())
         compressed = sum(f.compressed for b in boxes[start:end] for f in b.frags) + (end_given > 0) + len(squeeze)
         return Line(tuple(runs), width_pt, natural, leading_pt=leading, ascent_pt=half + 0.88 * size,
                     descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind in ("hyphen", "soft")),
@@ -1043,6 +1113,16 @@ def _line_marks(boxes: list[_Box], start: int, end: int) -> list[tuple[int, int,
                 continue
             marks.append((k, offset, left, right))
     return marks
+
+
+def _squeeze_order(boxes: list[_Box], marks: list[tuple[int, int, float, float]]) -> list[tuple[int, int, float, float]]:
+    """The order in which a line's mid-line marks give their blank: a mark beside other punctuation first (、「 or
+    」，: the blank between them reads as a hole), then from the line's end back."""
+    def beside(mark: tuple[int, int, float, float]) -> bool:
+        k, o = mark[0], mark[1]
+        text = "".join(f.text for f in boxes[k].frags)
+        return any(0 <= p < len(text) and _is_cjk_punctuation(text[p]) for p in (o - 1, o + 1))
+    return sorted(marks, key=lambda m: (not beside(m), -m[0], -m[1]))
 
 
 def _classed(sep: _Sep, chars: list, p: int, i: int, grade: int, grades: tuple = ()) -> _Sep:

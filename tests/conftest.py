@@ -66,6 +66,19 @@ def setter_and_style():
     return TextSetter(fonts), layout
 
 
+def move_block(page_file, frame: str, before: str) -> None:
+    """Move the page file's block of `frame` (to the next block) in front of the block of `before`: the same
+    content listed in another order (a next edition written in the copy deck's order, say)."""
+    import re
+
+    text = page_file.read_text(encoding="utf-8")
+    start = re.search(rf"^  - frame: {re.escape(frame)}\b", text, re.MULTILINE).start()
+    end = text.find("\n  - frame: ", start) + 1 or len(text)
+    block, text = text[start:end], text[:start] + text[end:]
+    at = re.search(rf"^  - frame: {re.escape(before)}\b", text, re.MULTILINE).start()
+    page_file.write_text(text[:at] + block + text[at:], encoding="utf-8")
+
+
 def copy_project(target, parts=PROJECT_PARTS, cache: bool = True):
     """A copy of the project's data under `target` (of content/, 2022-23 only), sharing the set-up cache
     (fonts, profile) by a link, so a test can change files without touching the repository. Returns `target`."""

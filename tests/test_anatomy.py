@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 import yaml
-from conftest import EDITION, copy_project, run_cli
+from conftest import EDITION, copy_project, move_block, run_cli
 
 from highlight import typography
 from highlight.build import BuildOptions, build
@@ -1186,11 +1186,7 @@ def test_tiles_composed_out_of_the_copys_order_are_drawn_and_read_in_the_content
 
     copy_project(tmp_path)
     page = tmp_path / "content" / "2022-23" / "p5-whole-person.yaml"
-    text = page.read_text(encoding="utf-8")
-    start, end = text.index("  - frame: knowledge-transfer"), text.index("  - frame: service-learning")
-    block, text = text[start:end], text[:start] + text[end:]
-    at = text.index("  - frame: career")
-    page.write_text(text[:at] + block + text[at:], encoding="utf-8")
+    move_block(page, "knowledge-transfer", before="career")
     pdf = tmp_path / "x.pdf"
     result = build(BuildOptions(str(page.parent), str(pdf)))
     assert not result.diagnostics.has_errors()

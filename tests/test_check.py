@@ -132,18 +132,14 @@ def test_check_content_reports_order_findings_and_goes_on_to_the_word_breaks(bui
     """check_content's order findings (errors) do not stop it when it next reads the house's words.yaml: a YAML
     reader fails for its own file's errors only. Fails on 863548c: BuildFailed from load_yaml, which raised on
     any error collected before it was asked (found by pages3 calling check_content from Python)."""
-    from conftest import copy_project
+    from conftest import copy_project, move_block
 
     from highlight.check import check_content
     from highlight.diagnostics import Diagnostics
 
     copy_project(tmp_path)
     page = tmp_path / "content" / "2022-23" / "p5-whole-person.yaml"
-    text = page.read_text(encoding="utf-8")
-    start, end = text.index("  - frame: knowledge-transfer"), text.index("  - frame: service-learning")
-    block, text = text[start:end], text[:start] + text[end:]
-    at = text.index("  - frame: academic-excellence")
-    page.write_text(text[:at] + block + text[at:], encoding="utf-8")  # the PDF built from the copy reads otherwise
+    move_block(page, "knowledge-transfer", before="academic-excellence")  # the PDF, built from the copy, reads otherwise
     diags = Diagnostics()
     check_content(str(page.parent), built[1], diags)
     assert {d.code for d in diags.items} == {"check-order"}, [d.format() for d in diags.items]

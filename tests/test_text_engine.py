@@ -299,7 +299,10 @@ def test_a_justified_chinese_note_moves_its_measure_rather_than_leave_a_line_sho
     style = layout.style("footnote", "zh")
     lines = setter.set([Span(TECHATHON_NOTE, style, lang="zh")], 182.0, "justify")
     assert _short_mid_phrase(lines, style) == [], [(line.text, line.right_pt) for line in lines]
-    assert len(lines) == 4 and all(line.width_pt == 25 * style.size_pt for line in lines)
+    # (round 6: 24 ems now: a line far short, or one opening its gaps past the aim on a narrower measure, costs
+    # more (FAR_SHORT_EM), so the narrowest that sets it under the aim is taken)
+    assert len(lines) == 4 and all(round(line.width_pt / style.size_pt, 6) in (24, 25, 26) for line in lines), \
+        [line.width_pt / style.size_pt for line in lines]
     assert max(max(glyph_gaps(setter, line)[0], default=0.0) for line in lines) <= 0.08 + 1e-6
     from highlight.build import load_inputs
     from highlight.diagnostics import Diagnostics
@@ -307,9 +310,16 @@ def test_a_justified_chinese_note_moves_its_measure_rather_than_leave_a_line_sho
 
     edition, _, _ = load_inputs(EDITION, Diagnostics())
     texts = [t.zh for p in edition.pages for t in page_texts(p) if getattr(t, "zh", None) and len(t.zh) > 40]
-    short = sum(bool(_short_mid_phrase(setter.set([Span(t, style, lang="zh")], ems * style.size_pt + 0.3, "justify"),
-                                       style)) for t in texts for ems in range(22, 36))
-    assert len(texts) * 14 == 126 and short <= 8
+    settings = [setter.set([Span(t, style, lang="zh")], ems * style.size_pt + 0.3, "justify")
+                for t in texts for ems in range(22, 36)]
+    # round 6: a line far short on a phrase's punctuation reads as a hard return, so it runs on into the next phrase
+    # (ragged mid-phrase): settings with a line more than 2 em short at a phrase's end 3 -> 1 (863548c: 3), with a
+    # line short mid-phrase 8 -> 10, with either 11 -> 11
+    far = [line.text for lines in settings for line in lines[:-1]
+           if line.right_pt < line.width_pt - 2 * style.size_pt - 0.01 and line.text.rstrip()[-1:] in PHRASE_ENDS]
+    short = sum(bool(_short_mid_phrase(lines, style) or any(line.right_pt < line.width_pt - 2 * style.size_pt - 0.01
+                                                             for line in lines[:-1])) for lines in settings)
+    assert len(settings) == 126 and short <= 11 and len(far) <= 1, (short, far)
 
 
 def test_a_short_bracketed_phrase_is_never_broken_nor_parted_from_its_word(setter_and_style):

@@ -176,7 +176,9 @@ def test_the_segmenter_grades_dictionary_words_and_the_editions_words():
     """ICU's dictionary (政府, 指標, 當量), merged with the edition's words: inside one no break; at its ends a
     break, even where the dictionary saw a longer word across the edge."""
     grades = break_grades("學者政府官員", frozenset())
-    assert grades[3] == DISCOURAGED and grades[4] == ALLOWED  # 政|府 inside a word; 政府|官員 between two
+    # 政|府 inside a word; 政府|官員 too now (round 6: 官員 is a head noun, zh_words.yaml's suffixes; 863548c
+    # allowed it, and page 2 broke 學者、政府|官員及創業家)
+    assert grades[3] == DISCOURAGED and grades[4] == DISCOURAGED and grades[2] == ALLOWED
     assert break_grades("來自香港研究資助局", frozenset())[8] == ALLOWED  # the dictionary: 資助|局
     named = break_grades("來自香港研究資助局", frozenset({"研究資助局"}))
     # inside the name: only NAME (at its own word boundaries two characters from its ends, 研究|資助局: a last

@@ -992,3 +992,34 @@ def test_a_smaller_ring_is_stated_with_its_reason(tmp_path):
     (radius,) = radii
     assert any(f.startswith(f"rings at {radius:g} mm radius") and f"own {own:g} mm" in f
                for f in result.typography[2].fitted), result.typography[2].fitted
+
+
+def test_a_panels_rows_keep_their_step_when_the_page_has_room(tmp_path):
+    """Spare height may open the rows of a page's frames up to the loose block step (f2801af), never a panel's:
+    a panel is its content and its padding, its rows at their named step (DESIGN.md, Composition). Page 8 of
+    2022-23 given room (its 2028 Challenge section left out): the metrics panel's rows stand as on the full page.
+    Fails without the panel exclusion in engine.py (the panel's rows opened with the page's room)."""
+    import re
+
+    from conftest import copy_project
+
+    from highlight.build import BuildOptions, build
+    from highlight.layout import Box, TextLine
+
+    def row_tops(result):
+        page = result.pages[7]
+        panel = max((i for i in page.items if isinstance(i, Box) and i.panel), key=lambda b: b.height_pt)
+        tops = sorted({round(i.baseline_pt, 1) for i in page.items if isinstance(i, TextLine) and i.frame == "metrics"
+                       and i.line.text[:1].isdigit() and i.baseline_pt > panel.y_pt})
+        return [b - a for a, b in zip(tops, tops[1:])]
+
+    full = build(BuildOptions("content/2022-23", str(tmp_path / "full.pdf")))
+    copy_project(tmp_path / "room")
+    page = tmp_path / "room" / "content" / "2022-23" / "p8-sustainability.yaml"
+    text = page.read_text(encoding="utf-8")
+    start = re.search(r"^  - frame: landscape\b", text, re.MULTILINE).start()
+    end = re.search(r"^  - frame: progress-head\b", text, re.MULTILINE).start()
+    page.write_text(text[:start] + text[end:], encoding="utf-8")
+    roomy = build(BuildOptions(str(page.parent), str(tmp_path / "room.pdf")))
+    assert not roomy.diagnostics.has_errors(), [d.format() for d in roomy.diagnostics.items if d.severity >= 2]
+    assert len(row_tops(full)) >= 2 and row_tops(roomy) == row_tops(full), (row_tops(full), row_tops(roomy))

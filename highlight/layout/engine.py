@@ -416,7 +416,8 @@ class PageLayouter:
         foot_ink = getattr(self, "_foot_ink", None)
         foot_pt = max(0.0, foot_ink - body_bottom) if foot_ink is not None else 0.0
         loose_block = (layout.geometry.loose_spacing_pt or {}).get("block", 0.0)
-        rowed = [n for n in order if blocks.get(n) and len(started.get(n) or ()) > 1]
+        # (never a panel's rows: a panel is its content and its padding, its rows at their named step)
+        rowed = [n for n in order if blocks.get(n) and len(started.get(n) or ()) > 1 and not template.frames[n].panel]
         if rowed and not relax:
             # Spare height past the page's larger steps and its declared space (a page with fewer words than it
             # holds whose steps are all held: edition-b's page 4 of rankings) opens the rows of its frames, a grid

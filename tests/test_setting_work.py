@@ -86,7 +86,8 @@ def test_a_placement_is_judged_once_until_a_frame_changes(monkeypatch):
 
     def place_frames(layout, template, order, filled, *args, **kwargs):
         trial = kwargs.get("relax") is None and len(args) == 5 and not args[4].items  # too_full's quiet trial
-        placed.append(((trial, {n: (entry[2], id(entry[3])) for n, entry in filled.items()}), []))
+        placed.append(((trial, {n: (entry[2], id(entry[3])) for n, entry in filled.items()}, kwargs.get("foot_pt")),
+                       []))
         return real_place(layout, template, order, filled, *args, **kwargs)
 
     def empty_bands(spans, top, bottom):
@@ -98,7 +99,9 @@ def test_a_placement_is_judged_once_until_a_frame_changes(monkeypatch):
     layout_edition(edition, layout, TextSetter(_fonts(edition, layout)), Diagnostics())
     assert placed
     for (before, _), (after, _) in pairwise(placed):
-        assert not (before[0] and after[0] and before[1] == after[1]), "a trial placed again with nothing refilled"
+        # (the same question: the same frames as filled, and the same foot; a trial measuring the page's room under
+        # the ink at its foot asks another than whether it is too full)
+        assert not (before[0] and after[0] and before[1:] == after[1:]), "a trial placed again with nothing refilled"
     for _, measures in placed:
         assert len(measures) == len(set(measures)), "a band measured twice in one placement"
 

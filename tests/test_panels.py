@@ -1024,3 +1024,19 @@ def test_a_panels_rows_keep_their_step_when_the_page_has_room(tmp_path):
     roomy = build(BuildOptions(str(page.parent), str(tmp_path / "room.pdf")))
     assert not roomy.diagnostics.has_errors(), [d.format() for d in roomy.diagnostics.items if d.severity >= 2]
     assert len(row_tops(full)) >= 2 and row_tops(roomy) == row_tops(full), (row_tops(full), row_tops(roomy))
+
+
+def test_a_ring_step_is_stated_only_where_a_ring_took_it(tmp_path):
+    """The report's 'rings at … mm radius' line names a page whose rings are drawn smaller than their own size,
+    and only the frames of rings. Fails on 60f6b68: edition-b's page 4 (no ring; its rows opened by the page's room,
+    whose layouts share the engine's per-frame dict with ring steps) read 'rings at 30 mm radius in asia,
+    employability, programs, world: the page is too full for them at their own 30 mm'."""
+    from highlight.layout import Ring
+
+    result = build(BuildOptions(os.path.join(ROOT, "tests", "fixtures", "edition-b"), str(tmp_path / "b.pdf"),
+                                report=True))
+    own = result.layout.geometry.elements.ring_radius_mm
+    for page, typo in zip(result.pages, result.typography):
+        stated = [f for f in typo.fitted if f.startswith("rings at")]
+        smaller = [i for i in page.items if isinstance(i, Ring) and i.outer_pt / MM < own - 0.05]
+        assert bool(stated) == bool(smaller), (page.number, stated, len(smaller))

@@ -515,8 +515,12 @@ class PageLayouter:
                                        sorted(order, key=lambda n: listed.get(n, len(page.blocks)))]))
         self.frame_heights.update({(page.number, n): filled[n][2] for n in order if blocks.get(n)})
         # a smaller ring only for a stated reason: the report's fitted list says which step and why
-        ringed = (next(iter(rings.values())).geometry.elements.ring_radius_mm, m.ring_radius_mm,
-                  tuple(sorted(rings))) if rings else None
+        # (`rings` holds the layouts the page's frames are set with: a ring's smaller step, or rows opened by the
+        # page's room; only a charted frame's smaller ring is a ring step)
+        stepped = sorted(n for n in charted if n in rings
+                         and rings[n].geometry.elements.ring_radius_mm < m.ring_radius_mm)
+        ringed = (rings[stepped[0]].geometry.elements.ring_radius_mm, m.ring_radius_mm,
+                  tuple(stepped)) if stepped else None
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
                      tuple(sorted(widened)), placement.room, room_choices, placement.block_gap,
                      placement.floor if placement.floor is not None or not placement.released else placement.block_gap,

@@ -66,6 +66,26 @@ def setter_and_style():
     return TextSetter(fonts), layout
 
 
+@pytest.fixture(scope="module")
+def zh_setter(setter_and_style):
+    """A setter of its own with the 2022-23 edition's words, the layout, and a function setting Chinese text in a
+    style at a measure in ems (the style's alignment unless `align` says otherwise), for the Chinese-setting tests."""
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.text import Span, TextSetter
+
+    setter, layout = setter_and_style
+    edition, _layout, _ = load_inputs(EDITION, Diagnostics())
+    fresh = TextSetter(setter.fonts)
+    fresh.words = frozenset(edition.words)
+
+    def lines(text: str, style: str, em: float, align: str | None = None):
+        st = layout.style(style, "zh")
+        return list(fresh.set([Span(text, st, lang="zh")], em * st.size_pt, align or st.align))
+
+    return fresh, layout, lines
+
+
 def move_block(page_file, frame: str, before: str) -> None:
     """Move the page file's block of `frame` (to the next block) in front of the block of `before`: the same
     content listed in another order (a next edition written in the copy deck's order, say)."""

@@ -6,27 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from highlight.build import load_inputs
 from highlight.content import Typography, typographic
-from highlight.diagnostics import Diagnostics
-from highlight.text import MAX_IDEOGRAPH_GAP_EM, Span, TextSetter
+from highlight.text import MAX_IDEOGRAPH_GAP_EM, Span
 
 EDITION = "content/2022-23"
 
 
 @pytest.fixture(scope="module")
-def zh(setter_and_style):
+def zh(zh_setter):
     """A setter with the edition's words, and a function setting Chinese text in a style at a measure in ems."""
-    setter, layout = setter_and_style
-    edition, _layout, _ = load_inputs(EDITION, Diagnostics())
-    fresh = TextSetter(setter.fonts)
-    fresh.words = frozenset(edition.words)
-
-    def lines(text: str, style: str, em: float, align: str | None = None):
-        st = layout.style(style, "zh")
-        return [line for line in fresh.set([Span(text, st, lang="zh")], em * st.size_pt, align or st.align)]
-
-    return fresh, layout, lines
+    return zh_setter
 
 
 def texts(lines) -> list[str]:

@@ -9,28 +9,20 @@ import os
 import pytest
 from conftest import EDITION, ROOT, longer_copy
 
-from highlight.build import BuildOptions, build, load_inputs
-from highlight.diagnostics import Diagnostics
+from highlight.build import BuildOptions, build
 from highlight.layout import TextLine
 from highlight.segment import DISCOURAGED, break_grades
-from highlight.text import AIM_IDEOGRAPH_GAP_EM, CENTRED_MARKS, FAR_SHORT_EM, PHRASE_END, Span, TextSetter
+from highlight.text import AIM_IDEOGRAPH_GAP_EM, CENTRED_MARKS, FAR_SHORT_EM, PHRASE_END
 
 INTRO = ("香港科技大學是一所世界級研究型大學。我們的研究範疇主要包括科學、工程、商業、人文及社會科學，致力培育具備環球視野、"
          "創業精神及創新思維的全才。我們透過此簡便的年度重點成果，與你分享科大的目標、成就及社會影響力方面的資料及數據。")
 
 
 @pytest.fixture(scope="module")
-def zh(setter_and_style):
-    setter, layout = setter_and_style
-    edition, _layout, _ = load_inputs(EDITION, Diagnostics())
-    fresh = TextSetter(setter.fonts)
-    fresh.words = frozenset(edition.words)
-
-    def lines(text: str, style: str, em: float):
-        st = layout.style(style, "zh")
-        return st, fresh.set([Span(text, st, lang="zh")], em * st.size_pt, st.align)
-
-    return lines
+def zh(zh_setter):
+    """Set Chinese text in a style at a measure in ems: (the style, its lines)."""
+    _setter, layout, lines = zh_setter
+    return lambda text, style, em: (layout.style(style, "zh"), lines(text, style, em))
 
 
 FOOTNOTE_5 = ("由科大與其他8家本地大學聯同香港科技園公司合辦的年度比賽，為程式人員、工程師、設計師、市場業者及創業家提供平台，"

@@ -358,6 +358,9 @@ def _fitted(page: LaidOutPage) -> list[str]:
         radius, own, frames = page.rings_fitted
         out.append(f"rings at {radius:g} mm radius (ring_steps_mm) in {', '.join(frames)}: the page is too full for "
                    f"them at their own {own:g} mm")
+    if page.padded:
+        out.append(f"panels padded at the least of panel_padding_range_mm in {', '.join(page.padded)}: the page is "
+                   "too full at their own padding")
     if page.footnotes_own_leading:
         out.append("footnotes each language on its own leading (style 'footnote'): the page is too full for their "
                    "shared grid (style 'footnote-shared'), which would close its gaps, step its figures or widen a frame")

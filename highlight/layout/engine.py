@@ -53,6 +53,7 @@ class _Body:
     block_gap: float | None = None
     floor: float | None = None
     rings_fitted: tuple[float, float, tuple[str, ...]] | None = None
+    padded: tuple[str, ...] = ()
 
 
 SHARED_FOOTNOTE = "footnote-shared"  # the footnotes' style with both languages on one grid, where a page has room
@@ -62,7 +63,7 @@ def _costs_nothing(shared: LaidOutPage, own: LaidOutPage, said: Diagnostics, own
     """Whether footnotes on the shared grid leave the page as it is with each language on its own leading: no
     overflow, the same gaps, figure steps, widened frames, ring and rhythm, and nothing said that was not."""
     return (not shared.overflowed and shared.spacing == own.spacing and shared.copyfit == own.copyfit
-            and shared.widened == own.widened and shared.rings_fitted == own.rings_fitted
+            and shared.widened == own.widened and shared.rings_fitted == own.rings_fitted and shared.padded == own.padded
             and shared.rhythm_floor_pt is None and own.rhythm_floor_pt is None
             and {d.code for d in said.items} <= {d.code for d in own_said.items})
 
@@ -199,7 +200,7 @@ class PageLayouter:
                            declared_space_pt=body.declared_space, copyfit=body.copyfit,
                            spacing=body.spacing, widened=body.widened, room_pt=body.room,
                            room_choices=body.room_choices, block_gap_pt=body.block_gap,
-                           rhythm_floor_pt=body.floor, rings_fitted=body.rings_fitted)
+                           rhythm_floor_pt=body.floor, rings_fitted=body.rings_fitted, padded=body.padded)
 
     def body(self, ctx: FrameContext, page: Page, template, body_top: float, body_bottom: float,
              items: list) -> _Body:
@@ -251,10 +252,13 @@ class PageLayouter:
                  and template.frames[n].cells == 1}
         order = frame_order(page, template, self.diags)
         widened: set = set()  # frames set at their wide_span (wide_cell_spans) because the page was too full
+        padded: set = set()  # panels padded at the least of panel_padding_range_mm because the page was too full
+        least_pad = layout.geometry.elements.panel_padding_range_mm[0]
 
-        def fitting():  # the template as copyfit measures it: the frames set at their wider cells so
+        def fitting():  # the template as copyfit measures it: the frames set at their wider cells (and padding) so
+            frames = {n: replace(f, padding_mm=least_pad) if n in padded else f for n, f in template.frames.items()}
             return replace(template, frames={n: replace(f, cell_spans=f.wide_cell_spans) if n in widened
-                                             and f.wide_cell_spans else f for n, f in template.frames.items()})
+                                             and f.wide_cell_spans else f for n, f in frames.items()})
 
         quiet = Diagnostics()
         fit = copyfit(ctx.but(diags=quiet), page, template, blocks)
@@ -289,6 +293,8 @@ class PageLayouter:
                                 substitutes={**_on_panel(layout, frame), **(template.styles or {}),
                                              **(frame.styles or {})})
             frame_items: list = []
+            if name in padded:  # a page too full: its panel at the least padding the layout allows
+                frame = replace(frame, padding_mm=least_pad)
             if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
                 frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
             if name in widened and frame.wide_cell_spans:  # its deep cell wider, on a page too full
@@ -382,6 +388,17 @@ class PageLayouter:
         charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
                    and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
         m = layout.geometry.elements
+        # Too full: first its panels padded more than the layout's least (panel_padding_range_mm) close to it, the
+        # panel still its content and its padding (DESIGN.md: 4-6 mm): paper that is no step of the rhythm, given
+        # before a ring, a figure or a step (a raised step under the rules takes it on edition-b's page 6).
+        roomy = [n for n in order if blocks.get(n) and template.frames[n].panel
+                 and template.frames[n].padding_mm > least_pad + 1e-6]
+        if roomy and too_full():
+            padded.update(roomy)
+            quiet = Diagnostics()
+            for name in roomy:
+                fill(name, diags=quiet)
+            align_rows(template, refill, started, filled, gap_limit, heads)
         for radius in m.ring_steps_mm if charted else ():
             # Too full: first its rings take the next smaller step (every ring of the page one size), so that
             # the figures beside them keep their size (a ring is drawn, not type: it gives room in larger steps).
@@ -524,7 +541,7 @@ class PageLayouter:
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
                      tuple(sorted(widened)), placement.room, room_choices, placement.block_gap,
                      placement.floor if placement.floor is not None or not placement.released else placement.block_gap,
-                     ringed)
+                     ringed, tuple(n for n in order if n in padded))
 
     @staticmethod
     def _shorten(over: float, page_over: float, body: float) -> str:

@@ -189,6 +189,7 @@ class LaidOutPage:
     rhythm_floor_pt: float | None = None  # …and the floor a page too full for its rhythm closed it to (noted)
     rings_fitted: tuple[float, float, tuple[str, ...]] | None = None  # (radius taken, own radius, frames), mm: a
     # page too full for its rings at the leaflet's size set them a declared step smaller (ring_steps_mm)
+    padded: tuple[str, ...] = ()  # panels padded at the least of panel_padding_range_mm: the page too full at theirs
     # its footnotes each language on its own leading because the page had no room for their shared grid
     footnotes_own_leading: bool = False
 

@@ -1274,3 +1274,50 @@ def test_two_column_footnotes_share_their_baselines_where_the_page_has_room(edit
         # (page 5 shares them too since its tiles' headings start on one line, round 5 item C: the row no longer a
         # heading line deeper, its gaps open to their loose step with its footnotes on the shared grid)
         assert 5 in shared, shared
+
+
+_READING_CELL = re.compile(r"^(blocks\[\d+\]\.elements\[\d+\])\.(paragraph|callout|project|partner|stat)\b")
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_reading_text_side_by_side_shares_one_size(which, request):
+    """Designer's final review (863548c), item 7: 'body 8 pt beside 8.5 pt': page 8's introduction at the body's 8.5 pt
+    beside its card's 8 pt text on one row, and page 2's lead-in paragraph ('HKUST has created/incubated', led_by) at
+    8.5 pt level with the row's own lead-in ('with a total economic impact of') at 8. A paragraph set beside cards or
+    leading into a row of figures shares their text's size (fill.CARD_TEXT, LEAD_TEXT), in both languages, and a
+    lead-in paragraph stacks its Chinese as a stat's lead-in does: its lines level with the row's own lead-in's. The
+    size count does not rise. Measured on the page model: every paragraph's regular text beside (side by side, over
+    the same band) a card's, a stat's or another paragraph's is at one of that element's regular sizes.
+    Fails on d1b45c6: page 8's 8.5 pt beside 8 (both editions), page 2's 8.5 beside 8."""
+    result = request.getfixturevalue(which)
+    checked, mixed = [], []
+    for page in result.pages:
+        elements: dict = {}
+        for item in page.items:
+            m = _READING_CELL.match(item.ref.yaml_path or "") if isinstance(item, TextLine) else None
+            if m is None or not item.role or item.role.kind != "paragraph":
+                continue
+            sizes = {run.size_pt for run in item.line.runs if "Bold" not in run.face and run.text.strip()
+                     and not run.rise_pt and run.size_pt < 12}
+            e = elements.setdefault(m.group(1), {"kind": m.group(2), "x": [], "y": [], "sizes": set(), "lines": []})
+            e["x"] += [item.x_pt, item.x_pt + item.line.natural_pt]
+            e["y"] += [item.baseline_pt - item.line.ascent_pt, item.baseline_pt]
+            e["sizes"] |= sizes
+            e["lines"].append(item.baseline_pt)
+        for (_, a), (_, b) in itertools.permutations(elements.items(), 2):
+            if a["kind"] != "paragraph" or not a["sizes"] or not b["sizes"]:
+                continue
+            beside = max(a["x"]) < min(b["x"]) or max(b["x"]) < min(a["x"])
+            level = min(a["y"]) < max(b["y"]) and min(b["y"]) < max(a["y"])
+            if beside and level:
+                checked.append(page.number)
+                if not a["sizes"] <= b["sizes"]:
+                    mixed.append((page.number, sorted(a["sizes"]), sorted(b["sizes"])))
+    assert {2, 8} <= set(checked) and not mixed, (checked, mixed)
+    # page 2's lead-in paragraph stands line for line with the row's own lead-in
+    page = result.pages[1]
+    lines = [i for i in page.items if isinstance(i, TextLine) and i.frame == "seedbed-stats"]
+    led = sorted(round(i.baseline_pt, 2) for i in lines if i.ref.yaml_path.endswith(".paragraph"))
+    own = [i for i in lines if i.ref.yaml_path.endswith(".stat") and i.baseline_pt < max(led) + 1
+           and i.line.runs[0].size_pt < 12]
+    assert len(led) == 2 and sorted(round(i.baseline_pt, 2) for i in own) == led, (led, [i.line.text for i in own])

@@ -11,11 +11,24 @@ from __future__ import annotations
 
 import math
 
-from ..content import Heading, Stat
+from ..content import Callout, Heading, Paragraph, Partner, Stat
 from ..layout_spec import MM, FrameSpec
 from .elements import lay_out
 from .items import Rule, TextLine, _Piece, empty_bands, ink_span, rule_step
 from .stacking import FrameContext
+
+
+# Reading text set side by side on one row shares one size (designer's final review, item 7: page 8's introduction
+# at the body's 8.5 pt beside its card's 8 pt): a paragraph in a row with cards is set in the cards' text style, a
+# paragraph leading into a row of figures (`led_by`) in the lead-in style of the row's own lead-ins.
+CARD_TEXT = {Callout: "callout-text", Partner: "partner-text"}
+LEAD_TEXT = "stat-lead"
+
+
+def as_beside(ctx: FrameContext, style: str) -> FrameContext:
+    """The context a paragraph is set in beside text of `style`: its body style set as that one (on a panel, that
+    one's own substitute)."""
+    return ctx.but(substitutes={**ctx.substitutes, "body": ctx.substitutes.get(style, style)})
 
 
 def cell_boxes(frame: FrameSpec, width: float, gutter: float) -> list[tuple[float, float]]:
@@ -85,7 +98,9 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         column = (width - 2 * pad + gutter) / frame.span - gutter
         measure = min(widths[0], frame.measure * column + (frame.measure - 1) * gutter)
     for r, row in enumerate(rows):
-        pieces = [lay_out(ctx, e, measure if frame.measure and not isinstance(e, Heading) else widths[c], frame)
+        cards = [CARD_TEXT[type(e)] for e in row if type(e) in CARD_TEXT]
+        pieces = [lay_out(as_beside(ctx, cards[0]) if cards and isinstance(e, Paragraph) else ctx, e,
+                          measure if frame.measure and not isinstance(e, Heading) else widths[c], frame)
                   for c, e in enumerate(row)]
         if any(p.led for p in pieces):
             # Cells of a row align their first lines of like role (designer's fourth review): the lead-ins on the
@@ -123,7 +138,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             over_figure, piece, dx, last = led
             lead_top = ctx.place(out, piece.primary, x + dx, y + anchor - over_figure - last)
             if piece.secondary:
-                ctx.place(out, piece.secondary, x + dx, lead_top + piece.words_h + m.band_gap_pt)
+                ctx.place(out, piece.secondary, x + dx, lead_top + piece.words_h)  # (stacked as a lead-in is)
         if frame.bands == "shared":
             # Cells alike (two callouts, say): the English of the row on one band, then its Chinese on
             # the next, in that reading order.
@@ -168,8 +183,9 @@ def _row_lead(ctx: FrameContext, lead, row, boxes, frame: FrameSpec) -> tuple[fl
         covered += 1
     end = (covered or len(row)) - 1
     left = boxes[0][0]
-    piece = lay_out(ctx, lead, boxes[end][0] + boxes[end][1] - left, frame)
-    gap = ctx.m.band_gap_pt if piece.primary and piece.secondary else 0.0
+    piece = lay_out(as_beside(ctx, LEAD_TEXT) if isinstance(lead, Paragraph) else ctx, lead,
+                    boxes[end][0] + boxes[end][1] - left, frame)
+    gap = 0.0  # its Chinese directly under its English, as a stat's own lead-in stacks them (elements.stat)
     band, below = (piece.secondary, piece.primary_h + gap) if piece.secondary else (piece.primary, 0.0)
     last = below + max((i.baseline_pt for i in band if isinstance(i, TextLine)), default=0.0)
     return piece.primary_h + gap + piece.secondary_h, piece, left, last

@@ -17,7 +17,6 @@ from .elements import lay_out
 from .items import Rule, TextLine, _Piece, empty_bands, ink_span, rule_step
 from .stacking import FrameContext
 
-
 # Reading text set side by side on one row shares one size (designer's final review, item 7: page 8's introduction
 # at the body's 8.5 pt beside its card's 8 pt): a paragraph in a row with cards is set in the cards' text style, a
 # paragraph leading into a row of figures (`led_by`) in the lead-in style of the row's own lead-ins.

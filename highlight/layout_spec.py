@@ -143,6 +143,7 @@ class FrameSpec:
     led_by: str | None = None  # a frame above whose last paragraph leads into this frame's first row of figures
     legend: str | None = None  # the frame its ring's (100 % bar's) table is set in, a frame of chart: legend
     code_beside: str | None = None  # the column beside it, where its closing code stands when that column is shorter
+    cell_spans_by: str | None = None  # its cells' spans chosen by their content: "rhythm" (fill.choose_cell_spans)
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -464,6 +465,10 @@ FRAME = Struct(FrameSpec, {
                              "page is too full at its own, with the frames that widen (a deep cell set wider: fewer "
                              "lines; its columns then those of a fuller page)")),
     "row_rules": Field(Bool("A hairline between rows of cells"), default=False),
+    "cell_spans_by": Field(Str("The cells' grid columns chosen by their content, each cell at least the columns its "
+                               "widest line and its figure line (with the clear space before a cell beside it) take, "
+                               "cell_spans kept on a tie: rhythm, the paper between consecutive figures' ink most "
+                               "even (a row of figures reads as a rhythm)", choices=("rhythm",))),
     "measure": Field(Int("Grid columns the frame's elements other than its headings are set on, from its left "
                          "edge: a reading measure (DESIGN.md: 55-80 characters) under a heading whose rule runs "
                          "the frame's whole span", 1)),

@@ -760,8 +760,11 @@ def test_page_2s_figures_stand_on_the_columns_of_the_rows_under_them(which, requ
     # (the rankings' row stands on three cells of four columns since issue 22's last round: a rank beside its words
     # wants four; its rank and code columns are its own)
     others = [x for (frame, _), x in lefts.items() if frame != "seedbed-stats"]  # (the rankings' code on column 9)
-    assert seedbed == pytest.approx([15.0, 76.67, 107.5, 138.33], abs=0.3), seedbed
-    assert all(min(abs(x - s) for s in others) <= 0.3 for x in seedbed), (seedbed, sorted(others))
+    # (since the final review, item 2, the three figures "HKUST has created/incubated" leads into stand in one
+    # rhythm, on 3/2/3 columns: the seedbed's first and last figures on the columns of the rows under them,
+    # tests/test_grid.py holds the rhythm)
+    assert seedbed == pytest.approx([15.0, 61.25, 92.08, 138.33], abs=0.3), seedbed
+    assert all(min(abs(x - s) for s in others) <= 0.3 for x in (seedbed[0], seedbed[-1])), (seedbed, sorted(others))
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])

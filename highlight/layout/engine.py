@@ -20,7 +20,7 @@ from ..fonts import FontSet
 from ..layout_spec import MM, Layout
 from ..text import TextSetter
 from .copyfit import copyfit
-from .fill import align_rows, fill_frame
+from .fill import align_rows, choose_cell_spans, fill_frame
 from .furniture import folio, footnotes, title_band
 from .items import (
     Box,
@@ -293,6 +293,8 @@ class PageLayouter:
                 frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
             if name in widened and frame.wide_cell_spans:  # its deep cell wider, on a page too full
                 frame = replace(frame, cell_spans=frame.wide_cell_spans)
+            elif name in chosen:  # its cells' columns chosen by their content (cell_spans_by)
+                frame = replace(frame, cell_spans=chosen[name])
             holes[name] = []
             used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
                                               holes[name], leads.get(name)) if block else (0.0, []))
@@ -308,6 +310,14 @@ class PageLayouter:
         def refill(name: str, row_tops: list) -> None:  # (a row levelled: what its content says was said)
             fill(name, row_tops, Diagnostics())
 
+        chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
+        for name in order:
+            frame = template.frames[name]
+            if frame.cell_spans_by and frame.cells > 1 and blocks.get(name):
+                fill(name, diags=Diagnostics())
+                spans = choose_cell_spans(ctx, frame, filled[name])
+                if spans is not None:
+                    chosen[name] = spans
         for name in order:
             fill(name)
         # Cards never open a hole inside their panel past the report's limit.
@@ -478,7 +488,7 @@ class PageLayouter:
                 out.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
             out.extend(_shift(item, 0.0, top) for item in frame_items)
             boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm),
-                                  row_holes=tuple(holes.get(name, ()))))
+                                  row_holes=tuple(holes.get(name, ())), cell_spans=chosen.get(name, ())))
             if block and top + used > limit + 0.5:
                 over = top + used - limit
                 body = layout.style("body", "en").leading_pt

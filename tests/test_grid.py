@@ -82,3 +82,29 @@ def test_a_row_of_figures_reads_as_a_rhythm_on_grid_columns(edition, request):
         [round(g, 1) for g in gaps]
     box = next(b for b in page.frames if b.name == "seedbed-stats")
     assert box.cell_spans and sum(box.cell_spans) == 12
+
+
+# -- item 1: one tile grid for a section ------------------------------------------------------------------------
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
+def test_the_rows_of_tiles_of_a_section_share_their_column_lines(edition, request):
+    """Designer's final review, item 1: page 5's tiles stood on 5/3/4 columns over 3/3/2/4 (lines at 1, 6, 9 over
+    1, 4, 7, 9: two grids in one section). A row of tiles (frames of one align_rows group) under another starts its
+    tiles on the column lines the row over it uses, and more (a tile may span): now 1, 6, 9 over 1, 4, 6, 9, in
+    every edition. Fails on d1b45c6 (column 6 of the first row is no line of the second)."""
+    result = request.getfixturevalue(edition)
+    checked = 0
+    for page in result.pages:
+        boxes = {box.name: box for box in page.frames}
+        template = next(t for t in result.layout.templates.values() if set(boxes) <= set(t.frames))
+        groups: dict = {}
+        for name, frame in template.frames.items():
+            if frame.align_rows:
+                groups.setdefault(frame.align_rows, []).append(name)
+        for upper, lower in itertools.permutations(groups.values(), 2):
+            if not all(set(upper) <= set(template.frames[n].below or ()) for n in lower):
+                continue  # (not the row directly under it)
+            over = {round(boxes[n].x_pt / MM, 1) for n in upper if n in boxes}
+            under = {round(boxes[n].x_pt / MM, 1) for n in lower if n in boxes}
+            assert over <= under, (page.number, sorted(over), sorted(under))
+            checked += 1
+    assert checked >= 1

@@ -252,8 +252,14 @@ class PageLayouter:
         order = frame_order(page, template, self.diags)
         widened: set = set()  # frames set at their wide_span (wide_cell_spans) because the page was too full
 
+        def crowd(frame):  # a frame at its composition for a page too full (crowded_*)
+            return replace(frame, col=frame.crowded_col or frame.col, span=frame.crowded_span,
+                           cells=frame.crowded_cells or frame.cells,
+                           cell_spans=frame.crowded_cell_spans or (None if frame.crowded_cells else frame.cell_spans))
+
         def fitting():  # the template as copyfit measures it: the frames set at their wider cells so
-            return replace(template, frames={n: replace(f, cell_spans=f.wide_cell_spans) if n in widened
+            return replace(template, frames={n: crowd(f) if n in widened and f.crowded_span else
+                                             replace(f, cell_spans=f.wide_cell_spans) if n in widened
                                              and f.wide_cell_spans else f for n, f in template.frames.items()})
 
         quiet = Diagnostics()
@@ -273,6 +279,8 @@ class PageLayouter:
             content was reported on its first fill."""
             fills[0] += 1
             frame = template.frames[name]
+            if name in widened and frame.crowded_span:
+                frame = crowd(frame)
             span = (frame.wide_span or frame.span) if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
@@ -389,6 +397,19 @@ class PageLayouter:
                     align_rows(template, refill, started, filled, gap_limit, heads)
                     break
 
+        crowded = [n for n in order if template.frames[n].crowded_span and blocks.get(n)]
+        if crowded and too_full():
+            # Too full: first the frames with a composition for a page too full take it (page 6's roles side by
+            # side on eight columns, its code on four), before a ring or a figure takes a smaller step
+            widened.update(crowded)
+            quiet, said = Diagnostics(), Diagnostics()
+            for name in order:
+                fill(name, diags=said if name in crowded else quiet)
+            align_rows(template, refill, started, filled, gap_limit, heads)
+            fit = copyfit(ctx, page, fitting(), blocks)
+            # (what their new composition says that their own did not: a code's caption now short of its measure)
+            known = {(d.code, d.source, d.message) for d in self.diags.items}
+            self.diags.items.extend(d for d in said.items if (d.code, d.source, d.message) not in known)
         charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
                    and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
         m = layout.geometry.elements

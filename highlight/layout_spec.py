@@ -143,6 +143,13 @@ class FrameSpec:
     led_by: str | None = None  # a frame above whose last paragraph leads into this frame's first row of figures
     legend: str | None = None  # the frame its ring's (100 % bar's) table is set in, a frame of chart: legend
     code_beside: str | None = None  # the column beside it, where its closing code stands when that column is shorter
+    cell_spans_by: str | None = None  # its cells' spans chosen by their content: "rhythm" (fill.choose_cell_spans)
+    # its composition on a page too full at its own, tried before a ring or a figure takes a smaller step (page 6:
+    # the roles stacked on seven columns beside the code's five where the page has room, side by side on eight)
+    crowded_col: int | None = None
+    crowded_span: int | None = None
+    crowded_cells: int | None = None
+    crowded_cell_spans: tuple[int, ...] | None = None
     refs: dict = field(default_factory=dict, compare=False, repr=False)  # SourceRef per key
 
 
@@ -464,6 +471,19 @@ FRAME = Struct(FrameSpec, {
                              "page is too full at its own, with the frames that widen (a deep cell set wider: fewer "
                              "lines; its columns then those of a fuller page)")),
     "row_rules": Field(Bool("A hairline between rows of cells"), default=False),
+    "crowded_col": Field(Int("The first grid column the frame takes on a page too full at its own composition "
+                             "(with crowded_span)", 1, MAX_COLUMNS)),
+    "crowded_span": Field(Int("The grid columns the frame takes on a page too full at its own composition, tried "
+                              "before a ring or a figure takes a smaller step (page 6's roles stacked on seven "
+                              "columns beside a code on five where the page has room; side by side on eight, the "
+                              "code on four, where it has not)", 1, MAX_COLUMNS)),
+    "crowded_cells": Field(Int("The cells to a row the frame takes at its crowded_span", 1, 12)),
+    "crowded_cell_spans": Field(Seq(Int("Grid columns", 1, MAX_COLUMNS), 1, "The cell_spans the frame takes at its "
+                                    "crowded_span")),
+    "cell_spans_by": Field(Str("The cells' grid columns chosen by their content, each cell at least the columns its "
+                               "widest line and its figure line (with the clear space before a cell beside it) take, "
+                               "cell_spans kept on a tie: rhythm, the paper between consecutive figures' ink most "
+                               "even (a row of figures reads as a rhythm)", choices=("rhythm",))),
     "measure": Field(Int("Grid columns the frame's elements other than its headings are set on, from its left "
                          "edge: a reading measure (DESIGN.md: 55-80 characters) under a heading whose rule runs "
                          "the frame's whole span", 1)),
@@ -746,6 +766,18 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                             f"number a cell ({frame.cells}) summing to its span ({frame.wide_span or frame.span})",
                             frame.refs.get("wide_cell_spans", frame.ref),
                             hint=f"give {frame.cells} spans that add up to {frame.wide_span or frame.span}")
+            if frame.crowded_span is not None and (
+                    (frame.crowded_col or frame.col) + frame.crowded_span - 1 > geometry.grid.columns
+                    or frame.crowded_cell_spans is not None and (
+                        len(frame.crowded_cell_spans) != (frame.crowded_cells or frame.cells)
+                        or sum(frame.crowded_cell_spans) != frame.crowded_span)):
+                diags.error("frame-cells", f"frame '{fname}' has crowded_span {frame.crowded_span}: it must end "
+                            f"within the {geometry.grid.columns}-column grid, its crowded_cell_spans one number a "
+                            "cell summing to it", frame.refs.get("crowded_span", frame.ref),
+                            hint="give crowded_col, crowded_span and crowded_cell_spans that fit the grid")
+            if (frame.crowded_col or frame.crowded_cells or frame.crowded_cell_spans) and frame.crowded_span is None:
+                diags.error("frame-cells", f"frame '{fname}' sets a crowded composition without crowded_span",
+                            frame.ref, hint="add crowded_span: (the grid columns it takes on a page too full)")
             if frame.wide_cells is not None and frame.wide_span is None:
                 diags.error("frame-wide-cells", f"frame '{fname}' sets wide_cells but no wide_span to take them on",
                             frame.refs.get("wide_cells", frame.ref), hint="add wide_span: (more columns than span)")

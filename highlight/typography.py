@@ -353,7 +353,7 @@ def _fitted(page: LaidOutPage) -> list[str]:
         out.append("gaps closed to compact_spacing_pt: the page is too full for its steps")
     elif page.spacing == "loose":
         out.append("gaps opened to loose_spacing_pt: the page has more spare height than one deliberate space")
-    out += [f"frame '{name}' set at its wide_span or wide_cell_spans: the page is too full at its own" for name in page.widened]
+    out += [f"frame '{name}' set at its wide_span, wide_cell_spans or crowded_span: the page is too full at its own" for name in page.widened]
     if page.rings_fitted is not None:
         radius, own, frames = page.rings_fitted
         out.append(f"rings at {radius:g} mm radius (ring_steps_mm) in {', '.join(frames)}: the page is too full for "

@@ -808,8 +808,11 @@ def test_page_2s_figures_stand_on_the_columns_of_the_rows_under_them(which, requ
     # (the rankings' row stands on three cells of four columns since issue 22's last round: a rank beside its words
     # wants four; its rank and code columns are its own)
     others = [x for (frame, _), x in lefts.items() if frame != "seedbed-stats"]  # (the rankings' code on column 9)
-    assert seedbed == pytest.approx([15.0, 76.67, 107.5, 138.33], abs=0.3), seedbed
-    assert all(min(abs(x - s) for s in others) <= 0.3 for x in seedbed), (seedbed, sorted(others))
+    # (since the final review, item 2, the three figures "HKUST has created/incubated" leads into stand in one
+    # rhythm, on 3/2/3 columns: the seedbed's first and last figures on the columns of the rows under them,
+    # tests/test_grid.py holds the rhythm)
+    assert seedbed == pytest.approx([15.0, 61.25, 92.08, 138.33], abs=0.3), seedbed
+    assert all(min(abs(x - s) for s in others) <= 0.3 for x in (seedbed[0], seedbed[-1])), (seedbed, sorted(others))
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])
@@ -978,13 +981,15 @@ def test_page_6s_ring_and_its_key_stand_together(which, request):
     step = result.layout.geometry.spacing_pt
     assert 0 <= top - figure <= step["block"] - step["tight"] + page.grid_pt + 0.3, (top - figure) / MM
     (panel,) = [b for b in page.items if isinstance(b, Box) and b.panel and b.y_pt > top]
-    assert panel.width_pt > result.layout.page_width_pt / 2  # across both columns, under them
+    # across both columns, under them (on seven columns since the final review, item 4: the code's caption on its
+    # five; on eight on a page too full, edition-b's)
+    assert panel.x_pt + panel.width_pt > middle
     feet = {True: 0.0, False: 0.0}
     for item in page.items:
         span = ink_span(item)
         x = getattr(item, "x_pt", getattr(item, "cx_pt", None))
-        if span is None or x is None or not top - 1 <= span[0] < panel.y_pt:
-            continue
+        if span is None or x is None or not (top - 1 <= span[0] and span[1] <= panel.y_pt + 0.5):
+            continue  # (over the panel: ending above it; the code beside the panel stands level with its top)
         feet[x < middle - 1] = max(feet[x < middle - 1], span[1])
     assert feet[True] >= bottom - 0.5 and abs(feet[True] - feet[False]) <= 10 * MM, {
         k: round(v / MM, 1) for k, v in feet.items()}

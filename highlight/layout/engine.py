@@ -20,7 +20,7 @@ from ..fonts import FontSet
 from ..layout_spec import MM, Layout
 from ..text import TextSetter
 from .copyfit import copyfit
-from .fill import align_rows, fill_frame
+from .fill import align_rows, choose_cell_spans, fill_frame
 from .furniture import folio, footnotes, title_band
 from .items import (
     Box,
@@ -255,9 +255,15 @@ class PageLayouter:
         padded: set = set()  # panels padded at the least of panel_padding_range_mm because the page was too full
         least_pad = layout.geometry.elements.panel_padding_range_mm[0]
 
+        def crowd(frame):  # a frame at its composition for a page too full (crowded_*)
+            return replace(frame, col=frame.crowded_col or frame.col, span=frame.crowded_span,
+                           cells=frame.crowded_cells or frame.cells,
+                           cell_spans=frame.crowded_cell_spans or (None if frame.crowded_cells else frame.cell_spans))
+
         def fitting():  # the template as copyfit measures it: the frames set at their wider cells (and padding) so
             frames = {n: replace(f, padding_mm=least_pad) if n in padded else f for n, f in template.frames.items()}
-            return replace(template, frames={n: replace(f, cell_spans=f.wide_cell_spans) if n in widened
+            return replace(template, frames={n: crowd(f) if n in widened and f.crowded_span else
+                                             replace(f, cell_spans=f.wide_cell_spans) if n in widened
                                              and f.wide_cell_spans else f for n, f in frames.items()})
 
         quiet = Diagnostics()
@@ -277,6 +283,8 @@ class PageLayouter:
             content was reported on its first fill."""
             fills[0] += 1
             frame = template.frames[name]
+            if name in widened and frame.crowded_span:
+                frame = crowd(frame)
             span = (frame.wide_span or frame.span) if name in widened else frame.span
             x, w = layout.column_x_pt(frame.col, span)
             block = blocks.get(name)
@@ -299,6 +307,8 @@ class PageLayouter:
                 frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
             if name in widened and frame.wide_cell_spans:  # its deep cell wider, on a page too full
                 frame = replace(frame, cell_spans=frame.wide_cell_spans)
+            elif name in chosen:  # its cells' columns chosen by their content (cell_spans_by)
+                frame = replace(frame, cell_spans=chosen[name])
             holes[name] = []
             used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
                                               holes[name], leads.get(name)) if block else (0.0, []))
@@ -314,6 +324,14 @@ class PageLayouter:
         def refill(name: str, row_tops: list) -> None:  # (a row levelled: what its content says was said)
             fill(name, row_tops, Diagnostics())
 
+        chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
+        for name in order:
+            frame = template.frames[name]
+            if frame.cell_spans_by and frame.cells > 1 and blocks.get(name):
+                fill(name, diags=Diagnostics())
+                spans = choose_cell_spans(ctx, frame, filled[name])
+                if spans is not None:
+                    chosen[name] = spans
         for name in order:
             fill(name)
         # Cards never open a hole inside their panel past the report's limit.
@@ -385,6 +403,19 @@ class PageLayouter:
                     align_rows(template, refill, started, filled, gap_limit, heads)
                     break
 
+        crowded = [n for n in order if template.frames[n].crowded_span and blocks.get(n)]
+        if crowded and too_full():
+            # Too full: first the frames with a composition for a page too full take it (page 6's roles side by
+            # side on eight columns, its code on four), before a ring or a figure takes a smaller step
+            widened.update(crowded)
+            quiet, said = Diagnostics(), Diagnostics()
+            for name in order:
+                fill(name, diags=said if name in crowded else quiet)
+            align_rows(template, refill, started, filled, gap_limit, heads)
+            fit = copyfit(ctx, page, fitting(), blocks)
+            # (what their new composition says that their own did not: a code's caption now short of its measure)
+            known = {(d.code, d.source, d.message) for d in self.diags.items}
+            self.diags.items.extend(d for d in said.items if (d.code, d.source, d.message) not in known)
         charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
                    and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
         m = layout.geometry.elements
@@ -495,7 +526,7 @@ class PageLayouter:
                 out.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
             out.extend(_shift(item, 0.0, top) for item in frame_items)
             boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm),
-                                  row_holes=tuple(holes.get(name, ()))))
+                                  row_holes=tuple(holes.get(name, ())), cell_spans=chosen.get(name, ())))
             if block and top + used > limit + 0.5:
                 over = top + used - limit
                 body = layout.style("body", "en").leading_pt

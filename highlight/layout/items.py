@@ -148,6 +148,7 @@ class FrameBox:
     fixed: bool = False  # its height is set in the template (else it may run down to the body's foot)
     # each row of cells: the paper under its shortest cell down to its tallest cell's foot, and that cell's element
     row_holes: tuple = ()
+    cell_spans: tuple = ()  # the grid columns of its cells where its content chose them (cell_spans_by)
 
 
 @dataclass(frozen=True)

@@ -164,10 +164,14 @@ def _latin_or_digit(char: str) -> bool:
     return not is_cjk(char) and (char.isalnum() or char in "$")
 
 
+FIGURE_SIGNS = "$%+#"  # what a figure carries in Chinese text: HK$, %, 800+, #1
+
+
 @functools.lru_cache(maxsize=8192)
 def is_latin_run_char(char: str) -> bool:
-    """A letter or figure of a Latin run, or the $, % and + a figure carries (HK$2.76億, 75.1%, 100+)."""
-    return not is_cjk(char) and (char.isalnum() or char in "$%+")
+    """A letter or figure of a Latin run, or the $, %, + and # a figure carries (HK$2.76億, 75.1%, 100+, 全港 #1):
+    each takes the one Han–Latin gap, never the Latin word space (0.26 em) typed before a rank's #."""
+    return not is_cjk(char) and (char.isalnum() or char in FIGURE_SIGNS)
 
 
 def is_han_latin_pair(a: str, b: str) -> bool:

@@ -82,8 +82,9 @@ END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkey
 # MID-LINE punctuation compression, justified Chinese's first resource (clreq, JIS X 4051 line adjustment): a line one
 # ideograph too long gives up its punctuation's blank, down to the style's punct_min_em (styles.yaml, zh), rather
 # than break earlier and open its ideograph gaps. Noto Sans CJK HK draws ，。、：；centred (ink 0.35–0.65 em), so
-# they give their blank from both sides evenly and the glyph stays centred, keeping punct_min_em; a bracket gives
-# its blank half (the opening one its left, the closing one its right), as it does beside other punctuation.
+# they give their blank from both sides evenly and the glyph stays centred, keeping punct_min_em. A bracket is full
+# width mid-line, one width in every setting (港科大（廣州）: the review of 863548c saw it trimmed in one box and
+# full in the next), and half an em only beside another mark (」， or 、「) or at a line's start or end.
 CENTRED_MARKS = set("，。、：；")
 COMPRESSIBLE = CENTRED_MARKS | OPENING_BRACKETS | CLOSING_BRACKETS
 # A line that compresses costs this at most (all of its punctuation's blank taken): less than one opening its
@@ -136,6 +137,10 @@ NARROWER_MEASURE_EMS = 2  # a justified Chinese paragraph with a short line mid-
 SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
 MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
+# A quoted title or name 「…」 『…』 《…》 of this many characters or fewer (「2028 可持續發展挑戰」, a programme's name):
+# a break inside it is priced as one inside a word (WORD_COST), so it goes down whole wherever its line allows
+MAX_QUOTED_TITLE = 12
+TITLE_MARKS = {"「": "」", "『": "』", "《": "》", "〈": "〉"}
 SHORT_QUALIFIER = 4  # a bracketed phrase this short stays with the word it qualifies: 港科大（廣州）
 MARKER_SCALE = 0.62  # marker size relative to its text…
 MARKER_MIN_PT = 5.5  # …but never under 5.5 pt (DESIGN.md: 5 pt or larger): every marker of the small text one size
@@ -522,6 +527,7 @@ class TextSetter:
                 words[-1].append(i)
         words = [w for w in words if w]
         bound = _bracket_bound(chars)
+        titled = _quoted_titles(chars)
         joined = "".join(c.char for c in chars)
         grades = break_grades(joined, self.words)
         # where one of the edition's words begins, its first character is no classifier: 2022 | 人工智能
@@ -539,6 +545,8 @@ class TextSetter:
                 sep = _classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades)
                 if sep.breakable and sep.kind == "space" and chars[word[0]].span.lang == "zh":
                     sep = _replaced(sep, latin_run=_latin_run_cost(chars, words[w_index - 1], word))
+                if sep.breakable and (word[0] in titled or _latin_han_name(chars, words[w_index - 1][-1], word[0])):
+                    sep = _replaced(sep, word_em_pt=chars[word[0]].span.style.size_pt)
                 seps.append(sep)
             current: list[int] = [word[0]]
             soft = _hyphenation_points(chars, word) if hyphenating else ()
@@ -565,7 +573,8 @@ class TextSetter:
                     continue
                 boxes.append(self._make_box(chars, current))
                 sep = _inner_sep(chars[i].span.style, kind, gap)
-                if kind == "cjk" and (grade == DISCOURAGED or chars[i].span in terms and chars[p].span is chars[i].span):
+                if kind == "cjk" and (grade == DISCOURAGED or chars[i].span in terms and chars[p].span is chars[i].span) \
+                        or kind is not None and (i in titled or _latin_han_name(chars, p, i)):
                     sep = _replaced(sep, word_em_pt=chars[i].span.style.size_pt)
                 seps.append(_classed(sep, chars, p, i, grade, grades))
                 current = [i]
@@ -598,13 +607,11 @@ class TextSetter:
             size = item.span.style.size_pt
             if item.char in CENTRED_MARKS:
                 left = right = give / 2 * size
-            elif item.char in OPENING_BRACKETS:
-                left, right = 0.5 * size, 0.0
-            elif item.char in CLOSING_BRACKETS:
-                after = chars[i + 1].char if i + 1 < len(chars) else ""
-                # a closing bracket before punctuation has given its blank half already (_frag's squeeze)
-                left, right = 0.0, 0.0 if after and _is_cjk_punctuation(after) else 0.5 * size
+            elif item.char in OPENING_BRACKETS and i and _is_cjk_punctuation(chars[i - 1].char):
+                left, right = 0.5 * size, 0.0  # beside another mark (、「): the pair may take one and a half ems
             else:
+                # a bracket elsewhere mid-line stays full width, one width in every setting (港科大（廣州）); a closing
+                # one before another mark has given its blank half already (_frag's squeeze)
                 continue
             if left or right:
                 marks.append((offset, left, right))
@@ -1304,6 +1311,38 @@ def _bracket_bound(chars: list[_Char]) -> set[int]:
                         bound.add(start)
                 break
     return bound
+
+
+def _latin_han_name(chars: list[_Char], p: int, i: int) -> bool:
+    """Whether a break between characters `p` and `i` parts a Latin name from the Chinese name it runs into (INNOTECH
+    創科嘉年華, EMBA 課程, QS 全球大學排名): a capitalised Latin word (two letters or more) before an ideograph that is no
+    connective or coverb (Emerging | 於《泰晤士…》 is a break between two phrases)."""
+    after = chars[i].char
+    if not is_ideograph(after) or chars[i].span.marker or after in _zh_words()["connectives"] | _zh_words()["coverbs"]:
+        return False
+    k = p
+    while k >= 0 and chars[k].span.marker:
+        k -= 1  # a marker on the name (Techathon◊) is the name's
+    letters = 0
+    while k >= 0 and chars[k].char.isascii() and chars[k].char.isalpha():
+        letters, k = letters + 1, k - 1
+    return letters >= 2 and chars[k + 1].char.isupper() and (k < 0 or not chars[k].char.isalnum())
+
+
+def _quoted_titles(chars: list[_Char]) -> set[int]:
+    """Indices a break before falls inside a quoted title or name of at most MAX_QUOTED_TITLE characters (spaces not
+    counted): 「2028 可持續發展挑戰」, a shorter one's brackets bound already (_bracket_bound)."""
+    inside: set[int] = set()
+    for start, item in enumerate(chars):
+        close = TITLE_MARKS.get(item.char)
+        if close is None:
+            continue
+        for end in range(start + 1, min(len(chars), start + 3 * MAX_QUOTED_TITLE)):
+            if chars[end].char == close:
+                if sum(1 for k in range(start + 1, end) if not chars[k].char.isspace()) <= MAX_QUOTED_TITLE:
+                    inside.update(range(start + 1, end + 1))
+                break
+    return inside
 
 
 @functools.lru_cache(maxsize=8)

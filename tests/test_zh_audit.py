@@ -4,6 +4,13 @@ of both editions and the longer copy: none inside a segmenter's word, a house or
 or a Latin–Han name."""
 from __future__ import annotations
 
+import itertools
+import os
+
+import pytest
+from conftest import EDITION
+
+from highlight.text import Span
 from highlight.typography import _glyphs
 
 
@@ -11,7 +18,7 @@ def _pair_gaps(setter, line, pair: str) -> list[float]:
     """The gaps (em) between the two characters of `pair` wherever they stand side by side in a set line, a typed
     space between them counted as part of the gap."""
     glyphs = [g for g in _glyphs(line, setter.fonts) if not g.char.isspace()]
-    return [(b.left_pt - a.right_pt) / max(a.size_pt, b.size_pt) for a, b in zip(glyphs, glyphs[1:])
+    return [(b.left_pt - a.right_pt) / max(a.size_pt, b.size_pt) for a, b in itertools.pairwise(glyphs)
             if a.char == pair[0] and b.char == pair[1]]
 
 
@@ -19,7 +26,139 @@ def test_a_rank_sign_takes_the_one_han_latin_gap(zh_setter):
     """Page 4's rankings: 全港 #1、大中華 #5、亞洲 #8 set the typed space before # as a Latin word space (0.26 em
     beside 0.25 for every other figure: 9 such gaps in each edition). # is a sign a figure carries, as $ % + are:
     a quarter em, like 亞洲頂尖 600+ beside it."""
-    setter, layout, lines = zh_setter
+    setter, _layout, lines = zh_setter
     for line in lines("工程學科全港 #1、大中華 #5、亞洲 #8，按年上升四位", "rank-note", 30, "left"):
         gaps = _pair_gaps(setter, line, "港#") + _pair_gaps(setter, line, "華#") + _pair_gaps(setter, line, "洲#")
         assert len(gaps) == 3 and all(abs(g - 0.25) < 0.002 for g in gaps), gaps
+
+
+def test_a_short_quoted_title_goes_down_whole(zh_setter):
+    """Page 8's QR caption on its 44 mm measure set 了解更多科大「2028 可持續發展 | 挑戰」的詳情: a programme's name in
+    「」 parted (the review of main 863548c). A quoted title of MAX_QUOTED_TITLE characters or fewer breaks inside only
+    where nothing else fits, as a word does; edition-b's longer caption too."""
+    from highlight.text import MAX_QUOTED_TITLE
+
+    setter, layout, _ = zh_setter
+    st = layout.style("qr-caption", "zh")
+    assert len("2028可持續發展挑戰") <= MAX_QUOTED_TITLE
+    for text in ("了解更多科大「2028 可持續發展挑戰」的詳情", "了解更多科大「2028 可持續發展挑戰」的詳情及每年進度報告"):
+        printed = ["".join(line.text.split()) for line in setter.set([Span(text, st, lang="zh")], 44 / 25.4 * 72,
+                                                                      st.align)]
+        assert any("「2028可持續發展挑戰」" in line for line in printed), printed
+        assert not any(line.split_word for line in setter.set([Span(text, st, lang="zh")], 44 / 25.4 * 72, st.align))
+
+
+# -- the audit: every Chinese line break of both editions and the longer copy, classed ------------------------------
+
+AUDIT_TITLE = 12  # a quoted title this short (characters, spaces not counted) goes down whole (text.MAX_QUOTED_TITLE)
+TITLES = {"「": "」", "『": "』", "《": "》", "〈": "〉"}
+
+
+def _paragraph_breaks(pages):
+    """(page, the paragraph's text as printed without the spaces at its breaks, the offsets of its line ends, its
+    measure in its Chinese em) of every paragraph of two lines or more with Chinese in it, from the page model."""
+    from highlight.layout.items import TextLine
+    from highlight.text import is_ideograph
+
+    for page in pages:
+        run: list = []
+        for item in [*page.items, None]:
+            line = item.line if isinstance(item, TextLine) else None
+            if line is not None and run and line.position[0] == run[-1].line.position[0] + 1 and item.ref == run[-1].ref:
+                run.append(item)
+                continue
+            if len(run) > 1 and any(is_ideograph(c) for each in run for c in each.line.text):
+                texts = [each.line.text.strip() for each in run]
+                ends = [sum(len(t) for t in texts[:k + 1]) for k in range(len(texts) - 1)]
+                sizes = [r.size_pt for r in run[0].line.runs if not r.rise_pt and any(is_ideograph(c) for c in r.text)]
+                yield page.number, "".join(texts), ends, run[0].line.width_pt / max(sizes or [1.0])
+            run = [item] if line is not None and line.position[0] == 0 else []
+
+
+def audit_breaks(pages, words: frozenset[str], judge) -> list[str]:
+    """Each Chinese line break that falls inside a word of the breaker's segmenter or of `words` (house and edition),
+    a word of an independent segmenter (jieba-hant), a quoted title of AUDIT_TITLE characters or fewer, or a Latin
+    name and the Chinese name it runs into (INNOTECH | 創科嘉年華): 'p8 可持續發展|挑戰」 (15.6 em): title'."""
+    import re
+
+    from highlight.segment import ALLOWED, break_grades
+    from highlight.text import is_ideograph
+
+    found = []
+    for page, text, ends, measure in _paragraph_breaks(pages):
+        grades = break_grades(text, words)
+        bounds, at = {0}, 0
+        for word in judge.cut(text, HMM=False):
+            at += len(word)
+            bounds.add(at)
+        for end in ends:
+            classes = []
+            if is_ideograph(text[end - 1]) and is_ideograph(text[end]):
+                if grades[end] != ALLOWED:
+                    classes.append("word")
+                if end not in bounds:
+                    classes.append("jieba word")
+            for start, mark in enumerate(text):
+                close = text.find(TITLES.get(mark, "\0"), start + 1)
+                if close > 0 and start < end <= close and len(text[start + 1:close].replace(" ", "")) <= AUDIT_TITLE:
+                    classes.append("title")
+            if re.search(r"(?<![A-Za-z0-9])[A-Z][A-Za-z]+[^\w\s]?$", text[:end]) and is_ideograph(text[end]) \
+                    and text[end] not in "及與和或並而暨予於向為對把被從在由給替往朝自至按經憑依此該各每其這":
+                classes.append("Latin–Han name")
+            if classes:
+                found.append(f"p{page} {text[max(0, end - 6):end]}|{text[end:end + 6]} ({measure:.1f} em): "
+                             + ", ".join(classes))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", ["2022-23", "edition-b", "longer"])
+def test_no_chinese_line_breaks_inside_a_word_a_short_title_or_a_latin_han_name(edition, tmp_path):
+    """The audit of every Chinese line break (29 in 2022-23, 32 in edition-b, 28 in the longer copy on d1b45c6): none
+    inside a word (the breaker's segmenter with the house and edition words, or jieba-hant), a quoted title of 12
+    characters or fewer, or a Latin–Han name. On d1b45c6 page 8's QR caption split 「2028 可持續發展 | 挑戰」 in all
+    three."""
+    from conftest import longer_copy
+    from test_word_breaks import _judge
+
+    from highlight.build import BuildOptions, build, load_inputs
+    from highlight.diagnostics import Diagnostics
+
+    folder = {"2022-23": EDITION, "edition-b": os.path.join("tests", "fixtures", "edition-b")}.get(edition) \
+        or longer_copy(tmp_path)
+    loaded, _, _ = load_inputs(folder, Diagnostics())
+    result = build(BuildOptions(folder, str(tmp_path / "out.pdf")))
+    assert sum(len(ends) for _p, _t, ends, _m in _paragraph_breaks(result.pages)) >= 25
+    assert audit_breaks(result.pages, frozenset(loaded.words), _judge()) == []
+
+
+def _bracket_advances(setter, lines) -> list[float]:
+    """Each full-width bracket's advance (em) in the set lines, from its left to the next glyph's left (a space
+    between them counted); at a line's end its advance within the measure."""
+    advances = []
+    for line in lines:
+        glyphs = [g for g in _glyphs(line, setter.fonts) if not g.char.isspace()]
+        for k, g in enumerate(glyphs):
+            if g.char in "（）「」《》":
+                right = glyphs[k + 1].left_pt if k + 1 < len(glyphs) else min(g.right_pt, line.width_pt)
+                advances.append(round((right - g.left_pt) / g.size_pt, 3))
+    return advances
+
+
+def test_a_bracket_is_full_width_mid_line_in_every_setting(zh_setter):
+    """港科大（廣州） in page 7's INNOTECH box (17 ems) gave its closing bracket's blank half to fit
+    港科大（廣州）INNOTECH 創科嘉年華 on one line, while the same name in the body beside it and in edition-b's box is set
+    full: brackets are full width mid-line, half an em only beside another mark (」，) or at a line's end. The box
+    takes a line more, as edition-b's does."""
+    setter, layout, _ = zh_setter
+    st = layout.style("stat-note", "zh")
+    from highlight.text import spans_from_text
+
+    for text in ("100+**初創及創新團隊**參加港科大（廣州）INNOTECH 創科嘉年華", "港科大（廣州）於 2022 年 9 月正式啟用，首批本科生於 2023 年 9 月開學"):
+        for em in (12, 15, 17, 20, 26):
+            lines = setter.set(spans_from_text(text, st, lang="zh"), em * st.size_pt, st.align)
+            advances = _bracket_advances(setter, lines)
+            assert advances and all(abs(a - 1.0) < 0.03 for a in advances), (em, advances, [x.text for x in lines])
+    beside = setter.set(spans_from_text("撥款推出「教育及生成式人工智能基金」，支持60個項目", st, lang="zh"), 40 * st.size_pt,
+                        st.align)
+    assert 0.5 in _bracket_advances(setter, beside)  # 」， : one and a half ems for the pair

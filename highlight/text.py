@@ -800,6 +800,7 @@ class TextSetter:
         box_w = [b.width_pt for b in boxes]
         hang = [b.hang_pt for b in boxes]
         end_shrink = [b.end_shrink_pt for b in boxes]
+        end_bracket = [bool(b.end_shrink_pt and b.frags and b.frags[-1].text[-1:] in CLOSING_BRACKETS) for b in boxes]
         ragged_cost = [_ragged_cost(b, width_pt) for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         mid_shrink = [b.mid_shrink_pt for b in boxes] if justify else [0.0] * n
@@ -899,8 +900,12 @@ class TextSetter:
                             elif gap_room and slack > stretch - gap_room:
                                 cost += _gap_cost((slack - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM)
                     elif fit > limit and justify:
-                        # Compressed, its final mark only: cheaper than opening the gaps (GAP_OPEN_COST)
+                        # Compressed, its final mark only: cheaper than opening the gaps (GAP_OPEN_COST); a closing
+                        # bracket gives its whole half em (_end_give), and what that gives past the need opens the gaps
                         cost += COMPRESS_COST * ((fit - width_pt) / can_shrink) ** 2
+                        if end_bracket[j - 1] and j < n and gap_room:
+                            excess = end_shrink[j - 1] - (fit - width_pt)
+                            cost += _gap_cost(max(0.0, excess - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM)
                     elif fit > limit:
                         # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
                         cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
@@ -979,7 +984,7 @@ class TextSetter:
             # Too long by a little: the final punctuation gives up its blank (a closing bracket its right half,
             # ，。、 a quarter em). Nothing else gives: ideograph gaps never close below solid and the Han–Latin
             # gap is fixed (DESIGN.md, Chinese setting), so a line that needs more has its break moved.
-            end_given = min(fit - width_pt, boxes[end - 1].end_shrink_pt)
+            end_given = _end_give(boxes[end - 1], fit - width_pt)
             if fit - end_given > width_pt + 0.01 and chinese and align == "justify":
                 # justified Chinese: its mid-line punctuation gives the rest, a mark all of its blank or none
                 # (QUANTISED), marks beside other punctuation first, then from the line's end back
@@ -990,15 +995,17 @@ class TextSetter:
                             break
                         squeeze[(k, o)] = (left, right)
                     fit -= sum(left + right for left, right in squeeze.values())
-                    end_given = max(0.0, min(fit - width_pt, boxes[end - 1].end_shrink_pt))
+                    end_given = _end_give(boxes[end - 1], fit - width_pt)
             if fit - end_given > width_pt + 0.01:
                 end_given = 0.0  # it does not fit even so: set it as it is, overfull (reported)
                 fit += sum(left + right for left, right in squeeze.values())
                 squeeze = {}
-        if squeeze and not last and fit < width_pt - 0.01:
+        excess = end_given - max(0.0, fit - width_pt)  # what a line-end bracket's half em gave past the need
+        if (squeeze or excess > 0.01 and chinese and align == "justify") and not last \
+                and fit - end_given < width_pt - 0.01:
             # the blank its half-em steps gave past what the line needed opens its gaps (the break choice keeps
             # that within MAX_IDEOGRAPH_GAP_EM): word spaces first, then the gaps between CJK characters
-            slack = width_pt - fit
+            slack = width_pt - (fit - end_given)
             first_room = sum(seps[k].stretch_pt for k in inner)
             last_room = sum(seps[k].last_stretch_pt for k in inner)
             share = min(1.0, slack / first_room) if first_room else 0.0
@@ -1110,6 +1117,17 @@ class TextSetter:
                     descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind in ("hyphen", "soft")),
                     overfull=width_used > width_pt + 0.01, space_ratio=space_ratio, gap_em=gap_em,
                     compressed=compressed, hang_pt=hang_end)
+
+
+def _end_give(box: _Box, need: float) -> float:
+    """What a line's final mark gives of its blank when the line is `need` too long: a closing bracket all of its
+    blank half or nothing (half an em at a line's end, or full: one of two widths, as mid-line), a centred mark
+    what is needed, up to its quarter em (its ink stays inside the measure either way)."""
+    if need <= 0.0 or not box.end_shrink_pt:
+        return 0.0
+    if box.frags and box.frags[-1].text[-1:] in CLOSING_BRACKETS:
+        return box.end_shrink_pt
+    return min(need, box.end_shrink_pt)
 
 
 def _line_marks(boxes: list[_Box], start: int, end: int) -> list[tuple[int, int, float, float]]:

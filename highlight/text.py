@@ -737,6 +737,7 @@ class TextSetter:
         widest = max(line.gap_em for line in lines)
         if not short and widest <= AIM_IDEOGRAPH_GAP_EM:
             return lines
+        best = lines
         for narrower in range(1, NARROWER_MEASURE_EMS + 1):
             measure = lines[0].width_pt - narrower * em
             if measure < 8 * em:
@@ -749,7 +750,19 @@ class TextSetter:
                     and (short and (gap <= max(widest, AIM_IDEOGRAPH_GAP_EM) or len(trial) <= SHORT_NOTE_LINES)
                          or gap < widest):  # (a short note opening its gaps is set ragged: _set)
                 return trial
-        return lines
+            # a line that must stop short stops as little short as it can: where every measure leaves it, the
+            # narrower on which it stops least short, the same line (its break kept: a phrase's end stays one), other
+            # lines breaking anew, as many of them at a phrase's end (never 另有HK$9,500萬 | 來自業界 for a break after
+            # 研究資助局，), its gaps within the aim and no more lines inside a word (page 5's ◊ footnote:
+            # …比賽，為 3.9 em short then 產品 | 原型 on 34 ems; …比賽，為 2.9 em short then 產品原型 whole on 33)
+            if short and len(trial) <= len(lines) and gap <= max(widest, AIM_IDEOGRAPH_GAP_EM) \
+                    and [line.text for line in trial] != [line.text for line in best] \
+                    and {line.text for line in trial[:-1] if _shortfall((line, line), em)} \
+                    <= {line.text for line in best[:-1]} and _phrase_ends(trial) >= _phrase_ends(best) \
+                    and _shortfall(trial, em) < _shortfall(best, em) - 0.5 * em \
+                    and sum(bool(line.split_word) for line in trial) <= sum(bool(line.split_word) for line in best):
+                best = trial
+        return best
 
     def _set_measure(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
         boxes, seps = self._boxes(spans)
@@ -1240,6 +1253,17 @@ def _short_lines(lines: tuple[Line, ...], em: float) -> bool:
     ragged where no phrase ends), more than two at a phrase's punctuation (a ragged line there, a little short,
     is the breaker's choice)."""
     return any(line.right_pt < line.width_pt - (em if line.text.rstrip()[-1:] not in PHRASE_BREAK else 2 * em) - 0.01
+               for line in lines[:-1])
+
+
+def _phrase_ends(lines: tuple[Line, ...]) -> int:
+    """How many of the lines before the last end a phrase (on its punctuation)."""
+    return sum(line.text.rstrip()[-1:] in PHRASE_BREAK for line in lines[:-1])
+
+
+def _shortfall(lines: tuple[Line, ...], em: float) -> float:
+    """How far the lines before the last stop short of their measure past what _short_lines allows, in all."""
+    return sum(max(0.0, line.width_pt - line.right_pt - (em if line.text.rstrip()[-1:] not in PHRASE_BREAK else 2 * em))
                for line in lines[:-1])
 
 

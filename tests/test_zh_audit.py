@@ -46,6 +46,9 @@ def test_a_short_quoted_title_goes_down_whole(zh_setter):
                                                                       st.align)]
         assert any("「2028可持續發展挑戰」" in line for line in printed), printed
         assert not any(line.split_word for line in setter.set([Span(text, st, lang="zh")], 44 / 25.4 * 72, st.align))
+    # where the title cannot stand on one line it breaks, and the line says so (the report's word-breaks, wordbreaks.py)
+    narrow = setter.set([Span("了解更多科大「2028 可持續發展挑戰」的詳情", st, lang="zh")], 8 * st.size_pt, st.align)
+    assert [line.split_word for line in narrow if line.split_word] != []
 
 
 # -- the audit: every Chinese line break of both editions and the longer copy, classed ------------------------------
@@ -177,3 +180,21 @@ def test_a_bracket_ending_a_line_is_full_or_gives_exactly_half_an_em(zh_setter):
         lines = setter.set(spans_from_text(text, st, lang="zh"), em * st.size_pt, "justify")
         advances = _bracket_advances(setter, lines, ends=True)
         assert all(a in (0.5, 1.0) for a in advances), (em, advances, [line.text for line in lines])
+
+
+def test_a_line_that_must_stop_short_stops_least_short_and_the_next_keeps_its_compound(setter_and_style):
+    """Page 5's ◊ footnote on its 34 ems: line 1 must stop short (…比賽，為 | 程式人員: filling it would part 程式人員),
+    3.9 em; line 2 ran full to 產品 | 原型 (the review of 863548c: 'the line is full'). On 33 ems, a right indent making
+    up the rest, line 1 is the same line 2.9 em short and line 2 ends …以發展意念及, its gaps opened 0.037 em (within
+    the aim), 產品原型 whole on line 3. No other setting of the leaflet's long Chinese texts on 22-35 ems changes."""
+    from highlight.text import AIM_IDEOGRAPH_GAP_EM
+
+    setter, layout = setter_and_style
+    st = layout.style("footnote", "zh")
+    text = ("由科大與其他8家本地大學聯同香港科技園公司合辦的年度比賽，為程式人員、工程師、設計師、市場業者及創業家提供平台，"
+            "以發展意念及產品原型，以及尋求種子基金及孵化支援。")
+    lines = setter.set([Span(text, st, lang="zh")], 34 * st.size_pt + 0.3, "justify")
+    printed = ["".join(line.text.split()) for line in lines]
+    assert len(lines) == 3 and printed[0].endswith("比賽，為") and any("產品原型" in line for line in printed), printed
+    assert all(line.gap_em <= AIM_IDEOGRAPH_GAP_EM for line in lines)
+    assert lines[0].width_pt - lines[0].right_pt < 3.5 * st.size_pt

@@ -198,3 +198,21 @@ def test_a_line_that_must_stop_short_stops_least_short_and_the_next_keeps_its_co
     assert len(lines) == 3 and printed[0].endswith("比賽，為") and any("產品原型" in line for line in printed), printed
     assert all(line.gap_em <= AIM_IDEOGRAPH_GAP_EM for line in lines)
     assert lines[0].width_pt - lines[0].right_pt < 3.5 * st.size_pt
+
+
+def test_a_latin_name_stays_with_the_chinese_name_it_runs_into(zh_setter):
+    """港科大（廣州）INNOTECH 創科嘉年華 (edition-b page 7's box, the review of 863548c): at 12.5 ems the old breaker set
+    …港科大（廣州）INNOTECH | 創科嘉年華 2024, and at 23-27 ems …參加港科大（廣州）INNOTECH | 創科嘉年華 2024. A break
+    between a capitalised Latin name and the ideograph after it is priced as one inside a word: the name goes down
+    whole wherever a line holds it; a coverb after a Latin word (Emerging | 於) is no such name."""
+    from highlight.text import spans_from_text
+
+    setter, layout, _ = zh_setter
+    st = layout.style("stat-note", "zh")
+    for em in (11, 12.5, 17, 24, 26):
+        lines = setter.set(spans_from_text("150+**初創及創新團隊**參加港科大（廣州）INNOTECH 創科嘉年華 2024", st, lang="zh"),
+                           em * st.size_pt, st.align)
+        assert any("INNOTECH 創科嘉年華" in line.text for line in lines), (em, [line.text for line in lines])
+    rank = layout.style("rank-note", "zh")
+    lines = setter.set([Span("由人力資源顧問公司 Emerging 於《泰晤士高等教育》發佈", rank, lang="zh")], 14 * rank.size_pt, "left")
+    assert not any(line.split_word for line in lines)

@@ -138,8 +138,11 @@ SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged li
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
 MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
 # A quoted title or name 「…」 『…』 《…》 of this many characters or fewer (「2028 可持續發展挑戰」, a programme's name):
-# a break inside it is priced as one inside a word (WORD_COST), so it goes down whole wherever its line allows
+# a break inside it is priced as one inside a word (TITLE_COST), so it goes down whole wherever its line allows
 MAX_QUOTED_TITLE = 12
+# …at a word boundary inside it, half a break inside a word (WORD_COST); inside a word of it, both: a title too long for
+# its line parts between its words (「2028 | 可持續發展挑戰」), never inside one (可持續發|展)
+TITLE_COST = WORD_COST / 2
 TITLE_MARKS = {"「": "」", "『": "』", "《": "》", "〈": "〉"}
 SHORT_QUALIFIER = 4  # a bracketed phrase this short stays with the word it qualifies: 港科大（廣州）
 MARKER_SCALE = 0.62  # marker size relative to its text…
@@ -313,6 +316,7 @@ class _Sep:
     last_stretch_pt: float = 0.0  # …and a gap between CJK characters, only once those are full
     han_latin: bool = False  # the quarter em between Han and a Latin or figure run
     word_em_pt: float = 0.0  # a break inside a word (a DISCOURAGED one): the em of its text, else 0
+    title: bool = False  # inside a short quoted title, or between a Latin name and the Chinese name it runs into
     phrase_em_pt: float = 0.0  # a break between two words of Chinese text, not after punctuation: its em, else 0
     name: bool = False  # a break inside one of the edition's words, at its own word boundary (segment.NAME)
     connective: bool = False  # the next line would start with a connective (及, 與: zh_words.yaml)
@@ -546,7 +550,7 @@ class TextSetter:
                 if sep.breakable and sep.kind == "space" and chars[word[0]].span.lang == "zh":
                     sep = _replaced(sep, latin_run=_latin_run_cost(chars, words[w_index - 1], word))
                 if sep.breakable and (word[0] in titled or _latin_han_name(chars, words[w_index - 1][-1], word[0])):
-                    sep = _replaced(sep, word_em_pt=chars[word[0]].span.style.size_pt)
+                    sep = _replaced(sep, title=True)
                 seps.append(sep)
             current: list[int] = [word[0]]
             soft = _hyphenation_points(chars, word) if hyphenating else ()
@@ -573,9 +577,10 @@ class TextSetter:
                     continue
                 boxes.append(self._make_box(chars, current))
                 sep = _inner_sep(chars[i].span.style, kind, gap)
-                if kind == "cjk" and (grade == DISCOURAGED or chars[i].span in terms and chars[p].span is chars[i].span) \
-                        or kind is not None and (i in titled or _latin_han_name(chars, p, i)):
+                if kind == "cjk" and (grade == DISCOURAGED or chars[i].span in terms and chars[p].span is chars[i].span):
                     sep = _replaced(sep, word_em_pt=chars[i].span.style.size_pt)
+                if kind is not None and (i in titled or _latin_han_name(chars, p, i)):
+                    sep = _replaced(sep, title=True)
                 seps.append(_classed(sep, chars, p, i, grade, grades))
                 current = [i]
             boxes.append(self._make_box(chars, current))
@@ -680,6 +685,8 @@ class TextSetter:
             return None, gap
         if b in NO_LINE_START or a in NO_LINE_END:
             return None, gap
+        if a in JOINING and p and chars[p - 1].char == a and is_ideograph(b):
+            return "cjk", gap  # after a Chinese —— (or ……), whole, as after any other mark: 擴展內地足跡—— | 港科大
         if (a.isdigit() or a in "%+") and _takes_figure(b) and i not in self._word_starts:
             return None, gap  # 74個, HK$2.76億: a number keeps its measure word (zh_words.yaml), not any word
         if not is_cjk(b) and not b.isalnum():
@@ -781,7 +788,7 @@ class TextSetter:
         for n, end in enumerate(breaks):
             last = n == len(breaks) - 1
             line = self._make_line(boxes, seps, start, end, width_pt, align, last, chinese)
-            if not last and (seps[end - 1].word_em_pt or seps[end - 1].name):
+            if not last and (seps[end - 1].word_em_pt or seps[end - 1].name or seps[end - 1].title):
                 before = "".join(f.text for b in boxes[max(0, end - 3):end] for f in b.frags)[-3:]
                 after = "".join(f.text for b in boxes[end:end + 3] for f in b.frags)[:3]
                 line = _replaced(line, split_word=f"{before}|{after}", split_name=seps[end - 1].name)
@@ -1214,7 +1221,7 @@ def _takes_figure(word: str) -> bool:
 
 def _break_cost(sep: _Sep, width_pt: float) -> float:
     """What a line ending at `sep` costs for the kind of break it is (hyphens aside)."""
-    cost = _word_cost(sep.word_em_pt, width_pt)
+    cost = _word_cost(sep.word_em_pt, width_pt) + (TITLE_COST if sep.title else 0.0)
     narrow = width_pt < NARROW_MEASURE_EM * sep.phrase_em_pt - 0.01
     if sep.phrase_em_pt:
         cost += NARROW_PHRASE_COST if narrow else WIDE_PHRASE_COST

@@ -216,3 +216,28 @@ def test_a_latin_name_stays_with_the_chinese_name_it_runs_into(zh_setter):
     rank = layout.style("rank-note", "zh")
     lines = setter.set([Span("由人力資源顧問公司 Emerging 於《泰晤士高等教育》發佈", rank, lang="zh")], 14 * rank.size_pt, "left")
     assert not any(line.split_word for line in lines)
+
+
+def test_a_line_may_break_after_a_chinese_dash(zh_setter):
+    """A Chinese —— (two ems, never parted) took its next ideograph with it: page 7's heading 擴展內地足跡——港科大（廣州）
+    on 8-9 ems broke 擴展內地足 | 跡——港科大 (inside 足跡, the second line overfull), on 10-13 擴展內地 | 足跡——港科大….
+    After a whole —— a line may break, as after any other mark: 擴展內地足跡—— | 港科大（廣州）."""
+    from highlight.text import spans_from_text
+
+    setter, layout, _ = zh_setter
+    st = layout.style("stat-note", "zh")
+    for em in (8, 9, 10, 12, 13):
+        lines = setter.set(spans_from_text("擴展內地足跡——港科大（廣州）", st, lang="zh"), em * st.size_pt, st.align)
+        assert [line.text for line in lines] == ["擴展內地足跡——", "港科大（廣州）"], (em, [line.text for line in lines])
+        assert not any(line.overfull or line.split_word for line in lines)
+
+
+def test_a_title_longer_than_its_line_parts_between_its_words(zh_setter):
+    """Where 「2028 可持續發展挑戰」 cannot stand on one line (9-12 ems) it parts between its words, never inside one
+    (a break inside a title's word was priced as one at its word boundary: 可持續發 | 展 at 9 ems)."""
+    setter, layout, _ = zh_setter
+    st = layout.style("stat-note", "zh")
+    for em in (9, 10, 11, 12):
+        lines = setter.set([Span("了解更多科大「2028 可持續發展挑戰」的詳情", st, lang="zh")], em * st.size_pt, st.align)
+        printed = ["".join(line.text.split()) for line in lines]
+        assert not any(a.endswith(("可", "可持", "可持續發", "挑")) for a in printed[:-1]), (em, printed)

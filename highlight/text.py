@@ -172,7 +172,7 @@ def _latin_or_digit(char: str) -> bool:
     return not is_cjk(char) and (char.isalnum() or char in "$")
 
 
-FIGURE_SIGNS = "$%+#"  # what a figure carries in Chinese text: HK$, %, 800+, #1
+FIGURE_SIGNS = "$%+#−±"  # what a figure carries in Chinese text: HK$, %, 800+, #1, −3.9% (a true minus), ±
 
 
 @functools.lru_cache(maxsize=8192)

@@ -241,3 +241,12 @@ def test_a_title_longer_than_its_line_parts_between_its_words(zh_setter):
         lines = setter.set([Span("了解更多科大「2028 可持續發展挑戰」的詳情", st, lang="zh")], em * st.size_pt, st.align)
         printed = ["".join(line.text.split()) for line in lines]
         assert not any(a.endswith(("可", "可持", "可持續發", "挑")) for a in printed[:-1]), (em, printed)
+
+
+def test_a_negative_change_takes_the_one_han_latin_gap(zh_setter):
+    """A next edition's fall, （按年 −3.9%） with the typographic minus the normalisation sets: the typed space before
+    − was a Latin word space (0.26 em) beside the quarter em of （按年 +4%）."""
+    setter, _layout, lines = zh_setter
+    for text, pair in (("用水量（按年 −3.9%）", "年−"), ("用水量（按年 +4%）", "年+")):
+        gaps = [g for line in lines(text, "stat-note", 20, "left") for g in _pair_gaps(setter, line, pair)]
+        assert len(gaps) == 1 and abs(gaps[0] - 0.25) < 0.002, (text, gaps)

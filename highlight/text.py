@@ -487,10 +487,17 @@ class TextSetter:
                     and last[10] == scale
                 kern = face.kern_pt(last_char, char, size) if same else 0.0
                 squeeze = last_char in CLOSING_BRACKETS and _is_cjk_punctuation(char)
+                opening = char in OPENING_BRACKETS and _is_cjk_punctuation(last_char) and not squeeze \
+                    and last_char not in CLOSING_BRACKETS
                 if squeeze:
                     # Adjacent punctuation (clreq §3.1.6.1): a closing bracket's blank right half goes, so
                     # `）、` and `」。` take one and a half ems, not two.
                     kern -= 0.5 * last[2]
+                elif opening:
+                    # …and an opening bracket's blank left half after another mark: `：「` and `、《` one and a half
+                    # ems too (`）（` keeps its closing bracket's squeeze only: one and a half as well)
+                    kern -= 0.5 * size
+                    squeeze = True
                 if char in JOINING and last_char == char and last[1] == face.name:
                     # ——: the two dashes of a Chinese dash (or the two halves of ……) join ink to ink, as U+2E3A does
                     left, right = _ink(face, char)
@@ -577,6 +584,11 @@ class TextSetter:
                     continue
                 boxes.append(self._make_box(chars, current))
                 sep = _inner_sep(chars[i].span.style, kind, gap)
+                if kind == "cjk" and chars[i].char in OPENING_BRACKETS and _is_cjk_punctuation(chars[p].char) \
+                        and chars[p].char not in CLOSING_BRACKETS:
+                    # ：「 unbroken take one and a half ems, the bracket's blank left half given (as in _frag); broken,
+                    # the bracket starts the next line, its blank half hanging in the margin
+                    sep = _replaced(sep, width_pt=-0.5 * chars[i].span.style.size_pt)
                 if kind == "cjk" and (grade == DISCOURAGED or chars[i].span in terms and chars[p].span is chars[i].span):
                     sep = _replaced(sep, word_em_pt=chars[i].span.style.size_pt)
                 if kind is not None and (i in titled or _latin_han_name(chars, p, i)):
@@ -612,11 +624,9 @@ class TextSetter:
             size = item.span.style.size_pt
             if item.char in CENTRED_MARKS:
                 left = right = give / 2 * size
-            elif item.char in OPENING_BRACKETS and i and _is_cjk_punctuation(chars[i - 1].char):
-                left, right = 0.5 * size, 0.0  # beside another mark (、「): the pair may take one and a half ems
             else:
-                # a bracket elsewhere mid-line stays full width, one width in every setting (港科大（廣州）); a closing
-                # one before another mark has given its blank half already (_frag's squeeze)
+                # a bracket mid-line stays full width, one width in every setting (港科大（廣州）); one beside another
+                # mark (」， or ：「) has given its blank half already (_frag's squeeze)
                 continue
             if left or right:
                 marks.append((offset, left, right))

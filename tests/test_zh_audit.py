@@ -250,3 +250,18 @@ def test_a_negative_change_takes_the_one_han_latin_gap(zh_setter):
     for text, pair in (("用水量（按年 −3.9%）", "年−"), ("用水量（按年 +4%）", "年+")):
         gaps = [g for line in lines(text, "stat-note", 20, "left") for g in _pair_gaps(setter, line, pair)]
         assert len(gaps) == 1 and abs(gaps[0] - 0.25) < 0.002, (text, gaps)
+
+
+def test_a_mark_before_an_opening_bracket_takes_one_and_a_half_ems(zh_setter):
+    """Adjacent punctuation takes one and a half ems in all (DESIGN.md): 」， did, but ：「 and 、《 took two, the
+    opening bracket's blank left half kept (a next edition's 主題為：「可持續發展」)."""
+    setter, _layout, lines = zh_setter
+    for text, pair in (("今年的主題為：「可持續發展」，歡迎參加", "：「"), ("獲選入《泰晤士高等教育》、《QS 亞洲大學排名》榜單", "、《"),
+                       ("撥款推出「教育及生成式人工智能基金」，支持60個項目", "」，")):
+        spans = []
+        for line in lines(text, "stat-note", 40, "left"):
+            glyphs = [g for g in _glyphs(line, setter.fonts) if not g.char.isspace()]
+            # from the first mark's left to the left of the glyph after the pair, in em
+            spans += [(c.left_pt - a.left_pt) / a.size_pt for a, b, c in zip(glyphs, glyphs[1:], glyphs[2:])
+                      if a.char + b.char == pair]
+        assert len(spans) == 1 and abs(spans[0] - 1.5) < 0.01, (text, spans)

@@ -265,3 +265,37 @@ def test_a_mark_before_an_opening_bracket_takes_one_and_a_half_ems(zh_setter):
             spans += [(c.left_pt - a.left_pt) / a.size_pt for a, b, c in zip(glyphs, glyphs[1:], glyphs[2:])
                       if a.char + b.char == pair]
         assert len(spans) == 1 and abs(spans[0] - 1.5) < 0.01, (text, spans)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", ["2022-23", "edition-b"])
+def test_every_bracket_of_the_leaflet_is_full_or_half_beside_a_mark(edition, tmp_path):
+    """Each full-width bracket of the edition's page model, measured from its left to the next glyph's (the line's
+    opened gap allowed) or, at a line's end, within the measure: one em, or half an em beside another mark (」，) or
+    at a line's end. On d1b45c6 2022-23's page 7 set 港科大（廣州）INNOTECH with its ） at 0.5 em, the same name full
+    everywhere else."""
+    from highlight.build import BuildOptions, build
+    from highlight.layout.items import TextLine
+    from highlight.text import CLOSING_BRACKETS, OPENING_BRACKETS, _is_cjk_punctuation
+
+    folder = {"2022-23": EDITION, "edition-b": os.path.join("tests", "fixtures", "edition-b")}[edition]
+    result = build(BuildOptions(folder, str(tmp_path / "out.pdf")))
+    odd, counted = [], 0
+    for page in result.pages:
+        for item in page.items:
+            if not isinstance(item, TextLine) or item.lang != "zh":
+                continue
+            glyphs = [g for g in _glyphs(item.line, result.font_set) if not g.char.isspace()]
+            for k, g in enumerate(glyphs):
+                if g.char not in OPENING_BRACKETS | CLOSING_BRACKETS or g.marker:
+                    continue
+                counted += 1
+                end = k == len(glyphs) - 1
+                right = min(g.right_pt, item.line.width_pt) if end else glyphs[k + 1].left_pt
+                advance = (right - g.left_pt) / g.size_pt
+                opened = 0.0 if end else abs(item.line.gap_em)  # (a justified line's gap after it, if any)
+                beside = end or any(0 <= n < len(glyphs) and _is_cjk_punctuation(glyphs[n].char) for n in (k - 1, k + 1))
+                if not any(width - 0.02 <= advance <= width + opened + 0.02 for width in ((1.0, 0.5) if beside
+                                                                                           else (1.0,))):
+                    odd.append((page.number, "".join(x.char for x in glyphs[max(0, k - 4):k + 4]), round(advance, 3)))
+    assert counted > 50 and odd == [], odd

@@ -556,7 +556,9 @@ class TextSetter:
                 sep = _classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades)
                 if sep.breakable and sep.kind == "space" and chars[word[0]].span.lang == "zh":
                     sep = _replaced(sep, latin_run=_latin_run_cost(chars, words[w_index - 1], word))
-                if sep.breakable and (word[0] in titled or _latin_han_name(chars, words[w_index - 1][-1], word[0])):
+                left_end = chars[words[w_index - 1][-1]]
+                if sep.breakable and (word[0] in titled or (left_end.char.isascii() or left_end.span.marker)
+                                      and _latin_han_name(chars, words[w_index - 1][-1], word[0])):
                     sep = _replaced(sep, title=True)
                 seps.append(sep)
             current: list[int] = [word[0]]
@@ -591,7 +593,8 @@ class TextSetter:
                     sep = _replaced(sep, width_pt=-0.5 * chars[i].span.style.size_pt)
                 if kind == "cjk" and (grade == DISCOURAGED or chars[i].span in terms and chars[p].span is chars[i].span):
                     sep = _replaced(sep, word_em_pt=chars[i].span.style.size_pt)
-                if kind is not None and (i in titled or _latin_han_name(chars, p, i)):
+                if kind is not None and (i in titled or (chars[p].char.isascii() or chars[p].span.marker)
+                                         and _latin_han_name(chars, p, i)):
                     sep = _replaced(sep, title=True)
                 seps.append(_classed(sep, chars, p, i, grade, grades))
                 current = [i]
@@ -1215,8 +1218,9 @@ def _zh_words() -> dict:
     from .schema import package_data
 
     data = package_data("zh_words.yaml")
-    return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"]),
-            "coverbs": frozenset(data["coverbs"])}
+    connectives, coverbs = frozenset(data["connectives"]), frozenset(data["coverbs"])
+    return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": connectives,
+            "coverbs": coverbs, "joining": connectives | coverbs}
 
 
 def _word_starts(text: str, words: frozenset[str]) -> frozenset[int]:
@@ -1377,7 +1381,7 @@ def _latin_han_name(chars: list[_Char], p: int, i: int) -> bool:
     創科嘉年華, EMBA 課程, QS 全球大學排名): a capitalised Latin word (two letters or more) before an ideograph that is no
     connective or coverb (Emerging | 於《泰晤士…》 is a break between two phrases)."""
     after = chars[i].char
-    if not is_ideograph(after) or chars[i].span.marker or after in _zh_words()["connectives"] | _zh_words()["coverbs"]:
+    if not is_ideograph(after) or chars[i].span.marker or after in _zh_words()["joining"]:
         return False
     k = p
     while k >= 0 and chars[k].span.marker:

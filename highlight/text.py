@@ -82,8 +82,9 @@ END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkey
 # MID-LINE punctuation compression, justified Chinese's first resource (clreq, JIS X 4051 line adjustment): a line one
 # ideograph too long gives up its punctuation's blank, down to the style's punct_min_em (styles.yaml, zh), rather
 # than break earlier and open its ideograph gaps. Noto Sans CJK HK draws ，。、：；centred (ink 0.35–0.65 em), so
-# they give their blank from both sides evenly and the glyph stays centred, keeping punct_min_em; a bracket gives
-# its blank half (the opening one its left, the closing one its right), as it does beside other punctuation.
+# they give their blank from both sides evenly and the glyph stays centred, keeping punct_min_em. A bracket is full
+# width mid-line, one width in every setting (港科大（廣州）: the review of 863548c saw it trimmed in one box and
+# full in the next), and half an em only beside another mark (」， or 、「) or at a line's start or end.
 CENTRED_MARKS = set("，。、：；")
 COMPRESSIBLE = CENTRED_MARKS | OPENING_BRACKETS | CLOSING_BRACKETS
 # A line that compresses costs this at most (all of its punctuation's blank taken): less than one opening its
@@ -136,6 +137,13 @@ NARROWER_MEASURE_EMS = 2  # a justified Chinese paragraph with a short line mid-
 SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
 MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
+# A quoted title or name 「…」 『…』 《…》 of this many characters or fewer (「2028 可持續發展挑戰」, a programme's name):
+# a break inside it is priced as one inside a word (TITLE_COST), so it goes down whole wherever its line allows
+MAX_QUOTED_TITLE = 12
+# …at a word boundary inside it, half a break inside a word (WORD_COST); inside a word of it, both: a title too long for
+# its line parts between its words (「2028 | 可持續發展挑戰」), never inside one (可持續發|展)
+TITLE_COST = WORD_COST / 2
+TITLE_MARKS = {"「": "」", "『": "』", "《": "》", "〈": "〉"}
 SHORT_QUALIFIER = 4  # a bracketed phrase this short stays with the word it qualifies: 港科大（廣州）
 MARKER_SCALE = 0.62  # marker size relative to its text…
 MARKER_MIN_PT = 5.5  # …but never under 5.5 pt (DESIGN.md: 5 pt or larger): every marker of the small text one size
@@ -164,10 +172,14 @@ def _latin_or_digit(char: str) -> bool:
     return not is_cjk(char) and (char.isalnum() or char in "$")
 
 
+FIGURE_SIGNS = "$%+#−±"  # what a figure carries in Chinese text: HK$, %, 800+, #1, −3.9% (a true minus), ±
+
+
 @functools.lru_cache(maxsize=8192)
 def is_latin_run_char(char: str) -> bool:
-    """A letter or figure of a Latin run, or the $, % and + a figure carries (HK$2.76億, 75.1%, 100+)."""
-    return not is_cjk(char) and (char.isalnum() or char in "$%+")
+    """A letter or figure of a Latin run, or the $, %, + and # a figure carries (HK$2.76億, 75.1%, 100+, 全港 #1):
+    each takes the one Han–Latin gap, never the Latin word space (0.26 em) typed before a rank's #."""
+    return not is_cjk(char) and (char.isalnum() or char in FIGURE_SIGNS)
 
 
 def is_han_latin_pair(a: str, b: str) -> bool:
@@ -304,6 +316,7 @@ class _Sep:
     last_stretch_pt: float = 0.0  # …and a gap between CJK characters, only once those are full
     han_latin: bool = False  # the quarter em between Han and a Latin or figure run
     word_em_pt: float = 0.0  # a break inside a word (a DISCOURAGED one): the em of its text, else 0
+    title: bool = False  # inside a short quoted title, or between a Latin name and the Chinese name it runs into
     phrase_em_pt: float = 0.0  # a break between two words of Chinese text, not after punctuation: its em, else 0
     name: bool = False  # a break inside one of the edition's words, at its own word boundary (segment.NAME)
     connective: bool = False  # the next line would start with a connective (及, 與: zh_words.yaml)
@@ -474,10 +487,17 @@ class TextSetter:
                     and last[10] == scale
                 kern = face.kern_pt(last_char, char, size) if same else 0.0
                 squeeze = last_char in CLOSING_BRACKETS and _is_cjk_punctuation(char)
+                opening = char in OPENING_BRACKETS and _is_cjk_punctuation(last_char) and not squeeze \
+                    and last_char not in CLOSING_BRACKETS
                 if squeeze:
                     # Adjacent punctuation (clreq §3.1.6.1): a closing bracket's blank right half goes, so
                     # `）、` and `」。` take one and a half ems, not two.
                     kern -= 0.5 * last[2]
+                elif opening:
+                    # …and an opening bracket's blank left half after another mark: `：「` and `、《` one and a half
+                    # ems too (`）（` keeps its closing bracket's squeeze only: one and a half as well)
+                    kern -= 0.5 * size
+                    squeeze = True
                 if char in JOINING and last_char == char and last[1] == face.name:
                     # ——: the two dashes of a Chinese dash (or the two halves of ……) join ink to ink, as U+2E3A does
                     left, right = _ink(face, char)
@@ -518,6 +538,7 @@ class TextSetter:
                 words[-1].append(i)
         words = [w for w in words if w]
         bound = _bracket_bound(chars)
+        titled = _quoted_titles(chars)
         joined = "".join(c.char for c in chars)
         grades = break_grades(joined, self.words)
         # where one of the edition's words begins, its first character is no classifier: 2022 | 人工智能
@@ -535,6 +556,10 @@ class TextSetter:
                 sep = _classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades)
                 if sep.breakable and sep.kind == "space" and chars[word[0]].span.lang == "zh":
                     sep = _replaced(sep, latin_run=_latin_run_cost(chars, words[w_index - 1], word))
+                left_end = chars[words[w_index - 1][-1]]
+                if sep.breakable and (word[0] in titled or (left_end.char.isascii() or left_end.span.marker)
+                                      and _latin_han_name(chars, words[w_index - 1][-1], word[0])):
+                    sep = _replaced(sep, title=True)
                 seps.append(sep)
             current: list[int] = [word[0]]
             soft = _hyphenation_points(chars, word) if hyphenating else ()
@@ -561,8 +586,16 @@ class TextSetter:
                     continue
                 boxes.append(self._make_box(chars, current))
                 sep = _inner_sep(chars[i].span.style, kind, gap)
+                if kind == "cjk" and chars[i].char in OPENING_BRACKETS and _is_cjk_punctuation(chars[p].char) \
+                        and chars[p].char not in CLOSING_BRACKETS:
+                    # ：「 unbroken take one and a half ems, the bracket's blank left half given (as in _frag); broken,
+                    # the bracket starts the next line, its blank half hanging in the margin
+                    sep = _replaced(sep, width_pt=-0.5 * chars[i].span.style.size_pt)
                 if kind == "cjk" and (grade == DISCOURAGED or chars[i].span in terms and chars[p].span is chars[i].span):
                     sep = _replaced(sep, word_em_pt=chars[i].span.style.size_pt)
+                if kind is not None and (i in titled or (chars[p].char.isascii() or chars[p].span.marker)
+                                         and _latin_han_name(chars, p, i)):
+                    sep = _replaced(sep, title=True)
                 seps.append(_classed(sep, chars, p, i, grade, grades))
                 current = [i]
             boxes.append(self._make_box(chars, current))
@@ -594,13 +627,9 @@ class TextSetter:
             size = item.span.style.size_pt
             if item.char in CENTRED_MARKS:
                 left = right = give / 2 * size
-            elif item.char in OPENING_BRACKETS:
-                left, right = 0.5 * size, 0.0
-            elif item.char in CLOSING_BRACKETS:
-                after = chars[i + 1].char if i + 1 < len(chars) else ""
-                # a closing bracket before punctuation has given its blank half already (_frag's squeeze)
-                left, right = 0.0, 0.0 if after and _is_cjk_punctuation(after) else 0.5 * size
             else:
+                # a bracket mid-line stays full width, one width in every setting (港科大（廣州）); one beside another
+                # mark (」， or ：「) has given its blank half already (_frag's squeeze)
                 continue
             if left or right:
                 marks.append((offset, left, right))
@@ -669,6 +698,8 @@ class TextSetter:
             return None, gap
         if b in NO_LINE_START or a in NO_LINE_END:
             return None, gap
+        if a in JOINING and p and chars[p - 1].char == a and is_ideograph(b):
+            return "cjk", gap  # after a Chinese —— (or ……), whole, as after any other mark: 擴展內地足跡—— | 港科大
         if (a.isdigit() or a in "%+") and _takes_figure(b) and i not in self._word_starts:
             return None, gap  # 74個, HK$2.76億: a number keeps its measure word (zh_words.yaml), not any word
         if not is_cjk(b) and not b.isalnum():
@@ -726,6 +757,7 @@ class TextSetter:
         widest = max(line.gap_em for line in lines)
         if not short and widest <= AIM_IDEOGRAPH_GAP_EM:
             return lines
+        best = lines
         for narrower in range(1, NARROWER_MEASURE_EMS + 1):
             measure = lines[0].width_pt - narrower * em
             if measure < 8 * em:
@@ -738,7 +770,19 @@ class TextSetter:
                     and (short and (gap <= max(widest, AIM_IDEOGRAPH_GAP_EM) or len(trial) <= SHORT_NOTE_LINES)
                          or gap < widest):  # (a short note opening its gaps is set ragged: _set)
                 return trial
-        return lines
+            # a line that must stop short stops as little short as it can: where every measure leaves it, the
+            # narrower on which it stops least short, the same line (its break kept: a phrase's end stays one), other
+            # lines breaking anew, as many of them at a phrase's end (never 另有HK$9,500萬 | 來自業界 for a break after
+            # 研究資助局，), its gaps within the aim and no more lines inside a word (page 5's ◊ footnote:
+            # …比賽，為 3.9 em short then 產品 | 原型 on 34 ems; …比賽，為 2.9 em short then 產品原型 whole on 33)
+            if short and len(trial) <= len(lines) and gap <= max(widest, AIM_IDEOGRAPH_GAP_EM) \
+                    and [line.text for line in trial] != [line.text for line in best] \
+                    and {line.text for line in trial[:-1] if _shortfall((line, line), em)} \
+                    <= {line.text for line in best[:-1]} and _phrase_ends(trial) >= _phrase_ends(best) \
+                    and _shortfall(trial, em) < _shortfall(best, em) - 0.5 * em \
+                    and sum(bool(line.split_word) for line in trial) <= sum(bool(line.split_word) for line in best):
+                best = trial
+        return best
 
     def _set_measure(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
         boxes, seps = self._boxes(spans)
@@ -757,7 +801,7 @@ class TextSetter:
         for n, end in enumerate(breaks):
             last = n == len(breaks) - 1
             line = self._make_line(boxes, seps, start, end, width_pt, align, last, chinese)
-            if not last and (seps[end - 1].word_em_pt or seps[end - 1].name):
+            if not last and (seps[end - 1].word_em_pt or seps[end - 1].name or seps[end - 1].title):
                 before = "".join(f.text for b in boxes[max(0, end - 3):end] for f in b.frags)[-3:]
                 after = "".join(f.text for b in boxes[end:end + 3] for f in b.frags)[:3]
                 line = _replaced(line, split_word=f"{before}|{after}", split_name=seps[end - 1].name)
@@ -789,6 +833,7 @@ class TextSetter:
         box_w = [b.width_pt for b in boxes]
         hang = [b.hang_pt for b in boxes]
         end_shrink = [b.end_shrink_pt for b in boxes]
+        end_bracket = [bool(b.end_shrink_pt and b.frags and b.frags[-1].text[-1:] in CLOSING_BRACKETS) for b in boxes]
         ragged_cost = [_ragged_cost(b, width_pt) for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         mid_shrink = [b.mid_shrink_pt for b in boxes] if justify else [0.0] * n
@@ -888,8 +933,12 @@ class TextSetter:
                             elif gap_room and slack > stretch - gap_room:
                                 cost += _gap_cost((slack - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM)
                     elif fit > limit and justify:
-                        # Compressed, its final mark only: cheaper than opening the gaps (GAP_OPEN_COST)
+                        # Compressed, its final mark only: cheaper than opening the gaps (GAP_OPEN_COST); a closing
+                        # bracket gives its whole half em (_end_give), and what that gives past the need opens the gaps
                         cost += COMPRESS_COST * ((fit - width_pt) / can_shrink) ** 2
+                        if end_bracket[j - 1] and j < n and gap_room:
+                            excess = end_shrink[j - 1] - (fit - width_pt)
+                            cost += _gap_cost(max(0.0, excess - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM)
                     elif fit > limit:
                         # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
                         cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
@@ -968,7 +1017,7 @@ class TextSetter:
             # Too long by a little: the final punctuation gives up its blank (a closing bracket its right half,
             # ，。、 a quarter em). Nothing else gives: ideograph gaps never close below solid and the Han–Latin
             # gap is fixed (DESIGN.md, Chinese setting), so a line that needs more has its break moved.
-            end_given = min(fit - width_pt, boxes[end - 1].end_shrink_pt)
+            end_given = _end_give(boxes[end - 1], fit - width_pt)
             if fit - end_given > width_pt + 0.01 and chinese and align == "justify":
                 # justified Chinese: its mid-line punctuation gives the rest, a mark all of its blank or none
                 # (QUANTISED), marks beside other punctuation first, then from the line's end back
@@ -979,15 +1028,17 @@ class TextSetter:
                             break
                         squeeze[(k, o)] = (left, right)
                     fit -= sum(left + right for left, right in squeeze.values())
-                    end_given = max(0.0, min(fit - width_pt, boxes[end - 1].end_shrink_pt))
+                    end_given = _end_give(boxes[end - 1], fit - width_pt)
             if fit - end_given > width_pt + 0.01:
                 end_given = 0.0  # it does not fit even so: set it as it is, overfull (reported)
                 fit += sum(left + right for left, right in squeeze.values())
                 squeeze = {}
-        if squeeze and not last and fit < width_pt - 0.01:
+        excess = end_given - max(0.0, fit - width_pt)  # what a line-end bracket's half em gave past the need
+        if (squeeze or excess > 0.01 and chinese and align == "justify") and not last \
+                and fit - end_given < width_pt - 0.01:
             # the blank its half-em steps gave past what the line needed opens its gaps (the break choice keeps
             # that within MAX_IDEOGRAPH_GAP_EM): word spaces first, then the gaps between CJK characters
-            slack = width_pt - fit
+            slack = width_pt - (fit - end_given)
             first_room = sum(seps[k].stretch_pt for k in inner)
             last_room = sum(seps[k].last_stretch_pt for k in inner)
             share = min(1.0, slack / first_room) if first_room else 0.0
@@ -1101,6 +1152,17 @@ class TextSetter:
                     compressed=compressed, hang_pt=hang_end)
 
 
+def _end_give(box: _Box, need: float) -> float:
+    """What a line's final mark gives of its blank when the line is `need` too long: a closing bracket all of its
+    blank half or nothing (half an em at a line's end, or full: one of two widths, as mid-line), a centred mark
+    what is needed, up to its quarter em (its ink stays inside the measure either way)."""
+    if need <= 0.0 or not box.end_shrink_pt:
+        return 0.0
+    if box.frags and box.frags[-1].text[-1:] in CLOSING_BRACKETS:
+        return box.end_shrink_pt
+    return min(need, box.end_shrink_pt)
+
+
 def _line_marks(boxes: list[_Box], start: int, end: int) -> list[tuple[int, int, float, float]]:
     """The marks of a line that may give blank mid-line: (box, offset, left, right); not its first opening bracket
     (its blank half hangs in the margin) nor its final mark (END_COMPRESS_EM)."""
@@ -1156,8 +1218,9 @@ def _zh_words() -> dict:
     from .schema import package_data
 
     data = package_data("zh_words.yaml")
-    return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": frozenset(data["connectives"]),
-            "coverbs": frozenset(data["coverbs"])}
+    connectives, coverbs = frozenset(data["connectives"]), frozenset(data["coverbs"])
+    return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": connectives,
+            "coverbs": coverbs, "joining": connectives | coverbs}
 
 
 def _word_starts(text: str, words: frozenset[str]) -> frozenset[int]:
@@ -1172,7 +1235,7 @@ def _takes_figure(word: str) -> bool:
 
 def _break_cost(sep: _Sep, width_pt: float) -> float:
     """What a line ending at `sep` costs for the kind of break it is (hyphens aside)."""
-    cost = _word_cost(sep.word_em_pt, width_pt)
+    cost = _word_cost(sep.word_em_pt, width_pt) + (TITLE_COST if sep.title else 0.0)
     narrow = width_pt < NARROW_MEASURE_EM * sep.phrase_em_pt - 0.01
     if sep.phrase_em_pt:
         cost += NARROW_PHRASE_COST if narrow else WIDE_PHRASE_COST
@@ -1211,6 +1274,17 @@ def _short_lines(lines: tuple[Line, ...], em: float) -> bool:
     ragged where no phrase ends), more than two at a phrase's punctuation (a ragged line there, a little short,
     is the breaker's choice)."""
     return any(line.right_pt < line.width_pt - (em if line.text.rstrip()[-1:] not in PHRASE_BREAK else 2 * em) - 0.01
+               for line in lines[:-1])
+
+
+def _phrase_ends(lines: tuple[Line, ...]) -> int:
+    """How many of the lines before the last end a phrase (on its punctuation)."""
+    return sum(line.text.rstrip()[-1:] in PHRASE_BREAK for line in lines[:-1])
+
+
+def _shortfall(lines: tuple[Line, ...], em: float) -> float:
+    """How far the lines before the last stop short of their measure past what _short_lines allows, in all."""
+    return sum(max(0.0, line.width_pt - line.right_pt - (em if line.text.rstrip()[-1:] not in PHRASE_BREAK else 2 * em))
                for line in lines[:-1])
 
 
@@ -1300,6 +1374,38 @@ def _bracket_bound(chars: list[_Char]) -> set[int]:
                         bound.add(start)
                 break
     return bound
+
+
+def _latin_han_name(chars: list[_Char], p: int, i: int) -> bool:
+    """Whether a break between characters `p` and `i` parts a Latin name from the Chinese name it runs into (INNOTECH
+    創科嘉年華, EMBA 課程, QS 全球大學排名): a capitalised Latin word (two letters or more) before an ideograph that is no
+    connective or coverb (Emerging | 於《泰晤士…》 is a break between two phrases)."""
+    after = chars[i].char
+    if not is_ideograph(after) or chars[i].span.marker or after in _zh_words()["joining"]:
+        return False
+    k = p
+    while k >= 0 and chars[k].span.marker:
+        k -= 1  # a marker on the name (Techathon◊) is the name's
+    letters = 0
+    while k >= 0 and chars[k].char.isascii() and chars[k].char.isalpha():
+        letters, k = letters + 1, k - 1
+    return letters >= 2 and chars[k + 1].char.isupper() and (k < 0 or not chars[k].char.isalnum())
+
+
+def _quoted_titles(chars: list[_Char]) -> set[int]:
+    """Indices a break before falls inside a quoted title or name of at most MAX_QUOTED_TITLE characters (spaces not
+    counted): 「2028 可持續發展挑戰」, a shorter one's brackets bound already (_bracket_bound)."""
+    inside: set[int] = set()
+    for start, item in enumerate(chars):
+        close = TITLE_MARKS.get(item.char)
+        if close is None:
+            continue
+        for end in range(start + 1, min(len(chars), start + 3 * MAX_QUOTED_TITLE)):
+            if chars[end].char == close:
+                if sum(1 for k in range(start + 1, end) if not chars[k].char.isspace()) <= MAX_QUOTED_TITLE:
+                    inside.update(range(start + 1, end + 1))
+                break
+    return inside
 
 
 @functools.lru_cache(maxsize=8)

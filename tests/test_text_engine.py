@@ -314,12 +314,15 @@ def test_a_justified_chinese_note_moves_its_measure_rather_than_leave_a_line_sho
                 for t in texts for ems in range(22, 36)]
     # round 6: a line far short on a phrase's punctuation reads as a hard return, so it runs on into the next phrase
     # (ragged mid-phrase): settings with a line more than 2 em short at a phrase's end 3 -> 1 (863548c: 3), with a
-    # line short mid-phrase 8 -> 10, with either 11 -> 11
+    # line short mid-phrase 8 -> 10, with either 11 -> 11. Round 7: brackets are full width mid-line (港科大（廣州）
+    # one width in every setting), so 港科大（廣州）於 2022 年 9 月正式啟用，首批本科生… no longer squeezes its two
+    # brackets to stand on one line at 28 and 32 ems: it breaks at its phrase's end, the one legal break within the
+    # gap limits (its figures keep their classifiers), and at 22 ems a line of it 1.1 em short: 11 -> 13, far 1 -> 3
     far = [line.text for lines in settings for line in lines[:-1]
            if line.right_pt < line.width_pt - 2 * style.size_pt - 0.01 and line.text.rstrip()[-1:] in PHRASE_ENDS]
     short = sum(bool(_short_mid_phrase(lines, style) or any(line.right_pt < line.width_pt - 2 * style.size_pt - 0.01
                                                              for line in lines[:-1])) for lines in settings)
-    assert len(settings) == 126 and short <= 11 and len(far) <= 1, (short, far)
+    assert len(settings) == 126 and short <= 13 and len(far) <= 3, (short, far)
 
 
 def test_a_short_bracketed_phrase_is_never_broken_nor_parted_from_its_word(setter_and_style):

@@ -45,7 +45,8 @@ class PdfBackend(FileBackend):
             drawn = render_pdf([document.pages[i] for i in redraw], document.layout, document.fonts,
                                replace(options, profile=None))
             return splice(previous[1], drawn, redraw)
-        return render_pdf(list(document.pages), document.layout, document.fonts, options)
+        return render_pdf(list(document.pages), document.layout, document.fonts, replace(
+            options, drawn=os.path.join(document.project, ".cache", "drawn"), page_keys=document.page_keys))
 
     def post_check(self, data: bytes, document: Document, diags: Diagnostics) -> None:
         """The preflight, when the document is checked (`watch` previews are not): every failure an error."""

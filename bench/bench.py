@@ -415,11 +415,11 @@ def main() -> None:
     laid_pages = os.path.join(ROOT, ".cache", "pages")  # pages laid out by an earlier process (build.py)
     parsed = os.path.join(ROOT, ".cache", "parsed")  # files parsed by an earlier process (schema.py)
     kept = os.path.join(ROOT, ".cache", "output")  # PDFs rendered by an earlier process (backends/pdf.py)
+    drawn = os.path.join(ROOT, ".cache", "drawn")  # pages drawn by an earlier process (render.py)
 
-    def forget_lines():  # every paragraph set afresh: no stored line, no page laid out, no PDF rendered before
-        shutil.rmtree(line_store, ignore_errors=True)
-        shutil.rmtree(laid_pages, ignore_errors=True)
-        shutil.rmtree(kept, ignore_errors=True)
+    def forget_lines():  # every paragraph set afresh: no stored line, no page laid out or drawn, no PDF before
+        for folder in (line_store, laid_pages, kept, drawn):
+            shutil.rmtree(folder, ignore_errors=True)
     lines = [f"Measured {time.strftime('%Y-%m-%d')} on {cpu_name()}, Python {platform.python_version()}; "
              f"min / median / max of {args.runs} runs unless noted.", "",
              "| what | time | peak RSS | note |", "|---|---|---|---|"]

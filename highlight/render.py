@@ -97,23 +97,26 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     plans = []
     drawn = _DrawnPages.of(options, pages, registered, fonts.faces, (offset, trim_h, bleed))
     for index, page in enumerate(pages):
-        # A `watch` preview is untagged (all of it an artifact): the rebuild costs what it did.
-        plan = page_structure(page) if options.tagged else None
-        plans.append(plan)
-        if drawn is None or not drawn.reuse(index, canvas, plan):
+        taken = drawn.reuse(index, canvas) if drawn is not None else None
+        if taken is not None:  # (its operators in the canvas, its structure as finish_page left it)
+            plans.append(taken[0])
+        else:
+            # A `watch` preview is untagged (all of it an artifact): the rebuild costs what it did.
+            plan = page_structure(page) if options.tagged else None
+            plans.append(plan)
             painter = _Painter(canvas, options, offset, trim_h, bleed, registered, screen, plan, index, fonts.faces)
             if screen:  # a bookmark per page, named by its title in both languages
                 canvas.bookmarkPage(f"page-{page.number}")
                 canvas.addOutlineEntry(f"{page.number}  {_bilingual_title(page)}", f"page-{page.number}", level=0)
-            recording = drawn.record(index, canvas, plan) if drawn is not None else None
+            recording = drawn.record(index, canvas) if drawn is not None else None
             painter.recording = recording
             for number, item in enumerate(page.items):
                 painter.draw(item, number)
             painter.end_mark()
+            if plan is not None:
+                finish_page(plan)
             if drawn is not None and recording is not None:
-                drawn.keep(recording, canvas)
-        if plan is not None:
-            finish_page(plan)
+                drawn.keep(recording, canvas, plan)
         if not screen:
             canvas.setTrimBox((offset, offset, offset + trim_w, offset + trim_h))
             canvas.setBleedBox((offset - bleed, offset - bleed, offset + trim_w + bleed, offset + trim_h + bleed))
@@ -452,37 +455,36 @@ class _SubsetMemo:
 
 class _Recording:
     """What one page asks of the document while it is drawn (_DrawnPages.record): where its operators start in
-    the canvas's code, its structure elements (by their place in the page's tree), each font's characters in the
-    order of their first use, the fonts in the order they were named, and the marked content it gave each
-    element."""
+    the canvas's code, each font's characters in the order of their first use and the fonts in the order the page
+    named them."""
 
-    __slots__ = ("chars", "elements", "marks", "name", "named", "start", "walk")
+    __slots__ = ("chars", "name", "named", "start")
 
-    def __init__(self, name: str, start: int, walk: list):
-        self.name, self.start, self.walk = name, start, walk
-        self.elements = {id(element): i for i, element in enumerate(walk)}
+    def __init__(self, name: str, start: int):
+        self.name, self.start = name, start
         self.chars: dict = {}  # ReportLab font name -> {character: None}, in the order of first use
         self.named: dict = {}  # ReportLab font name -> None, in the order the page named them (Tf)
-        self.marks: list = []  # [element's index in walk, MCID, language, text]
 
 
 class _DrawnPages:
     """Each page's drawing kept across processes in `folder` (.cache/drawn/<digest>.json) and taken instead of
     drawing the page again: after a one-word edit, seven of 2022-23's eight pages are pages drawn before, and
-    drawing them was 20-25 ms of the build. A page's operators are a function of its laid-out page (named by its
-    .cache/pages name), its index, the render's options and fonts (all in the entry's name, with the package's
-    source and ReportLab's version), and of what the document holds when it is drawn: the code each character has
-    in its font's subsets (ReportLab gives a character the next code at its first use in the document) and each
-    font's name (F1, F2, … in the order the document first names them); its graphics states are its own (ReportLab
-    starts each page with none). An entry keeps the page's operators, its characters per font in the order of their
-    first use with the codes they had, its fonts in the order it named them with the names they had, the page's
-    graphics-state table and the marked content it gave each structure element. Taking it, the characters and the
-    fonts are first asked of the document in that order (what drawing the page asks first), then the codes and
-    names compared with the entry's: only when all agree are the entry's operators the very operators drawing the
-    page writes; otherwise the page is drawn (and asks the document nothing new: the same characters in the same
-    order). An entry holds a digest of its name and body: a damaged, truncated or foreign one is a miss. Not for a
-    screen file (its pages carry links, bookmarks and backgrounds), a page with a picture file (its image is one of
-    the document's objects), nor when a function of the output was replaced at run time."""
+    drawing them (with their structure) was 20-25 ms of the build. A page's operators are a function of its
+    laid-out page (named by its .cache/pages name), its index, the render's options and fonts (all in the entry's
+    name, with the package's source and ReportLab's version), and of what the document holds when it is drawn: the
+    code each character has in its font's subsets (ReportLab gives a character the next code at its first use in
+    the document) and each font's name (F1, F2, … in the order the document first names them); its graphics states
+    are its own (ReportLab starts each page with none), and so is its structure (structure.page_structure and
+    finish_page read the page alone). An entry keeps the page's operators, its characters per font in the order of
+    their first use with the codes they had, its fonts in the order it named them with the names they had, the
+    page's graphics-state table and its finished structure (elements and marked content). Taking it, the
+    characters and the fonts are first asked of the document in that order (what drawing the page asks first),
+    then the codes and names compared with the entry's: only when all agree are the entry's operators the very
+    operators drawing the page writes; otherwise the page is drawn (and asks the document nothing new: the same
+    characters in the same order). An entry holds a digest of its name and body: a damaged, truncated or foreign
+    one is a miss. Not for a screen file (its pages carry links, bookmarks and backgrounds), a page with a picture
+    file (its image is one of the document's objects), nor when a function of the output was replaced at run
+    time."""
 
     FORMAT = b"highlight-drawn/1\n"
     KEEP = 256  # entries kept, newest first (a page is one; 2022-23's are 10-25 KB)
@@ -516,31 +518,30 @@ class _DrawnPages:
                 names.append(None)
             else:
                 names.append(hashlib.sha256(shared + f"\0{index}\0{key}".encode()).hexdigest()[:40])
-        return cls(options.drawn, names)
+        return cls(options.drawn, names, options.tagged)
 
-    def __init__(self, folder: str, names: list):
+    def __init__(self, folder: str, names: list, tagged: bool):
         self.folder = folder
         self.names = names  # each page's entry name, None for a page that is always drawn
+        self.tagged = tagged
         self.written = 0
-        self.reused = 0  # pages taken from their entries (tests)
 
-    def reuse(self, index: int, canvas, plan) -> bool:
-        """Whether page `index`'s operators, graphics states and marked content were taken from its entry."""
+    def reuse(self, index: int, canvas) -> tuple | None:
+        """(page `index`'s structure plan, or None untagged) when its operators and graphics states were taken
+        from its entry into the canvas; None when it is to be drawn."""
         name = self.names[index]
         entry = self._read(name) if name is not None else None
-        if entry is None:
-            return False
+        if entry is None or (entry["tree"] is None) == self.tagged:
+            return None
         from reportlab.pdfbase import pdfmetrics
 
-        walk = list(plan.sect.walk()) if plan is not None else []
-        if entry["elements"] != "/".join(e.kind for e in walk) \
-                or any(not 0 <= mark[0] < len(walk) for mark in entry["marks"]):
-            return False
+        from .structure import PagePlan
+
         doc = canvas._doc
         fonts = [pdfmetrics._fonts.get(font) for font, _, _ in entry["fonts"]]
         named = [pdfmetrics._fonts.get(font) for font, _ in entry["named"]]
         if not all(hasattr(font, "splitString") and hasattr(font, "state") for font in fonts + named):
-            return False
+            return None
         for font, (_, chars, _) in zip(fonts, entry["fonts"]):  # (as drawing the page asks: first use first)
             font.splitString(chars, doc)
         for font in named:
@@ -548,27 +549,23 @@ class _DrawnPages:
         for font, (_, chars, codes) in zip(fonts, entry["fonts"]):
             assignments = font.state[doc].assignments
             if [assignments.get(32 if c == 0xA0 else c) for c in map(ord, chars)] != codes:
-                return False
+                return None
         if any(font.state[doc].internalName != internal for font, (_, internal) in zip(named, entry["named"])):
-            return False
+            return None
+        plan = PagePlan(_element(entry["tree"], index)) if entry["tree"] is not None else None
         canvas._code.extend(entry["code"])
         states, table = entry["extgstate"]
         canvas._extgstate._d = {a: v for a, v in states}
         canvas._extgstate._c = {(a, v): state for a, v, state in table}
-        for element, mcid, lang, text in entry["marks"]:
-            walk[element].add(Marked(index, mcid, lang, text))
-        self.reused += 1
-        return True
+        return (plan,)
 
-    def record(self, index: int, canvas, plan) -> _Recording | None:
+    def record(self, index: int, canvas) -> _Recording | None:
         """What page `index` asks of the document while it is drawn (None: a page that is always drawn)."""
         name = self.names[index]
-        if name is None:
-            return None
-        return _Recording(name, len(canvas._code), list(plan.sect.walk()) if plan is not None else [])
+        return _Recording(name, len(canvas._code)) if name is not None else None
 
-    def keep(self, recording: _Recording, canvas) -> None:
-        """The page just drawn, as its entry (only time lost if it cannot be written)."""
+    def keep(self, recording: _Recording, canvas, plan) -> None:
+        """The page just drawn (and its structure finished), as its entry (only time lost if it is not written)."""
         import hashlib
         import json
 
@@ -585,7 +582,7 @@ class _DrawnPages:
         extgstate = canvas._extgstate
         entry = {"code": canvas._code[recording.start:], "fonts": fonts,
                  "named": [[font, pdfmetrics._fonts[font].state[doc].internalName] for font in recording.named],
-                 "marks": recording.marks, "elements": "/".join(e.kind for e in recording.walk),
+                 "tree": _tree(plan.sect) if plan is not None else None,
                  "extgstate": [[[a, v] for a, v in extgstate._d.items()],
                                [[a, v, state] for (a, v), state in extgstate._c.items()]]}
         try:
@@ -613,15 +610,14 @@ class _DrawnPages:
         except (OSError, ValueError):
             return None
         try:
-            code, fonts, named, marks = entry["code"], entry["fonts"], entry["named"], entry["marks"]
+            code, fonts, named, tree = entry["code"], entry["fonts"], entry["named"], entry["tree"]
             states, table = entry["extgstate"]
-            if type(entry["elements"]) is str and all(type(c) is str for c in code) \
+            if all(type(c) is str for c in code) \
                     and all(type(font) is str and type(chars) is str and type(codes) is list
                             and len(codes) == len(chars) and all(c is None or type(c) is int for c in codes)
                             for font, chars, codes in fonts) \
                     and all(type(font) is str and type(internal) is str for font, internal in named) \
-                    and all(type(e) is int and type(m) is int and type(lang) is str and type(text) is str
-                            for e, m, lang, text in marks) \
+                    and (tree is None or _tree_shaped(tree)) \
                     and all(type(a) is str and type(v) in (bool, int, float, str) for a, v in states) \
                     and all(type(a) is str and type(v) in (bool, int, float, str) and type(state) is str
                             for a, v, state in table):
@@ -638,6 +634,35 @@ class _DrawnPages:
                 prune_oldest(self.folder, ".json", self.KEEP)
             except OSError:
                 pass
+
+
+def _tree(element) -> list:
+    """A finished structure element as JSON: [kind, lang, alt, title, scope, url, note id, key, children], a
+    marked-content child as [MCID, language, text]."""
+    return [element.kind, element.lang, element.alt, element.title, element.scope, element.url, element.note_id,
+            element.key, [[c.mcid, c.lang, c.text] if isinstance(c, Marked) else _tree(c) for c in element.children]]
+
+
+_OPTIONAL = (str, type(None))
+
+
+def _tree_shaped(tree, depth: int = 0) -> bool:
+    """Whether `tree` is what _tree writes."""
+    if type(tree) is not list or len(tree) != 9 or depth > 64 or type(tree[0]) is not str \
+            or not all(type(v) in _OPTIONAL for v in tree[1:7]) or type(tree[7]) is not str or type(tree[8]) is not list:
+        return False
+    return all(_tree_shaped(c, depth + 1) if type(c) is list and len(c) == 9 else
+               type(c) is list and len(c) == 3 and type(c[0]) is int and type(c[1]) is str and type(c[2]) is str
+               for c in tree[8])
+
+
+def _element(tree: list, page: int):
+    """The structure element _tree wrote, its marked content on page `page` (0-based)."""
+    from .structure import Element
+
+    kind, lang, alt, title, scope, url, note_id, key, children = tree
+    return Element(kind, None, lang, alt, title, scope, [
+        Marked(page, c[0], c[1], c[2]) if len(c) == 3 else _element(c, page) for c in children], url, note_id, key)
 
 
 def _bilingual_title(page: LaidOutPage) -> str:
@@ -769,8 +794,6 @@ class _Painter:
         """Open a new marked-content sequence with the next MCID, owned by `element`."""
         self.end_mark()
         element.add(Marked(self.page_index, self.mcid, lang, text))
-        if self.recording is not None:
-            self.recording.marks.append([self.recording.elements[id(element)], self.mcid, lang, text])
         self.canvas._code.append(f"/{kind} <</Lang ({lang}) /MCID {self.mcid}>> BDC")
         self.open = ("mcid", element)
         self.mcid += 1

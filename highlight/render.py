@@ -543,7 +543,12 @@ class _DrawnPages:
         if not all(hasattr(font, "splitString") and hasattr(font, "state") for font in fonts + named):
             return None
         for font, (_, chars, _) in zip(fonts, entry["fonts"]):  # (as drawing the page asks: first use first)
-            font.splitString(chars, doc)
+            state = font.state.get(doc)
+            if state is not None:  # (only the characters with no code yet: splitString is per character)
+                assignments = state.assignments
+                chars = "".join(c for c in chars if (32 if c == "\xa0" else ord(c)) not in assignments)
+            if chars:
+                font.splitString(chars, doc)
         for font in named:
             font.getSubsetInternalName(0, doc)
         for font, (_, chars, codes) in zip(fonts, entry["fonts"]):

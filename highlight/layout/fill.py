@@ -14,7 +14,7 @@ import math
 from ..content import Heading, Stat
 from ..layout_spec import MM, FrameSpec
 from .elements import lay_out
-from .items import Rule, TextLine, _Piece, empty_bands, ink_span
+from .items import Rule, TextLine, _Piece, empty_bands, ink_span, rule_step
 from .stacking import FrameContext
 
 
@@ -79,7 +79,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     # The step from a heading's ink (its rule) to the first ink of what it heads, when the layout holds it
     # (fixed_steps: tight): the same under every heading, whether what it heads is in its frame or the next.
     g = ctx.layout.geometry
-    held = (g.spacing_pt or {}).get("tight") if "tight" in (g.fixed_steps or ()) else None
+    held = rule_step(g)
     heading_ink = None  # the lowest ink of the heading row just set
     if frame.measure:  # its elements but headings on a reading measure (a heading's rule keeps the whole span)
         column = (width - 2 * pad + gutter) / frame.span - gutter
@@ -107,11 +107,12 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             led = (min(over) if over else led[0] - led[3], *led[1:])
             anchor = max(anchor, led[0] + led[3])
         if heading_ink is not None and held is not None and not all(isinstance(e, Heading) for e in row):
-            inks = [off + span[0] for p in pieces
+            inks = [(off + span[0], isinstance(item, TextLine)) for p in pieces
                     for off, band in ((anchor - p.anchor_pt if p.anchored else 0.0, p.primary),)
                     for item in band if (span := ink_span(item)) is not None]
             if inks:
-                y = heading_ink + held - min(inks)
+                first, letters = min(inks)
+                y = heading_ink + (rule_step(g, box_first=not letters) or 0.0) - first
         if row_tops and r < len(row_tops):
             y = max(y, row_tops[r] - anchor)
         started.append(y + anchor)

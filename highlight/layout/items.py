@@ -290,6 +290,19 @@ def ink_span(item) -> tuple[float, float] | None:
     return None
 
 
+def rule_step(geometry, box_first: bool = False) -> float | None:
+    """The step from a section heading's rule (its lowest ink) to the first ink of what it heads, when the layout
+    holds it (layout/page.yaml fixed_steps: tight): the `tight` step under letters (their ascent gives them air
+    above their ink), the `block` step, if larger, under a box's hard edge first (a picture, a code, a ring: a
+    hard edge a letter's step under a rule reads as touching it): the leaflet's steps, one on every page. None
+    where the layout holds no step under its rules."""
+    if "tight" not in (geometry.fixed_steps or ()):
+        return None
+    steps = geometry.spacing_pt or {}
+    step = steps.get("tight", 0.0)
+    return max(step, steps.get("block", 0.0)) if box_first else step
+
+
 @functools.lru_cache(maxsize=64)
 def _quiet_share(url: str, error: str) -> float:
     """The share of a QR code's side its quiet zone (four modules) takes at each edge, as render.py draws it."""

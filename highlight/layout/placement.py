@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..content import Page
 from ..diagnostics import Diagnostics, SourceRef
 from ..layout_spec import MM, FrameSpec, Layout
-from .items import TextLine, _down_to_grid, empty_bands, ink_span
+from .items import TextLine, _down_to_grid, empty_bands, ink_span, rule_step
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             (min(a for a, _ in inks[name]), max(b for _, b in inks[name])) for name in filled}
     floor = limits.min_block_gap_mm * MM
     # A box's edge (a picture, a code) first under a heading's rule stands a line of body (the `block` step) under
-    # it, not the `tight` step held for letters: their ascent gives letters air above their ink, and a hard edge
-    # 1.4 mm under a rule reads as touching it (designer's review, round 3: page 7's pictures).
-    box_step = (geometry.spacing_pt or {}).get("block", 0.0)
+    # it, not the `tight` step held for letters (items.rule_step; designer's review, round 3: page 7's pictures).
 
     edges: dict[str, bool] = {}  # (a frame's items do not change during its page's placement trials)
 
@@ -139,7 +137,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + gap
             need = -math.inf
             if held(name):  # from the lowest ink above to this frame's first ink: the step itself, on every page
-                step = max(spacing[f.gap], box_step) if f.gap == "tight" and edge_first(name) else spacing[f.gap]
+                step = (rule_step(geometry, edge_first(name)) or 0.0) if f.gap == "tight" else spacing[f.gap]
                 top = max(tops[b] + seen[b][1] for b in f.below) + step - first_ink[name]
             elif f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's
                 need = max(tops[b] + seen[b][1] for b in f.below) + floor - seen[name][0]

@@ -200,17 +200,19 @@ def _on_signal(signum, frame):
 
 
 def _signals(handler) -> dict:
-    """Install `handler` for SIGTERM and SIGHUP (main thread only); the handlers they had."""
+    """Install `handler` for SIGTERM and SIGHUP (main thread only: elsewhere signal.signal refuses, ValueError); the
+    handlers they had. (No `threading` to ask which thread this is: importing it was 1 ms of every build.)"""
     import signal
-    import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    previous = {}
+    previous: dict = {}
     for name in ("SIGTERM", "SIGHUP"):
         number = getattr(signal, name, None)
         if number is not None:
-            previous[number] = signal.signal(number, handler if handler else signal.SIG_DFL)
+            try:
+                previous[number] = signal.signal(number, handler if handler else signal.SIG_DFL)
+            except ValueError:  # not the main thread: put back what was set, set nothing
+                _restore_signals(previous)
+                return {}
     return previous
 
 

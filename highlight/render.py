@@ -501,7 +501,7 @@ class _DrawnPages:
 
         from .linestore import _package_digest, code_replaced
 
-        if code_replaced():
+        if code_replaced() or _painter_replaced():
             return None
         try:
             stamps = []
@@ -639,6 +639,18 @@ class _DrawnPages:
                 prune_oldest(self.folder, ".json", self.KEEP)
             except OSError:
                 pass
+
+
+def _painter_replaced() -> bool:
+    """Whether a method of _Painter is not the one this file defines (replaced at run time, as a test may):
+    then the pages it draws are not what .cache/drawn keeps (linestore.code_replaced asks the same of the
+    module's functions)."""
+    own = os.path.abspath(__file__)
+    for value in vars(_Painter).values():
+        code = getattr(value, "__code__", None)
+        if code is not None and os.path.abspath(code.co_filename) != own:
+            return True
+    return False
 
 
 def _tree(element) -> list:

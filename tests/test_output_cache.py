@@ -341,16 +341,25 @@ def test_pages_drawn_before_are_taken_from_cache_drawn_only_as_drawing_them_writ
 
     edition = _project(tmp_path)
     folder = os.path.join(tmp_path, ".cache", "drawn")
-    drawn: set[int] = set()  # (counted in a class: a function of ours replaced at run time turns the caches off)
-    real = render._Painter.draw
-    monkeypatch.setattr(render._Painter, "draw", lambda painter, item, number=-1: drawn.add(painter.page_index)
-                        or real(painter, item, number))
+    drawn: set[int] = set()  # (counted where entries are taken: replacing a function or a _Painter method of
+    taken: list[int] = []  # render.py turns .cache/drawn off)
+    real = render._DrawnPages.reuse
+
+    def reuse(pages, index, canvas):
+        found = real(pages, index, canvas)
+        if found is not None:
+            taken.append(index)
+        return found
+
+    monkeypatch.setattr(render._DrawnPages, "reuse", reuse)
 
     def build_once(name: str) -> bytes:
-        drawn.clear()
+        taken.clear()
         shutil.rmtree(os.path.join(tmp_path, ".cache", "output"), ignore_errors=True)  # (drawn every time)
         result = BuildSession().build(BuildOptions(edition, str(tmp_path / name)))
         assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
+        drawn.clear()
+        drawn.update(set(range(8)) - set(taken))
         return (tmp_path / name).read_bytes()
 
     live: list[str] = []  # the entries the last build with nothing kept wrote: its pages'
@@ -399,3 +408,25 @@ def test_pages_drawn_before_are_taken_from_cache_drawn_only_as_drawing_them_writ
     edit("p1-research-power.yaml", 'zh: "研究實力"}', 'zh: "研究實力碳"}')  # 碳: first on page 8 until now
     fifth = build_once("f.pdf")
     assert len(drawn) > 2 and fifth == with_nothing_kept("f0.pdf")  # (later pages' codes moved: drawn)
+
+
+def test_pages_are_not_taken_from_cache_drawn_when_a_painter_method_is_replaced(tmp_path, monkeypatch):
+    """A method of render._Painter replaced at run time (a test's monkeypatch) draws every page itself: what
+    .cache/drawn keeps was drawn by the painter the package's source defines, as linestore.code_replaced turns the
+    caches off for a replaced function. Fails on 4e73a6d (run on b80ef1f, the same render.py: all eight kept pages
+    taken, none drawn by the method that runs)."""
+    import shutil
+
+    from highlight import render
+
+    edition = _project(tmp_path)
+    first = BuildSession().build(BuildOptions(edition, str(tmp_path / "a.pdf")))
+    assert not first.diagnostics.has_errors() and len(os.listdir(tmp_path / ".cache" / "drawn")) == 8
+    shutil.rmtree(tmp_path / ".cache" / "output")
+    painted: set[int] = set()
+    real = render._Painter.draw
+    monkeypatch.setattr(render._Painter, "draw", lambda painter, item, number=-1: painted.add(painter.page_index)
+                        or real(painter, item, number))
+    again = BuildSession().build(BuildOptions(edition, str(tmp_path / "b.pdf")))
+    assert not again.diagnostics.has_errors() and painted == set(range(8))
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

@@ -533,6 +533,12 @@ class _DrawnPages:
         entry = self._read(name) if name is not None else None
         if entry is None or (entry["tree"] is None) == self.tagged:
             return None
+        try:
+            return self._take(entry, index, canvas)
+        except Exception:  # an entry ReportLab refuses is only a miss: the page is drawn (what was asked, it asks)
+            return None
+
+    def _take(self, entry: dict, index: int, canvas) -> tuple | None:
         from reportlab.pdfbase import pdfmetrics
 
         from .structure import PagePlan

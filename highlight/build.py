@@ -441,7 +441,9 @@ class BuildSession:
                                      options.edition_dir, marks=options.marks,
                                      tagged=options.preflight,  # `watch` skips both
                                      profile=run.profile, picture_icc=run.picture_icc, files=self.files)
-        document = document._replace(key=self._document_key(document))
+        key = self._document_key(document)
+        document = document._replace(key=key, page_keys=None if key is None else tuple(
+            os.path.basename(stored) for stored in self.pages.keys))
         last, same = self.last_preview, (document.meta, document.marks, document.picture_icc, document.project)
         if not document.tagged and last is not None and last[0] == options.to and last[1] is document.layout \
                 and last[2] is document.fonts and last[3] is document.profile and last[4] == same:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from typing import Any, NoReturn
 
 from . import backends
@@ -48,8 +47,34 @@ DIFF_EXIT_CODES = ("exit codes: 0 the two PDFs read the same (no word and no pag
 PREFLIGHT_EXIT_CODES = "exit codes: 0 every check passed; 1 a check failed (its FAIL line says which); " + _OTHER_EXITS
 
 
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns, without importing shutil (and bz2 and lzma with it: 2 ms of every
+    process; argparse's formatter asks it for each argument added)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, as wide as the terminal as it measures it (_terminal_columns)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with "did you mean" for a mistyped command or option (Python 3.11 has no suggest_on_error)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         import difflib
@@ -84,7 +109,36 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
                         **default)
 
 
-def _parser() -> argparse.ArgumentParser:
+COMMANDS = ("build", "watch", "serve", "init", "new", "check", "proof", "preflight", "diff", "schema", "fonts", "setup")
+
+
+class _Unused:
+    """Stands for the parser of a command not being run (_parser's `only`): its arguments are not made."""
+
+    def add_argument(self, *args, **kwargs) -> None:
+        pass
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `only` (a command's name), the other commands' parsers are listed (for
+    the usage and the help) but not given their arguments: building them all was 3-9 ms of every process."""
+    real = argparse._  # type: ignore[attr-defined]
+    translated: dict = {}
+
+    def once(message: str) -> str:  # (gettext looks for a catalogue on disk at every call: once a message)
+        text = translated.get(message)
+        if text is None:
+            text = translated[message] = real(message)
+        return text
+
+    argparse._ = once  # type: ignore[attr-defined]
+    try:
+        return _made_parser(only)
+    finally:
+        argparse._ = real  # type: ignore[attr-defined]
+
+
+def _made_parser(only: str | None) -> argparse.ArgumentParser:
     from . import __version__
 
     parser = _Parser(prog="highlight", description="Typeset the bilingual Annual Highlights leaflet.",
@@ -95,7 +149,10 @@ def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     _global_options(common, suppress=True)  # SUPPRESS: an option not given after the command keeps its value
 
-    def command(name: str, help: str, epilog: str = EXIT_CODES) -> argparse.ArgumentParser:
+    def command(name: str, help: str, epilog: str = EXIT_CODES) -> Any:
+        if only is not None and name != only:
+            sub.add_parser(name, help=help, add_help=False)
+            return _Unused()
         return sub.add_parser(name, help=help, parents=[common], epilog=epilog)
 
     build = command("build", help="build an edition's PDF (or another output: --to)")
@@ -200,17 +257,19 @@ def _on_signal(signum, frame):
 
 
 def _signals(handler) -> dict:
-    """Install `handler` for SIGTERM and SIGHUP (main thread only); the handlers they had."""
+    """Install `handler` for SIGTERM and SIGHUP (main thread only: elsewhere signal.signal refuses, ValueError); the
+    handlers they had. (No `threading` to ask which thread this is: importing it was 1 ms of every build.)"""
     import signal
-    import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    previous = {}
+    previous: dict = {}
     for name in ("SIGTERM", "SIGHUP"):
         number = getattr(signal, name, None)
         if number is not None:
-            previous[number] = signal.signal(number, handler if handler else signal.SIG_DFL)
+            try:
+                previous[number] = signal.signal(number, handler if handler else signal.SIG_DFL)
+            except ValueError:  # not the main thread: put back what was set, set nothing
+                _restore_signals(previous)
+                return {}
     return previous
 
 
@@ -221,9 +280,16 @@ def _restore_signals(previous: dict) -> None:
         signal.signal(number, handler)
 
 
+def _command_named(argv: list[str]) -> str | None:
+    """The command `argv` runs (its first word that is no option: the options before a command take no value),
+    None when that word is no command (the whole parser says so, with its suggestions)."""
+    word = next((a for a in argv if not a.startswith("-")), None)
+    return word if word in COMMANDS else None
+
+
 def main(argv: list[str] | None = None) -> int:
     _text_streams()
-    parser = _parser()
+    parser = _parser(_command_named(sys.argv[1:] if argv is None else argv))
     args, extras = parser.parse_known_args(argv)
     if extras:  # said by the command's own parser, which knows its options (for "did you mean")
         commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -333,6 +399,8 @@ def _run(args) -> int:
         return 0
     except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --debug
         if args.debug:
+            import traceback  # (only here: with textwrap, 1 ms of every process)
+
             traceback.print_exc()
         else:
             print(f"highlight: internal error: {type(exc).__name__}: {shown(exc, 500)} (run with --debug for details)",

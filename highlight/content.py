@@ -415,8 +415,6 @@ def typographic(string: str, typography: Typography, lang: str = "en") -> str:
 
 def _normalised(item, typography: Typography):
     """A copy of a content item with every Text normalised (items are frozen dataclasses, held in tuples)."""
-    from dataclasses import fields, is_dataclass
-
     if isinstance(item, Text):
         def fixed(s: str | None, lang: str = "en") -> str | None:
             return typographic(s, typography, lang) if s else s
@@ -424,16 +422,28 @@ def _normalised(item, typography: Typography):
         return replace(item, en=fixed(item.en), zh=fixed(item.zh, "zh"), mixed=fixed(item.mixed))
     if isinstance(item, tuple):
         return tuple(_normalised(i, typography) for i in item)
-    if is_dataclass(item) and not isinstance(item, type):
-        changes = {f.name: _normalised(getattr(item, f.name), typography) for f in fields(item)
-                   if f.name not in ("ref", "refs") and (isinstance(getattr(item, f.name), (Text, tuple))
-                                                         or is_dataclass(getattr(item, f.name)))}
-        # a heading's or a paragraph's own en / zh / mixed strings (it is not a Text)
-        changes.update({name: typographic(value, typography, "zh" if name == "zh" else "en")
-                        for name in ("en", "zh", "mixed") if isinstance(value := getattr(item, name, None), str)})
-        changed = {k: v for k, v in changes.items() if v is not getattr(item, k)}
-        return replace(item, **changed) if changed else item
-    return item
+    names = _WALKED.get(type(item))
+    if names is None:
+        from dataclasses import fields, is_dataclass
+
+        if not is_dataclass(item) or isinstance(item, type):
+            return item
+        names = _WALKED[type(item)] = tuple(f.name for f in fields(item) if f.name not in ("ref", "refs"))
+    changes = {}
+    for name in names:
+        value = getattr(item, name)
+        if isinstance(value, (Text, tuple)) or hasattr(type(value), "__dataclass_fields__"):
+            new = _normalised(value, typography)
+            if new is not value:
+                changes[name] = new
+        elif name in ("en", "zh", "mixed") and isinstance(value, str):  # a heading's or a paragraph's own strings
+            new = typographic(value, typography, "zh" if name == "zh" else "en")
+            if new is not value:
+                changes[name] = new
+    return replace(item, **changes) if changes else item
+
+
+_WALKED: dict = {}  # a content dataclass -> the fields _normalised walks (all but its refs)
 
 
 def _review_deletion(ref: SourceRef) -> str:

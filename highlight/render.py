@@ -44,6 +44,8 @@ class RenderOptions:
     deflated: str | None = None  # a folder of streams compressed before (.cache/deflate): see _DeflateMemo
     subsets: str | None = None  # a folder of font programs ReportLab subset before (.cache/subsets): see _SubsetMemo
     outlines: str | None = None  # a folder of glyph outlines read before (.cache/outlines): see _KeptOutlines
+    drawn: str | None = None  # a folder of pages drawn before (.cache/drawn): see _DrawnPages
+    page_keys: tuple | None = None  # each page's .cache/pages name (what its laid-out page is a function of)
 
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
@@ -93,19 +95,28 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     if options.profile is not None and not screen:
         _pdfx_identity(canvas, options, options.profile)
     plans = []
+    drawn = _DrawnPages.of(options, pages, registered, fonts.faces, (offset, trim_h, bleed))
     for index, page in enumerate(pages):
-        # A `watch` preview is untagged (all of it an artifact): the rebuild costs what it did.
-        plan = page_structure(page) if options.tagged else None
-        plans.append(plan)
-        painter = _Painter(canvas, options, offset, trim_h, bleed, registered, screen, plan, index, fonts.faces)
-        if screen:  # a bookmark per page, named by its title in both languages
-            canvas.bookmarkPage(f"page-{page.number}")
-            canvas.addOutlineEntry(f"{page.number}  {_bilingual_title(page)}", f"page-{page.number}", level=0)
-        for number, item in enumerate(page.items):
-            painter.draw(item, number)
-        painter.end_mark()
-        if plan is not None:
-            finish_page(plan)
+        taken = drawn.reuse(index, canvas) if drawn is not None else None
+        if taken is not None:  # (its operators in the canvas, its structure as finish_page left it)
+            plans.append(taken[0])
+        else:
+            # A `watch` preview is untagged (all of it an artifact): the rebuild costs what it did.
+            plan = page_structure(page) if options.tagged else None
+            plans.append(plan)
+            painter = _Painter(canvas, options, offset, trim_h, bleed, registered, screen, plan, index, fonts.faces)
+            if screen:  # a bookmark per page, named by its title in both languages
+                canvas.bookmarkPage(f"page-{page.number}")
+                canvas.addOutlineEntry(f"{page.number}  {_bilingual_title(page)}", f"page-{page.number}", level=0)
+            recording = drawn.record(index, canvas) if drawn is not None else None
+            painter.recording = recording
+            for number, item in enumerate(page.items):
+                painter.draw(item, number)
+            painter.end_mark()
+            if plan is not None:
+                finish_page(plan)
+            if drawn is not None and recording is not None:
+                drawn.keep(recording, canvas, plan)
         if not screen:
             canvas.setTrimBox((offset, offset, offset + trim_w, offset + trim_h))
             canvas.setBleedBox((offset - bleed, offset - bleed, offset + trim_w + bleed, offset + trim_h + bleed))
@@ -115,6 +126,8 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
         canvas.showPage()
     if screen:
         canvas.showOutline()
+    if drawn is not None:
+        drawn.prune()
     with _DeflateMemo(options.deflated), _SubsetMemo(options.subsets):
         canvas.save()
     _KeptOutlines.of(options.outlines).save()
@@ -440,6 +453,241 @@ class _SubsetMemo:
         return made
 
 
+class _Recording:
+    """What one page asks of the document while it is drawn (_DrawnPages.record): where its operators start in
+    the canvas's code, each font's characters in the order of their first use and the fonts in the order the page
+    named them."""
+
+    __slots__ = ("chars", "name", "named", "start")
+
+    def __init__(self, name: str, start: int):
+        self.name, self.start = name, start
+        self.chars: dict = {}  # ReportLab font name -> {character: None}, in the order of first use
+        self.named: dict = {}  # ReportLab font name -> None, in the order the page named them (Tf)
+
+
+class _DrawnPages:
+    """Each page's drawing kept across processes in `folder` (.cache/drawn/<digest>.json) and taken instead of
+    drawing the page again: after a one-word edit, seven of 2022-23's eight pages are pages drawn before, and
+    drawing them (with their structure) was 20-25 ms of the build. A page's operators are a function of its
+    laid-out page (named by its .cache/pages name), its index, the render's options and fonts (all in the entry's
+    name, with the package's source and ReportLab's version), and of what the document holds when it is drawn: the
+    code each character has in its font's subsets (ReportLab gives a character the next code at its first use in
+    the document) and each font's name (F1, F2, … in the order the document first names them); its graphics states
+    are its own (ReportLab starts each page with none), and so is its structure (structure.page_structure and
+    finish_page read the page alone). An entry keeps the page's operators, its characters per font in the order of
+    their first use with the codes they had, its fonts in the order it named them with the names they had, the
+    page's graphics-state table and its finished structure (elements and marked content). Taking it, the
+    characters and the fonts are first asked of the document in that order (what drawing the page asks first),
+    then the codes and names compared with the entry's: only when all agree are the entry's operators the very
+    operators drawing the page writes; otherwise the page is drawn (and asks the document nothing new: the same
+    characters in the same order). An entry holds a digest of its name and body: a damaged, truncated or foreign
+    one is a miss. Not for a screen file (its pages carry links, bookmarks and backgrounds), a page with a picture
+    file (its image is one of the document's objects), nor when a function of the output was replaced at run
+    time."""
+
+    FORMAT = b"highlight-drawn/1\n"
+    KEEP = 256  # entries kept, newest first (a page is one; 2022-23's are 10-25 KB)
+
+    @classmethod
+    def of(cls, options: RenderOptions, pages: list, registered: dict, faces: dict, geometry: tuple
+           ) -> _DrawnPages | None:
+        keys = options.page_keys
+        if options.drawn is None or keys is None or len(keys) != len(pages) or options.target == "screen":
+            return None
+        import hashlib
+
+        from reportlab import Version
+
+        from .linestore import _package_digest, code_replaced
+
+        if code_replaced() or _painter_replaced():
+            return None
+        try:
+            stamps = []
+            for name, face in sorted(faces.items()):
+                info = os.stat(face.path)
+                stamps.append((name, registered.get(name), face.path, info.st_size, info.st_mtime_ns))
+        except OSError:
+            return None
+        shared = hashlib.sha256(b"highlight-drawn/1\0" + _package_digest() + repr(
+            (Version, options.target, options.marks, options.tagged, geometry, stamps)).encode()).digest()
+        names: list[str | None] = []
+        for index, (key, page) in enumerate(zip(keys, pages)):
+            if key is None or any(isinstance(item, Picture) and item.path for item in page.items):
+                names.append(None)
+            else:
+                names.append(hashlib.sha256(shared + f"\0{index}\0{key}".encode()).hexdigest()[:40])
+        return cls(options.drawn, names, options.tagged)
+
+    def __init__(self, folder: str, names: list, tagged: bool):
+        self.folder = folder
+        self.names = names  # each page's entry name, None for a page that is always drawn
+        self.tagged = tagged
+        self.written = 0
+
+    def reuse(self, index: int, canvas) -> tuple | None:
+        """(page `index`'s structure plan, or None untagged) when its operators and graphics states were taken
+        from its entry into the canvas; None when it is to be drawn."""
+        name = self.names[index]
+        entry = self._read(name) if name is not None else None
+        if entry is None or (entry["tree"] is None) == self.tagged:
+            return None
+        try:
+            return self._take(entry, index, canvas)
+        except Exception:  # an entry ReportLab refuses is only a miss: the page is drawn (what was asked, it asks)
+            return None
+
+    def _take(self, entry: dict, index: int, canvas) -> tuple | None:
+        from reportlab.pdfbase import pdfmetrics
+
+        from .structure import PagePlan
+
+        doc = canvas._doc
+        fonts = [pdfmetrics._fonts.get(font) for font, _, _ in entry["fonts"]]
+        named = [pdfmetrics._fonts.get(font) for font, _ in entry["named"]]
+        if not all(hasattr(font, "splitString") and hasattr(font, "state") for font in fonts + named):
+            return None
+        for font, (_, chars, _) in zip(fonts, entry["fonts"]):  # (as drawing the page asks: first use first)
+            state = font.state.get(doc)
+            if state is not None:  # (only the characters with no code yet: splitString is per character)
+                assignments = state.assignments
+                chars = "".join(c for c in chars if (32 if c == "\xa0" else ord(c)) not in assignments)
+            if chars:
+                font.splitString(chars, doc)
+        for font in named:
+            font.getSubsetInternalName(0, doc)
+        for font, (_, chars, codes) in zip(fonts, entry["fonts"]):
+            assignments = font.state[doc].assignments
+            if [assignments.get(32 if c == 0xA0 else c) for c in map(ord, chars)] != codes:
+                return None
+        if any(font.state[doc].internalName != internal for font, (_, internal) in zip(named, entry["named"])):
+            return None
+        plan = PagePlan(_element(entry["tree"], index)) if entry["tree"] is not None else None
+        canvas._code.extend(entry["code"])
+        states, table = entry["extgstate"]
+        canvas._extgstate._d = {a: v for a, v in states}
+        canvas._extgstate._c = {(a, v): state for a, v, state in table}
+        return (plan,)
+
+    def record(self, index: int, canvas) -> _Recording | None:
+        """What page `index` asks of the document while it is drawn (None: a page that is always drawn)."""
+        name = self.names[index]
+        return _Recording(name, len(canvas._code)) if name is not None else None
+
+    def keep(self, recording: _Recording, canvas, plan) -> None:
+        """The page just drawn (and its structure finished), as its entry (only time lost if it is not written)."""
+        import hashlib
+        import json
+
+        from reportlab.pdfbase import pdfmetrics
+
+        from .atomic import replace_file
+
+        doc = canvas._doc
+        fonts = []
+        for font, chars in recording.chars.items():
+            assignments = pdfmetrics._fonts[font].state[doc].assignments
+            text = "".join(chars)
+            fonts.append([font, text, [assignments.get(32 if c == 0xA0 else c) for c in map(ord, text)]])
+        extgstate = canvas._extgstate
+        entry = {"code": canvas._code[recording.start:], "fonts": fonts,
+                 "named": [[font, pdfmetrics._fonts[font].state[doc].internalName] for font in recording.named],
+                 "tree": _tree(plan.sect) if plan is not None else None,
+                 "extgstate": [[[a, v] for a, v in extgstate._d.items()],
+                               [[a, v, state] for (a, v), state in extgstate._c.items()]]}
+        try:
+            body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            replace_file(os.path.join(self.folder, recording.name + ".json"), self.FORMAT + hashlib.sha256(
+                recording.name.encode() + body).hexdigest().encode() + b"\n" + body)
+            self.written += 1
+        except (OSError, TypeError, ValueError):  # (a read-only project, text JSON cannot write: time lost only)
+            pass
+
+    def _read(self, name: str) -> dict | None:
+        """The entry `name`, or None: none kept, damaged, foreign or not of the shape written."""
+        import hashlib
+        import json
+
+        head = len(self.FORMAT) + 65
+        try:
+            with open(os.path.join(self.folder, name + ".json"), "rb") as f:
+                data = f.read()
+            body = data[head:]
+            if not data.startswith(self.FORMAT) or data[head - 1:head] != b"\n" \
+                    or hashlib.sha256(name.encode() + body).hexdigest().encode() != data[len(self.FORMAT):head - 1]:
+                return None
+            entry = json.loads(body)
+        except (OSError, ValueError):
+            return None
+        try:
+            code, fonts, named, tree = entry["code"], entry["fonts"], entry["named"], entry["tree"]
+            states, table = entry["extgstate"]
+            if all(type(c) is str for c in code) \
+                    and all(type(font) is str and type(chars) is str and type(codes) is list
+                            and len(codes) == len(chars) and all(c is None or type(c) is int for c in codes)
+                            for font, chars, codes in fonts) \
+                    and all(type(font) is str and type(internal) is str for font, internal in named) \
+                    and (tree is None or _tree_shaped(tree)) \
+                    and all(type(a) is str and type(v) in (bool, int, float, str) for a, v in states) \
+                    and all(type(a) is str and type(v) in (bool, int, float, str) and type(state) is str
+                            for a, v, state in table):
+                return entry
+        except (KeyError, TypeError, ValueError):
+            pass
+        return None
+
+    def prune(self) -> None:
+        if self.written:
+            from .atomic import prune_oldest
+
+            try:
+                prune_oldest(self.folder, ".json", self.KEEP)
+            except OSError:
+                pass
+
+
+def _painter_replaced() -> bool:
+    """Whether a method of _Painter is not the one this file defines (replaced at run time, as a test may):
+    then the pages it draws are not what .cache/drawn keeps (linestore.code_replaced asks the same of the
+    module's functions)."""
+    own = os.path.abspath(__file__)
+    for value in vars(_Painter).values():
+        code = getattr(value, "__code__", None)
+        if code is not None and os.path.abspath(code.co_filename) != own:
+            return True
+    return False
+
+
+def _tree(element) -> list:
+    """A finished structure element as JSON: [kind, lang, alt, title, scope, url, note id, key, children], a
+    marked-content child as [MCID, language, text]."""
+    return [element.kind, element.lang, element.alt, element.title, element.scope, element.url, element.note_id,
+            element.key, [[c.mcid, c.lang, c.text] if isinstance(c, Marked) else _tree(c) for c in element.children]]
+
+
+_OPTIONAL = (str, type(None))
+
+
+def _tree_shaped(tree, depth: int = 0) -> bool:
+    """Whether `tree` is what _tree writes."""
+    if type(tree) is not list or len(tree) != 9 or depth > 64 or type(tree[0]) is not str \
+            or not all(type(v) in _OPTIONAL for v in tree[1:7]) or type(tree[7]) is not str or type(tree[8]) is not list:
+        return False
+    return all(_tree_shaped(c, depth + 1) if type(c) is list and len(c) == 9 else
+               type(c) is list and len(c) == 3 and type(c[0]) is int and type(c[1]) is str and type(c[2]) is str
+               for c in tree[8])
+
+
+def _element(tree: list, page: int):
+    """The structure element _tree wrote, its marked content on page `page` (0-based)."""
+    from .structure import Element
+
+    kind, lang, alt, title, scope, url, note_id, key, children = tree
+    return Element(kind, None, lang, alt, title, scope, [
+        Marked(page, c[0], c[1], c[2]) if len(c) == 3 else _element(c, page) for c in children], url, note_id, key)
+
+
 def _bilingual_title(page: LaidOutPage) -> str:
     """The page's title as its title band prints it: the English, then the Chinese."""
     lines = [i for i in page.items if isinstance(i, TextLine) and i.frame == "title-band"]
@@ -545,6 +793,7 @@ class _Painter:
         self.offset = offset
         self.trim_h = trim_h
         self.bleed = bleed
+        self.recording: _Recording | None = None  # what this page's drawing asks of the document (.cache/drawn)
 
     def x(self, x: float) -> float:
         return self.offset + x
@@ -722,6 +971,7 @@ class _Painter:
         subset_font = None
         array: list[str] = []
         previous_end = 0.0
+        recording = self.recording
         baseline = fp_str(self.y(item.baseline_pt))
 
         def flush():
@@ -736,6 +986,11 @@ class _Painter:
             run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt, run.scale, run.hidden)
             font = getFont(self.registered[run.face])
             split = None  # (the run split into its subsets' codes once: ReportLab's splitString is per character)
+            if recording is not None:  # (each character in the order of its first use, whatever its code now)
+                chars = recording.chars.get(font.fontName)
+                if chars is None:
+                    chars = recording.chars[font.fontName] = {}
+                chars.update(dict.fromkeys(run.text))
             if run_state != state:
                 flush()
                 if (state[6] if state else False) != run.hidden:  # text render mode: invisible, or filled
@@ -759,6 +1014,8 @@ class _Painter:
                     subset = split[0][0]
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
                     subset_font = (run.face, subset)
+                    if recording is not None:
+                        recording.named.setdefault(font.fontName)
                 code.append(f"1 0 0 1 {fp_str(self.x(item.x_pt + run.x_pt))} {baseline} Tm")
                 state = run_state
             elif abs(run.x_pt - previous_end) > 1e-6:
@@ -769,6 +1026,8 @@ class _Painter:
                     flush()
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
                     subset_font = (run.face, subset)
+                    if recording is not None:
+                        recording.named.setdefault(font.fontName)
                 array.append(f"({canvas._escape(chunk)})")
             previous_end = run.x_pt + run.width_pt
         flush()

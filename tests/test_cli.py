@@ -152,3 +152,26 @@ def test_preflight_takes_the_target_from_the_file(tmp_path):
     assert done.returncode == 0 and " as screen (" in done.stdout and " 0 failures" in done.stdout, done.stdout
     forced = run("preflight", str(screen), "--target", "print")
     assert forced.returncode == 1 and " as print (--target)" in forced.stdout
+
+
+def test_the_command_line_is_parsed_alike_with_only_its_commands_arguments_made():
+    """main() makes only the run command's arguments (cli._parser(only): the other commands listed, for the usage
+    and the help); every command's line parses to the same values as with the whole parser, and COMMANDS names
+    the parser's commands in its order. Fails on d1b45c6 (no COMMANDS; _parser takes no command)."""
+    import argparse
+
+    from highlight import cli
+
+    whole = cli._parser()
+    commands = next(a for a in whole._actions if isinstance(a, argparse._SubParsersAction))
+    assert tuple(commands.choices) == cli.COMMANDS
+    lines = [["build", "content/2022-23", "-o", "x.pdf", "--strict", "--lang", "en", "--to", "json", "-q"],
+             ["-v", "watch", "content/2022-23", "--proof", "--max-builds", "3"],
+             ["serve", "content/2022-23", "--port", "0", "--dpi", "90"], ["init", "p", "--from", "content/x"],
+             ["new", "2023-24", "--from", "2022-23"], ["check", "a.pdf", "--source", "s.txt", "--json"],
+             ["proof", "content/2022-23", "--pages", "1,3-4"], ["preflight", "a.pdf", "--target", "screen"],
+             ["diff", "a.pdf", "b.pdf", "--out", "d"], ["schema"], ["fonts"], ["--debug", "setup"]]
+    for line in lines:
+        assert cli._command_named(line) == next(w for w in line if not w.startswith("-"))
+        assert vars(cli._parser(cli._command_named(line)).parse_args(line)) == vars(whole.parse_args(line)), line
+    assert cli._command_named(["biuld", "x"]) is None and cli._command_named(["--help"]) is None

@@ -226,8 +226,9 @@ def test_outlined_glyphs_are_read_from_cache_outlines_without_fonttools_and_a_da
     folder = tmp_path / ".cache" / "outlines"
 
     def build(name: str) -> tuple[bytes, str]:
-        for entry in os.listdir(tmp_path / ".cache" / "output") if (tmp_path / ".cache" / "output").exists() else []:
-            os.remove(tmp_path / ".cache" / "output" / entry)  # (drawn every time, not taken from .cache/output)
+        for kept in ("output", "drawn"):  # (drawn every time, not taken from .cache/output nor .cache/drawn)
+            for entry in os.listdir(tmp_path / ".cache" / kept) if (tmp_path / ".cache" / kept).exists() else []:
+                os.remove(tmp_path / ".cache" / kept / entry)
         run = subprocess.run([sys.executable, "-c", code, edition, str(tmp_path / name)], cwd=ROOT,
                              capture_output=True, text=True)
         assert run.returncode == 0, run.stderr[-2000:]
@@ -324,3 +325,108 @@ def test_a_subset_memo_entered_while_another_is_in_place_wraps_reportlabs_own_fu
     assert second.real is real
     second.__exit__(None, None, None)
     assert ttfonts.TTFontFile.makeSubset is real
+
+
+def test_pages_drawn_before_are_taken_from_cache_drawn_only_as_drawing_them_writes_them(tmp_path, monkeypatch):
+    """render._DrawnPages: each page's drawing (its operators, graphics states and marked content) is kept in
+    .cache/drawn under a name digesting its .cache/pages name, its index, the options and fonts; a later build
+    takes an unchanged page from there only when the codes its characters have in the fonts' subsets and its
+    fonts' names are those it was drawn with. The PDF is byte for byte the PDF of a build with nothing kept: after
+    an edit of page 7 (the other seven taken), with entries damaged (a miss: drawn and kept afresh), and after page
+    1's Chinese title gains a character first used on page 8 (every later code moves: those pages are drawn).
+    Fails on the code before (no page kept: every page drawn by every build)."""
+    import shutil
+
+    from highlight import render
+
+    edition = _project(tmp_path)
+    folder = os.path.join(tmp_path, ".cache", "drawn")
+    drawn: set[int] = set()  # (counted where entries are taken: replacing a function or a _Painter method of
+    taken: list[int] = []  # render.py turns .cache/drawn off)
+    real = render._DrawnPages.reuse
+
+    def reuse(pages, index, canvas):
+        found = real(pages, index, canvas)
+        if found is not None:
+            taken.append(index)
+        return found
+
+    monkeypatch.setattr(render._DrawnPages, "reuse", reuse)
+
+    def build_once(name: str) -> bytes:
+        taken.clear()
+        shutil.rmtree(os.path.join(tmp_path, ".cache", "output"), ignore_errors=True)  # (drawn every time)
+        result = BuildSession().build(BuildOptions(edition, str(tmp_path / name)))
+        assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items]
+        drawn.clear()
+        drawn.update(set(range(8)) - set(taken))
+        return (tmp_path / name).read_bytes()
+
+    live: list[str] = []  # the entries the last build with nothing kept wrote: its pages'
+
+    def with_nothing_kept(name: str) -> bytes:
+        shutil.move(folder, folder + "-aside")
+        try:
+            return build_once(name)
+        finally:
+            live[:] = sorted(os.listdir(folder))
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.move(folder + "-aside", folder)
+
+    def edit(file: str, old: str, new: str) -> None:
+        path = os.path.join(edition, file)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        assert old in text
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace(old, new, 1))
+
+    build_once("a.pdf")
+    assert drawn == set(range(8)) and len(os.listdir(folder)) == 8
+    edit("p7-growth-continued.yaml", "officially opened", "formally opened")
+    assert build_once("b.pdf") == with_nothing_kept("b0.pdf")
+    edit("p7-growth-continued.yaml", "formally opened", "duly opened")
+    second = build_once("c.pdf")
+    assert drawn == {6} and second == with_nothing_kept("c0.pdf")  # page 7 drawn, the other seven taken
+    newest = max(os.listdir(folder), key=lambda e: os.path.getmtime(os.path.join(folder, e)))  # (page 7's)
+    entries = [e for e in live if e != newest][:3]
+    with open(os.path.join(folder, entries[0]), "r+b") as f:  # one byte of the operators flipped
+        f.seek(-200, os.SEEK_END)
+        byte = f.read(1)
+        f.seek(-200, os.SEEK_END)
+        f.write(bytes([byte[0] ^ 0x20]))
+    with open(os.path.join(folder, entries[1]), "r+b") as f:
+        f.truncate(100)
+    with open(os.path.join(folder, entries[2]), "wb") as f, open(os.path.join(folder, entries[0]), "rb") as g:
+        f.write(g.read())  # another page's entry under this name
+    edit("p7-growth-continued.yaml", "duly opened", "finally opened")
+    third = build_once("d.pdf")
+    assert len(drawn) == 4 and 6 in drawn and third == with_nothing_kept("d0.pdf")  # the three damaged: misses
+    edit("p7-growth-continued.yaml", "finally opened", "newly opened")
+    fourth = build_once("e.pdf")
+    assert drawn == {6} and fourth == with_nothing_kept("e0.pdf")  # (drawn and kept afresh)
+    edit("p1-research-power.yaml", 'zh: "研究實力"}', 'zh: "研究實力碳"}')  # 碳: first on page 8 until now
+    fifth = build_once("f.pdf")
+    assert len(drawn) > 2 and fifth == with_nothing_kept("f0.pdf")  # (later pages' codes moved: drawn)
+
+
+def test_pages_are_not_taken_from_cache_drawn_when_a_painter_method_is_replaced(tmp_path, monkeypatch):
+    """A method of render._Painter replaced at run time (a test's monkeypatch) draws every page itself: what
+    .cache/drawn keeps was drawn by the painter the package's source defines, as linestore.code_replaced turns the
+    caches off for a replaced function. Fails on 4e73a6d (run on b80ef1f, the same render.py: all eight kept pages
+    taken, none drawn by the method that runs)."""
+    import shutil
+
+    from highlight import render
+
+    edition = _project(tmp_path)
+    first = BuildSession().build(BuildOptions(edition, str(tmp_path / "a.pdf")))
+    assert not first.diagnostics.has_errors() and len(os.listdir(tmp_path / ".cache" / "drawn")) == 8
+    shutil.rmtree(tmp_path / ".cache" / "output")
+    painted: set[int] = set()
+    real = render._Painter.draw
+    monkeypatch.setattr(render._Painter, "draw", lambda painter, item, number=-1: painted.add(painter.page_index)
+                        or real(painter, item, number))
+    again = BuildSession().build(BuildOptions(edition, str(tmp_path / "b.pdf")))
+    assert not again.diagnostics.has_errors() and painted == set(range(8))
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

@@ -21,13 +21,36 @@ def test_a_warm_build_imports_neither_pyyaml_nor_lxml(tmp_path):
     assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
 
 
+def test_a_warm_build_command_imports_no_module_only_other_paths_use(tmp_path):
+    """`highlight build` of unchanged inputs (the PDF from .cache/output: no ReportLab) imports no tempfile, shutil,
+    random, bz2 or lzma (atomic.py makes its temporary files itself, argparse's formatter measures the terminal
+    without shutil), no traceback (only --debug prints one) and no threading: 4-5 ms of such a process. Its
+    command line is parsed as before (tests/test_cli.py). Fails on d1b45c6 (all of them imported)."""
+    import os
+
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    code = ("import atexit, runpy, sys\n"
+            "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules} & {'tempfile', 'shutil', "
+            "'random', 'bz2', 'lzma', 'traceback', 'threading'}), 'reportlab' in sys.modules))\n"
+            "sys.argv = ['highlight', 'build', 'content/2022-23', '-o', sys.argv[1], '-q']\n"
+            "runpy.run_module('highlight', run_name='__main__')\n")
+    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path / f"{n}.pdf")], cwd=project, env=env,
+                           capture_output=True, text=True) for n in ("first", "second")]
+    assert all(run.returncode == 0 for run in runs), [run.stderr[-2000:] for run in runs]
+    assert runs[1].stdout.strip().splitlines()[-1] == "[] False", runs[1].stdout
+
+
 def test_a_build_after_an_edit_imports_neither_ctypes_difflib_calendar_nor_pikepdf(tmp_path):
     """A build process after a one-word edit (one page laid out, the PDF drawn, tagged and preflighted) imports
     what it uses: ctypes only where pdfium's text is read back (wordbreaks.pdf_lines), difflib only to suggest a
     name for a wrong key or value (schema), 1-3 ms each of every process; calendar not at all (the edition's date
     as seconds is arithmetic); ReportLab imports none of them. Nor pikepdf (28 ms): the finishing pass writes the
     structure tree and identity with pdfobjects, and the preflight of the one page walked reads those objects.
-    Fails on the code before (all three imported by every build; pikepdf since 6f78729 too)."""
+    Nor threading (1 ms): signal.signal says whether this is the main thread. Fails on the code before (all three
+    imported by every build; pikepdf since 6f78729 too; threading until issue 28's sixth round)."""
     import os
 
     from conftest import copy_project
@@ -36,7 +59,8 @@ def test_a_build_after_an_edit_imports_neither_ctypes_difflib_calendar_nor_pikep
     code = ("import sys\nfrom highlight.cli import main\nsys.argv = ['highlight', 'build', 'content/2022-23', '-o', "
             "sys.argv[1], '-q']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
             "assert 'reportlab' in sys.modules and 'highlight.tags' in sys.modules  # (the PDF drawn and tagged)\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'ctypes', 'difflib', 'calendar', 'pikepdf'}))\n")
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'ctypes', 'difflib', 'calendar', 'pikepdf', "
+            "'threading'}))\n")
     page = os.path.join(project, "content", "2022-23", "p7-growth-continued.yaml")
     warm = subprocess.run([sys.executable, "-m", "highlight", "build", "content/2022-23", "-o", str(tmp_path / "w.pdf"),
                            "-q"], cwd=project, capture_output=True, text=True)  # (this code's caches, as a user has)

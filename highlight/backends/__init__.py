@@ -62,6 +62,9 @@ class Document(NamedTuple):
     # (pages, output) of the same session's last untagged build of the same layout, fonts, profiles and metadata
     # (a `watch` preview): a backend may draw again only the pages that are not the very same objects.
     previous: tuple | None = None
+    # Each page's .cache/pages name (what its laid-out page is a function of), when every page has one and `key`
+    # is given: a backend may keep a page's drawing under it (render.py's .cache/drawn).
+    page_keys: tuple[str, ...] | None = None
 
 
 class Backend(Protocol):

@@ -45,7 +45,8 @@ class PdfBackend(FileBackend):
             drawn = render_pdf([document.pages[i] for i in redraw], document.layout, document.fonts,
                                replace(options, profile=None))
             return splice(previous[1], drawn, redraw)
-        return render_pdf(list(document.pages), document.layout, document.fonts, options)
+        return render_pdf(list(document.pages), document.layout, document.fonts, replace(
+            options, drawn=os.path.join(document.project, ".cache", "drawn"), page_keys=document.page_keys))
 
     def post_check(self, data: bytes, document: Document, diags: Diagnostics) -> None:
         """The preflight, when the document is checked (`watch` previews are not): every failure an error."""
@@ -210,9 +211,11 @@ def run_preflight(data: bytes, document: Document, diags: Diagnostics) -> None:
                        read_back=bytes(data) if objects is not None else None)
     if memo is not None:
         memo.prune()
+    failures = report.failures
     pictures = {p.number: [i.ref for i in p.items if isinstance(i, Picture) and i.path
-                           and os.path.splitext(i.path)[1].lower() not in (".pdf", ".svg")] for p in document.pages}
-    for finding in report.failures:
+                           and os.path.splitext(i.path)[1].lower() not in (".pdf", ".svg")]
+                for p in document.pages} if failures else {}  # (where a failure is placed: only when there is one)
+    for finding in failures:
         placed = pictures.get(finding.page or 0) if finding.check.startswith("image-") else None
         where = placed[0] if placed else None
         diags.error(f"preflight-{finding.check}", finding.detail, where, page=finding.page,

@@ -47,6 +47,7 @@ def characters_used(edition: Edition, layout: Layout | None = None) -> dict[str,
 
 
 _OPENING, _CLOSING = frozenset(BRACKET_PAIRS), frozenset(BRACKET_PAIRS.values())
+_NO_BREAK = frozenset(NO_BREAK_SPACES)
 
 # Each page's characters, for the very page object (a `watch` session's unchanged pages are the same objects):
 # id -> (page, the title band's note separator, {character: where it first appears on the page}).
@@ -58,7 +59,7 @@ def _page_characters(page, separator: str | None) -> dict[str, SourceRef]:
     raw = [(t.ref, s) for t in page_texts(page) for _, s in t.strings()]
     # (plain() collapses whitespace: the no-break spaces that hold a figure to its unit are printed glyphs)
     strings = [(ref, plain(s)) for ref, s in raw] + [(ref, "".join(c for c in s if c in NO_BREAK_SPACES))
-                                                     for ref, s in raw if any(c in NO_BREAK_SPACES for c in s)]
+                                                     for ref, s in raw if not _NO_BREAK.isdisjoint(s)]
     for text in page_texts(page):  # the brackets the layout adds to a bracket split across the languages
         # (plain() only takes characters away: a text whose English opens no bracket or whose Chinese closes none
         # splits none, and is not made plain again for it: 4 ms of every build)

@@ -134,3 +134,24 @@ def test_page_6s_spare_height_is_in_one_place_above_its_roles_panel(edition, req
     above = max(s[1] for i in page.items if getattr(i, "frame", "") in ("partnerships-legend", "partnerships-figure")
                 and (s := ink_span(i)) is not None)
     assert panel.y_pt - above <= g.typography.deliberate_space_mm * MM + 0.01
+
+
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
+def test_a_figure_first_under_a_rule_takes_a_boxs_step_level_with_the_ring_beside_it(edition, request):
+    """Designer's final review, item 3: page 6's "315" (26 pt) stood with its ink 1.5 mm under the section's rule (its
+    cap top 1.75 mm) beside its ring's edge 4.7 mm under it: one step for the first ink under every rule, whatever it
+    is. A stat's figure (letters of the figure scale, items.box_first) takes the box's step (items.rule_step): its
+    ink level with the ring's top within a grid step, every ring still 30 mm in radius. Fails on d1b45c6 (1.5 against
+    4.8 mm)."""
+    from highlight.layout import Ring, Rule
+    from highlight.layout.items import ink_span
+
+    result = request.getfixturevalue(edition)
+    page = result.pages[5]
+    rings = [i for i in page.items if isinstance(i, Ring)]
+    ring_top = min(r.cy_pt - r.outer_pt for r in rings)
+    rule = max(i.y1_pt for i in page.items if isinstance(i, Rule) and i.x2_pt - i.x1_pt > 150 * MM
+               and i.y1_pt < ring_top)
+    figure = min(ink_span(i)[0] for i in page.items if isinstance(i, TextLine) and i.frame == "partnerships-stat")
+    assert abs(figure - ring_top) <= page.grid_pt + 0.01, ((figure - rule) / MM, (ring_top - rule) / MM)
+    assert {round(r.outer_pt / MM, 1) for r in rings} == {result.layout.geometry.elements.ring_radius_mm}

@@ -15,7 +15,7 @@ from dataclasses import replace
 from ..content import Callout, Heading, Paragraph, Partner, Stat
 from ..layout_spec import MM, FrameSpec
 from .elements import lay_out
-from .items import Rule, TextLine, _Piece, empty_bands, ink_span, rule_step
+from .items import Rule, TextLine, _Piece, box_first, empty_bands, ink_span, rule_step
 from .stacking import FrameContext
 
 # Reading text set side by side on one row shares one size (designer's final review, item 7: page 8's introduction
@@ -122,7 +122,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             led = (min(over) if over else led[0] - led[3], *led[1:])
             anchor = max(anchor, led[0] + led[3])
         if heading_ink is not None and held is not None and not all(isinstance(e, Heading) for e in row):
-            inks = [(off + span[0], isinstance(item, TextLine)) for p in pieces
+            inks = [(off + span[0], not box_first(item, ctx.layout)) for p in pieces
                     for off, band in ((anchor - p.anchor_pt if p.anchored else 0.0, p.primary),)
                     for item in band if (span := ink_span(item)) is not None]
             if inks:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..content import Page
 from ..diagnostics import Diagnostics, SourceRef
 from ..layout_spec import MM, FrameSpec, Layout
-from .items import TextLine, _down_to_grid, empty_bands, ink_span, rule_step
+from .items import TextLine, _down_to_grid, box_first, empty_bands, ink_span, rule_step
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         known = edges.get(name)
         if known is None:
             items = filled[name][3]
-            known = edges[name] = min(((span[0], isinstance(i, TextLine)) for i in items
+            known = edges[name] = min(((span[0], not box_first(i, layout)) for i in items
                                        if (span := ink_span(i)) is not None), default=(0.0, True))[1] is False
         return known
     # Steps held on every page, ink to ink (layout/page.yaml fixed_steps: the space above a section heading): a

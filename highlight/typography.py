@@ -639,6 +639,7 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
         report.stats.insert(0, f"{len(anatomies)} stat anatomies in the leaflet" if report is reports[0] and
                             len(anatomies) > 1 else "one stat anatomy" if report is reports[0] else "")
         report.stats[:] = [s for s in report.stats if s] + [f"anatomy: {'; '.join(d)}" for d in used if d]
+    _qr_caption_findings(pages, layout, diags)
     # Every stat that departs is named, even where all depart alike (one way of setting them, not the anatomy).
     for departs, found in anatomies.items():
         for number, ref, figure in found if departs else ():
@@ -649,6 +650,33 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
                           "beside the unit, standing on the figure's baseline (a pair: the English over its Chinese "
                           "twin), then the label and note, English then Chinese (elements.stat); a template's styles: "
                           "or a '<style>-on-panel' twin that sets stat-change otherwise makes a second form")
+
+
+def _qr_caption_findings(pages: list[LaidOutPage], layout, diags: Diagnostics) -> None:
+    """A note for each QR code whose caption has less than the leaflet's one caption measure
+    (elements.qr_caption_measure_mm) to the end of its cell, with the grid columns its cell would need (designer's
+    final review, item 4: 33.7 mm on pages 2 and 6, three or four ragged lines beside the others' 44 mm)."""
+    measure = layout.geometry.elements.qr_caption_measure_mm * MM
+    if not measure:
+        return
+    for page in pages:
+        boxes = {box.name: box for box in page.frames}
+        for mark in (i for i in page.items if isinstance(i, QrMark)):
+            caption = [i for i in page.items if isinstance(i, TextLine) and i.ref == mark.ref]
+            box = boxes.get(caption[0].frame) if caption else None
+            if box is None:
+                continue
+            left = min(i.x_pt for i in caption)
+            room = box.x_pt + box.width_pt - left  # (a code closes its row: its cell ends with the frame)
+            if room >= measure - 0.1:
+                continue
+            wants = next((k for k in range(1, layout.geometry.grid.columns + 1)
+                          if layout.column_x_pt(1, k)[1] >= left - mark.x_pt + measure - 0.01), None)
+            diags.note("qr-caption-measure", f"the QR code's caption is set on {room / MM:.1f} mm, the rest of its "
+                       f"cell, not on the leaflet's one caption measure of {measure / MM:g} mm "
+                       "(elements.qr_caption_measure_mm)", mark.ref, page=page.number,
+                       hint=(f"give the code's cell {wants} grid columns in the edition's layout/templates.yaml (its "
+                             "frame's span or cell_spans) where its row allows" if wants else ""))
 
 
 def _bold_twin_mismatches(element, lines: list, unit_pt: float) -> list[tuple[str, str]]:

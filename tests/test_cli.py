@@ -21,7 +21,7 @@ def test_build_prints_diagnostics_then_one_summary_line(tmp_path):
     # tiles, page 1's figures at 21 pt (its lists' first items level, designer's review of main, item 3) and page 2's
     # seedbed and Accelerator at 21 pt (HK$400B+ in its three-column cell, the row on the page's column system: issue
     # 22 round 3).
-    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 8 warnings (6 qr-placeholder, 2 image-placeholder), 1 note, 2 fitted,")  # (pages 1 and 5: the figure step a section's since the fifth review)
+    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 8 warnings (6 qr-placeholder, 2 image-placeholder), 2 fitted,")  # (pages 1 and 5: the figure step a section's since the fifth review)
     assert summary.endswith(str(out))
     # The first three of a kind, then a count (triage.SHOWN_PER_KIND; -v lists all six).
     assert done.stderr.count("warning[qr-placeholder]") == 3 and "… and 3 more qr-placeholder warnings" in done.stderr
@@ -45,8 +45,7 @@ def test_json_diagnostics_are_machine_readable(tmp_path):
 
     done = run("build", "content/2022-23", "-o", str(tmp_path / "x.pdf"), "--json")
     items = json.loads(done.stdout)
-    assert {d["code"] for d in items} == {"qr-placeholder", "image-placeholder",  # (page 7: pictures to come)
-                                          "qr-caption-measure"}  # (page 2: a caption short of its measure)
+    assert {d["code"] for d in items} == {"qr-placeholder", "image-placeholder"}  # (page 7: pictures to come)
     assert all(d["file"].startswith("content/2022-23/") and d["line"] > 0 and d["yaml_path"] for d in items)
 
 

@@ -525,16 +525,6 @@ def qr(ctx: FrameContext, qr: QrCode, width: float, frame: FrameSpec) -> _Piece:
     # one QR unit on every page (designer's final review: captions 31 mm on pages 2 and 6, 64 mm on 1 and 8, the
     # boxes all 20 mm): the caption on the layout's measure, its cell's rest only where that is narrower
     measure = ctx.m.qr_caption_measure_mm * MM
-    if measure and width - text_x < measure - 0.01:
-        # a cell too narrow for the one measure: said, with the columns it would take (pages 2 and 6 of 2022-23
-        # set theirs on 33.7 mm until the last review, 3-4 ragged lines beside the others' 44)
-        wants = next((k for k in range(1, ctx.layout.geometry.grid.columns + 1)
-                      if ctx.layout.column_x_pt(1, k)[1] >= text_x + measure - 0.01), None)
-        ctx.diags.note("qr-caption-measure", f"the QR code's caption is set on {(width - text_x) / MM:.1f} mm, the "
-                       f"rest of its cell, not on the leaflet's one caption measure of {measure / MM:g} mm "
-                       "(elements.qr_caption_measure_mm)", qr.ref, page=ctx.page,
-                       hint=f"give the code's cell {wants} grid columns in the edition's layout/templates.yaml "
-                       "(its frame's span or cell_spans) where its row allows" if wants else "")
     col = ctx.column(piece.primary, qr.ref, "en", min(width - text_x, measure) if measure else width - text_x, text_x)
     col.text(qr.caption, "qr-caption")
     piece.primary_h = max(size, col.text(qr.caption, "qr-caption", "zh"))

@@ -215,6 +215,7 @@ class ElementMeasures:
     # read as one run
     figure_clear_mm: float = 0.0
     change_space_mm: float = 0.0  # the least space between a change and the unit (or figure) it follows
+    figure_box_step: bool = True  # a stat's figure first under a rule takes a box's step (items.box_first)
     table_swatch_mm: float = 4.0
     ring_radius_mm: float = 26.0
     ring_hole: float = 0.58
@@ -569,6 +570,10 @@ GEOMETRY = Struct(PageGeometry, {
         "change_space_mm": Field(Number("The least space between a stat's change and the unit (or figure) before it "
                                         "on the figure line, mm (more than a word space where that is narrower)", 0,
                                         maximum=50), default=0.0),
+        "figure_box_step": Field(Bool("A stat's figure first under a heading's rule takes a box's step there, level "
+                                      "with a ring or picture beside it (a page too full for it gives that back "
+                                      "first: the letters' step, before a ring or figure takes a smaller size)"),
+                                 default=True),
         "table_swatch_mm": Field(Number("Colour key before each breakdown label", 0, maximum=200), default=4.0),
         "ring_radius_mm": Field(Number("Largest outer radius of a ring chart", 1, maximum=200), default=26.0),
         "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0, maximum=0.95), default=0.58),

@@ -361,6 +361,9 @@ def _fitted(page: LaidOutPage) -> list[str]:
     if page.padded:
         out.append(f"panels padded at the least of panel_padding_range_mm in {', '.join(page.padded)}: the page is "
                    "too full at their own padding")
+    if page.figure_step_given:
+        out.append("a stat's figure first under a heading's rule at the letters' step, not level with the ring or "
+                   "picture beside it (elements.figure_box_step): the page is too full for a box's step there")
     if page.footnotes_own_leading:
         out.append("footnotes each language on its own leading (style 'footnote'): the page is too full for their "
                    "shared grid (style 'footnote-shared'), which would close its gaps, step its figures or widen a frame")

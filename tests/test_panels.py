@@ -704,6 +704,7 @@ def _under_rules(result, pdf_path: str, dpi: int = 200) -> tuple[list, list]:
             # (a ring, and a stat's figure at a size of the figure scale, first under a rule take a box's step too:
             # items.box_first, designer's final review, item 3: page 6's "315" beside its ring)
             boxes += [i for i in page.items if isinstance(i, (Ring, TextLine)) and box_first(i, result.layout)
+                      and not (isinstance(i, TextLine) and page.figure_step_given)  # (given back: too full)
                       and (span := ink_span(i)) is not None and 0 <= span[0] / MM - y / MM <= gap + 0.5]
             (edges if boxes else found).append((page.number, gap))
     return found, edges

@@ -54,6 +54,7 @@ class _Body:
     floor: float | None = None
     rings_fitted: tuple[float, float, tuple[str, ...]] | None = None
     padded: tuple[str, ...] = ()
+    figure_step_given: bool = False  # a stat's figure under a rule at the letters' step: the page too full for a box's
 
 
 SHARED_FOOTNOTE = "footnote-shared"  # the footnotes' style with both languages on one grid, where a page has room
@@ -64,6 +65,7 @@ def _costs_nothing(shared: LaidOutPage, own: LaidOutPage, said: Diagnostics, own
     overflow, the same gaps, figure steps, widened frames, ring and rhythm, and nothing said that was not."""
     return (not shared.overflowed and shared.spacing == own.spacing and shared.copyfit == own.copyfit
             and shared.widened == own.widened and shared.rings_fitted == own.rings_fitted and shared.padded == own.padded
+            and shared.figure_step_given == own.figure_step_given
             and shared.rhythm_floor_pt is None and own.rhythm_floor_pt is None
             and {d.code for d in said.items} <= {d.code for d in own_said.items})
 
@@ -200,7 +202,8 @@ class PageLayouter:
                            declared_space_pt=body.declared_space, copyfit=body.copyfit,
                            spacing=body.spacing, widened=body.widened, room_pt=body.room,
                            room_choices=body.room_choices, block_gap_pt=body.block_gap,
-                           rhythm_floor_pt=body.floor, rings_fitted=body.rings_fitted, padded=body.padded)
+                           rhythm_floor_pt=body.floor, rings_fitted=body.rings_fitted, padded=body.padded,
+                           figure_step_given=body.figure_step_given)
 
     def body(self, ctx: FrameContext, page: Page, template, body_top: float, body_bottom: float,
              items: list) -> _Body:
@@ -430,6 +433,14 @@ class PageLayouter:
             for name in roomy:
                 fill(name, diags=quiet)
             align_rows(template, refill, started, filled, gap_limit, heads)
+        if m.figure_box_step and too_full():
+            # Too full: a stat's figure first under a rule gives back the box's step it takes there (level with a
+            # ring beside it, items.box_first) before a ring or a figure takes a smaller size: letters' step
+            layout = replace(layout, geometry=replace(layout.geometry, elements=replace(m, figure_box_step=False)))
+            quiet = Diagnostics()
+            for name in order:
+                fill(name, diags=quiet)
+            align_rows(template, refill, started, filled, gap_limit, heads)
         for radius in m.ring_steps_mm if charted else ():
             # Too full: first its rings take the next smaller step (every ring of the page one size), so that
             # the figures beside them keep their size (a ring is drawn, not type: it gives room in larger steps).
@@ -572,7 +583,8 @@ class PageLayouter:
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
                      tuple(sorted(widened)), placement.room, room_choices, placement.block_gap,
                      placement.floor if placement.floor is not None or not placement.released else placement.block_gap,
-                     ringed, tuple(n for n in order if n in padded))
+                     ringed, tuple(n for n in order if n in padded),
+                     not layout.geometry.elements.figure_box_step and m.figure_box_step)
 
     @staticmethod
     def _shorten(over: float, page_over: float, body: float) -> str:

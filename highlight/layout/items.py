@@ -191,6 +191,7 @@ class LaidOutPage:
     rings_fitted: tuple[float, float, tuple[str, ...]] | None = None  # (radius taken, own radius, frames), mm: a
     # page too full for its rings at the leaflet's size set them a declared step smaller (ring_steps_mm)
     padded: tuple[str, ...] = ()  # panels padded at the least of panel_padding_range_mm: the page too full at theirs
+    figure_step_given: bool = False  # a stat's figure under a rule at the letters' step, not a box's (too full)
     # its footnotes each language on its own leading because the page had no room for their shared grid
     footnotes_own_leading: bool = False
 
@@ -313,6 +314,8 @@ def box_first(item, layout) -> bool:
     ink under every rule, whatever it is)."""
     if not isinstance(item, TextLine):
         return True
+    if not getattr(layout.geometry.elements, "figure_box_step", True):  # (given back on a page too full)
+        return False
     figure = layout.styles.get(("stat-figure", "en"))
     least = min((figure.size_pt, *layout.steps("stat-figure"))) if figure is not None else math.inf
     return max(r.size_pt for r in item.line.runs) >= least - 1e-6

@@ -625,8 +625,11 @@ class TextSetter:
             if give <= 0 or item.span.marker:
                 continue
             size = item.span.style.size_pt
-            if item.char in CENTRED_MARKS:
-                left = right = give / 2 * size
+            if item.char in CENTRED_MARKS and any(0 <= n < len(chars) and _is_cjk_punctuation(chars[n].char)
+                                                  for n in (i - 1, i + 1)):
+                left = right = give / 2 * size  # beside another mark (。」 or ，「): the pair may take 1.5 ems
+            elif item.char in CENTRED_MARKS:
+                continue  # a lone mark mid-line is always full width (DESIGN.md): the break moves instead
             else:
                 # a bracket mid-line stays full width, one width in every setting (港科大（廣州）); one beside another
                 # mark (」， or ：「) has given its blank half already (_frag's squeeze)

@@ -332,3 +332,16 @@ def test_every_lone_mark_mid_line_of_the_leaflet_is_full_width(edition, tmp_path
                     if (c.left_pt - b.left_pt) / b.size_pt < 1 - 0.01:
                         squeezed.append((page.number, a.char + b.char + c.char))
     assert counted > 30 and squeezed == [], squeezed
+
+
+def test_a_paragraph_with_a_ragged_line_stretches_none(setter_and_style):
+    """The review of 4a3a1ba, item 4: page 5's ◊ footnote set line 1 ragged (…比賽，為, 2.9 em short) beside line 2
+    stretched to its measure (+0.037 em a gap): two treatments in one note. Where a line before the last must stay
+    ragged, the paragraph keeps its breaks and sets every line solid."""
+    setter, layout = setter_and_style
+    st = layout.style("footnote", "zh")
+    text = ("由科大與其他8家本地大學聯同香港科技園公司合辦的年度比賽，為程式人員、工程師、設計師、市場業者及創業家提供平台，"
+            "以發展意念及產品原型，以及尋求種子基金及孵化支援。")
+    lines = setter.set([Span(text, st, lang="zh")], 34 * st.size_pt + 0.3, "justify")
+    assert lines[0].width_pt - lines[0].right_pt > st.size_pt  # line 1 ragged…
+    assert [line.gap_em for line in lines] == [0.0] * len(lines), [(line.text, line.gap_em) for line in lines]

@@ -505,6 +505,7 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
                               "and dates are not checked yet", ref_of(element, "review"), page=page.page,
                               hint="check every number and date, then " + _review_deletion(ref_of(element, "review")))
     _check_theme_headings(page, diags)
+    _check_headline_twins(page, diags)
     defined = {note.marker: note for note in page.footnotes}
     used: set[str] = set(in_figures)
     for text in page_texts(page):
@@ -554,6 +555,33 @@ def _check_theme_headings(page: Page, diags: Diagnostics) -> None:
                           f"is level {heading.level}; the page's first heading under its title is level {first}",
                           ref_of(heading, "level"), page=page.page,
                           hint=f"set level: {first}, so each theme of the page opens on a heading of one form")
+
+
+BOLD_RUN = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _check_headline_twins(page: Page, diags: Diagnostics) -> None:
+    """A callout whose headline is English only while its text has Chinese (DESIGN.md, "Both languages equal"):
+    the English headline stands on its own line in the headline style, and the Chinese reader gets its words,
+    if at all, as a bold run inside a sentence (a designer's review of edition-b: 'The Only University in Hong
+    Kong' in 10 pt navy over 8 pt black bold 香港唯一一所大學 in the text). The office writes the Chinese
+    headline; the build cannot know where it ends."""
+    for block in page.blocks:
+        for element in block.elements:
+            if not isinstance(element, Callout) or not element.headline.en or element.headline.zh:
+                continue
+            chinese = [t.zh for t in (element.lead, element.text) if t is not None and t.zh]
+            text = element.text
+            if not chinese or (text is not None and text.zh and not text.en and not text.mixed):
+                # an English-only callout (an English edition, a name with no translation), or a text that is the
+                # headline's Chinese alone: it is set as the headline's twin (stacking.twin_style)
+                continue
+            bold = next((m.group(1) for zh in chinese for m in BOLD_RUN.finditer(zh)), None)
+            carried = f": its Chinese is only the bold run '{bold}' inside the text" if bold else ""
+            diags.warning("headline-twin", f"the headline '{element.headline.en}' has no Chinese headline{carried}",
+                          ref_of(element, "headline"), page=page.page,
+                          hint="give the headline its zh: (set on its own line in the headline style, as the "
+                               "English), and keep the Chinese text for the sentence that follows it")
 
 
 def check_breakdown(table: Breakdown, diags: Diagnostics, page: int) -> None:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 import yaml
-from conftest import EDITION, copy_project, move_block, run_cli
+from conftest import EDITION, ROOT, copy_project, move_block, project_with, run_cli
 
 from highlight import typography
 from highlight.build import BuildOptions, build
@@ -1325,3 +1325,31 @@ def test_reading_text_side_by_side_shares_one_size(which, request):
     own = [i for i in lines if i.ref.yaml_path.endswith(".stat") and i.baseline_pt < max(led) + 1
            and i.line.runs[0].size_pt < 12]
     assert len(led) == 2 and sorted(round(i.baseline_pt, 2) for i in own) == led, (led, [i.line.text for i in own])
+
+
+def test_an_english_only_headline_over_chinese_text_is_a_located_warning(tmp_path):
+    """A callout whose headline is English only while its Chinese is a bold run inside the text (edition-b's
+    pages 1, 5, 6 and 8 as first written: 'The Only University in Hong Kong' in 10 pt navy over 8 pt black bold
+    香港唯一一所大學 in the sentence; the designer's review of 4a3a1ba, item 3). The build cannot know where the
+    Chinese headline ends: a located warning names the headline and the bold run, the hint the zh: to write. On
+    the old code the build said nothing. A text that is the headline's Chinese alone (2022-23's page 5, 添置
+    高效能運算設備 set as its twin) is not warned."""
+    old = ('headline: {en: "The Only University in Hong Kong", zh: "香港唯一一所大學"}', 'zh: "登上數據分析')
+    folder = project_with(tmp_path, "content/2022-23/p1-research-power.yaml", old[0],
+                          'headline: {en: "The Only University in Hong Kong"}')
+    page = os.path.join(folder, "p1-research-power.yaml")
+    with open(page, encoding="utf-8") as handle:
+        text = handle.read()
+    with open(page, "w", encoding="utf-8") as handle:
+        handle.write(text.replace(old[1], 'zh: "**香港唯一一所大學**登上數據分析', 1))
+    code, output = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 0
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "The Only University in Hong Kong" in row)
+    found = [row for row in output.splitlines() if "warning[headline-twin]" in row]
+    assert len(found) == 1, output
+    assert f"p1-research-power.yaml:{line}:11 (blocks[" in found[0] and ".callout.headline)" in found[0], found
+    assert "'The Only University in Hong Kong' has no Chinese headline: its Chinese is only the bold run " \
+           "'香港唯一一所大學' inside the text" in found[0]
+    assert "give the headline its zh:" in output
+    code, output = run_cli(["build", os.path.join(ROOT, "content", "2022-23"), "-o", str(tmp_path / "y.pdf")])
+    assert "headline-twin" not in output

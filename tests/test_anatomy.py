@@ -19,7 +19,6 @@ from highlight.diagnostics import Diagnostics
 from highlight.layout import TextLine
 from highlight.layout_spec import MM, load_layout
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYOUT = os.path.join(ROOT, "layout")
 
 

@@ -445,14 +445,18 @@ def test_a_pages_figures_stand_at_one_size_of_two_never_15_pt(edition, request):
     (item 1) the step is the section's (DESIGN.md "the figures of THAT GROUP take a smaller step"): one wide figure no
     longer steps a page's other section down, so a page may hold 26 and 21, one a section (test_one_figure_size_in_
     every_section); page 5's talent tiles at 21 (HK$104.4M), its generative-AI row under its own band at 26. Fails
-    on 98b92e1: page 5 all at 21, page 2's accelerator at 21."""
+    on 98b92e1: page 5 all at 21, page 2's accelerator at 21.
+    Two designers' reviews in a row (of 863548c and of 4a3a1ba) then asked for one figure size a page again: page 5's
+    HK$10M at 26 pt under a row of 21 pt figures, "the smallest sum outranks the larger ones". Every page's stat
+    figures now stand at one size, the smallest step a section of it needs (the report still says which figure asked
+    for it). Fails on d1b45c6: page 5 at 21 and 26 pt (both editions)."""
     result = request.getfixturevalue(edition)
     for page in result.pages:
         sizes = set(_figure_sizes(result, page.number).values())
-        assert sizes <= {26.0, 21.0}, (page.number, sizes)
+        assert sizes <= {26.0, 21.0} and len(sizes) <= 1, (page.number, sizes)
     if edition == "leaflet":
         sizes = _figure_sizes(result, 5)
-        assert sizes["HK$104.4M"] == 21.0 and sizes["HK$10M"] == 26.0, sizes
+        assert sizes["HK$104.4M"] == 21.0 and sizes["HK$10M"] == 21.0, sizes
         assert _figure_sizes(result, 2)["HK$13.1M"] == 26.0
 
 

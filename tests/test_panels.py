@@ -1102,3 +1102,26 @@ def test_a_ring_step_is_stated_only_where_a_ring_took_it(tmp_path):
         stated = [f for f in typo.fitted if f.startswith("rings at")]
         smaller = [i for i in page.items if isinstance(i, Ring) and i.outer_pt / MM < own - 0.05]
         assert bool(stated) == bool(smaller), (page.number, stated, len(smaller))
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_columns_side_by_side_end_level(which, request):
+    """Designer's review of 4a3a1ba, item 7 (f): page 4's World column (three rankings) ended 18.5 mm over its
+    neighbour Asia (two rankings and the section's code), a 27 mm hole under #64 before the Employability rule.
+    Columns standing side by side under the same frames (not panels, not an align_rows group) end level: the
+    shorter's rows open toward the taller's foot, up to the loose block step, never past it. Measured on the page
+    model, ink to ink: the two columns' feet within 4 mm (2022-23 1.7 mm: a grid step of its three rows moves the
+    foot 1.4 mm; edition-b 3.8 mm: Asia's one gap at the loose block step). Fails on db14647: 18.7 mm (2022-23, World short), 10.9 mm (edition-b, Asia short beside World's code)."""
+    from highlight.layout.items import ink_span
+
+    result, _ = request.getfixturevalue(which)
+    page = result.pages[3]
+    frame_of = {i.ref.yaml_path.split(".")[0]: i.frame for i in page.items if isinstance(i, TextLine)}
+    feet: dict = {}
+    for item in page.items:
+        span = ink_span(item)
+        frame = getattr(item, "frame", None) or (frame_of.get(item.ref.yaml_path.split(".")[0])
+                                                 if getattr(item, "ref", None) and item.ref.yaml_path else None)
+        if span is not None and frame in ("world", "asia"):
+            feet[frame] = max(feet.get(frame, 0.0), span[1])
+    assert abs(feet["world"] - feet["asia"]) <= 4 * MM, {k: round(v / MM, 1) for k, v in feet.items()}

@@ -317,12 +317,16 @@ def test_a_justified_chinese_note_moves_its_measure_rather_than_leave_a_line_sho
     # line short mid-phrase 8 -> 10, with either 11 -> 11. Round 7: brackets are full width mid-line (港科大（廣州）
     # one width in every setting), so 港科大（廣州）於 2022 年 9 月正式啟用，首批本科生… no longer squeezes its two
     # brackets to stand on one line at 28 and 32 ems: it breaks at its phrase's end, the one legal break within the
-    # gap limits (its figures keep their classifiers), and at 22 ems a line of it 1.1 em short: 11 -> 13, far 1 -> 3
+    # gap limits (its figures keep their classifiers), and at 22 ems a line of it 1.1 em short: 11 -> 13, far 1 -> 3.
+    # The review of 4a3a1ba: a lone mark mid-line never gives its blank (DESIGN.md compresses line-end and adjacent
+    # punctuation only), so a line one ideograph too long breaks earlier: on these 126 artificial settings (every
+    # long text in the footnote style on 22-35 ems) 13 -> 27 with a short line, far 3 -> 9; on the leaflet's own
+    # measures four paragraphs moved, each as the review asked (edition-b p7 畢業， | 邁向, p8 物種， | 校園…)
     far = [line.text for lines in settings for line in lines[:-1]
            if line.right_pt < line.width_pt - 2 * style.size_pt - 0.01 and line.text.rstrip()[-1:] in PHRASE_ENDS]
     short = sum(bool(_short_mid_phrase(lines, style) or any(line.right_pt < line.width_pt - 2 * style.size_pt - 0.01
                                                              for line in lines[:-1])) for lines in settings)
-    assert len(settings) == 126 and short <= 13 and len(far) <= 3, (short, far)
+    assert len(settings) == 126 and short <= 27 and len(far) <= 9, (short, len(far), far)
 
 
 def test_a_short_bracketed_phrase_is_never_broken_nor_parted_from_its_word(setter_and_style):

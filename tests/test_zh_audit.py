@@ -294,8 +294,54 @@ def test_every_bracket_of_the_leaflet_is_full_or_half_beside_a_mark(edition, tmp
                 right = min(g.right_pt, item.line.width_pt) if end else glyphs[k + 1].left_pt
                 advance = (right - g.left_pt) / g.size_pt
                 opened = 0.0 if end else abs(item.line.gap_em)  # (a justified line's gap after it, if any)
-                beside = end or any(0 <= n < len(glyphs) and _is_cjk_punctuation(glyphs[n].char) for n in (k - 1, k + 1))
-                if not any(width - 0.02 <= advance <= width + opened + 0.02 for width in ((1.0, 0.5) if beside
+                beside = any(0 <= n < len(glyphs) and _is_cjk_punctuation(glyphs[n].char) for n in (k - 1, k + 1))
+                if end and not item.line.gap_em:
+                    continue  # ending a line not stretched (ragged, or solid): its blank past the ink shapes no edge
+                if not any(width - 0.02 <= advance <= width + opened + 0.02 for width in ((1.0, 0.5) if beside or end
                                                                                            else (1.0,))):
                     odd.append((page.number, "".join(x.char for x in glyphs[max(0, k - 4):k + 4]), round(advance, 3)))
     assert counted > 50 and odd == [], odd
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", ["2022-23", "edition-b", "longer"])
+def test_every_lone_mark_mid_line_of_the_leaflet_is_full_width(edition, tmp_path):
+    """The review of 4a3a1ba, item 1: every mid-line ，。、：； with no mark beside it is one em, measured from its
+    left to the next glyph's (a justified line's opened gap allowed), in both editions and the longer copy. On
+    4a3a1ba edition-b p7 set 本科生，首批 and 畢業，邁向 at half an em, p5 31 項社區項目，遍及 and 年度比賽，讓團隊,
+    2022-23 p8 逾 100 種物種，校園."""
+    from conftest import longer_copy
+
+    from highlight.build import BuildOptions, build
+    from highlight.layout.items import TextLine
+    from highlight.text import CENTRED_MARKS, _is_cjk_punctuation
+
+    folder = {"2022-23": EDITION, "edition-b": os.path.join("tests", "fixtures", "edition-b")}.get(edition) \
+        or longer_copy(tmp_path)
+    result = build(BuildOptions(folder, str(tmp_path / "out.pdf")))
+    squeezed, counted = [], 0
+    for page in result.pages:
+        for item in page.items:
+            if not isinstance(item, TextLine) or item.lang != "zh":
+                continue
+            glyphs = [g for g in _glyphs(item.line, result.font_set) if not g.char.isspace()]
+            for a, b, c in zip(glyphs, glyphs[1:], glyphs[2:]):
+                if b.char in CENTRED_MARKS and not b.marker and not (_is_cjk_punctuation(a.char)
+                                                                     or _is_cjk_punctuation(c.char)):
+                    counted += 1
+                    if (c.left_pt - b.left_pt) / b.size_pt < 1 - 0.01:
+                        squeezed.append((page.number, a.char + b.char + c.char))
+    assert counted > 30 and squeezed == [], squeezed
+
+
+def test_a_paragraph_with_a_ragged_line_stretches_none(setter_and_style):
+    """The review of 4a3a1ba, item 4: page 5's ◊ footnote set line 1 ragged (…比賽，為, 2.9 em short) beside line 2
+    stretched to its measure (+0.037 em a gap): two treatments in one note. Where a line before the last must stay
+    ragged, the paragraph keeps its breaks and sets every line solid."""
+    setter, layout = setter_and_style
+    st = layout.style("footnote", "zh")
+    text = ("由科大與其他8家本地大學聯同香港科技園公司合辦的年度比賽，為程式人員、工程師、設計師、市場業者及創業家提供平台，"
+            "以發展意念及產品原型，以及尋求種子基金及孵化支援。")
+    lines = setter.set([Span(text, st, lang="zh")], 34 * st.size_pt + 0.3, "justify")
+    assert lines[0].width_pt - lines[0].right_pt > st.size_pt  # line 1 ragged…
+    assert [line.gap_em for line in lines] == [0.0] * len(lines), [(line.text, line.gap_em) for line in lines]

@@ -1,10 +1,9 @@
 """Copyfit: figures too wide at their style's size take the largest smaller step of the scale that fits
-(`steps:` of the style). Every figure of a section (a level-1 heading and the blocks it heads) takes the same
-step (DESIGN.md "One figure size within a section"; "the figures of THAT GROUP take a smaller step"): from the
-designer's review of 2f9fe7c to the fifth it was the page's, and one wide figure (page 2's HK$400B+, page 5's
-HK$104.4M) set every section of its page at 21 pt beside a facing page's 26. A stat's figure line holds its unit and change
-too (one stat anatomy, DESIGN.md): its figure has the room they leave. Only when the smallest step fails
-is it an error.
+(`steps:` of the style). Every figure of a page takes the same step, the smallest step a section of it needs
+(two designers' reviews in a row, of 863548c and of 4a3a1ba: page 5's HK$10M at 26 pt under a row of 21 pt figures,
+"the smallest sum outranks the larger ones"; from the fifth review to then the step was the section's). A stat's
+figure line holds its unit and change too (one stat anatomy, DESIGN.md): its figure has the room they leave. Only
+when the smallest step fails is it an error.
 
 A function of the page's template and blocks; its result (frozen) goes into each frame's context."""
 from __future__ import annotations
@@ -14,13 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from ..content import Heading, Page, Stat
+from ..content import Page, Stat
 from ..layout_spec import MM, Style
 from ..text import spans_from_text
 from .elements import figure_room
 from .fill import cell_widths
 from .items import CopyfitStep
 from .stacking import FrameContext
+
+PAGE = 0  # the one group a page's figures of a style step in (`further`'s key, Copyfit.smaller's one entry)
 
 
 @dataclass(frozen=True)
@@ -71,18 +72,6 @@ def neighboured(template, name: str, frame, index: int) -> bool:
                for key, other in template.frames.items() if key != name)
 
 
-def sections(page: Page) -> dict:
-    """The YAML path of each of the page's blocks ("blocks[3]") -> the section it is in, as the report counts
-    them: a block holding a level-1 heading starts the next (its figures take their copyfit step together,
-    DESIGN.md "one figure size within a section")."""
-    section, out = 0, {}
-    for index, block in enumerate(page.blocks):
-        if any(isinstance(e, Heading) and e.level == 1 for e in block.elements):
-            section += 1
-        out[f"blocks[{index}]"] = section
-    return out
-
-
 def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further: Mapping | None = None) -> Copyfit:
     """The copyfit steps of the page's frames (at their own span); `further` (section -> steps) smaller
     still, for a page too full at the steps its figures need: a section's figures step down together, one
@@ -90,7 +79,6 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
     further = further or {}
     layout = page_ctx.layout
     groups: dict = {}
-    section_of = sections(page)
     measured: list = []  # (group key, frame, element, figure, the figure's width at each size, room, its cell's)
     for name, frame in template.frames.items():
         block = blocks.get(name)
@@ -110,9 +98,10 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             style = ctx.style(style_name, "en")
             sizes = [style.size_pt] + list(layout.steps(ctx.substitutes.get(style_name, style_name)))
             natural = [ctx._natural(spans_from_text(figure, at_size(style, size, ctx.grid))) for size in sizes]
-            # one step for every figure of a section (a section whose figures all fit keeps the scale's top step:
-            # the designer's fifth review, item 1, a page's one wide figure set every section of it a step down)
-            key = (section_of.get((element.ref.yaml_path or "").split(".")[0], 0), style_name)
+            # one step for every figure of the page: the smallest step a section of it needs (two designers' reviews
+            # in a row, 863548c and 4a3a1ba: page 5's HK$10M at 26 pt under a row of 21 pt figures, the smallest sum
+            # outranking the larger; by section since the fifth review, by page again)
+            key = (PAGE, style_name)
             groups.setdefault(key, {"frames": [], "step": 0, "sizes": sizes, "style": style,
                                     "widest": (0.0, room, element.ref, figure)})
             measured.append((key, name, element, figure, natural, room, cell_w))

@@ -643,6 +643,7 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
                             len(anatomies) > 1 else "one stat anatomy" if report is reports[0] else "")
         report.stats[:] = [s for s in report.stats if s] + [f"anatomy: {'; '.join(d)}" for d in used if d]
     _qr_caption_findings(pages, layout, diags)
+    _lone_picture_findings(pages, layout, diags)
     # Every stat that departs is named, even where all depart alike (one way of setting them, not the anatomy).
     for departs, found in anatomies.items():
         for number, ref, figure in found if departs else ():
@@ -680,6 +681,34 @@ def _qr_caption_findings(pages: list[LaidOutPage], layout, diags: Diagnostics) -
                        "(elements.qr_caption_measure_mm)", mark.ref, page=page.number,
                        hint=(f"give the code's cell {wants} grid columns in the edition's layout/templates.yaml (its "
                              "frame's span or cell_spans) where its row allows" if wants else ""))
+
+
+def _lone_picture_findings(pages: list[LaidOutPage], layout, diags: Diagnostics) -> None:
+    """A note for a small picture (a logo: shorter than a QR code) standing alone at the foot of the page's body:
+    the lowest ink of the body, with nothing beside it across its height (designer's review of 4a3a1ba, item (d):
+    edition-b's 12 mm "H" mark alone at the left of page 7's foot, tied to nothing). The layout cannot tell what
+    it belongs to; the note says where it stands and the choices."""
+    small = layout.qr_size_mm * MM
+    for page in pages:
+        body = [(span, i) for i in page.items if (span := ink_span(i)) is not None
+                and getattr(i, "frame", "") not in (*OFF_THE_BODY, "footnotes", "folio-slug")
+                and not (isinstance(i, Box) and not i.panel)]  # (the title band, swatches: not the body's blocks)
+        if not body:
+            continue
+        lowest = max(b for (_, b), _ in body)
+        for picture in (i for i in page.items if isinstance(i, Picture) and i.height_pt < small):
+            if picture.y_pt + picture.height_pt < lowest - 0.5:
+                continue
+            beside = [i for (a, b), i in body if i is not picture and a < picture.y_pt + picture.height_pt
+                      and b > picture.y_pt]
+            if beside:
+                continue
+            what = dict(picture.alt).get("en", "") or picture.frame
+            diags.note("picture-alone", f"the picture '{what[:60]}' "
+                       f"(its box {picture.width_pt / MM:.0f} × {picture.height_pt / MM:.0f} mm) stands alone at the foot "
+                       "of the page's body, with nothing beside it", picture.ref, page=page.number,
+                       hint="set it with what it belongs to: beside the paragraph it closes (the frame's cells), "
+                       "or move it to the frame it marks")
 
 
 def _bold_twin_mismatches(element, lines: list, unit_pt: float) -> list[tuple[str, str]]:

@@ -189,3 +189,14 @@ def test_a_rings_total_printed_beside_it_is_not_printed_again_in_its_centre(edit
             assert figures or page.number == 6, (page.number, [i.line.text for i in inside])
             seen += 1
     assert seen >= 3
+
+
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
+def test_a_small_picture_alone_at_the_foot_is_a_located_note(edition, request):
+    """Designer's review of 4a3a1ba, item (d): edition-b's 12 mm "H" mark stood alone at the left of page 7's foot,
+    about 6 mm over the folio, tied to nothing. The report (--report) says so at the image, with the choices: a
+    picture shorter than a QR code, the lowest ink of the body, nothing beside it. 2022-23 and the longer copy have
+    none. Fails on d1b45c6 (no such note)."""
+    result = request.getfixturevalue(edition)
+    found = [(d.page, d.source.yaml_path) for d in result.diagnostics.items if d.code == "picture-alone"]
+    assert found == ([(7, "blocks[5].elements[1].image")] if edition == "edition_b" else []), found

@@ -644,6 +644,7 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
         report.stats[:] = [s for s in report.stats if s] + [f"anatomy: {'; '.join(d)}" for d in used if d]
     _qr_caption_findings(pages, layout, diags)
     _lone_picture_findings(pages, layout, diags)
+    _tile_heading_findings(pages, layout, diags)
     # Every stat that departs is named, even where all depart alike (one way of setting them, not the anatomy).
     for departs, found in anatomies.items():
         for number, ref, figure in found if departs else ():
@@ -681,6 +682,31 @@ def _qr_caption_findings(pages: list[LaidOutPage], layout, diags: Diagnostics) -
                        "(elements.qr_caption_measure_mm)", mark.ref, page=page.number,
                        hint=(f"give the code's cell {wants} grid columns in the edition's layout/templates.yaml (its "
                              "frame's span or cell_spans) where its row allows" if wants else ""))
+
+
+def _tile_heading_findings(pages: list[LaidOutPage], layout, diags: Diagnostics) -> None:
+    """A note for a sub-heading that takes more than one line in a frame of a row (its template's align_rows):
+    the frame's columns are too few for its heading's measure (designer's final review, item 1: page 5's "Arts and
+    Creativity" on two lines in its two-column tile, the row's figure lines leaving it no third column)."""
+    for page in pages:
+        template = next((t for t in layout.templates.values() if {b.name for b in page.frames} <= set(t.frames)),
+                        None)
+        if template is None:
+            continue
+        lines: dict = {}
+        for item in page.items:
+            if isinstance(item, TextLine) and item.role is not None and item.role.kind == "heading" \
+                    and item.role.level >= 2 and item.lang == "en" and item.frame in template.frames \
+                    and template.frames[item.frame].align_rows:
+                lines.setdefault(item.role.element, []).append(item)
+        for heading in (found for found in lines.values() if len(found) > 1):
+            frame = template.frames[heading[0].frame]
+            text = " ".join(i.line.text for i in heading)
+            diags.note("tile-heading-lines", f"the heading '{text}' takes {len(heading)} lines in its frame of "
+                       f"{frame.span} grid columns beside its row's (align_rows {frame.align_rows})",
+                       heading[0].ref, page=page.number,
+                       hint="give the frame the columns its heading's measure needs where its row allows "
+                       "(layout/templates.yaml), or a shorter heading in the copy")
 
 
 def _lone_picture_findings(pages: list[LaidOutPage], layout, diags: Diagnostics) -> None:

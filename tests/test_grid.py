@@ -200,3 +200,16 @@ def test_a_small_picture_alone_at_the_foot_is_a_located_note(edition, request):
     result = request.getfixturevalue(edition)
     found = [(d.page, d.source.yaml_path) for d in result.diagnostics.items if d.code == "picture-alone"]
     assert found == ([(7, "blocks[5].elements[1].image")] if edition == "edition_b" else []), found
+
+
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b"])
+def test_a_sub_heading_that_wraps_in_a_row_of_frames_is_a_located_note(edition, request):
+    """Designer's final review, item 1, and the review of 4a3a1ba, item (e): page 5's "Arts and Creativity" on two
+    lines in its two-column tile, page 1's "Forward-thinking research subjects include:" on two in its four. What
+    the layout leaves undone the report says (--report), at the heading, with the choices (the frame's columns, or
+    a shorter heading): the seven tiles' figure lines want 25 columns of a row pair's 24 at 21 pt. Fails on d1b45c6
+    (no such note)."""
+    result = request.getfixturevalue(edition)
+    found = {d.page for d in result.diagnostics.items if d.code == "tile-heading-lines"}
+    assert 5 in found, found
+    assert all("grid columns" in d.message for d in result.diagnostics.items if d.code == "tile-heading-lines")

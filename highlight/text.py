@@ -76,6 +76,12 @@ NARROW_PHRASE_RAGGED_COST = 10.0
 FAR_SHORT_EM = 2.0
 HARD_RETURN_COST = 30.0
 FAR_SHORT_COST = 10.0  # …and this for each em it is shorter still, so the line runs on as far as it can
+# In text this wide a break inside an ordinary word beats such a hole (DESIGN.md: under NARROW_MEASURE_EM only between
+# words, wider a break inside a word the exception, where the alternative is worse; the Chinese review of 269af3e:
+# …比賽，為程式 | 人員, not …比賽，為 | 程式人員 three ems short in 33): a far-short line of a justified paragraph
+# costs this on top, more than one break inside a word (WORD_COST) but less than one inside a name, a Latin name or
+# a quoted title (NAME_COST, LATIN_NAME_COST, TITLE_COST), which stay whole; so the paragraph justifies wherever a
+# break within the limits exists
 # Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
 # Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
@@ -105,6 +111,8 @@ GAP_OPEN_EM = 0.03
 # located note (wordbreaks.py).
 NARROW_MEASURE_EM = 22
 WORD_COST = 5000.0
+FAR_SHORT_WIDE_COST = 1.2 * WORD_COST
+LATIN_NAME_COST = 2 * WORD_COST  # a break inside a Latin name of Chinese text (Hong Kong | Techathon)
 # A break at a space inside a Latin run of Chinese text (於 Hong Kong | Techathon 2023): dearer than a line a tenth
 # loose or a ragged justified line, so the run goes down whole where a break beside it is near as good.
 LATIN_RUN_COST = 80.0
@@ -142,7 +150,7 @@ MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer i
 MAX_QUOTED_TITLE = 12
 # …at a word boundary inside it, half a break inside a word (WORD_COST); inside a word of it, both: a title too long for
 # its line parts between its words (「2028 | 可持續發展挑戰」), never inside one (可持續發|展)
-TITLE_COST = WORD_COST / 2
+TITLE_COST = 1.5 * WORD_COST  # (past FAR_SHORT_WIDE_COST: a title stays whole)
 TITLE_MARKS = {"「": "」", "『": "』", "《": "》", "〈": "〉"}
 SHORT_QUALIFIER = 4  # a bracketed phrase this short stays with the word it qualifies: 港科大（廣州）
 MARKER_SCALE = 0.62  # marker size relative to its text…
@@ -316,6 +324,7 @@ class _Sep:
     last_stretch_pt: float = 0.0  # …and a gap between CJK characters, only once those are full
     han_latin: bool = False  # the quarter em between Han and a Latin or figure run
     word_em_pt: float = 0.0  # a break inside a word (a DISCOURAGED one): the em of its text, else 0
+    lone: bool = False  # …that leaves one character of the word alone on a line (程式人 | 員)
     title: bool = False  # inside a short quoted title, or between a Latin name and the Chinese name it runs into
     phrase_em_pt: float = 0.0  # a break between two words of Chinese text, not after punctuation: its em, else 0
     name: bool = False  # a break inside one of the edition's words, at its own word boundary (segment.NAME)
@@ -591,8 +600,12 @@ class TextSetter:
                     # ：「 unbroken take one and a half ems, the bracket's blank left half given (as in _frag); broken,
                     # the bracket starts the next line, its blank half hanging in the margin
                     sep = _replaced(sep, width_pt=-0.5 * chars[i].span.style.size_pt)
-                if kind == "cjk" and (grade == DISCOURAGED or chars[i].span in terms and chars[p].span is chars[i].span):
-                    sep = _replaced(sep, word_em_pt=chars[i].span.style.size_pt)
+                if kind == "cjk" and grade == DISCOURAGED:
+                    lone = grades[p] != DISCOURAGED or i + 1 >= len(grades) or grades[i + 1] != DISCOURAGED
+                    sep = _replaced(sep, word_em_pt=chars[i].span.style.size_pt, lone=lone)
+                if kind == "cjk" and chars[i].span in terms and chars[p].span is chars[i].span:
+                    # a bold term (a label's twin) as a title: whole, whatever a far-short line costs
+                    sep = _replaced(sep, word_em_pt=chars[i].span.style.size_pt, title=True)
                 if kind is not None and (i in titled or (chars[p].char.isascii() or chars[p].span.marker)
                                          and _latin_han_name(chars, p, i)):
                     sep = _replaced(sep, title=True)
@@ -918,7 +931,8 @@ class TextSetter:
                         if justify and j < n and width_pt - fit > stretch + tolerance:
                             short_by = width_pt - fit - far_short[j - 1]
                             cost += ragged_cost[j - 1] if short_by <= 0 else \
-                                hard_return[j - 1] + FAR_SHORT_COST * short_by / far_short[j - 1] * FAR_SHORT_EM
+                                hard_return[j - 1] + FAR_SHORT_COST * short_by / far_short[j - 1] * FAR_SHORT_EM \
+                                + FAR_SHORT_WIDE_COST
                         elif justify and j < n and gap_room and width_pt - fit > stretch - gap_room:
                             # the ideograph gaps this line opens, past the aim of 0.05 em: dearer the nearer 0.08
                             opened = (width_pt - fit - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM
@@ -927,7 +941,7 @@ class TextSetter:
                             if opened > AIM_IDEOGRAPH_GAP_EM + 0.001 and width_pt - fit > far_short[j - 1]:
                                 # far short: set ragged (_make_line), not letter-spaced
                                 cost += hard_return[j - 1] + FAR_SHORT_COST * (width_pt - fit - far_short[j - 1]) \
-                                    / far_short[j - 1] * FAR_SHORT_EM
+                                    / far_short[j - 1] * FAR_SHORT_EM + FAR_SHORT_WIDE_COST
                             else:
                                 cost += min(_gap_cost(opened), ragged_cost[j - 1])
                     if fit > limit and justify and fit - end_shrink[j - 1] > limit:
@@ -1248,6 +1262,8 @@ def _takes_figure(word: str) -> bool:
 def _break_cost(sep: _Sep, width_pt: float) -> float:
     """What a line ending at `sep` costs for the kind of break it is (hyphens aside)."""
     cost = _word_cost(sep.word_em_pt, width_pt) + (TITLE_COST if sep.title else 0.0)
+    if sep.lone and width_pt >= NARROW_MEASURE_EM * sep.word_em_pt - 0.01:
+        cost += LONE_COST
     narrow = width_pt < NARROW_MEASURE_EM * sep.phrase_em_pt - 0.01
     if sep.phrase_em_pt:
         cost += NARROW_PHRASE_COST if narrow else WIDE_PHRASE_COST
@@ -1334,7 +1350,7 @@ def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int]) -> fl
         return 0.0
     name = re.search(r"[A-Za-z]+$", before)
     if name and name.group()[0].isupper() and after[0].isupper():
-        return WORD_COST
+        return LATIN_NAME_COST
     if name and name.group()[0].isupper() and after[0].isdigit():
         return NAME_YEAR_COST
     return LATIN_RUN_COST
@@ -1344,6 +1360,12 @@ def _word_cost(word_em_pt: float, width_pt: float) -> float:
     """What a line ending inside a word costs: nothing between words; in any measure as much as only the lack
     of any other break within reach justifies."""
     return WORD_COST if word_em_pt else 0.0
+
+
+# A break inside a word leaving one of its characters alone (程式人 | 員): in wider text dearer than a far-short line
+# (FAR_SHORT_WIDE_COST), so where a word must part for the paragraph to justify, it parts at a boundary inside it
+# (程式 | 人員), else the line stays short; in a narrow measure, where a word breaks only if nothing else fits, as any
+LONE_COST = WORD_COST
 
 
 def _even_gap(a: _Char, b: _Char) -> bool:

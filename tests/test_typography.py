@@ -109,7 +109,9 @@ def test_the_report_table_and_json(reports):
     assert totals == 9  # the heading, a row per page, the totals...
     # ...then what the layout did to fit the copy, a line each: page 5's tiles stepped down a size.
     assert rows[totals + 1:] == ([f"page {p.page}: fitted: {text}" for p in total_fit.typography for text in p.fitted]
-                                 + [f"page {p.page}: stats: {text}" for p in total_fit.typography for text in p.stats])
+                                 + [f"page {p.page}: stats: {text}" for p in total_fit.typography for text in p.stats]
+                                 + [f"page {p.page}: a break inside a word: {text} ({ref})"
+                                    for p in total_fit.typography for ref, text in p.word_breaks])
     # (since the fifth review, a change 1.5 mm from its unit: page 5's 800 students is the figure line nearest its cell)
     assert any(row.startswith("page 5: fitted: stat-figure at 21 pt") and "'800'" in row for row in rows)
     assert typography.as_dict(total_fit.typography)[0]["runts"] == []

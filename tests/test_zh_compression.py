@@ -74,10 +74,10 @@ def test_page_1_introduction_needs_no_mid_line_compression(zh):
 def test_a_far_short_line_runs_on_into_the_next_phrase(zh):
     """Round 6 review: page 5's ◊ footnote ended line 1 on 合辦的年度比賽， five ems short of its 34 (ragged at a
     phrase's end): it read as a hard return. A justified line but the last, in a wide measure, ends no more than
-    FAR_SHORT_EM short on a phrase's punctuation: here it runs on into 為 (為 | 程式人員, a clean break), ragged
-    rather than letter-spaced (863548c: 比賽， | 為程式人員…)."""
+    FAR_SHORT_EM short on a phrase's punctuation: here it runs on into 為程式 (and since the review of 269af3e parts
+    程式 | 人員 rather than stop three ems short at 為: a word break beats a 3-em hole in text this wide)."""
     st, lines = zh(FOOTNOTE_5, "footnote", 34)
-    assert lines[0].text.endswith("比賽，為"), [line.text for line in lines]
+    assert lines[0].text.endswith("比賽，為程式"), [line.text for line in lines]
     for line in lines[:-1]:
         short = (line.width_pt - line.right_pt) / st.size_pt
         assert not (line.text[-1] in PHRASE_END and short > FAR_SHORT_EM), (line.text, short)
@@ -101,10 +101,11 @@ def test_a_two_character_head_noun_stays_with_its_word():
     assert break_grades(text, frozenset())[text.index("人")] == DISCOURAGED
 
 
-def test_page_5_footnote_keeps_programmers_whole(zh):
-    _st, lines = zh("由科大與其他8家本地大學聯同香港科技園公司合辦的年度比賽，為程式人員、工程師、設計師、市場業者及創業家提供平台，"
-                    "以發展意念及產品原型，以及尋求種子基金及孵化支援。", "footnote", 34)
-    assert not any(line.text.endswith("程式") for line in lines), [line.text for line in lines]
+def test_page_5_footnote_parts_programmers_only_at_its_inner_boundary(zh):
+    """程式人員 parted to fill a wide line (the review of 269af3e) parts at its inner boundary, 程式 | 人員, never one
+    character alone (程式人 | 員: what the far-short rule alone chose on 34 ems, without LONE_COST)."""
+    _st, lines = zh(FOOTNOTE_5, "footnote", 34)
+    assert not any(line.text.endswith(("程式人", "程")) for line in lines), [line.text for line in lines]
     assert all(line.gap_em <= AIM_IDEOGRAPH_GAP_EM for line in lines)
 
 

@@ -416,6 +416,7 @@ class TextSetter:
         self.used: dict = {}  # what the current build set or reused, to be stored
         self.fresh = 0  # paragraphs set (not found in the memo) since `used` was cleared
         self._word_starts: frozenset[int] = frozenset()  # of the paragraph being set (see _boxes)
+        self._keep_terms = False  # a break between two listed words side by side priced as inside a word (_set)
         self._faces: dict = {}  # (char, after CJK?, weight, lang) -> Face
         self._keyed_words: frozenset | None = None
         self._words_digest = ""
@@ -550,6 +551,7 @@ class TextSetter:
         titled = _quoted_titles(chars)
         joined = "".join(c.char for c in chars)
         grades = break_grades(joined, self.words)
+        joins = _term_joins(joined, self.words) if self._keep_terms else frozenset()
         # where one of the edition's words begins, its first character is no classifier: 2022 | 人工智能
         self._word_starts = _word_starts(joined, self.words) if self.words else frozenset()
         boxes: list[_Box] = []
@@ -600,6 +602,8 @@ class TextSetter:
                     # ：「 unbroken take one and a half ems, the bracket's blank left half given (as in _frag); broken,
                     # the bracket starts the next line, its blank half hanging in the margin
                     sep = _replaced(sep, width_pt=-0.5 * chars[i].span.style.size_pt)
+                if kind == "cjk" and i in joins and grade == ALLOWED:
+                    sep = _replaced(sep, word_em_pt=chars[i].span.style.size_pt)  # a term's two words (_set)
                 if kind == "cjk" and grade == DISCOURAGED:
                     lone = grades[p] != DISCOURAGED or i + 1 >= len(grades) or grades[i + 1] != DISCOURAGED
                     sep = _replaced(sep, word_em_pt=chars[i].span.style.size_pt, lone=lone)
@@ -747,6 +751,27 @@ class TextSetter:
         return list(lines)
 
     def _set(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
+        """The lines at the measure (_set_lines); in a narrow measure, where the text holds a term of two listed words
+        side by side (生成式人工智能: 生成式 and 人工智能, each a house word), set again keeping the term whole (TERM_COST),
+        taken where that costs no line and sets none overfull (edition-b p5's callout: 向全體學生提供 | 生成式人工智能工具,
+        not …提供生成式 | 人工智能工具)."""
+        lines = self._set_lines(spans, width_pt, align, balance)
+        texts = [s for s in spans if not s.marker]
+        if len(lines) < 2 or not texts or any(s.lang != "zh" for s in texts) or not self.words \
+                or width_pt >= NARROW_MEASURE_EM * max(s.style.size_pt for s in texts) - 0.01 \
+                or not _term_joins("".join(s.text for s in spans), self.words):
+            return lines
+        self._keep_terms = True
+        try:
+            whole = self._set_lines(spans, width_pt, align, balance)
+        finally:
+            self._keep_terms = False
+        if len(whole) <= len(lines) and not any(line.overfull for line in whole) \
+                and sum(bool(line.split_word) for line in whole) <= sum(bool(line.split_word) for line in lines):
+            return whole  # (a term parted all the same, as no other break fits, is the first setting's)
+        return lines
+
+    def _set_lines(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
         """The lines at the measure; a justified Chinese paragraph that leaves a line mid-paragraph short (_short_lines:
         ragged, as it could fill its measure only by opening its gaps past MAX_IDEOGRAPH_GAP_EM) is set on a
         measure an em narrower, then two (a right indent makes up the rest), so that its breaks move; the first
@@ -1247,6 +1272,13 @@ def _zh_words() -> dict:
     connectives, coverbs = frozenset(data["connectives"]), frozenset(data["coverbs"])
     return {"classifiers": frozenset(w[0] for w in data["classifiers"]), "connectives": connectives,
             "coverbs": coverbs, "joining": connectives | coverbs}
+
+
+def _term_joins(text: str, words: frozenset[str]) -> frozenset[int]:
+    """Where one listed word ends and another begins in `text`, side by side (生成式|人工智能): a term of two words."""
+    spans = listed_spans(text, words)
+    ends = {e for _s, e in spans}
+    return frozenset(st for st, _e in spans if st in ends)
 
 
 def _word_starts(text: str, words: frozenset[str]) -> frozenset[int]:

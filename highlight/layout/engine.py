@@ -501,7 +501,6 @@ class PageLayouter:
                         fill(name, diags=Diagnostics())
                     align_rows(template, refill, started, filled, gap_limit, heads)
                     break
-        self._level_columns(template, order, blocks, filled, started, rings, fill)
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  self.diags, relax=relax, foot_pt=foot_pt)
         if placement.released:
@@ -586,44 +585,6 @@ class PageLayouter:
                      placement.floor if placement.floor is not None or not placement.released else placement.block_gap,
                      ringed, tuple(n for n in order if n in padded),
                      not layout.geometry.elements.figure_box_step and m.figure_box_step)
-
-    def _level_columns(self, template, order: list, blocks: dict, filled: dict, started: dict, rings: dict,
-                       fill) -> None:
-        """Columns side by side end level (designer's review of 4a3a1ba, item (f): page 4's World column ended 27 mm
-        over the Employability rule while Asia, with its code, went on 18 mm further): of frames standing side by
-        side under the same frames (not panels, whose rows keep their step; not an align_rows group, levelled by
-        its rows), the shorter's rows open a grid step at a time toward the taller's foot, up to the loose block
-        step (rows of a column are blocks of its section). Its height never passes the taller's."""
-        layout = self.layout
-        loose = (layout.geometry.loose_spacing_pt or {}).get("block", 0.0)
-        side: dict = {}
-        for n in order:
-            f = template.frames[n]
-            if f.below and blocks.get(n) and not f.panel and not f.align_rows and not f.height_mm:
-                side.setdefault(tuple(f.below), []).append(n)
-        for names in side.values():
-            if len(names) < 2:
-                continue
-            tallest = max(filled[n][2] for n in names)
-            for n in names:
-                rows = len(started.get(n) or ())
-                if rows < 3 or template.frames[n].cells != 1 or filled[n][2] >= tallest - self.grid:
-                    continue
-                base = rings.get(n, layout)
-                gap = base.geometry.elements.row_gap_mm * MM
-                while filled[n][2] < tallest - self.grid and gap + self.grid <= loose + 0.01:
-                    kept = rings.get(n)
-                    gap += self.grid
-                    rings[n] = replace(base, geometry=replace(base.geometry, elements=replace(
-                        base.geometry.elements, row_gap_mm=gap / MM)))
-                    fill(n, diags=Diagnostics())
-                    if filled[n][2] > tallest + 0.01:  # one step too far: back
-                        if kept is None:
-                            rings.pop(n)
-                        else:
-                            rings[n] = kept
-                        fill(n, diags=Diagnostics())
-                        break
 
     @staticmethod
     def _shorten(over: float, page_over: float, body: float) -> str:

@@ -139,6 +139,12 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             if held(name):  # from the lowest ink above to this frame's first ink: the step itself, on every page
                 step = (rule_step(geometry, edge_first(name)) or 0.0) if f.gap == "tight" else spacing[f.gap]
                 top = max(tops[b] + seen[b][1] for b in f.below) + step - first_ink[name]
+            elif (extra or {}).get(name, 0.0) > 0 and inks[name]:
+                # An opened step (spare height) is measured as the eye does, ink to ink like the held ones: every
+                # gap of the kind opened is one step on paper, whatever the ink inside the frames (a figure's cap,
+                # a line's descent): page 2's block gaps were 10.4 / 10.9 / 9.7 mm at one opened step.
+                need = max(tops[b] + seen[b][1] for b in f.below) + gap - seen[name][0]
+                top = need
             elif f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's
                 need = max(tops[b] + seen[b][1] for b in f.below) + floor - seen[name][0]
                 top = max(top, need)
@@ -156,7 +162,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                 # Its first baseline onto the nearest grid line: up only while some of its gap (and its floor) stays.
                 down = _down_to_grid(top + baseline, body_top, grid) - baseline
                 up = down - grid if down - top > 1e-6 else down
-                if held(name):  # a held step: never less than the step, less than a grid step more
+                if held(name) or (extra or {}).get(name, 0.0) > 0:  # never less than the step, less than a grid step more
                     top = down
                 else:
                     top = up if f.below and top - up < gap - 1e-6 and up >= need - 1e-6 else down
@@ -241,10 +247,13 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
              if name not in fixed}
     hole = limits.max_empty_band_mm * MM - grid  # a grid step short of the limit: the layout's ink is an estimate
     extra: dict = {}
-    growing: dict = {}  # frames side by side under the same frames share one gap, so their tops stay level
+    # Every gap of one kind on the page is one step (second designer review of 269af3e, item 8: page 2's block gaps
+    # 11.0 / 11.0 / 9.7 mm, each group opened on its own turn): the frames of one named gap open and close together,
+    # frames side by side under the same frames among them, so their tops stay level.
+    growing: dict = {}
     for n in order:
         if frames[n].below and frames[n].gap in spacing and n not in anchored:
-            growing.setdefault((tuple(frames[n].below), frames[n].gap), []).append(n)
+            growing.setdefault(((), frames[n].gap), []).append(n)
 
     def step_round(direction: float, allowed) -> bool:
         """Each group's gap a grid step up (or down) where `allowed(trial)` holds; whether any moved."""

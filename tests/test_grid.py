@@ -213,3 +213,30 @@ def test_a_sub_heading_that_wraps_in_a_row_of_frames_is_a_located_note(edition, 
     found = {d.page for d in result.diagnostics.items if d.code == "tile-heading-lines"}
     assert 5 in found, found
     assert all("grid columns" in d.message for d in result.diagnostics.items if d.code == "tile-heading-lines")
+
+
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
+def test_a_row_of_tiles_sets_its_chinese_sub_headings_on_one_line(edition, request):
+    """Designer's review of 269af3e, item 2: page 5's "Arts and Creativity" on two lines, its 藝術與創意 4.7 mm
+    under 知識轉移, 服務社群, 環球連繫. In a row of tiles (an align_rows group) whose sub-headings open them, each
+    English heading takes the row's most lines, so that the Chinese twins start on one line (not a row of headings
+    over lists: page 1's, which the report notes). Fails on 269af3e (Chinese baselines 109.1 and 114.8 mm)."""
+    result = request.getfixturevalue(edition)
+    checked = 0
+    for page in result.pages:
+        lines = [i for i in page.items if isinstance(i, TextLine) and i.role is not None]
+        listed = {i.frame for i in lines if i.role.kind == "list-body"}
+        rows: dict = {}
+        boxes = {box.name for box in page.frames}
+        template = next(t for t in result.layout.templates.values() if boxes <= set(t.frames))
+        for name, frame in template.frames.items():
+            if frame.align_rows and name not in listed:
+                zh = [i.baseline_pt for i in lines if i.frame == name and i.role.kind == "heading" and i.lang == "zh"
+                      and i.role.level == 2]
+                if zh:
+                    rows.setdefault(frame.align_rows, []).append(min(zh))
+        for group, firsts in rows.items():
+            if len(firsts) > 1:
+                assert max(firsts) - min(firsts) < 0.1, (page.number, group, [round(f / MM, 1) for f in firsts])
+                checked += 1
+    assert checked >= 1

@@ -125,6 +125,9 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
         return _theme_band(ctx, heading, width)
     col = ctx.column(piece.primary, heading.ref, "en", width)
     col.text(heading.text, style, balance=True)
+    if ctx.head_lines and heading.level >= 2:  # in a row of tiles: the row's English lines, its Chinese level
+        short = ctx.head_lines - sum(1 for i in piece.primary if isinstance(i, TextLine))
+        col.y += max(0, short) * ctx.style(style, "en").leading_pt
     piece.primary_h = col.text(heading.text, style, "zh", balance=True)
     rule = ctx.style(style, "en")
     if heading.level == 1:

@@ -279,6 +279,7 @@ class PageLayouter:
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
+        head_lines: dict = {}  # frame -> the English lines its sub-heading takes in its row of tiles (align_rows)
         fills = [0]  # frames filled so far: what too_full() found holds until the next fill
 
         def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
@@ -300,7 +301,7 @@ class PageLayouter:
             printed = frozenset(e.figure for one in ([block] if block else []) + over for e in one.elements
                                 if isinstance(e, Stat))
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
-                                printed=printed,
+                                printed=printed, head_lines=head_lines.get(name),
                                 substitutes={**_on_panel(layout, frame), **(template.styles or {}),
                                              **(frame.styles or {})})
             frame_items: list = []
@@ -337,6 +338,24 @@ class PageLayouter:
                     chosen[name] = spans
         for name in order:
             fill(name)
+        # A row of tiles (an align_rows group) whose sub-headings open them: each English heading takes the row's
+        # most lines, so that the Chinese twins start level across the row, as the figures under them already do
+        # (designer's review of 269af3e, item 2: page 5's 藝術與創意 4.7 mm under 知識轉移, its English on two lines).
+        # Not a row of headings over lists (heads, page 1's): padded, its lists 5.7 mm lower cost page 1 its
+        # footnotes' shared grid; the report's tile-heading-lines note says so there.
+        rows_of: dict = {}
+        for name in order:
+            frame, block = template.frames[name], blocks.get(name)
+            if frame.align_rows and block and block.elements and isinstance(block.elements[0], Heading) \
+                    and block.elements[0].level >= 2 and not heads.get(name):
+                rows_of.setdefault(frame.align_rows, []).append(name)
+        for names in rows_of.values():
+            counts = {n: _english_lines(filled[n][3], blocks[n].elements[0]) for n in names}
+            most = max(counts.values())
+            for n in names:
+                if len(names) > 1 and counts[n] < most:
+                    head_lines[n] = most
+                    fill(n, diags=Diagnostics())
         # Cards never open a hole inside their panel past the report's limit.
         align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
         # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
@@ -737,6 +756,11 @@ def _body_columns(template, page: Page) -> tuple[int, ...]:
             starts.add(col)
             col += span
     return tuple(sorted(starts))
+
+
+def _english_lines(items, heading: Heading) -> int:
+    """The English lines of `heading` among a frame's items."""
+    return sum(1 for i in items if isinstance(i, TextLine) and i.lang == "en" and i.ref == heading.ref)
 
 
 def _on_panel(layout: Layout, frame) -> dict:

@@ -219,8 +219,10 @@ def test_a_sub_heading_that_wraps_in_a_row_of_frames_is_a_located_note(edition, 
 def test_a_row_of_tiles_sets_its_chinese_sub_headings_on_one_line(edition, request):
     """Designer's review of 269af3e, item 2: page 5's "Arts and Creativity" on two lines, its 藝術與創意 4.7 mm
     under 知識轉移, 服務社群, 環球連繫. In a row of tiles (an align_rows group) whose sub-headings open them, each
-    English heading takes the row's most lines, so that the Chinese twins start on one line (not a row of headings
-    over lists: page 1's, which the report notes). Fails on 269af3e (Chinese baselines 109.1 and 114.8 mm)."""
+    English heading is broken, balanced, into the row's most lines (Knowledge / Transfer), so that the Chinese twins
+    start on one line, each right under its English: no blank line between them (the lead on c994e33, which padded
+    with one). Not a row of headings over lists (page 1's, which the report notes). Fails on 269af3e (Chinese
+    baselines 109.1 and 114.8 mm) and on c994e33 (a blank line, 11.9 mm from "Knowledge Transfer" to 知識轉移)."""
     result = request.getfixturevalue(edition)
     checked = 0
     for page in result.pages:
@@ -231,12 +233,16 @@ def test_a_row_of_tiles_sets_its_chinese_sub_headings_on_one_line(edition, reque
         template = next(t for t in result.layout.templates.values() if boxes <= set(t.frames))
         for name, frame in template.frames.items():
             if frame.align_rows and name not in listed:
-                zh = [i.baseline_pt for i in lines if i.frame == name and i.role.kind == "heading" and i.lang == "zh"
-                      and i.role.level == 2]
+                heads = [i for i in lines if i.frame == name and i.role.kind == "heading" and i.role.level == 2]
+                en = sorted(i.baseline_pt for i in heads if i.lang == "en")
+                zh = [i.baseline_pt for i in heads if i.lang == "zh"]
                 if zh:
-                    rows.setdefault(frame.align_rows, []).append(min(zh))
-        for group, firsts in rows.items():
-            if len(firsts) > 1:
+                    rows.setdefault(frame.align_rows, []).append((min(zh), len(en), min(zh) - max(en)))
+        for group, tiles in rows.items():
+            if len(tiles) > 1:
+                firsts = [t[0] for t in tiles]
                 assert max(firsts) - min(firsts) < 0.1, (page.number, group, [round(f / MM, 1) for f in firsts])
+                assert len({t[1] for t in tiles}) == 1, (page.number, group, tiles)
+                assert max(t[2] for t in tiles) - min(t[2] for t in tiles) < 0.1, (page.number, group, tiles)
                 checked += 1
     assert checked >= 1

@@ -338,11 +338,12 @@ class PageLayouter:
                     chosen[name] = spans
         for name in order:
             fill(name)
-        # A row of tiles (an align_rows group) whose sub-headings open them: each English heading takes the row's
-        # most lines, so that the Chinese twins start level across the row, as the figures under them already do
-        # (designer's review of 269af3e, item 2: page 5's 藝術與創意 4.7 mm under 知識轉移, its English on two lines).
-        # Not a row of headings over lists (heads, page 1's): padded, its lists 5.7 mm lower cost page 1 its
-        # footnotes' shared grid; the report's tile-heading-lines note says so there.
+        # A row of tiles (an align_rows group) whose sub-headings open them: each English heading is broken,
+        # balanced, into the row's most lines (Knowledge / Transfer beside Arts and / Creativity), so that the
+        # Chinese twins start level across the row (designer's review of 269af3e, item 2: page 5's 藝術與創意 4.7 mm
+        # under 知識轉移). No blank line: if one heading cannot break (one word), the row keeps its old setting and
+        # the report's tile-heading-lines note. Not a row of headings over lists (heads, page 1's): its lists
+        # 5.7 mm lower cost page 1 its footnotes' shared grid; the note says so there.
         rows_of: dict = {}
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
@@ -352,9 +353,13 @@ class PageLayouter:
         for names in rows_of.values():
             counts = {n: _english_lines(filled[n][3], blocks[n].elements[0]) for n in names}
             most = max(counts.values())
-            for n in names:
-                if len(names) > 1 and counts[n] < most:
-                    head_lines[n] = most
+            short = [n for n in names if len(names) > 1 and counts[n] < most]
+            for n in short:
+                head_lines[n] = most
+                fill(n, diags=Diagnostics())
+            if any(_english_lines(filled[n][3], blocks[n].elements[0]) != most for n in short):
+                for n in short:  # a heading that cannot break (one word): the row as it was, the report's note
+                    del head_lines[n]
                     fill(n, diags=Diagnostics())
         # Cards never open a hole inside their panel past the report's limit.
         align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)

@@ -7,7 +7,7 @@ import itertools
 import os
 
 import pytest
-from conftest import EDITION
+from conftest import EDITION, project_with
 
 from highlight.build import BuildOptions, build
 from highlight.layout import QrMark, TextLine
@@ -246,3 +246,28 @@ def test_a_row_of_tiles_sets_its_chinese_sub_headings_on_one_line(edition, reque
                 assert max(t[2] for t in tiles) - min(t[2] for t in tiles) < 0.1, (page.number, group, tiles)
                 checked += 1
     assert checked >= 1
+
+
+def test_a_row_with_a_one_word_sub_heading_keeps_its_old_setting(tmp_path):
+    """A row of tiles one of whose sub-headings cannot break into the row's lines (one word) keeps every heading as
+    it sets at its frame's measure: no heading padded with a blank line (the lead on c994e33: "Knowledge Transfer",
+    a blank line, then 知識轉移), and the report's note on the heading that wraps stands. Page 5 with "Global
+    Connectivity" written "Globalisation": on c994e33 "Knowledge Transfer" and "Service Learning" stood 11.9 mm over
+    their Chinese (the blank line), "Arts and Creativity" 6.3 mm."""
+    folder = project_with(tmp_path, "content/2022-23/p5-whole-person.yaml", 'en: "Global Connectivity"',
+                          'en: "Globalisation"')
+    result = build(BuildOptions(folder, str(tmp_path / "x.pdf"), report=True))
+    page = next(p for p in result.pages if p.number == 5)
+    heads = [i for i in page.items if isinstance(i, TextLine) and i.role is not None and i.role.kind == "heading"
+             and i.role.level == 2 and i.frame in ("knowledge-transfer", "arts-creativity", "service-learning",
+                                                   "global-connectivity")]
+    steps = {}
+    for frame in {i.frame for i in heads}:
+        en = [i.baseline_pt for i in heads if i.frame == frame and i.lang == "en"]
+        zh = [i.baseline_pt for i in heads if i.frame == frame and i.lang == "zh"]
+        steps[frame] = (len(en), round((min(zh) - max(en)) / MM, 1))
+    assert steps["knowledge-transfer"][0] == steps["global-connectivity"][0] == 1, steps
+    assert steps["arts-creativity"][0] == 2, steps
+    assert len({step for _, step in steps.values()}) == 1, steps  # the same step English -> Chinese: no blank
+    notes = [d for d in result.diagnostics.items if d.code == "tile-heading-lines" and d.page == 5]
+    assert ["Arts and Creativity" in d.message for d in notes] == [True], [d.message for d in notes]

@@ -167,10 +167,7 @@ def _total(lay, table: Breakdown, width: float, align: str) -> list:
     figures = lay.fitted.get("stat-figure")  # the step the figures of its frame take (copyfit), if they step
     if figures is not None and lay.printed and figures.size_pt < style.size_pt:  # never larger than they are
         style = replace(style, size_pt=figures.size_pt)
-    if f"{table.total:,}" not in lay.printed:
-        # every chart shows its total; where a stat beside or over it prints that figure, the chart's centre says
-        # what it counts instead (designer's review of 4a3a1ba: page 6's "315" twice, 40 mm apart)
-        col.add([Span(f"{table.total:,}", style)], align=align)
+    col.add([Span(f"{table.total:,}", style)], align=align)  # every chart shows its total (a stat over it too)
     lines[:] = _artifacts(lines)
     y = col.y
     caption = Role("table-caption", table.ref.yaml_path or "")  # the unit says what the figures count

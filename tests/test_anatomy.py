@@ -811,9 +811,7 @@ def test_a_rings_total_is_never_larger_than_the_figures_beside_it(edition, reque
                        and any(_colour(r) == "primary" and r.size_pt > 12 for r in i.line.runs)]
             assert not figures or total <= min(figures), (page.number, frame, total, figures)
             rings += 1
-    # page 3's two charts (one frame); page 6's ring prints no total of its own since the designer's review of
-    # 4a3a1ba, item (c): its stat beside it prints it
-    assert rings == 1
+    assert rings == 2  # page 3's two charts (one frame) and page 6's
     page6 = [i for i in result.pages[5].items if isinstance(i, TextLine) and i.line.text.strip() in ("315", "342")
              and i.role.kind != "artifact"]
     assert [max(r.size_pt for r in i.line.runs) for i in page6] == [26.0]

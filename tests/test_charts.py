@@ -264,9 +264,7 @@ def test_totals_in_the_rings_centre_and_captions_in_both_languages(built):
         ring = _rings(cell)[0]
         totals = [t for t in _totals(cell) if abs(t.baseline_pt - ring.cy_pt) < ring.inner_pt
                   and abs(t.x_pt + t.line.right_pt / 2 - ring.cx_pt) < ring.inner_pt]  # (not the key beside it)
-        # (page 6's stat beside the ring prints 315: since the designer's review of 4a3a1ba, item (c), the same
-        # figure is not printed twice 40 mm apart; the ring's centre says what it counts, its unit)
-        assert [t.line.text for t in totals] == ([f"{table.total:,}"] if page == 3 else [])
+        assert [t.line.text for t in totals] == [f"{table.total:,}" if page == 3 else "315"]
         centre = [i for i in cell if isinstance(i, TextLine) and i.frame in (frame, "partnerships-figure")
                   and math.hypot(i.x_pt + i.line.right_pt / 2 - ring.cx_pt, i.baseline_pt - ring.cy_pt) < ring.inner_pt]
         unit = [t.line.text for t in centre if not _artifact(t)]

@@ -166,32 +166,6 @@ def test_a_figure_first_under_a_rule_takes_a_boxs_step_level_with_the_ring_besid
 
 
 @pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
-def test_a_rings_total_printed_beside_it_is_not_printed_again_in_its_centre(edition, request):
-    """Designer's review of 4a3a1ba, item (c): page 6 printed "315" (edition-b "342") at 26 pt beside its ring and
-    again in the ring's centre, 40 mm apart. Where a stat beside or over a chart prints its total, the ring's centre
-    carries what it counts (its unit) alone; a ring whose total nothing else prints (page 3's) keeps it. Fails on
-    d1b45c6 (page 6's centre: 315)."""
-    from highlight.layout import Ring
-
-    result = request.getfixturevalue(edition)
-    seen = 0
-    for page in result.pages:
-        rings = [i for i in page.items if isinstance(i, Ring)]
-        centres = {(round(r.cx_pt), round(r.cy_pt)): r.inner_pt for r in rings}
-        stats = {i.line.text for i in page.items if isinstance(i, TextLine) and i.role and i.role.kind == "paragraph"
-                 and i.frame and not i.line.runs[0].artifact}
-        for (cx, cy), inner in centres.items():
-            inside = [i for i in page.items if isinstance(i, TextLine)
-                      and (i.x_pt - cx) ** 2 + (i.baseline_pt - cy) ** 2 < inner ** 2]
-            assert inside, (page.number, cx / MM)
-            figures = [i.line.text for i in inside if i.line.text.replace(",", "").isdigit()]
-            assert not (set(figures) & stats), (page.number, figures)
-            assert figures or page.number == 6, (page.number, [i.line.text for i in inside])
-            seen += 1
-    assert seen >= 3
-
-
-@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
 def test_a_small_picture_alone_at_the_foot_is_a_located_note(edition, request):
     """Designer's review of 4a3a1ba, item (d): edition-b's 12 mm "H" mark stood alone at the left of page 7's foot,
     about 6 mm over the folio, tied to nothing. The report (--report) says so at the image, with the choices: a

@@ -754,13 +754,23 @@ def test_air_under_every_heading_rule_and_no_page_pays_for_it_with_its_rhythm(wh
     assert not paid and all(p.rhythm_floor_pt is None for p in result.pages), paid
 
 
-def test_a_page_too_full_closes_its_panels_padding_before_its_ring_figures_or_steps(edition_b):
-    """Edition-b's page 6 fits to its foot at stock steps with its roles' panel padded 6 mm (its template's). With
-    the step under its two rules raised to 6 pt it is 1.4 mm too full: the panel's padding closes to the least of
-    elements.panel_padding_range_mm (4 mm: still its content and its padding), paper that is no step of the rhythm,
-    before the page's ring takes a smaller step, its figures a smaller size or its steps close; the report's fitted
-    list says so. Fails on d1b45c6's engine with this layout: the ring at 22 mm and the figures at 21 pt."""
-    result, _ = edition_b
+def test_a_page_too_full_closes_its_panels_padding_before_its_ring_figures_or_steps(tmp_path):
+    """Edition-b's page 6 with its roles' panel padded 6 mm (its template's until the second designer review of
+    269af3e asked for one panel padding on the leaflet: the stock layout now pads every panel the same 4 mm, so an
+    edition's layout sets the 6 mm here). With the step under its two rules raised to 6 pt the page is too full at
+    that padding: the panel's padding closes to the least of elements.panel_padding_range_mm (4 mm: still its
+    content and its padding), paper that is no step of the rhythm, before the page's ring takes a smaller step, its
+    figures a smaller size or its steps close; the report's fitted list says so. Fails on d1b45c6's engine with
+    this layout: the ring at 22 mm and the figures at 21 pt."""
+    import shutil
+
+    folder = tmp_path / "edition-b"
+    shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "edition-b"), folder)
+    with open(folder / "layout" / "templates.yaml", "a", encoding="utf-8") as layout:
+        layout.write("  p6:\n    frames:\n      leadership: {padding_mm: 6}\n")
+    result = build(BuildOptions(str(folder), str(tmp_path / "b.pdf"), report=True))
+    assert not result.diagnostics.has_errors()
+    assert result.layout.templates["p6"].frames["leadership"].padding_mm == 6
     page = result.pages[5]
     assert page.padded == ("leadership",), page.padded
     assert page.rings_fitted is None and not page.copyfit and page.rhythm_floor_pt is None
@@ -771,6 +781,23 @@ def test_a_page_too_full_closes_its_panels_padding_before_its_ring_figures_or_st
     assert min(inside) - panel.x_pt == pytest.approx(least * MM, abs=0.01), (min(inside) - panel.x_pt) / MM
     assert any("panels padded" in line for line in typography._fitted(page))
 
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_every_panel_of_the_leaflet_has_the_one_padding(which, request):
+    """Second designer review of 269af3e, item 5: page 6's roles panel set its text 6.1 mm in from its edge (its
+    template's padding_mm: 6) where the panels of pages 3, 7 and 8 set theirs 4.1 mm in. Every panel of both
+    editions now takes elements.panel_padding_mm. Fails on 366d73e (page 6: 6 mm)."""
+    result, _ = request.getfixturevalue(which)
+    pad = result.layout.geometry.elements.panel_padding_mm * MM
+    found = []
+    for page in result.pages:
+        for box in (i for i in page.items if isinstance(i, Box) and i.panel):
+            inside = [i.x_pt for i in page.items if isinstance(i, TextLine)
+                      and box.x_pt <= i.x_pt <= box.x_pt + box.width_pt
+                      and box.y_pt <= i.baseline_pt <= box.y_pt + box.height_pt]
+            if inside:
+                found.append((page.number, round((min(inside) - box.x_pt) / MM, 2)))
+    assert len(found) >= 3 and all(abs(x - pad / MM) < 0.05 for _, x in found), found
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])

@@ -245,3 +245,32 @@ def test_a_row_with_a_one_word_sub_heading_keeps_its_old_setting(tmp_path):
     assert len({step for _, step in steps.values()}) == 1, steps  # the same step English -> Chinese: no blank
     notes = [d for d in result.diagnostics.items if d.code == "tile-heading-lines" and d.page == 5]
     assert ["Arts and Creativity" in d.message for d in notes] == [True], [d.message for d in notes]
+
+
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
+def test_a_columns_closing_code_stands_on_the_row_beside_it(edition, request):
+    """Second designer review of 269af3e, item 1: page 4's code under Asia's #15 at 117.2 mm, 4.6 mm over World's
+    #64, the row it ends, beside it. A column's closing code (its frame's code_beside) stands level with the row of
+    the column beside it that it ends: its top within 1 mm of a rank's top there, or under every rank of it. Fails
+    on 269af3e (page 4: code 117.2 mm, ranks 66.7, 94.2, 121.8)."""
+    result = request.getfixturevalue(edition)
+    checked = 0
+    for page in result.pages:
+        boxes = {box.name: box for box in page.frames}
+        template = next(t for t in result.layout.templates.values() if set(boxes) <= set(t.frames))
+        for name, frame in template.frames.items():
+            if not (frame.code_beside and name in boxes and frame.code_beside in boxes):
+                continue
+            mine, theirs = boxes[name], boxes[frame.code_beside]
+            codes = [i for i in page.items if isinstance(i, QrMark)
+                     and mine.x_pt - 0.01 <= i.x_pt < mine.x_pt + mine.width_pt]
+            ranks = [i.baseline_pt - i.line.ascent_pt for i in page.items if isinstance(i, TextLine)
+                     and i.frame == frame.code_beside and abs(i.x_pt - theirs.x_pt) < 0.01 and i.lang == "en"
+                     and i.role is not None and i.role.kind != "heading"]
+            for code in codes:
+                if ranks:
+                    assert any(abs(top - code.y_pt) < 1.0 * MM for top in ranks) or code.y_pt > max(ranks) + MM, \
+                        (page.number, round(code.y_pt / MM, 1), [round(t / MM, 1) for t in ranks])
+                    checked += 1
+    if edition == "leaflet":
+        assert checked >= 1

@@ -12,7 +12,7 @@ from conftest import EDITION, ROOT, copy_project, ink_measure, longer_copy, proj
 from highlight import typography
 from highlight.build import BuildOptions, build
 from highlight.diagnostics import Diagnostics, Severity, SourceRef
-from highlight.layout import Box, LaidOutPage, TextLine
+from highlight.layout import Box, LaidOutPage, QrMark, TextLine
 from highlight.layout_spec import MM, TypographyLimits
 from highlight.text import Line
 
@@ -1151,4 +1151,12 @@ def test_columns_side_by_side_end_level(which, request):
                                                  if getattr(item, "ref", None) and item.ref.yaml_path else None)
         if span is not None and frame in ("world", "asia"):
             feet[frame] = max(feet.get(frame, 0.0), span[1])
-    assert abs(feet["world"] - feet["asia"]) <= 4 * MM, {k: round(v / MM, 1) for k, v in feet.items()}
+    # (or the taller ends in a code standing on the last row beside it, its top within 1 mm of that row's rank:
+    # second designer review of 269af3e, item 1; the code, 20 mm, is taller than the ranking it stands beside)
+    codes = [i for i in page.items if isinstance(i, QrMark)
+             and frame_of.get(i.ref.yaml_path.split(".")[0]) in ("world", "asia")]
+    ranks = {f: max(i.baseline_pt - i.line.ascent_pt for i in page.items if isinstance(i, TextLine) and i.frame == f
+                    and i.lang == "en" and i.line.ascent_pt > 15.0) for f in ("world", "asia")}  # (the ranks)
+    on_row = [c for c in codes if any(abs(c.y_pt - top) < 1.0 * MM for top in ranks.values())
+              and abs(c.y_pt + c.size_pt - max(feet.values())) < 0.5 * MM]
+    assert abs(feet["world"] - feet["asia"]) <= 4 * MM or on_row, {k: round(v / MM, 1) for k, v in feet.items()}

@@ -694,12 +694,18 @@ def _tile_heading_findings(pages: list[LaidOutPage], layout, diags: Diagnostics)
         if template is None:
             continue
         lines: dict = {}
+        measures: dict = {}  # element -> its Chinese lines' measure, the frame's
         for item in page.items:
             if isinstance(item, TextLine) and item.role is not None and item.role.kind == "heading" \
-                    and item.role.level >= 2 and item.lang == "en" and item.frame in template.frames \
+                    and item.role.level >= 2 and item.frame in template.frames \
                     and template.frames[item.frame].align_rows:
-                lines.setdefault(item.role.element, []).append(item)
-        for heading in (found for found in lines.values() if len(found) > 1):
+                if item.lang == "en":
+                    lines.setdefault(item.role.element, []).append(item)
+                else:
+                    measures[item.role.element] = item.line.width_pt
+        # (not a heading broken on purpose into its row's lines, on a measure narrower than its frame's: engine.body)
+        for heading in (found for element, found in lines.items() if len(found) > 1
+                        and found[0].line.width_pt >= measures.get(element, 0.0) - 0.01):
             frame = template.frames[heading[0].frame]
             text = " ".join(i.line.text for i in heading)
             diags.note("tile-heading-lines", f"the heading '{text}' takes {len(heading)} lines in its frame of "

@@ -1196,7 +1196,11 @@ def test_tiles_composed_out_of_the_copys_order_are_drawn_and_read_in_the_content
     diags = Diagnostics()
     check_content(str(page.parent), str(pdf), diags)
     assert not [d.format() for d in diags.items if d.code.startswith("check")]
-    heads = [i.line.text for i in result.pages[4].items if isinstance(i, TextLine) and i.line.text in (
+    joined: dict = {}  # a heading's English lines, joined (a tile's heading may be broken into its row's lines)
+    for i in result.pages[4].items:
+        if isinstance(i, TextLine) and i.lang == "en" and i.role is not None and i.role.kind == "heading":
+            joined[i.role.element] = (joined.get(i.role.element, "") + " " + i.line.text).strip()
+    heads = [text for text in joined.values() if text in (
         "Financial Support", "Knowledge Transfer", "Career", "Service Learning")]
     assert heads == ["Financial Support", "Knowledge Transfer", "Career", "Service Learning"], heads
 
@@ -1273,10 +1277,9 @@ def test_two_column_footnotes_share_their_baselines_where_the_page_has_room(edit
         assert all(any(abs(b - a) < 0.01 for a in en) or b > en[-1] for b in zh), (page.number, en, zh)
         assert {round(b - a, 1) for a, b in itertools.pairwise(en)} <= {12.0}, (page.number, en)
     assert 1 in shared if edition != "longer" else shared, shared
-    if edition == "leaflet":
-        # (page 5 shares them too since its tiles' headings start on one line, round 5 item C: the row no longer a
-        # heading line deeper, its gaps open to their loose step with its footnotes on the shared grid)
-        assert 5 in shared, shared
+    # (page 5 shared them from round 5 item C until the review of 269af3e, item 2: its row of tiles sets its Chinese
+    # sub-headings on one line, under "Arts and Creativity"'s two English lines, and "Around" under 環球連繫 takes
+    # the row's figures 2.8 mm lower: the page too full again for the shared grid, the report says so above)
 
 
 _READING_CELL = re.compile(r"^(blocks\[\d+\]\.elements\[\d+\])\.(paragraph|callout|project|partner|stat)\b")

@@ -7,7 +7,7 @@ import itertools
 import os
 
 import pytest
-from conftest import EDITION
+from conftest import EDITION, project_with
 
 from highlight.build import BuildOptions, build
 from highlight.layout import QrMark, TextLine
@@ -187,3 +187,90 @@ def test_a_sub_heading_that_wraps_in_a_row_of_frames_is_a_located_note(edition, 
     found = {d.page for d in result.diagnostics.items if d.code == "tile-heading-lines"}
     assert 5 in found, found
     assert all("grid columns" in d.message for d in result.diagnostics.items if d.code == "tile-heading-lines")
+
+
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
+def test_a_row_of_tiles_sets_its_chinese_sub_headings_on_one_line(edition, request):
+    """Designer's review of 269af3e, item 2: page 5's "Arts and Creativity" on two lines, its 藝術與創意 4.7 mm
+    under 知識轉移, 服務社群, 環球連繫. In a row of tiles (an align_rows group) whose sub-headings open them, each
+    English heading is broken, balanced, into the row's most lines (Knowledge / Transfer), so that the Chinese twins
+    start on one line, each right under its English: no blank line between them (the lead on c994e33, which padded
+    with one). Not a row of headings over lists (page 1's, which the report notes). Fails on 269af3e (Chinese
+    baselines 109.1 and 114.8 mm) and on c994e33 (a blank line, 11.9 mm from "Knowledge Transfer" to 知識轉移)."""
+    result = request.getfixturevalue(edition)
+    checked = 0
+    for page in result.pages:
+        lines = [i for i in page.items if isinstance(i, TextLine) and i.role is not None]
+        listed = {i.frame for i in lines if i.role.kind == "list-body"}
+        rows: dict = {}
+        boxes = {box.name for box in page.frames}
+        template = next(t for t in result.layout.templates.values() if boxes <= set(t.frames))
+        for name, frame in template.frames.items():
+            if frame.align_rows and name not in listed:
+                heads = [i for i in lines if i.frame == name and i.role.kind == "heading" and i.role.level == 2]
+                en = sorted(i.baseline_pt for i in heads if i.lang == "en")
+                zh = [i.baseline_pt for i in heads if i.lang == "zh"]
+                if zh:
+                    rows.setdefault(frame.align_rows, []).append((min(zh), len(en), min(zh) - max(en)))
+        for group, tiles in rows.items():
+            if len(tiles) > 1:
+                firsts = [t[0] for t in tiles]
+                assert max(firsts) - min(firsts) < 0.1, (page.number, group, [round(f / MM, 1) for f in firsts])
+                assert len({t[1] for t in tiles}) == 1, (page.number, group, tiles)
+                assert max(t[2] for t in tiles) - min(t[2] for t in tiles) < 0.1, (page.number, group, tiles)
+                checked += 1
+    assert checked >= 1
+
+
+def test_a_row_with_a_one_word_sub_heading_keeps_its_old_setting(tmp_path):
+    """A row of tiles one of whose sub-headings cannot break into the row's lines (one word) keeps every heading as
+    it sets at its frame's measure: no heading padded with a blank line (the lead on c994e33: "Knowledge Transfer",
+    a blank line, then 知識轉移), and the report's note on the heading that wraps stands. Page 5 with "Global
+    Connectivity" written "Globalisation": on c994e33 "Knowledge Transfer" and "Service Learning" stood 11.9 mm over
+    their Chinese (the blank line), "Arts and Creativity" 6.3 mm."""
+    folder = project_with(tmp_path, "content/2022-23/p5-whole-person.yaml", 'en: "Global Connectivity"',
+                          'en: "Globalisation"')
+    result = build(BuildOptions(folder, str(tmp_path / "x.pdf"), report=True))
+    page = next(p for p in result.pages if p.number == 5)
+    heads = [i for i in page.items if isinstance(i, TextLine) and i.role is not None and i.role.kind == "heading"
+             and i.role.level == 2 and i.frame in ("knowledge-transfer", "arts-creativity", "service-learning",
+                                                   "global-connectivity")]
+    steps = {}
+    for frame in {i.frame for i in heads}:
+        en = [i.baseline_pt for i in heads if i.frame == frame and i.lang == "en"]
+        zh = [i.baseline_pt for i in heads if i.frame == frame and i.lang == "zh"]
+        steps[frame] = (len(en), round((min(zh) - max(en)) / MM, 1))
+    assert steps["knowledge-transfer"][0] == steps["global-connectivity"][0] == 1, steps
+    assert steps["arts-creativity"][0] == 2, steps
+    assert len({step for _, step in steps.values()}) == 1, steps  # the same step English -> Chinese: no blank
+    notes = [d for d in result.diagnostics.items if d.code == "tile-heading-lines" and d.page == 5]
+    assert ["Arts and Creativity" in d.message for d in notes] == [True], [d.message for d in notes]
+
+
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
+def test_a_columns_closing_code_stands_on_the_row_beside_it(edition, request):
+    """Second designer review of 269af3e, item 1: page 4's code under Asia's #15 at 117.2 mm, 4.6 mm over World's
+    #64, the row it ends, beside it. A column's closing code (its frame's code_beside) stands level with the row of
+    the column beside it that it ends: its top within 1 mm of a rank's top there, or under every rank of it. Fails
+    on 269af3e (page 4: code 117.2 mm, ranks 66.7, 94.2, 121.8)."""
+    result = request.getfixturevalue(edition)
+    checked = 0
+    for page in result.pages:
+        boxes = {box.name: box for box in page.frames}
+        template = next(t for t in result.layout.templates.values() if set(boxes) <= set(t.frames))
+        for name, frame in template.frames.items():
+            if not (frame.code_beside and name in boxes and frame.code_beside in boxes):
+                continue
+            mine, theirs = boxes[name], boxes[frame.code_beside]
+            codes = [i for i in page.items if isinstance(i, QrMark)
+                     and mine.x_pt - 0.01 <= i.x_pt < mine.x_pt + mine.width_pt]
+            ranks = [i.baseline_pt - i.line.ascent_pt for i in page.items if isinstance(i, TextLine)
+                     and i.frame == frame.code_beside and abs(i.x_pt - theirs.x_pt) < 0.01 and i.lang == "en"
+                     and i.role is not None and i.role.kind != "heading"]
+            for code in codes:
+                if ranks:
+                    assert any(abs(top - code.y_pt) < 1.0 * MM for top in ranks) or code.y_pt > max(ranks) + MM, \
+                        (page.number, round(code.y_pt / MM, 1), [round(t / MM, 1) for t in ranks])
+                    checked += 1
+    if edition == "leaflet":
+        assert checked >= 1

@@ -123,8 +123,12 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     piece = _Piece()
     if heading.level == 0:
         return _theme_band(ctx, heading, width)
-    col = ctx.column(piece.primary, heading.ref, "en", width)
+    measure = width
+    if ctx.head_lines and heading.level >= 2:  # in a row of tiles: broken into the row's English lines (engine.body)
+        measure = _measure_for_lines(ctx, ctx.spans(heading.text, style, "en"), width, ctx.head_lines) or width
+    col = ctx.column(piece.primary, heading.ref, "en", measure)
     col.text(heading.text, style, balance=True)
+    col.width = width  # the Chinese at the frame's width
     piece.primary_h = col.text(heading.text, style, "zh", balance=True)
     rule = ctx.style(style, "en")
     if heading.level == 1:
@@ -132,6 +136,35 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
         piece.primary.append(Rule(0, piece.primary_h + 1.5, width, piece.primary_h + 1.5, rule.colour, weight))
         piece.primary_h += 1.5 + weight + 2.0
     return piece
+
+
+def _measure_for_lines(ctx: FrameContext, spans: list, width: float, lines: int) -> float | None:
+    """The widest measure up to `width` at which `spans`, balanced, take `lines` lines broken between words only
+    (no hyphen, no word split); None when none does (a heading of fewer words than lines)."""
+    if not spans:
+        return None
+    align = spans[0].style.align
+
+    def count(measure: float) -> int:
+        return len(ctx.setter.set(spans, measure, align, True))
+
+    if count(width) >= lines:
+        return width if count(width) == lines else None
+    low, high = 0.0, width  # count(high) < lines
+    for _ in range(16):
+        mid = (low + high) / 2
+        if count(mid) >= lines:
+            low = mid
+        else:
+            high = mid
+    if low <= 0.0:
+        return None
+    set_ = ctx.setter.set(spans, low, align, True)
+    words = "".join(s.text for s in spans).split()
+    if len(set_) != lines or any(line.ends_with_hyphen or line.overfull or line.split_word for line in set_) \
+            or " ".join(line.text.strip() for line in set_).split() != words:
+        return None
+    return low
 
 
 def _theme_band(ctx: FrameContext, heading: Heading, width: float) -> _Piece:

@@ -279,6 +279,7 @@ class PageLayouter:
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
+        head_lines: dict = {}  # frame -> the English lines its sub-heading takes in its row of tiles (align_rows)
         fills = [0]  # frames filled so far: what too_full() found holds until the next fill
 
         def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
@@ -300,7 +301,7 @@ class PageLayouter:
             printed = frozenset(e.figure for one in ([block] if block else []) + over for e in one.elements
                                 if isinstance(e, Stat))
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
-                                printed=printed,
+                                printed=printed, head_lines=head_lines.get(name),
                                 substitutes={**_on_panel(layout, frame), **(template.styles or {}),
                                              **(frame.styles or {})})
             frame_items: list = []
@@ -337,6 +338,29 @@ class PageLayouter:
                     chosen[name] = spans
         for name in order:
             fill(name)
+        # A row of tiles (an align_rows group) whose sub-headings open them: each English heading is broken,
+        # balanced, into the row's most lines (Knowledge / Transfer beside Arts and / Creativity), so that the
+        # Chinese twins start level across the row (designer's review of 269af3e, item 2: page 5's 藝術與創意 4.7 mm
+        # under 知識轉移). No blank line: if one heading cannot break (one word), the row keeps its old setting and
+        # the report's tile-heading-lines note. Not a row of headings over lists (heads, page 1's): its lists
+        # 5.7 mm lower cost page 1 its footnotes' shared grid; the note says so there.
+        rows_of: dict = {}
+        for name in order:
+            frame, block = template.frames[name], blocks.get(name)
+            if frame.align_rows and block and block.elements and isinstance(block.elements[0], Heading) \
+                    and block.elements[0].level >= 2 and not heads.get(name):
+                rows_of.setdefault(frame.align_rows, []).append(name)
+        for names in rows_of.values():
+            counts = {n: _english_lines(filled[n][3], blocks[n].elements[0]) for n in names}
+            most = max(counts.values())
+            short = [n for n in names if len(names) > 1 and counts[n] < most]
+            for n in short:
+                head_lines[n] = most
+                fill(n, diags=Diagnostics())
+            if any(_english_lines(filled[n][3], blocks[n].elements[0]) != most for n in short):
+                for n in short:  # a heading that cannot break (one word): the row as it was, the report's note
+                    del head_lines[n]
+                    fill(n, diags=Diagnostics())
         # Cards never open a hole inside their panel past the report's limit.
         align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
         # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
@@ -501,6 +525,19 @@ class PageLayouter:
                         fill(name, diags=Diagnostics())
                     align_rows(template, refill, started, filled, gap_limit, heads)
                     break
+        # A column's closing code stands on the row it ends, level with that row of the column beside it (its
+        # code_beside), where the page has the room: second designer review of 269af3e, item 1: page 4's code at
+        # 117.2 mm under Asia's #15, 4.6 mm over World's #64 beside it.
+        for name, frame in template.frames.items():
+            other, block = frame.code_beside, blocks.get(name)
+            if not (other and block and blocks.get(other) and isinstance(block.elements[-1], QrCode)):
+                continue
+            mine, theirs = list(started.get(name) or ()), list(started.get(other) or ())
+            k = len(mine) - 1
+            if 0 < k < len(theirs) and theirs[k] > mine[k] + 0.01:
+                fill(name, [*mine[:k], theirs[k]], Diagnostics())
+                if too_full():
+                    fill(name, diags=Diagnostics())
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  self.diags, relax=relax, foot_pt=foot_pt)
         if placement.released:
@@ -698,6 +735,11 @@ def _body_columns(template, page: Page) -> tuple[int, ...]:
             starts.add(col)
             col += span
     return tuple(sorted(starts))
+
+
+def _english_lines(items, heading: Heading) -> int:
+    """The English lines of `heading` among a frame's items."""
+    return sum(1 for i in items if isinstance(i, TextLine) and i.lang == "en" and i.ref == heading.ref)
 
 
 def _on_panel(layout: Layout, frame) -> dict:

@@ -42,6 +42,9 @@ class FrameContext:
     fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
     printed: frozenset = frozenset()  # the figures the frame's stats print: a chart's total among them is not repeated
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
+    # English lines a sub-heading is broken into in a row of tiles (align_rows): the row's largest count, so that the
+    # Chinese twins start level across the row (engine.body, elements.heading)
+    head_lines: int | None = None
 
     def but(self, **changes) -> FrameContext:
         """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""

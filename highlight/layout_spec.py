@@ -334,6 +334,10 @@ class PageGeometry:
     loose_spacing_pt: dict | None = None  # the named gaps wider: for a page with more spare than one space
     # named gaps held exactly, ink to ink, on every page: never closed or opened (the step above a section heading)
     fixed_steps: tuple = ()
+    # the step that leads the page's hierarchy (above a section heading): every other opened step of the page
+    # stays at least leading_margin_pt under it, so sections read apart from the rows inside them
+    leading_step: str | None = None
+    leading_margin_pt: float = 0.0
     typography: TypographyLimits = TypographyLimits()
     charts: ChartSpec | None = None
     images: ImageSettings = ImageSettings()
@@ -546,7 +550,12 @@ GEOMETRY = Struct(PageGeometry, {
     "fixed_steps": Field(Seq(Str("A gap name from spacing_pt"), 0,
                              "Named gaps held at their spacing_pt step on every page, measured from the ink above to "
                              "the ink below (what the eye measures): never closed to compact_spacing_pt nor opened to "
-                             "loose_spacing_pt, so that every section heading has one space above it"), default=()),
+                             "loose_spacing_pt (but the leading_step, opened first), so that every section heading has one space "
+                             "above it"), default=()),
+    "leading_step": Field(Str("A gap name from spacing_pt: the step above a section heading, larger than every "
+                              "other step of its page by leading_margin_pt"), default=None),
+    "leading_margin_pt": Field(Number("pt: how much smaller than leading_step every other step of a page stays, "
+                                      "however far spare height opens it", 0), default=0.0),
     "qr_error_correction": Field(Str("QR error correction: L, M, Q or H (7, 15, 25, 30 % of the code may be "
                                      "damaged)", choices=("L", "M", "Q", "H")), default="M"),
     "qr_min_module_mm": Field(Number("Smallest QR module that phones read from paper, mm (a longer url makes "
@@ -973,7 +982,7 @@ def _check_spacing(geometry: PageGeometry, diags: Diagnostics) -> None:
             if name not in (geometry.spacing_pt or {}):
                 diags.error("unknown-gap", f"{key}.{name} names a gap spacing_pt does not have",
                             geometry.ref, hint="gaps: " + ", ".join(geometry.spacing_pt or {}))
-    for name in geometry.fixed_steps:
+    for name in (*geometry.fixed_steps, *((geometry.leading_step,) if geometry.leading_step else ())):
         if name not in (geometry.spacing_pt or {}):
             diags.error("unknown-gap", f"fixed_steps names '{name}', a gap spacing_pt does not have",
                         geometry.ref,

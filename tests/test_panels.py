@@ -472,6 +472,9 @@ def test_one_step_above_every_section_heading_on_every_page(which, request, tmp_
     else:
         result, _ = request.getfixturevalue(which)
     step = result.layout.geometry.spacing_pt["section"]
+    # Third designer review of 595fc73: spare height opens the leading step first (leading_step), to its loose step
+    # at most, every section heading of a page by the same step
+    most = max(step, (result.layout.geometry.loose_spacing_pt or {}).get("section", step))
     grid = result.layout.geometry.grid.baseline_pt
     checked, last_resort = [], []
     for page in result.pages:
@@ -494,7 +497,10 @@ def test_one_step_above_every_section_heading_on_every_page(which, request, tmp_
                 continue
             above = seen[name][0] - max(seen[b][1] for b in frame.below if b in seen)
             checked.append((page.number, name, round(above / MM, 2)))
-            assert step - 0.05 <= above <= step + grid + 0.05, (which, page.number, name, round(above / MM, 2))
+            assert step - 0.05 <= above <= most + grid + 0.05, (which, page.number, name, round(above / MM, 2))
+    for number in {n for n, _, _ in checked}:
+        steps = [above for n, _, above in checked if n == number]
+        assert max(steps) - min(steps) <= grid / MM + 0.05, (which, number, steps)
     assert len(checked) >= 5, checked
     # (the longer copy's page 1 took the last resort until its Excellence row's tallest cell, the funding note, went
     # on five columns: 4.2 mm less; with no 15 pt figure step it fits by its other remedies)
@@ -1177,7 +1183,23 @@ def test_opened_block_gaps_one_step(which, request):
 
     _, pdf = request.getfixturevalue(which)
     bands = [b - a for a, b in ink_measure(pdf)[1]["bands"] if b - a >= 4.0][1:-2]
-    section = min(bands, key=lambda g: abs(g - 24 / MM))
+    section = max(bands)  # the held section step leads the page (test_section_step_leads_rows)
     blocks = [g for g in bands if g is not section]
     assert len(blocks) == 3, [round(g, 1) for g in bands]
     assert max(blocks) - min(blocks) <= 1.0, [round(g, 1) for g in blocks]
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_section_step_leads_rows(which, request):
+    """Third designer review of 595fc73, item 1: space between sections was smaller than space inside them (page 2:
+    the step above "Accelerator" 8.5 mm ink to ink, its rows 10.2-10.9 mm apart once spare height opened them).
+    The step above a section heading leads (layout/page.yaml leading_step, leading_margin_pt): on the printed page
+    (pixels) page 2's band above its section heading is at least 2 mm taller than any band between its blocks.
+    Fails on 595fc73 (2022-23: section 8.5 mm under blocks 10.4 / 10.2 / 9.7)."""
+    _, pdf = request.getfixturevalue(which)
+    bands = [b - a for a, b in ink_measure(pdf)[1]["bands"] if b - a >= 4.0][1:-2]
+    assert len(bands) == 4, [round(g, 1) for g in bands]
+    # page 2: the seedbed's stats to its impact (a block gap), the section step, the accelerator's two row gaps
+    section = bands[1]
+    blocks = bands[:1] + bands[2:]
+    assert section >= max(blocks) + 2.0, ([round(g, 1) for g in bands])

@@ -138,6 +138,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             need = -math.inf
             if held(name):  # from the lowest ink above to this frame's first ink: the step itself, on every page
                 step = (rule_step(geometry, edge_first(name)) or 0.0) if f.gap == "tight" else spacing[f.gap]
+                step += (extra or {}).get(name, 0.0)  # the leading step, opened first by spare height (below)
                 top = max(tops[b] + seen[b][1] for b in f.below) + step - first_ink[name]
             elif (extra or {}).get(name, 0.0) > 0 and inks[name]:
                 # An opened step (spare height) is measured as the eye does, ink to ink like the held ones: every
@@ -244,7 +245,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         return max(tallest_band(tops, staying), tallest_band(tops, sorted(moved_set), False) if moved_set else 0.0)
 
     loose = {name: max(spacing.get(name, 0.0), value) for name, value in (geometry.loose_spacing_pt or {}).items()
-             if name not in fixed}
+             if name not in fixed or name == geometry.leading_step}
     hole = limits.max_empty_band_mm * MM - grid  # a grid step short of the limit: the layout's ink is an estimate
     extra: dict = {}
     # Every gap of one kind on the page is one step (second designer review of 269af3e, item 8: page 2's block gaps
@@ -255,6 +256,17 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         if frames[n].below and frames[n].gap in spacing and n not in anchored:
             growing.setdefault(((), frames[n].gap), []).append(n)
 
+    # The hierarchy holds as a class (third designer review of 595fc73, item 1: page 2's rows stood 10.2-10.9 mm
+    # apart under an 8.5 mm step above its section heading): spare height opens the step that leads (layout/page.yaml
+    # leading_step, the one above every section heading of the page) first, and every other step stays
+    # leading_margin_pt under it, so a row never reads as a new section. A page too full closes the others first.
+    lead = geometry.leading_step if geometry.leading_step in spacing else None
+    growing = dict(sorted(growing.items(), key=lambda item: item[0][1] != lead))  # the leading step's turn first
+
+    def lead_cap() -> float:
+        names = growing.get(((), lead)) if lead else None
+        return spacing[lead] + extra.get(names[0], 0.0) - geometry.leading_margin_pt if names else math.inf
+
     def step_round(direction: float, allowed) -> bool:
         """Each group's gap a grid step up (or down) where `allowed(trial)` holds; whether any moved."""
         nonlocal extra, tops, lowest
@@ -263,6 +275,8 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             step = extra.get(names[0], 0.0) + direction * grid
             if not compact.get(gap, 0.0) - 0.01 <= spacing[gap] + step <= loose.get(gap, spacing[gap]) + 0.01:
                 continue
+            if direction > 0 and lead and gap != lead and spacing[gap] + step > lead_cap() + 0.01:
+                continue  # the step above a section heading leads: no other step opens up to it
             more = {**extra, **{n: step for n in names}}
             trial = place(True, spacing, {}, more)
             if allowed(trial):

@@ -244,7 +244,7 @@ class TypographyLimits:
     max_empty_band_mm: float = 15.0  # tallest band across the body with nothing drawn in it
     deliberate_space_mm: float = 25.0  # ... except one space per page the template declares, at most this
     deliberate_space_templates: tuple[str, ...] = ()  # templates whose pages may hold such a space
-    max_ideograph_gap_em: float = 0.08  # widest gap between neighbouring ideographs (letter-spaced Chinese)
+    max_ideograph_gap_em: float = 0.1  # widest gap between neighbouring ideographs (letter-spaced Chinese)
     han_latin_gap_em: tuple[float, float] = (0.125, 1 / 3)  # the Han–Latin gap as set: from compressed to stretched
     max_bracket_phrase: int = 8  # a bracketed phrase of at most this many characters is never broken
     max_text_sizes: int = 10  # distinct text sizes drawn in the whole document

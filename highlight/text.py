@@ -59,10 +59,10 @@ MAX_JUSTIFY_EM = 0.2  # most extra space a justified English line may put into o
 # (line-end punctuation, then mid-line punctuation: MID-LINE below), then stretch word spaces, ideograph gaps last.
 # The Han–Latin gap is the style's quarter em on every line, never stretched or compressed: the break moves.
 STRETCHED_SPACE_EM = 1 / 3  # word spaces stretched at most to this
-MAX_IDEOGRAPH_GAP_EM = 0.08  # most a gap between ideographs may open: wider reads as letter-spacing
+MAX_IDEOGRAPH_GAP_EM = 0.1  # most a gap between ideographs may open (DESIGN.md: never past 0.1): wider is letter-spacing
 AIM_IDEOGRAPH_GAP_EM = 0.05  # what justification aims at (DESIGN.md): a line opening its gaps wider costs…
 # …up to this at MAX_IDEOGRAPH_GAP_EM, so a near break is taken instead; or, where leaving the line ragged costs less
-# (ending on a phrase's punctuation: RAGGED_COST / 2), it is set ragged: no line opens past about 0.076 em there
+# (ending on a phrase's punctuation: RAGGED_COST / 2), it is set ragged: no line opens past about 0.081 em there
 GAP_OVER_AIM_COST = 40.0
 RAGGED_COST = 60.0  # a justified Chinese line that could only fill its measure by letter-spacing is set ragged
 PHRASE_END = set("，。、；：！？）」』")  # a ragged line ending on one of these ends a phrase: it costs half as much
@@ -81,7 +81,9 @@ FAR_SHORT_COST = 10.0  # …and this for each em it is shorter still, so the lin
 # …比賽，為程式 | 人員, not …比賽，為 | 程式人員 three ems short in 33): a far-short line of a justified paragraph
 # costs this on top, more than one break inside a word (WORD_COST) but less than one inside a name, a Latin name or
 # a quoted title (NAME_COST, LATIN_NAME_COST, TITLE_COST), which stay whole; so the paragraph justifies wherever a
-# break within the limits exists
+# break within the limits exists. "Far short" means it cannot be justified within MAX_IDEOGRAPH_GAP_EM: a line that
+# can is justified, its gaps costing at most GAP_OPEN_COST + GAP_OVER_AIM_COST, far below a break inside a word (the
+# review of 595fc73: …比賽，為 | 程式人員…以發展意念及 | 產品原型 at 0.074 em, not …為程式 | 人員, …產品 | 原型)
 # Line-end punctuation that may give up its blank to fit a line: a closing bracket its blank right half; the
 # Hong Kong ，。、：； stand centred in the em (ink 0.35–0.65 em), so only a quarter em, keeping their ink inside.
 END_COMPRESS_EM = {**dict.fromkeys("）」』】〉》〕", 0.5), **dict.fromkeys("，。、：；", 0.25)}
@@ -815,7 +817,7 @@ class TextSetter:
             # (never one that trades a short line for letter-spacing, its gaps past the aim: page 5's footnote)
             gap = max(line.gap_em for line in trial)
             if len(trial) <= len(lines) and not _short_lines(trial, em) \
-                    and (short and (gap <= max(widest, AIM_IDEOGRAPH_GAP_EM) or len(trial) <= SHORT_NOTE_LINES)
+                    and (short and (gap <= MAX_IDEOGRAPH_GAP_EM or len(trial) <= SHORT_NOTE_LINES)
                          or gap < widest):  # (a short note opening its gaps is set ragged: _set)
                 return trial
             # a line that must stop short stops as little short as it can: where every measure leaves it, the
@@ -959,14 +961,15 @@ class TextSetter:
                                 hard_return[j - 1] + FAR_SHORT_COST * short_by / far_short[j - 1] * FAR_SHORT_EM \
                                 + FAR_SHORT_WIDE_COST
                         elif justify and j < n and gap_room and width_pt - fit > stretch - gap_room:
-                            # the ideograph gaps this line opens, past the aim of 0.05 em: dearer the nearer 0.08
+                            # the ideograph gaps this line opens, past the aim of 0.05 em: dearer the nearer 0.1
                             opened = (width_pt - fit - stretch + gap_room) / gap_room * MAX_IDEOGRAPH_GAP_EM
                             # the ideograph gaps this line opens (a line compressing its punctuation instead is
                             # cheaper), or set ragged, where that is cheaper (_make_line)
-                            if opened > AIM_IDEOGRAPH_GAP_EM + 0.001 and width_pt - fit > far_short[j - 1]:
-                                # far short: set ragged (_make_line), not letter-spaced
-                                cost += hard_return[j - 1] + FAR_SHORT_COST * (width_pt - fit - far_short[j - 1]) \
-                                    / far_short[j - 1] * FAR_SHORT_EM + FAR_SHORT_WIDE_COST
+                            if width_pt - fit > far_short[j - 1]:
+                                # far short but justifiable within MAX_IDEOGRAPH_GAP_EM: justified (_make_line), its
+                                # gaps' cost (at most GAP_OPEN_COST + GAP_OVER_AIM_COST) far below a break inside a
+                                # word (WORD_COST) or a ragged far-short line (FAR_SHORT_WIDE_COST)
+                                cost += _gap_cost(opened)
                             else:
                                 cost += min(_gap_cost(opened), ragged_cost[j - 1])
                     if fit > limit and justify and fit - end_shrink[j - 1] > limit:
@@ -1109,9 +1112,10 @@ class TextSetter:
                 # a line opening its gaps far past the aim is set ragged where that costs less (a phrase's end)
                 # …and a line far short in a wide measure never opens them past the aim (FAR_SHORT_EM)
                 em = boxes[end - 1].frags[-1].size_pt
-                gaping = _gap_cost(rest * MAX_IDEOGRAPH_GAP_EM) > _ragged_cost(boxes[end - 1], width_pt) or (
-                    rest * MAX_IDEOGRAPH_GAP_EM > AIM_IDEOGRAPH_GAP_EM + 0.001 and slack > FAR_SHORT_EM * em
-                    and width_pt >= NARROW_MEASURE_EM * em - 0.01)
+                # …but a line far short in a wide measure that can justify within the limit does (the break choice
+                # prices it so), rather than be left a hole
+                far = slack > FAR_SHORT_EM * em and width_pt >= NARROW_MEASURE_EM * em - 0.01
+                gaping = not far and _gap_cost(rest * MAX_IDEOGRAPH_GAP_EM) > _ragged_cost(boxes[end - 1], width_pt)
                 if slack <= first_room + last_room + 0.01 and not gaping:
                     share = min(1.0, slack / first_room) if first_room else 0.0
                     for k in inner:

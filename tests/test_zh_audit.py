@@ -302,6 +302,23 @@ def test_a_mark_before_an_opening_bracket_takes_one_and_a_half_ems(zh_setter):
         assert len(spans) == 1 and abs(spans[0] - 1.5) < 0.01, (text, spans)
 
 
+def _zh_lines(edition: str, tmp_path):
+    """(page number, TextLine, its glyphs less spaces) of every Chinese line the edition's build sets: 2022-23,
+    edition-b or (any other name) the generated longer copy."""
+    from conftest import longer_copy
+
+    from highlight.build import BuildOptions, build
+    from highlight.layout.items import TextLine
+
+    folder = {"2022-23": EDITION, "edition-b": os.path.join("tests", "fixtures", "edition-b")}.get(edition) \
+        or longer_copy(tmp_path)
+    result = build(BuildOptions(folder, str(tmp_path / "out.pdf")))
+    for page in result.pages:
+        for item in page.items:
+            if isinstance(item, TextLine) and item.lang == "zh":
+                yield page.number, item, [g for g in _glyphs(item.line, result.font_set) if not g.char.isspace()]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("edition", ["2022-23", "edition-b"])
 def test_every_bracket_of_the_leaflet_is_full_or_half_beside_a_mark(edition, tmp_path):
@@ -309,32 +326,24 @@ def test_every_bracket_of_the_leaflet_is_full_or_half_beside_a_mark(edition, tmp
     opened gap allowed) or, at a line's end, within the measure: one em, or half an em beside another mark (」，) or
     at a line's end. On d1b45c6 2022-23's page 7 set 港科大（廣州）INNOTECH with its ） at 0.5 em, the same name full
     everywhere else."""
-    from highlight.build import BuildOptions, build
-    from highlight.layout.items import TextLine
     from highlight.text import CLOSING_BRACKETS, OPENING_BRACKETS, _is_cjk_punctuation
 
-    folder = {"2022-23": EDITION, "edition-b": os.path.join("tests", "fixtures", "edition-b")}[edition]
-    result = build(BuildOptions(folder, str(tmp_path / "out.pdf")))
     odd, counted = [], 0
-    for page in result.pages:
-        for item in page.items:
-            if not isinstance(item, TextLine) or item.lang != "zh":
+    for number, item, glyphs in _zh_lines(edition, tmp_path):
+        for k, g in enumerate(glyphs):
+            if g.char not in OPENING_BRACKETS | CLOSING_BRACKETS or g.marker:
                 continue
-            glyphs = [g for g in _glyphs(item.line, result.font_set) if not g.char.isspace()]
-            for k, g in enumerate(glyphs):
-                if g.char not in OPENING_BRACKETS | CLOSING_BRACKETS or g.marker:
-                    continue
-                counted += 1
-                end = k == len(glyphs) - 1
-                right = min(g.right_pt, item.line.width_pt) if end else glyphs[k + 1].left_pt
-                advance = (right - g.left_pt) / g.size_pt
-                opened = 0.0 if end else abs(item.line.gap_em)  # (a justified line's gap after it, if any)
-                beside = any(0 <= n < len(glyphs) and _is_cjk_punctuation(glyphs[n].char) for n in (k - 1, k + 1))
-                if end and not item.line.gap_em:
-                    continue  # ending a line not stretched (ragged, or solid): its blank past the ink shapes no edge
-                if not any(width - 0.02 <= advance <= width + opened + 0.02 for width in ((1.0, 0.5) if beside or end
-                                                                                           else (1.0,))):
-                    odd.append((page.number, "".join(x.char for x in glyphs[max(0, k - 4):k + 4]), round(advance, 3)))
+            counted += 1
+            end = k == len(glyphs) - 1
+            right = min(g.right_pt, item.line.width_pt) if end else glyphs[k + 1].left_pt
+            advance = (right - g.left_pt) / g.size_pt
+            opened = 0.0 if end else abs(item.line.gap_em)  # (a justified line's gap after it, if any)
+            beside = any(0 <= n < len(glyphs) and _is_cjk_punctuation(glyphs[n].char) for n in (k - 1, k + 1))
+            if end and not item.line.gap_em:
+                continue  # ending a line not stretched (ragged, or solid): its blank past the ink shapes no edge
+            if not any(width - 0.02 <= advance <= width + opened + 0.02 for width in ((1.0, 0.5) if beside or end
+                                                                                       else (1.0,))):
+                odd.append((number, "".join(x.char for x in glyphs[max(0, k - 4):k + 4]), round(advance, 3)))
     assert counted > 50 and odd == [], odd
 
 
@@ -345,25 +354,14 @@ def test_every_lone_mark_mid_line_of_the_leaflet_is_full_width(edition, tmp_path
     left to the next glyph's (a justified line's opened gap allowed), in both editions and the longer copy. On
     4a3a1ba edition-b p7 set 本科生，首批 and 畢業，邁向 at half an em, p5 31 項社區項目，遍及 and 年度比賽，讓團隊,
     2022-23 p8 逾 100 種物種，校園."""
-    from conftest import longer_copy
-
-    from highlight.build import BuildOptions, build
-    from highlight.layout.items import TextLine
     from highlight.text import CENTRED_MARKS, _is_cjk_punctuation
 
-    folder = {"2022-23": EDITION, "edition-b": os.path.join("tests", "fixtures", "edition-b")}.get(edition) \
-        or longer_copy(tmp_path)
-    result = build(BuildOptions(folder, str(tmp_path / "out.pdf")))
     squeezed, counted = [], 0
-    for page in result.pages:
-        for item in page.items:
-            if not isinstance(item, TextLine) or item.lang != "zh":
-                continue
-            glyphs = [g for g in _glyphs(item.line, result.font_set) if not g.char.isspace()]
-            for a, b, c in zip(glyphs, glyphs[1:], glyphs[2:]):
-                if b.char in CENTRED_MARKS and not b.marker and not (_is_cjk_punctuation(a.char)
-                                                                     or _is_cjk_punctuation(c.char)):
-                    counted += 1
-                    if (c.left_pt - b.left_pt) / b.size_pt < 1 - 0.01:
-                        squeezed.append((page.number, a.char + b.char + c.char))
+    for number, _, glyphs in _zh_lines(edition, tmp_path):
+        for a, b, c in zip(glyphs, glyphs[1:], glyphs[2:]):
+            if b.char in CENTRED_MARKS and not b.marker and not (_is_cjk_punctuation(a.char)
+                                                                 or _is_cjk_punctuation(c.char)):
+                counted += 1
+                if (c.left_pt - b.left_pt) / b.size_pt < 1 - 0.01:
+                    squeezed.append((number, a.char + b.char + c.char))
     assert counted > 30 and squeezed == [], squeezed

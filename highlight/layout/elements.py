@@ -515,7 +515,19 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
     texts = [(ranking.title, "rank-note" if untwinned_title(ranking) else "rank-title"), (ranking.note, "rank-note"),
              (ranking.source, "rank-source")]
     rank_h, piece.primary_h = piece.primary_h, 0.0
-    piece = ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
+    twin = title_twin_line(ranking)
+    if twin is None or "zh" not in ctx.languages:
+        piece = ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
+    else:
+        en, zh = ctx.bands(piece, ranking.ref, width - rank_w, rank_w)
+        for text, style in texts:
+            en.text(text, style)
+        for text, style in texts:
+            if text is twin:
+                _title_twin_line(ctx, zh, text)
+            else:
+                zh.text(text, twin_style(texts, text, style))
+        piece.primary_h, piece.secondary_h = en.y, zh.y
     # Its Chinese follows its English words (they stand beside the rank, as the Chinese does): under a rank taller
     # than two lines of English it stood the rank's height down, 3.6 mm under its English where a three-line
     # title left 2.2 mm (designer's final review, page 4). The rank's foot stays inside the piece.
@@ -523,6 +535,52 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
     if piece.secondary:
         piece.secondary_h = max(piece.secondary_h, rank_h - piece.secondary_at - ctx.m.band_gap_pt)
     return piece
+
+
+def title_twin_line(ranking: Ranking) -> Text | None:
+    """The text whose Chinese holds the title's twin as a bold run beside the source's words: the title's own zh
+    with a bold run (edition-b: 2024《泰晤士高等教育》**全球頂尖 670+ 所年輕學校**排名榜), or, for an English title with no
+    zh, the note's or source's zh whose bold run twins it (2022-23: source.zh 2024《QS 全球大學排名》**世界頂尖 1400+
+    所大學**排名榜). None for a title whose Chinese is all title (set bold) or that has no twin."""
+    title = ranking.title
+    if title is None or title.mixed:
+        return None
+    if title.zh:
+        return title if BOLD_RUN in title.zh else None
+    if not title.en or untwinned_title(ranking):
+        return None
+    return next((part for part in (ranking.note, ranking.source) if part is not None and part.zh
+                 and BOLD_RUN in part.zh), None)
+
+
+BOLD_RUN = "**"
+
+
+def _title_twin_line(ctx: FrameContext, col, text: Text) -> None:
+    """The Chinese line that holds a ranking title's twin, however it is authored (title.zh, or the source's zh
+    beside an English-only title): at the title's size and leading, the twin's words (its bold run) bold and the
+    source's words at the source's weight (Chinese review of main df673b1: 2022-23's source line was 8 pt beside the
+    8.5 pt English title, edition-b's title line 8.5 pt bold throughout, its source part too). Where the words before
+    the twin fit on one line, the twin starts a line of its own, as the English title does."""
+    title = ctx.style("rank-title", "zh")
+    spans = spans_from_text(text.zh or "", replace(title, weight=ctx.style("rank-source", "zh").weight), lang="zh")
+    start = next((i for i, span in enumerate(spans) if span.style.weight != spans[0].style.weight), 0) \
+        if spans and spans[0].style.weight != title.weight else 0
+    head = spans[:start]
+    if head:
+        head[-1] = replace(head[-1], text=head[-1].text.rstrip())
+    if not head or not head[-1].text or len(ctx.setter.set(head, col.width, title.align)) > 1:
+        col.add(spans)
+        return
+    first = len(col.out)
+    col.add(head)
+    col.add(spans[start:])
+    # one paragraph with a break before the twin, not two: its lines numbered as one (the report's and the audit's
+    # line breaks see the break)
+    lines = [i for i in range(first, len(col.out)) if isinstance(col.out[i], TextLine)]
+    for index, at in enumerate(lines):
+        item = col.out[at]
+        col.out[at] = replace(item, line=replace(item.line, position=(index, len(lines))))
 
 
 def untwinned_title(ranking: Ranking) -> bool:

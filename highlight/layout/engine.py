@@ -62,8 +62,11 @@ SHARED_FOOTNOTE = "footnote-shared"  # the footnotes' style with both languages 
 
 def _costs_nothing(shared: LaidOutPage, own: LaidOutPage, said: Diagnostics, own_said: Diagnostics) -> bool:
     """Whether footnotes on the shared grid leave the page as it is with each language on its own leading: no
-    overflow, the same gaps, figure steps, widened frames, ring and rhythm, and nothing said that was not."""
-    return (not shared.overflowed and shared.spacing == own.spacing and shared.copyfit == own.copyfit
+    overflow, the same gaps (or the page's own steps where the other opened them with its spare height: the rhythm
+    held, only a spare opening given, 0.7 mm above each of page 1's section headings once its lists stand level),
+    figure steps, widened frames, ring and rhythm, and nothing said that was not."""
+    held = shared.spacing == own.spacing or (own.spacing == "loose" and shared.spacing in ("stock", "page"))
+    return (not shared.overflowed and held and shared.copyfit == own.copyfit
             and shared.widened == own.widened and shared.rings_fitted == own.rings_fitted and shared.padded == own.padded
             and shared.figure_step_given == own.figure_step_given
             and shared.rhythm_floor_pt is None and own.rhythm_floor_pt is None
@@ -279,7 +282,7 @@ class PageLayouter:
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
-        head_lines: dict = {}  # frame -> the English lines its sub-heading takes in its row of tiles (align_rows)
+        head_lines: dict = {}  # frame -> the (English, Chinese) lines its sub-heading takes in its row (align_rows)
         fills = [0]  # frames filled so far: what too_full() found holds until the next fill
 
         def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
@@ -338,28 +341,24 @@ class PageLayouter:
                     chosen[name] = spans
         for name in order:
             fill(name)
-        # A row of tiles (an align_rows group) whose sub-headings open them: each English heading is broken,
-        # balanced, into the row's most lines (Knowledge / Transfer beside Arts and / Creativity), so that the
-        # Chinese twins start level across the row (designer's review of 269af3e, item 2: page 5's 藝術與創意 4.7 mm
-        # under 知識轉移). No blank line: if one heading cannot break (one word), the row keeps its old setting and
-        # the report's tile-heading-lines note. Not a row of headings over lists (heads, page 1's): its lists
-        # 5.7 mm lower cost page 1 its footnotes' shared grid; the note says so there.
+        # A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each
+        # heading set at its own measure, one that fits on one line on one (designer's review of df673b1, item 1:
+        # "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm), and each taking the
+        # row's most lines of English, then of Chinese (elements.heading: the room under its English, then under its
+        # Chinese), so that the Chinese twins start level across the row, and what the headings head too (item 3:
+        # page 1's "6 strategic research areas:" list 5.7 mm over the list under the two-line heading beside it).
         rows_of: dict = {}
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
             if frame.align_rows and block and block.elements and isinstance(block.elements[0], Heading) \
-                    and block.elements[0].level >= 2 and not heads.get(name):
+                    and block.elements[0].level >= 2:
                 rows_of.setdefault(frame.align_rows, []).append(name)
         for names in rows_of.values():
-            counts = {n: _english_lines(filled[n][3], blocks[n].elements[0]) for n in names}
-            most = max(counts.values())
-            short = [n for n in names if len(names) > 1 and counts[n] < most]
-            for n in short:
-                head_lines[n] = most
-                fill(n, diags=Diagnostics())
-            if any(_english_lines(filled[n][3], blocks[n].elements[0]) != most for n in short):
-                for n in short:  # a heading that cannot break (one word): the row as it was, the report's note
-                    del head_lines[n]
+            counts = {n: _heading_lines(filled[n][3], blocks[n].elements[0]) for n in names}
+            most = tuple(max(c[k] for c in counts.values()) for k in (0, 1))
+            for n in names:
+                if len(names) > 1 and counts[n] != most:
+                    head_lines[n] = most
                     fill(n, diags=Diagnostics())
         # Cards never open a hole inside their panel past the report's limit.
         align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
@@ -491,6 +490,25 @@ class PageLayouter:
                 fill(name, diags=quiet)
             align_rows(template, refill, started, filled, gap_limit, heads)
             step_figures()
+        if head_lines and too_full():
+            # Still too full: the headings of a row give back the room they take to stand level (each heading's
+            # own lines, what it heads under it), where that makes the page fit, before its blocks close under the
+            # rhythm's floor (the longer copy's page 1: its lists level cost 4.9 mm it does not have)
+            given = dict(head_lines)
+            head_lines.clear()
+            for name in given:
+                fill(name, diags=Diagnostics())
+            align_rows(template, refill, started, filled, gap_limit, heads)
+            if too_full():
+                head_lines.update(given)
+                for name in given:
+                    fill(name, diags=Diagnostics())
+                align_rows(template, refill, started, filled, gap_limit, heads)
+            else:
+                self.diags.note("rows-unlevelled", "the page is too full for its rows of headings to stand level "
+                                f"(frames {', '.join(sorted(given))}): each heading takes its own lines, what it heads "
+                                "under it", page.ref, page=page.number,
+                                hint="shorten the page's copy by a line, or give the deeper heading a shorter text")
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.
         relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
@@ -737,9 +755,10 @@ def _body_columns(template, page: Page) -> tuple[int, ...]:
     return tuple(sorted(starts))
 
 
-def _english_lines(items, heading: Heading) -> int:
-    """The English lines of `heading` among a frame's items."""
-    return sum(1 for i in items if isinstance(i, TextLine) and i.lang == "en" and i.ref == heading.ref)
+def _heading_lines(items, heading: Heading) -> tuple[int, int]:
+    """The (English, Chinese) lines of `heading` among a frame's items."""
+    lines = [i.lang for i in items if isinstance(i, TextLine) and i.ref == heading.ref]
+    return lines.count("en"), lines.count("zh")
 
 
 def _on_panel(layout: Layout, frame) -> dict:

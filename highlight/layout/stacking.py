@@ -42,9 +42,10 @@ class FrameContext:
     fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
     printed: frozenset = frozenset()  # the figures the frame's stats print: a chart's total among them is not repeated
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
-    # English lines a sub-heading is broken into in a row of tiles (align_rows): the row's largest count, so that the
-    # Chinese twins start level across the row (engine.body, elements.heading)
-    head_lines: int | None = None
+    # (English, Chinese) lines a sub-heading takes in a row of frames it opens (align_rows): the row's largest counts,
+    # the room of those it does not set left under each language, so that the Chinese twins start level across the
+    # row and what the headings head too (engine.body, elements.heading)
+    head_lines: tuple[int, int] | None = None
 
     def but(self, **changes) -> FrameContext:
         """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""
@@ -133,6 +134,8 @@ class FrameContext:
         lines = self.setter.set(spans, col.width, align or first.align, balance)
         if not lines:
             return col.y
+        if not balance and (lang or col.lang) == "en" and (align or first.align) == "left" and _one_word_last(lines):
+            lines = _no_word_alone(self.setter, spans, lines, col.width)
         baseline = col.y + first.space_before_pt
         for index, line in enumerate(lines):
             baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
@@ -156,6 +159,39 @@ class FrameContext:
                 col.text(text, style if col is en else twin_style(texts, text, style))
         piece.primary_h, piece.secondary_h = max(piece.primary_h, en.y), zh.y
         return piece
+
+
+SHORT_RAGGED_LINES = (2, 3)  # a ragged text of this many lines keeps no word alone on its last line where it can
+
+
+def _one_word_last(lines: list) -> bool:
+    """Whether a short ragged text (SHORT_RAGGED_LINES) ends on a line of one word (words spaced: English)."""
+    return len(lines) in SHORT_RAGGED_LINES and " " not in lines[-1].text.strip() and \
+        any(" " in line.text.strip() for line in lines[:-1])
+
+
+def _no_word_alone(setter: TextSetter, spans: list[Span], lines: list, width: float) -> list:
+    """A short ragged English text that ends on a word alone set again with the fewest words moved down: on a measure
+    just short of its line before the last, a few times, until its last line holds more than one word in as many
+    lines, none overfull and no more hyphenated or split (designer's review of df673b1, item 4: page 6's "More about
+    HKUST global / engagement" beside its code); else balanced at its measure, on those terms; else as it was. The lines keep the column's measure (ragged: the
+    breaks move, not the column)."""
+    def marks(found: list) -> int:
+        return sum(bool(line.ends_with_hyphen or line.split_word) for line in found)
+
+    def kept(trial: list) -> bool:
+        return len(trial) == len(lines) and not any(line.overfull for line in trial) \
+            and marks(trial) <= marks(lines) and not _one_word_last(trial)
+
+    trial = lines
+    for _ in range(3):
+        trial = setter.set(spans, trial[-2].natural_pt - 0.01, "left")
+        if kept(trial):
+            return [replace(line, width_pt=width) for line in trial]
+        if len(trial) != len(lines):
+            break
+    balanced = setter.set(spans, width, "left", True)  # (a line before could not give its last word alone)
+    return balanced if kept(balanced) else lines
 
 
 @dataclass

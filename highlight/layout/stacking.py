@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from types import MappingProxyType
 
 from ..content import Text
@@ -162,6 +163,7 @@ class FrameContext:
 
 
 SHORT_RAGGED_LINES = (2, 3)  # a ragged text of this many lines keeps no word alone on its last line where it can
+NARROWER_STEP_PT, NARROWER_TRIES = 1.5, 8  # …set on measures these steps short of its line before the last, in turn
 
 
 def _one_word_last(lines: list) -> bool:
@@ -172,26 +174,71 @@ def _one_word_last(lines: list) -> bool:
 
 def _no_word_alone(setter: TextSetter, spans: list[Span], lines: list, width: float) -> list:
     """A short ragged English text that ends on a word alone set again with the fewest words moved down: on a measure
-    just short of its line before the last, a few times, until its last line holds more than one word in as many
-    lines, none overfull and no more hyphenated or split (designer's review of df673b1, item 4: page 6's "More about
-    HKUST global / engagement" beside its code); else balanced at its measure, on those terms; else as it was. The lines keep the column's measure (ragged: the
-    breaks move, not the column)."""
+    a step short of its line before the last, then another (up to 12 pt), else its last two lines balanced (the lines before kept);
+    taken where its last line then holds more than one word in as many lines, none overfull, no more hyphenated or
+    split, no more broken inside bold words (a name: "Hong Kong / Techathon") (designer's review of df673b1, item 4:
+    page 6's "More about HKUST global / engagement" beside its code); else balanced at its measure on those terms;
+    else as it was. The lines keep the column's measure (ragged: the breaks move, not the column)."""
     def marks(found: list) -> int:
-        return sum(bool(line.ends_with_hyphen or line.split_word) for line in found)
+        return sum(bool(line.ends_with_hyphen or line.split_word) for line in found) + _bold_breaks(found)
 
     def kept(trial: list) -> bool:
         return len(trial) == len(lines) and not any(line.overfull for line in trial) \
             and marks(trial) <= marks(lines) and not _one_word_last(trial)
 
-    trial = lines
-    for _ in range(3):
-        trial = setter.set(spans, trial[-2].natural_pt - 0.01, "left")
+    measure = lines[-2].natural_pt
+    for _ in range(NARROWER_TRIES):  # (a line's word spaces may close a little: a few steps under its width)
+        measure -= NARROWER_STEP_PT
+        trial = setter.set(spans, measure, "left")
         if kept(trial):
             return [replace(line, width_pt=width) for line in trial]
-        if len(trial) != len(lines):
+        if len(trial) != len(lines) or not _one_word_last(trial):
             break
+    tail = _tail(spans, lines)  # (a line before the last two could not keep its words at that measure)
+    if tail:
+        trial = lines[:-2] + setter.set(tail, width, "left", True)
+        if kept(trial):
+            return [replace(line, width_pt=width) for line in trial]
     balanced = setter.set(spans, width, "left", True)  # (a line before could not give its last word alone)
     return balanced if kept(balanced) else lines
+
+
+def _visible(line) -> str:
+    """A set line's characters of the copy (no dictionary hyphen, no space)."""
+    return "".join(r.text for r in line.runs if not r.artifact and not r.hidden).replace(" ", "").replace("\u00ad", "")
+
+
+def _tail(spans: list[Span], lines: list) -> list[Span] | None:
+    """The spans of a text's last two lines as set in `lines` (those before taken off), or None where the lines do not
+    read back as the spans' characters (a hyphen the setter added, a character it drew otherwise)."""
+    skip = sum(len(_visible(line)) for line in lines[:-2])
+    rest = "".join(_visible(line) for line in lines[-2:])
+    out: list[Span] = []
+    for span in spans:
+        text = span.text
+        if skip:
+            cut = 0
+            while cut < len(text) and skip:
+                skip -= text[cut] not in " \u00ad"
+                cut += 1
+            text = text[cut:]
+            if skip:
+                continue
+        if not out:
+            text = text.lstrip(" ")
+        if text:
+            out.append(replace(span, text=text))
+    read = "".join(s.text for s in out).replace(" ", "").replace("\u00ad", "")
+    return out if out and read == rest else None
+
+
+def _bold_breaks(lines: list) -> int:
+    """Line ends between two bold words of a text (inside a bold name or label)."""
+    def face(line, at: int) -> str:
+        runs = [r for r in line.runs if r.text.strip() and not r.artifact]
+        return runs[at].face.lower() if runs else ""
+
+    return sum("bold" in face(a, -1) and "bold" in face(b, 0) for a, b in pairwise(lines))
 
 
 @dataclass

@@ -246,6 +246,48 @@ def test_a_row_of_sub_headings_breaks_only_what_must_and_levels_what_follows(edi
 
 
 @pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
+def test_a_row_of_cards_opened_by_names_levels_what_the_names_head(edition, request):
+    """The same class in a frame of cells (designer's review of df673b1, items 1 and 3): page 6's partners, "Wuxi
+    Economic Development Zone" (one line) beside "China Resources Research Institute of Science / and Technology"
+    (two): "Nurtures research teams…" stood a line over "Turns research breakthroughs…". Cards of a row opened by a
+    name or a headline (partners, callouts without a lead-in) start what each name heads on one line, and, in a frame
+    that shares its bands (the partners' now), their Chinese names on one line. Fails on df673b1: page 6's first row, the texts
+    under the names on baselines 62.5 and 67.4 mm (in all three editions)."""
+    result = request.getfixturevalue(edition)
+    navy = result.layout.colours["primary"]
+    checked = 0
+    for page in result.pages:
+        cards: dict = {}
+        for i in page.items:
+            if isinstance(i, TextLine) and i.role is not None and i.role.element.endswith((".partner", ".callout")):
+                cards.setdefault((i.frame, i.role.element), []).append(i)
+        rows: dict = {}
+        for (frame, _), found in cards.items():
+            def named(i) -> bool:
+                runs = [r for r in i.line.runs if r.text.strip()]
+                return bool(runs) and all("bold" in r.face.lower() and r.colour.cmyk == navy.cmyk for r in runs)
+
+            en = sorted((i for i in found if i.lang == "en"), key=lambda i: i.baseline_pt)
+            zh = sorted((i for i in found if i.lang == "zh"), key=lambda i: i.baseline_pt)
+            if not en or not named(en[0]) or all(named(i) for i in en):
+                continue
+            after = next(i for i in en if not named(i)).baseline_pt
+            zh_name = zh[0].baseline_pt if zh and named(zh[0]) else None
+            rows.setdefault((frame, round(en[0].baseline_pt, 1)), []).append((after, zh_name))
+        for key, row in rows.items():
+            if len(row) < 2:
+                continue
+            afters = [a for a, _ in row]
+            assert max(afters) - min(afters) < 0.1, (page.number, key, [round(a / MM, 1) for a in afters])
+            names = [z for _, z in row if z is not None]
+            template = next(t for t in result.layout.templates.values() if {b.name for b in page.frames} <= set(t.frames))
+            if len(names) == len(row) and template.frames[key[0]].bands == "shared":
+                assert max(names) - min(names) < 0.1, (page.number, key, [round(z / MM, 1) for z in names])
+            checked += 1
+    assert checked >= 2, checked
+
+
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
 def test_every_heading_of_one_size_has_one_line_pitch(edition, request):
     """Designer's review of df673b1, item 2: the 10 pt bold navy headings of two lines stood 5.6-5.7 mm line to line
     on pages 1 and 5 (heading2 on 16 pt) and 4.9 mm on page 2 ("Industry Engagement / Day Series", a callout's

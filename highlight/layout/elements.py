@@ -141,6 +141,24 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     return piece
 
 
+def head_lines(ctx: FrameContext, element, width: float) -> tuple[int, int] | None:
+    """(English, Chinese) lines of what opens a cell of `element` at `width`, where that is a heading of its own (a
+    sub-heading, a partner's name, a callout's headline with no lead-in over it); None for any other element."""
+    if isinstance(element, Heading) and element.level >= 2:
+        head, style, balance = element.text, "heading2", True
+    elif isinstance(element, Partner):
+        head, style, balance = element.name, "partner-name", False
+    elif isinstance(element, Callout) and element.lead is None and element.headline is not None:
+        head, style, balance = element.headline, "callout-headline", False
+    else:
+        return None
+    counts = []
+    for lang in ("en", "zh"):
+        spans = ctx.spans(head, style, lang)
+        counts.append(len(ctx.setter.set(spans, width, spans[0].style.align, balance)) if spans else 0)
+    return counts[0], counts[1]
+
+
 def _short_by(ctx: FrameContext, band: list, style: str, lang: str, lines: int) -> float:
     """The height of the lines a heading's `lang` takes fewer than `lines` (its style's leading each)."""
     have = sum(1 for i in band if isinstance(i, TextLine) and i.lang == lang)

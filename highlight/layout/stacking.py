@@ -156,8 +156,14 @@ class FrameContext:
         piece = piece or _Piece()
         en, zh = self.bands(piece, ref, width, x)
         for col in (en, zh):
-            for text, style in texts:
+            for index, (text, style) in enumerate(texts):
                 col.text(text, style if col is en else twin_style(texts, text, style))
+                if self.head_lines and style in HEAD_STYLES and not any(t for t, _ in texts[:index]) and col.out:
+                    # the name or headline opening a cell in a row of them: the room of the row's deeper one left
+                    # under it (fill.fill_frame), so that what it heads starts level across the row
+                    have = sum(1 for i in col.out if isinstance(i, TextLine))
+                    want = self.head_lines[0 if col is en else 1]
+                    col.y += max(0, want - have) * self.style(style, col.lang).leading_pt
         piece.primary_h, piece.secondary_h = max(piece.primary_h, en.y), zh.y
         return piece
 
@@ -267,7 +273,8 @@ class _Column:
         return self.y
 
 
-BOLD_TWINS = ("callout-headline", "stat-label")  # bold English parts whose Chinese a following text may carry
+BOLD_TWINS = ("callout-headline", "stat-label")
+HEAD_STYLES = ("partner-name", "callout-headline")  # a cell's opening name or headline: a row's take one depth  # bold English parts whose Chinese a following text may carry
 
 
 def twin_style(texts: list, text: Text | None, style: str) -> str:

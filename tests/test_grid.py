@@ -190,25 +190,26 @@ def test_a_sub_heading_that_wraps_in_a_row_of_frames_is_a_located_note(edition, 
 
 
 def _rows_opened_by_headings(result, page):
-    """{align_rows group: {frame: (its English heading lines, its Chinese ones, the first baseline of what the heading
-    heads: its list's first item, else its figure line)}} of the page's rows of frames that sub-headings open."""
+    """{align_rows group: {frame: (its English heading lines, its Chinese ones, the first line after the heading, the
+    first line of what the heading heads: its list's first item, else its figure line; the frame's width)}} of the
+    page's rows of frames that sub-headings open."""
     lines = [i for i in page.items if isinstance(i, TextLine) and i.role is not None]
     boxes = {box.name: box for box in page.frames}
     template = next(t for t in result.layout.templates.values() if set(boxes) <= set(t.frames))
     rows: dict = {}
     for name, frame in template.frames.items():
-        mine = [i for i in lines if i.frame == name]
+        mine = sorted((i for i in lines if i.frame == name), key=lambda i: i.baseline_pt)
         heads = [i for i in mine if i.role.kind == "heading" and i.role.level == 2]
-        if not (frame.align_rows and heads and min(mine, key=lambda i: i.baseline_pt) in heads):
+        if not (frame.align_rows and heads and mine[0] in heads and len(mine) > len(heads)):
             continue
-        items = [i for i in mine if i.role.kind == "list-body"]
+        rest = [i for i in mine if i not in heads and i.baseline_pt > heads[-1].baseline_pt]
+        items = [i for i in rest if i.role.kind == "list-body"]
         if not items:
-            size = max(max(r.size_pt for r in i.line.runs) for i in mine if i not in heads)
-            items = [i for i in mine if i not in heads and max(r.size_pt for r in i.line.runs) == size]
+            size = max(max(r.size_pt for r in i.line.runs) for i in rest)
+            items = [i for i in rest if max(r.size_pt for r in i.line.runs) == size]
         rows.setdefault(frame.align_rows, {})[name] = (
-            sorted((i for i in heads if i.lang == "en"), key=lambda i: i.baseline_pt),
-            sorted((i for i in heads if i.lang == "zh"), key=lambda i: i.baseline_pt),
-            min(i.baseline_pt for i in items), boxes[name].width_pt)
+            [i for i in heads if i.lang == "en"], [i for i in heads if i.lang == "zh"], rest[0], items[0],
+            boxes[name].width_pt)
     return rows
 
 
@@ -216,14 +217,16 @@ def _rows_opened_by_headings(result, page):
 def test_a_row_of_sub_headings_breaks_only_what_must_and_levels_what_follows(edition, request):
     """Designer's review of df673b1, items 1 and 3. Page 5's second row of tiles set "Knowledge Transfer" (34.2 mm),
     "Service Learning" and "Global Connectivity" on two lines in cells of 41.2 and 56.7 mm, balanced into the row's
-    count because "Arts and Creativity" must wrap in 26.1; page 1's lists under "6 strategic research areas:" (one
-    line) and "Forward-thinking / research subjects include:" (two) started 5.7 mm apart (115.0 and 120.7 mm). In a
-    row of frames that sub-headings open (an align_rows group: tiles, lists): an English heading that fits its
-    frame's measure stands on one line; the Chinese twins start on one line, and so does what the headings head (its
-    list's first item, else its figure line), the shorter headings taking the deeper's height. A page too full for
-    that (the longer copy's page 1) says so (rows-unlevelled). Fails on df673b1 in all three editions: page 1's
-    Chinese sub-headings 5.6 mm apart (111.9 and 117.5 mm in 2022-23), its lists under them too; page 5's "Knowledge
-    Transfer" on two lines, 34.1 mm of words in its 41.2 mm cell."""
+    count because "Arts and Creativity" must wrap in 26.1, and three of its figures stood a blank line under their
+    Chinese headings (the line "Around" takes over 800 beside them); page 1's lists under "6 strategic research
+    areas:" (one line) and "Forward-thinking / research subjects include:" (two) started 5.7 mm apart. In a row of
+    frames that sub-headings open (an align_rows group: tiles, lists): an English heading that fits its frame's
+    measure stands on one line; what the headings head (a list's first item, a figure line) starts level; no blank
+    line between a heading and what follows it (the shorter cells' room is under their English heading); the
+    Chinese headings of the cells whose heading is followed directly by what it heads stand level. A page too full
+    for that (the longer copy's page 1) says so (rows-unlevelled). Fails on df673b1 in all three editions: page 1's
+    lists (their first items 5.6 mm apart in 2022-23); page 5's "Knowledge Transfer" on two lines (34.1 mm of words
+    in its 41.2 mm cell) and a 5.7 mm blank over its figure."""
     result = request.getfixturevalue(edition)
     unlevelled = {d.page for d in result.diagnostics.items if d.code == "rows-unlevelled"}
     checked = 0
@@ -231,15 +234,20 @@ def test_a_row_of_sub_headings_breaks_only_what_must_and_levels_what_follows(edi
         for group, frames in _rows_opened_by_headings(result, page).items():
             if len(frames) < 2:
                 continue
-            for name, (en, _, _, width) in frames.items():
+            for name, (en, zh, after, _, width) in frames.items():
                 if len(en) > 1:  # wrapped: its words on one line would not fit its frame (a word space: 1 mm)
                     whole = sum(i.line.natural_pt for i in en) + (len(en) - 1) * MM
                     assert whole > width, (page.number, name, round(whole / MM, 1), round(width / MM, 1))
+                last = (zh or en)[-1]
+                blank = (after.baseline_pt - after.line.ascent_pt) - (last.baseline_pt + last.line.descent_pt)
+                assert blank < 2.5 * MM, (page.number, name, round(blank / MM, 1))
             if page.number in unlevelled:
                 continue
-            for which in (1, 2):
-                firsts = [(v[which][0].baseline_pt if which == 1 else v[2]) for v in frames.values()]
-                assert max(firsts) - min(firsts) < 0.1, (page.number, group, which, [round(f / MM, 1) for f in firsts])
+            firsts = [v[3].baseline_pt for v in frames.values()]
+            assert max(firsts) - min(firsts) < 0.1, (page.number, group, [round(f / MM, 1) for f in firsts])
+            plain = [v[1][0].baseline_pt for v in frames.values() if v[1] and v[2] is v[3]]
+            if len(plain) > 1:
+                assert max(plain) - min(plain) < 0.1, (page.number, group, [round(f / MM, 1) for f in plain])
             checked += 1
     assert checked >= (2 if edition != "longer" else 1), checked
     assert unlevelled <= ({1} if edition == "longer" else set()), unlevelled

@@ -126,10 +126,14 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     col = ctx.column(piece.primary, heading.ref, "en", width)
     col.text(heading.text, style, balance=True)
     if ctx.head_lines and heading.level >= 2:
-        # In a row of them (engine.body): set at its own measure, a heading that fits on one line keeps it, and the
+        # In a row of cells (fill.fill_frame): set at its own measure, a heading that fits on one line keeps it, and the
         # room of the row's deeper heading is left under its English, so that the Chinese twins start level; then
         # under its Chinese, so that what each heads starts level too (designer's review of df673b1, items 1 and 3).
         col.y += _short_by(ctx, piece.primary, style, "en", ctx.head_lines[0])
+    if ctx.head_pad and heading.level >= 2:
+        # In a row of frames (engine.body): the room the row's deeper cells take above what they head (a heading that
+        # wraps, a lead-in over a figure), under its English: what it heads level, no blank line over a figure
+        col.y += ctx.head_pad
     piece.primary_h = col.text(heading.text, style, "zh", balance=True)
     if ctx.head_lines and heading.level >= 2:
         piece.primary_h = col.y = col.y + _short_by(ctx, piece.primary, style, "zh", ctx.head_lines[1])

@@ -47,6 +47,9 @@ class FrameContext:
     # the room of those it does not set left under each language, so that the Chinese twins start level across the
     # row and what the headings head too (engine.body, elements.heading)
     head_lines: tuple[int, int] | None = None
+    # pt under the English of a frame's opening sub-heading in a row of frames (align_rows): the room its row's deeper
+    # cells take above what they head, so that what each heads starts level with no blank line over it (engine.body)
+    head_pad: float = 0.0
 
     def but(self, **changes) -> FrameContext:
         """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""

@@ -43,9 +43,9 @@ class FrameContext:
     fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
     printed: frozenset = frozenset()  # the figures the frame's stats print: a chart's total among them is not repeated
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
-    # (English, Chinese) lines a sub-heading takes in a row of frames it opens (align_rows): the row's largest counts,
-    # the room of those it does not set left under each language, so that the Chinese twins start level across the
-    # row and what the headings head too (engine.body, elements.heading)
+    # (English, Chinese) lines of the heading, name or headline opening a cell in a row of cells (fill.fill_frame):
+    # the row's largest counts, the room of those it does not set left under each language, so that the Chinese
+    # twins start level across the row and what they head too (elements.heading, stacked)
     head_lines: tuple[int, int] | None = None
     # pt under the English of a frame's opening sub-heading in a row of frames (align_rows): the room its row's deeper
     # cells take above what they head, so that what each heads starts level with no blank line over it (engine.body)
@@ -183,11 +183,11 @@ def _one_word_last(lines: list) -> bool:
 
 def _no_word_alone(setter: TextSetter, spans: list[Span], lines: list, width: float) -> list:
     """A short ragged English text that ends on a word alone set again with the fewest words moved down: on a measure
-    a step short of its line before the last, then another (up to 12 pt), else its last two lines balanced (the lines before kept);
-    taken where its last line then holds more than one word in as many lines, none overfull, no more hyphenated or
-    split, no more broken inside bold words (a name: "Hong Kong / Techathon") (designer's review of df673b1, item 4:
-    page 6's "More about HKUST global / engagement" beside its code); else balanced at its measure on those terms;
-    else as it was. The lines keep the column's measure (ragged: the breaks move, not the column)."""
+    a step short of its line before the last, then another (up to 12 pt), else its last two lines balanced (the
+    lines before kept), else the whole text balanced; each taken only where its last line then holds more than one
+    word in as many lines, none overfull, no more hyphenated or split and no more broken between bold words (a
+    name: "Hong Kong / Techathon"); else as it was (designer's review of df673b1, item 4: page 6's "More about HKUST
+    global / engagement" beside its code). The lines keep the column's measure (ragged: the breaks move)."""
     def marks(found: list) -> int:
         return sum(bool(line.ends_with_hyphen or line.split_word) for line in found) + _bold_breaks(found)
 

@@ -703,7 +703,7 @@ def _tile_heading_findings(pages: list[LaidOutPage], layout, diags: Diagnostics)
                     lines.setdefault(item.role.element, []).append(item)
                 else:
                     measures[item.role.element] = item.line.width_pt
-        # (not a heading broken on purpose into its row's lines, on a measure narrower than its frame's: engine.body)
+        # (a heading that wraps at its frame's own measure: one set narrower on purpose is not noted)
         for heading in (found for element, found in lines.items() if len(found) > 1
                         and found[0].line.width_pt >= measures.get(element, 0.0) - 0.01):
             frame = template.frames[heading[0].frame]

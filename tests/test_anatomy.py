@@ -1257,9 +1257,8 @@ def test_two_column_footnotes_share_their_baselines_where_the_page_has_room(edit
     """The designer's fifth review, item 3: page 1's footnotes did not share baselines across their two columns
     (English 7 on 10 pt, Chinese 7 on 12). A page's footnotes now stand on one 12 pt grid in both languages
     (style footnote-shared, 1.71 times their size: DESIGN.md's least 1.3 and 1.5), every Chinese baseline on an
-    English one, where that costs the page nothing else; a page too full for it (2022-23's page 5: its gaps would
-    close to their compact step; the longer copy's page 1 would fall to its rhythm floor) keeps each language's own
-    leading and the report says so. Fails on 98b92e1: page 1's English on a 10 pt step, its Chinese between them."""
+    English one, where that costs the page nothing else; a page too full for it (the longer copy's page 1: its
+    lists would no longer stand level, rows-unlevelled) keeps each language's own leading and the report says so. Fails on 98b92e1: page 1's English on a 10 pt step, its Chinese between them."""
     result = request.getfixturevalue(edition)
     assert not [p.number for p in result.pages if p.rhythm_floor_pt is not None]
     shared = []
@@ -1277,9 +1276,9 @@ def test_two_column_footnotes_share_their_baselines_where_the_page_has_room(edit
         assert all(any(abs(b - a) < 0.01 for a in en) or b > en[-1] for b in zh), (page.number, en, zh)
         assert {round(b - a, 1) for a, b in itertools.pairwise(en)} <= {12.0}, (page.number, en)
     assert 1 in shared if edition != "longer" else shared, shared
-    # (page 5 shared them from round 5 item C until the review of 269af3e, item 2: its row of tiles sets its Chinese
-    # sub-headings on one line, under "Arts and Creativity"'s two English lines, and "Around" under 環球連繫 takes
-    # the row's figures 2.8 mm lower: the page too full again for the shared grid, the report says so above)
+    # (page 5 shared them from round 5 item C until the review of 269af3e, item 2, and again since the review of
+    # df673b1, item 1: its second row of tiles leaves its shorter cells' room under their English headings, no blank
+    # line over its figures, 4.9 mm less)
 
 
 _READING_CELL = re.compile(r"^(blocks\[\d+\]\.elements\[\d+\])\.(paragraph|callout|project|partner|stat)\b")

@@ -123,13 +123,20 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     piece = _Piece()
     if heading.level == 0:
         return _theme_band(ctx, heading, width)
-    measure = width
-    if ctx.head_lines and heading.level >= 2:  # in a row of tiles: broken into the row's English lines (engine.body)
-        measure = _measure_for_lines(ctx, ctx.spans(heading.text, style, "en"), width, ctx.head_lines) or width
-    col = ctx.column(piece.primary, heading.ref, "en", measure)
+    col = ctx.column(piece.primary, heading.ref, "en", width)
     col.text(heading.text, style, balance=True)
-    col.width = width  # the Chinese at the frame's width
+    if ctx.head_lines and heading.level >= 2:
+        # In a row of cells (fill.fill_frame): set at its own measure, a heading that fits on one line keeps it, and the
+        # room of the row's deeper heading is left under its English, so that the Chinese twins start level; then
+        # under its Chinese, so that what each heads starts level too (designer's review of df673b1, items 1 and 3).
+        col.y += _short_by(ctx, piece.primary, style, "en", ctx.head_lines[0])
+    if ctx.head_pad and heading.level >= 2:
+        # In a row of frames (engine.body): the room the row's deeper cells take above what they head (a heading that
+        # wraps, a lead-in over a figure), under its English: what it heads level, no blank line over a figure
+        col.y += ctx.head_pad
     piece.primary_h = col.text(heading.text, style, "zh", balance=True)
+    if ctx.head_lines and heading.level >= 2:
+        piece.primary_h = col.y = col.y + _short_by(ctx, piece.primary, style, "zh", ctx.head_lines[1])
     rule = ctx.style(style, "en")
     if heading.level == 1:
         weight = ctx.m.heading_rule_pt
@@ -138,33 +145,28 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     return piece
 
 
-def _measure_for_lines(ctx: FrameContext, spans: list, width: float, lines: int) -> float | None:
-    """The widest measure up to `width` at which `spans`, balanced, take `lines` lines broken between words only
-    (no hyphen, no word split); None when none does (a heading of fewer words than lines)."""
-    if not spans:
+def head_lines(ctx: FrameContext, element, width: float) -> tuple[int, int] | None:
+    """(English, Chinese) lines of what opens a cell of `element` at `width`, where that is a heading of its own (a
+    sub-heading, a partner's name, a callout's headline with no lead-in over it); None for any other element."""
+    if isinstance(element, Heading) and element.level >= 2:
+        head, style, balance = element.text, "heading2", True
+    elif isinstance(element, Partner):
+        head, style, balance = element.name, "partner-name", False
+    elif isinstance(element, Callout) and element.lead is None and element.headline is not None:
+        head, style, balance = element.headline, "callout-headline", False
+    else:
         return None
-    align = spans[0].style.align
+    counts = []
+    for lang in ("en", "zh"):
+        spans = ctx.spans(head, style, lang)
+        counts.append(len(ctx.setter.set(spans, width, spans[0].style.align, balance)) if spans else 0)
+    return counts[0], counts[1]
 
-    def count(measure: float) -> int:
-        return len(ctx.setter.set(spans, measure, align, True))
 
-    if count(width) >= lines:
-        return width if count(width) == lines else None
-    low, high = 0.0, width  # count(high) < lines
-    for _ in range(16):
-        mid = (low + high) / 2
-        if count(mid) >= lines:
-            low = mid
-        else:
-            high = mid
-    if low <= 0.0:
-        return None
-    set_ = ctx.setter.set(spans, low, align, True)
-    words = "".join(s.text for s in spans).split()
-    if len(set_) != lines or any(line.ends_with_hyphen or line.overfull or line.split_word for line in set_) \
-            or " ".join(line.text.strip() for line in set_).split() != words:
-        return None
-    return low
+def _short_by(ctx: FrameContext, band: list, style: str, lang: str, lines: int) -> float:
+    """The height of the lines a heading's `lang` takes fewer than `lines` (its style's leading each)."""
+    have = sum(1 for i in band if isinstance(i, TextLine) and i.lang == lang)
+    return max(0, lines - have) * ctx.style(style, lang).leading_pt if have else 0.0
 
 
 def _theme_band(ctx: FrameContext, heading: Heading, width: float) -> _Piece:
@@ -194,7 +196,9 @@ def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSp
     starts = _balanced(ctx, element, columns, col_w - indent)
     bottom = 0.0
     for c in range(columns):
-        y = 0.0
+        # a column's first item takes no space before it (the space between items): its first line on the row's
+        # top, level with a paragraph's beside it (page 8's Well-being list 0.7 mm under its row's paragraph)
+        y = -ctx.style("list", "en").space_before_pt
         x = c * (col_w + gutter)
         for n, item in enumerate(element.items[starts[c]:starts[c + 1]], starts[c]):
             start = len(piece.primary)

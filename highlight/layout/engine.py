@@ -279,7 +279,7 @@ class PageLayouter:
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
-        head_lines: dict = {}  # frame -> the English lines its sub-heading takes in its row of tiles (align_rows)
+        head_pad: dict = {}  # frame -> pt under its opening sub-heading's English in its row of frames (align_rows)
         fills = [0]  # frames filled so far: what too_full() found holds until the next fill
 
         def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
@@ -301,7 +301,7 @@ class PageLayouter:
             printed = frozenset(e.figure for one in ([block] if block else []) + over for e in one.elements
                                 if isinstance(e, Stat))
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
-                                printed=printed, head_lines=head_lines.get(name),
+                                printed=printed, head_pad=head_pad.get(name, 0.0),
                                 substitutes={**_on_panel(layout, frame), **(template.styles or {}),
                                              **(frame.styles or {})})
             frame_items: list = []
@@ -338,29 +338,33 @@ class PageLayouter:
                     chosen[name] = spans
         for name in order:
             fill(name)
-        # A row of tiles (an align_rows group) whose sub-headings open them: each English heading is broken,
-        # balanced, into the row's most lines (Knowledge / Transfer beside Arts and / Creativity), so that the
-        # Chinese twins start level across the row (designer's review of 269af3e, item 2: page 5's 藝術與創意 4.7 mm
-        # under 知識轉移). No blank line: if one heading cannot break (one word), the row keeps its old setting and
-        # the report's tile-heading-lines note. Not a row of headings over lists (heads, page 1's): its lists
-        # 5.7 mm lower cost page 1 its footnotes' shared grid; the note says so there.
+        # A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each
+        # heading set at its own measure, one that fits on one line on one (designer's review of df673b1, item 1:
+        # "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm), and what each heads (a
+        # figure line, a list) level with the deepest cell's, the shorter cells' room left under their English
+        # heading, not as a blank line over their figures (items 1 and 3: page 1's lists 5.7 mm apart; page 5's
+        # figures a line under 知識轉移, 藝術與創意, 服務社群 for "Around" over 800 beside them).
         rows_of: dict = {}
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
-            if frame.align_rows and block and block.elements and isinstance(block.elements[0], Heading) \
-                    and block.elements[0].level >= 2 and not heads.get(name):
+            if frame.align_rows and block and len(block.elements) > 1 and isinstance(block.elements[0], Heading) \
+                    and block.elements[0].level >= 2 and frame.cells == 1:
                 rows_of.setdefault(frame.align_rows, []).append(name)
-        for names in rows_of.values():
-            counts = {n: _english_lines(filled[n][3], blocks[n].elements[0]) for n in names}
-            most = max(counts.values())
-            short = [n for n in names if len(names) > 1 and counts[n] < most]
-            for n in short:
-                head_lines[n] = most
-                fill(n, diags=Diagnostics())
-            if any(_english_lines(filled[n][3], blocks[n].elements[0]) != most for n in short):
-                for n in short:  # a heading that cannot break (one word): the row as it was, the report's note
-                    del head_lines[n]
+
+        def level_heads() -> None:
+            for names in rows_of.values():
+                for n in [n for n in names if head_pad.pop(n, None)]:
                     fill(n, diags=Diagnostics())
+                nexts = {n: started[n][1] for n in names if len(started[n]) > 1}
+                if len(nexts) < 2:
+                    continue
+                target = max(nexts.values())
+                for n, at in nexts.items():
+                    if at < target - 0.01:
+                        head_pad[n] = target - at
+                        fill(n, diags=Diagnostics())
+
+        level_heads()
         # Cards never open a hole inside their panel past the report's limit.
         align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
         # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
@@ -491,6 +495,25 @@ class PageLayouter:
                 fill(name, diags=quiet)
             align_rows(template, refill, started, filled, gap_limit, heads)
             step_figures()
+        if head_pad and too_full():
+            # Still too full: the headings of a row give back the room they take to level what they head (each
+            # heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
+            # under the rhythm's floor (the longer copy's page 1: its lists level cost 4.9 mm it does not have)
+            given = dict(head_pad)
+            head_pad.clear()
+            for name in given:
+                fill(name, diags=Diagnostics())
+            align_rows(template, refill, started, filled, gap_limit, heads)
+            if too_full():
+                head_pad.update(given)
+                for name in given:
+                    fill(name, diags=Diagnostics())
+                align_rows(template, refill, started, filled, gap_limit, heads)
+            else:
+                self.diags.note("rows-unlevelled", "the page is too full for its rows of headings to level what they "
+                                f"head (frames {', '.join(sorted(given))}): each heading takes its own lines, what it "
+                                "heads under it", page.ref, page=page.number,
+                                hint="shorten the page's copy by a line, or give the deeper heading a shorter text")
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.
         relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
@@ -735,11 +758,6 @@ def _body_columns(template, page: Page) -> tuple[int, ...]:
             starts.add(col)
             col += span
     return tuple(sorted(starts))
-
-
-def _english_lines(items, heading: Heading) -> int:
-    """The English lines of `heading` among a frame's items."""
-    return sum(1 for i in items if isinstance(i, TextLine) and i.lang == "en" and i.ref == heading.ref)
 
 
 def _on_panel(layout: Layout, frame) -> dict:

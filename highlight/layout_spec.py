@@ -220,6 +220,9 @@ class ElementMeasures:
     ring_radius_mm: float = 26.0
     ring_hole: float = 0.58
     ring_steps_mm: tuple[float, ...] = ()  # smaller radii a ring takes, in turn, on a page too full for it
+    ring_larger_steps_mm: tuple[float, ...] = ()  # larger radii a ring takes, in turn, on a page with room
+    ring_max_share: float = 0.36  # a ring's outer radius at most this share of its column's width
+    ring_larger_share: float = 0.36  # …and at a larger step, at most this share
     qr_caption_gap_mm: float = 3.0
     qr_caption_measure_mm: float = 0.0  # a QR caption's measure on every page (0: the rest of its cell)
     footnote_rule_mm: float = 40.0
@@ -255,6 +258,7 @@ class TypographyLimits:
     last_block_gap_mm: float = 0.0  # …under which a page too full for its rhythm never closes it (the last resort)
     one_ink_below_pt: float = 0.0  # text smaller than this in one ink (a four-ink navy breaks up off register)
     max_stat_anatomies: int = 1  # ways of setting a stat in the leaflet (DESIGN.md: one stat anatomy)
+    max_stat_forms_per_row: int = 1  # ways the stats of one row or panel say what they count (label; unit alone)
     max_figure_sizes_per_section: int = 1  # stat figure sizes within one section
     max_bold_twin_mismatches: int = 0  # elements with bold English and no bold Chinese
     max_typewriter_dashes: int = 0  # hyphens for minus signs, dashes and ranges; half-width slashes in Chinese
@@ -588,6 +592,13 @@ GEOMETRY = Struct(PageGeometry, {
         "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0, maximum=0.95), default=0.58),
         "ring_steps_mm": Field(Seq(Number("mm", 1, maximum=200), 0, "Smaller outer radii a ring chart takes, in "
                                    "turn, on a page too full for it (the figure scale's smaller steps)"), default=()),
+        "ring_larger_steps_mm": Field(Seq(Number("mm", 1, maximum=200), 0, "Larger outer radii a ring chart takes, "
+                                          "in turn, on a page with room (every ring of the page one size), before "
+                                          "the page leaves the room as paper"), default=()),
+        "ring_max_share": Field(Number("A ring's outer radius at most this share of its column's width", 0.05,
+                                       maximum=0.5), default=0.36),
+        "ring_larger_share": Field(Number("A ring at a larger step (ring_larger_steps_mm): its outer radius at most "
+                                          "this share of its column's width", 0.05, maximum=0.5), default=0.36),
         "qr_caption_gap_mm": Field(Number("Between a QR code and its caption", 0, maximum=200), default=3.0),
         "qr_caption_measure_mm": Field(Number("A QR code's caption measure, mm, the same on every page (its cell's "
                                               "rest where narrower; 0: the rest of its cell)", 0, maximum=200),
@@ -633,6 +644,9 @@ GEOMETRY = Struct(PageGeometry, {
         "one_ink_below_pt": Field(Number("Text smaller than this is set in a colour of one ink, pt (0: any)", 0),
                                   default=0.0),
         "max_stat_anatomies": Field(Int("Most ways of setting a stat in the document", 1), default=1),
+        "max_stat_forms_per_row": Field(Int("Most ways the stats of one row or panel say what they count (a bold "
+                                            "label under the figure; its words as the unit alone; a note alone): "
+                                            "more is a warning, stat-anatomy-mixed", 1), default=1),
         "max_figure_sizes_per_section": Field(Int("Most stat figure sizes in one section", 1), default=1),
         "max_bold_twin_mismatches": Field(Int("Elements with bold English and no bold Chinese", 0), default=0),
         "max_typewriter_dashes": Field(Int("Hyphens for minus signs, dashes and ranges; ' / ' in Chinese", 0),
@@ -717,7 +731,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
         geometry = replace(geometry, elements=replace(
             geometry.elements, panel_padding_range_mm=tuple(geometry.elements.panel_padding_range_mm),
             theme_band_mm=tuple(geometry.elements.theme_band_mm),
-            ring_steps_mm=tuple(geometry.elements.ring_steps_mm)))
+            ring_steps_mm=tuple(geometry.elements.ring_steps_mm),
+            ring_larger_steps_mm=tuple(geometry.elements.ring_larger_steps_mm)))
     if geometry.typography is None:
         geometry = replace(geometry, typography=TypographyLimits(geometry.ref))
     else:

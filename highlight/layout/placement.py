@@ -8,7 +8,7 @@ and then above the frames anchored to the foot (the page's one deliberate space)
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..content import Page
 from ..diagnostics import Diagnostics, SourceRef
@@ -68,6 +68,24 @@ def overflows(template, order: list, filled: dict, tops: dict, body_bottom: floa
     return False
 
 
+def _through_empty(frames: dict, order: list, filled: dict) -> dict:
+    """The frames as placed: a frame standing only under frames with nothing in them (an edition without those
+    blocks: page 6's lead figure, its total printed once in the ring beside it) stands where they would have
+    stood, under what they stand under and with their gap (a caption heading its column a heading's `tight`
+    step under its rule, as the ring beside it, not a figure's step under an empty frame)."""
+    def empty(name: str) -> bool:
+        return name in filled and not filled[name][3] and not frame_height(frames[name], filled[name])
+
+    out = dict(frames)
+    for name in order:
+        f = out[name]
+        if f.below and all(empty(b) and out[b].below for b in f.below):
+            first = out[f.below[0]]
+            under = tuple(dict.fromkeys(n for b in f.below for n in out[b].below))
+            out[name] = replace(f, below=under, gap=first.gap, gap_mm=first.gap_mm)
+    return out
+
+
 def place_frames(layout: Layout, template, order: list, filled: dict, body_top: float, body_bottom: float,
                  page_ref: SourceRef, page: int, diags: Diagnostics, relax: bool = False,
                  foot_pt: float = 0.0) -> Placement:
@@ -83,7 +101,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     has too few words for its frames, and says so. Each frame's first baseline sits on the page's grid.
     Between blocks at least typography.min_block_gap_mm of paper; with `relax` (the engine's last resort, for a
     page that overflows with every smaller step taken) that floor closes a grid step at a time until it fits."""
-    frames = template.frames
+    frames = _through_empty(template.frames, order, filled)
     geometry = layout.geometry
     limits = geometry.typography
     grid = geometry.grid.baseline_pt

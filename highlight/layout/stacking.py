@@ -40,7 +40,9 @@ class FrameContext:
     # style name -> the style set instead (the template's, then the frame's)
     substitutes: Mapping = field(default_factory=lambda: _EMPTY)
     fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
-    printed: frozenset = frozenset()  # the figures the frame's stats print: a chart's total among them is not repeated
+    # the figures the frame's stats (and those over and beside it) print, each to its stat's place: a chart's total
+    # among them is printed twice (charts.chart-total-twice)
+    printed: Mapping = field(default_factory=lambda: _EMPTY)
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
     # English lines a sub-heading is broken into in a row of tiles (align_rows): the row's largest count, so that the
     # Chinese twins start level across the row (engine.body, elements.heading)

@@ -140,6 +140,7 @@ class FrameSpec:
     align_rows: str | None = None  # frames naming one group start their k-th elements at one height
     measure: int | None = None  # grid columns its elements but headings are set on (a reading measure under a wide rule)
     foot_with: tuple[str, ...] | None = None  # frames beside it whose lowest foot its own foot stands level with
+    middle_with: tuple[str, ...] | None = None  # frames beside it whose ink's middle its own ink's middle stands level with
     led_by: str | None = None  # a frame above whose last paragraph leads into this frame's first row of figures
     legend: str | None = None  # the frame its ring's (100 % bar's) table is set in, a frame of chart: legend
     code_beside: str | None = None  # the column beside it, where its closing code stands when that column is shorter
@@ -466,6 +467,9 @@ FRAME = Struct(FrameSpec, {
     "foot_with": Field(Seq(Str("A frame name"), 1, "Frames beside this one (another column of its section): this frame "
                            "goes down until its foot stands level with their lowest foot (never up), so two columns "
                            "of one section end level")),
+    "middle_with": Field(Seq(Str("A frame name"), 1, "Frames beside this one (a chart beside its key): this frame "
+                             "goes down until the middle of its ink stands level with the middle of theirs (never "
+                             "up), so a key shorter than the ring beside it is centred on it")),
     "led_by": Field(Str("A frame above this one whose last element, a paragraph, leads into this frame's first row "
                         "('HKUST has created/incubated' over 1,747 / 9 / 13): it is set over the row's first cells "
                         "that have no lead-in of their own, its last line on their lead-ins' last line, directly "
@@ -847,7 +851,7 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                 diags.error("unknown-frame", f"frame '{fname}' is led by '{frame.led_by}', which template "
                             f"'{tname}' does not define", frame.refs.get("led_by", frame.ref),
                             hint="frames of this template: " + ", ".join(template.frames))
-            for other in (*(frame.below or ()), *(frame.foot_with or ())):
+            for other in (*(frame.below or ()), *(frame.foot_with or ()), *(frame.middle_with or ())):
                 if other not in template.frames:
                     diags.error("unknown-frame", f"frame '{fname}' is below '{other}', which template "
                                 f"'{tname}' does not define", frame.ref,

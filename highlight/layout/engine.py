@@ -495,6 +495,8 @@ class PageLayouter:
         def key_level() -> bool:  # a ring beside its key (legend) no taller than the key beside it
             for name in charted:
                 key = template.frames[name].legend
+                if key in template.frames and name in (template.frames[key].middle_with or ()):
+                    continue  # (a key centred on its ring stands level with it, however tall the ring)
                 spans = [span for i in filled[key][3] if (span := ink_span(i)) is not None] if key in filled else []
                 ring = max((i.outer_pt for i in filled[name][3] if isinstance(i, Ring)), default=0.0)
                 if spans and 2 * ring > max(2 * m.ring_radius_mm * MM, max(b for _, b in spans)

@@ -34,7 +34,8 @@ def frame_order(page: Page, template, diags: Diagnostics) -> list[str]:
     order: list[str] = []
     pending = dict(template.frames)
     while pending:
-        ready = [n for n, f in pending.items() if all(b in order for b in (*(f.below or ()), *(f.foot_with or ())))]
+        ready = [n for n, f in pending.items()
+                 if all(b in order for b in (*(f.below or ()), *(f.foot_with or ()), *(f.middle_with or ())))]
         if not ready:
             diags.error("frame-cycle", f"frames {', '.join(pending)} are placed below each other in a "
                         "circle", next(iter(pending.values())).ref, page=page.number,
@@ -171,6 +172,12 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                 # (their ink's foot: a chart's last row, not its frame's descent below it)
                 foot = max(tops[n] + seen[n][1] for n in f.foot_with)
                 level = foot - seen[name][1]
+                if level > top + 1e-6:
+                    top = level
+            inked = [n for n in f.middle_with or () if inks[n] and n in tops]
+            if inked and inks[name]:  # down (never up) until its ink's middle is level with theirs: a key on its ring
+                middle = (min(tops[n] + seen[n][0] for n in inked) + max(tops[n] + seen[n][1] for n in inked)) / 2
+                level = middle - (seen[name][0] + seen[name][1]) / 2
                 if level > top + 1e-6:
                     top = level
             baseline = first_baseline[name]

@@ -504,8 +504,9 @@ class PageLayouter:
                     return False
             return True
 
-        if charted and not widened and not rings and not too_full():
-            self._grow_rings(charted, rings, layout, fill, lambda: too_full() or not key_level(),
+        drawn_rings = [n for n in charted if any(isinstance(i, Ring) for i in filled[n][3])]  # (not a bar100's)
+        if drawn_rings and not widened and not rings and not too_full():
+            self._grow_rings(drawn_rings, rings, layout, fill, lambda: too_full() or not key_level(),
                              lambda: align_rows(template, refill, started, filled, gap_limit, heads))
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.

@@ -647,7 +647,6 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
     _qr_caption_findings(pages, layout, diags)
     _lone_picture_findings(pages, layout, diags)
     _tile_heading_findings(pages, layout, diags)
-    _mixed_anatomy_findings(edition, layout, diags)
     # Every stat that departs is named, even where all depart alike (one way of setting them, not the anatomy).
     for departs, found in anatomies.items():
         for number, ref, figure in found if departs else ():
@@ -802,12 +801,12 @@ def _stat_form(stat: Stat) -> str:
     return "unit"
 
 
-def _mixed_anatomy_findings(edition, layout, diags: Diagnostics) -> None:
+def mixed_anatomy_findings(edition, layout, diags: Diagnostics) -> None:
     """Stats of one row or panel built one way (designer's review of df673b1, item 4: edition-b's page 7 panel,
     "85+ alliances" with its words as a unit on the figure line beside two cells with bold labels): the stats of a
     block (a frame, its cells a row or a panel) and of the frames of one row of tiles (a template's align_rows)
     in more than typography.max_stat_forms_per_row forms are a located warning at each stat built otherwise
-    than most of them (stat-anatomy-mixed)."""
+    than most of them (stat-anatomy-mixed). Read from the content: every build says it, not only --report."""
     limit = layout.geometry.typography.max_stat_forms_per_row
     for page in edition.pages:
         frames = layout.templates[page.template].frames if page.template in layout.templates else {}

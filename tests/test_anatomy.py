@@ -376,7 +376,7 @@ def test_the_report_names_a_figure_set_at_another_size_in_its_section(tmp_path):
     (folder / "layout").mkdir()
     (folder / "layout" / "templates.yaml").write_text(
         "templates:\n  p1:\n    frames:\n      excellence-row-2: {styles: {stat-figure: heading1}}\n", encoding="utf-8")
-    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf"), "--report", "--strict"])
+    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf"), "--strict"])  # (every build)
     assert code == 1
     (line,) = [ln for ln in printed.splitlines() if "[typo-figure-sizes]" in ln]  # (the summary counts the kind)
     assert "p1-research-power.yaml:" in line and "'20' is set at 12 pt beside figures at 26 pt in the same " \
@@ -1373,12 +1373,12 @@ def test_stats_of_one_row_built_two_ways_are_a_located_warning(tmp_path):
         assert old in text
         text = text.replace(old, new, 1)
     page.write_text(text, "utf-8")
-    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf"), "--report", "--strict"])
+    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf"), "--strict"])  # (every build)
     assert code == 1
     (line,) = [ln for ln in printed.splitlines() if "[stat-anatomy-mixed]" in ln]
     assert "p7-growth-continued.yaml:" in line and "(blocks[1].elements[1].stat)" in line and "'85+'" in line
     assert "'120+', '150+'" in line and "(limit 1)" in line
     assert "label" in printed.split("[stat-anatomy-mixed]", 1)[1].split("\n", 2)[1]  # the hint: how to fix it
     for edition in (os.path.join(ROOT, "tests", "fixtures", "edition-b"), EDITION):
-        result = build(BuildOptions(edition, str(tmp_path / "y.pdf"), report=True))
+        result = build(BuildOptions(edition, str(tmp_path / "y.pdf")))
         assert not [d for d in result.diagnostics.items if d.code == "stat-anatomy-mixed"]

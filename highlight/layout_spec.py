@@ -259,7 +259,7 @@ class TypographyLimits:
     last_block_gap_mm: float = 0.0  # …under which a page too full for its rhythm never closes it (the last resort)
     one_ink_below_pt: float = 0.0  # text smaller than this in one ink (a four-ink navy breaks up off register)
     max_stat_anatomies: int = 1  # ways of setting a stat in the leaflet (DESIGN.md: one stat anatomy)
-    max_stat_forms_per_row: int = 1  # ways the stats of one row or panel say what they count (label; unit alone)
+    max_stat_forms_per_row: int = 1  # ways the stats of one row or panel say what they count (words; a unit alone)
     max_figure_sizes_per_section: int = 1  # stat figure sizes within one section
     max_bold_twin_mismatches: int = 0  # elements with bold English and no bold Chinese
     max_typewriter_dashes: int = 0  # hyphens for minus signs, dashes and ranges; half-width slashes in Chinese
@@ -648,9 +648,10 @@ GEOMETRY = Struct(PageGeometry, {
         "one_ink_below_pt": Field(Number("Text smaller than this is set in a colour of one ink, pt (0: any)", 0),
                                   default=0.0),
         "max_stat_anatomies": Field(Int("Most ways of setting a stat in the document", 1), default=1),
-        "max_stat_forms_per_row": Field(Int("Most ways the stats of one row or panel say what they count (a bold "
-                                            "label under the figure; its words as the unit alone; a note alone): "
-                                            "more is a warning, stat-anatomy-mixed", 1), default=1),
+        "max_stat_forms_per_row": Field(Int("Most ways the stats of one row or panel say what they count (words "
+                                            "of their own: a label, a bold lead in the note, a lead-in; or none: "
+                                            "a unit alone, a plain note): more is a warning, stat-anatomy-mixed",
+                                            1), default=1),
         "max_figure_sizes_per_section": Field(Int("Most stat figure sizes in one section", 1), default=1),
         "max_bold_twin_mismatches": Field(Int("Elements with bold English and no bold Chinese", 0), default=0),
         "max_typewriter_dashes": Field(Int("Hyphens for minus signs, dashes and ranges; ' / ' in Chinese", 0),

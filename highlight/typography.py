@@ -833,7 +833,9 @@ def mixed_anatomy_findings(edition, layout, diags: Diagnostics) -> None:
                                   hint="build the row's stats one way: give it a label: {en: \"...\"} (the words "
                                   "that say what the figure counts, bold) and its Chinese twin in bold in its note "
                                   "(**...**), as the stats beside it" if common == "label" else
-                                  "build the row's stats one way, as the stats beside it")
+                                  "build the row's stats one way: give the stats beside it words of their own too "
+                                  "(a label: {en: \"...\"} and its Chinese twin in bold in the note, **...**), or "
+                                  "write this one's words as they do")
 
 
 def _stats_and_callouts(page) -> dict:

@@ -492,6 +492,7 @@ class PageLayouter:
                 fill(name, diags=quiet)
             align_rows(template, refill, started, filled, gap_limit, heads)
             step_figures()
+
         def key_level() -> bool:  # a ring beside its key (legend) no taller than the key beside it
             for name in charted:
                 key = template.frames[name].legend
@@ -644,8 +645,9 @@ class PageLayouter:
     def _grow_rings(charted: list, rings: dict, layout, fill, too_full, align) -> None:
         """A page with room gives its rings the next larger step of the declared scale (ring_larger_steps_mm,
         every ring of the page one size, at most ring_larger_share of its column wide), in turn, while the page
-        still fits (`too_full`: or a ring outgrows its key beside it, page 6's, which it stands level with): its spare height goes to its charts before it is left as paper under them (designer's review
-        of df673b1, item 3: page 3's 60 mm rings over 39 and 23 mm of paper); `rings` holds the layouts taken."""
+        still fits (`too_full`: or a ring outgrows a key beside it that is not centred on it): its spare height
+        goes to its charts before it is left as paper under them (designer's review of df673b1, item 3: page 3's
+        60 mm rings over 39 and 23 mm of paper); `rings` holds the layouts taken."""
         m = layout.geometry.elements
         for radius in sorted(r for r in m.ring_larger_steps_mm if r > m.ring_radius_mm):
             kept = dict(rings)

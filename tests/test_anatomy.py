@@ -376,7 +376,7 @@ def test_the_report_names_a_figure_set_at_another_size_in_its_section(tmp_path):
     (folder / "layout").mkdir()
     (folder / "layout" / "templates.yaml").write_text(
         "templates:\n  p1:\n    frames:\n      excellence-row-2: {styles: {stat-figure: heading1}}\n", encoding="utf-8")
-    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf"), "--strict"])  # (every build)
+    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf"), "--report", "--strict"])
     assert code == 1
     (line,) = [ln for ln in printed.splitlines() if "[typo-figure-sizes]" in ln]  # (the summary counts the kind)
     assert "p1-research-power.yaml:" in line and "'20' is set at 12 pt beside figures at 26 pt in the same " \

@@ -646,8 +646,7 @@ def test_a_sections_code_follows_the_block_over_it_without_a_hole(which, request
     limit = spacing.typography.deliberate_space_mm * MM + page.grid_pt
     assert spacing.spacing_pt["block"] <= paper <= limit + 0.01, paper / MM
     (panel,) = [b for b in panels if b.y_pt > key - 1]
-    # (each on the grid by its own first baseline: the code's caption, the panel's padded first line)
-    assert abs(qr.y_pt - panel.y_pt) <= 1.5 * page.grid_pt, (qr.y_pt - panel.y_pt) / MM
+    assert abs(qr.y_pt - panel.y_pt) <= page.grid_pt, (qr.y_pt - panel.y_pt) / MM
     assert not [b for b in panels if b.y_pt <= qr.y_pt <= b.y_pt + b.height_pt and b.x_pt <= qr.x_pt <= b.x_pt + b.width_pt]
 
 

@@ -148,6 +148,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     def place(snap: bool, spacing: dict, moved: dict | None = None, extra: dict | None = None) -> tuple[dict, float]:
         tops: dict[str, float] = {}
         bottoms: dict[str, float] = {}
+        beside: dict = {}  # (frames above, gap) -> the top of the first frame placed under them (before any move)
         for name in order:
             f = frames[name]
             # A frame with nothing in it (an edition without that block) takes no gap: what stands below it
@@ -192,6 +193,13 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                     top = down
                 else:
                     top = up if f.below and top - up < gap - 1e-6 and up >= need - 1e-6 else down
+                    # (frames side by side under the same frames with one gap, page 6's roles' panel and its code:
+                    # the grid line nearest the first one's top, so their tops stand level within a grid step)
+                    first = beside.get((tuple(f.below or ()), f.gap))
+                    if first is not None and f.below and abs(down - first) < abs(top - first):
+                        top = down
+            if f.below:
+                beside.setdefault((tuple(f.below), f.gap), top)
             top += (moved or {}).get(name, 0.0)
             tops[name] = top
             bottoms[name] = top + frame_height(f, filled[name])

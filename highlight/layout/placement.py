@@ -71,9 +71,10 @@ def overflows(template, order: list, filled: dict, tops: dict, body_bottom: floa
 
 def _through_empty(frames: dict, order: list, filled: dict) -> dict:
     """The frames as placed: a frame standing only under frames with nothing in them (an edition without those
-    blocks: page 6's lead figure, its total printed once in the ring beside it) stands where they would have
-    stood, under what they stand under and with their gap (a caption heading its column a heading's `tight`
-    step under its rule, as the ring beside it, not a figure's step under an empty frame)."""
+    blocks) stands under what they stand under, with its own gap (an empty frame takes none); and where they
+    stood first under a heading's rule (the `tight` step) it is what stands first under that rule, and takes that
+    step: page 6's key, its caption heading the column beside the ring, when the lead figure over it is left out
+    (its total printed once, in the ring), not a figure's step under an empty frame."""
     def empty(name: str) -> bool:
         return name in filled and not filled[name][3] and not frame_height(frames[name], filled[name])
 
@@ -81,9 +82,9 @@ def _through_empty(frames: dict, order: list, filled: dict) -> dict:
     for name in order:
         f = out[name]
         if f.below and all(empty(b) and out[b].below for b in f.below):
-            first = out[f.below[0]]
             under = tuple(dict.fromkeys(n for b in f.below for n in out[b].below))
-            out[name] = replace(f, below=under, gap=first.gap, gap_mm=first.gap_mm)
+            tight = all(out[b].gap == "tight" for b in f.below)
+            out[name] = replace(f, below=under, **({"gap": "tight", "gap_mm": 0.0} if tight else {}))
     return out
 
 

@@ -27,6 +27,7 @@ from .items import (
     CopyfitStep,
     FrameBox,
     LaidOutPage,
+    Ring,
     Rule,
     TextLine,
     _first_baseline,
@@ -298,8 +299,8 @@ class PageLayouter:
             # caption of its own
             beside = [n for n, f in template.frames.items() if n != name and frame.below and f.below == frame.below]
             over = [blocks[b] for b in (*(frame.below or ()), *beside) if blocks.get(b)]
-            printed = frozenset(e.figure for one in ([block] if block else []) + over for e in one.elements
-                                if isinstance(e, Stat))
+            printed = {e.figure: e.ref for one in ([block] if block else []) + over for e in one.elements
+                       if isinstance(e, Stat)}
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
                                 printed=printed, head_pad=head_pad.get(name, 0.0),
                                 substitutes={**_on_panel(layout, frame), **(template.styles or {}),
@@ -514,6 +515,23 @@ class PageLayouter:
                                 f"head (frames {', '.join(sorted(given))}): each heading takes its own lines, what it "
                                 "heads under it", page.ref, page=page.number,
                                 hint="shorten the page's copy by a line, or give the deeper heading a shorter text")
+
+        def key_level() -> bool:  # a ring beside its key (legend) no taller than the key beside it
+            for name in charted:
+                key = template.frames[name].legend
+                if key in template.frames and name in (template.frames[key].middle_with or ()):
+                    continue  # (a key centred on its ring stands level with it, however tall the ring)
+                spans = [span for i in filled[key][3] if (span := ink_span(i)) is not None] if key in filled else []
+                ring = max((i.outer_pt for i in filled[name][3] if isinstance(i, Ring)), default=0.0)
+                if spans and 2 * ring > max(2 * m.ring_radius_mm * MM, max(b for _, b in spans)
+                                            - min(a for a, _ in spans)) + 0.5:
+                    return False
+            return True
+
+        drawn_rings = [n for n in charted if any(isinstance(i, Ring) for i in filled[n][3])]  # (not a bar100's)
+        if drawn_rings and not widened and not rings and not too_full():
+            self._grow_rings(drawn_rings, rings, layout, fill, lambda: too_full() or not key_level(),
+                             lambda: align_rows(template, refill, started, filled, gap_limit, heads))
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.
         relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
@@ -637,7 +655,7 @@ class PageLayouter:
         # (`rings` holds the layouts the page's frames are set with: a ring's smaller step, or rows opened by the
         # page's room; only a charted frame's smaller ring is a ring step)
         stepped = sorted(n for n in charted if n in rings
-                         and rings[n].geometry.elements.ring_radius_mm < m.ring_radius_mm)
+                         and rings[n].geometry.elements.ring_radius_mm != m.ring_radius_mm)
         ringed = (rings[stepped[0]].geometry.elements.ring_radius_mm, m.ring_radius_mm,
                   tuple(stepped)) if stepped else None
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
@@ -645,6 +663,30 @@ class PageLayouter:
                      placement.floor if placement.floor is not None or not placement.released else placement.block_gap,
                      ringed, tuple(n for n in order if n in padded),
                      not layout.geometry.elements.figure_box_step and m.figure_box_step)
+
+    @staticmethod
+    def _grow_rings(charted: list, rings: dict, layout, fill, too_full, align) -> None:
+        """A page with room gives its rings the next larger step of the declared scale (ring_larger_steps_mm,
+        every ring of the page one size, at most ring_larger_share of its column wide), in turn, while the page
+        still fits (`too_full`: or a ring outgrows a key beside it that is not centred on it): its spare height
+        goes to its charts before it is left as paper under them (designer's review of df673b1, item 3: page 3's
+        60 mm rings over 39 and 23 mm of paper); `rings` holds the layouts taken."""
+        m = layout.geometry.elements
+        for radius in sorted(r for r in m.ring_larger_steps_mm if r > m.ring_radius_mm):
+            kept = dict(rings)
+            larger = replace(layout, geometry=replace(layout.geometry, elements=replace(
+                m, ring_radius_mm=radius, ring_max_share=max(m.ring_max_share, m.ring_larger_share))))
+            for name in charted:
+                rings[name] = larger
+                fill(name, diags=Diagnostics())
+            align()
+            if too_full():
+                rings.clear()
+                rings.update(kept)
+                for name in charted:
+                    fill(name, diags=Diagnostics())
+                align()
+                break
 
     @staticmethod
     def _shorten(over: float, page_over: float, body: float) -> str:

@@ -41,7 +41,9 @@ class FrameContext:
     # style name -> the style set instead (the template's, then the frame's)
     substitutes: Mapping = field(default_factory=lambda: _EMPTY)
     fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
-    printed: frozenset = frozenset()  # the figures the frame's stats print: a chart's total among them is not repeated
+    # the figures the frame's stats (and those over and beside it) print, each to its stat's place: a chart's total
+    # among them is printed twice (charts.chart-total-twice)
+    printed: Mapping = field(default_factory=lambda: _EMPTY)
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
     # (English, Chinese) lines of the heading, name or headline opening a cell in a row of cells (fill.fill_frame):
     # the row's largest counts, the room of those it does not set left under each language, so that the Chinese

@@ -16,6 +16,7 @@ from highlight.text import Span, TextSetter, spans_from_text
 TEXTS = [
     ("body", "en", "Research power of the University: 93,923,338 kWh saved, HK$2.76 billion raised[^#]."),
     ("title", "en", "Research power of the University"),
+    ("heading2", "en", "Research power of the University"),
     ("heading1", "en", "Research **power** of the University"),
     ("stat-note", "en", "Research power of the University[^#]: 93,923,338 kWh saved."),
     ("body", "zh", "研究實力：凱洛格—科大行政人員工商管理碩士課程，「港科大（廣州）」正式啟用。研究實力，港科大。"),
@@ -42,7 +43,8 @@ def test_a_box_from_the_memo_is_the_box_made_afresh(setter_and_style):
     """One setter sets every paragraph in turn (its memo of boxes shared by all of them); a fresh setter for each
     paragraph sets it with an empty memo: the lines are the same, so no box of one style, size, language or
     neighbour was reused for another (with the key's style or neighbours left out, the title's and the heading's
-    lines took the body's boxes: this test failed)."""
+    lines took the body's boxes; with a paragraph's boxes kept by its text alone, the second heading took the
+    title's: this test failed)."""
     shared_fonts = setter_and_style[0].fonts
     layout = setter_and_style[1]
     shared = TextSetter(shared_fonts)

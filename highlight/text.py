@@ -586,9 +586,10 @@ class TextSetter:
             else:
                 words[-1].append(i)
         words = [w for w in words if w]
-        bound = _bracket_bound(chars)
-        titled = _quoted_titles(chars)
-        joined = "".join(c.char for c in chars)
+        joined = "".join(s.text for s in spans)
+        # (a paragraph without brackets, most of them, has no bracketed phrase or quoted title to look for)
+        bound = _bracket_bound(chars) if not OPENING_BRACKETS.isdisjoint(joined) else set()
+        titled = _quoted_titles(chars) if not TITLE_MARKS.keys().isdisjoint(joined) else set()
         grades = break_grades(joined, self.words)
         joins = _term_joins(joined, self.words) if self._keep_terms else frozenset()
         # where one of the edition's words begins, its first character is no classifier: 2022 | 人工智能
@@ -597,7 +598,8 @@ class TextSetter:
         seps: list[_Sep] = []
         hyphenating = any(span.style.hyphenate for span in spans)
         terms = _bold_terms(spans)
-        texts = ["".join(chars[i].char for i in word if not chars[i].span.marker) for word in words]
+        texts = ["".join(chars[i].char for i in word if not chars[i].span.marker) for word in words] if markers \
+            else [joined[word[0]:word[-1] + 1] for word in words]  # (a word's characters are side by side)
         latin = [not is_cjk(item.char) for item in chars]
         for w_index, word in enumerate(words):
             if w_index:

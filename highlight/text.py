@@ -944,21 +944,25 @@ class TextSetter:
         hang = [b.hang_pt for b in boxes]
         end_shrink = [b.end_shrink_pt for b in boxes]
         end_bracket = [bool(b.end_shrink_pt and b.frags and b.frags[-1].text[-1:] in CLOSING_BRACKETS) for b in boxes]
-        ragged_cost = [_ragged_cost(b, width_pt) for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         mid_shrink = [b.mid_shrink_pt for b in boxes] if justify else [0.0] * n
         lead_mark = [b.lead_mark_pt for b in boxes]
         last_mark = [b.last_mark_pt for b in boxes]
         mark_count = [len(b.marks) for b in boxes]
         sep_w = [sep.width_pt for sep in seps]
-        # …and a ragged line far short on a phrase's punctuation reads as the paragraph's end (HARD_RETURN_COST)
-        long_note = not balance and sum(box_w) + sum(sep_w) > SHORT_NOTE_LINES * width_pt  # (summed once)
-        far_short = [FAR_SHORT_EM * b.frags[-1].size_pt
-                     if b.frags and width_pt >= NARROW_MEASURE_EM * b.frags[-1].size_pt - 0.01 and long_note
-                     else width_pt  # (a balanced note's lines, or a short note's, _set, are short by design)
-                     for b in boxes]
-        hard_return = [RAGGED_COST + HARD_RETURN_COST if b.frags and b.frags[-1].text[-1] in PHRASE_END
-                       else RAGGED_COST for b in boxes]
+        # (what only justified Chinese prices, made for it only: a ragged line, a far-short one)
+        ragged_cost = [_ragged_cost(b, width_pt) for b in boxes] if justify else []
+        if justify:
+            # …and a ragged line far short on a phrase's punctuation reads as the paragraph's end (HARD_RETURN_COST)
+            long_note = not balance and sum(box_w) + sum(sep_w) > SHORT_NOTE_LINES * width_pt  # (summed once)
+            far_short = [FAR_SHORT_EM * b.frags[-1].size_pt
+                         if b.frags and width_pt >= NARROW_MEASURE_EM * b.frags[-1].size_pt - 0.01 and long_note
+                         else width_pt  # (a balanced note's lines, or a short note's, _set, are short by design)
+                         for b in boxes]
+            hard_return = [RAGGED_COST + HARD_RETURN_COST if b.frags and b.frags[-1].text[-1] in PHRASE_END
+                           else RAGGED_COST for b in boxes]
+        else:
+            far_short = hard_return = []
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
         sep_gap_room = [sep.last_stretch_pt for sep in seps]
         start_hang = [0.5 * b.frags[0].size_pt if b.frags and b.frags[0].text[0] in OPENING_BRACKETS else 0.0
@@ -1214,7 +1218,9 @@ class TextSetter:
                     # the next word is placed at its own x whatever the justification.
                     prev = pending[-1]
                     face = self.fonts.faces.get(prev[2], MISSING_FACE)
-                    drawn = face.width_pt(SPACE, prev[3]) + prev[6]
+                    advances = face.advances  # (one character: the font's advance, as Face.width_pt gives it)
+                    drawn = (advances.get(32, 0) * prev[3] / face.units_per_em if advances is not None
+                             else face.width_pt(SPACE, prev[3])) + prev[6]
                     if prev[8] == 1.0:
                         prev[1] += SPACE
                         prev[7] += drawn

@@ -413,6 +413,9 @@ class BuildSession:
             typography.anatomy_report(run.result.typography, pages, run.edition, layout, diags)
         check_safe_area(pages, layout, diags)
         check_regions(run.edition, layout.geometry.charts, diags)  # one region, one colour in every chart
+        from .typography import mixed_anatomy_findings
+
+        mixed_anatomy_findings(run.edition, layout, diags)  # the stats of a row built one way (content: every build)
         if options.final:
             check_final(pages, diags)
         run.profile = self._output_profile(run.project, diags) if options.target == "print" else None

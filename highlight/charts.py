@@ -55,8 +55,7 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
         rows = chart_rows(table, spec)
         piece = _Piece()
         key = table.ref.yaml_path or ""
-        y = lay.column(piece.primary, table.ref, "en", width, role=Role("table-caption", key)).add(
-            lay.inline_pair(table.caption, "table-caption"))
+        y = _caption(lay, piece.primary, table, width, table.caption)
         anchor = _first_baseline(piece.primary) if piece.primary else None
         piece.primary_h = _table(lay, key, rows, width, y, anchor, piece.primary, bars=False,
                                  total=sum(row.count for row in rows) or 1)
@@ -74,8 +73,7 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
     piece = _Piece()
     out = piece.primary
     key = table.ref.yaml_path or ""
-    y = lay.column(out, table.ref, "en", width, role=Role("table-caption", key)).add(
-        lay.inline_pair(table.caption if not frame.legend or kind == "bars" else None, "table-caption"))
+    y = _caption(lay, out, table, width, table.caption if not frame.legend or kind == "bars" else None)
     probe: list = []
     probe_col = lay.column(probe, table.ref, "en", width)
     for _ in range(spec.caption_lines if frame.cells > 1 else 0):
@@ -96,6 +94,19 @@ def breakdown(lay, table: Breakdown, width: float, frame: FrameSpec) -> _Piece:
     return piece
 
 
+def _caption(lay, out: list, table: Breakdown, width: float, text: Text | None) -> float:
+    """The chart's caption (what it counts): English and Chinese on one line where the pair fits it ('By region
+    按地區'), else the English then the Chinese under it, each a line of its own (never one running into the
+    other); the y under it."""
+    role = Role("table-caption", table.ref.yaml_path or "")
+    pair = lay.inline_pair(text, "table-caption")
+    col = lay.column(out, table.ref, "en", width, role=role)
+    if text is None or not (text.en and text.zh) or lay._natural(pair) <= width:
+        return col.add(pair)
+    y = col.add(lay.spans(text, "table-caption", "en"))
+    return lay.column(out, table.ref, "zh", width, 0.0, y, role).add(lay.spans(text, "table-caption", "zh"))
+
+
 def _missing_others_label(lay, table: Breakdown, spec: ChartSpec) -> None:
     small = small_rows(table, spec)
     if small and table.others_label is None:
@@ -108,16 +119,23 @@ def _missing_others_label(lay, table: Breakdown, spec: ChartSpec) -> None:
 
 
 def _missing_words(lay, table: Breakdown) -> None:
-    """A chart says in both languages what it counts (its caption, or the stat of its frame whose figure is its
-    total, standing over it) and what its total is (its unit, under the total): where the content gives no such
-    words, a located warning; the layout invents none."""
+    """A chart says in both languages what it counts (its caption) and what its total is (its unit, under the
+    total): where the content gives no such words, a located warning; the layout invents none. Its total is
+    printed once, in the ring's centre or at the bar's end: a stat beside it that prints the same figure is a
+    located warning naming the fix (the stat's words become the chart's caption)."""
+    total = f"{table.total:,}"
+    twin = lay.printed.get(total)
+    if twin is not None:
+        lay.diags.warning("chart-total-twice", f"the stat prints {total}, the total the chart beside it prints in "
+                          "its centre: the figure twice, once as the stat and once in the ring", twin,
+                          page=lay.page, hint="take the stat out of the page and give its words as the "
+                          'breakdown\'s caption: {en: "<its label>", zh: "<its Chinese>"}: the total is printed '
+                          "once, in the chart, over what the caption says it counts")
     for field, what, example in (("caption", "caption saying what it counts", 'caption: {en: "Non-local '
                                   'students", zh: "非本地生"}'),
                                  ("unit", "unit under the total", 'unit: {en: "Students", zh: '
                                   '"學生"}')):
         text = getattr(table, field)
-        if field == "caption" and f"{table.total:,}" in lay.printed:
-            continue  # a stat of its frame prints the total: its words above the chart say what it counts
         missing = [lang for lang in ("en", "zh") if not (text is not None and (getattr(text, lang) or text.mixed))]
         if missing:
             lay.diags.warning(f"chart-{field}", f"the chart has no {what}"
@@ -188,7 +206,7 @@ def _ring(lay, table: Breakdown, rows, width: float, y: float, out: list, later:
     """A ring of the rows in table order, clockwise from 12 o'clock, centred above the table, the total in
     its centre; the y below it."""
     spec = lay.layout.geometry.charts
-    outer = min(width * 0.36, lay.m.ring_radius_mm * MM)  # at most 72 % of its column wide
+    outer = min(width * lay.m.ring_max_share, lay.m.ring_radius_mm * MM)  # at most 72 % of its column wide
     inner = outer * lay.m.ring_hole
     cx, cy = width / 2, y + spec.space_mm * MM + outer
     total = sum(row.count for row in rows) or 1

@@ -506,6 +506,7 @@ def _check_page(page: Page, diags: Diagnostics) -> None:
                               hint="check every number and date, then " + _review_deletion(ref_of(element, "review")))
     _check_theme_headings(page, diags)
     _check_headline_twins(page, diags)
+    _check_ranking_twins(page, diags)
     defined = {note.marker: note for note in page.footnotes}
     used: set[str] = set(in_figures)
     for text in page_texts(page):
@@ -582,6 +583,36 @@ def _check_headline_twins(page: Page, diags: Diagnostics) -> None:
                           ref_of(element, "headline"), page=page.page,
                           hint="give the headline its zh: (set on its own line in the headline style, as the "
                                "English), and keep the Chinese text for the sentence that follows it")
+
+
+SOURCE_WORD = re.compile(r"[A-Za-z][A-Za-z&.]+")
+
+
+def _check_ranking_twins(page: Page, diags: Diagnostics) -> None:
+    """A ranking's title.zh that names its source (a title in 《》, or a word of the English source) with no bold run:
+    the layout cannot tell the source's words from the title's twin, so the whole line is set as the title, its
+    source part bold beside the English source's regular (Chinese review of main df673b1, edition-b page 4). The
+    author marks the twin with **…**, as 2022-23 marks it in its source.zh: then both authorings print the same line,
+    the source's words regular and the twin bold (layout/elements.py, _title_twin_line)."""
+    for block in page.blocks:
+        for element in block.elements:
+            if not isinstance(element, Ranking):
+                continue
+            title = element.title
+            if title is None or not title.zh or BOLD_RUN.search(title.zh):
+                continue
+            source_en = element.source.en if element.source is not None and element.source.en else ""
+            named = [w for w in SOURCE_WORD.findall(source_en) if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])",
+                                                                          title.zh)]
+            if "《" not in title.zh and not named:
+                continue
+            what = "a title in 《》" if "《" in title.zh else f"the source's word '{named[0]}'"
+            diags.warning("ranking-title-twin", f"the ranking '{element.rank}' has a Chinese title that names its "
+                          f"source ({what}) with no bold run: all of it is set bold as the title, the source's words "
+                          "too", ref_of(title, "zh"), page=page.page,
+                          hint="mark the words that translate the English title with **…**, e.g. "
+                               "zh: \"2024《QS 全球大學排名》**世界頂尖 1500+ 所大學**排名榜\": they are set bold, the "
+                               "source's words regular; a line that is all title: wrap it whole in **…**")
 
 
 def check_breakdown(table: Breakdown, diags: Diagnostics, page: int) -> None:

@@ -158,6 +158,7 @@ class FrameSpec:
     align_rows: str | None = None  # frames naming one group start their k-th elements at one height
     measure: int | None = None  # grid columns its elements but headings are set on (a reading measure under a wide rule)
     foot_with: tuple[str, ...] | None = None  # frames beside it whose lowest foot its own foot stands level with
+    middle_with: tuple[str, ...] | None = None  # frames beside it whose ink's middle its own ink's middle stands level with
     led_by: str | None = None  # a frame above whose last paragraph leads into this frame's first row of figures
     legend: str | None = None  # the frame its ring's (100 % bar's) table is set in, a frame of chart: legend
     code_beside: str | None = None  # the column beside it, where its closing code stands when that column is shorter
@@ -238,6 +239,9 @@ class ElementMeasures:
     ring_radius_mm: float = 26.0
     ring_hole: float = 0.58
     ring_steps_mm: tuple[float, ...] = ()  # smaller radii a ring takes, in turn, on a page too full for it
+    ring_larger_steps_mm: tuple[float, ...] = ()  # larger radii a ring takes, in turn, on a page with room
+    ring_max_share: float = 0.36  # a ring's outer radius at most this share of its column's width
+    ring_larger_share: float = 0.36  # …and at a larger step, at most this share
     qr_caption_gap_mm: float = 3.0
     qr_caption_measure_mm: float = 0.0  # a QR caption's measure on every page (0: the rest of its cell)
     footnote_rule_mm: float = 40.0
@@ -273,6 +277,7 @@ class TypographyLimits:
     last_block_gap_mm: float = 0.0  # …under which a page too full for its rhythm never closes it (the last resort)
     one_ink_below_pt: float = 0.0  # text smaller than this in one ink (a four-ink navy breaks up off register)
     max_stat_anatomies: int = 1  # ways of setting a stat in the leaflet (DESIGN.md: one stat anatomy)
+    max_stat_forms_per_row: int = 1  # ways the stats of one row or panel say what they count (words; a unit alone)
     max_figure_sizes_per_section: int = 1  # stat figure sizes within one section
     max_bold_twin_mismatches: int = 0  # elements with bold English and no bold Chinese
     max_typewriter_dashes: int = 0  # hyphens for minus signs, dashes and ranges; half-width slashes in Chinese
@@ -480,6 +485,9 @@ FRAME = Struct(FrameSpec, {
     "foot_with": Field(Seq(Str("A frame name"), 1, "Frames beside this one (another column of its section): this frame "
                            "goes down until its foot stands level with their lowest foot (never up), so two columns "
                            "of one section end level")),
+    "middle_with": Field(Seq(Str("A frame name"), 1, "Frames beside this one (a chart beside its key): this frame "
+                             "goes down until the middle of its ink stands level with the middle of theirs (never "
+                             "up), so a key shorter than the ring beside it is centred on it")),
     "led_by": Field(Str("A frame above this one whose last element, a paragraph, leads into this frame's first row "
                         "('HKUST has created/incubated' over 1,747 / 9 / 13): it is set over the row's first cells "
                         "that have no lead-in of their own, its last line on their lead-ins' last line, directly "
@@ -606,6 +614,13 @@ GEOMETRY = Struct(PageGeometry, {
         "ring_hole": Field(Number("Inner radius of a ring as a share of the outer", 0, maximum=0.95), default=0.58),
         "ring_steps_mm": Field(Seq(Number("mm", 1, maximum=200), 0, "Smaller outer radii a ring chart takes, in "
                                    "turn, on a page too full for it (the figure scale's smaller steps)"), default=()),
+        "ring_larger_steps_mm": Field(Seq(Number("mm", 1, maximum=200), 0, "Larger outer radii a ring chart takes, "
+                                          "in turn, on a page with room (every ring of the page one size), before "
+                                          "the page leaves the room as paper"), default=()),
+        "ring_max_share": Field(Number("A ring's outer radius at most this share of its column's width", 0.05,
+                                       maximum=0.5), default=0.36),
+        "ring_larger_share": Field(Number("A ring at a larger step (ring_larger_steps_mm): its outer radius at most "
+                                          "this share of its column's width", 0.05, maximum=0.5), default=0.36),
         "qr_caption_gap_mm": Field(Number("Between a QR code and its caption", 0, maximum=200), default=3.0),
         "qr_caption_measure_mm": Field(Number("A QR code's caption measure, mm, the same on every page (its cell's "
                                               "rest where narrower; 0: the rest of its cell)", 0, maximum=200),
@@ -651,6 +666,10 @@ GEOMETRY = Struct(PageGeometry, {
         "one_ink_below_pt": Field(Number("Text smaller than this is set in a colour of one ink, pt (0: any)", 0),
                                   default=0.0),
         "max_stat_anatomies": Field(Int("Most ways of setting a stat in the document", 1), default=1),
+        "max_stat_forms_per_row": Field(Int("Most ways the stats of one row or panel say what they count (words "
+                                            "of their own: a label, a bold lead in the note, a lead-in; or none: "
+                                            "a unit alone, a plain note): more is a warning, stat-anatomy-mixed",
+                                            1), default=1),
         "max_figure_sizes_per_section": Field(Int("Most stat figure sizes in one section", 1), default=1),
         "max_bold_twin_mismatches": Field(Int("Elements with bold English and no bold Chinese", 0), default=0),
         "max_typewriter_dashes": Field(Int("Hyphens for minus signs, dashes and ranges; ' / ' in Chinese", 0),
@@ -735,7 +754,8 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
         geometry = replace(geometry, elements=replace(
             geometry.elements, panel_padding_range_mm=tuple(geometry.elements.panel_padding_range_mm),
             theme_band_mm=tuple(geometry.elements.theme_band_mm),
-            ring_steps_mm=tuple(geometry.elements.ring_steps_mm)))
+            ring_steps_mm=tuple(geometry.elements.ring_steps_mm),
+            ring_larger_steps_mm=tuple(geometry.elements.ring_larger_steps_mm)))
     if geometry.typography is None:
         geometry = replace(geometry, typography=TypographyLimits(geometry.ref))
     else:
@@ -850,7 +870,7 @@ def load_layout(folder: str, diags: Diagnostics, cache: dict | None = None, over
                 diags.error("unknown-frame", f"frame '{fname}' is led by '{frame.led_by}', which template "
                             f"'{tname}' does not define", frame.refs.get("led_by", frame.ref),
                             hint="frames of this template: " + ", ".join(template.frames))
-            for other in (*(frame.below or ()), *(frame.foot_with or ())):
+            for other in (*(frame.below or ()), *(frame.foot_with or ()), *(frame.middle_with or ())):
                 if other not in template.frames:
                     diags.error("unknown-frame", f"frame '{fname}' is below '{other}', which template "
                                 f"'{tname}' does not define", frame.ref,

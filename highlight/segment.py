@@ -107,6 +107,36 @@ def _own_boundaries(word: str) -> frozenset[int]:
     return frozenset(_dictionary_boundaries(word))
 
 
+@functools.lru_cache(maxsize=1024)
+def term_joins(text: str, words: frozenset[str] = frozenset()) -> frozenset[int]:
+    """Where the two words of a term meet in `text`, a break a narrow measure keeps whole (text.py, _set): two listed
+    words side by side (生成式|人工智能, each a house word), or a modifier and the word it qualifies: a word the
+    dictionary left apart from its attributive suffix (生成|式, 互動|式, 創新|型: zh_words.yaml's modifiers) before
+    an ideograph that is no connective or coverb (生成式|人工智能, 互動式|學習平台, 創新型|企業; not 互動式|及…)."""
+    spans = listed_spans(text, words)
+    ends = {e for _s, e in spans}
+    joins = {st for st, _e in spans if st in ends}
+    modifiers, joining = _modifiers()
+    if not any(text.find(m, 2) > 0 for m in modifiers) or not _han_pattern(True).search(text):
+        return frozenset(joins)
+    bounds = _dictionary_boundaries(text)
+    for i in range(2, len(text)):
+        if text[i - 1] in modifiers and i - 1 in bounds and i in bounds and _is_han(text[i - 2]) \
+                and _is_han(text[i]) and text[i] not in joining:
+            joins.add(i)
+    return frozenset(joins)
+
+
+@functools.cache
+def _modifiers() -> tuple[frozenset[str], frozenset[str]]:
+    """zh_words.yaml's modifiers (the attributive suffixes), and the connectives and coverbs a term never spans."""
+    from .schema import package_data
+
+    data = package_data("zh_words.yaml")
+    return (frozenset(data.get("modifiers") or ()),
+            frozenset(data.get("connectives") or ()) | frozenset(data.get("coverbs") or ()))
+
+
 @functools.cache
 def _suffixes() -> frozenset[str]:
     """zh_words.yaml's suffixes: a character (or a two-character head noun, 人員) that makes a noun of the word before

@@ -36,7 +36,7 @@ from .chars import is_cjk
 from .fonts import FontSet
 from .layout_spec import Colour, Style
 from .model import MARKER_PATTERN
-from .segment import ALLOWED, DISCOURAGED, FORBIDDEN, NAME, break_grades, listed_spans
+from .segment import ALLOWED, DISCOURAGED, FORBIDDEN, NAME, break_grades, listed_spans, term_joins
 
 # Kinsoku (W3C clreq §3.1.7): characters that may not start a line ...
 NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛｝］％‰℃…‥・·ー゛゜ヽヾゝゞ々〻,.:;!?)]}%”’")
@@ -112,6 +112,10 @@ GAP_OPEN_EM = 0.03
 # (DESIGN.md, Chinese setting). Under NARROW_MEASURE_EM Chinese ems such a break is a warning, in wider text a
 # located note (wordbreaks.py).
 NARROW_MEASURE_EM = 22
+# A term of two words (生成式人工智能) is kept whole in a narrow measure at the cost of this many more lines at most
+# (DESIGN.md: under about 22 ems only between words, terms whole; the Chinese review of df673b1: p5's 1st-university
+# callout set 支持於教學上使用生成式 | 人工智能，…, where a typesetter sets …使用 | 生成式人工智能， | 例如 ChatGPT)
+TERM_LINES = 1
 WORD_COST = 5000.0
 FAR_SHORT_WIDE_COST = 1.2 * WORD_COST
 LATIN_NAME_COST = 2 * WORD_COST  # a break inside a Latin name of Chinese text (Hong Kong | Techathon)
@@ -811,25 +815,33 @@ class TextSetter:
         return list(lines)
 
     def _set(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
-        """The lines at the measure (_set_lines); in a narrow measure, where the text holds a term of two listed words
-        side by side (生成式人工智能: 生成式 and 人工智能, each a house word), set again keeping the term whole (TERM_COST),
-        taken where that costs no line and sets none overfull (edition-b p5's callout: 向全體學生提供 | 生成式人工智能工具,
-        not …提供生成式 | 人工智能工具)."""
+        """The lines at the measure (_set_lines); in a narrow measure, where the text holds a term of two words
+        (segment.term_joins: 生成式人工智能, two house words; 互動式學習, a modifier and its word), set again keeping the
+        term whole (TERM_COST), taken where that costs no line and sets none overfull (edition-b p5's callout: 向全體學生
+        提供 | 生成式人工智能工具, not …提供生成式 | 人工智能工具); else, a note of SHORT_NOTE_LINES, set ragged on its whole
+        measure (not the justified one of whole ems) where that costs no line; else at TERM_LINES more (2022-23 p5's
+        callout: 支持於教學上使用 | 生成式人工智能，例如 ChatGPT, not …使用生成式 | 人工智能，…)."""
         lines = self._set_lines(spans, width_pt, align, balance)
         texts = [s for s in spans if not s.marker]
-        if len(lines) < 2 or not texts or any(s.lang != "zh" for s in texts) or not self.words \
+        if len(lines) < 2 or not texts or any(s.lang != "zh" for s in texts) \
                 or width_pt >= NARROW_MEASURE_EM * max(s.style.size_pt for s in texts) - 0.01 \
                 or not _term_joins("".join(s.text for s in spans), self.words):
             return lines
-        self._keep_terms = True
-        try:
-            whole = self._set_lines(spans, width_pt, align, balance)
-        finally:
-            self._keep_terms = False
-        if len(whole) <= len(lines) and not any(line.overfull for line in whole) \
-                and sum(bool(line.split_word) for line in whole) <= sum(bool(line.split_word) for line in lines):
-            return whole  # (a term parted all the same, as no other break fits, is the first setting's)
-        return lines
+        split = sum(bool(line.split_word) for line in lines)
+
+        def whole(align: str, more: int) -> tuple[Line, ...] | None:
+            self._keep_terms = True
+            try:
+                kept = self._set_lines(spans, width_pt, align, balance)
+            finally:
+                self._keep_terms = False
+            # (a term parted all the same, as no other break fits, is the first setting's)
+            good = len(kept) <= len(lines) + more and not any(line.overfull for line in kept) \
+                and sum(bool(line.split_word) for line in kept) <= split
+            return kept if good else None
+
+        ragged = whole("left", 0) if align == "justify" and len(lines) <= SHORT_NOTE_LINES else None
+        return whole(align, 0) or ragged or whole(align, TERM_LINES) or lines
 
     def _set_lines(self, spans: list[Span], width_pt: float, align: str, balance: bool) -> tuple[Line, ...]:
         """The lines at the measure; a justified Chinese paragraph that leaves a line mid-paragraph short (_short_lines:
@@ -1382,10 +1394,9 @@ def _zh_words() -> dict:
 
 
 def _term_joins(text: str, words: frozenset[str]) -> frozenset[int]:
-    """Where one listed word ends and another begins in `text`, side by side (生成式|人工智能): a term of two words."""
-    spans = listed_spans(text, words)
-    ends = {e for _s, e in spans}
-    return frozenset(st for st, _e in spans if st in ends)
+    """Where a term's two words meet in `text` (segment.term_joins: two listed words side by side, 生成式|人工智能, or
+    a modifier and the word it qualifies, 互動式|學習)."""
+    return term_joins(text, words)
 
 
 def _word_starts(text: str, words: frozenset[str]) -> frozenset[int]:

@@ -571,3 +571,64 @@ def test_the_others_share_is_its_count_over_the_total_not_the_sum_of_its_rounded
     texts = {t.line.text for t in _totals(items)}
     assert "343" in texts and "4.7%" in texts, sorted(texts)
     assert "4.6%" not in texts
+
+
+@pytest.mark.parametrize("folder", ["content/2022-23", "tests/fixtures/edition-b"])
+def test_page_6s_total_is_printed_once_in_its_ring_under_the_caption_saying_what_it_counts(folder, tmp_path):
+    """Designer's review of df673b1, item 1 (three reviews agree): page 6 printed its total twice, the 26 pt stat
+    "315" over the key and again 21 pt in the ring's centre. The total is printed once, in the ring; the stat's words
+    are the chart's caption (what it counts), English then Chinese, bold, heading the key beside the ring (the
+    Chinese sentence names the figure as the copy deck prints it, in the caption's text size). Fails on df673b1: two
+    figure runs of "315" (26 and 21 pt), edition-b's caption "By region 按地區"."""
+    result = build(BuildOptions(os.path.join(ROOT, folder), str(tmp_path / "x.pdf")))
+    total = "315" if folder.endswith("2022-23") else "342"
+    page = result.pages[5]
+    body = result.layout.style("body", "en").size_pt
+    figures = [(i.frame, run.size_pt) for i in page.items if isinstance(i, TextLine) for run in i.line.runs
+               if run.text.strip() == total and run.size_pt > body]
+    assert figures == [("partnerships-figure", result.layout.style("chart-total", "en").size_pt)], figures
+    (ring,) = {(r.cx_pt, r.cy_pt) for r in page.items if isinstance(r, Ring)}
+    (centre,) = [i for i in page.items if isinstance(i, TextLine) and i.line.text.strip() == total]
+    assert _artifact(centre) and abs(centre.baseline_pt - ring[1]) < 20 * MM
+    caption = [i for i in page.items if isinstance(i, TextLine) and i.role and i.role.kind == "table-caption"
+               and i.frame == "partnerships-legend"]
+    en = " ".join(i.line.text for i in caption if i.lang == "en")
+    zh = "".join(i.line.text for i in caption if i.lang == "zh")
+    assert en == "active global institutional academic and research partnerships", en
+    assert zh.startswith(total) and "學術及研究機構" in zh and "夥伴" in zh, zh
+    assert all(run.face.endswith("-bold") for i in caption for run in i.line.runs if run.text.strip())
+    assert not [d for d in result.diagnostics.items if d.code.startswith("chart-")]
+
+
+def test_a_chart_without_a_caption_warns_and_a_stat_printing_its_total_again_warns(tmp_path):
+    """Every chart has a caption in both languages (designer's review of df673b1, item 2: 2022-23's page 6 had none,
+    silently: a stat over it printing its total suppressed the warning). Edition-b's page 6 as it was before round 10,
+    its caption taken out and its lead figure 342 over the key: a located warning at the breakdown (no caption) and
+    one at the stat (the total printed twice, naming the fix), and --strict fails. Fails on df673b1: no warning."""
+    folder = tmp_path / "b"
+    shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "edition-b"), folder)
+    page = folder / "p6-growth.yaml"
+    text = page.read_text("utf-8")
+    start = text.index("          # what the ring counts, over its total")
+    end = text.index('          unit: {en: "partnerships"')
+    text = text[:start] + text[end:]
+    old = "  - frame: partnerships-figure\n"
+    assert old in text
+    text = text.replace(old, """  - frame: partnerships-stat
+    elements:
+      - stat:
+          figure: "342"
+          note:
+            en: "active global institutional academic and research partnerships"
+            zh: "342家學術及研究機構與科大結成夥伴，遍佈全球"
+
+""" + old, 1)
+    page.write_text(text, "utf-8")
+    code, printed = run_cli(["build", str(folder), "-o", str(tmp_path / "x.pdf"), "--strict"])
+    assert code == 1
+    (caption,) = [ln for ln in printed.splitlines() if "[chart-caption]" in ln]
+    assert "p6-growth.yaml:" in caption and "(blocks[4].elements[0].breakdown)" in caption
+    assert "the chart has no caption saying what it counts" in caption
+    (twice,) = [ln for ln in printed.splitlines() if "[chart-total-twice]" in ln]
+    assert "p6-growth.yaml:" in twice and "(blocks[3].elements[0].stat)" in twice and "342" in twice
+    assert "caption" in printed.split("[chart-total-twice]", 1)[1].split("\n", 2)[1]  # the hint names the fix

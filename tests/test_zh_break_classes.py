@@ -56,10 +56,11 @@ def test_a_name_longer_than_its_measure_breaks_at_its_own_word_boundary(zh):
 
 
 def test_no_short_line_in_the_middle_of_a_ragged_paragraph(zh):
-    """Page 5's '1st university' card, 13 ems: 支持於教學上使用生成式 | 人工智能，例如 ChatGPT (not 支持於 |)."""
+    """Page 5's '1st university' card, 13 ems: not 支持於 | (and, since the Chinese review of df673b1, the term
+    生成式人工智能 whole: 支持於教學上使用 | 生成式人工智能， | 例如 ChatGPT, as a typesetter sets it)."""
     _, _, lines = zh
     assert texts(lines("支持於教學上使用生成式人工智能，例如 ChatGPT", "callout-text", 13)) == [
-        "支持於教學上使用生成式", "人工智能，例如ChatGPT"]
+        "支持於教學上使用", "生成式人工智能，", "例如ChatGPT"]
 
 
 def test_a_figure_keeps_its_classifier_but_not_any_word(zh):

@@ -135,13 +135,14 @@ def test_no_justified_chinese_line_of_the_leaflet_letter_spaces(edition, tmp_pat
 def test_a_term_of_two_house_words_stays_whole_where_that_costs_no_line(zh):
     """The Chinese review of 269af3e, item 2: edition-b page 5's callout set 向全體學生提供生成式 | 人工智能工具, parting
     the term 生成式人工智能 (生成式 and 人工智能 each a house word, side by side) that the heading beside it sets whole;
-    向全體學生提供 | 生成式人工智能工具 fits as well. A narrow measure keeps such a term whole where that costs no line:
-    2022-23's 12-em callout keeps its two lines (支持於教學上使用生成式 | 人工智能，例如 ChatGPT: whole, it takes three),
-    and the fund's name still parts at its own boundary. On 269af3e: …提供生成式 | 人工智能工具."""
+    向全體學生提供 | 生成式人工智能工具 fits as well. A narrow measure keeps such a term whole where that costs no line,
+    and since the Chinese review of df673b1 at one line more where it must: 2022-23's callout at 12 ems takes three
+    (支持於教學上使用 | 生成式人工智能， | 例如 ChatGPT, as a typesetter sets it; it was 支持於教學上使用生成式 | 人工智能，…);
+    the fund's name still parts at its own boundary. On 269af3e: …提供生成式 | 人工智能工具."""
     for em in (10, 11, 12):
         _st, lines = zh("向全體學生提供生成式人工智能工具", "callout-text", em)
         assert [line.text for line in lines] == ["向全體學生提供", "生成式人工智能工具"], (em, [line.text for line in lines])
     _st, lines = zh("支持於教學上使用生成式人工智能，例如 ChatGPT", "callout-text", 12)
-    assert len(lines) == 2, [line.text for line in lines]
+    assert [line.text for line in lines] == ["支持於教學上使用", "生成式人工智能，", "例如 ChatGPT"], [line.text for line in lines]
     _st, lines = zh("撥款HK$1,000萬推出「教育及生成式人工智能基金」", "callout-text", 11)
     assert [line.text for line in lines][-1:] == ["人工智能基金」"], [line.text for line in lines]

@@ -123,13 +123,20 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     piece = _Piece()
     if heading.level == 0:
         return _theme_band(ctx, heading, width)
-    measure = width
-    if ctx.head_lines and heading.level >= 2:  # in a row of tiles: broken into the row's English lines (engine.body)
-        measure = _measure_for_lines(ctx, ctx.spans(heading.text, style, "en"), width, ctx.head_lines) or width
-    col = ctx.column(piece.primary, heading.ref, "en", measure)
+    col = ctx.column(piece.primary, heading.ref, "en", width)
     col.text(heading.text, style, balance=True)
-    col.width = width  # the Chinese at the frame's width
+    if ctx.head_lines and heading.level >= 2:
+        # In a row of cells (fill.fill_frame): set at its own measure, a heading that fits on one line keeps it, and the
+        # room of the row's deeper heading is left under its English, so that the Chinese twins start level; then
+        # under its Chinese, so that what each heads starts level too (designer's review of df673b1, items 1 and 3).
+        col.y += _short_by(ctx, piece.primary, style, "en", ctx.head_lines[0])
+    if ctx.head_pad and heading.level >= 2:
+        # In a row of frames (engine.body): the room the row's deeper cells take above what they head (a heading that
+        # wraps, a lead-in over a figure), under its English: what it heads level, no blank line over a figure
+        col.y += ctx.head_pad
     piece.primary_h = col.text(heading.text, style, "zh", balance=True)
+    if ctx.head_lines and heading.level >= 2:
+        piece.primary_h = col.y = col.y + _short_by(ctx, piece.primary, style, "zh", ctx.head_lines[1])
     rule = ctx.style(style, "en")
     if heading.level == 1:
         weight = ctx.m.heading_rule_pt
@@ -138,33 +145,28 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     return piece
 
 
-def _measure_for_lines(ctx: FrameContext, spans: list, width: float, lines: int) -> float | None:
-    """The widest measure up to `width` at which `spans`, balanced, take `lines` lines broken between words only
-    (no hyphen, no word split); None when none does (a heading of fewer words than lines)."""
-    if not spans:
+def head_lines(ctx: FrameContext, element, width: float) -> tuple[int, int] | None:
+    """(English, Chinese) lines of what opens a cell of `element` at `width`, where that is a heading of its own (a
+    sub-heading, a partner's name, a callout's headline with no lead-in over it); None for any other element."""
+    if isinstance(element, Heading) and element.level >= 2:
+        head, style, balance = element.text, "heading2", True
+    elif isinstance(element, Partner):
+        head, style, balance = element.name, "partner-name", False
+    elif isinstance(element, Callout) and element.lead is None and element.headline is not None:
+        head, style, balance = element.headline, "callout-headline", False
+    else:
         return None
-    align = spans[0].style.align
+    counts = []
+    for lang in ("en", "zh"):
+        spans = ctx.spans(head, style, lang)
+        counts.append(len(ctx.setter.set(spans, width, spans[0].style.align, balance)) if spans else 0)
+    return counts[0], counts[1]
 
-    def count(measure: float) -> int:
-        return len(ctx.setter.set(spans, measure, align, True))
 
-    if count(width) >= lines:
-        return width if count(width) == lines else None
-    low, high = 0.0, width  # count(high) < lines
-    for _ in range(16):
-        mid = (low + high) / 2
-        if count(mid) >= lines:
-            low = mid
-        else:
-            high = mid
-    if low <= 0.0:
-        return None
-    set_ = ctx.setter.set(spans, low, align, True)
-    words = "".join(s.text for s in spans).split()
-    if len(set_) != lines or any(line.ends_with_hyphen or line.overfull or line.split_word for line in set_) \
-            or " ".join(line.text.strip() for line in set_).split() != words:
-        return None
-    return low
+def _short_by(ctx: FrameContext, band: list, style: str, lang: str, lines: int) -> float:
+    """The height of the lines a heading's `lang` takes fewer than `lines` (its style's leading each)."""
+    have = sum(1 for i in band if isinstance(i, TextLine) and i.lang == lang)
+    return max(0, lines - have) * ctx.style(style, lang).leading_pt if have else 0.0
 
 
 def _theme_band(ctx: FrameContext, heading: Heading, width: float) -> _Piece:
@@ -194,7 +196,9 @@ def bullets(ctx: FrameContext, element: BulletList, width: float, frame: FrameSp
     starts = _balanced(ctx, element, columns, col_w - indent)
     bottom = 0.0
     for c in range(columns):
-        y = 0.0
+        # a column's first item takes no space before it (the space between items): its first line on the row's
+        # top, level with a paragraph's beside it (page 8's Well-being list 0.7 mm under its row's paragraph)
+        y = -ctx.style("list", "en").space_before_pt
         x = c * (col_w + gutter)
         for n, item in enumerate(element.items[starts[c]:starts[c + 1]], starts[c]):
             start = len(piece.primary)
@@ -515,7 +519,19 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
     texts = [(ranking.title, "rank-note" if untwinned_title(ranking) else "rank-title"), (ranking.note, "rank-note"),
              (ranking.source, "rank-source")]
     rank_h, piece.primary_h = piece.primary_h, 0.0
-    piece = ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
+    twin = title_twin_line(ranking)
+    if twin is None or "zh" not in ctx.languages:
+        piece = ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
+    else:
+        en, zh = ctx.bands(piece, ranking.ref, width - rank_w, rank_w)
+        for text, style in texts:
+            en.text(text, style)
+        for text, style in texts:
+            if text is twin:
+                _title_twin_line(ctx, zh, text)
+            else:
+                zh.text(text, twin_style(texts, text, style))
+        piece.primary_h, piece.secondary_h = en.y, zh.y
     # Its Chinese follows its English words (they stand beside the rank, as the Chinese does): under a rank taller
     # than two lines of English it stood the rank's height down, 3.6 mm under its English where a three-line
     # title left 2.2 mm (designer's final review, page 4). The rank's foot stays inside the piece.
@@ -523,6 +539,52 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
     if piece.secondary:
         piece.secondary_h = max(piece.secondary_h, rank_h - piece.secondary_at - ctx.m.band_gap_pt)
     return piece
+
+
+def title_twin_line(ranking: Ranking) -> Text | None:
+    """The text whose Chinese holds the title's twin as a bold run beside the source's words: the title's own zh
+    with a bold run (edition-b: 2024《泰晤士高等教育》**全球頂尖 670+ 所年輕學校**排名榜), or, for an English title with no
+    zh, the note's or source's zh whose bold run twins it (2022-23: source.zh 2024《QS 全球大學排名》**世界頂尖 1400+
+    所大學**排名榜). None for a title whose Chinese is all title (set bold) or that has no twin."""
+    title = ranking.title
+    if title is None or title.mixed:
+        return None
+    if title.zh:
+        return title if BOLD_RUN in title.zh else None
+    if not title.en or untwinned_title(ranking):
+        return None
+    return next((part for part in (ranking.note, ranking.source) if part is not None and part.zh
+                 and BOLD_RUN in part.zh), None)
+
+
+BOLD_RUN = "**"
+
+
+def _title_twin_line(ctx: FrameContext, col, text: Text) -> None:
+    """The Chinese line that holds a ranking title's twin, however it is authored (title.zh, or the source's zh
+    beside an English-only title): at the title's size and leading, the twin's words (its bold run) bold and the
+    source's words at the source's weight (Chinese review of main df673b1: 2022-23's source line was 8 pt beside the
+    8.5 pt English title, edition-b's title line 8.5 pt bold throughout, its source part too). Where the words before
+    the twin fit on one line, the twin starts a line of its own, as the English title does."""
+    title = ctx.style("rank-title", "zh")
+    spans = spans_from_text(text.zh or "", replace(title, weight=ctx.style("rank-source", "zh").weight), lang="zh")
+    start = next((i for i, span in enumerate(spans) if span.style.weight != spans[0].style.weight), 0) \
+        if spans and spans[0].style.weight != title.weight else 0
+    head = spans[:start]
+    if head:
+        head[-1] = replace(head[-1], text=head[-1].text.rstrip())
+    if not head or not head[-1].text or len(ctx.setter.set(head, col.width, title.align)) > 1:
+        col.add(spans)
+        return
+    first = len(col.out)
+    col.add(head)
+    col.add(spans[start:])
+    # one paragraph with a break before the twin, not two: its lines numbered as one (the report's and the audit's
+    # line breaks see the break)
+    lines = [i for i in range(first, len(col.out)) if isinstance(col.out[i], TextLine)]
+    for index, at in enumerate(lines):
+        item = col.out[at]
+        col.out[at] = replace(item, line=replace(item.line, position=(index, len(lines))))
 
 
 def untwinned_title(ranking: Ranking) -> bool:

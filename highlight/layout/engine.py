@@ -27,6 +27,7 @@ from .items import (
     CopyfitStep,
     FrameBox,
     LaidOutPage,
+    Ring,
     Rule,
     TextLine,
     _first_baseline,
@@ -279,7 +280,7 @@ class PageLayouter:
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
-        head_lines: dict = {}  # frame -> the English lines its sub-heading takes in its row of tiles (align_rows)
+        head_pad: dict = {}  # frame -> pt under its opening sub-heading's English in its row of frames (align_rows)
         fills = [0]  # frames filled so far: what too_full() found holds until the next fill
 
         def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
@@ -298,10 +299,10 @@ class PageLayouter:
             # caption of its own
             beside = [n for n, f in template.frames.items() if n != name and frame.below and f.below == frame.below]
             over = [blocks[b] for b in (*(frame.below or ()), *beside) if blocks.get(b)]
-            printed = frozenset(e.figure for one in ([block] if block else []) + over for e in one.elements
-                                if isinstance(e, Stat))
+            printed = {e.figure: e.ref for one in ([block] if block else []) + over for e in one.elements
+                       if isinstance(e, Stat)}
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
-                                printed=printed, head_lines=head_lines.get(name),
+                                printed=printed, head_pad=head_pad.get(name, 0.0),
                                 substitutes={**_on_panel(layout, frame), **(template.styles or {}),
                                              **(frame.styles or {})})
             frame_items: list = []
@@ -338,29 +339,33 @@ class PageLayouter:
                     chosen[name] = spans
         for name in order:
             fill(name)
-        # A row of tiles (an align_rows group) whose sub-headings open them: each English heading is broken,
-        # balanced, into the row's most lines (Knowledge / Transfer beside Arts and / Creativity), so that the
-        # Chinese twins start level across the row (designer's review of 269af3e, item 2: page 5's 藝術與創意 4.7 mm
-        # under 知識轉移). No blank line: if one heading cannot break (one word), the row keeps its old setting and
-        # the report's tile-heading-lines note. Not a row of headings over lists (heads, page 1's): its lists
-        # 5.7 mm lower cost page 1 its footnotes' shared grid; the note says so there.
+        # A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each
+        # heading set at its own measure, one that fits on one line on one (designer's review of df673b1, item 1:
+        # "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm), and what each heads (a
+        # figure line, a list) level with the deepest cell's, the shorter cells' room left under their English
+        # heading, not as a blank line over their figures (items 1 and 3: page 1's lists 5.7 mm apart; page 5's
+        # figures a line under 知識轉移, 藝術與創意, 服務社群 for "Around" over 800 beside them).
         rows_of: dict = {}
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
-            if frame.align_rows and block and block.elements and isinstance(block.elements[0], Heading) \
-                    and block.elements[0].level >= 2 and not heads.get(name):
+            if frame.align_rows and block and len(block.elements) > 1 and isinstance(block.elements[0], Heading) \
+                    and block.elements[0].level >= 2 and frame.cells == 1:
                 rows_of.setdefault(frame.align_rows, []).append(name)
-        for names in rows_of.values():
-            counts = {n: _english_lines(filled[n][3], blocks[n].elements[0]) for n in names}
-            most = max(counts.values())
-            short = [n for n in names if len(names) > 1 and counts[n] < most]
-            for n in short:
-                head_lines[n] = most
-                fill(n, diags=Diagnostics())
-            if any(_english_lines(filled[n][3], blocks[n].elements[0]) != most for n in short):
-                for n in short:  # a heading that cannot break (one word): the row as it was, the report's note
-                    del head_lines[n]
+
+        def level_heads() -> None:
+            for names in rows_of.values():
+                for n in [n for n in names if head_pad.pop(n, None)]:
                     fill(n, diags=Diagnostics())
+                nexts = {n: started[n][1] for n in names if len(started[n]) > 1}
+                if len(nexts) < 2:
+                    continue
+                target = max(nexts.values())
+                for n, at in nexts.items():
+                    if at < target - 0.01:
+                        head_pad[n] = target - at
+                        fill(n, diags=Diagnostics())
+
+        level_heads()
         # Cards never open a hole inside their panel past the report's limit.
         align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
         # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
@@ -491,6 +496,42 @@ class PageLayouter:
                 fill(name, diags=quiet)
             align_rows(template, refill, started, filled, gap_limit, heads)
             step_figures()
+        if head_pad and too_full():
+            # Still too full: the headings of a row give back the room they take to level what they head (each
+            # heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
+            # under the rhythm's floor (the longer copy's page 1: its lists level cost 4.9 mm it does not have)
+            given = dict(head_pad)
+            head_pad.clear()
+            for name in given:
+                fill(name, diags=Diagnostics())
+            align_rows(template, refill, started, filled, gap_limit, heads)
+            if too_full():
+                head_pad.update(given)
+                for name in given:
+                    fill(name, diags=Diagnostics())
+                align_rows(template, refill, started, filled, gap_limit, heads)
+            else:
+                self.diags.note("rows-unlevelled", "the page is too full for its rows of headings to level what they "
+                                f"head (frames {', '.join(sorted(given))}): each heading takes its own lines, what it "
+                                "heads under it", page.ref, page=page.number,
+                                hint="shorten the page's copy by a line, or give the deeper heading a shorter text")
+
+        def key_level() -> bool:  # a ring beside its key (legend) no taller than the key beside it
+            for name in charted:
+                key = template.frames[name].legend
+                if key in template.frames and name in (template.frames[key].middle_with or ()):
+                    continue  # (a key centred on its ring stands level with it, however tall the ring)
+                spans = [span for i in filled[key][3] if (span := ink_span(i)) is not None] if key in filled else []
+                ring = max((i.outer_pt for i in filled[name][3] if isinstance(i, Ring)), default=0.0)
+                if spans and 2 * ring > max(2 * m.ring_radius_mm * MM, max(b for _, b in spans)
+                                            - min(a for a, _ in spans)) + 0.5:
+                    return False
+            return True
+
+        drawn_rings = [n for n in charted if any(isinstance(i, Ring) for i in filled[n][3])]  # (not a bar100's)
+        if drawn_rings and not widened and not rings and not too_full():
+            self._grow_rings(drawn_rings, rings, layout, fill, lambda: too_full() or not key_level(),
+                             lambda: align_rows(template, refill, started, filled, gap_limit, heads))
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.
         relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
@@ -614,7 +655,7 @@ class PageLayouter:
         # (`rings` holds the layouts the page's frames are set with: a ring's smaller step, or rows opened by the
         # page's room; only a charted frame's smaller ring is a ring step)
         stepped = sorted(n for n in charted if n in rings
-                         and rings[n].geometry.elements.ring_radius_mm < m.ring_radius_mm)
+                         and rings[n].geometry.elements.ring_radius_mm != m.ring_radius_mm)
         ringed = (rings[stepped[0]].geometry.elements.ring_radius_mm, m.ring_radius_mm,
                   tuple(stepped)) if stepped else None
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
@@ -622,6 +663,30 @@ class PageLayouter:
                      placement.floor if placement.floor is not None or not placement.released else placement.block_gap,
                      ringed, tuple(n for n in order if n in padded),
                      not layout.geometry.elements.figure_box_step and m.figure_box_step)
+
+    @staticmethod
+    def _grow_rings(charted: list, rings: dict, layout, fill, too_full, align) -> None:
+        """A page with room gives its rings the next larger step of the declared scale (ring_larger_steps_mm,
+        every ring of the page one size, at most ring_larger_share of its column wide), in turn, while the page
+        still fits (`too_full`: or a ring outgrows a key beside it that is not centred on it): its spare height
+        goes to its charts before it is left as paper under them (designer's review of df673b1, item 3: page 3's
+        60 mm rings over 39 and 23 mm of paper); `rings` holds the layouts taken."""
+        m = layout.geometry.elements
+        for radius in sorted(r for r in m.ring_larger_steps_mm if r > m.ring_radius_mm):
+            kept = dict(rings)
+            larger = replace(layout, geometry=replace(layout.geometry, elements=replace(
+                m, ring_radius_mm=radius, ring_max_share=max(m.ring_max_share, m.ring_larger_share))))
+            for name in charted:
+                rings[name] = larger
+                fill(name, diags=Diagnostics())
+            align()
+            if too_full():
+                rings.clear()
+                rings.update(kept)
+                for name in charted:
+                    fill(name, diags=Diagnostics())
+                align()
+                break
 
     @staticmethod
     def _shorten(over: float, page_over: float, body: float) -> str:
@@ -735,11 +800,6 @@ def _body_columns(template, page: Page) -> tuple[int, ...]:
             starts.add(col)
             col += span
     return tuple(sorted(starts))
-
-
-def _english_lines(items, heading: Heading) -> int:
-    """The English lines of `heading` among a frame's items."""
-    return sum(1 for i in items if isinstance(i, TextLine) and i.lang == "en" and i.ref == heading.ref)
 
 
 def _on_panel(layout: Layout, frame) -> dict:

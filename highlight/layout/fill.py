@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..content import Callout, Heading, Paragraph, Partner, Stat
 from ..layout_spec import MM, FrameSpec
-from .elements import lay_out
+from .elements import head_lines, lay_out
 from .items import Rule, TextLine, _Piece, box_first, empty_bands, ink_span, rule_step
 from .stacking import FrameContext
 
@@ -97,11 +97,24 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     if frame.measure:  # its elements but headings on a reading measure (a heading's rule keeps the whole span)
         column = (width - 2 * pad + gutter) / frame.span - gutter
         measure = min(widths[0], frame.measure * column + (frame.measure - 1) * gutter)
+    plain = ctx.but(head_lines=None, head_pad=0.0) if ctx.head_lines or ctx.head_pad else ctx  # (its opening heading's)
     for r, row in enumerate(rows):
         cards = [CARD_TEXT[type(e)] for e in row if type(e) in CARD_TEXT]
-        pieces = [lay_out(as_beside(ctx, cards[0]) if cards and isinstance(e, Paragraph) else ctx, e,
+        pieces = [lay_out(as_beside(plain, cards[0]) if cards and isinstance(e, Paragraph)
+                          else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
                           measure if frame.measure and not isinstance(e, Heading) else widths[c], frame)
                   for c, e in enumerate(row)]
+        heads = [head_lines(ctx, e, measure if frame.measure and not isinstance(e, Heading) else widths[c])
+                 for c, e in enumerate(row)] if len(row) > 1 else []
+        if sum(h is not None for h in heads) > 1:
+            # A row of cells opened by headings, names or headlines (page 6's partners): each set at its own measure,
+            # the shorter taking the deeper's lines (the room under each language), so that what they head starts
+            # level across the row (designer's review of df673b1, items 1 and 3)
+            most = tuple(max(h[k] for h in heads if h is not None) for k in (0, 1))
+            for c, (e, h) in enumerate(zip(row, heads, strict=True)):
+                if h is not None and h != most:
+                    width_c = measure if frame.measure and not isinstance(e, Heading) else widths[c]
+                    pieces[c] = lay_out(plain.but(head_lines=most), e, width_c, frame)
         if any(p.led for p in pieces):
             # Cells of a row align their first lines of like role (designer's fourth review): the lead-ins on the
             # row's top, the callouts' headlines and the stats' figure lines on one line under them.

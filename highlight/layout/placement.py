@@ -8,7 +8,7 @@ and then above the frames anchored to the foot (the page's one deliberate space)
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..content import Page
 from ..diagnostics import Diagnostics, SourceRef
@@ -34,7 +34,8 @@ def frame_order(page: Page, template, diags: Diagnostics) -> list[str]:
     order: list[str] = []
     pending = dict(template.frames)
     while pending:
-        ready = [n for n, f in pending.items() if all(b in order for b in (*(f.below or ()), *(f.foot_with or ())))]
+        ready = [n for n, f in pending.items()
+                 if all(b in order for b in (*(f.below or ()), *(f.foot_with or ()), *(f.middle_with or ())))]
         if not ready:
             diags.error("frame-cycle", f"frames {', '.join(pending)} are placed below each other in a "
                         "circle", next(iter(pending.values())).ref, page=page.number,
@@ -68,6 +69,25 @@ def overflows(template, order: list, filled: dict, tops: dict, body_bottom: floa
     return False
 
 
+def _through_empty(frames: dict, order: list, filled: dict) -> dict:
+    """The frames as placed: a frame standing only under frames with nothing in them (an edition without those
+    blocks) stands under what they stand under, with its own gap (an empty frame takes none); and where they
+    stood first under a heading's rule (the `tight` step) it is what stands first under that rule, and takes that
+    step: page 6's key, its caption heading the column beside the ring, when the lead figure over it is left out
+    (its total printed once, in the ring), not a figure's step under an empty frame."""
+    def empty(name: str) -> bool:
+        return name in filled and not filled[name][3] and not frame_height(frames[name], filled[name])
+
+    out = dict(frames)
+    for name in order:
+        f = out[name]
+        if f.below and all(empty(b) and out[b].below for b in f.below):
+            under = tuple(dict.fromkeys(n for b in f.below for n in out[b].below))
+            tight = all(out[b].gap == "tight" for b in f.below)
+            out[name] = replace(f, below=under, **({"gap": "tight", "gap_mm": 0.0} if tight else {}))
+    return out
+
+
 def place_frames(layout: Layout, template, order: list, filled: dict, body_top: float, body_bottom: float,
                  page_ref: SourceRef, page: int, diags: Diagnostics, relax: bool = False,
                  foot_pt: float = 0.0) -> Placement:
@@ -83,7 +103,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     has too few words for its frames, and says so. Each frame's first baseline sits on the page's grid.
     Between blocks at least typography.min_block_gap_mm of paper; with `relax` (the engine's last resort, for a
     page that overflows with every smaller step taken) that floor closes a grid step at a time until it fits."""
-    frames = template.frames
+    frames = _through_empty(template.frames, order, filled)
     geometry = layout.geometry
     limits = geometry.typography
     grid = geometry.grid.baseline_pt
@@ -129,6 +149,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     def place(snap: bool, spacing: dict, moved: dict | None = None, extra: dict | None = None) -> tuple[dict, float]:
         tops: dict[str, float] = {}
         bottoms: dict[str, float] = {}
+        beside: dict = {}  # (frames above, gap) -> the top of the first frame placed under them (before any move)
         for name in order:
             f = frames[name]
             # A frame with nothing in it (an edition without that block) takes no gap: what stands below it
@@ -155,6 +176,12 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                 level = foot - seen[name][1]
                 if level > top + 1e-6:
                     top = level
+            inked = [n for n in f.middle_with or () if inks[n] and n in tops]
+            if inked and inks[name]:  # down (never up) until its ink's middle is level with theirs: a key on its ring
+                middle = (min(tops[n] + seen[n][0] for n in inked) + max(tops[n] + seen[n][1] for n in inked)) / 2
+                level = middle - (seen[name][0] + seen[name][1]) / 2
+                if level > top + 1e-6:
+                    top = level
             baseline = first_baseline[name]
             if empty(name):
                 tops[name] = bottoms[name] = top
@@ -167,6 +194,13 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                     top = down
                 else:
                     top = up if f.below and top - up < gap - 1e-6 and up >= need - 1e-6 else down
+                    # (frames side by side under the same frames with one gap, page 6's roles' panel and its code:
+                    # the grid line nearest the first one's top, so their tops stand level within a grid step)
+                    first = beside.get((tuple(f.below or ()), f.gap))
+                    if first is not None and f.below and abs(down - first) < abs(top - first):
+                        top = down
+            if f.below:
+                beside.setdefault((tuple(f.below), f.gap), top)
             top += (moved or {}).get(name, 0.0)
             tops[name] = top
             bottoms[name] = top + frame_height(f, filled[name])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from types import MappingProxyType
 
 from ..content import Text
@@ -40,11 +41,17 @@ class FrameContext:
     # style name -> the style set instead (the template's, then the frame's)
     substitutes: Mapping = field(default_factory=lambda: _EMPTY)
     fitted: Mapping = field(default_factory=lambda: _EMPTY)  # style name -> the copyfit step its figures take
-    printed: frozenset = frozenset()  # the figures the frame's stats print: a chart's total among them is not repeated
+    # the figures the frame's stats (and those over and beside it) print, each to its stat's place: a chart's total
+    # among them is printed twice (charts.chart-total-twice)
+    printed: Mapping = field(default_factory=lambda: _EMPTY)
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
-    # English lines a sub-heading is broken into in a row of tiles (align_rows): the row's largest count, so that the
-    # Chinese twins start level across the row (engine.body, elements.heading)
-    head_lines: int | None = None
+    # (English, Chinese) lines of the heading, name or headline opening a cell in a row of cells (fill.fill_frame):
+    # the row's largest counts, the room of those it does not set left under each language, so that the Chinese
+    # twins start level across the row and what they head too (elements.heading, stacked)
+    head_lines: tuple[int, int] | None = None
+    # pt under the English of a frame's opening sub-heading in a row of frames (align_rows): the room its row's deeper
+    # cells take above what they head, so that what each heads starts level with no blank line over it (engine.body)
+    head_pad: float = 0.0
 
     def but(self, **changes) -> FrameContext:
         """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""
@@ -133,6 +140,8 @@ class FrameContext:
         lines = self.setter.set(spans, col.width, align or first.align, balance)
         if not lines:
             return col.y
+        if not balance and (lang or col.lang) == "en" and (align or first.align) == "left" and _one_word_last(lines):
+            lines = _no_word_alone(self.setter, spans, lines, col.width)
         baseline = col.y + first.space_before_pt
         for index, line in enumerate(lines):
             baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
@@ -152,10 +161,95 @@ class FrameContext:
         piece = piece or _Piece()
         en, zh = self.bands(piece, ref, width, x)
         for col in (en, zh):
-            for text, style in texts:
+            for index, (text, style) in enumerate(texts):
                 col.text(text, style if col is en else twin_style(texts, text, style))
+                if self.head_lines and style in HEAD_STYLES and not any(t for t, _ in texts[:index]) and col.out:
+                    # the name or headline opening a cell in a row of them: the room of the row's deeper one left
+                    # under it (fill.fill_frame), so that what it heads starts level across the row
+                    have = sum(1 for i in col.out if isinstance(i, TextLine))
+                    want = self.head_lines[0 if col is en else 1]
+                    col.y += max(0, want - have) * self.style(style, col.lang).leading_pt
         piece.primary_h, piece.secondary_h = max(piece.primary_h, en.y), zh.y
         return piece
+
+
+SHORT_RAGGED_LINES = (2, 3)  # a ragged text of this many lines keeps no word alone on its last line where it can
+NARROWER_STEP_PT, NARROWER_TRIES = 1.5, 8  # …set on measures these steps short of its line before the last, in turn
+
+
+def _one_word_last(lines: list) -> bool:
+    """Whether a short ragged text (SHORT_RAGGED_LINES) ends on a line of one word (words spaced: English)."""
+    return len(lines) in SHORT_RAGGED_LINES and " " not in lines[-1].text.strip() and \
+        any(" " in line.text.strip() for line in lines[:-1])
+
+
+def _no_word_alone(setter: TextSetter, spans: list[Span], lines: list, width: float) -> list:
+    """A short ragged English text that ends on a word alone set again with the fewest words moved down: on a measure
+    a step short of its line before the last, then another (up to 12 pt), else its last two lines balanced (the
+    lines before kept), else the whole text balanced; each taken only where its last line then holds more than one
+    word in as many lines, none overfull, no more hyphenated or split and no more broken between bold words (a
+    name: "Hong Kong / Techathon"); else as it was (designer's review of df673b1, item 4: page 6's "More about HKUST
+    global / engagement" beside its code). The lines keep the column's measure (ragged: the breaks move)."""
+    def marks(found: list) -> int:
+        return sum(bool(line.ends_with_hyphen or line.split_word) for line in found) + _bold_breaks(found)
+
+    def kept(trial: list) -> bool:
+        return len(trial) == len(lines) and not any(line.overfull for line in trial) \
+            and marks(trial) <= marks(lines) and not _one_word_last(trial)
+
+    measure = lines[-2].natural_pt
+    for _ in range(NARROWER_TRIES):  # (a line's word spaces may close a little: a few steps under its width)
+        measure -= NARROWER_STEP_PT
+        trial = setter.set(spans, measure, "left")
+        if kept(trial):
+            return [replace(line, width_pt=width) for line in trial]
+        if len(trial) != len(lines) or not _one_word_last(trial):
+            break
+    tail = _tail(spans, lines)  # (a line before the last two could not keep its words at that measure)
+    if tail:
+        trial = lines[:-2] + setter.set(tail, width, "left", True)
+        if kept(trial):
+            return [replace(line, width_pt=width) for line in trial]
+    balanced = setter.set(spans, width, "left", True)  # (a line before could not give its last word alone)
+    return balanced if kept(balanced) else lines
+
+
+def _visible(line) -> str:
+    """A set line's characters of the copy (no dictionary hyphen, no space)."""
+    return "".join(r.text for r in line.runs if not r.artifact and not r.hidden).replace(" ", "").replace("\u00ad", "")
+
+
+def _tail(spans: list[Span], lines: list) -> list[Span] | None:
+    """The spans of a text's last two lines as set in `lines` (those before taken off), or None where the lines do not
+    read back as the spans' characters (a hyphen the setter added, a character it drew otherwise)."""
+    skip = sum(len(_visible(line)) for line in lines[:-2])
+    rest = "".join(_visible(line) for line in lines[-2:])
+    out: list[Span] = []
+    for span in spans:
+        text = span.text
+        if skip:
+            cut = 0
+            while cut < len(text) and skip:
+                skip -= text[cut] not in " \u00ad"
+                cut += 1
+            text = text[cut:]
+            if skip:
+                continue
+        if not out:
+            text = text.lstrip(" ")
+        if text:
+            out.append(replace(span, text=text))
+    read = "".join(s.text for s in out).replace(" ", "").replace("\u00ad", "")
+    return out if out and read == rest else None
+
+
+def _bold_breaks(lines: list) -> int:
+    """Line ends between two bold words of a text (inside a bold name or label)."""
+    def face(line, at: int) -> str:
+        runs = [r for r in line.runs if r.text.strip() and not r.artifact]
+        return runs[at].face.lower() if runs else ""
+
+    return sum("bold" in face(a, -1) and "bold" in face(b, 0) for a, b in pairwise(lines))
 
 
 @dataclass
@@ -184,7 +278,8 @@ class _Column:
         return self.y
 
 
-BOLD_TWINS = ("callout-headline", "stat-label")  # bold English parts whose Chinese a following text may carry
+BOLD_TWINS = ("callout-headline", "stat-label")
+HEAD_STYLES = ("partner-name", "callout-headline")  # a cell's opening name or headline: a row's take one depth  # bold English parts whose Chinese a following text may carry
 
 
 def twin_style(texts: list, text: Text | None, style: str) -> str:

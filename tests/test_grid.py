@@ -7,7 +7,7 @@ import itertools
 import os
 
 import pytest
-from conftest import EDITION
+from conftest import EDITION, project_with
 
 from highlight.build import BuildOptions, build
 from highlight.layout import QrMark, TextLine

@@ -661,13 +661,14 @@ def test_foot_with_names_a_frame_of_its_template(tmp_path):
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])
-def test_side_by_side_lists_start_their_headings_on_one_line(which, request):
-    """Designer's review of round 5, item C: page 1's two lists side by side have headings of different depth ('6
-    strategic research areas:' on one line, 'Forward-thinking research subjects include:' on two); ending level
-    (round 4), the taller started 5.6 mm over the shorter. Headings of a row start on one line, a wrap running down,
-    and each list stands one step under its own heading (round 4's designer objected to a list 12 mm under its
-    heading): the headings' first baselines level, the step from each heading's last line to its list's first one.
-    Fails on 98b92e1: the headings' first baselines 5.6 mm apart (both editions)."""
+def test_side_by_side_lists_end_their_headings_on_one_line(which, request):
+    """Designer's review of round 5, item C, and of df673b1, item 3, with the lead's rule after the review of 9a0f0fe:
+    page 1's two lists side by side have headings of different depth ('6 strategic research areas:' on one line,
+    'Forward-thinking research subjects include:' on two). The heading blocks stand bottom-aligned (the shorter's
+    room above it), each list one step under its own heading, so the lists start level and no heading has room
+    between it and its Chinese or its list: the headings' last baselines level, the step from each heading's last
+    line to its list's first one. (Round 5 had them top-aligned, the lists 5.6 mm apart.) Fails on df673b1: the
+    headings' last baselines 5.6 mm apart (both editions)."""
     result, _ = request.getfixturevalue(which)
     page = result.pages[0]
     heads, steps = {}, {}
@@ -675,7 +676,7 @@ def test_side_by_side_lists_start_their_headings_on_one_line(which, request):
         lines = [i for i in page.items if isinstance(i, TextLine) and i.frame == frame and i.role]
         heading = [i.baseline_pt for i in lines if i.role.kind == "heading"]
         items = [i.baseline_pt for i in lines if i.role.kind == "list-body"]
-        heads[frame] = min(heading)
+        heads[frame] = max(heading)
         steps[frame] = min(items) - max(heading)
     assert heads["research-areas"] == pytest.approx(heads["subjects"], abs=0.01), {k: v / MM for k, v in heads.items()}
     assert steps["research-areas"] == pytest.approx(steps["subjects"], abs=0.01), {k: v / MM for k, v in steps.items()}

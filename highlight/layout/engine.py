@@ -280,7 +280,7 @@ class PageLayouter:
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
-        head_pad: dict = {}  # frame -> pt under its opening sub-heading's English in its row of frames (align_rows)
+        head_pad: dict = {}  # frame -> pt above its opening sub-heading's English in its row of frames (align_rows)
         fills = [0]  # frames filled so far: what too_full() found holds until the next fill
 
         def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
@@ -341,10 +341,12 @@ class PageLayouter:
             fill(name)
         # A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each
         # heading set at its own measure, one that fits on one line on one (designer's review of df673b1, item 1:
-        # "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm), and what each heads (a
-        # figure line, a list) level with the deepest cell's, the shorter cells' room left under their English
-        # heading, not as a blank line over their figures (items 1 and 3: page 1's lists 5.7 mm apart; page 5's
-        # figures a line under 知識轉移, 藝術與創意, 服務社群 for "Around" over 800 beside them).
+        # "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm), and the shorter heading
+        # blocks bottom-aligned to the deepest, the room above their English (head_pad), never between a heading and
+        # its Chinese or what it heads (the lead's rule after the reviews of df673b1 and 9a0f0fe): the Chinese
+        # headings and what they head start level (page 1's lists were 5.7 mm apart). A row of stats whose cells
+        # differ in a lead-in ("Around" over 800) keeps its figures level (align_rows): the lead-in's line is a slot
+        # of the row, left empty directly above the figures of the cells without one.
         rows_of: dict = {}
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
@@ -356,13 +358,16 @@ class PageLayouter:
             for names in rows_of.values():
                 for n in [n for n in names if head_pad.pop(n, None)]:
                     fill(n, diags=Diagnostics())
-                nexts = {n: started[n][1] for n in names if len(started[n]) > 1}
-                if len(nexts) < 2:
+                ref = {n: blocks[n].elements[0].ref for n in names}
+                found = {n: [i.baseline_pt + i.line.descent_pt for i in filled[n][3]
+                             if isinstance(i, TextLine) and i.ref == ref[n]] for n in names}
+                feet = {n: max(lines) for n, lines in found.items() if lines}
+                if len(feet) < 2:
                     continue
-                target = max(nexts.values())
-                for n, at in nexts.items():
-                    if at < target - 0.01:
-                        head_pad[n] = target - at
+                deepest = max(feet.values())
+                for n, foot in feet.items():
+                    if foot < deepest - 0.01:
+                        head_pad[n] = deepest - foot
                         fill(n, diags=Diagnostics())
 
         level_heads()
@@ -497,8 +502,8 @@ class PageLayouter:
             align_rows(template, refill, started, filled, gap_limit, heads)
             step_figures()
         if head_pad and too_full():
-            # Still too full: the headings of a row give back the room they take to level what they head (each
-            # heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
+            # Still too full: the headings of a row give back the room they take above them to stand bottom-aligned
+            # (each heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
             # under the rhythm's floor (the longer copy's page 1: its lists level cost 4.9 mm it does not have)
             given = dict(head_pad)
             head_pad.clear()

@@ -46,11 +46,13 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def _kept_marshal(stem: str, header: bytes):
-    """The reader and writer of __pycache__/<stem>.<tag>.marshal, a dict kept under a header naming what wrote
-    it: read() is {} for a missing, damaged or foreign file (only a miss); write(new) adds `new` to what is kept
-    (started afresh past 4,000 entries: a long-lived copy) and replaces the file whole; a read-only package loses
-    only start-up time."""
+def _kept_marshal(stem: str, header: bytes, keep_generations: int = 16):
+    """The reader and writer of __pycache__/<stem>.<tag>.marshal: (generation, {key: (value, last used)}) under a
+    header naming what wrote it. read() is {key: value}, {} for a missing, damaged or foreign file (only a miss);
+    write(used) is one save, a generation: the entries this process used are stamped with it, and those no process
+    used in the last `keep_generations` saves go, so a copy that lives through many versions of the code does not
+    grow (each version's texts are other keys). The file is replaced whole; a read-only package loses only
+    start-up time."""
     import marshal
     import os
     import sys
@@ -58,29 +60,35 @@ def _kept_marshal(stem: str, header: bytes):
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
                         f"{stem}.{sys.implementation.cache_tag}.marshal")
 
-    def read() -> dict:
+    def read_all() -> tuple[int, dict]:
         try:
             with open(path, "rb") as f:
                 data = f.read()
             if data.startswith(header):
                 loaded = marshal.loads(memoryview(data)[len(header):])
-                if isinstance(loaded, dict):
-                    return loaded
+                if type(loaded) is tuple and len(loaded) == 2 and type(loaded[0]) is int \
+                        and type(loaded[1]) is dict:
+                    return loaded[0], {key: kept for key, kept in loaded[1].items()
+                                       if type(kept) is tuple and len(kept) == 2 and type(kept[1]) is int}
         except (OSError, ValueError, EOFError, TypeError):
             pass
-        return {}
+        return 0, {}
 
-    def write(new: dict) -> None:
+    def read() -> dict:
+        return {key: value for key, (value, _) in read_all()[1].items()}
+
+    def write(used: dict) -> None:
         try:
-            everything = {**read(), **new}
-            if len(everything) > 4000:
-                everything = new
+            generation, everything = read_all()
+            generation += 1
+            everything = {key: kept for key, kept in everything.items() if kept[1] > generation - keep_generations}
+            everything.update((key, (value, generation)) for key, value in used.items())
             tmp = f"{path}.{os.getpid()}.tmp"
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(tmp, "wb") as f:
-                f.write(header + marshal.dumps(everything))
+                f.write(header + marshal.dumps((generation, everything)))
             os.replace(tmp, path)
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # a read-only package, or a value marshal cannot write: time lost only
             return
 
     return read, write
@@ -100,23 +108,26 @@ def _keep_dataclass_code() -> None:
     import dataclasses
     import sys
 
-    read, write = _kept_marshal("dataclass-code", f"highlight-dataclass-code/1 {sys.version}\n".encode())
+    read, write = _kept_marshal("dataclass-code", f"highlight-dataclass-code/2 {sys.version}\n".encode())
     kept = read()
-    new: dict = {}
+    used: dict = {}  # the texts this process exec()d, found or compiled (their code lives on in the methods)
+    new: list = []
     real_exec = builtins.exec
 
     def exec_kept(source, globals=None, locals=None, /):
         if type(source) is str and type(globals) is dict and str(globals.get("__name__", "")).startswith("highlight."):
-            code = kept.pop(source, None)  # (each is used once: memory given back as the classes are made)
+            code = kept.pop(source, None)  # (each is used once)
             if type(code) is not type(_keep_dataclass_code.__code__):
                 # as exec() compiles a text: dataclasses.py has no __future__ import, nor does this code then
-                code = new[source] = compile(source, "<string>", "exec", dont_inherit=True)
+                code = compile(source, "<string>", "exec", dont_inherit=True)
+                new.append(source)
+            used[source] = code
             return real_exec(code, globals, locals)
         return real_exec(source, globals, locals)
 
     def save() -> None:
         if new:
-            write(new)
+            write(used)
 
     dataclasses.exec = exec_kept  # type: ignore[attr-defined]  # the name dataclasses' _create_fn calls
     if not sys.dont_write_bytecode:
@@ -141,9 +152,10 @@ def _keep_dataclass_signatures() -> None:
     import inspect
     import sys
 
-    read, write = _kept_marshal("dataclass-signatures", f"highlight-dataclass-signatures/1 {sys.version}\n".encode())
+    read, write = _kept_marshal("dataclass-signatures", f"highlight-dataclass-signatures/2 {sys.version}\n".encode())
     kept = read()
-    new: dict = {}
+    used: dict = {}
+    new: list = []
 
     def key_of(cls):
         """The key of a highlight class whose signature is its own __init__'s, else None."""
@@ -169,12 +181,14 @@ def _keep_dataclass_signatures() -> None:
                 return inspect.signature(obj, *args, **kwargs)
             text = kept.pop(key, None)  # (each is used once)
             if type(text) is not str:
-                text = new[key] = str(inspect.signature(obj))
+                text = str(inspect.signature(obj))
+                new.append(key)
+            used[key] = text
             return text
 
     def save() -> None:
         if new:
-            write(new)
+            write(used)
 
     dataclasses.inspect = Signatures()  # type: ignore[attr-defined]  # the name dataclasses' _process_class calls
     if not sys.dont_write_bytecode:
@@ -195,38 +209,19 @@ def _keep_regex_code() -> None:
     pattern, flags and code are). A missing, damaged or foreign file, an entry not of the shape written, or code
     the matcher refuses is a miss (compiled afresh). Written at exit when a pattern was new, unless
     PYTHONDONTWRITEBYTECODE says not to; each save is a generation, and an entry no process used in the last
-    KEEP_GENERATIONS saves goes. ReportLab's rl_safe_eval writes a pattern in a new order in every process: it is
+    sixteen saves goes (_kept_marshal). ReportLab's rl_safe_eval writes a pattern in a new order in every process: it is
     compiled and not kept (kept, it was new in every process, and every build wrote the file at exit). re.DEBUG
     compiles (which print the code) are left to `re`."""
-    import marshal
-    import os
     import sys
 
     try:  # (re's private modules: typeshed describes neither)
         _sre, _compiler, _parser = (importlib.import_module(m) for m in ("_sre", "re._compiler", "re._parser"))
     except ImportError:  # (a Python whose `re` is built otherwise: left as it is)
         return
-    keep_generations = 16
     real_compile = _compiler.compile
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
-                        f"regex-code.{sys.implementation.cache_tag}.marshal")
-    header = f"highlight-regex-code/2 {sys.version} {_sre.MAGIC} {_sre.CODESIZE}\n".encode()
-
-    def _read() -> tuple[int, dict]:
-        """(the file's generation, {(pattern, flags): (entry, the generation that last used it)})"""
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-            if data.startswith(header):
-                loaded = marshal.loads(memoryview(data)[len(header):])
-                if type(loaded) is tuple and len(loaded) == 2 and type(loaded[0]) is int \
-                        and type(loaded[1]) is dict:
-                    return loaded
-        except (OSError, ValueError, EOFError, TypeError):  # no file, or a damaged one: compiled afresh
-            pass
-        return 0, {}
-
-    kept = _read()[1]
+    read, write = _kept_marshal("regex-code", f"highlight-regex-code/2 {sys.version} {_sre.MAGIC} {_sre.CODESIZE}\n"
+                                .encode())
+    kept = read()
     used: dict = {}  # the entries this process used, found or compiled
     new: list = []
     unkept = ("reportlab.lib.rl_safe_eval",)  # modules whose patterns differ in every process: compiled, not kept
@@ -247,8 +242,7 @@ def _keep_regex_code() -> None:
         if type(p) not in (str, bytes) or flags & _compiler.SRE_FLAG_DEBUG:
             return real_compile(p, flags)
         key = (p, int(flags))
-        found = kept.get(key)
-        entry = found[0] if type(found) is tuple and len(found) == 2 else None
+        entry = kept.get(key)
         if type(entry) is tuple and len(entry) == 5 and type(entry[0]) is int and type(entry[1]) is list \
                 and type(entry[2]) is int and type(entry[3]) is dict and type(entry[4]) is tuple:
             try:
@@ -267,29 +261,13 @@ def _keep_regex_code() -> None:
             indexgroup[index] = name
         entry = (int(flags | parsed.state.flags), code, parsed.state.groups - 1, dict(parsed.state.groupdict),
                  tuple(indexgroup))
-        used[key] = entry
-        kept[key] = (entry, 0)
+        used[key] = kept[key] = entry
         new.append(key)
         return _sre.compile(p, *entry)
 
     def save() -> None:
-        if not new:
-            return
-        try:
-            generation, everything = _read()
-            generation += 1
-            everything = {key: value for key, value in everything.items()
-                          if type(value) is tuple and len(value) == 2 and type(value[1]) is int
-                          and value[1] > generation - keep_generations}
-            everything.update((key, (entry, generation)) for key, entry in used.items())
-            data = header + marshal.dumps((generation, everything))
-            tmp = f"{path}.{os.getpid()}.tmp"
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(tmp, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except (OSError, ValueError):  # a read-only package, or a value marshal cannot write: time lost only
-            return
+        if new:
+            write(used)
 
     _compiler.compile = compile_kept  # type: ignore[attr-defined]  # the name re._compile calls
     if not sys.dont_write_bytecode:

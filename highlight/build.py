@@ -396,6 +396,7 @@ class BuildSession:
     def _stage_lay_out(self, run: _Run) -> None:
         assert run.edition is not None and run.layout is not None and run.setter is not None
         run.pages = self._layout(run.edition, run.layout, run.diags, run.options.lang, run.setter)
+        run.setter.forget_boxes()  # (their memory to the drawing: text.TextSetter._box_memo)
         run.result.laid_out = len(run.pages)
 
     def _stage_check(self, run: _Run) -> None:

@@ -110,6 +110,24 @@ class Style:
     punct_min_em: float = 1.0
     hyphenate: bool = False  # English words may break at dictionary points (pyphen, en_US)
 
+    def __hash__(self) -> int:
+        """The fields' hash, as dataclasses writes it, computed once: a Style is hashed in every key of the line
+        setter's memo (through its spans), 61,000 lookups in the 200-page edition, each walking its SourceRef and
+        Colour again. Kept in the instance, never pickled (__getstate__): a str's hash differs between processes."""
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(getattr(self, name) for name in _STYLE_FIELDS))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_hash", None)
+        return state
+
+
+_STYLE_FIELDS = tuple(f.name for f in fields(Style) if f.compare)  # (what its __eq__ compares)
+
 
 @dataclass(frozen=True)
 class FrameSpec:

@@ -236,7 +236,7 @@ class Span:
     lang: str = "en"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (slots: the 200-page edition keeps 47,000 of them, 1-2 MB less)
 class GlyphRun:
     x_pt: float  # from the line's start
     text: str
@@ -284,7 +284,7 @@ class Line:
         return max((r.x_pt + r.width_pt for r in self.runs), default=0.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Frag:
     text: str
     face: str
@@ -303,7 +303,7 @@ class _Frag:
         return self.width_pt + self.kern_after_pt
 
 
-@dataclass
+@dataclass(slots=True)
 class _Box:
     frags: list
     width_pt: float = 0.0
@@ -358,14 +358,26 @@ BOLD_PATTERN = re.compile(r"\*\*(.+?)\*\*")  # **…**: a bold part of a text (a
 def spans_from_text(string: str, style: Style, marker_style: Style | None = None, lang: str = "en") -> list[Span]:
     """Split `[^Δ]` footnote markers out of a text into superscript spans, and `**…**` into spans of the
     style in bold."""
+    return _split_spans(string, style, marker_style, lang)
+
+
+@functools.lru_cache(maxsize=256)
+def _weighted(style: Style, weight: str) -> Style:
+    """`style` in `weight`, the same object each time: a paragraph is set many times over (trial fills, copyfit
+    steps), and the setter's memo compares its key's spans' styles by identity first and hashes each once
+    (Style.__hash__)."""
+    return replace(style, weight=weight)
+
+
+def _split_spans(string: str, style: Style, marker_style: Style | None, lang: str) -> list[Span]:
     if "**" in string:
         spans, pos = [], 0
-        bold = replace(style, weight="bold")
+        bold = _weighted(style, "bold")
         for match in BOLD_PATTERN.finditer(string):
-            spans += spans_from_text(string[pos:match.start()], style, marker_style, lang)
-            spans += spans_from_text(match.group(1), bold, marker_style, lang)
+            spans += _split_spans(string[pos:match.start()], style, marker_style, lang)
+            spans += _split_spans(match.group(1), bold, marker_style, lang)
             pos = match.end()
-        return spans + spans_from_text(string[pos:], style, marker_style, lang)
+        return spans + _split_spans(string[pos:], style, marker_style, lang)
     spans = []
     pos = 0
     for match in MARKER_PATTERN.finditer(string):
@@ -373,7 +385,7 @@ def spans_from_text(string: str, style: Style, marker_style: Style | None = None
             spans.append(Span(string[pos:match.start()], style, lang=lang))
         # a marker takes the regular weight, whatever its word's (page 3's # and ^ after bold labels were set bold
         # beside every other marker's regular: the designer's fifth review, item 3)
-        spans.append(Span(match.group(1), replace(marker_style or style, weight="regular"), marker=True, lang=lang))
+        spans.append(Span(match.group(1), _weighted(marker_style or style, "regular"), marker=True, lang=lang))
         pos = match.end()
     if pos < len(string):
         spans.append(Span(string[pos:], style, lang=lang))
@@ -406,6 +418,9 @@ class _MissingFace:
 MISSING_FACE = _MissingFace()
 
 
+RECENT_PARAGRAPHS = 16  # paragraphs whose boxes a setter keeps (_boxes_of)
+
+
 class TextSetter:
     """Sets spans into lines with one FontSet.
 
@@ -426,6 +441,16 @@ class TextSetter:
         self._faces: dict = {}  # (char, after CJK?, weight, lang) -> Face
         self._keyed_words: frozenset | None = None
         self._words_digest = ""
+        # (text, its spans' styles, the neighbours' kinds) -> _Box: a word met again (a Chinese character, a common
+        # English word) is not measured again; per setter, so per FontSet (_box_key)
+        self._box_memo: dict = {}
+        self._recent_boxes: dict = {}  # (spans, _keep_terms) -> (boxes, separators) of the last paragraphs (_boxes_of)
+
+    def forget_boxes(self) -> None:
+        """Empty the memo of boxes (a build's pages are laid out: its lines are in the line memo), so that what
+        comes next (drawing) takes its memory; the 200-page edition's is about 10,000 boxes, 8 MB."""
+        self._box_memo = {}
+        self._recent_boxes = {}
 
     def _words_key(self) -> str:
         """The edition's words as part of every memo key (a stored line was set with one list): a short digest,
@@ -542,6 +567,18 @@ class TextSetter:
             prev = char
         return [_Frag(*values) for values in frags]
 
+    def _boxes_of(self, spans: list[Span]) -> tuple[list[_Box], list[_Sep]]:
+        """The paragraph's boxes and separators (_boxes), the same lists when it was set a moment ago at another
+        measure (a trial fill, a narrower measure: 1,241 of the 200-page edition's 6,093, most of them the very
+        paragraph set before); they depend on the spans and on whether a term is kept whole (_keep_terms) only."""
+        key = (tuple(spans), self._keep_terms)
+        made = self._recent_boxes.get(key)
+        if made is None:
+            made = self._recent_boxes[key] = self._boxes(spans)
+            if len(self._recent_boxes) > RECENT_PARAGRAPHS:
+                del self._recent_boxes[next(iter(self._recent_boxes))]  # (the oldest)
+        return made
+
     def _boxes(self, spans: list[Span]) -> tuple[list[_Box], list[_Sep]]:
         chars = [_Char(c, s) for s in spans for c in s.text]
         markers = {i for i, c in enumerate(chars) if c.span.marker}
@@ -553,9 +590,10 @@ class TextSetter:
             else:
                 words[-1].append(i)
         words = [w for w in words if w]
-        bound = _bracket_bound(chars)
-        titled = _quoted_titles(chars)
-        joined = "".join(c.char for c in chars)
+        joined = "".join(s.text for s in spans)
+        # (a paragraph without brackets, most of them, has no bracketed phrase or quoted title to look for)
+        bound = _bracket_bound(chars) if not OPENING_BRACKETS.isdisjoint(joined) else set()
+        titled = _quoted_titles(chars) if not TITLE_MARKS.keys().isdisjoint(joined) else set()
         grades = break_grades(joined, self.words)
         joins = _term_joins(joined, self.words) if self._keep_terms else frozenset()
         # where one of the edition's words begins, its first character is no classifier: 2022 | 人工智能
@@ -564,9 +602,12 @@ class TextSetter:
         seps: list[_Sep] = []
         hyphenating = any(span.style.hyphenate for span in spans)
         terms = _bold_terms(spans)
+        texts = ["".join(chars[i].char for i in word if not chars[i].span.marker) for word in words] if markers \
+            else [joined[word[0]:word[-1] + 1] for word in words]  # (a word's characters are side by side)
+        latin = [not is_cjk(item.char) for item in chars]
         for w_index, word in enumerate(words):
             if w_index:
-                sep = self._space_between(chars, words[w_index - 1], word, bound)
+                sep = self._space_between(chars, words[w_index - 1], word, bound, texts[w_index - 1], texts[w_index])
                 grade = grades[word[0]]
                 if grade == FORBIDDEN and sep.breakable:
                     sep = _replaced(sep, breakable=False, kind="glue")  # a space inside a listed name
@@ -582,6 +623,10 @@ class TextSetter:
             soft = _hyphenation_points(chars, word) if hyphenating else ()
             for k in range(1, len(word)):
                 i, p = word[k], word[k - 1]
+                if latin[i] and latin[p] and i not in soft and chars[p].char != "-" and i not in markers \
+                        and p not in markers:
+                    current.append(i)  # inside a Latin word, no hyphen: no break, no gap (as below, sooner)
+                    continue
                 kind, gap = self._inner_break(chars, p, i, markers)
                 grade = grades[i]
                 if i in bound or grade == FORBIDDEN or (grade == NAME and kind != "cjk"):
@@ -633,6 +678,17 @@ class TextSetter:
         return _Sep(kern, True, "soft", hyphen_pt=hyphen)
 
     def _make_box(self, chars: list[_Char], indices: list[int]) -> _Box:
+        """The box of the characters at `indices` (consecutive), from the memo of boxes when one of the same
+        characters in the same styles, between the same kinds of neighbour, was made before (_box_key)."""
+        key = _box_key(chars, indices)
+        if key is None:
+            return self._new_box(chars, indices)
+        box = self._box_memo.get(key)
+        if box is None:
+            box = self._box_memo[key] = self._new_box(chars, indices)
+        return box
+
+    def _new_box(self, chars: list[_Char], indices: list[int]) -> _Box:
         prev = chars[indices[0] - 1].char if indices[0] else ""
         frags = self._frag([chars[i] for i in indices], prev)
         last = chars[indices[-1]]
@@ -666,17 +722,21 @@ class TextSetter:
             box.last_mark_pt = marks[-1][1] + marks[-1][2] if marks[-1][0] == len(indices) - 1 else 0.0
         return box
 
-    def _space_between(self, chars: list[_Char], left: list[int], right: list[int], bound: set) -> _Sep:
+    def _space_between(self, chars: list[_Char], left: list[int], right: list[int], bound: set,
+                       left_word: str, right_word: str) -> _Sep:
+        """The separator a typed space makes between two words (`left_word`, `right_word`: their text, markers
+        left out)."""
         last, first = chars[left[-1]], chars[right[0]]
         # Between a big figure and its small unit, the space is the unit's, not the figure's.
-        style = min(last.span.style, first.span.style, key=lambda st: st.size_pt)
-        face = self.face_for(SPACE, last.char, style, last.span.lang) or MISSING_FACE
-        width = face.width_pt(SPACE, style.size_pt) + style.tracking_em * style.size_pt
-        left_word = "".join(chars[i].char for i in left if not chars[i].span.marker)
-        right_word = "".join(chars[i].char for i in right if not chars[i].span.marker)
-        if chars[right[0]].span.marker:
+        style = first.span.style if first.span.style.size_pt < last.span.style.size_pt else last.span.style
+        face = self._faces.get((SPACE, is_cjk(last.char), style.weight, last.span.lang)) \
+            or self.face_for(SPACE, last.char, style, last.span.lang) or MISSING_FACE
+        advances = face.advances  # (one character: the font's advance, as Face.width_pt gives it)
+        width = (advances.get(32, 0) * style.size_pt / face.units_per_em if advances is not None
+                 else face.width_pt(SPACE, style.size_pt)) + style.tracking_em * style.size_pt
+        if first.span.marker:
             # A marker written after a space ("地區 [^#]") still touches its word: the space is not set.
-            return _Sep(0.0, False, "glue")
+            return _GLUE
         keep_together = (
             not left_word or not right_word  # a marker set apart by a space still sticks to its word
             or right[0] in bound  # inside a short bracketed phrase: （按年 +100%）
@@ -701,9 +761,7 @@ class TextSetter:
             sep = _inner_sep(first.span.style if is_ideograph(first.char) else last.span.style,
                              None if keep_together else kind, first.span.style.cjk_latin_gap_em)
             return _replaced(sep, space_text=SPACE)
-        em = style.size_pt
-        return _Sep(width, not keep_together, kind, SPACE if width else "",
-                    stretch_pt=max(0.0, STRETCHED_SPACE_EM * em - width) if width else 0.0)
+        return _space_sep(width, not keep_together, kind, style.size_pt)
 
     def _inner_break(self, chars: list[_Char], p: int, i: int, markers: set) -> tuple[str | None, float]:
         """Break kind and CJK–Latin gap (in em) between two adjacent characters of one word."""
@@ -849,7 +907,7 @@ class TextSetter:
     def _set_measure(self, spans: list[Span], width_pt: float, align: str, balance: bool,
                      solid: bool = False) -> tuple[Line, ...]:
         """The lines at the measure (`solid`: broken as justified, but no line stretched)."""
-        boxes, seps = self._boxes(spans)
+        boxes, seps = self._boxes_of(spans)
         chinese = any(sep.kind == "cjk" or sep.han_latin for sep in seps)
         justify = chinese and align == "justify"
         texts = [s for s in spans if not s.marker]
@@ -898,21 +956,25 @@ class TextSetter:
         hang = [b.hang_pt for b in boxes]
         end_shrink = [b.end_shrink_pt for b in boxes]
         end_bracket = [bool(b.end_shrink_pt and b.frags and b.frags[-1].text[-1:] in CLOSING_BRACKETS) for b in boxes]
-        ragged_cost = [_ragged_cost(b, width_pt) for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         mid_shrink = [b.mid_shrink_pt for b in boxes] if justify else [0.0] * n
         lead_mark = [b.lead_mark_pt for b in boxes]
         last_mark = [b.last_mark_pt for b in boxes]
         mark_count = [len(b.marks) for b in boxes]
         sep_w = [sep.width_pt for sep in seps]
-        # …and a ragged line far short on a phrase's punctuation reads as the paragraph's end (HARD_RETURN_COST)
-        far_short = [FAR_SHORT_EM * b.frags[-1].size_pt
-                     if b.frags and width_pt >= NARROW_MEASURE_EM * b.frags[-1].size_pt - 0.01 and not balance
-                     and sum(box_w) + sum(sep_w) > SHORT_NOTE_LINES * width_pt
-                     else width_pt  # (a balanced note's lines, or a short note's, _set, are short by design)
-                     for b in boxes]
-        hard_return = [RAGGED_COST + HARD_RETURN_COST if b.frags and b.frags[-1].text[-1] in PHRASE_END
-                       else RAGGED_COST for b in boxes]
+        # (what only justified Chinese prices, made for it only: a ragged line, a far-short one)
+        ragged_cost = [_ragged_cost(b, width_pt) for b in boxes] if justify else []
+        if justify:
+            # …and a ragged line far short on a phrase's punctuation reads as the paragraph's end (HARD_RETURN_COST)
+            long_note = not balance and sum(box_w) + sum(sep_w) > SHORT_NOTE_LINES * width_pt  # (summed once)
+            far_short = [FAR_SHORT_EM * b.frags[-1].size_pt
+                         if b.frags and width_pt >= NARROW_MEASURE_EM * b.frags[-1].size_pt - 0.01 and long_note
+                         else width_pt  # (a balanced note's lines, or a short note's, _set, are short by design)
+                         for b in boxes]
+            hard_return = [RAGGED_COST + HARD_RETURN_COST if b.frags and b.frags[-1].text[-1] in PHRASE_END
+                           else RAGGED_COST for b in boxes]
+        else:
+            far_short = hard_return = []
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
         sep_gap_room = [sep.last_stretch_pt for sep in seps]
         start_hang = [0.5 * b.frags[0].size_pt if b.frags and b.frags[0].text[0] in OPENING_BRACKETS else 0.0
@@ -1143,33 +1205,39 @@ class TextSetter:
             offset = (width_pt - natural) / 2
         elif align == "right":
             offset = width_pt - natural
-        runs: list[GlyphRun] = []
+        # A run is built up in a list ([x, text, face, size, rise, colour, char space, width, scale]: GlyphRun's
+        # fields) and made a GlyphRun once complete, not a frozen GlyphRun again for each piece added to it.
+        pending: list[list] = []
         x = offset
         def add(frag: _Frag, text: str, x: float, width: float) -> None:
-            tail = runs[-1] if runs else None
-            same = tail is not None and tail.face == frag.face and tail.size_pt == frag.size_pt and \
-                tail.rise_pt == frag.rise_pt and tail.colour == frag.colour and tail.char_space_pt == frag.tracking_pt \
-                and tail.scale == frag.scale
-            if tail is not None and same and abs(tail.x_pt + tail.width_pt - x) < 0.01:
-                runs[-1] = _extend(tail, text, width)
-            else:
-                runs.append(GlyphRun(x, text, frag.face, frag.size_pt, frag.rise_pt, frag.colour,
-                                     frag.tracking_pt, width, scale=frag.scale))
+            if pending:
+                tail = pending[-1]
+                if tail[2] == frag.face and tail[3] == frag.size_pt and tail[4] == frag.rise_pt \
+                        and (tail[5] is frag.colour or tail[5] == frag.colour) and tail[6] == frag.tracking_pt \
+                        and tail[8] == frag.scale and abs(tail[0] + tail[7] - x) < 0.01:
+                    tail[1] += text
+                    tail[7] += width
+                    return
+            pending.append([x, text, frag.face, frag.size_pt, frag.rise_pt, frag.colour, frag.tracking_pt, width,
+                            frag.scale])
 
         for k in range(start, end):
             if k > start:
                 sep = seps[k - 1]
                 x += sep.width_pt + delta.get(k - 1, 0.0)
-                if sep.space_text and runs:
+                if sep.space_text and pending:
                     # Draw the space as a real character so the text extracts with it;
                     # the next word is placed at its own x whatever the justification.
-                    prev = runs[-1]
-                    face = self.fonts.faces.get(prev.face, MISSING_FACE)
-                    drawn = face.width_pt(SPACE, prev.size_pt) + prev.char_space_pt
-                    if prev.scale == 1.0:
-                        runs[-1] = _extend(prev, SPACE, drawn)
+                    prev = pending[-1]
+                    face = self.fonts.faces.get(prev[2], MISSING_FACE)
+                    advances = face.advances  # (one character: the font's advance, as Face.width_pt gives it)
+                    drawn = (advances.get(32, 0) * prev[3] / face.units_per_em if advances is not None
+                             else face.width_pt(SPACE, prev[3])) + prev[6]
+                    if prev[8] == 1.0:
+                        prev[1] += SPACE
+                        prev[7] += drawn
                     else:  # after a widened dash: the space at its own width
-                        runs.append(replace(prev, x_pt=prev.x_pt + prev.width_pt, text=SPACE, width_pt=drawn, scale=1.0))
+                        pending.append([prev[0] + prev[7], SPACE, *prev[2:7], drawn, 1.0])
             offset = 0
             for frag in boxes[k].frags:
                 cuts = [o - offset for o in range(offset, offset + len(frag.text)) if (k, o) in squeeze] \
@@ -1195,6 +1263,8 @@ class TextSetter:
                         add(frag, piece, piece_x, piece_w)
                     x = piece_x + piece_w + frag.kern_after_pt
                 offset += len(frag.text)
+        runs = [GlyphRun(x_pt, text, face_name, size_pt, rise_pt, colour, char_space_pt, run_w, scale=scale)
+                for x_pt, text, face_name, size_pt, rise_pt, colour, char_space_pt, run_w, scale in pending]
         if hyphen:  # a dictionary break: the hyphen in the word's own face, marked as not part of the text
             last_run = runs[-1]
             runs.append(GlyphRun(x, "-", last_run.face, last_run.size_pt, last_run.rise_pt, last_run.colour,
@@ -1217,6 +1287,39 @@ class TextSetter:
                     descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind in ("hyphen", "soft")),
                     overfull=width_used > width_pt + 0.01, space_ratio=space_ratio, gap_em=gap_em,
                     compressed=compressed, hang_pt=hang_end)
+
+
+def _box_key(chars: list[_Char], indices: list[int]) -> tuple | None:
+    """What a box of the characters at `indices` depends on (TextSetter._new_box): their text, the style, marker
+    flag and language of each of their spans (with where each span starts), whether the character before is
+    CJK (its face: _frag's `prev`) or CJK punctuation, and whether the character after is CJK punctuation (a
+    centred mark beside another may give its blank: the box's marks). None for characters not side by side."""
+    first, last = indices[0], indices[-1]
+    if last - first + 1 != len(indices):
+        return None
+    span = chars[first].span
+    runs: list = [span.style, span.marker, span.lang]
+    text = chars[first].char
+    for k in range(first + 1, last + 1):
+        item = chars[k]
+        text += item.char
+        if item.span is not span:
+            span = item.span
+            runs += (k - first, span.style, span.marker, span.lang)
+    prev = chars[first - 1].char if first else ""
+    after = chars[last + 1].char if last + 1 < len(chars) else ""
+    return (text, tuple(runs), bool(prev) and is_cjk(prev), bool(prev) and _is_cjk_punctuation(prev),
+            bool(after) and _is_cjk_punctuation(after))
+
+
+_GLUE = _Sep(0.0, False, "glue")  # (a _Sep is frozen: one object serves every separator of the same values)
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _space_sep(width: float, breakable: bool, kind: str, em: float) -> _Sep:
+    """A typed space's separator (TextSetter._space_between), one object for the same values."""
+    return _Sep(width, breakable, kind, SPACE if width else "",
+                stretch_pt=max(0.0, STRETCHED_SPACE_EM * em - width) if width else 0.0)
 
 
 def _end_give(box: _Box, need: float) -> float:
@@ -1559,7 +1662,3 @@ def _dash_scale(face) -> float:
 def _advance(face, char: str) -> int:
     return (face.advances or {}).get(ord(char), int(0.6 * face.units_per_em))
 
-
-def _extend(run: GlyphRun, text: str, width: float) -> GlyphRun:
-    return GlyphRun(run.x_pt, run.text + text, run.face, run.size_pt, run.rise_pt, run.colour, run.char_space_pt,
-                    run.width_pt + width, run.artifact, run.scale)

@@ -104,11 +104,12 @@ def test_the_methods_dataclasses_writes_are_compiled_once_and_kept_as_compiling_
                            capture_output=True, text=True)
     assert first.returncode == 0, first.stderr[-2000:]
     data = kept.read_bytes()
-    header = f"highlight-dataclass-code/1 {sys.version}\n".encode()
+    header = f"highlight-dataclass-code/2 {sys.version}\n".encode()
     assert data.startswith(header)
-    entries = marshal.loads(data[len(header):])
-    assert len(entries) > 100 and all(text.startswith("def __create_fn__(") for text in entries)
-    assert all(compile(text, "<string>", "exec", dont_inherit=True) == code for text, code in entries.items())
+    generation, entries = marshal.loads(data[len(header):])
+    assert generation == 1 and len(entries) > 100 and all(text.startswith("def __create_fn__(") for text in entries)
+    assert all(compile(text, "<string>", "exec", dont_inherit=True) == code and used == 1
+               for text, (code, used) in entries.items())
     counting = ("import builtins\ncalls = []\nreal = builtins.compile\n"  # (texts dataclasses writes)
                 "builtins.compile = lambda *a, **k: calls.append(str(a[0]).startswith('def __create_fn__(')) "
                 "or real(*a, **k)\n" + _USE_CLASSES + "print(sum(calls))\n")
@@ -159,16 +160,38 @@ def test_a_damaged_or_foreign_file_of_kept_dataclass_code_is_a_miss_and_written_
     import marshal
 
     kept, env = _package_copy(tmp_path)
-    header = f"highlight-dataclass-code/1 {sys.version}\n".encode()
+    header = f"highlight-dataclass-code/2 {sys.version}\n".encode()
     kept.parent.mkdir(parents=True, exist_ok=True)
-    for damaged in (b"garbage", header + b"\x00\x01truncated", b"highlight-dataclass-code/1 2.7\n" + marshal.dumps({}),
-                    header + marshal.dumps({"def __create_fn__(": 1}), header + marshal.dumps([1, 2])):
+    for damaged in (b"garbage", header + b"\x00\x01truncated", b"highlight-dataclass-code/2 2.7\n" + marshal.dumps((1, {})),
+                    header + marshal.dumps({"def __create_fn__(": 1}), header + marshal.dumps([1, 2]),
+                    header + marshal.dumps((1, {"def __create_fn__(": 1})),
+                    header + marshal.dumps((1, {"def __create_fn__(": (1, 1)}))):
         kept.write_bytes(damaged)
         run = subprocess.run([sys.executable, "-c", _USE_CLASSES, str(tmp_path)], env=env, cwd=tmp_path,
                              capture_output=True, text=True)
         assert run.returncode == 0, (damaged, run.stderr[-2000:])
         data = kept.read_bytes()
-        assert data.startswith(header) and len(marshal.loads(data[len(header):])) > 100, damaged
+        assert data.startswith(header) and len(marshal.loads(data[len(header):])[1]) > 100, damaged
+
+
+def test_kept_dataclass_code_no_process_used_in_the_last_sixteen_saves_goes(tmp_path):
+    """A copy of the package that lives through many versions of its classes (a checkout, a worktree) keeps only
+    what recent processes used: each version's texts are other keys, and a file that kept every one grew to 1.2 MB
+    read at every start. Stamped as the kept patterns are; fails on the code before (kept up to 4,000 texts)."""
+    import marshal
+
+    kept, env = _package_copy(tmp_path)
+    header = f"highlight-dataclass-code/2 {sys.version}\n".encode()
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    old_code = compile("def __create_fn__(): pass", "<string>", "exec", dont_inherit=True)
+    kept.write_bytes(header + marshal.dumps((100, {"def __create_fn__(old)": (old_code, 85),
+                                                   "def __create_fn__(recent)": (old_code, 86)})))
+    run = subprocess.run([sys.executable, "-c", _USE_CLASSES, str(tmp_path)], env=env, cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    generation, entries = marshal.loads(kept.read_bytes()[len(header):])
+    assert generation == 101 and "def __create_fn__(old)" not in entries
+    assert entries["def __create_fn__(recent)"] == (old_code, 86) and len(entries) > 100
 
 
 _USE_PATTERNS = ("import highlight, re, sys\nassert highlight.__file__.startswith(sys.argv[1]), highlight.__file__\n"

@@ -956,18 +956,29 @@ def test_led_by_and_wide_cell_spans_are_checked_where_written(tmp_path, old, new
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])
-def test_page_8s_codes_of_one_section_stand_level(which, request):
-    """Designer's review of round 4, item 4: page 8's two codes (the Biodiversity Map under its sentence, the 2028
-    Challenge's under the Well-being list) stood 20 mm apart in height. The Challenge's code is the last row of the
-    Well-being column (an alias), and the two columns share an align_rows group: their codes stand in one row.
-    Fails on 6f78729: tops 19.8 mm apart (2022-23), 27.5 mm (edition-b)."""
+def test_page_8s_codes_hang_under_their_own_text_without_a_hole(which, request):
+    """Designer's review of round 4, item 4: page 8's two codes stood 20 mm apart in height; they were levelled (an
+    align_rows group, the Challenge's code the Well-being column's last row). Designer's review of 9a0f0fe, item 2:
+    levelled, the left code stood 21 mm under its sentence (its column's text ends 84.7 mm, its code at 106.0 mm),
+    a hole in the column. The lead's rule: codes of a row stand level only where that opens no band over
+    typography.max_panel_gap_mm (12 mm) in either column; else each hangs under its own text. Fails on 09b5298:
+    the left code 21.3 mm under its text (2022-23), 26.2 mm (edition-b)."""
     from highlight.layout import QrMark
+    from highlight.layout.items import ink_span
 
     result, _ = request.getfixturevalue(which)
     page = result.pages[7]
     codes = [i for i in page.items if isinstance(i, QrMark)]
     assert len(codes) == 2
-    assert abs(codes[0].y_pt - codes[1].y_pt) / MM < 0.3, [round(c.y_pt / MM, 1) for c in codes]
+    middle = result.layout.column_x_pt(7, 1)[0]
+    limit = result.layout.geometry.typography.max_panel_gap_mm * MM
+    holes = []
+    for code in codes:
+        left = code.x_pt < middle - 1
+        above = [s[1] for i in page.items if isinstance(i, TextLine) and (i.x_pt < middle - 1) == left
+                 and (s := ink_span(i)) is not None and s[1] <= code.y_pt + 0.1 and s[1] > code.y_pt - 60 * MM]
+        holes.append(code.y_pt - max(above))
+    assert all(h <= limit + 0.01 for h in holes), [round(h / MM, 1) for h in holes]
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])

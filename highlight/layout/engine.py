@@ -254,6 +254,10 @@ class PageLayouter:
                  for n, b in blocks.items()
                  if template.frames.get(n) is not None and template.frames[n].align_rows
                  and template.frames[n].cells == 1}
+        # the rows of each frame of a row group that are codes (align_rows levels them only without a hole over its
+        # limit above either: designer's review of 9a0f0fe, item 2)
+        codes = {n: {k for k, e in enumerate(b.elements) if isinstance(e, QrCode)} for n, b in blocks.items()
+                 if template.frames.get(n) is not None and template.frames[n].align_rows}
         order = frame_order(page, template, self.diags)
         widened: set = set()  # frames set at their wide_span (wide_cell_spans) because the page was too full
         padded: set = set()  # panels padded at the least of panel_padding_range_mm because the page was too full
@@ -372,7 +376,7 @@ class PageLayouter:
 
         level_heads()
         # Cards never open a hole inside their panel past the report's limit.
-        align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
+        align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads, codes)
         # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
         # two then end nearer level: two columns of a section of unequal length leave no hole under the shorter.
         for name, frame in template.frames.items():
@@ -419,7 +423,7 @@ class PageLayouter:
                 quiet = Diagnostics()
                 for name in order:
                     fill(name, diags=quiet)
-                align_rows(template, refill, started, filled, gap_limit, heads)
+                align_rows(template, refill, started, filled, gap_limit, heads, codes)
             for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
                 # (a section stepped first may fit at its own size once another has stepped: the largest
                 # figures the page holds)
@@ -430,14 +434,14 @@ class PageLayouter:
                     quiet = Diagnostics()
                     for name in order:
                         fill(name, diags=quiet)
-                    align_rows(template, refill, started, filled, gap_limit, heads)
+                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
                     if not too_full():
                         further = fewer
                         continue
                     fit = kept
                     for name in order:
                         fill(name, diags=quiet)
-                    align_rows(template, refill, started, filled, gap_limit, heads)
+                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
                     break
 
         crowded = [n for n in order if template.frames[n].crowded_span and blocks.get(n)]
@@ -448,7 +452,7 @@ class PageLayouter:
             quiet, said = Diagnostics(), Diagnostics()
             for name in order:
                 fill(name, diags=said if name in crowded else quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads)
+            align_rows(template, refill, started, filled, gap_limit, heads, codes)
             fit = copyfit(ctx, page, fitting(), blocks)
             # (what their new composition says that their own did not: a code's caption now short of its measure)
             known = {(d.code, d.source, d.message) for d in self.diags.items}
@@ -466,7 +470,7 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in roomy:
                 fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads)
+            align_rows(template, refill, started, filled, gap_limit, heads, codes)
         if m.figure_box_step and too_full():
             # Too full: a stat's figure first under a rule gives back the box's step it takes there (level with a
             # ring beside it, items.box_first) before a ring or a figure takes a smaller size: letters' step
@@ -474,7 +478,7 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in order:
                 fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads)
+            align_rows(template, refill, started, filled, gap_limit, heads, codes)
         for radius in m.ring_steps_mm if charted else ():
             # Too full: first its rings take the next smaller step (every ring of the page one size), so that
             # the figures beside them keep their size (a ring is drawn, not type: it gives room in larger steps).
@@ -499,7 +503,7 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in order:
                 fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads)
+            align_rows(template, refill, started, filled, gap_limit, heads, codes)
             step_figures()
         if head_pad and too_full():
             # Still too full: the headings of a row give back the room they take above them to stand bottom-aligned
@@ -509,12 +513,12 @@ class PageLayouter:
             head_pad.clear()
             for name in given:
                 fill(name, diags=Diagnostics())
-            align_rows(template, refill, started, filled, gap_limit, heads)
+            align_rows(template, refill, started, filled, gap_limit, heads, codes)
             if too_full():
                 head_pad.update(given)
                 for name in given:
                     fill(name, diags=Diagnostics())
-                align_rows(template, refill, started, filled, gap_limit, heads)
+                align_rows(template, refill, started, filled, gap_limit, heads, codes)
             else:
                 self.diags.note("rows-unlevelled", "the page is too full for its rows of headings to level what they "
                                 f"head (frames {', '.join(sorted(given))}): each heading takes its own lines, what it "
@@ -536,7 +540,7 @@ class PageLayouter:
         drawn_rings = [n for n in charted if any(isinstance(i, Ring) for i in filled[n][3])]  # (not a bar100's)
         if drawn_rings and not widened and not rings and not too_full():
             self._grow_rings(drawn_rings, rings, layout, fill, lambda: too_full() or not key_level(),
-                             lambda: align_rows(template, refill, started, filled, gap_limit, heads))
+                             lambda: align_rows(template, refill, started, filled, gap_limit, heads, codes))
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.
         relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
@@ -563,13 +567,13 @@ class PageLayouter:
                     rings[name] = replace(base, geometry=replace(base.geometry, elements=replace(
                         base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))
                     fill(name, diags=Diagnostics())
-                align_rows(template, refill, started, filled, gap_limit, heads)
+                align_rows(template, refill, started, filled, gap_limit, heads, codes)
                 if too_full():
                     rings.clear()
                     rings.update(kept)
                     for name in rowed:
                         fill(name, diags=Diagnostics())
-                    align_rows(template, refill, started, filled, gap_limit, heads)
+                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
                     break
         # A column's closing code stands on the row it ends, level with that row of the column beside it (its
         # code_beside), where the page has the room: second designer review of 269af3e, item 1: page 4's code at

@@ -661,13 +661,14 @@ def test_foot_with_names_a_frame_of_its_template(tmp_path):
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])
-def test_side_by_side_lists_start_their_headings_on_one_line(which, request):
-    """Designer's review of round 5, item C: page 1's two lists side by side have headings of different depth ('6
-    strategic research areas:' on one line, 'Forward-thinking research subjects include:' on two); ending level
-    (round 4), the taller started 5.6 mm over the shorter. Headings of a row start on one line, a wrap running down,
-    and each list stands one step under its own heading (round 4's designer objected to a list 12 mm under its
-    heading): the headings' first baselines level, the step from each heading's last line to its list's first one.
-    Fails on 98b92e1: the headings' first baselines 5.6 mm apart (both editions)."""
+def test_side_by_side_lists_end_their_headings_on_one_line(which, request):
+    """Designer's review of round 5, item C, and of df673b1, item 3, with the lead's rule after the review of 9a0f0fe:
+    page 1's two lists side by side have headings of different depth ('6 strategic research areas:' on one line,
+    'Forward-thinking research subjects include:' on two). The heading blocks stand bottom-aligned (the shorter's
+    room above it), each list one step under its own heading, so the lists start level and no heading has room
+    between it and its Chinese or its list: the headings' last baselines level, the step from each heading's last
+    line to its list's first one. (Round 5 had them top-aligned, the lists 5.6 mm apart.) Fails on df673b1: the
+    headings' last baselines 5.6 mm apart (both editions)."""
     result, _ = request.getfixturevalue(which)
     page = result.pages[0]
     heads, steps = {}, {}
@@ -675,7 +676,7 @@ def test_side_by_side_lists_start_their_headings_on_one_line(which, request):
         lines = [i for i in page.items if isinstance(i, TextLine) and i.frame == frame and i.role]
         heading = [i.baseline_pt for i in lines if i.role.kind == "heading"]
         items = [i.baseline_pt for i in lines if i.role.kind == "list-body"]
-        heads[frame] = min(heading)
+        heads[frame] = max(heading)
         steps[frame] = min(items) - max(heading)
     assert heads["research-areas"] == pytest.approx(heads["subjects"], abs=0.01), {k: v / MM for k, v in heads.items()}
     assert steps["research-areas"] == pytest.approx(steps["subjects"], abs=0.01), {k: v / MM for k, v in steps.items()}
@@ -955,18 +956,29 @@ def test_led_by_and_wide_cell_spans_are_checked_where_written(tmp_path, old, new
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])
-def test_page_8s_codes_of_one_section_stand_level(which, request):
-    """Designer's review of round 4, item 4: page 8's two codes (the Biodiversity Map under its sentence, the 2028
-    Challenge's under the Well-being list) stood 20 mm apart in height. The Challenge's code is the last row of the
-    Well-being column (an alias), and the two columns share an align_rows group: their codes stand in one row.
-    Fails on 6f78729: tops 19.8 mm apart (2022-23), 27.5 mm (edition-b)."""
+def test_page_8s_codes_hang_under_their_own_text_without_a_hole(which, request):
+    """Designer's review of round 4, item 4: page 8's two codes stood 20 mm apart in height; they were levelled (an
+    align_rows group, the Challenge's code the Well-being column's last row). Designer's review of 9a0f0fe, item 2:
+    levelled, the left code stood 21 mm under its sentence (its column's text ends 84.7 mm, its code at 106.0 mm),
+    a hole in the column. The lead's rule: codes of a row stand level only where that opens no band over
+    typography.max_panel_gap_mm (12 mm) in either column; else each hangs under its own text. Fails on 09b5298:
+    the left code 21.3 mm under its text (2022-23), 26.2 mm (edition-b)."""
     from highlight.layout import QrMark
+    from highlight.layout.items import ink_span
 
     result, _ = request.getfixturevalue(which)
     page = result.pages[7]
     codes = [i for i in page.items if isinstance(i, QrMark)]
     assert len(codes) == 2
-    assert abs(codes[0].y_pt - codes[1].y_pt) / MM < 0.3, [round(c.y_pt / MM, 1) for c in codes]
+    middle = result.layout.column_x_pt(7, 1)[0]
+    limit = result.layout.geometry.typography.max_panel_gap_mm * MM
+    holes = []
+    for code in codes:
+        left = code.x_pt < middle - 1
+        above = [s[1] for i in page.items if isinstance(i, TextLine) and (i.x_pt < middle - 1) == left
+                 and (s := ink_span(i)) is not None and s[1] <= code.y_pt + 0.1 and s[1] > code.y_pt - 60 * MM]
+        holes.append(code.y_pt - max(above))
+    assert all(h <= limit + 0.01 for h in holes), [round(h / MM, 1) for h in holes]
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])

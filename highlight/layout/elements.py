@@ -124,19 +124,18 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     if heading.level == 0:
         return _theme_band(ctx, heading, width)
     col = ctx.column(piece.primary, heading.ref, "en", width)
-    col.text(heading.text, style, balance=True)
-    if ctx.head_lines and heading.level >= 2:
-        # In a row of cells (fill.fill_frame): set at its own measure, a heading that fits on one line keeps it, and the
-        # room of the row's deeper heading is left under its English, so that the Chinese twins start level; then
-        # under its Chinese, so that what each heads starts level too (designer's review of df673b1, items 1 and 3).
-        col.y += _short_by(ctx, piece.primary, style, "en", ctx.head_lines[0])
-    if ctx.head_pad and heading.level >= 2:
-        # In a row of frames (engine.body): the room the row's deeper cells take above what they head (a heading that
-        # wraps, a lead-in over a figure), under its English: what it heads level, no blank line over a figure
+    if heading.level >= 2:
+        # In a row of them the shorter heading blocks stand bottom-aligned to the deepest: the room above the English
+        # (engine.body: head_pad, a row of frames; fill.fill_frame: head_lines, a row of cells), never between a
+        # heading and its Chinese or what it heads, so the Chinese twins and what follows start level (designer's
+        # reviews of df673b1 and 9a0f0fe, the lead's rule)
         col.y += ctx.head_pad
+        if ctx.head_lines:
+            have = head_lines(ctx, heading, width) or (0, 0)
+            col.y += sum(max(0, want - got) * ctx.style(style, lang).leading_pt
+                         for want, got, lang in zip(ctx.head_lines, have, ("en", "zh"), strict=True))
+    col.text(heading.text, style, balance=True)
     piece.primary_h = col.text(heading.text, style, "zh", balance=True)
-    if ctx.head_lines and heading.level >= 2:
-        piece.primary_h = col.y = col.y + _short_by(ctx, piece.primary, style, "zh", ctx.head_lines[1])
     rule = ctx.style(style, "en")
     if heading.level == 1:
         weight = ctx.m.heading_rule_pt
@@ -161,12 +160,6 @@ def head_lines(ctx: FrameContext, element, width: float) -> tuple[int, int] | No
         spans = ctx.spans(head, style, lang)
         counts.append(len(ctx.setter.set(spans, width, spans[0].style.align, balance)) if spans else 0)
     return counts[0], counts[1]
-
-
-def _short_by(ctx: FrameContext, band: list, style: str, lang: str, lines: int) -> float:
-    """The height of the lines a heading's `lang` takes fewer than `lines` (its style's leading each)."""
-    have = sum(1 for i in band if isinstance(i, TextLine) and i.lang == lang)
-    return max(0, lines - have) * ctx.style(style, lang).leading_pt if have else 0.0
 
 
 def _theme_band(ctx: FrameContext, heading: Heading, width: float) -> _Piece:

@@ -254,6 +254,10 @@ class PageLayouter:
                  for n, b in blocks.items()
                  if template.frames.get(n) is not None and template.frames[n].align_rows
                  and template.frames[n].cells == 1}
+        # the rows of each frame of a row group that are codes (align_rows levels them only without a hole over its
+        # limit above either: designer's review of 9a0f0fe, item 2)
+        codes = {n: {k for k, e in enumerate(b.elements) if isinstance(e, QrCode)} for n, b in blocks.items()
+                 if template.frames.get(n) is not None and template.frames[n].align_rows}
         order = frame_order(page, template, self.diags)
         widened: set = set()  # frames set at their wide_span (wide_cell_spans) because the page was too full
         padded: set = set()  # panels padded at the least of panel_padding_range_mm because the page was too full
@@ -280,7 +284,7 @@ class PageLayouter:
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
-        head_pad: dict = {}  # frame -> pt under its opening sub-heading's English in its row of frames (align_rows)
+        head_pad: dict = {}  # frame -> pt above its opening sub-heading's English in its row of frames (align_rows)
         fills = [0]  # frames filled so far: what too_full() found holds until the next fill
 
         def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
@@ -341,10 +345,12 @@ class PageLayouter:
             fill(name)
         # A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each
         # heading set at its own measure, one that fits on one line on one (designer's review of df673b1, item 1:
-        # "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm), and what each heads (a
-        # figure line, a list) level with the deepest cell's, the shorter cells' room left under their English
-        # heading, not as a blank line over their figures (items 1 and 3: page 1's lists 5.7 mm apart; page 5's
-        # figures a line under 知識轉移, 藝術與創意, 服務社群 for "Around" over 800 beside them).
+        # "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm), and the shorter heading
+        # blocks bottom-aligned to the deepest, the room above their English (head_pad), never between a heading and
+        # its Chinese or what it heads (the lead's rule after the reviews of df673b1 and 9a0f0fe): the Chinese
+        # headings and what they head start level (page 1's lists were 5.7 mm apart). A row of stats whose cells
+        # differ in a lead-in ("Around" over 800) keeps its figures level (align_rows): the lead-in's line is a slot
+        # of the row, left empty directly above the figures of the cells without one.
         rows_of: dict = {}
         for name in order:
             frame, block = template.frames[name], blocks.get(name)
@@ -356,18 +362,21 @@ class PageLayouter:
             for names in rows_of.values():
                 for n in [n for n in names if head_pad.pop(n, None)]:
                     fill(n, diags=Diagnostics())
-                nexts = {n: started[n][1] for n in names if len(started[n]) > 1}
-                if len(nexts) < 2:
+                ref = {n: blocks[n].elements[0].ref for n in names}
+                found = {n: [i.baseline_pt + i.line.descent_pt for i in filled[n][3]
+                             if isinstance(i, TextLine) and i.ref == ref[n]] for n in names}
+                feet = {n: max(lines) for n, lines in found.items() if lines}
+                if len(feet) < 2:
                     continue
-                target = max(nexts.values())
-                for n, at in nexts.items():
-                    if at < target - 0.01:
-                        head_pad[n] = target - at
+                deepest = max(feet.values())
+                for n, foot in feet.items():
+                    if foot < deepest - 0.01:
+                        head_pad[n] = deepest - foot
                         fill(n, diags=Diagnostics())
 
         level_heads()
         # Cards never open a hole inside their panel past the report's limit.
-        align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads)
+        align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads, codes)
         # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
         # two then end nearer level: two columns of a section of unequal length leave no hole under the shorter.
         for name, frame in template.frames.items():
@@ -414,7 +423,7 @@ class PageLayouter:
                 quiet = Diagnostics()
                 for name in order:
                     fill(name, diags=quiet)
-                align_rows(template, refill, started, filled, gap_limit, heads)
+                align_rows(template, refill, started, filled, gap_limit, heads, codes)
             for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
                 # (a section stepped first may fit at its own size once another has stepped: the largest
                 # figures the page holds)
@@ -425,14 +434,14 @@ class PageLayouter:
                     quiet = Diagnostics()
                     for name in order:
                         fill(name, diags=quiet)
-                    align_rows(template, refill, started, filled, gap_limit, heads)
+                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
                     if not too_full():
                         further = fewer
                         continue
                     fit = kept
                     for name in order:
                         fill(name, diags=quiet)
-                    align_rows(template, refill, started, filled, gap_limit, heads)
+                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
                     break
 
         crowded = [n for n in order if template.frames[n].crowded_span and blocks.get(n)]
@@ -443,7 +452,7 @@ class PageLayouter:
             quiet, said = Diagnostics(), Diagnostics()
             for name in order:
                 fill(name, diags=said if name in crowded else quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads)
+            align_rows(template, refill, started, filled, gap_limit, heads, codes)
             fit = copyfit(ctx, page, fitting(), blocks)
             # (what their new composition says that their own did not: a code's caption now short of its measure)
             known = {(d.code, d.source, d.message) for d in self.diags.items}
@@ -461,7 +470,7 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in roomy:
                 fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads)
+            align_rows(template, refill, started, filled, gap_limit, heads, codes)
         if m.figure_box_step and too_full():
             # Too full: a stat's figure first under a rule gives back the box's step it takes there (level with a
             # ring beside it, items.box_first) before a ring or a figure takes a smaller size: letters' step
@@ -469,7 +478,7 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in order:
                 fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads)
+            align_rows(template, refill, started, filled, gap_limit, heads, codes)
         for radius in m.ring_steps_mm if charted else ():
             # Too full: first its rings take the next smaller step (every ring of the page one size), so that
             # the figures beside them keep their size (a ring is drawn, not type: it gives room in larger steps).
@@ -494,22 +503,22 @@ class PageLayouter:
             quiet = Diagnostics()
             for name in order:
                 fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads)
+            align_rows(template, refill, started, filled, gap_limit, heads, codes)
             step_figures()
         if head_pad and too_full():
-            # Still too full: the headings of a row give back the room they take to level what they head (each
-            # heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
+            # Still too full: the headings of a row give back the room they take above them to stand bottom-aligned
+            # (each heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
             # under the rhythm's floor (the longer copy's page 1: its lists level cost 4.9 mm it does not have)
             given = dict(head_pad)
             head_pad.clear()
             for name in given:
                 fill(name, diags=Diagnostics())
-            align_rows(template, refill, started, filled, gap_limit, heads)
+            align_rows(template, refill, started, filled, gap_limit, heads, codes)
             if too_full():
                 head_pad.update(given)
                 for name in given:
                     fill(name, diags=Diagnostics())
-                align_rows(template, refill, started, filled, gap_limit, heads)
+                align_rows(template, refill, started, filled, gap_limit, heads, codes)
             else:
                 self.diags.note("rows-unlevelled", "the page is too full for its rows of headings to level what they "
                                 f"head (frames {', '.join(sorted(given))}): each heading takes its own lines, what it "
@@ -531,7 +540,7 @@ class PageLayouter:
         drawn_rings = [n for n in charted if any(isinstance(i, Ring) for i in filled[n][3])]  # (not a bar100's)
         if drawn_rings and not widened and not rings and not too_full():
             self._grow_rings(drawn_rings, rings, layout, fill, lambda: too_full() or not key_level(),
-                             lambda: align_rows(template, refill, started, filled, gap_limit, heads))
+                             lambda: align_rows(template, refill, started, filled, gap_limit, heads, codes))
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.
         relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
@@ -558,13 +567,13 @@ class PageLayouter:
                     rings[name] = replace(base, geometry=replace(base.geometry, elements=replace(
                         base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))
                     fill(name, diags=Diagnostics())
-                align_rows(template, refill, started, filled, gap_limit, heads)
+                align_rows(template, refill, started, filled, gap_limit, heads, codes)
                 if too_full():
                     rings.clear()
                     rings.update(kept)
                     for name in rowed:
                         fill(name, diags=Diagnostics())
-                    align_rows(template, refill, started, filled, gap_limit, heads)
+                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
                     break
         # A column's closing code stands on the row it ends, level with that row of the column beside it (its
         # code_beside), where the page has the room: second designer review of 269af3e, item 1: page 4's code at

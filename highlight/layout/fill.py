@@ -205,7 +205,7 @@ def _row_lead(ctx: FrameContext, lead, row, boxes, frame: FrameSpec) -> tuple[fl
 
 
 def align_rows(template, fill, started: dict, filled: dict | None = None, max_gap: float | None = None,
-               heads: dict | None = None) -> None:
+               heads: dict | None = None, codes: dict | None = None) -> None:
     """Frames of one `align_rows` group set their k-th rows at one height (by their anchors: a stat's
     figure line, else the row's top), the lowest any of them needs: tiles side by side keep their
     headings and their figures level. Lowering a row can push the next one down in its frame, so
@@ -219,7 +219,11 @@ def align_rows(template, fill, started: dict, filled: dict | None = None, max_ga
     one line (its frames' tops), a heading that wraps running down, and what each heads stands one step under its
     own heading: that row and the rows under it are not levelled (designer's review of round 5, item C: bottom-
     aligned, page 1's 'Forward-thinking research subjects include:' started 5.6 mm over '6 strategic research
-    areas:'; levelled under the tallest, round 4 found a list 12 mm under its heading)."""
+    areas:'; levelled under the tallest, round 4 found a list 12 mm under its heading).
+
+    A row of codes (`codes`: each frame's rows that are QR codes) stands level only where that opens no band over
+    `max_gap` between a column's last ink and its code; else each code hangs under its own text (designer's review
+    of 9a0f0fe, item 2: page 8's left code 21 mm under its text, level with the right column's)."""
     groups: dict = {}
     for name, frame in template.frames.items():
         if frame.align_rows:
@@ -242,7 +246,15 @@ def align_rows(template, fill, started: dict, filled: dict | None = None, max_ga
             for k in range(rows):
                 have = [n for n in names if k < len(started[n])]
 
-                def reach(n: str, top: float, k: int = k, natural: dict = natural, allow: dict = allow) -> bool:
+                coded = bool(codes) and len(have) > 1 and all(k in (codes or {}).get(n, ()) for n in have)
+                above = {n: max((b for item in filled[n][3] if (span := ink_span(item)) is not None
+                                 for a, b in (span,) if b <= started[n][k] + 0.01), default=-math.inf)
+                         for n in have} if coded and filled is not None and max_gap is not None else {}
+
+                def reach(n: str, top: float, k: int = k, natural: dict = natural, allow: dict = allow,
+                          above: dict = above) -> bool:
+                    if n in above and max_gap is not None and top - above[n] > max_gap + 0.01:
+                        return False  # (a code: no hole over the limit above it)
                     return started[n][k] - 0.01 <= top <= natural[n][k] + allow[n] + 0.01
 
                 # a row of headings starts on one line, its wraps running down, and what each heads one step under

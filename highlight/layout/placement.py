@@ -165,10 +165,12 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                 # An opened step (spare height) is measured as the eye does, ink to ink like the held ones: every
                 # gap of the kind opened is one step on paper, whatever the ink inside the frames (a figure's cap,
                 # a line's descent): page 2's block gaps were 10.4 / 10.9 / 9.7 mm at one opened step.
-                need = max(tops[b] + seen[b][1] for b in f.below) + gap - seen[name][0]
+                # (from the first ink of its align_rows group: a heading set lower to stand bottom-aligned with a
+                # deeper one beside it stays lower, as under a held step)
+                need = max(tops[b] + seen[b][1] for b in f.below) + gap - first_ink[name]
                 top = need
             elif f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's
-                need = max(tops[b] + seen[b][1] for b in f.below) + floor - seen[name][0]
+                need = max(tops[b] + seen[b][1] for b in f.below) + floor - first_ink[name]
                 top = max(top, need)
             if f.foot_with:  # down (never up) until its foot is level with the lowest foot of the frames beside it
                 # (their ink's foot: a chart's last row, not its frame's descent below it)

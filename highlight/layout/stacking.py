@@ -46,11 +46,11 @@ class FrameContext:
     printed: Mapping = field(default_factory=lambda: _EMPTY)
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
     # (English, Chinese) lines of the heading, name or headline opening a cell in a row of cells (fill.fill_frame):
-    # the row's largest counts, the room of those it does not set left under each language, so that the Chinese
-    # twins start level across the row and what they head too (elements.heading, stacked)
+    # the row's largest counts, the room of those it does not set above it, so that the shorter stand bottom-aligned
+    # and what they head starts level across the row (elements.heading, stacked)
     head_lines: tuple[int, int] | None = None
-    # pt under the English of a frame's opening sub-heading in a row of frames (align_rows): the room its row's deeper
-    # cells take above what they head, so that what each heads starts level with no blank line over it (engine.body)
+    # pt above the English of a frame's opening sub-heading in a row of frames (align_rows): the room its row's deeper
+    # heading blocks take, so that the blocks stand bottom-aligned and what each heads starts level (engine.body)
     head_pad: float = 0.0
 
     def but(self, **changes) -> FrameContext:
@@ -162,13 +162,15 @@ class FrameContext:
         en, zh = self.bands(piece, ref, width, x)
         for col in (en, zh):
             for index, (text, style) in enumerate(texts):
-                col.text(text, style if col is en else twin_style(texts, text, style))
-                if self.head_lines and style in HEAD_STYLES and not any(t for t, _ in texts[:index]) and col.out:
-                    # the name or headline opening a cell in a row of them: the room of the row's deeper one left
-                    # under it (fill.fill_frame), so that what it heads starts level across the row
-                    have = sum(1 for i in col.out if isinstance(i, TextLine))
+                if self.head_lines and style in HEAD_STYLES and not any(t for t, _ in texts[:index]):
+                    # the name or headline opening a cell in a row of them (fill.fill_frame): bottom-aligned to the
+                    # row's deepest, the room above it, so that what it heads starts level across the row and nothing
+                    # stands between it and its own text
+                    spans = self.spans(text, style, col.lang)
+                    have = len(self.setter.set(spans, col.width, spans[0].style.align)) if spans else 0
                     want = self.head_lines[0 if col is en else 1]
-                    col.y += max(0, want - have) * self.style(style, col.lang).leading_pt
+                    col.y += max(0, want - have) * self.style(style, col.lang).leading_pt if have else 0.0
+                col.text(text, style if col is en else twin_style(texts, text, style))
         piece.primary_h, piece.secondary_h = max(piece.primary_h, en.y), zh.y
         return piece
 

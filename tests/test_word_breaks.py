@@ -10,7 +10,7 @@ import warnings
 
 import pytest
 from conftest import EDITION, copy_project, glyph_gaps, run_cli
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from highlight.build import load_inputs
@@ -91,10 +91,13 @@ FILLER = ["的", "研究", "項目", "香港", "及", "學生", "參加", "政�
           "創新", "科技", "計劃", "支持", " "]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# derandomized as test_property's "ci" profile: CI runs the same examples every time (a random draw found the one
+# below, which the `example` keeps: an overfull line was one price however far over, so 特區|政府 broke after it)
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pieces=st.lists(st.sampled_from(NAMES + FILLER), min_size=3, max_size=40),
        width_em=st.integers(min_value=4, max_value=40), align=st.sampled_from(["left", "justify"]),
        style=st.sampled_from(["stat-note", "body", "qr-caption", "callout-text"]))
+@example(pieces=["（按年 +9%）", "2022", "，", "，", "特區政府", "研究資助局"], width_em=4, align="left", style="stat-note")
 def test_no_break_ever_falls_inside_a_listed_name(word_setter, pieces, width_em, align, style):
     """Whatever the text around it and the measure, a line never breaks inside one of the edition's words (a name
     longer than the measure breaks only at its own word boundaries: see test_a_name_longer_than_the_measure_…)."""

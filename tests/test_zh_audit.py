@@ -372,33 +372,3 @@ def test_every_lone_mark_mid_line_of_the_leaflet_is_full_width(edition, tmp_path
                 if (c.left_pt - b.left_pt) / b.size_pt < 1 - 0.01:
                     squeezed.append((number, a.char + b.char + c.char))
     assert counted > 30 and squeezed == [], squeezed
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("edition", ["2022-23", "edition-b"])
-def test_a_line_start_opening_bracket_has_its_ink_on_the_text_edge(edition, tmp_path):
-    """One rule for every line start (LEAD NOTE 3902411, designer item 5 of the review of 9a0f0fe): a line's first
-    （「《 stands with its ink on the text edge, never past it (no hanging punctuation) and not in from it. On 9a0f0fe
-    every one was set half an em out, its ink where its glyph puts it: （ 0.195 em in (0.55 mm at 8 pt, under an English
-    "(" at 0.13 mm), 「 0.15, 《 0.03. The ink measured from the drawn face's outline (fontTools), not the engine's
-    metrics: 14 such lines in each edition."""
-    from fontTools.pens.boundsPen import BoundsPen
-    from fontTools.ttLib import TTFont
-
-    from highlight.text import OPENING_BRACKETS
-
-    fonts: dict = {}
-    found = []
-    for _page, item, _glyphs_ in _zh_lines(edition, tmp_path):
-        run = next((r for r in item.line.runs if r.text.strip()), None)
-        if run is None or run.text.lstrip()[0] not in OPENING_BRACKETS:
-            continue
-        if run.face not in fonts:  # the set-up face the subset is cut from (its outlines unchanged)
-            fonts[run.face] = TTFont(os.path.join(".cache", "fonts", f"{run.face}.ttf"))
-        font = fonts[run.face]
-        glyph = font.getBestCmap()[ord(run.text.lstrip()[0])]
-        pen = BoundsPen(font.getGlyphSet())
-        font.getGlyphSet()[glyph].draw(pen)
-        ink = run.x_pt + pen.bounds[0] * run.size_pt / font["head"].unitsPerEm  # from the text edge, pt
-        found.append((round(ink / run.size_pt, 3), item.line.text[:8]))
-    assert len(found) >= 10 and all(abs(em) <= 0.01 for em, _ in found), found

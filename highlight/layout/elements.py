@@ -230,8 +230,9 @@ def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float
         starts = [0, *cuts, n]
         sizes = [sum(heights[a:b]) for a, b in pairwise(starts)]
         counts = [b - a for a, b in pairwise(starts)]
-        fullest_first = all(x >= y for x, y in pairwise(counts)) and counts[0] - counts[-1] <= 1
-        key = (not fullest_first, round(max(sizes), 3), [-s for s in sizes])
+        even = max(counts) - min(counts) <= 1
+        fullest_first = all(x >= y for x, y in pairwise(counts))
+        key = (not even, round(max(sizes), 3), not fullest_first, [-s for s in sizes])
         if best is None or key < best[0]:
             best = (key, starts)
     assert best is not None

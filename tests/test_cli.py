@@ -17,11 +17,10 @@ def test_build_prints_diagnostics_then_one_summary_line(tmp_path):
     done = run("build", "content/2022-23", "-o", str(out))
     assert done.returncode == 0, done.stderr
     summary = done.stdout.strip().splitlines()[-1]
-    # Six QR placeholders and page 7's two pictures still to come (the Δ of page 1's list item is now on its Chinese too: issue 22). Three fitted pages: page 5's
-    # tiles, page 1's figures at 21 pt (its lists' first items level, designer's review of main, item 3) and page 2's
-    # seedbed and Accelerator at 21 pt (HK$400B+ in its three-column cell, the row on the page's column system: issue
-    # 22 round 3).
-    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 8 warnings (6 qr-placeholder, 2 image-placeholder), 2 fitted,")  # (pages 1 and 5: the figure step a section's since the fifth review)
+    # Six QR placeholders and page 7's two pictures still to come (the Δ of page 1's list item is now on its Chinese
+    # too: issue 22). One fitted page: page 5's tiles at 21 pt ('800' and its change want more than their cell);
+    # page 1 keeps its figures' 26 pt since its list's columns are balanced by height (2f4403e).
+    assert summary.startswith("highlight: 8 pages, 4 fonts, 0 errors, 8 warnings (6 qr-placeholder, 2 image-placeholder), 1 fitted,")
     assert summary.endswith(str(out))
     # The first three of a kind, then a count (triage.SHOWN_PER_KIND; -v lists all six).
     assert done.stderr.count("warning[qr-placeholder]") == 3 and "… and 3 more qr-placeholder warnings" in done.stderr

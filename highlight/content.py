@@ -610,9 +610,9 @@ def _check_ranking_twins(page: Page, diags: Diagnostics) -> None:
             diags.warning("ranking-title-twin", f"the ranking '{element.rank}' has a Chinese title that names its "
                           f"source ({what}) with no bold run: all of it is set bold as the title, the source's words "
                           "too", ref_of(title, "zh"), page=page.page,
-                          hint="mark the words that translate the English title with **…**, e.g. "
-                               "zh: \"2024《QS 全球大學排名》**世界頂尖 1500+ 所大學**排名榜\": they are set bold, the "
-                               "source's words regular; a line that is all title: wrap it whole in **…**")
+                          hint="mark the words that translate the English title with **…** in this zh (the source's "
+                               "《…》 and year left outside them, docs/authoring.md, its ranking element): they are set bold, "
+                               "the source's words regular; a line that is all title: wrap it whole in **…**")
 
 
 def check_breakdown(table: Breakdown, diags: Diagnostics, page: int) -> None:

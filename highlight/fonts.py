@@ -16,7 +16,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .atomic import replace_file
 from .chars import is_cjk
@@ -265,6 +265,10 @@ class Face:
     ascender: int
     descender: int
     kerning: dict  # (codepoint, codepoint) -> adjustment in font units
+    # codepoint -> its ink's (xmin, ymin, xmax, ymax) in font units, None for a glyph without ink: the characters
+    # the text engine places by their ink (INK_MEASURED), measured with the advances so that setting a footnote
+    # marker or a —— does not import fontTools and open the face in every process (issue 28: 67 ms an edit)
+    inks: dict = field(default_factory=dict)
 
     def kern_pt(self, left: str, right: str, size_pt: float) -> float:
         value = self.kerning.get((ord(left), ord(right)))
@@ -466,34 +470,52 @@ def _subset_font(font, codepoints: list, target: str, location: dict | None = No
     replace_file(target, buffer.getvalue())
 
 
+# The characters text.py places by their ink, not their advance: the footnote markers (model.FOOTNOTE_MARKERS, moved
+# to touch their word and centred on a capital's height) and the dashes joined ink to ink (—— and ……).
+INK_MEASURED = "*ΔΩ◊#^—…"
+
+
 def _load_metrics(name: str, path: str, source: str) -> Face:
-    """The face's advances and kerning, measured once and then read from a JSON beside the subset."""
+    """The face's advances, kerning and the inks of INK_MEASURED, measured once and then read from a JSON beside
+    the subset (one measured before inks were kept is measured again)."""
     sidecar = path + ".metrics.json"
     try:
         with open(sidecar, encoding="utf-8") as f:
             data = json.load(f)
     except (OSError, ValueError):
+        data = {}
+    if not isinstance(data, dict) or "inks" not in data:
         data = _measure(path, source)
         replace_file(sidecar, json.dumps(data, sort_keys=True).encode())
     advances = {int(cp): adv for cp, adv in data["advances"].items()}
     kerning = {tuple(map(int, pair.split(","))): value for pair, value in data["kerning"].items()}
-    return Face(name, path, data["units_per_em"], advances, data["ascender"], data["descender"], kerning)
+    inks = {int(cp): tuple(bounds) if bounds else None for cp, bounds in data["inks"].items()}
+    return Face(name, path, data["units_per_em"], advances, data["ascender"], data["descender"], kerning, inks)
 
 
 def _measure(path: str, source: str | None = None) -> dict:
     """Advances from the subset; kerning from the source face (the subsetter may prune a pair-positioning
     subtable that decided a pair in the full face, so a subset's kerning could differ from another's)."""
+    from fontTools.pens.boundsPen import BoundsPen
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
         cmap = font.getBestCmap()
         hmtx = font["hmtx"].metrics
         hhea = font["hhea"]
+        glyphs = font.getGlyphSet()
+        inks: dict = {}
+        for char in INK_MEASURED:
+            if ord(char) in cmap:
+                pen = BoundsPen(glyphs)
+                glyphs[cmap[ord(char)]].draw(pen)
+                inks[str(ord(char))] = list(pen.bounds) if pen.bounds else None
         data = {
             "units_per_em": font["head"].unitsPerEm,
             "ascender": hhea.ascent,
             "descender": hhea.descent,
             "advances": {str(cp): hmtx[glyph][0] for cp, glyph in cmap.items()},
+            "inks": inks,
         }
         if source is None:
             data["kerning"] = {f"{a},{b}": v for (a, b), v in _kerning(font, cmap).items()}

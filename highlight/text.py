@@ -1629,10 +1629,19 @@ def _hyphenation_points(chars: list[_Char], word: list[int]) -> set[int]:
     return points
 
 
+def _bounds(face, char: str) -> tuple[float, float, float, float] | None:
+    """`char`'s ink box in `face`, in font units: from the face's measured inks (fonts.INK_MEASURED, no fontTools),
+    else read from its file."""
+    inks = getattr(face, "inks", None) or {}
+    if ord(char) in inks:
+        return inks[ord(char)]
+    path = getattr(face, "path", "")
+    return _ink_at(path, char) if path else None
+
+
 def _ink(face, char: str) -> tuple[float, float]:
     """The left and right edges of `char`'s ink in `face`, in font units (its advance's ends if it has none)."""
-    path = getattr(face, "path", "")
-    bounds = _ink_at(path, char) if path else None
+    bounds = _bounds(face, char)
     return (bounds[0], bounds[2]) if bounds else (0.0, float(_advance(face, char)))
 
 
@@ -1640,8 +1649,7 @@ def _marker_drop(face, char: str, size: float) -> float:
     """How far a marker's glyph is lowered (raised, negative) from the marker rise so that the middle of its ink
     stands where a capital's does (MARKER_INK_MIDDLE_EM): ^ and * sit high in their fonts and floated over Δ, #
     and Ω beside them at one rise (the designer's fifth review, item 3: page 3's ^ at 5.5 pt)."""
-    path = getattr(face, "path", "")
-    bounds = _ink_at(path, char) if path else None
+    bounds = _bounds(face, char)
     if not bounds or not face.units_per_em:
         return 0.0
     return ((bounds[1] + bounds[3]) / 2 / face.units_per_em - MARKER_INK_MIDDLE_EM) * size

@@ -93,3 +93,38 @@ def test_a_styles_kept_hash_is_not_pickled(setter_and_style, tmp_path):
         done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                               env={**os.environ, "PYTHONHASHSEED": seed})
         assert done.returncode == 0, done.stderr
+
+
+def test_markers_and_dashes_are_placed_from_the_measured_inks_without_opening_a_face(setter_and_style, monkeypatch):
+    """The inks of the characters placed by their ink (footnote markers, ——) are measured with the advances and kept
+    in the face's metrics: each is the box fontTools draws, and setting a marker or a —— opens no font file (an edit
+    of a paragraph with a marker imported fontTools and opened the face: 67 ms of its process, issue 28). Fails on
+    c9e7ee6 (no inks: text._ink_at opened the face)."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    from highlight import text
+    from highlight.fonts import INK_MEASURED
+
+    setter, layout = setter_and_style
+    for face in setter.fonts.faces.values():
+        with TTFont(face.path, lazy=True) as font:
+            cmap, glyphs = font.getBestCmap(), font.getGlyphSet()
+            for char in INK_MEASURED:
+                if ord(char) not in cmap:
+                    assert ord(char) not in face.inks
+                    continue
+                pen = BoundsPen(glyphs)
+                glyphs[cmap[ord(char)]].draw(pen)
+                assert face.inks[ord(char)] == (tuple(pen.bounds) if pen.bounds else None), (face.name, char)
+
+    def no_face(*args):
+        raise AssertionError(f"opened a face for {args}")
+
+    monkeypatch.setattr(text, "_ink_at", no_face)
+    fresh = TextSetter(setter.fonts)
+    for lang, copy in (("en", "The annual highlight[^*] and its LiDAR[^Δ] network[^Ω]"),
+                       ("zh", "擴展內地足跡——港科大（廣州）的年度重點成果[^*]及地區[^#]、[^^]、[^◊]")):
+        style = layout.style("body", lang)
+        lines = fresh.set(spans_from_text(copy, style, lang=lang), 300.0)
+        assert lines and all(not line.overfull for line in lines)

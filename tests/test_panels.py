@@ -7,7 +7,7 @@ import os
 import re
 
 import pytest
-from conftest import EDITION, ROOT, copy_project, ink_measure, longer_copy, project_with, run_cli
+from conftest import EDITION, ROOT, copy_project, ink_measure, largest_hole, longer_copy, project_with, run_cli
 
 from highlight import typography
 from highlight.build import BuildOptions, build
@@ -1267,3 +1267,18 @@ def test_a_page_with_room_gives_its_rings_a_larger_step_before_it_leaves_paper_u
     rule = next(i.y1_pt for i in page.items if _footnote_rule(i, result.layout))
     band = _band_ending_at(ink_measure(pdf_path)[2], rule / MM - 1.0, rule / MM + 1.0)
     assert 0 < band <= 18.0, band
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_page_4s_lower_half_reads_as_a_grid_with_no_hole(which, request):
+    """Issue 22, round 11, item 1: page 4's Employability (one ranking) and Programs and Fields (three) stood one
+    under the other on an 8-column reading measure, the lower right of the page empty paper while the left column
+    ran to the folio (some 63 x 125 mm by eye). Programs' three rankings now stand side by side in a row of cells
+    under their heading (fill.cell_rows: a heading opening a frame of cells on a row of its own across them), on
+    the grid of page 2's ranking row. Measured on the printed page (pixels, conftest.largest_hole): the tallest
+    rectangle with no ink, a third of the measure wide (60 mm), in the lower half of the body: at most 50 mm (what
+    stays is the paper beside Employability's one ranking on its reading measure, 48 and 43 mm). Fails on 357772a:
+    2022-23 78 mm (from 208.8 mm down, x 132 mm: beside and under the Programs' stack)."""
+    _, pdf = request.getfixturevalue(which)
+    height, top, left = largest_hole(str(pdf), 60.0, top_mm=(28.5 + 287.0) / 2)[3]
+    assert height <= 50.0, (which, height, top, left)

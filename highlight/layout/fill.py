@@ -87,7 +87,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     boxes = cell_boxes(frame, width, gutter)
     widths = [w for _, w in boxes]
     y = top + pad
-    rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
+    rows = cell_rows(elements, cells)
     started = []
     # The step from a heading's ink (its rule) to the first ink of what it heads, when the layout holds it
     # (fixed_steps: tight): the same under every heading, whether what it heads is in its frame or the next.
@@ -98,7 +98,13 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         column = (width - 2 * pad + gutter) / frame.span - gutter
         measure = min(widths[0], frame.measure * column + (frame.measure - 1) * gutter)
     plain = ctx.but(head_lines=None, head_pad=0.0) if ctx.head_lines or ctx.head_pad else ctx  # (its opening heading's)
+    across = (pad, width - 2 * pad)  # a heading over a frame's cells: its row across them (cell_rows)
     for r, row in enumerate(rows):
+        if cells > 1 and len(row) == 1 and isinstance(row[0], Heading):
+            boxes, widths = [across], [across[1]]
+        else:
+            boxes = cell_boxes(frame, width, gutter)
+            widths = [w for _, w in boxes]
         cards = [CARD_TEXT[type(e)] for e in row if type(e) in CARD_TEXT]
         pieces = [lay_out(as_beside(plain, cards[0]) if cards and isinstance(e, Paragraph)
                           else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
@@ -185,6 +191,30 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
                 mid = y - step / 2
                 out.append(Rule(x + pad, mid, x + width - pad, mid, ctx.layout.colours["rule"], 0.4))
     return y + pad - top, started
+
+
+def cell_rows(elements, cells: int) -> list:
+    """The rows of a frame's elements, `cells` to a row; a heading that opens what follows it (an element that is
+    no heading) stands on a row of its own across the frame's cells, its rule across them, what it heads in the
+    cells under it (issue 22, round 11: page 4's Programs and Fields over its three rankings side by side). A row
+    of headings alone (page 3's two section heads) keeps its cells."""
+    rows: list = []
+    run: list = []
+    for k, e in enumerate(elements):
+        if cells > 1 and isinstance(e, Heading) and not run and k + 1 < len(elements) \
+                and not isinstance(elements[k + 1], Heading):
+            rows.append([e])
+            continue
+        run.append(e)
+        if len(run) == cells:
+            rows.append(run)
+            run = []
+    return rows + ([run] if run else [])
+
+
+def cell_positions(elements, cells: int) -> list[int]:
+    """The cell of its row each element stands in (cell_rows: a heading over the cells stands in the first)."""
+    return [c for row in cell_rows(elements, cells) for c in range(len(row))]
 
 
 def _row_lead(ctx: FrameContext, lead, row, boxes, frame: FrameSpec) -> tuple[float, _Piece, float, float]:

@@ -281,6 +281,8 @@ class TypographyLimits:
     max_figure_sizes_per_section: int = 1  # stat figure sizes within one section
     max_bold_twin_mismatches: int = 0  # elements with bold English and no bold Chinese
     max_typewriter_dashes: int = 0  # hyphens for minus signs, dashes and ranges; half-width slashes in Chinese
+    max_chars_per_line: int = 0  # a line of running English text at most this many characters (0: no limit)
+    max_ems_per_line_zh: float = 0.0  # a line of running Chinese text at most this many ems of its size (0: no limit)
 
 
 @dataclass(frozen=True)
@@ -674,6 +676,12 @@ GEOMETRY = Struct(PageGeometry, {
         "max_bold_twin_mismatches": Field(Int("Elements with bold English and no bold Chinese", 0), default=0),
         "max_typewriter_dashes": Field(Int("Hyphens for minus signs, dashes and ranges; ' / ' in Chinese", 0),
                                        default=0),
+        "max_chars_per_line": Field(Int("A reader's measure: the most characters a line of running English text "
+                                        "holds; the layout sets an element whose lines would run longer on fewer "
+                                        "grid columns, and the report warns of a line still longer (0: no limit)",
+                                        0), default=0),
+        "max_ems_per_line_zh": Field(Number("The same for running Chinese text, in ems of its size (0: no limit)",
+                                            0), default=0.0),
     }, "Limits of the typography report (build --report)", check=_typography_check), default=None),
     "charts": Field(Struct(ChartSpec, {
         "palette": Field(Seq(SWATCH, 2, "The leaflet's chart swatches (a bar in each row takes the first)"),

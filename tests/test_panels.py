@@ -1282,3 +1282,34 @@ def test_page_4s_lower_half_reads_as_a_grid_with_no_hole(which, request):
     _, pdf = request.getfixturevalue(which)
     height, top, left = largest_hole(str(pdf), 60.0, top_mm=(28.5 + 287.0) / 2)[3]
     assert height <= 50.0, (which, height, top, left)
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_no_line_of_running_text_runs_past_a_readers_measure(which, request):
+    """Issue 22, round 11, item 2: page 2's "Inaugural HKUST Unicorn Day" sentence ran across the 12 columns, 89
+    characters a line (edition-b 103). The reading measure is layout data (typography.max_chars_per_line for
+    English, max_ems_per_line_zh for Chinese: DESIGN.md's 55-80 characters, 25-40 ideographs); the layout sets an
+    element whose running text would run longer on fewer whole grid columns (fill.reading_measure: page 2's
+    sentence on 8, page 4's Employability ranking, whose 8 columns were set by hand, on what its lines need).
+    Counted on the page model: every line of running text (items.reading_length: paragraphs, list items,
+    footnotes; not headings, figures or table rows) within the limit, and the report has no typo-measure warning.
+    Fails on 357772a: 2022-23 page 2 89 characters, edition-b 103 (counted with this limit of 85 and 40 ems)."""
+    from highlight.layout.items import RUNNING_TEXT
+
+    result, _ = request.getfixturevalue(which)
+    limits = result.layout.geometry.typography
+    assert 75 <= limits.max_chars_per_line <= 85 and 0 < limits.max_ems_per_line_zh <= 40
+    over, counted = [], 0
+    for page in result.pages:
+        for item in page.items:
+            if not isinstance(item, TextLine) or item.role is None or item.role.kind not in RUNNING_TEXT:
+                continue
+            counted += 1
+            if item.lang == "zh":
+                size = max(r.size_pt for r in item.line.runs if r.text.strip() and not r.rise_pt)
+                if item.line.natural_pt / size > limits.max_ems_per_line_zh + 1e-6:
+                    over.append((page.number, item.line.text))
+            elif len(item.line.text.strip()) > limits.max_chars_per_line:
+                over.append((page.number, len(item.line.text.strip()), item.line.text))
+    assert counted > 100 and over == [], over
+    assert not [d for d in result.diagnostics.items if d.code == "typo-measure"]

@@ -13,9 +13,10 @@ import math
 from dataclasses import replace
 
 from ..content import Callout, Heading, Paragraph, Partner, Stat
+from ..diagnostics import Diagnostics
 from ..layout_spec import MM, FrameSpec
 from .elements import head_lines, lay_out
-from .items import Rule, TextLine, _Piece, box_first, empty_bands, ink_span, rule_step
+from .items import Rule, TextLine, _Piece, box_first, empty_bands, ink_span, reading_length, rule_step
 from .stacking import FrameContext
 
 # Reading text set side by side on one row shares one size (designer's final review, item 7: page 8's introduction
@@ -97,6 +98,11 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     if frame.measure:  # its elements but headings on a reading measure (a heading's rule keeps the whole span)
         column = (width - 2 * pad + gutter) / frame.span - gutter
         measure = min(widths[0], frame.measure * column + (frame.measure - 1) * gutter)
+    # a grid column, by which a reader's measure narrows an element (reading_measure); none for a frame set wider
+    # than its template's span (a page too full even at its figures' smallest step: its last resort, wide_span)
+    column_w = ctx.layout.column_x_pt(1, 1)[1]
+    if width > ctx.layout.column_x_pt(frame.col, frame.span)[1] + 0.5:
+        column_w = 0.0
     plain = ctx.but(head_lines=None, head_pad=0.0) if ctx.head_lines or ctx.head_pad else ctx  # (its opening heading's)
     across = (pad, width - 2 * pad)  # a heading over a frame's cells: its row across them (cell_rows)
     for r, row in enumerate(rows):
@@ -106,12 +112,14 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             boxes = cell_boxes(frame, width, gutter)
             widths = [w for _, w in boxes]
         cards = [CARD_TEXT[type(e)] for e in row if type(e) in CARD_TEXT]
-        pieces = [lay_out(as_beside(plain, cards[0]) if cards and isinstance(e, Paragraph)
-                          else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
-                          measure if frame.measure and not isinstance(e, Heading) else widths[c], frame)
+        set_at = [reading_measure(as_beside(plain, cards[0]) if cards and isinstance(e, Paragraph)
+                                  else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
+                                  measure if frame.measure and not isinstance(e, Heading) else widths[c], frame,
+                                  column_w)
                   for c, e in enumerate(row)]
-        heads = [head_lines(ctx, e, measure if frame.measure and not isinstance(e, Heading) else widths[c])
-                 for c, e in enumerate(row)] if len(row) > 1 else []
+        pieces = [piece for piece, _ in set_at]
+        at = [w for _, w in set_at]  # each element's measure (a reading measure may have narrowed it)
+        heads = [head_lines(ctx, e, at[c]) for c, e in enumerate(row)] if len(row) > 1 else []
         if sum(h is not None for h in heads) > 1:
             # A row of cells opened by headings, names or headlines (page 6's partners): each set at its own measure,
             # the shorter taking the deeper's lines (the room under each language), so that what they head starts
@@ -119,8 +127,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
             most = tuple(max(h[k] for h in heads if h is not None) for k in (0, 1))
             for c, (e, h) in enumerate(zip(row, heads, strict=True)):
                 if h is not None and h != most:
-                    width_c = measure if frame.measure and not isinstance(e, Heading) else widths[c]
-                    pieces[c] = lay_out(plain.but(head_lines=most), e, width_c, frame)
+                    pieces[c] = lay_out(plain.but(head_lines=most), e, at[c], frame)
         if any(p.led for p in pieces):
             # Cells of a row align their first lines of like role (designer's fourth review): the lead-ins on the
             # row's top, the callouts' headlines and the stats' figure lines on one line under them.
@@ -191,6 +198,44 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
                 mid = y - step / 2
                 out.append(Rule(x + pad, mid, x + width - pad, mid, ctx.layout.colours["rule"], 0.4))
     return y + pad - top, started
+
+
+def reading_measure(ctx: FrameContext, element, width: float, frame: FrameSpec,
+                    column_w: float) -> tuple[_Piece, float]:
+    """The element set at `width`, or, where a line of its running text would run past a reader's measure
+    (layout/page.yaml typography.max_chars_per_line for English, max_ems_per_line_zh for Chinese: DESIGN.md,
+    "Measures a reader can follow"), at the widest whole number of grid columns (`column_w` each) under `width`
+    whose lines keep within it, as a template's `measure` narrows a frame by hand: (the piece, its width). A heading
+    keeps its frame's width (its rule across the frame); figures, headings and table rows are no running text
+    (items.reading_length). Issue 22, round 11, item 2: page 2's "Inaugural HKUST Unicorn Day" sentence ran 89
+    characters a line across the 12 columns (edition-b 103). What a setting at a rejected width said is not said."""
+    limits = ctx.layout.geometry.typography
+    if isinstance(element, Heading) or not column_w or not (limits.max_chars_per_line or limits.max_ems_per_line_zh):
+        return lay_out(ctx, element, width, frame), width
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    said = Diagnostics()
+    piece = lay_out(ctx.but(diags=said), element, width, frame)
+    k = math.floor((width + gutter) / (column_w + gutter) + 1e-6)  # the whole columns it spans
+    while k > 1 and over_measure(piece.primary + piece.secondary, limits):
+        k -= 1
+        narrower = k * column_w + (k - 1) * gutter
+        if narrower < width - 0.01:
+            said = Diagnostics()
+            width = narrower
+            piece = lay_out(ctx.but(diags=said), element, width, frame)
+    ctx.diags.extend(said)
+    return piece, width
+
+
+def over_measure(items, limits) -> bool:
+    """Whether a line of running text among `items` runs past the reading measure of its language (reading_length)."""
+    for item in items:
+        length = reading_length(item) if isinstance(item, TextLine) else None
+        most = (limits.max_ems_per_line_zh if item.lang == "zh" else limits.max_chars_per_line) \
+            if length is not None else 0
+        if most and length is not None and length > most + 1e-6:
+            return True
+    return False
 
 
 def cell_rows(elements, cells: int) -> list:

@@ -42,8 +42,6 @@ from .segment import ALLOWED, DISCOURAGED, FORBIDDEN, NAME, break_grades, listed
 NO_LINE_START = set("、。，．：；！？）」』】〉》〕〗〙〛｝］％‰℃…‥・·ー゛゜ヽヾゝゞ々〻,.:;!?)]}%”’")
 # ... and characters that may not end one.
 NO_LINE_END = set("（「『【〈《〔〖〘〚｛［([{“‘$＄")
-# A dash standing between spaces (a separator: "Global EMBA Rankings – Kellogg-HKUST") stays with the word before it.
-SPACED_DASHES = frozenset({"\u2013", "\u2014", "-"})
 # SI units, set a thin space after their number; with the words below, the units a number keeps
 # on its line when a space separates them ("93,923,338 kWh", "HK$2.76 billion").
 SI_UNITS = {"kWh", "MWh", "GWh", "kg", "km", "m", "m²", "m³", "cm", "mm", "MW", "GW"}
@@ -750,7 +748,6 @@ class TextSetter:
             or right_word[0] in NO_LINE_START
             or right_word in SPACED_DASHES  # Rankings – | Kellogg: a spaced dash ends its line, never starts one
             or left_word[-1] in NO_LINE_END
-            or right_word in SPACED_DASHES  # a spaced dash ends its line, never starts one ("Rankings – | Kellogg")
         )
         if left_word[-1:].isdigit() and right_word.rstrip(",.;:)") in SI_UNITS \
                 and last.span.style.size_pt == first.span.style.size_pt:

@@ -151,16 +151,6 @@ def test_opening_bracket_never_ends_a_line(setter_and_style):
     assert all(not line.rstrip().endswith("「") for line in lines)
 
 
-def test_a_spaced_dash_ends_its_line_and_never_starts_one(setter_and_style):
-    """Issue 22, round 11: in its cell of four columns page 4's EMBA title broke before its separator, a line
-    starting '– Kellogg-HKUST'. A dash between spaces stays with the word before it. Fails on 0674d7c (the second
-    line starts with the dash)."""
-    for text in ("Global EMBA Rankings \u2013 Kellogg-HKUST EMBA Program", "Global EMBA Rankings - Kellogg-HKUST"):
-        for width in (100.0, 104.0, 110.0):  # (20 characters and the dash's space on the first line)
-            lines = _set(setter_and_style, text, width, style="rank-title", lang="en")
-            assert len(lines) > 1 and not any(line.lstrip()[:1] in "\u2013-" for line in lines), (width, lines)
-
-
 def test_number_and_unit_move_together(setter_and_style):
     lines = _set(setter_and_style, "Electricity used 93,923,338 kWh this year", 80.0, lang="en")
     assert any("93,923,338 kWh" in line for line in lines)

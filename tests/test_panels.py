@@ -1287,8 +1287,9 @@ def test_page_4s_lower_half_reads_as_a_grid_with_no_hole(which, request):
     under their heading (fill.cell_rows: a heading opening a frame of cells on a row of its own across them), on
     the grid of page 2's ranking row. Measured on the printed page (pixels, conftest.largest_hole): the tallest
     rectangle with no ink, a third of the measure wide (60 mm), in the lower half of the body: at most 50 mm (what
-    stays is the paper beside Employability's one ranking on its reading measure, 48 and 43 mm). Fails on 357772a:
-    2022-23 78 mm (from 208.8 mm down, x 132 mm: beside and under the Programs' stack)."""
+    stays is the paper beside Employability's one ranking on its reading measure: 2022-23 38 mm, its lines within
+    typography.max_chars_per_line on the columns the layout gives them, edition-b 43 mm beside its short lines).
+    Fails on 357772a: 2022-23 78 mm (from 208.8 mm down, x 132 mm: beside and under the Programs' stack)."""
     _, pdf = request.getfixturevalue(which)
     height, top, left = largest_hole(str(pdf), 60.0, top_mm=(28.5 + 287.0) / 2)[3]
     assert height <= 50.0, (which, height, top, left)

@@ -404,9 +404,14 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics, limits: Typ
             diags.note("typo-row-hole", f"a row of uneven cells: {text} (limit {limits.max_row_hole_mm:g} mm)", ref,
                        page=page.page, hint="balance the row in layout/templates.yaml: cell_spans giving the taller "
                        "cells more width (fewer lines) and the shorter less, or move an element to the short cell's row")
+        by_element: dict = {}  # one warning an element (its longest line first), not one a line
         for item, text in page.long_lines:
-            diags.warning("typo-measure", f"a line past a reader's measure: {text}", item.ref, page=page.page,
-                          hint="set the text on fewer grid columns (its frame's span or measure in "
+            by_element.setdefault(item.ref, []).append(text)
+        for ref, texts in by_element.items():
+            more = len(texts) - 1
+            diags.warning("typo-measure", f"a line past a reader's measure: {texts[0]}"
+                          + (f", and {more} more line{'s' if more > 1 else ''} of it" if more else ""), ref,
+                          page=page.page, hint="set the text on fewer grid columns (its frame's span or measure in "
                           "layout/templates.yaml), or raise typography.max_chars_per_line in layout/page.yaml")
         for item, text in page.spaced:
             diags.warning("typo-spaced", f"letter-spaced Chinese: {text} (limit {limits.max_ideograph_gap_em:g} em)",

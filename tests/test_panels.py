@@ -1324,3 +1324,19 @@ def test_no_line_of_running_text_runs_past_a_readers_measure(which, request):
                 over.append((page.number, len(item.line.text.strip()), item.line.text))
     assert counted > 100 and over == [], over
     assert not [d for d in result.diagnostics.items if d.code == "typo-measure"]
+
+
+def test_a_line_still_past_the_measure_is_one_located_warning_an_element(tmp_path):
+    """Issue 22, round 11, item 2: a line of running text the layout could not keep within the reader's measure is
+    reported, located. The longer copy's page 1 is too full even with its figures at their smallest step, and its
+    introduction takes its last resort, the 12 columns (wide_span), whose lines run 124-126 characters: one
+    warning for the element (its first line over, and how many more), at its paragraph in the page file. Fails on
+    357772a (no such warning)."""
+    result = build(BuildOptions(longer_copy(tmp_path), str(tmp_path / "x.pdf"), report=True))
+    assert "intro" in result.pages[0].widened
+    found = [d for d in result.diagnostics.items if d.code == "typo-measure"]
+    assert len(found) == 1, [d.format() for d in found]
+    (warning,) = found
+    assert warning.severity == Severity.WARNING and warning.page == 1
+    assert warning.source.file.endswith("p1-research-power.yaml") and warning.source.yaml_path.endswith(".paragraph")
+    assert "characters (limit 85), and " in warning.message and "more lines of it" in warning.message

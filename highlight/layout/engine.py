@@ -262,6 +262,7 @@ class PageLayouter:
         widened: set = set()  # frames set at their wide_span (wide_cell_spans) because the page was too full
         padded: set = set()  # panels padded at the least of panel_padding_range_mm because the page was too full
         least_pad = layout.geometry.elements.panel_padding_range_mm[0]
+        gap_limit = layout.geometry.typography.max_panel_gap_mm * MM  # no card opens a hole past it in its panel
 
         def crowd(frame):  # a frame at its composition for a page too full (crowded_*)
             return replace(frame, col=frame.crowded_col or frame.col, span=frame.crowded_span,
@@ -333,6 +334,29 @@ class PageLayouter:
         def refill(name: str, row_tops: list) -> None:  # (a row levelled: what its content says was said)
             fill(name, row_tops, Diagnostics())
 
+        def realign() -> None:  # the rows of every align_rows group levelled again (fill.align_rows)
+            align_rows(template, refill, started, filled, gap_limit, heads, codes)
+
+        def refit(names, level: bool = True) -> None:
+            """The frames `names` filled again (quietly: their content was reported on its first fill) and, unless
+            not `level`, the rows realigned."""
+            for name in names:
+                fill(name, diags=Diagnostics())
+            if level:
+                realign()
+
+        def attempt(change, undo, names, keep=None, level: bool = True) -> bool:
+            """A remedy tried: `change` made, the frames `names` re-filled (and realigned, refit); kept where the page
+            then holds (`keep`, else: no longer too full), else `undo` made and the frames re-filled as they were.
+            Whether it was kept."""
+            change()
+            refit(names, level=level)
+            if keep() if keep is not None else not too_full():
+                return True
+            undo()
+            refit(names, level=level)
+            return False
+
         chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
         for name in order:
             frame = template.frames[name]
@@ -375,26 +399,23 @@ class PageLayouter:
                         fill(n, diags=Diagnostics())
 
         level_heads()
-        # Cards never open a hole inside their panel past the report's limit.
-        align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads, codes)
+        realign()
         # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
         # two then end nearer level: two columns of a section of unequal length leave no hole under the shorter.
+        def code_under(name: str, other: str) -> None:  # (kept where the taller of the two then ends higher)
+            block, beside = blocks[name], blocks[other]
+            before = max(filled[name][2], filled[other][2])
+            moved = {name: replace(block, elements=block.elements[:-1]),
+                     other: replace(beside, elements=beside.elements + block.elements[-1:])}
+            attempt(lambda: blocks.update(moved), lambda: blocks.update({name: block, other: beside}), (name, other),
+                    keep=lambda: max(filled[name][2], filled[other][2]) < before - 0.5, level=False)
+
         for name, frame in template.frames.items():
             other = frame.code_beside
-            block, beside = blocks.get(name), blocks.get(other) if other else None
-            if not (block and beside and other and len(block.elements) > 1
-                    and isinstance(block.elements[-1], QrCode)):
-                continue
-            before = max(filled[name][2], filled[other][2])
-            blocks[name] = replace(block, elements=block.elements[:-1])
-            blocks[other] = replace(beside, elements=beside.elements + block.elements[-1:])
-            for n in (name, other):
-                fill(n, diags=Diagnostics())
-            if max(filled[name][2], filled[other][2]) < before - 0.5:
-                continue
-            blocks[name], blocks[other] = block, beside
-            for n in (name, other):
-                fill(n, diags=Diagnostics())
+            block = blocks.get(name)
+            if block and other and blocks.get(other) and len(block.elements) > 1 \
+                    and isinstance(block.elements[-1], QrCode):
+                code_under(name, other)
         # A trial, reported nowhere: the page may still widen its frames.
         def overflows_anyway(trial) -> bool:
             return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
@@ -409,50 +430,50 @@ class PageLayouter:
             judged[:] = [fills[0], overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid]
             return judged[1]
 
-        gap_limit = layout.geometry.typography.max_panel_gap_mm * MM
+        def layouts_taken(taken: dict, keep=None) -> bool:  # frames set with these layouts (rings), if the page holds
+            kept = dict(rings)
+
+            def undo() -> None:
+                rings.clear()
+                rings.update(kept)
+            return attempt(lambda: rings.update(taken), undo, list(taken), keep)
+
+        def take_fit(taken) -> None:  # the copyfit steps the page's frames are filled with
+            nonlocal fit
+            fit = taken
+
+        def steps_taken(further: dict) -> bool:  # the page's figures at these steps past their own, if it holds them
+            kept = fit
+            return attempt(lambda: take_fit(copyfit(ctx, page, fitting(), blocks, further)), lambda: take_fit(kept),
+                           order)
 
         def step_figures() -> None:
             """While the page is too full, a section's figures take their next smaller step together (copyfit),
             one section at a time (the lowest on the page first), the anatomy of its
             stats unchanged; then the steps it took that the page does not need are given back."""
-            nonlocal fit
             further: dict = {}  # section -> the steps its figures take past their own
             while fit.smaller and too_full():
                 further[fit.smaller[0]] = further.get(fit.smaller[0], 0) + 1
-                fit = copyfit(ctx, page, fitting(), blocks, further)
-                quiet = Diagnostics()
-                for name in order:
-                    fill(name, diags=quiet)
-                align_rows(template, refill, started, filled, gap_limit, heads, codes)
+                take_fit(copyfit(ctx, page, fitting(), blocks, further))
+                refit(order)
             for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
                 # (a section stepped first may fit at its own size once another has stepped: the largest
                 # figures the page holds)
                 while further.get(section):
                     fewer = {**further, section: further[section] - 1}
-                    trial_fit = copyfit(ctx, page, fitting(), blocks, fewer)
-                    kept, fit = fit, trial_fit
-                    quiet = Diagnostics()
-                    for name in order:
-                        fill(name, diags=quiet)
-                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
-                    if not too_full():
-                        further = fewer
-                        continue
-                    fit = kept
-                    for name in order:
-                        fill(name, diags=quiet)
-                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
-                    break
+                    if not steps_taken(fewer):
+                        break
+                    further = fewer
 
         crowded = [n for n in order if template.frames[n].crowded_span and blocks.get(n)]
         if crowded and too_full():
             # Too full: first the frames with a composition for a page too full take it (page 6's roles side by
             # side on eight columns, its code on four), before a ring or a figure takes a smaller step
             widened.update(crowded)
-            quiet, said = Diagnostics(), Diagnostics()
+            said = Diagnostics()
             for name in order:
-                fill(name, diags=said if name in crowded else quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads, codes)
+                fill(name, diags=said if name in crowded else Diagnostics())
+            realign()
             fit = copyfit(ctx, page, fitting(), blocks)
             # (what their new composition says that their own did not: a code's caption now short of its measure)
             known = {(d.code, d.source, d.message) for d in self.diags.items}
@@ -467,28 +488,20 @@ class PageLayouter:
                  and template.frames[n].padding_mm > least_pad + 1e-6]
         if roomy and too_full():
             padded.update(roomy)
-            quiet = Diagnostics()
-            for name in roomy:
-                fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads, codes)
+            refit(roomy)
         if m.figure_box_step and too_full():
             # Too full: a stat's figure first under a rule gives back the box's step it takes there (level with a
             # ring beside it, items.box_first) before a ring or a figure takes a smaller size: letters' step
             layout = replace(layout, geometry=replace(layout.geometry, elements=replace(m, figure_box_step=False)))
-            quiet = Diagnostics()
-            for name in order:
-                fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads, codes)
+            refit(order)
         for radius in m.ring_steps_mm if charted else ():
             # Too full: first its rings take the next smaller step (every ring of the page one size), so that
             # the figures beside them keep their size (a ring is drawn, not type: it gives room in larger steps).
             if radius >= m.ring_radius_mm or not too_full():
                 break
             smaller = replace(layout, geometry=replace(layout.geometry, elements=replace(m, ring_radius_mm=radius)))
-            quiet = Diagnostics()
-            for name in charted:
-                rings[name] = smaller
-                fill(name, diags=quiet)
+            rings.update(dict.fromkeys(charted, smaller))
+            refit(charted, level=False)  # (their rows levelled with the figures' steps next)
         # …then its figures take a smaller step of the scale (a section at a time)…
         first_fit = fit
         step_figures()
@@ -500,26 +513,14 @@ class PageLayouter:
             # their own steps, before the page leaves the grid or overflows.
             widened.update(wide)
             fit = first_fit
-            quiet = Diagnostics()
-            for name in order:
-                fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads, codes)
+            refit(order)
             step_figures()
         if head_pad and too_full():
             # Still too full: the headings of a row give back the room they take above them to stand bottom-aligned
             # (each heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
             # under the rhythm's floor (the longer copy's page 1: its lists level cost 4.9 mm it does not have)
             given = dict(head_pad)
-            head_pad.clear()
-            for name in given:
-                fill(name, diags=Diagnostics())
-            align_rows(template, refill, started, filled, gap_limit, heads, codes)
-            if too_full():
-                head_pad.update(given)
-                for name in given:
-                    fill(name, diags=Diagnostics())
-                align_rows(template, refill, started, filled, gap_limit, heads, codes)
-            else:
+            if attempt(head_pad.clear, lambda: head_pad.update(given), list(given)):
                 self.diags.note("rows-unlevelled", "the page is too full for its rows of headings to level what they "
                                 f"head (frames {', '.join(sorted(given))}): each heading takes its own lines, what it "
                                 "heads under it", page.ref, page=page.number,
@@ -539,8 +540,7 @@ class PageLayouter:
 
         drawn_rings = [n for n in charted if any(isinstance(i, Ring) for i in filled[n][3])]  # (not a bar100's)
         if drawn_rings and not widened and not rings and not too_full():
-            self._grow_rings(drawn_rings, rings, layout, fill, lambda: too_full() or not key_level(),
-                             lambda: align_rows(template, refill, started, filled, gap_limit, heads, codes))
+            self._grow_rings(drawn_rings, layout, layouts_taken, lambda: not too_full() and key_level())
         # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         # paper between its blocks closes under the rhythm's floor, and a note says by how much.
         relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
@@ -561,19 +561,10 @@ class PageLayouter:
                 opened += self.grid
                 if m.row_gap_mm * MM + opened > loose_block + 0.01:
                     break
-                kept = dict(rings)
-                for name in rowed:
-                    base = rings.get(name, layout)
-                    rings[name] = replace(base, geometry=replace(base.geometry, elements=replace(
-                        base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))
-                    fill(name, diags=Diagnostics())
-                align_rows(template, refill, started, filled, gap_limit, heads, codes)
-                if too_full():
-                    rings.clear()
-                    rings.update(kept)
-                    for name in rowed:
-                        fill(name, diags=Diagnostics())
-                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
+                wider = {name: replace(base, geometry=replace(base.geometry, elements=replace(
+                         base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))
+                         for name in rowed for base in (rings.get(name, layout),)}
+                if not layouts_taken(wider):
                     break
         # A column's closing code stands on the row it ends, level with that row of the column beside it (its
         # code_beside), where the page has the room: second designer review of 269af3e, item 1: page 4's code at
@@ -674,27 +665,17 @@ class PageLayouter:
                      not layout.geometry.elements.figure_box_step and m.figure_box_step)
 
     @staticmethod
-    def _grow_rings(charted: list, rings: dict, layout, fill, too_full, align) -> None:
+    def _grow_rings(charted: list, layout, layouts_taken, fits) -> None:
         """A page with room gives its rings the next larger step of the declared scale (ring_larger_steps_mm,
         every ring of the page one size, at most ring_larger_share of its column wide), in turn, while the page
-        still fits (`too_full`: or a ring outgrows a key beside it that is not centred on it): its spare height
+        still `fits` (not too full, and no ring outgrows a key beside it that is not centred on it): its spare height
         goes to its charts before it is left as paper under them (designer's review of df673b1, item 3: page 3's
-        60 mm rings over 39 and 23 mm of paper); `rings` holds the layouts taken."""
+        60 mm rings over 39 and 23 mm of paper); `layouts_taken` tries each step's layout on them (body())."""
         m = layout.geometry.elements
         for radius in sorted(r for r in m.ring_larger_steps_mm if r > m.ring_radius_mm):
-            kept = dict(rings)
             larger = replace(layout, geometry=replace(layout.geometry, elements=replace(
                 m, ring_radius_mm=radius, ring_max_share=max(m.ring_max_share, m.ring_larger_share))))
-            for name in charted:
-                rings[name] = larger
-                fill(name, diags=Diagnostics())
-            align()
-            if too_full():
-                rings.clear()
-                rings.update(kept)
-                for name in charted:
-                    fill(name, diags=Diagnostics())
-                align()
+            if not layouts_taken(dict.fromkeys(charted, larger), fits):
                 break
 
     @staticmethod

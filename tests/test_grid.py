@@ -262,6 +262,37 @@ def test_a_row_of_sub_headings_breaks_only_what_must_and_levels_what_follows(edi
     assert unlevelled <= ({1} if edition == "longer" else set()), unlevelled
 
 
+# Ten sentences more in page 1's introduction: too full by less than the room its shorter list heading takes above it
+# to stand bottom-aligned (14 pt) once every smaller step is taken and the introduction widened (with nine the
+# figures' steps make it fit; with twelve it closes its rhythm's floor instead: rhythm-floor).
+LONGER_INTRO = " Our researchers work with partners in industry and government across the region." * 10
+
+
+def test_a_page_too_full_to_level_its_rows_of_headings_says_so_and_fits(tmp_path):
+    """The fallback of engine.body for a row of frames opened by sub-headings (page 1's two lists): a page too full
+    for the shorter heading's room above it gives that room back before it closes its blocks under the rhythm's
+    floor, and a located note says so (rows-unlevelled): the headings start on one line, each list one step under its
+    own heading, and the page fits. No edition reaches it; this page does. Fails with the fallback taken out of
+    engine.body (the `if head_pad and too_full()` remedy): page 1 then closes its floor (rhythm-floor), no note."""
+    old = "achievements, and impact on society."
+    folder = project_with(tmp_path, "content/2022-23/p1-research-power.yaml", old, old + LONGER_INTRO)
+    result = build(BuildOptions(folder, str(tmp_path / "x.pdf")))
+    page = result.pages[0]
+    said = [d for d in result.diagnostics.items if d.page == 1 and d.code != "qr-placeholder"]
+    (note,) = [d for d in said if d.code == "rows-unlevelled"]
+    assert note.severity.name == "NOTE" and "research-areas" in note.message and note.hint
+    assert note.source is not None and note.source.file.endswith("p1-research-power.yaml") and note.source.line >= 1
+    # the page fits: nothing past its foot, on the grid, its rhythm's floor held
+    assert not [d for d in said if d.code in ("overflow", "off-grid", "rhythm-floor")], [d.format() for d in said]
+    assert page.rhythm_floor_pt is None and not page.overflowed
+    assert all(f.y_pt + f.used_pt <= page.body_bottom_pt + 0.5 for f in page.frames if f.used_pt)
+    # each heading its own lines: the two English headings start on one line, each list one step under its own
+    ((_, frames),) = _rows_opened_by_headings(result, page).items()
+    assert set(frames) == {"research-areas", "subjects"}
+    firsts = [en[0].baseline_pt for en, _, _, _, _ in frames.values()]
+    assert max(firsts) - min(firsts) < 0.1, [round(f / MM, 1) for f in firsts]
+
+
 @pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
 def test_a_row_of_cards_opened_by_names_levels_what_the_names_head(edition, request):
     """The same class in a frame of cells (designer's review of df673b1, items 1 and 3): page 6's partners, "Wuxi

@@ -128,12 +128,13 @@ class FrameContext:
         return self.column(piece.primary, ref, "en", width, x), self.column(piece.secondary, ref, "zh", width, x)
 
     def stack(self, spans: list[Span], col: _Column, align: str | None = None, balance: bool = False,
-              lang: str | None = None) -> float:
+              lang: str | None = None, lines_of: tuple[int, float] | None = None) -> float:
         """Set spans at the column's width, append TextLines from its current bottom; return the new bottom.
 
         Each line goes down to the next line of the column's baseline grid (its items' first line), as
         a designer's "align to baseline grid" does; leadings are whole grid steps (layout_spec checks),
-        so a paragraph moves at most once, at its first line."""
+        so a paragraph moves at most once, at its first line. `lines_of` (lines, pt a line): the text stands as deep
+        as that many lines, the room of those it does not set above it (a row's opening heads bottom-aligned)."""
         if not spans:
             return col.y
         first = spans[0].style
@@ -142,6 +143,8 @@ class FrameContext:
             return col.y
         if not balance and (lang or col.lang) == "en" and (align or first.align) == "left" and _one_word_last(lines):
             lines = _no_word_alone(self.setter, spans, lines, col.width)
+        if lines_of is not None:
+            col.y += max(0, lines_of[0] - len(lines)) * lines_of[1]
         baseline = col.y + first.space_before_pt
         for index, line in enumerate(lines):
             baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
@@ -162,15 +165,12 @@ class FrameContext:
         en, zh = self.bands(piece, ref, width, x)
         for col in (en, zh):
             for index, (text, style) in enumerate(texts):
-                if self.head_lines and style in HEAD_STYLES and not any(t for t, _ in texts[:index]):
-                    # the name or headline opening a cell in a row of them (fill.fill_frame): bottom-aligned to the
-                    # row's deepest, the room above it, so that what it heads starts level across the row and nothing
-                    # stands between it and its own text
-                    spans = self.spans(text, style, col.lang)
-                    have = len(self.setter.set(spans, col.width, spans[0].style.align)) if spans else 0
-                    want = self.head_lines[0 if col is en else 1]
-                    col.y += max(0, want - have) * self.style(style, col.lang).leading_pt if have else 0.0
-                col.text(text, style if col is en else twin_style(texts, text, style))
+                # the name or headline opening a cell in a row of them (fill.fill_frame): bottom-aligned to the row's
+                # deepest, the room above it, so that what it heads starts level across the row and nothing stands
+                # between it and its own text
+                row = self.head_lines if style in HEAD_STYLES and not any(t for t, _ in texts[:index]) else None
+                col.text(text, style if col is en else twin_style(texts, text, style), lines_of=None if row is None
+                         else (row[0 if col is en else 1], self.style(style, col.lang).leading_pt))
         piece.primary_h, piece.secondary_h = max(piece.primary_h, en.y), zh.y
         return piece
 
@@ -273,10 +273,12 @@ class _Column:
         self.y = self.ctx.stack(spans, self, align, balance)
         return self.y
 
-    def text(self, text: Text | None, style: str, lang: str | None = None, balance: bool = False) -> float:
-        """The column's language (or `lang`) of `text` in `style`, under what the column holds."""
+    def text(self, text: Text | None, style: str, lang: str | None = None, balance: bool = False,
+             lines_of: tuple[int, float] | None = None) -> float:
+        """The column's language (or `lang`) of `text` in `style`, under what the column holds (as deep as
+        `lines_of`, ctx.stack)."""
         lang = lang or self.lang
-        self.y = self.ctx.stack(self.ctx.spans(text, style, lang), self, None, balance, lang)
+        self.y = self.ctx.stack(self.ctx.spans(text, style, lang), self, None, balance, lang, lines_of)
         return self.y
 
 

@@ -273,7 +273,7 @@ def test_a_page_too_full_to_level_its_rows_of_headings_says_so_and_fits(tmp_path
     for the shorter heading's room above it gives that room back before it closes its blocks under the rhythm's
     floor, and a located note says so (rows-unlevelled): the headings start on one line, each list one step under its
     own heading, and the page fits. No edition reaches it; this page does. Fails with the fallback taken out of
-    engine.body (the `if head_pad and too_full()` remedy): page 1 then closes its floor (rhythm-floor), no note."""
+    engine.body (the `if head_depth and too_full()` remedy): page 1 then closes its floor (rhythm-floor), no note."""
     old = "achievements, and impact on society."
     folder = project_with(tmp_path, "content/2022-23/p1-research-power.yaml", old, old + LONGER_INTRO)
     result = build(BuildOptions(folder, str(tmp_path / "x.pdf")))

@@ -124,16 +124,14 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     if heading.level == 0:
         return _theme_band(ctx, heading, width)
     col = ctx.column(piece.primary, heading.ref, "en", width)
-    if heading.level >= 2:
+    if heading.level >= 2 and ctx.head_lines:
         # In a row of them the shorter heading blocks stand bottom-aligned to the deepest: the room above the English
-        # (engine.body: head_pad, a row of frames; fill.fill_frame: head_lines, a row of cells), never between a
-        # heading and its Chinese or what it heads, so the Chinese twins and what follows start level (designer's
-        # reviews of df673b1 and 9a0f0fe, the lead's rule)
-        col.y += ctx.head_pad
-        if ctx.head_lines:
-            have = head_lines(ctx, heading, width) or (0, 0)
-            col.y += sum(max(0, want - got) * ctx.style(style, lang).leading_pt
-                         for want, got, lang in zip(ctx.head_lines, have, ("en", "zh"), strict=True))
+        # (head_lines: a row of cells, fill.fill_frame, or of frames, engine.body), never between a heading and its
+        # Chinese or what it heads, so the Chinese twins and what follows start level (designer's reviews of
+        # df673b1 and 9a0f0fe, the lead's rule)
+        have = head_lines(ctx, heading, width) or (0, 0)
+        col.y += sum(max(0, want - got) * ctx.style(style, lang).leading_pt
+                     for want, got, lang in zip(ctx.head_lines, have, ("en", "zh"), strict=True))
     col.text(heading.text, style, balance=True)
     piece.primary_h = col.text(heading.text, style, "zh", balance=True)
     rule = ctx.style(style, "en")

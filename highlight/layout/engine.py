@@ -285,7 +285,9 @@ class PageLayouter:
         rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
         filled, started = {}, {}
         holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
-        head_pad: dict = {}  # frame -> pt above its opening sub-heading's English in its row of frames (align_rows)
+        # frame -> the (English, Chinese) lines its opening sub-heading stands as deep as in its row of frames (its
+        # row's deepest, align_rows): the same room above the shorter as in a row of cells (FrameContext.head_lines)
+        head_depth: dict = {}
         fills = [0]  # frames filled so far: what too_full() found holds until the next fill
 
         def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
@@ -307,7 +309,7 @@ class PageLayouter:
             printed = {e.figure: e.ref for one in ([block] if block else []) + over for e in one.elements
                        if isinstance(e, Stat)}
             frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
-                                printed=printed, head_pad=head_pad.get(name, 0.0),
+                                printed=printed, head_lines=head_depth.get(name),
                                 substitutes={**_on_panel(layout, frame), **(template.styles or {}),
                                              **(frame.styles or {})})
             frame_items: list = []
@@ -370,7 +372,7 @@ class PageLayouter:
         # A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each
         # heading set at its own measure, one that fits on one line on one (designer's review of df673b1, item 1:
         # "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm), and the shorter heading
-        # blocks bottom-aligned to the deepest, the room above their English (head_pad), never between a heading and
+        # blocks bottom-aligned to the deepest, the room above their English (head_depth), never between a heading and
         # its Chinese or what it heads (the lead's rule after the reviews of df673b1 and 9a0f0fe): the Chinese
         # headings and what they head start level (page 1's lists were 5.7 mm apart). A row of stats whose cells
         # differ in a lead-in ("Around" over 800) keeps its figures level (align_rows): the lead-in's line is a slot
@@ -381,25 +383,13 @@ class PageLayouter:
             if frame.align_rows and block and len(block.elements) > 1 and isinstance(block.elements[0], Heading) \
                     and block.elements[0].level >= 2 and frame.cells == 1:
                 rows_of.setdefault(frame.align_rows, []).append(name)
-
-        def level_heads() -> None:
-            for names in rows_of.values():
-                for n in [n for n in names if head_pad.pop(n, None)]:
-                    fill(n, diags=Diagnostics())
-                ref = {n: blocks[n].elements[0].ref for n in names}
-                found = {n: [i.baseline_pt + i.line.descent_pt for i in filled[n][3]
-                             if isinstance(i, TextLine) and i.ref == ref[n]] for n in names}
-                feet = {n: max(lines) for n, lines in found.items() if lines}
-                if len(feet) < 2:
-                    continue
-                deepest = max(feet.values())
-                for n, foot in feet.items():
-                    if foot < deepest - 0.01:
-                        head_pad[n] = deepest - foot
-                        fill(n, diags=Diagnostics())
-
-        level_heads()
-        realign()
+        for names in rows_of.values():  # (each heading's lines counted as its frame set them)
+            lines = {n: [i.lang for i in filled[n][3] if isinstance(i, TextLine) and i.ref == blocks[n].elements[0].ref]
+                     for n in names}
+            counts = {n: (langs.count("en"), langs.count("zh")) for n, langs in lines.items() if langs}
+            most = (max(c[0] for c in counts.values()), max(c[1] for c in counts.values())) if counts else (0, 0)
+            head_depth.update({n: most for n, c in counts.items() if len(counts) > 1 and c != most})
+        refit(head_depth)
         # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
         # two then end nearer level: two columns of a section of unequal length leave no hole under the shorter.
         def code_under(name: str, other: str) -> None:  # (kept where the taller of the two then ends higher)
@@ -515,12 +505,12 @@ class PageLayouter:
             fit = first_fit
             refit(order)
             step_figures()
-        if head_pad and too_full():
+        if head_depth and too_full():
             # Still too full: the headings of a row give back the room they take above them to stand bottom-aligned
             # (each heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
             # under the rhythm's floor (the longer copy's page 1: its lists level cost 4.9 mm it does not have)
-            given = dict(head_pad)
-            if attempt(head_pad.clear, lambda: head_pad.update(given), list(given)):
+            given = dict(head_depth)
+            if attempt(head_depth.clear, lambda: head_depth.update(given), list(given)):
                 self.diags.note("rows-unlevelled", "the page is too full for its rows of headings to level what they "
                                 f"head (frames {', '.join(sorted(given))}): each heading takes its own lines, what it "
                                 "heads under it", page.ref, page=page.number,

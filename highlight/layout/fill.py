@@ -97,7 +97,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     if frame.measure:  # its elements but headings on a reading measure (a heading's rule keeps the whole span)
         column = (width - 2 * pad + gutter) / frame.span - gutter
         measure = min(widths[0], frame.measure * column + (frame.measure - 1) * gutter)
-    plain = ctx.but(head_lines=None, head_pad=0.0) if ctx.head_lines or ctx.head_pad else ctx  # (its opening heading's)
+    plain = ctx.but(head_lines=None) if ctx.head_lines else ctx  # (its opening heading's only)
     for r, row in enumerate(rows):
         cards = [CARD_TEXT[type(e)] for e in row if type(e) in CARD_TEXT]
         pieces = [lay_out(as_beside(plain, cards[0]) if cards and isinstance(e, Paragraph)

@@ -45,13 +45,11 @@ class FrameContext:
     # among them is printed twice (charts.chart-total-twice)
     printed: Mapping = field(default_factory=lambda: _EMPTY)
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
-    # (English, Chinese) lines of the heading, name or headline opening a cell in a row of cells (fill.fill_frame):
-    # the row's largest counts, the room of those it does not set above it, so that the shorter stand bottom-aligned
-    # and what they head starts level across the row (elements.heading, stacked)
+    # (English, Chinese) lines of the heading, name or headline opening a cell in a row, whether the cells of a frame
+    # (fill.fill_frame) or the frames of an align_rows group (engine.body): the row's largest counts, the room of those
+    # it does not set above it, so that the shorter stand bottom-aligned and what they head starts level across the
+    # row (elements.heading, stacked)
     head_lines: tuple[int, int] | None = None
-    # pt above the English of a frame's opening sub-heading in a row of frames (align_rows): the room its row's deeper
-    # heading blocks take, so that the blocks stand bottom-aligned and what each heads starts level (engine.body)
-    head_pad: float = 0.0
 
     def but(self, **changes) -> FrameContext:
         """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""

@@ -450,7 +450,7 @@ class _PageFrames:
         self.started: dict = {}
         self.holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
         # frame -> the (English, Chinese) lines its opening sub-heading stands as deep as in its row of frames (its
-        # row's deepest, align_rows): the same room above the shorter as in a row of cells (FrameContext.head_lines)
+        # row's deepest, align_rows): the same room under the shorter as in a row of cells (FrameContext.head_lines)
         self.head_depth: dict = {}
         self.chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
         self.fit = self.first_fit = Copyfit({})  # (first_fill's, then each remedy's)
@@ -606,10 +606,11 @@ class _PageFrames:
     def level_heads(self) -> None:
         """A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each
         heading set at its own measure, one that fits on one line on one (designer's review of df673b1, item 1:
-        "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm), and the shorter heading
-        blocks bottom-aligned to the deepest, the room above their English (head_depth), never between a heading and
-        its Chinese or what it heads (the lead's rule after the reviews of df673b1 and 9a0f0fe): the Chinese
-        headings and what they head start level (page 1's lists were 5.7 mm apart). A row of stats whose cells
+        "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm); the heading blocks hang
+        from one top line and the shorter takes the room of the lines it lacks under its Chinese (head_depth), so that
+        what they head starts level (page 1's lists were 5.7 mm apart; the lead's decision after designer reviews 4
+        and 5 of main: bottom-aligned, a two-line heading climbed to 4.8 mm under the section rule while its
+        one-line neighbours sat 9.8 mm under it). A row of stats whose cells
         differ in a lead-in ("Around" over 800) keeps its figures level (align_rows): the lead-in's line is a slot
         of the row, left empty directly above the figures of the cells without one."""
         template, blocks, filled = self.template, self.blocks, self.filled
@@ -731,8 +732,8 @@ class _PageFrames:
             self.step_figures()
 
     def unlevel_heads(self) -> None:
-        """Still too full: the headings of a row give back the room they take above them to stand bottom-aligned
-        (each heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
+        """Still too full: the headings of a row give back the room they take under them so that what they head
+        starts level (each heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
         under the rhythm's floor (the longer copy's page 1: its lists level cost 4.9 mm it does not have)."""
         head_depth, page = self.head_depth, self.page
         if not (head_depth and self.too_full()):

@@ -46,9 +46,9 @@ class FrameContext:
     printed: Mapping = field(default_factory=lambda: _EMPTY)
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
     # (English, Chinese) lines of the heading, name or headline opening a cell in a row, whether the cells of a frame
-    # (fill.fill_frame) or the frames of an align_rows group (engine.body): the row's largest counts, the room of those
-    # it does not set above it, so that the shorter stand bottom-aligned and what they head starts level across the
-    # row (elements.heading, stacked)
+    # (fill.fill_frame) or the frames of an align_rows group (engine.body): the row's largest counts; the heads hang
+    # from one top line and the shorter takes the room of the lines it does not set under it, so that what they head
+    # starts level across the row (elements.heading, stacked)
     head_lines: tuple[int, int] | None = None
 
     def but(self, **changes) -> FrameContext:
@@ -131,8 +131,9 @@ class FrameContext:
 
         Each line goes down to the next line of the column's baseline grid (its items' first line), as
         a designer's "align to baseline grid" does; leadings are whole grid steps (layout_spec checks),
-        so a paragraph moves at most once, at its first line. `lines_of` (lines, pt a line): the text stands as deep
-        as that many lines, the room of those it does not set above it (a row's opening heads bottom-aligned)."""
+        so a paragraph moves at most once, at its first line. `lines_of` (lines, pt a line): the text takes as much
+        height as that many lines, the room of those it does not set under it (a row's opening heads hang from one
+        top line, what they head starts level)."""
         if not spans:
             return col.y
         first = spans[0].style
@@ -141,8 +142,7 @@ class FrameContext:
             return col.y
         if not balance and (lang or col.lang) == "en" and (align or first.align) == "left" and _one_word_last(lines):
             lines = _no_word_alone(self.setter, spans, lines, col.width)
-        if lines_of is not None:
-            col.y += max(0, lines_of[0] - len(lines)) * lines_of[1]
+        room = max(0, lines_of[0] - len(lines)) * lines_of[1] if lines_of is not None else 0.0
         baseline = col.y + first.space_before_pt
         for index, line in enumerate(lines):
             baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
@@ -153,7 +153,7 @@ class FrameContext:
                                  f"{(line.natural_pt - col.width) / MM:.1f} mm wider than its {col.width / MM:.1f} mm "
                                  f"column: '{line.text}'", col.ref, page=self.page,
                                  hint="widen the frame in layout/templates.yaml or shorten the word")
-        return baseline + lines[-1].descent_pt + first.space_after_pt
+        return baseline + lines[-1].descent_pt + first.space_after_pt + room
 
     def stacked(self, ref: SourceRef, width: float, texts: list, piece: _Piece | None = None,
                 x: float = 0.0) -> _Piece:
@@ -163,9 +163,8 @@ class FrameContext:
         en, zh = self.bands(piece, ref, width, x)
         for col in (en, zh):
             for index, (text, style) in enumerate(texts):
-                # the name or headline opening a cell in a row of them (fill.fill_frame): bottom-aligned to the row's
-                # deepest, the room above it, so that what it heads starts level across the row and nothing stands
-                # between it and its own text
+                # the name or headline opening a cell in a row of them (fill.fill_frame): as deep as the row's
+                # deepest, the room under it, so that what it heads starts level across the row
                 row = self.head_lines if style in HEAD_STYLES and not any(t for t, _ in texts[:index]) else None
                 col.text(text, style if col is en else twin_style(texts, text, style), lines_of=None if row is None
                          else (row[0 if col is en else 1], self.style(style, col.lang).leading_pt))

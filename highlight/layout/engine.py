@@ -445,7 +445,7 @@ class _PageFrames:
         self.padded: set = set()  # panels padded at the least of panel_padding_range_mm because the page was too full
         self.least_pad = self.m.panel_padding_range_mm[0]
         self.gap_limit = self.layout.geometry.typography.max_panel_gap_mm * MM  # no card opens a hole past it in its panel
-        self.rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
+        self.rings: dict = {}  # frame -> the layout it is set with instead of the page's (a ring's step, rows opened)
         self.filled: dict = {}
         self.started: dict = {}
         self.holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
@@ -704,7 +704,7 @@ class _PageFrames:
         self.first_fit = self.fit
         self.step_figures()
 
-    def step_figures(self) -> None:
+    def step_figures(self) -> None:  # (smaller_figures, and widen's from the figures' own steps again)
         further: dict = {}  # section -> the steps its figures take past their own
         while self.fit.smaller and self.too_full():
             further[self.fit.smaller[0]] = further.get(self.fit.smaller[0], 0) + 1

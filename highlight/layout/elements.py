@@ -143,20 +143,15 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
 
 
 def head_lines(ctx: FrameContext, element, width: float) -> tuple[int, int] | None:
-    """(English, Chinese) lines of what opens a cell of `element` at `width`, where that is a heading of its own (a
-    sub-heading, a partner's name, a callout's headline with no lead-in over it); None for any other element."""
-    if isinstance(element, Heading) and element.level >= 2:
-        head, style, balance = element.text, "heading2", True
-    elif isinstance(element, Partner):
-        head, style, balance = element.name, "partner-name", False
-    elif isinstance(element, Callout) and element.lead is None and element.headline is not None:
-        head, style, balance = element.headline, "callout-headline", False
-    else:
+    """(English, Chinese) lines of `element` at `width` where it is a sub-heading (what may open a cell of a row
+    whose heading blocks hang from one line); None for any other element: a card (a partner's name and text, a
+    callout's headline and text) is one tight stack, no room inside it (the lead's note 2b37084)."""
+    if not (isinstance(element, Heading) and element.level >= 2):
         return None
     counts = []
     for lang in ("en", "zh"):
-        spans = ctx.spans(head, style, lang)
-        counts.append(len(ctx.setter.set(spans, width, spans[0].style.align, balance)) if spans else 0)
+        spans = ctx.spans(element.text, "heading2", lang)
+        counts.append(len(ctx.setter.set(spans, width, spans[0].style.align, True)) if spans else 0)
     return counts[0], counts[1]
 
 

@@ -45,10 +45,10 @@ class FrameContext:
     # among them is printed twice (charts.chart-total-twice)
     printed: Mapping = field(default_factory=lambda: _EMPTY)
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
-    # (English, Chinese) lines of the heading, name or headline opening a cell in a row, whether the cells of a frame
-    # (fill.fill_frame) or the frames of an align_rows group (engine.body): the row's largest counts; the heads hang
-    # from one top line and the shorter takes the room of the lines it does not set under it, so that what they head
-    # starts level across the row (elements.heading, stacked)
+    # (English, Chinese) lines of the sub-heading opening a cell in a row, whether the cells of a frame
+    # (fill.fill_frame) or the frames of an align_rows group (engine.body): the row's largest counts; the heading
+    # blocks hang from one top line and the shorter takes the room of the lines it does not set under its Chinese, so
+    # that what they head starts level across the row (elements.heading). Never a card's: a card is a tight stack
     head_lines: tuple[int, int] | None = None
 
     def but(self, **changes) -> FrameContext:
@@ -126,14 +126,12 @@ class FrameContext:
         return self.column(piece.primary, ref, "en", width, x), self.column(piece.secondary, ref, "zh", width, x)
 
     def stack(self, spans: list[Span], col: _Column, align: str | None = None, balance: bool = False,
-              lang: str | None = None, lines_of: tuple[int, float] | None = None) -> float:
+              lang: str | None = None) -> float:
         """Set spans at the column's width, append TextLines from its current bottom; return the new bottom.
 
         Each line goes down to the next line of the column's baseline grid (its items' first line), as
         a designer's "align to baseline grid" does; leadings are whole grid steps (layout_spec checks),
-        so a paragraph moves at most once, at its first line. `lines_of` (lines, pt a line): the text takes as much
-        height as that many lines, the room of those it does not set under it (a row's opening heads hang from one
-        top line, what they head starts level)."""
+        so a paragraph moves at most once, at its first line."""
         if not spans:
             return col.y
         first = spans[0].style
@@ -142,7 +140,6 @@ class FrameContext:
             return col.y
         if not balance and (lang or col.lang) == "en" and (align or first.align) == "left" and _one_word_last(lines):
             lines = _no_word_alone(self.setter, spans, lines, col.width)
-        room = max(0, lines_of[0] - len(lines)) * lines_of[1] if lines_of is not None else 0.0
         baseline = col.y + first.space_before_pt
         for index, line in enumerate(lines):
             baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
@@ -153,7 +150,7 @@ class FrameContext:
                                  f"{(line.natural_pt - col.width) / MM:.1f} mm wider than its {col.width / MM:.1f} mm "
                                  f"column: '{line.text}'", col.ref, page=self.page,
                                  hint="widen the frame in layout/templates.yaml or shorten the word")
-        return baseline + lines[-1].descent_pt + first.space_after_pt + room
+        return baseline + lines[-1].descent_pt + first.space_after_pt
 
     def stacked(self, ref: SourceRef, width: float, texts: list, piece: _Piece | None = None,
                 x: float = 0.0) -> _Piece:
@@ -162,12 +159,8 @@ class FrameContext:
         piece = piece or _Piece()
         en, zh = self.bands(piece, ref, width, x)
         for col in (en, zh):
-            for index, (text, style) in enumerate(texts):
-                # the name or headline opening a cell in a row of them (fill.fill_frame): as deep as the row's
-                # deepest, the room under it, so that what it heads starts level across the row
-                row = self.head_lines if style in HEAD_STYLES and not any(t for t, _ in texts[:index]) else None
-                col.text(text, style if col is en else twin_style(texts, text, style), lines_of=None if row is None
-                         else (row[0 if col is en else 1], self.style(style, col.lang).leading_pt))
+            for text, style in texts:
+                col.text(text, style if col is en else twin_style(texts, text, style))
         piece.primary_h, piece.secondary_h = max(piece.primary_h, en.y), zh.y
         return piece
 
@@ -270,17 +263,14 @@ class _Column:
         self.y = self.ctx.stack(spans, self, align, balance)
         return self.y
 
-    def text(self, text: Text | None, style: str, lang: str | None = None, balance: bool = False,
-             lines_of: tuple[int, float] | None = None) -> float:
-        """The column's language (or `lang`) of `text` in `style`, under what the column holds (as deep as
-        `lines_of`, ctx.stack)."""
+    def text(self, text: Text | None, style: str, lang: str | None = None, balance: bool = False) -> float:
+        """The column's language (or `lang`) of `text` in `style`, under what the column holds."""
         lang = lang or self.lang
-        self.y = self.ctx.stack(self.ctx.spans(text, style, lang), self, None, balance, lang, lines_of)
+        self.y = self.ctx.stack(self.ctx.spans(text, style, lang), self, None, balance, lang)
         return self.y
 
 
-BOLD_TWINS = ("callout-headline", "stat-label")
-HEAD_STYLES = ("partner-name", "callout-headline")  # a cell's opening name or headline: a row's take one depth  # bold English parts whose Chinese a following text may carry
+BOLD_TWINS = ("callout-headline", "stat-label")  # bold English parts whose Chinese a following text may carry
 
 
 def twin_style(texts: list, text: Text | None, style: str) -> str:

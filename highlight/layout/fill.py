@@ -103,7 +103,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     column_w = ctx.layout.column_x_pt(1, 1)[1]
     if width > ctx.layout.column_x_pt(frame.col, frame.span)[1] + 0.5:
         column_w = 0.0
-    plain = ctx.but(head_lines=None, head_pad=0.0) if ctx.head_lines or ctx.head_pad else ctx  # (its opening heading's)
+    plain = ctx.but(head_lines=None) if ctx.head_lines else ctx  # (its opening heading's only)
     across = (pad, width - 2 * pad)  # a heading over a frame's cells: its row across them (cell_rows)
     for r, row in enumerate(rows):
         if cells > 1 and len(row) == 1 and isinstance(row[0], Heading):
@@ -121,9 +121,10 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         at = [w for _, w in set_at]  # each element's measure (a reading measure may have narrowed it)
         heads = [head_lines(ctx, e, at[c]) for c, e in enumerate(row)] if len(row) > 1 else []
         if sum(h is not None for h in heads) > 1:
-            # A row of cells opened by headings, names or headlines (page 6's partners): each set at its own measure,
-            # the shorter taking the deeper's lines (the room under each language), so that what they head starts
-            # level across the row (designer's review of df673b1, items 1 and 3)
+            # A row of cells opened by sub-headings: each set at its own measure, the shorter taking the deeper's
+            # lines (the room under its Chinese), so that what they head starts level across the row (designer's
+            # review of df673b1, items 1 and 3). A row of cards (page 6's partners, callouts) is not: each card one
+            # tight stack, the cards top-aligned (the lead's note 2b37084)
             most = tuple(max(h[k] for h in heads if h is not None) for k in (0, 1))
             for c, (e, h) in enumerate(zip(row, heads, strict=True)):
                 if h is not None and h != most:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from ..content import Callout, Heading, Paragraph, Partner, Stat
+from ..content import Callout, Heading, Image, Paragraph, Partner, Stat
 from ..layout_spec import MM, FrameSpec
 from .elements import head_lines, lay_out
 from .items import Rule, TextLine, _Piece, box_first, empty_bands, ink_span, rule_step
@@ -88,6 +88,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     widths = [w for _, w in boxes]
     y = top + pad
     rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
+    rows, row_boxes = _marks_beside(ctx, frame, rows, boxes, gutter)
     started = []
     # The step from a heading's ink (its rule) to the first ink of what it heads, when the layout holds it
     # (fixed_steps: tight): the same under every heading, whether what it heads is in its frame or the next.
@@ -99,6 +100,8 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         measure = min(widths[0], frame.measure * column + (frame.measure - 1) * gutter)
     plain = ctx.but(head_lines=None, head_pad=0.0) if ctx.head_lines or ctx.head_pad else ctx  # (its opening heading's)
     for r, row in enumerate(rows):
+        boxes = row_boxes[r]
+        widths = [w for _, w in boxes]
         cards = [CARD_TEXT[type(e)] for e in row if type(e) in CARD_TEXT]
         pieces = [lay_out(as_beside(plain, cards[0]) if cards and isinstance(e, Paragraph)
                           else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
@@ -185,6 +188,49 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
                 mid = y - step / 2
                 out.append(Rule(x + pad, mid, x + width - pad, mid, ctx.layout.colours["rule"], 0.4))
     return y + pad - top, started
+
+
+def _mark_width(image: Image, height: float) -> float | None:
+    """The width a small picture (a mark) draws at `height`: its own proportions (None: no file to measure)."""
+    import os
+
+    from ..images import PictureError, picture_path, probe
+
+    path, _ = picture_path(os.path.dirname(image.ref.file) or ".", image.file) if image.file else (None, "")
+    if path is None:
+        return None
+    try:
+        return height * probe(path).aspect
+    except PictureError:
+        return None
+
+
+def _marks_beside(ctx: FrameContext, frame: FrameSpec, rows: list, boxes: list, gutter: float) -> tuple[list, list]:
+    """The rows of a one-cell frame and each one's cell boxes: a small picture (a mark or logo: shorter than a QR
+    code, with no caption or credit) that follows a paragraph stands beside it, at the frame's right edge, its top on
+    the paragraph's top, the paragraph set on the rest of the measure less a gutter; not on a row of its own, where
+    it stands alone tied to nothing (designer's review of 357772a, item 2: edition-b's "H" mark alone at page 7's
+    foot, on no grid line, 7 mm over the folio). One that would leave the paragraph under half the measure keeps its
+    row."""
+    if frame.cells != 1 or frame.measure:
+        return rows, [boxes] * len(rows)
+    small = ctx.layout.qr_size_mm * MM
+    out_rows: list = []
+    for row in rows:
+        mark = row[0]
+        if (out_rows and isinstance(mark, Image) and mark.height_mm and mark.height_mm * MM < small
+                and mark.caption is None and mark.credit is None and not mark.bleed
+                and len(out_rows[-1]) == 1 and isinstance(out_rows[-1][0], Paragraph)
+                and (w := _mark_width(mark, mark.height_mm * MM)) is not None
+                and w + gutter <= boxes[0][1] / 2):
+            out_rows[-1] = [out_rows[-1][0], mark]
+            continue
+        out_rows.append(list(row))
+    left, width = boxes[0]
+    return out_rows, [boxes if len(row) == 1 else
+                      [(left, width - w - gutter), (left + width - w, w)]
+                      for row in out_rows
+                      for w in ((_mark_width(row[-1], row[-1].height_mm * MM) or 0.0) if len(row) > 1 else 0.0,)]
 
 
 def _row_lead(ctx: FrameContext, lead, row, boxes, frame: FrameSpec) -> tuple[float, _Piece, float, float]:

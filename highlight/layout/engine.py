@@ -20,7 +20,7 @@ from ..fonts import FontSet
 from ..layout_spec import MM, Layout
 from ..text import TextSetter
 from .copyfit import copyfit
-from .fill import align_rows, choose_cell_spans, fill_frame
+from .fill import align_rows, cell_starts, choose_cell_spans, fewer_cells, fill_frame, level_cell_spans
 from .furniture import folio, footnotes, title_band
 from .items import (
     Box,
@@ -226,6 +226,9 @@ class PageLayouter:
                 blocks[name] = replace(blocks[name], elements=blocks[name].elements + written.elements)
             else:
                 blocks[name] = replace(written, frame=name) if name != written.frame else written
+        # a frame given fewer elements than its cells: one row of as many equal cells (fill.fewer_cells)
+        template = replace(template, frames={n: fewer_cells(f, len(blocks[n].elements)) if blocks.get(n) else f
+                                             for n, f in template.frames.items()})
         for written in page.blocks:
             if written.frame not in template.frames and written.frame not in alias:
                 self.diags.error("unknown-frame", f"frame '{written.frame}' is not in template '{page.template}'",
@@ -336,7 +339,17 @@ class PageLayouter:
         chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
         for name in order:
             frame = template.frames[name]
-            if frame.cell_spans_by and frame.cells > 1 and blocks.get(name):
+            if frame.cell_spans_by == "depth" and frame.cells > 1 and blocks.get(name):
+                def trial(spans, name=name):  # (its content said what it says on the first fill)
+                    chosen[name] = spans
+                    fill(name, diags=Diagnostics())
+                    return filled[name][0], filled[name][1], filled[name][3]
+                columns = {c for n, f in template.frames.items() if n != name and blocks.get(n) for c in cell_starts(f)}
+                spans = level_cell_spans(ctx, frame, blocks[name].elements, trial, columns)
+                chosen.pop(name, None)
+                if spans is not None:
+                    chosen[name] = spans
+            elif frame.cell_spans_by and frame.cells > 1 and blocks.get(name):
                 fill(name, diags=Diagnostics())
                 spans = choose_cell_spans(ctx, frame, filled[name])
                 if spans is not None:

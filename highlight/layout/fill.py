@@ -61,6 +61,19 @@ def cell_boxes(frame: FrameSpec, width: float, gutter: float) -> list[tuple[floa
     return [(pad + sum(widths[:c]) + c * gutter, w) for c, w in enumerate(widths)]
 
 
+def fewer_cells(frame: FrameSpec, count: int) -> FrameSpec:
+    """The frame as it sets `count` elements: a frame whose cells follow its content (`cell_spans_by: depth`) given
+    fewer elements than its cells (an edition that composes a row of two where the template's row holds three) sets
+    them on one row of as many cells sharing its span equally, on the grid (its cell_spans name a row of its full
+    count); else the frame as the template gives it (a lone table in a frame of two cells keeps its half). (Designer's review of
+    357772a, item 1: page 2's income figure, with nothing under it, composed beside the Engagement Day, a cell of
+    its depth, and the licences with the events and the inventions: the template's rows take either composition.)"""
+    if not 0 < count < frame.cells or frame.span % count or frame.cell_spans_by != "depth" \
+            or frame.wide_cells or frame.wide_cell_spans or frame.crowded_cells or frame.crowded_cell_spans:
+        return frame
+    return replace(frame, cells=count, cell_spans=None, cell_spans_by=None)
+
+
 def cell_widths(frame: FrameSpec, width: float, gutter: float) -> list[float]:
     """The width of each cell of a row of `frame`, `width` its measure (cell_boxes)."""
     return [w for _, w in cell_boxes(frame, width, gutter)]
@@ -326,6 +339,74 @@ def _compositions(total: int, least: list[int]) -> list[tuple[int, ...]]:
         return [(total,)] if total >= least[0] else []
     return [(k,) + rest for k in range(least[0], total - sum(least[1:]) + 1)
             for rest in _compositions(total - k, least[1:])]
+
+
+def cell_starts(frame: FrameSpec, spans: tuple | None = None) -> set[int]:
+    """The grid columns a frame's cells start on (its `cell_spans`, or `spans`; equal cells where they divide)."""
+    spans = spans or tuple(frame.cell_spans or ()) or ((frame.span // frame.cells,) * frame.cells
+                                                       if frame.span % frame.cells == 0 else (frame.span,))
+    return {frame.col + sum(spans[:k]) for k in range(len(spans))}
+
+
+def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, columns: set) -> tuple[int, ...] | None:
+    """The grid columns of a row's cells that end them most level (the template's `cell_spans_by: depth`); None
+    keeps the template's `cell_spans`. `trial(spans)` fills the frame on `spans` and gives (its left, its measure,
+    its items). Among the spans on which every stat's figure line (figure, unit and change) fits its cell, with the
+    clear space before a cell beside it (elements.figure_clear_mm), the one with the least paper under its shortest
+    cell down to its deepest cell's foot (whole mm), then the fewest cells starting on a grid column no other row of
+    the page's frames starts on (`columns`: the section's column lines), then the least paper under all its cells;
+    the template's spans on a tie, then the fewest columns moved from them. Designer's review of 357772a, item 1:
+    a row of a section's figures whose copy differs from one edition to the next (2022-23's events with a note of
+    four lines beside the inventions' and the licences' shorter cells, edition-b's inventions with the longer note)
+    stands on the columns its copy needs, not on one edition's."""
+    base = tuple(frame.cell_spans or ()) or ((frame.span // frame.cells,) * frame.cells
+                                             if frame.span % frame.cells == 0 else ())
+    if len(base) != frame.cells or len(elements) != frame.cells:
+        return None  # (one row of cells: a frame of several rows keeps its columns)
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    clear = ctx.layout.geometry.elements.figure_clear_mm * MM
+    keys = [e.ref.yaml_path for e in elements]
+
+    def needs(spans: tuple, x: float, width: float, items: list) -> list[tuple[float, float]]:
+        """Per cell, (the room its stat's figure line takes: figure, unit and change, and the clear space before a
+        cell beside it; the room the cell has)."""
+        out = []
+        for k, (left, w) in enumerate(cell_boxes(replace(frame, cell_spans=spans), width, gutter)):
+            lines = [i for i in items if isinstance(i, TextLine) and i.role and i.role.element == keys[k]]
+            if not isinstance(elements[k], Stat) or not lines:
+                out.append((0.0, w))
+                continue
+            figure = max(lines, key=lambda i: max(r.size_pt for r in i.line.runs))
+            top, bottom = figure.baseline_pt - figure.line.ascent_pt, figure.baseline_pt + figure.line.descent_pt
+            right = max(i.x_pt + i.line.right_pt for i in lines
+                        if i.baseline_pt - i.line.ascent_pt < bottom and i.baseline_pt > top - 1)
+            out.append((right - x - left + (clear if k < len(elements) - 1 else 0.0), w))
+        return out
+
+    def cell_w(k: int, n: int, width: float) -> float:  # cell k's width on n columns (the others sharing the rest)
+        spans = [1] * frame.cells
+        spans[k] = n
+        spans[(k + 1) % frame.cells] += frame.span - sum(spans)
+        return cell_boxes(replace(frame, cell_spans=tuple(spans)), width, gutter)[k][1]
+
+    # (each cell at least the columns its figure line takes, as set on the template's cells: it does not wrap)
+    x, width, items = trial(base)
+    least = [next((n for n in range(2, frame.span - 2 * (frame.cells - 1) + 1) if cell_w(k, n, width) >= need - 0.01),
+                  frame.span) for k, (need, _) in enumerate(needs(base, x, width, items))]
+    best = None
+    for spans in _compositions(frame.span, least):
+        x, width, items = trial(spans)
+        found = [[i.baseline_pt + i.line.descent_pt for i in items if isinstance(i, TextLine) and i.role
+                  and i.role.element == key] for key in keys]
+        if not all(found) or any(need > room + 0.01 for need, room in needs(spans, x, width, items)):
+            continue
+        feet = [max(f) for f in found]
+        holes = [max(feet) - foot for foot in feet]
+        key = (round(max(holes) / MM), len(cell_starts(frame, spans) - columns), round(sum(holes) / MM), spans != base,
+               sum(abs(a - b) for a, b in zip(spans, base, strict=True)))
+        if best is None or key < best[0]:
+            best = (key, spans)
+    return None if best is None or best[1] == base else best[1]
 
 
 def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple) -> tuple[int, ...] | None:

@@ -228,22 +228,21 @@ def _marks_beside(ctx: FrameContext, frame: FrameSpec, rows: list, boxes: list, 
     if frame.cells != 1 or frame.measure:
         return rows, [boxes] * len(rows)
     small = ctx.layout.qr_size_mm * MM
+    left, width = boxes[0]
     out_rows: list = []
+    out_boxes: list = []
     for row in rows:
         mark = row[0]
         if (out_rows and isinstance(mark, Image) and mark.height_mm and mark.height_mm * MM < small
                 and mark.caption is None and mark.credit is None and not mark.bleed
                 and len(out_rows[-1]) == 1 and isinstance(out_rows[-1][0], Paragraph)
-                and (w := _mark_width(mark, mark.height_mm * MM)) is not None
-                and w + gutter <= boxes[0][1] / 2):
+                and (w := _mark_width(mark, mark.height_mm * MM)) is not None and w + gutter <= width / 2):
             out_rows[-1] = [out_rows[-1][0], mark]
+            out_boxes[-1] = [(left, width - w - gutter), (left + width - w, w)]
             continue
         out_rows.append(list(row))
-    left, width = boxes[0]
-    return out_rows, [boxes if len(row) == 1 else
-                      [(left, width - w - gutter), (left + width - w, w)]
-                      for row in out_rows
-                      for w in ((_mark_width(row[-1], row[-1].height_mm * MM) or 0.0) if len(row) > 1 else 0.0,)]
+        out_boxes.append(boxes)
+    return out_rows, out_boxes
 
 
 def _row_lead(ctx: FrameContext, lead, row, boxes, frame: FrameSpec) -> tuple[float, _Piece, float, float]:

@@ -226,7 +226,7 @@ class PageLayouter:
                 blocks[name] = replace(blocks[name], elements=blocks[name].elements + written.elements)
             else:
                 blocks[name] = replace(written, frame=name) if name != written.frame else written
-        # a frame given fewer elements than its cells: one row of as many equal cells (fill.fewer_cells)
+        # a frame whose cells follow its content given fewer elements than its cells: as many equal cells (fewer_cells)
         template = replace(template, frames={n: fewer_cells(f, len(blocks[n].elements)) if blocks.get(n) else f
                                              for n, f in template.frames.items()})
         for written in page.blocks:

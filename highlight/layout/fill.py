@@ -111,7 +111,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     if frame.measure:  # its elements but headings on a reading measure (a heading's rule keeps the whole span)
         column = (width - 2 * pad + gutter) / frame.span - gutter
         measure = min(widths[0], frame.measure * column + (frame.measure - 1) * gutter)
-    plain = ctx.but(head_lines=None, head_pad=0.0) if ctx.head_lines or ctx.head_pad else ctx  # (its opening heading's)
+    plain = ctx.but(head_lines=None) if ctx.head_lines else ctx  # (its opening heading's only)
     for r, row in enumerate(rows):
         boxes = row_boxes[r]
         widths = [w for _, w in boxes]
@@ -123,9 +123,10 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
         heads = [head_lines(ctx, e, measure if frame.measure and not isinstance(e, Heading) else widths[c])
                  for c, e in enumerate(row)] if len(row) > 1 else []
         if sum(h is not None for h in heads) > 1:
-            # A row of cells opened by headings, names or headlines (page 6's partners): each set at its own measure,
-            # the shorter taking the deeper's lines (the room under each language), so that what they head starts
-            # level across the row (designer's review of df673b1, items 1 and 3)
+            # A row of cells opened by sub-headings: each set at its own measure, the shorter taking the deeper's
+            # lines (the room under its Chinese), so that what they head starts level across the row (designer's
+            # review of df673b1, items 1 and 3). A row of cards (page 6's partners, callouts) is not: each card one
+            # tight stack, the cards top-aligned (the lead's note 2b37084)
             most = tuple(max(h[k] for h in heads if h is not None) for k in (0, 1))
             for c, (e, h) in enumerate(zip(row, heads, strict=True)):
                 if h is not None and h != most:

@@ -162,7 +162,7 @@ class FrameSpec:
     led_by: str | None = None  # a frame above whose last paragraph leads into this frame's first row of figures
     legend: str | None = None  # the frame its ring's (100 % bar's) table is set in, a frame of chart: legend
     code_beside: str | None = None  # the column beside it, where its closing code stands when that column is shorter
-    cell_spans_by: str | None = None  # its cells' spans chosen by their content: "rhythm" (fill.choose_cell_spans)
+    cell_spans_by: str | None = None  # its cells' spans chosen by their content: "rhythm" (fill.choose_cell_spans), "depth" (fill.level_cell_spans)
     # its composition on a page too full at its own, tried before a ring or a figure takes a smaller step (page 6:
     # the roles stacked on seven columns beside the code's five where the page has room, side by side on eight)
     crowded_col: int | None = None
@@ -516,7 +516,10 @@ FRAME = Struct(FrameSpec, {
     "cell_spans_by": Field(Str("The cells' grid columns chosen by their content, each cell at least the columns its "
                                "widest line and its figure line (with the clear space before a cell beside it) take, "
                                "cell_spans kept on a tie: rhythm, the paper between consecutive figures' ink most "
-                               "even (a row of figures reads as a rhythm)", choices=("rhythm",))),
+                               "even (a row of figures reads as a rhythm); depth, the cells ending most level (the "
+                               "least paper under the shortest down to the deepest's foot), on the column lines of "
+                               "the page's other rows where that is as level; a row given fewer elements than its cells sets them on as many "
+                               "equal cells", choices=("rhythm", "depth"))),
     "measure": Field(Int("Grid columns the frame's elements other than its headings are set on, from its left "
                          "edge: a reading measure (DESIGN.md: 55-80 characters) under a heading whose rule runs "
                          "the frame's whole span", 1)),

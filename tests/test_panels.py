@@ -843,6 +843,56 @@ def test_page_2s_rows_are_composed_by_the_depth_of_their_cells(which, request):
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])
+def test_no_figure_of_page_2s_accelerator_stands_over_a_hole(which, request):
+    """Designer's review of 357772a, item 1: page 2's HK$13.1M (a lead-in over a figure, nothing under it) stood
+    beside the Engagement Day and the licences' label: 20.2 mm of paper under its figure down to the next row, about
+    20 x 45 mm in the reader's first column (edition-b's HK$14.6M the same). Measured on the printed page's pixels:
+    under every figure of the Accelerator section whose cell starts left of the page's middle, the paper down to the
+    next ink in its columns is at most the tallest band the page allows (typography.max_empty_band_mm); a cell at
+    the row's right edge ends on the page's ragged side. The income figure now stands beside the Engagement Day,
+    the events, the inventions and the licences one row of figures (cell_spans_by: depth). Fails on 1932ae1
+    (20.2 mm under HK$13.1M and HK$14.6M; edition-b's 2,100+ 20.9 mm)."""
+    import pypdfium2 as pdfium
+
+    result, pdf = request.getfixturevalue(which)
+    limit = result.layout.geometry.typography.max_empty_band_mm
+    page = result.pages[1]
+    dpi = 100
+    doc = pdfium.PdfDocument(pdf)
+    pdf_page = doc[1]
+    left, _, _, top = pdf_page.get_trimbox()
+    media = pdf_page.get_mediabox()
+    image = pdf_page.render(scale=dpi / 72).to_pil().convert("L")
+    x0, y0 = (left - media[0]) / 72 * dpi, (media[3] - top) / 72 * dpi
+    px = dpi / 72  # pixels a point
+
+    def ink_rows(a_pt: float, b_pt: float) -> list[bool]:
+        strip = image.crop((round(x0 + a_pt * px), 0, round(x0 + b_pt * px), image.height))
+        data = strip.tobytes()
+        return [min(data[y * strip.width:(y + 1) * strip.width]) < 200 for y in range(strip.height)]
+
+    stats = {}
+    for item in page.items:
+        if isinstance(item, TextLine) and item.frame.startswith("accelerator-row") and item.role \
+                and item.role.element.endswith(".stat"):
+            stats.setdefault(item.role.element, []).append(item)
+    measured = []
+    for element, lines in stats.items():
+        a = min(i.x_pt for i in lines)
+        b = max(i.x_pt + i.line.natural_pt for i in lines)
+        if a >= result.layout.page_width_pt / 2:  # (a cell at the row's right edge: the page's ragged side)
+            continue
+        rows = ink_rows(a, b)
+        foot = round(y0 + max(i.baseline_pt + i.line.descent_pt for i in lines) * px)
+        last = max(y for y in range(foot - round(3 * MM * px), min(len(rows), foot + round(2 * MM * px))) if rows[y])
+        below = next((y for y in range(last + 1, len(rows)) if rows[y]), None)
+        assert below is not None, element
+        white = (below - last - 1) / px / MM
+        measured.append((max(lines, key=lambda i: i.line.runs[0].size_pt).line.text, round(white, 1)))
+    assert measured and all(white <= limit for _, white in measured), measured
+
+
+@pytest.mark.parametrize("which", ["leaflet", "edition_b"])
 def test_page_2s_figures_stand_on_the_columns_of_the_rows_under_them(which, request):
     """Designer's review, round 3, item 3: page 2's seedbed figures started at 15.0 / 61.2 / 92.1 / 138.3 mm (cells of
     3 / 2 / 3 / 4 columns) while the Accelerator's rows under them start at 107.5 and 153.8: four equal cells of

@@ -181,25 +181,31 @@ def test_a_small_picture_after_a_paragraph_stands_beside_it(edition, request):
     """Designer's review of 357772a, item 2 (and of 4a3a1ba, item (d)): edition-b's 12 mm "H" mark stood alone at
     the left of page 7's foot, on no grid line, about 7 mm over the folio, tied to nothing (the report's
     picture-alone note said so). A small picture (shorter than a QR code, no caption) that follows a paragraph in
-    a one-cell frame stands beside it: at the frame's right edge, its top on the paragraph's top, the paragraph's
-    lines a gutter clear of it; no edition has a picture alone. Fails on 357772a (the mark on a row of its own,
-    under the paragraph's last line, and the note)."""
+    a one-cell frame stands beside it, anchored to the grid (review of b33891d, item 7): its left on a grid column's
+    edge, inside its frame, its top on the capitals of the paragraph's first line, the paragraph's lines a gutter
+    clear of it; no edition has a picture alone. Fails on 357772a (the mark on a row of its own, under the
+    paragraph's last line, and the note) and on b33891d (its left at 121.3 mm, on no column; its top on the line's
+    box, 0.9 mm over its capitals)."""
     from highlight.layout import Picture
+    from highlight.layout.items import ink_span
 
     result = request.getfixturevalue(edition)
     assert [d for d in result.diagnostics.items if d.code == "picture-alone"] == []
-    small = result.layout.qr_size_mm * MM
-    gutter = result.layout.geometry.grid.gutter_mm * MM
+    layout = result.layout
+    small = layout.qr_size_mm * MM
+    gutter = layout.geometry.grid.gutter_mm * MM
+    edges = [layout.column_x_pt(c, 1)[0] for c in range(1, layout.geometry.grid.columns + 1)]
     marks = 0
     for page in result.pages:
         for mark in (i for i in page.items if isinstance(i, Picture) and i.height_pt < small):
             words = [i for i in page.items if isinstance(i, TextLine) and i.frame == mark.frame]
             assert words, (page.number, mark.frame)
-            top = min(i.baseline_pt - i.line.ascent_pt for i in words)
-            assert abs(mark.y_pt - top) < 0.5, (page.number, (mark.y_pt - top) / MM)  # beside it, not under it
+            first = min(words, key=lambda i: i.baseline_pt)
+            assert abs(mark.y_pt - ink_span(first)[0]) < 0.2, (page.number, (mark.y_pt - ink_span(first)[0]) / MM)
+            assert min(abs(mark.x_pt - edge) for edge in edges) < 0.2, (page.number, mark.x_pt / MM)  # on a column
             assert max(i.x_pt + i.line.width_pt for i in words) <= mark.x_pt - gutter + 0.5
             frame = next(f for f in page.frames if f.name == mark.frame)
-            assert abs(mark.x_pt + mark.width_pt - (frame.x_pt + frame.width_pt)) < 0.5  # on the frame's right edge
+            assert mark.x_pt + mark.width_pt <= frame.x_pt + frame.width_pt + 0.2  # inside its frame
             marks += 1
     assert marks == (1 if edition == "edition_b" else 0)
 

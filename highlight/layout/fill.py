@@ -16,7 +16,7 @@ from ..content import Callout, Heading, Image, Paragraph, Partner, Stat
 from ..diagnostics import Diagnostics
 from ..layout_spec import MM, FrameSpec
 from .elements import head_lines, lay_out
-from .items import Rule, TextLine, _Piece, box_first, empty_bands, ink_span, reading_length, rule_step
+from .items import Picture, Rule, TextLine, _Piece, box_first, empty_bands, ink_span, reading_length, rule_step
 from .stacking import FrameContext
 
 # Reading text set side by side on one row shares one size (designer's final review, item 7: page 8's introduction
@@ -102,7 +102,7 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     widths = [w for _, w in boxes]
     y = top + pad
     rows = cell_rows(elements, cells)
-    rows, row_boxes = _marks_beside(ctx, frame, rows, boxes, gutter)
+    rows, row_boxes, marked = _marks_beside(ctx, frame, rows, boxes, gutter)
     started = []
     # The step from a heading's ink (its rule) to the first ink of what it heads, when the layout holds it
     # (fixed_steps: tight): the same under every heading, whether what it heads is in its frame or the next.
@@ -197,6 +197,13 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
                                                          else 0.0)
             second_top = ctx.place(out, piece.secondary, dx, second_top)
             bottoms.append(max(first_top + piece.primary_h, second_top + piece.secondary_h))
+        if r in marked:  # a mark beside its paragraph: its top on the capitals of the paragraph's first line
+            caps = min(((i.baseline_pt, span[0]) for i in out[placed_from:] if isinstance(i, TextLine)
+                        and (span := ink_span(i)) is not None), default=None)
+            for k in range(placed_from, len(out)):
+                if caps is not None and isinstance(out[k], Picture):
+                    out[k] = replace(out[k], y_pt=caps[1])
+                    bottoms.append(out[k].y_pt + out[k].height_pt)
         y = max(bottoms)
         ruled = all(isinstance(e, Heading) and e.level == 1 for e in row)  # (ruled: a theme band, a sub-heading keep their own step)
         heading_ink = max((span[1] for item in out[placed_from:] if (span := ink_span(item)) is not None),
@@ -292,31 +299,39 @@ def _mark_width(image: Image, height: float) -> float | None:
         return None
 
 
-def _marks_beside(ctx: FrameContext, frame: FrameSpec, rows: list, boxes: list, gutter: float) -> tuple[list, list]:
-    """The rows of a one-cell frame and each one's cell boxes: a small picture (a mark or logo: shorter than a QR
-    code, with no caption or credit) that follows a paragraph stands beside it, at the frame's right edge, its top on
-    the paragraph's top, the paragraph set on the rest of the measure less a gutter; not on a row of its own, where
-    it stands alone tied to nothing (designer's review of 357772a, item 2: edition-b's "H" mark alone at page 7's
-    foot, on no grid line, 7 mm over the folio). One that would leave the paragraph under half the measure keeps its
-    row."""
+def _marks_beside(ctx: FrameContext, frame: FrameSpec, rows: list, boxes: list,
+                  gutter: float) -> tuple[list, list, set]:
+    """The rows of a one-cell frame, each one's cell boxes and the rows that set a mark beside a paragraph: a small
+    picture (a mark or logo: shorter than a QR code, with no caption or credit) that follows a paragraph stands beside
+    it, in the fewest grid columns at the frame's right that hold it, its left on the first one's edge, the paragraph
+    on the columns before them less a gutter (fill_frame hangs its top from the paragraph's first line's capitals);
+    not on a row of its own, where it stands alone tied to nothing (designer's review of 357772a, item 2: edition-b's
+    "H" mark alone at page 7's foot, on no grid line, 7 mm over the folio; review of b33891d, item 7: beside its
+    paragraph, on no column line nor the line's capitals). One that would leave the paragraph under half the measure
+    keeps its row."""
     if frame.cells != 1 or frame.measure:
-        return rows, [boxes] * len(rows)
+        return rows, [boxes] * len(rows), set()
     small = ctx.layout.qr_size_mm * MM
     left, width = boxes[0]
     out_rows: list = []
     out_boxes: list = []
+    marked: set = set()
     for row in rows:
         mark = row[0]
         if (out_rows and isinstance(mark, Image) and mark.height_mm and mark.height_mm * MM < small
                 and mark.caption is None and mark.credit is None and not mark.bleed
                 and len(out_rows[-1]) == 1 and isinstance(out_rows[-1][0], Paragraph)
-                and (w := _mark_width(mark, mark.height_mm * MM)) is not None and w + gutter <= width / 2):
-            out_rows[-1] = [out_rows[-1][0], mark]
-            out_boxes[-1] = [(left, width - w - gutter), (left + width - w, w)]
-            continue
+                and (w := _mark_width(mark, mark.height_mm * MM)) is not None):
+            columns = next((ctx.layout.column_x_pt(1, n)[1] for n in range(1, frame.span + 1)
+                            if ctx.layout.column_x_pt(1, n)[1] >= w - 0.01), width)
+            if columns + gutter <= width / 2:
+                out_rows[-1] = [out_rows[-1][0], mark]
+                out_boxes[-1] = [(left, width - columns - gutter), (left + width - columns, w)]
+                marked.add(len(out_rows) - 1)
+                continue
         out_rows.append(list(row))
         out_boxes.append(boxes)
-    return out_rows, out_boxes
+    return out_rows, out_boxes, marked
 
 
 def _row_lead(ctx: FrameContext, lead, row, boxes, frame: FrameSpec) -> tuple[float, _Piece, float, float]:

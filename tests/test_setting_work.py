@@ -117,3 +117,89 @@ def _fonts(edition, layout):
     diags = Diagnostics()
     manifest = load_manifest(f"{project}/fonts/fonts.yaml", diags)
     return prepare_fonts(manifest, set(characters_used(edition, layout)), diags, f"{project}/.cache/fonts")
+
+
+def _laid_out(edition, layout, fonts):
+    """Every page of the edition laid out afresh (a new setter: no line memo), and what the layout said."""
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout.engine import layout_edition
+
+    diags = Diagnostics()
+    pages = layout_edition(edition, layout, TextSetter(fonts), diags)
+    return pages, [(d.severity, d.code, d.message, d.source, d.hint, d.page) for d in diags.items]
+
+
+def test_a_frame_filled_again_with_the_same_inputs_is_taken_and_equals_the_fill(monkeypatch):
+    """A page fills a frame again with the same inputs (its footnotes on each language's leading and on one grid, the
+    quiet trial before the body, a remedy tried and undone): the fill is taken from the page's fills (fill.FillMemo),
+    its items, holes and what it said given again. The pages and diagnostics are those of filling every time."""
+    from conftest import EDITION
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout import fill
+
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    fonts = _fonts(edition, layout)
+    monkeypatch.setattr(fill, "FILL_COUNTS", {})
+    taken, taken_said = _laid_out(edition, layout, fonts)
+    asked, made = (sum(counts[k] for counts in fill.FILL_COUNTS.values()) for k in (0, 1))
+    assert made < asked, "no frame fill was taken"
+    assert any(p.number == 5 and fill.FILL_COUNTS[5][1] < fill.FILL_COUNTS[5][0] for p in taken)
+
+    monkeypatch.setattr(fill.FillMemo, "get", lambda self, key: None)  # every fill made
+    monkeypatch.setattr(fill, "FILL_COUNTS", {})
+    filled, filled_said = _laid_out(edition, layout, fonts)
+    assert all(made == asked for asked, made in fill.FILL_COUNTS.values())
+    assert taken == filled
+    assert taken_said == filled_said and any(code == "qr-placeholder" for _, code, *_ in taken_said)
+
+
+def test_a_fill_is_taken_only_for_the_very_same_inputs():
+    """The key of a frame fill holds everything the fill reads: each field of its context (but where its diagnostics
+    go), each field of the frame, its elements, position, measure, row tops, whether holes are asked and its lead;
+    another layout, setter or page empties the page's fills. Where the diagnostics go does not change the key."""
+    from dataclasses import fields, replace
+
+    from conftest import EDITION
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout.engine import PageLayouter
+    from highlight.layout.fill import FILL_COUNTS, FillMemo, fill_frame
+
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    page = next(p for p in edition.pages if p.number == 5)
+    template = layout.templates[page.template]
+    block = next(b for b in page.blocks if len(b.elements) > 1)
+    frame = template.frames[block.frame]
+    setter = TextSetter(_fonts(edition, layout))
+    ctx = PageLayouter(layout, setter, Diagnostics()).context(5).but(frame=block.frame)
+    memo = ctx.fills
+    assert isinstance(memo, FillMemo)
+    args = (frame, block.elements, 30.0, 0.0, 200.0, None, True, None)
+    key = memo.key(ctx, *args)
+    assert key is not None and memo.key(ctx.but(diags=Diagnostics()), *args) == key
+
+    other = object()  # (a value equal to no field's)
+    for name in (f.name for f in fields(ctx) if f.name not in ("diags", "fills", "layout", "setter")):
+        assert memo.key(replace(ctx, **{name: other}), *args) != key, f"the context's {name} is not in the key"
+    for name in (f.name for f in fields(frame)):
+        assert memo.key(ctx, replace(frame, **{name: other}), *args[1:]) != key, f"the frame's {name} is not in the key"
+    variants = [block.elements[:-1], 31.0, 1.0, 201.0, [12.0], False, block.elements[0]]
+    for k, variant in enumerate(variants, start=1):
+        assert memo.key(ctx, *args[:k], variant, *args[k + 1:]) != key, f"argument {k} of the fill is not in the key"
+
+    # Filled once; the same fill again is taken; another page, layout or setter starts the page's fills afresh (the
+    # first context again after another setter is filled again).
+    def filled(context) -> tuple:
+        out, holes = [], []
+        used, started = fill_frame(context, frame, block.elements, 30.0, 0.0, 200.0, out, None, holes)
+        return used, started, out, holes
+
+    FILL_COUNTS.clear()
+    first = filled(ctx)
+    assert filled(ctx.but(diags=Diagnostics())) == first and FILL_COUNTS[5] == [2, 1]
+    for context in (ctx.but(page=6), ctx.but(layout=replace(layout)), ctx.but(setter=TextSetter(setter.fonts)), ctx):
+        filled(context)
+    assert FILL_COUNTS[5] == [5, 4] and FILL_COUNTS[6] == [1, 1]

@@ -52,6 +52,10 @@ class FrameContext:
     # pt above the English of a frame's opening sub-heading in a row of frames (align_rows): the room its row's deeper
     # heading blocks take, so that the blocks stand bottom-aligned and what each heads starts level (engine.body)
     head_pad: float = 0.0
+    # the frame fills made for the page being laid out (fill.FillMemo): the same frame filled again with the same
+    # inputs (the trial before the body, each language's footnotes, a remedy undone) is taken, not set again.
+    # Not part of what the context says: equal contexts with different memos are equal.
+    fills: object = field(default=None, compare=False, repr=False)
 
     def but(self, **changes) -> FrameContext:
         """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""

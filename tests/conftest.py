@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 import pytest
+import yaml
 
 from highlight.build import BuildOptions, build
 from highlight.cli import main
@@ -19,6 +20,10 @@ os.environ["XDG_CACHE_HOME"] = os.path.join(ROOT, ".cache", "tests-user-cache")
 os.environ.pop("HIGHLIGHT_CACHE", None)
 EDITION = os.path.join(ROOT, "content", "2022-23")
 SOURCE = os.path.join(ROOT, "tests", "fixtures", "source-2022-23.txt")
+# The stock layout's type scale (layout/styles.yaml scale_pt): a test names a size by its step, not its number.
+with open(os.path.join(ROOT, "layout", "styles.yaml"), encoding="utf-8") as _styles:
+    SCALE_PT: dict = yaml.safe_load(_styles)["scale_pt"]
+FIGURE_STEP_PT = float(SCALE_PT["figure-step"])  # ranks, chart totals and a figure's first smaller step
 
 
 def normalise(text: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 import yaml
-from conftest import EDITION, ROOT, copy_project, move_block, project_with, run_cli
+from conftest import EDITION, FIGURE_STEP_PT, ROOT, copy_project, move_block, project_with, run_cli
 
 from highlight import typography
 from highlight.build import BuildOptions, build
@@ -421,7 +421,7 @@ def test_page_2_sets_its_figures_by_section_its_income_figure_and_change_on_one_
 
 def test_a_change_that_will_not_stand_beside_its_figure_at_the_smallest_step_asks_for_columns(tmp_path):
     """Page 2 with its income figure back in a third of the width (main's template): HK$13.1M and its change
-    will not stand on one line at 21 pt, the scale's smallest step. Until issue 22's last round every change of
+    will not stand on one line at the scale's smallest step (figure-step). Until issue 22's last round every change of
     the page then stood under its figure (a third form of a change, the designer's last review, item 1); now the
     anatomy never changes: a located copyfit error names the figure and asks for the columns (span, cell_spans)
     the figure line needs. Fails on the code before: the build passed with the changes under their figures."""
@@ -434,8 +434,8 @@ def test_a_change_that_will_not_stand_beside_its_figure_at_the_smallest_step_ask
     errors = [d for d in result.diagnostics.items if d.severity >= 2]
     assert [d.code for d in errors] == ["copyfit"], [d.format() for d in errors]
     (error,) = errors
-    assert "'HK$13.1M'" in error.message and "at 21 pt" in error.message
-    assert "its figure line wants 5 grid columns (62.7 mm), its cell has 4" in error.message  # what to give it
+    assert "'HK$13.1M'" in error.message and f"at {FIGURE_STEP_PT:g} pt" in error.message
+    assert "its figure line wants 5 grid columns (60.9 mm), its cell has 4" in error.message  # what to give it (at 20 pt)
     assert error.source.file.endswith("p2-knowledge-transfer.yaml") and "cell_spans" in error.hint
 
 
@@ -456,10 +456,10 @@ def test_a_pages_figures_stand_at_one_size_of_two_never_15_pt(edition, request):
     result = request.getfixturevalue(edition)
     for page in result.pages:
         sizes = set(_figure_sizes(result, page.number).values())
-        assert sizes <= {26.0, 21.0} and len(sizes) <= 1, (page.number, sizes)
+        assert sizes <= {26.0, FIGURE_STEP_PT} and len(sizes) <= 1, (page.number, sizes)
     if edition == "leaflet":
         sizes = _figure_sizes(result, 5)
-        assert sizes["HK$104.4M"] == 21.0 and sizes["HK$10M"] == 21.0, sizes
+        assert sizes["HK$104.4M"] == FIGURE_STEP_PT and sizes["HK$10M"] == FIGURE_STEP_PT, sizes
         assert _figure_sizes(result, 2)["HK$13.1M"] == 26.0
 
 
@@ -1052,7 +1052,7 @@ def test_ranks_stand_at_one_size_on_every_page_and_the_leaflet_uses_fewer_sizes(
     ranks = {max(r.size_pt for r in i.line.runs) for p in leaflet.pages for i in p.items if isinstance(i, TextLine)
              and (i.ref.yaml_path or "").endswith(".ranking") and i.line.text.strip().startswith(("No.", "#"))
              and any(r.colour.ref.yaml_path.endswith("accent") for r in i.line.runs)}
-    assert ranks == {21.0}, ranks
+    assert ranks == {FIGURE_STEP_PT}, ranks
     sizes = {r.size_pt for p in leaflet.pages for i in p.items if isinstance(i, TextLine) for r in i.line.runs
              if r.text.strip()}
     assert len(sizes) <= 10, sorted(sizes)
@@ -1085,7 +1085,7 @@ def test_page_5s_changes_stand_beside_their_figures_with_room_before_the_next_ti
     pairs = _page5_pairs(result)
     assert len(pairs) >= 2
     lines = [i for i in result.pages[4].items if isinstance(i, TextLine)]
-    figures = [i for i in lines if max(r.size_pt for r in i.line.runs) >= 21 and i.lang == "en"]
+    figures = [i for i in lines if max(r.size_pt for r in i.line.runs) >= FIGURE_STEP_PT and i.lang == "en"]
     for english, chinese in pairs:
         figure = max((f for f in figures if f.frame == english.frame), key=lambda f: f.line.natural_pt)
         assert _beside_the_figure(english, figure)

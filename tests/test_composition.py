@@ -8,7 +8,7 @@ import re
 import shutil
 
 import pytest
-from conftest import EDITION, ROOT, copy_project, longer_copy, project_with, run_cli
+from conftest import EDITION, FIGURE_STEP_PT, ROOT, SCALE_PT, copy_project, longer_copy, project_with, run_cli
 
 from highlight.build import BuildOptions, build
 from highlight.layout import Box, TextLine
@@ -73,7 +73,7 @@ def test_every_size_drawn_is_on_the_scale_and_there_are_at_most_ten(leaflet):
              and item.frame != "folio" for run in item.line.runs if run.text.strip()}
     assert len(sizes) <= 10, sorted(sizes)
     # (figure-small 17 -> 15 for issue 22's one anatomy; the title 22 pt, the brief's, since its third round)
-    scale = {8.5, 26, 22, 21, 15, 12, 10, 8, 7}
+    scale = set(SCALE_PT.values())
     assert {s for s in sizes if s >= 6} <= scale  # the rest are footnote markers, raised and smaller…
     assert min(sizes) >= 5.0  # …but never under 5 pt (DESIGN.md)
 
@@ -125,22 +125,22 @@ def test_a_figure_too_wide_steps_down_with_its_whole_group(tmp_path):
     # 21 (15 until the tiles left their panels, round 3, and gained the padding's 8 mm of measure); edition-b's
     # Generative AI row has a level-1 heading of its own, a section whose HK$1,024.5M fits at 21.
     assert {figure_size(f) for f in ("academic-excellence", "financial-support", "global-connectivity",
-                                     "career", "service-learning", "arts-creativity", "knowledge-transfer")} == {21}
-    assert figure_size("genai-row") == 21
+                                     "career", "service-learning", "arts-creativity", "knowledge-transfer")} == {FIGURE_STEP_PT}
+    assert figure_size("genai-row") == FIGURE_STEP_PT
     # (since issue 22's last round HK$112.8M's tile takes the five columns its figure line needs: the Generative
     # AI row's HK$12.5M, with the figure_clear_mm before the cell beside it, asks page 5 for the step)
-    assert any("'HK$12.5M'" in text and "21 pt" in text for text in result.typography[4].fitted)
+    assert any("'HK$12.5M'" in text and f"{FIGURE_STEP_PT:g} pt" in text for text in result.typography[4].fitted)
     # (page 1's group: its 5-digit '12,318' on the two columns of its cell, HK$1,024.5M on four; the report names
     # the one furthest over its room at 26 pt: HK$1,024.5M since its figure line keeps figure_clear_mm before the
     # cell beside it, issue 22's last round)
-    assert any("'HK$1,024.5M'" in text and "21 pt" in text for text in result.typography[0].fitted)
+    assert any("'HK$1,024.5M'" in text and f"{FIGURE_STEP_PT:g} pt" in text for text in result.typography[0].fitted)
     assert not [d for d in result.diagnostics.items if d.code in ("overfull-line", "copyfit")]
 
 
 def test_edition_b_builds_strict_on_the_stock_layout(tmp_path):
     code, printed = run_cli(["build", FIXTURE_B, "-o", str(tmp_path / "b.pdf"), "--strict", "--report"])
     assert code == 0, printed
-    assert "0 errors, 0 warnings" in printed and "fitted: stat-figure at 21 pt in excellence-row-1" in printed
+    assert "0 errors, 0 warnings" in printed and f"fitted: stat-figure at {FIGURE_STEP_PT:g} pt in excellence-row-1" in printed
 
 
 def test_a_figure_too_wide_even_at_the_smallest_step_names_the_choices(tmp_path):
@@ -149,7 +149,7 @@ def test_a_figure_too_wide_even_at_the_smallest_step_names_the_choices(tmp_path)
     code, printed = run_cli(["build", str(tmp_path / "content" / "2022-23"), "-o", str(tmp_path / "x.pdf")])
     assert code == 1
     (line,) = [ln for ln in printed.splitlines() if "error[copyfit]" in ln]
-    assert "p5-whole-person.yaml:" in line and "'HK$7,654,321.9M'" in line and "even at 21 pt" in line  # (the smallest step: figures never at 15 pt)
+    assert "p5-whole-person.yaml:" in line and "'HK$7,654,321.9M'" in line and f"even at {FIGURE_STEP_PT:g} pt" in line  # (the smallest step: figures never at 15 pt)
     assert "hint: write the figure shorter" in printed and "span" in printed and "steps" in printed
     assert "overfull-line" not in printed  # one error per cause
 

@@ -35,13 +35,13 @@ def _override(edition: Path, name: str, text: str) -> Path:
 def test_an_edition_layout_is_merged_over_the_shared_one_key_by_key(tmp_path):
     project = copy_project(tmp_path)
     edition = _second_edition(project)
-    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 21\n")
+    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 20\n")
     _override(edition, "templates.yaml", "templates:\n  p1:\n    frames:\n      subjects: {gap: section}\n")
     _override(edition, "page.yaml", "qr_size_mm: 24\n")
     _, merged, _ = load_inputs(str(edition), Diagnostics())
     _, shared, _ = load_inputs(str(project / "content" / "2022-23"), Diagnostics())
     # The overridden values, and beside them every other value of the same mapping kept.
-    assert merged.style("stat-figure", "en").size_pt == 21 and shared.style("stat-figure", "en").size_pt == 26
+    assert merged.style("stat-figure", "en").size_pt == 20 and shared.style("stat-figure", "en").size_pt == 26
     assert merged.style("stat-figure", "en").leading_pt == shared.style("stat-figure", "en").leading_pt
     assert merged.style("stat-figure", "en").weight == "bold"
     frame, old = merged.templates["p1"].frames["subjects"], shared.templates["p1"].frames["subjects"]
@@ -57,7 +57,7 @@ def test_an_edition_layout_is_merged_over_the_shared_one_key_by_key(tmp_path):
 def test_a_problem_in_an_override_is_reported_at_its_own_file_and_line(tmp_path):
     project = copy_project(tmp_path)
     edition = _second_edition(project)
-    path = _override(edition, "styles.yaml", "# next year's figures\nstyles:\n  stat-figure:\n    size_pt: 21\n"
+    path = _override(edition, "styles.yaml", "# next year's figures\nstyles:\n  stat-figure:\n    size_pt: 20\n"
                                              "    leading_pt: 27\n")
     code, printed = run_cli(["build", str(edition), "-o", str(tmp_path / "x.pdf")])
     assert code == 1, printed
@@ -79,7 +79,7 @@ def test_changing_next_years_layout_never_changes_last_years_pdf(tmp_path):
     assert not build(BuildOptions(last_year, str(tmp_path / "before.pdf"))).diagnostics.has_errors()
     edition = _second_edition(project)
     # (a size with its leading: 1.3 × on the 2 pt grid, styles.yaml's min_leading)
-    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 21\n    leading_pt: 28\n"
+    _override(edition, "styles.yaml", "styles:\n  stat-figure:\n    size_pt: 20\n    leading_pt: 28\n"
                                       "  body: {colour: muted}\n")
     next_before = tmp_path / "next-before.pdf"
     assert not build(BuildOptions(str(edition), str(next_before))).diagnostics.has_errors()

@@ -5,7 +5,7 @@ import os
 from dataclasses import replace
 
 import pytest
-from conftest import EDITION
+from conftest import EDITION, FIGURE_STEP_PT
 
 from highlight import typography
 from highlight.build import BuildOptions, build
@@ -113,7 +113,7 @@ def test_the_report_table_and_json(reports):
                                  + [f"page {p.page}: a break inside a word: {text} ({ref})"
                                     for p in total_fit.typography for ref, text in p.word_breaks])
     # (since the fifth review, a change 1.5 mm from its unit: page 5's 800 students is the figure line nearest its cell)
-    assert any(row.startswith("page 5: fitted: stat-figure at 21 pt") and "'800'" in row for row in rows)
+    assert any(row.startswith(f"page 5: fitted: stat-figure at {FIGURE_STEP_PT:g} pt") and "'800'" in row for row in rows)
     assert typography.as_dict(total_fit.typography)[0]["runts"] == []
 
 

@@ -132,7 +132,8 @@ def _laid_out(edition, layout, fonts):
 def test_a_frame_filled_again_with_the_same_inputs_is_taken_and_equals_the_fill(monkeypatch):
     """A page fills a frame again with the same inputs (its footnotes on each language's leading and on one grid, the
     quiet trial before the body, a remedy tried and undone): the fill is taken from the page's fills (fill.FillMemo),
-    its items, holes and what it said given again. The pages and diagnostics are those of filling every time."""
+    its items, holes and what it said given again; so are its footnotes, set for each trial. The pages and
+    diagnostics are those of filling and setting every time."""
     from conftest import EDITION
 
     from highlight.build import load_inputs
@@ -147,7 +148,8 @@ def test_a_frame_filled_again_with_the_same_inputs_is_taken_and_equals_the_fill(
     assert made < asked, "no frame fill was taken"
     assert any(p.number == 5 and fill.FILL_COUNTS[5][1] < fill.FILL_COUNTS[5][0] for p in taken)
 
-    monkeypatch.setattr(fill.FillMemo, "get", lambda self, key: None)  # every fill made
+    monkeypatch.setattr(fill.FillMemo, "get", lambda self, key: None)  # every fill made, the footnotes set every time
+    monkeypatch.setattr(fill.FillMemo, "taken", lambda self, ctx, parts, make: make(ctx))
     monkeypatch.setattr(fill, "FILL_COUNTS", {})
     filled, filled_said = _laid_out(edition, layout, fonts)
     assert all(made == asked for asked, made in fill.FILL_COUNTS.values())
@@ -203,3 +205,32 @@ def test_a_fill_is_taken_only_for_the_very_same_inputs():
     for context in (ctx.but(page=6), ctx.but(layout=replace(layout)), ctx.but(setter=TextSetter(setter.fonts)), ctx):
         filled(context)
     assert FILL_COUNTS[5] == [5, 4] and FILL_COUNTS[6] == [1, 1]
+
+
+def test_a_pages_footnotes_are_set_once_for_each_grid_and_measure(monkeypatch):
+    """A page asks for its footnotes at each trial of its body (where the notes start, on each language's leading
+    and on one grid): furniture.footnotes sets them once for a context, page, measure and columns while the page is
+    laid out, the same items and diagnostics given again; another measure, columns, page or context is set afresh."""
+    from conftest import EDITION
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout import furniture
+    from highlight.layout.engine import SHARED_FOOTNOTE, PageLayouter
+
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    page = next(p for p in edition.pages if p.footnotes)
+    set_: list = []
+    real = furniture._footnotes
+    monkeypatch.setattr(furniture, "_footnotes", lambda *a: set_.append(a[1:]) or real(*a))
+    ctx = PageLayouter(layout, TextSetter(_fonts(edition, layout)), Diagnostics()).context(page.number)
+    fresh = real(ctx.but(fills=None), page, 480.0, (1, 5))
+    first = furniture.footnotes(ctx, page, 480.0, (1, 5))
+    quiet = ctx.but(diags=Diagnostics())
+    assert furniture.footnotes(quiet, page, 480.0, (1, 5)) == first == fresh and len(set_) == 1
+    for other in [(ctx, page, 470.0, (1, 5)), (ctx, page, 480.0, (1, 7)),
+                  (ctx.but(substitutes={"footnote": SHARED_FOOTNOTE}), page, 480.0, (1, 5)),
+                  (ctx, next(p for p in edition.pages if p.footnotes and p is not page), 480.0, (1, 5))]:
+        count = len(set_)
+        assert furniture.footnotes(*other) == real(other[0].but(fills=None), *other[1:])
+        assert len(set_) == count + 1

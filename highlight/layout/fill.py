@@ -86,22 +86,27 @@ class FillMemo:
         self.keep: tuple = ()  # (the layout and setter whose identity the keys hold: alive while they are keys)
 
     def key(self, ctx: FrameContext, frame: FrameSpec, elements, x, top, width, row_tops, holes: bool, lead):
-        scope = (id(ctx.layout), id(ctx.setter), ctx.page)
-        if scope != self.scope:
-            self.made, self.scope, self.keep = {}, scope, (ctx.layout, ctx.setter)
-        try:
-            key = (tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS),
-                   type(frame), tuple(_frozen(getattr(frame, name)) for name in _FRAME_FIELDS),
-                   tuple(elements), x, top, width, None if row_tops is None else tuple(row_tops), holes, lead)
-            hash(key)
-        except TypeError:  # (something unhashable: filled every time)
-            key = None
+        """The key of a frame fill (None: something unhashable, filled every time); counted in FILL_COUNTS."""
+        key = self._key(ctx, ("fill", type(frame), tuple(_frozen(getattr(frame, name)) for name in _FRAME_FIELDS),
+                              tuple(elements), x, top, width, None if row_tops is None else tuple(row_tops), holes,
+                              lead))
         counts = FILL_COUNTS.get(ctx.page)
         if counts is None:
             counts = FILL_COUNTS[ctx.page] = [0, 0]
             if len(FILL_COUNTS) == 1 and os.environ.get("HIGHLIGHT_FILL_COUNTS"):
                 atexit.register(_print_fill_counts)
         counts[0] += 1
+        return key
+
+    def _key(self, ctx: FrameContext, parts: tuple):
+        scope = (id(ctx.layout), id(ctx.setter), ctx.page)
+        if scope != self.scope:
+            self.made, self.scope, self.keep = {}, scope, (ctx.layout, ctx.setter)
+        try:
+            key = (tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), parts)
+            hash(key)
+        except TypeError:  # (something unhashable: made every time)
+            return None
         return key
 
     def get(self, key):
@@ -112,6 +117,21 @@ class FillMemo:
         if key is not None:
             self.made[key] = made
         return made
+
+    def taken(self, ctx: FrameContext, parts: tuple, make):
+        """make(ctx) the first time this context (but where its diagnostics go) and `parts` ask, its value and what
+        it said taken after that (a page's footnotes, set for each trial of the page's body: furniture.footnotes);
+        `parts` hold what else it reads, each hashable (an object by identity: its id, the object kept in `parts`
+        too would be hashed by value)."""
+        key = self._key(ctx, parts)
+        made = self.made.get(key) if key is not None else None
+        if made is None:
+            said = Diagnostics()
+            made = (make(ctx.but(diags=said)), tuple(said.items))
+            if key is not None:
+                self.made[key] = made
+        ctx.diags.items.extend(made[1])
+        return made[0]
 
 
 FILL_COUNTS: dict = {}  # page number -> [frame fills asked for, fills made] in this process (FillMemo)

@@ -168,6 +168,7 @@ JOINING = set("—…")  # doubled in Chinese (——, ……): a pair set as on
 SPACE = " "
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"  # written in the content where a number and unit must stay together
+SPACED_DASHES = frozenset({"\u2013", "\u2014", "-"})  # a dash standing between two words as a separator
 
 
 @functools.lru_cache(maxsize=8192)
@@ -745,6 +746,7 @@ class TextSetter:
                 and right[0] not in self._word_starts)  # 800+ 所
             or left_word in ("HK$", "+", "-", "#", "No.")
             or right_word[0] in NO_LINE_START
+            or right_word in SPACED_DASHES  # Rankings – | Kellogg: a spaced dash ends its line, never starts one
             or left_word[-1] in NO_LINE_END
         )
         if left_word[-1:].isdigit() and right_word.rstrip(",.;:)") in SI_UNITS \

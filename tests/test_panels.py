@@ -668,25 +668,25 @@ def test_foot_with_names_a_frame_of_its_template(tmp_path):
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b"])
-def test_side_by_side_lists_end_their_headings_on_one_line(which, request):
-    """Designer's review of round 5, item C, and of df673b1, item 3, with the lead's rule after the review of 9a0f0fe:
-    page 1's two lists side by side have headings of different depth ('6 strategic research areas:' on one line,
-    'Forward-thinking research subjects include:' on two). The heading blocks stand bottom-aligned (the shorter's
-    room above it), each list one step under its own heading, so the lists start level and no heading has room
-    between it and its Chinese or its list: the headings' last baselines level, the step from each heading's last
-    line to its list's first one. (Round 5 had them top-aligned, the lists 5.6 mm apart.) Fails on df673b1: the
-    headings' last baselines 5.6 mm apart (both editions)."""
+def test_side_by_side_lists_hang_their_headings_from_one_line(which, request):
+    """Designer's review of round 5, item C, and of df673b1, item 3; the lead's decision after designer reviews 4 and
+    5 of main (e1c4854): page 1's two lists side by side have headings of different depth ('6 strategic research
+    areas:' on one line, 'Forward-thinking research subjects include:' on two). The heading blocks hang from one top
+    line and the shorter takes its room under its Chinese, so the lists start level: the headings' first baselines
+    level, the lists' first baselines level. (Round 5 had them top-aligned with the lists 5.6 mm apart; bottom-aligned
+    since df673b1, the two-line heading climbed to 4.8 mm under the section rule.) Fails on main 1932ae1: the
+    headings' first baselines 5.0 and 4.9 mm apart (2022-23, edition-b)."""
     result, _ = request.getfixturevalue(which)
     page = result.pages[0]
-    heads, steps = {}, {}
+    heads, firsts = {}, {}
     for frame in ("research-areas", "subjects"):
         lines = [i for i in page.items if isinstance(i, TextLine) and i.frame == frame and i.role]
         heading = [i.baseline_pt for i in lines if i.role.kind == "heading"]
         items = [i.baseline_pt for i in lines if i.role.kind == "list-body"]
-        heads[frame] = max(heading)
-        steps[frame] = min(items) - max(heading)
+        heads[frame] = min(heading)
+        firsts[frame] = min(items)
     assert heads["research-areas"] == pytest.approx(heads["subjects"], abs=0.01), {k: v / MM for k, v in heads.items()}
-    assert steps["research-areas"] == pytest.approx(steps["subjects"], abs=0.01), {k: v / MM for k, v in steps.items()}
+    assert firsts["research-areas"] == pytest.approx(firsts["subjects"], abs=0.01), {k: v / MM for k, v in firsts.items()}
 
 
 def _under_rules(result, pdf_path: str, dpi: int = 200) -> tuple[list, list]:

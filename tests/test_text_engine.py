@@ -388,3 +388,18 @@ def test_han_latin_gaps_stay_a_quarter_em_on_justified_lines(setter_and_style):
             if han_latin and max(ideographs, default=0.0) > 1e-6:
                 seen_both += 1
     assert seen_both >= 3  # the case holds lines that were justified and hold Latin
+
+
+def test_a_spaced_dash_ends_its_line_and_never_starts_one(setter_and_style):
+    """A dash set between two words as a separator (Global EMBA Rankings – Kellogg-HKUST…) stays with the word
+    before it: a line that starts with '– Kellogg' reads as a list item or a stray (pages12's page 4 of round 11 set
+    its three rankings in cells 4 columns wide and broke 'Rankings | – Kellogg-HKUST'). Fails on 1932ae1: at some
+    of these widths a line started with the dash."""
+    started = []
+    for dash in ("\u2013", "\u2014"):
+        text = f"Global EMBA Rankings {dash} Kellogg-HKUST EMBA Program"
+        for width in range(40, 200, 4):
+            lines = _set(setter_and_style, text, float(width), style="rank-title", lang="en")
+            assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # (nothing lost)
+            started += [(width, line) for line in lines[1:] if line.lstrip().startswith(dash)]
+    assert not started, started

@@ -124,18 +124,16 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     if heading.level == 0:
         return _theme_band(ctx, heading, width)
     col = ctx.column(piece.primary, heading.ref, "en", width)
-    if heading.level >= 2:
-        # In a row of them the shorter heading blocks stand bottom-aligned to the deepest: the room above the English
-        # (engine.body: head_pad, a row of frames; fill.fill_frame: head_lines, a row of cells), never between a
-        # heading and its Chinese or what it heads, so the Chinese twins and what follows start level (designer's
-        # reviews of df673b1 and 9a0f0fe, the lead's rule)
-        col.y += ctx.head_pad
-        if ctx.head_lines:
-            have = head_lines(ctx, heading, width) or (0, 0)
-            col.y += sum(max(0, want - got) * ctx.style(style, lang).leading_pt
-                         for want, got, lang in zip(ctx.head_lines, have, ("en", "zh"), strict=True))
     col.text(heading.text, style, balance=True)
     piece.primary_h = col.text(heading.text, style, "zh", balance=True)
+    if heading.level >= 2 and ctx.head_lines:
+        # In a row of them (head_lines: a row of cells, fill.fill_frame, or of frames, engine.body) the heading blocks
+        # hang from one top line and the shorter takes the room of the lines it lacks under its Chinese, so that what
+        # they head starts level (the lead's decision after designer reviews 4 and 5 of main: a two-line heading
+        # bottom-aligned climbed to 4.8 mm under the section rule, its one-line neighbours 9.8 mm under it)
+        have = [sum(1 for i in piece.primary if isinstance(i, TextLine) and i.lang == lang) for lang in ("en", "zh")]
+        piece.primary_h += sum(max(0, want - got) * ctx.style(style, lang).leading_pt
+                               for want, got, lang in zip(ctx.head_lines, have, ("en", "zh"), strict=True))
     rule = ctx.style(style, "en")
     if heading.level == 1:
         weight = ctx.m.heading_rule_pt
@@ -145,20 +143,15 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
 
 
 def head_lines(ctx: FrameContext, element, width: float) -> tuple[int, int] | None:
-    """(English, Chinese) lines of what opens a cell of `element` at `width`, where that is a heading of its own (a
-    sub-heading, a partner's name, a callout's headline with no lead-in over it); None for any other element."""
-    if isinstance(element, Heading) and element.level >= 2:
-        head, style, balance = element.text, "heading2", True
-    elif isinstance(element, Partner):
-        head, style, balance = element.name, "partner-name", False
-    elif isinstance(element, Callout) and element.lead is None and element.headline is not None:
-        head, style, balance = element.headline, "callout-headline", False
-    else:
+    """(English, Chinese) lines of `element` at `width` where it is a sub-heading (what may open a cell of a row
+    whose heading blocks hang from one line); None for any other element: a card (a partner's name and text, a
+    callout's headline and text) is one tight stack, no room inside it (the lead's note 2b37084)."""
+    if not (isinstance(element, Heading) and element.level >= 2):
         return None
     counts = []
     for lang in ("en", "zh"):
-        spans = ctx.spans(head, style, lang)
-        counts.append(len(ctx.setter.set(spans, width, spans[0].style.align, balance)) if spans else 0)
+        spans = ctx.spans(element.text, "heading2", lang)
+        counts.append(len(ctx.setter.set(spans, width, spans[0].style.align, True)) if spans else 0)
     return counts[0], counts[1]
 
 

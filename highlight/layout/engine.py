@@ -4,8 +4,9 @@ A page is laid out in stages, each a function of explicit inputs (docs/architect
 the title band, the footnotes (which fix the body's foot) and the folio (furniture.py); the copyfit steps
 of its figures (copyfit.py); each frame filled at its width (fill.py, one frozen FrameContext per frame,
 stacking.py; each element by its kind, elements.py); the rows of align_rows groups levelled; the frames
-placed down the page (placement.py); then, only if needed, a re-fill: frames that may widen take their
-wide span when the page is too full. No frame stretches: a panel is its content and its padding. What the layouter keeps
+placed down the page (placement.py); then, only if needed, the remedies body() lists in the order it tries
+them, each a method of _PageFrames (a page too full: frames crowded, widened, padded less, figures and rings a
+step smaller; a page with room: rings a step larger, rows opened). No frame stretches: a panel is its content and its padding. What the layouter keeps
 across pages is only what a build asks of it: the frame heights, for the next build's overflow messages.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
 from ..text import TextSetter
-from .copyfit import copyfit
+from .copyfit import Copyfit, copyfit
 from .fill import FillMemo, align_rows, choose_cell_spans, fill_frame
 from .furniture import folio, footnotes, title_band
 from .items import (
@@ -217,6 +218,32 @@ class PageLayouter:
                              "layout/templates.yaml does not define", ref_of(page, "template"), page=page.number,
                              hint="templates: " + ", ".join(layout.templates))
             return _Body()
+        blocks, alias, leads = self._blocks(page, template)
+        frames = _PageFrames(self, ctx, page, template, blocks, leads, body_top, body_bottom)
+        frames.first_fill()
+        frames.level_heads()
+        frames.hang_codes()
+        # Too full: the remedies in turn, each taken only while the page is still too full
+        frames.crowd()
+        frames.least_padding()
+        frames.letters_step()
+        frames.smaller_rings()
+        frames.smaller_figures()
+        frames.widen()
+        frames.unlevel_heads()
+        # Room: the rings a step larger; else the last resort of a page too full, or its rows opened
+        frames.grow_rings()
+        relax = frames.relaxed()
+        foot_ink = getattr(self, "_foot_ink", None)
+        foot_pt = max(0.0, foot_ink - body_bottom) if foot_ink is not None else 0.0
+        if not relax:
+            frames.open_rows(foot_pt)
+        frames.level_codes()
+        return self._placed(frames, relax, foot_pt, alias, items)
+
+    def _blocks(self, page: Page, template) -> tuple[dict, dict, dict]:
+        """The page's blocks by the frame they are set in (frame -> block), the frame each older frame name stands for
+        (alias), and the paragraph leading into each frame's first row (frame -> paragraph); an unknown frame said."""
         # A frame may take the blocks of older frame names (`aliases`): last year's page files still build
         # after frames are merged; their elements join in page order.
         alias = {old: name for name, f in template.frames.items() for old in (f.aliases or ())}
@@ -248,347 +275,14 @@ class PageLayouter:
             if above is not None and above.elements and isinstance(above.elements[-1], Paragraph):
                 leads[name] = above.elements[-1]
                 blocks[frame.led_by] = replace(above, elements=above.elements[:-1])
-        # the rows of each frame that are headings over a list (align_rows starts a row of them on one line and
-        # levels no row under it: each list one step under its own heading, fill.py)
-        heads = {n: {k: e.ref.yaml_path for k, e in enumerate(b.elements) if isinstance(e, Heading)
-                     and k + 1 < len(b.elements) and isinstance(b.elements[k + 1], BulletList)}
-                 for n, b in blocks.items()
-                 if template.frames.get(n) is not None and template.frames[n].align_rows
-                 and template.frames[n].cells == 1}
-        # the rows of each frame of a row group that are codes (align_rows levels them only without a hole over its
-        # limit above either: designer's review of 9a0f0fe, item 2)
-        codes = {n: {k for k, e in enumerate(b.elements) if isinstance(e, QrCode)} for n, b in blocks.items()
-                 if template.frames.get(n) is not None and template.frames[n].align_rows}
-        order = frame_order(page, template, self.diags)
-        widened: set = set()  # frames set at their wide_span (wide_cell_spans) because the page was too full
-        padded: set = set()  # panels padded at the least of panel_padding_range_mm because the page was too full
-        least_pad = layout.geometry.elements.panel_padding_range_mm[0]
+        return blocks, alias, leads
 
-        def crowd(frame):  # a frame at its composition for a page too full (crowded_*)
-            return replace(frame, col=frame.crowded_col or frame.col, span=frame.crowded_span,
-                           cells=frame.crowded_cells or frame.cells,
-                           cell_spans=frame.crowded_cell_spans or (None if frame.crowded_cells else frame.cell_spans))
-
-        def fitting():  # the template as copyfit measures it: the frames set at their wider cells (and padding) so
-            frames = {n: replace(f, padding_mm=least_pad) if n in padded else f for n, f in template.frames.items()}
-            return replace(template, frames={n: crowd(f) if n in widened and f.crowded_span else
-                                             replace(f, cell_spans=f.wide_cell_spans) if n in widened
-                                             and f.wide_cell_spans else f for n, f in frames.items()})
-
-        quiet = Diagnostics()
-        fit = copyfit(ctx.but(diags=quiet), page, template, blocks)
-        if any(d.code == "copyfit" for d in quiet.items):
-            # a figure too wide for its cell even at its smallest step: the frames that may set their cells wider
-            # (wide_cell_spans) take them before it is an error
-            widened.update(n for n, f in template.frames.items() if f.wide_cell_spans and blocks.get(n))
-        fit = copyfit(ctx, page, fitting(), blocks)
-        rings: dict = {}  # frame -> the layout with the smaller ring step it takes on a page too full
-        filled, started = {}, {}
-        holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
-        head_pad: dict = {}  # frame -> pt above its opening sub-heading's English in its row of frames (align_rows)
-        fills = [0]  # frames filled so far: what too_full() found holds until the next fill
-
-        def fill(name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
-            """(Re-)fill a frame into `filled` and `started`; `diags` a quiet one for a re-fill whose
-            content was reported on its first fill."""
-            fills[0] += 1
-            frame = template.frames[name]
-            if name in widened and frame.crowded_span:
-                frame = crowd(frame)
-            span = (frame.wide_span or frame.span) if name in widened else frame.span
-            x, w = layout.column_x_pt(frame.col, span)
-            block = blocks.get(name)
-            # the figures its stats print, and those of the frames it stands under (a section's lead figure over
-            # its chart and what stands beside it) and of the frames beside it (under the same frames: a section's
-            # lead figure at the top of the column beside its chart): a chart whose total they print needs no
-            # caption of its own
-            beside = [n for n, f in template.frames.items() if n != name and frame.below and f.below == frame.below]
-            over = [blocks[b] for b in (*(frame.below or ()), *beside) if blocks.get(b)]
-            printed = {e.figure: e.ref for one in ([block] if block else []) + over for e in one.elements
-                       if isinstance(e, Stat)}
-            frame_ctx = ctx.but(frame=name, diags=diags or self.diags, fitted=fit.of(name), layout=rings.get(name, layout),
-                                printed=printed, head_pad=head_pad.get(name, 0.0),
-                                substitutes={**_on_panel(layout, frame), **(template.styles or {}),
-                                             **(frame.styles or {})})
-            frame_items: list = []
-            if name in padded:  # a page too full: its panel at the least padding the layout allows
-                frame = replace(frame, padding_mm=least_pad)
-            if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
-                frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
-            if name in widened and frame.wide_cell_spans:  # its deep cell wider, on a page too full
-                frame = replace(frame, cell_spans=frame.wide_cell_spans)
-            elif name in chosen:  # its cells' columns chosen by their content (cell_spans_by)
-                frame = replace(frame, cell_spans=chosen[name])
-            holes[name] = []
-            used, started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
-                                              holes[name], leads.get(name)) if block else (0.0, []))
-            if block and frame.monolingual == "keep-height" and self.languages != BOTH:
-                # The layout asks this frame to hold its bilingual height in a single-language variant.
-                used = max(used, fill_frame(frame_ctx.but(languages=BOTH), frame, block.elements, x, 0.0, w, [],
-                                            row_tops)[0])
-            # A frame is at least as tall as the lines it draws (a chart's table reports its last row's baseline
-            # and not its descent): a frame anchored to the foot then keeps every line inside the body.
-            used = max([used] + [i.baseline_pt + i.line.descent_pt for i in frame_items if isinstance(i, TextLine)])
-            filled[name] = (x, w, used, frame_items)
-
-        def refill(name: str, row_tops: list) -> None:  # (a row levelled: what its content says was said)
-            fill(name, row_tops, Diagnostics())
-
-        chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
-        for name in order:
-            frame = template.frames[name]
-            if frame.cell_spans_by and frame.cells > 1 and blocks.get(name):
-                fill(name, diags=Diagnostics())
-                spans = choose_cell_spans(ctx, frame, filled[name])
-                if spans is not None:
-                    chosen[name] = spans
-        for name in order:
-            fill(name)
-        # A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each
-        # heading set at its own measure, one that fits on one line on one (designer's review of df673b1, item 1:
-        # "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm), and the shorter heading
-        # blocks bottom-aligned to the deepest, the room above their English (head_pad), never between a heading and
-        # its Chinese or what it heads (the lead's rule after the reviews of df673b1 and 9a0f0fe): the Chinese
-        # headings and what they head start level (page 1's lists were 5.7 mm apart). A row of stats whose cells
-        # differ in a lead-in ("Around" over 800) keeps its figures level (align_rows): the lead-in's line is a slot
-        # of the row, left empty directly above the figures of the cells without one.
-        rows_of: dict = {}
-        for name in order:
-            frame, block = template.frames[name], blocks.get(name)
-            if frame.align_rows and block and len(block.elements) > 1 and isinstance(block.elements[0], Heading) \
-                    and block.elements[0].level >= 2 and frame.cells == 1:
-                rows_of.setdefault(frame.align_rows, []).append(name)
-
-        def level_heads() -> None:
-            for names in rows_of.values():
-                for n in [n for n in names if head_pad.pop(n, None)]:
-                    fill(n, diags=Diagnostics())
-                ref = {n: blocks[n].elements[0].ref for n in names}
-                found = {n: [i.baseline_pt + i.line.descent_pt for i in filled[n][3]
-                             if isinstance(i, TextLine) and i.ref == ref[n]] for n in names}
-                feet = {n: max(lines) for n, lines in found.items() if lines}
-                if len(feet) < 2:
-                    continue
-                deepest = max(feet.values())
-                for n, foot in feet.items():
-                    if foot < deepest - 0.01:
-                        head_pad[n] = deepest - foot
-                        fill(n, diags=Diagnostics())
-
-        level_heads()
-        # Cards never open a hole inside their panel past the report's limit.
-        align_rows(template, refill, started, filled, layout.geometry.typography.max_panel_gap_mm * MM, heads, codes)
-        # A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
-        # two then end nearer level: two columns of a section of unequal length leave no hole under the shorter.
-        for name, frame in template.frames.items():
-            other = frame.code_beside
-            block, beside = blocks.get(name), blocks.get(other) if other else None
-            if not (block and beside and other and len(block.elements) > 1
-                    and isinstance(block.elements[-1], QrCode)):
-                continue
-            before = max(filled[name][2], filled[other][2])
-            blocks[name] = replace(block, elements=block.elements[:-1])
-            blocks[other] = replace(beside, elements=beside.elements + block.elements[-1:])
-            for n in (name, other):
-                fill(n, diags=Diagnostics())
-            if max(filled[name][2], filled[other][2]) < before - 0.5:
-                continue
-            blocks[name], blocks[other] = block, beside
-            for n in (name, other):
-                fill(n, diags=Diagnostics())
-        # A trial, reported nowhere: the page may still widen its frames.
-        def overflows_anyway(trial) -> bool:
-            return overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid
-
-        judged: list = [-1, False]  # (fills then, too full?): asked again with no frame filled since, not placed again
-
-        def too_full() -> bool:  # overflows, or fits only with its frames off the baseline grid
-            if judged[0] == fills[0]:
-                return judged[1]
-            trial = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                                 Diagnostics())
-            judged[:] = [fills[0], overflows(template, order, filled, trial.tops, body_bottom) or trial.off_grid]
-            return judged[1]
-
-        gap_limit = layout.geometry.typography.max_panel_gap_mm * MM
-
-        def step_figures() -> None:
-            """While the page is too full, a section's figures take their next smaller step together (copyfit),
-            one section at a time (the lowest on the page first), the anatomy of its
-            stats unchanged; then the steps it took that the page does not need are given back."""
-            nonlocal fit
-            further: dict = {}  # section -> the steps its figures take past their own
-            while fit.smaller and too_full():
-                further[fit.smaller[0]] = further.get(fit.smaller[0], 0) + 1
-                fit = copyfit(ctx, page, fitting(), blocks, further)
-                quiet = Diagnostics()
-                for name in order:
-                    fill(name, diags=quiet)
-                align_rows(template, refill, started, filled, gap_limit, heads, codes)
-            for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
-                # (a section stepped first may fit at its own size once another has stepped: the largest
-                # figures the page holds)
-                while further.get(section):
-                    fewer = {**further, section: further[section] - 1}
-                    trial_fit = copyfit(ctx, page, fitting(), blocks, fewer)
-                    kept, fit = fit, trial_fit
-                    quiet = Diagnostics()
-                    for name in order:
-                        fill(name, diags=quiet)
-                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
-                    if not too_full():
-                        further = fewer
-                        continue
-                    fit = kept
-                    for name in order:
-                        fill(name, diags=quiet)
-                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
-                    break
-
-        crowded = [n for n in order if template.frames[n].crowded_span and blocks.get(n)]
-        if crowded and too_full():
-            # Too full: first the frames with a composition for a page too full take it (page 6's roles side by
-            # side on eight columns, its code on four), before a ring or a figure takes a smaller step
-            widened.update(crowded)
-            quiet, said = Diagnostics(), Diagnostics()
-            for name in order:
-                fill(name, diags=said if name in crowded else quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads, codes)
-            fit = copyfit(ctx, page, fitting(), blocks)
-            # (what their new composition says that their own did not: a code's caption now short of its measure)
-            known = {(d.code, d.source, d.message) for d in self.diags.items}
-            self.diags.items.extend(d for d in said.items if (d.code, d.source, d.message) not in known)
-        charted = [n for n in order if blocks.get(n) and template.frames[n].chart == "ring"
-                   and any(isinstance(e, Breakdown) for e in blocks[n].elements)]
-        m = layout.geometry.elements
-        # Too full: first its panels padded more than the layout's least (panel_padding_range_mm) close to it, the
-        # panel still its content and its padding (DESIGN.md: 4-6 mm): paper that is no step of the rhythm, given
-        # before a ring, a figure or a step (a raised step under the rules takes it on edition-b's page 6).
-        roomy = [n for n in order if blocks.get(n) and template.frames[n].panel
-                 and template.frames[n].padding_mm > least_pad + 1e-6]
-        if roomy and too_full():
-            padded.update(roomy)
-            quiet = Diagnostics()
-            for name in roomy:
-                fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads, codes)
-        if m.figure_box_step and too_full():
-            # Too full: a stat's figure first under a rule gives back the box's step it takes there (level with a
-            # ring beside it, items.box_first) before a ring or a figure takes a smaller size: letters' step
-            layout = replace(layout, geometry=replace(layout.geometry, elements=replace(m, figure_box_step=False)))
-            quiet = Diagnostics()
-            for name in order:
-                fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads, codes)
-        for radius in m.ring_steps_mm if charted else ():
-            # Too full: first its rings take the next smaller step (every ring of the page one size), so that
-            # the figures beside them keep their size (a ring is drawn, not type: it gives room in larger steps).
-            if radius >= m.ring_radius_mm or not too_full():
-                break
-            smaller = replace(layout, geometry=replace(layout.geometry, elements=replace(m, ring_radius_mm=radius)))
-            quiet = Diagnostics()
-            for name in charted:
-                rings[name] = smaller
-                fill(name, diags=quiet)
-        # …then its figures take a smaller step of the scale (a section at a time)…
-        first_fit = fit
-        step_figures()
-        wide = [n for n in order if (template.frames[n].wide_span or template.frames[n].wide_cell_spans)
-                and blocks.get(n)]
-        if wide and too_full():
-            # …then, still too full at its smallest steps, the frames that may widen (a measure the design prefers
-            # narrower: an introduction on 8 columns) take their wider span, and the figures start again from
-            # their own steps, before the page leaves the grid or overflows.
-            widened.update(wide)
-            fit = first_fit
-            quiet = Diagnostics()
-            for name in order:
-                fill(name, diags=quiet)
-            align_rows(template, refill, started, filled, gap_limit, heads, codes)
-            step_figures()
-        if head_pad and too_full():
-            # Still too full: the headings of a row give back the room they take above them to stand bottom-aligned
-            # (each heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
-            # under the rhythm's floor (the longer copy's page 1: its lists level cost 4.9 mm it does not have)
-            given = dict(head_pad)
-            head_pad.clear()
-            for name in given:
-                fill(name, diags=Diagnostics())
-            align_rows(template, refill, started, filled, gap_limit, heads, codes)
-            if too_full():
-                head_pad.update(given)
-                for name in given:
-                    fill(name, diags=Diagnostics())
-                align_rows(template, refill, started, filled, gap_limit, heads, codes)
-            else:
-                self.diags.note("rows-unlevelled", "the page is too full for its rows of headings to level what they "
-                                f"head (frames {', '.join(sorted(given))}): each heading takes its own lines, what it "
-                                "heads under it", page.ref, page=page.number,
-                                hint="shorten the page's copy by a line, or give the deeper heading a shorter text")
-
-        def key_level() -> bool:  # a ring beside its key (legend) no taller than the key beside it
-            for name in charted:
-                key = template.frames[name].legend
-                if key in template.frames and name in (template.frames[key].middle_with or ()):
-                    continue  # (a key centred on its ring stands level with it, however tall the ring)
-                spans = [span for i in filled[key][3] if (span := ink_span(i)) is not None] if key in filled else []
-                ring = max((i.outer_pt for i in filled[name][3] if isinstance(i, Ring)), default=0.0)
-                if spans and 2 * ring > max(2 * m.ring_radius_mm * MM, max(b for _, b in spans)
-                                            - min(a for a, _ in spans)) + 0.5:
-                    return False
-            return True
-
-        drawn_rings = [n for n in charted if any(isinstance(i, Ring) for i in filled[n][3])]  # (not a bar100's)
-        if drawn_rings and not widened and not rings and not too_full():
-            self._grow_rings(drawn_rings, rings, layout, fill, lambda: too_full() or not key_level(),
-                             lambda: align_rows(template, refill, started, filled, gap_limit, heads, codes))
-        # The last resort, for a page that overflows with every smaller step taken and every frame widened: the
-        # paper between its blocks closes under the rhythm's floor, and a note says by how much.
-        relax = too_full() and not overflows_anyway(place_frames(layout, template, order, filled, body_top,
-                                                                  body_bottom, page.ref, page.number, Diagnostics(),
-                                                                  relax=True))
-        foot_ink = getattr(self, "_foot_ink", None)
-        foot_pt = max(0.0, foot_ink - body_bottom) if foot_ink is not None else 0.0
-        loose_block = (layout.geometry.loose_spacing_pt or {}).get("block", 0.0)
-        # (never a panel's rows: a panel is its content and its padding, its rows at their named step)
-        rowed = [n for n in order if blocks.get(n) and len(started.get(n) or ()) > 1 and not template.frames[n].panel]
-        if rowed and not relax:
-            # Spare height past the page's larger steps and its declared space (a page with fewer words than it
-            # holds whose steps are all held: edition-b's page 4 of rankings) opens the rows of its frames, a grid
-            # step at a time, up to the loose block step: rows of one section are blocks of it.
-            opened = 0.0
-            while place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                               Diagnostics(), foot_pt=foot_pt).room > 0:
-                opened += self.grid
-                if m.row_gap_mm * MM + opened > loose_block + 0.01:
-                    break
-                kept = dict(rings)
-                for name in rowed:
-                    base = rings.get(name, layout)
-                    rings[name] = replace(base, geometry=replace(base.geometry, elements=replace(
-                        base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))
-                    fill(name, diags=Diagnostics())
-                align_rows(template, refill, started, filled, gap_limit, heads, codes)
-                if too_full():
-                    rings.clear()
-                    rings.update(kept)
-                    for name in rowed:
-                        fill(name, diags=Diagnostics())
-                    align_rows(template, refill, started, filled, gap_limit, heads, codes)
-                    break
-        # A column's closing code stands on the row it ends, level with that row of the column beside it (its
-        # code_beside), where the page has the room: second designer review of 269af3e, item 1: page 4's code at
-        # 117.2 mm under Asia's #15, 4.6 mm over World's #64 beside it.
-        for name, frame in template.frames.items():
-            other, block = frame.code_beside, blocks.get(name)
-            if not (other and block and blocks.get(other) and isinstance(block.elements[-1], QrCode)):
-                continue
-            mine, theirs = list(started.get(name) or ()), list(started.get(other) or ())
-            k = len(mine) - 1
-            if 0 < k < len(theirs) and theirs[k] > mine[k] + 0.01:
-                fill(name, [*mine[:k], theirs[k]], Diagnostics())
-                if too_full():
-                    fill(name, diags=Diagnostics())
+    def _placed(self, frames: _PageFrames, relax: bool, foot_pt: float, alias: dict, items: list) -> _Body:
+        """The page's frames as `frames` last filled them, placed (placement.py) and drawn: their panels, their items
+        appended to `items` in the content's order, an overflow said where a frame runs past its foot."""
+        page, template, blocks, order, filled = frames.page, frames.template, frames.blocks, frames.order, frames.filled
+        layout, m, body_top, body_bottom = frames.layout, frames.m, frames.body_top, frames.body_bottom
+        holes, chosen, rings, fit, charted = frames.holes, frames.chosen, frames.rings, frames.fit, frames.charted()
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  self.diags, relax=relax, foot_pt=foot_pt)
         if placement.released:
@@ -669,34 +363,10 @@ class PageLayouter:
         ringed = (rings[stepped[0]].geometry.elements.ring_radius_mm, m.ring_radius_mm,
                   tuple(stepped)) if stepped else None
         return _Body(tuple(boxes), tuple(overflowed), placement.declared_space, fit.steps, placement.spacing_used,
-                     tuple(sorted(widened)), placement.room, room_choices, placement.block_gap,
+                     tuple(sorted(frames.widened)), placement.room, room_choices, placement.block_gap,
                      placement.floor if placement.floor is not None or not placement.released else placement.block_gap,
-                     ringed, tuple(n for n in order if n in padded),
+                     ringed, tuple(n for n in order if n in frames.padded),
                      not layout.geometry.elements.figure_box_step and m.figure_box_step)
-
-    @staticmethod
-    def _grow_rings(charted: list, rings: dict, layout, fill, too_full, align) -> None:
-        """A page with room gives its rings the next larger step of the declared scale (ring_larger_steps_mm,
-        every ring of the page one size, at most ring_larger_share of its column wide), in turn, while the page
-        still fits (`too_full`: or a ring outgrows a key beside it that is not centred on it): its spare height
-        goes to its charts before it is left as paper under them (designer's review of df673b1, item 3: page 3's
-        60 mm rings over 39 and 23 mm of paper); `rings` holds the layouts taken."""
-        m = layout.geometry.elements
-        for radius in sorted(r for r in m.ring_larger_steps_mm if r > m.ring_radius_mm):
-            kept = dict(rings)
-            larger = replace(layout, geometry=replace(layout.geometry, elements=replace(
-                m, ring_radius_mm=radius, ring_max_share=max(m.ring_max_share, m.ring_larger_share))))
-            for name in charted:
-                rings[name] = larger
-                fill(name, diags=Diagnostics())
-            align()
-            if too_full():
-                rings.clear()
-                rings.update(kept)
-                for name in charted:
-                    fill(name, diags=Diagnostics())
-                align()
-                break
 
     @staticmethod
     def _shorten(over: float, page_over: float, body: float) -> str:
@@ -743,6 +413,412 @@ class PageLayouter:
         tallest = sorted((n for n in order if blocks.get(n)), key=lambda n: -filled[n][2])[:3]
         return "The tallest frames: " + "; ".join(f"'{n}' {filled[n][2] / MM:.1f} mm ({blocks[n].ref})"
                                                   for n in tallest)
+
+
+class _PageFrames:
+    """A page's frames while PageLayouter.body tries its remedies, in turn: what each frame is set with (the copyfit
+    steps `fit`; the frames `widened` or `padded` less on a page too full; other layouts in `rings`: a ring's step,
+    rows opened; the depth of its opening heading in a row of frames; the cells its content chose) and each frame as
+    last filled (`filled`: x, width, used, items; `started`: where its rows start; `holes`). fill() fills a frame
+    again, realign() levels the rows of every align_rows group, attempt() tries a remedy and undoes it where the page
+    does not hold it; too_full() is what most remedies ask."""
+
+    def __init__(self, layouter: PageLayouter, ctx: FrameContext, page: Page, template, blocks: dict, leads: dict,
+                 body_top: float, body_bottom: float):
+        self.layouter, self.ctx, self.page, self.template = layouter, ctx, page, template
+        self.blocks, self.leads = blocks, leads  # frame -> its block; frame -> the paragraph leading its first row
+        self.body_top, self.body_bottom = body_top, body_bottom
+        self.layout = layouter.layout  # (another where a stat's figure gives back its box's step: letters_step)
+        self.m = self.layout.geometry.elements  # the page's own elements, whatever step a remedy takes
+        frames = template.frames
+        # the rows of each frame that are headings over a list (align_rows starts a row of them on one line and
+        # levels no row under it: each list one step under its own heading, fill.py)
+        self.heads = {n: {k: e.ref.yaml_path for k, e in enumerate(b.elements) if isinstance(e, Heading)
+                          and k + 1 < len(b.elements) and isinstance(b.elements[k + 1], BulletList)}
+                      for n, b in blocks.items()
+                      if frames.get(n) is not None and frames[n].align_rows and frames[n].cells == 1}
+        # the rows of each frame of a row group that are codes (align_rows levels them only without a hole over its
+        # limit above either: designer's review of 9a0f0fe, item 2)
+        self.codes = {n: {k for k, e in enumerate(b.elements) if isinstance(e, QrCode)} for n, b in blocks.items()
+                      if frames.get(n) is not None and frames[n].align_rows}
+        self.order = frame_order(page, template, layouter.diags)
+        self.widened: set = set()  # frames set at their wide_span (wide_cell_spans) because the page was too full
+        self.padded: set = set()  # panels padded at the least of panel_padding_range_mm because the page was too full
+        self.least_pad = self.m.panel_padding_range_mm[0]
+        self.gap_limit = self.layout.geometry.typography.max_panel_gap_mm * MM  # no card opens a hole past it in its panel
+        self.rings: dict = {}  # frame -> the layout it is set with instead of the page's (a ring's step, rows opened)
+        self.filled: dict = {}
+        self.started: dict = {}
+        self.holes: dict = {}  # frame -> its rows' holes (fill_frame): the report's max_row_hole_mm
+        # frame -> the (English, Chinese) lines its opening sub-heading stands as deep as in its row of frames (its
+        # row's deepest, align_rows): the same room under the shorter as in a row of cells (FrameContext.head_lines)
+        self.head_depth: dict = {}
+        self.chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
+        self.fit = self.first_fit = Copyfit({})  # (first_fill's, then each remedy's)
+        self.fills = 0  # frames filled so far: what too_full() found holds until the next fill
+        self.judged: tuple[int, bool] = (-1, False)  # (fills then, too full?)
+
+    @property
+    def diags(self) -> Diagnostics:
+        return self.layouter.diags
+
+    @staticmethod
+    def crowded_frame(frame):  # a frame at its composition for a page too full (crowded_*)
+        return replace(frame, col=frame.crowded_col or frame.col, span=frame.crowded_span,
+                       cells=frame.crowded_cells or frame.cells,
+                       cell_spans=frame.crowded_cell_spans or (None if frame.crowded_cells else frame.cell_spans))
+
+    def fitting(self):  # the template as copyfit measures it: the frames set at their wider cells (and padding) so
+        widened, least_pad = self.widened, self.least_pad
+        frames = {n: replace(f, padding_mm=least_pad) if n in self.padded else f
+                  for n, f in self.template.frames.items()}
+        return replace(self.template, frames={n: self.crowded_frame(f) if n in widened and f.crowded_span else
+                                              replace(f, cell_spans=f.wide_cell_spans) if n in widened
+                                              and f.wide_cell_spans else f for n, f in frames.items()})
+
+    def charted(self) -> list:  # the frames of the page with a ring chart
+        return [n for n in self.order if self.blocks.get(n) and self.template.frames[n].chart == "ring"
+                and any(isinstance(e, Breakdown) for e in self.blocks[n].elements)]
+
+    # -- filling -------------------------------------------------------------------------------------------
+    def fill(self, name: str, row_tops: list | None = None, diags: Diagnostics | None = None) -> None:
+        """(Re-)fill a frame into `filled` and `started`; `diags` a quiet one for a re-fill whose
+        content was reported on its first fill."""
+        self.fills += 1
+        template, widened, blocks, layout = self.template, self.widened, self.blocks, self.layout
+        frame = template.frames[name]
+        if name in widened and frame.crowded_span:
+            frame = self.crowded_frame(frame)
+        span = (frame.wide_span or frame.span) if name in widened else frame.span
+        x, w = layout.column_x_pt(frame.col, span)
+        block = blocks.get(name)
+        # the figures its stats print, and those of the frames it stands under (a section's lead figure over
+        # its chart and what stands beside it) and of the frames beside it (under the same frames: a section's
+        # lead figure at the top of the column beside its chart): a chart whose total they print needs no
+        # caption of its own
+        beside = [n for n, f in template.frames.items() if n != name and frame.below and f.below == frame.below]
+        over = [blocks[b] for b in (*(frame.below or ()), *beside) if blocks.get(b)]
+        printed = {e.figure: e.ref for one in ([block] if block else []) + over for e in one.elements
+                   if isinstance(e, Stat)}
+        frame_ctx = self.ctx.but(frame=name, diags=diags or self.diags, fitted=self.fit.of(name),
+                                 layout=self.rings.get(name, layout), printed=printed,
+                                 head_lines=self.head_depth.get(name),
+                                 substitutes={**_on_panel(layout, frame), **(template.styles or {}),
+                                              **(frame.styles or {})})
+        frame_items: list = []
+        if name in self.padded:  # a page too full: its panel at the least padding the layout allows
+            frame = replace(frame, padding_mm=self.least_pad)
+        if name in widened and frame.wide_cells:  # recomposed: its blocks side by side on the wider span
+            frame = replace(frame, cells=frame.wide_cells, beside_mm=None)
+        if name in widened and frame.wide_cell_spans:  # its deep cell wider, on a page too full
+            frame = replace(frame, cell_spans=frame.wide_cell_spans)
+        elif name in self.chosen:  # its cells' columns chosen by their content (cell_spans_by)
+            frame = replace(frame, cell_spans=self.chosen[name])
+        self.holes[name] = []
+        used, self.started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
+                                               self.holes[name], self.leads.get(name)) if block else (0.0, []))
+        if block and frame.monolingual == "keep-height" and self.layouter.languages != BOTH:
+            # The layout asks this frame to hold its bilingual height in a single-language variant.
+            used = max(used, fill_frame(frame_ctx.but(languages=BOTH), frame, block.elements, x, 0.0, w, [],
+                                        row_tops)[0])
+        # A frame is at least as tall as the lines it draws (a chart's table reports its last row's baseline
+        # and not its descent): a frame anchored to the foot then keeps every line inside the body.
+        used = max([used] + [i.baseline_pt + i.line.descent_pt for i in frame_items if isinstance(i, TextLine)])
+        self.filled[name] = (x, w, used, frame_items)
+
+    def refill(self, name: str, row_tops: list) -> None:  # (a row levelled: what its content says was said)
+        self.fill(name, row_tops, Diagnostics())
+
+    def realign(self) -> None:  # the rows of every align_rows group levelled again (fill.align_rows)
+        align_rows(self.template, self.refill, self.started, self.filled, self.gap_limit, self.heads, self.codes)
+
+    def refit(self, names, level: bool = True) -> None:
+        """The frames `names` filled again (quietly: their content was reported on its first fill) and, unless
+        not `level`, the rows realigned."""
+        for name in names:
+            self.fill(name, diags=Diagnostics())
+        if level:
+            self.realign()
+
+    def attempt(self, change, undo, names, keep=None, level: bool = True) -> bool:
+        """A remedy tried: `change` made, the frames `names` re-filled (and realigned, refit); kept where the page
+        then holds (`keep`, else: no longer too full), else `undo` made and the frames re-filled as they were.
+        Whether it was kept."""
+        change()
+        self.refit(names, level=level)
+        if keep() if keep is not None else not self.too_full():
+            return True
+        undo()
+        self.refit(names, level=level)
+        return False
+
+    def trial(self, relax: bool = False, foot_pt: float = 0.0):
+        """The frames placed as filled, reported nowhere (placement.place_frames)."""
+        page = self.page
+        return place_frames(self.layout, self.template, self.order, self.filled, self.body_top, self.body_bottom,
+                            page.ref, page.number, Diagnostics(), relax=relax, foot_pt=foot_pt)
+
+    def overflows(self, trial) -> bool:  # overflows, or fits only with its frames off the baseline grid
+        return overflows(self.template, self.order, self.filled, trial.tops, self.body_bottom) or trial.off_grid
+
+    def too_full(self) -> bool:  # (asked again with no frame filled since: not placed again)
+        if self.judged[0] != self.fills:
+            self.judged = (self.fills, self.overflows(self.trial()))
+        return self.judged[1]
+
+    def layouts_taken(self, taken: dict, keep=None) -> bool:  # frames set with these layouts (rings), if the page holds
+        rings = self.rings
+        kept = dict(rings)
+
+        def undo() -> None:
+            rings.clear()
+            rings.update(kept)
+        return self.attempt(lambda: rings.update(taken), undo, list(taken), keep)
+
+    def take_fit(self, taken) -> None:  # the copyfit steps the page's frames are filled with
+        self.fit = taken
+
+    def steps_taken(self, further: dict) -> bool:  # the page's figures at these steps past their own, if it holds them
+        kept = self.fit
+        return self.attempt(lambda: self.take_fit(copyfit(self.ctx, self.page, self.fitting(), self.blocks, further)),
+                            lambda: self.take_fit(kept), self.order)
+
+    # -- the first fill ------------------------------------------------------------------------------------
+    def first_fill(self) -> None:
+        """The figures' copyfit steps (a figure too wide for its cell even at its smallest step: the frames that may set
+        their cells wider, wide_cell_spans, take them before it is an error), the cells chosen by their content
+        (cell_spans_by), then every frame filled, its content reported."""
+        ctx, page, template, blocks = self.ctx, self.page, self.template, self.blocks
+        quiet = Diagnostics()
+        copyfit(ctx.but(diags=quiet), page, template, blocks)
+        if any(d.code == "copyfit" for d in quiet.items):
+            self.widened.update(n for n, f in template.frames.items() if f.wide_cell_spans and blocks.get(n))
+        self.fit = copyfit(ctx, page, self.fitting(), blocks)
+        for name in self.order:
+            frame = template.frames[name]
+            if frame.cell_spans_by and frame.cells > 1 and blocks.get(name):
+                self.fill(name, diags=Diagnostics())
+                spans = choose_cell_spans(ctx, frame, self.filled[name])
+                if spans is not None:
+                    self.chosen[name] = spans
+        for name in self.order:
+            self.fill(name)
+
+    def level_heads(self) -> None:
+        """A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each
+        heading set at its own measure, one that fits on one line on one (designer's review of df673b1, item 1:
+        "Knowledge Transfer" broken beside "Arts and / Creativity" when it fit its 41.2 mm); the heading blocks hang
+        from one top line and the shorter takes the room of the lines it lacks under its Chinese (head_depth), so that
+        what they head starts level (page 1's lists were 5.7 mm apart; the lead's decision after designer reviews 4
+        and 5 of main: bottom-aligned, a two-line heading climbed to 4.8 mm under the section rule while its
+        one-line neighbours sat 9.8 mm under it). A row of stats whose cells
+        differ in a lead-in ("Around" over 800) keeps its figures level (align_rows): the lead-in's line is a slot
+        of the row, left empty directly above the figures of the cells without one."""
+        template, blocks, filled = self.template, self.blocks, self.filled
+        rows_of: dict = {}
+        for name in self.order:
+            frame, block = template.frames[name], blocks.get(name)
+            if frame.align_rows and block and len(block.elements) > 1 and isinstance(block.elements[0], Heading) \
+                    and block.elements[0].level >= 2 and frame.cells == 1:
+                rows_of.setdefault(frame.align_rows, []).append(name)
+        for names in rows_of.values():  # (each heading's lines counted as its frame set them)
+            lines = {n: [i.lang for i in filled[n][3] if isinstance(i, TextLine) and i.ref == blocks[n].elements[0].ref]
+                     for n in names}
+            counts = {n: (langs.count("en"), langs.count("zh")) for n, langs in lines.items() if langs}
+            most = (max(c[0] for c in counts.values()), max(c[1] for c in counts.values())) if counts else (0, 0)
+            self.head_depth.update({n: most for n, c in counts.items() if len(counts) > 1 and c != most})
+        self.refit(self.head_depth)
+
+    def hang_codes(self) -> None:
+        """A column's closing code stands under the column beside it (code_beside) when that one ends higher and the
+        two then end nearer level: two columns of a section of unequal length leave no hole under the shorter."""
+        blocks, filled = self.blocks, self.filled
+
+        def code_under(name: str, other: str) -> None:  # (kept where the taller of the two then ends higher)
+            block, beside = blocks[name], blocks[other]
+            before = max(filled[name][2], filled[other][2])
+            moved = {name: replace(block, elements=block.elements[:-1]),
+                     other: replace(beside, elements=beside.elements + block.elements[-1:])}
+            self.attempt(lambda: blocks.update(moved), lambda: blocks.update({name: block, other: beside}),
+                         (name, other), keep=lambda: max(filled[name][2], filled[other][2]) < before - 0.5,
+                         level=False)
+
+        for name, frame in self.template.frames.items():
+            other = frame.code_beside
+            block = blocks.get(name)
+            if block and other and blocks.get(other) and len(block.elements) > 1 \
+                    and isinstance(block.elements[-1], QrCode):
+                code_under(name, other)
+
+    # -- a page too full: the remedies, in the order body() tries them --------------------------------------
+    def crowd(self) -> None:
+        """First the frames with a composition for a page too full take it (page 6's roles side by side on eight
+        columns, its code on four), before a ring or a figure takes a smaller step."""
+        crowded = [n for n in self.order if self.template.frames[n].crowded_span and self.blocks.get(n)]
+        if not (crowded and self.too_full()):
+            return
+        self.widened.update(crowded)
+        said = Diagnostics()
+        for name in self.order:
+            self.fill(name, diags=said if name in crowded else Diagnostics())
+        self.realign()
+        self.fit = copyfit(self.ctx, self.page, self.fitting(), self.blocks)
+        # (what their new composition says that their own did not: a code's caption now short of its measure)
+        known = {(d.code, d.source, d.message) for d in self.diags.items}
+        self.diags.items.extend(d for d in said.items if (d.code, d.source, d.message) not in known)
+
+    def least_padding(self) -> None:
+        """Then its panels padded more than the layout's least (panel_padding_range_mm) close to it, the panel still
+        its content and its padding (DESIGN.md: 4-6 mm): paper that is no step of the rhythm, given before a ring, a
+        figure or a step (a raised step under the rules takes it on edition-b's page 6)."""
+        roomy = [n for n in self.order if self.blocks.get(n) and self.template.frames[n].panel
+                 and self.template.frames[n].padding_mm > self.least_pad + 1e-6]
+        if roomy and self.too_full():
+            self.padded.update(roomy)
+            self.refit(roomy)
+
+    def letters_step(self) -> None:
+        """Then a stat's figure first under a rule gives back the box's step it takes there (level with a ring beside
+        it, items.box_first) before a ring or a figure takes a smaller size: letters' step."""
+        m = self.m
+        if m.figure_box_step and self.too_full():
+            self.layout = replace(self.layout, geometry=replace(self.layout.geometry,
+                                                                elements=replace(m, figure_box_step=False)))
+            self.refit(self.order)
+
+    def smaller_rings(self) -> None:
+        """Then its rings take the next smaller step (every ring of the page one size), so that the figures beside
+        them keep their size (a ring is drawn, not type: it gives room in larger steps)."""
+        m, charted = self.m, self.charted()
+        for radius in m.ring_steps_mm if charted else ():
+            if radius >= m.ring_radius_mm or not self.too_full():
+                break
+            smaller = replace(self.layout, geometry=replace(self.layout.geometry,
+                                                            elements=replace(m, ring_radius_mm=radius)))
+            self.rings.update(dict.fromkeys(charted, smaller))
+            self.refit(charted, level=False)  # (their rows levelled with the figures' steps next)
+
+    def smaller_figures(self) -> None:
+        """Then, while the page is too full, a section's figures take their next smaller step together (copyfit),
+        one section at a time (the lowest on the page first), the anatomy of its stats unchanged; then the steps it
+        took that the page does not need are given back."""
+        self.first_fit = self.fit
+        self.step_figures()
+
+    def step_figures(self) -> None:  # (smaller_figures, and widen's from the figures' own steps again)
+        further: dict = {}  # section -> the steps its figures take past their own
+        while self.fit.smaller and self.too_full():
+            further[self.fit.smaller[0]] = further.get(self.fit.smaller[0], 0) + 1
+            self.take_fit(copyfit(self.ctx, self.page, self.fitting(), self.blocks, further))
+            self.refit(self.order)
+        for section in sorted(further, key=lambda s: -further[s]) if len(further) > 1 else ():
+            # (a section stepped first may fit at its own size once another has stepped: the largest
+            # figures the page holds)
+            while further.get(section):
+                fewer = {**further, section: further[section] - 1}
+                if not self.steps_taken(fewer):
+                    break
+                further = fewer
+
+    def widen(self) -> None:
+        """Then, still too full at its smallest steps, the frames that may widen (a measure the design prefers
+        narrower: an introduction on 8 columns) take their wider span, and the figures start again from their own
+        steps, before the page leaves the grid or overflows."""
+        wide = [n for n in self.order if (self.template.frames[n].wide_span or self.template.frames[n].wide_cell_spans)
+                and self.blocks.get(n)]
+        if wide and self.too_full():
+            self.widened.update(wide)
+            self.fit = self.first_fit
+            self.refit(self.order)
+            self.step_figures()
+
+    def unlevel_heads(self) -> None:
+        """Still too full: the headings of a row give back the room they take under them so that what they head
+        starts level (each heading's own lines, what it heads under it), where that makes the page fit, before its blocks close
+        under the rhythm's floor (the longer copy's page 1: its lists level cost 4.9 mm it does not have)."""
+        head_depth, page = self.head_depth, self.page
+        if not (head_depth and self.too_full()):
+            return
+        given = dict(head_depth)
+        if self.attempt(head_depth.clear, lambda: head_depth.update(given), list(given)):
+            self.diags.note("rows-unlevelled", "the page is too full for its rows of headings to level what they "
+                            f"head (frames {', '.join(sorted(given))}): each heading takes its own lines, what it "
+                            "heads under it", page.ref, page=page.number,
+                            hint="shorten the page's copy by a line, or give the deeper heading a shorter text")
+
+    # -- a page with room ------------------------------------------------------------------------------------
+    def grow_rings(self) -> None:
+        """A page with room gives its rings the next larger step of the declared scale (ring_larger_steps_mm,
+        every ring of the page one size, at most ring_larger_share of its column wide), in turn, while the page
+        still fits and no ring outgrows a key beside it that is not centred on it: its spare height goes to its
+        charts before it is left as paper under them (designer's review of df673b1, item 3: page 3's 60 mm rings
+        over 39 and 23 mm of paper); `rings` holds the layouts taken. Not on a page that took a remedy for being
+        too full (a frame widened, a ring a step smaller)."""
+        template, filled, charted = self.template, self.filled, self.charted()
+
+        def key_level() -> bool:  # a ring beside its key (legend) no taller than the key beside it
+            for name in charted:
+                key = template.frames[name].legend
+                if key in template.frames and name in (template.frames[key].middle_with or ()):
+                    continue  # (a key centred on its ring stands level with it, however tall the ring)
+                spans = [span for i in filled[key][3] if (span := ink_span(i)) is not None] if key in filled else []
+                ring = max((i.outer_pt for i in filled[name][3] if isinstance(i, Ring)), default=0.0)
+                if spans and 2 * ring > max(2 * self.m.ring_radius_mm * MM, max(b for _, b in spans)
+                                            - min(a for a, _ in spans)) + 0.5:
+                    return False
+            return True
+
+        drawn = [n for n in charted if any(isinstance(i, Ring) for i in filled[n][3])]  # (not a bar100's)
+        if not drawn or self.widened or self.rings or self.too_full():
+            return
+        layout = self.layout
+        m = layout.geometry.elements
+        for radius in sorted(r for r in m.ring_larger_steps_mm if r > m.ring_radius_mm):
+            larger = replace(layout, geometry=replace(layout.geometry, elements=replace(
+                m, ring_radius_mm=radius, ring_max_share=max(m.ring_max_share, m.ring_larger_share))))
+            if not self.layouts_taken(dict.fromkeys(drawn, larger), lambda: not self.too_full() and key_level()):
+                break
+
+    def relaxed(self) -> bool:
+        """The last resort, for a page that overflows with every smaller step taken and every frame widened: the
+        paper between its blocks closes under the rhythm's floor (placement's relax; a note says by how much)."""
+        return self.too_full() and not self.overflows(self.trial(relax=True))
+
+    def open_rows(self, foot_pt: float) -> None:
+        """Spare height past the page's larger steps and its declared space (a page with fewer words than it holds
+        whose steps are all held: edition-b's page 4 of rankings) opens the rows of its frames, a grid step at a
+        time, up to the loose block step: rows of one section are blocks of it (never a panel's rows: a panel is
+        its content and its padding, its rows at their named step)."""
+        m, layout, grid = self.m, self.layout, self.layouter.grid
+        loose_block = (layout.geometry.loose_spacing_pt or {}).get("block", 0.0)
+        rowed = [n for n in self.order if self.blocks.get(n) and len(self.started.get(n) or ()) > 1
+                 and not self.template.frames[n].panel]
+        opened = 0.0
+        while rowed and self.trial(foot_pt=foot_pt).room > 0:
+            opened += grid
+            if m.row_gap_mm * MM + opened > loose_block + 0.01:
+                break
+            wider = {name: replace(base, geometry=replace(base.geometry, elements=replace(
+                     base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))
+                     for name in rowed for base in (self.rings.get(name, layout),)}
+            if not self.layouts_taken(wider):
+                break
+
+    def level_codes(self) -> None:
+        """A column's closing code stands on the row it ends, level with that row of the column beside it (its
+        code_beside), where the page has the room: second designer review of 269af3e, item 1: page 4's code at
+        117.2 mm under Asia's #15, 4.6 mm over World's #64 beside it."""
+        blocks, started = self.blocks, self.started
+        for name, frame in self.template.frames.items():
+            other, block = frame.code_beside, blocks.get(name)
+            if not (other and block and blocks.get(other) and isinstance(block.elements[-1], QrCode)):
+                continue
+            mine, theirs = list(started.get(name) or ()), list(started.get(other) or ())
+            k = len(mine) - 1
+            if 0 < k < len(theirs) and theirs[k] > mine[k] + 0.01:
+                self.fill(name, [*mine[:k], theirs[k]], Diagnostics())
+                if self.too_full():
+                    self.fill(name, diags=Diagnostics())
 
 
 _POSITION = re.compile(r"blocks\[(\d+)\](?:\.elements\[(\d+)\])?")

@@ -213,7 +213,7 @@ def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: fl
     if frame.measure:  # its elements but headings on a reading measure (a heading's rule keeps the whole span)
         column = (width - 2 * pad + gutter) / frame.span - gutter
         measure = min(widths[0], frame.measure * column + (frame.measure - 1) * gutter)
-    plain = ctx.but(head_lines=None, head_pad=0.0) if ctx.head_lines or ctx.head_pad else ctx  # (its opening heading's)
+    plain = ctx.but(head_lines=None) if ctx.head_lines else ctx  # (its opening heading's only)
     for r, row in enumerate(rows):
         cards = [CARD_TEXT[type(e)] for e in row if type(e) in CARD_TEXT]
         pieces = [lay_out(as_beside(plain, cards[0]) if cards and isinstance(e, Paragraph)
@@ -223,9 +223,10 @@ def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: fl
         heads = [head_lines(ctx, e, measure if frame.measure and not isinstance(e, Heading) else widths[c])
                  for c, e in enumerate(row)] if len(row) > 1 else []
         if sum(h is not None for h in heads) > 1:
-            # A row of cells opened by headings, names or headlines (page 6's partners): each set at its own measure,
-            # the shorter taking the deeper's lines (the room under each language), so that what they head starts
-            # level across the row (designer's review of df673b1, items 1 and 3)
+            # A row of cells opened by sub-headings: each set at its own measure, the shorter taking the deeper's
+            # lines (the room under its Chinese), so that what they head starts level across the row (designer's
+            # review of df673b1, items 1 and 3). A row of cards (page 6's partners, callouts) is not: each card one
+            # tight stack, the cards top-aligned (the lead's note 2b37084)
             most = tuple(max(h[k] for h in heads if h is not None) for k in (0, 1))
             for c, (e, h) in enumerate(zip(row, heads, strict=True)):
                 if h is not None and h != most:

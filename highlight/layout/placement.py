@@ -165,8 +165,8 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                 # An opened step (spare height) is measured as the eye does, ink to ink like the held ones: every
                 # gap of the kind opened is one step on paper, whatever the ink inside the frames (a figure's cap,
                 # a line's descent): page 2's block gaps were 10.4 / 10.9 / 9.7 mm at one opened step.
-                # (from the first ink of its align_rows group: a heading set lower to stand bottom-aligned with a
-                # deeper one beside it stays lower, as under a held step)
+                # (from the first ink of its align_rows group: a frame whose first ink stands lower than its
+                # neighbours' stays lower, as under a held step)
                 need = max(tops[b] + seen[b][1] for b in f.below) + gap - first_ink[name]
                 top = need
             elif f.below and f.gap is not None and f.gap != "tight" and floor and inks[name]:  # a gap_mm is the author's

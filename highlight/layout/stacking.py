@@ -45,13 +45,11 @@ class FrameContext:
     # among them is printed twice (charts.chart-total-twice)
     printed: Mapping = field(default_factory=lambda: _EMPTY)
     role: Role | None = None  # the role of the element being set (elements.lay_out): its lines' by default
-    # (English, Chinese) lines of the heading, name or headline opening a cell in a row of cells (fill.fill_frame):
-    # the row's largest counts, the room of those it does not set above it, so that the shorter stand bottom-aligned
-    # and what they head starts level across the row (elements.heading, stacked)
+    # (English, Chinese) lines of the sub-heading opening a cell in a row, whether the cells of a frame
+    # (fill.fill_frame) or the frames of an align_rows group (engine.body): the row's largest counts; the heading
+    # blocks hang from one top line and the shorter takes the room of the lines it does not set under its Chinese, so
+    # that what they head starts level across the row (elements.heading). Never a card's: a card is a tight stack
     head_lines: tuple[int, int] | None = None
-    # pt above the English of a frame's opening sub-heading in a row of frames (align_rows): the room its row's deeper
-    # heading blocks take, so that the blocks stand bottom-aligned and what each heads starts level (engine.body)
-    head_pad: float = 0.0
     # the frame fills made for the page being laid out (fill.FillMemo): the same frame filled again with the same
     # inputs (the trial before the body, each language's footnotes, a remedy undone) is taken, not set again.
     # Not part of what the context says: equal contexts with different memos are equal.
@@ -165,15 +163,7 @@ class FrameContext:
         piece = piece or _Piece()
         en, zh = self.bands(piece, ref, width, x)
         for col in (en, zh):
-            for index, (text, style) in enumerate(texts):
-                if self.head_lines and style in HEAD_STYLES and not any(t for t, _ in texts[:index]):
-                    # the name or headline opening a cell in a row of them (fill.fill_frame): bottom-aligned to the
-                    # row's deepest, the room above it, so that what it heads starts level across the row and nothing
-                    # stands between it and its own text
-                    spans = self.spans(text, style, col.lang)
-                    have = len(self.setter.set(spans, col.width, spans[0].style.align)) if spans else 0
-                    want = self.head_lines[0 if col is en else 1]
-                    col.y += max(0, want - have) * self.style(style, col.lang).leading_pt if have else 0.0
+            for text, style in texts:
                 col.text(text, style if col is en else twin_style(texts, text, style))
         piece.primary_h, piece.secondary_h = max(piece.primary_h, en.y), zh.y
         return piece
@@ -284,8 +274,7 @@ class _Column:
         return self.y
 
 
-BOLD_TWINS = ("callout-headline", "stat-label")
-HEAD_STYLES = ("partner-name", "callout-headline")  # a cell's opening name or headline: a row's take one depth  # bold English parts whose Chinese a following text may carry
+BOLD_TWINS = ("callout-headline", "stat-label")  # bold English parts whose Chinese a following text may carry
 
 
 def twin_style(texts: list, text: Text | None, style: str) -> str:

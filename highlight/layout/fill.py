@@ -151,8 +151,13 @@ _CONTEXT_FIELDS = tuple(f.name for f in fields(FrameContext) if f.name not in ("
 _FRAME_FIELDS = tuple(f.name for f in fields(FrameSpec))  # (its refs too: what a diagnostic names)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None), tuple, frozenset})  # (asked first: most fields are these)
+
+
 def _frozen(value):
     """`value` as a key: a mapping as its items in order (a frame's styles, a context's substitutions)."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Mapping):
         return (Mapping, tuple((k, _frozen(v)) for k, v in value.items()))
     return value

@@ -162,7 +162,7 @@ class FrameSpec:
     led_by: str | None = None  # a frame above whose last paragraph leads into this frame's first row of figures
     legend: str | None = None  # the frame its ring's (100 % bar's) table is set in, a frame of chart: legend
     code_beside: str | None = None  # the column beside it, where its closing code stands when that column is shorter
-    cell_spans_by: str | None = None  # its cells' spans chosen by their content: "rhythm" (fill.choose_cell_spans)
+    cell_spans_by: str | None = None  # its cells' spans chosen by their content: "rhythm" (fill.choose_cell_spans), "depth" (fill.level_cell_spans)
     # its composition on a page too full at its own, tried before a ring or a figure takes a smaller step (page 6:
     # the roles stacked on seven columns beside the code's five where the page has room, side by side on eight)
     crowded_col: int | None = None
@@ -281,6 +281,8 @@ class TypographyLimits:
     max_figure_sizes_per_section: int = 1  # stat figure sizes within one section
     max_bold_twin_mismatches: int = 0  # elements with bold English and no bold Chinese
     max_typewriter_dashes: int = 0  # hyphens for minus signs, dashes and ranges; half-width slashes in Chinese
+    max_chars_per_line: int = 0  # a line of running English text at most this many characters (0: no limit)
+    max_ems_per_line_zh: float = 0.0  # a line of running Chinese text at most this many ems of its size (0: no limit)
 
 
 @dataclass(frozen=True)
@@ -514,7 +516,10 @@ FRAME = Struct(FrameSpec, {
     "cell_spans_by": Field(Str("The cells' grid columns chosen by their content, each cell at least the columns its "
                                "widest line and its figure line (with the clear space before a cell beside it) take, "
                                "cell_spans kept on a tie: rhythm, the paper between consecutive figures' ink most "
-                               "even (a row of figures reads as a rhythm)", choices=("rhythm",))),
+                               "even (a row of figures reads as a rhythm); depth, the cells ending most level (the "
+                               "least paper under the shortest down to the deepest's foot), on the column lines of "
+                               "the page's other rows where that is as level; a row given fewer elements than its cells sets them on as many "
+                               "equal cells", choices=("rhythm", "depth"))),
     "measure": Field(Int("Grid columns the frame's elements other than its headings are set on, from its left "
                          "edge: a reading measure (DESIGN.md: 55-80 characters) under a heading whose rule runs "
                          "the frame's whole span", 1)),
@@ -674,6 +679,12 @@ GEOMETRY = Struct(PageGeometry, {
         "max_bold_twin_mismatches": Field(Int("Elements with bold English and no bold Chinese", 0), default=0),
         "max_typewriter_dashes": Field(Int("Hyphens for minus signs, dashes and ranges; ' / ' in Chinese", 0),
                                        default=0),
+        "max_chars_per_line": Field(Int("A reader's measure: the most characters a line of running English text "
+                                        "holds; the layout sets an element whose lines would run longer on fewer "
+                                        "grid columns, and the report warns of a line still longer (0: no limit)",
+                                        0), default=0),
+        "max_ems_per_line_zh": Field(Number("The same for running Chinese text, in ems of its size (0: no limit)",
+                                            0), default=0.0),
     }, "Limits of the typography report (build --report)", check=_typography_check), default=None),
     "charts": Field(Struct(ChartSpec, {
         "palette": Field(Seq(SWATCH, 2, "The leaflet's chart swatches (a bar in each row takes the first)"),

@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass, field
 
 from . import wordbreaks
-from .diagnostics import Diagnostics, SourceRef
+from .diagnostics import Diagnostics, SourceRef, shown
 from .layout import Box, LaidOutPage, Picture, QrMark, TextLine
-from .layout.items import empty_bands, ink_span
+from .layout.items import empty_bands, ink_span, reading_length
 from .layout_spec import MM, TypographyLimits
 from .model import Callout, Ranking, Stat
 from .text import (
@@ -83,6 +83,7 @@ class PageTypography:
     row_holes: list = field(default_factory=list)  # rows of cells with a cell shorter than the tallest past the limit
     stats: list = field(default_factory=list)  # the stat anatomies and figure sizes in use (anatomy_report)
     word_breaks: list = field(default_factory=list)  # lines breaking inside a Chinese word (wordbreaks.py)
+    long_lines: list = field(default_factory=list)  # lines of running text past the reading measure
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,18 @@ def _panel_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTyp
                                              f"(limit {limits.max_panel_gap_mm:g} mm)"))
 
 
+def _measure_finding(item: TextLine, limits: TypographyLimits, counts: PageTypography) -> None:
+    """A line of running text past a reader's measure (typography.max_chars_per_line, max_ems_per_line_zh): the
+    layout narrows an element's measure in whole grid columns to keep within it (fill.reading_measure), so a line
+    still past it is set where no column could be given (a footnote, a frame of one column)."""
+    length = reading_length(item)
+    most = (limits.max_ems_per_line_zh if item.lang == "zh" else limits.max_chars_per_line) if length else 0
+    if most and length is not None and length > most + 1e-6:
+        unit = "ems" if item.lang == "zh" else "characters"
+        counts.long_lines.append((item, f"'{shown(item.line.text.strip(), 30)}' runs {length:.0f} {unit} "
+                                        f"(limit {most:g})"))
+
+
 def _deliberate(page: LaidOutPage, band: tuple[float, float], limits: TypographyLimits) -> bool:
     """A space the template declares: above a frame anchored to the foot (a frame field `anchor`, read
     where the layout records it), or on a page whose template the typography limits name."""
@@ -293,6 +306,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
                         counts.size_uses.setdefault(round(run.size_pt, 2), [0, item])[0] += 1
             if isinstance(item, TextLine) and item.frame != "folio":
                 _line_findings(item, fonts, limits, counts)
+                _measure_finding(item, limits, counts)
                 if previous is not None and previous.ref == item.ref and previous.lang == item.lang \
                         and previous.line.position[0] + 1 == item.line.position[0] != 0:
                     phrase = _bracket_break(previous, item, limits.max_bracket_phrase)
@@ -390,6 +404,15 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics, limits: Typ
             diags.note("typo-row-hole", f"a row of uneven cells: {text} (limit {limits.max_row_hole_mm:g} mm)", ref,
                        page=page.page, hint="balance the row in layout/templates.yaml: cell_spans giving the taller "
                        "cells more width (fewer lines) and the shorter less, or move an element to the short cell's row")
+        by_element: dict = {}  # one warning an element (its longest line first), not one a line
+        for item, text in page.long_lines:
+            by_element.setdefault(item.ref, []).append(text)
+        for ref, texts in by_element.items():
+            more = len(texts) - 1
+            diags.warning("typo-measure", f"a line past a reader's measure: {texts[0]}"
+                          + (f", and {more} more line{'s' if more > 1 else ''} of it" if more else ""), ref,
+                          page=page.page, hint="set the text on fewer grid columns (its frame's span or measure in "
+                          "layout/templates.yaml), or raise typography.max_chars_per_line in layout/page.yaml")
         for item, text in page.spaced:
             diags.warning("typo-spaced", f"letter-spaced Chinese: {text} (limit {limits.max_ideograph_gap_em:g} em)",
                           item.ref, page=page.page, hint="the line breaker should have chosen another break or left "

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import re
 import unicodedata
@@ -292,6 +293,62 @@ def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2))
                                            "foot": (py1 - py0 - last) / mm,
                                            "gap": max((b - a for a, b in inside), default=0.0)})
         out.append({"page": index + 1, "bands": bands, "panels": panels})
+    return out
+
+
+def largest_hole(pdf_path: str, min_width_mm: float, top_mm: float = 28.5,
+                 dpi: int = INK_DPI) -> list[tuple[float, float, float]]:
+    """Per page of a built PDF: the tallest rectangle of the body with no ink in it that is at least `min_width_mm`
+    wide, as (height, top, left) in mm (the body: the margins, from the title band's foot, or `top_mm` from the
+    trim's top if lower, to the folio's top, as ink_measure; paper and the panel tint are not ink). Measured in whole millimetres: a millimetre cell with any
+    ink in it is ink. Independent of the layout's own numbers (issue 22, round 11: page 4's lower right, some
+    63 x 125 mm of paper beside the left column's rankings, measured by eye)."""
+    import collections
+
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageChops
+
+    mm = dpi / 25.4
+    out = []
+    pdf = pdfium.PdfDocument(pdf_path)
+    for index in range(len(pdf)):
+        page = pdf[index]
+        left, bottom, right, top = page.get_trimbox()
+        media = page.get_mediabox()
+        image = page.render(scale=dpi / 72).to_pil().convert("RGB")
+        x0, y0 = (left - media[0]) / 72 * dpi, (media[3] - top) / 72 * dpi
+        trim = image.crop((round(x0), round(y0), round(x0 + (right - left) / 72 * dpi),
+                           round(y0 + (top - bottom) / 72 * dpi)))
+        colours = trim.getcolors(1 << 20) or []
+        tints = [c for n, c in sorted(colours, reverse=True) if c != (255, 255, 255) and min(c) > 180]
+
+        def differs(colour, trim=trim):
+            return ImageChops.difference(trim, Image.new("RGB", trim.size, colour)).convert("L").point(_threshold)
+
+        ink = differs((255, 255, 255))
+        if tints:
+            ink = ImageChops.multiply(ink, differs(tints[0]))
+        top_mm = max(top_mm, 28.5)
+        body = ink.crop((round(15 * mm), round(top_mm * mm), round(195 * mm), round(287 * mm)))
+        cols, rows = 180, round(287 - top_mm)
+        cells = _values(body.resize((cols, rows), Image.BOX))
+        empty = [[cells[r * cols + c] == 0 for c in range(cols)] for r in range(rows)]
+        width = max(1, math.ceil(min_width_mm - 1e-6))
+        best = (0.0, 0.0, 0.0)
+        heights = [0] * cols
+        for r in range(rows):
+            heights = [h + 1 if e else 0 for h, e in zip(heights, empty[r], strict=True)]
+            window: collections.deque = collections.deque()  # columns of the window, their heights rising
+            for c in range(cols):
+                while window and heights[window[-1]] >= heights[c]:
+                    window.pop()
+                window.append(c)
+                if window[0] <= c - width:
+                    window.popleft()
+                if c >= width - 1 and heights[window[0]] > best[0]:
+                    tall = heights[window[0]]
+                    best = (float(tall), top_mm + r + 1 - tall, 15.0 + c + 1 - width)
+        out.append(best)
     return out
 
 

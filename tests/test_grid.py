@@ -177,14 +177,31 @@ def test_a_figure_first_under_a_rule_takes_a_boxs_step_level_with_the_ring_besid
 
 
 @pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
-def test_a_small_picture_alone_at_the_foot_is_a_located_note(edition, request):
-    """Designer's review of 4a3a1ba, item (d): edition-b's 12 mm "H" mark stood alone at the left of page 7's foot,
-    about 6 mm over the folio, tied to nothing. The report (--report) says so at the image, with the choices: a
-    picture shorter than a QR code, the lowest ink of the body, nothing beside it. 2022-23 and the longer copy have
-    none. Fails on d1b45c6 (no such note)."""
+def test_a_small_picture_after_a_paragraph_stands_beside_it(edition, request):
+    """Designer's review of 357772a, item 2 (and of 4a3a1ba, item (d)): edition-b's 12 mm "H" mark stood alone at
+    the left of page 7's foot, on no grid line, about 7 mm over the folio, tied to nothing (the report's
+    picture-alone note said so). A small picture (shorter than a QR code, no caption) that follows a paragraph in
+    a one-cell frame stands beside it: at the frame's right edge, its top on the paragraph's top, the paragraph's
+    lines a gutter clear of it; no edition has a picture alone. Fails on 357772a (the mark on a row of its own,
+    under the paragraph's last line, and the note)."""
+    from highlight.layout import Picture
+
     result = request.getfixturevalue(edition)
-    found = [(d.page, d.source.yaml_path) for d in result.diagnostics.items if d.code == "picture-alone"]
-    assert found == ([(7, "blocks[5].elements[1].image")] if edition == "edition_b" else []), found
+    assert [d for d in result.diagnostics.items if d.code == "picture-alone"] == []
+    small = result.layout.qr_size_mm * MM
+    gutter = result.layout.geometry.grid.gutter_mm * MM
+    marks = 0
+    for page in result.pages:
+        for mark in (i for i in page.items if isinstance(i, Picture) and i.height_pt < small):
+            words = [i for i in page.items if isinstance(i, TextLine) and i.frame == mark.frame]
+            assert words, (page.number, mark.frame)
+            top = min(i.baseline_pt - i.line.ascent_pt for i in words)
+            assert abs(mark.y_pt - top) < 0.5, (page.number, (mark.y_pt - top) / MM)  # beside it, not under it
+            assert max(i.x_pt + i.line.width_pt for i in words) <= mark.x_pt - gutter + 0.5
+            frame = next(f for f in page.frames if f.name == mark.frame)
+            assert abs(mark.x_pt + mark.width_pt - (frame.x_pt + frame.width_pt)) < 0.5  # on the frame's right edge
+            marks += 1
+    assert marks == (1 if edition == "edition_b" else 0)
 
 
 @pytest.mark.parametrize("edition", ["leaflet", "edition_b"])

@@ -17,7 +17,7 @@ from ..content import Page, Stat
 from ..layout_spec import MM, Style
 from ..text import spans_from_text
 from .elements import figure_room
-from .fill import cell_widths
+from .fill import cell_positions, cell_widths
 from .items import CopyfitStep
 from .stacking import FrameContext
 
@@ -86,13 +86,14 @@ def copyfit(page_ctx: FrameContext, page: Page, template, blocks: dict, further:
             continue
         _, width = layout.column_x_pt(frame.col, frame.span)
         ctx = page_ctx.but(frame=name, substitutes={**(template.styles or {}), **(frame.styles or {})})
+        cells = cell_positions(block.elements, frame.cells)  # (a heading over the frame's cells takes none)
         for index, element in enumerate(block.elements):
-            cell_w = cell_width(page_ctx, frame, width, index)
+            cell_w = cell_width(page_ctx, frame, width, cells[index])
             fit = figure_room(ctx, element, frame, cell_w)
             if fit is None:
                 continue
             style_name, figure, room = fit
-            if isinstance(element, Stat) and neighboured(template, name, frame, index):
+            if isinstance(element, Stat) and neighboured(template, name, frame, cells[index]):
                 # a stat's figure line stands clear of the cell beside it (a rank's column has its own words beside it)
                 room -= layout.geometry.elements.figure_clear_mm * MM
             style = ctx.style(style_name, "en")

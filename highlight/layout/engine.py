@@ -21,7 +21,7 @@ from ..fonts import FontSet
 from ..layout_spec import MM, Layout
 from ..text import TextSetter
 from .copyfit import Copyfit, copyfit
-from .fill import FillMemo, align_rows, choose_cell_spans, fill_frame
+from .fill import FillMemo, align_rows, cell_starts, choose_cell_spans, fewer_cells, fill_frame, level_cell_spans
 from .furniture import folio, footnotes, title_band
 from .items import (
     Box,
@@ -219,6 +219,9 @@ class PageLayouter:
                              hint="templates: " + ", ".join(layout.templates))
             return _Body()
         blocks, alias, leads = self._blocks(page, template)
+        # a frame whose cells follow its content given fewer elements than its cells: as many equal cells (fewer_cells)
+        template = replace(template, frames={n: fewer_cells(f, len(blocks[n].elements)) if blocks.get(n) else f
+                                             for n, f in template.frames.items()})
         frames = _PageFrames(self, ctx, page, template, blocks, leads, body_top, body_bottom)
         frames.first_fill()
         frames.level_heads()
@@ -596,7 +599,17 @@ class _PageFrames:
         self.fit = copyfit(ctx, page, self.fitting(), blocks)
         for name in self.order:
             frame = template.frames[name]
-            if frame.cell_spans_by and frame.cells > 1 and blocks.get(name):
+            if frame.cell_spans_by == "depth" and frame.cells > 1 and blocks.get(name):
+                def trial(spans, name=name):  # (its content said what it says on the first fill)
+                    self.chosen[name] = spans
+                    self.fill(name, diags=Diagnostics())
+                    return self.filled[name][0], self.filled[name][1], self.filled[name][3]
+                columns = {c for n, f in template.frames.items() if n != name and blocks.get(n) for c in cell_starts(f)}
+                spans = level_cell_spans(ctx, frame, blocks[name].elements, trial, columns)
+                self.chosen.pop(name, None)
+                if spans is not None:
+                    self.chosen[name] = spans
+            elif frame.cell_spans_by and frame.cells > 1 and blocks.get(name):
                 self.fill(name, diags=Diagnostics())
                 spans = choose_cell_spans(ctx, frame, self.filled[name])
                 if spans is not None:

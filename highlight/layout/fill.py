@@ -16,11 +16,11 @@ import sys
 from collections.abc import Mapping
 from dataclasses import fields, replace
 
-from ..content import Callout, Heading, Paragraph, Partner, Stat
+from ..content import Callout, Heading, Image, Paragraph, Partner, Stat
 from ..diagnostics import Diagnostics
 from ..layout_spec import MM, FrameSpec
 from .elements import head_lines, lay_out
-from .items import Rule, TextLine, _Piece, box_first, empty_bands, ink_span, rule_step
+from .items import Rule, TextLine, _Piece, box_first, empty_bands, ink_span, reading_length, rule_step
 from .stacking import FrameContext
 
 # Reading text set side by side on one row shares one size (designer's final review, item 7: page 8's introduction
@@ -64,6 +64,19 @@ def cell_boxes(frame: FrameSpec, width: float, gutter: float) -> list[tuple[floa
         column = (inner - (n - 1) * gutter) / n
         widths = [k * column + (k - 1) * gutter for k in frame.cell_spans]
     return [(pad + sum(widths[:c]) + c * gutter, w) for c, w in enumerate(widths)]
+
+
+def fewer_cells(frame: FrameSpec, count: int) -> FrameSpec:
+    """The frame as it sets `count` elements: a frame whose cells follow its content (`cell_spans_by: depth`) given
+    fewer elements than its cells (an edition that composes a row of two where the template's row holds three) sets
+    them on one row of as many cells sharing its span equally, on the grid (its cell_spans name a row of its full
+    count); else the frame as the template gives it (a lone table in a frame of two cells keeps its half). (Designer's review of
+    357772a, item 1: page 2's income figure, with nothing under it, composed beside the Engagement Day, a cell of
+    its depth, and the licences with the events and the inventions: the template's rows take either composition.)"""
+    if not 0 < count < frame.cells or frame.span % count or frame.cell_spans_by != "depth" \
+            or frame.wide_cells or frame.wide_cell_spans or frame.crowded_cells or frame.crowded_cell_spans:
+        return frame
+    return replace(frame, cells=count, cell_spans=None, cell_spans_by=None)
 
 
 def cell_widths(frame: FrameSpec, width: float, gutter: float) -> list[float]:
@@ -208,7 +221,8 @@ def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: fl
     boxes = cell_boxes(frame, width, gutter)
     widths = [w for _, w in boxes]
     y = top + pad
-    rows = [elements[i:i + cells] for i in range(0, len(elements), cells)]
+    rows = cell_rows(elements, cells)
+    rows, row_boxes = _marks_beside(ctx, frame, rows, boxes, gutter)
     started = []
     # The step from a heading's ink (its rule) to the first ink of what it heads, when the layout holds it
     # (fixed_steps: tight): the same under every heading, whether what it heads is in its frame or the next.
@@ -218,15 +232,28 @@ def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: fl
     if frame.measure:  # its elements but headings on a reading measure (a heading's rule keeps the whole span)
         column = (width - 2 * pad + gutter) / frame.span - gutter
         measure = min(widths[0], frame.measure * column + (frame.measure - 1) * gutter)
+    # a grid column, by which a reader's measure narrows an element (reading_measure); none for a frame set wider
+    # than its template's span (a page too full even at its figures' smallest step: its last resort, wide_span)
+    column_w = ctx.layout.column_x_pt(1, 1)[1]
+    if width > ctx.layout.column_x_pt(frame.col, frame.span)[1] + 0.5:
+        column_w = 0.0
     plain = ctx.but(head_lines=None) if ctx.head_lines else ctx  # (its opening heading's only)
+    across = (pad, width - 2 * pad)  # a heading over a frame's cells: its row across them (cell_rows)
     for r, row in enumerate(rows):
+        if cells > 1 and len(row) == 1 and isinstance(row[0], Heading):
+            boxes, widths = [across], [across[1]]
+        else:
+            boxes = row_boxes[r]
+            widths = [w for _, w in boxes]
         cards = [CARD_TEXT[type(e)] for e in row if type(e) in CARD_TEXT]
-        pieces = [lay_out(as_beside(plain, cards[0]) if cards and isinstance(e, Paragraph)
-                          else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
-                          measure if frame.measure and not isinstance(e, Heading) else widths[c], frame)
+        set_at = [reading_measure(as_beside(plain, cards[0]) if cards and isinstance(e, Paragraph)
+                                  else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
+                                  measure if frame.measure and not isinstance(e, Heading) else widths[c], frame,
+                                  column_w)
                   for c, e in enumerate(row)]
-        heads = [head_lines(ctx, e, measure if frame.measure and not isinstance(e, Heading) else widths[c])
-                 for c, e in enumerate(row)] if len(row) > 1 else []
+        pieces = [piece for piece, _ in set_at]
+        at = [w for _, w in set_at]  # each element's measure (a reading measure may have narrowed it)
+        heads = [head_lines(ctx, e, at[c]) for c, e in enumerate(row)] if len(row) > 1 else []
         if sum(h is not None for h in heads) > 1:
             # A row of cells opened by sub-headings: each set at its own measure, the shorter taking the deeper's
             # lines (the room under its Chinese), so that what they head starts level across the row (designer's
@@ -235,8 +262,7 @@ def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: fl
             most = tuple(max(h[k] for h in heads if h is not None) for k in (0, 1))
             for c, (e, h) in enumerate(zip(row, heads, strict=True)):
                 if h is not None and h != most:
-                    width_c = measure if frame.measure and not isinstance(e, Heading) else widths[c]
-                    pieces[c] = lay_out(plain.but(head_lines=most), e, width_c, frame)
+                    pieces[c] = lay_out(plain.but(head_lines=most), e, at[c], frame)
         if any(p.led for p in pieces):
             # Cells of a row align their first lines of like role (designer's fourth review): the lead-ins on the
             # row's top, the callouts' headlines and the stats' figure lines on one line under them.
@@ -307,6 +333,110 @@ def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: fl
                 mid = y - step / 2
                 out.append(Rule(x + pad, mid, x + width - pad, mid, ctx.layout.colours["rule"], 0.4))
     return y + pad - top, started
+
+
+def reading_measure(ctx: FrameContext, element, width: float, frame: FrameSpec,
+                    column_w: float) -> tuple[_Piece, float]:
+    """The element set at `width`, or, where a line of its running text would run past a reader's measure
+    (layout/page.yaml typography.max_chars_per_line for English, max_ems_per_line_zh for Chinese: DESIGN.md,
+    "Measures a reader can follow"), at the widest whole number of grid columns (`column_w` each) under `width`
+    whose lines keep within it, as a template's `measure` narrows a frame by hand: (the piece, its width). A heading
+    keeps its frame's width (its rule across the frame); figures, headings and table rows are no running text
+    (items.reading_length). Issue 22, round 11, item 2: page 2's "Inaugural HKUST Unicorn Day" sentence ran 89
+    characters a line across the 12 columns (edition-b 103). What a setting at a rejected width said is not said."""
+    limits = ctx.layout.geometry.typography
+    if isinstance(element, Heading) or not column_w or not (limits.max_chars_per_line or limits.max_ems_per_line_zh):
+        return lay_out(ctx, element, width, frame), width
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    said = Diagnostics()
+    piece = lay_out(ctx.but(diags=said), element, width, frame)
+    k = math.floor((width + gutter) / (column_w + gutter) + 1e-6)  # the whole columns it spans
+    while k > 1 and over_measure(piece.primary + piece.secondary, limits):
+        k -= 1
+        narrower = k * column_w + (k - 1) * gutter
+        if narrower < width - 0.01:
+            said = Diagnostics()
+            width = narrower
+            piece = lay_out(ctx.but(diags=said), element, width, frame)
+    ctx.diags.extend(said)
+    return piece, width
+
+
+def over_measure(items, limits) -> bool:
+    """Whether a line of running text among `items` runs past the reading measure of its language (reading_length)."""
+    for item in items:
+        length = reading_length(item) if isinstance(item, TextLine) else None
+        most = (limits.max_ems_per_line_zh if item.lang == "zh" else limits.max_chars_per_line) \
+            if length is not None else 0
+        if most and length is not None and length > most + 1e-6:
+            return True
+    return False
+
+
+def cell_rows(elements, cells: int) -> list:
+    """The rows of a frame's elements, `cells` to a row; a heading that opens what follows it (an element that is
+    no heading) stands on a row of its own across the frame's cells, its rule across them, what it heads in the
+    cells under it (issue 22, round 11: page 4's Programs and Fields over its three rankings side by side). A row
+    of headings alone (page 3's two section heads) keeps its cells."""
+    rows: list = []
+    run: list = []
+    for k, e in enumerate(elements):
+        if cells > 1 and isinstance(e, Heading) and not run and k + 1 < len(elements) \
+                and not isinstance(elements[k + 1], Heading):
+            rows.append([e])
+            continue
+        run.append(e)
+        if len(run) == cells:
+            rows.append(run)
+            run = []
+    return rows + ([run] if run else [])
+
+
+def cell_positions(elements, cells: int) -> list[int]:
+    """The cell of its row each element stands in (cell_rows: a heading over the cells stands in the first)."""
+    return [c for row in cell_rows(elements, cells) for c in range(len(row))]
+
+
+def _mark_width(image: Image, height: float) -> float | None:
+    """The width a small picture (a mark) draws at `height`: its own proportions (None: no file to measure)."""
+    import os
+
+    from ..images import PictureError, picture_path, probe
+
+    path, _ = picture_path(os.path.dirname(image.ref.file) or ".", image.file) if image.file else (None, "")
+    if path is None:
+        return None
+    try:
+        return height * probe(path).aspect
+    except PictureError:
+        return None
+
+
+def _marks_beside(ctx: FrameContext, frame: FrameSpec, rows: list, boxes: list, gutter: float) -> tuple[list, list]:
+    """The rows of a one-cell frame and each one's cell boxes: a small picture (a mark or logo: shorter than a QR
+    code, with no caption or credit) that follows a paragraph stands beside it, at the frame's right edge, its top on
+    the paragraph's top, the paragraph set on the rest of the measure less a gutter; not on a row of its own, where
+    it stands alone tied to nothing (designer's review of 357772a, item 2: edition-b's "H" mark alone at page 7's
+    foot, on no grid line, 7 mm over the folio). One that would leave the paragraph under half the measure keeps its
+    row."""
+    if frame.cells != 1 or frame.measure:
+        return rows, [boxes] * len(rows)
+    small = ctx.layout.qr_size_mm * MM
+    left, width = boxes[0]
+    out_rows: list = []
+    out_boxes: list = []
+    for row in rows:
+        mark = row[0]
+        if (out_rows and isinstance(mark, Image) and mark.height_mm and mark.height_mm * MM < small
+                and mark.caption is None and mark.credit is None and not mark.bleed
+                and len(out_rows[-1]) == 1 and isinstance(out_rows[-1][0], Paragraph)
+                and (w := _mark_width(mark, mark.height_mm * MM)) is not None and w + gutter <= width / 2):
+            out_rows[-1] = [out_rows[-1][0], mark]
+            out_boxes[-1] = [(left, width - w - gutter), (left + width - w, w)]
+            continue
+        out_rows.append(list(row))
+        out_boxes.append(boxes)
+    return out_rows, out_boxes
 
 
 def _row_lead(ctx: FrameContext, lead, row, boxes, frame: FrameSpec) -> tuple[float, _Piece, float, float]:
@@ -402,6 +532,74 @@ def _compositions(total: int, least: list[int]) -> list[tuple[int, ...]]:
         return [(total,)] if total >= least[0] else []
     return [(k,) + rest for k in range(least[0], total - sum(least[1:]) + 1)
             for rest in _compositions(total - k, least[1:])]
+
+
+def cell_starts(frame: FrameSpec, spans: tuple | None = None) -> set[int]:
+    """The grid columns a frame's cells start on (its `cell_spans`, or `spans`; equal cells where they divide)."""
+    spans = spans or tuple(frame.cell_spans or ()) or ((frame.span // frame.cells,) * frame.cells
+                                                       if frame.span % frame.cells == 0 else (frame.span,))
+    return {frame.col + sum(spans[:k]) for k in range(len(spans))}
+
+
+def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, columns: set) -> tuple[int, ...] | None:
+    """The grid columns of a row's cells that end them most level (the template's `cell_spans_by: depth`); None
+    keeps the template's `cell_spans`. `trial(spans)` fills the frame on `spans` and gives (its left, its measure,
+    its items). Among the spans on which every stat's figure line (figure, unit and change) fits its cell, with the
+    clear space before a cell beside it (elements.figure_clear_mm), the one with the least paper under its shortest
+    cell down to its deepest cell's foot (whole mm), then the fewest cells starting on a grid column no other row of
+    the page's frames starts on (`columns`: the section's column lines), then the least paper under all its cells;
+    the template's spans on a tie, then the fewest columns moved from them. Designer's review of 357772a, item 1:
+    a row of a section's figures whose copy differs from one edition to the next (2022-23's events with a note of
+    four lines beside the inventions' and the licences' shorter cells, edition-b's inventions with the longer note)
+    stands on the columns its copy needs, not on one edition's."""
+    base = tuple(frame.cell_spans or ()) or ((frame.span // frame.cells,) * frame.cells
+                                             if frame.span % frame.cells == 0 else ())
+    if len(base) != frame.cells or len(elements) != frame.cells:
+        return None  # (one row of cells: a frame of several rows keeps its columns)
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    clear = ctx.layout.geometry.elements.figure_clear_mm * MM
+    keys = [e.ref.yaml_path for e in elements]
+
+    def needs(spans: tuple, x: float, width: float, items: list) -> list[tuple[float, float]]:
+        """Per cell, (the room its stat's figure line takes: figure, unit and change, and the clear space before a
+        cell beside it; the room the cell has)."""
+        out = []
+        for k, (left, w) in enumerate(cell_boxes(replace(frame, cell_spans=spans), width, gutter)):
+            lines = [i for i in items if isinstance(i, TextLine) and i.role and i.role.element == keys[k]]
+            if not isinstance(elements[k], Stat) or not lines:
+                out.append((0.0, w))
+                continue
+            figure = max(lines, key=lambda i: max(r.size_pt for r in i.line.runs))
+            top, bottom = figure.baseline_pt - figure.line.ascent_pt, figure.baseline_pt + figure.line.descent_pt
+            right = max(i.x_pt + i.line.right_pt for i in lines
+                        if i.baseline_pt - i.line.ascent_pt < bottom and i.baseline_pt > top - 1)
+            out.append((right - x - left + (clear if k < len(elements) - 1 else 0.0), w))
+        return out
+
+    def cell_w(k: int, n: int, width: float) -> float:  # cell k's width on n columns (the others sharing the rest)
+        spans = [1] * frame.cells
+        spans[k] = n
+        spans[(k + 1) % frame.cells] += frame.span - sum(spans)
+        return cell_boxes(replace(frame, cell_spans=tuple(spans)), width, gutter)[k][1]
+
+    # (each cell at least the columns its figure line takes, as set on the template's cells: it does not wrap)
+    x, width, items = trial(base)
+    least = [next((n for n in range(2, frame.span - 2 * (frame.cells - 1) + 1) if cell_w(k, n, width) >= need - 0.01),
+                  frame.span) for k, (need, _) in enumerate(needs(base, x, width, items))]
+    best = None
+    for spans in _compositions(frame.span, least):
+        x, width, items = trial(spans)
+        found = [[i.baseline_pt + i.line.descent_pt for i in items if isinstance(i, TextLine) and i.role
+                  and i.role.element == key] for key in keys]
+        if not all(found) or any(need > room + 0.01 for need, room in needs(spans, x, width, items)):
+            continue
+        feet = [max(f) for f in found]
+        holes = [max(feet) - foot for foot in feet]
+        key = (round(max(holes) / MM), len(cell_starts(frame, spans) - columns), round(sum(holes) / MM), spans != base,
+               sum(abs(a - b) for a, b in zip(spans, base, strict=True)))
+        if best is None or key < best[0]:
+            best = (key, spans)
+    return None if best is None or best[1] == base else best[1]
 
 
 def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple) -> tuple[int, ...] | None:

@@ -64,6 +64,23 @@ class TextLine:
     role: Role | None = None  # stamped by the layout; None only while an element's function sets it
 
 
+# The roles of running text: what a reader reads line after line, held to a reading measure (headings, figures,
+# table rows and captions of charts are not)
+RUNNING_TEXT = frozenset({"paragraph", "list-body", "footnote"})
+
+
+def reading_length(item: TextLine) -> float | None:
+    """A line of running text's length as a reader's measure counts it (DESIGN.md: English lines of about 55-80
+    characters, Chinese of about 25-40 ideographs): an English line's characters, a Chinese line's width in ems of
+    its text's size; None for a line that is no running text."""
+    if item.role is None or item.role.kind not in RUNNING_TEXT:
+        return None
+    if item.lang == "zh":
+        size = max((run.size_pt for run in item.line.runs if run.text.strip() and not run.rise_pt), default=0.0)
+        return item.line.natural_pt / size if size else 0.0
+    return float(len(item.line.text.strip()))
+
+
 @dataclass(frozen=True)
 class Box:
     """A filled rectangle: title band, panel, bar, swatch."""

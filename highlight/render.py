@@ -203,14 +203,14 @@ def _tt_font(name: str, path: str, folder: str | None, make):
     """ReportLab's TTFont `name` for the face file at `path` (make(name, path, asciiReadable=False)), its reading
     of the file (the face's tables, metrics and character maps: TTFontFile's parse, 1-2 ms a face, four faces a
     build) kept across processes in `folder` (.cache/ttfaces/<digest>.pickle). An entry is named by a digest of the
-    face file's stamp (path, size, mtime), ReportLab's version and the package's source, and holds the face's and
-    the font's attributes as ReportLab left them after reading (but the face's scaling function, which the units
-    per em give again, the font's per-document states and its encoding, which it makes empty), with a digest of
-    its name and body: a damaged or foreign one is a miss. It is read by an unpickler that builds plain values and
+    font's name (the font keeps it), the face file's stamp (path, size, mtime), ReportLab's version and the package's
+    source, and holds the face's and the font's attributes as ReportLab left them after reading (but the face's
+    scaling function, which the units per em give again, the font's per-document states and its encoding, which it
+    makes empty), with a digest of its name and body: a damaged or foreign one is a miss. It is read by an unpickler that builds plain values and
     ReportLab's TTFNameBytes only, so no code in a .cache runs. A font whose attributes are not plain values (not
     the ReportLab this was written for) is made as ReportLab makes it, and so is every font when a function of the
     output was replaced at run time (linestore.code_replaced)."""
-    stored = _face_entry(path, folder)
+    stored = _face_entry(name, path, folder)
     if stored is not None:
         font = _kept_font(stored, make)
         if font is not None:
@@ -221,7 +221,7 @@ def _tt_font(name: str, path: str, folder: str | None, make):
     return font
 
 
-def _face_entry(path: str, folder: str | None) -> str | None:
+def _face_entry(name: str, path: str, folder: str | None) -> str | None:
     if folder is None:
         return None
     import hashlib
@@ -236,8 +236,8 @@ def _face_entry(path: str, folder: str | None) -> str | None:
         info = os.stat(path)
     except OSError:
         return None
-    digest = hashlib.sha256(b"highlight-ttface/1\0" + _package_digest() + f"\0{Version}\0{os.path.abspath(path)}"
-                            f"\0{info.st_size}\0{info.st_mtime_ns}".encode("utf-8", "surrogateescape"))
+    digest = hashlib.sha256(b"highlight-ttface/1\0" + _package_digest() + f"\0{Version}\0{name}\0"
+                            f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}".encode("utf-8", "surrogateescape"))
     return os.path.join(folder, digest.hexdigest()[:40] + ".pickle")
 
 

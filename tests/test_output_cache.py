@@ -489,7 +489,7 @@ def test_reportlabs_reading_of_a_face_is_taken_from_cache_ttfaces_as_reading_it_
     entries = sorted(os.path.join(folder, e) for e in os.listdir(folder))
     assert len(entries) == 3
     read.clear()
-    entry = render._face_entry(face_file, folder)
+    entry = render._face_entry("F1", face_file, folder)
     with open(entry, "rb") as f, open(next(e for e in entries if e != entry), "rb") as g:
         damages = (b"", f.read()[:-1] + b"\x00", g.read())
     for damage in damages:
@@ -498,6 +498,8 @@ def test_reportlabs_reading_of_a_face_is_taken_from_cache_ttfaces_as_reading_it_
         assert same(render._tt_font("F1", face_file, folder, TTFont))
     assert len(read) == 3  # each damage a miss, read again and written afresh
     assert same(render._tt_font("F1", face_file, folder, TTFont)) and len(read) == 3
+    other = render._tt_font("F3", face_file, folder, TTFont)  # another font's name: its own entry (a font keeps it)
+    assert len(read) == 4 and other.fontName == "F3"
 
     # A face of other units per em is scaled as ReportLab scales it (x · 1000 / units).
     odd = TTFont("F2", face_file, asciiReadable=False)

@@ -31,6 +31,7 @@ from .layout_spec import MM, TypographyLimits
 from .model import Callout, Ranking, Stat
 from .text import (
     CLOSING_BRACKETS,
+    DOUBLED_STROKES,
     NO_LINE_END,
     NO_LINE_START,
     OPENING_BRACKETS,
@@ -139,7 +140,8 @@ def _line_findings(item: TextLine, fonts, limits: TypographyLimits, counts: Page
             counts.detached_markers.append((item, f"'{a.char} {b.char}': the marker {gap_em:.2f} em from its word"))
         if a.marker or b.marker:
             continue
-        if not spaced_by and is_ideograph(a.char) and is_ideograph(b.char):
+        if not spaced_by and is_ideograph(a.char) and is_ideograph(b.char) \
+                and not (a.char == b.char and a.char in DOUBLED_STROKES):  # (一一 set apart on purpose: text.py)
             if widest is None or gap_em > widest[0]:
                 widest = (gap_em, a.char + b.char)
             spaced += gap_em > limits.max_ideograph_gap_em + 0.001

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import EDITION, glyph_gaps
 
 from highlight.build import find_project, load_inputs
@@ -403,3 +404,19 @@ def test_a_spaced_dash_ends_its_line_and_never_starts_one(setter_and_style):
             assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # (nothing lost)
             started += [(width, line) for line in lines[1:] if line.lstrip().startswith(dash)]
     assert not started, started
+
+
+def test_a_doubled_stroke_is_set_apart_and_no_other_pair_moves(setter_and_style):
+    """唯一一所 in 10 pt bold read as 唯——所: 一's one stroke runs to 0.04 em of its em box's edges, so two of them
+    stand on one line 0.074 em apart and read as a dash (the Chinese reviews of 1f9582f and b33891d). They are set
+    DOUBLED_STROKE_GAP_EM apart (under the 0.08 em an ideograph pair may open); the pairs beside them keep their
+    advance. Fails on 1932ae1: every gap 0."""
+    from highlight.text import DOUBLED_STROKE_GAP_EM
+
+    setter, layout = setter_and_style
+    for style in ("callout-headline", "body"):
+        (line,) = setter.set([Span("香港唯一一所大學", layout.style(style, "zh"), lang="zh")], 300.0)
+        gaps, _ = glyph_gaps(setter, line)
+        assert gaps[3] == pytest.approx(DOUBLED_STROKE_GAP_EM, abs=1e-6), gaps  # 一 | 一
+        assert all(abs(g) < 1e-6 for k, g in enumerate(gaps) if k != 3), gaps
+        assert DOUBLED_STROKE_GAP_EM < 0.08

@@ -303,7 +303,7 @@ def _printed_chinese_spacing(pdf: str) -> tuple[list, list, list]:
     import pypdfium2 as pdfium
     from pypdfium2 import raw
 
-    from highlight.text import is_ideograph
+    from highlight.text import DOUBLED_STROKES, is_ideograph
 
     lines, dashes = [], []
     document = pdfium.PdfDocument(pdf)
@@ -324,7 +324,8 @@ def _printed_chinese_spacing(pdf: str) -> tuple[list, list, list]:
                         lines.append(line)
                     line = []
                     continue
-                if is_ideograph(a[0]) and is_ideograph(b[0]) and abs(a[3] - b[3]) < 0.01:
+                if is_ideograph(a[0]) and is_ideograph(b[0]) and abs(a[3] - b[3]) < 0.01 \
+                        and not (a[0] == b[0] and a[0] in DOUBLED_STROKES):  # (一一: set apart on purpose)
                     line.append((b[1] - a[1] - a[3]) / a[3])
             if line:
                 lines.append(line)

@@ -111,8 +111,9 @@ def _mkstemp(folder: str, prefix: str, suffix: str) -> tuple[int, str]:
 def prune_oldest(folder: str, suffix: str, keep: int) -> None:
     """Keep a cache folder's `keep` newest entries ending in `suffix`, once it holds more than twice that (now
     and then, not at every write). An OSError is the caller's: a cache that cannot be pruned only costs room."""
-    entries = [os.path.join(folder, e) for e in os.listdir(folder) if e.endswith(suffix)]
-    if len(entries) > 2 * keep:
+    names = [e for e in os.listdir(folder) if e.endswith(suffix)]
+    if len(names) > 2 * keep:  # (the paths made only then: a build that writes lists a folder of ~1,000 entries)
+        entries = [os.path.join(folder, e) for e in names]
         for old in sorted(entries, key=os.path.getmtime, reverse=True)[keep:]:
             os.remove(old)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import pickle
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ class RenderOptions:
     deflated: str | None = None  # a folder of streams compressed before (.cache/deflate): see _DeflateMemo
     subsets: str | None = None  # a folder of font programs ReportLab subset before (.cache/subsets): see _SubsetMemo
     outlines: str | None = None  # a folder of glyph outlines read before (.cache/outlines): see _KeptOutlines
+    faces: str | None = None  # a folder of ReportLab's readings of face files (.cache/ttfaces): see _tt_font
     drawn: str | None = None  # a folder of pages drawn before (.cache/drawn): see _DrawnPages
     page_keys: tuple | None = None  # each page's .cache/pages name (what its laid-out page is a function of)
 
@@ -65,7 +67,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
         if name not in pdfmetrics._fonts:
             # Glyphs are embedded only as used (asciiReadable would add every ASCII glyph the
             # subset file has), so the PDF does not depend on which cached subset was read.
-            pdfmetrics._fonts[name] = TTFont(name, face.path, asciiReadable=False)
+            pdfmetrics._fonts[name] = _tt_font(name, face.path, options.faces, TTFont)
     geometry = layout.geometry
     screen = options.target == "screen"
     bleed = 0.0 if screen else geometry.page.bleed_mm * MM
@@ -191,6 +193,140 @@ def _glyph_outline(path: str, char: str) -> tuple[tuple, int]:
         pen = _Recorder(glyphs)
         glyphs[name].draw(pen)
         return tuple(pen.ops), glyphs[name].width
+
+
+_FACES_FORMAT = b"highlight-ttface/1\n"
+_FACES_KEEP = 64  # entries kept, newest first (a build reads four faces; a new character set makes four more)
+
+
+def _tt_font(name: str, path: str, folder: str | None, make):
+    """ReportLab's TTFont `name` for the face file at `path` (make(name, path, asciiReadable=False)), its reading
+    of the file (the face's tables, metrics and character maps: TTFontFile's parse, 1-2 ms a face, four faces a
+    build) kept across processes in `folder` (.cache/ttfaces/<digest>.pickle). An entry is named by a digest of the
+    font's name (the font keeps it), the face file's stamp (path, size, mtime), ReportLab's version and the package's
+    source, and holds the face's and the font's attributes as ReportLab left them after reading (but the face's
+    scaling function, which the units per em give again, the font's per-document states and its encoding, which it
+    makes empty), with a digest of its name and body: a damaged or foreign one is a miss. It is read by an unpickler that builds plain values and
+    ReportLab's TTFNameBytes only, so no code in a .cache runs. A font whose attributes are not plain values (not
+    the ReportLab this was written for) is made as ReportLab makes it, and so is every font when a function of the
+    output was replaced at run time (linestore.code_replaced)."""
+    stored = _face_entry(name, path, folder)
+    if stored is not None:
+        font = _kept_font(stored, make)
+        if font is not None:
+            return font
+    font = make(name, path, asciiReadable=False)
+    if stored is not None:
+        _keep_font(stored, font)
+    return font
+
+
+def _face_entry(name: str, path: str, folder: str | None) -> str | None:
+    if folder is None:
+        return None
+    import hashlib
+
+    from reportlab import Version
+
+    from .linestore import _package_digest, code_replaced
+
+    if code_replaced():
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    digest = hashlib.sha256(b"highlight-ttface/1\0" + _package_digest() + f"\0{Version}\0{name}\0"
+                            f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}".encode("utf-8", "surrogateescape"))
+    return os.path.join(folder, digest.hexdigest()[:40] + ".pickle")
+
+
+def _font_parts(font) -> tuple[dict, dict] | None:
+    """The font's and its face's attributes to keep, or None when one is not a plain value (or a TTFNameBytes)."""
+    from weakref import WeakKeyDictionary
+
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes
+
+    face = getattr(font, "face", None)
+    own = {k: v for k, v in vars(font).items() if k not in ("face", "state", "encoding")}
+    faced = {k: v for k, v in vars(face).items() if k != "_pdfScale"} if face is not None else {}
+    if type(getattr(font, "state", None)) is not WeakKeyDictionary or font.state \
+            or type(getattr(font, "encoding", None)) is not TTEncoding or vars(font.encoding) != {"name": "UTF-8"} \
+            or type(faced.get("unitsPerEm")) is not int or faced["unitsPerEm"] <= 0:
+        return None
+
+    def plain(value, depth: int = 0) -> bool:
+        kind = type(value)
+        if kind in (str, bytes, int, float, bool, type(None), TTFNameBytes):
+            return True
+        if depth > 4:
+            return False
+        if kind in (list, tuple):
+            return all(plain(v, depth + 1) for v in value)
+        if kind is dict:
+            return all(plain(k, depth + 1) and plain(v, depth + 1) for k, v in value.items())
+        return False
+
+    return (own, faced) if plain(own) and plain(faced) else None
+
+
+class _FaceUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        if (module, name) == ("reportlab.pdfbase.ttfonts", "TTFNameBytes"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a face's value")
+
+
+def _kept_font(stored: str, make):
+    """The font kept at `stored` (see _tt_font), or None."""
+    import hashlib
+    from weakref import WeakKeyDictionary
+
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFontFace
+
+    head = len(_FACES_FORMAT) + 65
+    try:
+        with open(stored, "rb") as f:
+            data = f.read()
+        body = memoryview(data)[head:]
+        if not data.startswith(_FACES_FORMAT) or data[head - 1:head] != b"\n" or hashlib.sha256(
+                os.path.basename(stored).encode() + body).hexdigest().encode() != data[len(_FACES_FORMAT):head - 1]:
+            return None
+        own, faced = _FaceUnpickler(io.BytesIO(body)).load()
+        if type(own) is not dict or type(faced) is not dict or type(faced.get("unitsPerEm")) is not int \
+                or faced["unitsPerEm"] <= 0:
+            return None
+    except Exception:  # (damaged, truncated, foreign: only a miss)
+        return None
+    face = TTFontFace.__new__(TTFontFace)
+    vars(face).update(faced)
+    units = faced["unitsPerEm"]
+    if units == 1000:  # (as TTFontFile.extractInfo scales)
+        face._pdfScale = lambda x: x
+    else:
+        scale = 1000 / units
+        face._pdfScale = lambda x: x * scale
+    font = make.__new__(make)
+    vars(font).update(own)
+    font.face, font.state, font.encoding = face, WeakKeyDictionary(), TTEncoding()
+    return font
+
+
+def _keep_font(stored: str, font) -> None:
+    import hashlib
+
+    from .atomic import prune_oldest, replace_file
+
+    parts = _font_parts(font)
+    if parts is None:
+        return
+    try:
+        body = pickle.dumps(parts, protocol=5)
+        replace_file(stored, _FACES_FORMAT + hashlib.sha256(os.path.basename(stored).encode() + body).hexdigest()
+                     .encode() + b"\n" + body)
+        prune_oldest(os.path.dirname(stored), ".pickle", _FACES_KEEP)
+    except (OSError, pickle.PicklingError):  # (a read-only project: time lost only)
+        pass
 
 
 class _KeptOutlines:

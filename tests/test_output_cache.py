@@ -430,3 +430,80 @@ def test_pages_are_not_taken_from_cache_drawn_when_a_painter_method_is_replaced(
     again = BuildSession().build(BuildOptions(edition, str(tmp_path / "b.pdf")))
     assert not again.diagnostics.has_errors() and painted == set(range(8))
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_reportlabs_reading_of_a_face_is_taken_from_cache_ttfaces_as_reading_it_gives_and_a_damaged_entry_is_a_miss(
+        tmp_path, monkeypatch):
+    """render._tt_font: ReportLab's reading of a face file (TTFontFile's parse of its tables, 1-2 ms a face, four a
+    build) is kept in .cache/ttfaces under a digest of the file's stamp, ReportLab's version and the package's
+    source; a process that registers the face again takes it from there: the font's and the face's attributes,
+    widths, subsets and codes are what reading the file gives. A touched or rewritten file is read again; a
+    damaged, truncated or foreign entry is a miss, read again and written afresh. Fails on the code before (no
+    _tt_font: every process read every face)."""
+    import shutil
+
+    from reportlab.pdfbase import ttfonts
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from highlight import render
+
+    face_file = str(tmp_path / "face.ttf")
+    shutil.copyfile(os.path.join(ROOT, ".cache", "fonts", "latin-regular.ttf"), face_file)
+    folder = str(tmp_path / "ttfaces")
+    read: list[str] = []  # (counted in ReportLab: a function of ours replaced at run time turns the caches off)
+    real = ttfonts.TTFontFace.__init__
+    monkeypatch.setattr(ttfonts.TTFontFace, "__init__", lambda face, name, **k: read.append(name) or real(face, name, **k))
+
+    def same(a, b=None) -> bool:
+        """a and b (by default the face file read now) as ReportLab uses them: every attribute, widths, the scale,
+        splitting and subsetting."""
+        if b is None:
+            b = TTFont("F1", face_file, asciiReadable=False)
+            del read[-1]
+        kept = ("face", "state", "encoding")
+        if {k: v for k, v in vars(a).items() if k not in kept} != {k: v for k, v in vars(b).items() if k not in kept}:
+            return False
+        if {k: v for k, v in vars(a.face).items() if k != "_pdfScale"} != \
+                {k: v for k, v in vars(b.face).items() if k != "_pdfScale"}:
+            return False
+        if a.state or b.state or type(a.encoding) is not type(b.encoding) or vars(a.encoding) != vars(b.encoding):
+            return False
+        text = "Research 研究 funding reached $1.2bn (+14%) — 2022–23"
+        docs = [Canvas(str(tmp_path / "x.pdf"))._doc for _ in (a, b)]
+        return (a.stringWidth(text, 9.5) == b.stringWidth(text, 9.5) and a.face._pdfScale(517) == b.face._pdfScale(517)
+                and a.splitString(text, docs[0]) == b.splitString(text, docs[1])
+                and a.face.makeSubset(list(range(32, 127))) == b.face.makeSubset(list(range(32, 127))))
+
+    first = render._tt_font("F1", face_file, folder, TTFont)
+    assert len(read) == 1 and len(os.listdir(folder)) == 1 and same(first)
+    taken = render._tt_font("F1", face_file, folder, TTFont)
+    assert len(read) == 1 and taken is not first and same(taken)
+
+    os.utime(face_file, ns=(10**18, 10**18))  # touched: another stamp, read again
+    assert same(render._tt_font("F1", face_file, folder, TTFont)) and len(read) == 2
+    regular = TTFont("F1", face_file, asciiReadable=False)
+    shutil.copyfile(os.path.join(ROOT, ".cache", "fonts", "latin-bold.ttf"), face_file)  # rewritten: another face
+    read.clear()
+    bold = render._tt_font("F1", face_file, folder, TTFont)
+    assert len(read) == 1 and same(bold) and not same(render._tt_font("F1", face_file, folder, TTFont), regular)
+    entries = sorted(os.path.join(folder, e) for e in os.listdir(folder))
+    assert len(entries) == 3
+    read.clear()
+    entry = render._face_entry("F1", face_file, folder)
+    with open(entry, "rb") as f, open(next(e for e in entries if e != entry), "rb") as g:
+        damages = (b"", f.read()[:-1] + b"\x00", g.read())
+    for damage in damages:
+        with open(entry, "wb") as f:  # truncated to nothing, its last byte changed, another face's entry
+            f.write(damage)
+        assert same(render._tt_font("F1", face_file, folder, TTFont))
+    assert len(read) == 3  # each damage a miss, read again and written afresh
+    assert same(render._tt_font("F1", face_file, folder, TTFont)) and len(read) == 3
+    other = render._tt_font("F3", face_file, folder, TTFont)  # another font's name: its own entry (a font keeps it)
+    assert len(read) == 4 and other.fontName == "F3"
+
+    # A face of other units per em is scaled as ReportLab scales it (x · 1000 / units).
+    odd = TTFont("F2", face_file, asciiReadable=False)
+    odd.face.unitsPerEm = 2048
+    stored = str(tmp_path / "odd" / "entry.pickle")
+    render._keep_font(stored, odd)
+    assert render._kept_font(stored, TTFont).face._pdfScale(517) == 517 * (1000 / 2048)

@@ -117,3 +117,147 @@ def _fonts(edition, layout):
     diags = Diagnostics()
     manifest = load_manifest(f"{project}/fonts/fonts.yaml", diags)
     return prepare_fonts(manifest, set(characters_used(edition, layout)), diags, f"{project}/.cache/fonts")
+
+
+def _laid_out(edition, layout, fonts):
+    """Every page of the edition laid out afresh (a new setter: no line memo), and what the layout said."""
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout.engine import layout_edition
+
+    diags = Diagnostics()
+    pages = layout_edition(edition, layout, TextSetter(fonts), diags)
+    return pages, [(d.severity, d.code, d.message, d.source, d.hint, d.page) for d in diags.items]
+
+
+def test_a_frame_filled_again_with_the_same_inputs_is_taken_and_equals_the_fill(monkeypatch):
+    """A page fills a frame again with the same inputs (its footnotes on each language's leading and on one grid, the
+    quiet trial before the body, a remedy tried and undone): the fill is taken from the page's fills (fill.FillMemo),
+    its items, holes and what it said given again; so are its footnotes, set for each trial. The pages and
+    diagnostics are those of filling and setting every time."""
+    from conftest import EDITION
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout import fill
+
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    fonts = _fonts(edition, layout)
+    monkeypatch.setattr(fill, "FILL_COUNTS", {})
+    taken, taken_said = _laid_out(edition, layout, fonts)
+    asked, made = (sum(counts[k] for counts in fill.FILL_COUNTS.values()) for k in (0, 1))
+    assert made < asked, "no frame fill was taken"
+    assert any(p.number == 5 and fill.FILL_COUNTS[5][1] < fill.FILL_COUNTS[5][0] for p in taken)
+
+    monkeypatch.setattr(fill.FillMemo, "get", lambda self, key: None)  # every fill made, the footnotes set every time
+    monkeypatch.setattr(fill.FillMemo, "taken", lambda self, ctx, parts, make: make(ctx))
+    monkeypatch.setattr(fill, "FILL_COUNTS", {})
+    filled, filled_said = _laid_out(edition, layout, fonts)
+    assert all(made == asked for asked, made in fill.FILL_COUNTS.values())
+    assert taken == filled
+    assert taken_said == filled_said and any(code == "qr-placeholder" for _, code, *_ in taken_said)
+
+
+def test_a_fill_is_taken_only_for_the_very_same_inputs():
+    """The key of a frame fill holds everything the fill reads: each field of its context (but where its diagnostics
+    go), each field of the frame, its elements, position, measure, row tops, whether holes are asked and its lead;
+    another layout, setter or page empties the page's fills. Where the diagnostics go does not change the key."""
+    from dataclasses import fields, replace
+
+    from conftest import EDITION
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout.engine import PageLayouter
+    from highlight.layout.fill import FILL_COUNTS, FillMemo, fill_frame
+
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    page = next(p for p in edition.pages if p.number == 5)
+    template = layout.templates[page.template]
+    block = next(b for b in page.blocks if len(b.elements) > 1)
+    frame = template.frames[block.frame]
+    setter = TextSetter(_fonts(edition, layout))
+    ctx = PageLayouter(layout, setter, Diagnostics()).context(5).but(frame=block.frame)
+    memo = ctx.fills
+    assert isinstance(memo, FillMemo)
+    args = (frame, block.elements, 30.0, 0.0, 200.0, None, True, None)
+    key = memo.key(ctx, *args)
+    assert key is not None and memo.key(ctx.but(diags=Diagnostics()), *args) == key
+
+    other = object()  # (a value equal to no field's)
+    for name in (f.name for f in fields(ctx) if f.name not in ("diags", "fills", "layout", "setter")):
+        assert memo.key(replace(ctx, **{name: other}), *args) != key, f"the context's {name} is not in the key"
+    for name in (f.name for f in fields(frame)):
+        assert memo.key(ctx, replace(frame, **{name: other}), *args[1:]) != key, f"the frame's {name} is not in the key"
+    variants = [block.elements[:-1], 31.0, 1.0, 201.0, [12.0], False, block.elements[0]]
+    for k, variant in enumerate(variants, start=1):
+        assert memo.key(ctx, *args[:k], variant, *args[k + 1:]) != key, f"argument {k} of the fill is not in the key"
+
+    # Filled once; the same fill again is taken; another page, layout or setter starts the page's fills afresh (the
+    # first context again after another setter is filled again).
+    def filled(context) -> tuple:
+        out, holes = [], []
+        used, started = fill_frame(context, frame, block.elements, 30.0, 0.0, 200.0, out, None, holes)
+        return used, started, out, holes
+
+    FILL_COUNTS.clear()
+    first = filled(ctx)
+    assert filled(ctx.but(diags=Diagnostics())) == first and FILL_COUNTS[5] == [2, 1]
+    for context in (ctx.but(page=6), ctx.but(layout=replace(layout)), ctx.but(setter=TextSetter(setter.fonts)), ctx):
+        filled(context)
+    assert FILL_COUNTS[5] == [5, 4] and FILL_COUNTS[6] == [1, 1]
+
+
+def test_a_pages_footnotes_are_set_once_for_each_grid_and_measure(monkeypatch):
+    """A page asks for its footnotes at each trial of its body (where the notes start, on each language's leading
+    and on one grid): furniture.footnotes sets them once for a context, page, measure and columns while the page is
+    laid out, the same items and diagnostics given again; another measure, columns, page or context is set afresh."""
+    from conftest import EDITION
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout import furniture
+    from highlight.layout.engine import SHARED_FOOTNOTE, PageLayouter
+
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    page = next(p for p in edition.pages if p.footnotes)
+    set_: list = []
+    real = furniture._footnotes
+    monkeypatch.setattr(furniture, "_footnotes", lambda *a: set_.append(a[1:]) or real(*a))
+    ctx = PageLayouter(layout, TextSetter(_fonts(edition, layout)), Diagnostics()).context(page.number)
+    fresh = real(ctx.but(fills=None), page, 480.0, (1, 5))
+    first = furniture.footnotes(ctx, page, 480.0, (1, 5))
+    quiet = ctx.but(diags=Diagnostics())
+    assert furniture.footnotes(quiet, page, 480.0, (1, 5)) == first == fresh and len(set_) == 1
+    for other in [(ctx, page, 470.0, (1, 5)), (ctx, page, 480.0, (1, 7)),
+                  (ctx.but(substitutes={"footnote": SHARED_FOOTNOTE}), page, 480.0, (1, 5)),
+                  (ctx, next(p for p in edition.pages if p.footnotes and p is not page), 480.0, (1, 5))]:
+        count = len(set_)
+        assert furniture.footnotes(*other) == real(other[0].but(fills=None), *other[1:])
+        assert len(set_) == count + 1
+
+
+def test_a_context_but_a_change_is_what_replace_gives_without_its_init(monkeypatch):
+    """FrameContext.but (21,700 contexts in the 200-page edition) copies the fields instead of calling the frozen
+    __init__ through dataclasses.replace: for a change of each field the context equals replace's, field for field
+    (the page's fills too), the original is unchanged, and an unknown name is replace's TypeError."""
+    from dataclasses import fields, replace
+
+    import pytest
+
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout.stacking import FrameContext
+
+    ctx = FrameContext(object(), object(), Diagnostics(), 3, "body", fills=object())
+    inits: list = []
+    real = FrameContext.__init__
+    monkeypatch.setattr(FrameContext, "__init__", lambda self, *a, **k: inits.append(1) or real(self, *a, **k))
+    for f in fields(FrameContext):
+        value = object()
+        made = ctx.but(**{f.name: value})
+        expected = replace(ctx, **{f.name: value})
+        assert type(made) is FrameContext and all(getattr(made, g.name) is getattr(expected, g.name)
+                                                  for g in fields(FrameContext))
+        assert getattr(ctx, f.name) is not value
+    assert len(inits) == len(fields(FrameContext))  # (replace's, not but's)
+    with pytest.raises(TypeError):
+        ctx.but(colour="red")

@@ -34,7 +34,8 @@ class PdfBackend(FileBackend):
             picture_icc=document.picture_icc, images=document.layout.geometry.images, edition=meta.edition,
             languages=meta.languages, deflated=os.path.join(document.project, ".cache", "deflate"),
             subsets=os.path.join(document.project, ".cache", "subsets"),
-            outlines=os.path.join(document.project, ".cache", "outlines"))
+            outlines=os.path.join(document.project, ".cache", "outlines"),
+            faces=os.path.join(document.project, ".cache", "ttfaces"))
         redraw = _redrawn(document)
         if redraw is not None:
             previous = document.previous

@@ -21,7 +21,7 @@ from ..fonts import FontSet
 from ..layout_spec import MM, Layout
 from ..text import TextSetter
 from .copyfit import Copyfit, copyfit
-from .fill import align_rows, cell_starts, choose_cell_spans, fewer_cells, fill_frame, level_cell_spans
+from .fill import FillMemo, align_rows, cell_starts, choose_cell_spans, fewer_cells, fill_frame, level_cell_spans
 from .furniture import folio, footnotes, title_band
 from .items import (
     Box,
@@ -83,10 +83,11 @@ class PageLayouter:
         self.grid = layout.geometry.grid.baseline_pt
         self.frame_heights: dict = {}  # (page, frame) -> height used, for the next build's overflow messages
         self.previous_heights: dict = {}  # the same, from the last good build of this edition
+        self.fills = FillMemo()  # the frame fills made for the page being laid out (fill_frame takes them again)
 
     def context(self, page: int) -> FrameContext:
         """The page's context: no frame yet, no substitutions, no copyfit steps."""
-        return FrameContext(self.layout, self.setter, self.diags, page, languages=self.languages)
+        return FrameContext(self.layout, self.setter, self.diags, page, languages=self.languages, fills=self.fills)
 
     def layout_page(self, page: Page, edition: Edition) -> LaidOutPage:
         """The page laid out; its footnotes on one grid for both languages (the `footnote-shared` style, where the

@@ -9,8 +9,12 @@ Chinese across the row. Items are emitted in reading order.
 """
 from __future__ import annotations
 
+import atexit
 import math
-from dataclasses import replace
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import fields, replace
 
 from ..content import Callout, Heading, Image, Paragraph, Partner, Stat
 from ..diagnostics import Diagnostics
@@ -80,6 +84,98 @@ def cell_widths(frame: FrameSpec, width: float, gutter: float) -> list[float]:
     return [w for _, w in cell_boxes(frame, width, gutter)]
 
 
+class FillMemo:
+    """The frame fills made while one page is laid out, by everything a fill reads (fill_frame's arguments and its
+    context, the layout and text setter by identity, the rest by value; not where its diagnostics go): the result,
+    the items and holes it appended and what it said. A page fills a frame again with the same inputs many times
+    (the footnotes on each language's leading and on one grid, the quiet trial before the body, a remedy tried and
+    undone); a fill is a function of those inputs, so it is taken. Emptied when a fill for another page, layout or
+    setter is asked (a PageLayouter lays out page after page). FILL_COUNTS counts, per page number, the fills asked
+    for and those made, in this process (HIGHLIGHT_FILL_COUNTS=1 prints them at exit, on stderr)."""
+
+    def __init__(self):
+        self.made: dict = {}
+        self.scope: tuple = ()
+        self.keep: tuple = ()  # (the layout and setter whose identity the keys hold: alive while they are keys)
+
+    def key(self, ctx: FrameContext, frame: FrameSpec, elements, x, top, width, row_tops, holes: bool, lead):
+        """The key of a frame fill (None: something unhashable, filled every time); counted in FILL_COUNTS."""
+        key = self._key(ctx, ("fill", type(frame), tuple(_frozen(getattr(frame, name)) for name in _FRAME_FIELDS),
+                              tuple(elements), x, top, width, None if row_tops is None else tuple(row_tops), holes,
+                              lead))
+        counts = FILL_COUNTS.get(ctx.page)
+        if counts is None:
+            counts = FILL_COUNTS[ctx.page] = [0, 0]
+            if len(FILL_COUNTS) == 1 and os.environ.get("HIGHLIGHT_FILL_COUNTS"):
+                atexit.register(_print_fill_counts)
+        counts[0] += 1
+        return key
+
+    def _key(self, ctx: FrameContext, parts: tuple):
+        scope = (id(ctx.layout), id(ctx.setter), ctx.page)
+        if scope != self.scope:
+            self.made, self.scope, self.keep = {}, scope, (ctx.layout, ctx.setter)
+        try:
+            key = (tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), parts)
+            hash(key)
+        except TypeError:  # (something unhashable: made every time)
+            return None
+        return key
+
+    def get(self, key):
+        return None if key is None else self.made.get(key)
+
+    def put(self, key, made: tuple) -> tuple:
+        FILL_COUNTS[self.scope[2]][1] += 1
+        if key is not None:
+            self.made[key] = made
+        return made
+
+    def taken(self, ctx: FrameContext, parts: tuple, make):
+        """make(ctx) the first time this context (but where its diagnostics go) and `parts` ask, its value and what
+        it said taken after that (a page's footnotes, set for each trial of the page's body: furniture.footnotes);
+        `parts` hold what else it reads, each hashable (an object by identity: its id, the object kept in `parts`
+        too would be hashed by value)."""
+        key = self._key(ctx, parts)
+        made = self.made.get(key) if key is not None else None
+        if made is None:
+            said = Diagnostics()
+            made = (make(ctx.but(diags=said)), tuple(said.items))
+            if key is not None:
+                self.made[key] = made
+        ctx.diags.items.extend(made[1])
+        return made[0]
+
+
+FILL_COUNTS: dict = {}  # page number -> [frame fills asked for, fills made] in this process (FillMemo)
+
+
+def _print_fill_counts() -> None:
+    asked, made = (sum(c[k] for c in FILL_COUNTS.values()) for k in (0, 1))
+    print(f"frame fills: {asked} asked for, {made} made ({asked - made} taken from the page's fills); per page "
+          "(asked/made): " + " ".join(f"{p}:{a}/{m}" for p, (a, m) in sorted(FILL_COUNTS.items())), file=sys.stderr)
+
+
+# FrameContext's fields a fill reads (all but where its diagnostics go and the memo itself), the layout and the
+# setter by identity (the scope) and the rest by value
+_CONTEXT_FIELDS = tuple(f.name for f in fields(FrameContext) if f.name not in ("diags", "fills", "layout", "setter"))
+
+
+_FRAME_FIELDS = tuple(f.name for f in fields(FrameSpec))  # (its refs too: what a diagnostic names)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), tuple, frozenset})  # (asked first: most fields are these)
+
+
+def _frozen(value):
+    """`value` as a key: a mapping as its items in order (a frame's styles, a context's substitutions)."""
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, Mapping):
+        return (Mapping, tuple((k, _frozen(v)) for k, v in value.items()))
+    return value
+
+
 def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: float, width: float,
                out: list, row_tops: list | None = None, holes: list | None = None,
                lead=None) -> tuple[float, list]:
@@ -94,6 +190,30 @@ def fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: flo
     one; the whole row if none), across their columns, its last line on the row's lead-ins' last line: directly
     above the figures it leads into, the row's figures level (designer's review of round 4, item 1: set above
     the frame it floated 16.6 mm over its figures, as the fourth cell's own lead-in ran three lines)."""
+    memo = ctx.fills
+    if not isinstance(memo, FillMemo):
+        return _fill_frame(ctx, frame, elements, x, top, width, out, row_tops, holes, lead)
+    key = memo.key(ctx, frame, elements, x, top, width, row_tops, holes is not None, lead)
+    made = memo.get(key)
+    if made is None:  # filled, what it says and appends recorded, to be said and appended again when taken
+        said = Diagnostics()
+        items: list = []
+        its_holes: list | None = [] if holes is not None else None
+        used, started = _fill_frame(ctx.but(diags=said), frame, elements, x, top, width, items, row_tops, its_holes,
+                                    lead)
+        made = memo.put(key, (used, tuple(started), tuple(items), its_holes and tuple(its_holes), tuple(said.items)))
+    used, started, items, its_holes, said_items = made
+    ctx.diags.items.extend(said_items)
+    out.extend(items)
+    if holes is not None and its_holes:
+        holes.extend(its_holes)
+    return used, list(started)
+
+
+def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: float, width: float,
+                out: list, row_tops: list | None = None, holes: list | None = None,
+                lead=None) -> tuple[float, list]:
+    """fill_frame's work, every time."""
     m = ctx.m
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
     pad = frame.padding_mm * MM

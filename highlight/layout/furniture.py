@@ -55,6 +55,22 @@ def title_band(ctx: FrameContext, page: Page) -> tuple[list, bool]:
 
 
 def footnotes(ctx: FrameContext, page: Page, width: float, columns: tuple[int, ...] = ()) -> tuple[list, float]:
+    """The page's footnotes and their height (_footnotes), set once for a context, page, measure and columns while
+    the page is laid out (the context's `fills`: a page asks for its notes on each grid at each trial of its
+    body), the same items and diagnostics given again."""
+    memo = getattr(ctx, "fills", None)
+    if memo is None:
+        return _footnotes(ctx, page, width, columns)
+
+    def made(quiet: FrameContext) -> tuple:
+        items, height = _footnotes(quiet, page, width, columns)
+        return tuple(items), height, page  # (the page kept with them: its id is in the key)
+
+    items, height, _ = memo.taken(ctx, ("footnotes", id(page), width, tuple(columns)), made)
+    return list(items), height
+
+
+def _footnotes(ctx: FrameContext, page: Page, width: float, columns: tuple[int, ...] = ()) -> tuple[list, float]:
     """The page's footnotes from y = 0, and their height, in the order their markers first appear on the
     page. A bilingual note is a row of two columns on the grid, its English on the left columns and its Chinese
     on the rest, each marker on its grid column's edge and its text after it on one indent (the measure holds

@@ -11,7 +11,7 @@ A _Column is the one mutable thing here: an element's cursor down one language's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from itertools import pairwise
 from types import MappingProxyType
 
@@ -50,10 +50,23 @@ class FrameContext:
     # blocks hang from one top line and the shorter takes the room of the lines it does not set under its Chinese, so
     # that what they head starts level across the row (elements.heading). Never a card's: a card is a tight stack
     head_lines: tuple[int, int] | None = None
+    # the frame fills made for the page being laid out (fill.FillMemo): the same frame filled again with the same
+    # inputs (the trial before the body, each language's footnotes, a remedy undone) is taken, not set again.
+    # Not part of what the context says: equal contexts with different memos are equal.
+    fills: object = field(default=None, compare=False, repr=False)
 
     def but(self, **changes) -> FrameContext:
-        """This context with `changes` (a frame, a quiet Diagnostics for a trial, …)."""
-        return replace(self, **changes)
+        """This context with `changes` (a frame, a quiet Diagnostics for a trial, …): what dataclasses.replace
+        gives (the class has no __post_init__ and every field is an __init__ argument), made by copying the fields
+        instead of calling the frozen __init__ (21,700 contexts in the 200-page edition). An unknown name is a
+        TypeError, as replace says."""
+        if not changes.keys() <= _FIELD_NAMES:
+            return replace(self, **changes)  # (its TypeError)
+        made = object.__new__(FrameContext)
+        state = made.__dict__
+        state.update(self.__dict__)
+        state.update(changes)
+        return made
 
     @property
     def m(self):
@@ -242,6 +255,9 @@ def _bold_breaks(lines: list) -> int:
         return runs[at].face.lower() if runs else ""
 
     return sum("bold" in face(a, -1) and "bold" in face(b, 0) for a, b in pairwise(lines))
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(FrameContext))  # (FrameContext.but)
 
 
 @dataclass

@@ -49,8 +49,10 @@ def test_a_build_after_an_edit_imports_neither_ctypes_difflib_calendar_nor_pikep
     name for a wrong key or value (schema), 1-3 ms each of every process; calendar not at all (the edition's date
     as seconds is arithmetic); ReportLab imports none of them. Nor pikepdf (28 ms): the finishing pass writes the
     structure tree and identity with pdfobjects, and the preflight of the one page walked reads those objects.
-    Nor threading (1 ms): signal.signal says whether this is the main thread. Fails on the code before (all three
-    imported by every build; pikepdf since 6f78729 too; threading until issue 28's sixth round)."""
+    Nor threading (1 ms): signal.signal says whether this is the main thread. Nor typography.py, the --report's
+    module (6 M instructions to import): the one check of it every build runs is checks/stats.py's. Fails on the
+    code before (all three imported by every build; pikepdf since 6f78729 too; threading until issue 28's sixth
+    round; typography until its tenth)."""
     import os
 
     from conftest import copy_project
@@ -59,6 +61,7 @@ def test_a_build_after_an_edit_imports_neither_ctypes_difflib_calendar_nor_pikep
     code = ("import sys\nfrom highlight.cli import main\nsys.argv = ['highlight', 'build', 'content/2022-23', '-o', "
             "sys.argv[1], '-q']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
             "assert 'reportlab' in sys.modules and 'highlight.tags' in sys.modules  # (the PDF drawn and tagged)\n"
+            "assert 'highlight.typography' not in sys.modules, 'the --report module loaded'\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'ctypes', 'difflib', 'calendar', 'pikepdf', "
             "'threading'}))\n")
     page = os.path.join(project, "content", "2022-23", "p7-growth-continued.yaml")

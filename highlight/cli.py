@@ -310,29 +310,31 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None and args.command == "build":  # (the process's own command line: one build, one thread)
         _pillow_when_used()
         _no_cyclic_collection()
-        ONE_BUILD[0] = True
     elif COLLECTOR_HELD[0]:
         import gc
 
         gc.enable()
     previous = _signals(_on_signal)
     try:
-        return _run(args)
+        code = _run(args)
     finally:
         _restore_signals(previous)
+    if argv is None and args.command == "build":  # one build of the process's own command line: its end
+        end_process(code)
+    return code
 
 
 COLLECTOR_HELD = [False]  # `python -m highlight` turned the collector off before importing the package
-ONE_BUILD = [False]  # main() ran one `highlight build` of the process's own command line (see end_process)
 
 
 def end_process(code: int) -> NoReturn:
-    """End a `python -m highlight build` process once main() has returned: the atexit handlers run (the kept
-    code of highlight/__init__, HIGHLIGHT_FILL_COUNTS), the text streams are flushed, and the process exits with
-    `code` without the interpreter's teardown. That teardown frees every module and object the build made, one
+    """End a `highlight build` process (its own command line: main() without arguments, as the `highlight`
+    script and `python -m highlight` call it) once the build is done: the atexit handlers run (the kept code of
+    highlight/__init__, HIGHLIGHT_FILL_COUNTS), the text streams are flushed, and the process exits with `code`
+    without the interpreter's teardown. That teardown frees every module and object the build made, one
     by one, and collects the cycles among them (57 M of 1,354 M instructions of a build after a one-word edit,
     4 %): work for nothing in a process about to end. Every file the build writes is closed (and renamed into
-    place) before main() returns; a build runs no thread and leaves no child."""
+    place) before this; a build runs no thread and leaves no child."""
     import atexit
 
     atexit._run_exitfuncs()

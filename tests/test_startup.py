@@ -58,12 +58,14 @@ def test_a_build_after_an_edit_imports_neither_ctypes_difflib_calendar_nor_pikep
     from conftest import copy_project
 
     project = copy_project(tmp_path / "p")
-    code = ("import sys\nfrom highlight.cli import main\nsys.argv = ['highlight', 'build', 'content/2022-23', '-o', "
-            "sys.argv[1], '-q']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
-            "assert 'reportlab' in sys.modules and 'highlight.tags' in sys.modules  # (the PDF drawn and tagged)\n"
-            "assert 'highlight.typography' not in sys.modules, 'the --report module loaded'\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'ctypes', 'difflib', 'calendar', 'pikepdf', "
-            "'threading'}))\n")
+    code = ("import atexit, sys\nfrom highlight.cli import main\nsys.argv = ['highlight', 'build', 'content/2022-23', "
+            "'-o', sys.argv[1], '-q']\n\n"
+            "def loaded():  # (at exit: main() ends a build process of its own command line)\n"
+            "    assert 'reportlab' in sys.modules and 'highlight.tags' in sys.modules  # (the PDF drawn and tagged)\n"
+            "    assert 'highlight.typography' not in sys.modules, 'the --report module loaded'\n"
+            "    print(sorted({m.split('.')[0] for m in sys.modules} & {'ctypes', 'difflib', 'calendar', 'pikepdf', "
+            "'threading'}))\n\n"
+            "atexit.register(loaded)\nmain()\n")
     page = os.path.join(project, "content", "2022-23", "p7-growth-continued.yaml")
     warm = subprocess.run([sys.executable, "-m", "highlight", "build", "content/2022-23", "-o", str(tmp_path / "w.pdf"),
                            "-q"], cwd=project, capture_output=True, text=True)  # (this code's caches, as a user has)
@@ -74,7 +76,7 @@ def test_a_build_after_an_edit_imports_neither_ctypes_difflib_calendar_nor_pikep
         f.write(text.replace("officially opened", "ceremonially opened", 1))
     run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "e.pdf")], cwd=project, capture_output=True,
                          text=True)
-    assert run.returncode == 0 and run.stdout.strip() == "[]", (run.stdout, run.stderr[-2000:])
+    assert run.returncode == 0 and run.stdout.strip() == "[]" and not run.stderr, (run.stdout, run.stderr[-2000:])
 
 
 def _package_copy(tmp_path):
@@ -384,25 +386,29 @@ def test_a_build_after_an_edit_writes_no_kept_code_at_exit(tmp_path):
 
 
 def test_a_build_process_ends_without_the_interpreters_teardown_and_other_commands_keep_it(tmp_path):
-    """`python -m highlight build` ends once the build is done: its atexit handlers run and what it printed is
-    flushed, then the process exits with the build's code without the interpreter's teardown (freeing every
-    object one by one and collecting their cycles: 4 % of a build after an edit). An object still alive at the
-    end is not finalised there; under `check` (and a caller of main(argv)) it is, as before. Fails on the code
-    before (every process torn down)."""
+    """`python -m highlight build` and the `highlight` script (main() without arguments) end once the build is
+    done: the atexit handlers run and what was printed is flushed, then the process exits with the build's code
+    without the interpreter's teardown (freeing every object one by one and collecting their cycles: 4 % of a
+    build after an edit). An object still alive at the end is not finalised there; under `check` (and for a
+    caller of main(argv)) it is, as before. Fails on the code before (every process torn down)."""
     from conftest import copy_project
 
     project = copy_project(tmp_path / "p")
-    code = ("import atexit, runpy, sys\n"
-            "class Alive:\n    def __del__(self):\n        print('finalised', flush=True)\n"
-            "alive = Alive()\n"
-            "atexit.register(lambda: print('atexit ran'))\n"
-            "print('started')  # (left in the buffer: a pipe's stdout is flushed at the end)\n"
-            "sys.argv = ['highlight'] + sys.argv[1:]\n"
-            "runpy.run_module('highlight', run_name='__main__')\n")
-    seen = {}
-    for command in (["build", "content/2022-23", "-q"], ["check", "content/2022-23", "-q"]):  # (the PDF built)
+    probe = ("import atexit, runpy, sys\n"
+             "class Alive:\n    def __del__(self):\n        print('finalised', flush=True)\n"
+             "alive = Alive()\n"
+             "atexit.register(lambda: print('atexit ran'))\n"
+             "print('started')  # (left in the buffer: a pipe's stdout is flushed at the end)\n"
+             "sys.argv = ['highlight'] + sys.argv[1:]\n")
+    module = probe + "runpy.run_module('highlight', run_name='__main__')\n"  # python -m highlight
+    script = probe + "from highlight.cli import main\nsys.exit(main())\n"  # what pip's `highlight` script runs
+    seen = []
+    for code, command in ((module, ["build", "content/2022-23", "-q"]), (module, ["check", "content/2022-23", "-q"]),
+                          (script, ["build", "content/2022-23", "-q", "-o", "out/b.pdf"]),
+                          (script, ["check", "content/2022-23", "-q"])):  # (check: the PDF the first built)
         run = subprocess.run([sys.executable, "-c", code, *command], cwd=project, capture_output=True, text=True)
-        seen[command[0]] = (run.returncode, [line for line in run.stdout.splitlines()
-                                             if line in ("started", "atexit ran", "finalised")])
-    assert seen["build"] == (0, ["started", "atexit ran"]), seen
-    assert seen["check"] == (0, ["started", "atexit ran", "finalised"]), seen
+        seen.append((command[0], run.returncode, [line for line in run.stdout.splitlines()
+                                                  if line in ("started", "atexit ran", "finalised")]))
+    torn_down = ["started", "atexit ran", "finalised"]
+    assert seen == [("build", 0, torn_down[:2]), ("check", 0, torn_down), ("build", 0, torn_down[:2]),
+                    ("check", 0, torn_down)], seen

@@ -319,9 +319,9 @@ def main(argv: list[str] | None = None) -> int:
         code = _run(args)
     finally:
         _restore_signals(previous)
-    if argv is None and args.command == "build":  # one build of the process's own command line: its end
-        end_process(code)
-    return code
+    if argv is None and args.command == "build" and sys.getprofile() is None and sys.gettrace() is None:
+        end_process(code)  # one build of the process's own command line: its end (a profiler's or a
+    return code  # debugger's process returns: `python -m cProfile -m highlight build` writes its figures after)
 
 
 COLLECTOR_HELD = [False]  # `python -m highlight` turned the collector off before importing the package

@@ -412,3 +412,7 @@ def test_a_build_process_ends_without_the_interpreters_teardown_and_other_comman
     torn_down = ["started", "atexit ran", "finalised"]
     assert seen == [("build", 0, torn_down[:2]), ("check", 0, torn_down), ("build", 0, torn_down[:2]),
                     ("check", 0, torn_down)], seen
+    # under a profiler (or a debugger, a tracer) the build returns, so the profiler writes its figures after it
+    run = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(tmp_path / "build.prof"), "-m", "highlight",
+                          "build", "content/2022-23", "-q", "-o", "out/c.pdf"], cwd=project, capture_output=True)
+    assert run.returncode == 0 and (tmp_path / "build.prof").stat().st_size > 0, run.stderr[-2000:]

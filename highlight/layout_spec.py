@@ -230,6 +230,7 @@ class ElementMeasures:
     bullet_indent_mm: float = 3.2
     rank_column_mm: float = 13.0
     rank_words_min_em: float = 0.0  # a ranking whose words beside its rank are narrower than this: a warning
+    rank_above_in_cells: bool = False  # in a row of cells a ranking's rank stands above its words, at the cell's width
     # the least room a figure line leaves before a cell beside it in its row (over the gutter): two figures never
     # read as one run
     figure_clear_mm: float = 0.0
@@ -604,6 +605,9 @@ GEOMETRY = Struct(PageGeometry, {
         "rank_words_min_em": Field(Number("A ranking whose words beside its rank column would be narrower than this "
                                           "many ems of its Chinese title is a warning: its cell wants more columns",
                                           0, maximum=200), default=0.0),
+        "rank_above_in_cells": Field(Bool("In a frame of several cells a ranking's rank stands above its words, "
+                                          "which take the cell's whole width (in a column: beside them)"),
+                                     default=False),
         "figure_clear_mm": Field(Number("The least room a stat's figure line (figure, unit and change) leaves in its "
                                         "cell before a cell beside it in its row, over the gutter, mm", 0,
                                         maximum=200), default=0.0),

@@ -220,37 +220,43 @@ def _runs(flags: list) -> list[tuple[int, int]]:
     return found
 
 
-def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2)) -> list[dict]:
-    """Per page of a built PDF, rendered with pdfium at `dpi`: the bands across the body with no ink (paper and
-    the panel tint are not ink; text, rules, charts, swatches, QR codes are), and each tinted panel's
-    paper between its edge and its first and last ink and its tallest inner band without ink. Independent of
-    the layout's own numbers: it reads pixels. Heights in mm; the body runs from the title band's foot to the
-    folio's top (its foot space counts: a page that ends short shows a band)."""
+def _trimmed_pages(pdf_path: str, dpi: int):
+    """Each page of a built PDF rendered with pdfium at `dpi` and cut to its trim box (pixels, y down), with the
+    mask of its ink ("differs from this colour", 255 where it does) for a colour, and the panel tint as rendered
+    (pdfium converts the CMYK tint its own way: the commonest light colour that is not paper), or None."""
     import pypdfium2 as pdfium
     from PIL import Image, ImageChops
 
-    mm = dpi / 25.4
-    out = []
     pdf = pdfium.PdfDocument(pdf_path)
     for index in range(len(pdf)):
         page = pdf[index]
         left, bottom, right, top = page.get_trimbox()
         media = page.get_mediabox()
         image = page.render(scale=dpi / 72).to_pil().convert("RGB")
-        # The trimmed page in pixels, y down.
         x0, y0 = (left - media[0]) / 72 * dpi, (media[3] - top) / 72 * dpi
         trim = image.crop((round(x0), round(y0), round(x0 + (right - left) / 72 * dpi),
                            round(y0 + (top - bottom) / 72 * dpi)))
-        # Panel tint as rendered (pdfium converts the CMYK tint its own way): the commonest light colour
-        # that is not paper.
         colours = trim.getcolors(1 << 20) or []
         tints = [c for n, c in sorted(colours, reverse=True) if c != (255, 255, 255) and min(c) > 180]
-        tint = tints[0] if tints else panel_rgb
 
         def differs(colour, trim=trim):
-            solid = Image.new("RGB", trim.size, colour)
-            return ImageChops.difference(trim, solid).convert("L").point(_threshold)
+            return ImageChops.difference(trim, Image.new("RGB", trim.size, colour)).convert("L").point(_threshold)
 
+        yield index, trim, differs, (tints[0] if tints else None)
+
+
+def ink_measure(pdf_path: str, dpi: int = INK_DPI, panel_rgb=(0xE6, 0xEA, 0xF2)) -> list[dict]:
+    """Per page of a built PDF, rendered with pdfium at `dpi`: the bands across the body with no ink (paper and
+    the panel tint are not ink; text, rules, charts, swatches, QR codes are), and each tinted panel's
+    paper between its edge and its first and last ink and its tallest inner band without ink. Independent of
+    the layout's own numbers: it reads pixels. Heights in mm; the body runs from the title band's foot to the
+    folio's top (its foot space counts: a page that ends short shows a band)."""
+    from PIL import Image, ImageChops
+
+    mm = dpi / 25.4
+    out = []
+    for index, trim, differs, rendered_tint in _trimmed_pages(pdf_path, dpi):
+        tint = rendered_tint or panel_rgb
         ink = ImageChops.multiply(differs((255, 255, 255)), differs(tint))
         panel = differs((255, 255, 255)).point(lambda v: 255 - v)
         panel = ImageChops.multiply(differs(tint).point(lambda v: 255 - v), ImageChops.invert(panel))
@@ -305,29 +311,14 @@ def largest_hole(pdf_path: str, min_width_mm: float, top_mm: float = 28.5,
     63 x 125 mm of paper beside the left column's rankings, measured by eye)."""
     import collections
 
-    import pypdfium2 as pdfium
     from PIL import Image, ImageChops
 
     mm = dpi / 25.4
     out = []
-    pdf = pdfium.PdfDocument(pdf_path)
-    for index in range(len(pdf)):
-        page = pdf[index]
-        left, bottom, right, top = page.get_trimbox()
-        media = page.get_mediabox()
-        image = page.render(scale=dpi / 72).to_pil().convert("RGB")
-        x0, y0 = (left - media[0]) / 72 * dpi, (media[3] - top) / 72 * dpi
-        trim = image.crop((round(x0), round(y0), round(x0 + (right - left) / 72 * dpi),
-                           round(y0 + (top - bottom) / 72 * dpi)))
-        colours = trim.getcolors(1 << 20) or []
-        tints = [c for n, c in sorted(colours, reverse=True) if c != (255, 255, 255) and min(c) > 180]
-
-        def differs(colour, trim=trim):
-            return ImageChops.difference(trim, Image.new("RGB", trim.size, colour)).convert("L").point(_threshold)
-
+    for _index, _trim, differs, tint in _trimmed_pages(pdf_path, dpi):
         ink = differs((255, 255, 255))
-        if tints:
-            ink = ImageChops.multiply(ink, differs(tints[0]))
+        if tint is not None:
+            ink = ImageChops.multiply(ink, differs(tint))
         top_mm = max(top_mm, 28.5)
         body = ink.crop((round(15 * mm), round(top_mm * mm), round(195 * mm), round(287 * mm)))
         cols, rows = 180, round(287 - top_mm)

@@ -248,12 +248,11 @@ def test_a_row_of_sub_headings_breaks_only_what_must_and_levels_what_follows(edi
     56.7 mm, balanced into the row's count because "Arts and Creativity" must wrap in 26.1; page 1's lists under
     "6 strategic research areas:" (one line) and "Forward-thinking / research subjects include:" (two) started
     5.7 mm apart. In a row of frames that sub-headings open (an align_rows group: tiles, lists): an English heading
-    that fits its frame's measure stands on one line; the heading blocks hang from one top line, each language of the
-    shorter taking the room of the lines it lacks under it, so that the English headings, the Chinese headings and
-    what they head (a list's first item, a figure line) each start level (the lead's decision after designer reviews
-    4, 5 and 6 of main; a lead-in over one figure, "Around", is a slot of the row). A page too full for that says so
-    (rows-unlevelled). Fails on main 1add897 (the room under the Chinese) in all three: page 1's Chinese headings'
-    baselines 4.9 mm apart. Fails on df673b1 in all three editions: page 1's Chinese sub-headings 5.6 mm apart (2022-23:
+    that fits its frame's measure stands on one line; the heading blocks hang from one top line (the shorter's room
+    under its Chinese: the lead's decision after designer reviews 4 and 5 of main, e1c4854), every cell's stack tight
+    (English to Chinese one step, the same in every cell), and what they head (a list's first item, a figure line)
+    starts level (a lead-in over one figure, "Around", is a slot of the row). A page too full for that says so
+    (rows-unlevelled). Fails on df673b1 in all three editions: page 1's Chinese sub-headings 5.6 mm apart (2022-23:
     111.9 and 117.5 mm), its lists too; page 5's "Knowledge Transfer" on two lines (34.1 mm of words in its 41.2 mm
     cell). Fails on main 1932ae1 (bottom-aligned) in all three: page 1's English headings' first lines 4.9-5.0 mm apart."""
     result = request.getfixturevalue(edition)
@@ -263,15 +262,18 @@ def test_a_row_of_sub_headings_breaks_only_what_must_and_levels_what_follows(edi
         for group, frames in _rows_opened_by_headings(result, page).items():
             if len(frames) < 2:
                 continue
+            steps = []
             for name, (en, zh, _, _, width) in frames.items():
                 if len(en) > 1:  # wrapped: its words on one line would not fit its frame (a word space: 1 mm)
                     whole = sum(i.line.natural_pt for i in en) + (len(en) - 1) * MM
                     assert whole > width, (page.number, name, round(whole / MM, 1), round(width / MM, 1))
+                if zh:
+                    steps.append(round((zh[0].baseline_pt - en[-1].baseline_pt) / MM, 1))
+            assert len(set(steps)) <= 1, (page.number, group, steps)  # English to Chinese: one step, no room
             if page.number in unlevelled:
                 continue
-            for which in (0, 1, 3):  # the English headings' first lines, the Chinese headings', what they head
-                firsts = [(v[3] if which == 3 else v[which][0]).baseline_pt for v in frames.values()
-                          if which == 3 or v[which]]
+            for which in (0, 3):  # the English headings' first lines, what they head
+                firsts = [(v[0][0] if which == 0 else v[3]).baseline_pt for v in frames.values() if v[0] or which == 3]
                 assert max(firsts) - min(firsts) < 0.1, (page.number, group, which, [round(f / MM, 1) for f in firsts])
             checked += 1
     assert checked >= (2 if edition != "longer" else 1), checked

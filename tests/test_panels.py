@@ -745,11 +745,12 @@ def test_one_step_under_every_heading_rule(which, request):
     box_step = geometry.spacing_pt["block"] / MM
     found, edges = _under_rules(result, pdf_path)
     gaps = [g for _, g in found]
-    assert len(found) >= 15, found
+    assert len(found) >= 14, found
     assert step - 0.3 <= min(gaps) and max(gaps) <= step + grid + 0.5 and max(gaps) - min(gaps) <= 1.0, found
     assert all(box_step - 0.3 <= g <= box_step + grid + 0.5 for _, g in edges), edges
     if which == "leaflet":
-        assert [n for n, _ in edges] == [6, 7], edges  # (page 6's ring, page 7's pictures)
+        # (page 4's ranks over their words under Programs' rule since round 11, page 6's ring, page 7's pictures)
+        assert [n for n, _ in edges] == [4, 6, 7], edges
 
 
 @pytest.mark.parametrize("which", ["leaflet", "edition_b", "longer"])
@@ -767,7 +768,7 @@ def test_air_under_every_heading_rule_and_no_page_pays_for_it_with_its_rhythm(wh
     assert not result.diagnostics.has_errors()
     found, _ = _under_rules(result, pdf_path)
     gaps = [g for _, g in found]
-    assert len(found) >= 15 and min(gaps) >= 2.0 and max(gaps) - min(gaps) <= 1.0, found
+    assert len(found) >= 14 and min(gaps) >= 2.0 and max(gaps) - min(gaps) <= 1.0, found  # (page 4's ranks: a box's)
     paid = [(p.number, d.code) for p in result.pages for d in result.diagnostics.items
             if d.page == p.number and d.code in ("rhythm-floor", "off-grid", "overflow")]
     assert not paid and all(p.rhythm_floor_pt is None for p in result.pages), paid

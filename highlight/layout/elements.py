@@ -124,17 +124,16 @@ def heading(ctx: FrameContext, heading: Heading, width: float, frame: FrameSpec)
     if heading.level == 0:
         return _theme_band(ctx, heading, width)
     col = ctx.column(piece.primary, heading.ref, "en", width)
-    # In a row of them (head_lines: a row of cells, fill.fill_frame, or of frames, engine.body) the heading blocks
-    # hang from one top line and each language of the shorter takes the room of the lines it lacks under it, so that
-    # the Chinese headings stand on one baseline and what they head starts level (the lead's decision after designer
-    # reviews 4, 5 and 6 of main: a two-line heading bottom-aligned climbed to 4.8 mm under the section rule; hung
-    # from one line with the room under its Chinese, the Chinese headings stood 5.6 mm apart)
-    for lang in ("en", "zh"):
-        piece.primary_h = col.text(heading.text, style, lang, balance=True)
-        if heading.level >= 2 and ctx.head_lines:
-            want = ctx.head_lines[0 if lang == "en" else 1]
-            got = sum(1 for i in piece.primary if isinstance(i, TextLine) and i.lang == lang)
-            col.y = piece.primary_h = piece.primary_h + max(0, want - got) * ctx.style(style, lang).leading_pt
+    col.text(heading.text, style, balance=True)
+    piece.primary_h = col.text(heading.text, style, "zh", balance=True)
+    if heading.level >= 2 and ctx.head_lines:
+        # In a row of them (head_lines: a row of cells, fill.fill_frame, or of frames, engine.body) the heading blocks
+        # hang from one top line and the shorter takes the room of the lines it lacks under its Chinese, so that what
+        # they head starts level (the lead's decision after designer reviews 4 and 5 of main: a two-line heading
+        # bottom-aligned climbed to 4.8 mm under the section rule, its one-line neighbours 9.8 mm under it)
+        have = [sum(1 for i in piece.primary if isinstance(i, TextLine) and i.lang == lang) for lang in ("en", "zh")]
+        piece.primary_h += sum(max(0, want - got) * ctx.style(style, lang).leading_pt
+                               for want, got, lang in zip(ctx.head_lines, have, ("en", "zh"), strict=True))
     rule = ctx.style(style, "en")
     if heading.level == 1:
         weight = ctx.m.heading_rule_pt
@@ -492,6 +491,8 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
     rank would be narrower than `rank_words_min_em` ems of the Chinese title wants more columns: a located
     warning says so (the rank never stands above its words: that was a second form, page 2's No.1 on main)."""
     piece = _Piece()
+    if frame.cells > 1 and ctx.m.rank_above_in_cells:
+        return _rank_above(ctx, ranking, width)
     rank_w = ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
     em = ctx.style("rank-title", "zh").size_pt
     if width - rank_w < ctx.m.rank_words_min_em * em - 0.01:
@@ -526,6 +527,30 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
     piece.secondary_at, piece.primary_h = piece.primary_h, max(piece.primary_h, rank_h)
     if piece.secondary:
         piece.secondary_h = max(piece.secondary_h, rank_h - piece.secondary_at - ctx.m.band_gap_pt)
+    return piece
+
+
+def _rank_above(ctx: FrameContext, ranking: Ranking, width: float) -> _Piece:
+    """A ranking in a row of cells (elements.rank_above_in_cells): its rank on a line of its own, its title, note
+    and source under it at the cell's whole width, English then Chinese, as beside a rank (ranking()). The ranks of a
+    row stand level (each piece anchored at its top), and so do their first lines of words."""
+    piece = _Piece()
+    piece.anchored = True
+    rank = ctx.column(piece.primary, ranking.ref, "en", width)
+    rank.add([Span(ranking.rank, ctx.style("rank", "en"))])
+    texts = [(ranking.title, "rank-note" if untwinned_title(ranking) else "rank-title"), (ranking.note, "rank-note"),
+             (ranking.source, "rank-source")]
+    en = ctx.column(piece.primary, ranking.ref, "en", width, 0.0, rank.y)
+    zh = ctx.column(piece.secondary, ranking.ref, "zh", width)
+    twin = title_twin_line(ranking) if "zh" in ctx.languages else None
+    for text, style in texts:
+        en.text(text, style)
+    for text, style in texts:
+        if twin is not None and text is twin:
+            _title_twin_line(ctx, zh, text)
+        else:
+            zh.text(text, twin_style(texts, text, style))
+    piece.primary_h, piece.secondary_h = en.y, zh.y
     return piece
 
 

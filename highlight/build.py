@@ -16,6 +16,7 @@ from .checks.charts import check_palette, check_regions
 from .checks.glyphs import characters_used, check_glyphs
 from .checks.layout import check_laid_out
 from .checks.pages import check_safe_area
+from .checks.stats import mixed_anatomy_findings
 from .content import Edition, Text, load_edition
 from .diagnostics import BuildFailed, Diagnostics, Severity, SourceRef
 from .fonts import (
@@ -413,8 +414,6 @@ class BuildSession:
             typography.anatomy_report(run.result.typography, pages, run.edition, layout, diags)
         check_safe_area(pages, layout, diags)
         check_regions(run.edition, layout.geometry.charts, diags)  # one region, one colour in every chart
-        from .typography import mixed_anatomy_findings
-
         mixed_anatomy_findings(run.edition, layout, diags)  # the stats of a row built one way (content: every build)
         if options.final:
             check_final(pages, diags)

@@ -316,12 +316,34 @@ def main(argv: list[str] | None = None) -> int:
         gc.enable()
     previous = _signals(_on_signal)
     try:
-        return _run(args)
+        code = _run(args)
     finally:
         _restore_signals(previous)
+    if argv is None and args.command == "build" and sys.getprofile() is None and sys.gettrace() is None:
+        end_process(code)  # one build of the process's own command line: its end (a profiler's or a
+    return code  # debugger's process returns: `python -m cProfile -m highlight build` writes its figures after)
 
 
 COLLECTOR_HELD = [False]  # `python -m highlight` turned the collector off before importing the package
+
+
+def end_process(code: int) -> NoReturn:
+    """End a `highlight build` process (its own command line: main() without arguments, as the `highlight`
+    script and `python -m highlight` call it) once the build is done: the atexit handlers run (the kept code of
+    highlight/__init__, HIGHLIGHT_FILL_COUNTS), the text streams are flushed, and the process exits with `code`
+    without the interpreter's teardown. That teardown frees every module and object the build made, one
+    by one, and collects the cycles among them (57 M of 1,354 M instructions of a build after a one-word edit,
+    4 %): work for nothing in a process about to end. Every file the build writes is closed (and renamed into
+    place) before this; a build runs no thread and leaves no child."""
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader gone away, a stream closed: nothing more to say
+            pass
+    os._exit(code)
 
 
 def _no_cyclic_collection() -> None:

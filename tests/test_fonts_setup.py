@@ -194,3 +194,52 @@ def test_faces_whose_character_maps_are_the_same_bytes_share_one_set_read_once(t
     twins = [(a, b) for a in names for b in names if a < b and coverage[a] == coverage[b]]
     assert twins and all(coverage[a] is coverage[b] for a, b in twins)
     assert all(coverage[names[0]] is not coverage[n] for n in names[1:])
+
+
+def test_a_character_map_is_parsed_once_and_read_from_its_binary_copy_after(tmp_path, monkeypatch):
+    """load_coverage writes each character map it parses as 32-bit integers beside its JSON (.cmap.json.u32,
+    under a header naming the JSON's sha256): the next build reads that copy, not the JSON (29 M of the 1,296 M
+    instructions of a build after an edit); a damaged copy, or one of another JSON, is parsed again and written
+    afresh, and the sets are always what the JSON says. Fails on the code before (no copy; the JSON parsed by
+    every build)."""
+    import json
+
+    from highlight import fonts
+    from highlight.diagnostics import Diagnostics
+
+    diags = Diagnostics()
+    manifest = fonts.load_manifest(os.path.join(ROOT, "fonts", "fonts.yaml"), diags)
+    names = sorted(manifest.faces)
+    maps = [fonts.face_path(name, str(tmp_path)) + ".cmap.json" for name in names]
+    for name, path in zip(names, maps):
+        shutil.copyfile(fonts.face_path(name, os.path.join(ROOT, ".cache", "fonts")) + ".cmap.json", path)
+
+    real_loads = json.loads
+
+    def truth() -> dict:
+        out = {}
+        for name, path in zip(names, maps):
+            with open(path, encoding="utf-8") as f:
+                out[name] = frozenset(real_loads(f.read()))
+        return out
+
+    parsed = []
+    monkeypatch.setattr(fonts.json, "loads", lambda text, *a, **k: parsed.append(1) or real_loads(text, *a, **k))
+    assert fonts.load_coverage(manifest, diags, str(tmp_path)) == truth() and parsed
+    copies = sorted(n for n in os.listdir(tmp_path) if n.endswith(".u32"))
+    assert copies  # (one a map: the twins' shared one's name is the first face's that read it)
+    parsed.clear()
+    assert fonts.load_coverage(manifest, diags, str(tmp_path)) == truth() and not parsed
+    assert len(copies) == 2  # (the test's premise: two maps, each of two faces)
+    owner = maps[names.index(copies[0].removesuffix(".ttf.cmap.json.u32"))]  # (the face that wrote the first)
+    last = os.path.join(tmp_path, copies[-1])
+    with open(last, "r+b") as f:  # damaged: a code point cut in half
+        f.truncate(os.path.getsize(last) - 2)
+    with open(owner, encoding="utf-8") as f:
+        codes = real_loads(f.read())
+    with open(owner, "w", encoding="utf-8") as f:  # another map for that face: its copy is another JSON's
+        json.dump(codes[:-1], f)
+    assert fonts.load_coverage(manifest, diags, str(tmp_path)) == truth() and parsed
+    parsed.clear()
+    assert fonts.load_coverage(manifest, diags, str(tmp_path)) == truth() and not parsed
+    assert not diags.has_errors()

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from . import wordbreaks
 from .diagnostics import Diagnostics, SourceRef, shown
 from .layout import Box, LaidOutPage, Picture, QrMark, TextLine
-from .layout.items import empty_bands, ink_span, reading_length
+from .layout.items import empty_bands, ink_span, past_measure
 from .layout_spec import MM, TypographyLimits
 from .model import Callout, Ranking, Stat
 from .text import (
@@ -235,14 +235,14 @@ def _panel_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTyp
                                              f"(limit {limits.max_panel_gap_mm:g} mm)"))
 
 
-def _measure_finding(item: TextLine, limits: TypographyLimits, counts: PageTypography) -> None:
-    """A line of running text past a reader's measure (typography.max_chars_per_line, max_ems_per_line_zh): the
-    layout narrows an element's measure in whole grid columns to keep within it (fill.reading_measure), so a line
-    still past it is set where no column could be given (a footnote, a frame of one column)."""
-    length = reading_length(item)
-    most = (limits.max_ems_per_line_zh if item.lang == "zh" else limits.max_chars_per_line) if length else 0
-    if most and length is not None and length > most + 1e-6:
-        unit = "ems" if item.lang == "zh" else "characters"
+def _measure_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTypography) -> None:
+    """The lines of running text past a reader's measure (typography.max_chars_per_line, max_ems_per_line_zh) in a
+    text of more than one line (items.past_measure): the layout narrows an element's measure in whole grid columns to
+    keep within it (fill.reading_measure), so a line still past it is set where no column could be given (a
+    footnote, a frame of one column)."""
+    for item, length in past_measure([i for i in page.items if isinstance(i, TextLine) and i.frame != "folio"],
+                                     limits.max_chars_per_line, limits.max_ems_per_line_zh):
+        unit, most = ("ems", limits.max_ems_per_line_zh) if item.lang == "zh" else ("characters", limits.max_chars_per_line)
         counts.long_lines.append((item, f"'{shown(item.line.text.strip(), 30)}' runs {length:.0f} {unit} "
                                         f"(limit {most:g})"))
 
@@ -308,13 +308,13 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
                         counts.size_uses.setdefault(round(run.size_pt, 2), [0, item])[0] += 1
             if isinstance(item, TextLine) and item.frame != "folio":
                 _line_findings(item, fonts, limits, counts)
-                _measure_finding(item, limits, counts)
                 if previous is not None and previous.ref == item.ref and previous.lang == item.lang \
                         and previous.line.position[0] + 1 == item.line.position[0] != 0:
                     phrase = _bracket_break(previous, item, limits.max_bracket_phrase)
                     if phrase:
                         counts.bracket_breaks.append((previous, f"a break inside the bracketed phrase {phrase}"))
                 previous = item
+        _measure_findings(page, limits, counts)
         counts.sizes = sorted(counts.size_uses)
         counts.fitted = _fitted(page)
         counts.word_breaks = [(found.ref, found.describe()) for found in wordbreaks.in_pages([page]) if not found.name]

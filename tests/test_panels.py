@@ -1354,25 +1354,35 @@ def test_no_line_of_running_text_runs_past_a_readers_measure(which, request):
     element whose running text would run longer on fewer whole grid columns (fill.reading_measure: page 2's
     sentence on 8, page 4's Employability ranking, whose 8 columns were set by hand, on what its lines need).
     Counted on the page model: every line of running text (items.reading_length: paragraphs, list items,
-    footnotes; not headings, figures or table rows) within the limit, and the report has no typo-measure warning.
-    Fails on 357772a: 2022-23 page 2 89 characters, edition-b 103 (counted with this limit of 85 and 40 ems)."""
+    footnotes; not headings, figures or table rows) of a text of more than one line within the limit, and the
+    report has no typo-measure warning. A text of one line is read once, with no return sweep, and keeps its frame's
+    width (the designer's review of 835c7de, item 1: the one-line Unicorn Day sentence on 8 columns left 88 x 65 mm
+    of paper beside it). Fails on 357772a: page 4's Employability note, 105 characters a line in two lines (with
+    its hand-set measure taken off; counted with this limit of 85 and 40 ems)."""
     from highlight.layout.items import RUNNING_TEXT
 
     result, _ = request.getfixturevalue(which)
     limits = result.layout.geometry.typography
     assert 75 <= limits.max_chars_per_line <= 85 and 0 < limits.max_ems_per_line_zh <= 40
-    over, counted = [], 0
+    texts: dict = {}
     for page in result.pages:
         for item in page.items:
-            if not isinstance(item, TextLine) or item.role is None or item.role.kind not in RUNNING_TEXT:
-                continue
+            if isinstance(item, TextLine) and item.role is not None and item.role.kind in RUNNING_TEXT:
+                size = max(r.size_pt for r in item.line.runs)
+                texts.setdefault((page.number, item.ref, item.role.element, item.role.part, item.lang, size),
+                                 []).append(item)
+    over, counted = [], 0
+    for (number, *_), lines in texts.items():
+        if len(lines) < 2:
+            continue
+        for item in lines:
             counted += 1
             if item.lang == "zh":
                 size = max(r.size_pt for r in item.line.runs if r.text.strip() and not r.rise_pt)
                 if item.line.natural_pt / size > limits.max_ems_per_line_zh + 1e-6:
-                    over.append((page.number, item.line.text))
+                    over.append((number, item.line.text))
             elif len(item.line.text.strip()) > limits.max_chars_per_line:
-                over.append((page.number, len(item.line.text.strip()), item.line.text))
+                over.append((number, len(item.line.text.strip()), item.line.text))
     assert counted > 100 and over == [], over
     assert not [d for d in result.diagnostics.items if d.code == "typo-measure"]
 
@@ -1391,3 +1401,33 @@ def test_a_line_still_past_the_measure_is_one_located_warning_an_element(tmp_pat
     assert warning.severity == Severity.WARNING and warning.page == 1
     assert warning.source.file.endswith("p1-research-power.yaml") and warning.source.yaml_path.endswith(".paragraph")
     assert "characters (limit 85), and " in warning.message and "more lines of it" in warning.message
+
+
+def test_a_text_of_several_lines_is_narrowed_to_a_readers_measure_and_one_line_is_not(tmp_path):
+    """fill.reading_measure, both ways, on page 2's Unicorn Day (a frame across the 12 columns): its one-line
+    sentence (89 characters) keeps the frame's width, since a line read once has no return sweep (designer's review
+    of 835c7de, item 1: narrowed to 8 columns it left 88 x 65 mm of paper beside it); the same sentence three times
+    over runs to several lines and is set on fewer whole columns, every line within typography.max_chars_per_line.
+    Fails on 6a456b3 for the first (the one line set on 8 columns, 2 lines) and with the narrowing taken out for
+    the second (lines of 170 characters)."""
+    from highlight.layout.items import RUNNING_TEXT
+
+    sentence = "Around 100 alumni entrepreneurs exchanged insights and explored partnership opportunities"
+
+    def unicorn_lines(folder):
+        result = build(BuildOptions(folder, str(tmp_path / "x.pdf")))
+        limits = result.layout.geometry.typography
+        page = result.pages[1]
+        lines = [i for i in page.items if isinstance(i, TextLine) and i.lang == "en" and i.role is not None
+                 and i.role.kind in RUNNING_TEXT and "alumni" in "".join(
+                     j.line.text for j in page.items if isinstance(j, TextLine) and j.ref == i.ref)
+                 and max(r.size_pt for r in i.line.runs) < 9]
+        return lines, limits
+
+    lines, limits = unicorn_lines(os.path.join(ROOT, "content", "2022-23"))
+    assert len(lines) == 1 and len(lines[0].line.text) > limits.max_chars_per_line, [i.line.text for i in lines]
+    longer = project_with(tmp_path / "longer", "content/2022-23/p2-knowledge-transfer.yaml", sentence,
+                          " ".join([sentence] * 3))
+    lines, limits = unicorn_lines(longer)
+    assert len(lines) >= 3 and all(len(i.line.text.strip()) <= limits.max_chars_per_line for i in lines), \
+        [len(i.line.text) for i in lines]

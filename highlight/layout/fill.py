@@ -20,7 +20,7 @@ from ..content import Callout, Heading, Image, Paragraph, Partner, Stat
 from ..diagnostics import Diagnostics
 from ..layout_spec import MM, FrameSpec
 from .elements import head_lines, lay_out
-from .items import Picture, Rule, TextLine, _Piece, box_first, empty_bands, ink_span, reading_length, rule_step
+from .items import Picture, Rule, TextLine, _Piece, box_first, empty_bands, ink_span, past_measure, rule_step
 from .stacking import FrameContext
 
 # Reading text set side by side on one row shares one size (designer's final review, item 7: page 8's introduction
@@ -349,8 +349,9 @@ def reading_measure(ctx: FrameContext, element, width: float, frame: FrameSpec,
     "Measures a reader can follow"), at the widest whole number of grid columns (`column_w` each) under `width`
     whose lines keep within it, as a template's `measure` narrows a frame by hand: (the piece, its width). A heading
     keeps its frame's width (its rule across the frame); figures, headings and table rows are no running text
-    (items.reading_length). Issue 22, round 11, item 2: page 2's "Inaugural HKUST Unicorn Day" sentence ran 89
-    characters a line across the 12 columns (edition-b 103). What a setting at a rejected width said is not said."""
+    (items.reading_length), and a text of one line is read once (items.past_measure). Issue 22, round 11, item 2:
+    page 2's "Inaugural HKUST Unicorn Day" sentence ran 89 characters a line across the 12 columns (edition-b 103); on
+    8 columns it left 88 x 65 mm of paper beside it, and one line is kept (designer's review of 835c7de). What a setting at a rejected width said is not said."""
     limits = ctx.layout.geometry.typography
     if isinstance(element, Heading) or not column_w or not (limits.max_chars_per_line or limits.max_ems_per_line_zh):
         return lay_out(ctx, element, width, frame), width
@@ -370,14 +371,8 @@ def reading_measure(ctx: FrameContext, element, width: float, frame: FrameSpec,
 
 
 def over_measure(items, limits) -> bool:
-    """Whether a line of running text among `items` runs past the reading measure of its language (reading_length)."""
-    for item in items:
-        length = reading_length(item) if isinstance(item, TextLine) else None
-        most = (limits.max_ems_per_line_zh if item.lang == "zh" else limits.max_chars_per_line) \
-            if length is not None else 0
-        if most and length is not None and length > most + 1e-6:
-            return True
-    return False
+    """Whether a line of running text among `items` runs past the reading measure of its language (past_measure)."""
+    return bool(past_measure(items, limits.max_chars_per_line, limits.max_ems_per_line_zh))
 
 
 def cell_rows(elements, cells: int) -> list:

@@ -892,12 +892,7 @@ def _body_columns(template, page: Page) -> tuple[int, ...]:
     for name, frame in template.frames.items():
         if name not in written and not written & set(frame.aliases or ()):
             continue
-        spans = frame.cell_spans or ((frame.span // frame.cells,) * frame.cells
-                                     if frame.cells > 1 and frame.span % frame.cells == 0 else (frame.span,))
-        col = frame.col
-        for span in spans:
-            starts.add(col)
-            col += span
+        starts |= cell_starts(frame)
     return tuple(sorted(starts))
 
 

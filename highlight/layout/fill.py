@@ -401,8 +401,6 @@ def cell_positions(elements, cells: int) -> list[int]:
 
 def _mark_width(image: Image, height: float) -> float | None:
     """The width a small picture (a mark) draws at `height`: its own proportions (None: no file to measure)."""
-    import os
-
     from ..images import PictureError, picture_path, probe
 
     path, _ = picture_path(os.path.dirname(image.ref.file) or ".", image.file) if image.file else (None, "")
@@ -544,10 +542,17 @@ def _compositions(total: int, least: list[int]) -> list[tuple[int, ...]]:
             for rest in _compositions(total - k, least[1:])]
 
 
+def grid_spans(frame: FrameSpec) -> tuple[int, ...]:
+    """The grid columns each cell of `frame` spans: its `cell_spans`, else equal cells where they divide its span;
+    () where they do not."""
+    if frame.cell_spans:
+        return tuple(frame.cell_spans)
+    return (frame.span // frame.cells,) * frame.cells if frame.span % frame.cells == 0 else ()
+
+
 def cell_starts(frame: FrameSpec, spans: tuple | None = None) -> set[int]:
     """The grid columns a frame's cells start on (its `cell_spans`, or `spans`; equal cells where they divide)."""
-    spans = spans or tuple(frame.cell_spans or ()) or ((frame.span // frame.cells,) * frame.cells
-                                                       if frame.span % frame.cells == 0 else (frame.span,))
+    spans = spans or grid_spans(frame) or (frame.span,)
     return {frame.col + sum(spans[:k]) for k in range(len(spans))}
 
 
@@ -562,8 +567,7 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
     a row of a section's figures whose copy differs from one edition to the next (2022-23's events with a note of
     four lines beside the inventions' and the licences' shorter cells, edition-b's inventions with the longer note)
     stands on the columns its copy needs, not on one edition's."""
-    base = tuple(frame.cell_spans or ()) or ((frame.span // frame.cells,) * frame.cells
-                                             if frame.span % frame.cells == 0 else ())
+    base = grid_spans(frame)
     if len(base) != frame.cells or len(elements) != frame.cells:
         return None  # (one row of cells: a frame of several rows keeps its columns)
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
@@ -625,8 +629,7 @@ def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple) -> tup
     leads into three of them, "with a total economic impact of" into the fourth."""
     x, width, _, items = filled
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
-    base = tuple(frame.cell_spans or ()) or ((frame.span // frame.cells,) * frame.cells
-                                             if frame.span % frame.cells == 0 else ())
+    base = grid_spans(frame)
     if len(base) != frame.cells:
         return None
     boxes = cell_boxes(frame, width, gutter)

@@ -505,22 +505,14 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
     piece.anchored = True
     piece.primary_h = ctx.column(piece.primary, ranking.ref, "en", rank_w).add([Span(ranking.rank,
                                                                                      ctx.style("rank", "en"))])
-    texts = [(ranking.title, "rank-note" if untwinned_title(ranking) else "rank-title"), (ranking.note, "rank-note"),
-             (ranking.source, "rank-source")]
+    texts = _ranking_texts(ranking)
     rank_h, piece.primary_h = piece.primary_h, 0.0
     twin = title_twin_line(ranking)
     if twin is None or "zh" not in ctx.languages:
         piece = ctx.stacked(ranking.ref, width - rank_w, texts, piece, rank_w)
     else:
         en, zh = ctx.bands(piece, ranking.ref, width - rank_w, rank_w)
-        for text, style in texts:
-            en.text(text, style)
-        for text, style in texts:
-            if text is twin:
-                _title_twin_line(ctx, zh, text)
-            else:
-                zh.text(text, twin_style(texts, text, style))
-        piece.primary_h, piece.secondary_h = en.y, zh.y
+        _set_ranking_texts(ctx, en, zh, texts, twin, piece)
     # Its Chinese follows its English words (they stand beside the rank, as the Chinese does): under a rank taller
     # than two lines of English it stood the rank's height down, 3.6 mm under its English where a three-line
     # title left 2.2 mm (designer's final review, page 4). The rank's foot stays inside the piece.
@@ -538,11 +530,22 @@ def _rank_above(ctx: FrameContext, ranking: Ranking, width: float) -> _Piece:
     piece.anchored = True
     rank = ctx.column(piece.primary, ranking.ref, "en", width)
     rank.add([Span(ranking.rank, ctx.style("rank", "en"))])
-    texts = [(ranking.title, "rank-note" if untwinned_title(ranking) else "rank-title"), (ranking.note, "rank-note"),
-             (ranking.source, "rank-source")]
+    texts = _ranking_texts(ranking)
     en = ctx.column(piece.primary, ranking.ref, "en", width, 0.0, rank.y)
     zh = ctx.column(piece.secondary, ranking.ref, "zh", width)
-    twin = title_twin_line(ranking) if "zh" in ctx.languages else None
+    _set_ranking_texts(ctx, en, zh, texts, title_twin_line(ranking) if "zh" in ctx.languages else None, piece)
+    return piece
+
+
+def _ranking_texts(ranking: Ranking) -> list:
+    """A ranking's texts under its rank and their styles: its title (a note's where it has no twin), note, source."""
+    return [(ranking.title, "rank-note" if untwinned_title(ranking) else "rank-title"), (ranking.note, "rank-note"),
+            (ranking.source, "rank-source")]
+
+
+def _set_ranking_texts(ctx: FrameContext, en, zh, texts: list, twin: Text | None, piece: _Piece) -> None:
+    """A ranking's `texts`, the English in `en`, the Chinese in `zh` (the line holding the title's twin as the
+    title's: _title_twin_line), and the piece's heights from them."""
     for text, style in texts:
         en.text(text, style)
     for text, style in texts:
@@ -551,7 +554,6 @@ def _rank_above(ctx: FrameContext, ranking: Ranking, width: float) -> _Piece:
         else:
             zh.text(text, twin_style(texts, text, style))
     piece.primary_h, piece.secondary_h = en.y, zh.y
-    return piece
 
 
 def title_twin_line(ranking: Ranking) -> Text | None:

@@ -240,9 +240,9 @@ def _measure_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageT
     text of more than one line (items.past_measure): the layout narrows an element's measure in whole grid columns to
     keep within it (fill.reading_measure), so a line still past it is set where no column could be given (a
     footnote, a frame of one column)."""
-    for item, length in past_measure([i for i in page.items if isinstance(i, TextLine) and i.frame != "folio"],
-                                     limits.max_chars_per_line, limits.max_ems_per_line_zh):
-        unit, most = ("ems", limits.max_ems_per_line_zh) if item.lang == "zh" else ("characters", limits.max_chars_per_line)
+    for item, length, most in past_measure([i for i in page.items if isinstance(i, TextLine) and i.frame != "folio"],
+                                           limits.max_chars_per_line, limits.max_ems_per_line_zh):
+        unit = "ems" if item.lang == "zh" else "characters"
         counts.long_lines.append((item, f"'{shown(item.line.text.strip(), 30)}' runs {length:.0f} {unit} "
                                         f"(limit {most:g})"))
 

@@ -3,6 +3,7 @@ keep them on the baseline grid. Coordinates are points from the top-left corner 
 growing downwards."""
 from __future__ import annotations
 
+import collections
 import functools
 import math
 from dataclasses import dataclass, field, replace
@@ -81,22 +82,21 @@ def reading_length(item: TextLine) -> float | None:
     return float(len(item.line.text.strip()))
 
 
-def past_measure(items, most_en: float, most_zh: float) -> list[tuple[TextLine, float]]:
+def past_measure(items, most_en: float, most_zh: float) -> list[tuple[TextLine, float, float]]:
     """The lines of running text among `items` past a reader's measure (reading_length over its language's limit,
     0: none) that belong to a text of more than one line: a line read once, with no return sweep to a next one, is
     no measure's concern (designer's review of 835c7de, item 1: page 2's one-line Unicorn Day sentence, narrowed
-    to 8 columns, left 88 x 65 mm of paper beside it). A text: one element's part in one language and one size."""
+    to 8 columns, left 88 x 65 mm of paper beside it). A text: one element's part in one language and one size.
+    Each as (the line, its length, its language's limit)."""
     def text_of(item: TextLine) -> tuple:
         size = max((run.size_pt for run in item.line.runs), default=0.0)
         return item.ref, item.role.element if item.role else "", item.role.part if item.role else "", item.lang, size
 
-    running = [(i, length) for i in items if isinstance(i, TextLine) and (length := reading_length(i)) is not None]
-    lines: dict = {}
-    for item, _ in running:
-        lines[text_of(item)] = lines.get(text_of(item), 0) + 1
-    return [(item, length) for item, length in running
-            if (most := most_zh if item.lang == "zh" else most_en) and length > most + 1e-6
-            and lines[text_of(item)] > 1]
+    running = [(i, text_of(i), length) for i in items
+               if isinstance(i, TextLine) and (length := reading_length(i)) is not None]
+    lines = collections.Counter(text for _, text, _ in running)
+    return [(item, length, most) for item, text, length in running
+            if (most := most_zh if item.lang == "zh" else most_en) and length > most + 1e-6 and lines[text] > 1]
 
 
 @dataclass(frozen=True)

@@ -30,14 +30,17 @@ def test_every_page_of_the_leaflet_keeps_every_rule(reports):
     # Underfull space is the designers' call, not a broken rule: pages 6 and 7 have fewer words than the
     # page holds (see the README). Empty bands and the number of sizes are the pages' composition (issue 13,
     # parts 1 and 2), not the line breaker's; every other finding would be a defect.
-    composition = ("typo-underfull", "typo-empty-band", "typo-sizes", "typo-row-hole")
+    # (so is a page's column structure: its rows on more columns than typography.max_column_edges, noted)
+    composition = ("typo-underfull", "typo-empty-band", "typo-sizes", "typo-row-hole", "typo-column-edges")
     assert not [d for d in total_fit.diagnostics.items if d.code.startswith("typo-") and d.code not in composition]
 
 
 def test_first_fit_breaking_of_the_same_content_leaves_runts(reports):
     """The comparison the README shows: the same pages broken line by line, first fit."""
     total_fit, greedy = reports
-    assert sum(len(p.runts) for p in greedy.typography) >= 5
+    # (four since the seedbed's cells stand on the page's columns, issue 22 round 12a: its exits' note on two columns
+    # no longer ends on 購） first fit; Hub, 洲 #6, ChatGPT and 碩 remain)
+    assert sum(len(p.runts) for p in greedy.typography) >= 4
     assert sum(len(p.runts) for p in total_fit.typography) == 0
     runts = [d for d in greedy.diagnostics.items if d.code == "typo-runt"]
     assert runts and all(d.source.file.endswith(".yaml") for d in runts)

@@ -322,7 +322,8 @@ class PageLayouter:
                 out.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
             out.extend(_shift(item, 0.0, top) for item in frame_items)
             boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm),
-                                  row_holes=tuple(holes.get(name, ())), cell_spans=chosen.get(name, ())))
+                                  row_holes=tuple(holes.get(name, ())), cell_spans=chosen.get(name, ()),
+                                  columns=frames.row_columns(name)))
             if block and top + used > limit + 0.5:
                 over = top + used - limit
                 body = layout.style("body", "en").leading_pt
@@ -597,25 +598,68 @@ class _PageFrames:
         if any(d.code == "copyfit" for d in quiet.items):
             self.widened.update(n for n, f in template.frames.items() if f.wide_cell_spans and blocks.get(n))
         self.fit = copyfit(ctx, page, self.fitting(), blocks)
-        for name in self.order:
-            frame = template.frames[name]
-            if frame.cell_spans_by == "depth" and frame.cells > 1 and blocks.get(name):
-                def trial(spans, name=name):  # (its content said what it says on the first fill)
-                    self.chosen[name] = spans
-                    self.fill(name, diags=Diagnostics())
-                    return self.filled[name][0], self.filled[name][1], self.filled[name][3]
-                columns = {c for n, f in template.frames.items() if n != name and blocks.get(n) for c in cell_starts(f)}
-                spans = level_cell_spans(ctx, frame, blocks[name].elements, trial, columns)
-                self.chosen.pop(name, None)
-                if spans is not None:
-                    self.chosen[name] = spans
-            elif frame.cell_spans_by and frame.cells > 1 and blocks.get(name):
-                self.fill(name, diags=Diagnostics())
-                spans = choose_cell_spans(ctx, frame, self.filled[name])
-                if spans is not None:
-                    self.chosen[name] = spans
+        # The rows whose cells follow their content choose their columns, each preferring the grid columns the
+        # page's other rows start on (one column structure a page, issue 22 round 12a); a row that moved changes
+        # what the others prefer, so they choose again until none moves (a few rounds at most).
+        choosing = [n for n in self.order if template.frames[n].cell_spans_by and template.frames[n].cells > 1
+                    and blocks.get(n)]
+        for _ in range(3):
+            before = dict(self.chosen)
+            for name in choosing:
+                self.choose_spans(name)
+            if self.chosen == before:
+                break
         for name in self.order:
             self.fill(name)
+
+    def choose_spans(self, name: str) -> None:
+        """The columns of a row whose cells follow its content (cell_spans_by), chosen with the grid columns the
+        page's other frames start on as they are set now."""
+        ctx, template, blocks = self.ctx, self.template, self.blocks
+        frame = template.frames[name]
+        columns = {c for n in self.order if n != name and blocks.get(n) for c in self.starts(n)}
+        self.chosen.pop(name, None)
+        if frame.cell_spans_by == "depth":
+            def trial(spans, name=name):  # (its content said what it says on the first fill)
+                self.chosen[name] = spans
+                self.fill(name, diags=Diagnostics())
+                return self.filled[name][0], self.filled[name][1], self.filled[name][3]
+            spans = level_cell_spans(ctx, frame, blocks[name].elements, trial, columns)
+            self.chosen.pop(name, None)
+        else:
+            self.fill(name, diags=Diagnostics())
+            spans = choose_cell_spans(ctx, frame, self.filled[name], columns)
+        if spans is not None:
+            self.chosen[name] = spans
+
+    def starts(self, name: str) -> set[int]:
+        """The grid columns the cells of a frame start on, as it is set now (its chosen or wider cells)."""
+        frame = self.template.frames[name]
+        if name in self.widened and frame.crowded_span:
+            frame = self.crowded_frame(frame)
+        elif name in self.widened and (frame.wide_span or frame.wide_cells or frame.wide_cell_spans):
+            frame = replace(frame, span=frame.wide_span or frame.span, cells=frame.wide_cells or frame.cells,
+                            cell_spans=frame.wide_cell_spans if frame.wide_cell_spans else
+                            None if frame.wide_cells or frame.wide_span else frame.cell_spans)
+        elif name in self.chosen:
+            frame = replace(frame, cell_spans=self.chosen[name])
+        return cell_starts(frame)
+
+    def row_columns(self, name: str) -> tuple[int, ...]:
+        """The grid columns a row of the page starts its cells on (a frame of several cells holding several
+        elements: as many of its cells as they fill; a tile of a row of frames, align_rows: its own column), ()
+        for a frame that is no row: what one column structure a page counts (typography.max_column_edges)."""
+        frame, block = self.template.frames[name], self.blocks.get(name)
+        if block is None or not block.elements:
+            return ()
+        cells = frame.cells
+        if name in self.widened and frame.wide_cells:
+            cells = frame.wide_cells
+        elif name in self.widened and frame.crowded_span:
+            cells = frame.crowded_cells or cells
+        if cells > 1 and len(block.elements) > 1:
+            return tuple(sorted(self.starts(name)))[:len(block.elements)]
+        return (frame.col,) if frame.align_rows and cells == 1 else ()
 
     def level_heads(self) -> None:
         """A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each

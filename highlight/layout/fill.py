@@ -14,11 +14,13 @@ import math
 import os
 import sys
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import fields, replace
 
 from ..content import Callout, Heading, Image, Paragraph, Partner, Stat
 from ..diagnostics import Diagnostics
 from ..layout_spec import MM, FrameSpec
+from ..text import is_runt
 from .elements import head_lines, lay_out
 from .items import Picture, Rule, TextLine, _Piece, box_first, empty_bands, ink_span, past_measure, rule_step
 from .stacking import FrameContext
@@ -560,10 +562,12 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
     """The grid columns of a row's cells that end them most level (the template's `cell_spans_by: depth`); None
     keeps the template's `cell_spans`. `trial(spans)` fills the frame on `spans` and gives (its left, its measure,
     its items). Among the spans on which every stat's figure line (figure, unit and change) fits its cell, with the
-    clear space before a cell beside it (elements.figure_clear_mm), the one with the least paper under its shortest
-    cell down to its deepest cell's foot (whole mm), then the fewest cells starting on a grid column no other row of
-    the page's frames starts on (`columns`: the section's column lines), then the least paper under all its cells;
-    the template's spans on a tie, then the fewest columns moved from them. Designer's review of 357772a, item 1:
+    clear space before a cell beside it (elements.figure_clear_mm), the one that breaks the fewest words or
+    leaves the fewest alone (broken_words), then leaves the least paper past typography.max_row_hole_mm under its shortest cell down to its
+    deepest cell's foot (whole mm), then has the fewest cells starting on a grid column no other row of the page
+    starts on (`columns`: the page's one column structure, issue 22 round 12a: page 2's rows stood on seven
+    column lines), then the least paper under its shortest cell, then under all its cells; the template's spans
+    on a tie, then the fewest columns moved from them. Designer's review of 357772a, item 1:
     a row of a section's figures whose copy differs from one edition to the next (2022-23's events with a note of
     four lines beside the inventions' and the licences' shorter cells, edition-b's inventions with the longer note)
     stands on the columns its copy needs, not on one edition's."""
@@ -600,6 +604,7 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
     x, width, items = trial(base)
     least = [next((n for n in range(2, frame.span - 2 * (frame.cells - 1) + 1) if cell_w(k, n, width) >= need - 0.01),
                   frame.span) for k, (need, _) in enumerate(needs(base, x, width, items))]
+    limit = ctx.layout.geometry.typography.max_row_hole_mm * MM
     best = None
     for spans in _compositions(frame.span, least):
         x, width, items = trial(spans)
@@ -609,19 +614,34 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
             continue
         feet = [max(f) for f in found]
         holes = [max(feet) - foot for foot in feet]
-        key = (round(max(holes) / MM), len(cell_starts(frame, spans) - columns), round(sum(holes) / MM), spans != base,
-               sum(abs(a - b) for a, b in zip(spans, base, strict=True)))
+        over = round(max(0.0, max(holes) - limit) / MM) if limit else 0
+        key = (broken_words(items), over, len(cell_starts(frame, spans) - columns), round(max(holes) / MM),
+               round(sum(holes) / MM), spans != base, sum(abs(a - b) for a, b in zip(spans, base, strict=True)))
         if best is None or key < best[0]:
             best = (key, spans)
     return None if best is None or best[1] == base else best[1]
 
 
-def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple) -> tuple[int, ...] | None:
+def broken_words(items) -> int:
+    """The lines of `items` that break a word or leave one alone: an overfull line (a word wider than its measure),
+    one ending at a dictionary hyphen or inside a word of the edition's (segment.py), a paragraph's last line a
+    runt (text.is_runt: "generative / AI literacy / course" on a cell of two columns)."""
+    def runt(line) -> bool:
+        index, count = line.position
+        return count >= 2 and index == count - 1 and is_runt("".join(r.text for r in line.runs if not r.rise_pt))
+    return sum(1 for i in items if isinstance(i, TextLine) and (
+        i.line.overfull or i.line.split_word or runt(i.line)
+        or any(r.artifact and r.text.strip() == "-" for r in i.line.runs[-1:])))
+
+
+def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple, columns: AbstractSet[int] = frozenset()) \
+        -> tuple[int, ...] | None:
     """The grid columns of a row's cells chosen by their content (the template's `cell_spans_by: rhythm`); None
     keeps the template's `cell_spans`. `filled` is the frame filled on the template's cells ((x, width, used,
     items)). Every cell keeps at least the columns its widest line takes, a figure line with the clear space
-    before a cell beside it (elements.figure_clear_mm); among those spans the paper between consecutive figures'
-    ink is made most even within each group of figures (a cell with a lead-in of its own opens a group: the rest
+    before a cell beside it (elements.figure_clear_mm); among those spans the fewest cells starting on a grid
+    column no other row of the page starts on (`columns`: the page's one column structure, issue 22 round 12a),
+    then the paper between consecutive figures' ink is made most even within each group of figures (a cell with a lead-in of its own opens a group: the rest
     are led by the frame's `led_by` paragraph), a group standing apart from the next by a gutter more than its
     own figures do, the template's cells kept on a tie (a mm) and the fewest columns moved from them.
     Designer's final review, item 2: page 2's seedbed on 4/2/2/4 columns left 38.1 mm after 1,747, 25.6 between
@@ -682,5 +702,9 @@ def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple) -> tup
     def moved(spans: tuple) -> int:
         return sum(abs(a - b) for a, b in zip(spans, base, strict=True))
 
-    best = min(options, key=lambda s: (spread(s)[0], round(spread(s)[1] / MM), moved(s)))
-    return None if best == base or spread(best) >= spread(base) else best
+    def score(spans: tuple) -> tuple:
+        apart, uneven = spread(spans)
+        return len(cell_starts(frame, spans) - columns), apart, round(uneven / MM), moved(spans)
+
+    best = min(options, key=score)
+    return None if best == base or score(best)[:3] >= score(base)[:3] else best

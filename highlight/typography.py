@@ -286,11 +286,11 @@ def _column_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTy
     edges = column_edges(page)
     if len(edges) <= limits.max_column_edges:
         return
-    rows = "; ".join(f"{frame.name} on {', '.join(map(str, frame.columns))}" for frame in page.frames if frame.columns)
-    chosen = [frame.name for frame in page.frames if frame.cell_spans]
+    rows = "; ".join(f"{frame.name} on {', '.join(map(str, frame.columns))}"
+                     + (f" ({frame.columns_cost})" if frame.columns_cost else "") for frame in page.frames
+                     if frame.columns)
     counts.column_edges.append((page.ref, f"its rows of cells start on {len(edges)} grid columns "
-                                          f"({', '.join(map(str, edges))}): {rows}"
-                                + (f" ({', '.join(chosen)} on the columns their content chose)" if chosen else "")))
+                                          f"({', '.join(map(str, edges))}): {rows}"))
 
 
 def _band_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTypography) -> None:

@@ -139,6 +139,8 @@ def test_the_rows_of_cells_of_a_page_stand_on_one_column_structure(edition, requ
         else:
             assert len(edges) <= limit, (page.number, sorted(edges))
     assert counted[2] == ([1, 5, 7, 9] if edition == "edition_b" else counted[2]) and len(counted[2]) <= 6, counted
+    # (a row that keeps columns of its own says what the page's would cost it: p5's AI row, 'computational' on two)
+    assert "genai-row on 1, 4, 7, 10 (on 1, 4, 6, 9 it would break or leave alone" in noted[5].message, noted[5].message
 
 
 # -- item 1: one tile grid for a section ------------------------------------------------------------------------

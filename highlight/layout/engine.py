@@ -323,7 +323,7 @@ class PageLayouter:
             out.extend(_shift(item, 0.0, top) for item in frame_items)
             boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm),
                                   row_holes=tuple(holes.get(name, ())), cell_spans=chosen.get(name, ()),
-                                  columns=frames.row_columns(name)))
+                                  columns=frames.row_columns(name), columns_cost=frames.why.get(name, "")))
             if block and top + used > limit + 0.5:
                 over = top + used - limit
                 body = layout.style("body", "en").leading_pt
@@ -458,6 +458,7 @@ class _PageFrames:
         # row's deepest, align_rows): the same room under the shorter as in a row of cells (FrameContext.head_lines)
         self.head_depth: dict = {}
         self.chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
+        self.why: dict = {}  # frame -> what the page's columns would cost its row, where it keeps others
         self.fit = self.first_fit = Copyfit({})  # (first_fill's, then each remedy's)
         self.fills = 0  # frames filled so far: what too_full() found holds until the next fill
         self.judged: tuple[int, bool] = (-1, False)  # (fills then, too full?)
@@ -624,8 +625,10 @@ class _PageFrames:
                 self.chosen[name] = spans
                 self.fill(name, diags=Diagnostics())
                 return self.filled[name][0], self.filled[name][1], self.filled[name][3]
-            spans = level_cell_spans(ctx, frame, blocks[name].elements, trial, columns)
+            why: list = []
+            spans = level_cell_spans(ctx, frame, blocks[name].elements, trial, columns, why)
             self.chosen.pop(name, None)
+            self.why[name] = why[0] if why else ""
         else:
             self.fill(name, diags=Diagnostics())
             spans = choose_cell_spans(ctx, frame, self.filled[name], columns)

@@ -558,7 +558,8 @@ def cell_starts(frame: FrameSpec, spans: tuple | None = None) -> set[int]:
     return {frame.col + sum(spans[:k]) for k in range(len(spans))}
 
 
-def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, columns: set) -> tuple[int, ...] | None:
+def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, columns: set,
+                     why: list | None = None) -> tuple[int, ...] | None:
     """The grid columns of a row's cells that end them most level (the template's `cell_spans_by: depth`); None
     keeps the template's `cell_spans`. `trial(spans)` fills the frame on `spans` and gives (its left, its measure,
     its items). Among the spans on which every stat's figure line (figure, unit and change) fits its cell, with the
@@ -605,7 +606,7 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
     least = [next((n for n in range(2, frame.span - 2 * (frame.cells - 1) + 1) if cell_w(k, n, width) >= need - 0.01),
                   frame.span) for k, (need, _) in enumerate(needs(base, x, width, items))]
     limit = ctx.layout.geometry.typography.max_row_hole_mm * MM
-    best = None
+    best = kept = None  # (the best spans; the best on the page's columns alone)
     for spans in _compositions(frame.span, least):
         x, width, items = trial(spans)
         found = [[i.baseline_pt + i.line.descent_pt for i in items if isinstance(i, TextLine) and i.role
@@ -619,6 +620,13 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
                round(sum(holes) / MM), spans != base, sum(abs(a - b) for a, b in zip(spans, base, strict=True)))
         if best is None or key < best[0]:
             best = (key, spans)
+        if key[2] == 0 and (kept is None or key < kept[0]):
+            kept = (key, spans, round(max(holes) / MM, 1))
+    if why is not None and best is not None and best[0][2] and kept is not None:  # (what the page's columns cost)
+        (broken, _, _, _, _, _, _), spans, hole = kept
+        starts = ", ".join(map(str, sorted(cell_starts(frame, spans))))
+        why.append(f"on {starts} it would " + (f"break or leave alone {broken} word{'s' if broken > 1 else ''}"
+                                                 if broken else f"leave {hole:.1f} mm under a cell"))
     return None if best is None or best[1] == base else best[1]
 
 

@@ -187,6 +187,7 @@ class FrameBox:
     # the grid columns a row's cells start on (a frame of several cells holding several elements, or a tile of an
     # align_rows row of frames); () for a frame that is no row: one column structure a page counts these
     columns: tuple = ()
+    columns_cost: str = ""  # what its cells on the page's other columns would cost (a row keeping columns of its own)
 
 
 @dataclass(frozen=True)

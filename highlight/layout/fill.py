@@ -601,10 +601,14 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
         spans[(k + 1) % frame.cells] += frame.span - sum(spans)
         return cell_boxes(replace(frame, cell_spans=tuple(spans)), width, gutter)[k][1]
 
-    # (each cell at least the columns its figure line takes, as set on the template's cells: it does not wrap)
+    # (each cell at least the columns its figure line takes, as set on the template's cells: it does not wrap; and
+    # the columns its longest word takes, which no line breaks: spans that would break it are not tried)
     x, width, items = trial(base)
-    least = [next((n for n in range(2, frame.span - 2 * (frame.cells - 1) + 1) if cell_w(k, n, width) >= need - 0.01),
-                  frame.span) for k, (need, _) in enumerate(needs(base, x, width, items))]
+    words = longest_words(ctx, items, keys)
+    figures = [need for need, _ in needs(base, x, width, items)]
+    least = [next((n for n in range(2, frame.span - 2 * (frame.cells - 1) + 1)
+                   if cell_w(k, n, width) >= max(need, words[k][0]) - 0.01), frame.span)
+             for k, need in enumerate(figures)]
     limit = ctx.layout.geometry.typography.max_row_hole_mm * MM
     best = kept = None  # (the best spans; the best on the page's columns alone)
     for spans in _compositions(frame.span, least):
@@ -622,12 +626,41 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
             best = (key, spans)
         if key[2] == 0 and (kept is None or key < kept[0]):
             kept = (key, spans, round(max(holes) / MM, 1))
-    if why is not None and best is not None and best[0][2] and kept is not None:  # (what the page's columns cost)
-        (broken, _, _, _, _, _, _), spans, hole = kept
-        starts = ", ".join(map(str, sorted(cell_starts(frame, spans))))
-        why.append(f"on {starts} it would " + (f"break or leave alone {broken} word{'s' if broken > 1 else ''}"
-                                                 if broken else f"leave {hole:.1f} mm under a cell"))
+    if why is not None and best is not None and best[0][2]:  # (what the page's columns would cost the row)
+        if kept is not None:
+            (broken, _, _, _, _, _, _), spans, hole = kept
+            cost = (f"break or leave alone {broken} word{'s' if broken > 1 else ''}" if broken else
+                    f"leave {hole:.1f} mm under a cell")
+        else:  # (none tried: a cell too narrow for its figure line or its longest word)
+            spans = next((c for c in _compositions(frame.span, [1] * frame.cells)
+                          if not cell_starts(frame, c) - columns), ())
+            k = next((k for k, n in enumerate(spans) if n < least[k]), None)
+            if k is None:
+                return None if best is None or best[1] == base else best[1]
+            wide = words[k][1] if cell_w(k, spans[k], width) < words[k][0] - 0.01 else ""
+            cost = (f"set '{wide}' wider than its cell of {spans[k]} columns" if wide else
+                    f"set cell {k + 1}'s figure line wider than its {spans[k]} columns")
+        why.append(f"on {', '.join(map(str, sorted(cell_starts(frame, spans))))} it would {cost}")
     return None if best is None or best[1] == base else best[1]
+
+
+def longest_words(ctx: FrameContext, items, keys: list) -> list[tuple[float, str]]:
+    """Per element of `keys`, the width of its longest Latin word as its lines of `items` set it, and the word (a
+    line breaks between words and after a hyphen, never inside one: the least measure its cell must give)."""
+    faces = ctx.setter.fonts.faces
+    widest = dict.fromkeys(keys, (0.0, ""))
+    for item in items:
+        if not isinstance(item, TextLine) or not item.role or item.role.element not in widest:
+            continue
+        for run in item.line.runs:
+            face = faces.get(run.face)
+            if face is None or run.artifact or run.hidden:
+                continue
+            for word in run.text.replace("-", "- ").split():
+                if word.isascii():
+                    width = face.width_pt(word, run.size_pt) + run.char_space_pt * (len(word) - 1)
+                    widest[item.role.element] = max(widest[item.role.element], (width, word))
+    return [widest[key] for key in keys]
 
 
 def broken_words(items) -> int:

@@ -511,3 +511,31 @@ def test_a_columns_closing_code_stands_on_the_row_beside_it(edition, request):
                     checked += 1
     if edition == "leaflet":
         assert checked >= 1
+
+
+def test_a_page_too_full_on_its_one_column_structure_keeps_its_rows_own_columns(tmp_path):
+    """Issue 22, round 12a: where one structure costs more than it gives (the page overflowing), the better
+    composition is kept and the report says so. Edition-b's page 2 with a Unicorn Day six clauses longer: on the
+    page's columns (1, 5, 7, 9) the seedbed's exits' note takes two lines more on two columns and the page is too
+    full at its figures' own size (every figure of the page a step down, to 20 pt, and its section steps closed
+    under the rhythm's floor); with the seedbed's cells on the columns its figures' rhythm chooses alone (3/2/3/4)
+    the page holds its 26 pt. The rows that moved say so in the column-structure note. Fails without the remedy
+    (engine._PageFrames.own_columns: the figures at 20 pt), and on 44b4221 (no note)."""
+    from conftest import copy_project
+
+    copy_project(tmp_path, parts=("layout", "fonts", "profiles", "schema", os.path.join("tests", "fixtures", "edition-b")))
+    page_file = tmp_path / "tests" / "fixtures" / "edition-b" / "p2-knowledge-transfer.yaml"
+    text = page_file.read_text("utf-8")
+    text = text.replace('explored partnership opportunities"', 'explored partnership opportunities'
+                        + " and".join([" shared what they learned with students"] * 6) + '"')
+    text = text.replace('並探索新的合作機會"', '並探索新的合作機會，' + "，".join(["並與學生分享經驗"] * 6) + '"')
+    page_file.write_text(text, "utf-8")
+    result = build(BuildOptions(str(page_file.parent), str(tmp_path / "b.pdf"), report=True))
+    assert not result.diagnostics.has_errors()
+    page = result.pages[1]
+    seedbed = next(b for b in page.frames if b.name == "seedbed-stats")
+    assert seedbed.columns == (1, 4, 6, 9), seedbed.columns
+    assert not [step for step in result.typography[1].fitted if step.startswith("stat-figure")], \
+        result.typography[1].fitted
+    note = next(d for d in result.diagnostics.items if d.code == "typo-column-edges" and d.page == 2)
+    assert "seedbed-stats on 1, 4, 6, 9 (on the page's columns the page is too full)" in note.message, note.message

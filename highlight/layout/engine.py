@@ -227,6 +227,7 @@ class PageLayouter:
         frames.level_heads()
         frames.hang_codes()
         # Too full: the remedies in turn, each taken only while the page is still too full
+        frames.own_columns()
         frames.crowd()
         frames.least_padding()
         frames.letters_step()
@@ -459,6 +460,7 @@ class _PageFrames:
         self.head_depth: dict = {}
         self.chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
         self.why: dict = {}  # frame -> what the page's columns would cost its row, where it keeps others
+        self.structure = True  # the rows choose their columns preferring the page's other rows' (one structure)
         self.fit = self.first_fit = Copyfit({})  # (first_fill's, then each remedy's)
         self.fills = 0  # frames filled so far: what too_full() found holds until the next fill
         self.judged: tuple[int, bool] = (-1, False)  # (fills then, too full?)
@@ -618,7 +620,9 @@ class _PageFrames:
         page's other frames start on as they are set now."""
         ctx, template, blocks = self.ctx, self.template, self.blocks
         frame = template.frames[name]
-        columns = {c for n in self.order if n != name and blocks.get(n) for c in self.starts(n)}
+        # (each row as it would alone, the page's other columns unweighed, on a page too full on them: own_columns)
+        columns = {c for n in self.order if n != name and blocks.get(n) for c in self.starts(n)} \
+            if self.structure else set()
         self.chosen.pop(name, None)
         if frame.cell_spans_by == "depth":
             def trial(spans, name=name):  # (its content said what it says on the first fill)
@@ -626,7 +630,8 @@ class _PageFrames:
                 self.fill(name, diags=Diagnostics())
                 return self.filled[name][0], self.filled[name][1], self.filled[name][3]
             why: list = []
-            spans = level_cell_spans(ctx, frame, blocks[name].elements, trial, columns, why)
+            spans = level_cell_spans(ctx, frame, blocks[name].elements, trial, columns,
+                                     why if self.structure else None)
             self.chosen.pop(name, None)
             self.why[name] = why[0] if why else ""
         else:
@@ -711,6 +716,34 @@ class _PageFrames:
                 code_under(name, other)
 
     # -- a page too full: the remedies, in the order body() tries them --------------------------------------
+    def own_columns(self) -> None:
+        """First, a page too full with its rows on its one column structure: the rows whose cells follow their
+        content (cell_spans_by) choose again each as it would alone, the page's other columns unweighed (a cell
+        narrowed onto the page's columns may take lines more: page 2's exits' note on two columns, 8.5 mm deeper),
+        kept where the page then holds; the rows that moved say what the structure cost (the report's
+        typo-column-edges note)."""
+        choosing = [n for n in self.order if self.template.frames[n].cell_spans_by
+                    and self.template.frames[n].cells > 1 and self.blocks.get(n)]
+        if not choosing or not self.too_full():
+            return
+        chosen, why = dict(self.chosen), dict(self.why)
+
+        def change() -> None:
+            self.structure = False
+            for name in choosing:
+                self.choose_spans(name)
+
+        def undo() -> None:
+            self.structure = True
+            self.chosen.clear()
+            self.chosen.update(chosen)
+            self.why.clear()
+            self.why.update(why)
+        if self.attempt(change, undo, choosing):
+            for name in choosing:
+                if self.chosen.get(name) != chosen.get(name):
+                    self.why[name] = "on the page's columns the page is too full"
+
     def crowd(self) -> None:
         """First the frames with a composition for a page too full take it (page 6's roles side by side on eight
         columns, its code on four), before a ring or a figure takes a smaller step."""

@@ -83,6 +83,7 @@ class PageTypography:
     panel_space: list = field(default_factory=list)  # panels past either limit
     row_holes: list = field(default_factory=list)  # rows of cells with a cell shorter than the tallest past the limit
     column_edges: list = field(default_factory=list)  # the page's rows of cells on more column edges than the limit
+    edges: int = 0  # the grid columns the page's rows of cells start their cells on (one column structure: few)
     stats: list = field(default_factory=list)  # the stat anatomies and figure sizes in use (anatomy_report)
     word_breaks: list = field(default_factory=list)  # lines breaking inside a Chinese word (wordbreaks.py)
     long_lines: list = field(default_factory=list)  # lines of running text past the reading measure
@@ -281,10 +282,9 @@ def _column_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTy
     12a: page 2's rows on seven column lines, page 5's AI row off its Talent rows'): one finding naming the rows
     and their columns. The rows whose cells follow their content choose the page's columns first, within their
     holes and their figures' room; what is left here is the better composition kept, said."""
-    if not limits.max_column_edges:
-        return
     edges = column_edges(page)
-    if len(edges) <= limits.max_column_edges:
+    counts.edges = len(edges)
+    if not limits.max_column_edges or len(edges) <= limits.max_column_edges:
         return
     rows = "; ".join(f"{frame.name} on {', '.join(map(str, frame.columns))}"
                      + (f" ({frame.columns_cost})" if frame.columns_cost else "") for frame in page.frames
@@ -514,11 +514,11 @@ _COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight"
             ("hyphenated", "hyphenated"), ("compressed", "compressed"), ("hanging", "hanging"),
             ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid"), ("underfull", "underfull"),
             ("band-mm", "empty_band_mm"), ("bands", "empty_bands"), ("panel-edge", "panel_edge_mm"),
-            ("panel-gap", "panel_gap_mm"), ("panels", "panel_space"), ("row-holes", "row_holes"), ("block-gap", "block_gap_mm"), ("sizes", "sizes"),
+            ("panel-gap", "panel_gap_mm"), ("panels", "panel_space"), ("row-holes", "row_holes"), ("edges", "edges"), ("block-gap", "block_gap_mm"), ("sizes", "sizes"),
             ("gap-em", "widest_gap_em"), ("spaced", "spaced"), ("pairs", "spaced_pairs"), ("brackets", "bracket_breaks"),
             ("han-latin", "han_latin"), ("markers", "detached_markers"), ("fitted", "fitted"),
             ("word-breaks", "word_breaks")]
-_LARGEST = ("empty_band_mm", "widest_gap_em", "panel_edge_mm", "panel_gap_mm")  # columns whose total is the largest of the pages, not the sum
+_LARGEST = ("empty_band_mm", "widest_gap_em", "panel_edge_mm", "panel_gap_mm", "edges")  # columns whose total is the largest of the pages, not the sum
 
 
 def _counts(p: PageTypography) -> list:

@@ -636,7 +636,9 @@ class _PageFrames:
             self.why[name] = why[0] if why else ""
         else:
             self.fill(name, diags=Diagnostics())
-            spans = choose_cell_spans(ctx, frame, self.filled[name], columns)
+            why = []
+            spans = choose_cell_spans(ctx, frame, self.filled[name], columns, why if self.structure else None)
+            self.why[name] = why[0] if why else ""
         if spans is not None:
             self.chosen[name] = spans
 

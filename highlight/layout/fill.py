@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import math
 import os
+import re
 import sys
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
@@ -544,6 +545,16 @@ def _compositions(total: int, least: list[int]) -> list[tuple[int, ...]]:
             for rest in _compositions(total - k, least[1:])]
 
 
+def _nearest_on(frame: FrameSpec, columns: AbstractSet[int], least: list[int], base: tuple) -> tuple[int, ...]:
+    """The spans of a row whose cells all start on `columns` that fall least short of the columns each cell needs
+    (`least`: the fewest columns short, then the fewest cells short, then the template's `base` spans nearest);
+    () where no spans start on them only."""
+    on = [c for c in _compositions(frame.span, [1] * frame.cells) if not cell_starts(frame, c) - columns]
+    return min(on, key=lambda c: (sum(max(0, need - n) for n, need in zip(c, least, strict=True)),
+                                  sum(n < need for n, need in zip(c, least, strict=True)),
+                                  sum(abs(n - b) for n, b in zip(c, base, strict=True))), default=())
+
+
 def grid_spans(frame: FrameSpec) -> tuple[int, ...]:
     """The grid columns each cell of `frame` spans: its `cell_spans`, else equal cells where they divide its span;
     () where they do not."""
@@ -602,9 +613,11 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
         return cell_boxes(replace(frame, cell_spans=tuple(spans)), width, gutter)[k][1]
 
     # (each cell at least the columns its figure line takes, as set on the template's cells: it does not wrap; and
-    # the columns its longest word takes, which no line breaks: spans that would break it are not tried)
+    # the columns its widest unit no line breaks takes, a word or a short bracketed phrase: spans that would break
+    # one are not tried)
     x, width, items = trial(base)
-    words = longest_words(ctx, items, keys)
+    words = [unbreakable(ctx, [i for i in items if isinstance(i, TextLine) and i.role and i.role.element == key])
+             for key in keys]
     figures = [need for need, _ in needs(base, x, width, items)]
     least = [next((n for n in range(2, frame.span - 2 * (frame.cells - 1) + 1)
                    if cell_w(k, n, width) >= max(need, words[k][0]) - 0.01), frame.span)
@@ -632,35 +645,48 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
             cost = (f"break or leave alone {broken} word{'s' if broken > 1 else ''}" if broken else
                     f"leave {hole:.1f} mm under a cell")
         else:  # (none tried: a cell too narrow for its figure line or its longest word)
-            spans = next((c for c in _compositions(frame.span, [1] * frame.cells)
-                          if not cell_starts(frame, c) - columns), ())
+            spans = _nearest_on(frame, columns, least, base)
             k = next((k for k, n in enumerate(spans) if n < least[k]), None)
             if k is None:
                 return None if best is None or best[1] == base else best[1]
             wide = words[k][1] if cell_w(k, spans[k], width) < words[k][0] - 0.01 else ""
-            cost = (f"set '{wide}' wider than its cell of {spans[k]} columns" if wide else
+            cost = (f"break '{wide}', wider than its cell of {spans[k]} columns" if wide else
                     f"set cell {k + 1}'s figure line wider than its {spans[k]} columns")
         why.append(f"on {', '.join(map(str, sorted(cell_starts(frame, spans))))} it would {cost}")
     return None if best is None or best[1] == base else best[1]
 
 
-def longest_words(ctx: FrameContext, items, keys: list) -> list[tuple[float, str]]:
-    """Per element of `keys`, the width of its longest Latin word as its lines of `items` set it, and the word (a
-    line breaks between words and after a hyphen, never inside one: the least measure its cell must give)."""
-    faces = ctx.setter.fonts.faces
-    widest = dict.fromkeys(keys, (0.0, ""))
-    for item in items:
-        if not isinstance(item, TextLine) or not item.role or item.role.element not in widest:
-            continue
+def unbreakable(ctx: FrameContext, lines) -> tuple[float, str]:
+    """The widest unit of `lines` (an element's or a cell's, as set) that a line never breaks, and its text: a
+    Latin word (a line breaks between words and after a hyphen, never inside one), or a bracketed phrase of at
+    most typography.max_cell_bracket_phrase characters, which a row whose columns follow its content keeps on
+    one line (the lead's note on b75c9fe: page 2's '(11 IPOs and / 2 M&As)' on two columns read as a broken
+    word). The least measure its cell must give."""
+    faces, limit = ctx.setter.fonts.faces, ctx.layout.geometry.typography.max_cell_bracket_phrase
+    widest = (0.0, "")
+    texts: dict = {}  # (element, language) -> its characters in reading order, each with its advance
+    for item in sorted((i for i in lines if isinstance(i, TextLine)), key=lambda i: (i.baseline_pt, i.x_pt)):
+        chars = texts.setdefault((item.ref, item.lang), [])
         for run in item.line.runs:
             face = faces.get(run.face)
-            if face is None or run.artifact or run.hidden:
+            if face is None or run.artifact or run.hidden or run.rise_pt:
                 continue
+            if chars and chars[-1][0] != " " and item.line.runs[0] is run:
+                chars.append((" ", face.width_pt(" ", run.size_pt)))  # (a line's end: a word space)
+            chars += [(c, face.width_pt(c, run.size_pt) + run.char_space_pt) for c in run.text]
             for word in run.text.replace("-", "- ").split():
                 if word.isascii():
-                    width = face.width_pt(word, run.size_pt) + run.char_space_pt * (len(word) - 1)
-                    widest[item.role.element] = max(widest[item.role.element], (width, word))
-    return [widest[key] for key in keys]
+                    widest = max(widest, (face.width_pt(word, run.size_pt) + run.char_space_pt * (len(word) - 1),
+                                          word))
+    for chars in texts.values() if limit else ():
+        text = "".join(c for c, _ in chars)
+        for found in _BRACKETED.finditer(text):
+            if len(found.group()) <= limit:
+                widest = max(widest, (sum(w for _, w in chars[found.start():found.end()]), found.group()))
+    return widest
+
+
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def broken_words(items) -> int:
@@ -675,12 +701,13 @@ def broken_words(items) -> int:
         or any(r.artifact and r.text.strip() == "-" for r in i.line.runs[-1:])))
 
 
-def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple, columns: AbstractSet[int] = frozenset()) \
-        -> tuple[int, ...] | None:
+def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple, columns: AbstractSet[int] = frozenset(),
+                      why: list | None = None) -> tuple[int, ...] | None:
     """The grid columns of a row's cells chosen by their content (the template's `cell_spans_by: rhythm`); None
     keeps the template's `cell_spans`. `filled` is the frame filled on the template's cells ((x, width, used,
     items)). Every cell keeps at least the columns its widest line takes, a figure line with the clear space
-    before a cell beside it (elements.figure_clear_mm); among those spans the fewest cells starting on a grid
+    before a cell beside it (elements.figure_clear_mm), and its widest unit no line breaks (unbreakable: a word,
+    a short bracketed phrase); among those spans the fewest cells starting on a grid
     column no other row of the page starts on (`columns`: the page's one column structure, issue 22 round 12a),
     then the paper between consecutive figures' ink is made most even within each group of figures (a cell with a lead-in of its own opens a group: the rest
     are led by the frame's `led_by` paragraph), a group standing apart from the next by a gutter more than its
@@ -714,7 +741,7 @@ def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple, column
         spans[(k + 1) % frame.cells] += frame.span - sum(spans)
         return cell_boxes(replace(frame, cell_spans=tuple(spans)), width, gutter)[k][1]
 
-    figure_ink, least, opens = [], [], []
+    figure_ink, least, opens, units = [], [], [], []
     for k, lines in enumerate(cells):
         left = x + boxes[k][0]
         size = max(size_of(i) for i in lines)
@@ -725,8 +752,10 @@ def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple, column
         widest = max(i.x_pt + i.line.natural_pt - left for i in lines)
         if k < len(cells) - 1:
             widest = max(widest, figure_ink[-1] + clear)
-        least.append(next((n for n in range(1, frame.span - frame.cells + 2) if cell_w(k, n) >= widest - 0.01),
-                          base[k]))
+        unit = unbreakable(ctx, lines)  # (its longest word, a short bracketed phrase: no line breaks them)
+        units.append(unit)
+        least.append(next((n for n in range(1, frame.span - frame.cells + 2)
+                           if cell_w(k, n) >= max(widest, unit[0]) - 0.01), base[k]))
     options = _compositions(frame.span, least)
     if not options:
         return None
@@ -748,4 +777,12 @@ def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple, column
         return len(cell_starts(frame, spans) - columns), apart, round(uneven / MM), moved(spans)
 
     best = min(options, key=score)
-    return None if best == base or score(best)[:3] >= score(base)[:3] else best
+    if why is not None and score(best)[0]:  # (what the page's columns would cost the row: the cell too narrow)
+        spans = _nearest_on(frame, columns, least, base)
+        short = next((c for c, n in enumerate(spans) if n < least[c]), None)
+        if short is not None:
+            wide = units[short][1] if cell_w(short, spans[short]) < units[short][0] - 0.01 else ""
+            why.append(f"on {', '.join(map(str, sorted(cell_starts(frame, spans))))} it would "
+                       + (f"break '{wide}', wider than its cell of {spans[short]} columns" if wide else
+                          f"set cell {short + 1}'s figure line wider than its {spans[short]} columns"))
+    return None if best == base or base in options and score(best)[:3] >= score(base)[:3] else best

@@ -669,7 +669,7 @@ class _PageFrames:
             cells = frame.crowded_cells or cells
         if cells > 1 and len(block.elements) > 1:
             return tuple(sorted(self.starts(name)))[:len(block.elements)]
-        return (frame.col,) if frame.align_rows and cells == 1 else ()
+        return tuple(sorted(self.starts(name)))[:1] if frame.align_rows and cells == 1 else ()
 
     def level_heads(self) -> None:
         """A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each
@@ -721,9 +721,9 @@ class _PageFrames:
     def own_columns(self) -> None:
         """First, a page too full with its rows on its one column structure: the rows whose cells follow their
         content (cell_spans_by) choose again each as it would alone, the page's other columns unweighed (a cell
-        narrowed onto the page's columns may take lines more: page 2's exits' note on two columns, 8.5 mm deeper),
-        kept where the page then holds; the rows that moved say what the structure cost (the report's
-        typo-column-edges note)."""
+        narrowed onto the page's columns may take lines more: a long note on two columns), kept where the page
+        then holds, before a figure takes a smaller step; the rows that moved say what the structure cost (the
+        report's typo-column-edges note)."""
         choosing = [n for n in self.order if self.template.frames[n].cell_spans_by
                     and self.template.frames[n].cells > 1 and self.blocks.get(n)]
         if not choosing or not self.too_full():

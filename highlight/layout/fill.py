@@ -574,12 +574,14 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
     """The grid columns of a row's cells that end them most level (the template's `cell_spans_by: depth`); None
     keeps the template's `cell_spans`. `trial(spans)` fills the frame on `spans` and gives (its left, its measure,
     its items). Among the spans on which every stat's figure line (figure, unit and change) fits its cell, with the
-    clear space before a cell beside it (elements.figure_clear_mm), the one that breaks the fewest words or
-    leaves the fewest alone (broken_words), then leaves the least paper past typography.max_row_hole_mm under its shortest cell down to its
-    deepest cell's foot (whole mm), then has the fewest cells starting on a grid column no other row of the page
-    starts on (`columns`: the page's one column structure, issue 22 round 12a: page 2's rows stood on seven
-    column lines), then the least paper under its shortest cell, then under all its cells; the template's spans
-    on a tie, then the fewest columns moved from them. Designer's review of 357772a, item 1:
+    clear space before a cell beside it (elements.figure_clear_mm), and each cell its widest unit no line breaks
+    (unbreakable), the one that breaks the fewest words or leaves the fewest alone (broken_words), then leaves the
+    least paper past typography.max_row_hole_mm under its shortest cell down to its deepest cell's foot (whole
+    mm), then has the fewest cells starting on a grid column no other row of the page starts on (`columns`: the
+    page's one column structure, issue 22 round 12a: page 2's rows stood on seven column lines), then the least
+    paper under its shortest cell, then under all its cells; the template's spans on a tie, then the fewest
+    columns moved from them; what the page's columns would cost it appended to `why`. Designer's review of
+    357772a, item 1:
     a row of a section's figures whose copy differs from one edition to the next (2022-23's events with a note of
     four lines beside the inventions' and the licences' shorter cells, edition-b's inventions with the longer note)
     stands on the columns its copy needs, not on one edition's."""
@@ -644,16 +646,25 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
             (broken, _, _, _, _, _, _), spans, hole = kept
             cost = (f"break or leave alone {broken} word{'s' if broken > 1 else ''}" if broken else
                     f"leave {hole:.1f} mm under a cell")
-        else:  # (none tried: a cell too narrow for its figure line or its longest word)
-            spans = _nearest_on(frame, columns, least, base)
-            k = next((k for k, n in enumerate(spans) if n < least[k]), None)
-            if k is None:
-                return None if best is None or best[1] == base else best[1]
-            wide = words[k][1] if cell_w(k, spans[k], width) < words[k][0] - 0.01 else ""
-            cost = (f"break '{wide}', wider than its cell of {spans[k]} columns" if wide else
-                    f"set cell {k + 1}'s figure line wider than its {spans[k]} columns")
-        why.append(f"on {', '.join(map(str, sorted(cell_starts(frame, spans))))} it would {cost}")
+            why.append(f"on {', '.join(map(str, sorted(cell_starts(frame, spans))))} it would {cost}")
+        else:  # (none tried: a cell too narrow for its figure line or a unit no line breaks)
+            why += _too_narrow(frame, columns, least, base, words, lambda k, n: cell_w(k, n, width))
     return None if best is None or best[1] == base else best[1]
+
+
+def _too_narrow(frame: FrameSpec, columns: AbstractSet[int], least: list[int], base: tuple, units: list,
+                cell_w) -> list[str]:
+    """What the page's columns would cost a row none of whose spans on them was tried: the nearest such spans
+    (_nearest_on) and the first cell they leave too narrow, for its widest unit no line breaks (`units`, per
+    cell: width and text) or its figure line; `cell_w(k, n)` the width of cell k on n columns."""
+    spans = _nearest_on(frame, columns, least, base)
+    short = next((k for k, n in enumerate(spans) if n < least[k]), None)
+    if short is None:
+        return []
+    wide = units[short][1] if cell_w(short, spans[short]) < units[short][0] - 0.01 else ""
+    return [f"on {', '.join(map(str, sorted(cell_starts(frame, spans))))} it would "
+            + (f"break '{wide}', wider than its cell of {spans[short]} columns" if wide else
+               f"set cell {short + 1}'s figure line wider than its {spans[short]} columns")]
 
 
 def unbreakable(ctx: FrameContext, lines) -> tuple[float, str]:
@@ -707,11 +718,12 @@ def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple, column
     keeps the template's `cell_spans`. `filled` is the frame filled on the template's cells ((x, width, used,
     items)). Every cell keeps at least the columns its widest line takes, a figure line with the clear space
     before a cell beside it (elements.figure_clear_mm), and its widest unit no line breaks (unbreakable: a word,
-    a short bracketed phrase); among those spans the fewest cells starting on a grid
-    column no other row of the page starts on (`columns`: the page's one column structure, issue 22 round 12a),
-    then the paper between consecutive figures' ink is made most even within each group of figures (a cell with a lead-in of its own opens a group: the rest
-    are led by the frame's `led_by` paragraph), a group standing apart from the next by a gutter more than its
-    own figures do, the template's cells kept on a tie (a mm) and the fewest columns moved from them.
+    a short bracketed phrase); among those spans the fewest cells starting on a grid column no other row of the
+    page starts on (`columns`: the page's one column structure, issue 22 round 12a), then the paper between
+    consecutive figures' ink made most even within each group of figures (a cell with a lead-in of its own opens
+    a group: the rest are led by the frame's `led_by` paragraph), a group standing apart from the next by a
+    gutter more than its own figures do, the template's cells kept on a tie (a mm) and the fewest columns moved
+    from them; what the page's columns would cost it appended to `why`.
     Designer's final review, item 2: page 2's seedbed on 4/2/2/4 columns left 38.1 mm after 1,747, 25.6 between
     9 and 13 and 20.3 before HK$400B+; a row of figures reads as a rhythm, and "HKUST has created/incubated"
     leads into three of them, "with a total economic impact of" into the fourth."""
@@ -777,12 +789,6 @@ def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple, column
         return len(cell_starts(frame, spans) - columns), apart, round(uneven / MM), moved(spans)
 
     best = min(options, key=score)
-    if why is not None and score(best)[0]:  # (what the page's columns would cost the row: the cell too narrow)
-        spans = _nearest_on(frame, columns, least, base)
-        short = next((c for c, n in enumerate(spans) if n < least[c]), None)
-        if short is not None:
-            wide = units[short][1] if cell_w(short, spans[short]) < units[short][0] - 0.01 else ""
-            why.append(f"on {', '.join(map(str, sorted(cell_starts(frame, spans))))} it would "
-                       + (f"break '{wide}', wider than its cell of {spans[short]} columns" if wide else
-                          f"set cell {short + 1}'s figure line wider than its {spans[short]} columns"))
+    if why is not None and score(best)[0]:  # (what the page's columns would cost the row: a cell too narrow)
+        why += _too_narrow(frame, columns, least, base, units, cell_w)
     return None if best == base or base in options and score(best)[:3] >= score(base)[:3] else best

@@ -21,7 +21,16 @@ from ..fonts import FontSet
 from ..layout_spec import MM, Layout
 from ..text import TextSetter
 from .copyfit import Copyfit, copyfit
-from .fill import FillMemo, align_rows, cell_starts, choose_cell_spans, fewer_cells, fill_frame, level_cell_spans
+from .fill import (
+    FillMemo,
+    align_rows,
+    cell_starts,
+    choose_cell_spans,
+    fewer_cells,
+    fill_frame,
+    fixed_row_cost,
+    level_cell_spans,
+)
 from .furniture import folio, footnotes, title_band
 from .items import (
     Box,
@@ -287,6 +296,7 @@ class PageLayouter:
         page, template, blocks, order, filled = frames.page, frames.template, frames.blocks, frames.order, frames.filled
         layout, m, body_top, body_bottom = frames.layout, frames.m, frames.body_top, frames.body_bottom
         holes, chosen, rings, fit, charted = frames.holes, frames.chosen, frames.rings, frames.fit, frames.charted()
+        frames.fixed_costs()
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
                                  self.diags, relax=relax, foot_pt=foot_pt)
         if placement.released:
@@ -461,6 +471,7 @@ class _PageFrames:
         self.chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
         self.why: dict = {}  # frame -> what the page's columns would cost its row, where it keeps others
         self.structure = True  # the rows choose their columns preferring the page's other rows' (one structure)
+        self.seen: dict = {}  # frame -> (the columns it chose its spans on, those spans, their cost): choose_spans
         self.fit = self.first_fit = Copyfit({})  # (first_fill's, then each remedy's)
         self.fills = 0  # frames filled so far: what too_full() found holds until the next fill
         self.judged: tuple[int, bool] = (-1, False)  # (fills then, too full?)
@@ -623,6 +634,14 @@ class _PageFrames:
         # (each row as it would alone, the page's other columns unweighed, on a page too full on them: own_columns)
         columns = {c for n in self.order if n != name and blocks.get(n) for c in self.starts(n)} \
             if self.structure else set()
+        seen = (frozenset(columns), self.structure)
+        if self.seen.get(name, (None,))[0] == seen:  # (chosen before on these columns: the same again)
+            _, spans, why_text = self.seen[name]
+            self.chosen.pop(name, None)
+            if spans is not None:
+                self.chosen[name] = spans
+            self.why[name] = why_text
+            return
         self.chosen.pop(name, None)
         if frame.cell_spans_by == "depth":
             def trial(spans, name=name):  # (its content said what it says on the first fill)
@@ -641,6 +660,21 @@ class _PageFrames:
             self.why[name] = why[0] if why else ""
         if spans is not None:
             self.chosen[name] = spans
+        self.seen[name] = (seen, spans, self.why[name])
+
+    def fixed_costs(self) -> None:
+        """On a page whose rows of cells start on more grid columns than typography.max_column_edges: what the
+        page's columns would cost each row its template fixes (no cell_spans_by) standing on one of its own, read
+        off its fill (fill.fixed_row_cost), for the report's note."""
+        limit = self.layout.geometry.typography.max_column_edges
+        if not limit or len({c for n in self.order for c in self.row_columns(n)}) <= limit:
+            return
+        for name in self.order:
+            frame, block = self.template.frames[name], self.blocks.get(name)
+            if block is None or frame.cell_spans_by or frame.cells < 2 or name in self.widened or name in self.why:
+                continue
+            columns = {c for n in self.order if n != name and self.blocks.get(n) for c in self.starts(n)}
+            self.why[name] = fixed_row_cost(self.ctx, frame, block.elements, self.filled[name], columns)
 
     def starts(self, name: str) -> set[int]:
         """The grid columns the cells of a frame start on, as it is set now (its chosen or wider cells)."""

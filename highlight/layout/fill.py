@@ -589,41 +589,19 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
     if len(base) != frame.cells or len(elements) != frame.cells:
         return None  # (one row of cells: a frame of several rows keeps its columns)
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
-    clear = ctx.layout.geometry.elements.figure_clear_mm * MM
     keys = [e.ref.yaml_path for e in elements]
 
     def needs(spans: tuple, x: float, width: float, items: list) -> list[tuple[float, float]]:
-        """Per cell, (the room its stat's figure line takes: figure, unit and change, and the clear space before a
-        cell beside it; the room the cell has)."""
-        out = []
-        for k, (left, w) in enumerate(cell_boxes(replace(frame, cell_spans=spans), width, gutter)):
-            lines = [i for i in items if isinstance(i, TextLine) and i.role and i.role.element == keys[k]]
-            if not isinstance(elements[k], Stat) or not lines:
-                out.append((0.0, w))
-                continue
-            figure = max(lines, key=lambda i: max(r.size_pt for r in i.line.runs))
-            top, bottom = figure.baseline_pt - figure.line.ascent_pt, figure.baseline_pt + figure.line.descent_pt
-            right = max(i.x_pt + i.line.right_pt for i in lines
-                        if i.baseline_pt - i.line.ascent_pt < bottom and i.baseline_pt > top - 1)
-            out.append((right - x - left + (clear if k < len(elements) - 1 else 0.0), w))
-        return out
+        return _row_needs(ctx, frame, elements, spans, x, width, items)
 
     def cell_w(k: int, n: int, width: float) -> float:  # cell k's width on n columns (the others sharing the rest)
-        spans = [1] * frame.cells
-        spans[k] = n
-        spans[(k + 1) % frame.cells] += frame.span - sum(spans)
-        return cell_boxes(replace(frame, cell_spans=tuple(spans)), width, gutter)[k][1]
+        return _cell_width(frame, k, n, width, gutter)
 
     # (each cell at least the columns its figure line takes, as set on the template's cells: it does not wrap; and
     # the columns its widest unit no line breaks takes, a word or a short bracketed phrase: spans that would break
     # one are not tried)
     x, width, items = trial(base)
-    words = [unbreakable(ctx, [i for i in items if isinstance(i, TextLine) and i.role and i.role.element == key])
-             for key in keys]
-    figures = [need for need, _ in needs(base, x, width, items)]
-    least = [next((n for n in range(2, frame.span - 2 * (frame.cells - 1) + 1)
-                   if cell_w(k, n, width) >= max(need, words[k][0]) - 0.01), frame.span)
-             for k, need in enumerate(figures)]
+    least, words = _least_columns(ctx, frame, elements, x, width, items)
     limit = ctx.layout.geometry.typography.max_row_hole_mm * MM
     best = kept = None  # (the best spans; the best on the page's columns alone)
     for spans in _compositions(frame.span, least):
@@ -650,6 +628,67 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
         else:  # (none tried: a cell too narrow for its figure line or a unit no line breaks)
             why += _too_narrow(frame, columns, least, base, words, lambda k, n: cell_w(k, n, width))
     return None if best is None or best[1] == base else best[1]
+
+
+def _row_needs(ctx: FrameContext, frame: FrameSpec, elements, spans: tuple, x: float, width: float,
+               items: list) -> list[tuple[float, float]]:
+    """Per cell of a row of `elements` filled on `spans` (its `items`, the frame at `x`, `width` its measure): (the
+    room its stat's figure line takes: figure, unit and change, and the clear space before a cell beside it; the
+    room the cell has)."""
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    clear = ctx.layout.geometry.elements.figure_clear_mm * MM
+    out = []
+    for k, (left, w) in enumerate(cell_boxes(replace(frame, cell_spans=spans), width, gutter)):
+        lines = [i for i in items if isinstance(i, TextLine) and i.role and i.role.element == elements[k].ref.yaml_path]
+        if not isinstance(elements[k], Stat) or not lines:
+            out.append((0.0, w))
+            continue
+        figure = max(lines, key=lambda i: max(r.size_pt for r in i.line.runs))
+        top, bottom = figure.baseline_pt - figure.line.ascent_pt, figure.baseline_pt + figure.line.descent_pt
+        right = max(i.x_pt + i.line.right_pt for i in lines
+                    if i.baseline_pt - i.line.ascent_pt < bottom and i.baseline_pt > top - 1)
+        out.append((right - x - left + (clear if k < len(elements) - 1 else 0.0), w))
+    return out
+
+
+def _cell_width(frame: FrameSpec, k: int, n: int, width: float, gutter: float) -> float:
+    """Cell k's width on n grid columns, the row's other cells sharing the rest, `width` the frame's measure."""
+    spans = [1] * frame.cells
+    spans[k] = n
+    spans[(k + 1) % frame.cells] += frame.span - sum(spans)
+    return cell_boxes(replace(frame, cell_spans=tuple(spans)), width, gutter)[k][1]
+
+
+def _least_columns(ctx: FrameContext, frame: FrameSpec, elements, x: float, width: float, items: list) \
+        -> tuple[list[int], list[tuple[float, str]]]:
+    """Per cell of a row of `elements` as filled on its template's cells (`items`): the fewest grid columns it
+    takes (its figure line, as set: it does not wrap; its widest unit no line breaks, a word or a short bracketed
+    phrase: unbreakable), and that unit."""
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    units = [unbreakable(ctx, [i for i in items if isinstance(i, TextLine) and i.role
+                               and i.role.element == e.ref.yaml_path]) for e in elements]
+    needs = _row_needs(ctx, frame, elements, grid_spans(frame), x, width, items)
+    least = [next((n for n in range(2, frame.span - 2 * (frame.cells - 1) + 1)
+                   if _cell_width(frame, k, n, width, gutter) >= max(need, units[k][0]) - 0.01), frame.span)
+             for k, (need, _) in enumerate(needs)]
+    return least, units
+
+
+def fixed_row_cost(ctx: FrameContext, frame: FrameSpec, elements, filled: tuple, columns: AbstractSet[int]) \
+        -> str:
+    """What the page's columns (`columns`) would cost a row whose template fixes its cells (no cell_spans_by)
+    and which starts one on a column of its own, read off its fill (`filled`: x, width, used, items), no frame
+    filled again: the nearest spans on them and the first cell they leave too narrow for its figure line or a
+    unit no line breaks (page 5's AI row on the Talent rows' 1, 4, 6, 9: 'computational' in two columns). ""
+    where none is too narrow (what else they would cost, a hole, a ranking's words, only a fill would tell)."""
+    base = grid_spans(frame)
+    if len(base) != frame.cells or len(elements) != frame.cells or not cell_starts(frame) - columns:
+        return ""
+    x, width, _, items = filled
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    least, units = _least_columns(ctx, frame, elements, x, width, items)
+    said = _too_narrow(frame, columns, least, base, units, lambda k, n: _cell_width(frame, k, n, width, gutter))
+    return said[0] if said else ""
 
 
 def _too_narrow(frame: FrameSpec, columns: AbstractSet[int], least: list[int], base: tuple, units: list,

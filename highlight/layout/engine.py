@@ -671,9 +671,13 @@ class _PageFrames:
             return
         for name in self.order:
             frame, block = self.template.frames[name], self.blocks.get(name)
-            if block is None or frame.cell_spans_by or frame.cells < 2 or name in self.widened or name in self.why:
+            if block is None or frame.cell_spans_by or frame.cells < 2 or name in self.why:
                 continue
             columns = {c for n in self.order if n != name and self.blocks.get(n) for c in self.starts(n)}
+            if name in self.widened:  # (its cells as the template widens them on a page too full at its own)
+                if self.starts(name) - columns:
+                    self.why[name] = "its wider cells: the page is too full on its own"
+                continue
             self.why[name] = fixed_row_cost(self.ctx, frame, block.elements, self.filled[name], columns)
 
     def starts(self, name: str) -> set[int]:

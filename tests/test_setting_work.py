@@ -132,8 +132,8 @@ def _laid_out(edition, layout, fonts):
 def test_a_frame_filled_again_with_the_same_inputs_is_taken_and_equals_the_fill(monkeypatch):
     """A page fills a frame again with the same inputs (its footnotes on each language's leading and on one grid, the
     quiet trial before the body, a remedy tried and undone): the fill is taken from the page's fills (fill.FillMemo),
-    its items, holes and what it said given again; so are its footnotes, set for each trial. The pages and
-    diagnostics are those of filling and setting every time."""
+    its items, holes and what it said given again; so are its footnotes, set for each trial, and each element set at
+    a width (FillMemo.laid). The pages and diagnostics are those of filling and setting every time."""
     from conftest import EDITION
 
     from highlight.build import load_inputs
@@ -150,6 +150,7 @@ def test_a_frame_filled_again_with_the_same_inputs_is_taken_and_equals_the_fill(
 
     monkeypatch.setattr(fill.FillMemo, "get", lambda self, key: None)  # every fill made, the footnotes set every time
     monkeypatch.setattr(fill.FillMemo, "taken", lambda self, ctx, parts, make: make(ctx))
+    monkeypatch.setattr(fill.FillMemo, "laid", lambda self, setting, ctx, *args: fill.reading_measure(ctx, *args))
     monkeypatch.setattr(fill, "FILL_COUNTS", {})
     filled, filled_said = _laid_out(edition, layout, fonts)
     assert all(made == asked for asked, made in fill.FILL_COUNTS.values())
@@ -160,7 +161,8 @@ def test_a_frame_filled_again_with_the_same_inputs_is_taken_and_equals_the_fill(
 def test_a_fill_is_taken_only_for_the_very_same_inputs():
     """The key of a frame fill holds everything the fill reads: each field of its context (but where its diagnostics
     go), each field of the frame, its elements, position, measure, row tops, whether holes are asked and its lead;
-    another layout, setter or page empties the page's fills. Where the diagnostics go does not change the key."""
+    another layout is another key, another setter or page empties the page's fills. Where the diagnostics go does
+    not change the key."""
     from dataclasses import fields, replace
 
     from conftest import EDITION
@@ -188,12 +190,15 @@ def test_a_fill_is_taken_only_for_the_very_same_inputs():
         assert memo.key(replace(ctx, **{name: other}), *args) != key, f"the context's {name} is not in the key"
     for name in (f.name for f in fields(frame)):
         assert memo.key(ctx, replace(frame, **{name: other}), *args[1:]) != key, f"the frame's {name} is not in the key"
+    wider = replace(layout, geometry=replace(layout.geometry, elements=replace(
+        layout.geometry.elements, row_gap_mm=layout.geometry.elements.row_gap_mm + 1)))
+    assert memo.key(ctx.but(layout=wider), *args) != key, "the layout (its row gap) is not in the key"
     variants = [block.elements[:-1], 31.0, 1.0, 201.0, [12.0], False, block.elements[0]]
     for k, variant in enumerate(variants, start=1):
         assert memo.key(ctx, *args[:k], variant, *args[k + 1:]) != key, f"argument {k} of the fill is not in the key"
 
-    # Filled once; the same fill again is taken; another page, layout or setter starts the page's fills afresh (the
-    # first context again after another setter is filled again).
+    # Filled once; the same fill again is taken; another page, layout or setter is filled afresh (the first context
+    # again after another setter is filled again: another setter or page empties the page's fills).
     def filled(context) -> tuple:
         out, holes = [], []
         used, started = fill_frame(context, frame, block.elements, 30.0, 0.0, 200.0, out, None, holes)
@@ -205,6 +210,70 @@ def test_a_fill_is_taken_only_for_the_very_same_inputs():
     for context in (ctx.but(page=6), ctx.but(layout=replace(layout)), ctx.but(setter=TextSetter(setter.fonts)), ctx):
         filled(context)
     assert FILL_COUNTS[5] == [5, 4] and FILL_COUNTS[6] == [1, 1]
+
+
+def test_an_elements_setting_is_taken_only_for_the_same_inputs():
+    """A frame filled again (on other row tops, its row gap opened a grid step at a time, its cells on other columns)
+    sets each element at a width once while its page is laid out (fill.FillMemo.laid): the key holds every field of
+    the context but where its diagnostics go, every field of the frame, every part of the layout (its element
+    measures by value) but the row gap, which only fill_frame reads, the element and the width. A piece taken is a
+    copy (fill_frame moves a piece's anchor) and equals the element set afresh."""
+    from dataclasses import fields, replace
+
+    from conftest import EDITION
+
+    from highlight.build import load_inputs
+    from highlight.content import Breakdown
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout.engine import PageLayouter
+    from highlight.layout.fill import reading_measure
+    from highlight.layout_spec import Layout
+
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    page = next(p for p in edition.pages if any(isinstance(e, Breakdown) for b in p.blocks for e in b.elements))
+    block = next(b for b in page.blocks if any(isinstance(e, Breakdown) for e in b.elements))
+    chart = next(e for e in block.elements if isinstance(e, Breakdown))
+    frame = layout.templates[page.template].frames[block.frame]
+    ctx = PageLayouter(layout, TextSetter(_fonts(edition, layout)), Diagnostics()).context(page.number)
+    ctx = ctx.but(frame=block.frame)
+    memo = ctx.fills
+    key = memo.setting(ctx, frame)
+    assert key is not None and memo.setting(ctx.but(diags=Diagnostics()), frame) == key
+
+    other = object()  # (a value equal to no field's)
+    for name in (f.name for f in fields(ctx) if f.name not in ("diags", "fills", "layout", "setter")):
+        assert memo.setting(replace(ctx, **{name: other}), frame) != key, f"the context's {name} is not in the key"
+    for name in (f.name for f in fields(frame)):
+        assert memo.setting(ctx, replace(frame, **{name: other})) != key, f"the frame's {name} is not in the key"
+    g, m = layout.geometry, layout.geometry.elements
+    for name in (f.name for f in fields(Layout) if f.name != "geometry"):
+        assert memo.setting(ctx.but(layout=replace(layout, **{name: other})), frame) != key, f"layout.{name}"
+    for name in (f.name for f in fields(g) if f.name != "elements"):
+        assert memo.setting(ctx.but(layout=replace(layout, geometry=replace(g, **{name: other}))), frame) != key, \
+            f"layout.geometry.{name} is not in the key"
+    for name in (f.name for f in fields(m)):
+        changed = ctx.but(layout=replace(layout, geometry=replace(g, elements=replace(m, **{name: other}))))
+        assert (memo.setting(changed, frame) == key) is (name == "row_gap_mm"), f"the element measures' {name}"
+
+    column = layout.column_x_pt(1, 1)[1]
+
+    def laid(context, width=240.0):
+        return memo.laid(memo.setting(context, frame), context, chart, width, frame, column)
+
+    def fresh(context, width=240.0):
+        return reading_measure(context.but(fills=None), chart, width, frame, column)
+
+    first = laid(ctx)
+    assert first == fresh(ctx)
+    count = len(memo.made)
+    first[0].anchor_pt = -1.0
+    first[0].primary.clear()
+    assert laid(ctx.but(diags=Diagnostics())) == fresh(ctx) and len(memo.made) == count  # taken, a copy
+    gap = ctx.but(layout=replace(layout, geometry=replace(g, elements=replace(m, row_gap_mm=m.row_gap_mm + 5))))
+    assert laid(gap) == fresh(gap) == fresh(ctx) and len(memo.made) == count  # (the row gap: taken)
+    ring = ctx.but(layout=replace(layout, geometry=replace(g, elements=replace(m, ring_radius_mm=m.ring_radius_mm - 6))))
+    assert laid(ring) == fresh(ring) != fresh(ctx) and len(memo.made) == count + 1
+    assert laid(ctx, 200.0) == fresh(ctx, 200.0) != fresh(ctx) and len(memo.made) == count + 2
 
 
 def test_a_pages_footnotes_are_set_once_for_each_grid_and_measure(monkeypatch):

@@ -18,7 +18,7 @@ from dataclasses import fields, replace
 
 from ..content import Callout, Heading, Image, Paragraph, Partner, Stat
 from ..diagnostics import Diagnostics
-from ..layout_spec import MM, FrameSpec
+from ..layout_spec import MM, ElementMeasures, FrameSpec, PageGeometry
 from .elements import head_lines, lay_out
 from .items import Picture, Rule, TextLine, _Piece, box_first, empty_bands, ink_span, past_measure, rule_step
 from .stacking import FrameContext
@@ -89,14 +89,19 @@ class FillMemo:
     context, the layout and text setter by identity, the rest by value; not where its diagnostics go): the result,
     the items and holes it appended and what it said. A page fills a frame again with the same inputs many times
     (the footnotes on each language's leading and on one grid, the quiet trial before the body, a remedy tried and
-    undone); a fill is a function of those inputs, so it is taken. Emptied when a fill for another page, layout or
-    setter is asked (a PageLayouter lays out page after page). FILL_COUNTS counts, per page number, the fills asked
-    for and those made, in this process (HIGHLIGHT_FILL_COUNTS=1 prints them at exit, on stderr)."""
+    undone); a fill is a function of those inputs, so it is taken. The elements a fill sets are kept alike
+    (`laid`: each element at a width, by the same inputs, the layout by what an element's setting reads of it, every
+    field but the row gap, which only fill_frame reads): a frame filled again on other row tops, a row gap opened
+    (engine.open_rows) or cells on other columns (a row's spans chosen by depth) sets only what is new. Emptied when
+    a fill for another page or setter is asked (a PageLayouter lays out page after page); the layouts a page's
+    trials take (a ring's step, rows opened) are kept while it is laid out. FILL_COUNTS counts, per page number, the
+    fills asked for and those made, in this process (HIGHLIGHT_FILL_COUNTS=1 prints them at exit, on stderr)."""
 
     def __init__(self):
         self.made: dict = {}
         self.scope: tuple = ()
-        self.keep: tuple = ()  # (the layout and setter whose identity the keys hold: alive while they are keys)
+        self.keep: list = []  # (the setter, layouts and elements whose identity the keys hold: alive while they are keys)
+        self.layouts: dict = {}  # id(layout) -> (its identity key for a fill, its key for an element's setting)
 
     def key(self, ctx: FrameContext, frame: FrameSpec, elements, x, top, width, row_tops, holes: bool, lead):
         """The key of a frame fill (None: something unhashable, filled every time); counted in FILL_COUNTS."""
@@ -111,22 +116,66 @@ class FillMemo:
         counts[0] += 1
         return key
 
-    def _key(self, ctx: FrameContext, parts: tuple):
-        scope = (id(ctx.layout), id(ctx.setter), ctx.page)
+    def _layout(self, ctx: FrameContext) -> tuple:
+        """(the layout's identity, what an element's setting reads of it): the second the same for layouts that
+        differ in the row gap alone (engine.open_rows' trials), each sub-object by identity (dataclasses.replace
+        keeps those it is not given), the element measures but the row gap by value."""
+        layout = ctx.layout
+        scope = (id(ctx.setter), ctx.page)
         if scope != self.scope:
-            self.made, self.scope, self.keep = {}, scope, (ctx.layout, ctx.setter)
+            self.made, self.scope, self.keep, self.layouts = {}, scope, [ctx.setter], {}
+        known = self.layouts.get(id(layout))
+        if known is None:
+            g = layout.geometry
+            read = (id(layout.colours), id(layout.styles), id(layout.templates), id(layout.copyfit_steps),
+                    tuple(id(getattr(g, name)) for name in _GEOMETRY_FIELDS),
+                    tuple(getattr(g.elements, name) for name in _ELEMENT_FIELDS))
+            known = self.layouts[id(layout)] = (("layout", id(layout)), read)
+            self.keep.append(layout)
+        return known
+
+    def _key(self, ctx: FrameContext, parts: tuple):
+        layout = self._layout(ctx)[0]
         try:
-            key = (tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), parts)
+            key = (layout, tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), parts)
             hash(key)
         except TypeError:  # (something unhashable: made every time)
             return None
         return key
 
+    def setting(self, ctx: FrameContext, frame: FrameSpec):
+        """The part of an element's key (laid) that its context and frame make: what its setting reads of the
+        layout, the context's other fields and the frame's, by value (None: something unhashable)."""
+        try:
+            key = ("laid", self._layout(ctx)[1], tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS),
+                   type(frame), tuple(_frozen(getattr(frame, name)) for name in _FRAME_FIELDS))
+            hash(key)
+        except TypeError:
+            return None
+        return key
+
+    def laid(self, setting, ctx: FrameContext, element, width: float, frame: FrameSpec, column_w: float):
+        """reading_measure(ctx, element, width, frame, column_w), taken when `setting` (ctx and frame: setting())
+        asked for it at this width before: a copy of its piece (fill_frame moves a piece's anchor), what it said
+        said again."""
+        if setting is None:
+            return reading_measure(ctx, element, width, frame, column_w)
+        key = (setting, id(element), width, column_w)
+        made = self.made.get(key)
+        if made is None:
+            said = Diagnostics()
+            piece, at = reading_measure(ctx.but(diags=said), element, width, frame, column_w)
+            made = self.made[key] = (piece, at, tuple(said.items))
+            self.keep.append(element)
+        piece, at, said_items = made
+        ctx.diags.items.extend(said_items)
+        return _copied(piece), at
+
     def get(self, key):
         return None if key is None else self.made.get(key)
 
     def put(self, key, made: tuple) -> tuple:
-        FILL_COUNTS[self.scope[2]][1] += 1
+        FILL_COUNTS[self.scope[1]][1] += 1
         if key is not None:
             self.made[key] = made
         return made
@@ -147,6 +196,14 @@ class FillMemo:
         return made[0]
 
 
+def _copied(piece: _Piece) -> _Piece:
+    """A copy of a piece, its bands new lists of the same (frozen) items."""
+    made = object.__new__(_Piece)
+    made.__dict__.update(piece.__dict__)
+    made.primary, made.secondary = list(piece.primary), list(piece.secondary)
+    return made
+
+
 FILL_COUNTS: dict = {}  # page number -> [frame fills asked for, fills made] in this process (FillMemo)
 
 
@@ -162,6 +219,11 @@ _CONTEXT_FIELDS = tuple(f.name for f in fields(FrameContext) if f.name not in ("
 
 
 _FRAME_FIELDS = tuple(f.name for f in fields(FrameSpec))  # (its refs too: what a diagnostic names)
+
+# What an element's setting reads of the layout's geometry: every field (by identity) but the element measures, and
+# of those every one (by value) but the row gap, which only fill_frame reads (between its rows)
+_GEOMETRY_FIELDS = tuple(f.name for f in fields(PageGeometry) if f.name != "elements")
+_ELEMENT_FIELDS = tuple(f.name for f in fields(ElementMeasures) if f.name != "row_gap_mm")
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), tuple, frozenset})  # (asked first: most fields are these)
@@ -239,6 +301,18 @@ def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: fl
         column_w = 0.0
     plain = ctx.but(head_lines=None) if ctx.head_lines else ctx  # (its opening heading's only)
     across = (pad, width - 2 * pad)  # a heading over a frame's cells: its row across them (cell_rows)
+    memo = ctx.fills if isinstance(ctx.fills, FillMemo) else None
+    settings: dict = {}  # id(context) -> (the context, its part of an element's key in the memo)
+
+    def set_at(e_ctx: FrameContext, e, e_width: float) -> tuple[_Piece, float]:  # (reading_measure, taken from memo)
+        if memo is None:
+            return reading_measure(e_ctx, e, e_width, frame, column_w)
+        known = settings.get(id(e_ctx))
+        if known is None:
+            known = settings[id(e_ctx)] = (e_ctx, memo.setting(e_ctx, frame))
+        return memo.laid(known[1], e_ctx, e, e_width, frame, column_w)
+
+    beside: dict = {}  # a card's text style -> the context a paragraph beside it is set in
     for r, row in enumerate(rows):
         if cells > 1 and len(row) == 1 and isinstance(row[0], Heading):
             boxes, widths = [across], [across[1]]
@@ -246,13 +320,14 @@ def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: fl
             boxes = row_boxes[r]
             widths = [w for _, w in boxes]
         cards = [CARD_TEXT[type(e)] for e in row if type(e) in CARD_TEXT]
-        set_at = [reading_measure(as_beside(plain, cards[0]) if cards and isinstance(e, Paragraph)
-                                  else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
-                                  measure if frame.measure and not isinstance(e, Heading) else widths[c], frame,
-                                  column_w)
-                  for c, e in enumerate(row)]
-        pieces = [piece for piece, _ in set_at]
-        at = [w for _, w in set_at]  # each element's measure (a reading measure may have narrowed it)
+        if cards and cards[0] not in beside:
+            beside[cards[0]] = as_beside(plain, cards[0])
+        set_at_row = [set_at(beside[cards[0]] if cards and isinstance(e, Paragraph)
+                             else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
+                             measure if frame.measure and not isinstance(e, Heading) else widths[c])
+                      for c, e in enumerate(row)]
+        pieces = [piece for piece, _ in set_at_row]
+        at = [w for _, w in set_at_row]  # each element's measure (a reading measure may have narrowed it)
         heads = [head_lines(ctx, e, at[c]) for c, e in enumerate(row)] if len(row) > 1 else []
         if sum(h is not None for h in heads) > 1:
             # A row of cells opened by sub-headings: each set at its own measure, the shorter taking the deeper's

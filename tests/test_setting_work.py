@@ -106,6 +106,43 @@ def test_a_placement_is_judged_once_until_a_frame_changes(monkeypatch):
         assert len(measures) == len(set(measures)), "a band measured twice in one placement"
 
 
+def test_a_trial_asking_whether_a_page_is_too_full_says_what_the_whole_placement_says(monkeypatch, tmp_path):
+    """The engine asks again and again whether a page is too full (too_full, relaxed): placement.place_frames with
+    `judge` stops before giving out spare height (a larger step, the space above the frames anchored to the foot,
+    what neither takes), which changes neither the overflow nor the grid. Every judged trial of 2022-23's,
+    edition-b's and the longer copy's pages, and each on feet up to eight grid steps higher, relaxed or not,
+    overflows and leaves the grid exactly where the whole placement does."""
+    import os
+
+    from conftest import EDITION, ROOT, longer_copy
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout import engine, placement
+    from highlight.layout.engine import layout_edition
+
+    real = placement.place_frames
+    judged: list = []
+
+    def place_frames(layout, template, order, filled, body_top, body_bottom, *args, judge=False, **kwargs):
+        if judge:  # (and on feet higher by up to eight grid steps: pages that close their gaps, leave the grid, overflow)
+            grid = layout.geometry.grid.baseline_pt
+            for foot in (body_bottom - k * grid for k in (0, 0.4, 1, 1.7, 3, 5, 8)):
+                for relax in (False, True):
+                    both = [real(layout, template, order, filled, body_top, foot, *args, **{**kwargs, "relax": relax},
+                                 judge=judged) for judged in (True, False)]
+                    judged.append(tuple((placement.overflows(template, order, filled, p.tops, foot), p.off_grid)
+                                        for p in both))
+        return real(layout, template, order, filled, body_top, body_bottom, *args, judge=judge, **kwargs)
+
+    monkeypatch.setattr(engine, "place_frames", place_frames)
+    for folder in (EDITION, os.path.join(ROOT, "tests", "fixtures", "edition-b"), longer_copy(tmp_path)):
+        edition, layout, _ = load_inputs(folder, Diagnostics())
+        layout_edition(edition, layout, TextSetter(_fonts(edition, layout)), Diagnostics())
+    assert len(judged) > 500 and {whole for _, whole in judged} == {(False, False), (True, False), (False, True)}
+    assert all(made == whole for made, whole in judged)
+
+
 def _fonts(edition, layout):
     from conftest import EDITION
 

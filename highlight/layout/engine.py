@@ -555,18 +555,19 @@ class _PageFrames:
         self.refit(names, level=level)
         return False
 
-    def trial(self, relax: bool = False, foot_pt: float = 0.0):
-        """The frames placed as filled, reported nowhere (placement.place_frames)."""
+    def trial(self, relax: bool = False, foot_pt: float = 0.0, judge: bool = False):
+        """The frames placed as filled, reported nowhere (placement.place_frames; `judge`: only whether they overflow
+        or leave the grid)."""
         page = self.page
         return place_frames(self.layout, self.template, self.order, self.filled, self.body_top, self.body_bottom,
-                            page.ref, page.number, Diagnostics(), relax=relax, foot_pt=foot_pt)
+                            page.ref, page.number, Diagnostics(), relax=relax, foot_pt=foot_pt, judge=judge)
 
     def overflows(self, trial) -> bool:  # overflows, or fits only with its frames off the baseline grid
         return overflows(self.template, self.order, self.filled, trial.tops, self.body_bottom) or trial.off_grid
 
     def too_full(self) -> bool:  # (asked again with no frame filled since: not placed again)
         if self.judged[0] != self.fills:
-            self.judged = (self.fills, self.overflows(self.trial()))
+            self.judged = (self.fills, self.overflows(self.trial(judge=True)))
         return self.judged[1]
 
     def layouts_taken(self, taken: dict, keep=None) -> bool:  # frames set with these layouts (rings), if the page holds
@@ -795,7 +796,7 @@ class _PageFrames:
     def relaxed(self) -> bool:
         """The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         paper between its blocks closes under the rhythm's floor (placement's relax; a note says by how much)."""
-        return self.too_full() and not self.overflows(self.trial(relax=True))
+        return self.too_full() and not self.overflows(self.trial(relax=True, judge=True))
 
     def open_rows(self, foot_pt: float) -> None:
         """Spare height past the page's larger steps and its declared space (a page with fewer words than it holds

@@ -90,7 +90,7 @@ def _through_empty(frames: dict, order: list, filled: dict) -> dict:
 
 def place_frames(layout: Layout, template, order: list, filled: dict, body_top: float, body_bottom: float,
                  page_ref: SourceRef, page: int, diags: Diagnostics, relax: bool = False,
-                 foot_pt: float = 0.0) -> Placement:
+                 foot_pt: float = 0.0, judge: bool = False) -> Placement:
     """Tops of the frames, the one space the template declares (if any) and the room left over.
 
     Frames stack with the named gaps of the spacing scale, each frame as tall as its content (a panel is
@@ -102,7 +102,12 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     deliberate space of at most typography.deliberate_space_mm). What neither takes is `room`: the page
     has too few words for its frames, and says so. Each frame's first baseline sits on the page's grid.
     Between blocks at least typography.min_block_gap_mm of paper; with `relax` (the engine's last resort, for a
-    page that overflows with every smaller step taken) that floor closes a grid step at a time until it fits."""
+    page that overflows with every smaller step taken) that floor closes a grid step at a time until it fits.
+
+    With `judge`, only whether the page overflows (placement.overflows) or leaves the grid (off_grid) is asked: the
+    tops are those before any spare height is given out (a larger step, the space above the frames anchored to the
+    foot), which changes neither: spare height goes only where the page still fits, and a page that does not fit
+    has none (the engine's too_full trials; the room, the declared space and the gaps are not measured)."""
     frames = _through_empty(template.frames, order, filled)
     geometry = layout.geometry
     limits = geometry.typography
@@ -324,6 +329,8 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         # too) closes toward its compact step.
         while tallest(tops) > hole + 0.01 and step_round(-1, lambda t: tallest(t[0]) < tallest(tops)):
             pass
+    if judge:
+        return Placement(tops, None, spacing, used, 0.0, not snap, relaxed, None, released)
     if snap and loose and body_bottom - lowest >= grid:
         # Spare height: a larger step everywhere on the page, one grid step at a time round the page's gaps,
         # each up to its loose step, as long as the page fits and no band without ink passes the limit.

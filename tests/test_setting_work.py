@@ -253,8 +253,9 @@ def test_an_elements_setting_is_taken_only_for_the_same_inputs():
     """A frame filled again (on other row tops, its row gap opened a grid step at a time, its cells on other columns)
     sets each element at a width once while its page is laid out (fill.FillMemo.laid): the key holds every field of
     the context but where its diagnostics go, every field of the frame, every part of the layout (its element
-    measures by value) but the row gap, which only fill_frame reads, the element and the width. A piece taken is a
-    copy (fill_frame moves a piece's anchor) and equals the element set afresh."""
+    measures by value) but the row gap and a figure's box step (FILL_ONLY: fill_frame and placement read them), the
+    element and the width. A piece taken is a copy (fill_frame moves a piece's anchor) and equals the element set
+    afresh."""
     from dataclasses import fields, replace
 
     from conftest import EDITION
@@ -263,7 +264,7 @@ def test_an_elements_setting_is_taken_only_for_the_same_inputs():
     from highlight.content import Breakdown
     from highlight.diagnostics import Diagnostics
     from highlight.layout.engine import PageLayouter
-    from highlight.layout.fill import reading_measure
+    from highlight.layout.fill import FILL_ONLY, reading_measure
     from highlight.layout_spec import Layout
 
     edition, layout, _ = load_inputs(EDITION, Diagnostics())
@@ -290,7 +291,7 @@ def test_an_elements_setting_is_taken_only_for_the_same_inputs():
             f"layout.geometry.{name} is not in the key"
     for name in (f.name for f in fields(m)):
         changed = ctx.but(layout=replace(layout, geometry=replace(g, elements=replace(m, **{name: other}))))
-        assert (memo.setting(changed, frame) == key) is (name == "row_gap_mm"), f"the element measures' {name}"
+        assert (memo.setting(changed, frame) == key) is (name in FILL_ONLY), f"the element measures' {name}"
 
     column = layout.column_x_pt(1, 1)[1]
 
@@ -311,6 +312,50 @@ def test_an_elements_setting_is_taken_only_for_the_same_inputs():
     ring = ctx.but(layout=replace(layout, geometry=replace(g, elements=replace(m, ring_radius_mm=m.ring_radius_mm - 6))))
     assert laid(ring) == fresh(ring) != fresh(ctx) and len(memo.made) == count + 1
     assert laid(ctx, 200.0) == fresh(ctx, 200.0) != fresh(ctx) and len(memo.made) == count + 2
+
+
+def test_no_element_is_set_by_what_its_key_leaves_out(monkeypatch):
+    """An element's setting taken from the page's fills (FillMemo.laid) is keyed by every element measure but FILL_ONLY
+    (the row gap, a figure's box step): no element of 2022-23 or edition-b reads them while it is set (while
+    reading_measure runs), on any trial of any page (the measures read are recorded: a ring's radius is)."""
+    import os
+    from dataclasses import fields, replace
+
+    from conftest import EDITION, ROOT
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout import fill
+    from highlight.layout.engine import layout_edition
+    from highlight.layout_spec import ElementMeasures
+
+    setting: list = []  # (inside reading_measure)
+    read: set = set()
+
+    class Recording(ElementMeasures):
+        def __getattribute__(self, name):
+            if setting:
+                read.add(name)
+            return object.__getattribute__(self, name)
+
+    real = fill.reading_measure
+
+    def reading_measure(*args):
+        setting.append(True)
+        try:
+            return real(*args)
+        finally:
+            setting.pop()
+
+    monkeypatch.setattr(fill, "reading_measure", reading_measure)
+    for folder in (EDITION, os.path.join(ROOT, "tests", "fixtures", "edition-b")):
+        edition, layout, _ = load_inputs(folder, Diagnostics())
+        m = layout.geometry.elements
+        recording = Recording(**{f.name: getattr(m, f.name) for f in fields(m)})
+        layout = replace(layout, geometry=replace(layout.geometry, elements=recording))
+        layout_edition(edition, layout, TextSetter(_fonts(edition, layout)), Diagnostics())
+    assert {"ring_radius_mm", "band_gap_pt", "rank_column_mm"} <= read
+    assert not read & set(fill.FILL_ONLY)
 
 
 def test_a_pages_footnotes_are_set_once_for_each_grid_and_measure(monkeypatch):

@@ -594,10 +594,14 @@ class _PageFrames:
         (cell_spans_by), then every frame filled, its content reported."""
         ctx, page, template, blocks = self.ctx, self.page, self.template, self.blocks
         quiet = Diagnostics()
-        copyfit(ctx.but(diags=quiet), page, template, blocks)
+        fit = copyfit(ctx.but(diags=quiet), page, template, blocks)
         if any(d.code == "copyfit" for d in quiet.items):
             self.widened.update(n for n, f in template.frames.items() if f.wide_cell_spans and blocks.get(n))
-        self.fit = copyfit(ctx, page, self.fitting(), blocks)
+        if self.widened:
+            self.fit = copyfit(ctx, page, self.fitting(), blocks)
+        else:  # (nothing widened: fitting() is the template, and its steps and what they said are those above)
+            self.fit = fit
+            ctx.diags.items.extend(quiet.items)
         for name in self.order:
             frame = template.frames[name]
             if frame.cell_spans_by == "depth" and frame.cells > 1 and blocks.get(name):

@@ -91,8 +91,9 @@ class FillMemo:
     (the footnotes on each language's leading and on one grid, the quiet trial before the body, a remedy tried and
     undone); a fill is a function of those inputs, so it is taken. The elements a fill sets are kept alike
     (`laid`: each element at a width, by the same inputs, the layout by what an element's setting reads of it, every
-    field but the row gap, which only fill_frame reads): a frame filled again on other row tops, a row gap opened
-    (engine.open_rows) or cells on other columns (a row's spans chosen by depth) sets only what is new. Emptied when
+    field but FILL_ONLY, which only fill_frame and placement read): a frame filled again on other row tops, a row
+    gap opened (engine.open_rows), a figure's box step given back (letters_step) or cells on other columns (a row's
+    spans chosen by depth) sets only what is new. Emptied when
     a fill for another page or setter is asked (a PageLayouter lays out page after page); the layouts a page's
     trials take (a ring's step, rows opened) are kept while it is laid out. FILL_COUNTS counts, per page number, the
     fills asked for and those made, in this process (HIGHLIGHT_FILL_COUNTS=1 prints them at exit, on stderr)."""
@@ -100,14 +101,21 @@ class FillMemo:
     def __init__(self):
         self.made: dict = {}
         self.scope: tuple = ()
-        self.keep: list = []  # (the setter, layouts and elements whose identity the keys hold: alive while they are keys)
+        self.keep: dict = {}  # id -> the setter, layouts, frames and elements whose identity keys hold (kept alive)
         self.layouts: dict = {}  # id(layout) -> (its identity key for a fill, its key for an element's setting)
+        self.frames: dict = {}  # id(frame) -> its fields as a key (a frame's key made once while the page is laid out)
+        self.settings: dict = {}  # an element's setting's key (setting()), kept as one object with its hash
 
     def key(self, ctx: FrameContext, frame: FrameSpec, elements, x, top, width, row_tops, holes: bool, lead):
-        """The key of a frame fill (None: something unhashable, filled every time); counted in FILL_COUNTS."""
-        key = self._key(ctx, ("fill", type(frame), tuple(_frozen(getattr(frame, name)) for name in _FRAME_FIELDS),
-                              tuple(elements), x, top, width, None if row_tops is None else tuple(row_tops), holes,
-                              lead))
+        """The key of a frame fill (unhashable, and so made every time, where a field is); counted in FILL_COUNTS.
+        The elements and the lead by identity (kept), the frame by value."""
+        self._layout(ctx)  # (the page's scope)
+        keep = self.keep
+        keep[id(elements)] = elements
+        if lead is not None:
+            keep[id(lead)] = lead
+        key = self._key(ctx, ("fill", self._frame(frame), tuple(map(id, elements)), x, top, width,
+                              None if row_tops is None else tuple(row_tops), holes, id(lead)))
         counts = FILL_COUNTS.get(ctx.page)
         if counts is None:
             counts = FILL_COUNTS[ctx.page] = [0, 0]
@@ -116,14 +124,24 @@ class FillMemo:
         counts[0] += 1
         return key
 
+    def _frame(self, frame: FrameSpec) -> tuple:
+        """A frame's fields as a key (by value), made once for each frame object while the page is laid out."""
+        known = self.frames.get(id(frame))
+        if known is None:
+            known = self.frames[id(frame)] = (type(frame), tuple(_frozen(getattr(frame, name))
+                                                                 for name in _FRAME_FIELDS))
+            self.keep[id(frame)] = frame
+        return known
+
     def _layout(self, ctx: FrameContext) -> tuple:
         """(the layout's identity, what an element's setting reads of it): the second the same for layouts that
-        differ in the row gap alone (engine.open_rows' trials), each sub-object by identity (dataclasses.replace
-        keeps those it is not given), the element measures but the row gap by value."""
+        differ in FILL_ONLY alone (engine.open_rows' and letters_step's trials), each sub-object by identity
+        (dataclasses.replace keeps those it is not given), the element measures but FILL_ONLY by value."""
         layout = ctx.layout
         scope = (id(ctx.setter), ctx.page)
         if scope != self.scope:
-            self.made, self.scope, self.keep, self.layouts = {}, scope, [ctx.setter], {}
+            self.made, self.scope, self.keep = {}, scope, {id(ctx.setter): ctx.setter}
+            self.layouts, self.frames, self.settings = {}, {}, {}
         known = self.layouts.get(id(layout))
         if known is None:
             g = layout.geometry
@@ -131,28 +149,24 @@ class FillMemo:
                     tuple(id(getattr(g, name)) for name in _GEOMETRY_FIELDS),
                     tuple(getattr(g.elements, name) for name in _ELEMENT_FIELDS))
             known = self.layouts[id(layout)] = (("layout", id(layout)), read)
-            self.keep.append(layout)
+            self.keep[id(layout)] = layout
         return known
 
     def _key(self, ctx: FrameContext, parts: tuple):
-        layout = self._layout(ctx)[0]
-        try:
-            key = (layout, tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), parts)
-            hash(key)
-        except TypeError:  # (something unhashable: made every time)
-            return None
-        return key
+        return self._layout(ctx)[0], tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), parts
 
     def setting(self, ctx: FrameContext, frame: FrameSpec):
         """The part of an element's key (laid) that its context and frame make: what its setting reads of the
-        layout, the context's other fields and the frame's, by value (None: something unhashable)."""
+        layout, the context's other fields and the frame's, by value; one object for each, its hash made once (None:
+        something unhashable)."""
+        key = (self._layout(ctx)[1], tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), self._frame(frame))
         try:
-            key = ("laid", self._layout(ctx)[1], tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS),
-                   type(frame), tuple(_frozen(getattr(frame, name)) for name in _FRAME_FIELDS))
-            hash(key)
-        except TypeError:
+            known = self.settings.get(key)
+            if known is None:
+                known = self.settings[key] = _Hashed(("laid", *key))
+            return known
+        except TypeError:  # (something unhashable: set every time)
             return None
-        return key
 
     def laid(self, setting, ctx: FrameContext, element, width: float, frame: FrameSpec, column_w: float):
         """reading_measure(ctx, element, width, frame, column_w), taken when `setting` (ctx and frame: setting())
@@ -166,18 +180,23 @@ class FillMemo:
             said = Diagnostics()
             piece, at = reading_measure(ctx.but(diags=said), element, width, frame, column_w)
             made = self.made[key] = (piece, at, tuple(said.items))
-            self.keep.append(element)
+            self.keep[id(element)] = element
         piece, at, said_items = made
         ctx.diags.items.extend(said_items)
         return _copied(piece), at
 
     def get(self, key):
-        return None if key is None else self.made.get(key)
+        try:
+            return self.made.get(key)
+        except TypeError:  # (something unhashable: made every time)
+            return None
 
     def put(self, key, made: tuple) -> tuple:
         FILL_COUNTS[self.scope[1]][1] += 1
-        if key is not None:
+        try:
             self.made[key] = made
+        except TypeError:
+            pass
         return made
 
     def taken(self, ctx: FrameContext, parts: tuple, make):
@@ -186,14 +205,30 @@ class FillMemo:
         `parts` hold what else it reads, each hashable (an object by identity: its id, the object kept in `parts`
         too would be hashed by value)."""
         key = self._key(ctx, parts)
-        made = self.made.get(key) if key is not None else None
+        made = self.get(key)
         if made is None:
             said = Diagnostics()
             made = (make(ctx.but(diags=said)), tuple(said.items))
-            if key is not None:
+            try:
                 self.made[key] = made
+            except TypeError:
+                pass
         ctx.diags.items.extend(made[1])
         return made[0]
+
+
+class _Hashed(tuple):
+    """A tuple whose hash is made once (a key part that many keys hold: each lookup hashes every key)."""
+
+    hashed: int
+
+    def __new__(cls, parts: tuple):
+        made = super().__new__(cls, parts)
+        made.hashed = tuple.__hash__(made)
+        return made
+
+    def __hash__(self) -> int:
+        return self.hashed
 
 
 def _copied(piece: _Piece) -> _Piece:
@@ -221,9 +256,12 @@ _CONTEXT_FIELDS = tuple(f.name for f in fields(FrameContext) if f.name not in ("
 _FRAME_FIELDS = tuple(f.name for f in fields(FrameSpec))  # (its refs too: what a diagnostic names)
 
 # What an element's setting reads of the layout's geometry: every field (by identity) but the element measures, and
-# of those every one (by value) but the row gap, which only fill_frame reads (between its rows)
+# of those every one (by value) but those only fill_frame and placement read: the row gap (between a frame's rows)
+# and whether a figure first under a rule takes a box's step (items.box_first: engine.letters_step gives it back).
+# No element's setting reads them (tests/test_setting_work.py).
+FILL_ONLY = ("row_gap_mm", "figure_box_step")
 _GEOMETRY_FIELDS = tuple(f.name for f in fields(PageGeometry) if f.name != "elements")
-_ELEMENT_FIELDS = tuple(f.name for f in fields(ElementMeasures) if f.name != "row_gap_mm")
+_ELEMENT_FIELDS = tuple(f.name for f in fields(ElementMeasures) if f.name not in FILL_ONLY)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), tuple, frozenset})  # (asked first: most fields are these)

@@ -143,6 +143,43 @@ def test_a_trial_asking_whether_a_page_is_too_full_says_what_the_whole_placement
     assert all(made == whole for made, whole in judged)
 
 
+def test_what_a_frames_items_measure_is_kept_only_for_the_same_items_and_layout(monkeypatch):
+    """A page's placements (its trials, then the one it keeps) measure each frame's items (first baseline, ink, whether
+    a box's edge is its first ink under a held step) once while the same items stand in it (place_frames' `measured`,
+    kept by the very items; the box edge by layout: letters_step gives a figure's box step back). Every placement of
+    2022-23's and edition-b's pages, and each again with a figure's box step given back, is the one measured afresh."""
+    import os
+    from dataclasses import replace
+
+    from conftest import EDITION, ROOT
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout import engine, placement
+    from highlight.layout.engine import layout_edition
+
+    real = placement.place_frames
+    compared: list = []
+
+    def place_frames(layout, *args, measured=None, **kwargs):
+        made = real(layout, *args, measured=measured, **kwargs)
+        assert measured, "the engine keeps no measures"
+        quiet = (*args[:-1], Diagnostics())  # (the engine's own placement reports to the page's diagnostics)
+        assert made == real(layout, *quiet, **kwargs)
+        given = replace(layout, geometry=replace(layout.geometry, elements=replace(
+            layout.geometry.elements, figure_box_step=not layout.geometry.elements.figure_box_step)))
+        other = real(given, *quiet, measured=measured, **kwargs)
+        assert other == real(given, *quiet, **kwargs)
+        compared.append(other != made)
+        return made
+
+    monkeypatch.setattr(engine, "place_frames", place_frames)
+    for folder in (EDITION, os.path.join(ROOT, "tests", "fixtures", "edition-b")):
+        edition, layout, _ = load_inputs(folder, Diagnostics())
+        layout_edition(edition, layout, TextSetter(_fonts(edition, layout)), Diagnostics())
+    assert len(compared) > 100 and any(compared)
+
+
 def _fonts(edition, layout):
     from conftest import EDITION
 

@@ -287,7 +287,7 @@ class PageLayouter:
         layout, m, body_top, body_bottom = frames.layout, frames.m, frames.body_top, frames.body_bottom
         holes, chosen, rings, fit, charted = frames.holes, frames.chosen, frames.rings, frames.fit, frames.charted()
         placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                                 self.diags, relax=relax, foot_pt=foot_pt)
+                                 self.diags, relax=relax, foot_pt=foot_pt, measured=frames.measured)
         if placement.released:
             steps = ", ".join(layout.geometry.fixed_steps)
             self.diags.note("rhythm-floor", f"the page is too full for its rhythm: the space above its section "
@@ -458,6 +458,7 @@ class _PageFrames:
         self.head_depth: dict = {}
         self.chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
         self.fit = self.first_fit = Copyfit({})  # (first_fill's, then each remedy's)
+        self.measured: dict = {}  # what each frame's items as filled measure, for every placement (place_frames)
         self.fills = 0  # frames filled so far: what too_full() found holds until the next fill
         self.judged: tuple[int, bool] = (-1, False)  # (fills then, too full?)
 
@@ -560,7 +561,8 @@ class _PageFrames:
         or leave the grid)."""
         page = self.page
         return place_frames(self.layout, self.template, self.order, self.filled, self.body_top, self.body_bottom,
-                            page.ref, page.number, Diagnostics(), relax=relax, foot_pt=foot_pt, judge=judge)
+                            page.ref, page.number, Diagnostics(), relax=relax, foot_pt=foot_pt, judge=judge,
+                            measured=self.measured)
 
     def overflows(self, trial) -> bool:  # overflows, or fits only with its frames off the baseline grid
         return overflows(self.template, self.order, self.filled, trial.tops, self.body_bottom) or trial.off_grid

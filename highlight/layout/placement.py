@@ -88,9 +88,15 @@ def _through_empty(frames: dict, order: list, filled: dict) -> dict:
     return out
 
 
+def _measured(items: list) -> tuple:
+    """(the items, their first baseline, their ink's spans, {}: whether a box's edge is their first ink, by layout)."""
+    return (items, min((i.baseline_pt for i in items if isinstance(i, TextLine)), default=None),
+            [span for i in items if (span := ink_span(i)) is not None], {})
+
+
 def place_frames(layout: Layout, template, order: list, filled: dict, body_top: float, body_bottom: float,
                  page_ref: SourceRef, page: int, diags: Diagnostics, relax: bool = False,
-                 foot_pt: float = 0.0, judge: bool = False) -> Placement:
+                 foot_pt: float = 0.0, judge: bool = False, measured: dict | None = None) -> Placement:
     """Tops of the frames, the one space the template declares (if any) and the room left over.
 
     Frames stack with the named gaps of the spacing scale, each frame as tall as its content (a panel is
@@ -107,15 +113,27 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     With `judge`, only whether the page overflows (placement.overflows) or leaves the grid (off_grid) is asked: the
     tops are those before any spare height is given out (a larger step, the space above the frames anchored to the
     foot), which changes neither: spare height goes only where the page still fits, and a page that does not fit
-    has none (the engine's too_full trials; the room, the declared space and the gaps are not measured)."""
+    has none (the engine's too_full trials; the room, the declared space and the gaps are not measured).
+
+    `measured` (the engine's, for one page) keeps what a frame's items as filled measure (their first baseline, their
+    ink, whether a box's edge is their first ink) from one placement to the next, by the very items (frozen, kept
+    while it is kept: a fill taken from the page's fills gives the same objects)."""
     frames = _through_empty(template.frames, order, filled)
     geometry = layout.geometry
     limits = geometry.typography
     grid = geometry.grid.baseline_pt
-    first_baseline = {name: min((i.baseline_pt for i in items if isinstance(i, TextLine)), default=None)
-                      for name, (_, _, _, items) in filled.items()}
-    inks = {name: [span for i in items if (span := ink_span(i)) is not None]
-            for name, (_, _, _, items) in filled.items()}
+    first_baseline: dict = {}
+    inks: dict = {}
+    known: dict = {}  # frame -> what its items measure (_measured)
+    for name, (_, _, _, items) in filled.items():
+        same = tuple(map(id, items)) if measured is not None else None  # (a frame filled again with the same items)
+        got = measured.get(same) if measured is not None else None
+        if got is None:
+            got = _measured(items)
+            if measured is not None:
+                measured[same] = got
+        known[name] = got
+        first_baseline[name], inks[name] = got[1], got[2]
     # What a reader sees of each frame, from its top: a panel from edge to edge, else its ink. Between blocks
     # (every gap but a heading's `tight` one to what it heads) at least typography.min_block_gap_mm of paper:
     # a page too full for its steps takes a smaller step of the scale, never a gap the eye reads as none.
@@ -125,15 +143,15 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     # A box's edge (a picture, a code) first under a heading's rule stands a line of body (the `block` step) under
     # it, not the `tight` step held for letters (items.rule_step; designer's review, round 3: page 7's pictures).
 
-    edges: dict[str, bool] = {}  # (a frame's items do not change during its page's placement trials)
-
     def edge_first(name: str) -> bool:  # (asked only of a frame whose tight step is held)
-        known = edges.get(name)
-        if known is None:
-            items = filled[name][3]
-            known = edges[name] = min(((span[0], not box_first(i, layout)) for i in items
-                                       if (span := ink_span(i)) is not None), default=(0.0, True))[1] is False
-        return known
+        edges = known[name][3]  # (layout -> whether a box's edge is the first ink of the frame's items)
+        edge = edges.get(id(layout))
+        if edge is None or edge[0] is not layout:
+            items = known[name][0]
+            top = min((span[0] for i in items if (span := ink_span(i)) is not None), default=None)
+            edge = edges[id(layout)] = (layout, top is not None and any(
+                box_first(i, layout) for i in items if (span := ink_span(i)) is not None and span[0] == top))
+        return edge[1]
     # Steps held on every page, ink to ink (layout/page.yaml fixed_steps: the space above a section heading): a
     # page's spare room goes to its other steps, its figures and rings, or its foot; never into uneven heading spaces.
     fixed = set(geometry.fixed_steps or ())

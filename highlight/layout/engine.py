@@ -284,10 +284,9 @@ class PageLayouter:
         """The page's frames as `frames` last filled them, placed (placement.py) and drawn: their panels, their items
         appended to `items` in the content's order, an overflow said where a frame runs past its foot."""
         page, template, blocks, order, filled = frames.page, frames.template, frames.blocks, frames.order, frames.filled
-        layout, m, body_top, body_bottom = frames.layout, frames.m, frames.body_top, frames.body_bottom
+        layout, m, body_bottom = frames.layout, frames.m, frames.body_bottom
         holes, chosen, rings, fit, charted = frames.holes, frames.chosen, frames.rings, frames.fit, frames.charted()
-        placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                                 self.diags, relax=relax, foot_pt=foot_pt, measured=frames.measured)
+        placement = frames.placement(relax, foot_pt)
         if placement.released:
             steps = ", ".join(layout.geometry.fixed_steps)
             self.diags.note("rhythm-floor", f"the page is too full for its rhythm: the space above its section "
@@ -459,6 +458,7 @@ class _PageFrames:
         self.chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
         self.fit = self.first_fit = Copyfit({})  # (first_fill's, then each remedy's)
         self.measured: dict = {}  # what each frame's items as filled measure, for every placement (place_frames)
+        self.placed: tuple | None = None  # (fills then, relax, foot_pt, the placement, what it said): trial()'s last
         self.fills = 0  # frames filled so far: what too_full() found holds until the next fill
         self.judged: tuple[int, bool] = (-1, False)  # (fills then, too full?)
 
@@ -558,11 +558,31 @@ class _PageFrames:
 
     def trial(self, relax: bool = False, foot_pt: float = 0.0, judge: bool = False):
         """The frames placed as filled, reported nowhere (placement.place_frames; `judge`: only whether they overflow
-        or leave the grid)."""
+        or leave the grid, which the whole placement of the same fills also says). The last whole placement is kept
+        (`placed`, with what it said) until a frame is filled again: asked again, or by the page's own placement
+        (PageLayouter._placed), it is not placed again."""
+        last = self.placed
+        if last is not None and last[0] == self.fills and last[1] == relax and (judge or last[2] == foot_pt):
+            return last[3]
+        page = self.page
+        said = Diagnostics()
+        made = place_frames(self.layout, self.template, self.order, self.filled, self.body_top, self.body_bottom,
+                            page.ref, page.number, said, relax=relax, foot_pt=foot_pt, judge=judge,
+                            measured=self.measured)
+        if not judge:
+            self.placed = (self.fills, relax, foot_pt, made, tuple(said.items))
+        return made
+
+    def placement(self, relax: bool, foot_pt: float):
+        """The frames placed as last filled, what that says reported (PageLayouter._placed): the last whole trial
+        when nothing was filled since and it was asked alike (open_rows' last turn), else placed."""
+        last = self.placed
+        if last is not None and last[0] == self.fills and last[1] == relax and last[2] == foot_pt:
+            self.diags.items.extend(last[4])
+            return last[3]
         page = self.page
         return place_frames(self.layout, self.template, self.order, self.filled, self.body_top, self.body_bottom,
-                            page.ref, page.number, Diagnostics(), relax=relax, foot_pt=foot_pt, judge=judge,
-                            measured=self.measured)
+                            page.ref, page.number, self.diags, relax=relax, foot_pt=foot_pt, measured=self.measured)
 
     def overflows(self, trial) -> bool:  # overflows, or fits only with its frames off the baseline grid
         return overflows(self.template, self.order, self.filled, trial.tops, self.body_bottom) or trial.off_grid
@@ -821,7 +841,8 @@ class _PageFrames:
             wider = {name: replace(base, geometry=replace(base.geometry, elements=replace(
                      base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))
                      for name in rowed for base in (self.rings.get(name, layout),)}
-            if not self.layouts_taken(wider):
+            # (kept where the page is not too full: its whole placement says so, and is the next turn's room)
+            if not self.layouts_taken(wider, lambda: not self.overflows(self.trial(foot_pt=foot_pt))):
                 break
 
     def level_codes(self) -> None:

@@ -219,13 +219,32 @@ class PageLayouter:
                              hint="templates: " + ", ".join(layout.templates))
             return _Body()
         blocks, alias, leads = self._blocks(page, template)
+        given = template
         # a frame whose cells follow its content given fewer elements than its cells: as many equal cells (fewer_cells)
         template = replace(template, frames={n: fewer_cells(f, len(blocks[n].elements)) if blocks.get(n) else f
                                              for n, f in template.frames.items()})
-        frames = _PageFrames(self, ctx, page, template, blocks, leads, body_top, body_bottom)
-        frames.first_fill()
-        frames.level_heads()
-        frames.hang_codes()
+
+        def first(quiet: FrameContext) -> _PageFrames:
+            """The frames filled first, their rows' headings levelled and codes hung: what no foot changes (said to
+            `quiet`, as the page's own diagnostics say it)."""
+            loud = self.diags
+            self.diags = quiet.diags
+            try:
+                made = _PageFrames(self, quiet, page, template, blocks, leads, body_top, body_bottom)
+                made.first_fill()
+                made.level_heads()
+                made.hang_codes()
+            finally:
+                self.diags = loud
+            return made
+
+        # (a page laid out again on another foot: its footnotes on one grid, or after its quiet trial: taken from the
+        # page's fills, a copy, what it said said again)
+        memo = ctx.fills
+        if isinstance(memo, FillMemo) and ctx.diags is self.diags:
+            frames = memo.taken(ctx, ("first frames", id(page), id(given), body_top), first).copy(ctx, body_bottom)
+        else:
+            frames = first(ctx)
         # Too full: the remedies in turn, each taken only while the page is still too full
         frames.crowd()
         frames.least_padding()
@@ -465,6 +484,18 @@ class _PageFrames:
     @property
     def diags(self) -> Diagnostics:
         return self.layouter.diags
+
+    def copy(self, ctx: FrameContext, body_bottom: float) -> _PageFrames:
+        """These frames as they stand, in `ctx` over another foot: what a remedy changes copied, what it judged
+        or placed forgotten (it was over another foot)."""
+        made = object.__new__(_PageFrames)
+        made.__dict__.update(self.__dict__)
+        made.ctx, made.body_bottom = ctx, body_bottom
+        for name in ("blocks", "rings", "filled", "started", "holes", "head_depth", "chosen"):
+            setattr(made, name, dict(getattr(self, name)))
+        made.widened, made.padded = set(self.widened), set(self.padded)
+        made.judged, made.placed = (-1, False), None
+        return made
 
     @staticmethod
     def crowded_frame(frame):  # a frame at its composition for a page too full (crowded_*)

@@ -242,7 +242,8 @@ class PageLayouter:
         # page's fills, a copy, what it said said again)
         memo = ctx.fills
         if isinstance(memo, FillMemo) and ctx.diags is self.diags:
-            frames = memo.taken(ctx, ("first frames", id(page), id(given), body_top), first).copy(ctx, body_bottom)
+            frames = memo.taken(ctx, ("first frames", id(page), id(given), body_top),
+                                lambda quiet: first(quiet).copy(None, None, body_bottom)).copy(self, ctx, body_bottom)
         else:
             frames = first(ctx)
         # Too full: the remedies in turn, each taken only while the page is still too full
@@ -485,12 +486,13 @@ class _PageFrames:
     def diags(self) -> Diagnostics:
         return self.layouter.diags
 
-    def copy(self, ctx: FrameContext, body_bottom: float) -> _PageFrames:
-        """These frames as they stand, in `ctx` over another foot: what a remedy changes copied, what it judged
-        or placed forgotten (it was over another foot)."""
+    def copy(self, layouter, ctx, body_bottom: float) -> _PageFrames:
+        """These frames as they stand, for `layouter` in `ctx` over another foot: what a remedy changes copied,
+        what it judged or placed forgotten (it was over another foot). (Kept in the page's fills, which the layouter
+        and the context hold, with neither: a build process collects no cycle.)"""
         made = object.__new__(_PageFrames)
         made.__dict__.update(self.__dict__)
-        made.ctx, made.body_bottom = ctx, body_bottom
+        made.layouter, made.ctx, made.body_bottom = layouter, ctx, body_bottom
         for name in ("blocks", "rings", "filled", "started", "holes", "head_depth", "chosen"):
             setattr(made, name, dict(getattr(self, name)))
         made.widened, made.padded = set(self.widened), set(self.padded)

@@ -302,6 +302,30 @@ def test_laying_out_leaves_no_cycle_behind():
     assert not left, f"{len(left)} layouters, fills or frames left to the cyclic collector"
 
 
+def test_a_frames_ink_merged_leaves_the_same_bands_without_ink():
+    """A placement measures the bands without ink (its held gaps, its loose steps) from each frame's ink merged
+    (placement._merged: the fewest spans reaching what they reach), shifted to the frame's top: the bands are those
+    of every span, wherever the frame stands and whatever the band's top and foot (random spans, touching, nested,
+    of no height)."""
+    import random
+
+    from highlight.layout.items import empty_bands
+    from highlight.layout.placement import _merged
+
+    rng = random.Random(28)
+    for _ in range(3000):
+        spans = []
+        for _ in range(rng.randint(0, 12)):
+            a = rng.choice([rng.uniform(0, 100), float(rng.randint(0, 20) * 5)])
+            spans.append((a, a + rng.choice([0.0, 5.0, rng.uniform(0, 30)])))
+        merged = _merged(spans)
+        assert merged == sorted(merged) and all(b1 < a2 for (_, b1), (a2, _) in zip(merged, merged[1:]))
+        top = rng.uniform(-20, 200)
+        start, foot = sorted((rng.uniform(-20, 400), rng.uniform(-20, 400)))
+        assert empty_bands([(a + top, b + top) for a, b in merged], start, foot) == \
+            empty_bands([(a + top, b + top) for a, b in spans], start, foot)
+
+
 def _fonts(edition, layout):
     from conftest import EDITION
 

@@ -150,7 +150,8 @@ class PageLayouter:
         # Where the ink under the body begins (the notes, else the folio): a space declared at the foot is
         # measured down to it, as the eye sees it.
         under = [span for i in footnote_items if (span := ink_span(i)) is not None]
-        folio_ink = [span for i in folio(ctx, page, edition, title_w) if (span := ink_span(i)) is not None]
+        folio_items = folio(ctx, page, edition, title_w)  # (set once: measured here, drawn below)
+        folio_ink = [span for i in folio_items if (span := ink_span(i)) is not None]
         self._foot_ink = None if under else min((a for a, _ in folio_ink), default=None)
         if footnote_h:  # the notes stand at the foot, raised so that their lines keep the body's grid
             first = _first_baseline(footnote_items) or 0.0
@@ -185,7 +186,7 @@ class PageLayouter:
             left = g.margins_mm.left * MM
             items.append(Rule(left, fy - 2.0, left + min(m.footnote_rule_mm * MM, title_w), fy - 2.0, rule, 0.4))
             items.extend(_shift(i, g.margins_mm.left * MM, fy) for i in footnote_items)
-        items.extend(folio(ctx, page, edition, title_w))
+        items.extend(folio_items)
         safe = template.safe_mm if template is not None and template.safe_mm is not None else g.page.safe_mm
         frames = body.frames
         lowest = max((f.y_pt + (f.height_pt if f.fixed else f.used_pt) for f in frames if f.used_pt), default=body_top)

@@ -89,9 +89,24 @@ def _through_empty(frames: dict, order: list, filled: dict) -> dict:
 
 
 def _measured(items: list) -> tuple:
-    """(the items, their first baseline, their ink's spans, {}: whether a box's edge is their first ink, by layout)."""
-    return (items, min((i.baseline_pt for i in items if isinstance(i, TextLine)), default=None),
-            [span for i in items if (span := ink_span(i)) is not None], {})
+    """(the items, their first baseline, their ink's spans, {}: whether a box's edge is their first ink, by layout,
+    their ink's spans merged: _merged)."""
+    spans = [span for i in items if (span := ink_span(i)) is not None]
+    return (items, min((i.baseline_pt for i in items if isinstance(i, TextLine)), default=None), spans, {},
+            _merged(spans))
+
+
+def _merged(spans: list) -> list:
+    """Spans of ink as the fewest that reach what they reach (sorted, none touching the next): the bands without ink
+    between them are those between the spans (items.empty_bands), measured from fewer."""
+    out: list = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def place_frames(layout: Layout, template, order: list, filled: dict, body_top: float, body_bottom: float,
@@ -241,7 +256,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         key = (tuple(names), from_top, tuple(tops[n] for n in names if inks[n]))
         band = measured.get(key)
         if band is None:
-            spans = [(a + tops[n], b + tops[n]) for n in names for a, b in inks[n]]
+            spans = [(a + top, b + top) for n in names for top in (tops[n],) for a, b in known[n][4]]
             if not spans:
                 band = 0.0
             else:

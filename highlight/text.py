@@ -272,7 +272,7 @@ def _run_state(run: GlyphRun) -> tuple:
     return _RUN_STATE(run)
 
 
-GlyphRun.__getstate__ = _run_state  # type: ignore[assignment,method-assign]
+setattr(GlyphRun, "__getstate__", _run_state)  # noqa: B010 (a class with slots: no attribute to declare)
 
 
 @dataclass(frozen=True)

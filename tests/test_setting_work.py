@@ -319,7 +319,7 @@ def test_a_frames_ink_merged_leaves_the_same_bands_without_ink():
             a = rng.choice([rng.uniform(0, 100), float(rng.randint(0, 20) * 5)])
             spans.append((a, a + rng.choice([0.0, 5.0, rng.uniform(0, 30)])))
         merged = _merged(spans)
-        assert merged == sorted(merged) and all(b1 < a2 for (_, b1), (a2, _) in zip(merged, merged[1:]))
+        assert merged == sorted(merged) and all(b1 < a2 for (_, b1), (a2, _) in pairwise(merged))
         top = rng.uniform(-20, 200)
         start, foot = sorted((rng.uniform(-20, 400), rng.uniform(-20, 400)))
         assert empty_bands([(a + top, b + top) for a, b in merged], start, foot) == \

@@ -246,7 +246,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             bottoms[name] = top + frame_height(f, filled[name])
         return tops, max(bottoms.values(), default=body_top)
 
-    measured: dict = {}  # (frames, from the top?, where the inked ones stand) -> their tallest band without ink
+    banded: dict = {}  # (frames, from the top?, where the inked ones stand) -> their tallest band without ink
 
     def tallest_band(tops: dict, names=None, from_top: bool = True) -> float:
         """The tallest band without ink between the body's top (or the first ink of `names`) and the lowest ink
@@ -254,7 +254,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         trials that move only frames without ink or other frames): each is measured once."""
         names = order if names is None else names
         key = (tuple(names), from_top, tuple(tops[n] for n in names if inks[n]))
-        band = measured.get(key)
+        band = banded.get(key)
         if band is None:
             spans = [(a + top, b + top) for n in names for top in (tops[n],) for a, b in known[n][4]]
             if not spans:
@@ -263,7 +263,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                 start = body_top if from_top else min(a for a, _ in spans)
                 bands = empty_bands(spans, start, max(b for _, b in spans))
                 band = max((b - a for a, b in bands), default=0.0)
-            measured[key] = band
+            banded[key] = band
         return band
 
     # The page's own larger steps when they leave room, else the leaflet's steps: next year's longer

@@ -228,9 +228,10 @@ class ElementMeasures:
     band_gap_pt: float = 2.5
     row_gap_mm: float = 3.0
     bullet_indent_mm: float = 3.2
-    rank_column_mm: float = 13.0
+    # a group of rankings' rank column (a page's rankings in columns; a frame of cells'): its widest rank and this gap
+    rank_gap_mm: float = 3.0
+    rank_column_max_mm: float = 20.0  # a rank wider than this less the gap steps down its style's scale (copyfit)
     rank_words_min_em: float = 0.0  # a ranking whose words beside its rank are narrower than this: a warning
-    rank_above_in_cells: bool = False  # in a row of cells a ranking's rank stands above its words, at the cell's width
     # the least room a figure line leaves before a cell beside it in its row (over the gutter): two figures never
     # read as one run
     figure_clear_mm: float = 0.0
@@ -601,13 +602,14 @@ GEOMETRY = Struct(PageGeometry, {
         "band_gap_pt": Field(Number("Between an element's English and its Chinese, pt", 0, maximum=200), default=2.5),
         "row_gap_mm": Field(Number("Between rows of a multi-cell frame", 0, maximum=200), default=3.0),
         "bullet_indent_mm": Field(Number("Text indent of list items", 0, maximum=200), default=3.2),
-        "rank_column_mm": Field(Number("Width of the rank column of rankings", 0, maximum=200), default=13.0),
+        "rank_gap_mm": Field(Number("Between a rank column's widest rank and the words beside it, mm (the column of a "
+                                    "page's rankings in columns, or of a frame of cells' rankings, is its widest "
+                                    "rank and this gap)", 0, maximum=200), default=3.0),
+        "rank_column_max_mm": Field(Number("The widest a rank column may be, mm: a rank wider than this less the gap "
+                                           "steps down its style's scale", 0, maximum=200), default=20.0),
         "rank_words_min_em": Field(Number("A ranking whose words beside its rank column would be narrower than this "
                                           "many ems of its Chinese title is a warning: its cell wants more columns",
                                           0, maximum=200), default=0.0),
-        "rank_above_in_cells": Field(Bool("In a frame of several cells a ranking's rank stands above its words, "
-                                          "which take the cell's whole width (in a column: beside them)"),
-                                     default=False),
         "figure_clear_mm": Field(Number("The least room a stat's figure line (figure, unit and change) leaves in its "
                                         "cell before a cell beside it in its row, over the gutter, mm", 0,
                                         maximum=200), default=0.0),

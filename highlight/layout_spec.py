@@ -275,6 +275,7 @@ class TypographyLimits:
     max_panel_edge_mm: float = 8.0  # a panel's edge to its first and to its last ink (a row of cards: the tallest)
     max_panel_gap_mm: float = 12.0  # the tallest band without ink inside a panel
     max_row_hole_mm: float = 0.0  # the most paper under a cell of a row above the row's tallest cell (0: no limit)
+    max_spread_foot_mm: float = 0.0  # the two pages of a spread end within this of each other, else a note (0: none)
     min_block_gap_mm: float = 0.0  # the least paper between two blocks (ink or a panel's edge), a heading's to what it heads apart
     last_block_gap_mm: float = 0.0  # …under which a page too full for its rhythm never closes it (the last resort)
     one_ink_below_pt: float = 0.0  # text smaller than this in one ink (a four-ink navy breaks up off register)
@@ -670,6 +671,9 @@ GEOMETRY = Struct(PageGeometry, {
         "max_panel_gap_mm": Field(Number("Tallest band without ink inside a panel, mm", 0), default=12.0),
         "max_row_hole_mm": Field(Number("Most paper under a cell of a row of cells, down to the row's tallest cell's "
                                         "foot, mm (0: no limit)", 0), default=0.0),
+        "max_spread_foot_mm": Field(Number("The two pages of a spread (2-3, 4-5, ...) end within this of each other, "
+                                           "their last ink above the folio: a page that ends higher is noted with its "
+                                           "room and the choices, mm (0: not checked)", 0), default=0.0),
         "min_block_gap_mm": Field(Number("Least paper between two blocks (their ink or a panel's edge), a heading "
                                          "and what it heads apart, mm", 0), default=0.0),
         "last_block_gap_mm": Field(Number("The paper between blocks a page too full for its rhythm may close to, "

@@ -230,7 +230,7 @@ class ElementMeasures:
     bullet_indent_mm: float = 3.2
     # a group of rankings' rank column (a page's rankings in columns; a frame of cells'): its widest rank and this gap
     rank_gap_mm: float = 3.0
-    rank_column_max_mm: float = 20.0  # a rank wider than this less the gap steps down its style's scale (copyfit)
+    rank_column_max_mm: float = 20.0  # a rank's room (copyfit): this less the gap
     rank_words_min_em: float = 0.0  # a ranking whose words beside its rank are narrower than this: a warning
     # the least room a figure line leaves before a cell beside it in its row (over the gutter): two figures never
     # read as one run
@@ -607,7 +607,8 @@ GEOMETRY = Struct(PageGeometry, {
                                     "page's rankings in columns, or of a frame of cells' rankings, is its widest "
                                     "rank and this gap)", 0, maximum=200), default=3.0),
         "rank_column_max_mm": Field(Number("The widest a rank column may be, mm: a rank wider than this less the gap "
-                                           "steps down its style's scale", 0, maximum=200), default=20.0),
+                                           "takes a smaller step of its style's scale (copyfit), else is an error",
+                                           0, maximum=200), default=20.0),
         "rank_words_min_em": Field(Number("A ranking whose words beside its rank column would be narrower than this "
                                           "many ems of its Chinese title is a warning: its cell wants more columns",
                                           0, maximum=200), default=0.0),

@@ -538,6 +538,29 @@ def test_a_rank_column_is_its_groups_widest_rank_and_one_gap(edition, request):
         assert indents[(4, "programs")] < indents[(4, None)] - 3, indents
 
 
+def test_a_wider_rank_widens_its_groups_column_at_full_size(tmp_path):
+    """Next year's '#100' in page 4's World column (16.7 mm at 20 pt, wider than '#60'): the page's rankings in
+    columns take it at the rank's one size and their words start one gap right of it, every title of the page at
+    one indent; no copyfit error (a rank's room, elements.rank_column_max_mm less the gap, is the 18.5 mm it had beside
+    the fixed 20 mm column). Fails on 44b4221: the titles at 20 mm, 3.3 mm right of '#100' (not one gap)."""
+    copy_project(tmp_path)
+    folder = tmp_path / "content" / "2022-23"
+    page = folder / "p4-global-recognition.yaml"
+    page.write_text(page.read_text(encoding="utf-8").replace('rank: "#60"', 'rank: "#100"'), encoding="utf-8")
+    result = build(BuildOptions(str(folder), str(tmp_path / "x.pdf")))
+    assert not result.diagnostics.has_errors(), [d.format() for d in result.diagnostics.items if d.severity >= 2]
+    gap = result.layout.geometry.elements.rank_gap_mm
+    indents = set()
+    for lines in _ranking_lines(result, 4).values():
+        rank, words = _rank_and_words(lines)
+        assert max(r.size_pt for r in rank.line.runs) == result.layout.style("rank", "en").size_pt
+        if rank.frame != "programs":
+            indents.add(round((min(i.x_pt for i in words) - rank.x_pt) / MM, 2))
+        if rank.line.text == "#100":
+            widest = rank.line.natural_pt / MM
+    assert indents == {round(widest + gap, 2)}, (indents, widest)
+
+
 @pytest.mark.parametrize("edition", ["leaflet", "edition_b", "longer"])
 def test_every_rankings_chinese_stands_one_gap_under_its_english(edition, request):
     """The designer's final review (page 4): a ranking's Chinese stood 2.2 mm under its English in the EMBA block

@@ -268,6 +268,7 @@ class TypographyLimits:
     max_empty_band_mm: float = 15.0  # tallest band across the body with nothing drawn in it
     deliberate_space_mm: float = 25.0  # ... except one space per page the template declares, at most this
     deliberate_space_templates: tuple[str, ...] = ()  # templates whose pages may hold such a space
+    max_spread_foot_mm: float = 0.0  # the two pages of a spread end within this of each other, else a note (0: none)
     max_ideograph_gap_em: float = 0.1  # widest gap between neighbouring ideographs (letter-spaced Chinese)
     han_latin_gap_em: tuple[float, float] = (0.125, 1 / 3)  # the Han–Latin gap as set: from compressed to stretched
     max_bracket_phrase: int = 8  # a bracketed phrase of at most this many characters is never broken
@@ -275,7 +276,6 @@ class TypographyLimits:
     max_panel_edge_mm: float = 8.0  # a panel's edge to its first and to its last ink (a row of cards: the tallest)
     max_panel_gap_mm: float = 12.0  # the tallest band without ink inside a panel
     max_row_hole_mm: float = 0.0  # the most paper under a cell of a row above the row's tallest cell (0: no limit)
-    max_spread_foot_mm: float = 0.0  # the two pages of a spread end within this of each other, else a note (0: none)
     min_block_gap_mm: float = 0.0  # the least paper between two blocks (ink or a panel's edge), a heading's to what it heads apart
     last_block_gap_mm: float = 0.0  # …under which a page too full for its rhythm never closes it (the last resort)
     one_ink_below_pt: float = 0.0  # text smaller than this in one ink (a four-ink navy breaks up off register)
@@ -661,6 +661,9 @@ GEOMETRY = Struct(PageGeometry, {
         "deliberate_space_mm": Field(Number("One space per page that its template declares may be this tall, mm",
                                             0), default=25.0),
         "deliberate_space_templates": Field(Seq(Str("A template name from templates.yaml")), default=()),
+        "max_spread_foot_mm": Field(Number("The two pages of a spread (2-3, 4-5, ...) end within this of each other, "
+                                           "their last ink above the folio: a page that ends higher is noted with its "
+                                           "room and the choices, mm (0: not checked)", 0), default=0.0),
         "max_ideograph_gap_em": Field(Number("Widest gap between neighbouring ideographs, em", 0, maximum=0.25),
                                       default=0.08),
         "han_latin_gap_em": Field(Seq(Number("em", 0, maximum=0.5)), default=(0.125, 1 / 3)),
@@ -672,9 +675,6 @@ GEOMETRY = Struct(PageGeometry, {
         "max_panel_gap_mm": Field(Number("Tallest band without ink inside a panel, mm", 0), default=12.0),
         "max_row_hole_mm": Field(Number("Most paper under a cell of a row of cells, down to the row's tallest cell's "
                                         "foot, mm (0: no limit)", 0), default=0.0),
-        "max_spread_foot_mm": Field(Number("The two pages of a spread (2-3, 4-5, ...) end within this of each other, "
-                                           "their last ink above the folio: a page that ends higher is noted with its "
-                                           "room and the choices, mm (0: not checked)", 0), default=0.0),
         "min_block_gap_mm": Field(Number("Least paper between two blocks (their ink or a panel's edge), a heading "
                                          "and what it heads apart, mm", 0), default=0.0),
         "last_block_gap_mm": Field(Number("The paper between blocks a page too full for its rhythm may close to, "

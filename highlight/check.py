@@ -26,10 +26,14 @@ from dataclasses import dataclass, field, replace
 _TYPOGRAPHIC = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00b7": "\u30fb", "\u2027": "\u30fb"})
 
 
+_SPACES = re.compile(r"\s+")
+_DASHES = re.compile("-{2,}")
+
+
 def normalise(text: str, strict: bool = False) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC)
-    text = re.sub(r"\s+", " ", text).strip() if strict else re.sub(r"\s+", "", text)
-    return re.sub("-{2,}", "-", text)
+    text = _SPACES.sub(" ", text).strip() if strict else _SPACES.sub("", text)
+    return _DASHES.sub("-", text) if "--" in text else text
 
 
 @dataclass(frozen=True)

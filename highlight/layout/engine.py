@@ -15,12 +15,13 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from ..content import Breakdown, BulletList, Edition, Heading, Page, Paragraph, QrCode, Stat, ref_of
+from ..content import Breakdown, BulletList, Edition, Heading, Page, Paragraph, QrCode, Ranking, Stat, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
 from ..text import TextSetter
 from .copyfit import Copyfit, copyfit
+from .elements import rank_column
 from .fill import (
     FillMemo,
     align_rows,
@@ -159,7 +160,8 @@ class PageLayouter:
         # Where the ink under the body begins (the notes, else the folio): a space declared at the foot is
         # measured down to it, as the eye sees it.
         under = [span for i in footnote_items if (span := ink_span(i)) is not None]
-        folio_ink = [span for i in folio(ctx, page, edition, title_w) if (span := ink_span(i)) is not None]
+        folio_items = folio(ctx, page, edition, title_w)  # (set once: measured here, drawn below)
+        folio_ink = [span for i in folio_items if (span := ink_span(i)) is not None]
         self._foot_ink = None if under else min((a for a, _ in folio_ink), default=None)
         if footnote_h:  # the notes stand at the foot, raised so that their lines keep the body's grid
             first = _first_baseline(footnote_items) or 0.0
@@ -194,7 +196,7 @@ class PageLayouter:
             left = g.margins_mm.left * MM
             items.append(Rule(left, fy - 2.0, left + min(m.footnote_rule_mm * MM, title_w), fy - 2.0, rule, 0.4))
             items.extend(_shift(i, g.margins_mm.left * MM, fy) for i in footnote_items)
-        items.extend(folio(ctx, page, edition, title_w))
+        items.extend(folio_items)
         safe = template.safe_mm if template is not None and template.safe_mm is not None else g.page.safe_mm
         frames = body.frames
         lowest = max((f.y_pt + (f.height_pt if f.fixed else f.used_pt) for f in frames if f.used_pt), default=body_top)
@@ -228,13 +230,33 @@ class PageLayouter:
                              hint="templates: " + ", ".join(layout.templates))
             return _Body()
         blocks, alias, leads = self._blocks(page, template)
+        given = template
         # a frame whose cells follow its content given fewer elements than its cells: as many equal cells (fewer_cells)
         template = replace(template, frames={n: fewer_cells(f, len(blocks[n].elements)) if blocks.get(n) else f
                                              for n, f in template.frames.items()})
-        frames = _PageFrames(self, ctx, page, template, blocks, leads, body_top, body_bottom)
-        frames.first_fill()
-        frames.level_heads()
-        frames.hang_codes()
+
+        def first(quiet: FrameContext) -> _PageFrames:
+            """The frames filled first, their rows' headings levelled and codes hung: what no foot changes (said to
+            `quiet`, as the page's own diagnostics say it)."""
+            loud = self.diags
+            self.diags = quiet.diags
+            try:
+                made = _PageFrames(self, quiet, page, template, blocks, leads, body_top, body_bottom)
+                made.first_fill()
+                made.level_heads()
+                made.hang_codes()
+            finally:
+                self.diags = loud
+            return made
+
+        # (a page laid out again on another foot: its footnotes on one grid, or after its quiet trial: taken from the
+        # page's fills, a copy, what it said said again)
+        memo = ctx.fills
+        if isinstance(memo, FillMemo) and ctx.diags is self.diags:
+            frames = memo.taken(ctx, ("first frames", id(page), id(given), body_top),
+                                lambda quiet: first(quiet).copy(None, None, body_bottom)).copy(self, ctx, body_bottom)
+        else:
+            frames = first(ctx)
         # Too full: the remedies in turn, each taken only while the page is still too full
         frames.own_columns()
         frames.crowd()
@@ -294,11 +316,10 @@ class PageLayouter:
         """The page's frames as `frames` last filled them, placed (placement.py) and drawn: their panels, their items
         appended to `items` in the content's order, an overflow said where a frame runs past its foot."""
         page, template, blocks, order, filled = frames.page, frames.template, frames.blocks, frames.order, frames.filled
-        layout, m, body_top, body_bottom = frames.layout, frames.m, frames.body_top, frames.body_bottom
+        layout, m, body_bottom = frames.layout, frames.m, frames.body_bottom
         holes, chosen, rings, fit, charted = frames.holes, frames.chosen, frames.rings, frames.fit, frames.charted()
         frames.fixed_costs()
-        placement = place_frames(layout, template, order, filled, body_top, body_bottom, page.ref, page.number,
-                                 self.diags, relax=relax, foot_pt=foot_pt)
+        placement = frames.placement(relax, foot_pt)
         if placement.released:
             steps = ", ".join(layout.geometry.fixed_steps)
             self.diags.note("rhythm-floor", f"the page is too full for its rhythm: the space above its section "
@@ -456,6 +477,11 @@ class _PageFrames:
         # limit above either: designer's review of 9a0f0fe, item 2)
         self.codes = {n: {k for k, e in enumerate(b.elements) if isinstance(e, QrCode)} for n, b in blocks.items()
                       if frames.get(n) is not None and frames[n].align_rows}
+        # the ranks of each frame's rankings, and those whose titles share one indent in a column of their own
+        # (elements.rank_column): a frame of cells' are its own, the page's frames of one cell's are one group
+        self.ranks = {n: ranks for n, b in blocks.items() if frames.get(n) is not None
+                      and (ranks := tuple(e.rank for e in b.elements if isinstance(e, Ranking)))}
+        self.column_ranks = tuple(r for n, ranks in self.ranks.items() if frames[n].cells == 1 for r in ranks)
         self.order = frame_order(page, template, layouter.diags)
         self.widened: set = set()  # frames set at their wide_span (wide_cell_spans) because the page was too full
         self.padded: set = set()  # panels padded at the least of panel_padding_range_mm because the page was too full
@@ -473,12 +499,27 @@ class _PageFrames:
         self.structure = True  # the rows choose their columns preferring the page's other rows' (one structure)
         self.seen: dict = {}  # frame -> (the columns it chose its spans on, those spans, their cost): choose_spans
         self.fit = self.first_fit = Copyfit({})  # (first_fill's, then each remedy's)
+        self.measured: dict = {}  # what each frame's items as filled measure, for every placement (place_frames)
+        self.placed: tuple | None = None  # (fills then, relax, foot_pt, the placement, what it said): trial()'s last
         self.fills = 0  # frames filled so far: what too_full() found holds until the next fill
         self.judged: tuple[int, bool] = (-1, False)  # (fills then, too full?)
 
     @property
     def diags(self) -> Diagnostics:
         return self.layouter.diags
+
+    def copy(self, layouter, ctx, body_bottom: float) -> _PageFrames:
+        """These frames as they stand, for `layouter` in `ctx` over another foot: what a remedy changes copied,
+        what it judged or placed forgotten (it was over another foot). (Kept in the page's fills, which the layouter
+        and the context hold, with neither: a build process collects no cycle.)"""
+        made = object.__new__(_PageFrames)
+        made.__dict__.update(self.__dict__)
+        made.layouter, made.ctx, made.body_bottom = layouter, ctx, body_bottom
+        for name in ("blocks", "rings", "filled", "started", "holes", "head_depth", "chosen", "why", "seen"):
+            setattr(made, name, dict(getattr(self, name)))
+        made.widened, made.padded = set(self.widened), set(self.padded)
+        made.judged, made.placed = (-1, False), None
+        return made
 
     @staticmethod
     def crowded_frame(frame):  # a frame at its composition for a page too full (crowded_*)
@@ -532,6 +573,9 @@ class _PageFrames:
             frame = replace(frame, cell_spans=frame.wide_cell_spans)
         elif name in self.chosen:  # its cells' columns chosen by their content (cell_spans_by)
             frame = replace(frame, cell_spans=self.chosen[name])
+        if name in self.ranks:  # its rankings' rank column: its group's widest rank and the gap before the words
+            frame_ctx = frame_ctx.but(rank_column_pt=rank_column(
+                frame_ctx, self.ranks[name] if frame.cells > 1 else self.column_ranks))
         self.holes[name] = []
         used, self.started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
                                                self.holes[name], self.leads.get(name)) if block else (0.0, []))
@@ -570,18 +614,40 @@ class _PageFrames:
         self.refit(names, level=level)
         return False
 
-    def trial(self, relax: bool = False, foot_pt: float = 0.0):
-        """The frames placed as filled, reported nowhere (placement.place_frames)."""
+    def trial(self, relax: bool = False, foot_pt: float = 0.0, judge: bool = False):
+        """The frames placed as filled, reported nowhere (placement.place_frames; `judge`: only whether they overflow
+        or leave the grid, which the whole placement of the same fills also says). The last whole placement is kept
+        (`placed`, with what it said) until a frame is filled again: asked again, or by the page's own placement
+        (PageLayouter._placed), it is not placed again."""
+        last = self.placed
+        if last is not None and last[0] == self.fills and last[1] == relax and (judge or last[2] == foot_pt):
+            return last[3]
+        page = self.page
+        said = Diagnostics()
+        made = place_frames(self.layout, self.template, self.order, self.filled, self.body_top, self.body_bottom,
+                            page.ref, page.number, said, relax=relax, foot_pt=foot_pt, judge=judge,
+                            measured=self.measured)
+        if not judge:
+            self.placed = (self.fills, relax, foot_pt, made, tuple(said.items))
+        return made
+
+    def placement(self, relax: bool, foot_pt: float):
+        """The frames placed as last filled, what that says reported (PageLayouter._placed): the last whole trial
+        when nothing was filled since and it was asked alike (open_rows' last turn), else placed."""
+        last = self.placed
+        if last is not None and last[0] == self.fills and last[1] == relax and last[2] == foot_pt:
+            self.diags.items.extend(last[4])
+            return last[3]
         page = self.page
         return place_frames(self.layout, self.template, self.order, self.filled, self.body_top, self.body_bottom,
-                            page.ref, page.number, Diagnostics(), relax=relax, foot_pt=foot_pt)
+                            page.ref, page.number, self.diags, relax=relax, foot_pt=foot_pt, measured=self.measured)
 
     def overflows(self, trial) -> bool:  # overflows, or fits only with its frames off the baseline grid
         return overflows(self.template, self.order, self.filled, trial.tops, self.body_bottom) or trial.off_grid
 
     def too_full(self) -> bool:  # (asked again with no frame filled since: not placed again)
         if self.judged[0] != self.fills:
-            self.judged = (self.fills, self.overflows(self.trial()))
+            self.judged = (self.fills, self.overflows(self.trial(judge=True)))
         return self.judged[1]
 
     def layouts_taken(self, taken: dict, keep=None) -> bool:  # frames set with these layouts (rings), if the page holds
@@ -608,10 +674,14 @@ class _PageFrames:
         (cell_spans_by), then every frame filled, its content reported."""
         ctx, page, template, blocks = self.ctx, self.page, self.template, self.blocks
         quiet = Diagnostics()
-        copyfit(ctx.but(diags=quiet), page, template, blocks)
+        fit = copyfit(ctx.but(diags=quiet), page, template, blocks)
         if any(d.code == "copyfit" for d in quiet.items):
             self.widened.update(n for n, f in template.frames.items() if f.wide_cell_spans and blocks.get(n))
-        self.fit = copyfit(ctx, page, self.fitting(), blocks)
+        if self.widened:
+            self.fit = copyfit(ctx, page, self.fitting(), blocks)
+        else:  # (nothing widened: fitting() is the template, and its steps and what they said are those above)
+            self.fit = fit
+            ctx.diags.items.extend(quiet.items)
         # The rows whose cells follow their content choose their columns, each preferring the grid columns the
         # page's other rows start on (one column structure a page, issue 22 round 12a); a row that moved changes
         # what the others prefer, so they choose again until none moves (a few rounds at most).
@@ -915,7 +985,7 @@ class _PageFrames:
     def relaxed(self) -> bool:
         """The last resort, for a page that overflows with every smaller step taken and every frame widened: the
         paper between its blocks closes under the rhythm's floor (placement's relax; a note says by how much)."""
-        return self.too_full() and not self.overflows(self.trial(relax=True))
+        return self.too_full() and not self.overflows(self.trial(relax=True, judge=True))
 
     def open_rows(self, foot_pt: float) -> None:
         """Spare height past the page's larger steps and its declared space (a page with fewer words than it holds
@@ -934,7 +1004,8 @@ class _PageFrames:
             wider = {name: replace(base, geometry=replace(base.geometry, elements=replace(
                      base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))
                      for name in rowed for base in (self.rings.get(name, layout),)}
-            if not self.layouts_taken(wider):
+            # (kept where the page is not too full: its whole placement says so, and is the next turn's room)
+            if not self.layouts_taken(wider, lambda: not self.overflows(self.trial(foot_pt=foot_pt))):
                 break
 
     def level_codes(self) -> None:

@@ -20,7 +20,7 @@ from dataclasses import fields, replace
 
 from ..content import Callout, Heading, Image, Paragraph, Partner, Stat
 from ..diagnostics import Diagnostics
-from ..layout_spec import MM, FrameSpec
+from ..layout_spec import MM, ElementMeasures, FrameSpec, PageGeometry
 from ..text import is_runt
 from .elements import head_lines, lay_out
 from .items import Picture, Rule, TextLine, _Piece, box_first, empty_bands, ink_span, past_measure, rule_step
@@ -92,20 +92,33 @@ class FillMemo:
     context, the layout and text setter by identity, the rest by value; not where its diagnostics go): the result,
     the items and holes it appended and what it said. A page fills a frame again with the same inputs many times
     (the footnotes on each language's leading and on one grid, the quiet trial before the body, a remedy tried and
-    undone); a fill is a function of those inputs, so it is taken. Emptied when a fill for another page, layout or
-    setter is asked (a PageLayouter lays out page after page). FILL_COUNTS counts, per page number, the fills asked
-    for and those made, in this process (HIGHLIGHT_FILL_COUNTS=1 prints them at exit, on stderr)."""
+    undone); a fill is a function of those inputs, so it is taken. The elements a fill sets are kept alike
+    (`laid`: each element at a width, by the same inputs, the layout by what an element's setting reads of it, every
+    field but FILL_ONLY, which only fill_frame and placement read): a frame filled again on other row tops, a row
+    gap opened (engine.open_rows), a figure's box step given back (letters_step) or cells on other columns (a row's
+    spans chosen by depth) sets only what is new. Emptied when
+    a fill for another page or setter is asked (a PageLayouter lays out page after page); the layouts a page's
+    trials take (a ring's step, rows opened) are kept while it is laid out. FILL_COUNTS counts, per page number, the
+    fills asked for and those made, in this process (HIGHLIGHT_FILL_COUNTS=1 prints them at exit, on stderr)."""
 
     def __init__(self):
         self.made: dict = {}
         self.scope: tuple = ()
-        self.keep: tuple = ()  # (the layout and setter whose identity the keys hold: alive while they are keys)
+        self.keep: dict = {}  # id -> the setter, layouts, frames and elements whose identity keys hold (kept alive)
+        self.layouts: dict = {}  # id(layout) -> (its identity key for a fill, its key for an element's setting)
+        self.frames: dict = {}  # id(frame) -> its fields as a key (a frame's key made once while the page is laid out)
+        self.settings: dict = {}  # an element's setting's key (setting()), kept as one object with its hash
 
     def key(self, ctx: FrameContext, frame: FrameSpec, elements, x, top, width, row_tops, holes: bool, lead):
-        """The key of a frame fill (None: something unhashable, filled every time); counted in FILL_COUNTS."""
-        key = self._key(ctx, ("fill", type(frame), tuple(_frozen(getattr(frame, name)) for name in _FRAME_FIELDS),
-                              tuple(elements), x, top, width, None if row_tops is None else tuple(row_tops), holes,
-                              lead))
+        """The key of a frame fill (unhashable, and so made every time, where a field is); counted in FILL_COUNTS.
+        The elements and the lead by identity (kept), the frame by value."""
+        self._layout(ctx)  # (the page's scope)
+        keep = self.keep
+        keep[id(elements)] = elements
+        if lead is not None:
+            keep[id(lead)] = lead
+        key = self._key(ctx, ("fill", self._frame(frame), tuple(map(id, elements)), x, top, width,
+                              None if row_tops is None else tuple(row_tops), holes, id(lead)))
         counts = FILL_COUNTS.get(ctx.page)
         if counts is None:
             counts = FILL_COUNTS[ctx.page] = [0, 0]
@@ -114,24 +127,79 @@ class FillMemo:
         counts[0] += 1
         return key
 
-    def _key(self, ctx: FrameContext, parts: tuple):
-        scope = (id(ctx.layout), id(ctx.setter), ctx.page)
+    def _frame(self, frame: FrameSpec) -> tuple:
+        """A frame's fields as a key (by value), made once for each frame object while the page is laid out."""
+        known = self.frames.get(id(frame))
+        if known is None:
+            known = self.frames[id(frame)] = (type(frame), tuple(_frozen(getattr(frame, name))
+                                                                 for name in _FRAME_FIELDS))
+            self.keep[id(frame)] = frame
+        return known
+
+    def _layout(self, ctx: FrameContext) -> tuple:
+        """(the layout's identity, what an element's setting reads of it): the second the same for layouts that
+        differ in FILL_ONLY alone (engine.open_rows' and letters_step's trials), each sub-object by identity
+        (dataclasses.replace keeps those it is not given), the element measures but FILL_ONLY by value."""
+        layout = ctx.layout
+        scope = (id(ctx.setter), ctx.page)
         if scope != self.scope:
-            self.made, self.scope, self.keep = {}, scope, (ctx.layout, ctx.setter)
+            self.made, self.scope, self.keep = {}, scope, {id(ctx.setter): ctx.setter}
+            self.layouts, self.frames, self.settings = {}, {}, {}
+        known = self.layouts.get(id(layout))
+        if known is None:
+            g = layout.geometry
+            read = (id(layout.colours), id(layout.styles), id(layout.templates), id(layout.copyfit_steps),
+                    tuple(id(getattr(g, name)) for name in _GEOMETRY_FIELDS),
+                    tuple(getattr(g.elements, name) for name in _ELEMENT_FIELDS))
+            known = self.layouts[id(layout)] = (("layout", id(layout)), read)
+            self.keep[id(layout)] = layout
+        return known
+
+    def _key(self, ctx: FrameContext, parts: tuple):
+        return self._layout(ctx)[0], tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), parts
+
+    def setting(self, ctx: FrameContext, frame: FrameSpec):
+        """The part of an element's key (laid) that its context and frame make: what its setting reads of the
+        layout, the context's other fields and the frame's, by value; one object for each, its hash made once (None:
+        something unhashable)."""
+        key = (self._layout(ctx)[1], tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), self._frame(frame))
         try:
-            key = (tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), parts)
-            hash(key)
-        except TypeError:  # (something unhashable: made every time)
+            known = self.settings.get(key)
+            if known is None:
+                known = self.settings[key] = _Hashed(("laid", *key))
+            return known
+        except TypeError:  # (something unhashable: set every time)
             return None
-        return key
+
+    def laid(self, setting, ctx: FrameContext, element, width: float, frame: FrameSpec, column_w: float):
+        """reading_measure(ctx, element, width, frame, column_w), taken when `setting` (ctx and frame: setting())
+        asked for it at this width before: a copy of its piece (fill_frame moves a piece's anchor), what it said
+        said again."""
+        if setting is None:
+            return reading_measure(ctx, element, width, frame, column_w)
+        key = (setting, id(element), width, column_w)
+        made = self.made.get(key)
+        if made is None:
+            said = Diagnostics()
+            piece, at = reading_measure(ctx.but(diags=said), element, width, frame, column_w)
+            made = self.made[key] = (piece, at, tuple(said.items))
+            self.keep[id(element)] = element
+        piece, at, said_items = made
+        ctx.diags.items.extend(said_items)
+        return _copied(piece), at
 
     def get(self, key):
-        return None if key is None else self.made.get(key)
+        try:
+            return self.made.get(key)
+        except TypeError:  # (something unhashable: made every time)
+            return None
 
     def put(self, key, made: tuple) -> tuple:
-        FILL_COUNTS[self.scope[2]][1] += 1
-        if key is not None:
+        FILL_COUNTS[self.scope[1]][1] += 1
+        try:
             self.made[key] = made
+        except TypeError:
+            pass
         return made
 
     def taken(self, ctx: FrameContext, parts: tuple, make):
@@ -140,14 +208,38 @@ class FillMemo:
         `parts` hold what else it reads, each hashable (an object by identity: its id, the object kept in `parts`
         too would be hashed by value)."""
         key = self._key(ctx, parts)
-        made = self.made.get(key) if key is not None else None
+        made = self.get(key)
         if made is None:
             said = Diagnostics()
             made = (make(ctx.but(diags=said)), tuple(said.items))
-            if key is not None:
+            try:
                 self.made[key] = made
+            except TypeError:
+                pass
         ctx.diags.items.extend(made[1])
         return made[0]
+
+
+class _Hashed(tuple):
+    """A tuple whose hash is made once (a key part that many keys hold: each lookup hashes every key)."""
+
+    hashed: int
+
+    def __new__(cls, parts: tuple):
+        made = super().__new__(cls, parts)
+        made.hashed = tuple.__hash__(made)
+        return made
+
+    def __hash__(self) -> int:
+        return self.hashed
+
+
+def _copied(piece: _Piece) -> _Piece:
+    """A copy of a piece, its bands new lists of the same (frozen) items."""
+    made = object.__new__(_Piece)
+    made.__dict__.update(piece.__dict__)
+    made.primary, made.secondary = list(piece.primary), list(piece.secondary)
+    return made
 
 
 FILL_COUNTS: dict = {}  # page number -> [frame fills asked for, fills made] in this process (FillMemo)
@@ -165,6 +257,14 @@ _CONTEXT_FIELDS = tuple(f.name for f in fields(FrameContext) if f.name not in ("
 
 
 _FRAME_FIELDS = tuple(f.name for f in fields(FrameSpec))  # (its refs too: what a diagnostic names)
+
+# What an element's setting reads of the layout's geometry: every field (by identity) but the element measures, and
+# of those every one (by value) but those only fill_frame and placement read: the row gap (between a frame's rows)
+# and whether a figure first under a rule takes a box's step (items.box_first: engine.letters_step gives it back).
+# No element's setting reads them (tests/test_setting_work.py).
+FILL_ONLY = ("row_gap_mm", "figure_box_step")
+_GEOMETRY_FIELDS = tuple(f.name for f in fields(PageGeometry) if f.name != "elements")
+_ELEMENT_FIELDS = tuple(f.name for f in fields(ElementMeasures) if f.name not in FILL_ONLY)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), tuple, frozenset})  # (asked first: most fields are these)
@@ -242,6 +342,18 @@ def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: fl
         column_w = 0.0
     plain = ctx.but(head_lines=None) if ctx.head_lines else ctx  # (its opening heading's only)
     across = (pad, width - 2 * pad)  # a heading over a frame's cells: its row across them (cell_rows)
+    memo = ctx.fills if isinstance(ctx.fills, FillMemo) else None
+    settings: dict = {}  # id(context) -> (the context, its part of an element's key in the memo)
+
+    def set_at(e_ctx: FrameContext, e, e_width: float) -> tuple[_Piece, float]:  # (reading_measure, taken from memo)
+        if memo is None:
+            return reading_measure(e_ctx, e, e_width, frame, column_w)
+        known = settings.get(id(e_ctx))
+        if known is None:
+            known = settings[id(e_ctx)] = (e_ctx, memo.setting(e_ctx, frame))
+        return memo.laid(known[1], e_ctx, e, e_width, frame, column_w)
+
+    beside: dict = {}  # a card's text style -> the context a paragraph beside it is set in
     for r, row in enumerate(rows):
         if cells > 1 and len(row) == 1 and isinstance(row[0], Heading):
             boxes, widths = [across], [across[1]]
@@ -249,13 +361,14 @@ def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: fl
             boxes = row_boxes[r]
             widths = [w for _, w in boxes]
         cards = [CARD_TEXT[type(e)] for e in row if type(e) in CARD_TEXT]
-        set_at = [reading_measure(as_beside(plain, cards[0]) if cards and isinstance(e, Paragraph)
-                                  else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
-                                  measure if frame.measure and not isinstance(e, Heading) else widths[c], frame,
-                                  column_w)
-                  for c, e in enumerate(row)]
-        pieces = [piece for piece, _ in set_at]
-        at = [w for _, w in set_at]  # each element's measure (a reading measure may have narrowed it)
+        if cards and cards[0] not in beside:
+            beside[cards[0]] = as_beside(plain, cards[0])
+        set_at_row = [set_at(beside[cards[0]] if cards and isinstance(e, Paragraph)
+                             else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
+                             measure if frame.measure and not isinstance(e, Heading) else widths[c])
+                      for c, e in enumerate(row)]
+        pieces = [piece for piece, _ in set_at_row]
+        at = [w for _, w in set_at_row]  # each element's measure (a reading measure may have narrowed it)
         heads = [head_lines(ctx, e, at[c]) for c, e in enumerate(row)] if len(row) > 1 else []
         if sum(h is not None for h in heads) > 1:
             # A row of cells opened by sub-headings: each set at its own measure, the shorter taking the deeper's

@@ -88,9 +88,30 @@ def _through_empty(frames: dict, order: list, filled: dict) -> dict:
     return out
 
 
+def _measured(items: list) -> tuple:
+    """(the items, their first baseline, their ink's spans, {}: whether a box's edge is their first ink, by layout,
+    their ink's spans merged: _merged)."""
+    spans = [span for i in items if (span := ink_span(i)) is not None]
+    return (items, min((i.baseline_pt for i in items if isinstance(i, TextLine)), default=None), spans, {},
+            _merged(spans))
+
+
+def _merged(spans: list) -> list:
+    """Spans of ink as the fewest that reach what they reach (sorted, none touching the next): the bands without ink
+    between them are those between the spans (items.empty_bands), measured from fewer."""
+    out: list = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 def place_frames(layout: Layout, template, order: list, filled: dict, body_top: float, body_bottom: float,
                  page_ref: SourceRef, page: int, diags: Diagnostics, relax: bool = False,
-                 foot_pt: float = 0.0) -> Placement:
+                 foot_pt: float = 0.0, judge: bool = False, measured: dict | None = None) -> Placement:
     """Tops of the frames, the one space the template declares (if any) and the room left over.
 
     Frames stack with the named gaps of the spacing scale, each frame as tall as its content (a panel is
@@ -102,15 +123,32 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     deliberate space of at most typography.deliberate_space_mm). What neither takes is `room`: the page
     has too few words for its frames, and says so. Each frame's first baseline sits on the page's grid.
     Between blocks at least typography.min_block_gap_mm of paper; with `relax` (the engine's last resort, for a
-    page that overflows with every smaller step taken) that floor closes a grid step at a time until it fits."""
+    page that overflows with every smaller step taken) that floor closes a grid step at a time until it fits.
+
+    With `judge`, only whether the page overflows (placement.overflows) or leaves the grid (off_grid) is asked: the
+    tops are those before any spare height is given out (a larger step, the space above the frames anchored to the
+    foot), which changes neither: spare height goes only where the page still fits, and a page that does not fit
+    has none (the engine's too_full trials; the room, the declared space and the gaps are not measured).
+
+    `measured` (the engine's, for one page) keeps what a frame's items as filled measure (their first baseline, their
+    ink, whether a box's edge is their first ink) from one placement to the next, by the very items (frozen, kept
+    while it is kept: a fill taken from the page's fills gives the same objects)."""
     frames = _through_empty(template.frames, order, filled)
     geometry = layout.geometry
     limits = geometry.typography
     grid = geometry.grid.baseline_pt
-    first_baseline = {name: min((i.baseline_pt for i in items if isinstance(i, TextLine)), default=None)
-                      for name, (_, _, _, items) in filled.items()}
-    inks = {name: [span for i in items if (span := ink_span(i)) is not None]
-            for name, (_, _, _, items) in filled.items()}
+    first_baseline: dict = {}
+    inks: dict = {}
+    known: dict = {}  # frame -> what its items measure (_measured)
+    for name, (_, _, _, items) in filled.items():
+        same = tuple(map(id, items)) if measured is not None else None  # (a frame filled again with the same items)
+        got = measured.get(same) if measured is not None else None
+        if got is None:
+            got = _measured(items)
+            if measured is not None:
+                measured[same] = got
+        known[name] = got
+        first_baseline[name], inks[name] = got[1], got[2]
     # What a reader sees of each frame, from its top: a panel from edge to edge, else its ink. Between blocks
     # (every gap but a heading's `tight` one to what it heads) at least typography.min_block_gap_mm of paper:
     # a page too full for its steps takes a smaller step of the scale, never a gap the eye reads as none.
@@ -120,15 +158,15 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     # A box's edge (a picture, a code) first under a heading's rule stands a line of body (the `block` step) under
     # it, not the `tight` step held for letters (items.rule_step; designer's review, round 3: page 7's pictures).
 
-    edges: dict[str, bool] = {}  # (a frame's items do not change during its page's placement trials)
-
     def edge_first(name: str) -> bool:  # (asked only of a frame whose tight step is held)
-        known = edges.get(name)
-        if known is None:
-            items = filled[name][3]
-            known = edges[name] = min(((span[0], not box_first(i, layout)) for i in items
-                                       if (span := ink_span(i)) is not None), default=(0.0, True))[1] is False
-        return known
+        edges = known[name][3]  # (layout -> whether a box's edge is the first ink of the frame's items)
+        edge = edges.get(id(layout))
+        if edge is None or edge[0] is not layout:
+            items = known[name][0]
+            top = min((span[0] for i in items if (span := ink_span(i)) is not None), default=None)
+            edge = edges[id(layout)] = (layout, top is not None and any(
+                box_first(i, layout) for i in items if (span := ink_span(i)) is not None and span[0] == top))
+        return edge[1]
     # Steps held on every page, ink to ink (layout/page.yaml fixed_steps: the space above a section heading): a
     # page's spare room goes to its other steps, its figures and rings, or its foot; never into uneven heading spaces.
     fixed = set(geometry.fixed_steps or ())
@@ -208,7 +246,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             bottoms[name] = top + frame_height(f, filled[name])
         return tops, max(bottoms.values(), default=body_top)
 
-    measured: dict = {}  # (frames, from the top?, where the inked ones stand) -> their tallest band without ink
+    banded: dict = {}  # (frames, from the top?, where the inked ones stand) -> their tallest band without ink
 
     def tallest_band(tops: dict, names=None, from_top: bool = True) -> float:
         """The tallest band without ink between the body's top (or the first ink of `names`) and the lowest ink
@@ -216,16 +254,16 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         trials that move only frames without ink or other frames): each is measured once."""
         names = order if names is None else names
         key = (tuple(names), from_top, tuple(tops[n] for n in names if inks[n]))
-        band = measured.get(key)
+        band = banded.get(key)
         if band is None:
-            spans = [(a + tops[n], b + tops[n]) for n in names for a, b in inks[n]]
+            spans = [(a + top, b + top) for n in names for top in (tops[n],) for a, b in known[n][4]]
             if not spans:
                 band = 0.0
             else:
                 start = body_top if from_top else min(a for a, _ in spans)
                 bands = empty_bands(spans, start, max(b for _, b in spans))
                 band = max((b - a for a, b in bands), default=0.0)
-            measured[key] = band
+            banded[key] = band
         return band
 
     # The page's own larger steps when they leave room, else the leaflet's steps: next year's longer
@@ -324,6 +362,8 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         # too) closes toward its compact step.
         while tallest(tops) > hole + 0.01 and step_round(-1, lambda t: tallest(t[0]) < tallest(tops)):
             pass
+    if judge:
+        return Placement(tops, None, spacing, used, 0.0, not snap, relaxed, None, released)
     if snap and loose and body_bottom - lowest >= grid:
         # Spare height: a larger step everywhere on the page, one grid step at a time round the page's gaps,
         # each up to its loose step, as long as the page fits and no band without ink passes the limit.

@@ -228,9 +228,10 @@ class ElementMeasures:
     band_gap_pt: float = 2.5
     row_gap_mm: float = 3.0
     bullet_indent_mm: float = 3.2
-    rank_column_mm: float = 13.0
+    # a group of rankings' rank column (a page's rankings in columns; a frame of cells'): its widest rank and this gap
+    rank_gap_mm: float = 3.0
+    rank_column_max_mm: float = 20.0  # a rank's room (copyfit): this less the gap
     rank_words_min_em: float = 0.0  # a ranking whose words beside its rank are narrower than this: a warning
-    rank_above_in_cells: bool = False  # in a row of cells a ranking's rank stands above its words, at the cell's width
     # the least room a figure line leaves before a cell beside it in its row (over the gutter): two figures never
     # read as one run
     figure_clear_mm: float = 0.0
@@ -267,6 +268,7 @@ class TypographyLimits:
     max_empty_band_mm: float = 15.0  # tallest band across the body with nothing drawn in it
     deliberate_space_mm: float = 25.0  # ... except one space per page the template declares, at most this
     deliberate_space_templates: tuple[str, ...] = ()  # templates whose pages may hold such a space
+    max_spread_foot_mm: float = 0.0  # the two pages of a spread end within this of each other, else a note (0: none)
     max_ideograph_gap_em: float = 0.1  # widest gap between neighbouring ideographs (letter-spaced Chinese)
     han_latin_gap_em: tuple[float, float] = (0.125, 1 / 3)  # the Han–Latin gap as set: from compressed to stretched
     max_bracket_phrase: int = 8  # a bracketed phrase of at most this many characters is never broken
@@ -601,13 +603,15 @@ GEOMETRY = Struct(PageGeometry, {
         "band_gap_pt": Field(Number("Between an element's English and its Chinese, pt", 0, maximum=200), default=2.5),
         "row_gap_mm": Field(Number("Between rows of a multi-cell frame", 0, maximum=200), default=3.0),
         "bullet_indent_mm": Field(Number("Text indent of list items", 0, maximum=200), default=3.2),
-        "rank_column_mm": Field(Number("Width of the rank column of rankings", 0, maximum=200), default=13.0),
+        "rank_gap_mm": Field(Number("Between a rank column's widest rank and the words beside it, mm (the column of a "
+                                    "page's rankings in columns, or of a frame of cells' rankings, is its widest "
+                                    "rank and this gap)", 0, maximum=200), default=3.0),
+        "rank_column_max_mm": Field(Number("The widest a rank column may be, mm: a rank wider than this less the gap "
+                                           "takes a smaller step of its style's scale (copyfit), else is an error",
+                                           0, maximum=200), default=20.0),
         "rank_words_min_em": Field(Number("A ranking whose words beside its rank column would be narrower than this "
                                           "many ems of its Chinese title is a warning: its cell wants more columns",
                                           0, maximum=200), default=0.0),
-        "rank_above_in_cells": Field(Bool("In a frame of several cells a ranking's rank stands above its words, "
-                                          "which take the cell's whole width (in a column: beside them)"),
-                                     default=False),
         "figure_clear_mm": Field(Number("The least room a stat's figure line (figure, unit and change) leaves in its "
                                         "cell before a cell beside it in its row, over the gutter, mm", 0,
                                         maximum=200), default=0.0),
@@ -657,6 +661,9 @@ GEOMETRY = Struct(PageGeometry, {
         "deliberate_space_mm": Field(Number("One space per page that its template declares may be this tall, mm",
                                             0), default=25.0),
         "deliberate_space_templates": Field(Seq(Str("A template name from templates.yaml")), default=()),
+        "max_spread_foot_mm": Field(Number("The two pages of a spread (2-3, 4-5, ...) end within this of each other, "
+                                           "their last ink above the folio: a page that ends higher is noted with its "
+                                           "room and the choices, mm (0: not checked)", 0), default=0.0),
         "max_ideograph_gap_em": Field(Number("Widest gap between neighbouring ideographs, em", 0, maximum=0.25),
                                       default=0.08),
         "han_latin_gap_em": Field(Seq(Number("em", 0, maximum=0.5)), default=(0.125, 1 / 3)),

@@ -670,6 +670,7 @@ def anatomy_report(reports: list[PageTypography], pages: list[LaidOutPage], edit
                             len(anatomies) > 1 else "one stat anatomy" if report is reports[0] else "")
         report.stats[:] = [s for s in report.stats if s] + [f"anatomy: {'; '.join(d)}" for d in used if d]
     _qr_caption_findings(pages, layout, diags)
+    _spread_foot_findings(pages, limits, diags)
     _lone_picture_findings(pages, layout, diags)
     _tile_heading_findings(pages, layout, diags)
     # Every stat that departs is named, even where all depart alike (one way of setting them, not the anatomy).
@@ -709,6 +710,45 @@ def _qr_caption_findings(pages: list[LaidOutPage], layout, diags: Diagnostics) -
                        "(elements.qr_caption_measure_mm)", mark.ref, page=page.number,
                        hint=(f"give the code's cell {wants} grid columns in the edition's layout/templates.yaml (its "
                              "frame's span or cell_spans) where its row allows" if wants else ""))
+
+
+def _last_ink(page: LaidOutPage) -> float | None:
+    """Where a page's ink ends above its folio: its body's or its notes' lowest ink (pt from the top)."""
+    return max((b for i in page.items if getattr(i, "frame", "") not in ("folio", "folio-slug")
+                and not (isinstance(i, Box) and i.bleeds) and (span := ink_span(i)) is not None
+                for b in (span[1],) if b <= page.body_bottom_pt + 30 * MM), default=None)
+
+
+def _spread_foot_findings(pages: list[LaidOutPage], limits: TypographyLimits, diags: Diagnostics) -> None:
+    """A note for the page of a spread (2-3, 4-5, ...: the leaflet lies open, the last page alone) whose ink ends more
+    than typography.max_spread_foot_mm above its facing page's (designer's review 20 of 44b4221, item 4: page 4's
+    last ranking at 263 mm, 24 mm of paper over its folio, page 5's notes to 281 mm). The layout has taken every
+    larger step the page may; the rest is the page's one deliberate space at its foot. The copy is short for the page
+    at the house rhythm, which the layout cannot make up without a stretch: the note gives the room and the choices."""
+    if not limits.max_spread_foot_mm:
+        return
+    by_number = {page.number: page for page in pages}
+    count = max(by_number, default=0)
+    for left in range(2, count, 2):
+        pair = [p for p in (by_number.get(left), by_number.get(left + 1)) if p is not None]
+        ends = [end for p in pair if (end := _last_ink(p)) is not None]
+        if len(ends) < 2:
+            continue
+        short, other = (0, 1) if ends[0] < ends[1] else (1, 0)
+        apart = ends[other] - ends[short]
+        if apart <= limits.max_spread_foot_mm * MM + 0.01:
+            continue
+        page, facing = pair[short], pair[other]
+        diags.note("spread-foot", f"the page ends {apart / MM:.1f} mm above page {facing.number} facing it (its last "
+                   f"ink {ends[short] / MM:.1f} mm from the top, page {facing.number}'s {ends[other] / MM:.1f}; limit "
+                   f"{limits.max_spread_foot_mm:g} mm, typography.max_spread_foot_mm): its copy leaves "
+                   f"{(page.body_bottom_pt - ends[short]) / MM:.1f} mm of its body under its last block"
+                   + (", its steps at their larger size (loose_spacing_pt)" if page.spacing == "loose" else ""),
+                   page.ref, page=page.number,
+                   hint="more for the page to hold: a picture frame (an image: element with height_mm) or a block "
+                   "of copy; its frames side by side instead of stacked, or on a reading measure (templates.yaml); "
+                   "a larger step of the figure scale for its stats (template styles:); a block anchored to the foot "
+                   "(anchor: foot) moves down only under a step the page does not hold (fixed_steps)")
 
 
 def _tile_heading_findings(pages: list[LaidOutPage], layout, diags: Diagnostics) -> None:

@@ -485,15 +485,14 @@ def callout(ctx: FrameContext, callout: Callout, width: float, frame: FrameSpec)
 
 
 def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec) -> _Piece:
-    """One ranking anatomy in every cell of the leaflet (issue 22, last review item 3): the rank as a large number
-    in a column of its own (`rank_column_mm`, every title of a page starting at one indent), its title, note and
-    source beside it, English then Chinese, its first line level with the rank's. A cell whose words beside the
-    rank would be narrower than `rank_words_min_em` ems of the Chinese title wants more columns: a located
-    warning says so (the rank never stands above its words: that was a second form, page 2's No.1 on main)."""
+    """One ranking form in every cell and column of the leaflet (DESIGN.md: the rank with its name beside it; designer's
+    review 20, item 5): the rank as a large number in a column of its own, its title, note and source beside it,
+    English then Chinese, its first line level with the rank's. The column is its group's (`ctx.rank_column_pt`,
+    rank_column: a page's rankings in columns, a frame of cells' rankings), so every title of a group starts at one
+    indent and a cell of '#1's gives its words the width '#60' would take. A cell whose words beside the rank would
+    be narrower than `rank_words_min_em` ems of the Chinese title wants more columns: a located warning says so."""
     piece = _Piece()
-    if frame.cells > 1 and ctx.m.rank_above_in_cells:
-        return _rank_above(ctx, ranking, width)
-    rank_w = ctx.m.rank_column_mm * MM  # one column for every rank: the titles start on one line
+    rank_w = ctx.rank_column_pt or rank_column(ctx, (ranking.rank,))  # (a ranking set alone: its own column)
     em = ctx.style("rank-title", "zh").size_pt
     if width - rank_w < ctx.m.rank_words_min_em * em - 0.01:
         ctx.diags.warning("ranking-measure", f"the ranking '{shown(ranking.rank, 20)}' has "
@@ -522,19 +521,11 @@ def ranking(ctx: FrameContext, ranking: Ranking, width: float, frame: FrameSpec)
     return piece
 
 
-def _rank_above(ctx: FrameContext, ranking: Ranking, width: float) -> _Piece:
-    """A ranking in a row of cells (elements.rank_above_in_cells): its rank on a line of its own, its title, note
-    and source under it at the cell's whole width, English then Chinese, as beside a rank (ranking()). The ranks of a
-    row stand level (each piece anchored at its top), and so do their first lines of words."""
-    piece = _Piece()
-    piece.anchored = True
-    rank = ctx.column(piece.primary, ranking.ref, "en", width)
-    rank.add([Span(ranking.rank, ctx.style("rank", "en"))])
-    texts = _ranking_texts(ranking)
-    en = ctx.column(piece.primary, ranking.ref, "en", width, 0.0, rank.y)
-    zh = ctx.column(piece.secondary, ranking.ref, "zh", width)
-    _set_ranking_texts(ctx, en, zh, texts, title_twin_line(ranking) if "zh" in ctx.languages else None, piece)
-    return piece
+def rank_column(ctx: FrameContext, ranks) -> float:
+    """The rank column of a group of rankings whose titles share one indent, pt: its widest rank in the rank style
+    (at the frame's copyfit step) and the gap before the words (layout/page.yaml elements.rank_gap_mm)."""
+    style = ctx.style("rank", "en")
+    return max((ctx._natural([Span(rank, style)]) for rank in ranks), default=0.0) + ctx.m.rank_gap_mm * MM
 
 
 def _ranking_texts(ranking: Ranking) -> list:
@@ -741,7 +732,7 @@ ELEMENTS: tuple[ElementKind, ...] = (
                     ctx, e, frame.beside_mm * MM if frame.beside_mm else cell_w))),
     ElementKind(Callout, callout),
     ElementKind(Ranking, ranking,
-                figure_room=lambda ctx, e, frame, cell_w: (e.rank, ctx.m.rank_column_mm * MM - 1.5 * MM)),
+                figure_room=lambda ctx, e, frame, cell_w: (e.rank, (ctx.m.rank_column_max_mm - ctx.m.rank_gap_mm) * MM)),
     ElementKind(Breakdown, breakdown),
     ElementKind(Partner, partner),
     ElementKind(QrCode, qr),

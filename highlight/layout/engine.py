@@ -15,12 +15,13 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from ..content import Breakdown, BulletList, Edition, Heading, Page, Paragraph, QrCode, Stat, ref_of
+from ..content import Breakdown, BulletList, Edition, Heading, Page, Paragraph, QrCode, Ranking, Stat, ref_of
 from ..diagnostics import Diagnostics
 from ..fonts import FontSet
 from ..layout_spec import MM, Layout
 from ..text import TextSetter
 from .copyfit import Copyfit, copyfit
+from .elements import rank_column
 from .fill import FillMemo, align_rows, cell_starts, choose_cell_spans, fewer_cells, fill_frame, level_cell_spans
 from .furniture import folio, footnotes, title_band
 from .items import (
@@ -464,6 +465,11 @@ class _PageFrames:
         # limit above either: designer's review of 9a0f0fe, item 2)
         self.codes = {n: {k for k, e in enumerate(b.elements) if isinstance(e, QrCode)} for n, b in blocks.items()
                       if frames.get(n) is not None and frames[n].align_rows}
+        # the ranks of each frame's rankings, and those whose titles share one indent in a column of their own
+        # (elements.rank_column): a frame of cells' are its own, the page's frames of one cell's are one group
+        self.ranks = {n: ranks for n, b in blocks.items() if frames.get(n) is not None
+                      and (ranks := tuple(e.rank for e in b.elements if isinstance(e, Ranking)))}
+        self.column_ranks = tuple(r for n, ranks in self.ranks.items() if frames[n].cells == 1 for r in ranks)
         self.order = frame_order(page, template, layouter.diags)
         self.widened: set = set()  # frames set at their wide_span (wide_cell_spans) because the page was too full
         self.padded: set = set()  # panels padded at the least of panel_padding_range_mm because the page was too full
@@ -552,6 +558,9 @@ class _PageFrames:
             frame = replace(frame, cell_spans=frame.wide_cell_spans)
         elif name in self.chosen:  # its cells' columns chosen by their content (cell_spans_by)
             frame = replace(frame, cell_spans=self.chosen[name])
+        if name in self.ranks:  # its rankings' rank column: its group's widest rank and the gap before the words
+            frame_ctx = frame_ctx.but(rank_column_pt=rank_column(
+                frame_ctx, self.ranks[name] if frame.cells > 1 else self.column_ranks))
         self.holes[name] = []
         used, self.started[name] = (fill_frame(frame_ctx, frame, block.elements, x, 0.0, w, frame_items, row_tops,
                                                self.holes[name], self.leads.get(name)) if block else (0.0, []))

@@ -50,6 +50,9 @@ class FrameContext:
     # blocks hang from one top line and the shorter takes the room of the lines it does not set under its Chinese, so
     # that what they head starts level across the row (elements.heading). Never a card's: a card is a tight stack
     head_lines: tuple[int, int] | None = None
+    # the rank column of the frame's rankings, pt (0: each its own): its group's widest rank and elements.rank_gap_mm,
+    # the group a page's rankings in columns or a frame of cells' (engine, elements.rank_column)
+    rank_column_pt: float = 0.0
     # the frame fills made for the page being laid out (fill.FillMemo): the same frame filled again with the same
     # inputs (the trial before the body, each language's footnotes, a remedy undone) is taken, not set again.
     # Not part of what the context says: equal contexts with different memos are equal.

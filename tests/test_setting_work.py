@@ -599,7 +599,7 @@ def test_no_element_is_set_by_what_its_key_leaves_out(monkeypatch):
         recording = Recording(**{f.name: getattr(m, f.name) for f in fields(m)})
         layout = replace(layout, geometry=replace(layout.geometry, elements=recording))
         layout_edition(edition, layout, TextSetter(_fonts(edition, layout)), Diagnostics())
-    assert {"ring_radius_mm", "band_gap_pt", "rank_column_mm"} <= read
+    assert {"ring_radius_mm", "band_gap_pt"} <= read
     assert not read & set(fill.FILL_ONLY)
 
 

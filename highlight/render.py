@@ -97,7 +97,6 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     if options.profile is not None and not screen:
         _pdfx_identity(canvas, options, options.profile)
     plans = []
-    splits: dict = {}  # (face, text) -> its subsets' codes in this document (_Painter._text_object)
     drawn = _DrawnPages.of(options, pages, registered, fonts.faces, (offset, trim_h, bleed))
     for index, page in enumerate(pages):
         taken = drawn.reuse(index, canvas) if drawn is not None else None
@@ -107,8 +106,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
             # A `watch` preview is untagged (all of it an artifact): the rebuild costs what it did.
             plan = page_structure(page) if options.tagged else None
             plans.append(plan)
-            painter = _Painter(canvas, options, offset, trim_h, bleed, registered, screen, plan, index, fonts.faces,
-                               splits)
+            painter = _Painter(canvas, options, offset, trim_h, bleed, registered, screen, plan, index, fonts.faces)
             if screen:  # a bookmark per page, named by its title in both languages
                 canvas.bookmarkPage(f"page-{page.number}")
                 canvas.addOutlineEntry(f"{page.number}  {_bilingual_title(page)}", f"page-{page.number}", level=0)
@@ -914,12 +912,8 @@ def _is_pure_black(colour: Colour) -> bool:
 
 class _Painter:
     def __init__(self, canvas, options: RenderOptions, offset: float, trim_h: float, bleed: float, registered: dict,
-                 screen: bool = False, plan=None, page_index: int = 0, faces: dict | None = None,
-                 splits: dict | None = None):
+                 screen: bool = False, plan=None, page_index: int = 0, faces: dict | None = None):
         self.canvas = canvas
-        # (face, text) -> the text as its subsets' codes (ReportLab's splitString, a loop over its characters): a
-        # character's code never changes once the document gave it one, so a text split once is split alike after
-        self.splits = splits if splits is not None else {}
         self.options = options
         self.plan = plan  # structure.PagePlan: what each item is (tagged content or an artifact)
         self.page_index = page_index
@@ -1114,7 +1108,6 @@ class _Painter:
         array: list[str] = []
         previous_end = 0.0
         recording = self.recording
-        splits = self.splits
         baseline = fp_str(self.y(item.baseline_pt))
 
         def flush():
@@ -1153,9 +1146,7 @@ class _Painter:
                 if state is None or state[:2] != run_state[:2]:
                     # The font before the move: a text extractor judges a new line by the size of the text it
                     # moves to (pypdf: a label 10 pt under a 26 pt figure is a line of its own, not glued to it)
-                    split = splits.get((run.face, run.text))
-                    if split is None:
-                        split = splits[(run.face, run.text)] = font.splitString(run.text, doc)
+                    split = font.splitString(run.text, doc)
                     subset = split[0][0]
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
                     subset_font = (run.face, subset)
@@ -1166,11 +1157,7 @@ class _Painter:
             elif abs(run.x_pt - previous_end) > 1e-6:
                 # TJ numbers are thousandths of an em, positive to the left.
                 array.append(fp_str(-(run.x_pt - previous_end) * 1000.0 / run.size_pt / run.scale))
-            if split is None:
-                split = splits.get((run.face, run.text))
-                if split is None:
-                    split = splits[(run.face, run.text)] = font.splitString(run.text, doc)
-            for subset, chunk in split:
+            for subset, chunk in split if split is not None else font.splitString(run.text, doc):
                 if subset_font != (run.face, subset):
                     flush()
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")

@@ -326,45 +326,6 @@ def test_a_frames_ink_merged_leaves_the_same_bands_without_ink():
             empty_bands([(a + top, b + top) for a, b in spans], start, foot)
 
 
-def test_a_text_split_into_its_subsets_codes_once_is_split_alike_after(monkeypatch, tmp_path):
-    """The renderer splits each run's text into its font subsets' codes (ReportLab's splitString, a loop over its
-    characters) once per face and text in a document (render._Painter.splits): a character's code never changes once
-    the document gave it one. 2022-23 and edition-b (screen and print, tagged) drawn with every split made afresh are
-    the same bytes; the same text in another face is split for that face (the key holds the face)."""
-    import os
-
-    from conftest import EDITION, ROOT
-
-    from highlight import render
-    from highlight.build import BuildOptions, build
-    from highlight.render import RenderOptions, render_pdf
-
-    class Forgetful(dict):  # (every split made afresh)
-        def get(self, key, default=None):
-            return default
-
-        def __setitem__(self, key, value):
-            pass
-
-    real = render._Painter.__init__
-
-    def init(self, *args, **kwargs):
-        real(self, *args, **kwargs)
-        self.splits = Forgetful()
-
-    made = []
-    for folder in (EDITION, os.path.join(ROOT, "tests", "fixtures", "edition-b")):
-        result = build(BuildOptions(folder, str(tmp_path / "x.pdf")))
-        assert not result.diagnostics.has_errors()
-        for target in ("print", "screen"):
-            options = RenderOptions(title="t", subject="s", target=target)
-            kept = render_pdf(result.pages, result.layout, result.font_set, options)
-            monkeypatch.setattr(render._Painter, "__init__", init)
-            made.append(kept == render_pdf(result.pages, result.layout, result.font_set, options))
-            monkeypatch.setattr(render._Painter, "__init__", real)
-    assert made and all(made)
-
-
 def test_a_text_with_nothing_to_normalise_is_not_copied():
     """An edition's typographic normalisation (edition.yaml typography:) copies only what it changes: a page of 2022-23
     with nothing to normalise in one of its texts keeps that text (and so each element and block of such texts)

@@ -419,7 +419,10 @@ def _normalised(item, typography: Typography):
         def fixed(s: str | None, lang: str = "en") -> str | None:
             return typographic(s, typography, lang) if s else s
 
-        return replace(item, en=fixed(item.en), zh=fixed(item.zh, "zh"), mixed=fixed(item.mixed))
+        en, zh, mixed = fixed(item.en), fixed(item.zh, "zh"), fixed(item.mixed)
+        if en is item.en and zh is item.zh and mixed is item.mixed:  # (re's sub gives back a string it changed not)
+            return item  # (nothing to normalise: the item itself, and so its page's, as for a plain string below)
+        return replace(item, en=en, zh=zh, mixed=mixed)
     if isinstance(item, tuple):
         return tuple(_normalised(i, typography) for i in item)
     names = _WALKED.get(type(item))

@@ -270,16 +270,25 @@ _LINE, _RUN = _kinds(Line), _kinds(GlyphRun)
 _PLAIN = (str, int, float, bool, type(None))
 
 
+_PLAIN_TYPES = frozenset(_PLAIN)
+
+
+@functools.cache
+def _line_fields() -> tuple:
+    """(kind, field name) of Line's fields, once (dataclasses.fields() per line)."""
+    return tuple((kind, f.name) for kind, f in zip(_LINE, fields(Line)))
+
+
 def _encode_line(line: Line, colours: dict) -> list:
     out = []
-    for kind, f in zip(_LINE, fields(Line)):
-        value = getattr(line, f.name)
+    for kind, name in _line_fields():
+        value = getattr(line, name)
         if kind == "runs":
             value = [_encode_run(run, colours) for run in value]
         elif kind == "tuple":
             value = list(value)
         elif kind != "plain" or not isinstance(value, _PLAIN):
-            raise TypeError(f"the line store cannot hold Line.{f.name}")
+            raise TypeError(f"the line store cannot hold Line.{name}")
         out.append(value)
     return out
 
@@ -311,6 +320,8 @@ def _encode_run(run: GlyphRun, colours: dict) -> list:
         if not isinstance(value.ref, SourceRef):
             raise TypeError("a colour without its place")
         out[index] = colours.setdefault(value, len(colours))
+    if _PLAIN_TYPES.issuperset(map(type, out)):  # (every value of an exactly plain type: asked in one C call)
+        return out
     for index, value in enumerate(out):
         if not isinstance(value, _PLAIN):
             raise TypeError(f"the line store cannot hold GlyphRun.{_run_fields()[index][1]}")

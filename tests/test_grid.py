@@ -557,3 +557,25 @@ def test_a_next_editions_page_stands_on_one_column_structure_unless_it_is_too_fu
     assert not [step for step in full.typography[1].fitted if step.startswith("stat-figure")], full.typography[1].fitted
     note = next(d for d in full.diagnostics.items if d.code == "typo-column-edges" and d.page == 2)
     assert "seedbed-stats on 1, 4, 6, 9 (on the page's columns the page is too full)" in note.message, note.message
+
+
+@pytest.mark.parametrize("edition", ["leaflet", "edition_b"])
+def test_a_cell_under_a_row_of_cells_hangs_from_the_cells_over_its_columns(edition, request):
+    """Designer's review 21, item 3: page 1's '20 awards' stood 12.7 mm under 香港唯一一所大學 (edition-b's '23
+    awards' 17.3 mm), level with the code beside it, because its row hung from the row above's lowest cell (the
+    funding figure's, over the code). A row of cells under a row of cells, each cell on the columns of cells above
+    it and no two of them figures, hangs each cell from the cells over its own columns: the paper over the awards'
+    figure is the paper over the code (within a couple of mm: a figure's ink against a code's box, a grid step),
+    and the code keeps its place. Fails on 71f2d56 (13.3 / 17.0 mm over the figure, 7.5 / 9.2 over the code)."""
+    from highlight.layout.items import ink_span
+
+    result = request.getfixturevalue(edition)
+    page = result.pages[0]
+    col7 = result.layout.column_x_pt(7, 1)[0]
+
+    def spans(frame: str, right: bool) -> list:
+        return [s for i in page.items if getattr(i, "frame", "") == frame and hasattr(i, "x_pt")
+                and (i.x_pt >= col7 - 1) == right and (s := ink_span(i)) is not None]
+    figure = min(a for a, _ in spans("excellence-row-2", False)) - max(b for _, b in spans("excellence-row-1", False))
+    code = min(a for a, _ in spans("excellence-row-2", True)) - max(b for _, b in spans("excellence-row-1", True))
+    assert figure <= code + 2 * MM, (round(figure / MM, 1), round(code / MM, 1))

@@ -276,6 +276,8 @@ class TypographyLimits:
     max_panel_edge_mm: float = 8.0  # a panel's edge to its first and to its last ink (a row of cards: the tallest)
     max_panel_gap_mm: float = 12.0  # the tallest band without ink inside a panel
     max_row_hole_mm: float = 0.0  # the most paper under a cell of a row above the row's tallest cell (0: no limit)
+    max_column_edges: int = 0  # the grid columns a page's rows of cells start their cells on, at most (0: no limit)
+    max_cell_bracket_phrase: int = 0  # a bracketed phrase this short is never broken in a row choosing its columns
     min_block_gap_mm: float = 0.0  # the least paper between two blocks (ink or a panel's edge), a heading's to what it heads apart
     last_block_gap_mm: float = 0.0  # …under which a page too full for its rhythm never closes it (the last resort)
     one_ink_below_pt: float = 0.0  # text smaller than this in one ink (a four-ink navy breaks up off register)
@@ -675,6 +677,12 @@ GEOMETRY = Struct(PageGeometry, {
         "max_panel_gap_mm": Field(Number("Tallest band without ink inside a panel, mm", 0), default=12.0),
         "max_row_hole_mm": Field(Number("Most paper under a cell of a row of cells, down to the row's tallest cell's "
                                         "foot, mm (0: no limit)", 0), default=0.0),
+        "max_column_edges": Field(Int("One column structure a page: the most grid columns the rows of cells of a "
+                                      "page (and its rows of framed tiles) start their cells on; more is a note "
+                                      "naming the rows (0: no limit)", 0), default=0),
+        "max_cell_bracket_phrase": Field(Int("In a row of cells whose columns follow its content (cell_spans_by), a "
+                                             "bracketed phrase of at most this many characters is never broken over "
+                                             "lines: its cell at least as wide (0: any may break)", 0), default=0),
         "min_block_gap_mm": Field(Number("Least paper between two blocks (their ink or a panel's edge), a heading "
                                          "and what it heads apart, mm", 0), default=0.0),
         "last_block_gap_mm": Field(Number("The paper between blocks a page too full for its rhythm may close to, "

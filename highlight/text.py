@@ -771,6 +771,9 @@ class TextSetter:
             or ((left_word[-1:].isdigit() or left_word[-1:] in "%+") and _takes_figure(right_word)
                 and right[0] not in self._word_starts)  # 800+ 所
             or left_word in ("HK$", "+", "-", "#", "No.")
+            # a rank after the place it ranks in, in Chinese (大中華 #5): the pair goes down whole, never 大中華 | #5
+            or (first.span.lang == "zh" and is_ideograph(last.char) and right_word[:1] == "#"
+                and right_word[1:2].isdigit())
             or right_word[0] in NO_LINE_START
             or right_word in SPACED_DASHES  # Rankings – | Kellogg: a spaced dash ends its line, never starts one
             or left_word[-1] in NO_LINE_END

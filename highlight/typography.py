@@ -82,6 +82,8 @@ class PageTypography:
     block_gap_mm: float | None = None  # the least paper between two blocks (ink or a panel's edge)
     panel_space: list = field(default_factory=list)  # panels past either limit
     row_holes: list = field(default_factory=list)  # rows of cells with a cell shorter than the tallest past the limit
+    column_edges: list = field(default_factory=list)  # the page's rows of cells on more column edges than the limit
+    edges: int = 0  # the grid columns the page's rows of cells start their cells on (one column structure: few)
     stats: list = field(default_factory=list)  # the stat anatomies and figure sizes in use (anatomy_report)
     word_breaks: list = field(default_factory=list)  # lines breaking inside a Chinese word (wordbreaks.py)
     long_lines: list = field(default_factory=list)  # lines of running text past the reading measure
@@ -269,6 +271,28 @@ def _row_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTypog
                                                       f"under this cell beside its row's tallest"))
 
 
+def column_edges(page: LaidOutPage) -> list[int]:
+    """The grid columns the rows of cells of a page start their cells on (its rows of framed tiles too), as the
+    page model records them (FrameBox.columns): one column structure a page is few of them."""
+    return sorted({c for frame in page.frames for c in frame.columns})
+
+
+def _column_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTypography) -> None:
+    """A page whose rows of cells start them on more grid columns than typography.max_column_edges (issue 22, round
+    12a: page 2's rows on seven column lines, page 5's AI row off its Talent rows'): one finding naming the rows
+    and their columns. The rows whose cells follow their content choose the page's columns first, within their
+    holes and their figures' room; what is left here is the better composition kept, said."""
+    edges = column_edges(page)
+    counts.edges = len(edges)
+    if not limits.max_column_edges or len(edges) <= limits.max_column_edges:
+        return
+    rows = "; ".join(f"{frame.name} on {', '.join(map(str, frame.columns))}"
+                     + (f" ({frame.columns_cost})" if frame.columns_cost else "") for frame in page.frames
+                     if frame.columns)
+    counts.column_edges.append((page.ref, f"its rows of cells start on {len(edges)} grid columns "
+                                          f"({', '.join(map(str, edges))}): {rows}"))
+
+
 def _band_findings(page: LaidOutPage, limits: TypographyLimits, counts: PageTypography) -> None:
     bands = sorted(_empty_bands(page), key=lambda b: b[0] - b[1])  # tallest first
     if not bands:
@@ -321,6 +345,7 @@ def report(pages: list[LaidOutPage], fonts=None, limits: TypographyLimits | None
         _band_findings(page, limits, counts)
         _panel_findings(page, limits, counts)
         _row_findings(page, limits, counts)
+        _column_findings(page, limits, counts)
         if page.block_gap_pt is not None:
             counts.block_gap_mm = round(page.block_gap_pt / MM, 1)  # the layout keeps the floor (a noted page apart)
         for item in page.items:
@@ -406,6 +431,11 @@ def add_diagnostics(pages: list[PageTypography], diags: Diagnostics, limits: Typ
             diags.note("typo-row-hole", f"a row of uneven cells: {text} (limit {limits.max_row_hole_mm:g} mm)", ref,
                        page=page.page, hint="balance the row in layout/templates.yaml: cell_spans giving the taller "
                        "cells more width (fewer lines) and the shorter less, or move an element to the short cell's row")
+        for ref, text in page.column_edges:
+            diags.note("typo-column-edges", f"more than one column structure: {text} (limit "
+                       f"{limits.max_column_edges} columns)", ref, page=page.page,
+                       hint="one column structure a page: give the rows' cell_spans (layout/templates.yaml) the "
+                       "columns the page's other rows start on, or let a row's content choose them (cell_spans_by)")
         by_element: dict = {}  # one warning an element (its longest line first), not one a line
         for item, text in page.long_lines:
             by_element.setdefault(item.ref, []).append(text)
@@ -484,11 +514,11 @@ _COLUMNS = [("lines", "lines"), ("runts", "runts"), ("loose", "loose"), ("tight"
             ("hyphenated", "hyphenated"), ("compressed", "compressed"), ("hanging", "hanging"),
             ("rule-breaks", "rule_breaks"), ("off-grid", "off_grid"), ("underfull", "underfull"),
             ("band-mm", "empty_band_mm"), ("bands", "empty_bands"), ("panel-edge", "panel_edge_mm"),
-            ("panel-gap", "panel_gap_mm"), ("panels", "panel_space"), ("row-holes", "row_holes"), ("block-gap", "block_gap_mm"), ("sizes", "sizes"),
+            ("panel-gap", "panel_gap_mm"), ("panels", "panel_space"), ("row-holes", "row_holes"), ("edges", "edges"), ("block-gap", "block_gap_mm"), ("sizes", "sizes"),
             ("gap-em", "widest_gap_em"), ("spaced", "spaced"), ("pairs", "spaced_pairs"), ("brackets", "bracket_breaks"),
             ("han-latin", "han_latin"), ("markers", "detached_markers"), ("fitted", "fitted"),
             ("word-breaks", "word_breaks")]
-_LARGEST = ("empty_band_mm", "widest_gap_em", "panel_edge_mm", "panel_gap_mm")  # columns whose total is the largest of the pages, not the sum
+_LARGEST = ("empty_band_mm", "widest_gap_em", "panel_edge_mm", "panel_gap_mm", "edges")  # columns whose total is the largest of the pages, not the sum
 
 
 def _counts(p: PageTypography) -> list:

@@ -374,3 +374,15 @@ def test_a_single_dash_joining_two_names_is_one_em(zh):
     assert abs(dash.width_pt / size - 1.0) < 0.005, dash.width_pt / size
     latin = setter.set([Span("Kellogg—HKUST", st, lang="en")], 40 * size, "left")[0]
     assert all(r.scale == 1.0 for r in latin.runs)
+
+
+@pytest.mark.parametrize("em", [13, 14, 15, 15.5, 16, 17, 18])
+def test_a_rank_stays_with_the_place_it_ranks_in(zh, em):
+    """Edition-b's page 4 (the Chinese review of 6b8d9a8): 計算機科學排名全港 #2、大中華 | #5、亞洲 #9… on its 44.6 mm
+    cell left a bare #5 at a line's start, cut from 大中華; the rank goes down with its place (大中華 #5), and 大中華
+    (a house word: ICU's dictionary knows only 中華) is never parted, at any measure."""
+    _, _, lines = zh
+    for text in ("計算機科學排名全港 #2、大中華 #5、亞洲 #9、全球前 40 名", "工程學科全港 #3、大中華 #7、亞洲 #11，按年上升四位"):
+        set_lines = texts(lines(text, "rank-title", em))
+        assert not any(line.startswith("#") for line in set_lines), set_lines
+        assert not any(line.endswith(("大", "大中")) for line in set_lines), set_lines

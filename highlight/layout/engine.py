@@ -22,7 +22,16 @@ from ..layout_spec import MM, Layout
 from ..text import TextSetter
 from .copyfit import Copyfit, copyfit
 from .elements import rank_column
-from .fill import FillMemo, align_rows, cell_starts, choose_cell_spans, fewer_cells, fill_frame, level_cell_spans
+from .fill import (
+    FillMemo,
+    align_rows,
+    cell_starts,
+    choose_cell_spans,
+    fewer_cells,
+    fill_frame,
+    fixed_row_cost,
+    level_cell_spans,
+)
 from .furniture import folio, footnotes, title_band
 from .items import (
     Box,
@@ -249,6 +258,7 @@ class PageLayouter:
         else:
             frames = first(ctx)
         # Too full: the remedies in turn, each taken only while the page is still too full
+        frames.own_columns()
         frames.crowd()
         frames.least_padding()
         frames.letters_step()
@@ -308,6 +318,7 @@ class PageLayouter:
         page, template, blocks, order, filled = frames.page, frames.template, frames.blocks, frames.order, frames.filled
         layout, m, body_bottom = frames.layout, frames.m, frames.body_bottom
         holes, chosen, rings, fit, charted = frames.holes, frames.chosen, frames.rings, frames.fit, frames.charted()
+        frames.fixed_costs()
         placement = frames.placement(relax, foot_pt)
         if placement.released:
             steps = ", ".join(layout.geometry.fixed_steps)
@@ -343,7 +354,8 @@ class PageLayouter:
                 out.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
             out.extend(_shift(item, 0.0, top) for item in frame_items)
             boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm),
-                                  row_holes=tuple(holes.get(name, ())), cell_spans=chosen.get(name, ())))
+                                  row_holes=tuple(holes.get(name, ())), cell_spans=chosen.get(name, ()),
+                                  columns=frames.row_columns(name), columns_cost=frames.why.get(name, "")))
             if block and top + used > limit + 0.5:
                 over = top + used - limit
                 body = layout.style("body", "en").leading_pt
@@ -483,6 +495,9 @@ class _PageFrames:
         # row's deepest, align_rows): the same room under the shorter as in a row of cells (FrameContext.head_lines)
         self.head_depth: dict = {}
         self.chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
+        self.why: dict = {}  # frame -> what the page's columns would cost its row, where it keeps others
+        self.structure = True  # the rows choose their columns preferring the page's other rows' (one structure)
+        self.seen: dict = {}  # frame -> (the columns it chose its spans on, those spans, their cost): choose_spans
         self.fit = self.first_fit = Copyfit({})  # (first_fill's, then each remedy's)
         self.measured: dict = {}  # what each frame's items as filled measure, for every placement (place_frames)
         self.placed: tuple | None = None  # (fills then, relax, foot_pt, the placement, what it said): trial()'s last
@@ -500,7 +515,7 @@ class _PageFrames:
         made = object.__new__(_PageFrames)
         made.__dict__.update(self.__dict__)
         made.layouter, made.ctx, made.body_bottom = layouter, ctx, body_bottom
-        for name in ("blocks", "rings", "filled", "started", "holes", "head_depth", "chosen"):
+        for name in ("blocks", "rings", "filled", "started", "holes", "head_depth", "chosen", "why", "seen"):
             setattr(made, name, dict(getattr(self, name)))
         made.widened, made.padded = set(self.widened), set(self.padded)
         made.judged, made.placed = (-1, False), None
@@ -667,25 +682,102 @@ class _PageFrames:
         else:  # (nothing widened: fitting() is the template, and its steps and what they said are those above)
             self.fit = fit
             ctx.diags.items.extend(quiet.items)
-        for name in self.order:
-            frame = template.frames[name]
-            if frame.cell_spans_by == "depth" and frame.cells > 1 and blocks.get(name):
-                def trial(spans, name=name):  # (its content said what it says on the first fill)
-                    self.chosen[name] = spans
-                    self.fill(name, diags=Diagnostics())
-                    return self.filled[name][0], self.filled[name][1], self.filled[name][3]
-                columns = {c for n, f in template.frames.items() if n != name and blocks.get(n) for c in cell_starts(f)}
-                spans = level_cell_spans(ctx, frame, blocks[name].elements, trial, columns)
-                self.chosen.pop(name, None)
-                if spans is not None:
-                    self.chosen[name] = spans
-            elif frame.cell_spans_by and frame.cells > 1 and blocks.get(name):
-                self.fill(name, diags=Diagnostics())
-                spans = choose_cell_spans(ctx, frame, self.filled[name])
-                if spans is not None:
-                    self.chosen[name] = spans
+        # The rows whose cells follow their content choose their columns, each preferring the grid columns the
+        # page's other rows start on (one column structure a page, issue 22 round 12a); a row that moved changes
+        # what the others prefer, so they choose again until none moves (a few rounds at most).
+        choosing = [n for n in self.order if template.frames[n].cell_spans_by and template.frames[n].cells > 1
+                    and blocks.get(n)]
+        for _ in range(3):
+            before = dict(self.chosen)
+            for name in choosing:
+                self.choose_spans(name)
+            if self.chosen == before:
+                break
         for name in self.order:
             self.fill(name)
+
+    def choose_spans(self, name: str) -> None:
+        """The columns of a row whose cells follow its content (cell_spans_by), chosen with the grid columns the
+        page's other frames start on as they are set now."""
+        ctx, template, blocks = self.ctx, self.template, self.blocks
+        frame = template.frames[name]
+        # (each row as it would alone, the page's other columns unweighed, on a page too full on them: own_columns)
+        columns = {c for n in self.order if n != name and blocks.get(n) for c in self.starts(n)} \
+            if self.structure else set()
+        seen = (frozenset(columns), self.structure)
+        if self.seen.get(name, (None,))[0] == seen:  # (chosen before on these columns: the same again)
+            _, spans, why_text = self.seen[name]
+            self.chosen.pop(name, None)
+            if spans is not None:
+                self.chosen[name] = spans
+            self.why[name] = why_text
+            return
+        self.chosen.pop(name, None)
+        if frame.cell_spans_by == "depth":
+            def trial(spans, name=name):  # (its content said what it says on the first fill)
+                self.chosen[name] = spans
+                self.fill(name, diags=Diagnostics())
+                return self.filled[name][0], self.filled[name][1], self.filled[name][3]
+            why: list = []
+            spans = level_cell_spans(ctx, frame, blocks[name].elements, trial, columns,
+                                     why if self.structure else None)
+            self.chosen.pop(name, None)
+            self.why[name] = why[0] if why else ""
+        else:
+            self.fill(name, diags=Diagnostics())
+            why = []
+            spans = choose_cell_spans(ctx, frame, self.filled[name], columns, why if self.structure else None)
+            self.why[name] = why[0] if why else ""
+        if spans is not None:
+            self.chosen[name] = spans
+        self.seen[name] = (seen, spans, self.why[name])
+
+    def fixed_costs(self) -> None:
+        """On a page whose rows of cells start on more grid columns than typography.max_column_edges: what the
+        page's columns would cost each row its template fixes (no cell_spans_by) standing on one of its own, read
+        off its fill (fill.fixed_row_cost), for the report's note."""
+        limit = self.layout.geometry.typography.max_column_edges
+        if not limit or len({c for n in self.order for c in self.row_columns(n)}) <= limit:
+            return
+        for name in self.order:
+            frame, block = self.template.frames[name], self.blocks.get(name)
+            if block is None or frame.cell_spans_by or frame.cells < 2 or name in self.why:
+                continue
+            columns = {c for n in self.order if n != name and self.blocks.get(n) for c in self.starts(n)}
+            if name in self.widened:  # (its cells as the template widens them on a page too full at its own)
+                if self.starts(name) - columns:
+                    self.why[name] = "its wider cells: the page is too full on its own"
+                continue
+            self.why[name] = fixed_row_cost(self.ctx, frame, block.elements, self.filled[name], columns)
+
+    def starts(self, name: str) -> set[int]:
+        """The grid columns the cells of a frame start on, as it is set now (its chosen or wider cells)."""
+        frame = self.template.frames[name]
+        if name in self.widened and frame.crowded_span:
+            frame = self.crowded_frame(frame)
+        elif name in self.widened and (frame.wide_span or frame.wide_cells or frame.wide_cell_spans):
+            frame = replace(frame, span=frame.wide_span or frame.span, cells=frame.wide_cells or frame.cells,
+                            cell_spans=frame.wide_cell_spans if frame.wide_cell_spans else
+                            None if frame.wide_cells or frame.wide_span else frame.cell_spans)
+        elif name in self.chosen:
+            frame = replace(frame, cell_spans=self.chosen[name])
+        return cell_starts(frame)
+
+    def row_columns(self, name: str) -> tuple[int, ...]:
+        """The grid columns a row of the page starts its cells on (a frame of several cells holding several
+        elements: as many of its cells as they fill; a tile of a row of frames, align_rows: its own column), ()
+        for a frame that is no row: what one column structure a page counts (typography.max_column_edges)."""
+        frame, block = self.template.frames[name], self.blocks.get(name)
+        if block is None or not block.elements:
+            return ()
+        cells = frame.cells
+        if name in self.widened and frame.wide_cells:
+            cells = frame.wide_cells
+        elif name in self.widened and frame.crowded_span:
+            cells = frame.crowded_cells or cells
+        if cells > 1 and len(block.elements) > 1:
+            return tuple(sorted(self.starts(name)))[:len(block.elements)]
+        return tuple(sorted(self.starts(name)))[:1] if frame.align_rows and cells == 1 else ()
 
     def level_heads(self) -> None:
         """A row of frames (an align_rows group) whose sub-headings open them (page 5's tiles, page 1's lists): each
@@ -734,6 +826,34 @@ class _PageFrames:
                 code_under(name, other)
 
     # -- a page too full: the remedies, in the order body() tries them --------------------------------------
+    def own_columns(self) -> None:
+        """First, a page too full with its rows on its one column structure: the rows whose cells follow their
+        content (cell_spans_by) choose again each as it would alone, the page's other columns unweighed (a cell
+        narrowed onto the page's columns may take lines more: a long note on two columns), kept where the page
+        then holds, before a figure takes a smaller step; the rows that moved say what the structure cost (the
+        report's typo-column-edges note)."""
+        choosing = [n for n in self.order if self.template.frames[n].cell_spans_by
+                    and self.template.frames[n].cells > 1 and self.blocks.get(n)]
+        if not choosing or not self.too_full():
+            return
+        chosen, why = dict(self.chosen), dict(self.why)
+
+        def change() -> None:
+            self.structure = False
+            for name in choosing:
+                self.choose_spans(name)
+
+        def undo() -> None:
+            self.structure = True
+            self.chosen.clear()
+            self.chosen.update(chosen)
+            self.why.clear()
+            self.why.update(why)
+        if self.attempt(change, undo, choosing):
+            for name in choosing:
+                if self.chosen.get(name) != chosen.get(name):
+                    self.why[name] = "on the page's columns the page is too full"
+
     def crowd(self) -> None:
         """First the frames with a composition for a page too full take it (page 6's roles side by side on eight
         columns, its code on four), before a ring or a figure takes a smaller step."""

@@ -12,13 +12,16 @@ from __future__ import annotations
 import atexit
 import math
 import os
+import re
 import sys
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import fields, replace
 
 from ..content import Callout, Heading, Image, Paragraph, Partner, Stat
 from ..diagnostics import Diagnostics
 from ..layout_spec import MM, ElementMeasures, FrameSpec, PageGeometry
+from ..text import is_runt
 from .elements import head_lines, lay_out
 from .items import Picture, Rule, TextLine, _Piece, box_first, empty_bands, ink_span, past_measure, rule_step
 from .stacking import FrameContext
@@ -655,6 +658,16 @@ def _compositions(total: int, least: list[int]) -> list[tuple[int, ...]]:
             for rest in _compositions(total - k, least[1:])]
 
 
+def _nearest_on(frame: FrameSpec, columns: AbstractSet[int], least: list[int], base: tuple) -> tuple[int, ...]:
+    """The spans of a row whose cells all start on `columns` that fall least short of the columns each cell needs
+    (`least`: the fewest columns short, then the fewest cells short, then the template's `base` spans nearest);
+    () where no spans start on them only."""
+    on = [c for c in _compositions(frame.span, [1] * frame.cells) if not cell_starts(frame, c) - columns]
+    return min(on, key=lambda c: (sum(max(0, need - n) for n, need in zip(c, least, strict=True)),
+                                  sum(n < need for n, need in zip(c, least, strict=True)),
+                                  sum(abs(n - b) for n, b in zip(c, base, strict=True))), default=())
+
+
 def grid_spans(frame: FrameSpec) -> tuple[int, ...]:
     """The grid columns each cell of `frame` spans: its `cell_spans`, else equal cells where they divide its span;
     () where they do not."""
@@ -669,14 +682,19 @@ def cell_starts(frame: FrameSpec, spans: tuple | None = None) -> set[int]:
     return {frame.col + sum(spans[:k]) for k in range(len(spans))}
 
 
-def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, columns: set) -> tuple[int, ...] | None:
+def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, columns: set,
+                     why: list | None = None) -> tuple[int, ...] | None:
     """The grid columns of a row's cells that end them most level (the template's `cell_spans_by: depth`); None
     keeps the template's `cell_spans`. `trial(spans)` fills the frame on `spans` and gives (its left, its measure,
     its items). Among the spans on which every stat's figure line (figure, unit and change) fits its cell, with the
-    clear space before a cell beside it (elements.figure_clear_mm), the one with the least paper under its shortest
-    cell down to its deepest cell's foot (whole mm), then the fewest cells starting on a grid column no other row of
-    the page's frames starts on (`columns`: the section's column lines), then the least paper under all its cells;
-    the template's spans on a tie, then the fewest columns moved from them. Designer's review of 357772a, item 1:
+    clear space before a cell beside it (elements.figure_clear_mm), and each cell its widest unit no line breaks
+    (unbreakable), the one that breaks the fewest words or leaves the fewest alone (broken_words), then leaves the
+    least paper past typography.max_row_hole_mm under its shortest cell down to its deepest cell's foot (whole
+    mm), then has the fewest cells starting on a grid column no other row of the page starts on (`columns`: the
+    page's one column structure, issue 22 round 12a: page 2's rows stood on seven column lines), then the least
+    paper under its shortest cell, then under all its cells; the template's spans on a tie, then the fewest
+    columns moved from them; what the page's columns would cost it appended to `why`. Designer's review of
+    357772a, item 1:
     a row of a section's figures whose copy differs from one edition to the next (2022-23's events with a note of
     four lines beside the inventions' and the licences' shorter cells, edition-b's inventions with the longer note)
     stands on the columns its copy needs, not on one edition's."""
@@ -684,36 +702,21 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
     if len(base) != frame.cells or len(elements) != frame.cells:
         return None  # (one row of cells: a frame of several rows keeps its columns)
     gutter = ctx.layout.geometry.grid.gutter_mm * MM
-    clear = ctx.layout.geometry.elements.figure_clear_mm * MM
     keys = [e.ref.yaml_path for e in elements]
 
     def needs(spans: tuple, x: float, width: float, items: list) -> list[tuple[float, float]]:
-        """Per cell, (the room its stat's figure line takes: figure, unit and change, and the clear space before a
-        cell beside it; the room the cell has)."""
-        out = []
-        for k, (left, w) in enumerate(cell_boxes(replace(frame, cell_spans=spans), width, gutter)):
-            lines = [i for i in items if isinstance(i, TextLine) and i.role and i.role.element == keys[k]]
-            if not isinstance(elements[k], Stat) or not lines:
-                out.append((0.0, w))
-                continue
-            figure = max(lines, key=lambda i: max(r.size_pt for r in i.line.runs))
-            top, bottom = figure.baseline_pt - figure.line.ascent_pt, figure.baseline_pt + figure.line.descent_pt
-            right = max(i.x_pt + i.line.right_pt for i in lines
-                        if i.baseline_pt - i.line.ascent_pt < bottom and i.baseline_pt > top - 1)
-            out.append((right - x - left + (clear if k < len(elements) - 1 else 0.0), w))
-        return out
+        return _row_needs(ctx, frame, elements, spans, x, width, items)
 
     def cell_w(k: int, n: int, width: float) -> float:  # cell k's width on n columns (the others sharing the rest)
-        spans = [1] * frame.cells
-        spans[k] = n
-        spans[(k + 1) % frame.cells] += frame.span - sum(spans)
-        return cell_boxes(replace(frame, cell_spans=tuple(spans)), width, gutter)[k][1]
+        return _cell_width(frame, k, n, width, gutter)
 
-    # (each cell at least the columns its figure line takes, as set on the template's cells: it does not wrap)
+    # (each cell at least the columns its figure line takes, as set on the template's cells: it does not wrap; and
+    # the columns its widest unit no line breaks takes, a word or a short bracketed phrase: spans that would break
+    # one are not tried)
     x, width, items = trial(base)
-    least = [next((n for n in range(2, frame.span - 2 * (frame.cells - 1) + 1) if cell_w(k, n, width) >= need - 0.01),
-                  frame.span) for k, (need, _) in enumerate(needs(base, x, width, items))]
-    best = None
+    least, words = _least_columns(ctx, frame, elements, x, width, items)
+    limit = ctx.layout.geometry.typography.max_row_hole_mm * MM
+    best = kept = None  # (the best spans; the best on the page's columns alone)
     for spans in _compositions(frame.span, least):
         x, width, items = trial(spans)
         found = [[i.baseline_pt + i.line.descent_pt for i in items if isinstance(i, TextLine) and i.role
@@ -722,21 +725,157 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
             continue
         feet = [max(f) for f in found]
         holes = [max(feet) - foot for foot in feet]
-        key = (round(max(holes) / MM), len(cell_starts(frame, spans) - columns), round(sum(holes) / MM), spans != base,
-               sum(abs(a - b) for a, b in zip(spans, base, strict=True)))
+        over = round(max(0.0, max(holes) - limit) / MM) if limit else 0
+        key = (broken_words(items), over, len(cell_starts(frame, spans) - columns), round(max(holes) / MM),
+               round(sum(holes) / MM), spans != base, sum(abs(a - b) for a, b in zip(spans, base, strict=True)))
         if best is None or key < best[0]:
             best = (key, spans)
+        if key[2] == 0 and (kept is None or key < kept[0]):
+            kept = (key, spans, round(max(holes) / MM, 1))
+    if why is not None and best is not None and best[0][2]:  # (what the page's columns would cost the row)
+        if kept is not None:
+            (broken, _, _, _, _, _, _), spans, hole = kept
+            cost = (f"break or leave alone {broken} word{'s' if broken > 1 else ''}" if broken else
+                    f"leave {hole:.1f} mm under a cell")
+            why.append(f"on {', '.join(map(str, sorted(cell_starts(frame, spans))))} it would {cost}")
+        else:  # (none tried: a cell too narrow for its figure line or a unit no line breaks)
+            why += _too_narrow(frame, columns, least, base, words, lambda k, n: cell_w(k, n, width))
     return None if best is None or best[1] == base else best[1]
 
 
-def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple) -> tuple[int, ...] | None:
+def _row_needs(ctx: FrameContext, frame: FrameSpec, elements, spans: tuple, x: float, width: float,
+               items: list) -> list[tuple[float, float]]:
+    """Per cell of a row of `elements` filled on `spans` (its `items`, the frame at `x`, `width` its measure): (the
+    room its stat's figure line takes: figure, unit and change, and the clear space before a cell beside it; the
+    room the cell has)."""
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    clear = ctx.layout.geometry.elements.figure_clear_mm * MM
+    out = []
+    for k, (left, w) in enumerate(cell_boxes(replace(frame, cell_spans=spans), width, gutter)):
+        lines = [i for i in items if isinstance(i, TextLine) and i.role and i.role.element == elements[k].ref.yaml_path]
+        if not isinstance(elements[k], Stat) or not lines:
+            out.append((0.0, w))
+            continue
+        figure = max(lines, key=lambda i: max(r.size_pt for r in i.line.runs))
+        top, bottom = figure.baseline_pt - figure.line.ascent_pt, figure.baseline_pt + figure.line.descent_pt
+        right = max(i.x_pt + i.line.right_pt for i in lines
+                    if i.baseline_pt - i.line.ascent_pt < bottom and i.baseline_pt > top - 1)
+        out.append((right - x - left + (clear if k < len(elements) - 1 else 0.0), w))
+    return out
+
+
+def _cell_width(frame: FrameSpec, k: int, n: int, width: float, gutter: float) -> float:
+    """Cell k's width on n grid columns, the row's other cells sharing the rest, `width` the frame's measure."""
+    spans = [1] * frame.cells
+    spans[k] = n
+    spans[(k + 1) % frame.cells] += frame.span - sum(spans)
+    return cell_boxes(replace(frame, cell_spans=tuple(spans)), width, gutter)[k][1]
+
+
+def _least_columns(ctx: FrameContext, frame: FrameSpec, elements, x: float, width: float, items: list) \
+        -> tuple[list[int], list[tuple[float, str]]]:
+    """Per cell of a row of `elements` as filled on its template's cells (`items`): the fewest grid columns it
+    takes (its figure line, as set: it does not wrap; its widest unit no line breaks, a word or a short bracketed
+    phrase: unbreakable), and that unit."""
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    units = [unbreakable(ctx, [i for i in items if isinstance(i, TextLine) and i.role
+                               and i.role.element == e.ref.yaml_path]) for e in elements]
+    needs = _row_needs(ctx, frame, elements, grid_spans(frame), x, width, items)
+    least = [next((n for n in range(2, frame.span - 2 * (frame.cells - 1) + 1)
+                   if _cell_width(frame, k, n, width, gutter) >= max(need, units[k][0]) - 0.01), frame.span)
+             for k, (need, _) in enumerate(needs)]
+    return least, units
+
+
+def fixed_row_cost(ctx: FrameContext, frame: FrameSpec, elements, filled: tuple, columns: AbstractSet[int]) \
+        -> str:
+    """What the page's columns (`columns`) would cost a row whose template fixes its cells (no cell_spans_by)
+    and which starts one on a column of its own, read off its fill (`filled`: x, width, used, items), no frame
+    filled again: the nearest spans on them and the first cell they leave too narrow for its figure line or a
+    unit no line breaks (page 5's AI row on the Talent rows' 1, 4, 6, 9: 'computational' in two columns). ""
+    where none is too narrow (what else they would cost, a hole, a ranking's words, only a fill would tell)."""
+    base = grid_spans(frame)
+    if len(base) != frame.cells or len(elements) != frame.cells or not cell_starts(frame) - columns:
+        return ""
+    x, width, _, items = filled
+    gutter = ctx.layout.geometry.grid.gutter_mm * MM
+    least, units = _least_columns(ctx, frame, elements, x, width, items)
+    said = _too_narrow(frame, columns, least, base, units, lambda k, n: _cell_width(frame, k, n, width, gutter))
+    return said[0] if said else ""
+
+
+def _too_narrow(frame: FrameSpec, columns: AbstractSet[int], least: list[int], base: tuple, units: list,
+                cell_w) -> list[str]:
+    """What the page's columns would cost a row none of whose spans on them was tried: the nearest such spans
+    (_nearest_on) and the first cell they leave too narrow, for its widest unit no line breaks (`units`, per
+    cell: width and text) or its figure line; `cell_w(k, n)` the width of cell k on n columns."""
+    spans = _nearest_on(frame, columns, least, base)
+    short = next((k for k, n in enumerate(spans) if n < least[k]), None)
+    if short is None:
+        return []
+    wide = units[short][1] if cell_w(short, spans[short]) < units[short][0] - 0.01 else ""
+    return [f"on {', '.join(map(str, sorted(cell_starts(frame, spans))))} it would "
+            + (f"break '{wide}', wider than its cell of {spans[short]} columns" if wide else
+               f"set cell {short + 1}'s figure line wider than its {spans[short]} columns")]
+
+
+def unbreakable(ctx: FrameContext, lines) -> tuple[float, str]:
+    """The widest unit of `lines` (an element's or a cell's, as set) that a line never breaks, and its text: a
+    Latin word (a line breaks between words and after a hyphen, never inside one), or a bracketed phrase of at
+    most typography.max_cell_bracket_phrase characters, which a row whose columns follow its content keeps on
+    one line (the lead's note on b75c9fe: page 2's '(11 IPOs and / 2 M&As)' on two columns read as a broken
+    word). The least measure its cell must give."""
+    faces, limit = ctx.setter.fonts.faces, ctx.layout.geometry.typography.max_cell_bracket_phrase
+    widest = (0.0, "")
+    texts: dict = {}  # (element, language) -> its characters in reading order, each with its advance
+    for item in sorted((i for i in lines if isinstance(i, TextLine)), key=lambda i: (i.baseline_pt, i.x_pt)):
+        chars = texts.setdefault((item.ref, item.lang), [])
+        for run in item.line.runs:
+            face = faces.get(run.face)
+            if face is None or run.artifact or run.hidden or run.rise_pt:
+                continue
+            if chars and chars[-1][0] != " " and item.line.runs[0] is run:
+                chars.append((" ", face.width_pt(" ", run.size_pt)))  # (a line's end: a word space)
+            chars += [(c, face.width_pt(c, run.size_pt) + run.char_space_pt) for c in run.text]
+            for word in run.text.replace("-", "- ").split():
+                if word.isascii():
+                    widest = max(widest, (face.width_pt(word, run.size_pt) + run.char_space_pt * (len(word) - 1),
+                                          word))
+    for chars in texts.values() if limit else ():
+        text = "".join(c for c, _ in chars)
+        for found in _BRACKETED.finditer(text):
+            if len(found.group()) <= limit:
+                widest = max(widest, (sum(w for _, w in chars[found.start():found.end()]), found.group()))
+    return widest
+
+
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def broken_words(items) -> int:
+    """The lines of `items` that break a word or leave one alone: an overfull line (a word wider than its measure),
+    one ending at a dictionary hyphen or inside a word of the edition's (segment.py), a paragraph's last line a
+    runt (text.is_runt: "generative / AI literacy / course" on a cell of two columns)."""
+    def runt(line) -> bool:
+        index, count = line.position
+        return count >= 2 and index == count - 1 and is_runt("".join(r.text for r in line.runs if not r.rise_pt))
+    return sum(1 for i in items if isinstance(i, TextLine) and (
+        i.line.overfull or i.line.split_word or runt(i.line)
+        or any(r.artifact and r.text.strip() == "-" for r in i.line.runs[-1:])))
+
+
+def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple, columns: AbstractSet[int] = frozenset(),
+                      why: list | None = None) -> tuple[int, ...] | None:
     """The grid columns of a row's cells chosen by their content (the template's `cell_spans_by: rhythm`); None
     keeps the template's `cell_spans`. `filled` is the frame filled on the template's cells ((x, width, used,
     items)). Every cell keeps at least the columns its widest line takes, a figure line with the clear space
-    before a cell beside it (elements.figure_clear_mm); among those spans the paper between consecutive figures'
-    ink is made most even within each group of figures (a cell with a lead-in of its own opens a group: the rest
-    are led by the frame's `led_by` paragraph), a group standing apart from the next by a gutter more than its
-    own figures do, the template's cells kept on a tie (a mm) and the fewest columns moved from them.
+    before a cell beside it (elements.figure_clear_mm), and its widest unit no line breaks (unbreakable: a word,
+    a short bracketed phrase); among those spans the fewest cells starting on a grid column no other row of the
+    page starts on (`columns`: the page's one column structure, issue 22 round 12a), then the paper between
+    consecutive figures' ink made most even within each group of figures (a cell with a lead-in of its own opens
+    a group: the rest are led by the frame's `led_by` paragraph), a group standing apart from the next by a
+    gutter more than its own figures do, the template's cells kept on a tie (a mm) and the fewest columns moved
+    from them; what the page's columns would cost it appended to `why`.
     Designer's final review, item 2: page 2's seedbed on 4/2/2/4 columns left 38.1 mm after 1,747, 25.6 between
     9 and 13 and 20.3 before HK$400B+; a row of figures reads as a rhythm, and "HKUST has created/incubated"
     leads into three of them, "with a total economic impact of" into the fourth."""
@@ -766,7 +905,7 @@ def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple) -> tup
         spans[(k + 1) % frame.cells] += frame.span - sum(spans)
         return cell_boxes(replace(frame, cell_spans=tuple(spans)), width, gutter)[k][1]
 
-    figure_ink, least, opens = [], [], []
+    figure_ink, least, opens, units = [], [], [], []
     for k, lines in enumerate(cells):
         left = x + boxes[k][0]
         size = max(size_of(i) for i in lines)
@@ -777,8 +916,10 @@ def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple) -> tup
         widest = max(i.x_pt + i.line.natural_pt - left for i in lines)
         if k < len(cells) - 1:
             widest = max(widest, figure_ink[-1] + clear)
-        least.append(next((n for n in range(1, frame.span - frame.cells + 2) if cell_w(k, n) >= widest - 0.01),
-                          base[k]))
+        unit = unbreakable(ctx, lines)  # (its longest word, a short bracketed phrase: no line breaks them)
+        units.append(unit)
+        least.append(next((n for n in range(1, frame.span - frame.cells + 2)
+                           if cell_w(k, n) >= max(widest, unit[0]) - 0.01), base[k]))
     options = _compositions(frame.span, least)
     if not options:
         return None
@@ -795,5 +936,11 @@ def choose_cell_spans(ctx: FrameContext, frame: FrameSpec, filled: tuple) -> tup
     def moved(spans: tuple) -> int:
         return sum(abs(a - b) for a, b in zip(spans, base, strict=True))
 
-    best = min(options, key=lambda s: (spread(s)[0], round(spread(s)[1] / MM), moved(s)))
-    return None if best == base or spread(best) >= spread(base) else best
+    def score(spans: tuple) -> tuple:
+        apart, uneven = spread(spans)
+        return len(cell_starts(frame, spans) - columns), apart, round(uneven / MM), moved(spans)
+
+    best = min(options, key=score)
+    if why is not None and score(best)[0]:  # (what the page's columns would cost the row: a cell too narrow)
+        why += _too_narrow(frame, columns, least, base, units, cell_w)
+    return None if best == base or base in options and score(best)[:3] >= score(base)[:3] else best

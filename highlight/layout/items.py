@@ -184,6 +184,10 @@ class FrameBox:
     # each row of cells: the paper under its shortest cell down to its tallest cell's foot, and that cell's element
     row_holes: tuple = ()
     cell_spans: tuple = ()  # the grid columns of its cells where its content chose them (cell_spans_by)
+    # the grid columns a row's cells start on (a frame of several cells holding several elements, or a tile of an
+    # align_rows row of frames); () for a frame that is no row: one column structure a page counts these
+    columns: tuple = ()
+    columns_cost: str = ""  # what its cells on the page's other columns would cost (a row keeping columns of its own)
 
 
 @dataclass(frozen=True)

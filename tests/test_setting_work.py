@@ -326,6 +326,29 @@ def test_a_frames_ink_merged_leaves_the_same_bands_without_ink():
             empty_bands([(a + top, b + top) for a, b in spans], start, foot)
 
 
+def test_a_text_with_nothing_to_normalise_is_not_copied():
+    """An edition's typographic normalisation (edition.yaml typography:) copies only what it changes: a page of 2022-23
+    with nothing to normalise in one of its texts keeps that text (and so each element and block of such texts)
+    itself, where every text was copied (8,876 dataclasses.replace in the 200-page edition); a text it changes is
+    changed."""
+    from conftest import EDITION
+
+    from highlight.build import load_inputs
+    from highlight.content import _normalised
+    from highlight.diagnostics import Diagnostics
+    from highlight.model import Text
+
+    edition, _, _ = load_inputs(EDITION, Diagnostics())
+    typography = edition.typography
+    assert typography is not None and typography.en_dash
+    same = Text(None, en="HKUST opened", zh="香港科技大學")  # type: ignore[arg-type]
+    assert _normalised(same, typography) is same
+    dashed = Text(None, en="from 2022-23 on")  # type: ignore[arg-type]
+    assert _normalised(dashed, typography).en == "from 2022\u201323 on"
+    kept = [e for page in edition.pages for b in page.blocks for e in b.elements]
+    assert kept and any(_normalised(e, typography) is e for e in kept)
+
+
 def _fonts(edition, layout):
     from conftest import EDITION
 
@@ -568,6 +591,32 @@ def test_a_pages_footnotes_are_set_once_for_each_grid_and_measure(monkeypatch):
         count = len(set_)
         assert furniture.footnotes(*other) == real(other[0].but(fills=None), *other[1:])
         assert len(set_) == count + 1
+
+
+def test_a_pages_footnotes_are_set_once_on_each_choice_of_their_columns(monkeypatch):
+    """A page's footnotes are set on each grid column their Chinese may start on (the shortest kept): the notes of the
+    shortest are those set then, what that said said, not set once more (furniture._footnotes set the chosen one
+    again: a fourth of the footnotes' work). The same items, height and diagnostics as setting the chosen one afresh."""
+    from conftest import EDITION
+
+    from highlight.build import load_inputs
+    from highlight.diagnostics import Diagnostics
+    from highlight.layout import furniture
+    from highlight.layout.engine import PageLayouter
+
+    edition, layout, _ = load_inputs(EDITION, Diagnostics())
+    page = next(p for p in edition.pages if p.footnotes)
+    ctx = PageLayouter(layout, TextSetter(_fonts(edition, layout)), Diagnostics()).context(page.number).but(fills=None)
+    asked: list = []
+    real = furniture._notes
+    monkeypatch.setattr(furniture, "_notes", lambda *a: asked.append(a[3]) or real(*a))
+    items, height = furniture._footnotes(ctx, page, 480.0, (1, 5, 6, 7, 8))
+    assert len(asked) >= 3 and len(asked) == len(set(asked)), "a choice of columns set twice"
+    heights = {english: real(ctx.but(diags=Diagnostics()), page, 480.0, english)[1] for english in asked}
+    chosen = min(asked, key=lambda english: heights[english])
+    alone = Diagnostics()
+    assert (items, height) == real(ctx.but(diags=alone), page, 480.0, chosen)
+    assert [d.message for d in ctx.diags.items] == [d.message for d in alone.items]
 
 
 def test_a_context_but_a_change_is_what_replace_gives_without_its_init(monkeypatch):

@@ -89,9 +89,13 @@ def _footnotes(ctx: FrameContext, page: Page, width: float, columns: tuple[int, 
     choices = sorted({c - 1 for c in columns if c - 1 in reach} or {preferred}, key=lambda e: (abs(e - preferred), e))
     if not page.footnotes or len(choices) == 1:
         return _notes(ctx, page, width, choices[0])
-    quiet = ctx.but(diags=Diagnostics())
-    heights = [_notes(quiet, page, width, english)[1] for english in choices]
-    return _notes(ctx, page, width, choices[heights.index(min(heights))])
+    tried = []  # (the notes set on each choice, what that said): the shortest taken, what it said said
+    for english in choices:
+        said = Diagnostics()
+        tried.append((_notes(ctx.but(diags=said), page, width, english), said))
+    (items, height), said = min(tried, key=lambda t: t[0][1])  # (the first of the shortest)
+    ctx.diags.extend(said)
+    return items, height
 
 
 def _notes(ctx: FrameContext, page: Page, width: float, english: int) -> tuple[list, float]:

@@ -611,7 +611,7 @@ def test_a_date_that_is_not_a_real_date_is_refused(project, date):
      r"templates\.p1\.frames\.intro\.col"),
     ("templates.yaml", "below: [excellence-head], gap: tight, cells: 3,", "below: [excellence-head], gap: tight, cells: 0,",
      r"templates\.p1\.frames\.excellence-row-1\.cells"),
-    ("templates.yaml", "gap: tight, list_columns: 2,", "gap: tight, list_columns: -2,",
+    ("templates.yaml", "gap: tight, list_columns: 2}", "gap: tight, list_columns: -2}",
      r"templates\.p1\.frames\.research-areas\.list_columns"),
     ("page.yaml", "  left: 15\n", "  left: 300\n", r"margins_mm\.left"),
     ("page.yaml", "  left: 15\n", "  left: 150\n", r"margins_mm"),

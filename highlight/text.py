@@ -263,16 +263,18 @@ class GlyphRun:
 
 
 # A run pickled (every laid-out page kept in .cache/pages: 33,000 runs in the 200-page edition) as its fields' values
-# in one C call: dataclasses' own __getstate__ for a class with slots asks fields() and getattr for each run (its
-# __setstate__ reads either back)
+# in one C call: dataclasses' own __getstate__ for a class with slots asks fields() and getattr for each run. It is
+# read back by its own __init__ with those values (__reduce__), not by dataclasses' __setstate__, which asks fields()
+# again and sets each field from a Python loop: 1,235 runs read back in a build after a one-word edit, 3.8 -> 2.2 ms.
+# (A run pickled by the older __getstate__ still reads back through that __setstate__.)
 _RUN_STATE = operator.attrgetter(*GlyphRun.__slots__)
 
 
-def _run_state(run: GlyphRun) -> tuple:
-    return _RUN_STATE(run)
+def _run_reduce(run: GlyphRun) -> tuple:
+    return GlyphRun, _RUN_STATE(run)
 
 
-setattr(GlyphRun, "__getstate__", _run_state)  # noqa: B010 (a class with slots: no attribute to declare)
+setattr(GlyphRun, "__reduce__", _run_reduce)  # noqa: B010 (a class with slots: no attribute to declare)
 
 
 @dataclass(frozen=True)

@@ -362,7 +362,8 @@ class PageLayouter:
                 else:
                     out.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
             out.extend(_shift(item, 0.0, top) for item in frames.hung(name, frame_items))
-            boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm),
+            lifted = frames.lifted.get(name, 0.0)  # (a cell hung from the cell above it: the frame's box holds it)
+            boxes.append(FrameBox(name, x, top - lifted, w, limit - top + lifted, used + lifted, fixed=bool(frame.height_mm),
                                   row_holes=tuple(holes.get(name, ())), cell_spans=chosen.get(name, ()),
                                   columns=frames.row_columns(name), columns_cost=frames.why.get(name, "")))
             if block and top + used > limit + 0.5:
@@ -505,6 +506,7 @@ class _PageFrames:
         self.head_depth: dict = {}
         self.chosen: dict = {}  # frame -> the cell_spans its content chose (cell_spans_by)
         self.why: dict = {}  # frame -> what the page's columns would cost its row, where it keeps others
+        self.lifted: dict = {}  # frame -> how far hung() lifted its highest cell (its box reaches up by as much)
         self.structure = True  # the rows choose their columns preferring the page's other rows' (one structure)
         self.seen: dict = {}  # frame -> (the columns it chose its spans on, those spans, their cost): choose_spans
         self.fit = self.first_fit = Copyfit({})  # (first_fill's, then each remedy's)
@@ -524,7 +526,7 @@ class _PageFrames:
         made = object.__new__(_PageFrames)
         made.__dict__.update(self.__dict__)
         made.layouter, made.ctx, made.body_bottom = layouter, ctx, body_bottom
-        for name in ("blocks", "rings", "filled", "started", "holes", "head_depth", "chosen", "why", "seen"):
+        for name in ("blocks", "rings", "filled", "started", "holes", "head_depth", "chosen", "why", "seen", "lifted"):
             setattr(made, name, dict(getattr(self, name)))
         made.widened, made.padded = set(self.widened), set(self.padded)
         made.judged, made.placed = (-1, False), None
@@ -748,6 +750,7 @@ class _PageFrames:
         item 3: page 1's '20 awards' 12.7 mm under 香港唯一一所大學, level with the code beside it, which stands
         under the deeper cells; edition-b 17.3 mm): its items lifted by the paper between those cells' ink and the
         lowest ink of the row above, once the page is placed (the frame's place, and so the page's, unchanged)."""
+        self.lifted.pop(name, None)  # (what an earlier drawing of the page lifted)
         frame, block = self.template.frames[name], self.blocks.get(name)
         above = frame.below[0] if frame.below and len(frame.below) == 1 else None
         if block is None or frame.cells < 2 or above is None or above not in self.filled \
@@ -787,6 +790,7 @@ class _PageFrames:
                 for a, b in itertools.pairwise(mine) if any(a <= start < b for start in feet)}
         if not any(lift.values()):
             return items
+        self.lifted[name] = max(lift.values())
         out = []
         for item in items:
             at = column_of(item)

@@ -141,6 +141,7 @@ class FrameSpec:
     cells: int = 1
     cell_spans: tuple[int, ...] | None = None  # grid columns each cell of a row takes (default: equal cells)
     panel: str | None = None  # colour name of a tinted panel behind the frame
+    panel_cells: bool = False  # a panel behind each cell of a row of cells, on its grid columns, not one across them
     padding_mm: float = 0.0
     styles: dict | None = None  # style name -> style used instead inside this frame
     list_columns: int = 1
@@ -476,6 +477,9 @@ FRAME = Struct(FrameSpec, {
                             "one number a cell, summing to the frame's span (a wide figure beside two narrower "
                             "rankings: [6, 3, 3]); default equal cells")),
     "panel": Field(Str("Colour of a tinted panel behind the frame")),
+    "panel_cells": Field(Bool("A panel behind each cell of the frame's row of cells, on the cell's grid columns and "
+                              "a gutter of paper apart, instead of one across the frame: each figure under its own "
+                              "lead-in"), default=False),
     "padding_mm": Field(Number("Inner padding of the panel, mm", 0, maximum=50), default=0.0),
     "list_columns": Field(Int("Columns a list is set in", 1, 6), default=1),
     "chart": Field(Str("Breakdown drawing: a bar per row, a ring above, or a 100 % bar above; legend: the table "

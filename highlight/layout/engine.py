@@ -26,6 +26,7 @@ from .elements import rank_column
 from .fill import (
     FillMemo,
     align_rows,
+    cell_boxes,
     cell_starts,
     choose_cell_spans,
     fewer_cells,
@@ -352,7 +353,14 @@ class PageLayouter:
                     height = max(height, *(filled[n][2] for n in order if blocks.get(n)
                                            and template.frames[n].align_rows == frame.align_rows
                                            and abs(tops[n] - top) < 0.5))
-                out.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
+                if frame.panel_cells and frame.cells > 1:  # a panel a cell, each on its cell's columns
+                    pad = frame.padding_mm * MM
+                    count = min(frame.cells, len(block.elements))
+                    for left, cell_w in cell_boxes(frame, w, layout.geometry.grid.gutter_mm * MM)[:count]:
+                        out.append(Box(x + left - pad, top, cell_w + 2 * pad, height, layout.colours[frame.panel],
+                                       panel=True))
+                else:
+                    out.append(Box(x, top, w, height, layout.colours[frame.panel], panel=True))
             out.extend(_shift(item, 0.0, top) for item in frames.hung(name, frame_items))
             boxes.append(FrameBox(name, x, top, w, limit - top, used, fixed=bool(frame.height_mm),
                                   row_holes=tuple(holes.get(name, ())), cell_spans=chosen.get(name, ()),

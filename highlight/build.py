@@ -549,6 +549,8 @@ class BuildSession:
                                                words=words)
             lines.store = store
         setter.used, setter.fresh = {}, 0
+        if isinstance(setter._memo, linestore.StoredMemo):
+            setter._memo.digests = {}
         return store, setter
 
     def _layout(self, edition: Edition, layout: Layout, diags: Diagnostics, lang: str | None,
@@ -672,13 +674,18 @@ def _lines_to_keep(setter: TextSetter, pages_from_disk: int) -> dict:
     lines were not looked up), the store's older lines too, so that a later build setting those pages finds
     them."""
     memo = setter._memo
-    if not pages_from_disk or not isinstance(memo, linestore.LazyStore):
+    if not isinstance(memo, linestore.LazyStore):
         return setter.used
+    if not pages_from_disk:  # (by the digests the lookups made: the save does not make them again)
+        used = linestore.StoredMemo()
+        for key, lines in setter.used.items():
+            dict.__setitem__(used, memo.digest_of(key), lines)
+        return used
     kept = linestore.StoredMemo()
     dict.update(kept, dict.items(memo))  # (keyed by digest already; entries never looked up as they were stored)
     kept.colours = memo.colours
     for key, lines in setter.used.items():
-        dict.__setitem__(kept, linestore.key_digest(key), lines)
+        dict.__setitem__(kept, memo.digest_of(key), lines)
     return kept
 
 

@@ -192,6 +192,15 @@ class StoredMemo(dict):
     def __init__(self, *args):
         super().__init__(*args)
         self.colours: list = []  # the store's colours, which its entries as stored name by index
+        # id -> (key, its digest) of each key this build looked up (`digest_of`), so that the save does not make
+        # them again (5,962 in the 200-page edition); by id, as hashing a key (its spans) again cost half of that;
+        # the key is held, so its id is not reused. The build empties it when it starts (build._restore_lines).
+        self.digests: dict = {}
+
+    def digest_of(self, key) -> str:
+        """The digest `key` was looked up by in this build, else made now."""
+        known = self.digests.get(id(key))
+        return known[1] if known is not None and known[0] is key else key_digest(key)
 
     def _decoded(self, digest: str, value, default):
         if type(value) is not list and type(value) is not bytes:
@@ -206,6 +215,7 @@ class StoredMemo(dict):
 
     def get(self, key, default=None):
         digest = key_digest(key)
+        self.digests[id(key)] = (key, digest)
         return self._decoded(digest, dict.get(self, digest, default), default)
 
     def __contains__(self, key):

@@ -339,8 +339,15 @@ def _streams(page, number: int, rules: PreflightRules, report: PreflightReport, 
         graphics.ctm = list(ctm)
         text_matrix = [1.0, 0, 0, 1.0, 0, 0]
         line_matrix = list(text_matrix)
-        for instruction in api.parse_content_stream(owner):
-            operands, op = instruction.operands, str(instruction.operator)
+        # qpdf leaves out the operators the walk has no branch for (Tf, Tc, Ts, ET, gs…: two in five of a page's),
+        # and their operands, before they are made Python objects
+        instructions = api.parse_content_stream(owner, WALKED_OPERATOR_LIST) if api.__name__ == "pikepdf" \
+            else api.parse_content_stream(owner)
+        for instruction in instructions:
+            op = str(instruction.operator)
+            if op not in WALKED_OPERATORS:
+                continue  # (our own reader gives them all)
+            operands = instruction.operands
             if op == "q":
                 graphics.stack.append(list(graphics.ctm))
             elif op == "Q" and graphics.stack:
@@ -577,6 +584,11 @@ class _MarkedContent:
 MIN_CONTRAST = 4.5
 PATH_ENDS_UNFILLED = ("n", "S", "s")  # a path ended without a fill: clipped or stroked only
 PATH_CURVES = ("m", "l", "c", "v", "y", "h")  # path pieces that make a fill more than one rectangle
+# Every operator the content-stream walk (_streams) has a branch for; the others it passes over at once.
+WALKED_OPERATORS = frozenset(("q", "Q", "cm", "rg", "RG", "re", "f", "f*", "F", *PATH_ENDS_UNFILLED, *PATH_CURVES,
+                              "g", "G", "k", "K", "cs", "CS", "BT", "Tm", "Td", "BDC", "BMC", "EMC",
+                              "Tj", "TJ", "'", '"', "Do"))
+WALKED_OPERATOR_LIST = " ".join(sorted(WALKED_OPERATORS))  # (as pikepdf.parse_content_stream takes them)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -646,8 +646,11 @@ class TextSetter:
                                       and _latin_han_name(chars, words[w_index - 1][-1], word[0])):
                     sep = _replaced(sep, title=True)
                 seps.append(sep)
-            current: list[int] = [word[0]]
             soft = _hyphenation_points(chars, word) if hyphenating else ()
+            if not soft and not markers and "-" not in texts[w_index][:-1] and all(map(latin.__getitem__, word)):
+                boxes.append(self._make_box(chars, word))  # a Latin word, no break in it: one box (as below, sooner)
+                continue
+            current: list[int] = [word[0]]
             for k in range(1, len(word)):
                 i, p = word[k], word[k - 1]
                 if latin[i] and latin[p] and i not in soft and chars[p].char != "-" and i not in markers \

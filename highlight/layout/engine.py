@@ -707,14 +707,17 @@ class _PageFrames:
         for name in self.order:
             self.fill(name)
 
+    def other_columns(self, name: str) -> set[int]:
+        """The grid columns the page's other frames with content start on (their cells' and tiles')."""
+        return {c for n in self.order if n != name and self.blocks.get(n) for c in self.starts(n)}
+
     def choose_spans(self, name: str) -> None:
         """The columns of a row whose cells follow its content (cell_spans_by), chosen with the grid columns the
         page's other frames start on as they are set now."""
         ctx, template, blocks = self.ctx, self.template, self.blocks
         frame = template.frames[name]
         # (each row as it would alone, the page's other columns unweighed, on a page too full on them: own_columns)
-        columns = {c for n in self.order if n != name and blocks.get(n) for c in self.starts(n)} \
-            if self.structure else set()
+        columns = self.other_columns(name) if self.structure else set()
         seen = (frozenset(columns), self.structure)
         if self.seen.get(name, (None,))[0] == seen:  # (chosen before on these columns: the same again)
             _, spans, why_text = self.seen[name]
@@ -768,21 +771,15 @@ class _PageFrames:
             x = getattr(item, "x_pt", getattr(item, "x1_pt", getattr(item, "cx_pt", None)))
             return None if x is None else max((c for c, at in enumerate(lefts, 1) if at <= x + 0.5), default=None)
 
-        def foot(item) -> float | None:
-            if isinstance(item, TextLine):
-                return item.baseline_pt + item.line.descent_pt
-            height = getattr(item, "height_pt", getattr(item, "size_pt", None))
-            return item.y_pt + height if height is not None and hasattr(item, "y_pt") else None
-
         over, mine = edges(above), edges(name)
         if mine[0] != over[0] or mine[-1] != over[-1] or not set(mine) <= set(over):
             return items  # (a cell not on the columns of cells above it)
         feet: dict = {}  # a cell above (its first column) -> its lowest ink
         for item in self.filled[above][3]:
-            col, low = column_of(item), foot(item)
-            if col is not None and low is not None:
+            col, span = column_of(item), ink_span(item)
+            if col is not None and span is not None:
                 start = max(c for c in over[:-1] if c <= col)
-                feet[start] = max(feet.get(start, 0.0), low)
+                feet[start] = max(feet.get(start, 0.0), span[1])
         if not feet:
             return items
         lowest = max(feet.values())
@@ -810,7 +807,7 @@ class _PageFrames:
             frame, block = self.template.frames[name], self.blocks.get(name)
             if block is None or frame.cell_spans_by or frame.cells < 2 or name in self.why:
                 continue
-            columns = {c for n in self.order if n != name and self.blocks.get(n) for c in self.starts(n)}
+            columns = self.other_columns(name)
             if name in self.widened:  # (its cells as the template widens them on a page too full at its own)
                 if self.starts(name) - columns:
                     self.why[name] = "its wider cells: the page is too full on its own"

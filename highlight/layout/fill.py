@@ -72,14 +72,15 @@ def cell_boxes(frame: FrameSpec, width: float, gutter: float) -> list[tuple[floa
 def fewer_cells(frame: FrameSpec, count: int) -> FrameSpec:
     """The frame as it sets `count` elements: a frame whose cells follow its content (`cell_spans_by: depth`) given
     fewer elements than its cells (an edition that composes a row of two where the template's row holds three) sets
-    them on one row of as many cells sharing its span equally, on the grid (its cell_spans name a row of its full
-    count); else the frame as the template gives it (a lone table in a frame of two cells keeps its half). (Designer's review of
+    them on one row of as many cells, equal ones first, their columns then chosen as the full row's are
+    (level_cell_spans: page 2's income figure on 1-8 beside the Engagement Day on the rankings' 9-12, designer's
+    review 23, item 1; its cell_spans name a row of its full count); else the frame as the template gives it (a lone table in a frame of two cells keeps its half). (Designer's review of
     357772a, item 1: page 2's income figure, with nothing under it, composed beside the Engagement Day, a cell of
     its depth, and the licences with the events and the inventions: the template's rows take either composition.)"""
     if not 0 < count < frame.cells or frame.span % count or frame.cell_spans_by != "depth" \
             or frame.wide_cells or frame.wide_cell_spans or frame.crowded_cells or frame.crowded_cell_spans:
         return frame
-    return replace(frame, cells=count, cell_spans=None, cell_spans_by=None)
+    return replace(frame, cells=count, cell_spans=None)
 
 
 def cell_widths(frame: FrameSpec, width: float, gutter: float) -> list[float]:
@@ -659,11 +660,13 @@ def _compositions(total: int, least: list[int]) -> list[tuple[int, ...]]:
 
 
 def _nearest_on(frame: FrameSpec, columns: AbstractSet[int], least: list[int], base: tuple) -> tuple[int, ...]:
-    """The spans of a row whose cells all start on `columns` that fall least short of the columns each cell needs
-    (`least`: the fewest columns short, then the fewest cells short, then the template's `base` spans nearest);
-    () where no spans start on them only."""
-    on = [c for c in _compositions(frame.span, [1] * frame.cells) if not cell_starts(frame, c) - columns]
-    return min(on, key=lambda c: (sum(max(0, need - n) for n, need in zip(c, least, strict=True)),
+    """The spans of a row whose cells start on `columns`, as many as they can (a row of more cells than the page
+    has columns starts the rest on columns of its own: page 2's seedbed of four figures over the Accelerator's
+    thirds), that fall least short of the columns each cell needs (`least`: the fewest columns short, then the
+    fewest cells short, then the template's `base` spans nearest)."""
+    on = _compositions(frame.span, [1] * frame.cells)
+    return min(on, key=lambda c: (len(cell_starts(frame, c) - columns),
+                                  sum(max(0, need - n) for n, need in zip(c, least, strict=True)),
                                   sum(n < need for n, need in zip(c, least, strict=True)),
                                   sum(abs(n - b) for n, b in zip(c, base, strict=True))), default=())
 
@@ -688,10 +691,11 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
     keeps the template's `cell_spans`. `trial(spans)` fills the frame on `spans` and gives (its left, its measure,
     its items). Among the spans on which every stat's figure line (figure, unit and change) fits its cell, with the
     clear space before a cell beside it (elements.figure_clear_mm), and each cell its widest unit no line breaks
-    (unbreakable), the one that breaks the fewest words or leaves the fewest alone (broken_words), then leaves the
-    least paper past typography.max_row_hole_mm under its shortest cell down to its deepest cell's foot (whole
-    mm), then has the fewest cells starting on a grid column no other row of the page starts on (`columns`: the
-    page's one column structure, issue 22 round 12a: page 2's rows stood on seven column lines), then the least
+    (unbreakable), the one that breaks the fewest words or leaves the fewest alone (broken_words), then has the
+    fewest cells starting on a grid column no other row of the page starts on (`columns`: the page's one column
+    structure, issue 22 round 12a: page 2's rows stood on seven column lines), then leaves the least paper past
+    typography.max_row_hole_mm under its shortest cell down to its deepest cell's foot (whole mm; designer's
+    reviews 20-23, each its first item: a second structure reads worse than a hole the report notes), then the least
     paper under its shortest cell, then under all its cells; the template's spans on a tie, then the fewest
     columns moved from them; what the page's columns would cost it appended to `why`. Designer's review of
     357772a, item 1:
@@ -726,13 +730,13 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
         feet = [max(f) for f in found]
         holes = [max(feet) - foot for foot in feet]
         over = round(max(0.0, max(holes) - limit) / MM) if limit else 0
-        key = (broken_words(items), over, len(cell_starts(frame, spans) - columns), round(max(holes) / MM),
+        key = (broken_words(items), len(cell_starts(frame, spans) - columns), over, round(max(holes) / MM),
                round(sum(holes) / MM), spans != base, sum(abs(a - b) for a, b in zip(spans, base, strict=True)))
         if best is None or key < best[0]:
             best = (key, spans)
-        if key[2] == 0 and (kept is None or key < kept[0]):
+        if key[1] == 0 and (kept is None or key < kept[0]):
             kept = (key, spans, round(max(holes) / MM, 1))
-    if why is not None and best is not None and best[0][2]:  # (what the page's columns would cost the row)
+    if why is not None and best is not None and best[0][1]:  # (what the page's columns would cost the row)
         if kept is not None:
             (broken, _, _, _, _, _, _), spans, hole = kept
             cost = (f"break or leave alone {broken} word{'s' if broken > 1 else ''}" if broken else

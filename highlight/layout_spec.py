@@ -148,6 +148,7 @@ class FrameSpec:
     chart: str = "bars"  # how breakdown tables are drawn: bars per row, or a ring above
     gap: str | None = None  # the space above, a named step of page.yaml's spacing_pt (instead of gap_mm)
     anchor: str | None = None  # "foot": it and the frames below it stand at the foot; the space above is deliberate
+    # ("foot-if-spare": it follows the frames above it, at the foot only on a page with more room than its foot takes)
     beside_mm: float | None = None  # stats: the figure in a column this wide, its words beside it
     row_rules: bool = False  # a hairline between the rows of its cells
     wide_span: int | None = None  # the wider span it takes when the page is too full at its own
@@ -492,7 +493,10 @@ FRAME = Struct(FrameSpec, {
                         "chart here, its key there (beside the chart in another column)")),
     "gap": Field(Str("The space above, a named step of spacing_pt in layout/page.yaml (e.g. section)")),
     "anchor": Field(Str("foot: this frame and those below it stand at the foot of the body; the space above "
-                        "them is the page's one deliberate space", choices=("foot",))),
+                        "them is the page's one deliberate space. foot-if-spare: this frame follows the frames above "
+                        "it (a closing paragraph under its section), and stands at the foot as with foot only where "
+                        "the page has more room than its larger steps and the space at its foot take",
+                        choices=("foot", "foot-if-spare"))),
     "foot_with": Field(Seq(Str("A frame name"), 1, "Frames beside this one (another column of its section): this frame "
                            "goes down until its foot stands level with their lowest foot (never up), so two columns "
                            "of one section end level")),

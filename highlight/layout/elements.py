@@ -692,7 +692,9 @@ def picture(ctx: FrameContext, image: Image, width: float, frame: FrameSpec) -> 
                                  # a placeholder is not the picture: an artifact, its alt text kept for the photograph
                                  Role("artifact", image.ref.yaml_path or "") if path is None else None))
     if path is None and (ctx.m.picture_to_come_en or ctx.m.picture_to_come_zh):
-        # What the box waits for, in its corner (layout/page.yaml: picture_to_come_en/zh), as furniture
+        # What the box waits for (layout/page.yaml: picture_to_come_en/zh), as furniture: each line centred on the
+        # box, over the middle of its full cross, on a paper-white patch. In a corner the patch cut one diagonal
+        # short, which read as a drawing error (designer's review 23, item 12).
         inset = 2.0 * MM
         label = ctx.column(piece.primary, image.ref, "en", max(1.0, x1 - x0 - 2 * inset), x0 + inset, inset,
                            role=Role("artifact", image.ref.yaml_path or ""))
@@ -701,12 +703,17 @@ def picture(ctx: FrameContext, image: Image, width: float, frame: FrameSpec) -> 
         label.text(words, "picture-credit")
         label.text(words, "picture-credit", "zh")
         said = [i for i in piece.primary[first:] if isinstance(i, TextLine)]
-        if said:  # on a paper-white ground, clear of the placeholder's lines (second designer review, item c)
+        if said:
             pad = 1.0 * MM
-            top = min(i.baseline_pt - i.line.ascent_pt for i in said) - pad
-            bottom = max(i.baseline_pt + i.line.descent_pt for i in said) + pad
-            right = max(i.x_pt + i.line.right_pt for i in said) + pad
-            piece.primary.insert(first, Box(x0 + inset - pad, top, right - (x0 + inset - pad), bottom - top,
+            high = min(i.baseline_pt - i.line.ascent_pt for i in said)
+            low = max(i.baseline_pt + i.line.descent_pt for i in said)
+            middle_x, down = (x0 + x1) / 2, height / 2 - (high + low) / 2
+            piece.primary[first:] = [replace(i, x_pt=middle_x - i.line.right_pt / 2, baseline_pt=i.baseline_pt + down)
+                                     if isinstance(i, TextLine) else i for i in piece.primary[first:]]
+            centred = [i for i in piece.primary[first:] if isinstance(i, TextLine)]
+            left = min(i.x_pt for i in centred) - pad
+            right = max(i.x_pt + i.line.right_pt for i in centred) + pad
+            piece.primary.insert(first, Box(left, high + down - pad, right - left, low - high + 2 * pad,
                                             ctx.layout.colours["white"]))
     col = ctx.column(piece.primary, image.ref, "en", width, 0.0, height + ctx.m.band_gap_pt)
     for text, style in ((image.caption, "picture-caption"), (image.credit, "picture-credit")):

@@ -483,8 +483,8 @@ class _PageFrames:
                           and k + 1 < len(b.elements) and isinstance(b.elements[k + 1], BulletList)}
                       for n, b in blocks.items()
                       if frames.get(n) is not None and frames[n].align_rows and frames[n].cells == 1}
-        # the rows of each frame of a row group that are codes (align_rows levels them only without a hole over its
-        # limit above either: designer's review of 9a0f0fe, item 2)
+        # the rows of each frame of a row group that are codes (align_rows always levels them: designer's reviews 21
+        # and 23, item 5)
         self.codes = {n: {k for k, e in enumerate(b.elements) if isinstance(e, QrCode)} for n, b in blocks.items()
                       if frames.get(n) is not None and frames[n].align_rows}
         # the ranks of each frame's rankings, and those whose titles share one indent in a column of their own

@@ -598,9 +598,10 @@ def align_rows(template, fill, started: dict, filled: dict | None = None, max_ga
     aligned, page 1's 'Forward-thinking research subjects include:' started 5.6 mm over '6 strategic research
     areas:'; levelled under the tallest, round 4 found a list 12 mm under its heading).
 
-    A row of codes (`codes`: each frame's rows that are QR codes) stands level only where that opens no band over
-    `max_gap` between a column's last ink and its code; else each code hangs under its own text (designer's review
-    of 9a0f0fe, item 2: page 8's left code 21 mm under its text, level with the right column's)."""
+    A row of codes (`codes`: each frame's rows that are QR codes) always stands level, their tops on one line under
+    the deepest column and their captions on one baseline, whatever paper that leaves over the shorter column's code
+    (designer's reviews 21 and 23, item 5: page 8's codes hung each under its own text stood 14 mm apart in height,
+    read as a mistake; the hole a level row leaves is the column's, not a band across the page)."""
     groups: dict = {}
     for name, frame in template.frames.items():
         if frame.align_rows:
@@ -623,15 +624,13 @@ def align_rows(template, fill, started: dict, filled: dict | None = None, max_ga
             for k in range(rows):
                 have = [n for n in names if k < len(started[n])]
 
-                coded = bool(codes) and len(have) > 1 and all(k in (codes or {}).get(n, ()) for n in have)
-                above = {n: max((b for item in filled[n][3] if (span := ink_span(item)) is not None
-                                 for a, b in (span,) if b <= started[n][k] + 0.01), default=-math.inf)
-                         for n in have} if coded and filled is not None and max_gap is not None else {}
+                if len(have) > 1 and codes and all(k in codes.get(n, ()) for n in have):
+                    lowest = max(started[n][k] for n in have)  # a row of codes: level, under the deepest column
+                    for n in have:
+                        wanted[n].append(lowest)
+                    continue
 
-                def reach(n: str, top: float, k: int = k, natural: dict = natural, allow: dict = allow,
-                          above: dict = above) -> bool:
-                    if n in above and max_gap is not None and top - above[n] > max_gap + 0.01:
-                        return False  # (a code: no hole over the limit above it)
+                def reach(n: str, top: float, k: int = k, natural: dict = natural, allow: dict = allow) -> bool:
                     return started[n][k] - 0.01 <= top <= natural[n][k] + allow[n] + 0.01
 
                 # a row of headings starts on one line, its wraps running down, and what each heads one step under

@@ -15,6 +15,8 @@ from ..diagnostics import Diagnostics, SourceRef
 from ..layout_spec import MM, FrameSpec, Layout
 from .items import TextLine, _down_to_grid, box_first, empty_bands, ink_span, rule_step
 
+FOOT_IF_SPARE = "foot-if-spare"  # (anchor: a frame that follows, anchored to the foot only on a page with room to spare)
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -111,7 +113,8 @@ def _merged(spans: list) -> list:
 
 def place_frames(layout: Layout, template, order: list, filled: dict, body_top: float, body_bottom: float,
                  page_ref: SourceRef, page: int, diags: Diagnostics, relax: bool = False,
-                 foot_pt: float = 0.0, judge: bool = False, measured: dict | None = None) -> Placement:
+                 foot_pt: float = 0.0, judge: bool = False, measured: dict | None = None,
+                 spare_to_foot: bool = False) -> Placement:
     """Tops of the frames, the one space the template declares (if any) and the room left over.
 
     Frames stack with the named gaps of the spacing scale, each frame as tall as its content (a panel is
@@ -132,7 +135,11 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
 
     `measured` (the engine's, for one page) keeps what a frame's items as filled measure (their first baseline, their
     ink, whether a box's edge is their first ink) from one placement to the next, by the very items (frozen, kept
-    while it is kept: a fill taken from the page's fills gives the same objects)."""
+    while it is kept: a fill taken from the page's fills gives the same objects).
+
+    A frame with `anchor: foot-if-spare` (a closing paragraph) follows the frames above it, its gap one of the page's,
+    unless the page then has more room than its steps and the space at its foot take: then it is anchored to the foot
+    as `anchor: foot` is (placed again with `spare_to_foot`)."""
     frames = _through_empty(template.frames, order, filled)
     geometry = layout.geometry
     limits = geometry.typography
@@ -306,7 +313,8 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                                "in the edition's layout")
     # A frame anchored to the foot goes down only where that leaves every held step as it is: under a section
     # heading's held step it stays, and the page's one declared space is at its foot (as on a page without one).
-    anchored = [n for n in order if frames[n].anchor == "foot" and frames[n].gap not in fixed]
+    anchored = [n for n in order if (frames[n].anchor == "foot" or spare_to_foot and frames[n].anchor == FOOT_IF_SPARE)
+                and frames[n].gap not in fixed]
     moved_set = set(anchored)
     for name in order:  # whatever stands below a frame that moved down moves with it
         if set(frames[name].below or ()) & moved_set:
@@ -391,6 +399,11 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
         allowed = max(0.0, limits.deliberate_space_mm * MM - grid - foot_pt)
         declared = (space_top, min(body_bottom, space_top + allowed))
         spare = max(0.0, spare - (declared[1] - declared[0]))
+        if spare > 0 and not spare_to_foot and any(frames[n].anchor == FOOT_IF_SPARE and n not in anchored
+                                                   and frames[n].gap not in fixed and inks[n] for n in order):
+            # more room than the foot takes: the closing frames go to the foot after all (what the page said, said)
+            return place_frames(layout, template, order, filled, body_top, body_bottom, page_ref, page, Diagnostics(),
+                                relax, foot_pt, judge, measured, spare_to_foot=True)
     gaps = [tops[n] + seen[n][0] - max(tops[b] + seen[b][1] for b in frames[n].below) for n in order
             if frames[n].below and frames[n].gap is not None and frames[n].gap != "tight" and inks[n]]
     return Placement(tops, declared, spacing, used, spare, not snap, relaxed, min(gaps, default=None), released)

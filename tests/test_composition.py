@@ -199,13 +199,19 @@ def test_an_overflow_names_the_frames_that_grew_since_the_last_good_build(tmp_pa
 
 def test_the_chinese_that_translates_a_bold_english_part_is_bold_too(leaflet):
     """Page 5: the callout whose English is only a headline ('high performance computational facility')
-    and whose Chinese is only its text sets that Chinese in the headline's bold; page 3's Chinese notes
-    that stand for an English label are set as labels. A Chinese note beside an English note stays light."""
+    and whose Chinese is only its text sets that Chinese in the headline's style (since the designer's review of
+    2824c5b, item 6, a headline on the row's figure line is set light, callout-figure: its Chinese too, in one face
+    with the English); page 3's Chinese notes that stand for an English label are set as labels. A Chinese note
+    beside an English note stays light."""
     def faces(page, starts):
         return {run.face for item in leaflet.pages[page - 1].items if isinstance(item, TextLine)
                 and item.line.text.startswith(starts) for run in item.line.runs if run.text.strip()}
 
-    assert faces(5, "添置高效能運算設備") == {"cjk-bold"}
+    assert faces(5, "添置高效能") == {"cjk-regular"} and faces(5, "computational") == {"latin-regular"}, \
+        (faces(5, "添置高效能"), faces(5, "computational"))
+    twin = [item for item in leaflet.pages[4].items if isinstance(item, TextLine) and item.line.text.startswith(
+        ("添置高效能", "computational"))]
+    assert len({(run.size_pt, run.colour) for item in twin for run in item.line.runs if run.text.strip()}) == 1
     assert "cjk-bold" in faces(3, "非本地生來自")
     assert faces(5, "向全體學生提供") == {"cjk-regular"}
 

@@ -123,7 +123,15 @@ LATIN_NAME_COST = 2 * WORD_COST  # a break inside a Latin name of Chinese text (
 # A break at a space inside a Latin run of Chinese text (於 Hong Kong | Techathon 2023): dearer than a line a tenth
 # loose or a ragged justified line, so the run goes down whole where a break beside it is near as good.
 LATIN_RUN_COST = 80.0
-NAME_YEAR_COST = 200.0  # …and between a name and its year (Techathon◊ | 2023): dearer, but a name is kept whole first
+# …and between a name and the short figure after it (Techathon◊ | 2023): dearer than a break inside the name, which
+# moves before the name's last word (於 Hong Kong | Techathon◊ 2023: the Chinese review of 2824c5b, D1; a year belongs
+# to its event), and than a stray line (於 | Hong Kong…)
+NAME_YEAR_COST = 3 * WORD_COST
+# In English, a break between a name's word and its short figure costs as much as a line half short (Hong Kong |
+# Techathon◊ 2023, THE Rankings | 2024 not Rankings | 2024): the break moves to a word before the name's last
+NAME_FIGURE_COST = 25.0
+# A year (2023), a range of years (2022–23) or an edition's number (48): what a name's word keeps on its line
+NAME_FIGURE = re.compile(r"\d{1,4}(?:[\u2013-]\d{2,4})?[,.;:)]?")
 # A break between two words of a Chinese run, not after punctuation (數據|科學, 香港|特區政府, 亞洲頂尖|600+):
 # phrases end at punctuation, so a line that ends there reads better. In a narrow measure it is worth a line
 # about two fifths short (100 × 0.39²); in wider text a little more than opening a justified line's ideograph
@@ -359,7 +367,9 @@ class _Sep:
     coverb: bool = False  # the line would end with a one-character coverb (予, 於, 為: zh_words.yaml)
     after_connective: bool = False  # the line would end with a connective (「教育及 |: zh_words.yaml)
     singles: bool = False  # between two one-character words of the dictionary (獎|項: perhaps a word it lacks)
-    latin_run: float = 0.0  # a space inside a Latin run of Chinese text (Hong Kong | Techathon): what breaking costs
+    # a space inside a Latin run of Chinese text (Hong Kong | Techathon), or in any text between a name and its
+    # short figure (Techathon◊ | 2023): what breaking costs
+    latin_run: float = 0.0
 
 
 class _Char:
@@ -640,7 +650,11 @@ class TextSetter:
                     sep = _replaced(sep, breakable=False, kind="glue")  # a space inside a listed name
                 sep = _classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades)
                 if sep.breakable and sep.kind == "space" and chars[word[0]].span.lang == "zh":
-                    sep = _replaced(sep, latin_run=_latin_run_cost(chars, words[w_index - 1], word))
+                    sep = _replaced(sep, latin_run=_latin_run_cost(chars, words[w_index - 1], word,
+                                                                   texts[w_index + 1] if w_index + 1 < len(words) else ""))
+                elif sep.breakable and sep.kind == "space" and texts[w_index][:1].isdigit() \
+                        and _name_figure(texts[w_index - 1], texts[w_index], chars[words[w_index - 1][-1]].span.marker):
+                    sep = _replaced(sep, latin_run=NAME_FIGURE_COST)
                 left_end = chars[words[w_index - 1][-1]]
                 if sep.breakable and (word[0] in titled or (left_end.char.isascii() or left_end.span.marker)
                                       and _latin_han_name(chars, words[w_index - 1][-1], word[0])):
@@ -1537,21 +1551,32 @@ def _gap_cost(opened_em: float) -> float:
     return GAP_OPEN_COST * (opened_em / GAP_OPEN_EM) ** 2 + _over_aim_cost(opened_em)
 
 
-def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int]) -> float:
+def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int], then: str = "") -> float:
     """What a break at the space between two words of Chinese text costs when both are Latin (clreq: a Latin run in
-    Chinese text is not broken where that can be helped): inside a name (two capitalised words: Hong Kong |
-    Techathon) as inside a word, WORD_COST; between a name and the figure after it (Techathon◊ | 2023) NAME_YEAR_COST;
-    anywhere else in the run LATIN_RUN_COST."""
+    Chinese text is not broken where that can be helped): between a name and the short figure after it (Techathon◊ |
+    2023) NAME_YEAR_COST, the dearest; inside a name (two capitalised words: Hong | Kong) as inside a word,
+    LATIN_NAME_COST, but before a name's last word that keeps its figure (`then`, the word after `right`: Hong Kong |
+    Techathon◊ 2023) as anywhere else in the run, LATIN_RUN_COST: a year belongs to its event (the Chinese review of
+    2824c5b, D1), and the run is broken where its name's words part least."""
     before = "".join(chars[i].char for i in left if not chars[i].span.marker)
     after = "".join(chars[i].char for i in right if not chars[i].span.marker)
     if not before or not after or not is_latin_run_char(before[-1]) or not is_latin_run_char(after[0]):
         return 0.0
     name = re.search(r"[A-Za-z]+$", before)
     if name and name.group()[0].isupper() and after[0].isupper():
-        return LATIN_NAME_COST
+        figure = re.match(r"\d+", then)
+        return LATIN_RUN_COST if figure and len(figure.group()) <= 4 and after.isalpha() else LATIN_NAME_COST
     if name and name.group()[0].isupper() and after[0].isdigit():
         return NAME_YEAR_COST
     return LATIN_RUN_COST
+
+
+def _name_figure(left: str, right: str, marked: bool) -> bool:
+    """A short figure after a name's word (Techathon◊ 2023, Rankings 2024, Expo 2025, 2022–23): `left` a capitalised
+    Latin word of two letters or more, or one a footnote marker ends (`marked`), `right` a year, a range of years or
+    an edition's number (NAME_FIGURE)."""
+    return (marked or (len(left) > 1 and left[0].isupper() and left.isalpha())) \
+        and NAME_FIGURE.fullmatch(right) is not None
 
 
 def _word_cost(word_em_pt: float, width_pt: float) -> float:

@@ -744,10 +744,13 @@ def _qr_caption_findings(pages: list[LaidOutPage], layout, diags: Diagnostics) -
 
 
 def _last_ink(page: LaidOutPage) -> float | None:
-    """Where a page's ink ends above its folio: its body's or its notes' lowest ink (pt from the top)."""
+    """Where a page's ink ends above its folio: its body's or its notes' lowest ink (pt from the top). (Above the
+    folio's ink, not 30 mm under the body's foot: page 5's notes on five columns end 33 mm under it.)"""
+    folio = min((span[0] for i in page.items if getattr(i, "frame", "") == "folio"
+                 and (span := ink_span(i)) is not None), default=page.body_bottom_pt + 30 * MM)
     return max((b for i in page.items if getattr(i, "frame", "") not in ("folio", "folio-slug")
                 and not (isinstance(i, Box) and i.bleeds) and (span := ink_span(i)) is not None
-                for b in (span[1],) if b <= page.body_bottom_pt + 30 * MM), default=None)
+                for b in (span[1],) if b <= folio), default=None)
 
 
 def _spread_foot_findings(pages: list[LaidOutPage], limits: TypographyLimits, diags: Diagnostics) -> None:

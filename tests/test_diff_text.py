@@ -24,7 +24,7 @@ def _edited(tmp_path, edits: list[tuple[str, str]]) -> str:
 
 def test_diff_shows_chinese_unspaced_and_ordinals_whole(built, tmp_path):
     new = _edited(tmp_path, [("登上數據分析機構科睿唯安", "登上數據分析公司科睿唯安"),
-                             ("all 19 HKUST teams at the 48th", "all 19 HKUST teams at the 47th")])
+                             ("all 19 HKUST teams** at the 48th", "all 19 HKUST teams** at the 47th")])
     changes = diff_pdfs(built[1], new)
     assert [c.number for c in changes] == [1]
     removed, added = changes[0].removed, changes[0].added

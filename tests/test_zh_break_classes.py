@@ -4,9 +4,12 @@ boundary; no stray short line mid-paragraph; a figure glued to a classifier only
 marker moved to its ink; the Chinese footnote justified; a full-width space between two Chinese phrases."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from highlight.content import Typography, typographic
+from highlight.layout_spec import MM
 from highlight.text import MAX_IDEOGRAPH_GAP_EM, Span
 
 EDITION = "content/2022-23"
@@ -198,20 +201,54 @@ def _set_marked(zh, text: str, style: str, em: float) -> list[str]:
     return [line.text.strip() for line in setter.set(spans, em * st.size_pt, st.align)]
 
 
-def test_a_latin_name_stays_whole_and_keeps_its_year_where_it_can_in_chinese_text(zh):
-    """p5's card: 「於 Hong Kong Techathon◊ | 2023 榮獲…」 parted the name from its year, and then 「於 Hong Kong |
-    Techathon◊ 2023」 the name itself (both reviews). In a Latin run of Chinese text a break inside a name (two
-    capitalised words) is priced as inside a word, one between the name and its year dearer than elsewhere in the run
-    (clreq: a Latin run in Chinese text is not broken where that can be helped). In the card's 12–14 ems the run
-    cannot stand on one line: it breaks before the year, never inside the name; where it fits, it goes whole."""
-    for em in (12.0, 12.5, 13.0, 14.0):
-        printed = _set_marked(zh, "於 Hong Kong Techathon[^◊] 2023 榮獲11個獎項，為所有大學之冠", "stat-note", em)
-        assert not any(a.endswith(("Hong", "Kong")) for a in printed), (em, printed)
-        assert any("Hong Kong Techathon◊" in line for line in printed), (em, printed)
-    assert _set_marked(zh, "於 Hong Kong Techathon[^◊] 2023 榮獲11個獎項，為所有大學之冠", "stat-note", 14)[0] \
-        == "於 Hong Kong Techathon◊"
-    printed = _set_marked(zh, "學生團隊於本年度在 Hong Kong Techathon[^◊] 2023 榮獲11個獎項，為所有大學之冠", "stat-note", 16)
-    assert any("Hong Kong Techathon◊ 2023" in line for line in printed), printed
+def test_a_latin_name_keeps_its_year_and_stays_whole_where_it_can_in_chinese_text(zh):
+    """p5's card: 「於 Hong Kong Techathon◊ | 2023 榮獲…」 parted the event's name from its year in both editions (the
+    Chinese review of 2824c5b, D1, and the designer's review, item 2: a year belongs to its event). In a Latin run of
+    Chinese text a break between a name's word and its short figure is dearer than any break inside the name, and one
+    inside the name is taken before its last word (Hong Kong | Techathon◊ 2023), never inside Hong Kong, and never
+    leaving a coverb alone (於 | Hong Kong…): where the run fits a line it goes whole. Fails on 2824c5b at 12-14.7 ems
+    ('於 Hong Kong Techathon◊', '2023 榮獲…')."""
+    text = "於 **Hong Kong Techathon**[^◊] 2023 榮獲**11個獎項**，為所有大學之冠"
+    for em in (12.0, 12.5, 13.0, 14.0, 14.7):
+        printed = _set_marked(zh, text, "stat-note", em)
+        assert printed[0] == "於 Hong Kong" and printed[1].startswith("Techathon◊ 2023"), (em, printed)
+    for em in (16.0, 18.0):
+        assert any("於 Hong Kong Techathon◊ 2023" in line for line in _set_marked(zh, text, "stat-note", em)), em
+    for em in (10.0, 12.0, 14.0, 16.0, 18.0):
+        printed = _set_marked(zh, "學生團隊於本年度在 Hong Kong Techathon[^◊] 2023 榮獲11個獎項，為所有大學之冠",
+                              "stat-note", em)
+        assert not any(a.endswith(("Hong", "Techathon◊", "於")) for a in printed[:-1]), (em, printed)
+        assert any("Techathon◊ 2023" in line for line in printed), (em, printed)
+
+
+def test_an_english_name_keeps_its_year_on_its_line(setter_and_style):
+    """The English of p5's card, 'at Hong Kong Techathon◊ | 2023, the most | among universities' (both editions: the
+    designer's review of 2824c5b, item 2): a year, a range of years or an edition's number after a name's word (a
+    capitalised word, or one a footnote marker ends) stays on its line, the break moving to a word before (at Hong
+    Kong | Techathon◊ 2023, the most), where that costs no more than a line half short; a figure after a lowercase
+    word parts as any word does. Fails on 2824c5b at 12.5-14 columns' ems of the 8 pt note."""
+    from highlight.text import spans_from_text
+
+    setter, layout = setter_and_style
+    st = layout.style("stat-note", "en")
+
+    def lines(text: str, width_mm: float) -> list[str]:
+        spans = spans_from_text(text, st, st, lang="en")
+        return [line.text.strip() for line in setter.set(spans, width_mm * MM, st.align)]
+
+    for width in (33.0, 36.0, 38.0, 41.25, 44.0):
+        printed = lines("at **Hong Kong Techathon**[^◊] 2023, the most among universities", width)
+        assert not any(a.endswith("Techathon◊") and b.startswith("2023") for a, b in itertools.pairwise(printed)), \
+            (width, printed)
+    assert lines("at **Hong Kong Techathon**[^◊] 2023, the most among universities", 41.25)[:2] == \
+        ["at Hong Kong", "Techathon◊ 2023, the most"]
+    assert lines("ranked in the THE Asia University Rankings 2023 among the region's best", 38.0)[0] != \
+        "ranked in the THE Asia University Rankings"
+    # (a lowercase word before a figure is no name: nothing keeps them)
+    from highlight.text import _name_figure
+
+    assert _name_figure("Techathon", "2023,", False) and _name_figure("network", "2022–23", True)
+    assert not _name_figure("in", "2023", False) and not _name_figure("Techathon", "12,318", False)
 
 
 def test_two_one_character_words_in_a_row_part_only_where_nothing_better_is_near(zh):

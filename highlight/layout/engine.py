@@ -850,9 +850,10 @@ class _PageFrames:
         from one top line and the shorter takes the room of the lines it lacks under its Chinese (head_depth), so that
         what they head starts level (page 1's lists were 5.7 mm apart; the lead's decision after designer reviews 4
         and 5 of main: bottom-aligned, a two-line heading climbed to 4.8 mm under the section rule while its
-        one-line neighbours sat 9.8 mm under it). A row of stats whose cells
-        differ in a lead-in ("Around" over 800) keeps its figures level (align_rows): the lead-in's line is a slot
-        of the row, left empty directly above the figures of the cells without one."""
+        one-line neighbours sat 9.8 mm under it). A row of stats keeps its figures level (align_rows) at its deepest
+        tile's own stack (heading, lead-in, change), its headings taking no room: "Around" over 800 under a heading of
+        two lines stands no deeper than "Arts and / Creativity / 藝術與創意" over 110+ (designer's review of 2824c5b,
+        item 2: with the room it stood under a third heading line, 4.9 mm more paper over every figure)."""
         template, blocks, filled = self.template, self.blocks, self.filled
         rows_of: dict = {}
         for name in self.order:
@@ -861,6 +862,11 @@ class _PageFrames:
                     and block.elements[0].level >= 2 and frame.cells == 1:
                 rows_of.setdefault(frame.align_rows, []).append(name)
         for names in rows_of.values():  # (each heading's lines counted as its frame set them)
+            if all(isinstance(blocks[n].elements[1], Stat) for n in names):
+                # Stats under every heading: align_rows levels their figure lines at the deepest cell's own stack
+                # (its heading, lead-in and change); the deepest heading's room added to every cell as well would
+                # stack one cell's heading on another's lead-in (page 5: 4.9 mm of paper over every figure)
+                continue
             lines = {n: [i.lang for i in filled[n][3] if isinstance(i, TextLine) and i.ref == blocks[n].elements[0].ref]
                      for n in names}
             counts = {n: (langs.count("en"), langs.count("zh")) for n, langs in lines.items() if langs}

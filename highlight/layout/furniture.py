@@ -76,9 +76,9 @@ def _footnotes(ctx: FrameContext, page: Page, width: float, columns: tuple[int, 
     on the rest, each marker on its grid column's edge and its text after it on one indent (the measure holds
     both: nothing hangs in the margin or the gutter): a long note reads on a measure of some 60 characters (DESIGN.md: long footnotes in two columns), a
     short one takes one line, and both languages carry the marker. The notes stand on the page's own columns:
-    their Chinese starts on a grid column where a frame or cell of the body above starts (`columns`, 1-based),
-    the one that sets the notes shortest, the nearest to `footnote_english_columns` + 1 among equals (the
-    page's half), the English on at most one column more; a page with none in reach takes that one. A note in one language (or a single-language
+    their Chinese starts on the page's half (`footnote_english_columns` + 1) or a grid column where a frame or cell
+    of the body above starts (`columns`, 1-based), the one that sets the notes shortest, the nearest to the half
+    among equals, the English on at most one column more. A note in one language (or a single-language
     variant) runs across the page. Every note ends with its language's full stop (`footnote_stop_en`,
     `footnote_stop_zh`): where the copy has none the layout adds it, as furniture."""
     grid = ctx.layout.geometry.grid
@@ -86,7 +86,9 @@ def _footnotes(ctx: FrameContext, page: Page, width: float, columns: tuple[int, 
     # neither language on under a third of the grid, nor the English past one column over the half (a reading
     # measure, DESIGN.md: 55-80 characters; 8 columns of 7 pt run to 90)
     reach = range(grid.columns // 3, preferred + 2)
-    choices = sorted({c - 1 for c in columns if c - 1 in reach} or {preferred}, key=lambda e: (abs(e - preferred), e))
+    # (the page's half always among them: the leaflet's notes stand alike on every page where the half sets them as
+    # short; page 5 on 1, 4, 6, 9 set its English on five columns, six lines to the folio, designer's review 24)
+    choices = sorted({c - 1 for c in columns if c - 1 in reach} | {preferred}, key=lambda e: (abs(e - preferred), e))
     if not page.footnotes or len(choices) == 1:
         return _notes(ctx, page, width, choices[0])
     tried = []  # (the notes set on each choice, what that said): the shortest taken, what it said said

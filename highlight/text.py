@@ -803,9 +803,11 @@ class TextSetter:
             width = THIN_SPACE_EM * style.size_pt  # still drawn as a space, so the text reads "5 km"
         if _is_cjk_punctuation(last.char) or _is_cjk_punctuation(first.char):
             width = 0.0  # full-width punctuation carries its own space: a typed space would double it
-        if chars[left[-1] + 1].char == IDEOGRAPHIC_SPACE:
-            width = style.size_pt  # a full-width space between two Chinese phrases: one em (drawn as a space)
         kind = "space" if not keep_together else "glue"
+        if chars[left[-1] + 1].char == IDEOGRAPHIC_SPACE:
+            # a full-width space between two Chinese phrases, or between a label's two languages ('Mainland　內地',
+            # stacking.inline_pair): one em (drawn as a space), typed on purpose, so never the Han-Latin quarter em
+            return _space_sep(style.size_pt, not keep_together, kind, style.size_pt)
         if is_han_latin_pair(left_word[-1:] or " ", right_word[:1] or " "):
             # A space typed between Han and Latin is the one Han–Latin gap, a quarter em, like an untyped one.
             sep = _inner_sep(first.span.style if is_ideograph(first.char) else last.span.style,

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from ..content import Text
 from ..diagnostics import Diagnostics, SourceRef
 from ..layout_spec import MM, Layout, Style
-from ..text import Span, TextSetter, spans_from_text
+from ..text import IDEOGRAPHIC_SPACE, Span, TextSetter, spans_from_text
 from .items import Role, TextLine, _down_to_grid, _first_baseline, _Piece, _shift
 
 BOTH = frozenset({"en", "zh", "mixed"})  # the languages of the bilingual leaflet (`mixed` lines are in both)
@@ -102,12 +102,13 @@ class FrameContext:
         return spans_from_text(string, self.style(style, lang), lang=lang)
 
     def inline_pair(self, text: Text | None, style: str) -> list[Span]:
-        """English and Chinese on one line: 'external funding 校外資助'."""
+        """English and Chinese on one line, a full-width space apart: 'Mainland　內地'. (A word space let the two
+        languages run together as one label, the Han-Latin quarter em between them: Chinese review 24, item 5.)"""
         if text is None:
             return []
         en, zh = self.spans(text, style, "en"), self.spans(text, style, "zh")
         if en and zh:
-            return en + [Span(" ", en[-1].style, lang="en")] + zh
+            return en + [Span(IDEOGRAPHIC_SPACE, zh[0].style, lang="zh")] + zh
         return en or zh
 
     def _natural(self, spans: list[Span]) -> float:

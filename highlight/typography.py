@@ -147,7 +147,8 @@ def _line_findings(item: TextLine, fonts, limits: TypographyLimits, counts: Page
             if widest is None or gap_em > widest[0]:
                 widest = (gap_em, a.char + b.char)
             spaced += gap_em > limits.max_ideograph_gap_em + 0.001
-        elif is_han_latin_pair(a.char, b.char) and not least - 0.01 <= gap_em <= most + 0.01:
+        elif is_han_latin_pair(a.char, b.char) and not least - 0.01 <= gap_em <= most + 0.01 \
+                and not (spaced_by and abs(gap_em - 1.0) <= 0.01):  # (a typed full-width space: a label's languages)
             counts.han_latin.append((item, f"'{a.char}{' ' if spaced_by else ''}{b.char}' {gap_em:.2f} em apart "
                                            f"(the rule: {least:g}–{most:.3g} em)"))
     if widest is not None:

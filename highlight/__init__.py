@@ -9,9 +9,11 @@ name would be the module or the function depending on what was imported first).
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: 2.4 ms of every process, issue 28)
 if TYPE_CHECKING:
+    from typing import Any
+
     from .build import BuildOptions, BuildResult
     from .content import Edition, load_edition
     from .diagnostics import BuildFailed, Diagnostic, Diagnostics, Severity, SourceRef

@@ -11,7 +11,6 @@ import io
 import os
 import pickle
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from .colour import reach_contrast
 from .fonts import FontSet
@@ -19,6 +18,7 @@ from .layout import Box, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, Colour, ImageSettings, Layout
 from .structure import Marked, finish_page, page_structure
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: 2.4 ms of every process, issue 28)
 if TYPE_CHECKING:
     from .profiles import OutputProfile
 

@@ -52,6 +52,7 @@ class RenderOptions:
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
     """The whole PDF, in memory (atomic.write_atomically puts it on disk)."""
+    _tempfile_when_used()
     from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -139,6 +140,45 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
 
     pdf = finished(buffer.getvalue(), plans, options)
     return FinishedPdf(write_finished(pdf), pdf)
+
+
+def _tempfile_when_used() -> None:
+    """ReportLab's utils import its rltempfile (where its test suite writes), and with it tempfile, shutil, random,
+    bz2 and lzma: 3 ms of every process that draws, for functions a build never calls. Until ReportLab is
+    imported, rltempfile is a stand-in whose two functions import the real module when called (and any other name
+    read imports it too), leaving the real one in sys.modules; the stand-in then holds the real one's names."""
+    import sys
+    import types
+
+    name = "reportlab.lib.rltempfile"
+    if name in sys.modules:
+        return
+    stand_in = types.ModuleType(name, "ReportLab's rltempfile, imported when first used (highlight/render.py)")
+
+    def real():
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        import importlib
+
+        module = importlib.import_module(name)
+        vars(stand_in).update(vars(module))
+        return module
+
+    def load(attribute: str):
+        if attribute.startswith("__") and attribute not in ("__all__", "__file__", "__loader__", "__version__"):
+            raise AttributeError(attribute)  # (a probe of a dunder: not a use)
+        return getattr(real(), attribute)
+
+    def get_rl_tempdir(*subdirs):
+        return real().get_rl_tempdir(*subdirs)
+
+    def get_rl_tempfile(fn=None):
+        return real().get_rl_tempfile(fn)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]  # (PEP 562: names it does not hold yet)
+    stand_in.get_rl_tempdir, stand_in.get_rl_tempfile = get_rl_tempdir, get_rl_tempfile  # type: ignore[attr-defined]
+    stand_in.__all__ = ["get_rl_tempdir", "get_rl_tempfile"]  # type: ignore[attr-defined]
+    sys.modules[name] = stand_in
 
 
 class FinishedPdf(bytes):

@@ -176,6 +176,9 @@ _TOKEN = re.compile(
     rb"|(?P<word>[^" + _DELIMITERS + rb"]+)"
     rb"|(?P<brace>[{}]))", re.DOTALL)
 _REF = re.compile(rb"\s+\d+\s+R(?![^" + _DELIMITERS + rb"])")  # after a reference's object number
+# An array of numbers alone, after its "[": what the token loop reads from it, number by number (no "R" in it, so no
+# number is a reference's; no comment; at least one number, the last followed by "]" as a delimiter ends it)
+_NUMBERS = re.compile(rb"((?:\s*[+-]?(?:\d+\.?\d*|\.\d+)(?=[\s\]]))+)\s*\]")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _STRING_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.DOTALL)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"\r\n": b"", b"\n": b"", b"\r": b""}
@@ -249,6 +252,9 @@ class _Parser:
             return Name(raw.decode("latin-1")), pos
         if kind == "open":
             if m.group(kind) == b"[":
+                numbers = _NUMBERS.match(self.data, pos)  # (a font's /Widths: hundreds of numbers, no reference)
+                if numbers is not None:
+                    return Array(float(n) if b"." in n else int(n) for n in numbers.group(1).split()), numbers.end()
                 items = Array()
                 while True:
                     k, mm, p = self.token(pos)

@@ -7,6 +7,7 @@ import os
 import sys
 
 from conftest import ROOT, copy_project
+from reportlab.pdfbase.pdfdoc import PDFOutlines
 from reportlab.pdfgen.canvas import Canvas
 
 from highlight.backends import pdf as pdf_backend
@@ -25,8 +26,12 @@ def test_an_unchanged_document_is_not_rendered_again_and_a_damaged_entry_is_a_mi
     edition = _project(tmp_path)
     kept = os.path.join(tmp_path, ".cache", "output")
     rendered: list[int] = []
-    real = Canvas.save  # (counted in ReportLab: a function of ours replaced at run time turns the cache off)
-    monkeypatch.setattr(Canvas, "save", lambda canvas: rendered.append(canvas.getPageNumber() - 1) or real(canvas))
+    # (counted in ReportLab, where a document is readied to be written, by canvas.save() or render._saved: a
+    # function of ours replaced at run time turns the cache off)
+    real = PDFOutlines.prepare
+    monkeypatch.setattr(PDFOutlines, "prepare",
+                        lambda outlines, doc, canvas: rendered.append(canvas.getPageNumber() - 1) or real(outlines, doc,
+                                                                                                          canvas))
 
     def build_once(name: str, **options) -> bytes:
         rendered.clear()

@@ -188,3 +188,31 @@ def test_an_array_of_numbers_reads_as_its_numbers_one_by_one_do(text, monkeypatc
     fast = read(text)
     monkeypatch.setattr(pdfobjects, "_NUMBERS", __import__("re").compile(rb"(?!)"))
     assert fast == read(text)
+
+
+@pytest.mark.parametrize("target", ["print", "screen"])
+def test_the_finishing_pass_takes_reportlabs_objects_as_it_would_read_them_from_its_file(tmp_path, monkeypatch, target):
+    """render._DirectObjects converts ReportLab's document into the objects pdfobjects reads from the file ReportLab
+    would write, without writing it (issue 28: one pass): the finished PDF is byte for byte the one made through
+    that file (the conversion refused, as it is for a document it does not know). Fails on the code before (no
+    conversion: the file written and read back)."""
+    from highlight import render
+    from highlight.backends.pdf import PdfBackend
+    from highlight.build import BuildOptions, build
+    from highlight.diagnostics import Diagnostics
+
+    result = build(BuildOptions(EDITION, str(tmp_path / "built.pdf"), target=target))
+    assert result.document is not None and not result.diagnostics.has_errors()
+    document = result.document._replace(key=None, page_keys=None)  # (nothing kept: drawn and finished afresh)
+    taken: list = []
+    real = render._DirectObjects.pdf
+    monkeypatch.setattr(render._DirectObjects, "pdf", lambda self: taken.append(1) or real(self))
+    direct = PdfBackend().render(document, Diagnostics())
+
+    def refused(self):
+        raise render._NotDirect("refused by the test")
+
+    monkeypatch.setattr(render._DirectObjects, "pdf", refused)
+    through_the_file = PdfBackend().render(document, Diagnostics())
+    assert taken == [1] and bytes(direct) == bytes(through_the_file)
+    assert bytes(direct) == (tmp_path / "built.pdf").read_bytes()

@@ -680,6 +680,8 @@ class _Writer:
                         dump(value, out)
                         out.append(b" ")
                 out.append(b">>")
+            elif len(obj) > 8 and set(map(type, obj)) == _INTEGERS:  # (a font's /Widths: written in one join)
+                out.append(b"[" + " ".join(map(str, obj)).encode() + b"]")
             else:
                 out.append(b"[")
                 simple = self.simple
@@ -713,6 +715,8 @@ class _Writer:
         else:
             raise TypeError(f"not a PDF value: {obj!r}")
 
+
+_INTEGERS = {int}  # (the types of an array of integers alone: bool is not int's type)
 
 OBJECTS_PER_STREAM = 100  # as qpdf packs them
 

@@ -285,12 +285,17 @@ def _inspect_when_used() -> None:
     it is read, `inspect` is a stand-in module that imports the real one then and takes its names (so a module
     that imported the stand-in reads the real functions), and leaves the real one in sys.modules. importlib's
     LazyLoader cannot serve here: in 3.11 an `import inspect` reads the module's __spec__, which loads it."""
+    import importlib.util
     import sys
     import types
 
     if "inspect" in sys.modules:
         return
     stand_in = types.ModuleType("inspect", "inspect, imported when first used (highlight/__init__.py)")
+    try:  # (the real module's spec, as importlib.util.find_spec("inspect") finds it)
+        stand_in.__spec__ = importlib.util.find_spec("inspect")
+    except (ImportError, ValueError):
+        return
 
     def load(name: str):
         if name.startswith("__") and name not in ("__all__", "__file__", "__path__", "__loader__"):

@@ -367,6 +367,7 @@ def _tempfile_when_used() -> None:
     bz2 and lzma: 3 ms of every process that draws, for functions a build never calls. Until ReportLab is
     imported, rltempfile is a stand-in whose two functions import the real module when called (and any other name
     read imports it too), leaving the real one in sys.modules; the stand-in then holds the real one's names."""
+    import importlib.util
     import sys
     import types
 
@@ -374,12 +375,14 @@ def _tempfile_when_used() -> None:
     if name in sys.modules:
         return
     stand_in = types.ModuleType(name, "ReportLab's rltempfile, imported when first used (highlight/render.py)")
+    try:  # (the real module's spec, as importlib.util.find_spec finds it: reportlab.lib is imported for it)
+        stand_in.__spec__ = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return
 
     def real():
         if sys.modules.get(name) is stand_in:
             del sys.modules[name]
-        import importlib
-
         module = importlib.import_module(name)
         vars(stand_in).update(vars(module))
         return module

@@ -88,7 +88,8 @@ def test_reportlabs_rltempfile_is_the_real_module_when_used():
     and its two functions, called, import the real module and give what it gives."""
     code = ("import sys\nfrom highlight.render import _tempfile_when_used\n_tempfile_when_used()\n"
             "from reportlab.lib import utils\nfrom reportlab.pdfgen.canvas import Canvas\n"
-            "assert 'tempfile' not in sys.modules and 'shutil' not in sys.modules\n"
+            "assert 'tempfile' not in sys.modules and 'shutil' not in sys.modules\nimport importlib.util\n"
+            "assert importlib.util.find_spec('reportlab.lib.rltempfile').origin.endswith('rltempfile.py')\n"
             "import tempfile, os\nwant = os.path.join(tempfile.gettempdir(), f'ReportLab_tmp{os.getuid()}', 'x.pdf')\n"
             "assert utils.get_rl_tempfile('x.pdf') == want, utils.get_rl_tempfile('x.pdf')\n"
             "real = sys.modules['reportlab.lib.rltempfile']\nassert real._rl_getuid() == os.getuid()\n"
@@ -100,7 +101,8 @@ def test_reportlabs_rltempfile_is_the_real_module_when_used():
 def test_inspect_imported_after_highlight_is_the_real_module_when_used():
     """highlight/__init__ leaves a stand-in for `inspect` until a name of it is read: then the name is the real
     module's, the stand-in holds every name the real one has, and sys.modules holds the real one."""
-    code = ("import sys, highlight\nimport inspect\nassert 'dis' not in sys.modules\nstand_in = inspect\n"
+    code = ("import importlib.util, sys, highlight\nimport inspect\nassert 'dis' not in sys.modules\nstand_in = inspect\n"
+            "assert importlib.util.find_spec('inspect').origin.endswith('inspect.py') and 'dis' not in sys.modules\n"
             "from inspect import signature\nreal = sys.modules['inspect']\n"
             "assert real is not stand_in and signature is real.signature and stand_in.isclass is real.isclass\n"
             "assert str(inspect.signature(lambda a, b=2: 0)) == '(a, b=2)' and inspect.getmodule(real) is real\n"

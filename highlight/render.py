@@ -199,9 +199,9 @@ class _DirectObjects:
 
     def pdf(self):
         doc, rl, po = self.doc, self.rl, self.po
-        doc.encrypt.prepare(doc)
-        if type(doc.encrypt) is not rl.NoEncryption or doc.encrypt.info() is not None:
+        if type(doc.encrypt) is not rl.NoEncryption:  # (refused before format()'s first step: it prepares once)
             raise _NotDirect("encrypted")
+        doc.encrypt.prepare(doc)
         catalog, info = doc.Reference(doc.Catalog), doc.Reference(doc.info)
         counter = 0
         while True:  # (as format(): objects registered while converting are converted in their turn)

@@ -9,9 +9,11 @@ name would be the module or the function depending on what was imported first).
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: 2.4 ms of every process, issue 28)
 if TYPE_CHECKING:
+    from typing import Any
+
     from .build import BuildOptions, BuildResult
     from .content import Edition, load_edition
     from .diagnostics import BuildFailed, Diagnostic, Diagnostics, Severity, SourceRef
@@ -160,8 +162,9 @@ def _keep_dataclass_signatures() -> None:
     def key_of(cls):
         """The key of a highlight class whose signature is its own __init__'s, else None."""
         init = cls.__dict__.get("__init__")
+        # (the class's and its bases' own names, as dir(cls) lists them: dir() sorted a hundred names a class)
         if not (str(getattr(cls, "__module__", "")).startswith("highlight.") and type(cls) is type
-                and type(init) is type(key_of) and "__signature__" not in dir(cls)
+                and type(init) is type(key_of) and not any("__signature__" in vars(base) for base in cls.__mro__)
                 and all("__new__" not in vars(base) for base in cls.__mro__[:-1])):
             return None
         code, defaults = init.__code__, repr((init.__defaults__, init.__kwdefaults__))
@@ -276,7 +279,39 @@ def _keep_regex_code() -> None:
         atexit.register(save)
 
 
+def _inspect_when_used() -> None:
+    """`dataclasses` imports `inspect` (with dis, opcode, tokenize and linecache: 4 ms of every process, issue 28)
+    only to write a class's docstring from its signature, which _keep_dataclass_signatures keeps: until a name of
+    it is read, `inspect` is a stand-in module that imports the real one then and takes its names (so a module
+    that imported the stand-in reads the real functions), and leaves the real one in sys.modules. importlib's
+    LazyLoader cannot serve here: in 3.11 an `import inspect` reads the module's __spec__, which loads it."""
+    import importlib.util
+    import sys
+    import types
+
+    if "inspect" in sys.modules:
+        return
+    stand_in = types.ModuleType("inspect", "inspect, imported when first used (highlight/__init__.py)")
+    try:  # (the real module's spec, as importlib.util.find_spec("inspect") finds it)
+        stand_in.__spec__ = importlib.util.find_spec("inspect")
+    except (ImportError, ValueError):
+        return
+
+    def load(name: str):
+        if name.startswith("__") and name not in ("__all__", "__file__", "__path__", "__loader__"):
+            raise AttributeError(name)  # (a probe of a dunder, hasattr(module, "__wrapped__"): not a use)
+        if sys.modules.get("inspect") is stand_in:
+            del sys.modules["inspect"]
+        real = importlib.import_module("inspect")
+        vars(stand_in).update(vars(real))
+        return getattr(real, name)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]  # (PEP 562: names it does not hold yet)
+    sys.modules["inspect"] = stand_in
+
+
 _keep_regex_code()  # (first: dataclasses and inspect compile patterns when imported)
+_inspect_when_used()
 _keep_dataclass_code()
 _keep_dataclass_signatures()
 

@@ -43,6 +43,8 @@ def _alive(pid: int) -> bool:
 
 # (folder, prefix, suffix) -> when this process last looked there for temporary files a killed run left
 _SWEPT: dict[tuple[str, str, str], float] = {}
+# folder -> the names its last sweep listed and the files this process wrote there since (a name may be twice)
+_LISTED: dict[str, list] = {}
 SWEEP_EVERY_S = 60.0
 
 
@@ -61,14 +63,16 @@ def _temporary(folder: str, prefix: str, suffix: str = "") -> tuple[int, str]:
         return _mkstemp(folder, f"{prefix}{os.getpid()}-", suffix)
     if len(_SWEPT) > 256:  # (a long session writing into many folders)
         _SWEPT.clear()
+        _LISTED.clear()
     _SWEPT[swept] = now
     pattern = re.compile(re.escape(prefix) + r"(?:(\d+)-)?[A-Za-z0-9_]+" + re.escape(suffix))
     try:
         names = os.listdir(folder)
     except OSError:
         names = []
+    _LISTED[swept[0]] = names  # (what prune_oldest counts, with the files this process writes there after it)
     for name in names:
-        match = pattern.fullmatch(name)
+        match = pattern.fullmatch(name) if name.startswith(prefix) else None  # (most names are a cache's entries)
         if not match:
             continue
         path = os.path.join(folder, name)
@@ -110,12 +114,20 @@ def _mkstemp(folder: str, prefix: str, suffix: str) -> tuple[int, str]:
 
 def prune_oldest(folder: str, suffix: str, keep: int) -> None:
     """Keep a cache folder's `keep` newest entries ending in `suffix`, once it holds more than twice that (now
-    and then, not at every write). An OSError is the caller's: a cache that cannot be pruned only costs room."""
+    and then, not at every write). An OSError is the caller's: a cache that cannot be pruned only costs room.
+    The folder is not listed again when this process's sweep for temporary files (replace_file, at most a minute
+    before) listed it and counts no more than twice `keep` with what the process wrote since: a build writing
+    into eight cache folders listed each twice (2.5 ms). Another process's entries of that minute are counted
+    at the next listing."""
+    known = _LISTED.get(os.path.abspath(folder))
+    if known is not None and len([name for name in known if name.endswith(suffix)]) <= 2 * keep:
+        return
     names = [e for e in os.listdir(folder) if e.endswith(suffix)]
     if len(names) > 2 * keep:  # (the paths made only then: a build that writes lists a folder of ~1,000 entries)
         entries = [os.path.join(folder, e) for e in names]
         for old in sorted(entries, key=os.path.getmtime, reverse=True)[keep:]:
             os.remove(old)
+        _LISTED.pop(os.path.abspath(folder), None)  # (listed afresh by the next sweep)
 
 
 def replace_file(path: str, data: bytes) -> None:
@@ -129,6 +141,9 @@ def replace_file(path: str, data: bytes) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+    known = _LISTED.get(os.path.dirname(tmp))  # (tmp is absolute: _mkstemp's)
+    if known is not None:
+        known.append(os.path.basename(path))
 
 
 def write_atomically(target: str, data: bytes, diags: Diagnostics, inputs: tuple[str, ...] = (),

@@ -8,7 +8,6 @@ import json
 import os
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from . import backends, linestore, wordbreaks
 from .atomic import replace_file
@@ -37,6 +36,10 @@ from .parity import check_parity, write_kept
 from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug, project_of
 from .schema import DEFERRED, PARSED, package_data, read_cached, use_parsed_cache, write_cached, write_deferred
 from .text import TextSetter
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: 2.4 ms of every process, issue 28)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ kinds.py reads `printed` for what a table prints; checks/charts.py judges their 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from .diagnostics import SourceRef
 from .model import Breakdown, BreakdownRow, Text, ref_of
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: 2.4 ms of every process, issue 28)
 if TYPE_CHECKING:
     from .layout_spec import ChartSpec, Swatch
 

@@ -12,7 +12,6 @@ import hashlib
 import json
 import math
 import os
-from typing import cast
 
 PAPER = (0.0, 0.0, 0.0, 0.0)  # unprinted paper, as CMYK
 
@@ -115,6 +114,7 @@ def lab_through_profile(cmyks: list, icc: bytes, cache_dir: str | None = None) -
 
 def _measure(cmyks: list, icc: bytes) -> list[tuple[float, float, float]]:
     import io
+    from typing import cast  # (here: a build measures its palette once, then reads .cache/profiles)
 
     from PIL import Image, ImageCms
 

@@ -176,6 +176,9 @@ _TOKEN = re.compile(
     rb"|(?P<word>[^" + _DELIMITERS + rb"]+)"
     rb"|(?P<brace>[{}]))", re.DOTALL)
 _REF = re.compile(rb"\s+\d+\s+R(?![^" + _DELIMITERS + rb"])")  # after a reference's object number
+# An array of numbers alone, after its "[": what the token loop reads from it, number by number (no "R" in it, so no
+# number is a reference's; no comment; at least one number, the last followed by "]" as a delimiter ends it)
+_NUMBERS = re.compile(rb"((?:\s*[+-]?(?:\d+\.?\d*|\.\d+)(?=[\s\]]))+)\s*\]")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _STRING_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.DOTALL)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"\r\n": b"", b"\n": b"", b"\r": b""}
@@ -249,6 +252,9 @@ class _Parser:
             return Name(raw.decode("latin-1")), pos
         if kind == "open":
             if m.group(kind) == b"[":
+                numbers = _NUMBERS.match(self.data, pos)  # (a font's /Widths: hundreds of numbers, no reference)
+                if numbers is not None:
+                    return Array(float(n) if b"." in n else int(n) for n in numbers.group(1).split()), numbers.end()
                 items = Array()
                 while True:
                     k, mm, p = self.token(pos)
@@ -605,7 +611,7 @@ def _string_bytes(value: String) -> bytes:
     raw = value.raw
     if raw is None:
         text = str(value)
-        if all(" " <= c <= "~" for c in text):
+        if text.isascii() and text.isprintable():  # (" " to "~" each, as one C call: the tree's 500 strings)
             raw = text.encode("ascii")
         else:
             return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
@@ -674,6 +680,8 @@ class _Writer:
                         dump(value, out)
                         out.append(b" ")
                 out.append(b">>")
+            elif len(obj) > 8 and set(map(type, obj)) == _INTEGERS:  # (a font's /Widths: written in one join)
+                out.append(b"[" + " ".join(map(str, obj)).encode() + b"]")
             else:
                 out.append(b"[")
                 simple = self.simple
@@ -707,6 +715,8 @@ class _Writer:
         else:
             raise TypeError(f"not a PDF value: {obj!r}")
 
+
+_INTEGERS = {int}  # (the types of an array of integers alone: bool is not int's type)
 
 OBJECTS_PER_STREAM = 100  # as qpdf packs them
 

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
 
 from .colour import contrast
 from .units import MM
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: 2.4 ms of every process, issue 28)
+if TYPE_CHECKING:
+    from typing import Any
 
 A4_PT = (595.276, 841.89)
 

@@ -10,8 +10,8 @@ import functools
 import io
 import os
 import pickle
+import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from .colour import reach_contrast
 from .fonts import FontSet
@@ -19,6 +19,7 @@ from .layout import Box, LaidOutPage, Picture, QrMark, Ring, Rule, TextLine
 from .layout_spec import MM, Colour, ImageSettings, Layout
 from .structure import Marked, finish_page, page_structure
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: 2.4 ms of every process, issue 28)
 if TYPE_CHECKING:
     from .profiles import OutputProfile
 
@@ -52,6 +53,7 @@ class RenderOptions:
 
 def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options: RenderOptions) -> bytes:
     """The whole PDF, in memory (atomic.write_atomically puts it on disk)."""
+    _tempfile_when_used()
     from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -131,14 +133,275 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     if drawn is not None:
         drawn.prune()
     with _DeflateMemo(options.deflated), _SubsetMemo(options.subsets):
-        canvas.save()
+        if options.tagged:
+            saved = _saved(canvas)
+        else:
+            canvas.save()
     _KeptOutlines.of(options.outlines).save()
     if not options.tagged:
         return buffer.getvalue()
     from .tags import finished, write_finished
 
-    pdf = finished(buffer.getvalue(), plans, options)
+    pdf = finished(saved, plans, options)
     return FinishedPdf(write_finished(pdf), pdf)
+
+
+def _saved(canvas):
+    """What canvas.save() makes, for the finishing pass: the document's objects as pdfobjects reads them from the
+    file ReportLab writes (_DirectObjects), or, for a document holding what that does not know, the file's bytes
+    (read back by tags.finished, as before). ReportLab's own steps of save() and GetPDFData() first."""
+    if len(canvas._code):
+        canvas.showPage()
+    doc = canvas._doc
+    for font in doc.delayedFonts:  # (GetPDFData's preparation: the subsets' objects, the info, the outline)
+        font.addObjects(doc)
+    doc.info.invariant = doc.invariant
+    doc.info.digest(doc.signature)
+    doc.Reference(doc.Catalog)
+    doc.Reference(doc.info)
+    doc.Outlines.prepare(doc, canvas)
+    if doc.Outlines.ready < 0:
+        doc.Catalog.Outlines = None
+    try:
+        return _DirectObjects(doc).pdf()
+    except _NotDirect:  # (ReportLab's format of what was converted does what converting did: the same file)
+        data = doc.format()
+        return data.encode("latin1") if isinstance(data, str) else data
+
+
+_BLANK = re.compile(rb"(?:\s|%[^\r\n]*)*")  # what the reader skips between values: white space and comments
+_PLAIN_NAME = re.compile(r"/[A-Za-z0-9_.+\-]*")  # a name the reader takes as it is written
+
+
+class _NotDirect(Exception):
+    """An object _DirectObjects does not convert as reading its formatted bytes would."""
+
+
+class _DirectObjects:
+    """ReportLab's PDFDocument as the graph pdfobjects.open_pdf reads from the file PDFDocument.format() writes,
+    made from its objects without writing and reading that file (the finishing pass then writes the file once:
+    issue 28, 4-8 ms of a build). Each object is converted as ReportLab formats it: its dictionaries' keys sorted,
+    numbers as fp_str writes them (an int unless written with a point), names and raw strings as the reader reads
+    their bytes, the high-level objects (catalog, pages, page, fonts, resources) by the dictionaries their format()
+    makes, streams filtered and cut at their /Length; anything else (a string, a date, the info) formatted by
+    ReportLab and its bytes read. Anything it cannot be sure of (an encrypted document, a class whose format() it
+    does not know and whose bytes are not one value, raw text that would join its neighbours into a reference)
+    raises _NotDirect; objects are numbered and registered in the order format() registers them, so the document
+    ReportLab then formats is the one it would have formatted."""
+
+    def __init__(self, doc):
+        from reportlab.pdfbase import pdfdoc
+
+        from . import pdfobjects
+
+        self.doc, self.rl, self.po = doc, pdfdoc, pdfobjects
+        self.table: dict = {}
+
+    def pdf(self):
+        doc, rl, po = self.doc, self.rl, self.po
+        if type(doc.encrypt) is not rl.NoEncryption:  # (refused before format()'s first step: it prepares once)
+            raise _NotDirect("encrypted")
+        doc.encrypt.prepare(doc)
+        catalog, info = doc.Reference(doc.Catalog), doc.Reference(doc.info)
+        counter = 0
+        while True:  # (as format(): objects registered while converting are converted in their turn)
+            counter += 1
+            if counter not in doc.numberToId:
+                break
+            obj = doc.idToObject[doc.numberToId[counter]]
+            value = self.stream(obj) if type(obj) is rl.PDFStream else self.value(obj, top=True)
+            if isinstance(value, (po.Dictionary, po.Array)):
+                value.objgen = (counter, 0)
+            self.table[counter] = value
+        trailer = po.Dictionary()
+        trailer["/ID"] = self.snippet(doc.ID())
+        trailer["/Info"], trailer["/Root"] = self.ref(info), self.ref(catalog)
+        for value in list(self.table.values()):
+            po._resolve(value, self.table)
+        po._resolve(trailer, self.table)
+        major, minor = doc._pdfVersion  # (the header ReportLab writes, "%PDF-1.6", as the reader takes it)
+        version = f"{major}.{minor}"[:3]
+        return po.Pdf(trailer, version, [v for v in self.table.values() if isinstance(v, (po.Dictionary, po.Array))])
+
+    def value(self, element, top: bool = False):
+        rl, po = self.rl, self.po
+        kind = type(element)
+        if kind is int or kind is float:
+            text = rl.fp_str(element)
+            try:
+                return float(text) if "." in text else int(text)
+            except ValueError:
+                raise _NotDirect(text) from None
+        if kind is str:
+            if _PLAIN_NAME.fullmatch(element):
+                return po.Name(element)
+            return self.snippet(rl.pdfdocEnc(element))
+        if not isinstance(element, rl.PDFObject):
+            return self.snippet(element if kind is bytes else rl.pdfdocEnc(str(element)))
+        if not top and hasattr(element, "__RefOnly__"):
+            return self.ref(self.doc.Reference(element))
+        method = kind.format
+        if kind is rl.PDFObjectReference:
+            return self.ref(element)
+        if method is rl.PDFDictionary.format:
+            return self.dictionary(element.dict)
+        if method is rl.PDFArray.format:
+            return self.array(element.sequence)
+        if method is rl.PDFCatalog.format:  # (the catalog, the page tree, the pages)
+            element.check_format(self.doc)
+            made = {}
+            for key, default in element.__Defaults__.items():
+                got = getattr(element, key, default)
+                if got is not None:
+                    made[key] = got
+            for key in element.__NoDefault__:
+                got = getattr(element, key, None)
+                if got is not None:
+                    made[key] = got
+            for key in element.__Refs__:
+                if key in made:
+                    made[key] = self.doc.Reference(made[key])
+            return self.dictionary(made)
+        if method is rl.PDFType1Font.format:
+            made = {name: rl.PDFName(getattr(element, name)) for name in element.name_attributes
+                    if hasattr(element, name)}
+            made.update((name, getattr(element, name)) for name in element.local_attributes if hasattr(element, name))
+            return self.dictionary(made)
+        if method is rl.PDFResourceDictionary.format:
+            made = {}
+            for name in element.dict_attributes:
+                got = getattr(element, name)
+                if isinstance(got, dict):
+                    if got:
+                        made[name] = rl.PDFDictionary(got)
+                else:
+                    made[name] = got
+            got = element.ProcSet
+            if rl.isSeq(got):
+                if got:
+                    made["ProcSet"] = rl.PDFArray(got)
+            else:
+                made["ProcSet"] = got
+            return self.dictionary(made)
+        return self.snippet(element.format(self.doc))  # (a string, a date, the info: small, read as written)
+
+    def dictionary(self, entries: dict):
+        from collections import OrderedDict
+
+        keys = list(entries)
+        if not isinstance(entries, OrderedDict):
+            keys.sort()
+        out = self.po.Dictionary()
+        for key in keys:
+            name = self.value(self.rl.PDFName(key))
+            if type(name) is not self.po.Name or name in out:
+                raise _NotDirect(key)
+            out[name] = self.value(entries[key])
+        return out
+
+    def array(self, items: list):
+        po = self.po
+        out = po.Array()
+        for item in items:
+            value = self.value(item)
+            # (raw text written after numbers could make the reader take them for a reference: "1 0" then "R")
+            if type(item) in (str, bytes) and type(value) is not po.Name and not isinstance(value, (list, dict)):
+                raise _NotDirect(repr(item))
+            out.append(value)
+        return out
+
+    def stream(self, stream):
+        """As PDFStream.format writes it and pdfobjects reads it back: filtered, /Length the filtered content's."""
+        rl, doc = self.rl, self.doc
+        entries = stream.dictionary.dict.copy()
+        content, filters = stream.content, stream.filters
+        if content is None:
+            raise _NotDirect("a stream without content")
+        if filters is None:
+            filters = doc.defaultStreamFilters
+        if filters is not None and "Filter" not in entries:
+            names: list = []
+            for each in reversed(list(filters)):
+                content = each.encode(content)
+                names.insert(0, rl.PDFName(each.pdfname))
+            entries["Filter"] = rl.PDFArray(names)
+        content = doc.encrypt.encode(content)
+        data = rl.format(content, doc)
+        entries["Length"] = len(content)
+        out = self.dictionary(entries)
+        length = out.get("/Length")
+        if type(length) is not int or len(data) < length:
+            raise _NotDirect("a stream's length")
+        made = self.po.Stream(out)
+        made.raw = data[:length]
+        del made["/Length"]
+        return made
+
+    def ref(self, reference):
+        try:
+            number = self.doc.idToObjectNumberAndVersion[reference.name][0]
+        except (KeyError, AttributeError, TypeError):
+            raise _NotDirect("a reference to nothing") from None
+        return self.po._Ref(number)
+
+    def snippet(self, data):
+        """The one value the reader reads from `data` (bytes as ReportLab formats them)."""
+        po = self.po
+        if isinstance(data, str):
+            data = self.rl.pdfdocEnc(data)
+        parser = po._Parser(data)
+        kind, match, pos = parser.token(0)
+        if kind is None:
+            raise _NotDirect(repr(data[:40]))
+        try:
+            value, pos = parser.value(kind, match, pos)
+        except po.PdfError:
+            raise _NotDirect(repr(data[:40])) from None
+        if not _BLANK.fullmatch(data, pos):  # (more than one value: the reader would read them otherwise)
+            raise _NotDirect(repr(data[:40]))
+        return value
+
+
+def _tempfile_when_used() -> None:
+    """ReportLab's utils import its rltempfile (where its test suite writes), and with it tempfile, shutil, random,
+    bz2 and lzma: 3 ms of every process that draws, for functions a build never calls. Until ReportLab is
+    imported, rltempfile is a stand-in whose two functions import the real module when called (and any other name
+    read imports it too), leaving the real one in sys.modules; the stand-in then holds the real one's names."""
+    import importlib.util
+    import sys
+    import types
+
+    name = "reportlab.lib.rltempfile"
+    if name in sys.modules:
+        return
+    stand_in = types.ModuleType(name, "ReportLab's rltempfile, imported when first used (highlight/render.py)")
+    try:  # (the real module's spec, as importlib.util.find_spec finds it: reportlab.lib is imported for it)
+        stand_in.__spec__ = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return
+
+    def real():
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        module = importlib.import_module(name)
+        vars(stand_in).update(vars(module))
+        return module
+
+    def load(attribute: str):
+        if attribute.startswith("__") and attribute not in ("__all__", "__file__", "__loader__", "__version__"):
+            raise AttributeError(attribute)  # (a probe of a dunder: not a use)
+        return getattr(real(), attribute)
+
+    def get_rl_tempdir(*subdirs):
+        return real().get_rl_tempdir(*subdirs)
+
+    def get_rl_tempfile(fn=None):
+        return real().get_rl_tempfile(fn)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]  # (PEP 562: names it does not hold yet)
+    stand_in.get_rl_tempdir, stand_in.get_rl_tempfile = get_rl_tempdir, get_rl_tempfile  # type: ignore[attr-defined]
+    stand_in.__all__ = ["get_rl_tempdir", "get_rl_tempfile"]  # type: ignore[attr-defined]
+    sys.modules[name] = stand_in
 
 
 class FinishedPdf(bytes):

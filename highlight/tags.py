@@ -58,12 +58,13 @@ def write_finished(pdf) -> bytes:
     return write(pdf, file_id=pdf.file_id)
 
 
-def finished(data: bytes, plans: list, options):
-    """The finished file as pdfobjects' objects, not yet written (the build's preflight reads it as it is)."""
+def finished(data, plans: list, options):
+    """The finished file as pdfobjects' objects, not yet written (the build's preflight reads it as it is): from
+    ReportLab's file `data`, or from its objects as pdfobjects reads that file (render._DirectObjects)."""
     from .pdfobjects import Dictionary, Name, String, open_pdf
 
     screen = options.target == "screen"
-    pdf = open_pdf(data)
+    pdf = open_pdf(data) if isinstance(data, bytes) else data
     root = pdf.Root
     pages = pdf.pages
     content = hashlib.sha256()

@@ -12,7 +12,6 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .diagnostics import BuildFailed, Diagnostics, SourceRef
 from .paths import check_input
@@ -30,6 +29,7 @@ class _Yaml:
         return value
 
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: 2.4 ms of every process, issue 28)
 if TYPE_CHECKING:
     import yaml
 else:

@@ -7,6 +7,7 @@ import os
 import sys
 
 from conftest import ROOT, copy_project
+from reportlab.pdfbase.pdfdoc import PDFOutlines
 from reportlab.pdfgen.canvas import Canvas
 
 from highlight.backends import pdf as pdf_backend
@@ -25,8 +26,12 @@ def test_an_unchanged_document_is_not_rendered_again_and_a_damaged_entry_is_a_mi
     edition = _project(tmp_path)
     kept = os.path.join(tmp_path, ".cache", "output")
     rendered: list[int] = []
-    real = Canvas.save  # (counted in ReportLab: a function of ours replaced at run time turns the cache off)
-    monkeypatch.setattr(Canvas, "save", lambda canvas: rendered.append(canvas.getPageNumber() - 1) or real(canvas))
+    # (counted in ReportLab, where a document is readied to be written, by canvas.save() or render._saved: a
+    # function of ours replaced at run time turns the cache off)
+    real = PDFOutlines.prepare
+    monkeypatch.setattr(PDFOutlines, "prepare",
+                        lambda outlines, doc, canvas: rendered.append(canvas.getPageNumber() - 1) or real(outlines, doc,
+                                                                                                          canvas))
 
     def build_once(name: str, **options) -> bytes:
         rendered.clear()
@@ -507,3 +512,25 @@ def test_reportlabs_reading_of_a_face_is_taken_from_cache_ttfaces_as_reading_it_
     stored = str(tmp_path / "odd" / "entry.pickle")
     render._keep_font(stored, odd)
     assert render._kept_font(stored, TTFont).face._pdfScale(517) == 517 * (1000 / 2048)
+
+
+def test_a_cache_folder_a_process_writes_into_is_listed_once_for_its_sweep_and_its_pruning(tmp_path, monkeypatch):
+    """replace_file lists a folder once (a minute) for the temporary files a killed run left; prune_oldest counts
+    that listing with what the process wrote since, and lists the folder again only to prune it (a build writing
+    into eight cache folders listed each twice). Pruning keeps the newest entries, as before. Fails on the code
+    before (listed by every prune)."""
+    from highlight import atomic
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    for i in range(10):
+        (folder / f"old{i}.x").write_bytes(b"x")
+        os.utime(folder / f"old{i}.x", (1_000_000 + i, 1_000_000 + i))
+    listed: list = []
+    real = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path=".": listed.append(path) or real(path))
+    atomic.replace_file(str(folder / "new.x"), b"n")
+    atomic.prune_oldest(str(folder), ".x", 8)  # 11 entries, no more than twice 8: nothing to prune
+    assert len(listed) == 1 and len(real(folder)) == 11
+    atomic.prune_oldest(str(folder), ".x", 5)  # more than twice 5: listed, and the 5 newest kept
+    assert len(listed) == 2 and sorted(real(folder)) == ["new.x", "old6.x", "old7.x", "old8.x", "old9.x"]

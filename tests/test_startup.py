@@ -50,9 +50,12 @@ def test_a_build_after_an_edit_imports_neither_ctypes_difflib_calendar_nor_pikep
     as seconds is arithmetic); ReportLab imports none of them. Nor pikepdf (28 ms): the finishing pass writes the
     structure tree and identity with pdfobjects, and the preflight of the one page walked reads those objects.
     Nor threading (1 ms): signal.signal says whether this is the main thread. Nor typography.py, the --report's
-    module (6 M instructions to import): the one check of it every build runs is checks/stats.py's. Fails on the
+    module (6 M instructions to import): the one check of it every build runs is checks/stats.py's. Nor inspect,
+    dis or tokenize (4 ms): dataclasses imports inspect for the docstrings highlight/__init__ keeps. Nor typing
+    (2.4 ms, and 0.9 ms a typing.NamedTuple): the package names its types only for mypy. Nor tempfile, shutil,
+    random, bz2 or lzma (3 ms), which ReportLab's rltempfile imports for functions a build never calls. Fails on the
     code before (all three imported by every build; pikepdf since 6f78729 too; threading until issue 28's sixth
-    round; typography until its tenth)."""
+    round; typography until its tenth; inspect, dis, tokenize, typing and tempfile until its twelfth)."""
     import os
 
     from conftest import copy_project
@@ -64,7 +67,8 @@ def test_a_build_after_an_edit_imports_neither_ctypes_difflib_calendar_nor_pikep
             "    assert 'reportlab' in sys.modules and 'highlight.tags' in sys.modules  # (the PDF drawn and tagged)\n"
             "    assert 'highlight.typography' not in sys.modules, 'the --report module loaded'\n"
             "    print(sorted({m.split('.')[0] for m in sys.modules} & {'ctypes', 'difflib', 'calendar', 'pikepdf', "
-            "'threading'}))\n\n"
+            "'threading', 'dis', 'tokenize', 'typing', 'tempfile', 'shutil', 'random', 'bz2', 'lzma'}), "
+            "'signature' in vars(sys.modules['inspect']))\n\n"
             "atexit.register(loaded)\nmain()\n")
     page = os.path.join(project, "content", "2022-23", "p7-growth-continued.yaml")
     warm = subprocess.run([sys.executable, "-m", "highlight", "build", "content/2022-23", "-o", str(tmp_path / "w.pdf"),
@@ -76,7 +80,35 @@ def test_a_build_after_an_edit_imports_neither_ctypes_difflib_calendar_nor_pikep
         f.write(text.replace("officially opened", "ceremonially opened", 1))
     run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "e.pdf")], cwd=project, capture_output=True,
                          text=True)
-    assert run.returncode == 0 and run.stdout.strip() == "[]" and not run.stderr, (run.stdout, run.stderr[-2000:])
+    assert run.returncode == 0 and run.stdout.strip() == "[] False" and not run.stderr, (run.stdout, run.stderr[-2000:])
+
+
+def test_reportlabs_rltempfile_is_the_real_module_when_used():
+    """render.py leaves a stand-in for ReportLab's rltempfile until it draws: ReportLab imports without tempfile,
+    and its two functions, called, import the real module and give what it gives."""
+    code = ("import sys\nfrom highlight.render import _tempfile_when_used\n_tempfile_when_used()\n"
+            "from reportlab.lib import utils\nfrom reportlab.pdfgen.canvas import Canvas\n"
+            "assert 'tempfile' not in sys.modules and 'shutil' not in sys.modules\nimport importlib.util\n"
+            "assert importlib.util.find_spec('reportlab.lib.rltempfile').origin.endswith('rltempfile.py')\n"
+            "import tempfile, os\nwant = os.path.join(tempfile.gettempdir(), f'ReportLab_tmp{os.getuid()}', 'x.pdf')\n"
+            "assert utils.get_rl_tempfile('x.pdf') == want, utils.get_rl_tempfile('x.pdf')\n"
+            "real = sys.modules['reportlab.lib.rltempfile']\nassert real._rl_getuid() == os.getuid()\n"
+            "assert real.get_rl_tempdir() == os.path.dirname(want)\nprint('ok')\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-2000:]
+
+
+def test_inspect_imported_after_highlight_is_the_real_module_when_used():
+    """highlight/__init__ leaves a stand-in for `inspect` until a name of it is read: then the name is the real
+    module's, the stand-in holds every name the real one has, and sys.modules holds the real one."""
+    code = ("import importlib.util, sys, highlight\nimport inspect\nassert 'dis' not in sys.modules\nstand_in = inspect\n"
+            "assert importlib.util.find_spec('inspect').origin.endswith('inspect.py') and 'dis' not in sys.modules\n"
+            "from inspect import signature\nreal = sys.modules['inspect']\n"
+            "assert real is not stand_in and signature is real.signature and stand_in.isclass is real.isclass\n"
+            "assert str(inspect.signature(lambda a, b=2: 0)) == '(a, b=2)' and inspect.getmodule(real) is real\n"
+            "assert not hasattr(stand_in, '__wrapped__') and stand_in.__file__ == real.__file__\nprint('ok')\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-2000:]
 
 
 def _package_copy(tmp_path):

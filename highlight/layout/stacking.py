@@ -32,6 +32,9 @@ def languages_of(lang: str | None) -> frozenset:
 
 @dataclass(frozen=True)
 class FrameContext:
+    """What setting a frame's elements reads besides them: the layout, the setter, the page and frame, and what
+    the page chose for the frame (languages, substituted styles, copyfit steps, the row's heading lines …)."""
+
     layout: Layout
     setter: TextSetter
     diags: Diagnostics

@@ -379,7 +379,19 @@ BOLD_PATTERN = re.compile(r"\*\*(.+?)\*\*")  # **…**: a bold part of a text (a
 def spans_from_text(string: str, style: Style, marker_style: Style | None = None, lang: str = "en") -> list[Span]:
     """Split `[^Δ]` footnote markers out of a text into superscript spans, and `**…**` into spans of the
     style in bold."""
-    return _split_spans(string, style, marker_style, lang)
+    # A page's texts are split again at every trial fill (27,000 splits of 5,000 texts in the 200-page edition):
+    # the spans of the last texts kept, keyed by the very styles (ids, the styles held by the entry), a new list each
+    key = (string, id(style), id(marker_style), lang)
+    kept = _RECENT_SPANS.get(key)
+    if kept is None or kept[0] is not style or kept[1] is not marker_style:
+        kept = _RECENT_SPANS[key] = (style, marker_style, tuple(_split_spans(string, style, marker_style, lang)))
+        if len(_RECENT_SPANS) > RECENT_TEXTS:
+            del _RECENT_SPANS[next(iter(_RECENT_SPANS))]  # (the oldest)
+    return list(kept[2])
+
+
+RECENT_TEXTS = 1024  # texts whose spans spans_from_text keeps (a page has a few hundred)
+_RECENT_SPANS: dict = {}
 
 
 @functools.lru_cache(maxsize=256)
@@ -1000,13 +1012,25 @@ class TextSetter:
         box_w = [b.width_pt for b in boxes]
         hang = [b.hang_pt for b in boxes]
         end_shrink = [b.end_shrink_pt for b in boxes]
+        sep_w = [sep.width_pt for sep in seps]
+        start_hang = [0.5 * b.frags[0].size_pt if b.frags and b.frags[0].text[0] in OPENING_BRACKETS else 0.0
+                      for b in boxes]
+        can_end_at = [sep.breakable for sep in seps] + [True]
+        last_line_cost = self._last_line_cost
+        # Chinese: a line mid-paragraph that fills less than SHORT_LINE of its measure reads as a stray.
+        short_line = SHORT_LINE * width_pt if any(s.kind == "cjk" or s.han_latin for s in seps) else 0.0
+        end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft"
+                       else _break_cost(sep, width_pt) for sep in seps] + [0.0]
+        if depth == 1 and not justify:  # (most paragraphs: English, no hyphen to break at)
+            return _plain_breaks(boxes, seps, width_pt, balance, box_w, sep_w, hang, end_shrink,
+                                 start_hang if bracket_hangs else None, can_end_at, end_penalty, short_line,
+                                 last_line_cost)
         end_bracket = [bool(b.end_shrink_pt and b.frags and b.frags[-1].text[-1:] in CLOSING_BRACKETS) for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         mid_shrink = [b.mid_shrink_pt for b in boxes] if justify else [0.0] * n
         lead_mark = [b.lead_mark_pt for b in boxes]
         last_mark = [b.last_mark_pt for b in boxes]
         mark_count = [len(b.marks) for b in boxes]
-        sep_w = [sep.width_pt for sep in seps]
         # (what only justified Chinese prices, made for it only: a ragged line, a far-short one)
         ragged_cost = [_ragged_cost(b, width_pt) for b in boxes] if justify else []
         if justify:
@@ -1022,16 +1046,8 @@ class TextSetter:
             far_short = hard_return = []
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
         sep_gap_room = [sep.last_stretch_pt for sep in seps]
-        start_hang = [0.5 * b.frags[0].size_pt if b.frags and b.frags[0].text[0] in OPENING_BRACKETS else 0.0
-                      for b in boxes]
-        can_end_at = [sep.breakable for sep in seps] + [True]
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
         hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
-        last_line_cost = self._last_line_cost
-        # Chinese: a line mid-paragraph that fills less than SHORT_LINE of its measure reads as a stray.
-        short_line = SHORT_LINE * width_pt if any(s.kind == "cjk" or s.han_latin for s in seps) else 0.0
-        end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft"
-                       else _break_cost(sep, width_pt) for sep in seps] + [0.0]
         best0, back0 = best[0], back[0]
         for i in range(n):
             states = [(h, best[h][i]) for h in range(depth) if best[h][i] < inf]
@@ -1335,6 +1351,67 @@ class TextSetter:
                     descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind in ("hyphen", "soft")),
                     overfull=width_used > width_pt + 0.01, space_ratio=space_ratio, gap_em=gap_em,
                     compressed=compressed, hang_pt=hang_end)
+
+
+def _plain_breaks(boxes: list, seps: list, width_pt: float, balance: bool, box_w: list, sep_w: list, hang: list,
+                  end_shrink: list, start_hang: list | None, can_end_at: list, end_penalty: list, short_line: float,
+                  last_line_cost) -> list[int]:
+    """TextSetter._choose_breaks where nothing is justified Chinese and no break is a hyphen's (one state per line
+    end, most paragraphs): the same costs from the same sums in the same order, without the terms only those
+    price, which its loop (run for every candidate line) summed for every English line too."""
+    n = len(boxes)
+    inf = float("inf")
+    best0 = [inf] * (n + 1)
+    back0 = [0] * (n + 1)
+    best0[0] = 0.0
+    limit = width_pt + 0.01
+    most_end_shrink = max(end_shrink, default=0.0)
+    for i in range(n):
+        start_cost = best0[i]
+        if not start_cost < inf:
+            continue
+        # a line starting with an opening bracket hangs its blank half into the margin (_make_line)
+        width = -start_hang[i] if start_hang is not None else 0.0
+        could_end_earlier = False
+        for j in range(i + 1, n + 1):
+            if j - 1 > i:
+                width += sep_w[j - 2]
+            width += box_w[j - 1]
+            # Hanging punctuation only where the line would not fit otherwise.
+            fit = width - hang[j - 1] if width > limit else width
+            can_shrink = end_shrink[j - 1]
+            overfull = fit - can_shrink > limit
+            too_wide = width - most_end_shrink > limit  # and so is every longer line
+            if overfull and could_end_earlier and too_wide:
+                break
+            if not can_end_at[j - 1]:
+                continue
+            if overfull:  # (as _choose_breaks prices it)
+                cost = 1e9 + end_penalty[j - 1] + 100.0 * (fit - can_shrink - limit) / width_pt
+            else:
+                if j == n and not balance:  # (a last line costs nothing unless it is a runt: _last_line_cost)
+                    cost = last_line_cost(boxes, seps, i, j) if i > 0 and j - i <= 3 else 0.0
+                else:
+                    slack = (width_pt - fit) / width_pt
+                    cost = 100.0 * slack * slack + end_penalty[j - 1]
+                    if fit < short_line and j < n:
+                        cost += SHORT_LINE_COST
+                if fit > limit:
+                    # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
+                    cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
+            if start_cost + cost < best0[j]:
+                best0[j] = start_cost + cost
+                back0[j] = i
+            if overfull and too_wide:
+                break
+            if not overfull:
+                could_end_earlier = True
+    breaks = []
+    j = n
+    while j > 0:
+        breaks.append(j)
+        j = back0[j]
+    return breaks[::-1]
 
 
 def _box_key(chars: list[_Char], indices: list[int]) -> tuple | None:

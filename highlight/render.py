@@ -598,7 +598,7 @@ class _Recording:
 
     def __init__(self, name: str, start: int):
         self.name, self.start = name, start
-        self.chars: dict = {}  # ReportLab font name -> {character: None}, in the order of first use
+        self.chars: dict = {}  # ReportLab font name -> the texts of its runs, in the order drawn
         self.named: dict = {}  # ReportLab font name -> None, in the order the page named them (Tf)
 
 
@@ -722,9 +722,9 @@ class _DrawnPages:
 
         doc = canvas._doc
         fonts = []
-        for font, chars in recording.chars.items():
+        for font, texts in recording.chars.items():
             assignments = pdfmetrics._fonts[font].state[doc].assignments
-            text = "".join(chars)
+            text = "".join(dict.fromkeys("".join(texts)))  # (each character in the order of its first use)
             fonts.append([font, text, [assignments.get(32 if c == 0xA0 else c) for c in map(ord, text)]])
         extgstate = canvas._extgstate
         entry = {"code": canvas._code[recording.start:], "fonts": fonts,
@@ -908,6 +908,18 @@ def readable_rgb(colour: Colour, background: tuple = (1.0, 1.0, 1.0)) -> tuple:
 def _is_pure_black(colour: Colour) -> bool:
     c, m, y, k = colour.cmyk
     return c == m == y == 0 and k == 100
+
+
+_TEXT_TOOLS: tuple = ()  # (fp_str, getFont) for _text_object, imported at its first call (ReportLab's import is lazy)
+
+
+def _text_tools() -> tuple:
+    global _TEXT_TOOLS
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    _TEXT_TOOLS = (fp_str, getFont)
+    return _TEXT_TOOLS
 
 
 class _Painter:
@@ -1097,9 +1109,7 @@ class _Painter:
         c.drawPath(p, stroke=0, fill=1, fillMode=1)  # non-zero winding, as a glyph's contours are drawn
 
     def _text_object(self, item: TextLine, runs) -> str:
-        from reportlab.lib.rl_accel import fp_str
-        from reportlab.pdfbase.pdfmetrics import getFont
-
+        fp_str, getFont = _TEXT_TOOLS or _text_tools()
         canvas = self.canvas
         doc = canvas._doc
         code = ["BT"]
@@ -1123,10 +1133,10 @@ class _Painter:
             font = getFont(self.registered[run.face])
             split = None  # (the run split into its subsets' codes once: ReportLab's splitString is per character)
             if recording is not None:  # (each character in the order of its first use, whatever its code now)
-                chars = recording.chars.get(font.fontName)
-                if chars is None:
-                    chars = recording.chars[font.fontName] = {}
-                chars.update(dict.fromkeys(run.text))
+                texts = recording.chars.get(font.fontName)
+                if texts is None:
+                    texts = recording.chars[font.fontName] = []
+                texts.append(run.text)  # (the characters taken from the texts once the page is drawn: keep)
             if run_state != state:
                 flush()
                 if (state[6] if state else False) != run.hidden:  # text render mode: invisible, or filled

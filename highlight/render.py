@@ -922,6 +922,31 @@ def _text_tools() -> tuple:
     return _TEXT_TOOLS
 
 
+def _split_string(font, text: str, doc) -> list:
+    """ReportLab's font.splitString(text, doc) (the text's codes, as (subset, bytes) chunks), for a text whose every
+    character has its code already (most runs after a document's first pages) without its loop over each character;
+    else splitString itself, which gives a character its code at its first use."""
+    state = font.state.get(doc)
+    if state is None:
+        return font.splitString(text, doc)
+    assignments = state.assignments
+    try:
+        codes = [assignments[32 if c == 0xA0 else c] for c in map(ord, text)]  # (splitString sets NBSP as a space)
+    except KeyError:  # a character without its code yet (or in no subset: splitString's code 0)
+        return font.splitString(text, doc)
+    if not codes:
+        return []
+    if max(codes) < 256:
+        return [(0, bytes(codes))]
+    chunks, begin, subset = [], 0, codes[0] >> 8
+    for k, code in enumerate(codes):
+        if code >> 8 != subset:
+            chunks.append((subset, bytes([c & 0xFF for c in codes[begin:k]])))
+            begin, subset = k, code >> 8
+    chunks.append((subset, bytes([c & 0xFF for c in codes[begin:]])))
+    return chunks
+
+
 class _Painter:
     def __init__(self, canvas, options: RenderOptions, offset: float, trim_h: float, bleed: float, registered: dict,
                  screen: bool = False, plan=None, page_index: int = 0, faces: dict | None = None):
@@ -1156,7 +1181,7 @@ class _Painter:
                 if state is None or state[:2] != run_state[:2]:
                     # The font before the move: a text extractor judges a new line by the size of the text it
                     # moves to (pypdf: a label 10 pt under a 26 pt figure is a line of its own, not glued to it)
-                    split = font.splitString(run.text, doc)
+                    split = _split_string(font, run.text, doc)
                     subset = split[0][0]
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
                     subset_font = (run.face, subset)
@@ -1167,7 +1192,7 @@ class _Painter:
             elif abs(run.x_pt - previous_end) > 1e-6:
                 # TJ numbers are thousandths of an em, positive to the left.
                 array.append(fp_str(-(run.x_pt - previous_end) * 1000.0 / run.size_pt / run.scale))
-            for subset, chunk in split if split is not None else font.splitString(run.text, doc):
+            for subset, chunk in split if split is not None else _split_string(font, run.text, doc):
                 if subset_font != (run.face, subset):
                     flush()
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")

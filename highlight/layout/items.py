@@ -64,6 +64,12 @@ class TextLine:
     lang: str
     role: Role | None = None  # stamped by the layout; None only while an element's function sets it
 
+    def __init__(self, x_pt: float, baseline_pt: float, line: Line, ref: SourceRef, frame: str, lang: str,
+                 role: Role | None = None) -> None:
+        # (what the frozen __init__ dataclasses writes does, the fields in their order, in one call rather than
+        # one object.__setattr__ a field: the 200-page edition makes 100,000 lines, stacked and moved)
+        self.__dict__.update(x_pt=x_pt, baseline_pt=baseline_pt, line=line, ref=ref, frame=frame, lang=lang, role=role)
+
 
 # The roles of running text: what a reader reads line after line, held to a reading measure (headings, figures,
 # table rows and captions of charts are not)

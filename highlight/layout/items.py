@@ -98,11 +98,13 @@ def past_measure(items, most_en: float, most_zh: float) -> list[tuple[TextLine, 
         size = max((run.size_pt for run in item.line.runs), default=0.0)
         return item.ref, item.role.element if item.role else "", item.role.part if item.role else "", item.lang, size
 
-    running = [(i, text_of(i), length) for i in items
-               if isinstance(i, TextLine) and (length := reading_length(i)) is not None]
-    lines = collections.Counter(text for _, text, _ in running)
-    return [(item, length, most) for item, text, length in running
-            if (most := most_zh if item.lang == "zh" else most_en) and length > most + 1e-6 and lines[text] > 1]
+    running = [(i, length) for i in items if isinstance(i, TextLine) and (length := reading_length(i)) is not None]
+    over = [(item, length, most) for item, length in running
+            if (most := most_zh if item.lang == "zh" else most_en) and length > most + 1e-6]
+    if not over:  # (most fills: no text is counted)
+        return []
+    lines = collections.Counter(text_of(item) for item, _ in running)
+    return [(item, length, most) for item, length, most in over if lines[text_of(item)] > 1]
 
 
 @dataclass(frozen=True)
@@ -377,7 +379,8 @@ def _quiet_share(url: str, error: str) -> float:
 
 def empty_bands(spans, top: float, bottom: float) -> list[tuple[float, float]]:
     """The bands between `top` and `bottom` that no span of ink reaches, top to bottom."""
-    clipped = sorted((max(a, top), min(b, bottom)) for a, b in spans if b > top and a < bottom)
+    # (max and min, as ifs: the same values)
+    clipped = sorted((a if a >= top else top, b if b <= bottom else bottom) for a, b in spans if b > top and a < bottom)
     bands, reached = [], top
     for a, b in clipped:
         if a > reached:

@@ -1036,7 +1036,7 @@ class TextSetter:
         short_line = SHORT_LINE * width_pt if any(s.kind == "cjk" or s.han_latin for s in seps) else 0.0
         end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft"
                        else _break_cost(sep, width_pt) for sep in seps] + [0.0]
-        if depth == 1 and not justify:  # (most paragraphs: English, no hyphen to break at)
+        if depth == 1 and not justify and PLAIN_LOOP:  # (most paragraphs: English, no hyphen to break at)
             return _plain_breaks(boxes, seps, width_pt, balance, box_w, sep_w, hang, end_shrink,
                                  start_hang if bracket_hangs else None, can_end_at, end_penalty, short_line,
                                  last_line_cost)
@@ -1366,6 +1366,9 @@ class TextSetter:
                     descent_pt=half + 0.12 * size, ends_with_hyphen=(end < len(boxes) and seps[end - 1].kind in ("hyphen", "soft")),
                     overfull=width_used > width_pt + 0.01, space_ratio=space_ratio, gap_em=gap_em,
                     compressed=compressed, hang_pt=hang_end)
+
+
+PLAIN_LOOP = True  # _choose_breaks takes _plain_breaks where it can (a test compares the two loops)
 
 
 def _plain_breaks(boxes: list, seps: list, width_pt: float, balance: bool, box_w: list, sep_w: list, hang: list,

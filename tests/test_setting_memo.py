@@ -7,6 +7,7 @@ import os
 import pickle
 import subprocess
 import sys
+from dataclasses import replace
 
 from highlight.text import Span, TextSetter, spans_from_text
 
@@ -73,14 +74,15 @@ def test_the_memo_of_boxes_is_emptied_after_a_layout(setter_and_style):
 
 
 def test_a_styles_kept_hash_is_not_pickled(setter_and_style, tmp_path):
-    """A Style keeps its hash once computed; pickled (the page cache, .cache/pages) it goes without it, so a
+    """A Style (and a Span) keeps its hash once computed; pickled (the page cache, .cache/pages) it goes without it, so a
     process with another hash seed looks it up by its own hash (a kept one, pickled, would miss there: this
     test failed with the hash kept in the pickle)."""
     layout = setter_and_style[1]
     style = layout.style("body", "zh")
-    hash(style)
+    span = Span("研究", style, lang="zh")
+    hash(style), hash(span)  # (a Span keeps its hash too)
     path = tmp_path / "style.pickle"
-    path.write_bytes(pickle.dumps((style, Span("研究", style, lang="zh"))))
+    path.write_bytes(pickle.dumps((style, span)))
     script = (
         "import pickle, sys\n"
         "from dataclasses import replace\n"
@@ -128,3 +130,64 @@ def test_markers_and_dashes_are_placed_from_the_measured_inks_without_opening_a_
         style = layout.style("body", lang)
         lines = fresh.set(spans_from_text(copy, style, lang=lang), 300.0)
         assert lines and all(not line.overfull for line in lines)
+
+
+
+STYLES = ("body", "stat-note", "heading1", "heading2", "title", "footnote", "callout-text", "stat-label")
+
+
+def _source_paragraphs():
+    """The paragraphs of the 2022-23 copy (the source's lines), each with its language."""
+    from conftest import SOURCE
+
+    from highlight.chars import is_cjk
+
+    with open(SOURCE, encoding="utf-8") as f:
+        lines = [line.strip() for line in f if line.strip()]
+    return [(line, "zh" if any(is_cjk(c) for c in line) else "en") for line in lines]
+
+
+def test_the_plain_loop_breaks_as_the_general_loop(setter_and_style, monkeypatch):
+    """Paragraphs with nothing justified in Chinese and no hyphen to break at are broken by a loop of their own
+    (text._plain_breaks, issue 28: most of the 200-page edition's); every paragraph of the 2022-23 copy, English and
+    Chinese, in eight styles, on measures from 12 to 432 pt, left, centred and balanced (and English justified),
+    breaks as the general loop of _choose_breaks breaks it, line for line (this test failed with the plain loop's
+    runt, short-line, overfull or compressed line priced otherwise)."""
+    from highlight import text
+
+    fonts, layout = setter_and_style[0].fonts, setter_and_style[1]
+    paragraphs = _source_paragraphs()
+    assert len(paragraphs) > 300 and sum(lang == "zh" for _, lang in paragraphs) > 100
+    checked = plain = compressed = hung = 0
+    calls = []
+    real = text._plain_breaks
+    monkeypatch.setattr(text, "_plain_breaks", lambda *args: calls.append(1) or real(*args))
+    for n, (paragraph, lang) in enumerate(paragraphs):
+        style = layout.style(STYLES[n % len(STYLES)], lang)
+        spans = spans_from_text(paragraph, style, lang=lang)
+        aligns = (("left", False), ("center", False), ("left", True)) + ((("justify", False),) if lang == "en" else ())
+        for width in (12.0 + 35.0 * ((n + k) % 13) for k in range(3)):
+            for align, balance in aligns:
+                monkeypatch.setattr(text, "PLAIN_LOOP", True)
+                before = len(calls)
+                lines = TextSetter(fonts).set(spans, width, align, balance)
+                plain += len(calls) > before
+                monkeypatch.setattr(text, "PLAIN_LOOP", False)
+                assert TextSetter(fonts).set(spans, width, align, balance) == lines, (paragraph, width, align)
+                checked += 1
+    # Chinese set left on measures a point or two apart, its ，。、 hanging or not: lines that fit only by giving up
+    # their last mark's blank (compressed) or by hanging it
+    chinese = [paragraph for paragraph, lang in paragraphs if lang == "zh" and "，" in paragraph][:12]
+    for n, paragraph in enumerate(chinese):
+        style = layout.style(STYLES[n % len(STYLES)], "zh")
+        for hanging in (False, True):
+            spans = spans_from_text(paragraph, replace(style, hang_punctuation=hanging), lang="zh")
+            for width in (60.0 + 1.7 * k for k in range(60)):
+                monkeypatch.setattr(text, "PLAIN_LOOP", True)
+                lines = TextSetter(fonts).set(spans, width, "left")
+                monkeypatch.setattr(text, "PLAIN_LOOP", False)
+                assert TextSetter(fonts).set(spans, width, "left") == lines, (paragraph, width, hanging)
+                checked += 1
+                compressed += any(line.compressed for line in lines)
+                hung += any(line.hang_pt for line in lines)
+    assert plain > checked * 0.6 and compressed and hung  # (the plain loop was put to the test)

@@ -379,8 +379,9 @@ def _quiet_share(url: str, error: str) -> float:
 
 def empty_bands(spans, top: float, bottom: float) -> list[tuple[float, float]]:
     """The bands between `top` and `bottom` that no span of ink reaches, top to bottom."""
-    # (max and min, as ifs: the same values)
-    clipped = sorted((a if a >= top else top, b if b <= bottom else bottom) for a, b in spans if b > top and a < bottom)
+    # (max and min as ifs: the same values, without two calls a span; the 200-page edition clips some 125,000)
+    clipped = sorted((a if a >= top else top, b if b <= bottom else bottom)  # noqa: FURB136
+                     for a, b in spans if b > top and a < bottom)
     bands, reached = [], top
     for a, b in clipped:
         if a > reached:

@@ -25,8 +25,10 @@ positioned `GlyphRun`s come out (fpdf2's line_break.py is the model).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
+import itertools
 import math
 import operator
 import re
@@ -215,6 +217,8 @@ def is_runt(text: str) -> bool:
     """A last line too short to stand: at most two ideographs (with their punctuation), a figure counting as one
     (18區, 2023 年), or one short word."""
     text = text.strip()
+    if text.isascii():  # (no ideograph: most last lines, asked at every width a paragraph is set at)
+        return bool(text) and " " not in text and len(text) <= RUNT_WORD
     ideographs = sum(1 for c in text if is_ideograph(c))
     if ideographs:
         figures = _FIGURE_RUN.findall(text)
@@ -320,7 +324,7 @@ class Line:
         return max((r.x_pt + r.width_pt for r in self.runs), default=0.0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # (not frozen: made once, never changed nor hashed; a frozen __init__ cost twice as much)
 class _Frag:
     text: str
     face: str
@@ -491,6 +495,8 @@ class TextSetter:
         self.used: dict = {}  # what the current build set or reused, to be stored
         self.fresh = 0  # paragraphs set (not found in the memo) since `used` was cleared
         self._word_starts: frozenset[int] = frozenset()  # of the paragraph being set (see _boxes)
+        self._joined: str = ""  # …its text, and where its spans after the first start (_box_key)
+        self._span_starts: list[int] | None = None
         self._keep_terms = False  # a break between two listed words side by side priced as inside a word (_set)
         self._faces: dict = {}  # (char, after CJK?, weight, lang) -> Face
         self._keyed_words: frozenset | None = None
@@ -652,6 +658,7 @@ class TextSetter:
         joins = _term_joins(joined, self.words) if self._keep_terms else frozenset()
         # where one of the edition's words begins, its first character is no classifier: 2022 | 人工智能
         self._word_starts = _word_starts(joined, self.words) if self.words else frozenset()
+        self._joined, self._span_starts = joined, list(itertools.accumulate(len(s.text) for s in spans[:-1]))  # (_box_key)
         boxes: list[_Box] = []
         seps: list[_Sep] = []
         hyphenating = any(span.style.hyphenate for span in spans)
@@ -739,7 +746,7 @@ class TextSetter:
     def _make_box(self, chars: list[_Char], indices: list[int]) -> _Box:
         """The box of the characters at `indices` (consecutive), from the memo of boxes when one of the same
         characters in the same styles, between the same kinds of neighbour, was made before (_box_key)."""
-        key = _box_key(chars, indices)
+        key = _box_key(chars, indices, self._joined, self._span_starts)
         if key is None:
             return self._new_box(chars, indices)
         box = self._box_memo.get(key)
@@ -1432,23 +1439,29 @@ def _plain_breaks(boxes: list, seps: list, width_pt: float, balance: bool, box_w
     return breaks[::-1]
 
 
-def _box_key(chars: list[_Char], indices: list[int]) -> tuple | None:
+def _box_key(chars: list[_Char], indices: list[int], joined: str = "", starts: list | None = None) -> tuple | None:
     """What a box of the characters at `indices` depends on (TextSetter._new_box): their text, the style, marker
     flag and language of each of their spans (with where each span starts), whether the character before is
     CJK (its face: _frag's `prev`) or CJK punctuation, and whether the character after is CJK punctuation (a
-    centred mark beside another may give its blank: the box's marks). None for characters not side by side."""
+    centred mark beside another may give its blank: the box's marks). None for characters not side by side.
+    `joined` and `starts` (the paragraph's text and where each of its spans but the first starts, in order) key
+    characters of one span without a loop over them (the same key)."""
     first, last = indices[0], indices[-1]
     if last - first + 1 != len(indices):
         return None
     span = chars[first].span
-    runs: list = [span.style, span.marker, span.lang]
-    text = chars[first].char
-    for k in range(first + 1, last + 1):
-        item = chars[k]
-        text += item.char
-        if item.span is not span:
-            span = item.span
-            runs += (k - first, span.style, span.marker, span.lang)
+    after_first = bisect.bisect_right(starts, first) if starts is not None else -1  # (the next span's start)
+    if starts is not None and (after_first == len(starts) or starts[after_first] > last):
+        text, runs = joined[first:last + 1], [span.style, span.marker, span.lang]  # (no span starts inside)
+    else:
+        runs = [span.style, span.marker, span.lang]
+        text = chars[first].char
+        for k in range(first + 1, last + 1):
+            item = chars[k]
+            text += item.char
+            if item.span is not span:
+                span = item.span
+                runs += (k - first, span.style, span.marker, span.lang)
     prev = chars[first - 1].char if first else ""
     after = chars[last + 1].char if last + 1 < len(chars) else ""
     return (text, tuple(runs), bool(prev) and is_cjk(prev), bool(prev) and _is_cjk_punctuation(prev),

@@ -191,3 +191,28 @@ def test_the_plain_loop_breaks_as_the_general_loop(setter_and_style, monkeypatch
                 compressed += any(line.compressed for line in lines)
                 hung += any(line.hang_pt for line in lines)
     assert plain > checked * 0.6 and compressed and hung  # (the plain loop was put to the test)
+
+
+def test_a_box_keyed_from_the_paragraphs_text_has_the_key_of_its_characters(setter_and_style, monkeypatch):
+    """_box_key takes the text of characters of one span from the paragraph's text (issue 28: no loop over them):
+    every box of the 2022-23 copy and of TEXTS (markers, bold parts, several spans) has the key the loop over its
+    characters gives (this test failed with a span starting at a box's last character taken as none inside it)."""
+    from highlight import text
+
+    fonts, layout = setter_and_style[0].fonts, setter_and_style[1]
+    real = text._box_key
+    asked = []
+
+    def both(chars, indices, joined="", starts=None):
+        key = real(chars, indices, joined, starts)
+        assert key == real(chars, indices), "".join(chars[i].char for i in indices)
+        asked.append(len({chars[i].span for i in indices}))
+        return key
+
+    monkeypatch.setattr(text, "_box_key", both)
+    paragraphs = [(spans_from_text(t, layout.style(style, lang), layout.style("stat-note", lang), lang), 120.0)
+                  for style, lang, t in TEXTS]
+    paragraphs += [(spans_from_text(t, layout.style("body", lang), lang=lang), 200.0) for t, lang in _source_paragraphs()]
+    for spans, width in paragraphs:
+        TextSetter(fonts).set(spans, width, "left")
+    assert len(asked) > 3000 and any(n > 1 for n in asked)

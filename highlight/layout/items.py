@@ -307,11 +307,11 @@ def _measured_ink(line) -> tuple[float, float]:
         if not text:
             continue
         size, rise = run.size_pt, run.rise_pt
-        if any("\u2e80" <= c <= "\u9fff" or "\uf900" <= c <= "\uffef" for c in text):
+        if not text.isascii() and any("\u2e80" <= c <= "\u9fff" or "\uf900" <= c <= "\uffef" for c in text):
             top, bottom = 0.83, 0.08
         else:
-            top = 0.76 if any(c in _HIGH for c in text) else 0.54
-            bottom = 0.24 if any(c in _LOW for c in text) else 0.01
+            top = 0.76 if not _HIGH.isdisjoint(text) else 0.54
+            bottom = 0.24 if not _LOW.isdisjoint(text) else 0.01
         up = max(up, top * size + rise)
         down = max(down, bottom * size - rise)
     return up, down
@@ -386,7 +386,8 @@ def empty_bands(spans, top: float, bottom: float) -> list[tuple[float, float]]:
     for a, b in clipped:
         if a > reached:
             bands.append((reached, a))
-        reached = max(reached, b)
+        if b > reached:  # noqa: PLR1730 (max(reached, b), without the call)
+            reached = b
     if bottom > reached:
         bands.append((reached, bottom))
     return bands

@@ -910,15 +910,16 @@ def _is_pure_black(colour: Colour) -> bool:
     return c == m == y == 0 and k == 100
 
 
-_TEXT_TOOLS: tuple = ()  # (fp_str, getFont) for _text_object, imported at its first call (ReportLab's import is lazy)
+_TEXT_TOOLS: tuple = ()  # (fp_str, getFont, escapePDF) for _text_object, imported at its first call (ReportLab's import
+# is lazy); escapePDF is what Canvas._escape calls
 
 
 def _text_tools() -> tuple:
     global _TEXT_TOOLS
-    from reportlab.lib.rl_accel import fp_str
+    from reportlab.lib.rl_accel import escapePDF, fp_str
     from reportlab.pdfbase.pdfmetrics import getFont
 
-    _TEXT_TOOLS = (fp_str, getFont)
+    _TEXT_TOOLS = (fp_str, getFont, escapePDF)
     return _TEXT_TOOLS
 
 
@@ -1134,7 +1135,7 @@ class _Painter:
         c.drawPath(p, stroke=0, fill=1, fillMode=1)  # non-zero winding, as a glyph's contours are drawn
 
     def _text_object(self, item: TextLine, runs) -> str:
-        fp_str, getFont = _TEXT_TOOLS or _text_tools()
+        fp_str, getFont, escape = _TEXT_TOOLS or _text_tools()
         canvas = self.canvas
         doc = canvas._doc
         code = ["BT"]
@@ -1199,7 +1200,7 @@ class _Painter:
                     subset_font = (run.face, subset)
                     if recording is not None:
                         recording.named.setdefault(font.fontName)
-                array.append(f"({canvas._escape(chunk)})")
+                array.append(f"({escape(chunk)})")
             previous_end = run.x_pt + run.width_pt
         flush()
         if state is not None and state[5] != 1.0:

@@ -245,20 +245,6 @@ class Span:
     marker: bool = False
     lang: str = "en"
 
-    def __hash__(self) -> int:
-        """The fields' hash, as dataclasses writes it, computed once: spans are hashed in every key of the setter's
-        memo (36,000 sets in the 200-page edition, most found set already). Kept in the instance, never pickled
-        (__getstate__): a str's hash differs between processes."""
-        cached = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash((self.text, self.style, self.marker, self.lang))
-            object.__setattr__(self, "_hash", cached)
-        return cached
-
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state.pop("_hash", None)
-        return state
 
 
 _set = object.__setattr__  # (a frozen class's own __init__ sets its fields with it)
@@ -339,11 +325,23 @@ class Line:
                  ascent_pt: float, descent_pt: float, ends_with_hyphen: bool, overfull: bool, position: tuple = (0, 1),
                  space_ratio: float = 1.0, gap_em: float = 0.0, compressed: int = 0, hang_pt: float = 0.0,
                  split_word: str = "", split_name: bool = False) -> None:
-        # (the frozen __init__ dataclasses writes, the fields in their order, in one dict update; a test compares it)
-        self.__dict__.update(runs=runs, width_pt=width_pt, natural_pt=natural_pt, leading_pt=leading_pt,
-                             ascent_pt=ascent_pt, descent_pt=descent_pt, ends_with_hyphen=ends_with_hyphen,
-                             overfull=overfull, position=position, space_ratio=space_ratio, gap_em=gap_em,
-                             compressed=compressed, hang_pt=hang_pt, split_word=split_word, split_name=split_name)
+        # (the frozen __init__ dataclasses writes, the fields set in their order without looking up object.__setattr__
+        # at each; one by one, as there, so that the instances share their keys; a test compares it)
+        _set(self, "runs", runs)
+        _set(self, "width_pt", width_pt)
+        _set(self, "natural_pt", natural_pt)
+        _set(self, "leading_pt", leading_pt)
+        _set(self, "ascent_pt", ascent_pt)
+        _set(self, "descent_pt", descent_pt)
+        _set(self, "ends_with_hyphen", ends_with_hyphen)
+        _set(self, "overfull", overfull)
+        _set(self, "position", position)
+        _set(self, "space_ratio", space_ratio)
+        _set(self, "gap_em", gap_em)
+        _set(self, "compressed", compressed)
+        _set(self, "hang_pt", hang_pt)
+        _set(self, "split_word", split_word)
+        _set(self, "split_name", split_name)
 
     @property
     def text(self) -> str:
@@ -542,6 +540,7 @@ class TextSetter:
         comes next (drawing) takes its memory; the 200-page edition's is about 10,000 boxes, 8 MB."""
         self._box_memo = {}
         self._recent_boxes = {}
+        _RECENT_SPANS.clear()  # (the texts' spans kept for the next trial fill: spans_from_text)
 
     def _words_key(self) -> str:
         """The edition's words as part of every memo key (a stored line was set with one list): a short digest,
@@ -1039,7 +1038,11 @@ class TextSetter:
                 line = _replaced(line, split_word=f"{before}|{after}", split_name=seps[end - 1].name)
             lines.append(line)
             start = end
-        return tuple(_replaced(line, position=(i, len(lines))) for i, line in enumerate(lines))
+        for i, line in enumerate(lines):
+            # (each line made just now, seen by no one: its position set, not the line copied; a copy's fields went
+            # into a dict of its own, 190 bytes more a line than the shared keys of one made by its __init__)
+            _set(line, "position", (i, len(lines)))
+        return tuple(lines)
 
     def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float, balance: bool,
                        justify: bool = False, bracket_hangs: bool = False) -> list[int]:
@@ -1325,6 +1328,7 @@ class TextSetter:
         # A run is built up in a list ([x, text, face, size, rise, colour, char space, width, scale]: GlyphRun's
         # fields) and made a GlyphRun once complete, not a frozen GlyphRun again for each piece added to it.
         pending: list[list] = []
+        spaces_drawn: dict = {}  # (face, size, character space) -> a drawn space's width
         x = offset
         def add(frag: _Frag, text: str, x: float, width: float) -> None:
             if pending:
@@ -1346,10 +1350,13 @@ class TextSetter:
                     # Draw the space as a real character so the text extracts with it;
                     # the next word is placed at its own x whatever the justification.
                     prev = pending[-1]
-                    face = self.fonts.faces.get(prev[2], MISSING_FACE)
-                    advances = face.advances  # (one character: the font's advance, as Face.width_pt gives it)
-                    drawn = (advances.get(32, 0) * prev[3] / face.units_per_em if advances is not None
-                             else face.width_pt(SPACE, prev[3])) + prev[6]
+                    drawn = spaces_drawn.get((prev[2], prev[3], prev[6]))  # (a line's spaces are mostly of one run)
+                    if drawn is None:
+                        face = self.fonts.faces.get(prev[2], MISSING_FACE)
+                        advances = face.advances  # (one character: the font's advance, as Face.width_pt gives it)
+                        drawn = spaces_drawn[(prev[2], prev[3], prev[6])] = (
+                            advances.get(32, 0) * prev[3] / face.units_per_em if advances is not None
+                            else face.width_pt(SPACE, prev[3])) + prev[6]
                     if prev[8] == 1.0:
                         prev[1] += SPACE
                         prev[7] += drawn

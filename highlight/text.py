@@ -410,6 +410,10 @@ class _Sep:
     latin_run: float = 0.0  # a space inside a Latin run of Chinese text (Hong Kong | Techathon): what breaking costs
 
 
+# A word: characters that are no space (str.isspace: re's \s is the same test), NBSP and NARROW NBSP among them
+_WORD = re.compile("(?:[^\\s]|[\u00a0\u202f])+")
+
+
 class _Char:
     """A character of a paragraph and its span (a plain class: a frozen dataclass per character was a tenth of
     setting a paragraph)."""
@@ -671,16 +675,23 @@ class TextSetter:
 
     def _boxes(self, spans: list[Span]) -> tuple[list[_Box], list[_Sep]]:
         chars = [_Char(c, s) for s in spans for c in s.text]
-        markers = {i for i, c in enumerate(chars) if c.span.marker}
-        words: list[list[int]] = [[]]
-        for i, item in enumerate(chars):
-            if item.char.isspace() and item.char not in (NBSP, NARROW_NBSP) and i not in markers:
-                if words[-1]:
-                    words.append([])
-            else:
-                words[-1].append(i)
-        words = [w for w in words if w]
-        joined = "".join(s.text for s in spans)
+        joined = "".join(s.text for s in spans)  # (chars' characters: joined[i] is chars[i].char)
+        markers: set[int] = set()
+        for span, start in zip(spans, itertools.accumulate((len(s.text) for s in spans), initial=0)):
+            if span.marker:
+                markers.update(range(start, start + len(span.text)))
+        words: list[list[int]]
+        if not markers:  # (most paragraphs: a word is a run of what is no space, NBSP and NARROW NBSP kept in it)
+            words = [list(range(*m.span())) for m in _WORD.finditer(joined)]
+        else:
+            words = [[]]
+            for i, char in enumerate(joined):
+                if char.isspace() and char not in (NBSP, NARROW_NBSP) and i not in markers:
+                    if words[-1]:
+                        words.append([])
+                else:
+                    words[-1].append(i)
+            words = [w for w in words if w]
         # (a paragraph without brackets, most of them, has no bracketed phrase or quoted title to look for)
         bound = _bracket_bound(chars) if not OPENING_BRACKETS.isdisjoint(joined) else set()
         titled = _quoted_titles(chars) if not TITLE_MARKS.keys().isdisjoint(joined) else set()
@@ -695,7 +706,7 @@ class TextSetter:
         terms = _bold_terms(spans)
         texts = ["".join(chars[i].char for i in word if not chars[i].span.marker) for word in words] if markers \
             else [joined[word[0]:word[-1] + 1] for word in words]  # (a word's characters are side by side)
-        latin = [not is_cjk(item.char) for item in chars]
+        latin = [not is_cjk(char) for char in joined]
         for w_index, word in enumerate(words):
             if w_index:
                 sep = self._space_between(chars, words[w_index - 1], word, bound, texts[w_index - 1], texts[w_index])

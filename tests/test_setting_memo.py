@@ -214,3 +214,30 @@ def test_a_box_keyed_from_the_paragraphs_text_has_the_key_of_its_characters(sett
     for spans, width in paragraphs:
         TextSetter(fonts).set(spans, width, "left")
     assert len(asked) > 3000 and any(n > 1 for n in asked)
+
+
+def test_a_paragraph_without_markers_is_split_into_words_as_the_loop_over_its_characters_splits_it():
+    """A paragraph without markers is split into words by a pattern (text._WORD, issue 28), the rest by a loop over
+    its characters: a word is a run of characters that are no space, NBSP and NARROW NBSP kept inside it. re's \\s is
+    str.isspace over every code point, and the pattern's words are the loop's for every paragraph of the 2022-23 copy
+    and for texts of spaces of every kind (this test failed with NBSP taken as a space, or U+3000 as none)."""
+    import re
+
+    from highlight.text import _WORD, NARROW_NBSP, NBSP
+
+    assert all((re.match(r"\s", c) is not None) == c.isspace() for c in map(chr, range(0x110000)))
+
+    def loop(text: str) -> list[list[int]]:
+        words: list[list[int]] = [[]]
+        for i, char in enumerate(text):
+            if char.isspace() and char not in (NBSP, NARROW_NBSP):
+                if words[-1]:
+                    words.append([])
+            else:
+                words[-1].append(i)
+        return [w for w in words if w]
+
+    texts = [t for t, _ in _source_paragraphs()]
+    texts += ["", " ", "a", " a  b ", "5\u00a0km", "HK$\u202f2", "研究\u3000實力", "a\tb\nc\u2003d", "\u00a0 \u202f"]
+    for text in texts:
+        assert [list(range(*m.span())) for m in _WORD.finditer(text)] == loop(text), repr(text)

@@ -1153,8 +1153,8 @@ class TextSetter:
                     # after the overflow cost no more than one before it (hypothesis: 2022，，特區|政府 at 4 em)
                     cost = 1e9 + end_penalty[j - 1] + 100.0 * (fit - can_shrink - limit) / width_pt
                 else:
-                    if j == n and not balance:
-                        cost = last_line_cost(boxes, seps, i, j)
+                    if j == n and not balance:  # (a last line costs nothing unless it is a runt: _last_line_cost)
+                        cost = last_line_cost(boxes, seps, i, j) if i > 0 and j - i <= 3 else 0.0
                     else:  # inline: this runs for every candidate line of every paragraph
                         slack = (width_pt - fit) / width_pt
                         cost = 100.0 * slack * slack + end_penalty[j - 1]

@@ -289,7 +289,28 @@ def _line_fields() -> tuple:
     return tuple((kind, f.name) for kind, f in zip(_LINE, fields(Line)))
 
 
+@functools.cache
+def _line_codec() -> tuple:
+    """Every field of a Line at once (operator.attrgetter), where its runs and tuples are, and its plain fields'
+    values at once (operator.itemgetter)."""
+    import operator
+
+    kinds = _line_fields()
+    plain = [i for i, (k, _) in enumerate(kinds) if k == "plain"]
+    return (operator.attrgetter(*(name for _, name in kinds)), [i for i, (k, _) in enumerate(kinds) if k == "runs"],
+            [i for i, (k, _) in enumerate(kinds) if k == "tuple"], operator.itemgetter(*plain),
+            len(plain) + sum(k in ("runs", "tuple") for k, _ in kinds) == len(kinds))
+
+
 def _encode_line(line: Line, colours: dict) -> list:
+    getter, runs_at, tuples_at, plain, known = _line_codec()
+    out = list(getter(line))
+    if known and _PLAIN_TYPES.issuperset(map(type, plain(out))):  # (every plain field of an exactly plain type)
+        for index in runs_at:
+            out[index] = [_encode_run(run, colours) for run in out[index]]
+        for index in tuples_at:
+            out[index] = list(out[index])
+        return out
     out = []
     for kind, name in _line_fields():
         value = getattr(line, name)

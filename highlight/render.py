@@ -861,7 +861,7 @@ class _Recording:
 
     def __init__(self, name: str, start: int):
         self.name, self.start = name, start
-        self.chars: dict = {}  # ReportLab font name -> {character: None}, in the order of first use
+        self.chars: dict = {}  # ReportLab font name -> the texts of its runs, in the order drawn
         self.named: dict = {}  # ReportLab font name -> None, in the order the page named them (Tf)
 
 
@@ -985,9 +985,9 @@ class _DrawnPages:
 
         doc = canvas._doc
         fonts = []
-        for font, chars in recording.chars.items():
+        for font, texts in recording.chars.items():
             assignments = pdfmetrics._fonts[font].state[doc].assignments
-            text = "".join(chars)
+            text = "".join(dict.fromkeys("".join(texts)))  # (each character in the order of its first use)
             fonts.append([font, text, [assignments.get(32 if c == 0xA0 else c) for c in map(ord, text)]])
         extgstate = canvas._extgstate
         entry = {"code": canvas._code[recording.start:], "fonts": fonts,
@@ -1171,6 +1171,44 @@ def readable_rgb(colour: Colour, background: tuple = (1.0, 1.0, 1.0)) -> tuple:
 def _is_pure_black(colour: Colour) -> bool:
     c, m, y, k = colour.cmyk
     return c == m == y == 0 and k == 100
+
+
+_TEXT_TOOLS: tuple = ()  # (fp_str, getFont, escapePDF) for _text_object, imported at its first call (ReportLab's import
+# is lazy); escapePDF is what Canvas._escape calls
+
+
+def _text_tools() -> tuple:
+    global _TEXT_TOOLS
+    from reportlab.lib.rl_accel import escapePDF, fp_str
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    _TEXT_TOOLS = (fp_str, getFont, escapePDF)
+    return _TEXT_TOOLS
+
+
+def _split_string(font, text: str, doc) -> list:
+    """ReportLab's font.splitString(text, doc) (the text's codes, as (subset, bytes) chunks), for a text whose every
+    character has its code already (most runs after a document's first pages) without its loop over each character;
+    else splitString itself, which gives a character its code at its first use."""
+    state = font.state.get(doc)
+    if state is None:
+        return font.splitString(text, doc)
+    assignments = state.assignments
+    try:
+        codes = [assignments[32 if c == 0xA0 else c] for c in map(ord, text)]  # (splitString sets NBSP as a space)
+    except KeyError:  # a character without its code yet (or in no subset: splitString's code 0)
+        return font.splitString(text, doc)
+    if not codes:
+        return []
+    if max(codes) < 256:
+        return [(0, bytes(codes))]
+    chunks, begin, subset = [], 0, codes[0] >> 8
+    for k, code in enumerate(codes):
+        if code >> 8 != subset:
+            chunks.append((subset, bytes([c & 0xFF for c in codes[begin:k]])))
+            begin, subset = k, code >> 8
+    chunks.append((subset, bytes([c & 0xFF for c in codes[begin:]])))
+    return chunks
 
 
 class _Painter:
@@ -1360,9 +1398,7 @@ class _Painter:
         c.drawPath(p, stroke=0, fill=1, fillMode=1)  # non-zero winding, as a glyph's contours are drawn
 
     def _text_object(self, item: TextLine, runs) -> str:
-        from reportlab.lib.rl_accel import fp_str
-        from reportlab.pdfbase.pdfmetrics import getFont
-
+        fp_str, getFont, escape = _TEXT_TOOLS or _text_tools()
         canvas = self.canvas
         doc = canvas._doc
         code = ["BT"]
@@ -1386,10 +1422,10 @@ class _Painter:
             font = getFont(self.registered[run.face])
             split = None  # (the run split into its subsets' codes once: ReportLab's splitString is per character)
             if recording is not None:  # (each character in the order of its first use, whatever its code now)
-                chars = recording.chars.get(font.fontName)
-                if chars is None:
-                    chars = recording.chars[font.fontName] = {}
-                chars.update(dict.fromkeys(run.text))
+                texts = recording.chars.get(font.fontName)
+                if texts is None:
+                    texts = recording.chars[font.fontName] = []
+                texts.append(run.text)  # (the characters taken from the texts once the page is drawn: keep)
             if run_state != state:
                 flush()
                 if (state[6] if state else False) != run.hidden:  # text render mode: invisible, or filled
@@ -1409,7 +1445,7 @@ class _Painter:
                 if state is None or state[:2] != run_state[:2]:
                     # The font before the move: a text extractor judges a new line by the size of the text it
                     # moves to (pypdf: a label 10 pt under a 26 pt figure is a line of its own, not glued to it)
-                    split = font.splitString(run.text, doc)
+                    split = _split_string(font, run.text, doc)
                     subset = split[0][0]
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
                     subset_font = (run.face, subset)
@@ -1420,14 +1456,14 @@ class _Painter:
             elif abs(run.x_pt - previous_end) > 1e-6:
                 # TJ numbers are thousandths of an em, positive to the left.
                 array.append(fp_str(-(run.x_pt - previous_end) * 1000.0 / run.size_pt / run.scale))
-            for subset, chunk in split if split is not None else font.splitString(run.text, doc):
+            for subset, chunk in split if split is not None else _split_string(font, run.text, doc):
                 if subset_font != (run.face, subset):
                     flush()
                     code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
                     subset_font = (run.face, subset)
                     if recording is not None:
                         recording.named.setdefault(font.fontName)
-                array.append(f"({canvas._escape(chunk)})")
+                array.append(f"({escape(chunk)})")
             previous_end = run.x_pt + run.width_pt
         flush()
         if state is not None and state[5] != 1.0:

@@ -25,8 +25,10 @@ positioned `GlyphRun`s come out (fpdf2's line_break.py is the model).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
+import itertools
 import math
 import operator
 import re
@@ -223,6 +225,8 @@ def is_runt(text: str) -> bool:
     """A last line too short to stand: at most two ideographs (with their punctuation), a figure counting as one
     (18區, 2023 年), or one short word."""
     text = text.strip()
+    if text.isascii():  # (no ideograph: most last lines, asked at every width a paragraph is set at)
+        return bool(text) and " " not in text and len(text) <= RUNT_WORD
     ideographs = sum(1 for c in text if is_ideograph(c))
     if ideographs:
         figures = _FIGURE_RUN.findall(text)
@@ -250,6 +254,10 @@ class Span:
     lang: str = "en"
 
 
+
+_set = object.__setattr__  # (a frozen class's own __init__ sets its fields with it)
+
+
 @dataclass(frozen=True, slots=True)  # (slots: the 200-page edition keeps 47,000 of them, 1-2 MB less)
 class GlyphRun:
     x_pt: float  # from the line's start
@@ -268,6 +276,24 @@ class GlyphRun:
     # in the text layer, not drawn (text render mode 3): punctuation of the copy that joined two parts the layout
     # sets apart (the comma after a change the copy prints inside its note: "（按年 +4%），為專利…")
     hidden: bool = False
+
+    def __init__(self, x_pt: float, text: str, face: str, size_pt: float, rise_pt: float, colour: Colour,
+                 char_space_pt: float, width_pt: float, artifact: bool = False, scale: float = 1.0,
+                 outline: bool = False, hidden: bool = False) -> None:
+        # (the frozen __init__ dataclasses writes, each field set in its order, without looking up object.__setattr__
+        # at each: about 45,000 runs made in the 200-page edition; a test compares it with the written one)
+        _set(self, "x_pt", x_pt)
+        _set(self, "text", text)
+        _set(self, "face", face)
+        _set(self, "size_pt", size_pt)
+        _set(self, "rise_pt", rise_pt)
+        _set(self, "colour", colour)
+        _set(self, "char_space_pt", char_space_pt)
+        _set(self, "width_pt", width_pt)
+        _set(self, "artifact", artifact)
+        _set(self, "scale", scale)
+        _set(self, "outline", outline)
+        _set(self, "hidden", hidden)
 
 
 # A run pickled (every laid-out page kept in .cache/pages: 33,000 runs in the 200-page edition) as its fields' values
@@ -303,6 +329,28 @@ class Line:
     split_word: str = ""  # the line ends inside a word (segment.py): the characters around the break, "政|府"
     split_name: bool = False  # …inside a name longer than the measure, at the name's own word boundary
 
+    def __init__(self, runs: tuple[GlyphRun, ...], width_pt: float, natural_pt: float, leading_pt: float,
+                 ascent_pt: float, descent_pt: float, ends_with_hyphen: bool, overfull: bool, position: tuple = (0, 1),
+                 space_ratio: float = 1.0, gap_em: float = 0.0, compressed: int = 0, hang_pt: float = 0.0,
+                 split_word: str = "", split_name: bool = False) -> None:
+        # (the frozen __init__ dataclasses writes, the fields set in their order without looking up object.__setattr__
+        # at each; one by one, as there, so that the instances share their keys; a test compares it)
+        _set(self, "runs", runs)
+        _set(self, "width_pt", width_pt)
+        _set(self, "natural_pt", natural_pt)
+        _set(self, "leading_pt", leading_pt)
+        _set(self, "ascent_pt", ascent_pt)
+        _set(self, "descent_pt", descent_pt)
+        _set(self, "ends_with_hyphen", ends_with_hyphen)
+        _set(self, "overfull", overfull)
+        _set(self, "position", position)
+        _set(self, "space_ratio", space_ratio)
+        _set(self, "gap_em", gap_em)
+        _set(self, "compressed", compressed)
+        _set(self, "hang_pt", hang_pt)
+        _set(self, "split_word", split_word)
+        _set(self, "split_name", split_name)
+
     @property
     def text(self) -> str:
         """The line as the eye reads it (a hidden run, in the text layer only, left out)."""
@@ -313,7 +361,7 @@ class Line:
         return max((r.x_pt + r.width_pt for r in self.runs), default=0.0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # (not frozen: made once, never changed nor hashed; a frozen __init__ cost twice as much)
 class _Frag:
     text: str
     face: str
@@ -372,6 +420,10 @@ class _Sep:
     latin_run: float = 0.0
 
 
+# A word: characters that are no space (str.isspace: re's \s is the same test), NBSP and NARROW NBSP among them
+_WORD = re.compile("(?:[^\\s]|[\u00a0\u202f])+")
+
+
 class _Char:
     """A character of a paragraph and its span (a plain class: a frozen dataclass per character was a tenth of
     setting a paragraph)."""
@@ -389,7 +441,19 @@ BOLD_PATTERN = re.compile(r"\*\*(.+?)\*\*")  # **…**: a bold part of a text (a
 def spans_from_text(string: str, style: Style, marker_style: Style | None = None, lang: str = "en") -> list[Span]:
     """Split `[^Δ]` footnote markers out of a text into superscript spans, and `**…**` into spans of the
     style in bold."""
-    return _split_spans(string, style, marker_style, lang)
+    # A page's texts are split again at every trial fill (27,000 splits of 5,000 texts in the 200-page edition):
+    # the spans of the last texts kept, keyed by the very styles (ids, the styles held by the entry), a new list each
+    key = (string, id(style), id(marker_style), lang)
+    kept = _RECENT_SPANS.get(key)
+    if kept is None or kept[0] is not style or kept[1] is not marker_style:
+        kept = _RECENT_SPANS[key] = (style, marker_style, tuple(_split_spans(string, style, marker_style, lang)))
+        if len(_RECENT_SPANS) > RECENT_TEXTS:
+            del _RECENT_SPANS[next(iter(_RECENT_SPANS))]  # (the oldest)
+    return list(kept[2])
+
+
+RECENT_TEXTS = 1024  # texts whose spans spans_from_text keeps (a page has a few hundred)
+_RECENT_SPANS: dict = {}
 
 
 @functools.lru_cache(maxsize=256)
@@ -474,6 +538,8 @@ class TextSetter:
         self.used: dict = {}  # what the current build set or reused, to be stored
         self.fresh = 0  # paragraphs set (not found in the memo) since `used` was cleared
         self._word_starts: frozenset[int] = frozenset()  # of the paragraph being set (see _boxes)
+        self._joined: str = ""  # …its text, and where its spans after the first start (_box_key)
+        self._span_starts: list[int] | None = None
         self._keep_terms = False  # a break between two listed words side by side priced as inside a word (_set)
         self._faces: dict = {}  # (char, after CJK?, weight, lang) -> Face
         self._keyed_words: frozenset | None = None
@@ -488,6 +554,7 @@ class TextSetter:
         comes next (drawing) takes its memory; the 200-page edition's is about 10,000 boxes, 8 MB."""
         self._box_memo = {}
         self._recent_boxes = {}
+        _RECENT_SPANS.clear()  # (the texts' spans kept for the next trial fill: spans_from_text)
 
     def _words_key(self) -> str:
         """The edition's words as part of every memo key (a stored line was set with one list): a short digest,
@@ -618,16 +685,23 @@ class TextSetter:
 
     def _boxes(self, spans: list[Span]) -> tuple[list[_Box], list[_Sep]]:
         chars = [_Char(c, s) for s in spans for c in s.text]
-        markers = {i for i, c in enumerate(chars) if c.span.marker}
-        words: list[list[int]] = [[]]
-        for i, item in enumerate(chars):
-            if item.char.isspace() and item.char not in (NBSP, NARROW_NBSP) and i not in markers:
-                if words[-1]:
-                    words.append([])
-            else:
-                words[-1].append(i)
-        words = [w for w in words if w]
-        joined = "".join(s.text for s in spans)
+        joined = "".join(s.text for s in spans)  # (chars' characters: joined[i] is chars[i].char)
+        markers: set[int] = set()
+        for span, start in zip(spans, itertools.accumulate((len(s.text) for s in spans), initial=0)):
+            if span.marker:
+                markers.update(range(start, start + len(span.text)))
+        words: list[list[int]]
+        if not markers:  # (most paragraphs: a word is a run of what is no space, NBSP and NARROW NBSP kept in it)
+            words = [list(range(*m.span())) for m in _WORD.finditer(joined)]
+        else:
+            words = [[]]
+            for i, char in enumerate(joined):
+                if char.isspace() and char not in (NBSP, NARROW_NBSP) and i not in markers:
+                    if words[-1]:
+                        words.append([])
+                else:
+                    words[-1].append(i)
+            words = [w for w in words if w]
         # (a paragraph without brackets, most of them, has no bracketed phrase or quoted title to look for)
         bound = _bracket_bound(chars) if not OPENING_BRACKETS.isdisjoint(joined) else set()
         titled = _quoted_titles(chars) if not TITLE_MARKS.keys().isdisjoint(joined) else set()
@@ -635,13 +709,14 @@ class TextSetter:
         joins = _term_joins(joined, self.words) if self._keep_terms else frozenset()
         # where one of the edition's words begins, its first character is no classifier: 2022 | 人工智能
         self._word_starts = _word_starts(joined, self.words) if self.words else frozenset()
+        self._joined, self._span_starts = joined, list(itertools.accumulate(len(s.text) for s in spans[:-1]))  # (_box_key)
         boxes: list[_Box] = []
         seps: list[_Sep] = []
         hyphenating = any(span.style.hyphenate for span in spans)
         terms = _bold_terms(spans)
         texts = ["".join(chars[i].char for i in word if not chars[i].span.marker) for word in words] if markers \
             else [joined[word[0]:word[-1] + 1] for word in words]  # (a word's characters are side by side)
-        latin = [not is_cjk(item.char) for item in chars]
+        latin = [not is_cjk(char) for char in joined]
         for w_index, word in enumerate(words):
             if w_index:
                 sep = self._space_between(chars, words[w_index - 1], word, bound, texts[w_index - 1], texts[w_index])
@@ -726,7 +801,7 @@ class TextSetter:
     def _make_box(self, chars: list[_Char], indices: list[int]) -> _Box:
         """The box of the characters at `indices` (consecutive), from the memo of boxes when one of the same
         characters in the same styles, between the same kinds of neighbour, was made before (_box_key)."""
-        key = _box_key(chars, indices)
+        key = _box_key(chars, indices, self._joined, self._span_starts)
         if key is None:
             return self._new_box(chars, indices)
         box = self._box_memo.get(key)
@@ -990,7 +1065,11 @@ class TextSetter:
                 line = _replaced(line, split_word=f"{before}|{after}", split_name=seps[end - 1].name)
             lines.append(line)
             start = end
-        return tuple(_replaced(line, position=(i, len(lines))) for i, line in enumerate(lines))
+        for i, line in enumerate(lines):
+            # (each line made just now, seen by no one: its position set, not the line copied; a copy's fields went
+            # into a dict of its own, 190 bytes more a line than the shared keys of one made by its __init__)
+            _set(line, "position", (i, len(lines)))
+        return tuple(lines)
 
     def _choose_breaks(self, boxes: list[_Box], seps: list[_Sep], width_pt: float, balance: bool,
                        justify: bool = False, bracket_hangs: bool = False) -> list[int]:
@@ -1016,13 +1095,25 @@ class TextSetter:
         box_w = [b.width_pt for b in boxes]
         hang = [b.hang_pt for b in boxes]
         end_shrink = [b.end_shrink_pt for b in boxes]
+        sep_w = [sep.width_pt for sep in seps]
+        start_hang = [0.5 * b.frags[0].size_pt if b.frags and b.frags[0].text[0] in OPENING_BRACKETS else 0.0
+                      for b in boxes]
+        can_end_at = [sep.breakable for sep in seps] + [True]
+        last_line_cost = self._last_line_cost
+        # Chinese: a line mid-paragraph that fills less than SHORT_LINE of its measure reads as a stray.
+        short_line = SHORT_LINE * width_pt if any(s.kind == "cjk" or s.han_latin for s in seps) else 0.0
+        end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft"
+                       else _break_cost(sep, width_pt) for sep in seps] + [0.0]
+        if depth == 1 and not justify and PLAIN_LOOP:  # (most paragraphs: English, no hyphen to break at)
+            return _plain_breaks(boxes, seps, width_pt, balance, box_w, sep_w, hang, end_shrink,
+                                 start_hang if bracket_hangs else None, can_end_at, end_penalty, short_line,
+                                 last_line_cost)
         end_bracket = [bool(b.end_shrink_pt and b.frags and b.frags[-1].text[-1:] in CLOSING_BRACKETS) for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         mid_shrink = [b.mid_shrink_pt for b in boxes] if justify else [0.0] * n
         lead_mark = [b.lead_mark_pt for b in boxes]
         last_mark = [b.last_mark_pt for b in boxes]
         mark_count = [len(b.marks) for b in boxes]
-        sep_w = [sep.width_pt for sep in seps]
         # (what only justified Chinese prices, made for it only: a ragged line, a far-short one)
         ragged_cost = [_ragged_cost(b, width_pt) for b in boxes] if justify else []
         if justify:
@@ -1038,16 +1129,8 @@ class TextSetter:
             far_short = hard_return = []
         sep_stretch = [sep.stretch_pt + sep.last_stretch_pt for sep in seps]
         sep_gap_room = [sep.last_stretch_pt for sep in seps]
-        start_hang = [0.5 * b.frags[0].size_pt if b.frags and b.frags[0].text[0] in OPENING_BRACKETS else 0.0
-                      for b in boxes]
-        can_end_at = [sep.breakable for sep in seps] + [True]
         hyphen_at = [sep.hyphen_pt if sep.kind == "soft" else 0.0 for sep in seps] + [0.0]
         hyphenated_at = [sep.kind in ("hyphen", "soft") for sep in seps] + [False]
-        last_line_cost = self._last_line_cost
-        # Chinese: a line mid-paragraph that fills less than SHORT_LINE of its measure reads as a stray.
-        short_line = SHORT_LINE * width_pt if any(s.kind == "cjk" or s.han_latin for s in seps) else 0.0
-        end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft"
-                       else _break_cost(sep, width_pt) for sep in seps] + [0.0]
         best0, back0 = best[0], back[0]
         for i in range(n):
             states = [(h, best[h][i]) for h in range(depth) if best[h][i] < inf]
@@ -1086,8 +1169,8 @@ class TextSetter:
                     # after the overflow cost no more than one before it (hypothesis: 2022，，特區|政府 at 4 em)
                     cost = 1e9 + end_penalty[j - 1] + 100.0 * (fit - can_shrink - limit) / width_pt
                 else:
-                    if j == n and not balance:
-                        cost = last_line_cost(boxes, seps, i, j)
+                    if j == n and not balance:  # (a last line costs nothing unless it is a runt: _last_line_cost)
+                        cost = last_line_cost(boxes, seps, i, j) if i > 0 and j - i <= 3 else 0.0
                     else:  # inline: this runs for every candidate line of every paragraph
                         slack = (width_pt - fit) / width_pt
                         cost = 100.0 * slack * slack + end_penalty[j - 1]
@@ -1272,6 +1355,7 @@ class TextSetter:
         # A run is built up in a list ([x, text, face, size, rise, colour, char space, width, scale]: GlyphRun's
         # fields) and made a GlyphRun once complete, not a frozen GlyphRun again for each piece added to it.
         pending: list[list] = []
+        spaces_drawn: dict = {}  # (face, size, character space) -> a drawn space's width
         x = offset
         def add(frag: _Frag, text: str, x: float, width: float) -> None:
             if pending:
@@ -1293,10 +1377,13 @@ class TextSetter:
                     # Draw the space as a real character so the text extracts with it;
                     # the next word is placed at its own x whatever the justification.
                     prev = pending[-1]
-                    face = self.fonts.faces.get(prev[2], MISSING_FACE)
-                    advances = face.advances  # (one character: the font's advance, as Face.width_pt gives it)
-                    drawn = (advances.get(32, 0) * prev[3] / face.units_per_em if advances is not None
-                             else face.width_pt(SPACE, prev[3])) + prev[6]
+                    drawn = spaces_drawn.get((prev[2], prev[3], prev[6]))  # (a line's spaces are mostly of one run)
+                    if drawn is None:
+                        face = self.fonts.faces.get(prev[2], MISSING_FACE)
+                        advances = face.advances  # (one character: the font's advance, as Face.width_pt gives it)
+                        drawn = spaces_drawn[(prev[2], prev[3], prev[6])] = (
+                            advances.get(32, 0) * prev[3] / face.units_per_em if advances is not None
+                            else face.width_pt(SPACE, prev[3])) + prev[6]
                     if prev[8] == 1.0:
                         prev[1] += SPACE
                         prev[7] += drawn
@@ -1353,23 +1440,93 @@ class TextSetter:
                     compressed=compressed, hang_pt=hang_end)
 
 
-def _box_key(chars: list[_Char], indices: list[int]) -> tuple | None:
+PLAIN_LOOP = True  # _choose_breaks takes _plain_breaks where it can (a test compares the two loops)
+
+
+def _plain_breaks(boxes: list, seps: list, width_pt: float, balance: bool, box_w: list, sep_w: list, hang: list,
+                  end_shrink: list, start_hang: list | None, can_end_at: list, end_penalty: list, short_line: float,
+                  last_line_cost) -> list[int]:
+    """TextSetter._choose_breaks where nothing is justified Chinese and no break is a hyphen's (one state per line
+    end, most paragraphs): the same costs from the same sums in the same order, without the terms only those
+    price, which its loop (run for every candidate line) summed for every English line too."""
+    n = len(boxes)
+    inf = float("inf")
+    best0 = [inf] * (n + 1)
+    back0 = [0] * (n + 1)
+    best0[0] = 0.0
+    limit = width_pt + 0.01
+    most_end_shrink = max(end_shrink, default=0.0)
+    for i in range(n):
+        start_cost = best0[i]
+        if not start_cost < inf:
+            continue
+        # a line starting with an opening bracket hangs its blank half into the margin (_make_line)
+        width = -start_hang[i] if start_hang is not None else 0.0
+        could_end_earlier = False
+        for j in range(i + 1, n + 1):
+            if j - 1 > i:
+                width += sep_w[j - 2]
+            width += box_w[j - 1]
+            # Hanging punctuation only where the line would not fit otherwise.
+            fit = width - hang[j - 1] if width > limit else width
+            can_shrink = end_shrink[j - 1]
+            overfull = fit - can_shrink > limit
+            too_wide = width - most_end_shrink > limit  # and so is every longer line
+            if overfull and could_end_earlier and too_wide:
+                break
+            if not can_end_at[j - 1]:
+                continue
+            if overfull:  # (as _choose_breaks prices it)
+                cost = 1e9 + end_penalty[j - 1] + 100.0 * (fit - can_shrink - limit) / width_pt
+            else:
+                if j == n and not balance:  # (a last line costs nothing unless it is a runt: _last_line_cost)
+                    cost = last_line_cost(boxes, seps, i, j) if i > 0 and j - i <= 3 else 0.0
+                else:
+                    slack = (width_pt - fit) / width_pt
+                    cost = 100.0 * slack * slack + end_penalty[j - 1]
+                    if fit < short_line and j < n:
+                        cost += SHORT_LINE_COST
+                if fit > limit:
+                    # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
+                    cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
+            if start_cost + cost < best0[j]:
+                best0[j] = start_cost + cost
+                back0[j] = i
+            if overfull and too_wide:
+                break
+            if not overfull:
+                could_end_earlier = True
+    breaks = []
+    j = n
+    while j > 0:
+        breaks.append(j)
+        j = back0[j]
+    return breaks[::-1]
+
+
+def _box_key(chars: list[_Char], indices: list[int], joined: str = "", starts: list | None = None) -> tuple | None:
     """What a box of the characters at `indices` depends on (TextSetter._new_box): their text, the style, marker
     flag and language of each of their spans (with where each span starts), whether the character before is
     CJK (its face: _frag's `prev`) or CJK punctuation, and whether the character after is CJK punctuation (a
-    centred mark beside another may give its blank: the box's marks). None for characters not side by side."""
+    centred mark beside another may give its blank: the box's marks). None for characters not side by side.
+    `joined` and `starts` (the paragraph's text and where each of its spans but the first starts, in order) key
+    characters of one span without a loop over them (the same key)."""
     first, last = indices[0], indices[-1]
     if last - first + 1 != len(indices):
         return None
     span = chars[first].span
-    runs: list = [span.style, span.marker, span.lang]
-    text = chars[first].char
-    for k in range(first + 1, last + 1):
-        item = chars[k]
-        text += item.char
-        if item.span is not span:
-            span = item.span
-            runs += (k - first, span.style, span.marker, span.lang)
+    after_first = bisect.bisect_right(starts, first) if starts is not None else -1  # (the next span's start)
+    if starts is not None and (after_first == len(starts) or starts[after_first] > last):
+        text, runs = joined[first:last + 1], [span.style, span.marker, span.lang]  # (no span starts inside)
+    else:
+        runs = [span.style, span.marker, span.lang]
+        text = chars[first].char
+        for k in range(first + 1, last + 1):
+            item = chars[k]
+            text += item.char
+            if item.span is not span:
+                span = item.span
+                runs += (k - first, span.style, span.marker, span.lang)
     prev = chars[first - 1].char if first else ""
     after = chars[last + 1].char if last + 1 < len(chars) else ""
     return (text, tuple(runs), bool(prev) and is_cjk(prev), bool(prev) and _is_cjk_punctuation(prev),

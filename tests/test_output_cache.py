@@ -534,3 +534,31 @@ def test_a_cache_folder_a_process_writes_into_is_listed_once_for_its_sweep_and_i
     assert len(listed) == 1 and len(real(folder)) == 11
     atomic.prune_oldest(str(folder), ".x", 5)  # more than twice 5: listed, and the 5 newest kept
     assert len(listed) == 2 and sorted(real(folder)) == ["new.x", "old6.x", "old7.x", "old8.x", "old9.x"]
+
+
+def test_a_runs_codes_are_split_as_reportlabs_split_string_splits_them(setter_and_style):
+    """render._split_string (issue 28: a run whose characters all have their codes, without ReportLab's loop over
+    each character) gives splitString's chunks for every text of the 2022-23 copy in a Latin and a CJK face, as the
+    document's codes fill one subset and then several, with NBSP, a character no face has and an empty text: the
+    texts are split by splitString first, in order, then each again by both (this test failed with NBSP not set as a
+    space, or with a text across subsets taken as one chunk)."""
+    from conftest import SOURCE
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from highlight.render import _split_string
+
+    fonts = setter_and_style[0].fonts
+    with open(SOURCE, encoding="utf-8") as f:
+        texts = [line.strip() for line in f if line.strip()]
+    texts += ["a\u00a0b", "\U0001f600 x", ""]
+    canvas = Canvas(os.devnull)
+    for family in ("latin", "cjk"):
+        font = TTFont(f"split-test-{family}", fonts.face(family, "regular").path)
+        doc = canvas._doc
+        assert _split_string(font, "abc", doc) == font.splitString("abc", doc)  # (a document it has no state for)
+        subsets = set()
+        for text in texts:
+            first = font.splitString(text, doc)  # (the codes given at first use)
+            assert _split_string(font, text, doc) == first == font.splitString(text, doc), (family, text)
+            subsets.update(subset for subset, _ in first)
+        assert len(subsets) > (1 if family == "cjk" else 0)

@@ -7,6 +7,7 @@ import os
 import pickle
 import subprocess
 import sys
+from dataclasses import replace
 
 from highlight.text import Span, TextSetter, spans_from_text
 
@@ -128,3 +129,115 @@ def test_markers_and_dashes_are_placed_from_the_measured_inks_without_opening_a_
         style = layout.style("body", lang)
         lines = fresh.set(spans_from_text(copy, style, lang=lang), 300.0)
         assert lines and all(not line.overfull for line in lines)
+
+
+STYLES = ("body", "stat-note", "heading1", "heading2", "title", "footnote", "callout-text", "stat-label")
+
+
+def _source_paragraphs():
+    """The paragraphs of the 2022-23 copy (the source's lines), each with its language."""
+    from conftest import SOURCE
+
+    from highlight.chars import is_cjk
+
+    with open(SOURCE, encoding="utf-8") as f:
+        lines = [line.strip() for line in f if line.strip()]
+    return [(line, "zh" if any(is_cjk(c) for c in line) else "en") for line in lines]
+
+
+def test_the_plain_loop_breaks_as_the_general_loop(setter_and_style, monkeypatch):
+    """Paragraphs with nothing justified in Chinese and no hyphen to break at are broken by a loop of their own
+    (text._plain_breaks, issue 28: most of the 200-page edition's); every paragraph of the 2022-23 copy, English and
+    Chinese, in eight styles, on measures from 12 to 432 pt, left, centred and balanced (and English justified),
+    breaks as the general loop of _choose_breaks breaks it, line for line (this test failed with the plain loop's
+    runt, short-line, overfull or compressed line priced otherwise)."""
+    from highlight import text
+
+    fonts, layout = setter_and_style[0].fonts, setter_and_style[1]
+    paragraphs = _source_paragraphs()
+    assert len(paragraphs) > 300 and sum(lang == "zh" for _, lang in paragraphs) > 100
+    checked = plain = compressed = hung = 0
+    calls = []
+    real = text._plain_breaks
+    monkeypatch.setattr(text, "_plain_breaks", lambda *args: calls.append(1) or real(*args))
+    for n, (paragraph, lang) in enumerate(paragraphs):
+        style = layout.style(STYLES[n % len(STYLES)], lang)
+        spans = spans_from_text(paragraph, style, lang=lang)
+        aligns = (("left", False), ("center", False), ("left", True)) + ((("justify", False),) if lang == "en" else ())
+        for width in (12.0 + 35.0 * ((n + k) % 13) for k in range(3)):
+            for align, balance in aligns:
+                monkeypatch.setattr(text, "PLAIN_LOOP", True)
+                before = len(calls)
+                lines = TextSetter(fonts).set(spans, width, align, balance)
+                plain += len(calls) > before
+                monkeypatch.setattr(text, "PLAIN_LOOP", False)
+                assert TextSetter(fonts).set(spans, width, align, balance) == lines, (paragraph, width, align)
+                checked += 1
+    # Chinese set left on measures a point or two apart, its ，。、 hanging or not: lines that fit only by giving up
+    # their last mark's blank (compressed) or by hanging it
+    chinese = [paragraph for paragraph, lang in paragraphs if lang == "zh" and "，" in paragraph][:12]
+    for n, paragraph in enumerate(chinese):
+        style = layout.style(STYLES[n % len(STYLES)], "zh")
+        for hanging in (False, True):
+            spans = spans_from_text(paragraph, replace(style, hang_punctuation=hanging), lang="zh")
+            for width in (60.0 + 1.7 * k for k in range(60)):
+                monkeypatch.setattr(text, "PLAIN_LOOP", True)
+                lines = TextSetter(fonts).set(spans, width, "left")
+                monkeypatch.setattr(text, "PLAIN_LOOP", False)
+                assert TextSetter(fonts).set(spans, width, "left") == lines, (paragraph, width, hanging)
+                checked += 1
+                compressed += any(line.compressed for line in lines)
+                hung += any(line.hang_pt for line in lines)
+    assert plain > checked * 0.6 and compressed and hung  # (the plain loop was put to the test)
+
+
+def test_a_box_keyed_from_the_paragraphs_text_has_the_key_of_its_characters(setter_and_style, monkeypatch):
+    """_box_key takes the text of characters of one span from the paragraph's text (issue 28: no loop over them):
+    every box of the 2022-23 copy and of TEXTS (markers, bold parts, several spans) has the key the loop over its
+    characters gives (this test failed with a span starting at a box's last character taken as none inside it)."""
+    from highlight import text
+
+    fonts, layout = setter_and_style[0].fonts, setter_and_style[1]
+    real = text._box_key
+    asked = []
+
+    def both(chars, indices, joined="", starts=None):
+        key = real(chars, indices, joined, starts)
+        assert key == real(chars, indices), "".join(chars[i].char for i in indices)
+        asked.append(len({chars[i].span for i in indices}))
+        return key
+
+    monkeypatch.setattr(text, "_box_key", both)
+    paragraphs = [(spans_from_text(t, layout.style(style, lang), layout.style("stat-note", lang), lang), 120.0)
+                  for style, lang, t in TEXTS]
+    paragraphs += [(spans_from_text(t, layout.style("body", lang), lang=lang), 200.0) for t, lang in _source_paragraphs()]
+    for spans, width in paragraphs:
+        TextSetter(fonts).set(spans, width, "left")
+    assert len(asked) > 3000 and any(n > 1 for n in asked)
+
+
+def test_a_paragraph_without_markers_is_split_into_words_as_the_loop_over_its_characters_splits_it():
+    """A paragraph without markers is split into words by a pattern (text._WORD, issue 28), the rest by a loop over
+    its characters: a word is a run of characters that are no space, NBSP and NARROW NBSP kept inside it. re's \\s is
+    str.isspace over every code point, and the pattern's words are the loop's for every paragraph of the 2022-23 copy
+    and for texts of spaces of every kind (this test failed with NBSP taken as a space, or U+3000 as none)."""
+    import re
+
+    from highlight.text import _WORD, NARROW_NBSP, NBSP
+
+    assert all((re.match(r"\s", c) is not None) == c.isspace() for c in map(chr, range(0x110000)))
+
+    def loop(text: str) -> list[list[int]]:
+        words: list[list[int]] = [[]]
+        for i, char in enumerate(text):
+            if char.isspace() and char not in (NBSP, NARROW_NBSP):
+                if words[-1]:
+                    words.append([])
+            else:
+                words[-1].append(i)
+        return [w for w in words if w]
+
+    texts = [t for t, _ in _source_paragraphs()]
+    texts += ["", " ", "a", " a  b ", "5\u00a0km", "HK$\u202f2", "研究\u3000實力", "a\tb\nc\u2003d", "\u00a0 \u202f"]
+    for text in texts:
+        assert [list(range(*m.span())) for m in _WORD.finditer(text)] == loop(text), repr(text)

@@ -161,9 +161,14 @@ class FrameContext:
         if not balance and (lang or col.lang) == "en" and (align or first.align) == "left" and _one_word_last(lines):
             lines = _no_word_alone(self.setter, spans, lines, col.width)
         baseline = col.y + first.space_before_pt
+        # (on_grid's anchor, the first line in the column's items, asked once: the first line set here when none)
+        anchor, grid = _first_baseline(col.out), self.grid
         for index, line in enumerate(lines):
             baseline += line.ascent_pt if index == 0 else lines[index - 1].descent_pt + line.ascent_pt
-            baseline = self.on_grid(col.out, baseline)
+            if anchor is not None:
+                baseline = _down_to_grid(baseline, anchor, grid)
+            else:
+                anchor = baseline
             col.out.append(TextLine(col.x, baseline, line, col.ref, self.frame, lang or col.lang, col.role))
             if line.overfull and first.name not in self.fitted:  # a figure too wide at every step: copyfit says so
                 self.diags.error("overfull-line", f"in frame '{self.frame}' a word is "

@@ -83,6 +83,12 @@ def test_a_build_after_an_edit_imports_neither_ctypes_difflib_calendar_nor_pikep
     assert run.returncode == 0 and run.stdout.strip() == "[] False" and not run.stderr, (run.stdout, run.stderr[-2000:])
 
 
+
+def _prints_ok(code: str) -> None:
+    """`code` run in a new interpreter in the project exits 0 having printed "ok" (its stderr shown otherwise)."""
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-2000:]
+
 def test_reportlabs_rltempfile_is_the_real_module_when_used():
     """render.py leaves a stand-in for ReportLab's rltempfile until it draws: ReportLab imports without tempfile,
     and its two functions, called, import the real module and give what it gives."""
@@ -94,8 +100,7 @@ def test_reportlabs_rltempfile_is_the_real_module_when_used():
             "assert utils.get_rl_tempfile('x.pdf') == want, utils.get_rl_tempfile('x.pdf')\n"
             "real = sys.modules['reportlab.lib.rltempfile']\nassert real._rl_getuid() == os.getuid()\n"
             "assert real.get_rl_tempdir() == os.path.dirname(want)\nprint('ok')\n")
-    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-2000:]
+    _prints_ok(code)
 
 
 def test_inspect_imported_after_highlight_is_the_real_module_when_used():
@@ -107,8 +112,7 @@ def test_inspect_imported_after_highlight_is_the_real_module_when_used():
             "assert real is not stand_in and signature is real.signature and stand_in.isclass is real.isclass\n"
             "assert str(inspect.signature(lambda a, b=2: 0)) == '(a, b=2)' and inspect.getmodule(real) is real\n"
             "assert not hasattr(stand_in, '__wrapped__') and stand_in.__file__ == real.__file__\nprint('ok')\n")
-    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-2000:]
+    _prints_ok(code)
 
 
 def _package_copy(tmp_path):

@@ -132,6 +132,8 @@ NAME_YEAR_COST = 3 * WORD_COST
 # In English, a break between a name's word and its short figure costs as much as a line half short (Hong Kong |
 # Techathon◊ 2023, THE Rankings | 2024 not Rankings | 2024): the break moves to a word before the name's last
 NAME_FIGURE_COST = 25.0
+_LATIN_TAIL = re.compile(r"[A-Za-z]+$")  # a word's Latin letters at its end (_latin_run_cost)
+_LEADING_DIGITS = re.compile(r"\d+")  # the figure a word starts with (_latin_run_cost)
 # A year (2023), a range of years (2022–23) or an edition's number (48): what a name's word keeps on its line
 NAME_FIGURE = re.compile(r"\d{1,4}(?:[\u2013-]\d{2,4})?[,.;:)]?")
 # A break between two words of a Chinese run, not after punctuation (數據|科學, 香港|特區政府, 亞洲頂尖|600+):
@@ -1721,9 +1723,9 @@ def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int], then:
     after = "".join(chars[i].char for i in right if not chars[i].span.marker)
     if not before or not after or not is_latin_run_char(before[-1]) or not is_latin_run_char(after[0]):
         return 0.0
-    name = re.search(r"[A-Za-z]+$", before)
+    name = _LATIN_TAIL.search(before)
     if name and name.group()[0].isupper() and after[0].isupper():
-        figure = re.match(r"\d+", then)
+        figure = _LEADING_DIGITS.match(then)
         return LATIN_RUN_COST if figure and len(figure.group()) <= 4 and after.isalpha() else LATIN_NAME_COST
     if name and name.group()[0].isupper() and after[0].isdigit():
         return NAME_YEAR_COST

@@ -61,7 +61,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(Stat, "paragraph", ("stat-figure", "stat-unit", "stat-change", "stat-lead", "stat-label", "stat-label-unit",
                              "stat-note", "badge"),
          figure_fields=("figure",), copyfit_style="stat-figure"),
-    Kind(Callout, "paragraph", ("stat-lead", "callout-headline", "callout-figure", "callout-text")),
+    Kind(Callout, "paragraph", ("stat-lead", "callout-headline", "callout-text")),
     Kind(Ranking, "paragraph", ("rank", "rank-title", "rank-note", "rank-source"),
          figure_fields=("rank",), copyfit_style="rank"),  # the number in the rank column
     # charts.py stamps a table's caption, row labels and figures, its chart a figure, its total an artifact

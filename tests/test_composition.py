@@ -199,22 +199,36 @@ def test_an_overflow_names_the_frames_that_grew_since_the_last_good_build(tmp_pa
 
 def test_the_chinese_that_translates_a_bold_english_part_is_bold_too(leaflet):
     """Page 5: the callout whose English is only a headline ('high performance computational facility')
-    and whose Chinese is only its text sets that Chinese in the headline's style (since the designer's review of
-    2824c5b, item 6, a headline on the row's figure line is set light, callout-figure: its Chinese too, in one face
-    with the English); page 3's Chinese notes that stand for an English label are set as labels. A Chinese note
-    beside an English note stays light."""
+    and whose Chinese is only its text sets that Chinese in the headline's style, bold as every headline (on the
+    row's figure line too since the designer's review of ff67c78, item 1); page 3's Chinese notes that stand for an
+    English label are set as labels. A Chinese note beside an English note stays light."""
     def faces(page, starts):
         return {run.face for item in leaflet.pages[page - 1].items if isinstance(item, TextLine)
                 and item.line.text.startswith(starts) for run in item.line.runs if run.text.strip()}
 
     # (添置 | 高效能運算設備 since 高效能運算 is a house term: Chinese review 24, item 2)
-    assert faces(5, "添置") == {"cjk-regular"} and faces(5, "computational") == {"latin-regular"}, \
+    assert faces(5, "添置") == {"cjk-bold"} and faces(5, "computational") == {"latin-bold"}, \
         (faces(5, "添置"), faces(5, "computational"))
     twin = [item for item in leaflet.pages[4].items if isinstance(item, TextLine) and item.line.text.startswith(
         ("添置", "computational"))]
     assert len({(run.size_pt, run.colour) for item in twin for run in item.line.runs if run.text.strip()}) == 1
     assert "cjk-bold" in faces(3, "非本地生來自")
     assert faces(5, "向全體學生提供") == {"cjk-regular"}
+
+
+@pytest.mark.parametrize("edition", [EDITION, os.path.join(ROOT, "tests", "fixtures", "edition-b")])
+def test_page_4s_two_ranking_columns_split_at_the_leaflets_half(edition, tmp_path):
+    """Designer's review of ff67c78, item 3: page 4's Asia rankings started on grid column 8, a column nothing else
+    on the leaflet starts on, 15 mm off the Programs row's third cell, while pages 3, 6 and 8 split their halves on
+    column 7. World and Asia split there too, each on six columns. Fails on c640443: Asia on column 8."""
+    result = build(BuildOptions(edition, str(tmp_path / "x.pdf")))
+    half, _ = result.layout.column_x_pt(7, 6)
+
+    def starts(number: int, names: tuple) -> set:
+        return {round(f.x_pt, 1) for f in result.pages[number - 1].frames if f.name in names}
+
+    assert starts(4, ("asia",)) == {round(half, 1)}
+    assert round(half, 1) in starts(6, ("partnerships-stat", "partnerships-legend"))
 
 
 def test_folios_mirror_across_the_spread(leaflet):

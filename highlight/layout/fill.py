@@ -31,7 +31,6 @@ from .stacking import FrameContext
 # paragraph leading into a row of figures (`led_by`) in the lead-in style of the row's own lead-ins.
 CARD_TEXT = {Callout: "callout-text", Partner: "partner-text"}
 LEAD_TEXT = "stat-lead"
-FIGURE_TEXT = "callout-figure"  # a callout's headline standing on a row's figure line
 
 
 def as_beside(ctx: FrameContext, style: str) -> FrameContext:
@@ -365,14 +364,7 @@ def _fill_frame(ctx: FrameContext, frame: FrameSpec, elements, x: float, top: fl
         cards = [CARD_TEXT[type(e)] for e in row if type(e) in CARD_TEXT]
         if cards and cards[0] not in beside:
             beside[cards[0]] = as_beside(plain, cards[0])
-        # A callout's headline on a row's figure line (a row of a stat and callouts with lead-ins: the headlines
-        # stand level with the figures) stands in a figure's place: set as a figure's text (FIGURE_TEXT), not as a
-        # sub-heading of an empty cell (designer's review of 2824c5b, item 6)
-        as_figure = any(isinstance(e, Stat) for e in row) and any(isinstance(e, Callout) and e.lead for e in row)
-        if as_figure and FIGURE_TEXT not in beside:
-            beside[FIGURE_TEXT] = plain.but(substitutes={**plain.substitutes, "callout-headline": FIGURE_TEXT})
         set_at_row = [set_at(beside[cards[0]] if cards and isinstance(e, Paragraph)
-                             else beside[FIGURE_TEXT] if as_figure and isinstance(e, Callout)
                              else ctx if r == 0 and c == 0 and isinstance(e, Heading) else plain, e,
                              measure if frame.measure and not isinstance(e, Heading) else widths[c])
                       for c, e in enumerate(row)]

@@ -1408,8 +1408,8 @@ def test_an_english_only_headline_over_chinese_text_is_a_located_warning(tmp_pat
     pages 1, 5, 6 and 8 as first written: 'The Only University in Hong Kong' in 10 pt navy over 8 pt black bold
     香港唯一一所大學 in the sentence; the designer's review of 4a3a1ba, item 3). The build cannot know where the
     Chinese headline ends: a located warning names the headline and the bold run, the hint the zh: to write. On
-    the old code the build said nothing. A text that is the headline's Chinese alone (2022-23's page 5, 添置
-    高效能運算設備 set as its twin) is not warned."""
+    the old code the build said nothing. A text that is the headline's Chinese alone (set as its twin: page 5 as
+    first written, test_composition) is not warned."""
     old = ('headline: {en: "The Only University in Hong Kong", zh: "香港唯一一所大學"}', 'zh: "登上數據分析')
     folder = project_with(tmp_path, "content/2022-23/p1-research-power.yaml", old[0],
                           'headline: {en: "The Only University in Hong Kong"}')

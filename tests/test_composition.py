@@ -3,6 +3,7 @@ vertical rhythm, where spare height goes, copyfit, and what a page does when nex
 or shorter. Each test builds real pages; none reads a picture."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -197,21 +198,30 @@ def test_an_overflow_names_the_frames_that_grew_since_the_last_good_build(tmp_pa
     assert "Against the last good build, 'seedbed-impact' grew" in line and "line(s) of body" in line
 
 
-def test_the_chinese_that_translates_a_bold_english_part_is_bold_too(leaflet):
-    """Page 5: the callout whose English is only a headline ('high performance computational facility')
-    and whose Chinese is only its text sets that Chinese in the headline's style, bold as every headline (on the
-    row's figure line too since the designer's review of ff67c78, item 1); page 3's Chinese notes that stand for an
-    English label are set as labels. A Chinese note beside an English note stays light."""
-    def faces(page, starts):
-        return {run.face for item in leaflet.pages[page - 1].items if isinstance(item, TextLine)
+def test_the_chinese_that_translates_a_bold_english_part_is_bold_too(leaflet, tmp_path):
+    """A callout whose English is only a headline ('high performance computational facility') and whose Chinese is
+    only its text sets that Chinese in the headline's style, bold as every headline (page 5 as first written; it
+    now gives its verb as the lead-in in both languages, 添置 | 高效能運算設備 as Acquired | high performance...,
+    designer's review of 02a15f4, item 6); page 3's Chinese notes that stand for an English label are set as
+    labels. A Chinese note beside an English note stays light."""
+    def faces(result, page, starts):
+        return {run.face for item in result.pages[page - 1].items if isinstance(item, TextLine)
                 and item.line.text.startswith(starts) for run in item.line.runs if run.text.strip()}
 
+    assert faces(leaflet, 5, "高效能運算設備") == {"cjk-bold"} and faces(leaflet, 5, "添置") == {"cjk-regular"}
+    old = 'lead: {en: "Acquired", zh: "添置"}\n          headline: {en: "high performance computational facility", ' \
+          'zh: "高效能運算設備"}'
+    folder = project_with(tmp_path, "content/2022-23/p5-whole-person.yaml", old,
+                          'lead: {en: "Acquired"}\n          headline: {en: "high performance computational facility"}'
+                          '\n          text: {zh: "添置高效能運算設備"}')
+    first = build(BuildOptions(folder, str(tmp_path / "x.pdf")))
     # (添置 | 高效能運算設備 since 高效能運算 is a house term: Chinese review 24, item 2)
-    assert faces(5, "添置") == {"cjk-bold"} and faces(5, "computational") == {"latin-bold"}, \
-        (faces(5, "添置"), faces(5, "computational"))
-    twin = [item for item in leaflet.pages[4].items if isinstance(item, TextLine) and item.line.text.startswith(
+    assert faces(first, 5, "添置") == {"cjk-bold"} and faces(first, 5, "computational") == {"latin-bold"}, \
+        (faces(first, 5, "添置"), faces(first, 5, "computational"))
+    twin = [item for item in first.pages[4].items if isinstance(item, TextLine) and item.line.text.startswith(
         ("添置", "computational"))]
     assert len({(run.size_pt, run.colour) for item in twin for run in item.line.runs if run.text.strip()}) == 1
+    faces = functools.partial(faces, leaflet)
     assert "cjk-bold" in faces(3, "非本地生來自")
     assert faces(5, "向全體學生提供") == {"cjk-regular"}
 
@@ -229,6 +239,26 @@ def test_page_4s_two_ranking_columns_split_at_the_leaflets_half(edition, tmp_pat
 
     assert starts(4, ("asia",)) == {round(half, 1)}
     assert round(half, 1) in starts(6, ("partnerships-stat", "partnerships-legend"))
+
+
+@pytest.mark.parametrize("edition", [EDITION, os.path.join(ROOT, "tests", "fixtures", "edition-b")])
+def test_a_grid_of_cards_keeps_its_row_step_on_a_page_with_room(edition, tmp_path):
+    """Designer's reviews of ff67c78 (item 5) and 02a15f4 (item 2): page 6's partner cards, a 2 x 2 grid, stood
+    12.5 mm apart, a 25 mm hole under the shorter card, because a page with spare height opened every row of its
+    frames up to the loose block step. A frame of cells (a grid of cards) opens its rows at most to the step rows of
+    cards stand apart at, loose_spacing_pt's gutter (8.5 mm), ink box to ink box within a grid step; the page's room
+    goes to its one space over the roles' panel. Fails on 02a15f4: 12.8 mm between the rows in 2022-23."""
+    result = build(BuildOptions(edition, str(tmp_path / "x.pdf")))
+    boxes = sorted((i.baseline_pt - i.line.ascent_pt, i.baseline_pt + i.line.descent_pt)
+                   for i in result.pages[5].items if isinstance(i, TextLine) and i.frame == "partners")
+    gaps, bottom = [], boxes[0][1]
+    for top, foot in boxes[1:]:
+        if top > bottom:
+            gaps.append(top - bottom)
+        bottom = max(bottom, foot)
+    grid = result.layout.geometry.grid.baseline_pt
+    step = result.layout.geometry.loose_spacing_pt["gutter"]
+    assert max(gaps) <= step + grid + 0.5, [round(g / MM, 1) for g in gaps]
 
 
 def test_folios_mirror_across_the_spread(leaflet):

@@ -1060,16 +1060,19 @@ class _PageFrames:
     def open_rows(self, foot_pt: float) -> None:
         """Spare height past the page's larger steps and its declared space (a page with fewer words than it holds
         whose steps are all held: edition-b's page 4 of rankings) opens the rows of its frames, a grid step at a
-        time, up to the loose block step: rows of one section are blocks of it (never a panel's rows: a panel is
-        its content and its padding, its rows at their named step)."""
+        time: rows of one section are blocks of it, up to the loose block step; a grid of cards' rows (a frame of
+        cells) up to the loose gutter step, the step rows of cards stand apart at (page 6's partners opened to the
+        block's 12.5 mm, a 25 mm hole under the shorter card: designer's reviews of ff67c78, item 5, and of 02a15f4,
+        item 2). Never a panel's rows: a panel is its content and its padding, its rows at their named step."""
         m, layout, grid = self.m, self.layout, self.layouter.grid
-        loose_block = (layout.geometry.loose_spacing_pt or {}).get("block", 0.0)
-        rowed = [n for n in self.order if self.blocks.get(n) and len(self.started.get(n) or ()) > 1
-                 and not self.template.frames[n].panel]
+        loose = layout.geometry.loose_spacing_pt or {}
+        most = {n: loose.get("gutter" if self.template.frames[n].cells > 1 else "block", 0.0) for n in self.order
+                if self.blocks.get(n) and len(self.started.get(n) or ()) > 1 and not self.template.frames[n].panel}
         opened = 0.0
-        while rowed and self.trial(foot_pt=foot_pt).room > 0:
+        while most and self.trial(foot_pt=foot_pt).room > 0:
             opened += grid
-            if m.row_gap_mm * MM + opened > loose_block + 0.01:
+            rowed = [n for n, limit in most.items() if m.row_gap_mm * MM + opened <= limit + 0.01]
+            if not rowed:
                 break
             wider = {name: replace(base, geometry=replace(base.geometry, elements=replace(
                      base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))

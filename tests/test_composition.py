@@ -261,6 +261,26 @@ def test_a_grid_of_cards_keeps_its_row_step_on_a_page_with_room(edition, tmp_pat
     assert max(gaps) <= step + grid + 0.5, [round(g / MM, 1) for g in gaps]
 
 
+@pytest.mark.parametrize("word", ["computateonal", "computationally"])
+def test_a_headline_word_wider_than_its_cell_takes_a_wider_cell_not_an_overfull_line(word, tmp_path):
+    """Page 5's AI row: its headlines set bold as every headline (designer's review of ff67c78, item 1) fill their
+    two-column cell with 'computational' (25.8 mm in 25.8). The generated 200-page edition's copy ('computateonal',
+    26.7 mm) stopped the build with error[overfull-line]; so would any next edition's longer word. The row's cells
+    follow their content (cell_spans_by: depth), the page's columns first: the build succeeds, no line is overfull,
+    and the word's cell is wider than two columns. Fails on ca908ce: error[overfull-line], nothing written."""
+    folder = project_with(tmp_path, "content/2022-23/p5-whole-person.yaml",
+                          'headline: {en: "high performance computational facility"',
+                          f'headline: {{en: "high performance {word} facility"')
+    code, printed = run_cli(["build", folder, "-o", str(tmp_path / "x.pdf")])
+    assert code == 0 and "overfull" not in printed, printed
+    result = build(BuildOptions(folder, str(tmp_path / "y.pdf")))
+    (row,) = [f for f in result.pages[4].frames if f.name == "genai-row"]
+    lines = [i for i in result.pages[4].items if isinstance(i, TextLine) and i.frame == "genai-row"]
+    assert not [i.line.text for i in lines if i.line.overfull]
+    (line,) = [i for i in lines if word in i.line.text.split()]
+    assert line.line.natural_pt > result.layout.column_x_pt(1, 2)[1], (row.columns, line.line.text)
+
+
 def test_folios_mirror_across_the_spread(leaflet):
     """The page number stands outside: at the left of even pages, at the right of odd ones."""
     middle = 105 * MM

@@ -265,9 +265,10 @@ def test_a_grid_of_cards_keeps_its_row_step_on_a_page_with_room(edition, tmp_pat
 def test_a_headline_word_wider_than_its_cell_takes_a_wider_cell_not_an_overfull_line(word, tmp_path):
     """Page 5's AI row: its headlines set bold as every headline (designer's review of ff67c78, item 1) fill their
     two-column cell with 'computational' (25.8 mm in 25.8). The generated 200-page edition's copy ('computateonal',
-    26.7 mm) stopped the build with error[overfull-line]; so would any next edition's longer word. The row's cells
-    follow their content (cell_spans_by: depth), the page's columns first: the build succeeds, no line is overfull,
-    and the word's cell is wider than two columns. Fails on ca908ce: error[overfull-line], nothing written."""
+    26.7 mm) stopped the build with error[overfull-line]; so would any next edition's longer word in any row whose
+    template fixes its cells. Such a row's cells follow their content on that page (as cell_spans_by: depth), the
+    page's columns first: the build succeeds, no line is overfull, and the word's cell is wider than two columns.
+    Fails on ca908ce: error[overfull-line], nothing written."""
     folder = project_with(tmp_path, "content/2022-23/p5-whole-person.yaml",
                           'headline: {en: "high performance computational facility"',
                           f'headline: {{en: "high performance {word} facility"')

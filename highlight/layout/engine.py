@@ -693,6 +693,17 @@ class _PageFrames:
         else:  # (nothing widened: fitting() is the template, and its steps and what they said are those above)
             self.fit = fit
             ctx.diags.items.extend(quiet.items)
+        # A row whose template fixes its cells, where a word of this copy is wider than its cell, follows its content
+        # on this page (as cell_spans_by: depth, the page's columns first): a next edition's longer word takes a
+        # wider cell, never an overfull line that stops the build (the generated 200-page edition's 'computateonal').
+        for name in self.order:
+            frame = template.frames[name]
+            if frame.cell_spans_by or frame.cells < 2 or not frame.cell_spans or not blocks.get(name):
+                continue
+            self.fill(name, diags=Diagnostics())
+            if any(isinstance(i, TextLine) and i.line.overfull for i in self.filled[name][3]):
+                template = self.template = replace(template, frames={
+                    **template.frames, name: replace(frame, cell_spans_by="depth")})
         # The rows whose cells follow their content choose their columns, each preferring the grid columns the
         # page's other rows start on (one column structure a page, issue 22 round 12a); a row that moved changes
         # what the others prefer, so they choose again until none moves (a few rounds at most).

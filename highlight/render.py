@@ -1218,14 +1218,15 @@ def _split_string(font, text: str, doc) -> list:
 class _Asked:
     """What drawing a document's text asked ReportLab (_Painter._text_object), kept for its next lines: the font of
     each face, each subset's name (getSubsetInternalName names a font at its first call, then gives the same name:
-    a WeakKeyDictionary look-up and a format each time). The 200-page edition draws 16,000 lines. (Each run text's
-    codes kept too took its peak memory 4 MB up.)"""
+    a WeakKeyDictionary look-up and a format each time), each colour's fill operator. The 200-page edition draws
+    16,000 lines. (Each run text's codes kept too took its peak memory 4 MB up.)"""
 
-    __slots__ = ("fonts", "names")
+    __slots__ = ("fonts", "inks", "names")
 
     def __init__(self):
         self.fonts: dict = {}  # face -> ReportLab font
         self.names: dict = {}  # (font name, subset) -> its name in the content stream
+        self.inks: dict = {}  # id(colour) -> (the colour, its print fill operator)
 
 
 class _Painter:
@@ -1429,7 +1430,7 @@ class _Painter:
         recording = self.recording
         baseline = fp_str(self.y(item.baseline_pt))
         asked = self.asked
-        fonts, names = asked.fonts, asked.names
+        fonts, names, inks = asked.fonts, asked.names, asked.inks
 
         def name_of(font, subset: int) -> str:
             key = (font.fontName, subset)
@@ -1465,8 +1466,11 @@ class _Painter:
                     if self.screen:
                         code.append(f"{fp_str(*readable_rgb(run.colour, self.ground))} rg")
                     else:
-                        c, m, y, k = (v / 100.0 for v in run.colour.cmyk)
-                        code.append(f"{fp_str(c, m, y, k)} k")
+                        ink = inks.get(id(run.colour))
+                        if ink is None or ink[0] is not run.colour:
+                            c, m, y, k = (v / 100.0 for v in run.colour.cmyk)
+                            ink = inks[id(run.colour)] = (run.colour, f"{fp_str(c, m, y, k)} k")
+                        code.append(ink[1])
                 if state is None or state[3] != run.char_space_pt:
                     code.append(f"{fp_str(run.char_space_pt)} Tc")
                 if state is None or state[4] != run.rise_pt:

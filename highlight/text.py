@@ -256,20 +256,6 @@ class Span:
     marker: bool = False
     lang: str = "en"
 
-    def __hash__(self) -> int:
-        """The fields' hash, as dataclasses writes it, computed once: every lookup of the setter's memo hashes its key's
-        spans (33,000 keys in the 200-page edition, most of them paragraphs set a moment before). Kept in the instance,
-        never pickled (__getstate__), as Style's."""
-        cached = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash((self.text, self.style, self.marker, self.lang))
-            object.__setattr__(self, "_hash", cached)
-        return cached
-
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state.pop("_hash", None)
-        return state
 
 
 

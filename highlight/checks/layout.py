@@ -8,12 +8,16 @@ from ..check import expected_texts, normalise
 
 
 @functools.lru_cache(maxsize=512)
-def _needle(expected: str) -> str:
-    """normalise(expected), once for a text printed again (a generated edition's Chinese, its figures, a page's
-    texts checked again in a later build of a session): NFKC of each expected text was a third of this check.
-    (The last few hundred: a page's texts and the next pages'; 4,096 of them took the 200-page edition's peak
-    memory 2 MB up.)"""
+def _normalised(expected: str) -> str:
     return normalise(expected)
+
+
+def _needle(expected: str) -> str:
+    """normalise(expected); a text of more than ASCII once while it is printed again (a generated edition's Chinese,
+    on every copy of its page; a page checked again in a later build of a session): NFKC of such a text was most of
+    this check. (The last 512: 224 of every eight pages of the generated editions; 4,096 of every text took the
+    200-page edition's peak memory 2 MB up.)"""
+    return normalise(expected) if expected.isascii() else _normalised(expected)
 
 
 def check_laid_out(edition, pages, diags, lang: str | None = None, charts=None) -> None:

@@ -99,6 +99,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
     if options.profile is not None and not screen:
         _pdfx_identity(canvas, options, options.profile)
     plans = []
+    asked = _Asked()
     drawn = _DrawnPages.of(options, pages, registered, fonts.faces, (offset, trim_h, bleed))
     for index, page in enumerate(pages):
         taken = drawn.reuse(index, canvas) if drawn is not None else None
@@ -114,6 +115,7 @@ def render_pdf(pages: list[LaidOutPage], layout: Layout, fonts: FontSet, options
                 canvas.addOutlineEntry(f"{page.number}  {_bilingual_title(page)}", f"page-{page.number}", level=0)
             recording = drawn.record(index, canvas) if drawn is not None else None
             painter.recording = recording
+            painter.asked = asked
             for number, item in enumerate(page.items):
                 painter.draw(item, number)
             painter.end_mark()
@@ -996,7 +998,9 @@ class _DrawnPages:
                  "extgstate": [[[a, v] for a, v in extgstate._d.items()],
                                [[a, v, state] for (a, v), state in extgstate._c.items()]]}
         try:
-            body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            # (json.dumps's text, without checking a page's thousands of values for cycles: it has none)
+            body = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode(entry) \
+                .encode("utf-8")
             replace_file(os.path.join(self.folder, recording.name + ".json"), self.FORMAT + hashlib.sha256(
                 recording.name.encode() + body).hexdigest().encode() + b"\n" + body)
             self.written += 1
@@ -1211,6 +1215,20 @@ def _split_string(font, text: str, doc) -> list:
     return chunks
 
 
+class _Asked:
+    """What drawing a document's text asked ReportLab (_Painter._text_object), kept for its next lines: the font of
+    each face, each subset's name (getSubsetInternalName names a font at its first call, then gives the same name:
+    a WeakKeyDictionary look-up and a format each time), each colour's fill operator. The 200-page edition draws
+    16,000 lines. (Each run text's codes kept too took its peak memory 4 MB up.)"""
+
+    __slots__ = ("fonts", "inks", "names")
+
+    def __init__(self):
+        self.fonts: dict = {}  # face -> ReportLab font
+        self.names: dict = {}  # (font name, subset) -> its name in the content stream
+        self.inks: dict = {}  # id(colour) -> (the colour, its print fill operator)
+
+
 class _Painter:
     def __init__(self, canvas, options: RenderOptions, offset: float, trim_h: float, bleed: float, registered: dict,
                  screen: bool = False, plan=None, page_index: int = 0, faces: dict | None = None):
@@ -1231,6 +1249,9 @@ class _Painter:
         self.trim_h = trim_h
         self.bleed = bleed
         self.recording: _Recording | None = None  # what this page's drawing asks of the document (.cache/drawn)
+        # the document's fonts by face and each subset's name, as _text_object asked them of ReportLab before
+        # (render_pdf shares one for the document's pages)
+        self.asked: _Asked = _Asked()
 
     def x(self, x: float) -> float:
         return self.offset + x
@@ -1408,6 +1429,15 @@ class _Painter:
         previous_end = 0.0
         recording = self.recording
         baseline = fp_str(self.y(item.baseline_pt))
+        asked = self.asked
+        fonts, names, inks = asked.fonts, asked.names, asked.inks
+
+        def name_of(font, subset: int) -> str:
+            key = (font.fontName, subset)
+            name = names.get(key)
+            if name is None:
+                name = names[key] = font.getSubsetInternalName(subset, doc)
+            return name
 
         def flush():
             if array:
@@ -1419,7 +1449,9 @@ class _Painter:
                 self.missing_glyph_boxes.append((item, run))
                 continue
             run_state = (run.face, run.size_pt, run.colour, run.char_space_pt, run.rise_pt, run.scale, run.hidden)
-            font = getFont(self.registered[run.face])
+            font = fonts.get(run.face)
+            if font is None:
+                font = fonts[run.face] = getFont(self.registered[run.face])
             split = None  # (the run split into its subsets' codes once: ReportLab's splitString is per character)
             if recording is not None:  # (each character in the order of its first use, whatever its code now)
                 texts = recording.chars.get(font.fontName)
@@ -1434,8 +1466,11 @@ class _Painter:
                     if self.screen:
                         code.append(f"{fp_str(*readable_rgb(run.colour, self.ground))} rg")
                     else:
-                        c, m, y, k = (v / 100.0 for v in run.colour.cmyk)
-                        code.append(f"{fp_str(c, m, y, k)} k")
+                        ink = inks.get(id(run.colour))
+                        if ink is None or ink[0] is not run.colour:
+                            c, m, y, k = (v / 100.0 for v in run.colour.cmyk)
+                            ink = inks[id(run.colour)] = (run.colour, f"{fp_str(c, m, y, k)} k")
+                        code.append(ink[1])
                 if state is None or state[3] != run.char_space_pt:
                     code.append(f"{fp_str(run.char_space_pt)} Tc")
                 if state is None or state[4] != run.rise_pt:
@@ -1447,7 +1482,7 @@ class _Painter:
                     # moves to (pypdf: a label 10 pt under a 26 pt figure is a line of its own, not glued to it)
                     split = _split_string(font, run.text, doc)
                     subset = split[0][0]
-                    code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
+                    code.append(f"{name_of(font, subset)} {fp_str(run.size_pt)} Tf")
                     subset_font = (run.face, subset)
                     if recording is not None:
                         recording.named.setdefault(font.fontName)
@@ -1459,7 +1494,7 @@ class _Painter:
             for subset, chunk in split if split is not None else _split_string(font, run.text, doc):
                 if subset_font != (run.face, subset):
                     flush()
-                    code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(run.size_pt)} Tf")
+                    code.append(f"{name_of(font, subset)} {fp_str(run.size_pt)} Tf")
                     subset_font = (run.face, subset)
                     if recording is not None:
                         recording.named.setdefault(font.fontName)

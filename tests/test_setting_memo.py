@@ -160,6 +160,7 @@ def test_the_plain_loop_breaks_as_the_general_loop(setter_and_style, monkeypatch
     calls = []
     real = text._plain_breaks
     monkeypatch.setattr(text, "_plain_breaks", lambda *args: calls.append(1) or real(*args))
+    monkeypatch.setattr(text, "ONE_LINE", False)  # (both loops priced, a paragraph of one line too)
     for n, (paragraph, lang) in enumerate(paragraphs):
         style = layout.style(STYLES[n % len(STYLES)], lang)
         spans = spans_from_text(paragraph, style, lang=lang)
@@ -189,6 +190,38 @@ def test_the_plain_loop_breaks_as_the_general_loop(setter_and_style, monkeypatch
                 compressed += any(line.compressed for line in lines)
                 hung += any(line.hang_pt for line in lines)
     assert plain > checked * 0.6 and compressed and hung  # (the plain loop was put to the test)
+
+
+def test_a_paragraph_that_fits_its_measure_is_one_line_as_the_loops_choose(setter_and_style, monkeypatch):
+    """A paragraph set unbalanced whose whole width is within its measure is one line without its breaks priced
+    (text._fits_one_line, issue 28: 3,500 of the 200-page edition's 5,900 settings): every paragraph of the 2022-23
+    copy in eight styles, and each one's first words alone, on measures from 12 pt to a measure wider than any line
+    (the natural width a layout measures), left, centred, justified, Chinese hanging its ，。、 or not, is set as the
+    loops of _choose_breaks set it, line for line; among them lines that fit only within the loops' tolerance, a
+    hundredth of a point over the measure (this test failed with the shortcut taking 0.1 pt more)."""
+    from highlight import text
+
+    fonts, layout = setter_and_style[0].fonts, setter_and_style[1]
+    taken = []
+    real = text._fits_one_line
+    monkeypatch.setattr(text, "_fits_one_line", lambda *args: taken.append(real(*args)) or taken[-1])
+    checked = at_limit = 0
+    for n, (paragraph, lang) in enumerate(_source_paragraphs()[::2]):
+        for hanging in (False, True) if lang == "zh" else (False,):
+            style = replace(layout.style(STYLES[n % len(STYLES)], lang), hang_punctuation=hanging)
+            for text_ in (paragraph, " ".join(paragraph.split()[:3]) if lang == "en" else paragraph[:8]):
+                spans = spans_from_text(text_, style, lang=lang)
+                natural = TextSetter(fonts).set(spans, 1e6, "left")[0].natural_pt
+                for width in (12.0 + 35.0 * (n % 13), natural, natural - 0.005, natural - 0.02, 1e6):
+                    for align in ("left", "center") if lang == "en" else ("left", "justify"):
+                        monkeypatch.setattr(text, "ONE_LINE", True)
+                        lines = TextSetter(fonts).set(spans, width, align)
+                        monkeypatch.setattr(text, "ONE_LINE", False)
+                        assert TextSetter(fonts).set(spans, width, align) == lines, (text_, width, align)
+                        checked += 1
+                        at_limit += width < natural and len(lines) == 1
+    assert checked > 5000 and sum(taken) > 3000 and len(taken) - sum(taken) > 1000 and at_limit > 500, \
+        (checked, sum(taken), len(taken), at_limit)
 
 
 def test_a_box_keyed_from_the_paragraphs_text_has_the_key_of_its_characters(setter_and_style, monkeypatch):

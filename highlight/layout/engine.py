@@ -1085,9 +1085,11 @@ class _PageFrames:
             rowed = [n for n, limit in most.items() if m.row_gap_mm * MM + opened <= limit + 0.01]
             if not rowed:
                 break
-            wider = {name: replace(base, geometry=replace(base.geometry, elements=replace(
-                     base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))
-                     for name in rowed for base in (self.rings.get(name, layout),)}
+            # (one layout for the frames set with one: the same values, made and keyed once)
+            made = {id(base): replace(base, geometry=replace(base.geometry, elements=replace(
+                    base.geometry.elements, row_gap_mm=m.row_gap_mm + opened / MM)))
+                    for base in {id(b): b for b in (self.rings.get(name, layout) for name in rowed)}.values()}
+            wider = {name: made[id(self.rings.get(name, layout))] for name in rowed}
             # (kept where the page is not too full: its whole placement says so, and is the next turn's room)
             if not self.layouts_taken(wider, lambda: not self.overflows(self.trial(foot_pt=foot_pt))):
                 break

@@ -721,6 +721,11 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
     limit = ctx.layout.geometry.typography.max_row_hole_mm * MM
     best = kept = None  # (the best spans; the best on the page's columns alone)
     for spans in _compositions(frame.span, least):
+        off = len(cell_starts(frame, spans) - columns)
+        if best is not None and best[0][0] == 0 and off > best[0][1]:
+            # (no fill can make it win: its key is at least (0, off, …), past the best; nor is it on the page's
+            # columns alone, `kept`)
+            continue
         x, width, items = trial(spans)
         found = [[i.baseline_pt + i.line.descent_pt for i in items if isinstance(i, TextLine) and i.role
                   and i.role.element == key] for key in keys]
@@ -729,7 +734,7 @@ def level_cell_spans(ctx: FrameContext, frame: FrameSpec, elements, trial, colum
         feet = [max(f) for f in found]
         holes = [max(feet) - foot for foot in feet]
         over = round(max(0.0, max(holes) - limit) / MM) if limit else 0
-        key = (broken_words(items), len(cell_starts(frame, spans) - columns), over, round(max(holes) / MM),
+        key = (broken_words(items), off, over, round(max(holes) / MM),
                round(sum(holes) / MM), spans != base, sum(abs(a - b) for a, b in zip(spans, base, strict=True)))
         if best is None or key < best[0]:
             best = (key, spans)

@@ -188,10 +188,11 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
     def held(name: str) -> bool:
         return bool(frames[name].below) and frames[name].gap in fixed and bool(inks[name])
 
-    def empty(name: str) -> bool:
-        return not filled[name][3] and not frame_height(frames[name], filled[name])
+    # (a frame with nothing in it, asked twice a frame at each of a placement's many trials: place)
+    empty = {name: not filled[name][3] and not frame_height(frames[name], filled[name]) for name in filled}.__getitem__
 
     def place(snap: bool, spacing: dict, moved: dict | None = None, extra: dict | None = None) -> tuple[dict, float]:
+        extra, moved = extra or {}, moved or {}
         tops: dict[str, float] = {}
         bottoms: dict[str, float] = {}
         beside: dict = {}  # (frames above, gap) -> the top of the first frame placed under them (before any move)
@@ -199,14 +200,14 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
             f = frames[name]
             # A frame with nothing in it (an edition without that block) takes no gap: what stands below it
             # keeps the one step it would have had below the frames above.
-            gap = gap_pt(f, spacing) + (extra or {}).get(name, 0.0) if f.below and not empty(name) else 0.0
+            gap = gap_pt(f, spacing) + extra.get(name, 0.0) if f.below and not empty(name) else 0.0
             top = body_top + f.top_mm * MM if not f.below else max(bottoms[b] for b in f.below) + gap
             need = -math.inf
             if held(name):  # from the lowest ink above to this frame's first ink: the step itself, on every page
                 step = (rule_step(geometry, edge_first(name)) or 0.0) if f.gap == "tight" else spacing[f.gap]
-                step += (extra or {}).get(name, 0.0)  # the leading step, opened first by spare height (below)
+                step += extra.get(name, 0.0)  # the leading step, opened first by spare height (below)
                 top = max(tops[b] + seen[b][1] for b in f.below) + step - first_ink[name]
-            elif (extra or {}).get(name, 0.0) > 0 and inks[name]:
+            elif extra.get(name, 0.0) > 0 and inks[name]:
                 # An opened step (spare height) is measured as the eye does, ink to ink like the held ones: every
                 # gap of the kind opened is one step on paper, whatever the ink inside the frames (a figure's cap,
                 # a line's descent): page 2's block gaps were 10.4 / 10.9 / 9.7 mm at one opened step.
@@ -237,7 +238,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                 # Its first baseline onto the nearest grid line: up only while some of its gap (and its floor) stays.
                 down = _down_to_grid(top + baseline, body_top, grid) - baseline
                 up = down - grid if down - top > 1e-6 else down
-                if held(name) or (extra or {}).get(name, 0.0) > 0:  # never less than the step, less than a grid step more
+                if held(name) or extra.get(name, 0.0) > 0:  # never less than the step, less than a grid step more
                     top = down
                 else:
                     top = up if f.below and top - up < gap - 1e-6 and up >= need - 1e-6 else down
@@ -248,7 +249,7 @@ def place_frames(layout: Layout, template, order: list, filled: dict, body_top: 
                         top = down
             if f.below:
                 beside.setdefault((tuple(f.below), f.gap), top)
-            top += (moved or {}).get(name, 0.0)
+            top += moved.get(name, 0.0)
             tops[name] = top
             bottoms[name] = top + frame_height(f, filled[name])
         return tops, max(bottoms.values(), default=body_top)

@@ -258,7 +258,6 @@ class Span:
 
 
 
-
 _set = object.__setattr__  # (a frozen class's own __init__ sets its fields with it)
 
 

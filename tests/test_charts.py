@@ -333,14 +333,16 @@ def test_a_palette_too_close_to_tell_apart_is_refused_where_it_is_written(tmp_pa
 
 
 # -- Others -------------------------------------------------------------------------
-TABLE = """page: 1
+# A test edition's one page: a breakdown in page 3's tables frame, its fields after this head
+BREAKDOWN_PAGE = """page: 1
 template: p3
 title: {en: "International Community", zh: "國際社群"}
 blocks:
   - frame: tables
     elements:
       - breakdown:
-          caption: {en: "Partners", zh: "夥伴"}
+"""
+TABLE = BREAKDOWN_PAGE + """          caption: {en: "Partners", zh: "夥伴"}
           unit: {en: "Partners", zh: "夥伴"}
 %s          total: 1000
           rows:
@@ -582,14 +584,7 @@ def test_counts_and_percentages_stand_in_separate_columns_a_clear_gap_apart(buil
         assert len({round(p.x_pt + p.line.right_pt, 2) for p in percents}) == 1
 
 
-STUDENTS = """page: 1
-template: p3
-title: {en: "International Community", zh: "國際社群"}
-blocks:
-  - frame: tables
-    elements:
-      - breakdown:
-          caption: {en: "Students", zh: "學生"}
+STUDENTS = BREAKDOWN_PAGE + """          caption: {en: "Students", zh: "學生"}
           unit: {en: "Students", zh: "學生"}
           others_label: {en: "Other", zh: "其他"}
           total: 7305

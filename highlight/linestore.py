@@ -391,16 +391,18 @@ def _decode_lines(stored, colours: list) -> tuple:
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
-def _dumps(value) -> bytes:
+def compact_json(value) -> bytes:
+    """A cache entry as compact UTF-8 JSON (the line store's entries, the drawn pages' in render)."""
     return _ENCODE(value).encode("utf-8")
 
 
+
 def _key_text(digest) -> bytes:
-    """An entry's name as JSON, as _dumps writes it: a hex digest needs no escape (a third of a save's time was
+    """An entry's name as JSON, as compact_json writes it: a hex digest needs no escape (a third of a save's time was
     json.dumps of 700 names)."""
     if type(digest) is str and digest.isascii() and digest.isalnum():
         return b'"' + digest.encode("ascii") + b'"'
-    return _dumps(digest)
+    return compact_json(digest)
 
 
 def _plain(value):
@@ -500,11 +502,11 @@ def save(path: str, memo: dict) -> None:
             if type(value) is bytes:  # never looked up: written back as it was stored, its JSON text
                 lines[digest] = value
             elif type(value) is list:  # (the same, read from a file save() did not lay out)
-                lines[digest] = _dumps(value)
+                lines[digest] = compact_json(value)
             else:
-                lines[digest] = _dumps([_encode_line(line, colours) for line in value])
+                lines[digest] = compact_json([_encode_line(line, colours) for line in value])
         # what json.dumps(document) would write, without encoding again the entries kept as their text
-        replace_file(path, b"".join([_HEAD, _dumps([_colour_data(c) for c in colours]), _LINES,
+        replace_file(path, b"".join([_HEAD, compact_json([_colour_data(c) for c in colours]), _LINES,
                                      b",".join(_key_text(d) + b":" + text for d, text in lines.items()),
                                      b"}}"]))
         edition = os.path.basename(path).split("-")[0]

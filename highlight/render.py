@@ -979,11 +979,11 @@ class _DrawnPages:
     def keep(self, recording: _Recording, canvas, plan) -> None:
         """The page just drawn (and its structure finished), as its entry (only time lost if it is not written)."""
         import hashlib
-        import json
 
         from reportlab.pdfbase import pdfmetrics
 
         from .atomic import replace_file
+        from .linestore import compact_json
 
         doc = canvas._doc
         fonts = []
@@ -998,9 +998,7 @@ class _DrawnPages:
                  "extgstate": [[[a, v] for a, v in extgstate._d.items()],
                                [[a, v, state] for (a, v), state in extgstate._c.items()]]}
         try:
-            # (json.dumps's text, without checking a page's thousands of values for cycles: it has none)
-            body = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode(entry) \
-                .encode("utf-8")
+            body = compact_json(entry)
             replace_file(os.path.join(self.folder, recording.name + ".json"), self.FORMAT + hashlib.sha256(
                 recording.name.encode() + body).hexdigest().encode() + b"\n" + body)
             self.written += 1

@@ -1,8 +1,10 @@
 """A ranking's Chinese line that carries its source and its title's twin in one (Chinese review of main df673b1, p4):
 2022-23 writes it in source.zh beside an English-only title (set 8 pt, under the 8.5 pt English title), edition-b in
 title.zh with no bold run (set 8.5 pt bold throughout, its source part bold beside the regular English source). Both
-authorings print one line: at the title's size, the twin bold, the source's words regular, the twin on a line of its
-own where the source's words fit on one. A title.zh naming its source with no bold run is a located warning."""
+authorings print one paragraph: the twin bold at the title's size, the source's words regular, the twin on a line of its
+own where the source's words fit on one, and those words then at the source's size, as the English source under the
+English title (designer's review 27, item 9: 8.5 pt beside the English source's 8). A title.zh naming its source with
+no bold run is a located warning."""
 from __future__ import annotations
 
 import os
@@ -31,14 +33,14 @@ def _chinese_lines(folder: str, out: str) -> list:
 
 
 def test_both_authorings_of_the_title_twin_print_one_line(tmp_path):
-    layout_title = 8.5  # layout/styles.yaml rank-title size_pt
+    layout_title, layout_source = 8.5, 8.0  # layout/styles.yaml rank-title, rank-source size_pt
     as_source = _chinese_lines(project_with(tmp_path / "a", P4, AS_SOURCE, AS_SOURCE), str(tmp_path / "a.pdf"))
     as_title = _chinese_lines(project_with(tmp_path / "b", P4, AS_SOURCE, AS_TITLE), str(tmp_path / "b.pdf"))
     assert as_source == as_title, (as_source, as_title)
-    # at the title's size; the source's words regular, the twin bold, the twin starting its own line
+    # the source's words regular at the source's size, the twin bold at the title's, starting its own line
     assert [text for _, _, text, _ in as_source] == ["2024《QS 全球大學排名》", "世界頂尖 1400+ 所大學排名榜"]
-    runs = [run for *_, line_runs in as_source for run in line_runs]
-    assert {size for _, size in runs} == {layout_title}
+    assert {size for _, size in as_source[0][3]} == {layout_source}, as_source
+    assert {size for _, size in as_source[1][3]} == {layout_title}, as_source
     assert all("bold" not in face for face, _ in as_source[0][3]), as_source
     assert "bold" in as_source[1][3][0][0], as_source
 

@@ -126,15 +126,15 @@ LATIN_NAME_COST = 2 * WORD_COST  # a break inside a Latin name of Chinese text (
 # A break at a space inside a Latin run of Chinese text (於 Hong Kong | Techathon 2023): dearer than a line a tenth
 # loose or a ragged justified line, so the run goes down whole where a break beside it is near as good.
 LATIN_RUN_COST = 80.0
-# …and between a name and the short figure after it (Techathon◊ | 2023): dearer than a break inside the name, which
-# moves before the name's last word (於 Hong Kong | Techathon◊ 2023: the Chinese review of 2824c5b, D1; a year belongs
-# to its event), and than a stray line (於 | Hong Kong…)
-NAME_YEAR_COST = 3 * WORD_COST
+# …and between a name and the short figure after it (Techathon◊ | 2023): cheaper than a break inside the name, a Latin
+# name of Chinese text kept whole as a word is (於 Hong Kong Techathon◊ | 2023 榮獲…: the Chinese reviews 27 and 28, each
+# its first item, against 於 Hong Kong | Techathon◊ 2023, which the Chinese review of 2824c5b, D1, had asked for), but
+# dearer than any other break of the run, and than a stray line (於 | Hong Kong…)
+NAME_YEAR_COST = WORD_COST
 # In English, a break between a name's word and its short figure costs as much as a line half short (Hong Kong |
 # Techathon◊ 2023, THE Rankings | 2024 not Rankings | 2024): the break moves to a word before the name's last
 NAME_FIGURE_COST = 25.0
 _LATIN_TAIL = re.compile(r"[A-Za-z]+$")  # a word's Latin letters at its end (_latin_run_cost)
-_LEADING_DIGITS = re.compile(r"\d+")  # the figure a word starts with (_latin_run_cost)
 # A year (2023), a range of years (2022–23) or an edition's number (48): what a name's word keeps on its line
 NAME_FIGURE = re.compile(r"\d{1,4}(?:[\u2013-]\d{2,4})?[,.;:)]?")
 # A break between two words of a Chinese run, not after punctuation (數據|科學, 香港|特區政府, 亞洲頂尖|600+):
@@ -163,6 +163,9 @@ SHORT_NOTE_LINES = 2
 SHORT_LINE = 0.4  # a ragged non-last line filling less than this of its measure…
 NARROWER_MEASURE_EMS = 2  # a justified Chinese paragraph with a short line mid-paragraph tries a measure this much narrower
 SHORT_LINE_COST = 100.0  # …costs this on top of its slack (and of a ragged line's RAGGED_COST): no three-character line mid-paragraph (支持於 |)
+# …and a line of one ideograph mid-paragraph as much as a break inside a name (於 | Hong Kong Techathon◊ | 2023 …: where
+# a Latin name cannot stand whole on the coverb's line it breaks inside, 於 Hong Kong | Techathon◊ 2023)
+STRAY_LINE_COST = 2 * WORD_COST
 IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space (between two Chinese phrases): a space one em wide
 MAX_BRACKET_PHRASE = 8  # （…） 「…」 of this many characters or fewer is never broken
 # A quoted title or name 「…」 『…』 《…》 of this many characters or fewer (「2028 可持續發展挑戰」, a programme's name):
@@ -731,8 +734,7 @@ class TextSetter:
                     sep = _replaced(sep, breakable=False, kind="glue")  # a space inside a listed name
                 sep = _classed(sep, chars, words[w_index - 1][-1], word[0], grade, grades)
                 if sep.breakable and sep.kind == "space" and chars[word[0]].span.lang == "zh":
-                    sep = _replaced(sep, latin_run=_latin_run_cost(chars, words[w_index - 1], word,
-                                                                   texts[w_index + 1] if w_index + 1 < len(words) else ""))
+                    sep = _replaced(sep, latin_run=_latin_run_cost(chars, words[w_index - 1], word))
                 elif sep.breakable and sep.kind == "space" and texts[w_index][:1].isdigit() \
                         and _name_figure(texts[w_index - 1], texts[w_index], chars[words[w_index - 1][-1]].span.marker):
                     sep = _replaced(sep, latin_run=NAME_FIGURE_COST)
@@ -1110,12 +1112,13 @@ class TextSetter:
         last_line_cost = self._last_line_cost
         # Chinese: a line mid-paragraph that fills less than SHORT_LINE of its measure reads as a stray.
         short_line = SHORT_LINE * width_pt if any(s.kind == "cjk" or s.han_latin for s in seps) else 0.0
+        stray = _stray_boxes(boxes) if short_line else ()
         end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft"
                        else _break_cost(sep, width_pt) for sep in seps] + [0.0]
         if depth == 1 and not justify and PLAIN_LOOP:  # (most paragraphs: English, no hyphen to break at)
             return _plain_breaks(boxes, seps, width_pt, balance, box_w, sep_w, hang, end_shrink,
                                  start_hang if bracket_hangs else None, can_end_at, end_penalty, short_line,
-                                 last_line_cost)
+                                 last_line_cost, stray)
         end_bracket = [bool(b.end_shrink_pt and b.frags and b.frags[-1].text[-1:] in CLOSING_BRACKETS) for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         mid_shrink = [b.mid_shrink_pt for b in boxes] if justify else [0.0] * n
@@ -1183,7 +1186,7 @@ class TextSetter:
                         slack = (width_pt - fit) / width_pt
                         cost = 100.0 * slack * slack + end_penalty[j - 1]
                         if fit < short_line and j < n:
-                            cost += SHORT_LINE_COST
+                            cost += SHORT_LINE_COST + (STRAY_LINE_COST if j - i == 1 and stray[i] else 0.0)
                         if justify and j < n and width_pt - fit > stretch + tolerance:
                             short_by = width_pt - fit - far_short[j - 1]
                             cost += ragged_cost[j - 1] if short_by <= 0 else \
@@ -1474,9 +1477,14 @@ def _fits_one_line(boxes: list, seps: list, width_pt: float, bracket_hangs: bool
     return width <= width_pt + 0.01
 
 
+def _stray_boxes(boxes: list) -> list[bool]:
+    """For each box, whether it is one ideograph alone (於 before a Latin run): on a line by itself, a stray."""
+    return [len(text) == 1 and is_ideograph(text) for text in ("".join(f.text for f in b.frags).strip() for b in boxes)]
+
+
 def _plain_breaks(boxes: list, seps: list, width_pt: float, balance: bool, box_w: list, sep_w: list, hang: list,
                   end_shrink: list, start_hang: list | None, can_end_at: list, end_penalty: list, short_line: float,
-                  last_line_cost) -> list[int]:
+                  last_line_cost, stray) -> list[int]:
     """TextSetter._choose_breaks where nothing is justified Chinese and no break is a hyphen's (one state per line
     end, most paragraphs): the same costs from the same sums in the same order, without the terms only those
     price, which its loop (run for every candidate line) summed for every English line too."""
@@ -1516,7 +1524,7 @@ def _plain_breaks(boxes: list, seps: list, width_pt: float, balance: bool, box_w
                     slack = (width_pt - fit) / width_pt
                     cost = 100.0 * slack * slack + end_penalty[j - 1]
                     if fit < short_line and j < n:
-                        cost += SHORT_LINE_COST
+                        cost += SHORT_LINE_COST + (STRAY_LINE_COST if j - i == 1 and stray[i] else 0.0)
                 if fit > limit:
                     # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
                     cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
@@ -1741,21 +1749,19 @@ def _gap_cost(opened_em: float) -> float:
     return GAP_OPEN_COST * (opened_em / GAP_OPEN_EM) ** 2 + _over_aim_cost(opened_em)
 
 
-def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int], then: str = "") -> float:
+def _latin_run_cost(chars: list[_Char], left: list[int], right: list[int]) -> float:
     """What a break at the space between two words of Chinese text costs when both are Latin (clreq: a Latin run in
-    Chinese text is not broken where that can be helped): between a name and the short figure after it (Techathon◊ |
-    2023) NAME_YEAR_COST, the dearest; inside a name (two capitalised words: Hong | Kong) as inside a word,
-    LATIN_NAME_COST, but before a name's last word that keeps its figure (`then`, the word after `right`: Hong Kong |
-    Techathon◊ 2023) as anywhere else in the run, LATIN_RUN_COST: a year belongs to its event (the Chinese review of
-    2824c5b, D1), and the run is broken where its name's words part least."""
+    Chinese text is not broken where that can be helped): inside a name (two capitalised words: Hong | Kong, Kong |
+    Techathon) as inside a word, LATIN_NAME_COST, the dearest; between a name and the short figure after it
+    (Techathon◊ | 2023) NAME_YEAR_COST; anywhere else in the run LATIN_RUN_COST. A name stays whole where its year
+    cannot stay on its line too (the Chinese reviews 27 and 28)."""
     before = "".join(chars[i].char for i in left if not chars[i].span.marker)
     after = "".join(chars[i].char for i in right if not chars[i].span.marker)
     if not before or not after or not is_latin_run_char(before[-1]) or not is_latin_run_char(after[0]):
         return 0.0
     name = _LATIN_TAIL.search(before)
     if name and name.group()[0].isupper() and after[0].isupper():
-        figure = _LEADING_DIGITS.match(then)
-        return LATIN_RUN_COST if figure and len(figure.group()) <= 4 and after.isalpha() else LATIN_NAME_COST
+        return LATIN_NAME_COST
     if name and name.group()[0].isupper() and after[0].isdigit():
         return NAME_YEAR_COST
     return LATIN_RUN_COST

@@ -260,6 +260,8 @@ class ElementMeasures:
     # the words a picture's placeholder shows in its box (a picture still to come), as furniture; empty: none
     picture_to_come_en: str = ""
     picture_to_come_zh: str = ""
+    # a stat's Chinese unit after its Chinese label between these, drawn as furniture (耗電量（千瓦小時）); none: a space
+    label_unit_brackets_zh: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -664,6 +666,10 @@ GEOMETRY = Struct(PageGeometry, {
         "picture_to_come_en": Field(Str("What a picture's placeholder says in its box (an image with no file yet), "
                                         "English, as furniture; empty: nothing", max_length=60), default=""),
         "picture_to_come_zh": Field(Str("The same in Chinese", max_length=60), default=""),
+        "label_unit_brackets_zh": Field(Seq(Str("A full-width bracket", max_length=1), 2, "The brackets a stat's "
+                                            "Chinese unit stands between after its Chinese label (耗電量（千瓦小時）), "
+                                            "drawn as furniture that no text extractor reads; empty: a word space "
+                                            "between label and unit", 2), default=()),
     }), default=None),
     "typography": Field(Struct(TypographyLimits, {
         "max_empty_band_mm": Field(Number("Tallest band across the body with nothing drawn in it, mm", 1),

@@ -659,6 +659,29 @@ def test_a_chinese_unit_stands_with_the_chinese_label_at_label_size(leaflet):
         assert label.line.runs[0].face == "cjk-bold"
 
 
+def test_a_chinese_unit_after_its_label_stands_between_brackets_no_extractor_reads(leaflet, page_texts):
+    """Page 8: 耗電量（千瓦小時）, not 耗電量 千瓦小時 a word space apart, which read as two labels (Chinese reviews 27
+    and 28, item 2). The brackets (elements.label_unit_brackets_zh) are full width, as a bracket inside a line of the
+    copy, touching label and unit, and drawn as outlines: the text layer reads the copy's 耗電量 千瓦小時 (the copy
+    deck's 'kWh 千瓦小時'), so nothing is added to the words. Fails on 05afcb0: no bracket."""
+    stats = {path: lines for (n, path), lines in _elements(leaflet, "stat").items() if n == 8}
+    for lines in stats.values():
+        zh = [i for i in lines if i.lang == "zh"]
+        label = min(zh, key=lambda i: (i.baseline_pt, i.x_pt))
+        (unit,) = [i for i in zh if i is not label]
+        marks = [r for r in unit.line.runs if r.text in ("（", "）")]
+        assert [r.text for r in marks] == ["（", "）"], [r.text for r in unit.line.runs]
+        assert all(r.outline and r.artifact for r in marks)
+        em = label.line.runs[0].size_pt
+        assert marks[0].width_pt == pytest.approx(em)  # full width, its blank half kept
+        # the opener starts where the label ends, the unit's first ideograph one em after it
+        assert unit.x_pt + marks[0].x_pt == pytest.approx(label.x_pt + label.line.natural_pt, abs=0.01)
+        words = [r for r in unit.line.runs if not r.outline]
+        assert words[0].x_pt == pytest.approx(marks[0].x_pt + em, abs=0.01)
+    text = page_texts[7]
+    assert "（千瓦小時）" not in text and "千瓦小時" in text
+
+
 def test_a_callouts_chinese_twin_is_a_headline_of_equal_rank(leaflet):
     """Page 6: 執行主席大學 and 主席學校, the Chinese of 'Executive Presidency' and 'Chairperson', are their
     callouts' Chinese headlines at the English headline's size and weight, lines of their own (on main:

@@ -94,6 +94,36 @@ def paragraph(ctx: FrameContext, paragraph: Paragraph, width: float, frame: Fram
     return piece
 
 
+def _label_unit_brackets(ctx: FrameContext, style) -> tuple:
+    """The brackets a stat's Chinese unit stands between after its label (elements.label_unit_brackets_zh), each as
+    (its runs from 0, its advance): full width, as a bracket inside a line of the copy is set, its blank half kept
+    (not hung as at a line's start); or (None, None)."""
+    brackets = ctx.m.label_unit_brackets_zh
+    if not brackets:
+        return None, None
+    set_ = []
+    for mark in brackets:
+        runs = ctx.setter.set([Span(mark, style, lang="zh")], 1e6, "left")[0].runs
+        start = min(r.x_pt for r in runs)
+        set_.append((tuple(replace(r, x_pt=r.x_pt - start, artifact=True, outline=True) for r in runs),
+                     max(r.x_pt + r.width_pt for r in runs) - start))
+    return tuple(set_)
+
+
+def _bracketed(item: TextLine, opener, closer, own_line: bool) -> TextLine:
+    """The unit's line between its brackets, drawn as furniture (耗電量（千瓦小時）: Chinese reviews 27 and 28, item 2,
+    the unit a word space after the label read as a label of its own): the eye sees them, no text extractor reads
+    them, so the text layer keeps the copy's words. On a line of its own the opener stands at the line's start."""
+    (open_runs, open_w), (close_runs, close_w) = opener, closer
+    end = open_w + item.line.natural_pt
+    runs = open_runs + tuple(replace(r, x_pt=r.x_pt + open_w) for r in item.line.runs) \
+        + tuple(replace(r, x_pt=r.x_pt + end) for r in close_runs)
+    line = replace(item.line, runs=runs, width_pt=item.line.width_pt + open_w + close_w,
+                   natural_pt=end + close_w)
+    return TextLine(item.x_pt if own_line else item.x_pt - open_w, item.baseline_pt, line, item.ref, item.frame,
+                    item.lang, item.role)
+
+
 def _with_furniture(ctx: FrameContext, item: TextLine, span: Span, before: bool) -> TextLine:
     """`item` with `span` added before its first character (or after its last), drawn as its glyphs' outlines:
     furniture the eye sees and no text extractor reads (an artifact)."""
@@ -332,13 +362,16 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     zh.add(ctx.spans(stat.label, "stat-label", "zh"))
     read_as("label-zh")
     if label_unit:  # after the label on its last line, or on a line of its own if it does not fit there
-        last = (piece.secondary if shared else out)[-1]
-        unit_x = last.x_pt + last.line.natural_pt + _space(ctx, "stat-label-unit", "zh")
-        if unit_x + ctx._natural(label_unit) <= zh.x + zh.width + 0.01:
-            (piece.secondary if shared else out).append(_set_at(ctx, label_unit, unit_x, last.baseline_pt,
-                                                                stat.ref, "zh"))
+        items = piece.secondary if shared else out
+        last = items[-1]
+        opener, closer = _label_unit_brackets(ctx, label_unit[0].style)
+        unit_x = last.x_pt + last.line.natural_pt + (opener[1] if opener else _space(ctx, "stat-label-unit", "zh"))
+        if unit_x + ctx._natural(label_unit) + (closer[1] if closer else 0.0) <= zh.x + zh.width + 0.01:
+            items.append(_set_at(ctx, label_unit, unit_x, last.baseline_pt, stat.ref, "zh"))
         else:
             zh.add(label_unit)
+        if opener and closer:
+            items[-1] = _bracketed(items[-1], opener, closer, own_line=items[-1].x_pt == zh.x)
         if not shared:
             read_as("unit-zh")  # read after the figure and its English unit: "93,923,338 kWh 千瓦小時"
     if stat.badge:  # a tag such as GHG rides on the English label's line, read after both labels

@@ -619,7 +619,7 @@ def _title_twin_line(ctx: FrameContext, col, text: Text) -> None:
     # the source's words on a line of their own at the source's size, as the English source is (designer's review 27,
     # item 9: 8.5 pt beside the English source's 8); the twin's line at the title's, as the English title
     source = ctx.style("rank-source", "zh")
-    col.add([replace(span, style=replace(span.style, size_pt=source.size_pt)) for span in head])
+    col.add([span if span.marker else replace(span, style=source) for span in head])
     col.add(spans[start:])
     # one paragraph with a break before the twin, not two: its lines numbered as one (the report's and the audit's
     # line breaks see the break)

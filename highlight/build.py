@@ -35,7 +35,7 @@ from .layout_spec import Layout, load_layout
 from .parity import check_parity, write_kept
 from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug, project_of
 from .schema import DEFERRED, PARSED, package_data, read_cached, use_parsed_cache, write_cached, write_deferred
-from .text import TextSetter
+from .text import Line, TextSetter
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: 2.4 ms of every process, issue 28)
 if TYPE_CHECKING:
@@ -91,6 +91,10 @@ class BuildResult:
 
 # A page whose frames cannot be placed: its missing text is a consequence, not a second error (one per cause).
 UNPLACEABLE = frozenset({"unknown-frame", "unknown-template", "frame-cycle"})
+# Pages to lay out afresh in two processes (BuildSession._in_two_processes): at least FORKED_PAGES of them, in a
+# `highlight build` process's own command line (cli.main sets FORK_LAYOUT): the 8-page leaflet stays in one
+FORKED_PAGES = 24
+FORK_LAYOUT = [False]
 
 
 def output_name(edition_dir: str) -> str:
@@ -258,10 +262,11 @@ class LineCache:
     """The text setter and its memo of set lines, seeded from the line store `store`; the lines the last build
     set that are not saved yet."""
 
-    __slots__ = ("greedy", "setter", "store", "unsaved")
+    __slots__ = ("elsewhere", "greedy", "setter", "store", "unsaved")
 
     def __init__(self):
         self.setter: TextSetter | None = None
+        self.elsewhere: dict = {}  # digest -> lines, set by a child process for this build (_in_two_processes)
         self.store: str | None = None
         self.greedy = False
         self.unsaved: tuple | None = None  # (path, memo)
@@ -475,7 +480,7 @@ class BuildSession:
         build; and what the caller reads."""
         assert run.setter is not None and run.fonts is not None
         if run.setter.fresh:
-            self.lines.unsaved = (run.store, _lines_to_keep(run.setter, self.pages.from_disk))
+            self.lines.unsaved = (run.store, _lines_to_keep(run.setter, self.pages.from_disk, self.lines.elsewhere))
         if not self.defer_line_store:
             self.save_lines()
         if not run.diags.has_errors():  # a proof of a failing build is no "last good build"
@@ -558,10 +563,12 @@ class BuildSession:
 
     def _layout(self, edition: Edition, layout: Layout, diags: Diagnostics, lang: str | None,
                 setter: TextSetter) -> list[LaidOutPage]:
-        """Lay out each page, reusing the previous build's result for a page whose inputs are unchanged."""
-        laid = []
+        """Lay out each page, reusing the previous build's result for a page whose inputs are unchanged; the pages
+        to lay out afresh in two processes where that may (_in_two_processes)."""
         keys = self.pages.keys = []
         shared: list = []  # the digest of what every page's name shares (_stored_page), made once a build
+        self.lines.elsewhere = {}
+        plan: list = []  # each page: (the page, its inputs, its .cache/pages file, what it takes: None to lay out)
         for page in sorted(edition.pages, key=lambda p: p.number):
             # A picture's file is an input too: its proportions set its box (stamps: size and mtime).
             inputs = (page, layout, setter, (edition.title, lang, _picture_stamps(page)))
@@ -569,25 +576,41 @@ class BuildSession:
             # Unchanged files come back from the file cache as the very same objects.
             if cached is not None and all(a is b for a, b in zip(cached[0][:3], inputs)) \
                     and cached[0][3] == inputs[3]:
-                laid.append(cached[1])
-                diags.items.extend(cached[2])
-                keys.append(cached[3])
+                plan.append((page, None, cached[3], (cached[1], cached[2])))
                 continue
-            alone = replace(edition, pages=(page,))
             stored = self._stored_page(edition, page, layout, setter, lang, inputs[3][2], shared)
             found = read_cached(stored) if stored is not None else None
             # (an overflow's message compares with the last good build's heights, which the name leaves out)
             if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], LaidOutPage) \
                     and not any(getattr(d, "code", "overflow") == "overflow" for d in found[1]):
-                result, page_items = found[0], list(found[1])
                 self.pages.from_disk += 1
+                plan.append((page, inputs, stored, (found[0], list(found[1]))))
             else:
-                page_diags = Diagnostics()
-                result = layout_edition(alone, layout, setter, page_diags, lang, self.heights.good)[0]
-                if not any(d.code in UNPLACEABLE for d in page_diags.items):
-                    # (a block in no frame is already the error worth reading: one error per cause)
-                    check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
-                page_items = list(page_diags.items)
+                plan.append((page, inputs, stored, None))
+
+        def lay_out(page) -> tuple:  # (the page laid out and checked, what it said)
+            alone = replace(edition, pages=(page,))
+            page_diags = Diagnostics()
+            result = layout_edition(alone, layout, setter, page_diags, lang, self.heights.good)[0]
+            if not any(d.code in UNPLACEABLE for d in page_diags.items):
+                # (a block in no frame is already the error worth reading: one error per cause)
+                check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
+            return result, list(page_diags.items)
+
+        todo = [page for page, _, _, taken in plan if taken is None]
+        made = self._in_two_processes(todo, lay_out, setter) if len(todo) >= FORKED_PAGES and FORK_LAYOUT[0] \
+            and not self.defer_line_store else {}
+        laid = []
+        for page, inputs, stored, taken in plan:
+            if inputs is None:  # (this session's own, as it laid it out last)
+                laid.append(taken[0])
+                diags.items.extend(taken[1])
+                keys.append(stored)
+                continue
+            if taken is not None:
+                result, page_items = taken
+            else:
+                result, page_items = made.pop(page.number, None) or lay_out(page)
                 if stored is not None:  # (written with the line store: after `watch` has reported the rebuild)
                     self.pages.unsaved.append((stored, (result, tuple(page_items))))
             self.pages.laid[page.number] = (inputs, result, page_items, stored)
@@ -595,6 +618,91 @@ class BuildSession:
             diags.items.extend(page_items)
             laid.append(result)
         return laid
+
+    def _in_two_processes(self, todo: list, lay_out, setter: TextSetter) -> dict:
+        """The pages `todo` laid out (`lay_out`) by this process and a child forked from it, each taking the next page
+        not yet taken (a pipe holds their indexes), so that a build of many pages to lay out afresh (the generated
+        200-page edition) uses a second processor: page number -> (the page, what it said) of the child's pages,
+        read back when this process has laid out its own. This process then tells the child the paragraphs it set
+        (their digests in the line store): the child sends the lines of the others (kept for the line store,
+        `lines.elsewhere`, and counted as set), and its pages with each line the setter set as its paragraph's
+        digest and place (_lent_pickler), read back as this process's own lines or those sent: no line is held twice
+        (the Chinese of every copy of a page of the 200-page edition). A page is laid out from the same inputs
+        whichever process does it (the setter's memo and the page's fills are caches: equal lines and frames), so
+        the PDF is the same bytes. Where the child fails or says nothing, this process lays out what it took. Only
+        on Linux (fork; macOS forks badly), with two processors to run on, and never in a session (`watch`, `serve`:
+        FORK_LAYOUT only for a `highlight build` process's own command line)."""
+        import pickle
+        import signal
+        import sys
+
+        memo = setter._memo
+        if not (sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1 and len(todo) <= 16384
+                and isinstance(memo, linestore.LazyStore) and not os.environ.get("HIGHLIGHT_FILL_COUNTS")):
+            return {}
+        claims, claiming = os.pipe()
+        os.write(claiming, b"".join(k.to_bytes(2, "big") for k in range(len(todo))))  # (under a pipe's 64 KB)
+        os.close(claiming)
+        answer, answering = os.pipe()
+        held, holding = os.pipe()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        fresh = setter.fresh
+        try:
+            child = os.fork()
+        except OSError:
+            for fd in (claims, answer, answering, held, holding):
+                os.close(fd)
+            return {}
+        if child == 0:  # the child: never back into the caller's code, nor its handlers at exit
+            code = 1
+            try:
+                os.close(answer)
+                os.close(holding)
+                for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                    signal.signal(number, signal.SIG_DFL)
+                pages = []
+                while len(claim := os.read(claims, 2)) == 2:
+                    page = todo[int.from_bytes(claim, "big")]
+                    pages.append((page.number, lay_out(page)))
+                with os.fdopen(held, "rb") as got:
+                    theirs = set(got.read().decode("ascii").split())
+                lines = [(memo.digest_of(key), value) for key, value in setter.used.items()]
+                with os.fdopen(answering, "wb") as out:
+                    pickle.dump(([(digest, value) for digest, value in lines if digest not in theirs],
+                                 setter.fresh - fresh), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    _lent_pickler(out, lines).dump(pages)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(answering)
+        os.close(held)
+        made: dict = {}
+        try:
+            while len(claim := os.read(claims, 2)) == 2:
+                page = todo[int.from_bytes(claim, "big")]
+                made[page.number] = lay_out(page)
+            _LENT.update((memo.digest_of(key), value) for key, value in setter.used.items())
+            try:
+                with os.fdopen(holding, "wb") as out:
+                    out.write("\n".join(_LENT).encode("ascii"))
+            except OSError:  # (a child gone: BrokenPipeError)
+                pass
+            with os.fdopen(answer, "rb") as got:
+                try:
+                    lines, fresh = pickle.load(got)
+                    _LENT.update(lines)
+                    self.lines.elsewhere.update(lines)
+                    del lines
+                    made.update(pickle.load(got))
+                    setter.fresh += fresh
+                except Exception:  # (a child that failed: its pages laid out here, below)
+                    self.lines.elsewhere.clear()
+        finally:
+            _LENT.clear()
+            os.close(claims)
+            os.waitpid(child, 0)
+        return made
 
     def _stored_page(self, edition: Edition, page, layout: Layout, setter: TextSetter, lang: str | None,
                      stamps: tuple, shared: list) -> str | None:
@@ -672,10 +780,10 @@ class BuildSession:
         return self.profile
 
 
-def _lines_to_keep(setter: TextSetter, pages_from_disk: int) -> dict:
-    """What the line store keeps: the lines this build used; when some pages came from .cache/pages (their
-    lines were not looked up), the store's older lines too, so that a later build setting those pages finds
-    them."""
+def _lines_to_keep(setter: TextSetter, pages_from_disk: int, elsewhere: dict | None = None) -> dict:
+    """What the line store keeps: the lines this build used (and those a child process set for it, `elsewhere`, by
+    their digests); when some pages came from .cache/pages (their lines were not looked up), the store's older lines
+    too, so that a later build setting those pages finds them."""
     memo = setter._memo
     if not isinstance(memo, linestore.LazyStore):
         return setter.used
@@ -683,13 +791,53 @@ def _lines_to_keep(setter: TextSetter, pages_from_disk: int) -> dict:
         used = linestore.StoredMemo()
         for key, lines in setter.used.items():
             dict.__setitem__(used, memo.digest_of(key), lines)
+        dict.update(used, elsewhere or {})
         return used
     kept = linestore.StoredMemo()
     dict.update(kept, dict.items(memo))  # (keyed by digest already; entries never looked up as they were stored)
     kept.colours = memo.colours
     for key, lines in setter.used.items():
         dict.__setitem__(kept, memo.digest_of(key), lines)
+    dict.update(kept, elsewhere or {})
     return kept
+
+
+_LENT: dict = {}  # digest -> lines, while a child's pages are read back (_lent_lines)
+
+
+def _lent_lines(digest: str, index: int):
+    """A line of a child's page as read back: the lines of that paragraph this process holds (_in_two_processes)."""
+    return _LENT[digest][index]
+
+
+def _lent_pickler(out, lines: list):
+    """A pickler of a child's pages that writes each line the setter set as its paragraph's digest and its place
+    there (_lent_lines), and an instance of a dataclass as its class and its fields' values, read back by its own
+    __init__: pickle's default sets each field in a new __dict__ of the instance, 15,000 of them in the 200-page
+    edition (2-3 MB; an instance made by __init__ keeps its values in the object, with no dict)."""
+    import dataclasses
+    import pickle
+
+    places = {id(line): (digest, k) for digest, value in lines for k, line in enumerate(value)}
+    made: dict = {}  # class -> its fields' names, where all are __init__ arguments (else None)
+
+    class Lent(pickle.Pickler):
+        def reducer_override(self, obj):  # (asked only of objects of classes of our own)
+            cls = type(obj)
+            if cls is Line:
+                place = places.get(id(obj))
+                if place is not None:
+                    return _lent_lines, place
+            names = made.get(cls, ())
+            if names == ():
+                names = made[cls] = tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) \
+                    and all(f.init for f in dataclasses.fields(cls)) and hasattr(cls, "__dict__") else None
+            state = getattr(obj, "__dict__", None) if names is not None else None
+            if state is None or tuple(state) != names:  # (a cached hash, a field set apart: pickled as it is)
+                return NotImplemented
+            return cls, tuple(state.values())
+
+    return Lent(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _picture_stamps(page) -> tuple:

@@ -313,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None and args.command == "build":  # (the process's own command line: one build, one thread)
         _pillow_when_used()
         _no_cyclic_collection()
+        _two_processes()
     elif COLLECTOR_HELD[0]:
         import gc
 
@@ -359,6 +360,15 @@ def _no_cyclic_collection() -> None:
     import gc
 
     gc.disable()
+
+
+def _two_processes() -> None:
+    """A `highlight build` process may lay out many pages to set afresh in two processes (build._in_two_processes):
+    only its own command line, which ends when the build does; a session (`watch`, `serve`) and a caller of
+    main(argv) lay out in one."""
+    from .build import FORK_LAYOUT
+
+    FORK_LAYOUT[0] = True
 
 
 def _pillow_when_used() -> None:

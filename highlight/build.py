@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -35,7 +36,7 @@ from .layout_spec import Layout, load_layout
 from .parity import check_parity, write_kept
 from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug, project_of
 from .schema import DEFERRED, PARSED, package_data, read_cached, use_parsed_cache, write_cached, write_deferred
-from .text import Line, TextSetter
+from .text import GlyphRun, Line, TextSetter
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: 2.4 ms of every process, issue 28)
 if TYPE_CHECKING:
@@ -598,8 +599,9 @@ class BuildSession:
             return result, list(page_diags.items)
 
         todo = [page for page, _, _, taken in plan if taken is None]
-        made = self._in_two_processes(todo, lay_out, setter) if len(todo) >= FORKED_PAGES and FORK_LAYOUT[0] \
-            and not self.defer_line_store else {}
+        names = {page.number: stored for page, _, stored, taken in plan if taken is None}
+        made = self._in_two_processes(todo, lay_out, setter, names) if len(todo) >= FORKED_PAGES \
+            and FORK_LAYOUT[0] and not self.defer_line_store else {}
         laid = []
         for page, inputs, stored, taken in plan:
             if inputs is None:  # (this session's own, as it laid it out last)
@@ -610,8 +612,8 @@ class BuildSession:
             if taken is not None:
                 result, page_items = taken
             else:
-                result, page_items = made.pop(page.number, None) or lay_out(page)
-                if stored is not None:  # (written with the line store: after `watch` has reported the rebuild)
+                result, page_items, written = made.pop(page.number, None) or (*lay_out(page), False)
+                if stored is not None and not written:  # (with the line store: after `watch` has reported it)
                     self.pages.unsaved.append((stored, (result, tuple(page_items))))
             self.pages.laid[page.number] = (inputs, result, page_items, stored)
             keys.append(stored)
@@ -619,11 +621,14 @@ class BuildSession:
             laid.append(result)
         return laid
 
-    def _in_two_processes(self, todo: list, lay_out, setter: TextSetter) -> dict:
+    def _in_two_processes(self, todo: list, lay_out, setter: TextSetter, names: dict) -> dict:
         """The pages `todo` laid out (`lay_out`) by this process and a child forked from it, each taking the next page
         not yet taken (a pipe holds their indexes), so that a build of many pages to lay out afresh (the generated
-        200-page edition) uses a second processor: page number -> (the page, what it said) of the child's pages,
-        read back when this process has laid out its own. This process then tells the child the paragraphs it set
+        200-page edition) uses a second processor: page number -> (the page, what it said, True) of every page laid
+        out, the child's read back when this process has laid out its own; each process writes the pages it laid out
+        to their .cache/pages files (`names`) as it goes (one process's build writes them after drawing: a failed
+        build writes none; laid out in two, they are a second processor's work, and a page laid out is the same
+        however the build ends). This process then tells the child the paragraphs it set
         (their digests in the line store): the child sends the lines of the others (kept for the line store,
         `lines.elsewhere`, and counted as set), and its pages with each line the setter set as its paragraph's
         digest and place (_lent_pickler), read back as this process's own lines or those sent: no line is held twice
@@ -664,13 +669,13 @@ class BuildSession:
                 pages = []
                 while len(claim := os.read(claims, 2)) == 2:
                     page = todo[int.from_bytes(claim, "big")]
-                    pages.append((page.number, lay_out(page)))
+                    pages.append((page.number, _laid_and_kept(lay_out, page, names)))
                 with os.fdopen(held, "rb") as got:
                     theirs = set(got.read().decode("ascii").split())
                 lines = [(memo.digest_of(key), value) for key, value in setter.used.items()]
                 with os.fdopen(answering, "wb") as out:
-                    pickle.dump(([(digest, value) for digest, value in lines if digest not in theirs],
-                                 setter.fresh - fresh), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    _lent_pickler(out, []).dump(([(digest, value) for digest, value in lines if digest not in theirs],
+                                                 setter.fresh - fresh))
                     _lent_pickler(out, lines).dump(pages)
                 code = 0
             finally:
@@ -678,16 +683,19 @@ class BuildSession:
         os.close(answering)
         os.close(held)
         made: dict = {}
+        unclosed, answered = [holding, answer], False
         try:
             while len(claim := os.read(claims, 2)) == 2:
                 page = todo[int.from_bytes(claim, "big")]
-                made[page.number] = lay_out(page)
+                made[page.number] = _laid_and_kept(lay_out, page, names)
             _LENT.update((memo.digest_of(key), value) for key, value in setter.used.items())
+            unclosed.remove(holding)
             try:
                 with os.fdopen(holding, "wb") as out:
                     out.write("\n".join(_LENT).encode("ascii"))
             except OSError:  # (a child gone: BrokenPipeError)
                 pass
+            unclosed.remove(answer)
             with os.fdopen(answer, "rb") as got:
                 try:
                     lines, fresh = pickle.load(got)
@@ -698,9 +706,14 @@ class BuildSession:
                     setter.fresh += fresh
                 except Exception:  # (a child that failed: its pages laid out here, below)
                     self.lines.elsewhere.clear()
-        finally:
+            answered = True
+        finally:  # (stopped here, by an error or a signal: the child stopped too, never left behind)
             _LENT.clear()
-            os.close(claims)
+            _FLOATS.clear()
+            for fd in (claims, *unclosed):
+                os.close(fd)
+            if not answered:
+                os.kill(child, signal.SIGKILL)
             os.waitpid(child, 0)
         return made
 
@@ -802,7 +815,16 @@ def _lines_to_keep(setter: TextSetter, pages_from_disk: int, elsewhere: dict | N
     return kept
 
 
+def _laid_and_kept(lay_out, page, names: dict) -> tuple:
+    """(the page laid out, what it said, True): written to its .cache/pages file, if it has a name (_in_two_processes)."""
+    result, page_items = lay_out(page)
+    if names.get(page.number) is not None:
+        write_cached(names[page.number], (result, tuple(page_items)), verify=False)
+    return result, page_items, True
+
+
 _LENT: dict = {}  # digest -> lines, while a child's pages are read back (_lent_lines)
+_FLOATS: dict = {}  # a float -> the one object of its value, while a child's lines are read back (_shared)
 
 
 def _lent_lines(digest: str, index: int):
@@ -810,9 +832,22 @@ def _lent_lines(digest: str, index: int):
     return _LENT[digest][index]
 
 
+def _shared(cls, values: tuple):
+    """A child's line or glyph run as read back, each of its float values one object (as its style's size, leading
+    and the like are among the lines set here; pickle writes a float anew at each use: 48,000 of them, 1.2 MB, in
+    the 200-page edition). A zero keeps its sign."""
+    floats = _FLOATS
+    return cls(*[(floats.setdefault(v, v) if v else _ZEROS[math.copysign(1.0, v) < 0]) if type(v) is float else v
+                 for v in values])
+
+
+_ZEROS = (0.0, -0.0)
+
+
 def _lent_pickler(out, lines: list):
-    """A pickler of a child's pages that writes each line the setter set as its paragraph's digest and its place
-    there (_lent_lines), and an instance of a dataclass as its class and its fields' values, read back by its own
+    """A pickler of a child's pages and lines that writes each line the setter set as its paragraph's digest and its
+    place there (_lent_lines); a line or glyph run of its own as its class and values, read back with shared floats
+    (_shared); and an instance of another dataclass as its class and its fields' values, read back by its own
     __init__: pickle's default sets each field in a new __dict__ of the instance, 15,000 of them in the 200-page
     edition (2-3 MB; an instance made by __init__ keeps its values in the object, with no dict)."""
     import dataclasses
@@ -828,14 +863,16 @@ def _lent_pickler(out, lines: list):
                 place = places.get(id(obj))
                 if place is not None:
                     return _lent_lines, place
+            elif cls is GlyphRun:
+                return _shared, obj.__reduce__()
             names = made.get(cls, ())
             if names == ():
                 names = made[cls] = tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) \
-                    and all(f.init for f in dataclasses.fields(cls)) and hasattr(cls, "__dict__") else None
+                    and all(f.init for f in dataclasses.fields(cls)) else None
             state = getattr(obj, "__dict__", None) if names is not None else None
             if state is None or tuple(state) != names:  # (a cached hash, a field set apart: pickled as it is)
                 return NotImplemented
-            return cls, tuple(state.values())
+            return (_shared, (cls, tuple(state.values()))) if cls is Line else (cls, tuple(state.values()))
 
     return Lent(out, protocol=pickle.HIGHEST_PROTOCOL)
 

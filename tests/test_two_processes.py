@@ -7,6 +7,7 @@ import glob
 import os
 import shutil
 
+import pytest
 from conftest import ROOT, copy_project
 
 from highlight import build, linestore
@@ -59,6 +60,8 @@ def _forks(monkeypatch, tmp_path) -> tuple[list, str]:
 
 def _laid_out(record: str) -> dict:  # page -> the processes that laid it out
     by: dict = {}
+    if not os.path.exists(record):
+        return by
     with open(record) as f:
         for line in f:
             pid, page = map(int, line.split())
@@ -80,6 +83,11 @@ def test_pages_laid_out_in_two_processes_make_the_same_pdf_diagnostics_and_line_
     assert two[0] == alone[0]
     assert two[1] == alone[1]
     assert two[2].keys() == alone[2].keys() and two[2] == alone[2]
+    # the pages each process wrote to .cache/pages as it laid them out: the next build's, every one
+    again = BuildSession()
+    again.build(BuildOptions(edition, os.path.join(tmp_path, "again.pdf")))
+    assert again.pages.from_disk == 8 and _laid_out(record) == {}
+    assert (tmp_path / "again.pdf").read_bytes() == alone[0]
 
 
 def test_the_pages_a_failed_child_took_are_laid_out_by_the_parent(tmp_path, monkeypatch):
@@ -96,3 +104,18 @@ def test_the_pages_a_failed_child_took_are_laid_out_by_the_parent(tmp_path, monk
     assert sorted(by) == list(range(1, 9)) and any(len(pids) == 2 for pids in by.values())  # (by the child, then here)
     assert all(pids[-1] == os.getpid() for pids in by.values())
     assert two[0] == alone[0] and two[1] == alone[1] and two[2] == alone[2]
+
+
+def test_an_error_in_the_parent_stops_the_child_and_leaves_no_process(tmp_path, monkeypatch):
+    edition = _project(tmp_path)
+    parent, lay_out = os.getpid(), build.layout_edition
+
+    def fails_here(edition, *args):
+        if os.getpid() == parent:
+            raise RuntimeError("an error of the parent's page")
+        return lay_out(edition, *args)
+    monkeypatch.setattr(build, "layout_edition", fails_here)
+    with pytest.raises(RuntimeError, match="the parent's page"):
+        _build(edition, monkeypatch, fork=True)
+    with pytest.raises(ChildProcessError):  # (the child was stopped and waited for: no process of ours is left)
+        os.waitpid(-1, os.WNOHANG)

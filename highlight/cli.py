@@ -338,7 +338,8 @@ def end_process(code: int) -> NoReturn:
     without the interpreter's teardown. That teardown frees every module and object the build made, one
     by one, and collects the cycles among them (57 M of 1,354 M instructions of a build after a one-word edit,
     4 %): work for nothing in a process about to end. Every file the build writes is closed (and renamed into
-    place) before this; a build runs no thread and leaves no child."""
+    place) before this; a build runs no thread, and the child it may fork to lay out pages
+    (build._in_two_processes) has ended and been waited for."""
     import atexit
 
     atexit._run_exitfuncs()

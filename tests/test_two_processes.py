@@ -1,6 +1,7 @@
 """A `highlight build` with many pages to lay out afresh lays them out in two processes (build.BuildSession.
 _in_two_processes, issue 28's fourteenth round: the generated 200-page edition): the same PDF bytes, diagnostics and
-line store as in one process; where the child fails, the pages it took are laid out by the parent."""
+line store as in one process; where the child fails, the pages it took are laid out by the parent. The line store is
+then written by a second child while the pages are drawn (_save_lines_aside), by the parent where that one fails."""
 from __future__ import annotations
 
 import glob
@@ -76,7 +77,7 @@ def test_pages_laid_out_in_two_processes_make_the_same_pdf_diagnostics_and_line_
     alone = _build(edition, monkeypatch, fork=False)
     assert forked == [] and list(_laid_out(record).values()) == [[os.getpid()]] * 8
     two = _build(edition, monkeypatch, fork=True)
-    assert forked == [os.getpid()]  # (one child, and the test's process is the parent)
+    assert forked == [os.getpid()] * 2  # (a child laying out pages, one writing the line store; this process theirs)
     by = _laid_out(record)
     assert sorted(by) == list(range(1, 9)) and all(len(pids) == 1 for pids in by.values())
     assert {pids[0] for pids in by.values()} - {os.getpid()}, "the child laid out no page"
@@ -99,7 +100,7 @@ def test_the_pages_a_failed_child_took_are_laid_out_by_the_parent(tmp_path, monk
         raise RuntimeError("a child that fails after laying out its pages")
     monkeypatch.setattr(build, "_lent_pickler", fails)
     two = _build(edition, monkeypatch, fork=True)
-    assert forked == [os.getpid()]
+    assert forked == [os.getpid()] * 2
     by = _laid_out(record)
     assert sorted(by) == list(range(1, 9)) and any(len(pids) == 2 for pids in by.values())  # (by the child, then here)
     assert all(pids[-1] == os.getpid() for pids in by.values())
@@ -119,3 +120,19 @@ def test_an_error_in_the_parent_stops_the_child_and_leaves_no_process(tmp_path, 
         _build(edition, monkeypatch, fork=True)
     with pytest.raises(ChildProcessError):  # (the child was stopped and waited for: no process of ours is left)
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_the_line_store_a_failed_child_did_not_write_is_written_by_the_parent(tmp_path, monkeypatch):
+    edition = _project(tmp_path)
+    alone = _build(edition, monkeypatch, fork=False)
+    forked, _ = _forks(monkeypatch, tmp_path)
+    parent, save = os.getpid(), linestore.save
+
+    def fails_there(path, memo):
+        if os.getpid() != parent:
+            raise RuntimeError("a child that fails to write the line store")
+        save(path, memo)
+    monkeypatch.setattr(linestore, "save", fails_there)
+    two = _build(edition, monkeypatch, fork=True)
+    assert forked == [os.getpid()] * 2
+    assert two == alone

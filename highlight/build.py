@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -35,7 +36,7 @@ from .layout_spec import Layout, load_layout
 from .parity import check_parity, write_kept
 from .paths import EDITION_NAME_HINT, find_project, name_problem, output_slug, project_of
 from .schema import DEFERRED, PARSED, package_data, read_cached, use_parsed_cache, write_cached, write_deferred
-from .text import TextSetter
+from .text import GlyphRun, Line, TextSetter
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: 2.4 ms of every process, issue 28)
 if TYPE_CHECKING:
@@ -91,6 +92,10 @@ class BuildResult:
 
 # A page whose frames cannot be placed: its missing text is a consequence, not a second error (one per cause).
 UNPLACEABLE = frozenset({"unknown-frame", "unknown-template", "frame-cycle"})
+# Pages to lay out afresh in two processes (BuildSession._in_two_processes): at least FORKED_PAGES of them, in a
+# `highlight build` process's own command line (cli.main sets FORK_LAYOUT): the 8-page leaflet stays in one
+FORKED_PAGES = 24
+FORK_LAYOUT = [False]
 
 
 def output_name(edition_dir: str) -> str:
@@ -258,10 +263,13 @@ class LineCache:
     """The text setter and its memo of set lines, seeded from the line store `store`; the lines the last build
     set that are not saved yet."""
 
-    __slots__ = ("greedy", "setter", "store", "unsaved")
+    __slots__ = ("elsewhere", "forked", "greedy", "saving", "setter", "store", "unsaved")
 
     def __init__(self):
         self.setter: TextSetter | None = None
+        self.elsewhere: dict = {}  # digest -> lines, set by a child process for this build (_in_two_processes)
+        self.forked = False  # this build laid out its pages in two processes
+        self.saving = 0  # the child process writing the line store while the pages are drawn (_save_lines_aside)
         self.store: str | None = None
         self.greedy = False
         self.unsaved: tuple | None = None  # (path, memo)
@@ -349,6 +357,9 @@ class BuildSession:
                 getattr(self, f"_stage_{stage}")(run)
         except BuildFailed:
             pass
+        finally:
+            if self.lines.saving:  # (a build that stopped before remembering: its child waited for all the same)
+                self._saved_aside()
         run.result.seconds = time.perf_counter() - started
         return run.result
 
@@ -402,6 +413,8 @@ class BuildSession:
         run.pages = self._layout(run.edition, run.layout, run.diags, run.options.lang, run.setter)
         run.setter.forget_boxes()  # (their memory to the drawing: text.TextSetter._box_memo)
         run.result.laid_out = len(run.pages)
+        if self.lines.forked and run.setter.fresh:
+            self._save_lines_aside(run)
 
     def _stage_check(self, run: _Run) -> None:
         """The laid-out pages judged: words broken in a narrow measure, the typography report (asked for), the
@@ -474,8 +487,11 @@ class BuildSession:
         """What the next build reuses: the lines set afresh (to the line store), the frame heights of a good
         build; and what the caller reads."""
         assert run.setter is not None and run.fonts is not None
-        if run.setter.fresh:
-            self.lines.unsaved = (run.store, _lines_to_keep(run.setter, self.pages.from_disk))
+        if self.lines.saving:  # (written by a child while the pages were drawn; else here, as below)
+            if self._saved_aside():
+                self.lines.unsaved = None
+        elif run.setter.fresh:
+            self.lines.unsaved = (run.store, _lines_to_keep(run.setter, self.pages.from_disk, self.lines.elsewhere))
         if not self.defer_line_store:
             self.save_lines()
         if not run.diags.has_errors():  # a proof of a failing build is no "last good build"
@@ -558,10 +574,12 @@ class BuildSession:
 
     def _layout(self, edition: Edition, layout: Layout, diags: Diagnostics, lang: str | None,
                 setter: TextSetter) -> list[LaidOutPage]:
-        """Lay out each page, reusing the previous build's result for a page whose inputs are unchanged."""
-        laid = []
+        """Lay out each page, reusing the previous build's result for a page whose inputs are unchanged; the pages
+        to lay out afresh in two processes where that may (_in_two_processes)."""
         keys = self.pages.keys = []
         shared: list = []  # the digest of what every page's name shares (_stored_page), made once a build
+        self.lines.elsewhere, self.lines.forked = {}, False
+        plan: list = []  # each page: (the page, its inputs, its .cache/pages file, what it takes: None to lay out)
         for page in sorted(edition.pages, key=lambda p: p.number):
             # A picture's file is an input too: its proportions set its box (stamps: size and mtime).
             inputs = (page, layout, setter, (edition.title, lang, _picture_stamps(page)))
@@ -569,32 +587,179 @@ class BuildSession:
             # Unchanged files come back from the file cache as the very same objects.
             if cached is not None and all(a is b for a, b in zip(cached[0][:3], inputs)) \
                     and cached[0][3] == inputs[3]:
-                laid.append(cached[1])
-                diags.items.extend(cached[2])
-                keys.append(cached[3])
+                plan.append((page, None, cached[3], (cached[1], cached[2])))
                 continue
-            alone = replace(edition, pages=(page,))
             stored = self._stored_page(edition, page, layout, setter, lang, inputs[3][2], shared)
             found = read_cached(stored) if stored is not None else None
             # (an overflow's message compares with the last good build's heights, which the name leaves out)
             if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], LaidOutPage) \
                     and not any(getattr(d, "code", "overflow") == "overflow" for d in found[1]):
-                result, page_items = found[0], list(found[1])
                 self.pages.from_disk += 1
+                plan.append((page, inputs, stored, (found[0], list(found[1]))))
             else:
-                page_diags = Diagnostics()
-                result = layout_edition(alone, layout, setter, page_diags, lang, self.heights.good)[0]
-                if not any(d.code in UNPLACEABLE for d in page_diags.items):
-                    # (a block in no frame is already the error worth reading: one error per cause)
-                    check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
-                page_items = list(page_diags.items)
-                if stored is not None:  # (written with the line store: after `watch` has reported the rebuild)
+                plan.append((page, inputs, stored, None))
+
+        def lay_out(page) -> tuple:  # (the page laid out and checked, what it said)
+            alone = replace(edition, pages=(page,))
+            page_diags = Diagnostics()
+            result = layout_edition(alone, layout, setter, page_diags, lang, self.heights.good)[0]
+            if not any(d.code in UNPLACEABLE for d in page_diags.items):
+                # (a block in no frame is already the error worth reading: one error per cause)
+                check_laid_out(alone, [result], page_diags, lang, layout.geometry.charts)  # nothing of the page lost
+            return result, list(page_diags.items)
+
+        todo = [page for page, _, _, taken in plan if taken is None]
+        names = {page.number: stored for page, _, stored, taken in plan if taken is None}
+        made = self._in_two_processes(todo, lay_out, setter, names) if len(todo) >= FORKED_PAGES \
+            and FORK_LAYOUT[0] and not self.defer_line_store else {}
+        laid = []
+        for page, inputs, stored, taken in plan:
+            if inputs is None:  # (this session's own, as it laid it out last)
+                laid.append(taken[0])
+                diags.items.extend(taken[1])
+                keys.append(stored)
+                continue
+            if taken is not None:
+                result, page_items = taken
+            else:
+                result, page_items, written = made.pop(page.number, None) or (*lay_out(page), False)
+                if stored is not None and not written:  # (with the line store: after `watch` has reported it)
                     self.pages.unsaved.append((stored, (result, tuple(page_items))))
             self.pages.laid[page.number] = (inputs, result, page_items, stored)
             keys.append(stored)
             diags.items.extend(page_items)
             laid.append(result)
         return laid
+
+    def _save_lines_aside(self, run: _Run) -> None:
+        """A build that laid out its pages in two processes writes its line store in a child forked now, while this
+        process draws the pages (the second processor's again: encoding the 200-page edition's lines was 0.14 s of
+        its remember stage); _stage_remember waits for it and writes the store itself if the child failed. Written
+        whether or not the build then fails: a line set is the same however the build ends."""
+        import signal
+        import sys
+
+        assert run.setter is not None
+        self.lines.unsaved = (run.store, _lines_to_keep(run.setter, self.pages.from_disk, self.lines.elsewhere))
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        try:
+            child = os.fork()
+        except OSError:
+            return  # (written when the build remembers, as in one process)
+        if child == 0:
+            code = 1
+            try:
+                for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                    signal.signal(number, signal.SIG_DFL)
+                linestore.save(*self.lines.unsaved)
+                code = 0
+            finally:
+                os._exit(code)
+        self.lines.saving = child
+
+    def _saved_aside(self) -> bool:
+        """Wait for the child writing the line store (_save_lines_aside): whether it wrote it."""
+        child, self.lines.saving = self.lines.saving, 0
+        _, status = os.waitpid(child, 0)
+        return status == 0
+
+    def _in_two_processes(self, todo: list, lay_out, setter: TextSetter, names: dict) -> dict:
+        """The pages `todo` laid out (`lay_out`) by this process and a child forked from it, each taking the next page
+        not yet taken (a pipe holds their indexes), so that a build of many pages to lay out afresh (the generated
+        200-page edition) uses a second processor: page number -> (the page, what it said, True) of every page laid
+        out, the child's read back when this process has laid out its own; each process writes the pages it laid out
+        to their .cache/pages files (`names`) as it goes (one process's build writes them after drawing: a failed
+        build writes none; laid out in two, they are a second processor's work, and a page laid out is the same
+        however the build ends). This process then tells the child the paragraphs it set
+        (their digests in the line store): the child sends the lines of the others (kept for the line store,
+        `lines.elsewhere`, and counted as set), and its pages with each line the setter set as its paragraph's
+        digest and place (_lent_pickler), read back as this process's own lines or those sent: no line is held twice
+        (the Chinese of every copy of a page of the 200-page edition). A page is laid out from the same inputs
+        whichever process does it (the setter's memo and the page's fills are caches: equal lines and frames), so
+        the PDF is the same bytes. Where the child fails or says nothing, this process lays out what it took. Only
+        on Linux (fork; macOS forks badly), with two processors to run on, and never in a session (`watch`, `serve`:
+        FORK_LAYOUT only for a `highlight build` process's own command line)."""
+        import pickle
+        import signal
+        import sys
+
+        memo = setter._memo
+        if not (sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1 and len(todo) <= 16384
+                and isinstance(memo, linestore.LazyStore) and not os.environ.get("HIGHLIGHT_FILL_COUNTS")):
+            return {}
+        claims, claiming = os.pipe()
+        os.write(claiming, b"".join(k.to_bytes(2, "big") for k in range(len(todo))))  # (under a pipe's 64 KB)
+        os.close(claiming)
+        answer, answering = os.pipe()
+        held, holding = os.pipe()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        fresh = setter.fresh
+        try:
+            child = os.fork()
+        except OSError:
+            for fd in (claims, answer, answering, held, holding):
+                os.close(fd)
+            return {}
+        self.lines.forked = child != 0
+        if child == 0:  # the child: never back into the caller's code, nor its handlers at exit
+            code = 1
+            try:
+                os.close(answer)
+                os.close(holding)
+                for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                    signal.signal(number, signal.SIG_DFL)
+                pages = []
+                while len(claim := os.read(claims, 2)) == 2:
+                    page = todo[int.from_bytes(claim, "big")]
+                    pages.append((page.number, _laid_and_kept(lay_out, page, names)))
+                with os.fdopen(held, "rb") as got:
+                    theirs = set(got.read().decode("ascii").split())
+                lines = [(memo.digest_of(key), value) for key, value in setter.used.items()]
+                with os.fdopen(answering, "wb") as out:
+                    _lent_pickler(out, []).dump(([(digest, value) for digest, value in lines if digest not in theirs],
+                                                 setter.fresh - fresh))
+                    _lent_pickler(out, lines).dump(pages)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(answering)
+        os.close(held)
+        made: dict = {}
+        unclosed, answered = [holding, answer], False
+        try:
+            while len(claim := os.read(claims, 2)) == 2:
+                page = todo[int.from_bytes(claim, "big")]
+                made[page.number] = _laid_and_kept(lay_out, page, names)
+            _LENT.update((memo.digest_of(key), value) for key, value in setter.used.items())
+            unclosed.remove(holding)
+            try:
+                with os.fdopen(holding, "wb") as out:
+                    out.write("\n".join(_LENT).encode("ascii"))
+            except OSError:  # (a child gone: BrokenPipeError)
+                pass
+            unclosed.remove(answer)
+            with os.fdopen(answer, "rb") as got:
+                try:
+                    lines, fresh = pickle.load(got)
+                    _LENT.update(lines)
+                    self.lines.elsewhere.update(lines)
+                    del lines
+                    made.update(pickle.load(got))
+                    setter.fresh += fresh
+                except Exception:  # (a child that failed: its pages laid out here, below)
+                    self.lines.elsewhere.clear()
+            answered = True
+        finally:  # (stopped here, by an error or a signal: the child stopped too, never left behind)
+            _LENT.clear()
+            _FLOATS.clear()
+            for fd in (claims, *unclosed):
+                os.close(fd)
+            if not answered:
+                os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+        return made
 
     def _stored_page(self, edition: Edition, page, layout: Layout, setter: TextSetter, lang: str | None,
                      stamps: tuple, shared: list) -> str | None:
@@ -672,10 +837,10 @@ class BuildSession:
         return self.profile
 
 
-def _lines_to_keep(setter: TextSetter, pages_from_disk: int) -> dict:
-    """What the line store keeps: the lines this build used; when some pages came from .cache/pages (their
-    lines were not looked up), the store's older lines too, so that a later build setting those pages finds
-    them."""
+def _lines_to_keep(setter: TextSetter, pages_from_disk: int, elsewhere: dict | None = None) -> dict:
+    """What the line store keeps: the lines this build used (and those a child process set for it, `elsewhere`, by
+    their digests); when some pages came from .cache/pages (their lines were not looked up), the store's older lines
+    too, so that a later build setting those pages finds them."""
     memo = setter._memo
     if not isinstance(memo, linestore.LazyStore):
         return setter.used
@@ -683,13 +848,77 @@ def _lines_to_keep(setter: TextSetter, pages_from_disk: int) -> dict:
         used = linestore.StoredMemo()
         for key, lines in setter.used.items():
             dict.__setitem__(used, memo.digest_of(key), lines)
+        dict.update(used, elsewhere or {})
         return used
     kept = linestore.StoredMemo()
     dict.update(kept, dict.items(memo))  # (keyed by digest already; entries never looked up as they were stored)
     kept.colours = memo.colours
     for key, lines in setter.used.items():
         dict.__setitem__(kept, memo.digest_of(key), lines)
+    dict.update(kept, elsewhere or {})
     return kept
+
+
+def _laid_and_kept(lay_out, page, names: dict) -> tuple:
+    """(the page laid out, what it said, True): written to its .cache/pages file, if it has a name (_in_two_processes)."""
+    result, page_items = lay_out(page)
+    if names.get(page.number) is not None:
+        write_cached(names[page.number], (result, tuple(page_items)), verify=False)
+    return result, page_items, True
+
+
+_LENT: dict = {}  # digest -> lines, while a child's pages are read back (_lent_lines)
+_FLOATS: dict = {}  # a float -> the one object of its value, while a child's lines are read back (_shared)
+
+
+def _lent_lines(digest: str, index: int):
+    """A line of a child's page as read back: the lines of that paragraph this process holds (_in_two_processes)."""
+    return _LENT[digest][index]
+
+
+def _shared(cls, values: tuple):
+    """A child's line or glyph run as read back, each of its float values one object (as its style's size, leading
+    and the like are among the lines set here; pickle writes a float anew at each use: 48,000 of them, 1.2 MB, in
+    the 200-page edition). A zero keeps its sign."""
+    floats = _FLOATS
+    return cls(*[(floats.setdefault(v, v) if v else _ZEROS[math.copysign(1.0, v) < 0]) if type(v) is float else v
+                 for v in values])
+
+
+_ZEROS = (0.0, -0.0)
+
+
+def _lent_pickler(out, lines: list):
+    """A pickler of a child's pages and lines that writes each line the setter set as its paragraph's digest and its
+    place there (_lent_lines); a line or glyph run of its own as its class and values, read back with shared floats
+    (_shared); and an instance of another dataclass as its class and its fields' values, read back by its own
+    __init__: pickle's default sets each field in a new __dict__ of the instance, 15,000 of them in the 200-page
+    edition (2-3 MB; an instance made by __init__ keeps its values in the object, with no dict)."""
+    import dataclasses
+    import pickle
+
+    places = {id(line): (digest, k) for digest, value in lines for k, line in enumerate(value)}
+    made: dict = {}  # class -> its fields' names, where all are __init__ arguments (else None)
+
+    class Lent(pickle.Pickler):
+        def reducer_override(self, obj):  # (asked only of objects of classes of our own)
+            cls = type(obj)
+            if cls is Line:
+                place = places.get(id(obj))
+                if place is not None:
+                    return _lent_lines, place
+            elif cls is GlyphRun:
+                return _shared, obj.__reduce__()
+            names = made.get(cls, ())
+            if names == ():
+                names = made[cls] = tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) \
+                    and all(f.init for f in dataclasses.fields(cls)) else None
+            state = getattr(obj, "__dict__", None) if names is not None else None
+            if state is None or tuple(state) != names:  # (a cached hash, a field set apart: pickled as it is)
+                return NotImplemented
+            return (_shared, (cls, tuple(state.values()))) if cls is Line else (cls, tuple(state.values()))
+
+    return Lent(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _picture_stamps(page) -> tuple:

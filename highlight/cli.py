@@ -313,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None and args.command == "build":  # (the process's own command line: one build, one thread)
         _pillow_when_used()
         _no_cyclic_collection()
+        _two_processes()
     elif COLLECTOR_HELD[0]:
         import gc
 
@@ -337,7 +338,8 @@ def end_process(code: int) -> NoReturn:
     without the interpreter's teardown. That teardown frees every module and object the build made, one
     by one, and collects the cycles among them (57 M of 1,354 M instructions of a build after a one-word edit,
     4 %): work for nothing in a process about to end. Every file the build writes is closed (and renamed into
-    place) before this; a build runs no thread and leaves no child."""
+    place) before this; a build runs no thread, and the child it may fork to lay out pages
+    (build._in_two_processes) has ended and been waited for."""
     import atexit
 
     atexit._run_exitfuncs()
@@ -359,6 +361,15 @@ def _no_cyclic_collection() -> None:
     import gc
 
     gc.disable()
+
+
+def _two_processes() -> None:
+    """A `highlight build` process may lay out many pages to set afresh in two processes (build._in_two_processes):
+    only its own command line, which ends when the build does; a session (`watch`, `serve`) and a caller of
+    main(argv) lay out in one."""
+    from .build import FORK_LAYOUT
+
+    FORK_LAYOUT[0] = True
 
 
 def _pillow_when_used() -> None:

@@ -132,8 +132,12 @@ class FillMemo:
         """A frame's fields as a key (by value), made once for each frame object while the page is laid out."""
         known = self.frames.get(id(frame))
         if known is None:
-            known = self.frames[id(frame)] = (type(frame), tuple(_frozen(getattr(frame, name))
-                                                                 for name in _FRAME_FIELDS))
+            known = (type(frame), tuple(_frozen(getattr(frame, name)) for name in _FRAME_FIELDS))
+            try:  # (its hash made once: the frame's refs were hashed again in every key that holds it)
+                known = _Hashed(known)
+            except TypeError:  # (something unhashable: the key is too, and the fill made every time)
+                pass
+            self.frames[id(frame)] = known
             self.keep[id(frame)] = frame
         return known
 
@@ -157,7 +161,11 @@ class FillMemo:
         return known
 
     def _key(self, ctx: FrameContext, parts: tuple):
-        return self._layout(ctx)[0], tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), parts
+        key = self._layout(ctx)[0], tuple(_frozen(getattr(ctx, name)) for name in _CONTEXT_FIELDS), parts
+        try:  # (hashed once for its look-up and its entry)
+            return _Hashed(key)
+        except TypeError:  # (something unhashable: made every time, get and put say so)
+            return key
 
     def setting(self, ctx: FrameContext, frame: FrameSpec):
         """The part of an element's key (laid) that its context and frame make: what its setting reads of the

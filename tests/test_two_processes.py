@@ -136,3 +136,15 @@ def test_the_line_store_a_failed_child_did_not_write_is_written_by_the_parent(tm
     two = _build(edition, monkeypatch, fork=True)
     assert forked == [os.getpid()] * 2
     assert two == alone
+
+
+def test_build_jobs_1_keeps_the_layout_in_one_process(monkeypatch):
+    """`highlight build --jobs 1` lays out in one process (less memory in all: the second process's pages are its
+    own); the default, 2, may use a second processor. Fails on f93a7b6: no --jobs option."""
+    from highlight import cli
+
+    for jobs, fork in (([], True), (["--jobs", "2"], True), (["--jobs", "1"], False)):
+        monkeypatch.setattr(build, "FORK_LAYOUT", [not fork])
+        args = cli._parser().parse_args(["build", "content/2022-23", *jobs])
+        cli._two_processes(args.jobs)
+        assert build.FORK_LAYOUT == [fork], jobs

@@ -794,6 +794,22 @@ def _element_lines(result, number: int, text: str) -> list:
     return next(lines for lines in found.values() if any(text in i.line.text for i in lines))
 
 
+def test_a_stats_chinese_lead_in_stands_over_the_figure_and_reads_into_its_chinese(leaflet, page_texts):
+    """Page 2's 1,700+: the English lead-in stood over the figure while its Chinese was restated under it (designer's
+    reviews 28, item 8, and 30, item 2). Each language's lead-in now stands over the figure, English then Chinese,
+    and the Chinese lead-in reads just before the Chinese under the figure (elements._reading_order), so the PDF's
+    text keeps the copy deck's sentence whole: 舉辦科大旗艦活動，吸引了逾1,700位投資者… Fails on 05afcb0's reading
+    order (the Chinese lead-in read before the figure, between the two English parts)."""
+    lines = _element_lines(leaflet, 2, "1,700+")
+    figure = next(i for i in lines if i.line.text.strip() == "1,700+")
+    lead_zh = next(i for i in lines if i.lang == "zh" and "旗艦" in i.line.text)
+    lead_en = [i for i in lines if i.lang == "en" and i.baseline_pt < figure.baseline_pt]
+    assert lead_en and max(i.baseline_pt for i in lead_en) < lead_zh.baseline_pt < figure.baseline_pt
+    text = "".join(page_texts[1].split())
+    assert "舉辦科大旗艦活動，吸引了逾1,700位投資者" in text
+    assert "Held Flagship HKUST Events, drawing together 1,700+".replace(" ", "") in text
+
+
 def test_the_chinese_headline_stands_first_as_the_english_and_the_pdf_reads_the_sentence_in_order(leaflet):
     """Page 6: 執行主席大學 and 主席學校 stood under their Chinese sentences while Executive Presidency and
     Chairperson head theirs; now each Chinese headline stands first, bold, over its sentence, and is drawn after

@@ -265,12 +265,24 @@ def _balanced(ctx: FrameContext, element: BulletList, columns: int, width: float
 # A stat's parts in the order they read (and are drawn, so that text taken from the PDF follows the
 # source): "93,923,338 kWh 千瓦小時", "external funding 校外資助", "Greenhouse gas 溫室氣體" then "GHG",
 # "in scholarships … (+9% YoY)".
-_READING = ("lead-en", "lead-zh", "figure", "unit-zh", "label-en", "label-zh", "badge", "note-en", "change-en",
+_READING = ("lead-en", "figure", "unit-zh", "label-en", "label-zh", "badge", "note-en", "change-en",
             "note-zh", "change-zh")
 # A change with a Chinese twin reads in each language's sentence, after its label and before its note: "took part
 # in outbound exchange (+100% YoY)", "約800名學生參與海外交流（按年 +100%）及240名學生…".
-_READING_TWIN = ("lead-en", "lead-zh", "figure", "unit-zh", "label-en", "change-en", "note-en", "label-zh",
+_READING_TWIN = ("lead-en", "figure", "unit-zh", "label-en", "change-en", "note-en", "label-zh",
                  "change-zh", "badge", "note-zh")
+
+
+def _reading_order(stat: Stat, twin: bool) -> tuple:
+    """The order a stat's parts read in (_READING, or _READING_TWIN for a change with a Chinese twin), its Chinese
+    lead-in just before the first Chinese part it has: a lead-in's Chinese runs on into the Chinese sentence under
+    the figure (舉辦科大旗艦活動，吸引了逾 | 1,700 位投資者…, 約 | 800 名學生參與海外交流…: the designer's reviews 28,
+    item 8, and 30, item 2, found it restated under the figure), and each language reads as its own sentence."""
+    order = _READING_TWIN if twin else _READING
+    has = {"label-zh": stat.label is not None and bool(stat.label.zh), "change-zh": twin,
+           "note-zh": stat.note is not None and bool(stat.note.zh)}
+    at = next((k for k, part in enumerate(order) if has.get(part)), len(order))
+    return order[:at] + ("lead-zh",) + order[at:]
 
 
 def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piece:
@@ -292,7 +304,7 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     ranks: list[int] = []
     figure, unit, change = figure_parts(ctx, stat, "en")
     _, zh_unit, zh_change = figure_parts(ctx, stat, "zh")
-    order = _READING_TWIN if zh_change else _READING
+    order = _reading_order(stat, bool(zh_change))
 
     def read_as(part: str) -> None:  # the items added since the last call read as `part`
         ranks.extend([order.index(part)] * (len(out) - len(ranks)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 from ..chars import JOINING_PUNCTUATION
@@ -365,6 +365,7 @@ class HtmlWriter:
                     and label.zh and {"en", "zh"} <= set(self.langs))
 
     def stat(self, stat: Stat, state: _PageState) -> str:
+        stat = _chinese_lead_read_on(stat, self.langs)
         lead = self.stacked(state, [(stat.lead, "lead")], "span")
         dt = f'<dt>{lead}<span class="figure-line">{self._figure_line(stat, state)}</span></dt>'
         dds = self._stat_words(stat, state)
@@ -561,3 +562,19 @@ def _substitutions(styles: dict | None) -> str:
     props = "; ".join(f"--fs-{re.sub(r'[^a-z0-9-]', '', old)}: var(--fs-{re.sub(r'[^a-z0-9-]', '', new)})"
                       for old, new in sorted(styles.items()))
     return f' style="{props}"'
+
+
+def _chinese_lead_read_on(stat: Stat, langs) -> Stat:
+    """A stat whose Chinese lead-in runs on into the Chinese under its figure (舉辦科大旗艦活動，吸引了逾 | 1,700 位投資者…):
+    on the web page, which reflows, the Chinese is one sentence, its lead-in at the head of its label or note, as the
+    print reads it (layout.elements._reading_order) and the copy deck prints it; the English lead-in stays over the
+    figure. A stat with no Chinese under its figure keeps its Chinese lead-in there."""
+    lead = stat.lead
+    if lead is None or not lead.zh or "zh" not in langs:
+        return stat
+    for name in ("label", "note"):
+        words = getattr(stat, name)
+        if words is not None and words.zh:
+            return replace(stat, lead=replace(lead, zh=None) if lead.en else None,
+                           **{name: replace(words, zh=lead.zh + words.zh)})
+    return stat

@@ -297,8 +297,9 @@ def stat(ctx: FrameContext, stat: Stat, width: float, frame: FrameSpec) -> _Piec
     `beside_mm` on the frame the figure stands in a column of its own and the words beside it, English then
     Chinese.
 
-    The parts are drawn in reading order (_READING), which is not top to bottom: a change reads after its
-    label and note ("in scholarships for academic talents (+9% YoY)") though it stands on the figure line."""
+    The parts are drawn in reading order (_reading_order), which is not top to bottom: a change reads after its
+    label and note ("in scholarships for academic talents (+9% YoY)") though it stands on the figure line, and a
+    Chinese lead-in with the Chinese under the figure ("舉辦科大旗艦活動，吸引了逾1,700位…") though it stands over it."""
     piece = _Piece()
     out = piece.primary
     ranks: list[int] = []

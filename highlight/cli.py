@@ -369,7 +369,7 @@ def _no_cyclic_collection() -> None:
 def _two_processes(jobs: int) -> None:
     """A `highlight build` process may lay out many pages to set afresh in two processes (build._in_two_processes):
     only its own command line, which ends when the build does, and not with --jobs 1 (the second process's pages
-    are memory of its own: the 200-page edition's process tree peaks about 14 MiB higher); a session (`watch`,
+    are memory of its own: the 200-page edition's process tree peaks 6-14 MiB higher); a session (`watch`,
     `serve`) and a caller of main(argv) lay out in one."""
     from .build import FORK_LAYOUT
 

@@ -794,20 +794,43 @@ def _element_lines(result, number: int, text: str) -> list:
     return next(lines for lines in found.values() if any(text in i.line.text for i in lines))
 
 
-def test_a_stats_chinese_lead_in_stands_over_the_figure_and_reads_into_its_chinese(leaflet, page_texts):
-    """Page 2's 1,700+: the English lead-in stood over the figure while its Chinese was restated under it (designer's
-    reviews 28, item 8, and 30, item 2). Each language's lead-in now stands over the figure, English then Chinese,
-    and the Chinese lead-in reads just before the Chinese under the figure (elements._reading_order), so the PDF's
-    text keeps the copy deck's sentence whole: 舉辦科大旗艦活動，吸引了逾1,700位投資者… Fails on 05afcb0's reading
-    order (the Chinese lead-in read before the figure, between the two English parts)."""
-    lines = _element_lines(leaflet, 2, "1,700+")
+SPLIT_LEAD = ('lead: {en: "Held Flagship HKUST Events, drawing together"}',
+              'lead: {en: "Held Flagship HKUST Events, drawing together", zh: "舉辦科大旗艦活動，吸引了逾"}')
+
+
+def test_a_stats_chinese_lead_in_stands_over_the_figure_and_reads_into_its_chinese(tmp_path):
+    """A lead-in's Chinese written as the copy deck's sentence runs on (page 2's 1,700+: 舉辦科大旗艦活動，吸引了逾 |
+    1,700 位投資者…; the designer's reviews 28, item 8, and 30, item 2, found the Chinese restated under the figure
+    while the English lead-in stood over it): each language's lead-in stands over the figure, English then Chinese,
+    and the Chinese lead-in reads just before the Chinese under the figure (elements._reading_order), in the PDF's
+    text as on the web page, so the copy deck's sentence stays whole. Fails on 05afcb0's reading order (the Chinese
+    lead-in read before the figure, between the two English parts)."""
+    from pypdf import PdfReader
+
+    from highlight.build import BuildOptions, build
+
+    path = "content/2022-23/p2-knowledge-transfer.yaml"
+    folder = project_with(tmp_path, path, *SPLIT_LEAD)
+    text = (tmp_path / path).read_text(encoding="utf-8")
+    (tmp_path / path).write_text(text.replace('zh: "舉辦科大旗艦活動，吸引了逾1,700位**', 'zh: "1,700位**', 1)
+                                 .replace('共商協作"\n', '共商協作"\n          parity: {accept: "only in English none; '
+                                          'only in Chinese 1700", reason: "逾 and 1,700 are its 1,700+"}\n', 1),
+                                 encoding="utf-8")
+    result = build(BuildOptions(folder, str(tmp_path / "x.pdf")))
+    assert not result.diagnostics.has_errors()
+    assert not [d for d in result.diagnostics.items if d.code == "parity-figures"]
+    lines = _element_lines(result, 2, "1,700+")
     figure = next(i for i in lines if i.line.text.strip() == "1,700+")
     lead_zh = next(i for i in lines if i.lang == "zh" and "旗艦" in i.line.text)
     lead_en = [i for i in lines if i.lang == "en" and i.baseline_pt < figure.baseline_pt]
     assert lead_en and max(i.baseline_pt for i in lead_en) < lead_zh.baseline_pt < figure.baseline_pt
-    text = "".join(page_texts[1].split())
-    assert "舉辦科大旗艦活動，吸引了逾1,700位投資者" in text
-    assert "Held Flagship HKUST Events, drawing together 1,700+".replace(" ", "") in text
+    printed = "".join(PdfReader(str(tmp_path / "x.pdf")).pages[1].extract_text().split())
+    assert "舉辦科大旗艦活動，吸引了逾1,700位投資者" in printed
+    assert "HeldFlagshipHKUSTEvents,drawingtogether1,700+" in printed
+    code, output = run_cli(["build", folder, "--to", "html", "-o", str(tmp_path / "web")])
+    assert code == 0, output
+    page = (tmp_path / "web" / "index.html").read_text(encoding="utf-8")
+    assert "".join(re.sub(r"<[^>]+>", "", page).split()).count("舉辦科大旗艦活動，吸引了逾1,700位投資者") == 1
 
 
 def test_the_chinese_headline_stands_first_as_the_english_and_the_pdf_reads_the_sentence_in_order(leaflet):

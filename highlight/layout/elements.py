@@ -276,8 +276,9 @@ _READING_TWIN = ("lead-en", "figure", "unit-zh", "label-en", "change-en", "note-
 def _reading_order(stat: Stat, twin: bool) -> tuple:
     """The order a stat's parts read in (_READING, or _READING_TWIN for a change with a Chinese twin), its Chinese
     lead-in just before the first Chinese part it has: a lead-in's Chinese runs on into the Chinese sentence under
-    the figure (page 2's 舉辦科大旗艦活動，吸引了逾 | 1,700 位投資者…: the designer's reviews 28, item 8, and 30, item 2,
-    found it restated under the figure), and each language reads as its own sentence."""
+    the figure, where the copy writes it so (舉辦科大旗艦活動，吸引了逾 | 1,700 位投資者…: the designer's reviews 28,
+    item 8, and 30, item 2, found the Chinese restated under the figure), and each language reads as its own
+    sentence."""
     order = _READING_TWIN if twin else _READING
     has = {"label-zh": stat.label is not None and bool(stat.label.zh), "change-zh": twin,
            "note-zh": stat.note is not None and bool(stat.note.zh)}

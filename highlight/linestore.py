@@ -396,7 +396,6 @@ def compact_json(value) -> bytes:
     return _ENCODE(value).encode("utf-8")
 
 
-
 def _key_text(digest) -> bytes:
     """An entry's name as JSON, as compact_json writes it: a hex digest needs no escape (a third of a save's time was
     json.dumps of 700 names)."""

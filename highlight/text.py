@@ -1112,13 +1112,12 @@ class TextSetter:
         last_line_cost = self._last_line_cost
         # Chinese: a line mid-paragraph that fills less than SHORT_LINE of its measure reads as a stray.
         short_line = SHORT_LINE * width_pt if any(s.kind == "cjk" or s.han_latin for s in seps) else 0.0
-        stray = _stray_boxes(boxes) if short_line else ()
         end_penalty = [HYPHEN_COST if sep.kind == "hyphen" else SOFT_HYPHEN_COST if sep.kind == "soft"
                        else _break_cost(sep, width_pt) for sep in seps] + [0.0]
         if depth == 1 and not justify and PLAIN_LOOP:  # (most paragraphs: English, no hyphen to break at)
             return _plain_breaks(boxes, seps, width_pt, balance, box_w, sep_w, hang, end_shrink,
                                  start_hang if bracket_hangs else None, can_end_at, end_penalty, short_line,
-                                 last_line_cost, stray)
+                                 last_line_cost)
         end_bracket = [bool(b.end_shrink_pt and b.frags and b.frags[-1].text[-1:] in CLOSING_BRACKETS) for b in boxes]
         most_end_shrink = max(end_shrink, default=0.0)
         mid_shrink = [b.mid_shrink_pt for b in boxes] if justify else [0.0] * n
@@ -1186,7 +1185,7 @@ class TextSetter:
                         slack = (width_pt - fit) / width_pt
                         cost = 100.0 * slack * slack + end_penalty[j - 1]
                         if fit < short_line and j < n:
-                            cost += SHORT_LINE_COST + (STRAY_LINE_COST if j - i == 1 and stray[i] else 0.0)
+                            cost += SHORT_LINE_COST + (STRAY_LINE_COST if j - i == 1 and _stray(boxes[i]) else 0.0)
                         if justify and j < n and width_pt - fit > stretch + tolerance:
                             short_by = width_pt - fit - far_short[j - 1]
                             cost += ragged_cost[j - 1] if short_by <= 0 else \
@@ -1477,14 +1476,16 @@ def _fits_one_line(boxes: list, seps: list, width_pt: float, bracket_hangs: bool
     return width <= width_pt + 0.01
 
 
-def _stray_boxes(boxes: list) -> list[bool]:
-    """For each box, whether it is one ideograph alone (於 before a Latin run): on a line by itself, a stray."""
-    return [len(text) == 1 and is_ideograph(text) for text in ("".join(f.text for f in b.frags).strip() for b in boxes)]
+def _stray(box) -> bool:
+    """Whether a box is one ideograph alone (於 before a Latin run): on a line by itself, mid-paragraph, a stray
+    (asked only of a short line of one box: _choose_breaks, _plain_breaks)."""
+    text = "".join(f.text for f in box.frags).strip()
+    return len(text) == 1 and is_ideograph(text)
 
 
 def _plain_breaks(boxes: list, seps: list, width_pt: float, balance: bool, box_w: list, sep_w: list, hang: list,
                   end_shrink: list, start_hang: list | None, can_end_at: list, end_penalty: list, short_line: float,
-                  last_line_cost, stray) -> list[int]:
+                  last_line_cost) -> list[int]:
     """TextSetter._choose_breaks where nothing is justified Chinese and no break is a hyphen's (one state per line
     end, most paragraphs): the same costs from the same sums in the same order, without the terms only those
     price, which its loop (run for every candidate line) summed for every English line too."""
@@ -1524,7 +1525,7 @@ def _plain_breaks(boxes: list, seps: list, width_pt: float, balance: bool, box_w
                     slack = (width_pt - fit) / width_pt
                     cost = 100.0 * slack * slack + end_penalty[j - 1]
                     if fit < short_line and j < n:
-                        cost += SHORT_LINE_COST + (STRAY_LINE_COST if j - i == 1 and stray[i] else 0.0)
+                        cost += SHORT_LINE_COST + (STRAY_LINE_COST if j - i == 1 and _stray(boxes[i]) else 0.0)
                 if fit > limit:
                     # Compressed: cheaper than a line a tenth short, dearer the nearer the limit.
                     cost += 1.0 + 4.0 * ((fit - width_pt) / can_shrink) ** 2
